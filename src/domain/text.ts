@@ -1,0 +1,44 @@
+// Text normalisation shared by validators. Users paste from Word, WeChat and PDF copies of
+// certificates, which bring full-width ASCII (U+FF01–U+FF5E), ideographic spaces (U+3000),
+// no-break spaces and assorted dash characters.
+
+const FULLWIDTH_START = 0xff01;
+const FULLWIDTH_END = 0xff5e;
+const FULLWIDTH_OFFSET = 0xfee0;
+
+/** Map full-width ASCII to ASCII and every Unicode space to U+0020. Leaves CJK alone. */
+export function toHalfWidth(input: string): string {
+  let out = '';
+  for (const ch of input) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp >= FULLWIDTH_START && cp <= FULLWIDTH_END) out += String.fromCodePoint(cp - FULLWIDTH_OFFSET);
+    else if (/\s/u.test(ch)) out += ' ';
+    else out += ch;
+  }
+  return out;
+}
+
+/** Hyphen-like characters people paste in place of '-' (figure dash, en/em dash, minus…). */
+export const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/gu;
+
+/** Half-width, dashes unified to '-', all whitespace removed. For codes and numbers. */
+export function compact(input: string): string {
+  return toHalfWidth(input).replace(DASHES, '-').replace(/\s+/gu, '');
+}
+
+/** Half-width spaces, trimmed, runs collapsed to one space. For names and free text. */
+export function tidySpaces(input: string): string {
+  return input.replace(/\s+/gu, ' ').trim();
+}
+
+/** Length in Unicode code points (what a person counts as characters; rare Han characters
+ *  outside the BMP count once, unlike String#length). */
+export function charCount(input: string): number {
+  return [...input].length;
+}
+
+/** True if the string contains C0/C1 control characters or Unicode format characters
+ *  (zero-width joiners, bidi overrides) that have no place in a name or address. */
+export function hasControlChars(input: string): boolean {
+  return /[\p{Cc}\p{Cf}]/u.test(input);
+}

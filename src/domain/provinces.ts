@@ -74,11 +74,17 @@ const BY_PREFIX = new Map(PROVINCES.flatMap((p) => p.prefixes.map((x) => [x, p] 
  * residence permits for Hong Kong, Macao and Taiwan residents (港澳台居民居住证, issued
  * from 2018) carry 810000 / 820000 / 830000 as their address code.
  */
-export const RESIDENCE_PERMIT_REGIONS: readonly { code: string; name: string }[] = Object.freeze([
-  { code: '810000', name: '香港特别行政区' },
-  { code: '820000', name: '澳门特别行政区' },
-  { code: '830000', name: '台湾地区' },
+export const RESIDENCE_PERMIT_REGIONS: readonly ResidencePermitRegion[] = Object.freeze([
+  { code: '810000', name: '香港特别行政区', residentsOf: 'hong_kong' },
+  { code: '820000', name: '澳门特别行政区', residentsOf: 'macao' },
+  { code: '830000', name: '台湾地区', residentsOf: 'taiwan' },
 ]);
+
+export interface ResidencePermitRegion {
+  readonly code: string;
+  readonly name: string;
+  readonly residentsOf: 'hong_kong' | 'macao' | 'taiwan';
+}
 
 /** Lookup by six-digit province code ("440000"); undefined if not one of the 31. */
 export function provinceByCode(code: string): Province | undefined {

@@ -1,0 +1,69 @@
+// The public key "as filing consoles want it" (DOMAIN.md §2.4 公钥): RSA → the modulus in uppercase
+// hex, exactly what `openssl x509 -noout -modulus` prints; EC → the point as stored (uncompressed
+// 04‖X‖Y in every real certificate); DSA → y; EdDSA → the raw key. Sizes as apksigner reports them.
+import { hex, stripLeadingZeros } from '../bytes.ts';
+import type { PublicKeyInfo } from '../types.ts';
+import { bitString, children, decode, integer, oid, sequence, type Node } from './asn1.ts';
+
+const RSA = '1.2.840.113549.1.1.1';
+const RSA_PSS = '1.2.840.113549.1.1.10';
+const EC = '1.2.840.10045.2.1';
+const DSA = '1.2.840.10040.4.1';
+const ED25519 = '1.3.101.112';
+const ED448 = '1.3.101.113';
+
+const CURVE_BITS: Record<string, number> = {
+  '1.2.840.10045.3.1.1': 192, // P-192
+  '1.3.132.0.33': 224, // P-224
+  '1.2.840.10045.3.1.7': 256, // P-256
+  '1.3.132.0.34': 384, // P-384
+  '1.3.132.0.35': 521, // P-521
+  '1.3.132.0.10': 256, // secp256k1
+  '1.2.156.10197.1.301': 256, // SM2 (GM/T 0003), used by some Chinese CAs
+  '1.3.36.3.3.2.8.1.1.7': 256, // brainpoolP256r1
+  '1.3.36.3.3.2.8.1.1.11': 384, // brainpoolP384r1
+  '1.3.36.3.3.2.8.1.1.13': 512, // brainpoolP512r1
+};
+
+/** SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } */
+export function publicKeyInfo(spki: Node, what: string): PublicKeyInfo {
+  const [algorithm, keyBits] = sequence(spki, what);
+  const [algOid, params] = sequence(algorithm, what);
+  const alg = oid(algOid, what);
+  const key = bitString(keyBits, what);
+  switch (alg) {
+    case RSA:
+    case RSA_PSS: {
+      const [modulus] = sequence(decode(key, `${what} RSA key`), `${what} RSA key`);
+      const n = stripLeadingZeros(integer(modulus, `${what} RSA modulus`));
+      return { algorithm: 'RSA', bits: bitLength(n), hex: hex(n, true) };
+    }
+    case EC: {
+      const curve = params ? safeOid(params) : null;
+      const named = curve ? CURVE_BITS[curve] : undefined;
+      const bits = named ?? (key[0] === 4 ? ((key.length - 1) / 2) * 8 : null);
+      return { algorithm: 'EC', bits, hex: hex(key, true) };
+    }
+    case DSA: {
+      const p = params ? children(params, `${what} DSA parameters`)[0] : undefined;
+      const y = stripLeadingZeros(integer(decode(key, `${what} DSA key`), `${what} DSA key`));
+      return { algorithm: 'DSA', bits: p ? bitLength(stripLeadingZeros(integer(p, what))) : null, hex: hex(y, true) };
+    }
+    case ED25519: return { algorithm: 'Ed25519', bits: 256, hex: hex(key, true) };
+    case ED448: return { algorithm: 'Ed448', bits: 456, hex: hex(key, true) };
+    default: return { algorithm: alg, bits: null, hex: hex(key, true) };
+  }
+}
+
+function safeOid(node: Node): string | null {
+  try {
+    return oid(node, 'curve');
+  } catch {
+    return null; // explicit curve parameters: size then comes from the point length
+  }
+}
+
+function bitLength(n: Uint8Array): number {
+  const top = n[0] ?? 0;
+  return top === 0 ? 0 : (n.length - 1) * 8 + (32 - Math.clz32(top));
+}

@@ -1,0 +1,66 @@
+// Turning the certificates found under each scheme into the contract's `signers`, `filing` and
+// certificate warnings. One signer per distinct certificate (by SHA-256 of its stored bytes), with
+// every scheme that carries it: TestActivity_signed_both.apk has the same certificate in v1 and v2.
+import { isoSeconds, type ParsedCertificate } from './cert/x509.ts';
+import type { AnalysisWarning, FilingValues, SignatureScheme, Signer } from './types.ts';
+
+const SCHEME_ORDER: SignatureScheme[] = ['v1', 'v2', 'v3', 'v3.1', 'codesign', 'hap'];
+
+export interface Found {
+  scheme: SignatureScheme;
+  cert: ParsedCertificate;
+}
+
+export interface Signed {
+  signers: Signer[];
+  certificates: ParsedCertificate[];
+}
+
+export function groupSigners(found: Found[]): Signed {
+  const bySha = new Map<string, { schemes: Set<SignatureScheme>; cert: ParsedCertificate }>();
+  for (const { scheme, cert } of found) {
+    const key = cert.info.sha256;
+    const slot = bySha.get(key) ?? { schemes: new Set<SignatureScheme>(), cert };
+    slot.schemes.add(scheme);
+    bySha.set(key, slot);
+  }
+  const slots = [...bySha.values()];
+  return {
+    signers: slots.map((s) => ({
+      schemes: SCHEME_ORDER.filter((x) => s.schemes.has(x)),
+      certificate: s.cert.info,
+    })),
+    certificates: slots.map((s) => s.cert),
+  };
+}
+
+export function filingValues(packageName: string, cert: ParsedCertificate | undefined, signature: 'md5' | 'sha1' | 'sha256'): FilingValues {
+  return {
+    packageName,
+    publicKey: cert ? cert.info.publicKey.hex : null,
+    signature: cert ? cert.info[signature] : null,
+  };
+}
+
+/** `unsigned`, `debug_certificate` and `certificate_expired`, judged at `now`. */
+export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsignedMessage: string): AnalysisWarning[] {
+  if (certs.length === 0) return [{ code: 'unsigned', message: unsignedMessage }];
+  const warnings: AnalysisWarning[] = [];
+  for (const cert of certs) {
+    if (cert.subjectCommonName === 'Android Debug') {
+      warnings.push({
+        code: 'debug_certificate',
+        message: `Signed with an Android debug certificate (${cert.info.subject}); stores and filings need the release key.`,
+      });
+    }
+  }
+  for (const cert of certs) {
+    if (now.getTime() > cert.notAfter.getTime()) {
+      warnings.push({
+        code: 'certificate_expired',
+        message: `The signing certificate ${cert.info.subject} expired on ${isoSeconds(cert.notAfter)}.`,
+      });
+    }
+  }
+  return warnings;
+}

@@ -1,3 +1,121 @@
-import type { AnalysisResult } from '../types.ts';
+// HarmonyOS HAP: bundle name and versions from module.json (stage model) or config.json (FA
+// model), pack.info as fallback; the signing certificate is the signer of the HAP sign block's
+// signature sub-block; the profile sub-block names the bundle the signing profile was issued for,
+// and a difference from module.json is surfaced (bundle_name_mismatch), not hidden.
+import { parseSignedData } from '../cert/pkcs7.ts';
+import { AnalyzerError, check } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+import { certificateWarnings, filingValues, groupSigners } from '../result.ts';
+import type { AnalysisResult, AnalysisWarning } from '../types.ts';
 import type { ZipPackage } from '../zip.ts';
-export async function analyzeHap(_zip: ZipPackage, _now: Date): Promise<AnalysisResult> { throw new Error('todo'); }
+import { HapResourceIndex } from './resources-index.ts';
+import { readHapSignBlock } from './sign-block.ts';
+
+type Json = Record<string, unknown>;
+
+interface Identity {
+  bundleName: string | null;
+  versionCode: string | null;
+  versionName: string | null;
+  label: string | null;
+  labelId: number | null;
+}
+
+export async function analyzeHap(zip: ZipPackage, now: Date): Promise<AnalysisResult> {
+  const id = await identity(zip);
+  const packageName = id.bundleName;
+  check(packageName, 'malformed_manifest', 'module.json has no app.bundleName');
+  const warnings: AnalysisWarning[] = [];
+  const appName = await label(zip, id, warnings);
+  const block = await readHapSignBlock(zip);
+  const signed = block?.signature ? parseSignedData(block.signature, 'HAP signature') : null;
+  const leaf = signed?.signerCertificates[0];
+  const { signers, certificates } = groupSigners(leaf ? [{ scheme: 'hap', cert: leaf }] : []);
+  const profileBundle = block?.profile ? profileBundleName(block.profile) : null;
+  if (profileBundle && profileBundle !== packageName) {
+    warnings.push({
+      code: 'bundle_name_mismatch',
+      message: `module.json names the bundle ${packageName}, but the signing profile was issued for ${profileBundle}.`,
+    });
+  }
+  return {
+    platform: 'harmonyos',
+    packageName,
+    versionName: id.versionName,
+    versionCode: id.versionCode,
+    appName,
+    signers,
+    filing: filingValues(packageName, leaf, 'sha256'),
+    warnings: [...warnings, ...certificateWarnings(certificates, now, 'The HAP has no signing block before its central directory.')],
+  };
+}
+
+async function identity(zip: ZipPackage): Promise<Identity> {
+  const module = zip.has('module.json') ? await readJson(zip, 'module.json') : null;
+  const config = !module && zip.has('config.json') ? await readJson(zip, 'config.json') : null;
+  const pack = zip.has('pack.info') ? await readJson(zip, 'pack.info') : null;
+  const app = obj(module?.app) ?? obj(config?.app);
+  const packApp = obj(obj(pack?.summary)?.app);
+  const version = obj(app?.version) ?? obj(packApp?.version);
+  return {
+    bundleName: str(app?.bundleName) ?? str(packApp?.bundleName),
+    versionCode: num(app?.versionCode) ?? num(version?.code),
+    versionName: str(app?.versionName) ?? str(version?.name),
+    label: str(app?.label),
+    labelId: typeof app?.labelId === 'number' ? app.labelId : null,
+  };
+}
+
+/** app.label is usually "$string:NAME", resolved through resources.index; a label is never worth failing for. */
+async function label(zip: ZipPackage, id: Identity, warnings: AnalysisWarning[]): Promise<string | null> {
+  if (!id.label) return null;
+  const ref = /^\$string:(.+)$/.exec(id.label);
+  if (!ref) return id.label;
+  try {
+    if (!zip.has('resources.index')) throw new AnalyzerError('malformed_resources', 'the HAP has no resources.index');
+    const index = HapResourceIndex.parse(await zip.read('resources.index', LIMITS.resourcesBytes));
+    const text = index.resolve(id.labelId, ref[1] ?? null);
+    if (text !== null) return text;
+    throw new AnalyzerError('malformed_resources', `${id.label} is not in resources.index`);
+  } catch (err) {
+    if (!(err instanceof AnalyzerError) || !['entry_too_large', 'malformed_resources'].includes(err.code)) throw err;
+    warnings.push({ code: 'app_name_unresolved', message: `The app label could not be resolved: ${err.message}.` });
+    return null;
+  }
+}
+
+/** The profile is a PKCS#7 whose content is JSON (hapsigner's ProfileSignTool); older ones are bare JSON. */
+function profileBundleName(profile: Buffer): string | null {
+  const json = profile[0] === 0x7b ? profile : Buffer.from(parseSignedData(profile, 'HAP profile').content ?? []);
+  const parsed = parseJson(json, 'HAP profile');
+  return str(obj(parsed['bundle-info'])?.['bundle-name']);
+}
+
+async function readJson(zip: ZipPackage, name: string): Promise<Json> {
+  return parseJson(await zip.read(name, LIMITS.manifestBytes), name);
+}
+
+function parseJson(buf: Buffer, what: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(buf.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (err) {
+    // RangeError covers nesting deep enough to exhaust the parser's stack.
+    throw new AnalyzerError('malformed_manifest', `${what} is not valid JSON (${(err as Error).message})`);
+  }
+  const o = obj(value);
+  if (!o) throw new AnalyzerError('malformed_manifest', `${what} is not a JSON object`);
+  return o;
+}
+
+function obj(v: unknown): Json | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+function num(v: unknown): string | null {
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v : null;
+}

@@ -60,25 +60,8 @@ export function createCalendar(options: CalendarOptions = {}): WorkingDayCalenda
   if (provinceCode !== undefined && !provinceByCode(provinceCode)) throw new CalendarArgumentError(`unknown province ${provinceCode}`);
   const overrides = options.overrides ?? [];
   const days = indexDayOverrides(overrides.filter(isDayOverride), provinceCode);
-  const first = FIRST_SUPPORTED_YEAR;
   const last = lastSupportedYear(overrides.filter(isYearPublished));
-
-  const inRange = (date: IsoDate): IsoDate => {
-    if (!isIsoDate(date)) throw new InvalidDateError(date);
-    const y = yearOf(date);
-    if (y < first || y > last) throw new CalendarRangeError(date, first, last);
-    return date;
-  };
-
-  const isWorkingDay = (date: IsoDate): boolean => {
-    const d = inRange(date);
-    const override = days.get(d);
-    if (override) return override === 'workday';
-    if (NATIONAL_MAKEUP_WORKDAYS.has(d)) return true;
-    if (NATIONAL_HOLIDAYS.has(d)) return false;
-    const dow = dayOfWeek(d);
-    return dow !== 0 && dow !== 6;
-  };
+  const { inRange, isWorkingDay } = dayRule(days, FIRST_SUPPORTED_YEAR, last);
 
   const addWorkingDays = (start: IsoDate, n: number): IsoDate => {
     if (!Number.isSafeInteger(n)) throw new CalendarArgumentError(`working-day count must be an integer, got ${n}`);
@@ -101,7 +84,27 @@ export function createCalendar(options: CalendarOptions = {}): WorkingDayCalenda
     return count === 0 ? 0 : sign * count;
   };
 
-  return { provinceCode, firstSupportedYear: first, lastSupportedYear: last, isWorkingDay, addWorkingDays, workingDaysBetween };
+  return { provinceCode, firstSupportedYear: FIRST_SUPPORTED_YEAR, lastSupportedYear: last, isWorkingDay, addWorkingDays, workingDaysBetween };
+}
+
+/** The per-day rule in the precedence order of the header comment, guarded by the range. */
+function dayRule(days: ReadonlyMap<IsoDate, DayOverride['kind']>, first: number, last: number) {
+  const inRange = (date: IsoDate): IsoDate => {
+    if (!isIsoDate(date)) throw new InvalidDateError(date);
+    const y = yearOf(date);
+    if (y < first || y > last) throw new CalendarRangeError(date, first, last);
+    return date;
+  };
+  const isWorkingDay = (date: IsoDate): boolean => {
+    const d = inRange(date);
+    const override = days.get(d);
+    if (override) return override === 'workday';
+    if (NATIONAL_MAKEUP_WORKDAYS.has(d)) return true;
+    if (NATIONAL_HOLIDAYS.has(d)) return false;
+    const dow = dayOfWeek(d);
+    return dow !== 0 && dow !== 6;
+  };
+  return { inRange, isWorkingDay };
 }
 
 function isDayOverride(o: CalendarOverride): o is DayOverride {

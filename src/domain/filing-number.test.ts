@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FilingNumberFormatError, formatMainNumber, formatServiceNumber, parseFilingNumber } from './filing-number.ts';
+import { FilingNumberFormatError, formatMainNumber, formatServiceNumber, parseFilingNumber, parseServiceNumber } from './filing-number.ts';
 
 const ok = (s: string) => {
   const r = parseFilingNumber(s);
@@ -92,8 +92,22 @@ describe('parseFilingNumber — bad input', () => {
     ['京ICP备2024012345号-01A', 'filing_number_sequence'],
     ['京ICP备2024012345号-1B', 'filing_number_suffix'],
     ['粤B2-20090059-3Z', 'filing_number_suffix'],
+    ['京公网安备 11010502030143号', 'filing_number_police'],
   ])('%j → %s', (input, code) => {
     expect(parseFilingNumber(input)).toMatchObject({ ok: false, error: { code } });
+  });
+});
+
+describe('parseServiceNumber', () => {
+  it('accepts a number of the expected type', () => {
+    expect(parseServiceNumber('陕ICP备2024026116号-1A', 'app')).toMatchObject({ ok: true, value: { serviceType: 'app' } });
+  });
+
+  it('names the website-number-for-an-APP mistake and a bare subject number', () => {
+    expect(parseServiceNumber('陕ICP备15002899号-4', 'app')).toMatchObject({ ok: false, error: { code: 'filing_number_wrong_service_type' } });
+    expect(parseServiceNumber('粤B2-20090059-1626X', 'app')).toMatchObject({ ok: false, error: { code: 'filing_number_wrong_service_type' } });
+    expect(parseServiceNumber('陕ICP备2024026116号', 'app')).toMatchObject({ ok: false, error: { code: 'filing_number_not_service' } });
+    expect(parseServiceNumber('nonsense', 'app')).toMatchObject({ ok: false, error: { code: 'filing_number_format' } });
   });
 });
 

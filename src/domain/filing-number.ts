@@ -65,10 +65,14 @@ export function normaliseFilingNumberInput(input: string): string {
  * `filing_number_format` (matches no known shape), `filing_number_prefix` (not a province
  * prefix), `filing_number_digits` (wrong digit count for its kind), `filing_number_year`
  * (year outside 2000–2099), `filing_number_sequence` (0 or leading zero after `-`),
- * `filing_number_suffix` (letter that names no service type).
+ * `filing_number_suffix` (letter that names no service type), `filing_number_police` (a
+ * 公网安备 public-security number, which users often paste instead).
  */
 export function parseFilingNumber(input: string): Validation<FilingNumber> {
   const s = normaliseFilingNumberInput(input);
+  if (s.includes('公网安备')) {
+    return invalid('filing_number_police', 'this is a public-security filing number (公网安备), not an ICP filing number');
+  }
   const icp = ICP.exec(s);
   if (icp?.groups) return parseIcp(icp.groups);
   const b2 = B2.exec(s);
@@ -113,6 +117,22 @@ function finish(g: Groups, base: FilingNumberBase, year: number | undefined, ser
   return valid({
     kind: 'service', ...head, sequence, serviceType: suffix.serviceType, number: `${mainNumber}-${sequence}${suffix.suffix}`,
   });
+}
+
+/**
+ * A service number of one expected type. Stores ask for the APP number and often receive the
+ * website number of the same subject (DOMAIN.md §0.9, §7 [S40]); this names that mistake.
+ * Codes: those of parseFilingNumber, `filing_number_not_service` (a subject number),
+ * `filing_number_wrong_service_type`.
+ */
+export function parseServiceNumber(input: string, expected: ServiceType): Validation<FilingNumber> {
+  const r = parseFilingNumber(input);
+  if (!r.ok) return r;
+  if (r.value.kind !== 'service') return invalid('filing_number_not_service', 'this is the subject (main) number; enter the number of the service, ending in -n');
+  if (r.value.serviceType !== expected) {
+    return invalid('filing_number_wrong_service_type', `this number belongs to a ${r.value.serviceType}, not a ${expected} (suffix ${serviceSuffix(expected) || 'none'} expected)`);
+  }
+  return r;
 }
 
 /** `{prefix}ICP备{YYYY}{serial zero-padded to 6}号` — the form the registry issues. */

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests run against a real database: PGlite by default, a PostgreSQL server when
+// DATABASE_URL is set (see tests/db.ts). Files run in separate forks; two workers fit
+// the 2-core machines this project is built and tested on.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,6 +1,7 @@
 // Turning the certificates found under each scheme into the contract's `signers`, `filing` and
 // certificate warnings. One signer per distinct certificate (by SHA-256 of its stored bytes), with
 // every scheme that carries it: TestActivity_signed_both.apk has the same certificate in v1 and v2.
+// Signers keep the order in which they are found; callers pass the filing certificate first.
 import { isoSeconds, type ParsedCertificate } from './cert/x509.ts';
 import type { AnalysisWarning, FilingValues, SignatureScheme, Signer } from './types.ts';
 

@@ -72,6 +72,7 @@ export interface AnalysisResult {
   /** Always a string: Android/HarmonyOS integers in decimal, iOS CFBundleVersion as written. */
   versionCode: string | null;
   appName: string | null;
+  /** One entry per distinct certificate; the first is the filing certificate (Android: newest scheme first). */
   signers: Signer[];
   filing: FilingValues;
   warnings: AnalysisWarning[];

@@ -1,7 +1,7 @@
 // Android APK: identity from the binary AndroidManifest.xml (labels and version names given as
 // references resolved through resources.arsc), signers from JAR signing (v1) and the APK Signing
-// Block (v2, v3, v3.1). The filing certificate is the one the newest scheme carries: that is the
-// identity Android 9+ (v3) or 13+ (v3.1) uses after a key rotation.
+// Block (v2, v3, v3.1). Signers are listed newest scheme first, and the first is the filing
+// certificate: the identity Android 9+ (v3) or 13+ (v3.1) uses after a key rotation.
 import { AnalyzerError, check } from '../errors.ts';
 import { parseCertificate } from '../cert/x509.ts';
 import { LIMITS } from '../limits.ts';
@@ -15,8 +15,9 @@ import {
 } from './signing-block.ts';
 import { v1SignerCertificates } from './v1.ts';
 
+// Newest first: the order signers are listed in.
 const BLOCK_SCHEMES: [number, SignatureScheme][] = [
-  [APK_SIGNATURE_SCHEME_V2, 'v2'], [APK_SIGNATURE_SCHEME_V3, 'v3'], [APK_SIGNATURE_SCHEME_V31, 'v3.1'],
+  [APK_SIGNATURE_SCHEME_V31, 'v3.1'], [APK_SIGNATURE_SCHEME_V3, 'v3'], [APK_SIGNATURE_SCHEME_V2, 'v2'],
 ];
 
 export async function analyzeApk(zip: ZipPackage, now: Date): Promise<AnalysisResult> {
@@ -29,7 +30,6 @@ export async function analyzeApk(zip: ZipPackage, now: Date): Promise<AnalysisRe
   const versionName = await resources.text(manifest.versionName);
   const found = await findSigners(zip);
   const { signers, certificates } = groupSigners(found);
-  const filingCert = newestSchemeCertificate(found);
   const rotated = rotationWarning(found);
   return {
     platform: 'android',
@@ -38,7 +38,7 @@ export async function analyzeApk(zip: ZipPackage, now: Date): Promise<AnalysisRe
     versionCode: versionCode(manifest.versionCode, manifest.versionCodeMajor),
     appName: label === null ? null : String(label),
     signers,
-    filing: filingValues(packageName, filingCert, 'md5'),
+    filing: filingValues(packageName, found[0]?.cert, 'md5'),
     warnings: [
       ...warnings,
       ...(rotated ? [rotated] : []),
@@ -47,8 +47,9 @@ export async function analyzeApk(zip: ZipPackage, now: Date): Promise<AnalysisRe
   };
 }
 
+/** Certificates by scheme, newest scheme first (v3.1, v3, v2, v1), in each block's signer order. */
 async function findSigners(zip: ZipPackage): Promise<Found[]> {
-  const found: Found[] = (await v1SignerCertificates(zip)).map((cert) => ({ scheme: 'v1', cert }));
+  const found: Found[] = [];
   const block = await readSigningBlock(zip);
   for (const [id, scheme] of BLOCK_SCHEMES) {
     const value = block.get(id);
@@ -57,23 +58,15 @@ async function findSigners(zip: ZipPackage): Promise<Found[]> {
       found.push({ scheme, cert: parseCertificate(der, `${scheme} signer ${i + 1} certificate`) });
     });
   }
+  for (const cert of await v1SignerCertificates(zip)) found.push({ scheme: 'v1', cert });
   return found;
 }
 
-function newestSchemeCertificate(found: Found[]) {
-  for (const scheme of ['v3.1', 'v3', 'v2', 'v1'] as const) {
-    const hit = found.find((f) => f.scheme === scheme);
-    if (hit) return hit.cert;
-  }
-  return undefined;
-}
-
+/** v3/v3.1 carry a different certificate than an older scheme: the key was rotated. */
 function rotationWarning(found: Found[]): AnalysisWarning | null {
-  const rotated = found.filter((f) => f.scheme === 'v3' || f.scheme === 'v3.1');
-  const legacy = found.filter((f) => f.scheme === 'v1' || f.scheme === 'v2');
-  const newest = newestSchemeCertificate(found);
-  const older = [...legacy, ...rotated].find((f) => f.cert.info.sha256 !== newest?.info.sha256);
-  if (!newest || !older || rotated.length === 0) return null;
+  const newest = found[0]?.cert;
+  const older = found.find((f) => f.cert.info.sha256 !== newest?.info.sha256);
+  if (!newest || !older || (found[0]?.scheme !== 'v3' && found[0]?.scheme !== 'v3.1')) return null;
   return {
     code: 'signing_key_rotated',
     message: `The signing key was rotated: newer Android versions see ${newest.info.subject} `

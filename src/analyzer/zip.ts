@@ -198,13 +198,14 @@ function listEntries(zip: yauzl.ZipFile, eocd: EndOfCentralDirectory): Promise<M
   });
 }
 
+/** Refuses an entry on its declared sizes alone, before a single byte is inflated. */
 function checkPlausible(entry: yauzl.Entry, name: string, cap: number): void {
   check(!entry.isEncrypted(), 'malformed_zip', `${name} is encrypted`);
-  check(entry.uncompressedSize <= cap, 'entry_too_large',
-    `${name} declares ${entry.uncompressedSize} bytes, above the ${cap}-byte limit for it`);
   const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
   check(entry.uncompressedSize <= LIMITS.ratioFloorBytes || ratio <= LIMITS.maxCompressionRatio, 'zip_bomb',
     `${name} declares a ${Math.round(ratio)}:1 compression ratio (${entry.compressedSize} → ${entry.uncompressedSize} bytes)`);
+  check(entry.uncompressedSize <= cap, 'entry_too_large',
+    `${name} declares ${entry.uncompressedSize} bytes, above the ${cap}-byte limit for it`);
 }
 
 /** yauzl and zlib report problems as plain Errors; give them our stable codes. */

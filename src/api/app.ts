@@ -1,0 +1,60 @@
+// The Fastify application: problem+json errors, request ids, redacted logging, Zod
+// schemas with OpenAPI at /api/openapi.json and a browsable UI at /api/docs.
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { FlowContext } from '../flows/context.ts';
+import { healthRoutes } from './health.ts';
+import { installProblemHandlers } from './problem.ts';
+
+export interface AppContext extends FlowContext {
+  config: Config;
+}
+
+/** Personal data and credentials never reach the logs (house rule 14). */
+export const LOG_REDACT = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
+  '*.password', '*.mobile', '*.email', '*.idNumber', '*.certificateNumber', '*.emergencyPhone', '*.code',
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false || ctx.config.logLevel === 'silent'
+      ? false
+      : { level: ctx.config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 20 * 1024 * 1024,
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app);
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'beian 备案系统 API', version: '1.0.0', description: 'APP / mini program / quick app / website filing registry' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Organisation API key' },
+          session: { type: 'apiKey', in: 'cookie', name: 'beian_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await api.register(healthRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,82 @@
+// RFC 9457 problem+json for every error (house rule 6): a stable `code`, the HTTP status,
+// and for bad input the list of offending fields. Unknown errors are 500 with no detail.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { DomainError } from '../domain/errors.ts';
+
+export interface FieldProblem { field: string; code: string; message: string; suggestion?: string }
+
+/** How a named error maps to HTTP. Domain and flow errors declare their kind. */
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limited: 429, unavailable: 503,
+};
+
+/** An error the API answers as is; flows throw subclasses (see src/flows/errors.ts). */
+export class ProblemError extends DomainError {
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly errors: FieldProblem[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, errors?: FieldProblem[]) {
+  return reply
+    .code(status)
+    .type('application/problem+json; charset=utf-8')
+    .send({
+      type: `about:blank`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      code,
+      detail,
+      instance: request.url.split('?')[0],
+      requestId: request.id,
+      ...(errors && errors.length ? { errors } : {}),
+    });
+}
+
+interface ZodIssueLike { instancePath?: string; message?: string; params?: { issue?: { code?: string; path?: PropertyKey[] } } }
+
+function zodFields(err: FastifyError): FieldProblem[] {
+  const where = (err as { validationContext?: string }).validationContext ?? 'body';
+  return ((err.validation ?? []) as ZodIssueLike[]).map((v) => {
+    const path = v.params?.issue?.path?.map(String) ?? (v.instancePath ?? '').split('/').filter(Boolean);
+    return { field: [where, ...path].join('.'), code: v.params?.issue?.code ?? 'invalid', message: v.message ?? 'invalid value' };
+  });
+}
+
+export function installProblemHandlers(app: FastifyInstance) {
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof ProblemError) {
+      reply.headers(err.headers);
+      return sendProblem(reply, request, STATUS[err.kind], err.code, err.message, err.errors);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      return sendProblem(reply, request, 400, 'invalid_request', 'the request does not match the schema', zodFields(err));
+    }
+    if (err instanceof DomainError && 'kind' in err && typeof err.kind === 'string' && err.kind in STATUS) {
+      return sendProblem(reply, request, STATUS[err.kind as ErrorKind], err.code, err.message);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500 && !isResponseSerializationError(err)) {
+      const code = (err.code ?? 'bad_request').replace(/^FST_(ERR_)?/, '').toLowerCase();
+      return sendProblem(reply, request, status, code, err.message);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, request, 500, 'internal_error', 'an unexpected error occurred; quote the request id when reporting it');
+  });
+}

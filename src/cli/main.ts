@@ -1,0 +1,106 @@
+// The `beian` command. Every failure is one line on stderr and exit code 2, no stack trace.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { config, ConfigError } from '../config.ts';
+import { createCalendar, validateIsoDate } from '../domain/calendar.ts';
+import { loadCalendarOverrides } from '../db/calendar.ts';
+import { migrate } from '../db/migrate.ts';
+import { openStorage } from '../db/open.ts';
+import { seedDemo } from '../db/seed/demo.ts';
+import { serve } from './serve.ts';
+
+export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage: beian <command>
+  serve [--seed-if-empty]          migrate, then serve the web UI and API
+  migrate                          apply database migrations
+  seed --demo                      load the demo data (bureaus, organisations, users, filings)
+  workdays add <YYYY-MM-DD> <n> [--province CODE]
+                                   the date n working days after the given one
+  workdays between <a> <b> [--province CODE]
+                                   working days after a up to and including b
+  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP`;
+
+type Handler = (args: string[], io: Io) => Promise<number>;
+
+const commands: Record<string, Handler> = {
+  serve: async (args) => {
+    const { values } = parseArgs({ args, options: { 'seed-if-empty': { type: 'boolean' } } });
+    await serve(config(), { seedIfEmpty: Boolean(values['seed-if-empty']) });
+    return 0;
+  },
+  migrate: async (_args, io) => {
+    const storage = await openStorage(config());
+    try {
+      const applied = await migrate(storage.db);
+      io.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
+    } finally { await storage.close(); }
+    return 0;
+  },
+  seed: async (args, io) => {
+    const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
+    if (!values.demo) throw new UsageError('seed: only `seed --demo` exists');
+    const storage = await openStorage(config());
+    try {
+      await migrate(storage.db);
+      const result = await seedDemo(storage.db, storage.sealer);
+      io.stdout.write(result.seeded ? 'demo data loaded\n' : 'demo data already present\n');
+    } finally { await storage.close(); }
+    return 0;
+  },
+  workdays: workdaysCommand,
+  analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
+};
+
+async function workdaysCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { province: { type: 'string' } } });
+  const [sub, a, b] = positionals;
+  if (!sub || !a || !b || positionals.length !== 3 || !['add', 'between'].includes(sub)) {
+    throw new UsageError('usage: beian workdays add <YYYY-MM-DD> <n> | beian workdays between <YYYY-MM-DD> <YYYY-MM-DD>');
+  }
+  const start = validateIsoDate(a);
+  if (!start.ok) throw new UsageError(`${a}: ${start.error.message}`);
+  const calendar = createCalendar({ overrides: await overridesIfAny(), ...(values.province ? { provinceCode: values.province } : {}) });
+  if (sub === 'add') {
+    if (!/^-?\d{1,4}$/.test(b)) throw new UsageError(`${b}: n must be a whole number of working days`);
+    io.stdout.write(`${calendar.addWorkingDays(start.value, Number(b))}\n`);
+  } else {
+    const end = validateIsoDate(b);
+    if (!end.ok) throw new UsageError(`${b}: ${end.error.message}`);
+    io.stdout.write(`${calendar.workingDaysBetween(start.value, end.value)}\n`);
+  }
+  return 0;
+}
+
+/** The database's override rows when a database exists; the published schedule alone otherwise. */
+async function overridesIfAny() {
+  const cfg = config();
+  if (cfg.database.kind === 'pglite' && !existsSync(path.join(cfg.database.dataDir, 'pgdata'))) return [];
+  const storage = await openStorage(cfg);
+  try { return await loadCalendarOverrides(storage.db); } finally { await storage.close(); }
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const handler = commands[name];
+  try {
+    if (!handler) throw new UsageError(`unknown command "${name}" (try: beian --help)`);
+    return await handler(rest, io);
+  } catch (err) {
+    io.stderr.write(`beian ${name}: ${oneLine(err)}\n`);
+    return 2;
+  }
+}
+
+function oneLine(err: unknown): string {
+  if (err instanceof ConfigError) return `${err.message.replace(/\n\s*/g, ' ')}`;
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s*\n\s*/g, '; ');
+}

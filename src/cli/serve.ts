@@ -1,0 +1,38 @@
+// `beian serve`: open the database, migrate, seed the demo data into an empty embedded
+// database when asked, then serve the API (and web UI) until SIGINT/SIGTERM.
+import type { Config } from '../config.ts';
+import { buildApp } from '../api/app.ts';
+import { migrate } from '../db/migrate.ts';
+import { openStorage } from '../db/open.ts';
+import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';
+
+export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Promise<void> {
+  const storage = await openStorage(cfg);
+  try {
+    const applied = await migrate(storage.db);
+    let seeded = false;
+    if (options.seedIfEmpty && cfg.database.kind === 'pglite') {
+      seeded = (await seedDemo(storage.db, storage.sealer)).seeded;
+    }
+    const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
+    const address = await app.listen({ host: cfg.host, port: cfg.port });
+    const lines = [
+      `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
+      `API docs: ${cfg.publicUrl}/api/docs`,
+    ];
+    if (seeded || (options.seedIfEmpty && cfg.database.kind === 'pglite')) {
+      lines.push('Demo logins (demo data only — never use these outside a demo):');
+      for (const d of DEMO_LOGINS) lines.push(`  ${d.role.padEnd(20)} ${d.login.padEnd(28)} ${d.password}`);
+      lines.push('  distribution-platform API key: demo-platform-key');
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await app.close();
+  } finally {
+    await storage.close();
+  }
+}

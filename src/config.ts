@@ -1,0 +1,102 @@
+// The only reader of process.env (house rule 11). Read once, validated with Zod; a bad
+// configuration stops the process listing every problem, not just the first.
+import path from 'node:path';
+import { z } from 'zod';
+
+const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, {
+  message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+});
+
+/** `k1:BASE64,k0:BASE64` — the first key encrypts, all keys decrypt (rotation). */
+const dataKeys = z
+  .string()
+  .transform((s, ctx) => {
+    const keys = s.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+      const i = part.indexOf(':');
+      return { id: i > 0 ? part.slice(0, i) : '', key: i > 0 ? part.slice(i + 1) : part };
+    });
+    for (const k of keys) {
+      if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) ctx.addIssue({ code: 'custom', message: `key id "${k.id}" must be 1–16 of A-Z a-z 0-9 _ -` });
+      else if (!base64Key.safeParse(k.key).success) ctx.addIssue({ code: 'custom', message: `key "${k.id}" must be 32 bytes, base64-encoded` });
+    }
+    if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    return keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') }));
+  });
+
+const schema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  BEIAN_DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().min(3).default('beian 备案系统 <noreply@beian.localhost>'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  BEIAN_DATA_KEYS: dataKeys.optional(),
+  BEIAN_HASH_KEY: base64Key.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(1024),
+});
+
+export interface DataKey { id: string; key: Buffer }
+
+export interface Config {
+  database: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  smtp: { url: string; from: string } | null;
+  redisUrl: string | null;
+  /** Null for the embedded default: keys are generated into the data folder (see db/keys.ts). */
+  secrets: { dataKeys: DataKey[]; hashKey: Buffer } | null;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  uploadLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Pure: turns an environment into a Config or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(blank);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.DATABASE_URL && !(e.BEIAN_DATA_KEYS && e.BEIAN_HASH_KEY)) {
+    problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required with DATABASE_URL (personal data is encrypted at rest; only the embedded database generates its own keys)');
+  }
+  if (Boolean(e.BEIAN_DATA_KEYS) !== Boolean(e.BEIAN_HASH_KEY)) {
+    problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY must be set together');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const dataDir = path.resolve(cwd, e.BEIAN_DATA_DIR);
+  return {
+    database: e.DATABASE_URL ? { kind: 'postgresql', url: e.DATABASE_URL } : { kind: 'pglite', dataDir },
+    dataDir,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
+    redisUrl: e.REDIS_URL ?? null,
+    secrets: e.BEIAN_DATA_KEYS && e.BEIAN_HASH_KEY
+      ? { dataKeys: e.BEIAN_DATA_KEYS, hashKey: Buffer.from(e.BEIAN_HASH_KEY, 'base64') }
+      : null,
+    logLevel: e.LOG_LEVEL,
+    uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read from process.env on first use. */
+export function config(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}

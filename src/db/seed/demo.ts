@@ -1,0 +1,211 @@
+// Demo data (`beian seed --demo`, and the first `npm start` on an empty embedded database):
+// the 31 bureaus, providers, platforms, a device maker, demo users and filed services —
+// including "A2DP Volume", whose Android record matches ../shared/fixtures/packages/a2dp.Vol_137.apk.
+// Personal data is synthetic, with valid check digits. Never load this into production.
+import { PROVINCES, provinceByCode } from '../../domain/provinces.ts';
+import type { ApplicationMaterials, PersonMaterials, SubjectMaterials } from '../../domain/materials.ts';
+import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
+import type { Db, Queryable } from '../connection.ts';
+import { hashApiKey, hashPassword } from '../credentials.ts';
+import type { Sealer } from '../personal-data.ts';
+import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
+
+export const DEMO_PASSWORD = 'Demo@2026';
+export const DEMO_API_KEY = 'demo-platform-key';
+
+export const DEMO_LOGINS = [
+  { role: 'ministry_admin', login: 'admin', password: DEMO_PASSWORD },
+  { role: 'bureau_reviewer', login: 'gd.reviewer', password: DEMO_PASSWORD },
+  { role: 'bureau_reviewer', login: 'bj.reviewer', password: DEMO_PASSWORD },
+  { role: 'bureau_reviewer', login: 'zj.reviewer', password: DEMO_PASSWORD },
+  { role: 'provider_staff', login: 'provider.demo', password: DEMO_PASSWORD },
+  { role: 'platform_staff', login: 'platform.demo', password: DEMO_PASSWORD },
+  { role: 'device_maker_staff', login: 'device.demo', password: DEMO_PASSWORD },
+  { role: 'host', login: 'host@demo.beian.test', password: DEMO_PASSWORD },
+  { role: 'host', login: 'wang@demo.beian.test', password: DEMO_PASSWORD },
+] as const;
+
+/** The certificate of a2dp.Vol_137.apk (GROUND-TRUTH.md). */
+export const A2DP_CERT = {
+  md5: 'c1cabe8ad9dc272b2443a3a67bc443d5',
+  sha1: '478c1d2fcb9bf1a82a611c9ff96df6d17860ea1b',
+  sha256: '1e3bf46f964d494c9094cbf1a7ebec99b63d4acf6ae7519287d94faf5ea6871b',
+  publicKey: 'A796ABF7A8D80A961B22D848E98465EB9721408E9050956B93DCF6F1A5C18F9BAB3D03544945B03AF16A18937C16C41B5B93CD465A6C62548FA3E1857149ACBDB69EB694897B3A783FAE8D365AABF8EC38C2F2A889CD0CBE0F6BD92E9B59EA52A2AE2B0E8C1B95F10DA64A6358C09F107DE744DF134035F80D4262B8EE2E39263B6B4A00A909B7D6D44DD4E8321F37951FC8B843792B4D225A717D964754CEFBA7C88519B666BA0270AF4238D3ECD1E778F5E99CFA811EE7926BACEDB47306BCDBB3D47219438C5621F9092812824B3C46DFFCBA685CE4AD60FE8B85E7622BD77D2ECE82D21C0001DAD8593B7034127F5ED8C6BC32B48E0A4DF74239C65BABC9',
+};
+
+const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
+const uscc = (first17: string) => first17 + usccCheckChar(first17);
+
+/** Synthetic people: ID numbers with valid check digits, mobiles in real segments, .test emails. */
+export const DEMO_PEOPLE = {
+  liMing: person('李明', idNumber('44030519850312003'), '13800138001', '13900139001', 'liming@demo.beian.test'),
+  chenJing: person('陈静', idNumber('44030619900715002'), '13800138002', '13900139002', 'chenjing@demo.beian.test'),
+  wangXiaoer: person('王小二', idNumber('11010519920101001'), '13800138003', '13900139003', 'wang@demo.beian.test'),
+  zhaoLei: person('赵磊', idNumber('33010619880808001'), '13800138004', '13900139004', 'zhaolei@demo.beian.test'),
+};
+
+function person(name: string, id: string, mobile: string, emergency: string, email: string): PersonMaterials {
+  return { name, certificateType: 'resident_id', certificateNumber: id, certificateValidFrom: '2020-01-01', certificateValidTo: null, mobile, emergencyPhone: emergency, email };
+}
+
+type OrgKind = 'access_provider' | 'distribution_platform' | 'device_maker' | 'ministry';
+const ORGS: { key: string; kind: OrgKind; name: string; uscc: string }[] = [
+  { key: 'cloud', kind: 'access_provider', name: '示例云计算有限公司', uscc: uscc('91330106MA2DEM01C') },
+  { key: 'idc', kind: 'access_provider', name: '蓝海数据科技有限公司', uscc: uscc('91110108MA01DEMK2') },
+  { key: 'market', kind: 'distribution_platform', name: '示例应用市场', uscc: uscc('91440300MA5F8K2Q3') },
+  { key: 'mini', kind: 'distribution_platform', name: '星辰小程序平台', uscc: uscc('91440300MA5G1P7L4') },
+  { key: 'device', kind: 'device_maker', name: '示例智能终端有限公司', uscc: uscc('91440300MA5H3N6R5') },
+  { key: 'ministry', kind: 'ministry', name: '工业和信息化部（演示）', uscc: uscc('11100000000013127') },
+];
+
+export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolean }> {
+  return db.transaction(async (tx) => {
+    const present = await tx.query('select 1 from organisations limit 1');
+    if (present.length) return { seeded: false };
+    const orgs = await seedOrganisations(tx);
+    const users = await seedUsers(tx, sealer, orgs);
+    await tx.query(
+      `insert into api_keys (organisation_id, name, key_prefix, key_hash, created_by) values ($1, '演示密钥 demo key', $2, $3, $4)`,
+      [orgs.market, DEMO_API_KEY.slice(0, 10), hashApiKey(DEMO_API_KEY), users['platform.demo']],
+    );
+    await seedFilings(tx, sealer, orgs, users);
+    await tx.query(
+      `insert into history (entity_type, entity_id, action, actor_role, reason)
+       select 'organisation', id, 'seeded', 'system', '{"note":"demo data"}'::jsonb from organisations`,
+    );
+    return { seeded: true };
+  });
+}
+
+async function seedOrganisations(tx: Queryable): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const p of PROVINCES) {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into organisations (kind, name, province_code) values ('bureau', $1, $2) returning id`, [p.bureauName, p.code]);
+    ids[`bureau:${p.code}`] = row!.id;
+  }
+  for (const o of ORGS) {
+    const [row] = await tx.query<{ id: string }>(
+      'insert into organisations (kind, name, uscc) values ($1, $2, $3) returning id', [o.kind, o.name, o.uscc]);
+    ids[o.key] = row!.id;
+  }
+  return ids;
+}
+
+async function seedUsers(tx: Queryable, sealer: Sealer, orgs: Record<string, string>): Promise<Record<string, string>> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const staff: [string, string, string, string][] = [
+    ['admin', 'ministry_admin', orgs.ministry!, '部级管理员'],
+    ['gd.reviewer', 'bureau_reviewer', orgs['bureau:440000']!, '广东审核员'],
+    ['bj.reviewer', 'bureau_reviewer', orgs['bureau:110000']!, '北京审核员'],
+    ['zj.reviewer', 'bureau_reviewer', orgs['bureau:330000']!, '浙江审核员'],
+    ['provider.demo', 'provider_staff', orgs.cloud!, '示例云初审员'],
+    ['platform.demo', 'platform_staff', orgs.market!, '应用市场初审员'],
+    ['device.demo', 'device_maker_staff', orgs.device!, '终端厂商核验员'],
+  ];
+  const ids: Record<string, string> = {};
+  for (const [login, role, org, name] of staff) {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into users (role, organisation_id, display_name, login, password_hash) values ($1,$2,$3,$4,$5) returning id`,
+      [role, org, name, login, passwordHash]);
+    ids[login] = row!.id;
+  }
+  const hosts: [string, PersonMaterials][] = [
+    ['host@demo.beian.test', { ...DEMO_PEOPLE.liMing, email: 'host@demo.beian.test', mobile: '13800138000' }],
+    ['wang@demo.beian.test', DEMO_PEOPLE.wangXiaoer],
+  ];
+  for (const [login, p] of hosts) {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into users (role, display_name, login, password_hash, mobile_enc, mobile_hash, email_enc, email_hash)
+       values ('host', $1, $2, $3, $4, $5, $6, $7) returning id`,
+      [p.name, login, passwordHash, sealer.seal(p.mobile), sealer.hash('phone', p.mobile), sealer.seal(login), sealer.hash('email', login)]);
+    ids[login] = row!.id;
+  }
+  return ids;
+}
+
+interface DemoFiling { host: string; year: number; subject: SubjectMaterials; services: (Omit<ApplicationMaterials, 'subject'> & { status?: 'revoked' | 'cancelled' })[] }
+
+async function seedFilings(tx: Queryable, sealer: Sealer, orgs: Record<string, string>, users: Record<string, string>) {
+  const filedAt = new Date('2024-05-20T02:00:00Z');
+  for (const f of demoFilings(orgs)) {
+    const prefix = provinceByCode(f.subject.provinceCode)!.prefix;
+    const subject = await insertFiledSubject(tx, sealer, { ...f.subject, hostUserId: users[f.host]!, prefix, year: f.year, filedAt });
+    const [principal] = await tx.query<{ principal_person_id: string }>('select principal_person_id from subjects where id = $1', [subject.id]);
+    for (const s of f.services) {
+      const principalId = 'sameAsSubjectPrincipal' in s.service.principal
+        ? principal!.principal_person_id
+        : await insertPerson(tx, sealer, s.service.principal);
+      const service = await insertFiledService(tx, { ...s.service, subjectId: subject.id, mainNumber: subject.main_number, principalPersonId: principalId, filedAt });
+      await insertPlatforms(tx, service.id, s.platforms);
+      await insertAccess(tx, service.id, s.access);
+      if (s.status) {
+        await tx.query(`update services set status = $2, status_changed_at = $3 where id = $1`, [service.id, s.status, new Date('2025-03-01T08:00:00Z')]);
+        await tx.query(`update app_platforms set active = false where service_id = $1`, [service.id]);
+      }
+    }
+  }
+}
+
+const none = { preApprovals: [], sdks: [], domains: [] as string[], homeUrl: null };
+
+function demoFilings(orgs: Record<string, string>): DemoFiling[] {
+  const cloud = (domains: string[], ips: string[]) => [{ providerOrgId: orgs.cloud!, accessMethod: 'cloud' as const, serverLocation: '广东省深圳市', ips, domains }];
+  return [
+    {
+      host: 'host@demo.beian.test', year: 2024,
+      subject: {
+        subjectType: 'unit', nature: 'enterprise', name: '深圳市示例网络科技有限公司', certificateType: 'uscc',
+        certificateNumber: uscc('91440300MA5DEM0X1'), certificateAddress: '广东省深圳市南山区科技园路1号',
+        address: '南山区科技园路1号示例大厦8楼', provinceCode: '440000', cityCode: '440300', districtCode: '440305',
+        principal: DEMO_PEOPLE.liMing,
+      },
+      services: [
+        { service: { ...none, serviceType: 'website', name: '示例科技官网', categories: ['enterprise_site'], languages: ['zh-CN'], description: '深圳市示例网络科技有限公司的企业官方网站，介绍公司产品与服务。', homeUrl: 'https://www.demo-tech.cn', domains: ['demo-tech.cn'], principal: { sameAsSubjectPrincipal: true } }, platforms: [], access: cloud(['demo-tech.cn'], ['203.0.113.10']) },
+        {
+          service: { ...none, serviceType: 'app', name: 'A2DP Volume', categories: ['tools'], languages: ['zh-CN', 'en'], description: '根据蓝牙音频设备的连接状态自动调节媒体音量的工具类应用。', domains: ['a2dp.demo-tech.cn'], principal: DEMO_PEOPLE.chenJing },
+          platforms: [{ platform: 'android', packageName: 'a2dp.Vol', publicKey: A2DP_CERT.publicKey, certMd5: A2DP_CERT.md5, certSha1: A2DP_CERT.sha1, certSha256: A2DP_CERT.sha256, domains: ['a2dp.demo-tech.cn'] }],
+          access: cloud(['a2dp.demo-tech.cn'], ['203.0.113.11', '2001:db8::11']),
+        },
+        { service: { ...none, serviceType: 'mini_program', name: '示例小助手', categories: ['tools'], languages: ['zh-CN'], description: '帮助用户查询示例科技产品使用说明和售后服务的小程序。', principal: DEMO_PEOPLE.chenJing }, platforms: [], access: [] },
+      ],
+    },
+    {
+      host: 'wang@demo.beian.test', year: 2025,
+      subject: {
+        subjectType: 'individual', nature: 'individual', name: '王小二', certificateType: 'resident_id',
+        certificateNumber: DEMO_PEOPLE.wangXiaoer.certificateNumber, certificateAddress: '北京市西城区示例胡同1号',
+        address: '西城区示例胡同1号', provinceCode: '110000', cityCode: '110100', districtCode: '110102',
+        principal: DEMO_PEOPLE.wangXiaoer,
+      },
+      services: [
+        { service: { ...none, serviceType: 'website', name: '小二的读书笔记', categories: ['personal_blog'], languages: ['zh-CN'], description: '个人读书笔记与学习心得分享，不涉及经营性内容。', homeUrl: 'https://xiaoer-notes.cn', domains: ['xiaoer-notes.cn'], principal: { sameAsSubjectPrincipal: true } }, platforms: [], access: [{ providerOrgId: orgs.idc!, accessMethod: 'virtual_host', serverLocation: '北京市', ips: ['198.51.100.20'], domains: ['xiaoer-notes.cn'] }] },
+      ],
+    },
+    {
+      host: 'host@demo.beian.test', year: 2024,
+      subject: {
+        subjectType: 'unit', nature: 'enterprise', name: '杭州示例软件有限公司', certificateType: 'uscc',
+        certificateNumber: uscc('91330106MA2H7Q8T6'), certificateAddress: '浙江省杭州市西湖区文三路1号',
+        address: '西湖区文三路1号示例中心5楼', provinceCode: '330000', cityCode: '330100', districtCode: '330106',
+        principal: DEMO_PEOPLE.zhaoLei,
+      },
+      services: [
+        {
+          service: { ...none, serviceType: 'app', name: '示例记账', categories: ['finance_tools'], languages: ['zh-CN'], description: '面向个人用户的记账与预算管理工具，数据仅保存在用户自己的账户中。', domains: ['api.ledger-demo.cn'], principal: { sameAsSubjectPrincipal: true } },
+          platforms: [
+            { platform: 'android', packageName: 'com.example.ledger', publicKey: 'C0FFEE'.repeat(85) + 'C1', certMd5: '0123456789abcdef0123456789abcdef', certSha1: '0123456789abcdef0123456789abcdef01234567', certSha256: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', domains: ['api.ledger-demo.cn'] },
+            { platform: 'ios', packageName: 'com.example.ledger', publicKey: 'BADA55'.repeat(85) + 'B1', certSha1: 'fedcba9876543210fedcba9876543210fedcba98', domains: ['api.ledger-demo.cn'] },
+          ],
+          access: [{ providerOrgId: orgs.cloud!, accessMethod: 'cloud', serverLocation: '浙江省杭州市', ips: ['203.0.113.30'], domains: ['api.ledger-demo.cn'] }],
+        },
+        {
+          status: 'revoked',
+          service: { ...none, serviceType: 'app', name: '示例小游戏', categories: ['games'], languages: ['zh-CN'], description: '休闲益智类小游戏合集，因超范围经营被通信管理局撤销备案（演示数据）。', domains: ['game.ledger-demo.cn'], principal: { sameAsSubjectPrincipal: true } },
+          platforms: [{ platform: 'android', packageName: 'com.example.minigame', publicKey: 'ABCDEF'.repeat(85) + 'A1', certMd5: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', domains: [] }],
+          access: [],
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,56 @@
+// A fresh, migrated database for one test file: in-memory PGlite by default, or a new
+// database on the PostgreSQL server named by DATABASE_URL (as .ci/run does), dropped after.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { type Db, openPglite, openPostgres } from '../src/db/connection.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createSealer, type Sealer } from '../src/db/personal-data.ts';
+
+export const testSecrets = {
+  dataKeys: [{ id: 't1', key: Buffer.alloc(32, 7) }],
+  hashKey: Buffer.alloc(32, 9),
+};
+
+export interface TestDb { db: Db; sealer: Sealer; url: string | null; close(): Promise<void> }
+
+const serverUrl = () => {
+  const cfg = loadConfig({ ...process.env, BEIAN_DATA_KEYS: 't1:' + testSecrets.dataKeys[0]!.key.toString('base64'), BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64') });
+  return cfg.database.kind === 'postgresql' ? cfg.database.url : null;
+};
+
+export const backend = (): 'pglite' | 'postgresql' => (serverUrl() ? 'postgresql' : 'pglite');
+
+/** Creates an empty database (not migrated). */
+export async function emptyDatabase(): Promise<TestDb> {
+  const url = serverUrl();
+  const sealer = createSealer(testSecrets);
+  if (!url) {
+    const db = await openPglite();
+    return { db, sealer, url: null, close: () => db.close() };
+  }
+  const name = `beian_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = await openPostgres(u.toString(), { max: 8 });
+  return {
+    db, sealer, url: u.toString(),
+    async close() {
+      await db.close();
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export async function testDatabase(): Promise<TestDb> {
+  const t = await emptyDatabase();
+  await migrate(t.db);
+  return t;
+}

@@ -161,7 +161,8 @@ async function openFile(path: string): Promise<FileHandle> {
   } catch (err) {
     if (err instanceof AnalyzerError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new AnalyzerError('file_unreadable', `cannot open ${path} (${code})`, { cause: err });
+    const reason = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory' }[code] ?? code;
+    throw new AnalyzerError('file_unreadable', `cannot open ${path}: ${reason}`, { cause: err });
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type ApksignerReport, type BadgingFacts, type Key, type KeySpec, type KeytoolCert,
 } from './test-support/reference.ts';
 import { FRAMEWORK_RES, requireTools, run } from './test-support/tools.ts';
+import { ZipPackage } from './zip.ts';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const dir = mkdtempSync(path.join(tmpdir(), 'beian-analyzer-'));
@@ -205,6 +206,18 @@ describe('filing values and warnings', () => {
       [certOf('rotated').sha256, ['v3.1']], [certOf('rsa').sha256, ['v1', 'v2']],
     ]);
     expect(result.filing.signature).toBe(certOf('rotated').md5);
+  });
+
+  it('labels resolve through both string-pool encodings of resources.arsc', async () => {
+    const flags = async (name: string) => {
+      const zip = await ZipPackage.open((built[name] as Built).apk);
+      const arsc = await zip.read('resources.arsc', 1 << 20);
+      await zip.close();
+      return arsc.readUInt32LE(12 + 16) & 0x100; // ResStringPool_header.flags of the global pool
+    };
+    expect(await flags('v1-v2-v3-rsa')).toBe(0x100); // UTF-8
+    expect(await flags('v2-only-ec384-utf16')).toBe(0); // UTF-16
+    expect((built['v2-only-ec384-utf16'] as Built).result.appName).toBe((built['v1-v2-v3-rsa'] as Built).result.appName);
   });
 
   it('certificate_expired is judged at the given time', async () => {

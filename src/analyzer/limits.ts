@@ -6,9 +6,9 @@ const MiB = 1024 * 1024;
 
 export const LIMITS = {
   /** Central-directory entries; large games have tens of thousands of files. */
-  maxEntries: 250_000,
-  /** Bytes of the central directory itself (an entry costs 46 bytes + its name). */
-  maxCentralDirectoryBytes: 64 * MiB,
+  maxEntries: 200_000,
+  /** Bytes of the central directory, read whole (an entry costs 46 bytes + name + extra + comment). */
+  maxCentralDirectoryBytes: 32 * MiB,
   /** AndroidManifest.xml, Info.plist, module.json, pack.info, embedded.mobileprovision. */
   manifestBytes: 8 * MiB,
   /** resources.arsc / resources.index, needed only for the app label; above this the label is skipped. */

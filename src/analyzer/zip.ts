@@ -26,10 +26,18 @@ export class ZipPackage {
     try {
       const size = (await file.stat()).size;
       const eocd = await findEndOfCentralDirectory((o, n) => readExactly(file, size, o, n), size);
-      const zip = await yauzl.fromRandomAccessReaderPromise(new HandleReader(file), size, {
+      // The central directory is read in one go (it is capped) and served from memory while
+      // yauzl walks it: one read instead of two per entry.
+      const reader = new HandleReader(file);
+      reader.window = {
+        start: eocd.centralDirectoryOffset,
+        bytes: await readExactly(file, size, eocd.centralDirectoryOffset, eocd.centralDirectorySize),
+      };
+      const zip = await yauzl.fromRandomAccessReaderPromise(reader, size, {
         lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true,
       }).catch((err: unknown) => { throw zipError(err); });
       const entries = await listEntries(zip, eocd);
+      reader.window = null;
       return new ZipPackage(file, zip, size, eocd, entries);
     } catch (err) {
       await file.close();
@@ -94,6 +102,8 @@ export class ZipPackage {
  * which would leave our handle pointing at a number the OS may already have given to another file.
  */
 class HandleReader extends yauzl.RandomAccessReader {
+  window: { start: number; bytes: Buffer } | null = null;
+
   constructor(private readonly file: FileHandle) {
     super();
   }
@@ -103,6 +113,12 @@ class HandleReader extends yauzl.RandomAccessReader {
   }
 
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    const w = this.window;
+    if (w && position >= w.start && position + length <= w.start + w.bytes.length) {
+      w.bytes.copy(buffer, offset, position - w.start, position - w.start + length);
+      queueMicrotask(() => callback(null)); // asynchronous, so yauzl's entry loop does not recurse
+      return;
+    }
     this.file.read(buffer, offset, length, position).then(
       ({ bytesRead }) => callback(bytesRead === length ? null : new Error('unexpected EOF')),
       (err: Error) => callback(err),

@@ -2,29 +2,16 @@
 // and for bad input the list of offending fields. Unknown errors are 500 with no detail.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, type ErrorKind, type FieldProblem, NamedError } from '../domain/errors.ts';
 
-export interface FieldProblem { field: string; code: string; message: string; suggestion?: string }
-
-/** How a named error maps to HTTP. Domain and flow errors declare their kind. */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable';
+export type { ErrorKind, FieldProblem } from '../domain/errors.ts';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limited: 429, unavailable: 503,
 };
 
-/** An error the API answers as is; flows throw subclasses (see src/flows/errors.ts). */
-export class ProblemError extends DomainError {
-  constructor(
-    readonly code: string,
-    readonly kind: ErrorKind,
-    message: string,
-    readonly errors: FieldProblem[] = [],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+/** Routes throw named errors as well; one class everywhere (src/domain/errors.ts). */
+export { NamedError as ProblemError } from '../domain/errors.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
@@ -61,7 +48,7 @@ function zodFields(err: FastifyError): FieldProblem[] {
 export function installProblemHandlers(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof ProblemError) {
+    if (err instanceof NamedError) {
       reply.headers(err.headers);
       return sendProblem(reply, request, STATUS[err.kind], err.code, err.message, err.errors);
     }

@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 export interface Secrets { dataKeys: { id: string; key: Buffer }[]; hashKey: Buffer }
 
 /** Hash domains: a phone is one kind whether it is a mobile or an emergency number. */
-export type PersonalKind = 'phone' | 'email' | 'id_number';
+export type PersonalKind = 'phone' | 'email' | 'id_number' | 'sms_code';
 
 export class PersonalDataError extends Error {
   readonly code = 'personal_data_unreadable';

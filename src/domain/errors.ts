@@ -8,3 +8,22 @@ export abstract class DomainError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** How a named error is answered over HTTP (the API maps kinds to status codes). */
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable';
+
+/** A problem with one field: `field` is a dotted path such as `subject.principal.mobile`. */
+export interface FieldProblem { field: string; code: string; message: string; suggestion?: string }
+
+/** A named error with its kind, optional field problems and response headers (e.g. Retry-After). */
+export class NamedError extends DomainError {
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly errors: FieldProblem[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,89 @@
+// The lifecycle of a filing application: every legal move, from which statuses, to which,
+// and who may make it (house rule 3 — no status checks anywhere else). DOMAIN.md §4.1–4.2:
+// host draft → first review by the chosen provider/platform → MIIT SMS check of the
+// principals → provincial bureau review (≤ 20 working days) → filed, or back to the host.
+import type { Actor, Role } from './actors.ts';
+import { DomainError } from './errors.ts';
+
+export const APPLICATION_STATUSES = [
+  'draft',           // the host is filling in materials
+  'provider_review', // 初审: the chosen access provider / distribution platform reviews
+  'returned',        // back to the host: returned by the provider, or the SMS check failed
+  'sms_pending',     // submitted to the bureau; waiting for the principals' SMS codes (24 h, 5 attempts)
+  'bureau_review',   // 管局审核: the bureau reviews within 20 working days
+  'bureau_rejected', // 管局退回 with field-level reasons; the host edits and resubmits
+  'approved',        // filed: numbers allocated
+  'withdrawn',       // the host withdrew before the bureau had it
+] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export type ApplicationAction =
+  | 'edit' | 'verify_identity' | 'submit' | 'withdraw'
+  | 'provider_approve' | 'provider_return'
+  | 'sms_verify' | 'sms_resend' | 'sms_fail'
+  | 'bureau_approve' | 'bureau_reject';
+
+export interface Move {
+  action: ApplicationAction;
+  from: readonly ApplicationStatus[];
+  /** `null`: the status stays (the action works inside a status). */
+  to: ApplicationStatus | null;
+  roles: readonly Role[];
+  /** The event name of the notice sent for this move, if any. */
+  event: string | null;
+}
+
+const EDITABLE = ['draft', 'returned', 'bureau_rejected'] as const;
+const REVIEWERS = ['provider_staff', 'platform_staff'] as const;
+
+export const LIFECYCLE: readonly Move[] = [
+  { action: 'edit', from: EDITABLE, to: null, roles: ['host'], event: null },
+  { action: 'verify_identity', from: EDITABLE, to: null, roles: ['host'], event: null },
+  // Resubmission after a return or a rejection re-runs first review and the SMS check (DOMAIN.md §4.1 6b).
+  { action: 'submit', from: EDITABLE, to: 'provider_review', roles: ['host'], event: 'application.submitted_to_provider' },
+  // "Withdrawal by the host before the bureau has it" (issue 3, item 4).
+  { action: 'withdraw', from: ['draft', 'provider_review', 'returned', 'bureau_rejected'], to: 'withdrawn', roles: ['host'], event: 'application.withdrawn' },
+  { action: 'provider_approve', from: ['provider_review'], to: 'sms_pending', roles: REVIEWERS, event: 'application.sent_to_bureau' },
+  { action: 'provider_return', from: ['provider_review'], to: 'returned', roles: REVIEWERS, event: 'application.returned_by_provider' },
+  // The last outstanding code moves the application on; earlier ones keep it in sms_pending.
+  { action: 'sms_verify', from: ['sms_pending'], to: 'bureau_review', roles: ['host'], event: 'application.sms_verified' },
+  { action: 'sms_resend', from: ['sms_pending'], to: null, roles: ['host'], event: null },
+  // 5 wrong codes or 24 h without an answer returns the order (DOMAIN.md §4.1 step 4).
+  { action: 'sms_fail', from: ['sms_pending'], to: 'returned', roles: ['host', 'system'], event: 'application.sms_failed' },
+  { action: 'bureau_approve', from: ['bureau_review'], to: 'approved', roles: ['bureau_reviewer'], event: 'application.approved' },
+  { action: 'bureau_reject', from: ['bureau_review'], to: 'bureau_rejected', roles: ['bureau_reviewer'], event: 'application.rejected_by_bureau' },
+];
+
+export class ApplicationStatusConflictError extends DomainError {
+  readonly code = 'application_status_conflict';
+  readonly kind = 'conflict';
+  constructor(readonly action: ApplicationAction, readonly status: ApplicationStatus) {
+    super(`cannot ${action.replace(/_/g, ' ')} an application that is ${status.replace(/_/g, ' ')}`);
+  }
+}
+
+export class ActionNotAllowedError extends DomainError {
+  readonly code = 'action_not_allowed';
+  readonly kind = 'forbidden';
+  constructor(readonly action: ApplicationAction, readonly role: Role) {
+    super(`a ${role.replace(/_/g, ' ')} may not ${action.replace(/_/g, ' ')} an application`);
+  }
+}
+
+export interface Transition { action: ApplicationAction; from: ApplicationStatus; to: ApplicationStatus; event: string | null }
+
+/** The move an actor makes on an application in `status`, or a named error. Pure. */
+export function transition(status: ApplicationStatus, action: ApplicationAction, actor: Pick<Actor, 'role'>): Transition {
+  const move = LIFECYCLE.find((m) => m.action === action);
+  if (!move) throw new Error(`unknown action ${action}`);
+  if (!move.roles.includes(actor.role)) throw new ActionNotAllowedError(action, actor.role);
+  if (!move.from.includes(status)) throw new ApplicationStatusConflictError(action, status);
+  return { action, from: status, to: move.to ?? status, event: move.event };
+}
+
+/** Actions open to a role in a status — what the UI offers. */
+export function availableActions(status: ApplicationStatus, role: Role): ApplicationAction[] {
+  return LIFECYCLE.filter((m) => m.from.includes(status) && m.roles.includes(role)).map((m) => m.action);
+}
+
+export const isEditable = (status: ApplicationStatus) => (EDITABLE as readonly string[]).includes(status);

@@ -1,0 +1,69 @@
+// Host creates a filing application: a first filing (new subject) or a new service under
+// the host's filed subject (the seed's rule: website filers only add the APP). Drafts may
+// be partial; problems are reported on read, submission refuses while any remain.
+import { sealMaterials } from '../db/materials-store.ts';
+import type { Actor } from '../domain/actors.ts';
+import { NamedError } from '../domain/errors.ts';
+import type { ServiceType } from '../domain/filing-number.ts';
+import type { ApplicationRow } from './applications.ts';
+import type { FlowContext } from './context.ts';
+import { recordHistory } from './history.ts';
+
+export interface CreateApplicationInput {
+  applicationType: 'first_filing' | 'new_service';
+  serviceType: ServiceType;
+  subjectId?: string | null;
+  submitterOrgId?: string | null;
+  materials: Record<string, unknown>;
+}
+
+export class SubjectNotFoundError extends NamedError {
+  constructor(id: string) { super('subject_not_found', 'not_found', `no filed subject ${id} of yours`, [{ field: 'subjectId', code: 'subject_not_found', message: 'not one of your filed subjects' }]); }
+}
+
+export function hostOnly(actor: Actor, what: string) {
+  if (actor.role !== 'host') throw new NamedError('action_not_allowed', 'forbidden', `only a host may ${what}`);
+}
+
+/** The filed subject a host reuses; 404 for anyone else's (house rule 7). */
+export async function loadOwnFiledSubject(tx: { query: FlowContext['db']['query'] }, actor: Actor, subjectId: string) {
+  const [s] = await tx.query<{ id: string; subject_type: 'unit' | 'individual'; province_code: string; status: string }>(
+    `select id, subject_type, province_code, status from subjects
+     where id::text = $1 and host_user_id = $2 and status = 'filed'`, [subjectId, actor.userId]);
+  if (!s) throw new SubjectNotFoundError(subjectId);
+  return s;
+}
+
+export async function createApplication(ctx: FlowContext, actor: Actor, input: CreateApplicationInput): Promise<ApplicationRow> {
+  hostOnly(actor, 'create an application');
+  const reuse = input.applicationType === 'new_service';
+  if (reuse && !input.subjectId) {
+    throw new NamedError('materials_invalid', 'invalid', 'a new service needs the filed subject it belongs to', [{ field: 'subjectId', code: 'required', message: 'choose one of your filed subjects' }]);
+  }
+  const materials = withServiceType(input.materials, input.serviceType, reuse);
+  return ctx.db.transaction(async (tx) => {
+    const subject = reuse ? await loadOwnFiledSubject(tx, actor, input.subjectId!) : null;
+    const now = ctx.now();
+    const [row] = await tx.query<ApplicationRow>(
+      `insert into applications (application_type, host_user_id, subject_id, service_type, service_name, submitter_org_id,
+         province_code, status, materials, created_at, updated_at)
+       values ($1,$2,$3,$4,$5,$6,$7,'draft',$8,$9,$9) returning *`,
+      [input.applicationType, actor.userId, subject?.id ?? null, input.serviceType, serviceName(materials),
+        input.submitterOrgId ?? null, subject?.province_code ?? null, JSON.stringify(sealMaterials(materials, ctx.sealer)), now],
+    );
+    await recordHistory(tx, actor, { entityType: 'application', entityId: row!.id, action: 'create', to: 'draft', reason: { applicationType: input.applicationType, serviceType: input.serviceType } }, now);
+    return row!;
+  });
+}
+
+/** The service type is chosen once, on the application; a reused subject is not re-entered. */
+export function withServiceType(materials: Record<string, unknown>, serviceType: ServiceType, reuse: boolean) {
+  const m: Record<string, unknown> = { ...materials, service: { ...(materials.service as object | undefined), serviceType } };
+  if (reuse) delete m.subject;
+  return m;
+}
+
+export const serviceName = (m: Record<string, unknown>): string | null => {
+  const name = (m.service as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && name.trim() ? name.trim().slice(0, 100) : null;
+};

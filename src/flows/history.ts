@@ -1,0 +1,26 @@
+// History rows (house rule 4): written by every flow in the same transaction as its change.
+import type { Queryable } from '../db/connection.ts';
+import type { Actor } from '../domain/actors.ts';
+
+export type EntityType = 'application' | 'subject' | 'service' | 'organisation' | 'user' | 'api_key' | 'calendar';
+
+export interface HistoryEntry {
+  entityType: EntityType;
+  entityId: string;
+  applicationId?: string | null;
+  action: string;
+  from?: string | null;
+  to?: string | null;
+  reason?: unknown;
+}
+
+export async function recordHistory(tx: Queryable, actor: Actor, e: HistoryEntry, at: Date): Promise<void> {
+  await tx.query(
+    `insert into history (entity_type, entity_id, application_id, action, from_status, to_status,
+       actor_user_id, actor_role, actor_org_id, reason, request_id, at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+    [e.entityType, e.entityId, e.applicationId ?? (e.entityType === 'application' ? e.entityId : null), e.action,
+      e.from ?? null, e.to ?? null, actor.userId, actor.role, actor.orgId,
+      e.reason === undefined ? null : JSON.stringify(e.reason), actor.requestId, at],
+  );
+}

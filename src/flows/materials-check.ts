@@ -1,0 +1,84 @@
+// The complete check before submission: the domain rules on the materials (every problem at
+// once, src/domain/application-rules.ts) plus the rules that need the registry — the chosen
+// submitter and access providers exist and fit, a package is not filed elsewhere, an
+// emergency phone is not another subject's, the principals' identity is verified.
+import type { Queryable } from '../db/connection.ts';
+import type { Sealer } from '../db/personal-data.ts';
+import { checkApplication } from '../domain/application-rules.ts';
+import { chinaDate } from '../domain/china-time.ts';
+import type { FieldProblem } from '../domain/errors.ts';
+import type { ApplicationMaterials, PersonMaterials } from '../domain/materials.ts';
+import type { ApplicationRow } from './applications.ts';
+import { principalsOf } from './principals.ts';
+
+/** Which organisations may submit which services (DOMAIN.md §1, §2.5). */
+export const SUBMITTER_KINDS: Record<ApplicationRow['service_type'], string[]> = {
+  website: ['access_provider'],
+  app: ['access_provider', 'distribution_platform'],
+  mini_program: ['distribution_platform'],
+  quick_app: ['distribution_platform'],
+};
+
+export async function reusedSubjectOf(tx: Queryable, app: ApplicationRow) {
+  if (!app.subject_id) return undefined;
+  const [s] = await tx.query<{ subject_type: 'unit' | 'individual'; province_code: string }>(
+    'select subject_type, province_code from subjects where id = $1', [app.subject_id]);
+  return s ? { subjectType: s.subject_type, provinceCode: s.province_code } : undefined;
+}
+
+export async function domainProblems(tx: Queryable, app: ApplicationRow, materials: Record<string, unknown>, now: Date) {
+  return checkApplication(materials, {
+    applicationType: app.application_type,
+    reusedSubject: await reusedSubjectOf(tx, app),
+    today: chinaDate(now),
+  });
+}
+
+export async function registryProblems(tx: Queryable, sealer: Sealer, app: ApplicationRow, m: Partial<ApplicationMaterials>, now: Date): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  const orgKind = async (id: unknown) => {
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [o] = await tx.query<{ kind: string }>(`select kind from organisations where id = $1 and status = 'active'`, [id]);
+    return o?.kind ?? null;
+  };
+  const submitterKind = await orgKind(app.submitter_org_id);
+  if (!submitterKind || !SUBMITTER_KINDS[app.service_type].includes(submitterKind)) {
+    problems.push({ field: 'submitterOrgId', code: 'submitter_invalid', message: `choose an active ${SUBMITTER_KINDS[app.service_type].join(' or ').replace(/_/g, ' ')} to submit this ${app.service_type.replace('_', ' ')}` });
+  }
+  for (const [i, a] of (m.access ?? []).entries()) {
+    if ((await orgKind(a?.providerOrgId)) !== 'access_provider') problems.push({ field: `access.${i}.providerOrgId`, code: 'access_provider_unknown', message: 'not an active access provider' });
+  }
+  for (const [i, p] of (m.platforms ?? []).entries()) {
+    const taken = await tx.query(
+      `select 1 from app_platforms ap join services s on s.id = ap.service_id
+       where ap.active and ap.platform = $1 and ap.package_name = $2 and s.subject_id is distinct from $3`,
+      [p?.platform, p?.packageName, app.subject_id]);
+    if (taken.length) problems.push({ field: `platforms.${i}.packageName`, code: 'package_already_filed', message: 'this package is filed by another subject; one package, one active filing' });
+  }
+  const emergency = m.subject?.principal?.emergencyPhone;
+  if (emergency) {
+    const used = await tx.query(
+      `select 1 from subjects s join persons p on p.id = s.principal_person_id
+       where p.emergency_phone_hash = $1 and s.host_user_id <> $2 and s.status = 'filed' limit 1`,
+      [sealer.hash('phone', emergency), app.host_user_id]);
+    if (used.length) problems.push({ field: 'subject.principal.emergencyPhone', code: 'emergency_phone_in_use', message: 'this emergency phone belongs to another filed subject' });
+  }
+  problems.push(...(await identityProblems(tx, sealer, app, m, now)));
+  return problems;
+}
+
+async function identityProblems(tx: Queryable, sealer: Sealer, app: ApplicationRow, m: Partial<ApplicationMaterials>, now: Date): Promise<FieldProblem[]> {
+  const principals = await principalsOf(tx, sealer, app, m as Record<string, unknown>);
+  const roles = principals.flatMap((p) => p.roles);
+  const passed = await tx.query<{ person_role: string }>(
+    `select distinct person_role from identity_tasks where application_id = $1 and status = 'passed' and expires_at > $2`, [app.id, now]);
+  const ok = new Set(passed.map((r) => r.person_role));
+  return roles.filter((r) => !ok.has(r)).map((r) => ({
+    field: r === 'subject_principal' ? 'subject.principal' : 'service.principal',
+    code: 'identity_not_verified',
+    message: 'the person has not passed identity verification in the last 3 days',
+    suggestion: 'start identity verification and complete the face check',
+  }));
+}
+
+export type { PersonMaterials };

@@ -1,0 +1,34 @@
+// First review (初审) by the provider or platform the host chose: approve and submit to the
+// bureau of the subject's province — which starts the SMS check — or return to the host
+// with field-level reasons.
+import { openMaterials } from '../db/materials-store.ts';
+import type { Actor } from '../domain/actors.ts';
+import { transition } from '../domain/lifecycle.ts';
+import { type ApplicationRow, loadApplication, move } from './applications.ts';
+import type { FlowContext } from './context.ts';
+import { principalsOf } from './principals.ts';
+import { type ReviewReason, requireReasons } from './reasons.ts';
+import { openChallenges } from './sms-challenges.ts';
+
+export async function providerApprove(ctx: FlowContext, actor: Actor, id: string, input: { note?: string } = {}): Promise<ApplicationRow> {
+  return ctx.db.transaction(async (tx) => {
+    const app = await loadApplication(tx, id, actor, { forUpdate: true });
+    transition(app.status, 'provider_approve', actor);
+    const now = ctx.now();
+    const principals = await principalsOf(tx, ctx.sealer, app, openMaterials(app.materials, ctx.sealer));
+    const expiresAt = await openChallenges(tx, ctx.sealer, app.id, app.service_name ?? '', principals, now);
+    return move(ctx, tx, app, 'provider_approve', actor, {
+      set: { sent_to_bureau_at: now, review_reasons: [] },
+      reason: { note: input.note ?? null, smsTo: principals.length },
+      notice: { smsExpiresAt: expiresAt.toISOString() },
+    });
+  });
+}
+
+export async function providerReturn(ctx: FlowContext, actor: Actor, id: string, input: { reasons: ReviewReason[] }): Promise<ApplicationRow> {
+  const reasons = requireReasons(input.reasons);
+  return ctx.db.transaction(async (tx) => {
+    const app = await loadApplication(tx, id, actor, { forUpdate: true });
+    return move(ctx, tx, app, 'provider_return', actor, { set: { review_reasons: reasons }, reason: { reasons }, notice: { reasons } });
+  });
+}

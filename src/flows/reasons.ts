@@ -1,0 +1,13 @@
+// Field-level review reasons `{field, error, suggestion}` (WeChat's audit_data, DOMAIN.md §0.4):
+// a return or a rejection must say what to fix.
+import { NamedError } from '../domain/errors.ts';
+
+export interface ReviewReason { field: string; error: string; suggestion?: string }
+
+export function requireReasons(reasons: ReviewReason[] | undefined): ReviewReason[] {
+  const list = (reasons ?? []).filter((r) => r.field.trim() && r.error.trim());
+  if (!list.length) {
+    throw new NamedError('reasons_required', 'invalid', 'say what to fix: at least one {field, error, suggestion}', [{ field: 'reasons', code: 'required', message: 'at least one reason with a field and an error' }]);
+  }
+  return list;
+}

@@ -1,0 +1,37 @@
+// Host submits (or resubmits) an application to the chosen provider or platform for first
+// review. Every problem is returned at once; nothing is submitted while one remains.
+import { openMaterials, sealMaterials } from '../db/materials-store.ts';
+import type { Actor } from '../domain/actors.ts';
+import { NamedError } from '../domain/errors.ts';
+import { transition } from '../domain/lifecycle.ts';
+import type { ApplicationMaterials } from '../domain/materials.ts';
+import { type ApplicationRow, loadApplication, move } from './applications.ts';
+import type { FlowContext } from './context.ts';
+import { domainProblems, registryProblems } from './materials-check.ts';
+
+export async function submitApplication(ctx: FlowContext, actor: Actor, id: string, input: { submitterOrgId?: string }): Promise<ApplicationRow> {
+  return ctx.db.transaction(async (tx) => {
+    let app = await loadApplication(tx, id, actor, { forUpdate: true });
+    transition(app.status, 'submit', actor);
+    if (input.submitterOrgId) app = { ...app, submitter_org_id: input.submitterOrgId };
+    const now = ctx.now();
+    const checked = await domainProblems(tx, app, openMaterials(app.materials, ctx.sealer), now);
+    const m = checked.normalised as Partial<ApplicationMaterials>;
+    const problems = [...checked.problems, ...(await registryProblems(tx, ctx.sealer, app, m, now))];
+    if (problems.length) {
+      throw new NamedError('materials_invalid', 'invalid', `the application has ${problems.length} problem(s) to fix before submission`, problems);
+    }
+    const provinceCode = m.subject?.provinceCode ?? app.province_code;
+    return move(ctx, tx, app, 'submit', actor, {
+      set: {
+        materials: sealMaterials(m, ctx.sealer),
+        submitter_org_id: app.submitter_org_id,
+        province_code: provinceCode,
+        submitted_at: now,
+        review_reasons: [],
+      },
+      reason: { submitterOrgId: app.submitter_org_id, resubmission: app.status !== 'draft' },
+      notice: { warnings: checked.warnings.length },
+    });
+  });
+}

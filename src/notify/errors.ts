@@ -1,0 +1,43 @@
+// Delivery failures as the worker records them: a short, stable description with no personal
+// data (house rule 14) — SMTP servers echo recipient addresses in their replies, so the
+// text is scrubbed before it reaches outbox.last_error or a log line.
+
+/** Thrown by senders; `permanent` failures (e.g. a recipient the server refuses for good) are not retried. */
+export class DeliveryError extends Error {
+  readonly code = 'delivery_failed';
+
+  constructor(message: string, readonly permanent = false) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+const EMAIL = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g;
+const LONG_DIGITS = /\d{7,}/g;
+
+/** Removes anything that looks like an email address or a phone/ID number. */
+export function scrub(text: string): string {
+  return text.replace(EMAIL, '<address>').replace(LONG_DIGITS, '<number>');
+}
+
+/** One line for outbox.last_error and the log: error code, SMTP reply code and scrubbed message. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return 'unknown error';
+  const e = err as Error & { code?: unknown; responseCode?: unknown; command?: unknown };
+  const parts = [
+    typeof e.code === 'string' ? e.code : e.name,
+    typeof e.command === 'string' ? `at ${e.command}` : '',
+    typeof e.responseCode === 'number' ? `(${e.responseCode})` : '',
+    scrub(e.message.split('\n')[0] ?? ''),
+  ];
+  return parts.filter(Boolean).join(' ').slice(0, 300);
+}
+
+/** Whether a failure should go straight to 'dead' instead of being retried. */
+export function isPermanent(err: unknown): boolean {
+  if (err instanceof DeliveryError) return err.permanent;
+  const e = err as { permanent?: unknown; command?: unknown } | null;
+  // nodemailer marks 5xx replies permanent; only a refused recipient is final for this message
+  // (a 5xx at AUTH or MAIL FROM is a configuration problem an operator can fix, so retry).
+  return e?.permanent === true && e.command === 'RCPT TO';
+}

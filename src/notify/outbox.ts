@@ -1,0 +1,77 @@
+// The transactional outbox (house rule 5): a flow writes the message in the same transaction
+// as the change it reports, so a rolled-back change sends nothing and a committed one is sent
+// by the worker (worker.ts) after commit — at least once. Recipients and bodies are sealed
+// in the payload: SMS bodies carry verification codes, emails carry names and numbers, and
+// the outbox is read by operators (house rule 10, 14).
+import type { Queryable } from '../db/connection.ts';
+import type { Sealer } from '../db/personal-data.ts';
+
+/** The NOTIFY channel the worker listens on; delivered to listeners only when the transaction commits. */
+export const OUTBOX_CHANNEL = 'beian_outbox';
+
+export interface EmailMessage { to: string; subject: string; text: string; html?: string }
+export interface SmsMessage { mobile: string; text: string }
+export interface WebhookMessage { url: string; secret?: string; body: unknown }
+
+/** What the outbox stores per channel. `tag` is a non-personal label for operators (e.g. the event name). */
+export interface EmailPayload { to: string; content: string; tag?: string }
+export interface SmsPayload { mobile: string; text: string; tag?: string }
+export interface WebhookPayload { url: string; secret?: string; body: unknown; tag?: string }
+
+export interface EnqueueOptions {
+  /** A non-personal label stored in clear (event name, message kind) so operators can tell rows apart. */
+  tag?: string;
+}
+
+async function insert(tx: Queryable, channel: 'email' | 'sms' | 'webhook', payload: object): Promise<number> {
+  const [row] = await tx.query<{ id: number }>(
+    'insert into outbox (channel, payload) values ($1, $2::jsonb) returning id',
+    [channel, JSON.stringify(payload)],
+  );
+  await tx.query(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+  return row!.id;
+}
+
+const tagged = (o: EnqueueOptions) => (o.tag ? { tag: o.tag } : {});
+
+/** Queues an email; returns the outbox id. Recipient and content are sealed. */
+export function enqueueEmail(tx: Queryable, sealer: Sealer, msg: EmailMessage, options: EnqueueOptions = {}): Promise<number> {
+  const content = JSON.stringify({ subject: msg.subject, text: msg.text, ...(msg.html ? { html: msg.html } : {}) });
+  const payload: EmailPayload = { to: sealer.seal(msg.to), content: sealer.seal(content), ...tagged(options) };
+  return insert(tx, 'email', payload);
+}
+
+/** Queues an SMS; returns the outbox id. Mobile and text are sealed (the text may hold a verification code). */
+export function enqueueSms(tx: Queryable, sealer: Sealer, msg: SmsMessage, options: EnqueueOptions = {}): Promise<number> {
+  const payload: SmsPayload = { mobile: sealer.seal(msg.mobile), text: sealer.seal(msg.text), ...tagged(options) };
+  return insert(tx, 'sms', payload);
+}
+
+/**
+ * Queues a webhook call; returns the outbox id. The signing secret is sealed (it is a
+ * credential); the body is stored as given — callers put no personal data in webhook bodies.
+ * Delivery is not built yet: the worker leaves webhook rows pending unless given a sender.
+ */
+export function enqueueWebhook(tx: Queryable, sealer: Sealer, msg: WebhookMessage, options: EnqueueOptions = {}): Promise<number> {
+  const payload: WebhookPayload = {
+    url: msg.url,
+    ...(msg.secret ? { secret: sealer.seal(msg.secret) } : {}),
+    body: msg.body,
+    ...tagged(options),
+  };
+  return insert(tx, 'webhook', payload);
+}
+
+/** Opens a stored email payload (worker side). */
+export function openEmail(sealer: Sealer, p: EmailPayload): EmailMessage {
+  const content = JSON.parse(sealer.open(p.content)) as { subject: string; text: string; html?: string };
+  return { to: sealer.open(p.to), ...content };
+}
+
+export function openSms(sealer: Sealer, p: SmsPayload): SmsMessage {
+  return { mobile: sealer.open(p.mobile), text: sealer.open(p.text) };
+}
+
+export function openWebhook(sealer: Sealer, p: WebhookPayload): WebhookMessage {
+  return { url: p.url, ...(p.secret ? { secret: sealer.open(p.secret) } : {}), body: p.body };
+}

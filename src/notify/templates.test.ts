@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  APPLICATION_EVENTS, type Audience, displayRule, type NoticeContext, recordUrl, renderApplicationNotice, renderSmsChallenge, SMS_EVENTS,
+} from './templates.ts';
+
+const base: Omit<NoticeContext, 'event' | 'audience'> = {
+  applicationId: '7d9c1c9e-0000-4000-8000-000000000001',
+  serviceType: 'app',
+  serviceName: 'A2DP Volume',
+  organisationName: '示例云计算有限公司',
+  bureauName: '广东省通信管理局',
+  provinceNameEn: 'Guangdong',
+  publicUrl: 'https://beian.example.cn',
+  data: {
+    serviceNumber: '粤ICP备2026000001号-1A',
+    mainNumber: '粤ICP备2026000001号',
+    reasons: [{ field: 'service.description', error: '描述少于20字', suggestion: '补充服务内容' }],
+    deadline: '2026-03-30',
+    smsExpiresAt: '2026-03-03T06:05:00Z',
+    smsFailure: 'exhausted',
+  },
+};
+
+const CJK = /[\u4e00-\u9fff]/;
+
+describe('notice templates', () => {
+  for (const event of APPLICATION_EVENTS) {
+    for (const audience of ['host', 'organisation'] as Audience[]) {
+      it(`render ${event} for the ${audience} in Chinese first, then English`, () => {
+        const n = renderApplicationNotice({ ...base, event, audience });
+        expect(n.subject.startsWith('【备案通知】')).toBe(true);
+        expect(n.subject).toContain('"A2DP Volume"');
+        const [zhTitle, enTitle] = n.title.split(' / ');
+        expect(zhTitle).toMatch(CJK);
+        expect(enTitle).toMatch(/^[\x20-\x7e]+$/);
+        const [zhLine, enLine] = n.body.split('\n');
+        expect(zhLine).toMatch(CJK);
+        expect(enLine!.replace(base.data.serviceNumber!, '')).not.toMatch(CJK);
+        expect(n.body).toContain(base.applicationId);
+        expect(n.text.startsWith(n.body)).toBe(true);
+        expect(n.text).toContain('请勿直接回复');
+        expect(n.sms !== null).toBe(audience === 'host' && SMS_EVENTS.has(event));
+        expect(n.body).not.toMatch(/undefined|null|\[object/);
+      });
+    }
+  }
+
+  it('approval: subject, service number, main number, display rule and public record link', () => {
+    const n = renderApplicationNotice({ ...base, event: 'application.approved', audience: 'host' });
+    expect(n.subject).toBe('【备案通知】您的APP"A2DP Volume"已通过备案 / Filing approved');
+    const link = 'https://beian.example.cn/record/%E7%B2%A4ICP%E5%A4%872026000001%E5%8F%B7-1A';
+    expect(n.text).toContain('备案号 / Filing number: 粤ICP备2026000001号-1A');
+    expect(n.text).toContain('主体备案号 / Subject number: 粤ICP备2026000001号');
+    expect(n.text).toContain(`请在APP显著位置（如启动页、“关于”页或设置页）展示备案号“粤ICP备2026000001号-1A”，并将其链接至备案系统：${link}`);
+    expect(n.text).toContain('工信部信管〔2023〕105号');
+    expect(n.text).toContain(`Show the filing number 粤ICP备2026000001号-1A in a prominent place in the APP`);
+    expect(n.sms).toContain('粤ICP备2026000001号-1A');
+    expect(n.sms).toContain(link);
+  });
+
+  it('approval for the organisation names the APP without 您的', () => {
+    const n = renderApplicationNotice({ ...base, event: 'application.approved', audience: 'organisation' });
+    expect(n.subject).toBe('【备案通知】APP"A2DP Volume"已通过备案 / Filing approved');
+    expect(n.text).toContain('粤ICP备2026000001号-1A');
+  });
+
+  it('the display rule differs for websites and mini programs', () => {
+    expect(displayRule('website', '京ICP备2026000002号-1', 'u').zh).toContain('网站主页底部中央位置');
+    expect(displayRule('mini_program', '京ICP备2026000002号-2X', 'u').zh).toContain('小程序显著位置');
+    expect(displayRule('quick_app', '京ICP备2026000002号-3K', 'u').en).toContain('quick app');
+    const w = renderApplicationNotice({ ...base, serviceType: 'website', serviceName: '示例网站', event: 'application.approved', audience: 'host' });
+    expect(w.subject).toBe('【备案通知】您的网站"示例网站"已通过备案 / Filing approved');
+  });
+
+  it('record links encode the number and ignore a trailing slash on the public URL', () => {
+    expect(recordUrl('http://127.0.0.1:3000/', '沪ICP备2026000003号-1A')).toBe('http://127.0.0.1:3000/record/%E6%B2%AAICP%E5%A4%872026000003%E5%8F%B7-1A');
+  });
+
+  it('returns and rejections list every field-level reason', () => {
+    for (const event of ['application.returned_by_provider', 'application.rejected_by_bureau'] as const) {
+      const n = renderApplicationNotice({ ...base, event, audience: 'host' });
+      expect(n.text).toContain('1. [service.description] 描述少于20字；建议 / suggestion: 补充服务内容');
+    }
+  });
+
+  it('the SMS check notice gives the 24-hour window in Beijing time, the review notice the deadline', () => {
+    const sent = renderApplicationNotice({ ...base, event: 'application.sent_to_bureau', audience: 'host' });
+    expect(sent.text).toContain('北京时间2026-03-03 14:05前');
+    expect(sent.text).toContain('广东省通信管理局');
+    const verified = renderApplicationNotice({ ...base, event: 'application.sms_verified', audience: 'host' });
+    expect(verified.text).toContain('审核截止日期为2026-03-30');
+    const expired = renderApplicationNotice({ ...base, data: { smsFailure: 'expired' }, event: 'application.sms_failed', audience: 'host' });
+    expect(expired.text).toContain('24小时内未完成核验');
+  });
+
+  it('an application without a name or organisation still renders', () => {
+    const n = renderApplicationNotice({ ...base, serviceName: null, organisationName: null, bureauName: null, data: {}, event: 'application.submitted_to_provider', audience: 'host' });
+    expect(n.subject).toContain('"未命名"');
+    expect(n.text).toContain('接入服务商/分发平台');
+  });
+
+  it('the SMS check message carries the code and its validity', () => {
+    const s = renderSmsChallenge({ code: '482913', serviceType: 'app', serviceName: 'A2DP Volume' });
+    expect(s).toContain('短信核验码：482913，24小时内有效');
+  });
+});

@@ -1,0 +1,230 @@
+// Notice texts as data (issue 3, item 7): one entry per application event, Chinese first
+// with an English line. Pure — no database, no clock — so every event renders in a unit test.
+// Approval carries the filing number and the display rule (DOMAIN.md §1 "Display": the APP
+// shows its number in a prominent place, linked to the filing system; 工信部信管〔2023〕105号).
+
+/** Stable event names; flows pass one of these to noticeApplicationEvent. */
+export const APPLICATION_EVENTS = [
+  'application.submitted_to_provider',
+  'application.returned_by_provider',
+  'application.withdrawn',
+  'application.sent_to_bureau',
+  'application.sms_failed',
+  'application.sms_verified',
+  'application.approved',
+  'application.rejected_by_bureau',
+  'application.resubmitted',
+] as const;
+export type ApplicationEvent = (typeof APPLICATION_EVENTS)[number];
+
+/** Outcome events also reach the host's mobile by SMS (DOMAIN.md §4.1 6a: "SMS + email to host"). */
+export const SMS_EVENTS: ReadonlySet<ApplicationEvent> = new Set<ApplicationEvent>([
+  'application.approved', 'application.rejected_by_bureau', 'application.returned_by_provider', 'application.sms_failed',
+]);
+
+export type ServiceType = 'website' | 'app' | 'mini_program' | 'quick_app';
+export type Audience = 'host' | 'organisation';
+
+/** A field-level review reason (DOMAIN.md §4.2 `audit_data[]{key_name, error, suggest}`). */
+export interface Reason { field: string; error: string; suggestion?: string }
+
+/** What a flow knows about the event; each template reads the parts it needs. */
+export interface NoticeData {
+  serviceNumber?: string;
+  mainNumber?: string;
+  reasons?: Reason[];
+  /** Bureau review deadline, YYYY-MM-DD (20 working days from receipt). */
+  deadline?: string;
+  /** When the SMS codes expire (ISO instant). */
+  smsExpiresAt?: string | Date;
+  /** Why the SMS check failed. */
+  smsFailure?: 'expired' | 'exhausted';
+}
+
+export interface NoticeContext {
+  event: ApplicationEvent;
+  audience: Audience;
+  applicationId: string;
+  serviceType: ServiceType;
+  serviceName: string | null;
+  /** The submitting access provider or distribution platform. */
+  organisationName?: string | null;
+  bureauName?: string | null;
+  /** The province's English name (provinces.name_en), for the English line. */
+  provinceNameEn?: string | null;
+  /** The system's public base URL, without a trailing slash. */
+  publicUrl: string;
+  data: NoticeData;
+}
+
+export interface RenderedNotice {
+  /** In-app title. */
+  title: string;
+  /** Email subject: `【备案通知】` + title. */
+  subject: string;
+  /** In-app body; the email text is this plus a footer. */
+  body: string;
+  /** Email text. */
+  text: string;
+  /** SMS text for SMS_EVENTS (host audience), otherwise null. */
+  sms: string | null;
+}
+
+const TYPE_ZH: Record<ServiceType, string> = { app: 'APP', mini_program: '小程序', quick_app: '快应用', website: '网站' };
+const TYPE_EN: Record<ServiceType, string> = { app: 'APP', mini_program: 'mini program', quick_app: 'quick app', website: 'website' };
+
+/** The public record page of a filing number. */
+export function recordUrl(publicUrl: string, serviceNumber: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/record/${encodeURIComponent(serviceNumber)}`;
+}
+
+/**
+ * Where the number must be shown, per service type. APPs, mini programs and quick apps: a
+ * prominent place linked to the filing system (105号 notice, DOMAIN.md §1); websites: the
+ * centre of the home page footer, linked to the filing system (the long-standing website rule).
+ */
+export function displayRule(serviceType: ServiceType, serviceNumber: string, link: string): { zh: string; en: string } {
+  if (serviceType === 'website') {
+    return {
+      zh: `请在网站主页底部中央位置标明备案号“${serviceNumber}”，并将其链接至备案系统：${link}`,
+      en: `Show the filing number ${serviceNumber} in the centre of the home page footer, linked to the filing system: ${link}`,
+    };
+  }
+  const where = { app: '启动页、“关于”页或设置页', mini_program: '“关于”页或设置页', quick_app: '“关于”页或设置页' }[serviceType];
+  return {
+    zh: `依据《工业和信息化部关于开展移动互联网应用程序备案工作的通知》（工信部信管〔2023〕105号），请在${TYPE_ZH[serviceType]}显著位置（如${where}）展示备案号“${serviceNumber}”，并将其链接至备案系统：${link}`,
+    en: `Show the filing number ${serviceNumber} in a prominent place in the ${TYPE_EN[serviceType]} (e.g. the launch, About or Settings screen), linked to the filing system: ${link}`,
+  };
+}
+
+/** Beijing time (UTC+8, no daylight saving) for a notice: `2026-03-02 14:05`. */
+export function beijingTime(at: string | Date): string {
+  const t = new Date(at).getTime() + 8 * 3600_000;
+  return new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function reasonLines(reasons: Reason[] | undefined): string[] {
+  if (!reasons?.length) return [];
+  return [
+    '修改意见 / Reasons:',
+    ...reasons.map((r, i) => `${i + 1}. [${r.field}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`),
+  ];
+}
+
+interface Parts { zh: string; en: string; title: string; titleEn: string; details?: string[]; sms?: string }
+interface Names { zh: string; en: string; bureau: string; bureauEn: string; org: string; orgEn: string }
+type Template = (c: NoticeContext, n: Names) => Parts;
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The templates: the only place notice wording lives. */
+export const TEMPLATES: Record<ApplicationEvent, Template> = {
+  'application.submitted_to_provider': (c, n) => c.audience === 'host'
+    ? { title: `${n.zh}已提交初审`, titleEn: 'Submitted for first review',
+        zh: `${n.zh}的备案申请已提交至${n.org}初审。`, en: `Your ${n.en} filing was submitted to ${n.orgEn} for first review.` }
+    : { title: `${n.zh}的备案申请待初审`, titleEn: 'Filing awaiting first review',
+        zh: `收到${n.zh}的备案申请，请完成初审。`, en: `A filing for ${n.en} awaits your first review.` },
+  'application.returned_by_provider': (c, n) => ({
+    title: `${n.zh}的备案申请被退回`, titleEn: 'Returned by the first review',
+    zh: `${n.org}初审未通过，申请已退回。请按修改意见修改后重新提交。`,
+    en: 'The first review returned the filing; correct the fields below and resubmit.',
+    details: reasonLines(c.data.reasons),
+    sms: `${n.zh}的备案申请已被初审退回，请登录备案系统查看修改意见。`,
+  }),
+  'application.withdrawn': (_c, n) => ({
+    title: `${n.zh}的备案申请已撤回`, titleEn: 'Filing withdrawn',
+    zh: '该备案申请已撤回，不再审核。', en: `The ${n.en} filing was withdrawn and will not be reviewed.`,
+  }),
+  'application.sent_to_bureau': (c, n) => {
+    const until = c.data.smsExpiresAt ? `（北京时间${beijingTime(c.data.smsExpiresAt)}前）` : '';
+    const untilEn = c.data.smsExpiresAt ? ` (before ${beijingTime(c.data.smsExpiresAt)} Beijing time)` : '';
+    return {
+      title: `${n.zh}已提交至${n.bureau}，请完成短信核验`, titleEn: 'Sent to the bureau: complete the SMS check',
+      zh: `初审已通过，申请已提交至${n.bureau}。系统已向主体负责人和服务负责人的手机发送6位短信核验码，请在24小时内${until}完成核验；连续5次输入错误或超时未核验，申请将被退回。`,
+      en: `First review passed and the filing went to ${n.bureauEn}. A 6-digit code was sent by SMS to the principals' mobiles: enter it within 24 hours${untilEn}. Five wrong entries or a timeout return the filing.`,
+    };
+  },
+  'application.sms_failed': (c, n) => {
+    const exhausted = c.data.smsFailure === 'exhausted';
+    return {
+      title: `${n.zh}短信核验未通过，申请已退回`, titleEn: 'SMS check failed: filing returned',
+      zh: `${exhausted ? '短信核验码连续5次输入错误' : '短信核验码在24小时内未完成核验'}，申请已退回。请确认负责人手机可以接收短信后重新提交。`,
+      en: `${exhausted ? 'The SMS code was entered wrongly five times' : 'The SMS check was not completed within 24 hours'}, so the filing was returned. Check that the principals' mobiles can receive SMS, then resubmit.`,
+      sms: `${n.zh}短信核验未通过，申请已退回，请登录备案系统重新提交。`,
+    };
+  },
+  'application.sms_verified': (c, n) => {
+    const by = c.data.deadline ? `，审核截止日期为${c.data.deadline}` : '';
+    const byEn = c.data.deadline ? ` (deadline ${c.data.deadline})` : '';
+    return {
+      title: `${n.zh}短信核验已完成，进入管局审核`, titleEn: 'SMS check passed: under bureau review',
+      zh: `短信核验已完成，${n.bureau}将在20个工作日内完成审核${by}。审核期间备案信息不可修改。`,
+      en: `The SMS check passed. ${cap(n.bureauEn)} reviews within 20 working days${byEn}; the filing cannot be edited meanwhile.`,
+    };
+  },
+  'application.approved': (c, n) => {
+    const number = c.data.serviceNumber ?? '';
+    const rule = displayRule(c.serviceType, number, recordUrl(c.publicUrl, number));
+    return {
+      title: `${n.zh}已通过备案`, titleEn: 'Filing approved',
+      zh: `${n.bureau}已审核通过，备案号：${number}。`, en: `${cap(n.bureauEn)} approved the filing. Filing number: ${number}.`,
+      details: [
+        `备案号 / Filing number: ${number}`,
+        ...(c.data.mainNumber ? [`主体备案号 / Subject number: ${c.data.mainNumber}`] : []),
+        '', rule.zh, rule.en,
+      ],
+      sms: `${n.zh}已通过备案，备案号：${number}。请在显著位置展示备案号并链接至备案系统：${recordUrl(c.publicUrl, number)}`,
+    };
+  },
+  'application.rejected_by_bureau': (c, n) => ({
+    title: `${n.zh}未通过管局审核`, titleEn: 'Rejected by the bureau',
+    zh: `${n.bureau}审核未通过。请按修改意见修改后重新提交，其他信息无需重新填写。`,
+    en: 'The bureau did not approve the filing. Correct the fields below and resubmit; nothing else needs retyping.',
+    details: reasonLines(c.data.reasons),
+    sms: `${n.zh}未通过管局审核，请登录备案系统查看修改意见。`,
+  }),
+  'application.resubmitted': (c, n) => c.audience === 'host'
+    ? { title: `${n.zh}已重新提交`, titleEn: 'Filing resubmitted',
+        zh: `备案申请已修改并重新提交至${n.org}初审。`, en: 'The corrected filing was resubmitted for first review.' }
+    : { title: `${n.zh}已重新提交，待初审`, titleEn: 'Resubmitted: awaiting first review',
+        zh: `${n.zh}的备案申请已修改并重新提交，请完成初审。`, en: `The corrected ${n.en} filing was resubmitted and awaits your first review.` },
+};
+
+const FOOTER = '—\n本邮件由备案系统自动发送，请勿直接回复。 / Sent automatically by the filing system; please do not reply.';
+
+export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
+  const name = c.serviceName ?? '未命名';
+  const n = {
+    zh: `${c.audience === 'host' ? '您的' : ''}${TYPE_ZH[c.serviceType]}"${name}"`,
+    en: `${TYPE_EN[c.serviceType]} "${name}"`,
+    bureau: c.bureauName ?? '省通信管理局',
+    org: c.organisationName ?? '接入服务商/分发平台',
+    // English lines name no Chinese organisation: the province's English name, or a description.
+    bureauEn: c.provinceNameEn ? `the ${c.provinceNameEn} Communications Administration` : 'the provincial communications administration',
+    orgEn: 'the access provider / distribution platform',
+  };
+  const p = TEMPLATES[c.event](c, n);
+  const title = `${p.title} / ${p.titleEn}`;
+  const body = [
+    p.zh, p.en,
+    ...(p.details?.length ? ['', ...p.details] : []),
+    '', `申请编号 / Application: ${c.applicationId}`, `备案系统 / Filing system: ${c.publicUrl}`,
+  ].join('\n');
+  return {
+    title,
+    subject: `【备案通知】${title}`,
+    body,
+    text: `${body}\n\n${FOOTER}\n`,
+    sms: c.audience === 'host' && SMS_EVENTS.has(c.event) && p.sms ? `【备案通知】${p.sms}` : null,
+  };
+}
+
+/**
+ * The SMS check message (DOMAIN.md §4.1 step 4: a 6-digit code, valid 24 h). Flows that
+ * send the code enqueue this text with enqueueSms.
+ */
+export function renderSmsChallenge(a: { code: string; serviceType: ServiceType; serviceName: string; validHours?: number }): string {
+  const h = a.validHours ?? 24;
+  return `【备案核验】您正在办理${TYPE_ZH[a.serviceType]}"${a.serviceName}"的备案，短信核验码：${a.code}，${h}小时内有效，请勿告知他人。`
+    + ` Filing verification code ${a.code}, valid ${h} h.`;
+}

@@ -1,0 +1,169 @@
+// The outbox worker (house rule 5: side effects after commit). A plain poller rather than
+// pg-boss — see docs/decisions/0004-outbox-poller.md. It wakes on NOTIFY beian_outbox
+// (sent by every enqueue, delivered on commit) and polls as a fallback. Rows are claimed
+// with FOR UPDATE SKIP LOCKED in a short statement that leases them (attempts + 1,
+// next_attempt_at = now + lease), then sent outside any transaction: a PGlite transaction
+// would block every other query while an SMTP server answers. Delivery is at least once —
+// a crash between send and mark resends after the lease. Failures back off exponentially;
+// after maxAttempts, or a permanent refusal, the row is 'dead'. Recipients and bodies are
+// never logged or written to last_error (house rule 14).
+import type { Db } from '../db/connection.ts';
+import { PersonalDataError, type Sealer } from '../db/personal-data.ts';
+import { EMAIL_NOT_CONFIGURED, type EmailSender } from './email.ts';
+import { describeError, isPermanent } from './errors.ts';
+import {
+  type EmailPayload, openEmail, openSms, openWebhook, OUTBOX_CHANNEL, type SmsPayload, type WebhookMessage, type WebhookPayload,
+} from './outbox.ts';
+import type { SmsProvider } from './sms.ts';
+
+export interface WebhookSender { send(msg: WebhookMessage): Promise<void> }
+
+/** The subset of pino the worker uses; objects it logs hold ids, counts and scrubbed errors only. */
+export interface WorkerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  sealer: Sealer;
+  email: EmailSender;
+  sms: SmsProvider;
+  /** Without one, webhook rows stay pending (delivery arrives with the webhooks issue). */
+  webhook?: WebhookSender;
+  now: () => Date;
+  /** Fallback polling interval; default 15 s. LISTEN wakes the worker sooner. */
+  pollMs?: number;
+  batchSize?: number;
+  /** Attempts before a message is 'dead'; default 10. */
+  maxAttempts?: number;
+  /** First retry delay; each further failure doubles it. Default 30 s. */
+  retryBaseMs?: number;
+  /** How long a claimed row stays invisible to other workers while it is being sent. Default 5 min. */
+  leaseMs?: number;
+  log?: WorkerLog;
+}
+
+export interface OutboxWorker {
+  /** Stops listening and polling and waits for the delivery in progress. */
+  stop(): Promise<void>;
+  /** Delivers everything due now (after any pass in progress); returns how many messages it handled. */
+  drain(): Promise<number>;
+}
+
+const MAX_DELAY_MS = 6 * 3600_000;
+
+/** Delay before the next attempt after `attempts` failed ones: base × 2^(attempts − 1), capped at 6 h. */
+export function retryDelayMs(attempts: number, baseMs = 30_000): number {
+  return Math.min(baseMs * 2 ** Math.max(attempts - 1, 0), MAX_DELAY_MS);
+}
+
+interface Claimed { id: number; channel: 'email' | 'sms' | 'webhook'; payload: unknown; attempts: number }
+
+const silent: WorkerLog = { info() {}, warn() {}, error() {} };
+
+function settings(o: OutboxWorkerOptions) {
+  return {
+    batchSize: o.batchSize ?? 20,
+    maxAttempts: o.maxAttempts ?? 10,
+    retryBaseMs: o.retryBaseMs ?? 30_000,
+    leaseMs: o.leaseMs ?? 5 * 60_000,
+    log: o.log ?? silent,
+    channels: o.webhook ? ['email', 'sms', 'webhook'] : ['email', 'sms'],
+  };
+}
+
+/** Leases up to batchSize due rows. New rows (attempts = 0) are due at once whatever the clock says. */
+async function claim(o: OutboxWorkerOptions, s: ReturnType<typeof settings>): Promise<Claimed[]> {
+  const now = o.now();
+  const rows = await o.db.query<Claimed>(
+    `update outbox set attempts = attempts + 1, next_attempt_at = $2
+      where id in (select id from outbox
+                    where status = 'pending' and channel = any($3::text[]) and (attempts = 0 or next_attempt_at <= $1)
+                    order by id limit $4 for update skip locked)
+      returning id, channel, payload, attempts`,
+    [now, new Date(now.getTime() + s.leaseMs), s.channels, s.batchSize],
+  );
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Sends one message; returns the note to keep in last_error on success (null when really delivered). */
+async function send(o: OutboxWorkerOptions, row: Claimed): Promise<string | null> {
+  switch (row.channel) {
+    case 'email':
+      await o.email.send(openEmail(o.sealer, row.payload as EmailPayload));
+      return o.email.delivers ? null : EMAIL_NOT_CONFIGURED;
+    case 'sms': {
+      const m = openSms(o.sealer, row.payload as SmsPayload);
+      await o.sms.send(m.mobile, m.text);
+      return null;
+    }
+    case 'webhook':
+      await o.webhook!.send(openWebhook(o.sealer, row.payload as WebhookPayload));
+      return null;
+  }
+}
+
+async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, row: Claimed): Promise<void> {
+  try {
+    const note = await send(o, row);
+    await o.db.query(`update outbox set status = 'sent', sent_at = $2, last_error = $3 where id = $1`, [row.id, o.now(), note]);
+  } catch (err) {
+    const error = describeError(err);
+    const dead = row.attempts >= s.maxAttempts || isPermanent(err) || err instanceof PersonalDataError;
+    const next = new Date(o.now().getTime() + retryDelayMs(row.attempts, s.retryBaseMs));
+    await o.db.query(
+      'update outbox set status = $2, next_attempt_at = $3, last_error = $4 where id = $1',
+      [row.id, dead ? 'dead' : 'pending', next, error],
+    );
+    const fields = { outboxId: row.id, channel: row.channel, attempts: row.attempts, error };
+    if (dead) s.log.error(fields, 'outbox message dead: delivery abandoned');
+    else s.log.warn({ ...fields, retryAt: next.toISOString() }, 'outbox delivery failed; will retry');
+  }
+}
+
+/** One pass over everything due now, without listening; returns how many messages it handled. */
+export async function drainOutbox(o: OutboxWorkerOptions): Promise<number> {
+  const s = settings(o);
+  let handled = 0;
+  for (;;) {
+    const batch = await claim(o, s);
+    if (batch.length === 0) return handled;
+    for (const row of batch) await deliver(o, s, row);
+    handled += batch.length;
+  }
+}
+
+/** Starts the worker: an immediate pass for the backlog, then on every NOTIFY and every pollMs. */
+export async function startOutboxWorker(o: OutboxWorkerOptions): Promise<OutboxWorker> {
+  const log = o.log ?? silent;
+  let tail: Promise<unknown> = Promise.resolve();
+  // One pass at a time in this process; wake-ups that arrive during a pass coalesce into one more.
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = tail.then(fn);
+    tail = p.catch(() => {});
+    return p;
+  };
+  let queued = false;
+  let stopped = false;
+  const kick = () => {
+    if (queued || stopped) return;
+    queued = true;
+    exclusive(() => { queued = false; return drainOutbox(o); })
+      .catch((err: unknown) => log.error({ error: describeError(err) }, 'outbox pass failed'));
+  };
+  const unlisten = await o.db.listen(OUTBOX_CHANNEL, kick);
+  const timer = setInterval(kick, o.pollMs ?? 15_000);
+  timer.unref();
+  kick();
+  return {
+    drain: () => exclusive(() => drainOutbox(o)),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await unlisten();
+      await tail;
+    },
+  };
+}

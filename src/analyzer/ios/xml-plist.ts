@@ -7,6 +7,7 @@ import { LIMITS } from '../limits.ts';
 import type { PlistValue } from './plist.ts';
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const WHITESPACE = /\s*/y;
 
 class XmlPlistReader {
   private pos = 0;
@@ -102,7 +103,9 @@ class XmlPlistReader {
   /** Whitespace, the XML declaration, DOCTYPE and comments. */
   private skipMisc(): void {
     for (;;) {
-      while (this.pos < this.s.length && /\s/.test(this.s[this.pos] as string)) this.pos++;
+      WHITESPACE.lastIndex = this.pos;
+      WHITESPACE.test(this.s);
+      this.pos = WHITESPACE.lastIndex;
       const rest = (open: string, close: string) => {
         if (!this.s.startsWith(open, this.pos)) return false;
         const end = this.s.indexOf(close, this.pos + open.length);

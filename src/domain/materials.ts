@@ -1,16 +1,25 @@
 // The four material groups of a filing (DOMAIN.md §2): subject identity, service basic
 // info, APP feature info per platform, access info. Types only; shape is checked at the
-// edge (Zod, src/api) and rules in src/domain/application-rules.ts.
+// edge (Zod, src/api/schemas/materials.ts) and rules in src/domain/application-rules.ts.
+// The enumerations are const arrays so the Zod schema and the rules share one list.
 import type { ServiceType } from './filing-number.ts';
 
-export type SubjectType = 'unit' | 'individual';
-export type SubjectNature = 'government' | 'public_institution' | 'enterprise' | 'social_organisation'
-  | 'private_non_enterprise' | 'foundation' | 'law_firm' | 'individual';
-export type PersonCertificateType = 'resident_id' | 'hk_macao_permit' | 'taiwan_permit' | 'passport' | 'foreigner_permanent_residence';
-export type UnitCertificateType = 'uscc' | 'organization_code' | 'public_institution_certificate'
-  | 'social_organisation_certificate' | 'private_non_enterprise_certificate' | 'foundation_certificate' | 'law_firm_licence';
-export type Platform = 'android' | 'ios' | 'harmonyos';
-export type AccessMethod = 'dedicated' | 'shared_hosting' | 'virtual_host' | 'cloud' | 'other';
+export const SERVICE_TYPES = ['website', 'app', 'mini_program', 'quick_app'] as const satisfies readonly ServiceType[];
+export const SUBJECT_TYPES = ['unit', 'individual'] as const;
+export const SUBJECT_NATURES = ['government', 'public_institution', 'enterprise', 'social_organisation',
+  'private_non_enterprise', 'foundation', 'law_firm', 'individual'] as const;
+export const PERSON_CERTIFICATE_TYPES = ['resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport', 'foreigner_permanent_residence'] as const;
+export const UNIT_CERTIFICATE_TYPES = ['uscc', 'organization_code', 'public_institution_certificate',
+  'social_organisation_certificate', 'private_non_enterprise_certificate', 'foundation_certificate', 'law_firm_licence'] as const;
+export const PLATFORMS = ['android', 'ios', 'harmonyos'] as const;
+export const ACCESS_METHODS = ['dedicated', 'shared_hosting', 'virtual_host', 'cloud', 'other'] as const;
+
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+export type SubjectNature = (typeof SUBJECT_NATURES)[number];
+export type PersonCertificateType = (typeof PERSON_CERTIFICATE_TYPES)[number];
+export type UnitCertificateType = (typeof UNIT_CERTIFICATE_TYPES)[number];
+export type Platform = (typeof PLATFORMS)[number];
+export type AccessMethod = (typeof ACCESS_METHODS)[number];
 
 export interface PersonMaterials {
   name: string;
@@ -37,6 +46,11 @@ export interface SubjectMaterials {
   cityCode: string;
   districtCode: string;
   principal: PersonMaterials;
+  /**
+   * Units: is the principal (主体负责人) the legal representative? Most bureaus want that and
+   * ask for an authorization letter otherwise (DOMAIN.md §2.2 [S16][S14]). Absent for individuals.
+   */
+  principalIsLegalRepresentative?: boolean;
   /** Units whose principal is not the legal representative (DOMAIN.md §2.2). */
   legalPerson?: { name: string; certificateType: PersonCertificateType; certificateNumber: string } | null;
   comment?: string | null;

@@ -1,5 +1,5 @@
 // The outbox worker (house rule 5: side effects after commit). A plain poller rather than
-// pg-boss — see docs/decisions/0004-outbox-poller.md. It wakes on NOTIFY beian_outbox
+// pg-boss — see docs/decisions/0003-outbox-poller-not-pg-boss.md. It wakes on NOTIFY beian_outbox
 // (sent by every enqueue, delivered on commit) and polls as a fallback. Rows are claimed
 // with FOR UPDATE SKIP LOCKED in a short statement that leases them (attempts + 1,
 // next_attempt_at = now + lease), then sent outside any transaction: a PGlite transaction

@@ -1,10 +1,12 @@
 // `beian serve`: open the database, migrate, seed the demo data into an empty embedded
-// database when asked, then serve the API (and web UI) until SIGINT/SIGTERM.
+// database when asked, then serve the API (and web UI) and deliver the outbox (email, SMS)
+// until SIGINT/SIGTERM.
 import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';
+import { createDevSmsProvider, emailSenderFor, startOutboxWorker } from '../notify/index.ts';
 
 export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Promise<void> {
   const storage = await openStorage(cfg);
@@ -16,9 +18,17 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     }
     const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
     const address = await app.listen({ host: cfg.host, port: cfg.port });
+    const now = () => new Date();
+    const email = emailSenderFor(cfg.smtp);
+    const worker = await startOutboxWorker({
+      db: storage.db, sealer: storage.sealer, email, sms: createDevSmsProvider(storage.db, storage.sealer, now), now,
+      log: app.log.child({ component: 'outbox' }),
+    });
     const lines = [
       `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
       `API docs: ${cfg.publicUrl}/api/docs`,
+      cfg.smtp ? `Email: SMTP via ${new URL(cfg.smtp.url).host}` : 'Email: not sent (SMTP_URL not set); notices stay in the in-app inbox',
+      'SMS: development inbox, readable by the administrator at GET /api/admin/dev-sms',
     ];
     if (seeded || (options.seedIfEmpty && cfg.database.kind === 'pglite')) {
       lines.push('Demo logins (demo data only — never use these outside a demo):');
@@ -31,6 +41,8 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await worker.stop();
+    await email.close();
     await app.close();
   } finally {
     await storage.close();

@@ -80,7 +80,7 @@ const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
  */
 export function validateEmergencyPhone(input: string): Validation<string> {
   const s = compact(input).replace(/[()（）]/g, '');
-  if (/^(?:\+|00)?86/.test(s) || s.startsWith('1')) return validateMobile(s);
+  if (/^(?:\+86|0086|86(?=1\d{10}$))/.test(s) || s.startsWith('1')) return validateMobile(s);
   if (!LANDLINE.test(s)) {
     return invalid('emergency_phone_format', 'a mobile number, or a landline with its area code such as 010-12345678');
   }

@@ -6,7 +6,7 @@ import type { DeepPartial } from '../deep-partial.ts';
 import type { ApplicationMaterials, PersonMaterials } from '../materials.ts';
 import { idNumberCheckChar } from '../validation/id-number.ts';
 import { usccCheckChar } from '../validation/uscc.ts';
-import type { ApplicationContext } from '../application-rules.ts';
+import { type ApplicationContext, type Problem, checkApplication } from '../application-rules.ts';
 
 export const TODAY = '2026-03-16';
 export const FIRST: ApplicationContext = { applicationType: 'first_filing', today: TODAY };
@@ -117,7 +117,7 @@ export function validIndividualWebsite(): ApplicationMaterials {
     service: {
       serviceType: 'website', name: '小二的读书笔记', categories: ['personal_blog'], languages: ['zh-CN'],
       description: '个人读书笔记与学习心得分享，不涉及经营性内容。', preApprovals: [], sdks: [],
-      homeUrl: 'https://xiaoer-notes.cn', domains: ['xiaoer-notes.cn'], principal: { sameAsSubjectPrincipal: true },
+      homeUrl: 'https://xiaoer-notes.cn/', domains: ['xiaoer-notes.cn'], principal: { sameAsSubjectPrincipal: true },
     },
     platforms: [],
     access: [{ providerOrgId: PROVIDER_2_ID, accessMethod: 'virtual_host', serverLocation: '北京市', ips: ['101.200.1.20'], domains: ['xiaoer-notes.cn'] }],
@@ -140,3 +140,10 @@ export function validNewServiceApp(): DeepPartial<ApplicationMaterials> {
 export const NEW_SERVICE: ApplicationContext = {
   applicationType: 'new_service', reusedSubject: { subjectType: 'unit', provinceCode: '440000' }, today: TODAY,
 };
+
+/** Run the rules and return the problems and warnings as `[field, code]` pairs. */
+export function run(materials: DeepPartial<ApplicationMaterials>, ctx: ApplicationContext = FIRST) {
+  const r = checkApplication(materials, ctx);
+  const pairs = (list: Problem[]) => list.map((p) => [p.field, p.code] as [string, string]);
+  return { ...r, errors: pairs(r.problems), warns: pairs(r.warnings) };
+}

@@ -7,7 +7,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { FlowContext } from '../flows/context.ts';
+import { adminOrganisationRoutes } from './admin/organisations.ts';
+import { adminUserRoutes } from './admin/users.ts';
+import { authPlugin } from './auth/plugin.ts';
+import { authRoutes } from './auth/routes.ts';
 import { healthRoutes } from './health.ts';
+import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
 
 export interface AppContext extends FlowContext {
@@ -17,7 +22,7 @@ export interface AppContext extends FlowContext {
 /** Personal data and credentials never reach the logs (house rule 14). */
 export const LOG_REDACT = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
-  '*.password', '*.mobile', '*.email', '*.idNumber', '*.certificateNumber', '*.emergencyPhone', '*.code',
+  '*.password', '*.currentPassword', '*.newPassword', '*.mobile', '*.email', '*.idNumber', '*.certificateNumber', '*.emergencyPhone', '*.code',
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -52,9 +57,14 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin(ctx)); // request.actor and CSRF for every route below
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await api.register(healthRoutes(ctx));
+  await api.register(authRoutes(ctx));
+  await api.register(apiKeyRoutes(ctx));
+  await api.register(adminOrganisationRoutes(ctx));
+  await api.register(adminUserRoutes(ctx));
   return app;
 }

@@ -1,0 +1,99 @@
+// Who is calling (issue 3, item 1). Every /api request gets `request.actor`: from an
+// organisation's API key (`Authorization: Bearer <key>`), from a person's session cookie
+// (`beian_session`), or null. An Authorization header that is not a live key is refused with
+// 401 at once (a revoked key stops working on its next request). Cookie-authenticated unsafe
+// requests must carry `x-csrf-token` equal to the session's token (returned by sign-in and
+// GET /api/auth/session); API-key requests are exempt (a browser never adds that header on
+// its own). SameSite=Lax is the second line of defence.
+import { timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { digest, hashApiKey } from '../../db/credentials.ts';
+import { findLiveApiKey, findLiveSession, touchApiKey, touchSession } from '../../db/sessions.ts';
+import { API_KEY_TOUCH_SECONDS, accountActor } from '../../domain/accounts.ts';
+import { type Actor, STAFF_ROLE } from '../../domain/actors.ts';
+import { NamedError } from '../../domain/errors.ts';
+import type { AppContext } from '../app.ts';
+import { CSRF_HEADER, SESSION_COOKIE } from './cookie.ts';
+
+export interface AuthSession { token: string; csrfToken: string; expiresAt: Date }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Null when the caller is anonymous; set for every /api request before any handler. */
+    actor: Actor | null;
+    /** The person's session when the actor came from the cookie. */
+    authSession: AuthSession | null;
+  }
+  interface FastifyContextConfig {
+    /** false: this unsafe route does not check the CSRF token (sign-in and registration only). */
+    csrf?: boolean;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class ApiKeyInvalidError extends NamedError {
+  constructor() {
+    super('api_key_invalid', 'unauthenticated', 'the API key is unknown, revoked, or its organisation is suspended', [],
+      { 'www-authenticate': 'Bearer error="invalid_token"' });
+  }
+}
+
+export class CsrfTokenInvalidError extends NamedError {
+  constructor() { super('csrf_token_invalid', 'forbidden', `a signed-in browser request that changes something must send the ${CSRF_HEADER} header of its session`); }
+}
+
+const sameToken = (given: unknown, expected: string) =>
+  typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+
+async function fromApiKey(ctx: AppContext, header: string, requestId: string): Promise<Actor> {
+  const m = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
+  const key = m ? await findLiveApiKey(ctx.db, hashApiKey(m[1]!)) : null;
+  if (!key || !(key.org_kind in STAFF_ROLE)) throw new ApiKeyInvalidError();
+  const now = ctx.now();
+  if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= API_KEY_TOUCH_SECONDS * 1000) await touchApiKey(ctx.db, key.id, now);
+  const role = STAFF_ROLE[key.org_kind as keyof typeof STAFF_ROLE];
+  return accountActor({ userId: null, role, orgId: key.organisation_id, orgKind: key.org_kind, orgProvinceCode: null, apiKeyId: key.id, requestId });
+}
+
+async function fromSession(ctx: AppContext, request: FastifyRequest, token: string): Promise<void> {
+  const now = ctx.now();
+  const s = await findLiveSession(ctx.db, digest(token), now);
+  if (!s) return;
+  const expiresAt = await touchSession(ctx.db, s, now);
+  request.actor = accountActor({
+    userId: s.user_id, role: s.role, orgId: s.organisation_id, orgKind: s.org_kind, orgProvinceCode: s.province_code, requestId: request.id,
+  });
+  request.authSession = { token, csrfToken: s.csrf_token, expiresAt };
+  if (UNSAFE.has(request.method) && request.routeOptions.config?.csrf !== false && !sameToken(request.headers[CSRF_HEADER], s.csrf_token)) {
+    throw new CsrfTokenInvalidError();
+  }
+}
+
+const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
+  if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('authSession', null);
+  app.addHook('onRequest', async (request) => {
+    request.actor = null;
+    request.authSession = null;
+    // Static files of the web UI need no identity: no database round trip for them.
+    if (!request.url.startsWith('/api/')) return;
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      request.actor = await fromApiKey(ctx, authorization, request.id);
+      return;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await fromSession(ctx, request, token);
+  });
+};
+
+/** Installs actor resolution and CSRF checking for the whole application (register it first). */
+export function authPlugin(ctx: AppContext): FastifyPluginAsync {
+  const p = plugin(ctx);
+  // Not encapsulated (what fastify-plugin does): the hook must run for every route.
+  (p as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return p;
+}

@@ -1,0 +1,113 @@
+// /api/auth: host registration, sign-in, sign-out, "who am I", password change.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findAccount, findOrganisation } from '../../db/accounts.ts';
+import { digest } from '../../db/credentials.ts';
+import type { NewSession } from '../../db/sessions.ts';
+import { changePassword } from '../../flows/change-password.ts';
+import { registerHost } from '../../flows/register-host.ts';
+import { signIn } from '../../flows/sign-in.ts';
+import { signOut } from '../../flows/sign-out.ts';
+import type { AppContext } from '../app.ts';
+import { clearSessionCookie, setSessionCookie } from './cookie.ts';
+import { actorOf, requireActor, requirePerson } from './guards.ts';
+import { accountSchema, organisationRefSchema, presentAccount, problems } from './presenters.ts';
+
+export const CSRF_NOTE = 'With a session cookie, send the header `x-csrf-token` (the `csrfToken` of the session); '
+  + 'otherwise 403 `csrf_token_invalid`. API-key callers need no CSRF token.';
+
+const sessionSchema = z.object({
+  role: accountSchema.shape.role,
+  user: accountSchema.nullable().describe('null for an API-key caller'),
+  organisation: organisationRefSchema.nullable(),
+  apiKeyId: z.string().nullable().describe('set for an API-key caller'),
+  csrfToken: z.string().nullable().describe(`send as x-csrf-token with every POST/PUT/PATCH/DELETE of this session`),
+  expiresAt: z.string().nullable().describe('the session ends then unless used (12 h idle, 7 days at most)'),
+});
+type SessionView = z.infer<typeof sessionSchema>;
+
+const password = z.string().max(1024);
+const registerBody = z.object({
+  displayName: z.string().max(256),
+  mobile: z.string().max(32).describe('mainland mobile, 11 digits, +86 allowed'),
+  email: z.string().max(320),
+  password: password.describe('10–128 characters, at least two of: lowercase, uppercase, digits, other; not containing the mobile or email'),
+  locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+
+export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  async function sessionView(userId: string, session: { csrfToken: string; expiresAt: Date }): Promise<SessionView> {
+    const account = await findAccount(ctx.db, userId);
+    const user = presentAccount(account!, ctx.sealer);
+    return { role: user.role, user, organisation: user.organisation, apiKeyId: null, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+  }
+  const startSession = (reply: FastifyReply, userId: string, session: NewSession) => {
+    setSessionCookie(reply, ctx.config, session.token);
+    return sessionView(userId, session);
+  };
+
+  app.post('/api/auth/register', {
+    config: { csrf: false },
+    schema: {
+      tags: ['auth'], summary: 'Register as a host (APP主办者) and sign in',
+      description: 'Mobile and email are validated, stored encrypted, and unique among hosts (409 `already_registered` naming the field). '
+        + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie.',
+      body: registerBody, response: { 201: sessionSchema, ...problems(400, 409) },
+    },
+  }, async (request, reply) => {
+    const { userId, session } = await registerHost(ctx, request.body, request.id);
+    return reply.code(201).send(await startSession(reply, userId, session));
+  });
+
+  app.post('/api/auth/login', {
+    config: { csrf: false },
+    schema: {
+      tags: ['auth'], summary: 'Sign in with a password',
+      description: 'The login is an email or mobile (hosts) or a staff login name. Wrong login and wrong password get the same 401 '
+        + '`invalid_credentials`. 5 failures for an account within 15 minutes, or 20 from one address, lock it for 15 minutes: '
+        + '429 `sign_in_throttled` with Retry-After. Sets the `beian_session` cookie.',
+      body: z.object({ login: z.string().min(1).max(320), password }),
+      response: { 200: sessionSchema, ...problems(400, 401, 403, 429) },
+    },
+  }, async (request, reply) => {
+    const { account, session } = await signIn(ctx, { ...request.body, address: request.ip }, request.id);
+    return startSession(reply, account.id, session);
+  });
+
+  app.post('/api/auth/logout', {
+    schema: { tags: ['auth'], summary: 'Sign out (ends the session)', description: CSRF_NOTE, response: { 204: z.null(), ...problems(403) } },
+  }, async (request, reply) => {
+    if (request.actor && request.authSession) await signOut(ctx, request.actor, request.authSession.token);
+    clearSessionCookie(reply, ctx.config);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/auth/session', {
+    preHandler: requireActor(),
+    schema: { tags: ['auth'], summary: 'Who am I: the account, its organisation and the CSRF token', response: { 200: sessionSchema, ...problems(401) } },
+  }, async (request: FastifyRequest) => {
+    const actor = actorOf(request);
+    if (request.authSession && actor.userId) return sessionView(actor.userId, request.authSession);
+    const org = actor.orgId ? await findOrganisation(ctx.db, actor.orgId) : null;
+    return {
+      role: actor.role, user: null, apiKeyId: actor.apiKeyId ?? null, csrfToken: null, expiresAt: null,
+      organisation: org ? { id: org.id, name: org.name, kind: org.kind, provinceCode: org.province_code } : null,
+    };
+  });
+
+  app.post('/api/auth/password', {
+    preHandler: requirePerson(),
+    schema: {
+      tags: ['auth'], summary: 'Change my password (other sessions end)',
+      description: `The new password follows the registration rule. Wrong current passwords count towards sign-in throttling. ${CSRF_NOTE}`,
+      body: z.object({ currentPassword: password, newPassword: password }),
+      response: { 204: z.null(), ...problems(400, 401, 403, 429) },
+    },
+  }, async (request, reply) => {
+    await changePassword(ctx, actorOf(request), { ...request.body, keepSessionHash: digest(request.authSession!.token) });
+    return reply.code(204).send(null);
+  });
+};

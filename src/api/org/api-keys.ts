@@ -1,0 +1,53 @@
+// /api/org/api-keys: an organisation's staff manage the API keys of its systems. Keys act
+// for the organisation with its staff role; only signed-in people (not keys) manage them.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findApiKey, listApiKeys } from '../../db/accounts.ts';
+import { createApiKey } from '../../flows/create-api-key.ts';
+import { revokeApiKey } from '../../flows/revoke-api-key.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requirePerson } from '../auth/guards.ts';
+import { apiKeySchema, presentApiKey, problems } from '../auth/presenters.ts';
+import { CSRF_NOTE } from '../auth/routes.ts';
+
+const KEY_HOLDERS = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
+
+export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const guard = requirePerson(...KEY_HOLDERS);
+
+  app.get('/api/org/api-keys', {
+    preHandler: guard,
+    schema: {
+      tags: ['organisation'], summary: "My organisation's API keys (never the secrets)",
+      response: { 200: z.object({ items: z.array(apiKeySchema) }), ...problems(401, 403) },
+    },
+  }, async (request) => ({ items: (await listApiKeys(ctx.db, actorOf(request).orgId!)).map(presentApiKey) }));
+
+  app.post('/api/org/api-keys', {
+    preHandler: guard,
+    schema: {
+      tags: ['organisation'], summary: 'Create an API key; the secret is in this answer only',
+      description: `Use it as \`Authorization: Bearer <secret>\`. ${CSRF_NOTE}`,
+      body: z.object({ name: z.string().trim().min(1).max(64) }),
+      response: { 201: apiKeySchema.extend({ secret: z.string() }), ...problems(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const { id, secret } = await createApiKey(ctx, actorOf(request), request.body);
+    return reply.code(201).send({ ...presentApiKey((await findApiKey(ctx.db, id))!), secret });
+  });
+
+  app.delete('/api/org/api-keys/:id', {
+    preHandler: guard,
+    schema: {
+      tags: ['organisation'], summary: 'Revoke an API key (effective on its next request)',
+      description: `Another organisation's key is 404. Revoking a revoked key is a no-op. ${CSRF_NOTE}`,
+      params: z.object({ id: z.uuid() }),
+      response: { 204: z.null(), ...problems(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    await revokeApiKey(ctx, actorOf(request), request.params.id);
+    return reply.code(204).send(null);
+  });
+};

@@ -1,0 +1,50 @@
+// An application over a fresh, migrated, demo-seeded database with a settable clock, and
+// helpers to sign in through HTTP the way a browser does (cookie + x-csrf-token).
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/api/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
+import { type TestDb, testDatabase } from './db.ts';
+
+export interface Clock { now: () => Date; set(iso: string): void; advance(seconds: number): void }
+
+export function fixedClock(iso = '2026-03-02T02:00:00Z'): Clock {
+  let t = new Date(iso);
+  return {
+    now: () => new Date(t),
+    set: (s) => { t = new Date(s); },
+    advance: (seconds) => { t = new Date(t.getTime() + seconds * 1000); },
+  };
+}
+
+export interface AuthTestApp { app: FastifyInstance; t: TestDb; clock: Clock; close(): Promise<void> }
+
+export async function authTestApp(options: { publicUrl?: string; seed?: boolean } = {}): Promise<AuthTestApp> {
+  const t = await testDatabase();
+  if (options.seed !== false) await seedDemo(t.db, t.sealer);
+  const clock = fixedClock();
+  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: options.publicUrl });
+  const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config });
+  return { app, t, clock, async close() { await app.close(); await t.close(); } };
+}
+
+/** The session cookie a response set, as a request Cookie header value. */
+export function sessionCookie(res: LightMyRequestResponse): string {
+  const c = res.cookies.find((x) => x.name === 'beian_session');
+  if (!c) throw new Error(`no session cookie in response ${res.statusCode}: ${res.body}`);
+  return `beian_session=${c.value}`;
+}
+
+export interface Signed { cookie: string; csrf: string; headers: Record<string, string> }
+
+export function signedFrom(res: LightMyRequestResponse): Signed {
+  const cookie = sessionCookie(res);
+  const csrf = res.json().csrfToken as string;
+  return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
+}
+
+export async function signIn(app: FastifyInstance, login: string, password = DEMO_PASSWORD, remoteAddress?: string): Promise<Signed> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password }, ...(remoteAddress ? { remoteAddress } : {}) });
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${login} failed: ${res.statusCode} ${res.body}`);
+  return signedFrom(res);
+}

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { FlowContext } from '../flows/context.ts';
+import { adminDevSmsRoutes } from './admin/dev-sms.ts';
 import { adminOrganisationRoutes } from './admin/organisations.ts';
 import { adminUserRoutes } from './admin/users.ts';
 import { authPlugin } from './auth/plugin.ts';
@@ -66,5 +67,6 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   await api.register(apiKeyRoutes(ctx));
   await api.register(adminOrganisationRoutes(ctx));
   await api.register(adminUserRoutes(ctx));
+  await api.register(adminDevSmsRoutes(ctx));
   return app;
 }

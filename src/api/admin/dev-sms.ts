@@ -1,0 +1,39 @@
+// GET /api/admin/dev-sms: the development SMS provider's inbox (src/notify/sms.ts), so a
+// demo can read the MIIT verification code (DOMAIN.md §4.1 step 4) that a gateway would
+// have delivered. Ministry administrators only. Mobiles are masked unless the query named
+// one (the reader already knows it); bodies are shown because reading them is the point.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listDevSms } from '../../notify/sms.ts';
+import type { AppContext } from '../app.ts';
+import { requireActor } from '../auth/guards.ts';
+import { problems } from '../auth/presenters.ts';
+
+const devSmsSchema = z.object({
+  id: z.number().int(),
+  mobile: z.string().describe('masked (139****1111) unless the query named this mobile'),
+  body: z.string(),
+  createdAt: z.string().describe('ISO 8601 instant'),
+});
+
+export const adminDevSmsRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/admin/dev-sms', {
+    preHandler: requireActor('ministry_admin'),
+    schema: {
+      tags: ['admin'], summary: 'Read the development SMS inbox',
+      description: 'Messages the development SMS provider "sent" (verification codes, outcome notices), newest first. '
+        + 'With `mobile`, only that number\'s messages with the number in full; without, every number masked.',
+      querystring: z.object({
+        mobile: z.string().min(1).max(32).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+      }),
+      response: { 200: z.object({ items: z.array(devSmsSchema) }), ...problems(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const items = await listDevSms(ctx.db, ctx.sealer, request.query);
+    reply.header('cache-control', 'no-store');
+    return { items: items.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) };
+  });
+};

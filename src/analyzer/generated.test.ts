@@ -96,7 +96,8 @@ beforeAll(async () => {
     utf8: await buildApk(dir, 'base-utf8', MANIFEST),
     utf16: await buildApk(dir, 'base-utf16', { ...MANIFEST, utf16: true }),
   };
-  await Promise.all(Object.entries(VARIANTS).map(async ([name, v]) => {
+  // A few JVMs at a time: CI machines have two cores, and other test files run meanwhile.
+  await withConcurrency(Object.entries(VARIANTS), 3, async ([name, v]) => {
     const apk = path.join(dir, `${name}.apk`);
     copyFileSync(v.base === 'utf16' ? bases.utf16 : bases.utf8, apk);
     await v.sign(apk, keys);
@@ -107,8 +108,15 @@ beforeAll(async () => {
       keytool: await keytoolJar(apk),
       badging: await aaptBadging(apk),
     };
-  }));
+  });
 }, 300_000);
+
+async function withConcurrency<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  }));
+}
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -40,7 +40,8 @@ const apk = (extra: EntrySpec[] = [], options = {}) =>
 async function failure(p: string): Promise<AnalyzerErrorCode> {
   const started = performance.now();
   const err = await analyzePackage(p, { now: NOW }).then(() => null, (e: unknown) => e);
-  expect(performance.now() - started, 'fails fast').toBeLessThan(3000);
+  // Generous for loaded CI machines; what matters is that nothing hangs or inflates gigabytes.
+  expect(performance.now() - started, 'fails fast').toBeLessThan(5000);
   expect(err).toBeInstanceOf(AnalyzerError);
   expect((err as AnalyzerError).message.length).toBeGreaterThan(10);
   return (err as AnalyzerError).code;

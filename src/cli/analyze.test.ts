@@ -83,7 +83,7 @@ describe('beian analyze', () => {
     const bad = await node(['/no/such/file.apk']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('file_unreadable')]);
-  });
+  }, 120_000); // two Node processes compiling TypeScript on a busy two-core machine
 
   it('colons() formats fingerprints as keytool does', () => {
     expect(colons('c1cabe8a')).toBe('C1:CA:BE:8A');

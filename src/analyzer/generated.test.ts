@@ -88,7 +88,24 @@ interface Built {
 let keys: Record<string, Key> = {};
 const built: Record<string, Built> = {};
 
+// A missing tool must fail every test with the package to install, not skip them (as a throwing
+// beforeAll would): the error is kept and rethrown by each test.
+let setupError: unknown = null;
+
+const test = (name: string, fn: () => unknown) => it(name, async () => {
+  if (setupError) throw setupError;
+  await fn();
+});
+
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    setupError = err;
+  }
+}, 300_000);
+
+async function setUp(): Promise<void> {
   requireTools(['keytool', 'jarsigner', 'apksigner', 'aapt', 'openssl', FRAMEWORK_RES]);
   const entries = await Promise.all(Object.entries(KEYS).map(async ([name, spec]) => [name, await generateKey(dir, name, spec)] as const));
   keys = Object.fromEntries(entries);
@@ -109,7 +126,7 @@ beforeAll(async () => {
       badging: await aaptBadging(apk),
     };
   });
-}, 300_000);
+}
 
 async function withConcurrency<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -124,7 +141,7 @@ const certOf = (key: string): CertificateInfo => analyzeCertificate(Buffer.from(
 
 describe('keys made by keytool, read by analyzeCertificate, agree with openssl', () => {
   for (const name of Object.keys(KEYS)) {
-    it(`${name}: names, serial, validity, fingerprints, public key`, async () => {
+    test(`${name}: names, serial, validity, fingerprints, public key`, async () => {
       const cert = certOf(name);
       const ref = await opensslFacts(path.join(dir, `${name}.pem`));
       expect(cert.subject).toBe(ref.subject);
@@ -140,11 +157,11 @@ describe('keys made by keytool, read by analyzeCertificate, agree with openssl',
     });
   }
 
-  it('RFC 2253 escaping and UTF-8 values', () => {
+  test('RFC 2253 escaping and UTF-8 values', () => {
     expect(certOf('rsa').subject).toBe('CN=Beian Release,OU=移动应用,O=Acme\\, Inc.,L=北京,ST=Beijing,C=CN');
   });
 
-  it('key sizes', () => {
+  test('key sizes', () => {
     expect(['rsa', 'rotated', 'ec', 'ec384', 'dsa'].map((k) => `${certOf(k).publicKey.algorithm}-${certOf(k).publicKey.bits}`))
       .toEqual(['RSA-2048', 'RSA-3072', 'EC-256', 'EC-384', 'DSA-2048']);
   });
@@ -152,14 +169,14 @@ describe('keys made by keytool, read by analyzeCertificate, agree with openssl',
 
 describe('signed APKs agree with apksigner, keytool and aapt', () => {
   for (const [name, v] of Object.entries(VARIANTS)) {
-    it(`${name}: signers and schemes`, () => {
+    test(`${name}: signers and schemes`, () => {
       const { result } = built[name] as Built;
       expect(result.signers).toEqual(v.expect.map(([key, schemes]) => ({ schemes, certificate: certOf(key) })));
       expect(result.warnings.map((w) => w.code)).toEqual(v.warnings ?? []);
     });
 
     if (v.verify.length > 0) {
-      it(`${name}: apksigner verify --print-certs -v`, () => {
+      test(`${name}: apksigner verify --print-certs -v`, () => {
         const { result, apksigner } = built[name] as Built;
         const reported = apksigner.flatMap((r) => r.signers);
         for (const report of apksigner) expect(report.verifies, 'apksigner verifies the package').toBe(true);
@@ -176,7 +193,7 @@ describe('signed APKs agree with apksigner, keytool and aapt', () => {
       });
     }
 
-    it(`${name}: keytool -printcert -jarfile (v1) and aapt dump badging`, () => {
+    test(`${name}: keytool -printcert -jarfile (v1) and aapt dump badging`, () => {
       const { result, keytool, badging } = built[name] as Built;
       const v1 = result.signers.filter((x) => x.schemes.includes('v1')).map((x) => x.certificate);
       expect(keytool.map((k) => k.sha256).sort()).toEqual(v1.map((c) => c.sha256).sort());
@@ -192,19 +209,19 @@ describe('signed APKs agree with apksigner, keytool and aapt', () => {
 });
 
 describe('filing values and warnings', () => {
-  it('filing uses the MD5 of the newest-scheme certificate: the rotated key', () => {
+  test('filing uses the MD5 of the newest-scheme certificate: the rotated key', () => {
     const { result } = built['rotation-lineage'] as Built;
     const rotated = certOf('rotated');
     expect(result.filing).toEqual({ packageName: 'org.beian.sample', publicKey: rotated.publicKey.hex, signature: rotated.md5 });
     expect(result.warnings[0]?.message).toContain(certOf('rsa').md5);
   });
 
-  it('an unsigned APK has no filing key or signature', () => {
+  test('an unsigned APK has no filing key or signature', () => {
     const { result } = built.unsigned as Built;
     expect(result.filing).toEqual({ packageName: 'org.beian.sample', publicKey: null, signature: null });
   });
 
-  it('APK Signature Scheme v3.1 (0x1b93ad61): the rotated signer is reported under v3.1', async () => {
+  test('APK Signature Scheme v3.1 (0x1b93ad61): the rotated signer is reported under v3.1', async () => {
     // Debian's apksigner 31 cannot write v3.1 blocks (rotation-min-sdk-version came in 33), so the
     // v3 pair of the rotation APK is relabelled: the ID is not covered by any signature.
     const apk = path.join(dir, 'rotation-v31.apk');
@@ -216,7 +233,7 @@ describe('filing values and warnings', () => {
     expect(result.filing.signature).toBe(certOf('rotated').md5);
   });
 
-  it('labels resolve through both string-pool encodings of resources.arsc', async () => {
+  test('labels resolve through both string-pool encodings of resources.arsc', async () => {
     const flags = async (name: string) => {
       const zip = await ZipPackage.open((built[name] as Built).apk);
       const arsc = await zip.read('resources.arsc', 1 << 20);
@@ -228,12 +245,12 @@ describe('filing values and warnings', () => {
     expect((built['v2-only-ec384-utf16'] as Built).result.appName).toBe((built['v1-v2-v3-rsa'] as Built).result.appName);
   });
 
-  it('certificate_expired is judged at the given time', async () => {
+  test('certificate_expired is judged at the given time', async () => {
     const later = await analyzePackage((built['v1-v2-v3-rsa'] as Built).apk, { now: new Date('2200-01-01T00:00:00Z') });
     expect(later.warnings).toEqual([{ code: 'certificate_expired', message: expect.stringContaining('CN=Beian Release') }]);
   });
 
-  it('the store password is not part of any output', () => {
+  test('the store password is not part of any output', () => {
     expect(JSON.stringify(Object.values(built).map((b) => b.result))).not.toContain(PASS);
   });
 });

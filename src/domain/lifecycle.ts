@@ -29,8 +29,8 @@ export interface Move {
   /** `null`: the status stays (the action works inside a status). */
   to: ApplicationStatus | null;
   roles: readonly Role[];
-  /** The event name of the notice sent for this move, if any. */
-  event: string | null;
+  /** The event name of the notice sent for this move, if any (it may depend on the status left). */
+  event: string | null | ((from: ApplicationStatus) => string);
 }
 
 const EDITABLE = ['draft', 'returned', 'bureau_rejected'] as const;
@@ -40,7 +40,7 @@ export const LIFECYCLE: readonly Move[] = [
   { action: 'edit', from: EDITABLE, to: null, roles: ['host'], event: null },
   { action: 'verify_identity', from: EDITABLE, to: null, roles: ['host'], event: null },
   // Resubmission after a return or a rejection re-runs first review and the SMS check (DOMAIN.md §4.1 6b).
-  { action: 'submit', from: EDITABLE, to: 'provider_review', roles: ['host'], event: 'application.submitted_to_provider' },
+  { action: 'submit', from: EDITABLE, to: 'provider_review', roles: ['host'], event: (from) => (from === 'draft' ? 'application.submitted_to_provider' : 'application.resubmitted') },
   // "Withdrawal by the host before the bureau has it" (issue 3, item 4).
   { action: 'withdraw', from: ['draft', 'provider_review', 'returned', 'bureau_rejected'], to: 'withdrawn', roles: ['host'], event: 'application.withdrawn' },
   { action: 'provider_approve', from: ['provider_review'], to: 'sms_pending', roles: REVIEWERS, event: 'application.sent_to_bureau' },
@@ -78,7 +78,8 @@ export function transition(status: ApplicationStatus, action: ApplicationAction,
   if (!move) throw new Error(`unknown action ${action}`);
   if (!move.roles.includes(actor.role)) throw new ActionNotAllowedError(action, actor.role);
   if (!move.from.includes(status)) throw new ApplicationStatusConflictError(action, status);
-  return { action, from: status, to: move.to ?? status, event: move.event };
+  const event = typeof move.event === 'function' ? move.event(status) : move.event;
+  return { action, from: status, to: move.to ?? status, event };
 }
 
 /** Actions open to a role in a status — what the UI offers. */

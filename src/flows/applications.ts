@@ -5,6 +5,7 @@ import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { type ApplicationAction, type ApplicationStatus, transition } from '../domain/lifecycle.ts';
 import { noticeApplicationEvent } from '../notify/application-notices.ts';
+import type { ApplicationEvent, NoticeData } from '../notify/templates.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 
@@ -67,7 +68,7 @@ export interface MoveOptions {
   set?: Record<string, unknown>;
   reason?: unknown;
   /** Data for the notice (numbers, reasons, deadline). */
-  notice?: Record<string, unknown>;
+  notice?: NoticeData;
 }
 
 /** Applies a lifecycle move: checks it, updates status and columns, writes history, enqueues the notice. */
@@ -84,7 +85,9 @@ export async function move(
     [app.id, ...cols.map((c) => encode(set[c as keyof typeof set]))],
   );
   await recordHistory(tx, actor, { entityType: 'application', entityId: app.id, action, from: t.from, to: t.to, reason: opts.reason }, now);
-  if (t.event) await noticeApplicationEvent(tx, ctx.sealer, { applicationId: app.id, event: t.event, data: opts.notice ?? {} });
+  if (t.event) await noticeApplicationEvent(tx, ctx.sealer, {
+    applicationId: app.id, event: t.event as ApplicationEvent, data: opts.notice ?? {}, publicUrl: ctx.publicUrl, at: now,
+  });
   return row!;
 }
 

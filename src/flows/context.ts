@@ -8,6 +8,8 @@ export interface FlowContext {
   db: Db;
   sealer: Sealer;
   now: () => Date;
+  /** The system's public base URL (links in notices). */
+  publicUrl: string;
   /** The external identity service; the development verifier when absent. */
   identityVerifier?: IdentityVerifier;
 }

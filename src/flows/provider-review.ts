@@ -16,7 +16,7 @@ export async function providerApprove(ctx: FlowContext, actor: Actor, id: string
     transition(app.status, 'provider_approve', actor);
     const now = ctx.now();
     const principals = await principalsOf(tx, ctx.sealer, app, openMaterials(app.materials, ctx.sealer));
-    const expiresAt = await openChallenges(tx, ctx.sealer, app.id, app.service_name ?? '', principals, now);
+    const expiresAt = await openChallenges(tx, ctx.sealer, app.id, { serviceName: app.service_name ?? '', serviceType: app.service_type }, principals, now);
     return move(ctx, tx, app, 'provider_approve', actor, {
       set: { sent_to_bureau_at: now, review_reasons: [] },
       reason: { note: input.note ?? null, smsTo: principals.length },

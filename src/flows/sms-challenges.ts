@@ -5,6 +5,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { enqueueSms } from '../notify/outbox.ts';
+import { renderSmsChallenge, type ServiceType } from '../notify/templates.ts';
 import type { Principal } from './principals.ts';
 
 export const SMS_VALIDITY_MS = 24 * 60 * 60 * 1000;
@@ -15,22 +16,20 @@ export const SMS_RESEND_INTERVAL_MS = 60 * 1000;
 
 export const codeHash = (sealer: Sealer, challengeId: string, code: string) => sealer.hash('sms_code', `${challengeId}:${code}`);
 
-export const smsText = (serviceName: string, code: string) =>
-  `【工信部ICP/IP地址/域名信息备案管理系统】您的验证码为${code}，用于核验“${serviceName}”的备案信息，24小时内有效，请勿告诉他人。` +
-  ` Your filing verification code is ${code}, valid for 24 hours.`;
+export interface SmsService { serviceName: string; serviceType: ServiceType }
 
-export async function sendCode(tx: Queryable, sealer: Sealer, challengeId: string, mobile: string, serviceName: string): Promise<string> {
+export async function sendCode(tx: Queryable, sealer: Sealer, challengeId: string, mobile: string, s: SmsService): Promise<string> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await enqueueSms(tx, sealer, { mobile, text: smsText(serviceName, code) });
+  await enqueueSms(tx, sealer, { mobile, text: renderSmsChallenge({ code, ...s, validHours: SMS_VALIDITY_MS / 3_600_000 }) });
   return codeHash(sealer, challengeId, code);
 }
 
-export async function openChallenges(tx: Queryable, sealer: Sealer, applicationId: string, serviceName: string, principals: Principal[], now: Date) {
+export async function openChallenges(tx: Queryable, sealer: Sealer, applicationId: string, service: SmsService, principals: Principal[], now: Date) {
   await tx.query(`update sms_challenges set status = 'cancelled' where application_id = $1 and status = 'pending'`, [applicationId]);
   const expiresAt = new Date(now.getTime() + SMS_VALIDITY_MS);
   for (const p of principals) {
     const id = randomUUID();
-    const hash = await sendCode(tx, sealer, id, p.person.mobile, serviceName);
+    const hash = await sendCode(tx, sealer, id, p.person.mobile, service);
     await tx.query(
       `insert into sms_challenges (id, application_id, mobile_enc, mobile_hash, person_roles, code_hash, created_at, last_sent_at, expires_at)
        values ($1,$2,$3,$4,$5,$6,$7,$7,$8)`,

@@ -57,7 +57,7 @@ export async function verifySmsCode(ctx: FlowContext, actor: Actor, id: string, 
     const moved = await move(ctx, tx, app, 'sms_verify', actor, {
       set: { received_on: receivedOn, deadline_on: deadlineOn },
       reason: { receivedOn, deadlineOn, ...(deadlineOn ? {} : { note: 'no published working-day schedule reaches the deadline yet' }) },
-      notice: { receivedOn, deadlineOn },
+      notice: deadlineOn ? { deadline: deadlineOn } : {},
     });
     return { outcome: 'verified', application: moved, remainingChallenges: 0 };
   });
@@ -83,7 +83,7 @@ async function failCheck(ctx: FlowContext, tx: Queryable, app: ApplicationRow, a
     error: why === 'exhausted' ? 'sms_attempts_exhausted' : 'sms_check_expired',
     suggestion: why === 'exhausted' ? '5 wrong codes: check the mobile and resubmit' : 'the 24-hour SMS window passed: resubmit and answer within 24 hours',
   }];
-  return move(ctx, tx, app, 'sms_fail', actor, { set: { review_reasons: reasons }, reason: { why }, notice: { reasons } });
+  return move(ctx, tx, app, 'sms_fail', actor, { set: { review_reasons: reasons }, reason: { why }, notice: { reasons, smsFailure: why } });
 }
 
 export async function resendSmsCode(ctx: FlowContext, actor: Actor, id: string, input: { challengeId: string }) {
@@ -97,7 +97,7 @@ export async function resendSmsCode(ctx: FlowContext, actor: Actor, id: string, 
     if (wait > 0) {
       throw new NamedError('sms_resend_too_soon', 'rate_limited', `wait ${Math.ceil(wait / 1000)} s before asking for another code`, [], { 'retry-after': String(Math.ceil(wait / 1000)) });
     }
-    const hash = await sendCode(tx, ctx.sealer, c.id, ctx.sealer.open(c.mobile_enc), app.service_name ?? '');
+    const hash = await sendCode(tx, ctx.sealer, c.id, ctx.sealer.open(c.mobile_enc), { serviceName: app.service_name ?? '', serviceType: app.service_type });
     await tx.query(`update sms_challenges set code_hash = $2, sends = sends + 1, last_sent_at = $3 where id = $1`, [c.id, hash, now]);
     await recordHistory(tx, actor, { entityType: 'application', entityId: app.id, action: 'sms_resend', reason: { challengeId: c.id, sends: c.sends + 1 } }, now);
     return { challengeId: c.id, sends: c.sends + 1, resendsLeft: SMS_MAX_RESENDS - c.sends, expiresAt: c.expires_at };

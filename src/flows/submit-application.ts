@@ -31,7 +31,6 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
         review_reasons: [],
       },
       reason: { submitterOrgId: app.submitter_org_id, resubmission: app.status !== 'draft' },
-      notice: { warnings: checked.warnings.length },
     });
   });
 }

@@ -1,0 +1,91 @@
+// Host routes (/api/host): the filing application from draft to number. Thin glue:
+// auth → parse → flow → present (house rule 2).
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NamedError } from '../../domain/errors.ts';
+import { loadApplication } from '../../flows/applications.ts';
+import { createApplication } from '../../flows/create-application.ts';
+import { SUBMITTER_KINDS } from '../../flows/materials-check.ts';
+import { verifySmsCode, resendSmsCode } from '../../flows/sms-check.ts';
+import { submitApplication } from '../../flows/submit-application.ts';
+import { updateApplication } from '../../flows/update-application.ts';
+import { verifyIdentity } from '../../flows/verify-identity.ts';
+import { withdrawApplication } from '../../flows/withdraw-application.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+import { idempotent } from '../idempotency.ts';
+import { presentApplication, presentHistory } from '../presenters/application.ts';
+import { listApplications } from '../queries/applications.ts';
+import { applicationView, createApplicationBody, historyView, idParams, listQuery, listView, updateApplicationBody } from '../schemas/applications.ts';
+
+const tags = ['host'];
+const host = { preHandler: requireActor('host') };
+
+export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const present = async (actor: ReturnType<typeof actorOf>, id: string) =>
+    presentApplication(ctx.db, ctx.sealer, actor, await loadApplication(ctx.db, id, actor), ctx.now());
+
+  app.post('/api/host/applications', {
+    ...host,
+    schema: { tags, summary: 'Create a filing application (draft); accepts Idempotency-Key', body: createApplicationBody, headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(), response: { 201: applicationView, 200: applicationView } },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    const out = await idempotent(ctx.db, `host:${actor.userId}`, req.headers['idempotency-key'] as string | undefined, req.body, async () => {
+      const row = await createApplication(ctx, actor, req.body);
+      return { status: 201, body: await present(actor, row.id) };
+    });
+    if (out.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(out.status as 201).send(out.body as never);
+  });
+
+  app.get('/api/host/applications', { ...host, schema: { tags, summary: 'My applications', querystring: listQuery, response: { 200: listView } } },
+    async (req) => listApplications(ctx.db, actorOf(req), { ...req.query, order: 'updated' }, ctx.now()));
+
+  app.get('/api/host/applications/:id', { ...host, schema: { tags, summary: 'One application with its problems, SMS checks and identity tasks', params: idParams, response: { 200: applicationView } } },
+    async (req) => present(actorOf(req), req.params.id));
+
+  app.put('/api/host/applications/:id', { ...host, schema: { tags, summary: 'Save the whole draft (partial data allowed); returns every problem', params: idParams, body: updateApplicationBody, response: { 200: applicationView } } },
+    async (req) => { const a = actorOf(req); await updateApplication(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
+
+  app.post('/api/host/applications/:id/identity-verification', { ...host, schema: { tags, summary: 'Start identity (face) verification of the principals', params: idParams } },
+    async (req) => ({ tasks: await verifyIdentity(ctx, actorOf(req), req.params.id) }));
+
+  app.post('/api/host/applications/:id/submit', { ...host, schema: { tags, summary: 'Submit (or resubmit) to the chosen provider/platform; 400 lists every problem', params: idParams, body: z.strictObject({ submitterOrgId: z.uuid().optional() }).default({}), response: { 200: applicationView } } },
+    async (req) => { const a = actorOf(req); await submitApplication(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
+
+  app.post('/api/host/applications/:id/withdraw', { ...host, schema: { tags, summary: 'Withdraw before the bureau has it', params: idParams, response: { 200: applicationView } } },
+    async (req) => { const a = actorOf(req); await withdrawApplication(ctx, a, req.params.id); return present(a, req.params.id); });
+
+  app.post('/api/host/applications/:id/sms/verify', {
+    ...host,
+    schema: { tags, summary: 'Enter an SMS code (24 h, 5 attempts)', params: idParams, body: z.strictObject({ challengeId: z.uuid(), code: z.string().trim().regex(/^\d{6}$/, 'six digits') }), response: { 200: applicationView } },
+  }, async (req) => {
+    const a = actorOf(req);
+    const r = await verifySmsCode(ctx, a, req.params.id, req.body);
+    if (r.outcome === 'wrong_code') {
+      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }]);
+    }
+    return present(a, req.params.id);
+  });
+
+  app.post('/api/host/applications/:id/sms/resend', { ...host, schema: { tags, summary: 'Send a new SMS code (at most 2 resends, 60 s apart)', params: idParams, body: z.strictObject({ challengeId: z.uuid() }) } },
+    async (req) => resendSmsCode(ctx, actorOf(req), req.params.id, req.body));
+
+  app.get('/api/host/applications/:id/history', { ...host, schema: { tags, summary: 'Every step of the application', params: idParams, response: { 200: historyView } } },
+    async (req) => { await loadApplication(ctx.db, req.params.id, actorOf(req)); return { items: await presentHistory(ctx.db, req.params.id) }; });
+
+  app.get('/api/host/subjects', { ...host, schema: { tags, summary: 'My filed subjects (to add a service without re-entering them)' } }, async (req) => {
+    const rows = await ctx.db.query<{ id: string; name: string; subject_type: string; main_number: string; province_code: string; status: string }>(
+      `select id, name, subject_type, main_number, province_code, status from subjects where host_user_id = $1 order by created_at`, [actorOf(req).userId]);
+    return { items: rows.map((s) => ({ id: s.id, name: s.name, subjectType: s.subject_type, mainNumber: s.main_number, provinceCode: s.province_code, status: s.status })) };
+  });
+
+  app.get('/api/host/submitters', { ...host, schema: { tags, summary: 'Access providers and distribution platforms that can submit', querystring: z.object({ serviceType: z.enum(['website', 'app', 'mini_program', 'quick_app']).optional() }) } }, async (req) => {
+    const rows = await ctx.db.query<{ id: string; name: string; kind: string }>(
+      `select id, name, kind from organisations where status = 'active' and kind in ('access_provider', 'distribution_platform') order by kind, name`);
+    const kinds = req.query.serviceType ? SUBMITTER_KINDS[req.query.serviceType] : ['access_provider', 'distribution_platform'];
+    return { items: rows.filter((r) => kinds.includes(r.kind)) };
+  });
+};

@@ -1,0 +1,106 @@
+// What each audience sees of an application (house rule 10). The host sees its own
+// materials; the submitting organisation and the bureau see what they review; anyone else
+// (e.g. a ministry administrator browsing) sees personal fields masked.
+import type { Queryable } from '../../db/connection.ts';
+import { openMaterials } from '../../db/materials-store.ts';
+import { mask, type Sealer } from '../../db/personal-data.ts';
+import type { Actor } from '../../domain/actors.ts';
+import { availableActions } from '../../domain/lifecycle.ts';
+import type { ApplicationRow } from '../../flows/applications.ts';
+import { domainProblems } from '../../flows/materials-check.ts';
+import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
+
+type Json = Record<string, unknown>;
+
+function reviews(actor: Actor, app: ApplicationRow): boolean {
+  if (actor.role === 'host') return actor.userId === app.host_user_id;
+  if (actor.role === 'provider_staff' || actor.role === 'platform_staff') return actor.orgId === app.submitter_org_id;
+  if (actor.role === 'bureau_reviewer') return actor.provinceCode === app.province_code;
+  return false;
+}
+
+const MASKS: Record<string, (s: string) => string> = {
+  certificateNumber: mask.idNumber, mobile: mask.phone, emergencyPhone: mask.phone, email: mask.email,
+};
+
+function maskPeople(m: Json): Json {
+  const walk = (o: unknown): unknown => {
+    if (Array.isArray(o)) return o.map(walk);
+    if (typeof o !== 'object' || o === null) return o;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' && MASKS[k] ? MASKS[k]!(v) : walk(v)]));
+  };
+  return walk(m) as Json;
+}
+
+export async function presentApplication(db: Queryable, sealer: Sealer, actor: Actor, app: ApplicationRow, now: Date) {
+  const opened = openMaterials(app.materials, sealer);
+  const own = reviews(actor, app);
+  const checked = actor.role === 'host' ? await domainProblems(db, app, opened, now) : null;
+  const [org] = app.submitter_org_id
+    ? await db.query<{ name: string; kind: string }>('select name, kind from organisations where id = $1', [app.submitter_org_id])
+    : [];
+  return {
+    id: app.id,
+    applicationType: app.application_type,
+    serviceType: app.service_type,
+    serviceName: app.service_name,
+    status: app.status,
+    version: app.version,
+    subjectId: app.subject_id,
+    serviceId: app.service_id,
+    provinceCode: app.province_code,
+    submitter: app.submitter_org_id ? { id: app.submitter_org_id, name: org?.name ?? null, kind: org?.kind ?? null } : null,
+    materials: own ? opened : maskPeople(opened),
+    problems: checked?.problems ?? [],
+    warnings: checked?.warnings ?? [],
+    reviewReasons: app.review_reasons,
+    availableActions: availableActions(app.status, actor.role),
+    smsChecks: await smsChecks(db, sealer, app.id),
+    identityTasks: await identityTasks(db, app.id),
+    receivedOn: app.received_on,
+    deadlineOn: app.deadline_on,
+    createdAt: app.created_at.toISOString(),
+    updatedAt: app.updated_at.toISOString(),
+    submittedAt: app.submitted_at?.toISOString() ?? null,
+    sentToBureauAt: app.sent_to_bureau_at?.toISOString() ?? null,
+    decidedAt: app.decided_at?.toISOString() ?? null,
+  };
+}
+
+async function smsChecks(db: Queryable, sealer: Sealer, applicationId: string) {
+  const rows = await db.query<{ id: string; mobile_enc: string; person_roles: string[]; attempts: number; sends: number; status: string; expires_at: Date; last_sent_at: Date }>(
+    `select id, mobile_enc, person_roles, attempts, sends, status, expires_at, last_sent_at from sms_challenges
+     where application_id = $1 and status <> 'cancelled' order by created_at desc, id`, [applicationId]);
+  return rows.map((c) => ({
+    id: c.id,
+    mobile: mask.phone(sealer.open(c.mobile_enc)),
+    personRoles: c.person_roles,
+    status: c.status,
+    remainingAttempts: Math.max(0, SMS_MAX_ATTEMPTS - c.attempts),
+    resendsLeft: Math.max(0, SMS_MAX_RESENDS - (c.sends - 1)),
+    lastSentAt: c.last_sent_at.toISOString(),
+    expiresAt: c.expires_at.toISOString(),
+  }));
+}
+
+async function identityTasks(db: Queryable, applicationId: string) {
+  const rows = await db.query<{ id: string; person_role: string; verifier: string; status: string; created_at: Date; expires_at: Date; completed_at: Date | null }>(
+    `select id, person_role, verifier, status, created_at, expires_at, completed_at from identity_tasks where application_id = $1 order by created_at, id`, [applicationId]);
+  return rows.map((t) => ({
+    id: t.id, personRole: t.person_role, verifier: t.verifier, status: t.status,
+    createdAt: t.created_at.toISOString(), expiresAt: t.expires_at.toISOString(), completedAt: t.completed_at?.toISOString() ?? null,
+  }));
+}
+
+export async function presentHistory(db: Queryable, applicationId: string) {
+  const rows = await db.query<{ id: number; action: string; from_status: string | null; to_status: string | null; actor_role: string; actor_user_id: string | null; actor_name: string | null; org_name: string | null; reason: unknown; request_id: string | null; at: Date }>(
+    `select h.id, h.action, h.from_status, h.to_status, h.actor_role, h.actor_user_id, u.display_name as actor_name,
+            o.name as org_name, h.reason, h.request_id, h.at
+     from history h left join users u on u.id = h.actor_user_id left join organisations o on o.id = h.actor_org_id
+     where h.application_id = $1 order by h.id`, [applicationId]);
+  return rows.map((h) => ({
+    id: h.id, action: h.action, from: h.from_status, to: h.to_status,
+    actor: { role: h.actor_role, userId: h.actor_user_id, name: h.actor_name, organisation: h.org_name },
+    reason: h.reason, requestId: h.request_id, at: h.at.toISOString(),
+  }));
+}

@@ -1,0 +1,53 @@
+// Read queries for the application lists: the host's own, a provider's queue, a bureau's
+// queue ordered by deadline with the working days left (overrides honoured).
+import type { Queryable } from '../../db/connection.ts';
+import { loadCalendarOverrides } from '../../db/calendar.ts';
+import type { Actor } from '../../domain/actors.ts';
+import { type CalendarOverride, createCalendar, type WorkingDayCalendar } from '../../domain/calendar.ts';
+import { chinaDate } from '../../domain/china-time.ts';
+import { type ApplicationRow, visibleTo } from '../../flows/applications.ts';
+
+export interface ListOptions { status?: string; page: number; pageSize: number; order: 'updated' | 'deadline' }
+
+export async function listApplications(db: Queryable, actor: Actor, o: ListOptions, now: Date) {
+  const v = visibleTo(actor, 1);
+  const params: unknown[] = [...v.params];
+  let where = v.sql;
+  if (o.status) { params.push(o.status); where += ` and a.status = $${params.length}`; }
+  const order = o.order === 'deadline' ? 'a.deadline_on asc nulls last, a.sent_to_bureau_at asc' : 'a.updated_at desc';
+  const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total from applications a where ${where}`, params) as [{ total: number }];
+  const rows = await db.query<ApplicationRow>(
+    `select a.* from applications a where ${where} order by ${order}, a.id limit ${o.pageSize} offset ${(o.page - 1) * o.pageSize}`, params);
+  const calendars = await calendarsFor(db);
+  const today = chinaDate(now);
+  return {
+    items: rows.map((a) => {
+      const left = remaining(calendars(a.province_code), today, a.deadline_on);
+      return {
+        id: a.id, applicationType: a.application_type, serviceType: a.service_type, serviceName: a.service_name, status: a.status,
+        provinceCode: a.province_code, submitterOrgId: a.submitter_org_id, submittedAt: a.submitted_at?.toISOString() ?? null,
+        receivedOn: a.received_on, deadlineOn: a.deadline_on,
+        remainingWorkingDays: a.status === 'bureau_review' ? left : null,
+        overdue: a.status === 'bureau_review' && left !== null && left < 0,
+        updatedAt: a.updated_at.toISOString(),
+      };
+    }),
+    total, page: o.page, pageSize: o.pageSize,
+  };
+}
+
+async function calendarsFor(db: Queryable) {
+  const overrides: CalendarOverride[] = await loadCalendarOverrides(db);
+  const cache = new Map<string, WorkingDayCalendar>();
+  return (province: string | null) => {
+    const key = province ?? '';
+    if (!cache.has(key)) cache.set(key, createCalendar({ overrides, ...(province ? { provinceCode: province } : {}) }));
+    return cache.get(key)!;
+  };
+}
+
+/** Working days from today to the deadline: 0 on the day itself, negative when overdue. */
+function remaining(cal: WorkingDayCalendar, today: string, deadline: string | null): number | null {
+  if (!deadline) return null;
+  try { return cal.workingDaysBetween(today, deadline); } catch { return null; }
+}

@@ -1,0 +1,82 @@
+// Request and response shapes shared by the host, provider and bureau routes.
+import { z } from 'zod';
+import { materialsDraftSchema } from './materials.ts';
+
+export const idParams = z.object({ id: z.uuid() });
+
+export const reasonSchema = z.strictObject({
+  field: z.string().trim().min(1).max(200).describe('dotted path of the field, e.g. subject.principal.mobile'),
+  error: z.string().trim().min(1).max(500),
+  suggestion: z.string().trim().max(500).optional(),
+});
+export const reasonsBody = z.strictObject({ reasons: z.array(reasonSchema).min(1).max(50) });
+
+export const createApplicationBody = z.strictObject({
+  applicationType: z.enum(['first_filing', 'new_service']).default('first_filing'),
+  serviceType: z.enum(['website', 'app', 'mini_program', 'quick_app']),
+  subjectId: z.uuid().optional().describe('new_service: the host\'s filed subject to add the service to'),
+  submitterOrgId: z.uuid().optional().describe('the access provider or distribution platform that will submit'),
+  materials: materialsDraftSchema.default({}),
+});
+
+export const updateApplicationBody = z.strictObject({
+  materials: materialsDraftSchema,
+  submitterOrgId: z.uuid().nullable().optional(),
+  version: z.number().int().positive().optional(),
+});
+
+const problem = z.object({ field: z.string(), code: z.string(), message: z.string(), suggestion: z.string().optional() });
+
+export const applicationView = z.object({
+  id: z.string(),
+  applicationType: z.string(),
+  serviceType: z.string(),
+  serviceName: z.string().nullable(),
+  status: z.string(),
+  version: z.number(),
+  subjectId: z.string().nullable(),
+  serviceId: z.string().nullable(),
+  provinceCode: z.string().nullable(),
+  submitter: z.object({ id: z.string(), name: z.string().nullable(), kind: z.string().nullable() }).nullable(),
+  materials: z.record(z.string(), z.unknown()),
+  problems: z.array(problem),
+  warnings: z.array(problem),
+  reviewReasons: z.array(z.unknown()),
+  availableActions: z.array(z.string()),
+  smsChecks: z.array(z.object({
+    id: z.string(), mobile: z.string(), personRoles: z.array(z.string()), status: z.string(),
+    remainingAttempts: z.number(), resendsLeft: z.number(), lastSentAt: z.string(), expiresAt: z.string(),
+  })),
+  identityTasks: z.array(z.object({
+    id: z.string(), personRole: z.string(), verifier: z.string(), status: z.string(), createdAt: z.string(), expiresAt: z.string(), completedAt: z.string().nullable(),
+  })),
+  receivedOn: z.string().nullable(),
+  deadlineOn: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  sentToBureauAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+});
+
+export const historyView = z.object({
+  items: z.array(z.object({
+    id: z.number(), action: z.string(), from: z.string().nullable(), to: z.string().nullable(),
+    actor: z.object({ role: z.string(), userId: z.string().nullable(), name: z.string().nullable(), organisation: z.string().nullable() }),
+    reason: z.unknown(), requestId: z.string().nullable(), at: z.string(),
+  })),
+});
+
+export const listQuery = z.object({
+  status: z.enum(['draft', 'provider_review', 'returned', 'sms_pending', 'bureau_review', 'bureau_rejected', 'approved', 'withdrawn']).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const summaryView = z.object({
+  id: z.string(), applicationType: z.string(), serviceType: z.string(), serviceName: z.string().nullable(), status: z.string(),
+  provinceCode: z.string().nullable(), submitterOrgId: z.string().nullable(), submittedAt: z.string().nullable(),
+  receivedOn: z.string().nullable(), deadlineOn: z.string().nullable(), remainingWorkingDays: z.number().nullable(), overdue: z.boolean(),
+  updatedAt: z.string(),
+});
+export const listView = z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() });

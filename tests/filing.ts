@@ -1,0 +1,125 @@
+// Helpers for the filing tests through HTTP: valid materials with people unique to each
+// call (so cross-subject rules don't collide), organisation lookups, the SMS inbox.
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import type { Queryable } from '../src/db/connection.ts';
+import type { Sealer } from '../src/db/personal-data.ts';
+import { A2DP_CERT } from '../src/db/seed/demo.ts';
+import { idNumberCheckChar } from '../src/domain/validation/index.ts';
+import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox, type EmailSender, listDevSms } from '../src/notify/index.ts';
+import type { AuthTestApp, Signed } from './auth.ts';
+
+let counter = 0;
+const uniq = () => { counter = (counter + 1) % 1000; return String(counter).padStart(3, '0'); };
+const IOS_SHA1 = '00c0890f2295b8c8b6d27885daa080c7437cf113';
+
+export function person(name: string) {
+  const n = uniq();
+  const first17 = `4403051990${`0${(counter % 9) + 1}`}1${counter % 10}${n}`;
+  return {
+    name, certificateType: 'resident_id', certificateNumber: first17 + idNumberCheckChar(first17),
+    certificateValidFrom: '2020-01-01', certificateValidTo: null,
+    mobile: `1390000${n}${(counter % 9) + 1}`, emergencyPhone: `1380000${n}${(counter % 9) + 1}`, email: `p${n}.${Date.now() % 100000}@example.test`,
+  };
+}
+
+export function subject(provinceCode = '440000', name = '深圳市测试网络科技有限公司') {
+  const places: Record<string, [string, string, string]> = { '440000': ['440300', '440305', '南山区科技园路88号测试大厦3楼'], '110000': ['110100', '110108', '海淀区中关村大街1号测试楼2层'] };
+  const [cityCode, districtCode, address] = places[provinceCode]!;
+  return {
+    subjectType: 'unit', nature: 'enterprise', name, certificateType: 'uscc', certificateNumber: '91440300708461136T',
+    certificateAddress: `测试证件住所${address}`, address, provinceCode, cityCode, districtCode,
+    principalIsLegalRepresentative: true, principal: person('张伟'),
+  };
+}
+
+export function appMaterials(providerOrgId: string, packageName = `com.example.t${uniq()}`) {
+  return {
+    subject: subject(),
+    service: {
+      serviceType: 'app', name: '测试记账', categories: ['tools'], languages: ['zh-CN'], preApprovals: [], sdks: [],
+      description: '面向个人用户的记账与预算管理工具类应用，数据仅保存在用户账户中。', domains: ['api.test-ledger.cn'],
+      principal: person('李娜'),
+    },
+    platforms: [
+      { platform: 'android', packageName, publicKey: A2DP_CERT.publicKey, certMd5: A2DP_CERT.md5, certSha1: A2DP_CERT.sha1, certSha256: A2DP_CERT.sha256, domains: ['api.test-ledger.cn'] },
+      { platform: 'ios', packageName, publicKey: A2DP_CERT.publicKey, certSha1: IOS_SHA1, domains: ['api.test-ledger.cn'] },
+    ],
+    access: [{ providerOrgId, accessMethod: 'cloud', serverLocation: '广东省深圳市', ips: ['120.24.10.11', '240e:3a1:4c2::11'], domains: ['api.test-ledger.cn'] }],
+  };
+}
+
+export function websiteMaterials(providerOrgId: string, provinceCode = '440000') {
+  return {
+    subject: subject(provinceCode, provinceCode === '110000' ? '北京测试信息技术有限公司' : '深圳市测试网络科技有限公司'),
+    service: {
+      serviceType: 'website', name: '测试科技官网', categories: ['enterprise_site'], languages: ['zh-CN'], preApprovals: [], sdks: [],
+      description: '企业官方网站，介绍公司的产品与服务，不涉及经营性内容。', homeUrl: 'https://www.test-tech.cn', domains: ['test-tech.cn'],
+      principal: { sameAsSubjectPrincipal: true },
+    },
+    platforms: [],
+    access: [{ providerOrgId, accessMethod: 'virtual_host', serverLocation: '广东省广州市', ips: ['120.24.10.12'], domains: ['test-tech.cn'] }],
+  };
+}
+
+export function miniProgramMaterials() {
+  return {
+    service: {
+      serviceType: 'mini_program', name: '测试小助手', categories: ['tools'], languages: ['zh-CN'], preApprovals: [], sdks: [], domains: [],
+      description: '帮助用户查询产品使用说明与售后服务进度的小程序。', principal: person('王芳'),
+    },
+    platforms: [], access: [],
+  };
+}
+
+export async function orgId(db: Queryable, name: string): Promise<string> {
+  const [o] = await db.query<{ id: string }>('select id from organisations where name = $1', [name]);
+  return o!.id;
+}
+
+export const CLOUD = '示例云计算有限公司';
+export const MARKET = '示例应用市场';
+
+/** Delivers the outbox (SMS to the development inbox) and returns the codes sent to each mobile. */
+export async function deliver(h: AuthTestApp, email: EmailSender = createUnconfiguredEmailSender()) {
+  await drainOutbox({ db: h.t.db, sealer: h.t.sealer, email, sms: createDevSmsProvider(h.t.db, h.t.sealer, h.clock.now), now: h.clock.now });
+}
+
+export async function smsCode(db: Queryable, sealer: Sealer, mobile: string): Promise<string> {
+  const [m] = await listDevSms(db, sealer, { mobile, limit: 1 });
+  const code = m?.body.match(/(\d{6})/)?.[1];
+  if (!code) throw new Error(`no SMS code for ${mobile}`);
+  return code;
+}
+
+export async function call(app: FastifyInstance, who: Signed, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, expected = 200) {
+  const res = await app.inject({ method, url, headers: who.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(expected);
+  return res.json();
+}
+
+/** Create → identity verification → submit; returns the application id. */
+export async function fileToProvider(app: FastifyInstance, host: Signed, body: Record<string, unknown>) {
+  const created = await call(app, host, 'POST', '/api/host/applications', body, 201);
+  expect(created.problems).toEqual([]);
+  await call(app, host, 'POST', `/api/host/applications/${created.id}/identity-verification`);
+  await call(app, host, 'POST', `/api/host/applications/${created.id}/submit`, {});
+  return created.id as string;
+}
+
+/** Provider approves, the principals enter their codes; the application reaches bureau review. */
+export async function throughSms(h: AuthTestApp, host: Signed, reviewer: Signed, id: string) {
+  const approved = await call(h.app, reviewer, 'POST', `/api/provider/applications/${id}/approve`, {});
+  expect(approved.status).toBe('sms_pending');
+  await deliver(h);
+  const view = await call(h.app, host, 'GET', `/api/host/applications/${id}`);
+  const m = view.materials as { subject?: { principal: { mobile: string } }; service: { principal: { mobile?: string } } };
+  const mobiles = [m.subject?.principal.mobile, m.service.principal.mobile].filter((x): x is string => Boolean(x));
+  let last = view;
+  for (const check of view.smsChecks as { id: string; mobile: string }[]) {
+    const mobile = mobiles.find((x) => x.slice(-4) === check.mobile.slice(-4))!;
+    last = await call(h.app, host, 'POST', `/api/host/applications/${id}/sms/verify`, { challengeId: check.id, code: await smsCode(h.t.db, h.t.sealer, mobile) });
+  }
+  expect(last.status).toBe('bureau_review');
+  return last;
+}

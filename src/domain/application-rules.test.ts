@@ -95,6 +95,10 @@ describe('checkApplication: first filing vs new service (issue 3 item 2)', () =>
     expect(run(m, NEW_SERVICE).errors).toEqual([['subject', 'not_applicable_for_new_service']]);
   });
 
+  it('an empty subject object counts as no subject', () => {
+    expect(run({ ...validNewServiceApp(), subject: {} }, NEW_SERVICE).errors).toEqual([]);
+  });
+
   it('a new service takes the subject type from the reused subject (individual naming rules)', () => {
     const m = validNewServiceApp();
     m.service!.name = '小二商城';
@@ -133,6 +137,12 @@ describe('checkApplication: groups by service type (DOMAIN.md §2.1, §2.5)', ()
       ['platforms', 'not_applicable_for_service_type'],
       ['access', 'not_applicable_for_service_type'],
     ]);
+  });
+
+  it('the entries of a list that does not apply are not judged', () => {
+    const m = validMiniProgram();
+    m.service.domains = ['not a domain'];
+    expect(run(m).errors).toEqual([['service.domains', 'not_applicable_for_service_type']]);
   });
 
   it('an APP has no home URL', () => {

@@ -47,7 +47,7 @@ export function checkApplication(materials: DeepPartial<ApplicationMaterials>, c
   const out: DeepPartial<ApplicationMaterials> = { ...materials };
   // A first filing brings its subject; a new service reuses the host's filed one (issue 3 item 2).
   if (ctx.applicationType === 'first_filing') out.subject = checkSubject(report, materials.subject ?? {}, ctx.today);
-  else if (!isBlank(materials.subject)) report.error('subject', 'not_applicable_for_new_service', 'a new service reuses the filed subject; leave the subject out');
+  else if (!isBlank(materials.subject) && Object.keys(materials.subject).length > 0) report.error('subject', 'not_applicable_for_new_service', 'a new service reuses the filed subject; leave the subject out');
   const subjectType = ctx.applicationType === 'first_filing' ? knownSubjectType(out.subject?.subjectType) : ctx.reusedSubject?.subjectType;
   const service = materials.service ?? {};
   const serviceType = checkServiceType(report, service);
@@ -66,10 +66,14 @@ function knownSubjectType(t: unknown): SubjectType | undefined {
 function checkServiceDomains(report: Report, out: DeepPartial<ApplicationMaterials>, serviceType: ServiceType | undefined): ServiceDomains {
   const s = out.service ?? {};
   const groups: ServiceGroups | undefined = serviceType ? SERVICE_GROUPS[serviceType] : undefined;
-  const domains = checkDomainList(report, 'service.domains', s.domains ?? []);
-  if (s.domains !== undefined) s.domains = domains.out;
-  if (groups?.domains === true && domains.out.length === 0) report.required('service.domains', 'at least one domain');
-  if (groups?.domains === false && domains.out.length > 0) notApplicable(report, 'service.domains', serviceType);
+  let domains: ServiceDomains = { out: [], valid: new Set() };
+  if (groups?.domains === false) {
+    if (nonEmpty(s.domains)) notApplicable(report, 'service.domains', serviceType);
+  } else {
+    domains = checkDomainList(report, 'service.domains', s.domains ?? []);
+    if (s.domains !== undefined) s.domains = domains.out;
+    if (groups?.domains === true && domains.out.length === 0) report.required('service.domains', 'at least one domain');
+  }
   if (groups?.homeUrl === false) {
     if (!isBlank(s.homeUrl)) notApplicable(report, 'service.homeUrl', serviceType);
   } else if (groups?.homeUrl === true || !isBlank(s.homeUrl)) {

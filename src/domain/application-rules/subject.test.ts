@@ -32,6 +32,13 @@ describe('subject: unit vs individual (DOMAIN.md §2.2)', () => {
     expect(run(n).errors).toContainEqual(['subject.certificateType', 'certificate_type_not_allowed']);
   });
 
+  it('with the nature missing, the subject type decides: a unit files no person document', () => {
+    const m = unit();
+    delete (m.subject as { nature?: string }).nature;
+    m.subject!.certificateType = 'resident_id';
+    expect(run(m).errors).toEqual([['subject.nature', 'required'], ['subject.certificateType', 'certificate_type_not_allowed']]);
+  });
+
   it('the nature → certificate table follows DOMAIN.md §2.2', () => {
     expect(NATURE_CERTIFICATES.enterprise).toEqual(['uscc']);
     expect(NATURE_CERTIFICATES.government).toEqual(['uscc', 'organization_code']);

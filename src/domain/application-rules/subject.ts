@@ -3,7 +3,9 @@
 // representative — the legal person.
 import type { IsoDate } from '../dates.ts';
 import type { DeepPartial } from '../deep-partial.ts';
-import { SUBJECT_NATURES, SUBJECT_TYPES, type SubjectMaterials, type SubjectType } from '../materials.ts';
+import {
+  PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, SUBJECT_TYPES, type SubjectMaterials, type SubjectType, UNIT_CERTIFICATE_TYPES,
+} from '../materials.ts';
 import { provinceByCode } from '../provinces.ts';
 import { validatePersonName, validateUnitName, validateAddress } from '../validation/names.ts';
 import { validateRegionCodes } from '../validation/region.ts';
@@ -24,7 +26,7 @@ export function checkSubject(report: Report, s: Subject, today: IsoDate): Subjec
     const check = kind === 'unit' ? validateUnitName(name) : kind === 'individual' ? validatePersonName(name) : undefined;
     out.name = (check && report.take('subject.name', check)) ?? name;
   }
-  checkCertificate(report, s, out, today);
+  checkCertificate(report, s, out, kind, today);
   checkRegion(report, s, out);
   checkAddresses(report, s, out);
   out.principal = checkPerson(report, 'subject.principal', s.principal ?? {}, today);
@@ -54,14 +56,14 @@ function checkKind(report: Report, s: Subject): SubjectType | undefined {
 }
 
 /** Certificate type allowed for the nature (NATURE_CERTIFICATES), number valid for its type. */
-function checkCertificate(report: Report, s: Subject, out: Subject, today: IsoDate): void {
+function checkCertificate(report: Report, s: Subject, out: Subject, kind: SubjectType | undefined, today: IsoDate): void {
   const type = requireText(report, 'subject.certificateType', s.certificateType, 'the certificate type');
   const number = requireText(report, 'subject.certificateNumber', s.certificateNumber, 'the certificate number');
   if (number !== undefined) out.certificateNumber = number;
   if (type === undefined) return;
-  const allowed = s.nature !== undefined && Object.hasOwn(NATURE_CERTIFICATES, s.nature) ? NATURE_CERTIFICATES[s.nature] : undefined;
-  if (allowed && !(allowed as readonly string[]).includes(type)) {
-    report.error('subject.certificateType', 'certificate_type_not_allowed', `a ${s.nature} subject files with one of: ${allowed.join(', ')}`);
+  const allowed = allowedCertificates(s, kind);
+  if (allowed && !allowed.includes(type)) {
+    report.error('subject.certificateType', 'certificate_type_not_allowed', `a ${s.nature ?? kind} subject files with one of: ${allowed.join(', ')}`);
     return;
   }
   const check = number === undefined ? undefined : validateCertificateNumber(type, number, today);
@@ -69,6 +71,13 @@ function checkCertificate(report: Report, s: Subject, out: Subject, today: IsoDa
     report.error('subject.certificateType', 'invalid_option', `${type} is not a known certificate type`);
   }
   if (check) out.certificateNumber = report.take('subject.certificateNumber', check) ?? number;
+}
+
+/** The nature's certificates; with the nature unknown, those of a unit or a person. */
+function allowedCertificates(s: Subject, kind: SubjectType | undefined): readonly string[] | undefined {
+  if (s.nature !== undefined && Object.hasOwn(NATURE_CERTIFICATES, s.nature)) return NATURE_CERTIFICATES[s.nature];
+  if (kind === 'individual') return PERSON_CERTIFICATE_TYPES;
+  return kind === 'unit' ? UNIT_CERTIFICATE_TYPES : undefined;
 }
 
 const REGION_FIELDS = ['provinceCode', 'cityCode', 'districtCode'] as const;

@@ -33,7 +33,7 @@ async function entriesOf(file: string): Promise<EntrySpec[]> {
 describe('iOS code signature', () => {
   it('reads the CMS blob of every slice of the universal executable (armv7, armv7s, arm64)', async () => {
     const zip = await ZipPackage.open(fixture('LPSimpleExample-cal.ipa'));
-    const source = await zip.source(EXE, 1 << 30);
+    const source = await zip.source(EXE, 1 << 30, 'malformed_macho');
     const blobs = await codeSignatureBlobs(source, zip.size(EXE), EXE);
     source.close();
     await zip.close();

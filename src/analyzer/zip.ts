@@ -5,7 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { AnalyzerError, check } from './errors.ts';
+import { AnalyzerError, check, type AnalyzerErrorCode } from './errors.ts';
 import { LIMITS } from './limits.ts';
 import { collect, ForwardSource, type ByteSource } from './stream.ts';
 import { findEndOfCentralDirectory, type EndOfCentralDirectory } from './zip-eocd.ts';
@@ -70,14 +70,17 @@ export class ZipPackage {
     return collect(stream, cap, name).catch((err: unknown) => { throw zipError(err); });
   }
 
-  /** Random access for stored entries, one forward pass of the inflater for deflated ones. */
-  async source(name: string, cap: number): Promise<ByteSource> {
+  /**
+   * Random access for stored entries, one forward pass of the inflater for deflated ones; a read
+   * behind that pass is the format's fault and fails with `outOfOrder`.
+   */
+  async source(name: string, cap: number, outOfOrder: AnalyzerErrorCode): Promise<ByteSource> {
     const entry = this.entry(name);
     checkPlausible(entry, name, cap);
     if (entry.compressionMethod === 0) return new StoredSource(this.zip, entry, name);
     const stream = await this.zip.openReadStreamPromise(entry).catch((err: unknown) => { throw zipError(err); });
     return new ForwardSource(stream, (offset) =>
-      new AnalyzerError('malformed_macho', `${name}: structures out of order (offset ${offset} requested after later data)`));
+      new AnalyzerError(outOfOrder, `${name}: structures out of order (offset ${offset} requested after later data)`));
   }
 
   /** Raw bytes of the package file itself. */

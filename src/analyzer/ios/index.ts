@@ -48,7 +48,7 @@ async function executableSigners(zip: ZipPackage, bundle: string, info: PlistDic
     `${bundle}Info.plist has no usable CFBundleExecutable`);
   const path = `${bundle}${executable}`;
   if (!zip.has(path)) throw new AnalyzerError('malformed_manifest', `the executable ${path} named by Info.plist is missing`);
-  const source = await zip.source(path, LIMITS.executableBytes);
+  const source = await zip.source(path, LIMITS.executableBytes, 'malformed_macho');
   let blobs: Buffer[];
   try {
     blobs = await codeSignatureBlobs(source, zip.size(path), path);

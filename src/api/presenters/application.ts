@@ -70,7 +70,8 @@ export async function presentApplication(db: Queryable, sealer: Sealer, actor: A
 async function smsChecks(db: Queryable, sealer: Sealer, applicationId: string) {
   const rows = await db.query<{ id: string; mobile_enc: string; person_roles: string[]; attempts: number; sends: number; status: string; expires_at: Date; last_sent_at: Date }>(
     `select id, mobile_enc, person_roles, attempts, sends, status, expires_at, last_sent_at from sms_challenges
-     where application_id = $1 and status <> 'cancelled' order by created_at desc, id`, [applicationId]);
+     where application_id = $1 and created_at = (select max(created_at) from sms_challenges where application_id = $1)
+     order by id`, [applicationId]);
   return rows.map((c) => ({
     id: c.id,
     mobile: mask.phone(sealer.open(c.mobile_enc)),

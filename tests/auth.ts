@@ -6,6 +6,9 @@ import { loadConfig } from '../src/config.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
 import { type TestDb, testDatabase } from './db.ts';
 
+/** Creating, migrating and seeding a database (argon2 included) on a busy 2-core machine. */
+export const SETUP_TIMEOUT = 180_000;
+
 export interface Clock { now: () => Date; set(iso: string): void; advance(seconds: number): void }
 
 export function fixedClock(iso = '2026-03-02T02:00:00Z'): Clock {

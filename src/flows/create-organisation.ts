@@ -60,7 +60,7 @@ function validate(input: CreateOrganisationInput) {
   if (input.kind === 'bureau' && !provinceCode) problems.push({ field: 'provinceCode', code: 'province_required', message: 'a bureau belongs to a province' });
   if (input.kind !== 'bureau' && provinceCode) problems.push({ field: 'provinceCode', code: 'province_not_allowed', message: 'only bureaus have a province' });
   if (provinceCode && !provinceByCode(provinceCode)) problems.push({ field: 'provinceCode', code: 'province_unknown', message: 'not a province code (e.g. 440000)' });
-  const contactEmail = input.contactEmail ? check(problems, 'contactEmail', validateEmail(input.contactEmail)) : null;
+  const contactEmail = input.contactEmail ? check(problems, 'contactEmail', validateEmail(input.contactEmail))?.toLowerCase() ?? null : null;
   if (problems.length || !name) throw new AccountInputError(problems);
   return { name, uscc, provinceCode, contactEmail, warnings };
 }

@@ -19,7 +19,7 @@ export const adminOrganisationRoutes = (ctx: AppContext): FastifyPluginAsync => 
   const guard = requirePerson('ministry_admin');
 
   app.get('/api/admin/organisations', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'List organisations',
       querystring: z.object({ kind: z.enum(ORG_KINDS).optional(), status: status.optional(), ...page }),
@@ -31,7 +31,7 @@ export const adminOrganisationRoutes = (ctx: AppContext): FastifyPluginAsync => 
   });
 
   app.post('/api/admin/organisations', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'Register an organisation',
       description: 'A bureau needs its provinceCode (one bureau per province); other kinds have none. A USCC failing its checksum is '
@@ -51,7 +51,7 @@ export const adminOrganisationRoutes = (ctx: AppContext): FastifyPluginAsync => 
   });
 
   app.patch('/api/admin/organisations/:id', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'Suspend or reactivate an organisation',
       description: 'Suspension stops its staff signing in and its sessions and API keys working at once; reactivation restores them. '

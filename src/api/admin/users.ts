@@ -22,7 +22,7 @@ export const adminUserRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   const present = async (id: string) => presentAccount((await findAccount(ctx.db, id))!, ctx.sealer);
 
   app.get('/api/admin/users', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'List accounts (mobiles and emails masked)',
       querystring: z.object({ role: z.enum(['host', ...STAFF_ROLES]).optional(), organisationId: z.uuid().optional(), ...page }),
@@ -34,7 +34,7 @@ export const adminUserRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   });
 
   app.post('/api/admin/users', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'Create a staff account',
       description: 'The role must be that of the organisation\'s kind (provider_staff ↔ access_provider, platform_staff ↔ '
@@ -53,7 +53,7 @@ export const adminUserRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   });
 
   app.post('/api/admin/users/:id/disable', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'Disable an account (its sessions end now)',
       description: `Administrators cannot disable themselves. ${CSRF_NOTE}`,
@@ -65,7 +65,7 @@ export const adminUserRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   });
 
   app.post('/api/admin/users/:id/enable', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'Enable a disabled account',
       description: CSRF_NOTE, params: idParams, response: { 200: accountSchema, ...problems(400, 401, 403, 404, 409) },

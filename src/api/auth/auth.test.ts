@@ -1,16 +1,19 @@
 // Accounts through HTTP on a real database: registration, sign-in by email and mobile,
 // sessions and their cookie, CSRF, sign-out, throttling, password change, history rows.
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthTestApp, authTestApp, sessionCookie, signedFrom, signIn } from '../../../tests/auth.ts';
+import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, sessionCookie, signedFrom, signIn } from '../../../tests/auth.ts';
 
+// Each sign-in runs argon2 (about 0.1 s alone, over 1 s on a busy 2-core machine).
+const SLOW = 120_000;
 const HOST = { displayName: '张三', mobile: '+86 139-0013-9999', email: 'Zhang.San@Example.cn', password: 'Filing2026!ok', locale: 'zh-CN' };
 
 describe('accounts and sessions', () => {
   let h: AuthTestApp;
-  beforeAll(async () => { h = await authTestApp(); });
+  beforeAll(async () => { h = await authTestApp(); }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); });
 
-  const inject = (...args: Parameters<AuthTestApp['app']['inject']>) => h.app.inject(...args);
+  const inject = (options: InjectOptions) => h.app.inject(options);
   const history = (entityId: string) => h.t.db.query<{ action: string; actor_role: string; actor_user_id: string | null; request_id: string | null }>(
     'select action, actor_role, actor_user_id, request_id from history where entity_id = $1 order by id', [entityId]);
 
@@ -143,7 +146,7 @@ describe('accounts and sessions', () => {
     h.clock.set(start);
   });
 
-  it('locks a login after 5 failures for 15 minutes (429 + Retry-After), unknown logins too', async () => {
+  it('locks a login after 5 failures for 15 minutes (429 + Retry-After), unknown logins too', { timeout: SLOW }, async () => {
     const addr = '198.51.100.1';
     const attempt = (login: string, password: string) =>
       inject({ method: 'POST', url: '/api/auth/login', payload: { login, password }, remoteAddress: addr });
@@ -168,7 +171,7 @@ describe('accounts and sessions', () => {
     expect(keys.map((k) => k.key).join(' ')).not.toMatch(/no\.such\.user|reviewer/);
   });
 
-  it('locks an address after 20 failures, whatever the logins', async () => {
+  it('locks an address after 20 failures, whatever the logins', { timeout: SLOW }, async () => {
     const addr = '198.51.100.2';
     for (let i = 0; i < 20; i++) {
       const res = await inject({ method: 'POST', url: '/api/auth/login', payload: { login: `guess${i}@example.cn`, password: 'Wrong-password-1' }, remoteAddress: addr });
@@ -206,7 +209,7 @@ describe('accounts and sessions', () => {
 });
 
 describe('the session cookie behind https', () => {
-  it('is Secure when the public URL is https', async () => {
+  it('is Secure when the public URL is https', { timeout: SETUP_TIMEOUT }, async () => {
     const h = await authTestApp({ publicUrl: 'https://beian.example.cn', seed: false });
     try {
       const res = await h.app.inject({ method: 'POST', url: '/api/auth/register', payload: HOST });

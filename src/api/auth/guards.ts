@@ -1,5 +1,7 @@
-// Route guards. Use as `preHandler: requireActor('bureau_reviewer')`, then `actorOf(request)`
+// Route guards. Use as `onRequest: requireActor('bureau_reviewer')`, then `actorOf(request)`
 // in the handler. No actor → 401 `unauthenticated`; a role not listed → 403 `forbidden`.
+// They work as onRequest, preValidation or preHandler hooks; onRequest (or preValidation) is
+// preferred, so an anonymous caller learns nothing of the body schema (401 comes before 400).
 import type { FastifyRequest } from 'fastify';
 import type { Actor, Role } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';

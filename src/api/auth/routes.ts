@@ -86,7 +86,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
   });
 
   app.get('/api/auth/session', {
-    preHandler: requireActor(),
+    onRequest: requireActor(),
     schema: { tags: ['auth'], summary: 'Who am I: the account, its organisation and the CSRF token', response: { 200: sessionSchema, ...problems(401) } },
   }, async (request: FastifyRequest) => {
     const actor = actorOf(request);
@@ -99,7 +99,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
   });
 
   app.post('/api/auth/password', {
-    preHandler: requirePerson(),
+    onRequest: requirePerson(),
     schema: {
       tags: ['auth'], summary: 'Change my password (other sessions end)',
       description: `The new password follows the registration rule. Wrong current passwords count towards sign-in throttling. ${CSRF_NOTE}`,

@@ -18,7 +18,7 @@ export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   const guard = requirePerson(...KEY_HOLDERS);
 
   app.get('/api/org/api-keys', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['organisation'], summary: "My organisation's API keys (never the secrets)",
       response: { 200: z.object({ items: z.array(apiKeySchema) }), ...problems(401, 403) },
@@ -26,7 +26,7 @@ export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   }, async (request) => ({ items: (await listApiKeys(ctx.db, actorOf(request).orgId!)).map(presentApiKey) }));
 
   app.post('/api/org/api-keys', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['organisation'], summary: 'Create an API key; the secret is in this answer only',
       description: `Use it as \`Authorization: Bearer <secret>\`. ${CSRF_NOTE}`,
@@ -39,7 +39,7 @@ export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   });
 
   app.delete('/api/org/api-keys/:id', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['organisation'], summary: 'Revoke an API key (effective on its next request)',
       description: `Another organisation's key is 404. Revoking a revoked key is a no-op. ${CSRF_NOTE}`,

@@ -1,0 +1,156 @@
+// Ministry administration through HTTP: organisations and staff accounts, and what
+// suspension and disabling do to sign-in, sessions and API keys.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
+import { DEMO_API_KEY } from '../../db/seed/demo.ts';
+
+describe('administration', () => {
+  let h: AuthTestApp;
+  let admin: Signed;
+  beforeAll(async () => {
+    h = await authTestApp();
+    admin = await signIn(h.app, 'admin');
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await h?.close(); });
+
+  const as = (s: Signed | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    h.app.inject({ method, url, headers: s ? s.headers : {}, ...(payload ? { payload } : {}) });
+  const fields = (res: { json(): { errors?: { field: string; code: string }[] } }) => res.json().errors?.map((e) => [e.field, e.code]);
+  const session = (s: Signed) => h.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: s.cookie } });
+  const orgId = async (name: string) => (await h.t.db.query<{ id: string }>('select id from organisations where name = $1', [name]))[0]!.id;
+
+  it('is for ministry administrators only', { timeout: SETUP_TIMEOUT }, async () => {
+    const others = await Promise.all(['gd.reviewer', 'provider.demo', 'host@demo.beian.test'].map((l) => signIn(h.app, l)));
+    for (const [method, url] of [['GET', '/api/admin/organisations'], ['POST', '/api/admin/organisations'], ['GET', '/api/admin/users'], ['POST', '/api/admin/users']] as const) {
+      expect((await as(null, method, url, method === 'POST' ? {} : undefined)).statusCode, url).toBe(401);
+      for (const s of others) {
+        const res = await as(s, method, url, method === 'POST' ? {} : undefined);
+        expect(res.statusCode, url).toBe(403);
+        expect(res.json().code).toBe('forbidden');
+      }
+      const byKey = await h.app.inject({ method, url, headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
+      expect(byKey.statusCode).toBe(403);
+    }
+  });
+
+  it('lists organisations by kind', async () => {
+    const res = await as(admin, 'GET', '/api/admin/organisations?kind=bureau&limit=5');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().total).toBe(31);
+    expect(res.json().items).toHaveLength(5);
+    expect(res.json().items[0]).toMatchObject({ kind: 'bureau', provinceCode: '110000', status: 'active' });
+  });
+
+  it('registers organisations: bureaus need their province, names and bureaus are unique, a USCC checksum is a warning', async () => {
+    const res = await as(admin, 'POST', '/api/admin/organisations', {
+      kind: 'access_provider', name: '远山云计算有限公司', uscc: '91330106MA2DEM01CX', contactEmail: 'Beian.Review@Yuanshan.example.cn',
+    });
+    expect(res.statusCode).toBe(201);
+    const org = res.json().organisation;
+    expect(org).toMatchObject({ kind: 'access_provider', status: 'active', provinceCode: null, contactEmail: 'b***@yuanshan.example.cn' });
+    expect(res.json().warnings.map((w: { field: string; code: string }) => [w.field, w.code])).toEqual([['uscc', 'uscc_checksum']]);
+    expect(res.body).not.toMatch(/beian\.review/i);
+    const [row] = await h.t.db.query<{ contact_email_enc: string }>('select contact_email_enc from organisations where id = $1', [org.id]);
+    expect(h.t.sealer.open(row!.contact_email_enc)).toBe('beian.review@yuanshan.example.cn');
+    const history = await h.t.db.query('select action, to_status, actor_role, actor_org_id from history where entity_id = $1', [org.id]);
+    expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'ministry_admin', actor_org_id: await orgId('工业和信息化部（演示）') }]);
+
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局' }))).toEqual([['provinceCode', 'province_required']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'device_maker', name: '某某终端', provinceCode: '440000' }))).toEqual([['provinceCode', 'province_not_allowed']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局', provinceCode: '990000' }))).toEqual([['provinceCode', 'province_unknown']]);
+    const dup = await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '广东省通信管理局', provinceCode: '440000' });
+    expect(dup.statusCode).toBe(409);
+    expect(fields(dup)).toEqual([['name', 'organisation_name_taken'], ['provinceCode', 'bureau_exists']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'access_provider', name: '★', uscc: 'X', contactEmail: 'no' })))
+      .toEqual([['name', 'unit_name_charset'], ['uscc', 'uscc_length'], ['contactEmail', 'email_format']]);
+  });
+
+  it('creates staff whose role fits the organisation; the generated password signs in', async () => {
+    const cloud = await orgId('示例云计算有限公司');
+    const mismatch = await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'bureau_reviewer', displayName: '审核员', login: 'wrong.role' });
+    expect(mismatch.statusCode).toBe(400);
+    expect(fields(mismatch)).toEqual([['role', 'role_organisation_mismatch']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'provider_staff', displayName: '审核员', login: '13800138000' })))
+      .toEqual([['login', 'login_format']]);
+
+    const res = await as(admin, 'POST', '/api/admin/users', {
+      organisationId: cloud, role: 'provider_staff', displayName: '示例云复审员', login: 'Cloud.Second', email: 'second@cloud.example.cn',
+    });
+    expect(res.statusCode).toBe(201);
+    const { user, initialPassword } = res.json();
+    expect(user).toMatchObject({ role: 'provider_staff', login: 'cloud.second', email: 's***@cloud.example.cn', organisation: { id: cloud, kind: 'access_provider' } });
+    expect(initialPassword).toHaveLength(20);
+    const s = await signIn(h.app, 'cloud.second', initialPassword);
+    expect((await session(s)).json().role).toBe('provider_staff');
+    expect((await h.t.db.query('select action, actor_role from history where entity_id = $1 order by id', [user.id]))[0])
+      .toEqual({ action: 'created', actor_role: 'ministry_admin' });
+
+    const again = await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'provider_staff', displayName: 'x', login: 'cloud.second' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('login_taken');
+    const gd = await orgId('广东省通信管理局');
+    const reviewer = await as(admin, 'POST', '/api/admin/users', { organisationId: gd, role: 'bureau_reviewer', displayName: '广东复审员', login: 'gd.second' });
+    expect(reviewer.json().user.organisation).toMatchObject({ kind: 'bureau', provinceCode: '440000' });
+  });
+
+  it('lists accounts with personal data masked', async () => {
+    const res = await as(admin, 'GET', '/api/admin/users?role=host');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((u: { email: string }) => u.email).sort()).toEqual(['h***@demo.beian.test', 'w***@demo.beian.test']);
+    expect(res.body).not.toMatch(/13800138000|host@demo|\$argon2|v1\.t1\./);
+    const all = await as(admin, 'GET', '/api/admin/users?limit=500');
+    expect(all.body).not.toMatch(/password|\$argon2|_enc|_hash/);
+  });
+
+  it('disables an account: sessions end, sign-in refused; enabling lets it sign in again', async () => {
+    const victim = await signIn(h.app, 'zj.reviewer');
+    const id = (await session(victim)).json().user.id;
+    const res = await as(admin, 'POST', `/api/admin/users/${id}/disable`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().disabledAt).toBe(h.clock.now().toISOString());
+    expect((await session(victim)).statusCode).toBe(401);
+    const login = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'zj.reviewer', password: 'Demo@2026' } });
+    expect(login.statusCode).toBe(403);
+    expect(login.json().code).toBe('account_disabled');
+    const wrong = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'zj.reviewer', password: 'Wrong-password-1' } });
+    expect(wrong.json().code).toBe('invalid_credentials'); // nothing told without the password
+    expect((await as(admin, 'POST', `/api/admin/users/${id}/disable`)).json().code).toBe('user_already_disabled');
+
+    expect((await as(admin, 'POST', `/api/admin/users/${id}/enable`)).json().disabledAt).toBeNull();
+    expect((await signIn(h.app, 'zj.reviewer')).csrf).toBeTruthy();
+    const history = await h.t.db.query<{ action: string; from_status: string | null; to_status: string | null }>(
+      `select action, from_status, to_status from history where entity_id = $1 and action in ('disabled', 'enabled') order by id`, [id]);
+    expect(history).toEqual([{ action: 'disabled', from_status: 'active', to_status: 'disabled' }, { action: 'enabled', from_status: 'disabled', to_status: 'active' }]);
+
+    const me = (await session(admin)).json().user.id;
+    expect((await as(admin, 'POST', `/api/admin/users/${me}/disable`)).json().code).toBe('cannot_disable_self');
+    expect((await as(admin, 'POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/disable')).statusCode).toBe(404);
+  });
+
+  it("suspends an organisation: its people's sessions and its keys stop at once; reactivation restores the keys", async () => {
+    const market = await orgId('示例应用市场');
+    const staff = await signIn(h.app, 'platform.demo');
+    const key = () => h.app.inject({ method: 'GET', url: '/api/auth/session', headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
+    expect((await key()).statusCode).toBe(200);
+
+    const res = await as(admin, 'PATCH', `/api/admin/organisations/${market}`, { status: 'suspended' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('suspended');
+    expect((await session(staff)).statusCode).toBe(401);
+    expect((await key()).statusCode).toBe(401);
+    const login = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'platform.demo', password: 'Demo@2026' } });
+    expect(login.json().code).toBe('organisation_suspended');
+
+    expect((await as(admin, 'PATCH', `/api/admin/organisations/${market}`, { status: 'active' })).json().status).toBe('active');
+    expect((await key()).statusCode).toBe(200);
+    const history = await h.t.db.query('select action, from_status, to_status from history where entity_id = $1 and action <> $2 order by id', [market, 'seeded']);
+    expect(history).toEqual([
+      { action: 'suspended', from_status: 'active', to_status: 'suspended' },
+      { action: 'reactivated', from_status: 'suspended', to_status: 'active' },
+    ]);
+
+    const own = await orgId('工业和信息化部（演示）');
+    expect((await as(admin, 'PATCH', `/api/admin/organisations/${own}`, { status: 'suspended' })).json().code).toBe('cannot_suspend_own_organisation');
+    expect((await as(admin, 'PATCH', '/api/admin/organisations/00000000-0000-4000-8000-000000000000', { status: 'suspended' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,121 @@
+// Organisation API keys through HTTP: create (secret once), use, last-used stamp, revoke,
+// another organisation's key, and who may manage keys.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
+import { DEMO_API_KEY } from '../../db/seed/demo.ts';
+
+describe('organisation API keys', () => {
+  let h: AuthTestApp;
+  let platform: Signed;
+  let provider: Signed;
+  beforeAll(async () => {
+    h = await authTestApp();
+    platform = await signIn(h.app, 'platform.demo');
+    provider = await signIn(h.app, 'provider.demo');
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await h?.close(); });
+
+  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+  const whoAmI = (key: string) => h.app.inject({ method: 'GET', url: '/api/auth/session', headers: bearer(key) });
+  const create = (s: Signed, name: string) => h.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: s.headers, payload: { name } });
+  const lastUsed = async (id: string) => (await h.t.db.query<{ last_used_at: Date | null }>('select last_used_at from api_keys where id = $1', [id]))[0]!.last_used_at;
+
+  it('the demo key acts for 示例应用市场 as platform staff, stamping its last use at most once a minute', async () => {
+    const res = await whoAmI(DEMO_API_KEY);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ role: 'platform_staff', user: null, csrfToken: null, organisation: { name: '示例应用市场', kind: 'distribution_platform', provinceCode: null } });
+    const first = await lastUsed(body.apiKeyId);
+    expect(first).toEqual(h.clock.now());
+    h.clock.advance(30);
+    await whoAmI(DEMO_API_KEY);
+    expect(await lastUsed(body.apiKeyId)).toEqual(first);
+    h.clock.advance(31);
+    await whoAmI(DEMO_API_KEY);
+    expect(await lastUsed(body.apiKeyId)).toEqual(h.clock.now());
+  });
+
+  it('creates a key: the secret once, its digest stored, a history row', async () => {
+    const res = await create(platform, '  商店审核系统  ');
+    expect(res.statusCode).toBe(201);
+    const key = res.json();
+    expect(key).toMatchObject({ name: '商店审核系统', revokedAt: null, lastUsedAt: null, createdBy: { displayName: '应用市场初审员' } });
+    expect(key.secret).toMatch(/^bk_[A-Za-z0-9_-]{43}$/);
+    expect(key.prefix).toBe(key.secret.slice(0, 10));
+    const [row] = await h.t.db.query<{ key_hash: string }>('select key_hash from api_keys where id = $1', [key.id]);
+    expect(row!.key_hash).not.toContain(key.secret);
+
+    const list = await h.app.inject({ method: 'GET', url: '/api/org/api-keys', headers: { cookie: platform.cookie } });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.map((k: { name: string }) => k.name).sort()).toEqual(['商店审核系统', '演示密钥 demo key'].sort());
+    expect(list.body).not.toContain(key.secret);
+    expect(list.body).not.toContain(row!.key_hash);
+    expect(list.body).not.toContain(DEMO_API_KEY);
+
+    expect((await whoAmI(key.secret)).json()).toMatchObject({ role: 'platform_staff', apiKeyId: key.id });
+    const history = await h.t.db.query('select action, to_status, actor_role, reason from history where entity_type = $1 and entity_id = $2', ['api_key', key.id]);
+    expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'platform_staff', reason: { name: '商店审核系统' } }]);
+  });
+
+  it("gives each kind of organisation its staff role; keys are for providers, platforms and device makers", async () => {
+    const providerKey = (await create(provider, 'ci')).json().secret;
+    expect((await whoAmI(providerKey)).json().role).toBe('provider_staff');
+    const device = await signIn(h.app, 'device.demo');
+    const deviceKey = (await create(device, 'preinstall check')).json().secret;
+    expect((await whoAmI(deviceKey)).json().role).toBe('device_maker_staff');
+    for (const login of ['gd.reviewer', 'host@demo.beian.test', 'admin']) {
+      const s = await signIn(h.app, login);
+      const res = await create(s, 'mine');
+      expect(res.statusCode, login).toBe(403);
+      expect(res.json().code).toBe('forbidden');
+    }
+    expect((await h.app.inject({ method: 'GET', url: '/api/org/api-keys' })).json().code).toBe('unauthenticated');
+  });
+
+  it('keys cannot manage keys', async () => {
+    const list = await h.app.inject({ method: 'GET', url: '/api/org/api-keys', headers: bearer(DEMO_API_KEY) });
+    expect(list.statusCode).toBe(403);
+    expect(list.json().code).toBe('session_required');
+    const post = await h.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: bearer(DEMO_API_KEY), payload: { name: 'x' } });
+    expect(post.json().code).toBe('session_required'); // not csrf_token_invalid: keys are exempt from CSRF
+  });
+
+  it("revokes: another organisation's key is 404; a revoked key gets 401 on its next request", async () => {
+    const key = (await create(platform, 'to revoke')).json();
+    expect((await whoAmI(key.secret)).statusCode).toBe(200);
+    const foreign = await h.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${key.id}`, headers: provider.headers });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().code).toBe('api_key_not_found');
+    expect((await whoAmI(key.secret)).statusCode).toBe(200);
+
+    const noCsrf = await h.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${key.id}`, headers: { cookie: platform.cookie } });
+    expect(noCsrf.json().code).toBe('csrf_token_invalid');
+    const res = await h.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${key.id}`, headers: platform.headers });
+    expect(res.statusCode).toBe(204);
+    const after = await whoAmI(key.secret);
+    expect(after.statusCode).toBe(401);
+    expect(after.json().code).toBe('api_key_invalid');
+    expect(after.headers['www-authenticate']).toMatch(/^Bearer/);
+    // Revoking again changes nothing and records nothing.
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${key.id}`, headers: platform.headers })).statusCode).toBe(204);
+    const history = await h.t.db.query<{ action: string }>('select action from history where entity_id = $1 order by id', [key.id]);
+    expect(history.map((r) => r.action)).toEqual(['created', 'revoked']);
+    const listed = (await h.app.inject({ method: 'GET', url: '/api/org/api-keys', headers: { cookie: platform.cookie } })).json();
+    expect(listed.items.find((k: { id: string }) => k.id === key.id).revokedAt).toBe(h.clock.now().toISOString());
+  });
+
+  it('refuses unknown keys and other schemes instead of treating the caller as anonymous', async () => {
+    for (const authorization of ['Bearer bk_unknown', 'Basic YWRtaW46RGVtb0AyMDI2', 'Bearer']) {
+      const res = await h.app.inject({ method: 'GET', url: '/api/health', headers: { authorization } });
+      expect(res.statusCode, authorization).toBe(401);
+      expect(res.json().code).toBe('api_key_invalid');
+    }
+    expect((await h.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+  });
+
+  it('validates the name', async () => {
+    const res = await create(platform, '   ');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].field).toBe('body.name');
+  });
+});

@@ -20,14 +20,20 @@ const dataKeys = z
       else if (!base64Key.safeParse(k.key).success) ctx.addIssue({ code: 'custom', message: `key "${k.id}" must be 32 bytes, base64-encoded` });
     }
     if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
+    // A repeated id would make values sealed under the first key unreadable (lookup finds the last).
+    const ids = keys.map((k) => k.id);
+    for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) ctx.addIssue({ code: 'custom', message: `key id "${id}" appears more than once` });
     return keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') }));
   });
+
+/** Digits only: Number() would read ' ' as 0 and '0x50' as 80. */
+const whole = (min: number, max: number) => z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   BEIAN_DATA_DIR: z.string().min(1).default('./data'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: whole(0, 65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SMTP_FROM: z.string().min(3).default('beian 备案系统 <noreply@beian.localhost>'),
@@ -35,7 +41,7 @@ const schema = z.object({
   BEIAN_DATA_KEYS: dataKeys.optional(),
   BEIAN_HASH_KEY: base64Key.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(4096).default(1024),
+  UPLOAD_LIMIT_MB: whole(1, 4096).default(1024),
 });
 
 export interface DataKey { id: string; key: Buffer }
@@ -64,18 +70,15 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(blank);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.DATABASE_URL && !(e.BEIAN_DATA_KEYS && e.BEIAN_HASH_KEY)) {
+  // Problems across variables are judged on presence, so they are listed with the others.
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+  if (blank.DATABASE_URL && !(blank.BEIAN_DATA_KEYS && blank.BEIAN_HASH_KEY)) {
     problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required with DATABASE_URL (personal data is encrypted at rest; only the embedded database generates its own keys)');
-  }
-  if (Boolean(e.BEIAN_DATA_KEYS) !== Boolean(e.BEIAN_HASH_KEY)) {
+  } else if (Boolean(blank.BEIAN_DATA_KEYS) !== Boolean(blank.BEIAN_HASH_KEY)) {
     problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY must be set together');
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const e = parsed.data;
   const dataDir = path.resolve(cwd, e.BEIAN_DATA_DIR);
   return {
     database: e.DATABASE_URL ? { kind: 'postgresql', url: e.DATABASE_URL } : { kind: 'pglite', dataDir },

@@ -14,7 +14,7 @@ describe('number allocation and the approval email', () => {
   beforeAll(async () => {
     h = await authTestApp();
     smtp = await startTestSmtp();
-    [host, provider, gd] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer'].map((l) => signIn(h.app, l)));
+    [host, provider, gd] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed];
     cloud = await orgId(h.t.db, CLOUD);
   }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); await smtp?.close(); });

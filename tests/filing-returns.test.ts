@@ -13,7 +13,7 @@ describe('returns, failures and scoping', () => {
 
   /** Sessions expire with the clock; tests that move it a day sign everyone in again. */
   const signInAll = async () => {
-    [host, other, provider, gd, bj] = await Promise.all(['host@demo.beian.test', 'wang@demo.beian.test', 'provider.demo', 'gd.reviewer', 'bj.reviewer'].map((l) => signIn(h.app, l)));
+    [host, other, provider, gd, bj] = await Promise.all(['host@demo.beian.test', 'wang@demo.beian.test', 'provider.demo', 'gd.reviewer', 'bj.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed, Signed, Signed];
   };
 
   beforeAll(async () => {

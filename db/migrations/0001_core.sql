@@ -276,7 +276,7 @@ create table calendar_overrides (
   created_at    timestamptz not null default now()
 );
 alter table calendar_overrides add check (kind <> 'year_published' or (province_code is null and extract(month from day) = 1 and extract(day from day) = 1));
-create unique index calendar_overrides_day on calendar_overrides (day, coalesce(province_code, '000000'));
+create unique index calendar_overrides_day on calendar_overrides (day, coalesce(province_code, '000000'), (kind = 'year_published'));
 
 -- History: every change to anything, append-only (house rule 4).
 create table history (

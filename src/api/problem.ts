@@ -55,8 +55,10 @@ export function installProblemHandlers(app: FastifyInstance) {
     if (hasZodFastifySchemaValidationErrors(err)) {
       return sendProblem(reply, request, 400, 'invalid_request', 'the request does not match the schema', zodFields(err));
     }
-    if (err instanceof DomainError && 'kind' in err && typeof err.kind === 'string' && err.kind in STATUS) {
-      return sendProblem(reply, request, STATUS[err.kind as ErrorKind], err.code, err.message);
+    if (err instanceof DomainError) {
+      // A domain rule refused the input (e.g. a date past the published calendar): the caller's to fix.
+      const kind = 'kind' in err && typeof err.kind === 'string' && err.kind in STATUS ? err.kind as ErrorKind : 'invalid';
+      return sendProblem(reply, request, STATUS[kind], err.code, err.message);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500 && !isResponseSerializationError(err)) {

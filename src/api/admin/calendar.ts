@@ -1,0 +1,39 @@
+// Working-day calendar: overrides managed by the ministry (national) and bureaus (their
+// province), and a public deadline calculator using the same calendar as the review queue.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { loadCalendar } from '../../db/calendar.ts';
+import { addCalendarOverride, removeCalendarOverride } from '../../flows/calendar-overrides.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+
+const tags = ['calendar'];
+const managers = { preHandler: requireActor('ministry_admin', 'bureau_reviewer') };
+const province = z.string().regex(/^\d{6}$/, 'a 6-digit province code such as 440000');
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export const calendarRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/api/admin/calendar-overrides', { ...managers, schema: { tags, summary: 'Holidays and make-up working days entered in beian' } }, async () => {
+    const rows = await ctx.db.query<{ id: string; day: string; kind: string; province_code: string | null; note: string | null; created_at: Date }>(
+      'select id, day, kind, province_code, note, created_at from calendar_overrides order by day, province_code nulls first');
+    return { items: rows.map((r) => ({ id: r.id, day: r.day, kind: r.kind, provinceCode: r.province_code, note: r.note, createdAt: r.created_at.toISOString() })) };
+  });
+
+  app.post('/api/admin/calendar-overrides', {
+    ...managers,
+    schema: { tags, summary: 'Add a holiday, a make-up working day, or declare a year published', body: z.strictObject({ day: date, kind: z.enum(['holiday', 'workday', 'year_published']), provinceCode: province.nullable().optional(), note: z.string().max(200).nullable().optional() }) },
+  }, async (req, reply) => reply.code(201).send(await addCalendarOverride(ctx, actorOf(req), req.body)));
+
+  app.delete('/api/admin/calendar-overrides/:id', { ...managers, schema: { tags, params: z.object({ id: z.uuid() }) } },
+    async (req, reply) => { await removeCalendarOverride(ctx, actorOf(req), req.params.id); return reply.code(204).send(); });
+
+  app.get('/api/calendar/working-days', {
+    schema: { tags, summary: 'The date n working days after start (start not counted), with overrides', querystring: z.object({ start: date, n: z.coerce.number().int().min(-366).max(366), province: province.optional() }) },
+  }, async (req) => {
+    const cal = await loadCalendar(ctx.db, req.query.province);
+    return { start: req.query.start, n: req.query.n, province: req.query.province ?? null, date: cal.addWorkingDays(req.query.start, req.query.n) };
+  });
+};

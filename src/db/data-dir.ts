@@ -10,6 +10,9 @@ export class DataDirLockedError extends Error {
   readonly code = 'data_dir_locked';
 }
 
+/** Lock files this process holds: its own pid in a lock it does not hold is a previous life's. */
+const held = new Set<string>();
+
 function pidAlive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
@@ -17,16 +20,19 @@ function pidAlive(pid: number): boolean {
 /** Takes the data folder's lock; returns its release function. A stale lock (dead pid) is taken over. */
 export function lockDataDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'beian.lock');
+  const file = path.resolve(dir, 'beian.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(file);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(file);
+        process.off('exit', release);
         try { unlinkSync(file); } catch { /* already gone */ }
       };
       process.once('exit', release);
@@ -34,7 +40,9 @@ export function lockDataDir(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
+      // A container restarted after a crash often gets the same pid (1) as the process that left the lock.
+      const ours = pid === process.pid && !held.has(file);
+      if (Number.isInteger(pid) && pid > 0 && !ours && pidAlive(pid)) {
         throw new DataDirLockedError(`data folder ${dir} is in use by process ${pid} (lock file ${file})`);
       }
       unlinkSync(file);

@@ -26,5 +26,4 @@ describe('lifecycle events and notice templates', () => {
   it('every APPLICATION_EVENT is emitted by some move', () => {
     expect([...emitted().keys()].sort()).toEqual([...APPLICATION_EVENTS].sort());
   });
-
 });

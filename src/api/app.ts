@@ -12,13 +12,21 @@ import { adminOrganisationRoutes } from './admin/organisations.ts';
 import { adminUserRoutes } from './admin/users.ts';
 import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './auth/routes.ts';
+import { calendarRoutes } from './admin/calendar.ts';
+import { bureauApplicationRoutes } from './bureau/applications.ts';
 import { healthRoutes } from './health.ts';
+import { hostApplicationRoutes } from './host/applications.ts';
+import { providerApplicationRoutes } from './provider/applications.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
 
+/** What routes receive: the flows' context plus the configuration. */
 export interface AppContext extends FlowContext {
   config: Config;
 }
+
+/** What a caller supplies; the public URL comes from the configuration. */
+export type AppInput = Omit<AppContext, 'publicUrl'>;
 
 /** Personal data and credentials never reach the logs (house rule 14). */
 export const LOG_REDACT = [
@@ -28,7 +36,8 @@ export const LOG_REDACT = [
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(input: AppInput, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const ctx: AppContext = { ...input, publicUrl: input.config.publicUrl };
   const app = Fastify({
     logger: options.logger === false || ctx.config.logLevel === 'silent'
       ? false
@@ -68,5 +77,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   await api.register(adminOrganisationRoutes(ctx));
   await api.register(adminUserRoutes(ctx));
   await api.register(adminDevSmsRoutes(ctx));
+  await api.register(calendarRoutes(ctx));
+  await api.register(hostApplicationRoutes(ctx));
+  await api.register(providerApplicationRoutes(ctx));
+  await api.register(bureauApplicationRoutes(ctx));
   return app;
 }

@@ -9,7 +9,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 
 const tags = ['calendar'];
-const managers = { preHandler: requireActor('ministry_admin', 'bureau_reviewer') };
+const managers = { onRequest: requireActor('ministry_admin', 'bureau_reviewer') };
 const province = z.string().regex(/^\d{6}$/, 'a 6-digit province code such as 440000');
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 

@@ -13,7 +13,7 @@ import { listApplications } from '../queries/applications.ts';
 import { applicationView, historyView, idParams, listQuery, listView, reasonsBody } from '../schemas/applications.ts';
 
 const tags = ['bureau'];
-const reviewer = { preHandler: requireActor('bureau_reviewer') };
+const reviewer = { onRequest: requireActor('bureau_reviewer') };
 
 export const bureauApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

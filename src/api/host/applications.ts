@@ -20,7 +20,7 @@ import { listApplications } from '../queries/applications.ts';
 import { applicationView, createApplicationBody, historyView, idParams, listQuery, listView, updateApplicationBody } from '../schemas/applications.ts';
 
 const tags = ['host'];
-const host = { preHandler: requireActor('host') };
+const host = { onRequest: requireActor('host') };
 
 export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

@@ -12,7 +12,7 @@ import { listApplications } from '../queries/applications.ts';
 import { applicationView, historyView, idParams, listQuery, listView, reasonsBody } from '../schemas/applications.ts';
 
 const tags = ['provider'];
-const staff = { preHandler: requireActor('provider_staff', 'platform_staff') };
+const staff = { onRequest: requireActor('provider_staff', 'platform_staff') };
 
 export const providerApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

@@ -41,7 +41,8 @@ export function createSealer(secrets: Secrets): Sealer {
       throw new PersonalDataError(`cannot open sealed value (key "${id ?? '?'}" unknown or envelope malformed)`);
     }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      // Without authTagLength GCM accepts a truncated tag (down to 4 bytes): insist on all 16.
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
       decipher.setAAD(Buffer.from(id!));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');

@@ -10,6 +10,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have apksigner || need+=(apksigner)
 have aapt || need+=(aapt)
 have openssl || need+=(openssl)
+have jq || need+=(jq)
+have curl || need+=(curl)
 have keytool || need+=(openjdk-17-jdk-headless)
 have jarsigner || need+=(openjdk-17-jdk-headless)
 have chromium || need+=(chromium)

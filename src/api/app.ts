@@ -19,6 +19,7 @@ import { hostApplicationRoutes } from './host/applications.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
+import { webApp } from './web.ts';
 
 /** What routes receive: the flows' context plus the configuration. */
 export interface AppContext extends FlowContext {
@@ -52,6 +53,11 @@ export async function buildApp(input: AppInput, options: { logger?: boolean } = 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  // An empty JSON body is an empty request (`curl -X POST -H 'content-type: application/json'`), not an error.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    (body === '' ? done(null, undefined) : parseJson(req, body as string, done)));
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
 
   await app.register(fastifySwagger, {
@@ -81,5 +87,6 @@ export async function buildApp(input: AppInput, options: { logger?: boolean } = 
   await api.register(hostApplicationRoutes(ctx));
   await api.register(providerApplicationRoutes(ctx));
   await api.register(bureauApplicationRoutes(ctx));
+  await app.register(webApp()); // the React app and its client routes (src/web)
   return app;
 }

@@ -1,0 +1,77 @@
+// The supervision figures: receipts, decisions and filings per day and by service type,
+// review time against the 20-working-day limit, queue age — for the reviewer's province only.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
+import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from '../../../tests/filing.ts';
+
+describe('GET /api/bureau/statistics', () => {
+  let h: AuthTestApp;
+  let host: Signed; let provider: Signed; let gd: Signed; let bj: Signed;
+  let cloud: string;
+
+  beforeAll(async () => {
+    h = await authTestApp();
+    h.clock.set('2026-03-02T02:00:00Z'); // Monday
+    [host, provider, gd, bj] = await Promise.all([
+      signIn(h.app, 'host@demo.beian.test'), signIn(h.app, 'provider.demo'), signIn(h.app, 'gd.reviewer'), signIn(h.app, 'bj.reviewer'),
+    ]);
+    cloud = await orgId(h.t.db, CLOUD);
+    // Three Guangdong applications received on 2 March: one approved on 5 March (3 working
+    // days), one rejected on 6 March (4), one still in the queue; one Beijing website.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = await fileToProvider(h.app, host, { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) });
+      await throughSms(h, host, provider, id);
+      ids.push(id);
+    }
+    const bjId = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud, '110000') });
+    await throughSms(h, host, provider, bjId);
+    h.clock.set('2026-03-05T03:00:00Z');
+    gd = await signIn(h.app, 'gd.reviewer'); // sessions end after 12 idle hours
+    await call(h.app, gd, 'POST', `/api/bureau/applications/${ids[0]}/approve`);
+    h.clock.set('2026-03-06T03:00:00Z');
+    [gd, bj, host] = await Promise.all([signIn(h.app, 'gd.reviewer'), signIn(h.app, 'bj.reviewer'), signIn(h.app, 'host@demo.beian.test')]);
+    await call(h.app, gd, 'POST', `/api/bureau/applications/${ids[1]}/reject`, { reasons: [{ field: 'service.name', error: '名称与实际服务不符', suggestion: '按实际服务填写' }] });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await h?.close(); });
+
+  it('counts receipts, decisions and filings per day and by service type, in the province only', async () => {
+    const s = await call(h.app, gd, 'GET', '/api/bureau/statistics?from=2026-03-01&to=2026-03-07');
+    expect(s).toMatchObject({ provinceCode: '440000', from: '2026-03-01', to: '2026-03-07', today: '2026-03-06', limitWorkingDays: 20 });
+    expect(s.perDay).toHaveLength(7);
+    const day = (d: string) => s.perDay.find((r: { day: string }) => r.day === d);
+    expect(day('2026-03-02')).toEqual({ day: '2026-03-02', received: 3, approved: 0, rejected: 0, filed: 0 });
+    expect(day('2026-03-05')).toEqual({ day: '2026-03-05', received: 0, approved: 1, rejected: 0, filed: 1 });
+    expect(day('2026-03-06')).toEqual({ day: '2026-03-06', received: 0, approved: 0, rejected: 1, filed: 0 });
+    expect(s.byServiceType.find((r: { serviceType: string }) => r.serviceType === 'app')).toEqual({ serviceType: 'app', received: 3, approved: 1, rejected: 1, filed: 1 });
+    expect(s.byServiceType.find((r: { serviceType: string }) => r.serviceType === 'website')).toMatchObject({ received: 0 });
+  });
+
+  it('measures review time in working days and the age of the queue', async () => {
+    const s = await call(h.app, gd, 'GET', '/api/bureau/statistics?from=2026-03-01&to=2026-03-07');
+    expect(s.reviewTime).toEqual({
+      decisions: 2, withinLimit: 2, overLimit: 0, medianWorkingDays: 3, maxWorkingDays: 4,
+      histogram: [{ workingDays: 3, count: 1 }, { workingDays: 4, count: 1 }],
+    });
+    expect(s.queue).toMatchObject({ total: 1, overdue: 0, dueWithin5: 0 });
+    expect(s.queue.ages.map((a: { count: number }) => a.count)).toEqual([1, 0, 0, 0, 0]);
+  });
+
+  it('shows another bureau only its own province, and defaults to the last 30 days', async () => {
+    const s = await call(h.app, bj, 'GET', '/api/bureau/statistics');
+    expect(s).toMatchObject({ provinceCode: '110000', from: '2026-02-05', to: '2026-03-06' });
+    expect(s.byServiceType.find((r: { serviceType: string }) => r.serviceType === 'website')).toMatchObject({ received: 1 });
+    expect(s.byServiceType.find((r: { serviceType: string }) => r.serviceType === 'app')).toMatchObject({ received: 0, approved: 0 });
+    expect(s.queue.total).toBe(1);
+  });
+
+  it('refuses other roles and bad ranges', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/bureau/statistics', headers: host.headers });
+    expect(res.statusCode).toBe(403);
+    const bad = await h.app.inject({ method: 'GET', url: '/api/bureau/statistics?from=2026-03-07&to=2026-03-01', headers: gd.headers });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('invalid_range');
+    const long = await h.app.inject({ method: 'GET', url: '/api/bureau/statistics?from=2024-01-01&to=2026-03-01', headers: gd.headers });
+    expect(long.statusCode).toBe(400);
+  });
+});

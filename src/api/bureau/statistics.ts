@@ -1,0 +1,141 @@
+// GET /api/bureau/statistics: the supervision dashboard's figures for the reviewer's own
+// province (issue 6 item 5): applications received and decided per day, filings per day,
+// the same by service type, review time in working days against the 20-working-day limit
+// (Order 33 Art. 12, DOMAIN.md §4.1 step 5), and the age of the current queue. Read-only
+// queries; working days use the province's calendar with its overrides.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Queryable } from '../../db/connection.ts';
+import { loadCalendar } from '../../db/calendar.ts';
+import type { WorkingDayCalendar } from '../../domain/calendar.ts';
+import { chinaDate } from '../../domain/china-time.ts';
+import { addDays, daysBetween, type IsoDate } from '../../domain/dates.ts';
+import { NamedError } from '../../domain/errors.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+
+export const REVIEW_LIMIT_WORKING_DAYS = 20;
+const MAX_RANGE_DAYS = 366;
+const SERVICE_TYPES = ['app', 'mini_program', 'quick_app', 'website'] as const;
+/** Queue age buckets, in working days since receipt. */
+const AGE_BUCKETS = [[0, 5], [6, 10], [11, 15], [16, 20], [21, null]] as const;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const counts = { received: z.number(), approved: z.number(), rejected: z.number(), filed: z.number() };
+export const statisticsView = z.object({
+  provinceCode: z.string(), from: z.string(), to: z.string(), today: z.string(), limitWorkingDays: z.number(),
+  perDay: z.array(z.object({ day: z.string(), ...counts })),
+  byServiceType: z.array(z.object({ serviceType: z.string(), ...counts })),
+  reviewTime: z.object({
+    decisions: z.number(), withinLimit: z.number(), overLimit: z.number(), medianWorkingDays: z.number().nullable(), maxWorkingDays: z.number().nullable(),
+    histogram: z.array(z.object({ workingDays: z.number(), count: z.number() })).describe('decisions by working days from receipt to decision'),
+  }),
+  queue: z.object({
+    total: z.number(), overdue: z.number(), dueWithin5: z.number(),
+    ages: z.array(z.object({ label: z.string(), minWorkingDays: z.number(), maxWorkingDays: z.number().nullable(), count: z.number() })),
+  }),
+});
+type Counts = { received: number; approved: number; rejected: number; filed: number };
+const zero = (): Counts => ({ received: 0, approved: 0, rejected: 0, filed: 0 });
+
+export const bureauStatisticsRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/bureau/statistics', {
+    onRequest: requireActor('bureau_reviewer'),
+    schema: {
+      tags: ['bureau'], summary: "Supervision figures for my province (default: the last 30 days)",
+      querystring: z.object({ from: day.optional(), to: day.optional() }),
+      response: { 200: statisticsView },
+    },
+  }, async (req) => {
+    const province = actorOf(req).provinceCode!;
+    const today = chinaDate(ctx.now());
+    const to = (req.query.to ?? today) as IsoDate;
+    const from = (req.query.from ?? addDays(to, -29)) as IsoDate;
+    if (from > to) throw new NamedError('invalid_range', 'invalid', 'from is after to', [{ field: 'querystring.from', code: 'invalid_range', message: 'from must not be after to' }]);
+    if (daysBetween(from, to) >= MAX_RANGE_DAYS) throw new NamedError('invalid_range', 'invalid', `at most ${MAX_RANGE_DAYS} days`, [{ field: 'querystring.from', code: 'range_too_long', message: `at most ${MAX_RANGE_DAYS} days` }]);
+    const cal = await loadCalendar(ctx.db, province);
+    return statistics(ctx.db, cal, province, from, to, today);
+  });
+};
+
+async function statistics(db: Queryable, cal: WorkingDayCalendar, province: string, from: IsoDate, to: IsoDate, today: IsoDate) {
+  const perDay = new Map<string, Counts>();
+  for (let d = from; d <= to; d = addDays(d, 1)) perDay.set(d, zero());
+  const byType = new Map<string, Counts>(SERVICE_TYPES.map((t) => [t, zero()]));
+  const bump = (d: string, type: string, k: keyof Counts, n = 1) => {
+    const row = perDay.get(d);
+    if (row) row[k] += n;
+    const t = byType.get(type) ?? byType.set(type, zero()).get(type)!;
+    t[k] += n;
+  };
+  const events = await db.query<{ d: string; service_type: string; kind: 'received' | 'approved' | 'rejected'; n: number }>(
+    `select to_char(h.at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as d, a.service_type,
+            case when h.action = 'bureau_approve' then 'approved' when h.action = 'bureau_reject' then 'rejected' else 'received' end as kind,
+            count(*)::int as n
+     from history h join applications a on a.id = h.application_id
+     where a.province_code = $1 and h.entity_type = 'application'
+       and (h.action in ('bureau_approve', 'bureau_reject') or (h.to_status = 'bureau_review' and h.from_status is distinct from 'bureau_review'))
+       and (h.at at time zone 'Asia/Shanghai')::date between $2::date and $3::date
+     group by 1, 2, 3`, [province, from, to]);
+  for (const e of events) bump(e.d, e.service_type, e.kind, e.n);
+  const filed = await db.query<{ d: string; service_type: string; n: number }>(
+    `select to_char(s.filed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as d, s.service_type, count(*)::int as n
+     from services s join subjects j on j.id = s.subject_id
+     where j.province_code = $1 and (s.filed_at at time zone 'Asia/Shanghai')::date between $2::date and $3::date
+     group by 1, 2`, [province, from, to]);
+  for (const f of filed) bump(f.d, f.service_type, 'filed', f.n);
+  return {
+    provinceCode: province, from, to, today, limitWorkingDays: REVIEW_LIMIT_WORKING_DAYS,
+    perDay: [...perDay].map(([d, c]) => ({ day: d, ...c })),
+    byServiceType: [...byType].map(([serviceType, c]) => ({ serviceType, ...c })),
+    reviewTime: await reviewTime(db, cal, province, from, to),
+    queue: await queueAge(db, cal, province, today),
+  };
+}
+
+/** Working days from the latest receipt to each decision taken in the range. */
+async function reviewTime(db: Queryable, cal: WorkingDayCalendar, province: string, from: IsoDate, to: IsoDate) {
+  const rows = await db.query<{ decided: string; received: string | null }>(
+    `select to_char(h.at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as decided,
+            (select to_char(max(r.at) at time zone 'Asia/Shanghai', 'YYYY-MM-DD') from history r
+              where r.application_id = h.application_id and r.to_status = 'bureau_review' and r.from_status is distinct from 'bureau_review' and r.at <= h.at) as received
+     from history h join applications a on a.id = h.application_id
+     where a.province_code = $1 and h.action in ('bureau_approve', 'bureau_reject')
+       and (h.at at time zone 'Asia/Shanghai')::date between $2::date and $3::date`, [province, from, to]);
+  const days = rows.flatMap((r) => (r.received ? [safeBetween(cal, r.received as IsoDate, r.decided as IsoDate)] : []))
+    .filter((n): n is number => n !== null).sort((a, b) => a - b);
+  const histogram = new Map<number, number>();
+  for (const n of days) histogram.set(n, (histogram.get(n) ?? 0) + 1);
+  return {
+    decisions: days.length,
+    withinLimit: days.filter((n) => n <= REVIEW_LIMIT_WORKING_DAYS).length,
+    overLimit: days.filter((n) => n > REVIEW_LIMIT_WORKING_DAYS).length,
+    medianWorkingDays: days.length ? days[Math.floor((days.length - 1) / 2)]! : null,
+    maxWorkingDays: days.length ? days[days.length - 1]! : null,
+    histogram: [...histogram].map(([workingDays, count]) => ({ workingDays, count })),
+  };
+}
+
+/** The applications under review now, by working days since receipt. */
+async function queueAge(db: Queryable, cal: WorkingDayCalendar, province: string, today: IsoDate) {
+  const rows = await db.query<{ received_on: string | null; deadline_on: string | null }>(
+    `select to_char(received_on, 'YYYY-MM-DD') as received_on, to_char(deadline_on, 'YYYY-MM-DD') as deadline_on
+     from applications where province_code = $1 and status = 'bureau_review'`, [province]);
+  const ages = AGE_BUCKETS.map(([min, max]) => ({ label: max === null ? `>${min - 1}` : `${min}–${max}`, minWorkingDays: min, maxWorkingDays: max, count: 0 }));
+  let overdue = 0, dueWithin5 = 0;
+  for (const r of rows) {
+    const age = r.received_on ? safeBetween(cal, r.received_on as IsoDate, today) ?? 0 : 0;
+    ages.find((b) => age >= b.minWorkingDays && (b.maxWorkingDays === null || age <= b.maxWorkingDays))!.count += 1;
+    const left = r.deadline_on ? safeBetween(cal, today, r.deadline_on as IsoDate) : null;
+    if (left !== null && left < 0) overdue += 1;
+    else if (left !== null && left <= 5) dueWithin5 += 1;
+  }
+  return { total: rows.length, overdue, dueWithin5, ages };
+}
+
+/** Outside the calendar's published years there is no answer (the calendar refuses to guess). */
+function safeBetween(cal: WorkingDayCalendar, a: IsoDate, b: IsoDate): number | null {
+  try { return cal.workingDaysBetween(a, b); } catch { return null; }
+}

@@ -1,0 +1,40 @@
+// Serves the web app (src/web, built by Vite into src/web/dist) from the API server, so one
+// `npm start` serves everything. Hashed assets are cached for a year; index.html is served for
+// every client route and never cached, so a new build is picked up on the next page load.
+// /api paths are not touched: unknown ones still answer 404 problem+json.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+
+const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+/** Paths the React router answers (src/web/main.tsx). */
+export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*'];
+
+const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>beian 备案系统</title>
+<body style="font-family:sans-serif;padding:2rem"><h1>网页尚未构建 · The web app is not built</h1>
+<p>运行 <code>npm run build:web</code>（<code>npm start</code> 会自动构建）。 Run <code>npm run build:web</code> (<code>npm start</code> does it for you). The API is at <a href="/api/docs">/api/docs</a>.</p></body></html>`;
+
+export const webApp = (dist: string = DIST): FastifyPluginAsync => async (app) => {
+  const built = existsSync(`${dist}index.html`);
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: '/',
+      wildcard: false, // one route per built file: nothing else under / is claimed
+      index: false,
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        res.header('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  const page = (reply: FastifyReply) => {
+    reply.header('cache-control', 'no-cache');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return built ? reply.sendFile('index.html') : reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+  };
+  for (const url of CLIENT_ROUTES) app.get(url, { schema: { hide: true } }, (_req, reply) => page(reply));
+};

@@ -14,6 +14,7 @@ import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './auth/routes.ts';
 import { calendarRoutes } from './admin/calendar.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
+import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
 import { hostApplicationRoutes } from './host/applications.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
@@ -87,6 +88,7 @@ export async function buildApp(input: AppInput, options: { logger?: boolean } = 
   await api.register(hostApplicationRoutes(ctx));
   await api.register(providerApplicationRoutes(ctx));
   await api.register(bureauApplicationRoutes(ctx));
+  await api.register(bureauStatisticsRoutes(ctx));
   await app.register(webApp()); // the React app and its client routes (src/web)
   return app;
 }

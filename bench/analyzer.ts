@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -90,7 +90,9 @@ async function peakMemory(apk: string): Promise<{ baseline: number; peak: number
 
 function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `nproc ${availableParallelism()}, ${cpu}, Node ${process.version}, ${process.platform}/${process.arch}`;
+  // The machine is shared with other work: the load average tells how quiet the run was.
+  return `nproc ${availableParallelism()}, ${cpu}, Node ${process.version}, ${process.platform}/${process.arch}, `
+    + `load average ${loadavg()[0]?.toFixed(1)} at the end of the run`;
 }
 
 async function main(): Promise<void> {

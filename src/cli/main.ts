@@ -87,7 +87,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE}\n`);
-    return name ? 0 : 2;
+    if (name) return 0;
+    io.stderr.write('beian: no command given (try: beian --help)\n');
+    return 2;
   }
   const handler = commands[name];
   try {

@@ -1,0 +1,197 @@
+// The `beian` command through main() with captured output, and through the real binary in a
+// child process (what `npx beian` runs after npm install). Errors: one line on stderr, exit 2.
+// main() reads the configuration once per process, so this file points it at one temporary
+// embedded data folder; the PostgreSQL path is exercised through the binary.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { backend, emptyDatabase, testSecrets } from '../../tests/db.ts';
+import { SETUP_TIMEOUT } from '../../tests/auth.ts';
+import { config } from '../config.ts';
+import { lockDataDir } from '../db/data-dir.ts';
+import { latestMigration, listMigrations } from '../db/migrate.ts';
+import { openStorage } from '../db/open.ts';
+import { main } from './main.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = mkdtempSync(path.join(tmpdir(), 'beian-cli-'));
+const dataDir = path.join(root, 'data');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Created before the environment is stubbed below (tests/db.ts reads DATABASE_URL).
+const serverDb = backend() === 'postgresql' ? await emptyDatabase() : null;
+afterAll(async () => { await serverDb?.close(); });
+
+function capture(): { stream: NodeJS.WritableStream; text: () => string } {
+  let buf = '';
+  const stream = { write: (chunk: string | Uint8Array) => { buf += chunk.toString(); return true; } } as unknown as NodeJS.WritableStream;
+  return { stream, text: () => buf };
+}
+
+async function run(...argv: string[]) {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** Exit 2, nothing on stdout, exactly one line on stderr naming the command, no stack trace. */
+function expectOneLineError(r: { code: number; stdout: string; stderr: string }, message: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^beian [a-z]+: [^\n]+\n$/);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/); // a stack frame
+}
+
+beforeAll(() => {
+  // The only way to configure main() is the environment (config.ts is its only reader).
+  vi.stubEnv('BEIAN_DATA_DIR', dataDir);
+  vi.stubEnv('DATABASE_URL', '');
+  vi.stubEnv('BEIAN_DATA_KEYS', '');
+  vi.stubEnv('BEIAN_HASH_KEY', '');
+  vi.stubEnv('LOG_LEVEL', 'silent');
+  expect(config().database).toEqual({ kind: 'pglite', dataDir });
+});
+afterAll(() => { vi.unstubAllEnvs(); });
+
+describe('beian workdays', () => {
+  it('add prints the date alone: 20 working days after 2025-09-25 is 2025-10-29 (National Day week skipped)', async () => {
+    expect(await run('workdays', 'add', '2025-09-25', '20')).toEqual({ code: 0, stdout: '2025-10-29\n', stderr: '' });
+  });
+
+  it('between prints the number alone', async () => {
+    expect(await run('workdays', 'between', '2025-09-25', '2025-10-29')).toEqual({ code: 0, stdout: '20\n', stderr: '' });
+    expect(await run('workdays', 'between', '2025-09-30', '2025-10-08')).toEqual({ code: 0, stdout: '0\n', stderr: '' });
+  });
+
+  it('knows the 2026 schedule (Spring Festival)', async () => {
+    expect(await run('workdays', 'add', '2026-02-13', '1')).toEqual({ code: 0, stdout: '2026-02-14\n', stderr: '' }); // make-up Saturday
+    expect(await run('workdays', 'add', '2026-02-14', '1')).toEqual({ code: 0, stdout: '2026-02-24\n', stderr: '' });
+  });
+
+  it('did not create a database to answer', () => {
+    expect(() => readdirSync(dataDir)).toThrow(/ENOENT/);
+  });
+
+  it.each([
+    [['workdays', 'add', '2025-02-30', '5'], /2025-02-30: .*not a real calendar date/],
+    [['workdays', 'add', '25-09-25', '5'], /25-09-25: expected a date written YYYY-MM-DD/],
+    [['workdays', 'between', '2025-09-25', 'tomorrow'], /tomorrow: expected a date/],
+    [['workdays', 'add', '2025-09-25', 'twenty'], /twenty: n must be a whole number/],
+    [['workdays', 'add', '2025-09-25', '2.5'], /n must be a whole number/],
+    [['workdays', 'add', '2027-01-04', '1'], /no published working-day schedule for 2027.*2004–2026/],
+    [['workdays', 'add', '2026-12-20', '20'], /no published working-day schedule for 2027/],
+    [['workdays', 'between', '2026-12-01', '2027-01-05'], /no published working-day schedule/],
+    [['workdays', 'add', '2025-09-25'], /usage: beian workdays add/],
+    [['workdays', 'add', '2025-09-25', '20', '30'], /usage: beian workdays add/],
+    [['workdays', 'subtract', '2025-09-25', '20'], /usage: beian workdays add/],
+    [['workdays'], /usage: beian workdays add/],
+    [['workdays', 'add', '2025-09-25', '20', '--frobnicate'], /--frobnicate/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['seed'], /only `seed --demo` exists/],
+  ])('%j exits 2 with one line on stderr', async (argv, message) => {
+    expectOneLineError(await run(...argv), message);
+  });
+
+  it('no command prints the usage and exits 2 with one line on stderr', async () => {
+    const r = await run();
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^Usage: beian <command>/);
+    expect(r.stderr).toBe('beian: no command given (try: beian --help)\n');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const r = await run('--help');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    for (const c of ['serve', 'migrate', 'seed --demo', 'workdays add', 'workdays between', 'analyze']) expect(r.stdout).toContain(c);
+  });
+});
+
+describe('beian migrate and seed --demo (embedded)', () => {
+  it('migrate creates the data folder and applies every migration, then is up to date', async () => {
+    const versions = (await listMigrations()).map((m) => m.version);
+    expect(await run('migrate')).toEqual({ code: 0, stdout: `applied ${versions.join(', ')}\n`, stderr: '' });
+    expect(readdirSync(dataDir).sort()).toEqual(['keys.json', 'pgdata']); // lock released
+    expect(await run('migrate')).toEqual({ code: 0, stdout: 'database is up to date\n', stderr: '' });
+  }, SETUP_TIMEOUT);
+
+  it('seed --demo loads the demo data once, then says it is already present', async () => {
+    expect(await run('seed', '--demo')).toEqual({ code: 0, stdout: 'demo data loaded\n', stderr: '' });
+    expect(await run('seed', '--demo')).toEqual({ code: 0, stdout: 'demo data already present\n', stderr: '' });
+    const storage = await openStorage(config());
+    try {
+      const [row] = await storage.db.query<{ n: number }>(`select count(*)::int as n from organisations where kind = 'bureau'`);
+      expect(row!.n).toBe(31);
+    } finally { await storage.close(); }
+  }, SETUP_TIMEOUT);
+
+  it('workdays honours the database\'s calendar overrides once a database exists', async () => {
+    const storage = await openStorage(config());
+    try {
+      await storage.db.query(`insert into calendar_overrides (day, kind, note) values ('2025-10-09', 'holiday', 'test: an extra holiday')`);
+      await storage.db.query(`insert into calendar_overrides (day, kind, province_code, note) values ('2025-10-10', 'holiday', '440000', 'test: Guangdong only')`);
+    } finally { await storage.close(); }
+    expect(await run('workdays', 'add', '2025-09-25', '20')).toEqual({ code: 0, stdout: '2025-10-30\n', stderr: '' });
+    expect(await run('workdays', 'add', '2025-09-25', '20', '--province', '440000')).toEqual({ code: 0, stdout: '2025-10-31\n', stderr: '' });
+    expect(await run('workdays', 'add', '2025-09-25', '20', '--province', '110000')).toEqual({ code: 0, stdout: '2025-10-30\n', stderr: '' });
+  }, SETUP_TIMEOUT);
+
+  it('refuses in one line while another process holds the data folder', async () => {
+    const release = lockDataDir(dataDir);
+    try {
+      expectOneLineError(await run('migrate'), new RegExp(`in use by process ${process.pid}`));
+    } finally { release(); }
+  });
+});
+
+describe('the beian binary (npx beian)', () => {
+  const exec = promisify(execFile);
+  /** The environment of a fresh shell: no database, keys or data folder of ours. */
+  function childEnv(extra: Record<string, string>) {
+    const env: Record<string, string> = {};
+    // eslint-disable-next-line no-restricted-properties -- a child process's environment is what this test controls
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && !/^(DATABASE_URL|BEIAN_|PORT$|HOST$|PUBLIC_URL$|SMTP_|VITEST)/.test(k)) env[k] = v;
+    }
+    return { ...env, ...extra };
+  }
+  async function binary(args: string[], extra: Record<string, string>) {
+    try {
+      const { stdout, stderr } = await exec(process.execPath, [path.join(repoRoot, 'bin/beian.js'), ...args], { cwd: root, env: childEnv(extra), timeout: 120_000 });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout: string; stderr: string };
+      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
+    }
+  }
+
+  it('node bin/beian.js workdays add 2025-09-25 20 prints 2025-10-29 and exits 0', async () => {
+    const empty = mkdtempSync(path.join(root, 'empty-'));
+    expect(await binary(['workdays', 'add', '2025-09-25', '20'], { BEIAN_DATA_DIR: empty })).toEqual({ code: 0, stdout: '2025-10-29\n', stderr: '' });
+    expect(readdirSync(empty)).toEqual([]);
+  }, SETUP_TIMEOUT);
+
+  it('fails with exit code 2 and one line on stderr', async () => {
+    const empty = mkdtempSync(path.join(root, 'empty-'));
+    const r = await binary(['workdays', 'add', '2027-03-01', '1'], { BEIAN_DATA_DIR: empty });
+    expectOneLineError(r, /^beian workdays: no published working-day schedule for 2027-03-01/);
+  }, SETUP_TIMEOUT);
+
+  it('a bad configuration stops it with every problem on one line', async () => {
+    const r = await binary(['serve'], { PORT: 'eighty', DATABASE_URL: 'mysql://root@db/beian', BEIAN_DATA_DIR: path.join(root, 'never') });
+    expectOneLineError(r, /^beian serve: invalid configuration: - DATABASE_URL: .* - PORT: .* - BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required/);
+  }, SETUP_TIMEOUT);
+
+  it.runIf(serverDb !== null)('migrate applies every migration to a PostgreSQL server named by DATABASE_URL', async () => {
+    const t = serverDb!;
+    const keys = { BEIAN_DATA_KEYS: `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`, BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64') };
+    const migrations = await listMigrations();
+    expect(await binary(['migrate'], { DATABASE_URL: t.url!, ...keys })).toEqual({ code: 0, stdout: `applied ${migrations.map((m) => m.version).join(', ')}\n`, stderr: '' });
+    expect(await latestMigration(t.db)).toBe(`${migrations.at(-1)!.version}_${migrations.at(-1)!.name}`);
+    expect(await binary(['migrate'], { DATABASE_URL: t.url!, ...keys })).toEqual({ code: 0, stdout: 'database is up to date\n', stderr: '' });
+  }, SETUP_TIMEOUT);
+});

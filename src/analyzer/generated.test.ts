@@ -103,7 +103,7 @@ beforeAll(async () => {
   } catch (err) {
     setupError = err;
   }
-}, 300_000);
+}, 600_000); // ~40 JVM runs; minutes on a busy two-core machine
 
 async function setUp(): Promise<void> {
   requireTools(['keytool', 'jarsigner', 'apksigner', 'aapt', 'openssl', FRAMEWORK_RES]);

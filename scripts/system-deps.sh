@@ -9,6 +9,7 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have apksigner || need+=(apksigner)
 have aapt || need+=(aapt)
+[ -f /usr/share/android-framework-res/framework-res.apk ] || need+=(android-framework-res)
 have openssl || need+=(openssl)
 have jq || need+=(jq)
 have curl || need+=(curl)

@@ -145,6 +145,14 @@ describe('returns, failures and scoping', () => {
     expect(late.json().code).toBe('application_status_conflict');
   });
 
+  it('refuses to submit a package that already has an active filing', async () => {
+    const created = await call(h.app, host, 'POST', '/api/host/applications', { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud, 'a2dp.Vol') }, 201);
+    await call(h.app, host, 'POST', `/api/host/applications/${created.id}/identity-verification`);
+    const res = await h.app.inject({ method: 'POST', url: `/api/host/applications/${created.id}/submit`, headers: host.headers, payload: {} });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'platforms.0.packageName', code: 'package_already_filed' })]));
+  });
+
   it('answers malformed input with a 400 naming the field', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/host/applications', headers: host.headers, payload: { serviceType: 'spaceship', materials: { service: { name: 7 } } } });
     expect(res.statusCode).toBe(400);

@@ -7,7 +7,7 @@ import type { Sealer } from '../db/personal-data.ts';
 import { checkApplication } from '../domain/application-rules.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import type { FieldProblem } from '../domain/errors.ts';
-import type { ApplicationMaterials, PersonMaterials } from '../domain/materials.ts';
+import type { ApplicationMaterials } from '../domain/materials.ts';
 import type { ApplicationRow } from './applications.ts';
 import { principalsOf } from './principals.ts';
 
@@ -50,10 +50,8 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   }
   for (const [i, p] of (m.platforms ?? []).entries()) {
     const taken = await tx.query(
-      `select 1 from app_platforms ap join services s on s.id = ap.service_id
-       where ap.active and ap.platform = $1 and ap.package_name = $2 and s.subject_id is distinct from $3`,
-      [p?.platform, p?.packageName, app.subject_id]);
-    if (taken.length) problems.push({ field: `platforms.${i}.packageName`, code: 'package_already_filed', message: 'this package is filed by another subject; one package, one active filing' });
+      `select 1 from app_platforms where active and platform = $1 and package_name = $2`, [p?.platform, p?.packageName]);
+    if (taken.length) problems.push({ field: `platforms.${i}.packageName`, code: 'package_already_filed', message: 'this package already has an active filing; one package, one active filing' });
   }
   const emergency = m.subject?.principal?.emergencyPhone;
   if (emergency) {
@@ -81,4 +79,3 @@ async function identityProblems(tx: Queryable, sealer: Sealer, app: ApplicationR
   }));
 }
 
-export type { PersonMaterials };

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { judge, parseItem, type RegisteredIdentity } from './verification.ts';
+
+const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
+  serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
+  serviceNumber: '粤ICP备2024000001号-1A', mainNumber: '粤ICP备2024000001号', serviceName: 'x', hostName: 'h', hostType: 'unit',
+  filedAt: new Date(0), statusChangedAt: new Date(0), ...over,
+});
+
+describe('judge', () => {
+  it('no record → not_filed', () => expect(judge(null, { md5: 'a'.repeat(32) })).toEqual({ status: 'not_filed', matchedBy: null }));
+  it('matching fingerprint → filed, by its algorithm', () => {
+    expect(judge(r(), { md5: 'a'.repeat(32) })).toEqual({ status: 'filed', matchedBy: 'md5' });
+    expect(judge(r(), { sha1: 'b'.repeat(40) })).toEqual({ status: 'filed', matchedBy: 'sha1' });
+  });
+  it('the strongest algorithm both sides know decides', () => {
+    expect(judge(r(), { md5: 'a'.repeat(32), sha1: 'c'.repeat(40) })).toEqual({ status: 'fingerprint_mismatch', matchedBy: null });
+    expect(judge(r({ certSha256: 'd'.repeat(64) }), { md5: 'a'.repeat(32), sha1: 'b'.repeat(40), sha256: 'd'.repeat(64) })).toEqual({ status: 'filed', matchedBy: 'sha256' });
+  });
+  it('a different certificate → fingerprint_mismatch', () => expect(judge(r(), { md5: 'f'.repeat(32) }).status).toBe('fingerprint_mismatch'));
+  it('no common algorithm → mismatch naming what the filing records', () => {
+    expect(judge(r(), { sha256: 'd'.repeat(64) })).toEqual({ status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ['sha1', 'md5'] });
+    expect(judge(r(), {})).toMatchObject({ status: 'fingerprint_mismatch', recordedAlgorithms: ['sha1', 'md5'] });
+  });
+  it('an inactive record answers its final status whatever the certificate', () => {
+    expect(judge(r({ active: false, serviceStatus: 'revoked' }), { md5: 'a'.repeat(32) })).toEqual({ status: 'revoked', matchedBy: 'md5' });
+    expect(judge(r({ active: false, serviceStatus: 'cancelled' }), { md5: 'f'.repeat(32) })).toEqual({ status: 'cancelled', matchedBy: null });
+    expect(judge(r({ active: false, serviceStatus: 'filed' }), { md5: 'a'.repeat(32) }).status).toBe('not_filed');
+  });
+});
+
+describe('parseItem', () => {
+  it('normalises platform case and fingerprint format; keeps package case', () => {
+    expect(parseItem({ platform: ' Android ', packageName: ' a2dp.Vol ', fingerprint: 'AA:'.repeat(15) + 'AA' })).toEqual({
+      ok: true, value: { platform: 'android', packageName: 'a2dp.Vol', algorithm: 'md5', hex: 'a'.repeat(32) },
+    });
+  });
+  it('names the field and code of a malformed item', () => {
+    expect(parseItem({ platform: 'symbian', packageName: 'a.b', fingerprint: 'a'.repeat(32) })).toMatchObject({ ok: false, problem: { field: 'platform', code: 'platform_unknown' } });
+    expect(parseItem({ platform: 'ios', packageName: 'a b', fingerprint: 'a'.repeat(32) })).toMatchObject({ ok: false, problem: { field: 'packageName', code: 'ios_bundle_id_charset' } });
+    expect(parseItem({ platform: 'harmonyos', packageName: 'com.example.demo', fingerprint: '' })).toMatchObject({ ok: false, problem: { field: 'fingerprint', code: 'fingerprint_empty' } });
+    expect(parseItem({ platform: 'android', packageName: 'a.b', fingerprint: 'MD5: ' + 'a'.repeat(40) })).toMatchObject({ ok: false, problem: { code: 'fingerprint_algorithm_mismatch' } });
+  });
+});

@@ -1,0 +1,110 @@
+// Verification of an APP identity against the registry (DOMAIN.md §0.7, §6; PEERS.md A3):
+// a relying party (app store, access provider, device maker) presents a platform, a package
+// name and a fingerprint of the signing certificate; the registry answers whether that
+// identity is filed. Pure: the registry facts come in as data.
+import type { ServiceStatus } from './service-lifecycle.ts';
+import {
+  type FingerprintAlgorithm, validateAndroidPackageName, validateCertFingerprint, validateHarmonyBundleName, validateIosBundleId,
+  type Validation,
+} from './validation/index.ts';
+
+export const VERIFY_PLATFORMS = ['android', 'ios', 'harmonyos'] as const;
+export type VerifyPlatform = (typeof VERIFY_PLATFORMS)[number];
+
+export const VERIFICATION_STATUSES = ['filed', 'not_filed', 'fingerprint_mismatch', 'cancelled', 'revoked'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/** What the registry holds for one (platform, package name): its active filing, else its latest inactive one. */
+export interface RegisteredIdentity {
+  serviceId: string;
+  /** Whether this platform record is part of a live filing. */
+  active: boolean;
+  serviceStatus: ServiceStatus;
+  certMd5: string | null;
+  certSha1: string | null;
+  certSha256: string | null;
+  serviceNumber: string;
+  mainNumber: string;
+  serviceName: string;
+  hostName: string;
+  hostType: 'unit' | 'individual';
+  filedAt: Date;
+  statusChangedAt: Date;
+}
+
+/** Fingerprints of the presented certificate: one from an API item, all three from an uploaded package. */
+export type PresentedCertificate = Partial<Record<FingerprintAlgorithm, string>>;
+
+export interface Judgement {
+  status: VerificationStatus;
+  /** The algorithm whose fingerprints were equal; null when none matched or nothing is filed. */
+  matchedBy: FingerprintAlgorithm | null;
+  /** Set for a mismatch that could not be judged: the filing records no fingerprint of the presented kind. */
+  recordedAlgorithms?: FingerprintAlgorithm[];
+}
+
+// Strongest first: when both sides know several, the strongest common one decides.
+const ALGORITHMS: readonly FingerprintAlgorithm[] = ['sha256', 'sha1', 'md5'];
+
+const recorded = (r: RegisteredIdentity): Record<FingerprintAlgorithm, string | null> => ({ md5: r.certMd5, sha1: r.certSha1, sha256: r.certSha256 });
+
+/** Compares on the strongest algorithm both sides have; `common` is false when they share none. */
+function compare(r: RegisteredIdentity, presented: PresentedCertificate): { common: boolean; matchedBy: FingerprintAlgorithm | null } {
+  const rec = recorded(r);
+  for (const a of ALGORITHMS) {
+    const given = presented[a];
+    const stored = rec[a];
+    if (given && stored) return { common: true, matchedBy: given === stored ? a : null };
+  }
+  return { common: false, matchedBy: null };
+}
+
+/**
+ * The answer for one identity. An inactive record answers with its service's final status
+ * (cancelled / revoked) whatever the certificate; a platform dropped from a still-filed
+ * service is `not_filed`.
+ */
+export function judge(r: RegisteredIdentity | null, presented: PresentedCertificate): Judgement {
+  if (!r) return { status: 'not_filed', matchedBy: null };
+  const c = compare(r, presented);
+  if (!r.active) {
+    const status: VerificationStatus = r.serviceStatus === 'filed' ? 'not_filed' : r.serviceStatus;
+    return { status, matchedBy: c.matchedBy };
+  }
+  if (c.matchedBy) return { status: 'filed', matchedBy: c.matchedBy };
+  if (!c.common) {
+    const rec = recorded(r);
+    return { status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => rec[a]) };
+  }
+  return { status: 'fingerprint_mismatch', matchedBy: null };
+}
+
+export interface ItemProblem { field: 'platform' | 'packageName' | 'fingerprint'; code: string; message: string }
+
+export interface ParsedItem { platform: VerifyPlatform; packageName: string; algorithm: FingerprintAlgorithm; hex: string }
+
+/** The registry key of a package: platform and package name, exactly (package names are case-sensitive). */
+export const identityKey = (platform: string, packageName: string) => `${platform}|${packageName}`;
+
+const PACKAGE_VALIDATORS: Record<VerifyPlatform, (s: string) => Validation<string>> = {
+  android: validateAndroidPackageName,
+  ios: validateIosBundleId,
+  harmonyos: validateHarmonyBundleName,
+};
+
+/**
+ * Checks one request item's content (its shape is checked at the edge). Codes: `platform_unknown`,
+ * the package validators' codes, the fingerprint validator's codes.
+ */
+export function parseItem(item: { platform: string; packageName: string; fingerprint: string }): { ok: true; value: ParsedItem } | { ok: false; problem: ItemProblem } {
+  const platform = item.platform.trim().toLowerCase();
+  if (!(VERIFY_PLATFORMS as readonly string[]).includes(platform)) {
+    return { ok: false, problem: { field: 'platform', code: 'platform_unknown', message: `platform is one of ${VERIFY_PLATFORMS.join(', ')}` } };
+  }
+  const p = platform as VerifyPlatform;
+  const pkg = PACKAGE_VALIDATORS[p](item.packageName);
+  if (!pkg.ok) return { ok: false, problem: { field: 'packageName', ...pkg.error } };
+  const fp = validateCertFingerprint(item.fingerprint);
+  if (!fp.ok) return { ok: false, problem: { field: 'fingerprint', ...fp.error } };
+  return { ok: true, value: { platform: p, packageName: pkg.value, algorithm: fp.value.algorithm, hex: fp.value.hex } };
+}

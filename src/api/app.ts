@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { FlowContext } from '../flows/context.ts';
@@ -38,12 +38,34 @@ export const LOG_REDACT = [
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-export async function buildApp(input: AppInput, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+/** A query string may carry personal data (`/api/admin/dev-sms?mobile=…`): log parameter names only. */
+export function urlForLog(url: string): string {
+  const i = url.indexOf('?');
+  if (i < 0) return url;
+  const names = url.slice(i + 1).split('&').filter(Boolean).map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, i)}?${names.join('&')}`;
+}
+
+/** Fastify's request serializer, with the query values left out; other `req` objects pass to redaction. */
+const requestForLog = (req: FastifyRequest): Record<string, unknown> => (typeof req?.url === 'string' && typeof req.method === 'string'
+  ? { method: req.method, url: urlForLog(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }
+  : { ...(req as object) });
+
+export interface BuildOptions {
+  logger?: boolean;
+  /** Where log lines go instead of stdout (tests capture them). */
+  logStream?: { write(line: string): void };
+}
+
+export async function buildApp(input: AppInput, options: BuildOptions = {}): Promise<FastifyInstance> {
   const ctx: AppContext = { ...input, publicUrl: input.config.publicUrl };
   const app = Fastify({
     logger: options.logger === false || ctx.config.logLevel === 'silent'
       ? false
-      : { level: ctx.config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+      : {
+        level: ctx.config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, serializers: { req: requestForLog },
+        ...(options.logStream ? { stream: options.logStream } : {}),
+      },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

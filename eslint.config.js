@@ -53,6 +53,14 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: [...forbidOurs(['web', 'domain']), '**/config', '**/config.ts', 'node:*', 'fastify*', 'pg', '@electric-sql/*'], message: 'src/web imports only shared contracts (pure src/domain); never server code.' }],
+      }],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/config.ts'],
     rules: {

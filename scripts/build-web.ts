@@ -37,7 +37,7 @@ export async function buildWebIfStale(options: { force?: boolean; quiet?: boolea
   if (!options.force && webBuildIsCurrent()) return false;
   const hash = inputsHash();
   const { build } = await import('vite');
-  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
+  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
   writeFileSync(STAMP, hash);
   return true;
 }

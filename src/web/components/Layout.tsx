@@ -1,0 +1,60 @@
+// The frame of every page: the header with the role's navigation, the language switch and the
+// account; a skip link for keyboard users; the footer.
+import { type ReactNode } from 'react';
+import { Link, NavLink, useNavigate } from 'react-router';
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
+import { useSession } from '../lib/session.tsx';
+
+const NAV: Record<string, [string, MessageKey][]> = {
+  host: [['/host', 'nav.host'], ['/host/new', 'nav.newFiling']],
+  provider_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
+  platform_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
+  device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys']],
+  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/calendar', 'nav.calendar']],
+  ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users']],
+};
+
+export function Layout({ children }: { children: ReactNode }) {
+  const i18n = useI18n();
+  const { session, signOut } = useSession();
+  const navigate = useNavigate();
+  const links: [string, MessageKey][] = [['/', 'nav.search'], ...(session ? NAV[session.role] ?? [] : [])];
+  return (
+    <>
+      <a className="skip" href="#main">{i18n.t('app.skip')}</a>
+      <header className="top">
+        <div className="top-inner">
+          <Link to="/" className="brand" aria-label={i18n.t('app.title')}>
+            <span className="brand-mark" aria-hidden="true">备</span>
+            <span className="brand-text">{i18n.t('app.title')}</span>
+            <span className="brand-short" aria-hidden="true">{i18n.t('app.short')}</span>
+          </Link>
+          <div className="top-tools">
+            <button type="button" className="btn btn-link lang" onClick={() => i18n.setLang(i18n.lang === 'en' ? 'zh-CN' : 'en')}
+              aria-label={i18n.t('app.languageLabel')} lang={i18n.lang === 'en' ? 'zh-CN' : 'en'} data-testid="lang-switch">
+              {i18n.t('app.language')}
+            </button>
+            {session ? (
+              <>
+                <span className="who" title={session.organisation?.name ?? undefined}>{session.user?.displayName ?? session.organisation?.name}</span>
+                <button type="button" className="btn btn-link" onClick={() => { void signOut().then(() => navigate('/')); }}>{i18n.t('nav.logout')}</button>
+              </>
+            ) : (
+              <>
+                <Link className="btn btn-link" to="/login">{i18n.t('nav.login')}</Link>
+                <Link className="btn btn-link" to="/register">{i18n.t('nav.register')}</Link>
+              </>
+            )}
+          </div>
+        </div>
+        <nav className="nav" aria-label={i18n.t('app.menu')}>
+          <div className="nav-inner">
+            {links.map(([to, key]) => <NavLink key={to} to={to} end className={({ isActive }) => (isActive ? 'active' : '')}>{i18n.t(key)}</NavLink>)}
+          </div>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>{children}</main>
+      <footer className="foot"><p>{i18n.t('app.footer')}</p></footer>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+// All the materials of an application, group by group, for the reviewers; each field can be
+// flagged to start a field-level reason, and fields already flagged are highlighted.
+import type { ReactNode } from 'react';
+import { useI18n } from '../i18n/index.tsx';
+import { OPTIONS, type OptionSet } from '../i18n/vocabulary.ts';
+import { getPath } from '../lib/paths.ts';
+import type { ReviewReason } from '../lib/types.ts';
+import { Button } from './ui.tsx';
+
+type J = Record<string, unknown>;
+const OPTION_FIELDS: Record<string, OptionSet> = {
+  subjectType: 'subjectType', nature: 'nature', certificateType: 'certificateType', platform: 'platform', accessMethod: 'accessMethod', serviceType: 'serviceType',
+};
+const PERSON = ['name', 'certificateType', 'certificateNumber', 'certificateValidFrom', 'certificateValidTo', 'mobile', 'emergencyPhone', 'email'];
+
+export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
+  const i18n = useI18n();
+  const show = (path: string, value: unknown): ReactNode => {
+    const leaf = path.split('.').pop()!;
+    if (value === undefined || value === '') return '—';
+    if (value === null) return leaf === 'certificateValidTo' ? i18n.t('common.longTerm') : '—';
+    if (typeof value === 'boolean') return value ? i18n.t('common.yes') : i18n.t('common.no');
+    if (leaf === 'providerOrgId' && typeof value === 'string') return orgNames[value] ?? value;
+    if (leaf === 'categories' && Array.isArray(value)) return value.map((v) => i18n.option('category', String(v))).join('、');
+    if (leaf === 'languages' && Array.isArray(value)) return value.map((v) => i18n.option('language', String(v))).join('、');
+    if (leaf === 'preApprovals' && Array.isArray(value)) return value.length ? (value as J[]).map((p) => `${i18n.option('preApproval', String(p.type))} ${String(p.number ?? '')}`).join('；') : i18n.t('record.noPreApprovals');
+    if (leaf === 'sdks' && Array.isArray(value)) return value.length ? (value as J[]).map((s) => `${String(s.vendor)}（${String(s.type)}）`).join('；') : i18n.t('common.none');
+    if (Array.isArray(value)) return value.length ? value.join('、') : '—';
+    const set = OPTION_FIELDS[leaf];
+    if (set && typeof value === 'string' && value in OPTIONS[set]) return i18n.option(set, value);
+    if (leaf === 'publicKey' && typeof value === 'string') return <code title={value}>{value.length > 48 ? `${value.slice(0, 48)}…（${value.length}）` : value}</code>;
+    if (/^cert(Md5|Sha1|Sha256)$/.test(leaf)) return <code>{String(value)}</code>;
+    return String(value);
+  };
+  const row = (path: string) => {
+    const isFlagged = flagged.some((r) => r.field === path);
+    return (
+      <div className={`mrow ${isFlagged ? 'flagged' : ''}`} key={path} data-field={path}>
+        <div className="k">{i18n.field(path)}</div>
+        <div className="v">{show(path, getPath(materials, path))}</div>
+        {onFlag ? <Button variant="link" className="btn-small" onClick={() => onFlag(path)} aria-label={`${i18n.t('review.markField')}：${i18n.field(path)}`}>{i18n.t('review.markField')}</Button> : <span />}
+      </div>
+    );
+  };
+  const person = (base: string) => {
+    const p = getPath(materials, base) as J | undefined;
+    if (p && p.sameAsSubjectPrincipal === true) return <div className="mrow"><div className="k">{i18n.field(base)}</div><div className="v">{i18n.t('service.samePrincipal')}</div><span /></div>;
+    return PERSON.map((k) => row(`${base}.${k}`));
+  };
+  const subject = materials.subject as J | undefined;
+  const service = (materials.service as J | undefined) ?? {};
+  const platforms = (materials.platforms as J[] | undefined) ?? [];
+  const access = (materials.access as J[] | undefined) ?? [];
+  return (
+    <div className="materials" data-testid="materials">
+      {subject ? (
+        <section>
+          <h3>{i18n.t('subject.group')}</h3>
+          {['subjectType', 'nature', 'name', 'certificateType', 'certificateNumber', 'certificateAddress', 'provinceCode', 'cityCode', 'districtCode', 'address', 'principalIsLegalRepresentative'].map((k) => row(`subject.${k}`))}
+          <h3>{i18n.t('subject.principalGroup')}</h3>
+          {person('subject.principal')}
+          {subject.legalPerson ? <>{['name', 'certificateType', 'certificateNumber'].map((k) => row(`subject.legalPerson.${k}`))}</> : null}
+        </section>
+      ) : null}
+      <section>
+        <h3>{i18n.t('service.group')}</h3>
+        {['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', ...(service.homeUrl ? ['homeUrl'] : []), 'domains'].map((k) => row(`service.${k}`))}
+        <h3>{i18n.t('service.principalGroup')}</h3>
+        {person('service.principal')}
+      </section>
+      {platforms.length ? (
+        <section>
+          <h3>{i18n.t('platforms.group')}</h3>
+          {platforms.map((_, i) => ['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256', 'domains'].map((k) => row(`platforms.${i}.${k}`)))}
+        </section>
+      ) : null}
+      {access.length ? (
+        <section>
+          <h3>{i18n.t('access.group')}</h3>
+          {access.map((_, i) => ['providerOrgId', 'accessMethod', 'serverLocation', 'ips', 'domains'].map((k) => row(`access.${i}.${k}`)))}
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+/** Every path the materials view offers, for the reason editor's field list. */
+export function fieldPaths(materials: J): string[] {
+  const out: string[] = [];
+  const add = (p: string) => out.push(p);
+  if (materials.subject) {
+    ['subjectType', 'nature', 'name', 'certificateType', 'certificateNumber', 'certificateAddress', 'provinceCode', 'cityCode', 'districtCode', 'address'].forEach((k) => add(`subject.${k}`));
+    PERSON.forEach((k) => add(`subject.principal.${k}`));
+  }
+  ['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', 'homeUrl', 'domains'].forEach((k) => add(`service.${k}`));
+  const sp = getPath(materials, 'service.principal') as J | undefined;
+  if (sp && !sp.sameAsSubjectPrincipal) PERSON.forEach((k) => add(`service.principal.${k}`));
+  ((materials.platforms as J[] | undefined) ?? []).forEach((_, i) => ['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256', 'domains'].forEach((k) => add(`platforms.${i}.${k}`)));
+  ((materials.access as J[] | undefined) ?? []).forEach((_, i) => ['providerOrgId', 'accessMethod', 'serverLocation', 'ips', 'domains'].forEach((k) => add(`access.${i}.${k}`)));
+  return out;
+}

@@ -1,0 +1,29 @@
+// The history of an application, oldest first, with reviewers' reasons where a step had them.
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
+import type { HistoryItem, ReviewReason } from '../lib/types.ts';
+
+function reasonsOf(reason: unknown): ReviewReason[] {
+  const r = reason as { reasons?: ReviewReason[] } | ReviewReason[] | null;
+  if (Array.isArray(r)) return r;
+  return Array.isArray(r?.reasons) ? r.reasons : [];
+}
+
+export function Timeline({ items }: { items: HistoryItem[] }) {
+  const i18n = useI18n();
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {items.map((h) => {
+        const reasons = reasonsOf(h.reason);
+        const numbers = h.reason as { serviceNumber?: string } | null;
+        return (
+          <li key={h.id} className="done">
+            <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}</strong>{h.to && h.to !== h.from ? <span className="muted"> → {i18n.t(`status.${h.to}` as MessageKey)}</span> : null}</div>
+            <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
+            {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}
+            {reasons.length ? <ul className="reasons">{reasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,147 @@
+// Small building blocks shared by every screen.
+import { type ButtonHTMLAttributes, type ReactNode, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useI18n } from '../i18n/index.tsx';
+import { ApiError } from '../lib/api.ts';
+
+export function Page({ title, lead, actions, children, wide }: { title: string; lead?: ReactNode; actions?: ReactNode; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className={wide ? 'page page-wide' : 'page'}>
+      <div className="page-head">
+        <div>
+          <h1>{title}</h1>
+          {lead ? <p className="lead">{lead}</p> : null}
+        </div>
+        {actions ? <div className="page-actions">{actions}</div> : null}
+      </div>
+      {children}
+    </div>
+  );
+}
+
+export function Card({ title, children, className, id, actions }: { title?: ReactNode; children: ReactNode; className?: string; id?: string; actions?: ReactNode }) {
+  return (
+    <section className={`card ${className ?? ''}`} id={id} aria-labelledby={title && id ? `${id}-title` : undefined}>
+      {title || actions ? (
+        <div className="card-head">
+          {title ? <h2 id={id ? `${id}-title` : undefined}>{title}</h2> : <span />}
+          {actions}
+        </div>
+      ) : null}
+      {children}
+    </section>
+  );
+}
+
+type Variant = 'primary' | 'secondary' | 'danger' | 'link';
+export function Button({ variant = 'secondary', busy, children, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean }) {
+  return (
+    <button type="button" {...rest} className={`btn btn-${variant} ${rest.className ?? ''}`} disabled={rest.disabled || busy} aria-busy={busy || undefined}>
+      {children}
+    </button>
+  );
+}
+
+export function Notice({ kind = 'info', children, title, role }: { kind?: 'info' | 'success' | 'warning' | 'error'; children: ReactNode; title?: ReactNode; role?: 'alert' | 'status' }) {
+  return (
+    <div className={`notice notice-${kind}`} role={role ?? (kind === 'error' ? 'alert' : 'status')}>
+      {title ? <strong className="notice-title">{title}</strong> : null}
+      <div>{children}</div>
+    </div>
+  );
+}
+
+/** An error from the API (or anything thrown), worded for the reader. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  const i18n = useI18n();
+  if (!error) return null;
+  if (error instanceof ApiError) {
+    const text = i18n.problem({ code: error.code, message: error.message });
+    return (
+      <Notice kind="error" title={i18n.t('common.error')}>
+        <p>{text}</p>
+        {error.errors.length ? <ul>{error.errors.map((e, i) => <li key={i}>{e.field ? `${i18n.field(e.field.replace(/^body\./, ''))}：` : ''}{i18n.problem(e)}</li>)}</ul> : null}
+        {error.requestId ? <p className="muted small">{i18n.t('common.requestId')}: {error.requestId}</p> : null}
+      </Notice>
+    );
+  }
+  return <Notice kind="error" title={i18n.t('common.error')}>{String((error as Error)?.message ?? error)}</Notice>;
+}
+
+const STATUS_TONE: Record<string, string> = {
+  draft: 'neutral', provider_review: 'info', returned: 'warning', sms_pending: 'info', bureau_review: 'info',
+  bureau_rejected: 'danger', approved: 'success', withdrawn: 'neutral', filed: 'success', cancelled: 'neutral', revoked: 'danger',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const i18n = useI18n();
+  const key = `status.${status}` as Parameters<typeof i18n.t>[0];
+  let label = status;
+  try { label = i18n.t(key); } catch { /* unknown status */ }
+  return <span className={`badge badge-${STATUS_TONE[status] ?? 'neutral'}`} data-status={status}>{label}</span>;
+}
+
+export function Loading() {
+  const i18n = useI18n();
+  return <p className="muted" role="status" aria-live="polite">{i18n.t('app.loading')}</p>;
+}
+
+/** Seconds left until `until`, ticking every second. */
+export function useCountdown(until: string | null | undefined): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!until) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [until]);
+  if (!until) return null;
+  return Math.max(0, Math.floor((Date.parse(until) - now) / 1000));
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+}
+
+export function Countdown({ until, total = 24 * 3600 }: { until: string; total?: number }) {
+  const left = useCountdown(until) ?? 0;
+  const pct = Math.max(0, Math.min(100, (left / total) * 100));
+  return (
+    <span className="countdown">
+      <span className="countdown-time" aria-live="off">{formatDuration(left)}</span>
+      <span className="meter" aria-hidden="true"><span style={{ width: `${pct}%` }} className={pct < 15 ? 'low' : ''} /></span>
+    </span>
+  );
+}
+
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage(p: number): void }) {
+  const i18n = useI18n();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label={i18n.t('search.page', { page, pages })}>
+      <Button onClick={() => onPage(page - 1)} disabled={page <= 1}>{i18n.t('search.prev')}</Button>
+      <span>{i18n.t('search.page', { page, pages })}</span>
+      <Button onClick={() => onPage(page + 1)} disabled={page >= pages}>{i18n.t('search.next')}</Button>
+    </nav>
+  );
+}
+
+export function Dl({ rows }: { rows: [ReactNode, ReactNode][] }) {
+  return (
+    <dl className="dl">
+      {rows.map(([k, v], i) => (
+        <div key={i} className="dl-row"><dt>{k}</dt><dd>{v === null || v === undefined || v === '' ? '—' : v}</dd></div>
+      ))}
+    </dl>
+  );
+}
+
+export function BackLink({ to }: { to: string }) {
+  const i18n = useI18n();
+  return <Link className="back" to={to}>← {i18n.t('app.back')}</Link>;
+}
+
+export function TableWrap({ children, label }: { children: ReactNode; label: string }) {
+  return <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>{children}</div>;
+}

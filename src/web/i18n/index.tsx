@@ -1,0 +1,74 @@
+// The language switch: zh-CN by default, English on request, remembered in localStorage.
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { type Entry, MESSAGES, type MessageKey } from './messages.ts';
+import { problemZh } from './problems.ts';
+import { FIELD_LABELS, fieldPattern, OPTIONS, type OptionSet } from './vocabulary.ts';
+
+export type Lang = 'zh-CN' | 'en';
+const STORAGE_KEY = 'beian.lang';
+
+export interface I18n {
+  lang: Lang;
+  setLang(lang: Lang): void;
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  /** The label of a field path such as `platforms.0.packageName`. */
+  field(path: string): string;
+  option(set: OptionSet, value: string | null | undefined): string;
+  problem(p: { code: string; message: string }): string;
+  date(iso: string | null | undefined, withTime?: boolean): string;
+}
+
+function readLang(): Lang {
+  try { return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN'; } catch { return 'zh-CN'; }
+}
+
+const pick = (lang: Lang, e: readonly [string, string]) => (lang === 'en' ? e[1] : e[0]);
+const fill = (s: string, vars?: Record<string, string | number>) => (vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s);
+
+export function makeI18n(lang: Lang, setLang: (l: Lang) => void = () => {}): I18n {
+  return {
+    lang,
+    setLang,
+    t: (key, vars) => { const e = MESSAGES[key] as Entry | undefined; return e ? fill(pick(lang, e), vars) : key; },
+    field: (path) => {
+      const entry = FIELD_LABELS[path] ?? FIELD_LABELS[fieldPattern(path)];
+      if (entry) {
+        const idx = /\.(\d+)(?:\.|$)/.exec(path);
+        return idx && /^(platforms|access)\.\d/.test(path) ? `${pick(lang, entry)}（#${Number(idx[1]) + 1}）` : pick(lang, entry);
+      }
+      return path;
+    },
+    option: (set, value) => {
+      if (!value) return '';
+      const e = (OPTIONS[set] as Record<string, readonly [string, string]>)[value];
+      return e ? pick(lang, e) : value;
+    },
+    problem: (p) => (lang === 'en' ? p.message : problemZh(p.code) ?? p.message),
+    date: (iso, withTime = false) => {
+      if (!iso) return '—';
+      const d = new Date(iso.length === 10 ? `${iso}T00:00:00+08:00` : iso);
+      if (Number.isNaN(d.getTime())) return iso;
+      const opts: Intl.DateTimeFormatOptions = { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}) };
+      return new Intl.DateTimeFormat(lang === 'en' ? 'en-CA' : 'zh-CN', opts).format(d);
+    },
+  };
+}
+
+const Ctx = createContext<I18n>(makeI18n('zh-CN'));
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(readLang);
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    try { localStorage.setItem(STORAGE_KEY, l); } catch { /* private mode: the switch lasts this page */ }
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = pick(lang, MESSAGES['app.title']);
+  }, [lang]);
+  const value = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export const useI18n = () => useContext(Ctx);
+export type { MessageKey } from './messages.ts';

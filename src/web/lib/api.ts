@@ -1,0 +1,53 @@
+// The browser's HTTP client: JSON in and out, the session's CSRF token on unsafe requests,
+// problem+json turned into ApiError with its field list (shown at each field).
+export interface FieldProblem { field: string; code: string; message: string; suggestion?: string }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly errors: FieldProblem[] = [], readonly requestId?: string) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+export const setCsrfToken = (token: string | null) => { csrfToken = token; };
+
+/** Called when a request finds the session gone (401), so the app can show the sign-in page. */
+let onUnauthenticated: () => void = () => {};
+export const setUnauthenticatedHandler = (fn: () => void) => { onUnauthenticated = fn; };
+
+export async function request<T>(method: string, url: string, body?: unknown, init: { raw?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...init.headers };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(url, {
+    method, headers, credentials: 'same-origin',
+    ...(init.raw !== undefined ? { body: init.raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
+  if (!res.ok) {
+    const p = (data ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldProblem[]; requestId?: string };
+    if (res.status === 401) onUnauthenticated();
+    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText, p.errors ?? [], p.requestId);
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(url: string, signal?: AbortSignal) => request<T>('GET', url, undefined, signal ? { signal } : {}),
+  post: <T>(url: string, body: unknown = {}) => request<T>('POST', url, body),
+  put: <T>(url: string, body: unknown) => request<T>('PUT', url, body),
+  patch: <T>(url: string, body: unknown) => request<T>('PATCH', url, body),
+  del: <T>(url: string) => request<T>('DELETE', url),
+  upload: <T>(url: string, form: FormData) => request<T>('POST', url, undefined, { raw: form }),
+};
+
+/** Query string from the defined values only. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,74 @@
+// Who is signed in. The session cookie is HttpOnly, so the app remembers only that it signed
+// in (localStorage) and asks /api/auth/session on load; a signed-out visitor makes no
+// request that would answer 401.
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import type { SessionView } from './types.ts';
+
+const FLAG = 'beian.signedIn';
+
+interface SessionState {
+  session: SessionView | null;
+  ready: boolean;
+  signIn(login: string, password: string): Promise<SessionView>;
+  register(body: { displayName: string; mobile: string; email: string; password: string; locale: string }): Promise<SessionView>;
+  signOut(): Promise<void>;
+}
+
+const Ctx = createContext<SessionState | null>(null);
+
+function remember(s: SessionView | null) {
+  setCsrfToken(s?.csrfToken ?? null);
+  try { if (s) localStorage.setItem(FLAG, '1'); else localStorage.removeItem(FLAG); } catch { /* ignore */ }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => { remember(null); setSession(null); });
+    let flagged = false;
+    try { flagged = localStorage.getItem(FLAG) === '1'; } catch { /* ignore */ }
+    if (!flagged) { setReady(true); return; }
+    api.get<SessionView>('/api/auth/session')
+      .then((s) => { remember(s); setSession(s); })
+      .catch((e: unknown) => { if (!(e instanceof ApiError)) console.warn(e); remember(null); })
+      .finally(() => setReady(true));
+  }, []);
+
+  const signIn = useCallback(async (login: string, password: string) => {
+    const s = await api.post<SessionView>('/api/auth/login', { login, password });
+    remember(s); setSession(s);
+    return s;
+  }, []);
+  const register = useCallback(async (body: Parameters<SessionState['register']>[0]) => {
+    const s = await api.post<SessionView>('/api/auth/register', body);
+    remember(s); setSession(s);
+    return s;
+  }, []);
+  const signOut = useCallback(async () => {
+    try { await api.post('/api/auth/logout'); } finally { remember(null); setSession(null); }
+  }, []);
+
+  const value = useMemo(() => ({ session, ready, signIn, register, signOut }), [session, ready, signIn, register, signOut]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useSession(): SessionState {
+  const s = useContext(Ctx);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** Where each role starts. */
+export function homeFor(role: string | undefined): string {
+  switch (role) {
+    case 'host': return '/host';
+    case 'provider_staff': case 'platform_staff': return '/provider';
+    case 'device_maker_staff': return '/provider/catalogue';
+    case 'bureau_reviewer': return '/bureau';
+    case 'ministry_admin': return '/admin';
+    default: return '/';
+  }
+}

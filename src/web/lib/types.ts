@@ -1,0 +1,51 @@
+// The API's shapes as the web app reads them (OpenAPI at /api/openapi.json).
+export interface Problem { field: string; code: string; message: string; suggestion?: string }
+export interface ReviewReason { field: string; error: string; suggestion?: string }
+
+export interface SmsCheck { id: string; mobile: string; personRoles: string[]; status: string; remainingAttempts: number; resendsLeft: number; lastSentAt: string; expiresAt: string }
+export interface IdentityTask { id: string; personRole: string; verifier: string; status: string; createdAt: string; expiresAt: string; completedAt: string | null }
+
+export interface ApplicationView {
+  id: string; applicationType: 'first_filing' | 'new_service'; serviceType: string; serviceName: string | null; status: string; version: number;
+  subjectId: string | null; serviceId: string | null; provinceCode: string | null;
+  submitter: { id: string; name: string | null; kind: string | null } | null;
+  materials: Record<string, unknown>;
+  problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
+  smsChecks: SmsCheck[]; identityTasks: IdentityTask[];
+  receivedOn: string | null; deadlineOn: string | null;
+  createdAt: string; updatedAt: string; submittedAt: string | null; sentToBureauAt: string | null; decidedAt: string | null;
+}
+
+export interface ApplicationSummary {
+  id: string; applicationType: string; serviceType: string; serviceName: string | null; status: string; provinceCode: string | null;
+  submitterOrgId: string | null; submittedAt: string | null; receivedOn: string | null; deadlineOn: string | null;
+  remainingWorkingDays: number | null; overdue: boolean; updatedAt: string;
+}
+export interface ListView<T> { items: T[]; total: number; page: number; pageSize: number }
+
+export interface HistoryItem {
+  id: number; action: string; from: string | null; to: string | null;
+  actor: { role: string; userId: string | null; name: string | null; organisation: string | null };
+  reason: unknown; requestId: string | null; at: string;
+}
+
+export interface PublicRecord {
+  serviceNumber: string; mainNumber: string; serviceName: string; serviceType: string; status: 'filed' | 'cancelled' | 'revoked';
+  statusChangedAt?: string; hostName: string; hostType?: string; hostNature: string; approvedAt: string;
+  preApprovals: { type: string; number: string }[]; domains: string[]; homeUrl?: string | null;
+  platforms: { platform: string; packageName: string }[];
+  links?: { self: string; page: string; subject?: string; badge?: string };
+}
+export interface SearchView { items: PublicRecord[]; total: number; page: number; pageSize: number; totalCapped?: boolean }
+
+export interface SessionView {
+  role: string;
+  user: { id: string; role: string; displayName: string; login: string; locale?: string } | null;
+  organisation: { id: string; name: string; kind: string; provinceCode: string | null } | null;
+  csrfToken: string | null; expiresAt: string | null;
+}
+
+export interface Organisation { id: string; kind: string; name: string; uscc: string | null; provinceCode: string | null; status: string; createdAt?: string; contactEmail?: string | null }
+export interface Account { id: string; role: string; displayName: string; login: string; organisation: { id: string; name: string; kind: string } | null; disabled?: boolean; disabledAt?: string | null; email?: string | null; mobile?: string | null }
+export interface ApiKey { id: string; name: string; keyPrefix?: string; prefix?: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export interface CalendarOverride { id: string; day: string; kind: string; provinceCode: string | null; note: string | null; createdAt: string }

@@ -1,0 +1,89 @@
+// The web app: public query, host portal, provider/platform console, bureau console, admin.
+import { lazy, type ReactNode, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Layout } from './components/Layout.tsx';
+import { Loading, Page } from './components/ui.tsx';
+import { I18nProvider, useI18n } from './i18n/index.tsx';
+import { homeFor, SessionProvider, useSession } from './lib/session.tsx';
+import { LoginPage, RegisterPage } from './pages/auth/Auth.tsx';
+import { RecordPage } from './pages/public/Record.tsx';
+import { SearchPage } from './pages/public/Search.tsx';
+import './styles.css';
+
+const HostHome = lazy(() => import('./pages/host/HostHome.tsx'));
+const NewFiling = lazy(() => import('./pages/host/NewFiling.tsx'));
+const Wizard = lazy(() => import('./pages/host/Wizard.tsx'));
+const HostApplication = lazy(() => import('./pages/host/HostApplication.tsx'));
+const ProviderQueue = lazy(() => import('./pages/provider/ProviderQueue.tsx'));
+const ReviewPage = lazy(() => import('./pages/review/ReviewPage.tsx'));
+const ApiKeys = lazy(() => import('./pages/provider/ApiKeys.tsx'));
+const Catalogue = lazy(() => import('./pages/provider/Catalogue.tsx'));
+const BureauQueue = lazy(() => import('./pages/bureau/BureauQueue.tsx'));
+const Dashboard = lazy(() => import('./pages/bureau/Dashboard.tsx'));
+const CalendarAdmin = lazy(() => import('./pages/admin/CalendarAdmin.tsx'));
+const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
+const Users = lazy(() => import('./pages/admin/Users.tsx'));
+
+/** Signed in with one of these roles, or off to the sign-in page (and back afterwards). */
+function RequireRole({ roles, children }: { roles: string[]; children: ReactNode }) {
+  const { session, ready } = useSession();
+  const location = useLocation();
+  if (!ready) return <Loading />;
+  if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!roles.includes(session.role)) return <Navigate to={homeFor(session.role)} replace />;
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+function NotFound() {
+  const i18n = useI18n();
+  return <Page title={i18n.t('app.notFound')}><p><a href="/">{i18n.t('nav.search')}</a></p></Page>;
+}
+
+const HOST = ['host'];
+const REVIEWERS = ['provider_staff', 'platform_staff'];
+const KEY_HOLDERS = ['provider_staff', 'platform_staff', 'device_maker_staff'];
+const BUREAU = ['bureau_reviewer'];
+const ADMIN = ['ministry_admin'];
+
+function App() {
+  return (
+    <Layout>
+      <Routes>
+        <Route path="/" element={<SearchPage />} />
+        <Route path="/search" element={<SearchPage />} />
+        <Route path="/record/:number" element={<RecordPage />} />
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route path="/host" element={<RequireRole roles={HOST}><HostHome /></RequireRole>} />
+        <Route path="/host/new" element={<RequireRole roles={HOST}><NewFiling /></RequireRole>} />
+        <Route path="/host/applications/:id" element={<RequireRole roles={HOST}><HostApplication /></RequireRole>} />
+        <Route path="/host/applications/:id/edit" element={<RequireRole roles={HOST}><Wizard /></RequireRole>} />
+        <Route path="/provider" element={<RequireRole roles={REVIEWERS}><ProviderQueue /></RequireRole>} />
+        <Route path="/provider/applications/:id" element={<RequireRole roles={REVIEWERS}><ReviewPage audience="provider" /></RequireRole>} />
+        <Route path="/provider/api-keys" element={<RequireRole roles={KEY_HOLDERS}><ApiKeys /></RequireRole>} />
+        <Route path="/provider/catalogue" element={<RequireRole roles={KEY_HOLDERS}><Catalogue /></RequireRole>} />
+        <Route path="/bureau" element={<RequireRole roles={BUREAU}><BureauQueue /></RequireRole>} />
+        <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU}><ReviewPage audience="bureau" /></RequireRole>} />
+        <Route path="/bureau/dashboard" element={<RequireRole roles={BUREAU}><Dashboard /></RequireRole>} />
+        <Route path="/bureau/calendar" element={<RequireRole roles={BUREAU}><CalendarAdmin /></RequireRole>} />
+        <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />
+        <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
+        <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </Layout>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nProvider>
+      <SessionProvider>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </SessionProvider>
+    </I18nProvider>
+  </StrictMode>,
+);

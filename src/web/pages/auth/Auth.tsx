@@ -1,0 +1,95 @@
+// Sign-in and host registration. Field problems from the server are shown at their fields.
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Button, Card, ErrorNotice, Notice, Page } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { ApiError } from '../../lib/api.ts';
+import { homeFor, useSession } from '../../lib/session.tsx';
+
+function Input({ id, label, value, onChange, type = 'text', autoComplete, error, hint, inputMode }: {
+  id: string; label: string; value: string; onChange(v: string): void; type?: string; autoComplete?: string; error?: string; hint?: string; inputMode?: 'tel' | 'email';
+}) {
+  return (
+    <div className={`field ${error ? 'has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={id} type={type} value={value} autoComplete={autoComplete} inputMode={inputMode} onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined} aria-describedby={[hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined} required />
+      {hint ? <p className="hint" id={`${id}-hint`}>{hint}</p> : null}
+      {error ? <ul className="field-errors" id={`${id}-err`}><li>{error}</li></ul> : null}
+    </div>
+  );
+}
+
+function fieldErrors(error: unknown, i18n: ReturnType<typeof useI18n>): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  return Object.fromEntries(error.errors.map((e) => [e.field.replace(/^body\./, ''), i18n.problem(e)]));
+}
+
+export function LoginPage() {
+  const i18n = useI18n();
+  const { signIn } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try {
+      const s = await signIn(login.trim(), password);
+      const next = params.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(s.role), { replace: true });
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  return (
+    <Page title={i18n.t('auth.login.title')}>
+      <Card className="narrow">
+        <form onSubmit={submit} noValidate>
+          <ErrorNotice error={error} />
+          <Input id="login" label={i18n.t('auth.login.login')} value={login} onChange={setLogin} autoComplete="username" />
+          <Input id="password" label={i18n.t('auth.login.password')} value={password} onChange={setPassword} type="password" autoComplete="current-password" />
+          <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.login.submit')}</Button>
+        </form>
+        <p><Link to="/register">{i18n.t('auth.login.noAccount')}</Link></p>
+        <Notice>{i18n.t('auth.login.demo')}</Notice>
+      </Card>
+    </Page>
+  );
+}
+
+export function RegisterPage() {
+  const i18n = useI18n();
+  const { register } = useSession();
+  const navigate = useNavigate();
+  const [form, setForm] = useState({ displayName: '', mobile: '', email: '', password: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const errs = fieldErrors(error, i18n);
+  const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try {
+      await register({ ...form, locale: i18n.lang });
+      navigate('/host', { replace: true });
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const label = (k: string) => i18n.t(`auth.register.${k}` as MessageKey);
+  return (
+    <Page title={i18n.t('auth.register.title')}>
+      <Card className="narrow">
+        <form onSubmit={submit} noValidate>
+          {error && !Object.keys(errs).length ? <ErrorNotice error={error} /> : null}
+          <Input id="displayName" label={label('displayName')} value={form.displayName} onChange={set('displayName')} autoComplete="name" error={errs.displayName} />
+          <Input id="mobile" label={label('mobile')} value={form.mobile} onChange={set('mobile')} type="tel" inputMode="tel" autoComplete="tel" error={errs.mobile} />
+          <Input id="email" label={label('email')} value={form.email} onChange={set('email')} type="email" inputMode="email" autoComplete="email" error={errs.email} />
+          <Input id="new-password" label={label('password')} value={form.password} onChange={set('password')} type="password" autoComplete="new-password" error={errs.password} hint={label('passwordHint')} />
+          <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.register.submit')}</Button>
+        </form>
+        <p><Link to="/login">{i18n.t('auth.register.haveAccount')}</Link></p>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,98 @@
+// The supervision dashboard (issue 6 item 5): applications received and filings per day, by
+// service type, review time against the 20-working-day limit, and the age of the queue —
+// from GET /api/bureau/statistics for the reviewer's province.
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { Chart, type ChartOption } from '../../components/Chart.tsx';
+import { Button, Card, ErrorNotice, Loading, Page } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api, qs } from '../../lib/api.ts';
+
+interface Counts { received: number; approved: number; rejected: number; filed: number }
+interface Stats {
+  provinceCode: string; from: string; to: string; today: string; limitWorkingDays: number;
+  perDay: (Counts & { day: string })[]; byServiceType: (Counts & { serviceType: string })[];
+  reviewTime: { decisions: number; withinLimit: number; overLimit: number; medianWorkingDays: number | null; maxWorkingDays: number | null; histogram: { workingDays: number; count: number }[] };
+  queue: { total: number; overdue: number; dueWithin5: number; ages: { label: string; minWorkingDays: number; maxWorkingDays: number | null; count: number }[] };
+}
+
+const COLORS = ['#1d5bb8', '#17723a', '#b3261e', '#c47f00'];
+const grid = { left: 44, right: 16, top: 40, bottom: 36, containLabel: false };
+
+export default function Dashboard() {
+  const i18n = useI18n();
+  const [range, setRange] = useState<{ from?: string; to?: string }>({});
+  const [form, setForm] = useState({ from: '', to: '' });
+  const [stats, setStats] = useState<Stats | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.get<Stats>(`/api/bureau/statistics${qs(range)}`).then((s) => { setStats(s); setForm({ from: s.from, to: s.to }); }).catch(setError);
+  }, [range]);
+
+  const label = { received: i18n.t('dash.received'), approved: i18n.t('dash.approved'), rejected: i18n.t('dash.rejected'), filed: i18n.t('dash.filed') };
+  const options = useMemo(() => {
+    if (!stats) return null;
+    const days = stats.perDay.map((d) => d.day.slice(5));
+    const perDay: ChartOption = {
+      color: COLORS, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
+      xAxis: { type: 'category', data: days }, yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { name: label.received, type: 'bar', data: stats.perDay.map((d) => d.received) },
+        { name: label.filed, type: 'line', data: stats.perDay.map((d) => d.filed), smooth: true },
+        { name: label.rejected, type: 'line', data: stats.perDay.map((d) => d.rejected) },
+      ],
+    };
+    const types = stats.byServiceType.map((t) => i18n.option('serviceType', t.serviceType));
+    const byType: ChartOption = {
+      color: COLORS, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
+      xAxis: { type: 'category', data: types }, yAxis: { type: 'value', minInterval: 1 },
+      series: (['received', 'approved', 'rejected', 'filed'] as const).map((k) => ({ name: label[k], type: 'bar', data: stats.byServiceType.map((t) => t[k]) })),
+    };
+    const maxDays = Math.max(stats.limitWorkingDays + 4, ...stats.reviewTime.histogram.map((h) => h.workingDays));
+    const hist = Array.from({ length: maxDays + 1 }, (_, n) => stats.reviewTime.histogram.find((h) => h.workingDays === n)?.count ?? 0);
+    const reviewTime: ChartOption = {
+      tooltip: { trigger: 'axis' }, grid,
+      xAxis: { type: 'category', name: i18n.lang === 'en' ? 'working days' : '工作日', nameLocation: 'middle', nameGap: 24, data: hist.map((_, n) => String(n)) },
+      yAxis: { type: 'value', minInterval: 1, name: i18n.t('dash.count') },
+      series: [{
+        name: i18n.t('dash.decisions'), type: 'bar', data: hist.map((v, n) => ({ value: v, itemStyle: { color: n > stats.limitWorkingDays ? '#b3261e' : '#1d5bb8' } })),
+        markLine: { symbol: 'none', lineStyle: { color: '#b3261e', type: 'dashed', width: 2 }, label: { formatter: `${i18n.t('dash.limit')} ${stats.limitWorkingDays}` }, data: [{ xAxis: String(stats.limitWorkingDays) }] },
+      }],
+    };
+    const queue: ChartOption = {
+      tooltip: { trigger: 'axis' }, grid,
+      xAxis: { type: 'category', data: stats.queue.ages.map((a) => a.label) }, yAxis: { type: 'value', minInterval: 1 },
+      series: [{ name: i18n.t('dash.kpi.queue'), type: 'bar', data: stats.queue.ages.map((a) => ({ value: a.count, itemStyle: { color: a.maxWorkingDays === null ? '#b3261e' : a.minWorkingDays >= 16 ? '#c47f00' : '#1d5bb8' } })) }],
+    };
+    return { perDay, byType, reviewTime, queue };
+  }, [stats, i18n]);
+
+  const submit = (e: FormEvent) => { e.preventDefault(); setRange({ from: form.from, to: form.to }); };
+  const rt = stats?.reviewTime;
+  return (
+    <Page title={i18n.t('dash.title')} wide>
+      <form className="card row" onSubmit={submit} style={{ alignItems: 'flex-end' }}>
+        <div className="field" style={{ margin: 0 }}><label htmlFor="from">{i18n.t('dash.from')}</label><input id="from" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} /></div>
+        <div className="field" style={{ margin: 0 }}><label htmlFor="to">{i18n.t('dash.to')}</label><input id="to" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} /></div>
+        <Button type="submit" variant="primary">{i18n.t('dash.apply')}</Button>
+      </form>
+      <ErrorNotice error={error} />
+      {!stats || !options ? <Loading /> : (
+        <>
+          <div className="kpis">
+            <div className="kpi"><div className="v">{stats.queue.total}</div><div className="k">{i18n.t('dash.kpi.queue')}</div></div>
+            <div className={`kpi ${stats.queue.overdue ? 'bad' : ''}`}><div className="v">{stats.queue.overdue}</div><div className="k">{i18n.t('dash.kpi.overdue')}</div></div>
+            <div className="kpi"><div className="v">{stats.queue.dueWithin5}</div><div className="k">{i18n.t('dash.kpi.due5')}</div></div>
+            <div className="kpi"><div className="v">{rt?.medianWorkingDays ?? '—'}</div><div className="k">{i18n.t('dash.kpi.median')}</div></div>
+            <div className="kpi"><div className="v">{rt && rt.decisions ? `${Math.round((rt.withinLimit / rt.decisions) * 100)}%` : '—'}</div><div className="k">{i18n.t('dash.kpi.within')}</div></div>
+          </div>
+          <div className="charts">
+            <Card title={i18n.t('dash.perDay')}><Chart option={options.perDay} label={i18n.t('dash.perDay')} testId="chart-per-day" /></Card>
+            <Card title={i18n.t('dash.byType')}><Chart option={options.byType} label={i18n.t('dash.byType')} testId="chart-by-type" /></Card>
+            <Card title={i18n.t('dash.reviewTime')}><Chart option={options.reviewTime} label={i18n.t('dash.reviewTime')} testId="chart-review-time" /></Card>
+            <Card title={i18n.t('dash.queueAge')}><Chart option={options.queue} label={i18n.t('dash.queueAge')} testId="chart-queue-age" /></Card>
+          </div>
+        </>
+      )}
+    </Page>
+  );
+}

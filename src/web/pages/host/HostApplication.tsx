@@ -1,0 +1,149 @@
+// One application as the host follows it: status, the bureau's working-day deadline, the
+// SMS check with its 24-hour countdown, remaining attempts and resend, reviewers' reasons,
+// the timeline, and the actions open now (edit, resubmit, withdraw).
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Timeline } from '../../components/Timeline.tsx';
+import { BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { api, ApiError } from '../../lib/api.ts';
+import type { ApplicationSummary, ApplicationView, HistoryItem, ListView, SmsCheck } from '../../lib/types.ts';
+
+export default function HostApplication() {
+  const i18n = useI18n();
+  const { id = '' } = useParams();
+  const [view, setView] = useState<ApplicationView | null>(null);
+  const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [summary, setSummary] = useState<ApplicationSummary | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    const [v, h] = await Promise.all([
+      api.get<ApplicationView>(`/api/host/applications/${id}`),
+      api.get<{ items: HistoryItem[] }>(`/api/host/applications/${id}/history`),
+    ]);
+    setView(v); setHistory(h.items);
+    if (v.status === 'bureau_review') {
+      const list = await api.get<ListView<ApplicationSummary>>('/api/host/applications?status=bureau_review&pageSize=100');
+      setSummary(list.items.find((a) => a.id === id) ?? null);
+    }
+  }, [id]);
+  useEffect(() => { load().catch(setError); }, [load]);
+
+  if (error && !view) return <Page title={i18n.t('app.status.title')}><ErrorNotice error={error} /></Page>;
+  if (!view) return <Page title={i18n.t('app.status.title')}><Loading /></Page>;
+
+  const approval = [...history].reverse().find((h) => h.action === 'bureau_approve')?.reason as { serviceNumber?: string; mainNumber?: string } | undefined;
+  const withdraw = async () => {
+    if (!window.confirm(i18n.t('app.status.withdrawConfirm'))) return;
+    setBusy(true); setError(null);
+    try { setView(await api.post<ApplicationView>(`/api/host/applications/${id}/withdraw`)); await load(); } catch (e) { setError(e); } finally { setBusy(false); }
+  };
+  const editable = view.availableActions.includes('edit');
+
+  return (
+    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}</>}
+      actions={<>
+        {editable ? <Link className="btn btn-primary" to={`/host/applications/${id}/edit`} data-testid="edit-application">{view.status === 'draft' ? i18n.t('host.continue') : i18n.t('app.status.edit')}</Link> : null}
+        {view.availableActions.includes('withdraw') ? <Button variant="danger" onClick={() => void withdraw()} busy={busy}>{i18n.t('app.status.withdraw')}</Button> : null}
+      </>}>
+      <BackLink to="/host" />
+      <ErrorNotice error={error} />
+      {view.status === 'approved' && approval?.serviceNumber ? (
+        <Notice kind="success" title={i18n.t('status.approved')}>
+          <p data-testid="approved-number">{i18n.t('app.status.approvedText', { number: approval.serviceNumber })}</p>
+          <p><Link to={`/record/${encodeURIComponent(approval.serviceNumber)}`}>{i18n.t('app.status.viewRecord')}</Link></p>
+        </Notice>
+      ) : null}
+      {view.reviewReasons.length && editable ? (
+        <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')}>
+          <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${i18n.t('wizard.suggestion')}：${r.suggestion}）` : ''}</li>)}</ul>
+          <p><Link to={`/host/applications/${id}/edit`}>{i18n.t('app.status.edit')}</Link></p>
+        </Notice>
+      ) : null}
+      <div className="split">
+        <div>
+          {view.status === 'sms_pending' ? <SmsPanel view={view} onChange={() => load().catch(setError)} /> : null}
+          {view.receivedOn && view.deadlineOn ? (
+            <Card title={i18n.t('app.status.deadline')} id="deadline">
+              <p>{i18n.t('app.status.deadlineText', { received: i18n.date(view.receivedOn), deadline: i18n.date(view.deadlineOn) })}</p>
+              {summary?.remainingWorkingDays !== null && summary?.remainingWorkingDays !== undefined ? (
+                <p className={summary.overdue ? 'overdue-text' : ''} data-testid="days-left">
+                  {summary.overdue ? i18n.t('app.status.overdue', { n: -summary.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: summary.remainingWorkingDays })}
+                </p>
+              ) : null}
+            </Card>
+          ) : null}
+          <Card title={i18n.t('app.status.timeline')} id="timeline"><Timeline items={history} /></Card>
+        </div>
+        <Card title={i18n.t('app.status.title')} className="sticky">
+          <dl className="dl">
+            <div className="dl-row"><dt>{i18n.t('review.status')}</dt><dd><StatusBadge status={view.status} /></dd></div>
+            <div className="dl-row"><dt>{i18n.t('app.status.submitter')}</dt><dd>{view.submitter?.name ?? '—'}</dd></div>
+            {approval?.serviceNumber ? <div className="dl-row"><dt>{i18n.t('app.status.number')}</dt><dd className="number">{approval.serviceNumber}</dd></div> : null}
+            <div className="dl-row"><dt>{i18n.t('review.submittedAt')}</dt><dd>{i18n.date(view.submittedAt, true)}</dd></div>
+          </dl>
+        </Card>
+      </div>
+    </Page>
+  );
+}
+
+function SmsPanel({ view, onChange }: { view: ApplicationView; onChange(): void }) {
+  const i18n = useI18n();
+  return (
+    <Card title={i18n.t('sms.title')} id="sms">
+      <p className="muted">{i18n.t('sms.lead')}</p>
+      {view.smsChecks.map((c) => <SmsCheckRow key={c.id} applicationId={view.id} check={c} onChange={onChange} />)}
+    </Card>
+  );
+}
+
+function SmsCheckRow({ applicationId, check, onChange }: { applicationId: string; check: SmsCheck; onChange(): void }) {
+  const i18n = useI18n();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [info, setInfo] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const left = useCountdown(check.expiresAt);
+  const inputId = `code-${check.id}`;
+  const pending = check.status === 'pending';
+  const verify = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy('verify'); setError(null); setInfo(null);
+    try { await api.post(`/api/host/applications/${applicationId}/sms/verify`, { challengeId: check.id, code: code.trim() }); setCode(''); onChange(); }
+    catch (err) { setError(err); if (err instanceof ApiError && err.code === 'sms_code_incorrect') onChange(); } finally { setBusy(null); }
+  };
+  const resend = async () => {
+    setBusy('resend'); setError(null);
+    try { await api.post(`/api/host/applications/${applicationId}/sms/resend`, { challengeId: check.id }); setInfo(i18n.t('sms.resent')); onChange(); }
+    catch (err) { setError(err); } finally { setBusy(null); }
+  };
+  const wrong = error instanceof ApiError && error.code === 'sms_code_incorrect';
+  return (
+    <div className="sms-card" data-testid="sms-check">
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <div><strong className="mono">{check.mobile}</strong> <span className="muted">{check.personRoles.map((r) => i18n.t(`role.${r}` as MessageKey)).join('、')}</span></div>
+        {pending ? <div aria-label={i18n.t('sms.expiresIn')}>{left === 0 ? <span className="overdue-text">{i18n.t('sms.expired')}</span> : <Countdown until={check.expiresAt} />}</div> : <StatusBadge status={check.status === 'verified' ? 'approved' : 'withdrawn'} />}
+      </div>
+      {pending ? (
+        <form className="row" onSubmit={verify} style={{ marginTop: '.6rem', alignItems: 'flex-end' }}>
+          <div className={`field ${wrong ? 'has-error' : ''}`} style={{ margin: 0 }}>
+            <label htmlFor={inputId}>{i18n.t('sms.code')}</label>
+            <input id={inputId} className="code-input" inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} aria-invalid={wrong || undefined} aria-describedby={`${inputId}-meta`} data-testid="sms-code" />
+          </div>
+          <Button type="submit" variant="primary" busy={busy === 'verify'} disabled={code.length !== 6}>{i18n.t('sms.verify')}</Button>
+          <Button onClick={() => void resend()} busy={busy === 'resend'} disabled={check.resendsLeft <= 0}>{i18n.t('sms.resend')}</Button>
+        </form>
+      ) : null}
+      <p className="muted small" id={`${inputId}-meta`}>
+        {i18n.t('sms.remaining', { n: check.remainingAttempts })} · {i18n.t('sms.resendsLeft', { n: check.resendsLeft })}
+        {check.status === 'verified' ? ` · ${i18n.t('sms.verified')}` : ''}
+      </p>
+      {info ? <p role="status" className="small">{info}</p> : null}
+      <ErrorNotice error={error} />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+// The host's filings: every application with its status, and the filed subjects.
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { Card, ErrorNotice, Loading, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+import type { ApplicationSummary, ListView } from '../../lib/types.ts';
+
+interface Subject { id: string; name: string; subjectType: string; mainNumber: string; provinceCode: string; status: string }
+
+export default function HostHome() {
+  const i18n = useI18n();
+  const [apps, setApps] = useState<ListView<ApplicationSummary> | null>(null);
+  const [subjects, setSubjects] = useState<Subject[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    Promise.all([api.get<ListView<ApplicationSummary>>('/api/host/applications?pageSize=100'), api.get<{ items: Subject[] }>('/api/host/subjects')])
+      .then(([a, s]) => { setApps(a); setSubjects(s.items); }).catch(setError);
+  }, []);
+  return (
+    <Page title={i18n.t('host.title')} lead={i18n.t('host.lead')} actions={<Link className="btn btn-primary" to="/host/new">{i18n.t('host.new')}</Link>}>
+      <ErrorNotice error={error} />
+      {!apps ? <Loading /> : apps.items.length === 0 ? <Card><p>{i18n.t('host.empty')}</p></Card> : (
+        <TableWrap label={i18n.t('host.title')}>
+          <table>
+            <thead><tr><th>{i18n.t('review.service')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.deadline')}</th><th>{i18n.t('host.updatedAt')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
+            <tbody>
+              {apps.items.map((a) => (
+                <tr key={a.id} data-testid="host-application">
+                  <td>{a.serviceName ?? '—'}</td>
+                  <td>{i18n.option('serviceType', a.serviceType)}</td>
+                  <td><StatusBadge status={a.status} /></td>
+                  <td>{a.deadlineOn ? <>{i18n.date(a.deadlineOn)}{a.remainingWorkingDays !== null ? <div className={a.overdue ? 'overdue-text small' : 'muted small'}>{a.overdue ? i18n.t('app.status.overdue', { n: -a.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: a.remainingWorkingDays })}</div> : null}</> : '—'}</td>
+                  <td>{i18n.date(a.updatedAt, true)}</td>
+                  <td><Link to={`/host/applications/${a.id}`}>{i18n.t('host.open')}</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {subjects.length ? (
+        <Card title={i18n.t('host.subjects')} className="mt">
+          <ul>{subjects.map((s) => <li key={s.id}>{s.name} · <span className="number">{s.mainNumber}</span> <StatusBadge status={s.status} /></li>)}</ul>
+        </Card>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,86 @@
+// Starting a filing: which service, on which subject (a filed one is reused — nothing typed
+// twice), through which provider or platform. Creates the draft and opens the wizard.
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Button, Card, ErrorNotice, Page } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+import type { ApplicationView } from '../../lib/types.ts';
+
+interface Subject { id: string; name: string; subjectType: string; mainNumber: string; provinceCode: string; status: string }
+interface Submitter { id: string; name: string; kind: string }
+const TYPES = ['app', 'mini_program', 'quick_app', 'website'] as const;
+
+export default function NewFiling() {
+  const i18n = useI18n();
+  const navigate = useNavigate();
+  const [serviceType, setServiceType] = useState<string>('app');
+  const [subjectId, setSubjectId] = useState<string>('');
+  const [submitterOrgId, setSubmitterOrgId] = useState<string>('');
+  const [subjects, setSubjects] = useState<Subject[]>([]);
+  const [submitters, setSubmitters] = useState<Submitter[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => { api.get<{ items: Subject[] }>('/api/host/subjects').then((r) => setSubjects(r.items.filter((s) => s.status === 'filed'))).catch(setError); }, []);
+  useEffect(() => {
+    api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${serviceType}`)
+      .then((r) => { setSubmitters(r.items); setSubmitterOrgId((cur) => (r.items.some((s) => s.id === cur) ? cur : r.items[0]?.id ?? '')); })
+      .catch(setError);
+  }, [serviceType]);
+
+  const create = async () => {
+    setBusy(true); setError(null);
+    try {
+      const body = {
+        applicationType: subjectId ? 'new_service' : 'first_filing', serviceType,
+        ...(subjectId ? { subjectId } : {}), ...(submitterOrgId ? { submitterOrgId } : {}),
+        materials: serviceType === 'website' ? { service: { principal: { sameAsSubjectPrincipal: true } } } : {},
+      };
+      const v = await api.post<ApplicationView>('/api/host/applications', body);
+      navigate(`/host/applications/${v.id}/edit`);
+    } catch (e) { setError(e); } finally { setBusy(false); }
+  };
+
+  return (
+    <Page title={i18n.t('wizard.title')}>
+      <Card>
+        <fieldset>
+          <legend>{i18n.t('wizard.serviceType')}</legend>
+          <div className="radio-cards">
+            {TYPES.map((t) => (
+              <label key={t} className={`radio-card ${serviceType === t ? 'on' : ''}`}>
+                <input type="radio" name="serviceType" value={t} checked={serviceType === t} onChange={() => setServiceType(t)} />
+                <span>{i18n.option('serviceType', t)}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{i18n.t('wizard.filingKind')}</legend>
+          <div className="stack">
+            <label className={`radio-card ${subjectId === '' ? 'on' : ''}`}>
+              <input type="radio" name="subject" checked={subjectId === ''} onChange={() => setSubjectId('')} />
+              <span>{i18n.t('wizard.newSubject')}</span>
+            </label>
+            {subjects.map((s) => (
+              <label key={s.id} className={`radio-card ${subjectId === s.id ? 'on' : ''}`}>
+                <input type="radio" name="subject" checked={subjectId === s.id} onChange={() => setSubjectId(s.id)} />
+                <span>{i18n.t('wizard.reuseSubject', { name: s.name, number: s.mainNumber })}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor="submitter">{i18n.t('wizard.submitter')}</label>
+          <select id="submitter" value={submitterOrgId} onChange={(e) => setSubmitterOrgId(e.target.value)} aria-describedby="submitter-hint">
+            {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}（{i18n.t(`orgkind.${s.kind}` as MessageKey)}）</option>)}
+          </select>
+          <p className="hint" id="submitter-hint">{i18n.t('wizard.submitterHint')}</p>
+        </div>
+        <ErrorNotice error={error} />
+        <Button variant="primary" onClick={() => void create()} busy={busy} data-testid="create-application">{i18n.t('wizard.create')}</Button>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,253 @@
+// The filing wizard (issue 6 item 3): the four material groups step by step, checked as the
+// user types by the same rules the server runs, the server's problems shown at their fields
+// after each save, reviewers' reasons highlighted where they apply, then identity
+// verification and submission (or resubmission) to the chosen provider or platform.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { FormProvider, fieldId } from '../../components/form.tsx';
+import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { api, ApiError } from '../../lib/api.ts';
+import { checkDraft } from '../../lib/check.ts';
+import { type Json, prune, setPath, under } from '../../lib/paths.ts';
+import type { ApplicationView, Problem } from '../../lib/types.ts';
+import { AccessSection, PlatformsSection, ServiceSection, SubjectSection } from './sections.tsx';
+
+type Step = 'subject' | 'service' | 'platforms' | 'access' | 'submit';
+const STEP_LABEL: Record<Step, MessageKey> = {
+  subject: 'wizard.step.subject', service: 'wizard.step.service', platforms: 'wizard.step.platforms', access: 'wizard.step.access', submit: 'wizard.step.submit',
+};
+const STEP_GROUP: Record<Step, string[]> = { subject: ['subject'], service: ['service'], platforms: ['platforms'], access: ['access'], submit: ['submitterOrgId'] };
+
+interface FiledSubject { id: string; name: string; subjectType: 'unit' | 'individual'; mainNumber: string; provinceCode: string; status: string }
+interface Submitter { id: string; name: string; kind: string }
+
+export function stepsFor(serviceType: string, applicationType: string): Step[] {
+  const s: Step[] = applicationType === 'first_filing' ? ['subject', 'service'] : ['service'];
+  if (serviceType === 'app') s.push('platforms');
+  if (serviceType === 'app' || serviceType === 'website') s.push('access');
+  s.push('submit');
+  return s;
+}
+
+/** An individual's subject is the principal: copy the principal's identity, never type it twice. */
+function syncIndividual(draft: Json): Json {
+  const subject = draft.subject as Json | undefined;
+  if (subject?.subjectType !== 'individual') return draft;
+  const p = (subject.principal as Json | undefined) ?? {};
+  return { ...draft, subject: { ...subject, nature: 'individual', name: p.name, certificateType: p.certificateType, certificateNumber: p.certificateNumber, principalIsLegalRepresentative: undefined, legalPerson: undefined } };
+}
+
+const touchedBy = (touched: Set<string>, field: string) => touched.has(field) || [...touched].some((t) => field.startsWith(`${t}.`));
+const key = (p: Problem) => `${p.field}|${p.code}`;
+
+export default function Wizard() {
+  const i18n = useI18n();
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const [view, setView] = useState<ApplicationView | null>(null);
+  const [draft, setDraft] = useState<Json>({});
+  const [submitterOrgId, setSubmitterOrgId] = useState<string>('');
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [showAll, setShowAll] = useState(false);
+  const [serverOnly, setServerOnly] = useState<Problem[]>([]);
+  const [step, setStep] = useState<Step>('service');
+  const [subjects, setSubjects] = useState<FiledSubject[]>([]);
+  const [submitters, setSubmitters] = useState<Submitter[]>([]);
+  const [providers, setProviders] = useState<Submitter[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<number | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.get<ApplicationView>(`/api/host/applications/${id}`).then(async (v) => {
+      if (!live) return;
+      setView(v);
+      setDraft(v.materials);
+      setSubmitterOrgId(v.submitter?.id ?? '');
+      const returned = v.reviewReasons.length > 0 || v.status !== 'draft';
+      setShowAll(returned);
+      const steps = stepsFor(v.serviceType, v.applicationType);
+      const firstReason = v.reviewReasons[0]?.field.split('.')[0];
+      setStep(steps.find((s) => STEP_GROUP[s].includes(firstReason ?? '')) ?? steps[0]!);
+      const [subs, subm, prov] = await Promise.all([
+        api.get<{ items: FiledSubject[] }>('/api/host/subjects'),
+        api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${v.serviceType}`),
+        api.get<{ items: Submitter[] }>('/api/host/submitters?serviceType=website'),
+      ]);
+      if (!live) return;
+      setSubjects(subs.items); setSubmitters(subm.items); setProviders(prov.items);
+    }).catch((e: unknown) => { if (live) setError(e); });
+    return () => { live = false; };
+  }, [id]);
+
+  const reused = subjects.find((s) => s.id === view?.subjectId);
+  const ctx = useMemo(() => ({
+    applicationType: view?.applicationType ?? 'first_filing',
+    ...(reused ? { reusedSubject: { subjectType: reused.subjectType, provinceCode: reused.provinceCode } } : {}),
+  }), [view?.applicationType, reused]);
+  const check = useMemo(() => checkDraft(draft, ctx), [draft, ctx]);
+
+  const shownProblems = useMemo(() => {
+    const live = check.problems.filter((p) => showAll || touchedBy(touched, p.field));
+    const seen = new Set(live.map(key));
+    return [...live, ...serverOnly.filter((p) => !seen.has(key(p)))];
+  }, [check.problems, showAll, touched, serverOnly]);
+  const shownWarnings = useMemo(() => check.warnings.filter((p) => showAll || touchedBy(touched, p.field)), [check.warnings, showAll, touched]);
+
+  const editable = view ? view.availableActions.includes('edit') : false;
+  const set = useCallback((path: string, value: unknown) => {
+    setDraft((d) => syncIndividual(setPath(d, path, value)));
+    setServerOnly((s) => s.filter((p) => !(p.field === path || p.field.startsWith(`${path}.`))));
+  }, []);
+  const touch = useCallback((path: string) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path))), []);
+
+  const save = async (): Promise<ApplicationView | null> => {
+    if (!view || !editable) return view;
+    setBusy('save'); setError(null);
+    try {
+      const v = await api.put<ApplicationView>(`/api/host/applications/${id}`, { materials: prune(draft), submitterOrgId: submitterOrgId || null, version: view.version });
+      setView(v);
+      const browser = new Set(checkDraft(draft, ctx).problems.map(key));
+      setServerOnly(v.problems.filter((p) => !browser.has(key(p))));
+      setSavedAt(Date.now());
+      return v;
+    } catch (e) { setError(e); return null; } finally { setBusy(null); }
+  };
+
+  if (error && !view) return <Page title={i18n.t('wizard.editTitle')}><ErrorNotice error={error} /></Page>;
+  if (!view) return <Page title={i18n.t('wizard.editTitle')}><Loading /></Page>;
+
+  const steps = stepsFor(view.serviceType, view.applicationType);
+  const index = steps.indexOf(step);
+  const go = async (next: Step) => {
+    const saved = await save();
+    if (saved || !editable) { setStep(next); setShowAll((s) => s || steps.indexOf(next) < index); window.scrollTo(0, 0); document.getElementById('wizard-step')?.focus(); }
+  };
+  const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => view.reviewReasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
+
+  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons: view.reviewReasons, readOnly: !editable };
+  const title = view.serviceName ?? (draft.service as Json | undefined)?.name as string | undefined ?? i18n.t('wizard.editTitle');
+  return (
+    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}</>}>
+      <BackLink to={`/host/applications/${id}`} />
+      {!editable ? <Notice kind="info">{i18n.t('wizard.readOnly')}</Notice> : null}
+      {view.reviewReasons.length ? (
+        <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')} role="alert">
+          <ul data-testid="review-reasons">
+            {view.reviewReasons.map((r, i) => (
+              <li key={i}><a href={`#${fieldId(r.field)}`} onClick={(e) => { e.preventDefault(); const s = steps.find((x) => STEP_GROUP[x].includes(r.field.split('.')[0]!)); if (s) setStep(s); setTimeout(() => document.getElementById(fieldId(r.field))?.focus(), 50); }}>
+                {i18n.field(r.field)}</a>：{r.error}{r.suggestion ? `（${i18n.t('wizard.suggestion')}：${r.suggestion}）` : ''}</li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+      <ol className="steps" aria-label={i18n.t('wizard.editTitle')}>
+        {steps.map((s) => (
+          <li key={s}><button type="button" aria-current={s === step ? 'step' : undefined} className={stepHasProblems(s) ? 'bad' : ''} onClick={() => void go(s)}>{i18n.t(STEP_LABEL[s])}</button></li>
+        ))}
+      </ol>
+      <FormProvider value={form}>
+        <form onSubmit={(e) => { e.preventDefault(); const next = steps[index + 1]; if (next) void go(next); }} noValidate>
+          <Card id="wizard-step">
+            <h2 className="sr-only" tabIndex={-1}>{i18n.t(STEP_LABEL[step])}</h2>
+            {step === 'subject' ? <SubjectSection /> : null}
+            {step === 'service' ? (
+              <>
+                {reused ? <Notice>{i18n.t('wizard.reusedSubject')} <strong>{reused.name}</strong>（<span className="number">{reused.mainNumber}</span>）</Notice> : null}
+                <ServiceSection serviceType={view.serviceType} />
+              </>
+            ) : null}
+            {step === 'platforms' ? <PlatformsSection /> : null}
+            {step === 'access' ? <AccessSection providers={providers} defaultProvider={submitters.find((s) => s.id === submitterOrgId && s.kind === 'access_provider')?.id} /> : null}
+            {step === 'submit' ? (
+              <SubmitStep view={view} setView={setView} problems={check.problems} submitters={submitters} submitterOrgId={submitterOrgId}
+                setSubmitterOrgId={setSubmitterOrgId} save={save} editable={editable} onSubmitted={() => navigate(`/host/applications/${id}`)}
+                showAll={() => setShowAll(true)} goTo={(f) => { const s = steps.find((x) => STEP_GROUP[x].includes(f.split('.')[0]!)); if (s) { setStep(s); setShowAll(true); } }} />
+            ) : null}
+          </Card>
+          <ErrorNotice error={error} />
+          <div className="row actions-bar">
+            {index > 0 ? <Button onClick={() => void go(steps[index - 1]!)}>{i18n.t('wizard.prev')}</Button> : null}
+            {editable ? <Button onClick={() => void save()} busy={busy === 'save'}>{i18n.t('wizard.save')}</Button> : null}
+            {index < steps.length - 1 ? <Button type="submit" variant="primary" busy={busy === 'save'}>{editable ? i18n.t('wizard.next') : i18n.t('search.next')}</Button> : null}
+            {savedAt ? <span className="muted small" role="status">{i18n.t('wizard.saved', { version: view.version })}</span> : null}
+          </div>
+        </form>
+      </FormProvider>
+    </Page>
+  );
+}
+
+function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSubmitterOrgId, save, editable, onSubmitted, showAll, goTo }: {
+  view: ApplicationView; setView(v: ApplicationView): void; problems: Problem[]; submitters: Submitter[]; submitterOrgId: string; setSubmitterOrgId(s: string): void;
+  save(): Promise<ApplicationView | null>; editable: boolean; onSubmitted(): void; showAll(): void; goTo(field: string): void;
+}) {
+  const i18n = useI18n();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const now = Date.now();
+  const verified = view.identityTasks.some((t) => t.status === 'passed' && Date.parse(t.expiresAt) > now);
+  const canSubmit = view.availableActions.includes('submit');
+  const resubmit = view.status !== 'draft';
+
+  const verify = async () => {
+    setBusy('identity'); setError(null);
+    try {
+      await api.post(`/api/host/applications/${view.id}/identity-verification`);
+      setView(await api.get<ApplicationView>(`/api/host/applications/${view.id}`));
+    } catch (e) { setError(e); } finally { setBusy(null); }
+  };
+  const submit = async () => {
+    showAll();
+    if (problems.length) return;
+    setBusy('submit'); setError(null);
+    try {
+      const saved = await save();
+      if (!saved) return;
+      await api.post(`/api/host/applications/${view.id}/submit`, submitterOrgId ? { submitterOrgId } : {});
+      onSubmitted();
+    } catch (e) {
+      setError(e);
+      if (e instanceof ApiError && e.errors[0]) goTo(e.errors[0].field);
+    } finally { setBusy(null); }
+  };
+
+  return (
+    <div className="stack">
+      <div className="field">
+        <label htmlFor="submitter">{i18n.t('wizard.submitter')}</label>
+        <select id="submitter" value={submitterOrgId} disabled={!editable} onChange={(e) => setSubmitterOrgId(e.target.value)} aria-describedby="submitter-hint">
+          <option value="">{i18n.t('common.select')}</option>
+          {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}（{i18n.t(`orgkind.${s.kind}` as MessageKey)}）</option>)}
+        </select>
+        <p className="hint" id="submitter-hint">{i18n.t('wizard.submitterHint')}</p>
+      </div>
+      {problems.length ? (
+        <Notice kind="error" title={i18n.t('wizard.problemsLeft', { n: problems.length })}>
+          <ul data-testid="problem-summary">
+            {problems.slice(0, 30).map((p, i) => <li key={i}><a href={`#${fieldId(p.field)}`} onClick={(e) => { e.preventDefault(); goTo(p.field); }}>{i18n.field(p.field)}</a>：{i18n.problem(p)}</li>)}
+          </ul>
+        </Notice>
+      ) : <Notice kind="success">{i18n.t('wizard.noProblems')}</Notice>}
+      <Card title={i18n.t('wizard.identity')}>
+        <p className="muted">{i18n.t('wizard.identityLead')}</p>
+        {view.identityTasks.length ? (
+          <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{t.status === 'passed' ? '✓ ' : ''}{t.status}（{i18n.date(t.createdAt, true)}）</li>)}</ul>
+        ) : null}
+        {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={verified ? 'secondary' : 'primary'}>{verified ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
+      </Card>
+      <ErrorNotice error={error} />
+      {canSubmit ? (
+        <>
+          <Button variant="primary" onClick={() => void submit()} busy={busy === 'submit'} disabled={!submitterOrgId || !verified || problems.length > 0} data-testid="submit-application">
+            {resubmit ? i18n.t('wizard.resubmit') : i18n.t('wizard.submit')}
+          </Button>
+          {problems.length ? <p className="muted small">{i18n.t('wizard.submitBlocked')}</p> : null}
+        </>
+      ) : <p><Link to={`/host/applications/${view.id}`}>{i18n.t('app.status.title')}</Link></p>}
+    </div>
+  );
+}
+

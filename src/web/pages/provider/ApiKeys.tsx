@@ -1,0 +1,59 @@
+// The organisation's API keys: create (the secret shown once) and revoke.
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+import type { ApiKey } from '../../lib/types.ts';
+
+export default function ApiKeys() {
+  const i18n = useI18n();
+  const [keys, setKeys] = useState<ApiKey[] | null>(null);
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(() => api.get<{ items: ApiKey[] }>('/api/org/api-keys').then((r) => setKeys(r.items)).catch(setError), []);
+  useEffect(() => { void load(); }, [load]);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null); setSecret(null);
+    try { const k = await api.post<ApiKey & { secret: string }>('/api/org/api-keys', { name: name.trim() }); setSecret(k.secret); setName(''); await load(); }
+    catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const revoke = async (k: ApiKey) => {
+    if (!window.confirm(i18n.t('keys.confirmRevoke'))) return;
+    try { await api.del(`/api/org/api-keys/${k.id}`); await load(); } catch (err) { setError(err); }
+  };
+  return (
+    <Page title={i18n.t('keys.title')} lead={i18n.t('keys.lead')}>
+      <Card>
+        <form className="row" onSubmit={create} style={{ alignItems: 'flex-end' }}>
+          <div className="field" style={{ flex: '1 1 16rem', margin: 0 }}>
+            <label htmlFor="key-name">{i18n.t('keys.name')}</label>
+            <input id="key-name" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} required />
+          </div>
+          <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>{i18n.t('keys.create')}</Button>
+        </form>
+        {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret}</p></Notice> : null}
+      </Card>
+      <ErrorNotice error={error} />
+      {!keys ? <Loading /> : (
+        <TableWrap label={i18n.t('keys.title')}>
+          <table>
+            <thead><tr><th>{i18n.t('keys.name')}</th><th>{i18n.t('keys.prefix')}</th><th>{i18n.t('keys.createdAt')}</th><th>{i18n.t('keys.lastUsed')}</th><th>{i18n.t('review.status')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td><td className="mono">{k.prefix ?? k.keyPrefix}…</td><td>{i18n.date(k.createdAt, true)}</td>
+                  <td>{k.lastUsedAt ? i18n.date(k.lastUsedAt, true) : i18n.t('keys.never')}</td>
+                  <td>{k.revokedAt ? <span className="badge badge-neutral">{i18n.t('keys.revoked')}</span> : <span className="badge badge-success">{i18n.t('keys.active')}</span>}</td>
+                  <td>{k.revokedAt ? i18n.date(k.revokedAt, true) : <Button variant="danger" className="btn-small" onClick={() => void revoke(k)}>{i18n.t('keys.revoke')}</Button>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,98 @@
+// Catalogue check (issue 6 item 4): upload a CSV or NDJSON of platform + package +
+// fingerprint, verify it against the registry in batches, see which apps are not filed, and
+// download the result as CSV.
+import { useMemo, useState } from 'react';
+import { Button, Card, ErrorNotice, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { api, ApiError } from '../../lib/api.ts';
+import { type CatalogueItem, parseCatalogue, toCsv } from '../../lib/catalogue.ts';
+
+interface Result { status: string; platform: string; packageName: string; serviceNumber: string | null; serviceName: string | null; hostName: string | null; matchedBy?: string | null; error?: { code: string; message: string } }
+type Row = CatalogueItem & { result: Result };
+const BATCH = 10_000;
+
+export default function Catalogue() {
+  const i18n = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [parseErrors, setParseErrors] = useState<{ line: number; message: string }[]>([]);
+  const [onlyProblems, setOnlyProblems] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+
+  const run = async () => {
+    if (!file) return;
+    setBusy(true); setError(null); setRows(null); setProgress(0);
+    try {
+      const parsed = parseCatalogue(await file.text(), file.name);
+      setParseErrors(parsed.errors);
+      const out: Row[] = [];
+      for (let i = 0; i < parsed.items.length; i += BATCH) {
+        const chunk = parsed.items.slice(i, i + BATCH);
+        const r = await api.post<{ results: Result[] }>('/api/verify/v1/apps', { items: chunk.map(({ platform, packageName, fingerprint }) => ({ platform, packageName, fingerprint })) });
+        chunk.forEach((item, j) => out.push({ ...item, result: r.results[j]! }));
+        setProgress(Math.round(((i + chunk.length) / parsed.items.length) * 100));
+      }
+      setRows(out);
+    } catch (e) { setError(e); } finally { setBusy(false); }
+  };
+
+  const counts = useMemo(() => {
+    const c = { total: rows?.length ?? 0, filed: 0, notFiled: 0, other: 0 };
+    for (const r of rows ?? []) { if (r.result.status === 'filed') c.filed++; else if (r.result.status === 'not_filed') c.notFiled++; else c.other++; }
+    return c;
+  }, [rows]);
+  const shown = (rows ?? []).filter((r) => !onlyProblems || r.result.status !== 'filed');
+  const download = () => {
+    const csv = toCsv(['line', 'platform', 'packageName', 'fingerprint', 'status', 'serviceNumber', 'serviceName', 'hostName', 'matchedBy', 'error'],
+      (rows ?? []).map((r) => [r.line, r.platform, r.packageName, r.fingerprint, r.result.status, r.result.serviceNumber, r.result.serviceName, r.result.hostName, r.result.matchedBy ?? '', r.result.error?.message ?? '']));
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url; a.download = `${(file?.name ?? 'catalogue').replace(/\.[^.]+$/, '')}-beian-check.csv`;
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const statusLabel = (s: string) => i18n.t(`verify.${s}` as MessageKey);
+
+  return (
+    <Page title={i18n.t('cat.title')} lead={i18n.t('cat.lead')}>
+      <Card>
+        <div className="row" style={{ alignItems: 'flex-end' }}>
+          <div className="field" style={{ flex: '1 1 18rem', margin: 0 }}>
+            <label htmlFor="catalogue">{i18n.t('cat.file')}</label>
+            <input id="catalogue" type="file" accept=".csv,.ndjson,.jsonl,.txt,text/csv,application/x-ndjson" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="catalogue-file" />
+          </div>
+          <Button variant="primary" onClick={() => void run()} busy={busy} disabled={!file}>{busy ? `${i18n.t('cat.running')} ${progress}%` : i18n.t('cat.run')}</Button>
+        </div>
+        <pre className="snippet small" aria-label="CSV">{'platform,packageName,fingerprint\nandroid,a2dp.Vol,C1:CA:BE:8A:D9:DC:27:2B:24:43:A3:A6:7B:C4:43:D5'}</pre>
+      </Card>
+      {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('cat.unavailable')}</Notice> : <ErrorNotice error={error} />}
+      {parseErrors.length ? <Notice kind="warning"><ul>{parseErrors.slice(0, 20).map((e) => <li key={e.line}>{i18n.t('cat.parseError', { line: e.line, message: e.message })}</li>)}</ul></Notice> : null}
+      {rows ? (
+        <Card title={i18n.t('cat.summary', { total: counts.total, filed: counts.filed, notFiled: counts.notFiled, other: counts.other })}
+          actions={<Button onClick={download} data-testid="download-csv">{i18n.t('cat.download')}</Button>}>
+          {rows.length === 0 ? <p>{i18n.t('cat.empty')}</p> : (
+            <>
+              <label className="check" style={{ border: 'none', paddingLeft: 0 }}><input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} /><span>{i18n.t('cat.onlyProblems')}</span></label>
+              <TableWrap label={i18n.t('cat.title')}>
+                <table>
+                  <thead><tr><th>{i18n.t('cat.line')}</th><th>{i18n.field('platforms.*.platform')}</th><th>{i18n.field('platforms.*.packageName')}</th><th>{i18n.t('cat.result')}</th><th>{i18n.t('record.serviceNumber')}</th><th>{i18n.t('record.hostName')}</th></tr></thead>
+                  <tbody>
+                    {shown.slice(0, 500).map((r) => (
+                      <tr key={r.line} className={r.result.status === 'filed' ? '' : 'overdue'} data-testid="catalogue-row">
+                        <td>{r.line}</td><td>{r.platform}</td><td><code>{r.packageName}</code></td>
+                        <td><span className={`badge ${r.result.status === 'filed' ? 'badge-success' : r.result.status === 'not_filed' ? 'badge-danger' : 'badge-warning'}`}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{r.result.error.message}</div> : null}</td>
+                        <td className="number">{r.result.serviceNumber ?? '—'}</td><td>{r.result.hostName ?? '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+            </>
+          )}
+        </Card>
+      ) : null}
+    </Page>
+  );
+}

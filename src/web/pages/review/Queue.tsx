@@ -1,0 +1,65 @@
+// A review queue: the provider's applications waiting for first review, or the bureau's
+// queue ordered by working days left (overdue rows marked red).
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { Card, ErrorNotice, Loading, Page, Pager, StatusBadge, TableWrap } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { api, qs } from '../../lib/api.ts';
+import type { ApplicationSummary, ListView } from '../../lib/types.ts';
+
+const STATUSES = ['provider_review', 'returned', 'sms_pending', 'bureau_review', 'bureau_rejected', 'approved'] as const;
+
+export function Queue({ audience, title, defaultStatus, statuses }: { audience: 'provider' | 'bureau'; title: MessageKey; defaultStatus: string; statuses: readonly string[] }) {
+  const i18n = useI18n();
+  const [status, setStatus] = useState(defaultStatus);
+  const [page, setPage] = useState(1);
+  const [list, setList] = useState<ListView<ApplicationSummary> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    setList(null);
+    api.get<ListView<ApplicationSummary>>(`/api/${audience}/applications${qs({ status, page, pageSize: 50 })}`).then(setList).catch(setError);
+  }, [audience, status, page]);
+  const bureau = audience === 'bureau';
+  return (
+    <Page title={i18n.t(title)} wide>
+      <div className="row" style={{ marginBottom: '1rem' }}>
+        <label htmlFor="status-filter">{i18n.t('review.filter')}</label>
+        <select id="status-filter" value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }} style={{ maxWidth: '16rem' }}>
+          {statuses.map((s) => <option key={s} value={s}>{i18n.t(`status.${s}` as MessageKey)}</option>)}
+        </select>
+      </div>
+      <ErrorNotice error={error} />
+      {!list ? <Loading /> : list.items.length === 0 ? <Card><p>{i18n.t('review.empty')}</p></Card> : (
+        <TableWrap label={i18n.t(title)}>
+          <table>
+            <thead><tr>
+              <th>{i18n.t('review.service')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.submittedAt')}</th>
+              {bureau ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}
+              <th><span className="sr-only">{i18n.t('common.actions')}</span></th>
+            </tr></thead>
+            <tbody>
+              {list.items.map((a) => (
+                <tr key={a.id} className={a.overdue ? 'overdue' : ''} data-testid="queue-row">
+                  <td>{a.serviceName ?? '—'}</td>
+                  <td>{i18n.option('serviceType', a.serviceType)}</td>
+                  <td><StatusBadge status={a.status} /></td>
+                  <td>{i18n.date(a.submittedAt, true)}</td>
+                  {bureau ? <>
+                    <td>{i18n.date(a.deadlineOn)}</td>
+                    <td>{a.remainingWorkingDays === null ? '—' : a.overdue
+                      ? <span className="overdue-text">{i18n.t('review.overdue')} {-a.remainingWorkingDays}</span>
+                      : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
+                  </> : null}
+                  <td><Link to={`/${audience}/applications/${a.id}`}>{i18n.t('review.open')}</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {list ? <Pager page={list.page} pageSize={list.pageSize} total={list.total} onPage={setPage} /> : null}
+    </Page>
+  );
+}
+
+export const PROVIDER_STATUSES = STATUSES;

@@ -1,0 +1,122 @@
+// Reviewing an application (issue 6 items 4 and 5): all its materials, the timeline, and the
+// reviewer's decision — the provider approves and submits or returns; the bureau approves
+// (a number is allocated) or rejects — with field-level reasons picked from the materials.
+import { useCallback, useEffect, useState } from 'react';
+import { useParams } from 'react-router';
+import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
+import { Timeline } from '../../components/Timeline.tsx';
+import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+import type { ApplicationView, HistoryItem, ReviewReason } from '../../lib/types.ts';
+
+type Audience = 'provider' | 'bureau';
+
+export default function ReviewPage({ audience }: { audience: Audience }) {
+  const i18n = useI18n();
+  const { id = '' } = useParams();
+  const base = `/api/${audience}/applications/${id}`;
+  const [view, setView] = useState<ApplicationView | null>(null);
+  const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [reasons, setReasons] = useState<ReviewReason[]>([]);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [v, h] = await Promise.all([api.get<ApplicationView>(base), api.get<{ items: HistoryItem[] }>(`${base}/history`)]);
+    setView(v); setHistory(h.items);
+  }, [base]);
+  useEffect(() => { load().catch(setError); }, [load]);
+
+  if (error && !view) return <Page title={i18n.t('review.materials')}><ErrorNotice error={error} /></Page>;
+  if (!view) return <Page title={i18n.t('review.materials')}><Loading /></Page>;
+
+  const canApprove = view.availableActions.includes(audience === 'provider' ? 'provider_approve' : 'bureau_approve');
+  const canReturn = view.availableActions.includes(audience === 'provider' ? 'provider_return' : 'bureau_reject');
+  const flag = (field: string) => {
+    setReasons((rs) => [...rs, { field, error: '', suggestion: '' }]);
+    setTimeout(() => document.getElementById(`reason-error-${reasons.length}`)?.focus(), 30);
+  };
+  const act = async (kind: 'approve' | 'return') => {
+    setError(null); setDone(null);
+    const list = reasons.filter((r) => r.field && r.error.trim()).map((r) => ({ field: r.field, error: r.error.trim(), ...(r.suggestion?.trim() ? { suggestion: r.suggestion.trim() } : {}) }));
+    if (kind === 'return' && !list.length) { setError(new Error(i18n.t('review.reasonsNeeded'))); return; }
+    setBusy(kind);
+    try {
+      if (kind === 'approve') {
+        const r = await api.post<ApplicationView | { serviceNumber: string; application: ApplicationView }>(`${base}/approve`, audience === 'provider' && note.trim() ? { note: note.trim() } : {});
+        if ('serviceNumber' in r) setDone(i18n.t('review.approvedNumber', { number: r.serviceNumber }));
+      } else {
+        await api.post(`${base}/${audience === 'provider' ? 'return' : 'reject'}`, { reasons: list });
+        setReasons([]);
+      }
+      await load();
+    } catch (e) { setError(e); } finally { setBusy(null); }
+  };
+  const paths = fieldPaths(view.materials);
+  // The submitter's name for access records it serves (other providers show their id).
+  const orgs: Record<string, string> = view.submitter?.name ? { [view.submitter.id]: view.submitter.name } : {};
+
+  return (
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? ` · ${i18n.t('review.deadline')} ${i18n.date(view.deadlineOn)}` : ''}</>} wide>
+      <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
+      {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
+      <div className="split">
+        <Card title={i18n.t('review.materials')} id="materials">
+          <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
+        </Card>
+        <div className="sticky">
+          <Card title={i18n.t('review.reasons')} id="decision">
+            {canApprove || canReturn ? (
+              <>
+                {canReturn ? <p className="muted small">{i18n.t('review.reasonsLead')}</p> : null}
+                {reasons.map((r, i) => (
+                  <div className="subform" key={i} data-testid="reason">
+                    <div className="field">
+                      <label htmlFor={`reason-field-${i}`}>{i18n.t('review.field')}</label>
+                      <select id={`reason-field-${i}`} value={r.field} onChange={(e) => setReasons((rs) => rs.map((x, j) => (j === i ? { ...x, field: e.target.value } : x)))}>
+                        <option value="">{i18n.t('common.select')}</option>
+                        {paths.map((p) => <option key={p} value={p}>{i18n.field(p)}</option>)}
+                      </select>
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`reason-error-${i}`}>{i18n.t('review.error')}</label>
+                      <textarea id={`reason-error-${i}`} rows={2} value={r.error} maxLength={500} onChange={(e) => setReasons((rs) => rs.map((x, j) => (j === i ? { ...x, error: e.target.value } : x)))} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={`reason-suggestion-${i}`}>{i18n.t('review.suggestion')}</label>
+                      <textarea id={`reason-suggestion-${i}`} rows={2} value={r.suggestion ?? ''} maxLength={500} onChange={(e) => setReasons((rs) => rs.map((x, j) => (j === i ? { ...x, suggestion: e.target.value } : x)))} />
+                    </div>
+                    <Button variant="link" className="btn-small" onClick={() => setReasons((rs) => rs.filter((_, j) => j !== i))}>{i18n.t('wizard.remove')}</Button>
+                  </div>
+                ))}
+                {canReturn ? <Button className="btn-small" onClick={() => setReasons((rs) => [...rs, { field: '', error: '', suggestion: '' }])}>{i18n.t('review.addReason')}</Button> : null}
+                {audience === 'provider' && canApprove ? (
+                  <div className="field" style={{ marginTop: '1rem' }}>
+                    <label htmlFor="note">{i18n.t('review.note')}</label>
+                    <textarea id="note" rows={2} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+                  </div>
+                ) : null}
+                <ErrorNotice error={error} />
+                <div className="stack" style={{ marginTop: '1rem' }}>
+                  {canApprove ? <Button variant="primary" onClick={() => void act('approve')} busy={busy === 'approve'} disabled={reasons.length > 0} data-testid="approve">
+                    {audience === 'provider' ? i18n.t('review.approve') : i18n.t('review.bureauApprove')}</Button> : null}
+                  {canReturn ? <Button variant="danger" onClick={() => void act('return')} busy={busy === 'return'} disabled={reasons.length === 0} data-testid="return">
+                    {audience === 'provider' ? i18n.t('review.return') : i18n.t('review.bureauReject')}</Button> : null}
+                </div>
+              </>
+            ) : <><p className="muted">{i18n.t('review.noActions')}</p><ErrorNotice error={error} /></>}
+          </Card>
+          {view.reviewReasons.length ? (
+            <Card title={i18n.t('review.previousReasons')}>
+              <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul>
+            </Card>
+          ) : null}
+          <Card title={i18n.t('review.history')}><Timeline items={history} /></Card>
+        </div>
+      </div>
+    </Page>
+  );
+}

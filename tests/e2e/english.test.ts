@@ -1,0 +1,55 @@
+// Journey 4: the public pages in Chinese, the English switch (remembered across pages and
+// reloads), a record page, a revoked record's state, and the sign-in page — no console error.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, startServer } from './harness.ts';
+
+describe('journey: public query and the English switch', () => {
+  let server: Server; let browser: Browser;
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 120_000);
+  afterAll(async () => { await browser?.close(); await server?.close(); });
+
+  it('searches in Chinese, switches to English, and keeps the choice', async () => {
+    const j = await journey(browser, server.url, 'english');
+    const { page } = j;
+    await page.goto('/');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('全国互联网信息服务备案查询');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.getByLabel('关键词').fill('示例');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByTestId('search-result').first().waitFor();
+    expect(await page.getByTestId('search-result').count()).toBeGreaterThan(1);
+    await j.shot('search-zh');
+    await assertNoHorizontalOverflow(page);
+
+    // A revoked APP answers with its state.
+    await page.getByLabel('关键词').fill('示例小游戏');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('link', { name: '示例小游戏' }).click();
+    await page.getByText('该备案已被通信管理局撤销').waitFor();
+    await j.shot('record-revoked-zh');
+
+    // The English switch, persisted.
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('This filing was revoked').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await j.shot('record-revoked-en');
+    await page.goto('/?q=A2DP');
+    await page.getByRole('link', { name: 'A2DP Volume' }).click();
+    await page.getByRole('heading', { name: 'Display snippet' }).waitFor();
+    expect(await page.locator('#snippet').inputValue()).toContain('/record/');
+    await j.shot('record-en');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Display snippet' }).waitFor();
+    await page.goto('/login');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await j.shot('login-en');
+    await assertNoHorizontalOverflow(page);
+
+    // And back to Chinese.
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { name: '登录备案系统' }).waitFor();
+    j.assertClean();
+    await j.close();
+  }, JOURNEY_TIMEOUT);
+});

@@ -1,0 +1,132 @@
+// The browser journeys' harness: the real server in-process on 127.0.0.1 (random port) over a
+// fresh demo-seeded database (PGlite, or PostgreSQL when DATABASE_URL is set — tests/db.ts),
+// with the outbox worker delivering SMS to the development inbox; Debian's Chromium driven
+// by playwright-core; every console error and page error collected (any one fails the
+// journey); screenshots of each page at 1280 and 390 px into test-artifacts/screenshots/.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { buildApp } from '../../src/api/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { seedDemo } from '../../src/db/seed/demo.ts';
+import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, startOutboxWorker } from '../../src/notify/index.ts';
+import { type TestDb, testDatabase } from '../db.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const fixtures = path.resolve(repoRoot, '../shared/fixtures/packages');
+export const SCREENSHOTS = path.join(repoRoot, 'test-artifacts/screenshots');
+export const WIDTHS = [1280, 390] as const;
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Minutes for one journey on a loaded two-core machine. */
+export const JOURNEY_TIMEOUT = 150_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server { app: FastifyInstance; t: TestDb; url: string; close(): Promise<void>; smsCode(mobile: string): Promise<string> }
+
+export async function startServer(): Promise<Server> {
+  const t = await testDatabase();
+  await seedDemo(t.db, t.sealer);
+  const port = await freePort();
+  const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const now = () => new Date();
+  const app = await buildApp({ db: t.db, sealer: t.sealer, now, config });
+  await app.listen({ host: '127.0.0.1', port });
+  const worker: OutboxWorker = await startOutboxWorker({
+    db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(t.db, t.sealer, now), now, pollMs: 200,
+  });
+  return {
+    app, t, url: `http://127.0.0.1:${port}`,
+    async smsCode(mobile: string) {
+      // What the host's phone received: the development SMS inbox (GET /api/admin/dev-sms reads the same rows).
+      for (let i = 0; i < 100; i++) {
+        const [m] = await listDevSms(t.db, t.sealer, { mobile, limit: 1 });
+        const code = m?.body.match(/(\d{6})/)?.[1];
+        if (code) return code;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no SMS code for ${mobile}`);
+    },
+    async close() { await worker.stop(); await app.close(); await t.close(); },
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export interface Journey {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  shot(name: string): Promise<void>;
+  /** Fails the journey on any console error or uncaught page error. */
+  assertClean(): void;
+  close(): Promise<void>;
+}
+
+let shotCounter = 0;
+
+export async function journey(browser: Browser, base: string, name: string, options: { locale?: string } = {}): Promise<Journey> {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, locale: options.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const onConsole = (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`console: ${m.text()} @ ${m.location().url}`); };
+  page.on('console', onConsole);
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    name, context, page, errors,
+    async shot(label: string) {
+      const n = String(++shotCounter).padStart(2, '0');
+      const size = page.viewportSize() ?? { width: 1280, height: 900 };
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${n}-${label}-${width}.png`), fullPage: true });
+      }
+      await page.setViewportSize(size);
+    },
+    assertClean() { expect(errors, `browser console errors in journey ${name}`).toEqual([]); },
+    async close() { await context.close(); },
+  };
+}
+
+/** Signs in through the sign-in page and waits for the role's home page. */
+export async function signInUi(page: Page, login: string, password = 'Demo@2026') {
+  await page.goto('/login');
+  await page.getByLabel(/账号|Login/).fill(login);
+  await page.getByLabel(/^密码$|^Password$/).fill(password);
+  await page.getByRole('button', { name: /^登录$|^Sign in$/ }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+export async function signOutUi(page: Page) {
+  await page.getByRole('button', { name: /^退出$|^Sign out$/ }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
+/** No element wider than the viewport (no sideways scrolling at 390 px). */
+export async function assertNoHorizontalOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(1);
+}

@@ -17,9 +17,20 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgresql';
   /** Runs fn in one transaction (READ COMMITTED); rolls back when fn throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; returns a function that stops listening. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * LISTEN on a channel; returns a function that stops listening. On a server, a lost listening
+   * connection is re-established (with backoff): notifications sent meanwhile are lost, so
+   * callers that cache learn of the gap through onLost / onRestored.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, options?: ListenOptions): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  /** The listening connection broke: notifications may be missed until onRestored. */
+  onLost?: () => void;
+  /** Listening again after a loss. */
+  onRestored?: () => void;
 }
 
 // DATE columns stay 'YYYY-MM-DD' strings on both backends: calendar dates have no time zone.
@@ -67,7 +78,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   await pool.query('select 1');
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: 'postgresql',
     async query<T extends object>(text: string, params?: unknown[]) {
@@ -91,21 +102,68 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         client.release();
       }
     },
-    async listen(channel, onPayload) {
-      const client = new pg.Client({ connectionString: url, types: pgTypes });
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (n) => { if (n.channel === channel) onPayload(n.payload ?? ''); });
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
-      return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => {});
-      };
+    async listen(channel, onPayload, options = {}) {
+      const stop = await listenWithReconnect(url, channel, onPayload, options);
+      const remove = async () => { listeners.delete(remove); await stop(); };
+      listeners.add(remove);
+      return remove;
     },
     async close() {
-      await Promise.all(listeners.map((c) => c.end().catch(() => {})));
+      await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     },
+  };
+}
+
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+/** A dedicated client that LISTENs and, when its connection breaks, reconnects with backoff. */
+async function listenWithReconnect(url: string, channel: string, onPayload: (payload: string) => void, options: ListenOptions) {
+  let current: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let delay = RECONNECT_FIRST_MS;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, types: pgTypes, application_name: 'beian-listen' });
+    const lost = () => {
+      if (current !== c) return;
+      current = null;
+      c.end().catch(() => {});
+      options.onLost?.();
+      schedule();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    c.on('notification', (n) => { if (n.channel === channel) onPayload(n.payload ?? ''); });
+    try {
+      await c.connect();
+      await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch (err) {
+      await c.end().catch(() => {});
+      throw err;
+    }
+    if (stopped) { await c.end().catch(() => {}); return; }
+    current = c;
+    delay = RECONNECT_FIRST_MS;
+  };
+  const schedule = () => {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      connect().then(() => { if (current) options.onRestored?.(); }, () => {
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+        schedule();
+      });
+    }, delay);
+    timer.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = current;
+    current = null;
+    await c?.end().catch(() => {});
   };
 }

@@ -1,0 +1,108 @@
+// Read queries of the verification API (issue 5). Bulk identity lookups are one statement over
+// unnest()ed arrays (no query per item); each (platform, package) yields its active filing or,
+// failing that, its most recently cancelled / revoked one.
+import type { RegisteredIdentity } from '../domain/verification.ts';
+import type { ServiceStatus } from '../domain/service-lifecycle.ts';
+import type { Queryable } from './connection.ts';
+
+interface IdentityRow {
+  platform: string;
+  package_name: string;
+  service_id: string;
+  active: boolean;
+  service_status: ServiceStatus;
+  cert_md5: string | null;
+  cert_sha1: string | null;
+  cert_sha256: string | null;
+  service_number: string;
+  main_number: string;
+  service_name: string;
+  host_name: string;
+  host_type: 'unit' | 'individual';
+  filed_at: Date;
+  status_changed_at: Date;
+}
+
+const IDENTITIES_SQL = `
+  select distinct on (p.platform, p.package_name)
+         p.platform, p.package_name, p.service_id, p.active, s.status as service_status,
+         p.cert_md5, p.cert_sha1, p.cert_sha256, s.service_number, sub.main_number, s.name as service_name,
+         sub.name as host_name, sub.subject_type as host_type, s.filed_at, s.status_changed_at
+    from unnest($1::text[], $2::text[]) as q(platform, package_name)
+    join app_platforms p on p.platform = q.platform and p.package_name = q.package_name
+    join services s on s.id = p.service_id
+    join subjects sub on sub.id = s.subject_id
+   order by p.platform, p.package_name, p.active desc, s.status_changed_at desc, p.created_at desc`;
+
+const toIdentity = (r: IdentityRow): RegisteredIdentity => ({
+  serviceId: r.service_id, active: r.active, serviceStatus: r.service_status,
+  certMd5: r.cert_md5, certSha1: r.cert_sha1, certSha256: r.cert_sha256,
+  serviceNumber: r.service_number, mainNumber: r.main_number, serviceName: r.service_name,
+  hostName: r.host_name, hostType: r.host_type, filedAt: r.filed_at, statusChangedAt: r.status_changed_at,
+});
+
+/** Registry facts for distinct (platform, package) pairs, keyed `platform|package`; absent keys have no record. */
+export async function loadIdentities(db: Queryable, keys: readonly { platform: string; packageName: string }[]): Promise<Map<string, RegisteredIdentity>> {
+  const out = new Map<string, RegisteredIdentity>();
+  if (keys.length === 0) return out;
+  const rows = await db.query<IdentityRow>(IDENTITIES_SQL, [keys.map((k) => k.platform), keys.map((k) => k.packageName)]);
+  for (const r of rows) out.set(`${r.platform}|${r.package_name}`, toIdentity(r));
+  return out;
+}
+
+export interface ServiceRecord {
+  service_id: string;
+  subject_id: string;
+  service_number: string;
+  service_type: string;
+  service_name: string;
+  status: ServiceStatus;
+  filed_at: Date;
+  status_changed_at: Date;
+  main_number: string;
+  subject_status: ServiceStatus;
+  host_name: string;
+  host_type: 'unit' | 'individual';
+  host_nature: string;
+  platforms: { platform: string; packageName: string; active: boolean; certMd5: string | null; certSha1: string | null; certSha256: string | null }[];
+}
+
+const SERVICE_SQL = `
+  select s.id as service_id, s.subject_id, s.service_number, s.service_type, s.name as service_name, s.status, s.filed_at, s.status_changed_at,
+         sub.main_number, sub.status as subject_status, sub.name as host_name, sub.subject_type as host_type, sub.nature as host_nature,
+         coalesce((select json_agg(json_build_object('platform', p.platform, 'packageName', p.package_name, 'active', p.active,
+                     'certMd5', p.cert_md5, 'certSha1', p.cert_sha1, 'certSha256', p.cert_sha256) order by p.platform)
+                     from app_platforms p where p.service_id = s.id), '[]'::json) as platforms
+    from services s join subjects sub on sub.id = s.subject_id`;
+
+export async function findServiceByNumber(db: Queryable, serviceNumber: string): Promise<ServiceRecord | null> {
+  const [row] = await db.query<ServiceRecord>(`${SERVICE_SQL} where s.service_number = $1`, [serviceNumber]);
+  return row ?? null;
+}
+
+export interface SubjectRecord {
+  subject_id: string;
+  main_number: string;
+  status: ServiceStatus;
+  host_name: string;
+  host_type: 'unit' | 'individual';
+  host_nature: string;
+  filed_at: Date | null;
+}
+
+const SUBJECT_SQL = `select id as subject_id, main_number, status, name as host_name, subject_type as host_type, nature as host_nature, filed_at from subjects`;
+
+export async function findSubjectByNumber(db: Queryable, mainNumber: string): Promise<SubjectRecord | null> {
+  const [row] = await db.query<SubjectRecord>(`${SUBJECT_SQL} where main_number = $1`, [mainNumber]);
+  return row ?? null;
+}
+
+/** Units only: an individual's certificate number is never a lookup key here (privacy). */
+export async function findUnitsByCertificateHash(db: Queryable, hash: string): Promise<SubjectRecord[]> {
+  return db.query<SubjectRecord>(`${SUBJECT_SQL} where certificate_number_hash = $1 and subject_type = 'unit' order by filed_at`, [hash]);
+}
+
+export async function servicesOfSubjects(db: Queryable, subjectIds: string[]): Promise<ServiceRecord[]> {
+  if (subjectIds.length === 0) return [];
+  return db.query<ServiceRecord>(`${SERVICE_SQL} where s.subject_id = any($1::uuid[]) order by s.subject_id, s.sequence`, [subjectIds]);
+}

@@ -1,0 +1,62 @@
+// Which filed services each organisation has checked (verification_watches), so a webhook can
+// tell it when one of them is cancelled, revoked or changed. Recorded by the verification
+// endpoints before they answer; a pair recorded by this process within `refreshMs` is not
+// written again, so repeated checks of a catalogue cost no writes. Bounded: one row per
+// (service, organisation), rows unchecked for RETENTION_DAYS are pruned.
+import type { Db } from './connection.ts';
+
+export const WATCH_RETENTION_DAYS = 400;
+
+export interface WatchRecorder {
+  record(orgId: string, serviceIds: Iterable<string>): Promise<void>;
+}
+
+export interface WatchRecorderOptions {
+  now: () => Date;
+  /** A pair is re-written (last_checked_at) at most this often per process. Default 6 h. */
+  refreshMs?: number;
+  /** Pairs remembered in memory. Default 200,000. */
+  maxRemembered?: number;
+}
+
+const PRUNE_EVERY_MS = 3600_000;
+
+export function createWatchRecorder(db: Db, options: WatchRecorderOptions): WatchRecorder {
+  const refreshMs = options.refreshMs ?? 6 * 3600_000;
+  const max = options.maxRemembered ?? 200_000;
+  const recorded = new Map<string, number>();
+  let lastPrune = 0;
+
+  const prune = async (now: Date) => {
+    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now.getTime();
+    await db.query(`delete from verification_watches where last_checked_at < $1`, [new Date(now.getTime() - WATCH_RETENTION_DAYS * 86400_000)]);
+  };
+
+  return {
+    async record(orgId, serviceIds) {
+      const now = options.now();
+      const t = now.getTime();
+      const fresh = new Set<string>();
+      for (const id of serviceIds) {
+        const seen = recorded.get(`${orgId}|${id}`);
+        if (seen === undefined || t - seen >= refreshMs) fresh.add(id);
+      }
+      if (fresh.size === 0) return;
+      const ids = [...fresh];
+      await db.query(
+        `insert into verification_watches (service_id, organisation_id, last_checked_at)
+         select s, $2::uuid, $3 from unnest($1::uuid[]) as s
+         on conflict (service_id, organisation_id) do update set last_checked_at = excluded.last_checked_at`,
+        [ids, orgId, now],
+      );
+      for (const id of ids) {
+        const k = `${orgId}|${id}`;
+        recorded.delete(k);
+        recorded.set(k, t);
+        if (recorded.size > max) recorded.delete(recorded.keys().next().value as string);
+      }
+      await prune(now);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 // `beian serve`: open the database, migrate, seed the demo data into an empty embedded
 // database when asked, then serve the API (and web UI) and deliver the outbox (email, SMS)
-// until SIGINT/SIGTERM.
+// until SIGINT/SIGTERM. Webhooks to relying parties go through the same outbox.
 import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,6 +10,7 @@ import { expireSmsChecks } from '../flows/sms-check.ts';
 import { openStorage } from '../db/open.ts';
 import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';
 import { createDevSmsProvider, emailSenderFor, startOutboxWorker } from '../notify/index.ts';
+import { createWebhookSender } from '../notify/webhook.ts';
 
 /** The lifecycle's clocks: SMS checks unanswered for 24 h return their applications. */
 function startTimers(ctx: FlowContext, log: FastifyBaseLogger): NodeJS.Timeout {
@@ -34,6 +35,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     const email = emailSenderFor(cfg.smtp);
     const worker = await startOutboxWorker({
       db: storage.db, sealer: storage.sealer, email, sms: createDevSmsProvider(storage.db, storage.sealer, now), now,
+      webhook: createWebhookSender(),
       log: app.log.child({ component: 'outbox' }),
     });
     const timers = startTimers({ db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl }, app.log);

@@ -1,0 +1,25 @@
+// Ends a webhook subscription of the caller's organisation; another organisation's is "not
+// found" (house rule 7). Deliveries already queued are still attempted (they were due).
+import type { Actor } from '../domain/actors.ts';
+import { NamedError } from '../domain/errors.ts';
+import type { FlowContext } from './context.ts';
+import { recordHistory } from './history.ts';
+
+export class WebhookNotFoundError extends NamedError {
+  constructor() { super('webhook_not_found', 'not_found', 'no such webhook in your organisation'); }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function deleteWebhookSubscription(ctx: FlowContext, actor: Actor, id: string): Promise<void> {
+  if (!UUID.test(id)) throw new WebhookNotFoundError();
+  const now = ctx.now();
+  await ctx.db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `update webhook_subscriptions set deleted_at = $3 where id = $1 and organisation_id = $2 and deleted_at is null returning id`,
+      [id, actor.orgId, now],
+    );
+    if (!rows.length) throw new WebhookNotFoundError();
+    await recordHistory(tx, actor, { entityType: 'organisation', entityId: actor.orgId!, action: 'webhook_deleted', reason: { webhookId: id } }, now);
+  });
+}

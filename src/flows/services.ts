@@ -1,0 +1,69 @@
+// Loading and moving filed services (revocation, cancellation). Every status change goes
+// through `moveService`: the service lifecycle table decides, then status, platform and access
+// rows, history and the relying parties' webhooks are written in the caller's transaction.
+// The registry's NOTIFY for the verification caches comes from the database's triggers
+// (migration 0003), in the same transaction, so no writer can forget it.
+import type { Queryable } from '../db/connection.ts';
+import type { Actor } from '../domain/actors.ts';
+import { NamedError } from '../domain/errors.ts';
+import { type ServiceAction, type ServiceStatus, serviceTransition } from '../domain/service-lifecycle.ts';
+import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
+import type { FlowContext } from './context.ts';
+import { recordHistory } from './history.ts';
+
+export interface ServiceRow {
+  id: string;
+  subject_id: string;
+  service_type: string;
+  name: string;
+  service_number: string;
+  status: ServiceStatus;
+  status_changed_at: Date;
+  host_user_id: string;
+  province_code: string;
+}
+
+export class ServiceNotFoundError extends NamedError {
+  constructor(id: string) { super('service_not_found', 'not_found', `no filed service ${id} that you can act on`); }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** SQL predicate for the services an actor may act on; others are a 404 (house rule 7). */
+function actsOn(actor: Actor): { sql: string; params: unknown[] } {
+  switch (actor.role) {
+    case 'host': return { sql: 'sub.host_user_id = $2', params: [actor.userId] };
+    case 'bureau_reviewer': return { sql: 'sub.province_code = $2', params: [actor.provinceCode] };
+    case 'ministry_admin': return { sql: 'true', params: [] };
+    default: return { sql: 'false', params: [] };
+  }
+}
+
+export async function loadServiceForUpdate(tx: Queryable, id: string, actor: Actor): Promise<ServiceRow> {
+  if (!UUID.test(id)) throw new ServiceNotFoundError(id);
+  const v = actsOn(actor);
+  const [row] = await tx.query<ServiceRow>(
+    `select s.id, s.subject_id, s.service_type, s.name, s.service_number, s.status, s.status_changed_at,
+            sub.host_user_id, sub.province_code
+       from services s join subjects sub on sub.id = s.subject_id
+      where s.id = $1 and ${v.sql}
+      for update of s`,
+    [id, ...v.params],
+  );
+  if (!row) throw new ServiceNotFoundError(id);
+  return row;
+}
+
+export interface ServiceMoved { service: ServiceRow; webhooks: number }
+
+/** Applies a lifecycle move to a loaded service: status, platforms and access inactive, history, webhooks. */
+export async function moveService(ctx: FlowContext, tx: Queryable, s: ServiceRow, action: ServiceAction, actor: Actor, reason: unknown): Promise<ServiceMoved> {
+  const t = serviceTransition(s.status, action, actor);
+  const now = ctx.now();
+  await tx.query('update services set status = $2, status_changed_at = $3, updated_at = $3 where id = $1', [s.id, t.to, now]);
+  await tx.query('update app_platforms set active = false where service_id = $1 and active', [s.id]);
+  await tx.query('update access_records set active = false, cancelled_at = $2 where service_id = $1 and active', [s.id, now]);
+  await recordHistory(tx, actor, { entityType: 'service', entityId: s.id, action, from: t.from, to: t.to, reason }, now);
+  const webhooks = await enqueueFilingWebhooks(tx, ctx.sealer, s.id, t.event, now);
+  return { service: { ...s, status: t.to, status_changed_at: now }, webhooks };
+}

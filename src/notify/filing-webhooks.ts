@@ -1,0 +1,69 @@
+// Webhooks for relying parties (issue 5, item 5): when a filed service is cancelled, revoked or
+// changed, every organisation that checked it (verification_watches) and subscribed a webhook
+// gets one outbox row per subscription, written in the changing transaction (house rule 5) —
+// a rolled-back change tells nobody. The body names the filing, never a person: an individual
+// host's name is masked and no reason text is included (it may quote personal details).
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/connection.ts';
+import { mask, type Sealer } from '../db/personal-data.ts';
+import { enqueueWebhook } from './outbox.ts';
+
+export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed'] as const;
+export type FilingEvent = (typeof FILING_EVENTS)[number];
+
+export interface FilingEventBody {
+  /** Unique per delivery; receivers deduplicate on it (delivery is at least once). */
+  id: string;
+  event: FilingEvent;
+  occurredAt: string;
+  filing: {
+    serviceNumber: string;
+    mainNumber: string;
+    serviceName: string;
+    serviceType: string;
+    status: string;
+    statusChangedAt: string;
+    hostName: string;
+    platforms: { platform: string; packageName: string }[];
+  };
+}
+
+interface FilingRow {
+  service_number: string; main_number: string; service_name: string; service_type: string; status: string;
+  status_changed_at: Date; host_name: string; host_type: string; platforms: { platform: string; packageName: string }[];
+}
+
+interface SubscriptionRow { id: string; url: string; secret_enc: string }
+
+/** Queues the event for every live subscription of every organisation watching the service; returns how many. */
+export async function enqueueFilingWebhooks(tx: Queryable, sealer: Sealer, serviceId: string, event: FilingEvent, at: Date): Promise<number> {
+  const subs = await tx.query<SubscriptionRow>(
+    `select ws.id, ws.url, ws.secret_enc
+       from verification_watches w
+       join webhook_subscriptions ws on ws.organisation_id = w.organisation_id and ws.deleted_at is null
+      where w.service_id = $1
+      order by ws.created_at, ws.id`,
+    [serviceId],
+  );
+  if (subs.length === 0) return 0;
+  const [f] = await tx.query<FilingRow>(
+    `select s.service_number, sub.main_number, s.name as service_name, s.service_type, s.status, s.status_changed_at,
+            sub.name as host_name, sub.subject_type as host_type,
+            coalesce((select json_agg(json_build_object('platform', p.platform, 'packageName', p.package_name) order by p.platform)
+                        from app_platforms p where p.service_id = s.id), '[]'::json) as platforms
+       from services s join subjects sub on sub.id = s.subject_id where s.id = $1`,
+    [serviceId],
+  );
+  if (!f) throw new Error(`service ${serviceId} not found for webhooks`);
+  const filing: FilingEventBody['filing'] = {
+    serviceNumber: f.service_number, mainNumber: f.main_number, serviceName: f.service_name, serviceType: f.service_type,
+    status: f.status, statusChangedAt: f.status_changed_at.toISOString(),
+    hostName: f.host_type === 'individual' ? mask.personName(f.host_name) : f.host_name,
+    platforms: f.platforms,
+  };
+  for (const s of subs) {
+    const body: FilingEventBody = { id: randomUUID(), event, occurredAt: at.toISOString(), filing };
+    await enqueueWebhook(tx, sealer, { url: s.url, secret: sealer.open(s.secret_enc), body }, { tag: event });
+  }
+  return subs.length;
+}

@@ -14,12 +14,16 @@ import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './auth/routes.ts';
 import { calendarRoutes } from './admin/calendar.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
+import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
 import { hostApplicationRoutes } from './host/applications.ts';
+import { hostPackageRoutes } from './host/packages.ts';
+import { hostServiceRoutes } from './host/services.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
+import { verifyRoutes } from './verify/index.ts';
 import { webApp } from './web.ts';
 
 /** What routes receive: the flows' context plus the configuration. */
@@ -110,6 +114,10 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostApplicationRoutes(ctx));
   await api.register(providerApplicationRoutes(ctx));
   await api.register(bureauApplicationRoutes(ctx));
+  await api.register(hostServiceRoutes(ctx));
+  await api.register(hostPackageRoutes(ctx));
+  await api.register(bureauServiceRoutes(ctx));
+  await api.register(verifyRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
   await app.register(webApp()); // the React app and its client routes (src/web)
   return app;

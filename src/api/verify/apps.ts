@@ -1,0 +1,22 @@
+// POST /api/verify/v1/apps: up to 10,000 (platform, package name, fingerprint) items in one
+// call, answered in order. Thin glue: auth → shape (Zod) → verifier.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf } from '../auth/index.ts';
+import { problems } from '../auth/presenters.ts';
+import { MAX_BATCH_ITEMS, verifyBody, verifyResponse } from './schemas.ts';
+import type { VerifyRouteOptions } from './index.ts';
+
+export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.post('/api/verify/v1/apps', {
+    onRequest: guard,
+    schema: {
+      tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
+      summary: `Verify up to ${MAX_BATCH_ITEMS.toLocaleString('en')} APP identities (platform, package name, certificate fingerprint)`,
+      description: 'Results come in the order of the items. A malformed item answers `status: "invalid"` with an error; a malformed body is a 400 naming the field (e.g. `body.items.3.fingerprint`).',
+      body: verifyBody,
+      response: { 200: verifyResponse, ...problems(400, 401, 403, 429) },
+    },
+  }, async (req) => ({ results: await verifier.verifyItems(actorOf(req), req.body.items) }));
+};

@@ -1,0 +1,33 @@
+// /api/verify/v1 — the machine interface for relying parties (issue 5; DOMAIN.md §0.7, §6):
+// app stores, access providers and device makers verify APP identities one at a time, in
+// batches, as NDJSON streams or by uploading a package; look up numbers and USCCs; and
+// subscribe webhooks. Callers: an organisation's API key, or its staff's session (console).
+// One verifier (identity cache + watch recorder) per application instance, closed with it.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app.ts';
+import { requireActor } from '../auth/index.ts';
+import { verifyAppsRoutes } from './apps.ts';
+import { verifyLookupRoutes } from './lookups.ts';
+import { verifyPackageRoutes } from './packages.ts';
+import { verifyStreamRoutes } from './stream.ts';
+import { createVerifier, type Verifier } from './verifier.ts';
+import { verifyWebhookRoutes } from './webhooks.ts';
+
+export const RELYING_PARTY_ROLES = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
+
+export interface VerifyRouteOptions {
+  ctx: AppContext;
+  verifier: Verifier;
+  guard: (req: FastifyRequest) => Promise<void>;
+}
+
+export const verifyRoutes = (ctx: AppContext): FastifyPluginAsync => async (app) => {
+  const verifier = await createVerifier(ctx.db, ctx.now);
+  app.addHook('onClose', async () => { await verifier.close(); });
+  const options: VerifyRouteOptions = { ctx, verifier, guard: requireActor(...RELYING_PARTY_ROLES) };
+  await app.register(verifyAppsRoutes(options));
+  await app.register(verifyStreamRoutes(options));
+  await app.register(verifyLookupRoutes(options));
+  await app.register(verifyPackageRoutes(options));
+  await app.register(verifyWebhookRoutes(options));
+};

@@ -1,0 +1,68 @@
+// POST /api/verify/v1/packages: upload an APK / IPA / HAP; the analyzer reads its package name
+// and signing certificates and each signer is verified against the registry — what Xiaomi's
+// appeal service does by hand (PEERS.md A3). The upload is streamed to a temporary file under
+// the size limit and deleted afterwards (src/api/uploads.ts).
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AnalysisResult, analyzePackage, isAnalyzerError } from '../../analyzer/index.ts';
+import type { VerificationStatus } from '../../domain/verification.ts';
+import { actorOf } from '../auth/index.ts';
+import { problems } from '../auth/presenters.ts';
+import { sendProblem } from '../problem.ts';
+import { registerUploads, withUploadedFile } from '../uploads.ts';
+import type { VerifyRouteOptions } from './index.ts';
+import { verifyResultSchema } from './schemas.ts';
+import type { VerifyResultView } from './presenters.ts';
+
+/** Analyzes an uploaded package, or answers the analyzer's refusal as a 422 problem with its code. */
+export async function analyzeUpload<T>(
+  req: FastifyRequest, reply: FastifyReply, limitBytes: number, now: Date, then: (a: AnalysisResult) => Promise<T>,
+): Promise<T | FastifyReply> {
+  return withUploadedFile(req, limitBytes, async (file) => {
+    let analysis: AnalysisResult;
+    try {
+      analysis = await analyzePackage(file.path, { now });
+    } catch (err) {
+      if (isAnalyzerError(err)) return sendProblem(reply, req, 422, err.code, err.message);
+      throw err;
+    }
+    return then(analysis);
+  });
+}
+
+// Best first: a package is as good as its best-filed signer.
+const RANK: readonly VerificationStatus[] = ['filed', 'revoked', 'cancelled', 'fingerprint_mismatch', 'not_filed'];
+
+export const verifyPackageRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
+  await registerUploads(base, ctx.config.uploadLimitBytes);
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.post('/api/verify/v1/packages', {
+    onRequest: guard,
+    schema: {
+      tags: ['verify'], security: [{ apiKey: [] }, { session: [] }], consumes: ['multipart/form-data'],
+      summary: 'Upload a package (APK / IPA / HAP): analysis plus verification of every signer',
+      description: `multipart/form-data with one file part, at most ${Math.floor(ctx.config.uploadLimitBytes / 1048576)} MiB (413 beyond). A file the analyzer cannot read is a 422 problem whose code is the analyzer's (not_a_zip, truncated, zip_bomb, …).`,
+      response: {
+        200: z.object({
+          analysis: z.record(z.string(), z.unknown()).describe('the analyzer\'s result (see `beian analyze --json`)'),
+          verification: z.object({ status: verifyResultSchema.shape.status, signers: z.array(verifyResultSchema.extend({ certificateSha256: z.string() })) }),
+        }),
+        ...problems(400, 401, 403, 429),
+      },
+    },
+  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), async (analysis) => {
+    const actor = actorOf(req);
+    const signers: (VerifyResultView & { certificateSha256: string })[] = [];
+    for (const s of analysis.signers) {
+      const { md5, sha1, sha256 } = s.certificate;
+      const r = await verifier.verifyCertificate(actor, analysis.platform, analysis.packageName, { md5, sha1, sha256 });
+      signers.push({ ...r, certificateSha256: sha256 });
+    }
+    const unsigned = signers.length === 0
+      ? await verifier.verifyCertificate(actor, analysis.platform, analysis.packageName, {})
+      : null;
+    const status = unsigned?.status ?? RANK.find((st) => signers.some((x) => x.status === st)) ?? 'not_filed';
+    return { analysis: analysis as unknown as Record<string, unknown>, verification: { status, signers } };
+  }));
+};

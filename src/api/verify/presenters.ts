@@ -1,0 +1,94 @@
+// What relying parties see of the registry (house rule 10): filing numbers, names and status.
+// Never an ID number, phone or email; an individual host's name is masked (张三 → 张*).
+import { mask } from '../../db/personal-data.ts';
+import type { ServiceRecord, SubjectRecord } from '../../db/verification.ts';
+import type { FingerprintAlgorithm } from '../../domain/validation/index.ts';
+import type { ServiceStatus } from '../../domain/service-lifecycle.ts';
+import type { ItemProblem, Judgement, RegisteredIdentity, VerificationStatus } from '../../domain/verification.ts';
+
+export interface VerifyResultView {
+  ref?: string;
+  status: VerificationStatus | 'invalid';
+  platform: string;
+  packageName: string;
+  matchedBy: FingerprintAlgorithm | null;
+  serviceNumber: string | null;
+  mainNumber: string | null;
+  serviceName: string | null;
+  hostName: string | null;
+  hostType: 'unit' | 'individual' | null;
+  filedAt: string | null;
+  statusChangedAt: string | null;
+  recordedAlgorithms?: FingerprintAlgorithm[];
+  error?: { field: string; code: string; message: string };
+}
+
+export const hostNameFor = (name: string, type: 'unit' | 'individual') => (type === 'individual' ? mask.personName(name) : name);
+
+const EMPTY = { matchedBy: null, serviceNumber: null, mainNumber: null, serviceName: null, hostName: null, hostType: null, filedAt: null, statusChangedAt: null };
+
+export function presentIdentityResult(platform: string, packageName: string, r: RegisteredIdentity | null, j: Judgement, ref?: string): VerifyResultView {
+  const head = { ...(ref === undefined ? {} : { ref }), status: j.status, platform, packageName };
+  if (!r || j.status === 'not_filed') return { ...head, ...EMPTY, matchedBy: j.matchedBy };
+  return {
+    ...head,
+    matchedBy: j.matchedBy,
+    serviceNumber: r.serviceNumber,
+    mainNumber: r.mainNumber,
+    serviceName: r.serviceName,
+    hostName: hostNameFor(r.hostName, r.hostType),
+    hostType: r.hostType,
+    filedAt: r.filedAt.toISOString(),
+    statusChangedAt: r.statusChangedAt.toISOString(),
+    ...(j.recordedAlgorithms ? { recordedAlgorithms: j.recordedAlgorithms } : {}),
+  };
+}
+
+export function presentInvalid(item: { platform: unknown; packageName: unknown }, problem: ItemProblem, ref?: string): VerifyResultView {
+  const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 300) : '');
+  return { ...(ref === undefined ? {} : { ref }), status: 'invalid', platform: str(item.platform), packageName: str(item.packageName), ...EMPTY, error: problem };
+}
+
+export interface ServiceView {
+  serviceNumber: string;
+  mainNumber: string;
+  serviceName: string;
+  serviceType: string;
+  status: ServiceStatus;
+  filedAt: string;
+  statusChangedAt: string;
+  hostName: string;
+  hostType: 'unit' | 'individual';
+  hostNature: string;
+  platforms: { platform: string; packageName: string; active: boolean; certMd5: string | null; certSha1: string | null; certSha256: string | null }[];
+}
+
+export function presentService(s: ServiceRecord): ServiceView {
+  return {
+    serviceNumber: s.service_number, mainNumber: s.main_number, serviceName: s.service_name, serviceType: s.service_type,
+    status: s.status, filedAt: s.filed_at.toISOString(), statusChangedAt: s.status_changed_at.toISOString(),
+    hostName: hostNameFor(s.host_name, s.host_type), hostType: s.host_type, hostNature: s.host_nature,
+    platforms: s.platforms,
+  };
+}
+
+export interface SubjectView {
+  mainNumber: string;
+  status: ServiceStatus;
+  hostName: string;
+  hostType: 'unit' | 'individual';
+  hostNature: string;
+  filedAt: string | null;
+  services: Omit<ServiceView, 'mainNumber' | 'hostName' | 'hostType' | 'hostNature'>[];
+}
+
+export function presentSubject(s: SubjectRecord, services: ServiceRecord[]): SubjectView {
+  return {
+    mainNumber: s.main_number, status: s.status, hostName: hostNameFor(s.host_name, s.host_type), hostType: s.host_type,
+    hostNature: s.host_nature, filedAt: s.filed_at ? s.filed_at.toISOString() : null,
+    services: services.map((x) => {
+      const { mainNumber: _m, hostName: _h, hostType: _t, hostNature: _n, ...rest } = presentService(x);
+      return rest;
+    }),
+  };
+}

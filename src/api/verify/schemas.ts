@@ -1,0 +1,61 @@
+// Request and response shapes of /api/verify/v1 (Zod; the OpenAPI document is generated from
+// them). Shape only: whether a fingerprint or package name is well-formed is judged per item
+// (an `invalid` result), so one bad row does not sink a 10,000-item batch.
+import { z } from 'zod';
+import { VERIFICATION_STATUSES } from '../../domain/verification.ts';
+
+export const MAX_BATCH_ITEMS = 10_000;
+
+const algorithm = z.enum(['md5', 'sha1', 'sha256']);
+
+export const verifyItemSchema = z.strictObject({
+  platform: z.string().max(32).describe('android | ios | harmonyos'),
+  packageName: z.string().max(300).describe('applicationId / Bundle ID / bundleName, case-sensitive'),
+  fingerprint: z.string().max(300).describe('MD5, SHA-1 or SHA-256 of the signing certificate: hex, with or without colons/spaces, any case'),
+  ref: z.string().max(128).optional().describe('your own reference, echoed in the result'),
+});
+
+export const verifyBody = z.strictObject({ items: z.array(verifyItemSchema).min(1).max(MAX_BATCH_ITEMS) });
+
+export const verifyResultSchema = z.object({
+  ref: z.string().optional(),
+  status: z.enum([...VERIFICATION_STATUSES, 'invalid']).describe('filed | not_filed | fingerprint_mismatch | cancelled | revoked | invalid (this item is malformed; see error)'),
+  platform: z.string(),
+  packageName: z.string(),
+  matchedBy: algorithm.nullable().describe('the fingerprint algorithm that matched'),
+  serviceNumber: z.string().nullable(),
+  mainNumber: z.string().nullable(),
+  serviceName: z.string().nullable(),
+  hostName: z.string().nullable().describe("the host's name; an individual's is masked"),
+  hostType: z.enum(['unit', 'individual']).nullable(),
+  filedAt: z.string().nullable(),
+  statusChangedAt: z.string().nullable(),
+  recordedAlgorithms: z.array(algorithm).optional().describe('on a mismatch that could not be judged: the fingerprints the filing records'),
+  error: z.object({ field: z.string(), code: z.string(), message: z.string() }).optional(),
+});
+
+export const verifyResponse = z.object({ results: z.array(verifyResultSchema) });
+
+const platformView = z.object({
+  platform: z.string(), packageName: z.string(), active: z.boolean(),
+  certMd5: z.string().nullable(), certSha1: z.string().nullable(), certSha256: z.string().nullable(),
+});
+
+export const serviceView = z.object({
+  serviceNumber: z.string(), mainNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
+  status: z.enum(['filed', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(),
+  hostName: z.string(), hostType: z.enum(['unit', 'individual']), hostNature: z.string(), platforms: z.array(platformView),
+});
+
+export const subjectView = z.object({
+  mainNumber: z.string(), status: z.enum(['filed', 'cancelled', 'revoked']), hostName: z.string(),
+  hostType: z.enum(['unit', 'individual']), hostNature: z.string(), filedAt: z.string().nullable(),
+  services: z.array(serviceView.omit({ mainNumber: true, hostName: true, hostType: true, hostNature: true })),
+});
+
+export const numberView = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('service'), service: serviceView }),
+  z.object({ kind: z.literal('subject'), subject: subjectView }),
+]);
+
+export const webhookView = z.object({ id: z.string(), url: z.string(), createdAt: z.string() });

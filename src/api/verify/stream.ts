@@ -1,0 +1,119 @@
+// POST /api/verify/v1/apps/stream: a whole catalogue as NDJSON, one {platform, packageName,
+// fingerprint} per line, answered as NDJSON in the same order while the upload goes on. The
+// request body is read chunk by chunk and the answer is a pull stream, so a client that stops
+// reading stops the reading of its upload (backpressure): memory stays constant however many
+// lines come. A bad line answers {line, status: "invalid", error} and the rest go on.
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Actor } from '../../domain/actors.ts';
+import { actorOf } from '../auth/index.ts';
+import type { VerifyRouteOptions } from './index.ts';
+import type { RawItem, Verifier } from './verifier.ts';
+
+/** Lines per lookup query. */
+export const STREAM_BATCH_LINES = 1_000;
+/** A partial batch is answered when no more input has come for this long (interactive use). */
+export const STREAM_IDLE_FLUSH_MS = 100;
+export const MAX_LINE_BYTES = 4_096;
+
+export const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson'];
+
+type Line = { n: number; text: string } | { n: number; tooLong: true };
+
+/** Splits a byte stream into numbered lines, bounding each line; blank lines are skipped (but counted). */
+export async function* ndjsonLines(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Line> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let n = 0;
+  let overflow = false;
+  const emit = function* (text: string): Generator<Line> {
+    n += 1;
+    if (overflow) { overflow = false; yield { n, tooLong: true }; return; }
+    const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (t.trim()) yield { n, text: t };
+  };
+  for await (const chunk of chunks) {
+    const s = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    let start = 0;
+    for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', start)) {
+      yield* emit(s.slice(start, i));
+      start = i + 1;
+    }
+    carry = s.slice(start);
+    if (carry.length > MAX_LINE_BYTES) { overflow = true; carry = ''; }
+  }
+  carry += decoder.end();
+  if (carry || overflow) yield* emit(carry);
+}
+
+function toItem(line: Line): { ok: true; item: RawItem } | { ok: false; code: string; message: string } {
+  if ('tooLong' in line) return { ok: false, code: 'line_too_long', message: `a line has at most ${MAX_LINE_BYTES} characters` };
+  let v: unknown;
+  try { v = JSON.parse(line.text); } catch { return { ok: false, code: 'line_not_json', message: 'the line is not a JSON object' }; }
+  const o = v as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return { ok: false, code: 'line_not_object', message: 'each line is one JSON object' };
+  for (const f of ['platform', 'packageName', 'fingerprint'] as const) {
+    if (typeof o[f] !== 'string' || (o[f] as string).length > 300) return { ok: false, code: 'line_field', message: `${f} must be a string of at most 300 characters` };
+  }
+  const ref = typeof o.ref === 'string' ? o.ref.slice(0, 128) : undefined;
+  return { ok: true, item: { platform: o.platform as string, packageName: o.packageName as string, fingerprint: o.fingerprint as string, ...(ref === undefined ? {} : { ref }) } };
+}
+
+async function answerBatch(verifier: Verifier, actor: Actor, batch: Line[]): Promise<string> {
+  const parsed = batch.map(toItem);
+  const items = parsed.flatMap((p) => (p.ok ? [p.item] : []));
+  const results = items.length ? await verifier.verifyItems(actor, items) : [];
+  let k = 0;
+  return batch.map((line, i) => {
+    const p = parsed[i]!;
+    const out = p.ok ? { line: line.n, ...results[k++] } : { line: line.n, status: 'invalid', error: { field: 'line', code: p.code, message: p.message } };
+    return `${JSON.stringify(out)}\n`;
+  }).join('');
+}
+
+const IDLE = Symbol('idle');
+
+/** Pulls lines, answering a batch when it is full, when input pauses, and at the end. */
+export async function* answerStream(
+  verifier: Verifier, actor: Actor, body: AsyncIterable<Buffer | string>, onError: (err: unknown) => void, batchLines = STREAM_BATCH_LINES,
+): AsyncGenerator<string> {
+  const lines = ndjsonLines(body)[Symbol.asyncIterator]();
+  let batch: Line[] = [];
+  let next = lines.next();
+  try {
+    for (;;) {
+      const r = batch.length
+        ? await Promise.race([next, new Promise<typeof IDLE>((res) => setTimeout(res, STREAM_IDLE_FLUSH_MS, IDLE).unref())])
+        : await next;
+      if (r === IDLE) { yield await answerBatch(verifier, actor, batch); batch = []; continue; }
+      if (r.done) break;
+      batch.push(r.value);
+      next = lines.next();
+      if (batch.length >= batchLines) { yield await answerBatch(verifier, actor, batch); batch = []; }
+    }
+    if (batch.length) yield await answerBatch(verifier, actor, batch);
+  } catch (err) {
+    // The status line is sent: the failure is the last line (the client sees which lines were answered).
+    onError(err);
+    yield `${JSON.stringify({ status: 'error', error: { code: 'stream_failed', message: 'the stream could not be completed; resume after the last answered line' } })}\n`;
+  }
+}
+
+export const verifyStreamRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (app) => {
+  // The body stays a stream: Fastify's body limit does not apply, constant memory does.
+  app.addContentTypeParser(NDJSON_TYPES, (_req, payload, done) => done(null, payload));
+  app.post('/api/verify/v1/apps/stream', {
+    onRequest: guard,
+    schema: {
+      tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
+      summary: 'Verify a whole catalogue: NDJSON in, NDJSON out, streamed',
+      description: `Content-Type: application/x-ndjson. One JSON object {platform, packageName, fingerprint, ref?} per line; the answer is one result per non-blank line, in order, each with its line number. Lines are looked up ${STREAM_BATCH_LINES} at a time. A bad line answers {line, status: "invalid", error}.`,
+    },
+  }, async (req, reply) => {
+    const body = req.body as Readable;
+    const onError = (err: unknown) => req.log.error({ err }, 'verification stream failed');
+    const out = Readable.from(answerStream(verifier, actorOf(req), body, onError), { objectMode: false, highWaterMark: 1 });
+    return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out);
+  });
+};

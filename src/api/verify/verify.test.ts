@@ -1,0 +1,209 @@
+// POST /api/verify/v1/apps and the lookups, over HTTP on the demo data: every outcome, every
+// fingerprint format, auth, malformed bodies and items, one query per batch, watches, and no
+// personal data in any answer. Runs on PGlite and, with DATABASE_URL, on PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
+import { A2DP_CERT, a2dp, expectNoPersonalData, fileIndividualApp, KEY, serviceId, verify } from '../../../tests/verify.ts';
+import type { Db } from '../../db/connection.ts';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../../config.ts';
+import { usccCheckChar } from '../../domain/validation/index.ts';
+import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
+
+const A2DP_NUMBER = '粤ICP备2024000001号-2A';
+const DEMO_USCC = (() => { const f = '91440300MA5DEM0X1'; return f + usccCheckChar(f); })();
+
+describe('verification API', () => {
+  let a: AuthTestApp;
+  const bodies: string[] = [];
+  const call = async (items: Parameters<typeof verify>[1], headers?: Record<string, string>) => {
+    const res = await verify(a.app, items, headers);
+    bodies.push(res.body);
+    return res;
+  };
+  const get = async (url: string, headers: Record<string, string> = KEY) => {
+    const res = await a.app.inject({ method: 'GET', url, headers });
+    bodies.push(res.body);
+    return res;
+  };
+
+  beforeAll(async () => {
+    a = await authTestApp();
+    await fileIndividualApp(a.t.db);
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('answers filed for the demo contract: a2dp.Vol, the GROUND-TRUTH certificate, demo-platform-key', async () => {
+    const res = await call([a2dp()]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results).toEqual([{
+      status: 'filed', platform: 'android', packageName: 'a2dp.Vol', matchedBy: 'md5',
+      serviceNumber: A2DP_NUMBER, mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume',
+      hostName: '深圳市示例网络科技有限公司', hostType: 'unit', filedAt: '2024-05-20T02:00:00.000Z', statusChangedAt: '2024-05-20T02:00:00.000Z',
+    }]);
+  });
+
+  it('accepts MD5, SHA-1 and SHA-256 in colon, space, upper-case and labelled formats', async () => {
+    const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
+    const spaces = (hex: string) => hex.match(/../g)!.join(' ');
+    const forms: [string, string][] = [
+      [A2DP_CERT.md5, 'md5'], [colons(A2DP_CERT.md5), 'md5'], [spaces(A2DP_CERT.md5.toUpperCase()), 'md5'],
+      [A2DP_CERT.sha1, 'sha1'], [colons(A2DP_CERT.sha1), 'sha1'], [`SHA1: ${colons(A2DP_CERT.sha1)}`, 'sha1'], [spaces(A2DP_CERT.sha1), 'sha1'],
+      [A2DP_CERT.sha256.toUpperCase(), 'sha256'], [colons(A2DP_CERT.sha256), 'sha256'], [spaces(A2DP_CERT.sha256), 'sha256'],
+      [`  ${A2DP_CERT.sha256}\n`, 'sha256'], [A2DP_CERT.md5.replace(/(.{8})/g, '$1-').slice(0, -1), 'md5'],
+    ];
+    const res = await call(forms.map(([f]) => a2dp(f)));
+    expect(res.json().results.map((r: { status: string; matchedBy: string }) => [r.status, r.matchedBy])).toEqual(forms.map(([, alg]) => ['filed', alg]));
+  });
+
+  it('answers not_filed, fingerprint_mismatch, revoked and invalid in one batch, in order', async () => {
+    const res = await call([
+      { platform: 'android', packageName: 'com.nobody.filed', fingerprint: A2DP_CERT.md5, ref: 'r1' },
+      { ...a2dp('00'.repeat(16)), ref: 'r2' },
+      { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32), ref: 'r3' },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'xyz', ref: 'r4' },
+      { platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98', ref: 'r5' },
+      { platform: 'windows', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, ref: 'r6' },
+      { platform: 'android', packageName: 'noseparator', fingerprint: A2DP_CERT.md5, ref: 'r7' },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'ab'.repeat(17), ref: 'r8' },
+    ]);
+    const r = res.json().results as Record<string, unknown>[];
+    expect(r.map((x) => x.ref)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8']);
+    expect(r.map((x) => x.status)).toEqual(['not_filed', 'fingerprint_mismatch', 'revoked', 'invalid', 'filed', 'invalid', 'invalid', 'invalid']);
+    expect(r[0]).toMatchObject({ serviceNumber: null, hostName: null, matchedBy: null });
+    expect(r[1]).toMatchObject({ serviceNumber: A2DP_NUMBER, matchedBy: null });
+    expect(r[2]).toMatchObject({ serviceNumber: '浙ICP备2024000001号-2A', matchedBy: 'md5', statusChangedAt: '2025-03-01T08:00:00.000Z' });
+    expect(r[3]).toMatchObject({ error: { field: 'fingerprint', code: 'fingerprint_charset' } });
+    expect(r[4]).toMatchObject({ matchedBy: 'sha1', serviceName: '示例记账' });
+    expect(r[5]).toMatchObject({ error: { field: 'platform', code: 'platform_unknown' } });
+    expect(r[6]).toMatchObject({ error: { field: 'packageName', code: 'android_package_segments' } });
+    expect(r[7]).toMatchObject({ error: { field: 'fingerprint', code: 'fingerprint_length' } });
+  });
+
+  it('says which fingerprints a filing records when the one presented cannot be compared', async () => {
+    const res = await call([{ platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'ab'.repeat(32) }]);
+    expect(res.json().results[0]).toMatchObject({ status: 'fingerprint_mismatch', recordedAlgorithms: ['sha1'] });
+  });
+
+  it("masks an individual host's name", async () => {
+    const res = await call([{ platform: 'android', packageName: 'cn.xiaoer.notes', fingerprint: 'C'.repeat(64) }]);
+    expect(res.json().results[0]).toMatchObject({ status: 'filed', matchedBy: 'sha256', hostName: '王**', hostType: 'individual', serviceName: '小二笔记' });
+  });
+
+  it('answers cancelled after the host cancels the service, and lists it among the host\'s services', async () => {
+    const host = await signIn(a.app, 'host@demo.beian.test');
+    const id = await serviceId(a.t.db, 'com.example.ledger');
+    const cancel = await a.app.inject({ method: 'POST', url: `/api/host/services/${id}/cancel`, headers: host.headers, payload: { reason: '停止运营' } });
+    expect(cancel.statusCode).toBe(200);
+    expect(cancel.json()).toMatchObject({ status: 'cancelled', serviceNumber: '浙ICP备2024000001号-1A', subjectCancelled: true });
+    const res = await call([{ platform: 'android', packageName: 'com.example.ledger', fingerprint: '0123456789abcdef0123456789abcdef' }]);
+    expect(res.json().results[0]).toMatchObject({ status: 'cancelled', matchedBy: 'md5', serviceNumber: '浙ICP备2024000001号-1A' });
+    const mine = await a.app.inject({ method: 'GET', url: '/api/host/services', headers: host.headers });
+    expect(mine.json().items.find((s: { id: string }) => s.id === id)).toMatchObject({ status: 'cancelled', platforms: [{ active: false }, { active: false }] });
+  });
+
+  it('refuses callers without a key (401), with an unknown key (401), and roles that are no relying party (403)', async () => {
+    expect((await call([a2dp()], {})).statusCode).toBe(401);
+    const bad = await call([a2dp()], { authorization: 'Bearer nope' });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.json().code).toBe('api_key_invalid');
+    const host = await signIn(a.app, 'host@demo.beian.test');
+    expect((await call([a2dp()], host.headers)).statusCode).toBe(403);
+    expect((await get(`/api/verify/v1/numbers/${encodeURIComponent(A2DP_NUMBER)}`, { cookie: host.cookie })).statusCode).toBe(403);
+  });
+
+  it('serves the console: a device maker\'s staff signed in may verify', async () => {
+    const staff = await signIn(a.app, 'device.demo');
+    const res = await call([a2dp()], staff.headers);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0].status).toBe('filed');
+  });
+
+  it('answers 400 problem+json naming the field for a malformed body, and for more than 10,000 items', async () => {
+    const items: unknown[] = [a2dp(), a2dp(), a2dp(), { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 42 }];
+    const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors.map((e: { field: string }) => e.field)).toContain('body.items.3.fingerprint');
+    const missing = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [{ platform: 'android' }] } });
+    expect(missing.json().errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['body.items.0.packageName', 'body.items.0.fingerprint']));
+    expect((await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [] } })).statusCode).toBe(400);
+    const big = await call(Array.from({ length: 10_001 }, () => a2dp()));
+    expect(big.statusCode).toBe(400);
+    expect(big.json().errors[0].field).toBe('body.items');
+  });
+
+  it('answers a 10,000-item batch in order with one identity query (no query per item)', async () => {
+    const queries: string[] = [];
+    const db: Db = new Proxy(a.t.db, {
+      get(target, prop, receiver) {
+        if (prop === 'query') return (text: string, params?: unknown[]) => { queries.push(text); return target.query(text, params); };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const app = await buildApp({ db, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+    try {
+      const items = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? a2dp() : { platform: 'android', packageName: `com.bulk.p${i}`, fingerprint: A2DP_CERT.sha1 }));
+      queries.length = 0;
+      const res = await verify(app, items);
+      expect(res.statusCode).toBe(200);
+      const results = res.json().results as { status: string }[];
+      expect(results).toHaveLength(10_000);
+      expect(results.every((r, i) => r.status === (i % 3 === 0 ? 'filed' : 'not_filed'))).toBe(true);
+      expect(queries.filter((q) => q.includes('unnest($1::text[], $2::text[])'))).toHaveLength(1);
+      expect(queries.filter((q) => !/api_keys|^delete from verification_watches/.test(q.trim())).length).toBeLessThanOrEqual(2); // identities + watches (+ the hourly prune)
+      // Again: everything is in the cache now.
+      queries.length = 0;
+      await verify(app, items);
+      expect(queries.filter((q) => q.includes('unnest($1::text[], $2::text[])'))).toHaveLength(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('records which filings an organisation checked (for its webhooks)', async () => {
+    const rows = await a.t.db.query<{ service_id: string }>(
+      `select w.service_id from verification_watches w join organisations o on o.id = w.organisation_id where o.name = '示例应用市场'`);
+    expect(rows.map((r) => r.service_id)).toContain(await serviceId(a.t.db, 'a2dp.Vol'));
+  });
+
+  it('looks up a service number, a main number, and answers 404 / 400 for unknown and malformed numbers', async () => {
+    const svc = await get(`/api/verify/v1/numbers/${encodeURIComponent(A2DP_NUMBER)}`);
+    expect(svc.statusCode).toBe(200);
+    expect(svc.json()).toMatchObject({ kind: 'service', service: { serviceNumber: A2DP_NUMBER, status: 'filed', serviceType: 'app', platforms: [{ platform: 'android', packageName: 'a2dp.Vol', certSha256: A2DP_CERT.sha256 }] } });
+    // Copy-paste forms: full-width digits and a dash variant.
+    const pasted = await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备２０２４０００００１号–2a')}`);
+    expect(pasted.json().service?.serviceNumber).toBe(A2DP_NUMBER);
+    const main = await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备2024000001号')}`);
+    expect(main.json()).toMatchObject({ kind: 'subject', subject: { mainNumber: '粤ICP备2024000001号', status: 'filed', hostType: 'unit' } });
+    expect(main.json().subject.services.map((s: { serviceType: string }) => s.serviceType)).toEqual(['website', 'app', 'mini_program']);
+    const revoked = await get(`/api/verify/v1/numbers/${encodeURIComponent('浙ICP备2024000001号-2A')}`);
+    expect(revoked.json().service).toMatchObject({ status: 'revoked', statusChangedAt: '2025-03-01T08:00:00.000Z' });
+    const unknown = await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备2024999999号-1A')}`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('number_not_found');
+    const bad = await get('/api/verify/v1/numbers/hello');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('filing_number_format');
+  });
+
+  it("finds a unit's filings by USCC and refuses an individual's ID number", async () => {
+    const res = await get(`/api/verify/v1/subjects?uscc=${DEMO_USCC.toLowerCase()}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ uscc: DEMO_USCC, items: [{ mainNumber: '粤ICP备2024000001号', hostName: '深圳市示例网络科技有限公司' }] });
+    expect(res.json().items[0].services).toHaveLength(3);
+    const id = await get(`/api/verify/v1/subjects?uscc=${DEMO_PEOPLE.wangXiaoer.certificateNumber}`);
+    expect(id.statusCode).toBe(400);
+    expect(id.json().code).toBe('uscc_is_id_number');
+    const none = await get(`/api/verify/v1/subjects?uscc=${(() => { const f = '91110000MA0000001'; return f + usccCheckChar(f); })()}`);
+    expect(none.json().items).toEqual([]);
+    expect((await get('/api/verify/v1/subjects?uscc=123')).statusCode).toBe(400);
+  });
+
+  it('puts no ID number, phone, email or individual full name in any answer', async () => {
+    const main = await get(`/api/verify/v1/numbers/${encodeURIComponent('京ICP备2025000001号')}`);
+    expect(main.json().subject).toMatchObject({ hostName: '王**', hostType: 'individual' });
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const b of bodies) expectNoPersonalData(b);
+  });
+});

@@ -34,7 +34,8 @@ create table users (
   role            text not null check (role in ('host', 'provider_staff', 'platform_staff', 'device_maker_staff', 'bureau_reviewer', 'ministry_admin')),
   organisation_id uuid references organisations (id),
   display_name    text not null check (length(display_name) between 1 and 64),
-  login           text not null unique check (login = lower(login) and length(login) between 3 and 254),
+  -- staff sign in with a login name; hosts with their email or mobile, found by keyed hash
+  login           text unique check (login = lower(login) and length(login) between 3 and 64),
   password_hash   text not null,
   mobile_enc      text,
   mobile_hash     text,
@@ -43,7 +44,8 @@ create table users (
   locale          text not null default 'zh-CN' check (locale in ('zh-CN', 'en')),
   created_at      timestamptz not null default now(),
   disabled_at     timestamptz,
-  check ((role = 'host') = (organisation_id is null))
+  check ((role = 'host') = (organisation_id is null)),
+  check ((role = 'host') = (login is null))
 );
 create unique index users_host_mobile on users (mobile_hash) where role = 'host';
 create unique index users_host_email on users (email_hash) where role = 'host';

@@ -10,7 +10,7 @@ export interface AccountRow {
   role: Role;
   organisation_id: string | null;
   display_name: string;
-  login: string;
+  login: string | null;
   password_hash: string;
   mobile_enc: string | null;
   email_enc: string | null;
@@ -34,11 +34,11 @@ export async function findAccount(db: Queryable, userId: string): Promise<Accoun
   return row ?? null;
 }
 
-/** A mobile number signs in hosts only (staff have no mobile login); emails and names match `login`. */
+/** Hosts sign in with their mobile or email, found by keyed hash (never stored in clear); staff with their login name. */
 export async function findAccountByLogin(db: Queryable, sealer: Sealer, id: LoginIdentifier): Promise<AccountRow | null> {
   const [row] = id.kind === 'mobile'
     ? await db.query<AccountRow>(`${ACCOUNT} where u.role = 'host' and u.mobile_hash = $1`, [sealer.hash('phone', id.value)])
-    : await db.query<AccountRow>(`${ACCOUNT} where u.login = $1`, [id.value]);
+    : await db.query<AccountRow>(`${ACCOUNT} where (u.role = 'host' and u.email_hash = $1) or u.login = $2`, [sealer.hash('email', id.value), id.value]);
   return row ?? null;
 }
 

@@ -154,5 +154,5 @@ describe('openStorage (embedded)', () => {
       expect(row!.v).toBe(sealed);
       expect(reopened.sealer.open(row!.v)).toBe('13800138000');
     } finally { await reopened.close(); }
-  });
+  }, 180_000); // two file-backed PGlite starts (initdb on the first) on a loaded 2-core machine
 });

@@ -1,6 +1,6 @@
 // A host registers (issue 3, item 1): display name, mobile, email and password. Mobile and
 // email are sealed with a keyed hash beside each (one account per mobile and per email);
-// the login is the lowercased email. Registration signs the host in.
+// hosts sign in with their email or mobile, which are stored sealed and found by keyed hash. Registration signs the host in.
 import { hashPassword } from '../db/credentials.ts';
 import type { Queryable } from '../db/connection.ts';
 import { insertSession, type NewSession } from '../db/sessions.ts';
@@ -24,9 +24,9 @@ export async function registerHost(ctx: FlowContext, input: RegisterHostInput, r
     return await ctx.db.transaction(async (tx) => {
       await assertUnregistered(tx, mobileHash, emailHash, v.email);
       const [row] = await tx.query<{ id: string }>(
-        `insert into users (role, display_name, login, password_hash, mobile_enc, mobile_hash, email_enc, email_hash, locale, created_at)
-         values ('host', $1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-        [v.displayName, v.email, passwordHash, ctx.sealer.seal(v.mobile), mobileHash, ctx.sealer.seal(v.email), emailHash, input.locale, now],
+        `insert into users (role, display_name, password_hash, mobile_enc, mobile_hash, email_enc, email_hash, locale, created_at)
+         values ('host', $1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+        [v.displayName, passwordHash, ctx.sealer.seal(v.mobile), mobileHash, ctx.sealer.seal(v.email), emailHash, input.locale, now],
       );
       const userId = row!.id;
       const actor = accountActor({ userId, role: 'host', orgId: null, orgKind: null, orgProvinceCode: null, requestId });

@@ -32,7 +32,7 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
     schema: { tags, summary: 'Create a filing application (draft); accepts Idempotency-Key', body: createApplicationBody, headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(), response: { 201: applicationView, 200: applicationView } },
   }, async (req, reply) => {
     const actor = actorOf(req);
-    const out = await idempotent(ctx.db, `host:${actor.userId}`, req.headers['idempotency-key'] as string | undefined, req.body, async () => {
+    const out = await idempotent(ctx.db, ctx.sealer, `host:${actor.userId}`, req.headers['idempotency-key'] as string | undefined, req.body, async () => {
       const row = await createApplication(ctx, actor, req.body);
       return { status: 201, body: await present(actor, row.id) };
     });

@@ -116,9 +116,9 @@ async function seedUsers(tx: Queryable, sealer: Sealer, orgs: Record<string, str
   ];
   for (const [login, p] of hosts) {
     const [row] = await tx.query<{ id: string }>(
-      `insert into users (role, display_name, login, password_hash, mobile_enc, mobile_hash, email_enc, email_hash)
-       values ('host', $1, $2, $3, $4, $5, $6, $7) returning id`,
-      [p.name, login, passwordHash, sealer.seal(p.mobile), sealer.hash('phone', p.mobile), sealer.seal(login), sealer.hash('email', login)]);
+      `insert into users (role, display_name, password_hash, mobile_enc, mobile_hash, email_enc, email_hash)
+       values ('host', $1, $2, $3, $4, $5, $6) returning id`,
+      [p.name, passwordHash, sealer.seal(p.mobile), sealer.hash('phone', p.mobile), sealer.seal(login), sealer.hash('email', login)]);
     ids[login] = row!.id;
   }
   return ids;

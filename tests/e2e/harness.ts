@@ -42,7 +42,7 @@ export async function startServer(): Promise<Server> {
   const t = await testDatabase();
   await seedDemo(t.db, t.sealer);
   const port = await freePort();
-  const config = loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const config = loadConfig({ LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
   const now = () => new Date();
   const app = await buildApp({ db: t.db, sealer: t.sealer, now, config });
   await app.listen({ host: '127.0.0.1', port });
@@ -94,7 +94,7 @@ export async function journey(browser: Browser, base: string, name: string, opti
   page.on('console', onConsole);
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return {
+  const j: Journey = {
     name, context, page, errors,
     async shot(label: string) {
       const n = String(++shotCounter).padStart(2, '0');
@@ -107,8 +107,27 @@ export async function journey(browser: Browser, base: string, name: string, opti
       await page.setViewportSize(size);
     },
     assertClean() { expect(errors, `browser console errors in journey ${name}`).toEqual([]); },
-    async close() { await context.close(); },
+    async close() { open.delete(j); await context.close(); },
   };
+  open.add(j);
+  return j;
+}
+
+const open = new Set<Journey>();
+
+/** Runs a journey's steps; on failure, screenshots every open page (FAILED-…) and lists console errors. */
+export async function steps(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    for (const j of open) {
+      await j.page.screenshot({ path: path.join(SCREENSHOTS, `FAILED-${j.name}.png`), fullPage: true }).catch(() => {});
+      if (j.errors.length) (e as Error).message += `\n[${j.name}] ${j.errors.join('\n')}`;
+    }
+    throw e;
+  } finally {
+    open.clear();
+  }
 }
 
 /** Signs in through the sign-in page and waits for the role's home page. */

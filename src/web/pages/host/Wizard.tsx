@@ -38,6 +38,12 @@ function syncIndividual(draft: Json): Json {
   return { ...draft, subject: { ...subject, nature: 'individual', name: p.name, certificateType: p.certificateType, certificateNumber: p.certificateNumber, principalIsLegalRepresentative: undefined, legalPerson: undefined } };
 }
 
+/** Lists the form shows as "none" are saved as empty lists, not left out (none applies ≠ not answered). */
+function withDefaults(m: Json): Json {
+  const service = (m.service as Json | undefined) ?? {};
+  return { ...m, service: { ...service, preApprovals: service.preApprovals ?? [], sdks: service.sdks ?? [] } };
+}
+
 const touchedBy = (touched: Set<string>, field: string) => touched.has(field) || [...touched].some((t) => field.startsWith(`${t}.`));
 const key = (p: Problem) => `${p.field}|${p.code}`;
 
@@ -64,7 +70,7 @@ export default function Wizard() {
     api.get<ApplicationView>(`/api/host/applications/${id}`).then(async (v) => {
       if (!live) return;
       setView(v);
-      setDraft(v.materials);
+      setDraft(withDefaults(v.materials));
       setSubmitterOrgId(v.submitter?.id ?? '');
       const returned = v.reviewReasons.length > 0 || v.status !== 'draft';
       setShowAll(returned);

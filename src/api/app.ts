@@ -24,6 +24,7 @@ import { providerApplicationRoutes } from './provider/applications.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
 import { verifyRoutes } from './verify/index.ts';
+import { publicRoutes } from './public/index.ts';
 import { webApp } from './web.ts';
 
 /** What routes receive: the flows' context plus the configuration. */
@@ -118,6 +119,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
   await api.register(verifyRoutes(ctx));
+  await api.register(publicRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
   await app.register(webApp()); // the React app and its client routes (src/web)
   return app;

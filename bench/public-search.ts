@@ -1,0 +1,173 @@
+// Public keyword search under load (issue 5, item 8c/8d): autocannon against 127.0.0.1, the
+// application on PostgreSQL over N generated services, beside a bare Fastify route returning
+// constant JSON in the same server process and the same run; the server's RSS under load.
+//
+//   npx tsx bench/public-search.ts                      # 1,000,000 services in beian_bench
+//   npx tsx bench/public-search.ts --write              # and refresh "## Public search" in docs/BENCHMARKS.md
+//   options: --database-url postgres://postgres@127.0.0.1:5432/beian_bench --services 1000000
+//            --duration 5 (seconds per run) --connections 10
+// The database is created when missing and topped up to --services with bench/generate.ts.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { generate } from './generate.ts';
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' },
+    services: { type: 'string', default: '1000000' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    port: { type: 'string', default: '3917' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const URL_ = values['database-url']!;
+const SERVICES = Number(values.services);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const PORT = Number(values.port);
+
+async function ensureDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  u.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: u.toString() });
+  await admin.connect();
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+  if (!exists.rowCount) await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+  await admin.end();
+}
+
+async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: URL_ });
+  await c.connect();
+  try { return await fn(c); } finally { await c.end(); }
+}
+
+/** Keywords people type, drawn from the data (deterministically), by kind. */
+async function keywords(): Promise<Record<string, string[]>> {
+  return withClient(async (c) => {
+    const col = async (sql: string) => (await c.query<{ v: string }>(sql)).rows.map((r) => r.v);
+    const sample = (table: string, n = 300) => `(select * from ${table} order by md5(id::text) limit ${n})`;
+    return {
+      'service name (full)': await col(`select name as v from ${sample('services')} s`),
+      'service name, 2 characters': await col(`select left(name, 2) as v from ${sample('services')} s`),
+      'service name, 3+ characters inside': await col(`select substr(name, 2, 3) as v from ${sample('services')} s where char_length(name) >= 4`),
+      'host name part': await col(`select substr(name, 4, 4) as v from ${sample('subjects')} su where subject_type = 'unit'`),
+      'service number': await col(`select service_number as v from ${sample('services')} s`),
+      'main number (all services)': await col(`select main_number as v from ${sample('subjects')} su`),
+      'domain': await col(`select domains[1] as v from ${sample('services', 3000)} s where service_type = 'website' limit 300`),
+      'package name': await col(`select package_name as v from ${sample('app_platforms')} p`),
+      'common word (worst case)': ['科技', '有限公司', '音乐', '商城', '网络科技', '小程序', '天气', '官网'],
+    };
+  });
+}
+
+interface Run { name: string; rps: number; p50: number; p95: number; p99: number; non2xx: number; requests: number }
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function load(name: string, paths: string[], duration = DURATION): Promise<Run> {
+  let i = 0;
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({
+      url: `http://127.0.0.1:${PORT}`, connections: CONNECTIONS, duration,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+    }, (err, res) => (err ? reject(err) : resolve(res)));
+    instance.on('response', (_c, _s, _b, t) => { times.push(t); });
+  });
+  times.sort((a, b) => a - b);
+  return {
+    name, rps: Math.round(result.requests.average), p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99),
+    non2xx: result.non2xx, requests: result.requests.total,
+  };
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+async function startServer(): Promise<{ pid: number; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/public-search-server.ts', URL_, String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+const enc = encodeURIComponent;
+const fmt = (ms: number) => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+
+async function main() {
+  await ensureDatabase(URL_);
+  const have = await withClient(async (c) => {
+    const r = await c.query(`select count(*)::int as n from information_schema.tables where table_name = 'services'`);
+    return r.rows[0].n ? Number((await c.query('select count(*)::int as n from services')).rows[0].n) : 0;
+  });
+  if (have < SERVICES) await generate({ services: SERVICES - have, databaseUrl: URL_ });
+  const kw = await keywords();
+  const server = await startServer();
+  const rss: number[] = [];
+  const rssIdle = rssOf(server.pid);
+  const sampler = setInterval(() => rss.push(rssOf(server.pid)), 200);
+  try {
+    const search = (ks: string[]) => ks.map((k) => `/api/public/v1/services?q=${enc(k)}`);
+    const mixed = Object.entries(kw).filter(([k]) => !k.startsWith('common')).flatMap(([, ks]) => search(ks));
+    mixed.sort((a, b) => (a.length * 7919 + b.charCodeAt(30)) % 13 - (b.length * 7919 + a.charCodeAt(30)) % 13);
+    await load('warm-up', mixed, 3);
+    const runs: Run[] = [await load('bare Fastify route, constant JSON (baseline)', ['/bench/bare'])];
+    runs.push(await load('keyword search, mixed keywords (all kinds below)', mixed));
+    for (const [kind, ks] of Object.entries(kw)) runs.push(await load(`search: ${kind}`, search(ks)));
+    const numbers = await withClient(async (c) => (await c.query<{ v: string }>('select service_number as v from services order by md5(id::text) limit 300')).rows.map((r) => r.v));
+    runs.push(await load('record by number (GET /services/{number})', numbers.map((n) => `/api/public/v1/services/${enc(n)}`)));
+    clearInterval(sampler);
+    report(runs, rssIdle, Math.max(...rss));
+  } finally {
+    clearInterval(sampler);
+    server.stop();
+  }
+}
+
+function report(runs: Run[], rssIdle: number, rssPeak: number) {
+  const pgVersion = '';
+  const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MiB`;
+  const lines = [
+    '## Public search',
+    '',
+    `Command: \`npx tsx bench/public-search.ts\` (add \`--write\` to refresh this section). Machine: nproc ${os.cpus().length}, ${os.cpus()[0]?.model.trim()}, ` +
+      `Node ${process.version}, ${os.platform()}/${os.arch()}, PostgreSQL on 127.0.0.1 (database \`beian_bench\`); load average before the run ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${new Date().toISOString().slice(0, 10)}.${pgVersion}`,
+    `Data: ${SERVICES.toLocaleString('en')} services generated by \`npx tsx bench/generate.ts --services ${SERVICES} --database-url postgres://postgres@127.0.0.1:5432/beian_bench\` ` +
+      '(APPs with 1–3 platforms, websites with domains, mini programs, quick apps; ~2 services per subject; 92% filed, 5% cancelled, 3% revoked).',
+    `Load: autocannon in the benchmark process, ${CONNECTIONS} connections, ${DURATION} s per row, against one server process (\`bench/public-search-server.ts\`: the application ` +
+      'with its rate limiter counting every request, quota raised out of reach, plus the bare route); latencies are per response, percentiles computed from every response. ' +
+      'Keywords: 300 per kind sampled from the data; a row cycles through its keywords. First page, 20 items, platforms included.',
+    '',
+    '| run | requests/s | p50 | p95 | p99 | non-2xx |',
+    '|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.name} | ${r.rps.toLocaleString('en')} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.non2xx} |`),
+    '',
+    `Server memory (RSS of the server process): ${mb(rssIdle)} before load, ${mb(rssPeak)} peak under load.`,
+    '',
+  ];
+  const text = lines.join('\n');
+  process.stdout.write(`${text}\n`);
+  if (values.write) {
+    const file = 'docs/BENCHMARKS.md';
+    const doc = readFileSync(file, 'utf8');
+    const start = doc.indexOf('## Public search');
+    if (start < 0) writeFileSync(file, `${doc.trimEnd()}\n\n${text}`);
+    else {
+      const next = doc.indexOf('\n## ', start + 3);
+      writeFileSync(file, doc.slice(0, start) + text + (next < 0 ? '' : doc.slice(next + 1)));
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,54 @@
+// HTTP caching and CORS for the public query API. Records change rarely and scrapers of the
+// official portal ask for exactly this (PEERS.md Part B: "cache locally, data changes rarely"):
+// a weak ETag over the body, Last-Modified from the records, 304 on a match, one minute of
+// shared caching; and any web page may call the API (no cookies are needed or honoured).
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const CACHE_CONTROL = 'public, max-age=60';
+
+const EXPOSED = ['ETag', 'Last-Modified', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'];
+
+export async function corsHeaders(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('access-control-allow-origin', '*');
+  reply.header('access-control-expose-headers', EXPOSED.join(', '));
+}
+
+/** The answer to a CORS preflight (OPTIONS) for any public path. */
+export function preflight(_request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(204)
+    .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
+    .header('access-control-allow-headers', 'Authorization, If-None-Match, If-Modified-Since, X-Request-Id')
+    .header('access-control-max-age', '86400')
+    .send();
+}
+
+export function weakEtag(body: unknown): string {
+  return `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+}
+
+const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+
+/** RFC 9110 §13.1: If-None-Match (weak comparison) wins over If-Modified-Since. */
+function notModified(request: FastifyRequest, etag: string, lastModified: Date | null): boolean {
+  const inm = request.headers['if-none-match'];
+  if (inm !== undefined) return inm.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
+  const ims = request.headers['if-modified-since'];
+  if (ims === undefined || !lastModified) return false;
+  const since = Date.parse(ims);
+  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
+}
+
+/** Sets the validators and answers 304 with no body when the client's copy is current. */
+export function sendCacheable<T>(request: FastifyRequest, reply: FastifyReply, body: T, lastModified: Date | null): T | FastifyReply {
+  const etag = weakEtag(body);
+  reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
+  if (lastModified) reply.header('last-modified', lastModified.toUTCString());
+  if (notModified(request, etag, lastModified)) return reply.code(304).send();
+  return body;
+}
+
+export function newest(dates: Date[]): Date | null {
+  return dates.reduce<Date | null>((a, d) => (!a || d > a ? d : a), null);
+}

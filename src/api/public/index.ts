@@ -1,0 +1,87 @@
+// The public query API (/api/public/v1, issue 5): keyword search and the full record of a
+// service or subject, for anyone, without sign-in. Rate-limited per address (per key with an
+// organisation API key), cacheable (ETag / Last-Modified / 304) and open to any web page (CORS).
+// Contract and examples: docs/api-public.md.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parseFilingNumber } from '../../domain/filing-number.ts';
+import { NamedError } from '../../domain/errors.ts';
+import type { AppContext } from '../app.ts';
+import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
+import { corsHeaders, newest, preflight, sendCacheable } from './http.ts';
+import { interpretKeyword } from './keyword.ts';
+import { presentRecord, presentSubject } from './presenter.ts';
+import { platformsOf, type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
+import { mainNumberParams, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
+
+const tags = ['public'];
+
+export class ServiceNotFoundError extends NamedError {
+  constructor(n: string) { super('service_not_found', 'not_found', `no service was ever filed under ${n}`); }
+}
+
+export class SubjectNotFoundError extends NamedError {
+  constructor(n: string) { super('subject_not_found', 'not_found', `no subject was ever filed under ${n}`); }
+}
+
+const badInput = (field: string, code: string, message: string) => new NamedError(code, 'invalid', message, [{ field, code, message }]);
+
+/** A number from the path, canonical; 400 naming the field when it is not one of `kind`. */
+function numberParam(raw: string, field: string, kind: 'service' | 'subject'): string {
+  const parsed = parseFilingNumber(raw);
+  if (!parsed.ok) throw badInput(field, parsed.error.code, parsed.error.message);
+  if (parsed.value.kind !== kind) {
+    throw kind === 'service'
+      ? badInput(field, 'filing_number_not_service', 'this is a subject (main) number: ask /api/public/v1/subjects/{mainNumber}')
+      : badInput(field, 'filing_number_not_subject', 'this is a service number: ask /api/public/v1/services/{serviceNumber}');
+  }
+  return parsed.value.number;
+}
+
+export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const limited = { onRequest: rateLimit(RATE_LIMITS.public, await useRateLimitStore(base, ctx.config)) };
+  const url = ctx.config.publicUrl;
+  app.addHook('onRequest', corsHeaders);
+  app.options('/api/public/*', { schema: { hide: true } }, preflight);
+
+  const present = async (rows: PublicServiceRow[]) => {
+    const platforms = await platformsOf(ctx.db, rows.filter((r) => r.service_type === 'app' || r.service_type === 'quick_app').map((r) => r.id));
+    return rows.map((r) => presentRecord(url, r, platforms.get(r.id)));
+  };
+
+  app.get('/api/public/v1/services', {
+    ...limited,
+    schema: { tags, summary: 'Search filed services by host name, service name, number, domain or package name', querystring: searchQuery, response: { 200: searchView } },
+  }, async (req, reply) => {
+    const { q, type, page, pageSize } = req.query;
+    const k = interpretKeyword(q);
+    if (!k) throw badInput('querystring.q', 'keyword_empty', 'the keyword has nothing searchable once spaces are removed');
+    if ((page - 1) * pageSize >= SEARCH_WINDOW) throw badInput('querystring.page', 'search_window_exceeded', `search pages through the first ${SEARCH_WINDOW} matches; narrow the keyword or filter by type`);
+    const found = await searchServices(ctx.db, k, { type: type ?? null, page, pageSize });
+    const body = { items: await present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
+    return sendCacheable(req, reply, body, found.lastModified);
+  });
+
+  app.get('/api/public/v1/services/:serviceNumber', {
+    ...limited,
+    schema: { tags, summary: 'The full public record of a service number (URL-encoded); cancelled and revoked numbers answer with their status', params: serviceNumberParams, response: { 200: recordView } },
+  }, async (req, reply) => {
+    const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
+    const row = await serviceByNumber(ctx.db, number);
+    if (!row) throw new ServiceNotFoundError(number);
+    const [record] = await present([row]);
+    return sendCacheable(req, reply, record!, row.last_modified);
+  });
+
+  app.get('/api/public/v1/subjects/:mainNumber', {
+    ...limited,
+    schema: { tags, summary: 'A subject (host) by its main number, with all its services', params: mainNumberParams, response: { 200: subjectView } },
+  }, async (req, reply) => {
+    const number = numberParam(req.params.mainNumber, 'params.mainNumber', 'subject');
+    const found = await subjectByNumber(ctx.db, number);
+    if (!found) throw new SubjectNotFoundError(number);
+    const body = presentSubject(url, found.subject, await present(found.services));
+    return sendCacheable(req, reply, body, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)]));
+  });
+};

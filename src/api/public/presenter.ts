@@ -1,0 +1,83 @@
+// What the public sees of a filed service (house rule 10): an explicit allowlist, the same
+// shape for every service type (PEERS.md Part B: "same schema for all service types", "one call
+// returns the complete record"). Never ID numbers, phones or emails — the rows these read do not
+// even select them — and an individual host's name is masked.
+import { mask } from '../../db/personal-data.ts';
+import type { PlatformRow, PublicServiceRow, PublicSubjectRow } from './queries.ts';
+
+export interface PublicRecord {
+  serviceNumber: string;
+  mainNumber: string;
+  serviceName: string;
+  serviceType: PublicServiceRow['service_type'];
+  status: PublicServiceRow['status'];
+  statusChangedAt: string;
+  hostName: string;
+  hostType: 'unit' | 'individual';
+  hostNature: string;
+  approvedAt: string;
+  preApprovals: { type: string; number: string }[];
+  domains: string[];
+  homeUrl: string | null;
+  platforms: { platform: string; packageName: string }[];
+  links: { self: string; page: string; subject: string };
+}
+
+const enc = encodeURIComponent;
+
+export function hostName(subjectType: string, name: string): string {
+  return subjectType === 'individual' ? mask.personName(name) : name;
+}
+
+function preApprovals(v: unknown): PublicRecord['preApprovals'] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((x: unknown) => {
+    const o = x as { type?: unknown; number?: unknown } | null;
+    return o && typeof o.type === 'string' ? [{ type: o.type, number: typeof o.number === 'string' ? o.number : '' }] : [];
+  });
+}
+
+export function recordLinks(publicUrl: string, serviceNumber: string, mainNumber: string): PublicRecord['links'] {
+  return {
+    self: `${publicUrl}/api/public/v1/services/${enc(serviceNumber)}`,
+    page: `${publicUrl}/record/${enc(serviceNumber)}`,
+    subject: `${publicUrl}/api/public/v1/subjects/${enc(mainNumber)}`,
+  };
+}
+
+export function presentRecord(publicUrl: string, row: PublicServiceRow, platforms: PlatformRow[] = []): PublicRecord {
+  const website = row.service_type === 'website';
+  return {
+    serviceNumber: row.service_number,
+    mainNumber: row.main_number,
+    serviceName: row.service_name,
+    serviceType: row.service_type,
+    status: row.status,
+    statusChangedAt: row.status_changed_at.toISOString(),
+    hostName: hostName(row.subject_type, row.host_name),
+    hostType: row.subject_type,
+    hostNature: row.nature,
+    approvedAt: row.filed_at.toISOString(),
+    preApprovals: preApprovals(row.pre_approvals),
+    // Websites publish their domains and home page (DOMAIN.md §5.2); an APP's network
+    // resources are filed but not published by the portal, so they are not published here.
+    domains: website ? row.domains : [],
+    homeUrl: website ? row.home_url : null,
+    platforms: platforms.map((p) => ({ platform: p.platform, packageName: p.package_name })),
+    links: recordLinks(publicUrl, row.service_number, row.main_number),
+  };
+}
+
+export function presentSubject(publicUrl: string, s: PublicSubjectRow, services: PublicRecord[]) {
+  return {
+    mainNumber: s.main_number,
+    hostName: hostName(s.subject_type, s.host_name),
+    hostType: s.subject_type,
+    hostNature: s.nature,
+    provinceCode: s.province_code,
+    status: s.status,
+    approvedAt: s.filed_at ? s.filed_at.toISOString() : null,
+    services,
+    links: { self: `${publicUrl}/api/public/v1/subjects/${enc(s.main_number)}` },
+  };
+}

@@ -1,0 +1,165 @@
+// Read queries of the public query API. Search takes only the index paths a keyword can use
+// (docs/decisions/0007-public-search-indexes.md): exact numbers, domains and package names,
+// then name fragments through bigram (names) and trigram (domains, packages) indexes, each
+// path capped at SEARCH_WINDOW rows so a common fragment costs a bounded amount of work.
+import type { Queryable } from '../../db/connection.ts';
+import type { ServiceType } from '../../domain/filing-number.ts';
+import { type Keyword, likeLiteral } from './keyword.ts';
+
+/** Search answers from at most this many matches per match path (and pages within them). */
+export const SEARCH_WINDOW = 1000;
+
+export interface PublicServiceRow {
+  id: string;
+  service_number: string;
+  main_number: string;
+  service_name: string;
+  service_type: ServiceType;
+  status: 'filed' | 'cancelled' | 'revoked';
+  status_changed_at: Date;
+  filed_at: Date;
+  pre_approvals: unknown;
+  domains: string[];
+  home_url: string | null;
+  subject_type: 'unit' | 'individual';
+  nature: string;
+  host_name: string;
+  last_modified: Date;
+}
+
+export interface PlatformRow { service_id: string; platform: string; package_name: string }
+
+const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
+  s.status_changed_at, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
+  su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified`;
+
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string { this.values.push(v); return `$${this.values.length}`; }
+}
+
+/**
+ * Each branch yields `(id, r, cl, f, n)` for the services it matches: r 0 for an exact hit else
+ * 1, cl the closeness of the matched name, f the approval time and n the number (for ordering),
+ * so candidates are ranked without reading their rows again; only the page is joined.
+ */
+function branches(k: Keyword, type: ServiceType | null, p: Params): string[] {
+  const out: string[] = [];
+  const typeOk = (alias: string) => (type ? ` and ${alias}.service_type = ${p.add(type)}` : '');
+  const capped = (sql: string) => `(${sql} limit ${SEARCH_WINDOW})`;
+  const row = (r: number | string, cl = '0::real') => `select s.id, ${r} as r, ${cl} as cl, s.filed_at as f, s.service_number as n`;
+  let lowerRef: string | undefined;
+  const lower = () => (lowerRef ??= p.add(k.lower)); // added only when used: an unused parameter has no type
+  if (k.serviceNumber) out.push(`${row(0)} from services s where s.service_number = ${p.add(k.serviceNumber)}${typeOk('s')}`);
+  if (k.mainNumber) out.push(`${row(0)} from subjects su join services s on s.subject_id = su.id where su.main_number = ${p.add(k.mainNumber)}${typeOk('s')}`);
+  if (k.numberPrefix) out.push(capped(`${row(1)} from services s where s.service_number like ${p.add(`${likeLiteral(k.numberPrefix)}%`)}${typeOk('s')}`));
+  if (k.domains.length && (!type || type === 'website')) {
+    out.push(`${row(0)} from services s where s.domains && ${p.add(k.domains)}::text[] and s.service_type = 'website'`);
+  }
+  if (k.token && (!type || type === 'app' || type === 'quick_app')) {
+    const from = `from app_platforms ap join services s on s.id = ap.service_id${typeOk('s')}`;
+    out.push(`${row(0)} ${from} where lower(ap.package_name) = ${lower()}`);
+    if (k.length >= 3) out.push(capped(`${row(1)} ${from} where ap.package_name ilike ${p.add(`%${likeLiteral(k.token)}%`)}`));
+  }
+  if (k.token && k.length >= 3 && (!type || type === 'website')) {
+    out.push(capped(`${row(1)} from services s where s.service_type = 'website' and beian_domains_text(s.domains) like ${p.add(`%${likeLiteral(k.token)}%`)}`));
+  }
+  // A number, a domain or a dotted package name is not a name: no name paths for them.
+  const nameLike = !k.serviceNumber && !k.mainNumber && !k.numberPrefix && !(k.text.includes('.') && (k.domains.length || k.token));
+  if (nameLike) out.push(...nameBranches(k, lower(), { typeOk, capped, row }, p));
+  return out;
+}
+
+interface Builders { typeOk(alias: string): string; capped(sql: string): string; row(r: number | string, cl?: string): string }
+
+/**
+ * How close a name containing the keyword is to it: the share of the name the keyword covers
+ * (示例记账 is closer to 记账 than 深圳示例记账助手 is). Cheaper than pg_trgm similarity(), which
+ * scores a 2-character fragment inside a word as 0, and monotone with it for such names.
+ */
+const closeness = (col: string, lower: string) => `char_length(${lower})::real / char_length(${col})`;
+
+/** Service names, and unit hosts' names (all their services): bigrams for 2+ characters, else beginnings. */
+function nameBranches(k: Keyword, lower: string, b: Builders, p: Params): string[] {
+  const exact = (col: string) => `case when lower(${col}) = ${lower} then 0 else 1 end`;
+  let match: (col: string) => string;
+  if (k.length >= 2) {
+    const grams = p.add(k.lower);
+    match = (col) => `beian_bigrams(${col}) @> beian_bigrams(${grams}) and strpos(lower(${col}), ${lower}) > 0`;
+  } else {
+    const prefix = p.add(`${likeLiteral(k.lower)}%`);
+    match = (col) => `lower(${col}) like ${prefix}`;
+  }
+  return [
+    b.capped(`${b.row(exact('s.name'), closeness('s.name', lower))} from services s where ${match('s.name')}${b.typeOk('s')}`),
+    `${b.row('h.r', 'h.cl')} from ${b.capped(`select su.id, ${exact('su.name')} as r, ${closeness('su.name', lower)} as cl from subjects su
+       where su.subject_type = 'unit' and ${match('su.name')}`)} h join services s on s.subject_id = h.id${b.typeOk('s')}`,
+  ];
+}
+
+export interface SearchPage { rows: PublicServiceRow[]; total: number; capped: boolean; lastModified: Date | null }
+
+/**
+ * One page of matches: exact number / domain / package / name hits first, then by closeness
+ * of the service or host name to the keyword, then newest. `lastModified` is the newest
+ * change among the records of the page (the ETag covers the rest, total included).
+ */
+export async function searchServices(
+  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number },
+): Promise<SearchPage> {
+  const p = new Params();
+  const union = branches(k, o.type, p).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
+  const rows = await db.query<PublicServiceRow & { total: number; capped: boolean }>(
+    `with c as (${union}),
+     m as (select id, min(r) as r, max(cl) as cl, max(f) as f, min(n) as n from c group by id),
+     caps as (select coalesce(bool_or(x.k >= ${SEARCH_WINDOW}), false) as capped from (select b, count(*) as k from c group by b) x),
+     pg as (select id, r, cl, f, n, count(*) over () as total from m order by r, cl desc, f desc, n
+             limit ${p.add(o.pageSize)} offset ${p.add((o.page - 1) * o.pageSize)})
+     select ${COLUMNS}, pg.total, (select capped from caps) as capped
+       from pg join services s on s.id = pg.id join subjects su on su.id = s.subject_id
+      order by pg.r, pg.cl desc, pg.f desc, pg.n`,
+    p.values,
+  );
+  if (rows.length === 0 && o.page > 1) {
+    // Past the last page: the total still answers (a client paging on learns where to stop).
+    const [t] = await db.query<{ total: number; capped: boolean }>(
+      `with c as (${union}) select count(distinct id) as total,
+         coalesce((select bool_or(x.k >= ${SEARCH_WINDOW}) from (select b, count(*) as k from c group by b) x), false) as capped from c`,
+      p.values.slice(0, -2),
+    );
+    return { rows: [], total: Number(t?.total ?? 0), capped: Boolean(t?.capped), lastModified: null };
+  }
+  const lastModified = rows.reduce<Date | null>((a, r) => (!a || r.last_modified > a ? r.last_modified : a), null);
+  return { rows, total: Number(rows[0]?.total ?? 0), capped: Boolean(rows[0]?.capped), lastModified };
+}
+
+export async function serviceByNumber(db: Queryable, number: string): Promise<PublicServiceRow | null> {
+  const [row] = await db.query<PublicServiceRow>(
+    `select ${COLUMNS} from services s join subjects su on su.id = s.subject_id where s.service_number = $1`, [number]);
+  return row ?? null;
+}
+
+export interface PublicSubjectRow {
+  main_number: string; subject_type: 'unit' | 'individual'; nature: string; host_name: string;
+  status: string; province_code: string; filed_at: Date | null; updated_at: Date;
+}
+
+export async function subjectByNumber(db: Queryable, mainNumber: string): Promise<{ subject: PublicSubjectRow; services: PublicServiceRow[] } | null> {
+  const [subject] = await db.query<PublicSubjectRow & { id: string }>(
+    `select id, main_number, subject_type, nature, name as host_name, status, province_code, filed_at, updated_at
+       from subjects where main_number = $1`, [mainNumber]);
+  if (!subject) return null;
+  const services = await db.query<PublicServiceRow>(
+    `select ${COLUMNS} from services s join subjects su on su.id = s.subject_id where su.id = $1 order by s.sequence`, [subject.id]);
+  return { subject, services };
+}
+
+/** Platforms of APP (and quick app) services, active or not: a revoked record still names its package. */
+export async function platformsOf(db: Queryable, serviceIds: string[]): Promise<Map<string, PlatformRow[]>> {
+  const byService = new Map<string, PlatformRow[]>();
+  if (!serviceIds.length) return byService;
+  const rows = await db.query<PlatformRow>(
+    `select service_id, platform, package_name from app_platforms where service_id = any($1::uuid[]) order by platform`, [serviceIds]);
+  for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
+  return byService;
+}

@@ -1,0 +1,56 @@
+// Shapes of the public query API (contract of issue 5; docs/api-public.md). Field names are
+// stable: add fields, never rename or remove them within v1 (PEERS.md Part B).
+import { z } from 'zod';
+import { KEYWORD_MAX } from './keyword.ts';
+
+export const SERVICE_TYPES = ['app', 'mini_program', 'quick_app', 'website'] as const;
+export const PAGE_SIZE_MAX = 100;
+
+export const searchQuery = z.object({
+  q: z.string().trim().min(1, 'a keyword is required').max(KEYWORD_MAX, `at most ${KEYWORD_MAX} characters`)
+    .describe('Host name, service name, filing number (subject or service), domain or package name'),
+  type: z.enum(SERVICE_TYPES).optional().describe('Only services of this type'),
+  page: z.coerce.number().int().min(1).max(1000).default(1).describe('1-based page number'),
+  pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX, `at most ${PAGE_SIZE_MAX}`).default(20),
+});
+
+export const recordView = z.object({
+  serviceNumber: z.string().describe('服务备案号, e.g. 粤ICP备2024000001号-2A'),
+  mainNumber: z.string().describe('主体备案号'),
+  serviceName: z.string(),
+  serviceType: z.enum(SERVICE_TYPES),
+  status: z.enum(['filed', 'cancelled', 'revoked']),
+  statusChangedAt: z.string().describe('When the status was last set (the approval time while filed)'),
+  hostName: z.string().describe("主办单位名称; an individual host's name is masked (王**)"),
+  hostType: z.enum(['unit', 'individual']),
+  hostNature: z.string().describe('主办单位性质 code: government, public_institution, enterprise, social_organisation, private_non_enterprise, foundation, law_firm, individual'),
+  approvedAt: z.string().describe('审核通过日期'),
+  preApprovals: z.array(z.object({ type: z.string(), number: z.string() })).describe('前置审批项'),
+  domains: z.array(z.string()).describe('Websites: the filed domains (empty for other types)'),
+  homeUrl: z.string().nullable().describe('Websites: 首页网址'),
+  platforms: z.array(z.object({ platform: z.string(), packageName: z.string() })).describe('APPs: platform and package name / bundle ID'),
+  links: z.object({ self: z.string(), page: z.string(), subject: z.string() }),
+});
+
+export const searchView = z.object({
+  items: z.array(recordView),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  totalCapped: z.boolean().describe('True when a match path hit the search window: total counts the first matches only; narrow the keyword'),
+});
+
+export const serviceNumberParams = z.object({ serviceNumber: z.string().min(1).max(64) });
+export const mainNumberParams = z.object({ mainNumber: z.string().min(1).max(64) });
+
+export const subjectView = z.object({
+  mainNumber: z.string(),
+  hostName: z.string(),
+  hostType: z.enum(['unit', 'individual']),
+  hostNature: z.string(),
+  provinceCode: z.string(),
+  status: z.string(),
+  approvedAt: z.string().nullable(),
+  services: z.array(recordView),
+  links: z.object({ self: z.string() }),
+});

@@ -1,0 +1,147 @@
+// Rate limits (issue 5, item 2): the memory store alone; the public API's quotas per address
+// and per API key with 429 + Retry-After; and two server instances sharing one Redis, which is
+// what several processes do (redis-server on 127.0.0.1:6379, as on the project's machines).
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../tests/auth.ts';
+import { loadConfig } from '../config.ts';
+import { DEMO_API_KEY } from '../db/seed/demo.ts';
+import { buildApp } from './app.ts';
+import { DEMO, enc, nextAddress, publicGet } from './public/test-support.ts';
+import { memoryRateLimitStore, RATE_LIMITS, redisRateLimitStore } from './rate-limit.ts';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_HINT = `Redis must run on 127.0.0.1:6379 for these tests (start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)`;
+const PUBLIC = RATE_LIMITS.public;
+
+describe('memory rate-limit store', () => {
+  it('counts per key within a window, and starts again when the window ends', async () => {
+    let t = 1_000_000;
+    const store = memoryRateLimitStore(() => t);
+    expect(await store.hit('a', 60_000)).toEqual({ count: 1, resetInMs: 60_000 });
+    t += 59_000;
+    expect(await store.hit('a', 60_000)).toEqual({ count: 2, resetInMs: 1_000 });
+    expect(await store.hit('b', 60_000)).toEqual({ count: 1, resetInMs: 60_000 });
+    t += 1_000;
+    expect(await store.hit('a', 60_000)).toEqual({ count: 1, resetInMs: 60_000 });
+  });
+
+  it('forgets ended windows (memory stays bounded under many addresses)', async () => {
+    let t = 0;
+    const store = memoryRateLimitStore(() => t);
+    for (let i = 0; i < 999; i++) await store.hit(`ip:${i}`, 1000);
+    t = 5000;
+    await store.hit('last', 1000); // the 1000th hit prunes
+    t = 5001;
+    expect(await store.hit('ip:1', 1000)).toEqual({ count: 1, resetInMs: 1000 });
+  });
+});
+
+describe('public API quotas (memory store)', () => {
+  let a: AuthTestApp;
+  beforeAll(async () => { a = await authTestApp(); }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it(`allows ${PUBLIC.anonymousPerMinute} requests a minute per address, then 429 rate_limited with Retry-After`, async () => {
+    const ip = nextAddress();
+    const url = `/api/public/v1/services/${enc(DEMO.a2dp)}`;
+    for (let i = 1; i <= PUBLIC.anonymousPerMinute; i++) {
+      const res = await publicGet(a.app, url, {}, ip);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['ratelimit-limit']).toBe(String(PUBLIC.anonymousPerMinute));
+      expect(res.headers['ratelimit-remaining']).toBe(String(PUBLIC.anonymousPerMinute - i));
+      expect(Number(res.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    }
+    const refused = await publicGet(a.app, url, {}, ip);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.json()).toMatchObject({ status: 429, code: 'rate_limited' });
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+    // Searches count against the same quota; another address is not affected.
+    expect((await publicGet(a.app, '/api/public/v1/services?q=A2DP', {}, ip)).statusCode).toBe(429);
+    expect((await publicGet(a.app, url)).statusCode).toBe(200);
+  });
+
+  it('gives an organisation API key its own, higher quota', async () => {
+    const res = await publicGet(a.app, `/api/public/v1/services?q=A2DP`, { authorization: `Bearer ${DEMO_API_KEY}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['ratelimit-limit']).toBe(String(PUBLIC.keyPerMinute));
+    expect(PUBLIC.keyPerMinute).toBeGreaterThan(PUBLIC.anonymousPerMinute);
+  });
+});
+
+describe('rate limits shared through Redis', () => {
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    await redis.connect().catch((err: Error) => { throw new Error(`${REDIS_HINT}: ${err.message}`); });
+  });
+  afterAll(async () => { await redis?.quit(); });
+
+  it('two stores (two processes) with one prefix share one count and one window', async () => {
+    const prefix = `beian:test:${randomBytes(6).toString('hex')}:`;
+    const one = await redisRateLimitStore(REDIS_URL, { prefix });
+    const two = await redisRateLimitStore(REDIS_URL, { prefix });
+    try {
+      expect((await one.hit('public:ip:1', 60_000)).count).toBe(1);
+      expect((await two.hit('public:ip:1', 60_000)).count).toBe(2);
+      const third = await one.hit('public:ip:1', 60_000);
+      expect(third.count).toBe(3);
+      expect(third.resetInMs).toBeGreaterThan(55_000);
+      expect(third.resetInMs).toBeLessThanOrEqual(60_000);
+      expect((await two.hit('public:ip:2', 60_000)).count).toBe(1);
+      expect(await redis.pttl(`${prefix}public:ip:1`)).toBeGreaterThan(0);
+    } finally {
+      await one.close();
+      await two.close();
+      await redis.del(`${prefix}public:ip:1`, `${prefix}public:ip:2`);
+    }
+  });
+
+  it('refuses to start when REDIS_URL points nowhere, naming it', async () => {
+    await expect(redisRateLimitStore('redis://127.0.0.1:1', { connectTimeoutMs: 500 })).rejects.toThrow(/REDIS_URL/);
+  });
+
+  describe('two server instances with REDIS_URL', () => {
+    let a: AuthTestApp;
+    let first: Awaited<ReturnType<typeof buildApp>>;
+    let second: Awaited<ReturnType<typeof buildApp>>;
+    beforeAll(async () => {
+      a = await authTestApp();
+      await a.app.close(); // the database stays; two instances over it, as two processes would be
+      const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL });
+      first = await buildApp({ db: a.t.db, sealer: a.t.sealer, now: a.clock.now, config });
+      second = await buildApp({ db: a.t.db, sealer: a.t.sealer, now: a.clock.now, config });
+    }, SETUP_TIMEOUT);
+    afterAll(async () => { await first?.close(); await second?.close(); await a?.t.close(); });
+
+    it('hold one quota for an address across both instances', async () => {
+      // A random address keeps this run's counter apart from any other run's (the key prefix is the default one).
+      const ip = `10.250.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+      const key = `beian:rl:public:ip:${ip}`;
+      await redis.del(key);
+      const url = `/api/public/v1/services/${enc(DEMO.a2dp)}`;
+      try {
+        for (let i = 1; i <= PUBLIC.anonymousPerMinute; i++) {
+          const res = await publicGet(i % 2 ? first : second, url, {}, ip);
+          expect(res.statusCode).toBe(200);
+          expect(res.headers['ratelimit-remaining']).toBe(String(PUBLIC.anonymousPerMinute - i));
+        }
+        for (const app of [first, second]) {
+          const refused = await publicGet(app, url, {}, ip);
+          expect(refused.statusCode).toBe(429);
+          expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        }
+        expect(Number(await redis.get(key))).toBe(PUBLIC.anonymousPerMinute + 2);
+      } finally {
+        await redis.del(key);
+      }
+    });
+  });
+});

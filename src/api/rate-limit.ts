@@ -1,0 +1,143 @@
+// Request quotas (issue 5, item 2): per client address for anonymous callers, per API key
+// (higher) for organisations, counted in fixed one-minute windows. The counters live in Redis
+// when REDIS_URL is set, so every server process shares them (PEERS.md Part B: "coordinate
+// limits across replicas"), and in process memory otherwise. Over quota: 429 problem+json
+// `rate_limited` with Retry-After; every answer carries RateLimit-Limit / -Remaining / -Reset
+// (draft-ietf-httpapi-ratelimit-headers: Reset is seconds until the window ends).
+//
+// Use: const store = await useRateLimitStore(app, ctx.config);
+//      app.get(url, { onRequest: rateLimit(RATE_LIMITS.verify, store) }, handler)
+// (onRequest counts every request, malformed ones too; preHandler also works).
+import { Redis } from 'ioredis';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NamedError } from '../domain/errors.ts';
+
+export interface RateLimitRule {
+  /** Names the counter: rules with different names never share a quota. */
+  name: string;
+  /** Requests a minute from one client address without an API key (signed-in browsers count here). */
+  anonymousPerMinute: number;
+  /** Requests a minute for one organisation API key. */
+  keyPerMinute: number;
+}
+
+/** The quotas, documented in docs/api-public.md — change them here and there together. */
+export const RATE_LIMITS = {
+  /** /api/public/v1/*: search and record lookup. */
+  public: { name: 'public', anonymousPerMinute: 60, keyPerMinute: 1200 },
+  /** /api/verify/v1/*: relying parties (a key is required there; a batch counts once). */
+  verify: { name: 'verify', anonymousPerMinute: 60, keyPerMinute: 6000 },
+} as const satisfies Record<string, RateLimitRule>;
+
+export const WINDOW_MS = 60_000;
+
+export interface RateLimitHit { count: number; resetInMs: number }
+
+export interface RateLimitStore {
+  readonly kind: 'memory' | 'redis';
+  /** Counts one request under `key`; the window starts with the key's first request. */
+  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  close(): Promise<void>;
+}
+
+/** One process's counters. `now` is injectable for tests (house rule 8). */
+export function memoryRateLimitStore(now: () => number = Date.now): RateLimitStore {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  let hits = 0;
+  const prune = (t: number) => { for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k); };
+  return {
+    kind: 'memory',
+    async hit(key, windowMs) {
+      const t = now();
+      if (++hits % 1000 === 0) prune(t);
+      let w = windows.get(key);
+      if (!w || w.resetAt <= t) { w = { count: 0, resetAt: t + windowMs }; windows.set(key, w); }
+      w.count += 1;
+      return { count: w.count, resetInMs: w.resetAt - t };
+    },
+    async close() { windows.clear(); },
+  };
+}
+
+// INCR and the expiry in one atomic step; PTTL tells every process when the shared window ends.
+const HIT_SCRIPT = `
+local c = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if c == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {c, ttl}`;
+
+export class RateLimitStoreUnavailableError extends Error {
+  readonly code = 'rate_limit_store_unavailable';
+}
+
+/** Counters shared by every process using the same Redis and prefix. Resolves once connected. */
+export async function redisRateLimitStore(url: string, options: { prefix?: string; connectTimeoutMs?: number } = {}): Promise<RateLimitStore> {
+  const prefix = options.prefix ?? 'beian:rl:';
+  const redis = new Redis(url, {
+    lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+  });
+  redis.on('error', () => {}); // reconnects on its own; a failed hit is reported by the caller
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new RateLimitStoreUnavailableError(`cannot reach Redis at REDIS_URL for rate limits: ${(err as Error).message}`);
+  }
+  return {
+    kind: 'redis',
+    async hit(key, windowMs) {
+      const [count, ttl] = await redis.eval(HIT_SCRIPT, 1, prefix + key, windowMs) as [number, number];
+      return { count, resetInMs: ttl };
+    },
+    async close() { await redis.quit().catch(() => redis.disconnect()); },
+  };
+}
+
+/** Redis when configured, memory otherwise; closed with the app. Create one per plugin. */
+export async function useRateLimitStore(app: FastifyInstance, config: { redisUrl: string | null }, options: { prefix?: string } = {}): Promise<RateLimitStore> {
+  const store = config.redisUrl ? await redisRateLimitStore(config.redisUrl, options) : memoryRateLimitStore();
+  app.addHook('onClose', async () => { await store.close(); });
+  return store;
+}
+
+export class RateLimitedError extends NamedError {
+  constructor(retryAfterSeconds: number, headers: Record<string, string>) {
+    super('rate_limited', 'rate_limited', `too many requests; retry after ${retryAfterSeconds} s (quotas: docs/api-public.md; an organisation API key has a higher quota)`,
+      [], { ...headers, 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
+/** Who a request counts against: its API key, else its address (behind a proxy, configure trustProxy). */
+export function rateLimitSubject(request: FastifyRequest): { who: string; keyed: boolean } {
+  const keyId = request.actor?.apiKeyId;
+  return keyId ? { who: `key:${keyId}`, keyed: true } : { who: `ip:${request.ip}`, keyed: false };
+}
+
+/** A Fastify onRequest / preHandler hook enforcing `rule` with `store`. */
+export function rateLimit(rule: RateLimitRule, store: RateLimitStore) {
+  return async function rateLimitHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { who, keyed } = rateLimitSubject(request);
+    const limit = keyed ? rule.keyPerMinute : rule.anonymousPerMinute;
+    let hit: RateLimitHit;
+    try {
+      hit = await store.hit(`${rule.name}:${who}`, WINDOW_MS);
+    } catch (err) {
+      // Fail open: a Redis outage must not take the public query down with it.
+      request.log.warn({ err, rule: rule.name }, 'rate limit store unavailable; request allowed');
+      return;
+    }
+    const reset = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+    const headers = {
+      'ratelimit-limit': String(limit),
+      'ratelimit-remaining': String(Math.max(0, limit - hit.count)),
+      'ratelimit-reset': String(reset),
+      'ratelimit-policy': `${limit};w=${WINDOW_MS / 1000}`,
+    };
+    if (hit.count > limit) throw new RateLimitedError(reset, headers);
+    reply.headers(headers);
+  };
+}

@@ -2,14 +2,14 @@
 // reloads), a record page, a revoked record's state, and the sign-in page — no console error.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, startServer } from './harness.ts';
+import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, startServer, steps } from './harness.ts';
 
 describe('journey: public query and the English switch', () => {
   let server: Server; let browser: Browser;
   beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 120_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
-  it('searches in Chinese, switches to English, and keeps the choice', async () => {
+  it('searches in Chinese, switches to English, and keeps the choice', () => steps(async () => {
     const j = await journey(browser, server.url, 'english');
     const { page } = j;
     await page.goto('/');
@@ -51,5 +51,5 @@ describe('journey: public query and the English switch', () => {
     await page.getByRole('heading', { name: '登录备案系统' }).waitFor();
     j.assertClean();
     await j.close();
-  }, JOURNEY_TIMEOUT);
+  }), JOURNEY_TIMEOUT);
 });

@@ -37,7 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {session ? (
               <>
                 <span className="who" title={session.organisation?.name ?? undefined}>{session.user?.displayName ?? session.organisation?.name}</span>
-                <button type="button" className="btn btn-link" onClick={() => { void signOut().then(() => navigate('/')); }}>{i18n.t('nav.logout')}</button>
+                <button type="button" className="btn btn-link" onClick={() => { navigate('/'); void signOut(); }}>{i18n.t('nav.logout')}</button>
               </>
             ) : (
               <>

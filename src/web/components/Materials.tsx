@@ -1,6 +1,7 @@
 // All the materials of an application, group by group, for the reviewers; each field can be
 // flagged to start a field-level reason, and fields already flagged are highlighted.
 import type { ReactNode } from 'react';
+import { PROVINCES } from '../../domain/provinces.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { OPTIONS, type OptionSet } from '../i18n/vocabulary.ts';
 import { getPath } from '../lib/paths.ts';
@@ -21,6 +22,7 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
     if (value === null) return leaf === 'certificateValidTo' ? i18n.t('common.longTerm') : '—';
     if (typeof value === 'boolean') return value ? i18n.t('common.yes') : i18n.t('common.no');
     if (leaf === 'providerOrgId' && typeof value === 'string') return orgNames[value] ?? value;
+    if (leaf === 'provinceCode' && typeof value === 'string') { const p = PROVINCES.find((x) => x.code === value); return p ? `${i18n.lang === 'en' ? p.nameEn : p.name}（${value}）` : value; }
     if (leaf === 'categories' && Array.isArray(value)) return value.map((v) => i18n.option('category', String(v))).join('、');
     if (leaf === 'languages' && Array.isArray(value)) return value.map((v) => i18n.option('language', String(v))).join('、');
     if (leaf === 'preApprovals' && Array.isArray(value)) return value.length ? (value as J[]).map((p) => `${i18n.option('preApproval', String(p.type))} ${String(p.number ?? '')}`).join('；') : i18n.t('record.noPreApprovals');

@@ -8,16 +8,27 @@ function reasonsOf(reason: unknown): ReviewReason[] {
   return Array.isArray(r?.reasons) ? r.reasons : [];
 }
 
+/** Consecutive saves of the draft by the same person are one step ("保存材料 ×5"). */
+export function collapse(items: HistoryItem[]): (HistoryItem & { times: number })[] {
+  const out: (HistoryItem & { times: number })[] = [];
+  for (const h of items) {
+    const last = out.at(-1);
+    if (last && h.action === 'edit' && last.action === 'edit' && last.actor.userId === h.actor.userId) { out[out.length - 1] = { ...h, times: last.times + 1 }; continue; }
+    out.push({ ...h, times: 1 });
+  }
+  return out;
+}
+
 export function Timeline({ items }: { items: HistoryItem[] }) {
   const i18n = useI18n();
   return (
     <ol className="timeline" data-testid="timeline">
-      {items.map((h) => {
+      {collapse(items).map((h) => {
         const reasons = reasonsOf(h.reason);
         const numbers = h.reason as { serviceNumber?: string } | null;
         return (
           <li key={h.id} className="done">
-            <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}</strong>{h.to && h.to !== h.from ? <span className="muted"> → {i18n.t(`status.${h.to}` as MessageKey)}</span> : null}</div>
+            <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{h.to && h.to !== h.from ? <span className="muted"> → {i18n.t(`status.${h.to}` as MessageKey)}</span> : null}</div>
             <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
             {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}
             {reasons.length ? <ul className="reasons">{reasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul> : null}

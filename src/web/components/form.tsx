@@ -4,7 +4,7 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useI18n } from '../i18n/index.tsx';
 import type { OptionSet } from '../i18n/vocabulary.ts';
-import { OPTIONS } from '../i18n/vocabulary.ts';
+import { fieldPattern, OPTIONS } from '../i18n/vocabulary.ts';
 import { at, getPath } from '../lib/paths.ts';
 import type { Problem, ReviewReason } from '../lib/types.ts';
 
@@ -42,7 +42,7 @@ export function Field({ path, label, hint, required, listItems, className, child
   const described = [hint ? `${id}-hint` : '', problems.length ? `${id}-err` : '', reasons.length ? `${id}-reason` : ''].filter(Boolean).join(' ');
   return (
     <div className={`field ${problems.length ? 'has-error' : ''} ${reasons.length ? 'has-reason' : ''} ${className ?? ''}`} data-field={path}>
-      <label htmlFor={id}>{label ?? i18n.field(path)}{required ? <span className="req" aria-hidden="true"> *</span> : null}</label>
+      <label htmlFor={id}>{label ?? i18n.field(fieldPattern(path))}{required ? <span className="req" aria-hidden="true"> *</span> : null}</label>
       {children({ id, describedBy: described, invalid: problems.length > 0 })}
       {hint ? <p className="hint" id={`${id}-hint`}>{hint}</p> : null}
       {problems.length ? (
@@ -64,12 +64,12 @@ export function Field({ path, label, hint, required, listItems, className, child
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
 
-export function TextField({ type = 'text', placeholder, inputMode, autoComplete, maxLength, ...p }: FieldProps & { type?: string; placeholder?: string; inputMode?: 'text' | 'numeric' | 'tel' | 'email' | 'url'; autoComplete?: string; maxLength?: number }) {
+export function TextField({ type = 'text', placeholder, inputMode, autoComplete, maxLength, disabled, ...p }: FieldProps & { type?: string; placeholder?: string; inputMode?: 'text' | 'numeric' | 'tel' | 'email' | 'url'; autoComplete?: string; maxLength?: number; disabled?: boolean }) {
   const f = useForm();
   return (
     <Field {...p}>{({ id, describedBy, invalid }) => (
       <input id={id} name={p.path} type={type} value={str(getPath(f.draft, p.path))} placeholder={placeholder} inputMode={inputMode} autoComplete={autoComplete ?? 'off'}
-        maxLength={maxLength} readOnly={f.readOnly} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined} aria-required={p.required || undefined}
+        maxLength={maxLength} readOnly={f.readOnly} disabled={disabled} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined} aria-required={p.required || undefined}
         onChange={(e) => f.set(p.path, e.target.value)} onBlur={() => f.touch(p.path)} />
     )}</Field>
   );

@@ -3,6 +3,7 @@
 // the timeline, and the actions open now (edit, resubmit, withdraw).
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { Progress } from '../../components/Progress.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -49,6 +50,7 @@ export default function HostApplication() {
         {view.availableActions.includes('withdraw') ? <Button variant="danger" onClick={() => void withdraw()} busy={busy}>{i18n.t('app.status.withdraw')}</Button> : null}
       </>}>
       <BackLink to="/host" />
+      <Progress status={view.status} />
       <ErrorNotice error={error} />
       {view.status === 'approved' && approval?.serviceNumber ? (
         <Notice kind="success" title={i18n.t('status.approved')}>

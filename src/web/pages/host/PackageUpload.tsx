@@ -43,9 +43,13 @@ export function PackageUpload({ onValues }: { onValues(values: Record<string, un
   return (
     <div className="subform">
       <div className="field">
-        <label htmlFor={id}>{i18n.t('platforms.upload')}</label>
-        <input id={id} type="file" accept=".apk,.ipa,.hap,application/vnd.android.package-archive" disabled={busy} data-testid="package-upload"
-          onChange={(e) => { const file = e.target.files?.[0]; if (file) void upload(file); e.target.value = ''; }} />
+        <span className="label-text" id={`${id}-label`}>{i18n.t('platforms.upload')}</span>
+        <label className="file-pick">
+          <input id={id} type="file" accept=".apk,.ipa,.hap,application/vnd.android.package-archive" disabled={busy} data-testid="package-upload" aria-labelledby={`${id}-label`}
+            onChange={(e) => { const file = e.target.files?.[0]; if (file) void upload(file); e.target.value = ''; }} />
+          <span className="btn btn-secondary" aria-hidden="true">{i18n.t('platforms.choose')}</span>
+          <span className="muted small">{result?.file ?? i18n.t('platforms.noFile')}</span>
+        </label>
       </div>
       {busy ? <p className="muted" role="status">{i18n.t('platforms.uploading')}</p> : null}
       {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('platforms.uploadUnavailable')}</Notice> : <ErrorNotice error={error} />}

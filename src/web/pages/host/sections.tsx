@@ -28,7 +28,7 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
       )}
       <TextField path={`${base}.certificateValidFrom`} type="date" />
       <div>
-        <TextField path={`${base}.certificateValidTo`} type="date" />
+        <TextField path={`${base}.certificateValidTo`} type="date" disabled={longTerm} />
         <div className="field-check" style={{ marginTop: '-.5rem' }}>
           <label className="check">
             <input type="checkbox" checked={longTerm} disabled={f.readOnly} onChange={(e) => { f.set(`${base}.certificateValidTo`, e.target.checked ? null : undefined); f.touch(`${base}.certificateValidTo`); }} />

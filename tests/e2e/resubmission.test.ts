@@ -66,7 +66,7 @@ describe('journey: the bureau rejects a field, the host corrects it and resubmit
     const bureau = await journey(browser, server.url, 'resubmit-bureau');
     await signInUi(bureau.page, 'gd.reviewer');
     await bureau.page.getByTestId('queue-row').filter({ hasText: '示例科技博客' }).getByRole('link', { name: '审核' }).click();
-    await bureau.page.getByRole('button', { name: '标记问题：服务名称（APP 名称）' }).click();
+    await bureau.page.getByRole('button', { name: '标记问题：服务名称' }).click();
     await bureau.page.locator('#reason-error-0').fill('网站名称不能仅为“博客”等泛称，应体现网站实际内容。');
     await bureau.page.locator('#reason-suggestion-0').fill('改为“示例科技技术分享”');
     await bureau.shot('bureau-reject-reason');

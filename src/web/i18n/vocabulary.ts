@@ -39,7 +39,7 @@ export const FIELD_LABELS: Record<string, Entry> = {
   'subject.legalPerson.certificateNumber': ['法定代表人证件号码', 'Legal representative: document number'],
   service: ['服务信息', 'Service'],
   'service.serviceType': ['服务类型', 'Service type'],
-  'service.name': ['服务名称（APP 名称）', 'Service (APP) name'],
+  'service.name': ['服务名称', 'Service name'],
   'service.categories': ['服务内容类目（最多 5 项）', 'Service-content categories (up to 5)'],
   'service.languages': ['语言', 'Language'],
   'service.preApprovals': ['前置审批', 'Pre-approvals'],

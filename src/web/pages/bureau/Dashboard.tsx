@@ -37,8 +37,8 @@ export default function Dashboard() {
       xAxis: { type: 'category', data: days }, yAxis: { type: 'value', minInterval: 1 },
       series: [
         { name: label.received, type: 'bar', data: stats.perDay.map((d) => d.received) },
-        { name: label.filed, type: 'line', data: stats.perDay.map((d) => d.filed), smooth: true },
-        { name: label.rejected, type: 'line', data: stats.perDay.map((d) => d.rejected) },
+        { name: label.filed, type: 'line', data: stats.perDay.map((d) => d.filed), showSymbol: false, lineStyle: { width: 2 } },
+        { name: label.rejected, type: 'line', data: stats.perDay.map((d) => d.rejected), showSymbol: false, lineStyle: { width: 2, type: 'dashed' } },
       ],
     };
     const types = stats.byServiceType.map((t) => i18n.option('serviceType', t.serviceType));
@@ -82,7 +82,7 @@ export default function Dashboard() {
             <div className="kpi"><div className="v">{stats.queue.total}</div><div className="k">{i18n.t('dash.kpi.queue')}</div></div>
             <div className={`kpi ${stats.queue.overdue ? 'bad' : ''}`}><div className="v">{stats.queue.overdue}</div><div className="k">{i18n.t('dash.kpi.overdue')}</div></div>
             <div className="kpi"><div className="v">{stats.queue.dueWithin5}</div><div className="k">{i18n.t('dash.kpi.due5')}</div></div>
-            <div className="kpi"><div className="v">{rt?.medianWorkingDays ?? '—'}</div><div className="k">{i18n.t('dash.kpi.median')}</div></div>
+            <div className="kpi"><div className="v">{rt?.medianWorkingDays ?? '—'}{rt?.medianWorkingDays !== null && rt?.medianWorkingDays !== undefined ? <small className="muted"> {i18n.lang === 'en' ? 'wd' : '工作日'}</small> : null}</div><div className="k">{i18n.t('dash.kpi.median')}</div></div>
             <div className="kpi"><div className="v">{rt && rt.decisions ? `${Math.round((rt.withinLimit / rt.decisions) * 100)}%` : '—'}</div><div className="k">{i18n.t('dash.kpi.within')}</div></div>
           </div>
           <div className="charts">

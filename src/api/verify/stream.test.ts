@@ -1,0 +1,158 @@
+// POST /api/verify/v1/apps/stream: NDJSON in, NDJSON out. Bad lines answer `invalid` and the rest
+// go on; a generated 100,000-line catalogue is answered in order, incrementally (the first
+// results arrive while the upload is still going) and under backpressure (a client that stops
+// reading stops being read), through a real HTTP server on 127.0.0.1.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
+import { A2DP_CERT, KEY } from '../../../tests/verify.ts';
+import { MAX_LINE_BYTES, ndjsonLines } from './stream.ts';
+
+const URL_PATH = '/api/verify/v1/apps/stream';
+const NDJSON = { ...KEY, 'content-type': 'application/x-ndjson' };
+// A full collection on demand, so heap samples count live objects only (not garbage awaiting GC).
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+const liveHeap = () => { gc(); return process.memoryUsage().heapUsed; };
+
+const line = (i: number) => (i % 10 === 0
+  ? `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.sha1}"}\n`
+  : `{"platform":"android","packageName":"com.catalogue.p${i % 2000}","fingerprint":"${A2DP_CERT.md5}"}\n`);
+
+describe('NDJSON verification stream', () => {
+  let a: AuthTestApp;
+  let port: number;
+  beforeAll(async () => {
+    a = await authTestApp();
+    await a.app.listen({ host: '127.0.0.1', port: 0 });
+    port = (a.app.server.address() as AddressInfo).port;
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('splits lines across chunk boundaries and multi-byte characters, numbers them, skips blanks, bounds their length', async () => {
+    const bytes = Buffer.from('{"a":"两"}\r\n\n{"b":1}\nxyz');
+    const chunks = [bytes.subarray(0, 7), bytes.subarray(7, 13), bytes.subarray(13)];
+    const got = [];
+    for await (const l of ndjsonLines((async function* () { yield* chunks; })())) got.push(l);
+    expect(got).toEqual([{ n: 1, text: '{"a":"两"}' }, { n: 3, text: '{"b":1}' }, { n: 4, text: 'xyz' }]);
+    const long = [];
+    for await (const l of ndjsonLines((async function* () { yield `${'x'.repeat(MAX_LINE_BYTES + 10)}`; yield 'yy\nok\n'; })())) long.push(l);
+    expect(long).toEqual([{ n: 1, tooLong: true }, { n: 2, text: 'ok' }]);
+  });
+
+  it('answers each line in order; broken lines are invalid and the rest go on', async () => {
+    const body = [
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":"x1"}`,
+      '',
+      '{not json',
+      '[1,2]',
+      '{"platform":"android","packageName":"a2dp.Vol"}',
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"zz"}`,
+      `{"platform":"android","packageName":"com.example.minigame","fingerprint":"${'a'.repeat(32)}"}`,
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${'x'.repeat(MAX_LINE_BYTES)}"}`,
+      `{"platform":"ios","packageName":"com.example.ledger","fingerprint":"fedcba9876543210fedcba9876543210fedcba98"}`,
+    ].join('\n');
+    const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: NDJSON, payload: body });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/x-ndjson');
+    const out = res.body.trim().split('\n').map((l) => JSON.parse(l) as { line: number; status: string; ref?: string; error?: { code: string; field: string } });
+    expect(out.map((o) => [o.line, o.status])).toEqual([
+      [1, 'filed'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'revoked'], [8, 'invalid'], [9, 'filed'],
+    ]);
+    expect(out[0]!.ref).toBe('x1');
+    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_field', undefined]);
+    expect(out[4]!.error?.field).toBe('fingerprint');
+  });
+
+  it('refuses a caller without a key', async () => {
+    const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: { 'content-type': 'application/x-ndjson' }, payload: '{}' });
+    expect(res.statusCode).toBe(401);
+  });
+
+  /** Streams `total` generated lines through a real connection; reports what the client saw and the peak RSS. */
+  async function streamLines(total: number) {
+    let written = 0;
+    let writtenAtFirstResult = -1;
+    const baseHeap = liveHeap();
+    let peakHeap = baseHeap;
+    const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, liveHeap()); }, 250);
+    try {
+      const seen = await new Promise<{ lines: number; ordered: boolean; filed: number }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: URL_PATH, method: 'POST', headers: NDJSON }, (res) => {
+          let carry = '';
+          let lines = 0;
+          let ordered = true;
+          let filed = 0;
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            if (writtenAtFirstResult < 0) writtenAtFirstResult = written;
+            const parts = (carry + chunk).split('\n');
+            carry = parts.pop()!;
+            for (const p of parts) {
+              const o = JSON.parse(p) as { line: number; status: string };
+              lines += 1;
+              if (o.line !== lines) ordered = false;
+              if (o.status === 'filed') filed += 1;
+            }
+          });
+          res.on('end', () => resolve({ lines, ordered, filed }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        const pump = () => {
+          while (written < total) {
+            const ok = req.write(line(written));
+            written += 1;
+            if (!ok) { req.once('drain', pump); return; }
+          }
+          req.end();
+        };
+        pump();
+      });
+      return { ...seen, writtenAtFirstResult, heapGrowth: peakHeap - baseHeap };
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+
+  it('streams 100,000 generated lines in order, answering while the upload is still going, in constant memory', async () => {
+    const r = await streamLines(100_000);
+    expect(r).toMatchObject({ lines: 100_000, ordered: true, filed: 10_000 });
+    // Incremental: answers came back while most of the catalogue was still to be sent.
+    expect(r.writtenAtFirstResult).toBeGreaterThan(0);
+    expect(r.writtenAtFirstResult).toBeLessThan(50_000);
+    // Constant memory: live objects (sampled after a full collection every 250 ms) stay within a few
+    // batches (0–3 MB measured, transient peaks up to 20 MB on PGlite); the 100,000 parsed lines and
+    // their ≈ 35 MB of answers held whole would exceed this bound.
+    // (2,000 distinct packages: the identity cache, bounded on its own, stays small here.)
+    expect(r.heapGrowth).toBeLessThan(32 * 1024 * 1024);
+  }, 180_000);
+
+  it('stops reading the upload while the client does not read the answers (backpressure)', async () => {
+    let written = 0;
+    const req = http.request({ host: '127.0.0.1', port, path: URL_PATH, method: 'POST', headers: NDJSON });
+    const response = new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
+    req.on('error', () => {});
+    let stopped = false;
+    const pump = () => {
+      while (!stopped && written < 5_000_000) {
+        written += 1;
+        if (!req.write(line(written))) { req.once('drain', pump); return; }
+      }
+    };
+    pump();
+    const res = await response;
+    res.pause();
+    await new Promise((r) => setTimeout(r, 2500));
+    const plateau = written;
+    await new Promise((r) => setTimeout(r, 1500));
+    stopped = true;
+    expect(written).toBe(plateau); // nothing more was accepted: the server stopped reading
+    expect(written).toBeLessThan(5_000_000);
+    req.destroy();
+    res.destroy();
+  }, 60_000);
+});

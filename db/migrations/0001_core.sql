@@ -1,6 +1,6 @@
 -- beian core model (DOMAIN.md §2–4). Forward-only; never edit a migration that has shipped.
 -- Personal data of persons (ID numbers, mobiles, emails) is stored as AES-256-GCM
--- envelopes (*_enc, "keyid:iv:ciphertext:tag" base64url) with a keyed HMAC-SHA-256
+-- envelopes (*_enc, "v1.<keyid>.<iv>.<ciphertext>.<tag>") with a keyed HMAC-SHA-256
 -- beside each (*_hash) for equality lookups and uniqueness rules; see src/db/personal-data.ts.
 
 create extension if not exists pg_trgm;

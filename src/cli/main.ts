@@ -80,7 +80,12 @@ async function overridesIfAny() {
   const cfg = config();
   if (cfg.database.kind === 'pglite' && !existsSync(path.join(cfg.database.dataDir, 'pgdata'))) return [];
   const storage = await openStorage(cfg);
-  try { return await loadCalendarOverrides(storage.db); } finally { await storage.close(); }
+  try {
+    return await loadCalendarOverrides(storage.db);
+  } catch (e) {
+    if ((e as { code?: string }).code === '42P01') throw new UsageError('the database has no schema yet: run `beian migrate` first');
+    throw e;
+  } finally { await storage.close(); }
 }
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

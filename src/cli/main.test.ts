@@ -189,7 +189,7 @@ describe('the beian binary (npx beian)', () => {
   it('migrate through the binary applies every migration to the configured database, then is up to date', async () => {
     // DATABASE_URL set (as in CI's second run): a fresh database on that server; otherwise an embedded data folder.
     const keys = { BEIAN_DATA_KEYS: `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`, BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64') };
-    const env = serverDb ? { DATABASE_URL: serverDb.url!, ...keys } : { BEIAN_DATA_DIR: path.join(root, 'binary-migrate') };
+    const env: Record<string, string> = serverDb ? { DATABASE_URL: serverDb.url!, ...keys } : { BEIAN_DATA_DIR: path.join(root, 'binary-migrate') };
     const migrations = await listMigrations();
     expect(await binary(['migrate'], env)).toEqual({ code: 0, stdout: `applied ${migrations.map((m) => m.version).join(', ')}\n`, stderr: '' });
     if (serverDb) expect(await latestMigration(serverDb.db)).toBe(`${migrations.at(-1)!.version}_${migrations.at(-1)!.name}`);

@@ -2,7 +2,7 @@
 // reloads), a record page, a revoked record's state, and the sign-in page — no console error.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, startServer, steps } from './harness.ts';
+import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, signOutUi, startServer, steps } from './harness.ts';
 
 describe('journey: public query and the English switch', () => {
   let server: Server; let browser: Browser;
@@ -12,6 +12,18 @@ describe('journey: public query and the English switch', () => {
   it('searches in Chinese, switches to English, and keeps the choice', () => steps(async () => {
     const j = await journey(browser, server.url, 'english');
     const { page } = j;
+    // A new host registers and lands on an empty portal.
+    await page.goto('/register');
+    await page.getByLabel('姓名或单位名称').fill('周敏');
+    await page.getByLabel('手机号码').fill('13912345678');
+    await page.getByLabel('电子邮箱').fill('zhoumin@example.test');
+    await page.getByLabel('密码').fill('Beian-2026-zm');
+    await j.shot('register');
+    await page.getByRole('button', { name: '注册并登录' }).click();
+    await page.waitForURL('**/host');
+    await page.getByText('还没有备案申请。').waitFor();
+    await signOutUi(page);
+
     await page.goto('/');
     await expect.poll(() => page.locator('h1').textContent()).toBe('全国互联网信息服务备案查询');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');

@@ -254,6 +254,7 @@ export const MESSAGES = {
   'cat.title': ['应用目录批量核验', 'Catalogue check'],
   'cat.lead': ['上传 CSV（列：platform,packageName,fingerprint）或 NDJSON（每行一个 {"platform","packageName","fingerprint"}），核验其中哪些 APP 未备案。指纹可为证书的 MD5、SHA-1 或 SHA-256，任意常见格式。', 'Upload CSV (columns platform,packageName,fingerprint) or NDJSON (one {"platform","packageName","fingerprint"} per line) to see which apps are not filed. Fingerprints may be the certificate MD5, SHA-1 or SHA-256 in any common format.'],
   'cat.file': ['目录文件', 'Catalogue file'],
+  'cat.choose': ['选择文件', 'Choose a file'],
   'cat.run': ['开始核验', 'Check'],
   'cat.running': ['核验中…', 'Checking…'],
   'cat.summary': ['共 {total} 项：已备案 {filed}，未备案 {notFiled}，其他 {other}', '{total} items: {filed} filed, {notFiled} not filed, {other} other'],

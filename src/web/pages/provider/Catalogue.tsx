@@ -60,8 +60,13 @@ export default function Catalogue() {
       <Card>
         <div className="row" style={{ alignItems: 'flex-end' }}>
           <div className="field" style={{ flex: '1 1 18rem', margin: 0 }}>
-            <label htmlFor="catalogue">{i18n.t('cat.file')}</label>
-            <input id="catalogue" type="file" accept=".csv,.ndjson,.jsonl,.txt,text/csv,application/x-ndjson" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="catalogue-file" />
+            <span className="label-text" id="catalogue-label">{i18n.t('cat.file')}</span>
+            <label className="file-pick">
+              <input id="catalogue" type="file" accept=".csv,.ndjson,.jsonl,.txt,text/csv,application/x-ndjson" aria-labelledby="catalogue-label"
+                onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="catalogue-file" />
+              <span className="btn btn-secondary" aria-hidden="true">{i18n.t('cat.choose')}</span>
+              <span className="muted small">{file?.name ?? i18n.t('platforms.noFile')}</span>
+            </label>
           </div>
           <Button variant="primary" onClick={() => void run()} busy={busy} disabled={!file}>{busy ? `${i18n.t('cat.running')} ${progress}%` : i18n.t('cat.run')}</Button>
         </div>

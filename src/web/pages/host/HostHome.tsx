@@ -22,17 +22,17 @@ export default function HostHome() {
       <ErrorNotice error={error} />
       {!apps ? <Loading /> : apps.items.length === 0 ? <Card><p>{i18n.t('host.empty')}</p></Card> : (
         <TableWrap label={i18n.t('host.title')}>
-          <table>
+          <table className="cards">
             <thead><tr><th>{i18n.t('review.service')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.deadline')}</th><th>{i18n.t('host.updatedAt')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
             <tbody>
               {apps.items.map((a) => (
                 <tr key={a.id} data-testid="host-application">
-                  <td>{a.serviceName ?? '—'}</td>
-                  <td>{i18n.option('serviceType', a.serviceType)}</td>
-                  <td><StatusBadge status={a.status} /></td>
-                  <td>{a.deadlineOn ? <>{i18n.date(a.deadlineOn)}{a.remainingWorkingDays !== null ? <div className={a.overdue ? 'overdue-text small' : 'muted small'}>{a.overdue ? i18n.t('app.status.overdue', { n: -a.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: a.remainingWorkingDays })}</div> : null}</> : '—'}</td>
-                  <td>{i18n.date(a.updatedAt, true)}</td>
-                  <td><Link to={`/host/applications/${a.id}`}>{i18n.t('host.open')}</Link></td>
+                  <td data-label={i18n.t('review.service')}>{a.serviceName ?? '—'}</td>
+                  <td data-label={i18n.t('review.type')}>{i18n.option('serviceType', a.serviceType)}</td>
+                  <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
+                  <td data-label={i18n.t('review.deadline')}>{a.deadlineOn ? <>{i18n.date(a.deadlineOn)}{a.remainingWorkingDays !== null ? <div className={a.overdue ? 'overdue-text small' : 'muted small'}>{a.overdue ? i18n.t('app.status.overdue', { n: -a.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: a.remainingWorkingDays })}</div> : null}</> : '—'}</td>
+                  <td data-label={i18n.t('host.updatedAt')}>{i18n.date(a.updatedAt, true)}</td>
+                  <td className="cell-action"><Link to={`/host/applications/${a.id}`}>{i18n.t('host.open')}</Link></td>
                 </tr>
               ))}
             </tbody>

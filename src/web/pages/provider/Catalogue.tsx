@@ -81,14 +81,14 @@ export default function Catalogue() {
             <>
               <label className="check" style={{ border: 'none', paddingLeft: 0 }}><input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} /><span>{i18n.t('cat.onlyProblems')}</span></label>
               <TableWrap label={i18n.t('cat.title')}>
-                <table>
+                <table className="cards">
                   <thead><tr><th>{i18n.t('cat.line')}</th><th>{i18n.field('platforms.*.platform')}</th><th>{i18n.field('platforms.*.packageName')}</th><th>{i18n.t('cat.result')}</th><th>{i18n.t('record.serviceNumber')}</th><th>{i18n.t('record.hostName')}</th></tr></thead>
                   <tbody>
                     {shown.slice(0, 500).map((r) => (
                       <tr key={r.line} className={r.result.status === 'filed' ? '' : 'overdue'} data-testid="catalogue-row">
-                        <td>{r.line}</td><td>{r.platform}</td><td><code>{r.packageName}</code></td>
-                        <td><span className={`badge ${r.result.status === 'filed' ? 'badge-success' : r.result.status === 'not_filed' ? 'badge-danger' : 'badge-warning'}`}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{r.result.error.message}</div> : null}</td>
-                        <td className="number">{r.result.serviceNumber ?? '—'}</td><td>{r.result.hostName ?? '—'}</td>
+                        <td data-label={i18n.t('cat.line')}>{r.line}</td><td data-label={i18n.field('platforms.*.platform')}>{r.platform}</td><td data-label={i18n.field('platforms.*.packageName')}><code>{r.packageName}</code></td>
+                        <td data-label={i18n.t('cat.result')}><span className={`badge ${r.result.status === 'filed' ? 'badge-success' : r.result.status === 'not_filed' ? 'badge-danger' : 'badge-warning'}`}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{r.result.error.message}</div> : null}</td>
+                        <td className="number" data-label={i18n.t('record.serviceNumber')}>{r.result.serviceNumber ?? '—'}</td><td data-label={i18n.t('record.hostName')}>{r.result.hostName ?? '—'}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -31,7 +31,7 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
       <ErrorNotice error={error} />
       {!list ? <Loading /> : list.items.length === 0 ? <Card><p>{i18n.t('review.empty')}</p></Card> : (
         <TableWrap label={i18n.t(title)}>
-          <table>
+          <table className="cards">
             <thead><tr>
               <th>{i18n.t('review.service')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.submittedAt')}</th>
               {bureau ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}
@@ -40,17 +40,17 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
             <tbody>
               {list.items.map((a) => (
                 <tr key={a.id} className={a.overdue ? 'overdue' : ''} data-testid="queue-row">
-                  <td>{a.serviceName ?? '—'}</td>
-                  <td>{i18n.option('serviceType', a.serviceType)}</td>
-                  <td><StatusBadge status={a.status} /></td>
-                  <td>{i18n.date(a.submittedAt, true)}</td>
+                  <td data-label={i18n.t('review.service')}>{a.serviceName ?? '—'}</td>
+                  <td data-label={i18n.t('review.type')}>{i18n.option('serviceType', a.serviceType)}</td>
+                  <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
+                  <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
                   {bureau ? <>
-                    <td>{i18n.date(a.deadlineOn)}</td>
-                    <td>{a.remainingWorkingDays === null ? '—' : a.overdue
+                    <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)}</td>
+                    <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
                       ? <span className="overdue-text">{i18n.t('review.overdue')} {-a.remainingWorkingDays}</span>
                       : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
                   </> : null}
-                  <td><Link to={`/${audience}/applications/${a.id}`}>{i18n.t('review.open')}</Link></td>
+                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`}>{i18n.t('review.open')}</Link></td>
                 </tr>
               ))}
             </tbody>

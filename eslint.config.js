@@ -54,6 +54,7 @@ export default tseslint.config(
   },
   {
     files: ['src/web/**/*.ts', 'src/web/**/*.tsx'],
+    ignores: ['src/web/**/*.test.ts'], // tests run in Node and may read the sources
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: [...forbidOurs(['web', 'domain']), '**/config', '**/config.ts', 'node:*', 'fastify*', 'pg', '@electric-sql/*'], message: 'src/web imports only shared contracts (pure src/domain); never server code.' }],

@@ -1,0 +1,172 @@
+// Webhooks for relying parties: subscription management, and delivery to a real HTTP server on
+// 127.0.0.1 when a filing the organisation verified is revoked or cancelled — signed with
+// HMAC-SHA-256, retried through the outbox after a failure, and only to organisations that
+// checked the filing.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
+import { a2dp, expectNoPersonalData, KEY, serviceId, verify } from '../../../tests/verify.ts';
+import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../../notify/index.ts';
+import { createWebhookSender } from '../../notify/webhook.ts';
+
+interface Received { headers: http.IncomingHttpHeaders; body: string }
+
+/** A receiver that answers the queued status codes in turn (then 204) and records every request. */
+async function startReceiver() {
+  const received: Received[] = [];
+  const answers: number[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = answers.shift() ?? 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { received, answers, url: (p: string) => `http://127.0.0.1:${port}${p}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** What a receiver does: recompute the HMAC of the raw body and compare in constant time. */
+function signatureValid(secret: string, body: string, header: string | string[] | undefined): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const given = Buffer.from(typeof header === 'string' ? header : '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+describe('webhooks', () => {
+  let a: AuthTestApp;
+  let rx: Awaited<ReturnType<typeof startReceiver>>;
+  let deviceKey: string;
+  const hooks = (headers: Record<string, string> = KEY) => a.app.inject({ method: 'GET', url: '/api/verify/v1/webhooks', headers });
+  const subscribe = (url: string, headers: Record<string, string> = KEY) => a.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers, payload: { url } });
+  const drain = () => drainOutbox({
+    db: a.t.db, sealer: a.t.sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(a.t.db, a.t.sealer, a.clock.now),
+    webhook: createWebhookSender({ timeoutMs: 5000 }), now: a.clock.now,
+  });
+  const outbox = () => a.t.db.query<{ id: number; status: string; attempts: number; last_error: string | null; payload: { url: string; secret?: string; tag?: string } }>(
+    `select id, status, attempts, last_error, payload from outbox where channel = 'webhook' order by id`);
+
+  beforeAll(async () => {
+    a = await authTestApp();
+    rx = await startReceiver();
+    const device = await signIn(a.app, 'device.demo');
+    const key = await a.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: device.headers, payload: { name: 'webhook test' } });
+    deviceKey = key.json().secret;
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await rx?.close(); await a?.close(); });
+
+  it('subscribes (secret once), lists without secrets, refuses bad URLs, deletes only its own', async () => {
+    const created = await subscribe(rx.url('/market'));
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ url: rx.url('/market'), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/) });
+    const list = await hooks();
+    expect(list.json().items).toEqual([{ id: created.json().id, url: rx.url('/market'), createdAt: expect.any(String) }]);
+    expect(list.body).not.toContain(created.json().secret);
+    const [stored] = await a.t.db.query<{ secret_enc: string }>('select secret_enc from webhook_subscriptions where id = $1', [created.json().id]);
+    expect(stored!.secret_enc).not.toContain(created.json().secret);
+    expect((await subscribe('http://hooks.example.cn/x')).json().code).toBe('webhook_url_scheme');
+    expect((await subscribe('https://user:pw@hooks.example.cn/x')).statusCode).toBe(400);
+    const other = { authorization: `Bearer ${deviceKey}` };
+    const del = await a.app.inject({ method: 'DELETE', url: `/api/verify/v1/webhooks/${created.json().id}`, headers: other });
+    expect(del.statusCode).toBe(404);
+    expect((await a.app.inject({ method: 'DELETE', url: '/api/verify/v1/webhooks/not-a-uuid', headers: other })).statusCode).toBe(404);
+    expect((await subscribe(rx.url('/x'), {})).statusCode).toBe(401);
+  });
+
+  it('allows at most ten webhooks per organisation', async () => {
+    const other = { authorization: `Bearer ${deviceKey}` };
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await subscribe(rx.url(`/device/${i}`), other);
+      expect(r.statusCode).toBe(201);
+      ids.push(r.json().id);
+    }
+    const eleventh = await subscribe(rx.url('/device/10'), other);
+    expect(eleventh.statusCode).toBe(409);
+    expect(eleventh.json().code).toBe('webhook_limit_reached');
+    for (const id of ids) expect((await a.app.inject({ method: 'DELETE', url: `/api/verify/v1/webhooks/${id}`, headers: other })).statusCode).toBe(204);
+    expect((await hooks(other)).json().items).toEqual([]);
+    // The device maker keeps one webhook, but it never verifies a2dp.Vol: it must hear nothing of it.
+    expect((await subscribe(rx.url('/device'), other)).statusCode).toBe(201);
+  });
+
+  it('tells an organisation that verified a filing of its revocation: signed, retried after a failure', async () => {
+    // A second subscription of the market, whose secret this test keeps.
+    const sub = await subscribe(rx.url('/market-signed'));
+    const key = sub.json().secret as string;
+    expect((await verify(a.app, [a2dp()])).json().results[0].status).toBe('filed');
+    const gd = await signIn(a.app, 'gd.reviewer');
+    const id = await serviceId(a.t.db, 'a2dp.Vol');
+    const revoke = await a.app.inject({ method: 'POST', url: `/api/bureau/services/${id}/revoke`, headers: gd.headers, payload: { reason: '超范围经营（测试）' } });
+    expect(revoke.statusCode).toBe(200);
+    expect(revoke.json()).toMatchObject({ status: 'revoked', serviceNumber: '粤ICP备2024000001号-2A', webhooks: 2 });
+    const rows = await outbox();
+    expect(rows.map((r) => [r.payload.url, r.payload.tag]).sort()).toEqual([[rx.url('/market'), 'filing.revoked'], [rx.url('/market-signed'), 'filing.revoked']]);
+    expect(JSON.stringify(rows)).not.toContain(key); // the secret is sealed in the outbox too
+
+    rx.answers.push(500, 500);
+    expect(await drain()).toBe(2);
+    expect((await outbox()).map((r) => [r.status, r.attempts, r.last_error])).toEqual([
+      ['pending', 1, 'delivery_failed webhook endpoint answered 500'], ['pending', 1, 'delivery_failed webhook endpoint answered 500'],
+    ]);
+    a.clock.advance(31);
+    expect(await drain()).toBe(2);
+    expect((await outbox()).map((r) => r.status)).toEqual(['sent', 'sent']);
+
+    const signed = rx.received.filter((r) => r.headers['x-beian-signature'] && signatureValid(key, r.body, r.headers['x-beian-signature']));
+    expect(signed).toHaveLength(2); // the failed attempt and the retry, same body
+    expect(signed[0]!.body).toBe(signed[1]!.body);
+    const event = JSON.parse(signed[1]!.body);
+    expect(signed[1]!.headers).toMatchObject({ 'x-beian-event': 'filing.revoked', 'x-beian-delivery': event.id, 'content-type': 'application/json; charset=utf-8' });
+    expect(event).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/), event: 'filing.revoked', occurredAt: '2026-03-02T02:00:00.000Z',
+      filing: {
+        serviceNumber: '粤ICP备2024000001号-2A', mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume', serviceType: 'app',
+        status: 'revoked', statusChangedAt: '2026-03-02T02:00:00.000Z', hostName: '深圳市示例网络科技有限公司', platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
+      },
+    });
+    // Signed with the other subscription's secret, not this one's.
+    expect(rx.received.filter((r) => !signatureValid(key, r.body, r.headers['x-beian-signature']))).toHaveLength(2);
+    expect(rx.received.some((r) => r.headers['x-beian-signature'] === undefined)).toBe(false);
+    expect(rx.received.every((r) => !r.body.includes('device'))).toBe(true);
+  });
+
+  it('tells of a cancellation, with no personal data, and only organisations that checked it', async () => {
+    const before = rx.received.length;
+    const other = { authorization: `Bearer ${deviceKey}` };
+    // The device maker checks the ledger app; the market does not.
+    expect((await verify(a.app, [{ platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98' }], other)).json().results[0].status).toBe('filed');
+    const host = await signIn(a.app, 'host@demo.beian.test');
+    const cancel = await a.app.inject({ method: 'POST', url: `/api/host/services/${await serviceId(a.t.db, 'com.example.ledger', 'ios')}/cancel`, headers: host.headers, payload: {} });
+    expect(cancel.statusCode).toBe(200);
+    expect(await drain()).toBe(1);
+    const got = rx.received.slice(before);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.headers['x-beian-event']).toBe('filing.cancelled');
+    expect(JSON.parse(got[0]!.body).filing).toMatchObject({ serviceNumber: '浙ICP备2024000001号-1A', status: 'cancelled' });
+    for (const r of rx.received) expectNoPersonalData(r.body);
+  });
+
+  it('gives up on 410 Gone at once', async () => {
+    const gone = await subscribe(rx.url('/gone'), { authorization: `Bearer ${deviceKey}` });
+    expect(gone.statusCode).toBe(201);
+    const admin = await signIn(a.app, 'admin');
+    // The device maker looks a filed website up by number (a watch too), then the ministry revokes it.
+    const other = { authorization: `Bearer ${deviceKey}` };
+    const [site] = await a.t.db.query<{ id: string; service_number: string }>(
+      `select id, service_number from services where service_type = 'website' and status = 'filed' order by service_number limit 1`);
+    expect((await a.app.inject({ method: 'GET', url: `/api/verify/v1/numbers/${encodeURIComponent(site!.service_number)}`, headers: other })).statusCode).toBe(200);
+    rx.answers.push(410, 410);
+    const r = await a.app.inject({ method: 'POST', url: `/api/bureau/services/${site!.id}/revoke`, headers: admin.headers, payload: { reason: '空壳网站清理（测试）' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().webhooks).toBe(2);
+    await drain();
+    const rows = (await outbox()).slice(-2);
+    expect(rows.map((x) => [x.status, x.attempts])).toEqual([['dead', 1], ['dead', 1]]);
+  });
+});

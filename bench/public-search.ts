@@ -160,6 +160,12 @@ function report(runs: Run[], rssIdle: number, rssPeak: number) {
     '',
     `Server memory (RSS of the server process): ${mb(rssIdle)} before load, ${mb(rssPeak)} peak under load.`,
     '',
+    'Reading the figures: the server, PostgreSQL and autocannon share the machine\'s cores with whatever else runs (see the load average); ' +
+      'with 10 connections a request mostly waits for a CPU, so compare each search row with the baseline of the same table. The cost of ' +
+      'each index path alone, without HTTP, is measured by `npx tsx bench/search-indexes.ts` (docs/decisions/0007-public-search-indexes.md). ' +
+      '"Common word" keywords (科技, 有限公司, 音乐 …) match hundreds of thousands of names; they are the documented worst case, answered from ' +
+      'the first 1,000 matches per path with `totalCapped: true`.',
+    '',
   ];
   const text = lines.join('\n');
   process.stdout.write(`${text}\n`);

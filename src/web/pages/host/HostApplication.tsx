@@ -69,7 +69,9 @@ export default function HostApplication() {
           {view.status === 'sms_pending' ? <SmsPanel view={view} onChange={() => load().catch(setError)} /> : null}
           {view.receivedOn && view.deadlineOn ? (
             <Card title={i18n.t('app.status.deadline')} id="deadline">
-              <p>{i18n.t('app.status.deadlineText', { received: i18n.date(view.receivedOn), deadline: i18n.date(view.deadlineOn) })}</p>
+              <p>{view.status === 'bureau_review' || !view.decidedAt
+                ? i18n.t('app.status.deadlineText', { received: i18n.date(view.receivedOn), deadline: i18n.date(view.deadlineOn) })
+                : i18n.t('app.status.decidedText', { received: i18n.date(view.receivedOn), decided: i18n.date(view.decidedAt) })}</p>
               {summary?.remainingWorkingDays !== null && summary?.remainingWorkingDays !== undefined ? (
                 <p className={summary.overdue ? 'overdue-text' : ''} data-testid="days-left">
                   {summary.overdue ? i18n.t('app.status.overdue', { n: -summary.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: summary.remainingWorkingDays })}

@@ -240,7 +240,7 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
       <Card title={i18n.t('wizard.identity')}>
         <p className="muted">{i18n.t('wizard.identityLead')}</p>
         {view.identityTasks.length ? (
-          <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{t.status === 'passed' ? '✓ ' : ''}{t.status}（{i18n.date(t.createdAt, true)}）</li>)}</ul>
+          <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}（{i18n.date(t.createdAt, true)}）</li>)}</ul>
         ) : null}
         {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={verified ? 'secondary' : 'primary'}>{verified ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
       </Card>

@@ -90,7 +90,15 @@ function nameBranches(k: Keyword, lower: string, b: Builders, p: Params): string
     const prefix = p.add(`${likeLiteral(k.lower)}%`);
     match = (col) => `lower(${col}) like ${prefix}`;
   }
+  // Names equal to the keyword, found by B-tree: always among the candidates, however many
+  // names merely contain it (the contains paths stop at SEARCH_WINDOW).
+  const equal = k.length >= 2 ? [
+    b.capped(`${b.row(0, '1::real')} from services s where lower(s.name) = ${lower}${b.typeOk('s')}`),
+    `${b.row(0, '1::real')} from ${b.capped(`select su.id from subjects su where su.subject_type = 'unit' and lower(su.name) = ${lower}`)} h
+       join services s on s.subject_id = h.id${b.typeOk('s')}`,
+  ] : [];
   return [
+    ...equal,
     b.capped(`${b.row(exact('s.name'), closeness('s.name', lower))} from services s where ${match('s.name')}${b.typeOk('s')}`),
     `${b.row('h.r', 'h.cl')} from ${b.capped(`select su.id, ${exact('su.name')} as r, ${closeness('su.name', lower)} as cl from subjects su
        where su.subject_type = 'unit' and ${match('su.name')}`)} h join services s on s.subject_id = h.id${b.typeOk('s')}`,

@@ -3,9 +3,12 @@
 // batches, as NDJSON streams or by uploading a package; look up numbers and USCCs; and
 // subscribe webhooks. Callers: an organisation's API key, or its staff's session (console).
 // One verifier (identity cache + watch recorder) per application instance, closed with it.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+// Quotas: RATE_LIMITS.verify of src/api/rate-limit.ts (per key; per address for sessions),
+// checked after authentication so an anonymous caller gets 401, not a quota.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app.ts';
 import { requireActor } from '../auth/index.ts';
+import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { verifyAppsRoutes } from './apps.ts';
 import { verifyLookupRoutes } from './lookups.ts';
 import { verifyPackageRoutes } from './packages.ts';
@@ -18,13 +21,15 @@ export const RELYING_PARTY_ROLES = ['provider_staff', 'platform_staff', 'device_
 export interface VerifyRouteOptions {
   ctx: AppContext;
   verifier: Verifier;
-  guard: (req: FastifyRequest) => Promise<void>;
+  /** Authentication and role, then the quota: use as `onRequest: guard`. */
+  guard: ((req: FastifyRequest, reply: FastifyReply) => Promise<void>)[];
 }
 
 export const verifyRoutes = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   const verifier = await createVerifier(ctx.db, ctx.now);
   app.addHook('onClose', async () => { await verifier.close(); });
-  const options: VerifyRouteOptions = { ctx, verifier, guard: requireActor(...RELYING_PARTY_ROLES) };
+  const quota = rateLimit(RATE_LIMITS.verify, await useRateLimitStore(app, ctx.config));
+  const options: VerifyRouteOptions = { ctx, verifier, guard: [requireActor(...RELYING_PARTY_ROLES), quota] };
   await app.register(verifyAppsRoutes(options));
   await app.register(verifyStreamRoutes(options));
   await app.register(verifyLookupRoutes(options));

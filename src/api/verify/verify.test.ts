@@ -9,6 +9,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../../config.ts';
 import { usccCheckChar } from '../../domain/validation/index.ts';
 import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
+import { RATE_LIMITS } from '../rate-limit.ts';
 
 const A2DP_NUMBER = '粤ICP备2024000001号-2A';
 const DEMO_USCC = (() => { const f = '91440300MA5DEM0X1'; return f + usccCheckChar(f); })();
@@ -198,6 +199,31 @@ describe('verification API', () => {
     const none = await get(`/api/verify/v1/subjects?uscc=${(() => { const f = '91110000MA0000001'; return f + usccCheckChar(f); })()}`);
     expect(none.json().items).toEqual([]);
     expect((await get('/api/verify/v1/subjects?uscc=123')).statusCode).toBe(400);
+  });
+
+  it('counts requests against the key\'s quota (a batch counts once): 429 with Retry-After beyond it', async () => {
+    const saved = { ...RATE_LIMITS.verify };
+    Object.assign(RATE_LIMITS.verify, { keyPerMinute: 2, anonymousPerMinute: 1 });
+    try {
+      // A fresh application: fresh counters.
+      const app = await buildApp({ db: a.t.db, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+      try {
+        const first = await verify(app, Array.from({ length: 500 }, () => a2dp()));
+        expect(first.statusCode).toBe(200);
+        expect(first.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1' });
+        expect((await app.inject({ method: 'GET', url: `/api/verify/v1/numbers/${encodeURIComponent(A2DP_NUMBER)}`, headers: KEY })).statusCode).toBe(200);
+        const over = await verify(app, [a2dp()]);
+        expect(over.statusCode).toBe(429);
+        expect(over.json().code).toBe('rate_limited');
+        expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+        // Anonymous callers are refused before any quota is counted.
+        expect((await verify(app, [a2dp()], {})).statusCode).toBe(401);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      Object.assign(RATE_LIMITS.verify, saved);
+    }
   });
 
   it('puts no ID number, phone, email or individual full name in any answer', async () => {

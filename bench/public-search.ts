@@ -160,6 +160,12 @@ function report(runs: Run[], rssIdle: number, rssPeak: number) {
     '',
     `Server memory (RSS of the server process): ${mb(rssIdle)} before load, ${mb(rssPeak)} peak under load.`,
     '',
+    `Against the target (keyword search p95 < 50 ms over ${SERVICES.toLocaleString('en')} services): ` + CONNECTION_LIST.map((c) => {
+      const mixed = runs.find((r) => r.connections === c && r.name.startsWith('keyword search'))!;
+      const record = runs.find((r) => r.connections === c && r.name.startsWith('record'))!;
+      return `${c} connection(s): mixed keywords p95 ${fmt(mixed.p95)}, ${mixed.p95 < 50 ? 'met' : 'not met'} (a record lookup, one index probe: p95 ${fmt(record.p95)})`;
+    }).join('; ') + '.',
+    '',
     'Reading the figures: the server, PostgreSQL and autocannon share the machine\'s cores with whatever else runs (see the load average); ' +
       'with 10 connections a request mostly waits for a CPU, so compare each search row with the baseline of the same table. The cost of ' +
       'each index path alone, without HTTP, is measured by `npx tsx bench/search-indexes.ts` (docs/decisions/0007-public-search-indexes.md). ' +

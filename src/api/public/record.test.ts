@@ -109,6 +109,13 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
     expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
   });
 
+  it('links each record to a page the server answers (/record/{number}, the web app)', async () => {
+    const page = new URL((await record(DEMO.a2dp)).json().links.page as string);
+    const res = await a.app.inject({ method: 'GET', url: page.pathname });
+    expect([200, 503]).toContain(res.statusCode); // 503: the web app is not built in this checkout
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it('answers HEAD like GET without a body', async () => {
     const res = await a.app.inject({ method: 'HEAD', url: `/api/public/v1/services/${enc(DEMO.a2dp)}` });
     expect(res.statusCode).toBe(200);

@@ -6,6 +6,7 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
+import { parseFilingNumber } from '../domain/filing-number.ts';
 import { type ServiceAction, type ServiceStatus, serviceTransition } from '../domain/service-lifecycle.ts';
 import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { FlowContext } from './context.ts';
@@ -39,18 +40,20 @@ function actsOn(actor: Actor): { sql: string; params: unknown[] } {
   }
 }
 
-export async function loadServiceForUpdate(tx: Queryable, id: string, actor: Actor): Promise<ServiceRow> {
-  if (!UUID.test(id)) throw new ServiceNotFoundError(id);
+/** The service named by its id or by its service number (what a reviewer has in hand), locked. */
+export async function loadServiceForUpdate(tx: Queryable, idOrNumber: string, actor: Actor): Promise<ServiceRow> {
+  const number = UUID.test(idOrNumber) ? null : parseFilingNumber(idOrNumber);
+  if (number && (!number.ok || number.value.kind !== 'service')) throw new ServiceNotFoundError(idOrNumber);
   const v = actsOn(actor);
   const [row] = await tx.query<ServiceRow>(
     `select s.id, s.subject_id, s.service_type, s.name, s.service_number, s.status, s.status_changed_at,
             sub.host_user_id, sub.province_code
        from services s join subjects sub on sub.id = s.subject_id
-      where s.id = $1 and ${v.sql}
+      where ${number ? 's.service_number = $1' : 's.id = $1::uuid'} and ${v.sql}
       for update of s`,
-    [id, ...v.params],
+    [number?.ok ? number.value.number : idOrNumber, ...v.params],
   );
-  if (!row) throw new ServiceNotFoundError(id);
+  if (!row) throw new ServiceNotFoundError(idOrNumber);
   return row;
 }
 

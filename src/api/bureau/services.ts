@@ -15,7 +15,8 @@ export const bureauServiceRoutes = (ctx: AppContext): FastifyPluginAsync => asyn
     onRequest: requireActor('bureau_reviewer', 'ministry_admin'),
     schema: {
       tags: ['bureau'], summary: 'Revoke a filed service (reason required)',
-      params: z.object({ id: z.string() }),
+      description: '`{id}` is the service\'s id or its URL-encoded service number (…号-1A). Another province\'s service is 404.',
+      params: z.object({ id: z.string().max(64) }),
       body: z.strictObject({ reason: z.string().trim().min(1).max(REVOCATION_REASON_MAX) }),
       response: { 200: z.object({ serviceNumber: z.string(), status: z.literal('revoked'), statusChangedAt: z.string(), webhooks: z.number() }), ...problems(400, 401, 403, 404, 409) },
     },

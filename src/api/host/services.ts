@@ -50,8 +50,8 @@ export const hostServiceRoutes = (ctx: AppContext): FastifyPluginAsync => async 
     ...host,
     schema: {
       tags, summary: 'Cancel a filed service (注销APP); the number is withdrawn for good',
-      description: 'Cancelling the last filed service of a subject cancels the subject too (a subject without services is an empty shell).',
-      params: z.object({ id: z.string() }),
+      description: '`{id}` is the service\'s id or its URL-encoded service number. Cancelling the last filed service of a subject cancels the subject too (a subject without services is an empty shell).',
+      params: z.object({ id: z.string().max(64) }),
       body: z.strictObject({ reason: z.string().max(500).optional() }).default({}),
       response: { 200: z.object({ serviceNumber: z.string(), status: z.literal('cancelled'), statusChangedAt: z.string(), subjectCancelled: z.boolean() }), ...problems(401, 403, 404, 409) },
     },

@@ -41,6 +41,8 @@ describe('revocation and cancellation', () => {
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors[0].field).toBe('body.reason');
     expect((await a.app.inject({ method: 'POST', url: '/api/bureau/services/nope/revoke', headers: zj.headers, payload: { reason: '测试' } })).statusCode).toBe(404);
+    expect((await a.app.inject({ method: 'POST', url: `/api/bureau/services/${encodeURIComponent('浙ICP备2024000001号')}/revoke`, headers: zj.headers, payload: { reason: '测试' } })).statusCode).toBe(404);
+    expect((await a.app.inject({ method: 'POST', url: `/api/bureau/services/${encodeURIComponent('浙ICP备2024000001号-9A')}/revoke`, headers: zj.headers, payload: { reason: '测试' } })).statusCode).toBe(404);
     const ok = await a.app.inject({ method: 'POST', url, headers: zj.headers, payload: { reason: '超范围经营' } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'revoked', serviceNumber: '浙ICP备2024000001号-1A', statusChangedAt: '2026-03-02T02:00:00.000Z' });
@@ -69,8 +71,8 @@ describe('revocation and cancellation', () => {
     const res = await a.app.inject({ method: 'POST', url: `/api/host/services/${id}/cancel`, headers: host.headers, payload: {} });
     expect(res.json()).toMatchObject({ status: 'cancelled', subjectCancelled: false }); // the website and mini program remain
     expect(await status(a.app)).toBe('cancelled');
-    const [w] = await a.t.db.query<{ id: string }>(`select id from services where service_number = '京ICP备2025000001号-1'`);
-    const last = await a.app.inject({ method: 'POST', url: `/api/host/services/${w!.id}/cancel`, headers: wang.headers, payload: { reason: '不再运营' } });
+    // By service number, as a host has it in hand.
+    const last = await a.app.inject({ method: 'POST', url: `/api/host/services/${encodeURIComponent('京ICP备2025000001号-1')}/cancel`, headers: wang.headers, payload: { reason: '不再运营' } });
     expect(last.json()).toMatchObject({ status: 'cancelled', subjectCancelled: true });
     const [s] = await a.t.db.query<{ status: string }>(`select status from subjects where main_number = '京ICP备2025000001号'`);
     expect(s!.status).toBe('cancelled');
@@ -120,8 +122,8 @@ describe.runIf(backend() === 'pglite')('cache invalidation in the single PGlite 
     expect(await status(a.app)).toBe('filed');
     expect(await status(a.app)).toBe('filed');
     const gd = await signIn(a.app, 'gd.reviewer');
-    const id = await serviceId(a.t.db, 'a2dp.Vol');
-    expect((await a.app.inject({ method: 'POST', url: `/api/bureau/services/${id}/revoke`, headers: gd.headers, payload: { reason: '单进程测试' } })).statusCode).toBe(200);
+    const byNumber = `/api/bureau/services/${encodeURIComponent('粤ICP备2024000001号-2A')}/revoke`;
+    expect((await a.app.inject({ method: 'POST', url: byNumber, headers: gd.headers, payload: { reason: '单进程测试' } })).statusCode).toBe(200);
     expect(await statusWithin(a.app, 'revoked', 1000)).toBeLessThan(1000);
   });
 });

@@ -169,9 +169,10 @@ function progress(done: number, total: number, started: number): void {
 }
 
 async function benchOwner(l: Loader): Promise<{ hostUserId: string; personId: string }> {
-  const [user] = await l.query(`select id from users where login = 'bench-host@bench.beian.test'`);
+  // A host signs in by email or mobile (no login name); these placeholders open nothing.
+  const [user] = await l.query(`select id from users where role = 'host' and email_hash = 'bench-host-email'`);
   const hostUserId = (user?.id as string | undefined) ?? (await l.query(
-    `insert into users (role, display_name, login, password_hash) values ('host', '压测主办者', 'bench-host@bench.beian.test', '!') returning id`))[0]!.id as string;
+    `insert into users (role, display_name, password_hash, email_enc, email_hash) values ('host', '压测主办者', '!', 'bench', 'bench-host-email') returning id`))[0]!.id as string;
   const [person] = await l.query(`select id from persons where certificate_number_hash = 'bench-person'`);
   const personId = (person?.id as string | undefined) ?? (await l.query(
     `insert into persons (name, certificate_type, certificate_number_enc, certificate_number_hash, mobile_enc, mobile_hash, email_enc, email_hash)

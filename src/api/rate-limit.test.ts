@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { DEMO_API_KEY } from '../db/seed/demo.ts';
 import { buildApp } from './app.ts';
 import { DEMO, enc, nextAddress, publicGet } from './public/test-support.ts';
-import { memoryRateLimitStore, RATE_LIMITS, redisRateLimitStore } from './rate-limit.ts';
+import { clientOf, memoryRateLimitStore, RATE_LIMITS, redisRateLimitStore } from './rate-limit.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const REDIS_HINT = `Redis must run on 127.0.0.1:6379 for these tests (start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)`;
@@ -35,6 +35,29 @@ describe('memory rate-limit store', () => {
     await store.hit('last', 1000); // the 1000th hit prunes
     t = 5001;
     expect(await store.hit('ip:1', 1000)).toEqual({ count: 1, resetInMs: 1000 });
+  });
+
+  it('keeps at most 200,000 live windows under a flood of addresses, forgetting the oldest', async () => {
+    const store = memoryRateLimitStore(() => 0);
+    await store.hit('first', 60_000);
+    for (let i = 1; i < 201_000; i++) await store.hit(`ip:${i}`, 60_000); // the 201,000th hit prunes
+    expect((await store.hit('first', 60_000)).count).toBe(1);
+    expect((await store.hit('ip:200999', 60_000)).count).toBe(2);
+  });
+});
+
+describe('clients of addresses', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::99', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:ffff::1', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+  ])('%s counts as %s (IPv6: one /64, which one subscriber holds)', (ip, client) => {
+    expect(clientOf(ip)).toBe(client);
   });
 });
 
@@ -65,6 +88,15 @@ describe('public API quotas (memory store)', () => {
     // Searches count against the same quota; another address is not affected.
     expect((await publicGet(a.app, '/api/public/v1/services?q=A2DP', {}, ip)).statusCode).toBe(429);
     expect((await publicGet(a.app, url)).statusCode).toBe(200);
+  });
+
+  it('counts the addresses of one IPv6 /64 as one client', async () => {
+    const url = `/api/public/v1/services/${enc(DEMO.a2dp)}`;
+    for (let i = 1; i <= PUBLIC.anonymousPerMinute; i++) {
+      expect((await publicGet(a.app, url, {}, `2001:db8:77:1::${i.toString(16)}`)).statusCode).toBe(200);
+    }
+    expect((await publicGet(a.app, url, {}, '2001:db8:77:1:ffff::1')).statusCode).toBe(429);
+    expect((await publicGet(a.app, url, {}, '2001:db8:77:2::1')).statusCode).toBe(200);
   });
 
   it('gives an organisation API key its own, higher quota', async () => {

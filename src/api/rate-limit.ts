@@ -40,11 +40,17 @@ export interface RateLimitStore {
   close(): Promise<void>;
 }
 
+const MEMORY_MAX_KEYS = 200_000;
+
 /** One process's counters. `now` is injectable for tests (house rule 8). */
 export function memoryRateLimitStore(now: () => number = Date.now): RateLimitStore {
   const windows = new Map<string, { count: number; resetAt: number }>();
   let hits = 0;
-  const prune = (t: number) => { for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k); };
+  const prune = (t: number) => {
+    for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
+    // Still too many live windows (a flood of addresses): forget the oldest, which errs towards allowing.
+    for (const k of windows.keys()) { if (windows.size <= MEMORY_MAX_KEYS) break; windows.delete(k); }
+  };
   return {
     kind: 'memory',
     async hit(key, windowMs) {
@@ -111,10 +117,26 @@ export class RateLimitedError extends NamedError {
   }
 }
 
-/** Who a request counts against: its API key, else its address (behind a proxy, configure trustProxy). */
+/**
+ * The client an address stands for: an IPv4 address itself; for IPv6 its /64, which one
+ * subscriber holds whole — scrapers of the official portal rotate through IPv6 addresses
+ * (DOMAIN.md §5.1), and a quota per address would give each of them 2^64 quotas.
+ */
+export function clientOf(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** Who a request counts against: its API key, else its client (behind a proxy, configure trustProxy). */
 export function rateLimitSubject(request: FastifyRequest): { who: string; keyed: boolean } {
   const keyId = request.actor?.apiKeyId;
-  return keyId ? { who: `key:${keyId}`, keyed: true } : { who: `ip:${request.ip}`, keyed: false };
+  return keyId ? { who: `key:${keyId}`, keyed: true } : { who: `ip:${clientOf(request.ip)}`, keyed: false };
 }
 
 /** A Fastify onRequest / preHandler hook enforcing `rule` with `store`. */

@@ -19,22 +19,21 @@ const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><titl
 export const webApp = (dist: string = DIST): FastifyPluginAsync => async (app) => {
   const built = existsSync(`${dist}index.html`);
   if (built) {
+    // Only the hashed assets are files on disk; read at request time, so a rebuild needs no restart.
     await app.register(fastifyStatic, {
-      root: dist,
-      prefix: '/',
-      wildcard: false, // one route per built file: nothing else under / is claimed
+      root: `${dist}assets`,
+      prefix: '/assets/',
       index: false,
       cacheControl: false,
-      setHeaders: (res, file) => {
-        res.header('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+      // index.html goes through the same sender (reply.sendFile): only hashed assets are immutable.
+      setHeaders: (res, file) => { res.header('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
     });
   }
   const page = (reply: FastifyReply) => {
     reply.header('cache-control', 'no-cache');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
-    return built ? reply.sendFile('index.html') : reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+    return built ? reply.sendFile('index.html', dist) : reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
   };
   for (const url of CLIENT_ROUTES) app.get(url, { schema: { hide: true } }, (_req, reply) => page(reply));
 };

@@ -26,6 +26,15 @@ describe('journey: public query and the English switch', () => {
 
     await page.goto('/');
     await expect.poll(() => page.locator('h1').textContent()).toBe('全国互联网信息服务备案查询');
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the content; the search works from the keyboard.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到正文');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.getByLabel('关键词').focus();
+    await page.keyboard.type('A2DP');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'A2DP Volume' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await page.getByLabel('关键词').fill('示例');
     await page.getByRole('button', { name: '查询' }).click();

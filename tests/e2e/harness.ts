@@ -103,6 +103,9 @@ export async function journey(browser: Browser, base: string, name: string, opti
         await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${n}-${label}-${width}.png`), fullPage: true });
+        // Nothing may scroll the page sideways (wide tables scroll inside their own frame).
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 1) errors.push(`layout: ${label} overflows ${overflow}px sideways at ${width}px`);
       }
       await page.setViewportSize(size);
     },

@@ -1,0 +1,64 @@
+// Serving the web app: client routes answer index.html (never cached), hashed assets are
+// cached for a year and read at request time (a rebuild needs no restart), /api paths keep
+// their 404 problem+json, and without a build the client routes say how to build.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { installProblemHandlers } from './problem.ts';
+import { webApp } from './web.ts';
+
+async function appWith(dist: string) {
+  const app = Fastify({ logger: false });
+  installProblemHandlers(app);
+  await app.register(webApp(dist));
+  return app;
+}
+
+function fakeBuild(): string {
+  const dist = mkdtempSync(path.join(tmpdir(), 'beian-web-')) + path.sep;
+  mkdirSync(path.join(dist, 'assets'));
+  writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>备案</title><div id="root"></div>');
+  writeFileSync(path.join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
+  return dist;
+}
+
+describe('web app serving', () => {
+  it('answers client routes with index.html and assets with long caching', async () => {
+    const dist = fakeBuild();
+    const app = await appWith(dist);
+    for (const url of ['/', '/record/%E7%B2%A4ICP%E5%A4%872024000001%E5%8F%B7-2A', '/host/applications/x/edit', '/bureau/dashboard', '/admin', '/login']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.body).toContain('<div id="root">');
+    }
+    const js = await app.inject({ url: '/assets/index-abc.js' });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // A rebuild adds files; they are served without a restart.
+    writeFileSync(path.join(dist, 'assets', 'index-def.js'), 'console.log(2)');
+    expect((await app.inject({ url: '/assets/index-def.js' })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('leaves unknown API paths and files to the 404 problem+json', async () => {
+    const app = await appWith(fakeBuild());
+    for (const url of ['/api/nothing', '/api/public/v1/unknown', '/assets/missing.js', '/.inputs-hash', '/index.html']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('application/problem+json');
+    }
+    await app.close();
+  });
+
+  it('says how to build when there is no build', async () => {
+    const app = await appWith(mkdtempSync(path.join(tmpdir(), 'beian-none-')) + path.sep);
+    const res = await app.inject({ url: '/host' });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('npm run build:web');
+    await app.close();
+  });
+});

@@ -18,7 +18,7 @@ const CATALOGUE = [
 
 describe('journey: API keys, catalogue check and administration', () => {
   let server: Server; let browser: Browser;
-  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 120_000);
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('manages keys, checks a catalogue, and administers the calendar, organisations and users', () => steps(async () => {

@@ -32,7 +32,7 @@ describe('journey: the bureau queue and the supervision dashboard', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launch()]);
     await populate(server);
-  }, 150_000);
+  }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('shows the queue by working days left and renders the four charts', () => steps(async () => {

@@ -6,7 +6,7 @@ import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Serv
 
 describe('journey: public query and the English switch', () => {
   let server: Server; let browser: Browser;
-  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 120_000);
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('searches in Chinese, switches to English, and keeps the choice', () => steps(async () => {

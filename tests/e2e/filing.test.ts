@@ -23,7 +23,7 @@ async function fillPerson(page: Page, base: string, p: ReturnType<typeof person>
 
 describe('journey: a host files an APP, through first review, SMS and the bureau, to a public number', () => {
   let server: Server; let browser: Browser;
-  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 120_000);
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('files, submits, verifies by SMS, is approved and found', () => steps(async () => {

@@ -22,8 +22,8 @@ export const SCREENSHOTS = path.join(repoRoot, 'test-artifacts/screenshots');
 export const WIDTHS = [1280, 390] as const;
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Minutes for one journey on a loaded two-core machine. */
-export const JOURNEY_TIMEOUT = 150_000;
+/** One journey on a two-core machine shared with the rest of the suite (analyzer JVMs, other databases). */
+export const JOURNEY_TIMEOUT = 240_000;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -87,7 +87,7 @@ let shotCounter = 0;
 
 export async function journey(browser: Browser, base: string, name: string, options: { locale?: string } = {}): Promise<Journey> {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, locale: options.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(45_000);
   const page = await context.newPage();
   const errors: string[] = [];
   const onConsole = (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`console: ${m.text()} @ ${m.location().url}`); };

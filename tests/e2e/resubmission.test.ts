@@ -19,7 +19,7 @@ async function providerApproves(page: Page) {
 
 describe('journey: the bureau rejects a field, the host corrects it and resubmits', () => {
   let server: Server; let browser: Browser;
-  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 120_000);
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('rejects with a reason, highlights the field, resubmits and files', () => steps(async () => {

@@ -81,6 +81,7 @@ export const MESSAGES = {
   'record.badge': ['备案号展示代码', 'Display snippet'],
   'record.badgeLead': ['APP 和网站须在显著位置展示备案号并链接至备案查询（工信部信管〔2023〕105号）。复制以下代码嵌入页面：', 'APPs and websites must show their number prominently, linked to the filing system (MIIT notice 〔2023〕105). Copy this snippet into your page:'],
   'record.copy': ['复制代码', 'Copy'],
+  'record.preview': ['效果预览', 'Preview'],
   'record.copied': ['已复制', 'Copied'],
   'record.svgBadge': ['SVG 徽章', 'SVG badge'],
   'record.numberNote': ['注意：APP 备案号以“A”结尾，与网站备案号不同，提交应用商店时请填写 APP 备案号。', 'Note: APP numbers end in "A" and differ from website numbers; give the APP number to app stores.'],

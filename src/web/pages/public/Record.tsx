@@ -8,8 +8,8 @@ import { useI18n } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import type { PublicRecord } from '../../lib/types.ts';
 
-export function badgeSnippet(number: string, origin: string): string {
-  const href = `${origin}/record/${encodeURIComponent(number)}`;
+/** The snippet an APP or website embeds: its number, linked to its public record page. */
+export function badgeSnippet(number: string, href: string): string {
   const esc = number.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return `<a href="${href}" target="_blank" rel="noopener">${esc}</a>`;
 }
@@ -36,7 +36,9 @@ export function RecordPage() {
   if (error) return <Page title={i18n.t('record.title')}><ErrorNotice error={error} /></Page>;
   if (!record) return <Page title={i18n.t('record.title')}><Loading /></Page>;
 
-  const snippet = badgeSnippet(record.serviceNumber, window.location.origin);
+  // The canonical page address comes from the API (the server's PUBLIC_URL); this origin otherwise.
+  const pageUrl = record.links?.page ?? `${window.location.origin}/record/${encodeURIComponent(record.serviceNumber)}`;
+  const snippet = badgeSnippet(record.serviceNumber, pageUrl);
   const copy = () => {
     void navigator.clipboard?.writeText(snippet).then(() => { setCopied(true); setTimeout(() => setCopied(false), 2000); }, () => setCopied(false));
   };
@@ -75,6 +77,7 @@ export function RecordPage() {
             <Button onClick={copy}>{copied ? i18n.t('record.copied') : i18n.t('record.copy')}</Button>
             {record.links?.badge ? <a href={record.links.badge} target="_blank" rel="noopener">{i18n.t('record.svgBadge')}</a> : null}
           </div>
+          <p className="small">{i18n.t('record.preview')}：<a href={pageUrl} target="_blank" rel="noopener">{record.serviceNumber}</a></p>
           {record.links?.badge ? <p><img src={record.links.badge} alt={record.serviceNumber} height={20} /></p> : null}
           {record.serviceType === 'app' ? <p className="muted small">{i18n.t('record.numberNote')}</p> : null}
         </Card>

@@ -13,9 +13,9 @@ export async function seedNoticeFixture(db: Queryable, sealer: Sealer, options: 
   const hostMobile = `1380013${String(n).padStart(4, '0')}`;
   const orgEmail = `review${n}@provider.example.cn`;
   const [host] = await db.query<{ id: string }>(
-    `insert into users (role, display_name, login, password_hash, email_enc, email_hash, mobile_enc, mobile_hash)
-     values ('host', '张三', $1, 'x', $2, $3, $4, $5) returning id`,
-    [hostEmail, sealer.seal(hostEmail), sealer.hash('email', hostEmail), sealer.seal(hostMobile), sealer.hash('phone', hostMobile)],
+    `insert into users (role, display_name, password_hash, email_enc, email_hash, mobile_enc, mobile_hash)
+     values ('host', '张三', 'x', $1, $2, $3, $4) returning id`,
+    [sealer.seal(hostEmail), sealer.hash('email', hostEmail), sealer.seal(hostMobile), sealer.hash('phone', hostMobile)],
   );
   const [org] = await db.query<{ id: string }>(
     `insert into organisations (kind, name, contact_email_enc) values ('access_provider', $1, $2) returning id`,

@@ -146,9 +146,15 @@ describe('NDJSON verification stream', () => {
     pump();
     const res = await response;
     res.pause();
-    await new Promise((r) => setTimeout(r, 2500));
-    const plateau = written;
-    await new Promise((r) => setTimeout(r, 1500));
+    // Wait (up to 40 s on a loaded machine) until the upload stops advancing: buffers are full.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let plateau = -1;
+    for (let still = 0, i = 0; still < 4 && i < 80; i++) {
+      await sleep(500);
+      still = written === plateau ? still + 1 : 0;
+      plateau = written;
+    }
+    await sleep(1500);
     stopped = true;
     expect(written).toBe(plateau); // nothing more was accepted: the server stopped reading
     expect(written).toBeLessThan(5_000_000);

@@ -15,6 +15,9 @@ describe('journey: public query and the English switch', () => {
     // A new host registers and lands on an empty portal.
     await page.goto('/register');
     await page.getByLabel('姓名或单位名称').fill('周敏');
+    await page.getByLabel('手机号码').fill('1391234');
+    await page.getByLabel('电子邮箱').focus();
+    await page.getByText('大陆手机号为 11 位数字').waitFor(); // checked as the user leaves the field
     await page.getByLabel('手机号码').fill('13912345678');
     await page.getByLabel('电子邮箱').fill('zhoumin@example.test');
     await page.getByLabel('密码').fill('Beian-2026-zm');

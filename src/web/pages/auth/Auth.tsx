@@ -1,18 +1,20 @@
 // Sign-in and host registration. Field problems from the server are shown at their fields.
 import { type FormEvent, useState } from 'react';
+import { validateDisplayName, validatePassword } from '../../../domain/accounts.ts';
+import { validateEmail, validateMobile, type Validation } from '../../../domain/validation/index.ts';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button, Card, ErrorNotice, Notice, Page } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { ApiError } from '../../lib/api.ts';
 import { homeFor, useSession } from '../../lib/session.tsx';
 
-function Input({ id, label, value, onChange, type = 'text', autoComplete, error, hint, inputMode }: {
-  id: string; label: string; value: string; onChange(v: string): void; type?: string; autoComplete?: string; error?: string; hint?: string; inputMode?: 'tel' | 'email';
+function Input({ id, label, value, onChange, onBlur, type = 'text', autoComplete, error, hint, inputMode }: {
+  id: string; label: string; value: string; onChange(v: string): void; onBlur?: () => void; type?: string; autoComplete?: string; error?: string; hint?: string; inputMode?: 'tel' | 'email';
 }) {
   return (
     <div className={`field ${error ? 'has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={id} type={type} value={value} autoComplete={autoComplete} inputMode={inputMode} onChange={(e) => onChange(e.target.value)}
+      <input id={id} name={id} type={type} value={value} autoComplete={autoComplete} inputMode={inputMode} onChange={(e) => onChange(e.target.value)} onBlur={onBlur}
         aria-invalid={error ? true : undefined} aria-describedby={[hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined} required />
       {hint ? <p className="hint" id={`${id}-hint`}>{hint}</p> : null}
       {error ? <ul className="field-errors" id={`${id}-err`}><li>{error}</li></ul> : null}
@@ -66,10 +68,20 @@ export function RegisterPage() {
   const [form, setForm] = useState({ displayName: '', mobile: '', email: '', password: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const errs = fieldErrors(error, i18n);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  // The server's rules, checked as the user leaves each field; the server's answer wins after submitting.
+  const local: Record<string, Validation<unknown>> = {
+    displayName: validateDisplayName(form.displayName), mobile: validateMobile(form.mobile), email: validateEmail(form.email),
+    password: validatePassword(form.password, { mobile: form.mobile, email: form.email }),
+  };
+  const localErrs = Object.fromEntries(Object.entries(local).filter(([k, v]) => touched.has(k) && !v.ok).map(([k, v]) => [k, v.ok ? '' : i18n.problem(v.error)]));
+  const errs = { ...localErrs, ...fieldErrors(error, i18n) };
   const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const touch = (k: string) => () => setTouched((t) => new Set(t).add(k));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    setTouched(new Set(Object.keys(local)));
+    if (Object.values(local).some((v) => !v.ok)) return;
     setBusy(true); setError(null);
     try {
       await register({ ...form, locale: i18n.lang });
@@ -82,10 +94,10 @@ export function RegisterPage() {
       <Card className="narrow">
         <form onSubmit={submit} noValidate>
           {error && !Object.keys(errs).length ? <ErrorNotice error={error} /> : null}
-          <Input id="displayName" label={label('displayName')} value={form.displayName} onChange={set('displayName')} autoComplete="name" error={errs.displayName} />
-          <Input id="mobile" label={label('mobile')} value={form.mobile} onChange={set('mobile')} type="tel" inputMode="tel" autoComplete="tel" error={errs.mobile} />
-          <Input id="email" label={label('email')} value={form.email} onChange={set('email')} type="email" inputMode="email" autoComplete="email" error={errs.email} />
-          <Input id="new-password" label={label('password')} value={form.password} onChange={set('password')} type="password" autoComplete="new-password" error={errs.password} hint={label('passwordHint')} />
+          <Input id="displayName" label={label('displayName')} value={form.displayName} onChange={set('displayName')} onBlur={touch('displayName')} autoComplete="name" error={errs.displayName} />
+          <Input id="mobile" label={label('mobile')} value={form.mobile} onChange={set('mobile')} onBlur={touch('mobile')} type="tel" inputMode="tel" autoComplete="tel" error={errs.mobile} />
+          <Input id="email" label={label('email')} value={form.email} onChange={set('email')} onBlur={touch('email')} type="email" inputMode="email" autoComplete="email" error={errs.email} />
+          <Input id="new-password" label={label('password')} value={form.password} onChange={set('password')} onBlur={touch('password')} type="password" autoComplete="new-password" error={errs.password} hint={label('passwordHint')} />
           <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.register.submit')}</Button>
         </form>
         <p><Link to="/login">{i18n.t('auth.register.haveAccount')}</Link></p>

@@ -156,3 +156,22 @@ export function CheckboxField({ path, label, onChange }: { path: string; label: 
     </div>
   );
 }
+
+/** Problems, warnings and reasons that name a whole group (`platforms`, `service.preApprovals`, `subject.principal`). */
+export function GroupNotes({ path }: { path: string }) {
+  const i18n = useI18n();
+  const f = useForm();
+  const problems = f.problems.filter((p) => p.field === path);
+  const warnings = f.warnings.filter((p) => p.field === path);
+  const reasons = f.reasons.filter((r) => r.field === path);
+  if (!problems.length && !warnings.length && !reasons.length) return null;
+  return (
+    <div className="group-notes" id={fieldId(path)} tabIndex={-1} data-field={path}>
+      {problems.length ? <ul className="field-errors">{problems.map((p, i) => <li key={i}>{i18n.problem(p)}</li>)}</ul> : null}
+      {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}：{i18n.problem(w)}</p>)}
+      {reasons.map((r, i) => (
+        <div key={i} className="field-reason"><p><strong>{i18n.t('wizard.reviewer')}：</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}：</strong>{r.suggestion}</> : null}</p></div>
+      ))}
+    </div>
+  );
+}

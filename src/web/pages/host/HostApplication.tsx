@@ -47,6 +47,7 @@ export default function HostApplication() {
     <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}</>}
       actions={<>
         {editable ? <Link className="btn btn-primary" to={`/host/applications/${id}/edit`} data-testid="edit-application">{view.status === 'draft' ? i18n.t('host.continue') : i18n.t('app.status.edit')}</Link> : null}
+        {!editable && view.status !== 'withdrawn' ? <Link className="btn btn-secondary" to={`/host/applications/${id}/edit`}>{i18n.t('app.status.materials')}</Link> : null}
         {view.availableActions.includes('withdraw') ? <Button variant="danger" onClick={() => void withdraw()} busy={busy}>{i18n.t('app.status.withdraw')}</Button> : null}
       </>}>
       <BackLink to="/host" />

@@ -2,7 +2,7 @@
 import { NATURE_CERTIFICATES } from '../../../domain/application-rules.ts';
 import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } from '../../../domain/materials.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
-import { ChecksField, CheckboxField, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
+import { ChecksField, CheckboxField, GroupNotes, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { OPTIONS } from '../../i18n/vocabulary.ts';
@@ -18,6 +18,8 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
   const person = (getPath(f.draft, base) as Person | undefined) ?? {};
   const longTerm = person.certificateValidTo === null;
   return (
+    <>
+    <GroupNotes path={base} />
     <div className="grid-2">
       {hideIdentity ? null : (
         <>
@@ -40,6 +42,7 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
       <TextField path={`${base}.emergencyPhone`} type="tel" inputMode="tel" placeholder="010-12345678" />
       <TextField path={`${base}.email`} type="email" inputMode="email" required className="span-2" />
     </div>
+    </>
   );
 }
 
@@ -55,6 +58,7 @@ export function SubjectSection() {
     <>
       <fieldset>
         <legend>{i18n.t('subject.group')}</legend>
+        <GroupNotes path="subject" />
         <div className="grid-2">
           <SelectField path="subject.subjectType" set="subjectType" required />
           <SelectField path="subject.nature" set="nature" allowed={natures} required />
@@ -83,6 +87,7 @@ export function SubjectSection() {
       {!individual && subject.principalIsLegalRepresentative === false ? (
         <fieldset>
           <legend>{i18n.t('subject.legalGroup')}</legend>
+          <GroupNotes path="subject.legalPerson" />
           <div className="grid-3">
             <TextField path="subject.legalPerson.name" required />
             <SelectField path="subject.legalPerson.certificateType" set="certificateType" allowed={PERSON_CERTIFICATE_TYPES} required />
@@ -116,6 +121,7 @@ export function ServiceSection({ serviceType }: { serviceType: string }) {
       </fieldset>
       <fieldset>
         <legend>{i18n.field('service.preApprovals')}</legend>
+        <GroupNotes path="service.preApprovals" />
         <div className="field-check">
           <label className="check">
             <input type="checkbox" checked={pre.length === 0} disabled={f.readOnly}
@@ -136,6 +142,7 @@ export function ServiceSection({ serviceType }: { serviceType: string }) {
       </fieldset>
       <fieldset>
         <legend>{i18n.field('service.sdks')}</legend>
+        <GroupNotes path="service.sdks" />
         {sdks.map((_, i) => (
           <div className="subform" key={i}>
             <div className="grid-2">
@@ -149,6 +156,7 @@ export function ServiceSection({ serviceType }: { serviceType: string }) {
       </fieldset>
       <fieldset>
         <legend>{i18n.t('service.principalGroup')}</legend>
+        {same ? <GroupNotes path="service.principal" /> : null}
         <div className="field-check">
           <label className="check">
             <input type="checkbox" checked={same} disabled={f.readOnly}
@@ -178,6 +186,7 @@ export function PlatformsSection() {
     <fieldset>
       <legend>{i18n.t('platforms.group')}</legend>
       <p className="muted">{i18n.t('platforms.lead')}</p>
+      <GroupNotes path="platforms" />
       {f.readOnly ? null : <PackageUpload onValues={(v) => add(v)} />}
       {list.length === 0 ? <p className="muted">{i18n.t('platforms.none')}</p> : null}
       {list.map((p, i) => (
@@ -186,6 +195,7 @@ export function PlatformsSection() {
             <strong>{i18n.option('platform', p.platform as string)}</strong>
             {!f.readOnly ? <Button variant="link" className="btn-small" onClick={() => f.set('platforms', list.filter((_, j) => j !== i))}>{i18n.t('wizard.remove')}</Button> : null}
           </div>
+          <GroupNotes path={`platforms.${i}`} />
           <div className="grid-2">
             <SelectField path={`platforms.${i}.platform`} set="platform" required />
             <TextField path={`platforms.${i}.packageName`} required placeholder="com.example.app" />
@@ -212,6 +222,7 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
   return (
     <fieldset>
       <legend>{i18n.t('access.group')}</legend>
+      <GroupNotes path="access" />
       {list.length === 0 ? <p className="muted">{i18n.t('access.none')}</p> : null}
       {list.map((_, i) => (
         <div className="subform" key={i} data-testid={`access-${i}`}>
@@ -219,6 +230,7 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
             <strong>{i18n.field(`access.${i}`)}</strong>
             {!f.readOnly ? <Button variant="link" className="btn-small" onClick={() => f.set('access', list.filter((__, j) => j !== i))}>{i18n.t('wizard.remove')}</Button> : null}
           </div>
+          <GroupNotes path={`access.${i}`} />
           <div className="grid-2">
             <SelectField path={`access.${i}.providerOrgId`} options={providers.map((p) => ({ value: p.id, label: p.name }))} required />
             <SelectField path={`access.${i}.accessMethod`} set="accessMethod" required />

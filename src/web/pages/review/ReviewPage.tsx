@@ -6,7 +6,7 @@ import { useParams } from 'react-router';
 import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
-import { useI18n } from '../../i18n/index.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import type { ApplicationView, HistoryItem, ReviewReason } from '../../lib/types.ts';
 
@@ -112,6 +112,14 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
           {view.reviewReasons.length ? (
             <Card title={i18n.t('review.previousReasons')}>
               <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul>
+            </Card>
+          ) : null}
+          {view.identityTasks.length || view.smsChecks.length ? (
+            <Card title={i18n.t('wizard.identity')}>
+              <ul className="plain">
+                {view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{i18n.t(`identity.${t.status}` as MessageKey)}（{i18n.date(t.completedAt ?? t.createdAt, true)}）</li>)}
+                {view.smsChecks.map((c) => <li key={c.id}>{i18n.t('sms.title')} {c.mobile}：{c.status === 'verified' ? i18n.t('sms.verified') : c.status === 'pending' ? `${i18n.t('status.sms_pending')}（${i18n.t('sms.remaining', { n: c.remainingAttempts })}）` : c.status}</li>)}
+              </ul>
             </Card>
           ) : null}
           <Card title={i18n.t('review.history')}><Timeline items={history} /></Card>

@@ -65,6 +65,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
         <Card title={i18n.t('review.materials')} id="materials">
+          {view.applicationType === 'new_service' ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
         </Card>
         <div className="sticky">

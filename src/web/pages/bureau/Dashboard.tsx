@@ -44,7 +44,7 @@ export default function Dashboard() {
     const types = stats.byServiceType.map((t) => i18n.option('serviceType', t.serviceType));
     const byType: ChartOption = {
       color: COLORS, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid,
-      xAxis: { type: 'category', data: types }, yAxis: { type: 'value', minInterval: 1 },
+      xAxis: { type: 'category', data: types, axisLabel: { interval: 0, width: 64, overflow: 'break' } }, yAxis: { type: 'value', minInterval: 1 },
       series: (['received', 'approved', 'rejected', 'filed'] as const).map((k) => ({ name: label[k], type: 'bar', data: stats.byServiceType.map((t) => t[k]) })),
     };
     const maxDays = Math.max(stats.limitWorkingDays + 4, ...stats.reviewTime.histogram.map((h) => h.workingDays));

@@ -32,8 +32,10 @@ describe('identity cache', () => {
 
   it('loads misses in one query, answers hits from memory, remembers "no record" too', async () => {
     const first = await cache.get([A2DP, LEDGER, { platform: 'android', packageName: 'com.none' }, A2DP]);
-    expect(first.get('android|a2dp.Vol')).toMatchObject({ active: true, serviceStatus: 'filed', certMd5: 'c1cabe8ad9dc272b2443a3a67bc443d5' });
-    expect(first.get('android|com.none')).toBeNull();
+    expect(first[0]).toMatchObject({ active: true, serviceStatus: 'filed', certMd5: 'c1cabe8ad9dc272b2443a3a67bc443d5' });
+    expect(first[1]).toMatchObject({ active: true, certSha1: 'fedcba9876543210fedcba9876543210fedcba98' });
+    expect(first[2]).toBeNull();
+    expect(first[3]).toBe(first[0]);
     expect(cache.stats()).toMatchObject({ size: 3, misses: 3, hits: 0, listening: true });
     await cache.get([A2DP, { platform: 'android', packageName: 'com.none' }]);
     expect(cache.stats()).toMatchObject({ hits: 2, misses: 3 });
@@ -60,17 +62,17 @@ describe('identity cache', () => {
     expect(cache.stats().invalidations).toBe(inv);
     await t.db.query(`update app_platforms set active = false where package_name = 'a2dp.Vol'`);
     await until(() => cache.stats().invalidations > inv);
-    expect((await cache.get([A2DP])).get('android|a2dp.Vol')).toMatchObject({ active: false });
+    expect((await cache.get([A2DP]))[0]).toMatchObject({ active: false });
     await t.db.query(`update app_platforms set active = true where package_name = 'a2dp.Vol'`);
-    await until(async () => (await cache.get([A2DP])).get('android|a2dp.Vol')?.active === true);
+    await until(async () => (await cache.get([A2DP]))[0]?.active === true);
   });
 
   it('forgets the packages of a service or subject whose name changes, and all on a bulk statement', async () => {
     await cache.get([A2DP]);
     await t.db.query(`update services set name = 'A2DP Volume 2' where name = 'A2DP Volume'`);
-    await until(async () => (await cache.get([A2DP])).get('android|a2dp.Vol')?.serviceName === 'A2DP Volume 2');
+    await until(async () => (await cache.get([A2DP]))[0]?.serviceName === 'A2DP Volume 2');
     await t.db.query(`update subjects set name = '深圳市示例网络科技股份有限公司' where name = '深圳市示例网络科技有限公司'`);
-    await until(async () => (await cache.get([A2DP])).get('android|a2dp.Vol')?.hostName === '深圳市示例网络科技股份有限公司');
+    await until(async () => (await cache.get([A2DP]))[0]?.hostName === '深圳市示例网络科技股份有限公司');
     const payloads: string[] = [];
     const stop = await t.db.listen(REGISTRY_CHANNEL, (p) => payloads.push(p));
     await t.db.query(

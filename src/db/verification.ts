@@ -34,12 +34,22 @@ const IDENTITIES_SQL = `
     join subjects sub on sub.id = s.subject_id
    order by p.platform, p.package_name, p.active desc, s.status_changed_at desc, p.created_at desc`;
 
-const toIdentity = (r: IdentityRow): RegisteredIdentity => ({
-  serviceId: r.service_id, active: r.active, serviceStatus: r.service_status,
-  certMd5: r.cert_md5, certSha1: r.cert_sha1, certSha256: r.cert_sha256,
-  serviceNumber: r.service_number, mainNumber: r.main_number, serviceName: r.service_name,
-  hostName: r.host_name, hostType: r.host_type, filedAt: r.filed_at, statusChangedAt: r.status_changed_at,
-});
+// Identities are cached by the hundred thousand: small enumerations are the shared literals, not
+// per-row copies, and dates are rendered once.
+const SERVICE_STATUS = { filed: 'filed', cancelled: 'cancelled', revoked: 'revoked' } as const;
+const HOST_TYPE = { unit: 'unit', individual: 'individual' } as const;
+
+function toIdentity(r: IdentityRow): RegisteredIdentity {
+  const filedAt = r.filed_at.toISOString();
+  return {
+    serviceId: r.service_id, active: r.active, serviceStatus: SERVICE_STATUS[r.service_status],
+    certMd5: r.cert_md5, certSha1: r.cert_sha1, certSha256: r.cert_sha256,
+    serviceNumber: r.service_number, mainNumber: r.main_number, serviceName: r.service_name,
+    hostName: r.host_name, hostType: HOST_TYPE[r.host_type], filedAt,
+    // A filing never changed since approval has one date: one string, not two.
+    statusChangedAt: r.status_changed_at.getTime() === r.filed_at.getTime() ? filedAt : r.status_changed_at.toISOString(),
+  };
+}
 
 /** Registry facts for distinct (platform, package) pairs, keyed `platform|package`; absent keys have no record. */
 export async function loadIdentities(db: Queryable, keys: readonly { platform: string; packageName: string }[]): Promise<Map<string, RegisteredIdentity>> {

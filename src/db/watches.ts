@@ -1,14 +1,17 @@
 // Which filed services each organisation has checked (verification_watches), so a webhook can
 // tell it when one of them is cancelled, revoked or changed. Recorded by the verification
-// endpoints before they answer; a pair recorded by this process within `refreshMs` is not
-// written again, so repeated checks of a catalogue cost no writes. Bounded: one row per
-// (service, organisation), rows unchecked for RETENTION_DAYS are pruned.
+// endpoints before they answer, for organisations that have a webhook (watches serve nothing
+// else, and an organisation without one costs no writes); a pair recorded by this process within
+// `refreshMs` is not written again, so repeated checks of a catalogue cost no writes. Bounded:
+// one row per (service, organisation), rows unchecked for RETENTION_DAYS are pruned.
 import type { Db } from './connection.ts';
 
 export const WATCH_RETENTION_DAYS = 400;
 
 export interface WatchRecorder {
   record(orgId: string, serviceIds: Iterable<string>): Promise<void>;
+  /** This process changed the organisation's webhooks: ask the database again on its next check. */
+  forget(orgId: string): void;
 }
 
 export interface WatchRecorderOptions {
@@ -20,12 +23,25 @@ export interface WatchRecorderOptions {
 }
 
 const PRUNE_EVERY_MS = 3600_000;
+/** How long "has a webhook" is believed; another process's new subscription is seen within this. */
+export const SUBSCRIBED_TTL_MS = 10_000;
 
 export function createWatchRecorder(db: Db, options: WatchRecorderOptions): WatchRecorder {
   const refreshMs = options.refreshMs ?? 6 * 3600_000;
   const max = options.maxRemembered ?? 200_000;
   const recorded = new Map<string, number>();
+  // Wall-clock freshness of a cached answer (performance.now), not the flows' clock.
+  const subscribed = new Map<string, { yes: boolean; until: number }>();
   let lastPrune = 0;
+
+  const hasWebhook = async (orgId: string): Promise<boolean> => {
+    const known = subscribed.get(orgId);
+    if (known && known.until > performance.now()) return known.yes;
+    const [row] = await db.query<{ yes: boolean }>(
+      'select exists (select 1 from webhook_subscriptions where organisation_id = $1 and deleted_at is null) as yes', [orgId]);
+    subscribed.set(orgId, { yes: row!.yes, until: performance.now() + SUBSCRIBED_TTL_MS });
+    return row!.yes;
+  };
 
   const prune = async (now: Date) => {
     if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
@@ -34,7 +50,9 @@ export function createWatchRecorder(db: Db, options: WatchRecorderOptions): Watc
   };
 
   return {
+    forget(orgId) { subscribed.delete(orgId); },
     async record(orgId, serviceIds) {
+      if (!(await hasWebhook(orgId))) return;
       const now = options.now();
       const t = now.getTime();
       const fresh = new Set<string>();

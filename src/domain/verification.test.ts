@@ -4,7 +4,7 @@ import { judge, parseItem, type RegisteredIdentity } from './verification.ts';
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
   serviceNumber: '粤ICP备2024000001号-1A', mainNumber: '粤ICP备2024000001号', serviceName: 'x', hostName: 'h', hostType: 'unit',
-  filedAt: new Date(0), statusChangedAt: new Date(0), ...over,
+  filedAt: '1970-01-01T00:00:00.000Z', statusChangedAt: '1970-01-01T00:00:00.000Z', ...over,
 });
 
 describe('judge', () => {

@@ -28,8 +28,9 @@ export interface RegisteredIdentity {
   serviceName: string;
   hostName: string;
   hostType: 'unit' | 'individual';
-  filedAt: Date;
-  statusChangedAt: Date;
+  /** ISO 8601, as answered (kept rendered: identities are cached and answered many times). */
+  filedAt: string;
+  statusChangedAt: string;
 }
 
 /** Fingerprints of the presented certificate: one from an API item, all three from an uploaded package. */

@@ -6,7 +6,7 @@ import type { Db } from '../../db/connection.ts';
 import { type IdentityCache, startIdentityCache } from '../../db/identity-cache.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { identityKey, judge, type ItemProblem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
+import { judge, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
 import { presentIdentityResult, presentInvalid, type VerifyResultView } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
@@ -18,6 +18,8 @@ export interface Verifier {
   verifyCertificate(actor: Actor, platform: string, packageName: string, cert: PresentedCertificate): Promise<VerifyResultView>;
   /** Records service ids an organisation looked up by number or USCC. */
   watch(actor: Actor, serviceIds: Iterable<string>): Promise<void>;
+  /** The organisation's webhooks changed (in this process). */
+  webhooksChanged(orgId: string): void;
   readonly cache: IdentityCache;
   close(): Promise<void>;
 }
@@ -30,25 +32,31 @@ export async function createVerifier(db: Db, now: () => Date, options: { cacheEn
   return {
     cache,
     watch,
+    webhooksChanged: (orgId) => watches.forget(orgId),
     async verifyItems(actor, items) {
-      const parsed = items.map((it) => parseItem(it));
-      const keys = parsed.flatMap((p) => (p.ok ? [{ platform: p.value.platform, packageName: p.value.packageName }] : []));
-      const found = await cache.get(keys);
+      const results = new Array<VerifyResultView>(items.length);
+      const valid: ParsedItem[] = [];
+      const at: number[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const p = parseItem(items[i]!);
+        if (p.ok) { valid.push(p.value); at.push(i); } else results[i] = presentInvalid(items[i]!, p.problem, items[i]!.ref);
+      }
+      const found = await cache.get(valid);
       const seen = new Set<string>();
-      const results = parsed.map((p, i): VerifyResultView => {
-        const ref = items[i]!.ref;
-        if (!p.ok) return presentInvalid(items[i]!, p.problem as ItemProblem, ref);
-        const v = p.value;
-        const identity = found.get(identityKey(v.platform, v.packageName)) ?? null;
-        if (identity) seen.add(identity.serviceId);
-        return presentIdentityResult(v.platform, v.packageName, identity, judge(identity, { [v.algorithm]: v.hex }), ref);
-      });
-      await watch(actor, seen);
+      for (const identity of found) if (identity) seen.add(identity.serviceId);
+      // The watches are written while the answers are built; both finish before the reply.
+      const watched = watch(actor, seen);
+      for (let j = 0; j < valid.length; j++) {
+        const v = valid[j]!;
+        const identity = found[j] ?? null;
+        const presented: PresentedCertificate = { [v.algorithm]: v.hex };
+        results[at[j]!] = presentIdentityResult(v.platform, v.packageName, identity, judge(identity, presented), items[at[j]!]!.ref);
+      }
+      await watched;
       return results;
     },
     async verifyCertificate(actor, platform, packageName, cert) {
-      const found = await cache.get([{ platform, packageName }]);
-      const identity: RegisteredIdentity | null = found.get(identityKey(platform, packageName)) ?? null;
+      const identity: RegisteredIdentity | null = (await cache.get([{ platform, packageName }]))[0] ?? null;
       if (identity) await watch(actor, [identity.serviceId]);
       return presentIdentityResult(platform, packageName, identity, judge(identity, cert));
     },

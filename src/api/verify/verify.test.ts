@@ -162,10 +162,17 @@ describe('verification API', () => {
     }
   });
 
-  it('records which filings an organisation checked (for its webhooks)', async () => {
-    const rows = await a.t.db.query<{ service_id: string }>(
-      `select w.service_id from verification_watches w join organisations o on o.id = w.organisation_id where o.name = '示例应用市场'`);
-    expect(rows.map((r) => r.service_id)).toContain(await serviceId(a.t.db, 'a2dp.Vol'));
+  it('records which filings an organisation checked, once it has a webhook (watches serve nothing else)', async () => {
+    const watched = async () => (await a.t.db.query<{ service_id: string }>(
+      `select w.service_id from verification_watches w join organisations o on o.id = w.organisation_id where o.name = '示例应用市场'`)).map((r) => r.service_id);
+    expect(await watched()).toEqual([]); // no webhook yet: nothing written
+    const hook = await a.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url: 'https://hooks.example.cn/beian' } });
+    expect(hook.statusCode).toBe(201);
+    await call([a2dp(), { platform: 'android', packageName: 'cn.xiaoer.notes', fingerprint: 'c'.repeat(64) }]);
+    expect((await watched()).sort()).toEqual([await serviceId(a.t.db, 'a2dp.Vol'), await serviceId(a.t.db, 'cn.xiaoer.notes')].sort());
+    await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备2024000001号')}`);
+    expect(await watched()).toHaveLength(4); // the main number's three services + the individual's APP
+    expect((await a.app.inject({ method: 'DELETE', url: `/api/verify/v1/webhooks/${hook.json().id}`, headers: KEY })).statusCode).toBe(204);
   });
 
   it('looks up a service number, a main number, and answers 404 / 400 for unknown and malformed numbers', async () => {

@@ -11,7 +11,7 @@ import { problems } from '../auth/presenters.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import { webhookView } from './schemas.ts';
 
-export const verifyWebhookRoutes = ({ ctx, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
+export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['verify'];
   const security: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
@@ -26,6 +26,7 @@ export const verifyWebhookRoutes = ({ ctx, guard }: VerifyRouteOptions): Fastify
     },
   }, async (req, reply) => {
     const w = await createWebhookSubscription(ctx, actorOf(req), req.body);
+    verifier.webhooksChanged(actorOf(req).orgId!);
     return reply.code(201).send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });
   });
 
@@ -43,6 +44,7 @@ export const verifyWebhookRoutes = ({ ctx, guard }: VerifyRouteOptions): Fastify
     schema: { tags, security, summary: 'Delete a webhook', params: z.object({ id: z.string() }), response: { 204: z.null(), ...problems(401, 403, 404, 429) } },
   }, async (req, reply) => {
     await deleteWebhookSubscription(ctx, actorOf(req), req.params.id);
+    verifier.webhooksChanged(actorOf(req).orgId!);
     return reply.code(204).send(null);
   });
 };

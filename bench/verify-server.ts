@@ -1,0 +1,27 @@
+// The server under test for bench/verify.ts: the real application over PostgreSQL (identity
+// cache, auth, quota counting, watches), plus a bare route returning constant JSON (the
+// baseline) in the same process. Prints "ready <port>".
+//   npx tsx bench/verify-server.ts <database-url> <port> <sealer-key-base64>
+import { buildApp } from '../src/api/app.ts';
+import { RATE_LIMITS } from '../src/api/rate-limit.ts';
+import { loadConfig } from '../src/config.ts';
+import { openPostgres } from '../src/db/connection.ts';
+import { createSealer } from '../src/db/personal-data.ts';
+
+const [url, port, key] = process.argv.slice(2);
+if (!url || !port || !key) throw new Error('usage: verify-server.ts <database-url> <port> <sealer-key-base64>');
+
+// One load generator with one key would meet the per-key quota at once; the limiter still counts
+// every request (memory store), only the quota is out of reach.
+Object.assign(RATE_LIMITS.verify, { anonymousPerMinute: 1e12, keyPerMinute: 1e12 });
+
+const config = loadConfig({ DATABASE_URL: url, BEIAN_DATA_KEYS: `b1:${key}`, BEIAN_HASH_KEY: key, LOG_LEVEL: 'silent', PORT: port });
+const db = await openPostgres(url, { max: 10 });
+const sealer = createSealer({ dataKeys: [{ id: 'b1', key: Buffer.from(key, 'base64') }], hashKey: Buffer.from(key, 'base64') });
+const app = await buildApp({ db, sealer, now: () => new Date(), config }, { logger: false });
+app.get('/bench/bare', async () => ({ results: [{ status: 'filed', platform: 'android', packageName: 'a2dp.Vol', matchedBy: 'md5' }] }));
+await app.listen({ host: '127.0.0.1', port: Number(port) });
+process.stdout.write(`ready ${port}\n`);
+const stop = async () => { await app.close(); await db.close(); process.exit(0); };
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

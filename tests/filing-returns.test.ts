@@ -153,6 +153,17 @@ describe('returns, failures and scoping', () => {
     expect(res.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'platforms.0.packageName', code: 'package_already_filed' })]));
   });
 
+  it('approves materials that leave out the optional lists (pre-approvals, SDKs)', async () => {
+    const materials = websiteMaterials(cloud) as { service: Record<string, unknown> };
+    delete materials.service.preApprovals;
+    delete materials.service.sdks;
+    const id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials });
+    await throughSms(h, host, provider, id);
+    const approved = await call(h.app, gd, 'POST', `/api/bureau/applications/${id}/approve`);
+    const [svc] = await h.t.db.query<{ pre_approvals: unknown[]; sdks: unknown[] }>('select pre_approvals, sdks from services where service_number = $1', [approved.serviceNumber]);
+    expect(svc).toEqual({ pre_approvals: [], sdks: [] });
+  });
+
   it('answers malformed input with a 400 naming the field', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/host/applications', headers: host.headers, payload: { serviceType: 'spaceship', materials: { service: { name: 7 } } } });
     expect(res.statusCode).toBe(400);

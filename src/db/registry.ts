@@ -83,8 +83,9 @@ export async function insertFiledService(
        home_url, domains, principal_person_id, sequence, service_number, status, filed_at, status_changed_at)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'filed',$14,$14)
      returning id, service_number, sequence`,
-    [s.subjectId, s.serviceType, s.name, s.categories, s.languages, JSON.stringify(s.preApprovals), s.description,
-      JSON.stringify(s.sdks), s.homeUrl ?? null, s.domains, s.principalPersonId, n, number, s.filedAt],
+    // Drafts may omit the optional lists (the rules accept them missing): store them empty.
+    [s.subjectId, s.serviceType, s.name, s.categories ?? [], s.languages ?? [], JSON.stringify(s.preApprovals ?? []), s.description,
+      JSON.stringify(s.sdks ?? []), s.homeUrl ?? null, s.domains ?? [], s.principalPersonId, n, number, s.filedAt],
   ));
 }
 
@@ -93,7 +94,7 @@ export async function insertPlatforms(tx: Queryable, serviceId: string, platform
     await tx.query(
       `insert into app_platforms (service_id, platform, package_name, public_key, cert_md5, cert_sha1, cert_sha256, domains)
        values ($1,$2,$3,$4,$5,$6,$7,$8)`,
-      [serviceId, p.platform, p.packageName, p.publicKey, p.certMd5 ?? null, p.certSha1 ?? null, p.certSha256 ?? null, p.domains],
+      [serviceId, p.platform, p.packageName, p.publicKey, p.certMd5 ?? null, p.certSha1 ?? null, p.certSha256 ?? null, p.domains ?? []],
     );
   }
 }
@@ -103,7 +104,7 @@ export async function insertAccess(tx: Queryable, serviceId: string, access: Acc
     await tx.query(
       `insert into access_records (service_id, provider_org_id, access_method, server_location, ips, domains)
        values ($1,$2,$3,$4,$5,$6)`,
-      [serviceId, a.providerOrgId, a.accessMethod, a.serverLocation, a.ips, a.domains],
+      [serviceId, a.providerOrgId, a.accessMethod, a.serverLocation, a.ips ?? [], a.domains ?? []],
     );
   }
 }

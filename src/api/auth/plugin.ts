@@ -4,12 +4,17 @@
 // 401 at once (a revoked key stops working on its next request). Cookie-authenticated unsafe
 // requests must carry `x-csrf-token` equal to the session's token (returned by sign-in and
 // GET /api/auth/session); API-key requests are exempt (a browser never adds that header on
-// its own). SameSite=Lax is the second line of defence.
+// its own). SameSite=Lax is the second line of defence. Live keys are cached per process
+// (src/db/api-key-cache.ts, ADR 0009): other processes forget them on NOTIFY when a key is
+// revoked or an organisation suspended, and this process forgets them before it answers any
+// change a signed-in person makes — the only way to revoke a key or suspend an organisation —
+// so a revoked key still fails on its very next request.
 import { timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { digest, hashApiKey } from '../../db/credentials.ts';
-import { findLiveApiKey, findLiveSession, touchApiKey, touchSession } from '../../db/sessions.ts';
+import { type ApiKeyCache, startApiKeyCache } from '../../db/api-key-cache.ts';
+import { findLiveSession, touchApiKey, touchSession } from '../../db/sessions.ts';
 import { API_KEY_TOUCH_SECONDS, accountActor } from '../../domain/accounts.ts';
 import { type Actor, STAFF_ROLE } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
@@ -47,12 +52,15 @@ export class CsrfTokenInvalidError extends NamedError {
 const sameToken = (given: unknown, expected: string) =>
   typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
-async function fromApiKey(ctx: AppContext, header: string, requestId: string): Promise<Actor> {
+async function fromApiKey(ctx: AppContext, keys: ApiKeyCache, header: string, requestId: string): Promise<Actor> {
   const m = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
-  const key = m ? await findLiveApiKey(ctx.db, hashApiKey(m[1]!)) : null;
+  const key = m ? await keys.find(hashApiKey(m[1]!)) : null;
   if (!key || !(key.org_kind in STAFF_ROLE)) throw new ApiKeyInvalidError();
   const now = ctx.now();
-  if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= API_KEY_TOUCH_SECONDS * 1000) await touchApiKey(ctx.db, key.id, now);
+  if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= API_KEY_TOUCH_SECONDS * 1000) {
+    key.last_used_at = now; // the cached row too, so the next request does not stamp again
+    await touchApiKey(ctx.db, key.id, now);
+  }
   const role = STAFF_ROLE[key.org_kind as keyof typeof STAFF_ROLE];
   return accountActor({ userId: null, role, orgId: key.organisation_id, orgKind: key.org_kind, orgProvinceCode: null, apiKeyId: key.id, requestId });
 }
@@ -75,6 +83,11 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   app.decorateRequest('actor', null);
   app.decorateRequest('authSession', null);
+  const keys = await startApiKeyCache(ctx.db);
+  app.addHook('onClose', async () => { await keys.close(); });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.authSession && UNSAFE.has(request.method) && reply.statusCode < 400) keys.clear();
+  });
   app.addHook('onRequest', async (request) => {
     request.actor = null;
     request.authSession = null;
@@ -82,7 +95,7 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
     if (!request.url.startsWith('/api/')) return;
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      request.actor = await fromApiKey(ctx, authorization, request.id);
+      request.actor = await fromApiKey(ctx, keys, authorization, request.id);
       return;
     }
     const token = request.cookies[SESSION_COOKIE];

@@ -112,6 +112,20 @@ if (backend() === 'postgresql') describe('cache invalidation across two server p
     expect((await a.app.inject({ method: 'POST', url: `/api/host/services/${svc!.id}/cancel`, headers: host.headers, payload: {} })).statusCode).toBe(200);
     expect(await statusWithin(appB, 'cancelled', 1000, item)).toBeLessThan(1000);
   });
+
+  it('B refuses an API key within a second of its revocation through A (keys are cached per process too)', async () => {
+    const staff = await signIn(a.app, 'platform.demo');
+    const created = await a.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: staff.headers, payload: { name: 'two processes' } });
+    const key = { authorization: `Bearer ${created.json().secret}` };
+    expect((await verify(appB, [a2dp()], key)).statusCode).toBe(200);
+    expect((await verify(appB, [a2dp()], key)).statusCode).toBe(200); // from B's key cache
+    expect((await a.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${created.json().id}`, headers: staff.headers })).statusCode).toBe(204);
+    const start = Date.now();
+    while ((await verify(appB, [a2dp()], key)).statusCode !== 401) {
+      if (Date.now() - start > 1000) throw new Error('B still accepts the revoked key after a second');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  });
 });
 
 if (backend() === 'pglite') describe('cache invalidation in the single PGlite process (the two-process case runs on PostgreSQL)', () => {

@@ -20,7 +20,7 @@ const devSmsSchema = z.object({
 export const adminDevSmsRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get('/api/admin/dev-sms', {
-    preHandler: requireActor('ministry_admin'),
+    onRequest: requireActor('ministry_admin'),
     schema: {
       tags: ['admin'], summary: 'Read the development SMS inbox',
       description: 'Messages the development SMS provider "sent" (verification codes, outcome notices), newest first. '

@@ -11,7 +11,7 @@
 //   npx tsx bench/verify.ts            # creates/loads beian_bench_verify when missing
 //   npx tsx bench/verify.ts --write    # and refresh "## Verification API" in docs/BENCHMARKS.md
 //   options: --database-url postgres://postgres@127.0.0.1:5432/beian_bench_verify --services 1000000
-//            --duration 15 (seconds per autocannon run) --connections 50 --stream-lines 1000000
+//            --duration 10 (seconds per autocannon run) --rounds 3 --connections 50 --stream-lines 1000000
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -29,7 +29,8 @@ const { values } = parseArgs({
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench_verify' },
     services: { type: 'string', default: '1000000' },
-    duration: { type: 'string', default: '15' },
+    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     'stream-lines': { type: 'string', default: '1000000' },
     port: { type: 'string', default: '3918' },
@@ -39,6 +40,7 @@ const { values } = parseArgs({
 const DB_URL = values['database-url']!;
 const SERVICES = Number(values.services);
 const DURATION = Number(values.duration);
+const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const STREAM_LINES = Number(values['stream-lines']);
 const PORT = Number(values.port);
@@ -209,11 +211,20 @@ async function main() {
     await timed('warm hot set', 1, () => ({ path: '/api/verify/v1/apps', body: JSON.stringify({ items: hot }) }));
     await load('warm-up', { method: 'POST', path: '/api/verify/v1/apps', bodies: hot.map(single) }, 3);
     await load('warm-up bare', { method: 'GET', path: '/bench/bare' }, 3);
-    const runs: Run[] = [];
-    runs.push(await load('bare Fastify route, constant JSON (baseline)', { method: 'GET', path: '/bench/bare' }));
-    runs.push(await load('single item, hot set of 10,000 filed identities (cache hits)', { method: 'POST', path: '/api/verify/v1/apps', bodies: hot.map(single) }));
-    runs.push(await load('single item, uniform over 200,000 filed identities (mostly misses: one query each)', { method: 'POST', path: '/api/verify/v1/apps', bodies: uniform.map(single) }));
-    runs.push(await load('bare Fastify route again', { method: 'GET', path: '/bench/bare' }));
+    // Interleaved rounds: the machine is shared, so each round measures the baselines and the
+    // verification back to back and the table reports the median round of each.
+    const kinds: [string, Parameters<typeof load>[1]][] = [
+      ['bare Fastify route, GET, constant JSON (baseline)', { method: 'GET', path: '/bench/bare' }],
+      ['bare Fastify route, POST of the same one-item body, constant JSON (baseline)', { method: 'POST', path: '/bench/bare', bodies: hot.map(single) }],
+      ['single item, hot set of 10,000 filed identities (cache hits)', { method: 'POST', path: '/api/verify/v1/apps', bodies: hot.map(single) }],
+      ['single item, uniform over 200,000 filed identities (mostly misses: one query each)', { method: 'POST', path: '/api/verify/v1/apps', bodies: uniform.map(single) }],
+    ];
+    const rounds: Run[][] = kinds.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [k, [name, req]] of kinds.entries()) rounds[k]!.push(await load(name, req));
+    }
+    const median = (xs: Run[]) => [...xs].sort((x, y) => x.rps - y.rps)[Math.floor(xs.length / 2)]!;
+    const runs = rounds.map(median);
     phase('a');
     // (b) — one at a time.
     const batches = [
@@ -247,7 +258,8 @@ function report(r: Report) {
   const mb = (b: number) => `${Math.round(b / 1048576)} MiB`;
   const ms = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
   const n = (x: number) => x.toLocaleString('en');
-  const bare = (r.runs[0]!.rps + r.runs[3]!.rps) / 2;
+  const bareGet = r.runs[0]!.rps;
+  const barePost = r.runs[1]!.rps;
   const la = (x: number[]) => x.map((v) => v.toFixed(2)).join(' ');
   const lines = [
     '## Verification API',
@@ -258,11 +270,11 @@ function report(r: Report) {
       `Load generator (autocannon), server (\`bench/verify-server.ts\`: the real application — API-key lookup, quota counting, identity cache, watches — plus a bare route) and PostgreSQL share the machine. ` +
       `Load average before ${la(r.loadBefore)}, after ${la(r.loadAfter)}; ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    `(a) ${CONNECTIONS} connections, ${DURATION} s per run, POST /api/verify/v1/apps with one item and the demo key:`,
+    `(a) ${CONNECTIONS} connections, ${DURATION} s per run, POST /api/verify/v1/apps with one item and the demo key; ${ROUNDS} interleaved rounds, the median round of each row (by requests/s):`,
     '',
-    '| run | requests/s | vs bare | p50 | p99 | max | non-2xx |',
-    '|---|---|---|---|---|---|---|',
-    ...r.runs.map((x) => `| ${x.name} | ${n(x.rps)} | ${Math.round((x.rps / bare) * 100)} % | ${x.p50} ms | ${x.p99} ms | ${x.max} ms | ${x.non2xx + x.errors} |`),
+    '| run | requests/s | vs bare GET | vs bare POST | p50 | p99 | max | non-2xx |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.runs.map((x) => `| ${x.name} | ${n(x.rps)} | ${Math.round((x.rps / bareGet) * 100)} % | ${Math.round((x.rps / barePost) * 100)} % | ${ms(x.p50)} | ${ms(x.p99)} | ${ms(x.max)} | ${x.non2xx + x.errors} |`),
     '',
     '(b) one request at a time (client wall time: send, server work, receive and parse the whole answer):',
     '',
@@ -274,9 +286,12 @@ function report(r: Report) {
       `peak while ${n(STREAM_LINES)} NDJSON lines streamed through /api/verify/v1/apps/stream ${mb(r.rss.stream!)} ` +
       `(${n(r.stream.answered)} answers, ${n(r.stream.filed)} filed, ${r.stream.seconds.toFixed(1)} s, ${n(Math.round(r.stream.answered / r.stream.seconds))} lines/s); after ${mb(r.rss.after!)}.`,
     '',
-    'The identity cache holds at most 100,000 entries (least recently used out); it is invalidated by NOTIFY from',
-    'database triggers on every registry change (ADR 0006), so the cached answers are as fresh as a query\'s within',
-    'the notification latency. Misses are one indexed query per request, or one `unnest` query per batch.',
+    'Targets of issue 5: (a) at least 50 % of the bare route\'s requests/s with p99 under 20 ms — the hot-set row, where',
+    'the identity cache answers; (b) under 300 ms — the cached-batch row. The identity cache holds at most 100,000 entries',
+    '(least recently used out) and is invalidated by NOTIFY from database triggers on every registry change (ADR 0006);',
+    'API keys are cached the same way (ADR 0009). Identities not in the cache cost one query per request or one `unnest`',
+    'query per batch: three index lookups each (platform, service, subject) in a 1.5 GB database on a PostgreSQL with',
+    'the default 128 MB shared_buffers — the uniform and never-seen rows show that cost, which the targets do not meet.',
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(`\n${text}`);

@@ -52,6 +52,8 @@ export function createWatchRecorder(db: Db, options: WatchRecorderOptions): Watc
   return {
     forget(orgId) { subscribed.delete(orgId); },
     async record(orgId, serviceIds) {
+      const known = subscribed.get(orgId);
+      if (known && !known.yes && known.until > performance.now()) return;
       if (!(await hasWebhook(orgId))) return;
       const now = options.now();
       const t = now.getTime();

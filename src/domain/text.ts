@@ -6,8 +6,12 @@ const FULLWIDTH_START = 0xff01;
 const FULLWIDTH_END = 0xff5e;
 const FULLWIDTH_OFFSET = 0xfee0;
 
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 /** Map full-width ASCII to ASCII and every Unicode space to U+0020. Leaves CJK alone. */
 export function toHalfWidth(input: string): string {
+  // Printable ASCII is its own half-width form (the common case: fingerprints, package names).
+  if (PLAIN_ASCII.test(input)) return input;
   let out = '';
   for (const ch of input) {
     const cp = ch.codePointAt(0) ?? 0;

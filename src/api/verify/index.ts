@@ -22,14 +22,17 @@ export interface VerifyRouteOptions {
   ctx: AppContext;
   verifier: Verifier;
   /** Authentication and role, then the quota: use as `onRequest: guard`. */
-  guard: ((req: FastifyRequest, reply: FastifyReply) => Promise<void>)[];
+  guard: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 export const verifyRoutes = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   const verifier = await createVerifier(ctx.db, ctx.now);
   app.addHook('onClose', async () => { await verifier.close(); });
   const quota = rateLimit(RATE_LIMITS.verify, await useRateLimitStore(app, ctx.config));
-  const options: VerifyRouteOptions = { ctx, verifier, guard: [requireActor(...RELYING_PARTY_ROLES), quota] };
+  const role = requireActor(...RELYING_PARTY_ROLES);
+  // One hook, not two: this runs on every check.
+  const guard = async (req: FastifyRequest, reply: FastifyReply) => { await role(req); await quota(req, reply); };
+  const options: VerifyRouteOptions = { ctx, verifier, guard };
   await app.register(verifyAppsRoutes(options));
   await app.register(verifyStreamRoutes(options));
   await app.register(verifyLookupRoutes(options));

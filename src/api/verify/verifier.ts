@@ -28,6 +28,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { cacheEn
   const cache = await startIdentityCache(db, { maxEntries: options.cacheEntries });
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
+  const noWatch = Promise.resolve();
 
   return {
     cache,
@@ -45,7 +46,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { cacheEn
       const seen = new Set<string>();
       for (const identity of found) if (identity) seen.add(identity.serviceId);
       // The watches are written while the answers are built; both finish before the reply.
-      const watched = watch(actor, seen);
+      const watched = seen.size ? watch(actor, seen) : noWatch;
       for (let j = 0; j < valid.length; j++) {
         const v = valid[j]!;
         const identity = found[j] ?? null;

@@ -1,6 +1,7 @@
 // The five real packages of ../shared/fixtures/packages against GROUND-TRUTH.md: every field of
 // the contract, warnings included. Expected values are transcribed from GROUND-TRUTH.md, and each
 // certificate value is also looked up in the document itself so the two cannot drift apart.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,8 @@ import { fixture, fixturesDir } from './test-support/paths.ts';
 // After the HAP certificate expired (2025-05-14), before the F-Droid one does (2040).
 const NOW = new Date('2025-06-01T00:00:00Z');
 const groundTruth = readFileSync(path.join(fixturesDir, 'GROUND-TRUTH.md'), 'utf8');
+/** The SubjectPublicKeyInfo is checked below against GROUND-TRUTH.md's "SPKI SHA-256". */
+const SPKI = expect.stringMatching(/^30[0-9A-F]+$/) as string;
 
 const FDROID: CertificateInfo = {
   subject: 'CN=FDroid,OU=FDroid,O=fdroid.org,L=ORG,ST=ORG,C=UK',
@@ -24,6 +27,7 @@ const FDROID: CertificateInfo = {
     algorithm: 'RSA',
     bits: 2048,
     hex: 'A796ABF7A8D80A961B22D848E98465EB9721408E9050956B93DCF6F1A5C18F9BAB3D03544945B03AF16A18937C16C41B5B93CD465A6C62548FA3E1857149ACBDB69EB694897B3A783FAE8D365AABF8EC38C2F2A889CD0CBE0F6BD92E9B59EA52A2AE2B0E8C1B95F10DA64A6358C09F107DE744DF134035F80D4262B8EE2E39263B6B4A00A909B7D6D44DD4E8321F37951FC8B843792B4D225A717D964754CEFBA7C88519B666BA0270AF4238D3ECD1E778F5E99CFA811EE7926BACEDB47306BCDBB3D47219438C5621F9092812824B3C46DFFCBA685CE4AD60FE8B85E7622BD77D2ECE82D21C0001DAD8593B7034127F5ED8C6BC32B48E0A4DF74239C65BABC9',
+    spki: SPKI,
   },
 };
 
@@ -40,6 +44,7 @@ const WIDGITS: CertificateInfo = {
     algorithm: 'RSA',
     bits: 2048,
     hex: '93B2BF86A594DD50222F9082957E17D5F0618C25A07572D45A3174FD0AAA1955F9A88177A66AF6CD295F1ECE7DFF1EE97B6ED8A592CCFFF6B07C40F8169817F89F4BD45E14321962949DF42BEB792786E375DCACACA43E284ADF201731EC6611E520434B97D7DA7EA480296F28A9903A65E353478640EF27B622C1AF073C19C1AE1BC59495710EE885A70D08FF7F80D23F52E548387866A4116E209F6A5981FC35342B8D8D030A0ADF84C663C925AA9B706C0E3B26D943C9CFCDD0CC071230A1B3B566C9573818E57DD9CA4939A9F5CC61E149F2BA37F156A1F0A5C456DA3D7198A794D4A95E628470A4EAF219977FDECA818C846B22CE307038E8A93A9291BB',
+    spki: SPKI,
   },
 };
 
@@ -56,6 +61,7 @@ const EC_P256: CertificateInfo = {
     algorithm: 'EC',
     bits: 256,
     hex: '04A65F113D22CB4913908307AC31EE2BA0E9138B785FAC6536D14EA2CE90D2B4BFE194B50CDC8E169F54A73A991EF0FA76329825BE078CC782740703DA44B4D7EB',
+    spki: SPKI,
   },
 };
 
@@ -72,6 +78,7 @@ const IPHONE_DEV: CertificateInfo = {
     algorithm: 'RSA',
     bits: 2048,
     hex: 'BCDE770C360E106E52E3D56BADC85B479FB4E204669D7F44FF5D60F17DC5A09BF0D9A3F011328A02074AAC7C3F5EE000ED23A48A46306A8E034009E3FA534D0EA680EFC9C8F37DCFB607181B1B150A870BDEC3646B11401AD9D705B22A97E136D12624F90E0E05E93035ED74D7737D7CCA472D6EB33178EE4EE6517C52C3769BED5FBDA82E802F8768DF5F8ED2CE414483524C88325FE862FD68EE32B2137719EF4CFA4A58C6410ABE4BCEDFA67AEDA10D7142F65792635180E670B971EA8CA4D8D8558FD441BA74B288B0C9B802345EA1B4070C9E3B3C787F453CF7CB57CB6D1A1F3FC703E3CA57E08773714C28D43BDA224D1F26590B9C7A5A7828DED2378F',
+    spki: SPKI,
   },
 };
 
@@ -88,6 +95,7 @@ const APP1_RELEASE: CertificateInfo = {
     algorithm: 'EC',
     bits: 256,
     hex: '040B28620B1D8D8EAF0D385F7F6356EAEECBC518F52C69CE20E8C1A72E2F9415B746FCBD650EABD1A968F5BD037A5AE7F4F501B18BECF8A1495F806F4351347A83',
+    spki: SPKI,
   },
 };
 
@@ -163,6 +171,13 @@ describe('fixtures match GROUND-TRUTH.md', () => {
       expect(doc).toMatch(new RegExp(`public key \\| ${cert.publicKey.algorithm} ${cert.publicKey.bits} bit`));
       expect(groundTruth).toContain(`\`${file}\` (${cert.publicKey.algorithm}`);
       expect(groundTruth.replace(/\s+/g, '')).toContain(cert.publicKey.hex);
+    });
+
+    it(`${file}: the SubjectPublicKeyInfo is the one GROUND-TRUTH.md hashes, and holds the filing key`, async () => {
+      const { publicKey } = (await analyzePackage(fixture(file), { now: NOW })).signers[0]!.certificate;
+      const digest = createHash('sha256').update(Buffer.from(publicKey.spki, 'hex')).digest('hex');
+      expect(section(file)).toContain(`| SPKI SHA-256 | \`${digest}\` |`);
+      expect(publicKey.spki).toContain(publicKey.hex);
     });
   }
 

@@ -151,6 +151,7 @@ describe('keys made by keytool, read by analyzeCertificate, agree with openssl',
       expect([cert.md5, cert.sha1, cert.sha256]).toEqual([ref.md5, ref.sha1, ref.sha256]);
       if (cert.publicKey.algorithm === 'RSA') expect(cert.publicKey.hex).toBe(ref.modulus);
       else expect(cert.publicKey.hex).toBe(ref.pub?.replace(/^00(?=[89A-F])/, ''));
+      expect(cert.publicKey.spki).toBe(ref.spki);
       // DER and PEM of the same certificate give the same facts.
       const der = Buffer.from((keys[name] as Key).pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
       expect(analyzeCertificate(der)).toEqual(cert);

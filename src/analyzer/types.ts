@@ -20,6 +20,11 @@ export interface PublicKeyInfo {
    * `openssl x509 -modulus` prints it); EC point as stored (uncompressed 04‖X‖Y); DSA y; EdDSA raw key.
    */
   hex: string;
+  /**
+   * Uppercase hex of the DER SubjectPublicKeyInfo exactly as stored in the certificate (never
+   * re-encoded): the key as `openssl x509 -pubkey` prints it (PEM), which some hosts paste as 公钥.
+   */
+  spki: string;
 }
 
 export interface CertificateInfo {

@@ -1,9 +1,11 @@
 // The public key "as filing consoles want it" (DOMAIN.md §2.4 公钥): RSA → the modulus in uppercase
 // hex, exactly what `openssl x509 -noout -modulus` prints; EC → the point as stored (uncompressed
 // 04‖X‖Y in every real certificate); DSA → y; EdDSA → the raw key. Sizes as apksigner reports them.
+// Beside it, the whole SubjectPublicKeyInfo as stored (what `openssl x509 -pubkey` prints as PEM),
+// for hosts who paste that instead of the modulus.
 import { hex, stripLeadingZeros } from '../bytes.ts';
 import type { PublicKeyInfo } from '../types.ts';
-import { bitString, children, decode, integer, oid, sequence, type Node } from './asn1.ts';
+import { bitString, children, decode, integer, oid, raw, sequence, type Node } from './asn1.ts';
 
 const RSA = '1.2.840.113549.1.1.1';
 const RSA_PSS = '1.2.840.113549.1.1.10';
@@ -29,8 +31,10 @@ const CURVE_BITS: Record<string, number> = {
 export function publicKeyInfo(spki: Node, what: string): PublicKeyInfo {
   const [algorithm, keyBits] = sequence(spki, what);
   const [algOid, params] = sequence(algorithm, what);
-  const alg = oid(algOid, what);
-  const key = bitString(keyBits, what);
+  return { ...keyFields(oid(algOid, what), params, bitString(keyBits, what), what), spki: hex(raw(spki), true) };
+}
+
+function keyFields(alg: string, params: Node | undefined, key: Uint8Array, what: string): Omit<PublicKeyInfo, 'spki'> {
   switch (alg) {
     case RSA:
     case RSA_PSS: {

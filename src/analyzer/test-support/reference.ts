@@ -132,6 +132,8 @@ export async function aaptBadging(apk: string): Promise<BadgingFacts> {
 export interface OpensslFacts {
   subject: string; issuer: string; serial: string; notBefore: string; notAfter: string;
   md5: string; sha1: string; sha256: string; modulus: string | null; pub: string | null;
+  /** `openssl x509 -pubkey` (PEM SubjectPublicKeyInfo) as uppercase DER hex. */
+  spki: string;
 }
 
 export async function opensslFacts(pemFile: string): Promise<OpensslFacts> {
@@ -155,5 +157,6 @@ export async function opensslFacts(pemFile: string): Promise<OpensslFacts> {
     sha256: colonless(field(await x509('-fingerprint', '-sha256'), 'sha256')),
     modulus: /^Modulus=([0-9A-F]+)/m.exec(modulus.stdout)?.[1] ?? null,
     pub,
+    spki: Buffer.from(pubPem.replace(/-----[^-]+-----|\s/g, ''), 'base64').toString('hex').toUpperCase(),
   };
 }

@@ -81,6 +81,7 @@ describe('validatePublicKeyHex', () => {
     [`0x${A2DP_MODULUS}`, 'public_key_charset'],
     [A2DP_MODULUS.slice(0, -1), 'public_key_odd_length'],
     [`30820122300D06092A864886F70D01010105000382010F003082010A02820101${'00'}${A2DP_MODULUS}0203010001`, 'public_key_der'],
+    [`3059301306072A8648CE3D020106082A8648CE3D030107034200${P256_POINT}`, 'public_key_der'], // an EC SubjectPublicKeyInfo
     [A2DP_MODULUS.slice(0, 200), 'public_key_length'], // 800 bits
     [`1${A2DP_MODULUS.slice(1)}`, 'public_key_length'], // top bit clear: not a whole modulus
     [`05${P256_POINT.slice(2)}`, 'public_key_length'], // 130 hex but no point marker

@@ -65,24 +65,42 @@ const EC_POINT_HEX: Readonly<Record<number, { bits: number; compressed: boolean 
 const RSA_MIN_BITS = 1024;
 const RSA_MAX_BITS = 16384;
 
+/** The hex digits of a pasted key: half-width, without an openssl "Modulus=" label or separators, uppercase. */
+export function publicKeyDigits(input: string): string {
+  return toHalfWidth(input).trim().replace(/^modulus\s*[=:]\s*/i, '').replace(/[\s:]/g, '').toUpperCase();
+}
+
+/**
+ * True when hex digits are one DER SEQUENCE and nothing else — a SubjectPublicKeyInfo, never a
+ * key: an RSA modulus starts with 8–F and an EC point with 02/03/04.
+ */
+export function isDerSequenceHex(hex: string): boolean {
+  if (!/^30[0-9A-F]*$/i.test(hex) || hex.length % 2 !== 0) return false;
+  const first = parseInt(hex.slice(2, 4), 16);
+  if (first < 0x80) return hex.length === 4 + first * 2;
+  const n = first & 0x7f;
+  if (n === 0 || n > 3) return false;
+  return hex.length === 4 + n * 2 + parseInt(hex.slice(4, 4 + n * 2), 16) * 2;
+}
+
 /**
  * Codes: `public_key_empty`, `public_key_charset`, `public_key_odd_length`, `public_key_der`
- * (a whole DER SubjectPublicKeyInfo was pasted: the form wants the modulus inside it),
+ * (a whole DER SubjectPublicKeyInfo was pasted: the form wants the modulus or point inside it),
  * `public_key_length` (neither an EC point of P-256/384/521 nor an RSA modulus of 1024–16384
  * bits with its top bit set). Warning `public_key_weak` for RSA under 2048 bits (still seen on
  * old Android apps, whose signing key cannot change without a new package).
  * Accepts "Modulus=" prefixes and colon / space / newline separators.
  */
 export function validatePublicKeyHex(input: string): Validation<PublicKeyHex> {
-  const s = toHalfWidth(input).trim().replace(/^modulus\s*[=:]\s*/i, '').replace(/[\s:]/g, '').toUpperCase();
+  const s = publicKeyDigits(input);
   if (s === '') return invalid('public_key_empty', 'enter the public key (modulus) in hex');
   if (!/^[0-9A-F]+$/.test(s)) return invalid('public_key_charset', 'a public key here is hex digits (the RSA modulus or EC point)');
   if (s.length % 2 !== 0) return invalid('public_key_odd_length', 'hex comes in pairs; a digit is missing or extra');
   const ec = EC_POINT_HEX[s.length];
   const lead = s.slice(0, 2);
   if (ec && (ec.compressed ? lead === '02' || lead === '03' : lead === '04')) return valid({ kind: 'ec', hex: s, bits: ec.bits });
-  if (/^30820[0-9A-F]{3}30/.test(s) || /^3081[0-9A-F]{2}30/.test(s)) {
-    return invalid('public_key_der', 'this is a whole DER public-key structure; enter the modulus it contains');
+  if (isDerSequenceHex(s) || /^30820[0-9A-F]{3}30/.test(s) || /^3081[0-9A-F]{2}30/.test(s)) {
+    return invalid('public_key_der', 'this is a whole DER public-key structure; enter the modulus (or EC point) it contains');
   }
   return rsaModulus(s);
 }

@@ -25,6 +25,12 @@ export interface RateLimitRule {
 export const RATE_LIMITS = {
   /** /api/public/v1/*: search and record lookup. */
   public: { name: 'public', anonymousPerMinute: 60, keyPerMinute: 1200 },
+  /**
+   * /api/public/v1/services/{n}/badge.svg: an image on other sites' pages, fetched by their
+   * visitors — many of them behind one carrier-grade NAT address — and unable to retry on a 429
+   * (the image just breaks). Its own counter, ten times the anonymous quota.
+   */
+  badge: { name: 'badge', anonymousPerMinute: 600, keyPerMinute: 1200 },
   /** /api/verify/v1/*: relying parties (a key is required there; a batch counts once). */
   verify: { name: 'verify', anonymousPerMinute: 60, keyPerMinute: 6000 },
 } as const satisfies Record<string, RateLimitRule>;

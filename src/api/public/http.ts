@@ -7,6 +7,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const CACHE_CONTROL = 'public, max-age=60';
 
+/**
+ * A badge is fetched by every visitor of every page that embeds it, so caches keep it a little
+ * longer than a record: five minutes (revalidation after that is a cheap 304). Still short: a
+ * cancellation or revocation shows on embedded badges within five minutes, and the record page
+ * the badge links to shows it at once.
+ */
+export const BADGE_CACHE_CONTROL = 'public, max-age=300';
+
 const EXPOSED = ['ETag', 'Last-Modified', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'];
 
 export async function corsHeaders(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -41,9 +49,11 @@ function notModified(request: FastifyRequest, etag: string, lastModified: Date |
 }
 
 /** Sets the validators and answers 304 with no body when the client's copy is current. */
-export function sendCacheable<T>(request: FastifyRequest, reply: FastifyReply, body: T, lastModified: Date | null): T | FastifyReply {
+export function sendCacheable<T>(
+  request: FastifyRequest, reply: FastifyReply, body: T, lastModified: Date | null, cacheControl = CACHE_CONTROL,
+): T | FastifyReply {
   const etag = weakEtag(body);
-  reply.header('etag', etag).header('cache-control', CACHE_CONTROL);
+  reply.header('etag', etag).header('cache-control', cacheControl);
   if (lastModified) reply.header('last-modified', lastModified.toUTCString());
   if (notModified(request, etag, lastModified)) return reply.code(304).send();
   return body;

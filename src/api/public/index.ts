@@ -1,5 +1,5 @@
-// The public query API (/api/public/v1, issue 5): keyword search and the full record of a
-// service or subject, for anyone, without sign-in. Rate-limited per address (per key with an
+// The public query API (/api/public/v1, issue 5): keyword search, the full record of a service
+// or subject and a service's display badge, for anyone, without sign-in. Rate-limited per address (per key with an
 // organisation API key), cacheable (ETag / Last-Modified / 304) and open to any web page (CORS).
 // Contract and examples: docs/api-public.md.
 import type { FastifyPluginAsync } from 'fastify';
@@ -8,11 +8,12 @@ import { parseFilingNumber } from '../../domain/filing-number.ts';
 import { NamedError } from '../../domain/errors.ts';
 import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
-import { corsHeaders, newest, preflight, sendCacheable } from './http.ts';
+import { renderBadge } from './badge.ts';
+import { BADGE_CACHE_CONTROL, corsHeaders, newest, preflight, sendCacheable } from './http.ts';
 import { interpretKeyword } from './keyword.ts';
 import { presentRecord, presentSubject } from './presenter.ts';
 import { platformsOf, type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
-import { mainNumberParams, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
+import { badgeQuery, mainNumberParams, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
 
 const tags = ['public'];
 
@@ -40,7 +41,8 @@ function numberParam(raw: string, field: string, kind: 'service' | 'subject'): s
 
 export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  const limited = { onRequest: rateLimit(RATE_LIMITS.public, await useRateLimitStore(base, ctx.config)) };
+  const store = await useRateLimitStore(base, ctx.config);
+  const limited = { onRequest: rateLimit(RATE_LIMITS.public, store) };
   const url = ctx.config.publicUrl;
   app.addHook('onRequest', corsHeaders);
   app.options('/api/public/*', { schema: { hide: true } }, preflight);
@@ -72,6 +74,27 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     if (!row) throw new ServiceNotFoundError(number);
     const [record] = await present([row]);
     return sendCacheable(req, reply, record!, row.last_modified);
+  });
+
+  // The display badge (issue 5 item 4): an image for other sites' pages, so no script and no
+  // external reference, and readable from any origin (CORP cross-origin; CSP for when it is
+  // opened as a document). Errors stay problem+json, as for the record.
+  app.get('/api/public/v1/services/:serviceNumber/badge.svg', {
+    onRequest: rateLimit(RATE_LIMITS.badge, store),
+    schema: {
+      tags, summary: 'The SVG display badge of a service number (URL-encoded): the number and its status, to embed linked to the record page',
+      description: 'Answers `image/svg+xml` (no script, no external reference). `Cache-Control: public, max-age=300`; ETag / Last-Modified / 304 like the record. Embed it through `snippets.badge` of the record.',
+      params: serviceNumberParams, querystring: badgeQuery,
+    },
+  }, async (req, reply) => {
+    const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
+    const row = await serviceByNumber(ctx.db, number);
+    if (!row) throw new ServiceNotFoundError(number);
+    reply.type('image/svg+xml; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'")
+      .header('cross-origin-resource-policy', 'cross-origin');
+    return sendCacheable(req, reply, renderBadge(row.service_number, row.status, req.query.lang).svg, row.last_modified, BADGE_CACHE_CONTROL);
   });
 
   app.get('/api/public/v1/subjects/:mainNumber', {

@@ -3,6 +3,7 @@
 // returns the complete record"). Never ID numbers, phones or emails — the rows these read do not
 // even select them — and an individual host's name is masked.
 import { mask } from '../../db/personal-data.ts';
+import { BADGE_HEIGHT, xmlEscape } from './badge.ts';
 import type { PlatformRow, PublicServiceRow, PublicSubjectRow } from './queries.ts';
 
 export interface PublicRecord {
@@ -20,7 +21,8 @@ export interface PublicRecord {
   domains: string[];
   homeUrl: string | null;
   platforms: { platform: string; packageName: string }[];
-  links: { self: string; page: string; subject: string };
+  links: { self: string; page: string; subject: string; badge: string };
+  snippets: { text: string; badge: string } | null;
 }
 
 const enc = encodeURIComponent;
@@ -42,11 +44,27 @@ export function recordLinks(publicUrl: string, serviceNumber: string, mainNumber
     self: `${publicUrl}/api/public/v1/services/${enc(serviceNumber)}`,
     page: `${publicUrl}/record/${enc(serviceNumber)}`,
     subject: `${publicUrl}/api/public/v1/subjects/${enc(mainNumber)}`,
+    badge: `${publicUrl}/api/public/v1/services/${enc(serviceNumber)}/badge.svg`,
+  };
+}
+
+/**
+ * The HTML a service embeds to display its number, linked to its record page (105号 notice:
+ * the number shown in a prominent place and linked to the filing system). The text link is the
+ * plainest compliant form; the badge carries the number as its alt text. Only while filed: a
+ * cancelled or revoked number may no longer be displayed as a filing.
+ */
+export function displaySnippets(links: PublicRecord['links'], serviceNumber: string): NonNullable<PublicRecord['snippets']> {
+  const a = `<a href="${xmlEscape(links.page)}" target="_blank" rel="noopener">`;
+  return {
+    text: `${a}${xmlEscape(serviceNumber)}</a>`,
+    badge: `${a}<img src="${xmlEscape(links.badge)}" alt="${xmlEscape(serviceNumber)}" height="${BADGE_HEIGHT}"></a>`,
   };
 }
 
 export function presentRecord(publicUrl: string, row: PublicServiceRow, platforms: PlatformRow[] = []): PublicRecord {
   const website = row.service_type === 'website';
+  const links = recordLinks(publicUrl, row.service_number, row.main_number);
   return {
     serviceNumber: row.service_number,
     mainNumber: row.main_number,
@@ -64,7 +82,8 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow, platform
     domains: website ? row.domains : [],
     homeUrl: website ? row.home_url : null,
     platforms: platforms.map((p) => ({ platform: p.platform, packageName: p.package_name })),
-    links: recordLinks(publicUrl, row.service_number, row.main_number),
+    links,
+    snippets: row.status === 'filed' ? displaySnippets(links, row.service_number) : null,
   };
 }
 

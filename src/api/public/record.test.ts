@@ -1,5 +1,6 @@
 // The full record of a number, the subject endpoint, caching, CORS, and a scan of every public
-// answer for personal data (issue 5, item 9; house rule 10), on PGlite and PostgreSQL.
+// answer (records, subjects, searches, display badges) for personal data (issue 5, item 9;
+// house rule 10), on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
 import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
@@ -24,6 +25,11 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
         self: `http://127.0.0.1:3000/api/public/v1/services/${enc(DEMO.a2dp)}`,
         page: `http://127.0.0.1:3000/record/${enc(DEMO.a2dp)}`,
         subject: `http://127.0.0.1:3000/api/public/v1/subjects/${enc(DEMO.demoMain)}`,
+        badge: `http://127.0.0.1:3000/api/public/v1/services/${enc(DEMO.a2dp)}/badge.svg`,
+      },
+      snippets: {
+        text: `<a href="http://127.0.0.1:3000/record/${enc(DEMO.a2dp)}" target="_blank" rel="noopener">${DEMO.a2dp}</a>`,
+        badge: `<a href="http://127.0.0.1:3000/record/${enc(DEMO.a2dp)}" target="_blank" rel="noopener"><img src="http://127.0.0.1:3000/api/public/v1/services/${enc(DEMO.a2dp)}/badge.svg" alt="${DEMO.a2dp}" height="20"></a>`,
       },
     });
   });
@@ -130,10 +136,13 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
     const subjects = await a.t.db.query<{ main_number: string; name: string }>('select main_number, name from subjects');
     const urls = [
       ...services.map((s) => `/api/public/v1/services/${enc(s.service_number)}`),
+      ...services.flatMap((s) => ['', '?lang=en'].map((lang) => `/api/public/v1/services/${enc(s.service_number)}/badge.svg${lang}`)),
       ...subjects.map((s) => `/api/public/v1/subjects/${enc(s.main_number)}`),
       ...[...subjects.flatMap((s) => [s.main_number, s.name]), ...secrets, '示例', '示', 'demo', '.cn', 'ICP', '138', '@'].map((q) => `/api/public/v1/services?q=${enc(q)}&pageSize=100`),
       '/api/public/v1/services?q=%E7%A4%BA%E4%BE%8B&type=app', '/api/public/v1/services/nonsense', '/api/public/v1/services?pageSize=1000',
+      '/api/public/v1/services/nonsense/badge.svg', `/api/public/v1/services/${enc('粤ICP备2024999999号-1A')}/badge.svg`,
     ];
+    expect(urls.filter((u) => u.includes('/badge.svg')).length).toBeGreaterThanOrEqual(2 * services.length);
     let scanned = 0;
     for (const url of urls) {
       const res = await publicGet(a.app, url);

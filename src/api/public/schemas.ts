@@ -1,6 +1,7 @@
 // Shapes of the public query API (contract of issue 5; docs/api-public.md). Field names are
 // stable: add fields, never rename or remove them within v1 (PEERS.md Part B).
 import { z } from 'zod';
+import { BADGE_LANGS } from './badge.ts';
 import { KEYWORD_MAX } from './keyword.ts';
 
 export const SERVICE_TYPES = ['app', 'mini_program', 'quick_app', 'website'] as const;
@@ -29,7 +30,16 @@ export const recordView = z.object({
   domains: z.array(z.string()).describe('Websites: the filed domains (empty for other types)'),
   homeUrl: z.string().nullable().describe('Websites: 首页网址'),
   platforms: z.array(z.object({ platform: z.string(), packageName: z.string() })).describe('APPs: platform and package name / bundle ID'),
-  links: z.object({ self: z.string(), page: z.string(), subject: z.string() }),
+  links: z.object({
+    self: z.string().describe('This record in the API'),
+    page: z.string().describe('The public record page: where a displayed filing number links to'),
+    subject: z.string().describe('The subject in the API'),
+    badge: z.string().describe('The SVG display badge (number and status); ?lang=en for English labels'),
+  }),
+  snippets: z.object({
+    text: z.string().describe('HTML: the number as text, linked to the record page (the plainest compliant display)'),
+    badge: z.string().describe('HTML: the SVG badge, linked to the record page, the number as its alt text'),
+  }).nullable().describe('HTML to embed for displaying the number (105号 notice); null once cancelled or revoked'),
 });
 
 export const searchView = z.object({
@@ -41,6 +51,9 @@ export const searchView = z.object({
 });
 
 export const serviceNumberParams = z.object({ serviceNumber: z.string().min(1).max(64) });
+export const badgeQuery = z.object({
+  lang: z.enum(BADGE_LANGS).default('zh').describe('Label language: zh (default) or en'),
+});
 export const mainNumberParams = z.object({ mainNumber: z.string().min(1).max(64) });
 
 export const subjectView = z.object({

@@ -5,7 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { backend, testDatabase, type TestDb } from '../../tests/db.ts';
-import { type IdentityCache, REGISTRY_CHANNEL, startIdentityCache } from './identity-cache.ts';
+import type { Db } from './connection.ts';
+import { type IdentityCache, MAX_LOADS, REGISTRY_CHANNEL, startIdentityCache } from './identity-cache.ts';
 import { seedDemo } from './seed/demo.ts';
 
 const A2DP = { platform: 'android', packageName: 'a2dp.Vol' };
@@ -18,6 +19,24 @@ async function until(check: () => boolean | Promise<boolean>, ms = 1000): Promis
     await new Promise((r) => setTimeout(r, 10));
   }
   return Date.now() - start;
+}
+
+/** The database, with its identity queries counted and, while `held`, kept waiting until released. */
+function gated(db: Db) {
+  let held: Promise<void> | null = null;
+  let release = () => {};
+  const state = {
+    queries: 0,
+    hold() { held = new Promise((r) => { release = r; }); },
+    release() { held = null; release(); },
+    db: Object.assign(Object.create(db) as Db, {
+      query: async (text: string, params?: unknown[]) => {
+        if (text.includes('unnest')) { state.queries += 1; if (held) await held; }
+        return db.query(text, params);
+      },
+    }),
+  };
+  return state;
 }
 
 describe('identity cache', () => {
@@ -82,6 +101,50 @@ describe('identity cache', () => {
     await t.db.query(`insert into app_platforms (service_id, platform, package_name) select id, 'android', 'com.bulk.p' || sequence from services where name like 'bulk %'`);
     await until(() => payloads.includes('*'));
     await stop();
+  });
+
+  it(`coalesces misses: while ${MAX_LOADS} loads run, every other call's misses wait and go in one query`, async () => {
+    const g = gated(t.db);
+    const c = await startIdentityCache(g.db);
+    try {
+      g.hold();
+      const keys = Array.from({ length: 20 }, (_, i) => ({ platform: 'android', packageName: `com.coalesce.k${i}` }));
+      const calls = [...keys.map((k) => c.get([k])), c.get([A2DP, keys[0]!])];
+      await new Promise((r) => setTimeout(r, 50));
+      expect(g.queries).toBe(MAX_LOADS); // the first calls, one query each; the rest wait
+      g.release();
+      const answers = await Promise.all(calls);
+      expect(g.queries).toBe(MAX_LOADS + 1); // everything else in one
+      expect(answers.slice(0, 20).every((a) => a.length === 1 && a[0] === null)).toBe(true);
+      expect(answers[20]![0]).toMatchObject({ certMd5: 'c1cabe8ad9dc272b2443a3a67bc443d5' });
+      expect(c.stats()).toMatchObject({ misses: 21, size: 21 });
+    } finally {
+      g.release();
+      await c.close();
+    }
+  });
+
+  it('does not let a check that begins after a change join a load begun before it', async () => {
+    const g = gated(t.db);
+    const c = await startIdentityCache(g.db);
+    try {
+      g.hold();
+      const early = c.get([A2DP]);
+      await until(() => g.queries === 1);
+      const inv = c.stats().invalidations;
+      await t.db.query(`update services set name = 'A2DP Volume 3' where id = (select service_id from app_platforms where package_name = 'a2dp.Vol')`);
+      await until(() => c.stats().invalidations > inv);
+      const late = c.get([A2DP]);
+      await until(() => g.queries === 2); // its own query, not the running one
+      g.release();
+      expect((await late)[0]?.serviceName).toBe('A2DP Volume 3');
+      await early;
+      expect(c.stats().size).toBe(1); // only the load begun after the change was stored
+      expect((await c.get([A2DP]))[0]?.serviceName).toBe('A2DP Volume 3');
+    } finally {
+      g.release();
+      await c.close();
+    }
   });
 
   it('does not store a load that raced a change', async () => {

@@ -7,6 +7,11 @@
 //  - while the listening connection is down nothing is cached or served from the cache, and the
 //    cache is emptied when it is lost and again when it is restored (notifications sent
 //    meanwhile are gone).
+// Misses are coalesced: a call's misses go in one query, started at once while fewer than
+// MAX_LOADS run; otherwise they wait with every other call's misses for the next slot and go
+// in one query together (concurrent single-item checks under load, say). A call joins a load
+// already running only if no change was announced since it started, so a check that begins
+// after a revocation was heard never answers from older data.
 // See docs/decisions/0006-registry-change-notifications.md.
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { Db } from './connection.ts';
@@ -35,6 +40,12 @@ export interface IdentityCacheOptions {
 
 const keyOf = (k: IdentityKey) => `${k.platform}|${k.packageName}`;
 
+/** Identity queries running at once per cache; misses arriving meanwhile wait and go together. */
+export const MAX_LOADS = 4;
+
+type Loaded = RegisteredIdentity | null;
+interface Pending { key: IdentityKey; promise: Promise<Loaded>; resolve(v: Loaded): void; reject(e: unknown): void; generation: number }
+
 export async function startIdentityCache(db: Db, options: IdentityCacheOptions = {}): Promise<IdentityCache> {
   const max = options.maxEntries ?? 100_000;
   const entries = new Map<string, RegisteredIdentity | null>();
@@ -62,18 +73,58 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
     if (entries.size > max) entries.delete(entries.keys().next().value as string);
   };
 
+  // Keys waiting for the next load, and keys whose load is running (with the generation it began in).
+  let queued = new Map<string, Pending>();
+  const running = new Map<string, Pending>();
+  let loads = 0;
+
+  /** Starts a load of everything queued, unless MAX_LOADS are running (the first to end starts it). */
+  const flush = () => {
+    if (queued.size === 0 || loads >= MAX_LOADS) return;
+    const batch = queued;
+    queued = new Map();
+    loads += 1;
+    const before = generation;
+    for (const [key, p] of batch) { p.generation = before; running.set(key, p); }
+    misses += batch.size;
+    loadIdentities(db, [...batch.values()].map((p) => p.key)).then((loaded) => {
+      // Stored only if no change was announced while the query ran (it may predate the change).
+      const store = listening && generation === before;
+      for (const [key, p] of batch) {
+        const value = loaded.get(key) ?? null;
+        if (store) remember(key, value);
+        p.resolve(value);
+      }
+    }, (e: unknown) => { for (const p of batch.values()) p.reject(e); }).finally(() => {
+      for (const [key, p] of batch) if (running.get(key) === p) running.delete(key);
+      loads -= 1;
+      flush();
+    });
+  };
+
+  /** The pending load of a key: a running one begun since the last change, a queued one, or a new one. */
+  const load = (key: string, k: IdentityKey): Promise<Loaded> => {
+    const r = running.get(key);
+    if (r && r.generation === generation) return r.promise;
+    const q = queued.get(key);
+    if (q) return q.promise;
+    let resolve!: (v: Loaded) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<Loaded>((res, rej) => { resolve = res; reject = rej; });
+    queued.set(key, { key: k, promise, resolve, reject, generation });
+    return promise;
+  };
+
   return {
     async get(keys) {
-      const out = new Array<RegisteredIdentity | null>(keys.length);
-      // Distinct keys not in memory → the positions that wait for them.
-      const missing = new Map<string, { key: IdentityKey; at: number[] }>();
+      const out = new Array<Loaded>(keys.length);
+      let waits: Promise<void>[] | undefined;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
         const key = keyOf(k);
         const cached = listening ? entries.get(key) : undefined;
         if (cached === undefined) {
-          const m = missing.get(key);
-          if (m) m.at.push(i); else missing.set(key, { key: k, at: [i] });
+          (waits ??= []).push(load(key, k).then((v) => { out[i] = v; }));
           continue;
         }
         entries.delete(key); // refresh its place in the LRU order
@@ -81,17 +132,9 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
         out[i] = cached;
         hits += 1;
       }
-      if (missing.size === 0) return out;
-      misses += missing.size;
-      const before = generation;
-      const loaded = await loadIdentities(db, [...missing.values()].map((m) => m.key));
-      // Stored only if no change was announced while the query ran (it may predate the change).
-      const store = listening && generation === before;
-      for (const [key, m] of missing) {
-        const value = loaded.get(key) ?? null;
-        for (const i of m.at) out[i] = value;
-        if (store) remember(key, value);
-      }
+      if (!waits) return out;
+      flush();
+      await Promise.all(waits);
       return out;
     },
     stats: () => ({ size: entries.size, hits, misses, invalidations, listening }),

@@ -1,8 +1,12 @@
 // Journey 4: the public pages in Chinese, the English switch (remembered across pages and
-// reloads), a record page, a revoked record's state, and the sign-in page — no console error.
-import type { Browser } from 'playwright-core';
+// reloads), a record page with its display snippets and badge, a revoked record's state, and the
+// sign-in page — no console error.
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, signOutUi, startServer, steps } from './harness.ts';
+
+/** The natural width of the record page's badge image once loaded (0 while loading or broken). */
+const badgeWidth = (page: Page) => page.getByTestId('badge-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0));
 
 describe('journey: public query and the English switch', () => {
   let server: Server; let browser: Browser;
@@ -51,6 +55,7 @@ describe('journey: public query and the English switch', () => {
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByRole('link', { name: '示例小游戏' }).click();
     await page.getByText('该备案已被通信管理局撤销').waitFor();
+    await expect.poll(() => badgeWidth(page)).toBeGreaterThan(0); // embedded badges now show 已撤销
     await j.shot('record-revoked-zh');
 
     // The English switch, persisted.
@@ -61,7 +66,11 @@ describe('journey: public query and the English switch', () => {
     await page.goto('/?q=A2DP');
     await page.getByRole('link', { name: 'A2DP Volume' }).click();
     await page.getByRole('heading', { name: 'Display snippet' }).waitFor();
-    expect(await page.locator('#snippet').inputValue()).toContain('/record/');
+    expect(await page.locator('#snippet').inputValue()).toMatch(/^<a href="[^"]+\/record\/[^"]+" target="_blank" rel="noopener">粤ICP备2024000001号-2A<\/a>$/);
+    expect(await page.locator('#snippet-badge').inputValue()).toMatch(/<img src="[^"]+\/badge\.svg" alt="粤ICP备2024000001号-2A" height="20">/);
+    await expect.poll(() => badgeWidth(page)).toBeGreaterThan(100); // the SVG badge loaded and was drawn
+    await page.getByTestId('copy-snippet-badge').click();
+    await page.getByTestId('copy-snippet-badge').getByText('Copied').waitFor();
     await j.shot('record-en');
     await page.reload();
     await page.getByRole('heading', { name: 'Display snippet' }).waitFor();

@@ -1,7 +1,8 @@
 // Journey 1 (issue 6 item 7): a host files an APP through the wizard — the four material
 // groups, inline validation as they type, the feature info read from an uploaded APK — the
 // access provider approves and submits, the host enters the SMS code against its 24-hour
-// countdown, the bureau approves, and the public search shows the number.
+// countdown, the bureau approves, and the public search shows the number, its record page the
+// display snippets and the badge.
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,9 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await host.shot('public-search');
     await page.getByRole('link', { name: '星河记账' }).click();
     await page.getByTestId('record-number').getByText(number!).waitFor();
+    // The display badge of the new number loads (an SVG the server draws) and the snippets link to this page.
+    await expect.poll(() => page.getByTestId('badge-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))).toBeGreaterThan(100);
+    expect(await page.locator('#snippet').inputValue()).toContain(`>${number!}</a>`);
     await host.shot('public-record');
     await assertNoHorizontalOverflow(page);
 

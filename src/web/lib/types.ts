@@ -34,7 +34,9 @@ export interface PublicRecord {
   statusChangedAt?: string; hostName: string; hostType?: string; hostNature: string; approvedAt: string;
   preApprovals: { type: string; number: string }[]; domains: string[]; homeUrl?: string | null;
   platforms: { platform: string; packageName: string }[];
-  links?: { self: string; page: string; subject?: string; badge?: string };
+  links: { self: string; page: string; subject: string; badge: string };
+  /** HTML to embed (the number linked to its record page); null once cancelled or revoked. */
+  snippets: { text: string; badge: string } | null;
 }
 export interface SearchView { items: PublicRecord[]; total: number; page: number; pageSize: number; totalCapped?: boolean }
 

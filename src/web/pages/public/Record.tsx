@@ -1,17 +1,32 @@
-// A public record page per service number (issue 6 item 2, issue 5 item 1): the same data as
-// GET /api/public/v1/services/{number}, clear states for cancelled and revoked numbers, and
-// the display snippet the APP or website must embed (linked to this page).
-import { type ReactNode, useEffect, useState } from 'react';
+// A public record page per service number (issue 6 item 2, issue 5 items 1 and 4): the same data
+// as GET /api/public/v1/services/{number}, clear states for cancelled and revoked numbers, and
+// the display snippets the APP or website must embed (its number, linked to this page), as
+// text and as the SVG badge — both as the API gives them (`snippets`).
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import type { PublicRecord } from '../../lib/types.ts';
 
-/** The snippet an APP or website embeds: its number, linked to its public record page. */
-export function badgeSnippet(number: string, href: string): string {
-  const esc = number.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  return `<a href="${href}" target="_blank" rel="noopener">${esc}</a>`;
+/** A read-only snippet with a copy button; without the clipboard API (plain http) it copies the selection. */
+function Snippet({ id, label, value }: { id: string; label: string; value: string }) {
+  const i18n = useI18n();
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [copied, setCopied] = useState(false);
+  const done = () => { setCopied(true); setTimeout(() => setCopied(false), 2000); };
+  const copy = () => {
+    const bySelection = () => { box.current?.select(); if (document.execCommand('copy')) done(); };
+    if (navigator.clipboard) void navigator.clipboard.writeText(value).then(done, bySelection);
+    else bySelection();
+  };
+  return (
+    <div className="snippet-block">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} ref={box} className="snippet" readOnly rows={3} value={value} onFocus={(e) => e.target.select()} />
+      <Button onClick={copy} aria-label={`${i18n.t('record.copy')}：${label}`} data-testid={`copy-${id}`}>{copied ? i18n.t('record.copied') : i18n.t('record.copy')}</Button>
+    </div>
+  );
 }
 
 export function RecordPage() {
@@ -19,7 +34,6 @@ export function RecordPage() {
   const { number = '' } = useParams();
   const [record, setRecord] = useState<PublicRecord | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [copied, setCopied] = useState(false);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -36,12 +50,6 @@ export function RecordPage() {
   if (error) return <Page title={i18n.t('record.title')}><ErrorNotice error={error} /></Page>;
   if (!record) return <Page title={i18n.t('record.title')}><Loading /></Page>;
 
-  // The canonical page address comes from the API (the server's PUBLIC_URL); this origin otherwise.
-  const pageUrl = record.links?.page ?? `${window.location.origin}/record/${encodeURIComponent(record.serviceNumber)}`;
-  const snippet = badgeSnippet(record.serviceNumber, pageUrl);
-  const copy = () => {
-    void navigator.clipboard?.writeText(snippet).then(() => { setCopied(true); setTimeout(() => setCopied(false), 2000); }, () => setCopied(false));
-  };
   const inactive = record.status !== 'filed';
   return (
     <Page title={record.serviceName} lead={<><span className="number">{record.serviceNumber}</span> <StatusBadge status={record.status} /></>}>
@@ -68,20 +76,26 @@ export function RecordPage() {
           )] as [string, ReactNode]] : []),
         ]} />
       </Card>
-      {!inactive ? (
+      {record.snippets ? (
         <Card title={i18n.t('record.badge')} id="badge">
           <p className="muted">{i18n.t('record.badgeLead')}</p>
-          <label htmlFor="snippet" className="sr-only">{i18n.t('record.badge')}</label>
-          <textarea id="snippet" className="snippet" readOnly rows={3} value={snippet} onFocus={(e) => e.target.select()} />
-          <div className="row" style={{ marginTop: '.6rem' }}>
-            <Button onClick={copy}>{copied ? i18n.t('record.copied') : i18n.t('record.copy')}</Button>
-            {record.links?.badge ? <a href={record.links.badge} target="_blank" rel="noopener">{i18n.t('record.svgBadge')}</a> : null}
-          </div>
-          <p className="small">{i18n.t('record.preview')}：<a href={pageUrl} target="_blank" rel="noopener">{record.serviceNumber}</a></p>
-          {record.links?.badge ? <p><img src={record.links.badge} alt={record.serviceNumber} height={20} /></p> : null}
+          <h3>{i18n.t('record.textLink')}</h3>
+          <p className="small">{i18n.t('record.preview')}：<a href={record.links.page} target="_blank" rel="noopener" data-testid="preview-text">{record.serviceNumber}</a></p>
+          <Snippet id="snippet" label={i18n.t('record.textLinkCode')} value={record.snippets.text} />
+          <h3>{i18n.t('record.badgeImage')}</h3>
+          <p className="small">{i18n.t('record.preview')}：<a href={record.links.page} target="_blank" rel="noopener" className="badge-preview">
+            <img src={record.links.badge} alt={record.serviceNumber} height={20} data-testid="badge-image" />
+          </a></p>
+          <Snippet id="snippet-badge" label={i18n.t('record.badgeImageCode')} value={record.snippets.badge} />
+          <p className="muted small">{i18n.t('record.badgeNote')} <a href={record.links.badge} target="_blank" rel="noopener">{i18n.t('record.svgBadge')}</a></p>
           {record.serviceType === 'app' ? <p className="muted small">{i18n.t('record.numberNote')}</p> : null}
         </Card>
-      ) : null}
+      ) : (
+        <Card title={i18n.t('record.badgeInactive')} id="badge">
+          <p className="muted">{i18n.t('record.badgeInactiveLead')}</p>
+          <p><img src={record.links.badge} alt={`${record.serviceNumber} ${i18n.t(`status.${record.status}`)}`} height={20} data-testid="badge-image" /></p>
+        </Card>
+      )}
     </Page>
   );
 }

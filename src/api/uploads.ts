@@ -1,7 +1,9 @@
 // Package uploads (issue 4 item 7, issue 5): multipart/form-data with one file part, streamed to
 // a private temporary file with a size limit (config.uploadLimitBytes) — never buffered whole
 // in memory — handed to the caller, and deleted whatever happens. An upload over the limit is
-// a 413 problem; a Content-Length already over it is refused before reading a byte.
+// a 413 problem; a Content-Length already over it is refused before reading a byte. Short text
+// parts (the values a host typed, to cross-check) may come before or after the file: the whole
+// body is read before the caller runs.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,13 @@ export class UploadTooLargeError extends NamedError {
   }
 }
 
+export class UploadFieldTooLongError extends NamedError {
+  constructor(fields: string[]) {
+    super('upload_field_too_long', 'invalid', `text parts longer than ${FIELD_MAX_BYTES} bytes: ${fields.join(', ')}`,
+      fields.map((field) => ({ field, code: 'too_long', message: `at most ${FIELD_MAX_BYTES} bytes` })));
+  }
+}
+
 export class UploadMissingError extends NamedError {
   constructor() {
     super('upload_missing', 'invalid', 'send the package as multipart/form-data with one file part (e.g. curl -F file=@app.apk)',
@@ -24,35 +33,62 @@ export class UploadMissingError extends NamedError {
   }
 }
 
+/** A text part's limit: room for an RSA-16384 modulus typed with colons, or its PEM. */
+const FIELD_MAX_BYTES = 16 * 1024;
+
 /** Multipart parsing for the routes of this plugin scope; file parts are streamed, never buffered. */
 export async function registerUploads(app: FastifyInstance, limitBytes: number): Promise<void> {
   if (app.hasRequestDecorator('file')) return;
-  await app.register(fastifyMultipart, { limits: { fileSize: limitBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: limitBytes, files: 1, fields: 10, fieldSize: FIELD_MAX_BYTES, parts: 12 } });
 }
 
-export interface UploadedFile { path: string; filename: string; bytes: number }
+export interface UploadedFile {
+  path: string; filename: string; bytes: number;
+  /** The text parts by name (the last one of a repeated name). */
+  fields: Readonly<Record<string, string>>;
+}
 
 /** Multipart framing on top of the file itself. */
 const FRAMING_ALLOWANCE = 64 * 1024;
 
-/** Receives the single file part into a temporary file, runs fn on it, and deletes the file always. */
+/**
+ * Receives the single file part into a temporary file and the text parts around it, runs fn on
+ * them, and deletes the file always.
+ */
 export async function withUploadedFile<T>(req: FastifyRequest, limitBytes: number, fn: (file: UploadedFile) => Promise<T>): Promise<T> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes + FRAMING_ALLOWANCE) throw new UploadTooLargeError(limitBytes);
   if (!req.isMultipart()) throw new UploadMissingError();
   const dir = await mkdtemp(path.join(tmpdir(), 'beian-upload-'));
   try {
-    const part = await req.file({ limits: { fileSize: limitBytes } }).catch((err: unknown) => { throw mapMultipartError(err, limitBytes); });
-    if (!part) throw new UploadMissingError();
     const file = path.join(dir, 'package');
-    let bytes = 0;
-    part.file.on('data', (c: Buffer) => { bytes += c.length; });
-    await pipeline(part.file, createWriteStream(file, { mode: 0o600 })).catch((err: unknown) => { throw mapMultipartError(err, limitBytes); });
-    if (part.file.truncated) throw new UploadTooLargeError(limitBytes);
-    return await fn({ path: file, filename: path.basename(part.filename || 'package'), bytes });
+    const received = await receive(req, file, limitBytes).catch((err: unknown) => { throw mapMultipartError(err, limitBytes); });
+    return await fn({ path: file, ...received });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Reads the whole body: a refusal half-way would leave the rest unread and the connection stuck. */
+async function receive(req: FastifyRequest, file: string, limitBytes: number): Promise<Omit<UploadedFile, 'path'>> {
+  let stored: { filename: string; bytes: number } | null = null;
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  const tooLong: string[] = [];
+  for await (const part of req.parts({ limits: { fileSize: limitBytes } })) {
+    if (part.type === 'field') {
+      if (part.valueTruncated) tooLong.push(part.fieldname);
+      else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+      continue;
+    }
+    let bytes = 0;
+    part.file.on('data', (c: Buffer) => { bytes += c.length; });
+    await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
+    if (part.file.truncated) throw new UploadTooLargeError(limitBytes);
+    stored = { filename: path.basename(part.filename || 'package'), bytes };
+  }
+  if (tooLong.length) throw new UploadFieldTooLongError(tooLong);
+  if (!stored) throw new UploadMissingError();
+  return { ...stored, fields };
 }
 
 function mapMultipartError(err: unknown, limitBytes: number): unknown {

@@ -29,12 +29,15 @@ export interface PackageFacts {
   signers: readonly { certificate: { md5: string; sha1: string; sha256: string; publicKey: { hex: string; spki: string } } }[];
 }
 
-export type CrossCheckCode =
-  | 'platform_differs' | 'package_name_differs' | 'public_key_differs' | 'fingerprint_differs'
-  /** The typed value is another signer's (e.g. the key an Android package rotated away from). */
-  | 'public_key_of_other_signer' | 'fingerprint_of_other_signer'
-  /** A key or fingerprint was typed, but the package carries no certificate. */
-  | 'package_unsigned';
+/**
+ * `…_of_other_signer`: the typed value is another signer's (e.g. the key an Android package rotated
+ * away from); `package_unsigned`: a key or fingerprint was typed, but the package has no certificate.
+ */
+export const CROSS_CHECK_CODES = [
+  'platform_differs', 'package_name_differs', 'public_key_differs', 'fingerprint_differs',
+  'public_key_of_other_signer', 'fingerprint_of_other_signer', 'package_unsigned',
+] as const;
+export type CrossCheckCode = (typeof CROSS_CHECK_CODES)[number];
 
 export interface CrossCheckDifference {
   field: CrossCheckField;

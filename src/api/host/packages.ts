@@ -1,10 +1,17 @@
 // POST /api/host/packages (issue 4 item 7): while filing, a host uploads its APK / IPA / HAP and
 // gets the platform's feature info (APP特征信息, DOMAIN.md §2.4) read from it — package name,
 // public key and all three certificate fingerprints — instead of typing them from JadxGUI or
-// keytool output. Nothing is stored; the upload is deleted after analysis.
+// keytool output; what the host had already typed for the platform is sent along and
+// cross-checked (src/domain/package-cross-check.ts), so the form never overwrites it silently.
+// Nothing is stored; the upload is deleted after analysis.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AnalysisResult } from '../../analyzer/index.ts';
+import { NamedError } from '../../domain/errors.ts';
+import {
+  CROSS_CHECK_CODES, CROSS_CHECK_FIELDS, crossCheckPackage, type ParsedTypedFeatureInfo, parseTypedFeatureInfo,
+} from '../../domain/package-cross-check.ts';
 import type { AppContext } from '../app.ts';
 import { requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
@@ -16,6 +23,44 @@ const materialsView = z.object({
   certMd5: z.string().nullable(), certSha1: z.string().nullable(), certSha256: z.string().nullable(),
 });
 
+const crossCheckView = z.object({
+  checked: z.boolean().describe('true when any typed value was sent, so something was compared'),
+  differences: z.array(z.object({
+    field: z.enum(CROSS_CHECK_FIELDS),
+    typed: z.string().describe('the typed value, normalised to the form of `package` (fingerprints lowercase hex, keys uppercase hex)'),
+    package: z.string().nullable().describe("the package's filing value (first signer); null when the package is unsigned"),
+    code: z.enum(CROSS_CHECK_CODES),
+    signer: z.number().int().optional().describe('with the …_of_other_signer codes: the index in analysis.signers of the signer the typed value belongs to'),
+  })).describe('empty when everything typed matches'),
+});
+
+const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package. A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code.`;
+
+/** Typed values that cannot be compared with anything (house rule 6: a named error). */
+export class TypedValuesInvalidError extends NamedError {
+  constructor(errors: { field: string; code: string; message: string }[]) {
+    super('typed_values_invalid', 'invalid', `typed values that cannot be compared: ${errors.map((e) => e.field).join(', ')}`, errors);
+  }
+}
+
+function readTyped(fields: Readonly<Record<string, string>>): ParsedTypedFeatureInfo {
+  const { value, problems: bad } = parseTypedFeatureInfo(Object.fromEntries(CROSS_CHECK_FIELDS.map((f) => [f, fields[f]])));
+  if (bad.length) throw new TypedValuesInvalidError(bad);
+  return value;
+}
+
+function answer(analysis: AnalysisResult, typed: ParsedTypedFeatureInfo) {
+  const cert = analysis.signers[0]?.certificate ?? null;
+  return {
+    analysis: analysis as unknown as Record<string, unknown>,
+    materials: {
+      platform: analysis.platform, packageName: analysis.packageName, publicKey: analysis.filing.publicKey,
+      certMd5: cert?.md5 ?? null, certSha1: cert?.sha1 ?? null, certSha256: cert?.sha256 ?? null,
+    },
+    crossCheck: crossCheckPackage(typed, analysis),
+  };
+}
+
 export const hostPackageRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   await registerUploads(base, ctx.config.uploadLimitBytes);
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -23,18 +68,9 @@ export const hostPackageRoutes = (ctx: AppContext): FastifyPluginAsync => async 
     onRequest: requireActor('host'),
     schema: {
       tags: ['host'], consumes: ['multipart/form-data'],
-      summary: "Read a package's filing facts (package name, public key, fingerprints) for the filing form",
-      description: `multipart/form-data with one file part, at most ${Math.floor(ctx.config.uploadLimitBytes / 1048576)} MiB. The materials are those of the filing certificate (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…). A file the analyzer cannot read is a 422 problem with the analyzer's code.`,
-      response: { 200: z.object({ analysis: z.record(z.string(), z.unknown()), materials: materialsView }), ...problems(400, 401, 403) },
+      summary: "Read a package's filing facts (package name, public key, fingerprints) for the filing form, and cross-check what was typed",
+      description: DESCRIPTION(Math.floor(ctx.config.uploadLimitBytes / 1048576)),
+      response: { 200: z.object({ analysis: z.record(z.string(), z.unknown()), materials: materialsView, crossCheck: crossCheckView }), ...problems(400, 401, 403) },
     },
-  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), async (analysis) => {
-    const cert = analysis.signers[0]?.certificate ?? null;
-    return {
-      analysis: analysis as unknown as Record<string, unknown>,
-      materials: {
-        platform: analysis.platform, packageName: analysis.packageName, publicKey: analysis.filing.publicKey,
-        certMd5: cert?.md5 ?? null, certSha1: cert?.sha1 ?? null, certSha256: cert?.sha256 ?? null,
-      },
-    };
-  }));
+  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), readTyped, async (analysis, typed) => answer(analysis, typed)));
 };

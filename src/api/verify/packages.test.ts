@@ -11,22 +11,13 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
+import { BOUNDARY, multipart } from '../../../tests/multipart.ts';
 import { A2DP_CERT, expectNoPersonalData, KEY } from '../../../tests/verify.ts';
 import { loadConfig } from '../../config.ts';
 import { buildApp } from '../app.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = path.resolve(repoRoot, '../shared/fixtures/packages');
-
-const BOUNDARY = '----beian-test-boundary';
-function multipart(filename: string, content: Buffer, extraFields: Record<string, string> = {}): { payload: Buffer; headers: Record<string, string> } {
-  const fields = Object.entries(extraFields).map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('');
-  const head = `${fields}--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-  };
-}
 
 const uploadsLeft = async () => (await readdir(tmpdir())).filter((f) => f.startsWith('beian-upload-')).length;
 
@@ -134,6 +125,7 @@ describe('package uploads', () => {
       platform: 'android', packageName: 'a2dp.Vol', publicKey: A2DP_CERT.publicKey, certMd5: A2DP_CERT.md5, certSha1: A2DP_CERT.sha1, certSha256: A2DP_CERT.sha256,
     });
     expect(res.json().analysis.filing).toEqual({ packageName: 'a2dp.Vol', publicKey: A2DP_CERT.publicKey, signature: A2DP_CERT.md5 });
+    expect(res.json().crossCheck).toEqual({ checked: false, differences: [] }); // nothing typed (see src/api/host/packages.test.ts)
   });
 
   it('leaves no temporary file behind and no personal data in any answer', async () => {

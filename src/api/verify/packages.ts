@@ -15,11 +15,16 @@ import type { VerifyRouteOptions } from './index.ts';
 import { verifyResultSchema } from './schemas.ts';
 import type { VerifyResultView } from './presenters.ts';
 
-/** Analyzes an uploaded package, or answers the analyzer's refusal as a 422 problem with its code. */
-export async function analyzeUpload<T>(
-  req: FastifyRequest, reply: FastifyReply, limitBytes: number, now: Date, then: (a: AnalysisResult) => Promise<T>,
+/**
+ * Analyzes an uploaded package, or answers the analyzer's refusal as a 422 problem with its code.
+ * `read` takes the text parts sent with the file first, and may refuse them by throwing.
+ */
+export async function analyzeUpload<T, F>(
+  req: FastifyRequest, reply: FastifyReply, limitBytes: number, now: Date,
+  read: (fields: Readonly<Record<string, string>>) => F, then: (a: AnalysisResult, fields: F) => Promise<T>,
 ): Promise<T | FastifyReply> {
   return withUploadedFile(req, limitBytes, async (file) => {
+    const fields = read(file.fields);
     let analysis: AnalysisResult;
     try {
       analysis = await analyzePackage(file.path, { now });
@@ -27,7 +32,7 @@ export async function analyzeUpload<T>(
       if (isAnalyzerError(err)) return sendProblem(reply, req, 422, err.code, err.message);
       throw err;
     }
-    return then(analysis);
+    return then(analysis, fields);
   });
 }
 
@@ -51,7 +56,7 @@ export const verifyPackageRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
         ...problems(400, 401, 403, 429),
       },
     },
-  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), async (analysis) => {
+  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), () => null, async (analysis) => {
     const actor = actorOf(req);
     const signers: (VerifyResultView & { certificateSha256: string })[] = [];
     for (const s of analysis.signers) {

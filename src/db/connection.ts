@@ -3,12 +3,23 @@
 // Decision: docs/decisions/0002-raw-sql-over-a-thin-driver.md.
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement (PostgreSQL server; PGlite ignores it): parsed once per
+   * connection, and after five runs PostgreSQL may keep a generic plan instead of planning each
+   * call. For hot read queries whose text comes from a small, fixed set of shapes only — every
+   * distinct text stays prepared on every pooled connection.
+   */
+  prepare?: boolean;
+}
+
 export interface Queryable {
-  query<T extends object = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T extends object = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs a multi-statement script (no parameters) through the simple query protocol. */
   exec(script: string): Promise<void>;
 }
@@ -79,9 +90,16 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   pool.on('error', () => {});
   await pool.query('select 1');
   const listeners = new Set<() => Promise<void>>();
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) names.set(text, name = `b_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`);
+    return name;
+  };
   return {
     kind: 'postgresql',
-    async query<T extends object>(text: string, params?: unknown[]) {
+    async query<T extends object>(text: string, params?: unknown[], options?: QueryOptions) {
+      if (options?.prepare) return (await pool.query({ name: nameOf(text), text, values: params })).rows as T[];
       return (await pool.query(text, params)).rows as T[];
     },
     async exec(script) { await pool.query(script); },

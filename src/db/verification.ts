@@ -55,7 +55,7 @@ function toIdentity(r: IdentityRow): RegisteredIdentity {
 export async function loadIdentities(db: Queryable, keys: readonly { platform: string; packageName: string }[]): Promise<Map<string, RegisteredIdentity>> {
   const out = new Map<string, RegisteredIdentity>();
   if (keys.length === 0) return out;
-  const rows = await db.query<IdentityRow>(IDENTITIES_SQL, [keys.map((k) => k.platform), keys.map((k) => k.packageName)]);
+  const rows = await db.query<IdentityRow>(IDENTITIES_SQL, [keys.map((k) => k.platform), keys.map((k) => k.packageName)], { prepare: true });
   for (const r of rows) out.set(`${r.platform}|${r.package_name}`, toIdentity(r));
   return out;
 }

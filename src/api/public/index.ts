@@ -12,7 +12,7 @@ import { renderBadge } from './badge.ts';
 import { BADGE_CACHE_CONTROL, corsHeaders, newest, preflight, sendCacheable } from './http.ts';
 import { interpretKeyword } from './keyword.ts';
 import { presentRecord, presentSubject } from './presenter.ts';
-import { platformsOf, type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
+import { type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
 import { badgeQuery, mainNumberParams, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
 
 const tags = ['public'];
@@ -47,10 +47,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   app.addHook('onRequest', corsHeaders);
   app.options('/api/public/*', { schema: { hide: true } }, preflight);
 
-  const present = async (rows: PublicServiceRow[]) => {
-    const platforms = await platformsOf(ctx.db, rows.filter((r) => r.service_type === 'app' || r.service_type === 'quick_app').map((r) => r.id));
-    return rows.map((r) => presentRecord(url, r, platforms.get(r.id)));
-  };
+  const present = (rows: PublicServiceRow[]) => rows.map((r) => presentRecord(url, r));
 
   app.get('/api/public/v1/services', {
     ...limited,
@@ -61,7 +58,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     if (!k) throw badInput('querystring.q', 'keyword_empty', 'the keyword has nothing searchable once spaces are removed');
     if ((page - 1) * pageSize >= SEARCH_WINDOW) throw badInput('querystring.page', 'search_window_exceeded', `search pages through the first ${SEARCH_WINDOW} matches; narrow the keyword or filter by type`);
     const found = await searchServices(ctx.db, k, { type: type ?? null, page, pageSize });
-    const body = { items: await present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
+    const body = { items: present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
     return sendCacheable(req, reply, body, found.lastModified);
   });
 
@@ -72,7 +69,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
     const row = await serviceByNumber(ctx.db, number);
     if (!row) throw new ServiceNotFoundError(number);
-    const [record] = await present([row]);
+    const [record] = present([row]);
     return sendCacheable(req, reply, record!, row.last_modified);
   });
 
@@ -104,7 +101,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const number = numberParam(req.params.mainNumber, 'params.mainNumber', 'subject');
     const found = await subjectByNumber(ctx.db, number);
     if (!found) throw new SubjectNotFoundError(number);
-    const body = presentSubject(url, found.subject, await present(found.services));
+    const body = presentSubject(url, found.subject, present(found.services));
     return sendCacheable(req, reply, body, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)]));
   });
 };

@@ -4,7 +4,7 @@
 // even select them — and an individual host's name is masked.
 import { mask } from '../../db/personal-data.ts';
 import { BADGE_HEIGHT, xmlEscape } from './badge.ts';
-import type { PlatformRow, PublicServiceRow, PublicSubjectRow } from './queries.ts';
+import type { PublicServiceRow, PublicSubjectRow } from './queries.ts';
 
 export interface PublicRecord {
   serviceNumber: string;
@@ -62,7 +62,7 @@ export function displaySnippets(links: PublicRecord['links'], serviceNumber: str
   };
 }
 
-export function presentRecord(publicUrl: string, row: PublicServiceRow, platforms: PlatformRow[] = []): PublicRecord {
+export function presentRecord(publicUrl: string, row: PublicServiceRow): PublicRecord {
   const website = row.service_type === 'website';
   const links = recordLinks(publicUrl, row.service_number, row.main_number);
   return {
@@ -81,7 +81,7 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow, platform
     // resources are filed but not published by the portal, so they are not published here.
     domains: website ? row.domains : [],
     homeUrl: website ? row.home_url : null,
-    platforms: platforms.map((p) => ({ platform: p.platform, packageName: p.package_name })),
+    platforms: row.platforms.map((p) => ({ platform: p.platform, packageName: p.package_name })),
     links,
     snippets: row.status === 'filed' ? displaySnippets(links, row.service_number) : null,
   };

@@ -9,6 +9,9 @@ import { type Keyword, likeLiteral } from './keyword.ts';
 /** Search answers from at most this many matches per match path (and pages within them). */
 export const SEARCH_WINDOW = 1000;
 
+/** The texts below come from a fixed set of shapes (a search's: one per combination of match paths). */
+const PREPARED = { prepare: true } as const;
+
 export interface PublicServiceRow {
   id: string;
   service_number: string;
@@ -25,13 +28,17 @@ export interface PublicServiceRow {
   nature: string;
   host_name: string;
   last_modified: Date;
+  /** APPs' and quick apps' platforms, active or not (a revoked record still names its package); [] otherwise. */
+  platforms: PlatformRow[];
 }
 
-export interface PlatformRow { service_id: string; platform: string; package_name: string }
+export interface PlatformRow { platform: string; package_name: string }
 
 const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
   s.status_changed_at, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
-  su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified`;
+  su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified,
+  coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
+              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms`;
 
 class Params {
   readonly values: unknown[] = [];
@@ -126,14 +133,14 @@ export async function searchServices(
      select ${COLUMNS}, pg.total, (select capped from caps) as capped
        from pg join services s on s.id = pg.id join subjects su on su.id = s.subject_id
       order by pg.r, pg.cl desc, pg.f desc, pg.n`,
-    p.values,
+    p.values, PREPARED,
   );
   if (rows.length === 0 && o.page > 1) {
     // Past the last page: the total still answers (a client paging on learns where to stop).
     const [t] = await db.query<{ total: number; capped: boolean }>(
       `with c as (${union}) select count(distinct id) as total,
          coalesce((select bool_or(x.k >= ${SEARCH_WINDOW}) from (select b, count(*) as k from c group by b) x), false) as capped from c`,
-      p.values.slice(0, -2),
+      p.values.slice(0, -2), PREPARED,
     );
     return { rows: [], total: Number(t?.total ?? 0), capped: Boolean(t?.capped), lastModified: null };
   }
@@ -143,7 +150,7 @@ export async function searchServices(
 
 export async function serviceByNumber(db: Queryable, number: string): Promise<PublicServiceRow | null> {
   const [row] = await db.query<PublicServiceRow>(
-    `select ${COLUMNS} from services s join subjects su on su.id = s.subject_id where s.service_number = $1`, [number]);
+    `select ${COLUMNS} from services s join subjects su on su.id = s.subject_id where s.service_number = $1`, [number], PREPARED);
   return row ?? null;
 }
 
@@ -155,19 +162,9 @@ export interface PublicSubjectRow {
 export async function subjectByNumber(db: Queryable, mainNumber: string): Promise<{ subject: PublicSubjectRow; services: PublicServiceRow[] } | null> {
   const [subject] = await db.query<PublicSubjectRow & { id: string }>(
     `select id, main_number, subject_type, nature, name as host_name, status, province_code, filed_at, updated_at
-       from subjects where main_number = $1`, [mainNumber]);
+       from subjects where main_number = $1`, [mainNumber], PREPARED);
   if (!subject) return null;
   const services = await db.query<PublicServiceRow>(
-    `select ${COLUMNS} from services s join subjects su on su.id = s.subject_id where su.id = $1 order by s.sequence`, [subject.id]);
+    `select ${COLUMNS} from services s join subjects su on su.id = s.subject_id where su.id = $1 order by s.sequence`, [subject.id], PREPARED);
   return { subject, services };
-}
-
-/** Platforms of APP (and quick app) services, active or not: a revoked record still names its package. */
-export async function platformsOf(db: Queryable, serviceIds: string[]): Promise<Map<string, PlatformRow[]>> {
-  const byService = new Map<string, PlatformRow[]>();
-  if (!serviceIds.length) return byService;
-  const rows = await db.query<PlatformRow>(
-    `select service_id, platform, package_name from app_platforms where service_id = any($1::uuid[]) order by platform`, [serviceIds]);
-  for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
-  return byService;
 }

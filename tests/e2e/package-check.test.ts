@@ -1,0 +1,81 @@
+// Journey 6 (issue 4 item 7, "cross-checked if typed"): a host has typed the Android feature info
+// from keytool output — one slip in the MD5's last digit, and a public key that is no key — then
+// uploads the APK. The form is not overwritten: the differing and unreadable values are shown
+// beside the package's; the host first keeps its values, uploads again and takes the package's,
+// and a third upload says everything matches.
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertNoHorizontalOverflow, fixtures, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+
+const f = (p: string) => `#f-${p.replace(/\./g, '-')}`;
+const APK = path.join(fixtures, 'TestActivity_signed_both.apk');
+const MD5 = '972872bb09d5fb59099cc835ce0ddfec'; // GROUND-TRUTH.md
+const MD5_TYPED = '97:28:72:BB:09:D5:FB:59:09:9C:C8:35:CE:0D:DF:ED'; // keytool's form, last digit wrong
+
+describe('journey: typed feature info checked against the uploaded package', () => {
+  let server: Server; let browser: Browser;
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
+  afterAll(async () => { await browser?.close(); await server?.close(); });
+
+  it('shows what differs, keeps or replaces it on request, and says when it matches', () => steps(async () => {
+    const j = await journey(browser, server.url, 'package-check');
+    const { page } = j;
+    await signInUi(page, 'host@demo.beian.test');
+    await page.getByRole('link', { name: '新增备案' }).first().click();
+    await page.getByLabel('APP', { exact: true }).check();
+    await page.getByLabel(/首次备案/).check();
+    await page.selectOption('#submitter', { label: '示例云计算有限公司（接入服务提供者）' });
+    await page.getByTestId('create-application').click();
+    await page.waitForURL(/\/host\/applications\/[0-9a-f-]+\/edit$/);
+
+    // The feature info step, typed by hand.
+    await page.getByRole('button', { name: 'APP 特征信息' }).click();
+    await page.getByRole('button', { name: '添加运行平台' }).click();
+    await page.fill(f('platforms.0.packageName'), 'tests.androguard');
+    await page.fill(f('platforms.0.publicKey'), 'Modulus=93B2BF86A594DD50222F9082957E17D5F0618C25A07572D45A3174FD0AAA1955G');
+    await page.fill(f('platforms.0.certMd5'), MD5_TYPED);
+    await page.fill(f('platforms.0.certSha1'), 'SHA1: 6E:5C:CD:81:92:41:77:F8:8C:59:ED:14:8F:AD:27:70:70:78:6A:8C');
+
+    // Upload: the two values that do not match are listed; nothing in the form changed.
+    await page.getByTestId('package-upload').setInputFiles(APK);
+    const check = page.getByTestId('package-check');
+    await check.waitFor({ timeout: 60_000 });
+    await expect.poll(() => check.locator('.compare-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['publicKey', 'certMd5']);
+    const md5Row = check.locator('.compare-row[data-field="certMd5"]');
+    expect(await md5Row.textContent()).toContain('不是该安装包签名证书的指纹');
+    expect(await md5Row.textContent()).toContain(MD5);
+    expect(await md5Row.locator('mark').allTextContents()).toEqual(['d', 'c']); // the slip, marked in both values
+    expect(await check.locator('.compare-row[data-field="publicKey"]').textContent()).toContain('无法识别您填写的值');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('您填写的内容与安装包不一致'); // focus moved to the comparison
+    expect(await page.locator(f('platforms.0.certMd5')).inputValue()).toBe(MD5_TYPED);
+    await j.shot('package-check-differs');
+    await assertNoHorizontalOverflow(page);
+
+    // Keep what was typed: still untouched, with a reminder.
+    await page.getByTestId('keep-typed-values').click();
+    await page.getByTestId('package-check-outcome').getByText('已保留您填写的值').waitFor();
+    expect(await check.count()).toBe(0);
+    expect(await page.locator(f('platforms.0.certMd5')).inputValue()).toBe(MD5_TYPED);
+
+    // Upload again and take the package's values.
+    await page.getByTestId('package-upload').setInputFiles(APK);
+    await check.waitFor({ timeout: 60_000 });
+    await page.getByTestId('use-package-values').click();
+    await page.getByTestId('package-check-outcome').getByText('已使用安装包中的值').waitFor();
+    expect(await page.locator(f('platforms.0.certMd5')).inputValue()).toBe(MD5);
+    expect(await page.locator(f('platforms.0.publicKey')).inputValue()).toMatch(/^93B2BF86[0-9A-F]{504}$/);
+    expect(await page.locator(f('platforms.0.certSha256')).inputValue()).toBe('b39038a91d8880fb01d2f6bdaeb22d39c1b7c447cef69e779bad544e9a3ec6a3');
+    await j.shot('package-check-applied');
+
+    // A third upload finds everything matching and says so.
+    await page.getByTestId('package-upload').setInputFiles(APK);
+    await page.getByTestId('package-check-outcome').getByText('您填写的内容与安装包一致').waitFor({ timeout: 60_000 });
+    expect(await check.count()).toBe(0);
+    await j.shot('package-check-matched');
+    await assertNoHorizontalOverflow(page);
+
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+});

@@ -32,8 +32,8 @@ export function preflight(_request: FastifyRequest, reply: FastifyReply) {
     .send();
 }
 
-export function weakEtag(body: unknown): string {
-  return `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+export function weakEtag(text: string): string {
+  return `W/"${createHash('sha256').update(text).digest('base64url').slice(0, 32)}"`;
 }
 
 const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
@@ -48,15 +48,22 @@ function notModified(request: FastifyRequest, etag: string, lastModified: Date |
   return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-/** Sets the validators and answers 304 with no body when the client's copy is current. */
-export function sendCacheable<T>(
-  request: FastifyRequest, reply: FastifyReply, body: T, lastModified: Date | null, cacheControl = CACHE_CONTROL,
-): T | FastifyReply {
-  const etag = weakEtag(body);
+/**
+ * Sets the validators and answers 304 with no body when the client's copy is current. An
+ * object is serialised once, here, for its ETag and as the answer (application/json; the
+ * route's response schema documents it and the presenters' allowlists build it); a string is
+ * sent as it is, with the type the route set.
+ */
+export function sendCacheable(
+  request: FastifyRequest, reply: FastifyReply, body: object | string, lastModified: Date | null, cacheControl = CACHE_CONTROL,
+): FastifyReply {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const etag = weakEtag(text);
   reply.header('etag', etag).header('cache-control', cacheControl);
   if (lastModified) reply.header('last-modified', lastModified.toUTCString());
   if (notModified(request, etag, lastModified)) return reply.code(304).send();
-  return body;
+  if (typeof body !== 'string') reply.type('application/json; charset=utf-8');
+  return reply.send(text);
 }
 
 export function newest(dates: Date[]): Date | null {

@@ -5,6 +5,7 @@
 // 0005, delivered on commit), and bypassed while the listening connection is down — as the
 // identity cache (ADR 0006). docs/decisions/0009-api-keys-cached-per-process.md.
 import type { Db } from './connection.ts';
+import { evictOldest } from './bounded-map.ts';
 import { type ApiKeyRow, findLiveApiKey } from './sessions.ts';
 
 export const CREDENTIALS_CHANNEL = 'beian_credentials';
@@ -34,8 +35,8 @@ export async function startApiKeyCache(db: Db, options: { maxEntries?: number } 
       const before = generation;
       const row = await findLiveApiKey(db, keyHash);
       if (row && listening && generation === before) {
-        if (keys.size >= max) keys.delete(keys.keys().next().value as string);
         keys.set(keyHash, row);
+        evictOldest(keys, max);
       }
       return row;
     },

@@ -15,6 +15,7 @@
 // See docs/decisions/0006-registry-change-notifications.md.
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { Db } from './connection.ts';
+import { evictOldest } from './bounded-map.ts';
 import { loadIdentities } from './verification.ts';
 
 export const REGISTRY_CHANNEL = 'beian_registry';
@@ -70,7 +71,7 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
 
   const remember = (key: string, value: RegisteredIdentity | null) => {
     entries.set(key, value);
-    if (entries.size > max) entries.delete(entries.keys().next().value as string);
+    evictOldest(entries, max);
   };
 
   // Keys waiting for the next load, and keys whose load is running (with the generation it began in).

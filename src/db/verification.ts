@@ -51,12 +51,22 @@ function toIdentity(r: IdentityRow): RegisteredIdentity {
   };
 }
 
+/** Keys per identity query beyond which a lookup is split into parts run on separate connections. */
+export const IDENTITY_PART = 2_500;
+/** At most this many parts of one lookup at once (PostgreSQL runs each on its own backend, so a big batch uses several cores). */
+export const IDENTITY_PARTS = 4;
+
 /** Registry facts for distinct (platform, package) pairs, keyed `platform|package`; absent keys have no record. */
 export async function loadIdentities(db: Queryable, keys: readonly { platform: string; packageName: string }[]): Promise<Map<string, RegisteredIdentity>> {
   const out = new Map<string, RegisteredIdentity>();
   if (keys.length === 0) return out;
-  const rows = await db.query<IdentityRow>(IDENTITIES_SQL, [keys.map((k) => k.platform), keys.map((k) => k.packageName)], { prepare: true });
-  for (const r of rows) out.set(`${r.platform}|${r.package_name}`, toIdentity(r));
+  const parts = Math.min(IDENTITY_PARTS, Math.ceil(keys.length / IDENTITY_PART));
+  const size = Math.ceil(keys.length / parts);
+  const answers = await Promise.all(Array.from({ length: parts }, (_, i) => {
+    const part = keys.slice(i * size, (i + 1) * size);
+    return db.query<IdentityRow>(IDENTITIES_SQL, [part.map((k) => k.platform), part.map((k) => k.packageName)], { prepare: true });
+  }));
+  for (const rows of answers) for (const r of rows) out.set(`${r.platform}|${r.package_name}`, toIdentity(r));
   return out;
 }
 

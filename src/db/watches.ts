@@ -5,6 +5,7 @@
 // `refreshMs` is not written again, so repeated checks of a catalogue cost no writes. Bounded:
 // one row per (service, organisation), rows unchecked for RETENTION_DAYS are pruned.
 import type { Db } from './connection.ts';
+import { evictOldest } from './bounded-map.ts';
 
 export const WATCH_RETENTION_DAYS = 400;
 
@@ -74,8 +75,8 @@ export function createWatchRecorder(db: Db, options: WatchRecorderOptions): Watc
         const k = `${orgId}|${id}`;
         recorded.delete(k);
         recorded.set(k, t);
-        if (recorded.size > max) recorded.delete(recorded.keys().next().value as string);
       }
+      evictOldest(recorded, max);
       await prune(now);
     },
   };

@@ -45,7 +45,14 @@ const keyOf = (k: IdentityKey) => `${k.platform}|${k.packageName}`;
 export const MAX_LOADS = 4;
 
 type Loaded = RegisteredIdentity | null;
-interface Pending { key: IdentityKey; promise: Promise<Loaded>; resolve(v: Loaded): void; reject(e: unknown): void; generation: number }
+/** Keys loaded by one query; `generation` is the one it began in (set when it starts). */
+interface Batch { keys: Map<string, IdentityKey>; generation: number; result: Promise<Map<string, RegisteredIdentity>>; settle(r: Promise<Map<string, RegisteredIdentity>>): void }
+
+function newBatch(): Batch {
+  let settle!: Batch['settle'];
+  const result = new Promise<Map<string, RegisteredIdentity>>((resolve) => { settle = resolve; });
+  return { keys: new Map(), generation: -1, result, settle };
+}
 
 export async function startIdentityCache(db: Db, options: IdentityCacheOptions = {}): Promise<IdentityCache> {
   const max = options.maxEntries ?? 100_000;
@@ -74,58 +81,55 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
     evictOldest(entries, max);
   };
 
-  // Keys waiting for the next load, and keys whose load is running (with the generation it began in).
-  let queued = new Map<string, Pending>();
-  const running = new Map<string, Pending>();
+  // The keys waiting for the next load, and for each key whose load is running, its batch.
+  let queued: Batch | null = null;
+  const running = new Map<string, Batch>();
   let loads = 0;
 
   /** Starts a load of everything queued, unless MAX_LOADS are running (the first to end starts it). */
   const flush = () => {
-    if (queued.size === 0 || loads >= MAX_LOADS) return;
+    if (!queued || loads >= MAX_LOADS) return;
     const batch = queued;
-    queued = new Map();
+    queued = null;
     loads += 1;
     const before = generation;
-    for (const [key, p] of batch) { p.generation = before; running.set(key, p); }
-    misses += batch.size;
-    loadIdentities(db, [...batch.values()].map((p) => p.key)).then((loaded) => {
+    batch.generation = before;
+    for (const key of batch.keys.keys()) running.set(key, batch);
+    misses += batch.keys.size;
+    const loaded = loadIdentities(db, [...batch.keys.values()]);
+    batch.settle(loaded);
+    loaded.then((found) => {
       // Stored only if no change was announced while the query ran (it may predate the change).
-      const store = listening && generation === before;
-      for (const [key, p] of batch) {
-        const value = loaded.get(key) ?? null;
-        if (store) remember(key, value);
-        p.resolve(value);
-      }
-    }, (e: unknown) => { for (const p of batch.values()) p.reject(e); }).finally(() => {
-      for (const [key, p] of batch) if (running.get(key) === p) running.delete(key);
+      if (listening && generation === before) for (const key of batch.keys.keys()) remember(key, found.get(key) ?? null);
+    }, () => {}).finally(() => {
+      for (const key of batch.keys.keys()) if (running.get(key) === batch) running.delete(key);
       loads -= 1;
       flush();
     });
   };
 
-  /** The pending load of a key: a running one begun since the last change, a queued one, or a new one. */
-  const load = (key: string, k: IdentityKey): Promise<Loaded> => {
+  /** The batch that will answer a key: a running one begun since the last change, or the queued one. */
+  const load = (key: string, k: IdentityKey): Batch => {
     const r = running.get(key);
-    if (r && r.generation === generation) return r.promise;
-    const q = queued.get(key);
-    if (q) return q.promise;
-    let resolve!: (v: Loaded) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<Loaded>((res, rej) => { resolve = res; reject = rej; });
-    queued.set(key, { key: k, promise, resolve, reject, generation });
-    return promise;
+    if (r && r.generation === generation) return r;
+    queued ??= newBatch();
+    queued.keys.set(key, k);
+    return queued;
   };
 
   return {
     async get(keys) {
       const out = new Array<Loaded>(keys.length);
-      let waits: Promise<void>[] | undefined;
+      // Misses: their positions and keys, and the batches (usually one) that answer them.
+      let at: number[] | undefined;
+      let from: Batch[] | undefined;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
         const key = keyOf(k);
         const cached = listening ? entries.get(key) : undefined;
         if (cached === undefined) {
-          (waits ??= []).push(load(key, k).then((v) => { out[i] = v; }));
+          (at ??= []).push(i);
+          (from ??= []).push(load(key, k));
           continue;
         }
         entries.delete(key); // refresh its place in the LRU order
@@ -133,9 +137,11 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
         out[i] = cached;
         hits += 1;
       }
-      if (!waits) return out;
+      if (!at || !from) return out;
       flush();
-      await Promise.all(waits);
+      const batches = [...new Set(from)];
+      const results = new Map(await Promise.all(batches.map(async (b) => [b, await b.result] as const)));
+      for (let j = 0; j < at.length; j++) out[at[j]!] = results.get(from[j]!)!.get(keyOf(keys[at[j]!]!)) ?? null;
       return out;
     },
     stats: () => ({ size: entries.size, hits, misses, invalidations, listening }),

@@ -1,13 +1,14 @@
 // Read queries of the verification API (issue 5). Bulk identity lookups are one statement over
-// unnest()ed arrays (no query per item); each (platform, package) yields its active filing or,
-// failing that, its most recently cancelled / revoked one.
+// unnest()ed arrays (no query per item) on the read model verify_identities (migration 0006);
+// each (platform, package) yields its active filing or, failing that, its most recently
+// cancelled / revoked one.
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { ServiceStatus } from '../domain/service-lifecycle.ts';
 import type { Queryable } from './connection.ts';
 
 interface IdentityRow {
-  platform: string;
-  package_name: string;
+  /** The key's position in the query's arrays (1-based). */
+  i: number;
   service_id: string;
   active: boolean;
   service_status: ServiceStatus;
@@ -19,20 +20,24 @@ interface IdentityRow {
   service_name: string;
   host_name: string;
   host_type: 'unit' | 'individual';
-  filed_at: Date;
-  status_changed_at: Date;
+  /** ISO 8601 UTC with milliseconds, rendered by the database (as Date.toISOString would). */
+  filed_at: string;
+  status_changed_at: string;
 }
 
+// From the verification read model (migration 0006): one index probe per key.
+// One index probe per key, the best row of a package picked beside it (no sort of the whole
+// answer); rows name their key by position and carry their dates as text, so a 10,000-key
+// answer is cheap to read.
+const ISO = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const IDENTITIES_SQL = `
-  select distinct on (p.platform, p.package_name)
-         p.platform, p.package_name, p.service_id, p.active, s.status as service_status,
-         p.cert_md5, p.cert_sha1, p.cert_sha256, s.service_number, sub.main_number, s.name as service_name,
-         sub.name as host_name, sub.subject_type as host_type, s.filed_at, s.status_changed_at
-    from unnest($1::text[], $2::text[]) as q(platform, package_name)
-    join app_platforms p on p.platform = q.platform and p.package_name = q.package_name
-    join services s on s.id = p.service_id
-    join subjects sub on sub.id = s.subject_id
-   order by p.platform, p.package_name, p.active desc, s.status_changed_at desc, p.created_at desc`;
+  select q.i::int as i, v.service_id, v.active, v.service_status, v.cert_md5, v.cert_sha1, v.cert_sha256,
+         v.service_number, v.main_number, v.service_name, v.host_name, v.host_type,
+         ${ISO('v.filed_at')} as filed_at, ${ISO('v.status_changed_at')} as status_changed_at
+    from unnest($1::text[], $2::text[]) with ordinality as q(platform, package_name, i)
+    cross join lateral (
+      select * from verify_identities v where v.platform = q.platform and v.package_name = q.package_name
+       order by v.active desc, v.status_changed_at desc, v.platform_created_at desc limit 1) v`;
 
 // Identities are cached by the hundred thousand: small enumerations are the shared literals, not
 // per-row copies, and dates are rendered once.
@@ -40,14 +45,14 @@ const SERVICE_STATUS = { filed: 'filed', cancelled: 'cancelled', revoked: 'revok
 const HOST_TYPE = { unit: 'unit', individual: 'individual' } as const;
 
 function toIdentity(r: IdentityRow): RegisteredIdentity {
-  const filedAt = r.filed_at.toISOString();
+  const filedAt = r.filed_at;
   return {
     serviceId: r.service_id, active: r.active, serviceStatus: SERVICE_STATUS[r.service_status],
     certMd5: r.cert_md5, certSha1: r.cert_sha1, certSha256: r.cert_sha256,
     serviceNumber: r.service_number, mainNumber: r.main_number, serviceName: r.service_name,
     hostName: r.host_name, hostType: HOST_TYPE[r.host_type], filedAt,
     // A filing never changed since approval has one date: one string, not two.
-    statusChangedAt: r.status_changed_at.getTime() === r.filed_at.getTime() ? filedAt : r.status_changed_at.toISOString(),
+    statusChangedAt: r.status_changed_at === filedAt ? filedAt : r.status_changed_at,
   };
 }
 
@@ -66,7 +71,12 @@ export async function loadIdentities(db: Queryable, keys: readonly { platform: s
     const part = keys.slice(i * size, (i + 1) * size);
     return db.query<IdentityRow>(IDENTITIES_SQL, [part.map((k) => k.platform), part.map((k) => k.packageName)], { prepare: true });
   }));
-  for (const rows of answers) for (const r of rows) out.set(`${r.platform}|${r.package_name}`, toIdentity(r));
+  for (let p = 0; p < parts; p++) {
+    for (const r of answers[p]!) {
+      const k = keys[p * size + r.i - 1]!;
+      out.set(`${k.platform}|${k.packageName}`, toIdentity(r));
+    }
+  }
   return out;
 }
 

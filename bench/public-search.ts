@@ -13,6 +13,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpuPerRequest } from './cpu.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -68,11 +69,17 @@ async function keywords(): Promise<Record<string, string[]>> {
   });
 }
 
-interface Run { connections: number; name: string; rps: number; p50: number; p95: number; p99: number; non2xx: number; requests: number }
+interface Run { connections: number; name: string; rps: number; p50: number; p95: number; p99: number; non2xx: number; requests: number; serverUs: number; postgresUs: number }
+
+let serverPid = 0;
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function load(name: string, paths: string[], duration = DURATION): Promise<Run> {
+  return cpuPerRequest(serverPid, () => loadOnly(name, paths, duration));
+}
+
+async function loadOnly(name: string, paths: string[], duration: number) {
   let i = 0;
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -115,6 +122,7 @@ async function main() {
   if (have < SERVICES) await generate({ services: SERVICES - have, databaseUrl: URL_ });
   const kw = await keywords();
   const server = await startServer();
+  serverPid = server.pid;
   const rss: number[] = [];
   const rssIdle = rssOf(server.pid);
   const sampler = setInterval(() => rss.push(rssOf(server.pid)), 200);
@@ -154,9 +162,9 @@ function report(runs: Run[], rssIdle: number, rssPeak: number) {
       'with its rate limiter counting every request, quota raised out of reach, plus the bare route); latencies are per response, percentiles computed from every response. ' +
       'Keywords: 300 per kind sampled from the data; a row cycles through its keywords. First page, 20 items, platforms included.',
     '',
-    '| connections | run | requests/s | p50 | p95 | p99 | non-2xx |',
-    '|---|---|---|---|---|---|---|',
-    ...runs.map((r) => `| ${r.connections} | ${r.name} | ${r.rps.toLocaleString('en')} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.non2xx} |`),
+    '| connections | run | requests/s | p50 | p95 | p99 | non-2xx | server CPU / request | PostgreSQL CPU / request |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.connections} | ${r.name} | ${r.rps.toLocaleString('en')} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.non2xx} | ${r.serverUs.toLocaleString('en')} µs | ${r.postgresUs.toLocaleString('en')} µs |`),
     '',
     `Server memory (RSS of the server process): ${mb(rssIdle)} before load, ${mb(rssPeak)} peak under load.`,
     '',
@@ -167,7 +175,8 @@ function report(runs: Run[], rssIdle: number, rssPeak: number) {
     }).join('; ') + '.',
     '',
     'Reading the figures: the server, PostgreSQL and autocannon share the machine\'s cores with whatever else runs (see the load average); ' +
-      'with 10 connections a request mostly waits for a CPU, so compare each search row with the baseline of the same table. The cost of ' +
+      'with 10 connections a request mostly waits for a CPU, so compare each search row with the baseline of the same table; the CPU columns ' +
+      '(server process and all PostgreSQL processes, from /proc, divided by the requests of the row) depend little on that load. The cost of ' +
       'each index path alone, without HTTP, is measured by `npx tsx bench/search-indexes.ts` (docs/decisions/0007-public-search-indexes.md). ' +
       '"Common word" keywords (科技, 有限公司, 音乐 …) match hundreds of thousands of names; they are the documented worst case, answered from ' +
       'the first 1,000 matches per path with `totalCapped: true`.',

@@ -85,8 +85,9 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   app.decorateRequest('authSession', null);
   const keys = await startApiKeyCache(ctx.db);
   app.addHook('onClose', async () => { await keys.close(); });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.authSession && UNSAFE.has(request.method) && reply.statusCode < 400) keys.clear();
+    done(null, payload);
   });
   app.addHook('onRequest', async (request) => {
     request.actor = null;

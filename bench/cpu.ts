@@ -16,18 +16,25 @@ export function cpuMs(pid: number): number {
   }
 }
 
-/** CPU of every running `postgres` process (server backends of the machine's PostgreSQL). */
-export function postgresCpuMs(): number {
+/** CPU of every running `postgres` process (the machine's PostgreSQL), by process id. */
+export function postgresCpu(): Map<number, number> {
   let pids: string[] = [];
   try { pids = execFileSync('pgrep', ['-x', 'postgres']).toString().trim().split('\n').filter(Boolean); } catch { /* none */ }
-  return pids.reduce((sum, pid) => sum + cpuMs(Number(pid)), 0);
+  return new Map(pids.map((pid) => [Number(pid), cpuMs(Number(pid))]));
+}
+
+/** PostgreSQL CPU since `before`: processes started since count whole, ended ones are lost (never negative). */
+export function postgresCpuSince(before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of postgresCpu()) sum += Math.max(0, ms - (before.get(pid) ?? 0));
+  return sum;
 }
 
 /** Runs `work` and answers the server's and PostgreSQL's CPU per request, in microseconds. */
 export async function cpuPerRequest<T extends { requests: number }>(serverPid: number, work: () => Promise<T>): Promise<T & { serverUs: number; postgresUs: number }> {
   const s0 = cpuMs(serverPid);
-  const p0 = postgresCpuMs();
+  const p0 = postgresCpu();
   const r = await work();
   const per = (ms: number) => Math.round((ms * 1000) / Math.max(1, r.requests));
-  return { ...r, serverUs: per(cpuMs(serverPid) - s0), postgresUs: per(postgresCpuMs() - p0) };
+  return { ...r, serverUs: per(cpuMs(serverPid) - s0), postgresUs: per(postgresCpuSince(p0)) };
 }

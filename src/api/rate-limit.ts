@@ -41,8 +41,8 @@ export interface RateLimitHit { count: number; resetInMs: number }
 
 export interface RateLimitStore {
   readonly kind: 'memory' | 'redis';
-  /** Counts one request under `key`; the window starts with the key's first request. */
-  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  /** Counts one request under `key`; the window starts with the key's first request. Memory answers at once. */
+  hit(key: string, windowMs: number): RateLimitHit | Promise<RateLimitHit>;
   close(): Promise<void>;
 }
 
@@ -59,7 +59,7 @@ export function memoryRateLimitStore(now: () => number = Date.now): RateLimitSto
   };
   return {
     kind: 'memory',
-    async hit(key, windowMs) {
+    hit(key, windowMs) {
       const t = now();
       if (++hits % 1000 === 0) prune(t);
       let w = windows.get(key);
@@ -145,19 +145,12 @@ export function rateLimitSubject(request: FastifyRequest): { who: string; keyed:
   return keyId ? { who: `key:${keyId}`, keyed: true } : { who: `ip:${clientOf(request.ip)}`, keyed: false };
 }
 
-/** A Fastify onRequest / preHandler hook enforcing `rule` with `store`. */
+/**
+ * A Fastify onRequest / preHandler hook enforcing `rule` with `store`, in callback style: with
+ * the memory store it finishes without a promise (it runs on every verification).
+ */
 export function rateLimit(rule: RateLimitRule, store: RateLimitStore) {
-  return async function rateLimitHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { who, keyed } = rateLimitSubject(request);
-    const limit = keyed ? rule.keyPerMinute : rule.anonymousPerMinute;
-    let hit: RateLimitHit;
-    try {
-      hit = await store.hit(`${rule.name}:${who}`, WINDOW_MS);
-    } catch (err) {
-      // Fail open: a Redis outage must not take the public query down with it.
-      request.log.warn({ err, rule: rule.name }, 'rate limit store unavailable; request allowed');
-      return;
-    }
+  const judge = (reply: FastifyReply, limit: number, hit: RateLimitHit): Error | undefined => {
     const reset = Math.max(1, Math.ceil(hit.resetInMs / 1000));
     const headers = {
       'ratelimit-limit': String(limit),
@@ -165,7 +158,27 @@ export function rateLimit(rule: RateLimitRule, store: RateLimitStore) {
       'ratelimit-reset': String(reset),
       'ratelimit-policy': `${limit};w=${WINDOW_MS / 1000}`,
     };
-    if (hit.count > limit) throw new RateLimitedError(reset, headers);
+    if (hit.count > limit) return new RateLimitedError(reset, headers);
     reply.headers(headers);
+    return undefined;
+  };
+  // Fail open: a Redis outage must not take the public query down with it.
+  const unavailable = (request: FastifyRequest, err: unknown) => { request.log.warn({ err, rule: rule.name }, 'rate limit store unavailable; request allowed'); };
+  return function rateLimitHook(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+    const { who, keyed } = rateLimitSubject(request);
+    const limit = keyed ? rule.keyPerMinute : rule.anonymousPerMinute;
+    let hit: RateLimitHit | Promise<RateLimitHit>;
+    try {
+      hit = store.hit(`${rule.name}:${who}`, WINDOW_MS);
+    } catch (err) {
+      unavailable(request, err);
+      done();
+      return;
+    }
+    if (hit instanceof Promise) {
+      hit.then((h) => done(judge(reply, limit, h)), (err: unknown) => { unavailable(request, err); done(); });
+      return;
+    }
+    done(judge(reply, limit, hit));
   };
 }

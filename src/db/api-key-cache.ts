@@ -13,6 +13,8 @@ export const CREDENTIALS_CHANNEL = 'beian_credentials';
 export interface ApiKeyCache {
   /** The live key with this digest (the row is shared: callers may update its last_used_at). */
   find(keyHash: string): Promise<ApiKeyRow | null>;
+  /** The live key with this digest if this process holds it (no database); undefined otherwise. */
+  peek(keyHash: string): ApiKeyRow | undefined;
   /** Empties the cache (this process changed credentials). */
   clear(): void;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startApiKeyCache(db: Db, options: { maxEntries?: number } 
       }
       return row;
     },
+    peek: (keyHash) => (listening ? keys.get(keyHash) : undefined),
     clear,
     async close() { await stop(); keys.clear(); },
   };

@@ -103,6 +103,26 @@ describe('identity cache', () => {
     await stop();
   });
 
+  it('peeks without waiting only when memory holds every key, and forgets on a change like get', async () => {
+    const c = await startIdentityCache(t.db);
+    try {
+      expect(c.peek([A2DP])).toBeUndefined();
+      await c.get([A2DP, LEDGER]);
+      const hits = c.stats().hits;
+      expect(c.peek([A2DP, { platform: 'android', packageName: 'com.never' }])).toBeUndefined();
+      expect(c.peek([LEDGER, A2DP])?.map((x) => x?.serviceNumber)).toEqual([
+        (await c.get([LEDGER]))[0]!.serviceNumber, (await c.get([A2DP]))[0]!.serviceNumber]);
+      expect(c.stats().hits).toBe(hits + 4);
+      const inv = c.stats().invalidations;
+      await t.db.query(`update app_platforms set domains = domains where package_name = 'a2dp.Vol'`);
+      await until(() => c.stats().invalidations > inv);
+      expect(c.peek([A2DP])).toBeUndefined();
+      expect(c.peek([LEDGER])).toHaveLength(1);
+    } finally {
+      await c.close();
+    }
+  });
+
   it(`coalesces misses: while ${MAX_LOADS} loads run, every other call's misses wait and go in one query`, async () => {
     const g = gated(t.db);
     const c = await startIdentityCache(g.db);

@@ -30,6 +30,8 @@ export interface IdentityCache {
    * one query for the distinct rest.
    */
   get(keys: readonly IdentityKey[]): Promise<(RegisteredIdentity | null)[]>;
+  /** As get, without waiting: the answers when memory holds every key, else undefined (nothing counted). */
+  peek(keys: readonly IdentityKey[]): (RegisteredIdentity | null)[] | undefined;
   stats(): IdentityCacheStats;
   close(): Promise<void>;
 }
@@ -118,6 +120,22 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
   };
 
   return {
+    peek(keys) {
+      if (!listening) return undefined;
+      const out = new Array<Loaded>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const v = entries.get(keyOf(keys[i]!));
+        if (v === undefined) return undefined;
+        out[i] = v;
+      }
+      for (let i = 0; i < keys.length; i++) { // refresh their places in the LRU order
+        const key = keyOf(keys[i]!);
+        entries.delete(key);
+        entries.set(key, out[i]!);
+      }
+      hits += keys.length;
+      return out;
+    },
     async get(keys) {
       const out = new Array<Loaded>(keys.length);
       // Misses: their positions and keys, and the batches (usually one) that answer them.

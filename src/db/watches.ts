@@ -11,6 +11,8 @@ export const WATCH_RETENTION_DAYS = 400;
 
 export interface WatchRecorder {
   record(orgId: string, serviceIds: Iterable<string>): Promise<void>;
+  /** True when the organisation is known (recently) to have no webhook: record would do nothing. */
+  ignores(orgId: string): boolean;
   /** This process changed the organisation's webhooks: ask the database again on its next check. */
   forget(orgId: string): void;
 }
@@ -50,11 +52,16 @@ export function createWatchRecorder(db: Db, options: WatchRecorderOptions): Watc
     await db.query(`delete from verification_watches where last_checked_at < $1`, [new Date(now.getTime() - WATCH_RETENTION_DAYS * 86400_000)]);
   };
 
+  const ignores = (orgId: string) => {
+    const known = subscribed.get(orgId);
+    return known !== undefined && !known.yes && known.until > performance.now();
+  };
+
   return {
     forget(orgId) { subscribed.delete(orgId); },
+    ignores,
     async record(orgId, serviceIds) {
-      const known = subscribed.get(orgId);
-      if (known && !known.yes && known.until > performance.now()) return;
+      if (ignores(orgId)) return;
       if (!(await hasWebhook(orgId))) return;
       const now = options.now();
       const t = now.getTime();

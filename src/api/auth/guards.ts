@@ -20,11 +20,14 @@ export class SessionRequiredError extends NamedError {
 
 /** Any signed-in person or API key when no role is given; otherwise one of the roles. */
 export function requireActor(...roles: Role[]) {
-  return async (request: FastifyRequest): Promise<void> => {
-    const actor = request.actor;
-    if (!actor) throw new UnauthenticatedError();
-    if (roles.length > 0 && !roles.includes(actor.role)) throw new ForbiddenError();
-  };
+  return async (request: FastifyRequest): Promise<void> => { checkActor(request, roles); };
+}
+
+/** requireActor's check, synchronous (throws): for hooks in callback style. */
+export function checkActor(request: FastifyRequest, roles: readonly Role[]): void {
+  const actor = request.actor;
+  if (!actor) throw new UnauthenticatedError();
+  if (roles.length > 0 && !roles.includes(actor.role)) throw new ForbiddenError();
 }
 
 /** As requireActor, but only a person's session: managing keys and accounts needs a person. */

@@ -14,7 +14,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { digest, hashApiKey } from '../../db/credentials.ts';
 import { type ApiKeyCache, startApiKeyCache } from '../../db/api-key-cache.ts';
-import { findLiveSession, touchApiKey, touchSession } from '../../db/sessions.ts';
+import { type ApiKeyRow, findLiveSession, touchApiKey, touchSession } from '../../db/sessions.ts';
 import { API_KEY_TOUCH_SECONDS, accountActor } from '../../domain/accounts.ts';
 import { type Actor, STAFF_ROLE } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
@@ -52,17 +52,29 @@ export class CsrfTokenInvalidError extends NamedError {
 const sameToken = (given: unknown, expected: string) =>
   typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
-async function fromApiKey(ctx: AppContext, keys: ApiKeyCache, header: string, requestId: string): Promise<Actor> {
+const bearerDigest = (header: string): string | null => {
   const m = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
-  const key = m ? await keys.find(hashApiKey(m[1]!)) : null;
-  if (!key || !(key.org_kind in STAFF_ROLE)) throw new ApiKeyInvalidError();
+  return m ? hashApiKey(m[1]!) : null;
+};
+
+function keyActor(key: ApiKeyRow, requestId: string): Actor {
+  if (!(key.org_kind in STAFF_ROLE)) throw new ApiKeyInvalidError();
+  const role = STAFF_ROLE[key.org_kind as keyof typeof STAFF_ROLE];
+  return accountActor({ userId: null, role, orgId: key.organisation_id, orgKind: key.org_kind, orgProvinceCode: null, apiKeyId: key.id, requestId });
+}
+
+const touchDue = (key: ApiKeyRow, now: Date) => !key.last_used_at || now.getTime() - key.last_used_at.getTime() >= API_KEY_TOUCH_SECONDS * 1000;
+
+async function fromApiKey(ctx: AppContext, keys: ApiKeyCache, digestOfKey: string | null, requestId: string): Promise<Actor> {
+  const key = digestOfKey ? await keys.find(digestOfKey) : null;
+  if (!key) throw new ApiKeyInvalidError();
+  const actor = keyActor(key, requestId);
   const now = ctx.now();
-  if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() >= API_KEY_TOUCH_SECONDS * 1000) {
+  if (touchDue(key, now)) {
     key.last_used_at = now; // the cached row too, so the next request does not stamp again
     await touchApiKey(ctx.db, key.id, now);
   }
-  const role = STAFF_ROLE[key.org_kind as keyof typeof STAFF_ROLE];
-  return accountActor({ userId: null, role, orgId: key.organisation_id, orgKind: key.org_kind, orgProvinceCode: null, apiKeyId: key.id, requestId });
+  return actor;
 }
 
 async function fromSession(ctx: AppContext, request: FastifyRequest, token: string): Promise<void> {
@@ -89,18 +101,28 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
     if (request.authSession && UNSAFE.has(request.method) && reply.statusCode < 400) keys.clear();
     done(null, payload);
   });
-  app.addHook('onRequest', async (request) => {
+  // Callback style: a relying party's key found in memory costs no promise (every verification runs this).
+  app.addHook('onRequest', (request, _reply, done) => {
     request.actor = null;
     request.authSession = null;
     // Static files of the web UI need no identity: no database round trip for them.
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/')) { done(); return; }
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      request.actor = await fromApiKey(ctx, keys, authorization, request.id);
+      const d = bearerDigest(authorization);
+      const known = d ? keys.peek(d) : undefined;
+      if (known && !touchDue(known, ctx.now())) {
+        let err: Error | undefined;
+        try { request.actor = keyActor(known, request.id); } catch (e) { err = e as Error; }
+        done(err);
+        return;
+      }
+      fromApiKey(ctx, keys, d, request.id).then((actor) => { request.actor = actor; done(); }, (e: Error) => done(e));
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await fromSession(ctx, request, token);
+    if (!token) { done(); return; }
+    fromSession(ctx, request, token).then(() => done(), (e: Error) => done(e));
   });
 };
 

@@ -7,7 +7,7 @@
 // checked after authentication so an anonymous caller gets 401, not a quota.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app.ts';
-import { requireActor } from '../auth/index.ts';
+import { checkActor } from '../auth/index.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { verifyAppsRoutes } from './apps.ts';
 import { verifyLookupRoutes } from './lookups.ts';
@@ -22,16 +22,18 @@ export interface VerifyRouteOptions {
   ctx: AppContext;
   verifier: Verifier;
   /** Authentication and role, then the quota: use as `onRequest: guard`. */
-  guard: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  guard: (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
 }
 
 export const verifyRoutes = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   const verifier = await createVerifier(ctx.db, ctx.now);
   app.addHook('onClose', async () => { await verifier.close(); });
   const quota = rateLimit(RATE_LIMITS.verify, await useRateLimitStore(app, ctx.config));
-  const role = requireActor(...RELYING_PARTY_ROLES);
-  // One hook, not two: this runs on every check.
-  const guard = async (req: FastifyRequest, reply: FastifyReply) => { await role(req); await quota(req, reply); };
+  // One hook, not two, in callback style: this runs on every check.
+  const guard = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    try { checkActor(req, RELYING_PARTY_ROLES); } catch (err) { done(err as Error); return; }
+    quota(req, reply, done);
+  };
   const options: VerifyRouteOptions = { ctx, verifier, guard };
   await app.register(verifyAppsRoutes(options));
   await app.register(verifyStreamRoutes(options));

@@ -35,13 +35,18 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
     });
 }
 
-interface ZodIssueLike { instancePath?: string; message?: string; params?: { issue?: { code?: string; path?: PropertyKey[] } } }
+/** What fastify-type-provider-zod makes of a Zod issue: its code as `keyword`, the rest of it in `params`. */
+interface ZodIssueLike { keyword?: string; instancePath?: string; message?: string; params?: { keys?: unknown } }
 
 function zodFields(err: FastifyError): FieldProblem[] {
   const where = (err as { validationContext?: string }).validationContext ?? 'body';
-  return ((err.validation ?? []) as ZodIssueLike[]).map((v) => {
-    const path = v.params?.issue?.path?.map(String) ?? (v.instancePath ?? '').split('/').filter(Boolean);
-    return { field: [where, ...path].join('.'), code: v.params?.issue?.code ?? 'invalid', message: v.message ?? 'invalid value' };
+  return ((err.validation ?? []) as ZodIssueLike[]).flatMap((v) => {
+    const path = (v.instancePath ?? '').split('/').filter(Boolean);
+    const code = v.keyword ?? 'invalid';
+    // Keys a strict object does not know: one problem naming each.
+    const keys = code === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? v.params.keys.map(String) : [];
+    if (keys.length) return keys.map((k) => ({ field: [where, ...path, k].join('.'), code, message: `unknown field "${k}"` }));
+    return [{ field: [where, ...path].join('.'), code, message: v.message ?? 'invalid value' }];
   });
 }
 

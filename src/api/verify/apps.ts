@@ -1,24 +1,41 @@
 // POST /api/verify/v1/apps: up to 10,000 (platform, package name, fingerprint) items in one
-// call, answered in order. Thin glue: auth → shape (Zod) → verifier.
+// call, answered in order; GET /api/verify/v1/apps?platform=&packageName=&fingerprint= for one
+// (a device at install time, a shell script). Thin glue: auth → shape (Zod) → verifier.
 import type { FastifyPluginAsync } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
-import { isVerifyBody, MAX_BATCH_ITEMS, verifyBody, verifyResponse } from './schemas.ts';
+import { isVerifyBody, isVerifyItem, MAX_BATCH_ITEMS, verifyBody, verifyItemSchema, verifyResponse, verifyResultSchema } from './schemas.ts';
 import type { VerifyRouteOptions } from './index.ts';
+
+/** Zod for what the fast check cannot vouch for (it never accepts what Zod would refuse). */
+const fastOr = (fast: (v: unknown) => boolean, part: string) => (route: { httpPart?: string }) => {
+  const zod = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
+  return (data: unknown) => (route.httpPart === part && fast(data) ? { value: data } : zod(data));
+};
+const stringify = () => (data: unknown) => JSON.stringify(data);
 
 export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  app.get('/api/verify/v1/apps', {
+    onRequest: guard,
+    serializerCompiler: stringify,
+    validatorCompiler: fastOr(isVerifyItem, 'querystring'),
+    schema: {
+      tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
+      summary: 'Verify one APP identity (platform, package name, certificate fingerprint) in the query string',
+      description: 'The single-item form of POST /api/verify/v1/apps: answers the result object itself. A malformed item answers `status: "invalid"` with an error; an unknown or missing parameter is a 400 naming it.',
+      querystring: verifyItemSchema,
+      response: { 200: verifyResultSchema, ...problems(400, 401, 403, 429) },
+    },
+  }, async (req) => (await verifier.verifyItems(actorOf(req), [req.query]))[0]!);
   app.post('/api/verify/v1/apps', {
     onRequest: guard,
     // The response schema documents the answer; the presenters build it, so it is not re-validated
     // on the way out (re-encoding 10,000 results through Zod would double the batch's time).
-    serializerCompiler: () => (data) => JSON.stringify(data),
+    serializerCompiler: stringify,
     // A body that certainly matches is taken as it is; Zod judges the rest (and names the fields).
-    validatorCompiler: (route) => {
-      const zod = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
-      return (data) => (route.httpPart === 'body' && isVerifyBody(data) ? { value: data } : zod(data));
-    },
+    validatorCompiler: fastOr(isVerifyBody, 'body'),
     schema: {
       tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
       summary: `Verify up to ${MAX_BATCH_ITEMS.toLocaleString('en')} APP identities (platform, package name, certificate fingerprint)`,

@@ -18,7 +18,8 @@ export const verifyItemSchema = z.strictObject({
 export const verifyBody = z.strictObject({ items: z.array(verifyItemSchema).min(1).max(MAX_BATCH_ITEMS) });
 
 const ITEM_LIMITS: Record<string, number> = { platform: 32, packageName: 300, fingerprint: 300, ref: 128 };
-const isItem = (v: unknown): boolean => {
+/** True when `v` certainly matches verifyItemSchema (never when Zod would refuse it). */
+export const isVerifyItem = (v: unknown): boolean => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   if (typeof o.platform !== 'string' || typeof o.packageName !== 'string' || typeof o.fingerprint !== 'string') return false;
@@ -41,7 +42,7 @@ export function isVerifyBody(body: unknown): boolean {
   for (const k in o) if (k !== 'items') return false;
   const items = o.items;
   if (!Array.isArray(items) || items.length < 1 || items.length > MAX_BATCH_ITEMS) return false;
-  for (let i = 0; i < items.length; i++) if (!isItem(items[i])) return false;
+  for (let i = 0; i < items.length; i++) if (!isVerifyItem(items[i])) return false;
   return true;
 }
 

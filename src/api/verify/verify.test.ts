@@ -45,6 +45,28 @@ describe('verification API', () => {
     }]);
   });
 
+  it('verifies one item by GET with the query string, answering the result itself', async () => {
+    const q = (o: Record<string, string>) => `/api/verify/v1/apps?${new URLSearchParams(o).toString()}`;
+    const filed = await get(q({ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.sha1.toUpperCase().match(/../g)!.join(':') }));
+    expect(filed.statusCode).toBe(200);
+    expect(filed.json()).toMatchObject({ status: 'filed', matchedBy: 'sha1', serviceNumber: A2DP_NUMBER, packageName: 'a2dp.Vol' });
+    expect(filed.headers['ratelimit-remaining']).toBeDefined();
+    expect((await get(q({ platform: 'android', packageName: 'com.nobody.app', fingerprint: A2DP_CERT.md5, ref: 'r1' }))).json())
+      .toMatchObject({ status: 'not_filed', ref: 'r1', serviceNumber: null });
+    expect((await get(q({ platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'xyz' }))).json())
+      .toMatchObject({ status: 'invalid', error: { field: 'fingerprint' } });
+    const unknown = await get(q({ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, colour: 'red' }));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    expect(unknown.json().errors).toEqual([{ field: 'querystring.colour', code: 'unrecognized_keys', message: 'unknown field "colour"' }]);
+    const missing = await get(q({ platform: 'android', packageName: 'a2dp.Vol' }));
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors.map((e: { field: string }) => e.field)).toContain('querystring.fingerprint');
+    const twice = await get(`${q({ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 })}&platform=ios`);
+    expect(twice.statusCode).toBe(400);
+    expect((await get(q({ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 }), {})).statusCode).toBe(401);
+  });
+
   it('accepts MD5, SHA-1 and SHA-256 in colon, space, upper-case and labelled formats', async () => {
     const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
     const spaces = (hex: string) => hex.match(/../g)!.join(' ');

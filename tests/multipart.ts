@@ -1,5 +1,9 @@
 // multipart/form-data bodies for upload tests: text and file parts in the order given (the
 // server must accept text parts before and after the file).
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { vi } from 'vitest';
 export const BOUNDARY = '----beian-test-boundary';
 
 export type Part = { name: string; value: string } | { name: string; filename: string; content: Buffer };
@@ -17,4 +21,18 @@ export function multipartParts(parts: Part[]): { payload: Buffer; headers: Recor
 /** One file part named `file`, after any text fields. */
 export function multipart(filename: string, content: Buffer, fields: Record<string, string> = {}): { payload: Buffer; headers: Record<string, string> } {
   return multipartParts([...Object.entries(fields).map(([name, value]) => ({ name, value })), { name: 'file', filename, content }]);
+}
+
+/**
+ * Sends this test file's uploads to a temporary folder of its own (os.tmpdir() follows TMPDIR),
+ * so the count of what they leave behind is exact while other test files upload at the same time.
+ * Call at the top of the file; `remove` in afterAll.
+ */
+export async function ownUploadFolder(name: string): Promise<{ left(): Promise<number>; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), `beian-${name}-`));
+  vi.stubEnv('TMPDIR', dir);
+  return {
+    left: async () => (await readdir(dir)).filter((f) => f.startsWith('beian-upload-')).length,
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }

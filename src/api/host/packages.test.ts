@@ -1,24 +1,20 @@
 // POST /api/host/packages with what the host typed (issue 4 item 7, "cross-checked if typed"):
 // over real HTTP (the server listening, fetch with FormData as the browser sends it) on the real
 // fixtures of ../shared/fixtures/packages, values as GROUND-TRUTH.md lists them.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
-import { multipartParts } from '../../../tests/multipart.ts';
+import { multipartParts, ownUploadFolder } from '../../../tests/multipart.ts';
 import { A2DP_CERT } from '../../../tests/verify.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/packages');
 const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
 const IPA_SHA1 = '00c0890f2295b8c8b6d27885daa080c7437cf113';
-// This file's uploads go to a temporary folder of its own (os.tmpdir() follows TMPDIR), so the
-// count of what they leave behind is exact while other test files upload at the same time.
-const ownTmp = await mkdtemp(path.join(tmpdir(), 'beian-host-packages-test-'));
-vi.stubEnv('TMPDIR', ownTmp);
-const uploadsLeft = async () => (await readdir(ownTmp)).filter((f) => f.startsWith('beian-upload-')).length;
+const uploads = await ownUploadFolder('host-packages-test');
+const uploadsLeft = () => uploads.left();
 
 describe('a host cross-checks typed feature info against its package', () => {
   let a: AuthTestApp;
@@ -43,7 +39,7 @@ describe('a host cross-checks typed feature info against its package', () => {
     base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
     host = await signIn(a.app, 'host@demo.beian.test');
   }, SETUP_TIMEOUT);
-  afterAll(async () => { await a?.close(); await rm(ownTmp, { recursive: true, force: true }); });
+  afterAll(async () => { await a?.close(); await uploads.remove(); });
 
   it('finds no difference in values typed as keytool and openssl print them, sent after the file', async () => {
     const res = await upload([

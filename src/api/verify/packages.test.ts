@@ -2,16 +2,15 @@
 // POST /api/host/packages (filing materials), on the real fixtures in ../shared/fixtures/packages.
 // Uploads are streamed to a temporary file under the limit (413 beyond, with or without a
 // Content-Length) and the file is always deleted.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
-import { BOUNDARY, multipart } from '../../../tests/multipart.ts';
+import { BOUNDARY, multipart, ownUploadFolder } from '../../../tests/multipart.ts';
 import { A2DP_CERT, expectNoPersonalData, KEY } from '../../../tests/verify.ts';
 import { loadConfig } from '../../config.ts';
 import { buildApp } from '../app.ts';
@@ -19,11 +18,8 @@ import { buildApp } from '../app.ts';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = path.resolve(repoRoot, '../shared/fixtures/packages');
 
-// This file's uploads go to a temporary folder of its own (os.tmpdir() follows TMPDIR), so the
-// count of what they leave behind is exact while other test files upload at the same time.
-const ownTmp = await mkdtemp(path.join(tmpdir(), 'beian-verify-packages-test-'));
-vi.stubEnv('TMPDIR', ownTmp);
-const uploadsLeft = async () => (await readdir(ownTmp)).filter((f) => f.startsWith('beian-upload-')).length;
+const uploads = await ownUploadFolder('verify-packages-test');
+const uploadsLeft = () => uploads.left();
 
 describe('package uploads', () => {
   let a: AuthTestApp;
@@ -44,7 +40,7 @@ describe('package uploads', () => {
     a2dpApk = await readFile(path.join(fixtures, 'a2dp.Vol_137.apk'));
     leftBefore = await uploadsLeft();
   }, SETUP_TIMEOUT);
-  afterAll(async () => { await small?.close(); await a?.close(); await rm(ownTmp, { recursive: true, force: true }); });
+  afterAll(async () => { await small?.close(); await a?.close(); await uploads.remove(); });
 
   it('verifies a2dp.Vol_137.apk as filed: analysis and verification of its signer in one call', async () => {
     const res = await upload(a.app, '/api/verify/v1/packages', a2dpApk, 'a2dp.Vol_137.apk');

@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { DEMO_API_KEY } from '../db/seed/demo.ts';
 import { buildApp } from './app.ts';
 import { DEMO, enc, nextAddress, publicGet } from './public/test-support.ts';
-import { clientOf, memoryRateLimitStore, RATE_LIMITS, redisRateLimitStore } from './rate-limit.ts';
+import { clientOf, memoryRateLimitStore, RATE_LIMITS, rateLimitSubject, redisRateLimitStore } from './rate-limit.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const REDIS_HINT = `Redis must run on 127.0.0.1:6379 for these tests (start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)`;
@@ -58,6 +58,12 @@ describe('clients of addresses', () => {
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
   ])('%s counts as %s (IPv6: one /64, which one subscriber holds)', (ip, client) => {
     expect(clientOf(ip)).toBe(client);
+  });
+
+  it('counts a request whose client hung up (no address left) as unknown, and a keyed one by its key', () => {
+    expect(rateLimitSubject({ actor: null, ip: undefined as unknown as string })).toEqual({ who: 'ip:unknown', keyed: false });
+    expect(rateLimitSubject({ actor: null, ip: '::ffff:203.0.113.7' })).toEqual({ who: 'ip:203.0.113.7', keyed: false });
+    expect(rateLimitSubject({ actor: { apiKeyId: 'k1' } as never, ip: undefined as unknown as string })).toEqual({ who: 'key:k1', keyed: true });
   });
 });
 

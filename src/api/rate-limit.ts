@@ -139,10 +139,16 @@ export function clientOf(ip: string): string {
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-/** Who a request counts against: its API key, else its client (behind a proxy, configure trustProxy). */
-export function rateLimitSubject(request: FastifyRequest): { who: string; keyed: boolean } {
+/**
+ * Who a request counts against: its API key, else its client (behind a proxy, configure
+ * trustProxy). A request whose client already hung up has no address any more (the socket is
+ * gone): it counts as `unknown` — nobody reads its answer.
+ */
+export function rateLimitSubject(request: Pick<FastifyRequest, 'actor' | 'ip'>): { who: string; keyed: boolean } {
   const keyId = request.actor?.apiKeyId;
-  return keyId ? { who: `key:${keyId}`, keyed: true } : { who: `ip:${clientOf(request.ip)}`, keyed: false };
+  if (keyId) return { who: `key:${keyId}`, keyed: true };
+  const ip = request.ip as string | undefined;
+  return { who: `ip:${ip ? clientOf(ip) : 'unknown'}`, keyed: false };
 }
 
 /**

@@ -156,13 +156,21 @@ export function rateLimitSubject(request: Pick<FastifyRequest, 'actor' | 'ip'>):
  * the memory store it finishes without a promise (it runs on every verification).
  */
 export function rateLimit(rule: RateLimitRule, store: RateLimitStore) {
+  // The two headers that depend on the limit only, rendered once per limit.
+  const texts = new Map<number, { limit: string; policy: string }>();
+  const textsOf = (limit: number) => {
+    let t = texts.get(limit);
+    if (!t) texts.set(limit, t = { limit: String(limit), policy: `${limit};w=${WINDOW_MS / 1000}` });
+    return t;
+  };
   const judge = (reply: FastifyReply, limit: number, hit: RateLimitHit): Error | undefined => {
     const reset = Math.max(1, Math.ceil(hit.resetInMs / 1000));
+    const text = textsOf(limit);
     const headers = {
-      'ratelimit-limit': String(limit),
+      'ratelimit-limit': text.limit,
       'ratelimit-remaining': String(Math.max(0, limit - hit.count)),
       'ratelimit-reset': String(reset),
-      'ratelimit-policy': `${limit};w=${WINDOW_MS / 1000}`,
+      'ratelimit-policy': text.policy,
     };
     if (hit.count > limit) return new RateLimitedError(reset, headers);
     reply.headers(headers);

@@ -32,6 +32,8 @@ export interface IdentityCache {
   get(keys: readonly IdentityKey[]): Promise<(RegisteredIdentity | null)[]>;
   /** As get, without waiting: the answers when memory holds every key, else undefined (nothing counted). */
   peek(keys: readonly IdentityKey[]): (RegisteredIdentity | null)[] | undefined;
+  /** peek for one key: its answer, or undefined when memory does not hold it. */
+  peek1(key: IdentityKey): RegisteredIdentity | null | undefined;
   stats(): IdentityCacheStats;
   close(): Promise<void>;
 }
@@ -120,6 +122,16 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
   };
 
   return {
+    peek1(k) {
+      if (!listening) return undefined;
+      const key = keyOf(k);
+      const v = entries.get(key);
+      if (v === undefined) return undefined;
+      entries.delete(key); // refresh its place in the LRU order
+      entries.set(key, v);
+      hits += 1;
+      return v;
+    },
     peek(keys) {
       if (!listening) return undefined;
       const out = new Array<Loaded>(keys.length);

@@ -28,7 +28,7 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
       querystring: verifyItemSchema,
       response: { 200: verifyResultSchema, ...problems(400, 401, 403, 429) },
     },
-  }, async (req) => (await verifier.verifyItems(actorOf(req), [req.query]))[0]!);
+  }, (req) => verifier.verifyOne(actorOf(req), req.query));
   app.post('/api/verify/v1/apps', {
     onRequest: guard,
     // The response schema documents the answer; the presenters build it, so it is not re-validated

@@ -14,6 +14,8 @@ export interface RawItem { platform: string; packageName: string; fingerprint: s
 export interface Verifier {
   /** One result per item, in order; malformed items answer `invalid` without stopping the others. */
   verifyItems(actor: Actor, items: readonly RawItem[]): Promise<VerifyResultView[]>;
+  /** One item, as verifyItems answers it; without a promise when memory holds the answer and no watch is due. */
+  verifyOne(actor: Actor, item: RawItem): VerifyResultView | Promise<VerifyResultView>;
   /** A certificate from an uploaded package, with all its fingerprints. */
   verifyCertificate(actor: Actor, platform: string, packageName: string, cert: PresentedCertificate): Promise<VerifyResultView>;
   /** Records service ids an organisation looked up by number or USCC. */
@@ -58,6 +60,21 @@ export async function createVerifier(db: Db, now: () => Date, options: { cacheEn
       }
       if (watched) await watched;
       return results;
+    },
+    verifyOne(actor, item) {
+      const p = parseItem(item);
+      if (!p.ok) return presentInvalid(item, p.problem, item.ref);
+      const v = p.value;
+      const answer = (identity: RegisteredIdentity | null) =>
+        presentIdentityResult(v.platform, v.packageName, identity, judge(identity, { [v.algorithm]: v.hex }), item.ref);
+      const held = cache.peek1(v);
+      const watchDue = (identity: RegisteredIdentity | null) => identity !== null && !!actor.orgId && !watches.ignores(actor.orgId);
+      if (held !== undefined && !watchDue(held)) return answer(held);
+      return (async () => {
+        const identity = held !== undefined ? held : (await cache.get([v]))[0] ?? null;
+        if (watchDue(identity)) await watch(actor, [identity!.serviceId]);
+        return answer(identity);
+      })();
     },
     async verifyCertificate(actor, platform, packageName, cert) {
       const identity: RegisteredIdentity | null = (await cache.get([{ platform, packageName }]))[0] ?? null;

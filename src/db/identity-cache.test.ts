@@ -113,10 +113,13 @@ describe('identity cache', () => {
       expect(c.peek([LEDGER, A2DP])?.map((x) => x?.serviceNumber)).toEqual([
         (await c.get([LEDGER]))[0]!.serviceNumber, (await c.get([A2DP]))[0]!.serviceNumber]);
       expect(c.stats().hits).toBe(hits + 4);
+      expect(c.peek1(A2DP)?.serviceNumber).toBe((await c.get([A2DP]))[0]!.serviceNumber);
+      expect(c.peek1({ platform: 'android', packageName: 'com.never' })).toBeUndefined();
       const inv = c.stats().invalidations;
       await t.db.query(`update app_platforms set domains = domains where package_name = 'a2dp.Vol'`);
       await until(() => c.stats().invalidations > inv);
       expect(c.peek([A2DP])).toBeUndefined();
+      expect(c.peek1(A2DP)).toBeUndefined();
       expect(c.peek([LEDGER])).toHaveLength(1);
     } finally {
       await c.close();

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuPerRequest } from './cpu.ts';
+import { ensureDatabase } from './database.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -32,17 +33,6 @@ const DURATION = Number(values.duration);
 const CONNECTION_LIST = values.connections!.split(',').map(Number);
 let CONNECTIONS = CONNECTION_LIST[0]!;
 const PORT = Number(values.port);
-
-async function ensureDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-  if (!exists.rowCount) await admin.query(`create database ${pg.escapeIdentifier(name)}`);
-  await admin.end();
-}
 
 async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: URL_ });

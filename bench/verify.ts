@@ -25,6 +25,7 @@ import { openPostgres } from '../src/db/connection.ts';
 import { createSealer } from '../src/db/personal-data.ts';
 import { DEMO_API_KEY, seedDemo } from '../src/db/seed/demo.ts';
 import { cpuPerRequest } from './cpu.ts';
+import { ensureDatabase } from './database.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -51,17 +52,6 @@ const SEAL_KEY = Buffer.alloc(32, 42).toString('base64');
 const AUTH = { authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' };
 
 interface Identity { platform: string; packageName: string; fingerprint: string }
-
-async function ensureDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-  if (!exists.rowCount) await admin.query(`create database ${pg.escapeIdentifier(name)}`);
-  await admin.end();
-}
 
 /** Migrated, demo-seeded (the demo key), topped up to SERVICES services with bench/generate.ts. */
 async function prepare(): Promise<{ services: number; platforms: number; activePlatforms: number }> {

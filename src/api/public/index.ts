@@ -48,6 +48,13 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   app.options('/api/public/*', { schema: { hide: true } }, preflight);
 
   const present = (rows: PublicServiceRow[]) => rows.map((r) => presentRecord(url, r));
+  /** The service a path's number names: 400 naming params.serviceNumber when malformed, 404 when never filed. */
+  const serviceOf = async (raw: string) => {
+    const number = numberParam(raw, 'params.serviceNumber', 'service');
+    const row = await serviceByNumber(ctx.db, number);
+    if (!row) throw new ServiceNotFoundError(number);
+    return row;
+  };
 
   app.get('/api/public/v1/services', {
     ...limited,
@@ -66,9 +73,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     ...limited,
     schema: { tags, summary: 'The full public record of a service number (URL-encoded); cancelled and revoked numbers answer with their status', params: serviceNumberParams, response: { 200: recordView } },
   }, async (req, reply) => {
-    const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
-    const row = await serviceByNumber(ctx.db, number);
-    if (!row) throw new ServiceNotFoundError(number);
+    const row = await serviceOf(req.params.serviceNumber);
     const [record] = present([row]);
     return sendCacheable(req, reply, record!, row.last_modified);
   });
@@ -84,9 +89,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
       params: serviceNumberParams, querystring: badgeQuery,
     },
   }, async (req, reply) => {
-    const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
-    const row = await serviceByNumber(ctx.db, number);
-    if (!row) throw new ServiceNotFoundError(number);
+    const row = await serviceOf(req.params.serviceNumber);
     reply.type('image/svg+xml; charset=utf-8')
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'")

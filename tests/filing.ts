@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { Queryable } from '../src/db/connection.ts';
 import type { Sealer } from '../src/db/personal-data.ts';
 import { A2DP_CERT } from '../src/db/seed/demo.ts';
-import { idNumberCheckChar } from '../src/domain/validation/index.ts';
+import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox, type EmailSender, listDevSms } from '../src/notify/index.ts';
 import type { AuthTestApp, Signed } from './auth.ts';
 
@@ -23,11 +23,25 @@ export function person(name: string) {
   };
 }
 
+// One filed subject per certificate (issue 13): every subject() gets its own unit's code.
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const usccRun = Array.from({ length: 4 }, () => USCC_CHARS[Math.floor(Math.random() * 31)]).join('');
+let usccCounter = 0;
+
+/** A valid (GB 32100 checksum) unified social credit code, different on every call. */
+export function uniqueUscc(region = '440300'): string {
+  let n = usccCounter++;
+  let serial = '';
+  for (let i = 0; i < 5; i++) { serial = USCC_CHARS[n % 31] + serial; n = Math.floor(n / 31); }
+  const first17 = `91${region}${usccRun}${serial}`;
+  return first17 + usccCheckChar(first17);
+}
+
 export function subject(provinceCode = '440000', name = '深圳市测试网络科技有限公司') {
   const places: Record<string, [string, string, string]> = { '440000': ['440300', '440305', '南山区科技园路88号测试大厦3楼'], '110000': ['110100', '110108', '海淀区中关村大街1号测试楼2层'] };
   const [cityCode, districtCode, address] = places[provinceCode]!;
   return {
-    subjectType: 'unit', nature: 'enterprise', name, certificateType: 'uscc', certificateNumber: '91440300708461136T',
+    subjectType: 'unit', nature: 'enterprise', name, certificateType: 'uscc', certificateNumber: uniqueUscc(cityCode),
     certificateAddress: `测试证件住所${address}`, address, provinceCode, cityCode, districtCode,
     principalIsLegalRepresentative: true, principal: person('张伟'),
   };

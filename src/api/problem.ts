@@ -19,11 +19,12 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, errors?: FieldProblem[]) {
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, errors?: FieldProblem[], extensions: Record<string, unknown> = {}) {
   return reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
     .send({
+      ...extensions,
       type: `about:blank`,
       title: TITLES[status] ?? 'Error',
       status,
@@ -55,7 +56,7 @@ export function installProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof NamedError) {
       reply.headers(err.headers);
-      return sendProblem(reply, request, STATUS[err.kind], err.code, err.message, err.errors);
+      return sendProblem(reply, request, STATUS[err.kind], err.code, err.message, err.errors, err.extensions);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       return sendProblem(reply, request, 400, 'invalid_request', 'the request does not match the schema', zodFields(err));

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { config, ConfigError } from '../config.ts';
 import { createCalendar, validateIsoDate } from '../domain/calendar.ts';
 import { loadCalendarOverrides } from '../db/calendar.ts';
+import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate-subjects.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { seedDemo } from '../db/seed/demo.ts';
@@ -37,6 +38,8 @@ const commands: Record<string, Handler> = {
     try {
       const applied = await migrate(storage.db);
       io.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
+      const duplicates = duplicateSubjectsWarning(await findDuplicateSubjects(storage.db));
+      if (duplicates) io.stderr.write(`${duplicates}\n`);
     } finally { await storage.close(); }
     return 0;
   },

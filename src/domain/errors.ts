@@ -23,6 +23,8 @@ export class NamedError extends DomainError {
     message: string,
     readonly errors: FieldProblem[] = [],
     readonly headers: Record<string, string> = {},
+    /** Extra members of the problem (RFC 9457 extensions), e.g. the main number a conflict names. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -14,6 +14,7 @@ import { provinceByCode } from '../domain/provinces.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { type ReviewReason, requireReasons } from './reasons.ts';
+import { certificateKey, refuseFiledCertificate, SUBJECT_UNIQUE_INDEX, uniqueViolation } from './subject-certificate.ts';
 
 export interface Approval { application: ApplicationRow; mainNumber: string; serviceNumber: string }
 
@@ -50,7 +51,19 @@ async function subjectFor(ctx: FlowContext, tx: Queryable, app: ApplicationRow, 
   }
   const province = provinceByCode(app.province_code ?? '');
   if (!province) throw new NamedError('province_unknown', 'conflict', `no bureau for province ${app.province_code}`);
-  const row = await insertFiledSubject(tx, ctx.sealer, { ...m.subject!, hostUserId: app.host_user_id, prefix: province.prefix, year: chinaYear(now), filedAt: now });
+  // One filed subject per certificate: a clear 409 when it is filed already; when two approvals
+  // race (e.g. on two server processes) the unique index lets one through and refuses the other.
+  const key = certificateKey(ctx.sealer, m.subject);
+  await refuseFiledCertificate(tx, key, app.host_user_id);
+  await tx.query('savepoint filed_subject');
+  const row = await insertFiledSubject(tx, ctx.sealer, { ...m.subject!, hostUserId: app.host_user_id, prefix: province.prefix, year: chinaYear(now), filedAt: now })
+    .catch(async (e: unknown) => {
+      if (uniqueViolation(e) !== SUBJECT_UNIQUE_INDEX) throw e;
+      // The other approval committed first: back out of the failed insert and name its number.
+      await tx.query('rollback to savepoint filed_subject');
+      await refuseFiledCertificate(tx, key, app.host_user_id);
+      throw e;
+    });
   const [s] = await tx.query<{ principal_person_id: string }>('select principal_person_id from subjects where id = $1', [row.id]);
   return { id: row.id, mainNumber: row.main_number, principalPersonId: s!.principal_person_id };
 }

@@ -1,13 +1,17 @@
 // Host creates a filing application: a first filing (new subject) or a new service under
 // the host's filed subject (the seed's rule: website filers only add the APP). Drafts may
 // be partial; problems are reported on read, submission refuses while any remain.
+import type { Queryable } from '../db/connection.ts';
 import { sealMaterials } from '../db/materials-store.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import type { ServiceType } from '../domain/filing-number.ts';
+import { checkApplication } from '../domain/application-rules.ts';
+import { chinaDate } from '../domain/china-time.ts';
 import type { ApplicationRow } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
+import { certificateKey, refuseFiledCertificate, refuseOpenFirstFiling } from './subject-certificate.ts';
 
 export interface CreateApplicationInput {
   applicationType: 'first_filing' | 'new_service';
@@ -44,6 +48,7 @@ export async function createApplication(ctx: FlowContext, actor: Actor, input: C
   return ctx.db.transaction(async (tx) => {
     const subject = reuse ? await loadOwnFiledSubject(tx, actor, input.subjectId!) : null;
     const now = ctx.now();
+    if (input.applicationType === 'first_filing') await refuseKnownCertificate(ctx, tx, actor.userId!, materials, now);
     const [row] = await tx.query<ApplicationRow>(
       `insert into applications (application_type, host_user_id, subject_id, service_type, service_name, submitter_org_id,
          province_code, status, materials, created_at, updated_at)
@@ -54,6 +59,14 @@ export async function createApplication(ctx: FlowContext, actor: Actor, input: C
     await recordHistory(tx, actor, { entityType: 'application', entityId: row!.id, action: 'create', to: 'draft', reason: { applicationType: input.applicationType, serviceType: input.serviceType } }, now);
     return row!;
   });
+}
+
+/** A first filing of a certificate that is filed, or already being filed, is refused at once (issue 13). */
+async function refuseKnownCertificate(ctx: FlowContext, tx: Queryable, hostUserId: string, materials: Record<string, unknown>, now: Date) {
+  const normalised = checkApplication(materials, { applicationType: 'first_filing', today: chinaDate(now) }).normalised;
+  const key = certificateKey(ctx.sealer, normalised.subject);
+  await refuseFiledCertificate(tx, key, hostUserId);
+  await refuseOpenFirstFiling(tx, key, hostUserId, null);
 }
 
 /** The service type is chosen once, on the application; a reused subject is not re-entered. */

@@ -8,6 +8,7 @@ import type { ApplicationMaterials } from '../domain/materials.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { domainProblems, registryProblems } from './materials-check.ts';
+import { CertificateApplicationOpenError, certificateKey, OPEN_FIRST_FILING_INDEX, refuseFiledCertificate, refuseOpenFirstFiling, uniqueViolation } from './subject-certificate.ts';
 
 export async function submitApplication(ctx: FlowContext, actor: Actor, id: string, input: { submitterOrgId?: string }): Promise<ApplicationRow> {
   return ctx.db.transaction(async (tx) => {
@@ -22,8 +23,14 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
       throw new NamedError('materials_invalid', 'invalid', `the application has ${problems.length} problem(s) to fix before submission`, problems);
     }
     const provinceCode = m.subject?.provinceCode ?? app.province_code;
+    // One filed subject per certificate, one open first filing per certificate (migration 0011).
+    const key = app.application_type === 'first_filing' ? certificateKey(ctx.sealer, m.subject) : null;
+    await refuseFiledCertificate(tx, key, app.host_user_id);
+    await refuseOpenFirstFiling(tx, key, app.host_user_id, app.id);
     return move(ctx, tx, app, 'submit', actor, {
       set: {
+        subject_certificate_type: key?.type ?? null,
+        subject_certificate_hash: key?.hash ?? null,
         materials: sealMaterials(m, ctx.sealer),
         submitter_org_id: app.submitter_org_id,
         province_code: provinceCode,
@@ -31,6 +38,10 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
         review_reasons: [],
       },
       reason: { submitterOrgId: app.submitter_org_id, resubmission: app.status !== 'draft' },
+    }).catch((e: unknown) => {
+      // Two submissions of one certificate at once: the database lets one through.
+      if (uniqueViolation(e) === OPEN_FIRST_FILING_INDEX) throw new CertificateApplicationOpenError(null);
+      throw e;
     });
   });
 }

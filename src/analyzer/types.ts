@@ -55,7 +55,8 @@ export type WarningCode =
   | 'development_profile'
   | 'bundle_name_mismatch'
   | 'signing_key_rotated'
-  | 'app_name_unresolved';
+  | 'app_name_unresolved'
+  | 'certificate_not_der';
 
 export interface AnalysisWarning {
   code: WarningCode;

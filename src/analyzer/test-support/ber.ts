@@ -4,6 +4,7 @@
 // constructed encoding. Everything not named keeps its minimal DER encoding, so the result
 // differs from the input exactly where asked.
 import { ZipPackage } from '../zip.ts';
+import { fixture } from './paths.ts';
 import { buildZip } from './zip-writer.ts';
 
 export interface Tlv {
@@ -125,4 +126,18 @@ export async function withV1Certificate(apk: string, edit: (certificate: Tlv) =>
 /** The first certificate of a v1 signature block file, as stored. */
 export function firstCertificate(pkcs7: Buffer): Buffer {
   return encode(at(parseDer(pkcs7), PKCS7_FIRST_CERTIFICATE));
+}
+
+/**
+ * The real v1-only a2dp.Vol_137.apk with its certificate as some old signing tools wrote it: the
+ * signature value's length in 3 bytes (`83 00 01 01`) instead of 2, as apksig's own test APK
+ * v1-only-with-rsa-1024-cert-not-der.apk. `certificate`: the bytes now stored.
+ */
+export async function oldToolA2dp(): Promise<{ apk: Buffer; certificate: Buffer }> {
+  let certificate: Buffer = Buffer.alloc(0);
+  const apk = await withV1Certificate(fixture('a2dp.Vol_137.apk'), (c) => {
+    at(c, CERT.signatureValue).length = { longForm: 3 };
+    certificate = encode(c);
+  });
+  return { apk, certificate };
 }

@@ -16,7 +16,7 @@ export const ANALYZER_ERROR_CODES = [
   'malformed_macho', // Mach-O executable or its code-signature super-blob unusable
   'malformed_signing_block', // APK Signing Block or HAP sign block unusable
   'malformed_asn1', // PKCS#7 / CMS / X.509 structure cannot be decoded
-  'non_der_certificate', // certificate not DER-encoded, so its fingerprints would be ambiguous
+  'non_der_certificate', // certificate encoded in a way Android refuses (indefinite length, constructed string, 5+ length bytes)
 ] as const;
 
 export type AnalyzerErrorCode = (typeof ANALYZER_ERROR_CODES)[number];

@@ -1,12 +1,15 @@
 // Packages we make with the real tools — keytool keys (RSA, EC P-256/P-384, DSA, an Android debug
 // key), aapt APKs (UTF-8 and UTF-16 resource tables), jarsigner v1, apksigner v1/v2/v3, two
-// signers, key rotation with a lineage — and what apksigner, keytool, aapt and openssl say about
-// them. The analyzer must agree with each of them, field by field.
+// signers, key rotation with a lineage, v1 certificates re-encoded with non-minimal lengths as old
+// signing tools wrote them — and what apksigner, keytool, aapt and openssl say about them. The
+// analyzer must agree with each of them, field by field.
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeCertificate, analyzePackage, type AnalysisResult, type CertificateInfo, type SignatureScheme } from './index.ts';
+import { analyzeCertificate, analyzePackage, isAnalyzerError, type AnalysisResult, type CertificateInfo, type SignatureScheme } from './index.ts';
+import { at, CERT, encode, parseDer, type Tlv, withV1Certificate } from './test-support/ber.ts';
 import {
   aaptBadging, apksignerVerify, buildApk, generateKey, keytoolJar, ksArgs, opensslFacts, PASS,
   type ApksignerReport, type BadgingFacts, type Key, type KeySpec, type KeytoolCert,
@@ -60,6 +63,7 @@ const VARIANTS: Record<string, Variant> = {
   'v2-only-ec384-utf16': { base: 'utf16', expect: [['ec384', ['v2']]], sign: apksign(['ec384'], [...NO_V1, ...V2, ...NO_V3]), verify: [['--min-sdk-version', '24']] },
   'v1-v2-v3-rsa': { base: 'utf8', expect: [['rsa', ['v1', 'v2', 'v3']]], sign: apksign(['rsa'], [...V1, ...V2, ...V3]), verify: [[]] },
   'v3-only-rsa': { base: 'utf8', expect: [['rsa', ['v3']]], sign: apksign(['rsa'], ['--min-sdk-version', '28', ...NO_V1, ...NO_V2, ...V3]), verify: [['--min-sdk-version', '28']] },
+  'v1-only-rsa': { base: 'utf8', expect: [['rsa', ['v1']]], sign: apksign(['rsa'], [...V1, ...NO_V2, ...NO_V3]), verify: [[]] },
   'v2-dsa': { base: 'utf8', expect: [['dsa', ['v1', 'v2']]], sign: apksign(['dsa'], [...V1, ...V2, ...NO_V3]), verify: [[]] },
   'debug-v1-v2': { base: 'utf8', expect: [['debug', ['v1', 'v2']]], sign: apksign(['debug'], [...V1, ...V2, ...NO_V3]), verify: [[]], warnings: ['debug_certificate'] },
   'two-signers-v1-v2': { base: 'utf8', expect: [['rsa', ['v1', 'v2']], ['ec', ['v1', 'v2']]], sign: apksign(['rsa', 'ec'], [...V1, ...V2, ...NO_V3]), verify: [[]] },
@@ -76,6 +80,36 @@ const VARIANTS: Record<string, Variant> = {
   },
   unsigned: { base: 'utf8', expect: [], sign: async () => {}, verify: [], warnings: ['unsigned'] },
 };
+
+/**
+ * Certificate encodings some old signing tools wrote: definite lengths in more bytes than needed.
+ * Android installs such apps and records the certificate bytes as stored (docs/decisions/0013).
+ */
+const NON_DER: Record<string, { edit: (certificate: Tlv) => void; refused?: boolean }> = {
+  // As apksig's own test APK v1-only-with-rsa-1024-cert-not-der.apk: the signature BIT STRING.
+  'signature-value-length': { edit: (c) => { at(c, CERT.signatureValue).length = { longForm: 3 }; } },
+  // The long form for a length below 128 (`81 14` for 20).
+  'serial-long-form': { edit: (c) => { at(c, CERT.serial).length = { longForm: 1 }; } },
+  'public-key-length': { edit: (c) => { at(c, CERT.spki).length = { longForm: 4 }; } },
+  'certificate-length': { edit: (c) => { c.length = { longForm: 4 }; } },
+  // Refused as Android refuses them: an indefinite length (which apksigner's BER fallback reads,
+  // but Android's certificate parser never did), and a length field of 5 bytes (apksigner too).
+  indefinite: { edit: (c) => { c.length = 'indefinite'; }, refused: true },
+  'length-in-5-bytes': { edit: (c) => { at(c, CERT.serial).length = { longForm: 5 }; }, refused: true },
+};
+
+interface NonDerBuilt {
+  apk: string;
+  /** The certificate bytes as stored in the signature block. */
+  stored: Buffer;
+  result: AnalysisResult | Error;
+  apksigner: ApksignerReport;
+  keytool: KeytoolCert[];
+}
+
+const nonDer: Record<string, NonDerBuilt> = {};
+const pemDer = (key: string): Buffer => Buffer.from((keys[key] as Key).pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+const digest = (alg: string, bytes: Buffer): string => createHash(alg).update(bytes).digest('hex');
 
 interface Built {
   apk: string;
@@ -124,6 +158,24 @@ async function setUp(): Promise<void> {
       apksigner: await Promise.all(v.verify.map((opts) => apksignerVerify(apk, opts))),
       keytool: await keytoolJar(apk),
       badging: await aaptBadging(apk),
+    };
+  });
+  // The v1-only APK again, its certificate re-encoded as an old signing tool might have written it.
+  await withConcurrency(Object.entries(NON_DER), 3, async ([name, v]) => {
+    const apk = path.join(dir, `non-der-${name}.apk`);
+    writeFileSync(apk, await withV1Certificate((built['v1-only-rsa'] as Built).apk, v.edit));
+    const stored = pemDer('rsa');
+    const tree = parseDer(stored);
+    v.edit(tree);
+    nonDer[name] = {
+      apk,
+      stored: encode(tree),
+      result: await analyzePackage(apk, { now: NOW }).catch((err: unknown) => {
+        if (isAnalyzerError(err)) return err;
+        throw err;
+      }),
+      apksigner: await apksignerVerify(apk),
+      keytool: await keytoolJar(apk),
     };
   });
 }
@@ -253,6 +305,51 @@ describe('filing values and warnings', () => {
 
   test('the store password is not part of any output', () => {
     expect(JSON.stringify(Object.values(built).map((b) => b.result))).not.toContain(PASS);
+  });
+});
+
+describe('v1 certificates with non-minimal lengths, as old signing tools wrote them', () => {
+  for (const [name] of Object.entries(NON_DER).filter(([, x]) => !x.refused)) {
+    test(`${name}: read as stored, fingerprints as apksigner and keytool print them, certificate_not_der`, () => {
+      const { result, stored, apksigner, keytool } = nonDer[name] as NonDerBuilt;
+      if (result instanceof Error) throw result;
+      const der = pemDer('rsa');
+      expect(stored.equals(der), 'the re-encoding changed the bytes').toBe(false);
+      const cert = result.signers[0]?.certificate as CertificateInfo;
+      expect(result.signers.map((s) => s.schemes)).toEqual([['v1']]);
+      expect([cert.md5, cert.sha1, cert.sha256]).toEqual([digest('md5', stored), digest('sha1', stored), digest('sha256', stored)]);
+      expect(result.filing.signature).toBe(digest('md5', stored));
+      // Everything else is the certificate's, read through the liberal lengths.
+      const original = certOf('rsa');
+      const { md5: _m, sha1: _s1, sha256: _s256, publicKey, ...facts } = original;
+      expect(cert).toMatchObject({ ...facts, publicKey: { algorithm: 'RSA', bits: 2048, hex: publicKey.hex } });
+      expect(result.filing.publicKey).toBe(publicKey.hex);
+      // The SubjectPublicKeyInfo as stored: with its own non-minimal length where it has one.
+      if (name === 'public-key-length') expect(cert.publicKey.spki).toBe(`30840000${publicKey.spki.slice(4)}`);
+      else expect(cert.publicKey.spki).toBe(publicKey.spki);
+      expect(result.warnings.map((w) => w.code)).toEqual(['certificate_not_der']);
+      expect(result.warnings[0]?.message).toMatch(/non-minimal length [0-9a-f ]+ at byte \d+/);
+
+      expect(apksigner.verifies, 'apksigner verifies the package').toBe(true);
+      expect(apksigner.signers.map((s) => [s.md5, s.sha1, s.sha256])).toEqual([[cert.md5, cert.sha1, cert.sha256]]);
+      // keytool re-encodes only the certificate's own outer header (the JDK's PKCS7 takes
+      // DerValue.toByteArray()); what is inside stays as stored.
+      const keytoolBytes = name === 'certificate-length' ? der : stored;
+      expect(keytool.map((k) => [k.sha1, k.sha256])).toEqual([[digest('sha1', keytoolBytes), digest('sha256', keytoolBytes)]]);
+    });
+  }
+
+  test('indefinite length: refused (non_der_certificate) although apksigner reads it through its BER fallback', () => {
+    const { result, apksigner } = nonDer.indefinite as NonDerBuilt;
+    expect(result).toMatchObject({ code: 'non_der_certificate', message: expect.stringContaining('indefinite length at byte 1') });
+    expect(apksigner.verifies).toBe(true);
+  });
+
+  test('a length field of 5 bytes: refused, as apksigner refuses it', () => {
+    const { result, apksigner, keytool } = nonDer['length-in-5-bytes'] as NonDerBuilt;
+    expect(result).toMatchObject({ code: 'non_der_certificate', message: expect.stringContaining('length field of 5 bytes') });
+    expect(apksigner.verifies).toBe(false);
+    expect(keytool).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 // bombs, enormous entries, lying central directories, malformed ASN.1, non-DER certificates,
 // binary-XML and plist cycles or over-deep nesting, bad Mach-O and signing blocks.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,10 @@ import { AnalyzerError, analyzeCertificate, analyzePackage, type AnalyzerErrorCo
 import {
   axmlChunks, cyclicBinaryPlist, indefiniteLength, pkcs7With, realApkParts, signingBlock, tlv, v2Value,
 } from './test-support/hostile.ts';
+import { at, CERT, encode, parseDer } from './test-support/ber.ts';
 import { fixture } from './test-support/paths.ts';
 import { buildZip, type EntrySpec } from './test-support/zip-writer.ts';
+import { ZipPackage } from './zip.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beian-hostile-'));
 const NOW = new Date('2025-06-01T00:00:00Z');
@@ -35,6 +37,15 @@ function file(bytes: Buffer): string {
 
 const apk = (extra: EntrySpec[] = [], options = {}) =>
   file(buildZip([{ name: 'AndroidManifest.xml', data: parts.manifest }, { name: 'resources.arsc', data: parts.arsc, method: 0 }, ...extra], options));
+
+async function a2dpBlock(): Promise<Buffer> {
+  const zip = await ZipPackage.open(fixture('a2dp.Vol_137.apk'));
+  try {
+    return await zip.read('META-INF/6AD89F48.RSA', MiB);
+  } finally {
+    await zip.close();
+  }
+}
 
 /** The error code the analysis fails with, asserting it fails fast and as a named error. */
 async function failure(p: string): Promise<AnalyzerErrorCode> {
@@ -159,10 +170,43 @@ describe('signature material', () => {
     expect(() => analyzeCertificate(ber)).toThrow(expect.objectContaining({ code: 'non_der_certificate' }));
   });
 
-  it('a non-minimal length is non_der_certificate', () => {
+  it('a constructed string or a length field of 5 bytes is non_der_certificate, as Android refuses them', async () => {
+    const constructed = parseDer(realCert);
+    at(constructed, [...CERT.subject, 0, 0, 1]).split = 2;
+    const long = parseDer(realCert);
+    at(long, CERT.serial).length = { longForm: 5 };
+    for (const [bad, detail] of [[encode(constructed), 'constructed string encoding'], [encode(long), 'length field of 5 bytes']] as const) {
+      expect(await failure(apk([{ name: 'META-INF/CERT.SF', data: parts.sf }, { name: 'META-INF/CERT.RSA', data: pkcs7With(bad) }]))).toBe('non_der_certificate');
+      expect(() => analyzeCertificate(bad)).toThrow(expect.objectContaining({ code: 'non_der_certificate', message: expect.stringContaining(detail) }));
+    }
+  });
+
+  it('a non-minimal length is read as stored: fingerprints of the stored bytes and certificate_not_der, in v1, in v2, and bare', async () => {
     const body = realCert.subarray(4); // after 30 82 xx xx
     const padded = Buffer.concat([Buffer.from([0x30, 0x83, 0x00, body.length >> 8, body.length & 0xff]), body]);
-    expect(() => analyzeCertificate(padded)).toThrow(expect.objectContaining({ code: 'non_der_certificate' }));
+    const sha256 = createHash('sha256').update(padded).digest('hex');
+    const der = analyzeCertificate(realCert);
+    expect(analyzeCertificate(padded)).toEqual({
+      ...der, md5: createHash('md5').update(padded).digest('hex'), sha1: createHash('sha1').update(padded).digest('hex'), sha256,
+    });
+    const v1 = await analyzePackage(apk([{ name: 'META-INF/CERT.SF', data: parts.sf }, { name: 'META-INF/CERT.RSA', data: pkcs7With(padded) }]), { now: NOW });
+    const v2 = await analyzePackage(apk([], { beforeCentralDirectory: signingBlock([[0x7109871a, v2Value(padded)]]) }), { now: NOW });
+    for (const [result, scheme] of [[v1, 'v1'], [v2, 'v2']] as const) {
+      expect(result.signers.map((s) => [s.schemes, s.certificate.sha256])).toEqual([[[scheme], sha256]]);
+      expect(result.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining(`non-minimal length ${padded.subarray(1, 5).toString('hex').match(/../g)?.join(' ')} at byte 1`) }]);
+    }
+  });
+
+  it('the SignerInfo still names its certificate when that certificate has a non-minimal length in its issuer name', async () => {
+    const tree = parseDer(parts.rsa);
+    const set = at(tree, [1, 0, 3]);
+    at(set, [0, ...CERT.issuer]).length = { longForm: 2 };
+    const edited = encode(at(set, [0]));
+    // Another self-signed certificate first: without the SignerInfo the first would be taken.
+    set.children?.unshift(parseDer(Buffer.from(parseSignedData(await a2dpBlock(), 'a2dp').certificates[0]?.der as Uint8Array)));
+    const result = await analyzePackage(apk([{ name: 'META-INF/CERT.SF', data: parts.sf }, { name: 'META-INF/CERT.RSA', data: encode(tree) }]), { now: NOW });
+    expect(result.signers.map((s) => s.certificate.sha256)).toEqual([createHash('sha256').update(edited).digest('hex')]);
+    expect(result.warnings.map((w) => w.code)).toEqual(['certificate_not_der']);
   });
 
   it('the same certificate DER-encoded inside a hand-made PKCS#7 is read fine', async () => {

@@ -43,7 +43,7 @@ export function filingValues(packageName: string, cert: ParsedCertificate | unde
   };
 }
 
-/** `unsigned`, `debug_certificate` and `certificate_expired`, judged at `now`. */
+/** `unsigned`, `debug_certificate`, `certificate_expired` (judged at `now`) and `certificate_not_der`. */
 export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsignedMessage: string): AnalysisWarning[] {
   if (certs.length === 0) return [{ code: 'unsigned', message: unsignedMessage }];
   const warnings: AnalysisWarning[] = [];
@@ -60,6 +60,16 @@ export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsig
       warnings.push({
         code: 'certificate_expired',
         message: `The signing certificate ${cert.info.subject} expired on ${isoSeconds(cert.notAfter)}.`,
+      });
+    }
+  }
+  for (const cert of certs) {
+    if (cert.nonDer) {
+      warnings.push({
+        code: 'certificate_not_der',
+        message: `The signing certificate ${cert.info.subject} is not strict DER (${cert.nonDer}), as some old signing tools `
+          + 'wrote it; Android accepts it. Its fingerprints are of the certificate bytes as stored in the package, which '
+          + 'Android records and apksigner prints; a tool that re-encodes the certificate first prints others.',
       });
     }
   }

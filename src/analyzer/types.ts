@@ -21,8 +21,9 @@ export interface PublicKeyInfo {
    */
   hex: string;
   /**
-   * Uppercase hex of the DER SubjectPublicKeyInfo exactly as stored in the certificate (never
-   * re-encoded): the key as `openssl x509 -pubkey` prints it (PEM), which some hosts paste as 公钥.
+   * Uppercase hex of the SubjectPublicKeyInfo exactly as stored in the certificate (never
+   * re-encoded, non-minimal lengths included): the key as `openssl x509 -pubkey` prints it (PEM)
+   * for a strict-DER certificate, which some hosts paste as 公钥.
    */
   spki: string;
 }
@@ -55,7 +56,8 @@ export type WarningCode =
   | 'development_profile'
   | 'bundle_name_mismatch'
   | 'signing_key_rotated'
-  | 'app_name_unresolved';
+  | 'app_name_unresolved'
+  | 'certificate_not_der';
 
 export interface AnalysisWarning {
   code: WarningCode;

@@ -1,10 +1,14 @@
 // The `beian analyze` contract: --json prints one JSON object and exits 0; an unreadable file exits
 // 2 with one line on stderr; the summary shows the filing values (Chinese label first).
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzePackage } from '../analyzer/index.ts';
+import { oldToolA2dp } from '../analyzer/test-support/ber.ts';
 import { fixture, repoRoot } from '../analyzer/test-support/paths.ts';
 import { analyzeCommand, colons } from './analyze.ts';
 
@@ -51,6 +55,29 @@ describe('beian analyze', () => {
     const hap = await runCommand([fixture('phone-default-signed.hap')]);
     expect(hap.stdout).toMatch(/签名SHA-256 Certificate SHA-256: +674b8affc0b0022d3bdce2879589ce5cab7d2c50f8ff7a49091935260e10ba17/);
     expect(hap.stdout).toContain('[bundle_name_mismatch]');
+  });
+
+  it('a certificate with a non-minimal length (old signing tools): exit 0, stored-byte fingerprints, certificate_not_der shown', async () => {
+    const { apk, certificate } = await oldToolA2dp();
+    const dir = mkdtempSync(path.join(tmpdir(), 'beian-cli-'));
+    try {
+      const file = path.join(dir, 'a2dp-old-tool.apk');
+      writeFileSync(file, apk);
+      const md5 = createHash('md5').update(certificate).digest('hex');
+      expect(md5).not.toBe('c1cabe8ad9dc272b2443a3a67bc443d5'); // the DER certificate's
+      const { code, stdout, stderr } = await runCommand([file]);
+      expect([code, stderr]).toEqual([0, '']);
+      expect(stdout).toMatch(new RegExp(`^ {2}签名MD5 Signature MD5: +${md5}$`, 'm'));
+      expect(stdout).toMatch(/^警告 Warnings\n {2}! \[certificate_not_der\] The signing certificate CN=FDroid,.* is not strict DER \(non-minimal length 83 00 01 01 at byte \d+\)/m);
+      const json = await runCommand([file, '--json']);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        filing: { signature: md5 }, warnings: [{ code: 'certificate_not_der' }],
+        signers: [{ certificate: { sha256: createHash('sha256').update(certificate).digest('hex') } }],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unreadable file exits 2 with one line naming the problem, no stack trace', async () => {

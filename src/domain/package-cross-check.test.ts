@@ -37,8 +37,8 @@ function check(typed: TypedFeatureInfo, pkg: PackageFacts = a2dpPackage) {
 
 describe('crossCheckPackage', () => {
   it('compares nothing when nothing was typed (empty and blank fields are not differences)', () => {
-    expect(check({})).toEqual({ checked: false, differences: [] });
-    expect(check({ packageName: '', certMd5: '  ', publicKey: null, certSha1: undefined })).toEqual({ checked: false, differences: [] });
+    expect(check({})).toEqual({ checked: false, differences: [], warnings: [] });
+    expect(check({ packageName: '', certMd5: '  ', publicKey: null, certSha1: undefined })).toEqual({ checked: false, differences: [], warnings: [] });
   });
 
   it('finds no difference in values typed the way keytool, openssl and Keychain print them', () => {
@@ -46,7 +46,7 @@ describe('crossCheckPackage', () => {
       platform: 'Android', packageName: ' a2dp.Vol ',
       certMd5: `MD5: ${colons(A2DP.md5)}`, certSha1: `SHA1: ${colons(A2DP.sha1)}`, certSha256: colons(A2DP.sha256).replace(/:/g, ' '),
       publicKey: `Modulus=00:${A2DP_KEY.toLowerCase().match(/../g)!.join(':')}`.replace(/(.{48})/g, '$1\n    '),
-    })).toEqual({ checked: true, differences: [] });
+    })).toEqual({ checked: true, differences: [], warnings: [] });
   });
 
   it('accepts the whole SubjectPublicKeyInfo as the key: DER hex, PEM, or the PEM body alone', () => {
@@ -76,6 +76,7 @@ describe('crossCheckPackage', () => {
         { field: 'publicKey', typed: WIDGITS_KEY, package: A2DP_KEY, code: 'public_key_differs' },
         { field: 'certMd5', typed: WIDGITS.md5, package: A2DP.md5, code: 'fingerprint_differs' },
       ],
+      warnings: [],
     });
   });
 
@@ -89,8 +90,21 @@ describe('crossCheckPackage', () => {
   it('says the package is unsigned when a key or fingerprint was typed for one without a certificate', () => {
     const unsigned: PackageFacts = { platform: 'android', packageName: 'a2dp.Vol', signers: [] };
     expect(check({ packageName: 'a2dp.Vol', certMd5: A2DP.md5 }, unsigned)).toEqual({
-      checked: true, differences: [{ field: 'certMd5', typed: A2DP.md5, package: null, code: 'package_unsigned' }],
+      checked: true, differences: [{ field: 'certMd5', typed: A2DP.md5, package: null, code: 'package_unsigned' }], warnings: [],
     });
+  });
+
+  it('repeats certificate_not_der when a key or fingerprint was compared with a certificate that is not strict DER', () => {
+    const oldTool: PackageFacts = { ...a2dpPackage, warnings: [{ code: 'certificate_not_der' }, { code: 'certificate_expired' }] };
+    const typedMd5 = check({ certMd5: WIDGITS.md5 }, oldTool);
+    expect(typedMd5.differences).toMatchObject([{ field: 'certMd5', code: 'fingerprint_differs' }]);
+    expect(typedMd5.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining('bytes as stored in the package') }]);
+    expect(check({ publicKey: A2DP_KEY }, oldTool).warnings.map((w) => w.code)).toEqual(['certificate_not_der']);
+    // Nothing about the certificate compared: nothing to explain.
+    expect(check({ packageName: 'a2dp.Vol' }, oldTool)).toEqual({ checked: true, differences: [], warnings: [] });
+    expect(check({}, oldTool).warnings).toEqual([]);
+    // A DER certificate: no warning.
+    expect(check({ certMd5: WIDGITS.md5 }).warnings).toEqual([]);
   });
 });
 

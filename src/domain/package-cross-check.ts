@@ -9,6 +9,12 @@
 // The filing certificate is the package's first signer (after an Android key rotation, the
 // current key). A typed value that matches another signer of the package is not plainly wrong:
 // it is the older or additional certificate, and is reported as such.
+//
+// Some old signing tools wrote certificates with non-minimal lengths; Android installs such apps
+// and records the certificate bytes as stored, and the package's fingerprints are of those bytes
+// (the analyzer's warning `certificate_not_der`). A tool that re-encodes the certificate first
+// prints other fingerprints, so when a key or fingerprint was compared the cross-check repeats
+// the warning: a difference may come from the tool the value was copied from.
 import type { FieldProblem } from './errors.ts';
 import { PLATFORMS, type Platform } from './materials.ts';
 import { toHalfWidth } from './text.ts';
@@ -27,6 +33,8 @@ export interface PackageFacts {
   packageName: string;
   /** The first is the filing certificate. */
   signers: readonly { certificate: { md5: string; sha1: string; sha256: string; publicKey: { hex: string; spki: string } } }[];
+  /** The analyzer's warnings (`{code, message}`); only `certificate_not_der` matters here. */
+  warnings?: readonly { code: string }[];
 }
 
 /**
@@ -50,11 +58,26 @@ export interface CrossCheckDifference {
   signer?: number;
 }
 
+/** `certificate_not_der`: a key or fingerprint was compared with a certificate that is not strict DER. */
+export const CROSS_CHECK_WARNING_CODES = ['certificate_not_der'] as const;
+export type CrossCheckWarningCode = (typeof CROSS_CHECK_WARNING_CODES)[number];
+
+export interface CrossCheckWarning {
+  code: CrossCheckWarningCode;
+  message: string;
+}
+
 export interface CrossCheckResult {
   /** True when anything was typed, so something was compared. */
   checked: boolean;
   differences: CrossCheckDifference[];
+  /** Why a difference may not be a typing mistake; empty when nothing needs saying. */
+  warnings: CrossCheckWarning[];
 }
+
+const NOT_DER_MESSAGE = 'The package\'s certificate is not strict DER (non-minimal lengths, as some old signing tools wrote them). '
+  + 'Typed values were compared with the fingerprints of the certificate bytes as stored in the package, which Android records '
+  + 'and apksigner prints; a tool that re-encodes the certificate first (e.g. openssl on an extracted certificate) prints others.';
 
 /** A typed public key: the key itself (modulus / EC point) or a whole SubjectPublicKeyInfo. */
 export interface TypedPublicKey { form: 'key' | 'spki'; hex: string }
@@ -117,7 +140,13 @@ export function crossCheckPackage(typed: ParsedTypedFeatureInfo, pkg: PackageFac
     const d = hex === undefined ? null : compare(field, hex, certs.map((c) => c[algorithm]), (a, b) => a === b, 'fingerprint');
     if (d) differences.push(d);
   }
-  return { checked: Object.values(typed).some((v) => v !== undefined), differences };
+  const certificateCompared = typed.publicKey !== undefined || Object.keys(FINGERPRINTS).some((f) => typed[f as FingerprintField] !== undefined);
+  const notDer = certificateCompared && (pkg.warnings ?? []).some((w) => w.code === 'certificate_not_der');
+  return {
+    checked: Object.values(typed).some((v) => v !== undefined),
+    differences,
+    warnings: notDer ? [{ code: 'certificate_not_der', message: NOT_DER_MESSAGE }] : [],
+  };
 }
 
 /** Typed against every signer's value (the first is the filing one): null when it is the filing value. */

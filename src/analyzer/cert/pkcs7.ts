@@ -5,6 +5,7 @@
 import { AnalyzerError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { children, decode, integer, isContext, isUniversal, malformed, octets, oid, raw, sequence, type Node } from './asn1.ts';
+import { formatName } from './names.ts';
 import { parseCertificate, type ParsedCertificate } from './x509.ts';
 
 const SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -65,7 +66,11 @@ function findSignerCertificate(info: Node, certs: ParsedCertificate[], what: str
   if (!issuer) throw malformed(what, 'IssuerAndSerialNumber without issuer');
   const issuerDer = Buffer.from(raw(issuer));
   const serialBytes = Buffer.from(integer(serial, `${what} signer serial`));
-  return certs.find((c) => issuerDer.equals(c.issuerDer) && serialBytes.equals(c.serial));
+  const bySerial = certs.filter((c) => serialBytes.equals(c.serial));
+  // A certificate with non-minimal lengths in its issuer Name is still the one a DER-encoded
+  // IssuerAndSerialNumber names: compare the names themselves when the bytes differ.
+  return bySerial.find((c) => issuerDer.equals(c.issuerDer))
+    ?? bySerial.find((c) => c.nonDer !== null && c.info.issuer === formatName(issuer, `${what} signer issuer`));
 }
 
 /** Fallback when no SignerInfo names a stored certificate: the one that issued no other. */

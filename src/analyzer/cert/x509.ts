@@ -1,11 +1,12 @@
 // X.509 certificate facts (RFC 5280 §4.1) from the certificate bytes exactly as stored in the
 // package. Fingerprints are computed over those bytes and nothing else (issue 4 §4: never
-// re-encode before hashing), which is why non-DER certificates are refused first (see der.ts).
+// re-encode before hashing). A certificate with non-minimal lengths is read as stored and marked
+// (`nonDer`); encodings Android refuses are refused first (see der.ts).
 import { createHash } from 'node:crypto';
 import { hex, stripLeadingZeros } from '../bytes.ts';
 import type { CertificateInfo } from '../types.ts';
 import { child, children, decode, integer, isContext, octets, oid, raw, sequence, time, type Node } from './asn1.ts';
-import { assertDer } from './der.ts';
+import { certificateEncoding } from './der.ts';
 import { formatName, nameAttribute } from './names.ts';
 import { publicKeyInfo } from './public-key.ts';
 
@@ -21,10 +22,12 @@ export interface ParsedCertificate {
   issuerDer: Uint8Array;
   serial: Uint8Array;
   subjectKeyIdentifier: Uint8Array | null;
+  /** Null for strict DER; else where the stored encoding first departs from DER (Android accepts it). */
+  nonDer: string | null;
 }
 
 export function parseCertificate(der: Uint8Array, what = 'certificate'): ParsedCertificate {
-  assertDer(der, what);
+  const nonDer = certificateEncoding(der, what);
   const [tbs] = sequence(decode(der, what), what);
   const fields = sequence(tbs, `${what} TBSCertificate`);
   // version is [0] EXPLICIT and optional (absent in v1 certificates).
@@ -56,6 +59,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate'): ParsedC
     issuerDer: raw(issuer),
     serial,
     subjectKeyIdentifier: findSubjectKeyIdentifier(fields.slice(i + 6), what),
+    nonDer,
   };
 }
 

@@ -1,11 +1,13 @@
 // POST /api/host/packages with what the host typed (issue 4 item 7, "cross-checked if typed"):
 // over real HTTP (the server listening, fetch with FormData as the browser sends it) on the real
 // fixtures of ../shared/fixtures/packages, values as GROUND-TRUTH.md lists them.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oldToolA2dp } from '../../analyzer/test-support/ber.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { multipartParts, ownUploadFolder } from '../../../tests/multipart.ts';
 import { A2DP_CERT } from '../../../tests/verify.ts';
@@ -22,11 +24,11 @@ describe('a host cross-checks typed feature info against its package', () => {
   let host: Signed;
   const file = async (name: string) => new Blob([await readFile(path.join(fixtures, name))]);
 
-  /** Text parts in the order given; the file where `{ file }` stands. */
-  async function upload(parts: (readonly [string, string] | { file: string })[]) {
+  /** Text parts in the order given; the file where `{ file }` stands (a fixture, or bytes made here). */
+  async function upload(parts: (readonly [string, string] | { file: string; bytes?: Buffer })[]) {
     const form = new FormData();
     for (const p of parts) {
-      if ('file' in p) form.append('file', await file(p.file), p.file);
+      if ('file' in p) form.append('file', p.bytes ? new Blob([new Uint8Array(p.bytes)]) : await file(p.file), p.file);
       else form.append(p[0], p[1]);
     }
     const res = await fetch(`${base}/api/host/packages`, { method: 'POST', headers: host.headers, body: form });
@@ -49,7 +51,7 @@ describe('a host cross-checks typed feature info against its package', () => {
       ['publicKey', `Modulus=${A2DP_CERT.publicKey}`],
     ]);
     expect(res.status).toBe(200);
-    expect(res.body.crossCheck).toEqual({ checked: true, differences: [] });
+    expect(res.body.crossCheck).toEqual({ checked: true, differences: [], warnings: [] });
     expect(res.body.materials).toMatchObject({ packageName: 'a2dp.Vol', certMd5: A2DP_CERT.md5, publicKey: A2DP_CERT.publicKey });
   });
 
@@ -62,13 +64,14 @@ describe('a host cross-checks typed feature info against its package', () => {
         { field: 'packageName', typed: 'a2dp.vol.free', package: 'a2dp.Vol', code: 'package_name_differs' },
         { field: 'certMd5', typed: '972872bb09d5fb59099cc835ce0ddfec', package: A2DP_CERT.md5, code: 'fingerprint_differs' },
       ],
+      warnings: [],
     });
   });
 
   it('compares nothing when nothing was typed (the form fills as before)', async () => {
     const res = await upload([['packageName', ''], ['note', 'ignored'], { file: 'a2dp.Vol_137.apk' }]);
     expect(res.status).toBe(200);
-    expect(res.body.crossCheck).toEqual({ checked: false, differences: [] });
+    expect(res.body.crossCheck).toEqual({ checked: false, differences: [], warnings: [] });
   });
 
   it('checks an iOS package by its SHA-1, a platform typed wrong, and a key pasted as PEM', async () => {
@@ -79,10 +82,29 @@ describe('a host cross-checks typed feature info against its package', () => {
     const spki = hap.body.analysis.signers[0].certificate.publicKey.spki as string;
     const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki, 'hex').toString('base64')}\n-----END PUBLIC KEY-----\n`;
     const res = await upload([['platform', 'harmonyos'], ['publicKey', pem], ['certSha256', '674b8affc0b0022d3bdce2879589ce5cab7d2c50f8ff7a49091935260e10ba17'], { file: 'phone-default-signed.hap' }]);
-    expect(res.body.crossCheck).toEqual({ checked: true, differences: [] });
+    expect(res.body.crossCheck).toEqual({ checked: true, differences: [], warnings: [] });
   });
 
-  it('refuses a malformed typed fingerprint with a 400 problem naming the field', async () => {
+  it('carries certificate_not_der for a real v1-only APK whose certificate has a non-minimal length (an old signing tool)', async () => {
+    const { apk, certificate } = await oldToolA2dp();
+    const stored = (alg: string) => createHash(alg).update(certificate).digest('hex');
+    // The host typed the MD5 of the stored bytes (what apksigner prints) and the DER certificate's SHA-1 (a tool that re-encodes).
+    const res = await upload([{ file: 'a2dp-old-tool.apk', bytes: apk }, ['platform', 'android'], ['certMd5', colons(stored('md5'))], ['certSha1', A2DP_CERT.sha1]]);
+    expect(res.status).toBe(200);
+    expect(res.body.materials).toMatchObject({ packageName: 'a2dp.Vol', publicKey: A2DP_CERT.publicKey, certMd5: stored('md5'), certSha1: stored('sha1'), certSha256: stored('sha256') });
+    expect(res.body.analysis.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining('non-minimal length 83 00 01 01') }]);
+    expect(res.body.crossCheck).toEqual({
+      checked: true,
+      differences: [{ field: 'certSha1', typed: A2DP_CERT.sha1, package: stored('sha1'), code: 'fingerprint_differs' }],
+      warnings: [{ code: 'certificate_not_der', message: expect.stringContaining('bytes as stored in the package') }],
+    });
+    // Nothing typed: the analysis still warns, the cross-check has nothing to explain.
+    const plain = await upload([{ file: 'a2dp-old-tool.apk', bytes: apk }]);
+    expect(plain.body.analysis.warnings.map((w: { code: string }) => w.code)).toEqual(['certificate_not_der']);
+    expect(plain.body.crossCheck).toEqual({ checked: false, differences: [], warnings: [] });
+  });
+
+    it('refuses a malformed typed fingerprint with a 400 problem naming the field', async () => {
     const res = await upload([['certMd5', 'C1:CA:BE:8A:D9'], ['certSha1', A2DP_CERT.md5], { file: 'a2dp.Vol_137.apk' }]);
     expect(res.status).toBe(400);
     expect(res.type).toContain('application/problem+json');

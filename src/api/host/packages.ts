@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AnalysisResult } from '../../analyzer/index.ts';
 import { NamedError } from '../../domain/errors.ts';
 import {
-  CROSS_CHECK_CODES, CROSS_CHECK_FIELDS, crossCheckPackage, type ParsedTypedFeatureInfo, parseTypedFeatureInfo,
+  CROSS_CHECK_CODES, CROSS_CHECK_FIELDS, CROSS_CHECK_WARNING_CODES, crossCheckPackage, type ParsedTypedFeatureInfo, parseTypedFeatureInfo,
 } from '../../domain/package-cross-check.ts';
 import type { AppContext } from '../app.ts';
 import { requireActor } from '../auth/index.ts';
@@ -32,9 +32,11 @@ const crossCheckView = z.object({
     code: z.enum(CROSS_CHECK_CODES),
     signer: z.number().int().optional().describe('with the …_of_other_signer codes: the index in analysis.signers of the signer the typed value belongs to'),
   })).describe('empty when everything typed matches'),
+  warnings: z.array(z.object({ code: z.enum(CROSS_CHECK_WARNING_CODES), message: z.string() }))
+    .describe('certificate_not_der: a key or fingerprint was compared with a certificate that is not strict DER, whose fingerprints are of its bytes as stored (as Android records them); a tool that re-encodes it prints others'),
 });
 
-const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package. A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code.`;
+const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package, and \`warnings\` (\`certificate_not_der\`) when a key or fingerprint was compared with a certificate that is not strict DER (an old signing tool's non-minimal lengths: the fingerprints are of the bytes as stored, as Android records them). A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code.`;
 
 /** Typed values that cannot be compared with anything (house rule 6: a named error). */
 export class TypedValuesInvalidError extends NamedError {

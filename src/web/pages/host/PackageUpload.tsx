@@ -24,7 +24,7 @@ interface Answer { analysis: Analysis; materials: Materials; crossCheck: CrossCh
 
 /** The usual extension says which platform record the typed values are read from before the package is. */
 const BY_EXTENSION: Readonly<Record<string, Platform>> = { apk: 'android', ipa: 'ios', hap: 'harmonyos' };
-const NOTHING_CHECKED: CrossCheckResult = { checked: false, differences: [] };
+const NOTHING_CHECKED: CrossCheckResult = { checked: false, differences: [], warnings: [] };
 
 interface Typed { platform: Platform; fields: Record<string, string>; unreadable: CheckRow[] }
 

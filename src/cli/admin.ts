@@ -10,7 +10,7 @@ import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { NamedError } from '../domain/errors.ts';
 import { LoginTakenError } from '../flows/account-errors.ts';
-import { createAdministrator } from '../flows/create-administrator.ts';
+import { createAdministrator, validateAdministrator } from '../flows/create-administrator.ts';
 
 export interface AdminIo { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream }
 
@@ -39,13 +39,14 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<number>
     password = await firstLine(io.stdin);
     if (!password) throw new AdminUsageError('--password-stdin: standard input has no password on its first line');
   }
+  const input = { login: values.login, email: values.email, displayName: values.name, password };
+  try { validateAdministrator(input); } catch (err) { throw explained(err, values.login); }
   const cfg = config();
   const storage = await openStorage(cfg);
   try {
     await migrate(storage.db);
-    const created = await createAdministrator({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, {
-      login: values.login, email: values.email, displayName: values.name, password,
-    }).catch((err: unknown) => { throw explained(err, values.login!); });
+    const created = await createAdministrator({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, input)
+      .catch((err: unknown) => { throw explained(err, values.login!); });
     io.stdout.write([
       `created ministry administrator "${created.login}" of ${created.organisationName}`,
       `sign in at ${cfg.publicUrl}/login; the first sign-in must set a new password before anything else`,

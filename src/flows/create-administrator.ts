@@ -24,7 +24,7 @@ export interface CreateAdministratorInput {
 export interface CreatedAdministrator { id: string; login: string; organisationName: string; password: string; generated: boolean }
 
 export async function createAdministrator(ctx: FlowContext, input: CreateAdministratorInput): Promise<CreatedAdministrator> {
-  const v = validate(input);
+  const v = validateAdministrator(input);
   const passwordHash = await hashPassword(v.password);
   const now = ctx.now();
   try {
@@ -49,7 +49,8 @@ export async function createAdministrator(ctx: FlowContext, input: CreateAdminis
   }
 }
 
-function validate(input: CreateAdministratorInput) {
+/** The input's problems (AccountInputError naming each field), before any database work. */
+export function validateAdministrator(input: CreateAdministratorInput) {
   const problems: FieldProblem[] = [];
   const login = check(problems, 'login', validateStaffLogin(input.login));
   const email = check(problems, 'email', validateEmail(input.email))?.toLowerCase();

@@ -31,7 +31,6 @@ interface Run { code: number; stdout: string; stderr: string }
 /** The environment of a fresh shell plus the database settings: nothing of this process's own. */
 function childEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  // eslint-disable-next-line no-restricted-properties -- a child process's environment is what this test controls
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(DATABASE_URL|BEIAN_|PORT$|HOST$|PUBLIC_URL$|SMTP_|REDIS_URL$|VITEST)/.test(k)) env[k] = v;
   }

@@ -35,6 +35,10 @@ describe('journey: first sign-in with a one-time password', () => {
     await page.getByLabel('再次输入新密码').fill(password);
     await page.getByRole('button', { name: '保存新密码' }).click();
     await page.getByText('新密码不能与当前密码相同').waitFor(); // the server's rule, at its field
+    // Chromium logs that 400 answer as a console error: it is the answer this step asked for, so it alone is removed.
+    const asked = j.errors.filter((e) => /status of 400 \(Bad Request\) @ .*\/api\/auth\/password$/.test(e));
+    expect(asked).toHaveLength(1);
+    j.errors.splice(j.errors.indexOf(asked[0]!), 1);
     await page.getByLabel('再次输入新密码').fill('Something-else-2026');
     await page.getByRole('button', { name: '保存新密码' }).click();
     await page.getByText('两次输入的新密码不一致').waitFor();

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, only those missing:
-# reference tools for the package analyzer (apksigner, aapt, openssl, keytool/jarsigner),
-# Chromium and a CJK font for the browser journeys, and a PostgreSQL server.
-# Needs root (apt-get); prints what it would install otherwise.
+# Ensures the Debian packages beian's tests and CI need, installing only those missing.
+#   bash scripts/system-deps.sh          everything .ci/run needs
+#   bash scripts/system-deps.sh --test   what `npm test` needs (run by its pretest): the analyzer's reference
+#                                        tools (apksigner, aapt, framework-res, openssl, keytool/jarsigner),
+#                                        Chromium and a CJK font for the browser journeys, redis-server for the
+#                                        shared rate-limit tests
+# The full set adds PostgreSQL (scripts/test-postgres.sh), jq and curl (scripts/check-walkthroughs.sh).
+# Silent when everything is present. Missing packages: as root it installs them (saying which, in one line);
+# otherwise it stops with ONE line on stderr naming the apt-get command to run as root, and exit status 1.
+# Nothing is ever skipped: a test whose tool is missing fails, naming the package.
 set -euo pipefail
+
+mode=all
+case "${1:-}" in
+  --test) mode=test ;;
+  "") ;;
+  *) echo "usage: system-deps.sh [--test]" >&2; exit 2 ;;
+esac
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -11,22 +24,23 @@ have apksigner || need+=(apksigner)
 have aapt || need+=(aapt)
 [ -f /usr/share/android-framework-res/framework-res.apk ] || need+=(android-framework-res)
 have openssl || need+=(openssl)
-have jq || need+=(jq)
-have curl || need+=(curl)
 have keytool || need+=(openjdk-17-jdk-headless)
 have jarsigner || need+=(openjdk-17-jdk-headless)
 have chromium || need+=(chromium)
-fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || need+=(fonts-wqy-zenhei)
-have pg_config || need+=(postgresql postgresql-contrib)
-[ -d "$(pg_config --sharedir 2>/dev/null)/extension" ] && ls "$(pg_config --sharedir)/extension" | grep -q '^pg_trgm' || need+=(postgresql-contrib)
-
-if [ ${#need[@]} -eq 0 ]; then
-  echo "system-deps: everything present"
-  exit 0
+# fc-list comes with fontconfig (a Chromium dependency); without it the font is surely missing too.
+{ have fc-list && fc-list : family | grep -qi 'wenquanyi\|wqy'; } || need+=(fonts-wqy-zenhei)
+have redis-server || need+=(redis-server)
+if [ "$mode" = all ]; then
+  have jq || need+=(jq)
+  have curl || need+=(curl)
+  have pg_config || need+=(postgresql postgresql-contrib)
+  { have pg_config && ls "$(pg_config --sharedir)/extension" 2>/dev/null | grep -q '^pg_trgm'; } || need+=(postgresql-contrib)
 fi
+
+[ ${#need[@]} -eq 0 ] && exit 0
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 if [ "$(id -u)" -ne 0 ]; then
-  echo "system-deps: missing Debian packages: ${need[*]} (run as root: apt-get install -y ${need[*]})" >&2
+  echo "system-deps: missing Debian packages ${need[*]}; install them as root: apt-get update && apt-get install -y --no-install-recommends ${need[*]}" >&2
   exit 1
 fi
 echo "system-deps: installing ${need[*]}"

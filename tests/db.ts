@@ -54,3 +54,21 @@ export async function testDatabase(): Promise<TestDb> {
   await migrate(t.db);
   return t;
 }
+
+/**
+ * The reference bureau of a province (ADR 0012): every migrated database holds the 31 bureaus,
+ * and only one per province may exist, so tests use this row rather than creating a bureau.
+ */
+export async function bureauOf(db: Db, provinceCode: string): Promise<{ id: string; name: string }> {
+  const [row] = await db.query<{ id: string; name: string }>(
+    `select id, name from organisations where reference_key = 'bureau:' || $1::text`, [provinceCode]);
+  if (!row) throw new Error(`no reference bureau for province ${provinceCode}: is the database migrated?`);
+  return row;
+}
+
+/** The reference ministry (ADR 0012). */
+export async function ministryOf(db: Db): Promise<{ id: string; name: string }> {
+  const [row] = await db.query<{ id: string; name: string }>(`select id, name from organisations where reference_key = 'ministry'`);
+  if (!row) throw new Error('no reference ministry: is the database migrated?');
+  return row;
+}

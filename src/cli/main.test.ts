@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -93,6 +94,9 @@ describe('beian workdays', () => {
     [['workdays', 'add', '2025-09-25', '20', '--frobnicate'], /--frobnicate/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['seed'], /only `seed --demo` exists/],
+    [['admin'], /usage: beian admin create --login <login> --email <email>/],
+    [['admin', 'create', '--login', 'someone'], /usage: beian admin create/],
+    [['admin', 'delete', '--login', 'someone', '--email', 'a@b.cn'], /usage: beian admin create/],
   ])('%j exits 2 with one line on stderr', async (argv, message) => {
     expectOneLineError(await run(...argv), message);
   });
@@ -107,7 +111,23 @@ describe('beian workdays', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await run('--help');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    for (const c of ['serve', 'migrate', 'seed --demo', 'workdays add', 'workdays between', 'analyze']) expect(r.stdout).toContain(c);
+    for (const c of ['serve', 'migrate', 'seed --demo', 'admin create --login', 'workdays add', 'workdays between', 'analyze']) expect(r.stdout).toContain(c);
+  });
+});
+
+describe('beian admin create: bad input is refused in one line before any database work', () => {
+  it.each([
+    [['--login', 'x', '--email', 'not-an-email'], '', /^beian admin: --login: 3–64 characters.*; --email: /],
+    [['--login', 'root', '--email', 'root@miit.example.cn', '--name', ' '], '', /--name: enter a name/],
+    [['--login', 'root', '--email', 'root@miit.example.cn', '--password-stdin'], 'short\n', /--password: at least 10 characters/],
+    [['--login', 'root', '--email', 'root@miit.example.cn', '--password-stdin'], 'Root-password-2026\n'.replace('Root', 'xroot'), /--password: do not use your mobile number, email or login/],
+    [['--login', 'root', '--email', 'root@miit.example.cn', '--password-stdin'], '', /--password-stdin: standard input has no password/],
+  ])('%j with stdin %j', async (args, stdin, message) => {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main(['admin', 'create', ...args], { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([stdin]) });
+    expectOneLineError({ code, stdout: stdout.text(), stderr: stderr.text() }, message);
+    expect(() => readdirSync(dataDir)).toThrow(/ENOENT/); // no database was opened
   });
 });
 

@@ -8,17 +8,21 @@ import { loadCalendarOverrides } from '../db/calendar.ts';
 import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate-subjects.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
-import { seedDemo } from '../db/seed/demo.ts';
+import { DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
 import { serve } from './serve.ts';
 
-export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
+export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream }
 
 export class UsageError extends Error {}
 
 const USAGE = `Usage: beian <command>
   serve [--seed-if-empty]          migrate, then serve the web UI and API
   migrate                          apply database migrations
-  seed --demo                      load the demo data (bureaus, organisations, users, filings)
+  seed --demo                      load the demo data (organisations, users, filings) into a
+                                   database without accounts of its own
+  admin create --login <login> --email <email> [--name <name>] [--password-stdin]
+                                   create a ministry administrator; prints a one-time password
+                                   as the last line (password: …) unless read from stdin
   workdays add <YYYY-MM-DD> <n> [--province CODE]
                                    the date n working days after the given one
   workdays between <a> <b> [--province CODE]
@@ -49,11 +53,17 @@ const commands: Record<string, Handler> = {
     const storage = await openStorage(config());
     try {
       await migrate(storage.db);
-      const result = await seedDemo(storage.db, storage.sealer);
+      const result = await seedDemo(storage.db, storage.sealer).catch((err: unknown) => {
+        if (err instanceof DemoRefusedError) {
+          throw new UsageError(`refused: ${err.message} (it would publish working passwords; see README, "Production set-up")`);
+        }
+        throw err;
+      });
       io.stdout.write(result.seeded ? 'demo data loaded\n' : 'demo data already present\n');
     } finally { await storage.close(); }
     return 0;
   },
+  admin: async (args, io) => (await import('./admin.ts')).adminCommand(args, { ...io, stdin: io.stdin ?? process.stdin }),
   workdays: workdaysCommand,
   analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
 };
@@ -91,7 +101,7 @@ async function overridesIfAny() {
   } finally { await storage.close(); }
 }
 
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${USAGE}\n`);

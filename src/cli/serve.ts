@@ -1,5 +1,6 @@
-// `beian serve`: open the database, migrate, seed the demo data into an empty embedded
-// database when asked, then serve the API (and web UI) and deliver the outbox (email, SMS)
+// `beian serve`: open the database, migrate, seed the demo data into an embedded database
+// without accounts when asked (never over a real deployment's), say how to create the first
+// administrator when there is none (ADR 0012), then serve the API (and web UI) and deliver the outbox (email, SMS)
 // until SIGINT/SIGTERM. Webhooks to relying parties go through the same outbox.
 import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
@@ -8,7 +9,8 @@ import { migrate } from '../db/migrate.ts';
 import type { FlowContext } from '../flows/context.ts';
 import { expireSmsChecks } from '../flows/sms-check.ts';
 import { openStorage } from '../db/open.ts';
-import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';
+import type { Db } from '../db/connection.ts';
+import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
 import { createDevSmsProvider, emailSenderFor, startOutboxWorker } from '../notify/index.ts';
 import { createWebhookSender } from '../notify/webhook.ts';
 
@@ -21,13 +23,21 @@ function startTimers(ctx: FlowContext, log: FastifyBaseLogger): NodeJS.Timeout {
   return setInterval(tick, 60_000).unref();
 }
 
+async function hasAdministrator(db: Db): Promise<boolean> {
+  return (await db.query(`select 1 from users where role = 'ministry_admin' and disabled_at is null limit 1`)).length > 0;
+}
+
 export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Promise<void> {
   const storage = await openStorage(cfg);
   try {
     const applied = await migrate(storage.db);
-    let seeded = false;
+    let demo = false;
     if (options.seedIfEmpty && cfg.database.kind === 'pglite') {
-      seeded = (await seedDemo(storage.db, storage.sealer)).seeded;
+      // seeded now or earlier: the demo's logins work; refused: a real deployment, no demo.
+      demo = await seedDemo(storage.db, storage.sealer).then(() => true, (err: unknown) => {
+        if (err instanceof DemoRefusedError) return false;
+        throw err;
+      });
     }
     const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
     const address = await app.listen({ host: cfg.host, port: cfg.port });
@@ -45,7 +55,14 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       cfg.smtp ? `Email: SMTP via ${new URL(cfg.smtp.url).host}` : 'Email: not sent (SMTP_URL not set); notices stay in the in-app inbox',
       'SMS: development inbox, readable by the administrator at GET /api/admin/dev-sms',
     ];
-    if (seeded || (options.seedIfEmpty && cfg.database.kind === 'pglite')) {
+    if (!(await hasAdministrator(storage.db))) {
+      lines.push(
+        'No administrator yet. Create the first one (it prints a one-time password to change at the first sign-in):',
+        '  npx beian admin create --login <login> --email <email>',
+        'then sign in and register the organisations and their staff (README, "Production set-up").',
+      );
+    }
+    if (demo) {
       lines.push('Demo logins (demo data only — never use these outside a demo):');
       for (const d of DEMO_LOGINS) lines.push(`  ${d.role.padEnd(20)} ${d.login.padEnd(28)} ${d.password}`);
       lines.push('  distribution-platform API key: demo-platform-key');

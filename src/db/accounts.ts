@@ -17,6 +17,8 @@ export interface AccountRow {
   locale: 'zh-CN' | 'en';
   created_at: Date;
   disabled_at: Date | null;
+  /** Set for an account whose password someone else chose (ADR 0012): it must set its own first. */
+  must_change_password: boolean;
   org_name: string | null;
   org_kind: OrganisationKind | null;
   org_province_code: string | null;
@@ -25,7 +27,7 @@ export interface AccountRow {
 
 const ACCOUNT = `
   select u.id, u.role, u.organisation_id, u.display_name, u.login, u.password_hash, u.mobile_enc, u.email_enc,
-         u.locale, u.created_at, u.disabled_at, o.name as org_name, o.kind as org_kind,
+         u.locale, u.created_at, u.disabled_at, u.must_change_password, o.name as org_name, o.kind as org_kind,
          o.province_code as org_province_code, o.status as org_status
   from users u left join organisations o on o.id = u.organisation_id`;
 

@@ -1,11 +1,13 @@
 // Applies the numbered SQL files in db/migrations in order, each in its own transaction,
-// recording them in schema_migrations; then syncs reference data (provinces) from
-// src/domain so the database and the domain share one source.
+// recording them in schema_migrations; then syncs reference data (provinces, and the ministry
+// and provincial bureaus as organisations, ADR 0012) from src/domain so the database and the
+// domain share one source.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROVINCES } from '../domain/provinces.ts';
-import type { Db } from './connection.ts';
+import { REFERENCE_ORGANISATIONS, type ReferenceOrganisation } from '../domain/reference-organisations.ts';
+import type { Db, Queryable } from './connection.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
 
@@ -58,4 +60,73 @@ export async function syncReferenceData(db: Db): Promise<void> {
       );
     }
   });
+  await syncReferenceOrganisations(db);
+}
+
+interface OrgRow { id: string; kind: string; name: string; province_code: string | null; reference_key: string | null; created_at: Date }
+
+type OrgChange =
+  | { op: 'create'; ref: ReferenceOrganisation }
+  | { op: 'adopt' | 'rename'; ref: ReferenceOrganisation; row: OrgRow };
+
+/**
+ * What syncing would change: rows keyed by reference_key are renamed in place when the code's
+ * name differs; a bureau or ministry created before 0009 (the demo seed, or by hand) is adopted
+ * rather than duplicated — the bureau of the province, the ministry of the reference name, else
+ * the only ministry there is; what is left is created.
+ */
+function planReferenceOrganisations(rows: OrgRow[]): OrgChange[] {
+  const byKey = new Map(rows.filter((r) => r.reference_key).map((r) => [r.reference_key!, r]));
+  const free = rows.filter((r) => !r.reference_key);
+  const changes: OrgChange[] = [];
+  for (const ref of REFERENCE_ORGANISATIONS) {
+    const row = byKey.get(ref.key);
+    if (row) {
+      if (row.name !== ref.name) changes.push({ op: 'rename', ref, row });
+      continue;
+    }
+    const ministries = free.filter((r) => r.kind === 'ministry');
+    const candidate = ref.kind === 'bureau'
+      ? free.find((r) => r.kind === 'bureau' && r.province_code === ref.provinceCode)
+      : ministries.find((r) => r.name === ref.name) ?? (ministries.length === 1 ? ministries[0] : undefined);
+    changes.push(candidate ? { op: 'adopt', ref, row: candidate } : { op: 'create', ref });
+  }
+  return changes;
+}
+
+const REFERENCE_ROWS = `select id, kind, name, province_code, reference_key, created_at from organisations
+  where reference_key is not null or kind in ('ministry', 'bureau') order by created_at, id`;
+
+/** The ministry and the 31 bureaus as organisations rows (ADR 0012); writes only what differs. */
+export async function syncReferenceOrganisations(db: Db): Promise<void> {
+  if (planReferenceOrganisations(await db.query<OrgRow>(REFERENCE_ROWS)).length === 0) return;
+  await db.transaction(async (tx) => {
+    // Two migrators at once (several servers starting): the second waits, then finds nothing to do.
+    await tx.query('lock table organisations in share row exclusive mode');
+    for (const change of planReferenceOrganisations(await tx.query<OrgRow>(REFERENCE_ROWS))) await applyOrgChange(tx, change);
+  });
+}
+
+async function applyOrgChange(tx: Queryable, c: OrgChange): Promise<void> {
+  const { ref } = c;
+  let id: string;
+  let reason: Record<string, string>;
+  if (c.op === 'create') {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into organisations (kind, name, province_code, reference_key) values ($1, $2, $3, $4) returning id`,
+      [ref.kind, ref.name, ref.provinceCode, ref.key],
+    );
+    id = row!.id;
+    reason = { reference: ref.key };
+  } else {
+    await tx.query('update organisations set reference_key = $2, name = $3 where id = $1', [c.row.id, ref.key, ref.name]);
+    id = c.row.id;
+    reason = { reference: ref.key, ...(c.row.name !== ref.name ? { fromName: c.row.name, toName: ref.name } : {}) };
+  }
+  const action = c.op === 'create' ? 'created' : c.op === 'adopt' ? 'reference_adopted' : 'renamed';
+  await tx.query(
+    `insert into history (entity_type, entity_id, action, to_status, actor_role, reason)
+     values ('organisation', $1, $2, $3, 'system', $4)`,
+    [id, action, c.op === 'create' ? 'active' : null, JSON.stringify(reason)],
+  );
 }

@@ -16,6 +16,7 @@ export interface SessionRow {
   organisation_id: string | null;
   org_kind: OrganisationKind | null;
   province_code: string | null;
+  must_change_password: boolean;
 }
 
 export interface NewSession { token: string; csrfToken: string; expiresAt: Date }
@@ -26,7 +27,7 @@ const addSeconds = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 export async function findLiveSession(db: Queryable, tokenHash: string, now: Date): Promise<SessionRow | null> {
   const [row] = await db.query<SessionRow>(
     `select s.token_hash, s.csrf_token, s.created_at, s.expires_at, u.id as user_id, u.role, u.organisation_id,
-            o.kind as org_kind, o.province_code
+            o.kind as org_kind, o.province_code, u.must_change_password
      from sessions s join users u on u.id = s.user_id left join organisations o on o.id = u.organisation_id
      where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2
        and u.disabled_at is null and (o.id is null or o.status = 'active')`,

@@ -1,6 +1,7 @@
 // A person changes their own password: the current one is checked (and wrong guesses count
 // against the account's sign-in throttle), the new one must pass the password rule, and every
-// other session of the account ends.
+// other session of the account ends. It also clears must_change_password, set on an account
+// whose password someone else chose (`beian admin create`, ADR 0012): the new one must differ.
 import { findAccount } from '../db/accounts.ts';
 import { hashPassword, verifyPassword } from '../db/credentials.ts';
 import { lockedForSeconds, recordFailure } from '../db/login-throttle.ts';
@@ -29,11 +30,14 @@ export async function changePassword(ctx: FlowContext, actor: Actor, input: Chan
   const mobile = account.mobile_enc ? ctx.sealer.open(account.mobile_enc) : null;
   const problems: FieldProblem[] = [];
   const password = check(problems, 'newPassword', validatePassword(input.newPassword, { email, mobile, login: account.login }));
-  if (!password) throw new AccountInputError(problems);
+  if (password && password === input.currentPassword) {
+    problems.push({ field: 'newPassword', code: 'password_unchanged', message: 'choose a password other than the current one' });
+  }
+  if (!password || problems.length) throw new AccountInputError(problems);
   const hash = await hashPassword(password);
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
-    await tx.query('update users set password_hash = $2 where id = $1', [account.id, hash]);
+    await tx.query('update users set password_hash = $2, must_change_password = false where id = $1', [account.id, hash]);
     await revokeUserSessions(tx, account.id, now, input.keepSessionHash);
     await recordHistory(tx, actor, { entityType: 'user', entityId: account.id, action: 'password_changed' }, now);
   });

@@ -6,7 +6,7 @@ import { Layout } from './components/Layout.tsx';
 import { Loading, Page } from './components/ui.tsx';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 import { homeFor, SessionProvider, useSession } from './lib/session.tsx';
-import { LoginPage, RegisterPage } from './pages/auth/Auth.tsx';
+import { ChangePasswordPage, LoginPage, RegisterPage } from './pages/auth/Auth.tsx';
 import { RecordPage } from './pages/public/Record.tsx';
 import { SearchPage } from './pages/public/Search.tsx';
 import './styles.css';
@@ -31,6 +31,8 @@ function RequireRole({ roles, children }: { roles: string[]; children: ReactNode
   const location = useLocation();
   if (!ready) return <Loading />;
   if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // Deploy (issue 12 part 2): a one-time password is replaced before any other page.
+  if (session.mustChangePassword) return <Navigate to={`/password?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!roles.includes(session.role)) return <Navigate to={homeFor(session.role)} replace />;
   return <Suspense fallback={<Loading />}>{children}</Suspense>;
 }
@@ -55,6 +57,7 @@ function App() {
         <Route path="/record/:number" element={<RecordPage />} />
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />
+        <Route path="/password" element={<ChangePasswordPage />} />
         <Route path="/host" element={<RequireRole roles={HOST}><HostHome /></RequireRole>} />
         <Route path="/host/new" element={<RequireRole roles={HOST}><NewFiling /></RequireRole>} />
         <Route path="/host/applications/:id" element={<RequireRole roles={HOST}><HostApplication /></RequireRole>} />

@@ -3,7 +3,7 @@
 // with the outbox worker delivering SMS to the development inbox; Debian's Chromium driven
 // by playwright-core; every console error and page error collected (any one fails the
 // journey); screenshots of each page at 1280 and 390 px into test-artifacts/screenshots/.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,8 @@ export async function startServer(): Promise<Server> {
 }
 
 export async function launch(): Promise<Browser> {
+  // Never skipped: without Debian's Chromium every journey fails, saying how to get it (npm test's pretest installs it).
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium missing at ${CHROMIUM}: apt-get install -y chromium fonts-wqy-zenhei (or run npm test, whose pretest installs them)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--lang=zh-CN', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],

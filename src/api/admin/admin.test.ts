@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
 import { DEMO_API_KEY } from '../../db/seed/demo.ts';
+import { MINISTRY_NAME } from '../../domain/reference-organisations.ts';
 
 describe('administration', () => {
   let h: AuthTestApp;
@@ -53,7 +54,7 @@ describe('administration', () => {
     const [row] = await h.t.db.query<{ contact_email_enc: string }>('select contact_email_enc from organisations where id = $1', [org.id]);
     expect(h.t.sealer.open(row!.contact_email_enc)).toBe('beian.review@yuanshan.example.cn');
     const history = await h.t.db.query('select action, to_status, actor_role, actor_org_id from history where entity_id = $1', [org.id]);
-    expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'ministry_admin', actor_org_id: await orgId('工业和信息化部（演示）') }]);
+    expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'ministry_admin', actor_org_id: await orgId(MINISTRY_NAME) }]);
 
     expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局' }))).toEqual([['provinceCode', 'province_required']]);
     expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'device_maker', name: '某某终端', provinceCode: '440000' }))).toEqual([['provinceCode', 'province_not_allowed']]);
@@ -149,7 +150,7 @@ describe('administration', () => {
       { action: 'reactivated', from_status: 'suspended', to_status: 'active' },
     ]);
 
-    const own = await orgId('工业和信息化部（演示）');
+    const own = await orgId(MINISTRY_NAME);
     expect((await as(admin, 'PATCH', `/api/admin/organisations/${own}`, { status: 'suspended' })).json().code).toBe('cannot_suspend_own_organisation');
     expect((await as(admin, 'PATCH', '/api/admin/organisations/00000000-0000-4000-8000-000000000000', { status: 'suspended' })).statusCode).toBe(404);
   });

@@ -33,6 +33,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false: this unsafe route does not check the CSRF token (sign-in and registration only). */
     csrf?: boolean;
+    /** true: a session that must change its password may call this route (ADR 0012). */
+    beforePasswordChange?: boolean;
   }
 }
 
@@ -47,6 +49,11 @@ export class ApiKeyInvalidError extends NamedError {
 
 export class CsrfTokenInvalidError extends NamedError {
   constructor() { super('csrf_token_invalid', 'forbidden', `a signed-in browser request that changes something must send the ${CSRF_HEADER} header of its session`); }
+}
+
+/** A session whose password someone else chose may only change it, see who it is, or sign out. */
+export class PasswordChangeRequiredError extends NamedError {
+  constructor() { super('password_change_required', 'forbidden', 'set a new password first: POST /api/auth/password with the current (one-time) password and a new one'); }
 }
 
 const sameToken = (given: unknown, expected: string) =>
@@ -89,6 +96,7 @@ async function fromSession(ctx: AppContext, request: FastifyRequest, token: stri
   if (UNSAFE.has(request.method) && request.routeOptions.config?.csrf !== false && !sameToken(request.headers[CSRF_HEADER], s.csrf_token)) {
     throw new CsrfTokenInvalidError();
   }
+  if (s.must_change_password && request.routeOptions.config?.beforePasswordChange !== true) throw new PasswordChangeRequiredError();
 }
 
 const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {

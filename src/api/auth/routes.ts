@@ -24,6 +24,8 @@ const sessionSchema = z.object({
   apiKeyId: z.string().nullable().describe('set for an API-key caller'),
   csrfToken: z.string().nullable().describe(`send as x-csrf-token with every POST/PUT/PATCH/DELETE of this session`),
   expiresAt: z.string().nullable().describe('the session ends then unless used (12 h idle, 7 days at most)'),
+  mustChangePassword: z.boolean().describe('true after signing in with a one-time password (`beian admin create`): every other call '
+    + 'answers 403 `password_change_required` until POST /api/auth/password sets a new one'),
 });
 type SessionView = z.infer<typeof sessionSchema>;
 
@@ -42,7 +44,10 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
   async function sessionView(userId: string, session: { csrfToken: string; expiresAt: Date }): Promise<SessionView> {
     const account = await findAccount(ctx.db, userId);
     const user = presentAccount(account!, ctx.sealer);
-    return { role: user.role, user, organisation: user.organisation, apiKeyId: null, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    return {
+      role: user.role, user, organisation: user.organisation, apiKeyId: null, csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(), mustChangePassword: account!.must_change_password,
+    };
   }
   const startSession = (reply: FastifyReply, userId: string, session: NewSession) => {
     setSessionCookie(reply, ctx.config, session.token);
@@ -78,6 +83,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
   });
 
   app.post('/api/auth/logout', {
+    config: { beforePasswordChange: true },
     schema: { tags: ['auth'], summary: 'Sign out (ends the session)', description: CSRF_NOTE, response: { 204: z.null(), ...problems(403) } },
   }, async (request, reply) => {
     if (request.actor && request.authSession) await signOut(ctx, request.actor, request.authSession.token);
@@ -86,6 +92,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
   });
 
   app.get('/api/auth/session', {
+    config: { beforePasswordChange: true },
     onRequest: requireActor(),
     schema: { tags: ['auth'], summary: 'Who am I: the account, its organisation and the CSRF token', response: { 200: sessionSchema, ...problems(401) } },
   }, async (request: FastifyRequest) => {
@@ -93,16 +100,19 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     if (request.authSession && actor.userId) return sessionView(actor.userId, request.authSession);
     const org = actor.orgId ? await findOrganisation(ctx.db, actor.orgId) : null;
     return {
-      role: actor.role, user: null, apiKeyId: actor.apiKeyId ?? null, csrfToken: null, expiresAt: null,
+      role: actor.role, user: null, apiKeyId: actor.apiKeyId ?? null, csrfToken: null, expiresAt: null, mustChangePassword: false,
       organisation: org ? { id: org.id, name: org.name, kind: org.kind, provinceCode: org.province_code } : null,
     };
   });
 
   app.post('/api/auth/password', {
+    config: { beforePasswordChange: true },
     onRequest: requirePerson(),
     schema: {
       tags: ['auth'], summary: 'Change my password (other sessions end)',
-      description: `The new password follows the registration rule. Wrong current passwords count towards sign-in throttling. ${CSRF_NOTE}`,
+      description: 'The new password follows the registration rule and differs from the current one. Wrong current passwords count '
+        + 'towards sign-in throttling. After signing in with a one-time password (`mustChangePassword: true`) this is the only call '
+        + `allowed besides GET /api/auth/session and logout; it clears the flag. ${CSRF_NOTE}`,
       body: z.object({ currentPassword: password, newPassword: password }),
       response: { 204: z.null(), ...problems(400, 401, 403, 429) },
     },

@@ -1,5 +1,5 @@
-// The demo data (issue 2, item 7): every bureau and organisation, demo users, the platform
-// API key, filed records whose numbers parse, personal data with valid check digits, and
+// The demo data (issue 2, item 7): its organisations (the bureaus and the ministry are the
+// reference rows every migrated database holds, ADR 0012), demo users, the platform API key, filed records whose numbers parse, personal data with valid check digits, and
 // "A2DP Volume" matching the real package's certificate (GROUND-TRUTH.md).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,22 +36,30 @@ describe('demo seed', () => {
 
   const count = async (sql: string, params: unknown[] = []) => (await t.db.query<{ n: number }>(sql, params))[0]!.n;
 
-  it('creates the 31 provincial bureaus, one per province', async () => {
-    const bureaus = await t.db.query<{ province_code: string; name: string }>(`select province_code, name from organisations where kind = 'bureau' order by province_code`);
+  it('adds no bureau or ministry: its reviewers and administrator belong to the reference rows', async () => {
+    const bureaus = await t.db.query<{ province_code: string; name: string; reference_key: string }>(
+      `select province_code, name, reference_key from organisations where kind = 'bureau' order by province_code`);
     expect(bureaus).toHaveLength(31);
     expect(bureaus.map((b) => b.province_code)).toEqual(PROVINCES.map((p) => p.code).sort());
-    for (const b of bureaus) expect(b.name).toBe(PROVINCES.find((p) => p.code === b.province_code)!.bureauName);
+    for (const b of bureaus) expect([b.name, b.reference_key]).toEqual([PROVINCES.find((p) => p.code === b.province_code)!.bureauName, `bureau:${b.province_code}`]);
+    const staff = await t.db.query<{ login: string; reference_key: string | null }>(
+      `select u.login, o.reference_key from users u join organisations o on o.id = u.organisation_id where u.role in ('ministry_admin', 'bureau_reviewer') order by u.login`);
+    expect(staff).toEqual([
+      { login: 'admin', reference_key: 'ministry' }, { login: 'bj.reviewer', reference_key: 'bureau:110000' },
+      { login: 'gd.reviewer', reference_key: 'bureau:440000' }, { login: 'zj.reviewer', reference_key: 'bureau:330000' },
+    ]);
   });
 
-  it('creates two access providers, two distribution platforms, one device maker and the ministry', async () => {
+  it('creates two access providers, two distribution platforms, one device maker (and uses the one ministry)', async () => {
     const kinds = await t.db.query<{ kind: string; n: number }>(`select kind, count(*)::int as n from organisations where kind <> 'bureau' group by kind order by kind`);
     expect(kinds).toEqual([
       { kind: 'access_provider', n: 2 }, { kind: 'device_maker', n: 1 }, { kind: 'distribution_platform', n: 2 }, { kind: 'ministry', n: 1 },
     ]);
   });
 
-  it('gives every non-bureau organisation a USCC with a correct check character (no warning)', async () => {
-    const orgs = await t.db.query<{ name: string; uscc: string | null }>(`select name, uscc from organisations where kind <> 'bureau'`);
+  it('gives every demo organisation a USCC with a correct check character (no warning)', async () => {
+    const orgs = await t.db.query<{ name: string; uscc: string | null }>(`select name, uscc from organisations where reference_key is null`);
+    expect(orgs).toHaveLength(5);
     for (const o of orgs) {
       const v = validateUscc(o.uscc ?? '');
       expect(v, o.name).toMatchObject({ ok: true, warnings: [] });
@@ -172,9 +180,9 @@ describe('demo seed', () => {
     expect(services.some((v) => /-\d+$/.test(v.service_number))).toBe(true);
   });
 
-  it('records the seeding in history', async () => {
+  it('records the seeding of its organisations in history', async () => {
     expect(await count(`select count(*)::int as n from history where action = 'seeded' and entity_type = 'organisation'`))
-      .toBe(await count('select count(*)::int as n from organisations'));
+      .toBe(await count('select count(*)::int as n from organisations where reference_key is null'));
   });
 
   it('runs once: a second seed changes nothing', async () => {

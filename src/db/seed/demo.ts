@@ -1,8 +1,11 @@
 // Demo data (`beian seed --demo`, and the first `npm start` on an empty embedded database):
-// the 31 bureaus, providers, platforms, a device maker, demo users and filed services —
-// including "A2DP Volume", whose Android record matches ../shared/fixtures/packages/a2dp.Vol_137.apk.
-// Personal data is synthetic, with valid check digits. Never load this into production.
-import { PROVINCES, provinceByCode } from '../../domain/provinces.ts';
+// providers, platforms, a device maker, demo users (staff of the reference ministry and
+// bureaus, which every migrated database holds — ADR 0012) and filed services — including
+// "A2DP Volume", whose Android record matches ../shared/fixtures/packages/a2dp.Vol_137.apk.
+// Personal data is synthetic, with valid check digits. Never load this into production: it
+// refuses a database that holds accounts or filings of its own (DemoRefusedError).
+import { NamedError } from '../../domain/errors.ts';
+import { provinceByCode } from '../../domain/provinces.ts';
 import type { ApplicationMaterials, PersonMaterials, SubjectMaterials } from '../../domain/materials.ts';
 import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
 import type { Db, Queryable } from '../connection.ts';
@@ -48,20 +51,52 @@ function person(name: string, id: string, mobile: string, emergency: string, ema
   return { name, certificateType: 'resident_id', certificateNumber: id, certificateValidFrom: '2020-01-01', certificateValidTo: null, mobile, emergencyPhone: emergency, email };
 }
 
-type OrgKind = 'access_provider' | 'distribution_platform' | 'device_maker' | 'ministry';
+type OrgKind = 'access_provider' | 'distribution_platform' | 'device_maker';
 const ORGS: { key: string; kind: OrgKind; name: string; uscc: string }[] = [
   { key: 'cloud', kind: 'access_provider', name: '示例云计算有限公司', uscc: uscc('91330106MA2DEM01C') },
   { key: 'idc', kind: 'access_provider', name: '蓝海数据科技有限公司', uscc: uscc('91110108MA01DEMK2') },
   { key: 'market', kind: 'distribution_platform', name: '示例应用市场', uscc: uscc('91440300MA5F8K2Q3') },
   { key: 'mini', kind: 'distribution_platform', name: '星辰小程序平台', uscc: uscc('91440300MA5G1P7L4') },
   { key: 'device', kind: 'device_maker', name: '示例智能终端有限公司', uscc: uscc('91440300MA5H3N6R5') },
-  { key: 'ministry', kind: 'ministry', name: '工业和信息化部（演示）', uscc: uscc('11100000000013127') },
 ];
 
+const DEMO_STAFF_LOGINS: string[] = DEMO_LOGINS.filter((d) => d.role !== 'host').map((d) => d.login);
+const DEMO_HOST_LOGINS: string[] = DEMO_LOGINS.filter((d) => d.role === 'host').map((d) => d.login);
+
+/** `beian seed --demo` on a database in real use: its published passwords must never reach it. */
+export class DemoRefusedError extends NamedError {
+  constructor(readonly accounts: number, readonly filings: number) {
+    super('demo_refused', 'conflict',
+      `the database holds ${accounts} account(s) and ${filings} filing(s) that are not demo data; `
+      + 'the demo (whose passwords are published) is only loaded into a database without accounts');
+  }
+}
+
+/** Accounts that are not the demo's, and the filings (subjects, applications) of their hosts. */
+export async function realData(db: Queryable, sealer: Sealer): Promise<{ accounts: number; filings: number }> {
+  const demoHostHashes = DEMO_HOST_LOGINS.map((l) => sealer.hash('email', l));
+  const [row] = await db.query<{ accounts: number; filings: number }>(
+    `with real as (
+       select id from users
+       where not ((role <> 'host' and login = any($1::text[])) or (role = 'host' and email_hash = any($2::text[]))))
+     select (select count(*) from real)::int as accounts,
+            ((select count(*) from subjects where host_user_id in (select id from real))
+             + (select count(*) from applications where host_user_id in (select id from real)))::int as filings`,
+    [DEMO_STAFF_LOGINS, demoHostHashes],
+  );
+  return row ?? { accounts: 0, filings: 0 };
+}
+
+/**
+ * Loads the demo once: { seeded: false } when it is already there; DemoRefusedError when the
+ * database holds accounts or filings of its own (a real deployment).
+ */
 export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolean }> {
   return db.transaction(async (tx) => {
-    const present = await tx.query('select 1 from organisations limit 1');
+    const present = await tx.query(`select 1 from organisations where kind = $1 and name = $2`, [ORGS[0]!.kind, ORGS[0]!.name]);
     if (present.length) return { seeded: false };
+    const real = await realData(tx, sealer);
+    if (real.accounts > 0 || real.filings > 0) throw new DemoRefusedError(real.accounts, real.filings);
     const orgs = await seedOrganisations(tx);
     const users = await seedUsers(tx, sealer, orgs);
     await tx.query(
@@ -71,19 +106,19 @@ export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolea
     await seedFilings(tx, sealer, orgs, users);
     await tx.query(
       `insert into history (entity_type, entity_id, action, actor_role, reason)
-       select 'organisation', id, 'seeded', 'system', '{"note":"demo data"}'::jsonb from organisations`,
+       select 'organisation', id, 'seeded', 'system', '{"note":"demo data"}'::jsonb from organisations where reference_key is null`,
     );
     return { seeded: true };
   });
 }
 
+/** The demo's own organisations; the ministry and the bureaus are the reference rows (keys 'ministry', 'bureau:<code>'). */
 async function seedOrganisations(tx: Queryable): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
-  for (const p of PROVINCES) {
-    const [row] = await tx.query<{ id: string }>(
-      `insert into organisations (kind, name, province_code) values ('bureau', $1, $2) returning id`, [p.bureauName, p.code]);
-    ids[`bureau:${p.code}`] = row!.id;
+  for (const r of await tx.query<{ id: string; reference_key: string }>('select id, reference_key from organisations where reference_key is not null')) {
+    ids[r.reference_key] = r.id;
   }
+  if (!ids.ministry) throw new Error('the reference organisations are missing: migrate the database first');
   for (const o of ORGS) {
     const [row] = await tx.query<{ id: string }>(
       'insert into organisations (kind, name, uscc) values ($1, $2, $3) returning id', [o.kind, o.name, o.uscc]);

@@ -37,6 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {session ? (
               <>
                 <span className="who" title={session.organisation?.name ?? undefined}>{session.user?.displayName ?? session.organisation?.name}</span>
+                {session.user ? <Link className="btn btn-link" to="/password">{i18n.t('nav.password')}</Link> : null}
                 <button type="button" className="btn btn-link" onClick={() => { navigate('/'); void signOut(); }}>{i18n.t('nav.logout')}</button>
               </>
             ) : (

@@ -45,6 +45,17 @@ export const MESSAGES = {
   'auth.register.submit': ['注册并登录', 'Register and sign in'],
   'auth.register.haveAccount': ['已有账号？登录', 'Have an account? Sign in'],
 
+  // Deploy (issue 12 part 2): the first sign-in with a one-time password sets a new one.
+  'auth.password.title': ['设置新密码', 'Set a new password'],
+  'auth.password.forced': ['您使用的是一次性密码。请先设置自己的新密码，然后才能继续使用系统。', 'You signed in with a one-time password. Set a password of your own before doing anything else.'],
+  'auth.password.oneTime': ['一次性密码', 'One-time password'],
+  'auth.password.current': ['当前密码', 'Current password'],
+  'auth.password.new': ['新密码', 'New password'],
+  'auth.password.again': ['再次输入新密码', 'New password again'],
+  'auth.password.mismatch': ['两次输入的新密码不一致', 'The two new passwords differ'],
+  'auth.password.submit': ['保存新密码', 'Save the new password'],
+  'nav.password': ['修改密码', 'Change password'],
+
   'search.title': ['全国互联网信息服务备案查询', 'Search filed internet services'],
   'search.lead': ['按主办单位名称、服务名称、备案号、域名或 APP 包名查询网站、APP、小程序和快应用的备案信息。', 'Search websites, APPs, mini programs and quick apps by host name, service name, filing number, domain or package name.'],
   'search.keyword': ['关键词', 'Keyword'],

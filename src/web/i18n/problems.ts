@@ -66,6 +66,8 @@ export const PROBLEM_ZH: Record<string, string> = {
   display_name_charset: '名称含有不可见字符', display_name_empty: '请填写名称', display_name_too_long: '名称最多 64 字',
   application_status_conflict: '当前状态不允许此操作（可能已被他人处理），请刷新', version_conflict: '材料已在别处修改，请刷新后再改',
   reasons_required: '请至少填写一条包含字段和问题的意见',
+  // Deploy (issue 12 part 2)
+  password_unchanged: '新密码不能与当前密码相同', password_change_required: '请先设置新密码', current_password_wrong: '当前密码不正确',
 };
 
 /** The pre-approval keyword warnings carry their type in the code. */

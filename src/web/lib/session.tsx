@@ -13,6 +13,8 @@ interface SessionState {
   signIn(login: string, password: string): Promise<SessionView>;
   register(body: { displayName: string; mobile: string; email: string; password: string; locale: string }): Promise<SessionView>;
   signOut(): Promise<void>;
+  /** POST /api/auth/password, then the session again (it no longer must change its password). */
+  changePassword(currentPassword: string, newPassword: string): Promise<SessionView>;
 }
 
 const Ctx = createContext<SessionState | null>(null);
@@ -51,7 +53,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try { await api.post('/api/auth/logout'); } finally { remember(null); setSession(null); }
   }, []);
 
-  const value = useMemo(() => ({ session, ready, signIn, register, signOut }), [session, ready, signIn, register, signOut]);
+  const changePassword = useCallback(async (currentPassword: string, newPassword: string) => {
+    await api.post('/api/auth/password', { currentPassword, newPassword });
+    const s = await api.get<SessionView>('/api/auth/session');
+    remember(s); setSession(s);
+    return s;
+  }, []);
+
+  const value = useMemo(() => ({ session, ready, signIn, register, signOut, changePassword }), [session, ready, signIn, register, signOut, changePassword]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
@@ -59,6 +68,11 @@ export function useSession(): SessionState {
   const s = useContext(Ctx);
   if (!s) throw new Error('useSession outside SessionProvider');
   return s;
+}
+
+/** A same-site path to return to after signing in, or null. */
+export function safeNext(next: string | null): string | null {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : null;
 }
 
 /** Where each role starts. */

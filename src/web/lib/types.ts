@@ -45,6 +45,8 @@ export interface SessionView {
   user: { id: string; role: string; displayName: string; login: string; locale?: string } | null;
   organisation: { id: string; name: string; kind: string; provinceCode: string | null } | null;
   csrfToken: string | null; expiresAt: string | null;
+  /** Signed in with a one-time password: set a new one before anything else (ADR 0012). */
+  mustChangePassword?: boolean;
 }
 
 export interface Organisation { id: string; kind: string; name: string; uscc: string | null; provinceCode: string | null; status: string; createdAt?: string; contactEmail?: string | null }

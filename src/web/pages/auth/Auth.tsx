@@ -2,11 +2,11 @@
 import { type FormEvent, useState } from 'react';
 import { validateDisplayName, validatePassword } from '../../../domain/accounts.ts';
 import { validateEmail, validateMobile, type Validation } from '../../../domain/validation/index.ts';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Button, Card, ErrorNotice, Notice, Page } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { ApiError } from '../../lib/api.ts';
-import { homeFor, useSession } from '../../lib/session.tsx';
+import { homeFor, safeNext, useSession } from '../../lib/session.tsx';
 
 function Input({ id, label, value, onChange, onBlur, type = 'text', autoComplete, error, hint, inputMode }: {
   id: string; label: string; value: string; onChange(v: string): void; onBlur?: () => void; type?: string; autoComplete?: string; error?: string; hint?: string; inputMode?: 'tel' | 'email';
@@ -41,8 +41,9 @@ export function LoginPage() {
     setBusy(true); setError(null);
     try {
       const s = await signIn(login.trim(), password);
-      const next = params.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(s.role), { replace: true });
+      const next = safeNext(params.get('next')) ?? homeFor(s.role);
+      // A one-time password (`beian admin create`): the new password comes before anything else.
+      navigate(s.mustChangePassword ? `/password?next=${encodeURIComponent(next)}` : next, { replace: true });
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
   return (
@@ -101,6 +102,52 @@ export function RegisterPage() {
           <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.register.submit')}</Button>
         </form>
         <p><Link to="/login">{i18n.t('auth.register.haveAccount')}</Link></p>
+      </Card>
+    </Page>
+  );
+}
+
+// Deploy (issue 12 part 2): set a new password — forced after signing in with a one-time
+// password, and available to anyone signed in at /password.
+export function ChangePasswordPage() {
+  const i18n = useI18n();
+  const { session, ready, changePassword } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [form, setForm] = useState({ current: '', next: '', again: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [mismatch, setMismatch] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (ready && !session) return <Navigate to="/login?next=%2Fpassword" replace />;
+  const forced = Boolean(session?.mustChangePassword);
+  const errs = fieldErrors(error, i18n);
+  const local = form.next ? validatePassword(form.next, { login: session?.user?.login ?? null }) : null;
+  const nextError = errs.newPassword ?? (local && !local.ok ? i18n.problem(local.error) : undefined);
+  const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMismatch(form.next !== form.again);
+    if (form.next !== form.again || (local && !local.ok)) return;
+    setBusy(true); setError(null);
+    try {
+      const s = await changePassword(form.current, form.next);
+      navigate(safeNext(params.get('next')) ?? homeFor(s.role), { replace: true });
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  return (
+    <Page title={i18n.t('auth.password.title')}>
+      <Card className="narrow">
+        {forced ? <Notice>{i18n.t('auth.password.forced')}</Notice> : null}
+        <form onSubmit={submit} noValidate data-testid="change-password">
+          {error && !Object.keys(errs).length ? <ErrorNotice error={error} /> : null}
+          <Input id="current-password" label={i18n.t(forced ? 'auth.password.oneTime' : 'auth.password.current')} value={form.current} onChange={set('current')}
+            type="password" autoComplete="current-password" error={errs.currentPassword} />
+          <Input id="new-password" label={i18n.t('auth.password.new')} value={form.next} onChange={set('next')} type="password" autoComplete="new-password"
+            error={nextError} hint={i18n.t('auth.register.passwordHint')} />
+          <Input id="new-password-again" label={i18n.t('auth.password.again')} value={form.again} onChange={set('again')} type="password" autoComplete="new-password"
+            error={mismatch ? i18n.t('auth.password.mismatch') : undefined} />
+          <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.password.submit')}</Button>
+        </form>
       </Card>
     </Page>
   );

@@ -1,0 +1,66 @@
+// `beian admin create --login <login> --email <email> [--name <display name>] [--password-stdin]`
+// (issue 12 part 2; ADR 0012): the first ministry administrator of a deployment that starts from
+// nothing. Contract scripts depend on: the LAST line of standard output is exactly
+// `password: <password>` (the generated one-time password); with --password-stdin the first
+// line of standard input is the password and no password is printed. Either way the first
+// sign-in must set a new password. A login that exists, or bad input: one line, exit 2.
+import { parseArgs } from 'node:util';
+import { config } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { openStorage } from '../db/open.ts';
+import { NamedError } from '../domain/errors.ts';
+import { LoginTakenError } from '../flows/account-errors.ts';
+import { createAdministrator, validateAdministrator } from '../flows/create-administrator.ts';
+
+export interface AdminIo { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream }
+
+export class AdminUsageError extends Error {}
+
+export const ADMIN_USAGE = 'usage: beian admin create --login <login> --email <email> [--name <display name>] [--password-stdin]';
+
+/** The first line of standard input, without its line ending. */
+async function firstLine(stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stdin) {
+    text += chunk.toString();
+    if (text.includes('\n') || text.length > 4096) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+export async function adminCommand(args: string[], io: AdminIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { login: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'create' || !values.login || !values.email) throw new AdminUsageError(ADMIN_USAGE);
+  let password: string | undefined;
+  if (values['password-stdin']) {
+    password = await firstLine(io.stdin);
+    if (!password) throw new AdminUsageError('--password-stdin: standard input has no password on its first line');
+  }
+  const input = { login: values.login, email: values.email, displayName: values.name, password };
+  try { validateAdministrator(input); } catch (err) { throw explained(err, values.login); }
+  const cfg = config();
+  const storage = await openStorage(cfg);
+  try {
+    await migrate(storage.db);
+    const created = await createAdministrator({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, input)
+      .catch((err: unknown) => { throw explained(err, values.login!); });
+    io.stdout.write([
+      `created ministry administrator "${created.login}" of ${created.organisationName}`,
+      `sign in at ${cfg.publicUrl}/login; the first sign-in must set a new password before anything else`,
+      ...(created.generated ? [`password: ${created.password}`] : []),
+    ].join('\n') + '\n');
+  } finally { await storage.close(); }
+  return 0;
+}
+
+/** The flow's named errors as one readable line. */
+function explained(err: unknown, login: string): unknown {
+  if (err instanceof LoginTakenError) return new AdminUsageError(`login "${login.trim().toLowerCase()}" exists; choose another (nothing was created)`);
+  if (err instanceof NamedError && err.errors.length) {
+    return new AdminUsageError(err.errors.map((e) => `--${e.field === 'displayName' ? 'name' : e.field}: ${e.message}`).join('; '));
+  }
+  return err;
+}

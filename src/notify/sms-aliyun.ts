@@ -5,7 +5,7 @@
 // Mainland numbers go as 11 digits (SendSms PhoneNumbers: no +86 for mainland numbers).
 // The SDK's own error messages are never kept: a timeout's message holds the request URL,
 // whose query string carries the number and the parameters.
-import dysmsapi from '@alicloud/dysmsapi20170525';
+import * as dysmsapi from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { DeliveryError } from './errors.ts';
 import type { OpenedSms } from './outbox.ts';
@@ -26,9 +26,13 @@ export interface AliyunSmsSettings {
   timeoutMs: number;
 }
 
-// The package is CommonJS with an __esModule default: under Node's ESM the class is `.default`.
-const Client = dysmsapi.default;
+// The package is CommonJS with an __esModule default. Node's ESM loader hands over module.exports
+// as `default` (the class is then `default.default`); Vitest's loader hands over the class itself.
 const { SendSmsRequest } = dysmsapi;
+type SendSmsAnswer = { body?: { code?: string; message?: string } };
+type ClientClass = new (config: $OpenApiUtil.Config) => { sendSms(request: InstanceType<typeof SendSmsRequest>): Promise<SendSmsAnswer> };
+const loaded = dysmsapi as unknown as { default: ClientClass | { default: ClientClass } };
+const Client: ClientClass = typeof loaded.default === 'function' ? loaded.default : loaded.default.default;
 
 export function createAliyunSmsProvider(s: AliyunSmsSettings): SmsProvider {
   const url = new URL(s.endpoint);

@@ -7,6 +7,8 @@ export interface DeliveryErrorDetails {
   remoteCode?: string;
   /** The earliest sensible retry (a gateway's daily limit is not lifted in 30 s). */
   retryAfterMs?: number;
+  /** The sender that failed, when not the worker's own (a fallback SMS gateway). */
+  provider?: string;
 }
 
 /** Thrown by senders; `permanent` failures (e.g. a recipient the server refuses for good) are not retried. */
@@ -14,12 +16,14 @@ export class DeliveryError extends Error {
   readonly code = 'delivery_failed';
   readonly remoteCode: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly provider: string | undefined;
 
   constructor(message: string, readonly permanent = false, details: DeliveryErrorDetails = {}) {
     super(message);
     this.name = 'DeliveryError';
     this.remoteCode = details.remoteCode;
     this.retryAfterMs = details.retryAfterMs;
+    this.provider = details.provider;
   }
 }
 

@@ -16,7 +16,8 @@ import type { OpenedSms } from './outbox.ts';
 export interface SmsProvider {
   /** `development`, `aliyun`, `tencent`: kept in outbox.provider for the administrator. */
   readonly name: string;
-  send(msg: OpenedSms): Promise<void>;
+  /** Resolves with the name of the gateway that delivered when it is not `name` (a fallback). */
+  send(msg: OpenedSms): Promise<string | void>;
 }
 
 /** The form a mobile is hashed in: 11 digits without +86 when it is a mainland mobile. */

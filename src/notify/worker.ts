@@ -95,30 +95,34 @@ function providerOf(o: OutboxWorkerOptions, channel: Claimed['channel']): string
   return channel === 'email' ? o.email.name : channel === 'sms' ? o.sms.name : 'webhook';
 }
 
-/** Sends one message; returns the note to keep in last_error on success (null when really delivered). */
-async function send(o: OutboxWorkerOptions, row: Claimed): Promise<string | null> {
+interface Sent { note: string | null; provider?: string }
+
+/** Sends one message; returns the note to keep in last_error (null when really delivered) and who delivered it. */
+async function send(o: OutboxWorkerOptions, row: Claimed): Promise<Sent> {
   switch (row.channel) {
     case 'email':
       await o.email.send(openEmail(o.sealer, row.payload as EmailPayload));
-      return o.email.delivers ? null : EMAIL_NOT_CONFIGURED;
-    case 'sms':
-      await o.sms.send(openSms(o.sealer, row.payload as SmsPayload));
-      return null;
+      return { note: o.email.delivers ? null : EMAIL_NOT_CONFIGURED };
+    case 'sms': {
+      const by = await o.sms.send(openSms(o.sealer, row.payload as SmsPayload));
+      return { note: null, ...(by ? { provider: by } : {}) };
+    }
     case 'webhook':
       await o.webhook!.send(openWebhook(o.sealer, row.payload as WebhookPayload));
-      return null;
+      return { note: null };
   }
 }
 
 async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, row: Claimed): Promise<void> {
-  const provider = providerOf(o, row.channel);
+  let provider = providerOf(o, row.channel);
   try {
-    const note = await send(o, row);
+    const sent = await send(o, row);
     await o.db.query(
       `update outbox set status = 'sent', sent_at = $2, last_error = $3, last_error_code = null, provider = $4, last_attempt_at = $2 where id = $1`,
-      [row.id, o.now(), note, provider],
+      [row.id, o.now(), sent.note, sent.provider ?? provider],
     );
   } catch (err) {
+    if (err instanceof DeliveryError && err.provider) provider = err.provider;
     const error = describeError(err);
     const code = errorCode(err);
     const dead = row.attempts >= s.maxAttempts || isPermanent(err) || err instanceof PersonalDataError;

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       secrets: null,
       logLevel: 'info',
       uploadLimitBytes: 1024 * 1024 * 1024,
+      sms: { provider: 'dev', gateway: null, fallback: null },
     });
   });
 
@@ -117,5 +118,61 @@ describe('loadConfig', () => {
   it('requires the data keys and the hash key together on the embedded database too', () => {
     expect(problemsOf({ BEIAN_HASH_KEY: HASH })).toEqual([expect.stringMatching(/must be set together/)]);
     expect(problemsOf({ BEIAN_DATA_KEYS: `k1:${KEY_A}` })).toEqual([expect.stringMatching(/must be set together/)]);
+  });
+
+  describe('SMS gateways (issue 12 §5)', () => {
+    const aliyun = {
+      SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId0001', ALIYUN_SMS_ACCESS_KEY_SECRET: 'aliyun-secret-do-not-echo', ALIYUN_SMS_SIGN_NAME: '备案系统',
+      ALIYUN_SMS_TEMPLATE_VERIFICATION_CODE: 'SMS_100000001', ALIYUN_SMS_TEMPLATE_FILING_APPROVED: 'SMS_100000002', ALIYUN_SMS_TEMPLATE_FILING_REJECTED: 'SMS_100000003',
+      ALIYUN_SMS_TEMPLATE_FILING_RETURNED: 'SMS_100000004', ALIYUN_SMS_TEMPLATE_SMS_CHECK_FAILED: 'SMS_100000005',
+    };
+    const tencent = {
+      TENCENT_SMS_SECRET_ID: 'AKIDtestsecretid0001', TENCENT_SMS_SECRET_KEY: 'tencent-secret-do-not-echo', TENCENT_SMS_SDK_APP_ID: '1400000001', TENCENT_SMS_SIGN_NAME: '备案系统',
+      TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: '2000001', TENCENT_SMS_TEMPLATE_FILING_APPROVED: '2000002', TENCENT_SMS_TEMPLATE_FILING_REJECTED: '2000003',
+      TENCENT_SMS_TEMPLATE_FILING_RETURNED: '2000004', TENCENT_SMS_TEMPLATE_SMS_CHECK_FAILED: '2000005',
+    };
+
+    it('reads the Aliyun gateway with a template per message kind and the default endpoint', () => {
+      const { sms } = loadConfig(aliyun, '/srv');
+      expect(sms.provider).toBe('aliyun');
+      expect(sms.gateway).toEqual({
+        provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: 'aliyun-secret-do-not-echo', signName: '备案系统', endpoint: 'https://dysmsapi.aliyuncs.com', timeoutMs: 10_000,
+        templates: { verification_code: 'SMS_100000001', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
+      });
+      expect(sms.fallback).toBeNull();
+    });
+
+    it('reads the Tencent gateway with its region and an endpoint override, and a fallback', () => {
+      const t = loadConfig({ ...tencent, SMS_PROVIDER: 'tencent', TENCENT_SMS_REGION: 'ap-beijing', TENCENT_SMS_ENDPOINT: 'http://127.0.0.1:9555/', SMS_TIMEOUT_MS: '3000' }, '/srv').sms;
+      expect(t.gateway).toMatchObject({ provider: 'tencent', sdkAppId: '1400000001', region: 'ap-beijing', endpoint: 'http://127.0.0.1:9555', timeoutMs: 3000, templates: { filing_approved: '2000002' } });
+      const both = loadConfig({ ...aliyun, ...tencent, SMS_FALLBACK_PROVIDER: 'tencent' }, '/srv').sms;
+      expect([both.gateway?.provider, both.fallback?.provider]).toEqual(['aliyun', 'tencent']);
+      expect(both.fallback).toMatchObject({ region: 'ap-guangzhou', endpoint: 'https://sms.tencentcloudapi.com' });
+    });
+
+    it('stops naming each missing template id and credential, with the rest of the problems, without echoing secrets', () => {
+      const { ALIYUN_SMS_TEMPLATE_FILING_APPROVED: _a, ALIYUN_SMS_ACCESS_KEY_ID: _b, ...partial } = aliyun;
+      const problems = problemsOf({ ...partial, PORT: 'eighty', ALIYUN_SMS_TEMPLATE_SMS_CHECK_FAILED: '12345' });
+      expect(problems).toEqual([
+        expect.stringMatching(/^PORT: /),
+        expect.stringMatching(/^ALIYUN_SMS_ACCESS_KEY_ID: required with SMS_PROVIDER=aliyun/),
+        expect.stringMatching(/^ALIYUN_SMS_TEMPLATE_FILING_APPROVED: required with SMS_PROVIDER=aliyun \(an Aliyun template code such as SMS_123456789 for application.approved\)/),
+        expect.stringMatching(/^ALIYUN_SMS_TEMPLATE_SMS_CHECK_FAILED: must be an Aliyun template code/),
+      ]);
+      expect(problems.join('\n')).not.toContain('aliyun-secret-do-not-echo');
+      const tc = problemsOf({ ...tencent, SMS_PROVIDER: 'tencent', TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: '', TENCENT_SMS_REGION: 'Guangzhou' });
+      expect(tc).toEqual([
+        expect.stringMatching(/^TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: required with SMS_PROVIDER=tencent .*SMS check code/),
+        expect.stringMatching(/^TENCENT_SMS_REGION: must be a region/),
+      ]);
+    });
+
+    it('refuses an unknown provider, a fallback equal to the provider, and plain http to another host', () => {
+      expect(problemsOf({ SMS_PROVIDER: 'huawei' })).toEqual([expect.stringMatching(/^SMS_PROVIDER: /)]);
+      expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'aliyun' })).toEqual([expect.stringMatching(/^SMS_FALLBACK_PROVIDER: must name a gateway other/)]);
+      expect(problemsOf({ SMS_FALLBACK_PROVIDER: 'tencent' })).toEqual([expect.stringMatching(/^SMS_FALLBACK_PROVIDER: /)]);
+      expect(problemsOf({ ...aliyun, ALIYUN_SMS_ENDPOINT: 'http://sms.example.cn' })).toEqual([expect.stringMatching(/^ALIYUN_SMS_ENDPOINT: must be https/)]);
+      expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'tencent' }).length).toBe(9); // every Tencent variable named
+    });
   });
 });

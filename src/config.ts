@@ -2,6 +2,9 @@
 // configuration stops the process listing every problem, not just the first.
 import path from 'node:path';
 import { z } from 'zod';
+import type { AliyunSmsSettings } from './notify/sms-aliyun.ts';
+import { SMS_KINDS, SMS_TEMPLATE_TEXT, type SmsKind } from './notify/sms-templates.ts';
+import type { TencentSmsSettings } from './notify/sms-tencent.ts';
 
 const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, {
   message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
@@ -42,7 +45,87 @@ const schema = z.object({
   BEIAN_HASH_KEY: base64Key.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UPLOAD_LIMIT_MB: whole(1, 4096).default(1024),
+  SMS_PROVIDER: z.enum(['dev', 'aliyun', 'tencent']).default('dev'),
+  SMS_FALLBACK_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
+  SMS_TIMEOUT_MS: whole(500, 120_000).default(10_000),
 });
+
+/** An SMS gateway's variables (issue 12 §5): credentials, sign name, endpoint and one template id per message kind. */
+const SMS_GATEWAY_VARS = {
+  aliyun: {
+    required: { ALIYUN_SMS_ACCESS_KEY_ID: /^[A-Za-z0-9]{8,64}$/, ALIYUN_SMS_ACCESS_KEY_SECRET: /^\S{8,128}$/, ALIYUN_SMS_SIGN_NAME: /^.{2,20}$/u },
+    template: /^SMS_\d{4,20}$/, templateHint: 'an Aliyun template code such as SMS_123456789',
+    endpoint: ['ALIYUN_SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'],
+  },
+  tencent: {
+    required: {
+      TENCENT_SMS_SECRET_ID: /^[A-Za-z0-9]{8,128}$/, TENCENT_SMS_SECRET_KEY: /^\S{8,128}$/,
+      TENCENT_SMS_SDK_APP_ID: /^\d{6,20}$/, TENCENT_SMS_SIGN_NAME: /^.{2,20}$/u,
+    },
+    template: /^\d{1,20}$/, templateHint: 'a Tencent template id (digits)',
+    endpoint: ['TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'],
+  },
+} as const;
+
+type Gateway = keyof typeof SMS_GATEWAY_VARS;
+export type SmsGatewaySettings = AliyunSmsSettings | TencentSmsSettings;
+
+/** `ALIYUN_SMS_TEMPLATE_VERIFICATION_CODE` etc. */
+export const smsTemplateVar = (gateway: Gateway, kind: SmsKind) => `${gateway.toUpperCase()}_SMS_TEMPLATE_${kind.toUpperCase()}`;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Plain http only to this machine (the tests' stand-in gateway): codes travel in the request. */
+function endpointProblem(name: string, value: string): string | null {
+  let url: URL;
+  try { url = new URL(value); } catch { return `${name}: must be a URL such as https://host[:port]`; }
+  if (url.pathname !== '/' || url.search || url.username) return `${name}: must be scheme, host and port only`;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return null;
+  return `${name}: must be https:// (http:// only to 127.0.0.1 or localhost)`;
+}
+
+/** One gateway's settings from the environment, pushing every problem (each missing variable named). */
+function smsGateway(gateway: Gateway, env: Record<string, string>, timeoutMs: number, why: string, problems: string[]): SmsGatewaySettings | null {
+  const spec = SMS_GATEWAY_VARS[gateway];
+  const before = problems.length;
+  const need = (name: string, shape: RegExp, hint: string) => {
+    const v = env[name];
+    if (v === undefined) problems.push(`${name}: required with ${why}${hint ? ` (${hint})` : ''}`);
+    else if (!shape.test(v)) problems.push(`${name}: ${hint ? `must be ${hint}` : 'has an invalid format'}`);
+    return v ?? '';
+  };
+  const values = Object.fromEntries(Object.entries(spec.required).map(([name, shape]) => [name, need(name, shape, '')]));
+  const templates = Object.fromEntries(SMS_KINDS.map((kind) => [kind, need(smsTemplateVar(gateway, kind), spec.template,
+    `${spec.templateHint} for ${SMS_TEMPLATE_TEXT[kind].event}`)])) as Record<SmsKind, string>;
+  const [endpointVar, endpointDefault] = spec.endpoint;
+  const endpoint = (env[endpointVar] ?? endpointDefault).replace(/\/$/, '');
+  const bad = endpointProblem(endpointVar, endpoint);
+  if (bad) problems.push(bad);
+  const region = env.TENCENT_SMS_REGION ?? 'ap-guangzhou';
+  if (gateway === 'tencent' && !/^[a-z]{2}-[a-z]+(-\d+)?$/.test(region)) problems.push('TENCENT_SMS_REGION: must be a region such as ap-guangzhou');
+  if (problems.length > before) return null;
+  if (gateway === 'aliyun') {
+    return { provider: 'aliyun', accessKeyId: values.ALIYUN_SMS_ACCESS_KEY_ID!, accessKeySecret: values.ALIYUN_SMS_ACCESS_KEY_SECRET!, signName: values.ALIYUN_SMS_SIGN_NAME!, templates, endpoint, timeoutMs };
+  }
+  return {
+    provider: 'tencent', secretId: values.TENCENT_SMS_SECRET_ID!, secretKey: values.TENCENT_SMS_SECRET_KEY!, sdkAppId: values.TENCENT_SMS_SDK_APP_ID!,
+    region, signName: values.TENCENT_SMS_SIGN_NAME!, templates, endpoint, timeoutMs,
+  };
+}
+
+/** SMS_PROVIDER and its gateway's variables; the fallback gateway's when SMS_FALLBACK_PROVIDER is set. */
+function smsConfig(env: Record<string, string>, problems: string[]): Config['sms'] {
+  const provider = (['dev', 'aliyun', 'tencent'] as const).find((p) => p === env.SMS_PROVIDER) ?? 'dev';
+  const fallback = (['aliyun', 'tencent'] as const).find((p) => p === env.SMS_FALLBACK_PROVIDER) ?? null;
+  const timeoutMs = /^\d+$/.test(env.SMS_TIMEOUT_MS ?? '') ? Number(env.SMS_TIMEOUT_MS) : 10_000;
+  if (fallback && (provider === 'dev' || fallback === provider)) {
+    problems.push(`SMS_FALLBACK_PROVIDER: must name a gateway other than SMS_PROVIDER (${provider})`);
+  }
+  const gateway = provider === 'dev' ? null : smsGateway(provider, env, timeoutMs, `SMS_PROVIDER=${provider}`, problems);
+  const second = fallback && provider !== 'dev' && fallback !== provider
+    ? smsGateway(fallback, env, timeoutMs, `SMS_FALLBACK_PROVIDER=${fallback}`, problems) : null;
+  return { provider, gateway, fallback: second };
+}
 
 export interface DataKey { id: string; key: Buffer }
 
@@ -58,6 +141,8 @@ export interface Config {
   secrets: { dataKeys: DataKey[]; hashKey: Buffer } | null;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   uploadLimitBytes: number;
+  /** `dev`: the development inbox (dev_sms_messages); otherwise a gateway, and optionally a second one tried when it fails. */
+  sms: { provider: 'dev' | Gateway; gateway: SmsGatewaySettings | null; fallback: SmsGatewaySettings | null };
 }
 
 export class ConfigError extends Error {
@@ -77,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   } else if (Boolean(blank.BEIAN_DATA_KEYS) !== Boolean(blank.BEIAN_HASH_KEY)) {
     problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY must be set together');
   }
+  const sms = smsConfig(blank as Record<string, string>, problems);
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(cwd, e.BEIAN_DATA_DIR);
@@ -93,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       : null,
     logLevel: e.LOG_LEVEL,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+    sms,
   };
 }
 

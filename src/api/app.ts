@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { FlowContext } from '../flows/context.ts';
+import { adminDeliveryRoutes } from './admin/deliveries.ts';
 import { adminDevSmsRoutes } from './admin/dev-sms.ts';
 import { adminOrganisationRoutes } from './admin/organisations.ts';
 import { adminUserRoutes } from './admin/users.ts';
@@ -112,6 +113,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(adminOrganisationRoutes(ctx));
   await api.register(adminUserRoutes(ctx));
   await api.register(adminDevSmsRoutes(ctx));
+  await api.register(adminDeliveryRoutes(ctx));
   await api.register(calendarRoutes(ctx));
   await api.register(hostApplicationRoutes(ctx));
   await api.register(providerApplicationRoutes(ctx));

@@ -11,7 +11,8 @@ import { expireSmsChecks } from '../flows/sms-check.ts';
 import { openStorage } from '../db/open.ts';
 import type { Db } from '../db/connection.ts';
 import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
-import { createDevSmsProvider, emailSenderFor, startOutboxWorker } from '../notify/index.ts';
+import { emailSenderFor, startOutboxWorker } from '../notify/index.ts';
+import { describeSms, smsProviderFor } from '../notify/sms-gateways.ts';
 import { createWebhookSender } from '../notify/webhook.ts';
 
 /** The lifecycle's clocks: SMS checks unanswered for 24 h return their applications. */
@@ -44,7 +45,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     const now = () => new Date();
     const email = emailSenderFor(cfg.smtp);
     const worker = await startOutboxWorker({
-      db: storage.db, sealer: storage.sealer, email, sms: createDevSmsProvider(storage.db, storage.sealer, now), now,
+      db: storage.db, sealer: storage.sealer, email, sms: smsProviderFor(cfg.sms, storage.db, storage.sealer, now), now,
       webhook: createWebhookSender(),
       log: app.log.child({ component: 'outbox' }),
     });
@@ -53,7 +54,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
       `API docs: ${cfg.publicUrl}/api/docs`,
       cfg.smtp ? `Email: SMTP via ${new URL(cfg.smtp.url).host}` : 'Email: not sent (SMTP_URL not set); notices stay in the in-app inbox',
-      'SMS: development inbox, readable by the administrator at GET /api/admin/dev-sms',
+      describeSms(cfg.sms),
     ];
     if (!(await hasAdministrator(storage.db))) {
       lines.push(

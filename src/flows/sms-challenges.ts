@@ -5,7 +5,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { enqueueSms } from '../notify/outbox.ts';
-import { renderSmsChallenge, type ServiceType } from '../notify/templates.ts';
+import { type ServiceType, smsChallenge } from '../notify/templates.ts';
 import type { Principal } from './principals.ts';
 
 export const SMS_VALIDITY_MS = 24 * 60 * 60 * 1000;
@@ -20,7 +20,7 @@ export interface SmsService { serviceName: string; serviceType: ServiceType }
 
 export async function sendCode(tx: Queryable, sealer: Sealer, challengeId: string, mobile: string, s: SmsService): Promise<string> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await enqueueSms(tx, sealer, { mobile, text: renderSmsChallenge({ code, ...s, validHours: SMS_VALIDITY_MS / 3_600_000 }) });
+  await enqueueSms(tx, sealer, { mobile, ...smsChallenge({ code, ...s, validHours: SMS_VALIDITY_MS / 3_600_000 }) }, { tag: 'sms.verification_code' });
   return codeHash(sealer, challengeId, code);
 }
 

@@ -77,8 +77,8 @@ export async function noticeApplicationEvent(tx: Queryable, sealer: Sealer, inpu
     await enqueueEmail(tx, sealer, { to: sealer.open(r.host_email_enc), subject: host.subject, text: host.text }, tag);
     counts.emails++;
   }
-  if (host.sms && r.host_mobile_enc) {
-    await enqueueSms(tx, sealer, { mobile: sealer.open(r.host_mobile_enc), text: host.sms }, tag);
+  if (host.sms && host.smsTemplate && r.host_mobile_enc) {
+    await enqueueSms(tx, sealer, { mobile: sealer.open(r.host_mobile_enc), text: host.sms, template: host.smsTemplate }, tag);
     counts.sms++;
   }
 

@@ -2,14 +2,36 @@
 // data (house rule 14) — SMTP servers echo recipient addresses in their replies, so the
 // text is scrubbed before it reaches outbox.last_error or a log line.
 
+export interface DeliveryErrorDetails {
+  /** The remote service's own code (`isv.MOBILE_NUMBER_ILLEGAL`, `LimitExceeded.PhoneNumberDailyLimit`), kept in outbox.last_error_code. */
+  remoteCode?: string;
+  /** The earliest sensible retry (a gateway's daily limit is not lifted in 30 s). */
+  retryAfterMs?: number;
+  /** The sender that failed, when not the worker's own (a fallback SMS gateway). */
+  provider?: string;
+}
+
 /** Thrown by senders; `permanent` failures (e.g. a recipient the server refuses for good) are not retried. */
 export class DeliveryError extends Error {
   readonly code = 'delivery_failed';
+  readonly remoteCode: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly provider: string | undefined;
 
-  constructor(message: string, readonly permanent = false) {
+  constructor(message: string, readonly permanent = false, details: DeliveryErrorDetails = {}) {
     super(message);
     this.name = 'DeliveryError';
+    this.remoteCode = details.remoteCode;
+    this.retryAfterMs = details.retryAfterMs;
+    this.provider = details.provider;
   }
+}
+
+/** The code kept in outbox.last_error_code: a gateway's code, else an error code such as nodemailer's `EENVELOPE`. */
+export function errorCode(err: unknown): string | null {
+  if (err instanceof DeliveryError) return err.remoteCode ?? null;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(code) ? code : null;
 }
 
 const EMAIL = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g;
@@ -25,7 +47,7 @@ export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return 'unknown error';
   const e = err as Error & { code?: unknown; responseCode?: unknown; command?: unknown };
   const parts = [
-    typeof e.code === 'string' ? e.code : e.name,
+    err instanceof DeliveryError && err.remoteCode ? err.remoteCode : typeof e.code === 'string' ? e.code : e.name,
     typeof e.command === 'string' ? `at ${e.command}` : '',
     typeof e.responseCode === 'number' ? `(${e.responseCode})` : '',
     scrub(e.message.split('\n')[0] ?? ''),

@@ -5,17 +5,25 @@
 // the outbox is read by operators (house rule 10, 14).
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
+import { isSmsKind, type SmsKind, type SmsTemplate } from './sms-templates.ts';
 
 /** The NOTIFY channel the worker listens on; delivered to listeners only when the transaction commits. */
 export const OUTBOX_CHANNEL = 'beian_outbox';
 
 export interface EmailMessage { to: string; subject: string; text: string; html?: string }
-export interface SmsMessage { mobile: string; text: string }
+/**
+ * An SMS: the gateway template with its parameters (what a real gateway sends — it accepts
+ * no free text) and the rendered text (what the development inbox shows).
+ */
+export interface SmsMessage { mobile: string; text: string; template: SmsTemplate }
+/** An SMS as the worker reads it back; rows queued before templates existed have none. */
+export interface OpenedSms { mobile: string; text: string; template: SmsTemplate | null }
 export interface WebhookMessage { url: string; secret?: string; body: unknown }
 
 /** What the outbox stores per channel. `tag` is a non-personal label for operators (e.g. the event name). */
 export interface EmailPayload { to: string; content: string; tag?: string }
-export interface SmsPayload { mobile: string; text: string; tag?: string }
+/** `kind` is in clear (operators see which template); `params` are sealed (they hold verification codes). */
+export interface SmsPayload { mobile: string; text: string; kind?: SmsKind; params?: string; tag?: string }
 export interface WebhookPayload { url: string; secret?: string; body: unknown; tag?: string }
 
 export interface EnqueueOptions {
@@ -41,9 +49,12 @@ export function enqueueEmail(tx: Queryable, sealer: Sealer, msg: EmailMessage, o
   return insert(tx, 'email', payload);
 }
 
-/** Queues an SMS; returns the outbox id. Mobile and text are sealed (the text may hold a verification code). */
+/** Queues an SMS; returns the outbox id. Mobile, text and parameters are sealed (they may hold a verification code). */
 export function enqueueSms(tx: Queryable, sealer: Sealer, msg: SmsMessage, options: EnqueueOptions = {}): Promise<number> {
-  const payload: SmsPayload = { mobile: sealer.seal(msg.mobile), text: sealer.seal(msg.text), ...tagged(options) };
+  const payload: SmsPayload = {
+    mobile: sealer.seal(msg.mobile), text: sealer.seal(msg.text),
+    kind: msg.template.kind, params: sealer.seal(JSON.stringify(msg.template.params)), ...tagged(options),
+  };
   return insert(tx, 'sms', payload);
 }
 
@@ -68,8 +79,9 @@ export function openEmail(sealer: Sealer, p: EmailPayload): EmailMessage {
   return { to: sealer.open(p.to), ...content };
 }
 
-export function openSms(sealer: Sealer, p: SmsPayload): SmsMessage {
-  return { mobile: sealer.open(p.mobile), text: sealer.open(p.text) };
+export function openSms(sealer: Sealer, p: SmsPayload): OpenedSms {
+  const template = isSmsKind(p.kind) && p.params ? { kind: p.kind, params: JSON.parse(sealer.open(p.params)) as Record<string, string> } : null;
+  return { mobile: sealer.open(p.mobile), text: sealer.open(p.text), template };
 }
 
 export function openWebhook(sealer: Sealer, p: WebhookPayload): WebhookMessage {

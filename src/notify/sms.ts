@@ -7,10 +7,17 @@
 import type { Queryable } from '../db/connection.ts';
 import { mask, type Sealer } from '../db/personal-data.ts';
 import { validateMobile } from '../domain/validation/index.ts';
+import type { OpenedSms } from './outbox.ts';
 
+/**
+ * Sends one SMS. Gateways send `template` (they accept no free text) and throw a DeliveryError
+ * naming their refusal code; the development inbox keeps `text`.
+ */
 export interface SmsProvider {
+  /** `development`, `aliyun`, `tencent`: kept in outbox.provider for the administrator. */
   readonly name: string;
-  send(mobile: string, text: string): Promise<void>;
+  /** Resolves with the name of the gateway that delivered when it is not `name` (a fallback). */
+  send(msg: OpenedSms): Promise<string | void>;
 }
 
 /** The form a mobile is hashed in: 11 digits without +86 when it is a mainland mobile. */
@@ -22,7 +29,7 @@ export function normaliseMobile(mobile: string): string {
 export function createDevSmsProvider(db: Queryable, sealer: Sealer, now: () => Date = () => new Date()): SmsProvider {
   return {
     name: 'development',
-    async send(mobile, text) {
+    async send({ mobile, text }) {
       const m = normaliseMobile(mobile);
       await db.query(
         'insert into dev_sms_messages (mobile_enc, mobile_hash, body, created_at) values ($1, $2, $3, $4)',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { orderedParams, SMS_KINDS, SMS_TEMPLATE_PARAMS, SMS_TEMPLATE_TEXT, smsTemplate } from './sms-templates.ts';
 import {
-  APPLICATION_EVENTS, type Audience, displayRule, type NoticeContext, recordUrl, renderApplicationNotice, renderSmsChallenge, SMS_EVENTS,
+  APPLICATION_EVENTS, type Audience, displayRule, type NoticeContext, recordUrl, renderApplicationNotice, renderSmsChallenge, SMS_EVENTS, SMS_KIND_OF_EVENT, smsChallenge,
 } from './templates.ts';
 
 const base: Omit<NoticeContext, 'event' | 'audience'> = {
@@ -102,5 +103,42 @@ describe('notice templates', () => {
   it('the SMS check message carries the code and its validity', () => {
     const s = renderSmsChallenge({ code: '482913', serviceType: 'app', serviceName: 'A2DP Volume' });
     expect(s).toContain('短信核验码：482913，24小时内有效');
+  });
+
+  describe('SMS gateway templates (issue 12 §5)', () => {
+    it('every SMS a host receives names a template kind with exactly its parameters', () => {
+      for (const event of SMS_EVENTS) {
+        const n = renderApplicationNotice({ ...base, event, audience: 'host' });
+        expect(n.smsTemplate?.kind, event).toBe(SMS_KIND_OF_EVENT[event]);
+        expect(Object.keys(n.smsTemplate!.params), event).toEqual(SMS_TEMPLATE_PARAMS[n.smsTemplate!.kind]);
+      }
+      expect(renderApplicationNotice({ ...base, event: 'application.approved', audience: 'host' }).smsTemplate!.params)
+        .toEqual({ name: 'A2DP Volume', number: '粤ICP备2026000001号-1A' });
+      expect(renderApplicationNotice({ ...base, event: 'application.approved', audience: 'organisation' }).smsTemplate).toBeNull();
+      expect(renderApplicationNotice({ ...base, event: 'application.withdrawn', audience: 'host' }).smsTemplate).toBeNull();
+    });
+
+    it('the SMS check sends only the code to the gateway', () => {
+      const m = smsChallenge({ code: '482913', serviceType: 'app', serviceName: 'A2DP Volume' });
+      expect(m.template).toEqual({ kind: 'verification_code', params: { code: '482913' } });
+      expect(m.text).toContain('482913');
+    });
+
+    it('refuses missing or extra parameters, cuts long names, and orders parameters for Tencent', () => {
+      expect(() => smsTemplate('filing_approved', { name: 'x' })).toThrow(/missing number/);
+      expect(() => smsTemplate('verification_code', { code: '1', text: 'free text' })).toThrow(/unexpected text/);
+      const long = smsTemplate('filing_rejected', { name: '一个名字非常非常非常非常非常非常非常长的应用程序服务' });
+      expect([...long.params.name!]).toHaveLength(20);
+      expect(long.params.name!.endsWith('…')).toBe(true);
+      expect(orderedParams(smsTemplate('filing_approved', { number: '粤ICP备2026000001号-1A', name: 'A' }))).toEqual(['A', '粤ICP备2026000001号-1A']);
+    });
+
+    it('documents a template text for every kind that uses exactly its parameters', () => {
+      for (const kind of SMS_KINDS) {
+        const names = SMS_TEMPLATE_PARAMS[kind];
+        expect([...SMS_TEMPLATE_TEXT[kind].aliyun.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]), kind).toEqual(names);
+        expect([...SMS_TEMPLATE_TEXT[kind].tencent.matchAll(/\{(\d)\}/g)].map((m) => Number(m[1])), kind).toEqual(names.map((_, i) => i + 1));
+      }
+    });
   });
 });

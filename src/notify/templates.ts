@@ -2,6 +2,9 @@
 // with an English line. Pure — no database, no clock — so every event renders in a unit test.
 // Approval carries the filing number and the display rule (DOMAIN.md §1 "Display": the APP
 // shows its number in a prominent place, linked to the filing system; 工信部信管〔2023〕105号).
+// SMS notices also name a gateway template and its parameters (sms-templates.ts): gateways send
+// only pre-approved templates, so the text here is what the development inbox shows.
+import { type SmsKind, smsTemplate, type SmsTemplate } from './sms-templates.ts';
 
 /** Stable event names; flows pass one of these to noticeApplicationEvent. */
 export const APPLICATION_EVENTS = [
@@ -68,7 +71,17 @@ export interface RenderedNotice {
   text: string;
   /** SMS text for SMS_EVENTS (host audience), otherwise null. */
   sms: string | null;
+  /** The gateway template and parameters of that SMS (null when `sms` is). */
+  smsTemplate: SmsTemplate | null;
 }
+
+/** The gateway template of each SMS event (SMS_EVENTS). */
+export const SMS_KIND_OF_EVENT: Readonly<Partial<Record<ApplicationEvent, SmsKind>>> = {
+  'application.approved': 'filing_approved',
+  'application.rejected_by_bureau': 'filing_rejected',
+  'application.returned_by_provider': 'filing_returned',
+  'application.sms_failed': 'sms_check_failed',
+};
 
 const TYPE_ZH: Record<ServiceType, string> = { app: 'APP', mini_program: '小程序', quick_app: '快应用', website: '网站' };
 const TYPE_EN: Record<ServiceType, string> = { app: 'APP', mini_program: 'mini program', quick_app: 'quick app', website: 'website' };
@@ -210,12 +223,15 @@ export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
     ...(p.details?.length ? ['', ...p.details] : []),
     '', `申请编号 / Application: ${c.applicationId}`, `备案系统 / Filing system: ${c.publicUrl}`,
   ].join('\n');
+  const sms = c.audience === 'host' && SMS_EVENTS.has(c.event) && p.sms ? `【备案通知】${p.sms}` : null;
+  const kind = SMS_KIND_OF_EVENT[c.event];
   return {
     title,
     subject: `【备案通知】${title}`,
     body,
     text: `${body}\n\n${FOOTER}\n`,
-    sms: c.audience === 'host' && SMS_EVENTS.has(c.event) && p.sms ? `【备案通知】${p.sms}` : null,
+    sms,
+    smsTemplate: sms && kind ? smsTemplate(kind, kind === 'filing_approved' ? { name, number: c.data.serviceNumber ?? '' } : { name }) : null,
   };
 }
 
@@ -227,4 +243,9 @@ export function renderSmsChallenge(a: { code: string; serviceType: ServiceType; 
   const h = a.validHours ?? 24;
   return `【备案核验】您正在办理${TYPE_ZH[a.serviceType]}"${a.serviceName}"的备案，短信核验码：${a.code}，${h}小时内有效，请勿告知他人。`
     + ` Filing verification code ${a.code}, valid ${h} h.`;
+}
+
+/** The SMS check message as the outbox queues it: the inbox text and the gateway template (code only). */
+export function smsChallenge(a: { code: string; serviceType: ServiceType; serviceName: string; validHours?: number }): { text: string; template: SmsTemplate } {
+  return { text: renderSmsChallenge(a), template: smsTemplate('verification_code', { code: a.code }) };
 }

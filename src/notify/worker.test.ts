@@ -5,6 +5,7 @@ import { createSealer } from '../db/personal-data.ts';
 import { createSmtpSender, createUnconfiguredEmailSender, EMAIL_NOT_CONFIGURED, type EmailSender } from './email.ts';
 import { enqueueEmail, enqueueSms, enqueueWebhook } from './outbox.ts';
 import { createDevSmsProvider, latestDevSms, listDevSms } from './sms.ts';
+import { smsTemplate } from './sms-templates.ts';
 import { drainOutbox, type OutboxWorkerOptions, retryDelayMs, startOutboxWorker, type WorkerLog } from './worker.ts';
 
 const FROM = 'beian 备案系统 <noreply@beian.test>';
@@ -62,7 +63,7 @@ describe('outbox worker', () => {
     const server = await useSmtp();
     await expect(t.db.transaction(async (tx) => {
       await enqueueEmail(tx, t.sealer, mail());
-      await enqueueSms(tx, t.sealer, { mobile: '13800138000', text: '验证码 123456' });
+      await enqueueSms(tx, t.sealer, { mobile: '13800138000', text: '验证码 123456', template: smsTemplate('verification_code', { code: '123456' }) });
       throw new Error('the change failed');
     })).rejects.toThrow('the change failed');
     expect(await rows()).toHaveLength(0);
@@ -73,7 +74,7 @@ describe('outbox worker', () => {
   it('stores recipients and bodies sealed: no cleartext address, mobile or text in the outbox', async () => {
     await t.db.transaction(async (tx) => {
       await enqueueEmail(tx, t.sealer, mail('li.si@example.cn'), { tag: 'application.approved' });
-      await enqueueSms(tx, t.sealer, { mobile: '13912345678', text: '您的短信核验码：482913' });
+      await enqueueSms(tx, t.sealer, { mobile: '13912345678', text: '您的短信核验码：482913', template: smsTemplate('verification_code', { code: '482913' }) });
       await enqueueWebhook(tx, t.sealer, { url: 'https://hooks.example.cn/x', secret: 's3cret-signing-key', body: { event: 'application.approved' } });
     });
     const dump = JSON.stringify(await t.db.query('select payload::text as p from outbox'));
@@ -143,8 +144,8 @@ describe('outbox worker', () => {
 
   it('delivers SMS into the development inbox, readable by mobile and masked otherwise', async () => {
     await t.db.transaction(async (tx) => {
-      await enqueueSms(tx, t.sealer, { mobile: '+86 139-0000-1111', text: '【备案核验】短信核验码：482913，24小时内有效' });
-      await enqueueSms(tx, t.sealer, { mobile: '13700002222', text: 'other' });
+      await enqueueSms(tx, t.sealer, { mobile: '+86 139-0000-1111', text: '【备案核验】短信核验码：482913，24小时内有效', template: smsTemplate('verification_code', { code: '482913' }) });
+      await enqueueSms(tx, t.sealer, { mobile: '13700002222', text: 'other', template: smsTemplate('filing_rejected', { name: 'A2DP Volume' }) });
     });
     expect(await drainOutbox(options())).toBe(2);
     const latest = await latestDevSms(t.db, t.sealer, '13900001111');
@@ -174,7 +175,7 @@ describe('outbox worker', () => {
 
   it('marks a payload it cannot open dead without retrying', async () => {
     const other = createSealer({ dataKeys: [{ id: 'zz', key: Buffer.alloc(32, 3) }], hashKey: Buffer.alloc(32, 4) });
-    await t.db.transaction((tx) => enqueueSms(tx, other, { mobile: '13800000000', text: 'x' }));
+    await t.db.transaction((tx) => enqueueSms(tx, other, { mobile: '13800000000', text: 'x', template: smsTemplate('verification_code', { code: '000000' }) }));
     expect(await drainOutbox(options())).toBe(1);
     const [row] = await rows();
     expect(row).toMatchObject({ status: 'dead', attempts: 1 });

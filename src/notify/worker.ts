@@ -5,12 +5,14 @@
 // next_attempt_at = now + lease), then sent outside any transaction: a PGlite transaction
 // would block every other query while an SMTP server answers. Delivery is at least once —
 // a crash between send and mark resends after the lease. Failures back off exponentially;
-// after maxAttempts, or a permanent refusal, the row is 'dead'. Recipients and bodies are
-// never logged or written to last_error (house rule 14).
+// after maxAttempts, or a permanent refusal, the row is 'dead'; a sender may ask for a longer
+// first wait (an SMS gateway's daily limit). Each attempt records the sender (provider) and the
+// remote code of a refusal (last_error_code) for the administrator (GET /api/admin/deliveries).
+// Recipients, bodies and template parameters are never logged or written to last_error (house rule 14).
 import type { Db } from '../db/connection.ts';
 import { PersonalDataError, type Sealer } from '../db/personal-data.ts';
 import { EMAIL_NOT_CONFIGURED, type EmailSender } from './email.ts';
-import { describeError, isPermanent } from './errors.ts';
+import { DeliveryError, describeError, errorCode, isPermanent } from './errors.ts';
 import {
   type EmailPayload, openEmail, openSms, openWebhook, OUTBOX_CHANNEL, type SmsPayload, type WebhookMessage, type WebhookPayload,
 } from './outbox.ts';
@@ -88,36 +90,50 @@ async function claim(o: OutboxWorkerOptions, s: ReturnType<typeof settings>): Pr
   return rows.sort((a, b) => a.id - b.id);
 }
 
-/** Sends one message; returns the note to keep in last_error on success (null when really delivered). */
-async function send(o: OutboxWorkerOptions, row: Claimed): Promise<string | null> {
+/** Who delivers a channel's messages (outbox.provider). */
+function providerOf(o: OutboxWorkerOptions, channel: Claimed['channel']): string {
+  return channel === 'email' ? o.email.name : channel === 'sms' ? o.sms.name : 'webhook';
+}
+
+interface Sent { note: string | null; provider?: string }
+
+/** Sends one message; returns the note to keep in last_error (null when really delivered) and who delivered it. */
+async function send(o: OutboxWorkerOptions, row: Claimed): Promise<Sent> {
   switch (row.channel) {
     case 'email':
       await o.email.send(openEmail(o.sealer, row.payload as EmailPayload));
-      return o.email.delivers ? null : EMAIL_NOT_CONFIGURED;
+      return { note: o.email.delivers ? null : EMAIL_NOT_CONFIGURED };
     case 'sms': {
-      const m = openSms(o.sealer, row.payload as SmsPayload);
-      await o.sms.send(m.mobile, m.text);
-      return null;
+      const by = await o.sms.send(openSms(o.sealer, row.payload as SmsPayload));
+      return { note: null, ...(by ? { provider: by } : {}) };
     }
     case 'webhook':
       await o.webhook!.send(openWebhook(o.sealer, row.payload as WebhookPayload));
-      return null;
+      return { note: null };
   }
 }
 
 async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, row: Claimed): Promise<void> {
+  let provider = providerOf(o, row.channel);
   try {
-    const note = await send(o, row);
-    await o.db.query(`update outbox set status = 'sent', sent_at = $2, last_error = $3 where id = $1`, [row.id, o.now(), note]);
-  } catch (err) {
-    const error = describeError(err);
-    const dead = row.attempts >= s.maxAttempts || isPermanent(err) || err instanceof PersonalDataError;
-    const next = new Date(o.now().getTime() + retryDelayMs(row.attempts, s.retryBaseMs));
+    const sent = await send(o, row);
     await o.db.query(
-      'update outbox set status = $2, next_attempt_at = $3, last_error = $4 where id = $1',
-      [row.id, dead ? 'dead' : 'pending', next, error],
+      `update outbox set status = 'sent', sent_at = $2, last_error = $3, last_error_code = null, provider = $4, last_attempt_at = $2 where id = $1`,
+      [row.id, o.now(), sent.note, sent.provider ?? provider],
     );
-    const fields = { outboxId: row.id, channel: row.channel, attempts: row.attempts, error };
+  } catch (err) {
+    if (err instanceof DeliveryError && err.provider) provider = err.provider;
+    const error = describeError(err);
+    const code = errorCode(err);
+    const dead = row.attempts >= s.maxAttempts || isPermanent(err) || err instanceof PersonalDataError;
+    const hint = err instanceof DeliveryError ? err.retryAfterMs ?? 0 : 0;
+    const next = new Date(o.now().getTime() + Math.max(retryDelayMs(row.attempts, s.retryBaseMs), hint));
+    await o.db.query(
+      `update outbox set status = $2, next_attempt_at = $3, last_error = $4, last_error_code = $5, provider = $6, last_attempt_at = $7 where id = $1`,
+      [row.id, dead ? 'dead' : 'pending', next, error, code, provider, o.now()],
+    );
+    // `errorCode`, not `code`: the server's log redaction censors every `*.code` (verification codes).
+    const fields = { outboxId: row.id, channel: row.channel, provider, attempts: row.attempts, errorCode: code, error };
     if (dead) s.log.error(fields, 'outbox message dead: delivery abandoned');
     else s.log.warn({ ...fields, retryAt: next.toISOString() }, 'outbox delivery failed; will retry');
   }

@@ -24,6 +24,8 @@ const Dashboard = lazy(() => import('./pages/bureau/Dashboard.tsx'));
 const CalendarAdmin = lazy(() => import('./pages/admin/CalendarAdmin.tsx'));
 const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
 const Users = lazy(() => import('./pages/admin/Users.tsx'));
+// Failed deliveries (issue 12 §5)
+const Deliveries = lazy(() => import('./pages/admin/Deliveries.tsx'));
 
 /** Signed in with one of these roles, or off to the sign-in page (and back afterwards). */
 function RequireRole({ roles, children }: { roles: string[]; children: ReactNode }) {
@@ -73,6 +75,7 @@ function App() {
         <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
         <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
+        <Route path="/admin/deliveries" element={<RequireRole roles={ADMIN}><Deliveries /></RequireRole>} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>

@@ -13,7 +13,7 @@ import { expect } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/db/seed/demo.ts';
-import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, startOutboxWorker } from '../../src/notify/index.ts';
+import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, type SmsProvider, startOutboxWorker } from '../../src/notify/index.ts';
 import { type TestDb, testDatabase } from '../db.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,7 +38,8 @@ async function freePort(): Promise<number> {
 
 export interface Server { app: FastifyInstance; t: TestDb; url: string; close(): Promise<void>; smsCode(mobile: string): Promise<string> }
 
-export async function startServer(): Promise<Server> {
+/** `sms`: deliver SMS through this provider (a gateway adapter pointed at a stand-in) instead of the development inbox. */
+export async function startServer(options: { sms?: SmsProvider } = {}): Promise<Server> {
   const t = await testDatabase();
   await seedDemo(t.db, t.sealer);
   // The journeys run on the real clock: from December 2026 a 20-working-day deadline reaches
@@ -53,7 +54,7 @@ export async function startServer(): Promise<Server> {
   const app = await buildApp({ db: t.db, sealer: t.sealer, now, config });
   await app.listen({ host: '127.0.0.1', port });
   const worker: OutboxWorker = await startOutboxWorker({
-    db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(t.db, t.sealer, now), now, pollMs: 200,
+    db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: options.sms ?? createDevSmsProvider(t.db, t.sealer, now), now, pollMs: 200,
   });
   return {
     app, t, url: `http://127.0.0.1:${port}`,

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
 import { enqueueSms } from '../../notify/outbox.ts';
+import { smsTemplate } from '../../notify/sms-templates.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../../notify/index.ts';
 
 describe('GET /api/admin/dev-sms', () => {
@@ -12,8 +13,8 @@ describe('GET /api/admin/dev-sms', () => {
     admin = await signIn(h.app, 'admin');
     const { db, sealer } = h.t;
     await db.transaction(async (tx) => {
-      await enqueueSms(tx, sealer, { mobile: '13900001111', text: '【备案核验】短信核验码：482913，24小时内有效' });
-      await enqueueSms(tx, sealer, { mobile: '13700002222', text: '【备案通知】您的APP"A2DP Volume"已通过备案' });
+      await enqueueSms(tx, sealer, { mobile: '13900001111', text: '【备案核验】短信核验码：482913，24小时内有效', template: smsTemplate('verification_code', { code: '482913' }) });
+      await enqueueSms(tx, sealer, { mobile: '13700002222', text: '【备案通知】您的APP"A2DP Volume"已通过备案', template: smsTemplate('filing_approved', { name: 'A2DP Volume', number: '粤ICP备2026000001号-1A' }) });
     });
     await drainOutbox({ db, sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(db, sealer, h.clock.now), now: h.clock.now });
   });

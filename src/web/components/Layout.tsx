@@ -11,7 +11,7 @@ const NAV: Record<string, [string, MessageKey][]> = {
   platform_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
   device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys']],
   bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/calendar', 'nav.calendar']],
-  ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users']],
+  ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries']],
 };
 
 export function Layout({ children }: { children: ReactNode }) {

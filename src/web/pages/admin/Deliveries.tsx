@@ -1,0 +1,75 @@
+// Failed deliveries (issue 12 §5): emails, SMS and webhooks being retried after a failure or
+// abandoned, with the gateway's code and message (GET /api/admin/deliveries). Recipients arrive
+// masked from the server; nothing here can show a number or a verification code.
+import { useCallback, useEffect, useState } from 'react';
+import { ErrorNotice, Loading, Page, Pager, TableWrap } from '../../components/ui.tsx';
+import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { api, qs } from '../../lib/api.ts';
+
+interface Failure {
+  id: number; channel: 'email' | 'sms' | 'webhook'; kind: string | null; event: string | null; state: 'retrying' | 'dead';
+  attempts: number; provider: string | null; errorCode: string | null; error: string | null; recipient: string;
+  createdAt: string; lastAttemptAt: string | null; nextAttemptAt: string | null;
+}
+
+const PAGE = 50;
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
+/** last_error starts with the code, shown in its own column. */
+const detail = (f: Failure) => (f.error && f.errorCode && f.error.startsWith(`${f.errorCode} `) ? f.error.slice(f.errorCode.length + 1) : f.error) ?? '—';
+const nowrap = { whiteSpace: 'nowrap' } as const;
+
+export default function Deliveries() {
+  const i18n = useI18n();
+  const [state, setState] = useState('');
+  const [channel, setChannel] = useState('');
+  const [page, setPage] = useState(0);
+  const [data, setData] = useState<{ items: Failure[]; total: number } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => api.get<{ items: Failure[]; total: number }>(`/api/admin/deliveries${qs({ state, channel, limit: PAGE, offset: page * PAGE })}`)
+    .then(setData).catch(setError), [state, channel, page]);
+  useEffect(() => { void load(); }, [load]);
+  const what = (f: Failure) => (f.kind ? i18n.t(`deliveries.kind.${f.kind}` as MessageKey) : f.event ?? '—');
+  return (
+    <Page title={i18n.t('deliveries.title')} lead={i18n.t('deliveries.lead')} wide>
+      <ErrorNotice error={error} />
+      <div className="row" style={{ marginBottom: '.75rem', flexWrap: 'wrap', gap: '.5rem' }}>
+        <label htmlFor="d-state">{i18n.t('deliveries.state')}</label>
+        <select id="d-state" value={state} onChange={(e) => { setState(e.target.value); setPage(0); }} style={{ maxWidth: '12rem' }}>
+          <option value="">{i18n.t('review.all')}</option>
+          <option value="retrying">{i18n.t('deliveries.retrying')}</option>
+          <option value="dead">{i18n.t('deliveries.dead')}</option>
+        </select>
+        <label htmlFor="d-channel">{i18n.t('deliveries.channel')}</label>
+        <select id="d-channel" value={channel} onChange={(e) => { setChannel(e.target.value); setPage(0); }} style={{ maxWidth: '12rem' }}>
+          <option value="">{i18n.t('review.all')}</option>
+          {(['sms', 'email', 'webhook'] as const).map((c) => <option key={c} value={c}>{i18n.t(`deliveries.channel.${c}`)}</option>)}
+        </select>
+        {data ? <span className="muted">{i18n.t('common.total', { n: data.total })}</span> : null}
+      </div>
+      {!data ? <Loading /> : data.items.length === 0 ? <p className="muted">{i18n.t('deliveries.empty')}</p> : (
+        <>
+          <TableWrap label={i18n.t('deliveries.title')}>
+            <table>
+              <thead><tr>
+                <th>{i18n.t('deliveries.state')}</th><th>{i18n.t('deliveries.channel')}</th><th>{i18n.t('deliveries.message')}</th>
+                <th>{i18n.t('deliveries.recipient')}</th><th>{i18n.t('deliveries.provider')}</th><th>{i18n.t('deliveries.code')}</th>
+                <th>{i18n.t('deliveries.error')}</th><th>{i18n.t('deliveries.attempts')}</th><th>{i18n.t('deliveries.lastAttempt')}</th><th>{i18n.t('deliveries.next')}</th>
+              </tr></thead>
+              <tbody>
+                {data.items.map((f) => (
+                  <tr key={f.id}>
+                    <td style={nowrap}><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
+                    <td style={nowrap}>{i18n.t(`deliveries.channel.${f.channel}`)}</td><td style={nowrap}>{what(f)}</td>
+                    <td className="mono" style={nowrap}>{f.recipient}</td><td>{f.provider ?? '—'}</td><td className="mono" style={nowrap}>{f.errorCode ?? '—'}</td>
+                    <td style={{ minWidth: '12rem' }}>{detail(f)}</td><td>{f.attempts}</td><td>{when(f.lastAttemptAt)}</td><td>{when(f.nextAttemptAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+          <Pager page={page} pageSize={PAGE} total={data.total} onPage={setPage} />
+        </>
+      )}
+    </Page>
+  );
+}

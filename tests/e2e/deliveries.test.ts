@@ -1,0 +1,50 @@
+// The administrator sees SMS the gateway refused (issue 12 §5): a refusal from the stand-in
+// Alibaba Cloud gateway appears on 投递失败 with its code and message and the mobile masked,
+// in Chinese and at 1280 and 390 px, without a console error.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueSms } from '../../src/notify/index.ts';
+import { createAliyunSmsProvider } from '../../src/notify/sms-aliyun.ts';
+import { smsTemplate } from '../../src/notify/sms-templates.ts';
+import { smsChallenge } from '../../src/notify/templates.ts';
+import { aliyunAnswer, startStandInGateway, type StandInGateway } from '../sms-gateway.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+
+describe('journey: failed SMS deliveries for the administrator', () => {
+  let server: Server; let browser: Browser; let gw: StandInGateway;
+  beforeAll(async () => {
+    gw = await startStandInGateway(aliyunAnswer.ok);
+    gw.queue(aliyunAnswer.refusal('isv.MOBILE_NUMBER_ILLEGAL', '非法手机号'), aliyunAnswer.refusal('isv.BUSINESS_LIMIT_CONTROL', '触发小时级流控Permits:5'));
+    // The server's outbox worker sends SMS through the Aliyun adapter, to the stand-in.
+    const sms = createAliyunSmsProvider({
+      provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: 'secret-0001', signName: '备案系统', endpoint: gw.url, timeoutMs: 5_000,
+      templates: { verification_code: 'SMS_1001', filing_approved: 'SMS_1002', filing_rejected: 'SMS_1003', filing_returned: 'SMS_1004', sms_check_failed: 'SMS_1005' },
+    });
+    [server, browser] = await Promise.all([startServer({ sms }), launch()]);
+    const { db, sealer } = server.t;
+    await db.transaction(async (tx) => {
+      await enqueueSms(tx, sealer, { mobile: '13900001111', ...smsChallenge({ code: '482913', serviceType: 'app', serviceName: 'A2DP Volume' }) }, { tag: 'sms.verification_code' });
+      await enqueueSms(tx, sealer, { mobile: '13700002222', text: '…', template: smsTemplate('filing_rejected', { name: 'A2DP Volume' }) }, { tag: 'application.rejected_by_bureau' });
+    });
+    for (let i = 0; i < 200 && gw.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  }, 180_000);
+  afterAll(async () => { await browser?.close(); await gw?.close(); await server?.close(); });
+
+  it('lists the refusals with the gateway code, masked', () => steps(async () => {
+    const j = await journey(browser, server.url, 'deliveries');
+    const page = j.page;
+    await signInUi(page, 'admin');
+    await page.getByRole('link', { name: '投递失败' }).click();
+    await page.getByRole('heading', { name: '消息投递失败' }).waitFor();
+    const dead = page.getByRole('row', { name: /isv\.MOBILE_NUMBER_ILLEGAL/ });
+    await dead.waitFor();
+    expect(await dead.textContent()).toMatch(/已放弃.*短信.*短信核验码.*139\*\*\*\*1111.*aliyun.*非法手机号/);
+    expect(await page.getByRole('row', { name: /isv\.BUSINESS_LIMIT_CONTROL/ }).textContent()).toMatch(/重试中.*管局驳回通知.*137\*\*\*\*2222/);
+    expect(await page.content()).not.toMatch(/13900001111|13700002222|482913/);
+    await j.shot('admin-deliveries');
+    await page.getByLabel('状态').selectOption('dead');
+    await expect.poll(() => page.getByRole('row', { name: /isv\.BUSINESS_LIMIT_CONTROL/ }).count()).toBe(0);
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+});

@@ -5,6 +5,7 @@
 // with a (synthetic) newer chinese-days.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImportedYears } from '../src/db/calendar.ts';
+import { refreshProvisionalDeadlines } from '../src/flows/refresh-deadlines.ts';
 import { openEmail, type EmailPayload } from '../src/notify/outbox.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
 import { call, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
@@ -142,5 +143,23 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
       { date: '2027-01-31', imported: 'working', library: 'off' },
       { date: '2027-02-11', imported: 'off', library: 'working' },
     ]);
+  });
+
+  it('a provisional deadline whose year becomes official otherwise (year published, package upgrade) is recomputed at start', async () => {
+    h.clock.set('2027-12-20T02:00:00Z'); // Monday; 20 working days end on Monday 17 January 2028
+    [host, provider] = await Promise.all(['host@demo.beian.test', 'provider.demo'].map((l) => signIn(h.app, l))) as [Signed, Signed];
+    const cloud = await orgId(h.t.db, CLOUD);
+    const late = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
+    expect(await throughSms(h, host, provider, late)).toMatchObject({ deadlineOn: '2028-01-17', deadlineProvisional: true });
+    const ctx = { db: h.t.db, sealer: h.t.sealer, now: h.clock.now, publicUrl: 'http://127.0.0.1' };
+    expect(await refreshProvisionalDeadlines(ctx)).toEqual([]); // nothing official changed yet
+    await h.t.db.query(`insert into calendar_overrides (day, kind, note) values ('2028-01-01', 'year_published', 'test')`);
+    const moved = await refreshProvisionalDeadlines(ctx);
+    expect(moved).toEqual([expect.objectContaining({ applicationId: late, old: { deadlineOn: '2028-01-17', provisional: true }, new: { deadlineOn: '2028-01-17', provisional: false } })]);
+    const view = await call(h.app, host, 'GET', `/api/host/applications/${late}`);
+    expect(view).toMatchObject({ deadlineOn: '2028-01-17', deadlineProvisional: false });
+    const history = await call(h.app, host, 'GET', `/api/host/applications/${late}/history`);
+    expect(history.items.at(-1)).toMatchObject({ action: 'deadline_recomputed', reason: { cause: 'calendar_now_official' } });
+    expect(await refreshProvisionalDeadlines(ctx)).toEqual([]);
   });
 });

@@ -13,7 +13,9 @@ import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { SYSTEM_ACTOR } from '../domain/actors.ts';
 import { countWorkingDays, createCalendar, provisionalReason, validateIsoDate } from '../domain/calendar.ts';
+import type { FlowContext } from '../flows/context.ts';
 import { type CalendarImportPlan, importCalendar, planCalendarImport } from '../flows/import-calendar.ts';
+import { refreshProvisionalDeadlines } from '../flows/refresh-deadlines.ts';
 
 export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
@@ -106,9 +108,14 @@ async function check(io: Io): Promise<number> {
   });
 }
 
-/** At start: a warning for each imported year the installed chinese-days now disagrees with. */
-export async function warnCalendarDifferences(db: Queryable, log: { warn: (obj: object, msg: string) => void }): Promise<void> {
-  const r = await checkImportedYears(db);
+/**
+ * At start: recompute provisional deadlines a newer package (or a published year) now makes
+ * official, and warn for each imported year the installed chinese-days disagrees with.
+ */
+export async function calendarAtStart(ctx: FlowContext, log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void }): Promise<void> {
+  const moved = await refreshProvisionalDeadlines(ctx);
+  if (moved.length) log.info({ deadlines: moved.length }, 'calendar: provisional deadlines recomputed with the official schedule');
+  const r = await checkImportedYears(ctx.db);
   for (const y of r.years.filter((x) => x.differences.length)) {
     log.warn({ year: y.year, source: y.source, differences: y.differences },
       `calendar: the imported ${y.year} schedule differs from chinese-days on ${y.differences.length} days (see beian calendar check)`);

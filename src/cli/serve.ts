@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { migrate } from '../db/migrate.ts';
 import type { FlowContext } from '../flows/context.ts';
 import { expireSmsChecks } from '../flows/sms-check.ts';
-import { warnCalendarDifferences } from './calendar.ts';
+import { calendarAtStart } from './calendar.ts';
 import { openStorage } from '../db/open.ts';
 import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';
 import { createDevSmsProvider, emailSenderFor, startOutboxWorker } from '../notify/index.ts';
@@ -31,7 +31,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       seeded = (await seedDemo(storage.db, storage.sealer)).seeded;
     }
     const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
-    await warnCalendarDifferences(storage.db, app.log);
+    await calendarAtStart({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, app.log);
     const address = await app.listen({ host: cfg.host, port: cfg.port });
     const now = () => new Date();
     const email = emailSenderFor(cfg.smtp);

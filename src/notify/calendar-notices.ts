@@ -12,7 +12,11 @@ export interface MovedDeadline {
   new: { deadlineOn: string; provisional: boolean };
 }
 
-export interface DeadlinesMovedInput { year: number; moves: readonly MovedDeadline[]; publicUrl: string; at: Date }
+export interface DeadlinesMovedInput {
+  year: number; moves: readonly MovedDeadline[]; publicUrl: string; at: Date;
+  /** Why: a schedule imported by the ministry, or a year that became official otherwise (package upgrade). */
+  cause?: 'import' | 'official';
+}
 
 export const DEADLINES_MOVED_EVENT = 'calendar.deadlines_moved';
 
@@ -20,13 +24,13 @@ const zhDate = (d: string | null, provisional: boolean) => (d ? `${d}${provision
 const enDate = (d: string | null, provisional: boolean) => (d ? `${d}${provisional ? ' (provisional)' : ''}` : 'none');
 
 /** Pure: the title and text of one bureau's notice. */
-export function renderDeadlinesMoved(year: number, moves: readonly MovedDeadline[], publicUrl: string) {
-  const title = `${year}年节假日安排已导入，${moves.length}件备案申请的审核截止日期已调整`;
+export function renderDeadlinesMoved(year: number, moves: readonly MovedDeadline[], publicUrl: string, cause: 'import' | 'official' = 'import') {
+  const title = `${year}年节假日${cause === 'import' ? '安排已导入' : '正式安排已生效'}，${moves.length}件备案申请的审核截止日期已调整`;
   const lines = moves.map((m) => `- ${m.serviceName ?? m.applicationId}：${zhDate(m.old.deadlineOn, m.old.provisional)} → ${zhDate(m.new.deadlineOn, m.new.provisional)}`);
   const linesEn = moves.map((m) => `- ${m.serviceName ?? m.applicationId}: ${enDate(m.old.deadlineOn, m.old.provisional)} → ${enDate(m.new.deadlineOn, m.new.provisional)}`);
   const body = [
-    `国务院办公厅公布的${year}年节假日安排已导入备案系统。以下审核截止日期（20个工作日）按正式安排重新计算：`, ...lines, '',
-    `The official ${year} holiday schedule was imported; these 20-working-day review deadlines were recomputed:`, ...linesEn,
+    `国务院办公厅公布的${year}年节假日安排已${cause === 'import' ? '导入备案系统' : '在备案系统中生效'}。以下审核截止日期（20个工作日）按正式安排重新计算：`, ...lines, '',
+    `The official ${year} holiday schedule ${cause === 'import' ? 'was imported' : 'is now in effect'}; these 20-working-day review deadlines were recomputed:`, ...linesEn,
   ].join('\n');
   const text = `${body}\n\n${publicUrl.replace(/\/$/, '')}/bureau`;
   return { title, subject: `【备案通知】${title}`, body, text };
@@ -37,7 +41,7 @@ export async function noticeDeadlinesMoved(tx: Queryable, sealer: Sealer, input:
   for (const m of input.moves) byProvince.set(m.provinceCode, [...byProvince.get(m.provinceCode) ?? [], m]);
   let emails = 0;
   for (const [province, moves] of byProvince) {
-    const n = renderDeadlinesMoved(input.year, moves, input.publicUrl);
+    const n = renderDeadlinesMoved(input.year, moves, input.publicUrl, input.cause);
     const [org] = await tx.query<{ id: string; contact_email_enc: string | null }>(
       `select id, contact_email_enc from organisations where kind = 'bureau' and province_code = $1`, [province]);
     const reviewers = await tx.query<{ email_enc: string }>(

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NATIONAL_HOLIDAYS, NATIONAL_MAKEUP_WORKDAYS } from './calendar-data.ts';
-import { compareWithSchedule, dayChanges, parseScheduleFile } from './calendar-import.ts';
-import { createCalendar } from './calendar.ts';
+import { NATIONAL_HOLIDAYS, NATIONAL_MAKEUP_WORKDAYS } from '../src/domain/calendar-data.ts';
+import { compareWithSchedule, dayChanges, parseScheduleFile } from '../src/domain/calendar-import.ts';
+import { createCalendar } from '../src/domain/calendar.ts';
 
 const dist = path.dirname(createRequire(import.meta.url).resolve('chinese-days')); // …/chinese-days/dist
 const ics = (file: string) => readFileSync(path.join(dist, file), 'utf8');

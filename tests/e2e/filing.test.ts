@@ -134,6 +134,7 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     const bureau = await journey(browser, server.url, 'filing-bureau');
     await signInUi(bureau.page, 'gd.reviewer');
     const row = bureau.page.getByTestId('queue-row').filter({ hasText: '星河记账' });
+    await row.waitFor();
     expect(await row.getByTestId('deadline-provisional').count()).toBe(counted.provisional ? 1 : 0);
     await bureau.shot('bureau-queue');
     await row.getByRole('link', { name: '审核' }).click();

@@ -162,4 +162,10 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     expect(history.items.at(-1)).toMatchObject({ action: 'deadline_recomputed', reason: { cause: 'calendar_now_official' } });
     expect(await refreshProvisionalDeadlines(ctx)).toEqual([]);
   });
+
+  it('the database refuses a provisional mark without a deadline and an import outside 2004–2099', async () => {
+    await expect(h.t.db.query('update applications set deadline_on = null, deadline_provisional = true where id = $1', [id])).rejects.toThrow(/applications_deadline_provisional_has_deadline/);
+    await expect(h.t.db.query(`insert into calendar_imports (year, source, format, holidays, workdays) values (2100, 'x', 'json', '[]', '[]')`)).rejects.toThrow(/calendar_imports_year_check/);
+    await expect(h.t.db.query(`insert into calendar_imports (year, source, format, holidays, workdays) values (2027, 'x', 'json', '{}', '[]')`)).rejects.toThrow(/calendar_imports_holidays_check/);
+  });
 });

@@ -153,6 +153,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     expect(await throughSms(h, host, provider, late)).toMatchObject({ deadlineOn: '2028-01-17', deadlineProvisional: true });
     const ctx = { db: h.t.db, sealer: h.t.sealer, now: h.clock.now, publicUrl: 'http://127.0.0.1' };
     expect(await refreshProvisionalDeadlines(ctx)).toEqual([]); // nothing official changed yet
+    // As after a chinese-days upgrade covering 2028 (the package data is not a row; a published row stands in):
     await h.t.db.query(`insert into calendar_overrides (day, kind, note) values ('2028-01-01', 'year_published', 'test')`);
     const moved = await refreshProvisionalDeadlines(ctx);
     expect(moved).toEqual([expect.objectContaining({ applicationId: late, old: { deadlineOn: '2028-01-17', provisional: true }, new: { deadlineOn: '2028-01-17', provisional: false } })]);
@@ -161,6 +162,20 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     const history = await call(h.app, host, 'GET', `/api/host/applications/${late}/history`);
     expect(history.items.at(-1)).toMatchObject({ action: 'deadline_recomputed', reason: { cause: 'calendar_now_official' } });
     expect(await refreshProvisionalDeadlines(ctx)).toEqual([]);
+  });
+
+  it('declaring a year published through the overrides API makes its provisional deadlines official at once', async () => {
+    h.clock.set('2028-12-20T02:00:00Z'); // Wednesday; 2029 is not published
+    [host, provider] = await Promise.all(['host@demo.beian.test', 'provider.demo'].map((l) => signIn(h.app, l))) as [Signed, Signed];
+    admin = await signIn(h.app, 'admin');
+    const cloud = await orgId(h.t.db, CLOUD);
+    const next = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
+    const received = await throughSms(h, host, provider, next);
+    expect(received).toMatchObject({ deadlineOn: '2029-01-18', deadlineProvisional: true }); // 元旦 (Monday) assumed off
+    await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2029-01-01', kind: 'year_published' }, 201);
+    // 2029 published with no days entered: 1 January is a working Monday now, so the deadline is one day earlier.
+    const after = await call(h.app, host, 'GET', `/api/host/applications/${next}`);
+    expect(after).toMatchObject({ deadlineOn: '2029-01-17', deadlineProvisional: false });
   });
 
   it('the database refuses a provisional mark without a deadline and an import outside 2004–2099', async () => {

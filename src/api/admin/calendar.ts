@@ -7,6 +7,7 @@ import { loadCalendar } from '../../db/calendar.ts';
 import { countWorkingDays, provisionalReason } from '../../domain/calendar.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { addCalendarOverride, removeCalendarOverride } from '../../flows/calendar-overrides.ts';
+import { refreshProvisionalDeadlines } from '../../flows/refresh-deadlines.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 
@@ -27,7 +28,12 @@ export const calendarRoutes = (ctx: AppContext): FastifyPluginAsync => async (ba
   app.post('/api/admin/calendar-overrides', {
     ...managers,
     schema: { tags, summary: 'Add a holiday, a make-up working day, or declare a year published', body: z.strictObject({ day: date, kind: z.enum(['holiday', 'workday', 'year_published']), provinceCode: province.nullable().optional(), note: z.string().max(200).nullable().optional() }) },
-  }, async (req, reply) => reply.code(201).send(await addCalendarOverride(ctx, actorOf(req), req.body)));
+  }, async (req, reply) => {
+    const added = await addCalendarOverride(ctx, actorOf(req), req.body);
+    // A year declared published by hand: its provisional deadlines become official now (ADR 0011).
+    if (added.kind === 'year_published') await refreshProvisionalDeadlines(ctx);
+    return reply.code(201).send(added);
+  });
 
   app.delete('/api/admin/calendar-overrides/:id', { ...managers, schema: { tags, params: z.object({ id: z.uuid() }) } },
     async (req, reply) => { await removeCalendarOverride(ctx, actorOf(req), req.params.id); return reply.code(204).send(); });

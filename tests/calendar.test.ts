@@ -41,12 +41,13 @@ describe('working-day calendar overrides', () => {
     }
   });
 
-  it('refuses to compute past the published schedule until the ministry publishes the year', async () => {
-    const before = await h.app.inject({ method: 'GET', url: '/api/calendar/working-days?start=2026-12-20&n=20', headers: host.headers });
-    expect(before.statusCode).toBe(400);
-    expect(before.json().code).toBe('calendar_out_of_range');
+  it('counts past the published schedule provisionally until the ministry publishes the year (issue 12)', async () => {
+    // 21–31 Dec: 9; 1 Jan 2027 (元旦, statutory) off; 4–15 Jan: 19; 18 Jan: 20.
+    expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2026-12-20&n=20'))
+      .toMatchObject({ date: '2027-01-18', provisional: true, provisionalYears: [2027] });
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2027-01-01', kind: 'holiday', note: '元旦' }, 201);
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2027-01-01', kind: 'year_published' }, 201);
-    expect((await call(h.app, host, 'GET', '/api/calendar/working-days?start=2026-12-20&n=20')).date).toBe('2027-01-18'); // Dec 21–31: 9, 1 Jan a holiday, then 4–15 Jan: 10, 18 Jan
+    expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2026-12-20&n=20'))
+      .toMatchObject({ date: '2027-01-18', provisional: false, provisionalYears: [], provisionalReason: null });
   });
 });

@@ -14,6 +14,7 @@ import { adminUserRoutes } from './admin/users.ts';
 import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './auth/routes.ts';
 import { calendarRoutes } from './admin/calendar.ts';
+import { calendarImportRoutes } from './admin/calendar-imports.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
@@ -115,6 +116,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(adminDevSmsRoutes(ctx));
   await api.register(adminDeliveryRoutes(ctx));
   await api.register(calendarRoutes(ctx));
+  await api.register(calendarImportRoutes(ctx));
   await api.register(hostApplicationRoutes(ctx));
   await api.register(providerApplicationRoutes(ctx));
   await api.register(bureauApplicationRoutes(ctx));

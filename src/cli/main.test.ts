@@ -69,6 +69,19 @@ describe('beian workdays', () => {
     expect(await run('workdays', 'between', '2025-09-30', '2025-10-08')).toEqual({ code: 0, stdout: '0\n', stderr: '' });
   });
 
+  it('counts 2027 and 2028 provisionally: the date or number alone on stdout, the reason on stderr', async () => {
+    const note = (years: string) => new RegExp(`^note: provisional — no official working-day schedule for ${years} yet: .*statutory holidays.*without make-up working days.*\\n$`);
+    const add = await run('workdays', 'add', '2027-01-20', '20'); // 除夕 5 Feb and 初三 8 Feb off
+    expect(add).toMatchObject({ code: 0, stdout: '2027-02-19\n' });
+    expect(add.stderr).toMatch(note('2027'));
+    const add28 = await run('workdays', 'add', '2028-01-20', '5'); // 除夕 25 Jan … 初三 28 Jan off
+    expect(add28).toMatchObject({ code: 0, stdout: '2028-02-02\n' });
+    expect(add28.stderr).toMatch(note('2028'));
+    const between = await run('workdays', 'between', '2026-12-31', '2028-01-03');
+    expect(between.stdout).toBe('255\n'); // 261 weekdays in 2027 less 7 statutory weekdays, plus Monday 3 January 2028
+    expect(between.stderr).toMatch(note('2027, 2028'));
+  });
+
   it('knows the 2026 schedule (Spring Festival)', async () => {
     expect(await run('workdays', 'add', '2026-02-13', '1')).toEqual({ code: 0, stdout: '2026-02-14\n', stderr: '' }); // make-up Saturday
     expect(await run('workdays', 'add', '2026-02-14', '1')).toEqual({ code: 0, stdout: '2026-02-24\n', stderr: '' });
@@ -84,9 +97,8 @@ describe('beian workdays', () => {
     [['workdays', 'between', '2025-09-25', 'tomorrow'], /tomorrow: expected a date/],
     [['workdays', 'add', '2025-09-25', 'twenty'], /twenty: n must be a whole number/],
     [['workdays', 'add', '2025-09-25', '2.5'], /n must be a whole number/],
-    [['workdays', 'add', '2027-01-04', '1'], /no published working-day schedule for 2027.*2004–2026/],
-    [['workdays', 'add', '2026-12-20', '20'], /no published working-day schedule for 2027/],
-    [['workdays', 'between', '2026-12-01', '2027-01-05'], /no published working-day schedule/],
+    [['workdays', 'add', '2003-12-31', '1'], /no published working-day schedule for 2003-12-31.*2004–2099/],
+    [['workdays', 'add', '2099-12-20', '20'], /no published working-day schedule for 2100/],
     [['workdays', 'add', '2025-09-25'], /usage: beian workdays add/],
     [['workdays', 'add', '2025-09-25', '20', '30'], /usage: beian workdays add/],
     [['workdays', 'subtract', '2025-09-25', '20'], /usage: beian workdays add/],
@@ -111,7 +123,7 @@ describe('beian workdays', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await run('--help');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    for (const c of ['serve', 'migrate', 'seed --demo', 'admin create --login', 'workdays add', 'workdays between', 'analyze']) expect(r.stdout).toContain(c);
+    for (const c of ['serve', 'migrate', 'seed --demo', 'admin create --login', 'workdays add', 'workdays between', 'calendar import', 'calendar check', 'analyze']) expect(r.stdout).toContain(c);
   });
 });
 
@@ -197,8 +209,16 @@ describe('the beian binary (npx beian)', () => {
 
   it('fails with exit code 2 and one line on stderr', async () => {
     const empty = mkdtempSync(path.join(root, 'empty-'));
-    const r = await binary(['workdays', 'add', '2027-03-01', '1'], { BEIAN_DATA_DIR: empty });
-    expectOneLineError(r, /^beian workdays: no published working-day schedule for 2027-03-01/);
+    const r = await binary(['workdays', 'add', '2003-03-01', '1'], { BEIAN_DATA_DIR: empty });
+    expectOneLineError(r, /^beian workdays: no published working-day schedule for 2003-03-01/);
+  }, SETUP_TIMEOUT);
+
+  it('npx beian workdays add 2026-12-04 20 answers 2027-01-04 with a provisional note (issue 12)', async () => {
+    const empty = mkdtempSync(path.join(root, 'empty-'));
+    const r = await binary(['workdays', 'add', '2026-12-04', '20'], { BEIAN_DATA_DIR: empty });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('2027-01-04\n');
+    expect(r.stderr).toMatch(/^note: provisional — no official working-day schedule for 2027 yet: counted with weekends and the statutory holidays/);
   }, SETUP_TIMEOUT);
 
   it('a bad configuration stops it with every problem on one line', async () => {

@@ -1,14 +1,11 @@
 // The `beian` command. Every failure is one line on stderr and exit code 2, no stack trace.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { config, ConfigError } from '../config.ts';
-import { createCalendar, validateIsoDate } from '../domain/calendar.ts';
-import { loadCalendarOverrides } from '../db/calendar.ts';
 import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate-subjects.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
+import { calendarCommand, workdaysCommand } from './calendar.ts';
 import { serve } from './serve.ts';
 
 export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream }
@@ -27,6 +24,10 @@ const USAGE = `Usage: beian <command>
                                    the date n working days after the given one
   workdays between <a> <b> [--province CODE]
                                    working days after a up to and including b
+                                   (past the official years: counted provisionally, with a note on stderr)
+  calendar import <file> [--year YYYY] [--dry-run]
+                                   load a year's official holiday schedule (chinese-days ICS or JSON)
+  calendar check                   compare imported years with the installed chinese-days
   analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
@@ -65,41 +66,9 @@ const commands: Record<string, Handler> = {
   },
   admin: async (args, io) => (await import('./admin.ts')).adminCommand(args, { ...io, stdin: io.stdin ?? process.stdin }),
   workdays: workdaysCommand,
+  calendar: calendarCommand,
   analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
 };
-
-async function workdaysCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { province: { type: 'string' } } });
-  const [sub, a, b] = positionals;
-  if (!sub || !a || !b || positionals.length !== 3 || !['add', 'between'].includes(sub)) {
-    throw new UsageError('usage: beian workdays add <YYYY-MM-DD> <n> | beian workdays between <YYYY-MM-DD> <YYYY-MM-DD>');
-  }
-  const start = validateIsoDate(a);
-  if (!start.ok) throw new UsageError(`${a}: ${start.error.message}`);
-  const calendar = createCalendar({ overrides: await overridesIfAny(), ...(values.province ? { provinceCode: values.province } : {}) });
-  if (sub === 'add') {
-    if (!/^-?\d{1,4}$/.test(b)) throw new UsageError(`${b}: n must be a whole number of working days`);
-    io.stdout.write(`${calendar.addWorkingDays(start.value, Number(b))}\n`);
-  } else {
-    const end = validateIsoDate(b);
-    if (!end.ok) throw new UsageError(`${b}: ${end.error.message}`);
-    io.stdout.write(`${calendar.workingDaysBetween(start.value, end.value)}\n`);
-  }
-  return 0;
-}
-
-/** The database's override rows when a database exists; the published schedule alone otherwise. */
-async function overridesIfAny() {
-  const cfg = config();
-  if (cfg.database.kind === 'pglite' && !existsSync(path.join(cfg.database.dataDir, 'pgdata'))) return [];
-  const storage = await openStorage(cfg);
-  try {
-    return await loadCalendarOverrides(storage.db);
-  } catch (e) {
-    if ((e as { code?: string }).code === '42P01') throw new UsageError('the database has no schema yet: run `beian migrate` first');
-    throw e;
-  } finally { await storage.close(); }
-}
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   const [name, ...rest] = argv;

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { migrate } from '../db/migrate.ts';
 import type { FlowContext } from '../flows/context.ts';
 import { expireSmsChecks } from '../flows/sms-check.ts';
+import { calendarAtStart } from './calendar.ts';
 import { openStorage } from '../db/open.ts';
 import type { Db } from '../db/connection.ts';
 import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
@@ -41,6 +42,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       });
     }
     const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
+    await calendarAtStart({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, app.log);
     const address = await app.listen({ host: cfg.host, port: cfg.port });
     const now = () => new Date();
     const email = emailSenderFor(cfg.smtp);

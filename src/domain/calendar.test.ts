@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CalendarArgumentError, CalendarRangeError, createCalendar } from './calendar.ts';
+import { CalendarArgumentError, CalendarRangeError, countWorkingDays, createCalendar } from './calendar.ts';
 import { InvalidDateError } from './dates.ts';
 
 const national = createCalendar();
@@ -106,39 +106,63 @@ describe('addWorkingDays and workingDaysBetween', () => {
   });
 });
 
-describe('range: refuses instead of guessing', () => {
-  it('reports 2004–2026 as the supported range', () => {
+describe('range: official years, then provisional counting (issue 12 part 1)', () => {
+  it('counts 2004–2099; 2004–2026 are official from the package data', () => {
     expect(national.firstSupportedYear).toBe(2004);
-    expect(national.lastSupportedYear).toBe(2026);
+    expect(national.lastSupportedYear).toBe(2099);
+    expect(national.isOfficialYear(2026)).toBe(true);
+    expect(national.isOfficialYear(2027)).toBe(false);
   });
 
-  it('refuses 2027 and 2003 dates with calendar_out_of_range', () => {
-    expect(() => national.isWorkingDay('2027-01-04')).toThrow(CalendarRangeError);
-    expectCode(() => national.isWorkingDay('2003-12-31'), 'calendar_out_of_range');
+  it('refuses 2003 and 2100 dates with calendar_out_of_range', () => {
+    expect(() => national.isWorkingDay('2003-12-31')).toThrow(CalendarRangeError);
+    expectCode(() => national.isWorkingDay('2100-01-04'), 'calendar_out_of_range');
   });
 
-  it('refuses a deadline that would run past the last supported year', () => {
-    expect(national.addWorkingDays('2026-12-01', 20)).toBe('2026-12-29');
-    expectCode(() => national.addWorkingDays('2026-12-10', 20), 'calendar_out_of_range');
-    expectCode(() => national.workingDaysBetween('2026-12-30', '2027-01-02'), 'calendar_out_of_range');
+  it('npx beian workdays add 2026-12-04 20: counts into 2027 provisionally (元旦 on Friday 1 January)', () => {
+    const counted = countWorkingDays(national, '2026-12-04', 20);
+    expect(counted).toMatchObject({ date: '2027-01-04', provisional: true, provisionalYears: [2027] });
+    expect(counted.reason).toMatch(/2027.*statutory holidays.*without make-up/);
+    expect(countWorkingDays(national, '2026-12-01', 20)).toMatchObject({ date: '2026-12-29', provisional: false, reason: null });
+    expect(national.workingDaysBetween('2026-12-30', '2027-01-04')).toBe(2); // 31 Dec, 4 Jan
+    expect(national.provisionalYears('2027-03-01', '2026-12-30')).toEqual([2027]);
   });
 
-  it('a year_published row extends the range; overrides for that year then apply', () => {
+  it('2027 春节 from its lunar date: 除夕 Friday 5 February to 初三 Monday 8 February are off', () => {
+    for (const d of ['2027-02-05', '2027-02-08']) expect(national.isWorkingDay(d)).toBe(false);
+    expect(national.isWorkingDay('2027-02-04')).toBe(true);
+    expect(national.isWorkingDay('2027-02-09')).toBe(true);
+    // 21 Jan … 4 Feb are 11 working days; 5–8 Feb off; 9–12 and 15–19 Feb make 20.
+    expect(countWorkingDays(national, '2027-01-20', 20)).toMatchObject({ date: '2027-02-19', provisional: true });
+  });
+
+  it('a year_published row makes a year official: its overrides apply and the statutory days no longer do', () => {
     const cal = createCalendar({
       overrides: [
         { kind: 'year_published', year: 2027 },
         { kind: 'holiday', date: '2027-01-01' },
       ],
     });
-    expect(cal.lastSupportedYear).toBe(2027);
+    expect(cal.isOfficialYear(2027)).toBe(true);
     expect(cal.isWorkingDay('2027-01-01')).toBe(false); // Friday, declared off
-    expect(cal.isWorkingDay('2027-01-04')).toBe(true);
-    expectCode(() => cal.isWorkingDay('2028-01-03'), 'calendar_out_of_range');
+    expect(cal.isWorkingDay('2027-02-05')).toBe(true); // 除夕 is not declared off in this (test) schedule
+    expect(cal.provisionalYears('2026-12-04', '2027-12-31')).toEqual([]);
+    expect(cal.provisionalYears('2027-12-04', '2028-01-31')).toEqual([2028]);
   });
 
-  it('overrides in an unpublished year do not extend the range; a gap stops the extension', () => {
-    expect(createCalendar({ overrides: [{ kind: 'holiday', date: '2027-01-01' }] }).lastSupportedYear).toBe(2026);
-    expect(createCalendar({ overrides: [{ kind: 'year_published', year: 2028 }] }).lastSupportedYear).toBe(2026);
+  it('publishing 2028 without 2027 makes only 2028 official', () => {
+    const cal = createCalendar({ overrides: [{ kind: 'year_published', year: 2028 }] });
+    expect(cal.provisionalYears('2026-12-01', '2028-03-01')).toEqual([2027]);
+    expect(createCalendar({ overrides: [{ kind: 'holiday', date: '2027-01-01' }] }).isOfficialYear(2027)).toBe(false);
+  });
+
+  it('a newer package schedule covering 2027 makes 2027 official without any row', () => {
+    const schedule = { holidays: new Set(['2027-02-05', '2027-02-09']), workdays: new Set(['2027-02-20']), years: { first: 2004, last: 2027 } };
+    const cal = createCalendar({ schedule });
+    expect(cal.isOfficialYear(2027)).toBe(true);
+    expect(cal.isWorkingDay('2027-02-08')).toBe(true);
+    expect(cal.isWorkingDay('2027-02-09')).toBe(false);
+    expect(cal.isWorkingDay('2027-02-20')).toBe(true);
   });
 });
 

@@ -3,19 +3,22 @@
 // caller loads from the database, and dates are plain `YYYY-MM-DD` strings.
 //
 // Precedence for a date, highest first: a province's override (only when the calendar was
-// created for that province), a national override, the published national schedule
-// (holiday or 调休 make-up day), then Monday–Friday.
+// created for that province), a national override, then in an official year the published
+// national schedule (holiday or 调休 make-up day) and in a provisional year the statutory
+// holidays, then Monday–Friday.
 //
-// Range: the calendar answers only for years it has a complete schedule for — 2004 through
-// the last year in chinese-days (2026), extended year by year by `year_published` override
-// rows: `{ kind: 'year_published', year: 2027 }` declares that the overrides for 2027 now hold
-// that year's whole announced schedule. Years must follow one another: publishing 2028
-// without 2027 extends nothing. Outside the range it throws CalendarRangeError rather than
-// guess that an unannounced year has no holidays.
+// Official and provisional years (issue 12 part 1, ADR 0011): a year is OFFICIAL when the
+// package data covers it (2004–2026 in chinese-days 1.5.7) or a `year_published` override row
+// declares that the overrides now hold its announced schedule (`beian calendar import` writes
+// both). Any later year up to 2099 is counted PROVISIONALLY: weekends and the statutory
+// holidays of the 2024-11 rules (statutory-holidays.ts), no make-up days. A registry never
+// stops counting; callers ask `provisionalYears` and mark such results provisional. Before
+// 2004 and after 2099 it throws CalendarRangeError.
 import { NATIONAL_DATA_YEARS, NATIONAL_HOLIDAYS, NATIONAL_MAKEUP_WORKDAYS } from './calendar-data.ts';
 import { type IsoDate, InvalidDateError, addDays, dayOfWeek, isIsoDate, yearOf } from './dates.ts';
 import { DomainError } from './errors.ts';
 import { provinceByCode } from './provinces.ts';
+import { STATUTORY_RULE_YEARS, statutoryHolidays } from './statutory-holidays.ts';
 
 export { validateIsoDate, isIsoDate, InvalidDateError, type IsoDate } from './dates.ts';
 
@@ -23,8 +26,20 @@ export type DayOverride = { kind: 'holiday' | 'workday'; date: IsoDate; province
 export type YearPublished = { kind: 'year_published'; year: number };
 export type CalendarOverride = DayOverride | YearPublished;
 
+/** A published national schedule: days off, make-up working days, and the years it covers. */
+export interface NationalSchedule {
+  readonly holidays: ReadonlySet<IsoDate>;
+  readonly workdays: ReadonlySet<IsoDate>;
+  readonly years: { readonly first: number; readonly last: number };
+}
+
+/** The schedule shipped in the installed chinese-days package. */
+export const PACKAGE_SCHEDULE: NationalSchedule = { holidays: NATIONAL_HOLIDAYS, workdays: NATIONAL_MAKEUP_WORKDAYS, years: NATIONAL_DATA_YEARS };
+
 export interface CalendarOptions {
   overrides?: readonly CalendarOverride[];
+  /** The published schedule (default: the package's); tests pass a synthetic one. */
+  schedule?: NationalSchedule;
   /** The province whose own overrides apply (the reviewing bureau's province). */
   provinceCode?: string;
 }
@@ -33,6 +48,10 @@ export interface WorkingDayCalendar {
   readonly provinceCode: string | undefined;
   readonly firstSupportedYear: number;
   readonly lastSupportedYear: number;
+  /** True when the year's schedule is known (package data or a `year_published` row). */
+  isOfficialYear(year: number): boolean;
+  /** Years after `a` up to `b` (either order) that are counted provisionally; empty when all are official. */
+  provisionalYears(a: IsoDate, b: IsoDate): number[];
   isWorkingDay(date: IsoDate): boolean;
   /** The date n working days after start; start itself is not counted. Negative n goes back. */
   addWorkingDays(start: IsoDate, n: number): IsoDate;
@@ -54,14 +73,33 @@ export class CalendarArgumentError extends DomainError {
 }
 
 export const FIRST_SUPPORTED_YEAR = NATIONAL_DATA_YEARS.first;
+/** The last year counted at all (provisionally): the lunar tables end in 2100. */
+export const LAST_SUPPORTED_YEAR = STATUTORY_RULE_YEARS.last;
+
+/** Why a result is provisional, in words (API and CLI); empty years → null. */
+export function provisionalReason(years: readonly number[]): string | null {
+  if (years.length === 0) return null;
+  return `no official working-day schedule for ${years.join(', ')} yet: counted with weekends and the statutory holidays `
+    + '(全国年节及纪念日放假办法, 2024-11), without make-up working days; the date may move when the schedule is imported';
+}
 
 export function createCalendar(options: CalendarOptions = {}): WorkingDayCalendar {
   const { provinceCode } = options;
   if (provinceCode !== undefined && !provinceByCode(provinceCode)) throw new CalendarArgumentError(`unknown province ${provinceCode}`);
   const overrides = options.overrides ?? [];
   const days = indexDayOverrides(overrides.filter(isDayOverride), provinceCode);
-  const last = lastSupportedYear(overrides.filter(isYearPublished));
-  const { inRange, isWorkingDay } = dayRule(days, FIRST_SUPPORTED_YEAR, last);
+  const schedule = options.schedule ?? PACKAGE_SCHEDULE;
+  const published = new Set(overrides.filter(isYearPublished).map((r) => r.year));
+  const isOfficialYear = (y: number) => (y >= schedule.years.first && y <= schedule.years.last) || published.has(y);
+  const { inRange, isWorkingDay } = dayRule(days, schedule, isOfficialYear);
+
+  const provisionalYears = (a: IsoDate, b: IsoDate): number[] => {
+    const [from, to] = inRange(a) <= inRange(b) ? [a, b] : [b, a];
+    if (from === to) return [];
+    const years: number[] = [];
+    for (let y = yearOf(addDays(from, 1)); y <= yearOf(to); y++) if (!isOfficialYear(y)) years.push(y);
+    return years;
+  };
 
   const addWorkingDays = (start: IsoDate, n: number): IsoDate => {
     if (!Number.isSafeInteger(n)) throw new CalendarArgumentError(`working-day count must be an integer, got ${n}`);
@@ -84,27 +122,42 @@ export function createCalendar(options: CalendarOptions = {}): WorkingDayCalenda
     return count === 0 ? 0 : sign * count;
   };
 
-  return { provinceCode, firstSupportedYear: FIRST_SUPPORTED_YEAR, lastSupportedYear: last, isWorkingDay, addWorkingDays, workingDaysBetween };
+  return {
+    provinceCode, firstSupportedYear: FIRST_SUPPORTED_YEAR, lastSupportedYear: LAST_SUPPORTED_YEAR,
+    isOfficialYear, provisionalYears, isWorkingDay, addWorkingDays, workingDaysBetween,
+  };
 }
 
 /** The per-day rule in the precedence order of the header comment, guarded by the range. */
-function dayRule(days: ReadonlyMap<IsoDate, DayOverride['kind']>, first: number, last: number) {
+function dayRule(days: ReadonlyMap<IsoDate, DayOverride['kind']>, schedule: NationalSchedule, isOfficialYear: (y: number) => boolean) {
   const inRange = (date: IsoDate): IsoDate => {
     if (!isIsoDate(date)) throw new InvalidDateError(date);
     const y = yearOf(date);
-    if (y < first || y > last) throw new CalendarRangeError(date, first, last);
+    const counted = isOfficialYear(y) || (y >= STATUTORY_RULE_YEARS.first && y <= LAST_SUPPORTED_YEAR);
+    if (y < FIRST_SUPPORTED_YEAR || !counted) throw new CalendarRangeError(date, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR);
     return date;
   };
   const isWorkingDay = (date: IsoDate): boolean => {
     const d = inRange(date);
     const override = days.get(d);
     if (override) return override === 'workday';
-    if (NATIONAL_MAKEUP_WORKDAYS.has(d)) return true;
-    if (NATIONAL_HOLIDAYS.has(d)) return false;
+    if (isOfficialYear(yearOf(d))) {
+      if (schedule.workdays.has(d)) return true;
+      if (schedule.holidays.has(d)) return false;
+    } else if (statutoryHolidays(yearOf(d)).has(d)) return false;
     const dow = dayOfWeek(d);
     return dow !== 0 && dow !== 6;
   };
   return { inRange, isWorkingDay };
+}
+
+/** A date counted n working days from start, with whether (and why) it is provisional. */
+export interface CountedDate { date: IsoDate; provisional: boolean; provisionalYears: number[]; reason: string | null }
+
+export function countWorkingDays(cal: WorkingDayCalendar, start: IsoDate, n: number): CountedDate {
+  const date = cal.addWorkingDays(start, n);
+  const provisionalYears = cal.provisionalYears(start, date);
+  return { date, provisional: provisionalYears.length > 0, provisionalYears, reason: provisionalReason(provisionalYears) };
 }
 
 function isDayOverride(o: CalendarOverride): o is DayOverride {
@@ -135,11 +188,4 @@ function indexDayOverrides(rows: readonly DayOverride[], provinceCode: string | 
     target.set(row.date, row.kind);
   }
   return new Map([...national, ...provincial]);
-}
-
-function lastSupportedYear(rows: readonly YearPublished[]): number {
-  const published = new Set(rows.map((r) => r.year));
-  let last = NATIONAL_DATA_YEARS.last;
-  while (published.has(last + 1)) last += 1;
-  return last;
 }

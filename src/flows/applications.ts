@@ -25,6 +25,8 @@ export interface ApplicationRow {
   sent_to_bureau_at: Date | null;
   received_on: string | null;
   deadline_on: string | null;
+  /** The deadline was counted into a year without an official schedule (migration 0008). */
+  deadline_provisional: boolean;
   version: number;
   created_at: Date;
   updated_at: Date;

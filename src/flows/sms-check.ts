@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
 import { loadCalendar } from '../db/calendar.ts';
 import { type Actor, SYSTEM_ACTOR } from '../domain/actors.ts';
-import { CalendarRangeError } from '../domain/calendar.ts';
+import { CalendarRangeError, countWorkingDays } from '../domain/calendar.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import { NamedError } from '../domain/errors.ts';
 import { availableActions, transition } from '../domain/lifecycle.ts';
@@ -53,25 +53,28 @@ export async function verifySmsCode(ctx: FlowContext, actor: Actor, id: string, 
       await recordHistory(tx, actor, { entityType: 'application', entityId: app.id, action: 'sms_verified_one', from: app.status, to: app.status, reason: { challengeId: c.id, remaining: pending } }, now);
       return { outcome: 'verified', application: app, remainingChallenges: pending };
     }
-    const { receivedOn, deadlineOn } = await deadline(tx, app.province_code!, now);
+    const { receivedOn, deadlineOn, provisional, reason } = await deadline(tx, app.province_code!, now);
     const moved = await move(ctx, tx, app, 'sms_verify', actor, {
-      set: { received_on: receivedOn, deadline_on: deadlineOn },
-      reason: { receivedOn, deadlineOn, ...(deadlineOn ? {} : { note: 'no published working-day schedule reaches the deadline yet' }) },
+      set: { received_on: receivedOn, deadline_on: deadlineOn, deadline_provisional: provisional },
+      reason: { receivedOn, deadlineOn, ...(provisional ? { deadlineProvisional: true, note: reason } : {}) },
       notice: deadlineOn ? { deadline: deadlineOn } : {},
     });
     return { outcome: 'verified', application: moved, remainingChallenges: 0 };
   });
 }
 
-/** Receipt today (China time) and the deadline 20 working days later, overrides honoured. */
+/**
+ * Receipt today (China time) and the deadline 20 working days later, overrides honoured;
+ * provisional when it is counted into a year without an official schedule (ADR 0011).
+ */
 async function deadline(tx: Queryable, provinceCode: string, now: Date) {
   const receivedOn = chinaDate(now);
   try {
-    const calendar = await loadCalendar(tx, provinceCode);
-    return { receivedOn, deadlineOn: calendar.addWorkingDays(receivedOn, BUREAU_REVIEW_WORKING_DAYS) };
+    const counted = countWorkingDays(await loadCalendar(tx, provinceCode), receivedOn, BUREAU_REVIEW_WORKING_DAYS);
+    return { receivedOn, deadlineOn: counted.date, provisional: counted.provisional, reason: counted.reason };
   } catch (e) {
-    // Refuse to guess past the published schedule; the queue shows "deadline unknown" until a bureau enters it.
-    if (e instanceof CalendarRangeError) return { receivedOn, deadlineOn: null };
+    // Only past 2099 (the lunar tables' end): no deadline rather than a guess.
+    if (e instanceof CalendarRangeError) return { receivedOn, deadlineOn: null, provisional: false, reason: null };
     throw e;
   }
 }

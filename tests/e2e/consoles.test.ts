@@ -60,6 +60,20 @@ describe('journey: API keys, catalogue check and administration', () => {
     await page.getByRole('row', { name: /2026-12-31/ }).getByRole('button', { name: '删除' }).click();
     await expect.poll(() => page.getByRole('row', { name: /2026-12-31/ }).count()).toBe(0);
 
+    // Issue 12: import the (test) 2027 schedule — preview the changed days, then confirm.
+    const schedule = path.join(tmpdir(), `holidays-2027-${process.pid}.json`);
+    await writeFile(schedule, JSON.stringify({ year: 2027, holidays: ['2027-01-01', '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11'], workdays: ['2027-02-20'] }));
+    await page.getByText('尚未导入任何年度安排。').waitFor();
+    await page.getByTestId('calendar-file').setInputFiles(schedule);
+    await page.getByRole('button', { name: '预览' }).click();
+    await page.getByText('2027 年：休息日 6 天，调休上班日 1 天').waitFor();
+    expect(await page.getByTestId('calendar-days').textContent()).toMatch(/2027\/02\/09：上班 → 休息/);
+    await j.shot('admin-calendar-preview');
+    await page.getByTestId('calendar-confirm').click();
+    await page.getByText(/2027 年安排已导入，\d+ 件申请的期限已调整。/).waitFor();
+    await page.getByText('2027 年：chinese-days 尚未收录（来自 holidays-2027-').waitFor();
+    await page.getByRole('row', { name: /2027-02-20/ }).waitFor();
+
     await page.getByRole('link', { name: '机构管理' }).click();
     await page.getByRole('cell', { name: '示例应用市场' }).waitFor();
     await j.shot('admin-organisations');

@@ -42,12 +42,6 @@ export interface Server { app: FastifyInstance; t: TestDb; url: string; close():
 export async function startServer(options: { sms?: SmsProvider } = {}): Promise<Server> {
   const t = await testDatabase();
   await seedDemo(t.db, t.sealer);
-  // The journeys run on the real clock: from December 2026 a 20-working-day deadline reaches
-  // 2027, whose schedule no package has yet. Declare the next two years published (weekdays
-  // only, as test data) so the deadline shows; production waits for the State Council notice.
-  for (const year of [2027, 2028]) {
-    await t.db.query(`insert into calendar_overrides (day, kind, note) values ($1, 'year_published', 'e2e test data')`, [`${year}-01-01`]);
-  }
   const port = await freePort();
   const config = loadConfig({ LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
   const now = () => new Date();

@@ -4,7 +4,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadCalendar } from '../../db/calendar.ts';
+import { countWorkingDays, provisionalReason } from '../../domain/calendar.ts';
+import { NamedError } from '../../domain/errors.ts';
 import { addCalendarOverride, removeCalendarOverride } from '../../flows/calendar-overrides.ts';
+import { refreshProvisionalDeadlines } from '../../flows/refresh-deadlines.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 
@@ -25,15 +28,33 @@ export const calendarRoutes = (ctx: AppContext): FastifyPluginAsync => async (ba
   app.post('/api/admin/calendar-overrides', {
     ...managers,
     schema: { tags, summary: 'Add a holiday, a make-up working day, or declare a year published', body: z.strictObject({ day: date, kind: z.enum(['holiday', 'workday', 'year_published']), provinceCode: province.nullable().optional(), note: z.string().max(200).nullable().optional() }) },
-  }, async (req, reply) => reply.code(201).send(await addCalendarOverride(ctx, actorOf(req), req.body)));
+  }, async (req, reply) => {
+    const added = await addCalendarOverride(ctx, actorOf(req), req.body);
+    // A year declared published by hand: its provisional deadlines become official now (ADR 0011).
+    if (added.kind === 'year_published') await refreshProvisionalDeadlines(ctx);
+    return reply.code(201).send(added);
+  });
 
   app.delete('/api/admin/calendar-overrides/:id', { ...managers, schema: { tags, params: z.object({ id: z.uuid() }) } },
     async (req, reply) => { await removeCalendarOverride(ctx, actorOf(req), req.params.id); return reply.code(204).send(); });
 
   app.get('/api/calendar/working-days', {
-    schema: { tags, summary: 'The date n working days after start (start not counted), with overrides', querystring: z.object({ start: date, n: z.coerce.number().int().min(-366).max(366), province: province.optional() }) },
+    schema: { tags, summary: 'The date n working days after start (start not counted), with overrides; provisional past the official years', querystring: z.object({ start: date, n: z.coerce.number().int().min(-366).max(366), province: province.optional() }) },
   }, async (req) => {
     const cal = await loadCalendar(ctx.db, req.query.province);
-    return { start: req.query.start, n: req.query.n, province: req.query.province ?? null, date: cal.addWorkingDays(req.query.start, req.query.n) };
+    const counted = countWorkingDays(cal, req.query.start, req.query.n);
+    return { start: req.query.start, n: req.query.n, province: req.query.province ?? null, date: counted.date, ...provisional(counted.provisionalYears) };
+  });
+
+  app.get('/api/calendar/working-days-between', {
+    schema: { tags, summary: 'Working days d with a < d ≤ b (negative when b < a), with overrides; provisional past the official years', querystring: z.object({ a: date, b: date, province: province.optional() }) },
+  }, async (req) => {
+    const cal = await loadCalendar(ctx.db, req.query.province);
+    const { a, b } = req.query;
+    if (Math.abs(Date.parse(b) - Date.parse(a)) > 3 * 366 * 86_400_000) throw new NamedError('calendar_span_too_long', 'invalid', 'a and b may be at most three years apart', [{ field: 'b', code: 'calendar_span_too_long', message: 'at most three years after or before a' }]);
+    return { a, b, province: req.query.province ?? null, days: cal.workingDaysBetween(a, b), ...provisional(cal.provisionalYears(a, b)) };
   });
 };
+
+/** Issue 12 part 1: a count that reaches a year without an official schedule says so and why. */
+const provisional = (years: number[]) => ({ provisional: years.length > 0, provisionalYears: years, provisionalReason: provisionalReason(years) });

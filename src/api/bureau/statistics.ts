@@ -135,7 +135,7 @@ async function queueAge(db: Queryable, cal: WorkingDayCalendar, province: string
   return { total: rows.length, overdue, dueWithin5, ages };
 }
 
-/** Outside the calendar's published years there is no answer (the calendar refuses to guess). */
+/** Before 2004 or after 2099 there is no answer; later unpublished years count provisionally (ADR 0011). */
 function safeBetween(cal: WorkingDayCalendar, a: IsoDate, b: IsoDate): number | null {
   try { return cal.workingDaysBetween(a, b); } catch { return null; }
 }

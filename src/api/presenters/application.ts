@@ -2,6 +2,7 @@
 // materials; the submitting organisation and the bureau see what they review; anyone else
 // (e.g. a ministry administrator browsing) sees personal fields masked.
 import type { Queryable } from '../../db/connection.ts';
+import { loadCalendar } from '../../db/calendar.ts';
 import { openMaterials } from '../../db/materials-store.ts';
 import { mask, type Sealer } from '../../db/personal-data.ts';
 import type { Actor } from '../../domain/actors.ts';
@@ -9,6 +10,7 @@ import { availableActions } from '../../domain/lifecycle.ts';
 import type { ApplicationRow } from '../../flows/applications.ts';
 import { domainProblems } from '../../flows/materials-check.ts';
 import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
+import { deadlineFields } from './deadline.ts';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +61,7 @@ export async function presentApplication(db: Queryable, sealer: Sealer, actor: A
     identityTasks: await identityTasks(db, app.id),
     receivedOn: app.received_on,
     deadlineOn: app.deadline_on,
+    ...deadlineFields(app, app.deadline_provisional ? await loadCalendar(db, app.province_code ?? undefined) : null),
     createdAt: app.created_at.toISOString(),
     updatedAt: app.updated_at.toISOString(),
     submittedAt: app.submitted_at?.toISOString() ?? null,

@@ -1,11 +1,12 @@
 // Read queries for the application lists: the host's own, a provider's queue, a bureau's
-// queue ordered by deadline with the working days left (overrides honoured).
+// queue ordered by deadline (provisional ones included) with the working days left (overrides honoured).
 import type { Queryable } from '../../db/connection.ts';
 import { loadCalendarOverrides } from '../../db/calendar.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { type CalendarOverride, createCalendar, type WorkingDayCalendar } from '../../domain/calendar.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { type ApplicationRow, visibleTo } from '../../flows/applications.ts';
+import { deadlineFields } from '../presenters/deadline.ts';
 
 export interface ListOptions { status?: string; page: number; pageSize: number; order: 'updated' | 'deadline' }
 
@@ -26,7 +27,7 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
       return {
         id: a.id, applicationType: a.application_type, serviceType: a.service_type, serviceName: a.service_name, status: a.status,
         provinceCode: a.province_code, submitterOrgId: a.submitter_org_id, submittedAt: a.submitted_at?.toISOString() ?? null,
-        receivedOn: a.received_on, deadlineOn: a.deadline_on,
+        receivedOn: a.received_on, deadlineOn: a.deadline_on, ...deadlineFields(a, calendars(a.province_code)),
         remainingWorkingDays: a.status === 'bureau_review' ? left : null,
         overdue: a.status === 'bureau_review' && left !== null && left < 0,
         updatedAt: a.updated_at.toISOString(),

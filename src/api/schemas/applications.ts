@@ -52,6 +52,9 @@ export const applicationView = z.object({
   })),
   receivedOn: z.string().nullable(),
   deadlineOn: z.string().nullable(),
+  /** Counted into a year without an official holiday schedule; may move when it is imported. */
+  deadlineProvisional: z.boolean(),
+  deadlineProvisionalReason: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   submittedAt: z.string().nullable(),
@@ -76,7 +79,8 @@ export const listQuery = z.object({
 export const summaryView = z.object({
   id: z.string(), applicationType: z.string(), serviceType: z.string(), serviceName: z.string().nullable(), status: z.string(),
   provinceCode: z.string().nullable(), submitterOrgId: z.string().nullable(), submittedAt: z.string().nullable(),
-  receivedOn: z.string().nullable(), deadlineOn: z.string().nullable(), remainingWorkingDays: z.number().nullable(), overdue: z.boolean(),
+  receivedOn: z.string().nullable(), deadlineOn: z.string().nullable(),
+  deadlineProvisional: z.boolean(), deadlineProvisionalReason: z.string().nullable(), remainingWorkingDays: z.number().nullable(), overdue: z.boolean(),
   updatedAt: z.string(),
 });
 export const listView = z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() });

@@ -1,6 +1,7 @@
 // The history of an application, oldest first, with reviewers' reasons where a step had them.
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import type { HistoryItem, ReviewReason } from '../lib/types.ts';
+import { DeadlineStep } from './ProvisionalBadge.tsx';
 
 function reasonsOf(reason: unknown): ReviewReason[] {
   const r = reason as { reasons?: ReviewReason[] } | ReviewReason[] | null;
@@ -30,6 +31,7 @@ export function Timeline({ items }: { items: HistoryItem[] }) {
           <li key={h.id} className="done">
             <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{h.to && h.to !== h.from ? <span className="muted"> → {i18n.t(`status.${h.to}` as MessageKey)}</span> : null}</div>
             <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
+            <DeadlineStep reason={h.reason} />
             {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}
             {reasons.length ? <ul className="reasons">{reasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul> : null}
           </li>

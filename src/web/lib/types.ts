@@ -13,12 +13,15 @@ export interface ApplicationView {
   problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
   smsChecks: SmsCheck[]; identityTasks: IdentityTask[];
   receivedOn: string | null; deadlineOn: string | null;
+  /** Issue 12: counted into a year without an official holiday schedule. */
+  deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   createdAt: string; updatedAt: string; submittedAt: string | null; sentToBureauAt: string | null; decidedAt: string | null;
 }
 
 export interface ApplicationSummary {
   id: string; applicationType: string; serviceType: string; serviceName: string | null; status: string; provinceCode: string | null;
   submitterOrgId: string | null; submittedAt: string | null; receivedOn: string | null; deadlineOn: string | null;
+  deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   remainingWorkingDays: number | null; overdue: boolean; updatedAt: string;
 }
 export interface ListView<T> { items: T[]; total: number; page: number; pageSize: number }

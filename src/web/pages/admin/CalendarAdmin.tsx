@@ -7,6 +7,7 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { CalendarOverride } from '../../lib/types.ts';
+import { CalendarImport } from './CalendarImport.tsx';
 
 export default function CalendarAdmin() {
   const i18n = useI18n();
@@ -38,6 +39,7 @@ export default function CalendarAdmin() {
   };
   return (
     <Page title={i18n.t('admin.calendar.title')} lead={i18n.t('admin.calendar.lead')}>
+      {bureau ? null : <CalendarImport onImported={() => void load()} />}
       <Card>
         <form className="grid-3" onSubmit={add}>
           <div className="field"><label htmlFor="cal-day">{i18n.t('admin.calendar.day')}</label><input id="cal-day" type="date" required value={form.day} onChange={(e) => setForm({ ...form, day: e.target.value })} /></div>

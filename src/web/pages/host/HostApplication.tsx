@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { Progress } from '../../components/Progress.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
+import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import type { ApplicationSummary, ApplicationView, HistoryItem, ListView, SmsCheck } from '../../lib/types.ts';
@@ -73,6 +74,9 @@ export default function HostApplication() {
               <p>{view.status === 'bureau_review' || !view.decidedAt
                 ? i18n.t('app.status.deadlineText', { received: i18n.date(view.receivedOn), deadline: i18n.date(view.deadlineOn) })
                 : i18n.t('app.status.decidedText', { received: i18n.date(view.receivedOn), decided: i18n.date(view.decidedAt) })}</p>
+              {view.deadlineProvisional && view.status === 'bureau_review' ? (
+                <p className="small"><ProvisionalBadge deadline={view.deadlineOn} provisional /> {i18n.t('calendar.provisionalWhy', { year: view.deadlineOn.slice(0, 4) })}</p>
+              ) : null}
               {summary?.remainingWorkingDays !== null && summary?.remainingWorkingDays !== undefined ? (
                 <p className={summary.overdue ? 'overdue-text' : ''} data-testid="days-left">
                   {summary.overdue ? i18n.t('app.status.overdue', { n: -summary.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: summary.remainingWorkingDays })}

@@ -6,6 +6,7 @@ import { Card, ErrorNotice, Loading, Page, Pager, StatusBadge, TableWrap } from 
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import type { ApplicationSummary, ListView } from '../../lib/types.ts';
+import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 
 const STATUSES = ['provider_review', 'returned', 'sms_pending', 'bureau_review', 'bureau_rejected', 'approved'] as const;
 
@@ -45,7 +46,7 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
                   <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
                   <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
                   {bureau ? <>
-                    <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)}</td>
+                    <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} /></td>
                     <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
                       ? <span className="overdue-text">{i18n.t('review.overdue')} {-a.remainingWorkingDays}</span>
                       : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>

@@ -6,6 +6,7 @@ import { useParams } from 'react-router';
 import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import type { ApplicationView, HistoryItem, ReviewReason } from '../../lib/types.ts';
@@ -60,7 +61,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const orgs: Record<string, string> = view.submitter?.name ? { [view.submitter.id]: view.submitter.name } : {};
 
   return (
-    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? ` · ${i18n.t('review.deadline')} ${i18n.date(view.deadlineOn)}` : ''}</>} wide>
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">

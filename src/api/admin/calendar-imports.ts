@@ -1,0 +1,38 @@
+// Importing a year's official holiday schedule (issue 12 part 1; ADR 0011): the ministry
+// uploads chinese-days' ICS or a small JSON, sees what changes (days, and the running deadlines
+// that move, old → new), then confirms with the same body. The check compares imported years
+// with the installed chinese-days, so an upgrade that disagrees is visible here and in the log.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { checkImportedYears } from '../../db/calendar.ts';
+import { importCalendar, planCalendarImport } from '../../flows/import-calendar.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+
+const tags = ['calendar'];
+const ministry = { onRequest: requireActor('ministry_admin') };
+const body = z.strictObject({
+  content: z.string().min(1).max(2_000_000).describe('the file: chinese-days ICS (BEGIN:VCALENDAR…) or JSON {year, holidays, workdays}'),
+  source: z.string().min(1).max(200).default('upload').describe('the file name, kept in history'),
+  year: z.number().int().min(2004).max(2099).optional().describe('the year to take from a file that holds several'),
+});
+
+export const calendarImportRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/api/admin/calendar-imports/preview', { ...ministry, schema: { tags, summary: 'What importing a holiday schedule would change (nothing written)', body } },
+    async (req) => planCalendarImport(ctx, actorOf(req), req.body));
+
+  app.post('/api/admin/calendar-imports', { ...ministry, schema: { tags, summary: 'Import a year\'s official holiday schedule: recompute running deadlines, notify the bureaus', body } },
+    async (req, reply) => reply.code(201).send(await importCalendar(ctx, actorOf(req), req.body)));
+
+  app.get('/api/admin/calendar-imports', { ...ministry, schema: { tags, summary: 'Imported schedules, newest first' } }, async () => {
+    const rows = await ctx.db.query<{ id: string; year: number; source: string; format: string; holidays: string[]; workdays: string[]; deadlines_moved: number; imported_at: Date }>(
+      'select id, year, source, format, holidays, workdays, deadlines_moved, imported_at from calendar_imports order by imported_at desc, id limit 200');
+    return { items: rows.map((r) => ({ id: r.id, year: r.year, source: r.source, format: r.format, holidays: r.holidays.length, workdays: r.workdays.length, deadlinesMoved: r.deadlines_moved, importedAt: r.imported_at.toISOString() })) };
+  });
+
+  app.get('/api/admin/calendar-check', { onRequest: requireActor('ministry_admin', 'bureau_reviewer'), schema: { tags, summary: 'Imported years compared with the installed chinese-days' } },
+    async () => checkImportedYears(ctx.db));
+};

@@ -1,0 +1,63 @@
+// When an imported holiday schedule moves running deadlines (issue 12 part 1), each bureau
+// whose queue changed is told: an in-app notice to the bureau organisation and an email to its
+// contact address and to each active reviewer, through the outbox in the import's transaction
+// (house rule 5). One message per bureau lists every moved deadline, old → new.
+import type { Queryable } from '../db/connection.ts';
+import type { Sealer } from '../db/personal-data.ts';
+import { enqueueEmail } from './outbox.ts';
+
+export interface MovedDeadline {
+  applicationId: string; serviceName: string | null; provinceCode: string;
+  old: { deadlineOn: string | null; provisional: boolean };
+  new: { deadlineOn: string; provisional: boolean };
+}
+
+export interface DeadlinesMovedInput {
+  year: number; moves: readonly MovedDeadline[]; publicUrl: string; at: Date;
+  /** Why: a schedule imported by the ministry, or a year that became official otherwise (package upgrade). */
+  cause?: 'import' | 'official';
+}
+
+export const DEADLINES_MOVED_EVENT = 'calendar.deadlines_moved';
+
+const zhDate = (d: string | null, provisional: boolean) => (d ? `${d}${provisional ? '（暂定）' : ''}` : '未定');
+const enDate = (d: string | null, provisional: boolean) => (d ? `${d}${provisional ? ' (provisional)' : ''}` : 'none');
+
+/** Pure: the title and text of one bureau's notice. */
+export function renderDeadlinesMoved(year: number, moves: readonly MovedDeadline[], publicUrl: string, cause: 'import' | 'official' = 'import') {
+  const title = `${year}年节假日${cause === 'import' ? '安排已导入' : '正式安排已生效'}，${moves.length}件备案申请的审核截止日期已调整`;
+  const lines = moves.map((m) => `- ${m.serviceName ?? m.applicationId}：${zhDate(m.old.deadlineOn, m.old.provisional)} → ${zhDate(m.new.deadlineOn, m.new.provisional)}`);
+  const linesEn = moves.map((m) => `- ${m.serviceName ?? m.applicationId}: ${enDate(m.old.deadlineOn, m.old.provisional)} → ${enDate(m.new.deadlineOn, m.new.provisional)}`);
+  const body = [
+    `国务院办公厅公布的${year}年节假日安排已${cause === 'import' ? '导入备案系统' : '在备案系统中生效'}。以下审核截止日期（20个工作日）按正式安排重新计算：`, ...lines, '',
+    `The official ${year} holiday schedule ${cause === 'import' ? 'was imported' : 'is now in effect'}; these 20-working-day review deadlines were recomputed:`, ...linesEn,
+  ].join('\n');
+  const text = `${body}\n\n${publicUrl.replace(/\/$/, '')}/bureau`;
+  return { title, subject: `【备案通知】${title}`, body, text };
+}
+
+export async function noticeDeadlinesMoved(tx: Queryable, sealer: Sealer, input: DeadlinesMovedInput): Promise<{ bureaus: number; emails: number }> {
+  const byProvince = new Map<string, MovedDeadline[]>();
+  for (const m of input.moves) byProvince.set(m.provinceCode, [...byProvince.get(m.provinceCode) ?? [], m]);
+  let emails = 0;
+  for (const [province, moves] of byProvince) {
+    const n = renderDeadlinesMoved(input.year, moves, input.publicUrl, input.cause);
+    const [org] = await tx.query<{ id: string; contact_email_enc: string | null }>(
+      `select id, contact_email_enc from organisations where kind = 'bureau' and province_code = $1`, [province]);
+    const reviewers = await tx.query<{ email_enc: string }>(
+      `select u.email_enc from users u join organisations o on o.id = u.organisation_id
+        where o.kind = 'bureau' and o.province_code = $1 and u.role = 'bureau_reviewer' and u.disabled_at is null and u.email_enc is not null
+        order by u.id`, [province]);
+    if (org) {
+      await tx.query(
+        `insert into notifications (organisation_id, event, title, body, created_at) values ($1, $2, $3, $4, $5)`,
+        [org.id, DEADLINES_MOVED_EVENT, n.title, n.body, input.at]);
+    }
+    const to = new Set([...(org?.contact_email_enc ? [sealer.open(org.contact_email_enc)] : []), ...reviewers.map((r) => sealer.open(r.email_enc))]);
+    for (const address of to) {
+      await enqueueEmail(tx, sealer, { to: address, subject: n.subject, text: n.text }, { tag: DEADLINES_MOVED_EVENT });
+      emails++;
+    }
+  }
+  return { bureaus: byProvince.size, emails };
+}

@@ -22,7 +22,8 @@ const USAGE = `Usage: beian <command>
                                    the date n working days after the given one
   workdays between <a> <b> [--province CODE]
                                    working days after a up to and including b
-  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP`;
+  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP
+  audit verify                     check the transparency log against the database and its signed tree heads`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
@@ -53,6 +54,7 @@ const commands: Record<string, Handler> = {
   },
   workdays: workdaysCommand,
   analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
+  audit: async (args, io) => (await import('./audit.ts')).auditCommand(args, io),
 };
 
 async function workdaysCommand(args: string[], io: Io): Promise<number> {

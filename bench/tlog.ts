@@ -11,7 +11,6 @@ import { ensureDatabase } from './database.ts';
 import pg from 'pg';
 
 const rows = Number(process.argv[2] ?? 50_000);
-// eslint-disable-next-line no-restricted-properties -- a benchmark's own knob, not the app's configuration
 const url = process.env.BENCH_DATABASE_URL;
 
 async function open(): Promise<Db> {

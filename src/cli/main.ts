@@ -23,7 +23,9 @@ const USAGE = `Usage: beian <command>
   workdays between <a> <b> [--province CODE]
                                    working days after a up to and including b
   analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP
-  audit verify                     check the transparency log against the database and its signed tree heads`;
+  audit verify                     check the transparency log against the database and its signed tree heads
+  backup <file>                    write the whole database to a new file (pg_dump; embedded: data folder and its keys)
+  restore <file>                   load a backup into an empty database or data folder`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
@@ -55,7 +57,20 @@ const commands: Record<string, Handler> = {
   workdays: workdaysCommand,
   analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
   audit: async (args, io) => (await import('./audit.ts')).auditCommand(args, io),
+  backup: async (args, io) => backupCommand('backup', args, io),
+  restore: async (args, io) => backupCommand('restore', args, io),
 };
+
+async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError(`usage: beian ${which} <file>`);
+  const { backup, restore } = await import('../db/backup.ts');
+  const r = await (which === 'backup' ? backup : restore)(config(), positionals[0]!);
+  io.stdout.write(which === 'backup'
+    ? `backup written to ${r.file} (${r.bytes} bytes, ${r.backend})\n`
+    : `restored ${r.file} (${r.bytes} bytes) into the ${r.backend === 'pglite' ? 'embedded database' : 'PostgreSQL database'}; run \`beian migrate\` if the backup predates this version\n`);
+  return 0;
+}
 
 async function workdaysCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { province: { type: 'string' } } });

@@ -85,3 +85,11 @@ describe('beian audit verify', () => {
     expect(await run('audit')).toMatchObject({ code: 2, stdout: '', stderr: 'beian audit: usage: beian audit verify\n' });
   });
 });
+
+describe('beian backup / restore usage (round trips: src/db/backup.test.ts)', () => {
+  it('wants exactly one file: a usage error otherwise, one line, exit 2', async () => {
+    for (const argv of [['backup'], ['restore', 'a', 'b']]) {
+      expect(await run(...argv)).toEqual({ code: 2, stdout: '', stderr: `beian ${argv[0]}: usage: beian ${argv[0]} <file>\n` });
+    }
+  });
+});

@@ -13,7 +13,6 @@ import { auditLog } from '../tlog/audit.ts';
 import { logTick } from '../tlog/job.ts';
 import { latestTreeHead, storedRoot } from '../tlog/store.ts';
 import { toHex } from '../tlog/merkle.ts';
-import { main } from '../cli/main.ts';
 import { backup, BackupError, restore } from './backup.ts';
 import type { Db } from './connection.ts';
 import { migrate } from './migrate.ts';
@@ -99,15 +98,4 @@ describe.runIf(backend() === 'postgresql')('backup and restore on PostgreSQL (pg
       await dst.close();
     }
   }, SETUP_TIMEOUT);
-});
-
-describe('beian backup / restore usage', () => {
-  it('wants exactly one file: a usage error otherwise, one line, exit 2', async () => {
-    for (const argv of [['backup'], ['restore', 'a', 'b']]) {
-      let err = '';
-      const sink = { write: (c: string) => { err += c; return true; } } as unknown as NodeJS.WritableStream;
-      expect(await main(argv, { stdout: sink, stderr: sink })).toBe(2);
-      expect(err).toBe(`beian ${argv[0]}: usage: beian ${argv[0]} <file>\n`);
-    }
-  });
 });

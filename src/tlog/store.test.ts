@@ -13,7 +13,7 @@ import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { auditLog } from './audit.ts';
 import { canonicalJson } from './entry.ts';
-import { verifyTreeHead } from './keys.ts';
+import { createLogKeys, verifyTreeHead } from './keys.ts';
 import { fromHex, leafHash, MemoryTree, toHex, verifyConsistency, verifyInclusion } from './merkle.ts';
 import {
   consistencyProof, inclusionProof, latestTreeHead, leavesBetween, logIndexOf, sequenceAll, sequenceOnce, signTreeHead, storedRoot,
@@ -86,6 +86,20 @@ describe('sequencing the demo history', () => {
     expect(await latestTreeHead(t.db)).toEqual(next);
     const path = await consistencyProof(t.db, head.treeSize, next.treeSize);
     expect(verifyConsistency(head.treeSize, next.treeSize, fromHex(head.rootHash), fromHex(next.rootHash), path.map(fromHex))).toBe(true);
+    expect((await auditLog(t.db, keys)).problems).toEqual([]);
+  });
+
+  it('after the signing key rotates, heads of both keys verify and both keys stay published', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rotated = createLogKeys(Buffer.alloc(32, 9), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    expect(rotated.signer.keyId).not.toBe(keys.signer.keyId);
+    expect(rotated.digestKey.equals(keys.digestKey)).toBe(true); // leaves do not depend on the signing key
+    await addHistory(t, 2);
+    await sequenceAll(t.db, rotated);
+    const head = (await signTreeHead(t.db, rotated.signer, new Date('2026-12-04T11:00:00Z')))!;
+    expect(head.keyId).toBe(rotated.signer.keyId);
+    const used = await t.db.query<{ key_id: string }>('select distinct key_id from log_tree_heads order by 1');
+    expect(used.map((r) => r.key_id).sort()).toEqual([keys.signer.keyId, rotated.signer.keyId].sort());
     expect((await auditLog(t.db, keys)).problems).toEqual([]);
   });
 

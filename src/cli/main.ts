@@ -25,7 +25,8 @@ const USAGE = `Usage: beian <command>
   analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP
   audit verify                     check the transparency log against the database and its signed tree heads
   backup <file>                    write the whole database to a new file (pg_dump; embedded: data folder and its keys)
-  restore <file>                   load a backup into an empty database or data folder`;
+  restore <file>                   load a backup into an empty database or data folder
+  keys status | keys rotate        how many values each data key seals; re-seal everything under a new key`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
@@ -59,6 +60,7 @@ const commands: Record<string, Handler> = {
   audit: async (args, io) => (await import('./audit.ts')).auditCommand(args, io),
   backup: async (args, io) => backupCommand('backup', args, io),
   restore: async (args, io) => backupCommand('restore', args, io),
+  keys: async (args, io) => (await import('./keys.ts')).keysCommand(args, io),
 };
 
 async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io): Promise<number> {

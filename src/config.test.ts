@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
@@ -29,10 +30,24 @@ describe('loadConfig', () => {
       smtp: null,
       redisUrl: null,
       secrets: null,
+      logSigningKey: null,
       logLevel: 'info',
       uploadLimitBytes: 1024 * 1024 * 1024,
       sms: { provider: 'dev', gateway: null, fallback: null },
     });
+  });
+
+  // Transparency log (issue 15): BEIAN_LOG_KEY is an Ed25519 PKCS#8 key, PEM or base64 DER.
+  it('accepts BEIAN_LOG_KEY as Ed25519 PKCS#8 PEM or base64 DER and rejects anything else, naming the variable', () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    expect(loadConfig({ BEIAN_LOG_KEY: pem }, '/srv').logSigningKey).toBe(pem);
+    expect(loadConfig({ BEIAN_LOG_KEY: der }, '/srv').logSigningKey).toBe(der);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    for (const bad of [rsa, 'not a key']) {
+      expect(() => loadConfig({ BEIAN_LOG_KEY: bad }, '/srv')).toThrow(/BEIAN_LOG_KEY: must be an Ed25519 private key/);
+    }
   });
 
   it('treats empty variables as unset (a blank `PORT=` in a .env file)', () => {

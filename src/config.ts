@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AliyunSmsSettings } from './notify/sms-aliyun.ts';
 import { SMS_KINDS, SMS_TEMPLATE_TEXT, type SmsKind } from './notify/sms-templates.ts';
 import type { TencentSmsSettings } from './notify/sms-tencent.ts';
+import { parseLogSigningKey } from './tlog/keys.ts';
 
 const base64Key = z.string().refine((s) => Buffer.from(s, 'base64').length === 32, {
   message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
@@ -43,6 +44,10 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   BEIAN_DATA_KEYS: dataKeys.optional(),
   BEIAN_HASH_KEY: base64Key.optional(),
+  /** The transparency log's Ed25519 signing key, PKCS#8 (PEM or base64 DER); derived from BEIAN_HASH_KEY when unset. */
+  BEIAN_LOG_KEY: z.string().superRefine((s, ctx) => {
+    try { parseLogSigningKey(s); } catch (e) { ctx.addIssue({ code: 'custom', message: `must be an Ed25519 private key in PKCS#8 (PEM or base64 DER): ${(e as Error).message}` }); }
+  }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UPLOAD_LIMIT_MB: whole(1, 4096).default(1024),
   SMS_PROVIDER: z.enum(['dev', 'aliyun', 'tencent']).default('dev'),
@@ -139,6 +144,8 @@ export interface Config {
   redisUrl: string | null;
   /** Null for the embedded default: keys are generated into the data folder (see db/keys.ts). */
   secrets: { dataKeys: DataKey[]; hashKey: Buffer } | null;
+  /** The transparency log's signing key (PKCS#8 text); null: derived from the hash key (src/tlog/keys.ts). */
+  logSigningKey: string | null;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   uploadLimitBytes: number;
   /** `dev`: the development inbox (dev_sms_messages); otherwise a gateway, and optionally a second one tried when it fails. */
@@ -177,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     secrets: e.BEIAN_DATA_KEYS && e.BEIAN_HASH_KEY
       ? { dataKeys: e.BEIAN_DATA_KEYS, hashKey: Buffer.from(e.BEIAN_HASH_KEY, 'base64') }
       : null,
+    logSigningKey: e.BEIAN_LOG_KEY ?? null,
     logLevel: e.LOG_LEVEL,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
     sms,

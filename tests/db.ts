@@ -6,11 +6,15 @@ import { loadConfig } from '../src/config.ts';
 import { type Db, openPglite, openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer, type Sealer } from '../src/db/personal-data.ts';
+import { createLogKeys, type LogKeys } from '../src/tlog/keys.ts';
 
 export const testSecrets = {
   dataKeys: [{ id: 't1', key: Buffer.alloc(32, 7) }],
   hashKey: Buffer.alloc(32, 9),
 };
+
+/** The transparency log's keys for testSecrets (derived from the hash key, as without BEIAN_LOG_KEY). */
+export const testLogKeys = (): LogKeys => createLogKeys(testSecrets.hashKey, null);
 
 export interface TestDb { db: Db; sealer: Sealer; url: string | null; close(): Promise<void> }
 

@@ -28,7 +28,11 @@ const USAGE = `Usage: beian <command>
   calendar import <file> [--year YYYY] [--dry-run]
                                    load a year's official holiday schedule (chinese-days ICS or JSON)
   calendar check                   compare imported years with the installed chinese-days
-  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP`;
+  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP
+  audit verify                     check the transparency log against the database and its signed tree heads
+  backup <file>                    write the whole database to a new file (pg_dump; embedded: data folder and its keys)
+  restore <file>                   load a backup into an empty database or data folder
+  keys status | keys rotate        how many values each data key seals; re-seal everything under a new key`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
@@ -68,7 +72,22 @@ const commands: Record<string, Handler> = {
   workdays: workdaysCommand,
   calendar: calendarCommand,
   analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
+  audit: async (args, io) => (await import('./audit.ts')).auditCommand(args, io),
+  backup: async (args, io) => backupCommand('backup', args, io),
+  restore: async (args, io) => backupCommand('restore', args, io),
+  keys: async (args, io) => (await import('./keys.ts')).keysCommand(args, io),
 };
+
+async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError(`usage: beian ${which} <file>`);
+  const { backup, restore } = await import('../db/backup.ts');
+  const r = await (which === 'backup' ? backup : restore)(config(), positionals[0]!);
+  io.stdout.write(which === 'backup'
+    ? `backup written to ${r.file} (${r.bytes} bytes, ${r.backend})\n`
+    : `restored ${r.file} (${r.bytes} bytes) into the ${r.backend === 'pglite' ? 'embedded database' : 'PostgreSQL database'}; run \`beian migrate\` if the backup predates this version\n`);
+  return 0;
+}
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   const [name, ...rest] = argv;

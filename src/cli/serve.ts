@@ -15,14 +15,29 @@ import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
 import { emailSenderFor, startOutboxWorker } from '../notify/index.ts';
 import { describeSms, smsProviderFor } from '../notify/sms-gateways.ts';
 import { createWebhookSender } from '../notify/webhook.ts';
+import type { LogKeys } from '../tlog/keys.ts';
+import { logTick, SEQUENCE_EVERY_MS } from '../tlog/job.ts';
 
-/** The lifecycle's clocks: SMS checks unanswered for 24 h return their applications. */
-function startTimers(ctx: FlowContext, log: FastifyBaseLogger): NodeJS.Timeout {
+/**
+ * The timed work, in one place: SMS checks unanswered for 24 h return their applications;
+ * the transparency log appends committed history and signs tree heads (src/tlog/job.ts).
+ */
+function startTimers(ctx: FlowContext, logKeys: LogKeys, log: FastifyBaseLogger): NodeJS.Timeout[] {
   const tick = () => expireSmsChecks(ctx)
     .then((n) => { if (n) log.info({ returned: n }, 'SMS checks expired'); })
     .catch((err: unknown) => log.error({ err }, 'SMS expiry failed'));
   void tick();
-  return setInterval(tick, 60_000).unref();
+  let logging = false;
+  const logWork = () => {
+    if (logging) return; // a slow run (first start on a big history) is not stacked
+    logging = true;
+    logTick(ctx.db, logKeys, ctx.now())
+      .then((t) => { if (t.head) log.info({ treeSize: t.head.treeSize }, 'transparency log: tree head signed'); })
+      .catch((err: unknown) => log.error({ err }, 'transparency log sequencing failed'))
+      .finally(() => { logging = false; });
+  };
+  logWork();
+  return [setInterval(tick, 60_000).unref(), setInterval(logWork, SEQUENCE_EVERY_MS).unref()];
 }
 
 async function hasAdministrator(db: Db): Promise<boolean> {
@@ -51,7 +66,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       webhook: createWebhookSender(),
       log: app.log.child({ component: 'outbox' }),
     });
-    const timers = startTimers({ db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl }, app.log);
+    const timers = startTimers({ db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl }, storage.log, app.log);
     const lines = [
       `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
       `API docs: ${cfg.publicUrl}/api/docs`,
@@ -76,7 +91,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    clearInterval(timers);
+    for (const t of timers) clearInterval(t);
     await worker.stop();
     await email.close();
     await app.close();

@@ -2,7 +2,7 @@
 // processes never open the same PGlite files (PGlite has no inter-process locking), and
 // holding the generated data keys on first start.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Secrets } from './personal-data.ts';
 
@@ -63,4 +63,23 @@ export function embeddedSecrets(dir: string): Secrets {
     dataKeys: raw.dataKeys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
     hashKey: Buffer.from(raw.hashKey, 'base64'),
   };
+}
+
+/**
+ * Key rotation for the embedded database (`beian keys rotate`): a new generated data key goes
+ * first in keys.json (it seals from now on), the others stay after it (they still open). The
+ * file is replaced atomically. Returns the new key's id.
+ */
+export function addEmbeddedDataKey(dir: string): string {
+  const file = path.join(dir, 'keys.json');
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { dataKeys: { id: string; key: string }[]; hashKey: string };
+  const ids = new Set(raw.dataKeys.map((k) => k.id));
+  let n = raw.dataKeys.length + 1;
+  while (ids.has(`k${n}`)) n++;
+  const id = `k${n}`;
+  const next = { ...raw, dataKeys: [{ id, key: randomBytes(32).toString('base64') }, ...raw.dataKeys] };
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600, flag: 'wx' });
+  renameSync(tmp, file);
+  return id;
 }

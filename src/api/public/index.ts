@@ -11,6 +11,7 @@ import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { renderBadge } from './badge.ts';
 import { BADGE_CACHE_CONTROL, corsHeaders, newest, preflight, sendCacheable } from './http.ts';
 import { interpretKeyword } from './keyword.ts';
+import { logRoutes } from './log.ts';
 import { presentRecord, presentSubject } from './presenter.ts';
 import { type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
 import { badgeQuery, mainNumberParams, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
@@ -107,4 +108,6 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const body = presentSubject(url, found.subject, present(found.services));
     return sendCacheable(req, reply, body, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)]));
   });
+
+  logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)
 };

@@ -52,7 +52,7 @@ describe('revocation and cancellation', () => {
     // Both platforms of the service answer revoked; history and the host's notice are written.
     expect(await status(a.app, { platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98' })).toBe('revoked');
     const [h] = await a.t.db.query<{ action: string; from_status: string; to_status: string; actor_role: string; reason: { reason: string } }>(
-      `select action, from_status, to_status, actor_role, reason from history where entity_type = 'service' and entity_id = $1`, [id]);
+      `select action, from_status, to_status, actor_role, reason from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [id]);
     expect(h).toMatchObject({ action: 'revoke', from_status: 'filed', to_status: 'revoked', actor_role: 'bureau_reviewer', reason: { reason: '超范围经营' } });
     const notes = await a.t.db.query<{ event: string }>(
       `select n.event from notifications n join subjects sub on sub.host_user_id = n.user_id join services s on s.subject_id = sub.id

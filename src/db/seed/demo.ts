@@ -174,12 +174,24 @@ async function seedFilings(tx: Queryable, sealer: Sealer, orgs: Record<string, s
       const service = await insertFiledService(tx, { ...s.service, subjectId: subject.id, mainNumber: subject.main_number, principalPersonId: principalId, filedAt });
       await insertPlatforms(tx, service.id, s.platforms);
       await insertAccess(tx, service.id, s.access);
+      // The history a filing and a revocation write (the transparency log's public events).
+      await demoHistory(tx, service.id, 'filed', null, 'filed', { mainNumber: subject.main_number, serviceNumber: service.service_number }, filedAt);
       if (s.status) {
-        await tx.query(`update services set status = $2, status_changed_at = $3 where id = $1`, [service.id, s.status, new Date('2025-03-01T08:00:00Z')]);
+        const changedAt = new Date('2025-03-01T08:00:00Z');
+        await tx.query(`update services set status = $2, status_changed_at = $3 where id = $1`, [service.id, s.status, changedAt]);
         await tx.query(`update app_platforms set active = false where service_id = $1`, [service.id]);
+        await demoHistory(tx, service.id, s.status === 'revoked' ? 'revoke' : 'cancel', 'filed', s.status, {}, changedAt);
       }
     }
   }
+}
+
+function demoHistory(tx: Queryable, serviceId: string, action: string, from: string | null, to: string, reason: object, at: Date) {
+  return tx.query(
+    `insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, reason, at)
+     values ('service', $1, $2, $3, $4, 'system', $5, $6)`,
+    [serviceId, action, from, to, JSON.stringify({ ...reason, note: 'demo data' }), at],
+  );
 }
 
 const none = { preApprovals: [], sdks: [], domains: [] as string[], homeUrl: null };

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// A relying party's check of beian's transparency log, from the public endpoints only (plain
+// Node ≥ 18, no dependency, nothing of beian imported): RFC 9162 §2.1.3.2 inclusion and
+// §2.1.4.2 consistency verification, Ed25519 tree-head signatures. Contract:
+// docs/api-public.md "Transparency log".
+//
+//   node scripts/log-check.mjs head <baseUrl> [--key-id HEX]              verify and print the latest tree head (save it)
+//   node scripts/log-check.mjs record <baseUrl> <serviceNumber> [--key-id HEX]
+//                                                   every log entry of a record is included in the latest head
+//   node scripts/log-check.mjs consistency <baseUrl> <saved-head.json> [--key-id HEX]
+//                                                   the latest head extends a head saved earlier
+// Exit 0: verified; 1: verification failed (the log is not what it claims); 2: usage or network error.
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+class Failed extends Error {}
+class Usage extends Error {}
+
+const sha256 = (...parts) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
+const leafHash = (entry) => sha256(Buffer.of(0), Buffer.from(entry, 'utf8'));
+const nodeHash = (l, r) => sha256(Buffer.of(1), l, r);
+const hex = (s) => Buffer.from(s, 'hex');
+
+function verifyInclusion(index, size, leaf, path, root) {
+  if (index >= size) return false;
+  let fn = index, sn = size - 1, r = leaf;
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else r = nodeHash(r, p);
+    fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r.equals(root);
+}
+
+function verifyConsistency(first, second, firstRoot, secondRoot, path) {
+  if (first > second) return false;
+  if (first === second) return path.length === 0 && firstRoot.equals(secondRoot);
+  if (first === 0) return path.length === 0;
+  if (path.length === 0) return false;
+  const proof = (first & (first - 1)) === 0 ? [firstRoot, ...path] : path;
+  let fn = first - 1, sn = second - 1;
+  while (fn % 2 === 1) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+  let fr = proof[0], sr = proof[0];
+  for (const c of proof.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr); sr = nodeHash(c, sr);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else sr = nodeHash(sr, c);
+    fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}
+
+async function get(base, path) {
+  let res;
+  try { res = await fetch(`${base}${path}`); } catch (e) { throw new Usage(`cannot reach ${base}: ${e.message}`); }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Usage(`GET ${path}: ${res.status} ${body?.detail ?? body?.title ?? ''}`.trim());
+  return body;
+}
+
+/** The latest tree head, its signature checked with the log's key (pinned by --key-id when given). */
+async function verifiedHead(base, pinnedKeyId, head) {
+  head ??= await get(base, '/api/public/v1/log/tree-head');
+  if (pinnedKeyId && head.keyId !== pinnedKeyId) throw new Failed(`tree head ${head.treeSize} is signed by key ${head.keyId}, not the pinned ${pinnedKeyId}`);
+  const key = await get(base, `/api/public/v1/log/key?keyId=${head.keyId}`);
+  const spki = createPublicKey(key.publicKeyPem).export({ format: 'der', type: 'spki' });
+  if (sha256(spki).toString('hex') !== head.keyId) throw new Failed(`the key served for ${head.keyId} does not hash to its id`);
+  const text = `beian-tree-head:v1\n${head.treeSize}\n${head.rootHash}\n${head.timestamp}`;
+  if (!verify(null, Buffer.from(text, 'utf8'), createPublicKey(key.publicKeyPem), Buffer.from(head.signature, 'base64'))) {
+    throw new Failed(`tree head ${head.treeSize}: the signature does not verify`);
+  }
+  return head;
+}
+
+/** The leaf indexes of a record: its events' logIndex when the record has them, else a scan of the log. */
+async function leavesOf(base, number, size) {
+  const record = await get(base, `/api/public/v1/services/${encodeURIComponent(number)}`);
+  const listed = (record.events ?? []).map((e) => e.logIndex).filter((i) => Number.isInteger(i) && i < size);
+  if (listed.length) return listed;
+  const found = [];
+  for (let start = 0; start < size;) {
+    const { items } = await get(base, `/api/public/v1/log/entries?start=${start}&end=${size - 1}`);
+    for (const it of items) if (JSON.parse(it.entry).serviceNumber === record.serviceNumber) found.push(it.leafIndex);
+    if (!items.length) break;
+    start = items[items.length - 1].leafIndex + 1;
+  }
+  return found;
+}
+
+async function checkRecord(base, number, pinned) {
+  const head = await verifiedHead(base, pinned);
+  const indexes = await leavesOf(base, number, head.treeSize);
+  if (!indexes.length) throw new Failed(`record ${number}: no entry in the log of ${head.treeSize} leaves`);
+  for (const i of indexes) {
+    const { items: [item] } = await get(base, `/api/public/v1/log/entries?start=${i}&end=${i}`);
+    const computed = leafHash(item.entry);
+    if (computed.toString('hex') !== item.leafHash) throw new Failed(`leaf ${i}: leafHash is not SHA-256(0x00 ‖ entry)`);
+    const entry = JSON.parse(item.entry);
+    const proof = await get(base, `/api/public/v1/log/proof/inclusion?leafIndex=${i}&treeSize=${head.treeSize}`);
+    if (!verifyInclusion(i, head.treeSize, computed, proof.auditPath.map(hex), hex(head.rootHash))) {
+      throw new Failed(`leaf ${i} (${entry.type} ${number}): not included in tree head ${head.treeSize}`);
+    }
+    process.stdout.write(`inclusion ok: leaf ${i} (${entry.type} ${entry.serviceNumber ?? entry.mainNumber} at ${entry.at}) in tree head ${head.treeSize} root ${head.rootHash}\n`);
+  }
+}
+
+async function checkConsistency(base, file, pinned) {
+  let saved;
+  try { saved = JSON.parse(readFileSync(file, 'utf8')); } catch (e) { throw new Usage(`${file}: ${e.message}`); }
+  const old = await verifiedHead(base, pinned, saved);
+  const now = await verifiedHead(base, pinned);
+  if (now.treeSize < old.treeSize) throw new Failed(`the log shrank: ${old.treeSize} → ${now.treeSize}`);
+  const first = old.treeSize;
+  const path = first === 0 ? [] : (await get(base, `/api/public/v1/log/proof/consistency?first=${first}&second=${now.treeSize}`)).consistencyPath;
+  if (!verifyConsistency(first, now.treeSize, hex(old.rootHash), hex(now.rootHash), path.map(hex))) {
+    throw new Failed(`tree heads ${first} → ${now.treeSize}: not consistent (the log was rewritten)`);
+  }
+  process.stdout.write(`consistency ok: tree head ${first} (${old.rootHash}) → ${now.treeSize} (${now.rootHash})\n`);
+}
+
+async function main(argv) {
+  const k = argv.indexOf('--key-id');
+  const pinned = k >= 0 ? argv[k + 1] : undefined;
+  const args = k >= 0 ? [...argv.slice(0, k), ...argv.slice(k + 2)] : argv;
+  const [cmd, base, arg] = args;
+  if (!base || !/^https?:\/\//.test(base)) throw new Usage('usage: log-check.mjs head|record|consistency <baseUrl> [serviceNumber|saved-head.json] [--key-id HEX]');
+  const url = base.replace(/\/$/, '');
+  if (cmd === 'head' && args.length === 2) process.stdout.write(`${JSON.stringify(await verifiedHead(url, pinned))}\n`);
+  else if (cmd === 'record' && arg) await checkRecord(url, arg, pinned);
+  else if (cmd === 'consistency' && arg) await checkConsistency(url, arg, pinned);
+  else throw new Usage('usage: log-check.mjs head|record|consistency <baseUrl> [serviceNumber|saved-head.json] [--key-id HEX]');
+}
+
+main(process.argv.slice(2)).then(() => { process.exitCode = 0; }, (e) => {
+  process.stderr.write(`log-check: ${e instanceof Failed ? 'FAILED: ' : ''}${e.message}\n`);
+  process.exitCode = e instanceof Failed ? 1 : 2;
+});

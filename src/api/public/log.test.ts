@@ -1,0 +1,128 @@
+// The transparency log's public endpoints (exact contract of issue 15) and the standalone
+// checker scripts/log-check.mjs run against a listening server, on PGlite and PostgreSQL.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createPublicKey, verify } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
+import { testLogKeys } from '../../../tests/db.ts';
+import { fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from '../../tlog/merkle.ts';
+import { sequenceAll, signTreeHead } from '../../tlog/store.ts';
+import { DEMO, publicGet } from './test-support.ts';
+
+const keys = testLogKeys();
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const HEX = /^[0-9a-f]{64}$/;
+
+describe('GET /api/public/v1/log/*', () => {
+  let a: AuthTestApp;
+  let base: string;
+  const dir = mkdtempSync(path.join(tmpdir(), 'beian-log-check-'));
+  const get = (url: string) => publicGet(a.app, url);
+  const moreHistory = async (n: number, at: Date) => {
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role) select 'user', gen_random_uuid(), 'signed_in', 'system' from generate_series(1, $1)`, [n]);
+    await sequenceAll(a.t.db, keys);
+    return signTreeHead(a.t.db, keys.signer, at);
+  };
+
+  beforeAll(async () => {
+    a = await authTestApp();
+    await sequenceAll(a.t.db, keys);
+    await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:00:00Z'));
+    base = await a.app.listen({ host: '127.0.0.1', port: 0 });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('tree-head: {treeSize, rootHash, timestamp, signature, keyId}, signed over the contract text with the published key', async () => {
+    const head = (await get('/api/public/v1/log/tree-head')).json();
+    expect(Object.keys(head).sort()).toEqual(['keyId', 'rootHash', 'signature', 'timestamp', 'treeSize']);
+    expect(head).toMatchObject({ rootHash: expect.stringMatching(HEX), keyId: keys.signer.keyId, timestamp: Date.parse('2026-12-04T10:00:00Z') });
+    const key = (await get('/api/public/v1/log/key')).json();
+    expect(key).toEqual({ keyId: keys.signer.keyId, publicKeyPem: keys.signer.publicKeyPem });
+    expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    const text = `beian-tree-head:v1\n${head.treeSize}\n${head.rootHash}\n${head.timestamp}`;
+    expect(verify(null, Buffer.from(text, 'utf8'), createPublicKey(key.publicKeyPem), Buffer.from(head.signature, 'base64'))).toBe(true);
+    expect((await get(`/api/public/v1/log/key?keyId=${'0'.repeat(64)}`)).statusCode).toBe(404);
+  });
+
+  it('entries, inclusion and consistency proofs verify with RFC 9162 §2.1.3.2 / §2.1.4.2', async () => {
+    const head = (await get('/api/public/v1/log/tree-head')).json();
+    const { items } = (await get(`/api/public/v1/log/entries?start=0&end=${head.treeSize + 50}`)).json();
+    expect(items).toHaveLength(head.treeSize);
+    for (const [i, it] of items.entries()) {
+      expect(Object.keys(it).sort()).toEqual(['entry', 'leafHash', 'leafIndex']);
+      expect(it.leafIndex).toBe(i);
+      expect(it.leafHash).toBe(toHex(leafHash(Buffer.from(it.entry, 'utf8'))));
+    }
+    for (const i of [0, 5, head.treeSize - 1]) {
+      const proof = (await get(`/api/public/v1/log/proof/inclusion?leafIndex=${i}&treeSize=${head.treeSize}`)).json();
+      expect(proof).toEqual({ leafIndex: i, treeSize: head.treeSize, auditPath: expect.any(Array) });
+      expect(verifyInclusion(i, head.treeSize, fromHex(items[i].leafHash), proof.auditPath.map(fromHex), fromHex(head.rootHash))).toBe(true);
+    }
+    const next = (await moreHistory(5, new Date('2026-12-04T10:01:00Z')))!;
+    const c = (await get(`/api/public/v1/log/proof/consistency?first=${head.treeSize}&second=${next.treeSize}`)).json();
+    expect(c).toEqual({ first: head.treeSize, second: next.treeSize, consistencyPath: expect.any(Array) });
+    expect(verifyConsistency(head.treeSize, next.treeSize, fromHex(head.rootHash), fromHex(next.rootHash), c.consistencyPath.map(fromHex))).toBe(true);
+  });
+
+  it('bad parameters are a 400 problem naming the parameter', async () => {
+    const cases: [string, string][] = [
+      ['/api/public/v1/log/entries?start=x&end=3', 'querystring.start'],
+      ['/api/public/v1/log/entries?start=0', 'querystring.end'],
+      ['/api/public/v1/log/entries?start=5&end=2', 'querystring.end'],
+      ['/api/public/v1/log/entries?start=99999999&end=99999999', 'querystring.start'],
+      ['/api/public/v1/log/entries?start=-1&end=2', 'querystring.start'],
+      ['/api/public/v1/log/proof/inclusion?leafIndex=3&treeSize=3', 'querystring.leafIndex'],
+      ['/api/public/v1/log/proof/inclusion?leafIndex=0&treeSize=99999999', 'querystring.treeSize'],
+      ['/api/public/v1/log/proof/inclusion?leafIndex=1.5&treeSize=3', 'querystring.leafIndex'],
+      ['/api/public/v1/log/proof/consistency?first=0&second=3', 'querystring.first'],
+      ['/api/public/v1/log/proof/consistency?first=4&second=3', 'querystring.first'],
+      ['/api/public/v1/log/proof/consistency?first=1&second=99999999', 'querystring.second'],
+      ['/api/public/v1/log/key?keyId=abc', 'querystring.keyId'],
+    ];
+    for (const [url, field] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().errors.map((e: { field: string }) => e.field), url).toContain(field);
+    }
+  });
+
+  it('pages entries at 1000', async () => {
+    await moreHistory(1_000, new Date('2026-12-04T10:02:00Z'));
+    const { items } = (await get('/api/public/v1/log/entries?start=0&end=5000')).json();
+    expect(items).toHaveLength(1_000);
+    expect(items[999].leafIndex).toBe(999);
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await get('/api/openapi.json')).json();
+    for (const p of ['tree-head', 'key', 'entries', 'proof/inclusion', 'proof/consistency']) expect(doc.paths[`/api/public/v1/log/${p}`]?.get, p).toBeDefined();
+  });
+
+  it('the standalone checker verifies a record\'s inclusion and two heads\' consistency against the running server, and catches a forged head', async () => {
+    const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    const head = await exec('head', base, '--key-id', keys.signer.keyId);
+    expect(head.code).toBe(0);
+    const saved = path.join(dir, 'head.json');
+    writeFileSync(saved, head.stdout);
+    const record = await exec('record', base, DEMO.revokedGame);
+    expect(record.stderr).toBe('');
+    expect(record.stdout).toMatch(new RegExp(`^inclusion ok: leaf \\d+ \\(filed ${DEMO.revokedGame.replace(/[-]/g, '\\-')} at 2024-05-20T02:00:00.000Z\\) in tree head \\d+`));
+    expect(record.stdout).toMatch(/inclusion ok: leaf \d+ \(revoked /);
+    await moreHistory(3, new Date('2026-12-04T10:03:00Z'));
+    const consistent = await exec('consistency', base, saved);
+    expect(consistent).toMatchObject({ code: 0, stdout: expect.stringMatching(/^consistency ok: tree head \d+ \([0-9a-f]{64}\) → \d+ /) });
+
+    const forged = { ...JSON.parse(head.stdout), rootHash: 'ab'.repeat(32) };
+    writeFileSync(saved, JSON.stringify(forged));
+    expect(await exec('consistency', base, saved)).toMatchObject({ code: 1, stderr: expect.stringMatching(/FAILED: tree head \d+: the signature does not verify/) });
+    expect(await exec('head', base, '--key-id', 'ff'.repeat(32))).toMatchObject({ code: 1 });
+    expect(await exec('record', 'http://127.0.0.1:1', DEMO.a2dp)).toMatchObject({ code: 2 });
+  });
+});

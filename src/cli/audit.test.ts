@@ -1,0 +1,125 @@
+// `beian audit verify` through main(): clean on the demo data once sequenced and signed; after
+// the database owner rewrites a history row (trigger disabled) and a public record, it exits 1
+// naming both. Embedded data folder by default, the PostgreSQL server with DATABASE_URL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SETUP_TIMEOUT } from '../../tests/auth.ts';
+import { backend, emptyDatabase, testSecrets } from '../../tests/db.ts';
+import { config } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { openStorage } from '../db/open.ts';
+import { seedDemo } from '../db/seed/demo.ts';
+import { logTick } from '../tlog/job.ts';
+import { main } from './main.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'beian-audit-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const serverDb = backend() === 'postgresql' ? await emptyDatabase() : null;
+afterAll(async () => { await serverDb?.close(); });
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+  const code = await main(argv, { stdout: stream((s) => { out += s; }), stderr: stream((s) => { err += s; }) });
+  return { code, stdout: out, stderr: err };
+}
+
+async function withStorage<T>(fn: (s: Awaited<ReturnType<typeof openStorage>>) => Promise<T>): Promise<T> {
+  const s = await openStorage(config());
+  try { return await fn(s); } finally { await s.close(); }
+}
+
+beforeAll(async () => {
+  vi.stubEnv('LOG_LEVEL', 'silent');
+  if (serverDb) {
+    vi.stubEnv('DATABASE_URL', serverDb.url!);
+    vi.stubEnv('BEIAN_DATA_KEYS', `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`);
+    vi.stubEnv('BEIAN_HASH_KEY', testSecrets.hashKey.toString('base64'));
+  } else {
+    vi.stubEnv('DATABASE_URL', '');
+    vi.stubEnv('BEIAN_DATA_KEYS', '');
+    vi.stubEnv('BEIAN_HASH_KEY', '');
+    vi.stubEnv('BEIAN_DATA_DIR', path.join(root, 'data'));
+  }
+  await withStorage(async (s) => {
+    await migrate(s.db);
+    await seedDemo(s.db, s.sealer);
+    await logTick(s.db, s.log, new Date('2026-12-04T10:00:00Z'));
+    await s.db.query(`insert into history (entity_type, entity_id, action, actor_role) values ('user', gen_random_uuid(), 'signed_in', 'system')`);
+    await logTick(s.db, s.log, new Date('2026-12-04T10:01:00Z'));
+  });
+}, SETUP_TIMEOUT);
+afterAll(() => { vi.unstubAllEnvs(); });
+
+describe('beian audit verify', () => {
+  it('verifies the demo log: every leaf, both signed heads and their consistency', async () => {
+    const r = await run('audit', 'verify');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^audit verify: ok — \d+ leaves, 2 signed tree heads, root [0-9a-f]{64}\n$/);
+  });
+
+  it('names the altered history row and the altered public record, and exits 1', async () => {
+    const leaf = await withStorage(async (s) => {
+      const [row] = await s.db.query<{ leaf_index: number; history_id: number }>(
+        `select leaf_index, history_id from log_leaves l join history h on h.id = l.history_id where h.action = 'seeded' order by leaf_index limit 1 offset 3`);
+      // The database owner bypasses the append-only trigger: what the log exists to expose.
+      await s.db.exec('alter table history disable trigger history_no_update');
+      await s.db.query(`update history set reason = '{"note":"quietly rewritten"}' where id = $1`, [row!.history_id]);
+      await s.db.exec('alter table history enable trigger history_no_update');
+      await s.db.query(`update services set status = 'revoked' where service_number = '粤ICP备2024000001号-2A'`);
+      return row!;
+    });
+    const r = await run('audit', 'verify');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`audit verify: leaf ${leaf.leaf_index} (history ${leaf.history_id}): the history row no longer matches the logged entry`);
+    expect(lines).toContain('audit verify: record 粤ICP备2024000001号-2A: status "revoked", the log says "filed"');
+    expect(lines.some((l) => /tree head \d+: signed root [0-9a-f]{64} differs from the recomputed root/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^audit verify: FAILED/);
+  });
+
+  it('is a usage error without the verify subcommand', async () => {
+    expect(await run('audit')).toMatchObject({ code: 2, stdout: '', stderr: 'beian audit: usage: beian audit verify\n' });
+  });
+});
+
+describe('beian backup / restore usage (round trips: src/db/backup.test.ts)', () => {
+  it('wants exactly one file: a usage error otherwise, one line, exit 2', async () => {
+    for (const argv of [['backup'], ['restore', 'a', 'b']]) {
+      expect(await run(...argv)).toEqual({ code: 2, stdout: '', stderr: `beian ${argv[0]}: usage: beian ${argv[0]} <file>\n` });
+    }
+  });
+});
+
+describe('beian keys status / rotate', () => {
+  it('status lists each sealed column per key and the current key; rotate re-seals everything (embedded: under a new generated key)', async () => {
+    const current = serverDb ? 't1' : 'k1';
+    const status = await run('keys', 'status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^persons\\.mobile_enc\\t${current}\\t\\d+$`, 'm'));
+    expect(status.stdout).toMatch(new RegExp(`^key ${current}: \\d+ values \\(current: seals new values\\)$`, 'm'));
+    const rotated = await run('keys', 'rotate');
+    if (serverDb) {
+      expect(rotated).toMatchObject({ code: 0, stdout: expect.stringMatching(/^every value is sealed under t1; to rotate, put a new key first in BEIAN_DATA_KEYS/) });
+      return;
+    }
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/^added data key k2 .*\nre-sealed \d+ values under k2; older keys now seal nothing/);
+    expect(rotated.stderr).toMatch(/^keys rotate: \[#+\] persons\.mobile_enc \d+\/\d+$/m);
+    const after = await run('keys', 'status');
+    expect(after.stdout).toMatch(/^key k2: \d+ values \(current: seals new values\)$/m);
+    expect(after.stdout).toMatch(/^key k1: 0 values \(seals nothing: may be removed\)$/m);
+    // The re-sealed values are under k2 and open with the rotated keys.
+    await withStorage(async (s) => {
+      const rows = await s.db.query<{ mobile_enc: string }>('select mobile_enc from persons');
+      for (const r of rows) { expect(r.mobile_enc).toMatch(/^v1\.k2\./); expect(s.sealer.open(r.mobile_enc)).toMatch(/^1\d{10}$/); }
+    });
+  });
+
+  it('is a usage error otherwise', async () => {
+    expect(await run('keys', 'drop')).toEqual({ code: 2, stdout: '', stderr: 'beian keys: usage: beian keys status | beian keys rotate\n' });
+  });
+});

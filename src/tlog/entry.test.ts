@@ -1,0 +1,47 @@
+// Log entries: canonical JSON (RFC 8785 for the values used), the public/private table, and
+// that a public entry carries only what the public record shows.
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, entryOf, type HistoryRow, publicEventOf } from './entry.ts';
+
+const row = (over: Partial<HistoryRow>): HistoryRow => ({
+  id: 7, entity_type: 'service', entity_id: '00000000-0000-4000-8000-000000000001', application_id: null, action: 'revoke',
+  from_status: 'filed', to_status: 'revoked', actor_user_id: '00000000-0000-4000-8000-000000000002', actor_role: 'bureau_reviewer',
+  actor_org_id: null, reason: { note: '违规 shell record' }, request_id: 'req-1', at: new Date('2026-01-02T03:04:05.678Z'),
+  service_number: '京ICP备2025000001号-1', main_number: '京ICP备2025000001号', ...over,
+});
+const key = Buffer.alloc(32, 1);
+
+describe('log entries', () => {
+  it('canonical JSON sorts keys at every depth, keeps array order, escapes as JSON and drops undefined', () => {
+    expect(canonicalJson({ b: [3, { z: 1, a: '\u2028"' }], a: null, c: undefined, d: true, e: 1.5 })).toBe('{"a":null,"b":[3,{"a":"\u2028\\"","z":1}],"d":true,"e":1.5}');
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow();
+  });
+
+  it('classifies by one table: approvals, revocations and cancellations are public; sign-ins, materials and reviews are not', () => {
+    expect(publicEventOf('application', 'bureau_approve')).toBe('filed');
+    expect(publicEventOf('service', 'revoke')).toBe('revoked');
+    expect(publicEventOf('service', 'cancel')).toBe('cancelled');
+    expect(publicEventOf('service', 'access_added')).toBe('access_added');
+    for (const [t, a] of [['application', 'provider_approve'], ['application', 'bureau_reject'], ['user', 'signed_in'], ['application', 'update'], ['service', 'whatever']]) {
+      expect(publicEventOf(t!, a!)).toBeNull();
+    }
+  });
+
+  it('a public event shows its type, numbers and time in clear and commits to the rest through the digest', () => {
+    const e = JSON.parse(entryOf(row({}), key));
+    expect(Object.keys(e)).toEqual(['at', 'digest', 'mainNumber', 'serviceNumber', 'type', 'v']);
+    expect(e).toMatchObject({ v: 1, type: 'revoked', serviceNumber: '京ICP备2025000001号-1', mainNumber: '京ICP备2025000001号', at: '2026-01-02T03:04:05.678Z' });
+    expect(entryOf(row({ reason: { note: 'other' } }), key)).not.toBe(entryOf(row({}), key));
+    expect(entryOf(row({}), Buffer.alloc(32, 2))).not.toBe(entryOf(row({}), key));
+  });
+
+  it('an approval takes its numbers from the history row; a private event is type and digest only', () => {
+    const approve = row({ entity_type: 'application', action: 'bureau_approve', service_number: null, main_number: null, reason: { mainNumber: '京ICP备2025000001号', serviceNumber: '京ICP备2025000001号-1' } });
+    expect(JSON.parse(entryOf(approve, key))).toMatchObject({ type: 'filed', serviceNumber: '京ICP备2025000001号-1' });
+    const priv = entryOf(row({ entity_type: 'application', action: 'provider_approve', reason: { mobile: '13800000000' } }), key);
+    expect(Object.keys(JSON.parse(priv))).toEqual(['digest', 'type', 'v']);
+    expect(priv).not.toMatch(/1380|京ICP|req-1|2026/);
+    // An approval whose row lacks the numbers is not published half-filled.
+    expect(JSON.parse(entryOf(row({ entity_type: 'application', action: 'bureau_approve', reason: {} }), key)).type).toBe('private');
+  });
+});

@@ -1,0 +1,128 @@
+// What a history row becomes in the transparency log: the canonical `entry` text whose
+// UTF-8 bytes are the leaf (leafHash = SHA-256(0x00 ‖ entry)). Pure: no I/O, no clock.
+//
+// Version 1 (docs/decisions/0017-transparency-log.md, docs/api-public.md "Transparency log"):
+// - every entry carries `digest`, HMAC-SHA-256 under the log digest key over the canonical
+//   JSON of the whole history row (`rowDigestInput`), so the log commits to everything;
+// - a public event (a filing, change, access change, shell, cancellation or revocation) adds,
+//   in clear, what the public record shows anyway: its type, the number(s) and the time;
+// - any other event (materials, reviews, accounts, personal data) is `type: "private"` and
+//   nothing else: the log reveals no more than the public record.
+// Canonical JSON is RFC 8785 (JCS) for the values used here: object keys sorted by UTF-16
+// code units, no whitespace, strings and numbers as ECMAScript's JSON.stringify writes them.
+import { createHmac } from 'node:crypto';
+
+export const ENTRY_VERSION = 1;
+
+/** RFC 8785 canonical JSON of plain data (objects, arrays, strings, finite numbers, booleans, null). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no NaN or Infinity');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  throw new TypeError(`canonical JSON cannot encode ${typeof value}`);
+}
+
+/** A history row as the log reads it (joined with the numbers of the record it concerns). */
+export interface HistoryRow {
+  id: number;
+  entity_type: string;
+  entity_id: string;
+  application_id: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor_user_id: string | null;
+  actor_role: string;
+  actor_org_id: string | null;
+  reason: unknown;
+  request_id: string | null;
+  at: Date;
+  /** The service's number when entity_type is 'service' (numbers never change). */
+  service_number: string | null;
+  /** The subject's main number when entity_type is 'subject', or the service's subject. */
+  main_number: string | null;
+}
+
+export type PublicEventType = 'filed' | 'changed' | 'access_added' | 'access_cancelled' | 'shell' | 'cancelled' | 'revoked';
+
+interface PublicEventRule {
+  entityType: 'application' | 'service' | 'subject';
+  /** History actions (as flows write them) that are this public event. */
+  actions: readonly string[];
+  type: PublicEventType;
+}
+
+/**
+ * Which history rows are public events — the one table to extend when a flow adds one. The
+ * rest is private. An approval is recorded on the application (`bureau_approve`, with the
+ * allocated numbers in its reason); later events on the service or subject they concern.
+ */
+export const PUBLIC_EVENTS: readonly PublicEventRule[] = [
+  { entityType: 'application', actions: ['bureau_approve'], type: 'filed' },
+  { entityType: 'service', actions: ['filed'], type: 'filed' }, // filings loaded without an application (demo seed)
+  { entityType: 'service', actions: ['change', 'changed'], type: 'changed' },
+  { entityType: 'service', actions: ['access_added', 'add_access'], type: 'access_added' },
+  { entityType: 'service', actions: ['access_cancelled', 'cancel_access'], type: 'access_cancelled' },
+  { entityType: 'service', actions: ['shell', 'mark_shell'], type: 'shell' },
+  { entityType: 'service', actions: ['cancel', 'cancelled'], type: 'cancelled' },
+  { entityType: 'service', actions: ['revoke', 'revoked'], type: 'revoked' },
+  { entityType: 'subject', actions: ['change', 'changed'], type: 'changed' },
+  { entityType: 'subject', actions: ['cancel', 'cancelled'], type: 'cancelled' },
+  { entityType: 'subject', actions: ['revoke', 'revoked'], type: 'revoked' },
+];
+
+export function publicEventOf(entityType: string, action: string): PublicEventType | null {
+  return PUBLIC_EVENTS.find((r) => r.entityType === entityType && r.actions.includes(action))?.type ?? null;
+}
+
+/** The whole row, as the digest commits to it (every column but the transaction id). */
+export function rowDigestInput(r: HistoryRow): string {
+  return canonicalJson({
+    id: r.id, entityType: r.entity_type, entityId: r.entity_id, applicationId: r.application_id, action: r.action,
+    from: r.from_status, to: r.to_status, actorUserId: r.actor_user_id, actorRole: r.actor_role, actorOrgId: r.actor_org_id,
+    reason: r.reason ?? null, requestId: r.request_id, at: r.at.toISOString(),
+  });
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+/** The public numbers of an event, or null when the row does not name them (then it stays private). */
+function numbersOf(r: HistoryRow): { serviceNumber?: string; mainNumber?: string } | null {
+  if (r.entity_type === 'application') {
+    const reason = (r.reason ?? {}) as Record<string, unknown>;
+    const serviceNumber = text(reason.serviceNumber);
+    const mainNumber = text(reason.mainNumber);
+    return serviceNumber && mainNumber ? { serviceNumber, mainNumber } : null;
+  }
+  if (r.entity_type === 'service') {
+    return r.service_number ? { serviceNumber: r.service_number, ...(r.main_number ? { mainNumber: r.main_number } : {}) } : null;
+  }
+  return r.main_number ? { mainNumber: r.main_number } : null;
+}
+
+/** The log entry of a history row: canonical JSON text, version 1. */
+export function entryOf(r: HistoryRow, digestKey: Buffer): string {
+  const digest = createHmac('sha256', digestKey).update(rowDigestInput(r), 'utf8').digest('hex');
+  const type = publicEventOf(r.entity_type, r.action);
+  const numbers = type ? numbersOf(r) : null;
+  if (!type || !numbers) return canonicalJson({ v: ENTRY_VERSION, type: 'private', digest });
+  return canonicalJson({ v: ENTRY_VERSION, type, ...numbers, at: r.at.toISOString(), digest });
+}
+
+/** A parsed public entry (what a relying party or the audit reads back). */
+export interface PublicEntry { v: number; type: PublicEventType; serviceNumber?: string; mainNumber?: string; at: string; digest: string }
+
+export function parsePublicEntry(entry: string): PublicEntry | null {
+  try {
+    const e = JSON.parse(entry) as { type?: unknown };
+    return e && typeof e.type === 'string' && e.type !== 'private' ? (e as PublicEntry) : null;
+  } catch { return null; }
+}

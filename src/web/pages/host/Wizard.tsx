@@ -23,6 +23,8 @@ interface FiledSubject { id: string; name: string; subjectType: 'unit' | 'indivi
 interface Submitter { id: string; name: string; kind: string }
 
 export function stepsFor(serviceType: string, applicationType: string): Step[] {
+  // A subject change (issue 13) carries the subject alone; a service change or an access filing the service.
+  if (applicationType === 'change_subject') return ['subject', 'submit'];
   const s: Step[] = applicationType === 'first_filing' ? ['subject', 'service'] : ['service'];
   if (serviceType === 'app') s.push('platforms');
   if (serviceType === 'app' || serviceType === 'website') s.push('access');

@@ -61,7 +61,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const orgs: Record<string, string> = view.submitter?.name ? { [view.submitter.id]: view.submitter.name } : {};
 
   return (
-    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? ` · ${i18n.t('review.deadline')} ${i18n.date(view.deadlineOn)}` : ''}</>} wide>
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? ` · ${i18n.t('review.deadline')} ${i18n.date(view.deadlineOn)}` : ''}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">

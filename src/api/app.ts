@@ -22,6 +22,7 @@ import { healthRoutes } from './health.ts';
 import { hostApplicationRoutes } from './host/applications.ts';
 import { hostPackageRoutes } from './host/packages.ts';
 import { hostServiceRoutes } from './host/services.ts';
+import { hostChangeRoutes } from './host/changes.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
@@ -121,6 +122,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(providerApplicationRoutes(ctx));
   await api.register(bureauApplicationRoutes(ctx));
   await api.register(hostServiceRoutes(ctx));
+  await api.register(hostChangeRoutes(ctx)); // issue 13: changes of a filed record
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
   await api.register(verifyRoutes(ctx));

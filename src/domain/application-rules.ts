@@ -24,7 +24,8 @@ export type { Problem } from './application-rules/report.ts';
 export type { DeepPartial } from './deep-partial.ts';
 export { NATURE_CERTIFICATES, PLATFORM_RULES, SERVICE_GROUPS } from './application-rules/tables.ts';
 
-export type ApplicationType = 'first_filing' | 'new_service';
+/** The kinds of src/domain/lifecycle.ts APPLICATION_KINDS: a service change and an access filing are checked as a new service, a subject change as its subject alone. */
+export type ApplicationType = 'first_filing' | 'new_service' | 'change_service' | 'change_subject' | 'add_access';
 
 export interface ApplicationContext {
   applicationType: ApplicationType;
@@ -45,6 +46,12 @@ export interface ApplicationCheck {
 export function checkApplication(materials: DeepPartial<ApplicationMaterials>, ctx: ApplicationContext): ApplicationCheck {
   const report = new Report();
   const out: DeepPartial<ApplicationMaterials> = { ...materials };
+  if (ctx.applicationType === 'change_subject') {
+    // A subject change carries the subject alone (issue 13).
+    out.subject = checkSubject(report, materials.subject ?? {}, ctx.today);
+    checkCrossPerson(report, roles(out));
+    return { normalised: stripUndefined({ subject: out.subject }), problems: report.problems, warnings: report.warnings };
+  }
   // A first filing brings its subject; a new service reuses the host's filed one (issue 3 item 2).
   if (ctx.applicationType === 'first_filing') out.subject = checkSubject(report, materials.subject ?? {}, ctx.today);
   else if (!isBlank(materials.subject) && Object.keys(materials.subject).length > 0) report.error('subject', 'not_applicable_for_new_service', 'a new service reuses the filed subject; leave the subject out');

@@ -88,3 +88,54 @@ export function availableActions(status: ApplicationStatus, role: Role): Applica
 }
 
 export const isEditable = (status: ApplicationStatus) => (EDITABLE as readonly string[]).includes(status);
+
+// ── Application kinds (issue 13; DOMAIN.md §4.1, §4.3) ─────────────────────────────────────
+// Every kind moves through the one table above; what differs is what it acts on, which material
+// groups it carries, what the host may edit, who confirms by SMS and what approval writes on the
+// filed record. Flows read these rows; none of them asks `application_type === …` for a rule.
+export const APPLICATION_TYPES = ['first_filing', 'new_service', 'change_service', 'change_subject', 'add_access'] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+export type MaterialGroup = 'subject' | 'service' | 'platforms' | 'access';
+export type PrincipalRole = 'subject_principal' | 'service_principal';
+
+export interface ApplicationKind {
+  /** What it acts on: a new subject, a filed subject (new service, subject change) or a filed service. */
+  target: 'new_subject' | 'subject' | 'service';
+  /** Statuses the filed target may be in (a shell service may add access, for one). */
+  targetStatuses: readonly string[];
+  /** The material groups it carries; the others are dropped from its drafts. */
+  groups: readonly MaterialGroup[];
+  /** A change of a filed record: starts from the filed materials, reviewers see a diff, numbers stay. */
+  change: boolean;
+  /** Dotted fields (and their children) that must stay as filed. */
+  fixed: readonly string[];
+  /** Access records: any; the filed providers only (records editable); or the filed ones untouched plus new providers. */
+  access: 'any' | 'same_providers' | 'add_only';
+  /**
+   * Who confirms by SMS (DOMAIN.md §4.1 "who gets the SMS", Volcengine table): first filing — both
+   * principals; new service, new access — the service principal; change — the principal whose
+   * record changes (the subject's for a subject change, the service's for a service change).
+   */
+  sms: readonly PrincipalRole[];
+  /** Identity verification: every principal, or only principals who are new to the record. */
+  verify: 'all' | 'new_principals';
+  /** The first review is by the new access provider (新增接入), not one the host picks freely. */
+  reviewerIsNewProvider: boolean;
+  /** The history action written on the filed record at approval (the public events[] read these names). */
+  recordAction: 'filed' | 'changed' | 'access_added';
+}
+
+export const APPLICATION_KINDS: Readonly<Record<ApplicationType, ApplicationKind>> = {
+  first_filing: { target: 'new_subject', targetStatuses: [], groups: ['subject', 'service', 'platforms', 'access'], change: false, fixed: [], access: 'any', sms: ['subject_principal', 'service_principal'], verify: 'all', reviewerIsNewProvider: false, recordAction: 'filed' },
+  new_service: { target: 'subject', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: false, fixed: [], access: 'any', sms: ['service_principal'], verify: 'all', reviewerIsNewProvider: false, recordAction: 'filed' },
+  // 变更APP: basic info, platforms (a new signing certificate), domains, the service principal.
+  change_service: { target: 'service', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: true, fixed: ['service.serviceType'], access: 'same_providers', sms: ['service_principal'], verify: 'new_principals', reviewerIsNewProvider: false, recordAction: 'changed' },
+  // 变更主体: address, principal, certificate validity, the name after a registered rename. The
+  // certificate is the subject (one subject per certificate); no cross-province transfer (cancel
+  // and refile, DOMAIN.md §2.2 [S14]).
+  change_subject: { target: 'subject', targetStatuses: ['filed'], groups: ['subject'], change: true, fixed: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber', 'subject.provinceCode'], access: 'any', sms: ['subject_principal'], verify: 'new_principals', reviewerIsNewProvider: false, recordAction: 'changed' },
+  // 新增接入: a new provider's access record only; nothing else editable while it is open [S12][S14].
+  add_access: { target: 'service', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: true, fixed: ['service', 'platforms'], access: 'add_only', sms: ['service_principal'], verify: 'new_principals', reviewerIsNewProvider: true, recordAction: 'access_added' },
+};
+
+export const kindOf = (type: ApplicationType): ApplicationKind => APPLICATION_KINDS[type];

@@ -3,7 +3,7 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
-import { type ApplicationAction, type ApplicationStatus, transition } from '../domain/lifecycle.ts';
+import { type ApplicationAction, type ApplicationStatus, type ApplicationType, transition } from '../domain/lifecycle.ts';
 import { noticeApplicationEvent } from '../notify/application-notices.ts';
 import type { ApplicationEvent, NoticeData } from '../notify/templates.ts';
 import type { FlowContext } from './context.ts';
@@ -11,7 +11,7 @@ import { recordHistory } from './history.ts';
 
 export interface ApplicationRow {
   id: string;
-  application_type: 'first_filing' | 'new_service';
+  application_type: ApplicationType;
   host_user_id: string;
   subject_id: string | null;
   service_id: string | null;
@@ -21,6 +21,8 @@ export interface ApplicationRow {
   province_code: string | null;
   status: ApplicationStatus;
   materials: Record<string, unknown>;
+  /** Changes: the filed record when the change was drafted (sealed like materials). */
+  base_materials: Record<string, unknown> | null;
   review_reasons: unknown[];
   sent_to_bureau_at: Date | null;
   received_on: string | null;

@@ -8,7 +8,8 @@ import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, ins
 import type { Actor } from '../domain/actors.ts';
 import { chinaYear } from '../domain/china-time.ts';
 import { NamedError } from '../domain/errors.ts';
-import { transition } from '../domain/lifecycle.ts';
+import { kindOf, transition } from '../domain/lifecycle.ts';
+import { applyChange } from './approve-change.ts';
 import type { ApplicationMaterials } from '../domain/materials.ts';
 import { provinceByCode } from '../domain/provinces.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
@@ -16,13 +17,23 @@ import type { FlowContext } from './context.ts';
 import { type ReviewReason, requireReasons } from './reasons.ts';
 import { certificateKey, refuseFiledCertificate, SUBJECT_UNIQUE_INDEX, uniqueViolation } from './subject-certificate.ts';
 
-export interface Approval { application: ApplicationRow; mainNumber: string; serviceNumber: string }
+export interface Approval { application: ApplicationRow; mainNumber: string; serviceNumber: string | null }
 
 export async function bureauApprove(ctx: FlowContext, actor: Actor, id: string): Promise<Approval> {
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
     transition(app.status, 'bureau_approve', actor);
     const now = ctx.now();
+    if (kindOf(app.application_type).change) {
+      // A change keeps the numbers: the filed record takes the new materials (approve-change.ts).
+      const c = await applyChange(ctx, tx, app, actor, now);
+      const moved = await move(ctx, tx, app, 'bureau_approve', actor, {
+        set: { decided_at: now, review_reasons: [] },
+        reason: { mainNumber: c.mainNumber, serviceNumber: c.serviceNumber, fields: c.fields },
+        notice: { mainNumber: c.mainNumber, serviceNumber: c.serviceNumber ?? c.mainNumber },
+      });
+      return { application: moved, mainNumber: c.mainNumber, serviceNumber: c.serviceNumber };
+    }
     const m = openMaterials(app.materials, ctx.sealer) as unknown as ApplicationMaterials;
     const subject = await subjectFor(ctx, tx, app, m, now);
     const principalId = 'sameAsSubjectPrincipal' in m.service.principal

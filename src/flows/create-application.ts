@@ -8,15 +8,20 @@ import { NamedError } from '../domain/errors.ts';
 import type { ServiceType } from '../domain/filing-number.ts';
 import { checkApplication } from '../domain/application-rules.ts';
 import { chinaDate } from '../domain/china-time.ts';
+import { type ApplicationType, kindOf } from '../domain/lifecycle.ts';
+import { createChange } from './create-change.ts';
 import type { ApplicationRow } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { certificateKey, refuseFiledCertificate, refuseOpenFirstFiling } from './subject-certificate.ts';
 
 export interface CreateApplicationInput {
-  applicationType: 'first_filing' | 'new_service';
-  serviceType: ServiceType;
+  applicationType: ApplicationType;
+  /** Required for a first filing and a new service; a change takes it from the filed record. */
+  serviceType?: ServiceType;
   subjectId?: string | null;
+  /** change_service, add_access: the filed service. */
+  serviceId?: string | null;
   submitterOrgId?: string | null;
   materials: Record<string, unknown>;
 }
@@ -40,11 +45,13 @@ export async function loadOwnFiledSubject(tx: { query: FlowContext['db']['query'
 
 export async function createApplication(ctx: FlowContext, actor: Actor, input: CreateApplicationInput): Promise<ApplicationRow> {
   hostOnly(actor, 'create an application');
+  if (kindOf(input.applicationType).change) return createChange(ctx, actor, input);
+  if (!input.serviceType) throw new NamedError('materials_invalid', 'invalid', 'choose the type of service to file', [{ field: 'serviceType', code: 'required', message: 'website, app, mini_program or quick_app' }]);
   const reuse = input.applicationType === 'new_service';
   if (reuse && !input.subjectId) {
     throw new NamedError('materials_invalid', 'invalid', 'a new service needs the filed subject it belongs to', [{ field: 'subjectId', code: 'required', message: 'choose one of your filed subjects' }]);
   }
-  const materials = withServiceType(input.materials, input.serviceType, reuse);
+  const materials = withServiceType(input.materials, input.serviceType, input.applicationType);
   return ctx.db.transaction(async (tx) => {
     const subject = reuse ? await loadOwnFiledSubject(tx, actor, input.subjectId!) : null;
     const now = ctx.now();
@@ -69,10 +76,14 @@ async function refuseKnownCertificate(ctx: FlowContext, tx: Queryable, hostUserI
   await refuseOpenFirstFiling(tx, key, hostUserId, null);
 }
 
-/** The service type is chosen once, on the application; a reused subject is not re-entered. */
-export function withServiceType(materials: Record<string, unknown>, serviceType: ServiceType, reuse: boolean) {
-  const m: Record<string, unknown> = { ...materials, service: { ...(materials.service as object | undefined), serviceType } };
-  if (reuse) delete m.subject;
+/**
+ * Materials as the kind carries them (APPLICATION_KINDS groups): a reused subject is not
+ * re-entered, a subject change carries its subject alone; the service type is chosen once.
+ */
+export function withServiceType(materials: Record<string, unknown>, serviceType: ServiceType, type: ApplicationType) {
+  const groups: readonly string[] = kindOf(type).groups;
+  const m: Record<string, unknown> = Object.fromEntries(Object.entries(materials).filter(([k]) => groups.includes(k)));
+  if (groups.includes('service')) m.service = { ...(materials.service as object | undefined), serviceType };
   return m;
 }
 

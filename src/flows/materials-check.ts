@@ -4,12 +4,15 @@
 // emergency phone is not another subject's, the principals' identity is verified.
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
+import { openMaterials } from '../db/materials-store.ts';
 import { checkApplication } from '../domain/application-rules.ts';
+import { changeProblems } from '../domain/changes.ts';
+import { kindOf } from '../domain/lifecycle.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import type { FieldProblem } from '../domain/errors.ts';
 import type { ApplicationMaterials } from '../domain/materials.ts';
 import type { ApplicationRow } from './applications.ts';
-import { principalsOf } from './principals.ts';
+import { principalsToVerify } from './principals.ts';
 
 /** Which organisations may submit which services (DOMAIN.md §1, §2.5). */
 export const SUBMITTER_KINDS: Record<ApplicationRow['service_type'], string[]> = {
@@ -26,12 +29,18 @@ export async function reusedSubjectOf(tx: Queryable, app: ApplicationRow) {
   return s ? { subjectType: s.subject_type, provinceCode: s.province_code } : undefined;
 }
 
-export async function domainProblems(tx: Queryable, app: ApplicationRow, materials: Record<string, unknown>, now: Date) {
-  return checkApplication(materials, {
+export async function domainProblems(tx: Queryable, app: ApplicationRow, materials: Record<string, unknown>, now: Date, sealer: Sealer) {
+  const checked = checkApplication(materials, {
     applicationType: app.application_type,
     reusedSubject: await reusedSubjectOf(tx, app),
     today: chinaDate(now),
   });
+  // A change: the kind's rules against the filed record it started from (issue 13).
+  const kind = kindOf(app.application_type);
+  if (kind.change && app.base_materials) {
+    checked.problems.push(...changeProblems(kind, openMaterials(app.base_materials, sealer), checked.normalised as Record<string, unknown>));
+  }
+  return checked;
 }
 
 export async function registryProblems(tx: Queryable, sealer: Sealer, app: ApplicationRow, m: Partial<ApplicationMaterials>, now: Date): Promise<FieldProblem[]> {
@@ -42,6 +51,13 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
     return o?.kind ?? null;
   };
   const submitterKind = await orgKind(app.submitter_org_id);
+  const kind = kindOf(app.application_type);
+  if (kind.reviewerIsNewProvider) {
+    const newProviders = await newAccessProviders(tx, app, m);
+    if (!app.submitter_org_id || !newProviders.includes(app.submitter_org_id)) {
+      problems.push({ field: 'submitterOrgId', code: 'submitter_not_new_provider', message: 'an access filing is reviewed by the new access provider: choose the provider you are adding' });
+    }
+  }
   if (!submitterKind || !SUBMITTER_KINDS[app.service_type].includes(submitterKind)) {
     problems.push({ field: 'submitterOrgId', code: 'submitter_invalid', message: `choose an active ${SUBMITTER_KINDS[app.service_type].join(' or ').replace(/_/g, ' ')} to submit this ${app.service_type.replace('_', ' ')}` });
   }
@@ -50,7 +66,7 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   }
   for (const [i, p] of (m.platforms ?? []).entries()) {
     const taken = await tx.query(
-      `select 1 from app_platforms where active and platform = $1 and package_name = $2`, [p?.platform, p?.packageName]);
+      `select 1 from app_platforms where active and platform = $1 and package_name = $2 and service_id is distinct from $3`, [p?.platform, p?.packageName, app.service_id]);
     if (taken.length) problems.push({ field: `platforms.${i}.packageName`, code: 'package_already_filed', message: 'this package already has an active filing; one package, one active filing' });
   }
   const emergency = m.subject?.principal?.emergencyPhone;
@@ -65,8 +81,16 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   return problems;
 }
 
+/** Access providers in the materials that the filed service does not have yet. */
+async function newAccessProviders(tx: Queryable, app: ApplicationRow, m: Partial<ApplicationMaterials>): Promise<string[]> {
+  const filed = app.service_id
+    ? (await tx.query<{ provider_org_id: string }>('select provider_org_id from access_records where service_id = $1 and active', [app.service_id])).map((r) => r.provider_org_id)
+    : [];
+  return (m.access ?? []).map((a) => a?.providerOrgId).filter((p): p is string => typeof p === 'string' && !filed.includes(p));
+}
+
 async function identityProblems(tx: Queryable, sealer: Sealer, app: ApplicationRow, m: Partial<ApplicationMaterials>, now: Date): Promise<FieldProblem[]> {
-  const principals = await principalsOf(tx, sealer, app, m as Record<string, unknown>);
+  const principals = await principalsToVerify(tx, sealer, app, m as Record<string, unknown>);
   const roles = principals.flatMap((p) => p.roles);
   const passed = await tx.query<{ person_role: string }>(
     `select distinct person_role from identity_tasks where application_id = $1 and status = 'passed' and expires_at > $2`, [app.id, now]);

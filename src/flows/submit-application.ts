@@ -3,7 +3,7 @@
 import { openMaterials, sealMaterials } from '../db/materials-store.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
-import { transition } from '../domain/lifecycle.ts';
+import { kindOf, transition } from '../domain/lifecycle.ts';
 import type { ApplicationMaterials } from '../domain/materials.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
@@ -16,7 +16,7 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
     transition(app.status, 'submit', actor);
     if (input.submitterOrgId) app = { ...app, submitter_org_id: input.submitterOrgId };
     const now = ctx.now();
-    const checked = await domainProblems(tx, app, openMaterials(app.materials, ctx.sealer), now);
+    const checked = await domainProblems(tx, app, openMaterials(app.materials, ctx.sealer), now, ctx.sealer);
     const m = checked.normalised as Partial<ApplicationMaterials>;
     const problems = [...checked.problems, ...(await registryProblems(tx, ctx.sealer, app, m, now))];
     if (problems.length) {
@@ -24,7 +24,7 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
     }
     const provinceCode = m.subject?.provinceCode ?? app.province_code;
     // One filed subject per certificate, one open first filing per certificate (migration 0011).
-    const key = app.application_type === 'first_filing' ? certificateKey(ctx.sealer, m.subject) : null;
+    const key = kindOf(app.application_type).target === 'new_subject' ? certificateKey(ctx.sealer, m.subject) : null;
     await refuseFiledCertificate(tx, key, app.host_user_id);
     await refuseOpenFirstFiling(tx, key, app.host_user_id, app.id);
     return move(ctx, tx, app, 'submit', actor, {

@@ -4,6 +4,7 @@
 import { openMaterials, sealMaterials } from '../db/materials-store.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
+import { kindOf } from '../domain/lifecycle.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { serviceName, withServiceType } from './create-application.ts';
@@ -21,12 +22,12 @@ export async function updateApplication(ctx: FlowContext, actor: Actor, id: stri
     if (input.version !== undefined && input.version !== app.version) {
       throw new NamedError('application_version_conflict', 'conflict', `the application changed (version ${app.version}, you edited ${input.version}); reload it`);
     }
-    const materials = withServiceType(input.materials, app.service_type, app.application_type === 'new_service');
+    const materials = withServiceType(input.materials, app.service_type, app.application_type);
     const changed = changedPaths(openMaterials(app.materials, ctx.sealer), materials);
     return move(ctx, tx, app, 'edit', actor, {
       set: {
         materials: sealMaterials(materials, ctx.sealer),
-        service_name: serviceName(materials),
+        service_name: serviceName(materials) ?? (kindOf(app.application_type).groups.includes('service') ? null : app.service_name),
         ...(input.submitterOrgId !== undefined ? { submitter_org_id: input.submitterOrgId } : {}),
       },
       reason: { changed },

@@ -8,7 +8,7 @@ import { loadApplication } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { developmentVerifier, IDENTITY_TASK_VALIDITY_MS } from './identity.ts';
-import { principalsOf } from './principals.ts';
+import { principalsOf, principalsToVerify } from './principals.ts';
 
 export interface IdentityTaskView { id: string; personRole: string; status: string; expiresAt: Date; url?: string }
 
@@ -17,8 +17,10 @@ export async function verifyIdentity(ctx: FlowContext, actor: Actor, application
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, applicationId, actor, { forUpdate: true });
     transition(app.status, 'verify_identity', actor);
-    const principals = await principalsOf(tx, ctx.sealer, app, openMaterials(app.materials, ctx.sealer));
-    if (!principals.length) {
+    const materials = openMaterials(app.materials, ctx.sealer);
+    // A change verifies only principals new to the record (issue 13); none new is nothing to do.
+    const principals = await principalsToVerify(tx, ctx.sealer, app, materials);
+    if (!(await principalsOf(tx, ctx.sealer, app, materials)).length) {
       throw new NamedError('materials_invalid', 'invalid', 'enter the principals before verifying their identity', [{ field: 'service.principal', code: 'required', message: 'the service principal is required' }]);
     }
     const now = ctx.now();

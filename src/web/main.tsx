@@ -15,6 +15,8 @@ const HostHome = lazy(() => import('./pages/host/HostHome.tsx'));
 const NewFiling = lazy(() => import('./pages/host/NewFiling.tsx'));
 const Wizard = lazy(() => import('./pages/host/Wizard.tsx'));
 const HostApplication = lazy(() => import('./pages/host/HostApplication.tsx'));
+// Changes after the number (issue 13, "subjects" feature)
+const StartChange = lazy(() => import('./pages/host/StartChange.tsx'));
 const ProviderQueue = lazy(() => import('./pages/provider/ProviderQueue.tsx'));
 const ReviewPage = lazy(() => import('./pages/review/ReviewPage.tsx'));
 const ApiKeys = lazy(() => import('./pages/provider/ApiKeys.tsx'));
@@ -64,6 +66,10 @@ function App() {
         <Route path="/host/new" element={<RequireRole roles={HOST}><NewFiling /></RequireRole>} />
         <Route path="/host/applications/:id" element={<RequireRole roles={HOST}><HostApplication /></RequireRole>} />
         <Route path="/host/applications/:id/edit" element={<RequireRole roles={HOST}><Wizard /></RequireRole>} />
+        {/* Changes after the number (issue 13, "subjects" feature) */}
+        <Route path="/host/services/:id/change" element={<RequireRole roles={HOST}><StartChange key="change_service" mode="change_service" /></RequireRole>} />
+        <Route path="/host/subjects/:id/change" element={<RequireRole roles={HOST}><StartChange key="change_subject" mode="change_subject" /></RequireRole>} />
+        <Route path="/host/services/:id/add-access" element={<RequireRole roles={HOST}><StartChange key="add_access" mode="add_access" /></RequireRole>} />
         <Route path="/provider" element={<RequireRole roles={REVIEWERS}><ProviderQueue /></RequireRole>} />
         <Route path="/provider/applications/:id" element={<RequireRole roles={REVIEWERS}><ReviewPage audience="provider" /></RequireRole>} />
         <Route path="/provider/api-keys" element={<RequireRole roles={KEY_HOLDERS}><ApiKeys /></RequireRole>} />

@@ -28,7 +28,7 @@ export const bureauApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => 
 
   app.post('/api/bureau/applications/:id/approve', {
     ...reviewer,
-    schema: { tags, summary: 'Approve: allocates the main number (if new) and the service number', params: idParams, response: { 200: z.object({ mainNumber: z.string(), serviceNumber: z.string(), application: applicationView }) } },
+    schema: { tags, summary: 'Approve: allocates the main number (if new) and the service number; a change keeps them and updates the filed record', params: idParams, response: { 200: z.object({ mainNumber: z.string(), serviceNumber: z.string().nullable().describe('null for a subject change'), application: applicationView }) } },
   }, async (req) => {
     const a = actorOf(req);
     const r = await bureauApprove(ctx, a, req.params.id);

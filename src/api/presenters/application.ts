@@ -6,7 +6,8 @@ import { loadCalendar } from '../../db/calendar.ts';
 import { openMaterials } from '../../db/materials-store.ts';
 import { mask, type Sealer } from '../../db/personal-data.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { availableActions } from '../../domain/lifecycle.ts';
+import { diffMaterials } from '../../domain/changes.ts';
+import { availableActions, kindOf } from '../../domain/lifecycle.ts';
 import type { ApplicationRow } from '../../flows/applications.ts';
 import { domainProblems } from '../../flows/materials-check.ts';
 import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
@@ -37,7 +38,7 @@ function maskPeople(m: Json): Json {
 export async function presentApplication(db: Queryable, sealer: Sealer, actor: Actor, app: ApplicationRow, now: Date) {
   const opened = openMaterials(app.materials, sealer);
   const own = reviews(actor, app);
-  const checked = actor.role === 'host' ? await domainProblems(db, app, opened, now) : null;
+  const checked = actor.role === 'host' ? await domainProblems(db, app, opened, now, sealer) : null;
   const [org] = app.submitter_org_id
     ? await db.query<{ name: string; kind: string }>('select name, kind from organisations where id = $1', [app.submitter_org_id])
     : [];
@@ -56,6 +57,7 @@ export async function presentApplication(db: Queryable, sealer: Sealer, actor: A
     problems: checked?.problems ?? [],
     warnings: checked?.warnings ?? [],
     reviewReasons: app.review_reasons,
+    ...(await changeView(db, sealer, actor, app, opened)),
     availableActions: availableActions(app.status, actor.role),
     smsChecks: await smsChecks(db, sealer, app.id),
     identityTasks: await identityTasks(db, app.id),
@@ -68,6 +70,25 @@ export async function presentApplication(db: Queryable, sealer: Sealer, actor: A
     sentToBureauAt: app.sent_to_bureau_at?.toISOString() ?? null,
     decidedAt: app.decided_at?.toISOString() ?? null,
   };
+}
+
+/** A change's field-by-field diff against the filed record it started from, and the numbers that stay. */
+async function changeView(db: Queryable, sealer: Sealer, actor: Actor, app: ApplicationRow, opened: Json) {
+  if (!kindOf(app.application_type).change || !app.base_materials) return { diff: null, target: null };
+  const diff = diffMaterials(openMaterials(app.base_materials, sealer), opened);
+  const host = actor.role === 'host' && actor.userId === app.host_user_id;
+  const [n] = await db.query<{ main_number: string | null; service_number: string | null }>(
+    `select sub.main_number, (select service_number from services where id = $2) as service_number from subjects sub where sub.id = $1`, [app.subject_id, app.service_id]);
+  return {
+    diff: host ? diff : diff.map((c) => ({ field: c.field, old: maskValue(c.field, c.old), new: maskValue(c.field, c.new) })),
+    target: { mainNumber: n?.main_number ?? null, serviceNumber: n?.service_number ?? null },
+  };
+}
+
+/** Personal values in a diff, masked as in materials for anyone but the host (house rule 10). */
+function maskValue(field: string, v: unknown): unknown {
+  const leaf = field.split('.').at(-1) ?? '';
+  return typeof v === 'string' && MASKS[leaf] ? MASKS[leaf]!(v) : v;
 }
 
 async function smsChecks(db: Queryable, sealer: Sealer, applicationId: string) {

@@ -1,5 +1,6 @@
 // Request and response shapes shared by the host, provider and bureau routes.
 import { z } from 'zod';
+import { APPLICATION_TYPES } from '../../domain/lifecycle.ts';
 import { materialsDraftSchema } from './materials.ts';
 
 export const idParams = z.object({ id: z.uuid() });
@@ -12,9 +13,11 @@ export const reasonSchema = z.strictObject({
 export const reasonsBody = z.strictObject({ reasons: z.array(reasonSchema).min(1).max(50) });
 
 export const createApplicationBody = z.strictObject({
-  applicationType: z.enum(['first_filing', 'new_service']).default('first_filing'),
-  serviceType: z.enum(['website', 'app', 'mini_program', 'quick_app']),
-  subjectId: z.uuid().optional().describe('new_service: the host\'s filed subject to add the service to'),
+  applicationType: z.enum(APPLICATION_TYPES).default('first_filing')
+    .describe('first_filing | new_service (+subjectId) | change_service (+serviceId) | change_subject (+subjectId) | add_access (+serviceId)'),
+  serviceType: z.enum(['website', 'app', 'mini_program', 'quick_app']).optional().describe('required for first_filing and new_service; a change takes it from the filed record'),
+  subjectId: z.uuid().optional().describe('new_service: the host\'s filed subject to add the service to; change_subject: the subject to change'),
+  serviceId: z.uuid().optional().describe('change_service, add_access: the host\'s filed service'),
   submitterOrgId: z.uuid().optional().describe('the access provider or distribution platform that will submit'),
   materials: materialsDraftSchema.default({}),
 });
@@ -42,6 +45,9 @@ export const applicationView = z.object({
   problems: z.array(problem),
   warnings: z.array(problem),
   reviewReasons: z.array(z.unknown()),
+  diff: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })).nullable()
+    .describe('changes: the filed value and the new one of every field that differs (personal data masked except for the host); null for a first filing'),
+  target: z.object({ mainNumber: z.string().nullable(), serviceNumber: z.string().nullable() }).nullable().describe('changes: the numbers of the filed record (they stay)'),
   availableActions: z.array(z.string()),
   smsChecks: z.array(z.object({
     id: z.string(), mobile: z.string(), personRoles: z.array(z.string()), status: z.string(),

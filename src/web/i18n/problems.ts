@@ -68,6 +68,14 @@ export const PROBLEM_ZH: Record<string, string> = {
   reasons_required: '请至少填写一条包含字段和问题的意见',
   // Deploy (issue 12 part 2)
   password_unchanged: '新密码不能与当前密码相同', password_change_required: '请先设置新密码', current_password_wrong: '当前密码不正确',
+  // Changes after the number and one subject per certificate (issue 13, "subjects" feature)
+  submitter_not_new_provider: '新增接入由新的接入服务商初审，请选择要新增的接入服务商',
+  not_editable: '此类申请不能修改该项，请保持与已备案信息一致', no_change: '与已备案信息相同，没有需要变更的内容',
+  access_providers_fixed: '变更服务不能增减接入服务商：新增请用“新增接入”，取消请由接入服务商取消接入',
+  access_new_provider_required: '请添加一个尚未接入该服务的接入服务商的接入信息',
+  subject_already_filed: '该证件已有备案主体：请在该主体下新增服务；若主体不属于本账号，请联系主体所在省通信管理局',
+  application_already_open: '已有进行中的同类申请，请继续办理或先撤回',
+  service_type_mismatch: '服务类型与已备案服务不一致',
 };
 
 /** The pre-approval keyword warnings carry their type in the code. */

@@ -2,13 +2,13 @@
 // server runs (src/domain/application-rules.ts), so a problem shown here is the problem the
 // server would report. The server adds the checks that need its database (emergency phone
 // used by another subject, the chosen provider) — those arrive with each save.
-import { checkApplication, type DeepPartial, type Problem } from '../../domain/application-rules.ts';
+import { type ApplicationType, checkApplication, type DeepPartial, type Problem } from '../../domain/application-rules.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import type { ApplicationMaterials, SubjectType } from '../../domain/materials.ts';
 import { prune } from './paths.ts';
 
 export interface CheckContext {
-  applicationType: 'first_filing' | 'new_service';
+  applicationType: ApplicationType;
   reusedSubject?: { subjectType: SubjectType; provinceCode: string };
 }
 

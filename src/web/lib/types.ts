@@ -6,17 +6,21 @@ export interface SmsCheck { id: string; mobile: string; personRoles: string[]; s
 export interface IdentityTask { id: string; personRole: string; verifier: string; status: string; createdAt: string; expiresAt: string; completedAt: string | null }
 
 export interface ApplicationView {
-  id: string; applicationType: 'first_filing' | 'new_service'; serviceType: string; serviceName: string | null; status: string; version: number;
+  id: string; applicationType: 'first_filing' | 'new_service' | 'change_service' | 'change_subject' | 'add_access'; serviceType: string; serviceName: string | null; status: string; version: number;
   subjectId: string | null; serviceId: string | null; provinceCode: string | null;
   submitter: { id: string; name: string | null; kind: string | null } | null;
   materials: Record<string, unknown>;
   problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
   smsChecks: SmsCheck[]; identityTasks: IdentityTask[];
+  /** Changes (issue 13): old and new value of every field that differs; the numbers that stay. */
+  diff: FieldChange[] | null; target: { mainNumber: string | null; serviceNumber: string | null } | null;
   receivedOn: string | null; deadlineOn: string | null;
   /** Issue 12: counted into a year without an official holiday schedule. */
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   createdAt: string; updatedAt: string; submittedAt: string | null; sentToBureauAt: string | null; decidedAt: string | null;
 }
+
+export interface FieldChange { field: string; old: unknown; new: unknown }
 
 export interface ApplicationSummary {
   id: string; applicationType: string; serviceType: string; serviceName: string | null; status: string; provinceCode: string | null;

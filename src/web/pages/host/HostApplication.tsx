@@ -3,6 +3,7 @@
 // the timeline, and the actions open now (edit, resubmit, withdraw).
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { Progress } from '../../components/Progress.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
@@ -45,7 +46,7 @@ export default function HostApplication() {
   const editable = view.availableActions.includes('edit');
 
   return (
-    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}</>}
+    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}
       actions={<>
         {editable ? <Link className="btn btn-primary" to={`/host/applications/${id}/edit`} data-testid="edit-application">{view.status === 'draft' ? i18n.t('host.continue') : i18n.t('app.status.edit')}</Link> : null}
         {!editable && view.status !== 'withdrawn' ? <Link className="btn btn-secondary" to={`/host/applications/${id}/edit`}>{i18n.t('app.status.materials')}</Link> : null}
@@ -60,6 +61,15 @@ export default function HostApplication() {
           <p><Link to={`/record/${encodeURIComponent(approval.serviceNumber)}`}>{i18n.t('app.status.viewRecord')}</Link></p>
         </Notice>
       ) : null}
+      {/* Changes after the number (issue 13): the filed record this application made or changed. */}
+      {view.status === 'approved' && (view.serviceId || view.subjectId) ? (
+        <p className="actions-row" data-testid="change-actions">
+          {view.serviceId ? <Link className="btn btn-secondary" to={`/host/services/${view.serviceId}/change`}>{i18n.t('change.actions.service')}</Link> : null}
+          {view.serviceId ? <Link className="btn btn-secondary" to={`/host/services/${view.serviceId}/add-access`}>{i18n.t('change.actions.access')}</Link> : null}
+          {view.subjectId ? <Link className="btn btn-secondary" to={`/host/subjects/${view.subjectId}/change`}>{i18n.t('change.actions.subject')}</Link> : null}
+        </p>
+      ) : null}
+      {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} /> : null}
       {view.reviewReasons.length && editable ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')}>
           <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${i18n.t('wizard.suggestion')}：${r.suggestion}）` : ''}</li>)}</ul>

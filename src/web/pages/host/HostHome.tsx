@@ -42,7 +42,7 @@ export default function HostHome() {
       )}
       {subjects.length ? (
         <Card title={i18n.t('host.subjects')} className="mt">
-          <ul>{subjects.map((s) => <li key={s.id}>{s.name} · <span className="number">{s.mainNumber}</span> <StatusBadge status={s.status} /></li>)}</ul>
+          <ul>{subjects.map((s) => <li key={s.id}>{s.name} · <span className="number">{s.mainNumber}</span> <StatusBadge status={s.status} />{s.status === 'filed' ? <> · <Link to={`/host/subjects/${s.id}/change`} data-testid="change-subject">{i18n.t('change.actions.subject')}</Link></> : null}</li>)}</ul>
         </Card>
       ) : null}
     </Page>

@@ -23,6 +23,8 @@ interface FiledSubject { id: string; name: string; subjectType: 'unit' | 'indivi
 interface Submitter { id: string; name: string; kind: string }
 
 export function stepsFor(serviceType: string, applicationType: string): Step[] {
+  // A subject change (issue 13) carries the subject alone; a service change or an access filing the service.
+  if (applicationType === 'change_subject') return ['subject', 'submit'];
   const s: Step[] = applicationType === 'first_filing' ? ['subject', 'service'] : ['service'];
   if (serviceType === 'app') s.push('platforms');
   if (serviceType === 'app' || serviceType === 'website') s.push('access');
@@ -194,7 +196,10 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const now = Date.now();
-  const verified = view.identityTasks.some((t) => t.status === 'passed' && Date.parse(t.expiresAt) > now);
+  // A change verifies only principals new to the record (issue 13): the server says at submission if one is.
+  const isChange = ['change_service', 'change_subject', 'add_access'].includes(view.applicationType);
+  const passed = view.identityTasks.some((t) => t.status === 'passed' && Date.parse(t.expiresAt) > now);
+  const verified = isChange || passed;
   const canSubmit = view.availableActions.includes('submit');
   const resubmit = view.status !== 'draft';
 
@@ -242,7 +247,7 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
         {view.identityTasks.length ? (
           <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}（{i18n.date(t.createdAt, true)}）</li>)}</ul>
         ) : null}
-        {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={verified ? 'secondary' : 'primary'}>{verified ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
+        {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={passed ? 'secondary' : 'primary'}>{passed ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
       </Card>
       <ErrorNotice error={error} />
       {canSubmit ? (

@@ -3,6 +3,7 @@
 // (a number is allocated) or rejects — with field-level reasons picked from the materials.
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
+import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
@@ -61,14 +62,17 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const orgs: Record<string, string> = view.submitter?.name ? { [view.submitter.id]: view.submitter.name } : {};
 
   return (
-    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
+        <div>
+        {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
         </Card>
+        </div>
         <div className="sticky">
           <Card title={i18n.t('review.reasons')} id="decision">
             {canApprove || canReturn ? (

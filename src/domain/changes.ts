@@ -1,0 +1,88 @@
+// Changes of a filed record (issue 13; DOMAIN.md §4.3): the field-by-field difference between the
+// filed materials and a change application's, and the rules of the application's kind
+// (APPLICATION_KINDS: fields that stay as filed, access records that may only be added). Pure.
+import type { FieldProblem } from './errors.ts';
+import type { ApplicationKind } from './lifecycle.ts';
+
+type Json = Record<string, unknown>;
+
+export interface FieldChange {
+  /** Dotted path as the form names it (`platforms.0.certMd5`); a removed entry keeps its filed index. */
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Absent, null, '' and [] all mean "not given": a filed null and a draft without the key are the same. */
+const empty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const same = (a: unknown, b: unknown) => (empty(a) && empty(b)) || JSON.stringify(a) === JSON.stringify(b);
+
+interface Leaf { field: string; value: unknown }
+
+function flatten(value: unknown, field: string, key: string, out: Map<string, Leaf>): void {
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, field ? `${field}.${k}` : k, key ? `${key}.${k}` : k, out);
+  } else {
+    out.set(key, { field, value });
+  }
+}
+
+/** Leaves keyed by identity: platforms by platform, access records by provider, so reordering is no change. */
+function leavesOf(m: Json): Map<string, Leaf> {
+  const out = new Map<string, Leaf>();
+  for (const [group, value] of Object.entries(m)) {
+    if (group === 'platforms' || group === 'access') {
+      const idKey = group === 'platforms' ? 'platform' : 'providerOrgId';
+      (Array.isArray(value) ? value : []).forEach((item, i) => {
+        const id = isObject(item) && typeof item[idKey] === 'string' ? item[idKey] : `#${i}`;
+        flatten(item, `${group}.${i}`, `${group}[${id}]`, out);
+      });
+    } else {
+      flatten(value, group, group, out);
+    }
+  }
+  return out;
+}
+
+/** Every leaf whose value differs between the filed materials and the application's. */
+export function diffMaterials(filed: Json, next: Json): FieldChange[] {
+  const a = leavesOf(filed); const b = leavesOf(next);
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  return keys
+    .filter((k) => !same(a.get(k)?.value, b.get(k)?.value))
+    .map((k) => ({ field: (b.get(k) ?? a.get(k))!.field, old: a.get(k)?.value ?? null, new: b.get(k)?.value ?? null }));
+}
+
+const providers = (m: Json) => new Set((Array.isArray(m.access) ? m.access : [])
+  .map((x) => (isObject(x) ? x.providerOrgId : undefined)).filter((x): x is string => typeof x === 'string'));
+
+/** The rules of the kind for a change: fixed fields, access records, and that something changes. */
+export function changeProblems(kind: ApplicationKind, filed: Json, next: Json): FieldProblem[] {
+  if (!kind.change) return [];
+  const changes = diffMaterials(filed, next);
+  const problems: FieldProblem[] = [];
+  const under = (field: string, prefix: string) => field === prefix || field.startsWith(`${prefix}.`);
+  for (const c of changes) {
+    const fixed = kind.fixed.find((f) => under(c.field, f));
+    if (fixed) problems.push({ field: c.field, code: 'not_editable', message: `${fixed} stays as filed in this kind of application`, suggestion: fixed.startsWith('subject.certificate') ? 'a different certificate is a different subject: file it as a first filing' : 'change it with the application kind that covers it' });
+  }
+  const before = providers(filed); const after = providers(next);
+  if (kind.access === 'same_providers' && (before.size !== after.size || [...before].some((p) => !after.has(p)))) {
+    problems.push({ field: 'access', code: 'access_providers_fixed', message: 'a service change keeps its access providers', suggestion: 'add a provider with an add_access application; a provider ends its access by cancelling it' });
+  }
+  if (kind.access === 'add_only') {
+    const list = (m: Json) => (Array.isArray(m.access) ? m.access : []).filter(isObject);
+    list(filed).forEach((record, i) => {
+      const now = list(next).find((x) => x.providerOrgId === record.providerOrgId);
+      if (!now || diffMaterials({ access: [record] }, { access: [now] }).length) {
+        problems.push({ field: `access.${i}`, code: 'not_editable', message: 'an access filing adds a new provider\'s record; the filed access records stay as they are' });
+      }
+    });
+    if (![...after].some((p) => !before.has(p))) {
+      problems.push({ field: 'access', code: 'access_new_provider_required', message: 'add the access record of a provider the service does not have yet' });
+    }
+  }
+  if (!changes.length) problems.push({ field: 'materials', code: 'no_change', message: 'nothing differs from the filed record' });
+  return problems;
+}

@@ -1,0 +1,78 @@
+// Starting a change of a filed record (issue 13): /host/services/:id/change,
+// /host/subjects/:id/change and /host/services/:id/add-access. The filed materials are fetched
+// (GET …/materials), posted back as a draft of the change, and the filing wizard opens with them
+// pre-filled — a change is fetch → edit → post, reviewed like a first filing, the numbers kept.
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page } from '../../components/ui.tsx';
+import { type MessageKey, useI18n } from '../../i18n/index.tsx';
+import { api, ApiError } from '../../lib/api.ts';
+import type { ApplicationView } from '../../lib/types.ts';
+
+type Mode = 'change_service' | 'change_subject' | 'add_access';
+interface Body { applicationType: Mode; serviceId?: string; subjectId?: string; serviceType?: string; materials: { access?: { providerOrgId?: string }[] } & Record<string, unknown> }
+interface Org { id: string; name: string; kind: string }
+
+const TEXT: Record<Mode, [MessageKey, MessageKey]> = {
+  change_service: ['change.service.title', 'change.service.lead'],
+  change_subject: ['change.subject.title', 'change.subject.lead'],
+  add_access: ['change.access.title', 'change.access.lead'],
+};
+
+export default function StartChange({ mode }: { mode: Mode }) {
+  const i18n = useI18n();
+  const navigate = useNavigate();
+  const { id = '' } = useParams();
+  const [body, setBody] = useState<Body | null>(null);
+  const [orgs, setOrgs] = useState<Org[]>([]);
+  const [submitterOrgId, setSubmitterOrgId] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const url = mode === 'change_subject' ? `/api/host/subjects/${id}/materials` : `/api/host/services/${id}/materials`;
+    api.get<Body>(url).then(async (b) => {
+      const type = b.serviceType ?? 'website';
+      const list = await api.get<{ items: Org[] }>(`/api/host/submitters${mode === 'change_subject' ? '' : `?serviceType=${type}`}`);
+      const filed = new Set((b.materials.access ?? []).map((a) => a.providerOrgId));
+      // 新增接入: the new provider reviews; the others: any submitter, the current provider first.
+      const items = mode === 'add_access' ? list.items.filter((o) => o.kind === 'access_provider' && !filed.has(o.id)) : [...list.items].sort((a, c) => Number(filed.has(c.id)) - Number(filed.has(a.id)));
+      setBody(b); setOrgs(items); setSubmitterOrgId(items[0]?.id ?? '');
+    }).catch(setError);
+  }, [id, mode]);
+
+  const start = async () => {
+    if (!body) return;
+    setBusy(true); setError(null);
+    try {
+      const materials = mode === 'add_access'
+        ? { ...body.materials, access: [...(body.materials.access ?? []), { providerOrgId: submitterOrgId }] }
+        : body.materials;
+      const v = await api.post<ApplicationView>('/api/host/applications', { ...body, applicationType: mode, materials, ...(submitterOrgId ? { submitterOrgId } : {}) });
+      navigate(`/host/applications/${v.id}/edit`);
+    } catch (e) { setError(e); } finally { setBusy(false); }
+  };
+
+  const [title, lead] = TEXT[mode];
+  const openId = error instanceof ApiError && error.code === 'application_already_open' ? /[0-9a-f]{8}-[0-9a-f-]{27}/.exec(error.message)?.[0] : undefined;
+  return (
+    <Page title={i18n.t(title)} lead={i18n.t(lead)}>
+      <BackLink to="/host" />
+      {!body && !error ? <Loading /> : null}
+      {body ? (
+        <Card>
+          <div className="field">
+            <label htmlFor="change-submitter">{mode === 'add_access' ? i18n.t('change.newProvider') : i18n.t('wizard.submitter')}</label>
+            <select id="change-submitter" value={submitterOrgId} onChange={(e) => setSubmitterOrgId(e.target.value)}>
+              {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}（{i18n.t(`orgkind.${o.kind}` as MessageKey)}）</option>)}
+            </select>
+          </div>
+          {mode === 'add_access' && orgs.length === 0 ? <Notice kind="warning">{i18n.t('change.noNewProvider')}</Notice> : null}
+          <Button variant="primary" onClick={() => void start()} busy={busy} disabled={!submitterOrgId} data-testid="start-change">{i18n.t('change.start')}</Button>
+        </Card>
+      ) : null}
+      <ErrorNotice error={error} />
+      {openId ? <p><Link to={`/host/applications/${openId}`}>{i18n.t('change.open')}</Link></p> : null}
+    </Page>
+  );
+}

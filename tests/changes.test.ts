@@ -1,0 +1,270 @@
+// Changes after the number (issue 13, operations 1–3): the filed materials for their own host,
+// change_service / change_subject / add_access going the first filing's way, the reviewers' diff,
+// the record changing on approval in one transaction with the numbers kept, and every verification
+// answer following (the old fingerprint answers fingerprint_mismatch, the new one filed).
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/api/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { type Db, openPostgres } from '../src/db/connection.ts';
+import { backend } from './db.ts';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
+import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
+import { idNumberCheckChar } from '../src/domain/validation/index.ts';
+import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
+
+const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
+
+const NEW_CERT = { certMd5: 'd'.repeat(32), certSha1: 'e'.repeat(40), certSha256: 'f'.repeat(64) };
+const status = async (h: AuthTestApp, fingerprint: string) => (await verify(h.app, [a2dp(fingerprint)])).json().results[0].status as string;
+
+/** Provider approves, the pending SMS codes are entered (the mobiles given), the bureau has it. */
+async function toBureau(h: AuthTestApp, host: Signed, reviewer: Signed, id: string, mobiles: string[]) {
+  expect((await call(h.app, reviewer, 'POST', `/api/provider/applications/${id}/approve`, {})).status).toBe('sms_pending');
+  await deliver(h);
+  const view = await call(h.app, host, 'GET', `/api/host/applications/${id}`);
+  const pending = (view.smsChecks as { id: string; mobile: string; status: string }[]).filter((c) => c.status === 'pending');
+  expect(pending.map((c) => c.mobile.slice(-4)).sort()).toEqual(mobiles.map((m) => m.slice(-4)).sort());
+  let last = view;
+  for (const c of pending) {
+    const mobile = mobiles.find((m) => m.slice(-4) === c.mobile.slice(-4))!;
+    last = await call(h.app, host, 'POST', `/api/host/applications/${id}/sms/verify`, { challengeId: c.id, code: await smsCode(h.t.db, h.t.sealer, mobile) });
+  }
+  expect(last.status).toBe('bureau_review');
+}
+
+describe('changes of a filed record', () => {
+  let h: AuthTestApp;
+  let host: Signed; let wang: Signed; let provider: Signed; let gd: Signed; let bj: Signed; let cloud: string;
+  let a2dpId: string;
+
+  beforeAll(async () => {
+    h = await authTestApp();
+    [host, wang, provider, gd, bj] = await Promise.all(['host@demo.beian.test', 'wang@demo.beian.test', 'provider.demo', 'gd.reviewer', 'bj.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed, Signed, Signed];
+    cloud = await orgId(h.t.db, CLOUD);
+    a2dpId = await serviceId(h.t.db, 'a2dp.Vol');
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await h?.close(); });
+
+  it('GET materials: the filed record in the shape POST /api/host/applications accepts, for its own host only', async () => {
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    expect(body).toMatchObject({ applicationType: 'change_service', serviceId: a2dpId, serviceType: 'app' });
+    expect(body.materials.service).toMatchObject({ name: 'A2DP Volume', principal: { name: '陈静', mobile: '13800138002' } }); // decrypted for its host
+    expect(body.materials.platforms[0]).toMatchObject({ platform: 'android', packageName: 'a2dp.Vol', certMd5: A2DP_CERT.md5 });
+    expect(body.materials.access[0].providerOrgId).toBe(cloud);
+    expect(body.materials.subject).toBeUndefined();
+    const [subjectId] = (await h.t.db.query<{ subject_id: string }>('select subject_id from services where id = $1', [a2dpId])).map((r) => r.subject_id);
+    const subject = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);
+    expect(subject).toMatchObject({ applicationType: 'change_subject', subjectId, materials: { subject: { name: '深圳市示例网络科技有限公司', principal: { name: '李明', certificateNumber: expect.stringMatching(/^44030519850312003/) } } } });
+    // Another host's record is a 404; staff are not hosts (403); a malformed id names the field.
+    expect((await h.app.inject({ method: 'GET', url: `/api/host/services/${a2dpId}/materials`, headers: wang.headers })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: `/api/host/subjects/${subjectId}/materials`, headers: wang.headers })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: `/api/host/services/${a2dpId}/materials`, headers: provider.headers })).statusCode).toBe(403);
+    const bad = await h.app.inject({ method: 'GET', url: '/api/host/services/nope/materials', headers: host.headers });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('params.id');
+    const revoked = await serviceId(h.t.db, 'com.example.minigame');
+    expect((await h.app.inject({ method: 'GET', url: `/api/host/services/${revoked}/materials`, headers: host.headers })).statusCode).toBe(404);
+  });
+
+  it('refuses a change with bad input, of another host\'s record, or of a revoked service', async () => {
+    const post = (who: Signed, payload: object) => h.app.inject({ method: 'POST', url: '/api/host/applications', headers: who.headers, payload });
+    const noTarget = await post(host, { applicationType: 'change_service', materials: {} });
+    expect(noTarget.statusCode).toBe(400);
+    expect(noTarget.json().errors[0].field).toBe('serviceId');
+    expect((await post(host, { applicationType: 'change_subject', materials: {} })).json().errors[0].field).toBe('subjectId');
+    const malformed = await post(host, { applicationType: 'change_service', serviceId: 'x', materials: {} });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().errors[0].field).toBe('body.serviceId');
+    const wrongType = await post(host, { applicationType: 'change_service', serviceId: a2dpId, serviceType: 'website', materials: {} });
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json().errors[0]).toMatchObject({ field: 'serviceType', code: 'service_type_mismatch' });
+    const notMine = await post(wang, { applicationType: 'change_service', serviceId: a2dpId, materials: {} });
+    expect(notMine.statusCode).toBe(404);
+    expect(notMine.json().code).toBe('service_not_found');
+    expect((await post(host, { applicationType: 'change_service', serviceId: await serviceId(h.t.db, 'com.example.minigame'), materials: {} })).statusCode).toBe(404);
+    expect((await post(provider, { applicationType: 'change_service', serviceId: a2dpId, materials: {} })).statusCode).toBe(403);
+  });
+
+  it('change_service: a new signing certificate, reviewed with a diff, approved with the numbers kept; verification follows at once', async () => {
+    const filed = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    const before = await h.t.db.query<{ service_number: string }>('select service_number from services where id = $1', [a2dpId]);
+    // Posted unchanged: a draft that says nothing differs.
+    const same = await call(h.app, host, 'POST', '/api/host/applications', filed, 201);
+    expect(same.problems).toEqual([expect.objectContaining({ field: 'materials', code: 'no_change' })]);
+    await call(h.app, host, 'POST', `/api/host/applications/${same.id}/withdraw`);
+
+    // A relying party checked the APP (its cache and its watch) and subscribed a webhook.
+    expect(await status(h, A2DP_CERT.md5)).toBe('filed');
+    expect((await h.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url: 'http://127.0.0.1:9/hooks' } })).statusCode).toBe(201);
+    filed.materials.platforms[0] = { ...filed.materials.platforms[0], ...NEW_CERT };
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...filed, submitterOrgId: cloud }, 201);
+    expect(draft).toMatchObject({ applicationType: 'change_service', status: 'draft', serviceId: draft.serviceId, problems: [] });
+    expect(draft.diff).toEqual([
+      { field: 'platforms.0.certMd5', old: A2DP_CERT.md5, new: NEW_CERT.certMd5 },
+      { field: 'platforms.0.certSha1', old: A2DP_CERT.sha1, new: NEW_CERT.certSha1 },
+      { field: 'platforms.0.certSha256', old: A2DP_CERT.sha256, new: NEW_CERT.certSha256 },
+    ]);
+    expect(draft.target).toEqual({ mainNumber: '粤ICP备2024000001号', serviceNumber: before[0]!.service_number });
+    // No principal is new: nothing to verify; the service principal alone confirms by SMS.
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/identity-verification`)).tasks).toEqual([]);
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {})).status).toBe('provider_review');
+    await toBureau(h, host, provider, draft.id, ['13800138002']);
+
+    // Under review: the filed record stays valid, the public answers show the filed data.
+    expect(await status(h, A2DP_CERT.md5)).toBe('filed');
+    expect(await status(h, NEW_CERT.certMd5)).toBe('fingerprint_mismatch');
+    const review = await call(h.app, gd, 'GET', `/api/bureau/applications/${draft.id}`);
+    expect(review.diff.map((c: { field: string }) => c.field)).toEqual(['platforms.0.certMd5', 'platforms.0.certSha1', 'platforms.0.certSha256']);
+    expect((await h.app.inject({ method: 'GET', url: `/api/bureau/applications/${draft.id}`, headers: bj.headers })).statusCode).toBe(404);
+
+    const approved = await call(h.app, gd, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    expect(approved).toMatchObject({ mainNumber: '粤ICP备2024000001号', serviceNumber: before[0]!.service_number, application: { status: 'approved' } });
+    // The cache held the old identity a moment ago: it answers the new truth now.
+    expect(await status(h, A2DP_CERT.md5)).toBe('fingerprint_mismatch');
+    expect(await status(h, NEW_CERT.certMd5)).toBe('filed');
+    const hooks = await h.t.db.query<{ payload: { body: { event: string; filing: { serviceNumber: string } } } }>(`select payload from outbox where channel = 'webhook' order by id`);
+    expect(hooks.map((x) => x.payload.body?.event ?? JSON.stringify(x.payload))).toContain('filing.changed');
+    const record = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    expect(record.materials.platforms[0]).toMatchObject(NEW_CERT);
+    const [hist] = await h.t.db.query<{ action: string; application_id: string; reason: { fields: string[] } }>(
+      `select action, application_id, reason from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [a2dpId]);
+    expect(hist).toMatchObject({ action: 'changed', application_id: draft.id, reason: { fields: ['platforms.0.certMd5', 'platforms.0.certSha1', 'platforms.0.certSha256'] } });
+  });
+
+  it('two changes of one service at once: one draft, the other 409 application_already_open; an access filing waits too', async () => {
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.materials.service.name = 'A2DP 音量';
+    const results = await Promise.all([0, 1].map(() => h.app.inject({ method: 'POST', url: '/api/host/applications', headers: host.headers, payload: body })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const open = results.find((r) => r.statusCode === 201)!.json();
+    const refused = results.find((r) => r.statusCode === 409)!.json();
+    expect(refused.code).toBe('application_already_open');
+    const access = await h.app.inject({ method: 'POST', url: '/api/host/applications', headers: host.headers, payload: { ...body, applicationType: 'add_access' } });
+    expect(access.statusCode).toBe(409);
+    expect(access.json()).toMatchObject({ code: 'application_already_open', applicationId: open.id });
+    // The database holds it too.
+    await expect(h.t.db.query(`insert into applications (application_type, host_user_id, subject_id, service_id, service_type, status, base_materials)
+      select application_type, host_user_id, subject_id, service_id, service_type, 'draft', base_materials from applications where id = $1`, [open.id])).rejects.toThrow(/unique|duplicate/i);
+    await call(h.app, host, 'POST', `/api/host/applications/${open.id}/withdraw`);
+    const next = await h.app.inject({ method: 'POST', url: '/api/host/applications', headers: host.headers, payload: body });
+    expect(next.statusCode).toBe(201);
+    await call(h.app, host, 'POST', `/api/host/applications/${next.json().id}/withdraw`);
+  });
+
+  it('change_subject: a new address and a new principal (who verifies identity and gets the SMS); fixed fields are refused', async () => {
+    const [{ subject_id: subjectId }] = await h.t.db.query<{ subject_id: string }>(`select id as subject_id from subjects where main_number = '浙ICP备2024000001号'`) as [{ subject_id: string }];
+    const body = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);
+    const fixed = structuredClone(body);
+    fixed.materials.subject.certificateNumber = '91330106MA2H7Q8T6X'.slice(0, 17) + '0';
+    const refused = await call(h.app, host, 'POST', '/api/host/applications', fixed, 201);
+    expect(refused.problems.map((p: { field: string; code: string }) => `${p.field}:${p.code}`)).toContain('subject.certificateNumber:not_editable');
+    await call(h.app, host, 'POST', `/api/host/applications/${refused.id}/withdraw`);
+
+    body.materials.subject.address = '西湖区文三路2号示例中心6楼';
+    body.materials.subject.principal = { ...body.materials.subject.principal, name: '周新', certificateNumber: idNumber('33010619890505001'), mobile: '13800138777', emergencyPhone: '13900139777', email: 'zhouxin@demo.beian.test' };
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud }, 201);
+    expect(draft.problems.filter((p: { code: string }) => p.code !== 'identity_not_verified')).toEqual([]);
+    expect(draft.serviceId).toBeNull();
+    const refusedSubmit = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: host.headers, payload: {} });
+    expect(refusedSubmit.statusCode).toBe(400);
+    expect(refusedSubmit.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['subject.principal:identity_not_verified']);
+    const tasks = (await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/identity-verification`)).tasks;
+    expect(tasks.map((t: { personRole: string }) => t.personRole)).toEqual(['subject_principal']);
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {});
+    await toBureau(h, host, provider, draft.id, ['13800138777']);
+    const zj = await signIn(h.app, 'zj.reviewer');
+    const review = await call(h.app, zj, 'GET', `/api/bureau/applications/${draft.id}`);
+    const mobile = review.diff.find((c: { field: string }) => c.field === 'subject.principal.mobile');
+    expect(mobile).toEqual({ field: 'subject.principal.mobile', old: '138****8004', new: '138****8777' }); // masked for the reviewer
+    expect(review.diff.find((c: { field: string }) => c.field === 'subject.address')).toMatchObject({ new: '西湖区文三路2号示例中心6楼' });
+    const approved = await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    expect(approved).toMatchObject({ mainNumber: '浙ICP备2024000001号', serviceNumber: null });
+    const after = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);
+    expect(after.materials.subject).toMatchObject({ address: '西湖区文三路2号示例中心6楼', principal: { name: '周新', mobile: '13800138777' } });
+    const [hist] = await h.t.db.query<{ action: string }>(`select action from history where entity_type = 'subject' and entity_id = $1 order by id desc limit 1`, [subjectId]);
+    expect(hist!.action).toBe('changed');
+  });
+
+  it('add_access: only a new provider\'s record, reviewed by that provider; the number stays', async () => {
+    const website = (await h.t.db.query<{ id: string; service_number: string }>(`select id, service_number from services where service_number = '京ICP备2025000001号-1'`))[0]!;
+    const body = await call(h.app, wang, 'GET', `/api/host/services/${website.id}/materials`);
+    const edited = structuredClone(body);
+    edited.applicationType = 'add_access';
+    edited.materials.service.name = '改名';
+    const bad = await call(h.app, wang, 'POST', '/api/host/applications', edited, 201);
+    expect(bad.problems.map((p: { field: string; code: string }) => `${p.field}:${p.code}`)).toEqual(expect.arrayContaining(['service.name:not_editable', 'access:access_new_provider_required']));
+    await call(h.app, wang, 'POST', `/api/host/applications/${bad.id}/withdraw`);
+
+    body.applicationType = 'add_access';
+    body.materials.access.push({ providerOrgId: cloud, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.21'], domains: ['xiaoer-notes.cn'] });
+    const idc = body.materials.access[0].providerOrgId as string;
+    const draft = await call(h.app, wang, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
+    expect(draft.diff.map((c: { field: string }) => c.field)).toEqual(expect.arrayContaining(['access.1.providerOrgId', 'access.1.ips']));
+    const wrongReviewer = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: wang.headers, payload: {} });
+    expect(wrongReviewer.statusCode).toBe(400);
+    expect(wrongReviewer.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['submitterOrgId:submitter_not_new_provider']);
+    expect((await call(h.app, wang, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: cloud })).status).toBe('provider_review');
+    await toBureau(h, wang, provider, draft.id, ['13800138003']);
+    const approved = await call(h.app, bj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    expect(approved).toMatchObject({ mainNumber: '京ICP备2025000001号', serviceNumber: website.service_number });
+    const access = await h.t.db.query<{ provider_org_id: string }>('select provider_org_id from access_records where service_id = $1 and active order by created_at', [website.id]);
+    expect(access.map((a) => a.provider_org_id)).toEqual([idc, cloud]);
+    const [hist] = await h.t.db.query<{ action: string }>(`select action from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [website.id]);
+    expect(hist!.action).toBe('access_added');
+  });
+
+  it('wrong status and wrong role: a reviewer cannot create or approve out of turn; a change cannot be approved twice', async () => {
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.materials.service.description = '根据蓝牙音频设备的连接状态自动调节媒体音量的工具类应用（新版说明）。';
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud }, 201);
+    const early = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/approve`, headers: gd.headers });
+    expect(early.statusCode).toBe(404); // the bureau does not see drafts
+    const byHost = await h.app.inject({ method: 'POST', url: `/api/provider/applications/${draft.id}/approve`, headers: host.headers, payload: {} });
+    expect(byHost.statusCode).toBe(403);
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {});
+    await toBureau(h, host, provider, draft.id, ['13800138002']);
+    await call(h.app, gd, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    const twice = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/approve`, headers: gd.headers });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('application_status_conflict');
+  });
+});
+
+// A relying party's server process holds the old identity in its cache while the change is
+// approved through another process: within a second it answers the new truth.
+if (backend() === 'postgresql') describe('a change approved while another server process caches the old identity (PostgreSQL)', () => {
+  let a: AuthTestApp; let poolB: Db; let appB: FastifyInstance;
+  beforeAll(async () => {
+    a = await authTestApp();
+    poolB = await openPostgres(a.t.url!, { max: 4 });
+    appB = await buildApp({ db: poolB, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await appB?.close(); await poolB?.close(); await a?.close(); });
+
+  const statusB = async (fingerprint: string) => (await verify(appB, [a2dp(fingerprint)])).json().results[0].status as string;
+  async function within(fingerprint: string, expected: string, ms: number) {
+    const start = Date.now();
+    while (await statusB(fingerprint) !== expected) {
+      if (Date.now() - start > ms) throw new Error(`B still not ${expected} after ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return Date.now() - start;
+  }
+
+  it('B answers fingerprint_mismatch for the old certificate and filed for the new one within a second', async () => {
+    const [host, provider, gd] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer'].map((l) => signIn(a.app, l))) as [Signed, Signed, Signed];
+    const id = await serviceId(a.t.db, 'a2dp.Vol');
+    const body = await call(a.app, host, 'GET', `/api/host/services/${id}/materials`);
+    body.materials.platforms[0] = { ...body.materials.platforms[0], ...NEW_CERT };
+    const draft = await call(a.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: await orgId(a.t.db, CLOUD) }, 201);
+    await call(a.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {});
+    await toBureau(a, host, provider, draft.id, ['13800138002']);
+    expect(await statusB(A2DP_CERT.md5)).toBe('filed');
+    expect(await statusB(A2DP_CERT.md5)).toBe('filed'); // from B's cache now
+    expect(await statusB(NEW_CERT.certMd5)).toBe('fingerprint_mismatch');
+    await call(a.app, gd, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    expect(await within(A2DP_CERT.md5, 'fingerprint_mismatch', 1000)).toBeLessThan(1000);
+    expect(await within(NEW_CERT.certMd5, 'filed', 1000)).toBeLessThan(1000);
+  });
+});

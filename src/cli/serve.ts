@@ -3,23 +3,13 @@
 // until SIGINT/SIGTERM. Webhooks to relying parties go through the same outbox.
 import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
-import type { FastifyBaseLogger } from 'fastify';
 import { migrate } from '../db/migrate.ts';
 import type { FlowContext } from '../flows/context.ts';
-import { expireSmsChecks } from '../flows/sms-check.ts';
+import { startTimedWork } from '../flows/timed-work.ts';
 import { openStorage } from '../db/open.ts';
 import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';
 import { createDevSmsProvider, emailSenderFor, startOutboxWorker } from '../notify/index.ts';
 import { createWebhookSender } from '../notify/webhook.ts';
-
-/** The lifecycle's clocks: SMS checks unanswered for 24 h return their applications. */
-function startTimers(ctx: FlowContext, log: FastifyBaseLogger): NodeJS.Timeout {
-  const tick = () => expireSmsChecks(ctx)
-    .then((n) => { if (n) log.info({ returned: n }, 'SMS checks expired'); })
-    .catch((err: unknown) => log.error({ err }, 'SMS expiry failed'));
-  void tick();
-  return setInterval(tick, 60_000).unref();
-}
 
 export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Promise<void> {
   const storage = await openStorage(cfg);
@@ -38,7 +28,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       webhook: createWebhookSender(),
       log: app.log.child({ component: 'outbox' }),
     });
-    const timers = startTimers({ db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl }, app.log);
+    const timers = startTimedWork({ db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl }, app.log.child({ component: 'timed-work' }));
     const lines = [
       `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
       `API docs: ${cfg.publicUrl}/api/docs`,
@@ -56,7 +46,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    clearInterval(timers);
+    timers.stop();
     await worker.stop();
     await email.close();
     await app.close();

@@ -48,7 +48,7 @@ export function isVerifyBody(body: unknown): boolean {
 
 export const verifyResultSchema = z.object({
   ref: z.string().optional(),
-  status: z.enum([...VERIFICATION_STATUSES, 'invalid']).describe('filed | not_filed | fingerprint_mismatch | cancelled | revoked | invalid (this item is malformed; see error)'),
+  status: z.enum([...VERIFICATION_STATUSES, 'invalid']).describe('filed | not_filed | fingerprint_mismatch | cancelled | revoked | shell (filed, but left without any access record: due for cleanup) | invalid (this item is malformed; see error)'),
   platform: z.string(),
   packageName: z.string(),
   matchedBy: algorithm.nullable().describe('the fingerprint algorithm that matched'),

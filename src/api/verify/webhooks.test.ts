@@ -127,7 +127,7 @@ describe('webhooks', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/), event: 'filing.revoked', occurredAt: '2026-03-02T02:00:00.000Z',
       filing: {
         serviceNumber: '粤ICP备2024000001号-2A', mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume', serviceType: 'app',
-        status: 'revoked', statusChangedAt: '2026-03-02T02:00:00.000Z', hostName: '深圳市示例网络科技有限公司', platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
+        status: 'revoked', statusChangedAt: '2026-03-02T02:00:00.000Z', shellSince: null, hostName: '深圳市示例网络科技有限公司', platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
       },
     });
     // Signed with the other subscription's secret, not this one's.

@@ -4,7 +4,6 @@
 import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
 import { migrate } from '../db/migrate.ts';
-import type { FlowContext } from '../flows/context.ts';
 import { startTimedWork } from '../flows/timed-work.ts';
 import { openStorage } from '../db/open.ts';
 import { DEMO_LOGINS, seedDemo } from '../db/seed/demo.ts';

@@ -4,7 +4,7 @@
 // the public record, the notices and verification answer at each step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
-import { call, cancelConfirmed, confirmationCode } from '../../../tests/filing.ts';
+import { call, confirmationCode } from '../../../tests/filing.ts';
 import { KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { A2DP_CERT } from '../../db/seed/demo.ts';
 import { clearShell } from '../../flows/clean-up-shells.ts';
@@ -23,7 +23,8 @@ describe('a filed record\'s life', () => {
   /** Sessions expire on the clock: sign everyone in again after moving it. */
   const at = async (iso: string) => {
     a.clock.set(iso);
-    [host, wang, provider, platform, gd, zj] = await Promise.all(['host@demo.beian.test', 'wang@demo.beian.test', 'provider.demo', 'platform.demo', 'gd.reviewer', 'zj.reviewer'].map((l) => signIn(a.app, l)));
+    const s = await Promise.all(['host@demo.beian.test', 'wang@demo.beian.test', 'provider.demo', 'platform.demo', 'gd.reviewer', 'zj.reviewer'].map((l) => signIn(a.app, l)));
+    [host, wang, provider, platform, gd, zj] = s as [Signed, Signed, Signed, Signed, Signed, Signed];
   };
 
   beforeAll(async () => {

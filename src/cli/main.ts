@@ -46,7 +46,7 @@ const commands: Record<string, Handler> = {
     const storage = await openStorage(config());
     try {
       await migrate(storage.db);
-      const result = await seedDemo(storage.db, storage.sealer);
+      const result = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } });
       io.stdout.write(result.seeded ? 'demo data loaded\n' : 'demo data already present\n');
     } finally { await storage.close(); }
     return 0;

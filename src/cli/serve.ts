@@ -16,7 +16,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     const applied = await migrate(storage.db);
     let seeded = false;
     if (options.seedIfEmpty && cfg.database.kind === 'pglite') {
-      seeded = (await seedDemo(storage.db, storage.sealer)).seeded;
+      seeded = (await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } })).seeded;
     }
     const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
     const address = await app.listen({ host: cfg.host, port: cfg.port });

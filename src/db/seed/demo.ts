@@ -9,6 +9,7 @@ import type { Db, Queryable } from '../connection.ts';
 import { hashApiKey, hashPassword } from '../credentials.ts';
 import type { Sealer } from '../personal-data.ts';
 import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
+import { seedDemoLives } from './demo-lives.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 export const DEMO_API_KEY = 'demo-platform-key';
@@ -58,7 +59,12 @@ const ORGS: { key: string; kind: OrgKind; name: string; uscc: string }[] = [
   { key: 'ministry', kind: 'ministry', name: '工业和信息化部（演示）', uscc: uscc('11100000000013127') },
 ];
 
-export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolean }> {
+/**
+ * `lives`: also the records' life after the number, dated relative to `now` (issue 13 item 10;
+ * src/db/seed/demo-lives.ts) — for `npm start` and `beian seed --demo`; tests that count the
+ * demo's records seed without it.
+ */
+export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now: Date } } = {}): Promise<{ seeded: boolean }> {
   return db.transaction(async (tx) => {
     const present = await tx.query('select 1 from organisations limit 1');
     if (present.length) return { seeded: false };
@@ -69,6 +75,7 @@ export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolea
       [orgs.market, DEMO_API_KEY.slice(0, 10), hashApiKey(DEMO_API_KEY), users['platform.demo']],
     );
     await seedFilings(tx, sealer, orgs, users);
+    if (options.lives) await seedDemoLives(tx, sealer, options.lives.now);
     await tx.query(
       `insert into history (entity_type, entity_id, action, actor_role, reason)
        select 'organisation', id, 'seeded', 'system', '{"note":"demo data"}'::jsonb from organisations`,

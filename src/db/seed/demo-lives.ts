@@ -8,10 +8,9 @@ import { type Actor, SYSTEM_ACTOR } from '../../domain/actors.ts';
 import { addDays } from '../../domain/dates.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
-import { recordHistory } from '../../flows/history.ts';
 import type { Queryable } from '../connection.ts';
 import type { Sealer } from '../personal-data.ts';
-import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
+import { insertAccess, insertFiledService, insertFiledSubject, insertPlatforms } from '../registry.ts';
 
 const DAY = 86_400_000;
 const none = () => ({ preApprovals: [], sdks: [], categories: ['enterprise_site'], languages: ['zh-CN'], homeUrl: null as string | null });
@@ -54,8 +53,11 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
     await insertAccess(tx, s.id, [{ providerOrgId: cloud!.id, accessMethod: 'cloud', serverLocation: '广东省深圳市', ips: ['203.0.113.60'], domains: [domain] }]);
     return s;
   };
-  const history = (actor: Actor, id: string, action: string, daysAgo: number, from: string | null, to: string | null, reason: unknown) =>
-    recordHistory(tx, actor, { entityType: 'service', entityId: id, action, from, to, reason }, ago(daysAgo));
+  // The rows src/flows/history.ts writes (the seed sits below the flows and writes them itself).
+  const history = (actor: Actor, id: string, action: string, daysAgo: number, from: string | null, to: string | null, reason: unknown) => tx.query(
+    `insert into history (entity_type, entity_id, action, from_status, to_status, actor_user_id, actor_role, actor_org_id, reason, request_id, at)
+     values ('service', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [id, action, from, to, actor.userId, actor.role, actor.orgId, JSON.stringify(reason), actor.requestId, ago(daysAgo)]);
   /** The provider ended its access `daysAgo`: the service became a shell then. */
   const shell = async (id: string, daysAgo: number) => {
     const [acc] = await tx.query<{ id: string }>('update access_records set active = false, cancelled_at = $2 where service_id = $1 returning id', [id, ago(daysAgo)]);

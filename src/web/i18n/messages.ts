@@ -460,6 +460,7 @@ export const MESSAGES = {
   'shells.over': ['公示期已满', 'Publicity over'],
   'shells.execute': ['注销仍无接入的空壳', 'Cancel the shells still without access'],
   'shells.executed': ['已执行：注销 {cleaned} 个，恢复 {rescued} 个。', 'Carried out: {cleaned} cancelled, {rescued} rescued.'],
+  'shells.executedBadge': ['已执行', 'Carried out'],
   'shells.outcome.listed': ['公示中', 'Listed'],
   'shells.outcome.rescued': ['已恢复接入', 'Rescued'],
   'shells.outcome.cleaned': ['已注销', 'Cancelled'],

@@ -83,7 +83,7 @@ export default function BureauShells() {
                   <div className="row">
                     <strong>{n.title}</strong>
                     <span className="small muted">{i18n.date(n.publishedAt)} – {i18n.date(n.endsAt)}</span>
-                    {n.status === 'executed' ? <span className="badge badge-neutral">{i18n.t('shells.outcome.cleaned')}</span>
+                    {n.status === 'executed' ? <span className="badge badge-neutral">{i18n.t('shells.executedBadge')}</span>
                       : left > 0 ? <span className="badge badge-info" data-testid="countdown">{i18n.t('shells.daysLeft', { n: left })}</span>
                         : <><span className="badge badge-warning">{i18n.t('shells.over')}</span>
                           <Button variant="danger" busy={busy} onClick={() => void execute(n.id)} data-testid="execute-notice">{i18n.t('shells.execute')}</Button></>}

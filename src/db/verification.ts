@@ -92,6 +92,7 @@ export interface ServiceRecord {
   status: ServiceStatus;
   filed_at: Date;
   status_changed_at: Date;
+  shell_since: Date | null;
   main_number: string;
   subject_status: ServiceStatus;
   host_name: string;
@@ -101,7 +102,7 @@ export interface ServiceRecord {
 }
 
 const SERVICE_SQL = `
-  select s.id as service_id, s.subject_id, s.service_number, s.service_type, s.name as service_name, s.status, s.filed_at, s.status_changed_at,
+  select s.id as service_id, s.subject_id, s.service_number, s.service_type, s.name as service_name, s.status, s.filed_at, s.status_changed_at, s.shell_since,
          sub.main_number, sub.status as subject_status, sub.name as host_name, sub.subject_type as host_type, sub.nature as host_nature,
          coalesce((select json_agg(json_build_object('platform', p.platform, 'packageName', p.package_name, 'active', p.active,
                      'certMd5', p.cert_md5, 'certSha1', p.cert_sha1, 'certSha256', p.cert_sha256) order by p.platform)

@@ -97,6 +97,8 @@ describe('a filed record\'s life', () => {
     expect((await post(provider, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' })).statusCode).toBe(404); // nothing left of its own
     const v = await verify(a.app, [{ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 }], KEY);
     expect(v.json().results[0].status).toBe('shell');
+    const byNumber = await a.app.inject({ method: 'GET', url: `/api/verify/v1/numbers/${enc('粤ICP备2024000001号-2A')}`, headers: KEY });
+    expect(byNumber.json().service).toMatchObject({ status: 'filed', shellSince: '2026-03-02T02:00:00.000Z' });
     const rec = await record('粤ICP备2024000001号-2A');
     expect(rec).toMatchObject({ status: 'filed', shellSince: '2026-03-02' });
     expect(rec.events.map((e: { type: string }) => e.type)).toEqual(['filed', 'access_cancelled', 'shell']);

@@ -73,6 +73,7 @@ const platformView = z.object({
 export const serviceView = z.object({
   serviceNumber: z.string(), mainNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
   status: z.enum(['filed', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(),
+  shellSince: z.string().nullable().describe('set while the filing has no access left (a shell, 空壳): filed, but due for cleanup'),
   hostName: z.string(), hostType: z.enum(['unit', 'individual']), hostNature: z.string(), platforms: z.array(platformView),
 });
 

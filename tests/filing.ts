@@ -7,6 +7,7 @@ import type { Sealer } from '../src/db/personal-data.ts';
 import { A2DP_CERT } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox, type EmailSender, listDevSms } from '../src/notify/index.ts';
+import { openSms, type SmsPayload } from '../src/notify/outbox.ts';
 import type { AuthTestApp, Signed } from './auth.ts';
 
 let counter = 0;
@@ -136,4 +137,24 @@ export async function throughSms(h: AuthTestApp, host: Signed, reviewer: Signed,
   }
   expect(last.status).toBe('bureau_review');
   return last;
+}
+
+// --- issue 13: cancellations confirmed by the principal's SMS code ---
+
+/** The code of a confirmation, read from the queued SMS to its mobile (the outbox is not drained). */
+export async function confirmationCode(db: Queryable, sealer: Sealer, confirmationId: string): Promise<string> {
+  const [c] = await db.query<{ mobile_enc: string }>('select mobile_enc from confirmations where id = $1', [confirmationId]);
+  const mobile = sealer.open(c!.mobile_enc);
+  const rows = await db.query<{ payload: SmsPayload }>(`select payload from outbox where channel = 'sms' order by id desc limit 50`);
+  for (const r of rows) {
+    const m = openSms(sealer, r.payload);
+    if (m.mobile === mobile) return m.text.match(/(\d{6})/)![1]!;
+  }
+  throw new Error(`no SMS for confirmation ${confirmationId}`);
+}
+
+/** POST a cancellation request (202), then the code: returns the confirmation's answer. */
+export async function cancelConfirmed(h: AuthTestApp, who: Signed, url: string, payload: object = {}) {
+  const asked = await call(h.app, who, 'POST', url, payload, 202);
+  return call(h.app, who, 'POST', `/api/host/confirmations/${asked.confirmationId}`, { code: await confirmationCode(h.t.db, h.t.sealer, asked.confirmationId) });
 }

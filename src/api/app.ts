@@ -17,13 +17,16 @@ import { calendarRoutes } from './admin/calendar.ts';
 import { calendarImportRoutes } from './admin/calendar-imports.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
+import { bureauShellRoutes } from './bureau/shells.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
 import { hostApplicationRoutes } from './host/applications.ts';
 import { hostPackageRoutes } from './host/packages.ts';
 import { hostServiceRoutes } from './host/services.ts';
 import { hostChangeRoutes } from './host/changes.ts';
+import { hostRecordRoutes } from './host/records.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
+import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { installProblemHandlers } from './problem.ts';
 import { verifyRoutes } from './verify/index.ts';
@@ -128,6 +131,10 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(verifyRoutes(ctx));
   await api.register(publicRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
+  // issue 13: a filed record's life (cancellation, access, shells, cleanup, expiring certificates)
+  await api.register(hostRecordRoutes(ctx));
+  await api.register(providerServiceRoutes(ctx));
+  await api.register(bureauShellRoutes(ctx));
   await app.register(webApp()); // the React app and its client routes (src/web)
   return app;
 }

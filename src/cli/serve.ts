@@ -4,11 +4,11 @@
 // until SIGINT/SIGTERM. Webhooks to relying parties go through the same outbox.
 import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
-import type { FastifyBaseLogger } from 'fastify';
 import { migrate } from '../db/migrate.ts';
 import type { FlowContext } from '../flows/context.ts';
-import { expireSmsChecks } from '../flows/sms-check.ts';
+import { startTimedWork } from '../flows/timed-work.ts';
 import { calendarAtStart } from './calendar.ts';
+import type { FastifyBaseLogger } from 'fastify';
 import { openStorage } from '../db/open.ts';
 import type { Db } from '../db/connection.ts';
 import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
@@ -19,14 +19,11 @@ import type { LogKeys } from '../tlog/keys.ts';
 import { logTick, SEQUENCE_EVERY_MS } from '../tlog/job.ts';
 
 /**
- * The timed work, in one place: SMS checks unanswered for 24 h return their applications;
- * the transparency log appends committed history and signs tree heads (src/tlog/job.ts).
+ * The transparency log's own clock, beside the registered timed work (src/flows/timed-work.ts):
+ * it appends committed history and signs tree heads every few seconds (src/tlog/job.ts; ADR 0017),
+ * so it does not wait for the minute tick; every process may run it (the sequencer queues on log_state).
  */
-function startTimers(ctx: FlowContext, logKeys: LogKeys, log: FastifyBaseLogger): NodeJS.Timeout[] {
-  const tick = () => expireSmsChecks(ctx)
-    .then((n) => { if (n) log.info({ returned: n }, 'SMS checks expired'); })
-    .catch((err: unknown) => log.error({ err }, 'SMS expiry failed'));
-  void tick();
+function startLogWork(ctx: FlowContext, logKeys: LogKeys, log: FastifyBaseLogger): { stop(): void } {
   let logging = false;
   const logWork = () => {
     if (logging) return; // a slow run (first start on a big history) is not stacked
@@ -37,7 +34,8 @@ function startTimers(ctx: FlowContext, logKeys: LogKeys, log: FastifyBaseLogger)
       .finally(() => { logging = false; });
   };
   logWork();
-  return [setInterval(tick, 60_000).unref(), setInterval(logWork, SEQUENCE_EVERY_MS).unref()];
+  const timer = setInterval(logWork, SEQUENCE_EVERY_MS).unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 async function hasAdministrator(db: Db): Promise<boolean> {
@@ -51,7 +49,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     let demo = false;
     if (options.seedIfEmpty && cfg.database.kind === 'pglite') {
       // seeded now or earlier: the demo's logins work; refused: a real deployment, no demo.
-      demo = await seedDemo(storage.db, storage.sealer).then(() => true, (err: unknown) => {
+      demo = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } }).then(() => true, (err: unknown) => {
         if (err instanceof DemoRefusedError) return false;
         throw err;
       });
@@ -66,7 +64,8 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       webhook: createWebhookSender(),
       log: app.log.child({ component: 'outbox' }),
     });
-    const timers = startTimers({ db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl }, storage.log, app.log);
+    const flowCtx: FlowContext = { db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl };
+    const timers = [startTimedWork(flowCtx, app.log.child({ component: 'timed-work' })), startLogWork(flowCtx, storage.log, app.log)];
     const lines = [
       `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
       `API docs: ${cfg.publicUrl}/api/docs`,
@@ -91,7 +90,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    for (const t of timers) clearInterval(t);
+    for (const t of timers) t.stop();
     await worker.stop();
     await email.close();
     await app.close();

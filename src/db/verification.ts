@@ -23,6 +23,7 @@ interface IdentityRow {
   /** ISO 8601 UTC with milliseconds, rendered by the database (as Date.toISOString would). */
   filed_at: string;
   status_changed_at: string;
+  shell_since: string | null;
 }
 
 // From the verification read model (migration 0006): one index probe per key.
@@ -33,7 +34,8 @@ const ISO = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"H
 const IDENTITIES_SQL = `
   select q.i::int as i, v.service_id, v.active, v.service_status, v.cert_md5, v.cert_sha1, v.cert_sha256,
          v.service_number, v.main_number, v.service_name, v.host_name, v.host_type,
-         ${ISO('v.filed_at')} as filed_at, ${ISO('v.status_changed_at')} as status_changed_at
+         ${ISO('v.filed_at')} as filed_at, ${ISO('v.status_changed_at')} as status_changed_at,
+         ${ISO('v.shell_since')} as shell_since
     from unnest($1::text[], $2::text[]) with ordinality as q(platform, package_name, i)
     cross join lateral (
       select * from verify_identities v where v.platform = q.platform and v.package_name = q.package_name
@@ -53,6 +55,7 @@ function toIdentity(r: IdentityRow): RegisteredIdentity {
     hostName: r.host_name, hostType: HOST_TYPE[r.host_type], filedAt,
     // A filing never changed since approval has one date: one string, not two.
     statusChangedAt: r.status_changed_at === filedAt ? filedAt : r.status_changed_at,
+    shellSince: r.shell_since,
   };
 }
 
@@ -89,6 +92,7 @@ export interface ServiceRecord {
   status: ServiceStatus;
   filed_at: Date;
   status_changed_at: Date;
+  shell_since: Date | null;
   main_number: string;
   subject_status: ServiceStatus;
   host_name: string;
@@ -98,7 +102,7 @@ export interface ServiceRecord {
 }
 
 const SERVICE_SQL = `
-  select s.id as service_id, s.subject_id, s.service_number, s.service_type, s.name as service_name, s.status, s.filed_at, s.status_changed_at,
+  select s.id as service_id, s.subject_id, s.service_number, s.service_type, s.name as service_name, s.status, s.filed_at, s.status_changed_at, s.shell_since,
          sub.main_number, sub.status as subject_status, sub.name as host_name, sub.subject_type as host_type, sub.nature as host_nature,
          coalesce((select json_agg(json_build_object('platform', p.platform, 'packageName', p.package_name, 'active', p.active,
                      'certMd5', p.cert_md5, 'certSha1', p.cert_sha1, 'certSha256', p.cert_sha256) order by p.platform)

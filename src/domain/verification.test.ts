@@ -4,7 +4,7 @@ import { judge, parseItem, type RegisteredIdentity } from './verification.ts';
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
   serviceNumber: '粤ICP备2024000001号-1A', mainNumber: '粤ICP备2024000001号', serviceName: 'x', hostName: 'h', hostType: 'unit',
-  filedAt: '1970-01-01T00:00:00.000Z', statusChangedAt: '1970-01-01T00:00:00.000Z', ...over,
+  filedAt: '1970-01-01T00:00:00.000Z', statusChangedAt: '1970-01-01T00:00:00.000Z', shellSince: null, ...over,
 });
 
 describe('judge', () => {
@@ -21,6 +21,10 @@ describe('judge', () => {
   it('no common algorithm → mismatch naming what the filing records', () => {
     expect(judge(r(), { sha256: 'd'.repeat(64) })).toEqual({ status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ['sha1', 'md5'] });
     expect(judge(r(), {})).toMatchObject({ status: 'fingerprint_mismatch', recordedAlgorithms: ['sha1', 'md5'] });
+  });
+  it('a shell answers shell for its certificate, and a mismatch for another', () => {
+    expect(judge(r({ shellSince: '2026-01-01T00:00:00.000Z' }), { md5: 'a'.repeat(32) })).toEqual({ status: 'shell', matchedBy: 'md5' });
+    expect(judge(r({ shellSince: '2026-01-01T00:00:00.000Z' }), { md5: 'f'.repeat(32) }).status).toBe('fingerprint_mismatch');
   });
   it('an inactive record answers its final status whatever the certificate', () => {
     expect(judge(r({ active: false, serviceStatus: 'revoked' }), { md5: 'a'.repeat(32) })).toEqual({ status: 'revoked', matchedBy: 'md5' });

@@ -11,7 +11,7 @@ import {
 export const VERIFY_PLATFORMS = ['android', 'ios', 'harmonyos'] as const;
 export type VerifyPlatform = (typeof VERIFY_PLATFORMS)[number];
 
-export const VERIFICATION_STATUSES = ['filed', 'not_filed', 'fingerprint_mismatch', 'cancelled', 'revoked'] as const;
+export const VERIFICATION_STATUSES = ['filed', 'not_filed', 'fingerprint_mismatch', 'cancelled', 'revoked', 'shell'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 /** What the registry holds for one (platform, package name): its active filing, else its latest inactive one. */
@@ -31,6 +31,8 @@ export interface RegisteredIdentity {
   /** ISO 8601, as answered (kept rendered: identities are cached and answered many times). */
   filedAt: string;
   statusChangedAt: string;
+  /** Set while the service is a shell (空壳: filed, but without any active access record; issue 13). */
+  shellSince: string | null;
 }
 
 /** Fingerprints of the presented certificate: one from an API item, all three from an uploaded package. */
@@ -63,7 +65,9 @@ function compare(r: RegisteredIdentity, presented: PresentedCertificate): { comm
 /**
  * The answer for one identity. An inactive record answers with its service's final status
  * (cancelled / revoked) whatever the certificate; a platform dropped from a still-filed
- * service is `not_filed`.
+ * service is `not_filed`. The right certificate of a shell (a filing left without access, due
+ * for cleanup) answers `shell`: the number still stands, but a relying party should not rely on
+ * it for long.
  */
 export function judge(r: RegisteredIdentity | null, presented: PresentedCertificate): Judgement {
   if (!r) return { status: 'not_filed', matchedBy: null };
@@ -72,7 +76,7 @@ export function judge(r: RegisteredIdentity | null, presented: PresentedCertific
     const status: VerificationStatus = r.serviceStatus === 'filed' ? 'not_filed' : r.serviceStatus;
     return { status, matchedBy: c.matchedBy };
   }
-  if (c.matchedBy) return { status: 'filed', matchedBy: c.matchedBy };
+  if (c.matchedBy) return { status: r.shellSince ? 'shell' : 'filed', matchedBy: c.matchedBy };
   if (!c.common) {
     const rec = recorded(r);
     return { status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => rec[a]) };

@@ -1,30 +1,60 @@
-// The host cancels one of its filed services (注销APP, DOMAIN.md §4.3): the number is withdrawn
-// and never reused. When it was the subject's last filed service the subject is cancelled with
-// it — a subject without services is an empty shell (空壳主体) that practice says to cancel
-// instead [S12][S19]. Relying parties that checked the filing are told by webhook.
+// The host cancels one of its filed services (注销APP, DOMAIN.md §4.3), confirmed by the
+// service principal's SMS code (issue 13 item 4): the request answers with a confirmation; the
+// code makes it take effect (src/flows/confirm.ts). The number is withdrawn and never reused.
+// When it is the subject's last live service, the request becomes the subject's cancellation
+// (confirmed by the subject principal): a subject without services is an empty shell (空壳主体)
+// that practice cancels instead of keeping [S12][S19]. Relying parties are told by webhook.
+import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
+import { serviceTransition } from '../domain/service-lifecycle.ts';
+import { noticeHost } from '../notify/record-notices.ts';
+import { type OpenedConfirmation, openConfirmation } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
-import { recordHistory } from './history.ts';
-import { loadServiceForUpdate, moveService, type ServiceMoved } from './services.ts';
+import { loadSubjectForUpdate } from './subjects.ts';
+import { loadServiceForUpdate, moveService, type ServiceMoved, type ServiceRow, stateOf } from './services.ts';
 
-export interface Cancellation extends ServiceMoved { subjectCancelled: boolean }
+export interface CancellationRequested extends OpenedConfirmation {
+  /** What the code will cancel: the service, or — it being the subject's last live service — the subject with it. */
+  cancels: 'service' | 'subject';
+  subject: { id: string; mainNumber: string };
+  service: { id: string; serviceNumber: string } | null;
+}
 
-export async function cancelService(ctx: FlowContext, actor: Actor, id: string, input: { reason?: string } = {}): Promise<Cancellation> {
+/** Live (filed or shell) services of a subject other than `exceptId`. */
+export async function otherLiveServices(tx: Queryable, subjectId: string, exceptId: string | null): Promise<number> {
+  const [r] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from services where subject_id = $1 and status = 'filed' and ($2::uuid is null or id <> $2::uuid)`, [subjectId, exceptId]);
+  return r!.n;
+}
+
+export async function requestServiceCancellation(ctx: FlowContext, actor: Actor, id: string, input: { reason?: string | undefined } = {}): Promise<CancellationRequested> {
   const reason = input.reason?.trim() || null;
   return ctx.db.transaction(async (tx) => {
     const s = await loadServiceForUpdate(tx, id, actor);
-    const moved = await moveService(ctx, tx, s, 'cancel', actor, reason ? { reason } : undefined);
-    const [left] = await tx.query<{ n: number }>(
-      `select count(*)::int as n from services where subject_id = $1 and status = 'filed'`, [s.subject_id]);
-    let subjectCancelled = false;
-    if (left!.n === 0) {
-      const rows = await tx.query(
-        `update subjects set status = 'cancelled', updated_at = $2 where id = $1 and status = 'filed' returning id`, [s.subject_id, ctx.now()]);
-      if (rows.length) {
-        await recordHistory(tx, actor, { entityType: 'subject', entityId: s.subject_id, action: 'cancel', from: 'filed', to: 'cancelled', reason: { lastServiceCancelled: s.service_number } }, ctx.now());
-        subjectCancelled = true;
-      }
+    serviceTransition(stateOf(s), 'cancel', actor); // refuse now (wrong status), not after the code
+    const subject = await loadSubjectForUpdate(tx, s.subject_id, actor);
+    if (await otherLiveServices(tx, s.subject_id, s.id) === 0) {
+      const opened = await openConfirmation(ctx, tx, actor, {
+        action: 'cancel_subject', subjectId: subject.id, serviceId: null, accessRecordId: null, reason,
+        personId: subject.principal_person_id, personRole: 'subject_principal', label: subject.name,
+      });
+      return { ...opened, cancels: 'subject', subject: { id: subject.id, mainNumber: subject.main_number }, service: { id: s.id, serviceNumber: s.service_number } };
     }
-    return { ...moved, subjectCancelled };
+    const opened = await openConfirmation(ctx, tx, actor, {
+      action: 'cancel_service', subjectId: s.subject_id, serviceId: s.id, accessRecordId: null, reason,
+      personId: s.principal_person_id, personRole: 'service_principal', label: s.name,
+    });
+    return { ...opened, cancels: 'service', subject: { id: subject.id, mainNumber: subject.main_number }, service: { id: s.id, serviceNumber: s.service_number } };
   });
+}
+
+/** The confirmed cancellation of one service (in the confirming transaction). */
+export async function cancelServiceConfirmed(ctx: FlowContext, tx: Queryable, actor: Actor, s: ServiceRow, reason: string | null, confirmationId: string): Promise<ServiceMoved> {
+  const moved = await moveService(ctx, tx, s, 'cancel', actor, { reason, confirmationId });
+  await noticeHost(tx, ctx.sealer, s.host_user_id, {
+    event: 'service.cancelled', at: ctx.now(),
+    title: `备案已注销 / Filing cancelled: ${s.service_number}`,
+    body: `您的${s.name}（${s.service_number}）备案已注销，备案号不再有效。\nThe filing ${s.service_number} (${s.name}) is cancelled; the number is no longer valid.`,
+  });
+  return moved;
 }

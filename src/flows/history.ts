@@ -2,7 +2,8 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 
-export type EntityType = 'application' | 'subject' | 'service' | 'organisation' | 'user' | 'api_key' | 'calendar';
+export type EntityType = 'application' | 'subject' | 'service' | 'organisation' | 'user' | 'api_key' | 'calendar'
+  | 'cleanup_notice' | 'job'; // issue 13: shell cleanup notices, daily jobs
 
 export interface HistoryEntry {
   entityType: EntityType;

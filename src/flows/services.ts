@@ -7,7 +7,9 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { parseFilingNumber } from '../domain/filing-number.ts';
-import { type ServiceAction, type ServiceStatus, serviceTransition } from '../domain/service-lifecycle.ts';
+import {
+  type ServiceAction, type ServiceState, type ServiceStatus, serviceState, serviceTransition, storedState,
+} from '../domain/service-lifecycle.ts';
 import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
@@ -20,9 +22,14 @@ export interface ServiceRow {
   service_number: string;
   status: ServiceStatus;
   status_changed_at: Date;
+  shell_since: Date | null;
+  principal_person_id: string;
   host_user_id: string;
   province_code: string;
 }
+
+/** The lifecycle state of a loaded service (filed, shell, cancelled, revoked). */
+export const stateOf = (s: Pick<ServiceRow, 'status' | 'shell_since'>): ServiceState => serviceState(s.status, s.shell_since);
 
 export class ServiceNotFoundError extends NamedError {
   constructor(id: string) { super('service_not_found', 'not_found', `no filed service ${id} that you can act on`); }
@@ -35,7 +42,10 @@ function actsOn(actor: Actor): { sql: string; params: unknown[] } {
   switch (actor.role) {
     case 'host': return { sql: 'sub.host_user_id = $2', params: [actor.userId] };
     case 'bureau_reviewer': return { sql: 'sub.province_code = $2', params: [actor.provinceCode] };
-    case 'ministry_admin': return { sql: 'true', params: [] };
+    case 'ministry_admin': case 'system': return { sql: 'true', params: [] };
+    // A provider / platform acts on the services it gives access to (its own active access record).
+    case 'provider_staff': case 'platform_staff':
+      return { sql: 'exists (select 1 from access_records ar where ar.service_id = s.id and ar.provider_org_id = $2 and ar.active)', params: [actor.orgId] };
     default: return { sql: 'false', params: [] };
   }
 }
@@ -47,7 +57,7 @@ export async function loadServiceForUpdate(tx: Queryable, idOrNumber: string, ac
   const v = actsOn(actor);
   const [row] = await tx.query<ServiceRow>(
     `select s.id, s.subject_id, s.service_type, s.name, s.service_number, s.status, s.status_changed_at,
-            sub.host_user_id, sub.province_code
+            s.shell_since, s.principal_person_id, sub.host_user_id, sub.province_code
        from services s join subjects sub on sub.id = s.subject_id
       where ${number ? 's.service_number = $1' : 's.id = $1::uuid'} and ${v.sql}
       for update of s`,
@@ -59,14 +69,25 @@ export async function loadServiceForUpdate(tx: Queryable, idOrNumber: string, ac
 
 export interface ServiceMoved { service: ServiceRow; webhooks: number }
 
-/** Applies a lifecycle move to a loaded service: status, platforms and access inactive, history, webhooks. */
+/**
+ * Applies a lifecycle move to a loaded service: status and shell mark, history, webhooks; a
+ * final move (cancelled, revoked) also retires its platforms and access records.
+ */
 export async function moveService(ctx: FlowContext, tx: Queryable, s: ServiceRow, action: ServiceAction, actor: Actor, reason: unknown): Promise<ServiceMoved> {
-  const t = serviceTransition(s.status, action, actor);
+  const t = serviceTransition(stateOf(s), action, actor);
   const now = ctx.now();
-  await tx.query('update services set status = $2, status_changed_at = $3, updated_at = $3 where id = $1', [s.id, t.to, now]);
-  await tx.query('update app_platforms set active = false where service_id = $1 and active', [s.id]);
-  await tx.query('update access_records set active = false, cancelled_at = $2 where service_id = $1 and active', [s.id, now]);
+  const to = storedState(t.to);
+  const shellSince = to.shell ? (s.shell_since ?? now) : null;
+  const statusChangedAt = to.status === s.status ? s.status_changed_at : now;
+  await tx.query('update services set status = $2, status_changed_at = $3, shell_since = $4, updated_at = $5 where id = $1',
+    [s.id, to.status, statusChangedAt, shellSince, now]);
+  if (t.to === 'cancelled' || t.to === 'revoked') {
+    await tx.query('update app_platforms set active = false where service_id = $1 and active', [s.id]);
+    await tx.query('update access_records set active = false, cancelled_at = $2 where service_id = $1 and active', [s.id, now]);
+    await tx.query(`update cleanup_notice_services set outcome = $3, decided_at = $2 where service_id = $1 and outcome = 'listed'`,
+      [s.id, now, action === 'clean_up' ? 'cleaned' : 'dropped']);
+  }
   await recordHistory(tx, actor, { entityType: 'service', entityId: s.id, action, from: t.from, to: t.to, reason }, now);
   const webhooks = await enqueueFilingWebhooks(tx, ctx.sealer, s.id, t.event, now);
-  return { service: { ...s, status: t.to, status_changed_at: now }, webhooks };
+  return { service: { ...s, status: to.status, status_changed_at: statusChangedAt, shell_since: shellSince }, webhooks };
 }

@@ -1,6 +1,6 @@
-// Webhooks for relying parties (issue 5, item 5): when a filed service is cancelled, revoked or
-// changed, every organisation that checked it (verification_watches) and subscribed a webhook
-// gets one outbox row per subscription, written in the changing transaction (house rule 5) —
+// Webhooks for relying parties (issue 5, item 5; issue 13 item 8): when a filed service is cancelled,
+// revoked, changed or left without access (a shell, `filing.shell`), every organisation that
+// checked it (verification_watches) and subscribed a webhook gets one outbox row per subscription, written in the changing transaction (house rule 5) —
 // a rolled-back change tells nobody. The body names the filing, never a person: an individual
 // host's name is masked and no reason text is included (it may quote personal details).
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { Queryable } from '../db/connection.ts';
 import { mask, type Sealer } from '../db/personal-data.ts';
 import { enqueueWebhook } from './outbox.ts';
 
-export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed'] as const;
+export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell'] as const;
 export type FilingEvent = (typeof FILING_EVENTS)[number];
 
 export interface FilingEventBody {
@@ -23,6 +23,8 @@ export interface FilingEventBody {
     serviceType: string;
     status: string;
     statusChangedAt: string;
+    /** When the service lost its last access record (a shell, 空壳); null otherwise. */
+    shellSince: string | null;
     hostName: string;
     platforms: { platform: string; packageName: string }[];
   };
@@ -30,7 +32,7 @@ export interface FilingEventBody {
 
 interface FilingRow {
   service_number: string; main_number: string; service_name: string; service_type: string; status: string;
-  status_changed_at: Date; host_name: string; host_type: string; platforms: { platform: string; packageName: string }[];
+  status_changed_at: Date; shell_since: Date | null; host_name: string; host_type: string; platforms: { platform: string; packageName: string }[];
 }
 
 interface SubscriptionRow { id: string; url: string; secret_enc: string }
@@ -47,7 +49,7 @@ export async function enqueueFilingWebhooks(tx: Queryable, sealer: Sealer, servi
   );
   if (subs.length === 0) return 0;
   const [f] = await tx.query<FilingRow>(
-    `select s.service_number, sub.main_number, s.name as service_name, s.service_type, s.status, s.status_changed_at,
+    `select s.service_number, sub.main_number, s.name as service_name, s.service_type, s.status, s.status_changed_at, s.shell_since,
             sub.name as host_name, sub.subject_type as host_type,
             coalesce((select json_agg(json_build_object('platform', p.platform, 'packageName', p.package_name) order by p.platform)
                         from app_platforms p where p.service_id = s.id), '[]'::json) as platforms
@@ -57,7 +59,7 @@ export async function enqueueFilingWebhooks(tx: Queryable, sealer: Sealer, servi
   if (!f) throw new Error(`service ${serviceId} not found for webhooks`);
   const filing: FilingEventBody['filing'] = {
     serviceNumber: f.service_number, mainNumber: f.main_number, serviceName: f.service_name, serviceType: f.service_type,
-    status: f.status, statusChangedAt: f.status_changed_at.toISOString(),
+    status: f.status, statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since?.toISOString() ?? null,
     hostName: f.host_type === 'individual' ? mask.personName(f.host_name) : f.host_name,
     platforms: f.platforms,
   };

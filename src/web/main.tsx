@@ -28,6 +28,10 @@ const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
 const Users = lazy(() => import('./pages/admin/Users.tsx'));
 // Failed deliveries (issue 12 §5)
 const Deliveries = lazy(() => import('./pages/admin/Deliveries.tsx'));
+// issue 13 (records): filed records, provider services, shell cleanup
+const HostRecords = lazy(() => import('./pages/records/HostRecords.tsx'));
+const ProviderServices = lazy(() => import('./pages/records/ProviderServices.tsx'));
+const BureauShells = lazy(() => import('./pages/records/BureauShells.tsx'));
 
 /** Signed in with one of these roles, or off to the sign-in page (and back afterwards). */
 function RequireRole({ roles, children }: { roles: string[]; children: ReactNode }) {
@@ -82,6 +86,10 @@ function App() {
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
         <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
         <Route path="/admin/deliveries" element={<RequireRole roles={ADMIN}><Deliveries /></RequireRole>} />
+        {/* issue 13 (records) */}
+        <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />
+        <Route path="/provider/services" element={<RequireRole roles={REVIEWERS}><ProviderServices /></RequireRole>} />
+        <Route path="/bureau/shells" element={<RequireRole roles={BUREAU}><BureauShells /></RequireRole>} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { elements, parseXml, textOf, type XmlElement } from '../../../tests/xml.ts';
+import { cancelConfirmed } from '../../../tests/filing.ts';
 import { BADGE_CACHE_CONTROL } from './http.ts';
 import { renderBadge, textWidth } from './badge.ts';
 import { DEMO, enc, nextAddress, publicGet } from './test-support.ts';
@@ -94,8 +95,7 @@ describe('GET /api/public/v1/services/{serviceNumber}/badge.svg', () => {
     expect(visibleTexts(revoked.root)[0]!.attrs['text-decoration']).toBe('line-through');
 
     const host = await signIn(a.app, 'host@demo.beian.test');
-    const cancel = await a.app.inject({ method: 'POST', url: `/api/host/services/${enc(DEMO.demoMini)}/cancel`, headers: host.headers, payload: {} });
-    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect((await cancelConfirmed(a, host, `/api/host/services/${enc(DEMO.demoMini)}/cancel`)).status).toBe('confirmed');
     const cancelled = svgOf((await badge(DEMO.demoMini)).body);
     expect(cancelled.texts).toEqual([DEMO.demoMini, '已注销']);
     expect(paths(cancelled.root)[1]).toBe('#6e6e6e');

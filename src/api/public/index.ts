@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseFilingNumber } from '../../domain/filing-number.ts';
 import { NamedError } from '../../domain/errors.ts';
+import { chinaDate } from '../../domain/china-time.ts';
 import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { renderBadge } from './badge.ts';
@@ -14,7 +15,8 @@ import { interpretKeyword } from './keyword.ts';
 import { logRoutes } from './log.ts';
 import { presentRecord, presentSubject } from './presenter.ts';
 import { type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
-import { badgeQuery, mainNumberParams, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
+import { badgeQuery, mainNumberParams, noticesQuery, noticesView, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
+import { hostName } from './presenter.ts';
 
 const tags = ['public'];
 
@@ -110,4 +112,32 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   });
 
   logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)
+  // Shell cleanup notices (issue 13 item 6): what a bureau publicised, and what it cleaned up.
+  app.get('/api/public/v1/notices', {
+    ...limited,
+    schema: { tags, summary: 'Shell cleanup notices (空壳备案清理公告), newest first: the listed shells and, once carried out, the cancelled ones', querystring: noticesQuery, response: { 200: noticesView } },
+  }, async (req, reply) => {
+    const { province, page, pageSize } = req.query;
+    const rows = await ctx.db.query<{
+      id: string; province_code: string; bureau_name: string; title: string; publicity_days: number; published_at: Date; ends_at: Date; status: 'publicised' | 'executed';
+      services: { serviceNumber: string; serviceName: string; serviceType: string; hostName: string; hostType: string; outcome: 'listed' | 'cleaned' }[];
+    }>(
+      `select n.id, n.province_code, p.bureau_name, n.title, n.publicity_days, n.published_at, n.ends_at, n.status,
+              coalesce((select json_agg(json_build_object('serviceNumber', s.service_number, 'serviceName', s.name, 'serviceType', s.service_type,
+                          'hostName', sub.name, 'hostType', sub.subject_type, 'outcome', ns.outcome) order by s.service_number)
+                          from cleanup_notice_services ns join services s on s.id = ns.service_id join subjects sub on sub.id = s.subject_id
+                         where ns.notice_id = n.id and ns.outcome in ('listed', 'cleaned')), '[]'::json) as services
+         from cleanup_notices n join provinces p on p.code = n.province_code
+        where ($1::text is null or n.province_code = $1)
+        order by n.published_at desc, n.id limit $2 offset $3`, [province ?? null, pageSize, (page - 1) * pageSize]);
+    const body = {
+      items: rows.map((n) => ({
+        id: n.id, provinceCode: n.province_code, bureauName: n.bureau_name, title: n.title, publicityDays: n.publicity_days,
+        publishedOn: chinaDate(n.published_at), endsAt: n.ends_at.toISOString(), status: n.status,
+        services: n.services.map((s) => ({ serviceNumber: s.serviceNumber, serviceName: s.serviceName, serviceType: s.serviceType, hostName: hostName(s.hostType, s.hostName), outcome: s.outcome })),
+      })),
+      page, pageSize,
+    };
+    return sendCacheable(req, reply, body, null);
+  });
 };

@@ -3,6 +3,7 @@
 // returns the complete record"). Never ID numbers, phones or emails — the rows these read do not
 // even select them — and an individual host's name is masked.
 import { mask } from '../../db/personal-data.ts';
+import { chinaDate } from '../../domain/china-time.ts';
 import { BADGE_HEIGHT, xmlEscape } from './badge.ts';
 import type { PublicServiceRow, PublicSubjectRow } from './queries.ts';
 
@@ -23,6 +24,32 @@ export interface PublicRecord {
   platforms: { platform: string; packageName: string }[];
   links: { self: string; page: string; subject: string; badge: string };
   snippets: { text: string; badge: string } | null;
+  shellSince: string | null;
+  events: PublicEvent[];
+}
+
+export const EVENT_TYPES = ['filed', 'changed', 'access_added', 'access_cancelled', 'shell', 'cancelled', 'revoked'] as const;
+export interface PublicEvent { type: (typeof EVENT_TYPES)[number]; on: string }
+
+const EVENT_OF: Record<string, PublicEvent['type']> = {
+  changed: 'changed', access_added: 'access_added', access_cancelled: 'access_cancelled', become_shell: 'shell',
+  cancel: 'cancelled', clean_up: 'cancelled', revoke: 'revoked',
+};
+
+/**
+ * The record's timeline: dates only (China date), types only — no reason, actor or person
+ * (house rule 10). Filed is the approval; a final status the history does not hold (records
+ * loaded in bulk) is dated by the status change.
+ */
+export function publicEvents(row: Pick<PublicServiceRow, 'filed_at' | 'status' | 'status_changed_at' | 'events'>): PublicEvent[] {
+  const out: PublicEvent[] = [{ type: 'filed', on: chinaDate(row.filed_at) }];
+  for (const e of row.events) {
+    const type = EVENT_OF[e.action];
+    if (type) out.push({ type, on: chinaDate(new Date(e.at)) });
+  }
+  const final = row.status === 'cancelled' || row.status === 'revoked' ? row.status : null;
+  if (final && !out.some((e) => e.type === final)) out.push({ type: final, on: chinaDate(row.status_changed_at) });
+  return out;
 }
 
 const enc = encodeURIComponent;
@@ -84,6 +111,8 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow): PublicR
     platforms: row.platforms.map((p) => ({ platform: p.platform, packageName: p.package_name })),
     links,
     snippets: row.status === 'filed' ? displaySnippets(links, row.service_number) : null,
+    shellSince: row.shell_since ? chinaDate(row.shell_since) : null,
+    events: publicEvents(row),
   };
 }
 

@@ -30,7 +30,13 @@ export interface PublicServiceRow {
   last_modified: Date;
   /** APPs' and quick apps' platforms, active or not (a revoked record still names its package); [] otherwise. */
   platforms: PlatformRow[];
+  shell_since: Date | null;
+  /** The record's public life from history (issue 13 item 8): actions and times only. */
+  events: { action: string; at: string }[];
 }
+
+/** History actions that are events of a public record (src/api/public/presenter.ts maps them). */
+export const EVENT_ACTIONS = ['changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke'];
 
 export interface PlatformRow { platform: string; package_name: string }
 
@@ -38,7 +44,13 @@ const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name,
   s.status_changed_at, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
   su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified,
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
-              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms`;
+              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
+  s.shell_since,
+  coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at) order by e.at, e.id) from (
+     select h.id, h.action, h.at from history h where h.entity_type = 'service' and h.entity_id = s.id
+        and h.action in ('changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke')
+     union all
+     select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed') e), '[]') as events`;
 
 class Params {
   readonly values: unknown[] = [];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BADGE_LANGS } from './badge.ts';
 import { KEYWORD_MAX } from './keyword.ts';
+import { EVENT_TYPES } from './presenter.ts';
 
 export const SERVICE_TYPES = ['app', 'mini_program', 'quick_app', 'website'] as const;
 export const PAGE_SIZE_MAX = 100;
@@ -40,6 +41,29 @@ export const recordView = z.object({
     text: z.string().describe('HTML: the number as text, linked to the record page (the plainest compliant display)'),
     badge: z.string().describe('HTML: the SVG badge, linked to the record page, the number as its alt text'),
   }).nullable().describe('HTML to embed for displaying the number (105号 notice); null once cancelled or revoked'),
+  shellSince: z.string().nullable().describe('YYYY-MM-DD: since when the filing has had no access record (a shell, 空壳, due for cleanup); null otherwise'),
+  events: z.array(z.object({
+    type: z.enum(EVENT_TYPES).describe('filed | changed | access_added | access_cancelled | shell | cancelled | revoked'),
+    on: z.string().describe('YYYY-MM-DD (China date)'),
+  })).describe('The record\'s life, oldest first: dates only, no personal data'),
+});
+
+export const noticesQuery = z.object({
+  province: z.string().regex(/^[1-6][0-9]0000$/, 'a 6-digit province code such as 440000').optional().describe('Only this province\'s notices'),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX, `at most ${PAGE_SIZE_MAX}`).default(20),
+});
+
+export const noticesView = z.object({
+  items: z.array(z.object({
+    id: z.string(), provinceCode: z.string(), bureauName: z.string(), title: z.string(), publicityDays: z.number().int(),
+    publishedOn: z.string(), endsAt: z.string(), status: z.enum(['publicised', 'executed']),
+    services: z.array(z.object({
+      serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
+      outcome: z.enum(['listed', 'cleaned']).describe('listed: under publicity; cleaned: cancelled after it. A shell that added access in time drops out'),
+    })),
+  })),
+  page: z.number().int(), pageSize: z.number().int(),
 });
 
 export const searchView = z.object({

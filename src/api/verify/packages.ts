@@ -37,7 +37,7 @@ export async function analyzeUpload<T, F>(
 }
 
 // Best first: a package is as good as its best-filed signer.
-const RANK: readonly VerificationStatus[] = ['filed', 'revoked', 'cancelled', 'fingerprint_mismatch', 'not_filed'];
+const RANK: readonly VerificationStatus[] = ['filed', 'shell', 'revoked', 'cancelled', 'fingerprint_mismatch', 'not_filed'];
 
 export const verifyPackageRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   await registerUploads(base, ctx.config.uploadLimitBytes);

@@ -64,6 +64,8 @@ export interface ServiceView {
   status: ServiceStatus;
   filedAt: string;
   statusChangedAt: string;
+  /** Set while the service has no access left (a shell, 空壳; issue 13). */
+  shellSince: string | null;
   hostName: string;
   hostType: 'unit' | 'individual';
   hostNature: string;
@@ -73,7 +75,7 @@ export interface ServiceView {
 export function presentService(s: ServiceRecord): ServiceView {
   return {
     serviceNumber: s.service_number, mainNumber: s.main_number, serviceName: s.service_name, serviceType: s.service_type,
-    status: s.status, filedAt: s.filed_at.toISOString(), statusChangedAt: s.status_changed_at.toISOString(),
+    status: s.status, filedAt: s.filed_at.toISOString(), statusChangedAt: s.status_changed_at.toISOString(), shellSince: s.shell_since?.toISOString() ?? null,
     hostName: hostNameFor(s.host_name, s.host_type), hostType: s.host_type, hostNature: s.host_nature,
     platforms: s.platforms,
   };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { backend } from '../../../tests/db.ts';
+import { cancelConfirmed } from '../../../tests/filing.ts';
 import { a2dp, KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { loadConfig } from '../../config.ts';
 import { type Db, openPostgres } from '../../db/connection.ts';
@@ -63,17 +64,17 @@ describe('revocation and cancellation', () => {
     expect(cancel.statusCode).toBe(409);
   });
 
-  it('cancel: only the host of the service; the last filed service cancels its subject', async () => {
+  it('cancel: only the host of the service, confirmed by code; the last filed service cancels its subject', async () => {
     const id = await serviceId(a.t.db, 'a2dp.Vol');
     const wang = await signIn(a.app, 'wang@demo.beian.test');
     expect((await a.app.inject({ method: 'POST', url: `/api/host/services/${id}/cancel`, headers: wang.headers, payload: {} })).statusCode).toBe(404);
     const host = await signIn(a.app, 'host@demo.beian.test');
-    const res = await a.app.inject({ method: 'POST', url: `/api/host/services/${id}/cancel`, headers: host.headers, payload: {} });
-    expect(res.json()).toMatchObject({ status: 'cancelled', subjectCancelled: false }); // the website and mini program remain
+    const res = await cancelConfirmed(a, host, `/api/host/services/${id}/cancel`);
+    expect(res).toMatchObject({ status: 'confirmed', action: 'cancel_service', servicesCancelled: ['粤ICP备2024000001号-2A'], subjectCancelled: null }); // the website and mini program remain
     expect(await status(a.app)).toBe('cancelled');
-    // By service number, as a host has it in hand.
-    const last = await a.app.inject({ method: 'POST', url: `/api/host/services/${encodeURIComponent('京ICP备2025000001号-1')}/cancel`, headers: wang.headers, payload: { reason: '不再运营' } });
-    expect(last.json()).toMatchObject({ status: 'cancelled', subjectCancelled: true });
+    // By service number, as a host has it in hand: his only service, so the code cancels the subject with it.
+    const last = await cancelConfirmed(a, wang, `/api/host/services/${encodeURIComponent('京ICP备2025000001号-1')}/cancel`, { reason: '不再运营' });
+    expect(last).toMatchObject({ action: 'cancel_subject', servicesCancelled: ['京ICP备2025000001号-1'], subjectCancelled: '京ICP备2025000001号' });
     const [s] = await a.t.db.query<{ status: string }>(`select status from subjects where main_number = '京ICP备2025000001号'`);
     expect(s!.status).toBe('cancelled');
   });
@@ -109,7 +110,7 @@ if (backend() === 'postgresql') describe('cache invalidation across two server p
     await a.t.db.query(`insert into app_platforms (service_id, platform, package_name, public_key, cert_md5) values ($1, 'android', 'com.example.newapp', 'AB', $2)`, [svc!.id, 'ab'.repeat(16)]);
     expect(await statusWithin(appB, 'filed', 1000, item)).toBeLessThan(1000);
     const host = await signIn(a.app, 'host@demo.beian.test');
-    expect((await a.app.inject({ method: 'POST', url: `/api/host/services/${svc!.id}/cancel`, headers: host.headers, payload: {} })).statusCode).toBe(200);
+    expect(await cancelConfirmed(a, host, `/api/host/services/${svc!.id}/cancel`)).toMatchObject({ status: 'confirmed' });
     expect(await statusWithin(appB, 'cancelled', 1000, item)).toBeLessThan(1000);
   });
 

@@ -48,7 +48,7 @@ export function isVerifyBody(body: unknown): boolean {
 
 export const verifyResultSchema = z.object({
   ref: z.string().optional(),
-  status: z.enum([...VERIFICATION_STATUSES, 'invalid']).describe('filed | not_filed | fingerprint_mismatch | cancelled | revoked | invalid (this item is malformed; see error)'),
+  status: z.enum([...VERIFICATION_STATUSES, 'invalid']).describe('filed | not_filed | fingerprint_mismatch | cancelled | revoked | shell (filed, but left without any access record: due for cleanup) | invalid (this item is malformed; see error)'),
   platform: z.string(),
   packageName: z.string(),
   matchedBy: algorithm.nullable().describe('the fingerprint algorithm that matched'),
@@ -73,6 +73,7 @@ const platformView = z.object({
 export const serviceView = z.object({
   serviceNumber: z.string(), mainNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
   status: z.enum(['filed', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(),
+  shellSince: z.string().nullable().describe('set while the filing has no access left (a shell, 空壳): filed, but due for cleanup'),
   hostName: z.string(), hostType: z.enum(['unit', 'individual']), hostNature: z.string(), platforms: z.array(platformView),
 });
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { A2DP_CERT, a2dp, expectNoPersonalData, fileIndividualApp, KEY, serviceId, verify } from '../../../tests/verify.ts';
+import { cancelConfirmed } from '../../../tests/filing.ts';
 import type { Db } from '../../db/connection.ts';
 import { IDENTITY_PART, IDENTITY_PARTS } from '../../db/verification.ts';
 import { buildApp } from '../app.ts';
@@ -117,9 +118,9 @@ describe('verification API', () => {
   it('answers cancelled after the host cancels the service, and lists it among the host\'s services', async () => {
     const host = await signIn(a.app, 'host@demo.beian.test');
     const id = await serviceId(a.t.db, 'com.example.ledger');
-    const cancel = await a.app.inject({ method: 'POST', url: `/api/host/services/${id}/cancel`, headers: host.headers, payload: { reason: '停止运营' } });
-    expect(cancel.statusCode).toBe(200);
-    expect(cancel.json()).toMatchObject({ status: 'cancelled', serviceNumber: '浙ICP备2024000001号-1A', subjectCancelled: true });
+    // Its subject's last live service: the code cancels the subject with it.
+    const cancel = await cancelConfirmed(a, host, `/api/host/services/${id}/cancel`, { reason: '停止运营' });
+    expect(cancel).toMatchObject({ status: 'confirmed', servicesCancelled: ['浙ICP备2024000001号-1A'], subjectCancelled: '浙ICP备2024000001号' });
     const res = await call([{ platform: 'android', packageName: 'com.example.ledger', fingerprint: '0123456789abcdef0123456789abcdef' }]);
     expect(res.json().results[0]).toMatchObject({ status: 'cancelled', matchedBy: 'md5', serviceNumber: '浙ICP备2024000001号-1A' });
     const mine = await a.app.inject({ method: 'GET', url: '/api/host/services', headers: host.headers });

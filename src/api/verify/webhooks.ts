@@ -20,7 +20,7 @@ export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
     onRequest: guard,
     schema: {
       tags, security, summary: 'Subscribe a webhook; the signing secret is in this answer only',
-      description: 'https URLs (plain http only to 127.0.0.1). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed for filings your organisation has verified.',
+      description: 'https URLs (plain http only to 127.0.0.1). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified.',
       body: z.strictObject({ url: z.string().min(1).max(2048) }),
       response: { 201: webhookView.extend({ secret: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },

@@ -6,11 +6,11 @@ import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { useSession } from '../lib/session.tsx';
 
 const NAV: Record<string, [string, MessageKey][]> = {
-  host: [['/host', 'nav.host'], ['/host/new', 'nav.newFiling']],
-  provider_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
-  platform_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
+  host: [['/host', 'nav.host'], ['/host/records', 'nav.records'], ['/host/new', 'nav.newFiling']],
+  provider_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
+  platform_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
   device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys']],
-  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/calendar', 'nav.calendar']],
+  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/calendar', 'nav.calendar']],
   ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries']],
 };
 

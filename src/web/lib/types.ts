@@ -44,6 +44,9 @@ export interface PublicRecord {
   links: { self: string; page: string; subject: string; badge: string };
   /** HTML to embed (the number linked to its record page); null once cancelled or revoked. */
   snippets: { text: string; badge: string } | null;
+  /** issue 13: since when the filing has had no access (a shell), and its life in dates. */
+  shellSince?: string | null;
+  events?: { type: 'filed' | 'changed' | 'access_added' | 'access_cancelled' | 'shell' | 'cancelled' | 'revoked'; on: string }[];
 }
 export interface SearchView { items: PublicRecord[]; total: number; page: number; pageSize: number; totalCapped?: boolean }
 

@@ -55,6 +55,7 @@ export function RecordPage() {
     <Page title={record.serviceName} lead={<><span className="number">{record.serviceNumber}</span> <StatusBadge status={record.status} /></>}>
       {record.status === 'cancelled' ? <Notice kind="warning" title={i18n.t('status.cancelled')}>{i18n.t('record.cancelled')}</Notice> : null}
       {record.status === 'revoked' ? <Notice kind="error" title={i18n.t('status.revoked')}>{i18n.t('record.revoked')}</Notice> : null}
+      {record.shellSince ? <Notice kind="warning">{i18n.t('record.shell', { since: i18n.date(record.shellSince) })}</Notice> : null}
       <Card title={i18n.t('record.title')} id="record">
         <Dl rows={[
           [i18n.t('record.serviceNumber'), <span className="number" data-testid="record-number">{record.serviceNumber}</span>],
@@ -76,6 +77,13 @@ export function RecordPage() {
           )] as [string, ReactNode]] : []),
         ]} />
       </Card>
+      {record.events?.length ? (
+        <Card title={i18n.t('record.events')} id="events">
+          <ol className="timeline" data-testid="record-events">
+            {record.events.map((e, i) => <li key={i} className="done"><strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span></li>)}
+          </ol>
+        </Card>
+      ) : null}
       {record.snippets ? (
         <Card title={i18n.t('record.badge')} id="badge">
           <p className="muted">{i18n.t('record.badgeLead')}</p>

@@ -1,0 +1,67 @@
+// Provider / platform routes for filed services (issue 13 items 5, 9): the services my
+// organisation gives access to, and cancelling my own access record of one (取消接入). A
+// service left without any access becomes a shell (空壳). Another organisation's access
+// record, or a service it does not serve, is a 404 (house rule 7).
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ACCESS_REASON_MAX, cancelAccessByProvider } from '../../flows/cancel-access.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+import { problems } from '../auth/presenters.ts';
+import { hostName } from '../public/presenter.ts';
+
+const tags = ['provider'];
+const staff = { onRequest: requireActor('provider_staff', 'platform_staff') };
+
+const item = z.object({
+  serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
+  accessRecordId: z.string(), accessMethod: z.string(), serverLocation: z.string(), ips: z.array(z.string()), domains: z.array(z.string()),
+  since: z.string(), otherActiveAccess: z.number().int().describe('active access records of other providers: 0 means cancelling yours leaves a shell'),
+});
+
+interface Row {
+  service_id: string; service_number: string; name: string; service_type: string; host_name: string; subject_type: string;
+  access_id: string; access_method: string; server_location: string; ips: string[]; domains: string[]; created_at: Date; others: number;
+}
+
+export const providerServiceRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/api/provider/services', {
+    ...staff,
+    schema: { tags, summary: 'Filed services my organisation gives access to (its active access records)', response: { 200: z.object({ items: z.array(item) }), ...problems(401, 403) } },
+  }, async (req) => {
+    const rows = await ctx.db.query<Row>(
+      `select s.id as service_id, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type,
+              ar.id as access_id, ar.access_method, ar.server_location, ar.ips, ar.domains, ar.created_at,
+              (select count(*)::int from access_records o where o.service_id = s.id and o.active and o.id <> ar.id) as others
+         from access_records ar join services s on s.id = ar.service_id join subjects sub on sub.id = s.subject_id
+        where ar.provider_org_id = $1 and ar.active and s.status = 'filed'
+        order by s.service_number limit 500`, [actorOf(req).orgId]);
+    return {
+      items: rows.map((r) => ({
+        serviceId: r.service_id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
+        accessRecordId: r.access_id, accessMethod: r.access_method, serverLocation: r.server_location, ips: r.ips, domains: r.domains,
+        since: r.created_at.toISOString(), otherActiveAccess: r.others,
+      })),
+    };
+  });
+
+  app.post('/api/provider/services/:id/access/cancel', {
+    ...staff,
+    schema: {
+      tags, summary: 'Cancel my organisation\'s access record of a service (reason required)',
+      description: '`{id}` is the service\'s id or URL-encoded service number. When no other access remains the service becomes a shell (`shell: true`): its host and the bureau are told.',
+      params: z.object({ id: z.string().max(64) }),
+      body: z.strictObject({ reason: z.string().trim().min(1, 'a reason is required').max(ACCESS_REASON_MAX) }),
+      response: {
+        200: z.object({ serviceNumber: z.string(), accessRecordId: z.string(), shell: z.boolean(), shellSince: z.string().nullable(), cancellableAfter: z.string().nullable() }),
+        ...problems(400, 401, 403, 404, 409),
+      },
+    },
+  }, async (req) => {
+    const r = await cancelAccessByProvider(ctx, actorOf(req), req.params.id, req.body);
+    return { serviceNumber: r.serviceNumber, accessRecordId: r.accessRecordId, shell: r.shell, shellSince: r.shellSince?.toISOString() ?? null, cancellableAfter: r.cancellableAfter?.toISOString() ?? null };
+  });
+};

@@ -1,0 +1,41 @@
+// The demo's lives (issue 13 item 10): seeded with `lives`, every records queue and list shows
+// something on first start — shells (one under publicity, one due for cleanup), notices, a
+// cancelled and a revoked record with their timelines, an expiring certificate — and the
+// state agrees with the lifecycle (a shell is filed with shell_since and no active access).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
+import { call } from '../../../tests/filing.ts';
+import { seedDemoLives } from './demo-lives.ts';
+
+describe('demo lives', () => {
+  let a: AuthTestApp;
+  beforeAll(async () => {
+    a = await authTestApp();
+    await a.t.db.transaction((tx) => seedDemoLives(tx, a.t.sealer, a.clock.now()));
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('gives every records list something to show', async () => {
+    const gd = await signIn(a.app, 'gd.reviewer');
+    const shells = (await call(a.app, gd, 'GET', '/api/bureau/shells')).items;
+    expect(shells.map((s: { serviceName: string }) => s.serviceName)).toEqual(['云端活动页', '云端示例官网', '云端帮助中心', '云端开发者文档']);
+    const notices = (await call(a.app, gd, 'GET', '/api/bureau/notices')).items;
+    expect(notices.map((n: { status: string }) => n.status)).toEqual(['publicised', 'publicised', 'executed']);
+    expect((await call(a.app, gd, 'GET', '/api/bureau/expiring')).items).toEqual([expect.objectContaining({ kind: 'subject_principal', expired: false })]);
+    const pub = (await a.app.inject({ method: 'GET', url: '/api/public/v1/notices' })).json();
+    expect(pub.items).toHaveLength(3);
+    const host = await signIn(a.app, 'host@demo.beian.test');
+    const mine = (await call(a.app, host, 'GET', '/api/host/records')).items.find((s: { name: string }) => s.name === '深圳市示例云端科技有限公司');
+    expect(mine.services.map((s: { state: string }) => s.state).sort()).toEqual(['cancelled', 'cancelled', 'filed', 'revoked', 'shell', 'shell', 'shell', 'shell']);
+    const provider = await signIn(a.app, 'provider.demo');
+    expect((await call(a.app, provider, 'GET', '/api/provider/services')).items.some((i: { serviceName: string }) => i.serviceName === '云端笔记')).toBe(true);
+    // The due notice can be carried out at once: its shell is cleaned up.
+    const due = notices.find((n: { title: string }) => n.title.includes('待清理'));
+    expect(await call(a.app, gd, 'POST', `/api/bureau/notices/${due.id}/execute`)).toMatchObject({ cleaned: [expect.any(String)] });
+    const revoked = mine.services.find((s: { state: string }) => s.state === 'revoked');
+    const rec = (await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(revoked.serviceNumber)}` })).json();
+    expect(rec.events.map((e: { type: string }) => e.type)).toEqual(['filed', 'revoked']);
+    const bad = await a.t.db.query(`select 1 from services s where s.shell_since is not null and exists (select 1 from access_records ar where ar.service_id = s.id and ar.active)`);
+    expect(bad).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+// Timed work, registered in one place (ARCHITECTURE.md "Growing the house"; ADR 0016): what
+// runs on the clock, how often, and how it stays single across server processes. Minute work is
+// idempotent per row (each item is locked and re-checked, so two processes doing it at once
+// change nothing twice); daily work claims (job, China date) in job_runs in the same transaction
+// as the work, so exactly one process does it per day and a failed run leaves no claim.
+import { chinaDate } from '../domain/china-time.ts';
+import type { Queryable } from '../db/connection.ts';
+import { findExpiringCertificates } from './certificate-expiry.ts';
+import { expireConfirmations } from './confirmations.ts';
+import type { FlowContext } from './context.ts';
+import { expireSmsChecks } from './sms-check.ts';
+
+export interface TimedWork {
+  name: string;
+  every: 'minute' | 'day';
+  /** Returns how many items it handled (for the log). */
+  run(ctx: FlowContext): Promise<number>;
+}
+
+/**
+ * Runs `work` once for today (China date) across every process: the first to insert the
+ * (job, day) row does it, in the same transaction; the others find the row (or wait on its
+ * unique index until the first commits, then find it) and skip. Returns null when skipped.
+ */
+export async function onceADay(ctx: FlowContext, job: string, work: (ctx: FlowContext, tx: Queryable) => Promise<number>): Promise<number | null> {
+  const day = chinaDate(ctx.now());
+  const done = await ctx.db.query('select 1 from job_runs where job = $1 and day = $2', [job, day]);
+  if (done.length) return null;
+  return ctx.db.transaction(async (tx) => {
+    const claimed = await tx.query('insert into job_runs (job, day, started_at) values ($1, $2, $3) on conflict do nothing returning job', [job, day, ctx.now()]);
+    if (!claimed.length) return null;
+    const n = await work(ctx, tx);
+    await tx.query('update job_runs set result = $3 where job = $1 and day = $2', [job, day, JSON.stringify({ items: n })]);
+    return n;
+  });
+}
+
+export const TIMED_WORK: readonly TimedWork[] = [
+  // DOMAIN.md §4.1 step 4: 24 h without an answer returns the application.
+  { name: 'sms_expiry', every: 'minute', run: expireSmsChecks },
+  // Issue 13 item 4: a cancellation not confirmed within 24 h lapses.
+  { name: 'confirmation_expiry', every: 'minute', run: expireConfirmations },
+  // Issue 13 item 7: certificates that ended or end within 30 days.
+  { name: 'certificate_expiry', every: 'day', run: async (ctx) => (await onceADay(ctx, 'certificate_expiry', findExpiringCertificates)) ?? 0 },
+];
+
+export interface TimedWorkLog { info(o: object, msg: string): void; error(o: object, msg: string): void }
+
+/** Starts the clock: every registered work on each tick (a minute), one after another. */
+export function startTimedWork(ctx: FlowContext, log: TimedWorkLog, tickMs = 60_000): { stop(): void } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    for (const w of TIMED_WORK) {
+      try {
+        const n = await w.run(ctx);
+        if (n) log.info({ work: w.name, items: n }, 'timed work done');
+      } catch (err) {
+        log.error({ err, work: w.name }, 'timed work failed');
+      }
+    }
+    running = false;
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), tickMs).unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,107 @@
+// Bureau console (issue 13 items 6, 7, 9): the province's shells, oldest first; publishing a
+// cleanup notice for chosen ones; notices with their publicity countdown and, once it is
+// over, the batch cleanup; filings whose certificates end within 30 days.
+import { useCallback, useEffect, useState } from 'react';
+import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+
+interface Shell { serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; shellSince: string; listableFrom: string; notice: { title: string; endsAt: string } | null }
+interface NoticeItem { id: string; title: string; publicityDays: number; publishedAt: string; endsAt: string; status: 'publicised' | 'executed'; services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[] }
+interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
+
+const DAY = 86_400_000;
+
+export default function BureauShells() {
+  const i18n = useI18n();
+  const [shells, setShells] = useState<Shell[] | null>(null);
+  const [notices, setNotices] = useState<NoticeItem[]>([]);
+  const [expiring, setExpiring] = useState<Expiring[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [days, setDays] = useState(7);
+  const [title, setTitle] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => Promise.all([
+    api.get<{ items: Shell[] }>('/api/bureau/shells'), api.get<{ items: NoticeItem[] }>('/api/bureau/notices'), api.get<{ items: Expiring[] }>('/api/bureau/expiring'),
+  ]).then(([s, n, e]) => { setShells(s.items); setNotices(n.items); setExpiring(e.items); }).catch(setError), []);
+  useEffect(() => { void load(); }, [load]);
+  const now = Date.now();
+  const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
+  const publish = () => run(async () => {
+    const r = await api.post<{ endsAt: string; services: string[] }>('/api/bureau/notices', { serviceIds: chosen, publicityDays: days, ...(title.trim() ? { title: title.trim() } : {}) });
+    return `${i18n.t('shells.publish')}：${r.services.join('、')}（${i18n.date(r.endsAt)}）`;
+  });
+  const execute = (id: string) => run(async () => {
+    const r = await api.post<{ cleaned: string[]; rescued: string[] }>(`/api/bureau/notices/${id}/execute`);
+    return i18n.t('shells.executed', { cleaned: r.cleaned.length, rescued: r.rescued.length });
+  });
+  return (
+    <Page title={i18n.t('shells.title')} lead={i18n.t('shells.lead')} wide>
+      <ErrorNotice error={error} />
+      {done ? <Notice kind="success">{done}</Notice> : null}
+      {!shells ? <Loading /> : shells.length === 0 ? <Card><p>{i18n.t('shells.empty')}</p></Card> : (
+        <Card>
+          <TableWrap label={i18n.t('shells.title')}>
+            <table className="cards">
+              <thead><tr><th><span className="sr-only">{i18n.t('common.select')}</span></th><th>{i18n.t('review.service')}</th><th>{i18n.t('record.hostName')}</th><th>{i18n.t('shells.since')}</th><th>{i18n.t('shells.listable')}</th><th>{i18n.t('shells.notice')}</th></tr></thead>
+              <tbody>
+                {shells.map((s) => {
+                  const listable = !s.notice && Date.parse(s.listableFrom) <= now;
+                  return (
+                    <tr key={s.serviceId} data-testid="shell-row">
+                      <td><input type="checkbox" aria-label={s.serviceNumber} disabled={!listable} checked={chosen.includes(s.serviceId)}
+                        onChange={(e) => setChosen(e.target.checked ? [...chosen, s.serviceId] : chosen.filter((x) => x !== s.serviceId))} /></td>
+                      <td data-label={i18n.t('review.service')}>{s.serviceName}<div className="number small">{s.serviceNumber}</div></td>
+                      <td data-label={i18n.t('record.hostName')}>{s.hostName}</td>
+                      <td data-label={i18n.t('shells.since')}>{i18n.date(s.shellSince)}</td>
+                      <td data-label={i18n.t('shells.listable')}>{i18n.date(s.listableFrom)}</td>
+                      <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}</div></> : '—'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableWrap>
+          <div className="row mt">
+            <div className="field"><label htmlFor="notice-days">{i18n.t('shells.days')}</label>
+              <input id="notice-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value) || 7)} /></div>
+            <div className="field"><label htmlFor="notice-title">{i18n.t('shells.noticeTitle')}</label>
+              <input id="notice-title" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} /></div>
+            <Button variant="primary" busy={busy} disabled={chosen.length === 0} onClick={() => void publish()} data-testid="publish-notice">{i18n.t('shells.publish')}</Button>
+          </div>
+        </Card>
+      )}
+      <Card title={i18n.t('shells.notices')} className="mt" id="notices">
+        {notices.length === 0 ? <p className="muted">—</p> : (
+          <ul className="plain">
+            {notices.map((n) => {
+              const left = Math.ceil((Date.parse(n.endsAt) - now) / DAY);
+              return (
+                <li key={n.id} className="notice-item" data-testid="cleanup-notice">
+                  <div className="row">
+                    <strong>{n.title}</strong>
+                    <span className="small muted">{i18n.date(n.publishedAt)} – {i18n.date(n.endsAt)}</span>
+                    {n.status === 'executed' ? <span className="badge badge-neutral">{i18n.t('shells.executedBadge')}</span>
+                      : left > 0 ? <span className="badge badge-info" data-testid="countdown">{i18n.t('shells.daysLeft', { n: left })}</span>
+                        : <><span className="badge badge-warning">{i18n.t('shells.over')}</span>
+                          <Button variant="danger" busy={busy} onClick={() => void execute(n.id)} data-testid="execute-notice">{i18n.t('shells.execute')}</Button></>}
+                  </div>
+                  <ul className="small">{n.services.map((s) => <li key={s.serviceId}><span className="number">{s.serviceNumber}</span> {s.serviceName} · {i18n.t(`shells.outcome.${s.outcome}`)}</li>)}</ul>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Card>
+      <Card title={i18n.t('shells.expiring')} className="mt" id="expiring">
+        {expiring.length === 0 ? <p className="muted">{i18n.t('shells.expiringEmpty')}</p> : (
+          <ul className="plain small">{expiring.map((e, i) => (
+            <li key={i}>{e.expired ? <span className="badge badge-danger">{i18n.date(e.validTo)}</span> : <span className="badge badge-warning">{i18n.date(e.validTo)}</span>} {i18n.t(`shells.kind.${e.kind}`)} · {e.subjectName} <span className="number">{e.serviceNumber ?? e.mainNumber}</span></li>
+          ))}</ul>
+        )}
+      </Card>
+    </Page>
+  );
+}

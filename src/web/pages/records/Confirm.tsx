@@ -1,0 +1,46 @@
+// Asking for a cancellation and entering the principal's SMS code (issue 13 items 4–5): the
+// request answers with where the code went; the code makes it take effect.
+import { useState } from 'react';
+import { Button, ErrorNotice, Notice } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+
+export interface Asked { confirmationId: string; sentTo: string; cancels?: 'service' | 'subject'; lastAccess?: boolean }
+export interface Confirmed { action: string; subjectCancelled: string | null; access: { shell: boolean } | null }
+
+/** A reason box and "send the code", then the code box and "confirm". */
+export function ConfirmPanel({ url, warn, onDone, testid }: { url: string; warn?: string; onDone(c: Confirmed): void; testid: string }) {
+  const i18n = useI18n();
+  const [reason, setReason] = useState('');
+  const [asked, setAsked] = useState<Asked | null>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (fn: () => Promise<void>) => { setBusy(true); setError(null); try { await fn(); } catch (e) { setError(e); } finally { setBusy(false); } };
+  return (
+    <div className="confirm-panel" data-testid={testid}>
+      {warn ? <Notice kind="warning">{warn}</Notice> : null}
+      {!asked ? (
+        <div className="row">
+          <div className="field"><label htmlFor={`${testid}-reason`}>{i18n.t('records.reason')}</label>
+            <input id={`${testid}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} /></div>
+          <Button variant="danger" busy={busy} data-testid={`${testid}-ask`}
+            onClick={() => void run(async () => setAsked(await api.post<Asked>(url, reason.trim() ? { reason: reason.trim() } : {})))}>{i18n.t('records.ask')}</Button>
+        </div>
+      ) : (
+        <>
+          {asked.cancels === 'subject' && url.includes('/services/') ? <Notice kind="warning">{i18n.t('records.lastService')}</Notice> : null}
+          {asked.lastAccess ? <Notice kind="warning">{i18n.t('records.lastAccess')}</Notice> : null}
+          <p className="small">{i18n.t('records.sentTo', { mobile: asked.sentTo })}</p>
+          <div className="row">
+            <div className="field"><label htmlFor={`${testid}-code`}>{i18n.t('records.code')}</label>
+              <input id={`${testid}-code`} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} /></div>
+            <Button variant="primary" busy={busy} data-testid={`${testid}-confirm`}
+              onClick={() => void run(async () => onDone(await api.post<Confirmed>(`/api/host/confirmations/${asked.confirmationId}`, { code: code.trim() })))}>{i18n.t('records.confirm')}</Button>
+          </div>
+        </>
+      )}
+      <ErrorNotice error={error} />
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// 我的备案 — filed subjects and services (issue 13 item 9): each with the actions it allows —
+// change and add access (the change wizard's pages), cancel access and cancel (by SMS code);
+// a shell says since when, how to fix it and the date after which it may be cancelled.
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { Button, Card, ErrorNotice, Loading, Notice, Page } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+import { type Confirmed, ConfirmPanel } from './Confirm.tsx';
+
+interface Access { id: string; providerName: string; accessMethod: string; serverLocation: string }
+interface Service {
+  id: string; serviceNumber: string; serviceName: string; serviceType: string; state: 'filed' | 'shell' | 'cancelled' | 'revoked';
+  shellSince: string | null; cancellableAfter: string | null; notice: { title: string; endsAt: string } | null; access: Access[]; hasAccessSection: boolean;
+  actions: string[]; links: { change: string | null; addAccess: string | null; record: string };
+}
+interface Subject { id: string; mainNumber: string; name: string; status: string; actions: string[]; links: { change: string | null }; services: Service[] }
+
+const STATE_BADGE: Record<string, string> = { filed: 'badge-success', shell: 'badge-warning', cancelled: 'badge-neutral', revoked: 'badge-danger' };
+
+export default function HostRecords() {
+  const i18n = useI18n();
+  const [items, setItems] = useState<Subject[] | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => api.get<{ items: Subject[] }>('/api/host/records').then((r) => setItems(r.items)).catch(setError), []);
+  useEffect(() => { void load(); }, [load]);
+  const finished = (c: Confirmed) => {
+    setOpen(null);
+    setDone(c.subjectCancelled ? i18n.t('records.doneSubject', { number: c.subjectCancelled }) : c.access?.shell ? i18n.t('records.doneShell') : i18n.t('records.done'));
+    void load();
+  };
+  const day = (iso: string) => i18n.date(iso);
+  return (
+    <Page title={i18n.t('records.title')} lead={i18n.t('records.lead')}>
+      <ErrorNotice error={error} />
+      {done ? <Notice kind="success" role="status">{done}</Notice> : null}
+      {!items ? <Loading /> : items.length === 0 ? <Card><p>{i18n.t('records.empty')}</p></Card> : items.map((sub) => (
+        <Card key={sub.id} className="mt record-subject" title={<>{sub.name} <span className="number small">{sub.mainNumber}</span></>}
+          actions={<div className="row">
+            {sub.links.change ? <Link className="btn btn-secondary" to={sub.links.change}>{i18n.t('records.change')}</Link> : null}
+            {sub.actions.includes('cancel') ? <Button variant="link" data-testid={`cancel-subject-${sub.mainNumber}`} onClick={() => setOpen(open === sub.id ? null : sub.id)}>{i18n.t('records.cancelSubject')}</Button> : null}
+          </div>}>
+          {open === sub.id ? <ConfirmPanel testid="confirm-subject" url={`/api/host/subjects/${sub.id}/cancel`} onDone={finished} /> : null}
+          <ul className="plain record-services">
+            {sub.services.map((s) => (
+              <li key={s.id} className="record-service" data-testid="record-service" data-number={s.serviceNumber}>
+                <div className="row">
+                  <strong>{s.serviceName}</strong>
+                  <Link className="number small" to={s.links.record}>{s.serviceNumber}</Link>
+                  <span className="muted small">{i18n.option('serviceType', s.serviceType)}</span>
+                  <span className={`badge ${STATE_BADGE[s.state]}`}>{i18n.t(`records.state.${s.state}`)}</span>
+                </div>
+                {s.state === 'shell' && s.shellSince && s.cancellableAfter ? (
+                  <Notice kind="warning">
+                    {i18n.t('records.shellNotice', { since: day(s.shellSince), date: day(s.cancellableAfter) })}
+                    {s.notice ? <> {i18n.t('records.onNotice', { title: s.notice.title, date: day(s.notice.endsAt) })}</> : null}
+                  </Notice>
+                ) : null}
+                {s.state === 'filed' || s.state === 'shell' ? (
+                  <div className="small">
+                    {i18n.t('records.access')}：{!s.hasAccessSection ? <span className="muted">{i18n.t('records.noAccessSection')}</span>
+                      : s.access.length === 0 ? <span className="muted">{i18n.t('records.noAccess')}</span>
+                        : s.access.map((a) => (
+                          <span key={a.id} className="access-item">
+                            {a.providerName}（{i18n.option('accessMethod', a.accessMethod)}，{a.serverLocation}）
+                            <Button variant="link" data-testid={`cancel-access-${a.id}`} onClick={() => setOpen(open === a.id ? null : a.id)}>{i18n.t('records.cancelAccess')}</Button>
+                            {open === a.id ? <ConfirmPanel testid="confirm-access" url={`/api/host/services/${s.id}/access/${a.id}/cancel`} warn={s.access.length === 1 ? i18n.t('records.lastAccess') : undefined} onDone={finished} /> : null}
+                          </span>
+                        ))}
+                  </div>
+                ) : null}
+                <div className="row mt-s">
+                  {s.links.change ? <Link className="btn btn-secondary" to={s.links.change}>{i18n.t('records.change')}</Link> : null}
+                  {s.links.addAccess ? <Link className={`btn ${s.state === 'shell' ? 'btn-primary' : 'btn-secondary'}`} to={s.links.addAccess} data-testid="add-access">{i18n.t('records.addAccess')}</Link> : null}
+                  {s.actions.includes('cancel') ? <Button variant="link" data-testid={`cancel-service-${s.serviceNumber}`} onClick={() => setOpen(open === s.id ? null : s.id)}>{i18n.t('records.cancel')}</Button> : null}
+                </div>
+                {open === s.id ? <ConfirmPanel testid="confirm-service" url={`/api/host/services/${s.id}/cancel`} onDone={finished} /> : null}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ))}
+    </Page>
+  );
+}

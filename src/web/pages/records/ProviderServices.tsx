@@ -1,0 +1,55 @@
+// Provider / platform console (issue 13 item 9): the filed services my organisation gives
+// access to; cancelling our access record (a reason is required). Without other access the
+// filing becomes a shell — the table says so before you cancel.
+import { useCallback, useEffect, useState } from 'react';
+import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
+
+interface Item { serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; accessMethod: string; serverLocation: string; since: string; otherActiveAccess: number }
+
+export default function ProviderServices() {
+  const i18n = useI18n();
+  const [items, setItems] = useState<Item[] | null>(null);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => api.get<{ items: Item[] }>('/api/provider/services').then((r) => setItems(r.items)).catch(setError), []);
+  useEffect(() => { void load(); }, [load]);
+  const cancel = async (it: Item) => {
+    setBusy(it.serviceId); setError(null);
+    try {
+      const r = await api.post<{ serviceNumber: string; shell: boolean }>(`/api/provider/services/${it.serviceId}/access/cancel`, { reason: reasons[it.serviceId] ?? '' });
+      setDone(`${r.serviceNumber}：${i18n.t('records.done')}${r.shell ? ` ${i18n.t('provider.services.willShell')}` : ''}`);
+      await load();
+    } catch (e) { setError(e); } finally { setBusy(null); }
+  };
+  return (
+    <Page title={i18n.t('provider.services.title')} lead={i18n.t('provider.services.lead')} wide>
+      <ErrorNotice error={error} />
+      {done ? <Notice kind="success">{done}</Notice> : null}
+      {!items ? <Loading /> : items.length === 0 ? <Card><p>{i18n.t('provider.services.empty')}</p></Card> : (
+        <TableWrap label={i18n.t('provider.services.title')}>
+          <table className="cards">
+            <thead><tr><th>{i18n.t('review.service')}</th><th>{i18n.t('record.hostName')}</th><th>{i18n.t('records.access')}</th><th>{i18n.t('provider.services.others')}</th><th>{i18n.t('provider.services.reason')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
+            <tbody>
+              {items.map((it) => (
+                <tr key={it.serviceId} data-testid="provider-service">
+                  <td data-label={i18n.t('review.service')}>{it.serviceName}<div className="number small">{it.serviceNumber}</div></td>
+                  <td data-label={i18n.t('record.hostName')}>{it.hostName}</td>
+                  <td data-label={i18n.t('records.access')}>{i18n.option('accessMethod', it.accessMethod)} · {it.serverLocation}</td>
+                  <td data-label={i18n.t('provider.services.others')}>{it.otherActiveAccess || <span className="badge badge-warning">{i18n.t('provider.services.willShell')}</span>}</td>
+                  <td data-label={i18n.t('provider.services.reason')}>
+                    <input aria-label={`${i18n.t('provider.services.reason')} ${it.serviceNumber}`} maxLength={500} value={reasons[it.serviceId] ?? ''} onChange={(e) => setReasons({ ...reasons, [it.serviceId]: e.target.value })} />
+                  </td>
+                  <td className="cell-action"><Button variant="danger" busy={busy === it.serviceId} data-testid="provider-cancel-access" onClick={() => void cancel(it)}>{i18n.t('records.cancelAccess')}</Button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,65 @@
+// Journey: a shell and its cleanup (issue 13 items 5, 6, 9). The provider ends its access to an
+// APP (it becomes a shell); the host sees the shell on 已备案 with the fix and the date; the
+// bureau publishes a cleanup notice for a shell past its grace, then cleans up a notice whose
+// publicity is over; the public record shows the timeline. Screenshots at 1280 and 390 px; no
+// console error anywhere.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoLives } from '../../src/db/seed/demo-lives.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+
+describe('journey: shell cleanup', () => {
+  let server: Server; let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launch()]);
+    await server.t.db.transaction((tx) => seedDemoLives(tx, server.t.sealer, new Date()));
+  }, 180_000);
+  afterAll(async () => { await browser?.close(); await server?.close(); });
+
+  it('a provider leaves an APP without access, the host sees the shell, the bureau publishes and carries out cleanup', () => steps(async () => {
+    const j = await journey(browser, server.url, 'shells');
+    const page = j.page;
+
+    await signInUi(page, 'provider.demo');
+    await page.getByRole('link', { name: '接入的备案' }).click();
+    const row = page.getByTestId('provider-service').filter({ hasText: '云端笔记' });
+    await row.getByText('取消后将成为空壳').waitFor();
+    await j.shot('provider-services');
+    await row.getByRole('textbox').fill('合同到期');
+    await row.getByTestId('provider-cancel-access').click();
+    await page.getByText(/已生效。 取消后将成为空壳/).waitFor();
+    await signOutUi(page);
+
+    await signInUi(page, 'host@demo.beian.test');
+    await page.getByRole('link', { name: '已备案' }).click();
+    const note = page.getByTestId('record-service').filter({ hasText: '云端笔记' });
+    await note.getByText(/无任何接入信息（空壳）/).waitFor();
+    expect(await note.getByTestId('add-access').getAttribute('href')).toMatch(/^\/host\/services\/[0-9a-f-]{36}\/add-access$/);
+    await j.shot('host-records');
+    await signOutUi(page);
+
+    await signInUi(page, 'gd.reviewer');
+    await page.getByRole('link', { name: '空壳清理' }).click();
+    await page.getByTestId('shell-row').first().waitFor();
+    expect(await page.getByTestId('shell-row').count()).toBe(5);
+    await page.getByRole('checkbox', { name: /-4$/ }).check(); // 云端帮助中心: 40 days a shell, listable
+    await page.getByLabel('公告标题（选填）').fill('广东省空壳备案清理公告（旅程）');
+    await page.getByTestId('publish-notice').click();
+    await page.getByTestId('cleanup-notice').filter({ hasText: '广东省空壳备案清理公告（旅程）' }).getByTestId('countdown').waitFor();
+    expect(await page.getByTestId('cleanup-notice').filter({ hasText: '旅程' }).getByTestId('countdown').textContent()).toBe('公示剩余 7 天');
+    await j.shot('bureau-shells');
+    await page.getByTestId('cleanup-notice').filter({ hasText: '待清理' }).getByTestId('execute-notice').click();
+    await page.getByText('已执行：注销 1 个，恢复 0 个。').waitFor();
+    await j.shot('bureau-cleaned');
+    const cleaned = await page.getByTestId('cleanup-notice').filter({ hasText: '待清理' }).locator('.number').textContent();
+    await signOutUi(page);
+
+    await page.goto(`/record/${encodeURIComponent(cleaned!.trim())}`);
+    const events = page.getByTestId('record-events');
+    await events.waitFor();
+    expect(await events.locator('li strong').allTextContents()).toEqual(['备案通过', '取消接入', '无接入（空壳）', '注销']);
+    await j.shot('record-timeline');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+});

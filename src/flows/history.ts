@@ -2,7 +2,10 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 
-export type EntityType = 'application' | 'subject' | 'service' | 'organisation' | 'user' | 'api_key' | 'calendar';
+export type EntityType = 'application' | 'subject' | 'service' | 'organisation' | 'user' | 'api_key' | 'calendar'
+  // supervision (issue 14)
+  | 'campaign' | 'catalogue_submission' | 'finding' | 'campaign_round' | 'disposal_order' | 'disposal_order_item'
+  | 'violation_report' | 'blacklist_entry';
 
 export interface HistoryEntry {
   entityType: EntityType;

@@ -70,6 +70,8 @@ create table findings (
   id              uuid primary key default gen_random_uuid(),
   campaign_id     uuid not null references campaigns (id),
   organisation_id uuid not null references organisations (id),
+  -- The organisation's province (from its USCC): the bureau that sees the finding.
+  org_province_code char(6) references provinces (code),
   submission_id   uuid not null references catalogue_submissions (id) on delete cascade,
   line            integer not null check (line > 0),
   platform        text not null check (platform in ('android', 'ios', 'harmonyos')),
@@ -91,6 +93,7 @@ create table findings (
 );
 create index findings_campaign on findings (campaign_id, outcome);
 create index findings_org on findings (organisation_id, campaign_id);
+create index findings_province on findings (campaign_id, org_province_code);
 create index findings_unresolved on findings (platform, package_name) where resolved_on is null;
 
 create table round_findings (

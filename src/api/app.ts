@@ -14,6 +14,7 @@ import { authPlugin } from './auth/plugin.ts';
 import { authRoutes } from './auth/routes.ts';
 import { calendarRoutes } from './admin/calendar.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
+import { bureauCampaignRoutes } from './bureau/campaigns.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
@@ -22,8 +23,10 @@ import { hostPackageRoutes } from './host/packages.ts';
 import { hostServiceRoutes } from './host/services.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
+import { orgCampaignRoutes } from './org/campaigns.ts';
 import { installProblemHandlers } from './problem.ts';
 import { verifyRoutes } from './verify/index.ts';
+import { createVerifier } from './verify/verifier.ts';
 import { publicRoutes } from './public/index.ts';
 import { webApp } from './web.ts';
 
@@ -119,7 +122,13 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostServiceRoutes(ctx));
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
-  await api.register(verifyRoutes(ctx));
+  // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
+  const verifier = await createVerifier(ctx.db, ctx.now);
+  app.addHook('onClose', async () => { await verifier.close(); });
+  await api.register(verifyRoutes(ctx, verifier));
+  // supervision (issue 14)
+  await api.register(bureauCampaignRoutes(ctx));
+  await api.register(orgCampaignRoutes(ctx, (items) => verifier.judgeParsed(items)));
   await api.register(publicRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
   await app.register(webApp()); // the React app and its client routes (src/web)

@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes.ts';
 import { calendarRoutes } from './admin/calendar.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
 import { bureauCampaignRoutes } from './bureau/campaigns.ts';
+import { violationRoutes } from './bureau/violations.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
@@ -129,6 +130,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   // supervision (issue 14)
   await api.register(bureauCampaignRoutes(ctx));
   await api.register(orgCampaignRoutes(ctx, (items) => verifier.judgeParsed(items)));
+  await api.register(violationRoutes(ctx));
   await api.register(publicRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
   await app.register(webApp()); // the React app and its client routes (src/web)

@@ -8,6 +8,7 @@ import type { ApplicationMaterials } from '../domain/materials.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { domainProblems, registryProblems } from './materials-check.ts';
+import { checkBlacklist } from './supervision/blacklist-check.ts';
 
 export async function submitApplication(ctx: FlowContext, actor: Actor, id: string, input: { submitterOrgId?: string }): Promise<ApplicationRow> {
   return ctx.db.transaction(async (tx) => {
@@ -21,6 +22,7 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
     if (problems.length) {
       throw new NamedError('materials_invalid', 'invalid', `the application has ${problems.length} problem(s) to fix before submission`, problems);
     }
+    await checkBlacklist(tx, ctx.sealer, app.subject_id, m, now); // issue 14: refused while an entry is active
     const provinceCode = m.subject?.provinceCode ?? app.province_code;
     return move(ctx, tx, app, 'submit', actor, {
       set: {

@@ -32,7 +32,7 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
 
   beforeAll(async () => {
     a = await authTestApp();
-    [gd, zj, admin, provider, platform, device] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'admin', 'provider.demo', 'platform.demo', 'device.demo'].map((l) => signIn(a.app, l)));
+    [gd, zj, admin, provider, platform, device] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'admin', 'provider.demo', 'platform.demo', 'device.demo'].map((l) => signIn(a.app, l))) as Signed[] as [Signed, Signed, Signed, Signed, Signed, Signed];
   }, SETUP_TIMEOUT);
   afterAll(async () => { await a?.close(); });
 
@@ -80,7 +80,7 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
       expect.objectContaining({ line: 7, field: 'platform', code: 'platform_unknown' }),
     ]);
     // The same answers the verification API gives for these lines.
-    const v = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [0, 1, 2, 3].map((i) => { const { platform, packageName, fingerprint } = CATALOGUE[i] as Record<string, string>; return { platform, packageName, fingerprint }; }) } });
+    const v = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [0, 1, 2, 3].map((i) => { const { platform, packageName, fingerprint } = CATALOGUE[i] as unknown as Record<string, string>; return { platform, packageName, fingerprint }; }) } });
     expect(v.json().results.map((r: { status: string }) => r.status)).toEqual(['filed', 'fingerprint_mismatch', 'revoked', 'not_filed']);
     const [h] = await a.t.db.query<{ reason: { sha256: string; received: number } }>(`select reason from history where entity_type = 'catalogue_submission' and action = 'submit'`);
     expect(h!.reason).toMatchObject({ sha256: res.json().digest, received: 7 });
@@ -189,7 +189,7 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await get('/api/bureau/orders', admin.headers)).json().total).toBe(2);
     // Overdue once the due date has passed (China time).
     a.clock.set('2026-03-10T01:00:00Z');
-    [gd, zj, platform, provider] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'platform.demo', 'provider.demo'].map((l) => signIn(a.app, l))); // sessions lapse over a week
+    [gd, zj, platform, provider] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'platform.demo', 'provider.demo'].map((l) => signIn(a.app, l))) as [Signed, Signed, Signed, Signed]; // sessions lapse over a week
     expect((await get('/api/bureau/orders?overdue=true', gd.headers)).json().items[0].items[0].overdue).toBe(true);
     const itemId = mine.items[0].items[0].id;
     const done = `/api/org/orders/${order.id}/items/${itemId}/done`;

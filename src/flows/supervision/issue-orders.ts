@@ -12,7 +12,11 @@ import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { findingVisible, isSupervisor, isUuid } from './scope.ts';
 
-export interface OrderInput { findingIds?: string[]; serviceNumbers?: string[]; measure: Measure; dueInWorkingDays: number; reason: string; violationId?: string }
+export interface OrderInput {
+  findingIds?: string[]; serviceNumbers?: string[]; measure: Measure; dueInWorkingDays: number; reason: string; violationId?: string;
+  /** With serviceNumbers: the organisation ordered (a violation's reporter), instead of the services' access providers. */
+  organisationId?: string;
+}
 export interface OrdersIssued { orders: { id: string; organisationId: string; dueOn: string; items: number }[] }
 
 interface ItemDraft { organisationId: string; findingId: string | null; serviceId: string | null; serviceNumber: string | null; platform: string | null; packageName: string | null; campaignId: string | null }
@@ -34,7 +38,7 @@ async function findingItems(tx: Queryable, actor: Actor, ids: string[]): Promise
   });
 }
 
-async function serviceItems(tx: Queryable, actor: Actor, numbers: string[]): Promise<ItemDraft[]> {
+async function serviceItems(tx: Queryable, actor: Actor, numbers: string[], organisationId?: string): Promise<ItemDraft[]> {
   const out: ItemDraft[] = [];
   for (const [i, n] of numbers.entries()) {
     const p = parseFilingNumber(n);
@@ -45,6 +49,10 @@ async function serviceItems(tx: Queryable, actor: Actor, numbers: string[]): Pro
         where s.service_number = $1 and ($2::char(6) is null or sub.province_code = $2)`,
       [p.value.number, actor.role === 'ministry_admin' ? null : actor.provinceCode]);
     if (!rows.length) throw fieldError(`serviceNumbers.${i}`, 'not_found', `no filed service ${n} that you can act on`);
+    if (organisationId) {
+      out.push({ organisationId, findingId: null, serviceId: rows[0]!.id, serviceNumber: p.value.number, platform: null, packageName: null, campaignId: null });
+      continue;
+    }
     const orgs = rows.filter((r) => r.provider_org_id);
     if (!orgs.length) throw fieldError(`serviceNumbers.${i}`, 'no_organisation', `no access provider serves ${n}: order through its findings`);
     for (const r of orgs) out.push({ organisationId: r.provider_org_id!, findingId: null, serviceId: r.id, serviceNumber: p.value.number, platform: null, packageName: null, campaignId: null });
@@ -53,14 +61,19 @@ async function serviceItems(tx: Queryable, actor: Actor, numbers: string[]): Pro
 }
 
 export async function issueOrders(ctx: FlowContext, actor: Actor, input: OrderInput): Promise<OrdersIssued> {
+  return ctx.db.transaction((tx) => issueOrdersIn(ctx, tx, actor, input));
+}
+
+/** issueOrders inside the caller's transaction (a violation report's decision uses it too). */
+export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Actor, input: OrderInput): Promise<OrdersIssued> {
   if (!isSupervisor(actor)) throw new NamedError('forbidden', 'forbidden', 'only a bureau or the ministry orders disposal');
   if (!input.findingIds?.length && !input.serviceNumbers?.length) throw fieldError('findingIds', 'required', 'findingIds or serviceNumbers');
   const now = ctx.now();
   const today = chinaDate(now);
-  const calendar = await loadCalendar(ctx.db, actor.role === 'bureau_reviewer' ? actor.provinceCode ?? undefined : undefined);
+  const calendar = await loadCalendar(tx, actor.role === 'bureau_reviewer' ? actor.provinceCode ?? undefined : undefined);
   const dueOn = orderDueOn(calendar, today, input.dueInWorkingDays);
-  return ctx.db.transaction(async (tx) => {
-    const drafts = [...await findingItems(tx, actor, input.findingIds ?? []), ...await serviceItems(tx, actor, input.serviceNumbers ?? [])];
+  {
+    const drafts = [...await findingItems(tx, actor, input.findingIds ?? []), ...await serviceItems(tx, actor, input.serviceNumbers ?? [], input.organisationId)];
     const byOrg = new Map<string, ItemDraft[]>();
     for (const d of drafts) byOrg.set(d.organisationId, [...(byOrg.get(d.organisationId) ?? []), d]);
     const orders: OrdersIssued['orders'] = [];
@@ -88,5 +101,5 @@ export async function issueOrders(ctx: FlowContext, actor: Actor, input: OrderIn
       orders.push({ id: o!.id, organisationId: orgId, dueOn, items: count });
     }
     return { orders };
-  });
+  }
 }

@@ -9,6 +9,7 @@ import type { Db, Queryable } from '../connection.ts';
 import { hashApiKey, hashPassword } from '../credentials.ts';
 import type { Sealer } from '../personal-data.ts';
 import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
+import { seedSupervision } from './supervision.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 export const DEMO_API_KEY = 'demo-platform-key';
@@ -58,7 +59,8 @@ const ORGS: { key: string; kind: OrgKind; name: string; uscc: string }[] = [
   { key: 'ministry', kind: 'ministry', name: '工业和信息化部（演示）', uscc: uscc('11100000000013127') },
 ];
 
-export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolean }> {
+/** `supervision: false` leaves out the supervision demo (campaigns, orders, reports, blacklist): tests that count those start empty. */
+export async function seedDemo(db: Db, sealer: Sealer, options: { supervision?: boolean } = {}): Promise<{ seeded: boolean }> {
   return db.transaction(async (tx) => {
     const present = await tx.query('select 1 from organisations limit 1');
     if (present.length) return { seeded: false };
@@ -69,6 +71,7 @@ export async function seedDemo(db: Db, sealer: Sealer): Promise<{ seeded: boolea
       [orgs.market, DEMO_API_KEY.slice(0, 10), hashApiKey(DEMO_API_KEY), users['platform.demo']],
     );
     await seedFilings(tx, sealer, orgs, users);
+    if (options.supervision !== false) await seedSupervision(tx, sealer, orgs, users); // issue 14
     await tx.query(
       `insert into history (entity_type, entity_id, action, actor_role, reason)
        select 'organisation', id, 'seeded', 'system', '{"note":"demo data"}'::jsonb from organisations`,

@@ -24,6 +24,9 @@ const Dashboard = lazy(() => import('./pages/bureau/Dashboard.tsx'));
 const CalendarAdmin = lazy(() => import('./pages/admin/CalendarAdmin.tsx'));
 const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
 const Users = lazy(() => import('./pages/admin/Users.tsx'));
+// supervision (issue 14)
+const BureauSupervision = lazy(() => import('./pages/supervision/BureauSupervision.tsx'));
+const OrgSupervision = lazy(() => import('./pages/supervision/OrgSupervision.tsx'));
 
 /** Signed in with one of these roles, or off to the sign-in page (and back afterwards). */
 function RequireRole({ roles, children }: { roles: string[]; children: ReactNode }) {
@@ -70,6 +73,9 @@ function App() {
         <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
         <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
+        {/* supervision (issue 14) */}
+        <Route path="/bureau/supervision" element={<RequireRole roles={[...BUREAU, ...ADMIN]}><BureauSupervision /></RequireRole>} />
+        <Route path="/org/supervision" element={<RequireRole roles={KEY_HOLDERS}><OrgSupervision /></RequireRole>} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>

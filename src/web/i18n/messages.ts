@@ -26,6 +26,8 @@ export const MESSAGES = {
   'nav.calendar': ['工作日历', 'Working-day calendar'],
   'nav.organisations': ['机构管理', 'Organisations'],
   'nav.users': ['用户管理', 'Users'],
+  // supervision (issue 14)
+  'nav.supervision': ['检查处置', 'Supervision'],
   'nav.login': ['登录', 'Sign in'],
   'nav.register': ['注册', 'Register'],
   'nav.logout': ['退出', 'Sign out'],

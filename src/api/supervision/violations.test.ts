@@ -59,6 +59,10 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(rec.body).not.toContain('GD-2026-17');
     const v = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [{ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 }] } });
     expect(v.json().results[0].status).toBe('revoked');
+    // The supervision dashboard's figures gain the province's reports and disposals.
+    const stats = (await get('/api/bureau/statistics', gd.headers)).json();
+    expect(stats.supervision).toEqual({ violations: { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 1, closed: 0 }, disposals: { items: 1, open: 1, done: 0, accepted: 0, overdue: 0 } });
+    expect((await get('/api/bureau/statistics', zj.headers)).json().supervision.disposals.items).toBe(0);
   });
 
   it('6b. the public reports from the record page: contact sealed, seen by the bureau only, rate-limited', async () => {

@@ -22,9 +22,10 @@ export function fixedClock(iso = '2026-03-02T02:00:00Z'): Clock {
 
 export interface AuthTestApp { app: FastifyInstance; t: TestDb; clock: Clock; close(): Promise<void> }
 
-export async function authTestApp(options: { publicUrl?: string; seed?: boolean } = {}): Promise<AuthTestApp> {
+/** `supervisionDemo`: also seed the supervision demo (campaigns, orders, reports, blacklist; off by default). */
+export async function authTestApp(options: { publicUrl?: string; seed?: boolean; supervisionDemo?: boolean } = {}): Promise<AuthTestApp> {
   const t = await testDatabase();
-  if (options.seed !== false) await seedDemo(t.db, t.sealer);
+  if (options.seed !== false) await seedDemo(t.db, t.sealer, { supervision: options.supervisionDemo ?? false });
   const clock = fixedClock();
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: options.publicUrl });
   const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config });

@@ -16,6 +16,8 @@ import { authRoutes } from './auth/routes.ts';
 import { calendarRoutes } from './admin/calendar.ts';
 import { calendarImportRoutes } from './admin/calendar-imports.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
+import { bureauCampaignRoutes } from './bureau/campaigns.ts';
+import { violationRoutes } from './bureau/violations.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauShellRoutes } from './bureau/shells.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
@@ -28,8 +30,10 @@ import { hostRecordRoutes } from './host/records.ts';
 import { providerApplicationRoutes } from './provider/applications.ts';
 import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
+import { orgCampaignRoutes } from './org/campaigns.ts';
 import { installProblemHandlers } from './problem.ts';
 import { verifyRoutes } from './verify/index.ts';
+import { createVerifier } from './verify/verifier.ts';
 import { publicRoutes } from './public/index.ts';
 import { webApp } from './web.ts';
 
@@ -128,7 +132,14 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostChangeRoutes(ctx)); // issue 13: changes of a filed record
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
-  await api.register(verifyRoutes(ctx));
+  // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
+  const verifier = await createVerifier(ctx.db, ctx.now);
+  app.addHook('onClose', async () => { await verifier.close(); });
+  await api.register(verifyRoutes(ctx, verifier));
+  // supervision (issue 14)
+  await api.register(bureauCampaignRoutes(ctx));
+  await api.register(orgCampaignRoutes(ctx, (items) => verifier.judgeParsed(items)));
+  await api.register(violationRoutes(ctx));
   await api.register(publicRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
   // issue 13: a filed record's life (cancellation, access, shells, cleanup, expiring certificates)

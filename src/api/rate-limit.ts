@@ -33,6 +33,8 @@ export const RATE_LIMITS = {
   badge: { name: 'badge', anonymousPerMinute: 600, keyPerMinute: 1200 },
   /** /api/verify/v1/*: relying parties (a key is required there; a batch counts once). */
   verify: { name: 'verify', anonymousPerMinute: 60, keyPerMinute: 6000 },
+  /** POST /api/public/v1/services/{n}/reports: the public's violation reports (issue 14), kept slow. */
+  report: { name: 'report', anonymousPerMinute: 3, keyPerMinute: 30 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export const WINDOW_MS = 60_000;

@@ -10,7 +10,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 /** Paths the React router answers (src/web/main.tsx). */
-export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*'];
+export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
 
 const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>beian 备案系统</title>
 <body style="font-family:sans-serif;padding:2rem"><h1>网页尚未构建 · The web app is not built</h1>

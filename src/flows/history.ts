@@ -3,7 +3,10 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 
 export type EntityType = 'application' | 'subject' | 'service' | 'organisation' | 'user' | 'api_key' | 'calendar'
-  | 'cleanup_notice' | 'job'; // issue 13: shell cleanup notices, daily jobs
+  | 'cleanup_notice' | 'job' // issue 13: shell cleanup notices, daily jobs
+  // supervision (issue 14)
+  | 'campaign' | 'catalogue_submission' | 'finding' | 'campaign_round' | 'disposal_order' | 'disposal_order_item'
+  | 'violation_report' | 'blacklist_entry';
 
 export interface HistoryEntry {
   entityType: EntityType;

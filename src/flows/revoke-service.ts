@@ -1,27 +1,43 @@
 // The provincial bureau of the subject's province — or the ministry — revokes a filed service
 // (DOMAIN.md §4.3 "Authority cancellation / revocation": Order 33 Art.22, shell-record
-// cleanup). A reason is required; the host is told in the app; relying parties that checked
-// the filing are told by webhook; the verification caches hear it on commit.
+// cleanup). A reason is required: a public category (issue 14: 提供虚假材料, 空壳清理, 违法违规 …)
+// shown on the record, and a private text kept in history and told to the host; relying
+// parties that checked the filing are told by webhook; the verification caches hear it on commit.
+import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
+import { REVOCATION_CATEGORY_ZH, type RevocationCategory } from '../domain/supervision/blacklist.ts';
 import type { FlowContext } from './context.ts';
 import { loadServiceForUpdate, moveService, type ServiceMoved } from './services.ts';
 
 export const REVOCATION_REASON_MAX = 500;
 
-export async function revokeService(ctx: FlowContext, actor: Actor, id: string, input: { reason: string }): Promise<ServiceMoved> {
+export interface RevocationInput { reason: string; category?: RevocationCategory }
+
+function checkReason(input: RevocationInput): string {
   const reason = input.reason.trim();
   if (!reason) {
     throw new NamedError('reason_required', 'invalid', 'say why the filing is revoked', [{ field: 'reason', code: 'required', message: 'a reason is required' }]);
   }
-  return ctx.db.transaction(async (tx) => {
-    const s = await loadServiceForUpdate(tx, id, actor);
-    const moved = await moveService(ctx, tx, s, 'revoke', actor, { reason });
-    await tx.query(
-      `insert into notifications (user_id, event, title, body, created_at) values ($1, 'service.revoked', $2, $3, $4)`,
-      [s.host_user_id, `备案已被撤销 / Filing revoked: ${s.service_number}`,
-        `您的${s.name}（${s.service_number}）备案已被撤销。原因：${reason}\nThe filing ${s.service_number} (${s.name}) was revoked. Reason: ${reason}`, ctx.now()],
-    );
-    return moved;
-  });
+  return reason;
+}
+
+/** Revokes inside the caller's transaction (a violation report's decision uses it too). Category defaults to `other`. */
+export async function revokeServiceIn(ctx: FlowContext, tx: Queryable, actor: Actor, id: string, input: RevocationInput): Promise<ServiceMoved> {
+  const reason = checkReason(input);
+  const category = input.category ?? 'other';
+  const s = await loadServiceForUpdate(tx, id, actor);
+  const moved = await moveService(ctx, tx, s, 'revoke', actor, { reason, category });
+  await tx.query('update services set revocation_category = $2 where id = $1', [s.id, category]);
+  await tx.query(
+    `insert into notifications (user_id, event, title, body, created_at) values ($1, 'service.revoked', $2, $3, $4)`,
+    [s.host_user_id, `备案已被撤销 / Filing revoked: ${s.service_number}`,
+      `您的${s.name}（${s.service_number}）备案已被撤销（${REVOCATION_CATEGORY_ZH[category]}）。原因：${reason}\nThe filing ${s.service_number} (${s.name}) was revoked (${category}). Reason: ${reason}`, ctx.now()],
+  );
+  return moved;
+}
+
+export async function revokeService(ctx: FlowContext, actor: Actor, id: string, input: RevocationInput): Promise<ServiceMoved> {
+  checkReason(input);
+  return ctx.db.transaction((tx) => revokeServiceIn(ctx, tx, actor, id, input));
 }

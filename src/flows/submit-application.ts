@@ -9,6 +9,7 @@ import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { domainProblems, registryProblems } from './materials-check.ts';
 import { CertificateApplicationOpenError, certificateKey, OPEN_FIRST_FILING_INDEX, refuseFiledCertificate, refuseOpenFirstFiling, uniqueViolation } from './subject-certificate.ts';
+import { checkBlacklist } from './supervision/blacklist-check.ts';
 
 export async function submitApplication(ctx: FlowContext, actor: Actor, id: string, input: { submitterOrgId?: string }): Promise<ApplicationRow> {
   return ctx.db.transaction(async (tx) => {
@@ -22,6 +23,7 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
     if (problems.length) {
       throw new NamedError('materials_invalid', 'invalid', `the application has ${problems.length} problem(s) to fix before submission`, problems);
     }
+    await checkBlacklist(tx, ctx.sealer, app.subject_id, m, now); // issue 14: refused while an entry is active
     const provinceCode = m.subject?.provinceCode ?? app.province_code;
     // One filed subject per certificate, one open first filing per certificate (migration 0011).
     const key = kindOf(app.application_type).target === 'new_subject' ? certificateKey(ctx.sealer, m.subject) : null;

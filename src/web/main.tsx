@@ -32,6 +32,9 @@ const Deliveries = lazy(() => import('./pages/admin/Deliveries.tsx'));
 const HostRecords = lazy(() => import('./pages/records/HostRecords.tsx'));
 const ProviderServices = lazy(() => import('./pages/records/ProviderServices.tsx'));
 const BureauShells = lazy(() => import('./pages/records/BureauShells.tsx'));
+// supervision (issue 14)
+const BureauSupervision = lazy(() => import('./pages/supervision/BureauSupervision.tsx'));
+const OrgSupervision = lazy(() => import('./pages/supervision/OrgSupervision.tsx'));
 
 /** Signed in with one of these roles, or off to the sign-in page (and back afterwards). */
 function RequireRole({ roles, children }: { roles: string[]; children: ReactNode }) {
@@ -90,6 +93,9 @@ function App() {
         <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />
         <Route path="/provider/services" element={<RequireRole roles={REVIEWERS}><ProviderServices /></RequireRole>} />
         <Route path="/bureau/shells" element={<RequireRole roles={BUREAU}><BureauShells /></RequireRole>} />
+        {/* supervision (issue 14) */}
+        <Route path="/bureau/supervision" element={<RequireRole roles={[...BUREAU, ...ADMIN]}><BureauSupervision /></RequireRole>} />
+        <Route path="/org/supervision" element={<RequireRole roles={KEY_HOLDERS}><OrgSupervision /></RequireRole>} />
         <Route path="*" element={<NotFound />} />
       </Routes>
     </Layout>

@@ -35,6 +35,11 @@ export const statisticsView = z.object({
     total: z.number(), overdue: z.number(), dueWithin5: z.number(),
     ages: z.array(z.object({ label: z.string(), minWorkingDays: z.number(), maxWorkingDays: z.number().nullable(), count: z.number() })),
   }),
+  // supervision (issue 14): violation reports of the province by status, and its disposal order items
+  supervision: z.object({
+    violations: z.record(z.string(), z.number()).describe('reports of hosts in the province, by status'),
+    disposals: z.object({ items: z.number(), open: z.number(), done: z.number(), accepted: z.number(), overdue: z.number() }),
+  }),
 });
 type Counts = { received: number; approved: number; rejected: number; filed: number };
 const zero = (): Counts => ({ received: 0, approved: 0, rejected: 0, filed: 0 });
@@ -92,7 +97,20 @@ async function statistics(db: Queryable, cal: WorkingDayCalendar, province: stri
     byServiceType: [...byType].map(([serviceType, c]) => ({ serviceType, ...c })),
     reviewTime: await reviewTime(db, cal, province, from, to),
     queue: await queueAge(db, cal, province, today),
+    supervision: await supervisionFigures(db, province, today),
   };
+}
+
+/** Violation reports by status and disposal order items (open past the due date = overdue) of the province (issue 14). */
+async function supervisionFigures(db: Queryable, province: string, today: IsoDate) {
+  const v = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from violation_reports where province_code = $1 group by 1', [province]);
+  const violations: Record<string, number> = { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 0, closed: 0 };
+  for (const r of v) violations[r.status] = r.n;
+  const [d] = await db.query<{ items: number; open: number; done: number; accepted: number; overdue: number }>(
+    `select count(*)::int as items, count(*) filter (where i.status = 'open')::int as open, count(*) filter (where i.status = 'done')::int as done,
+            count(*) filter (where i.status = 'accepted')::int as accepted, count(*) filter (where i.status = 'open' and o.due_on < $2::date)::int as overdue
+       from disposal_order_items i join disposal_orders o on o.id = i.order_id where o.province_code = $1`, [province, today]);
+  return { violations, disposals: d! };
 }
 
 /** Working days from the latest receipt to each decision taken in the range. */

@@ -14,6 +14,7 @@ export interface PublicRecord {
   serviceType: PublicServiceRow['service_type'];
   status: PublicServiceRow['status'];
   statusChangedAt: string;
+  revocationCategory?: 'false_materials' | 'shell_cleanup' | 'illegal' | 'other';
   hostName: string;
   hostType: 'unit' | 'individual';
   hostNature: string;
@@ -99,6 +100,7 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow): PublicR
     serviceType: row.service_type,
     status: row.status,
     statusChangedAt: row.status_changed_at.toISOString(),
+    ...(row.status === 'revoked' && row.revocation_category ? { revocationCategory: row.revocation_category as NonNullable<PublicRecord['revocationCategory']> } : {}),
     hostName: hostName(row.subject_type, row.host_name),
     hostType: row.subject_type,
     hostNature: row.nature,

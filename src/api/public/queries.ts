@@ -20,6 +20,7 @@ export interface PublicServiceRow {
   service_type: ServiceType;
   status: 'filed' | 'cancelled' | 'revoked';
   status_changed_at: Date;
+  revocation_category: string | null;
   filed_at: Date;
   pre_approvals: unknown;
   domains: string[];
@@ -41,7 +42,7 @@ export const EVENT_ACTIONS = ['changed', 'access_added', 'access_cancelled', 'be
 export interface PlatformRow { platform: string; package_name: string }
 
 const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
-  s.status_changed_at, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
+  s.status_changed_at, s.revocation_category, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
   su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified,
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
               from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,

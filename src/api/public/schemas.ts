@@ -23,6 +23,8 @@ export const recordView = z.object({
   serviceType: z.enum(SERVICE_TYPES),
   status: z.enum(['filed', 'cancelled', 'revoked']),
   statusChangedAt: z.string().describe('When the status was last set (the approval time while filed)'),
+  revocationCategory: z.enum(['false_materials', 'shell_cleanup', 'illegal', 'other']).optional()
+    .describe('Revoked filings: the public reason category (提供虚假材料, 空壳清理, 违法违规, 其他); the text stays private'),
   hostName: z.string().describe("主办单位名称; an individual host's name is masked (王**)"),
   hostType: z.enum(['unit', 'individual']),
   hostNature: z.string().describe('主办单位性质 code: government, public_institution, enterprise, social_organisation, private_non_enterprise, foundation, law_firm, individual'),

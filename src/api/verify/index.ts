@@ -25,9 +25,10 @@ export interface VerifyRouteOptions {
   guard: (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
 }
 
-export const verifyRoutes = (ctx: AppContext): FastifyPluginAsync => async (app) => {
-  const verifier = await createVerifier(ctx.db, ctx.now);
-  app.addHook('onClose', async () => { await verifier.close(); });
+/** With `shared`, the application's one verifier (also matching catalogues); its owner closes it. */
+export const verifyRoutes = (ctx: AppContext, shared?: Verifier): FastifyPluginAsync => async (app) => {
+  const verifier = shared ?? await createVerifier(ctx.db, ctx.now);
+  if (!shared) app.addHook('onClose', async () => { await verifier.close(); });
   const quota = rateLimit(RATE_LIMITS.verify, await useRateLimitStore(app, ctx.config));
   // One hook, not two, in callback style: this runs on every check.
   const guard = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {

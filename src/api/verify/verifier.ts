@@ -6,7 +6,7 @@ import type { Db } from '../../db/connection.ts';
 import { type IdentityCache, startIdentityCache } from '../../db/identity-cache.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { judge, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
+import { judge, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
 import { presentIdentityResult, presentInvalid, type VerifyResultView } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
@@ -18,6 +18,11 @@ export interface Verifier {
   verifyOne(actor: Actor, item: RawItem): VerifyResultView | Promise<VerifyResultView>;
   /** A certificate from an uploaded package, with all its fingerprints. */
   verifyCertificate(actor: Actor, platform: string, packageName: string, cert: PresentedCertificate): Promise<VerifyResultView>;
+  /**
+   * The registry's facts and judgement for items already parsed: the same cache and judge as
+   * verifyItems, without presenting or recording watches (catalogue matching, issue 14).
+   */
+  judgeParsed(items: readonly ParsedItem[]): Promise<{ identity: RegisteredIdentity | null; judgement: Judgement }[]>;
   /** Records service ids an organisation looked up by number or USCC. */
   watch(actor: Actor, serviceIds: Iterable<string>): Promise<void>;
   /** The organisation's webhooks changed (in this process). */
@@ -60,6 +65,10 @@ export async function createVerifier(db: Db, now: () => Date, options: { cacheEn
       }
       if (watched) await watched;
       return results;
+    },
+    async judgeParsed(items) {
+      const found = cache.peek(items) ?? await cache.get(items);
+      return items.map((v, j) => ({ identity: found[j] ?? null, judgement: judge(found[j] ?? null, { [v.algorithm]: v.hex }) }));
     },
     verifyOne(actor, item) {
       const p = parseItem(item);

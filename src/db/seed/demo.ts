@@ -13,6 +13,7 @@ import { hashApiKey, hashPassword } from '../credentials.ts';
 import type { Sealer } from '../personal-data.ts';
 import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
 import { seedDemoLives } from './demo-lives.ts';
+import { seedSupervision } from './supervision.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 export const DEMO_API_KEY = 'demo-platform-key';
@@ -93,9 +94,10 @@ export async function realData(db: Queryable, sealer: Sealer): Promise<{ account
  * database holds accounts or filings of its own (a real deployment).
  * `lives`: also the records' life after the number, dated relative to `now` (issue 13 item 10;
  * src/db/seed/demo-lives.ts) — for `npm start` and `beian seed --demo`; tests that count the
- * demo's records seed without it.
+ * demo's records seed without it. `supervision: false` leaves out the supervision demo (campaigns,
+ * orders, reports, blacklist): tests that count those start empty.
  */
-export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now: Date } } = {}): Promise<{ seeded: boolean }> {
+export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now: Date }; supervision?: boolean } = {}): Promise<{ seeded: boolean }> {
   return db.transaction(async (tx) => {
     const present = await tx.query(`select 1 from organisations where kind = $1 and name = $2`, [ORGS[0]!.kind, ORGS[0]!.name]);
     if (present.length) return { seeded: false };
@@ -109,6 +111,7 @@ export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now:
     );
     await seedFilings(tx, sealer, orgs, users);
     if (options.lives) await seedDemoLives(tx, sealer, options.lives.now);
+    if (options.supervision !== false) await seedSupervision(tx, sealer, orgs, users); // issue 14
     await tx.query(
       `insert into history (entity_type, entity_id, action, actor_role, reason)
        select 'organisation', id, 'seeded', 'system', '{"note":"demo data"}'::jsonb from organisations where reference_key is null`,

@@ -7,11 +7,11 @@ import { useSession } from '../lib/session.tsx';
 
 const NAV: Record<string, [string, MessageKey][]> = {
   host: [['/host', 'nav.host'], ['/host/records', 'nav.records'], ['/host/new', 'nav.newFiling']],
-  provider_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
-  platform_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue']],
-  device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys']],
-  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/calendar', 'nav.calendar']],
-  ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries']],
+  provider_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
+  platform_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
+  device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys'], ['/org/supervision', 'nav.supervision']],
+  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/supervision', 'nav.supervision'], ['/bureau/calendar', 'nav.calendar']],
+  ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/bureau/supervision', 'nav.supervision']],
 };
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -26,6 +26,13 @@ export const MESSAGES = {
   'nav.calendar': ['工作日历', 'Working-day calendar'],
   'nav.organisations': ['机构管理', 'Organisations'],
   'nav.users': ['用户管理', 'Users'],
+  // supervision (issue 14)
+  'nav.supervision': ['检查处置', 'Supervision'],
+  'dash.kpi.violationsOpen': ['待处理违规举报', 'Open violation reports'],
+  'dash.kpi.violationsRevoked': ['举报后撤销备案', 'Revoked after reports'],
+  'dash.kpi.disposalsOpen': ['待处置事项', 'Disposals open'],
+  'dash.kpi.disposalsOverdue': ['处置超期', 'Disposals overdue'],
+  'dash.kpi.disposalsDone': ['已处置事项', 'Disposals done'],
   'nav.login': ['登录', 'Sign in'],
   'nav.register': ['注册', 'Register'],
   'nav.logout': ['退出', 'Sign out'],

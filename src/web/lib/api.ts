@@ -10,6 +10,8 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 export const setCsrfToken = (token: string | null) => { csrfToken = token; };
+/** For requests fetch cannot make (an upload with progress uses XMLHttpRequest). */
+export const getCsrfToken = () => csrfToken;
 
 /** Called when a request finds the session gone (401), so the app can show the sign-in page. */
 let onUnauthenticated: () => void = () => {};

@@ -13,6 +13,7 @@ interface Stats {
   perDay: (Counts & { day: string })[]; byServiceType: (Counts & { serviceType: string })[];
   reviewTime: { decisions: number; withinLimit: number; overLimit: number; medianWorkingDays: number | null; maxWorkingDays: number | null; histogram: { workingDays: number; count: number }[] };
   queue: { total: number; overdue: number; dueWithin5: number; ages: { label: string; minWorkingDays: number; maxWorkingDays: number | null; count: number }[] };
+  supervision?: { violations: Record<string, number>; disposals: { items: number; open: number; done: number; accepted: number; overdue: number } };
 }
 
 const COLORS = ['#1d5bb8', '#17723a', '#b3261e', '#c47f00'];
@@ -85,6 +86,16 @@ export default function Dashboard() {
             <div className="kpi"><div className="v">{rt?.medianWorkingDays ?? '—'}{rt?.medianWorkingDays !== null && rt?.medianWorkingDays !== undefined ? <small className="muted"> {i18n.lang === 'en' ? 'wd' : '工作日'}</small> : null}</div><div className="k">{i18n.t('dash.kpi.median')}</div></div>
             <div className="kpi"><div className="v">{rt && rt.decisions ? `${Math.round((rt.withinLimit / rt.decisions) * 100)}%` : '—'}</div><div className="k">{i18n.t('dash.kpi.within')}</div></div>
           </div>
+          {stats.supervision && (
+            // supervision (issue 14): violation reports and disposals of the province
+            <div className="kpis" data-testid="supervision-kpis">
+              <div className="kpi"><div className="v">{(stats.supervision.violations.received ?? 0) + (stats.supervision.violations.more_requested ?? 0)}</div><div className="k">{i18n.t('dash.kpi.violationsOpen')}</div></div>
+              <div className="kpi"><div className="v">{stats.supervision.violations.revoked ?? 0}</div><div className="k">{i18n.t('dash.kpi.violationsRevoked')}</div></div>
+              <div className="kpi"><div className="v">{stats.supervision.disposals.open}</div><div className="k">{i18n.t('dash.kpi.disposalsOpen')}</div></div>
+              <div className={`kpi ${stats.supervision.disposals.overdue ? 'bad' : ''}`}><div className="v">{stats.supervision.disposals.overdue}</div><div className="k">{i18n.t('dash.kpi.disposalsOverdue')}</div></div>
+              <div className="kpi"><div className="v">{stats.supervision.disposals.done + stats.supervision.disposals.accepted}</div><div className="k">{i18n.t('dash.kpi.disposalsDone')}</div></div>
+            </div>
+          )}
           <div className="charts">
             <Card title={i18n.t('dash.perDay')}><Chart option={options.perDay} label={i18n.t('dash.perDay')} testId="chart-per-day" /></Card>
             <Card title={i18n.t('dash.byType')}><Chart option={options.byType} label={i18n.t('dash.byType')} testId="chart-by-type" /></Card>

@@ -1,0 +1,116 @@
+// /api/bureau/campaigns and /api/bureau/orders (issue 14, contracts 1, 3, 4, 5): a bureau
+// reviewer runs campaigns in its province, the ministry administrator nationally — create,
+// progress, findings (filters, paging, CSV), rounds of notice, disposal orders, accept/reopen.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { chinaDate } from '../../domain/china-time.ts';
+import { CAMPAIGN_KINDS, CAMPAIGN_ORG_KINDS } from '../../domain/supervision/campaigns.ts';
+import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
+import { createCampaign } from '../../flows/supervision/create-campaign.ts';
+import { issueOrders } from '../../flows/supervision/issue-orders.ts';
+import { decideOrderItem } from '../../flows/supervision/order-items.ts';
+import { loadCampaign, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
+import { sendRound } from '../../flows/supervision/send-round.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+import { sendCsv } from '../supervision/csv.ts';
+import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, presentCampaign } from '../supervision/queries.ts';
+import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const itemParams = z.object({ id: z.string().max(64), itemId: z.string().max(64) });
+
+export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const guard = requireActor(...SUPERVISOR_ROLES);
+
+  app.post('/api/bureau/campaigns', {
+    onRequest: guard,
+    schema: {
+      tags: ['bureau'], summary: 'Open an inspection campaign (a bureau: its province; the ministry: national or named provinces)',
+      body: z.strictObject({
+        name: z.string().trim().min(1).max(100), kind: z.enum(CAMPAIGN_KINDS),
+        provinceCodes: z.array(z.string().regex(/^\d{6}$/)).max(31).nullable().optional(),
+        orgKinds: z.array(z.enum(CAMPAIGN_ORG_KINDS)).min(1).max(3),
+        startsOn: day, catalogueDueOn: day, endsOn: day,
+      }),
+    },
+  }, async (req, reply) => {
+    const r = await createCampaign(ctx, actorOf(req), req.body);
+    const c = await loadCampaign(ctx.db, actorOf(req), r.id, null);
+    return reply.code(201).send({ ...presentCampaign(c, chinaDate(ctx.now())), notified: r.notified });
+  });
+
+  app.get('/api/bureau/campaigns', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Campaigns I supervise', querystring: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+  }, async (req, reply) => {
+    const today = chinaDate(ctx.now());
+    const items = (await listCampaigns(ctx.db, actorOf(req), null)).map((c) => presentCampaign(c, today));
+    return req.query.format === 'csv' ? sendCsv(reply, 'campaigns', ['id', 'name', 'kind', 'status', 'startsOn', 'catalogueDueOn', 'endsOn', 'provinceCodes', 'orgKinds'], items) : { items };
+  });
+
+  app.get('/api/bureau/campaigns/:id', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'A campaign with its progress: catalogues received vs due, findings, notices, orders, by organisation', params: uuidParam, querystring: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    const c = await loadCampaign(ctx.db, actor, req.params.id, null);
+    const p = await campaignProgress(ctx.db, actor, c, ctx.now());
+    if (req.query.format === 'csv') {
+      const rows = p.byOrganisation.map((o) => ({ ...o, ...Object.fromEntries(FINDING_OUTCOMES.map((k) => [k, o.findings[k]])), filed: o.findings.filed }));
+      return sendCsv(reply, `campaign-${c.id}`, ['organisationName', 'catalogue', 'submittedAt', 'received', 'filed', ...FINDING_OUTCOMES, 'notified', 'open', 'resolved'], rows);
+    }
+    return p;
+  });
+
+  app.get('/api/bureau/campaigns/:id/findings', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Findings of a campaign (filters, paging, `?format=csv`)', params: uuidParam, querystring: findingQuery },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    const c = await loadCampaign(ctx.db, actor, req.params.id, null);
+    const { page, pageSize, format, ...filter } = req.query;
+    if (format === 'csv') return sendCsv(reply, `findings-${c.id}`, FINDING_CSV_COLUMNS, (await listFindings(ctx.db, actor, c.id, filter, { page: 1, pageSize: 1_000_000 })).items);
+    return listFindings(ctx.db, actor, c.id, filter, { page, pageSize });
+  });
+
+  app.post('/api/bureau/campaigns/:id/rounds', {
+    onRequest: guard,
+    schema: {
+      tags: ['bureau'], summary: 'Send a round of notice for chosen findings (ids, or a filter over open findings)',
+      params: uuidParam,
+      body: z.strictObject({
+        findingIds: z.array(z.string().max(64)).min(1).max(10_000).optional(),
+        filter: z.strictObject({ outcome: z.enum(FINDING_OUTCOMES).optional(), organisationId: z.uuid().optional(), notified: z.boolean().optional() }).optional(),
+        respondBy: day,
+      }),
+    },
+  }, async (req, reply) => reply.code(201).send(await sendRound(ctx, actorOf(req), req.params.id, req.body)));
+
+  app.get('/api/bureau/campaigns/:id/rounds', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Rounds of a campaign with notified / not yet', params: uuidParam },
+  }, async (req) => {
+    const actor = actorOf(req);
+    const c = await loadCampaign(ctx.db, actor, req.params.id, null);
+    return { items: (await campaignProgress(ctx.db, actor, c, ctx.now())).rounds };
+  });
+
+  app.post('/api/bureau/orders', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Order disposal: one order per organisation concerned, due in working days', body: orderBody },
+  }, async (req, reply) => reply.code(201).send(await issueOrders(ctx, actorOf(req), req.body)));
+
+  app.get('/api/bureau/orders', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Disposal orders I issued (my province; all for the ministry); `?overdue=true`, `?format=csv`', querystring: orderQuery },
+  }, async (req, reply) => {
+    const { page, pageSize, format, ...filter } = req.query;
+    const r = await listOrders(ctx.db, actorOf(req), filter, ctx.now(), format === 'csv' ? { page: 1, pageSize: 100_000 } : { page, pageSize });
+    return format === 'csv' ? sendCsv(reply, 'orders', ORDER_CSV_COLUMNS, orderRows(r.items)) : r;
+  });
+
+  app.post('/api/bureau/orders/:id/items/:itemId/accept', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Accept a confirmed order item', params: itemParams },
+  }, async (req) => decideOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, 'accept'));
+
+  app.post('/api/bureau/orders/:id/items/:itemId/reopen', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Reopen an order item (reason required)', params: itemParams, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
+  }, async (req) => decideOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, 'reopen', req.body.reason));
+};

@@ -1,0 +1,105 @@
+// Violation reports and the blacklist (issue 14, contracts 6–7): organisations report and
+// follow (/api/org/violations, key or session), the public reports from the record page
+// (rate-limited, no account), the bureau of the host's province triages (/api/bureau/violations)
+// and keeps the blacklist (/api/bureau/blacklist).
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SYSTEM_ACTOR } from '../../domain/actors.ts';
+import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../domain/supervision/blacklist.ts';
+import { MAX_DUE_WORKING_DAYS, MEASURES } from '../../domain/supervision/orders.ts';
+import { VIOLATION_CATEGORIES, VIOLATION_STATUSES } from '../../domain/supervision/violations.ts';
+import { addToBlacklist, liftBlacklistEntry } from '../../flows/supervision/blacklist.ts';
+import { reportViolation, reportViolationPublicly } from '../../flows/supervision/report-violation.ts';
+import { ORG_ROLES, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
+import { triageViolation } from '../../flows/supervision/triage-violation.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
+import { sendCsv } from '../supervision/csv.ts';
+import { paging, uuidParam } from '../supervision/schemas.ts';
+import { getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS } from '../supervision/violations.ts';
+
+const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
+const listQuery = z.object({ ...paging, status: z.enum(VIOLATION_STATUSES).optional(), format: z.enum(['json', 'csv']).optional() });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const org = requireActor(...ORG_ROLES);
+  const bureau = requireActor(...SUPERVISOR_ROLES);
+  const list = (audience: 'org' | 'bureau') => async (req: { query: z.infer<typeof listQuery> } & Parameters<typeof actorOf>[0], reply: Parameters<typeof sendCsv>[0]) => {
+    const { page, pageSize, format, ...filter } = req.query;
+    const r = await listViolations(ctx.db, ctx.sealer, actorOf(req), filter, format === 'csv' ? { page: 1, pageSize: 100_000 } : { page, pageSize });
+    return format === 'csv' ? sendCsv(reply, `violations-${audience}`, VIOLATION_CSV_COLUMNS, r.items) : r;
+  };
+
+  app.post('/api/org/violations', {
+    onRequest: org,
+    schema: {
+      tags: ['organisation'], security: SECURITY, summary: 'Report a filed service found violating (by service number or APP identity)',
+      body: z.strictObject({
+        serviceNumber: z.string().trim().min(1).max(64).optional(),
+        platform: z.string().max(20).optional(), packageName: z.string().max(255).optional(), fingerprint: z.string().max(200).optional(),
+        category: z.enum(VIOLATION_CATEGORIES), description: z.string().trim().min(1).max(4000),
+        evidence: z.string().trim().max(4000).optional(), measuresTaken: z.string().trim().max(2000).optional(), stoppedAt: z.iso.datetime({ offset: true }).optional(),
+      }).refine((b) => b.serviceNumber || (b.platform && b.packageName), { message: 'serviceNumber, or platform and packageName', path: ['serviceNumber'] }),
+    },
+  }, async (req, reply) => {
+    const b = req.body;
+    const target = b.serviceNumber ? { serviceNumber: b.serviceNumber } : { platform: b.platform!, packageName: b.packageName!, ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}) };
+    return reply.code(201).send(await reportViolation(ctx, actorOf(req), { target, category: b.category, description: b.description, evidence: b.evidence ?? null, measuresTaken: b.measuresTaken ?? null, stoppedAt: b.stoppedAt ?? null }));
+  });
+  app.get('/api/org/violations', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'My organisation\'s reports', querystring: listQuery } }, list('org'));
+  app.get('/api/org/violations/:id', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'One of my reports with every step', params: uuidParam } },
+    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id));
+  app.post('/api/org/violations/:id/more', {
+    onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'Answer the bureau\'s request for more', params: uuidParam, body: z.strictObject({ note: z.string().trim().min(1).max(4000) }) },
+  }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, { action: 'provide_more', note: req.body.note }));
+
+  app.get('/api/bureau/violations', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'Violation reports of my province (all for the ministry); `?format=csv`', querystring: listQuery } }, list('bureau'));
+  app.get('/api/bureau/violations/:id', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'A report with every step', params: uuidParam } },
+    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id));
+  app.post('/api/bureau/violations/:id/steps', {
+    onRequest: bureau,
+    schema: {
+      tags: ['bureau'], summary: 'Triage: request_more | order_disposal | revoke | close', params: uuidParam,
+      body: z.strictObject({
+        action: z.enum(['request_more', 'order_disposal', 'revoke', 'close']), note: z.string().trim().max(4000).optional(),
+        order: z.strictObject({ measure: z.enum(MEASURES), dueInWorkingDays: z.number().int().min(1).max(MAX_DUE_WORKING_DAYS) }).optional(),
+        category: z.enum(REVOCATION_CATEGORIES).optional(),
+      }),
+    },
+  }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, req.body));
+
+  app.get('/api/bureau/blacklist', {
+    onRequest: bureau, schema: { tags: ['bureau'], summary: 'Blacklist entries (my province; all for the ministry); `?active=true`, `?format=csv`', querystring: z.object({ active: z.enum(['true', 'false']).optional(), format: z.enum(['json', 'csv']).optional() }) },
+  }, async (req, reply) => {
+    const r = await listBlacklist(ctx.db, actorOf(req), ctx.now(), req.query.active ? { active: req.query.active === 'true' } : {});
+    return req.query.format === 'csv' ? sendCsv(reply, 'blacklist', ['id', 'kind', 'value', 'subjectName', 'serviceNumber', 'untilOn', 'category', 'active', 'createdAt', 'liftedAt', 'liftReason'], r.items) : r;
+  });
+  app.post('/api/bureau/blacklist', {
+    onRequest: bureau,
+    schema: {
+      tags: ['bureau'], summary: "Blacklist a service's subject certificate, package names and/or domains until a date",
+      body: z.strictObject({ serviceNumber: z.string().trim().min(1).max(64), kinds: z.array(z.enum(BLACKLIST_KINDS)).min(1).max(3), untilOn: day, category: z.enum(REVOCATION_CATEGORIES), reason: z.string().trim().min(1).max(1000) }),
+    },
+  }, async (req, reply) => reply.code(201).send(await addToBlacklist(ctx, actorOf(req), req.body)));
+  app.post('/api/bureau/blacklist/:id/lift', {
+    onRequest: bureau, schema: { tags: ['bureau'], summary: 'Lift an entry early (reason required)', params: uuidParam, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
+  }, async (req) => {
+    const r = await liftBlacklistEntry(ctx, actorOf(req), req.params.id, req.body.reason);
+    return { id: r.id, liftedAt: r.liftedAt.toISOString() };
+  });
+
+  // The public: a rate-limited form on the record page, no account needed.
+  const quota = rateLimit(RATE_LIMITS.report, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:report:' }));
+  app.post('/api/public/v1/services/:number/reports', {
+    onRequest: quota,
+    schema: {
+      tags: ['public'], summary: 'Report a filed service (no account; your contact is sealed and seen only by the bureau)',
+      params: z.object({ number: z.string().max(64) }),
+      body: z.strictObject({ category: z.enum(VIOLATION_CATEGORIES), description: z.string().trim().min(10).max(2000), name: z.string().trim().max(64).optional(), contact: z.string().trim().min(5).max(100) }),
+    },
+  }, async (req, reply) => reply.code(201).send(await reportViolationPublicly(ctx, { ...SYSTEM_ACTOR, requestId: req.id }, req.params.number, req.body)));
+};

@@ -1,0 +1,136 @@
+// /api/org/campaigns, /api/org/findings, /api/org/orders (issue 14, contracts 1–5): an
+// organisation answers an inspection from its own scripts (API key) or its console (session):
+// it sees the campaigns it is in scope of, streams its catalogue, lists its findings, marks
+// hosts notified and confirms disposal orders. Another organisation's records are 404s.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { chinaDate } from '../../domain/china-time.ts';
+import { catalogueState } from '../../domain/supervision/campaigns.ts';
+import { markNotified } from '../../flows/supervision/mark-notified.ts';
+import { confirmOrderItem } from '../../flows/supervision/order-items.ts';
+import { loadCampaign, ORG_ROLES, orgFacts } from '../../flows/supervision/scope.ts';
+import { type CatalogueUpload, type Matcher, submitCatalogue } from '../../flows/supervision/submit-catalogue.ts';
+import type { AppContext } from '../app.ts';
+import { actorOf, requireActor } from '../auth/index.ts';
+import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, listOrders, presentCampaign, submissionErrors } from '../supervision/queries.ts';
+import { findingQuery, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+import { sendCsv } from '../supervision/csv.ts';
+import { ndjsonLines, NDJSON_TYPES } from '../verify/stream.ts';
+
+export const CSV_TYPES = ['text/csv'];
+const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
+
+/** Reads a request body as numbered lines while hashing every byte (the submission's digest). */
+export function catalogueUpload(body: AsyncIterable<Buffer | string>, format: 'ndjson' | 'csv'): CatalogueUpload {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* hashed() {
+    for await (const chunk of body) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      hash.update(b);
+      bytes += b.length;
+      yield b;
+    }
+  }
+  let digest: string | undefined;
+  return { format, lines: ndjsonLines(hashed()), digest: () => ({ sha256: digest ??= hash.digest('hex'), bytes }) };
+}
+
+export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const guard = requireActor(...ORG_ROLES);
+  // The body stays a stream (constant memory; Fastify's body limit does not apply).
+  app.addContentTypeParser([...NDJSON_TYPES, ...CSV_TYPES], (_req, payload, done) => done(null, payload));
+
+  app.get('/api/org/campaigns', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Campaigns my organisation is in scope of, with my catalogue' },
+  }, async (req) => {
+    const actor = actorOf(req);
+    const org = await orgFacts(ctx.db, actor);
+    const today = chinaDate(ctx.now());
+    const rows = await listCampaigns(ctx.db, actor, org);
+    return {
+      items: await Promise.all(rows.map(async (c) => {
+        const catalogue = await currentSubmission(ctx.db, c.id, actor.orgId!);
+        return { ...presentCampaign(c, today), catalogue, catalogueState: catalogueState(c.catalogue_due_on, today, catalogue !== null) };
+      })),
+    };
+  });
+
+  app.get('/api/org/campaigns/:id', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'One campaign, my current catalogue and its rejected lines', params: uuidParam },
+  }, async (req) => {
+    const actor = actorOf(req);
+    const c = await loadCampaign(ctx.db, actor, req.params.id);
+    const today = chinaDate(ctx.now());
+    const catalogue = await currentSubmission(ctx.db, c.id, actor.orgId!);
+    return { ...presentCampaign(c, today), catalogue, catalogueState: catalogueState(c.catalogue_due_on, today, catalogue !== null), errors: catalogue ? await submissionErrors(ctx.db, catalogue.id) : [] };
+  });
+
+  app.post('/api/org/campaigns/:id/catalogue', {
+    onRequest: guard,
+    schema: {
+      tags: ['organisation'], security: SECURITY, summary: 'Submit (or replace) my catalogue: NDJSON or CSV, streamed',
+      description: 'Content-Type `application/x-ndjson` (one JSON object a line) or `text/csv` (a header row naming the columns). Fields: `platform, packageName, fingerprint` and optional `appName, storeId, url, downloads`. Answer: `{received, accepted, rejected, findings: {filed, not_filed, fingerprint_mismatch, cancelled, revoked, shell}, errors: [{line, field, code, message}]}` (first 100 rejected lines). A resubmission replaces the previous catalogue.',
+      params: uuidParam,
+    },
+  }, async (req, reply) => {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const format = CSV_TYPES.includes(type) ? 'csv' : 'ndjson';
+    const body = req.body as Readable | undefined;
+    if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function') {
+      return reply.code(415).type('application/problem+json').send({ type: 'about:blank', title: 'Unsupported Media Type', status: 415, code: 'unsupported_media_type', detail: 'send application/x-ndjson or text/csv', instance: req.url, requestId: req.id });
+    }
+    const r = await submitCatalogue(ctx, actorOf(req), match, req.params.id, catalogueUpload(body, format));
+    return reply.code(201).send(r);
+  });
+
+  app.get('/api/org/campaigns/:id/findings', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'My findings in a campaign (filters, paging, `?format=csv`)', params: uuidParam, querystring: findingQuery },
+  }, async (req, reply) => {
+    const actor = actorOf(req);
+    const c = await loadCampaign(ctx.db, actor, req.params.id);
+    const { page, pageSize, format, ...filter } = req.query;
+    if (format === 'csv') {
+      const all = await listFindings(ctx.db, actor, c.id, filter, { page: 1, pageSize: 1_000_000 });
+      return sendCsv(reply, `findings-${c.id}`, FINDING_CSV_COLUMNS, all.items);
+    }
+    return listFindings(ctx.db, actor, c.id, filter, { page, pageSize });
+  });
+
+  app.post('/api/org/findings/:id/notified', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "Mark a finding's host notified", params: uuidParam },
+  }, async (req) => markNotified(ctx, actorOf(req), [req.params.id]));
+
+  app.post('/api/org/findings/notified', {
+    onRequest: guard,
+    schema: { tags: ['organisation'], security: SECURITY, summary: 'Mark many findings notified', body: z.strictObject({ findingIds: z.array(z.string().max(64)).min(1).max(5000) }) },
+  }, async (req) => markNotified(ctx, actorOf(req), req.body.findingIds));
+
+  app.get('/api/org/orders', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Disposal orders to my organisation (`?overdue=true`, `?format=csv`)', querystring: orderQuery },
+  }, async (req, reply) => {
+    const { page, pageSize, format, ...filter } = req.query;
+    const r = await listOrders(ctx.db, actorOf(req), filter, ctx.now(), format === 'csv' ? { page: 1, pageSize: 100_000 } : { page, pageSize });
+    return format === 'csv' ? sendCsv(reply, 'orders', ORDER_CSV_COLUMNS, orderRows(r.items)) : r;
+  });
+
+  app.post('/api/org/orders/:id/items/:itemId/done', {
+    onRequest: guard,
+    schema: {
+      tags: ['organisation'], security: SECURITY, summary: 'Confirm an order item done, with evidence',
+      params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }),
+      body: z.strictObject({
+        evidence: z.string().trim().min(1).max(4000),
+        attachments: z.array(z.strictObject({ name: z.string().trim().min(1).max(200), url: z.url().max(1000).optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })).max(20).optional(),
+      }),
+
+    },
+  }, async (req) => {
+    const r = await confirmOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body);
+    return { id: r.id, status: r.status, doneAt: r.doneAt.toISOString() };
+  });
+};

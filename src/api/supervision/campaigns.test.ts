@@ -1,0 +1,212 @@
+// Supervision contracts 1–5 (issue 14): campaigns, catalogue upload (NDJSON and CSV, streamed,
+// matched with the verification matcher), findings, rounds, disposal orders — and every
+// denial: out-of-scope organisations, other organisations, other provinces.
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
+import { A2DP_CERT, KEY } from '../../../tests/verify.ts';
+import { insertFiledService, insertPlatforms } from '../../db/registry.ts';
+
+const ndjson = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+const UNFILED_FP = 'ab'.repeat(32);
+const CATALOGUE = [
+  { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, appName: 'A2DP Volume', downloads: 1200 },
+  { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'cd'.repeat(16) },
+  { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32) },
+  { platform: 'android', packageName: 'com.unfiled.shop', fingerprint: UNFILED_FP, appName: '未备案商城', storeId: 's-1', url: 'https://store.example/s-1' },
+  '{"platform": "android", ',
+  '',
+  { platform: 'symbian', packageName: 'x.y', fingerprint: 'a'.repeat(32) },
+  { platform: 'ios', packageName: 'com.unfiled.game', fingerprint: 'ef'.repeat(20) },
+];
+
+describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
+  let a: AuthTestApp;
+  let gd: Signed; let zj: Signed; let admin: Signed; let provider: Signed; let platform: Signed; let device: Signed;
+  let campaignId: string;
+  const post = (url: string, headers: Record<string, string>, payload?: unknown) => a.app.inject({ method: 'POST', url, headers, payload: payload as object });
+  const get = (url: string, headers: Record<string, string>) => a.app.inject({ method: 'GET', url, headers });
+  const upload = (body: string | Readable, type = 'application/x-ndjson', headers: Record<string, string> = KEY, id = campaignId) =>
+    a.app.inject({ method: 'POST', url: `/api/org/campaigns/${id}/catalogue`, headers: { ...headers, 'content-type': type }, payload: body });
+
+  beforeAll(async () => {
+    a = await authTestApp();
+    [gd, zj, admin, provider, platform, device] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'admin', 'provider.demo', 'platform.demo', 'device.demo'].map((l) => signIn(a.app, l))) as Signed[] as [Signed, Signed, Signed, Signed, Signed, Signed];
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('1. a bureau opens a campaign in its province; the organisations in scope see it and are told', async () => {
+    const body = { name: '2026 年 APP 备案专项检查', kind: 'inspection', orgKinds: ['platform'], startsOn: '2026-03-01', catalogueDueOn: '2026-03-20', endsOn: '2026-06-30' };
+    expect((await post('/api/bureau/campaigns', {}, body)).statusCode).toBe(401);
+    expect((await post('/api/bureau/campaigns', platform.headers, body)).statusCode).toBe(403);
+    expect((await post('/api/bureau/campaigns', KEY, body)).statusCode).toBe(403);
+    const bad = await post('/api/bureau/campaigns', gd.headers, { ...body, endsOn: '2026-03-10' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'endsOn', code: 'before_catalogue_due' })]);
+    const other = await post('/api/bureau/campaigns', gd.headers, { ...body, provinceCodes: ['330000'] });
+    expect(other.json().errors[0]).toMatchObject({ field: 'provinceCodes', code: 'outside_province' });
+    const res = await post('/api/bureau/campaigns', gd.headers, body);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ provinceCodes: ['440000'], orgKinds: ['platform'], status: 'open', notified: 2 }); // 示例应用市场, 星辰小程序平台
+    campaignId = res.json().id;
+    // In scope: the platform (key and staff). Out of scope: the provider, the device maker, another province's bureau.
+    expect((await get('/api/org/campaigns', KEY)).json().items.map((c: { id: string }) => c.id)).toEqual([campaignId]);
+    expect((await get(`/api/org/campaigns/${campaignId}`, platform.headers)).json()).toMatchObject({ catalogueState: 'due', catalogue: null });
+    expect((await get('/api/org/campaigns', provider.headers)).json().items).toEqual([]);
+    expect((await get(`/api/org/campaigns/${campaignId}`, provider.headers)).statusCode).toBe(404);
+    expect((await get(`/api/org/campaigns/${campaignId}`, device.headers)).statusCode).toBe(404);
+    expect((await get(`/api/bureau/campaigns/${campaignId}`, zj.headers)).statusCode).toBe(404);
+    expect((await get('/api/bureau/campaigns', zj.headers)).json().items).toEqual([]);
+    expect((await get(`/api/bureau/campaigns/${campaignId}`, admin.headers)).statusCode).toBe(200);
+    expect((await get(`/api/org/campaigns/${campaignId}`, gd.headers)).statusCode).toBe(403);
+    expect((await get('/api/org/campaigns/not-a-uuid', KEY)).statusCode).toBe(404);
+    const [h] = await a.t.db.query<{ actor_role: string }>(`select actor_role from history where entity_type = 'campaign' and entity_id = $1`, [campaignId]);
+    expect(h!.actor_role).toBe('bureau_reviewer');
+  });
+
+  it('2. a catalogue streams in as NDJSON: bad lines reported by number, the rest matched as verification does', async () => {
+    expect((await upload(ndjson(CATALOGUE), 'application/x-ndjson', provider.headers)).statusCode).toBe(404);
+    const body = ndjson(CATALOGUE);
+    const res = await upload(body);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({
+      received: 7, accepted: 5, rejected: 2,
+      findings: { filed: 1, not_filed: 2, fingerprint_mismatch: 1, cancelled: 0, revoked: 1, shell: 0 },
+      digest: createHash('sha256').update(body).digest('hex'),
+    });
+    expect(res.json().errors).toEqual([
+      expect.objectContaining({ line: 5, code: 'line_not_json' }),
+      expect.objectContaining({ line: 7, field: 'platform', code: 'platform_unknown' }),
+    ]);
+    // The same answers the verification API gives for these lines.
+    const v = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [0, 1, 2, 3].map((i) => { const { platform, packageName, fingerprint } = CATALOGUE[i] as unknown as Record<string, string>; return { platform, packageName, fingerprint }; }) } });
+    expect(v.json().results.map((r: { status: string }) => r.status)).toEqual(['filed', 'fingerprint_mismatch', 'revoked', 'not_filed']);
+    const [h] = await a.t.db.query<{ reason: { sha256: string; received: number } }>(`select reason from history where entity_type = 'catalogue_submission' and action = 'submit'`);
+    expect(h!.reason).toMatchObject({ sha256: res.json().digest, received: 7 });
+    const mine = (await get(`/api/org/campaigns/${campaignId}`, KEY)).json();
+    expect(mine).toMatchObject({ catalogueState: 'submitted', catalogue: { received: 7, accepted: 5 }, errors: [{ line: 5 }, { line: 7 }] });
+  });
+
+  it('2b. a CSV resubmission replaces the catalogue; nothing is counted twice', async () => {
+    const csv = `platform,packageName,fingerprint,appName,downloads\r\nandroid,com.unfiled.shop,${UNFILED_FP},"未备案商城, 旗舰版",10\r\nandroid,a2dp.Vol,${A2DP_CERT.sha256},,\r\nandroid,"broken,${UNFILED_FP}\r\n`;
+    const res = await upload(csv, 'text/csv', platform.headers);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ received: 3, accepted: 2, rejected: 1, findings: { filed: 1, not_filed: 1 }, errors: [{ line: 4, code: 'csv_malformed' }] });
+    const f = (await get(`/api/org/campaigns/${campaignId}/findings`, KEY)).json();
+    expect(f.total).toBe(1);
+    expect(f.items[0]).toMatchObject({ outcome: 'not_filed', packageName: 'com.unfiled.shop', appName: '未备案商城, 旗舰版', downloads: 10, line: 2 });
+    const [s] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from catalogue_submissions where status = 'replaced'`);
+    expect(s!.n).toBe(1);
+    const noHeader = await upload('android,a.b,c\n', 'text/csv');
+    expect(noHeader.statusCode).toBe(400);
+    expect(noHeader.json()).toMatchObject({ code: 'catalogue_header_invalid', errors: [{ field: 'header' }] });
+    // A failed upload leaves the current catalogue alone.
+    expect((await get(`/api/org/campaigns/${campaignId}/findings`, KEY)).json().total).toBe(1);
+    expect((await upload('{}', 'application/json')).statusCode).toBe(415);
+  });
+
+  it('2c. a large catalogue streams through in batches', async () => {
+    const N = 5_000;
+    let i = 0;
+    const stream = new Readable({
+      read() {
+        if (i >= N) { this.push(null); return; }
+        const chunk: string[] = [];
+        for (let k = 0; k < 500 && i < N; k++, i++) chunk.push(JSON.stringify({ platform: 'android', packageName: `com.bulk.app${i}`, fingerprint: UNFILED_FP }));
+        this.push(chunk.join('\n') + '\n');
+      },
+    });
+    const res = await upload(stream);
+    expect(res.json()).toMatchObject({ received: N, accepted: N, rejected: 0, findings: { not_filed: N } });
+    const page = (await get(`/api/org/campaigns/${campaignId}/findings?outcome=not_filed&page=3&pageSize=100`, KEY)).json();
+    expect(page).toMatchObject({ total: N, page: 3, pageSize: 100 });
+    expect(page.items).toHaveLength(100);
+    // Back to the small catalogue for what follows.
+    await upload(ndjson(CATALOGUE));
+  }, 120_000);
+
+  it('3. findings: filters, paging, CSV, scope; a finding resolves itself when its app is filed', async () => {
+    const all = (await get(`/api/bureau/campaigns/${campaignId}/findings`, gd.headers)).json();
+    expect(all.total).toBe(4);
+    expect((await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=not_filed`, admin.headers)).json().total).toBe(2);
+    expect((await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=bogus`, gd.headers)).statusCode).toBe(400);
+    expect((await get(`/api/bureau/campaigns/${campaignId}/findings`, zj.headers)).statusCode).toBe(404);
+    expect((await get(`/api/bureau/campaigns/${campaignId}/findings`, platform.headers)).statusCode).toBe(403);
+    const csv = await get(`/api/org/campaigns/${campaignId}/findings?format=csv`, KEY);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFid,organisationName,line,platform,packageName,fingerprint,appName,storeId,url,downloads,outcome,serviceNumber,resolvedOn,notifiedAt,rounds');
+    expect(csv.body.split('\r\n').filter(Boolean)).toHaveLength(5);
+    // The unfiled shop gets filed with the same certificate: its finding resolves, dated by the filing.
+    const [sub] = await a.t.db.query<{ id: string; main_number: string; principal_person_id: string }>(`select id, main_number, principal_person_id from subjects where province_code = '440000' limit 1`);
+    const svc = await insertFiledService(a.t.db, { subjectId: sub!.id, mainNumber: sub!.main_number, principalPersonId: sub!.principal_person_id, filedAt: new Date('2026-03-05T01:00:00Z'),
+      serviceType: 'app', name: '示例商城', categories: ['tools'], languages: ['zh-CN'], preApprovals: [], sdks: [], description: '商城', homeUrl: null, domains: [] });
+    await insertPlatforms(a.t.db, svc.id, [{ platform: 'android', packageName: 'com.unfiled.shop', publicKey: 'AB'.repeat(128), certSha256: UNFILED_FP, domains: [] }]);
+    const resolved = (await get(`/api/bureau/campaigns/${campaignId}/findings?resolved=true`, gd.headers)).json();
+    expect(resolved.items).toEqual([expect.objectContaining({ packageName: 'com.unfiled.shop', resolvedOn: '2026-03-05' })]);
+  });
+
+  it('4. rounds of notice: the bureau sends, the platform marks hosts notified, progress counts', async () => {
+    const f = (await get(`/api/bureau/campaigns/${campaignId}/findings?resolved=false`, gd.headers)).json().items as { id: string; outcome: string }[];
+    expect(f).toHaveLength(3);
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, zj.headers, { filter: {}, respondBy: '2026-03-10' })).statusCode).toBe(404);
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-01-01' })).json().errors[0].field).toBe('respondBy');
+    const r = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-03-10' });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ number: 1, findings: 3, organisations: 1 });
+    expect((await post(`/api/org/findings/${f[0]!.id}/notified`, provider.headers)).statusCode).toBe(404);
+    expect((await post(`/api/org/findings/${f[0]!.id}/notified`, gd.headers)).statusCode).toBe(403);
+    expect((await post(`/api/org/findings/${f[0]!.id}/notified`, KEY)).json()).toEqual({ notified: 1, already: 0 });
+    expect((await post('/api/org/findings/notified', platform.headers, { findingIds: f.map((x) => x.id) })).json()).toEqual({ notified: 2, already: 1 });
+    const p = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json();
+    expect(p).toMatchObject({ catalogues: { inScope: 2, received: 1, overdue: 0 }, notified: 3, notYetNotified: 1, resolved: 1, rounds: [{ number: 1, findings: 3, notified: 3, notYet: 0 }] });
+    expect(p.findings).toMatchObject({ filed: 1, not_filed: 2, fingerprint_mismatch: 1, revoked: 1 });
+    const progressCsv = await get(`/api/bureau/campaigns/${campaignId}?format=csv`, gd.headers);
+    expect(progressCsv.body).toContain('示例应用市场');
+  });
+
+  it('5. disposal orders: working-day due date, confirmation with evidence, overdue, accept and reopen', async () => {
+    const f = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=revoked`, gd.headers)).json().items as { id: string }[];
+    const body = { findingIds: [f[0]!.id], measure: 'take_down', dueInWorkingDays: 5, reason: '已撤销备案的应用仍在分发' };
+    expect((await post('/api/bureau/orders', zj.headers, body)).json()).toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'findingIds.0' }] });
+    expect((await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 0 })).statusCode).toBe(400);
+    expect((await post('/api/bureau/orders', gd.headers, { ...body, measure: 'explode' })).statusCode).toBe(400);
+    const res = await post('/api/bureau/orders', gd.headers, body);
+    expect(res.statusCode).toBe(201);
+    const [order] = res.json().orders;
+    expect(order).toMatchObject({ dueOn: '2026-03-09', items: 1 }); // Mon 2 March + 5 working days
+    // By service number: the access provider of a2dp.Vol (示例云) gets its own order.
+    const [svc] = await a.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
+    expect((await post('/api/bureau/orders', zj.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(404);
+    const byNumber = await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: '核查' });
+    expect(byNumber.json().orders).toHaveLength(1);
+    // Each organisation sees its own only.
+    const mine = (await get('/api/org/orders', KEY)).json();
+    expect(mine.items).toEqual([expect.objectContaining({ id: order.id, measure: 'take_down', dueOn: '2026-03-09', items: [expect.objectContaining({ findingId: f[0]!.id, status: 'open', overdue: false })] })]);
+    expect((await get('/api/org/orders', provider.headers)).json().items.map((o: { measure: string }) => o.measure)).toEqual(['stop_access']);
+    expect((await get('/api/bureau/orders', gd.headers)).json().total).toBe(1);
+    expect((await get('/api/bureau/orders', zj.headers)).json().total).toBe(0);
+    expect((await get('/api/bureau/orders', admin.headers)).json().total).toBe(2);
+    // Overdue once the due date has passed (China time).
+    a.clock.set('2026-03-10T01:00:00Z');
+    [gd, zj, platform, provider] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'platform.demo', 'provider.demo'].map((l) => signIn(a.app, l))) as [Signed, Signed, Signed, Signed]; // sessions lapse over a week
+    expect((await get('/api/bureau/orders?overdue=true', gd.headers)).json().items[0].items[0].overdue).toBe(true);
+    const itemId = mine.items[0].items[0].id;
+    const done = `/api/org/orders/${order.id}/items/${itemId}/done`;
+    expect((await post(done, provider.headers, { evidence: '已下架' })).statusCode).toBe(404);
+    expect((await post(done, KEY, { evidence: '  ' })).statusCode).toBe(400);
+    expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/accept`, gd.headers)).json().code).toBe('order_item_status_conflict');
+    const ok = await post(done, KEY, { evidence: '已于 3 月 9 日下架，截图见附件', attachments: [{ name: 'screenshot.png', sha256: 'ab'.repeat(32) }] });
+    expect(ok.json()).toMatchObject({ status: 'done' });
+    expect((await post(done, KEY, { evidence: 'again' })).statusCode).toBe(409);
+    expect((await get('/api/bureau/orders?overdue=true', gd.headers)).json().total).toBe(0);
+    expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/reopen`, zj.headers, { reason: 'x' })).statusCode).toBe(404);
+    expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/reopen`, gd.headers, { reason: '仍可下载' })).json()).toMatchObject({ status: 'open' });
+    await post(done, KEY, { evidence: '已彻底下架' });
+    expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/accept`, gd.headers)).json()).toMatchObject({ status: 'accepted' });
+    const csv = await get('/api/bureau/orders?format=csv', gd.headers);
+    expect(csv.body).toContain('accepted');
+    const steps = await a.t.db.query<{ action: string }>(`select action from history where entity_type = 'disposal_order_item' and entity_id = $1 order by id`, [itemId]);
+    expect(steps.map((s) => s.action)).toEqual(['confirm', 'reopen', 'confirm', 'accept']);
+  });
+});

@@ -1,0 +1,68 @@
+// Read side of violation reports and the blacklist (issue 14, contracts 6–7). The reporter sees
+// every step; the bureau also sees a public reporter's contact (to follow up); nobody else
+// sees it. Blacklist certificate entries show the subject's name to the bureau, never the number.
+import type { Queryable } from '../../db/connection.ts';
+import type { Sealer } from '../../db/personal-data.ts';
+import type { Actor } from '../../domain/actors.ts';
+import { chinaDate } from '../../domain/china-time.ts';
+import { isActive } from '../../domain/supervision/blacklist.ts';
+import { isUuid, NotFoundError } from '../../flows/supervision/scope.ts';
+import { violationVisible } from '../../flows/supervision/triage-violation.ts';
+
+interface ViolationRow {
+  id: string; service_number: string; service_name: string; service_status: string; category: string; description: string; evidence: string | null;
+  measures_taken: string | null; stopped_at: Date | null; status: string; reporter_kind: string; reporter_org_name: string | null; reporter_name: string | null;
+  reporter_contact_enc: string | null; province_code: string; created_at: Date; updated_at: Date;
+}
+
+const COLUMNS = `v.id, s.service_number, s.name as service_name, s.status as service_status, v.category, v.description, v.evidence, v.measures_taken, v.stopped_at,
+  v.status, v.reporter_kind, o.name as reporter_org_name, v.reporter_name, v.reporter_contact_enc, v.province_code, v.created_at, v.updated_at`;
+const FROM = 'from violation_reports v join services s on s.id = v.service_id left join organisations o on o.id = v.reporter_org_id';
+
+function present(r: ViolationRow, actor: Actor, sealer: Sealer) {
+  const supervisor = actor.role === 'bureau_reviewer' || actor.role === 'ministry_admin';
+  return {
+    id: r.id, serviceNumber: r.service_number, serviceName: r.service_name, serviceStatus: r.service_status, category: r.category, description: r.description,
+    evidence: r.evidence, measuresTaken: r.measures_taken, stoppedAt: r.stopped_at?.toISOString() ?? null, status: r.status, provinceCode: r.province_code,
+    reporterKind: r.reporter_kind, reporterOrganisation: r.reporter_org_name,
+    ...(supervisor && r.reporter_kind === 'public' ? { reporterName: r.reporter_name, reporterContact: r.reporter_contact_enc ? sealer.open(r.reporter_contact_enc) : null } : {}),
+    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export const VIOLATION_CSV_COLUMNS = ['id', 'serviceNumber', 'serviceName', 'category', 'status', 'reporterKind', 'reporterOrganisation', 'createdAt', 'updatedAt', 'description'] as const;
+
+export async function listViolations(db: Queryable, sealer: Sealer, actor: Actor, filter: { status?: string }, page: { page: number; pageSize: number }) {
+  const w = violationVisible(actor, 1);
+  const params = [...w.params];
+  const where = [w.sql];
+  if (filter.status) { params.push(filter.status); where.push(`v.status = $${params.length}`); }
+  const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total ${FROM} where ${where.join(' and ')}`, params) as [{ total: number }];
+  const rows = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by v.created_at desc limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`, params);
+  return { items: rows.map((r) => present(r, actor, sealer)), total, page: page.page, pageSize: page.pageSize };
+}
+
+export async function getViolation(db: Queryable, sealer: Sealer, actor: Actor, id: string) {
+  if (!isUuid(id)) throw new NotFoundError('violation_report', id);
+  const w = violationVisible(actor, 2);
+  const [r] = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where v.id = $1 and ${w.sql}`, [id, ...w.params]);
+  if (!r) throw new NotFoundError('violation_report', id);
+  const steps = await db.query<{ action: string; status: string; note: string | null; order_id: string | null; actor_role: string; at: Date }>(
+    'select action, status, note, order_id, actor_role, at from violation_steps where violation_id = $1 order by id', [id]);
+  return { ...present(r, actor, sealer), steps: steps.map((s) => ({ action: s.action, status: s.status, note: s.note, orderId: s.order_id, actorRole: s.actor_role, at: s.at.toISOString() })) };
+}
+
+export async function listBlacklist(db: Queryable, actor: Actor, now: Date, filter: { active?: boolean }) {
+  const today = chinaDate(now);
+  const rows = await db.query<{ id: string; kind: 'certificate' | 'package' | 'domain'; value: string; until_on: string; category: string; reason: string; subject_name: string | null; service_number: string | null;
+    province_code: string | null; created_at: Date; lifted_at: Date | null; lift_reason: string | null }>(
+    `select b.id, b.kind, b.value, b.until_on::text, b.category, b.reason, sub.name as subject_name, s.service_number, b.province_code, b.created_at, b.lifted_at, b.lift_reason
+       from blacklist_entries b left join services s on s.id = b.source_service_id left join subjects sub on sub.id = s.subject_id
+      where ($1::char(6) is null or b.province_code = $1) order by b.created_at desc`, [actor.role === 'ministry_admin' ? null : actor.provinceCode]);
+  const items = rows.map((b) => ({
+    id: b.id, kind: b.kind, value: b.kind === 'certificate' ? null : b.value, subjectName: b.subject_name, serviceNumber: b.service_number,
+    untilOn: b.until_on, category: b.category, reason: b.reason, provinceCode: b.province_code, createdAt: b.created_at.toISOString(),
+    liftedAt: b.lifted_at?.toISOString() ?? null, liftReason: b.lift_reason, active: isActive({ untilOn: b.until_on, liftedAt: b.lifted_at }, today),
+  }));
+  return { items: filter.active === undefined ? items : items.filter((i) => i.active === filter.active) };
+}

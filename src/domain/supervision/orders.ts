@@ -1,0 +1,46 @@
+// Disposal orders (issue 14, contract 5): the bureau orders an organisation to take apps down
+// (下架), shut them (关停), restrict their updates (限制更新), stop access or remove a preinstall,
+// within a number of working days (DOMAIN.md §8: the working-day calendar). Each item is
+// confirmed with evidence, then accepted or reopened by the bureau. Pure.
+import type { Actor } from '../actors.ts';
+import type { WorkingDayCalendar } from '../calendar.ts';
+import type { IsoDate } from '../dates.ts';
+import { NamedError } from '../errors.ts';
+
+export const MEASURES = ['take_down', 'shut_down', 'restrict_updates', 'stop_access', 'remove_preinstall'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export const MAX_DUE_WORKING_DAYS = 60;
+
+/** The due date: `n` working days after the day of the order (that day not counted). */
+export function orderDueOn(calendar: WorkingDayCalendar, orderedOn: IsoDate, n: number): IsoDate {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_DUE_WORKING_DAYS) {
+    throw new NamedError('due_invalid', 'invalid', `between 1 and ${MAX_DUE_WORKING_DAYS} working days`, [
+      { field: 'dueInWorkingDays', code: 'out_of_range', message: `between 1 and ${MAX_DUE_WORKING_DAYS} working days` }]);
+  }
+  return calendar.addWorkingDays(orderedOn, n);
+}
+
+export const ITEM_STATUSES = ['open', 'done', 'accepted'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export type ItemAction = 'confirm' | 'accept' | 'reopen';
+
+const SUPERVISORS = ['bureau_reviewer', 'ministry_admin'] as const;
+const ORGS = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
+
+/** Every legal move of an order item (house rule 3). */
+export const ITEM_LIFECYCLE: readonly { action: ItemAction; from: readonly ItemStatus[]; to: ItemStatus; roles: readonly string[] }[] = [
+  { action: 'confirm', from: ['open'], to: 'done', roles: ORGS },
+  { action: 'accept', from: ['done'], to: 'accepted', roles: SUPERVISORS },
+  { action: 'reopen', from: ['done', 'accepted'], to: 'open', roles: SUPERVISORS },
+];
+
+export function itemTransition(status: ItemStatus, action: ItemAction, actor: Pick<Actor, 'role'>): ItemStatus {
+  const m = ITEM_LIFECYCLE.find((x) => x.action === action)!;
+  if (!m.roles.includes(actor.role)) throw new NamedError('action_not_allowed', 'forbidden', `a ${actor.role.replace(/_/g, ' ')} may not ${action} an order item`);
+  if (!m.from.includes(status)) throw new NamedError('order_item_status_conflict', 'conflict', `cannot ${action} an item that is ${status}`);
+  return m.to;
+}
+
+/** An open item past its due date (China's calendar day) is overdue. */
+export const isOverdue = (status: ItemStatus, dueOn: IsoDate, today: IsoDate) => status === 'open' && today > dueOn;

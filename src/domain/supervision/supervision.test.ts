@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createCalendar } from '../calendar.ts';
+import { NamedError } from '../errors.ts';
+import { blacklistHits, normaliseBlacklistValue } from './blacklist.ts';
+import { campaignCovers, catalogueState, provinceOfUscc, validateCampaign } from './campaigns.ts';
+import { parseCsvHeader, parseCsvLine, parseNdjsonLine, splitCsvLine } from './catalogue.ts';
+import { lineOutcome } from './findings.ts';
+import { isOverdue, itemTransition, orderDueOn } from './orders.ts';
+import { violationTransition } from './violations.ts';
+
+const ministry = { role: 'ministry_admin' as const, provinceCode: null };
+const zj = { role: 'bureau_reviewer' as const, provinceCode: '330000' };
+const base = { name: '2024 专项检查', kind: 'inspection' as const, orgKinds: ['platform' as const], startsOn: '2024-04-01', catalogueDueOn: '2024-04-30', endsOn: '2024-06-30' };
+const fields = (f: () => unknown) => { try { f(); } catch (e) { return (e as NamedError).errors.map((p) => `${p.field}:${p.code}`); } return []; };
+
+describe('campaigns', () => {
+  it('checks dates in order and fixes a bureau to its province', () => {
+    expect(validateCampaign(base, ministry)).toEqual({ provinceCodes: null, orgKinds: ['platform'] });
+    expect(validateCampaign({ ...base, provinceCodes: ['440000', '440000'] }, ministry).provinceCodes).toEqual(['440000']);
+    expect(validateCampaign(base, zj).provinceCodes).toEqual(['330000']);
+    expect(fields(() => validateCampaign({ ...base, provinceCodes: ['440000'] }, zj))).toEqual(['provinceCodes:outside_province']);
+    expect(fields(() => validateCampaign({ ...base, catalogueDueOn: '2024-03-01' }, ministry))).toEqual(['catalogueDueOn:before_start']);
+    expect(fields(() => validateCampaign({ ...base, endsOn: '2024-04-29' }, ministry))).toEqual(['endsOn:before_catalogue_due']);
+    expect(fields(() => validateCampaign({ ...base, startsOn: '2024-02-30', orgKinds: [], provinceCodes: ['990000'] }, ministry)))
+      .toEqual(['startsOn:date_invalid', 'orgKinds:required', 'provinceCodes.0:province_unknown']);
+  });
+  it('covers organisations by kind and USCC province', () => {
+    expect(provinceOfUscc('91330106MA2DEM01CX')).toBe('330000');
+    expect(provinceOfUscc('91990106MA2DEM01CX')).toBeNull();
+    expect(provinceOfUscc(null)).toBeNull();
+    const scope = { provinceCodes: ['330000'], orgKinds: ['provider' as const] };
+    expect(campaignCovers(scope, { kind: 'access_provider', provinceCode: '330000' })).toBe(true);
+    expect(campaignCovers(scope, { kind: 'access_provider', provinceCode: '110000' })).toBe(false);
+    expect(campaignCovers(scope, { kind: 'distribution_platform', provinceCode: '330000' })).toBe(false);
+    expect(campaignCovers({ provinceCodes: null, orgKinds: ['provider'] }, { kind: 'access_provider', provinceCode: null })).toBe(true);
+    expect(campaignCovers({ provinceCodes: null, orgKinds: ['provider'] }, { kind: 'bureau', provinceCode: '330000' })).toBe(false);
+    expect(catalogueState('2024-04-30', '2024-05-01', false)).toBe('overdue');
+    expect(catalogueState('2024-04-30', '2024-04-30', false)).toBe('due');
+  });
+});
+
+describe('catalogue lines', () => {
+  const fp = 'AA:'.repeat(15) + 'AA';
+  it('parses NDJSON lines with optional fields, naming the bad field', () => {
+    const ok = parseNdjsonLine(JSON.stringify({ platform: 'Android', packageName: 'com.example.a', fingerprint: fp, appName: '示例', downloads: '12', url: 'https://s.example/a' }));
+    expect(ok).toMatchObject({ ok: true, line: { item: { platform: 'android', packageName: 'com.example.a', algorithm: 'md5', hex: 'aa'.repeat(16) }, appName: '示例', downloads: 12, storeId: null } });
+    expect(parseNdjsonLine('{')).toMatchObject({ ok: false, problem: { code: 'line_not_json' } });
+    expect(parseNdjsonLine('[1]')).toMatchObject({ ok: false, problem: { code: 'line_not_object' } });
+    expect(parseNdjsonLine('{"platform":"android","fingerprint":"x"}')).toMatchObject({ ok: false, problem: { field: 'packageName', code: 'required' } });
+    expect(parseNdjsonLine(JSON.stringify({ platform: 'symbian', packageName: 'a.b', fingerprint: fp }))).toMatchObject({ ok: false, problem: { field: 'platform' } });
+    expect(parseNdjsonLine(JSON.stringify({ platform: 'android', packageName: 'a.b', fingerprint: 'zz' }))).toMatchObject({ ok: false, problem: { field: 'fingerprint' } });
+    expect(parseNdjsonLine(JSON.stringify({ platform: 'android', packageName: 'a.b', fingerprint: fp, downloads: -1 }))).toMatchObject({ ok: false, problem: { field: 'downloads' } });
+    expect(parseNdjsonLine(JSON.stringify({ platform: 'android', packageName: 'a.b', fingerprint: fp, url: 'ftp://x' }))).toMatchObject({ ok: false, problem: { field: 'url' } });
+  });
+  it('parses CSV with a header row and RFC 4180 quotes', () => {
+    expect(splitCsvLine('a,"b,c","d""e",')).toEqual(['a', 'b,c', 'd"e', '']);
+    expect(splitCsvLine('a,"b')).toBeNull();
+    const h = parseCsvHeader('\uFEFFPlatform,package_name,fingerprint,appName,extra');
+    expect(h.ok).toBe(true);
+    if (!h.ok) return;
+    expect(parseCsvLine(h.header, `android,com.example.b,${fp},"示例,应用",x`)).toMatchObject({ ok: true, line: { appName: '示例,应用' } });
+    expect(parseCsvLine(h.header, 'android,"com.x')).toMatchObject({ ok: false, problem: { code: 'csv_malformed' } });
+    expect(parseCsvHeader('platform,packageName')).toMatchObject({ ok: false, problem: { code: 'csv_header_missing' } });
+  });
+  it('judges a shell filing a shell finding whatever its certificate', () => {
+    expect(lineOutcome('filed', 'shell')).toBe('shell');
+    expect(lineOutcome('filed', 'filed')).toBe('filed');
+    expect(lineOutcome('revoked', 'revoked')).toBe('revoked');
+  });
+});
+
+describe('orders', () => {
+  const cal = createCalendar();
+  it('counts the due date in working days (National Day week skipped)', () => {
+    expect(orderDueOn(cal, '2024-09-30', 1)).toBe('2024-10-08');
+    expect(orderDueOn(cal, '2024-06-03', 5)).toBe('2024-06-11'); // 端午 2024-06-10
+    expect(fields(() => orderDueOn(cal, '2024-06-03', 0))).toEqual(['dueInWorkingDays:out_of_range']);
+  });
+  it('moves items only as the table says', () => {
+    const org = { role: 'platform_staff' as const };
+    expect(itemTransition('open', 'confirm', org)).toBe('done');
+    expect(itemTransition('done', 'accept', ministry)).toBe('accepted');
+    expect(itemTransition('done', 'reopen', zj)).toBe('open');
+    expect(() => itemTransition('open', 'accept', zj)).toThrow(/cannot accept/);
+    expect(() => itemTransition('done', 'accept', org)).toThrow(/may not/);
+    expect(isOverdue('open', '2024-06-11', '2024-06-12')).toBe(true);
+    expect(isOverdue('done', '2024-06-11', '2024-06-12')).toBe(false);
+    expect(isOverdue('open', '2024-06-11', '2024-06-11')).toBe(false);
+  });
+});
+
+describe('violations and blacklist', () => {
+  it('moves reports only as the table says', () => {
+    expect(violationTransition('received', 'request_more', zj)).toBe('more_requested');
+    expect(violationTransition('more_requested', 'provide_more', { role: 'provider_staff' })).toBe('received');
+    expect(() => violationTransition('closed', 'revoke', zj)).toThrow(/cannot revoke/);
+    expect(() => violationTransition('received', 'close', { role: 'host' })).toThrow(/may not/);
+  });
+  it('matches active entries only and names kind and date, not the party', () => {
+    const entries = [
+      { id: '1', kind: 'certificate' as const, value: 'H1', untilOn: '2026-12-31', liftedAt: null },
+      { id: '2', kind: 'package' as const, value: 'com.bad.app', untilOn: '2025-01-01', liftedAt: null },
+      { id: '3', kind: 'domain' as const, value: 'bad.example', untilOn: '2027-01-01', liftedAt: null },
+      { id: '4', kind: 'domain' as const, value: 'lifted.example', untilOn: '2027-01-01', liftedAt: new Date() },
+    ];
+    const hits = blacklistHits({
+      certificateHash: 'H1',
+      packages: [{ value: 'com.bad.app', field: 'platforms.0.packageName' }],
+      domains: [{ value: 'BAD.example.', field: 'service.domains.0' }, { value: 'lifted.example', field: 'service.domains.1' }],
+    }, entries, '2026-03-02');
+    expect(hits.map((h) => h.field)).toEqual(['subject.certificateNumber', 'service.domains.0']);
+    expect(hits[0]!.message).toContain('(certificate)');
+    expect(hits[0]!.message).toContain('2026-12-31');
+    expect(normaliseBlacklistValue('package', ' Com.A ')).toBe('Com.A');
+  });
+});

@@ -1,0 +1,104 @@
+// Supervision journeys (issue 14, item 10): a campaign from creation to a confirmed take-down,
+// and a violation report to revocation — at 1280 and 390 px, with no console error.
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+
+const CATALOGUE = [
+  '{"platform":"android","packageName":"a2dp.Vol","fingerprint":"c1cabe8ad9dc272b2443a3a67bc443d5","appName":"A2DP Volume"}',
+  '{"platform":"android","packageName":"cn.journey.shop","fingerprint":"abababababababababababababababababababababababababababababababab","appName":"未备案商城"}',
+  '{"platform":"android","packageName":"com.example.minigame","fingerprint":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","appName":"示例小游戏"}',
+  '{"platform": "android",',
+].join('\n');
+
+describe('journey: supervision', () => {
+  let server: Server; let browser: Browser;
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
+  afterAll(async () => { await browser?.close(); await server?.close(); });
+
+  it('runs a campaign from creation to a confirmed take-down', () => steps(async () => {
+    const j = await journey(browser, server.url, 'supervision-campaign');
+    const page = j.page;
+    await signInUi(page, 'admin');
+    await page.getByRole('link', { name: '检查处置' }).click();
+    await page.getByLabel('名称').fill('旅程专项检查');
+    const end = new Date(Date.now() + 60 * 86400_000).toISOString().slice(0, 10);
+    await page.getByLabel('结束').fill(end);
+    await page.getByLabel('目录提交截止').fill(end);
+    await page.getByRole('button', { name: '创建并通知' }).click();
+    await page.getByRole('heading', { name: '旅程专项检查' }).waitFor();
+    await j.shot('campaign-created');
+    await signOutUi(page);
+
+    await signInUi(page, 'platform.demo');
+    await page.getByRole('link', { name: '检查处置' }).click();
+    await page.getByRole('button', { name: '旅程专项检查' }).click();
+    const file = path.join(tmpdir(), `supervision-${process.pid}.ndjson`);
+    await writeFile(file, CATALOGUE);
+    await page.getByTestId('catalogue-file').setInputFiles(file);
+    await page.getByTestId('catalogue-upload').click();
+    await page.getByTestId('catalogue-answer').getByText('收到 4 · 有效 3 · 无效 1').waitFor();
+    await page.getByText(/第4行/).waitFor();
+    await j.shot('catalogue-uploaded');
+    await signOutUi(page);
+
+    await signInUi(page, 'admin');
+    await page.getByRole('link', { name: '检查处置' }).click();
+    await page.getByRole('button', { name: '旅程专项检查' }).click();
+    await page.getByTestId('findings-chart').waitFor();
+    await page.getByLabel('结果', { exact: true }).selectOption('not_filed');
+    await page.getByTestId('findings-table').getByText('cn.journey.shop', { exact: false }).waitFor();
+    await page.getByTestId('order-take-down').click();
+    await page.getByTestId('supervision-message').getByText('已下发处置通知: 1').waitFor();
+    await j.shot('campaign-progress');
+    await signOutUi(page);
+
+    await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=orders');
+    const row = page.getByRole('row', { name: /cn\.journey\.shop/ });
+    await row.getByTestId('evidence').fill('已下架，截图存档');
+    await row.getByTestId('confirm-item').click();
+    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已处置').waitFor();
+    await j.shot('order-confirmed');
+    await signOutUi(page);
+
+    await signInUi(page, 'admin');
+    await page.goto('/bureau/supervision?tab=orders');
+    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('accept-item').click();
+    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已验收').waitFor();
+    await j.shot('order-accepted');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('takes a violation report to revocation', () => steps(async () => {
+    const j = await journey(browser, server.url, 'supervision-violation');
+    const page = j.page;
+    const [ledger] = await server.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'com.example.ledger' limit 1`);
+    await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=violations');
+    await page.getByLabel('服务备案号').fill(ledger!.service_number);
+    await page.getByLabel('类别').selectOption('false_materials');
+    await page.getByLabel('情况说明').fill('主办者营业执照疑似伪造');
+    await page.getByRole('button', { name: '提交报告' }).click();
+    await page.getByRole('row', { name: new RegExp(ledger!.service_number.replace(/[-]/g, '\\-')) }).first().waitFor();
+    await j.shot('violation-reported');
+    await signOutUi(page);
+
+    await signInUi(page, 'zj.reviewer');
+    await page.goto('/bureau/supervision?tab=violations');
+    const row = page.getByRole('row', { name: /主办者营业执照疑似伪造/ });
+    await row.getByTestId('revoke-report').click();
+    await page.getByRole('row', { name: /主办者营业执照疑似伪造/ }).getByText('已撤销备案').waitFor();
+    await j.shot('violation-revoked');
+    await page.goto(`/record/${encodeURIComponent(ledger!.service_number)}`);
+    await page.getByText(/撤销|Revoked/).first().waitFor();
+    j.assertClean();
+    await j.close();
+    const [s] = await server.t.db.query<{ status: string; revocation_category: string }>('select status, revocation_category from services where service_number = $1', [ledger!.service_number]);
+    expect(s).toEqual({ status: 'revoked', revocation_category: 'false_materials' });
+  }), JOURNEY_TIMEOUT);
+});

@@ -12,6 +12,7 @@ import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } fro
 import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
+import { cancelAccessByProvider } from '../src/flows/cancel-access.ts';
 
 const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
 
@@ -212,6 +213,27 @@ describe('changes of a filed record', () => {
     expect(access.map((a) => a.provider_org_id)).toEqual([idc, cloud]);
     const [hist] = await h.t.db.query<{ action: string }>(`select action from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [website.id]);
     expect(hist!.action).toBe('access_added');
+  });
+
+  it('add_access rescues a shell: approving the new access clears shellSince in the same transaction', async () => {
+    const website = (await h.t.db.query<{ id: string }>(`select id from services where service_number = '京ICP备2025000001号-1'`))[0]!;
+    const ctx = { db: h.t.db, sealer: h.t.sealer, now: h.clock.now, publicUrl: 'http://127.0.0.1' };
+    const providers = await h.t.db.query<{ provider_org_id: string }>('select provider_org_id from access_records where service_id = $1 and active', [website.id]);
+    for (const p of providers) {
+      await cancelAccessByProvider(ctx, { userId: null, role: 'provider_staff', orgId: p.provider_org_id, orgKind: 'access_provider', provinceCode: null, requestId: null }, website.id, { reason: '合同到期' });
+    }
+    const shell = async () => (await h.t.db.query<{ shell_since: Date | null }>('select shell_since from services where id = $1', [website.id]))[0]!.shell_since;
+    expect(await shell()).not.toBeNull();
+    const body = await call(h.app, wang, 'GET', `/api/host/services/${website.id}/materials`);
+    body.applicationType = 'add_access';
+    body.materials.access = [{ providerOrgId: cloud, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.22'], domains: ['xiaoer-notes.cn'] }];
+    const draft = await call(h.app, wang, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud }, 201);
+    expect((await call(h.app, wang, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: cloud })).status).toBe('provider_review');
+    await toBureau(h, wang, provider, draft.id, ['13800138003']);
+    await call(h.app, bj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    expect(await shell()).toBeNull();
+    const actions = (await h.t.db.query<{ action: string }>(`select action from history where entity_type = 'service' and entity_id = $1 order by id desc limit 2`, [website.id])).map((r) => r.action);
+    expect(actions).toEqual(['access_added', 'clear_shell']);
   });
 
   it('wrong status and wrong role: a reviewer cannot create or approve out of turn; a change cannot be approved twice', async () => {

@@ -15,6 +15,7 @@ import type { AccessMaterials, ApplicationMaterials, PersonMaterials, PlatformMa
 import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { ApplicationRow } from './applications.ts';
 import type { FlowContext } from './context.ts';
+import { clearShell } from './clean-up-shells.ts';
 import { recordHistory } from './history.ts';
 
 export interface ChangeApplied { mainNumber: string; serviceNumber: string | null; fields: string[] }
@@ -34,6 +35,8 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
   } else if (app.application_type === 'add_access') {
     const filed = new Set(((base.access ?? []) as AccessMaterials[]).map((a) => a.providerOrgId));
     await insertAccess(tx, app.service_id!, ((m.access ?? []) as AccessMaterials[]).filter((a) => !filed.has(a.providerOrgId)));
+    // A shell (空壳) with access again is a shell no more, and leaves any cleanup notice (issue 13 item 6).
+    await clearShell(ctx, tx, app.service_id!, actor);
     services.push(app.service_id!);
   } else {
     await updateSubject(ctx, tx, app.subject_id!, (m as { subject: SubjectMaterials }).subject, (base as { subject: SubjectMaterials }).subject, now);

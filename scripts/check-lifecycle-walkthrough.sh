@@ -1,7 +1,4 @@
 #!/usr/bin/env bash
-# Runs every ```sh block of docs/lifecycle.md in order against $BASE (default http://127.0.0.1:3000),
-# so the walkthrough stays true. Needs curl and jq, and a fresh server with the demo data (`npm start`).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-script=$(awk '/^```sh$/{on=1; next} /^```$/{on=0} on' docs/lifecycle.md)
-bash -euo pipefail -c "$script"
+# Runs every ```sh block of docs/lifecycle.md in order against $BASE (default http://127.0.0.1:3000), a server
+# with fresh demo data; kept for scripts that call it by this name — scripts/check-walkthroughs.sh does the work.
+exec bash "$(dirname "$0")/check-walkthroughs.sh" docs/lifecycle.md

@@ -2,7 +2,8 @@
 # Runs the ```sh blocks of each walkthrough document given, in order, against the one server at $BASE
 # (default http://127.0.0.1:3000), so the documents stay true. Each document's blocks run together as
 # one script (its setup block defines what the later ones use); the documents run one after another
-# against the same server and data. Needs curl and jq, and a server with the demo data.
+# against the same server and data. Needs curl and jq, and a server with the demo data. Each document
+# expects the demo as a first start leaves it (.ci/run gives each one a fresh server).
 #   bash scripts/check-walkthroughs.sh [doc.md ...]
 # Default: docs/api.md, then docs/lifecycle.md and docs/supervision.md when they exist.
 set -euo pipefail

@@ -90,7 +90,7 @@ describe('web app serving', () => {
       expect(scripts.length, file).toBeGreaterThan(0);
       for (const [, attrs, body] of scripts) {
         expect(attrs, file).toMatch(/\bsrc=/);
-        expect(body.trim(), file).toBe('');
+        expect((body ?? '').trim(), file).toBe('');
       }
       expect(html, file).not.toMatch(/\son[a-z]+=/i); // no inline event handlers
       expect(html, file).not.toMatch(/javascript:/i);

@@ -27,7 +27,11 @@ const USAGE = `Usage: beian <command>
                                    the date n working days after the given one
   workdays between <a> <b> [--province CODE]
                                    working days after a up to and including b
-  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP`;
+  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP
+  keys status                      how many values each data key still seals
+  keys rotate [--batch-size N] [--max-batches N]
+                                   re-seal every value under the first (new) data key; resumable
+  keys drop <id>                   remove an embedded data key that seals nothing`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
@@ -66,6 +70,7 @@ const commands: Record<string, Handler> = {
   admin: async (args, io) => (await import('./admin.ts')).adminCommand(args, { ...io, stdin: io.stdin ?? process.stdin }),
   workdays: workdaysCommand,
   analyze: async (args, io) => (await import('./analyze.ts')).analyzeCommand(args, io),
+  keys: async (args, io) => (await import('./keys.ts')).keysCommand(args, io),
 };
 
 async function workdaysCommand(args: string[], io: Io): Promise<number> {

@@ -2,7 +2,7 @@
 // processes never open the same PGlite files (PGlite has no inter-process locking), and
 // holding the generated data keys on first start.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Secrets } from './personal-data.ts';
 
@@ -63,4 +63,30 @@ export function embeddedSecrets(dir: string): Secrets {
     dataKeys: raw.dataKeys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') })),
     hashKey: Buffer.from(raw.hashKey, 'base64'),
   };
+}
+
+interface KeyFile { dataKeys: { id: string; key: string }[]; hashKey: string }
+const readKeyFile = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+const writeKeyFile = (file: string, keys: KeyFile) => {
+  // Written beside and renamed over: a crash never leaves a half-written key file.
+  writeFileSync(`${file}.new`, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+};
+
+/** Puts a fresh data key first in the embedded key file (`k<n+1>`); returns its id. */
+export function addEmbeddedDataKey(dir: string): string {
+  const file = path.join(dir, 'keys.json');
+  embeddedSecrets(dir); // creates the file on a first start
+  const keys = readKeyFile(file);
+  const n = Math.max(0, ...keys.dataKeys.map((k) => Number(/^k(\d+)$/.exec(k.id)?.[1] ?? 0))) + 1;
+  const id = `k${n}`;
+  writeKeyFile(file, { ...keys, dataKeys: [{ id, key: randomBytes(32).toString('base64') }, ...keys.dataKeys] });
+  return id;
+}
+
+/** Removes a data key from the embedded key file (the caller checks that it seals nothing). */
+export function dropEmbeddedDataKey(dir: string, id: string): void {
+  const file = path.join(dir, 'keys.json');
+  const keys = readKeyFile(file);
+  writeKeyFile(file, { ...keys, dataKeys: keys.dataKeys.filter((k) => k.id !== id) });
 }

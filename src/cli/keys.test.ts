@@ -66,7 +66,7 @@ describe('beian keys', () => {
     expect(r2.stdout).toBe(`re-sealed ${total - done} values; every value is sealed under k2\n`);
     const s2 = await run('keys', 'status');
     expect(counts(s2.stdout)).toEqual({ k2: [total, 'current'], k1: [0, 'old'] });
-    expect(s2.stdout).toMatch(/k1 seal nothing and can be removed \(beian keys drop <id>\)/);
+    expect(s2.stdout).toMatch(/k1 seals nothing and can be removed \(beian keys drop <id>\)/);
 
     expect(await run('keys', 'drop', 'k1')).toEqual({ code: 0, stdout: 'dropped data key k1\n', stderr: '' });
     expect(keyIds()).toEqual(['k2']);

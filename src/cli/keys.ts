@@ -60,7 +60,7 @@ async function status(cfg: Config, io: Io): Promise<number> {
   }
   const remaining = ids.filter((id) => id !== keys[0]).reduce((s, id) => s + (counts[id] ?? 0), 0);
   io.stdout.write(remaining === 0
-    ? `every value is sealed under ${keys[0]}${keys.length > 1 ? `; ${keys.slice(1).join(', ')} seal nothing and can be removed${cfg.secrets ? ' from BEIAN_DATA_KEYS' : ' (beian keys drop <id>)'}` : ''}\n`
+    ? `every value is sealed under ${keys[0]}${keys.length > 1 ? `; ${keys.slice(1).join(', ')} ${keys.length > 2 ? 'seal' : 'seals'} nothing and can be removed${cfg.secrets ? ' from BEIAN_DATA_KEYS' : ' (beian keys drop <id>)'}` : ''}\n`
     : `${remaining} values still sealed under older keys: run beian keys rotate\n`);
   return 0;
 }
@@ -86,9 +86,17 @@ async function rotate(cfg: Config, embedded: boolean, io: Io, batchSize?: number
   const bar = new cliProgress.SingleBar({ stream: io.stderr, format: 're-sealing [{bar}] {value}/{total} values', noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.legacy);
   try {
     bar.start(total, 0);
-    const result = await rotateDataKeys(storage.db, createSealer(secrets), current, { batchSize, maxBatches, onBatch: (n) => bar.increment(n) });
+    const sealer = createSealer(secrets);
+    const remaining = async () => Object.entries(await sealedCounts(storage.db)).filter(([id]) => id !== current).reduce((s, [, n]) => s + n, 0);
+    let result = await rotateDataKeys(storage.db, sealer, current, { batchSize, maxBatches, onBatch: (n) => bar.increment(n) });
+    let left = await remaining();
+    // Rows a server changed under a batch were skipped (never overwritten): a further pass takes them.
+    for (let pass = 0; result.complete && left > 0 && pass < 3; pass++) {
+      const more = await rotateDataKeys(storage.db, sealer, current, { batchSize, onBatch: (n) => bar.increment(n) });
+      result = { resealed: result.resealed + more.resealed, complete: more.complete };
+      left = await remaining();
+    }
     bar.stop();
-    const left = Object.entries(await sealedCounts(storage.db)).filter(([id]) => id !== current).reduce((s, [, n]) => s + n, 0);
     io.stdout.write(left === 0
       ? `re-sealed ${result.resealed} values; every value is sealed under ${current}\n`
       : `stopped after ${result.resealed} values; ${left} remain under older keys: run beian keys rotate again to resume\n`);

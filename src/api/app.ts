@@ -35,7 +35,7 @@ import { installProblemHandlers } from './problem.ts';
 import { verifyRoutes } from './verify/index.ts';
 import { createVerifier } from './verify/verifier.ts';
 import { publicRoutes } from './public/index.ts';
-import { webApp } from './web.ts';
+import { DEFAULT_CSP, HSTS, webApp } from './web.ts';
 
 /** What routes receive: the flows' context plus the configuration. */
 export interface AppContext extends FlowContext {
@@ -97,7 +97,18 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
     (body === '' ? done(null, undefined) : parseJson(req, body as string, done)));
   // Callback hooks, not async ones, on every answer: a promise per request costs measurably (bench/verify.ts).
-  app.addHook('onSend', (request, reply, payload, done) => { reply.header('x-request-id', request.id); done(null, payload); });
+  // Security headers on every answer: no framing, no sniffing, HSTS when the public URL is https
+  // (the only signal the app has that TLS terminates in front of it). The web app's pages set their
+  // own stricter CSP (web.ts).
+  const https = ctx.config.publicUrl.startsWith('https:');
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DEFAULT_CSP);
+    if (https) reply.header('strict-transport-security', HSTS);
+    done(null, payload);
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

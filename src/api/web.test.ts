@@ -1,13 +1,14 @@
 // Serving the web app: client routes answer index.html (never cached), hashed assets are
 // cached for a year and read at request time (a rebuild needs no restart), /api paths keep
 // their 404 problem+json, and without a build the client routes say how to build.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { installProblemHandlers } from './problem.ts';
-import { webApp } from './web.ts';
+import { WEB_CSP, webApp } from './web.ts';
 
 async function appWith(dist: string) {
   const app = Fastify({ logger: false });
@@ -60,5 +61,39 @@ describe('web app serving', () => {
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('npm run build:web');
     await app.close();
+  });
+
+  it('sends a strict Content-Security-Policy with every page: scripts from this origin only, no framing', async () => {
+    const app = await appWith(fakeBuild());
+    const res = await app.inject({ url: '/host' });
+    expect(res.headers['content-security-policy']).toBe(WEB_CSP);
+    const directives = new Map(WEB_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)] as const));
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(WEB_CSP).not.toMatch(/unsafe-eval/);
+    expect(directives.get('script-src')).not.toContain("'unsafe-inline'");
+    const unbuilt = await appWith(mkdtempSync(path.join(tmpdir(), 'beian-none-')) + path.sep);
+    expect((await unbuilt.inject({ url: '/' })).headers['content-security-policy']).toBe(WEB_CSP);
+    await app.close();
+    await unbuilt.close();
+  });
+
+  it('the web app needs no inline script under that policy (source index.html and, when built, the build)', () => {
+    const pages = [fileURLToPath(new URL('../web/index.html', import.meta.url))];
+    const built = fileURLToPath(new URL('../web/dist/index.html', import.meta.url));
+    if (existsSync(built)) pages.push(built);
+    for (const file of pages) {
+      const html = readFileSync(file, 'utf8');
+      const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+      expect(scripts.length, file).toBeGreaterThan(0);
+      for (const [, attrs, body] of scripts) {
+        expect(attrs, file).toMatch(/\bsrc=/);
+        expect((body ?? '').trim(), file).toBe('');
+      }
+      expect(html, file).not.toMatch(/\son[a-z]+=/i); // no inline event handlers
+      expect(html, file).not.toMatch(/javascript:/i);
+    }
   });
 });

@@ -12,6 +12,24 @@ const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 /** Paths the React router answers (src/web/main.tsx). */
 export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
 
+/**
+ * The web app's Content-Security-Policy. The Vite build emits no inline script (index.html loads
+ * /assets/*.js as modules), so scripts come only from this origin. Styles allow 'unsafe-inline'
+ * because React `style={…}` props and ECharts tooltips write style attributes; a style cannot run
+ * script. The favicon is a data: URI. No framing anywhere (also X-Frame-Options: DENY, app.ts).
+ */
+export const WEB_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Every other answer (JSON, /api/docs): nothing may frame it. */
+export const DEFAULT_CSP = "frame-ancestors 'none'";
+
+/** HSTS for a registry served over https (one year, subdomains); nothing over plain http. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
 const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>beian 备案系统</title>
 <body style="font-family:sans-serif;padding:2rem"><h1>网页尚未构建 · The web app is not built</h1>
 <p>运行 <code>npm run build:web</code>（<code>npm start</code> 会自动构建）。 Run <code>npm run build:web</code> (<code>npm start</code> does it for you). The API is at <a href="/api/docs">/api/docs</a>.</p></body></html>`;
@@ -33,6 +51,7 @@ export const webApp = (dist: string = DIST): FastifyPluginAsync => async (app) =
     reply.header('cache-control', 'no-cache');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
+    reply.header('content-security-policy', WEB_CSP);
     return built ? reply.sendFile('index.html', dist) : reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
   };
   for (const url of CLIENT_ROUTES) app.get(url, { schema: { hide: true } }, (_req, reply) => page(reply));

@@ -32,7 +32,10 @@ const USAGE = `Usage: beian <command>
   audit verify                     check the transparency log against the database and its signed tree heads
   backup <file>                    write the whole database to a new file (pg_dump; embedded: data folder and its keys)
   restore <file>                   load a backup into an empty database or data folder
-  keys status | keys rotate        how many values each data key seals; re-seal everything under a new key`;
+  keys status                      how many values each data key still seals
+  keys rotate [--batch-size N] [--max-batches N]
+                                   re-seal every value under the first (new) data key; resumable
+  keys drop <id>                   remove an embedded data key that seals nothing`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 

@@ -65,21 +65,28 @@ export function embeddedSecrets(dir: string): Secrets {
   };
 }
 
-/**
- * Key rotation for the embedded database (`beian keys rotate`): a new generated data key goes
- * first in keys.json (it seals from now on), the others stay after it (they still open). The
- * file is replaced atomically. Returns the new key's id.
- */
+interface KeyFile { dataKeys: { id: string; key: string }[]; hashKey: string }
+const readKeyFile = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+const writeKeyFile = (file: string, keys: KeyFile) => {
+  // Written beside and renamed over: a crash never leaves a half-written key file.
+  writeFileSync(`${file}.new`, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+};
+
+/** Puts a fresh data key first in the embedded key file (`k<n+1>`); returns its id. */
 export function addEmbeddedDataKey(dir: string): string {
   const file = path.join(dir, 'keys.json');
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { dataKeys: { id: string; key: string }[]; hashKey: string };
-  const ids = new Set(raw.dataKeys.map((k) => k.id));
-  let n = raw.dataKeys.length + 1;
-  while (ids.has(`k${n}`)) n++;
+  embeddedSecrets(dir); // creates the file on a first start
+  const keys = readKeyFile(file);
+  const n = Math.max(0, ...keys.dataKeys.map((k) => Number(/^k(\d+)$/.exec(k.id)?.[1] ?? 0))) + 1;
   const id = `k${n}`;
-  const next = { ...raw, dataKeys: [{ id, key: randomBytes(32).toString('base64') }, ...raw.dataKeys] };
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600, flag: 'wx' });
-  renameSync(tmp, file);
+  writeKeyFile(file, { ...keys, dataKeys: [{ id, key: randomBytes(32).toString('base64') }, ...keys.dataKeys] });
   return id;
+}
+
+/** Removes a data key from the embedded key file (the caller checks that it seals nothing). */
+export function dropEmbeddedDataKey(dir: string, id: string): void {
+  const file = path.join(dir, 'keys.json');
+  const keys = readKeyFile(file);
+  writeKeyFile(file, { ...keys, dataKeys: keys.dataKeys.filter((k) => k.id !== id) });
 }

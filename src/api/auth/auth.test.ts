@@ -209,6 +209,24 @@ describe('accounts and sessions', () => {
   });
 });
 
+describe('the session cookie over plain http', () => {
+  it('is not Secure and no HSTS is sent, but framing is still denied', { timeout: SETUP_TIMEOUT }, async () => {
+    const h = await authTestApp({ publicUrl: 'http://127.0.0.1:3000', seed: false });
+    try {
+      const res = await h.app.inject({ method: 'POST', url: '/api/auth/register', payload: HOST });
+      expect(res.statusCode).toBe(201);
+      expect(res.headers['set-cookie']).toMatch(/HttpOnly/);
+      expect(res.headers['set-cookie']).not.toMatch(/Secure/);
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('the session cookie behind https', () => {
   it('is Secure when the public URL is https', { timeout: SETUP_TIMEOUT }, async () => {
     const h = await authTestApp({ publicUrl: 'https://beian.example.cn', seed: false });
@@ -216,6 +234,9 @@ describe('the session cookie behind https', () => {
       const res = await h.app.inject({ method: 'POST', url: '/api/auth/register', payload: HOST });
       expect(res.statusCode).toBe(201);
       expect(res.headers['set-cookie']).toMatch(/; Secure/);
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toBe("frame-ancestors 'none'");
       const s = signedFrom(res);
       expect((await h.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: s.cookie } })).statusCode).toBe(200);
     } finally {

@@ -1,0 +1,172 @@
+// Durability (issue 15 §2): `kill -9` of a real `beian serve` process while a bureau approves
+// many applications at once; after a restart every number the server acknowledged (200) is in
+// the database exactly once and no application is half-moved (approved without its service and
+// number, or a service whose application is not approved). Runs on PGlite (the embedded data
+// folder, as `npm start` uses it) and on PostgreSQL (DATABASE_URL), like every test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/api/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { type Db, openPglite } from '../src/db/connection.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createSealer } from '../src/db/personal-data.ts';
+import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
+import { fixedClock, signIn } from './auth.ts';
+import { emptyDatabase, testSecrets } from './db.ts';
+import { appMaterials, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = mkdtempSync(path.join(tmpdir(), 'beian-durability-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const KEYS = { BEIAN_DATA_KEYS: `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`, BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64') };
+const N = 12;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
+  });
+}
+
+function childEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(DATABASE_URL|BEIAN_|PORT$|HOST$|PUBLIC_URL$|SMTP_|REDIS_URL$|VITEST)/.test(k)) env[k] = v;
+  }
+  return { ...env, LOG_LEVEL: 'error', ...KEYS, ...extra };
+}
+
+interface Server { child: ChildProcess; base: string; output: () => string }
+
+async function serve(dbEnv: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/beian.js'), 'serve'],
+    { cwd: root, env: childEnv({ ...dbEnv, HOST: '127.0.0.1', PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
+    if (Date.now() > deadline) throw new Error(`server did not answer: ${out}`);
+    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return { child, base, output: () => out };
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function login(base: string, login: string) {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: DEMO_PASSWORD }) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('beian_session='))!.split(';')[0]!;
+  return { cookie, 'x-csrf-token': (await res.json() as { csrfToken: string }).csrfToken };
+}
+
+/** Seeds the demo data and brings N applications to bureau review, in this process. */
+async function prepare(db: Db): Promise<string[]> {
+  const sealer = createSealer(testSecrets);
+  await migrate(db);
+  await seedDemo(db, sealer);
+  const clock = fixedClock();
+  const app = await buildApp({ db, sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  const h = { app, t: { db, sealer, url: null, close: async () => {} }, clock, close: async () => {} };
+  const [host, provider] = await Promise.all(['host@demo.beian.test', 'provider.demo'].map((l) => signIn(app, l)));
+  const cloud = await orgId(db, CLOUD);
+  const ids: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const body = i % 2 ? { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) } : { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) };
+    const id = await fileToProvider(app, host!, body);
+    await throughSms(h, host!, provider!, id);
+    ids.push(id);
+  }
+  await app.close();
+  return ids;
+}
+
+/** Approves all at once (4 in flight); kills the server with SIGKILL after the third acknowledgement. */
+async function approveAndKill(server: Server, ids: string[]) {
+  const gd = await login(server.base, 'gd.reviewer');
+  const acked: { id: string; serviceNumber: string; mainNumber: string }[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length && server.child.exitCode === null && server.child.signalCode === null) {
+      const id = ids[next++]!;
+      try {
+        const res = await fetch(`${server.base}/api/bureau/applications/${id}/approve`, { method: 'POST', headers: { ...gd, 'content-type': 'application/json' }, body: '{}' });
+        if (res.status === 200) {
+          const b = await res.json() as { serviceNumber: string; mainNumber: string };
+          acked.push({ id, serviceNumber: b.serviceNumber, mainNumber: b.mainNumber });
+          if (acked.length === 3) server.child.kill('SIGKILL');
+        }
+      } catch { /* the connection died with the server: not acknowledged */ }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  await new Promise((r) => (server.child.exitCode !== null || server.child.signalCode !== null ? r(null) : server.child.once('exit', r)));
+  return acked;
+}
+
+async function expectConsistent(db: Db, ids: string[], acked: { id: string; serviceNumber: string; mainNumber: string }[]) {
+  expect(acked.length).toBeGreaterThanOrEqual(3);
+  expect(acked.length, 'the kill came before every approval was acknowledged').toBeLessThan(ids.length);
+  for (const a of acked) {
+    const rows = await db.query<{ id: string }>('select id from services where service_number = $1', [a.serviceNumber]);
+    expect(rows, a.serviceNumber).toHaveLength(1);
+    const [s] = await db.query<{ main_number: string }>('select main_number from subjects where main_number = $1', [a.mainNumber]);
+    expect(s?.main_number).toBe(a.mainNumber);
+  }
+  const apps = await db.query<{ id: string; status: string; service_id: string | null; service_number: string | null }>(
+    `select a.id, a.status, a.service_id, s.service_number from applications a left join services s on s.id = a.service_id where a.id = any($1::uuid[])`, [ids]);
+  expect(apps).toHaveLength(ids.length);
+  for (const a of apps) {
+    if (a.status === 'approved') expect(a.service_number, a.id).toMatch(/^粤ICP备\d{10}号-\d+A?$/);
+    else {
+      expect(a.status, a.id).toBe('bureau_review');
+      expect(a.service_id, a.id).toBeNull();
+    }
+  }
+  for (const a of acked) expect(apps.find((x) => x.id === a.id)?.status).toBe('approved');
+  const [dups] = await db.query<{ n: number }>('select count(*)::int n from (select service_number from services group by 1 having count(*) > 1) d');
+  expect(dups!.n).toBe(0);
+}
+
+describe('kill -9 under concurrent approvals', () => {
+  it('keeps every acknowledged number exactly once and no application half-moved, and restarts', { timeout: 900_000 }, async () => {
+    const t = await emptyDatabase();
+    let dbEnv: Record<string, string>;
+    let ids: string[];
+    if (t.url) {
+      ids = await prepare(t.db);
+      dbEnv = { DATABASE_URL: t.url };
+    } else {
+      await t.close();
+      const dataDir = path.join(root, 'data');
+      mkdirSync(dataDir, { recursive: true });
+      const db = await openPglite(path.join(dataDir, 'pgdata'));
+      ids = await prepare(db);
+      await db.close();
+      dbEnv = { BEIAN_DATA_DIR: dataDir };
+    }
+    const acked = await approveAndKill(await serve(dbEnv), ids);
+    // Restart: the server comes back on the same data (a stale PGlite lock is taken over) and answers.
+    const again = await serve(dbEnv);
+    const health = await fetch(`${again.base}/api/health`);
+    expect(health.status).toBe(200);
+    again.child.kill('SIGTERM');
+    await new Promise((r) => again.child.once('exit', r));
+    const db = t.url ? t.db : await openPglite(path.join(root, 'data', 'pgdata'));
+    try {
+      await expectConsistent(db, ids, acked);
+    } finally {
+      if (t.url) await t.close(); else await db.close();
+    }
+  });
+});

@@ -93,33 +93,3 @@ describe('beian backup / restore usage (round trips: src/db/backup.test.ts)', ()
     }
   });
 });
-
-describe('beian keys status / rotate', () => {
-  it('status lists each sealed column per key and the current key; rotate re-seals everything (embedded: under a new generated key)', async () => {
-    const current = serverDb ? 't1' : 'k1';
-    const status = await run('keys', 'status');
-    expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`^persons\\.mobile_enc\\t${current}\\t\\d+$`, 'm'));
-    expect(status.stdout).toMatch(new RegExp(`^key ${current}: \\d+ values \\(current: seals new values\\)$`, 'm'));
-    const rotated = await run('keys', 'rotate');
-    if (serverDb) {
-      expect(rotated).toMatchObject({ code: 0, stdout: expect.stringMatching(/^every value is sealed under t1; to rotate, put a new key first in BEIAN_DATA_KEYS/) });
-      return;
-    }
-    expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toMatch(/^added data key k2 .*\nre-sealed \d+ values under k2; older keys now seal nothing/);
-    expect(rotated.stderr).toMatch(/^keys rotate: \[#+\] persons\.mobile_enc \d+\/\d+$/m);
-    const after = await run('keys', 'status');
-    expect(after.stdout).toMatch(/^key k2: \d+ values \(current: seals new values\)$/m);
-    expect(after.stdout).toMatch(/^key k1: 0 values \(seals nothing: may be removed\)$/m);
-    // The re-sealed values are under k2 and open with the rotated keys.
-    await withStorage(async (s) => {
-      const rows = await s.db.query<{ mobile_enc: string }>('select mobile_enc from persons');
-      for (const r of rows) { expect(r.mobile_enc).toMatch(/^v1\.k2\./); expect(s.sealer.open(r.mobile_enc)).toMatch(/^1\d{10}$/); }
-    });
-  });
-
-  it('is a usage error otherwise', async () => {
-    expect(await run('keys', 'drop')).toEqual({ code: 2, stdout: '', stderr: 'beian keys: usage: beian keys status | beian keys rotate\n' });
-  });
-});

@@ -23,15 +23,29 @@ describe('GET /api/public/v1/log/*', () => {
   let base: string;
   const dir = mkdtempSync(path.join(tmpdir(), 'beian-log-check-'));
   const get = (url: string) => publicGet(a.app, url);
+  /**
+   * Sequences until every committed history row is a leaf. The sequencer appends only below the
+   * oldest transaction still running anywhere on the server (ADR 0017), so on a PostgreSQL server
+   * shared with other test files a row may wait a moment for their transactions to end.
+   */
+  const caughtUp = async () => {
+    for (let i = 0; i < 200; i++) {
+      await sequenceAll(a.t.db, keys);
+      const [r] = await a.t.db.query<{ behind: number }>('select (select count(*) from history)::int - (select count(*) from log_leaves)::int as behind');
+      if (r!.behind === 0) return;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error('the log did not catch up with history within 20 s');
+  };
   const moreHistory = async (n: number, at: Date) => {
     await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role) select 'user', gen_random_uuid(), 'signed_in', 'system' from generate_series(1, $1)`, [n]);
-    await sequenceAll(a.t.db, keys);
+    await caughtUp();
     return signTreeHead(a.t.db, keys.signer, at);
   };
 
   beforeAll(async () => {
     a = await authTestApp();
-    await sequenceAll(a.t.db, keys);
+    await caughtUp();
     await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:00:00Z'));
     base = await a.app.listen({ host: '127.0.0.1', port: 0 });
   }, SETUP_TIMEOUT);

@@ -3,6 +3,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { openPostgres } from '../src/db/connection.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
 import { type TestDb, testDatabase } from './db.ts';
 
@@ -21,6 +22,16 @@ export function fixedClock(iso = '2026-03-02T02:00:00Z'): Clock {
 }
 
 export interface AuthTestApp { app: FastifyInstance; t: TestDb; clock: Clock; close(): Promise<void> }
+
+/**
+ * A second server process over the same PostgreSQL database as `a` (its own pool, caches and
+ * LISTEN connection), for what must hold across processes: races, cache invalidation.
+ */
+export async function secondServer(a: AuthTestApp): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const pool = await openPostgres(a.t.url!, { max: 4 });
+  const app = await buildApp({ db: pool, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  return { app, async close() { await app.close(); await pool.close(); } };
+}
 
 /** `supervisionDemo`: also seed the supervision demo (campaigns, orders, reports, blacklist; off by default). */
 export async function authTestApp(options: { publicUrl?: string; seed?: boolean; supervisionDemo?: boolean } = {}): Promise<AuthTestApp> {

@@ -4,11 +4,8 @@
 // answer following (the old fingerprint answers fingerprint_mismatch, the new one filed).
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/api/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { type Db, openPostgres } from '../src/db/connection.ts';
 import { backend } from './db.ts';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
+import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
 import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
@@ -256,13 +253,13 @@ describe('changes of a filed record', () => {
 // A relying party's server process holds the old identity in its cache while the change is
 // approved through another process: within a second it answers the new truth.
 if (backend() === 'postgresql') describe('a change approved while another server process caches the old identity (PostgreSQL)', () => {
-  let a: AuthTestApp; let poolB: Db; let appB: FastifyInstance;
+  let a: AuthTestApp; let appB: FastifyInstance; let b: Awaited<ReturnType<typeof secondServer>>;
   beforeAll(async () => {
     a = await authTestApp();
-    poolB = await openPostgres(a.t.url!, { max: 4 });
-    appB = await buildApp({ db: poolB, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+    b = await secondServer(a);
+    appB = b.app;
   }, SETUP_TIMEOUT);
-  afterAll(async () => { await appB?.close(); await poolB?.close(); await a?.close(); });
+  afterAll(async () => { await b?.close(); await a?.close(); });
 
   const statusB = async (fingerprint: string) => (await verify(appB, [a2dp(fingerprint)])).json().results[0].status as string;
   async function within(fingerprint: string, expected: string, ms: number) {

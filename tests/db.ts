@@ -7,6 +7,7 @@ import { type Db, openPglite, openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer, type Sealer } from '../src/db/personal-data.ts';
 import { createLogKeys, type LogKeys } from '../src/tlog/keys.ts';
+import { sequenceAll } from '../src/tlog/store.ts';
 
 export const testSecrets = {
   dataKeys: [{ id: 't1', key: Buffer.alloc(32, 7) }],
@@ -15,6 +16,21 @@ export const testSecrets = {
 
 /** The transparency log's keys for testSecrets (derived from the hash key, as without BEIAN_LOG_KEY). */
 export const testLogKeys = (): LogKeys => createLogKeys(testSecrets.hashKey, null);
+
+/**
+ * Sequences until every committed history row is a leaf of the transparency log. The sequencer
+ * appends only below the oldest transaction still running anywhere on the server (ADR 0017), so
+ * on a PostgreSQL server shared with other test files a row may wait a moment for theirs to end.
+ */
+export async function logCaughtUp(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    await sequenceAll(db, keys);
+    const [r] = await db.query<{ behind: number }>('select (select count(*) from history)::int - (select count(*) from log_leaves)::int as behind');
+    if (r!.behind === 0) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('the transparency log did not catch up with history within 20 s');
+}
 
 export interface TestDb { db: Db; sealer: Sealer; url: string | null; close(): Promise<void> }
 

@@ -7,6 +7,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { LOG_REDACT } from '../src/api/app.ts';
 
 export interface GatewayRequest { method: string; url: string; headers: IncomingHttpHeaders; body: string }
 
@@ -116,3 +119,13 @@ export const tencentAnswer = {
   }),
   error: (Code: string, Message: string): GatewayAnswer => ({ json: { Response: { Error: { Code, Message }, RequestId: 'b1bbcde7-0000-4f3e-a81f-9198114a2279' } } }),
 };
+
+/** An outbox row as the gateway tests read it. */
+export interface OutboxRow { id: number; status: string; attempts: number; last_error: string | null; last_error_code: string | null; provider: string | null; next_attempt_at: Date }
+
+/** The server's own logger and redaction list (what `beian serve` would write), into `lines`. */
+export function capturedServerLog(): { log: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = pino({ redact: { paths: LOG_REDACT, censor: '[redacted]' } }, new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
+  return { log, lines };
+}

@@ -5,10 +5,7 @@
 // exactly one subject.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/api/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { type Db, openPostgres } from '../src/db/connection.ts';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
+import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
 import { backend } from './db.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from './filing.ts';
 
@@ -131,13 +128,13 @@ describe('one filed subject per certificate', () => {
 
 // Two approvals of one certificate at once on two server processes: exactly one subject.
 if (backend() === 'postgresql') describe('two approvals of one certificate on two server processes (PostgreSQL)', () => {
-  let a: AuthTestApp; let poolB: Db; let appB: FastifyInstance;
+  let a: AuthTestApp; let appB: FastifyInstance; let b: Awaited<ReturnType<typeof secondServer>>;
   beforeAll(async () => {
     a = await authTestApp();
-    poolB = await openPostgres(a.t.url!, { max: 4 });
-    appB = await buildApp({ db: poolB, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+    b = await secondServer(a);
+    appB = b.app;
   }, SETUP_TIMEOUT);
-  afterAll(async () => { await appB?.close(); await poolB?.close(); await a?.close(); });
+  afterAll(async () => { await b?.close(); await a?.close(); });
 
   it('one approval files the subject, the other is a clean 409 subject_already_filed', async () => {
     const [host, provider] = await Promise.all([signIn(a.app, 'host@demo.beian.test'), signIn(a.app, 'provider.demo')]);

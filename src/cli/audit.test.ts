@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
-import { backend, emptyDatabase, testSecrets } from '../../tests/db.ts';
+import { backend, emptyDatabase, logCaughtUp, testSecrets } from '../../tests/db.ts';
 import { config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
@@ -39,16 +40,15 @@ beforeAll(async () => {
     vi.stubEnv('BEIAN_DATA_KEYS', `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`);
     vi.stubEnv('BEIAN_HASH_KEY', testSecrets.hashKey.toString('base64'));
   } else {
-    vi.stubEnv('DATABASE_URL', '');
-    vi.stubEnv('BEIAN_DATA_KEYS', '');
-    vi.stubEnv('BEIAN_HASH_KEY', '');
-    vi.stubEnv('BEIAN_DATA_DIR', path.join(root, 'data'));
+    stubEmbeddedEnv(path.join(root, 'data'));
   }
   await withStorage(async (s) => {
     await migrate(s.db);
     await seedDemo(s.db, s.sealer);
+    await logCaughtUp(s.db, s.log);
     await logTick(s.db, s.log, new Date('2026-12-04T10:00:00Z'));
     await s.db.query(`insert into history (entity_type, entity_id, action, actor_role) values ('user', gen_random_uuid(), 'signed_in', 'system')`);
+    await logCaughtUp(s.db, s.log);
     await logTick(s.db, s.log, new Date('2026-12-04T10:01:00Z'));
   });
 }, SETUP_TIMEOUT);

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { main } from './main.ts';
 
@@ -25,11 +26,7 @@ const counts = (text: string) => Object.fromEntries([...text.matchAll(/^(k\d+) (
 const keyIds = () => (JSON.parse(readFileSync(path.join(dataDir, 'keys.json'), 'utf8')) as { dataKeys: { id: string }[] }).dataKeys.map((k) => k.id);
 
 beforeAll(() => {
-  vi.stubEnv('BEIAN_DATA_DIR', dataDir);
-  vi.stubEnv('DATABASE_URL', '');
-  vi.stubEnv('BEIAN_DATA_KEYS', '');
-  vi.stubEnv('BEIAN_HASH_KEY', '');
-  vi.stubEnv('LOG_LEVEL', 'silent');
+  stubEmbeddedEnv(dataDir);
 });
 afterAll(() => { vi.unstubAllEnvs(); });
 

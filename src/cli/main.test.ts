@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
 import { backend, emptyDatabase, testSecrets } from '../../tests/db.ts';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { config } from '../config.ts';
@@ -49,12 +50,7 @@ function expectOneLineError(r: { code: number; stdout: string; stderr: string },
 }
 
 beforeAll(() => {
-  // The only way to configure main() is the environment (config.ts is its only reader).
-  vi.stubEnv('BEIAN_DATA_DIR', dataDir);
-  vi.stubEnv('DATABASE_URL', '');
-  vi.stubEnv('BEIAN_DATA_KEYS', '');
-  vi.stubEnv('BEIAN_HASH_KEY', '');
-  vi.stubEnv('LOG_LEVEL', 'silent');
+    stubEmbeddedEnv(dataDir);
   expect(config().database).toEqual({ kind: 'pglite', dataDir });
 });
 afterAll(() => { vi.unstubAllEnvs(); });

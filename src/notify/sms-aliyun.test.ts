@@ -2,12 +2,9 @@
 // pointed at it over http): the request is signed (ACS3-HMAC-SHA256, recomputed here with the
 // test secret), carries the number and the template parameters, and every refusal lands in the
 // outbox as permanent ('dead') or retried with backoff, with the gateway's code and no number or code.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from '../../tests/db.ts';
-import { aliyunAnswer, startStandInGateway, type StandInGateway, verifyAcs3 } from '../../tests/sms-gateway.ts';
-import { LOG_REDACT } from '../api/app.ts';
+import { aliyunAnswer, capturedServerLog, type OutboxRow, startStandInGateway, type StandInGateway, verifyAcs3 } from '../../tests/sms-gateway.ts';
 import { createUnconfiguredEmailSender } from './email.ts';
 import { enqueueSms } from './outbox.ts';
 import { type AliyunSmsSettings, createAliyunSmsProvider } from './sms-aliyun.ts';
@@ -25,15 +22,11 @@ const settings = (endpoint: string, timeoutMs = 5_000): AliyunSmsSettings => ({
   templates: { verification_code: 'SMS_100000001', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
 });
 
-interface Row { id: number; status: string; attempts: number; last_error: string | null; last_error_code: string | null; provider: string | null; next_attempt_at: Date }
-
 describe('Alibaba Cloud SMS gateway', () => {
   let t: TestDb;
   let gw: StandInGateway;
   let clock = T0;
-  const lines: string[] = [];
-  // The server's own logger and redaction list: what `beian serve` would write.
-  const log = pino({ redact: { paths: LOG_REDACT, censor: '[redacted]' } }, new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
+  const { log, lines } = capturedServerLog(); // the server's own logger and redaction list
 
   beforeAll(async () => {
     t = await testDatabase();
@@ -46,7 +39,7 @@ describe('Alibaba Cloud SMS gateway', () => {
     db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: createAliyunSmsProvider(settings(gw.url, timeoutMs)), now: () => clock, log,
   });
   const queueCode = () => t.db.transaction((tx) => enqueueSms(tx, t.sealer, { mobile: MOBILE, ...smsChallenge({ code: CODE, serviceType: 'app', serviceName: 'A2DP Volume' }) }));
-  const row = async () => (await t.db.query<Row>('select * from outbox order by id'))[0]!;
+  const row = async () => (await t.db.query<OutboxRow>('select * from outbox order by id'))[0]!;
 
   it('sends the verification code as template SMS_100000001 with {code}, signed ACS3-HMAC-SHA256', async () => {
     await queueCode();
@@ -137,7 +130,7 @@ describe('Alibaba Cloud SMS gateway', () => {
     await drain();
     await t.db.query(`update outbox set status = 'pending', next_attempt_at = $1`, [T0]);
     await drain(800); // the SDK's timeout message holds the whole URL (number and code): never kept
-    const rows = await t.db.query<Row>('select * from outbox');
+    const rows = await t.db.query<OutboxRow>('select * from outbox');
     const text = JSON.stringify({ rows: rows.map((r) => [r.last_error, r.last_error_code]), lines });
     expect(text).not.toMatch(/13900001111|1390000|482913/);
     expect(rows[0]!.last_error).toBe('timeout aliyun: no answer in time');

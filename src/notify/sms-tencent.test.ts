@@ -2,12 +2,9 @@
 // pointed at it over http): the request is signed (TC3-HMAC-SHA256, recomputed here with the test
 // secret), carries the number as +86… and the template parameters in order, and every refusal
 // (SendStatusSet[].Code or Response.Error) lands in the outbox as permanent or retried.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from '../../tests/db.ts';
-import { startStandInGateway, type StandInGateway, tencentAnswer, verifyTc3 } from '../../tests/sms-gateway.ts';
-import { LOG_REDACT } from '../api/app.ts';
+import { capturedServerLog, type OutboxRow, startStandInGateway, type StandInGateway, tencentAnswer, verifyTc3 } from '../../tests/sms-gateway.ts';
 import { createUnconfiguredEmailSender } from './email.ts';
 import { enqueueSms } from './outbox.ts';
 import { createTencentSmsProvider, type TencentSmsSettings } from './sms-tencent.ts';
@@ -25,14 +22,11 @@ const settings = (endpoint: string): TencentSmsSettings => ({
   templates: { verification_code: '2000001', filing_approved: '2000002', filing_rejected: '2000003', filing_returned: '2000004', sms_check_failed: '2000005' },
 });
 
-interface Row { id: number; status: string; attempts: number; last_error: string | null; last_error_code: string | null; provider: string | null; next_attempt_at: Date }
-
 describe('Tencent Cloud SMS gateway', () => {
   let t: TestDb;
   let gw: StandInGateway;
   let clock = T0;
-  const lines: string[] = [];
-  const log = pino({ redact: { paths: LOG_REDACT, censor: '[redacted]' } }, new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }));
+  const { log, lines } = capturedServerLog(); // the server's own logger and redaction list
 
   beforeAll(async () => {
     t = await testDatabase();
@@ -45,7 +39,7 @@ describe('Tencent Cloud SMS gateway', () => {
     db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: createTencentSmsProvider(settings(gw.url)), now: () => clock, log,
   });
   const queueCode = () => t.db.transaction((tx) => enqueueSms(tx, t.sealer, { mobile: '139 0000 1111', ...smsChallenge({ code: CODE, serviceType: 'app', serviceName: 'A2DP Volume' }) }));
-  const row = async () => (await t.db.query<Row>('select * from outbox order by id'))[0]!;
+  const row = async () => (await t.db.query<OutboxRow>('select * from outbox order by id'))[0]!;
   const body = (i = 0) => JSON.parse(gw.requests[i]!.body) as Record<string, unknown>;
 
   it('sends the verification code to +86… as template 2000001 with [code], signed TC3-HMAC-SHA256', async () => {

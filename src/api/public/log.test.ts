@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
-import { testLogKeys } from '../../../tests/db.ts';
+import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from '../../tlog/merkle.ts';
-import { sequenceAll, signTreeHead } from '../../tlog/store.ts';
+import { signTreeHead } from '../../tlog/store.ts';
 import { DEMO, publicGet } from './test-support.ts';
 
 const keys = testLogKeys();
@@ -23,20 +23,7 @@ describe('GET /api/public/v1/log/*', () => {
   let base: string;
   const dir = mkdtempSync(path.join(tmpdir(), 'beian-log-check-'));
   const get = (url: string) => publicGet(a.app, url);
-  /**
-   * Sequences until every committed history row is a leaf. The sequencer appends only below the
-   * oldest transaction still running anywhere on the server (ADR 0017), so on a PostgreSQL server
-   * shared with other test files a row may wait a moment for their transactions to end.
-   */
-  const caughtUp = async () => {
-    for (let i = 0; i < 200; i++) {
-      await sequenceAll(a.t.db, keys);
-      const [r] = await a.t.db.query<{ behind: number }>('select (select count(*) from history)::int - (select count(*) from log_leaves)::int as behind');
-      if (r!.behind === 0) return;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error('the log did not catch up with history within 20 s');
-  };
+  const caughtUp = () => logCaughtUp(a.t.db, keys);
   const moreHistory = async (n: number, at: Date) => {
     await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role) select 'user', gen_random_uuid(), 'signed_in', 'system' from generate_series(1, $1)`, [n]);
     await caughtUp();

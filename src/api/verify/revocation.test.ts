@@ -5,13 +5,10 @@
 // instance must see its own revocation at once, and the two-process case is skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
+import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { backend } from '../../../tests/db.ts';
 import { cancelConfirmed } from '../../../tests/filing.ts';
 import { a2dp, KEY, serviceId, verify } from '../../../tests/verify.ts';
-import { loadConfig } from '../../config.ts';
-import { type Db, openPostgres } from '../../db/connection.ts';
-import { buildApp } from '../app.ts';
 
 const status = async (app: FastifyInstance, item = a2dp()) => (await verify(app, [item])).json().results[0].status as string;
 
@@ -83,14 +80,13 @@ describe('revocation and cancellation', () => {
 // Each backend runs the case it can have: two processes need a server; PGlite is one process.
 if (backend() === 'postgresql') describe('cache invalidation across two server processes (PostgreSQL: two apps, two connection pools)', () => {
   let a: AuthTestApp;
-  let poolB: Db;
-  let appB: FastifyInstance;
+  let appB: FastifyInstance; let b: Awaited<ReturnType<typeof secondServer>>;
   beforeAll(async () => {
     a = await authTestApp();
-    poolB = await openPostgres(a.t.url!, { max: 4 });
-    appB = await buildApp({ db: poolB, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+    b = await secondServer(a);
+    appB = b.app;
   }, SETUP_TIMEOUT);
-  afterAll(async () => { await appB?.close(); await poolB?.close(); await a?.close(); });
+  afterAll(async () => { await b?.close(); await a?.close(); });
 
   it('B answers revoked within a second of a revocation through A', async () => {
     expect(await status(appB)).toBe('filed');

@@ -146,8 +146,10 @@ export async function signInUi(page: Page, login: string, password = 'Demo@2026'
 }
 
 export async function signOutUi(page: Page) {
+  const loggedOut = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/logout');
   await page.getByRole('button', { name: /^退出$|^Sign out$/ }).click();
   await page.waitForURL((u) => u.pathname === '/');
+  await loggedOut;
 }
 
 /** No element wider than the viewport (no sideways scrolling at 390 px). */

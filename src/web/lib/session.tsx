@@ -50,6 +50,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return s;
   }, []);
   const signOut = useCallback(async () => {
+    // Forget the flag before asking: a page loaded while the logout is in flight (the cookie
+    // already cleared) must not probe the session and meet a 401.
+    try { localStorage.removeItem(FLAG); } catch { /* ignore */ }
     try { await api.post('/api/auth/logout'); } finally { remember(null); setSession(null); }
   }, []);
 

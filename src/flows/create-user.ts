@@ -1,7 +1,8 @@
 // The ministry administrator creates a staff account: the role must be the one of its
 // organisation's kind (a bureau reviewer needs a bureau). The first password is generated
-// and returned once, for the administrator to hand over; the person then changes it
-// (POST /api/auth/password). An optional contact email is sealed.
+// and returned once, for the administrator to hand over; someone else has seen it, so the
+// account must change it (POST /api/auth/password) before anything else (must_change_password,
+// as for `beian admin create`). An optional contact email is sealed.
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
 import { hashPassword } from '../db/credentials.ts';
@@ -42,8 +43,8 @@ export async function createUser(ctx: FlowContext, actor: Actor, input: CreateUs
       await assertFits(tx, input.organisationId, input.role);
       if ((await tx.query('select 1 from users where login = $1', [v.login])).length) throw new LoginTakenError();
       const [row] = await tx.query<{ id: string }>(
-        `insert into users (role, organisation_id, display_name, login, password_hash, email_enc, email_hash, locale, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+        `insert into users (role, organisation_id, display_name, login, password_hash, email_enc, email_hash, locale, must_change_password, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9) returning id`,
         [input.role, input.organisationId, v.displayName, v.login, passwordHash,
           v.email ? ctx.sealer.seal(v.email) : null, v.email ? ctx.sealer.hash('email', v.email) : null, input.locale, now],
       );

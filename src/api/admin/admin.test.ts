@@ -82,7 +82,13 @@ describe('administration', () => {
     expect(user).toMatchObject({ role: 'provider_staff', login: 'cloud.second', email: 's***@cloud.example.cn', organisation: { id: cloud, kind: 'access_provider' } });
     expect(initialPassword).toHaveLength(20);
     const s = await signIn(h.app, 'cloud.second', initialPassword);
-    expect((await session(s)).json().role).toBe('provider_staff');
+    // The administrator has seen that password: nothing but changing it is allowed first.
+    expect((await session(s)).json()).toMatchObject({ role: 'provider_staff', mustChangePassword: true });
+    const refused = await as(s, 'GET', '/api/provider/applications');
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'password_change_required']);
+    const changed = await as(s, 'POST', '/api/auth/password', { currentPassword: initialPassword, newPassword: 'Staff-registry-2026!' });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect((await as(s, 'GET', '/api/provider/applications')).statusCode).toBe(200);
     expect((await h.t.db.query('select action, actor_role from history where entity_id = $1 order by id', [user.id]))[0])
       .toEqual({ action: 'created', actor_role: 'ministry_admin' });
 

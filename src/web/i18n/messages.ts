@@ -377,7 +377,7 @@ export const MESSAGES = {
   'admin.users.organisation': ['所属机构', 'Organisation'],
   'admin.users.email': ['邮箱（可选）', 'Email (optional)'],
   'admin.users.create': ['创建工作人员账号', 'Create staff account'],
-  'admin.users.initialPassword': ['初始密码（仅显示一次）：{password}', 'Initial password (shown once): {password}'],
+  'admin.users.initialPassword': ['初始密码（仅显示一次，首次登录须修改）：{password}', 'Initial password (shown once; it must be changed at first sign-in): {password}'],
   'admin.users.disable': ['停用', 'Disable'],
   'admin.users.enable': ['启用', 'Enable'],
   'admin.users.disabled': ['已停用', 'Disabled'],

@@ -138,12 +138,12 @@ describe('loadConfig', () => {
   describe('SMS gateways (issue 12 §5)', () => {
     const aliyun = {
       SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId0001', ALIYUN_SMS_ACCESS_KEY_SECRET: 'aliyun-secret-do-not-echo', ALIYUN_SMS_SIGN_NAME: '备案系统',
-      ALIYUN_SMS_TEMPLATE_VERIFICATION_CODE: 'SMS_100000001', ALIYUN_SMS_TEMPLATE_FILING_APPROVED: 'SMS_100000002', ALIYUN_SMS_TEMPLATE_FILING_REJECTED: 'SMS_100000003',
+      ALIYUN_SMS_TEMPLATE_VERIFICATION_CODE: 'SMS_100000001', ALIYUN_SMS_TEMPLATE_CANCELLATION_CODE: 'SMS_100000006', ALIYUN_SMS_TEMPLATE_FILING_APPROVED: 'SMS_100000002', ALIYUN_SMS_TEMPLATE_FILING_REJECTED: 'SMS_100000003',
       ALIYUN_SMS_TEMPLATE_FILING_RETURNED: 'SMS_100000004', ALIYUN_SMS_TEMPLATE_SMS_CHECK_FAILED: 'SMS_100000005',
     };
     const tencent = {
       TENCENT_SMS_SECRET_ID: 'AKIDtestsecretid0001', TENCENT_SMS_SECRET_KEY: 'tencent-secret-do-not-echo', TENCENT_SMS_SDK_APP_ID: '1400000001', TENCENT_SMS_SIGN_NAME: '备案系统',
-      TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: '2000001', TENCENT_SMS_TEMPLATE_FILING_APPROVED: '2000002', TENCENT_SMS_TEMPLATE_FILING_REJECTED: '2000003',
+      TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: '2000001', TENCENT_SMS_TEMPLATE_CANCELLATION_CODE: '2000006', TENCENT_SMS_TEMPLATE_FILING_APPROVED: '2000002', TENCENT_SMS_TEMPLATE_FILING_REJECTED: '2000003',
       TENCENT_SMS_TEMPLATE_FILING_RETURNED: '2000004', TENCENT_SMS_TEMPLATE_SMS_CHECK_FAILED: '2000005',
     };
 
@@ -152,7 +152,7 @@ describe('loadConfig', () => {
       expect(sms.provider).toBe('aliyun');
       expect(sms.gateway).toEqual({
         provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: 'aliyun-secret-do-not-echo', signName: '备案系统', endpoint: 'https://dysmsapi.aliyuncs.com', timeoutMs: 10_000,
-        templates: { verification_code: 'SMS_100000001', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
+        templates: { verification_code: 'SMS_100000001', cancellation_code: 'SMS_100000006', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
       });
       expect(sms.fallback).toBeNull();
     });
@@ -187,7 +187,7 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'aliyun' })).toEqual([expect.stringMatching(/^SMS_FALLBACK_PROVIDER: must name a gateway other/)]);
       expect(problemsOf({ SMS_FALLBACK_PROVIDER: 'tencent' })).toEqual([expect.stringMatching(/^SMS_FALLBACK_PROVIDER: /)]);
       expect(problemsOf({ ...aliyun, ALIYUN_SMS_ENDPOINT: 'http://sms.example.cn' })).toEqual([expect.stringMatching(/^ALIYUN_SMS_ENDPOINT: must be https/)]);
-      expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'tencent' }).length).toBe(9); // every Tencent variable named
+      expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'tencent' }).length).toBe(10); // every Tencent variable named (4 + a template per kind)
     });
   });
 });

@@ -148,7 +148,13 @@ export async function confirmationCode(db: Queryable, sealer: Sealer, confirmati
   const rows = await db.query<{ payload: SmsPayload }>(`select payload from outbox where channel = 'sms' order by id desc limit 50`);
   for (const r of rows) {
     const m = openSms(sealer, r.payload);
-    if (m.mobile === mobile) return m.text.match(/(\d{6})/)![1]!;
+    if (m.mobile !== mobile) continue;
+    // What a gateway sends: the cancellation template (never the filing check's), carrying the code the text shows.
+    const code = m.text.match(/(\d{6})/)![1]!;
+    if (m.template?.kind !== 'cancellation_code' || m.template.params.code !== code) {
+      throw new Error(`confirmation ${confirmationId}: SMS template ${JSON.stringify(m.template)} does not carry code ${code} as cancellation_code`);
+    }
+    return code;
   }
   throw new Error(`no SMS for confirmation ${confirmationId}`);
 }

@@ -60,8 +60,9 @@ export async function openConfirmation(ctx: FlowContext, tx: Queryable, actor: A
   await enqueueSms(tx, ctx.sealer, {
     mobile,
     text: `【备案核验】您正在${zh}"${r.label}"，确认码：${code}，24小时内有效，请勿告知他人。Code ${code} confirms: ${en} "${r.label}"; valid 24 h.`,
-    // A gateway sends only approved templates: the confirmation code goes as the verification-code template.
-    template: { kind: 'verification_code', params: { code } },
+    // A gateway sends only approved templates, and a code template may hold only the code: its own
+    // template says it confirms a cancellation, so nobody hands it over believing it files something.
+    template: { kind: 'cancellation_code', params: { code } },
   });
   await tx.query(
     `insert into confirmations (id, host_user_id, action, subject_id, service_id, access_record_id, reason, mobile_enc, mobile_hash,

@@ -406,6 +406,7 @@ export const MESSAGES = {
   'deliveries.next': ['下次尝试', 'Next attempt'],
   'deliveries.empty': ['没有投递失败的消息。', 'No failed deliveries.'],
   'deliveries.kind.verification_code': ['短信核验码', 'SMS check code'],
+  'deliveries.kind.cancellation_code': ['注销确认码', 'Cancellation code'],
   'deliveries.kind.filing_approved': ['备案通过通知', 'Approval notice'],
   'deliveries.kind.filing_rejected': ['管局驳回通知', 'Rejection notice'],
   'deliveries.kind.filing_returned': ['初审退回通知', 'Return notice'],

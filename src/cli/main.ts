@@ -4,9 +4,7 @@ import { config, ConfigError } from '../config.ts';
 import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate-subjects.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
-import { DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
 import { calendarCommand, workdaysCommand } from './calendar.ts';
-import { serve } from './serve.ts';
 
 export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream }
 
@@ -39,9 +37,13 @@ const USAGE = `Usage: beian <command>
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
+// The server and the demo seed load on demand: with them (Fastify, both SMS gateways' SDKs, the
+// seed's fixtures) every short command paid their start-up.
+
 const commands: Record<string, Handler> = {
   serve: async (args) => {
     const { values } = parseArgs({ args, options: { 'seed-if-empty': { type: 'boolean' } } });
+    const { serve } = await import('./serve.ts');
     await serve(config(), { seedIfEmpty: Boolean(values['seed-if-empty']) });
     return 0;
   },
@@ -61,6 +63,7 @@ const commands: Record<string, Handler> = {
     const storage = await openStorage(config());
     try {
       await migrate(storage.db);
+      const { DemoRefusedError, seedDemo } = await import('../db/seed/demo.ts');
       const result = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } }).catch((err: unknown) => {
         if (err instanceof DemoRefusedError) {
           throw new UsageError(`refused: ${err.message} (it would publish working passwords; see README, "Production set-up")`);

@@ -14,6 +14,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { openPostgres } from '../src/db/connection.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createSealer } from '../src/db/personal-data.ts';
+import { seedDemo } from '../src/db/seed/demo.ts';
+import { testSecrets } from './db.ts';
 
 const run = promisify(execFile);
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -126,7 +131,7 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
   const cluster: PgCluster = {
     root, primary, standby,
     async caughtUp(timeoutMs = 30_000) {
-      const [{ lsn }] = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      const [{ lsn }] = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn') as [{ lsn: string }];
       const until = Date.now() + timeoutMs;
       for (;;) {
         const [r] = await standby.query<{ ok: boolean }>('select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) as ok', [lsn]);
@@ -176,3 +181,20 @@ function passwdField(user: string, field: 2 | 3): number {
 }
 const uidOf = (user: string) => passwdField(user, 2);
 const gidOf = (user: string) => passwdField(user, 3);
+
+/**
+ * A database `name` on the primary, migrated and seeded with the demo data (sealed with the test
+ * keys of tests/db.ts), replayed on the standby; its URL on each node.
+ */
+export async function seededDatabase(cluster: PgCluster, name = 'beian'): Promise<{ primaryUrl: string; standbyUrl: string }> {
+  await cluster.primary.query(`create database ${name}`);
+  const db = await openPostgres(cluster.primary.url(name), { max: 4 });
+  try {
+    await migrate(db);
+    await seedDemo(db, createSealer(testSecrets));
+  } finally {
+    await db.close();
+  }
+  await cluster.caughtUp();
+  return { primaryUrl: cluster.primary.url(name), standbyUrl: cluster.standby.url(name) };
+}

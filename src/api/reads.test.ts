@@ -4,15 +4,15 @@
 // the `beian-lsn` fence), and what /api/health reports. On PGlite every read is the primary's.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../api/app.ts';
+import { buildApp } from './app.ts';
 import { loadConfig } from '../config.ts';
 import { authTestApp, fixedClock, SETUP_TIMEOUT, signIn, type AuthTestApp } from '../../tests/auth.ts';
 import { backend, testSecrets } from '../../tests/db.ts';
 import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from '../../tests/pg-cluster.ts';
 import { serviceId } from '../../tests/verify.ts';
-import { type Db, openPostgres } from './connection.ts';
-import { createSealer } from './personal-data.ts';
-import { laterLsn, lsnValue, primaryOnly, type ReadSide, waitForReplay, withStandbys } from './replicas.ts';
+import { type Db, openPostgres } from '../db/connection.ts';
+import { createSealer } from '../db/personal-data.ts';
+import { laterLsn, lsnValue, primaryOnly, type ReadSide, waitForReplay, withStandbys } from '../db/replicas.ts';
 
 describe('WAL positions', () => {
   it('compares X/Y positions as 64-bit numbers and refuses what is not one', () => {

@@ -226,7 +226,7 @@ export function createReadFence(side: ReadSide): ReadFence {
         mine.lsn.catch(() => { if (taken === mine) taken = null; });
         taken = mine;
       }
-      return taken.lsn.then((lsn) => side.reader(lsn));
+      return taken.lsn.then((lsn) => side.at(lsn));
     },
   };
 }

@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { authTestApp, fixedClock, SETUP_TIMEOUT, signIn, type AuthTestApp } from '../../tests/auth.ts';
 import { backend, testSecrets } from '../../tests/db.ts';
 import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from '../../tests/pg-cluster.ts';
-import { serviceId } from '../../tests/verify.ts';
+import { a2dp, serviceId, verify } from '../../tests/verify.ts';
 import { type Db, openPostgres } from '../db/connection.ts';
 import { createSealer } from '../db/personal-data.ts';
 import { lsnValue, primaryOnly, type ReadSide, waitForReplay, withStandbys } from '../db/replicas.ts';
@@ -102,6 +102,10 @@ describe.skipIf(!(backend() === 'postgresql' && pgClusterAvailable()))('with a s
       expect(await statusOf(app, number, { 'beian-lsn': lsn })).toBe('revoked');
       expect(await statusOf(app, number)).toBe('filed');
       expect(await statusOf(app, number, { 'beian-lsn': 'not-a-position' })).toBe('filed');
+      // A verification by POST changes nothing its caller reads back: no position is taken for it.
+      const checked = await verify(app, [a2dp()]);
+      expect(checked.statusCode).toBe(200);
+      expect(checked.headers['beian-lsn']).toBeUndefined();
       const health = (await app.inject({ method: 'GET', url: '/api/health' })).json();
       expect(health.standbys).toEqual([{ name: `127.0.0.1:${cluster.standby.port}`, replayLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/), replayLagMs: expect.any(Number) }]);
       expect(health.standbys[0].replayLagMs).toBeGreaterThan(0);

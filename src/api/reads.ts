@@ -24,6 +24,10 @@ declare module 'fastify' {
     /** Reads that may go to a standby (public query, verification look-ups, badges, statistics); one server per request. */
     readonly reads: Queryable;
   }
+  interface FastifyContextConfig {
+    /** true: an unsafe method that only reads (verification by POST): no write position is taken or returned. */
+    readOnly?: boolean;
+  }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -49,7 +53,7 @@ const plugin = (reads: ReadSide, secureCookie: boolean): FastifyPluginAsync => a
     done();
   });
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (!UNSAFE.has(request.method) || reply.statusCode >= 400) { done(null, payload); return; }
+    if (!UNSAFE.has(request.method) || reply.statusCode >= 400 || request.routeOptions.config?.readOnly === true) { done(null, payload); return; }
     // After the handler: its transaction has committed, so the insert position is past its commit record.
     reads.primaryLsn().then((lsn) => {
       if (lsn) {

@@ -21,7 +21,13 @@ import { seedDemo } from '../src/db/seed/demo.ts';
 import { testSecrets } from './db.ts';
 
 const run = promisify(execFile);
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** Debian's server binaries: PostgreSQL 15 (what these machines run) when present, else the newest installed. */
+export const PG_BIN = ((): string => {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a)) : [];
+  const major = majors.includes('15') ? '15' : majors[0] ?? '15';
+  return path.join(root, major, 'bin');
+})();
 
 /** True when this machine can run the harness (the PostgreSQL 15 binaries and runuser). */
 export const pgClusterAvailable = (): boolean => existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'pg_basebackup'))

@@ -31,7 +31,7 @@ export const PG_BIN = ((): string => {
 
 /** True when this machine can run the harness (the PostgreSQL 15 binaries and runuser). */
 export const pgClusterAvailable = (): boolean => existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'pg_basebackup'))
-  && (process.getuid?.() !== 0 || existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser'));
+  && (process.getuid?.() !== 0 || ((existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser')) && /^postgres:/m.test(readFileSync('/etc/passwd', 'utf8'))));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

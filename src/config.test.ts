@@ -62,11 +62,23 @@ describe('loadConfig', () => {
 
   it('uses a PostgreSQL server with configured keys when DATABASE_URL is set', () => {
     const cfg = loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/beian', BEIAN_DATA_KEYS: `k1:${KEY_A}`, BEIAN_HASH_KEY: HASH, SMTP_URL: 'smtp://mail:25', PORT: '8080', LOG_LEVEL: 'warn' });
-    expect(cfg.database).toEqual({ kind: 'postgresql', url: 'postgresql://u:p@db:5432/beian' });
+    expect(cfg.database).toEqual({ kind: 'postgresql', url: 'postgresql://u:p@db:5432/beian', readUrls: [] });
     expect(cfg.secrets).toEqual({ dataKeys: [{ id: 'k1', key: Buffer.alloc(32, 1) }], hashKey: Buffer.alloc(32, 3) });
     expect(cfg.smtp).toEqual({ url: 'smtp://mail:25', from: 'beian 备案系统 <noreply@beian.localhost>' });
     expect(cfg.port).toBe(8080);
     expect(cfg.logLevel).toBe('warn');
+  });
+
+  it('reads standby URLs from DATABASE_READ_URL (comma-separated); a bad one is named without its value', () => {
+    const pgKeys = { DATABASE_URL: 'postgres://p@db/beian', BEIAN_DATA_KEYS: `k1:${KEY_A}`, BEIAN_HASH_KEY: HASH };
+    expect(loadConfig({ ...pgKeys, DATABASE_READ_URL: ' postgres://r@s1:5433/beian ,postgresql://r@s2/beian,' }).database)
+      .toEqual({ kind: 'postgresql', url: 'postgres://p@db/beian', readUrls: ['postgres://r@s1:5433/beian', 'postgresql://r@s2/beian'] });
+    expect(problemsOf({ ...pgKeys, DATABASE_READ_URL: 'postgres://r@s1/beian,mysql://r:secret-pw@s2/beian' }))
+      .toEqual([expect.stringMatching(/^DATABASE_READ_URL\.1: each must be a postgres/)]);
+    expect(problemsOf({ ...pgKeys, DATABASE_READ_URL: 'mysql://r:secret-pw@s2/beian' }).join()).not.toContain('secret-pw');
+    expect(problemsOf({ ...pgKeys, DATABASE_READ_URL: ' , ' })).toEqual([expect.stringMatching(/^DATABASE_READ_URL: name at least one standby/)]);
+    // The embedded database has no standbys: reads go to it.
+    expect(loadConfig({ DATABASE_READ_URL: 'postgres://r@s1/beian' }).database.kind).toBe('pglite');
   });
 
   it('parses a key rotation list: the first key seals, every key opens; spaces and empty entries ignored', () => {

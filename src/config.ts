@@ -35,6 +35,9 @@ const whole = (min: number, max: number) => z.string().regex(/^\d+$/, 'must be a
 
 const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  /** Streaming standbys for reads (ADR 0020), comma-separated; PostgreSQL only (ignored with the embedded database). */
+  DATABASE_READ_URL: z.string().transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\/[^/?#]/, 'each must be a postgres:// or postgresql:// URL')).min(1, 'name at least one standby URL')).optional(),
   BEIAN_DATA_DIR: z.string().min(1).default('./data'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: whole(0, 65535).default(3000),
@@ -135,7 +138,8 @@ function smsConfig(env: Record<string, string>, problems: string[]): Config['sms
 export interface DataKey { id: string; key: Buffer }
 
 export interface Config {
-  database: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
+  /** readUrls: the standbys reads may go to (DATABASE_READ_URL; empty: every read goes to the primary). */
+  database: { kind: 'postgresql'; url: string; readUrls: string[] } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   host: string;
   port: number;
@@ -174,7 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   const e = parsed.data;
   const dataDir = path.resolve(cwd, e.BEIAN_DATA_DIR);
   return {
-    database: e.DATABASE_URL ? { kind: 'postgresql', url: e.DATABASE_URL } : { kind: 'pglite', dataDir },
+    database: e.DATABASE_URL ? { kind: 'postgresql', url: e.DATABASE_URL, readUrls: e.DATABASE_READ_URL ?? [] } : { kind: 'pglite', dataDir },
     dataDir,
     host: e.HOST,
     port: e.PORT,

@@ -7,6 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { FlowContext } from '../flows/context.ts';
+import { primaryOnly, type ReadSide } from '../db/replicas.ts';
+import { readsPlugin } from './reads.ts';
 import { adminDeliveryRoutes } from './admin/deliveries.ts';
 import { adminDevSmsRoutes } from './admin/dev-sms.ts';
 import { adminOrganisationRoutes } from './admin/organisations.ts';
@@ -37,13 +39,18 @@ import { createVerifier } from './verify/verifier.ts';
 import { publicRoutes } from './public/index.ts';
 import { DEFAULT_CSP, HSTS, webApp } from './web.ts';
 
-/** What routes receive: the flows' context plus the configuration. */
+/**
+ * What routes receive: the flows' context plus the configuration. `reads`: where reads that may
+ * come from a standby go (ADR 0020); routes use `request.reads` (the session's read-your-writes
+ * fence applied), caches a fence of their own (createReadFence).
+ */
 export interface AppContext extends FlowContext {
   config: Config;
+  reads: ReadSide;
 }
 
-/** What a caller supplies; the public URL comes from the configuration. */
-export type AppInput = Omit<AppContext, 'publicUrl'>;
+/** What a caller supplies; the public URL comes from the configuration; no `reads`: every read on the primary. */
+export type AppInput = Omit<AppContext, 'publicUrl' | 'reads'> & { reads?: ReadSide };
 
 /** Personal data and credentials never reach the logs (house rule 14). */
 export const LOG_REDACT = [
@@ -73,7 +80,7 @@ export interface BuildOptions {
 }
 
 export async function buildApp(input: AppInput, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const ctx: AppContext = { ...input, publicUrl: input.config.publicUrl };
+  const ctx: AppContext = { ...input, reads: input.reads ?? primaryOnly(input.db), publicUrl: input.config.publicUrl };
   const app = Fastify({
     logger: options.logger === false || ctx.config.logLevel === 'silent'
       ? false
@@ -124,6 +131,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin(ctx)); // request.actor and CSRF for every route below
+  await app.register(readsPlugin(ctx.reads, https)); // request.reads: standby or primary, read-your-writes
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -144,7 +152,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
   // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
-  const verifier = await createVerifier(ctx.db, ctx.now);
+  const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads });
   app.addHook('onClose', async () => { await verifier.close(); });
   await api.register(verifyRoutes(ctx, verifier));
   // supervision (issue 14)

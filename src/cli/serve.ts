@@ -10,6 +10,7 @@ import { startTimedWork } from '../flows/timed-work.ts';
 import { calendarAtStart } from './calendar.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { openStorage } from '../db/open.ts';
+import { standbyName } from '../db/replicas.ts';
 import type { Db } from '../db/connection.ts';
 import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
 import { emailSenderFor, startOutboxWorker } from '../notify/index.ts';
@@ -38,12 +39,20 @@ function startLogWork(ctx: FlowContext, logKeys: LogKeys, log: FastifyBaseLogger
   return { stop: () => clearInterval(timer) };
 }
 
+/** Where reads go (ADR 0020). */
+function readsLine(cfg: Config): string {
+  if (cfg.database.kind === 'postgresql' && cfg.database.readUrls.length) {
+    return `Reads: standbys ${cfg.database.readUrls.map(standbyName).join(', ')} (read-your-writes by WAL position; the primary when behind)`;
+  }
+  return cfg.database.kind === 'pglite' ? 'Reads: the embedded database (standbys need DATABASE_URL)' : 'Reads: the primary (no DATABASE_READ_URL)';
+}
+
 async function hasAdministrator(db: Db): Promise<boolean> {
   return (await db.query(`select 1 from users where role = 'ministry_admin' and disabled_at is null limit 1`)).length > 0;
 }
 
 export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Promise<void> {
-  const storage = await openStorage(cfg);
+  const storage = await openStorage(cfg, { standbys: true });
   try {
     const applied = await migrate(storage.db);
     let demo = false;
@@ -54,7 +63,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
         throw err;
       });
     }
-    const app = await buildApp({ db: storage.db, sealer: storage.sealer, now: () => new Date(), config: cfg });
+    const app = await buildApp({ db: storage.db, reads: storage.reads, sealer: storage.sealer, now: () => new Date(), config: cfg });
     await calendarAtStart({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, app.log);
     const address = await app.listen({ host: cfg.host, port: cfg.port });
     const now = () => new Date();
@@ -69,6 +78,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     const lines = [
       `beian is serving ${cfg.publicUrl} (listening on ${address}; database: ${storage.db.kind}${applied.length ? `, applied migrations ${applied.join(', ')}` : ''})`,
       `API docs: ${cfg.publicUrl}/api/docs`,
+      readsLine(cfg),
       cfg.smtp ? `Email: SMTP via ${new URL(cfg.smtp.url).host}` : 'Email: not sent (SMTP_URL not set); notices stay in the in-app inbox',
       describeSms(cfg.sms),
     ];

@@ -84,11 +84,12 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
+/** `probe: false`: do not try a connection now (a standby may be down at start; its reads go elsewhere). */
+export async function openPostgres(url: string, options: { max?: number; probe?: boolean } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
-  await pool.query('select 1');
+  if (options.probe !== false) await pool.query('select 1');
   const listeners = new Set<() => Promise<void>>();
   const names = new Map<string, string>();
   const nameOf = (text: string) => {

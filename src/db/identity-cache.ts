@@ -12,10 +12,14 @@
 // in one query together (concurrent single-item checks under load, say). A call joins a load
 // already running only if no change was announced since it started, so a check that begins
 // after a revocation was heard never answers from older data.
+// With standbys (ADR 0020) loads go through a ReadFence: every notification, and the loss or
+// return of the listening connection, advances it, and a load reads only from a standby that has
+// replayed the primary's position taken after that — never the pre-revocation state it just heard about.
 // See docs/decisions/0006-registry-change-notifications.md.
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { Db } from './connection.ts';
 import { evictOldest } from './bounded-map.ts';
+import type { ReadFence } from './replicas.ts';
 import { loadIdentities } from './verification.ts';
 
 export const REGISTRY_CHANNEL = 'beian_registry';
@@ -41,6 +45,8 @@ export interface IdentityCache {
 export interface IdentityCacheOptions {
   /** Entries kept; the least recently used go first. Default 100,000 (≈ 65 MiB: measured ~670 bytes an entry). */
   maxEntries?: number;
+  /** Where loads read (a standby behind the invalidation fence); the primary (`db`) when absent. */
+  fence?: ReadFence;
 }
 
 const keyOf = (k: IdentityKey) => `${k.platform}|${k.packageName}`;
@@ -67,7 +73,9 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
   let misses = 0;
   let invalidations = 0;
 
+  const fence = options.fence;
   const invalidate = (payload: string) => {
+    fence?.advance();
     generation += 1;
     invalidations += 1;
     let keys: unknown;
@@ -100,7 +108,8 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
     batch.generation = before;
     for (const key of batch.keys.keys()) running.set(key, batch);
     misses += batch.keys.size;
-    const loaded = loadIdentities(db, [...batch.keys.values()]);
+    const keys = [...batch.keys.values()];
+    const loaded = fence ? fence.reader().then((reader) => loadIdentities(reader, keys)) : loadIdentities(db, keys);
     batch.settle(loaded);
     loaded.then((found) => {
       // Stored only if no change was announced while the query ran (it may predate the change).

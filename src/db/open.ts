@@ -4,23 +4,46 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { type Db, openPglite, openPostgres } from './connection.ts';
 import { embeddedSecrets, lockDataDir } from './data-dir.ts';
+import { primaryOnly, type ReadSide, standbyName, withStandbys } from './replicas.ts';
 import { createSealer, type Sealer } from './personal-data.ts';
 import { createLogKeys, type LogKeys } from '../tlog/keys.ts';
 
-/** `log`: the transparency log's digest and signing keys (docs/decisions/0017-transparency-log.md). */
-export interface Storage { db: Db; sealer: Sealer; log: LogKeys; close(): Promise<void> }
+/**
+ * `log`: the transparency log's digest and signing keys (docs/decisions/0017-transparency-log.md).
+ * `reads`: where reads that may see a standby go (ADR 0020): the primary unless DATABASE_READ_URL names standbys.
+ */
+export interface Storage { db: Db; reads: ReadSide; sealer: Sealer; log: LogKeys; close(): Promise<void> }
 
-export async function openStorage(cfg: Config): Promise<Storage> {
+/** One pool per standby of DATABASE_READ_URL; none (every read on the primary) without. */
+export async function openReadSide(primary: Db, readUrls: readonly string[]): Promise<ReadSide> {
+  if (readUrls.length === 0) return primaryOnly(primary);
+  const opened: { name: string; db: Db }[] = [];
+  try {
+    for (const url of readUrls) opened.push({ name: standbyName(url), db: await openPostgres(url, { probe: false }) });
+  } catch (e) {
+    await Promise.all(opened.map((s) => s.db.close()));
+    throw e;
+  }
+  return withStandbys(primary, opened);
+}
+
+/** `standbys`: open the read pools of DATABASE_READ_URL (the server does; one-shot commands read the primary). */
+export async function openStorage(cfg: Config, options: { standbys?: boolean } = {}): Promise<Storage> {
   if (cfg.database.kind === 'postgresql') {
     const db = await openPostgres(cfg.database.url);
-    return { db, sealer: createSealer(cfg.secrets!), log: createLogKeys(cfg.secrets!.hashKey, cfg.logSigningKey), close: () => db.close() };
+    let reads: ReadSide;
+    try { reads = await openReadSide(db, options.standbys ? cfg.database.readUrls : []); } catch (e) { await db.close(); throw e; }
+    return {
+      db, reads, sealer: createSealer(cfg.secrets!), log: createLogKeys(cfg.secrets!.hashKey, cfg.logSigningKey),
+      close: async () => { await reads.close(); await db.close(); },
+    };
   }
   const release = lockDataDir(cfg.database.dataDir);
   try {
     const secrets = cfg.secrets ?? embeddedSecrets(cfg.database.dataDir);
     const db = await openPglite(path.join(cfg.database.dataDir, 'pgdata'));
     return {
-      db, sealer: createSealer(secrets), log: createLogKeys(secrets.hashKey, cfg.logSigningKey),
+      db, reads: primaryOnly(db), sealer: createSealer(secrets), log: createLogKeys(secrets.hashKey, cfg.logSigningKey),
       close: async () => { await db.close(); release(); },
     };
   } catch (e) {

@@ -60,8 +60,8 @@ export const bureauStatisticsRoutes = (ctx: AppContext): FastifyPluginAsync => a
     const from = (req.query.from ?? addDays(to, -29)) as IsoDate;
     if (from > to) throw new NamedError('invalid_range', 'invalid', 'from is after to', [{ field: 'querystring.from', code: 'invalid_range', message: 'from must not be after to' }]);
     if (daysBetween(from, to) >= MAX_RANGE_DAYS) throw new NamedError('invalid_range', 'invalid', `at most ${MAX_RANGE_DAYS} days`, [{ field: 'querystring.from', code: 'range_too_long', message: `at most ${MAX_RANGE_DAYS} days` }]);
-    const cal = await loadCalendar(ctx.db, province);
-    return statistics(ctx.db, cal, province, from, to, today);
+    const cal = await loadCalendar(req.reads, province);
+    return statistics(req.reads, cal, province, from, to, today);
   });
 };
 

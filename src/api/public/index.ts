@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseFilingNumber } from '../../domain/filing-number.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
+import type { Queryable } from '../../db/connection.ts';
 import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { renderBadge } from './badge.ts';
@@ -52,9 +53,9 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
 
   const present = (rows: PublicServiceRow[]) => rows.map((r) => presentRecord(url, r));
   /** The service a path's number names: 400 naming params.serviceNumber when malformed, 404 when never filed. */
-  const serviceOf = async (raw: string) => {
+  const serviceOf = async (reads: Queryable, raw: string) => {
     const number = numberParam(raw, 'params.serviceNumber', 'service');
-    const row = await serviceByNumber(ctx.db, number);
+    const row = await serviceByNumber(reads, number);
     if (!row) throw new ServiceNotFoundError(number);
     return row;
   };
@@ -67,7 +68,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const k = interpretKeyword(q);
     if (!k) throw badInput('querystring.q', 'keyword_empty', 'the keyword has nothing searchable once spaces are removed');
     if ((page - 1) * pageSize >= SEARCH_WINDOW) throw badInput('querystring.page', 'search_window_exceeded', `search pages through the first ${SEARCH_WINDOW} matches; narrow the keyword or filter by type`);
-    const found = await searchServices(ctx.db, k, { type: type ?? null, page, pageSize });
+    const found = await searchServices(req.reads, k, { type: type ?? null, page, pageSize });
     const body = { items: present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
     return sendCacheable(req, reply, body, found.lastModified);
   });
@@ -76,7 +77,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     ...limited,
     schema: { tags, summary: 'The full public record of a service number (URL-encoded); cancelled and revoked numbers answer with their status', params: serviceNumberParams, response: { 200: recordView } },
   }, async (req, reply) => {
-    const row = await serviceOf(req.params.serviceNumber);
+    const row = await serviceOf(req.reads, req.params.serviceNumber);
     const [record] = present([row]);
     return sendCacheable(req, reply, record!, row.last_modified);
   });
@@ -92,7 +93,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
       params: serviceNumberParams, querystring: badgeQuery,
     },
   }, async (req, reply) => {
-    const row = await serviceOf(req.params.serviceNumber);
+    const row = await serviceOf(req.reads, req.params.serviceNumber);
     reply.type('image/svg+xml; charset=utf-8')
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'")
@@ -105,7 +106,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     schema: { tags, summary: 'A subject (host) by its main number, with all its services', params: mainNumberParams, response: { 200: subjectView } },
   }, async (req, reply) => {
     const number = numberParam(req.params.mainNumber, 'params.mainNumber', 'subject');
-    const found = await subjectByNumber(ctx.db, number);
+    const found = await subjectByNumber(req.reads, number);
     if (!found) throw new SubjectNotFoundError(number);
     const body = presentSubject(url, found.subject, present(found.services));
     return sendCacheable(req, reply, body, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)]));
@@ -118,7 +119,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     schema: { tags, summary: 'Shell cleanup notices (空壳备案清理公告), newest first: the listed shells and, once carried out, the cancelled ones', querystring: noticesQuery, response: { 200: noticesView } },
   }, async (req, reply) => {
     const { province, page, pageSize } = req.query;
-    const rows = await ctx.db.query<{
+    const rows = await req.reads.query<{
       id: string; province_code: string; bureau_name: string; title: string; publicity_days: number; published_at: Date; ends_at: Date; status: 'publicised' | 'executed';
       services: { serviceNumber: string; serviceName: string; serviceType: string; hostName: string; hostType: string; outcome: 'listed' | 'cleaned' }[];
     }>(

@@ -31,6 +31,7 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
   }, (req) => verifier.verifyOne(actorOf(req), req.query));
   app.post('/api/verify/v1/apps', {
     onRequest: guard,
+    config: { readOnly: true }, // no read-your-writes position (ADR 0020): a check changes nothing a caller reads back
     // The response schema documents the answer; the presenters build it, so it is not re-validated
     // on the way out (re-encoding 10,000 results through Zod would double the batch's time).
     serializerCompiler: stringify,

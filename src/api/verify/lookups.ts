@@ -47,14 +47,14 @@ export const verifyLookupRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions)
     if (!parsed.ok) throw new NamedError(parsed.error.code, 'invalid', parsed.error.message, [{ field: 'params.number', ...parsed.error }]);
     const n = parsed.value;
     if (n.kind === 'service') {
-      const s = await findServiceByNumber(ctx.db, n.number);
+      const s = await findServiceByNumber(req.reads, n.number);
       if (!s) throw new NumberNotFoundError(n.number);
       await verifier.watch(actorOf(req), [s.service_id]);
       return { kind: 'service' as const, service: presentService(s) };
     }
-    const subject = await findSubjectByNumber(ctx.db, n.number);
+    const subject = await findSubjectByNumber(req.reads, n.number);
     if (!subject) throw new NumberNotFoundError(n.number);
-    const services = await servicesOfSubjects(ctx.db, [subject.subject_id]);
+    const services = await servicesOfSubjects(req.reads, [subject.subject_id]);
     await verifier.watch(actorOf(req), services.map((s) => s.service_id));
     return { kind: 'subject' as const, subject: presentSubject(subject, services) };
   });
@@ -69,8 +69,8 @@ export const verifyLookupRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions)
     },
   }, async (req) => {
     const uscc = usccOf(req.query.uscc);
-    const subjects = await findUnitsByCertificateHash(ctx.db, ctx.sealer.hash('id_number', uscc));
-    const services = await servicesOfSubjects(ctx.db, subjects.map((s) => s.subject_id));
+    const subjects = await findUnitsByCertificateHash(req.reads, ctx.sealer.hash('id_number', uscc));
+    const services = await servicesOfSubjects(req.reads, subjects.map((s) => s.subject_id));
     await verifier.watch(actorOf(req), services.map((s) => s.service_id));
     return { uscc, items: subjects.map((s) => presentSubject(s, services.filter((x) => x.subject_id === s.subject_id))) };
   });

@@ -44,6 +44,7 @@ export const verifyPackageRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.post('/api/verify/v1/packages', {
     onRequest: guard,
+    config: { readOnly: true },
     schema: {
       tags: ['verify'], security: [{ apiKey: [] }, { session: [] }], consumes: ['multipart/form-data'],
       summary: 'Upload a package (APK / IPA / HAP): analysis plus verification of every signer',

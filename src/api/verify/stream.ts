@@ -105,6 +105,7 @@ export const verifyStreamRoutes = ({ verifier, guard }: VerifyRouteOptions): Fas
   app.addContentTypeParser(NDJSON_TYPES, (_req, payload, done) => done(null, payload));
   app.post('/api/verify/v1/apps/stream', {
     onRequest: guard,
+    config: { readOnly: true },
     schema: {
       tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
       summary: 'Verify a whole catalogue: NDJSON in, NDJSON out, streamed',

@@ -4,6 +4,7 @@
 // and package-upload endpoints so they answer alike.
 import type { Db } from '../../db/connection.ts';
 import { type IdentityCache, startIdentityCache } from '../../db/identity-cache.ts';
+import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { judge, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
@@ -31,8 +32,10 @@ export interface Verifier {
   close(): Promise<void>;
 }
 
-export async function createVerifier(db: Db, now: () => Date, options: { cacheEntries?: number } = {}): Promise<Verifier> {
-  const cache = await startIdentityCache(db, { maxEntries: options.cacheEntries });
+/** `reads`: the identity cache re-reads from a standby behind its invalidation fence (ADR 0020); the primary without. */
+export async function createVerifier(db: Db, now: () => Date, options: { cacheEntries?: number; reads?: ReadSide } = {}): Promise<Verifier> {
+  const fence = options.reads?.replicated ? createReadFence(options.reads) : undefined;
+  const cache = await startIdentityCache(db, { maxEntries: options.cacheEntries, fence });
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
 

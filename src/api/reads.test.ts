@@ -1,0 +1,134 @@
+// Reads from standbys (issue 16 item 1; ADR 0020). On the PostgreSQL run,
+// a real primary + streaming standby (tests/pg-cluster.ts) with replay paused shows that reads
+// really go to the standby, that a session's reads after its own write do not (read-your-writes,
+// the `beian-lsn` fence), and what /api/health reports. On PGlite every read is the primary's.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.ts';
+import { loadConfig } from '../config.ts';
+import { authTestApp, fixedClock, SETUP_TIMEOUT, signIn, type AuthTestApp } from '../../tests/auth.ts';
+import { backend, testSecrets } from '../../tests/db.ts';
+import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from '../../tests/pg-cluster.ts';
+import { a2dp, serviceId, verify } from '../../tests/verify.ts';
+import { type Db, openPostgres } from '../db/connection.ts';
+import { createSealer } from '../db/personal-data.ts';
+import { lsnValue, primaryOnly, type ReadSide, waitForReplay, withStandbys } from '../db/replicas.ts';
+
+const statusOf = async (app: FastifyInstance, number: string, headers: Record<string, string> = {}) => {
+  const res = await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}`, headers });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().status as string;
+};
+
+describe('without standbys (the embedded database, or no DATABASE_READ_URL)', () => {
+  let a: AuthTestApp;
+  beforeAll(async () => { a = await authTestApp(); }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('reads the primary, sets no fence after a write and names no standby in /api/health', async () => {
+    const side = primaryOnly(a.t.db);
+    expect(side.at('0/1')).toBe(a.t.db);
+    expect(await side.reader('0/1')).toBe(a.t.db);
+    expect(await side.primaryLsn()).toBeNull();
+    const gd = await signIn(a.app, 'gd.reviewer');
+    const id = await serviceId(a.t.db, 'a2dp.Vol');
+    const res = await a.app.inject({ method: 'POST', url: `/api/bureau/services/${id}/revoke`, headers: gd.headers, payload: { reason: '无备库' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['beian-lsn']).toBeUndefined();
+    expect(String(res.headers['set-cookie'] ?? '')).not.toContain('beian_lsn');
+    expect(await statusOf(a.app, res.json().serviceNumber)).toBe('revoked');
+    const health = (await a.app.inject({ method: 'GET', url: '/api/health' })).json();
+    expect(health).toEqual({ status: 'ok', database: backend(), migration: expect.any(String) });
+  });
+});
+
+// A cluster of its own per run: only where PostgreSQL 15 can be started (the PostgreSQL run of CI).
+describe.skipIf(!(backend() === 'postgresql' && pgClusterAvailable()))('with a streaming standby whose replay is paused', () => {
+  let cluster: PgCluster;
+  let primary: Db;
+  let standby: Db;
+  let reads: ReadSide;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    const urls = await seededDatabase(cluster);
+    primary = await openPostgres(urls.primaryUrl, { max: 4 });
+    standby = await openPostgres(urls.standbyUrl, { max: 4 });
+    reads = withStandbys(primary, [{ name: `127.0.0.1:${cluster.standby.port}`, db: standby }]);
+    app = await buildApp({ db: primary, reads, sealer: createSealer(testSecrets), now: fixedClock().now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await app?.close();
+    await reads?.close();
+    await primary?.close();
+    await cluster?.close();
+  });
+
+  it('waits for replay up to the bound, then reads the primary; reads the standby once it has replayed', async () => {
+    await cluster.standby.pauseReplay();
+    try {
+      await primary.query('create table probe (x int)');
+      const lsn = (await reads.primaryLsn())!;
+      const start = Date.now();
+      expect(await waitForReplay(standby, lsn, 200)).toBe(false);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(190);
+      expect(await reads.reader(lsn)).toBe(primary);
+      expect(await reads.reader(null)).toBe(standby); // no fence: the standby, however far behind
+      await expect(standby.query('select * from probe')).rejects.toThrow(/does not exist/);
+      await expect(reads.at(lsn).query('select * from probe')).resolves.toEqual([]);
+    } finally {
+      await cluster.standby.resumeReplay();
+    }
+    const lsn = (await reads.primaryLsn())!;
+    expect(await waitForReplay(standby, lsn, 10_000)).toBe(true);
+    expect(await reads.reader(lsn)).toBe(standby);
+  });
+
+  it('read-your-writes: the reviewer who revoked reads revoked; a reader without the fence still gets the standby\'s filed', async () => {
+    const gd = await signIn(app, 'gd.reviewer');
+    const id = await serviceId(primary, 'a2dp.Vol');
+    await cluster.caughtUp();
+    await cluster.standby.pauseReplay();
+    try {
+      const res = await app.inject({ method: 'POST', url: `/api/bureau/services/${id}/revoke`, headers: gd.headers, payload: { reason: '读己之写' } });
+      expect(res.statusCode, res.body).toBe(200);
+      const number = res.json().serviceNumber as string;
+      const lsn = res.headers['beian-lsn'] as string;
+      expect(lsnValue(lsn)).not.toBeNull();
+      const cookie = [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('beian_lsn='));
+      expect(cookie).toMatch(/^beian_lsn=[0-9A-F]+\/[0-9A-F]+; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
+      // The session (its cookie) and an API client (the header) read their write; anyone else reads the lagging standby.
+      expect(await statusOf(app, number, { cookie: `${gd.cookie}; beian_lsn=${lsn}` })).toBe('revoked');
+      expect(await statusOf(app, number, { 'beian-lsn': lsn })).toBe('revoked');
+      expect(await statusOf(app, number)).toBe('filed');
+      expect(await statusOf(app, number, { 'beian-lsn': 'not-a-position' })).toBe('filed');
+      // A verification by POST changes nothing its caller reads back: no position is taken for it.
+      const checked = await verify(app, [a2dp()]);
+      expect(checked.statusCode).toBe(200);
+      expect(checked.headers['beian-lsn']).toBeUndefined();
+      const health = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+      expect(health.standbys).toEqual([{ name: `127.0.0.1:${cluster.standby.port}`, replayLsn: expect.stringMatching(/^[0-9A-F]+\/[0-9A-F]+$/), replayLagMs: expect.any(Number) }]);
+      expect(health.standbys[0].replayLagMs).toBeGreaterThan(0);
+      expect(lsnValue(health.standbys[0].replayLsn)! < lsnValue(lsn)!).toBe(true);
+    } finally {
+      await cluster.standby.resumeReplay();
+    }
+    await cluster.caughtUp();
+    expect(await statusOf(app, (await primary.query<{ service_number: string }>('select service_number from services where id = $1', [id]))[0]!.service_number)).toBe('revoked');
+    const health = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+    expect(health.standbys[0].replayLagMs).toBe(0);
+  });
+
+  it('a standby that is down: reads go to the primary, and /api/health says it does not answer', async () => {
+    await cluster.standby.stop('fast');
+    try {
+      const id = await serviceId(primary, 'a2dp.Vol');
+      const [{ service_number: number }] = await primary.query<{ service_number: string }>('select service_number from services where id = $1', [id]) as [{ service_number: string }];
+      expect(await statusOf(app, number)).toBe('revoked');
+      const health = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+      expect(health.standbys).toEqual([{ name: `127.0.0.1:${cluster.standby.port}`, replayLsn: null, replayLagMs: null }]);
+    } finally {
+      await cluster.standby.start();
+    }
+  });
+});

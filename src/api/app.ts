@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { FlowContext } from '../flows/context.ts';
 import { adminDeliveryRoutes } from './admin/deliveries.ts';
 import { adminDevSmsRoutes } from './admin/dev-sms.ts';
+import { adminPersonalDataAccessRoutes } from './admin/personal-data-access.ts';
 import { adminOrganisationRoutes } from './admin/organisations.ts';
 import { adminUserRoutes } from './admin/users.ts';
 import { authPlugin } from './auth/plugin.ts';
@@ -134,6 +135,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(adminUserRoutes(ctx));
   await api.register(adminDevSmsRoutes(ctx));
   await api.register(adminDeliveryRoutes(ctx));
+  await api.register(adminPersonalDataAccessRoutes(ctx));
   await api.register(calendarRoutes(ctx));
   await api.register(calendarImportRoutes(ctx));
   await api.register(hostApplicationRoutes(ctx));

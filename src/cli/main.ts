@@ -5,6 +5,7 @@ import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
+import { demoApplications } from '../flows/demo-applications.ts';
 import { calendarCommand, workdaysCommand } from './calendar.ts';
 import { serve } from './serve.ts';
 
@@ -58,10 +59,11 @@ const commands: Record<string, Handler> = {
   seed: async (args, io) => {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
     if (!values.demo) throw new UsageError('seed: only `seed --demo` exists');
-    const storage = await openStorage(config());
+    const cfg = config();
+    const storage = await openStorage(cfg);
     try {
       await migrate(storage.db);
-      const result = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } }).catch((err: unknown) => {
+      const result = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date(), applications: demoApplications(storage.sealer, cfg.publicUrl) } }).catch((err: unknown) => {
         if (err instanceof DemoRefusedError) {
           throw new UsageError(`refused: ${err.message} (it would publish working passwords; see README, "Production set-up")`);
         }

@@ -65,8 +65,8 @@ describe('personal-data access log', () => {
     await call(a.app, host, 'GET', `/api/host/services/${svc!.id}/materials`);
     await call(a.app, host, 'GET', `/api/host/subjects/${svc!.subject_id}/materials`);
     const own = (await log(`?purpose=own_filed_record&from=${since}`)).items;
-    expect(own.map((i) => [i.recordType, i.recordId, i.recordLabel])).toEqual([
-      ['subject', svc!.subject_id, svc!.main_number], ['service', svc!.id, svc!.service_number],
+    expect(own.map((i) => [i.recordType, i.recordId, i.recordLabel]).sort()).toEqual([
+      ['service', svc!.id, svc!.service_number], ['subject', svc!.subject_id, svc!.main_number],
     ]);
     // Another host's record is a 404 and shows nothing: no access.
     const wang = await signIn(a.app, 'wang@demo.beian.test');

@@ -12,6 +12,8 @@ import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../t
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from '../../../tests/filing.ts';
 import { fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from '../../tlog/merkle.ts';
+import { auditLog } from '../../tlog/audit.ts';
+import { createLogKeys } from '../../tlog/keys.ts';
 import { signTreeHead } from '../../tlog/store.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
 
@@ -155,5 +157,27 @@ describe('GET /api/public/v1/log/*', () => {
     expect(await exec('consistency', base, saved)).toMatchObject({ code: 1, stderr: expect.stringMatching(/FAILED: tree head \d+: the signature does not verify/) });
     expect(await exec('head', base, '--key-id', 'ff'.repeat(32))).toMatchObject({ code: 1 });
     expect(await exec('record', 'http://127.0.0.1:1', DEMO.a2dp)).toMatchObject({ code: 2 });
+  });
+  it('after the signing key rotates, the old heads stay verifiable: /log/key?keyId= serves the old key, the checker verifies across the rotation', async () => {
+    const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    const old = (await get('/api/public/v1/log/tree-head')).json();
+    expect(old.keyId).toBe(keys.signer.keyId);
+    const saved = path.join(dir, 'old-head.json');
+    writeFileSync(saved, JSON.stringify(old));
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rotated = createLogKeys(Buffer.alloc(32, 9), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role) values ('user', gen_random_uuid(), 'signed_in', 'system')`);
+    await caughtUp();
+    const next = (await signTreeHead(a.t.db, rotated.signer, new Date('2026-12-04T11:00:00Z')))!;
+    expect(next.keyId).toBe(rotated.signer.keyId);
+    expect((await get('/api/public/v1/log/key')).json()).toEqual({ keyId: rotated.signer.keyId, publicKeyPem: rotated.signer.publicKeyPem });
+    const oldKey = (await get(`/api/public/v1/log/key?keyId=${old.keyId}`)).json();
+    expect(oldKey).toEqual({ keyId: keys.signer.keyId, publicKeyPem: keys.signer.publicKeyPem });
+    const text = `beian-tree-head:v1\n${old.treeSize}\n${old.rootHash}\n${old.timestamp}`;
+    expect(verify(null, Buffer.from(text, 'utf8'), createPublicKey(oldKey.publicKeyPem), Buffer.from(old.signature, 'base64'))).toBe(true);
+    // The checker verifies the saved old head with its own key and the new one with the new key, and their consistency.
+    expect(await exec('consistency', base, saved)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^consistency ok: tree head \d+ /) });
+    expect((await auditLog(a.t.db, keys)).problems).toEqual([]);
   });
 });

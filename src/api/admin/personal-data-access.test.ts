@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from '../../../tests/filing.ts';
+import { auditLog } from '../../tlog/audit.ts';
 
 interface Access {
   id: string; at: string; actor: { userId: string | null; role: string; name: string | null; organisation: string | null };
@@ -123,5 +124,20 @@ describe('personal-data access log', () => {
     const leaves = await a.t.db.query<{ entry: string }>('select entry from log_leaves where history_id = any($1::bigint[])', [history.map((h) => h.id)]);
     expect(leaves).toHaveLength(history.length);
     for (const l of leaves) expect(JSON.parse(l.entry)).toEqual({ v: 1, type: 'private', digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await auditLog(a.t.db, testLogKeys())).problems).toEqual([]);
+  });
+
+  it('beian audit verify names an access altered or removed behind the trigger (as the database owner)', async () => {
+    const [first, second] = await a.t.db.query<{ id: string }>('select id from personal_data_access order by at, id limit 2');
+    await a.t.db.exec('alter table personal_data_access disable trigger personal_data_access_append_only');
+    try {
+      await a.t.db.query(`update personal_data_access set purpose = 'administration' where id = $1`, [first!.id]);
+      await a.t.db.query('delete from personal_data_access where id = $1', [second!.id]);
+    } finally {
+      await a.t.db.exec('alter table personal_data_access enable trigger personal_data_access_append_only');
+    }
+    const problems = (await auditLog(a.t.db, testLogKeys())).problems.join('\n');
+    expect(problems).toContain(`personal-data access ${first!.id}: differs`);
+    expect(problems).toContain(`personal-data access ${second!.id}: differs`);
   });
 });

@@ -4,15 +4,15 @@
 // review (due today and overdue first), the host's applications; a service with an approved
 // change in its history; all in one transaction with the rest of the demo.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../api/app.ts';
-import { loadConfig } from '../config.ts';
-import { seedDemo } from '../db/seed/demo.ts';
-import { chinaDate } from '../domain/china-time.ts';
-import { APPLICATION_KINDS, APPLICATION_STATUSES } from '../domain/lifecycle.ts';
-import { signIn } from '../../tests/auth.ts';
-import { type TestDb, testDatabase } from '../../tests/db.ts';
-import { call } from '../../tests/filing.ts';
-import { demoApplications } from './demo-applications.ts';
+import { buildApp } from '../src/api/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { seedDemo } from '../src/db/seed/demo.ts';
+import { chinaDate } from '../src/domain/china-time.ts';
+import { APPLICATION_KINDS, APPLICATION_STATUSES } from '../src/domain/lifecycle.ts';
+import { signIn } from './auth.ts';
+import { type TestDb, testDatabase } from './db.ts';
+import { call } from './filing.ts';
+import { demoApplications } from '../src/flows/demo-applications.ts';
 
 // A Wednesday: a working day in Guangdong, so a deadline can fall on it.
 const NOW = new Date('2026-03-04T02:00:00Z');

@@ -82,6 +82,17 @@ describe('personal-data access log', () => {
     expect(row!.recordId).not.toContain(mobile.slice(-8)); // the number's keyed hash, not the number
   });
 
+  it('a replayed creation (same Idempotency-Key) shows the materials again: recorded again', async () => {
+    const body = { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) };
+    const post = () => a.app.inject({ method: 'POST', url: '/api/host/applications', headers: { ...host.headers, 'idempotency-key': 'pda-replay-1' }, payload: body });
+    const first = await post();
+    expect(first.statusCode).toBe(201);
+    const again = await post();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const { items } = await log(`?recordType=application&recordId=${first.json().id}`);
+    expect(items.map((i) => i.purpose)).toEqual(['own_application', 'own_application']);
+  });
+
   it('filters (user, role, record type, purpose, time) and pages, newest first', async () => {
     const all = await log('?pageSize=200');
     expect(all.total).toBeGreaterThanOrEqual(6);

@@ -68,3 +68,22 @@ describe('demo applications', () => {
     expect(types).toContain('changed');
   });
 });
+
+// A start on a non-working day (a Sunday in the Spring Festival holiday): nothing can be due that
+// day, but an overdue review and one due on the next working day are still there.
+describe('demo applications started on a holiday', () => {
+  let t: TestDb;
+  const HOLIDAY = new Date('2026-02-22T02:00:00Z');
+  beforeAll(async () => {
+    t = await testDatabase();
+    await seedDemo(t.db, t.sealer, { lives: { now: HOLIDAY, applications: demoApplications(t.sealer, 'http://127.0.0.1:3000') } });
+  }, 600_000);
+  afterAll(async () => { await t?.close(); });
+
+  it('still has overdue and upcoming bureau reviews', async () => {
+    const today = chinaDate(HOLIDAY);
+    const open = await t.db.query<{ deadline_on: string }>(`select deadline_on from applications where status = 'bureau_review'`);
+    expect(open.some((a) => a.deadline_on < today)).toBe(true);
+    expect(open.some((a) => a.deadline_on > today)).toBe(true);
+  });
+});

@@ -81,11 +81,14 @@ function website(d: Demo, tag: string, name: string, provider: string) {
 /** The demo clock at `daysAgo` (plus hours), China office hours. */
 const at = (d: Demo, daysAgo: number, hours = 0) => { d.clock.t = new Date(d.now.getTime() - daysAgo * DAY + hours * HOUR); };
 
-/** The latest receipt date whose 20-working-day deadline is `deadline` or the first working day after it. */
-async function receiptFor(d: Demo, deadline: string): Promise<string> {
+/**
+ * The latest receipt date whose 20-working-day deadline is `deadline`, or the nearest working day
+ * after it (`step` 1) or before it (`step` -1): a deadline only falls on a working day.
+ */
+async function receiptFor(d: Demo, deadline: string, step: 1 | -1): Promise<string> {
   const cal = await loadCalendar(d.ctx.db, '440000');
-  for (let shift = 0; shift < 10; shift++) {
-    const want = addDays(deadline, shift);
+  for (let shift = 0; shift < 30; shift++) {
+    const want = addDays(deadline, shift * step);
     for (let back = 20; back < 60; back++) {
       const received = addDays(want, -back);
       if (countWorkingDays(cal, received, BUREAU_REVIEW_WORKING_DAYS).date === want) {
@@ -101,8 +104,8 @@ async function receiptFor(d: Demo, deadline: string): Promise<string> {
 async function receivedDaysAgo(d: Demo, deadline: Deadline): Promise<number> {
   const today = chinaDate(d.now);
   if (deadline === 'later') return 2;
-  const target = deadline === 'today' ? today : deadline === 'overdue' ? addDays(today, -3) : addDays(today, 2);
-  const received = await receiptFor(d, target);
+  const target = deadline === 'today' ? today : deadline === 'overdue' ? addDays(today, -1) : addDays(today, 2);
+  const received = await receiptFor(d, target, deadline === 'overdue' ? -1 : 1);
   return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${received}T00:00:00Z`)) / DAY);
 }
 

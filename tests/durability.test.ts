@@ -3,71 +3,27 @@
 // the database exactly once and no application is half-moved (approved without its service and
 // number, or a service whose application is not approved). Runs on PGlite (the embedded data
 // folder, as `npm start` uses it) and on PostgreSQL (DATABASE_URL), like every test.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Db, openPglite } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer } from '../src/db/personal-data.ts';
-import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
+import { seedDemo } from '../src/db/seed/demo.ts';
 import { fixedClock, signIn } from './auth.ts';
 import { emptyDatabase, testSecrets } from './db.ts';
 import { appMaterials, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
+import { loginOver, serveProcess, type ServerProcess } from './server-process.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = mkdtempSync(path.join(tmpdir(), 'beian-durability-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const KEYS = { BEIAN_DATA_KEYS: `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`, BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64') };
 const N = 12;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
-}
-
-function childEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(DATABASE_URL|BEIAN_|PORT$|HOST$|PUBLIC_URL$|SMTP_|REDIS_URL$|VITEST)/.test(k)) env[k] = v;
-  }
-  return { ...env, LOG_LEVEL: 'error', ...KEYS, ...extra };
-}
-
-interface Server { child: ChildProcess; base: string; output: () => string }
-
-async function serve(dbEnv: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/beian.js'), 'serve'],
-    { cwd: root, env: childEnv({ ...dbEnv, HOST: '127.0.0.1', PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
-    if (Date.now() > deadline) throw new Error(`server did not answer: ${out}`);
-    const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-    if (ok) return { child, base, output: () => out };
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-async function login(base: string, login: string) {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: DEMO_PASSWORD }) });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('beian_session='))!.split(';')[0]!;
-  return { cookie, 'x-csrf-token': (await res.json() as { csrfToken: string }).csrfToken };
-}
+const serve = (dbEnv: Record<string, string>) => serveProcess(dbEnv, root);
+const login = loginOver;
 
 /** Seeds the demo data and brings N applications to bureau review, in this process. */
 async function prepare(db: Db): Promise<string[]> {
@@ -91,7 +47,7 @@ async function prepare(db: Db): Promise<string[]> {
 }
 
 /** Approves all at once (4 in flight); kills the server with SIGKILL after the third acknowledgement. */
-async function approveAndKill(server: Server, ids: string[]) {
+async function approveAndKill(server: ServerProcess, ids: string[]) {
   const gd = await login(server.base, 'gd.reviewer');
   const acked: { id: string; serviceNumber: string; mainNumber: string }[] = [];
   let next = 0;

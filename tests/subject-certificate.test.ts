@@ -3,11 +3,14 @@
 // subject_already_filed naming the main number; an open first filing of a certificate blocks
 // another; the database holds both rules; two approvals racing on two server processes make
 // exactly one subject.
-import type { FastifyInstance } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
 import { backend } from './db.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from './filing.ts';
+import { loginOver, serveProcess, type ServerProcess } from './server-process.ts';
 
 type Materials = ReturnType<typeof appMaterials>;
 /** Another APP of the same company: same subject, its own package and service principal. */
@@ -126,37 +129,45 @@ describe('one filed subject per certificate', () => {
   });
 });
 
-// Two approvals of one certificate at once on two server processes: exactly one subject.
+// Two approvals of one certificate at once on two server processes — two real `beian serve`
+// OS processes over the same PostgreSQL database, each with its own pool: exactly one subject.
 if (backend() === 'postgresql') describe('two approvals of one certificate on two server processes (PostgreSQL)', () => {
-  let a: AuthTestApp; let appB: FastifyInstance; let b: Awaited<ReturnType<typeof secondServer>>;
+  let a: AuthTestApp; let one: ServerProcess; let two: ServerProcess;
+  const cwd = mkdtempSync(path.join(tmpdir(), 'beian-subject-race-'));
   beforeAll(async () => {
     a = await authTestApp();
-    b = await secondServer(a);
-    appB = b.app;
+    [one, two] = await Promise.all([serveProcess({ DATABASE_URL: a.t.url! }, cwd), serveProcess({ DATABASE_URL: a.t.url! }, cwd)]);
   }, SETUP_TIMEOUT);
-  afterAll(async () => { await b?.close(); await a?.close(); });
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+    await a?.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
 
-  it('one approval files the subject, the other is a clean 409 subject_already_filed', async () => {
+  it('one approval files the subject, the other is a clean 409 subject_already_filed', { timeout: 300_000 }, async () => {
     const [host, provider] = await Promise.all([signIn(a.app, 'host@demo.beian.test'), signIn(a.app, 'provider.demo')]);
-    const gdA = await signIn(a.app, 'gd.reviewer'); const gdB = await signIn(appB, 'gd.reviewer');
+    const [gdOne, gdTwo] = await Promise.all([loginOver(one.base, 'gd.reviewer'), loginOver(two.base, 'gd.reviewer')]);
     const cloud = await orgId(a.t.db, CLOUD);
-    for (let round = 0; round < 3; round++) {
+    const approve = (server: ServerProcess, headers: Record<string, string>, id: string) =>
+      fetch(`${server.base}/api/bureau/applications/${id}/approve`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' })
+        .then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
+    for (let round = 0; round < 4; round++) {
       const m = appMaterials(cloud);
-      const one = await fileToProvider(a.app, host, { serviceType: 'app', submitterOrgId: cloud, materials: m });
-      await throughSms(a, host, provider, one);
+      const first = await fileToProvider(a.app, host, { serviceType: 'app', submitterOrgId: cloud, materials: m });
+      await throughSms(a, host, provider, first);
       // As if submitted before migration 0011: no stamp, so both reach the bureau.
-      await a.t.db.query(`update applications set subject_certificate_type = null, subject_certificate_hash = null where id = $1`, [one]);
-      const two = await fileToProvider(a.app, host, { serviceType: 'app', submitterOrgId: cloud, materials: sameSubject(cloud, m) });
-      await throughSms(a, host, provider, two);
-      const results = await Promise.all([
-        a.app.inject({ method: 'POST', url: `/api/bureau/applications/${one}/approve`, headers: gdA.headers }),
-        appB.inject({ method: 'POST', url: `/api/bureau/applications/${two}/approve`, headers: gdB.headers }),
-      ]);
-      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-      const won = results.find((r) => r.statusCode === 200)!.json();
-      expect(results.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'subject_already_filed', mainNumber: won.mainNumber });
-      const [{ n }] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from subjects where certificate_number = $1`, [m.subject.certificateNumber]) as [{ n: number }];
-      expect(n).toBe(1);
+      await a.t.db.query(`update applications set subject_certificate_type = null, subject_certificate_hash = null where id = $1`, [first]);
+      const second = await fileToProvider(a.app, host, { serviceType: 'app', submitterOrgId: cloud, materials: sameSubject(cloud, m) });
+      await throughSms(a, host, provider, second);
+      const results = await Promise.all([approve(one, gdOne, first), approve(two, gdTwo, second)]);
+      expect(results.map((r) => r.status).sort(), JSON.stringify(results)).toEqual([200, 409]);
+      const won = results.find((r) => r.status === 200)!.body;
+      expect(results.find((r) => r.status === 409)!.body).toMatchObject({ code: 'subject_already_filed', mainNumber: won.mainNumber });
+      const subjects = await a.t.db.query<{ main_number: string }>(`select main_number from subjects where certificate_number = $1`, [m.subject.certificateNumber]);
+      expect(subjects).toEqual([{ main_number: won.mainNumber }]);
+      const states = await a.t.db.query<{ status: string }>('select status from applications where id = any($1::uuid[]) order by status', [[first, second]]);
+      expect(states.map((s) => s.status)).toEqual(['approved', 'bureau_review']); // the loser is untouched, not half-moved
     }
+    expect(one.output() + two.output()).not.toMatch(/"level":50|Error:/); // no 500 logged by either process
   });
 });

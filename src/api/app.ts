@@ -11,6 +11,7 @@ import { primaryOnly, type ReadSide } from '../db/replicas.ts';
 import { readsPlugin } from './reads.ts';
 import { adminDeliveryRoutes } from './admin/deliveries.ts';
 import { adminDevSmsRoutes } from './admin/dev-sms.ts';
+import { adminPersonalDataAccessRoutes } from './admin/personal-data-access.ts';
 import { adminOrganisationRoutes } from './admin/organisations.ts';
 import { adminUserRoutes } from './admin/users.ts';
 import { authPlugin } from './auth/plugin.ts';
@@ -142,6 +143,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(adminUserRoutes(ctx));
   await api.register(adminDevSmsRoutes(ctx));
   await api.register(adminDeliveryRoutes(ctx));
+  await api.register(adminPersonalDataAccessRoutes(ctx));
   await api.register(calendarRoutes(ctx));
   await api.register(calendarImportRoutes(ctx));
   await api.register(hostApplicationRoutes(ctx));

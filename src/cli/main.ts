@@ -60,11 +60,13 @@ const commands: Record<string, Handler> = {
   seed: async (args, io) => {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
     if (!values.demo) throw new UsageError('seed: only `seed --demo` exists');
-    const storage = await openStorage(config());
+    const cfg = config();
+    const storage = await openStorage(cfg);
     try {
       await migrate(storage.db);
       const { DemoRefusedError, seedDemo } = await import('../db/seed/demo.ts');
-      const result = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } }).catch((err: unknown) => {
+      const { demoApplications } = await import('../flows/demo-applications.ts');
+      const result = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date(), applications: demoApplications(storage.sealer, cfg.publicUrl) } }).catch((err: unknown) => {
         if (err instanceof DemoRefusedError) {
           throw new UsageError(`refused: ${err.message} (it would publish working passwords; see README, "Production set-up")`);
         }

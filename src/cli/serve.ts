@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { buildApp } from '../api/app.ts';
 import { migrate } from '../db/migrate.ts';
 import type { FlowContext } from '../flows/context.ts';
+import { demoApplications } from '../flows/demo-applications.ts';
 import { startTimedWork } from '../flows/timed-work.ts';
 import { calendarAtStart } from './calendar.ts';
 import type { FastifyBaseLogger } from 'fastify';
@@ -58,7 +59,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     let demo = false;
     if (options.seedIfEmpty && cfg.database.kind === 'pglite') {
       // seeded now or earlier: the demo's logins work; refused: a real deployment, no demo.
-      demo = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date() } }).then(() => true, (err: unknown) => {
+      demo = await seedDemo(storage.db, storage.sealer, { lives: { now: new Date(), applications: demoApplications(storage.sealer, cfg.publicUrl) } }).then(() => true, (err: unknown) => {
         if (err instanceof DemoRefusedError) return false;
         throw err;
       });

@@ -186,3 +186,31 @@ async function listenWithReconnect(url: string, channel: string, onPayload: (pay
     await c?.end().catch(() => {});
   };
 }
+
+/**
+ * A Db over an open transaction: its `transaction` is a savepoint inside it. For work that
+ * calls flows (each opening its own transaction) but must commit or roll back as one — the
+ * demo seed's applications (src/flows/demo-applications.ts). No LISTEN, no close.
+ */
+export function savepointDb(tx: Queryable, kind: Db['kind']): Db {
+  let n = 0;
+  return {
+    kind,
+    query: (text, params, options) => tx.query(text, params, options),
+    exec: (script) => tx.exec(script),
+    async transaction<T>(fn: (inner: Queryable) => Promise<T>) {
+      const name = `nested_${++n}`;
+      await tx.query(`savepoint ${name}`);
+      try {
+        const result = await fn(tx);
+        await tx.query(`release savepoint ${name}`);
+        return result;
+      } catch (err) {
+        await tx.query(`rollback to savepoint ${name}`);
+        throw err;
+      }
+    },
+    listen: () => Promise.reject(new Error('no LISTEN inside a transaction')),
+    close: async () => {},
+  };
+}

@@ -6,7 +6,8 @@ export type EntityType = 'application' | 'subject' | 'service' | 'organisation' 
   | 'cleanup_notice' | 'job' // issue 13: shell cleanup notices, daily jobs
   // supervision (issue 14)
   | 'campaign' | 'catalogue_submission' | 'finding' | 'campaign_round' | 'disposal_order' | 'disposal_order_item'
-  | 'violation_report' | 'blacklist_entry';
+  | 'violation_report' | 'blacklist_entry'
+  | 'personal_data_access'; // issue 15 §2: who saw whose personal data (src/flows/reveal-personal-data.ts)
 
 export interface HistoryEntry {
   entityType: EntityType;

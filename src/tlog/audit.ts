@@ -1,7 +1,8 @@
 // `beian audit verify` (issue 15 §1): recompute every leaf from the history rows, rebuild the
 // tree, check every stored node, every signed tree head (root and signature) and the
 // consistency between successive heads, that no committed history row is missing, and that
-// every public record says what the log says. Read-only; streams the log in batches.
+// every public record says what the log says, and that the personal-data access log matches the
+// history rows the log commits to. Read-only; streams the log in batches.
 import type { Db } from '../db/connection.ts';
 import { entryOf, type HistoryRow, parsePublicEntry, type PublicEventType } from './entry.ts';
 import { type LogKeys, verifyTreeHead } from './keys.ts';
@@ -106,9 +107,12 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
   const subjects = await db.query<{ main_number: string }>('select main_number from subjects where main_number is not null order by main_number');
   for (const s of subjects) if (!seen.subjects.has(s.main_number)) recordFaults.add(`record ${s.main_number}: not in the log`);
 
+  const accessFaults = new Findings();
+  for (const id of await accessesUnlike(db)) accessFaults.add(`personal-data access ${id}: differs from its history row (or one of them is missing)`);
+
   return {
     leaves: appender.treeSize, heads: heads.length, root: toHex(appender.root()), pending: pending.length,
-    problems: [...leafFaults.list('leaves'), ...nodeFaults.list('nodes'), ...headFaults.list('tree heads'), ...recordFaults.list('records')],
+    problems: [...leafFaults.list('leaves'), ...nodeFaults.list('nodes'), ...headFaults.list('tree heads'), ...recordFaults.list('records'), ...accessFaults.list('accesses')],
   };
 }
 
@@ -130,4 +134,22 @@ async function checkHeads(db: Db, heads: TreeHead[], roots: Map<number, string>,
     }
     previous = h;
   }
+}
+
+/**
+ * The personal-data access log (ADR 0025) against the history rows the transparency log commits
+ * to: an access row removed, added or altered behind the trigger no longer matches its history row.
+ */
+async function accessesUnlike(db: Db): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `select coalesce(p.id, h.entity_id)::text as id
+       from personal_data_access p
+       full join (select entity_id, reason, actor_user_id, actor_role, at from history
+                   where entity_type = 'personal_data_access' and action = 'personal_data_read') h on h.entity_id = p.id
+      where p.id is null or h.entity_id is null
+         or h.reason->>'recordType' is distinct from p.record_type or h.reason->>'recordId' is distinct from p.record_id
+         or h.reason->>'purpose' is distinct from p.purpose or h.reason->'fields' is distinct from to_jsonb(p.fields)
+         or h.actor_user_id is distinct from p.actor_user_id or h.actor_role is distinct from p.actor_role or h.at is distinct from p.at
+      order by 1 limit 100`);
+  return rows.map((r) => r.id);
 }

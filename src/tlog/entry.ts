@@ -71,11 +71,11 @@ export const PUBLIC_EVENTS: readonly PublicEventRule[] = [
   { entityType: 'service', actions: ['change', 'changed'], type: 'changed' },
   { entityType: 'service', actions: ['access_added', 'add_access'], type: 'access_added' },
   { entityType: 'service', actions: ['access_cancelled', 'cancel_access'], type: 'access_cancelled' },
-  { entityType: 'service', actions: ['shell', 'mark_shell'], type: 'shell' },
-  { entityType: 'service', actions: ['cancel', 'cancelled'], type: 'cancelled' },
+  { entityType: 'service', actions: ['shell', 'mark_shell', 'become_shell'], type: 'shell' },
+  { entityType: 'service', actions: ['cancel', 'cancelled', 'clean_up'], type: 'cancelled' },
   { entityType: 'service', actions: ['revoke', 'revoked'], type: 'revoked' },
   { entityType: 'subject', actions: ['change', 'changed'], type: 'changed' },
-  { entityType: 'subject', actions: ['cancel', 'cancelled'], type: 'cancelled' },
+  { entityType: 'subject', actions: ['cancel', 'cancelled', 'clean_up'], type: 'cancelled' },
   { entityType: 'subject', actions: ['revoke', 'revoked'], type: 'revoked' },
 ];
 

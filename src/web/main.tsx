@@ -28,6 +28,7 @@ const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
 const Users = lazy(() => import('./pages/admin/Users.tsx'));
 // Failed deliveries (issue 12 §5)
 const Deliveries = lazy(() => import('./pages/admin/Deliveries.tsx'));
+const PersonalDataAccess = lazy(() => import('./pages/admin/PersonalDataAccess.tsx'));
 // issue 13 (records): filed records, provider services, shell cleanup
 const HostRecords = lazy(() => import('./pages/records/HostRecords.tsx'));
 const ProviderServices = lazy(() => import('./pages/records/ProviderServices.tsx'));
@@ -89,6 +90,7 @@ function App() {
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
         <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
         <Route path="/admin/deliveries" element={<RequireRole roles={ADMIN}><Deliveries /></RequireRole>} />
+        <Route path="/admin/personal-data-access" element={<RequireRole roles={ADMIN}><PersonalDataAccess /></RequireRole>} />
         {/* issue 13 (records) */}
         <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />
         <Route path="/provider/services" element={<RequireRole roles={REVIEWERS}><ProviderServices /></RequireRole>} />

@@ -5,9 +5,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listDevSms } from '../../notify/sms.ts';
+import { revealPersonalData } from '../../flows/reveal-personal-data.ts';
+import { listDevSms, normaliseMobile } from '../../notify/sms.ts';
 import type { AppContext } from '../app.ts';
-import { requireActor } from '../auth/guards.ts';
+import { actorOf, requireActor } from '../auth/guards.ts';
 import { problems } from '../auth/presenters.ts';
 
 const devSmsSchema = z.object({
@@ -32,7 +33,12 @@ export const adminDevSmsRoutes = (ctx: AppContext): FastifyPluginAsync => async 
       response: { 200: z.object({ items: z.array(devSmsSchema) }), ...problems(400, 401, 403) },
     },
   }, async (request, reply) => {
-    const items = await listDevSms(ctx.db, ctx.sealer, request.query);
+    // A named mobile is answered in full: an administrator's access to personal data, logged
+    // under the number's keyed hash (the log never holds the number itself).
+    const list = () => listDevSms(ctx.db, ctx.sealer, request.query);
+    const items = request.query.mobile
+      ? await revealPersonalData(ctx.db, actorOf(request), { recordType: 'dev_sms', recordId: ctx.sealer.hash('phone', normaliseMobile(request.query.mobile)), purpose: 'administration' }, ctx.now(), list)
+      : await list();
     reply.header('cache-control', 'no-store');
     return { items: items.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) };
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { NamedError } from '../../domain/errors.ts';
 import { loadApplication } from '../../flows/applications.ts';
 import { createApplication } from '../../flows/create-application.ts';
+import { personalFieldsIn, recordPersonalDataAccess } from '../../flows/reveal-personal-data.ts';
 import { SUBMITTER_KINDS } from '../../flows/materials-check.ts';
 import { verifySmsCode, resendSmsCode } from '../../flows/sms-check.ts';
 import { submitApplication } from '../../flows/submit-application.ts';
@@ -36,7 +37,13 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
       const row = await createApplication(ctx, actor, req.body);
       return { status: 201, body: await present(actor, row.id) };
     });
-    if (out.replayed) reply.header('idempotent-replayed', 'true');
+    if (out.replayed) {
+      reply.header('idempotent-replayed', 'true');
+      // The stored answer is opened again for its host: an access like the first (ADR 0025).
+      const body = out.body as { id?: string; materials?: unknown };
+      const fields = personalFieldsIn(body.materials);
+      if (body.id && fields.length) await recordPersonalDataAccess(ctx.db, actor, { recordType: 'application', recordId: body.id, purpose: 'own_application' }, fields, ctx.now());
+    }
     return reply.code(out.status as 201).send(out.body as never);
   });
 

@@ -60,7 +60,7 @@ describe('a filed record\'s life', () => {
     expect((await post(host, `/api/host/confirmations/${id}`, { code })).json().code).toBe('confirmation_not_pending');
     const r = await record('粤ICP备2024000001号-1');
     expect(r).toMatchObject({ status: 'cancelled', snippets: null, shellSince: null });
-    expect(r.events).toEqual([{ type: 'filed', on: '2024-05-20' }, { type: 'cancelled', on: '2026-03-02' }]);
+    expect(r.events).toEqual([{ type: 'filed', on: '2024-05-20', logIndex: null }, { type: 'cancelled', on: '2026-03-02', logIndex: null }]);
     // Cancelled is final.
     expect((await post(host, `/api/host/services/${site}/cancel`)).json().code).toBe('service_status_conflict');
   });

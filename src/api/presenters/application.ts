@@ -1,7 +1,7 @@
 // What each audience sees of an application (house rule 10). The host sees its own
 // materials; the submitting organisation and the bureau see what they review; anyone else
 // (e.g. a ministry administrator browsing) sees personal fields masked.
-import type { Queryable } from '../../db/connection.ts';
+import type { Db, Queryable } from '../../db/connection.ts';
 import { loadCalendar } from '../../db/calendar.ts';
 import { openMaterials } from '../../db/materials-store.ts';
 import { mask, type Sealer } from '../../db/personal-data.ts';
@@ -10,6 +10,7 @@ import { diffMaterials } from '../../domain/changes.ts';
 import { availableActions, kindOf } from '../../domain/lifecycle.ts';
 import type { ApplicationRow } from '../../flows/applications.ts';
 import { domainProblems } from '../../flows/materials-check.ts';
+import { type AccessPurpose, revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
 import { deadlineFields } from './deadline.ts';
 
@@ -35,9 +36,28 @@ function maskPeople(m: Json): Json {
   return walk(m) as Json;
 }
 
-export async function presentApplication(db: Queryable, sealer: Sealer, actor: Actor, app: ApplicationRow, now: Date) {
-  const opened = openMaterials(app.materials, sealer);
+/** Why the reviewing or owning party sees the materials in full (the access log's purpose). */
+const PURPOSE: Partial<Record<Actor['role'], AccessPurpose>> = {
+  host: 'own_application', provider_staff: 'first_review', platform_staff: 'first_review', bureau_reviewer: 'bureau_review',
+};
+
+/**
+ * The materials (and, for a change, the filed materials it started from) opened. Shown in full
+ * only to the host and the reviewers of this application, and then recorded in the personal-data
+ * access log first (src/flows/reveal-personal-data.ts); everyone else gets them masked.
+ */
+async function openedFor(db: Db, sealer: Sealer, actor: Actor, app: ApplicationRow, now: Date, own: boolean) {
+  const open = () => ({
+    materials: openMaterials(app.materials, sealer),
+    base: kindOf(app.application_type).change && app.base_materials ? openMaterials(app.base_materials, sealer) : null,
+  });
+  const purpose = PURPOSE[actor.role];
+  return own && purpose ? revealPersonalData(db, actor, { recordType: 'application', recordId: app.id, purpose }, now, open) : open();
+}
+
+export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, app: ApplicationRow, now: Date) {
   const own = reviews(actor, app);
+  const { materials: opened, base } = await openedFor(db, sealer, actor, app, now, own);
   const checked = actor.role === 'host' ? await domainProblems(db, app, opened, now, sealer) : null;
   const [org] = app.submitter_org_id
     ? await db.query<{ name: string; kind: string }>('select name, kind from organisations where id = $1', [app.submitter_org_id])
@@ -57,7 +77,7 @@ export async function presentApplication(db: Queryable, sealer: Sealer, actor: A
     problems: checked?.problems ?? [],
     warnings: checked?.warnings ?? [],
     reviewReasons: app.review_reasons,
-    ...(await changeView(db, sealer, actor, app, opened)),
+    ...(await changeView(db, actor, app, opened, base)),
     availableActions: availableActions(app.status, actor.role),
     smsChecks: await smsChecks(db, sealer, app.id),
     identityTasks: await identityTasks(db, app.id),
@@ -73,9 +93,9 @@ export async function presentApplication(db: Queryable, sealer: Sealer, actor: A
 }
 
 /** A change's field-by-field diff against the filed record it started from, and the numbers that stay. */
-async function changeView(db: Queryable, sealer: Sealer, actor: Actor, app: ApplicationRow, opened: Json) {
-  if (!kindOf(app.application_type).change || !app.base_materials) return { diff: null, target: null };
-  const diff = diffMaterials(openMaterials(app.base_materials, sealer), opened);
+async function changeView(db: Queryable, actor: Actor, app: ApplicationRow, opened: Json, base: Json | null) {
+  if (!base) return { diff: null, target: null };
+  const diff = diffMaterials(base, opened);
   const host = actor.role === 'host' && actor.userId === app.host_user_id;
   const [n] = await db.query<{ main_number: string | null; service_number: string | null }>(
     `select sub.main_number, (select service_number from services where id = $2) as service_number from subjects sub where sub.id = $1`, [app.subject_id, app.service_id]);

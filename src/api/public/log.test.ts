@@ -8,11 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
+import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from '../../../tests/filing.ts';
 import { fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from '../../tlog/merkle.ts';
+import { auditLog } from '../../tlog/audit.ts';
+import { createLogKeys } from '../../tlog/keys.ts';
 import { signTreeHead } from '../../tlog/store.ts';
-import { DEMO, publicGet } from './test-support.ts';
+import { DEMO, enc, publicGet } from './test-support.ts';
 
 const keys = testLogKeys();
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -70,6 +73,35 @@ describe('GET /api/public/v1/log/*', () => {
     expect(verifyConsistency(head.treeSize, next.treeSize, fromHex(head.rootHash), fromHex(next.rootHash), c.consistencyPath.map(fromHex))).toBe(true);
   });
 
+  it('each public event carries its logIndex: that leaf is the event, and its inclusion proof verifies', async () => {
+    const [host, provider, gd] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer'].map((l) => signIn(a.app, l)));
+    const cloud = await orgId(a.t.db, CLOUD);
+    const id = await fileToProvider(a.app, host!, { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) });
+    await throughSms(a, host!, provider!, id);
+    const approved = await call(a.app, gd!, 'POST', `/api/bureau/applications/${id}/approve`);
+    const url = `/api/public/v1/services/${enc(approved.serviceNumber)}`;
+    // Not yet sequenced: the event is there, its leaf not yet (documented as null).
+    expect((await get(url)).json().events).toEqual([{ type: 'filed', on: expect.any(String), logIndex: null }]);
+    await caughtUp();
+    const head = (await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:01:30Z')))!;
+    for (const number of [approved.serviceNumber as string, DEMO.revokedGame]) {
+      const events = (await get(`/api/public/v1/services/${enc(number)}`)).json().events as { type: string; on: string; logIndex: number | null }[];
+      expect(events.length, number).toBeGreaterThan(0);
+      for (const e of events) {
+        expect(e.logIndex, `${number} ${e.type}`).toEqual(expect.any(Number));
+        const { items } = (await get(`/api/public/v1/log/entries?start=${e.logIndex}&end=${e.logIndex! + 1}`)).json();
+        const entry = JSON.parse(items[0].entry);
+        expect(entry).toMatchObject({ type: e.type, serviceNumber: number });
+        const proof = (await get(`/api/public/v1/log/proof/inclusion?leafIndex=${e.logIndex}&treeSize=${head.treeSize}`)).json();
+        expect(verifyInclusion(e.logIndex!, head.treeSize, fromHex(items[0].leafHash), proof.auditPath.map(fromHex), fromHex(head.rootHash))).toBe(true);
+      }
+    }
+    // The subject's record lists the same events with the same leaves.
+    const subject = (await get(`/api/public/v1/subjects/${enc(approved.mainNumber)}`)).json();
+    const again = (await get(url)).json().events;
+    expect(subject.services.find((s: { serviceNumber: string }) => s.serviceNumber === approved.serviceNumber).events).toEqual(again);
+  });
+
   it('bad parameters are a 400 problem naming the parameter', async () => {
     const cases: [string, string][] = [
       ['/api/public/v1/log/entries?start=x&end=3', 'querystring.start'],
@@ -125,5 +157,27 @@ describe('GET /api/public/v1/log/*', () => {
     expect(await exec('consistency', base, saved)).toMatchObject({ code: 1, stderr: expect.stringMatching(/FAILED: tree head \d+: the signature does not verify/) });
     expect(await exec('head', base, '--key-id', 'ff'.repeat(32))).toMatchObject({ code: 1 });
     expect(await exec('record', 'http://127.0.0.1:1', DEMO.a2dp)).toMatchObject({ code: 2 });
+  });
+  it('after the signing key rotates, the old heads stay verifiable: /log/key?keyId= serves the old key, the checker verifies across the rotation', async () => {
+    const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    const old = (await get('/api/public/v1/log/tree-head')).json();
+    expect(old.keyId).toBe(keys.signer.keyId);
+    const saved = path.join(dir, 'old-head.json');
+    writeFileSync(saved, JSON.stringify(old));
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rotated = createLogKeys(Buffer.alloc(32, 9), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role) values ('user', gen_random_uuid(), 'signed_in', 'system')`);
+    await caughtUp();
+    const next = (await signTreeHead(a.t.db, rotated.signer, new Date('2026-12-04T11:00:00Z')))!;
+    expect(next.keyId).toBe(rotated.signer.keyId);
+    expect((await get('/api/public/v1/log/key')).json()).toEqual({ keyId: rotated.signer.keyId, publicKeyPem: rotated.signer.publicKeyPem });
+    const oldKey = (await get(`/api/public/v1/log/key?keyId=${old.keyId}`)).json();
+    expect(oldKey).toEqual({ keyId: keys.signer.keyId, publicKeyPem: keys.signer.publicKeyPem });
+    const text = `beian-tree-head:v1\n${old.treeSize}\n${old.rootHash}\n${old.timestamp}`;
+    expect(verify(null, Buffer.from(text, 'utf8'), createPublicKey(oldKey.publicKeyPem), Buffer.from(old.signature, 'base64'))).toBe(true);
+    // The checker verifies the saved old head with its own key and the new one with the new key, and their consistency.
+    expect(await exec('consistency', base, saved)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^consistency ok: tree head \d+ /) });
+    expect((await auditLog(a.t.db, keys)).problems).toEqual([]);
   });
 });

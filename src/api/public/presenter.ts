@@ -30,26 +30,34 @@ export interface PublicRecord {
 }
 
 export const EVENT_TYPES = ['filed', 'changed', 'access_added', 'access_cancelled', 'shell', 'cancelled', 'revoked'] as const;
-export interface PublicEvent { type: (typeof EVENT_TYPES)[number]; on: string }
+/**
+ * `logIndex`: the 0-based leaf of the event's history row in the transparency log (issue 15 §1),
+ * so anyone can fetch that leaf and its inclusion proof. Null while the row waits for the
+ * sequencer (a few seconds after the change), and for a final status the history does not hold.
+ */
+export interface PublicEvent { type: (typeof EVENT_TYPES)[number]; on: string; logIndex: number | null }
 
 const EVENT_OF: Record<string, PublicEvent['type']> = {
-  changed: 'changed', access_added: 'access_added', access_cancelled: 'access_cancelled', become_shell: 'shell',
+  filed: 'filed', changed: 'changed', access_added: 'access_added', access_cancelled: 'access_cancelled', become_shell: 'shell',
   cancel: 'cancelled', clean_up: 'cancelled', revoke: 'revoked',
 };
 
 /**
  * The record's timeline: dates only (China date), types only — no reason, actor or person
- * (house rule 10). Filed is the approval; a final status the history does not hold (records
- * loaded in bulk) is dated by the status change.
+ * (house rule 10). Filed is the approval (the application's `bureau_approve` row, or the
+ * service's `filed` row for records loaded without an application); a filing or final status
+ * the history does not hold (records loaded in bulk) is dated by the record itself, unlogged.
  */
 export function publicEvents(row: Pick<PublicServiceRow, 'filed_at' | 'status' | 'status_changed_at' | 'events'>): PublicEvent[] {
-  const out: PublicEvent[] = [{ type: 'filed', on: chinaDate(row.filed_at) }];
+  const out: PublicEvent[] = [];
   for (const e of row.events) {
     const type = EVENT_OF[e.action];
-    if (type) out.push({ type, on: chinaDate(new Date(e.at)) });
+    if (!type || (type === 'filed' && out.some((x) => x.type === 'filed'))) continue;
+    out.push({ type, on: chinaDate(new Date(e.at)), logIndex: e.logIndex ?? null });
   }
+  if (!out.some((e) => e.type === 'filed')) out.unshift({ type: 'filed', on: chinaDate(row.filed_at), logIndex: null });
   const final = row.status === 'cancelled' || row.status === 'revoked' ? row.status : null;
-  if (final && !out.some((e) => e.type === final)) out.push({ type: final, on: chinaDate(row.status_changed_at) });
+  if (final && !out.some((e) => e.type === final)) out.push({ type: final, on: chinaDate(row.status_changed_at), logIndex: null });
   return out;
 }
 

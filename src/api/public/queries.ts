@@ -32,12 +32,15 @@ export interface PublicServiceRow {
   /** APPs' and quick apps' platforms, active or not (a revoked record still names its package); [] otherwise. */
   platforms: PlatformRow[];
   shell_since: Date | null;
-  /** The record's public life from history (issue 13 item 8): actions and times only. */
-  events: { action: string; at: string }[];
+  /**
+   * The record's public life from history (issue 13 item 8): actions and times only, each with
+   * its history row's leaf in the transparency log (null until the sequencer has appended it).
+   */
+  events: { action: string; at: string; logIndex: number | null }[];
 }
 
 /** History actions that are events of a public record (src/api/public/presenter.ts maps them). */
-export const EVENT_ACTIONS = ['changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke'];
+export const EVENT_ACTIONS = ['filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke'];
 
 export interface PlatformRow { platform: string; package_name: string }
 
@@ -47,11 +50,15 @@ const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name,
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
               from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
   s.shell_since,
-  coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at) order by e.at, e.id) from (
-     select h.id, h.action, h.at from history h where h.entity_type = 'service' and h.entity_id = s.id
-        and h.action in ('changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke')
+  coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.id) from (
+     select h.id, 'filed' as action, h.at from applications a join history h on h.application_id = a.id and h.action = 'bureau_approve'
+      where a.service_id = s.id and a.application_type in ('first_filing', 'new_service') and a.status = 'approved'
      union all
-     select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed') e), '[]') as events`;
+     select h.id, h.action, h.at from history h where h.entity_type = 'service' and h.entity_id = s.id
+        and h.action in ('filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke')
+     union all
+     select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed') e
+     left join log_leaves l on l.history_id = e.id), '[]') as events`;
 
 class Params {
   readonly values: unknown[] = [];

@@ -32,7 +32,7 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
         badge: `<a href="http://127.0.0.1:3000/record/${enc(DEMO.a2dp)}" target="_blank" rel="noopener"><img src="http://127.0.0.1:3000/api/public/v1/services/${enc(DEMO.a2dp)}/badge.svg" alt="${DEMO.a2dp}" height="20"></a>`,
       },
       shellSince: null,
-      events: [{ type: 'filed', on: '2024-05-20' }],
+      events: [{ type: 'filed', on: '2024-05-20', logIndex: null }],
     });
   });
 
@@ -51,7 +51,7 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
   it('answers a revoked number with its status and date', async () => {
     expect((await record(DEMO.revokedGame)).json()).toMatchObject({ status: 'revoked', statusChangedAt: '2025-03-01T08:00:00.000Z', platforms: [{ platform: 'android', packageName: 'com.example.minigame' }] });
     // Loaded without history rows: the timeline dates the revocation by the status change.
-    expect((await record(DEMO.revokedGame)).json().events).toEqual([{ type: 'filed', on: '2024-05-20' }, { type: 'revoked', on: '2025-03-01' }]);
+    expect((await record(DEMO.revokedGame)).json().events).toEqual([{ type: 'filed', on: '2024-05-20', logIndex: null }, { type: 'revoked', on: '2025-03-01', logIndex: null }]);
   });
 
   it('answers 404 service_not_found for a number never filed', async () => {

@@ -47,6 +47,7 @@ export const recordView = z.object({
   events: z.array(z.object({
     type: z.enum(EVENT_TYPES).describe('filed | changed | access_added | access_cancelled | shell | cancelled | revoked'),
     on: z.string().describe('YYYY-MM-DD (China date)'),
+    logIndex: z.number().int().nullable().describe('0-based leaf index of this event in the transparency log (GET /api/public/v1/log/entries, proof/inclusion); null until the log sequencer has appended it (seconds), or for an event the history does not hold'),
   })).describe('The record\'s life, oldest first: dates only, no personal data'),
 });
 

@@ -51,6 +51,7 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
       subjectId: subject.id, mainNumber: subject.main_number, principalPersonId: sub!.principal_person_id, filedAt: ago(filedDaysAgo),
     });
     await insertAccess(tx, s.id, [{ providerOrgId: cloud!.id, accessMethod: 'cloud', serverLocation: '广东省深圳市', ips: ['203.0.113.60'], domains: [domain] }]);
+    await filed(s, filedDaysAgo);
     return s;
   };
   // The rows src/flows/history.ts writes (the seed sits below the flows and writes them itself).
@@ -58,6 +59,9 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
     `insert into history (entity_type, entity_id, action, from_status, to_status, actor_user_id, actor_role, actor_org_id, reason, request_id, at)
      values ('service', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [id, action, from, to, actor.userId, actor.role, actor.orgId, JSON.stringify(reason), actor.requestId, ago(daysAgo)]);
+  /** Filed without an application (as demo.ts loads its filings): the record's first public event, in the log. */
+  const filed = (svc: { id: string; service_number: string }, daysAgo: number) =>
+    history(a.bureau, svc.id, 'filed', daysAgo, null, 'filed', { mainNumber: subject.main_number, serviceNumber: svc.service_number });
   /** The provider ended its access `daysAgo`: the service became a shell then. */
   const shell = async (id: string, daysAgo: number) => {
     const [acc] = await tx.query<{ id: string }>('update access_records set active = false, cancelled_at = $2 where service_id = $1 returning id', [id, ago(daysAgo)]);
@@ -85,6 +89,7 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
   });
   await insertPlatforms(tx, app.id, [{ platform: 'android', packageName: 'cn.example.cloudnote', publicKey: 'CAFE01'.repeat(85) + 'C2', certMd5: 'c0ffee00c0ffee00c0ffee00c0ffee00', domains: ['api.cloudnote-demo.cn'] }]);
   await insertAccess(tx, app.id, [{ providerOrgId: cloud!.id, accessMethod: 'cloud', serverLocation: '广东省深圳市', ips: ['203.0.113.61'], domains: ['api.cloudnote-demo.cn'] }]);
+  await filed(app, 90);
 
   // A shell under publicity: no access for 45 days, on a notice published 3 days ago (4 days left).
   const underPublicity = await site('云端示例官网', 'cloud-demo-site.cn', 88);

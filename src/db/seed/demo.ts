@@ -8,7 +8,7 @@ import { NamedError } from '../../domain/errors.ts';
 import { provinceByCode } from '../../domain/provinces.ts';
 import type { ApplicationMaterials, PersonMaterials, SubjectMaterials } from '../../domain/materials.ts';
 import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
-import type { Db, Queryable } from '../connection.ts';
+import { type Db, type Queryable, savepointDb } from '../connection.ts';
 import { hashApiKey, hashPassword } from '../credentials.ts';
 import type { Sealer } from '../personal-data.ts';
 import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
@@ -93,11 +93,18 @@ export async function realData(db: Queryable, sealer: Sealer): Promise<{ account
  * Loads the demo once: { seeded: false } when it is already there; DemoRefusedError when the
  * database holds accounts or filings of its own (a real deployment).
  * `lives`: also the records' life after the number, dated relative to `now` (issue 13 item 10;
- * src/db/seed/demo-lives.ts) — for `npm start` and `beian seed --demo`; tests that count the
+ * src/db/seed/demo-lives.ts), and with `applications` the applications in every state of every
+ * kind (src/flows/demo-applications.ts) — for `npm start` and `beian seed --demo`; tests that count the
  * demo's records seed without it. `supervision: false` leaves out the supervision demo (campaigns,
  * orders, reports, blacklist): tests that count those start empty.
  */
-export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now: Date }; supervision?: boolean } = {}): Promise<{ seeded: boolean }> {
+/**
+ * Seeds the demo's applications through the flows (src/flows/demo-applications.ts; the seed
+ * sits below the flows, so the caller hands it in). `db` is the seed's own transaction.
+ */
+export type DemoApplicationsSeeder = (db: Db, hostUserId: string, now: Date) => Promise<void>;
+
+export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now: Date; applications?: DemoApplicationsSeeder }; supervision?: boolean } = {}): Promise<{ seeded: boolean }> {
   return db.transaction(async (tx) => {
     const present = await tx.query(`select 1 from organisations where kind = $1 and name = $2`, [ORGS[0]!.kind, ORGS[0]!.name]);
     if (present.length) return { seeded: false };
@@ -111,6 +118,7 @@ export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now:
     );
     await seedFilings(tx, sealer, orgs, users);
     if (options.lives) await seedDemoLives(tx, sealer, options.lives.now);
+    if (options.lives?.applications) await options.lives.applications(savepointDb(tx, db.kind), users['host@demo.beian.test']!, options.lives.now);
     if (options.supervision !== false) await seedSupervision(tx, sealer, orgs, users); // issue 14
     await tx.query(
       `insert into history (entity_type, entity_id, action, actor_role, reason)

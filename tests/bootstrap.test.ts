@@ -7,7 +7,6 @@
 // database on the server of DATABASE_URL), like every test here.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import type { Sealer } from '../src/db/personal-data.ts';
 import { type AuthTestApp, fixedClock, SETUP_TIMEOUT, type Signed, signedFrom, signIn } from './auth.ts';
 import { backend, bureauOf, emptyDatabase, type TestDb, testSecrets } from './db.ts';
 import { appMaterials, call, fileToProvider, throughSms } from './filing.ts';
+import { freePort } from './server-process.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = mkdtempSync(path.join(tmpdir(), 'beian-bootstrap-'));
@@ -42,14 +42,6 @@ function beian(args: string[], env: Record<string, string>, stdin?: string): Pro
     const child = execFile(process.execPath, [path.join(repoRoot, 'bin/beian.js'), ...args], { cwd: root, env: childEnv(env), timeout: 150_000 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
     child.stdin!.end(stdin ?? '');
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
   });
 }
 

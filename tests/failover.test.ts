@@ -15,7 +15,7 @@ import { fixedClock, signIn } from './auth.ts';
 import { backend, testSecrets } from './db.ts';
 import { appMaterials, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
 import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from './pg-cluster.ts';
-import { loginOver, type ServerProcess, serveProcess } from './serve-process.ts';
+import { loginOver, type ServerProcess, serveProcess } from './server-process.ts';
 
 const N = 16;
 /** Acknowledgements before the kill. */

@@ -9,7 +9,7 @@
 // is for tests and needs nothing but the Debian PostgreSQL 15 binaries.
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './server-process.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -33,13 +33,6 @@ export const PG_BIN = ((): string => {
 export const pgClusterAvailable = (): boolean => existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'pg_basebackup'))
   && (process.getuid?.() !== 0 || ((existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser')) && /^postgres:/m.test(readFileSync('/etc/passwd', 'utf8'))));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
-}
 
 /** Runs a PostgreSQL binary as the `postgres` user (when we are root). */
 async function pgBin(bin: string, args: string[], timeout = 120_000): Promise<string> {

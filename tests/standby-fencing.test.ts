@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from './db.ts';
 import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from './pg-cluster.ts';
-import { loginOver, type ServerProcess, serveProcess } from './serve-process.ts';
+import { loginOver, type ServerProcess, serveProcess } from './server-process.ts';
 import { A2DP_CERT, DEMO_API_KEY } from '../src/db/seed/demo.ts';
 
 const NOTIFY_GRACE_MS = 200;

@@ -150,7 +150,7 @@ function CampaignDetail({ id }: { id: string }) {
       <Chart option={charts.timeline} label={t('sv.overTime')} testId="timeline-chart" />
       <h3>{t('sv.byOrganisation')} <CsvLink url={`${base}?table=organisations`} /></h3>
       <TableWrap label={t('sv.byOrganisation')}>
-        <table data-testid="organisations-table"><thead><tr><th>{t('sv.organisation')}</th><th>{t('sv.catalogue')}</th><th>{t('sv.lines')}</th>{OUTCOME_KEYS.map((k) => <th key={k}>{i18n.option('findingOutcome', k)}</th>)}<th>{t('sv.notified')}</th></tr></thead>
+        <table className="wide" data-testid="organisations-table"><thead><tr><th>{t('sv.organisation')}</th><th>{t('sv.catalogue')}</th><th>{t('sv.lines')}</th>{OUTCOME_KEYS.map((k) => <th key={k}>{i18n.option('findingOutcome', k)}</th>)}<th>{t('sv.notified')}</th></tr></thead>
           <tbody>{p.byOrganisation.map((o) => <tr key={o.organisationId}><td>{o.organisationName}</td><td>{i18n.option('catalogueState', o.catalogue)}</td><td>{o.received}</td>{OUTCOME_KEYS.map((k) => <td key={k}>{o.findings[k] ?? 0}</td>)}<td>{o.notified}</td></tr>)}</tbody></table>
       </TableWrap>
       <h3>{t('sv.roundsOfNotice')} <CsvLink url={`${base}?table=rounds`} /></h3>
@@ -178,7 +178,7 @@ function CampaignDetail({ id }: { id: string }) {
       {findings && (
         <>
           <TableWrap label={t('sv.findingList')}>
-            <table data-testid="findings-table"><thead><tr>
+            <table className="wide" data-testid="findings-table"><thead><tr>
               <th><input type="checkbox" aria-label={t('sv.pickPage')} checked={allPicked} onChange={(e) => picked.setAll(pageIds, e.target.checked)} data-testid="pick-page" /></th>
               <th>{t('sv.organisation')}</th><th>{t('sv.app')}</th><th>{t('sv.package')}</th><th>{t('sv.outcome')}</th><th>{t('sv.rounds')}</th><th>{t('sv.notified')}</th><th>{t('sv.resolved')}</th></tr></thead>
               <tbody>{findings.items.map((f) => (
@@ -212,7 +212,7 @@ function Orders() {
       <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('sv.overdueOnly')}</label>
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.disposalOrders')}>
-          <table data-testid="orders-table"><thead><tr><th>{t('sv.organisation')}</th><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th><th /></tr></thead>
+          <table className="wide" data-testid="orders-table"><thead><tr><th>{t('sv.organisation')}</th><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th><th /></tr></thead>
             <tbody>{r.items.flatMap((o) => o.items.map((i) => (
               <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td>{o.organisationName}</td><td>{i18n.option('measure', o.measure)}</td><td>{o.dueOn}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
                 <td>{i.packageName ?? i.serviceNumber}</td><td>{i18n.option('orderItemStatus', i.status)}</td>

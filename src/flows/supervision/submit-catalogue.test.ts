@@ -5,17 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { ndjsonLines } from '../../api/verify/stream.ts';
 import { CATALOGUE_BATCH_LINES, type CatalogueUpload, type Matcher, submitCatalogue } from './submit-catalogue.ts';
 
 const FP = 'ab'.repeat(32);
 function upload(lines: number): CatalogueUpload {
-  async function* body() {
-    for (let i = 0; i < lines; i += 250) {
-      yield Array.from({ length: Math.min(250, lines - i) }, (_, k) => JSON.stringify({ platform: 'android', packageName: `com.pipe.app${i + k}`, fingerprint: FP })).join('\n') + '\n';
+  async function* numbered() {
+    for (let i = 1; i <= lines; i++) {
+      if (i % 250 === 0) await Promise.resolve(); // arrives in chunks, as a request body does
+      yield { n: i, text: JSON.stringify({ platform: 'android', packageName: `com.pipe.app${i}`, fingerprint: FP }) };
     }
   }
-  return { format: 'ndjson', lines: ndjsonLines(body()), digest: () => ({ sha256: '0'.repeat(64), bytes: 0 }) };
+  return { format: 'ndjson', lines: numbered(), digest: () => ({ sha256: '0'.repeat(64), bytes: 0 }) };
 }
 /** Not filed, answered after a delay that varies by batch (later batches may finish first). */
 const slowMatcher = (failAtCall?: number): Matcher => {

@@ -112,6 +112,7 @@ export const MESSAGES = {
   'sv.files': ['证据文件', 'Evidence files'],
   'sv.accept': ['验收', 'Accept'],
   'sv.reopen': ['退回', 'Reopen'],
+  'sv.reopened': ['已退回：{reason}', 'Reopened: {reason}'],
   'sv.reopenReason': ['复核未通过，请重新处置', 'Not confirmed; dispose again'],
   'sv.revocationCategory': ['撤销类别', 'Revocation category'],
   'sv.number': ['备案号', 'Number'],

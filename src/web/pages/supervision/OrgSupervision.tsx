@@ -12,7 +12,7 @@ import { CsvLink, useSelection } from './common.tsx';
 
 interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
 interface Finding { id: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
-interface Order { id: string; measure: string; dueOn: string; reason: string; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; files?: Attachment[] }[] }
+interface Order { id: string; measure: string; dueOn: string; reason: string; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; reopenReason: string | null; files?: Attachment[] }[] }
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; createdAt: string }
 interface Step { action: string; status: string; note: string | null; at: string }
 
@@ -152,18 +152,21 @@ function Orders() {
       <ErrorNotice error={error} />
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.disposalOrders')}>
-          <table data-testid="org-orders"><thead><tr><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th></tr></thead>
+          <table className="cards" data-testid="org-orders"><thead><tr><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th></tr></thead>
             <tbody>{r.items.flatMap((o) => o.items.map((i) => (
-              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td>{i18n.option('measure', o.measure)}</td><td>{o.dueOn}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td><td>{i.packageName ?? i.serviceNumber}</td>
-                <td>{i18n.option('orderItemStatus', i.status)}</td>
-                <td>
+              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td data-label={t('sv.measure')}>{i18n.option('measure', o.measure)}</td>
+                <td data-label={t('sv.due')}>{o.dueOn}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td><td data-label={t('sv.item')}>{i.packageName ?? i.serviceNumber}</td>
+                <td data-label={t('sv.status')}>{i18n.option('orderItemStatus', i.status)}</td>
+                <td data-label={t('sv.evidence')}><div className="evidence-cell">
+                  {i.status !== 'open' && i.evidence ? <span>{i.evidence}</span> : null}
+                  {i.status === 'open' && i.reopenReason ? <p className="small overdue-text">{t('sv.reopened', { reason: i.reopenReason })}</p> : null}
                   <AttachmentList files={i.files ?? []} />
                   {i.status === 'open' && <div className="evidence-form">
                     <input aria-label={t('sv.evidence')} placeholder={t('sv.evidenceHint')} value={evidence[i.id] ?? ''} onChange={(e) => setEvidence({ ...evidence, [i.id]: e.target.value })} data-testid="evidence" />
                     <label className="btn btn-secondary file-button">{busy === i.id ? t('sv.uploading') : t('sv.attachFile')}
                       <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" hidden data-testid="evidence-file" onChange={(e) => { void attach(o, i.id, e.target.files?.[0]); e.target.value = ''; }} /></label>
                     <Button variant="primary" onClick={() => confirm(o, i.id)} data-testid="confirm-item">{t('sv.confirmDone')}</Button></div>}
-                </td></tr>)))}</tbody></table>
+                </div></td></tr>)))}</tbody></table>
         </TableWrap>)}
     </Card>
   );

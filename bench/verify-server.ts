@@ -1,6 +1,6 @@
 // The server under test for bench/verify.ts: the real application over PostgreSQL (identity
 // cache, auth, quota counting, watches), plus a bare route returning constant JSON (the
-// baseline) in the same process. Prints "ready <port>".
+// baseline) and a bare body sink (bench/catalogue.ts) in the same process. Prints "ready <port>".
 //   npx tsx bench/verify-server.ts <database-url> <port> <sealer-key-base64>
 import { buildApp } from '../src/api/app.ts';
 import { RATE_LIMITS } from '../src/api/rate-limit.ts';
@@ -24,6 +24,15 @@ app.get('/bench/bare', async () => constant);
 // The same, for a POSTed JSON body (parsed by Fastify, then ignored): the client's and the body
 // parser's share of a verification, without the verification.
 app.post('/bench/bare', async () => constant);
+// A streamed body read to its end and discarded (bench/catalogue.ts's baseline): the transport's
+// share of a catalogue upload, without parsing or matching.
+app.addContentTypeParser('application/x-bench-lines', (_req, payload, done) => done(null, payload));
+app.post('/bench/sink', async (req) => {
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of req.body as AsyncIterable<Buffer>) { bytes += chunk.length; for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1; }
+  return `${lines.toLocaleString('en')} lines read (${Math.round(bytes / 1048576)} MiB)`;
+});
 await app.listen({ host: '127.0.0.1', port: Number(port) });
 process.stdout.write(`ready ${port}\n`);
 const stop = async () => { await app.close(); await db.close(); process.exit(0); };

@@ -13,8 +13,6 @@
 //   npx tsx bench/verify.ts --write    # and refresh "## Verification API" in docs/BENCHMARKS.md
 //   options: --database-url postgres://postgres@127.0.0.1:5432/beian_bench --services 1000000
 //            --duration 10 (seconds per autocannon run) --rounds 3 --connections 50 --stream-lines 1000000
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -26,6 +24,7 @@ import { createSealer } from '../src/db/personal-data.ts';
 import { DEMO_API_KEY, seedDemo } from '../src/db/seed/demo.ts';
 import { cpuPerRequest } from './cpu.ts';
 import { ensureDatabase } from './database.ts';
+import { rssOf, startBenchServer, writeBenchmarkSection } from './shared.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -94,19 +93,7 @@ async function identities(limit: number, offset: number): Promise<Identity[]> {
   }
 }
 
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
-async function startServer(): Promise<{ pid: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/verify-server.ts', DB_URL, String(PORT), SEAL_KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { pid: child.pid!, stop: () => child.kill('SIGTERM') };
-}
+const startServer = () => startBenchServer(DB_URL, PORT, SEAL_KEY);
 
 interface Run { name: string; rps: number; p50: number; p99: number; max: number; non2xx: number; requests: number; errors: number; serverUs: number; postgresUs: number }
 
@@ -319,15 +306,7 @@ function report(r: Report) {
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(`\n${text}`);
-  if (values.write) {
-    const file = 'docs/BENCHMARKS.md';
-    const doc = readFileSync(file, 'utf8');
-    const start = doc.indexOf('## Verification API');
-    let next = start >= 0 ? doc.indexOf('\n## ', start + 3) : -1;
-    if (next >= 0) next += 1;
-    const updated = start < 0 ? `${doc.trimEnd()}\n\n${text}` : `${doc.slice(0, start)}${text}${next >= 0 ? `\n${doc.slice(next)}` : ''}`;
-    writeFileSync(file, updated);
-  }
+  if (values.write) writeBenchmarkSection('## Verification API', text);
 }
 
 await main();

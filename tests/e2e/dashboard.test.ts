@@ -48,6 +48,11 @@ describe('journey: the bureau queue and the supervision dashboard', () => {
     await page.getByRole('link', { name: '监管看板' }).click();
     const charts = ['chart-per-day', 'chart-by-type', 'chart-review-time', 'chart-queue-age'];
     for (const c of charts) await page.getByTestId(c).locator('canvas').waitFor();
+    // Supervision (issue 14): violation reports and disposals per day, and the day-by-day table as CSV.
+    await page.getByTestId('chart-supervision').locator('canvas').waitFor();
+    // (text() drops the byte-order mark)
+    const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), await page.getByTestId('statistics-csv').getAttribute('href'));
+    expect(csv.split('\r\n')[0]).toBe('day,received,approved,rejected,filed,violationsReported,violationsDecided,disposalsOrdered,disposalsDone');
     await expect.poll(() => page.evaluate((ids) => ids.map((id) => {
       const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"] canvas`);
       if (!canvas || canvas.width < 100 || canvas.height < 100) return 0;

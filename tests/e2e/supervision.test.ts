@@ -1,5 +1,6 @@
 // Supervision journeys (issue 14, item 10): a campaign from creation to a confirmed take-down,
-// and a violation report to revocation — at 1280 and 390 px, with no console error.
+// and violation reports (the public's from the record page, an organisation's) to revocation —
+// at 1280 and 390 px, with no console error.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,34 +41,57 @@ describe('journey: supervision', () => {
     await writeFile(file, CATALOGUE);
     await page.getByTestId('catalogue-file').setInputFiles(file);
     await page.getByTestId('catalogue-upload').click();
-    await page.getByTestId('catalogue-answer').getByText('收到 4 · 有效 3 · 无效 1').waitFor();
-    await page.getByText(/第4行/).waitFor();
+    await page.getByTestId('catalogue-answer').getByText('收到 4 行 · 有效 3 · 无效 1').waitFor();
+    await page.getByText(/第 4 行：/).waitFor();
     await j.shot('catalogue-uploaded');
     await signOutUi(page);
 
+    // The bureau's dashboard: by outcome, by organisation, day by day; it ticks one finding for a
+    // round of notice, then the same finding for a take-down order.
     await signInUi(page, 'admin');
     await page.getByRole('link', { name: '检查处置' }).click();
     await page.getByRole('button', { name: '旅程专项检查' }).click();
-    await page.getByTestId('findings-chart').waitFor();
-    await page.getByLabel('结果', { exact: true }).selectOption('not_filed');
-    await page.getByTestId('findings-table').getByText('cn.journey.shop', { exact: false }).waitFor();
-    await page.getByTestId('order-take-down').click();
-    await page.getByTestId('supervision-message').getByText('已下发处置通知: 1').waitFor();
+    for (const id of ['findings-chart', 'organisations-chart', 'timeline-chart']) await page.getByTestId(id).locator('canvas').first().waitFor();
+    await page.getByTestId('organisations-table').getByText('示例应用市场').waitFor();
+    await page.getByLabel('核验结果', { exact: true }).selectOption('not_filed');
+    const finding = page.getByTestId('findings-table').getByRole('row', { name: /cn\.journey\.shop/ });
+    await finding.getByTestId('pick-finding').check();
+    await page.getByTestId('send-round-picked').click();
+    await page.getByTestId('supervision-message').getByText('已发送第 1 轮通知：1 个问题').waitFor();
+    await page.getByTestId('rounds-table').getByText('第 1 轮').waitFor();
+    await page.getByTestId('findings-table').getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('pick-finding').check();
+    await page.getByLabel('处置措施').selectOption('take_down');
+    await page.getByTestId('order-picked').click();
+    await page.getByTestId('supervision-message').getByText('已下发处置通知 1 份').waitFor();
     await j.shot('campaign-progress');
     await signOutUi(page);
 
+    // The platform marks the host notified (ticked), attaches a screenshot to the order and confirms.
     await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=campaigns');
+    await page.getByRole('button', { name: '旅程专项检查' }).click();
+    await page.getByTestId('org-findings').getByRole('row', { name: /cn\.journey\.shop/ }).getByRole('checkbox').check();
+    await page.getByTestId('notify-picked').click();
+    await page.getByTestId('org-findings').getByRole('row', { name: /cn\.journey\.shop/ }).getByText('✓').waitFor();
     await page.goto('/org/supervision?tab=orders');
     const row = page.getByRole('row', { name: /cn\.journey\.shop/ });
-    await row.getByTestId('evidence').fill('已下架，截图存档');
-    await row.getByTestId('confirm-item').click();
+    const png = path.join(tmpdir(), `takedown-${process.pid}.png`);
+    await writeFile(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]));
+    await row.getByTestId('evidence-file').setInputFiles(png);
+    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('attachments').getByText(path.basename(png)).waitFor();
+    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('evidence').fill('已下架，截图存档');
+    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('confirm-item').click();
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已处置').waitFor();
     await j.shot('order-confirmed');
     await signOutUi(page);
 
     await signInUi(page, 'admin');
     await page.goto('/bureau/supervision?tab=orders');
-    await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('accept-item').click();
+    const done = page.getByRole('row', { name: /cn\.journey\.shop/ });
+    const download = page.waitForEvent('download');
+    await done.getByRole('link', { name: path.basename(png) }).click();
+    expect((await download).suggestedFilename()).toBe(path.basename(png));
+    await done.getByTestId('accept-item').click();
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已验收').waitFor();
     await j.shot('order-accepted');
     j.assertClean();
@@ -78,6 +102,16 @@ describe('journey: supervision', () => {
     const j = await journey(browser, server.url, 'supervision-violation');
     const page = j.page;
     const [ledger] = await server.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'com.example.ledger' limit 1`);
+    // A member of the public reports from the record page, without an account.
+    await page.goto(`/record/${encodeURIComponent(ledger!.service_number)}`);
+    await page.getByTestId('report-open').click();
+    await page.getByLabel('举报类别').selectOption('fraud');
+    await page.getByLabel('举报内容').fill('冒充客服诱导用户转账，首页弹窗出现');
+    await page.getByLabel('联系方式（手机号或邮箱）').fill('13912345678');
+    await j.shot('public-report-form');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-sent').waitFor();
+    await j.shot('public-report-sent');
     await signInUi(page, 'platform.demo');
     await page.goto('/org/supervision?tab=violations');
     await page.getByLabel('服务备案号').fill(ledger!.service_number);
@@ -90,6 +124,8 @@ describe('journey: supervision', () => {
 
     await signInUi(page, 'zj.reviewer');
     await page.goto('/bureau/supervision?tab=violations');
+    // The public's report is in the triage with its contact (seen by the bureau only).
+    await page.getByRole('row', { name: /冒充客服诱导用户转账/ }).getByText('13912345678').waitFor();
     const row = page.getByRole('row', { name: /主办者营业执照疑似伪造/ });
     await row.getByTestId('revoke-report').click();
     await page.getByRole('row', { name: /主办者营业执照疑似伪造/ }).getByText('已撤销备案').waitFor();

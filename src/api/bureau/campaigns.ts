@@ -8,14 +8,16 @@ import { chinaDate } from '../../domain/china-time.ts';
 import { CAMPAIGN_KINDS, CAMPAIGN_ORG_KINDS } from '../../domain/supervision/campaigns.ts';
 import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
 import { createCampaign } from '../../flows/supervision/create-campaign.ts';
+import { loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { issueOrders } from '../../flows/supervision/issue-orders.ts';
 import { decideOrderItem } from '../../flows/supervision/order-items.ts';
 import { loadCampaign, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
 import { sendRound } from '../../flows/supervision/send-round.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
+import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
-import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, presentCampaign } from '../supervision/queries.ts';
+import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
 import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -51,11 +53,18 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
   });
 
   app.get('/api/bureau/campaigns/:id', {
-    onRequest: guard, schema: { tags: ['bureau'], summary: 'A campaign with its progress: catalogues received vs due, findings, notices, orders, by organisation', params: uuidParam, querystring: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+    onRequest: guard,
+    schema: {
+      tags: ['bureau'], summary: 'A campaign with its progress: catalogues received vs due, findings, notices, orders, by organisation, day by day',
+      description: '`?format=csv` exports one of its tables: `table=organisations` (the default), `timeline` (day by day, cumulative) or `rounds`.',
+      params: uuidParam, querystring: z.object({ format: z.enum(['json', 'csv']).optional(), table: z.enum(['organisations', 'timeline', 'rounds']).optional() }),
+    },
   }, async (req, reply) => {
     const actor = actorOf(req);
     const c = await loadCampaign(ctx.db, actor, req.params.id, null);
     const p = await campaignProgress(ctx.db, actor, c, ctx.now());
+    if (req.query.format === 'csv' && req.query.table === 'timeline') return sendCsv(reply, `campaign-${c.id}-timeline`, TIMELINE_CSV_COLUMNS, p.timeline);
+    if (req.query.format === 'csv' && req.query.table === 'rounds') return sendCsv(reply, `campaign-${c.id}-rounds`, ['number', 'createdAt', 'respondBy', 'findings', 'notified', 'notYet'], p.rounds);
     if (req.query.format === 'csv') {
       const rows = p.byOrganisation.map((o) => ({ ...o, ...Object.fromEntries(FINDING_OUTCOMES.map((k) => [k, o.findings[k]])), filed: o.findings.filed }));
       return sendCsv(reply, `campaign-${c.id}`, ['organisationName', 'catalogue', 'submittedAt', 'received', 'filed', ...FINDING_OUTCOMES, 'notified', 'open', 'resolved'], rows);
@@ -105,6 +114,10 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
     const r = await listOrders(ctx.db, actorOf(req), filter, ctx.now(), format === 'csv' ? { page: 1, pageSize: 100_000 } : { page, pageSize });
     return format === 'csv' ? sendCsv(reply, 'orders', ORDER_CSV_COLUMNS, orderRows(r.items)) : r;
   });
+
+  app.get('/api/bureau/orders/:id/items/:itemId/attachments/:attachmentId', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Download an evidence file of an order item (my province; all for the ministry)', params: attachmentParams },
+  }, async (req, reply) => sendAttachment(reply, await loadOrderItemAttachment(ctx.db, actorOf(req), req.params.id, req.params.itemId, req.params.attachmentId)));
 
   app.post('/api/bureau/orders/:id/items/:itemId/accept', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Accept a confirmed order item', params: itemParams },

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from '../../../tests/filing.ts';
+import { KEY } from '../../../tests/verify.ts';
 
 describe('GET /api/bureau/statistics', () => {
   let h: AuthTestApp;
@@ -63,6 +64,26 @@ describe('GET /api/bureau/statistics', () => {
     expect(s.byServiceType.find((r: { serviceType: string }) => r.serviceType === 'website')).toMatchObject({ received: 1 });
     expect(s.byServiceType.find((r: { serviceType: string }) => r.serviceType === 'app')).toMatchObject({ received: 0, approved: 0 });
     expect(s.queue.total).toBe(1);
+  });
+
+  it('counts violation reports and disposals per day, and exports the day-by-day table as CSV (issue 14)', async () => {
+    // The demo platform reports a Guangdong filing; the bureau orders it taken down the same day.
+    const report = await h.app.inject({ method: 'POST', url: '/api/org/violations', headers: KEY, payload: {
+      serviceNumber: '粤ICP备2024000001号-2A', category: 'fraud', description: '仿冒银行客服', evidence: '截图', measuresTaken: '已下架', stoppedAt: '2026-03-06T01:00:00Z' } });
+    expect(report.statusCode).toBe(201);
+    await call(h.app, gd, 'POST', `/api/bureau/violations/${report.json().id}/steps`, { action: 'order_disposal', note: '限期下架', order: { measure: 'take_down', dueInWorkingDays: 5 } });
+    const s = await call(h.app, gd, 'GET', '/api/bureau/statistics?from=2026-03-05&to=2026-03-06');
+    expect(s.supervision.perDay).toEqual([
+      { day: '2026-03-05', violationsReported: 0, violationsDecided: 0, disposalsOrdered: 0, disposalsDone: 0 },
+      { day: '2026-03-06', violationsReported: 1, violationsDecided: 1, disposalsOrdered: 1, disposalsDone: 0 },
+    ]);
+    expect((await call(h.app, bj, 'GET', '/api/bureau/statistics?from=2026-03-05&to=2026-03-06')).supervision.perDay[1]).toMatchObject({ violationsReported: 0, disposalsOrdered: 0 });
+    const csv = await h.app.inject({ method: 'GET', url: '/api/bureau/statistics.csv?from=2026-03-05&to=2026-03-06', headers: gd.headers });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.split('\r\n')).toEqual([
+      '\uFEFFday,received,approved,rejected,filed,violationsReported,violationsDecided,disposalsOrdered,disposalsDone',
+      '2026-03-05,0,1,0,1,0,0,0,0', '2026-03-06,0,0,1,0,1,1,1,0', '']);
+    expect((await h.app.inject({ method: 'GET', url: '/api/bureau/statistics.csv', headers: host.headers })).statusCode).toBe(403);
   });
 
   it('refuses other roles and bad ranges', async () => {

@@ -14,6 +14,7 @@ import { addDays, daysBetween, type IsoDate } from '../../domain/dates.ts';
 import { NamedError } from '../../domain/errors.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
+import { sendCsv } from '../supervision/csv.ts';
 
 export const REVIEW_LIMIT_WORKING_DAYS = 20;
 const MAX_RANGE_DAYS = 366;
@@ -39,8 +40,18 @@ export const statisticsView = z.object({
   supervision: z.object({
     violations: z.record(z.string(), z.number()).describe('reports of hosts in the province, by status'),
     disposals: z.object({ items: z.number(), open: z.number(), done: z.number(), accepted: z.number(), overdue: z.number() }),
+    perDay: z.array(z.object({ day: z.string(), violationsReported: z.number(), violationsDecided: z.number(), disposalsOrdered: z.number(), disposalsDone: z.number() }))
+      .describe('per day of the range: violation reports received and decided (disposal ordered, revoked, closed), disposal order items issued and confirmed done'),
   }),
 });
+type Statistics = z.infer<typeof statisticsView>;
+
+/** The dashboard's day-by-day table as CSV: the filing figures and the supervision figures of each day. */
+export const STATISTICS_CSV_COLUMNS = ['day', 'received', 'approved', 'rejected', 'filed', 'violationsReported', 'violationsDecided', 'disposalsOrdered', 'disposalsDone'] as const;
+export function statisticsRows(s: Statistics) {
+  const sup = new Map(s.supervision.perDay.map((d) => [d.day, d]));
+  return s.perDay.map((d) => ({ ...d, ...sup.get(d.day) }));
+}
 type Counts = { received: number; approved: number; rejected: number; filed: number };
 const zero = (): Counts => ({ received: 0, approved: 0, rejected: 0, filed: 0 });
 
@@ -53,16 +64,25 @@ export const bureauStatisticsRoutes = (ctx: AppContext): FastifyPluginAsync => a
       querystring: z.object({ from: day.optional(), to: day.optional() }),
       response: { 200: statisticsView },
     },
-  }, async (req) => {
-    const province = actorOf(req).provinceCode!;
+  }, async (req) => statisticsFor(req.reads, req.query, actorOf(req).provinceCode!));
+  // The same range as a table (every table of the dashboards exports CSV, issue 14 item 8).
+  app.get('/api/bureau/statistics.csv', {
+    onRequest: requireActor('bureau_reviewer'),
+    schema: { tags: ['bureau'], summary: 'The supervision figures of my province per day, as CSV', querystring: z.object({ from: day.optional(), to: day.optional() }) },
+  }, async (req, reply) => {
+    const s = await statisticsFor(req.reads, req.query, actorOf(req).provinceCode!);
+    return sendCsv(reply, `statistics-${s.provinceCode}-${s.from}-${s.to}`, STATISTICS_CSV_COLUMNS, statisticsRows(s));
+  });
+
+  async function statisticsFor(reads: Queryable, query: { from?: string; to?: string }, province: string) {
     const today = chinaDate(ctx.now());
-    const to = (req.query.to ?? today) as IsoDate;
-    const from = (req.query.from ?? addDays(to, -29)) as IsoDate;
+    const to = (query.to ?? today) as IsoDate;
+    const from = (query.from ?? addDays(to, -29)) as IsoDate;
     if (from > to) throw new NamedError('invalid_range', 'invalid', 'from is after to', [{ field: 'querystring.from', code: 'invalid_range', message: 'from must not be after to' }]);
     if (daysBetween(from, to) >= MAX_RANGE_DAYS) throw new NamedError('invalid_range', 'invalid', `at most ${MAX_RANGE_DAYS} days`, [{ field: 'querystring.from', code: 'range_too_long', message: `at most ${MAX_RANGE_DAYS} days` }]);
-    const cal = await loadCalendar(req.reads, province);
-    return statistics(req.reads, cal, province, from, to, today);
-  });
+    const cal = await loadCalendar(reads, province);
+    return statistics(reads, cal, province, from, to, today);
+  }
 };
 
 async function statistics(db: Queryable, cal: WorkingDayCalendar, province: string, from: IsoDate, to: IsoDate, today: IsoDate) {
@@ -97,12 +117,12 @@ async function statistics(db: Queryable, cal: WorkingDayCalendar, province: stri
     byServiceType: [...byType].map(([serviceType, c]) => ({ serviceType, ...c })),
     reviewTime: await reviewTime(db, cal, province, from, to),
     queue: await queueAge(db, cal, province, today),
-    supervision: await supervisionFigures(db, province, today),
+    supervision: await supervisionFigures(db, province, from, to, today),
   };
 }
 
 /** Violation reports by status and disposal order items (open past the due date = overdue) of the province (issue 14). */
-async function supervisionFigures(db: Queryable, province: string, today: IsoDate) {
+async function supervisionFigures(db: Queryable, province: string, from: IsoDate, to: IsoDate, today: IsoDate) {
   const v = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from violation_reports where province_code = $1 group by 1', [province]);
   const violations: Record<string, number> = { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 0, closed: 0 };
   for (const r of v) violations[r.status] = r.n;
@@ -110,7 +130,18 @@ async function supervisionFigures(db: Queryable, province: string, today: IsoDat
     `select count(*)::int as items, count(*) filter (where i.status = 'open')::int as open, count(*) filter (where i.status = 'done')::int as done,
             count(*) filter (where i.status = 'accepted')::int as accepted, count(*) filter (where i.status = 'open' and o.due_on < $2::date)::int as overdue
        from disposal_order_items i join disposal_orders o on o.id = i.order_id where o.province_code = $1`, [province, today]);
-  return { violations, disposals: d! };
+  const chinaDay = (col: string) => `(${col} at time zone 'Asia/Shanghai')::date`;
+  const perDay = await db.query<{ day: string; violationsReported: number; violationsDecided: number; disposalsOrdered: number; disposalsDone: number }>(
+    `select d::date::text as day,
+            (select count(*)::int from violation_reports r where r.province_code = $1 and ${chinaDay('r.created_at')} = d::date) as "violationsReported",
+            (select count(*)::int from violation_steps st join violation_reports r on r.id = st.violation_id
+              where r.province_code = $1 and st.action in ('order_disposal', 'revoke', 'close') and ${chinaDay('st.at')} = d::date) as "violationsDecided",
+            (select count(*)::int from disposal_order_items i join disposal_orders o on o.id = i.order_id
+              where o.province_code = $1 and ${chinaDay('o.created_at')} = d::date) as "disposalsOrdered",
+            (select count(*)::int from disposal_order_items i join disposal_orders o on o.id = i.order_id
+              where o.province_code = $1 and ${chinaDay('i.done_at')} = d::date) as "disposalsDone"
+       from generate_series($2::date, $3::date, interval '1 day') d order by 1`, [province, from, to]);
+  return { violations, disposals: d!, perDay };
 }
 
 /** Working days from the latest receipt to each decision taken in the range. */

@@ -3,13 +3,16 @@
 // it sees the campaigns it is in scope of, streams its catalogue, lists its findings, marks
 // hosts notified and confirms disposal orders. Another organisation's records are 404s.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { chinaDate } from '../../domain/china-time.ts';
 import { catalogueState } from '../../domain/supervision/campaigns.ts';
+import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
 import { markNotified } from '../../flows/supervision/mark-notified.ts';
+import { addOrderItemAttachment, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ITEM, attachmentTooLarge, loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { confirmOrderItem } from '../../flows/supervision/order-items.ts';
 import { loadCampaign, ORG_ROLES, orgFacts } from '../../flows/supervision/scope.ts';
 import { type CatalogueUpload, type Matcher, submitCatalogue } from '../../flows/supervision/submit-catalogue.ts';
@@ -17,7 +20,9 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, listOrders, presentCampaign, submissionErrors } from '../supervision/queries.ts';
 import { findingQuery, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
+import { registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
 import { ndjsonLines, NDJSON_TYPES } from '../verify/stream.ts';
 
 export const CSV_TYPES = ['text/csv'];
@@ -46,18 +51,23 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   app.addContentTypeParser([...NDJSON_TYPES, ...CSV_TYPES], (_req, payload, done) => done(null, payload));
 
   app.get('/api/org/campaigns', {
-    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Campaigns my organisation is in scope of, with my catalogue' },
-  }, async (req) => {
+    onRequest: guard,
+    schema: { tags: ['organisation'], security: SECURITY, summary: 'Campaigns my organisation is in scope of, with my catalogue (`?format=csv`)', querystring: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+  }, async (req, reply) => {
     const actor = actorOf(req);
     const org = await orgFacts(ctx.db, actor);
     const today = chinaDate(ctx.now());
     const rows = await listCampaigns(ctx.db, actor, org);
-    return {
-      items: await Promise.all(rows.map(async (c) => {
-        const catalogue = await currentSubmission(ctx.db, c.id, actor.orgId!);
-        return { ...presentCampaign(c, today), catalogue, catalogueState: catalogueState(c.catalogue_due_on, today, catalogue !== null) };
-      })),
-    };
+    const items = await Promise.all(rows.map(async (c) => {
+      const catalogue = await currentSubmission(ctx.db, c.id, actor.orgId!);
+      return { ...presentCampaign(c, today), catalogue, catalogueState: catalogueState(c.catalogue_due_on, today, catalogue !== null) };
+    }));
+    if (req.query.format === 'csv') {
+      return sendCsv(reply, 'campaigns', ['id', 'name', 'kind', 'status', 'startsOn', 'catalogueDueOn', 'endsOn', 'catalogueState', 'received', 'accepted', 'rejected', 'digest', ...FINDING_OUTCOMES],
+        items.map((c) => ({ ...c, received: c.catalogue?.received, accepted: c.catalogue?.accepted, rejected: c.catalogue?.rejected, digest: c.catalogue?.digest,
+          ...Object.fromEntries(FINDING_OUTCOMES.map((k) => [k, c.catalogue?.findings[k]])) })));
+    }
+    return { items };
   });
 
   app.get('/api/org/campaigns/:id', {
@@ -117,6 +127,25 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
     const r = await listOrders(ctx.db, actorOf(req), filter, ctx.now(), format === 'csv' ? { page: 1, pageSize: 100_000 } : { page, pageSize });
     return format === 'csv' ? sendCsv(reply, 'orders', ORDER_CSV_COLUMNS, orderRows(r.items)) : r;
   });
+
+  // Evidence files (multipart, one file part): PDF, PNG or JPEG, at most 5 MiB, 10 an item.
+  await registerUploads(base, ATTACHMENT_MAX_BYTES);
+  app.post('/api/org/orders/:id/items/:itemId/attachments', {
+    onRequest: guard,
+    schema: {
+      tags: ['organisation'], security: SECURITY, summary: 'Add an evidence file to an open order item (multipart/form-data, one file part)',
+      description: `PDF, PNG or JPEG (read from the file's first bytes), at most ${ATTACHMENT_MAX_BYTES / 1048576} MiB, ${ATTACHMENTS_PER_ITEM} an item. Upload before confirming the item done; the confirmation lists every file's SHA-256 in history.`,
+      params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }),
+    },
+  }, async (req, reply) => {
+    const added = await withUploadedFile(req, ATTACHMENT_MAX_BYTES, async (file) =>
+      addOrderItemAttachment(ctx, actorOf(req), req.params.id, req.params.itemId, { name: file.filename, content: await readFile(file.path) }))
+      .catch((err: unknown) => { throw err instanceof UploadTooLargeError ? attachmentTooLarge() : err; });
+    return reply.code(201).send({ ...added, url: `/api/org/orders/${req.params.id}/items/${req.params.itemId}/attachments/${added.id}` });
+  });
+  app.get('/api/org/orders/:id/items/:itemId/attachments/:attachmentId', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Download an evidence file of my order', params: attachmentParams },
+  }, async (req, reply) => sendAttachment(reply, await loadOrderItemAttachment(ctx.db, actorOf(req), req.params.id, req.params.itemId, req.params.attachmentId)));
 
   app.post('/api/org/orders/:id/items/:itemId/done', {
     onRequest: guard,

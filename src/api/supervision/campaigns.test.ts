@@ -163,6 +163,19 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect(p.findings).toMatchObject({ filed: 1, not_filed: 2, fingerprint_mismatch: 1, revoked: 1 });
     const progressCsv = await get(`/api/bureau/campaigns/${campaignId}?format=csv`, gd.headers);
     expect(progressCsv.body).toContain('示例应用市场');
+    // Day by day (China dates), cumulative, from the campaign's start to today.
+    expect(p.timeline.map((d: { day: string }) => d.day)).toEqual(['2026-03-01', '2026-03-02']);
+    expect(p.timeline[0]).toMatchObject({ received: 0, findings: 0, notified: 0 });
+    expect(p.timeline[1]).toMatchObject({ received: 1, findings: 4, notified: 3, ordered: 0, disposed: 0, overdue: 0 });
+    const timelineCsv = await get(`/api/bureau/campaigns/${campaignId}?format=csv&table=timeline`, gd.headers);
+    expect(timelineCsv.body.split('\r\n').slice(0, 3)).toEqual(['\uFEFFday,received,findings,notified,ordered,disposed,overdue', '2026-03-01,0,0,0,0,0,0', '2026-03-02,1,4,3,0,0,0']);
+    const roundsCsv = await get(`/api/bureau/campaigns/${campaignId}?format=csv&table=rounds`, gd.headers);
+    expect(roundsCsv.body.split('\r\n')[1]).toMatch(/^1,2026-03-02T02:00:00.000Z,2026-03-10,3,3,0$/);
+    // Another province's bureau sees none of it; the organisation lists its campaigns as CSV too.
+    expect((await get(`/api/bureau/campaigns/${campaignId}?format=csv&table=timeline`, zj.headers)).statusCode).toBe(404);
+    const orgCsv = await get('/api/org/campaigns?format=csv', KEY);
+    expect(orgCsv.body.split('\r\n')[0]).toBe('\uFEFFid,name,kind,status,startsOn,catalogueDueOn,endsOn,catalogueState,received,accepted,rejected,digest,not_filed,fingerprint_mismatch,cancelled,revoked,shell');
+    expect(orgCsv.body).toContain(`${campaignId},2026 年 APP 备案专项检查,inspection,open`);
   });
 
   it('5. disposal orders: working-day due date, confirmation with evidence, overdue, accept and reopen', async () => {
@@ -208,5 +221,66 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect(csv.body).toContain('accepted');
     const steps = await a.t.db.query<{ action: string }>(`select action from history where entity_type = 'disposal_order_item' and entity_id = $1 order by id`, [itemId]);
     expect(steps.map((s) => s.action)).toEqual(['confirm', 'reopen', 'confirm', 'accept']);
+    // The dashboard's day by day: the order was issued on 2 March and disposed on 10 March.
+    const days = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline as { day: string; ordered: number; disposed: number }[];
+    expect(days.at(-1)).toMatchObject({ day: '2026-03-10', ordered: 1, disposed: 1, overdue: 0 });
+    expect(days.find((d) => d.day === '2026-03-09')).toMatchObject({ ordered: 1, disposed: 0 });
+  });
+
+  it('5b. evidence files: uploaded to an open item by its organisation, typed by content, listed and downloaded by the bureau, digests in history', async () => {
+    const f = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=not_filed&resolved=false`, gd.headers)).json().items as { id: string }[];
+    const order = (await post('/api/bureau/orders', gd.headers, { findingIds: [f[0]!.id], measure: 'take_down', dueInWorkingDays: 3, reason: '未备案' })).json().orders[0] as { id: string };
+    const item = (await get('/api/org/orders', KEY)).json().items.find((o: { id: string }) => o.id === order.id).items[0] as { id: string };
+    const url = `/api/org/orders/${order.id}/items/${item.id}/attachments`;
+    const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('takedown screenshot')]);
+    const multipart = (name: string, content: Buffer) => {
+      const boundary = '----beianTest';
+      const payload = Buffer.concat([Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${name}"\r\ncontent-type: application/octet-stream\r\n\r\n`), content, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+      return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+    };
+    const send = (headers: Record<string, string>, name: string, content: Buffer, to = url) => {
+      const m = multipart(name, content);
+      return a.app.inject({ method: 'POST', url: to, headers: { ...headers, ...m.headers }, payload: m.payload });
+    };
+    // Only the organisation the order is addressed to; the bureau does not upload evidence.
+    expect((await send(provider.headers, 'x.png', PNG)).statusCode).toBe(404);
+    expect((await send(gd.headers, 'x.png', PNG)).statusCode).toBe(403);
+    // Typed by content, not by name; bounded in size.
+    const text = await send(KEY, 'evidence.png', Buffer.from('just some text, not an image'));
+    expect(text.statusCode).toBe(400);
+    expect(text.json()).toMatchObject({ code: 'attachment_type', errors: [{ field: 'file' }] });
+    const big = await send(KEY, 'big.pdf', Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024)]));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('attachment_too_large');
+    const ok = await send(KEY, '../下架截图.png', PNG);
+    expect(ok.statusCode).toBe(201);
+    const sha256 = createHash('sha256').update(PNG).digest('hex');
+    expect(ok.json()).toMatchObject({ name: '下架截图.png', contentType: 'image/png', bytes: PNG.length, sha256 });
+    // Listed with the order for the bureau, downloadable by it and by the organisation, by nobody else.
+    const listed = (await get('/api/bureau/orders', gd.headers)).json().items.find((o: { id: string }) => o.id === order.id).items[0].files;
+    expect(listed).toEqual([expect.objectContaining({ id: ok.json().id, name: '下架截图.png', sha256, url: `/api/bureau/orders/${order.id}/items/${item.id}/attachments/${ok.json().id}` })]);
+    const dl = await get(listed[0].url, gd.headers);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.equals(PNG)).toBe(true);
+    expect(dl.headers['content-type']).toBe('image/png');
+    expect(dl.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('下架截图.png')}`);
+    expect(dl.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get(listed[0].url, zj.headers)).statusCode).toBe(404);
+    expect((await get(`${url}/${ok.json().id}`, KEY)).rawPayload.equals(PNG)).toBe(true);
+    expect((await get(`${url}/${ok.json().id}`, provider.headers)).statusCode).toBe(404);
+    // The confirmation records every file's digest; no file is added once the item is done.
+    expect((await post(`/api/org/orders/${order.id}/items/${item.id}/done`, KEY, { evidence: '已下架，截图为证' })).json()).toMatchObject({ status: 'done' });
+    const h = await a.t.db.query<{ action: string; reason: { sha256?: string; files?: { sha256: string }[] } }>(
+      `select action, reason from history where entity_type = 'disposal_order_item' and entity_id = $1 order by id`, [item.id]);
+    expect(h.map((x) => x.action)).toEqual(['attach', 'confirm']);
+    expect(h[0]!.reason.sha256).toBe(sha256);
+    expect(h[1]!.reason.files).toEqual([expect.objectContaining({ sha256, name: '下架截图.png' })]);
+    expect((await send(KEY, 'late.png', PNG)).statusCode).toBe(409);
+    // In the database too: evidence is never changed, and only an open item takes a file.
+    await expect(a.t.db.query(`update order_item_attachments set name = 'x.png'`)).rejects.toThrow(/kept as evidence/);
+    await expect(a.t.db.query(`delete from order_item_attachments`)).rejects.toThrow(/kept as evidence/);
+    await expect(a.t.db.query(
+      `insert into order_item_attachments (item_id, organisation_id, name, content_type, bytes, sha256, content, uploaded_at)
+       select item_id, organisation_id, 'y.png', content_type, bytes, sha256, content, now() from order_item_attachments limit 1`)).rejects.toThrow(/open order item/);
   });
 });

@@ -8,7 +8,8 @@ import { campaignCovers, provinceOfUscc, type CampaignOrgKind } from '../../doma
 import { emptyCounts, type OutcomeCounts } from '../../domain/supervision/findings.ts';
 import { isOverdue, type ItemStatus } from '../../domain/supervision/orders.ts';
 import type { OrganisationKind } from '../../domain/actors.ts';
-import { type CampaignRow, campaignVisible, findingVisible, type OrgFacts, orderVisible } from '../../flows/supervision/scope.ts';
+import { attachmentsOf } from '../../flows/supervision/attachments.ts';
+import { type CampaignRow, campaignVisible, findingVisible, isOrgStaff, type OrgFacts, orderVisible } from '../../flows/supervision/scope.ts';
 
 export function presentCampaign(c: CampaignRow, today: string) {
   return {
@@ -121,9 +122,7 @@ export async function campaignProgress(db: Queryable, actor: Actor, c: CampaignR
     `select r.id, r.number, r.respond_by::text, r.created_at, count(f.id)::int as findings, count(f.notified_at)::int as notified
        from campaign_rounds r join round_findings rf on rf.round_id = r.id join findings f on f.id = rf.finding_id
       where r.campaign_id = $1 and ${findingVisible(actor, 2).sql} group by r.id order by r.number`, [c.id, ...findingVisible(actor, 2).params]);
-  const timeline = await db.query<{ day: string; received: number; findings: number }>(
-    `select (s.completed_at at time zone 'Asia/Shanghai')::date::text as day, count(*)::int as received, sum(s.received - s.rejected - coalesce((s.counts->>'filed')::int, 0))::int as findings
-       from catalogue_submissions s where s.campaign_id = $1 and s.status in ('current', 'replaced') group by 1 order by 1`, [c.id]);
+  const timeline = await campaignTimeline(db, actor, c, today, inScope.map((o) => o.id));
   return {
     campaign: presentCampaign(c, today),
     catalogues: { inScope: inScope.length, received: byOrganisation.filter((o) => o.catalogue === 'submitted').length, overdue: byOrganisation.filter((o) => o.catalogue === 'overdue').length },
@@ -136,6 +135,40 @@ export async function campaignProgress(db: Queryable, actor: Actor, c: CampaignR
     rounds: rounds.map((r) => ({ id: r.id, number: r.number, respondBy: r.respond_by, createdAt: r.created_at.toISOString(), findings: r.findings, notified: r.notified, notYet: r.findings - r.notified })),
     timeline,
   };
+}
+
+export type TimelineDay = { day: string; received: number; findings: number; notified: number; ordered: number; disposed: number; overdue: number };
+export const TIMELINE_CSV_COLUMNS = ['day', 'received', 'findings', 'notified', 'ordered', 'disposed', 'overdue'] as const;
+
+/**
+ * The campaign day by day (China dates), from its start to today or its end, as the caller may see
+ * it (the organisations in scope that it sees) — each figure cumulative at the end of the day: catalogues received (organisations with a
+ * catalogue), findings of current catalogues, findings notified, order items issued, disposed
+ * (confirmed done or accepted) and overdue (open past their due date that day).
+ */
+async function campaignTimeline(db: Queryable, actor: Actor, c: CampaignRow, today: string, organisationIds: string[]): Promise<TimelineDay[]> {
+  const last = today < c.ends_on ? today : c.ends_on;
+  if (last < c.starts_on) return [];
+  const fv = findingVisible(actor, 5);
+  const ov = orderVisible(actor, 5 + fv.params.length);
+  const day = (col: string) => `(${col} at time zone 'Asia/Shanghai')::date`;
+  return db.query<TimelineDay>(
+    `with days as (select d::date as day from generate_series($2::date, $3::date, interval '1 day') d),
+          subs as (select s.organisation_id, min(${day('s.completed_at')}) as first_on from catalogue_submissions s
+                    where s.campaign_id = $1 and s.status in ('current', 'replaced') and s.organisation_id = any($4::uuid[]) group by 1),
+          fs as (select ${day('sub.completed_at')} as found_on, ${day('f.notified_at')} as notified_on from findings f join catalogue_submissions sub on sub.id = f.submission_id
+                  where f.campaign_id = $1 and sub.status = 'current' and ${fv.sql}),
+          items as (select ${day('o.created_at')} as ordered_on, ${day('i.done_at')} as done_on, o.due_on from disposal_order_items i join disposal_orders o on o.id = i.order_id
+                     where o.campaign_id = $1 and ${ov.sql})
+     select d.day::text as day,
+            (select count(*)::int from subs where first_on <= d.day) as received,
+            (select count(*)::int from fs where found_on <= d.day) as findings,
+            (select count(*)::int from fs where notified_on <= d.day) as notified,
+            (select count(*)::int from items where ordered_on <= d.day) as ordered,
+            (select count(*)::int from items where done_on <= d.day) as disposed,
+            (select count(*)::int from items where ordered_on <= d.day and due_on < d.day and (done_on is null or done_on > d.day)) as overdue
+       from days d order by d.day`,
+    [c.id, c.starts_on, last, organisationIds, ...fv.params, ...ov.params]);
 }
 
 async function orderItemStats(db: Queryable, actor: Actor, campaignId: string | null, today: string) {
@@ -174,10 +207,13 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
   const items = orders.length ? await db.query<{ id: string; order_id: string; finding_id: string | null; service_number: string | null; platform: string | null; package_name: string | null; status: ItemStatus; evidence: string | null; attachments: unknown; done_at: Date | null; decided_at: Date | null; reopen_reason: string | null }>(
     `select id, order_id, finding_id, service_number, platform, package_name, status, evidence, attachments, done_at, decided_at, reopen_reason
        from disposal_order_items where order_id = any($1::uuid[]) order by order_id, id`, [orders.map((o) => o.id)]) : [];
+  const files = await attachmentsOf(db, items.map((i) => i.id));
+  const filesBase = isOrgStaff(actor) ? '/api/org/orders' : '/api/bureau/orders';
   return {
     total, page: page.page, pageSize: page.pageSize,
     items: orders.map((o) => {
       const mine = items.filter((i) => i.order_id === o.id).map((i) => ({
+        files: (files.get(i.id) ?? []).map((f) => ({ ...f, url: `${filesBase}/${o.id}/items/${i.id}/attachments/${f.id}` })),
         id: i.id, findingId: i.finding_id, serviceNumber: i.service_number, platform: i.platform, packageName: i.package_name, status: i.status,
         overdue: isOverdue(i.status, o.due_on, today), evidence: i.evidence, attachments: i.attachments, doneAt: i.done_at?.toISOString() ?? null,
         decidedAt: i.decided_at?.toISOString() ?? null, reopenReason: i.reopen_reason,

@@ -61,7 +61,8 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(v.json().results[0].status).toBe('revoked');
     // The supervision dashboard's figures gain the province's reports and disposals.
     const stats = (await get('/api/bureau/statistics', gd.headers)).json();
-    expect(stats.supervision).toEqual({ violations: { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 1, closed: 0 }, disposals: { items: 1, open: 1, done: 0, accepted: 0, overdue: 0 } });
+    expect(stats.supervision).toMatchObject({ violations: { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 1, closed: 0 }, disposals: { items: 1, open: 1, done: 0, accepted: 0, overdue: 0 } });
+    expect(stats.supervision.perDay.at(-1)).toMatchObject({ violationsReported: 1, violationsDecided: 2, disposalsOrdered: 1, disposalsDone: 0 });
     expect((await get('/api/bureau/statistics', zj.headers)).json().supervision.disposals.items).toBe(0);
   });
 

@@ -33,7 +33,10 @@ export async function confirmOrderItem(ctx: FlowContext, actor: Actor, orderId: 
     const to = itemTransition(item.status, 'confirm', actor);
     await tx.query(`update disposal_order_items set status = $2, evidence = $3, attachments = $4, done_at = $5, done_by = $6, reopen_reason = null where id = $1`,
       [item.id, to, evidence, JSON.stringify(input.attachments ?? []), now, actor.userId]);
-    await recordHistory(tx, actor, { entityType: 'disposal_order_item', entityId: item.id, action: 'confirm', from: item.status, to, reason: { orderId, evidence, attachments: input.attachments ?? [] } }, now);
+    // The evidence files uploaded to the item (their digests), beside any described by reference.
+    const files = await tx.query<{ id: string; name: string; sha256: string; bytes: number }>(
+      'select id, name, sha256, bytes from order_item_attachments where item_id = $1 order by uploaded_at, id', [item.id]);
+    await recordHistory(tx, actor, { entityType: 'disposal_order_item', entityId: item.id, action: 'confirm', from: item.status, to, reason: { orderId, evidence, attachments: input.attachments ?? [], files } }, now);
     return { id: item.id, status: to, doneAt: now };
   });
 }

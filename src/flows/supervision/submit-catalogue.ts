@@ -1,6 +1,7 @@
 // An organisation in scope submits its catalogue to a campaign (issue 14, contract 2): the
 // lines arrive as a stream and are matched a batch at a time with the verification API's own
-// matcher (the same identity cache and judge), so a million lines take constant memory. A bad
+// matcher (the same identity cache and judge), a few batches ahead of the one whose findings are
+// being written, so a million lines take constant memory and the database's round trips overlap. A bad
 // line is recorded with its number and the rest goes on. The upload's findings stay invisible
 // until it completes; then, in one transaction, it becomes the organisation's current
 // catalogue for the campaign and the previous one is replaced (nothing counted twice).
@@ -29,6 +30,8 @@ export interface CatalogueUpload {
 }
 
 export const CATALOGUE_BATCH_LINES = 1_000;
+/** Batches being matched while the oldest one's findings are written. */
+export const MATCH_AHEAD = 3;
 /** Rejected lines kept per submission (all are counted; the first ones are listed). */
 export const LINE_ERRORS_KEPT = 1_000;
 /** Rejected lines listed in the answer. */
@@ -62,6 +65,24 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
     [campaign.id, org!.id, upload.format, actor.userId, actor.apiKeyId ?? null, started]);
   const id = sub!.id;
   const t: Totals = { received: 0, accepted: 0, rejected: 0, counts: emptyCounts(), errors: [], kept: 0 };
+  // A pipeline of batches: while the oldest batch's findings are written, the next ones are
+  // parsed and being matched (MATCH_AHEAD batches at most: memory stays bounded).
+  const pending: { batch: { n: number; r: LineResult }[]; good: { n: number; line: CatalogueLine }[]; judged: ReturnType<Matcher> }[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const start = (batch: { n: number; r: LineResult }[]) => {
+    const good: { n: number; line: CatalogueLine }[] = [];
+    for (const b of batch) if (b.r.ok) good.push({ n: b.n, line: b.r.line });
+    const judged = good.length ? match(good.map((g) => g.line.item)) : Promise.resolve([]);
+    judged.catch(() => {}); // awaited in order below; never an unhandled rejection meanwhile
+    pending.push({ batch, good, judged });
+  };
+  const finishOldest = async () => {
+    const p = pending.shift()!;
+    const write = tally(p.batch, p.good, await p.judged, t);
+    await writing; // one write at a time, in order
+    writing = writeBatch(ctx.db, id, campaign.id, org!, write);
+    writing.catch(() => {});
+  };
   try {
     let header: CsvHeader | null = null;
     let batch: { n: number; r: LineResult }[] = [];
@@ -76,11 +97,18 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
         ? { ok: false, problem: { field: 'line', code: 'line_too_long', message: 'the line is too long' } }
         : upload.format === 'csv' ? parseCsvLine(header!, line.text) : parseNdjsonLine(line.text);
       batch.push({ n: line.n, r });
-      if (batch.length >= CATALOGUE_BATCH_LINES) { await matchBatch(ctx.db, match, id, campaign.id, org!, batch, t); batch = []; }
+      if (batch.length >= CATALOGUE_BATCH_LINES) {
+        start(batch);
+        batch = [];
+        if (pending.length > MATCH_AHEAD) await finishOldest();
+      }
     }
     if (upload.format === 'csv' && !header) throw new CsvHeaderError({ field: 'header', code: 'csv_header_missing', message: 'the catalogue is empty: the first row names the columns' });
-    if (batch.length) await matchBatch(ctx.db, match, id, campaign.id, org!, batch, t);
+    if (batch.length) start(batch);
+    while (pending.length) await finishOldest();
+    await writing;
   } catch (err) {
+    await writing.catch(() => {}); // no write of this upload still running
     await ctx.db.query('delete from findings where submission_id = $1', [id]);
     await ctx.db.query(`update catalogue_submissions set status = 'failed', completed_at = $2 where id = $1`, [id, ctx.now()]);
     throw err;
@@ -105,16 +133,18 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
   return { submissionId: id, digest: sha256, received: t.received, accepted: t.accepted, rejected: t.rejected, findings: t.counts, errors: t.errors };
 }
 
-async function matchBatch(db: Queryable, match: Matcher, submissionId: string, campaignId: string, org: { id: string; provinceCode: string | null },
-  batch: { n: number; r: LineResult }[], t: Totals): Promise<void> {
-  const good: { n: number; line: CatalogueLine }[] = [];
-  const bad: { line: number; field: string; code: string; message: string }[] = [];
-  for (const b of batch) {
-    if (b.r.ok) good.push({ n: b.n, line: b.r.line });
-    else bad.push({ line: b.n, ...b.r.problem });
-  }
-  const judged = good.length ? await match(good.map((g) => g.line.item)) : [];
-  const rows: { n: number; line: CatalogueLine; outcome: string; serviceId: string | null }[] = [];
+interface BatchWrite {
+  rows: { n: number; line: CatalogueLine; outcome: string; serviceId: string | null }[];
+  errors: { line: number; field: string; code: string; message: string }[];
+  received: number; accepted: number; rejected: number;
+}
+
+/** Counts a matched batch into the totals (in line order) and answers what to write. */
+function tally(batch: { n: number; r: LineResult }[], good: { n: number; line: CatalogueLine }[],
+  judged: { identity: RegisteredIdentity | null; judgement: Judgement }[], t: Totals): BatchWrite {
+  const bad: BatchWrite['errors'] = [];
+  for (const b of batch) if (!b.r.ok) bad.push({ line: b.n, ...b.r.problem });
+  const rows: BatchWrite['rows'] = [];
   judged.forEach((j, i) => {
     const outcome = lineOutcome(j.judgement.status, j.identity?.serviceStatus ?? null);
     t.counts[outcome] += 1;
@@ -124,24 +154,29 @@ async function matchBatch(db: Queryable, match: Matcher, submissionId: string, c
   t.accepted += good.length;
   t.rejected += bad.length;
   for (const e of bad) if (t.errors.length < LINE_ERRORS_ANSWERED) t.errors.push(e);
-  if (rows.length) {
-    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-    await db.query(
-      `insert into findings (campaign_id, organisation_id, org_province_code, submission_id, line, platform, package_name, fp_algorithm, fingerprint,
+  const keep = bad.slice(0, Math.max(0, LINE_ERRORS_KEPT - t.kept));
+  t.kept += keep.length;
+  return { rows, errors: keep, received: t.received, accepted: t.accepted, rejected: t.rejected };
+}
+
+/** A batch's findings and the submission's running counters in one statement; its kept line errors in another. */
+async function writeBatch(db: Queryable, submissionId: string, campaignId: string, org: { id: string; provinceCode: string | null }, w: BatchWrite): Promise<void> {
+  const col = <T>(f: (r: BatchWrite['rows'][number]) => T) => w.rows.map(f);
+  await db.query(
+    `with added as (
+       insert into findings (campaign_id, organisation_id, org_province_code, submission_id, line, platform, package_name, fp_algorithm, fingerprint,
                              app_name, store_id, url, downloads, outcome, service_id)
        select $1, $2, $3, $4, q.* from unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                                              $13::bigint[], $14::text[], $15::uuid[]) as q`,
-      [campaignId, org.id, org.provinceCode, submissionId, col((r) => r.n), col((r) => r.line.item.platform), col((r) => r.line.item.packageName),
-        col((r) => r.line.item.algorithm), col((r) => r.line.item.hex), col((r) => r.line.appName), col((r) => r.line.storeId), col((r) => r.line.url),
-        col((r) => r.line.downloads), col((r) => r.outcome), col((r) => r.serviceId)]);
-  }
-  const keep = bad.slice(0, Math.max(0, LINE_ERRORS_KEPT - t.kept));
-  if (keep.length) {
-    t.kept += keep.length;
+                                              $13::bigint[], $14::text[], $15::uuid[]) as q
+       returning 1)
+     update catalogue_submissions set received = $16, accepted = $17, rejected = $18 where id = $4`,
+    [campaignId, org.id, org.provinceCode, submissionId, col((r) => r.n), col((r) => r.line.item.platform), col((r) => r.line.item.packageName),
+      col((r) => r.line.item.algorithm), col((r) => r.line.item.hex), col((r) => r.line.appName), col((r) => r.line.storeId), col((r) => r.line.url),
+      col((r) => r.line.downloads), col((r) => r.outcome), col((r) => r.serviceId), w.received, w.accepted, w.rejected]);
+  if (w.errors.length) {
     await db.query(
       `insert into catalogue_line_errors (submission_id, line, field, code, message)
        select $1, q.* from unnest($2::int[], $3::text[], $4::text[], $5::text[]) as q`,
-      [submissionId, keep.map((e) => e.line), keep.map((e) => e.field), keep.map((e) => e.code), keep.map((e) => e.message)]);
+      [submissionId, w.errors.map((e) => e.line), w.errors.map((e) => e.field), w.errors.map((e) => e.code), w.errors.map((e) => e.message)]);
   }
-  await db.query('update catalogue_submissions set received = $2, accepted = $3, rejected = $4 where id = $1', [submissionId, t.received, t.accepted, t.rejected]);
 }

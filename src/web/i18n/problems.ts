@@ -76,6 +76,10 @@ export const PROBLEM_ZH: Record<string, string> = {
   subject_already_filed: '该证件已有备案主体：请在该主体下新增服务；若主体不属于本账号，请联系主体所在省通信管理局',
   application_already_open: '已有进行中的同类申请，请继续办理或先撤回',
   service_type_mismatch: '服务类型与已备案服务不一致',
+  // Supervision (issue 14)
+  rate_limited: '操作过于频繁，请稍后再试', contact_invalid: '请填写可以联系到您的手机号或邮箱', service_not_found: '没有匹配的已备案服务',
+  catalogue_header_invalid: '目录第一行须为列名（platform, packageName, fingerprint …）', campaign_ended: '检查活动已结束',
+  attachment_too_large: '附件过大', attachment_type: '附件类型不支持（PDF、PNG、JPEG）', attachments_too_many: '附件过多',
 };
 
 /** The pre-approval keyword warnings carry their type in the code. */

@@ -116,6 +116,32 @@ export const OPTIONS = {
     'zh-CN': ['简体中文', 'Simplified Chinese'], 'zh-TW': ['繁体中文', 'Traditional Chinese'], en: ['英语', 'English'], ug: ['维吾尔语', 'Uyghur'],
     bo: ['藏语', 'Tibetan'], mn: ['蒙古语', 'Mongolian'], ja: ['日语', 'Japanese'], ko: ['韩语', 'Korean'],
   },
+  // supervision (issue 14)
+  findingOutcome: {
+    filed: ['已备案', 'Filed'], not_filed: ['未备案', 'Not filed'], fingerprint_mismatch: ['签名不符', 'Fingerprint mismatch'],
+    cancelled: ['已注销', 'Cancelled'], revoked: ['已撤销', 'Revoked'], shell: ['空壳', 'Shell'],
+  },
+  measure: {
+    take_down: ['下架', 'Take down'], shut_down: ['关停', 'Shut down'], restrict_updates: ['限制更新', 'Restrict updates'],
+    stop_access: ['停止接入', 'Stop access'], remove_preinstall: ['取消预置', 'Remove preinstall'],
+  },
+  orderItemStatus: { open: ['待处置', 'Open'], done: ['已处置', 'Done'], accepted: ['已验收', 'Accepted'] },
+  violationStatus: {
+    received: ['已受理', 'Received'], more_requested: ['待补充', 'More requested'], disposal_ordered: ['已责令处置', 'Disposal ordered'],
+    revoked: ['已撤销备案', 'Revoked'], closed: ['已结案', 'Closed'],
+  },
+  violationCategory: {
+    fraud: ['欺诈', 'Fraud'], illegal_content: ['违法内容', 'Illegal content'], beyond_filing: ['超范围经营', 'Beyond the filing'],
+    false_materials: ['提供虚假材料', 'False materials'], privacy: ['侵犯个人信息', 'Privacy'], other: ['其他', 'Other'],
+  },
+  revocationCategory: {
+    false_materials: ['提供虚假材料', 'False materials'], shell_cleanup: ['空壳清理', 'Shell clean-up'], illegal: ['违法违规', 'Illegal'], other: ['其他', 'Other'],
+  },
+  campaignKind: { transition: ['过渡期摸排', 'Transition'], inspection: ['专项检查', 'Inspection'], routine: ['日常监管', 'Routine'] },
+  campaignStatus: { upcoming: ['未开始', 'Upcoming'], open: ['进行中', 'Open'], ended: ['已结束', 'Ended'] },
+  campaignOrgKind: { platform: ['分发平台', 'Platforms'], provider: ['接入服务商', 'Access providers'], device_maker: ['终端厂商', 'Device makers'] },
+  blacklistKind: { certificate: ['证件', 'Certificate'], package: ['包名', 'Package name'], domain: ['域名', 'Domain'] },
+  catalogueState: { submitted: ['已提交', 'Submitted'], due: ['待提交', 'Due'], overdue: ['逾期未交', 'Overdue'] },
 } satisfies Record<string, Record<string, Entry>>;
 
 export type OptionSet = keyof typeof OPTIONS;

@@ -13,7 +13,10 @@ interface Stats {
   perDay: (Counts & { day: string })[]; byServiceType: (Counts & { serviceType: string })[];
   reviewTime: { decisions: number; withinLimit: number; overLimit: number; medianWorkingDays: number | null; maxWorkingDays: number | null; histogram: { workingDays: number; count: number }[] };
   queue: { total: number; overdue: number; dueWithin5: number; ages: { label: string; minWorkingDays: number; maxWorkingDays: number | null; count: number }[] };
-  supervision?: { violations: Record<string, number>; disposals: { items: number; open: number; done: number; accepted: number; overdue: number } };
+  supervision?: {
+    violations: Record<string, number>; disposals: { items: number; open: number; done: number; accepted: number; overdue: number };
+    perDay?: { day: string; violationsReported: number; violationsDecided: number; disposalsOrdered: number; disposalsDone: number }[];
+  };
 }
 
 const COLORS = ['#1d5bb8', '#17723a', '#b3261e', '#c47f00'];
@@ -64,7 +67,18 @@ export default function Dashboard() {
       xAxis: { type: 'category', data: stats.queue.ages.map((a) => a.label) }, yAxis: { type: 'value', minInterval: 1 },
       series: [{ name: i18n.t('dash.kpi.queue'), type: 'bar', data: stats.queue.ages.map((a) => ({ value: a.count, itemStyle: { color: a.maxWorkingDays === null ? '#b3261e' : a.minWorkingDays >= 16 ? '#c47f00' : '#1d5bb8' } })) }],
     };
-    return { perDay, byType, reviewTime, queue };
+    const sup = stats.supervision?.perDay ?? [];
+    const supervision: ChartOption = {
+      tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' }, grid,
+      xAxis: { type: 'category', data: sup.map((d) => d.day.slice(5)) }, yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { name: i18n.t('dash.violationsReported'), type: 'bar', stack: 'v', itemStyle: { color: '#b3261e' }, data: sup.map((d) => d.violationsReported) },
+        { name: i18n.t('dash.violationsDecided'), type: 'bar', stack: 'd', itemStyle: { color: '#7e57c2' }, data: sup.map((d) => d.violationsDecided) },
+        { name: i18n.t('dash.disposalsOrdered'), type: 'line', showSymbol: false, itemStyle: { color: '#c47f00' }, data: sup.map((d) => d.disposalsOrdered) },
+        { name: i18n.t('dash.disposalsDone'), type: 'line', showSymbol: false, itemStyle: { color: '#17723a' }, data: sup.map((d) => d.disposalsDone) },
+      ],
+    };
+    return { perDay, byType, reviewTime, queue, supervision };
   }, [stats, i18n]);
 
   const submit = (e: FormEvent) => { e.preventDefault(); setRange({ from: form.from, to: form.to }); };
@@ -101,7 +115,9 @@ export default function Dashboard() {
             <Card title={i18n.t('dash.byType')}><Chart option={options.byType} label={i18n.t('dash.byType')} testId="chart-by-type" /></Card>
             <Card title={i18n.t('dash.reviewTime')}><Chart option={options.reviewTime} label={i18n.t('dash.reviewTime')} testId="chart-review-time" /></Card>
             <Card title={i18n.t('dash.queueAge')}><Chart option={options.queue} label={i18n.t('dash.queueAge')} testId="chart-queue-age" /></Card>
+            {stats.supervision?.perDay && <Card title={i18n.t('dash.supervisionPerDay')}><Chart option={options.supervision} label={i18n.t('dash.supervisionPerDay')} testId="chart-supervision" /></Card>}
           </div>
+          <p><a href={`/api/bureau/statistics.csv${qs({ from: stats.from, to: stats.to })}`} download data-testid="statistics-csv">{i18n.t('dash.csv')}</a></p>
         </>
       )}
     </Page>

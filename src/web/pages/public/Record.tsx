@@ -2,7 +2,7 @@
 // as GET /api/public/v1/services/{number}, clear states for cancelled and revoked numbers, and
 // the display snippets the APP or website must embed (its number, linked to this page), as
 // text and as the SVG badge — both as the API gives them (`snippets`).
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -104,6 +104,59 @@ export function RecordPage() {
           <p><img src={record.links.badge} alt={`${record.serviceNumber} ${i18n.t(`status.${record.status}`)}`} height={20} data-testid="badge-image" /></p>
         </Card>
       )}
+      {record.status === 'filed' ? <ReportCard number={record.serviceNumber} /> : null}
     </Page>
+  );
+}
+
+const REPORT_CATEGORIES = ['fraud', 'illegal_content', 'beyond_filing', 'false_materials', 'privacy', 'other'] as const;
+
+/**
+ * The public's violation report (issue 14, item 6): no account; the contact is sealed on the
+ * server and seen only by the bureau; rate-limited (a 429 shows the server's problem).
+ */
+function ReportCard({ number }: { number: string }) {
+  const i18n = useI18n();
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState({ category: 'fraud', description: '', name: '', contact: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault(); setError(null); setBusy(true);
+    try {
+      const r = await api.post<{ id: string }>(`/api/public/v1/services/${encodeURIComponent(number)}/reports`,
+        { category: form.category, description: form.description, contact: form.contact, ...(form.name.trim() ? { name: form.name } : {}) });
+      setSent(r.id);
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  return (
+    <Card title={i18n.t('record.report.title')} id="report">
+      {sent ? <Notice kind="success" title={i18n.t('record.report.sent')}><p data-testid="report-sent">{i18n.t('record.report.sentLead', { id: sent.slice(0, 8) })}</p></Notice> : !open ? (
+        <>
+          <p className="muted">{i18n.t('record.report.lead')}</p>
+          <Button onClick={() => setOpen(true)} data-testid="report-open">{i18n.t('record.report.open')}</Button>
+        </>
+      ) : (
+        <form onSubmit={submit} className="grid-form" data-testid="report-form">
+          <p className="muted small">{i18n.t('record.report.privacy')}</p>
+          <ErrorNotice error={error} />
+          <div className="field"><label htmlFor="rp-category">{i18n.t('record.report.category')}</label>
+            <select id="rp-category" value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })}>
+              {REPORT_CATEGORIES.map((c) => <option key={c} value={c}>{i18n.option('violationCategory', c)}</option>)}
+            </select></div>
+          <div className="field"><label htmlFor="rp-description">{i18n.t('record.report.description')}</label>
+            <textarea id="rp-description" required minLength={10} maxLength={2000} rows={4} value={form.description} placeholder={i18n.t('record.report.descriptionHint')}
+              onChange={(e) => setForm({ ...form, description: e.target.value })} /></div>
+          <div className="field"><label htmlFor="rp-name">{i18n.t('record.report.name')}</label>
+            <input id="rp-name" maxLength={64} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></div>
+          <div className="field"><label htmlFor="rp-contact">{i18n.t('record.report.contact')}</label>
+            <input id="rp-contact" required maxLength={100} autoComplete="tel" value={form.contact} placeholder={i18n.t('record.report.contactHint')}
+              onChange={(e) => setForm({ ...form, contact: e.target.value })} /></div>
+          <div className="row"><Button type="submit" variant="primary" disabled={busy} data-testid="report-submit">{i18n.t('record.report.submit')}</Button>
+            <Button onClick={() => setOpen(false)}>{i18n.t('common.cancel')}</Button></div>
+        </form>
+      )}
+    </Card>
   );
 }

@@ -1,45 +1,60 @@
-// Shared pieces of the supervision consoles (issue 14): bilingual labels (zh-CN first), the
-// outcome / status vocabularies, the findings chart, tables with CSV links.
-import type { ReactNode } from 'react';
+// Shared pieces of the supervision consoles (issue 14): the charts of a campaign's dashboard
+// (findings by outcome, by organisation, the campaign day by day), key figures, CSV links and
+// a selection of table rows. Words come from the i18n keys (`sv.*`, the `findingOutcome` … option sets).
+import { type ReactNode, useCallback, useState } from 'react';
 import type { ChartOption } from '../../components/Chart.tsx';
-import { useI18n } from '../../i18n/index.tsx';
-
-export type Pair = readonly [zh: string, en: string];
-export function useL() {
-  const i18n = useI18n();
-  return (p: Pair) => (i18n.lang === 'en' ? p[1] : p[0]);
-}
-
-export const OUTCOMES: Record<string, Pair> = {
-  filed: ['已备案', 'Filed'], not_filed: ['未备案', 'Not filed'], fingerprint_mismatch: ['签名不符', 'Fingerprint mismatch'],
-  cancelled: ['已注销', 'Cancelled'], revoked: ['已撤销', 'Revoked'], shell: ['空壳', 'Shell'],
-};
-export const MEASURES: Record<string, Pair> = {
-  take_down: ['下架', 'Take down'], shut_down: ['关停', 'Shut down'], restrict_updates: ['限制更新', 'Restrict updates'],
-  stop_access: ['停止接入', 'Stop access'], remove_preinstall: ['取消预置', 'Remove preinstall'],
-};
-export const ITEM_STATUS: Record<string, Pair> = { open: ['待处置', 'Open'], done: ['已处置', 'Done'], accepted: ['已验收', 'Accepted'] };
-export const VIOLATION_STATUS: Record<string, Pair> = {
-  received: ['已受理', 'Received'], more_requested: ['待补充', 'More requested'], disposal_ordered: ['已责令处置', 'Disposal ordered'], revoked: ['已撤销备案', 'Revoked'], closed: ['已结案', 'Closed'],
-};
-export const VIOLATION_CATEGORIES: Record<string, Pair> = {
-  fraud: ['欺诈', 'Fraud'], illegal_content: ['违法内容', 'Illegal content'], beyond_filing: ['超范围经营', 'Beyond the filing'],
-  false_materials: ['提供虚假材料', 'False materials'], privacy: ['侵犯个人信息', 'Privacy'], other: ['其他', 'Other'],
-};
-export const REVOCATION_CATEGORIES: Record<string, Pair> = {
-  false_materials: ['提供虚假材料', 'False materials'], shell_cleanup: ['空壳清理', 'Shell clean-up'], illegal: ['违法违规', 'Illegal'], other: ['其他', 'Other'],
-};
-export const CAMPAIGN_KINDS: Record<string, Pair> = { transition: ['过渡期摸排', 'Transition'], inspection: ['专项检查', 'Inspection'], routine: ['日常监管', 'Routine'] };
+import type { I18n } from '../../i18n/index.tsx';
 
 export type Counts = Record<string, number>;
 
-export function findingsChart(counts: Counts, l: (p: Pair) => string): ChartOption {
-  const keys = Object.keys(OUTCOMES);
+export const OUTCOME_KEYS = ['filed', 'not_filed', 'fingerprint_mismatch', 'cancelled', 'revoked', 'shell'] as const;
+export const FINDING_KEYS = OUTCOME_KEYS.filter((k) => k !== 'filed');
+const OUTCOME_COLOURS: Record<string, string> = { filed: '#17723a', not_filed: '#b3261e', fingerprint_mismatch: '#c47f00', cancelled: '#6b7280', revoked: '#7c2d12', shell: '#7e57c2' };
+
+export function findingsChart(counts: Counts, i18n: I18n): ChartOption {
   return {
-    color: ['#1d5bb8'], tooltip: { trigger: 'axis' }, grid: { left: 44, right: 16, top: 24, bottom: 48 },
-    xAxis: { type: 'category', data: keys.map((k) => l(OUTCOMES[k]!)), axisLabel: { interval: 0, width: 60, overflow: 'break' } },
+    tooltip: { trigger: 'axis' }, grid: { left: 48, right: 16, top: 24, bottom: 48 },
+    xAxis: { type: 'category', data: OUTCOME_KEYS.map((k) => i18n.option('findingOutcome', k)), axisLabel: { interval: 0, width: 60, overflow: 'break' } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', data: keys.map((k) => ({ value: counts[k] ?? 0, itemStyle: { color: k === 'filed' ? '#17723a' : k === 'not_filed' ? '#b3261e' : '#c47f00' } })) }],
+    series: [{ type: 'bar', name: i18n.t('sv.lines'), data: OUTCOME_KEYS.map((k) => ({ value: counts[k] ?? 0, itemStyle: { color: OUTCOME_COLOURS[k] } })) }],
+  };
+}
+
+/** Findings of each organisation, stacked by outcome (horizontal bars: long names read at 390 px). */
+export function organisationsChart(rows: { organisationName: string; findings: Counts }[], i18n: I18n): ChartOption {
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, legend: { top: 0, type: 'scroll' },
+    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: rows.map((r) => r.organisationName), axisLabel: { width: 110, overflow: 'truncate' } },
+    series: FINDING_KEYS.map((k) => ({ type: 'bar', stack: 'findings', name: i18n.option('findingOutcome', k), itemStyle: { color: OUTCOME_COLOURS[k] }, data: rows.map((r) => r.findings[k] ?? 0) })),
+  };
+}
+
+export interface TimelineDay { day: string; received: number; findings: number; notified: number; ordered: number; disposed: number; overdue: number }
+
+/** The campaign day by day: catalogues received against those due (left axis), findings, notices and disposals (right axis). */
+export function timelineChart(days: TimelineDay[], inScope: number, catalogueDueOn: string, i18n: I18n): ChartOption {
+  const line = (key: keyof TimelineDay, name: string, color: string, yAxisIndex = 1) =>
+    ({ type: 'line', name, yAxisIndex, showSymbol: days.length < 40, itemStyle: { color }, data: days.map((d) => d[key]) });
+  return {
+    tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
+    grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: days.map((d) => d.day.slice(5)), boundaryGap: false },
+    yAxis: [{ type: 'value', minInterval: 1, name: i18n.t('sv.axisCatalogues'), max: (v: { max: number }) => Math.max(v.max, inScope), axisLine: { show: true, lineStyle: { color: '#1d5bb8' } } },
+      { type: 'value', minInterval: 1, name: i18n.t('sv.axisFindings'), position: 'right', splitLine: { show: false }, axisLabel: { show: true }, axisLine: { show: true, lineStyle: { color: '#b3261e' } } }],
+    series: [
+      { ...line('received', i18n.t('sv.cataloguesReceived'), '#1d5bb8', 0), areaStyle: { opacity: 0.08 },
+        markLine: { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#1d5bb8' },
+          data: [{ yAxis: inScope, name: i18n.t('sv.cataloguesDue') },
+            ...(days.some((d) => d.day === catalogueDueOn) ? [{ xAxis: catalogueDueOn.slice(5), name: i18n.t('sv.catalogueDue') }] : [])],
+          label: { formatter: '{b}' } } },
+      line('findings', i18n.t('sv.findings'), '#b3261e'),
+      line('notified', i18n.t('sv.notified'), '#c47f00'),
+      line('ordered', i18n.t('sv.ordered'), '#6b7280'),
+      line('disposed', i18n.t('sv.disposed'), '#17723a'),
+      line('overdue', i18n.t('sv.overdue'), '#7c2d12'),
+    ],
   };
 }
 
@@ -48,3 +63,16 @@ export function Kpis({ items }: { items: [string, ReactNode][] }) {
 }
 
 export const csvLink = (url: string) => `${url}${url.includes('?') ? '&' : '?'}format=csv`;
+
+export function CsvLink({ url, label = 'CSV' }: { url: string; label?: string }) {
+  return <a href={csvLink(url)} download className="csv-link">{label}</a>;
+}
+
+/** Ticked row ids of a table (kept across pages of it). */
+export function useSelection() {
+  const [ids, setIds] = useState<ReadonlySet<string>>(new Set());
+  const toggle = useCallback((id: string, on: boolean) => setIds((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; }), []);
+  const setAll = useCallback((list: string[], on: boolean) => setIds((s) => { const n = new Set(s); for (const id of list) if (on) n.add(id); else n.delete(id); return n; }), []);
+  const clear = useCallback(() => setIds(new Set()), []);
+  return { ids, toggle, setAll, clear };
+}

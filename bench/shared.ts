@@ -1,0 +1,30 @@
+// Pieces the server benchmarks share (bench/verify.ts, bench/catalogue.ts): the server process
+// under test, its resident memory, and their section of docs/BENCHMARKS.md.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** Resident memory of a process (Linux /proc), bytes. */
+export function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** bench/verify-server.ts on `port`, once it says ready. */
+export async function startBenchServer(databaseUrl: string, port: number, sealKey: string): Promise<{ pid: number; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/verify-server.ts', databaseUrl, String(port), sealKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+/** Replaces the section that starts with `heading` in docs/BENCHMARKS.md (or appends it). */
+export function writeBenchmarkSection(heading: string, text: string, file = 'docs/BENCHMARKS.md'): void {
+  const doc = readFileSync(file, 'utf8');
+  const start = doc.indexOf(heading);
+  let next = start >= 0 ? doc.indexOf('\n## ', start + 3) : -1;
+  if (next >= 0) next += 1;
+  const updated = start < 0 ? `${doc.trimEnd()}\n\n${text}` : `${doc.slice(0, start)}${text}${next >= 0 ? `\n${doc.slice(next)}` : ''}`;
+  writeFileSync(file, updated);
+}

@@ -64,7 +64,7 @@ describe('TRUST_PROXY', () => {
   });
 
   it('unset (trust none), or naming another address: a spoofed X-Forwarded-For is ignored, the socket\'s address counts', async () => {
-    for (const env of [{}, { TRUST_PROXY: '10.9.9.9,192.0.2.0/24' }]) {
+    for (const env of [{}, { TRUST_PROXY: '10.9.9.9,192.0.2.0/24' }] as Record<string, string>[]) {
       const s = await serve(env);
       for (let i = 0; i < LIMIT; i++) expect((await get(s.base, RECORD, { 'x-forwarded-for': `198.51.100.${i + 1}` })).status).toBe(200);
       const refused = await get(s.base, RECORD, { 'x-forwarded-for': '198.51.100.200' });

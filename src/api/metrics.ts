@@ -92,12 +92,18 @@ async function readDbFigures(db: Db): Promise<DbFigures> {
     // The primary's view of each streaming standby; a standby answers with no rows (and lag is
     // then measured by the primary's processes). Lag in time is null when the standby is idle and
     // caught up (PostgreSQL clears replay_lag then): 0.
-    const rows = await db.query<{ name: string; lag_s: number | null; lag_bytes: string | null }>(
+    // A role without pg_monitor sees the rows but not their positions: NaN (unknown), not 0.
+    const rows = await db.query<{ name: string; hidden: boolean; lag_s: number | null; lag_bytes: string | null }>(
       `select coalesce(nullif(application_name, ''), client_addr::text, 'standby') as name,
+              replay_lsn is null as hidden,
               coalesce(extract(epoch from replay_lag), 0)::float8 as lag_s,
               case when pg_is_in_recovery() then null else pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) end as lag_bytes
        from pg_stat_replication`);
-    standbys = rows.map((r) => ({ name: r.name, replayLagSeconds: Number(r.lag_s ?? 0), replayLagBytes: Number(r.lag_bytes ?? 0) }));
+    standbys = rows.map((r) => ({
+      name: r.name,
+      replayLagSeconds: r.hidden ? NaN : Number(r.lag_s ?? 0),
+      replayLagBytes: r.hidden || r.lag_bytes === null ? NaN : Number(r.lag_bytes),
+    }));
   }
   const n = (rows: { channel: string; n: string }[]) => rows.map((r) => ({ channel: r.channel, n: Number(r.n) }));
   return { pending: n(pending), dead: n(dead), oldestPendingSeconds: Number(oldest?.s ?? 0), standbys };

@@ -104,6 +104,8 @@ describe('the cluster through its proxy', () => {
     expect((await fetch(`${proxy}/metrics`)).status).toBe(404);
     const metrics = await (await fetch(`http://127.0.0.1:${appPorts[0]}/metrics`)).text();
     expect(metrics).toMatch(/^beian_replication_standbys 1$/m);
+    expect(Number(/^beian_replication_replay_lag_seconds\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeLessThan(5);
+    expect(Number(/^beian_replication_replay_lag_bytes\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(0);
   });
 
   it('files an APP from draft to number through the proxy: host, provider, SMS code, bureau', async () => {

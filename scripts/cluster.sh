@@ -251,8 +251,13 @@ frontend beian
 backend apps
   balance roundrobin
   # A request sent and then lost (the process died) is retried only when repeating it is harmless:
-  # GET/HEAD/OPTIONS, or a POST carrying an Idempotency-Key (the server replays its answer).
-  http-request disable-l7-retry if !{ method GET HEAD OPTIONS } !{ req.hdr(idempotency-key) -m found }
+  # GET/HEAD/OPTIONS, or a POST carrying an Idempotency-Key to a route that honours it (the server
+  # replays its answer: src/api/idempotency.ts). Other POSTs are not repeated.
+  acl safe_method method GET HEAD OPTIONS
+  acl has_key req.hdr(idempotency-key) -m found
+  acl keyed_route path /api/host/applications
+  http-request disable-l7-retry if !safe_method !has_key
+  http-request disable-l7-retry if !safe_method !keyed_route
   option httpchk
   http-check send meth GET uri /api/health
   http-check expect status 200
@@ -321,6 +326,12 @@ up() {
   for i in $(seq 1 "$apps"); do start_app "$i"; done
   for i in $(seq 1 "$apps"); do wait_app "$i"; done
   start_haproxy
+  # Fewer processes than before: the proxy no longer sends to the others, so they stop.
+  for f in "$PIDS"/app*.pid; do
+    [ -e "$f" ] || continue
+    local n; n=$(basename "$f" .pid); n=${n#app}
+    [ "$n" -gt "$apps" ] && stop_group "$f" "app$n"
+  done
   echo "$PROXY_URL"
 }
 

@@ -109,11 +109,59 @@ async function readDbFigures(db: Db): Promise<DbFigures> {
   return { pending: n(pending), dead: n(dead), oldestPendingSeconds: Number(oldest?.s ?? 0), standbys };
 }
 
+/** One series of the request metrics: a method, route pattern and status. */
+interface Series { labels: { method: string; route: string; status: string }; count: number; sum: number; buckets: Float64Array }
+
+/**
+ * The request counter and duration histogram, counted in plain numbers on each request (a map
+ * lookup and a few additions, ~0.1 µs: prom-client's labelled inc + observe cost ~3 µs a request on this loaded machine, on
+ * the verification hot path, measured) and rendered in prom-client's shape at scrape time. Registered
+ * as two metrics of the registry through the object shape its formatter reads (`get()`).
+ */
+class RequestStats {
+  private readonly series = new Map<string, Series>();
+
+  observe(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, s = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: new Float64Array(BUCKETS.length) });
+    s.count += 1;
+    s.sum += seconds;
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) { s.buckets[i]! += 1; break; }
+  }
+
+  register(registry: Registry): void {
+    const counter = {
+      name: 'beian_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', type: 'counter', aggregator: 'sum',
+      get: async () => ({ ...counter, values: [...this.series.values()].map((s) => ({ labels: s.labels, value: s.count })) }),
+    };
+    const histogram = {
+      name: 'beian_http_request_duration_seconds', help: 'Time to answer, by method, route pattern and status', type: 'histogram', aggregator: 'sum',
+      get: async () => ({
+        ...histogram,
+        values: [...this.series.values()].flatMap((s) => {
+          let cumulative = 0;
+          const name = 'beian_http_request_duration_seconds';
+          return [
+            ...BUCKETS.map((le, i) => { cumulative += s.buckets[i]!; return { metricName: `${name}_bucket`, labels: { le, ...s.labels }, value: cumulative }; }),
+            { metricName: `${name}_bucket`, labels: { le: '+Inf', ...s.labels }, value: s.count },
+            { metricName: `${name}_sum`, labels: s.labels, value: s.sum },
+            { metricName: `${name}_count`, labels: s.labels, value: s.count },
+          ];
+        }),
+      }),
+    };
+    // The formatter's documented shape (MetricObjectWithValues), not one of its classes.
+    registry.registerMetric(counter as unknown as Counter);
+    registry.registerMetric(histogram as unknown as Histogram);
+  }
+}
+
 /** This app's registry: requests (fed by the hook below), cache, outbox, replication. */
 export function appMetrics(sources: MetricsSources): { registry: Registry; observe(method: string, route: string, status: number, seconds: number): void } {
   const registry = new Registry();
-  const requests = new Counter({ name: 'beian_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const durations = new Histogram({ name: 'beian_http_request_duration_seconds', help: 'Time to answer, by method, route pattern and status', labelNames: ['method', 'route', 'status'], buckets: BUCKETS, registers: [registry] });
+  const requests = new RequestStats();
+  requests.register(registry);
 
   const cache = sources.identityCache;
   if (cache) {
@@ -153,11 +201,7 @@ export function appMetrics(sources: MetricsSources): { registry: Registry; obser
   }
   return {
     registry,
-    observe(method, route, status, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      durations.observe(labels, seconds);
-    },
+    observe: (method, route, status, seconds) => requests.observe(method, route, status, seconds),
   };
 }
 
@@ -169,11 +213,14 @@ export function appMetrics(sources: MetricsSources): { registry: Registry; obser
 export function installMetrics(app: FastifyInstance, sources: () => MetricsSources): void {
   let metrics: ReturnType<typeof appMetrics> | null = null;
   const get = () => (metrics ??= appMetrics(sources()));
-  app.addHook('onResponse', (request, reply, done) => {
+  // onSend, not onResponse: Fastify runs an onSend hook on every answer anyway (the app's headers),
+  // while a first onResponse hook costs each request ~10 µs of CPU (bench/metrics.ts). The duration
+  // is therefore measured up to the answer's being handed to the socket, not to its last byte.
+  app.addHook('onSend', (request, reply, payload, done) => {
     // The route's pattern, never its URL (unbounded label values); unmatched paths share one label.
     const route = request.routeOptions.url ?? 'unmatched';
     get().observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    done();
+    done(null, payload);
   });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (!mayReadMetrics(request, sources().metricsToken)) throw new MetricsForbiddenError();

@@ -145,7 +145,7 @@ describe('the cluster through its proxy', () => {
     const approved = await bureau.ok('POST', `/api/bureau/applications/${id}/approve`);
     serviceNumber = approved.serviceNumber;
     expect(serviceNumber).toMatch(/^粤ICP备\d{10}号-\d+A$/);
-  });
+  }, 120_000);
 
   it('answers the public query and the verification; the standby holds the filing as soon as the approval is acknowledged (synchronous)', async () => {
     const rows = await standby.query('select status from services where service_number = $1', [serviceNumber]);
@@ -242,5 +242,5 @@ describe('the cluster through its proxy', () => {
     expect(status.stdout).toMatch(/^app1\s+down/m);
     await cluster('up', '--apps', '2');
     expect((await cluster('status')).stdout).toMatch(/^app1\s+up/m);
-  });
+  }, 240_000);
 });

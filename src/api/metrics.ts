@@ -77,6 +77,7 @@ function databaseFigures(db: Db) {
 
 interface DbFigures {
   pending: { channel: string; n: number }[];
+  retrying: { channel: string; n: number }[];
   dead: { channel: string; n: number }[];
   oldestPendingSeconds: number;
   standbys: { name: string; replayLagSeconds: number; replayLagBytes: number }[] | null;
@@ -84,6 +85,8 @@ interface DbFigures {
 
 async function readDbFigures(db: Db): Promise<DbFigures> {
   const pending = await db.query<{ channel: string; n: string }>(`select channel, count(*) as n from outbox where status = 'pending' group by channel`);
+  const retrying = await db.query<{ channel: string; n: string }>(
+    `select channel, count(*) as n from outbox where status = 'pending' and last_error_code is not null group by channel`);
   const dead = await db.query<{ channel: string; n: string }>(`select channel, count(*) as n from outbox where status = 'dead' group by channel`);
   const [oldest] = await db.query<{ s: number | null }>(
     `select extract(epoch from now() - min(created_at))::float8 as s from outbox where status = 'pending'`);
@@ -106,7 +109,7 @@ async function readDbFigures(db: Db): Promise<DbFigures> {
     }));
   }
   const n = (rows: { channel: string; n: string }[]) => rows.map((r) => ({ channel: r.channel, n: Number(r.n) }));
-  return { pending: n(pending), dead: n(dead), oldestPendingSeconds: Number(oldest?.s ?? 0), standbys };
+  return { pending: n(pending), retrying: n(retrying), dead: n(dead), oldestPendingSeconds: Number(oldest?.s ?? 0), standbys };
 }
 
 /** One series of the request metrics: a method, route pattern and status. */
@@ -176,6 +179,10 @@ export function appMetrics(sources: MetricsSources): { registry: Registry; obser
   new Gauge({
     name: 'beian_outbox_pending', help: 'Messages waiting to be delivered (email, SMS, webhook)', labelNames: ['channel'], registers: [registry],
     async collect() { this.reset(); for (const r of (await figures()).pending) this.set({ channel: r.channel }, r.n); },
+  });
+  new Gauge({
+    name: 'beian_outbox_retrying', help: 'Undelivered messages whose last attempt failed (waiting for the next one)', labelNames: ['channel'], registers: [registry],
+    async collect() { this.reset(); for (const r of (await figures()).retrying) this.set({ channel: r.channel }, r.n); },
   });
   new Gauge({
     name: 'beian_outbox_dead', help: 'Messages given up after their last attempt (see /api/admin/deliveries)', labelNames: ['channel'], registers: [registry],

@@ -99,11 +99,12 @@ describe('GET /metrics', () => {
     if (t.db.kind === 'postgresql') expect(text).toMatch(/^beian_replication_standbys \d+$/m);
   });
 
-  it('counts the outbox backlog and dead messages by channel', async () => {
+  it('counts the outbox backlog, the messages being retried and the dead ones by channel', async () => {
     const s = await serve({});
-    await t.db.query(`insert into outbox (channel, payload, status) values ('email', '{}', 'pending'), ('email', '{}', 'pending'), ('sms', '{}', 'dead')`);
+    await t.db.query(`insert into outbox (channel, payload, status, last_error_code) values ('email', '{}', 'pending', null), ('email', '{}', 'pending', 'timeout'), ('sms', '{}', 'dead', 'refused')`);
     const text = await (await get(s.base, '/metrics')).text();
     expect(Number(/^beian_outbox_pending\{channel="email"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/^beian_outbox_retrying\{channel="email"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
     expect(Number(/^beian_outbox_dead\{channel="sms"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
   });
 

@@ -4,7 +4,8 @@
 #   bash scripts/system-deps.sh --test   what `npm test` needs (run by its pretest): the analyzer's reference
 #                                        tools (apksigner, aapt, framework-res, openssl, keytool/jarsigner),
 #                                        Chromium and a CJK font for the browser journeys, redis-server for the
-#                                        shared rate-limit tests
+#                                        shared rate-limit tests; PostgreSQL's server programs and HAProxy
+#                                        for the cluster smoke test (tests/cluster, scripts/cluster.sh)
 # The full set adds PostgreSQL (scripts/test-postgres.sh), jq and curl (scripts/check-walkthroughs.sh).
 # Silent when everything is present. Missing packages: as root it installs them (saying which, in one line);
 # otherwise it stops with ONE line on stderr naming the apt-get command to run as root, and exit status 1.
@@ -30,6 +31,9 @@ have chromium || need+=(chromium)
 # fc-list comes with fontconfig (a Chromium dependency); without it the font is surely missing too.
 { have fc-list && fc-list : family | grep -qi 'wenquanyi\|wqy'; } || need+=(fonts-wqy-zenhei)
 have redis-server || need+=(redis-server)
+# The cluster smoke test: its own primary + standby (initdb, pg_basebackup) and HAProxy in front.
+compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup' >/dev/null || need+=(postgresql)
+{ have haproxy || [ -x /usr/sbin/haproxy ]; } || need+=(haproxy)
 if [ "$mode" = all ]; then
   have jq || need+=(jq)
   have curl || need+=(curl)

@@ -34,7 +34,18 @@ describe('loadConfig', () => {
       logLevel: 'info',
       uploadLimitBytes: 1024 * 1024 * 1024,
       sms: { provider: 'dev', gateway: null, fallback: null },
+      trustProxy: [],
+      metricsToken: null,
     });
+  });
+
+  // Issue 16 §3: the proxy's addresses; X-Forwarded-For from anyone else is ignored.
+  it('reads TRUST_PROXY as addresses and CIDRs, refusing anything else by name', () => {
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(problemsOf({ TRUST_PROXY: '127.0.0.1,proxy.local' })).toEqual(['TRUST_PROXY: "proxy.local" is not an IP address or CIDR (e.g. 127.0.0.1,10.0.0.0/8,::1)']);
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33' })[0]).toMatch(/^TRUST_PROXY: "10.0.0.0\/33"/);
+    expect(problemsOf({ METRICS_TOKEN: 'short' })[0]).toMatch(/^METRICS_TOKEN: /);
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32) }).metricsToken).toBe('a'.repeat(32));
   });
 
   // Transparency log (issue 15): BEIAN_LOG_KEY is an Ed25519 PKCS#8 key, PEM or base64 DER.

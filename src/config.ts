@@ -1,5 +1,6 @@
 // The only reader of process.env (house rule 11). Read once, validated with Zod; a bad
 // configuration stops the process listing every problem, not just the first.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AliyunSmsSettings } from './notify/sms-aliyun.ts';
@@ -56,7 +57,26 @@ const schema = z.object({
   SMS_PROVIDER: z.enum(['dev', 'aliyun', 'tencent']).default('dev'),
   SMS_FALLBACK_PROVIDER: z.enum(['aliyun', 'tencent']).optional(),
   SMS_TIMEOUT_MS: whole(500, 120_000).default(10_000),
+  /** Proxies whose X-Forwarded-For is believed (issue 16 §3): comma-separated addresses or CIDRs; unset = none. */
+  TRUST_PROXY: z.string().transform((s, ctx) => {
+    const entries = s.split(',').map((e) => e.trim()).filter(Boolean);
+    for (const e of entries) if (!isProxyEntry(e)) ctx.addIssue({ code: 'custom', message: `"${e}" is not an IP address or CIDR (e.g. 127.0.0.1,10.0.0.0/8,::1)` });
+    return entries;
+  }).optional(),
+  /** Bearer token for GET /metrics from beyond this machine; unset: loopback clients only (src/api/metrics.ts). */
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable characters without spaces').optional(),
 });
+
+/** An IP address or address/prefix, as Fastify's trustProxy (proxy-addr) accepts them. */
+function isProxyEntry(entry: string): boolean {
+  const slash = entry.indexOf('/');
+  const address = slash < 0 ? entry : entry.slice(0, slash);
+  const family = isIP(address);
+  if (!family) return false;
+  if (slash < 0) return true;
+  const bits = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 /** An SMS gateway's variables (issue 12 §5): credentials, sign name, endpoint and one template id per message kind. */
 const SMS_GATEWAY_VARS = {
@@ -154,6 +174,10 @@ export interface Config {
   uploadLimitBytes: number;
   /** `dev`: the development inbox (dev_sms_messages); otherwise a gateway, and optionally a second one tried when it fails. */
   sms: { provider: 'dev' | Gateway; gateway: SmsGatewaySettings | null; fallback: SmsGatewaySettings | null };
+  /** Proxy addresses/CIDRs whose X-Forwarded-For is believed (Fastify trustProxy); empty: none. */
+  trustProxy: string[];
+  /** GET /metrics bearer token; null: loopback clients only. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -192,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel: e.LOG_LEVEL,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
     sms,
+    trustProxy: e.TRUST_PROXY ?? [],
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

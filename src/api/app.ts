@@ -36,7 +36,8 @@ import { apiKeyRoutes } from './org/api-keys.ts';
 import { orgCampaignRoutes } from './org/campaigns.ts';
 import { installProblemHandlers } from './problem.ts';
 import { verifyRoutes } from './verify/index.ts';
-import { createVerifier } from './verify/verifier.ts';
+import { createVerifier, type Verifier } from './verify/verifier.ts';
+import { installMetrics } from './metrics.ts';
 import { publicRoutes } from './public/index.ts';
 import { DEFAULT_CSP, HSTS, webApp } from './web.ts';
 
@@ -94,7 +95,8 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 20 * 1024 * 1024,
-    trustProxy: false,
+    // Only the proxies named in TRUST_PROXY may say who the client is (X-Forwarded-For); unset: nobody.
+    trustProxy: input.config.trustProxy.length ? input.config.trustProxy : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -134,6 +136,10 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await app.register(authPlugin(ctx)); // request.actor and CSRF for every route below
   await app.register(readsPlugin(ctx.reads, https)); // request.reads: standby or primary, read-your-writes
 
+  // Before every route, so its onResponse hook counts them all (issue 16 §9).
+  let identityCache: Verifier['cache'] | null = null;
+  installMetrics(app, () => ({ db: ctx.db, metricsToken: ctx.config.metricsToken, ...(identityCache ? { identityCache: () => identityCache!.stats() } : {}) }));
+
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await api.register(healthRoutes(ctx));
@@ -155,6 +161,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(bureauServiceRoutes(ctx));
   // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
   const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads });
+  identityCache = verifier.cache;
   app.addHook('onClose', async () => { await verifier.close(); });
   await api.register(verifyRoutes(ctx, verifier));
   // supervision (issue 14)

@@ -106,6 +106,12 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
     async exec(script) { await pool.query(script); },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // A connection that breaks mid-transaction (the server restarted, failed over, or ended the
+      // backend) also emits 'error' on the client, which would crash the process without a
+      // listener; the query in flight rejects with it, and the client is discarded below.
+      const ignore = () => {};
+      client.on('error', ignore);
+      let broken: Error | undefined;
       try {
         await client.query('begin');
         const result = await fn({
@@ -115,10 +121,11 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
         await client.query('commit');
         return result;
       } catch (err) {
-        await client.query('rollback').catch(() => {});
+        await client.query('rollback').catch((e: unknown) => { broken = e as Error; });
         throw err;
       } finally {
-        client.release();
+        client.off('error', ignore);
+        client.release(broken);
       }
     },
     async listen(channel, onPayload, options = {}) {

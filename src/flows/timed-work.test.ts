@@ -8,7 +8,7 @@ import { call } from '../../tests/filing.ts';
 import { type Db, openPostgres } from '../db/connection.ts';
 import { findExpiringCertificates } from './certificate-expiry.ts';
 import type { FlowContext } from './context.ts';
-import { onceADay, TIMED_WORK } from './timed-work.ts';
+import { claimTick, onceADay, TIMED_WORK } from './timed-work.ts';
 
 describe('daily certificate-expiry job', () => {
   let a: AuthTestApp;
@@ -47,5 +47,50 @@ describe('daily certificate-expiry job', () => {
     expect(list.items).toEqual([expect.objectContaining({ kind: 'subject_principal', validTo: '2026-03-12', expired: false, mainNumber: '粤ICP备2024000001号', notifiedOn: '2026-03-02' })]);
     const host = await signIn(a.app, 'host@demo.beian.test');
     expect((await a.app.inject({ method: 'GET', url: '/api/bureau/expiring', headers: host.headers })).statusCode).toBe(403);
+  });
+});
+
+// Issue 16 §3 (ADR 0021): several processes behind a proxy each tick every minute; the minute works'
+// scan runs in one of them per minute. Two pools on PostgreSQL (two processes to the database), or
+// two calls at once on PGlite.
+describe('minute work, once per tick across processes', () => {
+  let a: AuthTestApp;
+  let other: Db | null = null;
+  const ctxOf = (db: Db): FlowContext => ({ db, sealer: a.t.sealer, now: a.clock.now, publicUrl: 'http://localhost' });
+
+  beforeAll(async () => {
+    a = await authTestApp({ seed: false });
+    if (backend() === 'postgresql') other = await openPostgres(a.t.url!, { max: 4 });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await other?.close(); await a?.close(); });
+
+  it('one of many racing processes claims each minute; the next minute is claimed again, an earlier one never', async () => {
+    a.clock.set('2026-03-02T02:00:10Z');
+    const race = () => Promise.all(Array.from({ length: 6 }, (_, i) => claimTick(ctxOf(i % 2 && other ? other : a.t.db), 'sms_expiry')));
+    expect((await race()).filter(Boolean)).toHaveLength(1);
+    a.clock.set('2026-03-02T02:00:59Z'); // the same minute
+    expect((await race()).filter(Boolean)).toHaveLength(0);
+    a.clock.set('2026-03-02T02:01:00Z');
+    expect((await race()).filter(Boolean)).toHaveLength(1);
+    a.clock.set('2026-03-02T02:00:30Z'); // a process whose clock is behind does not run a past tick again
+    expect((await race()).filter(Boolean)).toHaveLength(0);
+    // Jobs are claimed separately.
+    expect(await claimTick(ctxOf(a.t.db), 'confirmation_expiry')).toBe(true);
+  });
+
+  it('the registered minute works run their scan in one process per tick', async () => {
+    const works = TIMED_WORK.filter((w) => w.every === 'minute');
+    expect(works.map((w) => w.name).sort()).toEqual(['confirmation_expiry', 'sms_expiry']);
+    a.clock.set('2026-03-02T02:05:00Z');
+    let scans = 0;
+    const counting = (): FlowContext => {
+      const db = other ?? a.t.db;
+      // Counts the scans (the work's first query) beside the claims.
+      const query = ((sql: string, params?: unknown[]) => { if (!sql.includes('timed_work_ticks')) scans += 1; return db.query(sql, params); }) as Db['query'];
+      const spy: Db = Object.assign(Object.create(db) as Db, { query });
+      return ctxOf(spy);
+    };
+    await Promise.all([...works, ...works, ...works].map((w) => w.run(counting())));
+    expect(scans).toBe(works.length);
   });
 });

@@ -13,6 +13,7 @@ import { submitApplication } from '../../flows/submit-application.ts';
 import { updateApplication } from '../../flows/update-application.ts';
 import { verifyIdentity } from '../../flows/verify-identity.ts';
 import { withdrawApplication } from '../../flows/withdraw-application.ts';
+import type { Db } from '../../db/connection.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { idempotent } from '../idempotency.ts';
@@ -25,17 +26,18 @@ const host = { onRequest: requireActor('host') };
 
 export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  const present = async (actor: ReturnType<typeof actorOf>, id: string) =>
-    presentApplication(ctx.db, ctx.sealer, actor, await loadApplication(ctx.db, id, actor), ctx.now());
+  const present = async (actor: ReturnType<typeof actorOf>, id: string, db: Db = ctx.db) =>
+    presentApplication(db, ctx.sealer, actor, await loadApplication(db, id, actor), ctx.now());
 
   app.post('/api/host/applications', {
     ...host,
     schema: { tags, summary: 'Create a filing application (draft); accepts Idempotency-Key', body: createApplicationBody, headers: z.object({ 'idempotency-key': z.string().optional() }).passthrough(), response: { 201: applicationView, 200: applicationView } },
   }, async (req, reply) => {
     const actor = actorOf(req);
-    const out = await idempotent(ctx.db, ctx.sealer, `host:${actor.userId}`, req.headers['idempotency-key'] as string | undefined, req.body, async () => {
-      const row = await createApplication(ctx, actor, req.body);
-      return { status: 201, body: await present(actor, row.id) };
+    const out = await idempotent(ctx.db, ctx.sealer, `host:${actor.userId}`, req.headers['idempotency-key'] as string | undefined, req.body, async (db) => {
+      // Everything through `db`: with a key it is the key's transaction (src/api/idempotency.ts).
+      const row = await createApplication({ ...ctx, db }, actor, req.body);
+      return { status: 201, body: await present(actor, row.id, db) };
     });
     if (out.replayed) {
       reply.header('idempotent-replayed', 'true');

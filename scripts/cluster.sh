@@ -1,0 +1,400 @@
+#!/usr/bin/env bash
+# The whole deployment on this machine's loopback (issue 16 §5; docs/deploy.md; ADR 0021):
+#   PostgreSQL primary + a streaming hot standby (pg_basebackup -R, synchronous by default),
+#   Redis (its own instance, for the shared rate limits), N app processes (`beian serve`),
+#   and HAProxy in front of them (health checks on /api/health, idempotent requests retried on
+#   another process when one dies).
+#
+#   scripts/cluster.sh up [--no-demo] [--apps N] [--async]   start what is not running; the proxy URL is the last line
+#   scripts/cluster.sh status                                one line per part
+#   scripts/cluster.sh down [--purge]                        stop everything it started (--purge: delete the state too)
+#
+# State (data, logs, pid files, chosen ports, generated keys): $BEIAN_CLUSTER_DIR, default ./.cluster.
+# Ports are free ones picked at the first `up` and kept in $STATE/ports.env; set BEIAN_CLUSTER_PROXY_PORT
+# to choose the proxy's. Missing Debian packages (postgresql, haproxy, redis-server, curl) are installed
+# when run as root (apt-get), else named. PostgreSQL runs as the OS user `postgres` when run as root
+# (it refuses root), with trust authentication on 127.0.0.1 only: a test and demo topology, not a
+# production one (docs/deploy.md says what changes there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+STATE=${BEIAN_CLUSTER_DIR:-$ROOT/.cluster}
+mkdir -p "$STATE"
+STATE=$(cd "$STATE" && pwd)
+
+say() { echo "cluster: $*" >&2; }
+die() { echo "cluster: $*" >&2; exit 1; }
+
+usage() { sed -n '7,9p' "$0" | sed 's/^#   /usage: /' >&2; exit 2; }
+
+cmd=${1:-}; [ -n "$cmd" ] || usage; shift
+demo=1; apps=${BEIAN_CLUSTER_APPS:-2}; sync=1; purge=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-demo) demo=0 ;;
+    --apps) apps=${2:?--apps needs a number}; shift ;;
+    --async) sync=0 ;;
+    --purge) purge=1 ;;
+    *) usage ;;
+  esac
+  shift
+done
+[[ "$apps" =~ ^[1-9][0-9]?$ ]] || die "--apps must be 1–99"
+
+# ---------------------------------------------------------------------------------------------- tools
+pg_bin() { local v; v=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1); [ -n "$v" ] && echo "/usr/lib/postgresql/$v/bin"; }
+
+ensure_packages() {
+  local need=()
+  [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/pg_basebackup" ] || need+=(postgresql)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+  command -v redis-server >/dev/null || need+=(redis-server)
+  command -v curl >/dev/null || need+=(curl)
+  [ ${#need[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing Debian packages ${need[*]}; install them as root: apt-get update && apt-get install -y --no-install-recommends ${need[*]}"
+  say "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+
+# PostgreSQL refuses to run as root: as root, its commands run as `postgres`.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# ---------------------------------------------------------------------------------------------- state
+PORTS=$STATE/ports.env
+SECRETS=$STATE/secrets.env
+LOGS=$STATE/logs
+PIDS=$STATE/pids
+
+choose_ports() {
+  [ -f "$PORTS" ] && return 0
+  # Free ports from the kernel, held open together so they differ.
+  local picked
+  picked=$(node -e '
+    const net = require("node:net"); const n = Number(process.argv[1]); const servers = [];
+    let left = n; const ports = [];
+    for (let i = 0; i < n; i++) { const s = net.createServer(); servers.push(s);
+      s.listen(0, "127.0.0.1", () => { ports.push(s.address().port); if (--left === 0) { console.log(ports.join(" ")); servers.forEach((x) => x.close()); } }); }
+  ' $((5 + 20)))
+  read -r -a p <<<"$picked"
+  local proxy=${BEIAN_CLUSTER_PROXY_PORT:-${p[0]}}
+  # PostgreSQL's data lives where the postgres user can reach it: under the state folder when every
+  # folder above it is open to others, else in /var/lib/postgresql (e.g. a checkout under /root).
+  local pgroot=$STATE/pg
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$STATE"; then
+    pgroot=/var/lib/postgresql/beian-cluster-$(echo -n "$STATE" | sha1sum | cut -c1-12)
+  fi
+  cat > "$PORTS" <<EOF
+PROXY_PORT=$proxy
+STATS_PORT=${p[1]}
+PG_PRIMARY_PORT=${p[2]}
+PG_STANDBY_PORT=${p[3]}
+REDIS_PORT=${p[4]}
+APP_PORTS="${p[*]:5:20}"
+PGROOT=$pgroot
+EOF
+}
+
+load_state() {
+  [ -f "$PORTS" ] || return 1
+  # shellcheck disable=SC1090
+  . "$PORTS"
+  read -r -a APP_PORT <<<"$APP_PORTS"
+  PRIMARY=$PGROOT/primary
+  STANDBY=$PGROOT/standby
+  PGRUN=$PGROOT/run
+  DB_URL=postgres://postgres@127.0.0.1:$PG_PRIMARY_PORT/beian
+  READ_URL=postgres://postgres@127.0.0.1:$PG_STANDBY_PORT/beian
+  REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+  PROXY_URL=http://127.0.0.1:$PROXY_PORT
+}
+
+secrets() {
+  if [ ! -f "$SECRETS" ]; then
+    (umask 077; printf 'BEIAN_DATA_KEYS=k1:%s\nBEIAN_HASH_KEY=%s\n' "$(openssl rand -base64 32)" "$(openssl rand -base64 32)" > "$SECRETS")
+  fi
+  # shellcheck disable=SC1090
+  . "$SECRETS"
+}
+
+# ---------------------------------------------------------------------------------------------- parts
+pg_running() { [ -f "$1/postmaster.pid" ] && as_pg "$(pg_bin)/pg_ctl" -D "$1" status >/dev/null 2>&1; }
+
+start_primary() {
+  local bin; bin=$(pg_bin)
+  mkdir -p "$PGROOT"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGROOT"
+  as_pg mkdir -p "$PGRUN"
+  if [ ! -f "$PRIMARY/PG_VERSION" ]; then
+    say "initdb primary ($PRIMARY)"
+    as_pg "$bin/initdb" -D "$PRIMARY" -U postgres --auth-local=trust --auth-host=trust -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
+      || { cat "$LOGS/initdb.log" >&2; die "initdb failed"; }
+    local syncnames="''"; [ "$sync" = 1 ] && syncnames="'standby1'"
+    as_pg tee -a "$PRIMARY/postgresql.conf" >/dev/null <<EOF
+# scripts/cluster.sh
+listen_addresses = '127.0.0.1'
+port = $PG_PRIMARY_PORT
+unix_socket_directories = '$PGRUN'
+cluster_name = 'primary'
+max_connections = 200
+wal_level = replica
+max_wal_senders = 10
+wal_keep_size = '256MB'
+hot_standby = on
+hot_standby_feedback = on
+# Synchronous: a commit is acknowledged once the standby has it (docs/deploy-replication.md: the loss window of async).
+synchronous_standby_names = $syncnames
+synchronous_commit = on
+EOF
+  fi
+  pg_running "$PRIMARY" && return 0
+  as_pg "$bin/pg_ctl" -D "$PRIMARY" -l "$PGROOT/primary.log" -w -t 60 start >/dev/null || { tail -20 "$PGROOT/primary.log" >&2; die "primary did not start"; }
+  say "primary on 127.0.0.1:$PG_PRIMARY_PORT"
+}
+
+start_standby() {
+  local bin; bin=$(pg_bin)
+  if [ ! -f "$STANDBY/PG_VERSION" ]; then
+    say "pg_basebackup -R → standby ($STANDBY)"
+    as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$STANDBY" -R -X stream -c fast >"$LOGS/basebackup.log" 2>&1 \
+      || { cat "$LOGS/basebackup.log" >&2; die "pg_basebackup failed"; }
+    # cluster_name is the application_name the primary sees (synchronous_standby_names).
+    as_pg tee -a "$STANDBY/postgresql.conf" >/dev/null <<EOF
+port = $PG_STANDBY_PORT
+cluster_name = 'standby1'
+EOF
+  fi
+  pg_running "$STANDBY" && return 0
+  as_pg "$bin/pg_ctl" -D "$STANDBY" -l "$PGROOT/standby.log" -w -t 60 start >/dev/null || { tail -20 "$PGROOT/standby.log" >&2; die "standby did not start"; }
+  say "standby on 127.0.0.1:$PG_STANDBY_PORT"
+}
+
+psql_primary() { as_pg "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -X -q -t -A "$@"; }
+
+create_database() {
+  if [ -z "$(psql_primary -d postgres -c "select 1 from pg_database where datname = 'beian'")" ]; then
+    psql_primary -d postgres -c 'create database beian' >/dev/null
+    say "database beian created"
+  fi
+}
+
+start_redis() {
+  alive "$PIDS/redis.pid" && return 0
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
+    --pidfile "$PIDS/redis.pid" --logfile "$LOGS/redis.log" --dir "$STATE"
+  for _ in $(seq 1 50); do answers "$REDIS_PORT" && break; sleep 0.1; done
+  answers "$REDIS_PORT" || die "redis did not start (log: $LOGS/redis.log)"
+  say "redis on 127.0.0.1:$REDIS_PORT"
+}
+
+app_env() {
+  local port=$1 i=$2
+  echo DATABASE_URL="$DB_URL" DATABASE_READ_URL="$READ_URL" REDIS_URL="$REDIS_URL" TRUST_PROXY=127.0.0.1 \
+    HOST=127.0.0.1 PORT="$port" PUBLIC_URL="$PROXY_URL" BEIAN_DATA_DIR="$STATE/app$i" \
+    LOG_LEVEL="${BEIAN_CLUSTER_LOG_LEVEL:-warn}" BEIAN_DATA_KEYS="$BEIAN_DATA_KEYS" BEIAN_HASH_KEY="$BEIAN_HASH_KEY"
+}
+
+beian() { env $(app_env 0 0) node "$ROOT/bin/beian.js" "$@"; }
+
+start_app() {
+  local i=$1 port=${APP_PORT[$(( $1 - 1 ))]}
+  alive "$PIDS/app$i.pid" && return 0
+  # A session of its own: `down` stops its whole process group.
+  env $(app_env "$port" "$i") setsid node "$ROOT/bin/beian.js" serve >"$LOGS/app$i.log" 2>&1 < /dev/null &
+  echo $! > "$PIDS/app$i.pid"
+}
+
+wait_app() {
+  local i=$1 port=${APP_PORT[$(( $1 - 1 ))]}
+  for _ in $(seq 1 240); do
+    alive "$PIDS/app$i.pid" || { tail -30 "$LOGS/app$i.log" >&2; die "app $i exited (log: $LOGS/app$i.log)"; }
+    curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && { say "app $i on 127.0.0.1:$port"; return 0; }
+    sleep 0.5
+  done
+  die "app $i did not answer /api/health on $port within 120 s (log: $LOGS/app$i.log)"
+}
+
+write_haproxy() {
+  {
+    cat <<EOF
+# scripts/cluster.sh — see docs/deploy.md and ADR 0021
+global
+  maxconn 4096
+  pidfile $PIDS/haproxy.pid
+
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 60s
+  timeout server 60s
+  timeout http-request 10s
+  timeout queue 10s
+  # A request that fails on one process is tried again on another (redispatch): always when the
+  # connection could not be made; after it was sent only when idempotent (below).
+  retries 3
+  option redispatch 1
+  retry-on conn-failure empty-response junk-response response-timeout 502 503 504
+  option forwardfor
+
+frontend beian
+  bind 127.0.0.1:$PROXY_PORT
+  # Metrics are read from each process directly, never through the public entrance.
+  http-request deny deny_status 404 if { path /metrics }
+  default_backend apps
+
+backend apps
+  balance roundrobin
+  # A request sent and then lost (the process died) is retried only when repeating it is harmless:
+  # GET/HEAD/OPTIONS, or a POST carrying an Idempotency-Key to a route that honours it (the server
+  # replays its answer: src/api/idempotency.ts). Other POSTs are not repeated.
+  acl safe_method method GET HEAD OPTIONS
+  acl has_key req.hdr(idempotency-key) -m found
+  acl keyed_route path /api/host/applications
+  http-request disable-l7-retry if !safe_method !has_key
+  http-request disable-l7-retry if !safe_method !keyed_route
+  option httpchk
+  http-check send meth GET uri /api/health
+  http-check expect status 200
+  default-server check inter 500ms fall 2 rise 2 maxconn 256
+EOF
+    for i in $(seq 1 "$apps"); do echo "  server app$i 127.0.0.1:${APP_PORT[$(( i - 1 ))]}"; done
+    cat <<EOF
+
+listen stats
+  bind 127.0.0.1:$STATS_PORT
+  stats enable
+  stats uri /
+  stats refresh 5s
+EOF
+  } > "$STATE/haproxy.cfg"
+}
+
+start_haproxy() {
+  write_haproxy
+  "$HAPROXY" -c -q -f "$STATE/haproxy.cfg" || die "haproxy configuration refused ($STATE/haproxy.cfg)"
+  if alive "$PIDS/haproxy.pid"; then
+    # Already running: reload when the number of processes changed (a new config), else leave it.
+    cmp -s "$STATE/haproxy.cfg" "$STATE/haproxy.cfg.running" && return 0
+    "$HAPROXY" -D -f "$STATE/haproxy.cfg" -sf "$(cat "$PIDS/haproxy.pid")"
+  else
+    "$HAPROXY" -D -f "$STATE/haproxy.cfg"
+  fi
+  cp "$STATE/haproxy.cfg" "$STATE/haproxy.cfg.running"
+  for _ in $(seq 1 40); do curl -sf "$PROXY_URL/api/health" >/dev/null && break; sleep 0.25; done
+  curl -sf "$PROXY_URL/api/health" >/dev/null || die "the proxy does not answer on $PROXY_URL"
+  say "haproxy on 127.0.0.1:$PROXY_PORT (stats: http://127.0.0.1:$STATS_PORT/)"
+}
+
+all_up() {
+  pg_running "$PRIMARY" && pg_running "$STANDBY" && alive "$PIDS/redis.pid" && alive "$PIDS/haproxy.pid" || return 1
+  for i in $(seq 1 "$apps"); do alive "$PIDS/app$i.pid" || return 1; done
+  # The running proxy sends to as many processes as asked now.
+  write_haproxy && cmp -s "$STATE/haproxy.cfg" "$STATE/haproxy.cfg.running"
+}
+
+# ---------------------------------------------------------------------------------------------- commands
+up() {
+  ensure_packages
+  mkdir -p "$LOGS" "$PIDS"
+  choose_ports
+  load_state
+  [ "$apps" -le "${#APP_PORT[@]}" ] || die "--apps $apps: at most ${#APP_PORT[@]} with the ports chosen at the first up"
+  secrets
+  if all_up; then
+    say "already up ($apps app processes)"
+    echo "$PROXY_URL"
+    return 0
+  fi
+  start_primary
+  start_standby
+  create_database
+  start_redis
+  # Migrate once before the processes start (each would otherwise race to), then the demo.
+  beian migrate >"$LOGS/migrate.log" 2>&1 || { cat "$LOGS/migrate.log" >&2; die "migrate failed"; }
+  if [ "$demo" = 1 ]; then
+    if [ -z "$(psql_primary -d beian -c 'select 1 from users limit 1')" ]; then
+      beian seed --demo >"$LOGS/seed.log" 2>&1 || { cat "$LOGS/seed.log" >&2; die "loading the demo data failed"; }
+      say "demo data loaded (logins in README; API key demo-platform-key)"
+    fi
+  fi
+  for i in $(seq 1 "$apps"); do start_app "$i"; done
+  for i in $(seq 1 "$apps"); do wait_app "$i"; done
+  start_haproxy
+  # Fewer processes than before: the proxy no longer sends to the others, so they stop.
+  for f in "$PIDS"/app*.pid; do
+    [ -e "$f" ] || continue
+    local n; n=$(basename "$f" .pid); n=${n#app}
+    [ "$n" -gt "$apps" ] && stop_group "$f" "app$n"
+  done
+  echo "$PROXY_URL"
+}
+
+stop_group() {
+  local pidfile=$1 name=$2 pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    say "stopped $name"
+  fi
+  rm -f "$pidfile"
+}
+
+down() {
+  load_state || { say "nothing to stop (no $PORTS)"; return 0; }
+  stop_group "$PIDS/haproxy.pid" haproxy
+  rm -f "$STATE/haproxy.cfg.running"
+  for f in "$PIDS"/app*.pid; do [ -e "$f" ] && stop_group "$f" "$(basename "$f" .pid)"; done
+  if alive "$PIDS/redis.pid"; then kill "$(cat "$PIDS/redis.pid")"; say "stopped redis"; fi
+  rm -f "$PIDS/redis.pid"
+  local bin; bin=$(pg_bin)
+  for d in "$STANDBY" "$PRIMARY"; do
+    if pg_running "$d"; then as_pg "$bin/pg_ctl" -D "$d" -m fast -w stop >/dev/null; say "stopped $(basename "$d")"; fi
+  done
+  if [ "$purge" = 1 ]; then
+    rm -rf "$PGROOT"
+    rm -rf "$STATE"
+    say "purged $STATE"
+  fi
+}
+
+status() {
+  load_state || { echo "down (no $PORTS)"; return 3; }
+  local bad=0 bin; bin=$(pg_bin)
+  line() { printf '%-10s %-6s %s\n' "$1" "$2" "$3"; [ "$2" = up ] || bad=1; }
+  if pg_running "$PRIMARY"; then
+    line primary up "127.0.0.1:$PG_PRIMARY_PORT $(psql_primary -d postgres -c "select 'standbys: ' || coalesce(string_agg(application_name || ' ' || state || ' ' || sync_state || ' replay_lag=' || coalesce(replay_lag::text, '0'), ', '), 'none') from pg_stat_replication")"
+  else line primary down "127.0.0.1:$PG_PRIMARY_PORT"; fi
+  if pg_running "$STANDBY"; then
+    line standby up "127.0.0.1:$PG_STANDBY_PORT $(as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_STANDBY_PORT" -U postgres -X -q -t -A -d postgres -c "select 'in recovery: ' || pg_is_in_recovery() || ', replayed ' || coalesce(pg_last_wal_replay_lsn()::text, '-')")"
+  else line standby down "127.0.0.1:$PG_STANDBY_PORT"; fi
+  if alive "$PIDS/redis.pid" && answers "$REDIS_PORT"; then line redis up "127.0.0.1:$REDIS_PORT"; else line redis down "127.0.0.1:$REDIS_PORT"; fi
+  local n=0
+  for f in "$PIDS"/app*.pid; do
+    [ -e "$f" ] || continue
+    n=$((n + 1))
+    local i; i=$(basename "$f" .pid); i=${i#app}
+    local port=${APP_PORT[$(( i - 1 ))]}
+    if alive "$f" && curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; then line "app$i" up "127.0.0.1:$port pid $(cat "$f")"; else line "app$i" down "127.0.0.1:$port"; fi
+  done
+  [ "$n" -gt 0 ] || line apps down "none started"
+  if alive "$PIDS/haproxy.pid" && curl -sf "$PROXY_URL/api/health" >/dev/null; then
+    line haproxy up "$PROXY_URL $(curl -sf "http://127.0.0.1:$STATS_PORT/;csv" | awk -F, '$1 == "apps" && $2 ~ /^app/ { printf "%s=%s ", $2, $18 }')"
+  else line haproxy down "$PROXY_URL"; fi
+  return $bad
+}
+
+case "$cmd" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) usage ;;
+esac

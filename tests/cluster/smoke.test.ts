@@ -1,0 +1,253 @@
+// The deployment's smoke test (issue 16 §5): `scripts/cluster.sh up` brings up PostgreSQL primary +
+// streaming standby, Redis, two app processes and HAProxy on loopback (its own state folder and free
+// ports); then, through the proxy only, a filing from draft to number (host, provider, SMS code from
+// the development inbox, bureau), the public query and verification, a revocation that every app
+// process answers within a second, and one app process killed (SIGKILL) under concurrent load: reads
+// are retried on the other process by the proxy, and every acknowledged write is in the database
+// exactly once. `down --purge` at the end.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { A2DP_CERT, DEMO_API_KEY } from '../../src/db/seed/demo.ts';
+import { appMaterials, CLOUD, websiteMaterials } from '../filing.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SCRIPT = path.join(ROOT, 'scripts/cluster.sh');
+const STATE = mkdtempSync(path.join(tmpdir(), 'beian-cluster-'));
+const env = { ...process.env, BEIAN_CLUSTER_DIR: STATE, DATABASE_URL: '' };
+
+let proxy = '';
+let ports: Record<string, string> = {};
+let appPorts: number[] = [];
+let primary: pg.Client;
+let standby: pg.Client;
+
+const cluster = (...args: string[]) => run('bash', [SCRIPT, ...args], { env, cwd: ROOT, maxBuffer: 10 * 1024 * 1024, timeout: 240_000 });
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, each checked by expect
+type Answer = any;
+
+/** A signed-in person over HTTP: the session cookie and its CSRF token. */
+class Person {
+  constructor(private readonly base: string, private cookie = '', private csrf = '') {}
+  static async signIn(base: string, login: string): Promise<Person> {
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password: 'Demo@2026' }) });
+    expect(res.status, `sign-in ${login}`).toBe(200);
+    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    return new Person(base, cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
+  }
+  async call(method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Answer }> {
+    const res = await fetch(`${this.base}${url}`, {
+      method, headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  }
+  async ok(method: 'GET' | 'POST', url: string, body?: unknown, expected = 200): Promise<Answer> {
+    const r = await this.call(method, url, body);
+    expect(r.status, `${method} ${url}: ${JSON.stringify(r.json)}`).toBe(expected);
+    return r.json;
+  }
+}
+
+const verifyUrl = (packageName: string) => `/api/verify/v1/apps?platform=android&packageName=${encodeURIComponent(packageName)}&fingerprint=${A2DP_CERT.sha256}`;
+const verifyAt = async (base: string, packageName: string) => {
+  const res = await fetch(`${base}${verifyUrl(packageName)}`, { headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { status: string }).status;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  const { stdout } = await cluster('up', '--apps', '2');
+  proxy = stdout.trim().split('\n').at(-1)!;
+  expect(proxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  ports = Object.fromEntries(readFileSync(path.join(STATE, 'ports.env'), 'utf8').trim().split('\n').map((l) => {
+    const i = l.indexOf('=');
+    return [l.slice(0, i), l.slice(i + 1).replace(/^"|"$/g, '')];
+  }));
+  appPorts = ports.APP_PORTS!.split(' ').slice(0, 2).map(Number);
+  primary = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.PG_PRIMARY_PORT}/beian` });
+  standby = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.PG_STANDBY_PORT}/beian` });
+  await primary.connect();
+  await standby.connect();
+}, 240_000);
+
+afterAll(async () => {
+  await primary?.end().catch(() => {});
+  await standby?.end().catch(() => {});
+  await cluster('down', '--purge').catch((e: unknown) => { console.error('cluster down failed', e); });
+}, 120_000);
+
+describe('the cluster through its proxy', () => {
+  let packageName = '';
+  let serviceNumber = '';
+
+  it('is up: `up` again says so, status names every part, /api/health answers on PostgreSQL, the standby streams synchronously', async () => {
+    const again = await cluster('up', '--apps', '2');
+    expect(again.stdout.trim().split('\n').at(-1)).toBe(proxy);
+    expect(again.stderr).toContain('already up');
+    const { stdout } = await cluster('status');
+    for (const part of ['primary', 'standby', 'redis', 'app1', 'app2', 'haproxy']) expect(stdout).toMatch(new RegExp(`^${part}\\s+up\\s`, 'm'));
+    expect(stdout).toMatch(/standby1 streaming sync/);
+    expect(stdout).toMatch(/app1=UP app2=UP/);
+    const health = await (await fetch(`${proxy}/api/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', database: 'postgresql', standbys: [{ name: `127.0.0.1:${ports.PG_STANDBY_PORT}` }] });
+    expect((await standby.query('select pg_is_in_recovery() as r')).rows[0].r).toBe(true);
+    // The proxy does not pass /metrics on; each process answers it to this machine.
+    expect((await fetch(`${proxy}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`http://127.0.0.1:${appPorts[0]}/metrics`)).text();
+    expect(metrics).toMatch(/^beian_replication_standbys 1$/m);
+    expect(Number(/^beian_replication_replay_lag_seconds\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeLessThan(5);
+    expect(Number(/^beian_replication_replay_lag_bytes\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('files an APP from draft to number through the proxy: host, provider, SMS code, bureau', async () => {
+    const host = await Person.signIn(proxy, 'host@demo.beian.test');
+    const submitters = await host.ok('GET', '/api/host/submitters?serviceType=app');
+    const cloud = (submitters.items as { id: string; name: string }[]).find((s) => s.name === CLOUD)!.id;
+    const materials = appMaterials(cloud, `cn.cluster.smoke${Date.now() % 100000}`);
+    packageName = materials.platforms[0]!.packageName;
+    const created = await host.ok('POST', '/api/host/applications', { serviceType: 'app', submitterOrgId: cloud, materials }, 201);
+    expect(created.problems).toEqual([]);
+    const id = created.id as string;
+    await host.ok('POST', `/api/host/applications/${id}/identity-verification`);
+    await host.ok('POST', `/api/host/applications/${id}/submit`, {});
+
+    const provider = await Person.signIn(proxy, 'provider.demo');
+    expect((await provider.ok('POST', `/api/provider/applications/${id}/approve`, {})).status).toBe('sms_pending');
+
+    // The codes, from the development inbox (the outbox worker of either process delivers them).
+    const admin = await Person.signIn(proxy, 'admin');
+    const view = await host.ok('GET', `/api/host/applications/${id}`);
+    const mobiles = [materials.subject.principal.mobile, materials.service.principal.mobile];
+    let last = view;
+    for (const check of (view.smsChecks as { id: string; mobile: string; status: string }[]).filter((c) => c.status === 'pending')) {
+      const mobile = mobiles.find((m) => m.slice(-4) === check.mobile.slice(-4))!;
+      let code: string | undefined;
+      for (let i = 0; i < 100 && !code; i++) {
+        const inbox = await admin.ok('GET', `/api/admin/dev-sms?mobile=${mobile}`);
+        code = (inbox.items as { body: string }[])[0]?.body.match(/(\d{6})/)?.[1];
+        if (!code) await sleep(100);
+      }
+      expect(code, `SMS code for ${mobile}`).toBeDefined();
+      last = await host.ok('POST', `/api/host/applications/${id}/sms/verify`, { challengeId: check.id, code });
+    }
+    expect(last.status).toBe('bureau_review');
+
+    const bureau = await Person.signIn(proxy, 'gd.reviewer');
+    const approved = await bureau.ok('POST', `/api/bureau/applications/${id}/approve`);
+    serviceNumber = approved.serviceNumber;
+    expect(serviceNumber).toMatch(/^粤ICP备\d{10}号-\d+A$/);
+  }, 120_000);
+
+  it('answers the public query and the verification; the standby holds the filing as soon as the approval is acknowledged (synchronous)', async () => {
+    const rows = await standby.query('select status from services where service_number = $1', [serviceNumber]);
+    expect(rows.rows).toEqual([{ status: 'filed' }]);
+    const record = await fetch(`${proxy}/api/public/v1/services/${encodeURIComponent(serviceNumber)}`, { headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
+    expect(record.status).toBe(200);
+    expect(await record.json()).toMatchObject({ serviceNumber, status: 'filed' });
+    expect(await verifyAt(proxy, packageName)).toBe('filed');
+    // …and those reads ran on the standby (DATABASE_READ_URL): its own statistics count them.
+    const standbyCommits = async () => Number((await standby.query(`select xact_commit from pg_stat_database where datname = 'beian'`)).rows[0].xact_commit);
+    const before = await standbyCommits();
+    for (let i = 0; i < 20; i++) expect((await fetch(`${proxy}/api/public/v1/services/${encodeURIComponent(serviceNumber)}`)).status).toBe(200);
+    let after = before;
+    for (let i = 0; i < 50 && after < before + 20; i++) { await sleep(100); after = await standbyCommits(); }
+    expect(after - before).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a revocation is seen by every app process within a second', async () => {
+    // Every process holds the answer in its cache first.
+    for (const port of appPorts) expect(await verifyAt(`http://127.0.0.1:${port}`, packageName)).toBe('filed');
+    const bureau = await Person.signIn(proxy, 'gd.reviewer');
+    await bureau.ok('POST', `/api/bureau/services/${encodeURIComponent(serviceNumber)}/revoke`, { reason: '集群冒烟测试：撤销', category: 'other' });
+    const acknowledged = Date.now();
+    const seenAfter = await Promise.all(appPorts.map(async (port) => {
+      for (;;) {
+        if (await verifyAt(`http://127.0.0.1:${port}`, packageName) === 'revoked') return Date.now() - acknowledged;
+        if (Date.now() - acknowledged > 5000) return Infinity;
+        await sleep(20);
+      }
+    }));
+    for (const ms of seenAfter) expect(ms).toBeLessThan(1000);
+    expect(await verifyAt(proxy, packageName)).toBe('revoked');
+  });
+
+  it('one app process killed (SIGKILL) under load: reads retried on the other, every acknowledged write there once', async () => {
+    const host = await Person.signIn(proxy, 'host@demo.beian.test');
+    const submitters = await host.ok('GET', '/api/host/submitters?serviceType=website');
+    const cloud = (submitters.items as { id: string; name: string }[]).find((s) => s.name === CLOUD)!.id;
+    const victim = Number(readFileSync(path.join(STATE, 'pids/app1.pid'), 'utf8'));
+    const reads: number[] = [];
+    const acked = new Map<string, string>(); // idempotency key → application id
+    const failedWrites: string[] = [];
+    let stop = false;
+    let n = 0;
+    let retried = 0;
+    const reader = async () => {
+      while (!stop) {
+        const res = await fetch(`${proxy}${verifyUrl('a2dp.Vol')}`, { headers: { authorization: `Bearer ${DEMO_API_KEY}` } }).catch(() => null);
+        reads.push(res?.status ?? 0);
+        await res?.arrayBuffer();
+      }
+    };
+    const writer = async (w: number) => {
+      while (!stop) {
+        const i = n++;
+        const key = `smoke-${w}-${i}-${Date.now()}`;
+        const materials = websiteMaterials(cloud);
+        const body = { serviceType: 'website', submitterOrgId: cloud, materials: { ...materials, service: { ...materials.service, name: `冒烟网站${w}x${i}` } } };
+        // A write that is not acknowledged is retried with its key (what a client does): it must
+        // then be acknowledged with the same application, never a second one.
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const r = await host.call('POST', '/api/host/applications', body, { 'idempotency-key': key }).catch(() => null);
+          if (r?.status === 201) { acked.set(key, r.json.id); break; }
+          retried += 1;
+          if (attempt === 9) failedWrites.push(`${key}: ${r?.status}`);
+          await sleep(200);
+        }
+      }
+    };
+    const load = [...Array.from({ length: 6 }, reader), ...[0, 1].map(writer)];
+    await sleep(1500);
+    process.kill(-victim, 'SIGKILL'); // the process group: node and whatever it started
+    const killedAt = reads.length;
+    await sleep(3000);
+    stop = true;
+    await Promise.all(load);
+
+    // The proxy did retry on the other process: its backend counts retries and redispatches.
+    const csv = (await (await fetch(`http://127.0.0.1:${ports.STATS_PORT}/;csv`)).text()).trim().split('\n');
+    const columns = csv[0]!.replace(/^# /, '').split(',');
+    const backend = csv.map((l) => l.split(',')).find((r) => r[0] === 'apps' && r[1] === 'BACKEND')!;
+    const proxyRetries = Number(backend[columns.indexOf('wretr')]) + Number(backend[columns.indexOf('wredis')]);
+    console.info(`smoke: ${reads.length} reads (${reads.length - killedAt} after the kill), ${acked.size} writes acknowledged, ${retried} write attempts retried by the client, ${proxyRetries} retries/redispatches by the proxy`);
+    expect(proxyRetries).toBeGreaterThan(0);
+    expect(reads.length - killedAt).toBeGreaterThan(20); // load went on after the kill
+    expect(reads.filter((s) => s !== 200)).toEqual([]); // every read answered: retried on the live process
+    expect(failedWrites).toEqual([]);
+    expect(acked.size).toBeGreaterThan(4);
+    // Every acknowledged write is in the database, once: one application per key.
+    const ids = [...acked.values()];
+    expect(new Set(ids).size).toBe(ids.length);
+    const found = await primary.query('select count(*)::int as n from applications where id = any($1::uuid[])', [ids]);
+    expect(found.rows[0].n).toBe(ids.length);
+    const perKey = await primary.query(`select count(*)::int as n from idempotency_keys where key like 'smoke-%' and status_code = 201`);
+    expect(perKey.rows[0].n).toBe(ids.length);
+    const byName = await primary.query(`select service_name, count(*)::int as n from applications where service_name like '冒烟%' group by 1 having count(*) > 1`);
+    expect(byName.rows).toEqual([]);
+
+    // The proxy marked it down; `up` starts it again.
+    const status = await cluster('status').catch((e: { stdout: string }) => e);
+    expect(status.stdout).toMatch(/^app1\s+down/m);
+    await cluster('up', '--apps', '2');
+    expect((await cluster('status')).stdout).toMatch(/^app1\s+up/m);
+  }, 240_000);
+});

@@ -2,7 +2,7 @@
 // its records' lives and supervision, one session per person (minted in the database: no argon2
 // per identity), the platform's API key, and resources of one party ("B") in every state the
 // routes act on — so a path parameter is always a real id that belongs to somebody.
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Queryable } from '../../src/db/connection.ts';

@@ -10,9 +10,10 @@
 //   FUZZ_RUNS=200 npx vitest run tests/security/fuzz.test.ts
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzzRuns } from '../hostile.ts';
 import { buildWorld, changedTables, databaseDigest, type Identity, type World } from './fixture.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
+const RUNS = fuzzRuns(6);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -167,6 +167,16 @@ const MATRIX: Record<string, Row> = {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * The problem code each refusal carries: a 404 must be the record's (`application_not_found`…),
+ * not the router's `not_found` — that would mean the URL itself was wrong; a 403 must be the
+ * route's refusal, not CSRF or a pending password change — that would mean the identity was wrong.
+ */
+const REFUSAL_CODE: Record<401 | 403 | 404, RegExp> = {
+  401: /^unauthenticated$/, 403: /^(?!csrf_token_invalid$|password_change_required$)[a-z_]+$/, 404: /^[a-z_]+_not_found$/,
+};
+const codeOf = (body: string): string => { try { return String((JSON.parse(body) as { code?: unknown }).code); } catch { return ''; } };
+
 /** What an identity must get on a row: 'allowed', or the exact refusal. */
 export function expected(row: Row, who: Identity): 'allowed' | 401 | 403 | 404 {
   if (row.allow.includes(who)) return 'allowed';
@@ -219,7 +229,7 @@ describe('authorization matrix', () => {
       });
       const failures: string[] = [];
       const check = (who: Identity, want: ReturnType<typeof expected>, got: number, text: string) => {
-        const bad = got >= 500 || (want === 'allowed' ? [401, 403, 404].includes(got) : got !== want);
+        const bad = got >= 500 || (want === 'allowed' ? [401, 403, 404].includes(got) : got !== want || !REFUSAL_CODE[want].test(codeOf(text)));
         if (bad) failures.push(`${op} as ${who}: expected ${want}, got ${got} ${text.slice(0, 300)}`);
       };
       // Refusals first, on the untouched record; a refused write must leave every table as it was.

@@ -130,9 +130,13 @@ function paramValue(ids: string[], name: string): fc.Arbitrary<string> {
     { weight: 1, arbitrary: name.toLowerCase().includes('number') ? SERVICE_NUMBERS : UUIDISH });
 }
 
-function queryFor(op: Operation): fc.Arbitrary<string> {
-  const names = op.params.filter((p) => p.in === 'query').map((p) => p.name);
-  const pairs = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...(names.length ? names : ['x'])), fc.string({ maxLength: 6 })), fc.oneof(NUMBERISH, STRINGISH.map(String))), { maxLength: 5 });
+function queryFor(op: Operation, ids: string[]): fc.Arbitrary<string> {
+  const params = op.params.filter((p) => p.in === 'query');
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+  // A parameter of the operation with a value shaped by its schema (so the others can be hostile), or any name.
+  const named = params.map((p) => fc.tuple(fc.constant(p.name), fc.oneof(valueFor(p.schema, ids).map(text), NUMBERISH, STRINGISH.map(String))));
+  const pair = fc.oneof(...named, fc.tuple(fc.string({ maxLength: 6 }), fc.oneof(NUMBERISH, STRINGISH.map(String))));
+  const pairs = fc.array(pair, { maxLength: Math.max(5, params.length + 2) });
   return pairs.map((ps) => ps.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'));
 }
 
@@ -197,7 +201,7 @@ describe('fuzzing every operation', () => {
       const pathParams = op.params.filter((p) => p.in === 'path').map((p) => p.name);
       const arb = fc.record({
         params: fc.record(Object.fromEntries(pathParams.map((n) => [n, paramValue(realIds, n)]))),
-        query: queryFor(op),
+        query: queryFor(op, realIds),
         body: UNSAFE.has(op.method) ? bodyFor(op, realIds) : fc.constant({}),
       });
       const result = await fc.check(fc.asyncProperty(arb, async ({ params, query, body }) => {

@@ -157,13 +157,13 @@ beforeAll(async () => {
 });
 afterAll(async () => { await w?.close(); });
 
-interface Sent { method: string; url: string; payload?: string | Buffer; contentType?: string }
+interface Sent { method: string; url: string; payload?: string | Buffer; contentType?: string; headers?: Record<string, string> }
 
 /** Sends one request and returns what is wrong with its answer (empty: nothing). */
 async function probe(who: Identity, req: Sent): Promise<string[]> {
   const write = UNSAFE.has(req.method);
   const before = write ? await databaseDigest(w.t.db) : null;
-  const headers: Record<string, string> = { ...w.headers(who) };
+  const headers: Record<string, string> = { ...w.headers(who), ...req.headers };
   if (req.contentType) headers['content-type'] = req.contentType;
   let res;
   try {
@@ -258,4 +258,19 @@ describe('hostile input found or always worth sending', () => {
     }
     expect(failures, failures.join('\n')).toEqual([]);
   }, 300_000);
+
+  it('hostile credentials and request ids (bearer, cookie, CSRF, x-request-id) are refused or ignored, never a 5xx', async () => {
+    const credential = fc.oneof(STRINGISH.map(String), fc.constantFrom('Bearer', 'Bearer ', 'Basic YTpi', `Bearer ${'k'.repeat(600)}`, 'bearer demo-platform-key', 'Bearer demo-platform-key extra'));
+    const arb = fc.record({
+      url: fc.constantFrom('/api/auth/session', '/api/host/applications', '/api/verify/v1/webhooks', '/api/public/v1/services?q=示例', '/api/admin/users'),
+      method: fc.constantFrom('GET', 'POST', 'DELETE'),
+      header: fc.constantFrom('authorization', 'cookie', 'x-csrf-token', 'x-request-id', 'idempotency-key'),
+      value: fc.oneof(credential, credential.map((v) => `beian_session=${v}`)),
+    });
+    await fc.assert(fc.asyncProperty(arb, async ({ url, method, header, value }) => {
+      const clean = value.replace(/[^\t\x20-\x7e\x80-\xff]/g, ''); // what an HTTP header can carry
+      const problems = await probe('anonymous', { method, url, headers: { [header]: clean }, ...(method === 'GET' ? {} : { payload: '{}', contentType: 'application/json' }) });
+      expect(problems).toEqual([]);
+    }), { numRuns: RUNS * 20, ...(SEED !== undefined ? { seed: SEED } : {}) });
+  });
 });

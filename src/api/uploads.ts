@@ -33,6 +33,20 @@ export class UploadMissingError extends NamedError {
   }
 }
 
+/** A body that says multipart/form-data but is not (cut short, no boundary, a malformed part header). */
+export class UploadMalformedError extends NamedError {
+  constructor() {
+    super('upload_malformed', 'invalid', 'the multipart/form-data body cannot be read: it ends early, or its boundary is missing or longer than 70 characters',
+      [{ field: 'file', code: 'malformed', message: 'send the package as multipart/form-data with one file part' }]);
+  }
+}
+
+/**
+ * What busboy (under @fastify/multipart) says of a body that is not well-formed multipart: plain
+ * Errors, no code. They are the client's to fix — a 400, not a 500 (found by tests/security/fuzz.test.ts).
+ */
+const MALFORMED_MULTIPART = /^(Unexpected end of multipart data|\w+ terminated early due to unexpected end of multipart data|Multipart: Boundary not found|Boundary required|The needle cannot (be an empty|have a length bigger))/;
+
 /** A text part's limit: room for an RSA-16384 modulus typed with colons, or its PEM. */
 const FIELD_MAX_BYTES = 16 * 1024;
 
@@ -95,5 +109,6 @@ function mapMultipartError(err: unknown, limitBytes: number): unknown {
   const code = (err as { code?: string }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') return new UploadTooLargeError(limitBytes);
   if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return new UploadMissingError();
+  if (code === undefined && err instanceof Error && MALFORMED_MULTIPART.test(err.message)) return new UploadMalformedError();
   return err;
 }

@@ -17,10 +17,14 @@ export type BlacklistKind = (typeof BLACKLIST_KINDS)[number];
 
 export const MAX_BLACKLIST_DAYS = 3 * 366;
 
-/** Package names are case-sensitive; domains are not, and a trailing dot is the same name. */
+/**
+ * Package names are case-sensitive; domains are not, and trailing dots (and spaces between
+ * them) are the same name — all of them, so normalising twice changes nothing (a single
+ * `.$` left `a.com..` as `a.com.`, another name; found by src/domain/parsers.property.test.ts).
+ */
 export function normaliseBlacklistValue(kind: Exclude<BlacklistKind, 'certificate'>, value: string): string {
   const v = value.trim();
-  return kind === 'domain' ? v.toLowerCase().replace(/\.$/, '') : v;
+  return kind === 'domain' ? v.toLowerCase().replace(/[\s.]+$/u, '') : v;
 }
 
 export interface BlacklistEntry { id: string; kind: BlacklistKind; value: string; untilOn: IsoDate; liftedAt: Date | null }

@@ -28,7 +28,7 @@ export class UploadFieldTooLongError extends NamedError {
 
 export class UploadMissingError extends NamedError {
   constructor() {
-    super('upload_missing', 'invalid', 'send the package as multipart/form-data with one file part (e.g. curl -F file=@app.apk)',
+    super('upload_missing', 'invalid', 'send the file as multipart/form-data with one file part (e.g. curl -F file=@app.apk)',
       [{ field: 'file', code: 'required', message: 'one file part is required' }]);
   }
 }
@@ -37,7 +37,7 @@ export class UploadMissingError extends NamedError {
 export class UploadMalformedError extends NamedError {
   constructor() {
     super('upload_malformed', 'invalid', 'the multipart/form-data body cannot be read: it ends early, or its boundary is missing or longer than 70 characters',
-      [{ field: 'file', code: 'malformed', message: 'send the package as multipart/form-data with one file part' }]);
+      [{ field: 'file', code: 'malformed', message: 'send the file as multipart/form-data with one file part' }]);
   }
 }
 

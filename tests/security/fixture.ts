@@ -131,6 +131,13 @@ export async function buildWorld(): Promise<World> {
   const finding = await one(db, `select id from findings where organisation_id = $1 and org_province_code = '440000' order by line limit 1`, [market]);
   const order = await one(db, `select id from disposal_orders where organisation_id = $1 and province_code = '440000'`, [market]);
   const orderItem = await one(db, `select id from disposal_order_items where order_id = $1 order by id limit 1`, [order]);
+  // An evidence file on an open item of that order (issue 14 item 5), for the download routes.
+  const attachmentItem = await one(db, `select id from disposal_order_items where order_id = $1 and status = 'open' order by id limit 1`, [order]);
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  const attachment = await one(db,
+    `insert into order_item_attachments (item_id, organisation_id, name, content_type, bytes, sha256, content, uploaded_at)
+     values ($1, $2, 'evidence.png', 'image/png', $3, encode(sha256($4), 'hex'), $4, $5) returning id`,
+    [attachmentItem, market, png.length, png, clock.now()]);
   const violation = await one(db, `select id from violation_reports where reporter_org_id = $1 and province_code = '440000'`, [market]);
   const blacklist = await one(db,
     `insert into blacklist_entries (kind, value, until_on, category, reason, source_service_id, province_code, created_by, created_at)
@@ -155,7 +162,7 @@ export async function buildWorld(): Promise<World> {
 
   const ids: Record<string, string | string[]> = {
     draftApp, providerApp, smsApp, bureauApp, challenge, a2dp, website, miniProgram, cloudNote, subject, access, serviceNumber, mainNumber,
-    confirmation: asked.confirmationId as string, campaign, finding, order, orderItem, violation, blacklist, notice, override: overrides,
+    confirmation: asked.confirmationId as string, campaign, finding, order, orderItem, attachmentItem, attachment, violation, blacklist, notice, override: overrides,
     webhook: webhooks, apiKey: apiKey2, organisation: otherOrg, user: spareUser,
     revocable: [website, cloudNote],
   };

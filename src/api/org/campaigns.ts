@@ -12,7 +12,7 @@ import { chinaDate } from '../../domain/china-time.ts';
 import { catalogueState } from '../../domain/supervision/campaigns.ts';
 import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
 import { markNotified } from '../../flows/supervision/mark-notified.ts';
-import { addOrderItemAttachment, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ITEM, attachmentTooLarge, loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
+import { addOrderItemAttachment, assertAttachable, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ITEM, attachmentTooLarge, loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { confirmOrderItem } from '../../flows/supervision/order-items.ts';
 import { loadCampaign, ORG_ROLES, orgFacts } from '../../flows/supervision/scope.ts';
 import { type CatalogueUpload, type Matcher, submitCatalogue } from '../../flows/supervision/submit-catalogue.ts';
@@ -138,6 +138,7 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
       params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }),
     },
   }, async (req, reply) => {
+    await assertAttachable(ctx.db, actorOf(req), req.params.id, req.params.itemId);
     const added = await withUploadedFile(req, ATTACHMENT_MAX_BYTES, async (file) =>
       addOrderItemAttachment(ctx, actorOf(req), req.params.id, req.params.itemId, { name: file.filename, content: await readFile(file.path) }))
       .catch((err: unknown) => { throw err instanceof UploadTooLargeError ? attachmentTooLarge() : err; });

@@ -42,6 +42,16 @@ async function loadVisibleItem(db: Queryable, actor: Actor, orderId: string, ite
   return r;
 }
 
+/**
+ * Before an upload is read: the item must be one the actor may add to (else 404 / 403, as for any
+ * record not its own) — a stranger's upload is refused before its body is taken in. The upload
+ * itself checks again under lock.
+ */
+export async function assertAttachable(db: Queryable, actor: Actor, orderId: string, itemId: string): Promise<void> {
+  if (!isOrgStaff(actor)) throw new NamedError('forbidden', 'forbidden', 'the organisation the order is addressed to adds its evidence');
+  await loadVisibleItem(db, actor, orderId, itemId);
+}
+
 /** The organisation adds one evidence file to an open item of its order. */
 export async function addOrderItemAttachment(ctx: FlowContext, actor: Actor, orderId: string, itemId: string, file: { name: string; content: Buffer }): Promise<AttachmentView> {
   if (!isOrgStaff(actor)) throw new NamedError('forbidden', 'forbidden', 'the organisation the order is addressed to adds its evidence');

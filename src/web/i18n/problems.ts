@@ -5,6 +5,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   invalid_option: '请从列表中选择',
   too_long: '内容过长',
   invalid_request: '请求格式不正确',
+  malformed: '上传内容不完整或格式不正确，请重新选择文件上传', upload_malformed: '上传内容不完整或格式不正确，请重新选择文件上传',
   uuid_format: '请从列表中选择接入服务单位',
   address_charset: '地址含有控制字符', address_empty: '请填写详细地址', address_province_mismatch: '地址不在所选省份内',
   address_too_long: '地址最多 200 字', address_too_short: '地址至少 5 个字，请写到门牌号', address_not_detailed: '请写到门牌号（…号 / …室）',

@@ -45,7 +45,8 @@ create temp table if not exists import_stage (
   new_subject boolean not null default true, subject_principal uuid, reject text, reject_field text
 ) on commit delete rows;
 create temp table if not exists import_stage_platforms (
-  line int, idx int, id uuid, platform text, package_name text, cert_md5 text, cert_sha1 text, cert_sha256 text, active boolean
+  line int, idx int, id uuid, platform text, package_name text, cert_md5 text, cert_sha1 text, cert_sha256 text, active boolean,
+  primary key (line, idx)
 ) on commit delete rows;`;
 
 // ---- CSV for COPY: unquoted empty is NULL, everything else quoted ---------------------------
@@ -161,6 +162,9 @@ const WRITES = [
      on conflict (province_code, year) do update set last_serial = greatest(number_sequences.last_serial, excluded.last_serial)`,
 ];
 
+/** Called with each statement of a batch and its duration (bench/generate.ts --trace). */
+export type Trace = (statement: string, ms: number) => void;
+
 export interface BatchResult { services: number; subjects: number; rejections: Rejection[] }
 
 /**
@@ -168,27 +172,36 @@ export interface BatchResult { services: number; subjects: number; rejections: R
  * `rejected` are the lines refused before staging. Records the batch's progress on the import.
  */
 export async function writeBatch(
-  tx: Queryable, importId: string, lines: StagedLine[], rejected: Rejection[], lastLine: number, now: Date,
+  tx: Queryable, importId: string, lines: StagedLine[], rejected: Rejection[], lastLine: number, now: Date, trace?: Trace,
 ): Promise<BatchResult> {
+  const timed = async <T>(sql: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await f();
+    trace?.(sql.replace(/\s+/g, ' '), performance.now() - t);
+    return r;
+  };
   if (!tx.copyCsv) throw new Error('bulk import needs a connection that can COPY');
   let services = 0;
   let subjects = 0;
   const rejections = [...rejected];
+  // A batch lost to a crash after its commit is lost together with its progress row, and the
+  // re-run imports it again: the import needs no flush to disk at each commit.
+  await tx.exec('set local synchronous_commit = off');
   if (lines.length) {
     await tx.exec(STAGE_DDL);
     const csv = stageCsv(lines);
-    await tx.copyCsv('import_stage', STAGE_COLUMNS, csv.rows);
-    if (csv.platforms) await tx.copyCsv('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms);
+    await timed('copy import_stage', () => tx.copyCsv!('import_stage', STAGE_COLUMNS, csv.rows));
+    if (csv.platforms) await timed('copy import_stage_platforms', () => tx.copyCsv!('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms));
+    // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
+    await tx.exec('analyze import_stage; analyze import_stage_platforms');
     await tx.query('update import_stage set subject_principal = p_id');
-    for (const sql of CHECKS) await tx.query(sql);
+    for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
     for (const r of await tx.query<{ line: number; reject: string; reject_field: string }>(
       'select line, reject, reject_field from import_stage where reject is not null')) {
       rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
     for (const sql of WRITES) {
-      if (sql.includes('$2')) await tx.query(sql, [importId, now]);
-      else if (sql.includes('$1')) await tx.query(sql, [now]);
-      else await tx.query(sql);
+      await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));
     }
     const [c] = await tx.query<{ services: number; subjects: number }>(
       `select count(*)::int as services, count(distinct subject_id) filter (where new_subject)::int as subjects from import_stage where reject is null`);

@@ -5,7 +5,7 @@
 // here exactly as the approval flow does (src/db/registry.ts), once per subject of a batch.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
-import { type Rejection, type StagedLine, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { type Rejection, type StagedLine, type Trace, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { type ImportIssue, type ImportPerson, type ImportRecord, readImportRecord } from '../domain/import-record.ts';
 
@@ -123,7 +123,7 @@ async function openImport(db: Db, source: ImportSource, now: Date): Promise<Impo
  */
 export async function importFilings(
   db: Db, sealer: Sealer, source: ImportSource,
-  o: { batchSize?: number; clock?: () => Date; onProgress?: (p: ImportProgress) => void } = {},
+  o: { batchSize?: number; clock?: () => Date; onProgress?: (p: ImportProgress) => void; trace?: Trace } = {},
 ): Promise<ImportSummary> {
   const clock = o.clock ?? (() => new Date());
   const size = o.batchSize ?? DEFAULT_BATCH;
@@ -139,30 +139,46 @@ export async function importFilings(
   let b = newBatch();
   let count = 0;
   let lastLine = imp.last_line;
+  // One batch is written while the next is read and sealed (the database and this process each
+  // get a core); writes stay in order, so each batch's checks see every earlier batch.
+  let writing: Promise<void> | null = null;
+  let interrupted = false;
   const flush = async () => {
     const batch = b;
+    const upTo = lastLine;
     b = newBatch();
     count = 0;
-    const r = await db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, lastLine, clock()));
-    run.line = lastLine;
-    run.services += r.services;
-    run.subjects += r.subjects;
-    run.rejected += r.rejections.length;
-    o.onProgress?.({ ...run });
+    if (writing) await writing;
+    writing = db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace)).then((r) => {
+      run.line = upTo;
+      run.services += r.services;
+      run.subjects += r.subjects;
+      run.rejected += r.rejections.length;
+      o.onProgress?.({ ...run });
+    });
+    writing.catch(() => {}); // awaited before the next batch or at the end
   };
-  for await (const l of source.lines(imp.last_line)) {
-    if (l.line <= imp.last_line) continue;
-    lastLine = l.line;
-    count += 1;
-    if ('issue' in l) reject(b, l.line, l.issue.field, l.issue.code, l.issue.message);
-    else {
-      const r = readImportRecord(l.value);
-      if (!r.ok) reject(b, l.line, r.issue.field, r.issue.code, r.issue.message);
-      else stage(b, sealer, l.line, r.value);
+  try {
+    for await (const l of source.lines(imp.last_line)) {
+      if (l.line <= imp.last_line) continue;
+      lastLine = l.line;
+      count += 1;
+      if ('issue' in l) reject(b, l.line, l.issue.field, l.issue.code, l.issue.message);
+      else {
+        const r = readImportRecord(l.value);
+        if (!r.ok) reject(b, l.line, r.issue.field, r.issue.code, r.issue.message);
+        else stage(b, sealer, l.line, r.value);
+      }
+      if (count >= size) await flush();
     }
-    if (count >= size) await flush();
+    if (count > 0) await flush();
+  } catch (e) {
+    interrupted = true;
+    throw e;
+  } finally {
+    // An interrupted source still lets the batch in flight commit (or fail) before returning.
+    if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
   }
-  if (count > 0) await flush();
   await db.query(`update imports set status = 'done', finished_at = $2, updated_at = $2 where id = $1`, [imp.id, clock()]);
   return summary(false);
 }

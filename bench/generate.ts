@@ -12,6 +12,8 @@
 // cancelled, 3% revoked. Deterministic for a given --seed (but for row ids).
 // Progress on stderr. Appends: running it again adds N more services.
 import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { openPglite, openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -128,6 +130,31 @@ function serviceRecord(ctx: Ctx, o: Owner, host: Rec): Rec {
   return rec;
 }
 
+/** `total` records, subject by subject (the services of a subject are consecutive lines). */
+function* records(ctx: Ctx, total: number): Generator<Rec> {
+  const out: Rec[] = [];
+  while (ctx.serviceNo < total) {
+    subjectRecords(ctx, out, total - ctx.serviceNo);
+    yield* out;
+    out.length = 0;
+  }
+}
+
+/** Writes `total` records as an import file (NDJSON) for a registry whose sequences are `serials`. */
+export async function writeImportFile(file: string, total: number, o: { seed?: number; serials?: Map<string, number>; subjectNo?: number } = {}): Promise<void> {
+  rnd = mulberry32(o.seed ?? 1);
+  const ctx: Ctx = { serials: o.serials ?? new Map(), subjectNo: o.subjectNo ?? 1, serviceNo: 0, run: randomUUID().slice(0, 8) };
+  const out = createWriteStream(file);
+  let buf: string[] = [];
+  for (const r of records(ctx, total)) {
+    buf.push(JSON.stringify(r));
+    if (buf.length >= 5_000) { if (!out.write(`${buf.join('\n')}\n`)) await once(out, 'drain'); buf = []; }
+  }
+  if (buf.length) out.write(`${buf.join('\n')}\n`);
+  out.end();
+  await once(out, 'finish');
+}
+
 // ---- main ---------------------------------------------------------------------------------
 /** Bench data is sealed under fixed, published keys: it holds no one's personal data. */
 export const BENCH_SEALER = createSealer({
@@ -152,12 +179,7 @@ export async function generate(o: { services: number; databaseUrl?: string; data
       key: `generate:${run}`, fileName: `bench/generate.ts --services ${total} --seed ${o.seed ?? 1}`, format: 'ndjson',
       async *lines() {
         let line = 0;
-        const out: Rec[] = [];
-        while (ctx.serviceNo < total) {
-          subjectRecords(ctx, out, total - ctx.serviceNo);
-          for (const value of out) yield { line: ++line, value };
-          out.length = 0;
-        }
+        for (const value of records(ctx, total)) yield { line: ++line, value };
       },
     };
     const started = Date.now();

@@ -2,12 +2,14 @@
 // NDJSON, resume after an interruption, a second run that adds nothing, database rules (one
 // filed subject per certificate, numbers unique, packages), and the imported records answering
 // in the public query and verification. PGlite by default, PostgreSQL with DATABASE_URL.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { KEY, verify } from '../../tests/verify.ts';
+import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
+import { main } from './main.ts';
 import { fileSource, fingerprintFile } from './import.ts';
 import { CSV_COLUMNS } from '../domain/import-record.ts';
 import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
@@ -153,4 +155,33 @@ describe('beian import', () => {
     const [w] = await a.t.db.query<{ domains: string[] }>(`select domains from services where service_number = '粤ICP备2019000301号-2'`);
     expect(w!.domains).toEqual(['imported-301.cn', 'www.imported-301.cn']);
   });
+});
+
+describe('the beian import command (embedded database)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-cli-'));
+  const run = async (...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
+    return { code, stdout, stderr };
+  };
+  beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
+  afterAll(() => { vi.unstubAllEnvs(); });
+
+  it('loads a file, reports the rejected line and exits 1; a second run loads nothing', async () => {
+    const file = path.join(root, 'f.ndjson');
+    writeFileSync(file, [JSON.stringify(appLine(501, 1)), JSON.stringify({ ...appLine(502, 1), approvedAt: 'yesterday' }), JSON.stringify(appLine(501, 2))].join('\n'));
+    const rejects = path.join(root, 'rejects.ndjson');
+    const first = await run('import', file, '--rejects', rejects, '--quiet');
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stdout).toMatch(/^imported 2 services under 1 new subjects \(3 lines, 1 rejected\) in [\d.]+ s; import [0-9a-f-]{36}\n$/);
+    expect(first.stderr).toContain('line 2: approvedAt: date_format:');
+    expect(readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2]);
+    const second = await run('import', file, '--quiet');
+    expect(second.stdout).toContain('was imported already');
+    expect(second.code).toBe(1);
+    expect((await run('import')).code).toBe(2);
+    expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
+  }, SETUP_TIMEOUT);
 });

@@ -97,6 +97,8 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
       },
     });
     bar?.stop();
+    // Fresh statistics for the planner and for public search's choice of path (ADR 0023).
+    if (!summary.alreadyDone) await storage.db.exec('analyze subjects; analyze services; analyze app_platforms; analyze verify_identities');
     if (summary.alreadyDone) {
       io.stdout.write(`${file} was imported already (import ${summary.importId}): ${summary.services} services, ${summary.subjects} subjects, ${summary.rejected} lines rejected\n`);
     } else {

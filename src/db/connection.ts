@@ -96,13 +96,13 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes });
-  // An idle client that errors (server restart) must not crash the process.
-  pool.on('error', () => {});
   // A capped search may read a table in stored order up to its window (ADR 0023): every such scan
   // starts at the table's first page, not where a concurrent scan happens to be, so the window —
-  // and the pages within it — are the same from one request to the next.
-  pool.on('connect', (client) => { client.query('set synchronize_seqscans = off').catch(() => {}); });
+  // and the pages within it — are the same from one request to the next. (An `options` in the URL
+  // replaces this one.)
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c synchronize_seqscans=off' });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
   await pool.query('select 1');
   const listeners = new Set<() => Promise<void>>();
   const names = new Map<string, string>();

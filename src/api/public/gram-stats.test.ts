@@ -39,6 +39,11 @@ describe('search answers alike by either path', () => {
   }, 180_000);
   afterAll(async () => { await t?.close(); });
 
+  it('scans from the first page on a server, so a window is the same from one request to the next', async () => {
+    if (t.db.kind !== 'postgresql') return; // PGlite: one backend, no concurrent scan to join
+    expect(await t.db.query('show synchronize_seqscans')).toEqual([{ synchronize_seqscans: 'off' }]);
+  });
+
   it('reads the statistics of the bigram indexes', async () => {
     const s = await gramStats(t.db);
     expect(s.subjects.freq.get('示例')).toBeGreaterThan(0);

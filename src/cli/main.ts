@@ -33,7 +33,10 @@ const USAGE = `Usage: beian <command>
   keys status                      how many values each data key still seals
   keys rotate [--batch-size N] [--max-batches N]
                                    re-seal every value under the first (new) data key; resumable
-  keys drop <id>                   remove an embedded data key that seals nothing`;
+  keys drop <id>                   remove an embedded data key that seals nothing
+  import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N]
+                                   load existing filed subjects and services (docs/import.md);
+                                   running the same file again resumes it; exit 1 if lines were rejected`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 
@@ -84,6 +87,7 @@ const commands: Record<string, Handler> = {
   backup: async (args, io) => backupCommand('backup', args, io),
   restore: async (args, io) => backupCommand('restore', args, io),
   keys: async (args, io) => (await import('./keys.ts')).keysCommand(args, io),
+  import: async (args, io) => (await import('./import.ts')).importCommand(args, io),
 };
 
 async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io): Promise<number> {

@@ -4,7 +4,10 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 export type Row = Record<string, unknown>;
 
@@ -22,6 +25,11 @@ export interface Queryable {
   query<T extends object = Row>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs a multi-statement script (no parameters) through the simple query protocol. */
   exec(script: string): Promise<void>;
+  /**
+   * COPY `csv` (CSV rows, no header) into `table (columns)`: COPY FROM STDIN on a server
+   * (pg-copy-streams), COPY FROM '/dev/blob' on PGlite. Bulk loads only (docs/decisions/0024-bulk-import.md).
+   */
+  copyCsv?(table: string, columns: string, csv: string): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -66,6 +74,9 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return lite.transaction(async (tx) => fn({
         query: async <R extends object>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows,
         exec: async (script: string) => { await tx.exec(script); },
+        copyCsv: async (table: string, columns: string, csv: string) => {
+          await tx.query(`copy ${table} (${columns}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) });
+        },
       }));
     },
     async listen(channel, onPayload) {
@@ -86,7 +97,11 @@ const pgTypes = {
 
 /** `probe: false`: do not try a connection now (a standby may be down at start; its reads go elsewhere). */
 export async function openPostgres(url: string, options: { max?: number; probe?: boolean } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes });
+  // A capped search may read a table in stored order up to its window (ADR 0023): every such scan
+  // starts at the table's first page, not where a concurrent scan happens to be, so the window —
+  // and the pages within it — are the same from one request to the next. (An `options` in the URL
+  // replaces this one.)
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c synchronize_seqscans=off' });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   if (options.probe !== false) await pool.query('select 1');
@@ -117,6 +132,9 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
         const result = await fn({
           query: async <R extends object>(t: string, p?: unknown[]) => (await client.query(t, p)).rows as R[],
           exec: async (script: string) => { await client.query(script); },
+          copyCsv: async (table: string, columns: string, csv: string) => {
+            await pipeline(Readable.from([csv]), client.query(copyFrom(`copy ${table} (${columns}) from stdin with (format csv)`)));
+          },
         });
         await client.query('commit');
         return result;

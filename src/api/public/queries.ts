@@ -4,6 +4,7 @@
 // path capped at SEARCH_WINDOW rows so a common fragment costs a bounded amount of work.
 import type { Queryable } from '../../db/connection.ts';
 import type { ServiceType } from '../../domain/filing-number.ts';
+import { type GramStats, gramStats, preferScan } from './gram-stats.ts';
 import { type Keyword, likeLiteral } from './keyword.ts';
 
 /** Search answers from at most this many matches per match path (and pages within them). */
@@ -70,7 +71,7 @@ class Params {
  * 1, cl the closeness of the matched name, f the approval time and n the number (for ordering),
  * so candidates are ranked without reading their rows again; only the page is joined.
  */
-function branches(k: Keyword, type: ServiceType | null, p: Params): string[] {
+function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramStats): string[] {
   const out: string[] = [];
   const typeOk = (alias: string) => (type ? ` and ${alias}.service_type = ${p.add(type)}` : '');
   const capped = (sql: string) => `(${sql} limit ${SEARCH_WINDOW})`;
@@ -93,7 +94,7 @@ function branches(k: Keyword, type: ServiceType | null, p: Params): string[] {
   }
   // A number, a domain or a dotted package name is not a name: no name paths for them.
   const nameLike = !k.serviceNumber && !k.mainNumber && !k.numberPrefix && !(k.text.includes('.') && (k.domains.length || k.token));
-  if (nameLike) out.push(...nameBranches(k, lower(), { typeOk, capped, row }, p));
+  if (nameLike) out.push(...nameBranches(k, lower(), { typeOk, capped, row }, p, stats));
   return out;
 }
 
@@ -107,12 +108,20 @@ interface Builders { typeOk(alias: string): string; capped(sql: string): string;
 const closeness = (col: string, lower: string) => `char_length(${lower})::real / char_length(${col})`;
 
 /** Service names, and unit hosts' names (all their services): bigrams for 2+ characters, else beginnings. */
-function nameBranches(k: Keyword, lower: string, b: Builders, p: Params): string[] {
+function nameBranches(k: Keyword, lower: string, b: Builders, p: Params, stats: GramStats): string[] {
   const exact = (col: string) => `case when lower(${col}) = ${lower} then 0 else 1 end`;
   let match: (col: string) => string;
   if (k.length >= 2) {
-    const grams = p.add(k.lower);
-    match = (col) => `beian_bigrams(${col}) @> beian_bigrams(${grams}) and strpos(lower(${col}), ${lower}) > 0`;
+    // A common keyword (有限公司, 科技) is found sooner by reading the table until the window is
+    // full than through the bigram index, which lists every match first (ADR 0023).
+    const scan = { 's.name': preferScan(stats.services, k.lower, SEARCH_WINDOW), 'su.name': preferScan(stats.subjects, k.lower, SEARCH_WINDOW) };
+    let grams: string | undefined;
+    let text: string | undefined;
+    // A keyword without cased letters (Chinese) is found in the name as it is: no lower() per row read.
+    const caseless = k.text.toLowerCase() === k.text.toUpperCase();
+    match = (col) => (scan[col as keyof typeof scan]
+      ? (caseless ? `strpos(${col}, ${text ??= p.add(k.text)}) > 0` : `strpos(lower(${col}), ${lower}) > 0`)
+      : `beian_bigrams(${col}) @> beian_bigrams(${grams ??= p.add(k.lower)}) and strpos(lower(${col}), ${lower}) > 0`);
   } else {
     const prefix = p.add(`${likeLiteral(k.lower)}%`);
     match = (col) => `lower(${col}) like ${prefix}`;
@@ -127,8 +136,9 @@ function nameBranches(k: Keyword, lower: string, b: Builders, p: Params): string
   return [
     ...equal,
     b.capped(`${b.row(exact('s.name'), closeness('s.name', lower))} from services s where ${match('s.name')}${b.typeOk('s')}`),
-    `${b.row('h.r', 'h.cl')} from ${b.capped(`select su.id, ${exact('su.name')} as r, ${closeness('su.name', lower)} as cl from subjects su
-       where su.subject_type = 'unit' and ${match('su.name')}`)} h join services s on s.subject_id = h.id${b.typeOk('s')}`,
+    // Capped twice: at most SEARCH_WINDOW hosts, and the join stops at SEARCH_WINDOW services.
+    b.capped(`${b.row('h.r', 'h.cl')} from ${b.capped(`select su.id, ${exact('su.name')} as r, ${closeness('su.name', lower)} as cl from subjects su
+       where su.subject_type = 'unit' and ${match('su.name')}`)} h join services s on s.subject_id = h.id${b.typeOk('s')}`),
   ];
 }
 
@@ -140,10 +150,10 @@ export interface SearchPage { rows: PublicServiceRow[]; total: number; capped: b
  * change among the records of the page (the ETag covers the rest, total included).
  */
 export async function searchServices(
-  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number },
+  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number; stats?: GramStats },
 ): Promise<SearchPage> {
   const p = new Params();
-  const union = branches(k, o.type, p).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
+  const union = branches(k, o.type, p, o.stats ?? await gramStats(db)).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
   const rows = await db.query<PublicServiceRow & { total: number; capped: boolean }>(
     `with c as (${union}),
      m as (select id, min(r) as r, max(cl) as cl, max(f) as f, min(n) as n from c group by id),

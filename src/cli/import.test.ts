@@ -1,0 +1,187 @@
+// Bulk import (issue 16 item 8): valid and rejected lines with their line numbers, CSV and
+// NDJSON, resume after an interruption, a second run that adds nothing, database rules (one
+// filed subject per certificate, numbers unique, packages), and the imported records answering
+// in the public query and verification. PGlite by default, PostgreSQL with DATABASE_URL.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../tests/auth.ts';
+import { KEY, verify } from '../../tests/verify.ts';
+import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
+import { main } from './main.ts';
+import { fileSource, fingerprintFile } from './import.ts';
+import { CSV_COLUMNS } from '../domain/import-record.ts';
+import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
+import { publicGet, enc } from '../api/public/test-support.ts';
+import { type ImportSource, importFilings } from '../flows/import-filings.ts';
+
+const uscc = (n: number) => { const f = `91440300MA${String(n).padStart(7, '0')}`; return f + usccCheckChar(f); };
+const idNo = (n: number) => { const f = `11010519900101${String(n).padStart(3, '0')}`; return f + idNumberCheckChar(f); };
+const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
+
+/** A filed APP of a unit in 广东 (粤), subject number 粤ICP备2019{serial}号. */
+function appLine(serial: number, seq: number, o: Record<string, unknown> = {}) {
+  const main = `粤ICP备2019${String(serial).padStart(6, '0')}号`;
+  return {
+    serviceNumber: `${main}-${seq}A`, serviceType: 'app', serviceName: `导入应用${serial}-${seq}`, status: 'filed',
+    approvedAt: '2019-06-01T10:00:00+08:00', hostName: `深圳市导入测试${serial}科技有限公司`, hostType: 'unit', hostNature: 'enterprise',
+    subject: {
+      certificateType: 'uscc', certificateNumber: uscc(serial), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
+      principal: { name: '李导入', certificateType: 'resident_id', certificateNumber: idNo(serial % 900), mobile: '13800138000', email: `host${serial}@example.com` },
+    },
+    platforms: [{ platform: 'android', packageName: `com.imported.app${serial}.s${seq}`, certSha256: hex(serial * 100 + seq, 64) }],
+    ...o,
+  };
+}
+
+const memorySource = (key: string, records: unknown[], failAfter?: number): ImportSource => ({
+  key, fileName: 'memory.ndjson', format: 'ndjson',
+  async *lines(after) {
+    for (let i = after; i < records.length; i++) {
+      if (failAfter !== undefined && i >= failAfter) throw new Error('interrupted');
+      yield { line: i + 1, value: records[i] };
+    }
+  },
+});
+
+describe('beian import', () => {
+  let a: AuthTestApp;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'beian-import-'));
+  beforeAll(async () => { a = await authTestApp(); }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('loads valid lines and reports every rejected one by line number, the rest going on', async () => {
+    const lines = [
+      JSON.stringify(appLine(101, 1)),
+      JSON.stringify(appLine(101, 2, { platforms: [{ platform: 'android', packageName: 'com.imported.second', certMd5: hex(7, 32) }] })),
+      '{not json',
+      JSON.stringify(appLine(102, 1, { subject: { ...appLine(102, 1).subject, principal: { ...appLine(102, 1).subject.principal, mobile: '12345' } } })),
+      JSON.stringify(appLine(101, 1)), // the same number again
+      JSON.stringify({ ...appLine(103, 1), serviceNumber: '粤ICP备2019000103号-1X' }), // an APP with a mini-program number
+      JSON.stringify(appLine(104, 1, { subject: { ...appLine(104, 1).subject, certificateNumber: uscc(101) } })), // 101's certificate
+      '',
+      JSON.stringify({ ...appLine(105, 1), serviceNumber: '粤ICP备2024000001号-9A' }), // the demo subject's number, other certificate
+      JSON.stringify(appLine(106, 1, { platforms: [{ platform: 'android', packageName: 'a2dp.Vol', certMd5: hex(1, 32) }] })), // filed demo package
+      JSON.stringify(appLine(107, 1, { status: 'revoked', statusChangedAt: '2021-01-01T00:00:00Z' })),
+    ];
+    const file = path.join(dir, 'first.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { sha256 } = await fingerprintFile(file);
+    const s = await importFilings(a.t.db, a.t.sealer, fileSource(file, sha256), { batchSize: 4 });
+    expect(s.rejections.map((r) => [r.line, r.field, r.code])).toEqual([
+      [3, 'line', 'json_syntax'],
+      [4, 'subject.principal.mobile', 'mobile_format'],
+      [5, 'serviceNumber', 'service_number_taken'],
+      [6, 'serviceType', 'filing_number_wrong_service_type'],
+      [7, 'subject.certificateNumber', 'certificate_filed_under_other_number'],
+      [9, 'subject.certificateNumber', 'subject_mismatch'],
+      [10, 'platforms.0.packageName', 'package_already_filed'],
+    ]);
+    expect(s).toMatchObject({ services: 3, subjects: 2, rejected: 7, lastLine: 11, alreadyDone: false });
+    const [sub] = await a.t.db.query<{ last_service_sequence: number; principal_person_id: string; certificate_number_enc: string }>(
+      `select last_service_sequence, principal_person_id, certificate_number_enc from subjects where main_number = '粤ICP备2019000101号'`);
+    expect(sub!.last_service_sequence).toBe(2);
+    expect(a.t.sealer.open(sub!.certificate_number_enc)).toBe(uscc(101));
+    const [p] = await a.t.db.query<{ mobile_enc: string; mobile_hash: string }>('select mobile_enc, mobile_hash from persons where id = $1', [sub!.principal_person_id]);
+    expect(p!.mobile_enc).not.toContain('138');
+    expect(a.t.sealer.open(p!.mobile_enc)).toBe('13800138000');
+    expect(p!.mobile_hash).toBe(a.t.sealer.hash('phone', '13800138000'));
+    const history = await a.t.db.query<{ entity_type: string; action: string }>(
+      `select h.entity_type, h.action from history h join services s on s.id = h.entity_id where s.service_number like '粤ICP备2019000101号-%'`);
+    expect(history).toEqual([{ entity_type: 'service', action: 'imported' }, { entity_type: 'service', action: 'imported' }]);
+    const [seq] = await a.t.db.query<{ last_serial: number }>(`select last_serial from number_sequences where province_code = '440000' and year = 2019`);
+    expect(seq!.last_serial).toBeGreaterThanOrEqual(107);
+
+    const again = await importFilings(a.t.db, a.t.sealer, fileSource(file, sha256));
+    expect(again).toMatchObject({ alreadyDone: true, services: 3, rejected: 7 });
+    const [{ n }] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from services where service_number like '粤ICP备2019%'`) as [{ n: number }];
+    expect(n).toBe(3);
+  });
+
+  it('imported records answer in the public query and in verification', async () => {
+    const rec = await publicGet(a.app, `/api/public/v1/services/${enc('粤ICP备2019000101号-1A')}`);
+    expect(rec.statusCode, rec.body).toBe(200);
+    expect(rec.json()).toMatchObject({ serviceNumber: '粤ICP备2019000101号-1A', mainNumber: '粤ICP备2019000101号', status: 'filed',
+      hostName: '深圳市导入测试101科技有限公司', platforms: [{ platform: 'android', packageName: 'com.imported.app101.s1' }] });
+    expect(rec.body).not.toContain('13800138000');
+    const found = await publicGet(a.app, `/api/public/v1/services?q=${enc('导入测试101')}`);
+    expect(found.json().items.map((i: { serviceNumber: string }) => i.serviceNumber).sort()).toEqual(['粤ICP备2019000101号-1A', '粤ICP备2019000101号-2A']);
+    const v = await verify(a.app, [{ platform: 'android', packageName: 'com.imported.app101.s1', fingerprint: hex(101 * 100 + 1, 64) },
+      { platform: 'android', packageName: 'com.imported.app107.s1', fingerprint: hex(107 * 100 + 1, 64) }], KEY);
+    expect(v.statusCode, v.body).toBe(200);
+    expect(v.json().results.map((r: { status: string; serviceNumber: string | null }) => [r.status, r.serviceNumber])).toEqual([
+      ['filed', '粤ICP备2019000101号-1A'], ['revoked', '粤ICP备2019000107号-1A'],
+    ]);
+  });
+
+  it('resumes an interrupted import after its last committed batch, without duplicates', async () => {
+    const records = Array.from({ length: 25 }, (_, i) => appLine(200 + Math.floor(i / 2), (i % 2) + 1));
+    await expect(importFilings(a.t.db, a.t.sealer, memorySource('test:resume', records, 13), { batchSize: 5 })).rejects.toThrow('interrupted');
+    const [mid] = await a.t.db.query<{ last_line: number; services: number; status: string }>(`select last_line, services, status from imports where source_key = 'test:resume'`);
+    expect(mid).toEqual({ last_line: 10, services: 10, status: 'running' });
+    const done = await importFilings(a.t.db, a.t.sealer, memorySource('test:resume', records), { batchSize: 5 });
+    expect(done).toMatchObject({ resumedFrom: 10, services: 25, subjects: 13, rejected: 0, lastLine: 25 });
+    const [{ n }] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from services where service_number like '粤ICP备20190002%'`) as [{ n: number }];
+    expect(n).toBe(25);
+    const [{ v }] = await a.t.db.query<{ v: number }>(`select count(*)::int as v from verify_identities where package_name like 'com.imported.app2%'`) as [{ v: number }];
+    expect(v).toBe(25);
+  });
+
+  it('reads CSV with the documented header, multi-line cells counted by their first line', async () => {
+    const row = (r: ReturnType<typeof appLine>, extra: Record<string, string> = {}) => {
+      const cells: Record<string, string> = {
+        serviceNumber: r.serviceNumber, serviceType: r.serviceType, serviceName: r.serviceName, approvedAt: r.approvedAt,
+        hostName: r.hostName, hostType: 'unit', hostNature: 'enterprise', 'subject.certificateType': 'uscc',
+        'subject.certificateNumber': r.subject.certificateNumber, 'subject.address': r.subject.address, 'subject.cityCode': '440300',
+        'subject.districtCode': '440305', 'subject.principal.name': '李导入', 'subject.principal.certificateType': 'resident_id',
+        'subject.principal.certificateNumber': r.subject.principal.certificateNumber, 'subject.principal.mobile': '13800138000',
+        'subject.principal.email': r.subject.principal.email, 'android.packageName': r.platforms[0]!.packageName,
+        'android.certSha256': r.platforms[0]!.certSha256, ...extra,
+      };
+      return CSV_COLUMNS.map((c) => `"${(cells[c] ?? '').replace(/"/g, '""')}"`).join(',');
+    };
+    const web = { ...appLine(301, 1), serviceNumber: '粤ICP备2019000301号-2', serviceType: 'website', serviceName: '导入测试官网' };
+    const csv = [CSV_COLUMNS.join(','), row(appLine(301, 1)), row(appLine(302, 1), { 'subject.address': '深圳市\n南山区' }),
+      row(web, { domains: 'imported-301.cn;www.imported-301.cn', 'android.packageName': '', 'android.certSha256': '' }),
+      row(appLine(303, 1), { 'android.certSha256': 'zz' })].join('\n');
+    const file = path.join(dir, 'filings.csv');
+    writeFileSync(file, `${csv}\n`);
+    const { sha256 } = await fingerprintFile(file);
+    const s = await importFilings(a.t.db, a.t.sealer, fileSource(file, sha256));
+    expect(s.rejections.map((r) => [r.line, r.field, r.code])).toEqual([
+      [3, 'subject.address', 'control_characters'], [6, 'platforms.0.certSha256', 'fingerprint_charset']]);
+    expect(s.services).toBe(2);
+    const [w] = await a.t.db.query<{ domains: string[] }>(`select domains from services where service_number = '粤ICP备2019000301号-2'`);
+    expect(w!.domains).toEqual(['imported-301.cn', 'www.imported-301.cn']);
+  });
+});
+
+describe('the beian import command (embedded database)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-cli-'));
+  const run = async (...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
+    return { code, stdout, stderr };
+  };
+  beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
+  afterAll(() => { vi.unstubAllEnvs(); });
+
+  it('loads a file, reports the rejected line and exits 1; a second run loads nothing', async () => {
+    const file = path.join(root, 'f.ndjson');
+    writeFileSync(file, [JSON.stringify(appLine(501, 1)), JSON.stringify({ ...appLine(502, 1), approvedAt: 'yesterday' }), JSON.stringify(appLine(501, 2))].join('\n'));
+    const rejects = path.join(root, 'rejects.ndjson');
+    const first = await run('import', file, '--rejects', rejects, '--quiet');
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stdout).toMatch(/^imported 2 services under 1 new subjects \(3 lines, 1 rejected\) in [\d.]+ s; import [0-9a-f-]{36}\n$/);
+    expect(first.stderr).toContain('line 2: approvedAt: date_format:');
+    expect(readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2]);
+    const second = await run('import', file, '--quiet');
+    expect(second.stdout).toContain('was imported already');
+    expect(second.code).toBe(1);
+    expect((await run('import')).code).toBe(2);
+    expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
+  }, SETUP_TIMEOUT);
+});

@@ -1,0 +1,117 @@
+// `beian import <file.ndjson|csv>`: loads existing filed subjects and services (docs/import.md).
+// The file is identified by the SHA-256 of its bytes: running the same file again continues an
+// interrupted import, or reports that it is done. Progress on stderr (cli-progress), the report
+// of rejected lines at the end (all of them with --rejects <file>).
+import { createHash } from 'node:crypto';
+import { createReadStream, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { parse as parseCsv } from 'csv-parse';
+import { config } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { openStorage } from '../db/open.ts';
+import { unknownCsvColumns, csvRowToObject } from '../domain/import-record.ts';
+import { DEFAULT_BATCH, type ImportSource, type SourceLine, importFilings } from '../flows/import-filings.ts';
+import { type Io, UsageError } from './main.ts';
+
+/** SHA-256 and line count of a file, in one read. */
+export async function fingerprintFile(file: string): Promise<{ sha256: string; lines: number }> {
+  const hash = createHash('sha256');
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+    last = chunk[chunk.length - 1] ?? last;
+  }
+  return { sha256: hash.digest('hex'), lines: lines + (last === 10 ? 0 : 1) };
+}
+
+async function* ndjsonLines(file: string, after: number): AsyncIterable<SourceLine> {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+    line += 1;
+    if (line <= after || !text.trim()) continue;
+    try {
+      yield { line, value: JSON.parse(text) as unknown };
+    } catch {
+      yield { line, issue: { field: 'line', code: 'json_syntax', message: 'the line is not one JSON object' } };
+    }
+  }
+}
+
+async function* csvLines(file: string, after: number): AsyncIterable<SourceLine> {
+  const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }));
+  let checked = false;
+  for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
+    if (!checked) {
+      const unknown = unknownCsvColumns(Object.keys(r.record));
+      if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/import.md)`);
+      checked = true;
+    }
+    // info.lines is where the record ends; a quoted cell may span lines: report where it starts.
+    const body = r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
+    const line = r.info.lines - (body.match(/\n/g)?.length ?? 0);
+    if (line <= after) continue;
+    yield { line, value: csvRowToObject(r.record) };
+  }
+}
+
+export function fileSource(file: string, sha256: string): ImportSource {
+  const format = /\.csv$/i.test(file) ? 'csv' : 'ndjson';
+  return {
+    key: `file:${sha256}`, fileName: path.basename(file), format,
+    lines: (after) => (format === 'csv' ? csvLines(file, after) : ndjsonLines(file, after)),
+  };
+}
+
+const SHOWN = 50;
+
+export async function importCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { 'batch-size': { type: 'string' }, rejects: { type: 'string' }, quiet: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N]');
+  const file = positionals[0]!;
+  const batchSize = values['batch-size'] ? Number(values['batch-size']) : DEFAULT_BATCH;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch-size must be a whole number from 1 to 100000');
+  const { sha256, lines } = await fingerprintFile(file).catch((e: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`); });
+  const storage = await openStorage(config());
+  const bar = values.quiet ? null : new cliProgress.SingleBar({
+    stream: io.stderr as NodeJS.WriteStream, format: 'import [{bar}] {percentage}% | line {value}/{total} | {services} services, {rejected} rejected | {rate}/s | ETA {eta}s',
+    noTTYOutput: true, notTTYSchedule: 5_000, etaBuffer: 20,
+  }, cliProgress.Presets.legacy);
+  const started = Date.now();
+  try {
+    await migrate(storage.db);
+    let resumed = false;
+    const summary = await importFilings(storage.db, storage.sealer, fileSource(file, sha256), {
+      batchSize,
+      onProgress: (p) => {
+        if (!bar) return;
+        if (!resumed) { resumed = true; bar.start(lines, 0, { services: 0, rejected: 0, rate: 0 }); }
+        bar.update(p.line, { services: p.services, rejected: p.rejected, rate: Math.round(p.services / Math.max((Date.now() - started) / 1000, 0.001)) });
+      },
+    });
+    bar?.stop();
+    // Fresh statistics for the planner and for public search's choice of path (ADR 0023).
+    if (!summary.alreadyDone) await storage.db.exec('analyze subjects; analyze services; analyze app_platforms; analyze verify_identities');
+    if (summary.alreadyDone) {
+      io.stdout.write(`${file} was imported already (import ${summary.importId}): ${summary.services} services, ${summary.subjects} subjects, ${summary.rejected} lines rejected\n`);
+    } else {
+      const secs = (Date.now() - started) / 1000;
+      io.stdout.write(`${summary.resumedFrom ? `resumed after line ${summary.resumedFrom}; ` : ''}imported ${summary.services} services under ${summary.subjects} new subjects `
+        + `(${summary.lastLine} lines, ${summary.rejected} rejected) in ${secs.toFixed(1)} s; import ${summary.importId}\n`);
+    }
+    for (const r of summary.rejections.slice(0, SHOWN)) io.stderr.write(`line ${r.line}: ${r.field}: ${r.code}: ${r.message}\n`);
+    if (summary.rejections.length > SHOWN) io.stderr.write(`… and ${summary.rejections.length - SHOWN} more rejected lines${values.rejects ? '' : ' (all of them: --rejects <file>)'}\n`);
+    if (values.rejects) writeFileSync(values.rejects, summary.rejections.map((r) => JSON.stringify(r)).join('\n') + (summary.rejections.length ? '\n' : ''));
+    return summary.rejected ? 1 : 0;
+  } finally {
+    bar?.stop();
+    await storage.close();
+  }
+}

@@ -1,0 +1,223 @@
+// One batch of a bulk import (docs/decisions/0024-bulk-import.md): the checked lines are
+// COPied into temporary staging tables, checked against the registry with a few set-based
+// statements (numbers taken, another subject's certificate, a package already filed), and the
+// rest written with INSERT … SELECT — persons, host accounts, subjects, services, platforms and
+// history — in the caller's transaction, with the batch's rejections. Triggers keep the
+// verification read model and the search indexes current as for any other writer.
+import type { Queryable } from './connection.ts';
+
+export interface StagedPerson { id: string; name: string; certType: string; certEnc: string; certHash: string; mobileEnc: string; mobileHash: string; emailEnc: string; emailHash: string }
+
+export interface StagedSubject {
+  id: string; mainNumber: string; year: number | null; serial: number | null; provinceCode: string; type: string; nature: string;
+  name: string; certType: string; certPublic: string | null; certEnc: string; certHash: string; address: string;
+  cityCode: string; districtCode: string; filedAt: Date; principal: StagedPerson;
+}
+
+export interface StagedPlatform { id: string; idx: number; platform: string; packageName: string; md5: string | null; sha1: string | null; sha256: string | null; active: boolean }
+
+export interface StagedLine {
+  line: number; subject: StagedSubject; servicePrincipal: StagedPerson | null; serviceId: string; serviceType: string;
+  serviceName: string; serviceNumber: string; sequence: number; status: string; filedAt: Date; statusChangedAt: Date;
+  domains: string[]; homeUrl: string | null; platforms: StagedPlatform[];
+}
+
+export interface Rejection { line: number; field: string; code: string; message: string }
+
+const PERSON = ['id', 'name', 'cert_type', 'cert_enc', 'cert_hash', 'mobile_enc', 'mobile_hash', 'email_enc', 'email_hash'];
+const STAGE_COLUMNS = [
+  'line', 'subject_id', 'main_number', 'main_year', 'main_serial', 'province_code', 'subject_type', 'nature', 'host_name', 'cert_type',
+  'cert_public', 'cert_enc', 'cert_hash', 'address', 'city_code', 'district_code', 'subject_filed_at',
+  ...PERSON.map((c) => `p_${c}`), ...PERSON.map((c) => `sp_${c}`),
+  'service_id', 'service_type', 'service_name', 'service_number', 'sequence', 'status', 'filed_at', 'status_changed_at', 'domains', 'home_url',
+].join(', ');
+const PLATFORM_COLUMNS = 'line, idx, id, platform, package_name, cert_md5, cert_sha1, cert_sha256, active';
+
+const STAGE_DDL = `
+create temp table if not exists import_stage (
+  line int primary key, subject_id uuid, main_number text, main_year int, main_serial int, province_code text, subject_type text,
+  nature text, host_name text, cert_type text, cert_public text, cert_enc text, cert_hash text, address text, city_code text,
+  district_code text, subject_filed_at timestamptz,
+  p_id uuid, p_name text, p_cert_type text, p_cert_enc text, p_cert_hash text, p_mobile_enc text, p_mobile_hash text, p_email_enc text, p_email_hash text,
+  sp_id uuid, sp_name text, sp_cert_type text, sp_cert_enc text, sp_cert_hash text, sp_mobile_enc text, sp_mobile_hash text, sp_email_enc text, sp_email_hash text,
+  service_id uuid, service_type text, service_name text, service_number text, sequence int, status text, filed_at timestamptz,
+  status_changed_at timestamptz, domains text[], home_url text,
+  new_subject boolean not null default true, subject_principal uuid, reject text, reject_field text
+) on commit delete rows;
+create temp table if not exists import_stage_platforms (
+  line int, idx int, id uuid, platform text, package_name text, cert_md5 text, cert_sha1 text, cert_sha256 text, active boolean,
+  primary key (line, idx)
+) on commit delete rows;`;
+
+// ---- CSV for COPY: unquoted empty is NULL, everything else quoted ---------------------------
+const q = (v: string | number | boolean | Date | null | undefined): string => {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v !== 'string') return String(v);
+  return `"${v.replace(/"/g, '""')}"`;
+};
+const arrayLiteral = (xs: string[]) => q(`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+const personCells = (p: StagedPerson | null) => (p
+  ? [p.id, q(p.name), q(p.certType), q(p.certEnc), q(p.certHash), q(p.mobileEnc), q(p.mobileHash), q(p.emailEnc), q(p.emailHash)]
+  : PERSON.map(() => ''));
+
+function stageCsv(lines: StagedLine[]): { rows: string; platforms: string } {
+  const rows: string[] = [];
+  const platforms: string[] = [];
+  for (const l of lines) {
+    const s = l.subject;
+    rows.push([
+      l.line, s.id, q(s.mainNumber), q(s.year), q(s.serial), q(s.provinceCode), q(s.type), q(s.nature), q(s.name), q(s.certType),
+      q(s.certPublic), q(s.certEnc), q(s.certHash), q(s.address), q(s.cityCode), q(s.districtCode), q(s.filedAt),
+      ...personCells(s.principal), ...personCells(l.servicePrincipal),
+      l.serviceId, q(l.serviceType), q(l.serviceName), q(l.serviceNumber), l.sequence, q(l.status), q(l.filedAt), q(l.statusChangedAt),
+      arrayLiteral(l.domains), q(l.homeUrl),
+    ].join(','));
+    for (const p of l.platforms) {
+      platforms.push([l.line, p.idx, p.id, q(p.platform), q(p.packageName), q(p.md5), q(p.sha1), q(p.sha256), p.active ? 't' : 'f'].join(','));
+    }
+  }
+  return { rows: rows.length ? `${rows.join('\n')}\n` : '', platforms: platforms.length ? `${platforms.join('\n')}\n` : '' };
+}
+
+/** Why the registry refused a line that was well-formed (codes are stable: docs/import.md). */
+export const REJECTION_MESSAGES: Record<string, string> = {
+  service_number_taken: 'this service number is already in the registry',
+  subject_mismatch: 'the main number belongs to a subject with another certificate',
+  subject_not_filed: 'the main number belongs to a subject that is cancelled or revoked',
+  certificate_filed_under_other_number: 'this certificate is already a filed subject under another main number (one filed subject per certificate)',
+  main_number_serial_taken: 'another main number of this province and year has the same serial',
+  sequence_taken: 'the subject already has a service with this sequence number',
+  package_already_filed: 'this package name is already filed and active on this platform',
+  duplicate_in_file: 'an earlier line of the file has this service number',
+};
+
+// Checks against what is committed; each marks the lines it refuses (the first reason wins).
+const CHECKS = [
+  `update import_stage st set reject = 'service_number_taken', reject_field = 'serviceNumber'
+     from services s where s.service_number = st.service_number and st.reject is null`,
+  `update import_stage st set subject_id = su.id, new_subject = false, subject_principal = su.principal_person_id,
+          reject = case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject_mismatch'
+                        when su.status <> 'filed' then 'subject_not_filed' end,
+          reject_field = case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject.certificateNumber'
+                              when su.status <> 'filed' then 'serviceNumber' end
+     from subjects su where su.main_number = st.main_number and st.reject is null`,
+  `update import_stage st set reject = 'certificate_filed_under_other_number', reject_field = 'subject.certificateNumber'
+     from subjects su where st.new_subject and st.reject is null and su.certificate_type = st.cert_type
+      and su.certificate_number_hash = st.cert_hash and su.status = 'filed' and su.duplicate_of is null`,
+  `update import_stage st set reject = 'main_number_serial_taken', reject_field = 'serviceNumber'
+     from subjects su where st.new_subject and st.reject is null and st.main_year is not null
+      and su.province_code = st.province_code and su.main_number_year = st.main_year and su.main_number_serial = st.main_serial`,
+  `update import_stage st set reject = 'sequence_taken', reject_field = 'serviceNumber'
+     from services s where not st.new_subject and st.reject is null and s.subject_id = st.subject_id and s.sequence = st.sequence`,
+  `update import_stage st set reject = 'package_already_filed', reject_field = 'platforms.' || p.idx || '.packageName'
+     from import_stage_platforms p join app_platforms ap on ap.platform = p.platform and ap.package_name = p.package_name and ap.active
+    where p.line = st.line and p.active and st.reject is null`,
+];
+
+const person = (prefix: string) => `${prefix}id, ${prefix}name, ${prefix}cert_type, ${prefix}cert_enc, ${prefix}cert_hash, ${prefix}mobile_enc,
+  ${prefix}mobile_hash, ${prefix}email_enc, ${prefix}email_hash`;
+const PERSON_INSERT = `insert into persons (id, name, certificate_type, certificate_number_enc, certificate_number_hash, mobile_enc, mobile_hash, email_enc, email_hash, created_at)`;
+
+const WRITES = [
+  `${PERSON_INSERT} select distinct on (subject_id) ${person('p_')}, $1::timestamptz from import_stage
+     where new_subject and reject is null order by subject_id, line`,
+  `${PERSON_INSERT} select ${person('sp_')}, $1::timestamptz from import_stage where sp_id is not null and reject is null`,
+  // A host account per principal email, signed in to only after a password is set (docs/import.md).
+  `insert into users (role, display_name, password_hash, email_enc, email_hash, created_at)
+     select distinct on (p_email_hash) 'host', left(p_name, 64), '!', p_email_enc, p_email_hash, $1::timestamptz from import_stage
+      where new_subject and reject is null order by p_email_hash, line
+     on conflict (email_hash) where role = 'host' do nothing`,
+  `insert into subjects (id, host_user_id, subject_type, nature, name, certificate_type, certificate_number, certificate_number_enc,
+       certificate_number_hash, address, province_code, city_code, district_code, principal_person_id, main_number, main_number_year,
+       main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at)
+     select distinct on (st.subject_id) st.subject_id, u.id, st.subject_type, st.nature, st.host_name, st.cert_type, st.cert_public, st.cert_enc,
+       st.cert_hash, st.address, st.province_code, st.city_code, st.district_code, st.p_id, st.main_number, st.main_year, st.main_serial,
+       m.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz
+       from import_stage st join users u on u.role = 'host' and u.email_hash = st.p_email_hash
+       join (select subject_id, max(sequence) as last from import_stage where reject is null group by subject_id) m on m.subject_id = st.subject_id
+      where st.new_subject and st.reject is null order by st.subject_id, st.line`,
+  `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $1::timestamptz
+     from (select subject_id, max(sequence) as last from import_stage where not new_subject and reject is null group by subject_id) m
+    where su.id = m.subject_id`,
+  `insert into services (id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
+       filed_at, status_changed_at, updated_at)
+     select service_id, subject_id, service_type, service_name, domains, home_url, coalesce(sp_id, subject_principal), sequence,
+       service_number, status, filed_at, status_changed_at, $1::timestamptz
+       from import_stage where reject is null`,
+  `insert into app_platforms (id, service_id, platform, package_name, cert_md5, cert_sha1, cert_sha256, active, created_at)
+     select p.id, st.service_id, p.platform, p.package_name, p.cert_md5, p.cert_sha1, p.cert_sha256, p.active, $1::timestamptz
+       from import_stage_platforms p join import_stage st on st.line = p.line where st.reject is null`,
+  // History (house rule 4); the transparency log's sequencer appends these rows like any others.
+  `insert into history (entity_type, entity_id, action, to_status, actor_role, reason, at)
+     select 'subject', subject_id, 'imported', 'filed', 'system', jsonb_build_object('import', $1::text, 'line', min(line)), $2::timestamptz
+       from import_stage where new_subject and reject is null group by subject_id
+     union all
+     select 'service', service_id, 'imported', status, 'system', jsonb_build_object('import', $1::text, 'line', line), $2::timestamptz
+       from import_stage where reject is null`,
+  // Later approvals allocate after the highest imported serial of each province and year.
+  `insert into number_sequences (province_code, year, last_serial)
+     select province_code, main_year, max(main_serial) from import_stage
+      where new_subject and reject is null and main_year is not null group by province_code, main_year
+     on conflict (province_code, year) do update set last_serial = greatest(number_sequences.last_serial, excluded.last_serial)`,
+];
+
+/** Called with each statement of a batch and its duration (bench/generate.ts --trace). */
+export type Trace = (statement: string, ms: number) => void;
+
+export interface BatchResult { services: number; subjects: number; rejections: Rejection[] }
+
+/**
+ * Writes one batch in `tx` (which must offer copyCsv): `lines` passed the per-line checks;
+ * `rejected` are the lines refused before staging. Records the batch's progress on the import.
+ */
+export async function writeBatch(
+  tx: Queryable, importId: string, lines: StagedLine[], rejected: Rejection[], lastLine: number, now: Date, trace?: Trace,
+): Promise<BatchResult> {
+  const timed = async <T>(sql: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await f();
+    trace?.(sql.replace(/\s+/g, ' '), performance.now() - t);
+    return r;
+  };
+  if (!tx.copyCsv) throw new Error('bulk import needs a connection that can COPY');
+  let services = 0;
+  let subjects = 0;
+  const rejections = [...rejected];
+  // A batch lost to a crash after its commit is lost together with its progress row, and the
+  // re-run imports it again: the import needs no flush to disk at each commit.
+  await tx.exec('set local synchronous_commit = off');
+  if (lines.length) {
+    await tx.exec(STAGE_DDL);
+    const csv = stageCsv(lines);
+    await timed('copy import_stage', () => tx.copyCsv!('import_stage', STAGE_COLUMNS, csv.rows));
+    if (csv.platforms) await timed('copy import_stage_platforms', () => tx.copyCsv!('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms));
+    // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
+    await tx.exec('analyze import_stage; analyze import_stage_platforms');
+    await tx.query('update import_stage set subject_principal = p_id');
+    for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
+    for (const r of await tx.query<{ line: number; reject: string; reject_field: string }>(
+      'select line, reject, reject_field from import_stage where reject is not null')) {
+      rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: REJECTION_MESSAGES[r.reject] ?? r.reject });
+    }
+    for (const sql of WRITES) {
+      await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));
+    }
+    const [c] = await tx.query<{ services: number; subjects: number }>(
+      `select count(*)::int as services, count(distinct subject_id) filter (where new_subject)::int as subjects from import_stage where reject is null`);
+    services = c?.services ?? 0;
+    subjects = c?.subjects ?? 0;
+  }
+  if (rejections.length) {
+    rejections.sort((a, b) => a.line - b.line);
+    await tx.query(
+      `insert into import_rejections (import_id, line, field, code, message)
+       select $1, l, f, c, m from unnest($2::int[], $3::text[], $4::text[], $5::text[]) as t(l, f, c, m)`,
+      [importId, rejections.map((r) => r.line), rejections.map((r) => r.field), rejections.map((r) => r.code), rejections.map((r) => r.message)],
+    );
+  }
+  await tx.query(
+    `update imports set last_line = $2, services = services + $3, subjects = subjects + $4, rejected = rejected + $5, updated_at = $6
+      where id = $1`, [importId, lastLine, services, subjects, rejections.length, now]);
+  return { services, subjects, rejections };
+}

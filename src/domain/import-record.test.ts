@@ -1,0 +1,71 @@
+// The import line reader (docs/import.md): the fields it checks and how a CSV row maps to a line.
+import { describe, expect, it } from 'vitest';
+import { csvRowToObject, readImportRecord, unknownCsvColumns } from './import-record.ts';
+import { idNumberCheckChar, usccCheckChar } from './validation/index.ts';
+
+const USCC = (() => { const f = '91440300MA5DEM0X1'; return f + usccCheckChar(f); })();
+const ID = (() => { const f = '11010519900101001'; return f + idNumberCheckChar(f); })();
+const line = (o: Record<string, unknown> = {}) => ({
+  serviceNumber: '粤ICP备2019000101号-1A', serviceName: '示例记账', approvedAt: '2019-06-01', hostName: '深圳市示例科技有限公司',
+  hostType: 'unit', hostNature: 'enterprise',
+  subject: { certificateType: 'uscc', certificateNumber: USCC.toLowerCase(), address: '南山区1号', cityCode: '440300', districtCode: '440305',
+    principal: { name: '李四', certificateType: 'resident_id', certificateNumber: ID, mobile: '+86 138-0013-8000', email: 'li@example.com' } },
+  platforms: [{ platform: 'android', packageName: 'com.example.ledger', certSha256: 'AB:'.repeat(31) + 'AB' }],
+  ...o,
+});
+const issue = (o: Record<string, unknown>) => { const r = readImportRecord(line(o)); return r.ok ? null : [r.issue.field, r.issue.code]; };
+
+describe('readImportRecord', () => {
+  it('reads a line, normalising what the registry normalises', () => {
+    const r = readImportRecord(line());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.number).toMatchObject({ mainNumber: '粤ICP备2019000101号', sequence: 1, serviceType: 'app', provinceCode: '440000', year: 2019 });
+    expect(r.value.subject.certificateNumber).toBe(USCC);
+    expect(r.value.subject.principal.mobile).toBe('13800138000');
+    expect(r.value.platforms[0]!.certSha256).toBe('ab'.repeat(32));
+    expect(r.value.approvedAt.toISOString()).toBe('2019-05-31T16:00:00.000Z'); // a bare date is midnight China time
+    expect(r.value.status).toBe('filed');
+  });
+
+  it('names the first offending field with a stable code', () => {
+    expect(issue({ serviceNumber: '粤ICP备2019000101号' })).toEqual(['serviceNumber', 'filing_number_not_service']);
+    expect(issue({ serviceNumber: '粤ICP备2019000101号-1X', serviceType: 'app' })).toEqual(['serviceType', 'filing_number_wrong_service_type']);
+    expect(issue({ mainNumber: '粤ICP备2019000102号' })).toEqual(['mainNumber', 'main_number_mismatch']);
+    expect(issue({ status: 'suspended' })).toEqual(['status', 'not_allowed']);
+    expect(issue({ approvedAt: '2019-06-01T10:00:00' })).toEqual(['approvedAt', 'date_format']);
+    expect(issue({ statusChangedAt: '2018-01-01' })).toEqual(['statusChangedAt', 'date_order']);
+    expect(issue({ platforms: [] })).toEqual(['platforms', 'required']);
+    expect(issue({ platforms: [{ platform: 'android', packageName: 'ledger', certMd5: 'a'.repeat(32) }] })).toEqual(['platforms.0.packageName', 'android_package_segments']);
+    expect(issue({ platforms: [{ platform: 'android', packageName: 'com.a.b' }] })).toEqual(['platforms.0.certSha256', 'required']);
+    expect(issue({ hostType: 'individual' })).toEqual(['hostNature', 'mismatch']);
+    expect(issue({ subject: { ...line().subject, districtCode: '110105' } })).toEqual(['subject.districtCode', 'region_district_mismatch']);
+    expect(issue({ subject: { ...line().subject, certificateNumber: USCC.slice(0, 17) } })).toEqual(['subject.certificateNumber', 'uscc_length']);
+    // A check-character mismatch is only a warning (pilot-era codes have it): the line is loaded.
+    expect(issue({ subject: { ...line().subject, certificateNumber: USCC.slice(0, 17) + (USCC.endsWith('0') ? '1' : '0') } })).toBeNull();
+    expect(readImportRecord('x')).toMatchObject({ ok: false, issue: { field: 'line', code: 'not_an_object' } });
+  });
+
+  it('wants domains for a website and no platforms', () => {
+    const web = { serviceNumber: '粤ICP备2019000101号-2', platforms: undefined };
+    expect(issue(web)).toEqual(['domains', 'required']);
+    expect(issue({ ...web, domains: ['example.cn'], platforms: [{ platform: 'android' }] })).toEqual(['platforms', 'not_applicable']);
+    expect(issue({ ...web, domains: ['example.cn'] })).toBeNull();
+  });
+});
+
+describe('CSV rows', () => {
+  it('map dotted headers to nesting, platform column groups to platforms, ; to domain lists, empty cells to nothing', () => {
+    expect(csvRowToObject({
+      serviceNumber: '粤ICP备2019000101号-1A', 'subject.principal.mobile': '13800138000', domains: 'a.cn; b.cn', homeUrl: '',
+      'android.packageName': 'com.a.b', 'android.certMd5': '', 'ios.packageName': '', 'harmonyos.packageName': 'com.a.h',
+    })).toEqual({
+      serviceNumber: '粤ICP备2019000101号-1A', subject: { principal: { mobile: '13800138000' } }, domains: ['a.cn', 'b.cn'],
+      platforms: [{ platform: 'android', packageName: 'com.a.b' }, { platform: 'harmonyos', packageName: 'com.a.h' }],
+    });
+  });
+
+  it('names unknown header columns', () => {
+    expect(unknownCsvColumns(['serviceNumber', 'subject.principal.mobil', 'android.certSha256', 'hostname'])).toEqual(['subject.principal.mobil', 'hostname']);
+  });
+});

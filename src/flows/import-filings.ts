@@ -1,0 +1,184 @@
+// Bulk import of existing filings (issue 16 item 8; docs/import.md, ADR 0024). Reads checked
+// lines in batches; each batch — its records, its rejections and the import's last line — is
+// one transaction (src/db/bulk-import.ts), so an interrupted import continues after the last
+// committed batch and a finished one is not applied again. Personal data is sealed and hashed
+// here exactly as the approval flow does (src/db/registry.ts), once per subject of a batch.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/connection.ts';
+import { type Rejection, type StagedLine, type Trace, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import type { Sealer } from '../db/personal-data.ts';
+import { type ImportIssue, type ImportPerson, type ImportRecord, readImportRecord } from '../domain/import-record.ts';
+
+export type SourceLine = { line: number; value: unknown } | { line: number; issue: ImportIssue };
+
+export interface ImportSource {
+  /** Identifies the source across runs (a file's SHA-256): the same key resumes. */
+  key: string;
+  fileName: string;
+  format: 'ndjson' | 'csv';
+  /** Lines after `afterLine` (the source may skip reading what came before). */
+  lines(afterLine: number): AsyncIterable<SourceLine>;
+}
+
+export interface ImportProgress { line: number; services: number; subjects: number; rejected: number }
+
+export interface ImportSummary {
+  importId: string; resumedFrom: number; alreadyDone: boolean;
+  /** Totals over every run of this import. */
+  services: number; subjects: number; rejected: number; lastLine: number;
+  rejections: Rejection[];
+}
+
+export const DEFAULT_BATCH = 10_000;
+
+/** Per-batch memory: what the earlier lines of the same batch claimed (the database knows the earlier batches). */
+interface BatchState {
+  lines: StagedLine[];
+  rejected: Rejection[];
+  subjects: Map<string, StagedSubject>;
+  certificates: Map<string, string>;
+  serviceNumbers: Set<string>;
+  sequences: Set<string>;
+  serials: Map<string, string>;
+  packages: Set<string>;
+}
+
+const newBatch = (): BatchState => ({
+  lines: [], rejected: [], subjects: new Map(), certificates: new Map(), serviceNumbers: new Set(),
+  sequences: new Set(), serials: new Map(), packages: new Set(),
+});
+
+function sealPerson(sealer: Sealer, p: ImportPerson): StagedPerson {
+  return {
+    id: randomUUID(), name: p.name, certType: p.certificateType,
+    certEnc: sealer.seal(p.certificateNumber), certHash: sealer.hash('id_number', p.certificateNumber),
+    mobileEnc: sealer.seal(p.mobile), mobileHash: sealer.hash('phone', p.mobile),
+    emailEnc: sealer.seal(p.email), emailHash: sealer.hash('email', p.email),
+  };
+}
+
+const reject = (b: BatchState, line: number, field: string, code: string, message: string) => { b.rejected.push({ line, field, code, message }); };
+
+/** Stages one checked record, or rejects it for a conflict with an earlier line of the batch. */
+function stage(b: BatchState, sealer: Sealer, line: number, r: ImportRecord): void {
+  const n = r.number;
+  const certKey = `${r.subject.certificateType}|${r.subject.certificateNumber}`;
+  const known = b.subjects.get(n.mainNumber);
+  if (b.serviceNumbers.has(n.number)) return reject(b, line, 'serviceNumber', 'duplicate_in_file', 'an earlier line of the file has this service number');
+  if (known && b.certificates.get(certKey) !== n.mainNumber) {
+    return reject(b, line, 'subject.certificateNumber', 'subject_mismatch', 'the main number belongs to a subject with another certificate');
+  }
+  if (!known && b.certificates.has(certKey)) {
+    return reject(b, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', 'an earlier line files this certificate under another main number');
+  }
+  const serialKey = n.base === 'icp_bei' ? `${n.provinceCode}|${n.year}|${Number(n.serial)}` : null;
+  if (!known && serialKey && b.serials.has(serialKey)) {
+    return reject(b, line, 'serviceNumber', 'main_number_serial_taken', 'another main number of this province and year has the same serial');
+  }
+  if (b.sequences.has(`${n.mainNumber}|${n.sequence}`)) return reject(b, line, 'serviceNumber', 'sequence_taken', 'an earlier line has this sequence under the same main number');
+  const active = r.status === 'filed';
+  const pkgIdx = r.platforms.findIndex((p) => active && b.packages.has(`${p.platform}|${p.packageName}`));
+  if (pkgIdx >= 0) return reject(b, line, `platforms.${pkgIdx}.packageName`, 'package_already_filed', 'an earlier line files this package on this platform');
+
+  let subject = known;
+  if (!subject) {
+    const s = r.subject;
+    subject = {
+      id: randomUUID(), mainNumber: n.mainNumber, year: serialKey ? n.year! : null, serial: serialKey ? Number(n.serial) : null,
+      provinceCode: n.provinceCode, type: s.type, nature: s.nature, name: s.name, certType: s.certificateType,
+      certPublic: s.type === 'unit' ? s.certificateNumber : null, certEnc: sealer.seal(s.certificateNumber),
+      certHash: sealer.hash('id_number', s.certificateNumber), address: s.address, cityCode: s.cityCode, districtCode: s.districtCode,
+      filedAt: s.approvedAt, principal: sealPerson(sealer, s.principal),
+    };
+    b.subjects.set(n.mainNumber, subject);
+    b.certificates.set(certKey, n.mainNumber);
+    if (serialKey) b.serials.set(serialKey, n.mainNumber);
+  }
+  b.serviceNumbers.add(n.number);
+  b.sequences.add(`${n.mainNumber}|${n.sequence}`);
+  if (active) for (const p of r.platforms) b.packages.add(`${p.platform}|${p.packageName}`);
+  b.lines.push({
+    line, subject, servicePrincipal: r.servicePrincipal ? sealPerson(sealer, r.servicePrincipal) : null, serviceId: randomUUID(),
+    serviceType: n.serviceType, serviceName: r.serviceName, serviceNumber: n.number, sequence: n.sequence, status: r.status,
+    filedAt: r.approvedAt, statusChangedAt: r.statusChangedAt, domains: r.domains, homeUrl: r.homeUrl,
+    platforms: r.platforms.map((p, idx) => ({
+      id: randomUUID(), idx, platform: p.platform, packageName: p.packageName, md5: p.certMd5, sha1: p.certSha1, sha256: p.certSha256, active,
+    })),
+  });
+}
+
+interface ImportRow { id: string; status: string; last_line: number; services: number; subjects: number; rejected: number }
+
+async function openImport(db: Db, source: ImportSource, now: Date): Promise<ImportRow> {
+  await db.query(
+    `insert into imports (source_key, file_name, format, started_at, updated_at) values ($1, $2, $3, $4, $4)
+     on conflict (source_key) do nothing`, [source.key, source.fileName.slice(-500), source.format, now]);
+  const [row] = await db.query<ImportRow>('select id, status, last_line, services, subjects, rejected from imports where source_key = $1', [source.key]);
+  return row!;
+}
+
+/**
+ * Imports `source` (resuming after its last committed line). `onProgress` is called after each
+ * committed batch with the totals of this run.
+ */
+export async function importFilings(
+  db: Db, sealer: Sealer, source: ImportSource,
+  o: { batchSize?: number; clock?: () => Date; onProgress?: (p: ImportProgress) => void; trace?: Trace } = {},
+): Promise<ImportSummary> {
+  const clock = o.clock ?? (() => new Date());
+  const size = o.batchSize ?? DEFAULT_BATCH;
+  const imp = await openImport(db, source, clock());
+  const summary = async (alreadyDone: boolean): Promise<ImportSummary> => {
+    const [row] = await db.query<ImportRow>('select id, status, last_line, services, subjects, rejected from imports where id = $1', [imp.id]);
+    const rejections = await db.query<Rejection>('select line, field, code, message from import_rejections where import_id = $1 order by line', [imp.id]);
+    return { importId: imp.id, resumedFrom: imp.last_line, alreadyDone, services: row!.services, subjects: row!.subjects, rejected: row!.rejected, lastLine: row!.last_line, rejections };
+  };
+  if (imp.status === 'done') return summary(true);
+
+  const run = { line: imp.last_line, services: 0, subjects: 0, rejected: 0 };
+  let b = newBatch();
+  let count = 0;
+  let lastLine = imp.last_line;
+  // One batch is written while the next is read and sealed (the database and this process each
+  // get a core); writes stay in order, so each batch's checks see every earlier batch.
+  let writing: Promise<void> | null = null;
+  let interrupted = false;
+  const flush = async () => {
+    const batch = b;
+    const upTo = lastLine;
+    b = newBatch();
+    count = 0;
+    if (writing) await writing;
+    writing = db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace)).then((r) => {
+      run.line = upTo;
+      run.services += r.services;
+      run.subjects += r.subjects;
+      run.rejected += r.rejections.length;
+      o.onProgress?.({ ...run });
+    });
+    writing.catch(() => {}); // awaited before the next batch or at the end
+  };
+  try {
+    for await (const l of source.lines(imp.last_line)) {
+      if (l.line <= imp.last_line) continue;
+      lastLine = l.line;
+      count += 1;
+      if ('issue' in l) reject(b, l.line, l.issue.field, l.issue.code, l.issue.message);
+      else {
+        const r = readImportRecord(l.value);
+        if (!r.ok) reject(b, l.line, r.issue.field, r.issue.code, r.issue.message);
+        else stage(b, sealer, l.line, r.value);
+      }
+      if (count >= size) await flush();
+    }
+    if (count > 0) await flush();
+  } catch (e) {
+    interrupted = true;
+    throw e;
+  } finally {
+    // An interrupted source still lets the batch in flight commit (or fail) before returning.
+    if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
+  }
+  await db.query(`update imports set status = 'done', finished_at = $2, updated_at = $2 where id = $1`, [imp.id, clock()]);
+  return summary(false);
+}

@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'stream-lines': { type: 'string', default: '1000000' },
     port: { type: 'string', default: '3918' },
     write: { type: 'boolean', default: false },
+    'prepare-only': { type: 'boolean', default: false },
   },
 });
 const DB_URL = values['database-url']!;
@@ -193,6 +194,7 @@ async function streamCatalogue(lines: number, pool: Identity[]): Promise<{ secon
 async function main() {
   const loadBefore = os.loadavg();
   const sizes = await prepare();
+  if (values['prepare-only']) { process.stdout.write(`prepared: ${JSON.stringify(sizes)}\n`); return; }
   const hot = await identities(10_000, 0);
   const uniform = await identities(200_000, 10_000);
   const fresh = await identities(100_000, 210_000);

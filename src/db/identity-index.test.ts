@@ -87,6 +87,15 @@ describe('identity index', () => {
         model.set(key, r);
       }
     }
+    // Churn: every key replaced three times over leaves more garbage than live bytes.
+    for (let round = 0; round < 3; round++) {
+      for (const key of model.keys()) {
+        const [platform, pkg] = key.split('|') as [string, string];
+        const r = identity(Math.floor(rnd() * 4_000) + 4_000 * (round + 1));
+        ix.put(platform, pkg, r);
+        model.set(key, r);
+      }
+    }
     expect(ix.size).toBe(model.size);
     ix.check();
     for (const [key, r] of model) {

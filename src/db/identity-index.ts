@@ -55,6 +55,9 @@ const SHA1 = 20;
 const SVC_HEADER = 10; // refcount u32, hash u32, content length u16
 const MAX_LOAD = 0.7;
 
+/** RegisteredIdentity with its dates as milliseconds since the epoch (what the loader reads). */
+export type IdentityFacts = Omit<RegisteredIdentity, 'filedAt' | 'statusChangedAt' | 'shellSince'> & { filedAt: number; statusChangedAt: number; shellSince: number | null };
+
 /** Thrown by put for an identity the layout cannot hold (a string over 16 KiB, an unknown platform). */
 export class UnindexableIdentity extends Error {}
 
@@ -332,7 +335,7 @@ export class IdentityIndex {
    * Sets the facts of a key (inserting or replacing). Throws UnindexableIdentity for what the
    * layout cannot hold; the caller answers such keys from the database.
    */
-  put(platform: string, packageName: string, r: RegisteredIdentity): void {
+  put(platform: string, packageName: string, r: RegisteredIdentity | IdentityFacts): void {
     const code = PLATFORM_CODE[platform];
     if (code === undefined) throw new UnindexableIdentity(`platform ${platform}`);
     const pkgBytes = Buffer.byteLength(packageName, 'utf8');
@@ -417,16 +420,17 @@ export class IdentityIndex {
   }
 
   /** Writes the service part's content into the scratch buffer; returns its length. */
-  private buildService(r: RegisteredIdentity): number {
+  private buildService(r: RegisteredIdentity | IdentityFacts): number {
     const b = this.scratch;
     let at = 0;
     if (!uuidToBytes(r.serviceId, b, at)) throw new UnindexableIdentity('service id is not a UUID');
     at += 16;
     const status = STATUS_CODE[r.serviceStatus];
     if (status === undefined) throw new UnindexableIdentity(`status ${r.serviceStatus}`);
-    const filed = Date.parse(r.filedAt);
-    const changed = Date.parse(r.statusChangedAt);
-    const shell = r.shellSince === null ? null : Date.parse(r.shellSince);
+    const ms = (d: string | number) => (typeof d === 'number' ? d : Date.parse(d));
+    const filed = ms(r.filedAt);
+    const changed = ms(r.statusChangedAt);
+    const shell = r.shellSince === null ? null : ms(r.shellSince);
     if (Number.isNaN(filed) || Number.isNaN(changed) || (shell !== null && Number.isNaN(shell))) throw new UnindexableIdentity('date');
     const flags = status | (r.hostType === 'individual' ? S_INDIVIDUAL : 0) | (shell !== null ? S_SHELL : 0)
       | (changed !== filed ? S_CHANGED : 0) | (r.mainNumber === null ? S_NO_MAIN : 0);

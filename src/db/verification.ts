@@ -140,3 +140,44 @@ export async function servicesOfSubjects(db: Queryable, subjectIds: string[]): P
   if (subjectIds.length === 0) return [];
   return db.query<ServiceRecord>(`${SERVICE_SQL} where s.subject_id = any($1::uuid[]) order by s.subject_id, s.sequence`, [subjectIds]);
 }
+
+// ---- the whole read model, page by page (the in-memory index, ADR 0022) ---------------------
+
+export interface IdentityPageRow {
+  platform: string;
+  package_name: string;
+  service_id: string;
+  active: boolean;
+  service_status: ServiceStatus;
+  cert_md5: string | null;
+  cert_sha1: string | null;
+  cert_sha256: string | null;
+  service_number: string;
+  main_number: string;
+  service_name: string;
+  host_name: string;
+  host_type: 'unit' | 'individual';
+  /** Milliseconds since the epoch (whole: floor of the stored microseconds, as to_char's MS). */
+  filed_ms: number;
+  changed_ms: number;
+  shell_ms: number | null;
+}
+
+const MS = (col: string) => `floor(extract(epoch from ${col}) * 1000)::float8`;
+// The best row of each (platform, package) — the same order as IDENTITIES_SQL — in key order, so
+// the next page starts after the last key (keyset paging on the verify_identities_package index).
+const PAGE_SELECT = `
+  select distinct on (platform, package_name) platform, package_name, service_id, active, service_status, cert_md5, cert_sha1, cert_sha256,
+         service_number, main_number, service_name, host_name, host_type,
+         ${MS('filed_at')} as filed_ms, ${MS('status_changed_at')} as changed_ms, ${MS('shell_since')} as shell_ms
+    from verify_identities`;
+const PAGE_ORDER = 'order by platform, package_name, active desc, status_changed_at desc, platform_created_at desc limit $1';
+const FIRST_PAGE_SQL = `${PAGE_SELECT} ${PAGE_ORDER}`;
+const NEXT_PAGE_SQL = `${PAGE_SELECT} where (platform, package_name) > ($2::text, $3::text) ${PAGE_ORDER}`;
+
+/** One page of every identity of the read model, after the key `after` (null: from the start). */
+export async function identityPage(db: Queryable, after: { platform: string; packageName: string } | null, limit: number): Promise<IdentityPageRow[]> {
+  return after
+    ? db.query<IdentityPageRow>(NEXT_PAGE_SQL, [limit, after.platform, after.packageName], { prepare: true })
+    : db.query<IdentityPageRow>(FIRST_PAGE_SQL, [limit], { prepare: true });
+}

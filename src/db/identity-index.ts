@@ -61,11 +61,11 @@ export type IdentityFacts = Omit<RegisteredIdentity, 'filedAt' | 'statusChangedA
 /** Thrown by put for an identity the layout cannot hold (a string over 16 KiB, an unknown platform). */
 export class UnindexableIdentity extends Error {}
 
-function nextPow2(n: number): number {
-  let p = 16;
-  while (p < n) p *= 2;
-  return p;
-}
+/** A slot count for n entries at most MAX_LOAD full (any size: homes are found by multiplication, not a mask). */
+const slotsFor = (n: number) => Math.max(16, Math.ceil(n / MAX_LOAD));
+/** The home slot of a 32-bit hash among n slots (the hash's high bits: Lemire's multiply-shift). */
+const home = (h: number, n: number) => Math.floor((h / 4294967296) * n);
+const next = (i: number, n: number) => (i + 1 === n ? 0 : i + 1);
 
 /** 32-bit hash of a string's UTF-16 code units, seeded (murmur-style mixing; ADR 0022). */
 export function hashString(s: string, seed: number): number {
@@ -94,14 +94,35 @@ function hashBytes(b: Buffer, start: number, end: number, seed: number): number 
 
 const keyHash = (platformCode: number, packageName: string, seed: number) => hashString(packageName, (seed + Math.imul(platformCode + 1, 0x9e3779b9)) >>> 0);
 
-const isHex = (s: string, n: number) => s.length === n && /^[0-9a-f]+$/.test(s);
 
+const hexDigit = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/** Writes a canonical lowercase UUID's 16 bytes; false when it is not one. */
 function uuidToBytes(id: string, out: Buffer, at: number): boolean {
-  const hex = id.replace(/-/g, '');
-  if (!isHex(hex, 32) || id.length !== 36) return false;
-  out.write(hex, at, 16, 'hex');
+  if (id.length !== 36) return false;
+  let k = at;
+  for (let i = 0; i < 36;) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (id.charCodeAt(i) !== 45) return false;
+      i += 1;
+      continue;
+    }
+    const hi = hexDigit(id.charCodeAt(i));
+    const lo = hexDigit(id.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return false;
+    out[k++] = (hi << 4) | lo;
+    i += 2;
+  }
   return true;
 }
+
+const isHex = (s: string, n: number) => {
+  if (s.length !== n) return false;
+  for (let i = 0; i < n; i++) if (hexDigit(s.charCodeAt(i)) < 0) return false;
+  return true;
+};
+
+const toMs = (d: string | number) => (typeof d === 'number' ? d : Date.parse(d));
 
 function bytesToUuid(b: Buffer, at: number): string {
   const h = b.toString('hex', at, at + 16);
@@ -125,7 +146,7 @@ export class IdentityIndex {
   private readonly seed: number;
   // Key table.
   private slots: Uint32Array;
-  private mask: number;
+  private n: number;
   private count = 0;
   // Rows.
   private cap: number;
@@ -142,7 +163,7 @@ export class IdentityIndex {
   private used = 0;
   private garbage = 0;
   private svcSlots: Uint32Array;
-  private svcMask: number;
+  private svcN: number;
   private svcCount = 0;
   // Scratch space to build a service part before interning it.
   private scratch = Buffer.alloc(4 * (MAX_STRING_BYTES + 2) + 64);
@@ -160,12 +181,12 @@ export class IdentityIndex {
     this.rPkg = new Uint32Array(capacity);
     this.rSvc = new Uint32Array(capacity);
     this.rFp = Buffer.alloc(capacity * FP);
-    const slots = nextPow2(Math.ceil(capacity / MAX_LOAD));
+    const slots = slotsFor(capacity);
     this.slots = new Uint32Array(slots * 2);
-    this.mask = slots - 1;
-    const svcSlots = nextPow2(Math.ceil(capacity / MAX_LOAD));
+    this.n = slots;
+    const svcSlots = slotsFor(capacity);
     this.svcSlots = new Uint32Array(svcSlots * 2);
-    this.svcMask = svcSlots - 1;
+    this.svcN = svcSlots;
     // ~110 bytes of strings and dates an identity, before sharing.
     this.arena = Buffer.allocUnsafe(Math.max(4096, capacity * 96));
   }
@@ -176,6 +197,17 @@ export class IdentityIndex {
     const bytes = this.slots.byteLength + this.svcSlots.byteLength + this.rHash.byteLength + this.rMeta.byteLength + this.rPkg.byteLength
       + this.rSvc.byteLength + this.rFp.byteLength + (this.rSha1?.byteLength ?? 0) + this.arena.byteLength;
     return { size: this.count, services: this.svcCount, bytes, garbage: this.garbage, compactions: this.compactions };
+  }
+
+  /**
+   * Makes room for n identities at once (a load knows how many come): rows, both tables (services
+   * estimated at 60 % of identities) and the arena (~100 bytes an identity), without repeated doubling.
+   */
+  reserve(n: number): void {
+    if (n > this.cap) this.growRows(Math.ceil(n * 1.02));
+    if (slotsFor(n) > this.n) this.rehash(slotsFor(n));
+    if (slotsFor(n * 0.6) > this.svcN) this.rehashServices(slotsFor(n * 0.6));
+    this.ensureArena(n * 100 - this.used);
   }
 
   /** Empties the index, keeping its allocations (a reload refills them). */
@@ -197,7 +229,7 @@ export class IdentityIndex {
   private find(platformCode: number, packageName: string): number {
     const h = keyHash(platformCode, packageName, this.seed);
     const slots = this.slots;
-    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = home(h, this.n); ; i = next(i, this.n)) {
       const r1 = slots[2 * i + 1]!;
       if (r1 === 0) return -1;
       if (slots[2 * i] === h) {
@@ -295,25 +327,25 @@ export class IdentityIndex {
     if (code === undefined) return false;
     const row = this.find(code, packageName);
     if (row < 0) return false;
-    this.removeSlot(this.slots, this.mask, this.slotOfRow(row), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
+    this.removeSlot(this.slots, this.n, this.slotOfRow(row), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
     this.releaseRow(row);
     this.count -= 1;
     return true;
   }
 
   private slotOfRow(row: number): number {
-    for (let i = this.rHash[row]! & this.mask; ; i = (i + 1) & this.mask) if (this.slots[2 * i + 1] === row + 1) return i;
+    for (let i = home(this.rHash[row]!, this.n); ; i = next(i, this.n)) if (this.slots[2 * i + 1] === row + 1) return i;
   }
 
   /** Backward-shift deletion for linear probing: later entries of the cluster move up into the hole. */
-  private removeSlot(slots: Uint32Array, mask: number, hole: number, hashAt: (slot: number) => number): void {
+  private removeSlot(slots: Uint32Array, n: number, hole: number, hashAt: (slot: number) => number): void {
     let i = hole;
     slots[2 * i] = 0;
     slots[2 * i + 1] = 0;
-    for (let j = (i + 1) & mask; slots[2 * j + 1] !== 0; j = (j + 1) & mask) {
-      const home = hashAt(j) & mask;
+    for (let j = next(i, n); slots[2 * j + 1] !== 0; j = next(j, n)) {
+      const h = home(hashAt(j), n);
       // Moves j into the hole unless its home lies cyclically in (i, j].
-      const between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      const between = i <= j ? (h > i && h <= j) : (h > i || h <= j);
       if (between) continue;
       slots[2 * i] = slots[2 * j]!;
       slots[2 * i + 1] = slots[2 * j + 1]!;
@@ -335,7 +367,8 @@ export class IdentityIndex {
    * Sets the facts of a key (inserting or replacing). Throws UnindexableIdentity for what the
    * layout cannot hold; the caller answers such keys from the database.
    */
-  put(platform: string, packageName: string, r: RegisteredIdentity | IdentityFacts): void {
+  /** Returns true when the key was held before (its facts replaced). */
+  put(platform: string, packageName: string, r: RegisteredIdentity | IdentityFacts): boolean {
     const code = PLATFORM_CODE[platform];
     if (code === undefined) throw new UnindexableIdentity(`platform ${platform}`);
     const pkgBytes = Buffer.byteLength(packageName, 'utf8');
@@ -348,7 +381,7 @@ export class IdentityIndex {
     const svc = this.internService(svcLen);
     const old = this.find(code, packageName);
     if (old >= 0) {
-      this.removeSlot(this.slots, this.mask, this.slotOfRow(old), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
+      this.removeSlot(this.slots, this.n, this.slotOfRow(old), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
       this.releaseRow(old);
       this.count -= 1;
     }
@@ -376,19 +409,20 @@ export class IdentityIndex {
     this.insertSlot(h, row);
     this.count += 1;
     if (this.garbage > this.compactAbove && this.garbage > this.used / 2) this.compact();
+    return old >= 0;
   }
 
   private insertSlot(h: number, row: number): void {
     const slots = this.slots;
-    let i = h & this.mask;
-    while (slots[2 * i + 1] !== 0) i = (i + 1) & this.mask;
+    let i = home(h, this.n);
+    while (slots[2 * i + 1] !== 0) i = next(i, this.n);
     slots[2 * i] = h;
     slots[2 * i + 1] = row + 1;
   }
 
   private rehash(slotCount: number): void {
     this.slots = new Uint32Array(slotCount * 2);
-    this.mask = slotCount - 1;
+    this.n = slotCount;
     for (let row = 0; row < this.rows; row++) if (this.rMeta[row]! & M_LIVE) this.insertSlot(this.rHash[row]!, row);
   }
 
@@ -427,10 +461,9 @@ export class IdentityIndex {
     at += 16;
     const status = STATUS_CODE[r.serviceStatus];
     if (status === undefined) throw new UnindexableIdentity(`status ${r.serviceStatus}`);
-    const ms = (d: string | number) => (typeof d === 'number' ? d : Date.parse(d));
-    const filed = ms(r.filedAt);
-    const changed = ms(r.statusChangedAt);
-    const shell = r.shellSince === null ? null : ms(r.shellSince);
+    const filed = toMs(r.filedAt);
+    const changed = toMs(r.statusChangedAt);
+    const shell = r.shellSince === null ? null : toMs(r.shellSince);
     if (Number.isNaN(filed) || Number.isNaN(changed) || (shell !== null && Number.isNaN(shell))) throw new UnindexableIdentity('date');
     const flags = status | (r.hostType === 'individual' ? S_INDIVIDUAL : 0) | (shell !== null ? S_SHELL : 0)
       | (changed !== filed ? S_CHANGED : 0) | (r.mainNumber === null ? S_NO_MAIN : 0);
@@ -471,7 +504,7 @@ export class IdentityIndex {
     const b = this.scratch;
     const h = hashBytes(b, 0, len, this.seed);
     const a = this.arena;
-    for (let i = h & this.svcMask; ; i = (i + 1) & this.svcMask) {
+    for (let i = home(h, this.svcN); ; i = next(i, this.svcN)) {
       const off1 = this.svcSlots[2 * i + 1]!;
       if (off1 === 0) break;
       if (this.svcSlots[2 * i] !== h) continue;
@@ -496,8 +529,8 @@ export class IdentityIndex {
   }
 
   private insertService(h: number, off: number): void {
-    let i = h & this.svcMask;
-    while (this.svcSlots[2 * i + 1] !== 0) i = (i + 1) & this.svcMask;
+    let i = home(h, this.svcN);
+    while (this.svcSlots[2 * i + 1] !== 0) i = next(i, this.svcN);
     this.svcSlots[2 * i] = h;
     this.svcSlots[2 * i + 1] = off + 1;
   }
@@ -505,7 +538,7 @@ export class IdentityIndex {
   private rehashServices(slotCount: number): void {
     const old = this.svcSlots;
     this.svcSlots = new Uint32Array(slotCount * 2);
-    this.svcMask = slotCount - 1;
+    this.svcN = slotCount;
     for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.insertService(old[i]!, old[i + 1]! - 1);
   }
 
@@ -515,9 +548,9 @@ export class IdentityIndex {
     a.writeUInt32LE(refs, off);
     if (refs > 0) return;
     const h = a.readUInt32LE(off + 4);
-    let i = h & this.svcMask;
-    while (this.svcSlots[2 * i + 1] !== off + 1) i = (i + 1) & this.svcMask;
-    this.removeSlot(this.svcSlots, this.svcMask, i, (j) => this.svcSlots[2 * j]!);
+    let i = home(h, this.svcN);
+    while (this.svcSlots[2 * i + 1] !== off + 1) i = next(i, this.svcN);
+    this.removeSlot(this.svcSlots, this.svcN, i, (j) => this.svcSlots[2 * j]!);
     this.svcCount -= 1;
     this.garbage += SVC_HEADER + a.readUInt16LE(off + 8);
   }

@@ -21,7 +21,7 @@ import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
 import { IdentityIndex, UnindexableIdentity } from './identity-index.ts';
 import { REGISTRY_CHANNEL } from './identity-cache.ts';
-import { identityPage, loadIdentities } from './verification.ts';
+import { loadIdentities, scanIdentities } from './verification.ts';
 
 /** Keys heard changed (or wanted from the database), with the NOTIFY payloads that named them. */
 export interface InvalidationBatch {
@@ -47,7 +47,7 @@ export type Reread = (batch: InvalidationBatch) => Promise<Map<string, Registere
 export interface MemoryIdentitiesOptions {
   /** Replaces rereadIdentities(db, batch) (a fenced read; tests). */
   reread?: Reread;
-  /** Identities per page of the load (default 20,000). */
+  /** Rows per fetch of the load's cursors (default 5,000). */
   pageSize?: number;
   /** Keys per re-read query (default 2,000). */
   rereadBatch?: number;
@@ -94,7 +94,7 @@ function parseKey(s: string): IdentityKey | null {
 
 export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOptions = {}): Promise<MemoryIdentities> {
   const reread: Reread = options.reread ?? ((batch) => rereadIdentities(db, batch));
-  const pageSize = options.pageSize ?? 20_000;
+  const pageSize = options.pageSize ?? 5_000;
   const rereadBatch = options.rereadBatch ?? 2_000;
   const index = new IdentityIndex({ capacity: 1024 });
 
@@ -142,25 +142,28 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
     const started = performance.now();
     index.clear();
     unindexable.clear();
-    let after: IdentityKey | null = null;
-    for (;;) {
-      const rows = await identityPage(db, after, pageSize);
-      if (gen !== generation) return;
+    let stale = false;
+    /** Packages with several rows: the row that answers is chosen by a re-read after the scan. */
+    let twice: Map<string, IdentityKey> | undefined;
+    await scanIdentities(db, pageSize, (rows) => {
+      if (gen !== generation) { stale = true; return false; }
       for (const r of rows) {
-        const facts = {
-          serviceId: r.service_id, active: r.active, serviceStatus: r.service_status,
-          certMd5: r.cert_md5, certSha1: r.cert_sha1, certSha256: r.cert_sha256,
-          serviceNumber: r.service_number, mainNumber: r.main_number, serviceName: r.service_name,
-          hostName: r.host_name, hostType: r.host_type, filedAt: r.filed_ms, statusChangedAt: r.changed_ms, shellSince: r.shell_ms,
-        };
-        try { index.put(r.platform, r.package_name, facts); } catch (err) {
+        try {
+          if (index.put(r.platform, r.packageName, r)) (twice ??= new Map()).set(`${r.platform}|${r.packageName}`, { platform: r.platform, packageName: r.packageName });
+        } catch (err) {
           if (!(err instanceof UnindexableIdentity)) throw err;
-          unindexable.add(`${r.platform}|${r.package_name}`);
+          index.delete(r.platform, r.packageName);
+          unindexable.add(`${r.platform}|${r.packageName}`);
         }
       }
-      if (rows.length < pageSize) break;
-      const last = rows.at(-1)!;
-      after = { platform: last.platform, packageName: last.package_name };
+      return true;
+    }, (n) => index.reserve(n));
+    if (stale || gen !== generation) return;
+    if (twice) {
+      const keys = [...twice.values()];
+      const found = await reread({ keys, payloads: [] });
+      if (gen !== generation) return;
+      for (const k of keys) put(k, found.get(keyOf(k)) ?? null);
     }
     loads += 1;
     lastLoadMs = performance.now() - started;

@@ -68,6 +68,7 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
   let invalidations = 0;
 
   const invalidate = (payload: string) => {
+    if (payload.startsWith('sync:')) return; // a read-your-writes marker of the memory index (ADR 0022), not a change
     generation += 1;
     invalidations += 1;
     let keys: unknown;

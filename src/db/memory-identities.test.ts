@@ -145,6 +145,22 @@ describe('memory identities', () => {
     }
   });
 
+  it('after wroteLocally, memory waits until it has heard every change committed before (read-your-writes in one process)', async () => {
+    const c = await startMemoryIdentities(t.db);
+    try {
+      for (let i = 0; i < 5; i++) {
+        await t.db.query(`update services set name = $1 where service_number = 'bulk-7'`, [`rw ${i}`]);
+        c.wroteLocally();
+        expect(c.peek1(A2DP)).toBeUndefined(); // not without the marker
+        expect((await c.get([A2DP]))[0]?.serviceName).toBe(`rw ${i}`);
+      }
+      await until(() => c.stats().pending === 0);
+      expect(c.peek1(A2DP)?.serviceName).toBe('rw 4');
+    } finally {
+      await c.close();
+    }
+  });
+
   // A lost listening connection can only be provoked on a server (pg_terminate_backend).
   if (backend() === 'postgresql') it('answers nothing from memory while its listening connection is lost, and reloads when it is back (PostgreSQL)', async () => {
     const c = await startMemoryIdentities(t.db);

@@ -70,9 +70,19 @@ export interface MemoryIdentitiesStats extends IdentityCacheStats {
 
 export interface MemoryIdentities extends IdentityCache {
   stats(): MemoryIdentitiesStats;
+  /**
+   * This process may just have committed a registry change (its notification may still be on the
+   * way): until the index has heard everything committed so far, memory does not answer, and the
+   * next get first sends a marker through the same channel and waits for it (notifications arrive
+   * in commit order, so every earlier change is then heard). Read-your-writes within a process.
+   */
+  wroteLocally(): void;
   /** Resolves when memory answers again (after the current load, if one runs). */
   whenReady(): Promise<void>;
 }
+
+/** NOTIFY payloads on beian_registry that are read-your-writes markers, not keys (ignored by other listeners). */
+export const SYNC_PREFIX = 'sync:';
 
 /** Database reads for keys memory cannot answer, at most this many at once; later ones wait and go together. */
 const MAX_READS = 4;
@@ -241,6 +251,7 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
   };
 
   const onPayload = (payload: string) => {
+    if (payload.startsWith(SYNC_PREFIX)) { syncHeard(payload); return; }
     invalidations += 1;
     let keys: unknown;
     try { keys = payload === '*' ? null : JSON.parse(payload); } catch { keys = null; }
@@ -282,9 +293,29 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
     return waiting;
   };
 
+  // ---- read-your-writes: a marker through the channel -------------------------------------
+  let syncWanted = false;
+  let syncing: Promise<void> | null = null;
+  const syncWaiters = new Map<string, () => void>();
+  const syncHeard = (payload: string) => { syncWaiters.get(payload)?.(); syncWaiters.delete(payload); };
+  /** Resolves once every change committed before the call has been heard (or after 2 s: then the caller reads the database). */
+  const sync = (): Promise<void> => {
+    if (syncing) return syncing;
+    syncWanted = false;
+    const marker = `${SYNC_PREFIX}${process.pid}.${++syncCount}`;
+    const heard = new Promise<void>((resolve) => { syncWaiters.set(marker, resolve); });
+    let timer: NodeJS.Timeout | undefined;
+    syncing = Promise.race([
+      db.query('select pg_notify($1, $2)', [REGISTRY_CHANNEL, marker]).then(() => heard),
+      new Promise<void>((_, reject) => { timer = setTimeout(() => reject(new Error('sync marker not heard')), 2_000); timer.unref(); }),
+    ]).finally(() => { clearTimeout(timer); syncWaiters.delete(marker); syncing = null; });
+    return syncing;
+  };
+  let syncCount = 0;
+
   /** Whether memory may answer for a key now. */
   const answerable = (k: IdentityKey) => {
-    if (!ready) return false;
+    if (!ready || syncWanted || syncing) return false;
     if (pending.size === 0 && unindexable.size === 0) return true;
     const key = keyOf(k);
     return !pending.has(key) && !unindexable.has(key);
@@ -306,12 +337,15 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
       return out;
     },
     async get(keys) {
+      // Not heard yet what this process committed a moment ago: wait for it, or (marker lost) read the database.
+      let synced = true;
+      if (syncWanted || syncing) synced = await sync().then(() => true, () => false);
       const out = new Array<RegisteredIdentity | null>(keys.length);
       let at: number[] | undefined;
       let from: ReadBatch[] | undefined;
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
-        if (answerable(k)) { out[i] = index.get(k.platform, k.packageName); hits += 1; continue; }
+        if (synced && answerable(k)) { out[i] = index.get(k.platform, k.packageName); hits += 1; continue; }
         (at ??= []).push(i);
         (from ??= []).push(readLater(keyOf(k), k));
       }
@@ -329,6 +363,7 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
         bytes: s.bytes, services: s.services,
       };
     },
+    wroteLocally() { syncWanted = true; },
     whenReady() {
       if (ready || closed) return Promise.resolve();
       return new Promise((resolve) => { readyWaiters.push(resolve); });

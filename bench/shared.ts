@@ -9,14 +9,16 @@ export function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-/** bench/verify-server.ts on `port`, once it says ready. */
-export async function startBenchServer(databaseUrl: string, port: number, sealKey: string): Promise<{ pid: number; stop(): void }> {
+/** bench/verify-server.ts on `port`; `startMs` is spawn to "ready" (modules loaded, the identity index loaded, listening). */
+export async function startBenchServer(databaseUrl: string, port: number, sealKey: string): Promise<{ pid: number; startMs: number; index: string; stop(): void }> {
+  const t0 = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/verify-server.ts', databaseUrl, String(port), sealKey], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.split('\n')[0]!); });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return { pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  return { pid: child.pid!, startMs: performance.now() - t0, index: line.replace(/^ready \d+ ?/, ''), stop: () => child.kill('SIGTERM') };
 }
 
 /** Replaces the section that starts with `heading` in docs/BENCHMARKS.md (or appends it). */

@@ -34,7 +34,10 @@ app.post('/bench/sink', async (req) => {
   return `${lines.toLocaleString('en')} lines read (${Math.round(bytes / 1048576)} MiB)`;
 });
 await app.listen({ host: '127.0.0.1', port: Number(port) });
-process.stdout.write(`ready ${port}\n`);
+// After start-up (the identity index is loaded by buildApp): what the process holds.
+const mem = process.memoryUsage();
+const mib = (b: number) => `${Math.round(b / 1048576)} MiB`;
+process.stdout.write(`ready ${port} rss ${mib(mem.rss)}, V8 heap used ${mib(mem.heapUsed)}, array buffers ${mib(mem.arrayBuffers)} (the index's typed arrays and arena are most of it)\n`);
 const stop = async () => { await app.close(); await db.close(); process.exit(0); };
 process.once('SIGTERM', () => void stop());
 process.once('SIGINT', () => void stop());

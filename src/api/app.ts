@@ -111,7 +111,12 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   // (the only signal the app has that TLS terminates in front of it). The web app's pages set their
   // own stricter CSP (web.ts).
   const https = ctx.config.publicUrl.startsWith('https:');
+  // Read-your-writes for verification from memory (ADR 0022): after a request that may have changed
+  // the registry (anything but a read, or a verification), this process's next verification first
+  // waits until its index has heard every change committed so far. Set once the verifier exists.
+  const local: { wrote?: () => void } = {};
   app.addHook('onSend', (request, reply, payload, done) => {
+    if (local.wrote && request.method !== 'GET' && request.method !== 'HEAD' && !request.url.startsWith('/api/verify/')) local.wrote();
     reply.header('x-request-id', request.id);
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
@@ -162,6 +167,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
   const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads });
   identityCache = verifier.cache;
+  local.wrote = () => verifier.cache.wroteLocally();
   app.addHook('onClose', async () => { await verifier.close(); });
   await api.register(verifyRoutes(ctx, verifier));
   // supervision (issue 14)

@@ -75,6 +75,7 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
 
   const fence = options.fence;
   const invalidate = (payload: string) => {
+    if (payload.startsWith('sync:')) return; // a read-your-writes marker of the memory index (ADR 0022), not a change
     fence?.advance();
     generation += 1;
     invalidations += 1;

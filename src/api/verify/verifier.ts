@@ -1,9 +1,9 @@
 // The verification service behind the /api/verify routes: parse each item, look the packages up
-// through the identity cache (one query for whatever memory does not hold), judge, present, and
+// through the in-memory identity index (ADR 0022; the database only for keys changed a moment ago), judge, present, and
 // record which filings the organisation checked (for its webhooks). Shared by the batch, stream
 // and package-upload endpoints so they answer alike.
 import type { Db } from '../../db/connection.ts';
-import { type IdentityCache, startIdentityCache } from '../../db/identity-cache.ts';
+import { type MemoryIdentities, startMemoryIdentities } from '../../db/memory-identities.ts';
 import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
@@ -28,14 +28,15 @@ export interface Verifier {
   watch(actor: Actor, serviceIds: Iterable<string>): Promise<void>;
   /** The organisation's webhooks changed (in this process). */
   webhooksChanged(orgId: string): void;
-  readonly cache: IdentityCache;
+  /** Every registered identity in memory (ADR 0022), kept current by the registry's notifications. */
+  readonly cache: MemoryIdentities;
   close(): Promise<void>;
 }
 
-/** `reads`: the identity cache re-reads from a standby behind its invalidation fence (ADR 0020); the primary without. */
-export async function createVerifier(db: Db, now: () => Date, options: { cacheEntries?: number; reads?: ReadSide } = {}): Promise<Verifier> {
+/** `reads`: the identity index re-reads from a standby behind its invalidation fence (ADR 0020); the primary without. */
+export async function createVerifier(db: Db, now: () => Date, options: { reads?: ReadSide } = {}): Promise<Verifier> {
   const fence = options.reads?.replicated ? createReadFence(options.reads) : undefined;
-  const cache = await startIdentityCache(db, { maxEntries: options.cacheEntries, fence });
+  const cache = await startMemoryIdentities(db, fence ? { fence } : {});
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
 

@@ -1,0 +1,149 @@
+// The compact identity index (ADR 0022) against a plain Map model: insert, replace, delete,
+// growth and rehash, collisions of the 32-bit hash, interning of service parts, compaction.
+import { describe, expect, it } from 'vitest';
+import type { RegisteredIdentity } from '../domain/verification.ts';
+import { hashString, IdentityIndex, UnindexableIdentity } from './identity-index.ts';
+
+const hex = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((seed * 31 + i * 7) % 16).toString(16)).join('');
+const uuid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${(n * 7).toString(16).padStart(12, '0')}`;
+
+function identity(n: number, over: Partial<RegisteredIdentity> = {}): RegisteredIdentity {
+  const main = `京ICP备${String(2020000000 + (n >> 1)).padStart(10, '0')}号`;
+  return {
+    serviceId: uuid(n >> 1), active: true, serviceStatus: 'filed',
+    certMd5: hex(32, n), certSha1: null, certSha256: hex(64, n + 1),
+    serviceNumber: `${main}-${1 + (n % 3)}A`, mainNumber: main, serviceName: `星辰记账${n >> 1}`,
+    hostName: n % 5 === 0 ? '王小明' : `北京市星辰网络科技有限公司${n >> 2}`, hostType: n % 5 === 0 ? 'individual' : 'unit',
+    filedAt: '2024-03-01T08:00:00.000Z', statusChangedAt: '2024-03-01T08:00:00.000Z', shellSince: null,
+    ...over,
+  };
+}
+
+describe('identity index', () => {
+  it('answers what was put, null for what was not, and rounds every field', () => {
+    const ix = new IdentityIndex({ capacity: 4 });
+    const a = identity(1, { certSha1: hex(40, 9), statusChangedAt: '2025-01-02T03:04:05.678Z', shellSince: '2025-02-03T00:00:00.001Z' });
+    ix.put('android', 'com.example.a', a);
+    ix.put('ios', 'com.example.a', identity(2, { active: false, serviceStatus: 'revoked', certMd5: null, mainNumber: '粤B2-20090059' }));
+    expect(ix.get('android', 'com.example.a')).toEqual(a);
+    expect(ix.get('ios', 'com.example.a')).toMatchObject({ active: false, serviceStatus: 'revoked', certMd5: null, mainNumber: '粤B2-20090059' });
+    expect(ix.get('harmonyos', 'com.example.a')).toBeNull();
+    expect(ix.get('android', 'com.example.b')).toBeNull();
+    expect(ix.get('windows', 'com.example.a')).toBeNull();
+    expect(ix.get('android', 'com.example.a')!.serviceStatus).toBe('filed');
+    ix.check();
+  });
+
+  it('keeps non-ASCII, null main numbers, and refuses what it cannot hold before changing anything', () => {
+    const ix = new IdentityIndex();
+    const odd = identity(3, { mainNumber: null as unknown as string, serviceName: 'Café ünïcode ✓', hostName: '𠀀字' });
+    ix.put('android', 'com.ünï', odd);
+    expect(ix.get('android', 'com.ünï')).toEqual(odd);
+    expect(ix.get('android', 'com.üni')).toBeNull();
+    expect(() => ix.put('android', 'x', identity(4, { certMd5: 'ABC' }))).toThrow(UnindexableIdentity);
+    expect(() => ix.put('android', 'x', identity(4, { serviceId: 'not-a-uuid' }))).toThrow(UnindexableIdentity);
+    expect(() => ix.put('android', 'x', identity(4, { serviceName: '名'.repeat(10_000) }))).toThrow(UnindexableIdentity);
+    expect(() => ix.put('plan9', 'x', identity(4))).toThrow(UnindexableIdentity);
+    expect(ix.size).toBe(1);
+    ix.check();
+  });
+
+  it('replaces and deletes (a revocation, a platform dropped), sharing one service part between platforms', () => {
+    const ix = new IdentityIndex();
+    const s = identity(10);
+    ix.put('android', 'com.x', s);
+    ix.put('ios', 'com.x', s);
+    ix.put('harmonyos', 'com.x', s);
+    expect(ix.stats()).toMatchObject({ size: 3, services: 1 });
+    const revoked = { ...s, active: false, serviceStatus: 'revoked' as const, statusChangedAt: '2026-01-01T00:00:00.000Z' };
+    ix.put('android', 'com.x', revoked);
+    expect(ix.get('android', 'com.x')).toEqual(revoked);
+    expect(ix.get('ios', 'com.x')).toEqual(s);
+    expect(ix.stats()).toMatchObject({ size: 3, services: 2 });
+    expect(ix.delete('ios', 'com.x')).toBe(true);
+    expect(ix.delete('ios', 'com.x')).toBe(false);
+    expect(ix.get('ios', 'com.x')).toBeNull();
+    ix.put('ios', 'com.x', revoked);
+    ix.put('harmonyos', 'com.x', revoked);
+    expect(ix.stats()).toMatchObject({ size: 3, services: 1 });
+    ix.check();
+  });
+
+  it('matches a Map model through growth, rehash, deletions and compaction', () => {
+    const ix = new IdentityIndex({ capacity: 16, compactAbove: 64 * 1024 });
+    const model = new Map<string, RegisteredIdentity>();
+    let x = 12345;
+    const rnd = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+    const platforms = ['android', 'ios', 'harmonyos'];
+    for (let step = 0; step < 30_000; step++) {
+      const platform = platforms[Math.floor(rnd() * 3)]!;
+      const pkg = `com.p${Math.floor(rnd() * 5_000)}.app`;
+      const key = `${platform}|${pkg}`;
+      if (rnd() < 0.3) {
+        expect(ix.delete(platform, pkg)).toBe(model.delete(key));
+      } else {
+        const r = identity(Math.floor(rnd() * 4_000), { active: rnd() < 0.9 });
+        ix.put(platform, pkg, r);
+        model.set(key, r);
+      }
+    }
+    // Churn: every key replaced three times over leaves more garbage than live bytes.
+    for (let round = 0; round < 3; round++) {
+      for (const key of model.keys()) {
+        const [platform, pkg] = key.split('|') as [string, string];
+        const r = identity(Math.floor(rnd() * 4_000) + 4_000 * (round + 1));
+        ix.put(platform, pkg, r);
+        model.set(key, r);
+      }
+    }
+    expect(ix.size).toBe(model.size);
+    ix.check();
+    for (const [key, r] of model) {
+      const [platform, pkg] = key.split('|') as [string, string];
+      expect(ix.get(platform, pkg)).toEqual(r);
+    }
+    for (let i = 5_000; i < 5_200; i++) expect(ix.get('android', `com.p${i}.app`)).toBeNull();
+    // Garbage was reclaimed along the way: the arena holds about what is live.
+    expect(ix.stats().compactions).toBeGreaterThan(0);
+    expect(ix.stats().garbage).toBeLessThan(ix.stats().bytes);
+  });
+
+  it('tells apart keys whose 32-bit hashes collide (the package bytes decide)', () => {
+    // Find real collisions of the seeded hash within one home slot's reach.
+    const seed = 7;
+    const seen = new Map<number, string>();
+    const pairs: [string, string][] = [];
+    for (let i = 0; pairs.length < 3 && i < 2_000_000; i++) {
+      const s = `c${i}`;
+      const h = hashString(s, (seed + Math.imul(1, 0x9e3779b9)) >>> 0);
+      const other = seen.get(h);
+      if (other) pairs.push([other, s]); else seen.set(h, s);
+    }
+    expect(pairs.length).toBe(3);
+    const ix = new IdentityIndex({ seed });
+    for (const [a, b] of pairs) {
+      ix.put('android', a, identity(1, { serviceName: a }));
+      expect(ix.get('android', b)).toBeNull();
+      ix.put('android', b, identity(2, { serviceName: b }));
+    }
+    for (const [a, b] of pairs) {
+      expect(ix.get('android', a)!.serviceName).toBe(a);
+      expect(ix.get('android', b)!.serviceName).toBe(b);
+      expect(ix.delete('android', a)).toBe(true);
+      expect(ix.get('android', a)).toBeNull();
+      expect(ix.get('android', b)!.serviceName).toBe(b);
+    }
+    ix.check();
+  });
+
+  it('clear empties it and it fills again', () => {
+    const ix = new IdentityIndex();
+    for (let i = 0; i < 100; i++) ix.put('android', `p${i}`, identity(i));
+    ix.clear();
+    expect(ix.size).toBe(0);
+    expect(ix.get('android', 'p1')).toBeNull();
+    ix.put('android', 'p1', identity(1));
+    expect(ix.get('android', 'p1')).toEqual(identity(1));
+    ix.check();
+  });
+});

@@ -1,0 +1,605 @@
+// A compact in-memory index of every registered APP identity (issue 16, item 6; ADR 0022):
+// `platform|package` → the facts a verification answer needs (RegisteredIdentity), held in
+// typed arrays and one byte arena instead of a JS object per identity, so a process holds
+// millions of them in a fraction of the memory and answers a never-seen package without a query.
+//
+// Layout (ADR 0022 has the measured bytes per identity):
+//  - key table: open addressing, linear probing, Uint32 pairs [32-bit hash, row + 1] (0 = empty),
+//    at most 70 % full, doubled and rebuilt from the rows' stored hashes when fuller; deletion by
+//    backward shift (no tombstones). The hash is seeded per index; a hit is confirmed by comparing
+//    the platform and the package name's bytes exactly, so a collision costs a comparison, never
+//    a wrong answer.
+//  - rows (struct of arrays, grown by doubling, freed rows reused): hash, meta bits (platform,
+//    active, which fingerprints), the package name's offset in the arena, the service part's
+//    offset in the arena, md5 + sha256 as 48 fixed bytes, sha1 as 20 bytes in a column allocated
+//    only once some identity has one.
+//  - arena: one Buffer. A package name is [u16 length][UTF-8]. A service part — what the
+//    platforms of one service share: service id (16 bytes), status, host type, dates (float64 ms),
+//    service number, main number (usually a prefix of the service number: stored as its length),
+//    service name, host name — is [u32 refcount][u32 hash][u16 length][content] and interned by
+//    content in a second open-addressing table, so the two or three platforms of a service share
+//    one copy. Strings are Latin-1, UTF-8 or UTF-16 (whichever is shortest: Chinese names take 2
+//    bytes a character, not 3). Dropped parts are garbage until the arena is compacted (when
+//    garbage passes half of it).
+import type { RegisteredIdentity } from '../domain/verification.ts';
+
+const PLATFORMS = ['android', 'ios', 'harmonyos'] as const;
+const PLATFORM_CODE: Record<string, number> = { android: 0, ios: 1, harmonyos: 2 };
+const STATUSES = ['filed', 'cancelled', 'revoked'] as const;
+const STATUS_CODE: Record<string, number> = { filed: 0, cancelled: 1, revoked: 2 };
+
+// Row meta bits.
+const M_PLATFORM = 0b11;
+const M_ACTIVE = 1 << 2;
+const M_MD5 = 1 << 3;
+const M_SHA1 = 1 << 4;
+const M_SHA256 = 1 << 5;
+const M_LIVE = 1 << 7;
+
+// Service-part flag bits.
+const S_STATUS = 0b11;
+const S_INDIVIDUAL = 1 << 2;
+const S_SHELL = 1 << 3;
+const S_CHANGED = 1 << 4; // statusChangedAt differs from filedAt (else not stored)
+const S_NO_MAIN = 1 << 5; // mainNumber is null
+
+// String header: u16, top two bits the encoding, the rest the byte length.
+const E_LATIN1 = 0;
+const E_UTF8 = 1;
+const E_UTF16 = 2;
+const E_PREFIX = 3; // the main number: the first `length` characters of the service number
+const MAX_STRING_BYTES = 0x3fff;
+
+const FP = 48; // md5 (16) + sha256 (32)
+const SHA1 = 20;
+const SVC_HEADER = 10; // refcount u32, hash u32, content length u16
+const MAX_LOAD = 0.7;
+
+/** RegisteredIdentity with its dates as milliseconds since the epoch (what the loader reads). */
+export type IdentityFacts = Omit<RegisteredIdentity, 'filedAt' | 'statusChangedAt' | 'shellSince'> & { filedAt: number; statusChangedAt: number; shellSince: number | null };
+
+/** Thrown by put for an identity the layout cannot hold (a string over 16 KiB, an unknown platform). */
+export class UnindexableIdentity extends Error {}
+
+/** A slot count for n entries at most MAX_LOAD full (any size: homes are found by multiplication, not a mask). */
+const slotsFor = (n: number) => Math.max(16, Math.ceil(n / MAX_LOAD));
+/** The home slot of a 32-bit hash among n slots (the hash's high bits: Lemire's multiply-shift). */
+const home = (h: number, n: number) => Math.floor((h / 4294967296) * n);
+const next = (i: number, n: number) => (i + 1 === n ? 0 : i + 1);
+
+/** 32-bit hash of a string's UTF-16 code units, seeded (murmur-style mixing; ADR 0022). */
+export function hashString(s: string, seed: number): number {
+  let h = (seed ^ Math.imul(s.length, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h = Math.imul(h ^ s.charCodeAt(i), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hashBytes(b: Buffer, start: number, end: number, seed: number): number {
+  let h = (seed ^ Math.imul(end - start, 0x9e3779b1)) >>> 0;
+  for (let i = start; i < end; i++) {
+    h = Math.imul(h ^ b[i]!, 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const keyHash = (platformCode: number, packageName: string, seed: number) => hashString(packageName, (seed + Math.imul(platformCode + 1, 0x9e3779b9)) >>> 0);
+
+
+const hexDigit = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/** Writes a canonical lowercase UUID's 16 bytes; false when it is not one. */
+function uuidToBytes(id: string, out: Buffer, at: number): boolean {
+  if (id.length !== 36) return false;
+  let k = at;
+  for (let i = 0; i < 36;) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (id.charCodeAt(i) !== 45) return false;
+      i += 1;
+      continue;
+    }
+    const hi = hexDigit(id.charCodeAt(i));
+    const lo = hexDigit(id.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return false;
+    out[k++] = (hi << 4) | lo;
+    i += 2;
+  }
+  return true;
+}
+
+const isHex = (s: string, n: number) => {
+  if (s.length !== n) return false;
+  for (let i = 0; i < n; i++) if (hexDigit(s.charCodeAt(i)) < 0) return false;
+  return true;
+};
+
+const toMs = (d: string | number) => (typeof d === 'number' ? d : Date.parse(d));
+
+function bytesToUuid(b: Buffer, at: number): string {
+  const h = b.toString('hex', at, at + 16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface IdentityIndexStats {
+  /** Identities held. */
+  size: number;
+  /** Distinct service parts held (interned). */
+  services: number;
+  /** Bytes of every typed array and the arena (what the index itself takes). */
+  bytes: number;
+  /** Bytes of the arena that are garbage until the next compaction. */
+  garbage: number;
+  /** Compactions of the arena so far. */
+  compactions: number;
+}
+
+export class IdentityIndex {
+  private readonly seed: number;
+  // Key table.
+  private slots: Uint32Array;
+  private n: number;
+  private count = 0;
+  // Rows.
+  private cap: number;
+  private rows = 0; // high-water mark
+  private free: number[] = [];
+  private rHash: Uint32Array;
+  private rMeta: Uint8Array;
+  private rPkg: Uint32Array;
+  private rSvc: Uint32Array;
+  private rFp: Buffer;
+  private rSha1: Buffer | null = null;
+  // Arena and the service-part intern table.
+  private arena: Buffer;
+  private used = 0;
+  private garbage = 0;
+  private svcSlots: Uint32Array;
+  private svcN: number;
+  private svcCount = 0;
+  // Scratch space to build a service part before interning it.
+  private scratch = Buffer.alloc(4 * (MAX_STRING_BYTES + 2) + 64);
+  private readonly compactAbove: number;
+  private compactions = 0;
+
+  /** capacity: identities expected (allocated up front); compactAbove: garbage bytes below which the arena is never compacted. */
+  constructor(options: { capacity?: number; seed?: number; compactAbove?: number } = {}) {
+    this.compactAbove = options.compactAbove ?? 1 << 20;
+    this.seed = (options.seed ?? (Math.random() * 2 ** 32)) >>> 0;
+    const capacity = Math.max(16, options.capacity ?? 1024);
+    this.cap = capacity;
+    this.rHash = new Uint32Array(capacity);
+    this.rMeta = new Uint8Array(capacity);
+    this.rPkg = new Uint32Array(capacity);
+    this.rSvc = new Uint32Array(capacity);
+    this.rFp = Buffer.alloc(capacity * FP);
+    const slots = slotsFor(capacity);
+    this.slots = new Uint32Array(slots * 2);
+    this.n = slots;
+    const svcSlots = slotsFor(capacity);
+    this.svcSlots = new Uint32Array(svcSlots * 2);
+    this.svcN = svcSlots;
+    // ~110 bytes of strings and dates an identity, before sharing.
+    this.arena = Buffer.allocUnsafe(Math.max(4096, capacity * 96));
+  }
+
+  get size(): number { return this.count; }
+
+  stats(): IdentityIndexStats {
+    const bytes = this.slots.byteLength + this.svcSlots.byteLength + this.rHash.byteLength + this.rMeta.byteLength + this.rPkg.byteLength
+      + this.rSvc.byteLength + this.rFp.byteLength + (this.rSha1?.byteLength ?? 0) + this.arena.byteLength;
+    return { size: this.count, services: this.svcCount, bytes, garbage: this.garbage, compactions: this.compactions };
+  }
+
+  /**
+   * Makes room for n identities at once (a load knows how many come): rows, both tables (services
+   * estimated at 60 % of identities) and the arena (~100 bytes an identity), without repeated doubling.
+   */
+  reserve(n: number): void {
+    if (n > this.cap) this.growRows(Math.ceil(n * 1.02));
+    if (slotsFor(n) > this.n) this.rehash(slotsFor(n));
+    if (slotsFor(n * 0.6) > this.svcN) this.rehashServices(slotsFor(n * 0.6));
+    this.ensureArena(n * 100 - this.used);
+  }
+
+  /** Empties the index, keeping its allocations (a reload refills them). */
+  clear(): void {
+    this.slots.fill(0);
+    this.svcSlots.fill(0);
+    this.rMeta.fill(0);
+    this.count = 0;
+    this.rows = 0;
+    this.free = [];
+    this.used = 0;
+    this.garbage = 0;
+    this.svcCount = 0;
+  }
+
+  // ---- lookup -------------------------------------------------------------------------------
+
+  /** The row of a key, or -1. */
+  private find(platformCode: number, packageName: string): number {
+    const h = keyHash(platformCode, packageName, this.seed);
+    const slots = this.slots;
+    for (let i = home(h, this.n); ; i = next(i, this.n)) {
+      const r1 = slots[2 * i + 1]!;
+      if (r1 === 0) return -1;
+      if (slots[2 * i] === h) {
+        const row = r1 - 1;
+        if ((this.rMeta[row]! & M_PLATFORM) === platformCode && this.samePackage(row, packageName)) return row;
+      }
+    }
+  }
+
+  private samePackage(row: number, s: string): boolean {
+    const at = this.rPkg[row]!;
+    const a = this.arena;
+    const len = a.readUInt16LE(at);
+    if (len !== s.length) {
+      // Byte length equals character length only for ASCII; anything else compares encoded.
+      return Buffer.byteLength(s, 'utf8') === len && a.toString('utf8', at + 2, at + 2 + len) === s;
+    }
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return a.toString('utf8', at + 2, at + 2 + len) === s;
+      if (a[at + 2 + i] !== c) return false;
+    }
+    return true;
+  }
+
+  /** Whether the index holds a record for the key (an unknown platform holds none). */
+  has(platform: string, packageName: string): boolean {
+    const code = PLATFORM_CODE[platform];
+    return code !== undefined && this.find(code, packageName) >= 0;
+  }
+
+  /** The facts of a key, or null when the registry has no record of it. */
+  get(platform: string, packageName: string): RegisteredIdentity | null {
+    const code = PLATFORM_CODE[platform];
+    if (code === undefined) return null;
+    const row = this.find(code, packageName);
+    return row < 0 ? null : this.materialise(row);
+  }
+
+  private readString(at: number, serviceNumber: string | null): { value: string; next: number } {
+    const a = this.arena;
+    const head = a.readUInt16LE(at);
+    const enc = head >>> 14;
+    const len = head & MAX_STRING_BYTES;
+    const s = at + 2;
+    if (enc === E_PREFIX) return { value: serviceNumber!.slice(0, len), next: s };
+    const value = enc === E_LATIN1 ? a.toString('latin1', s, s + len) : enc === E_UTF8 ? a.toString('utf8', s, s + len) : a.toString('utf16le', s, s + len);
+    return { value, next: s + len };
+  }
+
+  private materialise(row: number): RegisteredIdentity {
+    const meta = this.rMeta[row]!;
+    const fp = this.rFp;
+    const o = row * FP;
+    const a = this.arena;
+    let at = this.rSvc[row]! + SVC_HEADER;
+    const serviceId = bytesToUuid(a, at);
+    at += 16;
+    const flags = a[at]!;
+    at += 1;
+    const filedMs = a.readDoubleLE(at);
+    at += 8;
+    const filedAt = new Date(filedMs).toISOString();
+    let statusChangedAt = filedAt;
+    if (flags & S_CHANGED) { statusChangedAt = new Date(a.readDoubleLE(at)).toISOString(); at += 8; }
+    let shellSince: string | null = null;
+    if (flags & S_SHELL) { shellSince = new Date(a.readDoubleLE(at)).toISOString(); at += 8; }
+    const sn = this.readString(at, null);
+    const mn = flags & S_NO_MAIN ? { value: null, next: sn.next } : this.readString(sn.next, sn.value);
+    const name = this.readString(mn.next, null);
+    const host = this.readString(name.next, null);
+    return {
+      serviceId,
+      active: (meta & M_ACTIVE) !== 0,
+      serviceStatus: STATUSES[flags & S_STATUS]!,
+      certMd5: meta & M_MD5 ? fp.toString('hex', o, o + 16) : null,
+      certSha1: meta & M_SHA1 ? this.rSha1!.toString('hex', row * SHA1, row * SHA1 + SHA1) : null,
+      certSha256: meta & M_SHA256 ? fp.toString('hex', o + 16, o + FP) : null,
+      serviceNumber: sn.value,
+      mainNumber: mn.value as string,
+      serviceName: name.value,
+      hostName: host.value,
+      hostType: flags & S_INDIVIDUAL ? 'individual' : 'unit',
+      filedAt,
+      statusChangedAt,
+      shellSince,
+    };
+  }
+
+  // ---- change -------------------------------------------------------------------------------
+
+  /** Removes a key; false when it was not held. */
+  delete(platform: string, packageName: string): boolean {
+    const code = PLATFORM_CODE[platform];
+    if (code === undefined) return false;
+    const row = this.find(code, packageName);
+    if (row < 0) return false;
+    this.removeSlot(this.slots, this.n, this.slotOfRow(row), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
+    this.releaseRow(row);
+    this.count -= 1;
+    return true;
+  }
+
+  private slotOfRow(row: number): number {
+    for (let i = home(this.rHash[row]!, this.n); ; i = next(i, this.n)) if (this.slots[2 * i + 1] === row + 1) return i;
+  }
+
+  /** Backward-shift deletion for linear probing: later entries of the cluster move up into the hole. */
+  private removeSlot(slots: Uint32Array, n: number, hole: number, hashAt: (slot: number) => number): void {
+    let i = hole;
+    slots[2 * i] = 0;
+    slots[2 * i + 1] = 0;
+    for (let j = next(i, n); slots[2 * j + 1] !== 0; j = next(j, n)) {
+      const h = home(hashAt(j), n);
+      // Moves j into the hole unless its home lies cyclically in (i, j].
+      const between = i <= j ? (h > i && h <= j) : (h > i || h <= j);
+      if (between) continue;
+      slots[2 * i] = slots[2 * j]!;
+      slots[2 * i + 1] = slots[2 * j + 1]!;
+      slots[2 * j] = 0;
+      slots[2 * j + 1] = 0;
+      i = j;
+    }
+  }
+
+  private releaseRow(row: number): void {
+    const pkgAt = this.rPkg[row]!;
+    this.garbage += 2 + this.arena.readUInt16LE(pkgAt);
+    this.releaseService(this.rSvc[row]!);
+    this.rMeta[row] = 0;
+    this.free.push(row);
+  }
+
+  /**
+   * Sets the facts of a key (inserting or replacing). Throws UnindexableIdentity for what the
+   * layout cannot hold; the caller answers such keys from the database.
+   */
+  /** Returns true when the key was held before (its facts replaced). */
+  put(platform: string, packageName: string, r: RegisteredIdentity | IdentityFacts): boolean {
+    const code = PLATFORM_CODE[platform];
+    if (code === undefined) throw new UnindexableIdentity(`platform ${platform}`);
+    const pkgBytes = Buffer.byteLength(packageName, 'utf8');
+    if (pkgBytes > 0xffff) throw new UnindexableIdentity('package name too long');
+    if ((r.certMd5 !== null && !isHex(r.certMd5, 32)) || (r.certSha1 !== null && !isHex(r.certSha1, 40)) || (r.certSha256 !== null && !isHex(r.certSha256, 64))) {
+      throw new UnindexableIdentity('fingerprint not lowercase hex');
+    }
+    const svcLen = this.buildService(r); // throws before anything changes
+    // Interned before the old row lets go of its part: an unchanged service keeps its one copy.
+    const svc = this.internService(svcLen);
+    const old = this.find(code, packageName);
+    if (old >= 0) {
+      this.removeSlot(this.slots, this.n, this.slotOfRow(old), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
+      this.releaseRow(old);
+      this.count -= 1;
+    }
+    const row = this.allocRow();
+    const h = keyHash(code, packageName, this.seed);
+    this.rHash[row] = h;
+    this.ensureArena(2 + pkgBytes);
+    const pkgAt = this.used;
+    this.arena.writeUInt16LE(pkgBytes, pkgAt);
+    this.arena.write(packageName, pkgAt + 2, pkgBytes, 'utf8');
+    this.used += 2 + pkgBytes;
+    this.rPkg[row] = pkgAt;
+    this.rSvc[row] = svc;
+    let meta = M_LIVE | code | (r.active ? M_ACTIVE : 0);
+    const o = row * FP;
+    if (r.certMd5) { meta |= M_MD5; this.rFp.write(r.certMd5, o, 16, 'hex'); }
+    if (r.certSha256) { meta |= M_SHA256; this.rFp.write(r.certSha256, o + 16, 32, 'hex'); }
+    if (r.certSha1) {
+      meta |= M_SHA1;
+      this.rSha1 ??= Buffer.alloc(this.cap * SHA1);
+      this.rSha1.write(r.certSha1, row * SHA1, SHA1, 'hex');
+    }
+    this.rMeta[row] = meta;
+    if (this.count + 1 > this.slots.length / 2 * MAX_LOAD) this.rehash(this.slots.length); // doubles
+    this.insertSlot(h, row);
+    this.count += 1;
+    if (this.garbage > this.compactAbove && this.garbage > this.used / 2) this.compact();
+    return old >= 0;
+  }
+
+  private insertSlot(h: number, row: number): void {
+    const slots = this.slots;
+    let i = home(h, this.n);
+    while (slots[2 * i + 1] !== 0) i = next(i, this.n);
+    slots[2 * i] = h;
+    slots[2 * i + 1] = row + 1;
+  }
+
+  private rehash(slotCount: number): void {
+    this.slots = new Uint32Array(slotCount * 2);
+    this.n = slotCount;
+    for (let row = 0; row < this.rows; row++) if (this.rMeta[row]! & M_LIVE) this.insertSlot(this.rHash[row]!, row);
+  }
+
+  private allocRow(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    if (this.rows === this.cap) this.growRows(this.cap * 2);
+    return this.rows++;
+  }
+
+  private growRows(cap: number): void {
+    const grow = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T, per = 1): T => { const b = make(cap * per); b.set(a); return b; };
+    this.rHash = grow(this.rHash, (n) => new Uint32Array(n));
+    this.rMeta = grow(this.rMeta, (n) => new Uint8Array(n));
+    this.rPkg = grow(this.rPkg, (n) => new Uint32Array(n));
+    this.rSvc = grow(this.rSvc, (n) => new Uint32Array(n));
+    const fp = Buffer.alloc(cap * FP);
+    this.rFp.copy(fp);
+    this.rFp = fp;
+    if (this.rSha1) { const s = Buffer.alloc(cap * SHA1); this.rSha1.copy(s); this.rSha1 = s; }
+    this.cap = cap;
+  }
+
+  private ensureArena(n: number): void {
+    if (this.used + n <= this.arena.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.used + n, Math.ceil(this.arena.length * 1.5)));
+    this.arena.copy(next, 0, 0, this.used);
+    this.arena = next;
+  }
+
+  /** Writes the service part's content into the scratch buffer; returns its length. */
+  private buildService(r: RegisteredIdentity | IdentityFacts): number {
+    const b = this.scratch;
+    let at = 0;
+    if (!uuidToBytes(r.serviceId, b, at)) throw new UnindexableIdentity('service id is not a UUID');
+    at += 16;
+    const status = STATUS_CODE[r.serviceStatus];
+    if (status === undefined) throw new UnindexableIdentity(`status ${r.serviceStatus}`);
+    const filed = toMs(r.filedAt);
+    const changed = toMs(r.statusChangedAt);
+    const shell = r.shellSince === null ? null : toMs(r.shellSince);
+    if (Number.isNaN(filed) || Number.isNaN(changed) || (shell !== null && Number.isNaN(shell))) throw new UnindexableIdentity('date');
+    const flags = status | (r.hostType === 'individual' ? S_INDIVIDUAL : 0) | (shell !== null ? S_SHELL : 0)
+      | (changed !== filed ? S_CHANGED : 0) | (r.mainNumber === null ? S_NO_MAIN : 0);
+    b[at++] = flags;
+    b.writeDoubleLE(filed, at); at += 8;
+    if (changed !== filed) { b.writeDoubleLE(changed, at); at += 8; }
+    if (shell !== null) { b.writeDoubleLE(shell, at); at += 8; }
+    at = this.writeString(r.serviceNumber, at);
+    if (r.mainNumber !== null) {
+      if (r.serviceNumber.startsWith(r.mainNumber) && r.mainNumber.length <= MAX_STRING_BYTES) {
+        b.writeUInt16LE((E_PREFIX << 14) | r.mainNumber.length, at); at += 2;
+      } else at = this.writeString(r.mainNumber, at);
+    }
+    at = this.writeString(r.serviceName, at);
+    at = this.writeString(r.hostName, at);
+    return at;
+  }
+
+  private writeString(s: string, at: number): number {
+    const b = this.scratch;
+    let latin1 = true;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) { latin1 = false; break; }
+    let enc: number;
+    let len: number;
+    if (latin1) { enc = E_LATIN1; len = s.length; } else {
+      const utf8 = Buffer.byteLength(s, 'utf8');
+      if (utf8 <= 2 * s.length) { enc = E_UTF8; len = utf8; } else { enc = E_UTF16; len = 2 * s.length; }
+    }
+    if (len > MAX_STRING_BYTES) throw new UnindexableIdentity('string too long');
+    b.writeUInt16LE((enc << 14) | len, at);
+    at += 2;
+    b.write(s, at, len, enc === E_LATIN1 ? 'latin1' : enc === E_UTF8 ? 'utf8' : 'utf16le');
+    return at + len;
+  }
+
+  /** The arena offset of a service part equal to the scratch content (shared), or of a new copy. */
+  private internService(len: number): number {
+    const b = this.scratch;
+    const h = hashBytes(b, 0, len, this.seed);
+    const a = this.arena;
+    for (let i = home(h, this.svcN); ; i = next(i, this.svcN)) {
+      const off1 = this.svcSlots[2 * i + 1]!;
+      if (off1 === 0) break;
+      if (this.svcSlots[2 * i] !== h) continue;
+      const off = off1 - 1;
+      if (a.readUInt16LE(off + 8) !== len) continue;
+      if (a.compare(b, 0, len, off + SVC_HEADER, off + SVC_HEADER + len) !== 0) continue;
+      a.writeUInt32LE(a.readUInt32LE(off) + 1, off);
+      return off;
+    }
+    this.ensureArena(SVC_HEADER + len);
+    const off = this.used;
+    const arena = this.arena;
+    arena.writeUInt32LE(1, off);
+    arena.writeUInt32LE(h, off + 4);
+    arena.writeUInt16LE(len, off + 8);
+    b.copy(arena, off + SVC_HEADER, 0, len);
+    this.used += SVC_HEADER + len;
+    if (this.svcCount + 1 > (this.svcSlots.length / 2) * MAX_LOAD) this.rehashServices(this.svcSlots.length);
+    this.insertService(h, off);
+    this.svcCount += 1;
+    return off;
+  }
+
+  private insertService(h: number, off: number): void {
+    let i = home(h, this.svcN);
+    while (this.svcSlots[2 * i + 1] !== 0) i = next(i, this.svcN);
+    this.svcSlots[2 * i] = h;
+    this.svcSlots[2 * i + 1] = off + 1;
+  }
+
+  private rehashServices(slotCount: number): void {
+    const old = this.svcSlots;
+    this.svcSlots = new Uint32Array(slotCount * 2);
+    this.svcN = slotCount;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.insertService(old[i]!, old[i + 1]! - 1);
+  }
+
+  private releaseService(off: number): void {
+    const a = this.arena;
+    const refs = a.readUInt32LE(off) - 1;
+    a.writeUInt32LE(refs, off);
+    if (refs > 0) return;
+    const h = a.readUInt32LE(off + 4);
+    let i = home(h, this.svcN);
+    while (this.svcSlots[2 * i + 1] !== off + 1) i = next(i, this.svcN);
+    this.removeSlot(this.svcSlots, this.svcN, i, (j) => this.svcSlots[2 * j]!);
+    this.svcCount -= 1;
+    this.garbage += SVC_HEADER + a.readUInt16LE(off + 8);
+  }
+
+  /** Copies the live parts of the arena into a new one and repoints rows and the intern table. */
+  private compact(): void {
+    const old = this.arena;
+    const next = Buffer.allocUnsafe(Math.max(4096, Math.ceil((this.used - this.garbage) * 1.25)));
+    let used = 0;
+    // Service parts: copied once each; the old copy's hash field then holds the new offset.
+    for (let i = 0; i < this.svcSlots.length; i += 2) {
+      const off1 = this.svcSlots[i + 1]!;
+      if (off1 === 0) continue;
+      const off = off1 - 1;
+      const size = SVC_HEADER + old.readUInt16LE(off + 8);
+      old.copy(next, used, off, off + size);
+      old.writeUInt32LE(used, off + 4);
+      this.svcSlots[i + 1] = used + 1;
+      used += size;
+    }
+    for (let row = 0; row < this.rows; row++) {
+      if (!(this.rMeta[row]! & M_LIVE)) continue;
+      const p = this.rPkg[row]!;
+      const size = 2 + old.readUInt16LE(p);
+      old.copy(next, used, p, p + size);
+      this.rPkg[row] = used;
+      used += size;
+      this.rSvc[row] = old.readUInt32LE(this.rSvc[row]! + 4);
+    }
+    this.arena = next;
+    this.used = used;
+    this.garbage = 0;
+    this.compactions += 1;
+  }
+
+  /** Checks the structure's invariants (tests): every live row found by its key, counts agree. */
+  check(): void {
+    let live = 0;
+    for (let row = 0; row < this.rows; row++) {
+      if (!(this.rMeta[row]! & M_LIVE)) continue;
+      live += 1;
+      const at = this.rPkg[row]!;
+      const pkg = this.arena.toString('utf8', at + 2, at + 2 + this.arena.readUInt16LE(at));
+      const platform = PLATFORMS[this.rMeta[row]! & M_PLATFORM]!;
+      if (this.find(PLATFORM_CODE[platform]!, pkg) !== row) throw new Error(`row ${row} (${platform}|${pkg}) is not found by its key`);
+    }
+    if (live !== this.count) throw new Error(`live rows ${live} ≠ count ${this.count}`);
+    let refs = 0;
+    for (let i = 0; i < this.svcSlots.length; i += 2) if (this.svcSlots[i + 1] !== 0) refs += this.arena.readUInt32LE(this.svcSlots[i + 1]! - 1);
+    if (refs !== this.count) throw new Error(`service references ${refs} ≠ count ${this.count}`);
+  }
+}

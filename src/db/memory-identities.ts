@@ -1,0 +1,391 @@
+// Verification from memory (issue 16, item 6; ADR 0022): every registered identity of the read
+// model verify_identities held in an IdentityIndex (typed arrays, not objects), loaded page by
+// page at start and kept current by NOTIFY beian_registry (ADR 0006), so a hit, a miss and a
+// package never seen are all answered without a database round trip. Implements IdentityCache
+// (src/db/identity-cache.ts) so the verification routes do not change.
+//
+// Safety, as the LRU cache it replaces (a revocation must never be missed):
+//  - an invalidation marks its keys pending at once: a pending key is answered from the database
+//    (a query begun after the change was heard) until its re-read lands in the index; a re-read
+//    is applied to a key only if no newer invalidation of that key came while it ran;
+//  - '*' (a bulk change), a lost listening connection and its return empty the index and reload
+//    it; until the reload ends nothing is answered from memory (generation counter: a load or a
+//    re-read begun before is dropped);
+//  - during a load, invalidations only queue: they are re-read after it, so a page read before
+//    a change can never overwrite the change.
+// Re-reads go through ONE function, rereadIdentities (below), given the whole invalidation batch
+// with its raw payloads: a read-replica fence (wait for the standby to replay the change's LSN,
+// or read the primary) belongs there and covers every read this module makes after the load.
+import type { RegisteredIdentity } from '../domain/verification.ts';
+import type { Db, Queryable } from './connection.ts';
+import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
+import { IdentityIndex, UnindexableIdentity } from './identity-index.ts';
+import { REGISTRY_CHANNEL } from './identity-cache.ts';
+import type { ReadFence } from './replicas.ts';
+import { loadIdentities, scanIdentities } from './verification.ts';
+
+/** Keys heard changed (or wanted from the database), with the NOTIFY payloads that named them. */
+export interface InvalidationBatch {
+  keys: IdentityKey[];
+  /**
+   * The raw payloads of beian_registry that announced these keys; empty when the read is not
+   * caused by a notification (the index is loading or its listener is down: read the primary).
+   */
+  payloads: string[];
+}
+
+/**
+ * The one re-read of changed identities: their facts now (absent = no record). Every read after
+ * the initial load goes through here — re-reads of invalidated keys and the database answers for
+ * keys memory may not answer — so a replica fence applied here covers them all.
+ */
+export async function rereadIdentities(db: Queryable, batch: InvalidationBatch): Promise<Map<string, RegisteredIdentity>> {
+  return loadIdentities(db, batch.keys);
+}
+
+export type Reread = (batch: InvalidationBatch) => Promise<Map<string, RegisteredIdentity>>;
+
+export interface MemoryIdentitiesOptions {
+  /** Replaces rereadIdentities (tests). */
+  reread?: Reread;
+  /**
+   * Standbys (DATABASE_READ_URL, ADR 0020): every re-read runs on a server that has replayed the
+   * primary's WAL position taken after the last change heard (else on the primary), so a re-read
+   * that follows a notification never sees the state before it. The load at start reads the primary.
+   */
+  fence?: ReadFence;
+  /** Rows per fetch of the load's cursors (default 5,000). */
+  pageSize?: number;
+  /** Keys per re-read query (default 2,000). */
+  rereadBatch?: number;
+}
+
+export interface MemoryIdentitiesStats extends IdentityCacheStats {
+  /** The index is loaded and its listener is up: memory answers. */
+  ready: boolean;
+  /** Keys invalidated and not yet re-read. */
+  pending: number;
+  /** Loads completed (the first, and one per '*' or reconnection). */
+  loads: number;
+  /** Milliseconds the last completed load took. */
+  lastLoadMs: number;
+  /** Bytes of the index's arrays and arena. */
+  bytes: number;
+  /** Distinct service parts held. */
+  services: number;
+}
+
+export interface MemoryIdentities extends IdentityCache {
+  stats(): MemoryIdentitiesStats;
+  /**
+   * This process may just have committed a registry change (its notification may still be on the
+   * way): until the index has heard everything committed so far, memory does not answer, and the
+   * next get first sends a marker through the same channel and waits for it (notifications arrive
+   * in commit order, so every earlier change is then heard). Read-your-writes within a process.
+   */
+  wroteLocally(): void;
+  /** Resolves when memory answers again (after the current load, if one runs). */
+  whenReady(): Promise<void>;
+}
+
+/** NOTIFY payloads on beian_registry that are read-your-writes markers, not keys (ignored by other listeners). */
+export const SYNC_PREFIX = 'sync:';
+
+/** Database reads for keys memory cannot answer, at most this many at once; later ones wait and go together. */
+const MAX_READS = 4;
+
+interface ReadBatch { keys: Map<string, IdentityKey>; payloads: Set<string>; result: Promise<Map<string, RegisteredIdentity>>; settle(r: Promise<Map<string, RegisteredIdentity>>): void }
+
+function newReadBatch(): ReadBatch {
+  let settle!: ReadBatch['settle'];
+  const result = new Promise<Map<string, RegisteredIdentity>>((resolve) => { settle = resolve; });
+  return { keys: new Map(), payloads: new Set(), result, settle };
+}
+
+const keyOf = (k: IdentityKey) => `${k.platform}|${k.packageName}`;
+
+function parseKey(s: string): IdentityKey | null {
+  const bar = s.indexOf('|');
+  return bar < 0 ? null : { platform: s.slice(0, bar), packageName: s.slice(bar + 1) };
+}
+
+export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOptions = {}): Promise<MemoryIdentities> {
+  const fence = options.fence;
+  const reread: Reread = options.reread ?? (async (batch) => rereadIdentities(fence ? await fence.reader() : db, batch));
+  const pageSize = options.pageSize ?? 5_000;
+  const rereadBatch = options.rereadBatch ?? 2_000;
+  const index = new IdentityIndex({ capacity: 1024 });
+
+  let listening = true;
+  let ready = false;
+  let closed = false;
+  /** Bumped by every reload and every loss: a load or re-read begun under an older value is dropped. */
+  let generation = 0;
+  let seq = 0;
+  /** Invalidated keys not yet re-read: key → [sequence of its last invalidation, the payload]. */
+  const pending = new Map<string, { seq: number; payload: string }>();
+  /** Keys to re-read (a subset of pending). */
+  let queue = new Map<string, IdentityKey>();
+  /** Keys the index cannot hold (UnindexableIdentity): always answered from the database. */
+  const unindexable = new Set<string>();
+  let hits = 0;
+  let misses = 0;
+  let invalidations = 0;
+  let loads = 0;
+  let lastLoadMs = 0;
+  let readyWaiters: (() => void)[] = [];
+
+  const becomeReady = () => {
+    ready = true;
+    const w = readyWaiters;
+    readyWaiters = [];
+    for (const f of w) f();
+  };
+
+  const put = (k: IdentityKey, r: RegisteredIdentity | null) => {
+    const key = keyOf(k);
+    if (r === null) { index.delete(k.platform, k.packageName); unindexable.delete(key); return; }
+    try {
+      index.put(k.platform, k.packageName, r);
+      unindexable.delete(key);
+    } catch (err) {
+      if (!(err instanceof UnindexableIdentity)) throw err;
+      index.delete(k.platform, k.packageName);
+      unindexable.add(key);
+    }
+  };
+
+  // ---- load -------------------------------------------------------------------------------
+  const load = async (gen: number) => {
+    const started = performance.now();
+    index.clear();
+    unindexable.clear();
+    let stale = false;
+    /** Packages with several rows: the row that answers is chosen by a re-read after the scan. */
+    let twice: Map<string, IdentityKey> | undefined;
+    await scanIdentities(db, pageSize, (rows) => {
+      if (gen !== generation) { stale = true; return false; }
+      for (const r of rows) {
+        try {
+          if (index.put(r.platform, r.packageName, r)) (twice ??= new Map()).set(`${r.platform}|${r.packageName}`, { platform: r.platform, packageName: r.packageName });
+        } catch (err) {
+          if (!(err instanceof UnindexableIdentity)) throw err;
+          index.delete(r.platform, r.packageName);
+          unindexable.add(`${r.platform}|${r.packageName}`);
+        }
+      }
+      return true;
+    }, (n) => index.reserve(n));
+    if (stale || gen !== generation) return;
+    if (twice) {
+      const keys = [...twice.values()];
+      const found = await reread({ keys, payloads: [] });
+      if (gen !== generation) return;
+      for (const k of keys) put(k, found.get(keyOf(k)) ?? null);
+    }
+    loads += 1;
+    lastLoadMs = performance.now() - started;
+    becomeReady();
+    flush();
+  };
+
+  let loading: Promise<void> | null = null;
+  /** Empties the index and loads it again; memory does not answer meanwhile. */
+  const reload = (): Promise<void> => {
+    generation += 1;
+    ready = false;
+    // Everything is read anew: pending keys need no re-read (the load begins after their change).
+    pending.clear();
+    queue = new Map();
+    if (!listening || closed) return Promise.resolve();
+    const gen = generation;
+    const run = async (): Promise<void> => {
+      try {
+        await load(gen);
+      } catch (err) {
+        if (gen !== generation || closed) return;
+        if (loads === 0) throw err; // the first load fails start-up
+        await new Promise((r) => setTimeout(r, 1_000).unref());
+        if (gen === generation && !closed) return run();
+      }
+    };
+    loading = run();
+    return loading;
+  };
+
+  // ---- invalidations and re-reads -----------------------------------------------------------
+  let flushing = false;
+  /** Re-reads queued keys, a batch at a time, while memory answers (during a load they wait for it). */
+  const flush = () => {
+    if (flushing || !ready || queue.size === 0 || closed) return;
+    flushing = true;
+    void drain().finally(() => { flushing = false; flush(); });
+  };
+  const drain = async () => {
+    while (ready && queue.size > 0 && !closed) {
+      const keys: IdentityKey[] = [];
+      const payloads = new Set<string>();
+      const seqs: number[] = [];
+      for (const [key, k] of queue) {
+        queue.delete(key);
+        const p = pending.get(key);
+        if (!p) continue;
+        keys.push(k);
+        seqs.push(p.seq);
+        payloads.add(p.payload);
+        if (keys.length >= rereadBatch) break;
+      }
+      if (keys.length === 0) continue;
+      const gen = generation;
+      let found: Map<string, RegisteredIdentity>;
+      try {
+        found = await reread({ keys, payloads: [...payloads] });
+      } catch {
+        // The keys stay pending (answered from the database) and are tried again shortly.
+        if (gen !== generation) return;
+        for (const k of keys) if (pending.has(keyOf(k))) queue.set(keyOf(k), k);
+        await new Promise((r) => setTimeout(r, 200).unref());
+        continue;
+      }
+      if (gen !== generation) return;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keyOf(keys[i]!);
+        // A key invalidated again while this ran keeps waiting for its own re-read.
+        if (pending.get(key)?.seq !== seqs[i]) continue;
+        put(keys[i]!, found.get(key) ?? null);
+        pending.delete(key);
+      }
+    }
+  };
+
+  const onPayload = (payload: string) => {
+    if (payload.startsWith(SYNC_PREFIX)) { syncHeard(payload); return; }
+    fence?.advance(); // before anything re-reads what this announces
+    invalidations += 1;
+    let keys: unknown;
+    try { keys = payload === '*' ? null : JSON.parse(payload); } catch { keys = null; }
+    if (!Array.isArray(keys)) { void reload().catch(() => {}); return; }
+    for (const s of keys) {
+      const k = parseKey(String(s));
+      if (!k) continue;
+      const key = keyOf(k);
+      pending.set(key, { seq: ++seq, payload });
+      queue.set(key, k);
+    }
+    flush();
+  };
+
+  const stop = await db.listen(REGISTRY_CHANNEL, onPayload, {
+    onLost: () => { fence?.advance(); listening = false; generation += 1; ready = false; pending.clear(); queue = new Map(); },
+    onRestored: () => { fence?.advance(); listening = true; void reload().catch(() => {}); },
+  });
+
+  // ---- database answers for what memory cannot answer ---------------------------------------
+  let waiting: ReadBatch | null = null;
+  let reads = 0;
+  const startReads = () => {
+    if (!waiting || reads >= MAX_READS) return;
+    const batch = waiting;
+    waiting = null;
+    reads += 1;
+    misses += batch.keys.size;
+    const result = reread({ keys: [...batch.keys.values()], payloads: [...batch.payloads] });
+    batch.settle(result);
+    result.catch(() => {}).finally(() => { reads -= 1; startReads(); });
+  };
+  /** The batch (not started yet, so begun after every change heard so far) that will read a key. */
+  const readLater = (key: string, k: IdentityKey): ReadBatch => {
+    waiting ??= newReadBatch();
+    waiting.keys.set(key, k);
+    const p = pending.get(key);
+    if (p) waiting.payloads.add(p.payload);
+    return waiting;
+  };
+
+  // ---- read-your-writes: a marker through the channel -------------------------------------
+  let syncWanted = false;
+  let syncing: Promise<void> | null = null;
+  const syncWaiters = new Map<string, () => void>();
+  const syncHeard = (payload: string) => { syncWaiters.get(payload)?.(); syncWaiters.delete(payload); };
+  /** Resolves once every change committed before the call has been heard (or after 2 s: then the caller reads the database). */
+  const sync = (): Promise<void> => {
+    if (syncing) return syncing;
+    syncWanted = false;
+    const marker = `${SYNC_PREFIX}${process.pid}.${++syncCount}`;
+    const heard = new Promise<void>((resolve) => { syncWaiters.set(marker, resolve); });
+    let timer: NodeJS.Timeout | undefined;
+    syncing = Promise.race([
+      db.query('select pg_notify($1, $2)', [REGISTRY_CHANNEL, marker]).then(() => heard),
+      new Promise<void>((_, reject) => { timer = setTimeout(() => reject(new Error('sync marker not heard')), 2_000); timer.unref(); }),
+    ]).finally(() => { clearTimeout(timer); syncWaiters.delete(marker); syncing = null; });
+    return syncing;
+  };
+  let syncCount = 0;
+
+  /** Whether memory may answer for a key now. */
+  const answerable = (k: IdentityKey) => {
+    if (!ready || syncWanted || syncing) return false;
+    if (pending.size === 0 && unindexable.size === 0) return true;
+    const key = keyOf(k);
+    return !pending.has(key) && !unindexable.has(key);
+  };
+
+  await reload();
+
+  return {
+    peek1(k) {
+      if (!answerable(k)) return undefined;
+      hits += 1;
+      return index.get(k.platform, k.packageName);
+    },
+    peek(keys) {
+      for (let i = 0; i < keys.length; i++) if (!answerable(keys[i]!)) return undefined;
+      const out = new Array<RegisteredIdentity | null>(keys.length);
+      for (let i = 0; i < keys.length; i++) out[i] = index.get(keys[i]!.platform, keys[i]!.packageName);
+      hits += keys.length;
+      return out;
+    },
+    async get(keys) {
+      // Not heard yet what this process committed a moment ago: wait for it, or (marker lost) read the database.
+      let synced = true;
+      if (syncWanted || syncing) synced = await sync().then(() => true, () => false);
+      const out = new Array<RegisteredIdentity | null>(keys.length);
+      let at: number[] | undefined;
+      let from: ReadBatch[] | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (synced && answerable(k)) { out[i] = index.get(k.platform, k.packageName); hits += 1; continue; }
+        (at ??= []).push(i);
+        (from ??= []).push(readLater(keyOf(k), k));
+      }
+      if (!at || !from) return out;
+      startReads();
+      const batches = [...new Set(from)];
+      const results = new Map(await Promise.all(batches.map(async (b) => [b, await b.result] as const)));
+      for (let j = 0; j < at.length; j++) out[at[j]!] = results.get(from[j]!)!.get(keyOf(keys[at[j]!]!)) ?? null;
+      return out;
+    },
+    stats() {
+      const s = index.stats();
+      return {
+        size: s.size, hits, misses, invalidations, listening, ready, pending: pending.size, loads, lastLoadMs,
+        bytes: s.bytes, services: s.services,
+      };
+    },
+    wroteLocally() { syncWanted = true; },
+    whenReady() {
+      if (ready || closed) return Promise.resolve();
+      return new Promise((resolve) => { readyWaiters.push(resolve); });
+    },
+    async close() {
+      closed = true;
+      generation += 1;
+      ready = false;
+      await stop();
+      await loading?.catch(() => {});
+      index.clear();
+      for (const f of readyWaiters) f();
+      readyWaiters = [];
+    },
+  };
+}

@@ -7,15 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/api/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { type Db, openPglite } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer } from '../src/db/personal-data.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
-import { fixedClock, signIn } from './auth.ts';
 import { emptyDatabase, testSecrets } from './db.ts';
-import { appMaterials, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
+import { toBureauReview } from './filing.ts';
 import { loginOver, serveProcess, type ServerProcess } from './server-process.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'beian-durability-'));
@@ -30,20 +27,7 @@ async function prepare(db: Db): Promise<string[]> {
   const sealer = createSealer(testSecrets);
   await migrate(db);
   await seedDemo(db, sealer);
-  const clock = fixedClock();
-  const app = await buildApp({ db, sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
-  const h = { app, t: { db, sealer, url: null, close: async () => {} }, clock, close: async () => {} };
-  const [host, provider] = await Promise.all(['host@demo.beian.test', 'provider.demo'].map((l) => signIn(app, l)));
-  const cloud = await orgId(db, CLOUD);
-  const ids: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const body = i % 2 ? { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) } : { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) };
-    const id = await fileToProvider(app, host!, body);
-    await throughSms(h, host!, provider!, id);
-    ids.push(id);
-  }
-  await app.close();
-  return ids;
+  return toBureauReview(db, N);
 }
 
 /** Approves all at once (4 in flight); kills the server with SIGKILL after the third acknowledgement. */

@@ -7,13 +7,9 @@
 // before the kill is on the new primary exactly once, no application is half-moved, approvals go
 // on, and the numbers given after the failover are new — none acknowledged before is given again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/api/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { type Db, openPostgres } from '../src/db/connection.ts';
-import { createSealer } from '../src/db/personal-data.ts';
-import { fixedClock, signIn } from './auth.ts';
-import { backend, testSecrets } from './db.ts';
-import { appMaterials, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
+import { backend } from './db.ts';
+import { toBureauReview } from './filing.ts';
 import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from './pg-cluster.ts';
 import { loginOver, type ServerProcess, serveProcess } from './server-process.ts';
 
@@ -27,21 +23,7 @@ interface Ack { id: string; serviceNumber: string; mainNumber: string }
 async function prepare(url: string): Promise<string[]> {
   const db = await openPostgres(url, { max: 4 });
   try {
-    const sealer = createSealer(testSecrets);
-    const clock = fixedClock();
-    const app = await buildApp({ db, sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
-    const h = { app, t: { db, sealer, url, close: async () => {} }, clock, close: async () => {} };
-    const [host, provider] = await Promise.all(['host@demo.beian.test', 'provider.demo'].map((l) => signIn(app, l)));
-    const cloud = await orgId(db, CLOUD);
-    const ids: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const body = i % 2 ? { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) } : { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) };
-      const id = await fileToProvider(app, host!, body);
-      await throughSms(h, host!, provider!, id);
-      ids.push(id);
-    }
-    await app.close();
-    return ids;
+    return await toBureauReview(db, N, url);
   } finally {
     await db.close();
   }

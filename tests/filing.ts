@@ -2,13 +2,16 @@
 // call (so cross-subject rules don't collide), organisation lookups, the SMS inbox.
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { Queryable } from '../src/db/connection.ts';
-import type { Sealer } from '../src/db/personal-data.ts';
+import { buildApp } from '../src/api/app.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Db, Queryable } from '../src/db/connection.ts';
+import { createSealer, type Sealer } from '../src/db/personal-data.ts';
 import { A2DP_CERT } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox, type EmailSender, listDevSms } from '../src/notify/index.ts';
 import { openSms, type SmsPayload } from '../src/notify/outbox.ts';
-import type { AuthTestApp, Signed } from './auth.ts';
+import { type AuthTestApp, fixedClock, type Signed, signIn } from './auth.ts';
+import { testSecrets } from './db.ts';
 
 let counter = 0;
 const uniq = () => { counter = (counter + 1) % 1000; return String(counter).padStart(3, '0'); };
@@ -163,4 +166,30 @@ export async function confirmationCode(db: Queryable, sealer: Sealer, confirmati
 export async function cancelConfirmed(h: AuthTestApp, who: Signed, url: string, payload: object = {}) {
   const asked = await call(h.app, who, 'POST', url, payload, 202);
   return call(h.app, who, 'POST', `/api/host/confirmations/${asked.confirmationId}`, { code: await confirmationCode(h.t.db, h.t.sealer, asked.confirmationId) });
+}
+
+/**
+ * Brings `n` applications of the demo host (websites and APPs in turn, to the demo cloud provider)
+ * to bureau review, in this process on `db` (demo data loaded, sealed with tests/db.ts's keys); their ids.
+ * For tests that then approve them elsewhere (server processes, kill -9, failover).
+ */
+export async function toBureauReview(db: Db, n: number, url: string | null = null): Promise<string[]> {
+  const sealer = createSealer(testSecrets);
+  const clock = fixedClock();
+  const app = await buildApp({ db, sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  try {
+    const h = { app, t: { db, sealer, url, close: async () => {} }, clock, close: async () => {} };
+    const [host, provider] = await Promise.all(['host@demo.beian.test', 'provider.demo'].map((l) => signIn(app, l)));
+    const cloud = await orgId(db, CLOUD);
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const body = i % 2 ? { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) } : { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) };
+      const id = await fileToProvider(app, host!, body);
+      await throughSms(h, host!, provider!, id);
+      ids.push(id);
+    }
+    return ids;
+  } finally {
+    await app.close();
+  }
 }

@@ -7,7 +7,7 @@
 // PostgreSQL's, and the server's peak RSS (sampled every 100 ms) in each phase.
 //
 // The catalogue is a realistic mix, cycling over pools read from the database: 85 % filed
-// identities drawn from 200,000 (more than the identity cache holds, so lookups miss), 7 % unknown
+// identities drawn from 200,000 (all answered from the in-memory identity index), 7 % unknown
 // packages (not_filed), 4 % a filed package with another fingerprint, 4 % cancelled or revoked
 // services. Each line carries appName, storeId and downloads as a platform's export would.
 //
@@ -222,7 +222,7 @@ function report(r: { sizes: Awaited<ReturnType<typeof prepare>>; phases: Phase[]
       'Client, server (`bench/verify-server.ts`: the real application, the demo platform\'s API key) and PostgreSQL share the machine with other engineers\' work. ' +
       `Load average before ${la(r.loadBefore)}, after ${la(r.loadAfter)}; ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    'NDJSON lines (85 % filed identities drawn from 200,000 — twice what the identity cache holds —, 7 % unknown packages, 4 % another fingerprint, 4 % cancelled or revoked; each with appName, storeId, downloads), one upload at a time, in this order:',
+    'NDJSON lines (85 % filed identities drawn from 200,000, 7 % unknown packages, 4 % another fingerprint, 4 % cancelled or revoked; each with appName, storeId, downloads), one upload at a time, in this order:',
     '',
     '| run | lines | time | lines/s | server RSS before → peak | peak RSS in each quarter of the run | server CPU / line | PostgreSQL CPU / line | answer |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -234,9 +234,9 @@ function report(r: { sizes: Awaited<ReturnType<typeof prepare>>; phases: Phase[]
       `Memory flat in the catalogue's size: peak ${mb(small!.peakRss)} at ${n(small!.lines)} lines, ${mb(big!.peakRss)} at ${n(big!.lines)} lines; over the ${n(big!.lines)}-line run the quarters' peaks are ` +
       `${big!.quartiles.map(mb).join(', ')} (${Math.max(...big!.quartiles.slice(1)) - big!.quartiles[0]! <= 48 * 1048576 ? 'flat: no quarter more than 48 MiB above the first' : 'growing'}).`,
     '',
-    'A catalogue is matched a batch of 1,000 lines at a time with the verification API\'s matcher (identity cache, then the read model),',
+    'A catalogue is matched a batch of 1,000 lines at a time with the verification API\'s matcher (the in-memory identity index, ADR 0022),',
     'up to 3 batches ahead of the one whose findings (non-filed lines) and counters are written in one statement (ADR 0018, 0026).',
-    'RSS includes the identity cache filling to its bound (100,000 entries) during the first upload.',
+    'RSS includes the identity index of every filed identity, loaded at start (see "Verification API" and "Identity index memory").',
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(`\n${text}`);

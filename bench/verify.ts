@@ -3,9 +3,9 @@
 // Fastify route returning constant JSON in the same server process and the same run.
 //   (a) single-item checks at 50 connections, by POST /api/verify/v1/apps (one-item body) and by
 //       GET /api/verify/v1/apps?platform=&packageName=&fingerprint=: a hot set of 10,000 filed
-//       identities (served by the in-process identity cache) and identities drawn uniformly from
-//       200,000 (mostly cache misses, coalesced into shared read-model queries);
-//   (b) 10,000-item batches, one at a time: cached, and never seen before (read-model queries in parts);
+//       identities, identities drawn uniformly from 200,000, and packages never filed — all answered
+//       from the in-memory identity index (ADR 0022; before it, the last two were cache misses);
+//   (b) 10,000-item batches, one at a time: asked before, filed but not asked before, never filed;
 //   (d) the server's RSS: idle, under (a), under (b), and while a 1,000,000-line NDJSON catalogue
 //       streams through POST /api/verify/v1/apps/stream.
 //
@@ -279,7 +279,7 @@ function report(r: Report) {
       `Node ${process.version}, ${os.platform()}/${os.arch()}; PostgreSQL on 127.0.0.1, database \`${new URL(DB_URL).pathname.slice(1)}\`: ${n(r.sizes.services)} services ` +
       `(bench/generate.ts + the demo seed), ${n(r.sizes.platforms)} APP platform rows of which ${n(r.sizes.activePlatforms)} filed. ` +
       `Load generator (autocannon), server (\`bench/verify-server.ts\`: the real application — API-key lookup, quota counting, in-memory identity index, watches — plus a bare route) and PostgreSQL share the machine, ` +
-      `**which other engineers' test runs load heavily**: load average before ${la(r.loadBefore)}, after ${la(r.loadAfter)} (2 cores); ${new Date().toISOString().slice(0, 10)}.`,
+      `and whatever else runs on it: load average before ${la(r.loadBefore)}, after ${la(r.loadAfter)} (2 cores); ${new Date().toISOString().slice(0, 10)}.`,
     '',
     `Start-up: spawn to "ready" (modules, the identity index loaded from \`verify_identities\`, listening) ${(r.startMs / 1000).toFixed(1)} s; index: ${r.index}.`,
     '',

@@ -45,13 +45,14 @@ export const EVENT_ACTIONS = ['filed', 'changed', 'access_added', 'access_cancel
 
 export interface PlatformRow { platform: string; package_name: string }
 
-const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
+const BASE_COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
   s.status_changed_at, s.revocation_category, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
   su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified,
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
               from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
-  s.shell_since,
-  coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.id) from (
+  s.shell_since`;
+/** A record's public events with their log leaf (for `s` and its subject `su`). */
+const EVENTS = `coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.id) from (
      select h.id, 'filed' as action, h.at from applications a join history h on h.application_id = a.id and h.action = 'bureau_approve'
       where a.service_id = s.id and a.application_type in ('first_filing', 'new_service') and a.status = 'approved'
      union all
@@ -60,6 +61,8 @@ const COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name,
      union all
      select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed') e
      left join log_leaves l on l.history_id = e.id), '[]') as events`;
+const COLUMNS = `${BASE_COLUMNS},
+  ${EVENTS}`;
 
 class Params {
   readonly values: unknown[] = [];
@@ -160,7 +163,7 @@ export async function searchServices(
      caps as (select coalesce(bool_or(x.k >= ${SEARCH_WINDOW}), false) as capped from (select b, count(*) as k from c group by b) x),
      pg as (select id, r, cl, f, n, count(*) over () as total from m order by r, cl desc, f desc, n
              limit ${p.add(o.pageSize)} offset ${p.add((o.page - 1) * o.pageSize)})
-     select ${COLUMNS}, pg.total, (select capped from caps) as capped
+     select ${BASE_COLUMNS}, pg.total, (select capped from caps) as capped
        from pg join services s on s.id = pg.id join subjects su on su.id = s.subject_id
       order by pg.r, pg.cl desc, pg.f desc, pg.n`,
     p.values, PREPARED,
@@ -174,6 +177,12 @@ export async function searchServices(
     );
     return { rows: [], total: Number(t?.total ?? 0), capped: Boolean(t?.capped), lastModified: null };
   }
+  // The page's events in a query of their own: inside the search statement their subqueries made
+  // every keyword search 5–10 times slower over a million services (one request at a time: 50–60 ms against 5–14 ms without events; 20–28 ms with this query).
+  const events = new Map((await db.query<{ id: string; events: PublicServiceRow['events'] }>(
+    `select s.id, ${EVENTS} from services s join subjects su on su.id = s.subject_id where s.id = any($1::uuid[])`,
+    [rows.map((r) => r.id)], PREPARED)).map((e) => [e.id, e.events]));
+  for (const r of rows) r.events = events.get(r.id) ?? [];
   const lastModified = rows.reduce<Date | null>((a, r) => (!a || r.last_modified > a ? r.last_modified : a), null);
   return { rows, total: Number(rows[0]?.total ?? 0), capped: Boolean(rows[0]?.capped), lastModified };
 }

@@ -27,6 +27,10 @@ describe('GET /api/public/v1/services (search)', () => {
       preApprovals: [], domains: [], homeUrl: null, platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
       links: { self: `http://127.0.0.1:3000/api/public/v1/services/${enc(DEMO.a2dp)}`, page: `http://127.0.0.1:3000/record/${enc(DEMO.a2dp)}` },
     });
+    // Its events (read beside the search, not inside it) are the record's own.
+    const record = (await publicGet(a.app, `/api/public/v1/services/${enc(DEMO.a2dp)}`)).json() as { events: unknown[] };
+    expect(record.events.length).toBeGreaterThan(0);
+    expect((p.items[0] as unknown as { events: unknown[] }).events).toEqual(record.events);
   });
 
   it('finds a service by its number, typed with full-width characters, spaces and a lower-case suffix', async () => {

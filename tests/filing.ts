@@ -103,11 +103,19 @@ export async function deliver(h: AuthTestApp, email: EmailSender = createUnconfi
   await drainOutbox({ db: h.t.db, sealer: h.t.sealer, email, sms: createDevSmsProvider(h.t.db, h.t.sealer, h.clock.now), now: h.clock.now });
 }
 
+/**
+ * The code last sent to `mobile` in the development inbox. Waits a little for it: where server
+ * processes run beside the test (tests/server-process.ts), their outbox workers may have claimed the
+ * message and not yet committed its delivery when the test's own drain found nothing to send.
+ */
 export async function smsCode(db: Queryable, sealer: Sealer, mobile: string): Promise<string> {
-  const [m] = await listDevSms(db, sealer, { mobile, limit: 1 });
-  const code = m?.body.match(/(\d{6})/)?.[1];
-  if (!code) throw new Error(`no SMS code for ${mobile}`);
-  return code;
+  for (let i = 0; ; i++) {
+    const [m] = await listDevSms(db, sealer, { mobile, limit: 1 });
+    const code = m?.body.match(/(\d{6})/)?.[1];
+    if (code) return code;
+    if (i >= 50) throw new Error(`no SMS code for ${mobile}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function call(app: FastifyInstance, who: Signed, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, expected = 200) {

@@ -26,7 +26,7 @@ import { DEMO_API_KEY, seedDemo } from '../src/db/seed/demo.ts';
 import { usccCheckChar } from '../src/domain/validation/index.ts';
 import { cpuMs, postgresCpu, postgresCpuSince } from './cpu.ts';
 import { ensureDatabase } from './database.ts';
-import { rssOf, startBenchServer, writeBenchmarkSection } from './shared.ts';
+import { publishReport, rssOf, startBenchServer } from './shared.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -238,9 +238,7 @@ function report(r: { sizes: Awaited<ReturnType<typeof prepare>>; phases: Phase[]
     'up to 3 batches ahead of the one whose findings (non-filed lines) and counters are written in one statement (ADR 0018, 0026).',
     'RSS includes the identity index of every filed identity, loaded at start (see "Verification API" and "Identity index memory").',
   ];
-  const text = `${lines.join('\n')}\n`;
-  process.stdout.write(`\n${text}`);
-  if (values.write) writeBenchmarkSection('## Catalogue submission', text);
+  publishReport('## Catalogue submission', lines, values.write);
 }
 
 await main();

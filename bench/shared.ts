@@ -21,6 +21,13 @@ export async function startBenchServer(databaseUrl: string, port: number, sealKe
   return { pid: child.pid!, startMs: performance.now() - t0, index: line.replace(/^ready \d+ ?/, ''), stop: () => child.kill('SIGTERM') };
 }
 
+/** A benchmark's report: printed, and with `write` its section of docs/BENCHMARKS.md replaced. */
+export function publishReport(heading: string, lines: string[], write: boolean | undefined): void {
+  const text = `${lines.join('\n')}\n`;
+  process.stdout.write(`\n${text}`);
+  if (write) writeBenchmarkSection(heading, text);
+}
+
 /** Replaces the section that starts with `heading` in docs/BENCHMARKS.md (or appends it). */
 export function writeBenchmarkSection(heading: string, text: string, file = 'docs/BENCHMARKS.md'): void {
   const doc = readFileSync(file, 'utf8');

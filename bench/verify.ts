@@ -24,7 +24,7 @@ import { createSealer } from '../src/db/personal-data.ts';
 import { DEMO_API_KEY, seedDemo } from '../src/db/seed/demo.ts';
 import { cpuPerRequest } from './cpu.ts';
 import { ensureDatabase } from './database.ts';
-import { rssOf, startBenchServer, writeBenchmarkSection } from './shared.ts';
+import { publishReport, rssOf, startBenchServer } from './shared.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -313,9 +313,7 @@ function report(r: Report) {
     '(from /proc) divided by the requests of the row: they depend little on what else runs. Memory per million identities: see',
     '"Identity index memory" below.',
   ];
-  const text = `${lines.join('\n')}\n`;
-  process.stdout.write(`\n${text}`);
-  if (values.write) writeBenchmarkSection('## Verification API', text);
+  publishReport('## Verification API', lines, values.write);
 }
 
 await main();

@@ -145,3 +145,19 @@ export function BackLink({ to }: { to: string }) {
 export function TableWrap({ children, label }: { children: ReactNode; label: string }) {
   return <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>{children}</div>;
 }
+
+/** One page of a listing: loading, its empty text, or the table (in its scrolling frame) and the pager. */
+export function PagedTable<T>({ data, empty, label, page, pageSize, onPage, children }: {
+  data: { items: T[]; total: number } | null; empty: string; label: string; page: number; pageSize: number; onPage(p: number): void;
+  /** The table of the page's items. */
+  children: (items: T[]) => ReactNode;
+}) {
+  if (!data) return <Loading />;
+  if (data.items.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <>
+      <TableWrap label={label}>{children(data.items)}</TableWrap>
+      <Pager page={page} pageSize={pageSize} total={data.total} onPage={onPage} />
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 // abandoned, with the gateway's code and message (GET /api/admin/deliveries). Recipients arrive
 // masked from the server; nothing here can show a number or a verification code.
 import { useCallback, useEffect, useState } from 'react';
-import { ErrorNotice, Loading, Page, Pager, TableWrap } from '../../components/ui.tsx';
+import { ErrorNotice, Page, PagedTable } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 
@@ -46,30 +46,27 @@ export default function Deliveries() {
         </select>
         {data ? <span className="muted">{i18n.t('common.total', { n: data.total })}</span> : null}
       </div>
-      {!data ? <Loading /> : data.items.length === 0 ? <p className="muted">{i18n.t('deliveries.empty')}</p> : (
-        <>
-          <TableWrap label={i18n.t('deliveries.title')}>
-            <table>
-              <thead><tr>
-                <th>{i18n.t('deliveries.state')}</th><th>{i18n.t('deliveries.channel')}</th><th>{i18n.t('deliveries.message')}</th>
-                <th>{i18n.t('deliveries.recipient')}</th><th>{i18n.t('deliveries.provider')}</th><th>{i18n.t('deliveries.code')}</th>
-                <th>{i18n.t('deliveries.error')}</th><th>{i18n.t('deliveries.attempts')}</th><th>{i18n.t('deliveries.lastAttempt')}</th><th>{i18n.t('deliveries.next')}</th>
-              </tr></thead>
-              <tbody>
-                {data.items.map((f) => (
-                  <tr key={f.id}>
-                    <td style={nowrap}><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
-                    <td style={nowrap}>{i18n.t(`deliveries.channel.${f.channel}`)}</td><td style={nowrap}>{what(f)}</td>
-                    <td className="mono" style={nowrap}>{f.recipient}</td><td>{f.provider ?? '—'}</td><td className="mono" style={nowrap}>{f.errorCode ?? '—'}</td>
-                    <td style={{ minWidth: '12rem' }}>{detail(f)}</td><td>{f.attempts}</td><td>{when(f.lastAttemptAt)}</td><td>{when(f.nextAttemptAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-          <Pager page={page} pageSize={PAGE} total={data.total} onPage={setPage} />
-        </>
-      )}
+      <PagedTable data={data} empty={i18n.t('deliveries.empty')} label={i18n.t('deliveries.title')} page={page} pageSize={PAGE} onPage={setPage}>
+        {(items) => (
+        <table>
+          <thead><tr>
+            <th>{i18n.t('deliveries.state')}</th><th>{i18n.t('deliveries.channel')}</th><th>{i18n.t('deliveries.message')}</th>
+            <th>{i18n.t('deliveries.recipient')}</th><th>{i18n.t('deliveries.provider')}</th><th>{i18n.t('deliveries.code')}</th>
+            <th>{i18n.t('deliveries.error')}</th><th>{i18n.t('deliveries.attempts')}</th><th>{i18n.t('deliveries.lastAttempt')}</th><th>{i18n.t('deliveries.next')}</th>
+          </tr></thead>
+          <tbody>
+            {items.map((f) => (
+              <tr key={f.id}>
+                <td style={nowrap}><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
+                <td style={nowrap}>{i18n.t(`deliveries.channel.${f.channel}`)}</td><td style={nowrap}>{what(f)}</td>
+                <td className="mono" style={nowrap}>{f.recipient}</td><td>{f.provider ?? '—'}</td><td className="mono" style={nowrap}>{f.errorCode ?? '—'}</td>
+                <td style={{ minWidth: '12rem' }}>{detail(f)}</td><td>{f.attempts}</td><td>{when(f.lastAttemptAt)}</td><td>{when(f.nextAttemptAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        )}
+      </PagedTable>
     </Page>
   );
 }

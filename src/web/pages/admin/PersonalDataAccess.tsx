@@ -1,7 +1,7 @@
 // The personal-data access log (issue 15 §2; GET /api/admin/personal-data-access): who saw which
 // record's personal data in full, when, why and which kinds — never the values themselves.
 import { useCallback, useEffect, useState } from 'react';
-import { ErrorNotice, Loading, Page, Pager, TableWrap } from '../../components/ui.tsx';
+import { ErrorNotice, Page, PagedTable } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 
@@ -58,37 +58,34 @@ export default function PersonalDataAccess() {
         <input id="pda-to" type="datetime-local" value={to} onChange={(e) => reset(setTo)(e.target.value)} style={{ maxWidth: '14rem' }} />
         {data ? <span className="muted">{i18n.t('common.total', { n: data.total })}</span> : null}
       </div>
-      {!data ? <Loading /> : data.items.length === 0 ? <p className="muted">{i18n.t('pda.empty')}</p> : (
-        <>
-          <TableWrap label={i18n.t('pda.title')}>
-            <table>
-              <thead><tr>
-                <th>{i18n.t('pda.at')}</th><th>{i18n.t('pda.who')}</th><th>{i18n.t('pda.record')}</th>
-                <th>{i18n.t('pda.purpose')}</th><th>{i18n.t('pda.fields')}</th><th>{i18n.t('pda.request')}</th>
-              </tr></thead>
-              <tbody>
-                {data.items.map((r) => (
-                  <tr key={r.id}>
-                    <td style={nowrap}>{new Date(r.at).toLocaleString(i18n.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false })}</td>
-                    <td>
-                      {r.actor.name ?? '—'}
-                      <div className="muted small">{i18n.t(`role.${r.actor.role}` as MessageKey)}{r.actor.organisation ? ` · ${r.actor.organisation}` : ''}</div>
-                    </td>
-                    <td>
-                      {i18n.t(`pda.type.${r.recordType}`)}{r.recordLabel ? ` · ${r.recordLabel}` : ''}
-                      <div className="mono muted small" style={{ wordBreak: 'break-all' }}>{r.recordId}</div>
-                    </td>
-                    <td>{i18n.t(`pda.purpose.${r.purpose}` as MessageKey)}</td>
-                    <td>{r.fields.map((f) => i18n.t(`pda.field.${f}` as MessageKey)).join('、')}</td>
-                    <td className="mono small" style={{ wordBreak: 'break-all' }}>{r.requestId ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-          <Pager page={page} pageSize={PAGE} total={data.total} onPage={setPage} />
-        </>
-      )}
+      <PagedTable data={data} empty={i18n.t('pda.empty')} label={i18n.t('pda.title')} page={page} pageSize={PAGE} onPage={setPage}>
+        {(items) => (
+        <table>
+          <thead><tr>
+            <th>{i18n.t('pda.at')}</th><th>{i18n.t('pda.who')}</th><th>{i18n.t('pda.record')}</th>
+            <th>{i18n.t('pda.purpose')}</th><th>{i18n.t('pda.fields')}</th><th>{i18n.t('pda.request')}</th>
+          </tr></thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id}>
+                <td style={nowrap}>{new Date(r.at).toLocaleString(i18n.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false })}</td>
+                <td>
+                  {r.actor.name ?? '—'}
+                  <div className="muted small">{i18n.t(`role.${r.actor.role}` as MessageKey)}{r.actor.organisation ? ` · ${r.actor.organisation}` : ''}</div>
+                </td>
+                <td>
+                  {i18n.t(`pda.type.${r.recordType}`)}{r.recordLabel ? ` · ${r.recordLabel}` : ''}
+                  <div className="mono muted small" style={{ wordBreak: 'break-all' }}>{r.recordId}</div>
+                </td>
+                <td>{i18n.t(`pda.purpose.${r.purpose}` as MessageKey)}</td>
+                <td>{r.fields.map((f) => i18n.t(`pda.field.${f}` as MessageKey)).join('、')}</td>
+                <td className="mono small" style={{ wordBreak: 'break-all' }}>{r.requestId ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        )}
+      </PagedTable>
     </Page>
   );
 }

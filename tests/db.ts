@@ -41,6 +41,18 @@ const serverUrl = () => {
 
 export const backend = (): 'pglite' | 'postgresql' => (serverUrl() ? 'postgresql' : 'pglite');
 
+/**
+ * For `describe.runIf` / `it.runIf`: true on that database; on the other it prints which pass runs
+ * the test instead, so a test not run is never silent (the suite runs once on each, see README).
+ */
+export function runsOn(db: 'pglite' | 'postgresql', what: string): boolean {
+  if (backend() === db) return true;
+  console.info(db === 'postgresql'
+    ? `${what}: not run on the embedded database — it runs in the PostgreSQL pass (DATABASE_URL=postgres://…, README "Using a PostgreSQL server", .ci/run's second pass)`
+    : `${what}: not run on PostgreSQL — it runs in the embedded-database pass (npm test without DATABASE_URL)`);
+  return false;
+}
+
 /** Creates an empty database (not migrated). */
 export async function emptyDatabase(): Promise<TestDb> {
   const url = serverUrl();

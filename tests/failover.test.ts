@@ -8,9 +8,8 @@
 // on, and the numbers given after the failover are new — none acknowledged before is given again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openPostgres } from '../src/db/connection.ts';
-import { backend } from './db.ts';
 import { toBureauReview } from './filing.ts';
-import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from './pg-cluster.ts';
+import { type PgCluster, clusterTestsRun, seededDatabase, startPgCluster } from './pg-cluster.ts';
 import { loginOver, type ServerProcess, serveProcess } from './server-process.ts';
 
 const N = 16;
@@ -71,7 +70,7 @@ async function expectConsistent(db: Db, ids: string[], acked: Ack[]) {
   expect(dups!.n).toBe(0);
 }
 
-describe.skipIf(!(backend() === 'postgresql' && pgClusterAvailable()))('failover: synchronous standby, kill -9 of the primary under approvals from two processes', () => {
+describe.skipIf(!clusterTestsRun('failover'))('failover: synchronous standby, kill -9 of the primary under approvals from two processes', () => {
   let cluster: PgCluster;
   let servers: ServerProcess[] = [];
   beforeAll(async () => { cluster = await startPgCluster({ synchronous: true }); }, 120_000);

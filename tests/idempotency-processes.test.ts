@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotent } from '../src/api/idempotency.ts';
 import { openPostgres } from '../src/db/connection.ts';
 import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
-import { backend } from './db.ts';
+import { backend, runsOn } from './db.ts';
 import { CLOUD, orgId, websiteMaterials } from './filing.ts';
 
 describe('Idempotency-Key across processes', () => {
@@ -50,7 +50,7 @@ describe('Idempotency-Key across processes', () => {
     expect(retried).toEqual({ status: 201, body: { ok: true }, replayed: false });
   });
 
-  it.runIf(backend() === 'postgresql')('a process killed mid-request (its backend terminated) leaves neither work nor claim; the retry elsewhere creates one application', async () => {
+  it.runIf(runsOn('postgresql', 'a process killed mid-request'))('a process killed mid-request (its backend terminated) leaves neither work nor claim; the retry elsewhere creates one application', async () => {
     const dying = await openPostgres(h.t.url!, { max: 1 });
     try {
       const before = await countApps();

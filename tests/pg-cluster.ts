@@ -18,7 +18,7 @@ import { openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer } from '../src/db/personal-data.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
-import { testSecrets } from './db.ts';
+import { runsOn, testSecrets } from './db.ts';
 
 const run = promisify(execFile);
 /** Debian's server binaries: PostgreSQL 15 (what these machines run) when present, else the newest installed. */
@@ -33,6 +33,17 @@ export const PG_BIN = ((): string => {
 export const pgClusterAvailable = (): boolean => existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'pg_basebackup'))
   && (process.getuid?.() !== 0 || ((existsSync('/usr/sbin/runuser') || existsSync('/sbin/runuser')) && /^postgres:/m.test(readFileSync('/etc/passwd', 'utf8'))));
 
+
+/**
+ * Whether the tests that start a primary + standby of their own run in this pass. Never a silent
+ * skip: on the embedded database it says where they run (the PostgreSQL pass); on PostgreSQL without
+ * the server programs it fails the file, naming the command that installs them.
+ */
+export function clusterTestsRun(what: string): boolean {
+  if (!runsOn('postgresql', what)) return false;
+  if (!pgClusterAvailable()) throw new Error(`${what}: needs PostgreSQL's server programs in ${PG_BIN} and runuser — bash scripts/system-deps.sh --test installs them`);
+  return true;
+}
 
 /** Runs a PostgreSQL binary as the `postgres` user (when we are root). */
 async function pgBin(bin: string, args: string[], timeout = 120_000): Promise<string> {

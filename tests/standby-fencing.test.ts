@@ -7,8 +7,7 @@
 // `filed` — allowing only for the notification's own delivery (NOTIFY_GRACE_MS, the same window
 // as without standbys; src/api/verify/revocation.test.ts). Replay resumed, both still answer revoked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend } from './db.ts';
-import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from './pg-cluster.ts';
+import { type PgCluster, clusterTestsRun, seededDatabase, startPgCluster } from './pg-cluster.ts';
 import { loginOver, type ServerProcess, serveProcess } from './server-process.ts';
 import { A2DP_CERT, DEMO_API_KEY } from '../src/db/seed/demo.ts';
 
@@ -24,7 +23,7 @@ async function status(server: ServerProcess): Promise<string> {
   return ((await res.json()) as { results: { status: string }[] }).results[0]!.status;
 }
 
-describe.skipIf(!(backend() === 'postgresql' && pgClusterAvailable()))('LSN fencing: two processes, a standby whose replay is paused', () => {
+describe.skipIf(!clusterTestsRun('LSN fencing'))('LSN fencing: two processes, a standby whose replay is paused', () => {
   let cluster: PgCluster;
   let urls: { primaryUrl: string; standbyUrl: string };
   let servers: ServerProcess[] = [];

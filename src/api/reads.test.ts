@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 import { loadConfig } from '../config.ts';
 import { authTestApp, fixedClock, SETUP_TIMEOUT, signIn, type AuthTestApp } from '../../tests/auth.ts';
 import { backend, testSecrets } from '../../tests/db.ts';
-import { type PgCluster, pgClusterAvailable, seededDatabase, startPgCluster } from '../../tests/pg-cluster.ts';
+import { type PgCluster, clusterTestsRun, seededDatabase, startPgCluster } from '../../tests/pg-cluster.ts';
 import { a2dp, serviceId, verify } from '../../tests/verify.ts';
 import { type Db, openPostgres } from '../db/connection.ts';
 import { createSealer } from '../db/personal-data.ts';
@@ -43,7 +43,7 @@ describe('without standbys (the embedded database, or no DATABASE_READ_URL)', ()
 });
 
 // A cluster of its own per run: only where PostgreSQL 15 can be started (the PostgreSQL run of CI).
-describe.skipIf(!(backend() === 'postgresql' && pgClusterAvailable()))('with a streaming standby whose replay is paused', () => {
+describe.skipIf(!clusterTestsRun('reads from a paused standby'))('with a streaming standby whose replay is paused', () => {
   let cluster: PgCluster;
   let primary: Db;
   let standby: Db;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
-import { backend, emptyDatabase, testSecrets } from '../../tests/db.ts';
+import { runsOn, emptyDatabase, testSecrets } from '../../tests/db.ts';
 import { loadConfig } from '../config.ts';
 import { auditLog } from '../tlog/audit.ts';
 import { logTick } from '../tlog/job.ts';
@@ -54,7 +54,7 @@ async function opened<T>(cfg: ReturnType<typeof loadConfig>, fn: (s: Storage) =>
   try { return await fn(s); } finally { await s.close(); }
 }
 
-describe.runIf(backend() === 'pglite')('backup and restore of the embedded database', () => {
+describe.runIf(runsOn('pglite', 'backup of the embedded database'))('backup and restore of the embedded database', () => {
   it('round-trips every row, sequence, number and the log root into a fresh data folder, keys included', async () => {
     const source = loadConfig({ BEIAN_DATA_DIR: path.join(root, 'a'), LOG_LEVEL: 'silent' });
     const target = loadConfig({ BEIAN_DATA_DIR: path.join(root, 'b'), LOG_LEVEL: 'silent' });
@@ -76,7 +76,7 @@ describe.runIf(backend() === 'pglite')('backup and restore of the embedded datab
   }, SETUP_TIMEOUT);
 });
 
-describe.runIf(backend() === 'postgresql')('backup and restore on PostgreSQL (pg_dump / pg_restore)', () => {
+describe.runIf(runsOn('postgresql', 'backup with pg_dump'))('backup and restore on PostgreSQL (pg_dump / pg_restore)', () => {
   it('round-trips every row, sequence, number and the log root into a fresh database', async () => {
     const src = await emptyDatabase();
     const dst = await emptyDatabase();

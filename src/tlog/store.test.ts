@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend, type TestDb, testDatabase, testLogKeys } from '../../tests/db.ts';
+import { runsOn, type TestDb, testDatabase, testLogKeys } from '../../tests/db.ts';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { auditLog } from './audit.ts';
@@ -119,7 +119,7 @@ describe('sequencing the demo history', () => {
   });
 });
 
-describe.runIf(backend() === 'postgresql')('sequencing under concurrency (PostgreSQL)', () => {
+describe.runIf(runsOn('postgresql', 'log sequencing under concurrency'))('sequencing under concurrency (PostgreSQL)', () => {
   let t: TestDb;
   beforeAll(async () => { t = await testDatabase(); }, SETUP_TIMEOUT);
   afterAll(async () => { await t?.close(); });

@@ -10,15 +10,15 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { recordHistory } from './history.ts';
 
-export const ACCESS_RECORD_TYPES = ['application', 'service', 'subject', 'dev_sms'] as const;
+export const ACCESS_RECORD_TYPES = ['application', 'service', 'subject', 'dev_sms', 'violation_report'] as const;
 export type AccessRecordType = (typeof ACCESS_RECORD_TYPES)[number];
 
-/** Why a person saw the data: the host its own, the reviewing organisation or bureau for review, an administrator. */
-export const ACCESS_PURPOSES = ['own_application', 'own_filed_record', 'first_review', 'bureau_review', 'administration'] as const;
+/** Why a person saw the data: the host its own, the reviewing organisation or bureau for review, an administrator, a supervisor following up a report. */
+export const ACCESS_PURPOSES = ['own_application', 'own_filed_record', 'first_review', 'bureau_review', 'administration', 'supervision'] as const;
 export type AccessPurpose = (typeof ACCESS_PURPOSES)[number];
 
 /** The kinds of personal data the log names (field names as materials spell them). */
-export const PERSONAL_FIELDS = ['certificateNumber', 'mobile', 'emergencyPhone', 'email'] as const;
+export const PERSONAL_FIELDS = ['certificateNumber', 'mobile', 'emergencyPhone', 'email', 'reporterContact'] as const;
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 export interface Access { recordType: AccessRecordType; recordId: string; purpose: AccessPurpose }

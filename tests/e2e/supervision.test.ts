@@ -124,8 +124,12 @@ describe('journey: supervision', () => {
 
     await signInUi(page, 'zj.reviewer');
     await page.goto('/bureau/supervision?tab=violations');
-    // The public's report is in the triage with its contact (seen by the bureau only).
-    await page.getByRole('row', { name: /冒充客服诱导用户转账/ }).getByText('13912345678').waitFor();
+    // The public's report is in the triage with its contact (seen by the bureau only): masked in the list,
+    // in full on request, which the personal-data access log records.
+    const reportRow = page.getByRole('row', { name: /冒充客服诱导用户转账/ });
+    await reportRow.getByText('139****5678').waitFor();
+    await reportRow.getByRole('button', { name: '查看完整联系方式' }).click();
+    await reportRow.getByText('13912345678').waitFor();
     const row = page.getByRole('row', { name: /主办者营业执照疑似伪造/ });
     await row.getByTestId('revoke-report').click();
     await page.getByRole('row', { name: /主办者营业执照疑似伪造/ }).getByText('已撤销备案').waitFor();

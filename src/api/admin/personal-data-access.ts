@@ -19,9 +19,9 @@ const accessSchema = z.object({
     organisationId: z.string().nullable(), organisation: z.string().nullable(), apiKeyId: z.string().nullable(),
   }),
   recordType: z.enum(ACCESS_RECORD_TYPES),
-  recordId: z.string().describe('the application, service or subject id; for dev_sms the mobile\'s keyed hash'),
+  recordId: z.string().describe('the application, service, subject or violation report id; for dev_sms the mobile\'s keyed hash'),
   recordLabel: z.string().nullable().describe('the service or main number, or the application\'s service name, when it has one'),
-  purpose: z.enum(ACCESS_PURPOSES).describe('own_application | own_filed_record (the host) · first_review (provider/platform) · bureau_review · administration'),
+  purpose: z.enum(ACCESS_PURPOSES).describe('own_application | own_filed_record (the host) · first_review (provider/platform) · bureau_review · administration · supervision (a public reporter\'s contact)'),
   fields: z.array(z.enum(PERSONAL_FIELDS)).describe('kinds of personal data shown in full'),
   requestId: z.string().nullable(),
 });
@@ -75,6 +75,7 @@ export const adminPersonalDataAccessRoutes = (ctx: AppContext): FastifyPluginAsy
                 when 'service' then (select service_number from services where id = p.record_id::uuid)
                 when 'subject' then (select main_number from subjects where id = p.record_id::uuid)
                 when 'application' then (select service_name from applications where id = p.record_id::uuid)
+                when 'violation_report' then (select s.service_number from violation_reports v join services s on s.id = v.service_id where v.id = p.record_id::uuid)
               end as record_label
          from personal_data_access p left join users u on u.id = p.actor_user_id left join organisations o on o.id = p.actor_org_id
          ${w} order by p.at desc, p.id limit $${params.length + 1} offset $${params.length + 2}`,

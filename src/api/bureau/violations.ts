@@ -52,14 +52,14 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   });
   app.get('/api/org/violations', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'My organisation\'s reports', querystring: listQuery } }, list('org'));
   app.get('/api/org/violations/:id', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'One of my reports with every step', params: uuidParam } },
-    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id));
+    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id, ctx.now()));
   app.post('/api/org/violations/:id/more', {
     onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'Answer the bureau\'s request for more', params: uuidParam, body: z.strictObject({ note: z.string().trim().min(1).max(4000) }) },
   }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, { action: 'provide_more', note: req.body.note }));
 
   app.get('/api/bureau/violations', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'Violation reports of my province (all for the ministry); `?format=csv`', querystring: listQuery } }, list('bureau'));
   app.get('/api/bureau/violations/:id', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'A report with every step', params: uuidParam } },
-    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id));
+    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id, ctx.now()));
   app.post('/api/bureau/violations/:id/steps', {
     onRequest: bureau,
     schema: {

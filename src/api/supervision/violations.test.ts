@@ -75,8 +75,17 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(res.statusCode).toBe(201);
     const [row] = await a.t.db.query<{ reporter_contact_enc: string }>('select reporter_contact_enc from violation_reports where id = $1', [res.json().id]);
     expect(row!.reporter_contact_enc).not.toContain('13912345678');
+    // Masked in the list; in full on the one report, and that read is in the personal-data access log.
+    const listed = (await get('/api/bureau/violations', zj.headers)).json().items.find((v: { id: string }) => v.id === res.json().id);
+    expect(listed).toMatchObject({ reporterContact: '139****5678', reporterName: '刘先生' });
+    const accesses = async () => a.t.db.query<{ actor_role: string; purpose: string; fields: string[] }>(
+      `select actor_role, purpose, fields from personal_data_access where record_type = 'violation_report' and record_id = $1`, [res.json().id]);
+    expect(await accesses()).toEqual([]);
     const seen = (await get(`/api/bureau/violations/${res.json().id}`, zj.headers)).json();
     expect(seen).toMatchObject({ reporterKind: 'public', reporterContact: '13912345678', reporterName: '刘先生', steps: [{ action: 'reported', actorRole: 'public' }] });
+    expect(await accesses()).toEqual([{ actor_role: 'bureau_reviewer', purpose: 'supervision', fields: ['reporterContact'] }]);
+    const logged = (await get(`/api/admin/personal-data-access?recordType=violation_report&recordId=${res.json().id}`, admin.headers)).json();
+    expect(logged.items).toMatchObject([{ recordType: 'violation_report', purpose: 'supervision', fields: ['reporterContact'], recordLabel: ledger!.service_number }]);
     expect((await get(`/api/bureau/violations/${res.json().id}`, gd.headers)).statusCode).toBe(404);
     expect((await post(`/api/public/v1/services/${encodeURIComponent('粤ICP备0000000000号-1A')}/reports`, {}, body)).statusCode).toBe(404);
     expect((await post(url, {}, body)).statusCode).toBe(429); // 3 a minute from one address

@@ -1,12 +1,14 @@
 // Read side of violation reports and the blacklist (issue 14, contracts 6–7). The reporter sees
-// every step; the bureau also sees a public reporter's contact (to follow up); nobody else
-// sees it. Blacklist certificate entries show the subject's name to the bureau, never the number.
+// every step; the bureau also sees a public reporter's contact (to follow up): masked in lists,
+// in full on one report, which is recorded in the personal-data access log (ADR 0025); nobody
+// else sees it. Blacklist certificate entries show the subject's name to the bureau, never the number.
 import type { Queryable } from '../../db/connection.ts';
-import type { Sealer } from '../../db/personal-data.ts';
+import { mask, type Sealer } from '../../db/personal-data.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { isActive } from '../../domain/supervision/blacklist.ts';
 import { isUuid, NotFoundError } from '../../flows/supervision/scope.ts';
+import { revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { violationVisible } from '../../flows/supervision/triage-violation.ts';
 
 interface ViolationRow {
@@ -19,13 +21,17 @@ const COLUMNS = `v.id, s.service_number, s.name as service_name, s.status as ser
   v.status, v.reporter_kind, o.name as reporter_org_name, v.reporter_name, v.reporter_contact_enc, v.province_code, v.created_at, v.updated_at`;
 const FROM = 'from violation_reports v join services s on s.id = v.service_id left join organisations o on o.id = v.reporter_org_id';
 
-function present(r: ViolationRow, actor: Actor, sealer: Sealer) {
+const maskContact = (c: string) => (c.includes('@') ? mask.email(c) : mask.phone(c));
+
+/** `full`: the reporter's contact opened (one report, through the access log); else masked. */
+function present(r: ViolationRow, actor: Actor, sealer: Sealer, full = false) {
   const supervisor = actor.role === 'bureau_reviewer' || actor.role === 'ministry_admin';
+  const contact = r.reporter_contact_enc ? sealer.open(r.reporter_contact_enc) : null;
   return {
     id: r.id, serviceNumber: r.service_number, serviceName: r.service_name, serviceStatus: r.service_status, category: r.category, description: r.description,
     evidence: r.evidence, measuresTaken: r.measures_taken, stoppedAt: r.stopped_at?.toISOString() ?? null, status: r.status, provinceCode: r.province_code,
     reporterKind: r.reporter_kind, reporterOrganisation: r.reporter_org_name,
-    ...(supervisor && r.reporter_kind === 'public' ? { reporterName: r.reporter_name, reporterContact: r.reporter_contact_enc ? sealer.open(r.reporter_contact_enc) : null } : {}),
+    ...(supervisor && r.reporter_kind === 'public' ? { reporterName: r.reporter_name, reporterContact: contact && (full ? contact : maskContact(contact)) } : {}),
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
 }
@@ -42,14 +48,17 @@ export async function listViolations(db: Queryable, sealer: Sealer, actor: Actor
   return { items: rows.map((r) => present(r, actor, sealer)), total, page: page.page, pageSize: page.pageSize };
 }
 
-export async function getViolation(db: Queryable, sealer: Sealer, actor: Actor, id: string) {
+type Db = Queryable & Parameters<typeof revealPersonalData>[0];
+
+export async function getViolation(db: Db, sealer: Sealer, actor: Actor, id: string, now: Date) {
   if (!isUuid(id)) throw new NotFoundError('violation_report', id);
   const w = violationVisible(actor, 2);
   const [r] = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where v.id = $1 and ${w.sql}`, [id, ...w.params]);
   if (!r) throw new NotFoundError('violation_report', id);
   const steps = await db.query<{ action: string; status: string; note: string | null; order_id: string | null; actor_role: string; at: Date }>(
     'select action, status, note, order_id, actor_role, at from violation_steps where violation_id = $1 order by id', [id]);
-  return { ...present(r, actor, sealer), steps: steps.map((s) => ({ action: s.action, status: s.status, note: s.note, orderId: s.order_id, actorRole: s.actor_role, at: s.at.toISOString() })) };
+  const shown = await revealPersonalData(db, actor, { recordType: 'violation_report', recordId: id, purpose: 'supervision' }, now, () => present(r, actor, sealer, true));
+  return { ...shown, steps: steps.map((s) => ({ action: s.action, status: s.status, note: s.note, orderId: s.order_id, actorRole: s.actor_role, at: s.at.toISOString() })) };
 }
 
 export async function listBlacklist(db: Queryable, actor: Actor, now: Date, filter: { active?: boolean }) {

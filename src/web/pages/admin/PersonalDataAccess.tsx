@@ -7,13 +7,13 @@ import { api, qs } from '../../lib/api.ts';
 
 interface Access {
   id: string; at: string; actor: { userId: string | null; role: string; name: string | null; organisation: string | null };
-  recordType: 'application' | 'service' | 'subject' | 'dev_sms'; recordId: string; recordLabel: string | null;
+  recordType: 'application' | 'service' | 'subject' | 'dev_sms' | 'violation_report'; recordId: string; recordLabel: string | null;
   purpose: string; fields: string[]; requestId: string | null;
 }
 
 const PAGE = 50;
-const TYPES = ['application', 'service', 'subject', 'dev_sms'] as const;
-const PURPOSES = ['own_application', 'own_filed_record', 'first_review', 'bureau_review', 'administration'] as const;
+const TYPES = ['application', 'service', 'subject', 'dev_sms', 'violation_report'] as const;
+const PURPOSES = ['own_application', 'own_filed_record', 'first_review', 'bureau_review', 'administration', 'supervision'] as const;
 const nowrap = { whiteSpace: 'nowrap' } as const;
 /** A datetime-local value (the reader's local time) as an ISO instant, or undefined. */
 const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);

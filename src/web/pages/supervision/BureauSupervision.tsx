@@ -224,6 +224,21 @@ function Orders() {
   );
 }
 
+/** A public reporter's contact: masked in the list; the full value is one report's read, which the access log records. */
+function ReporterContact({ report, onError }: { report: Violation; onError: (e: unknown) => void }) {
+  const { t } = useI18n();
+  const [full, setFull] = useState<string | null>(null);
+  const show = async () => {
+    try { setFull((await api.get<Violation>(`/api/bureau/violations/${report.id}`)).reporterContact ?? null); } catch (e) { onError(e); }
+  };
+  return (
+    <span className="small" data-testid="reporter-contact">
+      {report.reporterName ? `${report.reporterName} · ` : ''}{full ?? report.reporterContact}
+      {full === null && <> <button type="button" className="btn btn-link" title={t('sv.showContactNote')} onClick={show}>{t('sv.showContact')}</button></>}
+    </span>
+  );
+}
+
 function Violations() {
   const i18n = useI18n();
   const { t } = i18n;
@@ -244,7 +259,7 @@ function Violations() {
           <table data-testid="violations-table"><thead><tr><th>{t('sv.number')}</th><th>{t('sv.category')}</th><th>{t('sv.reporter')}</th><th>{t('sv.description')}</th><th>{t('sv.status')}</th><th /></tr></thead>
             <tbody>{r.items.map((v) => (
               <tr key={v.id} data-reporter={v.reporterKind}><td>{v.serviceNumber}<br />{v.serviceName}</td><td>{i18n.option('violationCategory', v.category)}</td>
-                <td>{v.reporterOrganisation ?? <>{t('sv.public')}{v.reporterContact ? <><br /><span className="small">{v.reporterName ? `${v.reporterName} · ` : ''}{v.reporterContact}</span></> : null}</>}</td>
+                <td>{v.reporterOrganisation ?? <>{t('sv.public')}{v.reporterContact ? <><br /><ReporterContact report={v} onError={setError} /></> : null}</>}</td>
                 <td>{v.description}</td>
                 <td>{i18n.option('violationStatus', v.status)}</td>
                 <td>{['received', 'more_requested', 'disposal_ordered'].includes(v.status) && (

@@ -128,6 +128,7 @@ describe('journey: supervision', () => {
     // in full on request, which the personal-data access log records.
     const reportRow = page.getByRole('row', { name: /冒充客服诱导用户转账/ });
     await reportRow.getByText('139****5678').waitFor();
+    await j.shot('violation-triage');
     await reportRow.getByRole('button', { name: '查看完整联系方式' }).click();
     await reportRow.getByText('13912345678').waitFor();
     const row = page.getByRole('row', { name: /主办者营业执照疑似伪造/ });

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { SMS_KINDS } from './notify/sms-templates.ts';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -161,12 +162,12 @@ describe('loadConfig', () => {
   describe('SMS gateways (issue 12 §5)', () => {
     const aliyun = {
       SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tTestKeyId0001', ALIYUN_SMS_ACCESS_KEY_SECRET: 'aliyun-secret-do-not-echo', ALIYUN_SMS_SIGN_NAME: '备案系统',
-      ALIYUN_SMS_TEMPLATE_VERIFICATION_CODE: 'SMS_100000001', ALIYUN_SMS_TEMPLATE_CANCELLATION_CODE: 'SMS_100000006', ALIYUN_SMS_TEMPLATE_FILING_APPROVED: 'SMS_100000002', ALIYUN_SMS_TEMPLATE_FILING_REJECTED: 'SMS_100000003',
+      ALIYUN_SMS_TEMPLATE_VERIFICATION_CODE: 'SMS_100000001', ALIYUN_SMS_TEMPLATE_CANCELLATION_CODE: 'SMS_100000006', ALIYUN_SMS_TEMPLATE_PASSWORD_RESET_CODE: 'SMS_100000007', ALIYUN_SMS_TEMPLATE_FILING_APPROVED: 'SMS_100000002', ALIYUN_SMS_TEMPLATE_FILING_REJECTED: 'SMS_100000003',
       ALIYUN_SMS_TEMPLATE_FILING_RETURNED: 'SMS_100000004', ALIYUN_SMS_TEMPLATE_SMS_CHECK_FAILED: 'SMS_100000005',
     };
     const tencent = {
       TENCENT_SMS_SECRET_ID: 'AKIDtestsecretid0001', TENCENT_SMS_SECRET_KEY: 'tencent-secret-do-not-echo', TENCENT_SMS_SDK_APP_ID: '1400000001', TENCENT_SMS_SIGN_NAME: '备案系统',
-      TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: '2000001', TENCENT_SMS_TEMPLATE_CANCELLATION_CODE: '2000006', TENCENT_SMS_TEMPLATE_FILING_APPROVED: '2000002', TENCENT_SMS_TEMPLATE_FILING_REJECTED: '2000003',
+      TENCENT_SMS_TEMPLATE_VERIFICATION_CODE: '2000001', TENCENT_SMS_TEMPLATE_CANCELLATION_CODE: '2000006', TENCENT_SMS_TEMPLATE_PASSWORD_RESET_CODE: '2000007', TENCENT_SMS_TEMPLATE_FILING_APPROVED: '2000002', TENCENT_SMS_TEMPLATE_FILING_REJECTED: '2000003',
       TENCENT_SMS_TEMPLATE_FILING_RETURNED: '2000004', TENCENT_SMS_TEMPLATE_SMS_CHECK_FAILED: '2000005',
     };
 
@@ -175,7 +176,7 @@ describe('loadConfig', () => {
       expect(sms.provider).toBe('aliyun');
       expect(sms.gateway).toEqual({
         provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: 'aliyun-secret-do-not-echo', signName: '备案系统', endpoint: 'https://dysmsapi.aliyuncs.com', timeoutMs: 10_000,
-        templates: { verification_code: 'SMS_100000001', cancellation_code: 'SMS_100000006', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
+        templates: { verification_code: 'SMS_100000001', cancellation_code: 'SMS_100000006', password_reset_code: 'SMS_100000007', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
       });
       expect(sms.fallback).toBeNull();
     });
@@ -210,7 +211,7 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'aliyun' })).toEqual([expect.stringMatching(/^SMS_FALLBACK_PROVIDER: must name a gateway other/)]);
       expect(problemsOf({ SMS_FALLBACK_PROVIDER: 'tencent' })).toEqual([expect.stringMatching(/^SMS_FALLBACK_PROVIDER: /)]);
       expect(problemsOf({ ...aliyun, ALIYUN_SMS_ENDPOINT: 'http://sms.example.cn' })).toEqual([expect.stringMatching(/^ALIYUN_SMS_ENDPOINT: must be https/)]);
-      expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'tencent' }).length).toBe(10); // every Tencent variable named (4 + a template per kind)
+      expect(problemsOf({ ...aliyun, SMS_FALLBACK_PROVIDER: 'tencent' }).length).toBe(4 + SMS_KINDS.length); // every Tencent variable named (4 + a template per kind)
     });
   });
 });

@@ -35,6 +35,8 @@ export const RATE_LIMITS = {
   verify: { name: 'verify', anonymousPerMinute: 60, keyPerMinute: 6000 },
   /** POST /api/public/v1/services/{n}/reports: the public's violation reports (issue 14), kept slow. */
   report: { name: 'report', anonymousPerMinute: 3, keyPerMinute: 30 },
+  /** POST /api/auth/password-reset and …/confirm: codes to people's phones and mailboxes, kept slow per address. */
+  passwordReset: { name: 'password_reset', anonymousPerMinute: 10, keyPerMinute: 10 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export const WINDOW_MS = 60_000;

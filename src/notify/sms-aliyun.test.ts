@@ -19,7 +19,7 @@ const CODE = '482913';
 
 const settings = (endpoint: string, timeoutMs = 5_000): AliyunSmsSettings => ({
   provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: SECRET, signName: '备案系统', endpoint, timeoutMs,
-  templates: { verification_code: 'SMS_100000001', cancellation_code: 'SMS_100000006', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
+  templates: { verification_code: 'SMS_100000001', cancellation_code: 'SMS_100000006', password_reset_code: 'SMS_100000007', filing_approved: 'SMS_100000002', filing_rejected: 'SMS_100000003', filing_returned: 'SMS_100000004', sms_check_failed: 'SMS_100000005' },
 });
 
 describe('Alibaba Cloud SMS gateway', () => {

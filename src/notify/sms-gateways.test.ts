@@ -12,7 +12,7 @@ import { smsChallenge } from './templates.ts';
 import { drainOutbox } from './worker.ts';
 
 const T0 = new Date('2026-03-02T02:00:00Z');
-const kinds = ['VERIFICATION_CODE', 'CANCELLATION_CODE', 'FILING_APPROVED', 'FILING_REJECTED', 'FILING_RETURNED', 'SMS_CHECK_FAILED'];
+const kinds = ['VERIFICATION_CODE', 'CANCELLATION_CODE', 'PASSWORD_RESET_CODE', 'FILING_APPROVED', 'FILING_REJECTED', 'FILING_RETURNED', 'SMS_CHECK_FAILED'];
 
 interface Row { status: string; attempts: number; last_error: string | null; last_error_code: string | null; provider: string | null }
 

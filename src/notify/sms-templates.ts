@@ -5,7 +5,7 @@
 // The text beside it (templates.ts) is what the development inbox shows. Pure: no I/O.
 
 /** One per kind of SMS the system sends; the gateway template id of each is configured (config.ts). */
-export const SMS_KINDS = ['verification_code', 'cancellation_code', 'filing_approved', 'filing_rejected', 'filing_returned', 'sms_check_failed'] as const;
+export const SMS_KINDS = ['verification_code', 'cancellation_code', 'password_reset_code', 'filing_approved', 'filing_rejected', 'filing_returned', 'sms_check_failed'] as const;
 export type SmsKind = (typeof SMS_KINDS)[number];
 
 /**
@@ -15,6 +15,7 @@ export type SmsKind = (typeof SMS_KINDS)[number];
 export const SMS_TEMPLATE_PARAMS: Readonly<Record<SmsKind, readonly string[]>> = {
   verification_code: ['code'],
   cancellation_code: ['code'],
+  password_reset_code: ['code'],
   filing_approved: ['name', 'number'],
   filing_rejected: ['name'],
   filing_returned: ['name'],
@@ -36,6 +37,11 @@ export const SMS_TEMPLATE_TEXT: Readonly<Record<SmsKind, { aliyun: string; tence
     aliyun: '您正在申请注销备案或取消接入，确认码：${code}，24小时内有效。如非您本人申请，请勿告知他人。',
     tencent: '您正在申请注销备案或取消接入，确认码：{1}，24小时内有效。如非您本人申请，请勿告知他人。',
     event: 'a cancellation (service, subject) or access cancellation awaits the principal\'s code (DOMAIN.md §4.3)',
+  },
+  password_reset_code: {
+    aliyun: '您正在重置备案系统的登录密码，验证码：${code}，30分钟内有效。如非您本人操作，请忽略本短信。',
+    tencent: '您正在重置备案系统的登录密码，验证码：{1}，30分钟内有效。如非您本人操作，请忽略本短信。',
+    event: 'a password reset (or the first password of an imported host account) asked for with the account\'s login',
   },
   filing_approved: {
     aliyun: '您的备案“${name}”已通过审核，备案号：${number}。请在显著位置展示备案号并链接至备案系统。',

@@ -19,7 +19,7 @@ const CODE = '482913';
 
 const settings = (endpoint: string): TencentSmsSettings => ({
   provider: 'tencent', secretId: 'AKIDtestsecretid0001', secretKey: SECRET, sdkAppId: '1400000001', region: 'ap-guangzhou', signName: '备案系统', endpoint, timeoutMs: 1_000,
-  templates: { verification_code: '2000001', cancellation_code: '2000006', filing_approved: '2000002', filing_rejected: '2000003', filing_returned: '2000004', sms_check_failed: '2000005' },
+  templates: { verification_code: '2000001', cancellation_code: '2000006', password_reset_code: '2000007', filing_approved: '2000002', filing_rejected: '2000003', filing_returned: '2000004', sms_check_failed: '2000005' },
 });
 
 describe('Tencent Cloud SMS gateway', () => {

@@ -6,7 +6,7 @@ import { Layout } from './components/Layout.tsx';
 import { Loading, Page } from './components/ui.tsx';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 import { homeFor, SessionProvider, useSession } from './lib/session.tsx';
-import { ChangePasswordPage, LoginPage, RegisterPage } from './pages/auth/Auth.tsx';
+import { ChangePasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from './pages/auth/Auth.tsx';
 import { RecordPage } from './pages/public/Record.tsx';
 import { SearchPage } from './pages/public/Search.tsx';
 import './styles.css';
@@ -70,6 +70,7 @@ function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />
         <Route path="/password" element={<ChangePasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="/host" element={<RequireRole roles={HOST}><HostHome /></RequireRole>} />
         <Route path="/host/new" element={<RequireRole roles={HOST}><NewFiling /></RequireRole>} />
         <Route path="/host/applications/:id" element={<RequireRole roles={HOST}><HostApplication /></RequireRole>} />

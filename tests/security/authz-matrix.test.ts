@@ -44,6 +44,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/auth/session': { allow: SIGNED },
   'POST /api/auth/password': { allow: PERSONS, body: { currentPassword: 'Demo@2026', newPassword: 'Matrix#2026-ok' } },
   'POST /api/auth/logout': { allow: ALL },
+  'POST /api/auth/password-reset': { allow: ALL, body: { login: 'nobody@example.com' } },
+  'POST /api/auth/password-reset/confirm': { allow: ALL, body: { login: 'nobody@example.com', code: '000000', newPassword: 'Matrix#2026-ok' } },
   'GET /api/org/api-keys': { allow: ['provider', 'platform', 'deviceMaker'] },
   'POST /api/org/api-keys': { allow: ['provider', 'platform', 'deviceMaker'], body: { name: '矩阵' } },
   'DELETE /api/org/api-keys/{id}': own(['platform'], ['provider', 'deviceMaker'], { id: 'apiKey' }),

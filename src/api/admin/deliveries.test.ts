@@ -27,7 +27,7 @@ describe('GET /api/admin/deliveries', () => {
     });
     const sms = createAliyunSmsProvider({
       provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: 'secret-0001', signName: '备案系统', endpoint: gw.url, timeoutMs: 5_000,
-      templates: { verification_code: 'SMS_1001', cancellation_code: 'SMS_1006', filing_approved: 'SMS_1002', filing_rejected: 'SMS_1003', filing_returned: 'SMS_1004', sms_check_failed: 'SMS_1005' },
+      templates: { verification_code: 'SMS_1001', cancellation_code: 'SMS_1006', password_reset_code: 'SMS_1007', filing_approved: 'SMS_1002', filing_rejected: 'SMS_1003', filing_returned: 'SMS_1004', sms_check_failed: 'SMS_1005' },
     });
     await drainOutbox({ db, sealer, email: createUnconfiguredEmailSender(), sms, now: h.clock.now });
   }, SETUP_TIMEOUT);

@@ -12,7 +12,7 @@ import { problems } from '../auth/presenters.ts';
 const failureSchema = z.object({
   id: z.number().int(),
   channel: z.enum(['email', 'sms', 'webhook']),
-  kind: z.string().nullable().describe('SMS template kind: verification_code, cancellation_code, filing_approved, filing_rejected, filing_returned, sms_check_failed'),
+  kind: z.string().nullable().describe('SMS template kind: verification_code, cancellation_code, password_reset_code, filing_approved, filing_rejected, filing_returned, sms_check_failed'),
   event: z.string().nullable().describe('the event the message reports, e.g. application.approved'),
   state: z.enum(['retrying', 'dead']),
   attempts: z.number().int(),

@@ -1,4 +1,4 @@
-// /api/auth: host registration, sign-in, sign-out, "who am I", password change.
+// /api/auth: host registration, sign-in, sign-out, "who am I", password change and reset.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,9 +7,11 @@ import { digest } from '../../db/credentials.ts';
 import type { NewSession } from '../../db/sessions.ts';
 import { changePassword } from '../../flows/change-password.ts';
 import { registerHost } from '../../flows/register-host.ts';
+import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import type { AppContext } from '../app.ts';
+import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
 import { actorOf, requireActor, requirePerson } from './guards.ts';
 import { accountSchema, organisationRefSchema, presentAccount, problems } from './presenters.ts';
@@ -119,5 +121,43 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
   }, async (request, reply) => {
     await changePassword(ctx, actorOf(request), { ...request.body, keepSessionHash: digest(request.authSession!.token) });
     return reply.code(204).send(null);
+  });
+
+  const resetQuota = rateLimit(RATE_LIMITS.passwordReset, await useRateLimitStore(app, ctx.config));
+  const validMinutes = RESET_VALIDITY_MS / 60_000;
+  app.post('/api/auth/password-reset', {
+    config: { csrf: false },
+    onRequest: resetQuota,
+    schema: {
+      tags: ['auth'], summary: 'Ask for a code to set a new password (forgotten password; first password of an imported host account)',
+      description: `The login is an email or mobile (hosts) or a staff login name. A host gets a 6-digit code by SMS on the account's mobile `
+        + `(or by email when the account has no mobile, as accounts brought in by \`beian import\`); staff by email. The answer is the same 202 `
+        + `whether or not the login exists or anything was sent (no account enumeration). A new code replaces the previous one; at most `
+        + `${RESET_MAX_PER_HOUR} codes an account an hour. ${RATE_LIMITS.passwordReset.anonymousPerMinute} calls a minute per address (both reset calls together).`,
+      body: z.object({ login: z.string().trim().min(1).max(320) }),
+      response: {
+        202: z.object({ validForMinutes: z.number().int().describe('how long a code sent now stays valid') }),
+        ...problems(400, 429),
+      },
+    },
+  }, async (request, reply) => {
+    await requestPasswordReset(ctx, request.body, request.id);
+    return reply.code(202).send({ validForMinutes: validMinutes });
+  });
+
+  app.post('/api/auth/password-reset/confirm', {
+    config: { csrf: false },
+    onRequest: resetQuota,
+    schema: {
+      tags: ['auth'], summary: 'Set a new password with the code, and sign in',
+      description: `The code is valid ${validMinutes} minutes and for ${RESET_MAX_ATTEMPTS} wrong attempts; every reason it does not work answers `
+        + '400 `reset_code_invalid` on `code`. The new password follows the registration rule (400 naming `newPassword`). '
+        + 'Every other session of the account ends; this answer signs in (sets the `beian_session` cookie).',
+      body: z.object({ login: z.string().trim().min(1).max(320), code: z.string().max(32), newPassword: password }),
+      response: { 200: sessionSchema, ...problems(400, 429) },
+    },
+  }, async (request, reply) => {
+    const { account, session } = await confirmPasswordReset(ctx, request.body, request.id);
+    return startSession(reply, account.id, session);
   });
 };

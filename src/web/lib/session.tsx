@@ -15,6 +15,8 @@ interface SessionState {
   signOut(): Promise<void>;
   /** POST /api/auth/password, then the session again (it no longer must change its password). */
   changePassword(currentPassword: string, newPassword: string): Promise<SessionView>;
+  /** POST /api/auth/password-reset/confirm: the code sets a new password and signs in. */
+  resetPassword(login: string, code: string, newPassword: string): Promise<SessionView>;
 }
 
 const Ctx = createContext<SessionState | null>(null);
@@ -63,7 +65,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return s;
   }, []);
 
-  const value = useMemo(() => ({ session, ready, signIn, register, signOut, changePassword }), [session, ready, signIn, register, signOut, changePassword]);
+  const resetPassword = useCallback(async (login: string, code: string, newPassword: string) => {
+    const s = await api.post<SessionView>('/api/auth/password-reset/confirm', { login, code, newPassword });
+    remember(s); setSession(s);
+    return s;
+  }, []);
+
+  const value = useMemo(() => ({ session, ready, signIn, register, signOut, changePassword, resetPassword }),
+    [session, ready, signIn, register, signOut, changePassword, resetPassword]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -5,7 +5,7 @@ import { validateEmail, validateMobile, type Validation } from '../../../domain/
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Button, Card, ErrorNotice, Notice, Page } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
-import { ApiError } from '../../lib/api.ts';
+import { api, ApiError } from '../../lib/api.ts';
 import { homeFor, safeNext, useSession } from '../../lib/session.tsx';
 
 function Input({ id, label, value, onChange, onBlur, type = 'text', autoComplete, error, hint, inputMode }: {
@@ -56,6 +56,7 @@ export function LoginPage() {
           <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.login.submit')}</Button>
         </form>
         <p><Link to="/register">{i18n.t('auth.login.noAccount')}</Link></p>
+        <p><Link to={`/reset-password${login.trim() ? `?login=${encodeURIComponent(login.trim())}` : ''}`}>{i18n.t('auth.login.forgot')}</Link></p>
         <Notice>{i18n.t('auth.login.demo')}</Notice>
       </Card>
     </Page>
@@ -148,6 +149,67 @@ export function ChangePasswordPage() {
             error={mismatch ? i18n.t('auth.password.mismatch') : undefined} />
           <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.password.submit')}</Button>
         </form>
+      </Card>
+    </Page>
+  );
+}
+
+// A forgotten password, or the first password of a host account brought in by `beian import`:
+// a code to the account's own mobile or email, then the new password (which signs in).
+export function ResetPasswordPage() {
+  const i18n = useI18n();
+  const { resetPassword } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [login, setLogin] = useState(params.get('login') ?? '');
+  const [sent, setSent] = useState<number | null>(null);
+  const [form, setForm] = useState({ code: '', next: '', again: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [mismatch, setMismatch] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const errs = fieldErrors(error, i18n);
+  const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const ask = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true); setError(null);
+    try {
+      setSent((await api.post<{ validForMinutes: number }>('/api/auth/password-reset', { login: login.trim() })).validForMinutes);
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const confirm = async (e: FormEvent) => {
+    e.preventDefault();
+    setMismatch(form.next !== form.again);
+    if (form.next !== form.again) return;
+    setBusy(true); setError(null);
+    try {
+      const s = await resetPassword(login.trim(), form.code.trim(), form.next);
+      navigate(homeFor(s.role), { replace: true });
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  return (
+    <Page title={i18n.t('auth.reset.title')}>
+      <Card className="narrow">
+        {sent === null ? (
+          <form onSubmit={ask} noValidate data-testid="reset-ask">
+            <p>{i18n.t('auth.reset.lead')}</p>
+            {error && !Object.keys(errs).length ? <ErrorNotice error={error} /> : null}
+            <Input id="login" label={i18n.t('auth.login.login')} value={login} onChange={setLogin} autoComplete="username" error={errs.login} />
+            <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.reset.send')}</Button>
+          </form>
+        ) : (
+          <form onSubmit={confirm} noValidate data-testid="reset-confirm">
+            <Notice>{i18n.t('auth.reset.sent', { minutes: sent })}</Notice>
+            {error && !Object.keys(errs).length ? <ErrorNotice error={error} /> : null}
+            <Input id="code" label={i18n.t('auth.reset.code')} value={form.code} onChange={set('code')} autoComplete="one-time-code" inputMode="tel" error={errs.code} />
+            <Input id="new-password" label={i18n.t('auth.password.new')} value={form.next} onChange={set('next')} type="password" autoComplete="new-password"
+              error={errs.newPassword} hint={i18n.t('auth.register.passwordHint')} />
+            <Input id="new-password-again" label={i18n.t('auth.password.again')} value={form.again} onChange={set('again')} type="password" autoComplete="new-password"
+              error={mismatch ? i18n.t('auth.password.mismatch') : undefined} />
+            <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.reset.submit')}</Button>
+            <p><button type="button" className="btn btn-link" onClick={() => { setSent(null); setError(null); }}>{i18n.t('auth.reset.again')}</button></p>
+          </form>
+        )}
+        <p><Link to="/login">{i18n.t('auth.register.haveAccount')}</Link></p>
       </Card>
     </Page>
   );

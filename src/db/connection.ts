@@ -101,7 +101,10 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
   // starts at the table's first page, not where a concurrent scan happens to be, so the window —
   // and the pages within it — are the same from one request to the next. (An `options` in the URL
   // replaces this one.)
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c synchronize_seqscans=off' });
+  // No JIT compilation (ADR 0029): it starts on a plan's estimated cost (jit_above_cost, 100,000),
+  // not its run time, and the registry's short statements over large tables cross that estimate —
+  // a page's public records over a million services cost 20–25 ms of compiling for 1 ms of work.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c synchronize_seqscans=off -c jit=off' });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   if (options.probe !== false) await pool.query('select 1');

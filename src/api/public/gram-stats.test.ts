@@ -44,6 +44,11 @@ describe('search answers alike by either path', () => {
     expect(await t.db.query('show synchronize_seqscans')).toEqual([{ synchronize_seqscans: 'off' }]);
   });
 
+  it('never compiles a statement just in time on a server: a page of records would spend more compiling it than running it (ADR 0029)', async () => {
+    if (t.db.kind !== 'postgresql') return; // PGlite has no JIT
+    expect(await t.db.query('show jit')).toEqual([{ jit: 'off' }]);
+  });
+
   it('reads the statistics of the bigram indexes', async () => {
     const s = await gramStats(t.db);
     expect(s.subjects.freq.get('示例')).toBeGreaterThan(0);

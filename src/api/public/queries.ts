@@ -51,16 +51,14 @@ const BASE_COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
               from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
   s.shell_since`;
-/** A record's public events with their log leaf (for `s` and its subject `su`). */
-const EVENTS = `coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.id) from (
-     select h.id, 'filed' as action, h.at from applications a join history h on h.application_id = a.id and h.action = 'bureau_approve'
-      where a.service_id = s.id and a.application_type in ('first_filing', 'new_service') and a.status = 'approved'
-     union all
-     select h.id, h.action, h.at from history h where h.entity_type = 'service' and h.entity_id = s.id
-        and h.action in ('filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke')
-     union all
-     select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed') e
-     left join log_leaves l on l.history_id = e.id), '[]') as events`;
+/**
+ * A record's public events with their log leaf (for `s`): the rows public_events keeps for the
+ * service and for its subject (migration 0029, maintained by a trigger on history; the rules
+ * are in docs/decisions/0029-public-events-beside-the-record.md), merged in history order.
+ */
+const EVENTS = `coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.history_id)
+     from public_events e left join log_leaves l on l.history_id = e.history_id
+    where e.owner_id = any(array[s.id, s.subject_id])), '[]') as events`;
 const COLUMNS = `${BASE_COLUMNS},
   ${EVENTS}`;
 
@@ -180,7 +178,7 @@ export async function searchServices(
   // The page's events in a query of their own: inside the search statement their subqueries made
   // every keyword search 5–10 times slower over a million services (one request at a time: 50–60 ms against 5–14 ms without events; 20–28 ms with this query).
   const events = new Map((await db.query<{ id: string; events: PublicServiceRow['events'] }>(
-    `select s.id, ${EVENTS} from services s join subjects su on su.id = s.subject_id where s.id = any($1::uuid[])`,
+    `select s.id, ${EVENTS} from services s where s.id = any($1::uuid[])`,
     [rows.map((r) => r.id)], PREPARED)).map((e) => [e.id, e.events]));
   for (const r of rows) r.events = events.get(r.id) ?? [];
   const lastModified = rows.reduce<Date | null>((a, r) => (!a || r.last_modified > a ? r.last_modified : a), null);

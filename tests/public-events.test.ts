@@ -59,10 +59,10 @@ describe('public_events', () => {
   });
 
   it('the drift check sees a missing or a wrong row', async () => {
-    const [row] = await db().query<{ history_id: string; owner_id: string; action: string; at: Date }>('select * from public_events order by history_id desc limit 1');
-    await db().query('delete from public_events where history_id = $1', [row!.history_id]);
+    const [row] = await db().query<{ history_id: string; owner_id: string; action: string }>('select * from public_events order by history_id desc limit 1');
+    await db().query('update public_events set owner_id = gen_random_uuid() where history_id = $1', [row!.history_id]); // missing from its record
     expect((await publicEventDrift(db())).length).toBeGreaterThan(0);
-    await db().query('insert into public_events (history_id, owner_id, action, at) values ($1, $2, $3, $4)', [row!.history_id, row!.owner_id, 'revoke', row!.at]);
+    await db().query('update public_events set owner_id = $2, action = $3 where history_id = $1', [row!.history_id, row!.owner_id, 'revoke']); // wrong
     expect((await publicEventDrift(db())).length).toBeGreaterThan(0);
     await db().query('update public_events set action = $2 where history_id = $1', [row!.history_id, row!.action]);
     await expectPublicEventsCurrent(db());

@@ -10,13 +10,13 @@
 -- log_leaves (unique on history_id): the sequencer appends after commit, and a copy of it here
 -- would be a second writer to keep current.
 
+-- Keys and index come after the backfill (below): built from the loaded rows, not row by row.
 create table public_events (
-  history_id  bigint primary key,
+  history_id  bigint not null,       -- the history row (primary key, below)
   owner_id    uuid not null,         -- services.id, or subjects.id for a subject's 'changed'
   action      text not null,         -- the history action; 'filed' for the approving application's bureau_approve
   at          timestamptz not null   -- history.at
 );
-create index public_events_owner on public_events (owner_id, at, history_id) include (action);
 
 -- Which history rows are public events, and whose (the same rules the answers used to apply per
 -- read, src/api/public/queries.ts until 0029):
@@ -56,7 +56,10 @@ create constraint trigger history_public_event after insert on history
      or (new.action = 'bureau_approve' and new.application_id is not null))
   execute function public_event_of_history();
 
--- Existing databases: one pass over history (1,000,000 services' history in a few seconds).
+-- Existing databases: one pass over history. The trigger above already holds history's lock
+-- (share row exclusive, until this migration commits), so no row written meanwhile is missed.
+-- Measured on the 1,000,000-service bench database with 1,460,000 event rows added to its 1.5
+-- million history rows: 11 s for the insert, keys and index (ADR 0029).
 insert into public_events (history_id, owner_id, action, at)
 select h.id, h.entity_id, h.action, h.at from history h
  where (h.entity_type = 'service' and h.action in ('filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke'))
@@ -65,5 +68,7 @@ union all
 select h.id, a.service_id, 'filed', h.at from history h join applications a on a.id = h.application_id
  where h.action = 'bureau_approve' and a.application_type in ('first_filing', 'new_service') and a.status = 'approved' and a.service_id is not null;
 
--- Rows of history only (append-only: never orphaned). Added after the backfill, which it then checks in one pass.
+alter table public_events add constraint public_events_pkey primary key (history_id);
+create index public_events_owner on public_events (owner_id, at, history_id) include (action);
+-- Rows of history only (append-only: never orphaned), checked here in one pass.
 alter table public_events add constraint public_events_history_id_fkey foreign key (history_id) references history (id);

@@ -12,6 +12,8 @@ export const SEARCH_WINDOW = 1000;
 
 /** The texts below come from a fixed set of shapes (a search's: one per combination of match paths). */
 const PREPARED = { prepare: true } as const;
+/** …and run with their generic plan, never re-planned for the values (src/db/connection.ts). */
+const GENERIC = { prepare: true, generic: true } as const;
 
 export interface PublicServiceRow {
   id: string;
@@ -155,6 +157,10 @@ export async function searchServices(
 ): Promise<SearchPage> {
   const p = new Params();
   const union = branches(k, o.type, p, o.stats ?? await gramStats(db)).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
+  // The statement's shape already names its access paths (above, ADR 0023): PostgreSQL would
+  // otherwise re-plan it for every keyword, which costs more than running it (ADR 0029). Not
+  // with a LIKE pattern: a B-tree serves `like 'x%'` only when the plan sees the pattern.
+  const options = /like \$\d/i.test(union) ? PREPARED : GENERIC;
   const rows = await db.query<PublicServiceRow & { total: number; capped: boolean }>(
     `with c as (${union}),
      m as (select id, min(r) as r, max(cl) as cl, max(f) as f, min(n) as n from c group by id),
@@ -164,14 +170,14 @@ export async function searchServices(
      select ${BASE_COLUMNS}, pg.total, (select capped from caps) as capped
        from pg join services s on s.id = pg.id join subjects su on su.id = s.subject_id
       order by pg.r, pg.cl desc, pg.f desc, pg.n`,
-    p.values, PREPARED,
+    p.values, options,
   );
   if (rows.length === 0 && o.page > 1) {
     // Past the last page: the total still answers (a client paging on learns where to stop).
     const [t] = await db.query<{ total: number; capped: boolean }>(
       `with c as (${union}) select count(distinct id) as total,
          coalesce((select bool_or(x.k >= ${SEARCH_WINDOW}) from (select b, count(*) as k from c group by b) x), false) as capped from c`,
-      p.values.slice(0, -2), PREPARED,
+      p.values.slice(0, -2), options,
     );
     return { rows: [], total: Number(t?.total ?? 0), capped: Boolean(t?.capped), lastModified: null };
   }

@@ -181,8 +181,9 @@ export async function searchServices(
     );
     return { rows: [], total: Number(t?.total ?? 0), capped: Boolean(t?.capped), lastModified: null };
   }
-  // The page's events in a query of their own: inside the search statement their subqueries made
-  // every keyword search 5–10 times slower over a million services (one request at a time: 50–60 ms against 5–14 ms without events; 20–28 ms with this query).
+  // The page's events in a query of their own (one index range per record in public_events). Once
+  // subqueries of the search statement, they pushed its estimated cost over PostgreSQL's JIT
+  // threshold: 20–30 ms of compiling per search over a million services (ADR 0029; JIT is now off).
   const events = new Map((await db.query<{ id: string; events: PublicServiceRow['events'] }>(
     `select s.id, ${EVENTS} from services s where s.id = any($1::uuid[])`,
     [rows.map((r) => r.id)], PREPARED)).map((e) => [e.id, e.events]));

@@ -10,6 +10,7 @@ import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
 import { cancelAccessByProvider } from '../src/flows/cancel-access.ts';
+import { expectPublicEventsCurrent } from './public-events.ts';
 
 const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
 
@@ -247,6 +248,10 @@ describe('changes of a filed record', () => {
     const twice = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/approve`, headers: gd.headers });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('application_status_conflict');
+  });
+
+  it('keeps the stored public events of every record what history says, after approved changes of services and subjects, access added (migration 0029)', async () => {
+    await expectPublicEventsCurrent(h.t.db);
   });
 });
 

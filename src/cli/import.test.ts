@@ -15,6 +15,7 @@ import { CSV_COLUMNS } from '../domain/import-record.ts';
 import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
 import { publicGet, enc } from '../api/public/test-support.ts';
 import { type ImportSource, importFilings } from '../flows/import-filings.ts';
+import { expectPublicEventsCurrent } from '../../tests/public-events.ts';
 
 const uscc = (n: number) => { const f = `91440300MA${String(n).padStart(7, '0')}`; return f + usccCheckChar(f); };
 const idNo = (n: number) => { const f = `11010519900101${String(n).padStart(3, '0')}`; return f + idNumberCheckChar(f); };
@@ -154,6 +155,10 @@ describe('beian import', () => {
     expect(s.services).toBe(2);
     const [w] = await a.t.db.query<{ domains: string[] }>(`select domains from services where service_number = '粤ICP备2019000301号-2'`);
     expect(w!.domains).toEqual(['imported-301.cn', 'www.imported-301.cn']);
+  });
+
+  it('keeps the stored public events of every record what history says, after imports (which add no public event: an imported record dates its filing itself) (migration 0029)', async () => {
+    await expectPublicEventsCurrent(a.t.db);
   });
 });
 

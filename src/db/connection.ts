@@ -19,6 +19,14 @@ export interface QueryOptions {
    * distinct text stays prepared on every pooled connection.
    */
   prepare?: boolean;
+  /**
+   * With `prepare`: always run the statement's generic plan (`plan_cache_mode =
+   * force_generic_plan` around it), never re-plan it for the parameters' values. For a hot
+   * statement whose shape already fixes its access paths (public search, ADR 0029: planning it
+   * cost more than running it) and that has no parameter a plan needs to see (no `LIKE $n`,
+   * whose index use is decided from the pattern). Two short extra round trips on a server.
+   */
+  generic?: boolean;
 }
 
 export interface Queryable {
@@ -101,7 +109,10 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
   // starts at the table's first page, not where a concurrent scan happens to be, so the window —
   // and the pages within it — are the same from one request to the next. (An `options` in the URL
   // replaces this one.)
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c synchronize_seqscans=off' });
+  // No JIT compilation (ADR 0029): it starts on a plan's estimated cost (jit_above_cost, 100,000),
+  // not its run time, and the registry's short statements over large tables cross that estimate —
+  // a page's public records over a million services cost 20–25 ms of compiling for 1 ms of work.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes, options: '-c synchronize_seqscans=off -c jit=off' });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   if (options.probe !== false) await pool.query('select 1');
@@ -115,6 +126,20 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
   return {
     kind: 'postgresql',
     async query<T extends object>(text: string, params?: unknown[], options?: QueryOptions) {
+      if (options?.prepare && options.generic) {
+        const client = await pool.connect();
+        let unsure: Error | undefined; // the setting may be left on: the connection is discarded, not reused
+        try {
+          await client.query('set plan_cache_mode = force_generic_plan').catch((e: Error) => { throw (unsure = e); });
+          try {
+            return (await client.query({ name: nameOf(text), text, values: params })).rows as T[];
+          } finally {
+            await client.query('reset plan_cache_mode').catch((e: Error) => { unsure = e; });
+          }
+        } finally {
+          client.release(unsure);
+        }
+      }
       if (options?.prepare) return (await pool.query({ name: nameOf(text), text, values: params })).rows as T[];
       return (await pool.query(text, params)).rows as T[];
     },

@@ -8,6 +8,7 @@ import { call, confirmationCode } from '../../../tests/filing.ts';
 import { KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { A2DP_CERT } from '../../db/seed/demo.ts';
 import { clearShell } from '../../flows/clean-up-shells.ts';
+import { expectPublicEventsCurrent } from '../../../tests/public-events.ts';
 
 const enc = encodeURIComponent;
 const LEDGER_FP = '0123456789abcdef0123456789abcdef';
@@ -219,5 +220,9 @@ describe('a filed record\'s life', () => {
     const asked = await call(a.app, host, 'POST', `/api/host/services/${ledger}/cancel`, {}, 202);
     expect(asked).toMatchObject({ cancels: 'subject', subject: { mainNumber: '浙ICP备2024000001号' }, service: { id: ledger } });
     expect(asked.message).toMatch(/last live service/);
+  });
+
+  it('keeps the stored public events of every record what history says, after cancellations, access cancelled, shells and cleanups (migration 0029)', async () => {
+    await expectPublicEventsCurrent(a.t.db);
   });
 });

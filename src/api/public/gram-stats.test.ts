@@ -44,6 +44,24 @@ describe('search answers alike by either path', () => {
     expect(await t.db.query('show synchronize_seqscans')).toEqual([{ synchronize_seqscans: 'off' }]);
   });
 
+  it('never compiles a statement just in time on a server: a page of records would spend more compiling it than running it (ADR 0029)', async () => {
+    if (t.db.kind !== 'postgresql') return; // PGlite has no JIT
+    expect(await t.db.query('show jit')).toEqual([{ jit: 'off' }]);
+  });
+
+  it('runs a search statement with its generic plan, and leaves every pooled connection planning as usual afterwards (ADR 0029)', async () => {
+    if (t.db.kind !== 'postgresql') return; // PGlite: no plan cache options
+    const generic = { prepare: true, generic: true } as const;
+    const during = await Promise.all(Array.from({ length: 8 }, () => t.db.query<{ m: string }>(`select current_setting('plan_cache_mode') as m`, [], generic)));
+    expect(during.flat().map((r) => r.m)).toEqual(Array(8).fill('force_generic_plan'));
+    const after = await Promise.all(Array.from({ length: 16 }, () => t.db.query<{ m: string }>(`select current_setting('plan_cache_mode') as m`)));
+    expect(after.flat().map((r) => r.m)).toEqual(Array(16).fill('auto'));
+    // A failing statement too.
+    await expect(t.db.query('select 1 / $1::int', [0], generic)).rejects.toThrow(/division by zero/);
+    const later = await Promise.all(Array.from({ length: 16 }, () => t.db.query<{ m: string }>(`select current_setting('plan_cache_mode') as m`)));
+    expect(later.flat().map((r) => r.m)).toEqual(Array(16).fill('auto'));
+  });
+
   it('reads the statistics of the bigram indexes', async () => {
     const s = await gramStats(t.db);
     expect(s.subjects.freq.get('示例')).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { renderBadge } from './badge.ts';
 import { BADGE_CACHE_CONTROL, corsHeaders, newest, preflight, sendCacheable } from './http.ts';
+import { gramStats } from './gram-stats.ts';
 import { interpretKeyword } from './keyword.ts';
 import { logRoutes } from './log.ts';
 import { presentRecord, presentSubject } from './presenter.ts';
@@ -52,6 +53,9 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   app.options('/api/public/*', { schema: { hide: true } }, preflight);
 
   const present = (rows: PublicServiceRow[]) => rows.map((r) => presentRecord(url, r));
+  // The bigram statistics (ADR 0023) are cached per Queryable: one reader for them, not each
+  // request's (with standbys, request.reads is a new one per request, which re-read them every time).
+  const statsReads = ctx.reads.at(null);
   /** The service a path's number names: 400 naming params.serviceNumber when malformed, 404 when never filed. */
   const serviceOf = async (reads: Queryable, raw: string) => {
     const number = numberParam(raw, 'params.serviceNumber', 'service');
@@ -68,7 +72,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const k = interpretKeyword(q);
     if (!k) throw badInput('querystring.q', 'keyword_empty', 'the keyword has nothing searchable once spaces are removed');
     if ((page - 1) * pageSize >= SEARCH_WINDOW) throw badInput('querystring.page', 'search_window_exceeded', `search pages through the first ${SEARCH_WINDOW} matches; narrow the keyword or filter by type`);
-    const found = await searchServices(req.reads, k, { type: type ?? null, page, pageSize });
+    const found = await searchServices(req.reads, k, { type: type ?? null, page, pageSize, stats: await gramStats(statsReads) });
     const body = { items: present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
     return sendCacheable(req, reply, body, found.lastModified);
   });

@@ -12,6 +12,8 @@ export const SEARCH_WINDOW = 1000;
 
 /** The texts below come from a fixed set of shapes (a search's: one per combination of match paths). */
 const PREPARED = { prepare: true } as const;
+/** …and run with their generic plan, never re-planned for the values (src/db/connection.ts). */
+const GENERIC = { prepare: true, generic: true } as const;
 
 export interface PublicServiceRow {
   id: string;
@@ -51,16 +53,14 @@ const BASE_COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
               from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
   s.shell_since`;
-/** A record's public events with their log leaf (for `s` and its subject `su`). */
-const EVENTS = `coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.id) from (
-     select h.id, 'filed' as action, h.at from applications a join history h on h.application_id = a.id and h.action = 'bureau_approve'
-      where a.service_id = s.id and a.application_type in ('first_filing', 'new_service') and a.status = 'approved'
-     union all
-     select h.id, h.action, h.at from history h where h.entity_type = 'service' and h.entity_id = s.id
-        and h.action in ('filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke')
-     union all
-     select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed') e
-     left join log_leaves l on l.history_id = e.id), '[]') as events`;
+/**
+ * A record's public events with their log leaf (for `s`): the rows public_events keeps for the
+ * service and for its subject (migration 0029, maintained by a trigger on history; the rules
+ * are in docs/decisions/0029-public-events-beside-the-record.md), merged in history order.
+ */
+const EVENTS = `coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.history_id)
+     from public_events e left join log_leaves l on l.history_id = e.history_id
+    where e.owner_id = any(array[s.id, s.subject_id])), '[]') as events`;
 const COLUMNS = `${BASE_COLUMNS},
   ${EVENTS}`;
 
@@ -157,6 +157,10 @@ export async function searchServices(
 ): Promise<SearchPage> {
   const p = new Params();
   const union = branches(k, o.type, p, o.stats ?? await gramStats(db)).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
+  // The statement's shape already names its access paths (above, ADR 0023): PostgreSQL would
+  // otherwise re-plan it for every keyword, which costs more than running it (ADR 0029). Not
+  // with a LIKE pattern: a B-tree serves `like 'x%'` only when the plan sees the pattern.
+  const options = /like \$\d/i.test(union) ? PREPARED : GENERIC;
   const rows = await db.query<PublicServiceRow & { total: number; capped: boolean }>(
     `with c as (${union}),
      m as (select id, min(r) as r, max(cl) as cl, max(f) as f, min(n) as n from c group by id),
@@ -166,21 +170,22 @@ export async function searchServices(
      select ${BASE_COLUMNS}, pg.total, (select capped from caps) as capped
        from pg join services s on s.id = pg.id join subjects su on su.id = s.subject_id
       order by pg.r, pg.cl desc, pg.f desc, pg.n`,
-    p.values, PREPARED,
+    p.values, options,
   );
   if (rows.length === 0 && o.page > 1) {
     // Past the last page: the total still answers (a client paging on learns where to stop).
     const [t] = await db.query<{ total: number; capped: boolean }>(
       `with c as (${union}) select count(distinct id) as total,
          coalesce((select bool_or(x.k >= ${SEARCH_WINDOW}) from (select b, count(*) as k from c group by b) x), false) as capped from c`,
-      p.values.slice(0, -2), PREPARED,
+      p.values.slice(0, -2), options,
     );
     return { rows: [], total: Number(t?.total ?? 0), capped: Boolean(t?.capped), lastModified: null };
   }
-  // The page's events in a query of their own: inside the search statement their subqueries made
-  // every keyword search 5–10 times slower over a million services (one request at a time: 50–60 ms against 5–14 ms without events; 20–28 ms with this query).
+  // The page's events in a query of their own (one index range per record in public_events). Once
+  // subqueries of the search statement, they pushed its estimated cost over PostgreSQL's JIT
+  // threshold: 20–30 ms of compiling per search over a million services (ADR 0029; JIT is now off).
   const events = new Map((await db.query<{ id: string; events: PublicServiceRow['events'] }>(
-    `select s.id, ${EVENTS} from services s join subjects su on su.id = s.subject_id where s.id = any($1::uuid[])`,
+    `select s.id, ${EVENTS} from services s where s.id = any($1::uuid[])`,
     [rows.map((r) => r.id)], PREPARED)).map((e) => [e.id, e.events]));
   for (const r of rows) r.events = events.get(r.id) ?? [];
   const lastModified = rows.reduce<Date | null>((a, r) => (!a || r.last_modified > a ? r.last_modified : a), null);

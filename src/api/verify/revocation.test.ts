@@ -9,6 +9,7 @@ import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, signIn } fr
 import { backend } from '../../../tests/db.ts';
 import { cancelConfirmed } from '../../../tests/filing.ts';
 import { a2dp, KEY, serviceId, verify } from '../../../tests/verify.ts';
+import { expectPublicEventsCurrent } from '../../../tests/public-events.ts';
 
 const status = async (app: FastifyInstance, item = a2dp()) => (await verify(app, [item])).json().results[0].status as string;
 
@@ -74,6 +75,10 @@ describe('revocation and cancellation', () => {
     expect(last).toMatchObject({ action: 'cancel_subject', servicesCancelled: ['京ICP备2025000001号-1'], subjectCancelled: '京ICP备2025000001号' });
     const [s] = await a.t.db.query<{ status: string }>(`select status from subjects where main_number = '京ICP备2025000001号'`);
     expect(s!.status).toBe('cancelled');
+  });
+
+  it('keeps the stored public events of every record what history says, after revocations and cancellations (migration 0029)', async () => {
+    await expectPublicEventsCurrent(a.t.db);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { call } from '../../../tests/filing.ts';
 import { seedDemoLives } from './demo-lives.ts';
+import { expectPublicEventsCurrent } from '../../../tests/public-events.ts';
 
 describe('demo lives', () => {
   let a: AuthTestApp;
@@ -37,5 +38,9 @@ describe('demo lives', () => {
     expect(rec.events.map((e: { type: string }) => e.type)).toEqual(['filed', 'revoked']);
     const bad = await a.t.db.query(`select 1 from services s where s.shell_since is not null and exists (select 1 from access_records ar where ar.service_id = s.id and ar.active)`);
     expect(bad).toEqual([]);
+  });
+
+  it('keeps the stored public events of every record what history says, after the lives of the demo records (migration 0029)', async () => {
+    await expectPublicEventsCurrent(a.t.db);
   });
 });

@@ -11,7 +11,7 @@
 -- foreign key and index works as for any writer, and the NOTIFY of migration 0003 is sent.
 -- A trigger added later that honours the switch must add its work to beian_catch_up_platforms
 -- (or to a catch-up of its own named here), so writers keep calling one function.
--- tests: src/db/bulk-import.test.ts compares the read model with verify_identity_source and the
+-- tests: src/flows/import-filings.test.ts compares the read model with verify_identity_source and the
 -- findings with a row-by-row insert.
 
 create function beian_maintenance_deferred() returns boolean language sql stable parallel safe as $$

@@ -2,8 +2,10 @@
 // COPied into temporary staging tables, checked against the registry with a few set-based
 // statements (numbers taken, another subject's certificate, a package already filed), and the
 // rest written with INSERT … SELECT — persons, host accounts, subjects, services, platforms and
-// history — in the caller's transaction, with the batch's rejections. Triggers keep the
-// verification read model and the search indexes current as for any other writer.
+// history — in the caller's transaction, with the batch's rejections. The indexes (search
+// included), constraints and foreign keys work as for any other writer; the platforms'
+// per-insert maintenance (read model, findings) is deferred to one set-based catch-up per batch
+// (migration 0027, docs/decisions/0028-import-throughput.md).
 import type { Queryable } from './connection.ts';
 
 export interface StagedPerson { id: string; name: string; certType: string; certEnc: string; certHash: string; mobileEnc: string; mobileHash: string; emailEnc: string; emailHash: string }

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { testDatabase, type TestDb } from '../../tests/db.ts';
-import { seedDemo } from './seed/demo.ts';
-import { type ImportSource, importFilings } from '../flows/import-filings.ts';
+import { seedDemo } from '../db/seed/demo.ts';
+import { type ImportSource, importFilings } from './import-filings.ts';
 import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
 
 const uscc = (n: number) => { const f = `91440300MA${String(n).padStart(7, '0')}`; return f + usccCheckChar(f); };

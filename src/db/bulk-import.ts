@@ -31,7 +31,7 @@ const STAGE_COLUMNS = [
   'line', 'subject_id', 'user_id', 'main_number', 'main_year', 'main_serial', 'province_code', 'subject_type', 'nature', 'host_name', 'cert_type',
   'cert_public', 'cert_enc', 'cert_hash', 'address', 'city_code', 'district_code', 'subject_filed_at',
   ...PERSON.map((c) => `p_${c}`), ...PERSON.map((c) => `sp_${c}`),
-  'service_id', 'service_type', 'service_name', 'service_number', 'sequence', 'status', 'filed_at', 'status_changed_at', 'domains', 'home_url',
+  'service_id', 'service_type', 'service_name', 'service_number', 'sequence', 'status', 'filed_at', 'status_changed_at', 'domains', 'home_url', 'subject_principal',
 ].join(', ');
 const PLATFORM_COLUMNS = 'line, idx, id, platform, package_name, cert_md5, cert_sha1, cert_sha256, active';
 
@@ -73,7 +73,7 @@ function stageCsv(lines: StagedLine[]): { rows: string; platforms: string } {
       q(s.certPublic), q(s.certEnc), q(s.certHash), q(s.address), q(s.cityCode), q(s.districtCode), q(s.filedAt),
       ...personCells(s.principal), ...personCells(l.servicePrincipal),
       l.serviceId, q(l.serviceType), q(l.serviceName), q(l.serviceNumber), l.sequence, q(l.status), q(l.filedAt), q(l.statusChangedAt),
-      arrayLiteral(l.domains), q(l.homeUrl),
+      arrayLiteral(l.domains), q(l.homeUrl), s.principal.id,
     ].join(','));
     for (const p of l.platforms) {
       platforms.push([l.line, p.idx, p.id, q(p.platform), q(p.packageName), q(p.md5), q(p.sha1), q(p.sha256), p.active ? 't' : 'f'].join(','));
@@ -211,7 +211,6 @@ export async function writeBatch(
     if (csv.platforms) await timed('copy import_stage_platforms', () => tx.copyCsv!('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms));
     // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
     await tx.exec('analyze import_stage; analyze import_stage_platforms');
-    await tx.query('update import_stage set subject_principal = p_id');
     for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
     for (const r of await tx.query<{ line: number; reject: string; reject_field: string }>(
       'select line, reject, reject_field from import_stage where reject is not null')) {

@@ -5,7 +5,10 @@
 //   npx tsx bench/import.ts --services 1000000                  # fresh database beian_bench_import
 //   options: --database-url postgres://postgres@127.0.0.1:5432/beian_bench_import --batch-size 10000
 //            --file /tmp/beian-import-bench.ndjson (kept between runs when it has the right size)
-// Prints one Markdown table row set for docs/BENCHMARKS.md ("## Bulk import").
+//            --trace (each statement's total time over the run, biggest first)
+// Prints one Markdown table row set for docs/BENCHMARKS.md ("## Bulk import"), and the CPU per
+// imported service of the importer and of the bench database's PostgreSQL backends (/proc): on a
+// shared machine the wall-clock rate follows the load, the CPU per service much less.
 import { existsSync, statSync, createReadStream, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pipeline } from 'node:stream/promises';

@@ -5,8 +5,11 @@
 //   npx tsx bench/import.ts --services 1000000                  # fresh database beian_bench_import
 //   options: --database-url postgres://postgres@127.0.0.1:5432/beian_bench_import --batch-size 10000
 //            --file /tmp/beian-import-bench.ndjson (kept between runs when it has the right size)
-// Prints one Markdown table row set for docs/BENCHMARKS.md ("## Bulk import").
-import { existsSync, statSync, createReadStream } from 'node:fs';
+//            --trace (each statement's total time over the run, biggest first)
+// Prints one Markdown table row set for docs/BENCHMARKS.md ("## Bulk import"), and the CPU per
+// imported service of the importer and of the bench database's PostgreSQL backends (/proc): on a
+// shared machine the wall-clock rate follows the load, the CPU per service much less.
+import { existsSync, statSync, createReadStream, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     services: { type: 'string', default: '1000000' },
     'batch-size': { type: 'string' },
     file: { type: 'string', default: path() },
+    trace: { type: 'boolean', default: false },
   },
 });
 function path() { return `${os.tmpdir()}/beian-import-bench.ndjson`; }
@@ -40,6 +44,29 @@ async function recreateDatabase(): Promise<void> {
   await c.query(`drop database if exists ${pg.escapeIdentifier(name)}`);
   await c.query(`create database ${pg.escapeIdentifier(name)}`);
   await c.end();
+}
+
+/**
+ * CPU milliseconds used so far (Linux /proc): this process; the PostgreSQL backends connected to
+ * the bench database (by their process title); PostgreSQL's shared writers (checkpointer, WAL and
+ * background writers — they also serve other databases of the server).
+ */
+function cpuTimes(): { self: number; pg: number; aux: number } {
+  const tick = 10; // ms per clock tick (USER_HZ 100)
+  const ticks = (stat: string) => { const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); return Number(f[11]) + Number(f[12]); };
+  const dbName = new URL(URL_).pathname.slice(1);
+  let pgMs = 0;
+  let auxMs = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (title.includes(` ${dbName} `)) pgMs += ticks(stat) * tick;
+      else if (/checkpointer|walwriter|background writer/.test(title)) auxMs += ticks(stat) * tick;
+    } catch { /* gone */ }
+  }
+  return { self: ticks(readFileSync('/proc/self/stat', 'utf8')) * tick, pg: pgMs, aux: auxMs };
 }
 
 const load = () => `load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`;
@@ -65,12 +92,23 @@ await raw.query('drop table bench_import_raw');
 await raw.end();
 const loadBefore = load();
 
+// --trace: each statement's total time over the run, biggest first (after the table).
+const traced = new Map<string, { ms: number; n: number }>();
+const trace = values.trace ? (sql: string, ms: number) => {
+  const k = sql.slice(0, 80);
+  const e = traced.get(k) ?? { ms: 0, n: 0 };
+  e.ms += ms; e.n += 1;
+  traced.set(k, e);
+} : undefined;
+const cpu0 = cpuTimes();
 const t0 = Date.now();
 const s = await importFilings(db, BENCH_SEALER, fileSource(FILE, sha256), {
   batchSize: values['batch-size'] ? Number(values['batch-size']) : DEFAULT_BATCH,
+  trace,
   onProgress: (p) => process.stderr.write(`\r${p.line}/${lines} lines, ${p.services} services, ${Math.round(p.services / ((Date.now() - t0) / 1000))}/s   `),
 });
 const importSeconds = (Date.now() - t0) / 1000;
+const cpu1 = cpuTimes();
 const [counts] = await db.query<{ h: number; v: number }>(
   `select (select count(*)::int from history where action = 'imported') as h, (select count(*)::int from verify_identities) as v`);
 await db.close();
@@ -84,4 +122,15 @@ console.log('|---|---|---|---|');
 console.log(`| baseline: raw COPY of the file's lines into an unindexed scratch table | ${n(lines)} lines | ${baseSeconds.toFixed(1)} s | ${n(lines / baseSeconds)} |`);
 console.log(`| beian import (checks, sealing, staging COPY, set-based checks and writes, history, read model) | ${n(s.services)} services, ${n(s.subjects)} subjects, ${n(s.rejected)} rejected | ${importSeconds.toFixed(1)} s | ${n(s.services / importSeconds)} |`);
 console.log('');
+const perService = (ms: number) => `${((ms * 1000) / Math.max(s.services, 1)).toFixed(0)} µs`;
+console.log(`CPU per imported service: importer ${perService(cpu1.self - cpu0.self)}, PostgreSQL backends ${perService(cpu1.pg - cpu0.pg)}, PostgreSQL writers ${perService(cpu1.aux - cpu0.aux)} (from /proc; the writers also serve the server's other databases).`);
+console.log('');
 console.log(`After: ${n(counts!.h)} history rows 'imported', ${n(counts!.v)} verify_identities rows.`);
+if (values.trace) {
+  console.log('');
+  console.log('| statement (first 80 characters) | runs | total | per service |');
+  console.log('|---|---|---|---|');
+  for (const [k, e] of [...traced].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(`| ${k.replace(/\|/g, '\\|')} | ${e.n} | ${(e.ms / 1000).toFixed(2)} s | ${perService(e.ms)} |`);
+  }
+}

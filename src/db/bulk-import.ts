@@ -2,14 +2,16 @@
 // COPied into temporary staging tables, checked against the registry with a few set-based
 // statements (numbers taken, another subject's certificate, a package already filed), and the
 // rest written with INSERT … SELECT — persons, host accounts, subjects, services, platforms and
-// history — in the caller's transaction, with the batch's rejections. Triggers keep the
-// verification read model and the search indexes current as for any other writer.
+// history — in the caller's transaction, with the batch's rejections. The indexes (search
+// included), constraints and foreign keys work as for any other writer; the platforms'
+// per-insert maintenance (read model, findings) is deferred to one set-based catch-up per batch
+// (migration 0027, docs/decisions/0028-import-throughput.md).
 import type { Queryable } from './connection.ts';
 
 export interface StagedPerson { id: string; name: string; certType: string; certEnc: string; certHash: string; mobileEnc: string; mobileHash: string; emailEnc: string; emailHash: string }
 
 export interface StagedSubject {
-  id: string; mainNumber: string; year: number | null; serial: number | null; provinceCode: string; type: string; nature: string;
+  id: string; userId: string; mainNumber: string; year: number | null; serial: number | null; provinceCode: string; type: string; nature: string;
   name: string; certType: string; certPublic: string | null; certEnc: string; certHash: string; address: string;
   cityCode: string; districtCode: string; filedAt: Date; principal: StagedPerson;
 }
@@ -26,16 +28,16 @@ export interface Rejection { line: number; field: string; code: string; message:
 
 const PERSON = ['id', 'name', 'cert_type', 'cert_enc', 'cert_hash', 'mobile_enc', 'mobile_hash', 'email_enc', 'email_hash'];
 const STAGE_COLUMNS = [
-  'line', 'subject_id', 'main_number', 'main_year', 'main_serial', 'province_code', 'subject_type', 'nature', 'host_name', 'cert_type',
+  'line', 'subject_id', 'user_id', 'main_number', 'main_year', 'main_serial', 'province_code', 'subject_type', 'nature', 'host_name', 'cert_type',
   'cert_public', 'cert_enc', 'cert_hash', 'address', 'city_code', 'district_code', 'subject_filed_at',
   ...PERSON.map((c) => `p_${c}`), ...PERSON.map((c) => `sp_${c}`),
-  'service_id', 'service_type', 'service_name', 'service_number', 'sequence', 'status', 'filed_at', 'status_changed_at', 'domains', 'home_url',
+  'service_id', 'service_type', 'service_name', 'service_number', 'sequence', 'status', 'filed_at', 'status_changed_at', 'domains', 'home_url', 'subject_principal',
 ].join(', ');
 const PLATFORM_COLUMNS = 'line, idx, id, platform, package_name, cert_md5, cert_sha1, cert_sha256, active';
 
 const STAGE_DDL = `
 create temp table if not exists import_stage (
-  line int primary key, subject_id uuid, main_number text, main_year int, main_serial int, province_code text, subject_type text,
+  line int primary key, subject_id uuid, user_id uuid, main_number text, main_year int, main_serial int, province_code char(6), subject_type text,
   nature text, host_name text, cert_type text, cert_public text, cert_enc text, cert_hash text, address text, city_code text,
   district_code text, subject_filed_at timestamptz,
   p_id uuid, p_name text, p_cert_type text, p_cert_enc text, p_cert_hash text, p_mobile_enc text, p_mobile_hash text, p_email_enc text, p_email_hash text,
@@ -67,11 +69,11 @@ function stageCsv(lines: StagedLine[]): { rows: string; platforms: string } {
   for (const l of lines) {
     const s = l.subject;
     rows.push([
-      l.line, s.id, q(s.mainNumber), q(s.year), q(s.serial), q(s.provinceCode), q(s.type), q(s.nature), q(s.name), q(s.certType),
+      l.line, s.id, s.userId, q(s.mainNumber), q(s.year), q(s.serial), q(s.provinceCode), q(s.type), q(s.nature), q(s.name), q(s.certType),
       q(s.certPublic), q(s.certEnc), q(s.certHash), q(s.address), q(s.cityCode), q(s.districtCode), q(s.filedAt),
       ...personCells(s.principal), ...personCells(l.servicePrincipal),
       l.serviceId, q(l.serviceType), q(l.serviceName), q(l.serviceNumber), l.sequence, q(l.status), q(l.filedAt), q(l.statusChangedAt),
-      arrayLiteral(l.domains), q(l.homeUrl),
+      arrayLiteral(l.domains), q(l.homeUrl), s.principal.id,
     ].join(','));
     for (const p of l.platforms) {
       platforms.push([l.line, p.idx, p.id, q(p.platform), q(p.packageName), q(p.md5), q(p.sha1), q(p.sha256), p.active ? 't' : 'f'].join(','));
@@ -93,26 +95,36 @@ export const REJECTION_MESSAGES: Record<string, string> = {
 };
 
 // Checks against what is committed; each marks the lines it refuses (the first reason wins).
+// Each probes a unique index of the registry once per staged line: a correlated EXISTS with
+// OFFSET 0 stays a per-line subplan whatever the planner believes of the registry's size (the
+// tables are often unanalysed during a load; a join may then loop over them, and a hash join
+// reads a whole registry table per batch — a cost that grows with the registry).
 const CHECKS = [
   `update import_stage st set reject = 'service_number_taken', reject_field = 'serviceNumber'
-     from services s where s.service_number = st.service_number and st.reject is null`,
-  `update import_stage st set subject_id = su.id, new_subject = false, subject_principal = su.principal_person_id,
-          reject = case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject_mismatch'
-                        when su.status <> 'filed' then 'subject_not_filed' end,
-          reject_field = case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject.certificateNumber'
-                              when su.status <> 'filed' then 'serviceNumber' end
-     from subjects su where su.main_number = st.main_number and st.reject is null`,
+    where st.reject is null and exists (select 1 from services s where s.service_number = st.service_number offset 0)`,
+  `update import_stage st set (subject_id, new_subject, subject_principal, reject, reject_field) = (
+       select su.id, false, su.principal_person_id,
+              case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject_mismatch'
+                   when su.status <> 'filed' then 'subject_not_filed' end,
+              case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject.certificateNumber'
+                   when su.status <> 'filed' then 'serviceNumber' end
+         from subjects su where su.main_number = st.main_number)
+    where st.reject is null and exists (select 1 from subjects su where su.main_number = st.main_number offset 0)`,
   `update import_stage st set reject = 'certificate_filed_under_other_number', reject_field = 'subject.certificateNumber'
-     from subjects su where st.new_subject and st.reject is null and su.certificate_type = st.cert_type
-      and su.certificate_number_hash = st.cert_hash and su.status = 'filed' and su.duplicate_of is null`,
+    where st.new_subject and st.reject is null and exists (select 1 from subjects su where su.certificate_type = st.cert_type
+      and su.certificate_number_hash = st.cert_hash and su.status = 'filed' and su.duplicate_of is null offset 0)`,
   `update import_stage st set reject = 'main_number_serial_taken', reject_field = 'serviceNumber'
-     from subjects su where st.new_subject and st.reject is null and st.main_year is not null
-      and su.province_code = st.province_code and su.main_number_year = st.main_year and su.main_number_serial = st.main_serial`,
+    where st.new_subject and st.reject is null and st.main_year is not null and exists (select 1 from subjects su
+      where su.province_code = st.province_code and su.main_number_year = st.main_year and su.main_number_serial = st.main_serial offset 0)`,
   `update import_stage st set reject = 'sequence_taken', reject_field = 'serviceNumber'
-     from services s where not st.new_subject and st.reject is null and s.subject_id = st.subject_id and s.sequence = st.sequence`,
-  `update import_stage st set reject = 'package_already_filed', reject_field = 'platforms.' || p.idx || '.packageName'
-     from import_stage_platforms p join app_platforms ap on ap.platform = p.platform and ap.package_name = p.package_name and ap.active
-    where p.line = st.line and p.active and st.reject is null`,
+    where not st.new_subject and st.reject is null
+      and exists (select 1 from services s where s.subject_id = st.subject_id and s.sequence = st.sequence offset 0)`,
+  `update import_stage st set reject = 'package_already_filed', reject_field = 'platforms.' || x.idx || '.packageName'
+     from (select p.line, min(p.idx) as idx from import_stage_platforms p
+            where p.active and exists (select 1 from app_platforms ap
+                    where ap.platform = p.platform and ap.package_name = p.package_name and ap.active offset 0)
+            group by p.line) x
+    where x.line = st.line and st.reject is null`,
 ];
 
 const person = (prefix: string) => `${prefix}id, ${prefix}name, ${prefix}cert_type, ${prefix}cert_enc, ${prefix}cert_hash, ${prefix}mobile_enc,
@@ -124,19 +136,18 @@ const WRITES = [
      where new_subject and reject is null order by subject_id, line`,
   `${PERSON_INSERT} select ${person('sp_')}, $1::timestamptz from import_stage where sp_id is not null and reject is null`,
   // A host account per principal email, signed in to only after a password is set (docs/import.md).
-  `insert into users (role, display_name, password_hash, email_enc, email_hash, created_at)
-     select distinct on (p_email_hash) 'host', left(p_name, 64), '!', p_email_enc, p_email_hash, $1::timestamptz from import_stage
+  `insert into users (id, role, display_name, password_hash, email_enc, email_hash, created_at)
+     select distinct on (p_email_hash) user_id, 'host', left(p_name, 64), '!', p_email_enc, p_email_hash, $1::timestamptz from import_stage
       where new_subject and reject is null order by p_email_hash, line
      on conflict (email_hash) where role = 'host' do nothing`,
   `insert into subjects (id, host_user_id, subject_type, nature, name, certificate_type, certificate_number, certificate_number_enc,
        certificate_number_hash, address, province_code, city_code, district_code, principal_person_id, main_number, main_number_year,
        main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at)
-     select distinct on (st.subject_id) st.subject_id, u.id, st.subject_type, st.nature, st.host_name, st.cert_type, st.cert_public, st.cert_enc,
-       st.cert_hash, st.address, st.province_code, st.city_code, st.district_code, st.p_id, st.main_number, st.main_year, st.main_serial,
-       m.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz
-       from import_stage st join users u on u.role = 'host' and u.email_hash = st.p_email_hash
-       join (select subject_id, max(sequence) as last from import_stage where reject is null group by subject_id) m on m.subject_id = st.subject_id
-      where st.new_subject and st.reject is null order by st.subject_id, st.line`,
+     select st.subject_id, (select u.id from users u where u.role = 'host' and u.email_hash = st.p_email_hash), st.subject_type, st.nature,
+       st.host_name, st.cert_type, st.cert_public, st.cert_enc, st.cert_hash, st.address, st.province_code, st.city_code, st.district_code,
+       st.p_id, st.main_number, st.main_year, st.main_serial, st.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz
+       from (select distinct on (subject_id) *, max(sequence) over (partition by subject_id) as last from import_stage
+              where new_subject and reject is null order by subject_id, line) st`,
   `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $1::timestamptz
      from (select subject_id, max(sequence) as last from import_stage where not new_subject and reject is null group by subject_id) m
     where su.id = m.subject_id`,
@@ -145,9 +156,15 @@ const WRITES = [
      select service_id, subject_id, service_type, service_name, domains, home_url, coalesce(sp_id, subject_principal), sequence,
        service_number, status, filed_at, status_changed_at, $1::timestamptz
        from import_stage where reject is null`,
+  // The platforms' per-insert maintenance (read model, findings) is deferred to one catch-up
+  // for the whole batch (migration 0027): the switch holds for this transaction only.
+  `select set_config('beian.deferred_maintenance', 'on', true)`,
   `insert into app_platforms (id, service_id, platform, package_name, cert_md5, cert_sha1, cert_sha256, active, created_at)
      select p.id, st.service_id, p.platform, p.package_name, p.cert_md5, p.cert_sha1, p.cert_sha256, p.active, $1::timestamptz
        from import_stage_platforms p join import_stage st on st.line = p.line where st.reject is null`,
+  `select beian_catch_up_platforms(array(select p.id from import_stage_platforms p join import_stage st on st.line = p.line
+                                         where st.reject is null))`,
+  `select set_config('beian.deferred_maintenance', 'off', true)`,
   // History (house rule 4); the transparency log's sequencer appends these rows like any others.
   `insert into history (entity_type, entity_id, action, to_status, actor_role, reason, at)
      select 'subject', subject_id, 'imported', 'filed', 'system', jsonb_build_object('import', $1::text, 'line', min(line)), $2::timestamptz
@@ -186,7 +203,7 @@ export async function writeBatch(
   const rejections = [...rejected];
   // A batch lost to a crash after its commit is lost together with its progress row, and the
   // re-run imports it again: the import needs no flush to disk at each commit.
-  await tx.exec('set local synchronous_commit = off');
+  await tx.exec(`set local synchronous_commit = off; set local work_mem = '64MB'`);
   if (lines.length) {
     await tx.exec(STAGE_DDL);
     const csv = stageCsv(lines);
@@ -194,7 +211,6 @@ export async function writeBatch(
     if (csv.platforms) await timed('copy import_stage_platforms', () => tx.copyCsv!('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms));
     // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
     await tx.exec('analyze import_stage; analyze import_stage_platforms');
-    await tx.query('update import_stage set subject_principal = p_id');
     for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
     for (const r of await tx.query<{ line: number; reject: string; reject_field: string }>(
       'select line, reject, reject_field from import_stage where reject is not null')) {

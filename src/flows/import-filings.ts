@@ -3,10 +3,10 @@
 // one transaction (src/db/bulk-import.ts), so an interrupted import continues after the last
 // committed batch and a finished one is not applied again. Personal data is sealed and hashed
 // here exactly as the approval flow does (src/db/registry.ts), once per subject of a batch.
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection.ts';
 import { type Rejection, type StagedLine, type Trace, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import type { Sealer } from '../db/personal-data.ts';
+import { uuidv7 } from '../db/uuid7.ts';
 import { type ImportIssue, type ImportPerson, type ImportRecord, readImportRecord } from '../domain/import-record.ts';
 
 export type SourceLine = { line: number; value: unknown } | { line: number; issue: ImportIssue };
@@ -50,7 +50,7 @@ const newBatch = (): BatchState => ({
 
 function sealPerson(sealer: Sealer, p: ImportPerson): StagedPerson {
   return {
-    id: randomUUID(), name: p.name, certType: p.certificateType,
+    id: uuidv7(), name: p.name, certType: p.certificateType,
     certEnc: sealer.seal(p.certificateNumber), certHash: sealer.hash('id_number', p.certificateNumber),
     mobileEnc: sealer.seal(p.mobile), mobileHash: sealer.hash('phone', p.mobile),
     emailEnc: sealer.seal(p.email), emailHash: sealer.hash('email', p.email),
@@ -84,7 +84,7 @@ function stage(b: BatchState, sealer: Sealer, line: number, r: ImportRecord): vo
   if (!subject) {
     const s = r.subject;
     subject = {
-      id: randomUUID(), mainNumber: n.mainNumber, year: serialKey ? n.year! : null, serial: serialKey ? Number(n.serial) : null,
+      id: uuidv7(), userId: uuidv7(), mainNumber: n.mainNumber, year: serialKey ? n.year! : null, serial: serialKey ? Number(n.serial) : null,
       provinceCode: n.provinceCode, type: s.type, nature: s.nature, name: s.name, certType: s.certificateType,
       certPublic: s.type === 'unit' ? s.certificateNumber : null, certEnc: sealer.seal(s.certificateNumber),
       certHash: sealer.hash('id_number', s.certificateNumber), address: s.address, cityCode: s.cityCode, districtCode: s.districtCode,
@@ -98,11 +98,11 @@ function stage(b: BatchState, sealer: Sealer, line: number, r: ImportRecord): vo
   b.sequences.add(`${n.mainNumber}|${n.sequence}`);
   if (active) for (const p of r.platforms) b.packages.add(`${p.platform}|${p.packageName}`);
   b.lines.push({
-    line, subject, servicePrincipal: r.servicePrincipal ? sealPerson(sealer, r.servicePrincipal) : null, serviceId: randomUUID(),
+    line, subject, servicePrincipal: r.servicePrincipal ? sealPerson(sealer, r.servicePrincipal) : null, serviceId: uuidv7(),
     serviceType: n.serviceType, serviceName: r.serviceName, serviceNumber: n.number, sequence: n.sequence, status: r.status,
     filedAt: r.approvedAt, statusChangedAt: r.statusChangedAt, domains: r.domains, homeUrl: r.homeUrl,
     platforms: r.platforms.map((p, idx) => ({
-      id: randomUUID(), idx, platform: p.platform, packageName: p.packageName, md5: p.certMd5, sha1: p.certSha1, sha256: p.certSha256, active,
+      id: uuidv7(), idx, platform: p.platform, packageName: p.packageName, md5: p.certMd5, sha1: p.certSha1, sha256: p.certSha256, active,
     })),
   });
 }

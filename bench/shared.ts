@@ -20,11 +20,11 @@ export type ServerForm = 'build' | 'tsx';
 
 /**
  * The V8 flags docs/deploy.md recommends for `beian serve` where memory is the constraint (ADR
- * 0031): a smaller young generation and an old generation grown by 50 % past what survives a full
+ * 0031): a smaller young generation and an old generation grown by 30 % past what survives a full
  * collection instead of V8's default factor, so the garbage of a load or a long stream is
  * collected sooner; paid in CPU (more collections).
  */
-export const MEMORY_LEAN_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
+export const MEMORY_LEAN_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
 
 /** bench/verify-server.ts on `port`; `startMs` is spawn to "ready" (modules loaded, the identity index loaded, listening). */
 export async function startBenchServer(

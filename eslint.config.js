@@ -8,7 +8,7 @@ const forbidOurs = (allowed) => ours
   .flatMap((d) => [`../${d}/**`, `../../${d}/**`, `../../../${d}/**`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'src/web/dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'src/web/dist/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

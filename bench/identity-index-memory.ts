@@ -66,7 +66,8 @@ if (arg >= 0) {
     '',
     `Command: \`npx tsx bench/identity-index-memory.ts\` (add \`--write\` to refresh this section). Each size in its own child process:`,
     'synthetic identities shaped like bench/generate.ts\'s (1.7 platforms a service, Chinese unit names, md5 + sha256 fingerprints, ICP',
-    'numbers), put into an IdentityIndex sized up front (as the server\'s load does); no database. "Index" is its typed arrays and arena;',
+    'numbers), put into an IdentityIndex whose rows and tables are sized up front (as the server\'s load does; the arena grows by 16 MiB',
+    'chunks); no database. "Index" is its typed arrays and arena chunks;',
     `"RSS growth" the child's resident memory after a full GC minus before. Machine: nproc ${os.cpus().length}, Node ${process.version}, shared and loaded; ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| identities | services | index | index / identity | RSS growth | RSS growth / identity | build |',
@@ -74,7 +75,8 @@ if (arg >= 0) {
     ...results.map((r) => `| ${r.identities.toLocaleString('en')} | ${r.services.toLocaleString('en')} | ${mib(r.indexBytes)} MiB | ${per(r, r.indexBytes)} B | ${mib(r.rssGrowth)} MiB | ${per(r, r.rssGrowth)} B | ${r.seconds.toFixed(1)} s |`),
     '',
     `Projection: ${mib(slope)} MiB of RSS per further million identities (slope between 1 and 4 million); the server's own`,
-    'footprint (modules, heap, the tsx loader) comes on top: see "Verification API" (d).',
+    'footprint (modules and heap: ~110–150 MiB built and run by plain Node, ~80–110 MiB more through tsx\'s loader; ADR 0031) comes',
+    'on top: see "Verification API" (d).',
   ];
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);

@@ -2,6 +2,8 @@
 // under test, its resident memory, and their section of docs/BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildServer } from '../scripts/build.ts';
 
 /** Resident memory of a process (Linux /proc), bytes. */
 export function rssOf(pid: number): number {
@@ -9,10 +11,30 @@ export function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/**
+ * How the server under test runs: `build` — bundled by scripts/build.ts and run by plain Node, as
+ * production runs `node dist/beian.mjs serve` (docs/deploy.md); `tsx` — the sources through tsx's
+ * loader, as `npm start` and `npx beian` do (its hooks thread and esbuild worker add ~100 MiB).
+ */
+export type ServerForm = 'build' | 'tsx';
+
+/**
+ * The V8 flags docs/deploy.md recommends for `beian serve` where memory is the constraint (ADR
+ * 0031): a smaller young generation and an old generation grown by 30 % past what survives a full
+ * collection instead of V8's default factor, so the garbage of a load or a long stream is
+ * collected sooner; paid in CPU (more collections).
+ */
+export const MEMORY_LEAN_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=30'];
+
 /** bench/verify-server.ts on `port`; `startMs` is spawn to "ready" (modules loaded, the identity index loaded, listening). */
-export async function startBenchServer(databaseUrl: string, port: number, sealKey: string): Promise<{ pid: number; startMs: number; index: string; stop(): void }> {
+export async function startBenchServer(
+  databaseUrl: string, port: number, sealKey: string, form: ServerForm = 'tsx', nodeFlags: string[] = [],
+): Promise<{ pid: number; startMs: number; index: string; stop(): void }> {
+  const args = form === 'build'
+    ? [...nodeFlags, await buildServer(path.resolve('bench/results/server-build'), { file: 'bench/verify-server.ts', name: 'verify-server' })]
+    : [...nodeFlags, '--import', 'tsx', 'bench/verify-server.ts'];
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/verify-server.ts', databaseUrl, String(port), sealKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...args, databaseUrl, String(port), sealKey], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(out.split('\n')[0]!); });

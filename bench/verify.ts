@@ -13,6 +13,8 @@
 //   npx tsx bench/verify.ts --write    # and refresh "## Verification API" in docs/BENCHMARKS.md
 //   options: --database-url postgres://postgres@127.0.0.1:5432/beian_bench --services 1000000
 //            --duration 10 (seconds per autocannon run) --rounds 3 --connections 50 --stream-lines 1000000
+//            --server build|tsx (default build: the server bundled as production runs it; tsx: through tsx's loader)
+//            --node-flags '…' (default: the memory-lean V8 flags of docs/deploy.md; '' for V8's defaults)
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,7 +26,7 @@ import { createSealer } from '../src/db/personal-data.ts';
 import { DEMO_API_KEY, seedDemo } from '../src/db/seed/demo.ts';
 import { cpuPerRequest } from './cpu.ts';
 import { ensureDatabase } from './database.ts';
-import { publishReport, rssOf, startBenchServer } from './shared.ts';
+import { MEMORY_LEAN_FLAGS, publishReport, rssOf, startBenchServer } from './shared.ts';
 import { generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -37,6 +39,10 @@ const { values } = parseArgs({
     'stream-lines': { type: 'string', default: '1000000' },
     port: { type: 'string', default: '3918' },
     write: { type: 'boolean', default: false },
+    // build: bundled (scripts/build.ts) and run by plain Node, as production runs (docs/deploy.md); tsx: the sources through tsx's loader.
+    server: { type: 'string', default: 'build' },
+    // V8 flags of the server process: the memory-lean settings docs/deploy.md recommends (ADR 0031); '' for V8's defaults.
+    'node-flags': { type: 'string', default: MEMORY_LEAN_FLAGS.join(' ') },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -94,7 +100,9 @@ async function identities(limit: number, offset: number): Promise<Identity[]> {
   }
 }
 
-const startServer = () => startBenchServer(DB_URL, PORT, SEAL_KEY);
+const SERVER = values.server === 'tsx' ? 'tsx' : 'build';
+const NODE_FLAGS = values['node-flags']!.split(/\s+/).filter(Boolean);
+const startServer = () => startBenchServer(DB_URL, PORT, SEAL_KEY, SERVER, NODE_FLAGS);
 
 interface Run { name: string; rps: number; p50: number; p99: number; max: number; non2xx: number; requests: number; errors: number; serverUs: number; postgresUs: number }
 
@@ -278,7 +286,7 @@ function report(r: Report) {
     `Command: \`npx tsx bench/verify.ts\` (add \`--write\` to refresh this section). Machine: nproc ${os.cpus().length}, ${os.cpus()[0]?.model.trim()}, ` +
       `Node ${process.version}, ${os.platform()}/${os.arch()}; PostgreSQL on 127.0.0.1, database \`${new URL(DB_URL).pathname.slice(1)}\`: ${n(r.sizes.services)} services ` +
       `(bench/generate.ts + the demo seed), ${n(r.sizes.platforms)} APP platform rows of which ${n(r.sizes.activePlatforms)} filed. ` +
-      `Load generator (autocannon), server (\`bench/verify-server.ts\`: the real application — API-key lookup, quota counting, in-memory identity index, watches — plus a bare route) and PostgreSQL share the machine, ` +
+      `Load generator (autocannon), server (\`bench/verify-server.ts\`: the real application — API-key lookup, quota counting, in-memory identity index, watches — plus a bare route; ${SERVER === 'build' ? 'bundled by scripts/build.ts and run by plain Node, as `node dist/beian.mjs serve` runs in production (docs/deploy.md)' : 'run through tsx\'s loader, as `npm start` runs'}; V8 flags: ${NODE_FLAGS.length ? NODE_FLAGS.map((f) => `\`${f}\``).join(' ') : 'none'}) and PostgreSQL share the machine, ` +
       `and whatever else runs on it: load average before ${la(r.loadBefore)}, after ${la(r.loadAfter)} (2 cores); ${new Date().toISOString().slice(0, 10)}.`,
     '',
     `Start-up: spawn to "ready" (modules, the identity index loaded from \`verify_identities\`, listening) ${(r.startMs / 1000).toFixed(1)} s; index: ${r.index}.`,

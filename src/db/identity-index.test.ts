@@ -136,6 +136,23 @@ describe('identity index', () => {
     ix.check();
   });
 
+  it('spreads the arena over 16 MiB chunks: entries near the ends of chunks, answers across chunks, compaction into new ones', () => {
+    const ix = new IdentityIndex({ capacity: 16, compactAbove: 1 << 20 });
+    const long = '长'.repeat(700); // 1,400 bytes a part: 50,000 distinct parts fill several chunks
+    const n = 50_000;
+    const at = (i: number) => identity(2 * i, { hostName: `${long}${i}` });
+    for (let i = 0; i < n; i++) ix.put('android', `com.c${i}`, at(i));
+    expect(ix.stats().bytes).toBeGreaterThan(4 * 16 * 1024 * 1024);
+    ix.check();
+    for (let i = 0; i < n; i += 97) expect(ix.get('android', `com.c${i}`)).toEqual(at(i));
+    // Two thirds replaced twice: their old parts become garbage, the arena is compacted into fresh chunks.
+    for (const round of [1, 2]) for (let i = 0; i < n; i++) if (i % 3 !== 0) ix.put('android', `com.c${i}`, at(i + round * n));
+    expect(ix.stats().compactions).toBeGreaterThan(0);
+    ix.check();
+    for (let i = 0; i < n; i += 31) expect(ix.get('android', `com.c${i}`)).toEqual(i % 3 === 0 ? at(i) : at(i + 2 * n));
+    expect(ix.get('android', `com.c${n}`)).toBeNull();
+  });
+
   it('clear empties it and it fills again', () => {
     const ix = new IdentityIndex();
     for (let i = 0; i < 100; i++) ix.put('android', `p${i}`, identity(i));

@@ -1,23 +1,26 @@
 // A compact in-memory index of every registered APP identity (issue 16, item 6; ADR 0022):
 // `platform|package` → the facts a verification answer needs (RegisteredIdentity), held in
-// typed arrays and one byte arena instead of a JS object per identity, so a process holds
+// typed arrays and a chunked byte arena instead of a JS object per identity, so a process holds
 // millions of them in a fraction of the memory and answers a never-seen package without a query.
 //
 // Layout (ADR 0022 has the measured bytes per identity):
-//  - key table: open addressing, linear probing, Uint32 pairs [32-bit hash, row + 1] (0 = empty),
-//    at most 70 % full, doubled and rebuilt from the rows' stored hashes when fuller; deletion by
-//    backward shift (no tombstones). The hash is seeded per index; a hit is confirmed by comparing
-//    the platform and the package name's bytes exactly, so a collision costs a comparison, never
-//    a wrong answer.
+//  - key table: open addressing, linear probing, one Uint32 a slot: row + 1 (0 = empty); the
+//    row's stored 32-bit hash is compared first (ADR 0031: 4 bytes a slot, not 8), at most 70 %
+//    full, doubled and rebuilt from the rows' stored hashes when fuller; deletion by backward
+//    shift (no tombstones). The hash is seeded per index; a hit is confirmed by comparing the
+//    platform and the package name's bytes exactly, so a collision costs a comparison, never a
+//    wrong answer.
 //  - rows (struct of arrays, grown by doubling, freed rows reused): hash, meta bits (platform,
 //    active, which fingerprints), the package name's offset in the arena, the service part's
 //    offset in the arena, md5 + sha256 as 48 fixed bytes, sha1 as 20 bytes in a column allocated
 //    only once some identity has one.
-//  - arena: one Buffer. A package name is [u16 length][UTF-8]. A service part — what the
+//  - arena: Buffers of 16 MiB (ADR 0031), filled in turn and never copied to grow, addressed by
+//    one 32-bit offset; an entry never straddles two. A package name is [u16 length][UTF-8]. A service part — what the
 //    platforms of one service share: service id (16 bytes), status, host type, dates (float64 ms),
 //    service number, main number (usually a prefix of the service number: stored as its length),
 //    service name, host name — is [u32 refcount][u32 hash][u16 length][content] and interned by
-//    content in a second open-addressing table, so the two or three platforms of a service share
+//    content in a second open-addressing table (Uint32 offset + 1 a slot; the part's hash is read
+//    from its header), so the two or three platforms of a service share
 //    one copy. Strings are Latin-1, UTF-8 or UTF-16 (whichever is shortest: Chinese names take 2
 //    bytes a character, not 3). Dropped parts are garbage until the arena is compacted (when
 //    garbage passes half of it).
@@ -129,6 +132,50 @@ function bytesToUuid(b: Buffer, at: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+const CHUNK_BITS = 24;
+const CHUNK = 1 << CHUNK_BITS; // 16 MiB
+const CHUNK_MASK = CHUNK - 1;
+const MAX_CHUNKS = 255; // offsets (and offset + 1) stay within 32 bits
+
+/**
+ * Bytes in chunks of 16 MiB (the first one grown from 64 KiB by doubling), addressed by one 32-bit
+ * offset (chunk number × 16 MiB + position). An entry never straddles two chunks. Growing never
+ * copies what is held (only the small first chunk), so a load leaves no garbage behind and holds
+ * no room it does not use beyond the last chunk's rest (ADR 0031).
+ */
+class Arena {
+  chunks: Buffer[] = [];
+  /** Bytes used in the last chunk. */
+  private pos = 0;
+
+  /** The chunk an offset lies in. */
+  buf(off: number): Buffer { return this.chunks[off >>> CHUNK_BITS]!; }
+
+  /** Room for n bytes (n ≤ 16 MiB) in one chunk; returns its offset. */
+  alloc(n: number): number {
+    let c = this.chunks.length - 1;
+    if (c < 0 || this.pos + n > CHUNK) {
+      if (c + 1 >= MAX_CHUNKS) throw new UnindexableIdentity('index full');
+      c += 1;
+      this.chunks.push(Buffer.allocUnsafe(c === 0 ? Math.max(65536, n) : CHUNK));
+      this.pos = 0;
+    }
+    const cur = this.chunks[c]!;
+    if (this.pos + n > cur.length) {
+      const grown = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(this.pos + n, cur.length * 2)));
+      cur.copy(grown, 0, 0, this.pos);
+      this.chunks[c] = grown;
+    }
+    const off = c * CHUNK + this.pos;
+    this.pos += n;
+    return off;
+  }
+
+  get bytes(): number { let b = 0; for (const c of this.chunks) b += c.length; return b; }
+
+  reset(): void { this.chunks.length = Math.min(this.chunks.length, 1); this.pos = 0; }
+}
+
 export interface IdentityIndexStats {
   /** Identities held. */
   size: number;
@@ -159,7 +206,8 @@ export class IdentityIndex {
   private rFp: Buffer;
   private rSha1: Buffer | null = null;
   // Arena and the service-part intern table.
-  private arena: Buffer;
+  private arena = new Arena();
+  /** Bytes of entries written to the arena (live and garbage). */
   private used = 0;
   private garbage = 0;
   private svcSlots: Uint32Array;
@@ -182,32 +230,30 @@ export class IdentityIndex {
     this.rSvc = new Uint32Array(capacity);
     this.rFp = Buffer.alloc(capacity * FP);
     const slots = slotsFor(capacity);
-    this.slots = new Uint32Array(slots * 2);
+    this.slots = new Uint32Array(slots);
     this.n = slots;
     const svcSlots = slotsFor(capacity);
-    this.svcSlots = new Uint32Array(svcSlots * 2);
+    this.svcSlots = new Uint32Array(svcSlots);
     this.svcN = svcSlots;
-    // ~110 bytes of strings and dates an identity, before sharing.
-    this.arena = Buffer.allocUnsafe(Math.max(4096, capacity * 96));
   }
 
   get size(): number { return this.count; }
 
   stats(): IdentityIndexStats {
     const bytes = this.slots.byteLength + this.svcSlots.byteLength + this.rHash.byteLength + this.rMeta.byteLength + this.rPkg.byteLength
-      + this.rSvc.byteLength + this.rFp.byteLength + (this.rSha1?.byteLength ?? 0) + this.arena.byteLength;
+      + this.rSvc.byteLength + this.rFp.byteLength + (this.rSha1?.byteLength ?? 0) + this.arena.bytes;
     return { size: this.count, services: this.svcCount, bytes, garbage: this.garbage, compactions: this.compactions };
   }
 
   /**
-   * Makes room for n identities at once (a load knows how many come): rows, both tables (services
-   * estimated at 60 % of identities) and the arena (~100 bytes an identity), without repeated doubling.
+   * Makes room for n identities at once (a load knows how many come): rows and both tables
+   * (services estimated at 60 % of identities), without repeated doubling. The arena grows by
+   * chunks as it fills.
    */
   reserve(n: number): void {
     if (n > this.cap) this.growRows(Math.ceil(n * 1.02));
     if (slotsFor(n) > this.n) this.rehash(slotsFor(n));
     if (slotsFor(n * 0.6) > this.svcN) this.rehashServices(slotsFor(n * 0.6));
-    this.ensureArena(n * 100 - this.used);
   }
 
   /** Empties the index, keeping its allocations (a reload refills them). */
@@ -218,6 +264,7 @@ export class IdentityIndex {
     this.count = 0;
     this.rows = 0;
     this.free = [];
+    this.arena.reset();
     this.used = 0;
     this.garbage = 0;
     this.svcCount = 0;
@@ -229,19 +276,19 @@ export class IdentityIndex {
   private find(platformCode: number, packageName: string): number {
     const h = keyHash(platformCode, packageName, this.seed);
     const slots = this.slots;
+    const hashes = this.rHash;
     for (let i = home(h, this.n); ; i = next(i, this.n)) {
-      const r1 = slots[2 * i + 1]!;
+      const r1 = slots[i]!;
       if (r1 === 0) return -1;
-      if (slots[2 * i] === h) {
-        const row = r1 - 1;
-        if ((this.rMeta[row]! & M_PLATFORM) === platformCode && this.samePackage(row, packageName)) return row;
-      }
+      const row = r1 - 1;
+      if (hashes[row] === h && (this.rMeta[row]! & M_PLATFORM) === platformCode && this.samePackage(row, packageName)) return row;
     }
   }
 
   private samePackage(row: number, s: string): boolean {
-    const at = this.rPkg[row]!;
-    const a = this.arena;
+    const off = this.rPkg[row]!;
+    const a = this.arena.buf(off);
+    const at = off & CHUNK_MASK;
     const len = a.readUInt16LE(at);
     if (len !== s.length) {
       // Byte length equals character length only for ASCII; anything else compares encoded.
@@ -269,8 +316,7 @@ export class IdentityIndex {
     return row < 0 ? null : this.materialise(row);
   }
 
-  private readString(at: number, serviceNumber: string | null): { value: string; next: number } {
-    const a = this.arena;
+  private readString(a: Buffer, at: number, serviceNumber: string | null): { value: string; next: number } {
     const head = a.readUInt16LE(at);
     const enc = head >>> 14;
     const len = head & MAX_STRING_BYTES;
@@ -284,8 +330,9 @@ export class IdentityIndex {
     const meta = this.rMeta[row]!;
     const fp = this.rFp;
     const o = row * FP;
-    const a = this.arena;
-    let at = this.rSvc[row]! + SVC_HEADER;
+    const svc = this.rSvc[row]!;
+    const a = this.arena.buf(svc);
+    let at = (svc & CHUNK_MASK) + SVC_HEADER;
     const serviceId = bytesToUuid(a, at);
     at += 16;
     const flags = a[at]!;
@@ -297,10 +344,10 @@ export class IdentityIndex {
     if (flags & S_CHANGED) { statusChangedAt = new Date(a.readDoubleLE(at)).toISOString(); at += 8; }
     let shellSince: string | null = null;
     if (flags & S_SHELL) { shellSince = new Date(a.readDoubleLE(at)).toISOString(); at += 8; }
-    const sn = this.readString(at, null);
-    const mn = flags & S_NO_MAIN ? { value: null, next: sn.next } : this.readString(sn.next, sn.value);
-    const name = this.readString(mn.next, null);
-    const host = this.readString(name.next, null);
+    const sn = this.readString(a, at, null);
+    const mn = flags & S_NO_MAIN ? { value: null, next: sn.next } : this.readString(a, sn.next, sn.value);
+    const name = this.readString(a, mn.next, null);
+    const host = this.readString(a, name.next, null);
     return {
       serviceId,
       active: (meta & M_ACTIVE) !== 0,
@@ -327,37 +374,40 @@ export class IdentityIndex {
     if (code === undefined) return false;
     const row = this.find(code, packageName);
     if (row < 0) return false;
-    this.removeSlot(this.slots, this.n, this.slotOfRow(row), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
+    this.removeSlot(this.slots, this.n, this.slotOfRow(row), this.rowHashAt);
     this.releaseRow(row);
     this.count -= 1;
     return true;
   }
 
   private slotOfRow(row: number): number {
-    for (let i = home(this.rHash[row]!, this.n); ; i = next(i, this.n)) if (this.slots[2 * i + 1] === row + 1) return i;
+    for (let i = home(this.rHash[row]!, this.n); ; i = next(i, this.n)) if (this.slots[i] === row + 1) return i;
   }
+
+  /** The hash of the key in a slot of the key table (read from its row). */
+  private readonly rowHashAt = (slot: number) => this.rHash[this.slots[slot]! - 1]!;
+  /** The hash of the service part in a slot of the intern table (read from its header in the arena). */
+  private readonly svcHashAt = (slot: number) => this.serviceHash(this.svcSlots[slot]! - 1);
+  private serviceHash(off: number): number { return this.arena.buf(off).readUInt32LE((off & CHUNK_MASK) + 4); }
 
   /** Backward-shift deletion for linear probing: later entries of the cluster move up into the hole. */
   private removeSlot(slots: Uint32Array, n: number, hole: number, hashAt: (slot: number) => number): void {
     let i = hole;
-    slots[2 * i] = 0;
-    slots[2 * i + 1] = 0;
-    for (let j = next(i, n); slots[2 * j + 1] !== 0; j = next(j, n)) {
+    slots[i] = 0;
+    for (let j = next(i, n); slots[j] !== 0; j = next(j, n)) {
       const h = home(hashAt(j), n);
       // Moves j into the hole unless its home lies cyclically in (i, j].
       const between = i <= j ? (h > i && h <= j) : (h > i || h <= j);
       if (between) continue;
-      slots[2 * i] = slots[2 * j]!;
-      slots[2 * i + 1] = slots[2 * j + 1]!;
-      slots[2 * j] = 0;
-      slots[2 * j + 1] = 0;
+      slots[i] = slots[j]!;
+      slots[j] = 0;
       i = j;
     }
   }
 
   private releaseRow(row: number): void {
     const pkgAt = this.rPkg[row]!;
-    this.garbage += 2 + this.arena.readUInt16LE(pkgAt);
+    this.garbage += 2 + this.arena.buf(pkgAt).readUInt16LE(pkgAt & CHUNK_MASK);
     this.releaseService(this.rSvc[row]!);
     this.rMeta[row] = 0;
     this.free.push(row);
@@ -381,17 +431,17 @@ export class IdentityIndex {
     const svc = this.internService(svcLen);
     const old = this.find(code, packageName);
     if (old >= 0) {
-      this.removeSlot(this.slots, this.n, this.slotOfRow(old), (i) => this.rHash[this.slots[2 * i + 1]! - 1]!);
+      this.removeSlot(this.slots, this.n, this.slotOfRow(old), this.rowHashAt);
       this.releaseRow(old);
       this.count -= 1;
     }
     const row = this.allocRow();
     const h = keyHash(code, packageName, this.seed);
     this.rHash[row] = h;
-    this.ensureArena(2 + pkgBytes);
-    const pkgAt = this.used;
-    this.arena.writeUInt16LE(pkgBytes, pkgAt);
-    this.arena.write(packageName, pkgAt + 2, pkgBytes, 'utf8');
+    const pkgAt = this.arena.alloc(2 + pkgBytes);
+    const pa = this.arena.buf(pkgAt);
+    pa.writeUInt16LE(pkgBytes, pkgAt & CHUNK_MASK);
+    pa.write(packageName, (pkgAt & CHUNK_MASK) + 2, pkgBytes, 'utf8');
     this.used += 2 + pkgBytes;
     this.rPkg[row] = pkgAt;
     this.rSvc[row] = svc;
@@ -405,7 +455,7 @@ export class IdentityIndex {
       this.rSha1.write(r.certSha1, row * SHA1, SHA1, 'hex');
     }
     this.rMeta[row] = meta;
-    if (this.count + 1 > this.slots.length / 2 * MAX_LOAD) this.rehash(this.slots.length); // doubles
+    if (this.count + 1 > this.n * MAX_LOAD) this.rehash(this.n * 2);
     this.insertSlot(h, row);
     this.count += 1;
     if (this.garbage > this.compactAbove && this.garbage > this.used / 2) this.compact();
@@ -415,13 +465,12 @@ export class IdentityIndex {
   private insertSlot(h: number, row: number): void {
     const slots = this.slots;
     let i = home(h, this.n);
-    while (slots[2 * i + 1] !== 0) i = next(i, this.n);
-    slots[2 * i] = h;
-    slots[2 * i + 1] = row + 1;
+    while (slots[i] !== 0) i = next(i, this.n);
+    slots[i] = row + 1;
   }
 
   private rehash(slotCount: number): void {
-    this.slots = new Uint32Array(slotCount * 2);
+    this.slots = new Uint32Array(slotCount);
     this.n = slotCount;
     for (let row = 0; row < this.rows; row++) if (this.rMeta[row]! & M_LIVE) this.insertSlot(this.rHash[row]!, row);
   }
@@ -444,13 +493,6 @@ export class IdentityIndex {
     this.rFp = fp;
     if (this.rSha1) { const s = Buffer.alloc(cap * SHA1); this.rSha1.copy(s); this.rSha1 = s; }
     this.cap = cap;
-  }
-
-  private ensureArena(n: number): void {
-    if (this.used + n <= this.arena.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.used + n, Math.ceil(this.arena.length * 1.5)));
-    this.arena.copy(next, 0, 0, this.used);
-    this.arena = next;
   }
 
   /** Writes the service part's content into the scratch buffer; returns its length. */
@@ -503,26 +545,27 @@ export class IdentityIndex {
   private internService(len: number): number {
     const b = this.scratch;
     const h = hashBytes(b, 0, len, this.seed);
-    const a = this.arena;
     for (let i = home(h, this.svcN); ; i = next(i, this.svcN)) {
-      const off1 = this.svcSlots[2 * i + 1]!;
+      const off1 = this.svcSlots[i]!;
       if (off1 === 0) break;
-      if (this.svcSlots[2 * i] !== h) continue;
       const off = off1 - 1;
-      if (a.readUInt16LE(off + 8) !== len) continue;
-      if (a.compare(b, 0, len, off + SVC_HEADER, off + SVC_HEADER + len) !== 0) continue;
-      a.writeUInt32LE(a.readUInt32LE(off) + 1, off);
+      const a = this.arena.buf(off);
+      const at = off & CHUNK_MASK;
+      if (a.readUInt32LE(at + 4) !== h) continue;
+      if (a.readUInt16LE(at + 8) !== len) continue;
+      if (a.compare(b, 0, len, at + SVC_HEADER, at + SVC_HEADER + len) !== 0) continue;
+      a.writeUInt32LE(a.readUInt32LE(at) + 1, at);
       return off;
     }
-    this.ensureArena(SVC_HEADER + len);
-    const off = this.used;
-    const arena = this.arena;
-    arena.writeUInt32LE(1, off);
-    arena.writeUInt32LE(h, off + 4);
-    arena.writeUInt16LE(len, off + 8);
-    b.copy(arena, off + SVC_HEADER, 0, len);
+    const off = this.arena.alloc(SVC_HEADER + len);
+    const arena = this.arena.buf(off);
+    const at = off & CHUNK_MASK;
+    arena.writeUInt32LE(1, at);
+    arena.writeUInt32LE(h, at + 4);
+    arena.writeUInt16LE(len, at + 8);
+    b.copy(arena, at + SVC_HEADER, 0, len);
     this.used += SVC_HEADER + len;
-    if (this.svcCount + 1 > (this.svcSlots.length / 2) * MAX_LOAD) this.rehashServices(this.svcSlots.length);
+    if (this.svcCount + 1 > this.svcN * MAX_LOAD) this.rehashServices(this.svcN * 2);
     this.insertService(h, off);
     this.svcCount += 1;
     return off;
@@ -530,55 +573,60 @@ export class IdentityIndex {
 
   private insertService(h: number, off: number): void {
     let i = home(h, this.svcN);
-    while (this.svcSlots[2 * i + 1] !== 0) i = next(i, this.svcN);
-    this.svcSlots[2 * i] = h;
-    this.svcSlots[2 * i + 1] = off + 1;
+    while (this.svcSlots[i] !== 0) i = next(i, this.svcN);
+    this.svcSlots[i] = off + 1;
   }
 
   private rehashServices(slotCount: number): void {
     const old = this.svcSlots;
-    this.svcSlots = new Uint32Array(slotCount * 2);
+    this.svcSlots = new Uint32Array(slotCount);
     this.svcN = slotCount;
-    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.insertService(old[i]!, old[i + 1]! - 1);
+    for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.insertService(this.serviceHash(old[i]! - 1), old[i]! - 1);
   }
 
   private releaseService(off: number): void {
-    const a = this.arena;
-    const refs = a.readUInt32LE(off) - 1;
-    a.writeUInt32LE(refs, off);
+    const a = this.arena.buf(off);
+    const at = off & CHUNK_MASK;
+    const refs = a.readUInt32LE(at) - 1;
+    a.writeUInt32LE(refs, at);
     if (refs > 0) return;
-    const h = a.readUInt32LE(off + 4);
+    const h = a.readUInt32LE(at + 4);
     let i = home(h, this.svcN);
-    while (this.svcSlots[2 * i + 1] !== off + 1) i = next(i, this.svcN);
-    this.removeSlot(this.svcSlots, this.svcN, i, (j) => this.svcSlots[2 * j]!);
+    while (this.svcSlots[i] !== off + 1) i = next(i, this.svcN);
+    this.removeSlot(this.svcSlots, this.svcN, i, this.svcHashAt);
     this.svcCount -= 1;
-    this.garbage += SVC_HEADER + a.readUInt16LE(off + 8);
+    this.garbage += SVC_HEADER + a.readUInt16LE(at + 8);
   }
 
   /** Copies the live parts of the arena into a new one and repoints rows and the intern table. */
   private compact(): void {
     const old = this.arena;
-    const next = Buffer.allocUnsafe(Math.max(4096, Math.ceil((this.used - this.garbage) * 1.25)));
+    const next = new Arena();
     let used = 0;
+    /** Copies size bytes at an old offset into the new arena; returns the new offset. */
+    const move = (off: number, size: number): number => {
+      const to = next.alloc(size);
+      old.buf(off).copy(next.buf(to), to & CHUNK_MASK, off & CHUNK_MASK, (off & CHUNK_MASK) + size);
+      used += size;
+      return to;
+    };
     // Service parts: copied once each; the old copy's hash field then holds the new offset.
-    for (let i = 0; i < this.svcSlots.length; i += 2) {
-      const off1 = this.svcSlots[i + 1]!;
+    for (let i = 0; i < this.svcSlots.length; i++) {
+      const off1 = this.svcSlots[i]!;
       if (off1 === 0) continue;
       const off = off1 - 1;
-      const size = SVC_HEADER + old.readUInt16LE(off + 8);
-      old.copy(next, used, off, off + size);
-      old.writeUInt32LE(used, off + 4);
-      this.svcSlots[i + 1] = used + 1;
-      used += size;
+      const a = old.buf(off);
+      const at = off & CHUNK_MASK;
+      const to = move(off, SVC_HEADER + a.readUInt16LE(at + 8));
+      a.writeUInt32LE(to, at + 4);
+      this.svcSlots[i] = to + 1;
     }
     for (let row = 0; row < this.rows; row++) {
       if (!(this.rMeta[row]! & M_LIVE)) continue;
       const p = this.rPkg[row]!;
-      const size = 2 + old.readUInt16LE(p);
-      old.copy(next, used, p, p + size);
-      this.rPkg[row] = used;
-      used += size;
-      this.rSvc[row] = old.readUInt32LE(this.rSvc[row]! + 4);
+      this.rPkg[row] = move(p, 2 + old.buf(p).readUInt16LE(p & CHUNK_MASK));
+      const svc = this.rSvc[row]!;
+      this.rSvc[row] = old.buf(svc).readUInt32LE((svc & CHUNK_MASK) + 4);
     }
     this.arena = next;
     this.used = used;
@@ -592,14 +640,19 @@ export class IdentityIndex {
     for (let row = 0; row < this.rows; row++) {
       if (!(this.rMeta[row]! & M_LIVE)) continue;
       live += 1;
-      const at = this.rPkg[row]!;
-      const pkg = this.arena.toString('utf8', at + 2, at + 2 + this.arena.readUInt16LE(at));
+      const off = this.rPkg[row]!;
+      const a = this.arena.buf(off);
+      const at = off & CHUNK_MASK;
+      const pkg = a.toString('utf8', at + 2, at + 2 + a.readUInt16LE(at));
       const platform = PLATFORMS[this.rMeta[row]! & M_PLATFORM]!;
       if (this.find(PLATFORM_CODE[platform]!, pkg) !== row) throw new Error(`row ${row} (${platform}|${pkg}) is not found by its key`);
     }
     if (live !== this.count) throw new Error(`live rows ${live} ≠ count ${this.count}`);
     let refs = 0;
-    for (let i = 0; i < this.svcSlots.length; i += 2) if (this.svcSlots[i + 1] !== 0) refs += this.arena.readUInt32LE(this.svcSlots[i + 1]! - 1);
+    for (let i = 0; i < this.svcSlots.length; i++) {
+      const off = this.svcSlots[i]! - 1;
+      if (off >= 0) refs += this.arena.buf(off).readUInt32LE(off & CHUNK_MASK);
+    }
     if (refs !== this.count) throw new Error(`service references ${refs} ≠ count ${this.count}`);
   }
 }

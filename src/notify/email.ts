@@ -2,7 +2,7 @@
 // otherwise a sender that delivers nothing (see docs/notifications.md: without SMTP_URL the
 // worker marks emails as handled with outbox.last_error = 'not sent: SMTP_URL not set', and
 // the same notice is still in the in-app inbox).
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailMessage } from './outbox.ts';
 
 export interface EmailSender {
@@ -26,17 +26,19 @@ export interface SmtpSettings {
  * still override them (`?connectionTimeout=...`).
  */
 export function createSmtpSender(settings: SmtpSettings): EmailSender {
-  const transport = nodemailer.createTransport({
+  // nodemailer (~14 MiB resident) loads with the first message (ADR 0031).
+  let transport: Promise<Transporter> | undefined;
+  const open = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({
     url: settings.url,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
-  });
+  })));
   return {
     name: 'smtp',
     delivers: true,
     async send(msg) {
-      await transport.sendMail({
+      await (await open()).sendMail({
         from: settings.from,
         to: msg.to,
         subject: msg.subject,
@@ -44,7 +46,7 @@ export function createSmtpSender(settings: SmtpSettings): EmailSender {
         ...(msg.html ? { html: msg.html } : {}),
       });
     },
-    async close() { transport.close(); },
+    async close() { if (transport) (await transport).close(); },
   };
 }
 

@@ -4,14 +4,26 @@ import type { Config } from '../config.ts';
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { DeliveryError } from './errors.ts';
-import { createAliyunSmsProvider } from './sms-aliyun.ts';
-import { createTencentSmsProvider } from './sms-tencent.ts';
 import { createDevSmsProvider, type SmsProvider } from './sms.ts';
 
 type GatewaySettings = NonNullable<Config['sms']['gateway']>;
 
+/**
+ * The gateway's provider. Its SDK (Aliyun's ~35 MiB resident, Tencent's ~17 MiB) loads with the
+ * first message, so a server that never sends through a gateway — the development inbox, or the
+ * other provider — does not hold it (ADR 0031).
+ */
 export function createGatewaySmsProvider(s: GatewaySettings): SmsProvider {
-  return s.provider === 'aliyun' ? createAliyunSmsProvider(s) : createTencentSmsProvider(s);
+  let provider: Promise<SmsProvider> | undefined;
+  const load = () => (provider ??= s.provider === 'aliyun'
+    ? import('./sms-aliyun.ts').then((m) => m.createAliyunSmsProvider(s))
+    : import('./sms-tencent.ts').then((m) => m.createTencentSmsProvider(s)));
+  return {
+    name: s.provider,
+    async send(msg) {
+      return (await load().catch((err: unknown) => { provider = undefined; throw err; })).send(msg);
+    },
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../domain/actors.ts';
 import { actorOf } from '../auth/index.ts';
 import type { VerifyRouteOptions } from './index.ts';
+import { resultJson } from './presenters.ts';
 import type { RawItem, Verifier } from './verifier.ts';
 
 /** Lines per lookup query. */
@@ -65,11 +66,15 @@ async function answerBatch(verifier: Verifier, actor: Actor, batch: Line[]): Pro
   const items = parsed.flatMap((p) => (p.ok ? [p.item] : []));
   const results = items.length ? await verifier.verifyItems(actor, items) : [];
   let k = 0;
-  return batch.map((line, i) => {
+  let out = '';
+  for (let i = 0; i < batch.length; i++) {
     const p = parsed[i]!;
-    const out = p.ok ? { line: line.n, ...results[k++] } : { line: line.n, status: 'invalid', error: { field: 'line', code: p.code, message: p.message } };
-    return `${JSON.stringify(out)}\n`;
-  }).join('');
+    // {"line":n, then the result's fields: what JSON.stringify({ line, ...result }) writes.
+    out += p.ok
+      ? `{"line":${batch[i]!.n},${resultJson(results[k++]!).slice(1)}\n`
+      : `${JSON.stringify({ line: batch[i]!.n, status: 'invalid', error: { field: 'line', code: p.code, message: p.message } })}\n`;
+  }
+  return out;
 }
 
 const IDLE = Symbol('idle');

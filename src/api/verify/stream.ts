@@ -9,7 +9,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../domain/actors.ts';
 import { actorOf } from '../auth/index.ts';
 import type { VerifyRouteOptions } from './index.ts';
-import { resultJson } from './presenters.ts';
 import type { RawItem, Verifier } from './verifier.ts';
 
 /** Lines per lookup query. */
@@ -83,13 +82,13 @@ async function answerBatch(verifier: Verifier, actor: Actor, batch: Line[]): Pro
   const items = parsed.flatMap((p) => (p.ok ? [p.item] : []));
   const results = items.length ? await verifier.verifyItems(actor, items) : [];
   let k = 0;
+  // One JSON.stringify a line: faster here than resultJson, whose texts would be joined into one
+  // string of a thousand lines (measured).
   let out = '';
   for (let i = 0; i < batch.length; i++) {
     const p = parsed[i]!;
-    // {"line":n, then the result's fields: what JSON.stringify({ line, ...result }) writes.
-    out += p.ok
-      ? `{"line":${batch[i]!.n},${resultJson(results[k++]!).slice(1)}\n`
-      : `${JSON.stringify({ line: batch[i]!.n, status: 'invalid', error: { field: 'line', code: p.code, message: p.message } })}\n`;
+    const n = batch[i]!.n;
+    out += `${JSON.stringify(p.ok ? { line: n, ...results[k++] } : { line: n, status: 'invalid', error: { field: 'line', code: p.code, message: p.message } })}\n`;
   }
   return out;
 }

@@ -150,7 +150,7 @@ describe('verification API', () => {
     expect(lines).toHaveLength(items.length);
     const statuses = new Set<string>();
     for (const [i, item] of items.entries()) {
-      const one = await get(`/api/verify/v1/apps?${new URLSearchParams(item).toString()}`);
+      const one = await get(`/api/verify/v1/apps?${new URLSearchParams(Object.entries(item)).toString()}`);
       expect(one.statusCode).toBe(200);
       expect(one.headers['content-type']).toBe('application/json; charset=utf-8');
       statuses.add(one.json().status);

@@ -13,7 +13,7 @@ import { normaliseBlacklistValue } from './supervision/blacklist.ts';
 import { provinceOfUscc } from './supervision/campaigns.ts';
 import { parseCsvHeader, parseCsvLine, parseNdjsonLine, splitCsvLine, validateCatalogueRecord } from './supervision/catalogue.ts';
 import { charCount, compact, hasControlChars, tidySpaces, toHalfWidth } from './text.ts';
-import { parseItem } from './verification.ts';
+import { parseItem, parseItemFully } from './verification.ts';
 import { validateWebhookUrl } from './webhook-url.ts';
 
 const numRuns = fuzzRuns(300);
@@ -25,6 +25,26 @@ describe('parsers on any input', () => {
       const r = parseItem({ platform, packageName, fingerprint });
       if (!r.ok) expect(r.problem.code).toMatch(/^[a-z0-9_]+$/);
     }), { numRuns });
+  });
+
+  it('parseItem answers as the validators do (its fast path for canonical items changes no answer)', () => {
+    // Mostly near-canonical items, to reach the fast path's edges: case, whitespace, separators, lengths, segments.
+    const seg = fc.stringMatching(/^[A-Za-z0-9_-]{0,5}$/);
+    const pkg = fc.oneof(
+      { arbitrary: fc.array(seg, { minLength: 1, maxLength: 4 }).map((xs) => xs.join('.')), weight: 6 },
+      { arbitrary: fc.tuple(fc.constantFrom(' ', '\t', '.', '\u00a0'), fc.constantFrom('a.b', 'com.x1', 'ab.cd.ef')).map(([w, x]) => (x.length % 2 ? w + x : x + w)), weight: 1 },
+      { arbitrary: fc.integer({ min: 120, max: 260 }).map((n) => `a.${'b'.repeat(n)}`), weight: 1 },
+      { arbitrary: hostileString, weight: 1 });
+    const fp = fc.oneof(
+      { arbitrary: fc.constantFrom(31, 32, 33, 40, 64, 65).chain((n) => fc.stringMatching(new RegExp(`^[0-9a-fA-F]{${n}}$`))), weight: 6 },
+      { arbitrary: fc.constantFrom('MD5: ', 'sha1 ', ' ', ':').chain((p) => fc.stringMatching(/^[0-9a-f]{32}$/).map((h) => p + h)), weight: 1 },
+      { arbitrary: hostileString, weight: 1 });
+    const platform = fc.oneof({ arbitrary: fc.constantFrom('android', 'ios', 'harmonyos'), weight: 6 },
+      { arbitrary: fc.constantFrom('Android', ' ios', 'harmonyOS', 'symbian', 'constructor', '__proto__'), weight: 1 }, { arbitrary: hostileString, weight: 1 });
+    fc.assert(fc.property(platform, pkg, fp, (p, packageName, fingerprint) => {
+      const item = { platform: p, packageName, fingerprint };
+      expect(parseItem(item)).toEqual(parseItemFully(item));
+    }), { numRuns: numRuns * 3 });
   });
 
   it('catalogue lines (NDJSON, CSV, records of any JSON) answer ok or a named problem', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge, parseItem, type RegisteredIdentity } from './verification.ts';
+import { judge, parseItem, parseItemFully, type RegisteredIdentity } from './verification.ts';
 
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
@@ -44,5 +44,26 @@ describe('parseItem', () => {
     expect(parseItem({ platform: 'ios', packageName: 'a b', fingerprint: 'a'.repeat(32) })).toMatchObject({ ok: false, problem: { field: 'packageName', code: 'ios_bundle_id_charset' } });
     expect(parseItem({ platform: 'harmonyos', packageName: 'com.example.demo', fingerprint: '' })).toMatchObject({ ok: false, problem: { field: 'fingerprint', code: 'fingerprint_empty' } });
     expect(parseItem({ platform: 'android', packageName: 'a.b', fingerprint: 'MD5: ' + 'a'.repeat(40) })).toMatchObject({ ok: false, problem: { code: 'fingerprint_algorithm_mismatch' } });
+  });
+  it('answers canonical items (its fast path) exactly as the validators do, at every edge of the fast path', () => {
+    const hex = (n: number) => '0123456789abcdef'.repeat(4).slice(0, n);
+    const packages = [
+      'a.b', 'a', 'a.', '.a', 'a..b', 'A1_.b2', '1a.b', 'a.1b', 'a._b', 'a-b.c', 'com.example.app', ' a.b', 'a.b ', 'a.b\n', 'a.é',
+      'abc.def', 'abc.de', 'abcdefg', 'abcdef', 'a.b-c', 'Ab_9.c', `a.${'b'.repeat(220)}`, `a.${'b'.repeat(221)}`, `a.${'b'.repeat(222)}`, `a.${'b'.repeat(252)}`, `a.${'b'.repeat(254)}`, 'abc..def', 'abcdefg.',
+      `a.${'b'.repeat(253)}`, `a.${'b'.repeat(125)}`, `a.${'b'.repeat(126)}`, 'class.int', 'a.b.',
+    ];
+    const fingerprints = [hex(32), hex(40), hex(64), hex(31), hex(33), hex(63), hex(65), hex(32).toUpperCase(), `AB${hex(30)}`, `${hex(30)}:ab`,
+      ` ${hex(32)}`, `md5:${hex(32)}`, `${hex(31)}g`, ''];
+    let compared = 0;
+    for (const platform of ['android', 'ios', 'harmonyos', 'Android', ' ios', 'constructor', 'toString']) {
+      for (const packageName of packages) {
+        for (const fingerprint of fingerprints) {
+          const item = { platform, packageName, fingerprint };
+          expect(parseItem(item), JSON.stringify(item)).toEqual(parseItemFully(item));
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBe(7 * packages.length * fingerprints.length);
   });
 });

@@ -102,6 +102,12 @@ const PACKAGE_VALIDATORS: Record<VerifyPlatform, (s: string) => Validation<strin
  * the package validators' codes, the fingerprint validator's codes.
  */
 export function parseItem(item: { platform: string; packageName: string; fingerprint: string }): { ok: true; value: ParsedItem } | { ok: false; problem: ItemProblem } {
+  const fast = parseCanonical(item);
+  return fast !== null ? { ok: true, value: fast } : parseItemFully(item);
+}
+
+/** parseItem through the validators, whatever the item's shape (parseItem's path for all but the canonical shapes). */
+export function parseItemFully(item: { platform: string; packageName: string; fingerprint: string }): { ok: true; value: ParsedItem } | { ok: false; problem: ItemProblem } {
   const platform = item.platform.trim().toLowerCase();
   if (!(VERIFY_PLATFORMS as readonly string[]).includes(platform)) {
     return { ok: false, problem: { field: 'platform', code: 'platform_unknown', message: `platform is one of ${VERIFY_PLATFORMS.join(', ')}` } };
@@ -112,4 +118,27 @@ export function parseItem(item: { platform: string; packageName: string; fingerp
   const fp = validateCertFingerprint(item.fingerprint);
   if (!fp.ok) return { ok: false, problem: { field: 'fingerprint', ...fp.error } };
   return { ok: true, value: { platform: p, packageName: pkg.value, algorithm: fp.value.algorithm, hex: fp.value.hex } };
+}
+
+// The shapes nearly every caller sends — a lowercase platform, a package name that needs no
+// trimming, a fingerprint as plain hex — recognised by one regular expression each (every check is
+// on the hot path). Each accepts only what the validators above accept unchanged, so the answer is
+// the one parseItem's full path gives (property-tested in verification.test.ts); anything else
+// goes that way.
+const CANONICAL_PACKAGE: Record<string, { re: RegExp; min: number; max: number }> = {
+  android: { re: /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/, min: 3, max: 223 },
+  ios: { re: /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, min: 1, max: 255 },
+  harmonyos: { re: /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/, min: 7, max: 128 },
+};
+const PLAIN_HEX = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
+const HEX_ALGORITHM: Readonly<Record<number, FingerprintAlgorithm>> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+
+function parseCanonical(item: { platform: string; packageName: string; fingerprint: string }): ParsedItem | null {
+  const rule = Object.hasOwn(CANONICAL_PACKAGE, item.platform) ? CANONICAL_PACKAGE[item.platform]! : undefined;
+  if (rule === undefined) return null;
+  const pkg = item.packageName;
+  if (pkg.length < rule.min || pkg.length > rule.max || !rule.re.test(pkg)) return null;
+  const fp = item.fingerprint;
+  if (!PLAIN_HEX.test(fp)) return null;
+  return { platform: item.platform as VerifyPlatform, packageName: pkg, algorithm: HEX_ALGORITHM[fp.length]!, hex: fp.toLowerCase() };
 }

@@ -7,19 +7,27 @@ import { actorOf } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { isVerifyBody, isVerifyItem, MAX_BATCH_ITEMS, verifyBody, verifyItemSchema, verifyResponse, verifyResultSchema } from './schemas.ts';
 import type { VerifyRouteOptions } from './index.ts';
+import { JsonText, jsonTextSerializer, resultJson, type VerifyResultView } from './presenters.ts';
 
 /** Zod for what the fast check cannot vouch for (it never accepts what Zod would refuse). */
 const fastOr = (fast: (v: unknown) => boolean, part: string) => (route: { httpPart?: string }) => {
   const zod = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
   return (data: unknown) => (route.httpPart === part && fast(data) ? { value: data } : zod(data));
 };
-const stringify = () => (data: unknown) => JSON.stringify(data);
+
+// A single answer leaves as JsonText written by resultJson (the characters JSON.stringify would
+// write, faster for one result); a batch as one JSON.stringify, which beats joining 10,000 texts
+// (measured: 10–14 ms against 33–39 ms for 10,000 filed results). Typed as the objects they
+// serialise, which the response schemas describe.
+const one = (v: VerifyResultView) => new JsonText(resultJson(v)) as unknown as VerifyResultView;
+const batch = (results: VerifyResultView[]) => ({ results });
+const single = (v: VerifyResultView) => new JsonText(`{"results":[${resultJson(v)}]}`) as unknown as { results: VerifyResultView[] };
 
 export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get('/api/verify/v1/apps', {
     onRequest: guard,
-    serializerCompiler: stringify,
+    serializerCompiler: jsonTextSerializer,
     validatorCompiler: fastOr(isVerifyItem, 'querystring'),
     schema: {
       tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
@@ -28,13 +36,16 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
       querystring: verifyItemSchema,
       response: { 200: verifyResultSchema, ...problems(400, 401, 403, 429) },
     },
-  }, (req) => verifier.verifyOne(actorOf(req), req.query));
+  }, (req) => {
+    const v = verifier.verifyOne(actorOf(req), req.query);
+    return v instanceof Promise ? v.then(one) : one(v);
+  });
   app.post('/api/verify/v1/apps', {
     onRequest: guard,
     config: { readOnly: true }, // no read-your-writes position (ADR 0020): a check changes nothing a caller reads back
     // The response schema documents the answer; the presenters build it, so it is not re-validated
     // on the way out (re-encoding 10,000 results through Zod would double the batch's time).
-    serializerCompiler: stringify,
+    serializerCompiler: jsonTextSerializer,
     // A body that certainly matches is taken as it is; Zod judges the rest (and names the fields).
     validatorCompiler: fastOr(isVerifyBody, 'body'),
     schema: {
@@ -44,5 +55,13 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
       body: verifyBody,
       response: { 200: verifyResponse, ...problems(400, 401, 403, 429) },
     },
-  }, async (req) => ({ results: await verifier.verifyItems(actorOf(req), req.body.items) }));
+  }, (req) => {
+    const { items } = req.body;
+    // One item (the common call): verifyOne answers as verifyItems does, without a promise when memory holds the answer.
+    if (items.length === 1) {
+      const v = verifier.verifyOne(actorOf(req), items[0]!);
+      return v instanceof Promise ? v.then(single) : single(v);
+    }
+    return verifier.verifyItems(actorOf(req), items).then(batch);
+  });
 };

@@ -126,6 +126,43 @@ describe('verification API', () => {
     expect(mine.json().items.find((s: { id: string }) => s.id === id)).toMatchObject({ status: 'cancelled', platforms: [{ active: false }, { active: false }] });
   });
 
+  it('answers every kind of item alike by GET, by a one-item POST, within a batch and as a stream line (one writer of answers)', async () => {
+    const items = [
+      a2dp(), { ...a2dp(A2DP_CERT.sha256.toUpperCase()), ref: 'upper' }, a2dp('00'.repeat(16)), // filed (canonical and not), mismatch
+      { platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'ab'.repeat(32) }, // cancelled, matched by nothing
+      { platform: 'android', packageName: 'com.example.ledger', fingerprint: '0123456789abcdef0123456789abcdef', ref: 'c' }, // cancelled
+      { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32) }, // revoked
+      { platform: 'android', packageName: 'cn.xiaoer.notes', fingerprint: 'c'.repeat(64), ref: '"引号"' }, // an individual's: masked
+      { platform: 'android', packageName: 'com.never.seen', fingerprint: A2DP_CERT.md5 }, // never seen
+      { platform: ' Android ', packageName: ' a2dp.Vol ', fingerprint: `MD5: ${A2DP_CERT.md5}` },
+      { platform: 'windows', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 }, // invalid
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'xyz', ref: 'bad' }, // invalid
+    ];
+    const batch = await call(items);
+    expect(batch.statusCode).toBe(200);
+    expect(batch.headers['content-type']).toBe('application/json; charset=utf-8');
+    const inBatch = batch.json().results as unknown[];
+    const stream = await a.app.inject({
+      method: 'POST', url: '/api/verify/v1/apps/stream', headers: { ...KEY, 'content-type': 'application/x-ndjson' },
+      payload: items.map((x) => JSON.stringify(x)).join('\n'),
+    });
+    const lines = stream.body.trimEnd().split('\n');
+    expect(lines).toHaveLength(items.length);
+    const statuses = new Set<string>();
+    for (const [i, item] of items.entries()) {
+      const one = await get(`/api/verify/v1/apps?${new URLSearchParams(Object.entries(item)).toString()}`);
+      expect(one.statusCode).toBe(200);
+      expect(one.headers['content-type']).toBe('application/json; charset=utf-8');
+      statuses.add(one.json().status);
+      // The same characters every way: the body itself, as the one result of a POST, in a batch, after a stream line's number.
+      expect(JSON.stringify(one.json())).toBe(one.body);
+      expect((await call([item])).body).toBe(`{"results":[${one.body}]}`);
+      expect(JSON.stringify(inBatch[i])).toBe(one.body);
+      expect(lines[i]).toBe(`{"line":${i + 1},${one.body.slice(1)}`);
+    }
+    expect([...statuses].sort()).toEqual(['cancelled', 'filed', 'fingerprint_mismatch', 'invalid', 'not_filed', 'revoked']);
+  });
+
   it('refuses callers without a key (401), with an unknown key (401), and roles that are no relying party (403)', async () => {
     expect((await call([a2dp()], {})).statusCode).toBe(401);
     const bad = await call([a2dp()], { authorization: 'Bearer nope' });

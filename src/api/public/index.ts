@@ -17,6 +17,8 @@ import { interpretKeyword } from './keyword.ts';
 import { logRoutes } from './log.ts';
 import { presentRecord, presentSubject } from './presenter.ts';
 import { type PublicServiceRow, SEARCH_WINDOW, searchServices, serviceByNumber, subjectByNumber } from './queries.ts';
+import { startSearchCache } from './search-cache.ts';
+import { createReadFence } from '../../db/replicas.ts';
 import { badgeQuery, mainNumberParams, noticesQuery, noticesView, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
 import { hostName } from './presenter.ts';
 
@@ -56,6 +58,9 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   // The bigram statistics (ADR 0023) are cached per Queryable: one reader for them, not each
   // request's (with standbys, request.reads is a new one per request, which re-read them every time).
   const statsReads = ctx.reads.at(null);
+  // The answers of common words (capped windows), kept until a write is heard (ADR 0029 addendum).
+  const searches = await startSearchCache(ctx.db, { fence: ctx.reads.replicated ? createReadFence(ctx.reads) : undefined });
+  base.addHook('onClose', async () => { await searches.close(); });
   /** The service a path's number names: 400 naming params.serviceNumber when malformed, 404 when never filed. */
   const serviceOf = async (reads: Queryable, raw: string) => {
     const number = numberParam(raw, 'params.serviceNumber', 'service');
@@ -72,7 +77,12 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const k = interpretKeyword(q);
     if (!k) throw badInput('querystring.q', 'keyword_empty', 'the keyword has nothing searchable once spaces are removed');
     if ((page - 1) * pageSize >= SEARCH_WINDOW) throw badInput('querystring.page', 'search_window_exceeded', `search pages through the first ${SEARCH_WINDOW} matches; narrow the keyword or filter by type`);
-    const found = await searchServices(req.reads, k, { type: type ?? null, page, pageSize, stats: await gramStats(statsReads) });
+    const stats = await gramStats(statsReads);
+    const options = { type: type ?? null, page, pageSize, stats };
+    // A session that has just written reads past its write (request.reads, ADR 0020), not from memory.
+    const found = req.readFence
+      ? await searchServices(req.reads, k, options)
+      : await searches.get(JSON.stringify([k.text, options.type, page, pageSize]), (reads) => searchServices(reads, k, options));
     const body = { items: present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
     return sendCacheable(req, reply, body, found.lastModified);
   });

@@ -84,6 +84,38 @@ export function judge(r: RegisteredIdentity | null, presented: PresentedCertific
   return { status: 'fingerprint_mismatch', matchedBy: null };
 }
 
+/** Bits of IdentityGist.recorded: the fingerprints a filing records. */
+export const RECORDED_MD5 = 1;
+export const RECORDED_SHA1 = 2;
+export const RECORDED_SHA256 = 4;
+const RECORDED_BIT: Record<FingerprintAlgorithm, number> = { md5: RECORDED_MD5, sha1: RECORDED_SHA1, sha256: RECORDED_SHA256 };
+
+/**
+ * What judging ONE presented fingerprint needs of a registered identity, without its strings:
+ * the in-memory index reads it straight from its bytes (ADR 0022), comparing the presented
+ * fingerprint with the recorded one itself.
+ */
+export interface IdentityGist {
+  active: boolean;
+  serviceStatus: ServiceStatus;
+  /** shellSince is set. */
+  shell: boolean;
+  /** RECORDED_* bits: the fingerprints recorded. */
+  recorded: number;
+  /** The presented fingerprint against the recorded one of its algorithm: 1 equal, 0 different, -1 none recorded. */
+  match: number;
+}
+
+/** judge(r, { [algorithm]: hex }) from the gist of r (tested to agree with judge for every case). */
+export function judgeGist(g: IdentityGist | null, algorithm: FingerprintAlgorithm): Judgement {
+  if (!g) return { status: 'not_filed', matchedBy: null };
+  const matchedBy = g.match === 1 ? algorithm : null;
+  if (!g.active) return { status: g.serviceStatus === 'filed' ? 'not_filed' : g.serviceStatus, matchedBy };
+  if (matchedBy) return { status: g.shell ? 'shell' : 'filed', matchedBy };
+  if (g.match === -1) return { status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => (g.recorded & RECORDED_BIT[a]) !== 0) };
+  return { status: 'fingerprint_mismatch', matchedBy: null };
+}
+
 export interface ItemProblem { field: 'platform' | 'packageName' | 'fingerprint'; code: string; message: string }
 
 export interface ParsedItem { platform: VerifyPlatform; packageName: string; algorithm: FingerprintAlgorithm; hex: string }

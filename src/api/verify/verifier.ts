@@ -7,7 +7,8 @@ import { type MemoryIdentities, startMemoryIdentities } from '../../db/memory-id
 import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { judge, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
+import { IdentityRead } from '../../db/identity-index.ts';
+import { judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
 import { presentIdentityResult, presentInvalid, type VerifyResultView } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
@@ -54,7 +55,24 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
         const p = parseItem(items[i]!);
         if (p.ok) { valid.push(p.value); at.push(i); } else results[i] = presentInvalid(items[i]!, p.problem, items[i]!.ref);
       }
-      // Answered from memory without waiting when it holds every key (the common case under load).
+      // Answered from memory without waiting when it holds every key (the common case under load),
+      // by the index's lean read: no RegisteredIdentity built, fingerprints compared as bytes.
+      const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+      const seen = watching ? new Set<string>() : undefined;
+      const read = new IdentityRead();
+      const lean = cache.readEach(valid, read, (j, hit) => {
+        const v = valid[j]!;
+        const judgement = judgeGist(hit ? read : null, v.algorithm);
+        if (hit) {
+          seen?.add(read.serviceId);
+          if (judgement.status !== 'not_filed') cache.readFacts(read);
+        }
+        results[at[j]!] = presentIdentityResult(v.platform, v.packageName, hit ? read : null, judgement, items[at[j]!]!.ref);
+      }, watching);
+      if (lean) {
+        if (seen?.size) await watch(actor, seen);
+        return results;
+      }
       const found = cache.peek(valid) ?? await cache.get(valid);
       let watched: Promise<void> | undefined;
       if (actor.orgId && !watches.ignores(actor.orgId)) {

@@ -60,5 +60,24 @@ for (let r = 0; r < 2 * Number(values.rounds); r++) {
   process.stdout.write(`round ${round + 1}, ${old ? 'before (get + judge)' : 'after (lean read)  '}: ${batches} batches of 10,000 (${filed} filed, ${(bytes / batches / 1e6).toFixed(2)} MB each): p50 ${times[Math.floor(batches / 2)]!.toFixed(1)} ms, `
     + `min ${times[0]!.toFixed(1)} ms, CPU ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms per batch\n`);
 }
+// Single checks (GET / one-item POST): verifyOne against get + judge, 200,000 each, interleaved.
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const old of [true, false]) {
+    const t = performance.now();
+    let filed = 0;
+    for (const item of items) {
+      let v: VerifyResultView;
+      if (old) {
+        const p = parseItem(item);
+        if (!p.ok) throw new Error('invalid');
+        const held = verifier.cache.peek1(p.value) ?? null;
+        v = presentIdentityResult(p.value.platform, p.value.packageName, held, judge(held, { [p.value.algorithm]: p.value.hex }));
+      } else v = verifier.verifyOne(SYSTEM_ACTOR, item) as VerifyResultView;
+      if (v.status === 'filed') filed += 1;
+    }
+    const us = ((performance.now() - t) * 1000) / items.length;
+    process.stdout.write(`round ${round + 1}, single checks, ${old ? 'before (get + judge)' : 'after (lean read)  '}: ${us.toFixed(2)} µs per check (${filed} filed)\n`);
+  }
+}
 await verifier.close();
 await db.close();

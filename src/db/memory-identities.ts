@@ -92,7 +92,9 @@ export interface MemoryIdentities extends IdentityCache {
    * readFacts(read) decodes the answer's strings. `serviceIds`: also render each service id.
    */
   readEach(items: readonly LeanItem[], read: IdentityRead, visit: (j: number, found: boolean) => void, serviceIds?: boolean): boolean;
-  /** The strings of the identity last read into `read` (only within readEach's visit). */
+  /** readEach for one item: whether it is held (read into `read`), undefined when memory may not answer it now. */
+  readOne(item: LeanItem, read: IdentityRead, serviceId?: boolean): boolean | undefined;
+  /** The strings of the identity last read into `read` (right after the read: within readEach's visit, or after readOne). */
   readFacts(read: IdentityRead): void;
   /** Resolves when memory answers again (after the current load, if one runs). */
   whenReady(): Promise<void>;
@@ -366,6 +368,11 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
         visit(j, index.read(it.platform, it.packageName, it.algorithm, it.hex, read, serviceIds));
       }
       return true;
+    },
+    readOne(item, read, serviceId = false) {
+      if (!answerable(item)) return undefined;
+      hits += 1;
+      return index.read(item.platform, item.packageName, item.algorithm, item.hex, read, serviceId);
     },
     readFacts(read) { index.readFacts(read); },
     async get(keys) {

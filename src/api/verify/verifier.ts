@@ -41,6 +41,8 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
 
+  /** The lean read of single checks (used synchronously, then overwritten by the next). */
+  const one = new IdentityRead();
   const watchDue = (actor: Actor, identity: RegisteredIdentity | null) => identity !== null && !!actor.orgId && !watches.ignores(actor.orgId);
 
   return {
@@ -98,7 +100,16 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       const p = parseItem(item);
       if (!p.ok) return presentInvalid(item, p.problem, item.ref);
       const v = p.value;
-      // No closures made per call: this runs on every single check.
+      // The lean read first (as a batch): no RegisteredIdentity, no closures made per call — this
+      // runs on every single check. The answer is built before any await (`one` is reused).
+      const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+      const hit = cache.readOne(v, one, watching);
+      if (hit !== undefined) {
+        const judgement = judgeGist(hit ? one : null, v.algorithm);
+        if (hit && judgement.status !== 'not_filed') cache.readFacts(one);
+        const view = presentIdentityResult(v.platform, v.packageName, hit ? one : null, judgement, item.ref);
+        return hit && watching ? watch(actor, [one.serviceId]).then(() => view) : view;
+      }
       const held = cache.peek1(v);
       if (held !== undefined && !watchDue(actor, held)) return answerOne(v, held, item.ref);
       return (async () => {

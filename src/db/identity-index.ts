@@ -397,14 +397,26 @@ export class IdentityIndex {
     out.filedAt = filedAt;
     if (flags & S_CHANGED) { out.statusChangedAt = new Date(a.readDoubleLE(at)).toISOString(); at += 8; } else out.statusChangedAt = filedAt;
     if (flags & S_SHELL) at += 8;
-    const sn = this.readString(a, at, null);
-    out.serviceNumber = sn.value;
-    at = sn.next;
-    if (flags & S_NO_MAIN) out.mainNumber = null as unknown as string;
-    else { const mn = this.readString(a, at, sn.value); out.mainNumber = mn.value; at = mn.next; }
-    const name = this.readString(a, at, null);
-    out.serviceName = name.value;
-    out.hostName = this.readString(a, name.next, null).value;
+    // Strings read in turn (readStringAt leaves the next one's offset in `this.strEnd`: no object per string).
+    const sn = this.readStringAt(a, at, '');
+    out.serviceNumber = sn;
+    out.mainNumber = flags & S_NO_MAIN ? null as unknown as string : this.readStringAt(a, this.strEnd, sn);
+    out.serviceName = this.readStringAt(a, this.strEnd, '');
+    out.hostName = this.readStringAt(a, this.strEnd, '');
+  }
+
+  /** Where the string readStringAt read last ends. */
+  private strEnd = 0;
+
+  /** readString without the result object: the string at `at`; its end in `this.strEnd`. */
+  private readStringAt(a: Buffer, at: number, serviceNumber: string): string {
+    const head = a[at]! | (a[at + 1]! << 8);
+    const enc = head >>> 14;
+    const len = head & MAX_STRING_BYTES;
+    const s = at + 2;
+    if (enc === E_PREFIX) { this.strEnd = s; return serviceNumber.slice(0, len); }
+    this.strEnd = s + len;
+    return a.toString(enc === E_LATIN1 ? 'latin1' : enc === E_UTF8 ? 'utf8' : 'utf16le', s, s + len);
   }
 
   private readString(a: Buffer, at: number, serviceNumber: string | null): { value: string; next: number } {

@@ -1,8 +1,8 @@
 // The compact identity index (ADR 0022) against a plain Map model: insert, replace, delete,
 // growth and rehash, collisions of the 32-bit hash, interning of service parts, compaction.
 import { describe, expect, it } from 'vitest';
-import type { RegisteredIdentity } from '../domain/verification.ts';
-import { hashString, IdentityIndex, UnindexableIdentity } from './identity-index.ts';
+import { RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from '../domain/verification.ts';
+import { hashString, IdentityIndex, IdentityRead, UnindexableIdentity } from './identity-index.ts';
 
 const hex = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((seed * 31 + i * 7) % 16).toString(16)).join('');
 const uuid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${(n * 7).toString(16).padStart(12, '0')}`;
@@ -106,6 +106,71 @@ describe('identity index', () => {
     // Garbage was reclaimed along the way: the arena holds about what is live.
     expect(ix.stats().compactions).toBeGreaterThan(0);
     expect(ix.stats().garbage).toBeLessThan(ix.stats().bytes);
+  });
+
+  it('the lean read agrees with get for every stored identity, through deletions, replacements and compaction', () => {
+    const ix = new IdentityIndex({ capacity: 16, compactAbove: 16 * 1024 });
+    const model = new Map<string, RegisteredIdentity>();
+    let x = 777;
+    const rnd = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+    const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)]!;
+    const date = () => new Date(1.6e12 + Math.floor(rnd() * 1e11)).toISOString();
+    const randomIdentity = (): RegisteredIdentity => {
+      const n = Math.floor(rnd() * 3_000);
+      const filedAt = date();
+      return identity(n, {
+        active: rnd() < 0.7, serviceStatus: pick(['filed', 'filed', 'cancelled', 'revoked'] as const),
+        certMd5: rnd() < 0.6 ? hex(32, Math.floor(rnd() * 1e6)) : null,
+        certSha1: rnd() < 0.3 ? hex(40, Math.floor(rnd() * 1e6)) : null,
+        certSha256: rnd() < 0.7 ? hex(64, Math.floor(rnd() * 1e6)) : null,
+        mainNumber: pick([null as unknown as string, `京ICP备${n}号`, `粤B2-${n}`]),
+        serviceName: pick([`星辰记账${n}`, `Café ${n}`, `𠀀${n}`]),
+        hostType: rnd() < 0.3 ? 'individual' : 'unit',
+        filedAt, statusChangedAt: rnd() < 0.5 ? filedAt : date(), shellSince: rnd() < 0.2 ? date() : null,
+      });
+    };
+    const read = new IdentityRead();
+    const agree = () => {
+      ix.check();
+      for (const [key, r] of model) {
+        const [platform, pkg] = key.split('|') as [string, string];
+        const g = ix.get(platform, pkg)!;
+        expect(g).toEqual(r);
+        for (const algorithm of ['md5', 'sha1', 'sha256'] as const) {
+          const stored = algorithm === 'md5' ? g.certMd5 : algorithm === 'sha1' ? g.certSha1 : g.certSha256;
+          const other = hex(algorithm === 'md5' ? 32 : algorithm === 'sha1' ? 40 : 64, Math.floor(rnd() * 1e6));
+          for (const asked of stored ? [stored, other, `${stored.slice(0, -1)}${stored.endsWith('0') ? '1' : '0'}`] : [other]) {
+            expect(ix.read(platform, pkg, algorithm, asked, read, true)).toBe(true);
+            expect(read.match).toBe(stored === null ? -1 : stored === asked ? 1 : 0);
+            expect(read.recorded).toBe((g.certMd5 ? RECORDED_MD5 : 0) | (g.certSha1 ? RECORDED_SHA1 : 0) | (g.certSha256 ? RECORDED_SHA256 : 0));
+            expect({ serviceId: read.serviceId, active: read.active, serviceStatus: read.serviceStatus, shell: read.shell, hostType: read.hostType })
+              .toEqual({ serviceId: g.serviceId, active: g.active, serviceStatus: g.serviceStatus, shell: g.shellSince !== null, hostType: g.hostType });
+          }
+        }
+        ix.readFacts(read);
+        const { serviceNumber, mainNumber, serviceName, hostName, filedAt, statusChangedAt } = read;
+        expect({ serviceNumber, mainNumber, serviceName, hostName, filedAt, statusChangedAt })
+          .toEqual({ serviceNumber: g.serviceNumber, mainNumber: g.mainNumber, serviceName: g.serviceName, hostName: g.hostName, filedAt: g.filedAt, statusChangedAt: g.statusChangedAt });
+        expect(ix.read(platform, pkg, 'sha256', g.certSha256 ?? hex(64, 1), read)).toBe(true);
+        expect(read.serviceId).toBe(''); // rendered only when asked for
+      }
+      for (let i = 0; i < 50; i++) {
+        const key = `${pick(['android', 'ios', 'harmonyos'])}|com.q${Math.floor(rnd() * 4_000)}.app`;
+        const [platform, pkg] = key.split('|') as [string, string];
+        expect(ix.read(platform, pkg, 'sha256', hex(64, 3), read)).toBe(model.has(key));
+      }
+      expect(ix.read('windows', 'com.q1.app', 'md5', hex(32, 1), read)).toBe(false);
+    };
+    for (let phase = 0; phase < 4; phase++) {
+      for (let step = 0; step < 3_000; step++) {
+        const key = `${pick(['android', 'ios', 'harmonyos'])}|com.q${Math.floor(rnd() * 1_500)}.app`;
+        const [platform, pkg] = key.split('|') as [string, string];
+        if (rnd() < 0.3) expect(ix.delete(platform, pkg)).toBe(model.delete(key));
+        else { const r = randomIdentity(); ix.put(platform, pkg, r); model.set(key, r); }
+      }
+      agree();
+    }
+    expect(ix.stats().compactions).toBeGreaterThan(0);
   });
 
   it('tells apart keys whose 32-bit hashes collide (the package bytes decide)', () => {

@@ -24,7 +24,7 @@
 //    one copy. Strings are Latin-1, UTF-8 or UTF-16 (whichever is shortest: Chinese names take 2
 //    bytes a character, not 3). Dropped parts are garbage until the arena is compacted (when
 //    garbage passes half of it).
-import type { RegisteredIdentity } from '../domain/verification.ts';
+import { type IdentityGist, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity } from '../domain/verification.ts';
 
 const PLATFORMS = ['android', 'ios', 'harmonyos'] as const;
 const PLATFORM_CODE: Record<string, number> = { android: 0, ios: 1, harmonyos: 2 };
@@ -176,6 +176,44 @@ class Arena {
   reset(): void { this.chunks.length = Math.min(this.chunks.length, 1); this.pos = 0; }
 }
 
+/** Whether a lowercase hex string spells the n bytes at b[at…]. */
+function sameHex(b: Buffer, at: number, n: number, hex: string): boolean {
+  if (hex.length !== 2 * n) return false;
+  for (let i = 0; i < n; i++) {
+    const hi = hexDigit(hex.charCodeAt(2 * i));
+    const lo = hexDigit(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0 || b[at + i] !== ((hi << 4) | lo)) return false;
+  }
+  return true;
+}
+
+/**
+ * What IdentityIndex.read yields: the facts a verification answer needs, in one reusable object
+ * (a batch reads 10,000 identities into the same one). The strings below `svc` are set by
+ * readFacts only.
+ */
+export class IdentityRead implements IdentityGist {
+  active = false;
+  serviceStatus: RegisteredIdentity['serviceStatus'] = 'filed';
+  /** The service is a shell (shellSince set). */
+  shell = false;
+  /** RECORDED_MD5 | RECORDED_SHA1 | RECORDED_SHA256: the fingerprints recorded. */
+  recorded = 0;
+  /** The asked fingerprint against the recorded one of its algorithm: 1 equal, 0 different, -1 none recorded. */
+  match = -1;
+  hostType: RegisteredIdentity['hostType'] = 'unit';
+  /** Set only when read asked for it ('' otherwise). */
+  serviceId = '';
+  /** The service part's arena offset (readFacts reads from it). */
+  svc = 0;
+  serviceNumber = '';
+  mainNumber = '';
+  serviceName = '';
+  hostName = '';
+  filedAt = '';
+  statusChangedAt = '';
+}
+
 export interface IdentityIndexStats {
   /** Identities held. */
   size: number;
@@ -314,6 +352,71 @@ export class IdentityIndex {
     if (code === undefined) return null;
     const row = this.find(code, packageName);
     return row < 0 ? null : this.materialise(row);
+  }
+
+  /**
+   * The lean read of a verification (ADR 0022): fills `out` with what judging one asked
+   * fingerprint needs — no RegisteredIdentity, no fingerprint or service-id strings (the asked hex
+   * is compared with the stored bytes) — and returns false when the registry has no record of the
+   * key. The answer's strings are decoded by readFacts(out) only when the answer shows them. `out`
+   * is meant to be reused: its fields hold until the next read into it (and readFacts must come
+   * before any change of the index). `serviceId`: also render the service id (for watches).
+   */
+  read(platform: string, packageName: string, algorithm: 'md5' | 'sha1' | 'sha256', hex: string, out: IdentityRead, serviceId = false): boolean {
+    const code = PLATFORM_CODE[platform];
+    if (code === undefined) return false;
+    const row = this.find(code, packageName);
+    if (row < 0) return false;
+    const meta = this.rMeta[row]!;
+    out.active = (meta & M_ACTIVE) !== 0;
+    out.recorded = (meta & M_MD5 ? R_MD5 : 0) | (meta & M_SHA1 ? R_SHA1 : 0) | (meta & M_SHA256 ? R_SHA256 : 0);
+    if (algorithm === 'sha256') out.match = meta & M_SHA256 ? (sameHex(this.rFp, row * FP + 16, 32, hex) ? 1 : 0) : -1;
+    else if (algorithm === 'md5') out.match = meta & M_MD5 ? (sameHex(this.rFp, row * FP, 16, hex) ? 1 : 0) : -1;
+    else out.match = meta & M_SHA1 ? (sameHex(this.rSha1!, row * SHA1, SHA1, hex) ? 1 : 0) : -1;
+    const svc = this.rSvc[row]!;
+    const a = this.arena.buf(svc);
+    const at = (svc & CHUNK_MASK) + SVC_HEADER;
+    out.serviceId = serviceId ? bytesToUuid(a, at) : '';
+    const flags = a[at + 16]!;
+    out.serviceStatus = STATUSES[flags & S_STATUS]!;
+    out.shell = (flags & S_SHELL) !== 0;
+    out.hostType = flags & S_INDIVIDUAL ? 'individual' : 'unit';
+    out.svc = svc;
+    return true;
+  }
+
+  /** Decodes the answer's strings (numbers, names, dates) of the identity last read into `out`. */
+  readFacts(out: IdentityRead): void {
+    const svc = out.svc;
+    const a = this.arena.buf(svc);
+    let at = (svc & CHUNK_MASK) + SVC_HEADER + 16;
+    const flags = a[at]!;
+    at += 1;
+    const filedAt = new Date(a.readDoubleLE(at)).toISOString();
+    at += 8;
+    out.filedAt = filedAt;
+    if (flags & S_CHANGED) { out.statusChangedAt = new Date(a.readDoubleLE(at)).toISOString(); at += 8; } else out.statusChangedAt = filedAt;
+    if (flags & S_SHELL) at += 8;
+    // Strings read in turn (readStringAt leaves the next one's offset in `this.strEnd`: no object per string).
+    const sn = this.readStringAt(a, at, '');
+    out.serviceNumber = sn;
+    out.mainNumber = flags & S_NO_MAIN ? null as unknown as string : this.readStringAt(a, this.strEnd, sn);
+    out.serviceName = this.readStringAt(a, this.strEnd, '');
+    out.hostName = this.readStringAt(a, this.strEnd, '');
+  }
+
+  /** Where the string readStringAt read last ends. */
+  private strEnd = 0;
+
+  /** readString without the result object: the string at `at`; its end in `this.strEnd`. */
+  private readStringAt(a: Buffer, at: number, serviceNumber: string): string {
+    const head = a[at]! | (a[at + 1]! << 8);
+    const enc = head >>> 14;
+    const len = head & MAX_STRING_BYTES;
+    const s = at + 2;
+    if (enc === E_PREFIX) { this.strEnd = s; return serviceNumber.slice(0, len); }
+    this.strEnd = s + len;
+    return a.toString(enc === E_LATIN1 ? 'latin1' : enc === E_UTF8 ? 'utf8' : 'utf16le', s, s + len);
   }
 
   private readString(a: Buffer, at: number, serviceNumber: string | null): { value: string; next: number } {

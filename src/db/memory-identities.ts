@@ -16,10 +16,11 @@
 // Re-reads go through ONE function, rereadIdentities (below), given the whole invalidation batch
 // with its raw payloads: a read-replica fence (wait for the standby to replay the change's LSN,
 // or read the primary) belongs there and covers every read this module makes after the load.
+import type { FingerprintAlgorithm } from '../domain/validation/index.ts';
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
-import { IdentityIndex, UnindexableIdentity } from './identity-index.ts';
+import { IdentityIndex, type IdentityRead, UnindexableIdentity } from './identity-index.ts';
 import { REGISTRY_CHANNEL } from './identity-cache.ts';
 import type { ReadFence } from './replicas.ts';
 import { loadIdentities, scanIdentities } from './verification.ts';
@@ -84,9 +85,23 @@ export interface MemoryIdentities extends IdentityCache {
    * in commit order, so every earlier change is then heard). Read-your-writes within a process.
    */
   wroteLocally(): void;
+  /**
+   * The lean batch read (IdentityIndex.read): when memory may answer every item now, reads each
+   * into `read` in turn and calls visit(j, found) before the next, synchronously, and returns
+   * true; else visits none and returns false (the caller goes through get). Within visit,
+   * readFacts(read) decodes the answer's strings. `serviceIds`: also render each service id.
+   */
+  readEach(items: readonly LeanItem[], read: IdentityRead, visit: (j: number, found: boolean) => void, serviceIds?: boolean): boolean;
+  /** readEach for one item: whether it is held (read into `read`), undefined when memory may not answer it now. */
+  readOne(item: LeanItem, read: IdentityRead, serviceId?: boolean): boolean | undefined;
+  /** The strings of the identity last read into `read` (right after the read: within readEach's visit, or after readOne). */
+  readFacts(read: IdentityRead): void;
   /** Resolves when memory answers again (after the current load, if one runs). */
   whenReady(): Promise<void>;
 }
+
+/** An item of readEach: the key and the one presented fingerprint (lowercase hex). */
+export interface LeanItem extends IdentityKey { algorithm: FingerprintAlgorithm; hex: string }
 
 /** NOTIFY payloads on beian_registry that are read-your-writes markers, not keys (ignored by other listeners). */
 export const SYNC_PREFIX = 'sync:';
@@ -345,6 +360,21 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
       hits += keys.length;
       return out;
     },
+    readEach(items, read, visit, serviceIds = false) {
+      for (let i = 0; i < items.length; i++) if (!answerable(items[i]!)) return false;
+      hits += items.length;
+      for (let j = 0; j < items.length; j++) {
+        const it = items[j]!;
+        visit(j, index.read(it.platform, it.packageName, it.algorithm, it.hex, read, serviceIds));
+      }
+      return true;
+    },
+    readOne(item, read, serviceId = false) {
+      if (!answerable(item)) return undefined;
+      hits += 1;
+      return index.read(item.platform, item.packageName, item.algorithm, item.hex, read, serviceId);
+    },
+    readFacts(read) { index.readFacts(read); },
     async get(keys) {
       // Not heard yet what this process committed a moment ago: wait for it, or (marker lost) read the database.
       let synced = true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge, parseItem, parseItemFully, type RegisteredIdentity } from './verification.ts';
+import { judge, judgeGist, parseItem, parseItemFully, RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from './verification.ts';
 
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
@@ -65,5 +65,30 @@ describe('parseItem', () => {
       }
     }
     expect(compared).toBe(7 * packages.length * fingerprints.length);
+  });
+});
+
+describe('judgeGist (the lean read of the identity index)', () => {
+  it('answers as judge for one presented fingerprint, in every case', () => {
+    const fp = { md5: 'a'.repeat(32), sha1: 'b'.repeat(40), sha256: 'c'.repeat(64) } as const;
+    const other = { md5: '1'.repeat(32), sha1: '2'.repeat(40), sha256: '3'.repeat(64) } as const;
+    let cases = 0;
+    for (const active of [true, false]) for (const serviceStatus of ['filed', 'cancelled', 'revoked'] as const) for (const shell of [true, false]) {
+      for (let recorded = 0; recorded < 8; recorded++) for (const algorithm of ['md5', 'sha1', 'sha256'] as const) for (const same of [true, false]) {
+        const id: RegisteredIdentity = {
+          serviceId: '00000000-0000-4000-8000-000000000000', active, serviceStatus,
+          certMd5: (recorded & RECORDED_MD5) ? fp.md5 : null, certSha1: (recorded & RECORDED_SHA1) ? fp.sha1 : null, certSha256: (recorded & RECORDED_SHA256) ? fp.sha256 : null,
+          serviceNumber: 'n', mainNumber: 'm', serviceName: 's', hostName: 'h', hostType: 'unit',
+          filedAt: '2024-01-01T00:00:00.000Z', statusChangedAt: '2024-01-01T00:00:00.000Z', shellSince: shell ? '2024-02-01T00:00:00.000Z' : null,
+        };
+        const hex = same ? fp[algorithm] : other[algorithm];
+        const stored = { md5: id.certMd5, sha1: id.certSha1, sha256: id.certSha256 }[algorithm];
+        const match = stored === null ? -1 : stored === hex ? 1 : 0;
+        expect(judgeGist({ active, serviceStatus, shell, recorded, match }, algorithm)).toEqual(judge(id, { [algorithm]: hex }));
+        cases += 1;
+      }
+    }
+    expect(cases).toBe(2 * 3 * 2 * 8 * 3 * 2);
+    expect(judgeGist(null, 'sha256')).toEqual(judge(null, { sha256: fp.sha256 }));
   });
 });

@@ -27,7 +27,10 @@ export const hostNameFor = (name: string, type: 'unit' | 'individual') => (type 
 
 // Every result has the same shape (one hidden class, built in one literal: batches build 10,000 of
 // them); fields that do not apply are undefined, which JSON leaves out.
-export function presentIdentityResult(platform: string, packageName: string, r: RegisteredIdentity | null, j: Judgement, ref?: string): VerifyResultView {
+/** The facts an answer shows of an identity (a RegisteredIdentity, or the index's lean read). */
+export type ShownFacts = Pick<RegisteredIdentity, 'serviceNumber' | 'mainNumber' | 'serviceName' | 'hostName' | 'hostType' | 'filedAt' | 'statusChangedAt'>;
+
+export function presentIdentityResult(platform: string, packageName: string, r: ShownFacts | null, j: Judgement, ref?: string): VerifyResultView {
   const shown = r !== null && j.status !== 'not_filed';
   return {
     ref,

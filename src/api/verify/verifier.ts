@@ -7,7 +7,8 @@ import { type MemoryIdentities, startMemoryIdentities } from '../../db/memory-id
 import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { judge, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
+import { IdentityRead } from '../../db/identity-index.ts';
+import { judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
 import { presentIdentityResult, presentInvalid, type VerifyResultView } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
@@ -40,6 +41,8 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
 
+  /** The lean read of single checks (used synchronously, then overwritten by the next). */
+  const one = new IdentityRead();
   const watchDue = (actor: Actor, identity: RegisteredIdentity | null) => identity !== null && !!actor.orgId && !watches.ignores(actor.orgId);
 
   return {
@@ -54,7 +57,24 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
         const p = parseItem(items[i]!);
         if (p.ok) { valid.push(p.value); at.push(i); } else results[i] = presentInvalid(items[i]!, p.problem, items[i]!.ref);
       }
-      // Answered from memory without waiting when it holds every key (the common case under load).
+      // Answered from memory without waiting when it holds every key (the common case under load),
+      // by the index's lean read: no RegisteredIdentity built, fingerprints compared as bytes.
+      const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+      const seen = watching ? new Set<string>() : undefined;
+      const read = new IdentityRead();
+      const lean = cache.readEach(valid, read, (j, hit) => {
+        const v = valid[j]!;
+        const judgement = judgeGist(hit ? read : null, v.algorithm);
+        if (hit) {
+          seen?.add(read.serviceId);
+          if (judgement.status !== 'not_filed') cache.readFacts(read);
+        }
+        results[at[j]!] = presentIdentityResult(v.platform, v.packageName, hit ? read : null, judgement, items[at[j]!]!.ref);
+      }, watching);
+      if (lean) {
+        if (seen?.size) await watch(actor, seen);
+        return results;
+      }
       const found = cache.peek(valid) ?? await cache.get(valid);
       let watched: Promise<void> | undefined;
       if (actor.orgId && !watches.ignores(actor.orgId)) {
@@ -80,7 +100,16 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       const p = parseItem(item);
       if (!p.ok) return presentInvalid(item, p.problem, item.ref);
       const v = p.value;
-      // No closures made per call: this runs on every single check.
+      // The lean read first (as a batch): no RegisteredIdentity, no closures made per call — this
+      // runs on every single check. The answer is built before any await (`one` is reused).
+      const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+      const hit = cache.readOne(v, one, watching);
+      if (hit !== undefined) {
+        const judgement = judgeGist(hit ? one : null, v.algorithm);
+        if (hit && judgement.status !== 'not_filed') cache.readFacts(one);
+        const view = presentIdentityResult(v.platform, v.packageName, hit ? one : null, judgement, item.ref);
+        return hit && watching ? watch(actor, [one.serviceId]).then(() => view) : view;
+      }
       const held = cache.peek1(v);
       if (held !== undefined && !watchDue(actor, held)) return answerOne(v, held, item.ref);
       return (async () => {

@@ -68,7 +68,7 @@ if (arg >= 0) {
     'synthetic identities shaped like bench/generate.ts\'s (1.7 platforms a service, Chinese unit names, md5 + sha256 fingerprints, ICP',
     'numbers), put into an IdentityIndex whose rows and tables are sized up front (as the server\'s load does; the arena grows by 16 MiB',
     'chunks); no database. "Index" is its typed arrays and arena chunks;',
-    `"RSS growth" the child's resident memory after a full GC minus before. Machine: nproc ${os.cpus().length}, Node ${process.version}, shared and loaded; ${new Date().toISOString().slice(0, 10)}.`,
+    `"RSS growth" the child's resident memory after a full GC minus before. Machine: nproc ${os.cpus().length}, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end; ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| identities | services | index | index / identity | RSS growth | RSS growth / identity | build |',
     '|---|---|---|---|---|---|---|',

@@ -32,6 +32,15 @@ export async function logCaughtUp(db: Db, keys: Pick<LogKeys, 'digestKey'>): Pro
   throw new Error('the transparency log did not catch up with history within 20 s');
 }
 
+/** Rows of the verification read model not in its source join, rows of the join not in it, and its size. */
+export async function readModelDrift(db: Db): Promise<{ extra: number; missing: number; rows: number }> {
+  const [r] = await db.query<{ extra: number; missing: number; rows: number }>(
+    `select (select count(*)::int from (select * from verify_identities except select * from verify_identity_source) x) as extra,
+            (select count(*)::int from (select * from verify_identity_source except select * from verify_identities) y) as missing,
+            (select count(*)::int from verify_identities) as rows`);
+  return r!;
+}
+
 export interface TestDb { db: Db; sealer: Sealer; url: string | null; close(): Promise<void> }
 
 const serverUrl = () => {

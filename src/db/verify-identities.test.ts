@@ -3,7 +3,7 @@
 // services and subjects changing a copied column, or only other columns; on both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
-import { testDatabase, type TestDb } from '../../tests/db.ts';
+import { readModelDrift, testDatabase, type TestDb } from '../../tests/db.ts';
 import { seedDemo } from './seed/demo.ts';
 
 describe('verify_identities', () => {
@@ -14,14 +14,7 @@ describe('verify_identities', () => {
   }, SETUP_TIMEOUT);
   afterAll(async () => { await t?.close(); });
 
-  /** Rows of the read model not in the join, and rows of the join not in the read model. */
-  const drift = async () => {
-    const [r] = await t.db.query<{ extra: number; missing: number; rows: number }>(
-      `select (select count(*)::int from (select * from verify_identities except select * from verify_identity_source) x) as extra,
-              (select count(*)::int from (select * from verify_identity_source except select * from verify_identities) y) as missing,
-              (select count(*)::int from verify_identities) as rows`);
-    return r!;
-  };
+  const drift = () => readModelDrift(t.db);
 
   it('holds every platform of the seed', async () => {
     const d = await drift();

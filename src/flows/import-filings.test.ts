@@ -6,7 +6,7 @@
 // catch-up restores. On both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
-import { testDatabase, type TestDb } from '../../tests/db.ts';
+import { readModelDrift, testDatabase, type TestDb } from '../../tests/db.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { type ImportSource, importFilings } from './import-filings.ts';
 import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
@@ -45,13 +45,7 @@ describe('bulk import: deferred maintenance and its catch-up', () => {
   }, SETUP_TIMEOUT);
   afterAll(async () => { await t?.close(); });
 
-  const drift = async () => {
-    const [r] = await t.db.query<{ extra: number; missing: number; rows: number }>(
-      `select (select count(*)::int from (select * from verify_identities except select * from verify_identity_source) x) as extra,
-              (select count(*)::int from (select * from verify_identity_source except select * from verify_identities) y) as missing,
-              (select count(*)::int from verify_identities) as rows`);
-    return r!;
-  };
+  const drift = () => readModelDrift(t.db);
   /** Unresolved sha256 findings of apps nobody filed (the supervision demo's `not_filed` lines). */
   const openFindings = (n: number) => t.db.query<Finding>(
     `select id, platform, package_name, fingerprint from findings

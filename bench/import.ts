@@ -114,23 +114,21 @@ const [counts] = await db.query<{ h: number; v: number }>(
 await db.close();
 process.stderr.write('\n');
 const n = (x: number) => Math.round(x).toLocaleString('en');
-console.log(`Command: \`npx tsx bench/import.ts --services ${N}\`; ${new Date().toISOString().slice(0, 10)}; machine: nproc ${os.cpus().length}, ${os.cpus()[0]?.model}, Node ${process.version}; PostgreSQL on 127.0.0.1 (fresh database); ${loadBefore} before the import, ${load()} after.`);
-console.log(`File: ${n(lines)} lines (${mib.toFixed(0)} MiB NDJSON, ${fresh ? `written by bench/generate.ts's record maker in ${genSeconds.toFixed(1)} s` : 'kept from an earlier run of bench/generate.ts\'s record maker'}).`);
-console.log('');
-console.log('| run | rows | time | rows/s |');
-console.log('|---|---|---|---|');
-console.log(`| baseline: raw COPY of the file's lines into an unindexed scratch table | ${n(lines)} lines | ${baseSeconds.toFixed(1)} s | ${n(lines / baseSeconds)} |`);
-console.log(`| beian import (checks, sealing, staging COPY, set-based checks and writes, history, read model) | ${n(s.services)} services, ${n(s.subjects)} subjects, ${n(s.rejected)} rejected | ${importSeconds.toFixed(1)} s | ${n(s.services / importSeconds)} |`);
-console.log('');
 const perService = (ms: number) => `${((ms * 1000) / Math.max(s.services, 1)).toFixed(0)} µs`;
-console.log(`CPU per imported service: importer ${perService(cpu1.self - cpu0.self)}, PostgreSQL backends ${perService(cpu1.pg - cpu0.pg)}, PostgreSQL writers ${perService(cpu1.aux - cpu0.aux)} (from /proc; the writers also serve the server's other databases).`);
-console.log('');
-console.log(`After: ${n(counts!.h)} history rows 'imported', ${n(counts!.v)} verify_identities rows.`);
-if (values.trace) {
-  console.log('');
-  console.log('| statement (first 80 characters) | runs | total | per service |');
-  console.log('|---|---|---|---|');
-  for (const [k, e] of [...traced].sort((a, b) => b[1].ms - a[1].ms)) {
-    console.log(`| ${k.replace(/\|/g, '\\|')} | ${e.n} | ${(e.ms / 1000).toFixed(2)} s | ${perService(e.ms)} |`);
-  }
-}
+// The report (Markdown for docs/BENCHMARKS.md "## Bulk import") is this benchmark's output on stdout.
+const report = [
+  `Command: \`npx tsx bench/import.ts --services ${N}\`; ${new Date().toISOString().slice(0, 10)}; machine: nproc ${os.cpus().length}, ${os.cpus()[0]?.model}, Node ${process.version}; PostgreSQL on 127.0.0.1 (fresh database); ${loadBefore} before the import, ${load()} after.`,
+  `File: ${n(lines)} lines (${mib.toFixed(0)} MiB NDJSON, ${fresh ? `written by bench/generate.ts's record maker in ${genSeconds.toFixed(1)} s` : 'kept from an earlier run of bench/generate.ts\'s record maker'}).`,
+  '',
+  '| run | rows | time | rows/s |',
+  '|---|---|---|---|',
+  `| baseline: raw COPY of the file's lines into an unindexed scratch table | ${n(lines)} lines | ${baseSeconds.toFixed(1)} s | ${n(lines / baseSeconds)} |`,
+  `| beian import (checks, sealing, staging COPY, set-based checks and writes, history, read model) | ${n(s.services)} services, ${n(s.subjects)} subjects, ${n(s.rejected)} rejected | ${importSeconds.toFixed(1)} s | ${n(s.services / importSeconds)} |`,
+  '',
+  `CPU per imported service: importer ${perService(cpu1.self - cpu0.self)}, PostgreSQL backends ${perService(cpu1.pg - cpu0.pg)}, PostgreSQL writers ${perService(cpu1.aux - cpu0.aux)} (from /proc; the writers also serve the server's other databases).`,
+  '',
+  `After: ${n(counts!.h)} history rows 'imported', ${n(counts!.v)} verify_identities rows.`,
+  ...(values.trace ? ['', '| statement (first 80 characters) | runs | total | per service |', '|---|---|---|---|',
+    ...[...traced].sort((a, b) => b[1].ms - a[1].ms).map(([k, e]) => `| ${k.replace(/\|/g, '\\|')} | ${e.n} | ${(e.ms / 1000).toFixed(2)} s | ${perService(e.ms)} |`)] : []),
+];
+process.stdout.write(`${report.join('\n')}\n`);

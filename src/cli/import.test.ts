@@ -12,14 +12,11 @@ import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
 import { main } from './main.ts';
 import { fileSource, fingerprintFile } from './import.ts';
 import { CSV_COLUMNS } from '../domain/import-record.ts';
-import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
+import { hexOf, memorySource, residentIdOf, usccOf } from '../../tests/import-records.ts';
 import { publicGet, enc } from '../api/public/test-support.ts';
-import { type ImportSource, importFilings } from '../flows/import-filings.ts';
+import { importFilings } from '../flows/import-filings.ts';
 import { expectPublicEventsCurrent } from '../../tests/public-events.ts';
 
-const uscc = (n: number) => { const f = `91440300MA${String(n).padStart(7, '0')}`; return f + usccCheckChar(f); };
-const idNo = (n: number) => { const f = `11010519900101${String(n).padStart(3, '0')}`; return f + idNumberCheckChar(f); };
-const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
 
 /** A filed APP of a unit in 广东 (粤), subject number 粤ICP备2019{serial}号. */
 function appLine(serial: number, seq: number, o: Record<string, unknown> = {}) {
@@ -28,23 +25,14 @@ function appLine(serial: number, seq: number, o: Record<string, unknown> = {}) {
     serviceNumber: `${main}-${seq}A`, serviceType: 'app', serviceName: `导入应用${serial}-${seq}`, status: 'filed',
     approvedAt: '2019-06-01T10:00:00+08:00', hostName: `深圳市导入测试${serial}科技有限公司`, hostType: 'unit', hostNature: 'enterprise',
     subject: {
-      certificateType: 'uscc', certificateNumber: uscc(serial), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
-      principal: { name: '李导入', certificateType: 'resident_id', certificateNumber: idNo(serial % 900), mobile: '13800138000', email: `host${serial}@example.com` },
+      certificateType: 'uscc', certificateNumber: usccOf(serial), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
+      principal: { name: '李导入', certificateType: 'resident_id', certificateNumber: residentIdOf(serial % 900), mobile: '13800138000', email: `host${serial}@example.com` },
     },
-    platforms: [{ platform: 'android', packageName: `com.imported.app${serial}.s${seq}`, certSha256: hex(serial * 100 + seq, 64) }],
+    platforms: [{ platform: 'android', packageName: `com.imported.app${serial}.s${seq}`, certSha256: hexOf(serial * 100 + seq, 64) }],
     ...o,
   };
 }
 
-const memorySource = (key: string, records: unknown[], failAfter?: number): ImportSource => ({
-  key, fileName: 'memory.ndjson', format: 'ndjson',
-  async *lines(after) {
-    for (let i = after; i < records.length; i++) {
-      if (failAfter !== undefined && i >= failAfter) throw new Error('interrupted');
-      yield { line: i + 1, value: records[i] };
-    }
-  },
-});
 
 describe('beian import', () => {
   let a: AuthTestApp;
@@ -55,15 +43,15 @@ describe('beian import', () => {
   it('loads valid lines and reports every rejected one by line number, the rest going on', async () => {
     const lines = [
       JSON.stringify(appLine(101, 1)),
-      JSON.stringify(appLine(101, 2, { platforms: [{ platform: 'android', packageName: 'com.imported.second', certMd5: hex(7, 32) }] })),
+      JSON.stringify(appLine(101, 2, { platforms: [{ platform: 'android', packageName: 'com.imported.second', certMd5: hexOf(7, 32) }] })),
       '{not json',
       JSON.stringify(appLine(102, 1, { subject: { ...appLine(102, 1).subject, principal: { ...appLine(102, 1).subject.principal, mobile: '12345' } } })),
       JSON.stringify(appLine(101, 1)), // the same number again
       JSON.stringify({ ...appLine(103, 1), serviceNumber: '粤ICP备2019000103号-1X' }), // an APP with a mini-program number
-      JSON.stringify(appLine(104, 1, { subject: { ...appLine(104, 1).subject, certificateNumber: uscc(101) } })), // 101's certificate
+      JSON.stringify(appLine(104, 1, { subject: { ...appLine(104, 1).subject, certificateNumber: usccOf(101) } })), // 101's certificate
       '',
       JSON.stringify({ ...appLine(105, 1), serviceNumber: '粤ICP备2024000001号-9A' }), // the demo subject's number, other certificate
-      JSON.stringify(appLine(106, 1, { platforms: [{ platform: 'android', packageName: 'a2dp.Vol', certMd5: hex(1, 32) }] })), // filed demo package
+      JSON.stringify(appLine(106, 1, { platforms: [{ platform: 'android', packageName: 'a2dp.Vol', certMd5: hexOf(1, 32) }] })), // filed demo package
       JSON.stringify(appLine(107, 1, { status: 'revoked', statusChangedAt: '2021-01-01T00:00:00Z' })),
     ];
     const file = path.join(dir, 'first.ndjson');
@@ -83,7 +71,7 @@ describe('beian import', () => {
     const [sub] = await a.t.db.query<{ last_service_sequence: number; principal_person_id: string; certificate_number_enc: string }>(
       `select last_service_sequence, principal_person_id, certificate_number_enc from subjects where main_number = '粤ICP备2019000101号'`);
     expect(sub!.last_service_sequence).toBe(2);
-    expect(a.t.sealer.open(sub!.certificate_number_enc)).toBe(uscc(101));
+    expect(a.t.sealer.open(sub!.certificate_number_enc)).toBe(usccOf(101));
     const [p] = await a.t.db.query<{ mobile_enc: string; mobile_hash: string }>('select mobile_enc, mobile_hash from persons where id = $1', [sub!.principal_person_id]);
     expect(p!.mobile_enc).not.toContain('138');
     expect(a.t.sealer.open(p!.mobile_enc)).toBe('13800138000');
@@ -108,8 +96,8 @@ describe('beian import', () => {
     expect(rec.body).not.toContain('13800138000');
     const found = await publicGet(a.app, `/api/public/v1/services?q=${enc('导入测试101')}`);
     expect(found.json().items.map((i: { serviceNumber: string }) => i.serviceNumber).sort()).toEqual(['粤ICP备2019000101号-1A', '粤ICP备2019000101号-2A']);
-    const v = await verify(a.app, [{ platform: 'android', packageName: 'com.imported.app101.s1', fingerprint: hex(101 * 100 + 1, 64) },
-      { platform: 'android', packageName: 'com.imported.app107.s1', fingerprint: hex(107 * 100 + 1, 64) }], KEY);
+    const v = await verify(a.app, [{ platform: 'android', packageName: 'com.imported.app101.s1', fingerprint: hexOf(101 * 100 + 1, 64) },
+      { platform: 'android', packageName: 'com.imported.app107.s1', fingerprint: hexOf(107 * 100 + 1, 64) }], KEY);
     expect(v.statusCode, v.body).toBe(200);
     expect(v.json().results.map((r: { status: string; serviceNumber: string | null }) => [r.status, r.serviceNumber])).toEqual([
       ['filed', '粤ICP备2019000101号-1A'], ['revoked', '粤ICP备2019000107号-1A'],

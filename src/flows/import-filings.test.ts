@@ -8,12 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { readModelDrift, testDatabase, type TestDb } from '../../tests/db.ts';
 import { seedDemo } from '../db/seed/demo.ts';
-import { type ImportSource, importFilings } from './import-filings.ts';
-import { idNumberCheckChar, usccCheckChar } from '../domain/validation/index.ts';
+import { importFilings } from './import-filings.ts';
+import { hexOf, memorySource, residentIdOf, usccOf } from '../../tests/import-records.ts';
 
-const uscc = (n: number) => { const f = `91440300MA${String(n).padStart(7, '0')}`; return f + usccCheckChar(f); };
-const idNo = (n: number) => { const f = `11010519900101${String(n).padStart(3, '0')}`; return f + idNumberCheckChar(f); };
-const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
 
 function appLine(serial: number, seq: number, o: Record<string, unknown> = {}) {
   const main = `粤ICP备2018${String(serial).padStart(6, '0')}号`;
@@ -21,19 +18,15 @@ function appLine(serial: number, seq: number, o: Record<string, unknown> = {}) {
     serviceNumber: `${main}-${seq}A`, serviceType: 'app', serviceName: `批量应用${serial}-${seq}`, status: 'filed',
     approvedAt: '2018-03-01T23:30:00+00:00', hostName: `深圳市批量${serial}科技有限公司`, hostType: 'unit', hostNature: 'enterprise',
     subject: {
-      certificateType: 'uscc', certificateNumber: uscc(serial), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
-      principal: { name: '王批量', certificateType: 'resident_id', certificateNumber: idNo(serial % 900), mobile: '13900139000', email: `bulk${serial}@example.com` },
+      certificateType: 'uscc', certificateNumber: usccOf(serial), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
+      principal: { name: '王批量', certificateType: 'resident_id', certificateNumber: residentIdOf(serial % 900), mobile: '13900139000', email: `bulk${serial}@example.com` },
     },
-    platforms: [{ platform: 'android', packageName: `com.bulk.app${serial}.s${seq}`, certSha256: hex(serial * 100 + seq, 64) },
-      { platform: 'ios', packageName: `com.bulk.app${serial}.s${seq}`, certSha1: hex(serial * 100 + seq, 40) }],
+    platforms: [{ platform: 'android', packageName: `com.bulk.app${serial}.s${seq}`, certSha256: hexOf(serial * 100 + seq, 64) },
+      { platform: 'ios', packageName: `com.bulk.app${serial}.s${seq}`, certSha1: hexOf(serial * 100 + seq, 40) }],
     ...o,
   };
 }
 
-const memorySource = (key: string, records: unknown[]): ImportSource => ({
-  key, fileName: 'memory.ndjson', format: 'ndjson',
-  async *lines(after) { for (let i = after; i < records.length; i++) yield { line: i + 1, value: records[i] }; },
-});
 
 interface Finding { id: string; platform: string; package_name: string; fingerprint: string }
 

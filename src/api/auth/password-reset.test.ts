@@ -4,8 +4,8 @@
 // sessions ended; the per-hour cap.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
-import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
-import { type ImportSource, importFilings } from '../../flows/import-filings.ts';
+import { memorySource, residentIdOf, usccOf } from '../../../tests/import-records.ts';
+import { importFilings } from '../../flows/import-filings.ts';
 import { RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { type EmailPayload, openEmail, openSms, type SmsPayload } from '../../notify/outbox.ts';
 
@@ -131,22 +131,16 @@ describe('password reset by code', () => {
   });
 
   it('a host account brought in by beian import (no usable password) is claimed with a code to its email', async () => {
-    const uscc = (() => { const f = '91440300MA0000777'; return f + usccCheckChar(f); })();
-    const idNo = (() => { const f = '11010519900101777'; return f + idNumberCheckChar(f); })();
     const record = {
       serviceNumber: '粤ICP备2019777777号-1A', serviceType: 'app', serviceName: '导入认领测试', status: 'filed',
       approvedAt: '2019-06-01T10:00:00+08:00', hostName: '深圳市导入认领科技有限公司', hostType: 'unit', hostNature: 'enterprise',
       subject: {
-        certificateType: 'uscc', certificateNumber: uscc, address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
-        principal: { name: '李认领', certificateType: 'resident_id', certificateNumber: idNo, mobile: '13800138777', email: 'claim.me@example.com' },
+        certificateType: 'uscc', certificateNumber: usccOf(777), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
+        principal: { name: '李认领', certificateType: 'resident_id', certificateNumber: residentIdOf(777), mobile: '13800138777', email: 'claim.me@example.com' },
       },
       platforms: [{ platform: 'android', packageName: 'com.imported.claim', certSha256: 'ab'.repeat(32) }],
     };
-    const source: ImportSource = {
-      key: 'test:claim', fileName: 'claim.ndjson', format: 'ndjson',
-      async *lines(after) { if (after < 1) yield { line: 1, value: record }; },
-    };
-    const summary = await importFilings(a.t.db, a.t.sealer, source);
+    const summary = await importFilings(a.t.db, a.t.sealer, memorySource('test:claim', [record]));
     expect(summary).toMatchObject({ rejected: 0 });
     // Not signed in to before a password is set: no password works.
     expect((await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'claim.me@example.com', password: '!' } })).statusCode).toBe(401);

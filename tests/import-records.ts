@@ -1,0 +1,22 @@
+// Building blocks for tests that feed `beian import` (src/flows/import-filings.ts): valid
+// identifiers numbered by the test, and an in-memory source of records.
+import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
+import type { ImportSource } from '../src/flows/import-filings.ts';
+
+/** A valid unified social credit code (广东, 深圳) numbered `n`. */
+export const usccOf = (n: number) => { const f = `91440300MA${String(n).padStart(7, '0')}`; return f + usccCheckChar(f); };
+/** A valid resident ID number (born 1990-01-01) with sequence `n` (0–999). */
+export const residentIdOf = (n: number) => { const f = `11010519900101${String(n).padStart(3, '0')}`; return f + idNumberCheckChar(f); };
+/** `n` in hex, `len` digits (a fingerprint-shaped value). */
+export const hexOf = (n: number, len: number) => n.toString(16).padStart(len, '0');
+
+/** Records as lines 1…n of an NDJSON file; with `failAfter`, the read breaks off there (an interrupted import). */
+export const memorySource = (key: string, records: unknown[], failAfter?: number): ImportSource => ({
+  key, fileName: 'memory.ndjson', format: 'ndjson',
+  async *lines(after) {
+    for (let i = after; i < records.length; i++) {
+      if (failAfter !== undefined && i >= failAfter) throw new Error('interrupted');
+      yield { line: i + 1, value: records[i] };
+    }
+  },
+});

@@ -38,6 +38,7 @@ export async function findAccount(db: Queryable, userId: string): Promise<Accoun
 
 /** Hosts sign in with their mobile or email, found by keyed hash (never stored in clear); staff with their login name. */
 export async function findAccountByLogin(db: Queryable, sealer: Sealer, id: LoginIdentifier): Promise<AccountRow | null> {
+  if (id.value.includes('\u0000')) return null; // no login holds NUL (PostgreSQL text cannot), and the query would fail on it
   const [row] = id.kind === 'mobile'
     ? await db.query<AccountRow>(`${ACCOUNT} where u.role = 'host' and u.mobile_hash = $1`, [sealer.hash('phone', id.value)])
     : await db.query<AccountRow>(`${ACCOUNT} where (u.role = 'host' and u.email_hash = $1) or u.login = $2`, [sealer.hash('email', id.value), id.value]);

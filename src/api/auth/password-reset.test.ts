@@ -94,6 +94,15 @@ describe('password reset by code', () => {
     expect((await ask('')).statusCode).toBe(400);
   });
 
+  it('a login with a NUL in it is no account (PostgreSQL text cannot hold one): the same answers, not a 500', async () => {
+    // Found by the fuzz test: the lookup sent the NUL to PostgreSQL, which refused the query.
+    for (const login of ['gd.reviewer\u0000', '京ICP备2024012345号-2A\u0000']) {
+      expect((await ask(login)).statusCode).toBe(202);
+      expect((await confirm(login, '123456')).json().errors[0]).toMatchObject({ field: 'code', code: 'reset_code_invalid' });
+    }
+    expect((await post('/api/auth/login', { login: 'gd.reviewer\u0000', password: 'Demo@2026' })).statusCode).toBe(401);
+  });
+
   it(`wrong codes: the ${RESET_MAX_ATTEMPTS}th ends the code; a new request supersedes the old code; a late code has expired`, async () => {
     await ask('zj.reviewer');
     const first = await lastCode();

@@ -47,10 +47,10 @@ const S_CHANGED = 1 << 4; // statusChangedAt differs from filedAt (else not stor
 const S_NO_MAIN = 1 << 5; // mainNumber is null
 
 // String header: u16, top two bits the encoding, the rest the byte length.
-const E_LATIN1 = 0;
-const E_UTF8 = 1;
-const E_UTF16 = 2;
-const E_PREFIX = 3; // the main number: the first `length` characters of the service number
+export const E_LATIN1 = 0;
+export const E_UTF8 = 1;
+export const E_UTF16 = 2;
+export const E_PREFIX = 3; // the main number: the first `length` characters of the service number
 const MAX_STRING_BYTES = 0x3fff;
 
 const FP = 48; // md5 (16) + sha256 (32)
@@ -212,7 +212,24 @@ export class IdentityRead implements IdentityGist {
   hostName = '';
   filedAt = '';
   statusChangedAt = '';
+  // Set by readSpans only: where the answer's facts lie, undecoded (a batch writes their bytes straight into its JSON).
+  /** The arena chunk holding the spans below. */
+  chunk: Buffer = EMPTY;
+  filedMs = 0;
+  statusChangedMs = 0;
+  /** Each stored string: [at, end) of `chunk` and its encoding (0 Latin-1, 1 UTF-8, 2 UTF-16LE). */
+  snAt = 0; snEnd = 0; snEnc = 0;
+  /** The main number: mnEnc -1 when null; E_PREFIX (3) when it is the service number's first mnEnd code units. */
+  mnAt = 0; mnEnd = 0; mnEnc = 0;
+  nameAt = 0; nameEnd = 0; nameEnc = 0;
+  hostAt = 0; hostEnd = 0; hostEnc = 0;
 }
+
+const EMPTY = Buffer.alloc(0);
+
+/** A string of the arena as readSpans located it. */
+export const spanString = (chunk: Buffer, at: number, end: number, enc: number) =>
+  chunk.toString(enc === E_LATIN1 ? 'latin1' : enc === E_UTF8 ? 'utf8' : 'utf16le', at, end);
 
 export interface IdentityIndexStats {
   /** Identities held. */
@@ -403,6 +420,35 @@ export class IdentityIndex {
     out.mainNumber = flags & S_NO_MAIN ? null as unknown as string : this.readStringAt(a, this.strEnd, sn);
     out.serviceName = this.readStringAt(a, this.strEnd, '');
     out.hostName = this.readStringAt(a, this.strEnd, '');
+  }
+
+  /**
+   * Locates the answer's facts of the identity last read into `out` without decoding them
+   * (IdentityRead's span fields): the verification batch copies their bytes into its JSON.
+   */
+  readSpans(out: IdentityRead): void {
+    const svc = out.svc;
+    const a = this.arena.buf(svc);
+    out.chunk = a;
+    let at = (svc & CHUNK_MASK) + SVC_HEADER + 16;
+    const flags = a[at]!;
+    at += 1;
+    out.filedMs = a.readDoubleLE(at);
+    at += 8;
+    if (flags & S_CHANGED) { out.statusChangedMs = a.readDoubleLE(at); at += 8; } else out.statusChangedMs = out.filedMs;
+    if (flags & S_SHELL) at += 8;
+    let head = a[at]! | (a[at + 1]! << 8);
+    out.snEnc = head >>> 14; out.snAt = at + 2; out.snEnd = at = out.snAt + (head & MAX_STRING_BYTES);
+    if (flags & S_NO_MAIN) out.mnEnc = -1;
+    else {
+      head = a[at]! | (a[at + 1]! << 8);
+      out.mnEnc = head >>> 14; out.mnAt = at + 2;
+      if (out.mnEnc === E_PREFIX) { out.mnEnd = head & MAX_STRING_BYTES; at += 2; } else out.mnEnd = at = out.mnAt + (head & MAX_STRING_BYTES);
+    }
+    head = a[at]! | (a[at + 1]! << 8);
+    out.nameEnc = head >>> 14; out.nameAt = at + 2; out.nameEnd = at = out.nameAt + (head & MAX_STRING_BYTES);
+    head = a[at]! | (a[at + 1]! << 8);
+    out.hostEnc = head >>> 14; out.hostAt = at + 2; out.hostEnd = out.hostAt + (head & MAX_STRING_BYTES);
   }
 
   /** Where the string readStringAt read last ends. */

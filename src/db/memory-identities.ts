@@ -96,6 +96,8 @@ export interface MemoryIdentities extends IdentityCache {
   readOne(item: LeanItem, read: IdentityRead, serviceId?: boolean): boolean | undefined;
   /** The strings of the identity last read into `read` (right after the read: within readEach's visit, or after readOne). */
   readFacts(read: IdentityRead): void;
+  /** Where the facts of the identity last read into `read` lie, undecoded (IdentityIndex.readSpans; same timing as readFacts). */
+  readSpans(read: IdentityRead): void;
   /** Resolves when memory answers again (after the current load, if one runs). */
   whenReady(): Promise<void>;
 }
@@ -375,6 +377,7 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
       return index.read(item.platform, item.packageName, item.algorithm, item.hex, read, serviceId);
     },
     readFacts(read) { index.readFacts(read); },
+    readSpans(read) { index.readSpans(read); },
     async get(keys) {
       // Not heard yet what this process committed a moment ago: wait for it, or (marker lost) read the database.
       let synced = true;

@@ -1,10 +1,12 @@
 // What relying parties see of the registry (house rule 10): filing numbers, names and status.
 // Never an ID number, phone or email; an individual host's name is masked (张三 → 张*).
+import { E_PREFIX, type IdentityRead, spanString } from '../../db/identity-index.ts';
 import { mask } from '../../db/personal-data.ts';
 import type { ServiceRecord, SubjectRecord } from '../../db/verification.ts';
 import type { FingerprintAlgorithm } from '../../domain/validation/index.ts';
 import type { ServiceStatus } from '../../domain/service-lifecycle.ts';
 import type { ItemProblem, Judgement, RegisteredIdentity, VerificationStatus } from '../../domain/verification.ts';
+import { fragment, type JsonBytes } from './json-bytes.ts';
 
 export interface VerifyResultView {
   ref: string | undefined;
@@ -79,7 +81,46 @@ export function resultJson(v: VerifyResultView): string {
   return `${out}}`;
 }
 
+/**
+ * resultJson(presentIdentityResult(…)) written as bytes into `w`, the facts copied from the index's
+ * arena where readSpans located them (no string decoded but a masked individual's name): the
+ * verification batch's answer (ADR 0022 addendum; presenters.test.ts checks the bytes against
+ * JSON.stringify of the presented view).
+ */
+export function writeIdentityResult(w: JsonBytes, platform: string, packageName: string, r: IdentityRead | null, j: Judgement, ref: string | undefined): void {
+  if (ref === undefined) w.frag(F.open); else w.frag(F.openRef).string(ref).frag(F.refStatus);
+  w.frag(F.statusPlatform[j.status]).string(platform).frag(F.packageName).string(packageName).frag(F.matchedBy[j.matchedBy ?? 'null']);
+  if (r !== null && j.status !== 'not_filed') {
+    const c = r.chunk;
+    w.frag(F.serviceNumber).stored(c, r.snAt, r.snEnd, r.snEnc).frag(F.mainNumber);
+    if (r.mnEnc === -1) w.frag(F.null);
+    else if (r.mnEnc === E_PREFIX) w.stored(c, r.snAt, r.snEnd, r.snEnc, r.mnEnd);
+    else w.stored(c, r.mnAt, r.mnEnd, r.mnEnc);
+    w.frag(F.serviceName).stored(c, r.nameAt, r.nameEnd, r.nameEnc).frag(F.hostName);
+    if (r.hostType === 'individual') w.string(mask.personName(spanString(c, r.hostAt, r.hostEnd, r.hostEnc)));
+    else w.stored(c, r.hostAt, r.hostEnd, r.hostEnc);
+    w.frag(F.hostTypeFiled[r.hostType]).date(r.filedMs).frag(F.statusChangedAt).date(r.statusChangedMs);
+  } else w.frag(F.nullFacts);
+  if (j.recordedAlgorithms !== undefined) w.frag(F.recordedAlgorithms).text(JSON.stringify(j.recordedAlgorithms));
+  w.frag(F.close);
+}
+
 const NULL_FACTS = ',"serviceNumber":null,"mainNumber":null,"serviceName":null,"hostName":null,"hostType":null,"filedAt":null,"statusChangedAt":null';
+const STATUSES: (VerificationStatus | 'invalid')[] = ['invalid', 'filed', 'cancelled', 'revoked', 'shell', 'not_filed', 'fingerprint_mismatch'];
+/** writeIdentityResult's fixed text, as bytes once. */
+const F = {
+  open: fragment('{"status":"'), openRef: fragment('{"ref":'), refStatus: fragment(',"status":"'),
+  statusPlatform: Object.fromEntries(STATUSES.map((s) => [s, fragment(`${s}","platform":`)])) as Record<VerifyResultView['status'], Uint8Array>,
+  packageName: fragment(',"packageName":'),
+  matchedBy: Object.fromEntries(['null', 'md5', 'sha1', 'sha256'].map((a) => [a, fragment(`,"matchedBy":${a === 'null' ? a : `"${a}"`}`)])) as Record<FingerprintAlgorithm | 'null', Uint8Array>,
+  serviceNumber: fragment(',"serviceNumber":'), mainNumber: fragment(',"mainNumber":'), null: fragment('null'),
+  serviceName: fragment(',"serviceName":'), hostName: fragment(',"hostName":'),
+  hostTypeFiled: { unit: fragment(',"hostType":"unit","filedAt":'), individual: fragment(',"hostType":"individual","filedAt":') },
+  statusChangedAt: fragment(',"statusChangedAt":'),
+  nullFacts: fragment(NULL_FACTS),
+  recordedAlgorithms: fragment(',"recordedAlgorithms":'), close: fragment('}'),
+};
+
 const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
 
 /** A body already serialised as JSON: verification routes' serializers send its text as it is. */

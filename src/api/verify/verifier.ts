@@ -8,14 +8,21 @@ import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { IdentityRead } from '../../db/identity-index.ts';
+import { JsonBytes } from './json-bytes.ts';
 import { judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
-import { presentIdentityResult, presentInvalid, type VerifyResultView } from './presenters.ts';
+import { presentIdentityResult, presentInvalid, resultJson, type VerifyResultView, writeIdentityResult } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
 
 export interface Verifier {
   /** One result per item, in order; malformed items answer `invalid` without stopping the others. */
   verifyItems(actor: Actor, items: readonly RawItem[]): Promise<VerifyResultView[]>;
+  /**
+   * verifyItems answered as the bytes of its JSON body, `{"results":[…]}` (the batch route's
+   * answer): written straight from the identity index when memory holds every key, else
+   * JSON.stringify of verifyItems' results — the same bytes either way.
+   */
+  verifyItemsJson(actor: Actor, items: readonly RawItem[]): Promise<Buffer>;
   /** One item, as verifyItems answers it; without a promise when memory holds the answer and no watch is due. */
   verifyOne(actor: Actor, item: RawItem): VerifyResultView | Promise<VerifyResultView>;
   /** A certificate from an uploaded package, with all its fingerprints. */
@@ -45,7 +52,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
   const one = new IdentityRead();
   const watchDue = (actor: Actor, identity: RegisteredIdentity | null) => identity !== null && !!actor.orgId && !watches.ignores(actor.orgId);
 
-  return {
+  const verifier: Verifier = {
     cache,
     watch,
     webhooksChanged: (orgId) => watches.forget(orgId),
@@ -92,6 +99,42 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       if (watched) await watched;
       return results;
     },
+    async verifyItemsJson(actor, items) {
+      const valid: ParsedItem[] = [];
+      const at: number[] = [];
+      const invalid = new Map<number, string>();
+      for (let i = 0; i < items.length; i++) {
+        const p = parseItem(items[i]!);
+        if (p.ok) { valid.push(p.value); at.push(i); } else invalid.set(i, resultJson(presentInvalid(items[i]!, p.problem, items[i]!.ref)));
+      }
+      const w = new JsonBytes(330 * items.length + 64); // ~300 bytes a filed answer: one allocation in the common case
+      w.ascii('{"results":[');
+      let next = 0; // the next item to write
+      const invalidUpTo = (end: number) => {
+        for (; next < end; next++) { if (next > 0) w.ascii(','); w.text(invalid.get(next)!); }
+      };
+      const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+      const seen = watching ? new Set<string>() : undefined;
+      const read = new IdentityRead();
+      const lean = cache.readEach(valid, read, (j, hit) => {
+        const v = valid[j]!;
+        const i = at[j]!;
+        invalidUpTo(i);
+        if (i > 0) w.ascii(',');
+        next = i + 1;
+        const judgement = judgeGist(hit ? read : null, v.algorithm);
+        if (hit) {
+          seen?.add(read.serviceId);
+          if (judgement.status !== 'not_filed') cache.readSpans(read);
+        }
+        writeIdentityResult(w, v.platform, v.packageName, hit ? read : null, judgement, items[i]!.ref);
+      }, watching);
+      if (!lean) return Buffer.from(JSON.stringify({ results: await verifier.verifyItems(actor, items) }));
+      invalidUpTo(items.length);
+      w.ascii(']}');
+      if (seen?.size) await watch(actor, seen);
+      return w.bytes();
+    },
     async judgeParsed(items) {
       const found = cache.peek(items) ?? await cache.get(items);
       return items.map((v, j) => ({ identity: found[j] ?? null, judgement: judge(found[j] ?? null, { [v.algorithm]: v.hex }) }));
@@ -125,6 +168,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
     },
     close: () => cache.close(),
   };
+  return verifier;
 }
 
 function answerOne(v: ParsedItem, identity: RegisteredIdentity | null, ref: string | undefined): VerifyResultView {

@@ -142,6 +142,7 @@ describe('verification API', () => {
     expect(batch.statusCode).toBe(200);
     expect(batch.headers['content-type']).toBe('application/json; charset=utf-8');
     const inBatch = batch.json().results as unknown[];
+    expect(batch.body).toBe(JSON.stringify(batch.json())); // the batch's bytes (written from the index) are JSON.stringify's
     const stream = await a.app.inject({
       method: 'POST', url: '/api/verify/v1/apps/stream', headers: { ...KEY, 'content-type': 'application/x-ndjson' },
       payload: items.map((x) => JSON.stringify(x)).join('\n'),

@@ -1,6 +1,8 @@
 // Server CPU of the 10,000-item verification batch without HTTP (issue 16 item 6): loads the
 // identity index from a (read-only) database, then times verifier.verifyItems + the batch's
-// JSON.stringify for batches of filed identities, and reports the median and the total CPU.
+// JSON.stringify for batches of filed identities (before/after the lean read), then the answer's
+// body as objects + JSON.stringify against the bytes verifyItemsJson writes (checked equal), and
+// reports the median and the total CPU.
 //   npx tsx bench/verify-batch-cpu.ts --database-url postgres://…/beian_bench_1m [--batches 20]
 import { parseArgs } from 'node:util';
 import { openPostgres } from '../src/db/connection.ts';
@@ -58,6 +60,24 @@ for (let r = 0; r < 2 * Number(values.rounds); r++) {
   times.sort((a, b) => a - b);
   if (old) texts = results0; else for (let i = 0; i < texts.length; i++) if (texts[i] !== results0[i]) throw new Error(`batch ${i} differs`);
   process.stdout.write(`round ${round + 1}, ${old ? 'before (get + judge)' : 'after (lean read)  '}: ${batches} batches of 10,000 (${filed} filed, ${(bytes / batches / 1e6).toFixed(2)} MB each): p50 ${times[Math.floor(batches / 2)]!.toFixed(1)} ms, `
+    + `min ${times[0]!.toFixed(1)} ms, CPU ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms per batch\n`);
+}
+// The batch's answer: results as objects + JSON.stringify + UTF-8 (before) against the bytes
+// written straight from the index (verifyItemsJson, what the route sends); the bytes must agree.
+for (let r = 0; r < 2 * Number(values.rounds); r++) {
+  const old = r % 2 === 0;
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let b = 0; b < batches; b++) {
+    const batch = items.slice(b * 10_000, (b + 1) * 10_000);
+    const t = performance.now();
+    const body = old ? Buffer.from(JSON.stringify({ results: await verifier.verifyItems(SYSTEM_ACTOR, batch) })) : await verifier.verifyItemsJson(SYSTEM_ACTOR, batch);
+    times.push(performance.now() - t);
+    if (!old && !body.equals(Buffer.from(texts[b]!, 'utf8'))) throw new Error(`batch ${b}: the bytes differ from JSON.stringify's`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  times.sort((a, b) => a - b);
+  process.stdout.write(`round ${(r >> 1) + 1}, answer body, ${old ? 'before (objects + JSON.stringify + UTF-8)' : 'after (bytes from the index)          '}: p50 ${times[Math.floor(batches / 2)]!.toFixed(1)} ms, `
     + `min ${times[0]!.toFixed(1)} ms, CPU ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms per batch\n`);
 }
 // Single checks (GET / one-item POST): verifyOne against get + judge, 200,000 each, interleaved.

@@ -86,7 +86,8 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   }, cliProgress.Presets.legacy);
   const started = Date.now();
   try {
-    await migrate(storage.db);
+    // The import builds indexes a died import set aside, and continues its own first load.
+    await migrate(storage.db, undefined, { keepDeferredIndexes: true });
     let resumed = false;
     const summary = await importFilings(storage.db, storage.sealer, fileSource(file, sha256), {
       batchSize,

@@ -1,7 +1,7 @@
 // A first load (migration 0035, ADR 0032): an import into a registry with no filings sets the
-// registry tables' non-unique indexes aside and builds them at its end. The same file gives
+// registry tables' non-unique indexes and foreign keys aside and builds them at its end. The same file gives
 // exactly the registry the row-by-row path gives — records, personal data, history, read model,
-// rejections and indexes — and an import that dies with its indexes set aside leaves a database
+// rejections, indexes and foreign keys — and an import that dies with its indexes set aside leaves a database
 // that `migrate` (start-up) or the import run again repairs. On both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
@@ -66,14 +66,19 @@ async function registry(db: Db) {
   };
 }
 
-const indexes = (db: Db) => db.query<{ indexdef: string }>(
-  `select indexdef from pg_indexes where schemaname = current_schema() and tablename = any ($1::text[]) order by indexname`, [FIRST_LOAD_TABLES]);
+/** The indexes and foreign keys of the tables a first load fills. */
+const indexes = (db: Db) => db.query<{ def: string }>(
+  `select indexdef as def from pg_indexes where schemaname = current_schema() and tablename = any ($1::text[])
+   union all
+   select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
+    where contype = 'f' and conrelid::regclass::text = any ($1::text[])
+   order by 1`, [FIRST_LOAD_TABLES]);
 const deferred = (db: Db) => db.query<{ name: string }>('select name from deferred_indexes order by name').then((r) => r.map((x) => x.name));
 
 describe('bulk import: first load into an empty registry', () => {
   let rowByRow: TestDb;
   let reference: Awaited<ReturnType<typeof registry>>;
-  let referenceIndexes: { indexdef: string }[];
+  let referenceIndexes: { def: string }[];
   let referenceRejections: unknown[];
   const opened: TestDb[] = [];
   const fresh = async () => { const t = await testDatabase(); opened.push(t); return t; };
@@ -113,7 +118,7 @@ describe('bulk import: first load into an empty registry', () => {
   const died = async () => {
     const t = await fresh();
     await expect(importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS, 12), { batchSize: 5, clock })).rejects.toThrow('interrupted');
-    expect(await deferred(t.db)).toEqual(expect.arrayContaining(['services_name_trgm', 'subjects_name_bigrams', 'app_platforms_package_trgm']));
+    expect(await deferred(t.db)).toEqual(expect.arrayContaining(['services_name_trgm', 'subjects_name_bigrams', 'app_platforms_package_trgm', 'services_subject_id_fkey']));
     expect((await indexes(t.db)).length).toBeLessThan(referenceIndexes.length);
     return t;
   };

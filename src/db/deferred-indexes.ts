@@ -100,6 +100,9 @@ export async function restoreDeferredIndexes(db: Db, o: RestoreOptions = {}): Pr
       }
     }
   };
-  await Promise.all(db.kind === 'postgresql' ? [next(), next()] : [next()]);
+  // Both builders finish (or fail) before this returns: none is left running on a closing pool.
+  const settled = await Promise.allSettled(db.kind === 'postgresql' ? [next(), next()] : [next()]);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return built;
 }

@@ -128,7 +128,8 @@ async function openImport(db: Db, source: ImportSource, now: Date): Promise<Impo
 async function startFirstLoad(db: Db, imp: ImportRow, mode: 'auto' | false, trace?: Trace): Promise<boolean> {
   await restoreDeferredIndexes(db, { exceptImportId: imp.id, trace });
   const [mine] = await db.query<{ n: number }>('select count(*)::int as n from deferred_indexes where import_id = $1', [imp.id]);
-  if (mine!.n > 0) return true;
+  if (mine!.n > 0 && mode === false) await restoreDeferredIndexes(db, { importId: imp.id, trace });
+  if (mine!.n > 0) return mode !== false;
   if (mode === false || imp.last_line > 0) return false;
   return (await db.transaction((tx) => deferIndexesForFirstLoad(tx, imp.id))).length > 0;
 }
@@ -203,6 +204,10 @@ export async function importFilings(
   } finally {
     // An interrupted source still lets the batch in flight commit (or fail) before returning.
     if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
+    // Stopped before its first batch committed (an unknown CSV column, an unreadable file): the
+    // registry is as empty as it was, so the indexes are built back now, in no time. Stopped
+    // later, they wait for the run that continues (or for migrate / start-up).
+    if (interrupted && firstLoad && run.line === imp.last_line) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
   }
   // Before 'done': an import that dies while building them builds the rest when run again.
   if (firstLoad) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });

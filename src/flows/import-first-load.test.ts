@@ -144,6 +144,22 @@ describe('bulk import: first load into an empty registry', () => {
     expect(await deferred(t.db)).toEqual([]);
   });
 
+  it('an import stopped before its first batch committed (an unknown CSV column) builds its indexes back at once', async () => {
+    const t = await fresh();
+    await expect(importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS, 0), { clock })).rejects.toThrow('interrupted');
+    expect(await deferred(t.db)).toEqual([]);
+    expect(await indexes(t.db)).toEqual(referenceIndexes);
+  });
+
+  it('--keep-indexes on a resumed first load builds its indexes first and continues row by row', async () => {
+    const t = await died();
+    const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, firstLoad: false });
+    expect(s).toMatchObject({ resumedFrom: 10, firstLoad: false });
+    expect(await deferred(t.db)).toEqual([]);
+    expect(await registry(t.db)).toEqual(reference);
+    expect(await indexes(t.db)).toEqual(referenceIndexes);
+  });
+
   it('another import builds the indexes a died import set aside before it loads', async () => {
     const t = await died();
     const s = await importFilings(t.db, t.sealer, memorySource('test:other', [line(40, 1)]), { clock });

@@ -168,7 +168,7 @@ describe('the beian import command (embedded database)', () => {
     const rejects = path.join(root, 'rejects.ndjson');
     const first = await run('import', file, '--rejects', rejects, '--quiet');
     expect(first.code, first.stderr).toBe(1);
-    expect(first.stdout).toMatch(/^imported 2 services under 1 new subjects \(3 lines, 1 rejected\) in [\d.]+ s; import [0-9a-f-]{36}\n$/);
+    expect(first.stdout).toMatch(/^imported 2 services under 1 new subjects \(3 lines, 1 rejected\) in [\d.]+ s; import [0-9a-f-]{36}; first load: search indexes and foreign keys built at the end\n$/);
     expect(first.stderr).toContain('line 2: approvedAt: date_format:');
     expect(readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l).line)).toEqual([2]);
     const second = await run('import', file, '--quiet');
@@ -176,5 +176,21 @@ describe('the beian import command (embedded database)', () => {
     expect(second.code).toBe(1);
     expect((await run('import')).code).toBe(2);
     expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
+  }, SETUP_TIMEOUT);
+});
+
+describe('the beian import command with --keep-indexes (embedded database)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-keep-'));
+  beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
+  afterAll(() => { vi.unstubAllEnvs(); });
+
+  it('loads into an empty registry row by row, its indexes kept', async () => {
+    const file = path.join(root, 'f.ndjson');
+    writeFileSync(file, `${JSON.stringify(appLine(601, 1))}\n`);
+    let stdout = '';
+    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await main(['import', file, '--keep-indexes', '--quiet'], { stdout: stream((s) => { stdout += s; }), stderr: stream(() => {}) });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^imported 1 services under 1 new subjects \(1 lines, 0 rejected\) in [\d.]+ s; import [0-9a-f-]{36}\n$/);
   }, SETUP_TIMEOUT);
 });

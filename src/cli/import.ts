@@ -72,9 +72,9 @@ const SHOWN = 50;
 export async function importCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { 'batch-size': { type: 'string' }, rejects: { type: 'string' }, quiet: { type: 'boolean' } },
+    options: { 'batch-size': { type: 'string' }, rejects: { type: 'string' }, quiet: { type: 'boolean' }, 'keep-indexes': { type: 'boolean' } },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N]');
+  if (positionals.length !== 1) throw new UsageError('usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes]');
   const file = positionals[0]!;
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : DEFAULT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch-size must be a whole number from 1 to 100000');
@@ -86,10 +86,11 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   }, cliProgress.Presets.legacy);
   const started = Date.now();
   try {
-    await migrate(storage.db);
+    // The import builds indexes a died import set aside, and continues its own first load.
+    await migrate(storage.db, undefined, { keepDeferredIndexes: true });
     let resumed = false;
     const summary = await importFilings(storage.db, storage.sealer, fileSource(file, sha256), {
-      batchSize,
+      batchSize, firstLoad: values['keep-indexes'] ? false : 'auto',
       onProgress: (p) => {
         if (!bar) return;
         if (!resumed) { resumed = true; bar.start(lines, 0, { services: 0, rejected: 0, rate: 0 }); }
@@ -104,7 +105,8 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     } else {
       const secs = (Date.now() - started) / 1000;
       io.stdout.write(`${summary.resumedFrom ? `resumed after line ${summary.resumedFrom}; ` : ''}imported ${summary.services} services under ${summary.subjects} new subjects `
-        + `(${summary.lastLine} lines, ${summary.rejected} rejected) in ${secs.toFixed(1)} s; import ${summary.importId}\n`);
+        + `(${summary.lastLine} lines, ${summary.rejected} rejected) in ${secs.toFixed(1)} s; import ${summary.importId}`
+        + `${summary.firstLoad ? '; first load: search indexes and foreign keys built at the end' : ''}\n`);
     }
     for (const r of summary.rejections.slice(0, SHOWN)) io.stderr.write(`line ${r.line}: ${r.field}: ${r.code}: ${r.message}\n`);
     if (summary.rejections.length > SHOWN) io.stderr.write(`… and ${summary.rejections.length - SHOWN} more rejected lines${values.rejects ? '' : ' (all of them: --rejects <file>)'}\n`);

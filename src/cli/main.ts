@@ -34,7 +34,7 @@ const USAGE = `Usage: beian <command>
   keys rotate [--batch-size N] [--max-batches N]
                                    re-seal every value under the first (new) data key; resumable
   keys drop <id>                   remove an embedded data key that seals nothing
-  import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N]
+  import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes]
                                    load existing filed subjects and services (docs/import.md);
                                    running the same file again resumes it; exit 1 if lines were rejected`;
 

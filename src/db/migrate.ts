@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { PROVINCES } from '../domain/provinces.ts';
 import { REFERENCE_ORGANISATIONS, type ReferenceOrganisation } from '../domain/reference-organisations.ts';
 import type { Db, Queryable } from './connection.ts';
+import { restoreDeferredIndexes } from './deferred-indexes.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
 
@@ -18,8 +19,12 @@ export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   return files.map((file) => ({ version: file.slice(0, 4), name: file.slice(5, -4), file: path.join(dir, file) }));
 }
 
-/** Applies pending migrations; returns the versions applied now. */
-export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+/**
+ * Applies pending migrations; returns the versions applied now. Then builds any index a first
+ * load set aside and did not build (an import that died; migration 0035) — except for `beian
+ * import`, which builds them itself and continues its own first load (`keepDeferredIndexes`).
+ */
+export async function migrate(db: Db, dir = MIGRATIONS_DIR, o: { keepDeferredIndexes?: boolean } = {}): Promise<string[]> {
   await db.query(`create table if not exists schema_migrations (
     version text primary key, name text not null, applied_at timestamptz not null default now())`);
   const done = new Set((await db.query<{ version: string }>('select version from schema_migrations')).map((r) => r.version));
@@ -38,6 +43,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
     });
   }
   await syncReferenceData(db);
+  if (!o.keepDeferredIndexes) await restoreDeferredIndexes(db);
   return applied;
 }
 

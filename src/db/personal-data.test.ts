@@ -45,6 +45,16 @@ describe('createSealer', () => {
     expect(a).not.toBe(b);
   });
 
+  it('never repeats an IV, across the refills of its pool of random IVs (1,024 per refill)', () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const sealed = sealer.seal('13800138003');
+      ivs.add(sealed.split('.')[2]!);
+      if (i % 997 === 0) expect(sealer.open(sealed)).toBe('13800138003');
+    }
+    expect(ivs.size).toBe(3000);
+  });
+
   it('refuses to be created without a key', () => {
     expect(() => createSealer(secrets())).toThrow(PersonalDataError);
   });

@@ -2,7 +2,7 @@
 // sealed with AES-256-GCM under a key id (so keys can rotate) and paired with a keyed
 // HMAC-SHA-256 for equality lookups and uniqueness rules. Envelope: `v1.<keyid>.<iv>.<ct>.<tag>`
 // (base64url parts). Values never reach logs: callers hold them only in memory.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
 
 export interface Secrets { dataKeys: { id: string; key: Buffer }[]; hashKey: Buffer }
 
@@ -26,10 +26,17 @@ export function createSealer(secrets: Secrets): Sealer {
   if (!current) throw new PersonalDataError('no data key configured');
   const byId = new Map(secrets.dataKeys.map((k) => [k.id, k.key]));
 
+  // Random 96-bit IVs, drawn from the CSPRNG 1,024 at a time: one randomBytes call per seal was
+  // a third of sealing's cost in a bulk import (ADR 0032). Each IV is used once, as before.
+  const ivs = Buffer.alloc(12 * 1024);
+  let ivAt = ivs.length;
+  const aad = Buffer.from(current.id);
   const seal = (plaintext: string) => {
-    const iv = randomBytes(12);
+    if (ivAt === ivs.length) { randomFillSync(ivs); ivAt = 0; }
+    const iv = ivs.subarray(ivAt, ivAt + 12); // used within this call only
+    ivAt += 12;
     const cipher = createCipheriv('aes-256-gcm', current.key, iv);
-    cipher.setAAD(Buffer.from(current.id));
+    cipher.setAAD(aad);
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v1', current.id, iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   };

@@ -5,6 +5,7 @@
 // here exactly as the approval flow does (src/db/registry.ts), once per subject of a batch.
 import type { Db } from '../db/connection.ts';
 import { type Rejection, type StagedLine, type Trace, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { deferIndexesForFirstLoad, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { uuidv7 } from '../db/uuid7.ts';
 import { type ImportIssue, type ImportPerson, type ImportRecord, readImportRecord } from '../domain/import-record.ts';
@@ -24,6 +25,8 @@ export interface ImportProgress { line: number; services: number; subjects: numb
 
 export interface ImportSummary {
   importId: string; resumedFrom: number; alreadyDone: boolean;
+  /** This run loaded with the registry's non-unique indexes set aside and built them at its end. */
+  firstLoad: boolean;
   /** Totals over every run of this import. */
   services: number; subjects: number; rejected: number; lastLine: number;
   rejections: Rejection[];
@@ -118,22 +121,45 @@ async function openImport(db: Db, source: ImportSource, now: Date): Promise<Impo
 }
 
 /**
+ * Whether this run loads with the non-unique indexes set aside: an import that set them aside
+ * earlier and was interrupted continues so; a new one does when the registry is empty. Indexes
+ * another import left set aside (it died) are built first.
+ */
+async function startFirstLoad(db: Db, imp: ImportRow, mode: 'auto' | false, trace?: Trace): Promise<boolean> {
+  await restoreDeferredIndexes(db, { exceptImportId: imp.id, trace });
+  const [mine] = await db.query<{ n: number }>('select count(*)::int as n from deferred_indexes where import_id = $1', [imp.id]);
+  if (mine!.n > 0 && mode === false) await restoreDeferredIndexes(db, { importId: imp.id, trace });
+  if (mine!.n > 0) return mode !== false;
+  if (mode === false || imp.last_line > 0) return false;
+  return (await db.transaction((tx) => deferIndexesForFirstLoad(tx, imp.id))).length > 0;
+}
+
+/**
  * Imports `source` (resuming after its last committed line). `onProgress` is called after each
  * committed batch with the totals of this run.
  */
 export async function importFilings(
   db: Db, sealer: Sealer, source: ImportSource,
-  o: { batchSize?: number; clock?: () => Date; onProgress?: (p: ImportProgress) => void; trace?: Trace } = {},
+  o: {
+    batchSize?: number; clock?: () => Date; onProgress?: (p: ImportProgress) => void; trace?: Trace;
+    /**
+     * 'auto' (default): into a registry with no subjects and no services, set the non-unique
+     * indexes aside and build them at the end (migration 0035); false: maintain them row by row.
+     */
+    firstLoad?: 'auto' | false;
+  } = {},
 ): Promise<ImportSummary> {
   const clock = o.clock ?? (() => new Date());
   const size = o.batchSize ?? DEFAULT_BATCH;
   const imp = await openImport(db, source, clock());
+  let firstLoad = false;
   const summary = async (alreadyDone: boolean): Promise<ImportSummary> => {
     const [row] = await db.query<ImportRow>('select id, status, last_line, services, subjects, rejected from imports where id = $1', [imp.id]);
     const rejections = await db.query<Rejection>('select line, field, code, message from import_rejections where import_id = $1 order by line', [imp.id]);
-    return { importId: imp.id, resumedFrom: imp.last_line, alreadyDone, services: row!.services, subjects: row!.subjects, rejected: row!.rejected, lastLine: row!.last_line, rejections };
+    return { importId: imp.id, resumedFrom: imp.last_line, alreadyDone, firstLoad, services: row!.services, subjects: row!.subjects, rejected: row!.rejected, lastLine: row!.last_line, rejections };
   };
   if (imp.status === 'done') return summary(true);
+  firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
 
   const run = { line: imp.last_line, services: 0, subjects: 0, rejected: 0 };
   let b = newBatch();
@@ -178,7 +204,13 @@ export async function importFilings(
   } finally {
     // An interrupted source still lets the batch in flight commit (or fail) before returning.
     if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
+    // Stopped before its first batch committed (an unknown CSV column, an unreadable file): the
+    // registry is as empty as it was, so the indexes are built back now, in no time. Stopped
+    // later, they wait for the run that continues (or for migrate / start-up).
+    if (interrupted && firstLoad && run.line === imp.last_line) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
   }
+  // Before 'done': an import that dies while building them builds the rest when run again.
+  if (firstLoad) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
   await db.query(`update imports set status = 'done', finished_at = $2, updated_at = $2 where id = $1`, [imp.id, clock()]);
   return summary(false);
 }

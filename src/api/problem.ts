@@ -71,6 +71,11 @@ export function installProblemHandlers(app: FastifyInstance) {
       const code = (err.code ?? 'bad_request').replace(/^FST_(ERR_)?/, '').toLowerCase();
       return sendProblem(reply, request, status, code, err.message);
     }
+    // Text PostgreSQL cannot store (U+0000) that reached a query: always the caller's input (the
+    // statement failed, its transaction rolled back). Routes name their fields first; this is the net.
+    if ((err as { code?: unknown }).code === '22021' || (err as { code?: unknown }).code === '22P05') {
+      return sendProblem(reply, request, 400, 'invalid_text', 'a value holds a character that cannot be stored (U+0000)');
+    }
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, request, 500, 'internal_error', 'an unexpected error occurred; quote the request id when reporting it');
   });

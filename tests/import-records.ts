@@ -20,3 +20,25 @@ export const memorySource = (key: string, records: unknown[], failAfter?: number
     }
   },
 });
+
+/** What tells one test's app records apart from another's (numbers, names, contacts). */
+export interface AppRecordStyle { year: number; tag: string; pkg: string; address: string; principal: string; mobile: string; email: string; approvedAt: string; ios?: boolean }
+
+/** A filed APP record of `beian import` (service `seq` of subject `serial`, 粤ICP备<year>…), in `style`; `o` overrides fields. */
+export function appRecord(style: AppRecordStyle, serial: number, seq: number, o: Record<string, unknown> = {}) {
+  const main = `粤ICP备${style.year}${String(serial).padStart(6, '0')}号`;
+  const pkg = `com.${style.pkg}.app${serial}.s${seq}`;
+  return {
+    serviceNumber: `${main}-${seq}A`, serviceType: 'app', serviceName: `${style.tag}应用${serial}-${seq}`, status: 'filed',
+    approvedAt: style.approvedAt, hostName: `深圳市${style.tag}${serial}科技有限公司`, hostType: 'unit', hostNature: 'enterprise',
+    subject: {
+      certificateType: 'uscc', certificateNumber: usccOf(serial), address: style.address, cityCode: '440300', districtCode: '440305',
+      principal: { name: style.principal, certificateType: 'resident_id', certificateNumber: residentIdOf(serial % 900), mobile: style.mobile, email: `${style.email}${serial}@example.com` },
+    },
+    platforms: [
+      { platform: 'android', packageName: pkg, certSha256: hexOf(serial * 100 + seq, 64) },
+      ...(style.ios ? [{ platform: 'ios', packageName: pkg, certSha1: hexOf(serial * 100 + seq, 40) }] : []),
+    ],
+    ...o,
+  };
+}

@@ -9,23 +9,14 @@ import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { readModelDrift, testDatabase, type TestDb } from '../../tests/db.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { importFilings } from './import-filings.ts';
-import { hexOf, memorySource, residentIdOf, usccOf } from '../../tests/import-records.ts';
+import { type AppRecordStyle, appRecord, memorySource } from '../../tests/import-records.ts';
 
 
-function appLine(serial: number, seq: number, o: Record<string, unknown> = {}) {
-  const main = `粤ICP备2018${String(serial).padStart(6, '0')}号`;
-  return {
-    serviceNumber: `${main}-${seq}A`, serviceType: 'app', serviceName: `批量应用${serial}-${seq}`, status: 'filed',
-    approvedAt: '2018-03-01T23:30:00+00:00', hostName: `深圳市批量${serial}科技有限公司`, hostType: 'unit', hostNature: 'enterprise',
-    subject: {
-      certificateType: 'uscc', certificateNumber: usccOf(serial), address: '深圳市南山区科技园1号', cityCode: '440300', districtCode: '440305',
-      principal: { name: '王批量', certificateType: 'resident_id', certificateNumber: residentIdOf(serial % 900), mobile: '13900139000', email: `bulk${serial}@example.com` },
-    },
-    platforms: [{ platform: 'android', packageName: `com.bulk.app${serial}.s${seq}`, certSha256: hexOf(serial * 100 + seq, 64) },
-      { platform: 'ios', packageName: `com.bulk.app${serial}.s${seq}`, certSha1: hexOf(serial * 100 + seq, 40) }],
-    ...o,
-  };
-}
+const BULK: AppRecordStyle = {
+  year: 2018, tag: '批量', pkg: 'bulk', address: '深圳市南山区科技园1号', principal: '王批量', mobile: '13900139000', email: 'bulk',
+  approvedAt: '2018-03-01T23:30:00+00:00', ios: true,
+};
+const appLine = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(BULK, serial, seq, o);
 
 
 interface Finding { id: string; platform: string; package_name: string; fingerprint: string }

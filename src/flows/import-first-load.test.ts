@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { testDatabase, type TestDb } from '../../tests/db.ts';
-import { hexOf, memorySource, residentIdOf, usccOf } from '../../tests/import-records.ts';
+import { type AppRecordStyle, appRecord, hexOf, memorySource, residentIdOf } from '../../tests/import-records.ts';
 import { FIRST_LOAD_TABLES } from '../db/deferred-indexes.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Db } from '../db/connection.ts';
@@ -14,19 +14,10 @@ import { importFilings } from './import-filings.ts';
 
 const clock = () => new Date('2026-03-01T00:00:00Z');
 
-function line(serial: number, seq: number, o: Record<string, unknown> = {}) {
-  const main = `粤ICP备2017${String(serial).padStart(6, '0')}号`;
-  return {
-    serviceNumber: `${main}-${seq}A`, serviceType: 'app', serviceName: `首载应用${serial}-${seq}`, status: 'filed',
-    approvedAt: '2017-05-01', hostName: `深圳市首载${serial}科技有限公司`, hostType: 'unit', hostNature: 'enterprise',
-    subject: {
-      certificateType: 'uscc', certificateNumber: usccOf(serial), address: '深圳市南山区科技园2号', cityCode: '440300', districtCode: '440305',
-      principal: { name: '赵首载', certificateType: 'resident_id', certificateNumber: residentIdOf(serial % 900), mobile: '13700137000', email: `first${serial}@example.com` },
-    },
-    platforms: [{ platform: 'android', packageName: `com.first.app${serial}.s${seq}`, certSha256: hexOf(serial * 100 + seq, 64) }],
-    ...o,
-  };
-}
+const FIRST: AppRecordStyle = {
+  year: 2017, tag: '首载', pkg: 'first', address: '深圳市南山区科技园2号', principal: '赵首载', mobile: '13700137000', email: 'first', approvedAt: '2017-05-01',
+};
+const line = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(FIRST, serial, seq, o);
 
 /** 24 lines in batches of 5: new subjects, services of a subject of an earlier batch, and every kind of rejection. */
 const RECORDS: unknown[] = [
@@ -92,6 +83,17 @@ describe('bulk import: first load into an empty registry', () => {
     referenceRejections = s.rejections;
   }, SETUP_TIMEOUT);
   afterAll(async () => { for (const t of opened) await t.close(); });
+  /** Every index and foreign key back, none left set aside. */
+  const indexesBack = async (t: TestDb) => {
+    expect(await deferred(t.db)).toEqual([]);
+    expect(await indexes(t.db)).toEqual(referenceIndexes);
+  };
+  /** The import's rejections and the registry are the row-by-row path's, every index back. */
+  const asRowByRow = async (t: TestDb, s: { rejections: unknown[] }) => {
+    expect(s.rejections).toEqual(referenceRejections);
+    expect(await registry(t.db)).toEqual(reference);
+    await indexesBack(t);
+  };
 
   it('gives exactly the registry the row-by-row path gives, rejections included, with every index back', async () => {
     expect(referenceRejections.map((r) => (r as { code: string }).code)).toEqual([
@@ -100,10 +102,7 @@ describe('bulk import: first load into an empty registry', () => {
     const t = await fresh();
     const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock });
     expect(s.firstLoad).toBe(true);
-    expect(s.rejections).toEqual(referenceRejections);
-    expect(await registry(t.db)).toEqual(reference);
-    expect(await indexes(t.db)).toEqual(referenceIndexes);
-    expect(await deferred(t.db)).toEqual([]);
+    await asRowByRow(t, s);
   });
 
   it('keeps the indexes when the registry holds filings already', async () => {
@@ -126,45 +125,36 @@ describe('bulk import: first load into an empty registry', () => {
   it('an import killed with its indexes set aside: migrate (start-up) builds them, and the import run again finishes row by row', async () => {
     const t = await died();
     await migrate(t.db);
-    expect(await deferred(t.db)).toEqual([]);
-    expect(await indexes(t.db)).toEqual(referenceIndexes);
+    await indexesBack(t);
     const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock });
     expect(s).toMatchObject({ resumedFrom: 10, firstLoad: false });
-    expect(s.rejections).toEqual(referenceRejections);
-    expect(await registry(t.db)).toEqual(reference);
+    await asRowByRow(t, s);
   });
 
   it('an import killed with its indexes set aside continues its first load when run again, and builds them at its end', async () => {
     const t = await died();
     const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock });
     expect(s).toMatchObject({ resumedFrom: 10, firstLoad: true });
-    expect(s.rejections).toEqual(referenceRejections);
-    expect(await registry(t.db)).toEqual(reference);
-    expect(await indexes(t.db)).toEqual(referenceIndexes);
-    expect(await deferred(t.db)).toEqual([]);
+    await asRowByRow(t, s);
   });
 
   it('an import stopped before its first batch committed (an unknown CSV column) builds its indexes back at once', async () => {
     const t = await fresh();
     await expect(importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS, 0), { clock })).rejects.toThrow('interrupted');
-    expect(await deferred(t.db)).toEqual([]);
-    expect(await indexes(t.db)).toEqual(referenceIndexes);
+    await indexesBack(t);
   });
 
   it('--keep-indexes on a resumed first load builds its indexes first and continues row by row', async () => {
     const t = await died();
     const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, firstLoad: false });
     expect(s).toMatchObject({ resumedFrom: 10, firstLoad: false });
-    expect(await deferred(t.db)).toEqual([]);
-    expect(await registry(t.db)).toEqual(reference);
-    expect(await indexes(t.db)).toEqual(referenceIndexes);
+    await asRowByRow(t, s);
   });
 
   it('another import builds the indexes a died import set aside before it loads', async () => {
     const t = await died();
     const s = await importFilings(t.db, t.sealer, memorySource('test:other', [line(40, 1)]), { clock });
     expect(s).toMatchObject({ services: 1, firstLoad: false });
-    expect(await deferred(t.db)).toEqual([]);
-    expect(await indexes(t.db)).toEqual(referenceIndexes);
+    await indexesBack(t);
   });
 });

@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from '../src/domain/actors.ts';
 import { judge, type ParsedItem, parseItem } from '../src/domain/verification.ts';
 import { presentIdentityResult, presentInvalid, type VerifyResultView } from '../src/api/verify/presenters.ts';
 import type { RawItem } from '../src/api/verify/verifier.ts';
+import { scanVerifyBody } from '../src/api/verify/batch-scan.ts';
 
 const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, batches: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' } } });
 const db = await openPostgres(values['database-url']!);
@@ -79,6 +80,53 @@ for (let r = 0; r < 2 * Number(values.rounds); r++) {
   times.sort((a, b) => a - b);
   process.stdout.write(`round ${(r >> 1) + 1}, answer body, ${old ? 'before (objects + JSON.stringify + UTF-8)' : 'after (bytes from the index)          '}: p50 ${times[Math.floor(batches / 2)]!.toFixed(1)} ms, `
     + `min ${times[0]!.toFixed(1)} ms, CPU ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms per batch\n`);
+}
+// The batch from its request body: JSON.parse + verifyItemsJson (before) against the body read in place
+// (scanVerifyBody) + verifyScannedJson (after); the answers must agree byte for byte.
+for (let r = 0; r < 2 * Number(values.rounds); r++) {
+  const old = r % 2 === 0;
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let b = 0; b < batches; b++) {
+    const body = Buffer.from(JSON.stringify({ items: items.slice(b * 10_000, (b + 1) * 10_000) }));
+    const t = performance.now();
+    const answer = old
+      ? await verifier.verifyItemsJson(SYSTEM_ACTOR, (JSON.parse(body.toString('utf8')) as { items: RawItem[] }).items)
+      : await verifier.verifyScannedJson(SYSTEM_ACTOR, scanVerifyBody(body)!);
+    times.push(performance.now() - t);
+    if (!old && !answer.equals(Buffer.from(texts[b]!, 'utf8'))) throw new Error(`batch ${b}: the answer read in place differs`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  times.sort((a, b) => a - b);
+  process.stdout.write(`round ${(r >> 1) + 1}, from the request body, ${old ? 'before (JSON.parse + verifyItemsJson)' : 'after (scanned in place)            '}: p50 ${times[Math.floor(batches / 2)]!.toFixed(1)} ms, `
+    + `min ${times[0]!.toFixed(1)} ms, CPU ${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms per batch\n`);
+}
+// A stream's answer, 1,000 lines at a time (POST /api/verify/v1/apps/stream): one JSON.stringify({ line, ...result })
+// per line over verifyItems' objects (before) against the bytes verifyLinesJson writes (checked equal).
+for (let r = 0; r < 2 * Number(values.rounds); r++) {
+  const old = r % 2 === 0;
+  const cpu0 = process.cpuUsage();
+  const t = performance.now();
+  let lines = 0;
+  for (let b = 0; b < items.length / 1_000; b++) {
+    const batch = items.slice(b * 1_000, (b + 1) * 1_000);
+    const numbered = batch.map((item, k) => ({ n: b * 1_000 + k + 1, item }));
+    let body: Buffer;
+    if (old) {
+      const results = await verifier.verifyItems(SYSTEM_ACTOR, batch);
+      let out = '';
+      for (let k = 0; k < batch.length; k++) out += `${JSON.stringify({ line: numbered[k]!.n, ...results[k] })}\n`;
+      body = Buffer.from(out);
+    } else body = await verifier.verifyLinesJson(SYSTEM_ACTOR, numbered);
+    if (b === 0 && !old) {
+      const results = await verifier.verifyItems(SYSTEM_ACTOR, batch);
+      if (!body.equals(Buffer.from(results.map((x, k) => `${JSON.stringify({ line: k + 1, ...x })}\n`).join('')))) throw new Error('stream lines: the bytes differ');
+    }
+    lines += batch.length;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`round ${(r >> 1) + 1}, stream answer lines, ${old ? 'before (objects + JSON.stringify a line)' : 'after (verifyLinesJson bytes)          '}: `
+    + `${((performance.now() - t) * 1000 / lines).toFixed(2)} µs per line, CPU ${((cpu.user + cpu.system) / lines).toFixed(2)} µs per line\n`);
 }
 // Single checks (GET / one-item POST): verifyOne against get + judge, 200,000 each, interleaved.
 for (let round = 0; round < Number(values.rounds); round++) {

@@ -2,9 +2,20 @@
 // growth and rehash, collisions of the 32-bit hash, interning of service parts, compaction.
 import { describe, expect, it } from 'vitest';
 import { RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from '../domain/verification.ts';
-import { hashString, IdentityIndex, IdentityRead, UnindexableIdentity } from './identity-index.ts';
+import { hashString, IdentityIndex, IdentityRead, platformCodeOf, UnindexableIdentity } from './identity-index.ts';
 
 const hex = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((seed * 31 + i * 7) % 16).toString(16)).join('');
+/** The lean read's output, as fields. */
+const leanOf = (r: IdentityRead) => ({ active: r.active, serviceStatus: r.serviceStatus, shell: r.shell, recorded: r.recorded, match: r.match, hostType: r.hostType, serviceId: r.serviceId, svc: r.svc });
+/** IdentityIndex.readBytes over a body-like buffer holding the package name and the hex (in `upper` case) among other bytes. */
+function readViaBytes(ix: IdentityIndex, platform: string, pkg: string, algorithm: 'md5' | 'sha1' | 'sha256', asked: string, out: IdentityRead, serviceId: boolean, upper: boolean): boolean {
+  const src = Buffer.from(`{"platform":"${platform}","packageName":"${pkg}","fingerprint":"${upper ? asked.toUpperCase() : asked}"}`, 'latin1');
+  const code = platformCodeOf(src, 13, 13 + platform.length);
+  if (code < 0) return false;
+  const pkgAt = 13 + platform.length + 17;
+  return ix.readBytes(code, src, pkgAt, pkgAt + pkg.length, algorithm, pkgAt + pkg.length + 17, out, serviceId);
+}
+
 const uuid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${(n * 7).toString(16).padStart(12, '0')}`;
 
 function identity(n: number, over: Partial<RegisteredIdentity> = {}): RegisteredIdentity {
@@ -142,6 +153,10 @@ describe('identity index', () => {
           for (const asked of stored ? [stored, other, `${stored.slice(0, -1)}${stored.endsWith('0') ? '1' : '0'}`] : [other]) {
             expect(ix.read(platform, pkg, algorithm, asked, read, true)).toBe(true);
             expect(read.match).toBe(stored === null ? -1 : stored === asked ? 1 : 0);
+            // The same read from the bytes of a request body (hex of either case): the same output.
+            const bytesRead = new IdentityRead();
+            expect(readViaBytes(ix, platform, pkg, algorithm, asked, bytesRead, true, rnd() < 0.5)).toBe(true);
+            expect(leanOf(bytesRead)).toEqual(leanOf(read));
             expect(read.recorded).toBe((g.certMd5 ? RECORDED_MD5 : 0) | (g.certSha1 ? RECORDED_SHA1 : 0) | (g.certSha256 ? RECORDED_SHA256 : 0));
             expect({ serviceId: read.serviceId, active: read.active, serviceStatus: read.serviceStatus, shell: read.shell, hostType: read.hostType })
               .toEqual({ serviceId: g.serviceId, active: g.active, serviceStatus: g.serviceStatus, shell: g.shellSince !== null, hostType: g.hostType });
@@ -158,8 +173,10 @@ describe('identity index', () => {
         const key = `${pick(['android', 'ios', 'harmonyos'])}|com.q${Math.floor(rnd() * 4_000)}.app`;
         const [platform, pkg] = key.split('|') as [string, string];
         expect(ix.read(platform, pkg, 'sha256', hex(64, 3), read)).toBe(model.has(key));
+        expect(readViaBytes(ix, platform, pkg, 'sha256', hex(64, 3), new IdentityRead(), false, false)).toBe(model.has(key));
       }
       expect(ix.read('windows', 'com.q1.app', 'md5', hex(32, 1), read)).toBe(false);
+      expect(readViaBytes(ix, 'windows', 'com.q1.app', 'md5', hex(32, 1), read, false, false)).toBe(false);
     };
     for (let phase = 0; phase < 4; phase++) {
       for (let step = 0; step < 3_000; step++) {
@@ -194,6 +211,14 @@ describe('identity index', () => {
     for (const [a, b] of pairs) {
       expect(ix.get('android', a)!.serviceName).toBe(a);
       expect(ix.get('android', b)!.serviceName).toBe(b);
+      // From bytes too: the hash of the bytes is the hash of the string, and the bytes decide.
+      const ra = new IdentityRead();
+      const rb = new IdentityRead();
+      expect(readViaBytes(ix, 'android', a, 'md5', hex(32, 1), ra, false, false) && readViaBytes(ix, 'android', b, 'md5', hex(32, 1), rb, false, false)).toBe(true);
+      ix.readFacts(ra);
+      expect(ra.serviceName).toBe(a);
+      ix.readFacts(rb);
+      expect(rb.serviceName).toBe(b);
       expect(ix.delete('android', a)).toBe(true);
       expect(ix.get('android', a)).toBeNull();
       expect(ix.get('android', b)!.serviceName).toBe(b);

@@ -24,9 +24,9 @@
 //    one copy. Strings are Latin-1, UTF-8 or UTF-16 (whichever is shortest: Chinese names take 2
 //    bytes a character, not 3). Dropped parts are garbage until the arena is compacted (when
 //    garbage passes half of it).
-import { type IdentityGist, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity } from '../domain/verification.ts';
+import { type IdentityGist, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 
-const PLATFORMS = ['android', 'ios', 'harmonyos'] as const;
+const PLATFORMS = VERIFY_PLATFORMS; // platform codes 0, 1, 2 (IdentityIndex.readBytes's platformCode)
 const PLATFORM_CODE: Record<string, number> = { android: 0, ios: 1, harmonyos: 2 };
 const STATUSES = ['filed', 'cancelled', 'revoked'] as const;
 const STATUS_CODE: Record<string, number> = { filed: 0, cancelled: 1, revoked: 2 };
@@ -174,6 +174,29 @@ class Arena {
   get bytes(): number { let b = 0; for (const c of this.chunks) b += c.length; return b; }
 
   reset(): void { this.chunks.length = Math.min(this.chunks.length, 1); this.pos = 0; }
+}
+
+/** A hex digit of either case, or -1. */
+const hexDigitAny = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
+/** Whether the 2n hex digits (either case) at src[srcAt…] spell the n bytes at b[at…]. */
+function sameHexBytes(b: Buffer, at: number, n: number, src: Buffer, srcAt: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const hi = hexDigitAny(src[srcAt + 2 * i]!);
+    const lo = hexDigitAny(src[srcAt + 2 * i + 1]!);
+    if (hi < 0 || lo < 0 || b[at + i] !== ((hi << 4) | lo)) return false;
+  }
+  return true;
+}
+
+const PLATFORM_BYTES = PLATFORMS.map((p) => Buffer.from(p));
+/** The platform code of the ASCII bytes src[at, end) (android 0, ios 1, harmonyos 2), or -1. */
+export function platformCodeOf(src: Buffer, at: number, end: number): number {
+  for (let k = 0; k < PLATFORM_BYTES.length; k++) {
+    const name = PLATFORM_BYTES[k]!;
+    if (name.length === end - at && src.compare(name, 0, name.length, at, end) === 0) return k;
+  }
+  return -1;
 }
 
 /** Whether a lowercase hex string spells the n bytes at b[at…]. */
@@ -340,6 +363,26 @@ export class IdentityIndex {
     }
   }
 
+  /** find for a package name given as ASCII bytes src[at, end) (hashBytes over ASCII equals hashString over its characters). */
+  private findBytes(platformCode: number, src: Buffer, at: number, end: number): number {
+    const h = hashBytes(src, at, end, (this.seed + Math.imul(platformCode + 1, 0x9e3779b9)) >>> 0);
+    const slots = this.slots;
+    const hashes = this.rHash;
+    for (let i = home(h, this.n); ; i = next(i, this.n)) {
+      const r1 = slots[i]!;
+      if (r1 === 0) return -1;
+      const row = r1 - 1;
+      if (hashes[row] === h && (this.rMeta[row]! & M_PLATFORM) === platformCode && this.samePackageBytes(row, src, at, end)) return row;
+    }
+  }
+
+  private samePackageBytes(row: number, src: Buffer, at: number, end: number): boolean {
+    const off = this.rPkg[row]!;
+    const a = this.arena.buf(off);
+    const pkg = (off & CHUNK_MASK) + 2;
+    return a.readUInt16LE(pkg - 2) === end - at && a.compare(src, at, end, pkg, pkg + end - at) === 0;
+  }
+
   private samePackage(row: number, s: string): boolean {
     const off = this.rPkg[row]!;
     const a = this.arena.buf(off);
@@ -385,11 +428,35 @@ export class IdentityIndex {
     const row = this.find(code, packageName);
     if (row < 0) return false;
     const meta = this.rMeta[row]!;
-    out.active = (meta & M_ACTIVE) !== 0;
-    out.recorded = (meta & M_MD5 ? R_MD5 : 0) | (meta & M_SHA1 ? R_SHA1 : 0) | (meta & M_SHA256 ? R_SHA256 : 0);
     if (algorithm === 'sha256') out.match = meta & M_SHA256 ? (sameHex(this.rFp, row * FP + 16, 32, hex) ? 1 : 0) : -1;
     else if (algorithm === 'md5') out.match = meta & M_MD5 ? (sameHex(this.rFp, row * FP, 16, hex) ? 1 : 0) : -1;
     else out.match = meta & M_SHA1 ? (sameHex(this.rSha1!, row * SHA1, SHA1, hex) ? 1 : 0) : -1;
+    this.readRow(row, out, serviceId);
+    return true;
+  }
+
+  /**
+   * read() for a key and fingerprint given as bytes of `src` (a verification batch's body read in
+   * place, src/api/verify/batch-scan.ts): the package name src[pkgAt, pkgEnd) in ASCII, the
+   * fingerprint as hex of either case at src[fpAt…] (its length `algorithm`'s). The same answer as
+   * read(platform, the package's string, algorithm, the hex lowercased, out, serviceId).
+   */
+  readBytes(platformCode: number, src: Buffer, pkgAt: number, pkgEnd: number, algorithm: 'md5' | 'sha1' | 'sha256', fpAt: number, out: IdentityRead, serviceId = false): boolean {
+    const row = this.findBytes(platformCode, src, pkgAt, pkgEnd);
+    if (row < 0) return false;
+    const meta = this.rMeta[row]!;
+    if (algorithm === 'sha256') out.match = meta & M_SHA256 ? (sameHexBytes(this.rFp, row * FP + 16, 32, src, fpAt) ? 1 : 0) : -1;
+    else if (algorithm === 'md5') out.match = meta & M_MD5 ? (sameHexBytes(this.rFp, row * FP, 16, src, fpAt) ? 1 : 0) : -1;
+    else out.match = meta & M_SHA1 ? (sameHexBytes(this.rSha1!, row * SHA1, SHA1, src, fpAt) ? 1 : 0) : -1;
+    this.readRow(row, out, serviceId);
+    return true;
+  }
+
+  /** The lean read's facts of a row (all but `match`). */
+  private readRow(row: number, out: IdentityRead, serviceId: boolean): void {
+    const meta = this.rMeta[row]!;
+    out.active = (meta & M_ACTIVE) !== 0;
+    out.recorded = (meta & M_MD5 ? R_MD5 : 0) | (meta & M_SHA1 ? R_SHA1 : 0) | (meta & M_SHA256 ? R_SHA256 : 0);
     const svc = this.rSvc[row]!;
     const a = this.arena.buf(svc);
     const at = (svc & CHUNK_MASK) + SVC_HEADER;
@@ -399,7 +466,6 @@ export class IdentityIndex {
     out.shell = (flags & S_SHELL) !== 0;
     out.hostType = flags & S_INDIVIDUAL ? 'individual' : 'unit';
     out.svc = svc;
-    return true;
   }
 
   /** Decodes the answer's strings (numbers, names, dates) of the identity last read into `out`. */

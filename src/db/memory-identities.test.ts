@@ -9,6 +9,7 @@ import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { backend, testDatabase, type TestDb } from '../../tests/db.ts';
 import type { Db } from './connection.ts';
 import { type InvalidationBatch, type MemoryIdentities, rereadIdentities, startMemoryIdentities } from './memory-identities.ts';
+import { IdentityRead } from './identity-index.ts';
 import { seedDemo } from './seed/demo.ts';
 import { loadIdentities } from './verification.ts';
 
@@ -33,6 +34,12 @@ function counted(db: Db) {
     }),
   };
   return state;
+}
+
+/** MemoryIdentities.readBytes for an android package, given as the bytes of a request body. */
+function readBytes(c: MemoryIdentities, packageName: string): boolean | undefined {
+  const src = Buffer.from(`{"packageName":"${packageName}","fingerprint":"${'C1'.repeat(16)}"}`, 'latin1');
+  return c.readBytes(0, src, 16, 16 + packageName.length, 'md5', 16 + packageName.length + 17, new IdentityRead());
 }
 
 describe('memory identities', () => {
@@ -100,6 +107,9 @@ describe('memory identities', () => {
       await until(() => hold !== null);
       expect(c.stats().pending).toBeGreaterThan(0);
       expect(c.peek1(A2DP)).toBeUndefined(); // memory does not answer a changed key
+      expect(readBytes(c, 'a2dp.Vol')).toBeUndefined(); // nor from a request's bytes
+      expect(readBytes(c, 'com.example.minigame')).toBe(true); // another key: answered
+      expect(readBytes(c, 'never.filed.app')).toBe(false);
       expect((await c.get([A2DP]))[0]?.serviceName).toBe('A2DP 改名'); // the database does
       const inDb = batches.find((b) => b.payloads.length && b.keys.some((k) => k.packageName === 'a2dp.Vol'));
       expect(inDb?.payloads.some((p) => p.includes('android|a2dp.Vol'))).toBe(true);
@@ -152,6 +162,7 @@ describe('memory identities', () => {
         await t.db.query(`update services set name = $1 where service_number = 'bulk-7'`, [`rw ${i}`]);
         c.wroteLocally();
         expect(c.peek1(A2DP)).toBeUndefined(); // not without the marker
+        expect(readBytes(c, 'com.example.minigame')).toBeUndefined();
         expect((await c.get([A2DP]))[0]?.serviceName).toBe(`rw ${i}`);
       }
       await until(() => c.stats().pending === 0);

@@ -17,7 +17,7 @@
 // with its raw payloads: a read-replica fence (wait for the standby to replay the change's LSN,
 // or read the primary) belongs there and covers every read this module makes after the load.
 import type { FingerprintAlgorithm } from '../domain/validation/index.ts';
-import type { RegisteredIdentity } from '../domain/verification.ts';
+import { type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
 import { IdentityIndex, type IdentityRead, UnindexableIdentity } from './identity-index.ts';
@@ -94,6 +94,11 @@ export interface MemoryIdentities extends IdentityCache {
   readEach(items: readonly LeanItem[], read: IdentityRead, visit: (j: number, found: boolean) => void, serviceIds?: boolean): boolean;
   /** readEach for one item: whether it is held (read into `read`), undefined when memory may not answer it now. */
   readOne(item: LeanItem, read: IdentityRead, serviceId?: boolean): boolean | undefined;
+  /**
+   * readOne for a key and fingerprint given as bytes (IdentityIndex.readBytes: ASCII package name
+   * src[pkgAt, pkgEnd), plain hex at src[fpAt…]); undefined when memory may not answer it now.
+   */
+  readBytes(platformCode: number, src: Buffer, pkgAt: number, pkgEnd: number, algorithm: FingerprintAlgorithm, fpAt: number, read: IdentityRead, serviceId?: boolean): boolean | undefined;
   /** The strings of the identity last read into `read` (right after the read: within readEach's visit, or after readOne). */
   readFacts(read: IdentityRead): void;
   /** Where the facts of the identity last read into `read` lie, undecoded (IdentityIndex.readSpans; same timing as readFacts). */
@@ -104,6 +109,9 @@ export interface MemoryIdentities extends IdentityCache {
 
 /** An item of readEach: the key and the one presented fingerprint (lowercase hex). */
 export interface LeanItem extends IdentityKey { algorithm: FingerprintAlgorithm; hex: string }
+
+/** Platform codes of IdentityIndex.readBytes (IdentityIndex's order). */
+const PLATFORM_NAMES = VERIFY_PLATFORMS;
 
 /** NOTIFY payloads on beian_registry that are read-your-writes markers, not keys (ignored by other listeners). */
 export const SYNC_PREFIX = 'sync:';
@@ -375,6 +383,14 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
       if (!answerable(item)) return undefined;
       hits += 1;
       return index.read(item.platform, item.packageName, item.algorithm, item.hex, read, serviceId);
+    },
+    readBytes(platformCode, src, pkgAt, pkgEnd, algorithm, fpAt, read, serviceId = false) {
+      if (!ready || syncWanted || syncing) return undefined;
+      // A key string only when some key is pending or unindexable (rare): none is made otherwise.
+      if ((pending.size > 0 || unindexable.size > 0)
+        && !answerable({ platform: PLATFORM_NAMES[platformCode]!, packageName: src.toString('latin1', pkgAt, pkgEnd) })) return undefined;
+      hits += 1;
+      return index.readBytes(platformCode, src, pkgAt, pkgEnd, algorithm, fpAt, read, serviceId);
     },
     readFacts(read) { index.readFacts(read); },
     readSpans(read) { index.readSpans(read); },

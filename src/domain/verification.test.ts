@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judge, judgeGist, parseItem, parseItemFully, RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from './verification.ts';
+import {
+  canonicalFingerprintBytes, isCanonicalPackage, isCanonicalPackageBytes, judge, judgeGist, parseItem, parseItemFully, VERIFY_PLATFORMS,
+  RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from './verification.ts';
 
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
@@ -65,6 +68,30 @@ describe('parseItem', () => {
       }
     }
     expect(compared).toBe(7 * packages.length * fingerprints.length);
+  });
+});
+
+describe('the canonical shapes over bytes (a batch body read in place)', () => {
+  // Segments of characters near the rules' edges: letters, digits, _, -, dots, and a few others.
+  const ALPHABET = 'aZ09_-.'.split('').concat(['b', 'C', '.', '.', '@', ' ', '~']);
+  const packageText = fc.oneof(
+    fc.array(fc.constantFrom(...ALPHABET), { maxLength: 12 }).map((a) => a.join('')),
+    fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{0,6}$/), fc.array(fc.stringMatching(/^[A-Za-z0-9_-]{0,5}$/), { maxLength: 4 })).map(([h, t]) => [h, ...t].join('.')),
+    fc.integer({ min: 0, max: 300 }).map((n) => `a.${'b'.repeat(n)}`),
+  );
+  it('isCanonicalPackageBytes agrees with the regular expressions for every platform', () => {
+    fc.assert(fc.property(fc.constantFrom(...VERIFY_PLATFORMS), packageText, (platform, pkg) => {
+      const b = Buffer.from(`xx${pkg}yy`, 'latin1');
+      expect(isCanonicalPackageBytes(platform, b, 2, b.length - 2)).toBe(isCanonicalPackage(platform, pkg));
+    }), { numRuns: 20_000 });
+  });
+  it('canonicalFingerprintBytes takes plain hex of 32, 40 or 64 digits of either case, as parseItem does unchanged', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...'0123456789abcdefABCDEFg: '), { minLength: 0, maxLength: 66 }).map((a) => a.join('')), (fp) => {
+      const b = Buffer.from(fp, 'latin1');
+      const p = parseItem({ platform: 'android', packageName: 'a.b', fingerprint: fp });
+      const plain = p.ok && p.value.hex === fp.toLowerCase();
+      expect(canonicalFingerprintBytes(b, 0, b.length)).toBe(plain ? p.value.algorithm : null);
+    }), { numRuns: 20_000 });
   });
 });
 

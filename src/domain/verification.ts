@@ -167,11 +167,67 @@ const CANONICAL_PACKAGE: Record<string, { re: RegExp; min: number; max: number }
 const HEX_ONLY = /^[0-9a-fA-F]+$/;
 const HEX_ALGORITHM: Readonly<Record<number, FingerprintAlgorithm>> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
 
+// parseCanonical's rules over the ASCII bytes of a batch body read in place (src/api/verify/batch-scan.ts):
+// the same verdicts as the regular expressions above (property-tested in verification.test.ts).
+const LETTER = 1;
+const DIGIT = 2;
+const UNDERSCORE = 4;
+const HYPHEN = 8;
+const CLASS = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) { CLASS[c] = LETTER; CLASS[c + 32] = LETTER; }
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+CLASS[95] = UNDERSCORE;
+CLASS[45] = HYPHEN;
+/** Per platform: the characters of a segment, whether the first / every later segment starts with a letter, the fewest segments. */
+const CANONICAL_SEGMENTS: Record<VerifyPlatform, { chars: number; firstLetter: boolean; laterLetter: boolean; minSegments: number }> = {
+  android: { chars: LETTER | DIGIT | UNDERSCORE, firstLetter: true, laterLetter: true, minSegments: 2 },
+  ios: { chars: LETTER | DIGIT | HYPHEN, firstLetter: false, laterLetter: false, minSegments: 1 },
+  harmonyos: { chars: LETTER | DIGIT | UNDERSCORE, firstLetter: true, laterLetter: false, minSegments: 1 },
+};
+
+/** Whether the ASCII bytes b[at, end) are a package name parseCanonical takes as it is for `platform`. */
+export function isCanonicalPackageBytes(platform: VerifyPlatform, b: Uint8Array, at: number, end: number): boolean {
+  const rule = CANONICAL_PACKAGE[platform]!;
+  const seg = CANONICAL_SEGMENTS[platform];
+  if (end - at < rule.min || end - at > rule.max) return false;
+  let segments = 1;
+  let start = true; // at a segment's first character
+  for (let i = at; i < end; i++) {
+    const c = b[i]!;
+    if (c === 46) { // .
+      if (start) return false; // an empty segment
+      segments += 1;
+      start = true;
+      continue;
+    }
+    const k = c < 128 ? CLASS[c]! : 0;
+    if (!(k & seg.chars)) return false;
+    if (start && k !== LETTER && (segments === 1 ? seg.firstLetter : seg.laterLetter)) return false;
+    start = false;
+  }
+  return !start && segments >= seg.minSegments;
+}
+
+/** The algorithm of a fingerprint given as plain hex (either case) in b[at, end), as parseCanonical takes it; null otherwise. */
+export function canonicalFingerprintBytes(b: Uint8Array, at: number, end: number): FingerprintAlgorithm | null {
+  const algorithm = HEX_ALGORITHM[end - at];
+  if (algorithm === undefined) return null;
+  for (let i = at; i < end; i++) {
+    const c = b[i]!;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return null;
+  }
+  return algorithm;
+}
+
+/** Whether parseCanonical takes `pkg` as it is for `platform` (one of its regular expressions, within its lengths). */
+export function isCanonicalPackage(platform: string, pkg: string): boolean {
+  const rule = Object.hasOwn(CANONICAL_PACKAGE, platform) ? CANONICAL_PACKAGE[platform]! : undefined;
+  return rule !== undefined && pkg.length >= rule.min && pkg.length <= rule.max && rule.re.test(pkg);
+}
+
 function parseCanonical(item: { platform: string; packageName: string; fingerprint: string }): ParsedItem | null {
-  const rule = Object.hasOwn(CANONICAL_PACKAGE, item.platform) ? CANONICAL_PACKAGE[item.platform]! : undefined;
-  if (rule === undefined) return null;
   const pkg = item.packageName;
-  if (pkg.length < rule.min || pkg.length > rule.max || !rule.re.test(pkg)) return null;
+  if (!isCanonicalPackage(item.platform, pkg)) return null;
   const fp = item.fingerprint;
   if ((fp.length !== 64 && fp.length !== 32 && fp.length !== 40) || !HEX_ONLY.test(fp)) return null;
   return { platform: item.platform as VerifyPlatform, packageName: pkg, algorithm: HEX_ALGORITHM[fp.length]!, hex: fp.toLowerCase() };

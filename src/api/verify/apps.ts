@@ -4,15 +4,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../auth/index.ts';
+import { ScannedBatch, scanVerifyBody } from './batch-scan.ts';
 import { problems } from '../auth/presenters.ts';
 import { isVerifyBody, isVerifyItem, MAX_BATCH_ITEMS, verifyBody, verifyItemSchema, verifyResponse, verifyResultSchema } from './schemas.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import { JsonText, jsonTextSerializer, resultJson, type VerifyResultView } from './presenters.ts';
 
-/** Zod for what the fast check cannot vouch for (it never accepts what Zod would refuse). */
+/** Zod for what the fast check cannot vouch for (it never accepts what Zod would refuse; a body read in place is one it accepts). */
 const fastOr = (fast: (v: unknown) => boolean, part: string) => (route: { httpPart?: string }) => {
   const zod = validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0]);
-  return (data: unknown) => (route.httpPart === part && fast(data) ? { value: data } : zod(data));
+  return (data: unknown) => (route.httpPart === part && (data instanceof ScannedBatch || fast(data)) ? { value: data } : zod(data));
 };
 
 // A single answer leaves as JsonText written by resultJson (the characters JSON.stringify would
@@ -25,6 +26,16 @@ const single = (v: VerifyResultView) => new JsonText(`{"results":[${resultJson(v
 
 export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  // A batch body of the plain shape is read in place (batch-scan.ts: spans, no objects); any other
+  // body goes to JSON.parse and the schema exactly as the application's parser takes it (src/api/app.ts).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const b = body as Buffer;
+    if (b.length === 0) return done(null, undefined);
+    const scanned = scanVerifyBody(b);
+    return scanned ? done(null, scanned) : parseJson(req, b.toString('utf8'), done);
+  });
   app.get('/api/verify/v1/apps', {
     onRequest: guard,
     serializerCompiler: jsonTextSerializer,
@@ -56,7 +67,14 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
       response: { 200: verifyResponse, ...problems(400, 401, 403, 429) },
     },
   }, (req, reply) => {
-    const { items } = req.body;
+    const body = req.body as unknown;
+    // A batch's answer buffer serves the next batch once this response has finished (never on a broken connection).
+    const sent = (answer: Buffer) => { reply.raw.once('finish', () => verifier.answerSent(answer)); return answer as unknown as { results: VerifyResultView[] }; };
+    if (body instanceof ScannedBatch && body.count > 1) {
+      reply.type(JSON_TYPE);
+      return verifier.verifyScannedJson(actorOf(req), body).then(sent);
+    }
+    const items = body instanceof ScannedBatch ? body.items() : req.body.items;
     // One item (the common call): verifyOne answers as verifyItems does, without a promise when memory holds the answer.
     if (items.length === 1) {
       const v = verifier.verifyOne(actorOf(req), items[0]!);
@@ -64,6 +82,6 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
     }
     // A batch: its JSON's bytes, written straight from the identity index (sent as they are: no serializer).
     reply.type(JSON_TYPE);
-    return verifier.verifyItemsJson(actorOf(req), items) as unknown as Promise<{ results: VerifyResultView[] }>;
+    return verifier.verifyItemsJson(actorOf(req), items).then(sent);
   });
 };

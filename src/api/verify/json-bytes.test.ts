@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { E_LATIN1, E_UTF16, E_UTF8 } from '../../db/identity-index.ts';
 import { hostileString } from '../../../tests/hostile.ts';
-import { fragment, JsonBytes } from './json-bytes.ts';
+import { BufferPool, fragment, JsonBytes } from './json-bytes.ts';
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 /** The bytes a writer produced, starting at a small buffer so growth is exercised. */
@@ -68,5 +68,38 @@ describe('JsonBytes', () => {
       const got = written((w) => { for (const [kind, s] of parts) { if (kind === 'frag') w.frag(fragment(JSON.stringify(s))); else if (kind === 'text') w.text(s); else w.string(s); } });
       expect(got).toEqual(Buffer.from(expected, 'utf8'));
     }), { numRuns: 200 });
+  });
+});
+
+describe('BufferPool (batch answers reused once sent)', () => {
+  it('issues a buffer once until it is given back (by any view of it), and keeps at most `keep`', () => {
+    const pool = new BufferPool(2);
+    const a = pool.take(1000);
+    const b = pool.take(1000);
+    expect(a.buffer).not.toBe(b.buffer); // both out: two buffers
+    pool.giveBack(a.subarray(0, 10)); // a view of a (JsonBytes.bytes) gives a back
+    pool.giveBack(a); // twice: still once in the pool
+    const c = pool.take(900);
+    expect(c).toBe(a);
+    expect(pool.take(900)).not.toBe(a); // a is out again
+    pool.giveBack(Buffer.alloc(2000)); // not issued here: ignored
+    expect(pool.take(1500).length).toBe(1500);
+    for (const x of [b, c]) pool.giveBack(x);
+    const d = pool.take(100);
+    const e = pool.take(100);
+    expect([d, e].sort((x, y) => x.length - y.length)).toEqual([b, c].sort((x, y) => x.length - y.length));
+    pool.giveBack(d); pool.giveBack(e);
+    pool.giveBack(pool.take(5000)); // a third: beyond `keep`, not kept
+    expect([pool.take(10), pool.take(10)].every((x) => x === d || x === e)).toBe(true);
+  });
+
+  it('a writer from the pool that grows gives its first buffer back, and writes the same bytes', () => {
+    const pool = new BufferPool(2);
+    const w = new JsonBytes(8, pool);
+    const first = w.buf;
+    w.ascii('{"results":[').string('x'.repeat(100)).ascii(']}');
+    expect(w.buf).not.toBe(first);
+    expect(Buffer.from(w.bytes()).toString()).toBe(`{"results":["${'x'.repeat(100)}"]}`);
+    expect(pool.take(8)).toBe(first);
   });
 });

@@ -89,7 +89,26 @@ export function resultJson(v: VerifyResultView): string {
  */
 export function writeIdentityResult(w: JsonBytes, platform: string, packageName: string, r: IdentityRead | null, j: Judgement, ref: string | undefined): void {
   if (ref === undefined) w.frag(F.open); else w.frag(F.openRef).string(ref).frag(F.refStatus);
-  w.frag(F.statusPlatform[j.status]).string(platform).frag(F.packageName).string(packageName).frag(F.matchedBy[j.matchedBy ?? 'null']);
+  w.frag(F.statusPlatform[j.status]).string(platform).frag(F.packageName).string(packageName);
+  writeFacts(w, r, j);
+}
+
+/**
+ * writeIdentityResult for an item whose strings are bytes of `src` (a batch body read in place,
+ * batch-scan.ts: printable ASCII without `"` or `\`, so each is its own JSON string's content):
+ * platform, package name and ref (refAt -1: none) copied as they are.
+ */
+export function writeIdentityResultSpans(
+  w: JsonBytes, src: Buffer, platformAt: number, platformEnd: number, pkgAt: number, pkgEnd: number, refAt: number, refEnd: number, r: IdentityRead | null, j: Judgement,
+): void {
+  if (refAt < 0) w.frag(F.open); else w.frag(F.openRef).quoted(src, refAt, refEnd).frag(F.refStatus);
+  w.frag(F.statusPlatform[j.status]).quoted(src, platformAt, platformEnd).frag(F.packageName).quoted(src, pkgAt, pkgEnd);
+  writeFacts(w, r, j);
+}
+
+/** A result's part from matchedBy on. */
+function writeFacts(w: JsonBytes, r: IdentityRead | null, j: Judgement): void {
+  w.frag(F.matchedBy[j.matchedBy ?? 'null']);
   if (r !== null && j.status !== 'not_filed') {
     const c = r.chunk;
     w.frag(F.serviceNumber).stored(c, r.snAt, r.snEnd, r.snEnc).frag(F.mainNumber);

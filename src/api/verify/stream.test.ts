@@ -67,6 +67,35 @@ describe('NDJSON verification stream', () => {
     expect(out[4]!.error?.field).toBe('fingerprint');
   });
 
+  it('writes each answer line as JSON.stringify({ line, ...result }) of the single check would', async () => {
+    // The stream's lines are written as bytes from the identity index (verifyLinesJson); the single
+    // check (GET) answers through the result objects and resultJson: the two must agree byte for byte.
+    const items: Record<string, string>[] = [
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, ref: 'r"1\\ 两\u0001' },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.sha1 },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'f'.repeat(64) },
+      { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32), ref: 'm' },
+      { platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98' },
+      { platform: 'android', packageName: 'never.filed.app', fingerprint: 'b'.repeat(40) },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'zz' },
+      { platform: 'harmony', packageName: 'bad name', fingerprint: 'c'.repeat(64), ref: '' },
+    ];
+    const lines = [...items.map((i) => JSON.stringify(i)), '{broken', JSON.stringify(items[0])];
+    const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: NDJSON, payload: lines.join('\n') });
+    expect(res.statusCode).toBe(200);
+    const expected: string[] = [];
+    for (const [k, text] of lines.entries()) {
+      const item = k < items.length ? items[k]! : text === '{broken' ? null : items[0]!;
+      if (!item) { expected.push(JSON.stringify({ line: k + 1, status: 'invalid', error: { field: 'line', code: 'line_not_json', message: 'the line is not a JSON object' } })); continue; }
+      const one = await a.app.inject({ method: 'GET', url: '/api/verify/v1/apps', headers: KEY, query: item });
+      expect(one.statusCode).toBe(200);
+      expected.push(JSON.stringify({ line: k + 1, ...(JSON.parse(one.body) as object) }));
+    }
+    expect(res.body).toBe(`${expected.join('\n')}\n`);
+    expect(expected.map((l) => (JSON.parse(l) as { status: string }).status)).toEqual(
+      ['filed', 'filed', 'fingerprint_mismatch', 'revoked', 'filed', 'not_filed', 'invalid', 'invalid', 'invalid', 'filed']);
+  });
+
   it('refuses a caller without a key', async () => {
     const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: { 'content-type': 'application/x-ndjson' }, payload: '{}' });
     expect(res.statusCode).toBe(401);

@@ -7,12 +7,33 @@ import { type MemoryIdentities, startMemoryIdentities } from '../../db/memory-id
 import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { IdentityRead } from '../../db/identity-index.ts';
-import { JsonBytes } from './json-bytes.ts';
-import { judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity } from '../../domain/verification.ts';
-import { presentIdentityResult, presentInvalid, resultJson, type VerifyResultView, writeIdentityResult } from './presenters.ts';
+import { IdentityRead, platformCodeOf } from '../../db/identity-index.ts';
+import { BufferPool, JsonBytes } from './json-bytes.ts';
+import { FP_AT, FP_END, P_AT, P_END, PKG_AT, PKG_END, REF_AT, REF_END, type ScannedBatch, SPAN } from './batch-scan.ts';
+import {
+  canonicalFingerprintBytes, isCanonicalPackageBytes, judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity,
+  VERIFY_PLATFORMS,
+} from '../../domain/verification.ts';
+import { presentIdentityResult, presentInvalid, resultJson, type VerifyResultView, writeIdentityResult, writeIdentityResultSpans } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
+
+/** A stream's line: an item to verify, or its answer already made (`json`: an object's JSON, without the line number). */
+export type StreamLine = { n: number; item: RawItem } | { n: number; json: string };
+
+/** How verifyItemsJson / verifyLinesJson frame each answer: before it, and after it (given where it began). */
+interface Framing { before(w: JsonBytes, i: number): void; after(w: JsonBytes, i: number, start: number): void }
+
+const IN_ARRAY: Framing = {
+  before: (w, i) => { if (i > 0) w.ascii(','); },
+  after: () => {},
+};
+
+/** `{"line":n` before an answer, whose own `{` becomes the comma: `{"line":n,"status":…}` — JSON.stringify({ line: n, ...result })'s bytes. */
+const asLines = (lines: readonly StreamLine[]): Framing => ({
+  before: (w, i) => { w.ascii('{"line":'); w.ascii(String(lines[i]!.n)); },
+  after: (w, _i, start) => { w.buf[start] = 0x2c; w.ascii('\n'); },
+});
 
 export interface Verifier {
   /** One result per item, in order; malformed items answer `invalid` without stopping the others. */
@@ -23,6 +44,23 @@ export interface Verifier {
    * JSON.stringify of verifyItems' results — the same bytes either way.
    */
   verifyItemsJson(actor: Actor, items: readonly RawItem[]): Promise<Buffer>;
+  /**
+   * verifyItemsJson for a batch body read in place (batch-scan.ts): the same bytes, without an
+   * object or string per item for the items of canonical shape (ADR 0022 addendum).
+   */
+  verifyScannedJson(actor: Actor, batch: ScannedBatch): Promise<Buffer>;
+  /**
+   * A batch answer of verifyItemsJson / verifyScannedJson has been sent (its response finished):
+   * its buffer serves the next answer (BufferPool). Never call it for an answer still in use.
+   */
+  answerSent(answer: Buffer): void;
+  /**
+   * A verification stream's answer lines (POST /api/verify/v1/apps/stream) as NDJSON bytes: for each
+   * entry, `{"line":n,…}` + a newline — the result of its item, or the answer already written for a
+   * line that held no item (`json`, an object's JSON). The same bytes as JSON.stringify({ line: n,
+   * ...result }) per line; written from the identity index as verifyItemsJson is.
+   */
+  verifyLinesJson(actor: Actor, lines: readonly StreamLine[]): Promise<Buffer>;
   /** One item, as verifyItems answers it; without a promise when memory holds the answer and no watch is due. */
   verifyOne(actor: Actor, item: RawItem): VerifyResultView | Promise<VerifyResultView>;
   /** A certificate from an uploaded package, with all its fingerprints. */
@@ -42,15 +80,60 @@ export interface Verifier {
 }
 
 /** `reads`: the identity index re-reads from a standby behind its invalidation fence (ADR 0020); the primary without. */
+/** A stand-in where a stream's line held no item (never parsed: its answer is already made). */
+const NO_ITEM: RawItem = { platform: '', packageName: '', fingerprint: '' };
+
 export async function createVerifier(db: Db, now: () => Date, options: { reads?: ReadSide } = {}): Promise<Verifier> {
   const fence = options.reads?.replicated ? createReadFence(options.reads) : undefined;
   const cache = await startMemoryIdentities(db, fence ? { fence } : {});
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
 
+  /** The batch answers' buffers, reused once sent (answerSent). */
+  const answers = new BufferPool();
   /** The lean read of single checks (used synchronously, then overwritten by the next). */
   const one = new IdentityRead();
   const watchDue = (actor: Actor, identity: RegisteredIdentity | null) => identity !== null && !!actor.orgId && !watches.ignores(actor.orgId);
+
+  /**
+   * Each item's result JSON into `w` in order, framed by `frame` (entries of `made` — answers already
+   * written — in their places, items left aside): straight from the identity index, without result
+   * objects (ADR 0022 addendum). False, with `w` unusable, when memory did not hold every key.
+   */
+  const writeResults = async (actor: Actor, items: readonly RawItem[], made: Map<number, string>, w: JsonBytes, frame: Framing): Promise<boolean> => {
+    const valid: ParsedItem[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      if (made.has(i)) continue;
+      const p = parseItem(items[i]!);
+      if (p.ok) { valid.push(p.value); at.push(i); } else made.set(i, resultJson(presentInvalid(items[i]!, p.problem, items[i]!.ref)));
+    }
+    let next = 0; // the next item to write
+    const text = (i: number, json: string) => { frame.before(w, i); const start = w.pos; w.text(json); frame.after(w, i, start); };
+    const madeUpTo = (end: number) => { for (; next < end; next++) text(next, made.get(next)!); };
+    const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+    const seen = watching ? new Set<string>() : undefined;
+    const read = new IdentityRead();
+    const lean = cache.readEach(valid, read, (j, hit) => {
+      const v = valid[j]!;
+      const i = at[j]!;
+      madeUpTo(i);
+      next = i + 1;
+      const judgement = judgeGist(hit ? read : null, v.algorithm);
+      if (hit) {
+        seen?.add(read.serviceId);
+        if (judgement.status !== 'not_filed') cache.readSpans(read);
+      }
+      frame.before(w, i);
+      const start = w.pos;
+      writeIdentityResult(w, v.platform, v.packageName, hit ? read : null, judgement, items[i]!.ref);
+      frame.after(w, i, start);
+    }, watching);
+    if (!lean) return false;
+    madeUpTo(items.length);
+    if (seen?.size) await watch(actor, seen);
+    return true;
+  };
 
   const verifier: Verifier = {
     cache,
@@ -100,40 +183,68 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       return results;
     },
     async verifyItemsJson(actor, items) {
-      const valid: ParsedItem[] = [];
-      const at: number[] = [];
-      const invalid = new Map<number, string>();
-      for (let i = 0; i < items.length; i++) {
-        const p = parseItem(items[i]!);
-        if (p.ok) { valid.push(p.value); at.push(i); } else invalid.set(i, resultJson(presentInvalid(items[i]!, p.problem, items[i]!.ref)));
-      }
-      const w = new JsonBytes(330 * items.length + 64); // ~300 bytes a filed answer: one allocation in the common case
+      const w = new JsonBytes(330 * items.length + 64, answers); // ~300 bytes a filed answer: one buffer in the common case
       w.ascii('{"results":[');
-      let next = 0; // the next item to write
-      const invalidUpTo = (end: number) => {
-        for (; next < end; next++) { if (next > 0) w.ascii(','); w.text(invalid.get(next)!); }
-      };
+      if (!await writeResults(actor, items, new Map(), w, IN_ARRAY)) {
+        answers.giveBack(w.buf); // unused
+        return Buffer.from(JSON.stringify({ results: await verifier.verifyItems(actor, items) }));
+      }
+      w.ascii(']}');
+      return w.bytes();
+    },
+    async verifyScannedJson(actor, batch) {
+      const w = new JsonBytes(330 * batch.count + 64, answers);
+      w.ascii('{"results":[');
+      const { buf, spans } = batch;
       const watching = !!actor.orgId && !watches.ignores(actor.orgId);
       const seen = watching ? new Set<string>() : undefined;
       const read = new IdentityRead();
-      const lean = cache.readEach(valid, read, (j, hit) => {
-        const v = valid[j]!;
-        const i = at[j]!;
-        invalidUpTo(i);
+      for (let i = 0; i < batch.count; i++) {
         if (i > 0) w.ascii(',');
-        next = i + 1;
-        const judgement = judgeGist(hit ? read : null, v.algorithm);
-        if (hit) {
-          seen?.add(read.serviceId);
-          if (judgement.status !== 'not_filed') cache.readSpans(read);
+        const o = i * SPAN;
+        const code = platformCodeOf(buf, spans[o + P_AT]!, spans[o + P_END]!);
+        const algorithm = code < 0 ? null : canonicalFingerprintBytes(buf, spans[o + FP_AT]!, spans[o + FP_END]!);
+        let hit: boolean | undefined;
+        let judgement: Judgement;
+        if (algorithm !== null && isCanonicalPackageBytes(VERIFY_PLATFORMS[code]!, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!)) {
+          // The common item: looked up and written from its bytes.
+          hit = cache.readBytes(code, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!, algorithm, spans[o + FP_AT]!, read, watching);
+          if (hit === undefined) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); } // memory may not answer now
+          judgement = judgeGist(hit ? read : null, algorithm);
+          if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
+          writeIdentityResultSpans(w, buf, spans[o + P_AT]!, spans[o + P_END]!, spans[o + PKG_AT]!, spans[o + PKG_END]!, spans[o + REF_AT]!, spans[o + REF_END]!, hit ? read : null, judgement);
+        } else {
+          // Another shape (an uppercase platform, a fingerprint with colons, a malformed item): as verifyItemsJson answers it.
+          const item = batch.item(i);
+          const p = parseItem(item);
+          if (!p.ok) { w.text(resultJson(presentInvalid(item, p.problem, item.ref))); continue; }
+          hit = cache.readOne(p.value, read, watching);
+          if (hit === undefined) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); }
+          judgement = judgeGist(hit ? read : null, p.value.algorithm);
+          if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
+          writeIdentityResult(w, p.value.platform, p.value.packageName, hit ? read : null, judgement, item.ref);
         }
-        writeIdentityResult(w, v.platform, v.packageName, hit ? read : null, judgement, items[i]!.ref);
-      }, watching);
-      if (!lean) return Buffer.from(JSON.stringify({ results: await verifier.verifyItems(actor, items) }));
-      invalidUpTo(items.length);
+        if (hit) seen?.add(read.serviceId);
+      }
       w.ascii(']}');
       if (seen?.size) await watch(actor, seen);
       return w.bytes();
+    },
+    answerSent: (answer) => answers.giveBack(answer),
+    async verifyLinesJson(actor, lines) {
+      const items: RawItem[] = [];
+      const made = new Map<number, string>();
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i]!;
+        if ('json' in l) made.set(i, l.json);
+        items.push('item' in l ? l.item : NO_ITEM);
+      }
+      const w = new JsonBytes(350 * lines.length + 64);
+      if (await writeResults(actor, items, made, w, asLines(lines))) return w.bytes();
+      // Memory did not hold every key: the results as objects (verifyItems), one JSON.stringify a line.
+      const results = await verifier.verifyItems(actor, items.filter((_, i) => !made.has(i)));
+      let k = 0;
+      return Buffer.from(lines.map((l, i) => `${made.has(i) ? `{"line":${l.n},${made.get(i)!.slice(1)}` : JSON.stringify({ line: l.n, ...results[k++] })}\n`).join(''));
     },
     async judgeParsed(items) {
       const found = cache.peek(items) ?? await cache.get(items);

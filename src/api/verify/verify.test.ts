@@ -1,6 +1,9 @@
 // POST /api/verify/v1/apps and the lookups, over HTTP on the demo data: every outcome, every
 // fingerprint format, auth, malformed bodies and items, one query per batch, watches, and no
 // personal data in any answer. Runs on PGlite and, with DATABASE_URL, on PostgreSQL.
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { A2DP_CERT, a2dp, expectNoPersonalData, fileIndividualApp, KEY, serviceId, verify } from '../../../tests/verify.ts';
@@ -11,6 +14,7 @@ import { loadConfig } from '../../config.ts';
 import { usccCheckChar } from '../../domain/validation/index.ts';
 import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
 import { RATE_LIMITS } from '../rate-limit.ts';
+import { scanVerifyBody } from './batch-scan.ts';
 
 const A2DP_NUMBER = '粤ICP备2024000001号-2A';
 const DEMO_USCC = (() => { const f = '91440300MA5DEM0X1'; return f + usccCheckChar(f); })();
@@ -162,6 +166,90 @@ describe('verification API', () => {
       expect(lines[i]).toBe(`{"line":${i + 1},${one.body.slice(1)}`);
     }
     expect([...statuses].sort()).toEqual(['cancelled', 'filed', 'fingerprint_mismatch', 'invalid', 'not_filed', 'revoked']);
+  });
+
+  it('answers a batch read in place (batch-scan.ts) byte for byte as the single checks do, and a body of another shape the same', async () => {
+    // Every kind of item: canonical ones (read and written from the body's bytes) and others (an
+    // uppercase platform, a fingerprint with colons, malformed items) answered through the objects.
+    const items: Record<string, string>[] = [
+      { ...a2dp(), ref: 'r-1 ~!@#$%^&*()' },
+      { ...a2dp(A2DP_CERT.sha256.toUpperCase()) },
+      { ...a2dp(A2DP_CERT.sha1) },
+      { ...a2dp('f'.repeat(64)) },
+      { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32), ref: '' },
+      { platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98' },
+      { platform: 'android', packageName: 'never.filed.app', fingerprint: 'b'.repeat(40) },
+      { platform: 'Android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5.replace(/(..)(?!$)/g, '$1:') },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'zz', ref: 'bad' },
+      { platform: 'symbian', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 },
+      { platform: 'android', packageName: '1bad..name', fingerprint: A2DP_CERT.md5 },
+      { platform: 'harmonyos', packageName: 'com.example.h', fingerprint: 'c'.repeat(64) },
+    ];
+    const expected: string[] = [];
+    for (const item of items) {
+      const one = await a.app.inject({ method: 'GET', url: '/api/verify/v1/apps', headers: KEY, query: item });
+      expect(one.statusCode).toBe(200);
+      expected.push(one.body);
+    }
+    const want = `{"results":[${expected.join(',')}]}`;
+    // Compact and with whitespace between every token: both read in place.
+    const bodies = [JSON.stringify({ items }), JSON.stringify({ items }, null, 2).replace(/\n/g, '\r\n\t')];
+    for (const body of bodies) {
+      expect(scanVerifyBody(Buffer.from(body))).not.toBeNull();
+      const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: { ...KEY, 'content-type': 'application/json' }, payload: body });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe(want);
+    }
+    // An escaped character (JSON.parse's work, not the scan's) and a ref beyond ASCII: the same answers.
+    const other = JSON.stringify({ items: [...items, { ...a2dp(), ref: '两"\\' }] }).replace('"platform":"android"', '"platform":"\\u0061ndroid"');
+    expect(scanVerifyBody(Buffer.from(other))).toBeNull();
+    const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: { ...KEY, 'content-type': 'application/json' }, payload: other });
+    expect(res.statusCode).toBe(200);
+    const last = await a.app.inject({ method: 'GET', url: '/api/verify/v1/apps', headers: KEY, query: { ...a2dp(), ref: '两"\\' } });
+    expect(res.body).toBe(`{"results":[${[...expected, last.body].join(',')}]}`);
+    expect((JSON.parse(want) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual([
+      'filed', 'filed', 'filed', 'fingerprint_mismatch', 'revoked', expect.stringMatching(/^(filed|cancelled)$/), 'not_filed', 'filed', 'filed', 'invalid', 'invalid', 'invalid', 'not_filed']);
+  });
+
+  it('never writes a batch answer into a buffer still being sent (clients that read slowly, others served meanwhile)', async () => {
+    // Batch answers' buffers are reused once their response finished (BufferPool): three clients
+    // leave 3 MB answers unread while others are answered; each must still read its own answer whole.
+    // Over a Unix socket (its kernel buffers hold ~200 KB, not the megabytes of loopback TCP), so the
+    // unread answers' writes stay pending in Node, holding their buffers.
+    const app = await buildApp({ db: a.t.db, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+    const path = `${os.tmpdir()}/beian-verify-${process.pid}.sock`;
+    await fs.rm(path, { force: true });
+    await app.listen({ path });
+    try {
+      const body = (tag: string) => JSON.stringify({ items: Array.from({ length: 10_000 }, (_, i) => ({ ...a2dp(), ref: `${tag}-${i}` })) });
+      const request = (tag: string) => {
+        const payload = body(tag);
+        return `POST /api/verify/v1/apps HTTP/1.1\r\nhost: x\r\nauthorization: ${KEY.authorization}\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\nconnection: close\r\n\r\n${payload}`;
+      };
+      const slow = ['s1', 's2', 's3'].map((tag) => {
+        const socket = net.connect(path);
+        socket.pause();
+        const chunks: Buffer[] = [];
+        const done = new Promise<string>((resolve, reject) => { socket.on('data', (c: Buffer) => chunks.push(c)); socket.on('end', () => resolve(Buffer.concat(chunks).toString())); socket.on('error', reject); });
+        socket.write(request(tag));
+        return { tag, socket, done };
+      });
+      await new Promise((r) => setTimeout(r, 300)); // their answers are written (as far as the kernel takes them)
+      for (const tag of ['f1', 'f2', 'f3', 'f4']) {
+        const res = await app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: { ...KEY, 'content-type': 'application/json' }, payload: body(tag) });
+        expect((JSON.parse(res.body) as { results: { ref: string }[] }).results.every((r, i) => r.ref === `${tag}-${i}`)).toBe(true);
+      }
+      for (const s of slow) s.socket.resume();
+      for (const s of slow) {
+        const text = await s.done;
+        const results = (JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { results: { ref: string; status: string }[] }).results;
+        expect(results).toHaveLength(10_000);
+        expect(results.every((r, i) => r.ref === `${s.tag}-${i}` && r.status === 'filed')).toBe(true);
+      }
+    } finally {
+      await app.close();
+    }
   });
 
   it('refuses callers without a key (401), with an unknown key (401), and roles that are no relying party (403)', async () => {

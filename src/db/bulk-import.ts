@@ -52,13 +52,13 @@ create temp table if not exists import_stage_platforms (
 ) on commit delete rows;`;
 
 // ---- CSV for COPY: unquoted empty is NULL, everything else quoted ---------------------------
-const q = (v: string | number | boolean | Date | null | undefined): string => {
+export const q = (v: string | number | boolean | Date | null | undefined): string => {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString();
   if (typeof v !== 'string') return String(v);
   return `"${v.replace(/"/g, '""')}"`;
 };
-const arrayLiteral = (xs: string[]) => q(`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+export const arrayLiteral = (xs: string[]) => q(`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
 const personCells = (p: StagedPerson | null) => (p
   ? [p.id, q(p.name), q(p.certType), q(p.certEnc), q(p.certHash), q(p.mobileEnc), q(p.mobileHash), q(p.emailEnc), q(p.emailHash)]
   : PERSON.map(() => ''));
@@ -224,6 +224,14 @@ export async function writeBatch(
     services = c?.services ?? 0;
     subjects = c?.subjects ?? 0;
   }
+  await recordBatch(tx, importId, rejections, lastLine, services, subjects, now);
+  return { services, subjects, rejections };
+}
+
+/** The batch's rejections (sorted by line, in place) and the import's progress, in the batch's transaction. */
+export async function recordBatch(
+  tx: Queryable, importId: string, rejections: Rejection[], lastLine: number, services: number, subjects: number, now: Date,
+): Promise<void> {
   if (rejections.length) {
     rejections.sort((a, b) => a.line - b.line);
     await tx.query(
@@ -235,5 +243,4 @@ export async function writeBatch(
   await tx.query(
     `update imports set last_line = $2, services = services + $3, subjects = subjects + $4, rejected = rejected + $5, updated_at = $6
       where id = $1`, [importId, lastLine, services, subjects, rejections.length, now]);
-  return { services, subjects, rejections };
 }

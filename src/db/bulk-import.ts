@@ -54,9 +54,9 @@ create temp table if not exists import_stage_platforms (
 // ---- CSV for COPY: unquoted empty is NULL, everything else quoted ---------------------------
 export const q = (v: string | number | boolean | Date | null | undefined): string => {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.indexOf('"') < 0 ? `"${v}"` : `"${v.replace(/"/g, '""')}"`;
   if (v instanceof Date) return v.toISOString();
-  if (typeof v !== 'string') return String(v);
-  return `"${v.replace(/"/g, '""')}"`;
+  return String(v);
 };
 export const arrayLiteral = (xs: string[]) => q(`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
 const personCells = (p: StagedPerson | null) => (p

@@ -143,9 +143,8 @@ export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)
 
 interface Existing { id: string; principal: string; certType: string; certHash: string; status: string; name: string; type: string }
 
-const csv = (rows: (string | number)[][]) => rows.map((r) => r.join(',')).join('\n').concat(rows.length ? '\n' : '');
-const personRow = (p: StagedPerson, now: string) =>
-  [p.id, q(p.name), q(p.certType), q(p.certEnc), q(p.certHash), q(p.mobileEnc), q(p.mobileHash), q(p.emailEnc), q(p.emailHash), now];
+const personRow = (p: StagedPerson, now: string) => `${p.id},${q(p.name)},${q(p.certType)},${q(p.certEnc)},${q(p.certHash)},${
+  q(p.mobileEnc)},${q(p.mobileHash)},${q(p.emailEnc)},${q(p.emailHash)},${now}\n`;
 /** PostgreSQL's left(name, 64): the first 64 characters (code points). */
 const left64 = (s: string) => (s.length <= 64 ? s : [...s].slice(0, 64).join(''));
 
@@ -165,8 +164,8 @@ export async function writeDirectBatch(
     trace?.(name, performance.now() - t);
     return r;
   };
-  const copy = (table: string, columns: string, rows: (string | number)[][]) =>
-    (rows.length ? timed(`copy ${table}`, () => tx.copyCsv!(table, columns, csv(rows))) : Promise.resolve());
+  const copy = (table: string, columns: string, csv: string) =>
+    (csv.length ? timed(`copy ${table}`, () => tx.copyCsv!(table, columns, csv)) : Promise.resolve());
   const rejections = [...rejected];
   await tx.exec('set local synchronous_commit = off');
 
@@ -247,7 +246,7 @@ export async function writeDirectBatch(
     accepted.push(l);
   }
 
-  // The rows the staging path's INSERT … SELECT writes.
+  // The rows the staging path's INSERT … SELECT writes, as CSV (each row built as one string).
   const at = now.toISOString();
   const newSubjects = new Map<StagedSubject, { line: number; last: number }>();
   const grown = new Map<string, number>();
@@ -258,50 +257,57 @@ export async function writeDirectBatch(
     if (n) n.last = Math.max(n.last, l.sequence);
     else newSubjects.set(l.subject, { line: l.line, last: l.sequence });
   }
-  const persons: (string | number)[][] = [];
-  const userRows: (string | number)[][] = [];
-  const subjectRows: (string | number)[][] = [];
+  const imported = (line: number) => q(`{"import": "${importId}", "line": ${line}}`);
+  let persons = '';
+  let userRows = '';
+  let subjectRows = '';
+  let history = '';
   const sequences = new Map<string, { p: string; y: number; s: number }>();
   for (const [s, n] of newSubjects) {
-    persons.push(personRow(s.principal, at));
+    persons += personRow(s.principal, at);
     // One host account per principal email: an existing one, or the first subject's of the batch.
     const h = s.principal.emailHash;
     if (!users.has(h)) {
       users.set(h, s.userId);
-      userRows.push([s.userId, 'host', q(left64(s.principal.name)), q('!'), q(s.principal.emailEnc), q(h), at]);
+      userRows += `${s.userId},host,${q(left64(s.principal.name))},"!",${q(s.principal.emailEnc)},${q(h)},${at}\n`;
     }
-    subjectRows.push([
-      s.id, users.get(h)!, q(s.type), q(s.nature), q(s.name), q(s.certType), q(s.certPublic), q(s.certEnc), q(s.certHash), q(s.address),
-      q(s.provinceCode), q(s.cityCode), q(s.districtCode), s.principal.id, q(s.mainNumber), q(s.year), q(s.serial), n.last, 'filed', q(s.filedAt), at, at,
-    ]);
+    subjectRows += `${s.id},${users.get(h)!},${q(s.type)},${q(s.nature)},${q(s.name)},${q(s.certType)},${q(s.certPublic)},${q(s.certEnc)},${
+      q(s.certHash)},${q(s.address)},${q(s.provinceCode)},${q(s.cityCode)},${q(s.districtCode)},${s.principal.id},${q(s.mainNumber)},${
+      q(s.year)},${q(s.serial)},${n.last},filed,${q(s.filedAt)},${at},${at}\n`;
+    history += `subject,${s.id},imported,filed,system,${imported(n.line)},${at}\n`;
     if (s.year !== null && s.serial !== null) {
       const k = `${s.provinceCode}|${s.year}`;
       const e = sequences.get(k);
       if (!e || e.s < s.serial) sequences.set(k, { p: s.provinceCode, y: s.year, s: s.serial });
     }
   }
-  const serviceRows: (string | number)[][] = [];
-  const platformRows: (string | number)[][] = [];
-  const readModel: (string | number)[][] = [];
-  const history: (string | number)[][] = [];
-  for (const [s, n] of newSubjects) history.push(['subject', s.id, 'imported', 'filed', 'system', q(JSON.stringify({ import: importId, line: n.line })), at]);
+  let serviceRows = '';
+  let platformRows = '';
+  let readModel = '';
+  const platformIds: string[] = [];
   for (const l of accepted) {
     const ex = existing.get(l.subject.mainNumber);
-    const subjectId = ex?.id ?? l.subject.id;
-    if (l.servicePrincipal) persons.push(personRow(l.servicePrincipal, at));
-    serviceRows.push([
-      l.serviceId, subjectId, q(l.serviceType), q(l.serviceName), arrayLiteral(l.domains), q(l.homeUrl),
-      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id, l.sequence, q(l.serviceNumber), q(l.status), q(l.filedAt), q(l.statusChangedAt), at,
-    ]);
-    for (const p of l.platforms) {
-      platformRows.push([p.id, l.serviceId, q(p.platform), q(p.packageName), q(p.md5), q(p.sha1), q(p.sha256), p.active ? 't' : 'f', at]);
-      readModel.push([
-        p.id, q(p.platform), q(p.packageName), l.serviceId, p.active ? 't' : 'f', q(l.status), q(p.md5), q(p.sha1), q(p.sha256),
-        q(l.serviceNumber), q(l.subject.mainNumber), q(l.serviceName), q(ex?.name ?? l.subject.name),
-        q(ex?.type ?? l.subject.type), q(l.filedAt), q(l.statusChangedAt), at,
-      ]);
+    if (l.servicePrincipal) persons += personRow(l.servicePrincipal, at);
+    const status = q(l.status);
+    const filed = q(l.filedAt);
+    const changed = q(l.statusChangedAt);
+    const number = q(l.serviceNumber);
+    const name = q(l.serviceName);
+    serviceRows += `${l.serviceId},${ex?.id ?? l.subject.id},${q(l.serviceType)},${name},${arrayLiteral(l.domains)},${q(l.homeUrl)},${
+      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at}\n`;
+    if (l.platforms.length) {
+      // verify_identity_source's row of each platform (migration 0013).
+      const host = `${q(l.subject.mainNumber)},${name},${q(ex?.name ?? l.subject.name)},${q(ex?.type ?? l.subject.type)},${filed},${changed},${at}`;
+      for (const p of l.platforms) {
+        const active = p.active ? 't' : 'f';
+        const certs = `${q(p.md5)},${q(p.sha1)},${q(p.sha256)}`;
+        const pkg = `${q(p.platform)},${q(p.packageName)}`;
+        platformRows += `${p.id},${l.serviceId},${pkg},${certs},${active},${at}\n`;
+        readModel += `${p.id},${pkg},${l.serviceId},${active},${status},${certs},${number},${host}\n`;
+        platformIds.push(p.id);
+      }
     }
-    history.push(['service', l.serviceId, 'imported', q(l.status), 'system', q(JSON.stringify({ import: importId, line: l.line })), at]);
+    history += `service,${l.serviceId},imported,${status},system,${imported(l.line)},${at}\n`;
   }
 
   await copy('persons', 'id, name, certificate_type, certificate_number_enc, certificate_number_hash, mobile_enc, mobile_hash, email_enc, email_hash, created_at', persons);
@@ -316,7 +322,7 @@ export async function writeDirectBatch(
   }
   await copy('services', `id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
     filed_at, status_changed_at, updated_at`, serviceRows);
-  if (platformRows.length) {
+  if (platformIds.length) {
     // The platforms' insert maintenance (migration 0027) is done here: the read model's rows are
     // written below as verify_identities_refresh would copy them, and findings are resolved by the
     // same function when any finding is unresolved.
@@ -327,7 +333,7 @@ export async function writeDirectBatch(
       service_number, main_number, service_name, host_name, host_type, filed_at, status_changed_at, platform_created_at`, readModel);
     const [f] = await tx.query<{ open: boolean }>('select exists (select 1 from findings where resolved_on is null) as open');
     if (f?.open) {
-      await timed('findings_resolve_for', () => tx.query('select findings_resolve_for($1::uuid[])', [accepted.flatMap((l) => l.platforms.map((p) => p.id))]));
+      await timed('findings_resolve_for', () => tx.query('select findings_resolve_for($1::uuid[])', [platformIds]));
     }
   }
   await copy('history', 'entity_type, entity_id, action, to_status, actor_role, reason, at', history);

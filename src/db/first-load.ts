@@ -15,7 +15,7 @@
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
-  arrayLiteral, q, recordBatch,
+  Csv, arrayLiteral, q, recordBatch,
 } from './bulk-import.ts';
 
 // ---- fingerprint filter ---------------------------------------------------------------------
@@ -164,8 +164,10 @@ export async function writeDirectBatch(
     trace?.(name, performance.now() - t);
     return r;
   };
-  const copy = (table: string, columns: string, csv: string) =>
-    (csv.length ? timed(`copy ${table}`, () => tx.copyCsv!(table, columns, csv)) : Promise.resolve());
+  const copy = (table: string, columns: string, csv: Csv) => {
+    const chunks = csv.done();
+    return chunks.length ? timed(`copy ${table}`, () => tx.copyCsv!(table, columns, chunks)) : Promise.resolve();
+  };
   const rejections = [...rejected];
   await tx.exec('set local synchronous_commit = off');
 
@@ -258,43 +260,43 @@ export async function writeDirectBatch(
     else newSubjects.set(l.subject, { line: l.line, last: l.sequence });
   }
   const imported = (line: number) => q(`{"import": "${importId}", "line": ${line}}`);
-  let persons = '';
-  let userRows = '';
-  let subjectRows = '';
-  let history = '';
+  const persons = new Csv();
+  const userRows = new Csv();
+  const subjectRows = new Csv();
+  const history = new Csv();
   const sequences = new Map<string, { p: string; y: number; s: number }>();
   for (const [s, n] of newSubjects) {
-    persons += personRow(s.principal, at);
+    persons.add(personRow(s.principal, at));
     // One host account per principal email: an existing one, or the first subject's of the batch.
     const h = s.principal.emailHash;
     if (!users.has(h)) {
       users.set(h, s.userId);
-      userRows += `${s.userId},host,${q(left64(s.principal.name))},"!",${q(s.principal.emailEnc)},${q(h)},${at}\n`;
+      userRows.add(`${s.userId},host,${q(left64(s.principal.name))},"!",${q(s.principal.emailEnc)},${q(h)},${at}\n`);
     }
-    subjectRows += `${s.id},${users.get(h)!},${q(s.type)},${q(s.nature)},${q(s.name)},${q(s.certType)},${q(s.certPublic)},${q(s.certEnc)},${
+    subjectRows.add(`${s.id},${users.get(h)!},${q(s.type)},${q(s.nature)},${q(s.name)},${q(s.certType)},${q(s.certPublic)},${q(s.certEnc)},${
       q(s.certHash)},${q(s.address)},${q(s.provinceCode)},${q(s.cityCode)},${q(s.districtCode)},${s.principal.id},${q(s.mainNumber)},${
-      q(s.year)},${q(s.serial)},${n.last},filed,${q(s.filedAt)},${at},${at}\n`;
-    history += `subject,${s.id},imported,filed,system,${imported(n.line)},${at}\n`;
+      q(s.year)},${q(s.serial)},${n.last},filed,${q(s.filedAt)},${at},${at}\n`);
+    history.add(`subject,${s.id},imported,filed,system,${imported(n.line)},${at}\n`);
     if (s.year !== null && s.serial !== null) {
       const k = `${s.provinceCode}|${s.year}`;
       const e = sequences.get(k);
       if (!e || e.s < s.serial) sequences.set(k, { p: s.provinceCode, y: s.year, s: s.serial });
     }
   }
-  let serviceRows = '';
-  let platformRows = '';
-  let readModel = '';
+  const serviceRows = new Csv();
+  const platformRows = new Csv();
+  const readModel = new Csv();
   const platformIds: string[] = [];
   for (const l of accepted) {
     const ex = existing.get(l.subject.mainNumber);
-    if (l.servicePrincipal) persons += personRow(l.servicePrincipal, at);
+    if (l.servicePrincipal) persons.add(personRow(l.servicePrincipal, at));
     const status = q(l.status);
     const filed = q(l.filedAt);
     const changed = q(l.statusChangedAt);
     const number = q(l.serviceNumber);
     const name = q(l.serviceName);
-    serviceRows += `${l.serviceId},${ex?.id ?? l.subject.id},${q(l.serviceType)},${name},${arrayLiteral(l.domains)},${q(l.homeUrl)},${
-      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at}\n`;
+    serviceRows.add(`${l.serviceId},${ex?.id ?? l.subject.id},${q(l.serviceType)},${name},${arrayLiteral(l.domains)},${q(l.homeUrl)},${
+      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at}\n`);
     if (l.platforms.length) {
       // verify_identity_source's row of each platform (migration 0013).
       const host = `${q(l.subject.mainNumber)},${name},${q(ex?.name ?? l.subject.name)},${q(ex?.type ?? l.subject.type)},${filed},${changed},${at}`;
@@ -302,12 +304,12 @@ export async function writeDirectBatch(
         const active = p.active ? 't' : 'f';
         const certs = `${q(p.md5)},${q(p.sha1)},${q(p.sha256)}`;
         const pkg = `${q(p.platform)},${q(p.packageName)}`;
-        platformRows += `${p.id},${l.serviceId},${pkg},${certs},${active},${at}\n`;
-        readModel += `${p.id},${pkg},${l.serviceId},${active},${status},${certs},${number},${host}\n`;
+        platformRows.add(`${p.id},${l.serviceId},${pkg},${certs},${active},${at}\n`);
+        readModel.add(`${p.id},${pkg},${l.serviceId},${active},${status},${certs},${number},${host}\n`);
         platformIds.push(p.id);
       }
     }
-    history += `service,${l.serviceId},imported,${status},system,${imported(l.line)},${at}\n`;
+    history.add(`service,${l.serviceId},imported,${status},system,${imported(l.line)},${at}\n`);
   }
 
   await copy('persons', 'id, name, certificate_type, certificate_number_enc, certificate_number_hash, mobile_enc, mobile_hash, email_enc, email_hash, created_at', persons);

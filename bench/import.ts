@@ -126,7 +126,7 @@ const report = [
   '| run | rows | time | rows/s |',
   '|---|---|---|---|',
   `| baseline: raw COPY of the file's lines into an unindexed scratch table | ${n(lines)} lines | ${baseSeconds.toFixed(1)} s | ${n(lines / baseSeconds)} |`,
-  `| beian import${s.firstLoad ? ', first load' : ''} (checks, sealing, staging COPY, set-based checks and writes, history, read model${s.firstLoad ? ', indexes and foreign keys built at the end' : ''}) | ${n(s.services)} services, ${n(s.subjects)} subjects, ${n(s.rejected)} rejected | ${importSeconds.toFixed(1)} s | ${n(s.services / importSeconds)} |`,
+  `| beian import${s.firstLoad ? ', first load' : ''} (checks, sealing, ${s.firstLoad ? 'COPY straight into the registry tables with the registry checks over in-memory keys' : 'staging COPY, set-based checks and writes'}, history, read model${s.firstLoad ? ', indexes and foreign keys built at the end' : ''}) | ${n(s.services)} services, ${n(s.subjects)} subjects, ${n(s.rejected)} rejected | ${importSeconds.toFixed(1)} s | ${n(s.services / importSeconds)} |`,
   '',
   `CPU per imported service: importer ${perService(cpu1.self - cpu0.self)}, PostgreSQL backends ${perService(cpu1.pg - cpu0.pg)}, PostgreSQL writers ${perService(cpu1.aux - cpu0.aux)} (from /proc; the writers also serve the server's other databases).`,
   '',

@@ -52,34 +52,48 @@ create temp table if not exists import_stage_platforms (
 ) on commit delete rows;`;
 
 // ---- CSV for COPY: unquoted empty is NULL, everything else quoted ---------------------------
-const q = (v: string | number | boolean | Date | null | undefined): string => {
+export const q = (v: string | number | boolean | Date | null | undefined): string => {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.indexOf('"') < 0 ? `"${v}"` : `"${v.replace(/"/g, '""')}"`;
   if (v instanceof Date) return v.toISOString();
-  if (typeof v !== 'string') return String(v);
-  return `"${v.replace(/"/g, '""')}"`;
+  return String(v);
 };
-const arrayLiteral = (xs: string[]) => q(`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+export const arrayLiteral = (xs: string[]) => q(`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
 const personCells = (p: StagedPerson | null) => (p
   ? [p.id, q(p.name), q(p.certType), q(p.certEnc), q(p.certHash), q(p.mobileEnc), q(p.mobileHash), q(p.emailEnc), q(p.emailHash)]
   : PERSON.map(() => ''));
 
-function stageCsv(lines: StagedLine[]): { rows: string; platforms: string } {
-  const rows: string[] = [];
-  const platforms: string[] = [];
+/** CSV rows gathered in chunks of 256 rows (see Queryable.copyCsv). */
+export class Csv {
+  readonly chunks: string[] = [];
+  private rows: string[] = [];
+  add(row: string): void {
+    this.rows.push(row);
+    if (this.rows.length === 256) { this.chunks.push(this.rows.join('')); this.rows = []; }
+  }
+  done(): string[] {
+    if (this.rows.length) { this.chunks.push(this.rows.join('')); this.rows = []; }
+    return this.chunks;
+  }
+}
+
+function stageCsv(lines: StagedLine[]): { rows: string[]; platforms: string[] } {
+  const rows = new Csv();
+  const platforms = new Csv();
   for (const l of lines) {
     const s = l.subject;
-    rows.push([
+    rows.add([
       l.line, s.id, s.userId, q(s.mainNumber), q(s.year), q(s.serial), q(s.provinceCode), q(s.type), q(s.nature), q(s.name), q(s.certType),
       q(s.certPublic), q(s.certEnc), q(s.certHash), q(s.address), q(s.cityCode), q(s.districtCode), q(s.filedAt),
       ...personCells(s.principal), ...personCells(l.servicePrincipal),
       l.serviceId, q(l.serviceType), q(l.serviceName), q(l.serviceNumber), l.sequence, q(l.status), q(l.filedAt), q(l.statusChangedAt),
       arrayLiteral(l.domains), q(l.homeUrl), s.principal.id,
-    ].join(','));
+    ].join(',').concat('\n'));
     for (const p of l.platforms) {
-      platforms.push([l.line, p.idx, p.id, q(p.platform), q(p.packageName), q(p.md5), q(p.sha1), q(p.sha256), p.active ? 't' : 'f'].join(','));
+      platforms.add(`${[l.line, p.idx, p.id, q(p.platform), q(p.packageName), q(p.md5), q(p.sha1), q(p.sha256), p.active ? 't' : 'f'].join(',')}\n`);
     }
   }
-  return { rows: rows.length ? `${rows.join('\n')}\n` : '', platforms: platforms.length ? `${platforms.join('\n')}\n` : '' };
+  return { rows: rows.done(), platforms: platforms.done() };
 }
 
 /** Why the registry refused a line that was well-formed (codes are stable: docs/import.md). */
@@ -208,7 +222,7 @@ export async function writeBatch(
     await tx.exec(STAGE_DDL);
     const csv = stageCsv(lines);
     await timed('copy import_stage', () => tx.copyCsv!('import_stage', STAGE_COLUMNS, csv.rows));
-    if (csv.platforms) await timed('copy import_stage_platforms', () => tx.copyCsv!('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms));
+    if (csv.platforms.length) await timed('copy import_stage_platforms', () => tx.copyCsv!('import_stage_platforms', PLATFORM_COLUMNS, csv.platforms));
     // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
     await tx.exec('analyze import_stage; analyze import_stage_platforms');
     for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
@@ -224,6 +238,14 @@ export async function writeBatch(
     services = c?.services ?? 0;
     subjects = c?.subjects ?? 0;
   }
+  await recordBatch(tx, importId, rejections, lastLine, services, subjects, now);
+  return { services, subjects, rejections };
+}
+
+/** The batch's rejections (sorted by line, in place) and the import's progress, in the batch's transaction. */
+export async function recordBatch(
+  tx: Queryable, importId: string, rejections: Rejection[], lastLine: number, services: number, subjects: number, now: Date,
+): Promise<void> {
   if (rejections.length) {
     rejections.sort((a, b) => a.line - b.line);
     await tx.query(
@@ -235,5 +257,4 @@ export async function writeBatch(
   await tx.query(
     `update imports set last_line = $2, services = services + $3, subjects = subjects + $4, rejected = rejected + $5, updated_at = $6
       where id = $1`, [importId, lastLine, services, subjects, rejections.length, now]);
-  return { services, subjects, rejections };
 }

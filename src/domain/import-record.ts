@@ -66,7 +66,8 @@ function text(o: Obj, key: string, field: string, o2: { max?: number; optional?:
   const s = v.trim();
   if (!s && !o2.optional) fail(field, 'required', `${field} is required`);
   if (hasControlChars(s)) fail(field, 'control_characters', `${field} contains control characters`);
-  if ([...s].length > (o2.max ?? 100)) fail(field, 'too_long', `${field} has more than ${o2.max ?? 100} characters`);
+  // Code points: never more than UTF-16 units, so only a long string is counted.
+  if (s.length > (o2.max ?? 100) && [...s].length > (o2.max ?? 100)) fail(field, 'too_long', `${field} has more than ${o2.max ?? 100} characters`);
   return s;
 }
 

@@ -7,11 +7,15 @@ const FULLWIDTH_END = 0xff5e;
 const FULLWIDTH_OFFSET = 0xfee0;
 
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+/** What toHalfWidth changes: a full-width ASCII character or a space of any kind. */
+const WIDE_OR_SPACE = /[\uff01-\uff5e\s]/u;
 
 /** Map full-width ASCII to ASCII and every Unicode space to U+0020. Leaves CJK alone. */
 export function toHalfWidth(input: string): string {
   // Printable ASCII is its own half-width form (the common case: fingerprints, package names).
   if (PLAIN_ASCII.test(input)) return input;
+  // Nor is text without a full-width character or a space (a filing number with its Han characters).
+  if (!WIDE_OR_SPACE.test(input)) return input;
   let out = '';
   for (const ch of input) {
     const cp = ch.codePointAt(0) ?? 0;

@@ -6,6 +6,7 @@
 import type { Db } from '../db/connection.ts';
 import { type Rejection, type StagedLine, type Trace, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
+import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { uuidv7 } from '../db/uuid7.ts';
 import { type ImportIssue, type ImportPerson, type ImportRecord, readImportRecord } from '../domain/import-record.ts';
@@ -160,6 +161,14 @@ export async function importFilings(
   };
   if (imp.status === 'done') return summary(true);
   firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
+  // A first load writes its batches straight into the registry tables, its registry checks over
+  // what it wrote (src/db/first-load.ts); a resumed one first reads back what the tables hold.
+  let keys: FirstLoadKeys | null = null;
+  if (firstLoad) {
+    const t = performance.now();
+    keys = await rebuildFirstLoadKeys(db);
+    o.trace?.('first load: keys read back from the registry', performance.now() - t);
+  }
 
   const run = { line: imp.last_line, services: 0, subjects: 0, rejected: 0 };
   let b = newBatch();
@@ -175,7 +184,15 @@ export async function importFilings(
     b = newBatch();
     count = 0;
     if (writing) await writing;
-    writing = db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace)).then((r) => {
+    const staged = () => db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace));
+    // Another writer's row met a direct batch (a unique violation): that batch, rolled back, goes
+    // through the staging path, which checks each line against the registry.
+    const write = keys
+      ? db.transaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace))
+        .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
+        .then((r) => { keys!.addWritten(batch.lines, r.rejections); return r; })
+      : staged();
+    writing = write.then((r) => {
       run.line = upTo;
       run.services += r.services;
       run.subjects += r.subjects;

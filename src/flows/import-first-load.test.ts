@@ -18,8 +18,13 @@ const FIRST: AppRecordStyle = {
   year: 2017, tag: '首载', pkg: 'first', address: '深圳市南山区科技园2号', principal: '赵首载', mobile: '13700137000', email: 'first', approvedAt: '2017-05-01',
 };
 const line = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(FIRST, serial, seq, o);
+/** The record with another principal email (host accounts are one per principal email). */
+const withEmail = (r: ReturnType<typeof line>, email: string) => ({ ...r, subject: { ...r.subject, principal: { ...r.subject.principal, email } } });
 
-/** 24 lines in batches of 5: new subjects, services of a subject of an earlier batch, and every kind of rejection. */
+/**
+ * 31 lines in batches of 5: new subjects, services of a subject of an earlier batch, host accounts
+ * shared, and every kind of rejection but subject_not_filed (another writer's: below).
+ */
 const RECORDS: unknown[] = [
   line(1, 1), line(1, 2), line(2, 1, { status: 'revoked', statusChangedAt: '2019-01-01' }), line(3, 1),
   line(3, 1), // duplicate_in_file (same batch)
@@ -34,6 +39,12 @@ const RECORDS: unknown[] = [
   line(9, 1, { servicePrincipal: { name: '钱服务', certificateType: 'resident_id', certificateNumber: residentIdOf(901), mobile: '13600136000', email: 'svc9@example.com' } }),
   line(10, 1), line(10, 2), line(11, 1), line(12, 1, { status: 'cancelled', statusChangedAt: '2020-02-02' }), line(13, 1), line(14, 1),
   line(15, 1), line(15, 3), line(16, 1), line(16, 1),
+  // Lines 25–31, after every test's interruption point: the other rejections and host accounts.
+  line(1, 1, { serviceType: 'website', serviceNumber: '粤ICP备2017000001号-1', platforms: undefined, domains: ['seq1.example.cn'] }), // sequence_taken (batch 1)
+  line(17, 1, { serviceNumber: '粤ICP备17000002号-1A' }), // main_number_serial_taken: 2017's serial 2 (batch 1) in the 8-digit form
+  withEmail(line(18, 1), 'first1@example.com'), // batch 1's host account, reused
+  withEmail(line(19, 1), 'shared@example.com'), withEmail(line(20, 1), 'shared@example.com'), // one host account for two subjects of a batch
+  line(21, 1), withEmail(line(22, 1), 'shared@example.com'), // … reused by a later batch
 ];
 
 /** The registry as a reader sees it, by natural keys (ids are minted per run). */
@@ -64,6 +75,44 @@ const indexes = (db: Db) => db.query<{ def: string }>(
    select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint
     where contype = 'f' and conrelid::regclass::text = any ($1::text[])
    order by 1`, [FIRST_LOAD_TABLES]);
+/** Counts a run's statements of one name (the import's trace). */
+function traced() {
+  const seen: string[] = [];
+  return { trace: (sql: string) => { seen.push(sql); }, statements: (name: string) => seen.filter((x) => x === name).length };
+}
+
+/** Unresolved findings of a supervision campaign, before any filing: two of packages the file files, one of a fingerprint it does not. */
+async function seedFindings(db: Db) {
+  await db.query(`
+    with o as (insert into organisations (kind, name, status) values ('distribution_platform', '应用商店', 'active') returning id),
+         c as (insert into campaigns (name, kind, org_kinds, starts_on, catalogue_due_on, ends_on, created_at)
+               values ('清理', 'routine', array['platform'], '2026-01-01', '2026-02-01', '2026-06-01', now()) returning id),
+         sub as (insert into catalogue_submissions (campaign_id, organisation_id, status, format, digest_sha256, bytes, received, accepted, rejected, counts, started_at)
+                 select c.id, o.id, 'current', 'ndjson', repeat('0', 64), 1, 3, 3, 0, '{}', now() from c, o returning id, campaign_id, organisation_id)
+    insert into findings (campaign_id, organisation_id, submission_id, line, platform, package_name, fp_algorithm, fingerprint, outcome)
+    select sub.campaign_id, sub.organisation_id, sub.id, x.line, 'android', x.pkg, 'sha256', x.fp, 'not_filed'
+      from sub, (values (1, 'com.first.app1.s2', $1), (2, 'com.first.app13.s1', $2), (3, 'com.first.app14.s1', $3)) as x(line, pkg, fp)`,
+  [hexOf(102, 64), hexOf(1301, 64), hexOf(9, 64)]);
+}
+
+/** Another writer, during the import: subject 10's main number under another certificate, line 14's package, subject 2 cancelled. */
+async function otherWriter(db: Db) {
+  await db.query(`
+    with u as (insert into users (role, display_name, password_hash, email_hash) values ('host', '他人', '!', 'other-writer') returning id),
+         p as (insert into persons (name, certificate_type, certificate_number_enc, certificate_number_hash, mobile_enc, mobile_hash, email_enc, email_hash)
+               values ('他人', 'resident_id', 'x', 'other-cert', 'x', 'other-mobile', 'x', 'other-email') returning id),
+         su as (insert into subjects (host_user_id, subject_type, nature, name, certificate_type, certificate_number_enc, certificate_number_hash,
+                  address, province_code, city_code, district_code, principal_person_id, main_number, main_number_year, main_number_serial,
+                  last_service_sequence, filed_at)
+                select u.id, 'unit', 'enterprise', '他人公司', 'uscc', 'x', 'other-cert', '深圳', '440000', '440300', '440305', p.id,
+                       '粤ICP备2017000010号', 2017, 10, 5, '2017-05-01' from u, p returning id, principal_person_id),
+         sv as (insert into services (subject_id, service_type, name, principal_person_id, sequence, service_number, filed_at, status_changed_at)
+                select su.id, 'app', '他人应用', su.principal_person_id, 5, '粤ICP备2017000010号-5A', '2017-05-01', '2017-05-01' from su returning id)
+    insert into app_platforms (service_id, platform, package_name, cert_sha256, created_at)
+    select sv.id, 'android', 'com.first.app9.s1', repeat('a', 64), '2026-03-01T00:00:00Z' from sv`);
+  await db.query(`update subjects set status = 'cancelled' where main_number = '粤ICP备2017000002号'`);
+}
+
 const deferred = (db: Db) => db.query<{ name: string }>('select name from deferred_indexes order by name').then((r) => r.map((x) => x.name));
 
 describe('bulk import: first load into an empty registry', () => {
@@ -98,10 +147,15 @@ describe('bulk import: first load into an empty registry', () => {
   it('gives exactly the registry the row-by-row path gives, rejections included, with every index back', async () => {
     expect(referenceRejections.map((r) => (r as { code: string }).code)).toEqual([
       'duplicate_in_file', 'service_number_taken', 'certificate_filed_under_other_number', 'subject_mismatch',
-      'package_already_filed', 'mobile_format', 'duplicate_in_file']);
+      'package_already_filed', 'mobile_format', 'duplicate_in_file', 'sequence_taken', 'main_number_serial_taken']);
+    expect(reference.counts).toEqual([{ persons: 18, hosts: 14 }]); // 17 subjects and a service principal; 3 subjects share a host
     const t = await fresh();
-    const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock });
+    const { trace, statements } = traced();
+    const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, trace });
     expect(s.firstLoad).toBe(true);
+    // Every batch written straight into the registry tables, none through the staging tables.
+    expect(statements('copy subjects')).toBe(7);
+    expect(statements('copy import_stage')).toBe(0);
     await asRowByRow(t, s);
   });
 
@@ -133,9 +187,58 @@ describe('bulk import: first load into an empty registry', () => {
 
   it('an import killed with its indexes set aside continues its first load when run again, and builds them at its end', async () => {
     const t = await died();
-    const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock });
+    const { trace, statements } = traced();
+    const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, trace });
     expect(s).toMatchObject({ resumedFrom: 10, firstLoad: true });
+    // Its keys read back from the registry: the lines that meet the first run's rows (line 11's
+    // package, line 13's subject, …) are checked without the staging path.
+    expect(statements('copy subjects')).toBe(5);
+    expect(statements('copy import_stage')).toBe(0);
     await asRowByRow(t, s);
+  });
+
+  it('resolves the supervision findings of the packages it files as the row-by-row path does', async () => {
+    const resolved = async (firstLoad: false | 'auto') => {
+      const t = await fresh();
+      await seedFindings(t.db);
+      const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, firstLoad });
+      expect(s.firstLoad).toBe(firstLoad === 'auto');
+      return t.db.query(`select f.line, f.resolved_on, s.service_number from findings f left join services s on s.id = f.resolved_service_id order by f.line`);
+    };
+    const viaRows = await resolved(false);
+    expect(viaRows.map((r) => (r as { resolved_on: string | null }).resolved_on)).toEqual(['2017-05-01', '2017-05-01', null]);
+    expect(await resolved('auto')).toEqual(viaRows);
+  });
+
+  it("another writer's rows committed during a first load: the batches they meet go through the staging path, with the row-by-row path's result", async () => {
+    /** Before line 11 (batch 3) is read, another writer files subject 10's main number and line 14's package, and cancels subject 2. */
+    const source = (db: Db) => {
+      const plain = memorySource('test:first-load', RECORDS);
+      return {
+        ...plain,
+        async* lines(after: number) {
+          for await (const l of plain.lines(after)) {
+            if (l.line === 11) await otherWriter(db);
+            yield l;
+          }
+        },
+      };
+    };
+    const reference2 = await fresh();
+    const r = await importFilings(reference2.db, reference2.sealer, source(reference2.db), { batchSize: 5, clock, firstLoad: false });
+    const t = await fresh();
+    const { trace, statements } = traced();
+    const s = await importFilings(t.db, t.sealer, source(t.db), { batchSize: 5, clock, trace });
+    expect(s.firstLoad).toBe(true);
+    expect(s.rejections).toEqual(r.rejections);
+    expect(r.rejections).toEqual(expect.arrayContaining([
+      expect.objectContaining({ line: 13, code: 'subject_not_filed' }), expect.objectContaining({ line: 14, code: 'package_already_filed' }),
+      expect.objectContaining({ line: 15, code: 'subject_mismatch' }), expect.objectContaining({ line: 16, code: 'subject_mismatch' })]));
+    // Batches 3 (line 14's package, line 15's main number) and 4 (line 16's) met the other writer's unique rows.
+    expect(statements('copy import_stage')).toBe(2);
+    expect(statements('copy subjects')).toBe(5); // the five others straight in (a COPY that fails is not traced)
+    expect(await registry(t.db)).toEqual(await registry(reference2.db));
+    await indexesBack(t);
   });
 
   it('an import stopped before its first batch committed (an unknown CSV column) builds its indexes back at once', async () => {

@@ -8,6 +8,7 @@ import { noticeApplicationEvent } from '../notify/application-notices.ts';
 import type { ApplicationEvent, NoticeData } from '../notify/templates.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
+import { isUuid } from '../domain/ids.ts';
 
 export interface ApplicationRow {
   id: string;
@@ -54,10 +55,9 @@ export function visibleTo(actor: Actor, firstParam: number): { sql: string; para
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loadApplication(tx: Queryable, id: string, actor: Actor, opts: { forUpdate?: boolean } = {}): Promise<ApplicationRow> {
-  if (!UUID.test(id)) throw new ApplicationNotFoundError(id);
+  if (!isUuid(id)) throw new ApplicationNotFoundError(id);
   const v = visibleTo(actor, 2);
   const [row] = await tx.query<ApplicationRow>(
     `select a.* from applications a where a.id = $1 and ${v.sql}${opts.forUpdate ? ' for update' : ''}`,

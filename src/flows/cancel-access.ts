@@ -14,6 +14,7 @@ import { type OpenedConfirmation, openConfirmation } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { loadServiceForUpdate, moveService, type ServiceRow, stateOf } from './services.ts';
+import { isUuid } from '../domain/ids.ts';
 
 export const ACCESS_REASON_MAX = 500;
 
@@ -23,11 +24,10 @@ export class AccessRecordNotFoundError extends NamedError {
 
 interface AccessRow { id: string; provider_org_id: string; provider_name: string }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function lockAccess(tx: Queryable, serviceId: string, where: { id?: string; orgId?: string }): Promise<AccessRow> {
   // An access record's id is a UUID: anything else names none (and a NUL in it would fail the query).
-  if (where.id !== undefined && !UUID.test(where.id)) throw new AccessRecordNotFoundError(where.id);
+  if (where.id !== undefined && !isUuid(where.id)) throw new AccessRecordNotFoundError(where.id);
   const [a] = await tx.query<AccessRow>(
     `select ar.id, ar.provider_org_id, o.name as provider_name from access_records ar join organisations o on o.id = ar.provider_org_id
       where ar.service_id = $1 and ar.active and ($2::text is null or ar.id::text = $2) and ($3::uuid is null or ar.provider_org_id = $3::uuid)

@@ -13,6 +13,7 @@ import { noticeHost } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { loadServiceForUpdate, moveService, stateOf } from './services.ts';
+import { isUuid } from '../domain/ids.ts';
 
 const DAY_MS = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -89,13 +90,12 @@ export class NoticeNotFoundError extends NamedError {
   constructor(id: string) { super('notice_not_found', 'not_found', `no cleanup notice ${id} of your province`); }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CleanupResult { noticeId: string; cleaned: string[]; rescued: string[]; dropped: string[] }
 
 /** After the publicity period: the bureau cancels the listed shells still without access (one batch). */
 export async function executeCleanupNotice(ctx: FlowContext, actor: Actor, noticeId: string): Promise<CleanupResult> {
-  if (!UUID.test(noticeId)) throw new NoticeNotFoundError(noticeId);
+  if (!isUuid(noticeId)) throw new NoticeNotFoundError(noticeId);
   return ctx.db.transaction(async (tx) => {
     const [n] = await tx.query<{ id: string; title: string; status: string; ends_at: Date }>(
       `select id, title, status, ends_at from cleanup_notices where id = $1 and province_code = $2 for update`, [noticeId, actor.provinceCode]);

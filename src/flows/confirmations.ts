@@ -12,6 +12,7 @@ import { enqueueSms } from '../notify/outbox.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { SMS_MAX_ATTEMPTS, SMS_VALIDITY_MS } from './sms-challenges.ts';
+import { isUuid } from '../domain/ids.ts';
 
 export type ConfirmationAction = 'cancel_service' | 'cancel_subject' | 'cancel_access';
 
@@ -81,7 +82,6 @@ export class ConfirmationNotFoundError extends NamedError {
   constructor(id: string) { super('confirmation_not_found', 'not_found', `no confirmation ${id} of yours`); }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export type CodeCheck =
@@ -95,7 +95,7 @@ export type CodeCheck =
  * caller must commit them (answer, not throw).
  */
 export async function checkCode(ctx: FlowContext, tx: Queryable, actor: Actor, id: string, code: string): Promise<CodeCheck> {
-  if (!UUID.test(id)) throw new ConfirmationNotFoundError(id);
+  if (!isUuid(id)) throw new ConfirmationNotFoundError(id);
   const [c] = await tx.query<ConfirmationRow>(`select * from confirmations where id = $1 and host_user_id = $2 for update`, [id, actor.userId]);
   if (!c) throw new ConfirmationNotFoundError(id);
   if (c.status !== 'pending') {

@@ -18,10 +18,10 @@ import type { FlowContext } from './context.ts';
 import { type CreateApplicationInput, hostOnly, serviceName, withServiceType } from './create-application.ts';
 import { recordHistory } from './history.ts';
 import { uniqueViolation } from './subject-certificate.ts';
+import { isUuid } from '../domain/ids.ts';
 
 interface Target { subjectId: string; serviceId: string | null; serviceType: ServiceType; name: string; provinceCode: string; base: Record<string, unknown> }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ChangeTargetNotFoundError extends NamedError {
   constructor(field: 'serviceId' | 'subjectId', id: string) {
@@ -42,7 +42,7 @@ export class ApplicationAlreadyOpenError extends NamedError {
 export async function loadChangeTarget(tx: Queryable, ctx: FlowContext, actor: Actor, type: ApplicationType, id: string): Promise<Target> {
   const kind = kindOf(type);
   const field = kind.target === 'service' ? 'serviceId' : 'subjectId';
-  if (!UUID.test(id)) throw new ChangeTargetNotFoundError(field, id);
+  if (!isUuid(id)) throw new ChangeTargetNotFoundError(field, id);
   if (kind.target === 'service') {
     const [s] = await tx.query<{ id: string; subject_id: string; service_type: ServiceType; name: string; province_code: string }>(
       `select s.id, s.subject_id, s.service_type, s.name, sub.province_code from services s join subjects sub on sub.id = s.subject_id

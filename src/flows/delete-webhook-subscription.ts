@@ -4,15 +4,15 @@ import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
+import { isUuid } from '../domain/ids.ts';
 
 export class WebhookNotFoundError extends NamedError {
   constructor() { super('webhook_not_found', 'not_found', 'no such webhook in your organisation'); }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function deleteWebhookSubscription(ctx: FlowContext, actor: Actor, id: string): Promise<void> {
-  if (!UUID.test(id)) throw new WebhookNotFoundError();
+  if (!isUuid(id)) throw new WebhookNotFoundError();
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(

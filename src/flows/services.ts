@@ -13,6 +13,7 @@ import {
 import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
+import { isUuid } from '../domain/ids.ts';
 
 export interface ServiceRow {
   id: string;
@@ -35,7 +36,6 @@ export class ServiceNotFoundError extends NamedError {
   constructor(id: string) { super('service_not_found', 'not_found', `no filed service ${id} that you can act on`); }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL predicate for the services an actor may act on; others are a 404 (house rule 7). */
 function actsOn(actor: Actor): { sql: string; params: unknown[] } {
@@ -52,7 +52,7 @@ function actsOn(actor: Actor): { sql: string; params: unknown[] } {
 
 /** The service named by its id or by its service number (what a reviewer has in hand), locked. */
 export async function loadServiceForUpdate(tx: Queryable, idOrNumber: string, actor: Actor): Promise<ServiceRow> {
-  const number = UUID.test(idOrNumber) ? null : parseFilingNumber(idOrNumber);
+  const number = isUuid(idOrNumber) ? null : parseFilingNumber(idOrNumber);
   if (number && (!number.ok || number.value.kind !== 'service')) throw new ServiceNotFoundError(idOrNumber);
   const v = actsOn(actor);
   const [row] = await tx.query<ServiceRow>(

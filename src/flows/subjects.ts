@@ -5,6 +5,7 @@ import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { parseFilingNumber } from '../domain/filing-number.ts';
 import type { SubjectStatus } from '../domain/service-lifecycle.ts';
+import { isUuid } from '../domain/ids.ts';
 
 export interface SubjectRow {
   id: string; name: string; main_number: string; status: SubjectStatus; host_user_id: string; province_code: string; principal_person_id: string;
@@ -14,11 +15,10 @@ export class SubjectNotFoundError extends NamedError {
   constructor(id: string) { super('subject_not_found', 'not_found', `no filed subject ${id} that you can act on`); }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loadSubjectForUpdate(tx: Queryable, idOrNumber: string, actor: Actor): Promise<SubjectRow> {
   if (actor.role !== 'host') throw new SubjectNotFoundError(idOrNumber);
-  const number = UUID.test(idOrNumber) ? null : parseFilingNumber(idOrNumber);
+  const number = isUuid(idOrNumber) ? null : parseFilingNumber(idOrNumber);
   if (number && (!number.ok || number.value.kind !== 'subject')) throw new SubjectNotFoundError(idOrNumber);
   const [row] = await tx.query<SubjectRow>(
     `select id, name, main_number, status, host_user_id, province_code, principal_person_id from subjects

@@ -6,10 +6,10 @@ import { ACCESS_METHODS, type AccessMaterials } from '../materials.ts';
 import { validateIpAddress } from '../validation/ip.ts';
 import { type ServiceDomains, checkDomainList, checkSubset } from './domains.ts';
 import { type Report, duplicateIndexes, nonEmpty, path, requireText, text } from './report.ts';
+import { isUuid } from '../ids.ts';
 
 type AccessDraft = DeepPartial<AccessMaterials>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_SERVER_LOCATION = 100;
 
 /** Every access record, then coverage: each service domain is served by some record. */
@@ -30,7 +30,7 @@ function checkAccess(report: Report, base: string, a: AccessDraft, serviceDomain
   const provider = requireText(report, path(base, 'providerOrgId'), a.providerOrgId, 'the access provider');
   if (provider !== undefined) {
     out.providerOrgId = provider.toLowerCase();
-    if (!UUID.test(provider)) report.error(path(base, 'providerOrgId'), 'uuid_format', 'choose the access provider from the list');
+    if (!isUuid(provider)) report.error(path(base, 'providerOrgId'), 'uuid_format', 'choose the access provider from the list');
   }
   const method = requireText(report, path(base, 'accessMethod'), a.accessMethod, 'the access method');
   if (method !== undefined && !(ACCESS_METHODS as readonly string[]).includes(method)) {

@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/connection.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { CAMPAIGN_KIND_OF_ORG, provinceOfUscc } from '../../domain/supervision/campaigns.ts';
+import { isUuid } from '../../domain/ids.ts';
 
 export const ORG_ROLES = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
 export const SUPERVISOR_ROLES = ['bureau_reviewer', 'ministry_admin'] as const;
@@ -56,8 +57,7 @@ export class NotFoundError extends NamedError {
   constructor(what: string, id: string) { super(`${what}_not_found`, 'not_found', `no ${what.replace(/_/g, ' ')} ${id} that you can see`); }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
+export { isUuid };
 
 export interface CampaignRow {
   id: string; name: string; kind: string; province_codes: string[] | null; org_kinds: string[];

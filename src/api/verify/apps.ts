@@ -8,7 +8,7 @@ import { ScannedBatch, scanVerifyBody } from './batch-scan.ts';
 import { problems } from '../auth/presenters.ts';
 import { isVerifyBody, isVerifyItem, MAX_BATCH_ITEMS, verifyBody, verifyItemSchema, verifyResponse, verifyResultSchema } from './schemas.ts';
 import type { VerifyRouteOptions } from './index.ts';
-import { JsonText, jsonTextSerializer, resultJson, type VerifyResultView } from './presenters.ts';
+import { jsonTextSerializer, type VerifyResultView } from './presenters.ts';
 
 /** Zod for what the fast check cannot vouch for (it never accepts what Zod would refuse; a body read in place is one it accepts). */
 const fastOr = (fast: (v: unknown) => boolean, part: string) => (route: { httpPart?: string }) => {
@@ -16,13 +16,11 @@ const fastOr = (fast: (v: unknown) => boolean, part: string) => (route: { httpPa
   return (data: unknown) => (route.httpPart === part && (data instanceof ScannedBatch || fast(data)) ? { value: data } : zod(data));
 };
 
-// A single answer leaves as JsonText written by resultJson (the characters JSON.stringify would
-// write, faster for one result); a batch as the bytes verifyItemsJson writes (ADR 0022 addendum:
-// no result objects, no JSON.stringify, no UTF-8 encoding of a 3 MB string). Typed as the objects
-// they serialise, which the response schemas describe.
-const one = (v: VerifyResultView) => new JsonText(resultJson(v)) as unknown as VerifyResultView;
+// Answers leave as the bytes of their JSON, written from the identity index (verifyOneJson for one
+// item, verifyItemsJson / verifyScannedJson for a batch; ADR 0022 addenda: no result objects, no
+// JSON.stringify, no UTF-8 encoding of the text); Fastify sends a Buffer as it is. Typed as the
+// objects they serialise, which the response schemas describe.
 const JSON_TYPE = 'application/json; charset=utf-8';
-const single = (v: VerifyResultView) => new JsonText(`{"results":[${resultJson(v)}]}`) as unknown as { results: VerifyResultView[] };
 
 export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -47,9 +45,9 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
       querystring: verifyItemSchema,
       response: { 200: verifyResultSchema, ...problems(400, 401, 403, 429) },
     },
-  }, (req) => {
-    const v = verifier.verifyOne(actorOf(req), req.query);
-    return v instanceof Promise ? v.then(one) : one(v);
+  }, (req, reply) => {
+    reply.type(JSON_TYPE);
+    return verifier.verifyOneJson(actorOf(req), req.query, '', '') as unknown as VerifyResultView;
   });
   app.post('/api/verify/v1/apps', {
     onRequest: guard,
@@ -77,8 +75,8 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
     const items = body instanceof ScannedBatch ? body.items() : req.body.items;
     // One item (the common call): verifyOne answers as verifyItems does, without a promise when memory holds the answer.
     if (items.length === 1) {
-      const v = verifier.verifyOne(actorOf(req), items[0]!);
-      return v instanceof Promise ? v.then(single) : single(v);
+      reply.type(JSON_TYPE);
+      return verifier.verifyOneJson(actorOf(req), items[0]!, '{"results":[', ']}') as unknown as { results: VerifyResultView[] };
     }
     // A batch: its JSON's bytes, written straight from the identity index (sent as they are: no serializer).
     reply.type(JSON_TYPE);

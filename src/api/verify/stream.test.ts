@@ -68,8 +68,9 @@ describe('NDJSON verification stream', () => {
   });
 
   it('writes each answer line as JSON.stringify({ line, ...result }) of the single check would', async () => {
-    // The stream's lines are written as bytes from the identity index (verifyLinesJson); the single
-    // check (GET) answers through the result objects and resultJson: the two must agree byte for byte.
+    // The stream's lines are framed by verifyLinesJson around the batch's writer; each must be the
+    // single check's (GET) answer with its line number put first, byte for byte. (The writer itself
+    // is checked against JSON.stringify of the presented result in presenters.test.ts.)
     const items: Record<string, string>[] = [
       { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, ref: 'r"1\\ 两\u0001' },
       { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.sha1 },

@@ -63,6 +63,11 @@ export interface Verifier {
   verifyLinesJson(actor: Actor, lines: readonly StreamLine[]): Promise<Buffer>;
   /** One item, as verifyItems answers it; without a promise when memory holds the answer and no watch is due. */
   verifyOne(actor: Actor, item: RawItem): VerifyResultView | Promise<VerifyResultView>;
+  /**
+   * verifyOne's answer as the bytes of its JSON (resultJson's), between `before` and `after` (e.g.
+   * `{"results":[` and `]}`): written from the index as the batch is when memory holds the answer.
+   */
+  verifyOneJson(actor: Actor, item: RawItem, before: string, after: string): Buffer | Promise<Buffer>;
   /** A certificate from an uploaded package, with all its fingerprints. */
   verifyCertificate(actor: Actor, platform: string, packageName: string, cert: PresentedCertificate): Promise<VerifyResultView>;
   /**
@@ -271,6 +276,25 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
         if (watchDue(actor, identity)) await watch(actor, [identity!.serviceId]);
         return answerOne(v, identity, item.ref);
       })();
+    },
+    verifyOneJson(actor, item, before, after) {
+      const p = parseItem(item);
+      const v = p.ok ? p.value : null;
+      const watching = v !== null && !!actor.orgId && !watches.ignores(actor.orgId);
+      const hit = v === null ? undefined : cache.readOne(v, one, watching);
+      if (v === null || hit === undefined) {
+        const text = (view: VerifyResultView) => Buffer.from(`${before}${resultJson(view)}${after}`);
+        const view = verifier.verifyOne(actor, item);
+        return view instanceof Promise ? view.then(text) : text(view);
+      }
+      const judgement = judgeGist(hit ? one : null, v.algorithm);
+      if (hit && judgement.status !== 'not_filed') cache.readSpans(one);
+      const w = new JsonBytes(before.length + after.length + 400);
+      w.ascii(before);
+      writeIdentityResult(w, v.platform, v.packageName, hit ? one : null, judgement, item.ref);
+      w.ascii(after);
+      const answer = w.bytes();
+      return hit && watching ? watch(actor, [one.serviceId]).then(() => answer) : answer;
     },
     async verifyCertificate(actor, platform, packageName, cert) {
       const identity: RegisteredIdentity | null = (await cache.get([{ platform, packageName }]))[0] ?? null;

@@ -350,29 +350,39 @@ export class IdentityIndex {
 
   // ---- lookup -------------------------------------------------------------------------------
 
+  /** The key find / findBytes look for: its package name as a string, or as bytes kSrc[kAt, kEnd). */
+  private kStr = '';
+  private kSrc: Buffer | null = null;
+  private kAt = 0;
+  private kEnd = 0;
+
   /** The row of a key, or -1. */
   private find(platformCode: number, packageName: string): number {
-    const h = keyHash(platformCode, packageName, this.seed);
-    const slots = this.slots;
-    const hashes = this.rHash;
-    for (let i = home(h, this.n); ; i = next(i, this.n)) {
-      const r1 = slots[i]!;
-      if (r1 === 0) return -1;
-      const row = r1 - 1;
-      if (hashes[row] === h && (this.rMeta[row]! & M_PLATFORM) === platformCode && this.samePackage(row, packageName)) return row;
-    }
+    this.kStr = packageName;
+    this.kSrc = null;
+    return this.probe(keyHash(platformCode, packageName, this.seed), platformCode);
   }
 
   /** find for a package name given as ASCII bytes src[at, end) (hashBytes over ASCII equals hashString over its characters). */
   private findBytes(platformCode: number, src: Buffer, at: number, end: number): number {
-    const h = hashBytes(src, at, end, (this.seed + Math.imul(platformCode + 1, 0x9e3779b9)) >>> 0);
+    this.kSrc = src;
+    this.kAt = at;
+    this.kEnd = end;
+    const row = this.probe(hashBytes(src, at, end, (this.seed + Math.imul(platformCode + 1, 0x9e3779b9)) >>> 0), platformCode);
+    this.kSrc = null; // holds no request body
+    return row;
+  }
+
+  /** The row of the key set by find / findBytes, whose hash is h. */
+  private probe(h: number, platformCode: number): number {
     const slots = this.slots;
     const hashes = this.rHash;
     for (let i = home(h, this.n); ; i = next(i, this.n)) {
       const r1 = slots[i]!;
       if (r1 === 0) return -1;
       const row = r1 - 1;
-      if (hashes[row] === h && (this.rMeta[row]! & M_PLATFORM) === platformCode && this.samePackageBytes(row, src, at, end)) return row;
+      if (hashes[row] === h && (this.rMeta[row]! & M_PLATFORM) === platformCode
+        && (this.kSrc === null ? this.samePackage(row, this.kStr) : this.samePackageBytes(row, this.kSrc, this.kAt, this.kEnd))) return row;
     }
   }
 

@@ -24,17 +24,20 @@ export const SEQUENCE_CHUNK = 2_500;
  * `h.entity_type`; `offset 0` keeps them subqueries so the filter is not turned into a join
  * filter applied after the lookup).
  */
-export const HISTORY_FOR_LOG = `
+const LOG_COLUMNS = `
   select h.id, h.entity_type, h.entity_id, h.application_id, h.action, h.from_status, h.to_status,
          h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at,
          h.tx::text as tx, s.service_number,
-         coalesce(s.main_number, sub.main_number) as main_number
-    from history h
+         coalesce(s.main_number, sub.main_number) as main_number`;
+const LOG_LOOKUPS = `
     left join lateral (select s.service_number, ss.main_number
                          from services s left join subjects ss on ss.id = s.subject_id
                         where h.entity_type = 'service' and s.id = h.entity_id offset 0) s on true
     left join lateral (select sub.main_number from subjects sub
                         where h.entity_type = 'subject' and sub.id = h.entity_id offset 0) sub on true`;
+
+/** Rows as the log encodes them; callers add the `where` (the audit reads by history id). */
+export const HISTORY_FOR_LOG = `${LOG_COLUMNS} from history h ${LOG_LOOKUPS}`;
 
 interface StateRow { cursor_tx: string; cursor_id: number; tree_size: number }
 
@@ -66,11 +69,19 @@ function handled<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** Up to `limit` certainly-committed rows after `after`, in (tx, id) order. */
+/**
+ * Up to `limit` certainly-committed rows after `after`, in (tx, id) order: the chunk's rows are
+ * chosen first (the history_tx index read in order from the cursor), and only they are joined
+ * to their records — never the whole backlog behind the cursor, joined and sorted per chunk,
+ * which is the plan a table without statistics gets otherwise.
+ */
 const rowsAfter = (q: Queryable, after: { tx: string; id: number }, horizon: string, limit: number) => q.query<LogRow>(
-  `${HISTORY_FOR_LOG}
-    where (h.tx, h.id) > ($1::xid8, $2::bigint) and h.tx < $3::xid8
-    order by h.tx, h.id limit $4`,
+  `${LOG_COLUMNS}
+     from (select * from history h
+            where (h.tx, h.id) > ($1::xid8, $2::bigint) and h.tx < $3::xid8
+            order by h.tx, h.id limit $4) h
+   ${LOG_LOOKUPS}
+   order by h.tx, h.id`,
   [after.tx, after.id, horizon, limit],
 );
 
@@ -123,8 +134,11 @@ export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, bat
     // kept for the whole run: every transaction below it had ended, so each later statement of
     // the run sees all of them.
     const [{ horizon }] = await tx.query<{ horizon: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as horizon') as [{ horizon: string }];
-    // A few thousand rows in (tx, id) order from an index: parallel workers would only add their start-up.
-    await tx.query('set local max_parallel_workers_per_gather = 0');
+    // A chunk is a few thousand rows read in (tx, id) order from the history_tx index from the
+    // cursor on. Without statistics (a fresh import) the planner may guess that few rows follow
+    // the cursor and sort all of them for each chunk instead — O(backlog) per chunk; parallel
+    // workers would only add their start-up. Both are off for this transaction only.
+    await tx.exec('set local enable_sort = off; set local max_parallel_workers_per_gather = 0');
     const edge = await loadNodes(tx, rightEdge(state.tree_size));
     const appender = new Appender(state.tree_size, new Map(rightEdge(state.tree_size).map((id) => [id.level, source(edge)(id.level, id.index)])));
     let cursor = { tx: state.cursor_tx, id: state.cursor_id };

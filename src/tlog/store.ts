@@ -92,10 +92,14 @@ const csvText = (s: string) => `"${s.replaceAll('"', '""')}"`;
  * The leaves and the complete subtrees a chunk of rows appends, as COPY input (CSV): the
  * entry, its leaf hash and every node it completes. Hashes are bytea in hex input format (\x…).
  */
-function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKey: Buffer): { leaves: string; nodes: string } {
+async function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKey: Buffer): Promise<{ leaves: string; nodes: string }> {
   let leaves = '';
   let nodes = '';
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    // Let the connection's callbacks run now and then: the statement after the one in flight is
+    // sent as soon as it ends, not when the whole chunk is encoded.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+    const r = rows[i]!;
     const entry = entryOf(r, digestKey);
     const index = appender.treeSize;
     for (const n of appender.append(leafHashOfText(entry))) {
@@ -106,6 +110,7 @@ function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKey: Buf
   }
   return { leaves, nodes };
 }
+const YIELD_EVERY = 250;
 
 /** Writes a chunk with COPY (both backends): no statement parameters to build and parse, and multi-row inserts. */
 async function insertChunk(tx: Queryable, chunk: { leaves: string; nodes: string }): Promise<void> {
@@ -143,7 +148,10 @@ export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, bat
     const appender = new Appender(state.tree_size, new Map(rightEdge(state.tree_size).map((id) => [id.level, source(edge)(id.level, id.index)])));
     let cursor = { tx: state.cursor_tx, id: state.cursor_id };
     let appended = 0;
-    let writing: Promise<void> = Promise.resolve();
+    // The connection does one statement at a time: write chunk k − 1, then read chunk k + 1 (its
+    // cursor is known once chunk k is read) — while this process encodes chunk k.
+    let encoded: { leaves: string; nodes: string } | null = null;
+    let connection: Promise<LogRow[]> = Promise.resolve([]);
     try {
       let rows = await rowsAfter(tx, cursor, horizon, Math.min(chunkSize, batch));
       while (rows.length) {
@@ -151,14 +159,18 @@ export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, bat
         const last = rows[rows.length - 1]!;
         cursor = { tx: last.tx, id: last.id };
         appended += rows.length;
-        const chunk = encodeChunk(rows, appender, keys.digestKey); // meanwhile the server copies the previous chunk in
-        await writing;
-        rows = full && appended < batch ? await rowsAfter(tx, cursor, horizon, Math.min(chunkSize, batch - appended)) : [];
-        writing = handled(insertChunk(tx, chunk));
+        const previous = encoded;
+        const [after, limit] = [cursor, Math.min(chunkSize, batch - appended)];
+        connection = handled((async () => {
+          if (previous) await insertChunk(tx, previous);
+          return full && limit > 0 ? rowsAfter(tx, after, horizon, limit) : [];
+        })());
+        encoded = await encodeChunk(rows, appender, keys.digestKey);
+        rows = await connection;
       }
-      await writing;
+      if (encoded) await insertChunk(tx, encoded);
     } catch (err) {
-      await writing.catch(() => {}); // nothing of this run still on the connection when the transaction rolls back
+      await connection.catch(() => {}); // nothing of this run still on the connection when the transaction rolls back
       throw err;
     }
     if (!appended) return { appended: 0, treeSize: state.tree_size };

@@ -149,3 +149,19 @@ describe('the sequencer against the reference', () => {
     expect(escaped!.n).toBeGreaterThan(100); // the rows with quotes, commas and a newline were there
   });
 });
+
+describe('a run that fails part-way', () => {
+  let f: TestDb;
+  beforeAll(async () => { f = await testDatabase(); await seedDemo(f.db, f.sealer); await insertMixedHistory(f.db, 600); }, SETUP_TIMEOUT);
+  afterAll(async () => { await f?.close(); });
+
+  it('leaves nothing of itself: no leaf, no node, the cursor where it was, the connection usable', async () => {
+    // A leaf already at the index the run's fourth chunk would write: that COPY is refused.
+    const [late] = await f.db.query<{ id: number }>('select id from history order by tx desc, id desc limit 1');
+    await f.db.query(`insert into log_leaves (leaf_index, history_id, leaf_hash, entry) values (350, $1, sha256('x'::bytea), 'x')`, [late!.id]);
+    await expect(sequenceOnce(f.db, keys, 600, 100)).rejects.toThrow(/log_leaves_pkey|duplicate key/);
+    expect(await f.db.query('select leaf_index from log_leaves')).toEqual([{ leaf_index: 350 }]);
+    expect(await f.db.query('select count(*)::int as n from log_nodes')).toEqual([{ n: 0 }]);
+    expect(await f.db.query('select cursor_id, tree_size from log_state')).toEqual([{ cursor_id: 0, tree_size: 0 }]);
+  });
+});

@@ -127,9 +127,10 @@ async function insertChunk(tx: Queryable, chunk: { leaves: string; nodes: string
  * every leaf already appended. Concurrent sequencers (several processes) queue on the
  * log_state row; writers are never blocked.
  *
- * The rows are read and written in chunks on the transaction's one connection; while the
- * server copies a chunk in, this process encodes the next one (a chunk is read before the
- * previous one is written, so that its rows are at hand).
+ * The rows are read and written in chunks on the transaction's one connection: while this
+ * process encodes chunk k, the connection writes chunk k − 1 (COPY) and then reads chunk k + 1.
+ * A run that fails part-way (a COPY refused, the connection lost) rolls back whole: no leaf of
+ * it stays and the cursor does not move.
  */
 export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, batch = SEQUENCE_BATCH, chunkSize = SEQUENCE_CHUNK): Promise<SequenceResult> {
   return db.transaction(async (tx) => {

@@ -79,17 +79,43 @@ export const PUBLIC_EVENTS: readonly PublicEventRule[] = [
   { entityType: 'subject', actions: ['revoke', 'revoked'], type: 'revoked' },
 ];
 
+// "entityType\0action" → event type: the table above as one lookup (the sequencer classifies every row).
+const EVENT_BY_KEY = new Map<string, PublicEventType>(PUBLIC_EVENTS.flatMap((r) => r.actions.map((a) => [`${r.entityType}\0${a}`, r.type] as const)).reverse());
+
 export function publicEventOf(entityType: string, action: string): PublicEventType | null {
-  return PUBLIC_EVENTS.find((r) => r.entityType === entityType && r.actions.includes(action))?.type ?? null;
+  return EVENT_BY_KEY.get(`${entityType}\0${action}`) ?? null;
 }
 
-/** The whole row, as the digest commits to it (every column but the transaction id). */
+/**
+ * canonicalJson of an object whose keys are known in advance, given in canonical order: the
+ * same text without listing and sorting the keys per call (the sequencer writes one or two
+ * such objects per history row). Undefined values are left out, as canonicalJson does.
+ */
+function canonicalFixed(sortedKeys: readonly string[], quoted: readonly string[], values: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < sortedKeys.length; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${quoted[i]}:${typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v)}`;
+  }
+  return `${out}}`;
+}
+
+/** The key order of canonical JSON (UTF-16 code units) for a fixed list of keys, and each key as JSON text. */
+function fixedKeys(keys: readonly string[]): { order: number[]; quoted: string[]; sorted: string[] } {
+  const sorted = [...keys].sort();
+  return { order: sorted.map((k) => keys.indexOf(k)), quoted: sorted.map((k) => JSON.stringify(k)), sorted };
+}
+
+const DIGEST_KEYS = fixedKeys(['id', 'entityType', 'entityId', 'applicationId', 'action', 'from', 'to', 'actorUserId', 'actorRole',
+  'actorOrgId', 'reason', 'requestId', 'at']);
+
+/** The whole row, as the digest commits to it (every column but the transaction id): canonicalJson of
+ * `{ id, entityType, entityId, applicationId, action, from, to, actorUserId, actorRole, actorOrgId, reason, requestId, at }`. */
 export function rowDigestInput(r: HistoryRow): string {
-  return canonicalJson({
-    id: r.id, entityType: r.entity_type, entityId: r.entity_id, applicationId: r.application_id, action: r.action,
-    from: r.from_status, to: r.to_status, actorUserId: r.actor_user_id, actorRole: r.actor_role, actorOrgId: r.actor_org_id,
-    reason: r.reason ?? null, requestId: r.request_id, at: r.at.toISOString(),
-  });
+  const values = [r.id, r.entity_type, r.entity_id, r.application_id, r.action, r.from_status, r.to_status, r.actor_user_id,
+    r.actor_role, r.actor_org_id, r.reason ?? null, r.request_id, r.at.toISOString()];
+  return canonicalFixed(DIGEST_KEYS.sorted, DIGEST_KEYS.quoted, DIGEST_KEYS.order.map((i) => values[i]));
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -113,9 +139,15 @@ export function entryOf(r: HistoryRow, digestKey: Buffer): string {
   const digest = createHmac('sha256', digestKey).update(rowDigestInput(r), 'utf8').digest('hex');
   const type = publicEventOf(r.entity_type, r.action);
   const numbers = type ? numbersOf(r) : null;
-  if (!type || !numbers) return canonicalJson({ v: ENTRY_VERSION, type: 'private', digest });
-  return canonicalJson({ v: ENTRY_VERSION, type, ...numbers, at: r.at.toISOString(), digest });
+  // canonicalJson({ v, type: 'private', digest }) and canonicalJson({ v, type, ...numbers, at, digest }),
+  // written out in their canonical key order (entry.test.ts checks them against canonicalJson).
+  if (!type || !numbers) return `{"digest":"${digest}","type":"private","v":${ENTRY_VERSION}}`;
+  return canonicalFixed(PUBLIC_KEYS, PUBLIC_QUOTED, [r.at.toISOString(), digest, numbers.mainNumber, numbers.serviceNumber, type, ENTRY_VERSION]);
 }
+
+const PUBLIC_KEYS = ['at', 'digest', 'mainNumber', 'serviceNumber', 'type', 'v'] as const;
+const PUBLIC_QUOTED = PUBLIC_KEYS.map((k) => JSON.stringify(k));
+if (PUBLIC_KEYS.join() !== [...PUBLIC_KEYS].sort().join()) throw new Error('PUBLIC_KEYS must be in canonical order');
 
 /** A parsed public entry (what a relying party or the audit reads back). */
 export interface PublicEntry { v: number; type: PublicEventType; serviceNumber?: string; mainNumber?: string; at: string; digest: string }

@@ -9,25 +9,25 @@
 // immutable once the tree has grown past them, so a store keeps them and answers any proof
 // with O(log n) node reads (`proofNodes` lists them; `inclusionPath` / `consistencyPath` fold
 // them). Small in-memory trees use `MemoryTree`.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type Hash = Uint8Array;
 
-const sha256 = (...parts: Uint8Array[]): Hash => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-};
+// One-shot SHA-256 (crypto.hash): no Hash object per call — the sequencer hashes a leaf and,
+// on average, one interior node per history row.
+const sha256 = (...parts: Uint8Array[]): Hash => hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
 
 const LEAF_PREFIX = Uint8Array.of(0);
 const NODE_PREFIX = Uint8Array.of(1);
 
 export const leafHash = (entry: Uint8Array): Hash => sha256(LEAF_PREFIX, entry);
+/** leafHash of an entry's UTF-8 bytes, given as text: "\0" is the 0x00 prefix in UTF-8. */
+export const leafHashOfText = (entry: string): Hash => hash('sha256', `\0${entry}`, 'buffer');
 export const nodeHash = (left: Hash, right: Hash): Hash => sha256(NODE_PREFIX, left, right);
 /** MTH({}) — the hash of an empty tree is the hash of the empty string. */
-export const EMPTY_ROOT: Hash = sha256();
+export const EMPTY_ROOT: Hash = sha256(new Uint8Array(0));
 
-export const toHex = (h: Uint8Array): string => Buffer.from(h).toString('hex');
+export const toHex = (h: Uint8Array): string => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('hex');
 export const fromHex = (s: string): Hash => new Uint8Array(Buffer.from(s, 'hex'));
 export const equalHashes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 

@@ -6,23 +6,38 @@ import { entryOf, type HistoryRow } from './entry.ts';
 import type { LogKeys, LogSigner } from './keys.ts';
 import { treeHeadText } from './keys.ts';
 import {
-  Appender, consistencyRanges, fromHex, type Hash, hashRanges, inclusionRanges, leafHash, type NodeId, proofNodes,
+  Appender, consistencyRanges, fromHex, type Hash, hashRanges, inclusionRanges, leafHashOfText, type NodeId, proofNodes,
   rangeNodes, rightEdge, rootHash, toHex,
 } from './merkle.ts';
 
-/** Rows appended per transaction: a batch is one insert of leaves and one of nodes. */
-export const SEQUENCE_BATCH = 2_000;
+/**
+ * Rows appended per transaction (ADR 0017 addendum "Sequencer throughput"): the cursor and the
+ * tree size move once per SEQUENCE_BATCH rows; the rows are read, encoded and written in chunks
+ * of SEQUENCE_CHUNK, so memory stays bounded by a chunk or two whatever the batch.
+ */
+export const SEQUENCE_BATCH = 20_000;
+export const SEQUENCE_CHUNK = 2_500;
 
-/** History columns plus the numbers of the record a row concerns (numbers never change). */
-export const HISTORY_FOR_LOG = `
+/**
+ * History columns plus the numbers of the record a row concerns (numbers never change). The
+ * lateral subqueries look a record up only for the rows of its kind (a one-time filter on
+ * `h.entity_type`; `offset 0` keeps them subqueries so the filter is not turned into a join
+ * filter applied after the lookup).
+ */
+const LOG_COLUMNS = `
   select h.id, h.entity_type, h.entity_id, h.application_id, h.action, h.from_status, h.to_status,
          h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at,
          h.tx::text as tx, s.service_number,
-         coalesce(ss.main_number, sub.main_number) as main_number
-    from history h
-    left join services s on h.entity_type = 'service' and s.id = h.entity_id
-    left join subjects ss on ss.id = s.subject_id
-    left join subjects sub on h.entity_type = 'subject' and sub.id = h.entity_id`;
+         coalesce(s.main_number, sub.main_number) as main_number`;
+const LOG_LOOKUPS = `
+    left join lateral (select s.service_number, ss.main_number
+                         from services s left join subjects ss on ss.id = s.subject_id
+                        where h.entity_type = 'service' and s.id = h.entity_id offset 0) s on true
+    left join lateral (select sub.main_number from subjects sub
+                        where h.entity_type = 'subject' and sub.id = h.entity_id offset 0) sub on true`;
+
+/** Rows as the log encodes them; callers add the `where` (the audit reads by history id). */
+export const HISTORY_FOR_LOG = `${LOG_COLUMNS} from history h ${LOG_LOOKUPS}`;
 
 interface StateRow { cursor_tx: string; cursor_id: number; tree_size: number }
 
@@ -46,51 +61,123 @@ const source = (nodes: Map<string, Hash>) => (level: number, index: number): Has
 
 export interface SequenceResult { appended: number; treeSize: number }
 
+type LogRow = HistoryRow & { tx: string };
+
+/** The promise itself, marked handled: it is awaited later, and may fail while another is awaited. */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * Up to `limit` certainly-committed rows after `after`, in (tx, id) order: the chunk's rows are
+ * chosen first (the history_tx index read in order from the cursor), and only they are joined
+ * to their records — never the whole backlog behind the cursor, joined and sorted per chunk,
+ * which is the plan a table without statistics gets otherwise.
+ */
+const rowsAfter = (q: Queryable, after: { tx: string; id: number }, horizon: string, limit: number) => q.query<LogRow>(
+  `${LOG_COLUMNS}
+     from (select * from history h
+            where (h.tx, h.id) > ($1::xid8, $2::bigint) and h.tx < $3::xid8
+            order by h.tx, h.id limit $4) h
+   ${LOG_LOOKUPS}
+   order by h.tx, h.id`,
+  [after.tx, after.id, horizon, limit],
+);
+
+/** A CSV field holding any text (RFC 4180 quoting; inside quotes PostgreSQL's CSV knows no backslash escapes). */
+const csvText = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/**
+ * The leaves and the complete subtrees a chunk of rows appends, as COPY input (CSV): the
+ * entry, its leaf hash and every node it completes. Hashes are bytea in hex input format (\x…).
+ */
+async function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKey: Buffer): Promise<{ leaves: string; nodes: string }> {
+  let leaves = '';
+  let nodes = '';
+  for (let i = 0; i < rows.length; i++) {
+    // Let the connection's callbacks run now and then: the statement after the one in flight is
+    // sent as soon as it ends, not when the whole chunk is encoded.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
+    const r = rows[i]!;
+    const entry = entryOf(r, digestKey);
+    const index = appender.treeSize;
+    for (const n of appender.append(leafHashOfText(entry))) {
+      const hex = toHex(n.hash);
+      if (n.level === 0) leaves += `${index},${r.id},\\x${hex},${csvText(entry)}\n`;
+      nodes += `${n.level},${n.index},\\x${hex}\n`;
+    }
+  }
+  return { leaves, nodes };
+}
+const YIELD_EVERY = 250;
+
+/** Writes a chunk with COPY (both backends): no statement parameters to build and parse, and multi-row inserts. */
+async function insertChunk(tx: Queryable, chunk: { leaves: string; nodes: string }): Promise<void> {
+  if (!tx.copyCsv) throw new Error('the sequencer needs a transaction that can COPY');
+  await tx.copyCsv('log_leaves', 'leaf_index, history_id, leaf_hash, entry', chunk.leaves);
+  await tx.copyCsv('log_nodes', 'level, idx, hash', chunk.nodes);
+}
+
 /**
  * Appends, in one transaction, up to `batch` history rows that are certainly committed: those
- * whose transaction is older than the oldest transaction still running. Order: (tx, id) after
- * the cursor. A row of a transaction still running has tx ≥ that horizon, so it is never
- * passed over: it is taken by a later run, after every leaf already appended. Concurrent
- * sequencers (several processes) queue on the log_state row; writers are never blocked.
+ * whose transaction is older than the oldest transaction still running when the run took the
+ * log_state lock (the horizon). Order: (tx, id) after the cursor. A row of a transaction still
+ * running has tx ≥ that horizon, so it is never passed over: it is taken by a later run, after
+ * every leaf already appended. Concurrent sequencers (several processes) queue on the
+ * log_state row; writers are never blocked.
+ *
+ * The rows are read and written in chunks on the transaction's one connection: while this
+ * process encodes chunk k, the connection writes chunk k − 1 (COPY) and then reads chunk k + 1.
+ * A run that fails part-way (a COPY refused, the connection lost) rolls back whole: no leaf of
+ * it stays and the cursor does not move.
  */
-export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, batch = SEQUENCE_BATCH): Promise<SequenceResult> {
+export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, batch = SEQUENCE_BATCH, chunkSize = SEQUENCE_CHUNK): Promise<SequenceResult> {
   return db.transaction(async (tx) => {
     const [state] = await tx.query<StateRow>('select cursor_tx::text as cursor_tx, cursor_id, tree_size from log_state for update');
     if (!state) throw new Error('log_state is empty: run the migrations');
-    const rows = await tx.query<HistoryRow & { tx: string }>(
-      `${HISTORY_FOR_LOG}
-        where (h.tx, h.id) > ($1::xid8, $2::bigint) and h.tx < pg_snapshot_xmin(pg_current_snapshot())
-        order by h.tx, h.id limit $3`,
-      [state.cursor_tx, state.cursor_id, batch],
-    );
-    if (!rows.length) return { appended: 0, treeSize: state.tree_size };
-    const last = rows[rows.length - 1]!;
+    // Read once the lock is held (a run that waited for another sees that run's commits too), and
+    // kept for the whole run: every transaction below it had ended, so each later statement of
+    // the run sees all of them.
+    const [{ horizon }] = await tx.query<{ horizon: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as horizon') as [{ horizon: string }];
+    // A chunk is a few thousand rows read in (tx, id) order from the history_tx index from the
+    // cursor on. Without statistics (a fresh import) the planner may guess that few rows follow
+    // the cursor and sort all of them for each chunk instead — O(backlog) per chunk; parallel
+    // workers would only add their start-up. Both are off for this transaction only.
+    await tx.exec('set local enable_sort = off; set local max_parallel_workers_per_gather = 0');
     const edge = await loadNodes(tx, rightEdge(state.tree_size));
     const appender = new Appender(state.tree_size, new Map(rightEdge(state.tree_size).map((id) => [id.level, source(edge)(id.level, id.index)])));
-    const leaves = { index: [] as number[], history: [] as number[], hash: [] as string[], entry: [] as string[] };
-    const nodes = { level: [] as number[], idx: [] as number[], hash: [] as string[] };
-    for (const r of rows) {
-      const entry = entryOf(r, keys.digestKey);
-      const h = leafHash(Buffer.from(entry, 'utf8'));
-      leaves.index.push(appender.treeSize);
-      leaves.history.push(r.id);
-      leaves.hash.push(toHex(h));
-      leaves.entry.push(entry);
-      for (const n of appender.append(h)) { nodes.level.push(n.level); nodes.idx.push(n.index); nodes.hash.push(toHex(n.hash)); }
+    let cursor = { tx: state.cursor_tx, id: state.cursor_id };
+    let appended = 0;
+    // The connection does one statement at a time: write chunk k − 1, then read chunk k + 1 (its
+    // cursor is known once chunk k is read) — while this process encodes chunk k.
+    let encoded: { leaves: string; nodes: string } | null = null;
+    let connection: Promise<LogRow[]> = Promise.resolve([]);
+    try {
+      let rows = await rowsAfter(tx, cursor, horizon, Math.min(chunkSize, batch));
+      while (rows.length) {
+        const full = rows.length === Math.min(chunkSize, batch - appended);
+        const last = rows[rows.length - 1]!;
+        cursor = { tx: last.tx, id: last.id };
+        appended += rows.length;
+        const previous = encoded;
+        const [after, limit] = [cursor, Math.min(chunkSize, batch - appended)];
+        connection = handled((async () => {
+          if (previous) await insertChunk(tx, previous);
+          return full && limit > 0 ? rowsAfter(tx, after, horizon, limit) : [];
+        })());
+        encoded = await encodeChunk(rows, appender, keys.digestKey);
+        rows = await connection;
+      }
+      if (encoded) await insertChunk(tx, encoded);
+    } catch (err) {
+      await connection.catch(() => {}); // nothing of this run still on the connection when the transaction rolls back
+      throw err;
     }
-    await tx.query(
-      `insert into log_leaves (leaf_index, history_id, leaf_hash, entry)
-       select i, h, decode(x, 'hex'), e from unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) as t(i, h, x, e)`,
-      [leaves.index, leaves.history, leaves.hash, leaves.entry],
-    );
-    await tx.query(
-      `insert into log_nodes (level, idx, hash)
-       select l, i, decode(x, 'hex') from unnest($1::smallint[], $2::bigint[], $3::text[]) as t(l, i, x)`,
-      [nodes.level, nodes.idx, nodes.hash],
-    );
+    if (!appended) return { appended: 0, treeSize: state.tree_size };
     await tx.query('update log_state set cursor_tx = $1::xid8, cursor_id = $2, tree_size = $3',
-      [last.tx, last.id, appender.treeSize]);
-    return { appended: rows.length, treeSize: appender.treeSize };
+      [cursor.tx, cursor.id, appender.treeSize]);
+    return { appended, treeSize: appender.treeSize };
   });
 }
 

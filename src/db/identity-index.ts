@@ -191,12 +191,16 @@ function sameHexBytes(b: Buffer, at: number, n: number, src: Buffer, srcAt: numb
 
 const PLATFORM_BYTES = PLATFORMS.map((p) => Buffer.from(p));
 /** The platform code of the ASCII bytes src[at, end) (android 0, ios 1, harmonyos 2), or -1. */
-export function platformCodeOf(src: Buffer, at: number, end: number): number {
-  for (let k = 0; k < PLATFORM_BYTES.length; k++) {
-    const name = PLATFORM_BYTES[k]!;
-    if (name.length === end - at && src.compare(name, 0, name.length, at, end) === 0) return k;
-  }
+export function platformCodeOf(src: Uint8Array, at: number, end: number): number {
+  for (let k = 0; k < PLATFORM_BYTES.length; k++) if (sameBytes(PLATFORM_BYTES[k]!, src, at, end)) return k;
   return -1;
+}
+
+/** Whether src[at, end) holds exactly the bytes of `name` (a loop: cheaper than Buffer.compare's call for a few bytes). */
+export function sameBytes(name: Uint8Array, src: Uint8Array, at: number, end: number): boolean {
+  if (name.length !== end - at) return false;
+  for (let i = 0; i < name.length; i++) if (name[i] !== src[at + i]) return false;
+  return true;
 }
 
 /** Whether a lowercase hex string spells the n bytes at b[at…]. */
@@ -390,7 +394,10 @@ export class IdentityIndex {
     const off = this.rPkg[row]!;
     const a = this.arena.buf(off);
     const pkg = (off & CHUNK_MASK) + 2;
-    return a.readUInt16LE(pkg - 2) === end - at && a.compare(src, at, end, pkg, pkg + end - at) === 0;
+    if ((a[pkg - 2]! | (a[pkg - 1]! << 8)) !== end - at) return false;
+    // A loop, not Buffer.compare: for a few dozen bytes the call into C++ costs more than the comparison.
+    for (let i = 0; i < end - at; i++) if (a[pkg + i] !== src[at + i]) return false;
+    return true;
   }
 
   private samePackage(row: number, s: string): boolean {

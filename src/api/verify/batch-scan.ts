@@ -6,6 +6,7 @@
 // outside printable ASCII, another key, a number, a duplicate key, a limit passed — is left to
 // JSON.parse and the schema (scanVerifyBody answers null), so a body scanned here is one
 // JSON.parse + verifyBody accept with exactly these items (property-tested in batch-scan.test.ts).
+import { sameBytes } from '../../db/identity-index.ts';
 import { MAX_BATCH_ITEMS } from './schemas.ts';
 import type { RawItem } from './verifier.ts';
 
@@ -58,10 +59,7 @@ const ITEMS_KEY = Buffer.from('items');
 
 /** The key whose name is b[at, end), or -1. */
 function keyAt(b: Buffer, at: number, end: number): number {
-  for (let k = 0; k < KEYS.length; k++) {
-    const name = KEYS[k]!.name;
-    if (name.length === end - at && b.compare(name, 0, name.length, at, end) === 0) return k;
-  }
+  for (let k = 0; k < KEYS.length; k++) if (sameBytes(KEYS[k]!.name, b, at, end)) return k;
   return -1;
 }
 
@@ -87,7 +85,7 @@ export function scanVerifyBody(b: Buffer): ScannedBatch | null {
   if (b[p++] !== 0x7b) return null; // {
   ws();
   let e = str();
-  if (e < 0 || e - p - 1 !== ITEMS_KEY.length || b.compare(ITEMS_KEY, 0, ITEMS_KEY.length, p + 1, e) !== 0) return null;
+  if (e < 0 || !sameBytes(ITEMS_KEY, b, p + 1, e)) return null;
   p = e + 1;
   ws();
   if (b[p++] !== 0x3a) return null; // :

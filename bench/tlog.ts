@@ -101,8 +101,8 @@ for (let i = 1; i <= 200; i++) await consistencyProof(db, Math.max(1, (i * 7919)
 const consMs = (performance.now() - t) / 200;
 
 const us = (x: number) => (x / appended).toFixed(1);
-console.log(`${db.kind}${values.existing ? ` (${dbName}, backlog ${backlog})` : ` (${backlog} history rows)`}: sequenced ${appended} rows in ${ms.toFixed(0)} ms = ${(appended / ms * 1000).toFixed(0)} rows/s; `
+process.stdout.write(`${db.kind}${values.existing ? ` (${dbName}, backlog ${backlog})` : ` (${backlog} history rows)`}: sequenced ${appended} rows in ${ms.toFixed(0)} ms = ${(appended / ms * 1000).toFixed(0)} rows/s; `
   + `CPU per row: this process ${us(cpu.user + cpu.system)} µs${db.kind === 'postgresql' ? `, PostgreSQL backends ${us(pgMs * 1000)} µs` : ' (the database runs in it)'}; `
   + `inclusion proof ${proofMs.toFixed(2)} ms, consistency proof ${consMs.toFixed(2)} ms (tree of ${treeSize}); `
-  + `load average ${load0.map((x) => x.toFixed(1)).join(' ')} before, ${load1.map((x) => x.toFixed(1)).join(' ')} after`);
+  + `load average ${load0.map((x) => x.toFixed(1)).join(' ')} before, ${load1.map((x) => x.toFixed(1)).join(' ')} after\n`);
 await db.close();

@@ -14,6 +14,8 @@ import { insertMixedHistory } from './test-support/mixed-history.ts';
 import { sequenceAll, sequenceOnce, storedRoot } from './store.ts';
 
 // ---- the reference: the sequencer's query and encoding as first written (commit a470dc2) ----
+// Copied verbatim on purpose, including the parts entry.ts still has unchanged (numbersOf): the
+// oracle must not share code with the sequencer it checks, or a change there would change both.
 const REFERENCE_QUERY = `
   select h.id, h.entity_type, h.entity_id, h.application_id, h.action, h.from_status, h.to_status,
          h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at,

@@ -13,6 +13,13 @@ export interface WatchRecorder {
   record(orgId: string, serviceIds: Iterable<string>): Promise<void>;
   /** True when the organisation is known (recently) to have no webhook: record would do nothing. */
   ignores(orgId: string): boolean;
+  /**
+   * True when record(orgId, [serviceId]) is known, without a database round trip, to write nothing:
+   * the organisation has no webhook, or this process recorded the pair within `refreshMs`. A single
+   * check answers at once then, without a promise (it runs on every check of an organisation with a
+   * webhook).
+   */
+  settled(orgId: string, serviceId: string): boolean;
   /** This process changed the organisation's webhooks: ask the database again on its next check. */
   forget(orgId: string): void;
 }
@@ -60,6 +67,13 @@ export function createWatchRecorder(db: Db, options: WatchRecorderOptions): Watc
   return {
     forget(orgId) { subscribed.delete(orgId); },
     ignores,
+    settled(orgId, serviceId) {
+      const known = subscribed.get(orgId);
+      if (known === undefined || known.until <= performance.now()) return false;
+      if (!known.yes) return true;
+      const seen = recorded.get(`${orgId}|${serviceId}`);
+      return seen !== undefined && options.now().getTime() - seen < refreshMs;
+    },
     async record(orgId, serviceIds) {
       if (ignores(orgId)) return;
       if (!(await hasWebhook(orgId))) return;

@@ -64,6 +64,21 @@ const bearerDigest = (header: string): string | null => {
   return m ? hashApiKey(m[1]!) : null;
 };
 
+/**
+ * A connection's last Authorization header and its digest: a relying party sends the same key on
+ * every request of a keep-alive connection, so it is hashed once per connection and key (verification
+ * runs this on every check). Kept with the connection only: gone when the socket is.
+ */
+const lastBearer = new WeakMap<object, { header: string; digest: string | null }>();
+const bearerDigestOn = (socket: object | null | undefined, header: string): string | null => {
+  if (!socket) return bearerDigest(header);
+  const last = lastBearer.get(socket);
+  if (last !== undefined && last.header === header) return last.digest;
+  const digest = bearerDigest(header);
+  lastBearer.set(socket, { header, digest });
+  return digest;
+};
+
 function keyActor(key: ApiKeyRow, requestId: string): Actor {
   if (!(key.org_kind in STAFF_ROLE)) throw new ApiKeyInvalidError();
   const role = STAFF_ROLE[key.org_kind as keyof typeof STAFF_ROLE];
@@ -117,7 +132,7 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
     if (!request.url.startsWith('/api/')) { done(); return; }
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      const d = bearerDigest(authorization);
+      const d = bearerDigestOn(request.raw.socket, authorization);
       const known = d ? keys.peek(d) : undefined;
       if (known && !touchDue(known, ctx.now())) {
         let err: Error | undefined;

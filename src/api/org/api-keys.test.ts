@@ -1,5 +1,6 @@
 // Organisation API keys through HTTP: create (secret once), use, last-used stamp, revoke,
 // another organisation's key, and who may manage keys.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
 import { DEMO_API_KEY } from '../../db/seed/demo.ts';
@@ -111,6 +112,37 @@ describe('organisation API keys', () => {
       expect(res.json().code).toBe('api_key_invalid');
     }
     expect((await h.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+  });
+
+  it('judges each request of a keep-alive connection by its own key: another key, an unknown one, one revoked meanwhile', async () => {
+    // The digest of a connection's last key is remembered with the connection (plugin.ts): it must
+    // never answer for a different header, nor outlive a revocation.
+    const key = (await create(provider, 'one connection')).json();
+    const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set<number>();
+    const ask = (authorization?: string) => new Promise<{ status: number; body: { organisation?: { name: string }; code?: string } }>((resolve, reject) => {
+      const req = http.get(`${address}/api/auth/session`, { agent, headers: authorization ? { authorization } : {} }, (res) => {
+        ports.add(res.socket.localPort!);
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => { text += d; }).on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+    });
+    try {
+      expect((await ask(`Bearer ${DEMO_API_KEY}`)).body.organisation?.name).toBe('示例应用市场');
+      expect((await ask(`Bearer ${key.secret}`)).body.organisation?.name).not.toBe('示例应用市场');
+      expect((await ask('Bearer bk_unknown')).body.code).toBe('api_key_invalid');
+      expect((await ask(`Bearer ${DEMO_API_KEY}`)).body.organisation?.name).toBe('示例应用市场');
+      expect((await ask()).status).toBe(401); // no key, no session: anonymous
+      expect((await ask(`Bearer ${key.secret}`)).status).toBe(200);
+      expect((await h.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${key.id}`, headers: provider.headers })).statusCode).toBe(204);
+      const revoked = await ask(`Bearer ${key.secret}`);
+      expect([revoked.status, revoked.body.code]).toEqual([401, 'api_key_invalid']);
+      expect(ports.size).toBe(1); // all on one connection
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('validates the name', async () => {

@@ -68,11 +68,13 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
     const body = req.body as unknown;
     // A batch's answer buffer serves the next batch once this response has finished (never on a broken connection).
     const sent = (answer: Buffer) => { reply.raw.once('finish', () => verifier.answerSent(answer)); return answer as unknown as { results: VerifyResultView[] }; };
-    if (body instanceof ScannedBatch && body.count > 1) {
+    if (body instanceof ScannedBatch) {
       reply.type(JSON_TYPE);
+      // One item (the common call): from its bytes, without a promise when memory holds the answer.
+      if (body.count === 1) return verifier.verifyScannedOneJson(actorOf(req), body) as unknown as { results: VerifyResultView[] };
       return verifier.verifyScannedJson(actorOf(req), body).then(sent);
     }
-    const items = body instanceof ScannedBatch ? body.items() : req.body.items;
+    const items = req.body.items;
     // One item (the common call): verifyOne answers as verifyItems does, without a promise when memory holds the answer.
     if (items.length === 1) {
       reply.type(JSON_TYPE);

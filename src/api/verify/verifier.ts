@@ -14,6 +14,7 @@ import {
   canonicalFingerprintBytes, isCanonicalPackageBytes, judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity,
   VERIFY_PLATFORMS,
 } from '../../domain/verification.ts';
+import type { FingerprintAlgorithm } from '../../domain/validation/certificate.ts';
 import { presentIdentityResult, presentInvalid, resultJson, type VerifyResultView, writeIdentityResult, writeIdentityResultSpans } from './presenters.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
@@ -49,6 +50,8 @@ export interface Verifier {
    * object or string per item for the items of canonical shape (ADR 0022 addendum).
    */
   verifyScannedJson(actor: Actor, batch: ScannedBatch): Promise<Buffer>;
+  /** verifyScannedJson of a one-item batch, without a promise when memory holds the answer (the common single check by POST). */
+  verifyScannedOneJson(actor: Actor, batch: ScannedBatch): Buffer | Promise<Buffer>;
   /**
    * A batch answer of verifyItemsJson / verifyScannedJson has been sent (its response finished):
    * its buffer serves the next answer (BufferPool). Never call it for an answer still in use.
@@ -85,6 +88,14 @@ export interface Verifier {
 }
 
 /** `reads`: the identity index re-reads from a standby behind its invalidation fence (ADR 0020); the primary without. */
+// writeScanned's outcomes.
+const OTHER_SHAPE = -2;
+const NOT_HELD = -1;
+const MISS = 0;
+const HIT = 1;
+/** Room for one result's JSON in the common case (JsonBytes grows when it is not enough). */
+const ONE_ANSWER_BYTES = 400;
+
 /** A stand-in where a stream's line held no item (never parsed: its answer is already made). */
 const NO_ITEM: RawItem = { platform: '', packageName: '', fingerprint: '' };
 
@@ -138,6 +149,32 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
     madeUpTo(items.length);
     if (seen?.size) await watch(actor, seen);
     return true;
+  };
+
+  /** An identity read (`hit`: found, in `read`) judged and written as its result. */
+  const writeRead = (w: JsonBytes, platform: string, packageName: string, algorithm: FingerprintAlgorithm, hit: boolean, read: IdentityRead, ref: string | undefined) => {
+    const judgement = judgeGist(hit ? read : null, algorithm);
+    if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
+    writeIdentityResult(w, platform, packageName, hit ? read : null, judgement, ref);
+  };
+
+  /**
+   * Item i of a batch read in place, looked up and written from its bytes when it has the common
+   * shape (canonical platform, package name and fingerprint) and memory answers: HIT or MISS, its
+   * result in `w` and, after a HIT, its identity in `read`. OTHER_SHAPE or NOT_HELD: nothing written.
+   */
+  const writeScanned = (w: JsonBytes, batch: ScannedBatch, i: number, read: IdentityRead, watching: boolean): number => {
+    const { buf, spans } = batch;
+    const o = i * SPAN;
+    const code = platformCodeOf(buf, spans[o + P_AT]!, spans[o + P_END]!);
+    const algorithm = code < 0 ? null : canonicalFingerprintBytes(buf, spans[o + FP_AT]!, spans[o + FP_END]!);
+    if (algorithm === null || !isCanonicalPackageBytes(VERIFY_PLATFORMS[code]!, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!)) return OTHER_SHAPE;
+    const hit = cache.readBytes(code, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!, algorithm, spans[o + FP_AT]!, read, watching);
+    if (hit === undefined) return NOT_HELD;
+    const judgement = judgeGist(hit ? read : null, algorithm);
+    if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
+    writeIdentityResultSpans(w, buf, spans[o + P_AT]!, spans[o + P_END]!, spans[o + PKG_AT]!, spans[o + PKG_END]!, spans[o + REF_AT]!, spans[o + REF_END]!, hit ? read : null, judgement);
+    return hit ? HIT : MISS;
   };
 
   const verifier: Verifier = {
@@ -200,40 +237,37 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
     async verifyScannedJson(actor, batch) {
       const w = new JsonBytes(330 * batch.count + 64, answers);
       w.ascii('{"results":[');
-      const { buf, spans } = batch;
       const watching = !!actor.orgId && !watches.ignores(actor.orgId);
       const seen = watching ? new Set<string>() : undefined;
       const read = new IdentityRead();
       for (let i = 0; i < batch.count; i++) {
         if (i > 0) w.ascii(',');
-        const o = i * SPAN;
-        const code = platformCodeOf(buf, spans[o + P_AT]!, spans[o + P_END]!);
-        const algorithm = code < 0 ? null : canonicalFingerprintBytes(buf, spans[o + FP_AT]!, spans[o + FP_END]!);
-        let hit: boolean | undefined;
-        let judgement: Judgement;
-        if (algorithm !== null && isCanonicalPackageBytes(VERIFY_PLATFORMS[code]!, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!)) {
-          // The common item: looked up and written from its bytes.
-          hit = cache.readBytes(code, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!, algorithm, spans[o + FP_AT]!, read, watching);
-          if (hit === undefined) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); } // memory may not answer now
-          judgement = judgeGist(hit ? read : null, algorithm);
-          if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
-          writeIdentityResultSpans(w, buf, spans[o + P_AT]!, spans[o + P_END]!, spans[o + PKG_AT]!, spans[o + PKG_END]!, spans[o + REF_AT]!, spans[o + REF_END]!, hit ? read : null, judgement);
-        } else {
+        let found = writeScanned(w, batch, i, read, watching);
+        if (found === OTHER_SHAPE) {
           // Another shape (an uppercase platform, a fingerprint with colons, a malformed item): as verifyItemsJson answers it.
           const item = batch.item(i);
           const p = parseItem(item);
           if (!p.ok) { w.text(resultJson(presentInvalid(item, p.problem, item.ref))); continue; }
-          hit = cache.readOne(p.value, read, watching);
-          if (hit === undefined) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); }
-          judgement = judgeGist(hit ? read : null, p.value.algorithm);
-          if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
-          writeIdentityResult(w, p.value.platform, p.value.packageName, hit ? read : null, judgement, item.ref);
+          const hit = cache.readOne(p.value, read, watching);
+          found = hit === undefined ? NOT_HELD : hit ? HIT : MISS;
+          if (hit !== undefined) writeRead(w, p.value.platform, p.value.packageName, p.value.algorithm, hit, read, item.ref);
         }
-        if (hit) seen?.add(read.serviceId);
+        if (found === NOT_HELD) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); } // memory may not answer now
+        if (found === HIT) seen?.add(read.serviceId);
       }
       w.ascii(']}');
       if (seen?.size) await watch(actor, seen);
       return w.bytes();
+    },
+    verifyScannedOneJson(actor, batch) {
+      const watching = !!actor.orgId && !watches.ignores(actor.orgId);
+      const w = new JsonBytes(ONE_ANSWER_BYTES);
+      w.ascii('{"results":[');
+      const found = writeScanned(w, batch, 0, one, watching);
+      if (found === OTHER_SHAPE || found === NOT_HELD) return verifier.verifyOneJson(actor, batch.item(0), '{"results":[', ']}');
+      w.ascii(']}');
+      const answer = w.bytes();
+      return found === HIT && watching && !watches.settled(actor.orgId!, one.serviceId) ? watch(actor, [one.serviceId]).then(() => answer) : answer;
     },
     answerSent: (answer) => answers.giveBack(answer),
     async verifyLinesJson(actor, lines) {
@@ -267,7 +301,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
         const judgement = judgeGist(hit ? one : null, v.algorithm);
         if (hit && judgement.status !== 'not_filed') cache.readFacts(one);
         const view = presentIdentityResult(v.platform, v.packageName, hit ? one : null, judgement, item.ref);
-        return hit && watching ? watch(actor, [one.serviceId]).then(() => view) : view;
+        return hit && watching && !watches.settled(actor.orgId!, one.serviceId) ? watch(actor, [one.serviceId]).then(() => view) : view;
       }
       const held = cache.peek1(v);
       if (held !== undefined && !watchDue(actor, held)) return answerOne(v, held, item.ref);
@@ -287,14 +321,12 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
         const view = verifier.verifyOne(actor, item);
         return view instanceof Promise ? view.then(text) : text(view);
       }
-      const judgement = judgeGist(hit ? one : null, v.algorithm);
-      if (hit && judgement.status !== 'not_filed') cache.readSpans(one);
-      const w = new JsonBytes(before.length + after.length + 400);
+      const w = new JsonBytes(before.length + after.length + ONE_ANSWER_BYTES);
       w.ascii(before);
-      writeIdentityResult(w, v.platform, v.packageName, hit ? one : null, judgement, item.ref);
+      writeRead(w, v.platform, v.packageName, v.algorithm, hit, one, item.ref);
       w.ascii(after);
       const answer = w.bytes();
-      return hit && watching ? watch(actor, [one.serviceId]).then(() => answer) : answer;
+      return hit && watching && !watches.settled(actor.orgId!, one.serviceId) ? watch(actor, [one.serviceId]).then(() => answer) : answer;
     },
     async verifyCertificate(actor, platform, packageName, cert) {
       const identity: RegisteredIdentity | null = (await cache.get([{ platform, packageName }]))[0] ?? null;

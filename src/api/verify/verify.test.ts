@@ -324,6 +324,19 @@ describe('verification API', () => {
     expect((await watched()).sort()).toEqual([await serviceId(a.t.db, 'a2dp.Vol'), await serviceId(a.t.db, 'cn.xiaoer.notes')].sort());
     await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备2024000001号')}`);
     expect(await watched()).toHaveLength(4); // the main number's three services + the individual's APP
+    // Single checks (a one-item POST read in place, a GET) record theirs before they answer; a
+    // repeated check is answered at once, without writing again.
+    const minigame = { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32) }; // revoked
+    const ledger = { platform: 'android', packageName: 'com.example.ledger', fingerprint: '0123456789abcdef0123456789abcdef' }; // cancelled
+    for (const [item, check] of [[minigame, () => call([minigame])], [ledger, () => get(`/api/verify/v1/apps?${new URLSearchParams(ledger).toString()}`)]] as const) {
+      const id = await serviceId(a.t.db, item.packageName);
+      await a.t.db.query(`delete from verification_watches where service_id = $1`, [id]);
+      expect((await check()).statusCode).toBe(200);
+      expect(await watched()).toContain(id);
+      await a.t.db.query(`delete from verification_watches where service_id = $1`, [id]);
+      expect((await check()).statusCode).toBe(200);
+      expect(await watched()).not.toContain(id); // this process wrote the pair moments ago
+    }
     expect((await a.app.inject({ method: 'DELETE', url: `/api/verify/v1/webhooks/${hook.json().id}`, headers: KEY })).statusCode).toBe(204);
   });
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 export type Row = Record<string, unknown>;
 
@@ -40,6 +40,12 @@ export interface Queryable {
    * are encoded to UTF-8 several times faster than one string of a whole batch (ADR 0032 addendum).
    */
   copyCsv?(table: string, columns: string, csv: string | string[]): Promise<void>;
+  /**
+   * COPY (`query`) TO STDOUT in text format, its bytes handed to `onChunk` in order, in chunks of
+   * whole or partial lines (a line may straddle two chunks): on a server as they arrive (pg-copy-streams),
+   * on PGlite at once (COPY TO '/dev/blob'). Bulk reads only (the identity index's load, ADR 0022).
+   */
+  copyOut?(query: string, onChunk: (chunk: Buffer) => void): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -86,6 +92,10 @@ export async function openPglite(dataDir?: string): Promise<Db> {
         exec: async (script: string) => { await tx.exec(script); },
         copyCsv: async (table: string, columns: string, csv: string | string[]) => {
           await tx.query(`copy ${table} (${columns}) from '/dev/blob' with (format csv)`, [], { blob: new Blob(typeof csv === 'string' ? [csv] : csv) });
+        },
+        copyOut: async (query: string, onChunk: (chunk: Buffer) => void) => {
+          const blob = (await tx.query(`copy (${query}) to '/dev/blob'`)).blob;
+          if (blob) onChunk(Buffer.from(await blob.arrayBuffer()));
         },
       }));
     },
@@ -161,6 +171,9 @@ export async function openPostgres(url: string, options: { max?: number; probe?:
           exec: async (script: string) => { await client.query(script); },
           copyCsv: async (table: string, columns: string, csv: string | string[]) => {
             await pipeline(Readable.from(typeof csv === 'string' ? [csv] : csv), client.query(copyFrom(`copy ${table} (${columns}) from stdin with (format csv)`)));
+          },
+          copyOut: async (query: string, onChunk: (chunk: Buffer) => void) => {
+            for await (const chunk of client.query(copyTo(`copy (${query}) to stdout`))) onChunk(chunk as Buffer);
           },
         });
         await client.query('commit');

@@ -2,7 +2,8 @@
 // growth and rehash, collisions of the 32-bit hash, interning of service parts, compaction.
 import { describe, expect, it } from 'vitest';
 import { RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from '../domain/verification.ts';
-import { hashString, IdentityIndex, IdentityRead, platformCodeOf, UnindexableIdentity } from './identity-index.ts';
+import { hashString, IdentityIndex, IdentityRead, LINE_FIELDS, NOT_TAKEN, platformCodeOf, UnindexableIdentity } from './identity-index.ts';
+import { lineSpans, splitLine } from './verification.ts';
 
 const hex = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((seed * 31 + i * 7) % 16).toString(16)).join('');
 /** The lean read's output, as fields. */
@@ -252,5 +253,64 @@ describe('identity index', () => {
     ix.put('android', 'p1', identity(1));
     expect(ix.get('android', 'p1')).toEqual(identity(1));
     ix.check();
+  });
+
+  it('takes a loaded line as bytes (putLine) into the same index as put of its fields decoded, refusals and replacements included', () => {
+    let x = 4242;
+    const rnd = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    // Characters of every width: ASCII, Latin-1, CJK (3 UTF-8 bytes), astral (a surrogate pair), and the separators' neighbours.
+    const chars = ['a', 'Z', '0', '-', ' ', '\u00e9', '\u00ff', '\u00a0', '\u0100', '星', '辰', '记', '账', '𠀀', '😀', '\u007f'];
+    const text = (n: number) => Array.from({ length: n }, () => pick(chars)).join('');
+    const name = () => (rnd() < 0.05 ? '名'.repeat(9_000) : rnd() < 0.3 ? `Name ${Math.floor(rnd() * 50)}` : text(1 + Math.floor(rnd() * 12)));
+    const services = Array.from({ length: 60 }, (_, i) => {
+      const main = pick([`京ICP备${2020000000 + i}号`, `粤B2-2009${i}`, 'ICP-plain', '', text(3)]); // text(3): any width, astral included
+      return {
+        id: rnd() < 0.03 ? 'not-a-uuid' : uuid(i), status: rnd() < 0.03 ? 'pending' : pick(['filed', 'cancelled', 'revoked']),
+        number: rnd() < 0.7 && main ? `${main}-${i % 4}A` : `${text(3)}${i}`, main: rnd() < 0.2 ? text(4) : main,
+        name: name(), host: name(), hostType: pick(['unit', 'individual']),
+        filed: pick([1709280000000, -86400000, 0, 1733456789123]), changed: pick([1709280000000, 1735689600001]),
+        shell: pick(['', '1735689600000', '-1']),
+      };
+    });
+    const fp = (digits: number) => (rnd() < 0.25 ? '' : rnd() < 0.03 ? hex(digits, 1).toUpperCase() : hex(digits, Math.floor(rnd() * 1e6)));
+    const lines: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const svc = pick(services);
+      const platform = rnd() < 0.02 ? 'windows' : pick(['android', 'ios', 'harmonyos']);
+      const pkg = rnd() < 0.05 ? `com.ü${Math.floor(rnd() * 30)}` : `com.p${Math.floor(rnd() * 800)}.app`;
+      const date = (v: number | string) => (rnd() < 0.02 ? '1.5e3' : String(v));
+      lines.push([platform, pkg, svc.id, rnd() < 0.9 ? '1' : '0', svc.status, fp(32), fp(40), fp(64), svc.number, svc.main, svc.name, svc.host,
+        svc.hostType, date(svc.filed), date(svc.changed), svc.shell].join('\x1f'));
+    }
+    const byStrings = new IdentityIndex({ capacity: 16, seed: 99, compactAbove: 64 * 1024 });
+    const byBytes = new IdentityIndex({ capacity: 16, seed: 99, compactAbove: 64 * 1024 });
+    const outcome = (f: () => boolean | number) => { try { return Number(f()); } catch (err) { if (err instanceof UnindexableIdentity) return 'refused'; throw err; } };
+    const spans = new Int32Array(2 * LINE_FIELDS);
+    let taken = 0;
+    for (const l of lines) {
+      const r = splitLine(l)!;
+      const viaStrings = outcome(() => byStrings.put(r.platform, r.packageName, r));
+      const src = Buffer.from(`{${l}}`); // the line among other bytes, as in a chunk
+      expect(lineSpans(src, 1, src.length - 1, spans)).toBe(true);
+      const viaBytes = outcome(() => {
+        const held = byBytes.putLine(src, spans);
+        if (held !== NOT_TAKEN) taken += 1;
+        return held === NOT_TAKEN ? byBytes.put(r.platform, r.packageName, r) : held;
+      });
+      expect(viaBytes, l).toBe(viaStrings);
+    }
+    expect(taken).toBeGreaterThan(2_000); // the bytes path did the work, not put
+    expect(byBytes.stats()).toEqual(byStrings.stats());
+    byBytes.check();
+    const a = new IdentityRead();
+    const b = new IdentityRead();
+    for (const l of lines) {
+      const r = splitLine(l)!;
+      expect(byBytes.get(r.platform, r.packageName), l).toEqual(byStrings.get(r.platform, r.packageName));
+      const found = byStrings.read(r.platform, r.packageName, 'md5', hex(32, 3), a, true);
+      expect(byBytes.read(r.platform, r.packageName, 'md5', hex(32, 3), b, true)).toBe(found);
+      if (found) { byStrings.readFacts(a); byBytes.readFacts(b); expect({ ...b }).toEqual({ ...a }); }
+    }
   });
 });

@@ -127,6 +127,102 @@ const isHex = (s: string, n: number) => {
 
 const toMs = (d: string | number) => (typeof d === 'number' ? d : Date.parse(d));
 
+/** Writes the 16 bytes of a canonical lowercase UUID spelled at src[at, end); false when it is not one. */
+function uuidBytesToBytes(src: Buffer, at: number, end: number, out: Buffer, outAt: number): boolean {
+  if (end - at !== 36) return false;
+  let k = outAt;
+  for (let i = 0; i < 36;) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (src[at + i] !== 45) return false;
+      i += 1;
+      continue;
+    }
+    const hi = hexDigit(src[at + i]!);
+    const lo = hexDigit(src[at + i + 1]!);
+    if (hi < 0 || lo < 0) return false;
+    out[k++] = (hi << 4) | lo;
+    i += 2;
+  }
+  return true;
+}
+
+/** A byte's value as a lowercase hex digit, or -1 (a table: the load checks 136 digits a row). */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let c = 0; c < 256; c++) HEX_VALUE[c] = hexDigit(c);
+
+/** Whether src[at, end) is exactly `digits` lowercase hex digits. */
+function isHexBytes(src: Buffer, at: number, end: number, digits: number): boolean {
+  if (end - at !== digits) return false;
+  for (let i = at; i < end; i++) if (HEX_VALUE[src[i]!]! < 0) return false;
+  return true;
+}
+
+/** Writes the n bytes that the 2n lowercase hex digits at src[at…] spell (checked by isHexBytes). */
+function hexBytesTo(src: Buffer, at: number, n: number, out: Buffer, outAt: number): void {
+  for (let i = 0; i < n; i++) out[outAt + i] = (HEX_VALUE[src[at + 2 * i]!]! << 4) | HEX_VALUE[src[at + 2 * i + 1]!]!;
+}
+
+/** A whole number written in ASCII digits at src[at, end) (optionally negative; how float8 prints whole milliseconds), else NaN. */
+function wholeNumberOf(src: Buffer, at: number, end: number): number {
+  const negative = src[at] === 45;
+  let i = negative ? at + 1 : at;
+  if (i === end || end - i > 15) return NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = src[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return negative ? -v : v;
+}
+
+/** UTF-16 code units of the valid UTF-8 at src[at, end) (a 4-byte sequence is a surrogate pair). */
+function utf16Units(src: Buffer, at: number, end: number): number {
+  let units = 0;
+  for (let i = at; i < end; i++) {
+    const c = src[i]!;
+    if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+const STATUS_BYTES = STATUSES.map((x) => Buffer.from(x));
+const INDIVIDUAL_BYTES = Buffer.from('individual');
+
+/**
+ * A loaded identity's fields as bytes (IdentityIndex.putLine): field i is src[spans[2i], spans[2i+1])
+ * — platform, package name, service id, active (1/0), service status, md5, sha1, sha256 (lowercase hex
+ * or empty), service number, main number (empty: none), service name, host name, host type, filed,
+ * status changed, shell since (milliseconds as whole numbers; shell since empty: none).
+ */
+export const LINE_FIELDS = 16;
+export const L_PLATFORM = 0;
+export const L_PACKAGE = 1;
+const L_SERVICE_ID = 2;
+const L_ACTIVE = 3;
+const L_STATUS = 4;
+const L_MD5 = 5;
+const L_SHA1 = 6;
+const L_SHA256 = 7;
+const L_SERVICE_NUMBER = 8;
+const L_MAIN_NUMBER = 9;
+const L_SERVICE_NAME = 10;
+const L_HOST_NAME = 11;
+const L_HOST_TYPE = 12;
+const L_FILED = 13;
+const L_CHANGED = 14;
+const L_SHELL = 15;
+/** Whether a line's fingerprint field is present (lowercase hex of `digits`); throws as put does for anything else but empty. */
+function fingerprintField(src: Buffer, f: Int32Array, field: number, digits: number): boolean {
+  const at = f[2 * field]!;
+  const end = f[2 * field + 1]!;
+  if (at !== end && !isHexBytes(src, at, end, digits)) throw new UnindexableIdentity('fingerprint not lowercase hex');
+  return at !== end;
+}
+
+/** putLine's answer for a line it leaves to put (the caller decodes the line into strings). */
+export const NOT_TAKEN = -1;
+
 function bytesToUuid(b: Buffer, at: number): string {
   const h = b.toString('hex', at, at + 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
@@ -662,36 +758,90 @@ export class IdentityIndex {
     // Interned before the old row lets go of its part: an unchanged service keeps its one copy.
     const svc = this.internService(svcLen);
     const old = this.find(code, packageName);
+    const h = keyHash(code, packageName, this.seed);
+    const row = this.placeRow(h, old, svc, pkgBytes);
+    const pkgAt = this.rPkg[row]!;
+    this.arena.buf(pkgAt).write(packageName, (pkgAt & CHUNK_MASK) + 2, pkgBytes, 'utf8');
+    let meta = M_LIVE | code | (r.active ? M_ACTIVE : 0);
+    const o = row * FP;
+    if (r.certMd5) { meta |= M_MD5; this.rFp.write(r.certMd5, o, 16, 'hex'); }
+    if (r.certSha256) { meta |= M_SHA256; this.rFp.write(r.certSha256, o + 16, 32, 'hex'); }
+    if (r.certSha1) { meta |= M_SHA1; this.sha1Column().write(r.certSha1, row * SHA1, SHA1, 'hex'); }
+    this.finishRow(h, row, meta);
+    return old >= 0;
+  }
+
+  /**
+   * put() for an identity given as the bytes of a loaded line (LINE_FIELDS spans of `src`: the
+   * start-up load reads COPY output, src/db/verification.ts), without a string per field: the same
+   * index as put(the fields decoded) would make (property-tested). 1 when the key was held before,
+   * 0 when not; NOT_TAKEN, with nothing changed, for a line it leaves to put (a package name beyond
+   * ASCII, a date that is not a whole number); throws UnindexableIdentity where put would.
+   */
+  putLine(src: Buffer, f: Int32Array): number {
+    const pkgAt = f[2 * L_PACKAGE]!;
+    const pkgEnd = f[2 * L_PACKAGE + 1]!;
+    for (let i = pkgAt; i < pkgEnd; i++) if (src[i]! >= 0x80) return NOT_TAKEN; // ASCII: hashBytes agrees with keyHash
+    const filed = wholeNumberOf(src, f[2 * L_FILED]!, f[2 * L_FILED + 1]!);
+    const changed = wholeNumberOf(src, f[2 * L_CHANGED]!, f[2 * L_CHANGED + 1]!);
+    const shellAt = f[2 * L_SHELL]!;
+    const shellEnd = f[2 * L_SHELL + 1]!;
+    const shell = shellAt === shellEnd ? null : wholeNumberOf(src, shellAt, shellEnd);
+    if (Number.isNaN(filed) || Number.isNaN(changed) || (shell !== null && Number.isNaN(shell))) return NOT_TAKEN;
+    const code = platformCodeOf(src, f[2 * L_PLATFORM]!, f[2 * L_PLATFORM + 1]!);
+    if (code < 0) throw new UnindexableIdentity(`platform ${src.toString('utf8', f[2 * L_PLATFORM]!, f[2 * L_PLATFORM + 1]!)}`);
+    const pkgBytes = pkgEnd - pkgAt;
+    if (pkgBytes > 0xffff) throw new UnindexableIdentity('package name too long');
+    const md5 = fingerprintField(src, f, L_MD5, 32);
+    const sha1 = fingerprintField(src, f, L_SHA1, 40);
+    const sha256 = fingerprintField(src, f, L_SHA256, 64);
+    const svcLen = this.buildServiceLine(src, f, filed, changed, shell); // throws before anything changes
+    const svc = this.internService(svcLen);
+    const old = this.findBytes(code, src, pkgAt, pkgEnd);
+    const h = hashBytes(src, pkgAt, pkgEnd, (this.seed + Math.imul(code + 1, 0x9e3779b9)) >>> 0);
+    const row = this.placeRow(h, old, svc, pkgBytes);
+    const p = this.rPkg[row]!;
+    src.copy(this.arena.buf(p), (p & CHUNK_MASK) + 2, pkgAt, pkgEnd);
+    const active = f[2 * L_ACTIVE + 1]! - f[2 * L_ACTIVE]! === 1 && src[f[2 * L_ACTIVE]!] === 0x31;
+    let meta = M_LIVE | code | (active ? M_ACTIVE : 0);
+    const o = row * FP;
+    if (md5) { meta |= M_MD5; hexBytesTo(src, f[2 * L_MD5]!, 16, this.rFp, o); }
+    if (sha256) { meta |= M_SHA256; hexBytesTo(src, f[2 * L_SHA256]!, 32, this.rFp, o + 16); }
+    if (sha1) { meta |= M_SHA1; hexBytesTo(src, f[2 * L_SHA1]!, SHA1, this.sha1Column(), row * SHA1); }
+    this.finishRow(h, row, meta);
+    return old >= 0 ? 1 : 0;
+  }
+
+  private sha1Column(): Buffer { return (this.rSha1 ??= Buffer.alloc(this.cap * SHA1)); }
+
+  /**
+   * The row for a key whose hash is h: `old` (its row, or -1) let go, a row taken with its service
+   * part (svc) and room for its package name (pkgBytes, length written; the name goes at
+   * rPkg[row] + 2). The caller then writes the name and fingerprints and calls finishRow.
+   */
+  private placeRow(h: number, old: number, svc: number, pkgBytes: number): number {
     if (old >= 0) {
       this.removeSlot(this.slots, this.n, this.slotOfRow(old), this.rowHashAt);
       this.releaseRow(old);
       this.count -= 1;
     }
     const row = this.allocRow();
-    const h = keyHash(code, packageName, this.seed);
     this.rHash[row] = h;
     const pkgAt = this.arena.alloc(2 + pkgBytes);
-    const pa = this.arena.buf(pkgAt);
-    pa.writeUInt16LE(pkgBytes, pkgAt & CHUNK_MASK);
-    pa.write(packageName, (pkgAt & CHUNK_MASK) + 2, pkgBytes, 'utf8');
+    this.arena.buf(pkgAt).writeUInt16LE(pkgBytes, pkgAt & CHUNK_MASK);
     this.used += 2 + pkgBytes;
     this.rPkg[row] = pkgAt;
     this.rSvc[row] = svc;
-    let meta = M_LIVE | code | (r.active ? M_ACTIVE : 0);
-    const o = row * FP;
-    if (r.certMd5) { meta |= M_MD5; this.rFp.write(r.certMd5, o, 16, 'hex'); }
-    if (r.certSha256) { meta |= M_SHA256; this.rFp.write(r.certSha256, o + 16, 32, 'hex'); }
-    if (r.certSha1) {
-      meta |= M_SHA1;
-      this.rSha1 ??= Buffer.alloc(this.cap * SHA1);
-      this.rSha1.write(r.certSha1, row * SHA1, SHA1, 'hex');
-    }
+    return row;
+  }
+
+  /** Sets a placed row's meta and enters it in the key table (grown, and the arena compacted, as needed). */
+  private finishRow(h: number, row: number, meta: number): void {
     this.rMeta[row] = meta;
     if (this.count + 1 > this.n * MAX_LOAD) this.rehash(this.n * 2);
     this.insertSlot(h, row);
     this.count += 1;
     if (this.garbage > this.compactAbove && this.garbage > this.used / 2) this.compact();
-    return old >= 0;
   }
 
   private insertSlot(h: number, row: number): void {
@@ -771,6 +921,101 @@ export class IdentityIndex {
     at += 2;
     b.write(s, at, len, enc === E_LATIN1 ? 'latin1' : enc === E_UTF8 ? 'utf8' : 'utf16le');
     return at + len;
+  }
+
+  /** buildService for a loaded line's fields (putLine): the same scratch content as buildService(the fields decoded). */
+  private buildServiceLine(src: Buffer, f: Int32Array, filed: number, changed: number, shell: number | null): number {
+    const b = this.scratch;
+    let at = 0;
+    if (!uuidBytesToBytes(src, f[2 * L_SERVICE_ID]!, f[2 * L_SERVICE_ID + 1]!, b, at)) throw new UnindexableIdentity('service id is not a UUID');
+    at += 16;
+    let status = -1;
+    for (let k = 0; k < STATUS_BYTES.length; k++) if (sameBytes(STATUS_BYTES[k]!, src, f[2 * L_STATUS]!, f[2 * L_STATUS + 1]!)) status = k;
+    if (status < 0) throw new UnindexableIdentity(`status ${src.toString('utf8', f[2 * L_STATUS]!, f[2 * L_STATUS + 1]!)}`);
+    const snAt = f[2 * L_SERVICE_NUMBER]!;
+    const snEnd = f[2 * L_SERVICE_NUMBER + 1]!;
+    const mainAt = f[2 * L_MAIN_NUMBER]!;
+    const mainEnd = f[2 * L_MAIN_NUMBER + 1]!;
+    const individual = sameBytes(INDIVIDUAL_BYTES, src, f[2 * L_HOST_TYPE]!, f[2 * L_HOST_TYPE + 1]!);
+    const flags = status | (individual ? S_INDIVIDUAL : 0) | (shell !== null ? S_SHELL : 0)
+      | (changed !== filed ? S_CHANGED : 0) | (mainAt === mainEnd ? S_NO_MAIN : 0);
+    b[at++] = flags;
+    b.writeDoubleLE(filed, at); at += 8;
+    if (changed !== filed) { b.writeDoubleLE(changed, at); at += 8; }
+    if (shell !== null) { b.writeDoubleLE(shell, at); at += 8; }
+    at = this.writeStringBytes(src, snAt, snEnd, at);
+    if (mainAt !== mainEnd) {
+      // A byte prefix of valid UTF-8 that is itself whole characters is a character prefix.
+      const units = mainEnd - mainAt <= snEnd - snAt && src.compare(src, mainAt, mainEnd, snAt, snAt + (mainEnd - mainAt)) === 0 ? utf16Units(src, mainAt, mainEnd) : -1;
+      if (units >= 0 && units <= MAX_STRING_BYTES) {
+        b.writeUInt16LE((E_PREFIX << 14) | units, at); at += 2;
+      } else at = this.writeStringBytes(src, mainAt, mainEnd, at);
+    }
+    at = this.writeStringBytes(src, f[2 * L_SERVICE_NAME]!, f[2 * L_SERVICE_NAME + 1]!, at);
+    at = this.writeStringBytes(src, f[2 * L_HOST_NAME]!, f[2 * L_HOST_NAME + 1]!, at);
+    return at;
+  }
+
+  /**
+   * writeString for the (valid) UTF-8 at src[from, end), without decoding it into a string: the
+   * same encoding chosen (Latin-1 when every character fits a byte, else UTF-8 or UTF-16, whichever
+   * is shorter) and the same bytes written.
+   */
+  private writeStringBytes(src: Buffer, from: number, end: number, at: number): number {
+    const b = this.scratch;
+    let units = 0;
+    let max = 0;
+    for (let i = from; i < end;) {
+      const c = src[i]!;
+      let cp: number;
+      if (c < 0x80) { cp = c; i += 1; } else if (c < 0xe0) { cp = ((c & 0x1f) << 6) | (src[i + 1]! & 0x3f); i += 2; } else if (c < 0xf0) {
+        cp = ((c & 0x0f) << 12) | ((src[i + 1]! & 0x3f) << 6) | (src[i + 2]! & 0x3f); i += 3;
+      } else { cp = ((c & 0x07) << 18) | ((src[i + 1]! & 0x3f) << 12) | ((src[i + 2]! & 0x3f) << 6) | (src[i + 3]! & 0x3f); i += 4; }
+      units += cp > 0xffff ? 2 : 1;
+      if (cp > max) max = cp;
+    }
+    const utf8 = end - from;
+    if (max < 0x80 || utf8 <= 2 * units) {
+      // ASCII (Latin-1 and UTF-8 alike), or UTF-8 the shortest: the bytes as they are.
+      const enc = max <= 0xff ? E_LATIN1 : E_UTF8;
+      if (enc === E_LATIN1 && max >= 0x80) return this.writeLatin1(src, from, end, units, at);
+      if (utf8 > MAX_STRING_BYTES) throw new UnindexableIdentity('string too long');
+      b.writeUInt16LE((enc << 14) | utf8, at);
+      src.copy(b, at + 2, from, end);
+      return at + 2 + utf8;
+    }
+    if (max <= 0xff) return this.writeLatin1(src, from, end, units, at);
+    const len = 2 * units;
+    if (len > MAX_STRING_BYTES) throw new UnindexableIdentity('string too long');
+    b.writeUInt16LE((E_UTF16 << 14) | len, at);
+    let o = at + 2;
+    for (let i = from; i < end;) {
+      const c = src[i]!;
+      let cp: number;
+      if (c < 0x80) { cp = c; i += 1; } else if (c < 0xe0) { cp = ((c & 0x1f) << 6) | (src[i + 1]! & 0x3f); i += 2; } else if (c < 0xf0) {
+        cp = ((c & 0x0f) << 12) | ((src[i + 1]! & 0x3f) << 6) | (src[i + 2]! & 0x3f); i += 3;
+      } else { cp = ((c & 0x07) << 18) | ((src[i + 1]! & 0x3f) << 12) | ((src[i + 2]! & 0x3f) << 6) | (src[i + 3]! & 0x3f); i += 4; }
+      if (cp > 0xffff) {
+        const v = cp - 0x10000;
+        b[o] = (0xd800 | (v >> 10)) & 0xff; b[o + 1] = (0xd800 | (v >> 10)) >> 8;
+        b[o + 2] = (0xdc00 | (v & 0x3ff)) & 0xff; b[o + 3] = (0xdc00 | (v & 0x3ff)) >> 8;
+        o += 4;
+      } else { b[o] = cp & 0xff; b[o + 1] = cp >> 8; o += 2; }
+    }
+    return o;
+  }
+
+  /** A string of `units` characters all below U+0100, given as UTF-8, written as Latin-1 (one byte each). */
+  private writeLatin1(src: Buffer, from: number, end: number, units: number, at: number): number {
+    if (units > MAX_STRING_BYTES) throw new UnindexableIdentity('string too long');
+    const b = this.scratch;
+    b.writeUInt16LE((E_LATIN1 << 14) | units, at);
+    let o = at + 2;
+    for (let i = from; i < end; o++) {
+      const c = src[i]!;
+      if (c < 0x80) { b[o] = c; i += 1; } else { b[o] = ((c & 0x1f) << 6) | (src[i + 1]! & 0x3f); i += 2; }
+    }
+    return o;
   }
 
   /** The arena offset of a service part equal to the scratch content (shared), or of a new copy. */

@@ -53,7 +53,7 @@ describe('memory identities', () => {
 
   it('loads every identity and answers them as the database does, hits and never-seen, with no query', async () => {
     const c = counted(t.db);
-    m = await startMemoryIdentities(c.db, { pageSize: 2 });
+    m = await startMemoryIdentities(c.db);
     const all = await t.db.query<{ platform: string; package_name: string }>('select distinct platform, package_name from verify_identities');
     expect(m.stats()).toMatchObject({ size: all.length, ready: true, loads: 1, listening: true });
     const keys = [...all.map((r) => ({ platform: r.platform, packageName: r.package_name })), NEVER];
@@ -150,6 +150,27 @@ describe('memory identities', () => {
     try {
       expect(c.peek1(A2DP)).toEqual((await loadIdentities(t.db, [A2DP])).get('android|a2dp.Vol'));
       expect(c.peek1(A2DP)?.serviceNumber).toBe('bulk-7');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('loads names that COPY escapes or that hold its field separator, and names of every width, as the database answers them', async () => {
+    // The load reads COPY output as bytes (IdentityIndex.putLine); a line with a backslash (COPY's
+    // escape of \\, \t, \n, \r, \b, \f, \v) or a U+001F inside a value is read again as a row.
+    const names = ['tab\there', 'new\nline', 'back\\slash', 'sep\x1fchar', 'cr\rbs\b', 'emoji 😀 𠀀', 'Café ÿ', '星辰记账'];
+    const all = await t.db.query<{ platform: string; package_name: string }>('select distinct platform, package_name from verify_identities');
+    const keys = all.map((r) => ({ platform: r.platform, packageName: r.package_name }));
+    // Services whose rows answer for their keys (a package filed twice answers with one of its rows only).
+    const answering = [...new Set([...(await loadIdentities(t.db, keys)).values()].map((r) => r.serviceId))].sort().slice(0, names.length);
+    expect(answering).toHaveLength(names.length);
+    for (const [i, id] of answering.entries()) await t.db.query('update services set name = $2 where id = $1', [id, names[i]]);
+    const c = await startMemoryIdentities(t.db);
+    try {
+      const fromDb = await loadIdentities(t.db, keys);
+      const answers = c.peek(keys)!;
+      keys.forEach((k, i) => expect(answers[i], `${k.platform}|${k.packageName}`).toEqual(fromDb.get(`${k.platform}|${k.packageName}`) ?? null));
+      for (const n of names) expect(answers.some((a) => a?.serviceName === n), n).toBe(true);
     } finally {
       await c.close();
     }

@@ -20,7 +20,7 @@ import type { FingerprintAlgorithm } from '../domain/validation/index.ts';
 import { type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
-import { IdentityIndex, type IdentityRead, UnindexableIdentity } from './identity-index.ts';
+import { IdentityIndex, type IdentityRead, L_PACKAGE, L_PLATFORM, NOT_TAKEN, UnindexableIdentity } from './identity-index.ts';
 import { REGISTRY_CHANNEL } from './identity-cache.ts';
 import type { ReadFence } from './replicas.ts';
 import { loadIdentities, scanIdentities } from './verification.ts';
@@ -55,8 +55,6 @@ export interface MemoryIdentitiesOptions {
    * that follows a notification never sees the state before it. The load at start reads the primary.
    */
   fence?: ReadFence;
-  /** Rows per fetch of the load's cursors (default 5,000). */
-  pageSize?: number;
   /** Keys per re-read query (default 2,000). */
   rereadBatch?: number;
 }
@@ -134,10 +132,13 @@ function parseKey(s: string): IdentityKey | null {
   return bar < 0 ? null : { platform: s.slice(0, bar), packageName: s.slice(bar + 1) };
 }
 
+/** The platform and package name of a loaded line (scanIdentities' onLine). */
+const lineKey = (src: Buffer, spans: Int32Array) =>
+  [src.toString('utf8', spans[2 * L_PLATFORM]!, spans[2 * L_PLATFORM + 1]!), src.toString('utf8', spans[2 * L_PACKAGE]!, spans[2 * L_PACKAGE + 1]!)] as const;
+
 export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOptions = {}): Promise<MemoryIdentities> {
   const fence = options.fence;
   const reread: Reread = options.reread ?? (async (batch) => rereadIdentities(fence ? await fence.reader() : db, batch));
-  const pageSize = options.pageSize ?? 5_000;
   const rereadBatch = options.rereadBatch ?? 2_000;
   const index = new IdentityIndex({ capacity: 1024 });
 
@@ -188,19 +189,38 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
     let stale = false;
     /** Packages with several rows: the row that answers is chosen by a re-read after the scan. */
     let twice: Map<string, IdentityKey> | undefined;
-    await scanIdentities(db, pageSize, (rows) => {
-      if (gen !== generation) { stale = true; return false; }
-      for (const r of rows) {
+    /** A row of the index's own making: its key to re-read (held twice), or its key refused (unindexable). */
+    const twiceKey = (platform: string, packageName: string) => (twice ??= new Map()).set(`${platform}|${packageName}`, { platform, packageName });
+    const refuse = (platform: string, packageName: string) => { index.delete(platform, packageName); unindexable.add(`${platform}|${packageName}`); };
+    await scanIdentities(db, {
+      onCount: (n) => index.reserve(n),
+      onPage: (rows) => {
+        if (gen !== generation) { stale = true; return false; }
+        for (const r of rows) {
+          try {
+            if (index.put(r.platform, r.packageName, r)) twiceKey(r.platform, r.packageName);
+          } catch (err) {
+            if (!(err instanceof UnindexableIdentity)) throw err;
+            refuse(r.platform, r.packageName);
+          }
+        }
+        return true;
+      },
+      // Lines as bytes (the common row): no string per field.
+      onLine: (src, spans) => {
+        let held: number;
         try {
-          if (index.put(r.platform, r.packageName, r)) (twice ??= new Map()).set(`${r.platform}|${r.packageName}`, { platform: r.platform, packageName: r.packageName });
+          held = index.putLine(src, spans);
         } catch (err) {
           if (!(err instanceof UnindexableIdentity)) throw err;
-          index.delete(r.platform, r.packageName);
-          unindexable.add(`${r.platform}|${r.packageName}`);
+          refuse(...lineKey(src, spans));
+          return true;
         }
-      }
-      return true;
-    }, (n) => index.reserve(n));
+        if (held === NOT_TAKEN) return false;
+        if (held === 1) twiceKey(...lineKey(src, spans));
+        return true;
+      },
+    });
     if (stale || gen !== generation) return;
     if (twice) {
       const keys = [...twice.values()];

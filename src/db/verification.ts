@@ -5,6 +5,7 @@
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { ServiceStatus } from '../domain/service-lifecycle.ts';
 import type { Db, Queryable } from './connection.ts';
+import { LINE_FIELDS } from './identity-index.ts';
 
 interface IdentityRow {
   /** The key's position in the query's arrays (1-based). */
@@ -171,15 +172,17 @@ const ROW_COLUMNS = `platform, package_name as "packageName", service_id as "ser
          ${MS('filed_at')} as "filedAt", ${MS('status_changed_at')} as "statusChangedAt", ${MS('shell_since')} as "shellSince"`;
 
 // The scan reads each row as one text (fields joined by U+001F; NULL as an empty field, which no
-// non-null value of these columns can be): one field a row for the driver to decode instead of 16
-// (measured: the driver's per-field work was two thirds of the load). A row whose text holds a
-// U+001F itself does not split into 16 fields: those few rows are read again column by column.
+// non-null value of these columns can be), COPYed out and split as bytes (lineSpans; the index
+// takes them as they are: IdentityIndex.putLine). A row whose text holds a U+001F itself does not
+// split into 16 fields, and one holding what COPY escapes has a backslash: those few rows are read
+// again column by column.
 const SEP = '\x1f';
 const LINE = `concat_ws(chr(31), platform, package_name, service_id, active::int, service_status, coalesce(cert_md5, ''),
   coalesce(cert_sha1, ''), coalesce(cert_sha256, ''), service_number, coalesce(main_number, ''), service_name, host_name, host_type,
   ${MS('filed_at')}, ${MS('status_changed_at')}, coalesce(${MS('shell_since')}::text, '')) as l`;
 
-function splitLine(l: string): IdentityPageRow | null {
+/** A line's fields as a row (the loader's strings path), or null when it does not split into LINE_FIELDS fields. */
+export function splitLine(l: string): IdentityPageRow | null {
   const f = l.split(SEP);
   if (f.length !== 16) return null;
   return {
@@ -190,42 +193,103 @@ function splitLine(l: string): IdentityPageRow | null {
   };
 }
 
+/** Splits the line src[at, end) into LINE_FIELDS spans at U+001F; false when it has another number of fields or holds a backslash (COPY's escape: such a line is read again as a row). */
+export function lineSpans(src: Buffer, at: number, end: number, spans: Int32Array): boolean {
+  let k = 0;
+  let start = at;
+  for (let i = at; i < end; i++) {
+    const c = src[i]!;
+    if (c === 0x5c) return false;
+    if (c === 0x1f) {
+      if (k === LINE_FIELDS - 1) return false;
+      spans[2 * k] = start;
+      spans[2 * k + 1] = i;
+      k += 1;
+      start = i + 1;
+    }
+  }
+  if (k !== LINE_FIELDS - 1) return false;
+  spans[2 * k] = start;
+  spans[2 * k + 1] = end;
+  return true;
+}
+
 /**
- * Every identity of the read model, in pages of `pageSize` rows, read by `parts` cursors at once
- * (each over a range of the table's pages, a TID range scan, in its own transaction: the server
- * works on the parts in parallel while this process splits the rows). No sort, no index. A package
- * with several rows (filed again after a cancellation) yields them in any order: the caller
- * re-reads those keys after the scan (loadIdentities picks the row that answers). The parts'
- * snapshots differ by moments: the caller must be listening for changes before the scan starts
- * and re-read what it hears (a row moved by an update between two parts' snapshots is announced).
- * `onCount` gets the row count first.
+ * Whole lines out of chunks of COPY output (a line may straddle chunks): each complete line's
+ * span handed to `line` in order; the rest kept for the next chunk.
  */
-export async function scanIdentities(db: Db, pageSize: number, onPage: (rows: IdentityPageRow[]) => boolean | void, onCount?: (n: number) => void, parts = 4): Promise<void> {
+export class LineChunks {
+  private rest: Buffer | null = null;
+  push(chunk: Buffer, line: (buf: Buffer, at: number, end: number) => void): void {
+    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    let at = 0;
+    for (let nl = buf.indexOf(10, at); nl !== -1; at = nl + 1, nl = buf.indexOf(10, at)) line(buf, at, nl);
+    this.rest = at < buf.length ? Buffer.from(buf.subarray(at)) : null; // a copy: the chunk is not held on to
+  }
+  /** Whether an incomplete line is left (COPY output always ends with a newline). */
+  get pending(): boolean { return this.rest !== null; }
+}
+
+export interface IdentityScan {
+  /** The row count, first. */
+  onCount?: (n: number) => void;
+  /**
+   * A row as the bytes of its line (lineSpans' spans of src, valid until it returns): true when
+   * taken, false to have it as an object in the chunk's page instead.
+   */
+  onLine: (src: Buffer, spans: Int32Array) => boolean;
+  /** After each chunk: the rows of it given back by onLine, and the rows read again after the scan; false stops the scan. */
+  onPage: (rows: IdentityPageRow[]) => boolean | void;
+  /** COPYs at once. */
+  parts?: number;
+}
+
+/**
+ * Every identity of the read model, read by `parts` COPYs at once (each over a range of the
+ * table's pages, a TID range scan, in its own transaction: the server works on the parts in
+ * parallel while this process reads the lines as bytes, without a string per field: ADR 0022
+ * addendum). No sort, no index. A package with several rows (filed again after a cancellation)
+ * yields them in any order: the caller re-reads those keys after the scan (loadIdentities picks the
+ * row that answers). The parts' snapshots differ by moments: the caller must be listening for
+ * changes before the scan starts and re-read what it hears (a row moved by an update between two
+ * parts' snapshots is announced). A line that holds U+001F or a backslash (COPY's escapes) is read
+ * again as a row after the scan.
+ */
+export async function scanIdentities(db: Db, scan: IdentityScan): Promise<void> {
+  const { onPage, onLine } = scan;
+  const parts = scan.parts ?? 4;
   const [c] = await db.query<{ n: number; pages: number }>(
     `select count(*)::int as n, (pg_relation_size('verify_identities') / current_setting('block_size')::int)::int as pages from verify_identities`);
-  onCount?.(c?.n ?? 0);
+  scan.onCount?.(c?.n ?? 0);
   const pages = c?.pages ?? 0;
   const k = pages >= parts * 64 ? parts : 1;
   const step = Math.ceil(pages / k);
   let stopped = false;
   let odd = false;
-  const scan = (i: number) => db.transaction(async (tx) => {
+  const part = (i: number) => db.transaction(async (tx) => {
+    if (!tx.copyOut) throw new Error('scanIdentities: this database cannot COPY out');
     // The last part is open-ended: the table may have grown since relpages was counted.
     const range = k === 1 ? '' : `where ctid >= '(${i * step},0)'::tid${i < k - 1 ? ` and ctid < '(${(i + 1) * step},0)'::tid` : ''}`;
-    const cursor = `verify_identities_scan_${i}`;
-    await tx.query(`declare ${cursor} no scroll cursor for select ${LINE} from verify_identities ${range}`);
-    while (!stopped) {
-      const lines = await tx.query<{ l: string }>(`fetch forward ${Math.floor(pageSize)} from ${cursor}`);
-      const rows: IdentityPageRow[] = [];
-      for (const { l } of lines) { const r = splitLine(l); if (r) rows.push(r); else odd = true; }
-      if (rows.length && onPage(rows) === false) stopped = true;
-      if (lines.length < pageSize) break;
-    }
-    await tx.query(`close ${cursor}`);
+    const spans = new Int32Array(2 * LINE_FIELDS);
+    const lines = new LineChunks();
+    let rows: IdentityPageRow[] = [];
+    const line = (buf: Buffer, at: number, end: number) => {
+      if (!lineSpans(buf, at, end, spans)) { odd = true; return; }
+      if (!onLine(buf, spans)) rows.push(splitLine(buf.toString('utf8', at, end))!);
+    };
+    await tx.copyOut(`select ${LINE} from verify_identities ${range}`, (chunk) => {
+      if (stopped) return; // read to its end, unused (a reload began meanwhile)
+      lines.push(chunk, line);
+      const page = rows;
+      rows = [];
+      if (onPage(page) === false) stopped = true;
+    });
+    if (lines.pending && !stopped) throw new Error('scanIdentities: COPY output ended inside a line');
   });
-  await Promise.all(Array.from({ length: k }, (_, i) => scan(i)));
+  await Promise.all(Array.from({ length: k }, (_, i) => part(i)));
   if (odd && !stopped) {
+    // What COPY escapes (a backslash, \b \t \n \v \f \r) or what splits into more fields (U+001F).
     onPage(await db.query<IdentityPageRow>(`select ${ROW_COLUMNS} from verify_identities
-      where strpos(platform || package_name || service_number || coalesce(main_number, '') || service_name || host_name, chr(31)) > 0`));
+      where (platform || package_name || service_number || coalesce(main_number, '') || service_name || host_name) ~ '[\x08-\x0d\x1f\\\\]'`));
   }
 }

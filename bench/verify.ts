@@ -350,7 +350,7 @@ function report(r: Report) {
       `NDJSON at least 100,000 lines/s: ${n(lps)} ${verdict(lps >= 100_000)}. RSS under 300 MiB under every load: peak ${mb(peak)} ${verdict(peak < 300 * 1048576)}. ` +
       `Start-up under 10 s: ${(r.startMs / 1000).toFixed(1)} s ${verdict(r.startMs < 10_000)}.`,
     '',
-    'Every registered identity is held in memory (ADR 0022): typed arrays and one byte arena, loaded at start by four parallel cursors',
+    'Every registered identity is held in memory (ADR 0022): typed arrays and one byte arena, loaded at start by four parallel COPYs read as bytes',
     'over `verify_identities` and kept current by NOTIFY beian_registry (ADR 0006; a changed key is answered from the database until',
     'its re-read lands). So hits, filed identities never asked before and packages never filed are all answered without a query;',
     'a batch or stream never waits on PostgreSQL. The CPU columns are the server process\'s and all PostgreSQL processes\' CPU time',

@@ -72,12 +72,18 @@ describe('beian_bigrams', () => {
     await t.db.exec(`create table bigram_probe (name text);
       insert into bigram_probe select n from unnest(array['示例记账', '记账助手', '有限公司', '哈哈哈', 'AbcAb', 'abc', 'a😀b', 'x']) as n;
       create index bigram_probe_names on bigram_probe using gin (beian_bigrams(name))`);
-    for (const k of ['记账', '哈哈', 'ab', 'BC', '😀b', '有限公司', 'ca']) {
-      const now = await t.db.query<{ name: string }>(
-        'select name from bigram_probe where beian_bigrams(name) @> beian_bigrams($1) order by name', [k]);
+    const byIndex = 'select name from bigram_probe where beian_bigrams(name) @> beian_bigrams($1) order by name';
+    for (const k of ['记账', '哈哈', 'ab', 'BC', '😀b', '有限公司', 'ca', '例记账']) {
+      const now = await t.db.transaction(async (tx) => {
+        await tx.exec('set local enable_seqscan = off');
+        const plan = (await tx.query<{ 'QUERY PLAN': string }>(`explain ${byIndex}`, [k])).map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toContain('bigram_probe_names');
+        return tx.query<{ name: string }>(byIndex, [k]);
+      });
       const before = await t.db.query<{ name: string }>(
         'select name from bigram_probe where bigrams_0004(name) @> bigrams_0004($1) order by name', [k]);
       expect(now.map((r) => r.name), k).toEqual(before.map((r) => r.name));
+      if (k === '记账') expect(now.map((r) => r.name)).toEqual(['示例记账', '记账助手']);
     }
   });
 });

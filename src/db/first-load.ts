@@ -259,7 +259,10 @@ export async function writeDirectBatch(
     if (n) n.last = Math.max(n.last, l.sequence);
     else newSubjects.set(l.subject, { line: l.line, last: l.sequence });
   }
-  const imported = (line: number) => q(`{"import": "${importId}", "line": ${line}}`);
+  // History's reason, {"import": "<id>", "line": n}, CSV-quoted: the quoted prefix once per batch
+  // (q's replace of every '"' per row was a regular expression per history row).
+  const importedPrefix = q(`{"import": "${importId}", "line": `).slice(0, -1);
+  const imported = (line: number) => `${importedPrefix}${line}}"`;
   const persons = new Csv();
   const userRows = new Csv();
   const subjectRows = new Csv();

@@ -110,6 +110,12 @@ const PACKAGE_RULES: Record<Platform, (s: string) => Validation<string>> = {
   android: validateAndroidPackageName, ios: validateIosBundleId, harmonyos: validateHarmonyBundleName,
 };
 
+/** A platform's certificate fingerprint, or null. (Not a closure per platform: tsx names each one it makes.) */
+function fingerprint(p: Obj, f: string, key: string, alg: 'md5' | 'sha1' | 'sha256'): string | null {
+  const s = text(p, key, `${f}.${key}`, { optional: true, max: 200 });
+  return s ? take(`${f}.${key}`, validateCertFingerprint(s, alg)).hex : null;
+}
+
 function platforms(v: unknown, type: ServiceType, status: ImportStatus): ImportPlatform[] {
   if (v === undefined || v === null) v = [];
   if (!Array.isArray(v)) return fail('platforms', 'type', 'platforms must be a list');
@@ -123,13 +129,10 @@ function platforms(v: unknown, type: ServiceType, status: ImportStatus): ImportP
     const platform = oneOf(p, 'platform', `${f}.platform`, PLATFORMS);
     if (seen.has(platform)) fail(`${f}.platform`, 'duplicate', `${platform} is named twice`);
     seen.add(platform);
-    const fp = (key: string, alg: 'md5' | 'sha1' | 'sha256') => {
-      const s = text(p, key, `${f}.${key}`, { optional: true, max: 200 });
-      return s ? take(`${f}.${key}`, validateCertFingerprint(s, alg)).hex : null;
-    };
     const out = {
       platform, packageName: take(`${f}.packageName`, PACKAGE_RULES[platform](text(p, 'packageName', `${f}.packageName`, { max: 255 }))),
-      certMd5: fp('certMd5', 'md5'), certSha1: fp('certSha1', 'sha1'), certSha256: fp('certSha256', 'sha256'),
+      certMd5: fingerprint(p, f, 'certMd5', 'md5'), certSha1: fingerprint(p, f, 'certSha1', 'sha1'),
+      certSha256: fingerprint(p, f, 'certSha256', 'sha256'),
     };
     if (!out.certMd5 && !out.certSha1 && !out.certSha256) fail(`${f}.certSha256`, 'required', 'a platform names its signing certificate fingerprint');
     void status;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateDomainName } from './domain-name.ts';
 import { validateEmail } from './email.ts';
 
 describe('validateEmail', () => {
@@ -41,5 +42,19 @@ describe('validateEmail', () => {
   it('names the domain rule that failed in the message', () => {
     const r = validateEmail('x@example.123');
     expect(r.ok || r.error.message).toContain('domain_tld_numeric');
+  });
+
+  it('answers a domain seen before as the first time, valid or not, past the bound of its memo', () => {
+    const domains = Array.from({ length: 1_500 }, (_, i) => (i % 3 === 0 ? `bad_${i}.cn` : i % 3 === 1 ? `Mail${i}.Example.COM` : `x.${i}`));
+    for (let round = 0; round < 2; round++) {
+      for (const d of domains) {
+        const domain = validateDomainName(d);
+        const r = validateEmail(`user@${d}`);
+        if (domain.ok) expect(r, d).toEqual({ ok: true, value: `user@${domain.value}`, warnings: [] });
+        else expect(r.ok || r.error.message, d).toContain(domain.error.code);
+      }
+    }
+    expect(validateEmail('a@qq.com')).toEqual(validateEmail('a@qq.com'));
+    expect(validateEmail('b@QQ.com')).toEqual({ ok: true, value: 'b@qq.com', warnings: [] });
   });
 });

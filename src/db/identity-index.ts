@@ -176,6 +176,18 @@ function wholeNumberOf(src: Buffer, at: number, end: number): number {
   return negative ? -v : v;
 }
 
+/** Bytes of the UTF-8 sequence that begins with lead byte c. */
+const utf8Width = (c: number) => (c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4);
+
+/** The code point of the (valid) UTF-8 sequence at src[i…]. */
+function codePointAt(src: Buffer, i: number): number {
+  const c = src[i]!;
+  if (c < 0x80) return c;
+  if (c < 0xe0) return ((c & 0x1f) << 6) | (src[i + 1]! & 0x3f);
+  if (c < 0xf0) return ((c & 0x0f) << 12) | ((src[i + 1]! & 0x3f) << 6) | (src[i + 2]! & 0x3f);
+  return ((c & 0x07) << 18) | ((src[i + 1]! & 0x3f) << 12) | ((src[i + 2]! & 0x3f) << 6) | (src[i + 3]! & 0x3f);
+}
+
 /** UTF-16 code units of the valid UTF-8 at src[at, end) (a 4-byte sequence is a surrogate pair). */
 function utf16Units(src: Buffer, at: number, end: number): number {
   let units = 0;
@@ -975,11 +987,8 @@ export class IdentityIndex {
     let units = 0;
     let max = 0;
     for (let i = from; i < end;) {
-      const c = src[i]!;
-      let cp: number;
-      if (c < 0x80) { cp = c; i += 1; } else if (c < 0xe0) { cp = ((c & 0x1f) << 6) | (src[i + 1]! & 0x3f); i += 2; } else if (c < 0xf0) {
-        cp = ((c & 0x0f) << 12) | ((src[i + 1]! & 0x3f) << 6) | (src[i + 2]! & 0x3f); i += 3;
-      } else { cp = ((c & 0x07) << 18) | ((src[i + 1]! & 0x3f) << 12) | ((src[i + 2]! & 0x3f) << 6) | (src[i + 3]! & 0x3f); i += 4; }
+      const cp = codePointAt(src, i);
+      i += utf8Width(src[i]!);
       units += cp > 0xffff ? 2 : 1;
       if (cp > max) max = cp;
     }
@@ -999,11 +1008,8 @@ export class IdentityIndex {
     b.writeUInt16LE((E_UTF16 << 14) | len, at);
     let o = at + 2;
     for (let i = from; i < end;) {
-      const c = src[i]!;
-      let cp: number;
-      if (c < 0x80) { cp = c; i += 1; } else if (c < 0xe0) { cp = ((c & 0x1f) << 6) | (src[i + 1]! & 0x3f); i += 2; } else if (c < 0xf0) {
-        cp = ((c & 0x0f) << 12) | ((src[i + 1]! & 0x3f) << 6) | (src[i + 2]! & 0x3f); i += 3;
-      } else { cp = ((c & 0x07) << 18) | ((src[i + 1]! & 0x3f) << 12) | ((src[i + 2]! & 0x3f) << 6) | (src[i + 3]! & 0x3f); i += 4; }
+      const cp = codePointAt(src, i);
+      i += utf8Width(src[i]!);
       if (cp > 0xffff) {
         const v = cp - 0x10000;
         b[o] = (0xd800 | (v >> 10)) & 0xff; b[o + 1] = (0xd800 | (v >> 10)) >> 8;

@@ -21,6 +21,7 @@ import { createSealer } from '../src/db/personal-data.ts';
 import { PROVINCES } from '../src/domain/provinces.ts';
 import { formatMainNumber, formatServiceNumber, type ServiceType } from '../src/domain/filing-number.ts';
 import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
+import { defaultWorkers } from '../src/cli/import.ts';
 import { DEFAULT_BATCH, type ImportSource, importFilings } from '../src/flows/import-filings.ts';
 
 // ---- deterministic randomness -------------------------------------------------------------
@@ -157,10 +158,11 @@ export async function writeImportFile(file: string, total: number, o: { seed?: n
 
 // ---- main ---------------------------------------------------------------------------------
 /** Bench data is sealed under fixed, published keys: it holds no one's personal data. */
-export const BENCH_SEALER = createSealer({
+export const BENCH_SECRETS = {
   dataKeys: [{ id: 'bench', key: createHash('sha256').update('beian bench data key').digest() }],
   hashKey: createHash('sha256').update('beian bench hash key').digest(),
-});
+};
+export const BENCH_SEALER = createSealer(BENCH_SECRETS);
 
 export async function generate(o: { services: number; databaseUrl?: string; dataDir?: string; seed?: number; chunk?: number; quiet?: boolean; trace?: boolean }): Promise<{ seconds: number }> {
   rnd = mulberry32(o.seed ?? 1);
@@ -183,8 +185,10 @@ export async function generate(o: { services: number; databaseUrl?: string; data
       },
     };
     const started = Date.now();
+    const workers = defaultWorkers();
     const summary = await importFilings(db, BENCH_SEALER, source, {
       batchSize: o.chunk ?? DEFAULT_BATCH,
+      workers: workers > 0 ? { count: workers, secrets: BENCH_SECRETS } : undefined,
       onProgress: (p) => { if (!o.quiet) progress(p.services, total, started); },
       trace: o.trace ? (sql, ms) => process.stderr.write(`\n${ms.toFixed(0).padStart(6)} ms ${sql.slice(0, 90)}`) : undefined,
     });

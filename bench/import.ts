@@ -7,6 +7,7 @@
 //            --file /tmp/beian-import-bench.ndjson (kept between runs when it has the right size)
 //            --trace (each statement's total time over the run, biggest first)
 //            --keep-indexes (no first load: indexes and foreign keys maintained row by row, ADR 0032)
+//            --workers N (threads preparing the lines; default `beian import`'s: one fewer than the cores)
 // Prints one Markdown table row set for docs/BENCHMARKS.md ("## Bulk import"), and the CPU per
 // imported service of the importer and of the bench database's PostgreSQL backends (/proc): on a
 // shared machine the wall-clock rate follows the load, the CPU per service much less.
@@ -19,8 +20,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEFAULT_BATCH, importFilings } from '../src/flows/import-filings.ts';
-import { fileSource, fingerprintFile } from '../src/cli/import.ts';
-import { BENCH_SEALER, writeImportFile } from './generate.ts';
+import { defaultWorkers, fileSource, fingerprintFile } from '../src/cli/import.ts';
+import { BENCH_SEALER, BENCH_SECRETS, writeImportFile } from './generate.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,11 +31,14 @@ const { values } = parseArgs({
     file: { type: 'string', default: path() },
     trace: { type: 'boolean', default: false },
     'keep-indexes': { type: 'boolean', default: false },
+    // Worker threads preparing the lines (parse, check, seal), as `beian import --workers`; default as the command's.
+    workers: { type: 'string' },
   },
 });
 function path() { return `${os.tmpdir()}/beian-import-bench.ndjson`; }
 const URL_ = values['database-url']!;
 const N = Number(values.services);
+const WORKERS = values.workers !== undefined ? Number(values.workers) : defaultWorkers();
 const FILE = values.file!;
 
 async function recreateDatabase(): Promise<void> {
@@ -111,6 +115,7 @@ const s = await importFilings(db, BENCH_SEALER, fileSource(FILE, sha256), {
   batchSize: values['batch-size'] ? Number(values['batch-size']) : DEFAULT_BATCH,
   trace,
   firstLoad: values['keep-indexes'] ? false : 'auto',
+  workers: WORKERS > 0 ? { count: WORKERS, secrets: BENCH_SECRETS } : undefined,
   onProgress: (p) => {
     loaded = cpuTimes();
     loadedAt = Date.now();
@@ -127,7 +132,7 @@ const n = (x: number) => Math.round(x).toLocaleString('en');
 const perService = (ms: number) => `${((ms * 1000) / Math.max(s.services, 1)).toFixed(0)} µs`;
 // The report (Markdown for docs/BENCHMARKS.md "## Bulk import") is this benchmark's output on stdout.
 const report = [
-  `Command: \`npx tsx bench/import.ts --services ${N}${values['keep-indexes'] ? ' --keep-indexes' : ''}\`; ${new Date().toISOString().slice(0, 10)}; machine: nproc ${os.cpus().length}, ${os.cpus()[0]?.model}, Node ${process.version}; PostgreSQL on 127.0.0.1 (fresh database); ${loadBefore} before the import, ${load()} after.`,
+  `Command: \`npx tsx bench/import.ts --services ${N}${values['keep-indexes'] ? ' --keep-indexes' : ''}${values.workers !== undefined ? ` --workers ${WORKERS}` : ''}\` (${WORKERS} worker thread${WORKERS === 1 ? '' : 's'} preparing lines); ${new Date().toISOString().slice(0, 10)}; machine: nproc ${os.cpus().length}, ${os.cpus()[0]?.model}, Node ${process.version}; PostgreSQL on 127.0.0.1 (fresh database); ${loadBefore} before the import, ${load()} after.`,
   `File: ${n(lines)} lines (${mib.toFixed(0)} MiB NDJSON, ${fresh ? `written by bench/generate.ts's record maker in ${genSeconds.toFixed(1)} s` : 'kept from an earlier run of bench/generate.ts\'s record maker'}).`,
   '',
   '| run | rows | time | rows/s |',
@@ -135,7 +140,7 @@ const report = [
   `| baseline: raw COPY of the file's lines into an unindexed scratch table | ${n(lines)} lines | ${baseSeconds.toFixed(1)} s | ${n(lines / baseSeconds)} |`,
   `| beian import${s.firstLoad ? ', first load' : ''} (checks, sealing, ${s.firstLoad ? 'COPY straight into the registry tables with the registry checks over in-memory keys' : 'staging COPY, set-based checks and writes'}, history, read model${s.firstLoad ? ', indexes and foreign keys built at the end' : ''}) | ${n(s.services)} services, ${n(s.subjects)} subjects, ${n(s.rejected)} rejected | ${importSeconds.toFixed(1)} s | ${n(s.services / importSeconds)} |`,
   '',
-  `CPU per imported service: importer ${perService(cpu1.self - cpu0.self)}, PostgreSQL backends ${perService(cpu1.pg - cpu0.pg)}, PostgreSQL writers ${perService(cpu1.aux - cpu0.aux)} (from /proc; the writers also serve the server's other databases).`,
+  `CPU per imported service: importer (its worker threads included) ${perService(cpu1.self - cpu0.self)}, PostgreSQL backends ${perService(cpu1.pg - cpu0.pg)}, PostgreSQL writers ${perService(cpu1.aux - cpu0.aux)} (from /proc; the writers also serve the server's other databases).`,
   ...(s.firstLoad ? [`Of which loading the batches (${((loadedAt - t0) / 1000).toFixed(1)} s): importer ${perService(loaded.self - cpu0.self)}, PostgreSQL backends ${perService(loaded.pg - cpu0.pg)}; `
     + `the index and foreign-key builds after it (${((t0 + importSeconds * 1000 - loadedAt) / 1000).toFixed(1)} s): PostgreSQL backends ${perService(cpu1.pg - loaded.pg)} `
     + '(parallel B-tree workers, which exit, are not counted).'] : []),

@@ -175,6 +175,8 @@ describe('the beian import command (embedded database)', () => {
     expect(second.stdout).toContain('was imported already');
     expect(second.code).toBe(1);
     expect((await run('import')).code).toBe(2);
+    const badWorkers = await run('import', file, '--workers', 'two');
+    expect(badWorkers).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be a whole number from 0 to 64') });
     expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
   }, SETUP_TIMEOUT);
 });

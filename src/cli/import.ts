@@ -4,6 +4,7 @@
 // of rejected lines at the end (all of them with --rejects <file>).
 import { createHash } from 'node:crypto';
 import { createReadStream, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -29,16 +30,13 @@ export async function fingerprintFile(file: string): Promise<{ sha256: string; l
   return { sha256: hash.digest('hex'), lines: lines + (last === 10 ? 0 : 1) };
 }
 
+/** An NDJSON file's lines as text: parsed where they are prepared (src/db/import-prepare.ts, maybe on a worker thread). */
 async function* ndjsonLines(file: string, after: number): AsyncIterable<SourceLine> {
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     line += 1;
     if (line <= after || !text.trim()) continue;
-    try {
-      yield { line, value: JSON.parse(text) as unknown };
-    } catch {
-      yield { line, issue: { field: 'line', code: 'json_syntax', message: 'the line is not one JSON object' } };
-    }
+    yield { line, text };
   }
 }
 
@@ -69,15 +67,26 @@ export function fileSource(file: string, sha256: string): ImportSource {
 
 const SHOWN = 50;
 
+/**
+ * Worker threads that prepare lines (parse, check, seal): one fewer than the cores, the
+ * importer's own thread and the database's backend taking the rest (docs/import.md); none on one core.
+ */
+export const defaultWorkers = () => Math.min(8, Math.max(0, os.availableParallelism() - 1));
+
 export async function importCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { 'batch-size': { type: 'string' }, rejects: { type: 'string' }, quiet: { type: 'boolean' }, 'keep-indexes': { type: 'boolean' } },
+    options: {
+      'batch-size': { type: 'string' }, rejects: { type: 'string' }, quiet: { type: 'boolean' }, 'keep-indexes': { type: 'boolean' },
+      workers: { type: 'string' },
+    },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes]');
+  if (positionals.length !== 1) throw new UsageError('usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes] [--workers N]');
   const file = positionals[0]!;
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : DEFAULT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch-size must be a whole number from 1 to 100000');
+  const workers = values.workers !== undefined ? Number(values.workers) : defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UsageError('--workers must be a whole number from 0 to 64');
   const { sha256, lines } = await fingerprintFile(file).catch((e: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`); });
   const storage = await openStorage(config());
   const bar = values.quiet ? null : new cliProgress.SingleBar({
@@ -91,6 +100,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     let resumed = false;
     const summary = await importFilings(storage.db, storage.sealer, fileSource(file, sha256), {
       batchSize, firstLoad: values['keep-indexes'] ? false : 'auto',
+      workers: workers > 0 ? { count: workers, secrets: storage.secrets } : undefined,
       onProgress: (p) => {
         if (!bar) return;
         if (!resumed) { resumed = true; bar.start(lines, 0, { services: 0, rejected: 0, rate: 0 }); }

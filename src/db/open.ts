@@ -5,14 +5,15 @@ import type { Config } from '../config.ts';
 import { type Db, openPglite, openPostgres } from './connection.ts';
 import { embeddedSecrets, lockDataDir } from './data-dir.ts';
 import { primaryOnly, type ReadSide, standbyName, withStandbys } from './replicas.ts';
-import { createSealer, type Sealer } from './personal-data.ts';
+import { createSealer, type Sealer, type Secrets } from './personal-data.ts';
 import { createLogKeys, type LogKeys } from '../tlog/keys.ts';
 
 /**
  * `log`: the transparency log's digest and signing keys (docs/decisions/0017-transparency-log.md).
  * `reads`: where reads that may see a standby go (ADR 0020): the primary unless DATABASE_READ_URL names standbys.
+ * `secrets`: the sealer's keys (`beian import`'s worker threads build sealers of their own from them).
  */
-export interface Storage { db: Db; reads: ReadSide; sealer: Sealer; log: LogKeys; close(): Promise<void> }
+export interface Storage { db: Db; reads: ReadSide; sealer: Sealer; secrets: Secrets; log: LogKeys; close(): Promise<void> }
 
 /** One pool per standby of DATABASE_READ_URL; none (every read on the primary) without. */
 export async function openReadSide(primary: Db, readUrls: readonly string[]): Promise<ReadSide> {
@@ -34,7 +35,7 @@ export async function openStorage(cfg: Config, options: { standbys?: boolean } =
     let reads: ReadSide;
     try { reads = await openReadSide(db, options.standbys ? cfg.database.readUrls : []); } catch (e) { await db.close(); throw e; }
     return {
-      db, reads, sealer: createSealer(cfg.secrets!), log: createLogKeys(cfg.secrets!.hashKey, cfg.logSigningKey),
+      db, reads, sealer: createSealer(cfg.secrets!), secrets: cfg.secrets!, log: createLogKeys(cfg.secrets!.hashKey, cfg.logSigningKey),
       close: async () => { await reads.close(); await db.close(); },
     };
   }
@@ -43,7 +44,7 @@ export async function openStorage(cfg: Config, options: { standbys?: boolean } =
     const secrets = cfg.secrets ?? embeddedSecrets(cfg.database.dataDir);
     const db = await openPglite(path.join(cfg.database.dataDir, 'pgdata'));
     return {
-      db, reads: primaryOnly(db), sealer: createSealer(secrets), log: createLogKeys(secrets.hashKey, cfg.logSigningKey),
+      db, reads: primaryOnly(db), sealer: createSealer(secrets), secrets, log: createLogKeys(secrets.hashKey, cfg.logSigningKey),
       close: async () => { await db.close(); release(); },
     };
   } catch (e) {

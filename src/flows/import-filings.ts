@@ -2,16 +2,19 @@
 // lines in batches; each batch — its records, its rejections and the import's last line — is
 // one transaction (src/db/bulk-import.ts), so an interrupted import continues after the last
 // committed batch and a finished one is not applied again. Personal data is sealed and hashed
-// here exactly as the approval flow does (src/db/registry.ts), once per subject of a batch.
+// exactly as the approval flow does (src/db/registry.ts), as each line is prepared
+// (src/db/import-prepare.ts: here, or on worker threads with `workers`).
 import type { Db } from '../db/connection.ts';
-import { type Rejection, type StagedLine, type Trace, type StagedPerson, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { type Rejection, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
-import type { Sealer } from '../db/personal-data.ts';
+import { LinePreparer, type PreparedLine, type SourceLine } from '../db/import-prepare.ts';
+import { type PrepareWorkers, startPrepareWorkers } from '../db/import-workers.ts';
+import type { Sealer, Secrets } from '../db/personal-data.ts';
 import { uuidv7 } from '../db/uuid7.ts';
-import { type ImportIssue, type ImportPerson, type ImportRecord, readImportRecord } from '../domain/import-record.ts';
+import type { ImportRecord } from '../domain/import-record.ts';
 
-export type SourceLine = { line: number; value: unknown } | { line: number; issue: ImportIssue };
+export type { SourceLine };
 
 export interface ImportSource {
   /** Identifies the source across runs (a file's SHA-256): the same key resumes. */
@@ -34,6 +37,8 @@ export interface ImportSummary {
 }
 
 export const DEFAULT_BATCH = 10_000;
+/** Lines per message to a worker. */
+const PREPARE_CHUNK = 500;
 
 /** Per-batch memory: what the earlier lines of the same batch claimed (the database knows the earlier batches). */
 interface BatchState {
@@ -52,19 +57,11 @@ const newBatch = (): BatchState => ({
   sequences: new Set(), serials: new Map(), packages: new Set(),
 });
 
-function sealPerson(sealer: Sealer, p: ImportPerson): StagedPerson {
-  return {
-    id: uuidv7(), name: p.name, certType: p.certificateType,
-    certEnc: sealer.seal(p.certificateNumber), certHash: sealer.hash('id_number', p.certificateNumber),
-    mobileEnc: sealer.seal(p.mobile), mobileHash: sealer.hash('phone', p.mobile),
-    emailEnc: sealer.seal(p.email), emailHash: sealer.hash('email', p.email),
-  };
-}
-
 const reject = (b: BatchState, line: number, field: string, code: string, message: string) => { b.rejected.push({ line, field, code, message }); };
 
-/** Stages one checked record, or rejects it for a conflict with an earlier line of the batch. */
-function stage(b: BatchState, sealer: Sealer, line: number, r: ImportRecord): void {
+/** Stages one prepared record, or rejects it for a conflict with an earlier line of the batch. */
+function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>): void {
+  const { line, record: r } = p;
   const n = r.number;
   const certKey = `${r.subject.certificateType}|${r.subject.certificateNumber}`;
   const known = b.subjects.get(n.mainNumber);
@@ -90,9 +87,9 @@ function stage(b: BatchState, sealer: Sealer, line: number, r: ImportRecord): vo
     subject = {
       id: uuidv7(), userId: uuidv7(), mainNumber: n.mainNumber, year: serialKey ? n.year! : null, serial: serialKey ? Number(n.serial) : null,
       provinceCode: n.provinceCode, type: s.type, nature: s.nature, name: s.name, certType: s.certificateType,
-      certPublic: s.type === 'unit' ? s.certificateNumber : null, certEnc: sealer.seal(s.certificateNumber),
-      certHash: sealer.hash('id_number', s.certificateNumber), address: s.address, cityCode: s.cityCode, districtCode: s.districtCode,
-      filedAt: s.approvedAt, principal: sealPerson(sealer, s.principal),
+      certPublic: s.type === 'unit' ? s.certificateNumber : null, certEnc: p.subject.certEnc,
+      certHash: p.subject.certHash, address: s.address, cityCode: s.cityCode, districtCode: s.districtCode,
+      filedAt: s.approvedAt, principal: p.subject.principal,
     };
     b.subjects.set(n.mainNumber, subject);
     b.certificates.set(certKey, n.mainNumber);
@@ -102,11 +99,11 @@ function stage(b: BatchState, sealer: Sealer, line: number, r: ImportRecord): vo
   b.sequences.add(`${n.mainNumber}|${n.sequence}`);
   if (active) for (const p of r.platforms) b.packages.add(`${p.platform}|${p.packageName}`);
   b.lines.push({
-    line, subject, servicePrincipal: r.servicePrincipal ? sealPerson(sealer, r.servicePrincipal) : null, serviceId: uuidv7(),
+    line, subject, servicePrincipal: p.servicePrincipal, serviceId: uuidv7(),
     serviceType: n.serviceType, serviceName: r.serviceName, serviceNumber: n.number, sequence: n.sequence, status: r.status,
     filedAt: r.approvedAt, statusChangedAt: r.statusChangedAt, domains: r.domains, homeUrl: r.homeUrl,
-    platforms: r.platforms.map((p, idx) => ({
-      id: uuidv7(), idx, platform: p.platform, packageName: p.packageName, md5: p.certMd5, sha1: p.certSha1, sha256: p.certSha256, active,
+    platforms: r.platforms.map((x, idx) => ({
+      id: uuidv7(), idx, platform: x.platform, packageName: x.packageName, md5: x.certMd5, sha1: x.certSha1, sha256: x.certSha256, active,
     })),
   });
 }
@@ -148,6 +145,11 @@ export async function importFilings(
      * indexes aside and build them at the end (migration 0035); false: maintain them row by row.
      */
     firstLoad?: 'auto' | false;
+    /**
+     * Worker threads that parse, check and seal the lines (src/db/import-workers.ts), with the
+     * secrets their sealers need (the same as `sealer`'s); without: on this thread.
+     */
+    workers?: { count: number; secrets: Secrets };
   } = {},
 ): Promise<ImportSummary> {
   const clock = o.clock ?? (() => new Date());
@@ -201,24 +203,44 @@ export async function importFilings(
     });
     writing.catch(() => {}); // awaited before the next batch or at the end
   };
+  const take = async (p: PreparedLine) => {
+    lastLine = p.line;
+    count += 1;
+    if ('issue' in p) reject(b, p.line, p.issue.field, p.issue.code, p.issue.message);
+    else stage(b, p);
+    if (count >= size) await flush();
+  };
+  /** A chunk's answer, marked handled: a failure is seen when its turn comes (or not at all, the import having stopped). */
+  const sent = (p: Promise<PreparedLine[]>) => { p.catch(() => {}); return p; };
+  const pool: PrepareWorkers | null = o.workers && o.workers.count > 0 ? startPrepareWorkers(o.workers.count, o.workers.secrets) : null;
   try {
-    for await (const l of source.lines(imp.last_line)) {
-      if (l.line <= imp.last_line) continue;
-      lastLine = l.line;
-      count += 1;
-      if ('issue' in l) reject(b, l.line, l.issue.field, l.issue.code, l.issue.message);
-      else {
-        const r = readImportRecord(l.value);
-        if (!r.ok) reject(b, l.line, r.issue.field, r.issue.code, r.issue.message);
-        else stage(b, sealer, l.line, r.value);
+    if (!pool) {
+      const preparer = new LinePreparer(sealer);
+      for await (const l of source.lines(imp.last_line)) {
+        if (l.line > imp.last_line) await take(preparer.prepare(l));
       }
-      if (count >= size) await flush();
+    } else {
+      // Chunks of lines to the workers, a few in flight each; taken back in the order sent.
+      const inFlight: Promise<PreparedLine[]>[] = [];
+      const takeOldest = async () => { for (const p of await inFlight.shift()!) await take(p); };
+      let chunk: SourceLine[] = [];
+      for await (const l of source.lines(imp.last_line)) {
+        if (l.line <= imp.last_line) continue;
+        chunk.push(l);
+        if (chunk.length < PREPARE_CHUNK) continue;
+        inFlight.push(sent(pool.prepare(chunk)));
+        chunk = [];
+        if (inFlight.length >= 3 * pool.count) await takeOldest();
+      }
+      if (chunk.length) inFlight.push(sent(pool.prepare(chunk)));
+      while (inFlight.length) await takeOldest();
     }
     if (count > 0) await flush();
   } catch (e) {
     interrupted = true;
     throw e;
   } finally {
+    await pool?.close();
     // An interrupted source still lets the batch in flight commit (or fail) before returning.
     if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
     // Stopped before its first batch committed (an unknown CSV column, an unreadable file): the

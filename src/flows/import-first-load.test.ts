@@ -5,7 +5,7 @@
 // that `migrate` (start-up) or the import run again repairs. On both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
-import { testDatabase, type TestDb } from '../../tests/db.ts';
+import { testDatabase, testSecrets, type TestDb } from '../../tests/db.ts';
 import { type AppRecordStyle, appRecord, hexOf, memorySource, residentIdOf } from '../../tests/import-records.ts';
 import { FIRST_LOAD_TABLES } from '../db/deferred-indexes.ts';
 import { migrate } from '../db/migrate.ts';
@@ -158,6 +158,24 @@ describe('bulk import: first load into an empty registry', () => {
     expect(statements('copy import_stage')).toBe(0);
     await asRowByRow(t, s);
   });
+
+  it('with worker threads preparing the lines: the same registry and rejections', async () => {
+    const t = await fresh();
+    const s = await importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, workers: { count: 2, secrets: testSecrets } });
+    expect(s.firstLoad).toBe(true);
+    await asRowByRow(t, s);
+  }, SETUP_TIMEOUT);
+
+  it('a worker that fails stops the import before anything is written, its indexes back', async () => {
+    const t = await fresh();
+    const bad = { dataKeys: [{ id: 'bad', key: Buffer.alloc(5) }], hashKey: testSecrets.hashKey };
+    await expect(importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { batchSize: 5, clock, workers: { count: 1, secrets: bad } }))
+      .rejects.toThrow(/import worker/);
+    expect(await t.db.query('select 1 from services')).toEqual([]);
+    const [imp] = await t.db.query<{ last_line: number; status: string }>(`select last_line, status from imports where source_key = 'test:first-load'`);
+    expect(imp).toEqual({ last_line: 0, status: 'running' });
+    await indexesBack(t);
+  }, SETUP_TIMEOUT);
 
   it('keeps the indexes when the registry holds filings already', async () => {
     const t = await fresh();

@@ -181,6 +181,41 @@ describe('the beian import command (embedded database)', () => {
   }, SETUP_TIMEOUT);
 });
 
+describe('the beian import command with worker threads, CSV (embedded database)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-csv-'));
+  beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
+  afterAll(() => { vi.unstubAllEnvs(); });
+
+  it('prepares CSV rows on two worker threads: rejections by line number, the rest loaded', async () => {
+    const cells = (r: ReturnType<typeof appLine>, extra: Record<string, string> = {}) => {
+      const c: Record<string, string> = {
+        serviceNumber: r.serviceNumber, serviceType: 'app', serviceName: r.serviceName, approvedAt: r.approvedAt, hostName: r.hostName,
+        hostType: 'unit', hostNature: 'enterprise', 'subject.certificateType': 'uscc', 'subject.certificateNumber': r.subject.certificateNumber,
+        'subject.address': r.subject.address, 'subject.cityCode': '440300', 'subject.districtCode': '440305', 'subject.principal.name': '李导入',
+        'subject.principal.certificateType': 'resident_id', 'subject.principal.certificateNumber': r.subject.principal.certificateNumber,
+        'subject.principal.mobile': '13800138000', 'subject.principal.email': r.subject.principal.email,
+        'android.packageName': r.platforms[0]!.packageName, 'android.certSha256': r.platforms[0]!.certSha256, ...extra,
+      };
+      return CSV_COLUMNS.map((k) => `"${(c[k] ?? '').replace(/"/g, '""')}"`).join(',');
+    };
+    const rows = [cells(appLine(701, 1)), cells(appLine(701, 2), { 'subject.address': '深圳市\n南山区' }), cells(appLine(702, 1)),
+      cells(appLine(703, 1), { approvedAt: 'soon' }), cells(appLine(704, 1))];
+    const file = path.join(root, 'f.csv');
+    writeFileSync(file, `${[CSV_COLUMNS.join(','), ...rows].join('\n')}\n`);
+    let stdout = '';
+    let stderr = '';
+    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await main(['import', file, '--workers', '2', '--quiet'], { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
+    expect(code, stderr).toBe(1);
+    expect(stdout).toMatch(/^imported 3 services under 3 new subjects \(7 lines, 2 rejected\)/);
+    // Line 3 starts the row whose address spans two lines; the next row starts on line 5.
+    expect(stderr.trim().split('\n')).toEqual([
+      'line 3: subject.address: control_characters: subject.address contains control characters',
+      expect.stringMatching(/^line 6: approvedAt: date_format: /),
+    ]);
+  }, SETUP_TIMEOUT);
+});
+
 describe('the beian import command with --keep-indexes (embedded database)', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-keep-'));
   beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });

@@ -34,9 +34,10 @@ const USAGE = `Usage: beian <command>
   keys rotate [--batch-size N] [--max-batches N]
                                    re-seal every value under the first (new) data key; resumable
   keys drop <id>                   remove an embedded data key that seals nothing
-  import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes]
+  import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes] [--workers N]
                                    load existing filed subjects and services (docs/import.md);
-                                   running the same file again resumes it; exit 1 if lines were rejected`;
+                                   running the same file again resumes it; exit 1 if lines were rejected;
+                                   --workers: threads preparing lines (default: cores - 1)`;
 
 type Handler = (args: string[], io: Io) => Promise<number>;
 

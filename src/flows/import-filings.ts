@@ -212,8 +212,10 @@ export async function importFilings(
   };
   /** A chunk's answer, marked handled: a failure is seen when its turn comes (or not at all, the import having stopped). */
   const sent = (p: Promise<PreparedLine[]>) => { p.catch(() => {}); return p; };
-  const pool: PrepareWorkers | null = o.workers && o.workers.count > 0 ? startPrepareWorkers(o.workers.count, o.workers.secrets) : null;
+  let pool: PrepareWorkers | null = null;
   try {
+    // Started inside the try: a pool that cannot start is an interruption like any other (a first load's indexes come back).
+    pool = o.workers && o.workers.count > 0 ? startPrepareWorkers(o.workers.count, o.workers.secrets) : null;
     if (!pool) {
       const preparer = new LinePreparer(sealer);
       for await (const l of source.lines(imp.last_line)) {

@@ -175,6 +175,10 @@ describe('bulk import: first load into an empty registry', () => {
     const [imp] = await t.db.query<{ last_line: number; status: string }>(`select last_line, status from imports where source_key = 'test:first-load'`);
     expect(imp).toEqual({ last_line: 0, status: 'running' });
     await indexesBack(t);
+    // A pool that cannot start (not a whole number of workers) stops it the same way.
+    await expect(importFilings(t.db, t.sealer, memorySource('test:first-load', RECORDS), { clock, workers: { count: 1.5, secrets: testSecrets } }))
+      .rejects.toThrow(/whole number/);
+    await indexesBack(t);
   }, SETUP_TIMEOUT);
 
   it('keeps the indexes when the registry holds filings already', async () => {

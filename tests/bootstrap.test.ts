@@ -78,6 +78,7 @@ describe('a deployment from nothing', () => {
   let sealer: Sealer;
   let h: AuthTestApp;
   let oneTime = '';
+  let secondOneTime = '';
   const NEW_PASSWORD = 'Gov-registry-2026!';
 
   beforeAll(async () => {
@@ -127,6 +128,17 @@ describe('a deployment from nothing', () => {
     expect(r.stdout).not.toContain('Chosen-by-operator-7');
   }, SETUP_TIMEOUT);
 
+  it('beian admin reset-password sets a new one-time password on an account and prints it as its last line', async () => {
+    const r = await beian(['admin', 'reset-password', '--login', 'Second'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('set a new one-time password on "second"; its sessions ended and its sign-in lock (if any) was lifted');
+    expect(lines.at(-1)).toMatch(/^password: \S{20}$/);
+    secondOneTime = lines.at(-1)!.slice('password: '.length);
+    expectRefused(await beian(['admin', 'reset-password', '--login', 'nobody.here'], env), 'admin', /no account with login "nobody\.here"/);
+    expectRefused(await beian(['admin', 'reset-password', '--login', 'second', '--password-stdin'], env, 'short\n'), 'admin', /--password: at least 10 characters/);
+  }, SETUP_TIMEOUT);
+
   it('beian seed --demo refuses a database that holds real accounts', async () => {
     expectRefused(await beian(['seed', '--demo'], env), 'seed', /refused: the database holds 2 account\(s\) and 0 filing\(s\) that are not demo data/);
   }, SETUP_TIMEOUT);
@@ -165,7 +177,9 @@ describe('a deployment from nothing', () => {
     // The one-time password is spent; the new one signs in without the flag. So does the operator-chosen one, with it.
     expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'root.admin', password: oneTime } })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'root.admin', password: NEW_PASSWORD } })).json().mustChangePassword).toBe(false);
-    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'second', password: 'Chosen-by-operator-7' } })).json())
+    // `second`'s operator-chosen password was replaced by `beian admin reset-password`'s one-time password.
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'second', password: 'Chosen-by-operator-7' } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'second', password: secondOneTime } })).json())
       .toMatchObject({ mustChangePassword: true, user: { displayName: '第二管理员' } });
   }, SETUP_TIMEOUT);
 

@@ -4,19 +4,28 @@
 // `password: <password>` (the generated one-time password); with --password-stdin the first
 // line of standard input is the password and no password is printed. Either way the first
 // sign-in must set a new password. A login that exists, or bad input: one line, exit 2.
+//
+// `beian admin reset-password --login <login> [--password-stdin]`: a new one-time password on a
+// staff account (administrators included), for when nobody can sign in to do it in the
+// application (POST /api/admin/users/{id}/password); the same contract for the last line and
+// --password-stdin. Sessions end, the sign-in lock lifts, the next sign-in must set a new
+// password. An unknown login, a host account or bad input: one line, exit 2.
 import { parseArgs } from 'node:util';
 import { config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { NamedError } from '../domain/errors.ts';
-import { LoginTakenError } from '../flows/account-errors.ts';
+import { HostPasswordResetError, LoginTakenError, UserNotFoundError } from '../flows/account-errors.ts';
 import { createAdministrator, validateAdministrator } from '../flows/create-administrator.ts';
+import { resetUserPassword } from '../flows/reset-user-password.ts';
+import { SYSTEM_ACTOR } from '../domain/actors.ts';
 
 export interface AdminIo { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream }
 
 export class AdminUsageError extends Error {}
 
-export const ADMIN_USAGE = 'usage: beian admin create --login <login> --email <email> [--name <display name>] [--password-stdin]';
+export const ADMIN_USAGE = 'usage: beian admin create --login <login> --email <email> [--name <display name>] [--password-stdin]'
+  + ' | beian admin reset-password --login <login> [--password-stdin]';
 
 /** The first line of standard input, without its line ending. */
 async function firstLine(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -33,12 +42,12 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<number>
     args, allowPositionals: true,
     options: { login: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   });
-  if (positionals.length !== 1 || positionals[0] !== 'create' || !values.login || !values.email) throw new AdminUsageError(ADMIN_USAGE);
-  let password: string | undefined;
-  if (values['password-stdin']) {
-    password = await firstLine(io.stdin);
-    if (!password) throw new AdminUsageError('--password-stdin: standard input has no password on its first line');
+  const command = positionals.length === 1 ? positionals[0] : undefined;
+  if (command === 'reset-password' && values.login && values.email === undefined && values.name === undefined) {
+    return resetPassword(values.login, values['password-stdin'] ? await passwordFromStdin(io) : undefined, io);
   }
+  if (command !== 'create' || !values.login || !values.email) throw new AdminUsageError(ADMIN_USAGE);
+  const password = values['password-stdin'] ? await passwordFromStdin(io) : undefined;
   const input = { login: values.login, email: values.email, displayName: values.name, password };
   try { validateAdministrator(input); } catch (err) { throw explained(err, values.login); }
   const cfg = config();
@@ -51,6 +60,33 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<number>
       `created ministry administrator "${created.login}" of ${created.organisationName}`,
       `sign in at ${cfg.publicUrl}/login; the first sign-in must set a new password before anything else`,
       ...(created.generated ? [`password: ${created.password}`] : []),
+    ].join('\n') + '\n');
+  } finally { await storage.close(); }
+  return 0;
+}
+
+/** --password-stdin's password: the first line of standard input. */
+async function passwordFromStdin(io: AdminIo): Promise<string> {
+  const password = await firstLine(io.stdin);
+  if (!password) throw new AdminUsageError('--password-stdin: standard input has no password on its first line');
+  return password;
+}
+
+async function resetPassword(login: string, password: string | undefined, io: AdminIo): Promise<number> {
+  const cfg = config();
+  const storage = await openStorage(cfg);
+  try {
+    await migrate(storage.db);
+    const done = await resetUserPassword({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, SYSTEM_ACTOR, { login }, password)
+      .catch((err: unknown) => {
+        if (err instanceof UserNotFoundError) throw new AdminUsageError(`no account with login "${login.trim().toLowerCase()}" (nothing was changed)`);
+        if (err instanceof HostPasswordResetError) throw new AdminUsageError(`"${login.trim().toLowerCase()}" is a host account: hosts reset their password with a code sent to their mobile`);
+        throw explained(err, login);
+      });
+    io.stdout.write([
+      `set a new one-time password on "${done.login}"; its sessions ended and its sign-in lock (if any) was lifted`,
+      `sign in at ${cfg.publicUrl}/login; the next sign-in must set a new password before anything else`,
+      ...(done.generated ? [`password: ${done.password}`] : []),
     ].join('\n') + '\n');
   } finally { await storage.close(); }
   return 0;

@@ -105,6 +105,8 @@ describe('beian workdays', () => {
     [['admin'], /usage: beian admin create --login <login> --email <email>/],
     [['admin', 'create', '--login', 'someone'], /usage: beian admin create/],
     [['admin', 'delete', '--login', 'someone', '--email', 'a@b.cn'], /usage: beian admin create/],
+    [['admin', 'reset-password'], /\| beian admin reset-password --login <login>/],
+    [['admin', 'reset-password', '--login', 'someone', '--email', 'a@b.cn'], /usage: beian admin create/],
   ])('%j exits 2 with one line on stderr', async (argv, message) => {
     expectOneLineError(await run(...argv), message);
   });
@@ -119,7 +121,7 @@ describe('beian workdays', () => {
   it('--help prints the usage and exits 0', async () => {
     const r = await run('--help');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    for (const c of ['serve', 'migrate', 'seed --demo', 'admin create --login', 'workdays add', 'workdays between', 'calendar import', 'calendar check', 'analyze']) expect(r.stdout).toContain(c);
+    for (const c of ['serve', 'migrate', 'seed --demo', 'admin create --login', 'admin reset-password --login', 'workdays add', 'workdays between', 'calendar import', 'calendar check', 'analyze']) expect(r.stdout).toContain(c);
   });
 });
 

@@ -18,6 +18,9 @@ const USAGE = `Usage: beian <command>
   admin create --login <login> --email <email> [--name <name>] [--password-stdin]
                                    create a ministry administrator; prints a one-time password
                                    as the last line (password: …) unless read from stdin
+  admin reset-password --login <login> [--password-stdin]
+                                   a new one-time password on a staff account (sessions end, the
+                                   sign-in lock lifts); printed as the last line unless read from stdin
   workdays add <YYYY-MM-DD> <n> [--province CODE]
                                    the date n working days after the given one
   workdays between <a> <b> [--province CODE]

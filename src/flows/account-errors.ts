@@ -63,6 +63,16 @@ export class CannotSuspendOwnOrganisationError extends NamedError {
   constructor() { super('cannot_suspend_own_organisation', 'conflict', 'administrators cannot suspend their own organisation'); }
 }
 
+export class HostPasswordResetError extends NamedError {
+  constructor() {
+    super('host_password_self_service', 'conflict', 'a host account resets its own password by a code sent to its mobile (POST /api/auth/password-reset)');
+  }
+}
+
+export class OwnPasswordResetError extends NamedError {
+  constructor() { super('cannot_reset_own_password', 'conflict', 'change your own password with your current one (POST /api/auth/password)'); }
+}
+
 export class UserStatusConflictError extends NamedError {
   constructor(disabled: boolean) {
     super(disabled ? 'user_already_disabled' : 'user_not_disabled', 'conflict', disabled ? 'the user is already disabled' : 'the user is not disabled');

@@ -21,9 +21,12 @@ let dummyHash: Promise<string> | undefined;
 /** A hash to verify against when the login is unknown, so both cases cost one argon2 verify. */
 const dummy = () => (dummyHash ??= hashPassword(randomBytes(18).toString('base64url')));
 
+/** The sign-in throttle's key of an account (its failures and lock). */
+export const accountThrottleKey = (userId: string) => `user:${userId}`;
+
 /** Throttle keys hold no personal data: an account id, or a keyed hash of an unknown login. */
 export const throttleKeys = (sealer: Sealer, id: LoginIdentifier, account: { id: string } | null, address: string) => ({
-  login: account ? `user:${account.id}` : `login:${sealer.hash(id.kind === 'mobile' ? 'phone' : 'email', id.value)}`,
+  login: account ? accountThrottleKey(account.id) : `login:${sealer.hash(id.kind === 'mobile' ? 'phone' : 'email', id.value)}`,
   address: `addr:${address}`,
 });
 

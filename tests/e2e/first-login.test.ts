@@ -52,6 +52,20 @@ describe('journey: first sign-in with a one-time password', () => {
     const [row] = await server.t.db.query<{ must_change_password: boolean }>(`select must_change_password from users where login = 'first.admin'`);
     expect(row!.must_change_password).toBe(false);
 
+    // The administrator sets a new one-time password on a staff account (shown once, after a confirmation).
+    await page.getByRole('link', { name: '用户管理' }).click();
+    await page.waitForURL((u) => u.pathname === '/admin/users');
+    const reviewerRow = page.getByRole('row', { name: /gd\.reviewer/ });
+    page.once('dialog', (d) => { expect(d.message()).toContain('一次性密码'); void d.accept(); });
+    await reviewerRow.getByRole('button', { name: '重置密码' }).click();
+    const shown = await page.getByTestId('one-time-password').textContent();
+    const oneTime = /：(\S{20})$/.exec(shown ?? '')?.[1];
+    expect(oneTime, shown ?? '').toBeTruthy();
+    const [reset] = await server.t.db.query<{ must_change_password: boolean }>(`select must_change_password from users where login = 'gd.reviewer'`);
+    expect(reset!.must_change_password).toBe(true);
+    expect(await page.getByRole('row', { name: /first\.admin/ }).getByRole('button', { name: '重置密码' }).count()).toBe(0); // not one's own
+    await j.shot('reset-password');
+
     await page.getByTestId('lang-switch').click();
     await page.getByRole('link', { name: 'Change password' }).click();
     await page.getByRole('heading', { name: 'Set a new password' }).waitFor();

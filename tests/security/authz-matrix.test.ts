@@ -57,6 +57,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/admin/users': { allow: ['admin'], body: {} },
   'POST /api/admin/users/{id}/disable': { allow: ['admin'], at: { id: 'user' } },
   'POST /api/admin/users/{id}/enable': { allow: ['admin'], at: { id: 'user' } },
+  'POST /api/admin/users/{id}/password': { allow: ['admin'], at: { id: 'user' } },
   'GET /api/admin/dev-sms': { allow: ['admin'] },
   'GET /api/admin/deliveries': { allow: ['admin'] },
   'GET /api/admin/calendar-overrides': { allow: SUPERVISORS },

@@ -160,4 +160,49 @@ describe('administration', () => {
     expect((await as(admin, 'PATCH', `/api/admin/organisations/${own}`, { status: 'suspended' })).json().code).toBe('cannot_suspend_own_organisation');
     expect((await as(admin, 'PATCH', '/api/admin/organisations/00000000-0000-4000-8000-000000000000', { status: 'suspended' })).statusCode).toBe(404);
   });
+
+  it('sets a one-time password on a staff account: sessions end, the lock lifts, the next sign-in must choose a password', async () => {
+    const gd = await orgId('广东省通信管理局');
+    const created = await as(admin, 'POST', '/api/admin/users', { organisationId: gd, role: 'bureau_reviewer', displayName: '无邮箱复审员', login: 'gd.noemail' });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().user.id as string;
+    const first = await signIn(h.app, 'gd.noemail', created.json().initialPassword);
+    const changed = await h.app.inject({ method: 'POST', url: '/api/auth/password', headers: first.headers, payload: { currentPassword: created.json().initialPassword, newPassword: 'Forgotten#2026' } });
+    expect(changed.statusCode).toBe(204);
+    const before = await signIn(h.app, 'gd.noemail', 'Forgotten#2026');
+    // Five wrong passwords lock the account (from another address, so this one stays usable).
+    for (let i = 0; i < 5; i++) {
+      await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'gd.noemail', password: `Wrong-guess-${i}` }, remoteAddress: '10.9.9.9' });
+    }
+    const locked = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'gd.noemail', password: 'Forgotten#2026' } });
+    expect(locked.json().code).toBe('sign_in_throttled');
+
+    const res = await as(admin, 'POST', `/api/admin/users/${id}/password`);
+    expect(res.statusCode).toBe(200);
+    const oneTime = res.json().oneTimePassword as string;
+    expect(res.json().user).toMatchObject({ id, login: 'gd.noemail' });
+    expect(oneTime).toMatch(/^[A-Za-z0-9_-]{20}$/);
+    expect((await session(before)).statusCode).toBe(401); // its sessions ended
+    const old = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'gd.noemail', password: 'Forgotten#2026' } });
+    expect(old.json().code).toBe('invalid_credentials'); // not locked any more, and the old password is gone
+    const next = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'gd.noemail', password: oneTime } });
+    expect(next.statusCode).toBe(200);
+    expect(next.json().mustChangePassword).toBe(true);
+    const signed = await signIn(h.app, 'gd.noemail', oneTime);
+    const blocked = await h.app.inject({ method: 'GET', url: '/api/bureau/applications', headers: signed.headers });
+    expect(blocked.json().code).toBe('password_change_required');
+    const own = await h.app.inject({ method: 'POST', url: '/api/auth/password', headers: signed.headers, payload: { currentPassword: oneTime, newPassword: 'Remembered#2026' } });
+    expect(own.statusCode).toBe(204);
+    const history = await h.t.db.query<{ action: string; actor_role: string; reason: unknown }>(
+      `select action, actor_role, reason from history where entity_id = $1 and action = 'password_set_by_administrator'`, [id]);
+    expect(history).toEqual([{ action: 'password_set_by_administrator', actor_role: 'ministry_admin', reason: { via: 'api', generated: true } }]);
+
+    const [host] = await h.t.db.query<{ id: string }>(`select id from users where role = 'host' limit 1`);
+    const refused = await as(admin, 'POST', `/api/admin/users/${host!.id}/password`);
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'host_password_self_service']);
+    const me = (await session(admin)).json().user.id;
+    expect((await as(admin, 'POST', `/api/admin/users/${me}/password`)).json().code).toBe('cannot_reset_own_password');
+    expect((await as(admin, 'POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/password')).statusCode).toBe(404);
+    expect((await as(admin, 'POST', '/api/admin/users/not-a-uuid/password')).statusCode).toBe(400);
+  });
 });

@@ -1,5 +1,5 @@
-// /api/admin/users: the ministry administrator lists accounts, creates staff accounts and
-// disables or enables accounts.
+// /api/admin/users: the ministry administrator lists accounts, creates staff accounts,
+// disables or enables accounts and sets a new one-time password on a staff account.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { STAFF_ROLES } from '../../domain/accounts.ts';
 import { createUser } from '../../flows/create-user.ts';
 import { disableUser } from '../../flows/disable-user.ts';
 import { enableUser } from '../../flows/enable-user.ts';
+import { resetUserPassword } from '../../flows/reset-user-password.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requirePerson } from '../auth/guards.ts';
 import { accountSchema, presentAccount, problems } from '../auth/presenters.ts';
@@ -73,5 +74,22 @@ export const adminUserRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   }, async (request) => {
     await enableUser(ctx, actorOf(request), request.params.id);
     return present(request.params.id);
+  });
+
+  app.post('/api/admin/users/:id/password', {
+    onRequest: guard,
+    schema: {
+      tags: ['admin'], summary: 'Set a new one-time password on a staff account (returned once)',
+      description: 'For staff who forgot their password and have no email to receive a reset code, or an account thought '
+        + 'compromised. The password is generated and returned once; the account must set its own (POST /api/auth/password) '
+        + 'before anything else. Every session of the account ends, a pending reset code is superseded and a sign-in lock is '
+        + 'lifted. 409 `host_password_self_service` for a host account (hosts reset by SMS: POST /api/auth/password-reset), '
+        + `409 \`cannot_reset_own_password\` for your own account (POST /api/auth/password). ${CSRF_NOTE}`,
+      params: idParams,
+      response: { 200: z.object({ user: accountSchema, oneTimePassword: z.string() }), ...problems(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const r = await resetUserPassword(ctx, actorOf(request), { id: request.params.id });
+    return { user: await present(r.id), oneTimePassword: r.password };
   });
 };

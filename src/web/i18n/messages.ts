@@ -529,6 +529,9 @@ export const MESSAGES = {
   'admin.users.enable': ['启用', 'Enable'],
   'admin.users.disabled': ['已停用', 'Disabled'],
   'admin.users.active': ['正常', 'Active'],
+  'admin.users.resetPassword': ['重置密码', 'Reset password'],
+  'admin.users.resetConfirm': ['为“{name}”设置新的一次性密码？其所有会话将结束，登录锁定解除，下次登录须修改密码。', 'Set a new one-time password for “{name}”? All their sessions end, a sign-in lock is lifted, and the next sign-in must change the password.'],
+  'admin.users.oneTimePassword': ['“{name}”的一次性密码（仅显示一次，登录后须修改）：{password}', 'One-time password for “{name}” (shown once; it must be changed after signing in): {password}'],
   'admin.filterKind': ['类型筛选', 'Kind filter'],
   'admin.filterRole': ['角色筛选', 'Role filter'],
 

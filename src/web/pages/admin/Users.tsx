@@ -1,9 +1,10 @@
 // Users (issue 6 item 6): list by role, create staff accounts (initial password shown once),
-// disable and enable.
+// disable and enable, set a new one-time password on a staff account (shown once).
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
 import type { Account, Organisation } from '../../lib/types.ts';
 
 const ROLES = ['host', 'provider_staff', 'platform_staff', 'device_maker_staff', 'bureau_reviewer', 'ministry_admin'] as const;
@@ -17,6 +18,8 @@ export default function Users() {
   const [orgs, setOrgs] = useState<Organisation[]>([]);
   const [form, setForm] = useState({ organisationId: '', displayName: '', login: '', email: '' });
   const [created, setCreated] = useState<string | null>(null);
+  const [oneTime, setOneTime] = useState<{ name: string; password: string } | null>(null);
+  const me = useSession().session?.user?.id;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const load = useCallback(() => api.get<{ items: Account[]; total: number }>(`/api/admin/users${qs({ role, limit: 500 })}`).then((r) => { setItems(r.items); setTotal(r.total); }).catch(setError), [role]);
@@ -38,6 +41,14 @@ export default function Users() {
   const toggle = async (u: Account) => {
     try { await api.post(`/api/admin/users/${u.id}/${u.disabledAt ? 'enable' : 'disable'}`); await load(); } catch (err) { setError(err); }
   };
+  const resetPassword = async (u: Account) => {
+    if (!window.confirm(i18n.t('admin.users.resetConfirm', { name: u.displayName }))) return;
+    setError(null); setOneTime(null);
+    try {
+      const r = await api.post<{ oneTimePassword: string }>(`/api/admin/users/${u.id}/password`);
+      setOneTime({ name: u.displayName, password: r.oneTimePassword });
+    } catch (err) { setError(err); }
+  };
   return (
     <Page title={i18n.t('admin.users.title')} wide>
       <Card title={i18n.t('admin.users.create')}>
@@ -56,6 +67,7 @@ export default function Users() {
         {created ? <Notice kind="warning"><p className="secret">{i18n.t('admin.users.initialPassword', { password: created })}</p></Notice> : null}
       </Card>
       <ErrorNotice error={error} />
+      {oneTime ? <Notice kind="warning"><p className="secret" data-testid="one-time-password">{i18n.t('admin.users.oneTimePassword', oneTime)}</p></Notice> : null}
       <div className="row" style={{ marginBottom: '.75rem' }}>
         <label htmlFor="role-filter">{i18n.t('admin.filterRole')}</label>
         <select id="role-filter" value={role} onChange={(e) => setRole(e.target.value)} style={{ maxWidth: '16rem' }}>
@@ -72,7 +84,10 @@ export default function Users() {
                 <tr key={u.id}>
                   <td>{u.displayName}</td><td className="mono">{u.login ?? u.email ?? '—'}</td><td>{i18n.t(`role.${u.role}` as MessageKey)}</td><td>{u.organisation?.name ?? '—'}</td>
                   <td><span className={`badge ${u.disabledAt ? 'badge-danger' : 'badge-success'}`}>{u.disabledAt ? i18n.t('admin.users.disabled') : i18n.t('admin.users.active')}</span></td>
-                  <td>{u.role !== 'ministry_admin' ? <Button className="btn-small" variant={u.disabledAt ? 'secondary' : 'danger'} onClick={() => void toggle(u)}>{u.disabledAt ? i18n.t('admin.users.enable') : i18n.t('admin.users.disable')}</Button> : null}</td>
+                  <td><div className="row">
+                    {u.role !== 'ministry_admin' ? <Button className="btn-small" variant={u.disabledAt ? 'secondary' : 'danger'} onClick={() => void toggle(u)}>{u.disabledAt ? i18n.t('admin.users.enable') : i18n.t('admin.users.disable')}</Button> : null}
+                    {u.role !== 'host' && u.id !== me ? <Button className="btn-small" variant="secondary" onClick={() => void resetPassword(u)}>{i18n.t('admin.users.resetPassword')}</Button> : null}
+                  </div></td>
                 </tr>
               ))}
             </tbody>

@@ -15,7 +15,10 @@ if (!url || !port || !key) throw new Error('usage: verify-server.ts <database-ur
 // every request (memory store), only the quota is out of reach.
 Object.assign(RATE_LIMITS.verify, { anonymousPerMinute: 1e12, keyPerMinute: 1e12 });
 
-const config = loadConfig({ DATABASE_URL: url, BEIAN_DATA_KEYS: `b1:${key}`, BEIAN_HASH_KEY: key, LOG_LEVEL: 'silent', PORT: port });
+// VERIFY_WORKERS from the environment when set (bench/verify.ts --verify-workers); else the default.
+const config = loadConfig({
+  DATABASE_URL: url, BEIAN_DATA_KEYS: `b1:${key}`, BEIAN_HASH_KEY: key, LOG_LEVEL: 'silent', PORT: port, VERIFY_WORKERS: process.env.VERIFY_WORKERS,
+});
 const db = await openPostgres(url, { max: 10 });
 const sealer = createSealer({ dataKeys: [{ id: 'b1', key: Buffer.from(key, 'base64') }], hashKey: Buffer.from(key, 'base64') });
 const app = await buildApp({ db, sealer, now: () => new Date(), config }, { logger: false });

@@ -21,6 +21,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * build works wherever the checkout lives.
  */
 const SOURCE_URL = '__beianSourceUrl';
+/** The bundle file's own URL, declared by every output file's banner (src/api/verify-workers.ts reads it). */
+const BUNDLE_URL = '__beianBundleUrl';
 
 /**
  * Bundles a TypeScript entry (by default the `beian` command, as bin/beian.js runs it) into
@@ -30,7 +32,27 @@ export async function buildServer(outdir = path.join(root, 'dist'), entry?: { fi
   rmSync(outdir, { recursive: true, force: true });
   const rel = path.relative(outdir, path.join(root, 'src/cli/main.ts')).split(path.sep).join('/');
   const name = entry?.name ?? 'beian';
+  const common = {
+    absWorkingDir: root,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm' as const,
+    platform: 'node' as const,
+    target: 'node20',
+    // chinese-days' JSON is imported `with { type: 'json' }`, which Node 20.10+ understands.
+    supported: { 'import-attributes': true },
+    packages: 'external' as const,
+    define: { 'import.meta.url': SOURCE_URL },
+    // Every output file (the entry and its chunks, side by side) computes it from its own URL, and
+    // knows its own (BUNDLE_URL: where src/api/verify-workers.ts finds verify-worker.mjs).
+    banner: { js: `const ${SOURCE_URL} = new URL(${JSON.stringify(rel)}, import.meta.url).href; const ${BUNDLE_URL} = import.meta.url;` },
+    sourcemap: 'linked' as const,
+    legalComments: 'none' as const,
+    logLevel: 'warning' as const,
+  };
   await build({
+    ...common,
     absWorkingDir: root,
     ...(entry ? { entryPoints: [path.resolve(root, entry.file)] } : {
       stdin: {
@@ -40,25 +62,13 @@ export async function buildServer(outdir = path.join(root, 'dist'), entry?: { fi
         loader: 'ts' as const,
       },
     }),
-    outdir,
     entryNames: name,
     chunkNames: '[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // chinese-days' JSON is imported `with { type: 'json' }`, which Node 20.10+ understands.
-    supported: { 'import-attributes': true },
-    packages: 'external',
-    define: { 'import.meta.url': SOURCE_URL },
-    // Every output file (the entry and its chunks, side by side) computes it from its own URL.
-    banner: { js: `const ${SOURCE_URL} = new URL(${JSON.stringify(rel)}, import.meta.url).href;` },
-    sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
   });
+  // The verification batch's worker threads (src/api/verify-workers.ts): a module of their own, with
+  // only what they run (the identity index's reads and the answers' JSON), beside the entry.
+  await build({ ...common, entryPoints: [path.join(root, 'src/api/verify/batch-worker.ts')], entryNames: 'verify-worker' });
   return path.join(outdir, `${name}.mjs`);
 }
 

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
@@ -37,7 +38,15 @@ describe('loadConfig', () => {
       sms: { provider: 'dev', gateway: null, fallback: null },
       trustProxy: [],
       metricsToken: null,
+      verifyWorkers: availableParallelism() > 1 ? 1 : 0,
     });
+  });
+
+  it('reads VERIFY_WORKERS as a whole number from 0 to 16', () => {
+    expect(loadConfig({ VERIFY_WORKERS: '0' }).verifyWorkers).toBe(0);
+    expect(loadConfig({ VERIFY_WORKERS: '3' }).verifyWorkers).toBe(3);
+    expect(() => loadConfig({ VERIFY_WORKERS: '17' })).toThrow(/VERIFY_WORKERS/);
+    expect(() => loadConfig({ VERIFY_WORKERS: 'two' })).toThrow(/VERIFY_WORKERS: must be a whole number/);
   });
 
   // Issue 16 §3: the proxy's addresses; X-Forwarded-For from anyone else is ignored.

@@ -1,6 +1,7 @@
 // The only reader of process.env (house rule 11). Read once, validated with Zod; a bad
 // configuration stops the process listing every problem, not just the first.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AliyunSmsSettings } from './notify/sms-aliyun.ts';
@@ -65,6 +66,8 @@ const schema = z.object({
   }).optional(),
   /** Bearer token for GET /metrics from beyond this machine; unset: loopback clients only (src/api/metrics.ts). */
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable characters without spaces').optional(),
+  /** Worker threads that answer part of a large verification batch (ADR 0022); unset: one when the machine has 2+ cores, 0 = none. */
+  VERIFY_WORKERS: whole(0, 16).optional(),
 });
 
 /** An IP address or address/prefix, as Fastify's trustProxy (proxy-addr) accepts them. */
@@ -178,6 +181,8 @@ export interface Config {
   trustProxy: string[];
   /** GET /metrics bearer token; null: loopback clients only. */
   metricsToken: string | null;
+  /** Worker threads that answer part of a verification batch of 2,000+ items (0: the request's thread alone). */
+  verifyWorkers: number;
 }
 
 export class ConfigError extends Error {
@@ -218,6 +223,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     sms,
     trustProxy: e.TRUST_PROXY ?? [],
     metricsToken: e.METRICS_TOKEN ?? null,
+    verifyWorkers: e.VERIFY_WORKERS ?? (availableParallelism() > 1 ? 1 : 0),
   };
 }
 

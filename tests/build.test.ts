@@ -3,12 +3,14 @@
 // Built into a folder of its own under test-artifacts/ (not dist/: the source URL it computes is
 // tested from another place; inside the checkout: packages resolve from its node_modules) and run on
 // a fresh embedded database (DATABASE_URL removed: this test needs no server).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../scripts/build.ts';
+import { DEMO_API_KEY } from '../src/db/seed/demo.ts';
+import { freePort } from './server-process.ts';
 
 const run = promisify(execFile);
 const tmp = (mkdirSync('test-artifacts', { recursive: true }), mkdtempSync(path.resolve('test-artifacts', 'build-')));
@@ -44,4 +46,33 @@ describe('npm run build', () => {
     expect(err?.code).toBe(2);
     expect(err?.stderr).toMatch(/unknown command "nosuch"/);
   });
+
+  it('serves a large verification batch on its worker thread (dist/verify-worker.mjs, no tsx)', async () => {
+    expect(readdirSync(path.dirname(entry))).toContain('verify-worker.mjs');
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, BEIAN_DATA_DIR: path.join(tmp, 'serve-data'), LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), VERIFY_WORKERS: '1' };
+    delete env.DATABASE_URL;
+    delete env.DATABASE_READ_URL;
+    const child = spawn(process.execPath, [entry, 'serve', '--seed-if-empty'], { env, cwd: tmp, stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      for (const t0 = Date.now(); !await fetch(`${base}/api/health`).then((r) => r.ok, () => false);) {
+        if (Date.now() - t0 > 120_000 || child.exitCode !== null) throw new Error('the bundled server did not start');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const items = Array.from({ length: 4_000 }, (_, i) => ({ platform: 'android', packageName: i % 2 ? 'a2dp.Vol' : `com.never.p${i}`, fingerprint: 'ab'.repeat(16), ref: `r${i}` }));
+      const res = await fetch(`${base}/api/verify/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+      expect(res.status).toBe(200);
+      const results = (await res.json() as { results: { ref: string; status: string }[] }).results;
+      expect(results.map((r) => r.ref)).toEqual(items.map((i) => i.ref));
+      expect(results.map((r) => r.status)).toEqual(items.map((_, i) => (i % 2 ? 'fingerprint_mismatch' : 'not_filed')));
+      // The worker's part was answered there and used (a worker that cannot load would be a rewrite).
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/^beian_verify_batch_worker_parts_total 1$/m);
+      expect(metrics).toMatch(/^beian_verify_batch_worker_rewrites_total 0$/m);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => { if (child.exitCode !== null) r(null); else child.once('exit', r); });
+    }
+  }, 180_000);
 });

@@ -165,7 +165,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
   // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
-  const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads });
+  const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads, workers: ctx.config.verifyWorkers });
   identityCache = verifier.cache;
   local.wrote = () => verifier.cache.wroteLocally();
   app.addHook('onClose', async () => { await verifier.close(); });

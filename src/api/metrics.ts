@@ -173,6 +173,8 @@ export function appMetrics(sources: MetricsSources): { registry: Registry; obser
     readCounter(registry, 'beian_identity_cache_hits_total', 'Identity lookups answered from memory', () => cache().hits);
     readCounter(registry, 'beian_identity_cache_misses_total', 'Identity lookups that went to the database', () => cache().misses);
     readCounter(registry, 'beian_identity_cache_invalidations_total', 'Registry change notifications heard', () => cache().invalidations);
+    readCounter(registry, 'beian_verify_batch_worker_parts_total', 'Parts of large verification batches answered on worker threads (VERIFY_WORKERS) and used', () => cache().sharedParts);
+    readCounter(registry, 'beian_verify_batch_worker_rewrites_total', 'Parts of large batches written again on the request\'s thread (the index changed meanwhile, another item shape, or the worker failed)', () => cache().sharedRewritten);
   }
 
   const figures = databaseFigures(sources.db);

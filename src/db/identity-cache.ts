@@ -26,7 +26,11 @@ export const REGISTRY_CHANNEL = 'beian_registry';
 
 export interface IdentityKey { platform: string; packageName: string }
 
-export interface IdentityCacheStats { size: number; hits: number; misses: number; invalidations: number; listening: boolean }
+export interface IdentityCacheStats {
+  size: number; hits: number; misses: number; invalidations: number; listening: boolean;
+  /** Parts of large batches answered on worker threads from the shared index and used, and those written again on the request's thread (MemoryIdentities.countShared). */
+  sharedParts?: number; sharedRewritten?: number;
+}
 
 export interface IdentityCache {
   /**

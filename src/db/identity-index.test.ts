@@ -2,7 +2,7 @@
 // growth and rehash, collisions of the 32-bit hash, interning of service parts, compaction.
 import { describe, expect, it } from 'vitest';
 import { RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from '../domain/verification.ts';
-import { hashString, IdentityIndex, IdentityRead, LINE_FIELDS, NOT_TAKEN, platformCodeOf, UnindexableIdentity } from './identity-index.ts';
+import { hashString, IdentityIndex, IdentityRead, LINE_FIELDS, NOT_TAKEN, platformCodeOf, spanString, UnindexableIdentity } from './identity-index.ts';
 import { lineSpans, splitLine } from './verification.ts';
 
 const hex = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((seed * 31 + i * 7) % 16).toString(16)).join('');
@@ -189,6 +189,58 @@ describe('identity index', () => {
       agree();
     }
     expect(ix.stats().compactions).toBeGreaterThan(0);
+  });
+
+  it('a shared index is read the same through a view of its layout (as a worker thread reads it); every change moves its version', () => {
+    expect(() => new IdentityIndex().layout()).toThrow(/not shared/);
+    const ix = new IdentityIndex({ capacity: 16, compactAbove: 16 * 1024, shared: true });
+    const model = new Map<string, RegisteredIdentity>();
+    let x = 4242;
+    const rnd = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 2 ** 32; };
+    const spansOf = (index: IdentityIndex, r: IdentityRead) => {
+      index.readSpans(r);
+      const text = (at: number, end: number, enc: number) => (enc < 0 ? null : enc === 3 ? `prefix ${end}` : spanString(r.chunk, at, end, enc));
+      return [r.filedMs, r.statusChangedMs, text(r.snAt, r.snEnd, r.snEnc), text(r.mnAt, r.mnEnd, r.mnEnc), text(r.nameAt, r.nameEnd, r.nameEnc), text(r.hostAt, r.hostEnd, r.hostEnc)];
+    };
+    let version = ix.version;
+    const changed = () => { expect(ix.version).toBeGreaterThan(version); version = ix.version; };
+    for (let phase = 0; phase < 3; phase++) {
+      for (let step = 0; step < 2_000; step++) {
+        const platform = ['android', 'ios', 'harmonyos'][Math.floor(rnd() * 3)]!;
+        const pkg = `com.s${Math.floor(rnd() * 1_000)}.app`;
+        if (rnd() < 0.3) { ix.delete(platform, pkg); model.delete(`${platform}|${pkg}`); } else {
+          const r = identity(Math.floor(rnd() * 2_000), { certMd5: hex(32, step), certSha1: rnd() < 0.3 ? hex(40, step) : null });
+          ix.put(platform, pkg, r);
+          model.set(`${platform}|${pkg}`, r);
+        }
+        changed();
+      }
+      // What a worker thread gets: the layout through a message (shared memory, not copied), and a view over it.
+      const view = IdentityIndex.view(structuredClone(ix.layout()));
+      const [a, b] = [new IdentityRead(), new IdentityRead()];
+      for (const [key, r] of model) {
+        const [platform, pkg] = key.split('|') as [string, string];
+        for (const asked of [r.certMd5!, hex(32, 9_999)]) {
+          expect(readViaBytes(view, platform, pkg, 'md5', asked, b, true, false)).toBe(readViaBytes(ix, platform, pkg, 'md5', asked, a, true, false));
+          expect(leanOf({ ...b, svc: 0 } as IdentityRead)).toEqual(leanOf({ ...a, svc: 0 } as IdentityRead));
+          expect(spansOf(view, b)).toEqual(spansOf(ix, a));
+        }
+        if (r.certSha1) expect(readViaBytes(view, platform, pkg, 'sha1', r.certSha1, b, false, true) && b.match).toBe(1);
+      }
+      for (let i = 0; i < 200; i++) expect(readViaBytes(view, 'ios', `com.none${i}.app`, 'md5', hex(32, 1), b, false, false)).toBe(false);
+      // The memory is shared: a change in place (a revocation) is seen through the view made before it.
+      const [key, r] = [...model][0]!;
+      const [platform, pkg] = key.split('|') as [string, string];
+      ix.put(platform, pkg, { ...r, serviceStatus: 'revoked' });
+      model.set(key, { ...r, serviceStatus: 'revoked' });
+      changed();
+      expect(readViaBytes(view, platform, pkg, 'md5', r.certMd5!, b, false, false) && b.serviceStatus).toBe('revoked');
+    }
+    expect(ix.stats().compactions).toBeGreaterThan(0);
+    ix.reserve(100_000);
+    changed();
+    ix.clear();
+    changed();
   });
 
   it('tells apart keys whose 32-bit hashes collide (the package bytes decide)', () => {

@@ -255,6 +255,20 @@ const CHUNK_MASK = CHUNK - 1;
 const MAX_CHUNKS = 255; // offsets (and offset + 1) stay within 32 bits
 
 /**
+ * Where an index's memory comes from: ordinary ArrayBuffers, or SharedArrayBuffers that worker
+ * threads read through IdentityIndex.view (the verification batch answered on two threads, ADR
+ * 0022 addendum "a large batch on two threads"). Same sizes, zero-filled either way.
+ */
+interface Memory { bytes(n: number): Buffer; chunk(n: number): Buffer; u32(n: number): Uint32Array; u8(n: number): Uint8Array }
+const PRIVATE: Memory = { bytes: (n) => Buffer.alloc(n), chunk: (n) => Buffer.allocUnsafe(n), u32: (n) => new Uint32Array(n), u8: (n) => new Uint8Array(n) };
+const SHARED: Memory = {
+  bytes: (n) => Buffer.from(new SharedArrayBuffer(n)),
+  chunk: (n) => Buffer.from(new SharedArrayBuffer(n)),
+  u32: (n) => new Uint32Array(new SharedArrayBuffer(4 * n)),
+  u8: (n) => new Uint8Array(new SharedArrayBuffer(n)),
+};
+
+/**
  * Bytes in chunks of 16 MiB (the first one grown from 64 KiB by doubling), addressed by one 32-bit
  * offset (chunk number × 16 MiB + position). An entry never straddles two chunks. Growing never
  * copies what is held (only the small first chunk), so a load leaves no garbage behind and holds
@@ -262,6 +276,7 @@ const MAX_CHUNKS = 255; // offsets (and offset + 1) stay within 32 bits
  */
 class Arena {
   chunks: Buffer[] = [];
+  constructor(private readonly memory: Memory = PRIVATE) {}
   /** Bytes used in the last chunk. */
   private pos = 0;
 
@@ -274,12 +289,12 @@ class Arena {
     if (c < 0 || this.pos + n > CHUNK) {
       if (c + 1 >= MAX_CHUNKS) throw new UnindexableIdentity('index full');
       c += 1;
-      this.chunks.push(Buffer.allocUnsafe(c === 0 ? Math.max(65536, n) : CHUNK));
+      this.chunks.push(this.memory.chunk(c === 0 ? Math.max(65536, n) : CHUNK));
       this.pos = 0;
     }
     const cur = this.chunks[c]!;
     if (this.pos + n > cur.length) {
-      const grown = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(this.pos + n, cur.length * 2)));
+      const grown = this.memory.chunk(Math.min(CHUNK, Math.max(this.pos + n, cur.length * 2)));
       cur.copy(grown, 0, 0, this.pos);
       this.chunks[c] = grown;
     }
@@ -388,6 +403,12 @@ export interface IdentityIndexStats {
   compactions: number;
 }
 
+/** IdentityIndex.layout: the shared memory a reader on another thread looks identities up in. */
+export interface IndexLayout {
+  seed: number; n: number; slots: Uint32Array; rHash: Uint32Array; rMeta: Uint8Array; rPkg: Uint32Array; rSvc: Uint32Array;
+  rFp: Uint8Array; rSha1: Uint8Array | null; chunks: Uint8Array[];
+}
+
 export class IdentityIndex {
   private readonly seed: number;
   // Key table.
@@ -405,7 +426,7 @@ export class IdentityIndex {
   private rFp: Buffer;
   private rSha1: Buffer | null = null;
   // Arena and the service-part intern table.
-  private arena = new Arena();
+  private arena: Arena;
   /** Bytes of entries written to the arena (live and garbage). */
   private used = 0;
   private garbage = 0;
@@ -417,23 +438,62 @@ export class IdentityIndex {
   private readonly compactAbove: number;
   private compactions = 0;
 
-  /** capacity: identities expected (allocated up front); compactAbove: garbage bytes below which the arena is never compacted. */
-  constructor(options: { capacity?: number; seed?: number; compactAbove?: number } = {}) {
+  private readonly memory: Memory;
+  /** Changes so far (every put, delete, clear, reserve): a reader on another thread compares it before and after (IdentityIndex.view). */
+  private changes = 0;
+
+  /**
+   * capacity: identities expected (allocated up front); compactAbove: garbage bytes below which the
+   * arena is never compacted; shared: the memory is SharedArrayBuffers, for views on worker threads.
+   */
+  constructor(options: { capacity?: number; seed?: number; compactAbove?: number; shared?: boolean } = {}) {
+    this.memory = options.shared ? SHARED : PRIVATE;
+    this.arena = new Arena(this.memory);
     this.compactAbove = options.compactAbove ?? 1 << 20;
     this.seed = (options.seed ?? (Math.random() * 2 ** 32)) >>> 0;
     const capacity = Math.max(16, options.capacity ?? 1024);
     this.cap = capacity;
-    this.rHash = new Uint32Array(capacity);
-    this.rMeta = new Uint8Array(capacity);
-    this.rPkg = new Uint32Array(capacity);
-    this.rSvc = new Uint32Array(capacity);
-    this.rFp = Buffer.alloc(capacity * FP);
+    this.rHash = this.memory.u32(capacity);
+    this.rMeta = this.memory.u8(capacity);
+    this.rPkg = this.memory.u32(capacity);
+    this.rSvc = this.memory.u32(capacity);
+    this.rFp = this.memory.bytes(capacity * FP);
     const slots = slotsFor(capacity);
-    this.slots = new Uint32Array(slots);
+    this.slots = this.memory.u32(slots);
     this.n = slots;
     const svcSlots = slotsFor(capacity);
-    this.svcSlots = new Uint32Array(svcSlots);
+    this.svcSlots = this.memory.u32(svcSlots);
     this.svcN = svcSlots;
+  }
+
+  /** How many changes the index has had: equal before and after a read on another thread means that read saw one state. */
+  get version(): number { return this.changes; }
+
+  /**
+   * What a reader on another thread needs to look identities up (a shared index only): the key
+   * table, the rows and the arena's chunks, as SharedArrayBuffer views. Valid until the next
+   * change (which may replace any of them); IdentityIndex.view reads through it.
+   */
+  layout(): IndexLayout {
+    if (this.memory !== SHARED) throw new Error('IdentityIndex.layout: the index is not shared');
+    return {
+      seed: this.seed, n: this.n, slots: this.slots, rHash: this.rHash, rMeta: this.rMeta, rPkg: this.rPkg, rSvc: this.rSvc,
+      rFp: this.rFp, rSha1: this.rSha1, chunks: this.arena.chunks.slice(),
+    };
+  }
+
+  /**
+   * An index that reads through a layout from another thread (lookups and spans only: readBytes,
+   * read, readSpans, readFacts). What it answers is right only when the owner's version did not
+   * change while it read; the caller compares. `reuse`: a view made before, pointed at this layout.
+   */
+  static view(l: IndexLayout, reuse?: IdentityIndex): IdentityIndex {
+    const v = reuse?.seed === l.seed ? reuse : new IdentityIndex({ capacity: 16, seed: l.seed });
+    const buf = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    v.n = l.n; v.slots = l.slots; v.rHash = l.rHash; v.rMeta = l.rMeta; v.rPkg = l.rPkg; v.rSvc = l.rSvc;
+    v.rFp = buf(l.rFp); v.rSha1 = l.rSha1 ? buf(l.rSha1) : null;
+    v.arena.chunks = l.chunks.map(buf);
+    return v;
   }
 
   get size(): number { return this.count; }
@@ -450,6 +510,7 @@ export class IdentityIndex {
    * chunks as it fills.
    */
   reserve(n: number): void {
+    this.changes += 1;
     if (n > this.cap) this.growRows(Math.ceil(n * 1.02));
     if (slotsFor(n) > this.n) this.rehash(slotsFor(n));
     if (slotsFor(n * 0.6) > this.svcN) this.rehashServices(slotsFor(n * 0.6));
@@ -457,6 +518,7 @@ export class IdentityIndex {
 
   /** Empties the index, keeping its allocations (a reload refills them). */
   clear(): void {
+    this.changes += 1;
     this.slots.fill(0);
     this.svcSlots.fill(0);
     this.rMeta.fill(0);
@@ -719,6 +781,7 @@ export class IdentityIndex {
 
   /** Removes a key; false when it was not held. */
   delete(platform: string, packageName: string): boolean {
+    this.changes += 1;
     const code = PLATFORM_CODE[platform];
     if (code === undefined) return false;
     const row = this.find(code, packageName);
@@ -768,6 +831,7 @@ export class IdentityIndex {
    */
   /** Returns true when the key was held before (its facts replaced). */
   put(platform: string, packageName: string, r: RegisteredIdentity | IdentityFacts): boolean {
+    this.changes += 1;
     const code = PLATFORM_CODE[platform];
     if (code === undefined) throw new UnindexableIdentity(`platform ${platform}`);
     const pkgBytes = Buffer.byteLength(packageName, 'utf8');
@@ -800,6 +864,7 @@ export class IdentityIndex {
    * ASCII, a date that is not a whole number); throws UnindexableIdentity where put would.
    */
   putLine(src: Buffer, f: Int32Array): number {
+    this.changes += 1;
     const pkgAt = f[2 * L_PACKAGE]!;
     const pkgEnd = f[2 * L_PACKAGE + 1]!;
     for (let i = pkgAt; i < pkgEnd; i++) if (src[i]! >= 0x80) return NOT_TAKEN; // ASCII: hashBytes agrees with keyHash
@@ -833,7 +898,7 @@ export class IdentityIndex {
     return old >= 0 ? 1 : 0;
   }
 
-  private sha1Column(): Buffer { return (this.rSha1 ??= Buffer.alloc(this.cap * SHA1)); }
+  private sha1Column(): Buffer { return (this.rSha1 ??= this.memory.bytes(this.cap * SHA1)); }
 
   /**
    * The row for a key whose hash is h: `old` (its row, or -1) let go, a row taken with its service
@@ -873,7 +938,7 @@ export class IdentityIndex {
   }
 
   private rehash(slotCount: number): void {
-    this.slots = new Uint32Array(slotCount);
+    this.slots = this.memory.u32(slotCount);
     this.n = slotCount;
     for (let row = 0; row < this.rows; row++) if (this.rMeta[row]! & M_LIVE) this.insertSlot(this.rHash[row]!, row);
   }
@@ -887,14 +952,14 @@ export class IdentityIndex {
 
   private growRows(cap: number): void {
     const grow = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T, per = 1): T => { const b = make(cap * per); b.set(a); return b; };
-    this.rHash = grow(this.rHash, (n) => new Uint32Array(n));
-    this.rMeta = grow(this.rMeta, (n) => new Uint8Array(n));
-    this.rPkg = grow(this.rPkg, (n) => new Uint32Array(n));
-    this.rSvc = grow(this.rSvc, (n) => new Uint32Array(n));
-    const fp = Buffer.alloc(cap * FP);
+    this.rHash = grow(this.rHash, (n) => this.memory.u32(n));
+    this.rMeta = grow(this.rMeta, (n) => this.memory.u8(n));
+    this.rPkg = grow(this.rPkg, (n) => this.memory.u32(n));
+    this.rSvc = grow(this.rSvc, (n) => this.memory.u32(n));
+    const fp = this.memory.bytes(cap * FP);
     this.rFp.copy(fp);
     this.rFp = fp;
-    if (this.rSha1) { const s = Buffer.alloc(cap * SHA1); this.rSha1.copy(s); this.rSha1 = s; }
+    if (this.rSha1) { const s = this.memory.bytes(cap * SHA1); this.rSha1.copy(s); this.rSha1 = s; }
     this.cap = cap;
   }
 
@@ -1071,7 +1136,7 @@ export class IdentityIndex {
 
   private rehashServices(slotCount: number): void {
     const old = this.svcSlots;
-    this.svcSlots = new Uint32Array(slotCount);
+    this.svcSlots = this.memory.u32(slotCount);
     this.svcN = slotCount;
     for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.insertService(this.serviceHash(old[i]! - 1), old[i]! - 1);
   }
@@ -1093,7 +1158,7 @@ export class IdentityIndex {
   /** Copies the live parts of the arena into a new one and repoints rows and the intern table. */
   private compact(): void {
     const old = this.arena;
-    const next = new Arena();
+    const next = new Arena(this.memory);
     let used = 0;
     /** Copies size bytes at an old offset into the new arena; returns the new offset. */
     const move = (off: number, size: number): number => {

@@ -20,7 +20,7 @@ import type { FingerprintAlgorithm } from '../domain/validation/index.ts';
 import { type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
-import { IdentityIndex, type IdentityRead, L_PACKAGE, L_PLATFORM, NOT_TAKEN, UnindexableIdentity } from './identity-index.ts';
+import { IdentityIndex, type IdentityRead, type IndexLayout, L_PACKAGE, L_PLATFORM, NOT_TAKEN, UnindexableIdentity } from './identity-index.ts';
 import { REGISTRY_CHANNEL } from './identity-cache.ts';
 import type { ReadFence } from './replicas.ts';
 import { loadIdentities, scanIdentities } from './verification.ts';
@@ -57,6 +57,8 @@ export interface MemoryIdentitiesOptions {
   fence?: ReadFence;
   /** Keys per re-read query (default 2,000). */
   rereadBatch?: number;
+  /** The index in SharedArrayBuffers, so worker threads can read it (sharedRead). */
+  shared?: boolean;
 }
 
 export interface MemoryIdentitiesStats extends IdentityCacheStats {
@@ -103,6 +105,19 @@ export interface MemoryIdentities extends IdentityCache {
   readSpans(read: IdentityRead): void;
   /** Resolves when memory answers again (after the current load, if one runs). */
   whenReady(): Promise<void>;
+  /**
+   * For reads on worker threads (a shared index only, option `shared`): when memory may answer
+   * every key now, the index's layout (IdentityIndex.layout) and version; else null. The reads
+   * are right only if `version()` is still that version when they come back.
+   */
+  sharedRead(): { layout: IndexLayout; version: number } | null;
+  /** The index's version now (IdentityIndex.version). */
+  version(): number;
+  /**
+   * A part of n items answered on a worker thread from sharedRead's layout: used (n answers counted
+   * as hits), or not (the index changed meanwhile, or the worker failed: written again here).
+   */
+  countShared(n: number, used: boolean): void;
 }
 
 /** An item of readEach: the key and the one presented fingerprint (lowercase hex). */
@@ -140,7 +155,7 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
   const fence = options.fence;
   const reread: Reread = options.reread ?? (async (batch) => rereadIdentities(fence ? await fence.reader() : db, batch));
   const rereadBatch = options.rereadBatch ?? 2_000;
-  const index = new IdentityIndex({ capacity: 1024 });
+  const index = new IdentityIndex({ capacity: 1024, shared: options.shared ?? false });
 
   let listening = true;
   let ready = false;
@@ -155,6 +170,8 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
   /** Keys the index cannot hold (UnindexableIdentity): always answered from the database. */
   const unindexable = new Set<string>();
   let hits = 0;
+  let sharedParts = 0;
+  let sharedRewritten = 0;
   let misses = 0;
   let invalidations = 0;
   let loads = 0;
@@ -437,11 +454,17 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
     stats() {
       const s = index.stats();
       return {
-        size: s.size, hits, misses, invalidations, listening, ready, pending: pending.size, loads, lastLoadMs,
+        size: s.size, hits, misses, invalidations, listening, ready, pending: pending.size, loads, lastLoadMs, sharedParts, sharedRewritten,
         bytes: s.bytes, services: s.services,
       };
     },
     wroteLocally() { syncWanted = true; },
+    sharedRead() {
+      if (!ready || syncWanted || syncing || pending.size > 0 || unindexable.size > 0) return null;
+      return { layout: index.layout(), version: index.version };
+    },
+    version: () => index.version,
+    countShared(n, used) { if (used) { hits += n; sharedParts += 1; } else sharedRewritten += 1; },
     whenReady() {
       if (ready || closed) return Promise.resolve();
       return new Promise((resolve) => { readyWaiters.push(resolve); });

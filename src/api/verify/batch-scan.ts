@@ -10,17 +10,9 @@ import { sameBytes } from '../../db/identity-index.ts';
 import { MAX_BATCH_ITEMS } from './schemas.ts';
 import type { RawItem } from './verifier.ts';
 
-/** Span fields per item in ScannedBatch.spans. */
-export const SPAN = 8;
-export const P_AT = 0;
-export const P_END = 1;
-export const PKG_AT = 2;
-export const PKG_END = 3;
-export const FP_AT = 4;
-export const FP_END = 5;
-/** ref's span; REF_AT is -1 when the item has no ref. */
-export const REF_AT = 6;
-export const REF_END = 7;
+import { FP_AT, P_AT, PKG_AT, REF_AT, REF_END, SPAN } from './spans.ts';
+
+export { FP_AT, FP_END, P_AT, P_END, PKG_AT, PKG_END, REF_AT, REF_END, SPAN } from './spans.ts';
 
 /** A batch body located in place: item i's strings are buf[spans[i*SPAN+…]] (printable ASCII, no `"` or `\`). */
 export class ScannedBatch {

@@ -27,7 +27,7 @@ export interface VerifyRouteOptions {
 
 /** With `shared`, the application's one verifier (also matching catalogues); its owner closes it. */
 export const verifyRoutes = (ctx: AppContext, shared?: Verifier): FastifyPluginAsync => async (app) => {
-  const verifier = shared ?? await createVerifier(ctx.db, ctx.now, { reads: ctx.reads });
+  const verifier = shared ?? await createVerifier(ctx.db, ctx.now, { reads: ctx.reads, workers: ctx.config.verifyWorkers });
   if (!shared) app.addHook('onClose', async () => { await verifier.close(); });
   const quota = rateLimit(RATE_LIMITS.verify, await useRateLimitStore(app, ctx.config));
   // One hook, not two, in callback style: this runs on every check.

@@ -102,6 +102,14 @@ export class JsonBytes {
     return this;
   }
 
+  /** JSON bytes written elsewhere (a worker thread's share of a batch), copied in one go. */
+  json(b: Uint8Array): this {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+
   /** JSON text made elsewhere (e.g. JSON.stringify's), as UTF-8. */
   text(s: string): this {
     this.room(3 * s.length);

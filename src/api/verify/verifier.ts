@@ -7,15 +7,17 @@ import { type MemoryIdentities, startMemoryIdentities } from '../../db/memory-id
 import { createReadFence, type ReadSide } from '../../db/replicas.ts';
 import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
-import { IdentityRead, platformCodeOf } from '../../db/identity-index.ts';
+import { IdentityRead } from '../../db/identity-index.ts';
 import { BufferPool, JsonBytes } from './json-bytes.ts';
-import { FP_AT, FP_END, P_AT, P_END, PKG_AT, PKG_END, REF_AT, REF_END, type ScannedBatch, SPAN } from './batch-scan.ts';
+import { type BatchWorkers, startBatchWorkers } from '../verify-workers.ts';
+import type { BatchAnswer } from './batch-worker.ts';
+import type { ScannedBatch } from './batch-scan.ts';
 import {
-  canonicalFingerprintBytes, isCanonicalPackageBytes, judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity,
-  VERIFY_PLATFORMS,
+  judge, judgeGist, type Judgement, type ParsedItem, parseItem, type PresentedCertificate, type RegisteredIdentity,
 } from '../../domain/verification.ts';
 import type { FingerprintAlgorithm } from '../../domain/validation/certificate.ts';
-import { presentIdentityResult, presentInvalid, resultJson, type VerifyResultView, writeIdentityResult, writeIdentityResultSpans } from './presenters.ts';
+import { presentIdentityResult, presentInvalid, resultJson, type VerifyResultView, writeIdentityResult } from './presenters.ts';
+import { HIT, MISS, NOT_HELD, OTHER_SHAPE, writeScannedItem } from './scanned-answer.ts';
 
 export interface RawItem { platform: string; packageName: string; fingerprint: string; ref?: string }
 
@@ -88,20 +90,29 @@ export interface Verifier {
 }
 
 /** `reads`: the identity index re-reads from a standby behind its invalidation fence (ADR 0020); the primary without. */
-// writeScanned's outcomes.
-const OTHER_SHAPE = -2;
-const NOT_HELD = -1;
-const MISS = 0;
-const HIT = 1;
 /** Room for one result's JSON in the common case (JsonBytes grows when it is not enough). */
 const ONE_ANSWER_BYTES = 400;
 
 /** A stand-in where a stream's line held no item (never parsed: its answer is already made). */
 const NO_ITEM: RawItem = { platform: '', packageName: '', fingerprint: '' };
 
-export async function createVerifier(db: Db, now: () => Date, options: { reads?: ReadSide } = {}): Promise<Verifier> {
+/** Items from which a batch is split between this thread and the workers (below, one thread answers in a few milliseconds). */
+export const SPLIT_AT = 2_000;
+
+/** `buf` alone in its memory (a message copies a view's whole ArrayBuffer). */
+const ownBytes = (buf: Buffer): Uint8Array => (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength ? buf : Buffer.from(buf));
+
+/**
+ * `workers`: threads that answer part of a large batch (VERIFY_WORKERS; 0: none); the identity
+ * index is then held in shared memory. `batchWorkers`: those threads given (tests).
+ */
+export async function createVerifier(
+  db: Db, now: () => Date, options: { reads?: ReadSide; workers?: number; batchWorkers?: BatchWorkers } = {},
+): Promise<Verifier> {
   const fence = options.reads?.replicated ? createReadFence(options.reads) : undefined;
-  const cache = await startMemoryIdentities(db, fence ? { fence } : {});
+  // batchWorkers: tests give their own (e.g. one that answers after a change); else a pool of `workers` threads.
+  const workers = options.batchWorkers ?? (options.workers ? startBatchWorkers(options.workers) : null);
+  const cache = await startMemoryIdentities(db, { ...(fence ? { fence } : {}), shared: workers !== null });
   const watches: WatchRecorder = createWatchRecorder(db, { now });
   const watch = async (actor: Actor, ids: Iterable<string>) => { if (actor.orgId) await watches.record(actor.orgId, ids); };
 
@@ -156,25 +167,6 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
     const judgement = judgeGist(hit ? read : null, algorithm);
     if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
     writeIdentityResult(w, platform, packageName, hit ? read : null, judgement, ref);
-  };
-
-  /**
-   * Item i of a batch read in place, looked up and written from its bytes when it has the common
-   * shape (canonical platform, package name and fingerprint) and memory answers: HIT or MISS, its
-   * result in `w` and, after a HIT, its identity in `read`. OTHER_SHAPE or NOT_HELD: nothing written.
-   */
-  const writeScanned = (w: JsonBytes, batch: ScannedBatch, i: number, read: IdentityRead, watching: boolean): number => {
-    const { buf, spans } = batch;
-    const o = i * SPAN;
-    const code = platformCodeOf(buf, spans[o + P_AT]!, spans[o + P_END]!);
-    const algorithm = code < 0 ? null : canonicalFingerprintBytes(buf, spans[o + FP_AT]!, spans[o + FP_END]!);
-    if (algorithm === null || !isCanonicalPackageBytes(VERIFY_PLATFORMS[code]!, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!)) return OTHER_SHAPE;
-    const hit = cache.readBytes(code, buf, spans[o + PKG_AT]!, spans[o + PKG_END]!, algorithm, spans[o + FP_AT]!, read, watching);
-    if (hit === undefined) return NOT_HELD;
-    const judgement = judgeGist(hit ? read : null, algorithm);
-    if (hit && judgement.status !== 'not_filed') cache.readSpans(read);
-    writeIdentityResultSpans(w, buf, spans[o + P_AT]!, spans[o + P_END]!, spans[o + PKG_AT]!, spans[o + PKG_END]!, spans[o + REF_AT]!, spans[o + REF_END]!, hit ? read : null, judgement);
-    return hit ? HIT : MISS;
   };
 
   const verifier: Verifier = {
@@ -240,21 +232,53 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       const watching = !!actor.orgId && !watches.ignores(actor.orgId);
       const seen = watching ? new Set<string>() : undefined;
       const read = new IdentityRead();
-      for (let i = 0; i < batch.count; i++) {
-        if (i > 0) w.ascii(',');
-        let found = writeScanned(w, batch, i, read, watching);
-        if (found === OTHER_SHAPE) {
-          // Another shape (an uppercase platform, a fingerprint with colons, a malformed item): as verifyItemsJson answers it.
-          const item = batch.item(i);
-          const p = parseItem(item);
-          if (!p.ok) { w.text(resultJson(presentInvalid(item, p.problem, item.ref))); continue; }
-          const hit = cache.readOne(p.value, read, watching);
-          found = hit === undefined ? NOT_HELD : hit ? HIT : MISS;
-          if (hit !== undefined) writeRead(w, p.value.platform, p.value.packageName, p.value.algorithm, hit, read, item.ref);
+      /** Items [from, to) into w; false when memory may not answer one of them now. */
+      const writeRange = (from: number, to: number): boolean => {
+        for (let i = from; i < to; i++) {
+          if (i > 0) w.ascii(',');
+          let found = writeScannedItem(w, batch.buf, batch.spans, i, read, watching, cache);
+          if (found === OTHER_SHAPE) {
+            // Another shape (an uppercase platform, a fingerprint with colons, a malformed item): as verifyItemsJson answers it.
+            const item = batch.item(i);
+            const p = parseItem(item);
+            if (!p.ok) { w.text(resultJson(presentInvalid(item, p.problem, item.ref))); continue; }
+            const hit = cache.readOne(p.value, read, watching);
+            found = hit === undefined ? NOT_HELD : hit ? HIT : MISS;
+            if (hit !== undefined) writeRead(w, p.value.platform, p.value.packageName, p.value.algorithm, hit, read, item.ref);
+          }
+          if (found === NOT_HELD) return false;
+          if (found === HIT) seen?.add(read.serviceId);
         }
-        if (found === NOT_HELD) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); } // memory may not answer now
-        if (found === HIT) seen?.add(read.serviceId);
+        return true;
+      };
+      // A large batch is split (ADR 0022 addendum "a large batch on two threads"): the workers answer
+      // the items from `cut` on, from the same shared index, while this thread writes those before.
+      const shared = workers && batch.count >= SPLIT_AT ? cache.sharedRead() : null;
+      const n = shared ? workers!.count : 0;
+      // This thread's share: it also reads the body and sends the answer (weights 0.9 here, 1.1 a worker).
+      const cut = shared ? Math.round(batch.count * (0.9 / (0.9 + 1.1 * n))) : batch.count;
+      const parts: { from: number; to: number; answer: Promise<BatchAnswer> }[] = [];
+      if (shared) {
+        const buf = ownBytes(batch.buf);
+        for (let k = 0; k < n; k++) {
+          const from = cut + Math.round(((batch.count - cut) * k) / n);
+          const to = cut + Math.round(((batch.count - cut) * (k + 1)) / n);
+          if (to > from) parts.push({ from, to, answer: workers!.answer({ layout: shared.layout, buf, spans: batch.spans, from, to, serviceIds: watching }) });
+        }
       }
+      let held = writeRange(0, cut);
+      for (const part of parts) {
+        if (!held) break;
+        const r = await part.answer;
+        // Used only when the index did not change while the worker read it; else written here.
+        const used = r.ok && cache.version() === shared!.version;
+        cache.countShared(part.to - part.from, used);
+        if (used) {
+          w.ascii(',').json(r.json);
+          for (const id of r.serviceIds) seen?.add(id);
+        } else held = writeRange(part.from, part.to);
+      }
+      if (!held) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); } // memory may not answer now
       w.ascii(']}');
       if (seen?.size) await watch(actor, seen);
       return w.bytes();
@@ -263,7 +287,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       const watching = !!actor.orgId && !watches.ignores(actor.orgId);
       const w = new JsonBytes(ONE_ANSWER_BYTES);
       w.ascii('{"results":[');
-      const found = writeScanned(w, batch, 0, one, watching);
+      const found = writeScannedItem(w, batch.buf, batch.spans, 0, one, watching, cache);
       if (found === OTHER_SHAPE || found === NOT_HELD) return verifier.verifyOneJson(actor, batch.item(0), '{"results":[', ']}');
       w.ascii(']}');
       const answer = w.bytes();
@@ -333,7 +357,7 @@ export async function createVerifier(db: Db, now: () => Date, options: { reads?:
       if (identity) await watch(actor, [identity.serviceId]);
       return presentIdentityResult(platform, packageName, identity, judge(identity, cert));
     },
-    close: () => cache.close(),
+    close: async () => { await workers?.close(); await cache.close(); },
   };
   return verifier;
 }

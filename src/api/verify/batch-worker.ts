@@ -1,0 +1,42 @@
+// A worker thread's part of a large verification batch (verify-workers.ts; ADR 0022 addendum "a
+// large batch on two threads"): items [from, to) of a body read in place, looked up in a view of
+// the process's shared identity index (IdentityIndex.view) and written as their results' JSON,
+// joined by commas — the bytes the request's thread would have written for them
+// (scanned-answer.ts, used by both). The request's thread uses the answer only if the index did
+// not change meanwhile (its version); a change mid-read may tear what this thread reads, so any
+// failure here just answers `ok: false` and the request's thread writes these items itself.
+import { IdentityIndex, IdentityRead, type IndexLayout } from '../../db/identity-index.ts';
+import { JsonBytes } from './json-bytes.ts';
+import { HIT, MISS, writeScannedItem } from './scanned-answer.ts';
+
+export interface BatchTask {
+  layout: IndexLayout;
+  /** The request body (a copy) and its spans (ScannedBatch.spans). */
+  buf: Uint8Array;
+  spans: Int32Array;
+  from: number;
+  to: number;
+  /** Render each hit's service id (the caller records watches). */
+  serviceIds: boolean;
+}
+
+export type BatchAnswer = { ok: true; json: Uint8Array; serviceIds: string[] } | { ok: false };
+
+export default function answerItems(t: BatchTask): BatchAnswer {
+  try {
+    const index = IdentityIndex.view(t.layout);
+    const buf = Buffer.from(t.buf.buffer, t.buf.byteOffset, t.buf.byteLength);
+    const w = new JsonBytes(330 * (t.to - t.from) + 64);
+    const read = new IdentityRead();
+    const serviceIds: string[] = [];
+    for (let i = t.from; i < t.to; i++) {
+      if (i > t.from) w.ascii(',');
+      const found = writeScannedItem(w, buf, t.spans, i, read, t.serviceIds, index);
+      if (found !== HIT && found !== MISS) return { ok: false }; // another shape: the request's thread answers it as it does
+      if (found === HIT && t.serviceIds) serviceIds.push(read.serviceId);
+    }
+    return { ok: true, json: Buffer.from(w.bytes()), serviceIds }; // a copy of its own size: the message copies it once more
+  } catch {
+    return { ok: false };
+  }
+}

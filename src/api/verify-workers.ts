@@ -29,9 +29,40 @@ export function startBatchWorkers(count: number): BatchWorkers {
   return {
     count,
     answer: (task) => {
-      pool ??= new Piscina<BatchTask, BatchAnswer>({ filename: entry(), minThreads: count, maxThreads: count, idleTimeout: 60_000 });
+      pool ??= new Piscina<BatchTask, BatchAnswer>({
+        filename: entry(), minThreads: count, maxThreads: count, idleTimeout: 60_000,
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+      });
       return pool.run(task).catch((): BatchAnswer => ({ ok: false }));
     },
     close: async () => { await pool?.destroy(); pool = undefined; },
   };
 }
+
+/** The shared memory a split batch hands its workers: the body, its spans, and one answer area per part. */
+export interface SplitMemory { body: Buffer; spans: Int32Array; outs: Buffer[] }
+
+const sharedBytes = (n: number) => Buffer.from(new SharedArrayBuffer(n));
+const roomy = (n: number) => Math.ceil(n * 1.25);
+
+/**
+ * SplitMemory reused batch after batch (grown when a batch needs more), so neither thread allocates
+ * megabytes per batch: a worker whose heap barely grows is rarely collected, and buffers it let go of
+ * would pile up outside its heap meanwhile (measured: ~60 MiB more resident memory). A set comes back
+ * only when every worker is done with it.
+ */
+export class SplitMemoryPool {
+  private readonly free: SplitMemory[] = [];
+  constructor(private readonly keep = 2) {}
+
+  take(bodyBytes: number, spanInts: number, outBytes: readonly number[]): SplitMemory {
+    const m = this.free.pop() ?? { body: sharedBytes(0), spans: new Int32Array(new SharedArrayBuffer(0)), outs: [] };
+    if (m.body.length < bodyBytes) m.body = sharedBytes(roomy(bodyBytes));
+    if (m.spans.length < spanInts) m.spans = new Int32Array(new SharedArrayBuffer(4 * roomy(spanInts)));
+    outBytes.forEach((n, k) => { if ((m.outs[k]?.length ?? 0) < n) m.outs[k] = sharedBytes(roomy(n)); });
+    return m;
+  }
+
+  giveBack(m: SplitMemory): void { if (this.free.length < this.keep) this.free.push(m); }
+}
+

@@ -11,22 +11,28 @@ import { HIT, MISS, writeScannedItem } from './scanned-answer.ts';
 
 export interface BatchTask {
   layout: IndexLayout;
-  /** The request body (a copy) and its spans (ScannedBatch.spans). */
+  /** The request body's bytes (buf[0, bodyLength)) and its spans (ScannedBatch.spans), in shared memory. */
   buf: Uint8Array;
   spans: Int32Array;
   from: number;
   to: number;
+  /** Where the answer goes: shared memory the request's thread reads back (nothing is copied through the message). */
+  out: Uint8Array;
   /** Render each hit's service id (the caller records watches). */
   serviceIds: boolean;
 }
 
-export type BatchAnswer = { ok: true; json: Uint8Array; serviceIds: string[] } | { ok: false };
+/** The answer: `length` bytes in `out`, or — when they did not fit there — the bytes themselves (`json`). */
+export type BatchAnswer = { ok: true; length: number; json?: Uint8Array; serviceIds: string[] } | { ok: false };
 
 export default function answerItems(t: BatchTask): BatchAnswer {
   try {
     const index = IdentityIndex.view(t.layout);
     const buf = Buffer.from(t.buf.buffer, t.buf.byteOffset, t.buf.byteLength);
-    const w = new JsonBytes(330 * (t.to - t.from) + 64);
+    const out = Buffer.from(t.out.buffer, t.out.byteOffset, t.out.byteLength);
+    // Nothing allocated per batch but small objects: a thread whose heap barely grows is rarely collected, and
+    // buffers it let go of would pile up outside its heap until then.
+    const w = JsonBytes.over(out);
     const read = new IdentityRead();
     const serviceIds: string[] = [];
     for (let i = t.from; i < t.to; i++) {
@@ -35,7 +41,7 @@ export default function answerItems(t: BatchTask): BatchAnswer {
       if (found !== HIT && found !== MISS) return { ok: false }; // another shape: the request's thread answers it as it does
       if (found === HIT && t.serviceIds) serviceIds.push(read.serviceId);
     }
-    return { ok: true, json: Buffer.from(w.bytes()), serviceIds }; // a copy of its own size: the message copies it once more
+    return w.buf === out ? { ok: true, length: w.pos, serviceIds } : { ok: true, length: w.pos, json: w.bytes(), serviceIds };
   } catch {
     return { ok: false };
   }

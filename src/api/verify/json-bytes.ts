@@ -71,6 +71,13 @@ export class JsonBytes {
   /** `pool`: the buffer is taken from it (and a larger one replacing it is issued by it too). */
   constructor(capacity = 4096, private readonly pool?: BufferPool) { this.buf = pool ? pool.take(capacity) : Buffer.allocUnsafe(capacity); }
 
+  /** A writer into `buf` from its start (a worker thread's shared answer buffer); it moves to memory of its own if `buf` fills. */
+  static over(buf: Buffer): JsonBytes {
+    const w = new JsonBytes(0);
+    w.buf = buf;
+    return w;
+  }
+
   /** Room for n more bytes. */
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;

@@ -9,7 +9,8 @@ import { createWatchRecorder, type WatchRecorder } from '../../db/watches.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { IdentityRead } from '../../db/identity-index.ts';
 import { BufferPool, JsonBytes } from './json-bytes.ts';
-import { type BatchWorkers, startBatchWorkers } from '../verify-workers.ts';
+import { type BatchWorkers, type SplitMemory, SplitMemoryPool, startBatchWorkers } from '../verify-workers.ts';
+import { SPAN } from './spans.ts';
 import type { BatchAnswer } from './batch-worker.ts';
 import type { ScannedBatch } from './batch-scan.ts';
 import {
@@ -99,8 +100,8 @@ const NO_ITEM: RawItem = { platform: '', packageName: '', fingerprint: '' };
 /** Items from which a batch is split between this thread and the workers (below, one thread answers in a few milliseconds). */
 export const SPLIT_AT = 2_000;
 
-/** `buf` alone in its memory (a message copies a view's whole ArrayBuffer). */
-const ownBytes = (buf: Buffer): Uint8Array => (buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength ? buf : Buffer.from(buf));
+/** Room for a worker's answer per item (~300 bytes a filed answer; more spills into the worker's own memory). */
+const ANSWER_ROOM = 400;
 
 /**
  * `workers`: threads that answer part of a large batch (VERIFY_WORKERS; 0: none); the identity
@@ -118,6 +119,8 @@ export async function createVerifier(
 
   /** The batch answers' buffers, reused once sent (answerSent). */
   const answers = new BufferPool();
+  /** The shared memory of split batches (their bodies, spans and workers' answers), reused. */
+  const splitMemory = new SplitMemoryPool();
   /** The lean read of single checks (used synchronously, then overwritten by the next). */
   const one = new IdentityRead();
   const watchDue = (actor: Actor, identity: RegisteredIdentity | null) => identity !== null && !!actor.orgId && !watches.ignores(actor.orgId);
@@ -257,27 +260,34 @@ export async function createVerifier(
       const n = shared ? workers!.count : 0;
       // This thread's share: it also reads the body and sends the answer (weights 0.9 here, 1.1 a worker).
       const cut = shared ? Math.round(batch.count * (0.9 / (0.9 + 1.1 * n))) : batch.count;
-      const parts: { from: number; to: number; answer: Promise<BatchAnswer> }[] = [];
+      const parts: { from: number; to: number; out: Buffer; answer: Promise<BatchAnswer> }[] = [];
+      let memory: SplitMemory | null = null;
       if (shared) {
-        const buf = ownBytes(batch.buf);
-        for (let k = 0; k < n; k++) {
-          const from = cut + Math.round(((batch.count - cut) * k) / n);
-          const to = cut + Math.round(((batch.count - cut) * (k + 1)) / n);
-          if (to > from) parts.push({ from, to, answer: workers!.answer({ layout: shared.layout, buf, spans: batch.spans, from, to, serviceIds: watching }) });
-        }
+        const ranges = Array.from({ length: n }, (_, k) => [
+          cut + Math.round(((batch.count - cut) * k) / n), cut + Math.round(((batch.count - cut) * (k + 1)) / n),
+        ] as const).filter(([from, to]) => to > from);
+        memory = splitMemory.take(batch.buf.length, batch.count * SPAN, ranges.map(([from, to]) => ANSWER_ROOM * (to - from)));
+        batch.buf.copy(memory.body);
+        memory.spans.set(batch.spans.subarray(0, batch.count * SPAN));
+        const buf = memory.body.subarray(0, batch.buf.length);
+        ranges.forEach(([from, to], k) => {
+          const out = memory!.outs[k]!;
+          parts.push({ from, to, out, answer: workers!.answer({ layout: shared.layout, buf, spans: memory!.spans, from, to, out, serviceIds: watching }) });
+        });
       }
       let held = writeRange(0, cut);
       for (const part of parts) {
-        if (!held) break;
-        const r = await part.answer;
+        const r = await part.answer; // each part is awaited (even after a failure here): its memory is then free again
+        if (!held) continue;
         // Used only when the index did not change while the worker read it; else written here.
         const used = r.ok && cache.version() === shared!.version;
         cache.countShared(part.to - part.from, used);
-        if (used) {
-          w.ascii(',').json(r.json);
+        if (r.ok && used) {
+          w.ascii(',').json(r.json ?? part.out.subarray(0, r.length));
           for (const id of r.serviceIds) seen?.add(id);
         } else held = writeRange(part.from, part.to);
       }
+      if (memory) splitMemory.giveBack(memory);
       if (!held) { answers.giveBack(w.buf); return verifier.verifyItemsJson(actor, batch.items()); } // memory may not answer now
       w.ascii(']}');
       if (seen?.size) await watch(actor, seen);

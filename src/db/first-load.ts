@@ -230,6 +230,7 @@ export async function writeDirectBatch(
   });
 
   // The staging path's checks, in its order (the first reason wins).
+  const built = performance.now();
   const accepted: StagedLine[] = [];
   const refuse = (line: number, code: string, field: string) => { rejections.push({ line, field, code, message: REJECTION_MESSAGES[code]! }); };
   for (const l of lines) {
@@ -315,6 +316,7 @@ export async function writeDirectBatch(
     history.add(`service,${l.serviceId},imported,${status},system,${imported(l.line)},${at}\n`);
   }
 
+  trace?.('first load: checks and rows built (this thread)', performance.now() - built);
   await copy('persons', 'id, name, certificate_type, certificate_number_enc, certificate_number_hash, mobile_enc, mobile_hash, email_enc, email_hash, created_at', persons);
   await copy('users', 'id, role, display_name, password_hash, email_enc, email_hash, created_at', userRows);
   await copy('subjects', `id, host_user_id, subject_type, nature, name, certificate_type, certificate_number, certificate_number_enc,

@@ -89,6 +89,16 @@ describe('a large batch on two threads', () => {
     }
   }, SETUP_TIMEOUT);
 
+  it('answers batches sent at once, each in its own shared memory (reused afterwards)', async () => {
+    const one = await verifier({});
+    const { w, seen } = counted(1);
+    const split = await verifier({ batchWorkers: w });
+    const batches = [0, 1, 2, 3, 4].map((k) => plain(SPLIT_AT + 500 * k).map((x, i) => ({ ...x, ref: `b${k}-${i}` })));
+    const want = await Promise.all(batches.map((b) => answer(one, b)));
+    for (let round = 0; round < 2; round++) expect(await Promise.all(batches.map((b) => answer(split, b)))).toEqual(want);
+    expect(seen).toEqual({ parts: 10, ok: 10 });
+  }, SETUP_TIMEOUT);
+
   it('records the watches of what the workers found as this thread does', async () => {
     // Two organisations with a webhook (watches are recorded only then): one answered on one thread, the other split.
     const provider = await signIn(a.app, 'provider.demo');

@@ -28,12 +28,17 @@ export function startBatchWorkers(count: number): BatchWorkers {
   let pool: Piscina<BatchTask, BatchAnswer> | undefined;
   return {
     count,
+    // Never rejects: a pool that cannot start or a worker that fails answers { ok: false } (the request's thread writes the part).
     answer: (task) => {
-      pool ??= new Piscina<BatchTask, BatchAnswer>({
-        filename: entry(), minThreads: count, maxThreads: count, idleTimeout: 60_000,
-        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
-      });
-      return pool.run(task).catch((): BatchAnswer => ({ ok: false }));
+      try {
+        pool ??= new Piscina<BatchTask, BatchAnswer>({
+          filename: entry(), minThreads: count, maxThreads: count, idleTimeout: 60_000,
+          resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+        });
+        return pool.run(task).catch((): BatchAnswer => ({ ok: false }));
+      } catch {
+        return Promise.resolve({ ok: false });
+      }
     },
     close: async () => { await pool?.destroy(); pool = undefined; },
   };

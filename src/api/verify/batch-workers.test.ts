@@ -99,6 +99,14 @@ describe('a large batch on two threads', () => {
     expect(seen).toEqual({ parts: 10, ok: 10 });
   }, SETUP_TIMEOUT);
 
+  it('writes a part here when its worker fails, and counts it', async () => {
+    const failing: BatchWorkers = { count: 2, answer: async () => ({ ok: false }), close: async () => {} };
+    const split = await verifier({ batchWorkers: failing });
+    const items = plain(SPLIT_AT + 10);
+    expect(await answer(split, items)).toBe(await answer(await verifier({}), items));
+    expect(split.cache.stats()).toMatchObject({ sharedParts: 0, sharedRewritten: 2 });
+  }, SETUP_TIMEOUT);
+
   it('records the watches of what the workers found as this thread does', async () => {
     // Two organisations with a webhook (watches are recorded only then): one answered on one thread, the other split.
     const provider = await signIn(a.app, 'provider.demo');

@@ -2,6 +2,8 @@
 // database, how long a name-fragment lookup takes through the pg_trgm GIN index (ILIKE) and
 // through the character-bigram GIN index (beian_bigrams @>), for fragments of 1–4 characters,
 // and how large each index is. Each query: LIMIT 1000 ids, as the search's match paths do.
+// The registry has no pg_trgm index on names since migration 0037 (nothing read it): this bench
+// builds one for its comparison and drops it at its end.
 //   npx tsx bench/search-indexes.ts [--database-url postgres://postgres@127.0.0.1:5432/beian_bench]
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -9,6 +11,7 @@ import pg from 'pg';
 const { values } = parseArgs({ options: { 'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' } } });
 const c = new pg.Client({ connectionString: values['database-url'] });
 await c.connect();
+await c.query('create index if not exists bench_services_name_trgm on services using gin (name gin_trgm_ops)');
 
 const sample = async (len: number, n = 40) => (await c.query<{ v: string }>(
   `select substr(name, 1 + (abs(hashtext(id::text)) % greatest(1, char_length(name) - ${len} + 1)), ${len}) as v
@@ -45,8 +48,9 @@ for (const len of [1, 2, 3, 4]) {
 }
 const sizes = await c.query<{ name: string; size: string }>(
   `select indexrelname as name, pg_size_pretty(pg_relation_size(indexrelid)) as size from pg_stat_user_indexes
-    where indexrelname in ('services_name_trgm', 'services_name_bigrams', 'services_name_prefix', 'subjects_name_trgm', 'subjects_name_bigrams', 'services_domains_trgm', 'app_platforms_package_trgm')
+    where indexrelname in ('bench_services_name_trgm', 'services_name_bigrams', 'services_name_prefix', 'subjects_name_bigrams', 'services_domains_trgm', 'app_platforms_package_trgm')
     order by indexrelname`);
 const [{ n }] = (await c.query<{ n: number }>('select count(*)::int as n from services')).rows as [{ n: number }];
 process.stdout.write(`${n} services\n\n${rows.join('\n')}\n\n| index | size |\n|---|---|\n${sizes.rows.map((r) => `| ${r.name} | ${r.size} |`).join('\n')}\n`);
+await c.query('drop index if exists bench_services_name_trgm');
 await c.end();

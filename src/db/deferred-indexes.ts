@@ -54,6 +54,52 @@ export async function deferIndexesForFirstLoad(tx: Queryable, importId: string):
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
+/** The advisory lock of a running import (a 64-bit key from its id). */
+const RUNNING_LOCK = `hashtextextended('beian-import:' || $1::text, 0)`;
+
+/** Another process runs this import now. */
+export class ImportRunningError extends Error {
+  constructor(readonly importId: string) { super(`import ${importId} is running in another process`); }
+}
+
+/**
+ * Marks import `importId` running until the returned function is called: on a server, an advisory
+ * lock held by a transaction of its own (one pooled connection, idle, no snapshot kept; the lock
+ * goes when the process or its connection dies). restoreDeferredIndexes leaves a running import's
+ * set-aside indexes to it — a server started during a first load does not build them under it.
+ * Throws ImportRunningError when another process runs the same import. On PGlite (one process)
+ * nothing is held.
+ */
+export async function markImportRunning(db: Db, importId: string): Promise<() => Promise<void>> {
+  if (db.kind !== 'postgresql') return async () => {};
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => { finish = r; });
+  let taken!: (ok: boolean) => void;
+  const attempt = new Promise<boolean>((r) => { taken = r; });
+  const held = db.transaction(async (tx) => {
+    const [r] = await tx.query<{ ok: boolean }>(`select pg_try_advisory_xact_lock(${RUNNING_LOCK}) as ok`, [importId]);
+    taken(r!.ok);
+    if (r!.ok) await finished;
+  });
+  held.catch(() => taken(false));
+  if (!(await attempt)) {
+    finish();
+    await held.catch((e: unknown) => { throw e; });
+    throw new ImportRunningError(importId);
+  }
+  return async () => { finish(); await held.catch(() => {}); };
+}
+
+/** Whether import `importId` runs now in a process that marked it (markImportRunning). */
+async function importRunning(db: Db, importId: string): Promise<boolean> {
+  if (db.kind !== 'postgresql') return false;
+  // Taken and let go at once (its own transaction): a running import holds it.
+  return db.transaction(async (tx) => {
+    const [r] = await tx.query<{ free: boolean }>(`select pg_try_advisory_xact_lock(${RUNNING_LOCK}) as free`, [importId]);
+    return !r!.free;
+  });
+}
+
 export interface RestoreOptions {
   /** Only these imports' indexes (default: every deferred index). */
   importId?: string;
@@ -67,17 +113,24 @@ export interface RestoreOptions {
  * Builds the deferred indexes and adds back the foreign keys (each in its own transaction, which
  * also deletes its row), the largest tables first, two at a time on a server (GIN builds are
  * single-threaded; B-tree builds use parallel maintenance workers). A row another process is building meanwhile is skipped
- * (row lock): it builds it. Returns the names built.
+ * (row lock): it builds it. The indexes of an import running in another process (markImportRunning)
+ * are left to it, unless they are `importId`'s (the import itself). Returns the names built.
  */
 export async function restoreDeferredIndexes(db: Db, o: RestoreOptions = {}): Promise<string[]> {
   const [t] = await db.query<{ ok: boolean }>(`select to_regclass('deferred_indexes') is not null as ok`);
   if (!t?.ok) return [];
   // Indexes first, the largest tables first; then the foreign keys (each locks two tables).
-  const todo = await db.query<{ table_name: string; name: string }>(
-    `select d.table_name, d.name from deferred_indexes d
+  const listed = await db.query<{ table_name: string; name: string; import_id: string | null }>(
+    `select d.table_name, d.name, d.import_id from deferred_indexes d
        left join pg_class c on c.relname = d.table_name and c.relnamespace = current_schema()::regnamespace
       where ($1::uuid is null or d.import_id = $1) and ($2::uuid is null or d.import_id is distinct from $2)
       order by d.kind = 'foreign_key', c.reltuples desc nulls last, d.name`, [o.importId ?? null, o.exceptImportId ?? null]);
+  // A running import's indexes are its own to build (at its end); another's, whoever comes next.
+  const running = new Set<string>();
+  for (const id of new Set(listed.map((x) => x.import_id))) {
+    if (id && id !== o.importId && await importRunning(db, id)) running.add(id);
+  }
+  const todo = listed.filter((x) => !x.import_id || !running.has(x.import_id));
   const built: string[] = [];
   const next = async (): Promise<void> => {
     for (let x = todo.shift(); x; x = todo.shift()) {

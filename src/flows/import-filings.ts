@@ -6,7 +6,7 @@
 // (src/db/import-prepare.ts: here, or on worker threads with `workers`).
 import type { Db } from '../db/connection.ts';
 import { type Rejection, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
-import { deferIndexesForFirstLoad, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
+import { deferIndexesForFirstLoad, markImportRunning, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
 import { LinePreparer, type PreparedLine, type SourceLine } from '../db/import-prepare.ts';
 import { type PrepareWorkers, startPrepareWorkers } from '../db/import-workers.ts';
@@ -162,93 +162,100 @@ export async function importFilings(
     return { importId: imp.id, resumedFrom: imp.last_line, alreadyDone, firstLoad, services: row!.services, subjects: row!.subjects, rejected: row!.rejected, lastLine: row!.last_line, rejections };
   };
   if (imp.status === 'done') return summary(true);
-  firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
-  // A first load writes its batches straight into the registry tables, its registry checks over
-  // what it wrote (src/db/first-load.ts); a resumed one first reads back what the tables hold.
-  let keys: FirstLoadKeys | null = null;
-  if (firstLoad) {
-    const t = performance.now();
-    keys = await rebuildFirstLoadKeys(db);
-    o.trace?.('first load: keys read back from the registry', performance.now() - t);
-  }
-
-  const run = { line: imp.last_line, services: 0, subjects: 0, rejected: 0 };
-  let b = newBatch();
-  let count = 0;
-  let lastLine = imp.last_line;
-  // One batch is written while the next is read and sealed (the database and this process each
-  // get a core); writes stay in order, so each batch's checks see every earlier batch.
-  let writing: Promise<void> | null = null;
-  let interrupted = false;
-  const flush = async () => {
-    const batch = b;
-    const upTo = lastLine;
-    b = newBatch();
-    count = 0;
-    if (writing) await writing;
-    const staged = () => db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace));
-    // Another writer's row met a direct batch (a unique violation): that batch, rolled back, goes
-    // through the staging path, which checks each line against the registry.
-    const write = keys
-      ? db.transaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace))
-        .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
-        .then((r) => { keys!.addWritten(batch.lines, r.rejections); return r; })
-      : staged();
-    writing = write.then((r) => {
-      run.line = upTo;
-      run.services += r.services;
-      run.subjects += r.subjects;
-      run.rejected += r.rejections.length;
-      o.onProgress?.({ ...run });
-    });
-    writing.catch(() => {}); // awaited before the next batch or at the end
-  };
-  const take = async (p: PreparedLine) => {
-    lastLine = p.line;
-    count += 1;
-    if ('issue' in p) reject(b, p.line, p.issue.field, p.issue.code, p.issue.message);
-    else stage(b, p);
-    if (count >= size) await flush();
-  };
-  /** A chunk's answer, marked handled: a failure is seen when its turn comes (or not at all, the import having stopped). */
-  const sent = (p: Promise<PreparedLine[]>) => { p.catch(() => {}); return p; };
-  let pool: PrepareWorkers | null = null;
+  // Marked running (a server's start-up then leaves its set-aside indexes to it); refused when
+  // another process runs the same import.
+  const release = await markImportRunning(db, imp.id);
   try {
-    // Started inside the try: a pool that cannot start is an interruption like any other (a first load's indexes come back).
-    pool = o.workers && o.workers.count > 0 ? startPrepareWorkers(o.workers.count, o.workers.secrets) : null;
-    if (!pool) {
-      const preparer = new LinePreparer(sealer);
-      for await (const l of source.lines(imp.last_line)) {
-        if (l.line > imp.last_line) await take(preparer.prepare(l));
-      }
-    } else {
-      // Chunks of lines to the workers, a few in flight each; taken back in the order sent.
-      const inFlight: Promise<PreparedLine[]>[] = [];
-      const takeOldest = async () => { for (const p of await inFlight.shift()!) await take(p); };
-      let chunk: SourceLine[] = [];
-      for await (const l of source.lines(imp.last_line)) {
-        if (l.line <= imp.last_line) continue;
-        chunk.push(l);
-        if (chunk.length < PREPARE_CHUNK) continue;
-        inFlight.push(sent(pool.prepare(chunk)));
-        chunk = [];
-        if (inFlight.length >= 3 * pool.count) await takeOldest();
-      }
-      if (chunk.length) inFlight.push(sent(pool.prepare(chunk)));
-      while (inFlight.length) await takeOldest();
+    firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
+    // A first load writes its batches straight into the registry tables, its registry checks over
+    // what it wrote (src/db/first-load.ts); a resumed one first reads back what the tables hold.
+    let keys: FirstLoadKeys | null = null;
+    if (firstLoad) {
+      const t = performance.now();
+      keys = await rebuildFirstLoadKeys(db);
+      o.trace?.('first load: keys read back from the registry', performance.now() - t);
     }
-    if (count > 0) await flush();
-  } catch (e) {
-    interrupted = true;
-    throw e;
+
+    const run = { line: imp.last_line, services: 0, subjects: 0, rejected: 0 };
+    let b = newBatch();
+    let count = 0;
+    let lastLine = imp.last_line;
+    // One batch is written while the next is read and sealed (the database and this process each
+    // get a core); writes stay in order, so each batch's checks see every earlier batch.
+    let writing: Promise<void> | null = null;
+    let interrupted = false;
+    const flush = async () => {
+      const batch = b;
+      const upTo = lastLine;
+      b = newBatch();
+      count = 0;
+      if (writing) await writing;
+      const staged = () => db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace));
+      // Another writer's row met a direct batch (a unique violation): that batch, rolled back, goes
+      // through the staging path, which checks each line against the registry.
+      const write = keys
+        ? db.transaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace))
+          .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
+          .then((r) => { keys!.addWritten(batch.lines, r.rejections); return r; })
+        : staged();
+      writing = write.then((r) => {
+        run.line = upTo;
+        run.services += r.services;
+        run.subjects += r.subjects;
+        run.rejected += r.rejections.length;
+        o.onProgress?.({ ...run });
+      });
+      writing.catch(() => {}); // awaited before the next batch or at the end
+    };
+    const take = async (p: PreparedLine) => {
+      lastLine = p.line;
+      count += 1;
+      if ('issue' in p) reject(b, p.line, p.issue.field, p.issue.code, p.issue.message);
+      else stage(b, p);
+      if (count >= size) await flush();
+    };
+    /** A chunk's answer, marked handled: a failure is seen when its turn comes (or not at all, the import having stopped). */
+    const sent = (p: Promise<PreparedLine[]>) => { p.catch(() => {}); return p; };
+    let pool: PrepareWorkers | null = null;
+    try {
+      // Started inside the try: a pool that cannot start is an interruption like any other (a first load's indexes come back).
+      pool = o.workers && o.workers.count > 0 ? startPrepareWorkers(o.workers.count, o.workers.secrets) : null;
+      if (!pool) {
+        const preparer = new LinePreparer(sealer);
+        for await (const l of source.lines(imp.last_line)) {
+          if (l.line > imp.last_line) await take(preparer.prepare(l));
+        }
+      } else {
+        // Chunks of lines to the workers, a few in flight each; taken back in the order sent.
+        const inFlight: Promise<PreparedLine[]>[] = [];
+        const takeOldest = async () => { for (const p of await inFlight.shift()!) await take(p); };
+        let chunk: SourceLine[] = [];
+        for await (const l of source.lines(imp.last_line)) {
+          if (l.line <= imp.last_line) continue;
+          chunk.push(l);
+          if (chunk.length < PREPARE_CHUNK) continue;
+          inFlight.push(sent(pool.prepare(chunk)));
+          chunk = [];
+          if (inFlight.length >= 3 * pool.count) await takeOldest();
+        }
+        if (chunk.length) inFlight.push(sent(pool.prepare(chunk)));
+        while (inFlight.length) await takeOldest();
+      }
+      if (count > 0) await flush();
+    } catch (e) {
+      interrupted = true;
+      throw e;
+    } finally {
+      await pool?.close();
+      // An interrupted source still lets the batch in flight commit (or fail) before returning.
+      if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
+      // Stopped before its first batch committed (an unknown CSV column, an unreadable file): the
+      // registry is as empty as it was, so the indexes are built back now, in no time. Stopped
+      // later, they wait for the run that continues (or for migrate / start-up).
+      if (interrupted && firstLoad && run.line === imp.last_line) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
+    }
   } finally {
-    await pool?.close();
-    // An interrupted source still lets the batch in flight commit (or fail) before returning.
-    if (writing) await (writing as Promise<void>).catch((e: unknown) => { if (!interrupted) throw e; });
-    // Stopped before its first batch committed (an unknown CSV column, an unreadable file): the
-    // registry is as empty as it was, so the indexes are built back now, in no time. Stopped
-    // later, they wait for the run that continues (or for migrate / start-up).
-    if (interrupted && firstLoad && run.line === imp.last_line) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
+    await release(); // before the builds, which take two connections of the pool
   }
   // Before 'done': an import that dies while building them builds the rest when run again.
   if (firstLoad) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });

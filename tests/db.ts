@@ -1,10 +1,13 @@
 // A fresh, migrated database for one test file: in-memory PGlite by default, or a new
 // database on the PostgreSQL server named by DATABASE_URL (as .ci/run does), dropped after.
 import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { type Db, openPglite, openPostgres } from '../src/db/connection.ts';
-import { migrate } from '../src/db/migrate.ts';
+import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { createSealer, type Sealer } from '../src/db/personal-data.ts';
 import { createLogKeys, type LogKeys } from '../src/tlog/keys.ts';
 import { sequenceAll } from '../src/tlog/store.ts';
@@ -93,6 +96,25 @@ export async function emptyDatabase(): Promise<TestDb> {
 export async function testDatabase(): Promise<TestDb> {
   const t = await emptyDatabase();
   await migrate(t.db);
+  return t;
+}
+
+/**
+ * A database migrated up to, not including, migration `version`: a migration is then tested over
+ * the data it meets (`migrate(t.db)` applies it and the rest).
+ */
+export async function databaseBefore(version: string): Promise<TestDb> {
+  const t = await emptyDatabase();
+  const dir = await mkdtemp(path.join(tmpdir(), 'beian-mig-'));
+  try {
+    for (const m of await listMigrations()) if (m.version < version) await cp(m.file, path.join(dir, path.basename(m.file)));
+    await migrate(t.db, dir);
+  } catch (e) {
+    await t.close();
+    throw e;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   return t;
 }
 

@@ -1,22 +1,14 @@
 // Migration 0011 on a database that already holds the defect's duplicates (issue 13): it must
 // not fail, must cancel nothing, and must leave the rule enforced for every new subject.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, type TestDb } from '../../tests/db.ts';
+import { databaseBefore, type TestDb } from '../../tests/db.ts';
 import { duplicateSubjectsWarning, findDuplicateSubjects } from './duplicate-subjects.ts';
 import { listMigrations, migrate } from './migrate.ts';
 
 describe('migration 0011 over existing duplicate subjects', () => {
-  let t: TestDb; let before: string;
-  beforeAll(async () => {
-    t = await emptyDatabase();
-    before = await mkdtemp(path.join(tmpdir(), 'beian-mig-'));
-    for (const m of await listMigrations()) if (m.version < '0011') await cp(m.file, path.join(before, path.basename(m.file)));
-    await migrate(t.db, before);
-  });
-  afterAll(async () => { await t?.close(); await rm(before, { recursive: true, force: true }); });
+  let t: TestDb;
+  beforeAll(async () => { t = await databaseBefore('0011'); });
+  afterAll(async () => { await t?.close(); });
 
   it('marks the later duplicates, keeps every number filed, and refuses new duplicates', async () => {
     const [u] = await t.db.query<{ id: string }>(`insert into users (role, display_name, password_hash) values ('host', 'h', 'x') returning id`);

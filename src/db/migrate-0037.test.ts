@@ -1,25 +1,17 @@
 // Migration 0037 on a database whose first load was interrupted with its indexes set aside (ADR
 // 0032): the two trigram indexes on names it drops are among them, recorded in deferred_indexes.
 // Upgrading must not build them back, and must build every other one.
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyDatabase, type TestDb } from '../../tests/db.ts';
+import { databaseBefore, type TestDb } from '../../tests/db.ts';
 import { deferIndexesForFirstLoad } from './deferred-indexes.ts';
 import { listMigrations, migrate } from './migrate.ts';
 
 const DROPPED = ['services_name_trgm', 'subjects_name_trgm'];
 
 describe('migration 0037 over a first load interrupted with its indexes set aside', () => {
-  let t: TestDb; let before: string;
-  beforeAll(async () => {
-    t = await emptyDatabase();
-    before = await mkdtemp(path.join(tmpdir(), 'beian-mig-'));
-    for (const m of await listMigrations()) if (m.version < '0037') await cp(m.file, path.join(before, path.basename(m.file)));
-    await migrate(t.db, before);
-  });
-  afterAll(async () => { await t?.close(); await rm(before, { recursive: true, force: true }); });
+  let t: TestDb;
+  beforeAll(async () => { t = await databaseBefore('0037'); });
+  afterAll(async () => { await t?.close(); });
 
   const indexes = async () => (await t.db.query<{ name: string }>(
     `select indexname as name from pg_indexes where schemaname = current_schema() and tablename in ('services', 'subjects')`)).map((r) => r.name);

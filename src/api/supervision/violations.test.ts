@@ -29,6 +29,12 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect((await post('/api/org/violations', gd.headers, body)).statusCode).toBe(403);
     expect((await post('/api/org/violations', KEY, { ...body, packageName: 'com.nobody.here' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'packageName' }] });
     expect((await post('/api/org/violations', KEY, { category: 'fraud', description: 'x' })).statusCode).toBe(400);
+    // A counterfeit (the filed package name, another certificate) is not the filed APP: refused, nothing reported.
+    const fake = await post('/api/org/violations', KEY, { ...body, fingerprint: 'cd'.repeat(16) });
+    expect(fake.statusCode).toBe(400);
+    expect(fake.json()).toMatchObject({ code: 'fingerprint_mismatch', errors: [{ field: 'fingerprint', code: 'fingerprint_mismatch' }] });
+    expect((await post('/api/org/violations', KEY, { ...body, fingerprint: 'not hex' })).json()).toMatchObject({ errors: [{ field: 'fingerprint', code: 'fingerprint_charset' }] });
+    expect((await a.t.db.query('select 1 from violation_reports')).length).toBe(0);
     const res = await post('/api/org/violations', KEY, body);
     expect(res.statusCode).toBe(201);
     expect(res.json().serviceNumber).toBe(a2dpNumber);

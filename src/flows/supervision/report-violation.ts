@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { parseFilingNumber } from '../../domain/filing-number.ts';
 import type { ViolationCategory } from '../../domain/supervision/violations.ts';
-import { validateEmail, validateMobile } from '../../domain/validation/index.ts';
+import { type CertFingerprint, validateCertFingerprint, validateEmail, validateMobile } from '../../domain/validation/index.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { isOrgStaff } from './scope.ts';
@@ -25,7 +25,13 @@ export interface OrgReportInput {
 
 const notFound = (field: string) => new NamedError('service_not_found', 'not_found', 'no filed service matches', [{ field, code: 'not_found', message: 'no filed service matches' }]);
 
-/** The service reported: by number, or the latest filing of a platform + package name. */
+/**
+ * The service reported: by number, or the latest filing of a platform + package name. With a
+ * fingerprint, only a filing signed with that certificate: an APP with the package name of a
+ * filed one but another certificate is a counterfeit (unfiled), not the filed APP — a report
+ * against the filing would put its host in front of the bureau (and its revocation) for another's
+ * APP, so it is refused with the reason, as the verification API answers fingerprint_mismatch.
+ */
 async function resolveService(tx: Queryable, ref: ServiceRef): Promise<{ id: string; province_code: string; service_number: string }> {
   if ('serviceNumber' in ref) {
     const p = parseFilingNumber(ref.serviceNumber);
@@ -35,11 +41,25 @@ async function resolveService(tx: Queryable, ref: ServiceRef): Promise<{ id: str
     if (!s) throw notFound('serviceNumber');
     return s;
   }
-  const [s] = await tx.query<{ id: string; province_code: string; service_number: string }>(
-    `select s.id, sub.province_code, s.service_number from app_platforms p join services s on s.id = p.service_id join subjects sub on sub.id = s.subject_id
-      where p.platform = $1 and p.package_name = $2 order by p.active desc, s.status_changed_at desc limit 1`, [ref.platform.trim().toLowerCase(), ref.packageName.trim()]);
-  if (!s) throw notFound('packageName');
-  return s;
+  let fp: CertFingerprint | null = null;
+  if (ref.fingerprint !== undefined && ref.fingerprint.trim() !== '') {
+    const v = validateCertFingerprint(ref.fingerprint);
+    if (!v.ok) throw new NamedError('fingerprint_invalid', 'invalid', v.error.message, [{ field: 'fingerprint', code: v.error.code, message: v.error.message }]);
+    fp = v.value;
+  }
+  const rows = await tx.query<{ id: string; province_code: string; service_number: string; signed: boolean }>(
+    `select s.id, sub.province_code, s.service_number,
+            case $3::text when 'md5' then p.cert_md5 = $4 when 'sha1' then p.cert_sha1 = $4 when 'sha256' then p.cert_sha256 = $4 else true end as signed
+       from app_platforms p join services s on s.id = p.service_id join subjects sub on sub.id = s.subject_id
+      where p.platform = $1 and p.package_name = $2 order by p.active desc, s.status_changed_at desc`,
+    [ref.platform.trim().toLowerCase(), ref.packageName.trim(), fp?.algorithm ?? null, fp?.hex ?? null]);
+  if (!rows.length) throw notFound('packageName');
+  const s = rows.find((r) => r.signed);
+  if (!s) {
+    const message = 'the package is filed with another signing certificate: the APP found is not the filed one (a counterfeit is unfiled — stop serving it; the filing is not reported)';
+    throw new NamedError('fingerprint_mismatch', 'invalid', message, [{ field: 'fingerprint', code: 'fingerprint_mismatch', message }]);
+  }
+  return { id: s.id, province_code: s.province_code, service_number: s.service_number };
 }
 
 /** The report, its first step and its history row; a public report's step names the public, its history the system (no account). */

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from './db.ts';
 import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
-import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
+import { call, cancelConfirmed, CLOUD, deliver, orgId, smsCode } from './filing.ts';
+import { DEMO_PEOPLE } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
 import { cancelAccessByProvider } from '../src/flows/cancel-access.ts';
@@ -248,6 +249,39 @@ describe('changes of a filed record', () => {
     const twice = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/approve`, headers: gd.headers });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('application_status_conflict');
+  });
+
+  it('cancelling a filing closes the applications acting on it, at whatever stage: the bureau\'s queue drops them, nothing is resubmitted', async () => {
+    const ledger = await serviceId(h.t.db, 'com.example.ledger');
+    const [{ subject_id: subjectId }] = await h.t.db.query<{ subject_id: string }>('select subject_id from services where id = $1', [ledger]) as [{ subject_id: string }];
+    const zj = await signIn(h.app, 'zj.reviewer');
+    // A service change at the bureau, and a subject change still a draft.
+    const body = await call(h.app, host, 'GET', `/api/host/services/${ledger}/materials`);
+    body.materials.service.description = '面向个人用户的记账与预算管理工具，新增家庭账本功能，数据仅保存在用户自己的账户中。';
+    const change = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud }, 201);
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${change.id}/submit`, {})).status).toBe('provider_review');
+    await toBureau(h, host, provider, change.id, [DEMO_PEOPLE.zhaoLei.mobile]);
+    const subjectBody = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);
+    subjectBody.materials.subject.address = '西湖区文三路2号示例中心6楼';
+    const subjectChange = await call(h.app, host, 'POST', '/api/host/applications', subjectBody, 201);
+    const queued = async () => (await call(h.app, zj, 'GET', '/api/bureau/applications?status=bureau_review')).items.map((x: { id: string }) => x.id);
+    expect(await queued()).toContain(change.id);
+
+    // The ledger is the subject's last live service: the code cancels the subject with it.
+    const done = await cancelConfirmed(h, host, `/api/host/services/${ledger}/cancel`, { reason: '停止运营' });
+    expect(done).toMatchObject({ action: 'cancel_subject', servicesCancelled: [expect.any(String)] });
+    for (const [id, because] of [[change.id, 'service_cancelled'], [subjectChange.id, 'subject_cancelled']] as const) {
+      expect((await call(h.app, host, 'GET', `/api/host/applications/${id}`)).status).toBe('withdrawn');
+      const [last] = await h.t.db.query<{ action: string; actor_role: string; reason: { closedBecause: string } }>(
+        `select action, actor_role, reason from history where entity_type = 'application' and entity_id = $1 order by id desc limit 1`, [id]);
+      expect(last).toMatchObject({ action: 'close', actor_role: 'system', reason: { closedBecause: because } });
+    }
+    expect(await queued()).not.toContain(change.id);
+    expect((await h.t.db.query(`select 1 from sms_challenges where application_id = $1 and status = 'pending'`, [change.id])).length).toBe(0);
+    const approve = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${change.id}/approve`, headers: zj.headers });
+    expect(approve.statusCode).toBe(409);
+    expect(approve.json().code).toBe('application_status_conflict');
+    expect((await h.app.inject({ method: 'POST', url: `/api/host/applications/${subjectChange.id}/submit`, headers: host.headers, payload: {} })).statusCode).toBe(409);
   });
 
   it('keeps the stored public events of every record what history says, after approved changes of services and subjects, access added (migration 0029)', async () => {

@@ -15,7 +15,7 @@ const ROLES = Object.keys({
 /** Every action, likewise complete by construction. */
 const ACTIONS = Object.keys({
   edit: true, verify_identity: true, submit: true, withdraw: true, provider_approve: true, provider_return: true,
-  sms_verify: true, sms_resend: true, sms_fail: true, bureau_approve: true, bureau_reject: true,
+  sms_verify: true, sms_resend: true, sms_fail: true, bureau_approve: true, bureau_reject: true, close: true,
 } satisfies Record<ApplicationAction, true>) as ApplicationAction[];
 
 function refusal(status: ApplicationStatus, action: ApplicationAction, role: Role): unknown {
@@ -114,7 +114,8 @@ describe('application lifecycle', () => {
     expect(availableActions('provider_review', 'provider_staff')).toEqual(['provider_approve', 'provider_return']);
     expect(availableActions('provider_review', 'platform_staff')).toEqual(['provider_approve', 'provider_return']);
     expect(availableActions('sms_pending', 'host')).toEqual(['sms_verify', 'sms_resend', 'sms_fail']);
-    expect(availableActions('sms_pending', 'system')).toEqual(['sms_fail']);
+    expect(availableActions('sms_pending', 'system')).toEqual(['sms_fail', 'close']);
+    expect(availableActions('bureau_review', 'system')).toEqual(['close']); // the filing it acts on ended
     expect(availableActions('bureau_review', 'host')).toEqual([]);
     expect(availableActions('bureau_review', 'bureau_reviewer')).toEqual(['bureau_approve', 'bureau_reject']);
     expect(availableActions('bureau_rejected', 'host')).toEqual(['edit', 'verify_identity', 'submit', 'withdraw']);

@@ -13,7 +13,7 @@ export const APPLICATION_STATUSES = [
   'bureau_review',   // 管局审核: the bureau reviews within 20 working days
   'bureau_rejected', // 管局退回 with field-level reasons; the host edits and resubmits
   'approved',        // filed: numbers allocated
-  'withdrawn',       // the host withdrew before the bureau had it
+  'withdrawn',       // the host withdrew before the bureau had it, or it closed with the filing it acts on
 ] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
@@ -21,7 +21,8 @@ export type ApplicationAction =
   | 'edit' | 'verify_identity' | 'submit' | 'withdraw'
   | 'provider_approve' | 'provider_return'
   | 'sms_verify' | 'sms_resend' | 'sms_fail'
-  | 'bureau_approve' | 'bureau_reject';
+  | 'bureau_approve' | 'bureau_reject'
+  | 'close';
 
 export interface Move {
   action: ApplicationAction;
@@ -52,6 +53,9 @@ export const LIFECYCLE: readonly Move[] = [
   { action: 'sms_fail', from: ['sms_pending'], to: 'returned', roles: ['host', 'system'], event: 'application.sms_failed' },
   { action: 'bureau_approve', from: ['bureau_review'], to: 'approved', roles: ['bureau_reviewer'], event: 'application.approved' },
   { action: 'bureau_reject', from: ['bureau_review'], to: 'bureau_rejected', roles: ['bureau_reviewer'], event: 'application.rejected_by_bureau' },
+  // The filing it acts on ended (cancelled, revoked, cleaned up): nothing is left to change, add
+  // access to or file under, at whatever stage it was — the bureau's included [S12][S14].
+  { action: 'close', from: ['draft', 'provider_review', 'returned', 'sms_pending', 'bureau_review', 'bureau_rejected'], to: 'withdrawn', roles: ['system'], event: 'application.withdrawn' },
 ];
 
 export class ApplicationStatusConflictError extends DomainError {

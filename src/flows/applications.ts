@@ -1,7 +1,7 @@
 // Loading and moving applications. Every status change goes through `move`: the lifecycle
 // table decides, then status + history + notice are written in the caller's transaction.
 import type { Queryable } from '../db/connection.ts';
-import type { Actor } from '../domain/actors.ts';
+import { type Actor, SYSTEM_ACTOR } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { type ApplicationAction, type ApplicationStatus, type ApplicationType, transition } from '../domain/lifecycle.ts';
 import { noticeApplicationEvent } from '../notify/application-notices.ts';
@@ -96,3 +96,27 @@ export async function move(
 }
 
 const encode = (v: unknown) => (v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v);
+
+/**
+ * Closes the open applications that act on a filing that ended (in its transaction): a service's
+ * changes and access additions when it is cancelled or revoked; a subject's changes and new
+ * services when it is cancelled. Each moves to withdrawn by the system ('close'), its pending SMS
+ * codes and identity checks void; the history names the cause. Returns the ids closed.
+ */
+export async function closeApplicationsOf(
+  ctx: FlowContext, tx: Queryable, target: { serviceId: string } | { subjectId: string }, cause: Record<string, unknown>,
+): Promise<string[]> {
+  const rows = 'serviceId' in target
+    ? await tx.query<ApplicationRow>(
+      `select * from applications where service_id = $1 and application_type in ('change_service', 'add_access')
+          and status not in ('approved', 'withdrawn') order by created_at for update`, [target.serviceId])
+    : await tx.query<ApplicationRow>(
+      `select * from applications where subject_id = $1 and application_type in ('change_subject', 'new_service')
+          and status not in ('approved', 'withdrawn') order by created_at for update`, [target.subjectId]);
+  for (const app of rows) {
+    await move(ctx, tx, app, 'close', SYSTEM_ACTOR, { reason: cause });
+    await tx.query(`update sms_challenges set status = 'cancelled' where application_id = $1 and status = 'pending'`, [app.id]);
+    await tx.query(`update identity_tasks set status = 'expired' where application_id = $1 and status = 'pending'`, [app.id]);
+  }
+  return rows.map((r) => r.id);
+}

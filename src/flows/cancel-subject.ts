@@ -6,6 +6,7 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { subjectTransition } from '../domain/service-lifecycle.ts';
 import { noticeHost } from '../notify/record-notices.ts';
+import { closeApplicationsOf } from './applications.ts';
 import { cancelServiceConfirmed, type CancellationRequested } from './cancel-service.ts';
 import { openConfirmation } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
@@ -47,6 +48,7 @@ export async function cancelSubjectConfirmed(ctx: FlowContext, tx: Queryable, ac
   }
   const now = ctx.now();
   await tx.query(`update subjects set status = $2, updated_at = $3 where id = $1`, [subject.id, t.to, now]);
+  await closeApplicationsOf(ctx, tx, { subjectId: subject.id }, { closedBecause: 'subject_cancelled', mainNumber: subject.main_number });
   await recordHistory(tx, actor, { entityType: 'subject', entityId: subject.id, action: 'cancel', from: t.from, to: t.to, reason: { reason, confirmationId, servicesCancelled: cancelled } }, now);
   await noticeHost(tx, ctx.sealer, subject.host_user_id, {
     event: 'subject.cancelled', at: now,

@@ -12,6 +12,7 @@ import {
 } from '../domain/service-lifecycle.ts';
 import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { FlowContext } from './context.ts';
+import { closeApplicationsOf } from './applications.ts';
 import { recordHistory } from './history.ts';
 import { isUuid } from '../domain/ids.ts';
 
@@ -86,6 +87,7 @@ export async function moveService(ctx: FlowContext, tx: Queryable, s: ServiceRow
     await tx.query('update access_records set active = false, cancelled_at = $2 where service_id = $1 and active', [s.id, now]);
     await tx.query(`update cleanup_notice_services set outcome = $3, decided_at = $2 where service_id = $1 and outcome = 'listed'`,
       [s.id, now, action === 'clean_up' ? 'cleaned' : 'dropped']);
+    await closeApplicationsOf(ctx, tx, { serviceId: s.id }, { closedBecause: `service_${t.to}`, serviceNumber: s.service_number });
   }
   await recordHistory(tx, actor, { entityType: 'service', entityId: s.id, action, from: t.from, to: t.to, reason }, now);
   const webhooks = await enqueueFilingWebhooks(tx, ctx.sealer, s.id, t.event, now);

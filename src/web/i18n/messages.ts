@@ -624,6 +624,7 @@ export const MESSAGES = {
   'action.sms_fail': ['短信核验失败，申请退回', 'SMS check failed, returned'],
   'action.bureau_approve': ['管局审核通过', 'Approved by the bureau'],
   'action.bureau_reject': ['管局退回', 'Rejected by the bureau'],
+  'action.close': ['所涉备案已注销或撤销，申请关闭', 'Closed: the filing it acts on was cancelled or revoked'],
 
   // Calendar (issue 12 part 1): provisional deadlines, importing a year's schedule, package check.
   'action.deadline_recomputed': ['节假日安排公布，审核期限重新计算', 'Deadline recomputed with the published holiday schedule'],

@@ -121,7 +121,8 @@ export type SubjectAction = 'cancel' | 'clean_up';
 export const SUBJECT_LIFECYCLE: readonly { action: SubjectAction; from: readonly SubjectStatus[]; to: SubjectStatus; roles: readonly Role[] }[] = [
   // Cancelling a subject cancels every live service under it, in one transaction (issue 13 item 4).
   { action: 'cancel', from: ['filed'], to: 'cancelled', roles: ['host'] },
-  // The bureau's shell cleanup took its last live service: no empty subject is kept (issue 13 item 6).
+  // The authority ended its last live service (a shell cleanup, a revocation): no empty subject is
+  // kept (issue 13 item 6; DOMAIN.md §4.3).
   { action: 'clean_up', from: ['filed'], to: 'cancelled', roles: AUTHORITY },
 ];
 

@@ -4,15 +4,17 @@
 // cancelled by the bureau in one batch, each with the notice as its reason in history. A shell
 // that adds access in time drops out of the notice: `clearShell` (called by the add_access
 // approval) clears it at once, and the cleanup re-checks active access at execution time, so a
-// shell whose access came back by any path is never cancelled.
+// shell whose access came back by any path is never cancelled; nor is one whose access filing is
+// under review when the notice runs out (it leaves the notice, a shell until that review ends).
 import type { Queryable } from '../db/connection.ts';
 import { type Actor, SYSTEM_ACTOR } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
-import { DEFAULT_PUBLICITY_DAYS, shellListableFrom, SHELL_GRACE_DAYS, type SubjectStatus, subjectTransition } from '../domain/service-lifecycle.ts';
+import { DEFAULT_PUBLICITY_DAYS, shellListableFrom, SHELL_GRACE_DAYS } from '../domain/service-lifecycle.ts';
 import { noticeHost } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { loadServiceForUpdate, moveService, stateOf } from './services.ts';
+import { cancelEmptySubject } from './subjects.ts';
 import { isUuid } from '../domain/ids.ts';
 
 const DAY_MS = 86_400_000;
@@ -115,6 +117,16 @@ export async function executeCleanupNotice(ctx: FlowContext, actor: Actor, notic
         (stateOf(s) === 'filed' ? out.rescued : out.dropped).push(s.service_number);
         continue;
       }
+      // Its new access filed in time and under review (first review, SMS, the bureau): kept, off the
+      // notice, a shell until that review ends (a later notice may list it again).
+      const [pending] = await tx.query<{ id: string }>(
+        `select id from applications where service_id = $1 and application_type = 'add_access' and status in ('provider_review', 'sms_pending', 'bureau_review') limit 1`, [s.id]);
+      if (pending) {
+        await tx.query(`update cleanup_notice_services set outcome = 'dropped', decided_at = $2 where notice_id = $1 and service_id = $3`, [n.id, now, s.id]);
+        await recordHistory(tx, actor, { entityType: 'service', entityId: s.id, action: 'cleanup_spared', reason: { noticeId: n.id, addAccessApplication: pending.id } }, now);
+        out.dropped.push(s.service_number);
+        continue;
+      }
       await moveService(ctx, tx, s, 'clean_up', actor, { noticeId: n.id, notice: n.title });
       out.cleaned.push(s.service_number);
       await noticeHost(tx, ctx.sealer, s.host_user_id, {
@@ -122,21 +134,10 @@ export async function executeCleanupNotice(ctx: FlowContext, actor: Actor, notic
         title: `空壳备案已注销 / Shell filing cancelled: ${s.service_number}`,
         body: `${s.name}（${s.service_number}）在清理公告“${n.title}”公示期满仍无接入，已被通信管理局注销。\n${s.service_number} still had no access when the notice "${n.title}" ended and was cancelled by the bureau.`,
       });
-      await cancelEmptySubject(ctx, tx, actor, s.subject_id, n.id);
+      await cancelEmptySubject(ctx, tx, actor, s.subject_id, { noticeId: n.id, note: 'its last live service was cleaned up' });
     }
     await tx.query(`update cleanup_notices set status = 'executed', executed_at = $2 where id = $1`, [n.id, now]);
     await recordHistory(tx, actor, { entityType: 'cleanup_notice', entityId: n.id, action: 'executed', from: 'publicised', to: 'executed', reason: { cleaned: out.cleaned, rescued: out.rescued, dropped: out.dropped } }, now);
     return out;
   });
-}
-
-/** A subject whose last live service was cleaned up is cancelled with it: no empty subject is kept. */
-async function cancelEmptySubject(ctx: FlowContext, tx: Queryable, actor: Actor, subjectId: string, noticeId: string): Promise<void> {
-  const [left] = await tx.query<{ n: number }>(`select count(*)::int as n from services where subject_id = $1 and status = 'filed'`, [subjectId]);
-  if (left!.n > 0) return;
-  const [sub] = await tx.query<{ status: SubjectStatus }>('select status from subjects where id = $1 for update', [subjectId]);
-  if (sub!.status !== 'filed') return;
-  const t = subjectTransition(sub!.status, 'clean_up', actor);
-  await tx.query('update subjects set status = $2, updated_at = $3 where id = $1', [subjectId, t.to, ctx.now()]);
-  await recordHistory(tx, actor, { entityType: 'subject', entityId: subjectId, action: 'clean_up', from: t.from, to: t.to, reason: { noticeId, note: 'its last live service was cleaned up' } }, ctx.now());
 }

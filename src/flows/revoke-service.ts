@@ -1,6 +1,6 @@
 // The provincial bureau of the subject's province — or the ministry — revokes a filed service
 // (DOMAIN.md §4.3 "Authority cancellation / revocation": Order 33 Art.22, shell-record
-// cleanup). A reason is required: a public category (issue 14: 提供虚假材料, 空壳清理, 违法违规 …)
+// cleanup); a subject left without a live service is cancelled with it. A reason is required: a public category (issue 14: 提供虚假材料, 空壳清理, 违法违规 …)
 // shown on the record, and a private text kept in history and told to the host; relying
 // parties that checked the filing are told by webhook; the verification caches hear it on commit.
 import type { Queryable } from '../db/connection.ts';
@@ -9,6 +9,7 @@ import { NamedError } from '../domain/errors.ts';
 import { REVOCATION_CATEGORY_ZH, type RevocationCategory } from '../domain/supervision/blacklist.ts';
 import type { FlowContext } from './context.ts';
 import { loadServiceForUpdate, moveService, type ServiceMoved } from './services.ts';
+import { cancelEmptySubject } from './subjects.ts';
 
 export const REVOCATION_REASON_MAX = 500;
 
@@ -29,6 +30,8 @@ export async function revokeServiceIn(ctx: FlowContext, tx: Queryable, actor: Ac
   const s = await loadServiceForUpdate(tx, id, actor);
   const moved = await moveService(ctx, tx, s, 'revoke', actor, { reason, category });
   await tx.query('update services set revocation_category = $2 where id = $1', [s.id, category]);
+  // Its subject's last live service: the subject is cancelled with it (DOMAIN.md §4.3, no empty subject).
+  await cancelEmptySubject(ctx, tx, actor, s.subject_id, { note: 'its last live service was revoked', serviceNumber: s.service_number });
   await tx.query(
     `insert into notifications (user_id, event, title, body, created_at) values ($1, 'service.revoked', $2, $3, $4)`,
     [s.host_user_id, `备案已被撤销 / Filing revoked: ${s.service_number}`,

@@ -224,6 +224,32 @@ describe('a filed record\'s life', () => {
     expect(asked.message).toMatch(/last live service/);
   });
 
+  it('a shell whose new access filing is under review when the notice runs out is spared: off the notice, still a shell', async () => {
+    const site = (await a.t.db.query<{ id: string }>(`select id from services where service_number = '京ICP备2025000001号-1'`))[0]!.id;
+    await at('2026-05-01T02:00:00Z');
+    const [acc] = await a.t.db.query<{ id: string }>('select id from access_records where service_id = $1 and active', [site]);
+    const asked = await call(a.app, wang, 'POST', `/api/host/services/${site}/access/${acc!.id}/cancel`, {}, 202);
+    await call(a.app, wang, 'POST', `/api/host/confirmations/${asked.confirmationId}`, { code: await confirmationCode(a.t.db, a.t.sealer, asked.confirmationId) });
+    await at('2026-06-02T02:00:00Z');
+    const bj = await signIn(a.app, 'bj.reviewer');
+    const notice = await call(a.app, bj, 'POST', '/api/bureau/notices', { serviceIds: [site] }, 201);
+    // Wang files new access with 示例云 during the publicity period; its first review is pending.
+    const [cloud] = await a.t.db.query<{ id: string }>(`select id from organisations where name = '示例云计算有限公司'`);
+    const body = await call(a.app, wang, 'GET', `/api/host/services/${site}/materials`);
+    body.applicationType = 'add_access';
+    body.materials.access = [{ providerOrgId: cloud!.id, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.23'], domains: ['xiaoer-notes.cn'] }];
+    const draft = await call(a.app, wang, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud!.id }, 201);
+    expect((await call(a.app, wang, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: cloud!.id })).status).toBe('provider_review');
+    await at('2026-06-09T02:00:01Z');
+    const done = await call(a.app, await signIn(a.app, 'bj.reviewer'), 'POST', `/api/bureau/notices/${notice.id}/execute`);
+    expect(done).toMatchObject({ cleaned: [], rescued: [], dropped: ['京ICP备2025000001号-1'] });
+    expect(await record('京ICP备2025000001号-1')).toMatchObject({ status: 'filed', shellSince: '2026-05-01' });
+    expect((await call(a.app, wang, 'GET', `/api/host/applications/${draft.id}`)).status).toBe('provider_review');
+    const [h] = await a.t.db.query<{ action: string; reason: { addAccessApplication: string } }>(
+      `select action, reason from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [site]);
+    expect(h).toMatchObject({ action: 'cleanup_spared', reason: { addAccessApplication: draft.id } });
+  });
+
   it('keeps the stored public events of every record what history says, after cancellations, access cancelled, shells and cleanups (migration 0029)', async () => {
     await expectPublicEventsCurrent(a.t.db);
   });

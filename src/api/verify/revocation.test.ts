@@ -57,9 +57,18 @@ describe('revocation and cancellation', () => {
       `select n.event from notifications n join subjects sub on sub.host_user_id = n.user_id join services s on s.subject_id = sub.id
         where s.id = $1 and n.event = 'service.revoked'`, [id]);
     expect(notes).toHaveLength(1);
-    // A revoked service cannot be cancelled; a subject with revoked services is not cancelled by that.
+    // A revoked service cannot be cancelled.
     const cancel = await a.app.inject({ method: 'POST', url: `/api/host/services/${id}/cancel`, headers: host.headers, payload: {} });
     expect(cancel.statusCode).toBe(409);
+    // It was its subject's last live service (the other is revoked already): no empty subject is
+    // kept — the main number answers cancelled, not filed, and history says why.
+    const [sub] = await a.t.db.query<{ id: string; status: string }>(`select id, status from subjects where main_number = '浙ICP备2024000001号'`);
+    expect(sub!.status).toBe('cancelled');
+    const [sh] = await a.t.db.query<{ action: string; actor_role: string; reason: { note: string; serviceNumber: string } }>(
+      `select action, actor_role, reason from history where entity_type = 'subject' and entity_id = $1 order by id desc limit 1`, [sub!.id]);
+    expect(sh).toMatchObject({ action: 'clean_up', actor_role: 'bureau_reviewer', reason: { note: 'its last live service was revoked', serviceNumber: '浙ICP备2024000001号-1A' } });
+    const main = await a.app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent('浙ICP备2024000001号')}` });
+    expect(main.json().status).toBe('cancelled');
   });
 
   it('cancel: only the host of the service, confirmed by code; the last filed service cancels its subject', async () => {

@@ -223,6 +223,7 @@ describe('logging', () => {
     password: 'SECRET-Passw0rd-0004',
     mobile: '13912340005',
     email: 'secret.person.0006@example.test',
+    queryParameter: '广东省深圳市秘密路0007号',
   };
 
   beforeAll(async () => {
@@ -239,6 +240,8 @@ describe('logging', () => {
     expect(inbox.statusCode).toBe(200);
     await app.inject({ method: 'GET', url: '/api/test/explode', headers: { ...headers, 'x-request-id': 'log-test-0006' } });
     app.log.info({ req: { headers: { authorization: SECRETS.bearer, cookie: SECRETS.cookie } }, body: { password: SECRETS.password, mobile: SECRETS.mobile, email: SECRETS.email } }, 'redaction probe');
+    // An embedded database's error carries the failed statement's parameters (materials in clear).
+    app.log.error({ err: Object.assign(new Error('invalid input syntax for type json'), { code: '22P02', params: [{ address: SECRETS.queryParameter }], queryOptions: { p: SECRETS.queryParameter } }) }, 'database error probe');
   }, SETUP_TIMEOUT);
 
   it('logs each request (the capture works)', () => {

@@ -35,6 +35,8 @@ import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { orgCampaignRoutes } from './org/campaigns.ts';
 import { installProblemHandlers } from './problem.ts';
+import { NamedError } from '../domain/errors.ts';
+import { findUnfitText, type TextProblem } from '../domain/text.ts';
 import { verifyRoutes } from './verify/index.ts';
 import { createVerifier, type Verifier } from './verify/verifier.ts';
 import { installMetrics } from './metrics.ts';
@@ -58,9 +60,13 @@ export type AppInput = Omit<AppContext, 'publicUrl' | 'reads'> & { reads?: ReadS
 export const LOG_REDACT = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
   '*.password', '*.currentPassword', '*.newPassword', '*.mobile', '*.email', '*.idNumber', '*.certificateNumber', '*.emergencyPhone', '*.code',
+  // A failed statement's parameters (PGlite's errors carry them): materials, names, addresses.
+  'err.params', 'err.queryOptions',
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+const unfitText = (p: TextProblem) => new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]);
 
 /** A query string may carry personal data (`/api/admin/dev-sms?mobile=…`): log parameter names only. */
 export function urlForLog(url: string): string {
@@ -104,8 +110,22 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   // An empty JSON body is an empty request (`curl -X POST -H 'content-type: application/json'`), not an error.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
-    (body === '' ? done(null, undefined) : parseJson(req, body as string, done)));
+  // Text no field takes (a lone surrogate, a control character) is refused here, naming the field,
+  // before any route sees it: it would otherwise fail deep in a query (jsonb refuses a lone
+  // surrogate) or be stored as garbage.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(req, body as string, (err: Error | null, value?: unknown) => {
+      if (err) return done(err);
+      const bad = findUnfitText(value, 'body');
+      return bad ? done(unfitText(bad)) : done(null, value);
+    });
+  });
+  // And in the query and path: a %00 in ?q= or an id.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const bad = findUnfitText(request.query, 'querystring') ?? findUnfitText(request.params, 'params');
+    done(bad ? unfitText(bad) : undefined);
+  });
   // Callback hooks, not async ones, on every answer: a promise per request costs measurably (bench/verify.ts).
   // Security headers on every answer: no framing, no sniffing, HSTS when the public URL is https
   // (the only signal the app has that TLS terminates in front of it). The web app's pages set their

@@ -50,3 +50,38 @@ export function charCount(input: string): number {
 export function hasControlChars(input: string): boolean {
   return /[\p{Cc}\p{Cf}]/u.test(input);
 }
+
+/** Control characters no text field takes (TAB, LF and CR are text; NUL cannot even be stored). */
+const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+/** With the u flag a surrogate pair is one code point: this matches only an unpaired half. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
+export interface TextProblem { field: string; code: 'lone_surrogate' | 'control_character'; message: string }
+
+/**
+ * The first string in a parsed JSON value (keys included) that no field of the registry takes: a
+ * lone UTF-16 surrogate (JSON's `\ud800` escapes one; no character, not storable as UTF-8) or a
+ * control character other than TAB, LF and CR. `field` is the dotted path from `prefix`
+ * (`body.items.3.packageName`). Null when every string is text.
+ */
+export function findUnfitText(value: unknown, prefix: string): TextProblem | null {
+  const check = (s: string, field: string): TextProblem | null => {
+    if (LONE_SURROGATE.test(s)) return { field, code: 'lone_surrogate', message: 'holds a lone surrogate (a broken \\uD800–\\uDFFF escape), not a character' };
+    if (CONTROL.test(s)) return { field, code: 'control_character', message: 'holds a control character (only tab, line feed and carriage return are allowed)' };
+    return null;
+  };
+  const walk = (v: unknown, field: string): TextProblem | null => {
+    if (typeof v === 'string') return check(v, field);
+    if (v === null || typeof v !== 'object') return null;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) { const p = walk(v[i], `${field}.${i}`); if (p) return p; }
+      return null;
+    }
+    for (const k of Object.keys(v)) {
+      const p = check(k, `${field}.${k}`) ?? walk((v as Record<string, unknown>)[k], `${field}.${k}`);
+      if (p) return p;
+    }
+    return null;
+  };
+  return walk(value, prefix);
+}

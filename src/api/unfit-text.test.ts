@@ -1,0 +1,58 @@
+// Text no field takes — a lone surrogate (JSON's `\ud800`), a control character — is refused at
+// the edge with 400 naming the field, in a JSON body, a query or a path; nothing is written. Before,
+// a lone surrogate reached jsonb columns (materials, review reasons, history) and answered 500.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../tests/auth.ts';
+import { findUnfitText } from '../domain/text.ts';
+
+describe('unfit text at the edge', () => {
+  let h: AuthTestApp;
+  let platform: Signed; let host: Signed;
+  beforeAll(async () => {
+    h = await authTestApp();
+    [platform, host] = await Promise.all(['platform.demo', 'host@demo.beian.test'].map((l) => signIn(h.app, l))) as [Signed, Signed];
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await h?.close(); });
+
+  const raw = (s: Signed, method: 'POST' | 'PUT', url: string, json: string) =>
+    h.app.inject({ method, url, headers: { ...s.headers, 'content-type': 'application/json' }, payload: json });
+
+  it('names the field of a lone surrogate or a control character in a JSON body; writes nothing', async () => {
+    const keys = async () => (await h.t.db.query('select 1 from api_keys')).length;
+    const before = await keys();
+    const lone = await raw(platform, 'POST', '/api/org/api-keys', '{"name":"key \\ud800"}');
+    expect(lone.statusCode).toBe(400);
+    expect(lone.headers['content-type']).toContain('application/problem+json');
+    expect(lone.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'body.name', code: 'lone_surrogate' }] });
+    const esc = await raw(platform, 'POST', '/api/org/api-keys', '{"name":"key \\u001b[31m"}');
+    expect(esc.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'body.name', code: 'control_character' }] });
+    expect(await keys()).toBe(before);
+    // A pair is a character (an emoji), and tab / line feed are text.
+    expect((await raw(platform, 'POST', '/api/org/api-keys', '{"name":"key \\ud83d\\ude00\\tA\\nB"}')).statusCode).toBe(201);
+  });
+
+  it('in a nested materials leaf, the dotted path; the draft is not created', async () => {
+    const count = async () => (await h.t.db.query('select 1 from applications')).length;
+    const before = await count();
+    const res = await raw(host, 'POST', '/api/host/applications',
+      '{"serviceType":"app","materials":{"service":{"name":"记账\\udc00"},"platforms":[{"platform":"android","packageName":"com.x\\u0007"}]}}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ field: 'body.materials.service.name', code: 'lone_surrogate' })]);
+    expect(await count()).toBe(before);
+  });
+
+  it('in the query and the path', async () => {
+    const q = await h.app.inject({ method: 'GET', url: '/api/public/v1/services?q=%00' });
+    expect(q.statusCode).toBe(400);
+    expect(q.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'querystring.q', code: 'control_character' }] });
+    const p = await h.app.inject({ method: 'GET', url: '/api/public/v1/services/%01' });
+    expect(p.json()).toMatchObject({ errors: [{ field: 'params.serviceNumber', code: 'control_character' }] });
+  });
+
+  it('walks keys, arrays and nesting; null when every string is text', () => {
+    expect(findUnfitText({ a: [1, 'x', { b: 'ok\r\n' }], c: null }, 'body')).toBeNull();
+    expect(findUnfitText({ a: [1, 'x', { b: 'no\u0000' }] }, 'body')).toMatchObject({ field: 'body.a.2.b', code: 'control_character' });
+    expect(findUnfitText({ ['k\ud800']: 1 }, 'body')).toMatchObject({ field: 'body.k\ud800', code: 'lone_surrogate' });
+    expect(findUnfitText('\u007f', 'body')).toMatchObject({ field: 'body', code: 'control_character' });
+  });
+});

@@ -2,7 +2,7 @@
 // into a fresh one has every row of every table, every sequence, every number and the same log
 // root and signed heads, and its audit verifies. PGlite data folders by default; pg_dump /
 // pg_restore between two databases on the PostgreSQL server with DATABASE_URL.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,20 @@ describe.runIf(runsOn('pglite', 'backup of the embedded database'))('backup and 
       expect(s.sealer.open(p!.mobile_enc)).toMatch(/^1\d{10}$/);
     });
     await expect(restore(target, file)).rejects.toThrow(/already holds a database/);
+
+    // A truncated copy, a damaged header: refused before anything is written; the same folder then
+    // takes the good file.
+    const bytes = readFileSync(file);
+    const cut = path.join(root, 'cut.backup');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const junk = path.join(root, 'junk.backup');
+    writeFileSync(junk, Buffer.concat([Buffer.from('BEIAN-PGLITE-BACKUP v1\n{"keys":{"dataKeys":"x"}}\n'), bytes.subarray(bytes.indexOf(0x0a, 24) + 1)]));
+    const fresh = loadConfig({ BEIAN_DATA_DIR: path.join(root, 'c'), LOG_LEVEL: 'silent' });
+    await expect(restore(fresh, cut)).rejects.toThrow(/truncated or damaged/);
+    await expect(restore(fresh, junk)).rejects.toThrow(/header .* cannot be read/);
+    expect(existsSync(path.join(root, 'c', 'keys.json')) || existsSync(path.join(root, 'c', 'pgdata'))).toBe(false);
+    await restore(fresh, file);
+    await opened(fresh, async (s) => { expect(await fingerprint(s.db)).toEqual(before); });
   }, SETUP_TIMEOUT);
 });
 

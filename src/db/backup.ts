@@ -7,9 +7,10 @@
 //   keys — without them sealed personal data and the log's digests could not be read back. The
 //   file is therefore written 0600 and is as secret as the data folder itself.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
@@ -59,26 +60,53 @@ export async function restore(cfg: Config, file: string): Promise<BackupResult> 
     return { file: source, bytes: bytes.length, backend: 'postgresql' };
   }
   if (bytes.subarray(0, PGLITE_MAGIC.length).toString('utf8') !== PGLITE_MAGIC) throw new BackupError(`${file} is not an embedded-database backup of beian`);
+  // Everything is checked before anything is written: the header's keys, the tarball whole
+  // (a truncated copy fails here, not half-way through the restore).
   const end = bytes.indexOf(0x0a, PGLITE_MAGIC.length);
-  const header = JSON.parse(bytes.subarray(PGLITE_MAGIC.length, end).toString('utf8')) as { keys: unknown };
+  const keys = end > 0 ? headerKeys(bytes.subarray(PGLITE_MAGIC.length, end)) : null;
+  if (!keys) throw new BackupError(`${file} is damaged: its header (the data folder's keys) cannot be read`);
+  const tar = bytes.subarray(end + 1);
+  try { gunzipSync(tar); } catch { throw new BackupError(`${file} is truncated or damaged: its database archive does not unpack`); }
   const dir = cfg.database.dataDir;
   mkdirSync(dir, { recursive: true });
   const release = lockDataDir(dir);
+  const keysFile = path.join(dir, 'keys.json');
+  const staging = path.join(dir, 'pgdata.restoring');
+  let wroteKeys = false;
   try {
     if (existsSync(path.join(dir, 'pgdata'))) throw new BackupError(`${dir} already holds a database; restore into an empty data folder`);
-    const keysFile = path.join(dir, 'keys.json');
-    const keys = `${JSON.stringify(header.keys, null, 2)}`;
-    if (existsSync(keysFile) && JSON.stringify(JSON.parse(readFileSync(keysFile, 'utf8'))) !== JSON.stringify(header.keys)) {
+    if (existsSync(keysFile) && JSON.stringify(JSON.parse(readFileSync(keysFile, 'utf8'))) !== JSON.stringify(keys)) {
       throw new BackupError(`${keysFile} holds other keys than the backup; restore into an empty data folder`);
     }
-    if (!existsSync(keysFile)) writeFileSync(keysFile, keys, { mode: 0o600, flag: 'wx' });
+    // The database is unpacked beside and renamed into place: an interrupted restore leaves no
+    // half-written pgdata (and no key file it wrote), so it can simply be run again.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(keysFile)) { writeFileSync(keysFile, `${JSON.stringify(keys, null, 2)}`, { mode: 0o600, flag: 'wx' }); wroteKeys = true; }
     embeddedSecrets(dir); // the keys read back as the server will read them
-    const lite = new PGlite({ dataDir: path.join(dir, 'pgdata'), loadDataDir: new Blob([bytes.subarray(end + 1)]), extensions: { pg_trgm } });
-    await lite.waitReady;
-    await lite.close();
+    const lite = new PGlite({ dataDir: staging, loadDataDir: new Blob([tar]), extensions: { pg_trgm } });
+    try { await lite.waitReady; } finally { await lite.close().catch(() => {}); }
+    renameSync(staging, path.join(dir, 'pgdata'));
     return { file: source, bytes: bytes.length, backend: 'pglite' };
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    if (wroteKeys) rmSync(keysFile, { force: true });
+    if (e instanceof BackupError) throw e;
+    throw new BackupError(`restore failed, nothing kept in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
   } finally { release(); }
 }
+
+/** The header's keys when they have the key file's shape (base64 data keys with ids, a hash key), else null. */
+function headerKeys(raw: Buffer): KeyFile | null {
+  let h: unknown;
+  try { h = JSON.parse(raw.toString('utf8')); } catch { return null; }
+  const k = (h as { keys?: unknown } | null)?.keys as KeyFile | undefined;
+  const b64 = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32;
+  if (!k || typeof k !== 'object' || !Array.isArray(k.dataKeys) || k.dataKeys.length === 0 || !b64(k.hashKey)) return null;
+  if (!k.dataKeys.every((d) => d && typeof d.id === 'string' && d.id !== '' && b64(d.key))) return null;
+  return k;
+}
+
+interface KeyFile { dataKeys: { id: string; key: string }[]; hashKey: string }
 
 async function requireEmpty(url: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });

@@ -41,6 +41,18 @@ describe('NDJSON verification stream', () => {
     const long = [];
     for await (const l of ndjsonLines((async function* () { yield `${'x'.repeat(MAX_LINE_BYTES + 10)}`; yield 'yy\nok\n'; })())) long.push(l);
     expect(long).toEqual([{ n: 1, tooLong: true }, { n: 2, text: 'ok' }]);
+    // A long line that arrives whole inside one chunk is bounded too (only lines spanning chunks were).
+    const whole = [];
+    for await (const l of ndjsonLines((async function* () { yield `a\n${'x'.repeat(MAX_LINE_BYTES + 1)}\nb\n`; })())) whole.push(l);
+    expect(whole).toEqual([{ n: 1, text: 'a' }, { n: 2, tooLong: true }, { n: 3, text: 'b' }]);
+  });
+
+  it('answers 415 to a body that is not NDJSON (JSON, text, none): nothing is read as lines', async () => {
+    for (const headers of [{ ...KEY, 'content-type': 'application/json' }, { ...KEY, 'content-type': 'text/plain' }, KEY]) {
+      const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers, payload: headers['content-type'] ? '{"platform":"android"}' : undefined });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(415);
+      expect(res.json()).toMatchObject({ code: 'unsupported_media_type', errors: [{ field: 'header.content-type' }] });
+    }
   });
 
   it('answers each line in order; broken lines are invalid and the rest go on', async () => {
@@ -54,16 +66,19 @@ describe('NDJSON verification stream', () => {
       `{"platform":"android","packageName":"com.example.minigame","fingerprint":"${'a'.repeat(32)}"}`,
       `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${'x'.repeat(MAX_LINE_BYTES)}"}`,
       `{"platform":"ios","packageName":"com.example.ledger","fingerprint":"fedcba9876543210fedcba9876543210fedcba98"}`,
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":"${'r'.repeat(129)}"}`,
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":"a\\u0007b"}`,
     ].join('\n');
     const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: NDJSON, payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/x-ndjson');
     const out = res.body.trim().split('\n').map((l) => JSON.parse(l) as { line: number; status: string; ref?: string; error?: { code: string; field: string } });
     expect(out.map((o) => [o.line, o.status])).toEqual([
-      [1, 'filed'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'revoked'], [8, 'invalid'], [9, 'filed'],
+      [1, 'filed'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'revoked'], [8, 'invalid'], [9, 'filed'], [10, 'invalid'], [11, 'invalid'],
     ]);
     expect(out[0]!.ref).toBe('x1');
-    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_field', undefined]);
+    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_too_long', undefined, 'line_field', 'control_character']);
+    expect(out[9]!.error?.field).toBe('ref');
     expect(out[4]!.error?.field).toBe('fingerprint');
   });
 
@@ -72,7 +87,7 @@ describe('NDJSON verification stream', () => {
     // single check's (GET) answer with its line number put first, byte for byte. (The writer itself
     // is checked against JSON.stringify of the presented result in presenters.test.ts.)
     const items: Record<string, string>[] = [
-      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, ref: 'r"1\\ 两\u0001' },
+      { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, ref: 'r"1\\ 两\u2028' },
       { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.sha1 },
       { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'f'.repeat(64) },
       { platform: 'android', packageName: 'com.example.minigame', fingerprint: 'a'.repeat(32), ref: 'm' },

@@ -7,7 +7,9 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../domain/actors.ts';
+import { findUnfitText } from '../../domain/text.ts';
 import { actorOf } from '../auth/index.ts';
+import { sendProblem } from '../problem.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import type { RawItem, StreamLine, Verifier } from './verifier.ts';
 
@@ -35,7 +37,9 @@ export async function* ndjsonLineBatches(chunks: AsyncIterable<Buffer | string>)
     n += 1;
     if (overflow) { overflow = false; out.push({ n, tooLong: true }); return; }
     const t = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (t.trim()) out.push({ n, text: t });
+    // Every line is bounded, whether it arrived whole in one chunk or across several.
+    if (t.length > MAX_LINE_BYTES) out.push({ n, tooLong: true });
+    else if (t.trim()) out.push({ n, text: t });
   };
   for await (const chunk of chunks) {
     const s = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
@@ -70,10 +74,14 @@ function toLine(line: Line): StreamLine {
   try { v = JSON.parse(line.text); } catch { return invalid('line_not_json', 'the line is not a JSON object'); }
   const o = v as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) return invalid('line_not_object', 'each line is one JSON object');
+  // The same text rule as every JSON body (src/api/app.ts): a lone surrogate or a control character is refused.
+  const unfit = findUnfitText(o, 'line');
+  if (unfit) return { n: line.n, json: JSON.stringify({ status: 'invalid', error: { field: unfit.field.slice(5) || 'line', code: unfit.code, message: unfit.message } }) };
   for (const f of ['platform', 'packageName', 'fingerprint'] as const) {
     if (typeof o[f] !== 'string' || (o[f] as string).length > 300) return invalid('line_field', `${f} must be a string of at most 300 characters`);
   }
-  const ref = typeof o.ref === 'string' ? o.ref.slice(0, 128) : undefined;
+  if (o.ref !== undefined && o.ref !== null && (typeof o.ref !== 'string' || o.ref.length > 128)) return invalid('line_field', 'ref must be a string of at most 128 characters');
+  const ref = typeof o.ref === 'string' ? o.ref : undefined;
   const item: RawItem = { platform: o.platform as string, packageName: o.packageName as string, fingerprint: o.fingerprint as string };
   if (ref !== undefined) item.ref = ref;
   return { n: line.n, item };
@@ -127,7 +135,12 @@ export const verifyStreamRoutes = ({ verifier, guard }: VerifyRouteOptions): Fas
       description: `Content-Type: application/x-ndjson. One JSON object {platform, packageName, fingerprint, ref?} per line; the answer is one result per non-blank line, in order, each with its line number. Lines are looked up ${STREAM_BATCH_LINES} at a time. A bad line answers {line, status: "invalid", error}.`,
     },
   }, async (req, reply) => {
-    const body = req.body as Readable;
+    // Another content type (JSON, text, none) was read by another parser: not a stream of lines.
+    if (!(req.body instanceof Readable)) {
+      return sendProblem(reply, req, 415, 'unsupported_media_type', `send the lines as ${NDJSON_TYPES[0]} (one JSON object per line)`,
+        [{ field: 'header.content-type', code: 'unsupported_media_type', message: `expected ${NDJSON_TYPES.join(' or ')}` }]);
+    }
+    const body = req.body;
     const onError = (err: unknown) => req.log.error({ err }, 'verification stream failed');
     const out = Readable.from(answerStream(verifier, actorOf(req), body, onError), { objectMode: false, highWaterMark: 1 });
     return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(out);

@@ -201,6 +201,8 @@ describe('changes of a filed record', () => {
     const idc = body.materials.access[0].providerOrgId as string;
     const draft = await call(h.app, wang, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
     expect(draft.diff.map((c: { field: string }) => c.field)).toEqual(expect.arrayContaining(['access.1.providerOrgId', 'access.1.ips']));
+    // The view names every provider it mentions (the diff shows the new one by name, not its id).
+    expect(draft.organisations).toMatchObject({ [cloud]: CLOUD, [body.materials.access[0].providerOrgId]: expect.any(String) });
     const wrongReviewer = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: wang.headers, payload: {} });
     expect(wrongReviewer.statusCode).toBe(400);
     expect(wrongReviewer.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['submitterOrgId:submitter_not_new_provider']);

@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../../db/connection.ts';
 import { loadCalendar } from '../../db/calendar.ts';
 import { openMaterials } from '../../db/materials-store.ts';
 import { mask, type Sealer } from '../../db/personal-data.ts';
+import { isUuid } from '../../domain/ids.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { diffMaterials } from '../../domain/changes.ts';
 import { availableActions, kindOf } from '../../domain/lifecycle.ts';
@@ -73,6 +74,7 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
     serviceId: app.service_id,
     provinceCode: app.province_code,
     submitter: app.submitter_org_id ? { id: app.submitter_org_id, name: org?.name ?? null, kind: org?.kind ?? null } : null,
+    organisations: await organisationNames(db, [app.submitter_org_id, ...accessProviders(opened), ...accessProviders(base)]),
     materials: own ? opened : maskPeople(opened),
     problems: checked?.problems ?? [],
     warnings: checked?.warnings ?? [],
@@ -148,4 +150,15 @@ export async function presentHistory(db: Queryable, applicationId: string) {
     actor: { role: h.actor_role, userId: h.actor_user_id, name: h.actor_name, organisation: h.org_name },
     reason: h.reason, requestId: h.request_id, at: h.at.toISOString(),
   }));
+}
+
+/** The providers named by a materials' access records. */
+const accessProviders = (m: Json | null): unknown[] => (Array.isArray(m?.access) ? (m.access as { providerOrgId?: unknown }[]).map((a) => a?.providerOrgId) : []);
+
+/** Names of the organisations an application names (its submitter, its access providers, before and after a change): id → name. */
+async function organisationNames(db: Queryable, ids: unknown[]): Promise<Record<string, string>> {
+  const uuids = [...new Set(ids.filter((x): x is string => typeof x === 'string' && isUuid(x)))];
+  if (!uuids.length) return {};
+  const rows = await db.query<{ id: string; name: string }>('select id, name from organisations where id = any ($1::uuid[])', [uuids]);
+  return Object.fromEntries(rows.map((r) => [r.id, r.name]));
 }

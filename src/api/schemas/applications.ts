@@ -41,6 +41,7 @@ export const applicationView = z.object({
   serviceId: z.string().nullable(),
   provinceCode: z.string().nullable(),
   submitter: z.object({ id: z.string(), name: z.string().nullable(), kind: z.string().nullable() }).nullable(),
+  organisations: z.record(z.string(), z.string()).describe('names of the organisations the application names (its submitter, access providers before and after a change): id → name'),
   materials: z.record(z.string(), z.unknown()),
   problems: z.array(problem),
   warnings: z.array(problem),

@@ -48,7 +48,7 @@ describe('NDJSON verification stream', () => {
   });
 
   it('answers 415 to a body that is not NDJSON (JSON, text, none): nothing is read as lines', async () => {
-    for (const headers of [{ ...KEY, 'content-type': 'application/json' }, { ...KEY, 'content-type': 'text/plain' }, KEY]) {
+    for (const headers of [{ ...KEY, 'content-type': 'application/json' }, { ...KEY, 'content-type': 'text/plain' }, KEY] as Record<string, string>[]) {
       const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers, payload: headers['content-type'] ? '{"platform":"android"}' : undefined });
       expect(res.statusCode, JSON.stringify(headers)).toBe(415);
       expect(res.json()).toMatchObject({ code: 'unsupported_media_type', errors: [{ field: 'header.content-type' }] });

@@ -12,12 +12,16 @@ type J = Record<string, unknown>;
 const OPTION_FIELDS: Record<string, OptionSet> = {
   subjectType: 'subjectType', nature: 'nature', certificateType: 'certificateType', platform: 'platform', accessMethod: 'accessMethod', serviceType: 'serviceType',
 };
+const CHECKBOXES = new Set(['principalIsLegalRepresentative', 'sameAsSubjectPrincipal']);
 const PERSON = ['name', 'certificateType', 'certificateNumber', 'certificateValidFrom', 'certificateValidTo', 'mobile', 'emergencyPhone', 'email'];
 
-export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
+/** How a materials value is shown (options in words, providers by name, dates, keys shortened), by its field path. */
+export function useFieldValue(orgNames: Record<string, string>): (path: string, value: unknown) => ReactNode {
   const i18n = useI18n();
-  const show = (path: string, value: unknown): ReactNode => {
+  return (path: string, value: unknown): ReactNode => {
     const leaf = path.split('.').pop()!;
+    // An unticked checkbox is absent from the materials: it says no, not nothing.
+    if (value === undefined && CHECKBOXES.has(leaf)) return i18n.t('common.no');
     if (value === undefined || value === '') return '—';
     if (value === null) return leaf === 'certificateValidTo' ? i18n.t('common.longTerm') : '—';
     if (typeof value === 'boolean') return value ? i18n.t('common.yes') : i18n.t('common.no');
@@ -34,6 +38,11 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
     if (/^cert(Md5|Sha1|Sha256)$/.test(leaf)) return <code>{String(value)}</code>;
     return String(value);
   };
+}
+
+export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
+  const i18n = useI18n();
+  const show = useFieldValue(orgNames);
   const row = (path: string) => {
     const isFlagged = flagged.some((r) => r.field === path);
     return (

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeI18n } from './index.tsx';
 import { MESSAGES } from './messages.ts';
+import { APPLICATION_KINDS, LIFECYCLE } from '../../domain/lifecycle.ts';
 import { problemZh } from './problems.ts';
 import { FIELD_LABELS, OPTIONS } from './vocabulary.ts';
 
@@ -38,6 +39,16 @@ describe('i18n', () => {
     for (const table of [FIELD_LABELS, ...Object.values(OPTIONS)]) {
       for (const [key, entry] of Object.entries(table)) expect((entry as readonly string[]).every((s) => s.trim() !== ''), key).toBe(true);
     }
+  });
+
+  it('labels every action an application\'s history shows (its moves, the flows\' own rows, what approval writes on the record)', () => {
+    const actions = new Set<string>([...LIFECYCLE.map((m) => m.action), ...Object.values(APPLICATION_KINDS).map((k) => k.recordAction)]);
+    for (const f of files(path.join(src, 'flows'))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/entityType: 'application',[^}]*?action: '([a-z_]+)'/g)) actions.add(m[1]!);
+    }
+    expect(actions.size).toBeGreaterThanOrEqual(20);
+    const missing = [...actions].filter((a) => !(`action.${a}` in MESSAGES));
+    expect(missing).toEqual([]);
   });
 
   it('words every problem code of the rules in Chinese', () => {

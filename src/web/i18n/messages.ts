@@ -625,6 +625,10 @@ export const MESSAGES = {
   'action.bureau_approve': ['管局审核通过', 'Approved by the bureau'],
   'action.bureau_reject': ['管局退回', 'Rejected by the bureau'],
   'action.close': ['所涉备案已注销或撤销，申请关闭', 'Closed: the filing it acts on was cancelled or revoked'],
+  // What approval writes on the filed record (the record's history row carries the application).
+  'action.filed': ['备案生效', 'Filing in effect'],
+  'action.changed': ['变更已生效', 'Change in effect'],
+  'action.access_added': ['新增接入已生效', 'Access added'],
 
   // Calendar (issue 12 part 1): provisional deadlines, importing a year's schedule, package check.
   'action.deadline_recomputed': ['节假日安排公布，审核期限重新计算', 'Deadline recomputed with the published holiday schedule'],

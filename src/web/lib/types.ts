@@ -9,6 +9,8 @@ export interface ApplicationView {
   id: string; applicationType: 'first_filing' | 'new_service' | 'change_service' | 'change_subject' | 'add_access'; serviceType: string; serviceName: string | null; status: string; version: number;
   subjectId: string | null; serviceId: string | null; provinceCode: string | null;
   submitter: { id: string; name: string | null; kind: string | null } | null;
+  /** Names of the organisations it names (submitter, access providers): id → name. */
+  organisations: Record<string, string>;
   materials: Record<string, unknown>;
   problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
   smsChecks: SmsCheck[]; identityTasks: IdentityTask[];

@@ -69,7 +69,7 @@ export default function HostApplication() {
           {view.subjectId ? <Link className="btn btn-secondary" to={`/host/subjects/${view.subjectId}/change`}>{i18n.t('change.actions.subject')}</Link> : null}
         </p>
       ) : null}
-      {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} /> : null}
+      {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
       {view.reviewReasons.length && editable ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')}>
           <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${i18n.t('wizard.suggestion')}：${r.suggestion}）` : ''}</li>)}</ul>

@@ -59,7 +59,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   };
   const paths = fieldPaths(view.materials);
   // The submitter's name for access records it serves (other providers show their id).
-  const orgs: Record<string, string> = view.submitter?.name ? { [view.submitter.id]: view.submitter.name } : {};
+  const orgs: Record<string, string> = view.organisations;
 
   return (
     <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
@@ -67,7 +67,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
         <div>
-        {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} /> : null}
+        {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />

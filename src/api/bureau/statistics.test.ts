@@ -58,6 +58,22 @@ describe('GET /api/bureau/statistics', () => {
     expect(s.queue.ages.map((a: { count: number }) => a.count)).toEqual([1, 0, 0, 0, 0]);
   });
 
+  it('an application whose deadline was a Friday is overdue on the Saturday, no working day having passed (queue and figures)', async () => {
+    const [queued] = await h.t.db.query<{ id: string; deadline_on: string }>(`select id, deadline_on from applications where province_code = '440000' and status = 'bureau_review'`);
+    await h.t.db.query(`update applications set deadline_on = '2026-03-06' where id = $1`, [queued!.id]);
+    const at = async (iso: string) => { h.clock.set(iso); return signIn(h.app, 'gd.reviewer'); };
+    const row = async (who: Signed) => (await call(h.app, who, 'GET', '/api/bureau/applications?status=bureau_review')).items.find((a: { id: string }) => a.id === queued!.id);
+    let r = await at('2026-03-06T03:00:00Z'); // the Friday itself: due today
+    expect(await row(r)).toMatchObject({ remainingWorkingDays: 0, overdue: false });
+    r = await at('2026-03-07T03:00:00Z'); // Saturday
+    expect(await row(r)).toMatchObject({ remainingWorkingDays: 0, overdue: true });
+    expect((await call(h.app, r, 'GET', '/api/bureau/statistics?from=2026-03-01&to=2026-03-07')).queue).toMatchObject({ total: 1, overdue: 1 });
+    r = await at('2026-03-09T03:00:00Z'); // Monday: one working day late
+    expect(await row(r)).toMatchObject({ remainingWorkingDays: -1, overdue: true });
+    h.clock.set('2026-03-06T03:00:00Z');
+    await h.t.db.query(`update applications set deadline_on = $2 where id = $1`, [queued!.id, queued!.deadline_on]);
+  });
+
   it('shows another bureau only its own province, and defaults to the last 30 days', async () => {
     const s = await call(h.app, bj, 'GET', '/api/bureau/statistics');
     expect(s).toMatchObject({ provinceCode: '110000', from: '2026-02-05', to: '2026-03-06' });

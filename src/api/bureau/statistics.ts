@@ -178,7 +178,7 @@ async function queueAge(db: Queryable, cal: WorkingDayCalendar, province: string
     const age = r.received_on ? safeBetween(cal, r.received_on as IsoDate, today) ?? 0 : 0;
     ages.find((b) => age >= b.minWorkingDays && (b.maxWorkingDays === null || age <= b.maxWorkingDays))!.count += 1;
     const left = r.deadline_on ? safeBetween(cal, today, r.deadline_on as IsoDate) : null;
-    if (left !== null && left < 0) overdue += 1;
+    if (r.deadline_on !== null && r.deadline_on < today) overdue += 1; // past the day, working or not
     else if (left !== null && left <= 5) dueWithin5 += 1;
   }
   return { total: rows.length, overdue, dueWithin5, ages };

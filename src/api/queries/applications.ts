@@ -29,7 +29,9 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
         provinceCode: a.province_code, submitterOrgId: a.submitter_org_id, submittedAt: a.submitted_at?.toISOString() ?? null,
         receivedOn: a.received_on, deadlineOn: a.deadline_on, ...deadlineFields(a, calendars(a.province_code)),
         remainingWorkingDays: a.status === 'bureau_review' ? left : null,
-        overdue: a.status === 'bureau_review' && left !== null && left < 0,
+        // Past the deadline's day, working or not: a Friday deadline is missed on Saturday, when no
+        // working day has passed yet (remainingWorkingDays 0, overdue true).
+        overdue: a.status === 'bureau_review' && a.deadline_on !== null && a.deadline_on < today,
         updatedAt: a.updated_at.toISOString(),
       };
     }),

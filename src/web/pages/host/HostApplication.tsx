@@ -89,7 +89,7 @@ export default function HostApplication() {
               ) : null}
               {summary?.remainingWorkingDays !== null && summary?.remainingWorkingDays !== undefined ? (
                 <p className={summary.overdue ? 'overdue-text' : ''} data-testid="days-left">
-                  {summary.overdue ? i18n.t('app.status.overdue', { n: -summary.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: summary.remainingWorkingDays })}
+                  {summary.overdue ? (summary.remainingWorkingDays < 0 ? i18n.t('app.status.overdue', { n: -summary.remainingWorkingDays }) : i18n.t('review.overdue')) : i18n.t('app.status.daysLeft', { n: summary.remainingWorkingDays })}
                 </p>
               ) : null}
             </Card>

@@ -31,7 +31,7 @@ export default function HostHome() {
                   <td data-label={i18n.t('review.service')}>{a.serviceName ?? '—'}</td>
                   <td data-label={i18n.t('review.type')}>{i18n.option('serviceType', a.serviceType)}</td>
                   <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
-                  <td data-label={i18n.t('review.deadline')}>{a.deadlineOn ? <>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} />{a.remainingWorkingDays !== null ? <div className={a.overdue ? 'overdue-text small' : 'muted small'}>{a.overdue ? i18n.t('app.status.overdue', { n: -a.remainingWorkingDays }) : i18n.t('app.status.daysLeft', { n: a.remainingWorkingDays })}</div> : null}</> : '—'}</td>
+                  <td data-label={i18n.t('review.deadline')}>{a.deadlineOn ? <>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} />{a.remainingWorkingDays !== null ? <div className={a.overdue ? 'overdue-text small' : 'muted small'}>{a.overdue ? (a.remainingWorkingDays < 0 ? i18n.t('app.status.overdue', { n: -a.remainingWorkingDays }) : i18n.t('review.overdue')) : i18n.t('app.status.daysLeft', { n: a.remainingWorkingDays })}</div> : null}</> : '—'}</td>
                   <td data-label={i18n.t('host.updatedAt')}>{i18n.date(a.updatedAt, true)}</td>
                   <td className="cell-action"><Link to={`/host/applications/${a.id}`}>{i18n.t('host.open')}</Link></td>
                 </tr>

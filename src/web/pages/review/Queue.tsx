@@ -48,7 +48,7 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
                   {bureau ? <>
                     <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} /></td>
                     <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
-                      ? <span className="overdue-text">{i18n.t('review.overdue')} {-a.remainingWorkingDays}</span>
+                      ? <span className="overdue-text">{i18n.t('review.overdue')}{a.remainingWorkingDays < 0 ? ` ${-a.remainingWorkingDays}` : ''}</span>
                       : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
                   </> : null}
                   <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`}>{i18n.t('review.open')}</Link></td>

@@ -253,6 +253,30 @@ describe('changes of a filed record', () => {
     expect(twice.json().code).toBe('application_status_conflict');
   });
 
+  it('a shell whose filed record breaks today\'s rules gets its access back: what add_access keeps as filed warns, it does not block', async () => {
+    const site = (await h.t.db.query<{ id: string }>(`select id from services where service_number = '粤ICP备2024000001号-1'`))[0]!.id;
+    // Filed (or imported) before the rule: a description shorter than 20 characters.
+    await h.t.db.query(`update services set description = '企业官网' where id = $1`, [site]);
+    const ctx = { db: h.t.db, sealer: h.t.sealer, now: h.clock.now, publicUrl: 'http://127.0.0.1' };
+    const providers = await h.t.db.query<{ provider_org_id: string }>('select provider_org_id from access_records where service_id = $1 and active', [site]);
+    for (const p of providers) {
+      await cancelAccessByProvider(ctx, { userId: null, role: 'provider_staff', orgId: p.provider_org_id, orgKind: 'access_provider', provinceCode: null, requestId: null }, site, { reason: '合同到期' });
+    }
+    const [other] = await h.t.db.query<{ id: string }>(`select id from organisations where kind = 'access_provider' and status = 'active' and not (id = any ($1::uuid[])) order by name limit 1`, [providers.map((p) => p.provider_org_id)]);
+    const body = await call(h.app, host, 'GET', `/api/host/services/${site}/materials`);
+    const domain = body.materials.service.domains[0] as string;
+    // A service change may correct it, so there it blocks.
+    const change = await call(h.app, host, 'POST', '/api/host/applications', { ...body, materials: { ...body.materials, service: { ...body.materials.service, name: `${body.materials.service.name}（新）` } } }, 201);
+    expect(change.problems.map((p: { field: string }) => p.field)).toContain('service.description');
+    await call(h.app, host, 'POST', `/api/host/applications/${change.id}/withdraw`);
+    body.applicationType = 'add_access';
+    body.materials.access = [{ providerOrgId: other!.id, accessMethod: 'cloud', serverLocation: '广东省深圳市', ips: ['198.51.100.40'], domains: [domain] }];
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: other!.id }, 201);
+    expect(draft.problems).toEqual([]);
+    expect(draft.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'service.description', message: expect.stringMatching(/as filed/) })]));
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: other!.id })).status).toBe('provider_review');
+  });
+
   it('cancelling a filing closes the applications acting on it, at whatever stage: the bureau\'s queue drops them, nothing is resubmitted', async () => {
     const ledger = await serviceId(h.t.db, 'com.example.ledger');
     const [{ subject_id: subjectId }] = await h.t.db.query<{ subject_id: string }>('select subject_id from services where id = $1', [ledger]) as [{ subject_id: string }];

@@ -86,3 +86,22 @@ export function changeProblems(kind: ApplicationKind, filed: Json, next: Json): 
   if (!changes.length) problems.push({ field: 'materials', code: 'no_change', message: 'nothing differs from the filed record' });
   return problems;
 }
+
+/**
+ * A rule a fixed field breaks as filed (the rules grew stricter after the filing, or the record was
+ * imported): the host cannot correct it in this kind of application, so it must not block it — a
+ * shell could never get its access back. Such problems become warnings, naming the way to correct
+ * the field; problems of fields the kind lets the host edit stay problems.
+ */
+export function filedValueProblemsAsWarnings<P extends { field: string; code: string; message: string; suggestion?: string }>(
+  kind: ApplicationKind, filed: Json, next: Json, problems: P[],
+): { problems: P[]; warnings: P[] } {
+  if (!kind.change || !kind.fixed.length) return { problems, warnings: [] };
+  const changed = new Set(diffMaterials(filed, next).map((c) => c.field));
+  const under = (field: string, prefix: string) => field === prefix || field.startsWith(`${prefix}.`);
+  const asFiled = (p: P) => kind.fixed.some((f) => under(p.field, f)) && ![...changed].some((c) => under(c, p.field) || under(p.field, c));
+  return {
+    problems: problems.filter((p) => !asFiled(p)),
+    warnings: problems.filter(asFiled).map((p) => ({ ...p, message: `${p.message} (as filed: it stays in this kind of application; correct it with a change of the record)` })),
+  };
+}

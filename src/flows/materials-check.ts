@@ -6,7 +6,7 @@ import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { openMaterials } from '../db/materials-store.ts';
 import { checkApplication } from '../domain/application-rules.ts';
-import { changeProblems } from '../domain/changes.ts';
+import { changeProblems, filedValueProblemsAsWarnings } from '../domain/changes.ts';
 import { kindOf } from '../domain/lifecycle.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import type { FieldProblem } from '../domain/errors.ts';
@@ -38,7 +38,12 @@ export async function domainProblems(tx: Queryable, app: ApplicationRow, materia
   // A change: the kind's rules against the filed record it started from (issue 13).
   const kind = kindOf(app.application_type);
   if (kind.change && app.base_materials) {
-    checked.problems.push(...changeProblems(kind, openMaterials(app.base_materials, sealer), checked.normalised as Record<string, unknown>));
+    const filed = openMaterials(app.base_materials, sealer);
+    const next = checked.normalised as Record<string, unknown>;
+    // What the filed record breaks in a field this kind keeps is not the host's to fix here.
+    const split = filedValueProblemsAsWarnings(kind, filed, next, checked.problems);
+    checked.problems = [...split.problems, ...changeProblems(kind, filed, next)];
+    checked.warnings = [...checked.warnings, ...split.warnings];
   }
   return checked;
 }

@@ -34,7 +34,7 @@ import { providerApplicationRoutes } from './provider/applications.ts';
 import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { orgCampaignRoutes } from './org/campaigns.ts';
-import { installProblemHandlers } from './problem.ts';
+import { installProblemHandlers, sendProblem } from './problem.ts';
 import { NamedError } from '../domain/errors.ts';
 import { findUnfitText, type TextProblem } from '../domain/text.ts';
 import { verifyRoutes } from './verify/index.ts';
@@ -65,6 +65,13 @@ export const LOG_REDACT = [
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** What a framework error says, without echoing the request. */
+const FRAMEWORK_DETAIL: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the path holds a malformed %-escape (not UTF-8)',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is longer than 100 characters',
+  FST_ERR_ASYNC_CONSTRAINT: 'the request could not be routed',
+};
 
 const unfitText = (p: TextProblem) => new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]);
 
@@ -101,6 +108,24 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 20 * 1024 * 1024,
+    // Errors before a route is found (a malformed %-escape, a path segment too long) are problems too.
+    frameworkErrors: (err, request, reply) => {
+      const status = err.statusCode ?? 400;
+      const code = (err.code ?? 'bad_request').replace(/^FST_(ERR_)?/, '').toLowerCase();
+      const detail = FRAMEWORK_DETAIL[err.code ?? ''] ?? 'the request could not be read';
+      sendProblem(reply, request, status, code, detail);
+    },
+    // And what Node's HTTP parser refuses before Fastify sees a request (headers or a query too large).
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+      const body = JSON.stringify({
+        type: 'about:blank', title, status, code: status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'bad_request',
+        detail: status === 431 ? 'the request line and headers are larger than the server reads (16 KiB): send long queries as a POST body' : 'the request could not be read as HTTP',
+      });
+      socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    },
     // Only the proxies named in TRUST_PROXY may say who the client is (X-Forwarded-For); unset: nobody.
     trustProxy: input.config.trustProxy.length ? input.config.trustProxy : false,
   });

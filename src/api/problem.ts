@@ -30,7 +30,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
       status,
       code,
       detail,
-      instance: request.url.split('?')[0],
+      instance: request.url.split('?')[0]!.slice(0, 300),
       requestId: request.id,
       ...(errors && errors.length ? { errors } : {}),
     });

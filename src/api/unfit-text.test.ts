@@ -1,6 +1,8 @@
 // Text no field takes — a lone surrogate (JSON's `\ud800`), a control character — is refused at
 // the edge with 400 naming the field, in a JSON body, a query or a path; nothing is written. Before,
 // a lone surrogate reached jsonb columns (materials, review reasons, history) and answered 500.
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../tests/auth.ts';
 import { findUnfitText } from '../domain/text.ts';
@@ -47,6 +49,31 @@ describe('unfit text at the edge', () => {
     expect(q.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'querystring.q', code: 'control_character' }] });
     const p = await h.app.inject({ method: 'GET', url: '/api/public/v1/services/%01' });
     expect(p.json()).toMatchObject({ errors: [{ field: 'params.serviceNumber', code: 'control_character' }] });
+  });
+
+  it('errors before routing are problems too: a malformed %-escape, a path segment over 100 characters, headers over 16 KiB', async () => {
+    const bad = await h.app.inject({ method: 'GET', url: '/api/bureau/violations/%ff' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json()).toMatchObject({ code: 'bad_url' });
+    const long = await h.app.inject({ method: 'GET', url: `/api/public/v1/services/${'x'.repeat(300)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toMatchObject({ code: 'max_param_length' });
+    expect(long.json().detail).not.toContain('xxxx');
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: `/api/public/v1/services?q=${'a'.repeat(20_000)}` }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(431);
+    expect(answer.type).toContain('application/problem+json');
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 431, code: 'headers_too_large' });
   });
 
   it('walks keys, arrays and nesting; null when every string is text', () => {

@@ -33,6 +33,14 @@ export class UploadMissingError extends NamedError {
   }
 }
 
+/** More parts than an upload has: one file, a few text fields. */
+export class UploadTooManyPartsError extends NamedError {
+  constructor(what: 'files' | 'fields' | 'parts') {
+    const message = what === 'files' ? 'send one file part only' : what === 'fields' ? 'at most 10 text parts' : 'at most 12 parts: one file and up to 10 text parts';
+    super('upload_too_many_parts', 'invalid', `the upload has too many parts: ${message}`, [{ field: what === 'files' ? 'file' : 'body', code: `too_many_${what}`, message }]);
+  }
+}
+
 /** A body that says multipart/form-data but is not (cut short, no boundary, a malformed part header). */
 export class UploadMalformedError extends NamedError {
   constructor() {
@@ -107,7 +115,10 @@ async function receive(req: FastifyRequest, file: string, limitBytes: number): P
 
 function mapMultipartError(err: unknown, limitBytes: number): unknown {
   const code = (err as { code?: string }).code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') return new UploadTooLargeError(limitBytes);
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new UploadTooLargeError(limitBytes);
+  if (code === 'FST_FILES_LIMIT') return new UploadTooManyPartsError('files');
+  if (code === 'FST_FIELDS_LIMIT') return new UploadTooManyPartsError('fields');
+  if (code === 'FST_PARTS_LIMIT') return new UploadTooManyPartsError('parts');
   if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return new UploadMissingError();
   if (code === undefined && err instanceof Error && MALFORMED_MULTIPART.test(err.message)) return new UploadMalformedError();
   return err;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
-import { BOUNDARY, multipart, ownUploadFolder } from '../../../tests/multipart.ts';
+import { BOUNDARY, multipart, multipartParts, ownUploadFolder, type Part } from '../../../tests/multipart.ts';
 import { A2DP_CERT, expectNoPersonalData, KEY } from '../../../tests/verify.ts';
 import { loadConfig } from '../../config.ts';
 import { buildApp } from '../app.ts';
@@ -71,6 +71,16 @@ describe('package uploads', () => {
     const truncated = await upload(a.app, '/api/verify/v1/packages', a2dpApk.subarray(0, 200_000), 'cut.apk');
     expect(truncated.statusCode).toBe(422);
     expect(truncated.json().code).toBe('truncated');
+  });
+
+  it('refuses more parts than an upload has with 400 naming them, not as too large', async () => {
+    const post = (parts: Part[]) => { const m = multipartParts(parts); return a.app.inject({ method: 'POST', url: '/api/verify/v1/packages', headers: { ...KEY, ...m.headers }, payload: m.payload }); };
+    const two = await post([{ name: 'file', filename: 'a.apk', content: Buffer.from('x') }, { name: 'file2', filename: 'b.apk', content: a2dpApk }]);
+    expect(two.statusCode).toBe(400);
+    expect(two.json()).toMatchObject({ code: 'upload_too_many_parts', errors: [{ field: 'file', code: 'too_many_files' }] });
+    const fields = await post([...Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, value: 'v' })), { name: 'file', filename: 'a.apk', content: a2dpApk }]);
+    expect(fields.statusCode).toBe(400);
+    expect(fields.json()).toMatchObject({ code: 'upload_too_many_parts', errors: [{ code: 'too_many_fields' }] });
   });
 
   it('refuses an upload over the limit with 413, whether its Content-Length says so or not', async () => {

@@ -165,6 +165,10 @@ describe('the beian import command (embedded database)', () => {
   it('loads a file, reports the rejected line and exits 1; a second run loads nothing', async () => {
     const file = path.join(root, 'f.ndjson');
     writeFileSync(file, [JSON.stringify(appLine(501, 1)), JSON.stringify({ ...appLine(502, 1), approvedAt: 'yesterday' }), JSON.stringify(appLine(501, 2))].join('\n'));
+    // A report path that cannot be written is refused before anything is imported.
+    const unwritable = await run('import', file, '--rejects', path.join(root, 'no-such-dir', 'r.ndjson'), '--quiet');
+    expect(unwritable).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot write --rejects .*ENOENT/) });
+    expect((await run('import', file, '--rejects', root, '--quiet')).stderr).toMatch(/cannot write --rejects .*EISDIR/);
     const rejects = path.join(root, 'rejects.ndjson');
     const first = await run('import', file, '--rejects', rejects, '--quiet');
     expect(first.code, first.stderr).toBe(1);

@@ -3,7 +3,7 @@
 // interrupted import, or reports that it is done. Progress on stderr (cli-progress), the report
 // of rejected lines at the end (all of them with --rejects <file>).
 import { createHash } from 'node:crypto';
-import { createReadStream, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -87,6 +87,10 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch-size must be a whole number from 1 to 100000');
   const workers = values.workers !== undefined ? Number(values.workers) : defaultWorkers();
   if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UsageError('--workers must be a whole number from 0 to 64');
+  // The report file is opened now: a path that cannot be written fails before the import, not after it.
+  if (values.rejects) {
+    try { closeSync(openSync(values.rejects, 'w')); } catch (e) { throw new UsageError(`cannot write --rejects ${values.rejects}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`); }
+  }
   const { sha256, lines } = await fingerprintFile(file).catch((e: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`); });
   const storage = await openStorage(config());
   const bar = values.quiet ? null : new cliProgress.SingleBar({
@@ -104,6 +108,8 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
       onProgress: (p) => {
         if (!bar) return;
         if (!resumed) { resumed = true; bar.start(lines, 0, { services: 0, rejected: 0, rate: 0 }); }
+        // The newline count is an estimate (a CSV cell may hold line breaks, a binary file has few): never past 100 %.
+        if (p.line > bar.getTotal()) bar.setTotal(p.line);
         bar.update(p.line, { services: p.services, rejected: p.rejected, rate: Math.round(p.services / Math.max((Date.now() - started) / 1000, 0.001)) });
       },
     });

@@ -90,6 +90,7 @@ describe('parseFilingNumber — bad input', () => {
     ['粤B2-19990059', 'filing_number_year'],
     ['京ICP备2024012345号-0A', 'filing_number_sequence'],
     ['京ICP备2024012345号-01A', 'filing_number_sequence'],
+    ['粤ICP备2024000001号-99999999999999999999A', 'filing_number_sequence'], // past 6 digits: no longer the number asked
     ['京ICP备2024012345号-1B', 'filing_number_suffix'],
     ['粤B2-20090059-3Z', 'filing_number_suffix'],
     ['京公网安备 11010502030143号', 'filing_number_police'],

@@ -110,7 +110,9 @@ function finish(g: Groups, base: FilingNumberBase, year: number | undefined, ser
   const mainNumber = `${prefix}${body}`;
   const head = { base, provinceCode: province.code, prefix, serial, mainNumber, ...(year === undefined ? {} : { year }) };
   if (g.seq === undefined) return valid({ kind: 'subject', ...head, number: mainNumber });
-  if (!/^[1-9]\d*$/.test(g.seq)) return invalid('filing_number_sequence', 'the service sequence is a positive number without leading zeros');
+  // At most 6 digits: a subject's services are counted in ones and tens; a longer run of digits is
+  // no number (it lost its precision as a JavaScript number, and the column is an int).
+  if (!/^[1-9]\d{0,5}$/.test(g.seq)) return invalid('filing_number_sequence', 'the service sequence is a positive number of at most 6 digits, without leading zeros');
   const suffix = SERVICE_SUFFIXES.find((x) => x.suffix === (g.sfx ?? ''));
   if (!suffix) return invalid('filing_number_suffix', `suffix ${g.sfx} names no service type (A app, X mini program, none website)`);
   const sequence = Number(g.seq);

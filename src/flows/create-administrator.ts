@@ -54,7 +54,8 @@ export function validateAdministrator(input: CreateAdministratorInput) {
   const problems: FieldProblem[] = [];
   const login = check(problems, 'login', validateStaffLogin(input.login));
   const email = check(problems, 'email', validateEmail(input.email))?.toLowerCase();
-  const displayName = check(problems, 'displayName', validateDisplayName(input.displayName ?? login ?? ''));
+  // No name given: the login is the name — and a bad login is reported once, as the login's problem.
+  const displayName = input.displayName === undefined && !login ? null : check(problems, 'displayName', validateDisplayName(input.displayName ?? login ?? ''));
   const password = input.password === undefined
     ? generatePassword()
     : check(problems, 'password', validatePassword(input.password, { email: email ?? null, login: login ?? null }));

@@ -13,6 +13,11 @@ type Mode = 'change_service' | 'change_subject' | 'add_access';
 interface Body { applicationType: Mode; serviceId?: string; subjectId?: string; serviceType?: string; materials: { access?: { providerOrgId?: string }[] } & Record<string, unknown> }
 interface Org { id: string; name: string; kind: string }
 
+const serviceDomains = (b: Body): string[] => {
+  const d = (b.materials.service as { domains?: unknown } | undefined)?.domains;
+  return Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string') : [];
+};
+
 const TEXT: Record<Mode, [MessageKey, MessageKey]> = {
   change_service: ['change.service.title', 'change.service.lead'],
   change_subject: ['change.subject.title', 'change.subject.lead'],
@@ -46,7 +51,8 @@ export default function StartChange({ mode }: { mode: Mode }) {
     setBusy(true); setError(null);
     try {
       const materials = mode === 'add_access'
-        ? { ...body.materials, access: [...(body.materials.access ?? []), { providerOrgId: submitterOrgId }] }
+        // The new record as the access step's own button adds one: cloud access, serving every domain of the service.
+        ? { ...body.materials, access: [...(body.materials.access ?? []), { providerOrgId: submitterOrgId, accessMethod: 'cloud', ips: [], domains: serviceDomains(body) }] }
         : body.materials;
       const v = await api.post<ApplicationView>('/api/host/applications', { ...body, applicationType: mode, materials, ...(submitterOrgId ? { submitterOrgId } : {}) });
       navigate(`/host/applications/${v.id}/edit`);

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormProvider, fieldId } from '../../components/form.tsx';
+import { APPLICATION_KINDS } from '../../../domain/lifecycle.ts';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -17,6 +18,9 @@ type Step = 'subject' | 'service' | 'platforms' | 'access' | 'submit';
 const STEP_LABEL: Record<Step, MessageKey> = {
   subject: 'wizard.step.subject', service: 'wizard.step.service', platforms: 'wizard.step.platforms', access: 'wizard.step.access', submit: 'wizard.step.submit',
 };
+/** Material groups a kind keeps whole as filed (an access filing: service and platforms), from the lifecycle table. */
+const KEPT_GROUPS: Partial<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(APPLICATION_KINDS).map(([type, kind]) => [type, kind.fixed.filter((f) => !f.includes('.'))]));
 const STEP_GROUP: Record<Step, string[]> = { subject: ['subject'], service: ['service'], platforms: ['platforms'], access: ['access'], submit: ['submitterOrgId'] };
 
 interface FiledSubject { id: string; name: string; subjectType: 'unit' | 'individual'; mainNumber: string; provinceCode: string; status: string }
@@ -66,6 +70,14 @@ export default function Wizard() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<number | null>(null);
+  // A problem link on the submit step: the field to focus once its step has rendered.
+  const [focusField, setFocusField] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusField) return;
+    const el = document.getElementById(fieldId(focusField));
+    if (el) { el.focus(); el.scrollIntoView?.({ block: 'center' }); }
+    setFocusField(null);
+  }, [step, focusField]);
 
   useEffect(() => {
     let live = true;
@@ -78,7 +90,9 @@ export default function Wizard() {
       setShowAll(returned);
       const steps = stepsFor(v.serviceType, v.applicationType);
       const firstReason = v.reviewReasons[0]?.field.split('.')[0];
-      setStep(steps.find((s) => STEP_GROUP[s].includes(firstReason ?? '')) ?? steps[0]!);
+      // An access filing is about its new access record: it opens there (the rest stays as filed).
+      const opening = firstReason ?? (v.applicationType === 'add_access' ? 'access' : '');
+      setStep(steps.find((s) => STEP_GROUP[s].includes(opening)) ?? steps[0]!);
       const [subs, subm, prov] = await Promise.all([
         api.get<{ items: FiledSubject[] }>('/api/host/subjects'),
         api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${v.serviceType}`),
@@ -136,9 +150,12 @@ export default function Wizard() {
   const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => view.reviewReasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
 
   const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons: view.reviewReasons, readOnly: !editable };
+  // What the kind keeps as filed is shown, not edited (an access filing: the service and its platforms).
+  const fixedForm = { ...form, readOnly: true };
+  const keeps = (group: string) => KEPT_GROUPS[view.applicationType]?.includes(group) ?? false;
   const title = view.serviceName ?? (draft.service as Json | undefined)?.name as string | undefined ?? i18n.t('wizard.editTitle');
   return (
-    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.option('serviceType', view.serviceType)}</>}>
+    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}>
       <BackLink to={`/host/applications/${id}`} />
       {!editable ? <Notice kind="info">{i18n.t('wizard.readOnly')}</Notice> : null}
       {view.reviewReasons.length ? (
@@ -162,21 +179,29 @@ export default function Wizard() {
             <h2 className="sr-only" tabIndex={-1}>{i18n.t(STEP_LABEL[step])}</h2>
             {step === 'subject' ? <SubjectSection /> : null}
             {step === 'service' ? (
-              <>
+              <FormProvider value={keeps('service') ? fixedForm : form}>
+                {keeps('service') ? <Notice>{i18n.t('wizard.keptAsFiled')}</Notice> : null}
                 {reused ? <Notice>{i18n.t('wizard.reusedSubject')} <strong>{reused.name}</strong>（<span className="number">{reused.mainNumber}</span>）</Notice> : null}
                 <ServiceSection serviceType={view.serviceType} />
-              </>
+              </FormProvider>
             ) : null}
-            {step === 'platforms' ? <PlatformsSection /> : null}
+            {step === 'platforms' ? (
+              <FormProvider value={keeps('platforms') ? fixedForm : form}>
+                {keeps('platforms') ? <Notice>{i18n.t('wizard.keptAsFiled')}</Notice> : null}
+                <PlatformsSection />
+              </FormProvider>
+            ) : null}
             {step === 'access' ? <AccessSection providers={providers} defaultProvider={submitters.find((s) => s.id === submitterOrgId && s.kind === 'access_provider')?.id} /> : null}
             {step === 'submit' ? (
               <SubmitStep view={view} setView={setView} problems={check.problems} submitters={submitters} submitterOrgId={submitterOrgId}
                 setSubmitterOrgId={setSubmitterOrgId} save={save} editable={editable} onSubmitted={() => navigate(`/host/applications/${id}`)}
-                showAll={() => setShowAll(true)} goTo={(f) => { const s = steps.find((x) => STEP_GROUP[x].includes(f.split('.')[0]!)); if (s) { setStep(s); setShowAll(true); } }} />
+                showAll={() => setShowAll(true)} goTo={(f) => { const s = steps.find((x) => STEP_GROUP[x].includes(f.split('.')[0]!)); if (s) { setStep(s); setShowAll(true); setFocusField(f); } }} />
             ) : null}
           </Card>
           <ErrorNotice error={error} />
-          <div className="row actions-bar">
+          {/* The field being left shows its hint on blur, which moves these buttons down between the press and
+              the release: a click would land beside them. Pressing here does not take the focus first. */}
+          <div className="row actions-bar" onMouseDown={(e) => e.preventDefault()}>
             {index > 0 ? <Button onClick={() => void go(steps[index - 1]!)}>{i18n.t('wizard.prev')}</Button> : null}
             {editable ? <Button onClick={() => void save()} busy={busy === 'save'}>{i18n.t('wizard.save')}</Button> : null}
             {index < steps.length - 1 ? <Button type="submit" variant="primary" busy={busy === 'save'}>{editable ? i18n.t('wizard.next') : i18n.t('search.next')}</Button> : null}
@@ -243,11 +268,11 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
         </Notice>
       ) : <Notice kind="success">{i18n.t('wizard.noProblems')}</Notice>}
       <Card title={i18n.t('wizard.identity')}>
-        <p className="muted">{i18n.t('wizard.identityLead')}</p>
+        <p className="muted">{isChange ? i18n.t('wizard.identityLeadChange') : i18n.t('wizard.identityLead')}</p>
         {view.identityTasks.length ? (
           <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}（{i18n.date(t.createdAt, true)}）</li>)}</ul>
         ) : null}
-        {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={passed ? 'secondary' : 'primary'}>{passed ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
+        {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={passed || isChange ? 'secondary' : 'primary'}>{passed ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
       </Card>
       <ErrorNotice error={error} />
       {canSubmit ? (

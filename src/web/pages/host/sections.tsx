@@ -28,7 +28,7 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
           <TextField path={`${base}.certificateNumber`} required />
         </>
       )}
-      <TextField path={`${base}.certificateValidFrom`} type="date" />
+      <TextField path={`${base}.certificateValidFrom`} type="date" required />
       <div>
         <TextField path={`${base}.certificateValidTo`} type="date" disabled={longTerm} />
         <div className="field-check" style={{ marginTop: '-.5rem' }}>
@@ -39,7 +39,7 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
         </div>
       </div>
       <TextField path={`${base}.mobile`} type="tel" inputMode="tel" required placeholder="13800138000" />
-      <TextField path={`${base}.emergencyPhone`} type="tel" inputMode="tel" placeholder="010-12345678" />
+      <TextField path={`${base}.emergencyPhone`} type="tel" inputMode="tel" required placeholder="010-12345678" />
       <TextField path={`${base}.email`} type="email" inputMode="email" required className="span-2" />
     </div>
     </>

@@ -29,8 +29,9 @@ export function ConfirmPanel({ url, warn, onDone, testid }: { url: string; warn?
         </div>
       ) : (
         <>
-          {asked.cancels === 'subject' && url.includes('/services/') ? <Notice kind="warning">{i18n.t('records.lastService')}</Notice> : null}
-          {asked.lastAccess ? <Notice kind="warning">{i18n.t('records.lastAccess')}</Notice> : null}
+          {/* What the server found, unless the warning above said it already. */}
+          {!warn && asked.cancels === 'subject' && url.includes('/services/') ? <Notice kind="warning">{i18n.t('records.lastService')}</Notice> : null}
+          {!warn && asked.lastAccess ? <Notice kind="warning">{i18n.t('records.lastAccess')}</Notice> : null}
           <p className="small">{i18n.t('records.sentTo', { mobile: asked.sentTo })}</p>
           <div className="row">
             <div className="field"><label htmlFor={`${testid}-code`}>{i18n.t('records.code')}</label>

@@ -66,17 +66,22 @@ export default function HostRecords() {
                           <span key={a.id} className="access-item">
                             {a.providerName}（{i18n.option('accessMethod', a.accessMethod)}，{a.serverLocation}）
                             <Button variant="link" data-testid={`cancel-access-${a.id}`} onClick={() => setOpen(open === a.id ? null : a.id)}>{i18n.t('records.cancelAccess')}</Button>
-                            {open === a.id ? <ConfirmPanel testid="confirm-access" url={`/api/host/services/${s.id}/access/${a.id}/cancel`} warn={s.access.length === 1 ? i18n.t('records.lastAccess') : undefined} onDone={finished} /> : null}
                           </span>
                         ))}
                   </div>
                 ) : null}
+                {/* Below the access line, not inside it (a panel inside the line pushed its label aside). */}
+                {s.access.filter((a) => a.id === open).map((a) => (
+                  <ConfirmPanel key={a.id} testid="confirm-access" url={`/api/host/services/${s.id}/access/${a.id}/cancel`} warn={s.access.length === 1 ? i18n.t('records.lastAccess') : undefined} onDone={finished} />
+                ))}
                 <div className="row mt-s">
                   {s.links.change ? <Link className="btn btn-secondary" to={s.links.change}>{i18n.t('records.change')}</Link> : null}
                   {s.links.addAccess ? <Link className={`btn ${s.state === 'shell' ? 'btn-primary' : 'btn-secondary'}`} to={s.links.addAccess} data-testid="add-access">{i18n.t('records.addAccess')}</Link> : null}
                   {s.actions.includes('cancel') ? <Button variant="link" data-testid={`cancel-service-${s.serviceNumber}`} onClick={() => setOpen(open === s.id ? null : s.id)}>{i18n.t('records.cancel')}</Button> : null}
                 </div>
-                {open === s.id ? <ConfirmPanel testid="confirm-service" url={`/api/host/services/${s.id}/cancel`} onDone={finished} /> : null}
+                {/* The subject's last live service: say before the code is sent that it cancels the subject too. */}
+                {open === s.id ? <ConfirmPanel testid="confirm-service" url={`/api/host/services/${s.id}/cancel`} onDone={finished}
+                  warn={sub.services.filter((x) => x.state === 'filed' || x.state === 'shell').length === 1 ? i18n.t('records.lastService') : undefined} /> : null}
               </li>
             ))}
           </ul>

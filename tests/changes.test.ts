@@ -130,6 +130,10 @@ describe('changes of a filed record', () => {
     const [hist] = await h.t.db.query<{ action: string; application_id: string; reason: { fields: string[] } }>(
       `select action, application_id, reason from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [a2dpId]);
     expect(hist).toMatchObject({ action: 'changed', application_id: draft.id, reason: { fields: ['platforms.0.certMd5', 'platforms.0.certSha1', 'platforms.0.certSha256'] } });
+    // The public record: the filing's approval stays; 审核通过日期 as the ministry shows it is the change's.
+    const pub = (await h.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(before[0]!.service_number)}` })).json();
+    expect(pub.lastApprovedAt).toBe(h.clock.now().toISOString());
+    expect(Date.parse(pub.approvedAt)).toBeLessThan(Date.parse(pub.lastApprovedAt));
   });
 
   it('two changes of one service at once: one draft, the other 409 application_already_open; an access filing waits too', async () => {

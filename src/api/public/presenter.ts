@@ -19,6 +19,7 @@ export interface PublicRecord {
   hostType: 'unit' | 'individual';
   hostNature: string;
   approvedAt: string;
+  lastApprovedAt: string;
   preApprovals: { type: string; number: string }[];
   domains: string[];
   homeUrl: string | null;
@@ -59,6 +60,19 @@ export function publicEvents(row: Pick<PublicServiceRow, 'filed_at' | 'status' |
   const final = row.status === 'cancelled' || row.status === 'revoked' ? row.status : null;
   if (final && !out.some((e) => e.type === final)) out.push({ type: final, on: chinaDate(row.status_changed_at), logIndex: null });
   return out;
+}
+
+/** History actions that are a bureau's approval on the record. */
+const APPROVALS = new Set(['filed', 'bureau_approve', 'changed', 'access_added']);
+
+/**
+ * 审核通过日期 as the ministry's query shows it (updateRecordTime, DOMAIN.md §5.2): the latest
+ * approval on the record — its filing, an approved change, an approved access filing.
+ */
+export function lastApproval(row: Pick<PublicServiceRow, 'filed_at' | 'events'>): string {
+  let t = row.filed_at.getTime();
+  for (const e of row.events) if (APPROVALS.has(e.action)) t = Math.max(t, new Date(e.at).getTime());
+  return new Date(t).toISOString();
 }
 
 const enc = encodeURIComponent;
@@ -113,6 +127,7 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow): PublicR
     hostType: row.subject_type,
     hostNature: row.nature,
     approvedAt: row.filed_at.toISOString(),
+    lastApprovedAt: lastApproval(row),
     preApprovals: preApprovals(row.pre_approvals),
     // Websites publish their domains and home page (DOMAIN.md §5.2); an APP's network
     // resources are filed but not published by the portal, so they are not published here.

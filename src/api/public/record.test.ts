@@ -19,7 +19,7 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
     expect(res.json()).toEqual({
       serviceNumber: DEMO.a2dp, mainNumber: DEMO.demoMain, serviceName: 'A2DP Volume', serviceType: 'app', status: 'filed',
       statusChangedAt: '2024-05-20T02:00:00.000Z', hostName: '深圳市示例网络科技有限公司', hostType: 'unit', hostNature: 'enterprise',
-      approvedAt: '2024-05-20T02:00:00.000Z', preApprovals: [], domains: [], homeUrl: null,
+      approvedAt: '2024-05-20T02:00:00.000Z', lastApprovedAt: '2024-05-20T02:00:00.000Z', preApprovals: [], domains: [], homeUrl: null,
       platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
       links: {
         self: `http://127.0.0.1:3000/api/public/v1/services/${enc(DEMO.a2dp)}`,

@@ -22,6 +22,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
   let h: AuthTestApp;
   let host: Signed; let provider: Signed; let gd: Signed; let admin: Signed;
   let id: string;
+  let orderId: string;
 
   beforeAll(async () => {
     h = await authTestApp();
@@ -33,6 +34,10 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     const cloud = await orgId(h.t.db, CLOUD);
     id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
     await throughSms(h, host, provider, id);
+    // A disposal order due in 20 working days, issued the same day: counted into 2027 as well.
+    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'restrict_updates', dueInWorkingDays: 20, reason: '限期整改' }, 201);
+    orderId = issued.orders[0].id;
+    expect(issued.orders[0]).toMatchObject({ dueOn: '2027-02-19', dueProvisional: true });
   }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); });
 
@@ -90,6 +95,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     expect(preview.deadlines).toContainEqual(expect.objectContaining({
       applicationId: id, old: { deadlineOn: '2027-02-19', provisional: true }, new: { deadlineOn: '2027-02-22', provisional: false },
     }));
+    expect(preview.orders).toContainEqual(expect.objectContaining({ orderId, old: '2027-02-19', new: '2027-02-22' }));
     const [{ n }] = await h.t.db.query<{ n: number }>(`select count(*)::int as n from calendar_overrides`) as [{ n: number }];
     expect(n).toBe(0);
     expect((await call(h.app, host, 'GET', `/api/host/applications/${id}`)).deadlineOn).toBe('2027-02-19');
@@ -116,13 +122,20 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     const [notice] = await h.t.db.query<{ title: string }>(`select title from notifications where event = 'calendar.deadlines_moved'`);
     expect(notice!.title).toMatch(/件备案申请的审核截止日期已调整/);
     expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2027-01-20&n=20')).toMatchObject({ date: '2027-02-22', provisional: false });
+    // The disposal order moves with it, official now; its history and the organisation say so.
+    const order = (await call(h.app, gd, 'GET', '/api/bureau/orders')).items.find((o: { id: string }) => o.id === orderId);
+    expect(order).toMatchObject({ dueOn: '2027-02-22', dueProvisional: false });
+    const [oh] = await h.t.db.query<{ action: string; reason: { old: string; new: string; importId: string } }>(
+      `select action, reason from history where entity_type = 'disposal_order' and entity_id = $1 order by id desc limit 1`, [orderId]);
+    expect(oh).toMatchObject({ action: 'due_recomputed', reason: { old: '2027-02-19', new: '2027-02-22', importId: done.importId } });
+    expect((await h.t.db.query(`select 1 from notifications where event = 'order.due_recomputed'`)).length).toBe(1);
     expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2027-12-20&n=20')).toMatchObject({ provisional: true, provisionalYears: [2028] });
   });
 
   it('importing the same schedule again moves nothing', async () => {
     h.clock.advance(60);
     const again = await call(h.app, admin, 'POST', '/api/admin/calendar-imports', { content: JSON.stringify(SCHEDULE_2027), source: '2027.json' }, 201);
-    expect(again).toMatchObject({ days: [], deadlines: [], replacedOverrides: SCHEDULE_2027.holidays.length + SCHEDULE_2027.workdays.length });
+    expect(again).toMatchObject({ days: [], deadlines: [], orders: [], replacedOverrides: SCHEDULE_2027.holidays.length + SCHEDULE_2027.workdays.length });
     const imports = await call(h.app, admin, 'GET', '/api/admin/calendar-imports');
     expect(imports.items.map((i: { year: number }) => i.year)).toEqual([2027, 2027]);
     expect(imports.items[0].deadlinesMoved).toBe(0);

@@ -16,6 +16,7 @@ import { noticeDeadlinesMoved } from '../notify/calendar-notices.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { BUREAU_REVIEW_WORKING_DAYS } from './sms-check.ts';
+import { applyOrderDueMoves, type OrderDueMove, orderDueMoves } from './supervision/order-due-dates.ts';
 
 export interface CalendarImportInput { content: string; source: string; year?: number }
 
@@ -32,6 +33,8 @@ export interface CalendarImportPlan {
   /** National overrides of the year that the file replaces (entered by hand before). */
   replacedOverrides: number;
   deadlines: DeadlineMove[];
+  /** Disposal orders with an item still open whose due date the schedule moves. */
+  orders: OrderDueMove[];
 }
 
 const inYear = (o: CalendarOverride, year: number) =>
@@ -54,8 +57,10 @@ async function plan(db: Queryable, schedule: YearSchedule, forUpdate: boolean): 
       old: { deadlineOn: a.deadline_on, provisional: a.deadline_provisional }, new: { deadlineOn: counted.date, provisional: counted.provisional },
     });
   }
+  const national = createCalendar({ overrides: next });
+  const orders = await orderDueMoves(db, (p) => (p ? after(p) : national), year, { forUpdate });
   const replacedOverrides = current.filter((o) => o.kind !== 'year_published' && inYear(o, year)).length;
-  return { year, format: schedule.format, holidays: schedule.holidays, workdays: schedule.workdays, days, replacedOverrides, deadlines, next };
+  return { year, format: schedule.format, holidays: schedule.holidays, workdays: schedule.workdays, days, replacedOverrides, deadlines, orders, next };
 }
 
 function authorise(actor: Actor) {
@@ -105,6 +110,7 @@ export async function importCalendar(ctx: FlowContext, actor: Actor, input: Cale
       }, now);
     }
     await noticeDeadlinesMoved(tx, ctx.sealer, { year: p.year, moves: p.deadlines, publicUrl: ctx.publicUrl, at: now });
+    await applyOrderDueMoves(tx, actor, p.orders, { year: p.year, importId }, now);
     return { ...p, importId };
   });
 }

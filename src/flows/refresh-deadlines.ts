@@ -2,7 +2,8 @@
 // of chinese-days that covers a year, or a `year_published` row entered by hand, a deadline
 // stored as provisional may now be counted officially. This recomputes every running deadline
 // that is provisional (or missing) with the current calendar and, where it changes, writes it
-// with `deadline_recomputed` history and tells the bureau — as an import does. Run at start.
+// with `deadline_recomputed` history and tells the bureau — as an import does; and disposal
+// orders' due dates (src/flows/supervision/order-due-dates.ts). Run at start.
 import { loadCalendarOverrides, loadRunningDeadlines } from '../db/calendar.ts';
 import { SYSTEM_ACTOR } from '../domain/actors.ts';
 import { countWorkingDays, createCalendar, type WorkingDayCalendar } from '../domain/calendar.ts';
@@ -10,6 +11,7 @@ import { type MovedDeadline, noticeDeadlinesMoved } from '../notify/calendar-not
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { BUREAU_REVIEW_WORKING_DAYS } from './sms-check.ts';
+import { applyOrderDueMoves, orderDueMoves } from './supervision/order-due-dates.ts';
 
 export async function refreshProvisionalDeadlines(ctx: FlowContext): Promise<MovedDeadline[]> {
   const now = ctx.now();
@@ -31,6 +33,9 @@ export async function refreshProvisionalDeadlines(ctx: FlowContext): Promise<Mov
       }, now);
       moves.push(move);
     }
+    // Disposal orders' due dates too, with the same calendars.
+    const national = createCalendar({ overrides });
+    await applyOrderDueMoves(tx, SYSTEM_ACTOR, await orderDueMoves(tx, (p) => (p ? cal(p) : national), null, { forUpdate: true }), { cause: 'calendar_changed' }, now);
     const years = [...new Set(moves.map((m) => Number(m.new.deadlineOn.slice(0, 4))))];
     for (const year of years) {
       await noticeDeadlinesMoved(tx, ctx.sealer, { year, moves: moves.filter((m) => m.new.deadlineOn.startsWith(`${year}-`)), publicUrl: ctx.publicUrl, at: now, cause: 'official' });

@@ -1,7 +1,9 @@
 // Read queries of supervision (issue 14): campaigns with their progress, findings with filters
 // and paging, rounds, orders. Every query takes the caller's visibility predicate from
 // src/flows/supervision/scope.ts, so lists and single loads agree on who sees what.
+import { loadCalendarOverrides } from '../../db/calendar.ts';
 import type { Queryable } from '../../db/connection.ts';
+import { createCalendar, type WorkingDayCalendar } from '../../domain/calendar.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { campaignCovers, provinceOfUscc, type CampaignOrgKind } from '../../domain/supervision/campaigns.ts';
@@ -208,6 +210,13 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
     `select id, order_id, finding_id, service_number, platform, package_name, status, evidence, attachments, done_at, decided_at, reopen_reason
        from disposal_order_items where order_id = any($1::uuid[]) order by order_id, id`, [orders.map((o) => o.id)]) : [];
   const files = await attachmentsOf(db, items.map((i) => i.id));
+  // A due date counted into a year without an official holiday schedule is provisional (ADR 0011).
+  const overrides = await loadCalendarOverrides(db);
+  const calendars = new Map<string, WorkingDayCalendar>();
+  const cal = (p: string | null) => calendars.get(p ?? '') ?? calendars.set(p ?? '', createCalendar({ overrides, ...(p ? { provinceCode: p } : {}) })).get(p ?? '')!;
+  const provisional = (o: { province_code: string | null; ordered_on: string; due_on: string }) => {
+    try { return cal(o.province_code).provisionalYears(o.ordered_on, o.due_on).length > 0; } catch { return true; }
+  };
   const filesBase = isOrgStaff(actor) ? '/api/org/orders' : '/api/bureau/orders';
   return {
     total, page: page.page, pageSize: page.pageSize,
@@ -220,7 +229,7 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
       }));
       return {
         id: o.id, organisationId: o.organisation_id, organisationName: o.organisation_name, campaignId: o.campaign_id, violationId: o.violation_id,
-        measure: o.measure, reason: o.reason, orderedOn: o.ordered_on, dueOn: o.due_on, dueInWorkingDays: o.due_in_working_days, createdAt: o.created_at.toISOString(),
+        measure: o.measure, reason: o.reason, orderedOn: o.ordered_on, dueOn: o.due_on, dueProvisional: provisional(o), dueInWorkingDays: o.due_in_working_days, createdAt: o.created_at.toISOString(),
         overdue: mine.some((i) => i.overdue), items: mine,
       };
     }),

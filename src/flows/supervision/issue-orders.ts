@@ -17,7 +17,7 @@ export interface OrderInput {
   /** With serviceNumbers: the organisation ordered (a violation's reporter), instead of the services' access providers. */
   organisationId?: string;
 }
-export interface OrdersIssued { orders: { id: string; organisationId: string; dueOn: string; items: number }[] }
+export interface OrdersIssued { orders: { id: string; organisationId: string; dueOn: string; dueProvisional: boolean; items: number }[] }
 
 interface ItemDraft { organisationId: string; findingId: string | null; serviceId: string | null; serviceNumber: string | null; platform: string | null; packageName: string | null; campaignId: string | null }
 
@@ -72,6 +72,8 @@ export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Acto
   const today = chinaDate(now);
   const calendar = await loadCalendar(tx, actor.role === 'bureau_reviewer' ? actor.provinceCode ?? undefined : undefined);
   const dueOn = orderDueOn(calendar, today, input.dueInWorkingDays);
+  // Counted into a year without the official holiday schedule: said so (recounted when it is imported).
+  const dueProvisional = calendar.provisionalYears(today, dueOn).length > 0;
   {
     const drafts = [...await findingItems(tx, actor, input.findingIds ?? []), ...await serviceItems(tx, actor, input.serviceNumbers ?? [], input.organisationId)];
     const byOrg = new Map<string, ItemDraft[]>();
@@ -98,7 +100,7 @@ export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Acto
       await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'order.issued', $2, $3, $4)`,
         [orgId, `处置通知：${count} 项，${dueOn} 前完成`, `${input.reason.trim()}\nDisposal order: ${count} item(s), measure ${input.measure}, due ${dueOn}.`, now]);
       await recordHistory(tx, actor, { entityType: 'disposal_order', entityId: o!.id, action: 'issue', to: 'open', reason: { measure: input.measure, dueOn, dueInWorkingDays: input.dueInWorkingDays, items: count, reason: input.reason.trim(), violationId: input.violationId ?? null } }, now);
-      orders.push({ id: o!.id, organisationId: orgId, dueOn, items: count });
+      orders.push({ id: o!.id, organisationId: orgId, dueOn, dueProvisional, items: count });
     }
     return { orders };
   }

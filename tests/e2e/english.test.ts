@@ -7,6 +7,11 @@ import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Serv
 
 /** The natural width of the record page's badge image once loaded (0 while loading or broken). */
 const badgeWidth = (page: Page) => page.getByTestId('badge-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0));
+/** Chinese full-width punctuation, which English text must not carry (data values such as host names aside). */
+const FULL_WIDTH = /[：（），、；]/;
+/** The visible text of an element with the given data values cut out. */
+const textWithout = async (page: Page, selector: string, values: string[]) =>
+  values.reduce((t, v) => t.split(v).join(' '), await page.locator(selector).first().innerText());
 
 describe('journey: public query and the English switch', () => {
   let server: Server; let browser: Browser;
@@ -47,6 +52,8 @@ describe('journey: public query and the English switch', () => {
     await page.getByRole('button', { name: '查询' }).click();
     // The A2DP result is still on the page until the new answer replaces it: wait for the new list.
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="search-result"]').length > 1);
+    // Chinese labels keep their full-width colon.
+    expect(await page.getByTestId('search-result').first().innerText()).toContain('服务备案号：');
     await j.shot('search-zh');
     await assertNoHorizontalOverflow(page);
 
@@ -63,9 +70,31 @@ describe('journey: public query and the English switch', () => {
     await page.getByText('This filing was revoked').waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await j.shot('record-revoked-en');
+    // The revoked record's badge speaks English too.
+    expect(await page.getByTestId('badge-image').getAttribute('src')).toMatch(/\/badge\.svg\?lang=en$/);
     await page.goto('/?q=A2DP');
+    await page.getByRole('link', { name: 'A2DP Volume' }).waitFor();
+    // English labels join their values with English punctuation, not Chinese full-width marks.
+    const result = page.getByTestId('search-result').first();
+    const resultText = await result.innerText();
+    expect(resultText).toContain('Service filing number: ');
+    expect(resultText).toContain('Service type: ');
+    const resultHost = (await result.locator('.result-meta > span', { hasText: /^Host: / }).innerText()).replace(/^Host: /, '');
+    expect(resultText.split(resultHost).join(' ')).not.toMatch(FULL_WIDTH);
+    await j.shot('search-en');
     await page.getByRole('link', { name: 'A2DP Volume' }).click();
     await page.getByRole('heading', { name: 'Display snippet' }).waitFor();
+    // The record card and the snippet card: labels, joins and previews in English punctuation
+    // (the number, the host's name and the Chinese snippets are data, cut out first).
+    const number = await page.getByTestId('record-number').innerText();
+    const host = await page.locator('#record dd').nth(5).innerText();
+    expect(await page.locator('#record').innerText()).toMatch(/Android: a2dp\.Vol/);
+    expect(await textWithout(page, '#record', [number, host])).not.toMatch(FULL_WIDTH);
+    const snippets = await textWithout(page, '#badge', [number]);
+    expect(snippets).toContain('Preview: ');
+    expect(snippets).not.toMatch(FULL_WIDTH);
+    // The preview shows the English badge; the embed snippet stays the API's default (Chinese) address.
+    expect(await page.getByTestId('badge-image').getAttribute('src')).toMatch(/\/badge\.svg\?lang=en$/);
     expect(await page.locator('#snippet').inputValue()).toMatch(/^<a href="[^"]+\/record\/[^"]+" target="_blank" rel="noopener">粤ICP备2024000001号-2A<\/a>$/);
     expect(await page.locator('#snippet-badge').inputValue()).toMatch(/<img src="[^"]+\/badge\.svg" alt="粤ICP备2024000001号-2A" height="20">/);
     await expect.poll(() => badgeWidth(page)).toBeGreaterThan(100); // the SVG badge loaded and was drawn

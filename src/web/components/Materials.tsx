@@ -26,15 +26,15 @@ export function useFieldValue(orgNames: Record<string, string>): (path: string, 
     if (value === null) return leaf === 'certificateValidTo' ? i18n.t('common.longTerm') : '—';
     if (typeof value === 'boolean') return value ? i18n.t('common.yes') : i18n.t('common.no');
     if (leaf === 'providerOrgId' && typeof value === 'string') return orgNames[value] ?? value;
-    if (leaf === 'provinceCode' && typeof value === 'string') { const p = PROVINCES.find((x) => x.code === value); return p ? `${i18n.lang === 'en' ? p.nameEn : p.name}（${value}）` : value; }
-    if (leaf === 'categories' && Array.isArray(value)) return value.map((v) => i18n.option('category', String(v))).join('、');
-    if (leaf === 'languages' && Array.isArray(value)) return value.map((v) => i18n.option('language', String(v))).join('、');
-    if (leaf === 'preApprovals' && Array.isArray(value)) return value.length ? (value as J[]).map((p) => `${i18n.option('preApproval', String(p.type))} ${String(p.number ?? '')}`).join('；') : i18n.t('record.noPreApprovals');
-    if (leaf === 'sdks' && Array.isArray(value)) return value.length ? (value as J[]).map((s) => `${String(s.vendor)}（${String(s.type)}）`).join('；') : i18n.t('common.none');
-    if (Array.isArray(value)) return value.length ? value.join('、') : '—';
+    if (leaf === 'provinceCode' && typeof value === 'string') { const p = PROVINCES.find((x) => x.code === value); return p ? `${i18n.lang === 'en' ? p.nameEn : p.name}${i18n.paren(value)}` : value; }
+    if (leaf === 'categories' && Array.isArray(value)) return value.map((v) => i18n.option('category', String(v))).join(i18n.listSep);
+    if (leaf === 'languages' && Array.isArray(value)) return value.map((v) => i18n.option('language', String(v))).join(i18n.listSep);
+    if (leaf === 'preApprovals' && Array.isArray(value)) return value.length ? (value as J[]).map((p) => `${i18n.option('preApproval', String(p.type))} ${String(p.number ?? '')}`).join(i18n.semicolon) : i18n.t('record.noPreApprovals');
+    if (leaf === 'sdks' && Array.isArray(value)) return value.length ? (value as J[]).map((s) => `${String(s.vendor)}${i18n.paren(String(s.type))}`).join(i18n.semicolon) : i18n.t('common.none');
+    if (Array.isArray(value)) return value.length ? value.join(i18n.listSep) : '—';
     const set = OPTION_FIELDS[leaf];
     if (set && typeof value === 'string' && value in OPTIONS[set]) return i18n.option(set, value);
-    if (leaf === 'publicKey' && typeof value === 'string') return <code title={value}>{value.length > 48 ? `${value.slice(0, 48)}…（${value.length}）` : value}</code>;
+    if (leaf === 'publicKey' && typeof value === 'string') return <code title={value}>{value.length > 48 ? `${value.slice(0, 48)}…${i18n.paren(value.length)}` : value}</code>;
     if (/^cert(Md5|Sha1|Sha256)$/.test(leaf)) return <code>{String(value)}</code>;
     return String(value);
   };
@@ -49,7 +49,7 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
       <div className={`mrow ${isFlagged ? 'flagged' : ''}`} key={path} data-field={path}>
         <div className="k">{i18n.field(path)}</div>
         <div className="v">{show(path, getPath(materials, path))}</div>
-        {onFlag ? <Button variant="link" className="btn-small" onClick={() => onFlag(path)} aria-label={`${i18n.t('review.markField')}：${i18n.field(path)}`}>{i18n.t('review.markField')}</Button> : <span />}
+        {onFlag ? <Button variant="link" className="btn-small" onClick={() => onFlag(path)} aria-label={`${i18n.t('review.markField')}${i18n.colon}${i18n.field(path)}`}>{i18n.t('review.markField')}</Button> : <span />}
       </div>
     );
   };

@@ -33,7 +33,7 @@ export function Timeline({ items }: { items: HistoryItem[] }) {
             <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
             <DeadlineStep reason={h.reason} />
             {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}
-            {reasons.length ? <ul className="reasons">{reasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul> : null}
+            {reasons.length ? <ul className="reasons">{reasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>)}</ul> : null}
           </li>
         );
       })}

@@ -50,11 +50,11 @@ export function Field({ path, label, hint, required, listItems, className, child
           {problems.map((p, i) => <li key={i}>{p.field !== path ? `#${Number(p.field.split('.').pop()) + 1} ` : ''}{i18n.problem(p)}</li>)}
         </ul>
       ) : null}
-      {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}：{i18n.problem(w)}</p>)}
+      {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}{i18n.colon}{i18n.problem(w)}</p>)}
       {reasons.length ? (
         <div className="field-reason" id={`${id}-reason`}>
           {reasons.map((r, i) => (
-            <p key={i}><strong>{i18n.t('wizard.reviewer')}：</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}：</strong>{r.suggestion}</> : null}</p>
+            <p key={i}><strong>{i18n.t('wizard.reviewer')}{i18n.colon}</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}{i18n.colon}</strong>{r.suggestion}</> : null}</p>
           ))}
         </div>
       ) : null}
@@ -168,9 +168,9 @@ export function GroupNotes({ path }: { path: string }) {
   return (
     <div className="group-notes" id={fieldId(path)} tabIndex={-1} data-field={path}>
       {problems.length ? <ul className="field-errors">{problems.map((p, i) => <li key={i}>{i18n.problem(p)}</li>)}</ul> : null}
-      {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}：{i18n.problem(w)}</p>)}
+      {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}{i18n.colon}{i18n.problem(w)}</p>)}
       {reasons.map((r, i) => (
-        <div key={i} className="field-reason"><p><strong>{i18n.t('wizard.reviewer')}：</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}：</strong>{r.suggestion}</> : null}</p></div>
+        <div key={i} className="field-reason"><p><strong>{i18n.t('wizard.reviewer')}{i18n.colon}</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}{i18n.colon}</strong>{r.suggestion}</> : null}</p></div>
       ))}
     </div>
   );

@@ -57,11 +57,18 @@ export function ErrorNotice({ error }: { error: unknown }) {
   if (!error) return null;
   if (error instanceof ApiError) {
     const text = i18n.problem({ code: error.code, message: error.message });
+    // Each field's problem, prefixed with the field's label when the UI has one (never a raw
+    // path); one that only repeats the main message (a wrong SMS code, say) is not listed again.
+    const items = error.errors.map((e) => {
+      const path = e.field?.replace(/^body\./, '') ?? '';
+      const label = path ? i18n.field(path) : '';
+      return { label: label !== path ? label : '', text: i18n.problem(e) };
+    }).filter((item) => item.text !== text);
     return (
       <Notice kind="error" title={i18n.t('common.error')}>
         <p>{text}</p>
-        {error.errors.length ? <ul>{error.errors.map((e, i) => <li key={i}>{e.field ? `${i18n.field(e.field.replace(/^body\./, ''))}：` : ''}{i18n.problem(e)}</li>)}</ul> : null}
-        {error.requestId ? <p className="muted small">{i18n.t('common.requestId')}: {error.requestId}</p> : null}
+        {items.length ? <ul>{items.map((item, i) => <li key={i}>{item.label ? `${item.label}${i18n.colon}` : ''}{item.text}</li>)}</ul> : null}
+        {error.requestId ? <p className="muted small">{i18n.t('common.requestId')}{i18n.colon}{error.requestId}</p> : null}
       </Notice>
     );
   }

@@ -67,4 +67,16 @@ describe('i18n', () => {
     expect(zh.problem({ code: 'mobile_format', message: 'x' })).toBe('大陆手机号为 11 位数字（可带 +86）');
     expect(makeI18n('en').problem({ code: 'mobile_format', message: 'eleven digits' })).toBe('eleven digits');
   });
+
+  it('punctuates in the language shown: full-width in Chinese, spaced ASCII in English', () => {
+    const zh = makeI18n('zh-CN'); const en = makeI18n('en');
+    expect(`${zh.t('record.serviceNumber')}${zh.colon}X`).toBe('服务备案号：X');
+    expect(`${en.t('record.serviceNumber')}${en.colon}X`).toBe('Service filing number: X');
+    expect(`甲${zh.paren('乙')}`).toBe('甲（乙）');
+    expect(`Name${en.paren('Access provider')}`).toBe('Name (Access provider)');
+    expect([zh.listSep, zh.comma, zh.semicolon]).toEqual(['、', '，', '；']);
+    expect(['a', 'b'].join(en.listSep)).toBe('a, b');
+    expect(`a${en.comma}b${en.semicolon}c`).toBe('a, b; c');
+    expect(en.field('platforms.1.packageName')).toMatch(/^[^\u3000-\u303f\uff00-\uffef]+ \(#2\)$/);
+  });
 });

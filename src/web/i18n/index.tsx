@@ -16,6 +16,17 @@ export interface I18n {
   option(set: OptionSet, value: string | null | undefined): string;
   problem(p: { code: string; message: string }): string;
   date(iso: string | null | undefined, withTime?: boolean): string;
+  /** Joins a label to its value: `：` in Chinese, `: ` in English. */
+  colon: string;
+  /** Joins clauses: `，` in Chinese, `, ` in English. */
+  comma: string;
+  /** Joins the items of a list: `、` in Chinese, `, ` in English. */
+  listSep: string;
+  /** Joins larger items (each with its own spaces): `；` in Chinese, `; ` in English. */
+  semicolon: string;
+  /** A parenthetical after a word: `（text）` in Chinese, ` (text)` in English. */
+  paren(text: string | number): string;
+  paren(node: ReactNode): ReactNode;
 }
 
 function readLang(): Lang {
@@ -25,8 +36,22 @@ function readLang(): Lang {
 const pick = (lang: Lang, e: readonly [string, string]) => (lang === 'en' ? e[1] : e[0]);
 const fill = (s: string, vars?: Record<string, string | number>) => (vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s);
 
+/** Chinese full-width punctuation, or the English spaced ASCII one. */
+const PUNCTUATION = {
+  'zh-CN': { colon: '：', comma: '，', listSep: '、', semicolon: '；', open: '（', close: '）' },
+  en: { colon: ': ', comma: ', ', listSep: ', ', semicolon: '; ', open: ' (', close: ')' },
+} as const;
+
 export function makeI18n(lang: Lang, setLang: (l: Lang) => void = () => {}): I18n {
+  const { open, close, ...joins } = PUNCTUATION[lang];
+  function paren(text: string | number): string;
+  function paren(node: ReactNode): ReactNode;
+  function paren(node: ReactNode): ReactNode {
+    return typeof node === 'string' || typeof node === 'number' ? `${open}${node}${close}` : <>{open}{node}{close}</>;
+  }
   return {
+    ...joins,
+    paren,
     lang,
     setLang,
     t: (key, vars) => { const e = MESSAGES[key] as Entry | undefined; return e ? fill(pick(lang, e), vars) : key; },
@@ -34,7 +59,7 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void = () => {}): I18
       const entry = FIELD_LABELS[path] ?? FIELD_LABELS[fieldPattern(path)];
       if (entry) {
         const idx = /\.(\d+)(?:\.|$)/.exec(path);
-        return idx && /^(platforms|access)\.\d/.test(path) ? `${pick(lang, entry)}（#${Number(idx[1]) + 1}）` : pick(lang, entry);
+        return idx && /^(platforms|access)\.\d/.test(path) ? `${pick(lang, entry)}${paren(`#${Number(idx[1]) + 1}`)}` : pick(lang, entry);
       }
       return path;
     },

@@ -62,7 +62,7 @@ export function CalendarImport({ onImported }: { onImported: () => void }) {
           {plan.replacedOverrides ? <Notice kind="warning">{i18n.t('calendar.import.replaced', { n: plan.replacedOverrides })}</Notice> : null}
           <h3>{i18n.t('calendar.import.days', { n: plan.days.length })}</h3>
           {plan.days.length === 0 ? <p>{i18n.t('calendar.import.noDays')}</p> : (
-            <ul className="day-changes" data-testid="calendar-days">{plan.days.map((d) => <li key={d.date}>{i18n.date(d.date)}：{day(d.before)} → <strong>{day(d.after)}</strong></li>)}</ul>
+            <ul className="day-changes" data-testid="calendar-days">{plan.days.map((d) => <li key={d.date}>{i18n.date(d.date)}{i18n.colon}{day(d.before)} → <strong>{day(d.after)}</strong></li>)}</ul>
           )}
           <h3>{i18n.t('calendar.import.deadlines', { n: plan.deadlines.length })}</h3>
           {plan.deadlines.length === 0 ? <p>{i18n.t('calendar.import.noDeadlines')}</p> : (
@@ -91,7 +91,7 @@ export function CalendarImport({ onImported }: { onImported: () => void }) {
                 {!y.coveredByPackage ? i18n.t('calendar.check.pending', { year: y.year, source: y.source })
                   : y.differences.length === 0 ? i18n.t('calendar.check.agrees', { year: y.year })
                     : <Notice kind="warning" title={i18n.t('calendar.check.differs', { year: y.year, n: y.differences.length })}>
-                      <ul>{y.differences.map((d) => <li key={d.date}>{i18n.date(d.date)}：{i18n.t('calendar.check.imported')} {day(d.imported as 'off')}，{i18n.t('calendar.check.package')} {day(d.library as 'off')}</li>)}</ul>
+                      <ul>{y.differences.map((d) => <li key={d.date}>{i18n.date(d.date)}{i18n.colon}{i18n.t('calendar.check.imported')} {day(d.imported as 'off')}{i18n.comma}{i18n.t('calendar.check.package')} {day(d.library as 'off')}</li>)}</ul>
                     </Notice>}
               </li>
             ))}</ul>

@@ -78,7 +78,7 @@ export default function PersonalDataAccess() {
                   <div className="mono muted small" style={{ wordBreak: 'break-all' }}>{r.recordId}</div>
                 </td>
                 <td>{i18n.t(`pda.purpose.${r.purpose}` as MessageKey)}</td>
-                <td>{r.fields.map((f) => i18n.t(`pda.field.${f}` as MessageKey)).join('、')}</td>
+                <td>{r.fields.map((f) => i18n.t(`pda.field.${f}` as MessageKey)).join(i18n.listSep)}</td>
                 <td className="mono small" style={{ wordBreak: 'break-all' }}>{r.requestId ?? '—'}</td>
               </tr>
             ))}

@@ -57,7 +57,7 @@ export default function Users() {
             <select id="u-org" required value={form.organisationId} onChange={(e) => setForm({ ...form, organisationId: e.target.value })}>
               <option value="">{i18n.t('common.select')}</option>{orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
             </select>
-            {org ? <p className="hint">{i18n.t('admin.users.role')}：{i18n.t(`role.${ROLE_OF_KIND[org.kind]}` as MessageKey)}</p> : null}
+            {org ? <p className="hint">{i18n.t('admin.users.role')}{i18n.colon}{i18n.t(`role.${ROLE_OF_KIND[org.kind]}` as MessageKey)}</p> : null}
           </div>
           <div className="field"><label htmlFor="u-name">{i18n.t('admin.users.displayName')}</label><input id="u-name" required maxLength={64} value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} /></div>
           <div className="field"><label htmlFor="u-login">{i18n.t('admin.users.login')}</label><input id="u-login" required maxLength={64} value={form.login} onChange={(e) => setForm({ ...form, login: e.target.value })} /></div>

@@ -72,7 +72,7 @@ export default function HostApplication() {
       {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
       {view.reviewReasons.length && editable ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')}>
-          <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${i18n.t('wizard.suggestion')}：${r.suggestion}）` : ''}</li>)}</ul>
+          <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>)}</ul>
           <p><Link to={`/host/applications/${id}/edit`}>{i18n.t('app.status.edit')}</Link></p>
         </Notice>
       ) : null}
@@ -143,7 +143,7 @@ function SmsCheckRow({ applicationId, check, onChange }: { applicationId: string
   return (
     <div className="sms-card" data-testid="sms-check">
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <div><strong className="mono">{check.mobile}</strong> <span className="muted">{check.personRoles.map((r) => i18n.t(`role.${r}` as MessageKey)).join('、')}</span></div>
+        <div><strong className="mono">{check.mobile}</strong> <span className="muted">{check.personRoles.map((r) => i18n.t(`role.${r}` as MessageKey)).join(i18n.listSep)}</span></div>
         {pending ? <div aria-label={i18n.t('sms.expiresIn')}>{left === 0 ? <span className="overdue-text">{i18n.t('sms.expired')}</span> : <Countdown until={check.expiresAt} />}</div> : <StatusBadge status={check.status === 'verified' ? 'approved' : 'withdrawn'} />}
       </div>
       {pending ? (

@@ -74,7 +74,7 @@ export default function NewFiling() {
         <div className="field">
           <label htmlFor="submitter">{i18n.t('wizard.submitter')}</label>
           <select id="submitter" value={submitterOrgId} onChange={(e) => setSubmitterOrgId(e.target.value)} aria-describedby="submitter-hint">
-            {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}（{i18n.t(`orgkind.${s.kind}` as MessageKey)}）</option>)}
+            {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}{i18n.paren(i18n.t(`orgkind.${s.kind}` as MessageKey))}</option>)}
           </select>
           <p className="hint" id="submitter-hint">{i18n.t('wizard.submitterHint')}</p>
         </div>

@@ -70,7 +70,7 @@ export default function StartChange({ mode }: { mode: Mode }) {
           <div className="field">
             <label htmlFor="change-submitter">{mode === 'add_access' ? i18n.t('change.newProvider') : i18n.t('wizard.submitter')}</label>
             <select id="change-submitter" value={submitterOrgId} onChange={(e) => setSubmitterOrgId(e.target.value)}>
-              {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}（{i18n.t(`orgkind.${o.kind}` as MessageKey)}）</option>)}
+              {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}{i18n.paren(i18n.t(`orgkind.${o.kind}` as MessageKey))}</option>)}
             </select>
           </div>
           {mode === 'add_access' && orgs.length === 0 ? <Notice kind="warning">{i18n.t('change.noNewProvider')}</Notice> : null}

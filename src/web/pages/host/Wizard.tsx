@@ -163,7 +163,7 @@ export default function Wizard() {
           <ul data-testid="review-reasons">
             {view.reviewReasons.map((r, i) => (
               <li key={i}><a href={`#${fieldId(r.field)}`} onClick={(e) => { e.preventDefault(); const s = steps.find((x) => STEP_GROUP[x].includes(r.field.split('.')[0]!)); if (s) setStep(s); setTimeout(() => document.getElementById(fieldId(r.field))?.focus(), 50); }}>
-                {i18n.field(r.field)}</a>：{r.error}{r.suggestion ? `（${i18n.t('wizard.suggestion')}：${r.suggestion}）` : ''}</li>
+                {i18n.field(r.field)}</a>{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>
             ))}
           </ul>
         </Notice>
@@ -181,7 +181,7 @@ export default function Wizard() {
             {step === 'service' ? (
               <FormProvider value={keeps('service') ? fixedForm : form}>
                 {keeps('service') ? <Notice>{i18n.t('wizard.keptAsFiled')}</Notice> : null}
-                {reused ? <Notice>{i18n.t('wizard.reusedSubject')} <strong>{reused.name}</strong>（<span className="number">{reused.mainNumber}</span>）</Notice> : null}
+                {reused ? <Notice>{i18n.t('wizard.reusedSubject')} <strong>{reused.name}</strong>{i18n.paren(<span className="number">{reused.mainNumber}</span>)}</Notice> : null}
                 <ServiceSection serviceType={view.serviceType} />
               </FormProvider>
             ) : null}
@@ -256,21 +256,21 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
         <label htmlFor="submitter">{i18n.t('wizard.submitter')}</label>
         <select id="submitter" value={submitterOrgId} disabled={!editable} onChange={(e) => setSubmitterOrgId(e.target.value)} aria-describedby="submitter-hint">
           <option value="">{i18n.t('common.select')}</option>
-          {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}（{i18n.t(`orgkind.${s.kind}` as MessageKey)}）</option>)}
+          {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}{i18n.paren(i18n.t(`orgkind.${s.kind}` as MessageKey))}</option>)}
         </select>
         <p className="hint" id="submitter-hint">{i18n.t('wizard.submitterHint')}</p>
       </div>
       {problems.length ? (
         <Notice kind="error" title={i18n.t('wizard.problemsLeft', { n: problems.length })}>
           <ul data-testid="problem-summary">
-            {problems.slice(0, 30).map((p, i) => <li key={i}><a href={`#${fieldId(p.field)}`} onClick={(e) => { e.preventDefault(); goTo(p.field); }}>{i18n.field(p.field)}</a>：{i18n.problem(p)}</li>)}
+            {problems.slice(0, 30).map((p, i) => <li key={i}><a href={`#${fieldId(p.field)}`} onClick={(e) => { e.preventDefault(); goTo(p.field); }}>{i18n.field(p.field)}</a>{i18n.colon}{i18n.problem(p)}</li>)}
           </ul>
         </Notice>
       ) : <Notice kind="success">{i18n.t('wizard.noProblems')}</Notice>}
       <Card title={i18n.t('wizard.identity')}>
         <p className="muted">{isChange ? i18n.t('wizard.identityLeadChange') : i18n.t('wizard.identityLead')}</p>
         {view.identityTasks.length ? (
-          <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}（{i18n.date(t.createdAt, true)}）</li>)}</ul>
+          <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}{i18n.colon}{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}{i18n.paren(i18n.date(t.createdAt, true))}</li>)}</ul>
         ) : null}
         {editable ? <Button onClick={() => void verify()} busy={busy === 'identity'} variant={passed || isChange ? 'secondary' : 'primary'}>{passed ? i18n.t('wizard.identityDone') : i18n.t('wizard.identityStart')}</Button> : null}
       </Card>

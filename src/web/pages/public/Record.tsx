@@ -24,7 +24,7 @@ function Snippet({ id, label, value }: { id: string; label: string; value: strin
     <div className="snippet-block">
       <label htmlFor={id}>{label}</label>
       <textarea id={id} ref={box} className="snippet" readOnly rows={3} value={value} onFocus={(e) => e.target.select()} />
-      <Button onClick={copy} aria-label={`${i18n.t('record.copy')}：${label}`} data-testid={`copy-${id}`}>{copied ? i18n.t('record.copied') : i18n.t('record.copy')}</Button>
+      <Button onClick={copy} aria-label={`${i18n.t('record.copy')}${i18n.colon}${label}`} data-testid={`copy-${id}`}>{copied ? i18n.t('record.copied') : i18n.t('record.copy')}</Button>
     </div>
   );
 }
@@ -51,6 +51,8 @@ export function RecordPage() {
   if (!record) return <Page title={i18n.t('record.title')}><Loading /></Page>;
 
   const inactive = record.status !== 'filed';
+  // The badge as this reader sees it: English labels in English (?lang=en); the embed snippet stays as the API gives it.
+  const badge = i18n.lang === 'en' ? `${record.links.badge}${record.links.badge.includes('?') ? '&' : '?'}lang=en` : record.links.badge;
   return (
     <Page title={record.serviceName} lead={<><span className="number">{record.serviceNumber}</span> <StatusBadge status={record.status} /></>}>
       {record.status === 'cancelled' ? <Notice kind="warning" title={i18n.t('status.cancelled')}>{i18n.t('record.cancelled')}</Notice> : null}
@@ -67,13 +69,13 @@ export function RecordPage() {
           [i18n.t('record.hostNature'), i18n.option('nature', record.hostNature)],
           [i18n.t('record.approvedAt'), i18n.date(record.approvedAt)],
           ...(inactive && record.statusChangedAt ? [[i18n.t('record.statusChangedAt'), i18n.date(record.statusChangedAt)] as [string, string]] : []),
-          [i18n.t('record.preApprovals'), record.preApprovals.length ? record.preApprovals.map((p) => `${i18n.option('preApproval', p.type)} ${p.number}`).join('；') : i18n.t('record.noPreApprovals')],
+          [i18n.t('record.preApprovals'), record.preApprovals.length ? record.preApprovals.map((p) => `${i18n.option('preApproval', p.type)} ${p.number}`).join(i18n.semicolon) : i18n.t('record.noPreApprovals')],
           ...(record.serviceType === 'website' ? [
             [i18n.t('record.homeUrl'), record.homeUrl ?? '—'] as [string, string],
-            [i18n.t('record.domains'), record.domains.join('、')] as [string, string],
+            [i18n.t('record.domains'), record.domains.join(i18n.listSep)] as [string, string],
           ] : []),
           ...(record.platforms.length ? [[i18n.t('record.platforms'), (
-            <ul className="plain">{record.platforms.map((p) => <li key={p.platform}>{i18n.option('platform', p.platform)}：<code>{p.packageName}</code></li>)}</ul>
+            <ul className="plain">{record.platforms.map((p) => <li key={p.platform}>{i18n.option('platform', p.platform)}{i18n.colon}<code>{p.packageName}</code></li>)}</ul>
           )] as [string, ReactNode]] : []),
         ]} />
       </Card>
@@ -88,20 +90,20 @@ export function RecordPage() {
         <Card title={i18n.t('record.badge')} id="badge">
           <p className="muted">{i18n.t('record.badgeLead')}</p>
           <h3>{i18n.t('record.textLink')}</h3>
-          <p className="small">{i18n.t('record.preview')}：<a href={record.links.page} target="_blank" rel="noopener" data-testid="preview-text">{record.serviceNumber}</a></p>
+          <p className="small">{i18n.t('record.preview')}{i18n.colon}<a href={record.links.page} target="_blank" rel="noopener" data-testid="preview-text">{record.serviceNumber}</a></p>
           <Snippet id="snippet" label={i18n.t('record.textLinkCode')} value={record.snippets.text} />
           <h3>{i18n.t('record.badgeImage')}</h3>
-          <p className="small">{i18n.t('record.preview')}：<a href={record.links.page} target="_blank" rel="noopener" className="badge-preview">
-            <img src={record.links.badge} alt={record.serviceNumber} height={20} data-testid="badge-image" />
+          <p className="small">{i18n.t('record.preview')}{i18n.colon}<a href={record.links.page} target="_blank" rel="noopener" className="badge-preview">
+            <img src={badge} alt={record.serviceNumber} height={20} data-testid="badge-image" />
           </a></p>
           <Snippet id="snippet-badge" label={i18n.t('record.badgeImageCode')} value={record.snippets.badge} />
-          <p className="muted small">{i18n.t('record.badgeNote')} <a href={record.links.badge} target="_blank" rel="noopener">{i18n.t('record.svgBadge')}</a></p>
+          <p className="muted small">{i18n.t('record.badgeNote')} <a href={badge} target="_blank" rel="noopener">{i18n.t('record.svgBadge')}</a></p>
           {record.serviceType === 'app' ? <p className="muted small">{i18n.t('record.numberNote')}</p> : null}
         </Card>
       ) : (
         <Card title={i18n.t('record.badgeInactive')} id="badge">
           <p className="muted">{i18n.t('record.badgeInactiveLead')}</p>
-          <p><img src={record.links.badge} alt={`${record.serviceNumber} ${i18n.t(`status.${record.status}`)}`} height={20} data-testid="badge-image" /></p>
+          <p><img src={badge} alt={`${record.serviceNumber} ${i18n.t(`status.${record.status}`)}`} height={20} data-testid="badge-image" /></p>
         </Card>
       )}
       {record.status === 'filed' ? <ReportCard number={record.serviceNumber} /> : null}

@@ -65,12 +65,12 @@ export function SearchPage() {
                 <li key={r.serviceNumber} className="result" data-testid="search-result">
                   <h2><Link to={`/record/${encodeURIComponent(r.serviceNumber)}`}>{r.serviceName}</Link> <StatusBadge status={r.status} /></h2>
                   <div className="result-meta">
-                    <span>{i18n.t('record.serviceNumber')}：<span className="number">{r.serviceNumber}</span></span>
-                    <span>{i18n.t('record.serviceType')}：{i18n.option('serviceType', r.serviceType)}</span>
-                    <span>{i18n.t('record.hostName')}：{r.hostName}</span>
-                    <span>{i18n.t('record.approvedAt')}：{i18n.date(r.approvedAt)}</span>
-                    {r.platforms.length ? <span>{r.platforms.map((p) => `${i18n.option('platform', p.platform)} ${p.packageName}`).join('；')}</span> : null}
-                    {r.domains.length ? <span>{r.domains.join('、')}</span> : null}
+                    <span>{i18n.t('record.serviceNumber')}{i18n.colon}<span className="number">{r.serviceNumber}</span></span>
+                    <span>{i18n.t('record.serviceType')}{i18n.colon}{i18n.option('serviceType', r.serviceType)}</span>
+                    <span>{i18n.t('record.hostName')}{i18n.colon}{r.hostName}</span>
+                    <span>{i18n.t('record.approvedAt')}{i18n.colon}{i18n.date(r.approvedAt)}</span>
+                    {r.platforms.length ? <span>{r.platforms.map((p) => `${i18n.option('platform', p.platform)} ${p.packageName}`).join(i18n.semicolon)}</span> : null}
+                    {r.domains.length ? <span>{r.domains.join(i18n.listSep)}</span> : null}
                   </div>
                 </li>
               ))}

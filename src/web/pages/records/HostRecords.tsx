@@ -60,11 +60,11 @@ export default function HostRecords() {
                 ) : null}
                 {s.state === 'filed' || s.state === 'shell' ? (
                   <div className="small">
-                    {i18n.t('records.access')}：{!s.hasAccessSection ? <span className="muted">{i18n.t('records.noAccessSection')}</span>
+                    {i18n.t('records.access')}{i18n.colon}{!s.hasAccessSection ? <span className="muted">{i18n.t('records.noAccessSection')}</span>
                       : s.access.length === 0 ? <span className="muted">{i18n.t('records.noAccess')}</span>
                         : s.access.map((a) => (
                           <span key={a.id} className="access-item">
-                            {a.providerName}（{i18n.option('accessMethod', a.accessMethod)}，{a.serverLocation}）
+                            {a.providerName}{i18n.paren(`${i18n.option('accessMethod', a.accessMethod)}${i18n.comma}${a.serverLocation}`)}
                             <Button variant="link" data-testid={`cancel-access-${a.id}`} onClick={() => setOpen(open === a.id ? null : a.id)}>{i18n.t('records.cancelAccess')}</Button>
                           </span>
                         ))}

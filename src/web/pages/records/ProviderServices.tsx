@@ -21,7 +21,7 @@ export default function ProviderServices() {
     setBusy(it.serviceId); setError(null);
     try {
       const r = await api.post<{ serviceNumber: string; shell: boolean }>(`/api/provider/services/${it.serviceId}/access/cancel`, { reason: reasons[it.serviceId] ?? '' });
-      setDone(`${r.serviceNumber}：${i18n.t('records.done')}${r.shell ? ` ${i18n.t('provider.services.willShell')}` : ''}`);
+      setDone(`${r.serviceNumber}${i18n.colon}${i18n.t('records.done')}${r.shell ? ` ${i18n.t('provider.services.willShell')}` : ''}`);
       await load();
     } catch (e) { setError(e); } finally { setBusy(null); }
   };

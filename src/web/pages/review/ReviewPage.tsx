@@ -117,14 +117,14 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
           </Card>
           {view.reviewReasons.length ? (
             <Card title={i18n.t('review.previousReasons')}>
-              <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}：{r.error}{r.suggestion ? `（${r.suggestion}）` : ''}</li>)}</ul>
+              <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>)}</ul>
             </Card>
           ) : null}
           {view.identityTasks.length || view.smsChecks.length ? (
             <Card title={i18n.t('wizard.identity')}>
               <ul className="plain">
-                {view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}：{i18n.t(`identity.${t.status}` as MessageKey)}（{i18n.date(t.completedAt ?? t.createdAt, true)}）</li>)}
-                {view.smsChecks.map((c) => <li key={c.id}>{i18n.t('sms.title')} {c.mobile}：{c.status === 'verified' ? i18n.t('sms.verified') : c.status === 'pending' ? `${i18n.t('status.sms_pending')}（${i18n.t('sms.remaining', { n: c.remainingAttempts })}）` : c.status}</li>)}
+                {view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}{i18n.colon}{i18n.t(`identity.${t.status}` as MessageKey)}{i18n.paren(i18n.date(t.completedAt ?? t.createdAt, true))}</li>)}
+                {view.smsChecks.map((c) => <li key={c.id}>{i18n.t('sms.title')} {c.mobile}{i18n.colon}{c.status === 'verified' ? i18n.t('sms.verified') : c.status === 'pending' ? `${i18n.t('status.sms_pending')}${i18n.paren(i18n.t('sms.remaining', { n: c.remainingAttempts }))}` : c.status}</li>)}
               </ul>
             </Card>
           ) : null}

@@ -220,6 +220,7 @@ export const MESSAGES = {
   'record.hostName': ['主办单位名称', 'Host'],
   'record.hostNature': ['主办单位性质', 'Host nature'],
   'record.approvedAt': ['审核通过日期', 'Approved on'],
+  'record.firstApprovedAt': ['首次备案通过日期', 'First approved on'],
   'record.statusChangedAt': ['状态变更日期', 'Status changed on'],
   'record.preApprovals': ['前置审批项', 'Pre-approvals'],
   'record.noPreApprovals': ['以上都不涉及', 'None applies'],

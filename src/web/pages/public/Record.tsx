@@ -67,7 +67,9 @@ export function RecordPage() {
           [i18n.t('record.mainNumber'), <span className="number">{record.mainNumber}</span>],
           [i18n.t('record.hostName'), record.hostName],
           [i18n.t('record.hostNature'), i18n.option('nature', record.hostNature)],
-          [i18n.t('record.approvedAt'), i18n.date(record.approvedAt)],
+          // 审核通过日期 as the ministry shows it: the latest approval (a change's); the filing's own when it differs.
+          [i18n.t('record.approvedAt'), i18n.date(record.lastApprovedAt ?? record.approvedAt)],
+          ...(record.lastApprovedAt && i18n.date(record.lastApprovedAt) !== i18n.date(record.approvedAt) ? [[i18n.t('record.firstApprovedAt'), i18n.date(record.approvedAt)] as [string, string]] : []),
           ...(inactive && record.statusChangedAt ? [[i18n.t('record.statusChangedAt'), i18n.date(record.statusChangedAt)] as [string, string]] : []),
           [i18n.t('record.preApprovals'), record.preApprovals.length ? record.preApprovals.map((p) => `${i18n.option('preApproval', p.type)} ${p.number}`).join(i18n.semicolon) : i18n.t('record.noPreApprovals')],
           ...(record.serviceType === 'website' ? [

@@ -68,7 +68,7 @@ export function SearchPage() {
                     <span>{i18n.t('record.serviceNumber')}{i18n.colon}<span className="number">{r.serviceNumber}</span></span>
                     <span>{i18n.t('record.serviceType')}{i18n.colon}{i18n.option('serviceType', r.serviceType)}</span>
                     <span>{i18n.t('record.hostName')}{i18n.colon}{r.hostName}</span>
-                    <span>{i18n.t('record.approvedAt')}{i18n.colon}{i18n.date(r.approvedAt)}</span>
+                    <span>{i18n.t('record.approvedAt')}{i18n.colon}{i18n.date(r.lastApprovedAt ?? r.approvedAt)}</span>
                     {r.platforms.length ? <span>{r.platforms.map((p) => `${i18n.option('platform', p.platform)} ${p.packageName}`).join(i18n.semicolon)}</span> : null}
                     {r.domains.length ? <span>{r.domains.join(i18n.listSep)}</span> : null}
                   </div>

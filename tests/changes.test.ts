@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from './db.ts';
 import { type AuthTestApp, authTestApp, secondServer, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
-import { call, cancelConfirmed, CLOUD, deliver, orgId, smsCode } from './filing.ts';
+import { call, cancelConfirmed, CLOUD, deliver, orgId, smsCode, uniqueUscc } from './filing.ts';
 import { DEMO_PEOPLE } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
@@ -279,6 +279,44 @@ describe('changes of a filed record', () => {
     expect(draft.problems).toEqual([]);
     expect(draft.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'service.description', message: expect.stringMatching(/as filed/) })]));
     expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: other!.id })).status).toBe('provider_review');
+  });
+
+  it('an individual becomes an enterprise: type, nature and certificate change, the main number stays; never the way back', async () => {
+    const [w] = await h.t.db.query<{ id: string }>(`select id from subjects where main_number = '京ICP备2025000001号'`);
+    const filed = await call(h.app, wang, 'GET', `/api/host/subjects/${w!.id}/materials`);
+    const principal = filed.materials.subject.principal;
+    const uscc = uniqueUscc('110102');
+    const enterprise = {
+      ...filed, submitterOrgId: cloud,
+      materials: { subject: { ...filed.materials.subject, subjectType: 'unit', nature: 'enterprise', name: '北京小二文化有限公司', certificateType: 'uscc', certificateNumber: uscc,
+        certificateAddress: '北京市西城区示例胡同1号', principalIsLegalRepresentative: true, principal } },
+    };
+    // A USCC another filed subject holds is refused at submission.
+    const [taken] = await h.t.db.query<{ certificate_number: string }>(`select certificate_number from subjects where subject_type = 'unit' and status = 'filed' and certificate_type = 'uscc' limit 1`);
+    const clash = await call(h.app, wang, 'POST', '/api/host/applications', { ...enterprise, materials: { subject: { ...enterprise.materials.subject, certificateNumber: taken!.certificate_number } } }, 201);
+    expect(clash.problems.filter((p: { code: string }) => p.code === 'not_editable')).toEqual([]);
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/applications/${clash.id}/submit`, headers: wang.headers, payload: {} });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('subject_already_filed');
+    await call(h.app, wang, 'POST', `/api/host/applications/${clash.id}/withdraw`);
+
+    const draft = await call(h.app, wang, 'POST', '/api/host/applications', enterprise, 201);
+    expect(draft.problems).toEqual([]);
+    expect(draft.diff.map((c: { field: string }) => c.field)).toEqual(expect.arrayContaining(['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber', 'subject.name']));
+    expect((await call(h.app, wang, 'POST', `/api/host/applications/${draft.id}/submit`, {})).status).toBe('provider_review');
+    await toBureau(h, wang, provider, draft.id, [principal.mobile]);
+    await call(h.app, bj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    const [after] = await h.t.db.query<{ subject_type: string; nature: string; certificate_type: string; certificate_number: string; main_number: string }>(
+      'select subject_type, nature, certificate_type, certificate_number, main_number from subjects where id = $1', [w!.id]);
+    expect(after).toEqual({ subject_type: 'unit', nature: 'enterprise', certificate_type: 'uscc', certificate_number: uscc, main_number: '京ICP备2025000001号' });
+    const pub = (await h.app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent('京ICP备2025000001号')}` })).json();
+    expect(pub).toMatchObject({ hostName: '北京小二文化有限公司', hostType: 'unit', hostNature: 'enterprise', status: 'filed' });
+
+    // The way back: an enterprise does not become an individual.
+    const now = await call(h.app, wang, 'GET', `/api/host/subjects/${w!.id}/materials`);
+    const back = await call(h.app, wang, 'POST', '/api/host/applications', { ...now, materials: { subject: { ...now.materials.subject, subjectType: 'individual', nature: 'individual' } } }, 201);
+    expect(back.problems.map((p: { field: string; code: string }) => `${p.field}:${p.code}`)).toEqual(expect.arrayContaining(['subject.subjectType:not_editable', 'subject.nature:not_editable']));
+    await call(h.app, wang, 'POST', `/api/host/applications/${back.id}/withdraw`);
   });
 
   it('cancelling a filing closes the applications acting on it, at whatever stage: the bureau\'s queue drops them, nothing is resubmitted', async () => {

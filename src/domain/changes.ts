@@ -58,14 +58,23 @@ const providers = (m: Json) => new Set((Array.isArray(m.access) ? m.access : [])
   .map((x) => (isObject(x) ? x.providerOrgId : undefined)).filter((x): x is string => typeof x === 'string'));
 
 /** The rules of the kind for a change: fixed fields, access records, and that something changes. */
+/** Whether a change is the kind's conversion (its filed record as `from`, the new one as `to`). */
+export function isConversion(kind: ApplicationKind, filed: Json, next: Json): boolean {
+  const c = kind.conversion;
+  const at = (m: Json, path: string) => path.split('.').reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), m);
+  return !!c && Object.entries(c.from).every(([f, v]) => at(filed, f) === v) && Object.entries(c.to).every(([f, v]) => at(next, f) === v);
+}
+
 export function changeProblems(kind: ApplicationKind, filed: Json, next: Json): FieldProblem[] {
   if (!kind.change) return [];
   const changes = diffMaterials(filed, next);
   const problems: FieldProblem[] = [];
   const under = (field: string, prefix: string) => field === prefix || field.startsWith(`${prefix}.`);
+  const unlocked = isConversion(kind, filed, next) ? kind.conversion!.unlocks : [];
   for (const c of changes) {
-    const fixed = kind.fixed.find((f) => under(c.field, f));
-    if (fixed) problems.push({ field: c.field, code: 'not_editable', message: `${fixed} stays as filed in this kind of application`, suggestion: fixed.startsWith('subject.certificate') ? 'a different certificate is a different subject: file it as a first filing' : 'change it with the application kind that covers it' });
+    const fixed = kind.fixed.find((f) => under(c.field, f) && !unlocked.includes(f));
+    if (fixed) problems.push({ field: c.field, code: 'not_editable', message: `${fixed} stays as filed in this kind of application`, suggestion: fixed === 'subject.subjectType' || fixed === 'subject.nature' ? 'an individual may become an enterprise (subjectType unit, nature enterprise, its certificate); a unit does not become an individual'
+      : fixed.startsWith('subject.certificate') ? 'a different certificate is a different subject: file it as a first filing (an individual becoming an enterprise changes it with its type)' : 'change it with the application kind that covers it' });
   }
   const before = providers(filed); const after = providers(next);
   if (kind.access === 'same_providers' && (before.size !== after.size || [...before].some((p) => !after.has(p)))) {

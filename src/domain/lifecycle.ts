@@ -127,6 +127,12 @@ export interface ApplicationKind {
   reviewerIsNewProvider: boolean;
   /** The history action written on the filed record at approval (the public events[] read these names). */
   recordAction: 'filed' | 'changed' | 'access_added';
+  /**
+   * A change of kind the kind allows although it touches fixed fields: when the filed record has
+   * `from` and the change makes it `to`, the `unlocks` fields may change (an individual becoming an
+   * enterprise keeps its main number, DOMAIN.md §2.2 [S14]; the way back is refused).
+   */
+  conversion?: { from: Readonly<Record<string, string>>; to: Readonly<Record<string, string>>; unlocks: readonly string[] };
 }
 
 export const APPLICATION_KINDS: Readonly<Record<ApplicationType, ApplicationKind>> = {
@@ -137,7 +143,12 @@ export const APPLICATION_KINDS: Readonly<Record<ApplicationType, ApplicationKind
   // 变更主体: address, principal, certificate validity, the name after a registered rename. The
   // certificate is the subject (one subject per certificate); no cross-province transfer (cancel
   // and refile, DOMAIN.md §2.2 [S14]).
-  change_subject: { target: 'subject', targetStatuses: ['filed'], groups: ['subject'], change: true, fixed: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber', 'subject.provinceCode'], access: 'any', sms: ['subject_principal'], verify: 'new_principals', reviewerIsNewProvider: false, recordAction: 'changed' },
+  // An individual may become an enterprise (个人转企业, DOMAIN.md §2.2 [S14]): type, nature and
+  // certificate change, the main number stays; an enterprise never becomes an individual.
+  change_subject: {
+    target: 'subject', targetStatuses: ['filed'], groups: ['subject'], change: true, fixed: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber', 'subject.provinceCode'], access: 'any', sms: ['subject_principal'], verify: 'new_principals', reviewerIsNewProvider: false, recordAction: 'changed',
+    conversion: { from: { 'subject.subjectType': 'individual' }, to: { 'subject.subjectType': 'unit', 'subject.nature': 'enterprise' }, unlocks: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber'] },
+  },
   // 新增接入: a new provider's access record only; nothing else editable while it is open [S12][S14].
   add_access: { target: 'service', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: true, fixed: ['service', 'platforms'], access: 'add_only', sms: ['service_principal'], verify: 'new_principals', reviewerIsNewProvider: true, recordAction: 'access_added' },
 };

@@ -128,4 +128,17 @@ async function updateSubject(ctx: FlowContext, tx: Queryable, subjectId: string,
     `update subjects set name = $2, certificate_address = $3, address = $4, city_code = $5, district_code = $6, principal_person_id = $7,
        legal_person_id = $8, updated_at = $9 where id = $1`,
     [subjectId, s.name, s.certificateAddress ?? null, s.address, s.cityCode, s.districtCode, principal, legal, now]);
+  // An individual become an enterprise (the kind's conversion): its type, nature and certificate.
+  if (s.subjectType !== before.subjectType || s.certificateNumber !== before.certificateNumber || s.certificateType !== before.certificateType) {
+    await tx.query(
+      `update subjects set subject_type = $2, nature = $3, certificate_type = $4, certificate_number = $5, certificate_number_enc = $6,
+         certificate_number_hash = $7 where id = $1`,
+      [subjectId, s.subjectType, s.nature, s.certificateType, s.subjectType === 'unit' ? s.certificateNumber : null,
+        ctx.sealer.seal(s.certificateNumber), ctx.sealer.hash('id_number', s.certificateNumber)])
+      .catch((e: unknown) => {
+        // Another subject was filed with this certificate meanwhile (the one-per-certificate index).
+        if ((e as { code?: string }).code === '23505') throw new NamedError('subject_already_filed', 'conflict', 'the new certificate was filed as another subject meanwhile; reject with that reason');
+        throw e;
+      });
+  }
 }

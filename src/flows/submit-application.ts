@@ -3,6 +3,7 @@
 import { openMaterials, sealMaterials } from '../db/materials-store.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
+import { isConversion } from '../domain/changes.ts';
 import { kindOf, transition } from '../domain/lifecycle.ts';
 import type { ApplicationMaterials } from '../domain/materials.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
@@ -25,8 +26,11 @@ export async function submitApplication(ctx: FlowContext, actor: Actor, id: stri
     }
     await checkBlacklist(tx, ctx.sealer, app.subject_id, m, now); // issue 14: refused while an entry is active
     const provinceCode = m.subject?.provinceCode ?? app.province_code;
-    // One filed subject per certificate, one open first filing per certificate (migration 0011).
-    const key = kindOf(app.application_type).target === 'new_subject' ? certificateKey(ctx.sealer, m.subject) : null;
+    // One filed subject per certificate, one open first filing per certificate (migration 0011) — for
+    // a first filing, and for an individual becoming an enterprise (its new certificate).
+    const kind = kindOf(app.application_type);
+    const converting = !!kind.conversion && !!app.base_materials && isConversion(kind, openMaterials(app.base_materials, ctx.sealer), m as Record<string, unknown>);
+    const key = kind.target === 'new_subject' || converting ? certificateKey(ctx.sealer, m.subject) : null;
     await refuseFiledCertificate(tx, key, app.host_user_id);
     await refuseOpenFirstFiling(tx, key, app.host_user_id, app.id);
     return move(ctx, tx, app, 'submit', actor, {

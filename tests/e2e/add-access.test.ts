@@ -40,6 +40,13 @@ describe('journey: a shell adds access again', () => {
     await page.fill(f('access.0.serverLocation'), '北京市');
     await page.fill(f('access.0.ips'), '198.51.100.77');
     await host.shot('add-access-step');
+    // Leaving with unsaved changes asks first; staying keeps them.
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+    await page.getByRole('link', { name: /返回/ }).click();
+    expect(asked).toContain('未保存');
+    expect(page.url()).toMatch(/\/edit$/);
+    expect(await page.inputValue(f('access.0.ips'))).toBe('198.51.100.77');
 
     // The service as filed: shown, not editable.
     await page.getByRole('button', { name: '基础信息' }).click();

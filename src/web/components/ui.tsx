@@ -144,9 +144,10 @@ export function Dl({ rows }: { rows: [ReactNode, ReactNode][] }) {
   );
 }
 
-export function BackLink({ to }: { to: string }) {
+/** `confirmLeave`: a question asked before leaving (unsaved changes); staying cancels the navigation. */
+export function BackLink({ to, confirmLeave }: { to: string; confirmLeave?: string | null }) {
   const i18n = useI18n();
-  return <Link className="back" to={to}>← {i18n.t('app.back')}</Link>;
+  return <Link className="back" to={to} onClick={(e) => { if (confirmLeave && !window.confirm(confirmLeave)) e.preventDefault(); }}>← {i18n.t('app.back')}</Link>;
 }
 
 export function TableWrap({ children, label }: { children: ReactNode; label: string }) {

@@ -295,6 +295,7 @@ export const MESSAGES = {
   'wizard.identity': ['身份核验', 'Identity verification'],
   'wizard.identityLead': ['负责人须完成人脸核验（由接入商 APP 扫码完成，二维码 10 分钟有效）。', 'The principals complete face verification (scan in the provider app; the QR code is valid for 10 minutes).'],
   'wizard.identityLeadChange': ['变更只需核验新增的负责人：若本次变更没有新的负责人，无需核验，可直接提交；需要时提交会提示。', 'A change verifies only principals new to the record: with none, submit directly; submission says so if one is needed.'],
+  'wizard.unsaved': ['有未保存的修改（例如刚读取的安装包信息）。确定离开并放弃这些修改吗？', 'There are unsaved changes (such as a package just read). Leave and discard them?'],
   'wizard.keptAsFiled': ['此项按已备案信息保留，本类申请不能修改（如需修改，请办理变更备案）。', 'Kept as filed: this kind of application does not change it (file a change for that).'],
   'wizard.identityStart': ['发起身份核验', 'Start identity verification'],
   'wizard.identityDone': ['已发起核验', 'Verification started'],

@@ -70,6 +70,14 @@ export default function Wizard() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<number | null>(null);
+  // Changes not saved yet (a package read into the form, fields typed): leaving asks first.
+  const [dirty, setDirty] = useState(false);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
   // A problem link on the submit step: the field to focus once its step has rendered.
   const [focusField, setFocusField] = useState<string | null>(null);
   useEffect(() => {
@@ -120,6 +128,7 @@ export default function Wizard() {
 
   const editable = view ? view.availableActions.includes('edit') : false;
   const set = useCallback((path: string, value: unknown) => {
+    setDirty(true);
     setDraft((d) => syncIndividual(setPath(d, path, value)));
     setServerOnly((s) => s.filter((p) => !(p.field === path || p.field.startsWith(`${path}.`))));
   }, []);
@@ -134,6 +143,7 @@ export default function Wizard() {
       const browser = new Set(checkDraft(draft, ctx).problems.map(key));
       setServerOnly(v.problems.filter((p) => !browser.has(key(p))));
       setSavedAt(Date.now());
+      setDirty(false);
       return v;
     } catch (e) { setError(e); return null; } finally { setBusy(null); }
   };
@@ -156,7 +166,7 @@ export default function Wizard() {
   const title = view.serviceName ?? (draft.service as Json | undefined)?.name as string | undefined ?? i18n.t('wizard.editTitle');
   return (
     <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}>
-      <BackLink to={`/host/applications/${id}`} />
+      <BackLink to={`/host/applications/${id}`} confirmLeave={dirty ? i18n.t('wizard.unsaved') : null} />
       {!editable ? <Notice kind="info">{i18n.t('wizard.readOnly')}</Notice> : null}
       {view.reviewReasons.length ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')} role="alert">

@@ -106,7 +106,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
                   </div>
                 ) : null}
                 <ErrorNotice error={error} />
-                <div className="stack" style={{ marginTop: '1rem' }}>
+                <div className="row" style={{ marginTop: '1rem' }}>
                   {canApprove ? <Button variant="primary" onClick={() => void act('approve')} busy={busy === 'approve'} disabled={reasons.length > 0} data-testid="approve">
                     {audience === 'provider' ? i18n.t('review.approve') : i18n.t('review.bureauApprove')}</Button> : null}
                   {canReturn ? <Button variant="danger" onClick={() => void act('return')} busy={busy === 'return'} disabled={reasons.length === 0} data-testid="return">

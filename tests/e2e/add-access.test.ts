@@ -55,6 +55,8 @@ describe('journey: a shell adds access again', () => {
     await host.shot('add-access-service-kept');
 
     await page.getByRole('button', { name: '核验并提交' }).click();
+    // Only the provider being added may review it.
+    expect(await page.locator('#submitter option').allTextContents()).toEqual(['请选择', '示例云计算有限公司（接入服务提供者）']);
     await page.getByTestId('submit-application').click();
     await page.waitForURL(`**/host/applications/${id}`);
     const [app] = await server.t.db.query<{ status: string; submitter: string }>(

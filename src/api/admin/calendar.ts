@@ -10,11 +10,12 @@ import { addCalendarOverride, removeCalendarOverride } from '../../flows/calenda
 import { refreshProvisionalDeadlines } from '../../flows/refresh-deadlines.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
+import { isoDay } from '../schemas/dates.ts';
 
 const tags = ['calendar'];
 const managers = { onRequest: requireActor('ministry_admin', 'bureau_reviewer') };
 const province = z.string().regex(/^\d{6}$/, 'a 6-digit province code such as 440000');
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const date = isoDay;
 
 export const calendarRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

@@ -19,8 +19,9 @@ import { attachmentParams, sendAttachment } from '../supervision/attachments.ts'
 import { sendCsv } from '../supervision/csv.ts';
 import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
 import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+import { isoDay } from '../schemas/dates.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const day = isoDay;
 const itemParams = z.object({ id: z.string().max(64), itemId: z.string().max(64) });
 
 export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {

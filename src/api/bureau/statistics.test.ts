@@ -74,6 +74,12 @@ describe('GET /api/bureau/statistics', () => {
     await h.t.db.query(`update applications set deadline_on = $2 where id = $1`, [queued!.id, queued!.deadline_on]);
   });
 
+  it('refuses a day that does not exist, naming the field', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/bureau/statistics?from=2026-02-30', headers: gd.headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([expect.objectContaining({ field: 'querystring.from' })]);
+  });
+
   it('shows another bureau only its own province, and defaults to the last 30 days', async () => {
     const s = await call(h.app, bj, 'GET', '/api/bureau/statistics');
     expect(s).toMatchObject({ provinceCode: '110000', from: '2026-02-05', to: '2026-03-06' });

@@ -15,6 +15,7 @@ import { NamedError } from '../../domain/errors.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { sendCsv } from '../supervision/csv.ts';
+import { isoDay } from '../schemas/dates.ts';
 
 export const REVIEW_LIMIT_WORKING_DAYS = 20;
 const MAX_RANGE_DAYS = 366;
@@ -22,7 +23,7 @@ const SERVICE_TYPES = ['app', 'mini_program', 'quick_app', 'website'] as const;
 /** Queue age buckets, in working days since receipt. */
 const AGE_BUCKETS = [[0, 5], [6, 10], [11, 15], [16, 20], [21, null]] as const;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const day = isoDay;
 const counts = { received: z.number(), approved: z.number(), rejected: z.number(), filed: z.number() };
 export const statisticsView = z.object({
   provinceCode: z.string(), from: z.string(), to: z.string(), today: z.string(), limitWorkingDays: z.number(),

@@ -19,10 +19,11 @@ import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { paging, uuidParam } from '../supervision/schemas.ts';
 import { getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS } from '../supervision/violations.ts';
+import { isoDay } from '../schemas/dates.ts';
 
 const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
 const listQuery = z.object({ ...paging, status: z.enum(VIOLATION_STATUSES).optional(), format: z.enum(['json', 'csv']).optional() });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const day = isoDay;
 
 export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

@@ -236,6 +236,11 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
   const passed = view.identityTasks.some((t) => t.status === 'passed' && Date.parse(t.expiresAt) > now);
   const verified = isChange || passed;
   const canSubmit = view.availableActions.includes('submit');
+  // An access filing is reviewed by the provider it adds: only those are offered.
+  const added = view.applicationType === 'add_access'
+    ? new Set((view.diff ?? []).filter((c) => /^access\.\d+\.providerOrgId$/.test(c.field) && c.old == null).map((c) => String(c.new)))
+    : null;
+  const choices = added ? submitters.filter((s) => added.has(s.id)) : submitters;
   const resubmit = view.status !== 'draft';
 
   const verify = async () => {
@@ -266,7 +271,7 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
         <label htmlFor="submitter">{i18n.t('wizard.submitter')}</label>
         <select id="submitter" value={submitterOrgId} disabled={!editable} onChange={(e) => setSubmitterOrgId(e.target.value)} aria-describedby="submitter-hint">
           <option value="">{i18n.t('common.select')}</option>
-          {submitters.map((s) => <option key={s.id} value={s.id}>{s.name}{i18n.paren(i18n.t(`orgkind.${s.kind}` as MessageKey))}</option>)}
+          {choices.map((s) => <option key={s.id} value={s.id}>{s.name}{i18n.paren(i18n.t(`orgkind.${s.kind}` as MessageKey))}</option>)}
         </select>
         <p className="hint" id="submitter-hint">{i18n.t('wizard.submitterHint')}</p>
       </div>

@@ -4,7 +4,7 @@
 // every public record says what the log says, and that the personal-data access log matches the
 // history rows the log commits to. Read-only; streams the log in batches.
 import type { Db } from '../db/connection.ts';
-import { entryOf, type HistoryRow, parsePublicEntry, type PublicEventType } from './entry.ts';
+import { entryOf, entryVersion, type HistoryRow, parsePublicEntry, type PublicEventType } from './entry.ts';
 import { type LogKeys, verifyTreeHead } from './keys.ts';
 import { Appender, EMPTY_ROOT, fromHex, leafHash, toHex, verifyConsistency } from './merkle.ts';
 import { allTreeHeads, consistencyProof, HISTORY_FOR_LOG, loadNodes, type TreeHead } from './store.ts';
@@ -70,7 +70,7 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
     for (const l of leaves) {
       if (l.leaf_index !== appender.treeSize) { leafFaults.add(`leaf ${appender.treeSize}: missing (the next stored leaf is ${l.leaf_index})`); break; }
       const row = rows.get(l.history_id)!;
-      const entry = entryOf(row, keys.digestKey);
+      const entry = entryOf(row, keys.digestKey, entryVersion(l.entry)); // each entry by the rules of its own version
       if (entry !== l.entry) leafFaults.add(`leaf ${l.leaf_index} (history ${l.history_id}): the history row no longer matches the logged entry`);
       else if (toHex(leafHash(Buffer.from(l.entry, 'utf8'))) !== l.leaf_hash) leafFaults.add(`leaf ${l.leaf_index} (history ${l.history_id}): the stored leaf hash is not the hash of its entry`);
       replay(seen, l.entry);

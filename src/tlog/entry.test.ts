@@ -1,7 +1,7 @@
 // Log entries: canonical JSON (RFC 8785 for the values used), the public/private table, and
 // that a public entry carries only what the public record shows.
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, entryOf, type HistoryRow, publicEventOf } from './entry.ts';
+import { canonicalJson, ENTRY_VERSION, entryOf, entryVersion, type HistoryRow, publicEventOf } from './entry.ts';
 
 const row = (over: Partial<HistoryRow>): HistoryRow => ({
   id: 7, entity_type: 'service', entity_id: '00000000-0000-4000-8000-000000000001', application_id: null, action: 'revoke',
@@ -27,10 +27,25 @@ describe('log entries', () => {
     }
   });
 
+  it('version 2: an imported record is a public event typed by the status it loaded; version 1 kept it private', () => {
+    expect(ENTRY_VERSION).toBe(2);
+    expect(publicEventOf('service', 'imported', 'filed')).toBe('filed');
+    expect(publicEventOf('service', 'imported', 'revoked')).toBe('revoked');
+    expect(publicEventOf('subject', 'logged_imported', 'cancelled')).toBe('cancelled');
+    expect(publicEventOf('service', 'imported', null)).toBeNull();
+    expect(publicEventOf('service', 'imported', 'filed', 1)).toBeNull();
+    const imported = row({ action: 'imported', from_status: null, to_status: 'cancelled' });
+    const v2 = entryOf(imported, key);
+    expect(JSON.parse(v2)).toMatchObject({ v: 2, type: 'cancelled', serviceNumber: '京ICP备2025000001号-1' });
+    const v1 = entryOf(imported, key, 1);
+    expect(JSON.parse(v1)).toEqual({ v: 1, type: 'private', digest: JSON.parse(v2).digest });
+    expect([entryVersion(v1), entryVersion(v2)]).toEqual([1, 2]);
+  });
+
   it('a public event shows its type, numbers and time in clear and commits to the rest through the digest', () => {
     const e = JSON.parse(entryOf(row({}), key));
     expect(Object.keys(e)).toEqual(['at', 'digest', 'mainNumber', 'serviceNumber', 'type', 'v']);
-    expect(e).toMatchObject({ v: 1, type: 'revoked', serviceNumber: '京ICP备2025000001号-1', mainNumber: '京ICP备2025000001号', at: '2026-01-02T03:04:05.678Z' });
+    expect(e).toMatchObject({ v: ENTRY_VERSION, type: 'revoked', serviceNumber: '京ICP备2025000001号-1', mainNumber: '京ICP备2025000001号', at: '2026-01-02T03:04:05.678Z' });
     expect(entryOf(row({ reason: { note: 'other' } }), key)).not.toBe(entryOf(row({}), key));
     expect(entryOf(row({}), Buffer.alloc(32, 2))).not.toBe(entryOf(row({}), key));
   });

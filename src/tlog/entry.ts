@@ -8,11 +8,16 @@
 //   in clear, what the public record shows anyway: its type, the number(s) and the time;
 // - any other event (materials, reviews, accounts, personal data) is `type: "private"` and
 //   nothing else: the log reveals no more than the public record.
+// Version 2 (2026-12-06): a record loaded by `beian import` (history action `imported`, and
+// `logged_imported` for one loaded before version 2, migration 0039) is a public event too, its
+// type its status as loaded (filed, cancelled or revoked): under version 1 those rows were private
+// and imported records never reached the public log. Entries keep the version they were written
+// with; the audit recomputes each with its own version's rules.
 // Canonical JSON is RFC 8785 (JCS) for the values used here: object keys sorted by UTF-16
 // code units, no whitespace, strings and numbers as ECMAScript's JSON.stringify writes them.
 import { createHmac } from 'node:crypto';
 
-export const ENTRY_VERSION = 1;
+export const ENTRY_VERSION = 2;
 
 /** RFC 8785 canonical JSON of plain data (objects, arrays, strings, finite numbers, booleans, null). */
 export function canonicalJson(value: unknown): string {
@@ -57,7 +62,10 @@ interface PublicEventRule {
   entityType: 'application' | 'service' | 'subject';
   /** History actions (as flows write them) that are this public event. */
   actions: readonly string[];
-  type: PublicEventType;
+  /** The event's type; `status`: the row's `to_status` (filed, cancelled or revoked). */
+  type: PublicEventType | 'status';
+  /** The entry version from which the rule holds (1 when absent). */
+  since?: number;
 }
 
 /**
@@ -77,13 +85,21 @@ export const PUBLIC_EVENTS: readonly PublicEventRule[] = [
   { entityType: 'subject', actions: ['change', 'changed'], type: 'changed' },
   { entityType: 'subject', actions: ['cancel', 'cancelled', 'clean_up'], type: 'cancelled' },
   { entityType: 'subject', actions: ['revoke', 'revoked'], type: 'revoked' },
+  // Records loaded by `beian import`, as loaded; and those loaded before version 2, published by migration 0039.
+  { entityType: 'service', actions: ['imported', 'logged_imported'], type: 'status', since: 2 },
+  { entityType: 'subject', actions: ['imported', 'logged_imported'], type: 'status', since: 2 },
 ];
 
-// "entityType\0action" → event type: the table above as one lookup (the sequencer classifies every row).
-const EVENT_BY_KEY = new Map<string, PublicEventType>(PUBLIC_EVENTS.flatMap((r) => r.actions.map((a) => [`${r.entityType}\0${a}`, r.type] as const)).reverse());
+const STATUS_EVENT: Readonly<Record<string, PublicEventType>> = { filed: 'filed', cancelled: 'cancelled', revoked: 'revoked' };
 
-export function publicEventOf(entityType: string, action: string): PublicEventType | null {
-  return EVENT_BY_KEY.get(`${entityType}\0${action}`) ?? null;
+// "entityType\0action" → the rule: the table above as one lookup (the sequencer classifies every row).
+const RULE_BY_KEY = new Map<string, PublicEventRule>(PUBLIC_EVENTS.flatMap((r) => r.actions.map((a) => [`${r.entityType}\0${a}`, r] as const)).reverse());
+
+/** The public event a history row is under entry version `version` (the current one by default), or null (private). */
+export function publicEventOf(entityType: string, action: string, toStatus: string | null = null, version = ENTRY_VERSION): PublicEventType | null {
+  const rule = RULE_BY_KEY.get(`${entityType}\0${action}`);
+  if (!rule || (rule.since ?? 1) > version) return null;
+  return rule.type === 'status' ? STATUS_EVENT[toStatus ?? ''] ?? null : rule.type;
 }
 
 /**
@@ -134,15 +150,21 @@ function numbersOf(r: HistoryRow): { serviceNumber?: string; mainNumber?: string
   return r.main_number ? { mainNumber: r.main_number } : null;
 }
 
-/** The log entry of a history row: canonical JSON text, version 1. */
-export function entryOf(r: HistoryRow, digestKey: Buffer): string {
+/** The log entry of a history row: canonical JSON text, of `version` (the current one by default). */
+export function entryOf(r: HistoryRow, digestKey: Buffer, version = ENTRY_VERSION): string {
   const digest = createHmac('sha256', digestKey).update(rowDigestInput(r), 'utf8').digest('hex');
-  const type = publicEventOf(r.entity_type, r.action);
+  const type = publicEventOf(r.entity_type, r.action, r.to_status, version);
   const numbers = type ? numbersOf(r) : null;
   // canonicalJson({ v, type: 'private', digest }) and canonicalJson({ v, type, ...numbers, at, digest }),
   // written out in their canonical key order (entry.test.ts checks them against canonicalJson).
-  if (!type || !numbers) return `{"digest":"${digest}","type":"private","v":${ENTRY_VERSION}}`;
-  return canonicalFixed(PUBLIC_KEYS, PUBLIC_QUOTED, [r.at.toISOString(), digest, numbers.mainNumber, numbers.serviceNumber, type, ENTRY_VERSION]);
+  if (!type || !numbers) return `{"digest":"${digest}","type":"private","v":${version}}`;
+  return canonicalFixed(PUBLIC_KEYS, PUBLIC_QUOTED, [r.at.toISOString(), digest, numbers.mainNumber, numbers.serviceNumber, type, version]);
+}
+
+/** The version a stored entry was written with (its trailing `"v":n`; canonical JSON puts `v` last). */
+export function entryVersion(entry: string): number {
+  const m = /"v":(\d+)}$/.exec(entry);
+  return m ? Number(m[1]) : ENTRY_VERSION;
 }
 
 const PUBLIC_KEYS = ['at', 'digest', 'mainNumber', 'serviceNumber', 'type', 'v'] as const;

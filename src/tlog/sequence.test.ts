@@ -49,7 +49,9 @@ function referenceEntry(r: HistoryRow, digestKey: Buffer): string {
     reason: r.reason ?? null, requestId: r.request_id, at: r.at.toISOString(),
   });
   const digest = createHmac('sha256', digestKey).update(input, 'utf8').digest('hex');
-  const type = PUBLIC_EVENTS.find((e) => e.entityType === r.entity_type && e.actions.includes(r.action))?.type ?? null;
+  const rule = PUBLIC_EVENTS.find((e) => e.entityType === r.entity_type && e.actions.includes(r.action));
+  const byStatus: Record<string, string> = { filed: 'filed', cancelled: 'cancelled', revoked: 'revoked' };
+  const type = !rule ? null : rule.type === 'status' ? byStatus[r.to_status ?? ''] ?? null : rule.type;
   const numbers = type ? referenceNumbers(r) : null;
   if (!type || !numbers) return canonicalJson({ v: ENTRY_VERSION, type: 'private', digest });
   return canonicalJson({ v: ENTRY_VERSION, type, ...numbers, at: r.at.toISOString(), digest });

@@ -12,7 +12,7 @@ import { logCaughtUp, runsOn, type TestDb, testDatabase, testLogKeys } from '../
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { auditLog } from './audit.ts';
-import { canonicalJson } from './entry.ts';
+import { canonicalJson, ENTRY_VERSION } from './entry.ts';
 import { createLogKeys, verifyTreeHead } from './keys.ts';
 import { fromHex, leafHash, MemoryTree, toHex, verifyConsistency, verifyInclusion } from './merkle.ts';
 import {
@@ -67,7 +67,7 @@ describe('sequencing the demo history', () => {
     const privates = entries.filter((e) => e.type === 'private');
     expect(privates.length).toBeGreaterThan(0);
     for (const e of privates) expect(Object.keys(e).sort()).toEqual(['digest', 'type', 'v']);
-    expect(entries).toContainEqual(expect.objectContaining({ v: 1, type: 'filed', serviceNumber: '粤ICP备2024000001号-2A', mainNumber: '粤ICP备2024000001号', at: '2024-05-20T02:00:00.000Z' }));
+    expect(entries).toContainEqual(expect.objectContaining({ v: ENTRY_VERSION, type: 'filed', serviceNumber: '粤ICP备2024000001号-2A', mainNumber: '粤ICP备2024000001号', at: '2024-05-20T02:00:00.000Z' }));
     expect(entries).toContainEqual(expect.objectContaining({ type: 'revoked', serviceNumber: '浙ICP备2024000001号-2A', at: '2025-03-01T08:00:00.000Z' }));
     // Nothing of the demo note, actors or ids leaks into the log.
     expect(leaves.map((l) => l.entry).join('\n')).not.toMatch(/demo data|system|[0-9a-f]{8}-[0-9a-f]{4}-/);

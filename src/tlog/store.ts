@@ -88,11 +88,14 @@ const rowsAfter = (q: Queryable, after: { tx: string; id: number }, horizon: str
 /** A CSV field holding any text (RFC 4180 quoting; inside quotes PostgreSQL's CSV knows no backslash escapes). */
 const csvText = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
+/** The digest key; `entryVersion`: the entry version to write (the current one; tests write an older log). */
+export type SequencerKeys = Pick<LogKeys, 'digestKey'> & { entryVersion?: number };
+
 /**
  * The leaves and the complete subtrees a chunk of rows appends, as COPY input (CSV): the
  * entry, its leaf hash and every node it completes. Hashes are bytea in hex input format (\x…).
  */
-async function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKey: Buffer): Promise<{ leaves: string; nodes: string }> {
+async function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKey: Buffer, version?: number): Promise<{ leaves: string; nodes: string }> {
   let leaves = '';
   let nodes = '';
   for (let i = 0; i < rows.length; i++) {
@@ -100,7 +103,7 @@ async function encodeChunk(rows: readonly LogRow[], appender: Appender, digestKe
     // sent as soon as it ends, not when the whole chunk is encoded.
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise(setImmediate);
     const r = rows[i]!;
-    const entry = entryOf(r, digestKey);
+    const entry = entryOf(r, digestKey, version);
     const index = appender.treeSize;
     for (const n of appender.append(leafHashOfText(entry))) {
       const hex = toHex(n.hash);
@@ -132,7 +135,7 @@ async function insertChunk(tx: Queryable, chunk: { leaves: string; nodes: string
  * A run that fails part-way (a COPY refused, the connection lost) rolls back whole: no leaf of
  * it stays and the cursor does not move.
  */
-export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, batch = SEQUENCE_BATCH, chunkSize = SEQUENCE_CHUNK): Promise<SequenceResult> {
+export async function sequenceOnce(db: Db, keys: SequencerKeys, batch = SEQUENCE_BATCH, chunkSize = SEQUENCE_CHUNK): Promise<SequenceResult> {
   return db.transaction(async (tx) => {
     const [state] = await tx.query<StateRow>('select cursor_tx::text as cursor_tx, cursor_id, tree_size from log_state for update');
     if (!state) throw new Error('log_state is empty: run the migrations');
@@ -166,7 +169,7 @@ export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, bat
           if (previous) await insertChunk(tx, previous);
           return full && limit > 0 ? rowsAfter(tx, after, horizon, limit) : [];
         })());
-        encoded = await encodeChunk(rows, appender, keys.digestKey);
+        encoded = await encodeChunk(rows, appender, keys.digestKey, keys.entryVersion);
         rows = await connection;
       }
       if (encoded) await insertChunk(tx, encoded);
@@ -182,7 +185,7 @@ export async function sequenceOnce(db: Db, keys: Pick<LogKeys, 'digestKey'>, bat
 }
 
 /** Sequences until every committed row is in the log (or `maxBatches` ran). */
-export async function sequenceAll(db: Db, keys: Pick<LogKeys, 'digestKey'>, maxBatches = 1_000): Promise<SequenceResult> {
+export async function sequenceAll(db: Db, keys: SequencerKeys, maxBatches = 1_000): Promise<SequenceResult> {
   let appended = 0;
   let treeSize = 0;
   for (let i = 0; i < maxBatches; i++) {

@@ -1,8 +1,8 @@
 // History rows of every kind the log encodes differently, for the sequencer's identity test
 // (src/tlog/sequence.test.ts) and its benchmark (bench/tlog.ts). Needs the demo seed's subjects
 // and services (their numbers): rows cycle through
-//   service 'imported' (private, the record looked up), service 'revoked' / 'change' (public,
-//   service and main number), subject 'imported' (private) and 'cancelled' (public, main number),
+//   service 'imported' (public from entry version 2, status filed), service 'revoked' / 'change' (public,
+//   service and main number), subject 'imported' without a status (private) and 'cancelled' (public, main number),
 //   an approval with its numbers in the reason (public) and one without (private), a service
 //   row whose service does not exist (no numbers: private), user 'signed_in' (private), and a
 //   reason with quotes, commas, a newline and non-ASCII text (CSV and JSON escaping).

@@ -203,9 +203,14 @@ app_env() {
 beian() { env $(app_env 0 0) node "$ROOT/bin/beian.js" "$@"; }
 
 # The app processes run as in production (docs/deploy.md, ADR 0031): the built bundle with the
-# memory-lean V8 flags. `up` builds it (a few seconds; the web app only when stale).
+# memory-lean V8 flags. `up` builds it when it is missing or older than the sources (a build
+# replaces dist/ and its hashed chunks, which running processes may still load: restarting one
+# dead app must not pull the files from under the others).
 APP_NODE_FLAGS=(--max-semi-space-size=8 --heap-growing-percent=30)
 build_app() {
+  if [ -f "$ROOT/dist/beian.mjs" ] && [ -z "$(find "$ROOT/src" "$ROOT/package.json" "$ROOT/scripts/build.ts" -newer "$ROOT/dist/beian.mjs" -type f -print -quit)" ]; then
+    return 0
+  fi
   (cd "$ROOT" && npm run --silent build >"$LOGS/build.log" 2>&1) || { tail -30 "$LOGS/build.log" >&2; die "npm run build failed (log: $LOGS/build.log)"; }
   say "built dist/beian.mjs"
 }
@@ -318,6 +323,11 @@ up() {
     say "already up ($apps app processes)"
     echo "$PROXY_URL"
     return 0
+  fi
+  # After a failover (docs/deploy-replication.md) the standby is the primary: starting the old
+  # primary again would make two, with new processes writing to the stale one.
+  if [ -f "$STANDBY/PG_VERSION" ] && [ ! -f "$STANDBY/standby.signal" ]; then
+    die "the standby ($STANDBY) was promoted: it is the primary now, and this script does not start the old one beside it. Repoint the processes as docs/deploy-replication.md says, or start over with \`$0 down --purge\` then \`$0 up\`"
   fi
   start_primary
   start_standby

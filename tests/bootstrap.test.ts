@@ -135,7 +135,8 @@ describe('a deployment from nothing', () => {
     expect(lines[0]).toBe('set a new one-time password on "second"; its sessions ended and its sign-in lock (if any) was lifted');
     expect(lines.at(-1)).toMatch(/^password: \S{20}$/);
     secondOneTime = lines.at(-1)!.slice('password: '.length);
-    expectRefused(await beian(['admin', 'reset-password', '--login', 'nobody.here'], env), 'admin', /no account with login "nobody\.here"/);
+    expectRefused(await beian(['admin', 'reset-password', '--login', 'nobody.here'], env), 'admin', /no staff account with login "nobody\.here"/);
+    expectRefused(await beian(['admin', 'reset-password', '--login', 'host@demo.beian.test'], env), 'admin', /hosts reset their own password with a code sent to their mobile/);
     expectRefused(await beian(['admin', 'reset-password', '--login', 'second', '--password-stdin'], env, 'short\n'), 'admin', /--password: at least 10 characters/);
   }, SETUP_TIMEOUT);
 

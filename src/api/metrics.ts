@@ -64,6 +64,9 @@ function readCounter(registry: Registry, name: string, help: string, read: () =>
   });
 }
 
+/** The outbox's channels (outbox.channel's check, migration 0001). */
+const OUTBOX_CHANNELS = ['email', 'sms', 'webhook'] as const;
+
 /** The outbox figures and replication lag, read at most once a second however many scrapers ask. */
 function databaseFigures(db: Db) {
   let last: Promise<DbFigures> | null = null;
@@ -178,17 +181,20 @@ export function appMetrics(sources: MetricsSources): { registry: Registry; obser
   }
 
   const figures = databaseFigures(sources.db);
+  // Every channel has a series from the first scrape, 0 when empty: an alert on an increase
+  // (deploy.md: "beian_outbox_dead … any increase") then sees the first dead message.
+  const zeroChannels = (g: Gauge<'channel'>) => { for (const channel of OUTBOX_CHANNELS) g.set({ channel }, 0); };
   new Gauge({
     name: 'beian_outbox_pending', help: 'Messages waiting to be delivered (email, SMS, webhook)', labelNames: ['channel'], registers: [registry],
-    async collect() { this.reset(); for (const r of (await figures()).pending) this.set({ channel: r.channel }, r.n); },
+    async collect() { this.reset(); zeroChannels(this); for (const r of (await figures()).pending) this.set({ channel: r.channel }, r.n); },
   });
   new Gauge({
     name: 'beian_outbox_retrying', help: 'Undelivered messages whose last attempt failed (waiting for the next one)', labelNames: ['channel'], registers: [registry],
-    async collect() { this.reset(); for (const r of (await figures()).retrying) this.set({ channel: r.channel }, r.n); },
+    async collect() { this.reset(); zeroChannels(this); for (const r of (await figures()).retrying) this.set({ channel: r.channel }, r.n); },
   });
   new Gauge({
     name: 'beian_outbox_dead', help: 'Messages given up after their last attempt (see /api/admin/deliveries)', labelNames: ['channel'], registers: [registry],
-    async collect() { this.reset(); for (const r of (await figures()).dead) this.set({ channel: r.channel }, r.n); },
+    async collect() { this.reset(); zeroChannels(this); for (const r of (await figures()).dead) this.set({ channel: r.channel }, r.n); },
   });
   new Gauge({
     name: 'beian_outbox_oldest_pending_seconds', help: 'Age of the oldest undelivered message (0: none)', registers: [registry],

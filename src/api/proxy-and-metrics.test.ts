@@ -101,6 +101,11 @@ describe('GET /metrics', () => {
 
   it('counts the outbox backlog, the messages being retried and the dead ones by channel', async () => {
     const s = await serve({});
+    // Every channel has a series from the first scrape, 0 when empty (an alert on an increase sees the first one).
+    await t.db.query(`delete from outbox where status = 'dead' and channel = 'webhook'`);
+    const before = await (await get(s.base, '/metrics')).text();
+    expect(before).toMatch(/^beian_outbox_dead\{channel="webhook"\} 0$/m);
+    await new Promise((done) => setTimeout(done, 1_100)); // the figures are read at most once a second
     await t.db.query(`insert into outbox (channel, payload, status, last_error_code) values ('email', '{}', 'pending', null), ('email', '{}', 'pending', 'timeout'), ('sms', '{}', 'dead', 'refused')`);
     const text = await (await get(s.base, '/metrics')).text();
     expect(Number(/^beian_outbox_pending\{channel="email"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);

@@ -79,7 +79,11 @@ async function resetPassword(login: string, password: string | undefined, io: Ad
     await migrate(storage.db);
     const done = await resetUserPassword({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, SYSTEM_ACTOR, { login }, password)
       .catch((err: unknown) => {
-        if (err instanceof UserNotFoundError) throw new AdminUsageError(`no account with login "${login.trim().toLowerCase()}" (nothing was changed)`);
+        if (err instanceof UserNotFoundError) {
+          // Hosts sign in with their mobile or email and reset their own password by SMS code; only staff have logins.
+          const hint = /@|^1\d{10}$/.test(login.trim()) ? '; hosts reset their own password with a code sent to their mobile (the sign-in page\'s "forgot password")' : '';
+          throw new AdminUsageError(`no staff account with login "${login.trim().toLowerCase()}" (nothing was changed)${hint}`);
+        }
         if (err instanceof HostPasswordResetError) throw new AdminUsageError(`"${login.trim().toLowerCase()}" is a host account: hosts reset their password with a code sent to their mobile`);
         throw explained(err, login);
       });

@@ -2,7 +2,7 @@
 // it): rotate adds a key, is interrupted (--max-batches), drop is refused while the old key seals
 // anything, rotate resumes, then drop succeeds. The re-sealing itself on both backends:
 // tests/key-rotation.test.ts. main() reads its configuration once per process, hence this file.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -73,5 +73,17 @@ describe('beian keys', () => {
     // A new rotation starts with a new key again.
     const r3 = await run('keys', 'rotate');
     expect(r3.stdout).toBe(`added data key k3\nre-sealed ${total} values; every value is sealed under k3\n`);
+
+    // The key sealing everything is missing from the configuration: nothing can be opened — exit 1, saying which.
+    const file = path.join(dataDir, 'keys.json');
+    const saved = readFileSync(file, 'utf8');
+    const keys = JSON.parse(saved) as { dataKeys: { id: string; key: string }[]; hashKey: string };
+    writeFileSync(file, JSON.stringify({ ...keys, dataKeys: [{ id: 'k9', key: Buffer.alloc(32, 9).toString('base64') }] }));
+    try {
+      const lost = await run('keys', 'status');
+      expect(lost.code).toBe(1);
+      expect(counts(lost.stdout)).toEqual({ k9: [0, 'current'], k3: [total, 'not configured'] });
+      expect(lost.stdout).toMatch(new RegExp(`^${total} values are sealed under k3, which is not configured: they cannot be opened`, 'm'));
+    } finally { writeFileSync(file, saved); }
   });
 });

@@ -58,6 +58,13 @@ async function status(cfg: Config, io: Io): Promise<number> {
     const role = id === keys[0] ? 'current' : keys.includes(id) ? 'old' : 'not configured';
     io.stdout.write(`${id} ${counts[id] ?? 0} ${role}\n`);
   }
+  // Values under a key that is not configured cannot be opened (nor re-sealed): say which, exit 1.
+  const missing = ids.filter((id) => !keys.includes(id) && (counts[id] ?? 0) > 0);
+  if (missing.length) {
+    io.stdout.write(`${missing.map((id) => `${counts[id]} values are sealed under ${id}, which is not configured`).join('; ')}: `
+      + `they cannot be opened; add ${missing.length > 1 ? 'those keys' : 'that key'} to ${cfg.secrets ? 'BEIAN_DATA_KEYS (after the first)' : 'the data folder\'s keys.json'}, then run beian keys rotate\n`);
+    return 1;
+  }
   const remaining = ids.filter((id) => id !== keys[0]).reduce((s, id) => s + (counts[id] ?? 0), 0);
   io.stdout.write(remaining === 0
     ? `every value is sealed under ${keys[0]}${keys.length > 1 ? `; ${keys.slice(1).join(', ')} ${keys.length > 2 ? 'seal' : 'seals'} nothing and can be removed${cfg.secrets ? ' from BEIAN_DATA_KEYS' : ' (beian keys drop <id>)'}` : ''}\n`

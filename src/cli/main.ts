@@ -66,7 +66,7 @@ const commands: Record<string, Handler> = {
   },
   seed: async (args, io) => {
     const { values } = parseArgs({ args, options: { demo: { type: 'boolean' } } });
-    if (!values.demo) throw new UsageError('seed: only `seed --demo` exists');
+    if (!values.demo) throw new UsageError('only `seed --demo` exists');
     const cfg = config();
     const storage = await openStorage(cfg);
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CalendarArgumentError, CalendarRangeError, countWorkingDays, createCalendar } from './calendar.ts';
+import { CalendarArgumentError, CalendarRangeError, countWorkingDays, createCalendar, decidedLate } from './calendar.ts';
 import { InvalidDateError } from './dates.ts';
 
 const national = createCalendar();
@@ -22,6 +22,19 @@ describe('2025 national schedule (国办发明电〔2024〕12号, DOMAIN.md §8)
 
   it.each(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11'])('make-up day %s is a working day', (d) => {
     expect(national.isWorkingDay(d)).toBe(true);
+  });
+
+  it('a decision after the 20th working day is late, also on the holiday that follows it', () => {
+    const cal = createCalendar();
+    expect(cal.addWorkingDays('2025-09-25', 20)).toBe('2025-10-29');
+    expect(decidedLate(cal, '2025-09-25', '2025-10-29', 20)).toBe(false);
+    expect(decidedLate(cal, '2025-09-25', '2025-10-30', 20)).toBe(true);
+    // 20 working days from 2025-09-03 end on Tuesday 30 September (Sunday 28th a make-up working
+    // day); the 国庆 holiday follows: a decision on 2 October is late although it is still 20
+    // working days after receipt (the 21st only begins on the 9th).
+    expect(cal.addWorkingDays('2025-09-03', 20)).toBe('2025-09-30');
+    expect(cal.workingDaysBetween('2025-09-03', '2025-10-02')).toBe(20);
+    expect(decidedLate(cal, '2025-09-03', '2025-10-02', 20)).toBe(true);
   });
 
   it('National Day + Mid-Autumn 2025-10-01..08 are all days off', () => {

@@ -160,6 +160,15 @@ export function countWorkingDays(cal: WorkingDayCalendar, start: IsoDate, n: num
   return { date, provisional: provisionalYears.length > 0, provisionalYears, reason: provisionalReason(provisionalYears) };
 }
 
+/**
+ * Whether a decision on `decided` missed a limit of n working days from `received`: after the
+ * n-th working day — on the weekend or holiday that follows it too, when no (n+1)-th working day
+ * has begun. Dates outside the calendar's range count as not late.
+ */
+export function decidedLate(cal: WorkingDayCalendar, received: IsoDate, decided: IsoDate, n: number): boolean {
+  try { return decided > cal.addWorkingDays(received, n); } catch { return false; }
+}
+
 function isDayOverride(o: CalendarOverride): o is DayOverride {
   return o.kind === 'holiday' || o.kind === 'workday';
 }

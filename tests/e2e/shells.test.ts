@@ -26,8 +26,12 @@ describe('journey: shell cleanup', () => {
     await row.getByText('取消后将成为空壳').waitFor();
     await j.shot('provider-services');
     await row.getByRole('textbox').fill('合同到期');
+    // It asks first, saying the filing becomes a shell.
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); void d.accept(); });
     await row.getByTestId('provider-cancel-access').click();
-    await page.getByText(/已生效。 取消后将成为空壳/).waitFor();
+    await page.getByText(/已取消 .* 的接入；该备案已无接入，成为空壳/).waitFor();
+    expect(asked).toMatch(/没有其他接入：取消后该备案将成为空壳/);
     await signOutUi(page);
 
     await signInUi(page, 'host@demo.beian.test');

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Queryable } from '../../db/connection.ts';
 import { loadCalendar } from '../../db/calendar.ts';
-import type { WorkingDayCalendar } from '../../domain/calendar.ts';
+import { decidedLate, type WorkingDayCalendar } from '../../domain/calendar.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates.ts';
 import { NamedError } from '../../domain/errors.ts';
@@ -154,14 +154,21 @@ async function reviewTime(db: Queryable, cal: WorkingDayCalendar, province: stri
      from history h join applications a on a.id = h.application_id
      where a.province_code = $1 and h.action in ('bureau_approve', 'bureau_reject')
        and (h.at at time zone 'Asia/Shanghai')::date between $2::date and $3::date`, [province, from, to]);
-  const days = rows.flatMap((r) => (r.received ? [safeBetween(cal, r.received as IsoDate, r.decided as IsoDate)] : []))
-    .filter((n): n is number => n !== null).sort((a, b) => a - b);
+  // Late: decided after the deadline's day — also on the weekend after a Friday deadline, when no
+  // working day has passed yet (as the queue's `overdue`).
+  const decided = rows.flatMap((r) => {
+    if (!r.received) return [];
+    const n = safeBetween(cal, r.received as IsoDate, r.decided as IsoDate);
+    if (n === null) return [];
+    return [{ n, late: n > REVIEW_LIMIT_WORKING_DAYS || decidedLate(cal, r.received as IsoDate, r.decided as IsoDate, REVIEW_LIMIT_WORKING_DAYS) }];
+  });
+  const days = decided.map((d) => d.n).sort((a, b) => a - b);
   const histogram = new Map<number, number>();
   for (const n of days) histogram.set(n, (histogram.get(n) ?? 0) + 1);
   return {
     decisions: days.length,
-    withinLimit: days.filter((n) => n <= REVIEW_LIMIT_WORKING_DAYS).length,
-    overLimit: days.filter((n) => n > REVIEW_LIMIT_WORKING_DAYS).length,
+    withinLimit: decided.filter((d) => !d.late).length,
+    overLimit: decided.filter((d) => d.late).length,
     medianWorkingDays: days.length ? days[Math.floor((days.length - 1) / 2)]! : null,
     maxWorkingDays: days.length ? days[days.length - 1]! : null,
     histogram: [...histogram].map(([workingDays, count]) => ({ workingDays, count })),

@@ -73,12 +73,15 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
           {subject.legalPerson ? <>{['name', 'certificateType', 'certificateNumber'].map((k) => row(`subject.legalPerson.${k}`))}</> : null}
         </section>
       ) : null}
-      <section>
-        <h3>{i18n.t('service.group')}</h3>
-        {['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', ...(service.homeUrl ? ['homeUrl'] : []), 'domains'].map((k) => row(`service.${k}`))}
-        <h3>{i18n.t('service.principalGroup')}</h3>
-        {person('service.principal')}
-      </section>
+      {/* A subject change carries no service: no section of dashes. */}
+      {materials.service ? (
+        <section>
+          <h3>{i18n.t('service.group')}</h3>
+          {['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', ...(service.homeUrl ? ['homeUrl'] : []), 'domains'].map((k) => row(`service.${k}`))}
+          <h3>{i18n.t('service.principalGroup')}</h3>
+          {person('service.principal')}
+        </section>
+      ) : null}
       {platforms.length ? (
         <section>
           <h3>{i18n.t('platforms.group')}</h3>
@@ -103,7 +106,7 @@ export function fieldPaths(materials: J): string[] {
     ['subjectType', 'nature', 'name', 'certificateType', 'certificateNumber', 'certificateAddress', 'provinceCode', 'cityCode', 'districtCode', 'address'].forEach((k) => add(`subject.${k}`));
     PERSON.forEach((k) => add(`subject.principal.${k}`));
   }
-  ['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', 'homeUrl', 'domains'].forEach((k) => add(`service.${k}`));
+  if (materials.service) ['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', 'homeUrl', 'domains'].forEach((k) => add(`service.${k}`));
   const sp = getPath(materials, 'service.principal') as J | undefined;
   if (sp && !sp.sameAsSubjectPrincipal) PERSON.forEach((k) => add(`service.principal.${k}`));
   ((materials.platforms as J[] | undefined) ?? []).forEach((_, i) => ['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256', 'domains'].forEach((k) => add(`platforms.${i}.${k}`)));

@@ -13,7 +13,6 @@ interface Failure {
 }
 
 const PAGE = 50;
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—');
 /** last_error starts with the code, shown in its own column. */
 const detail = (f: Failure) => (f.error && f.errorCode && f.error.startsWith(`${f.errorCode} `) ? f.error.slice(f.errorCode.length + 1) : f.error) ?? '—';
 const nowrap = { whiteSpace: 'nowrap' } as const;
@@ -60,7 +59,7 @@ export default function Deliveries() {
                 <td style={nowrap}><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
                 <td style={nowrap}>{i18n.t(`deliveries.channel.${f.channel}`)}</td><td style={nowrap}>{what(f)}</td>
                 <td className="mono" style={nowrap}>{f.recipient}</td><td>{f.provider ?? '—'}</td><td className="mono" style={nowrap}>{f.errorCode ?? '—'}</td>
-                <td style={{ minWidth: '12rem' }}>{detail(f)}</td><td>{f.attempts}</td><td>{when(f.lastAttemptAt)}</td><td>{when(f.nextAttemptAt)}</td>
+                <td style={{ minWidth: '12rem' }}>{detail(f)}</td><td>{f.attempts}</td><td>{i18n.date(f.lastAttemptAt, true)}</td><td>{i18n.date(f.nextAttemptAt, true)}</td>
               </tr>
             ))}
           </tbody>

@@ -31,6 +31,7 @@ export default function Organisations() {
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
   const toggle = async (o: Organisation) => {
+    if (o.status === 'active' && !window.confirm(i18n.t('admin.orgs.confirmSuspend', { name: o.name }))) return;
     try { await api.patch(`/api/admin/organisations/${o.id}`, { status: o.status === 'active' ? 'suspended' : 'active' }); await load(); } catch (err) { setError(err); }
   };
   return (

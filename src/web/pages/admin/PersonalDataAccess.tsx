@@ -68,7 +68,7 @@ export default function PersonalDataAccess() {
           <tbody>
             {items.map((r) => (
               <tr key={r.id}>
-                <td style={nowrap}>{new Date(r.at).toLocaleString(i18n.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false })}</td>
+                <td style={nowrap}>{i18n.date(r.at, true)}</td>
                 <td>
                   {r.actor.name ?? '—'}
                   <div className="muted small">{i18n.t(`role.${r.actor.role}` as MessageKey)}{r.actor.organisation ? ` · ${r.actor.organisation}` : ''}</div>

@@ -39,6 +39,7 @@ export default function Users() {
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
   const toggle = async (u: Account) => {
+    if (!u.disabledAt && !window.confirm(i18n.t('admin.users.confirmDisable', { login: u.login ?? u.displayName }))) return;
     try { await api.post(`/api/admin/users/${u.id}/${u.disabledAt ? 'enable' : 'disable'}`); await load(); } catch (err) { setError(err); }
   };
   const resetPassword = async (u: Account) => {

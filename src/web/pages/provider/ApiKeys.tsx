@@ -42,6 +42,7 @@ export default function ApiKeys() {
           <table>
             <thead><tr><th>{i18n.t('keys.name')}</th><th>{i18n.t('keys.prefix')}</th><th>{i18n.t('keys.createdAt')}</th><th>{i18n.t('keys.lastUsed')}</th><th>{i18n.t('review.status')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
             <tbody>
+              {keys.length === 0 ? <tr><td colSpan={6} className="muted">{i18n.t('keys.none')}</td></tr> : null}
               {keys.map((k) => (
                 <tr key={k.id}>
                   <td>{k.name}</td><td className="mono">{k.prefix ?? k.keyPrefix}…</td><td>{i18n.date(k.createdAt, true)}</td>

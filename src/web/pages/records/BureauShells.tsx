@@ -18,7 +18,8 @@ export default function BureauShells() {
   const [notices, setNotices] = useState<NoticeItem[]>([]);
   const [expiring, setExpiring] = useState<Expiring[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [days, setDays] = useState(7);
+  // As typed (a number field that snaps back to 7 when cleared turned 7 ⌫ 10 into 710); the server checks 1–90.
+  const [days, setDays] = useState('7');
   const [title, setTitle] = useState('');
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
@@ -30,7 +31,7 @@ export default function BureauShells() {
   const now = Date.now();
   const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
   const publish = () => run(async () => {
-    const r = await api.post<{ endsAt: string; services: string[] }>('/api/bureau/notices', { serviceIds: chosen, publicityDays: days, ...(title.trim() ? { title: title.trim() } : {}) });
+    const r = await api.post<{ endsAt: string; services: string[] }>('/api/bureau/notices', { serviceIds: chosen, ...(days.trim() ? { publicityDays: Number(days) } : {}), ...(title.trim() ? { title: title.trim() } : {}) });
     return `${i18n.t('shells.publish')}${i18n.colon}${r.services.join(i18n.listSep)}${i18n.paren(i18n.date(r.endsAt))}`;
   });
   const execute = (id: string) => run(async () => {
@@ -66,7 +67,7 @@ export default function BureauShells() {
           </TableWrap>
           <div className="row mt">
             <div className="field"><label htmlFor="notice-days">{i18n.t('shells.days')}</label>
-              <input id="notice-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value) || 7)} /></div>
+              <input id="notice-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} /></div>
             <div className="field"><label htmlFor="notice-title">{i18n.t('shells.noticeTitle')}</label>
               <input id="notice-title" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} /></div>
             <Button variant="primary" busy={busy} disabled={chosen.length === 0} onClick={() => void publish()} data-testid="publish-notice">{i18n.t('shells.publish')}</Button>

@@ -18,10 +18,11 @@ export default function ProviderServices() {
   const load = useCallback(() => api.get<{ items: Item[] }>('/api/provider/services').then((r) => setItems(r.items)).catch(setError), []);
   useEffect(() => { void load(); }, [load]);
   const cancel = async (it: Item) => {
+    if (!window.confirm(i18n.t(it.otherActiveAccess ? 'provider.services.confirm' : 'provider.services.confirmShell', { number: it.serviceNumber }))) return;
     setBusy(it.serviceId); setError(null);
     try {
       const r = await api.post<{ serviceNumber: string; shell: boolean }>(`/api/provider/services/${it.serviceId}/access/cancel`, { reason: reasons[it.serviceId] ?? '' });
-      setDone(`${r.serviceNumber}${i18n.colon}${i18n.t('records.done')}${r.shell ? ` ${i18n.t('provider.services.willShell')}` : ''}`);
+      setDone(i18n.t(r.shell ? 'provider.services.doneShell' : 'provider.services.done', { number: r.serviceNumber }));
       await load();
     } catch (e) { setError(e); } finally { setBusy(null); }
   };

@@ -124,7 +124,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
             <Card title={i18n.t('wizard.identity')}>
               <ul className="plain">
                 {view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}{i18n.colon}{i18n.t(`identity.${t.status}` as MessageKey)}{i18n.paren(i18n.date(t.completedAt ?? t.createdAt, true))}</li>)}
-                {view.smsChecks.map((c) => <li key={c.id}>{i18n.t('sms.title')} {c.mobile}{i18n.colon}{c.status === 'verified' ? i18n.t('sms.verified') : c.status === 'pending' ? `${i18n.t('status.sms_pending')}${i18n.paren(i18n.t('sms.remaining', { n: c.remainingAttempts }))}` : c.status}</li>)}
+                {view.smsChecks.map((c) => <li key={c.id}>{i18n.t('sms.title')} {c.mobile}{i18n.colon}{c.status === 'verified' ? i18n.t('sms.verified') : c.status === 'pending' ? `${i18n.t('status.sms_pending')}${i18n.paren(i18n.t('sms.remaining', { n: c.remainingAttempts }))}` : i18n.t(`sms.state.${c.status}` as MessageKey)}</li>)}
               </ul>
             </Card>
           ) : null}

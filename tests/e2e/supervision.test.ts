@@ -1,6 +1,7 @@
 // Supervision journeys (issue 14, item 10): a campaign from creation to a confirmed take-down,
-// and violation reports (the public's from the record page, an organisation's) to revocation —
-// at 1280 and 390 px, with no console error.
+// and violation reports (the public's from the record page, an organisation's) to revocation
+// (through the per-report panel and its confirmation), and an organisation answering the bureau's
+// request for more — at 1280 and 390 px, with no console error.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -131,9 +132,25 @@ describe('journey: supervision', () => {
     await j.shot('violation-triage');
     await reportRow.getByRole('button', { name: '查看完整联系方式' }).click();
     await reportRow.getByText('13912345678').waitFor();
+    // Revoking opens a panel for that report (category, the reason typed by the reviewer) and asks
+    // for confirmation: opening it and going back changes nothing.
     const row = page.getByRole('row', { name: /主办者营业执照疑似伪造/ });
     await row.getByTestId('revoke-report').click();
+    const panel = page.getByTestId('triage-panel');
+    await panel.getByRole('heading', { name: `撤销备案：${ledger!.service_number}`, exact: false }).waitFor();
+    await panel.getByLabel('撤销类别').selectOption('false_materials');
+    await panel.getByLabel('撤销理由').fill('核实营业执照系伪造，提供虚假材料');
+    await panel.getByRole('button', { name: '下一步：确认撤销' }).click();
+    await panel.getByText('确认撤销该备案？此操作不可撤回。').waitFor();
+    await j.shot('violation-revoke-confirm');
+    await panel.getByRole('button', { name: '返回修改' }).click();
+    expect(await panel.getByLabel('撤销理由').inputValue()).toBe('核实营业执照系伪造，提供虚假材料');
+    await row.getByText('已受理').waitFor();
+    await panel.getByRole('button', { name: '下一步：确认撤销' }).click();
+    await panel.getByTestId('confirm-revoke').click();
+    await page.getByTestId('supervision-message').getByText(`已撤销备案：${ledger!.service_number}`).waitFor();
     await page.getByRole('row', { name: /主办者营业执照疑似伪造/ }).getByText('已撤销备案').waitFor();
+    expect(await page.getByTestId('triage-panel').count()).toBe(0);
     await j.shot('violation-revoked');
     await page.goto(`/record/${encodeURIComponent(ledger!.service_number)}`);
     await page.getByText(/撤销|Revoked/).first().waitFor();
@@ -141,5 +158,67 @@ describe('journey: supervision', () => {
     await j.close();
     const [s] = await server.t.db.query<{ status: string; revocation_category: string }>('select status, revocation_category from services where service_number = $1', [ledger!.service_number]);
     expect(s).toEqual({ status: 'revoked', revocation_category: 'false_materials' });
+    const [step] = await server.t.db.query<{ note: string }>(`select st.note from violation_steps st join violation_reports v on v.id = st.violation_id
+      where v.description = '主办者营业执照疑似伪造' and st.action = 'revoke'`);
+    expect(step?.note).toBe('核实营业执照系伪造，提供虚假材料');
+  }), JOURNEY_TIMEOUT);
+
+  it('answers the bureau\'s request for more, and the bureau asks again in its own words', () => steps(async () => {
+    const j = await journey(browser, server.url, 'supervision-more');
+    const page = j.page;
+    // The demo's report in 待补充: the platform sees what was asked, with the step labelled, and answers.
+    await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=violations');
+    const reportRow = () => page.getByTestId('org-violations').getByRole('row', { name: /用户投诉应用诱导付费/ });
+    await reportRow().getByText('待补充').waitFor();
+    await reportRow().getByTestId('answer-open').click();
+    const steps = page.getByTestId('violation-steps');
+    await steps.getByRole('heading', { name: /^处理进度：/ }).waitFor();
+    await steps.getByTestId('violation-step').filter({ hasText: '要求补充材料' }).getByText('请补充付费记录截图').waitFor();
+    expect(await steps.getByText('request_more').count()).toBe(0);
+    await j.shot('more-requested');
+    await steps.getByLabel('补充说明').fill('   ');
+    await steps.getByRole('button', { name: '发送补充材料' }).click();
+    await steps.getByText('请填写说明').waitFor();
+    await steps.getByLabel('补充说明').fill('已补充 3 笔付费记录截图，见证据包');
+    await steps.getByRole('button', { name: '发送补充材料' }).click();
+    await steps.getByTestId('more-sent').waitFor();
+    await steps.getByTestId('violation-step').filter({ hasText: '补充材料' }).getByText('已补充 3 笔付费记录截图，见证据包').waitFor();
+    await reportRow().getByText('已受理').waitFor();
+    expect(await steps.getByTestId('more-form').count()).toBe(0);
+    await j.shot('more-answered');
+    // Disposal orders say why, and where they come from.
+    await page.goto('/org/supervision?tab=orders');
+    const demoOrder = page.getByTestId('org-order').filter({ hasText: '未备案APP，责令限期处置（演示）' });
+    await demoOrder.getByTestId('order-source').getByText('来自检查活动：APP备案专项检查（演示）').waitFor();
+    await j.shot('org-orders');
+    // An ended campaign takes no more catalogues: the card names it and offers no upload.
+    await page.goto('/org/supervision?tab=campaigns');
+    await page.getByRole('button', { name: /APP备案过渡期摸排/ }).click();
+    await page.getByRole('heading', { name: /APP备案过渡期摸排/ }).waitFor();
+    await page.getByTestId('catalogue-closed').waitFor();
+    expect(await page.getByTestId('catalogue-file').count()).toBe(0);
+    await signOutUi(page);
+
+    // The bureau asks again: a note typed in the panel, not a fixed text.
+    await signInUi(page, 'gd.reviewer');
+    await page.goto('/bureau/supervision?tab=violations');
+    const row = page.getByRole('row', { name: /用户投诉应用诱导付费/ });
+    await row.getByText('已受理').waitFor();
+    await row.getByRole('button', { name: '要求补充' }).click();
+    const panel = page.getByTestId('triage-panel');
+    await panel.getByLabel('需要补充的内容').fill('请提供用户投诉原文及投诉时间');
+    await j.shot('triage-request-more');
+    await panel.getByRole('button', { name: '发送补充要求' }).click();
+    await page.getByTestId('supervision-message').getByText(/^已要求补充材料：/).waitFor();
+    await page.getByRole('row', { name: /用户投诉应用诱导付费/ }).getByText('待补充').waitFor();
+    await signOutUi(page);
+
+    await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=violations');
+    await reportRow().getByTestId('answer-open').click();
+    await page.getByTestId('violation-steps').getByText('请提供用户投诉原文及投诉时间').waitFor();
+    j.assertClean();
+    await j.close();
   }), JOURNEY_TIMEOUT);
 });

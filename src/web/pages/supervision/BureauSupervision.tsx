@@ -3,11 +3,14 @@
 // disposals, overdue, day by day; findings ticked by hand for a round of notice or an order),
 // disposal orders (overdue flagged, evidence files, accept / reopen), violation reports (triage,
 // the public's included) and the blacklist (lift). Every table links its CSV export.
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { chinaDate } from '../../../domain/china-time.ts';
+import { REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
+import { MAX_DUE_WORKING_DAYS, MEASURES } from '../../../domain/supervision/orders.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
-import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
-import { useI18n } from '../../i18n/index.tsx';
+import { Button, Card, ErrorNotice, Loading, Notice, Pager, TableWrap } from '../../components/ui.tsx';
+import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OUTCOME_KEYS, organisationsChart, type TimelineDay, timelineChart, useSelection } from './common.tsx';
 import { AttachmentList, type Attachment } from './attachments.tsx';
@@ -25,8 +28,14 @@ interface Order { id: string; organisationName: string; measure: string; dueOn: 
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; reporterKind: string; reporterOrganisation: string | null; reporterName?: string | null; reporterContact?: string | null; createdAt: string; description: string }
 interface Entry { id: string; kind: string; value: string | null; subjectName: string | null; untilOn: string; category: string; active: boolean }
 
-const MEASURE_KEYS = ['take_down', 'shut_down', 'restrict_updates', 'stop_access', 'remove_preinstall'] as const;
-const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
+/** The China date (Asia/Shanghai, no daylight saving) n days from now: a UTC date is yesterday's before 08:00 in Beijing. */
+const inDays = (n: number) => chinaDate(new Date(Date.now() + n * 86400_000));
+const newCampaignForm = () => ({ name: '', kind: 'inspection', startsOn: inDays(0), catalogueDueOn: inDays(14), endsOn: inDays(30), platform: true, provider: true, device_maker: false });
+const newBlacklistForm = () => ({ serviceNumber: '', untilOn: inDays(365), reason: '' });
+
+function Success({ message }: { message: string | null }) {
+  return message ? <p role="status" className="notice notice-success" data-testid="supervision-message">{message}</p> : null;
+}
 
 export default function BureauSupervision() {
   const { t } = useI18n();
@@ -46,16 +55,17 @@ function Campaigns() {
   const [items, setItems] = useState<Campaign[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const today = new Date().toISOString().slice(0, 10);
-  const [form, setForm] = useState({ name: '', kind: 'inspection', startsOn: today, catalogueDueOn: today, endsOn: today, platform: true, provider: true, device_maker: false });
+  const [message, setMessage] = useState<string | null>(null);
+  const [form, setForm] = useState(newCampaignForm);
   const load = useCallback(() => { api.get<{ items: Campaign[] }>('/api/bureau/campaigns').then((r) => setItems(r.items)).catch(setError); }, []);
   useEffect(load, [load]);
   const create = async (e: FormEvent) => {
-    e.preventDefault(); setError(null);
+    e.preventDefault(); setError(null); setMessage(null);
     try {
       const orgKinds = (['platform', 'provider', 'device_maker'] as const).filter((k) => form[k]);
-      const c = await api.post<Campaign>('/api/bureau/campaigns', { name: form.name, kind: form.kind, orgKinds, startsOn: form.startsOn, catalogueDueOn: form.catalogueDueOn, endsOn: form.endsOn });
-      setSelected(c.id); load();
+      const c = await api.post<Campaign & { notified: number }>('/api/bureau/campaigns', { name: form.name, kind: form.kind, orgKinds, startsOn: form.startsOn, catalogueDueOn: form.catalogueDueOn, endsOn: form.endsOn });
+      setMessage(t('sv.campaignCreated', { name: c.name, n: c.notified }));
+      setForm(newCampaignForm()); setSelected(c.id); load();
     } catch (err) { setError(err); }
   };
   const dates = [['startsOn', t('sv.startsOn')], ['catalogueDueOn', t('sv.catalogueDue')], ['endsOn', t('sv.endsOn')]] as const;
@@ -63,6 +73,7 @@ function Campaigns() {
     <>
       <ErrorNotice error={error} />
       <Card title={t('sv.newCampaign')}>
+        <Success message={message} />
         <form onSubmit={create} className="grid-form" data-testid="campaign-form">
           <div className="field"><label htmlFor="c-name">{t('sv.name')}</label><input id="c-name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></div>
           <div className="field"><label htmlFor="c-kind">{t('sv.kind')}</label>
@@ -86,7 +97,7 @@ function Campaigns() {
             <table><thead><tr><th>{t('sv.name')}</th><th>{t('sv.kind')}</th><th>{t('sv.period')}</th><th>{t('sv.status')}</th></tr></thead>
               <tbody>{items.map((c) => (
                 <tr key={c.id} className={selected === c.id ? 'selected' : ''}><td><button type="button" className="btn btn-link" onClick={() => setSelected(c.id)}>{c.name}</button></td>
-                  <td>{i18n.option('campaignKind', c.kind)}</td><td>{c.startsOn} – {c.endsOn}</td><td>{i18n.option('campaignStatus', c.status)}</td></tr>))}</tbody></table>
+                  <td>{i18n.option('campaignKind', c.kind)}</td><td>{i18n.date(c.startsOn)} – {i18n.date(c.endsOn)}</td><td>{i18n.option('campaignStatus', c.status)}</td></tr>))}</tbody></table>
           </TableWrap>
         </Card>
       )}
@@ -134,7 +145,7 @@ function CampaignDetail({ id }: { id: string }) {
   return (
     <Card title={p.campaign.name}>
       <ErrorNotice error={error} />
-      {message && <p role="status" className="notice notice-success" data-testid="supervision-message">{message}</p>}
+      <Success message={message} />
       <Kpis items={[
         [t('sv.cataloguesReceivedInScope'), `${p.catalogues.received} / ${p.catalogues.inScope}`],
         [t('sv.findings'), FINDING_KEYS.reduce((a, k) => a + (p.findings[k] ?? 0), 0)],
@@ -157,7 +168,7 @@ function CampaignDetail({ id }: { id: string }) {
       {p.rounds.length === 0 ? <p className="muted">{t('sv.noRounds')}</p> : (
         <TableWrap label={t('sv.roundsOfNotice')}>
           <table data-testid="rounds-table"><thead><tr><th>{t('sv.round')}</th><th>{t('sv.sentOn')}</th><th>{t('sv.respondBy')}</th><th>{t('sv.findings')}</th><th>{t('sv.notified')}</th><th>{t('sv.notYet')}</th></tr></thead>
-            <tbody>{p.rounds.map((r) => <tr key={r.id}><td>{t('sv.roundN', { n: r.number })}</td><td>{i18n.date(r.createdAt)}</td><td>{r.respondBy}</td><td>{r.findings}</td><td>{r.notified}</td><td>{r.notYet}</td></tr>)}</tbody></table>
+            <tbody>{p.rounds.map((r) => <tr key={r.id}><td>{t('sv.roundN', { n: r.number })}</td><td>{i18n.date(r.createdAt)}</td><td>{i18n.date(r.respondBy)}</td><td>{r.findings}</td><td>{r.notified}</td><td>{r.notYet}</td></tr>)}</tbody></table>
         </TableWrap>)}
       <h3>{t('sv.findingList')} <CsvLink url={`${base}/findings${qs({ outcome })}`} /></h3>
       <div className="row" style={{ flexWrap: 'wrap' }}>
@@ -171,8 +182,8 @@ function CampaignDetail({ id }: { id: string }) {
           {t('sv.sendRoundPicked', { n: picked.ids.size })}</Button>
         <Button onClick={() => sendRound({ filter: { notified: false, ...(outcome ? { outcome } : {}) } })} data-testid="send-round">{t('sv.sendRoundNotYet')}</Button>
         <div className="field"><label htmlFor="o-measure">{t('sv.measure')}</label>
-          <select id="o-measure" value={measure} onChange={(e) => setMeasure(e.target.value)}>{MEASURE_KEYS.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
-        <div className="field"><label htmlFor="o-days">{t('sv.dueInWorkingDays')}</label><input id="o-days" type="number" min={1} max={60} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: '5rem' }} /></div>
+          <select id="o-measure" value={measure} onChange={(e) => setMeasure(e.target.value)}>{MEASURES.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
+        <div className="field"><label htmlFor="o-days">{t('sv.dueInWorkingDays')}</label><input id="o-days" type="number" min={1} max={MAX_DUE_WORKING_DAYS} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: '5rem' }} /></div>
         <Button disabled={picked.ids.size === 0} onClick={order} data-testid="order-picked">{t('sv.orderPicked', { n: picked.ids.size })}</Button>
       </div>
       {findings && (
@@ -185,7 +196,7 @@ function CampaignDetail({ id }: { id: string }) {
                 <tr key={f.id} className={picked.ids.has(f.id) ? 'selected' : ''}>
                   <td><input type="checkbox" aria-label={t('sv.pickFinding', { name: f.appName ?? f.packageName })} checked={picked.ids.has(f.id)} onChange={(e) => picked.toggle(f.id, e.target.checked)} data-testid="pick-finding" /></td>
                   <td>{f.organisationName}</td><td>{f.appName ?? '—'}</td><td>{f.platform} · {f.packageName}</td><td>{i18n.option('findingOutcome', f.outcome)}</td>
-                  <td>{f.rounds.length ? f.rounds.join(', ') : '—'}</td><td>{f.notifiedAt ? '✓' : '—'}</td><td>{f.resolvedOn ?? '—'}</td></tr>))}</tbody></table>
+                  <td>{f.rounds.length ? f.rounds.join(', ') : '—'}</td><td>{f.notifiedAt ? '✓' : '—'}</td><td>{i18n.date(f.resolvedOn)}</td></tr>))}</tbody></table>
           </TableWrap>
           <Pager page={page} pageSize={20} total={findings.total} onPage={setPage} />
         </>
@@ -214,7 +225,7 @@ function Orders() {
         <TableWrap label={t('sv.disposalOrders')}>
           <table className="wide" data-testid="orders-table"><thead><tr><th>{t('sv.organisation')}</th><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th><th /></tr></thead>
             <tbody>{r.items.flatMap((o) => o.items.map((i) => (
-              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td>{o.organisationName}</td><td>{i18n.option('measure', o.measure)}</td><td>{o.dueOn}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
+              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td>{o.organisationName}</td><td>{i18n.option('measure', o.measure)}</td><td>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
                 <td>{i.packageName ?? i.serviceNumber}</td><td>{i18n.option('orderItemStatus', i.status)}</td>
                 <td>{i.evidence ?? '—'}<AttachmentList files={i.files ?? []} /></td>
                 <td>{i.status === 'done' && <div className="row"><Button onClick={() => decide(o, i.id, 'accept')} data-testid="accept-item">{t('sv.accept')}</Button> <Button onClick={() => decide(o, i.id, 'reopen')}>{t('sv.reopen')}</Button></div>}</td></tr>)))}</tbody></table>
@@ -239,39 +250,153 @@ function ReporterContact({ report, onError }: { report: Violation; onError: (e: 
   );
 }
 
+type TriageAction = 'request_more' | 'order_disposal' | 'revoke' | 'close';
+const OPEN_STATUSES = ['received', 'more_requested', 'disposal_ordered'];
+/** Per action: the button that opens the panel, the note's label and hint (who reads it), the send button and the notice after. */
+const TRIAGE: Record<TriageAction, { open: MessageKey; note: MessageKey; hint: MessageKey; send: MessageKey; done: MessageKey }> = {
+  request_more: { open: 'sv.askForMore', note: 'sv.noteRequestMore', hint: 'sv.noteRequestMoreHint', send: 'sv.sendRequestMore', done: 'sv.triageDone.request_more' },
+  order_disposal: { open: 'sv.orderDisposal', note: 'sv.noteOrder', hint: 'sv.noteOrderHint', send: 'sv.sendOrder', done: 'sv.triageDone.order_disposal' },
+  revoke: { open: 'sv.revoke', note: 'sv.noteRevoke', hint: 'sv.noteRevokeHint', send: 'sv.reviewRevoke', done: 'sv.triageDone.revoke' },
+  close: { open: 'sv.close', note: 'sv.noteClose', hint: 'sv.noteCloseHint', send: 'sv.sendClose', done: 'sv.triageDone.close' },
+};
+const TRIAGE_ACTIONS = Object.keys(TRIAGE) as TriageAction[];
+
 function Violations() {
   const i18n = useI18n();
   const { t } = i18n;
   const [r, setR] = useState<{ items: Violation[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [category, setCategory] = useState('false_materials');
+  const [message, setMessage] = useState<string | null>(null);
+  const [panel, setPanel] = useState<{ id: string; action: TriageAction } | null>(null);
   const load = useCallback(() => { api.get<{ items: Violation[] }>('/api/bureau/violations?pageSize=100').then(setR).catch(setError); }, []);
   useEffect(load, [load]);
-  const step = async (v: Violation, body: Record<string, unknown>) => { setError(null); try { await api.post(`/api/bureau/violations/${v.id}/steps`, body); load(); } catch (e) { setError(e); } };
+  const choose = (v: Violation, action: TriageAction) => {
+    setMessage(null); setError(null);
+    setPanel((p) => (p?.id === v.id && p.action === action ? null : { id: v.id, action }));
+  };
+  const done = (v: Violation, action: TriageAction) => { setPanel(null); setMessage(t(TRIAGE[action].done, { number: v.serviceNumber })); load(); };
+  const columns = [t('sv.number'), t('sv.category'), t('sv.reporter'), t('sv.description'), t('sv.status'), t('sv.triage')];
   return (
     <Card title={t('sv.violationReports')} actions={<CsvLink url="/api/bureau/violations" />}>
       <ErrorNotice error={error} />
-      <div className="row"><label htmlFor="rv-cat">{t('sv.revocationCategory')}</label>
-        <select id="rv-cat" value={category} onChange={(e) => setCategory(e.target.value)}>
-          {(['false_materials', 'shell_cleanup', 'illegal', 'other'] as const).map((k) => <option key={k} value={k}>{i18n.option('revocationCategory', k)}</option>)}</select></div>
+      <Success message={message} />
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.violationReports')}>
-          <table data-testid="violations-table"><thead><tr><th>{t('sv.number')}</th><th>{t('sv.category')}</th><th>{t('sv.reporter')}</th><th>{t('sv.description')}</th><th>{t('sv.status')}</th><th /></tr></thead>
+          <table className="cards" data-testid="violations-table"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
             <tbody>{r.items.map((v) => (
-              <tr key={v.id} data-reporter={v.reporterKind}><td>{v.serviceNumber}<br />{v.serviceName}</td><td>{i18n.option('violationCategory', v.category)}</td>
-                <td>{v.reporterOrganisation ?? <>{t('sv.public')}{v.reporterContact ? <><br /><ReporterContact report={v} onError={setError} /></> : null}</>}</td>
-                <td>{v.description}</td>
-                <td>{i18n.option('violationStatus', v.status)}</td>
-                <td>{['received', 'more_requested', 'disposal_ordered'].includes(v.status) && (
-                  <div className="row" style={{ flexWrap: 'wrap' }}>
-                    <Button onClick={() => step(v, { action: 'request_more', note: t('sv.requestMoreNote') })}>{t('sv.askForMore')}</Button>
-                    <Button onClick={() => step(v, { action: 'order_disposal', note: t('sv.orderDisposalNote'), order: { measure: 'take_down', dueInWorkingDays: 5 } })}>{t('sv.orderDisposal')}</Button>
-                    <Button variant="primary" data-testid="revoke-report" onClick={() => step(v, { action: 'revoke', category, note: t('sv.revokeNote') })}>{t('sv.revoke')}</Button>
-                    <Button onClick={() => step(v, { action: 'close', note: t('sv.closeNote') })}>{t('sv.close')}</Button>
-                  </div>)}</td></tr>))}</tbody></table>
+              <Fragment key={v.id}>
+                <tr data-reporter={v.reporterKind} className={panel?.id === v.id ? 'selected' : ''}>
+                  <td data-label={columns[0]}><span>{v.serviceNumber}<br />{v.serviceName}</span></td>
+                  <td data-label={columns[1]}>{i18n.option('violationCategory', v.category)}</td>
+                  <td data-label={columns[2]}><span>{v.reporterOrganisation ?? <>{t('sv.public')}{v.reporterContact ? <><br /><ReporterContact report={v} onError={setError} /></> : null}</>}</span></td>
+                  <td data-label={columns[3]}>{v.description}</td>
+                  <td data-label={columns[4]}>{i18n.option('violationStatus', v.status)}</td>
+                  <td data-label={columns[5]}>{OPEN_STATUSES.includes(v.status) ? (
+                    <div className="row" style={{ gap: '.4rem' }}>
+                      {TRIAGE_ACTIONS.map((a) => {
+                        const on = panel?.id === v.id && panel.action === a;
+                        return <Button key={a} className="btn-small" variant={on ? 'primary' : 'secondary'} aria-expanded={on} aria-controls={on ? `triage-${v.id}` : undefined}
+                          data-testid={a === 'revoke' ? 'revoke-report' : `triage-${a}`} onClick={() => choose(v, a)}>{t(TRIAGE[a].open)}</Button>;
+                      })}
+                    </div>) : <span className="muted">—</span>}</td>
+                </tr>
+                {panel?.id === v.id && (
+                  <tr className="triage-row"><td colSpan={columns.length} className="cell-action">
+                    <TriagePanel key={panel.action} report={v} action={panel.action} onCancel={() => setPanel(null)} onDone={() => done(v, panel.action)} />
+                  </td></tr>)}
+              </Fragment>))}</tbody></table>
         </TableWrap>
       )}
     </Card>
+  );
+}
+
+/**
+ * One report's decision: the note the reporter (and, for a revocation, the host) reads, typed by
+ * the reviewer; for an order the measure and working days; for a revocation its public category and
+ * a confirmation step, since a revocation cannot be undone.
+ */
+function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; action: TriageAction; onCancel(): void; onDone(): void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [note, setNote] = useState('');
+  const [noteError, setNoteError] = useState(false);
+  const [category, setCategory] = useState('');
+  const [measure, setMeasure] = useState<string>('take_down');
+  const [days, setDays] = useState(5);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const confirmRef = useRef<HTMLDivElement>(null);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // The panel opens on the decision's first field; the confirmation step takes the focus when shown.
+  useEffect(() => { formRef.current?.querySelector<HTMLElement>('select, input, textarea')?.focus(); }, []);
+  useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
+  const id = (f: string) => `tri-${f}-${report.id}`;
+  const send = async () => {
+    setError(null); setBusy(true);
+    try {
+      await api.post(`/api/bureau/violations/${report.id}/steps`, {
+        action, note: note.trim(),
+        ...(action === 'revoke' ? { category } : {}),
+        ...(action === 'order_disposal' ? { order: { measure, dueInWorkingDays: days } } : {}),
+      });
+      onDone();
+    } catch (e) { setError(e); setConfirming(false); } finally { setBusy(false); }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!note.trim()) { setNoteError(true); noteRef.current?.focus(); return; }
+    if (action === 'revoke') setConfirming(true); else void send();
+  };
+  const title = `${t(TRIAGE[action].open)}${i18n.colon}${report.serviceNumber} ${report.serviceName}`;
+  return (
+    <div className="subform" id={`triage-${report.id}`} data-testid="triage-panel" role="group" aria-label={title}>
+      <h3 style={{ marginTop: 0 }}>{title}</h3>
+      <ErrorNotice error={error} />
+      {confirming ? (
+        <div ref={confirmRef} tabIndex={-1} data-testid="revoke-confirm">
+          <Notice kind="warning" role="alert" title={t('sv.confirmRevokeTitle')}>
+            <p>{t('sv.confirmRevokeLead')}</p>
+            <p>{t('sv.revocationCategory')}{i18n.colon}{i18n.option('revocationCategory', category)}</p>
+            <p style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{t('sv.noteRevoke')}{i18n.colon}{note.trim()}</p>
+          </Notice>
+          <div className="row">
+            <Button variant="danger" busy={busy} onClick={() => void send()} data-testid="confirm-revoke">{t('sv.confirmRevoke')}</Button>
+            <Button onClick={() => setConfirming(false)} disabled={busy}>{t('sv.backToEdit')}</Button>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={submit} ref={formRef}>
+          {action === 'revoke' && (
+            <div className="field"><label htmlFor={id('category')}>{t('sv.revocationCategory')} <span className="req">*</span></label>
+              <select id={id('category')} required value={category} onChange={(e) => setCategory(e.target.value)} data-testid="triage-category">
+                <option value="">{t('sv.chooseCategory')}</option>
+                {REVOCATION_CATEGORIES.map((k) => <option key={k} value={k}>{i18n.option('revocationCategory', k)}</option>)}</select></div>)}
+          {action === 'order_disposal' && (
+            <div className="row" style={{ alignItems: 'flex-start' }}>
+              <div className="field"><label htmlFor={id('measure')}>{t('sv.measure')}</label>
+                <select id={id('measure')} value={measure} onChange={(e) => setMeasure(e.target.value)} data-testid="triage-measure">
+                  {MEASURES.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
+              <div className="field"><label htmlFor={id('days')}>{t('sv.dueInWorkingDays')}</label>
+                <input id={id('days')} type="number" required min={1} max={MAX_DUE_WORKING_DAYS} step={1} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: '6rem' }} aria-describedby={id('days-hint')} data-testid="triage-days" />
+                <p className="hint" id={id('days-hint')}>{t('sv.dueWorkingDaysHint', { max: MAX_DUE_WORKING_DAYS })}</p></div>
+            </div>)}
+          <div className={`field${noteError ? ' has-error' : ''}`}>
+            <label htmlFor={id('note')}>{t(TRIAGE[action].note)} <span className="req">*</span></label>
+            <textarea id={id('note')} ref={noteRef} required maxLength={4000} rows={3} value={note} aria-describedby={id('note-hint')} aria-invalid={noteError || undefined}
+              onChange={(e) => { setNote(e.target.value); if (e.target.value.trim()) setNoteError(false); }} data-testid="triage-note" />
+            <p className="hint" id={id('note-hint')}>{t(TRIAGE[action].hint)}</p>
+            {noteError && <ul className="field-errors"><li>{t('sv.noteRequired')}</li></ul>}
+          </div>
+          <div className="row">
+            <Button type="submit" variant={action === 'revoke' ? 'danger' : 'primary'} busy={busy} data-testid="triage-submit">{t(TRIAGE[action].send)}</Button>
+            <Button onClick={onCancel} disabled={busy}>{t('sv.cancel')}</Button>
+          </div>
+        </form>
+      )}
+    </div>
   );
 }
 
@@ -280,17 +405,23 @@ function Blacklist() {
   const { t } = i18n;
   const [r, setR] = useState<{ items: Entry[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [form, setForm] = useState({ serviceNumber: '', untilOn: inDays(365), reason: '' });
+  const [message, setMessage] = useState<string | null>(null);
+  const [form, setForm] = useState(newBlacklistForm);
   const load = useCallback(() => { api.get<{ items: Entry[] }>('/api/bureau/blacklist').then(setR).catch(setError); }, []);
   useEffect(load, [load]);
   const add = async (e: FormEvent) => {
-    e.preventDefault(); setError(null);
-    try { await api.post('/api/bureau/blacklist', { ...form, kinds: ['certificate', 'package', 'domain'], category: 'false_materials' }); load(); } catch (err) { setError(err); }
+    e.preventDefault(); setError(null); setMessage(null);
+    try {
+      const r = await api.post<{ ids: string[] }>('/api/bureau/blacklist', { ...form, kinds: ['certificate', 'package', 'domain'], category: 'false_materials' });
+      setMessage(t('sv.blacklistAdded', { number: form.serviceNumber.trim(), n: r.ids.length }));
+      setForm(newBlacklistForm()); load();
+    } catch (err) { setError(err); }
   };
-  const lift = async (id: string) => { setError(null); try { await api.post(`/api/bureau/blacklist/${id}/lift`, { reason: t('sv.liftReason') }); load(); } catch (e) { setError(e); } };
+  const lift = async (id: string) => { setError(null); setMessage(null); try { await api.post(`/api/bureau/blacklist/${id}/lift`, { reason: t('sv.liftReason') }); load(); } catch (e) { setError(e); } };
   return (
     <Card title={t('sv.blacklist')} actions={<CsvLink url="/api/bureau/blacklist" />}>
       <ErrorNotice error={error} />
+      <Success message={message} />
       <form onSubmit={add} className="row" style={{ flexWrap: 'wrap', alignItems: 'flex-end' }}>
         <div className="field"><label htmlFor="b-number">{t('sv.serviceNumber')}</label><input id="b-number" required value={form.serviceNumber} onChange={(e) => setForm({ ...form, serviceNumber: e.target.value })} /></div>
         <div className="field"><label htmlFor="b-until">{t('sv.until')}</label><input id="b-until" type="date" value={form.untilOn} onChange={(e) => setForm({ ...form, untilOn: e.target.value })} /></div>
@@ -300,7 +431,7 @@ function Blacklist() {
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.blacklist')}>
           <table><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
-            <tbody>{r.items.map((b) => <tr key={b.id}><td>{i18n.option('blacklistKind', b.kind)}</td><td>{b.value ?? b.subjectName}</td><td>{b.untilOn}</td><td>{b.active ? t('sv.active') : t('sv.inactive')}</td>
+            <tbody>{r.items.map((b) => <tr key={b.id}><td>{i18n.option('blacklistKind', b.kind)}</td><td>{b.value ?? b.subjectName}</td><td>{i18n.date(b.untilOn)}</td><td>{b.active ? t('sv.active') : t('sv.inactive')}</td>
               <td>{b.active && <Button onClick={() => lift(b.id)}>{t('sv.lift')}</Button>}</td></tr>)}</tbody></table>
         </TableWrap>
       )}

@@ -2,18 +2,19 @@
 // (catalogue upload with progress, findings, marking hosts notified — one by one or the ticked
 // ones), disposal orders (confirm with evidence and evidence files) and violation reports
 // (report, follow every step).
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, Fragment, useCallback, useEffect, useState } from 'react';
+import { VIOLATION_CATEGORIES } from '../../../domain/supervision/violations.ts';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
-import { useI18n } from '../../i18n/index.tsx';
+import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, ApiError, getCsrfToken, qs } from '../../lib/api.ts';
 import { type Attachment, AttachmentList, uploadAttachment } from './attachments.tsx';
 import { CsvLink, useSelection } from './common.tsx';
 
-interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
+interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; endsOn: string; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
 interface Finding { id: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
-interface Order { id: string; measure: string; dueOn: string; reason: string; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; reopenReason: string | null; files?: Attachment[] }[] }
-interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; createdAt: string }
+interface Order { id: string; measure: string; orderedOn: string; dueOn: string; reason: string; campaignId: string | null; violationId: string | null; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; reopenReason: string | null; files?: Attachment[] }[] }
+interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; description: string; createdAt: string }
 interface Step { action: string; status: string; note: string | null; at: string }
 
 export default function OrgSupervision() {
@@ -55,23 +56,29 @@ function Campaigns() {
   const load = useCallback(() => { api.get<{ items: Campaign[] }>('/api/org/campaigns').then((r) => { setItems(r.items); setSelected((s) => s ?? r.items[0]?.id ?? null); }).catch(setError); }, []);
   useEffect(load, [load]);
   if (!items) return <><ErrorNotice error={error} /><Loading /></>;
+  const current = items.find((c) => c.id === selected);
+  const columns = [t('sv.name'), t('sv.status'), t('sv.catalogueDue'), t('sv.catalogue')];
   return (
     <>
       <ErrorNotice error={error} />
       <Card title={t('sv.campaigns')} actions={<CsvLink url="/api/org/campaigns" />}>
         {items.length === 0 ? <p>{t('sv.noCampaign')}</p> : (
           <TableWrap label={t('sv.campaigns')}>
-            <table><thead><tr><th>{t('sv.name')}</th><th>{t('sv.catalogueDue')}</th><th>{t('sv.catalogue')}</th></tr></thead>
-              <tbody>{items.map((c) => <tr key={c.id} className={selected === c.id ? 'selected' : ''}><td><button type="button" className="btn btn-link" onClick={() => setSelected(c.id)}>{c.name}</button></td><td>{c.catalogueDueOn}</td>
-                <td>{c.catalogue ? t('sv.nLines', { n: c.catalogue.received }) : i18n.option('catalogueState', c.catalogueState)}</td></tr>)}</tbody></table>
+            <table className="cards" data-testid="org-campaigns"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+              <tbody>{items.map((c) => <tr key={c.id} className={selected === c.id ? 'selected' : ''}>
+                <td data-label={columns[0]}><button type="button" className="btn btn-link" style={{ paddingLeft: 0, textAlign: 'left' }} onClick={() => setSelected(c.id)}>{c.name}</button></td>
+                <td data-label={columns[1]}>{i18n.option('campaignStatus', c.status)}</td><td data-label={columns[2]}>{i18n.date(c.catalogueDueOn)}</td>
+                <td data-label={columns[3]}>{c.catalogue ? t('sv.nLines', { n: c.catalogue.received }) : i18n.option('catalogueState', c.catalogueState)}</td></tr>)}</tbody></table>
           </TableWrap>)}
       </Card>
-      {selected && <CampaignDetail key={selected} id={selected} onChanged={load} />}
+      {current && <CampaignDetail key={current.id} campaign={current} onChanged={load} />}
     </>
   );
 }
 
-function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
+/** One campaign: the catalogue upload while it is open for catalogues (until it ends), and the findings. */
+function CampaignDetail({ campaign, onChanged }: { campaign: Campaign; onChanged(): void }) {
+  const { id } = campaign;
   const i18n = useI18n();
   const { t } = i18n;
   const [file, setFile] = useState<File | null>(null);
@@ -92,14 +99,19 @@ function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
   const open = findings?.items.filter((f) => !f.notifiedAt).map((f) => f.id) ?? [];
   const allPicked = open.length > 0 && open.every((x) => picked.ids.has(x));
   return (
-    <Card title={t('sv.submitCatalogue')}>
+    <Card title={campaign.name}>
       <ErrorNotice error={error} />
-      <p>{t('sv.catalogueHelp')}</p>
-      <div className="row" style={{ flexWrap: 'wrap' }}>
-        <input type="file" accept=".csv,.ndjson,.jsonl,.txt" aria-label={t('sv.catalogueFile')} data-testid="catalogue-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        <Button variant="primary" onClick={upload} disabled={!file || progress !== null} data-testid="catalogue-upload">{t('sv.upload')}</Button>
-        {progress !== null && <progress max={100} value={progress} aria-label={t('sv.uploadProgress')}>{progress}%</progress>}
-      </div>
+      <h3 style={{ marginTop: 0 }}>{t('sv.submitCatalogue')}</h3>
+      {campaign.status === 'ended' ? <p className="muted" data-testid="catalogue-closed">{t('sv.campaignEnded', { on: i18n.date(campaign.endsOn) })}</p> : (
+        <>
+          <p>{t('sv.catalogueDueOn', { on: i18n.date(campaign.catalogueDueOn) })}{i18n.paren(i18n.option('catalogueState', campaign.catalogueState))}</p>
+          <p className="small muted">{t('sv.catalogueHelp')}</p>
+          <div className="row" style={{ flexWrap: 'wrap' }}>
+            <input type="file" accept=".csv,.ndjson,.jsonl,.txt" aria-label={t('sv.catalogueFile')} data-testid="catalogue-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <Button variant="primary" onClick={upload} disabled={!file || progress !== null} data-testid="catalogue-upload">{t('sv.upload')}</Button>
+            {progress !== null && <progress max={100} value={progress} aria-label={t('sv.uploadProgress')}>{progress}%</progress>}
+          </div>
+        </>)}
       {answer && (
         <div role="status" data-testid="catalogue-answer">
           <p>{t('sv.catalogueAnswer', { received: answer.received, accepted: answer.accepted, rejected: answer.rejected })}</p>
@@ -120,8 +132,8 @@ function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
               <tbody>{findings.items.map((f) => <tr key={f.id}>
                 <td>{!f.notifiedAt && <input type="checkbox" aria-label={t('sv.pickFinding', { name: f.appName ?? f.packageName })} checked={picked.ids.has(f.id)} onChange={(e) => picked.toggle(f.id, e.target.checked)} />}</td>
                 <td>{f.line}</td><td>{f.appName ?? '—'}</td><td>{f.platform} · {f.packageName}</td>
-                <td>{i18n.option('findingOutcome', f.outcome)}{f.resolvedOn ? ` · ${t('sv.filedOn', { on: f.resolvedOn })}` : ''}</td>
-                <td>{f.rounds.join(', ') || '—'}</td><td>{f.notifiedAt ? '✓' : <Button onClick={() => notify([f.id])}>{t('sv.markNotified')}</Button>}</td></tr>)}</tbody></table>
+                <td>{i18n.option('findingOutcome', f.outcome)}{f.resolvedOn ? ` · ${t('sv.filedOn', { on: i18n.date(f.resolvedOn) })}` : ''}</td>
+                <td>{f.rounds.join(', ') || '—'}</td><td>{f.notifiedAt ? '✓' : <Button className="btn-small" onClick={() => notify([f.id])} data-testid="notify-one">{t('sv.markNotifiedAction')}</Button>}</td></tr>)}</tbody></table>
           </TableWrap>
           <Pager page={page} pageSize={20} total={findings.total} onPage={setPage} />
         </>)}
@@ -133,11 +145,18 @@ function Orders() {
   const i18n = useI18n();
   const { t } = i18n;
   const [r, setR] = useState<{ items: Order[] } | null>(null);
+  // Where each order comes from: names of the campaigns and violation reports it may cite.
+  const [campaigns, setCampaigns] = useState<Map<string, string>>(new Map());
+  const [reports, setReports] = useState<Map<string, Violation>>(new Map());
   const [evidence, setEvidence] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => { api.get<{ items: Order[] }>('/api/org/orders?pageSize=100').then(setR).catch(setError); }, []);
   useEffect(load, [load]);
+  useEffect(() => {
+    api.get<{ items: Campaign[] }>('/api/org/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(setError);
+    api.get<{ items: Violation[] }>('/api/org/violations?pageSize=100').then((v) => setReports(new Map(v.items.map((x) => [x.id, x])))).catch(setError);
+  }, []);
   const confirm = async (o: Order, itemId: string) => {
     setError(null);
     try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/done`, { evidence: evidence[itemId] ?? '' }); load(); } catch (e) { setError(e); }
@@ -147,68 +166,170 @@ function Orders() {
     setError(null); setBusy(itemId);
     try { await uploadAttachment(`/api/org/orders/${o.id}/items/${itemId}/attachments`, file); load(); } catch (e) { setError(e); } finally { setBusy(null); }
   };
+  const source = (o: Order) => {
+    if (o.campaignId) return t('sv.fromCampaign', { name: campaigns.get(o.campaignId) ?? '…' });
+    if (o.violationId) {
+      const v = reports.get(o.violationId);
+      return v ? t('sv.fromViolation', { number: v.serviceNumber, name: v.serviceName }) : t('sv.fromViolationUnknown');
+    }
+    return null;
+  };
+  const columns = [t('sv.item'), t('sv.status'), t('sv.evidence')];
   return (
     <Card title={t('sv.disposalOrders')} actions={<CsvLink url="/api/org/orders" />}>
       <ErrorNotice error={error} />
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.disposalOrders')}>
-          <table className="cards" data-testid="org-orders"><thead><tr><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th></tr></thead>
-            <tbody>{r.items.flatMap((o) => o.items.map((i) => (
-              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td data-label={t('sv.measure')}>{i18n.option('measure', o.measure)}</td>
-                <td data-label={t('sv.due')}>{o.dueOn}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td><td data-label={t('sv.item')}>{i.packageName ?? i.serviceNumber}</td>
-                <td data-label={t('sv.status')}>{i18n.option('orderItemStatus', i.status)}</td>
-                <td data-label={t('sv.evidence')}><div className="evidence-cell">
-                  {i.status !== 'open' && i.evidence ? <span>{i.evidence}</span> : null}
-                  {i.status === 'open' && i.reopenReason ? <p className="small overdue-text">{t('sv.reopened', { reason: i.reopenReason })}</p> : null}
-                  <AttachmentList files={i.files ?? []} />
-                  {i.status === 'open' && <div className="evidence-form">
-                    <input aria-label={t('sv.evidence')} placeholder={t('sv.evidenceHint')} value={evidence[i.id] ?? ''} onChange={(e) => setEvidence({ ...evidence, [i.id]: e.target.value })} data-testid="evidence" />
-                    <label className="btn btn-secondary file-button">{busy === i.id ? t('sv.uploading') : t('sv.attachFile')}
-                      <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" hidden data-testid="evidence-file" onChange={(e) => { void attach(o, i.id, e.target.files?.[0]); e.target.value = ''; }} /></label>
-                    <Button variant="primary" onClick={() => confirm(o, i.id)} data-testid="confirm-item">{t('sv.confirmDone')}</Button></div>}
-                </div></td></tr>)))}</tbody></table>
+          <table className="cards" data-testid="org-orders"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+            {r.items.map((o) => (
+              <tbody key={o.id} data-testid="org-order">
+                <tr className="order-head"><th colSpan={columns.length} scope="rowgroup" style={{ whiteSpace: 'normal', fontWeight: 400 }}>
+                  <strong>{i18n.option('measure', o.measure)}</strong>
+                  <span className="muted small">{' · '}{t('sv.orderedOn')}{i18n.colon}{i18n.date(o.orderedOn)}{' · '}{t('sv.due')}{i18n.colon}</span>
+                  <span className={o.items.some((i) => i.overdue) ? 'overdue-text small' : 'small'}>{i18n.date(o.dueOn)}{o.items.some((i) => i.overdue) ? ` · ${t('sv.overdue')}` : ''}</span>
+                  <p style={{ margin: '.25rem 0 0', overflowWrap: 'anywhere' }} data-testid="order-reason">{t('sv.reason')}{i18n.colon}{o.reason}</p>
+                  {source(o) && <p className="muted small" style={{ margin: 0 }} data-testid="order-source">{source(o)}</p>}
+                </th></tr>
+                {o.items.map((i) => (
+                  <tr key={i.id} className={i.overdue ? 'overdue' : ''}>
+                    <td data-label={columns[0]}>{i.packageName ?? i.serviceNumber}</td>
+                    <td data-label={columns[1]}>{i18n.option('orderItemStatus', i.status)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
+                    <td data-label={columns[2]}><div className="evidence-cell">
+                      {i.status !== 'open' && i.evidence ? <span>{i.evidence}</span> : null}
+                      {i.status === 'open' && i.reopenReason ? <p className="small overdue-text">{t('sv.reopened', { reason: i.reopenReason })}</p> : null}
+                      <AttachmentList files={i.files ?? []} />
+                      {i.status === 'open' && <div className="evidence-form">
+                        <input aria-label={t('sv.evidence')} placeholder={t('sv.evidenceHint')} value={evidence[i.id] ?? ''} onChange={(e) => setEvidence({ ...evidence, [i.id]: e.target.value })} data-testid="evidence" />
+                        <label className="btn btn-secondary file-button">{busy === i.id ? t('sv.uploading') : t('sv.attachFile')}
+                          <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" hidden data-testid="evidence-file" onChange={(e) => { void attach(o, i.id, e.target.files?.[0]); e.target.value = ''; }} /></label>
+                        <Button variant="primary" onClick={() => confirm(o, i.id)} data-testid="confirm-item">{t('sv.confirmDone')}</Button></div>}
+                    </div></td>
+                  </tr>))}
+              </tbody>))}</table>
         </TableWrap>)}
     </Card>
   );
 }
 
+const STEP_LABELS: Record<string, MessageKey> = {
+  reported: 'sv.step.reported', request_more: 'sv.step.request_more', provide_more: 'sv.step.provide_more',
+  order_disposal: 'sv.step.order_disposal', revoke: 'sv.step.revoke', close: 'sv.step.close',
+};
+
 function Violations() {
   const i18n = useI18n();
   const { t } = i18n;
   const [r, setR] = useState<{ items: Violation[] } | null>(null);
-  const [open, setOpen] = useState<{ id: string; steps: Step[] } | null>(null);
-  const [form, setForm] = useState({ serviceNumber: '', category: 'fraud', description: '', measuresTaken: '' });
+  const [open, setOpen] = useState<string | null>(null);
+  const [form, setForm] = useState(newViolationForm);
+  const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => { api.get<{ items: Violation[] }>('/api/org/violations?pageSize=100').then(setR).catch(setError); }, []);
   useEffect(load, [load]);
   const report = async (e: FormEvent) => {
-    e.preventDefault(); setError(null);
-    try { await api.post('/api/org/violations', { ...form, measuresTaken: form.measuresTaken || undefined }); setForm({ ...form, description: '', measuresTaken: '' }); load(); } catch (err) { setError(err); }
+    e.preventDefault(); setError(null); setMessage(null);
+    try {
+      await api.post('/api/org/violations', { ...form, measuresTaken: form.measuresTaken || undefined });
+      setMessage(t('sv.reportSent', { number: form.serviceNumber.trim() }));
+      setForm(newViolationForm()); load();
+    } catch (err) { setError(err); }
   };
-  const show = async (id: string) => { try { setOpen({ id, steps: (await api.get<{ steps: Step[] }>(`/api/org/violations/${id}`)).steps }); } catch (e) { setError(e); } };
+  const columns = [t('sv.number'), t('sv.category'), t('sv.situation'), t('sv.reportedOn'), t('sv.status'), t('sv.steps')];
   return (
     <>
-      <ErrorNotice error={error} />
       <Card title={t('sv.reportViolation')}>
+        <ErrorNotice error={error} />
+        {message && <p role="status" className="notice notice-success" data-testid="supervision-message">{message}</p>}
         <form onSubmit={report} className="grid-form" data-testid="violation-form">
           <div className="field"><label htmlFor="v-number">{t('sv.serviceNumber')}</label><input id="v-number" required value={form.serviceNumber} onChange={(e) => setForm({ ...form, serviceNumber: e.target.value })} /></div>
           <div className="field"><label htmlFor="v-cat">{t('sv.category')}</label>
             <select id="v-cat" value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })}>
-              {(['fraud', 'illegal_content', 'beyond_filing', 'false_materials', 'privacy', 'other'] as const).map((k) => <option key={k} value={k}>{i18n.option('violationCategory', k)}</option>)}</select></div>
-          <div className="field"><label htmlFor="v-desc">{t('sv.situation')}</label><textarea id="v-desc" required value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} /></div>
-          <div className="field"><label htmlFor="v-measures">{t('sv.measuresTaken')}</label><input id="v-measures" value={form.measuresTaken} onChange={(e) => setForm({ ...form, measuresTaken: e.target.value })} /></div>
+              {VIOLATION_CATEGORIES.map((k) => <option key={k} value={k}>{i18n.option('violationCategory', k)}</option>)}</select></div>
+          <div className="field"><label htmlFor="v-desc">{t('sv.situation')}</label><textarea id="v-desc" required maxLength={4000} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} /></div>
+          <div className="field"><label htmlFor="v-measures">{t('sv.measuresTaken')}</label><input id="v-measures" maxLength={2000} value={form.measuresTaken} onChange={(e) => setForm({ ...form, measuresTaken: e.target.value })} /></div>
           <Button type="submit" variant="primary">{t('sv.sendReport')}</Button>
         </form>
       </Card>
       <Card title={t('sv.myReports')} actions={<CsvLink url="/api/org/violations" />}>
         {!r ? <Loading /> : (
           <TableWrap label={t('sv.myReports')}>
-            <table><thead><tr><th>{t('sv.number')}</th><th>{t('sv.category')}</th><th>{t('sv.status')}</th><th /></tr></thead>
-              <tbody>{r.items.map((v) => <tr key={v.id}><td>{v.serviceNumber} {v.serviceName}</td><td>{i18n.option('violationCategory', v.category)}</td><td>{i18n.option('violationStatus', v.status)}</td>
-                <td><Button onClick={() => show(v.id)}>{t('sv.steps')}</Button></td></tr>)}</tbody></table>
+            <table className="cards" data-testid="org-violations"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
+              <tbody>{r.items.map((v) => {
+                const shown = open === v.id;
+                const asked = v.status === 'more_requested';
+                return (
+                  <Fragment key={v.id}>
+                    <tr className={shown ? 'selected' : ''}>
+                      <td data-label={columns[0]}><span>{v.serviceNumber}<br />{v.serviceName}</span></td>
+                      <td data-label={columns[1]}>{i18n.option('violationCategory', v.category)}</td>
+                      <td data-label={columns[2]}><span style={{ overflowWrap: 'anywhere' }}>{v.description}</span></td>
+                      <td data-label={columns[3]}>{i18n.date(v.createdAt)}</td>
+                      <td data-label={columns[4]}>{asked ? <strong className="overdue-text">{i18n.option('violationStatus', v.status)}</strong> : i18n.option('violationStatus', v.status)}</td>
+                      <td data-label={columns[5]}>
+                        <Button className="btn-small" variant={asked && !shown ? 'primary' : 'secondary'} aria-expanded={shown} aria-controls={shown ? `report-${v.id}` : undefined}
+                          onClick={() => setOpen(shown ? null : v.id)} data-testid={asked ? 'answer-open' : 'steps-open'}>
+                          {shown ? t('sv.hideSteps') : asked ? t('sv.answerRequest') : t('sv.steps')}</Button>
+                      </td>
+                    </tr>
+                    {shown && <tr><td colSpan={columns.length} className="cell-action"><ReportSteps report={v} onChanged={load} /></td></tr>}
+                  </Fragment>);
+              })}</tbody></table>
           </TableWrap>)}
-        {open && <ol data-testid="violation-steps">{open.steps.map((s, i) => <li key={i}>{i18n.date(s.at, true)} · {s.action} → {i18n.option('violationStatus', s.status)}{s.note ? ` · ${s.note}` : ''}</li>)}</ol>}
       </Card>
     </>
+  );
+}
+
+const newViolationForm = () => ({ serviceNumber: '', category: 'fraud', description: '', measuresTaken: '' });
+
+/** One report's steps (who asked what, each note), and the answer form while the bureau asks for more. */
+function ReportSteps({ report, onChanged }: { report: Violation; onChanged(): void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [detail, setDetail] = useState<{ status: string; steps: Step[] } | null>(null);
+  const [note, setNote] = useState('');
+  const [noteError, setNoteError] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => { api.get<{ status: string; steps: Step[] }>(`/api/org/violations/${report.id}`).then(setDetail).catch(setError); }, [report.id]);
+  useEffect(load, [load]);
+  const answer = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!note.trim()) { setNoteError(true); return; }
+    setError(null); setMessage(null); setBusy(true);
+    try {
+      await api.post(`/api/org/violations/${report.id}/more`, { note: note.trim() });
+      setNote(''); setMessage(t('sv.moreSent')); load(); onChanged();
+    } catch (err) { setError(err); } finally { setBusy(false); }
+  };
+  const title = `${t('sv.stepsOfReport')}${i18n.colon}${report.serviceNumber} ${report.serviceName}`;
+  const stepLabel = (s: Step) => (STEP_LABELS[s.action] ? t(STEP_LABELS[s.action]!) : s.action);
+  return (
+    <div className="subform" id={`report-${report.id}`} role="group" aria-label={title} data-testid="violation-steps">
+      <h3 style={{ marginTop: 0 }}>{title}</h3>
+      <ErrorNotice error={error} />
+      {message && <p role="status" className="notice notice-success" data-testid="more-sent">{message}</p>}
+      {!detail ? <Loading /> : (
+        <>
+          <ol className="timeline">{detail.steps.map((s, i) => (
+            <li key={i} className="done" data-testid="violation-step">
+              <div className="when">{i18n.date(s.at, true)}</div>
+              <div><strong>{stepLabel(s)}</strong>{stepLabel(s) !== i18n.option('violationStatus', s.status) ? i18n.paren(i18n.option('violationStatus', s.status)) : null}</div>
+              {s.note && <p style={{ margin: '.15rem 0 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{s.note}</p>}
+            </li>))}</ol>
+          {detail.status === 'more_requested' && (
+            <form onSubmit={answer} data-testid="more-form">
+              <div className={`field${noteError ? ' has-error' : ''}`}>
+                <label htmlFor={`more-${report.id}`}>{t('sv.moreAnswer')} <span className="req">*</span></label>
+                <textarea id={`more-${report.id}`} required maxLength={4000} rows={4} value={note} aria-invalid={noteError || undefined}
+                  onChange={(e) => { setNote(e.target.value); if (e.target.value.trim()) setNoteError(false); }} aria-describedby={`more-hint-${report.id}`} data-testid="more-note" />
+                <p className="hint" id={`more-hint-${report.id}`}>{t('sv.moreAnswerHint')}</p>
+                {noteError && <ul className="field-errors"><li>{t('sv.noteRequired')}</li></ul>}
+              </div>
+              <Button type="submit" variant="primary" busy={busy} data-testid="more-send">{t('sv.sendMore')}</Button>
+            </form>)}
+        </>)}
+    </div>
   );
 }

@@ -106,6 +106,7 @@ describe.runIf(runsOn('postgresql', 'backup with pg_dump'))('backup and restore 
       const before = await opened(source, prepare);
       const file = path.join(root, 'beian.dump');
       expect(await backup(source, file)).toMatchObject({ backend: 'postgresql' });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
       await restore(target, file);
       await opened(target, async (s) => {
         expect(await fingerprint(s.db)).toEqual(before);

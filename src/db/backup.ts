@@ -29,8 +29,11 @@ export async function backup(cfg: Config, file: string): Promise<BackupResult> {
   const target = path.resolve(file);
   if (existsSync(target)) throw new BackupError(`${file} exists; choose a new file name`);
   if (cfg.database.kind === 'postgresql') {
+    // Created 0600 first (pg_dump keeps an existing file's mode): the dump holds every record, its
+    // personal data sealed, and is kept as closely as the embedded backup.
+    writeFileSync(target, '', { mode: 0o600, flag: 'wx' });
     await run('pg_dump', ['--format=custom', '--no-owner', '--file', target, cfg.database.url], { maxBuffer: 16 * 1024 * 1024 })
-      .catch((e: { stderr?: string }) => { throw new BackupError(`pg_dump failed: ${(e.stderr ?? String(e)).trim().split('\n')[0]}`); });
+      .catch((e: { stderr?: string }) => { rmSync(target, { force: true }); throw new BackupError(`pg_dump failed: ${(e.stderr ?? String(e)).trim().split('\n')[0]}`); });
     return { file: target, bytes: readFileSync(target).length, backend: 'postgresql' };
   }
   const dir = cfg.database.dataDir;

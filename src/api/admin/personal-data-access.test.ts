@@ -8,6 +8,7 @@ import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } fro
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from '../../../tests/filing.ts';
 import { auditLog } from '../../tlog/audit.ts';
+import { ENTRY_VERSION } from '../../tlog/entry.ts';
 
 interface Access {
   id: string; at: string; actor: { userId: string | null; role: string; name: string | null; organisation: string | null };
@@ -134,7 +135,7 @@ describe('personal-data access log', () => {
     await logCaughtUp(a.t.db, testLogKeys());
     const leaves = await a.t.db.query<{ entry: string }>('select entry from log_leaves where history_id = any($1::bigint[])', [history.map((h) => h.id)]);
     expect(leaves).toHaveLength(history.length);
-    for (const l of leaves) expect(JSON.parse(l.entry)).toEqual({ v: 1, type: 'private', digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const l of leaves) expect(JSON.parse(l.entry)).toEqual({ v: ENTRY_VERSION, type: 'private', digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect((await auditLog(a.t.db, testLogKeys())).problems).toEqual([]);
   });
 

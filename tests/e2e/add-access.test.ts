@@ -56,7 +56,9 @@ describe('journey: a shell adds access again', () => {
 
     await page.getByRole('button', { name: '核验并提交' }).click();
     // Only the provider being added may review it.
-    expect(await page.locator('#submitter option').allTextContents()).toEqual(['请选择', '示例云计算有限公司（接入服务提供者）']);
+    const options = page.locator('#submitter option');
+    await options.nth(1).waitFor({ state: 'attached' }); // the reviewers load after the step renders
+    expect(await options.allTextContents()).toEqual(['请选择', '示例云计算有限公司（接入服务提供者）']);
     await page.getByTestId('submit-application').click();
     await page.waitForURL(`**/host/applications/${id}`);
     const [app] = await server.t.db.query<{ status: string; submitter: string }>(

@@ -7,15 +7,10 @@
 -- version's rules); for each record they concern, one history row `logged_imported` with the
 -- record's status now puts it in the public log at the next sequencing.
 insert into history (entity_type, entity_id, action, to_status, actor_role, reason)
-select 'service', s.id, 'logged_imported', s.status, 'system',
+select r.entity_type, r.id, 'logged_imported', r.status, 'system',
        jsonb_build_object('note', 'loaded by beian import before such rows were public in the transparency log (migration 0039)')
-  from services s
+  from (select 'service' as entity_type, id, status from services
+        union all
+        select 'subject', id, status from subjects) r
  where exists (select 1 from history h join log_leaves l on l.history_id = h.id
-                where h.entity_type = 'service' and h.entity_id = s.id and h.action = 'imported');
-
-insert into history (entity_type, entity_id, action, to_status, actor_role, reason)
-select 'subject', su.id, 'logged_imported', su.status, 'system',
-       jsonb_build_object('note', 'loaded by beian import before such rows were public in the transparency log (migration 0039)')
-  from subjects su
- where exists (select 1 from history h join log_leaves l on l.history_id = h.id
-                where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'imported');
+                where h.entity_type = r.entity_type and h.entity_id = r.id and h.action = 'imported');

@@ -10,7 +10,7 @@ import { type Db, openPglite, openPostgres } from '../src/db/connection.ts';
 import { listMigrations, migrate } from '../src/db/migrate.ts';
 import { createSealer, type Sealer } from '../src/db/personal-data.ts';
 import { createLogKeys, type LogKeys } from '../src/tlog/keys.ts';
-import { sequenceAll } from '../src/tlog/store.ts';
+import { type SequencerKeys, sequenceAll } from '../src/tlog/store.ts';
 
 export const testSecrets = {
   dataKeys: [{ id: 't1', key: Buffer.alloc(32, 7) }],
@@ -25,7 +25,7 @@ export const testLogKeys = (): LogKeys => createLogKeys(testSecrets.hashKey, nul
  * appends only below the oldest transaction still running anywhere on the server (ADR 0017), so
  * on a PostgreSQL server shared with other test files a row may wait a moment for theirs to end.
  */
-export async function logCaughtUp(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promise<void> {
+export async function logCaughtUp(db: Db, keys: SequencerKeys): Promise<void> {
   for (let i = 0; i < 200; i++) {
     await sequenceAll(db, keys);
     const [r] = await db.query<{ behind: number }>('select (select count(*) from history)::int - (select count(*) from log_leaves)::int as behind');

@@ -189,6 +189,9 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     // 2029 published with no days entered: 1 January is a working Monday now, so the deadline is one day earlier.
     const after = await call(h.app, host, 'GET', `/api/host/applications/${next}`);
     expect(after).toMatchObject({ deadlineOn: '2029-01-17', deadlineProvisional: false });
+    // A year the installed schedule covers is official already; declared published by hand it would drop its holidays.
+    const refused = await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2026-01-01', kind: 'year_published' }, 400);
+    expect(refused).toMatchObject({ code: 'year_already_official', errors: [{ field: 'day', code: 'year_already_official' }] });
   });
 
   it('the database refuses a provisional mark without a deadline and an import outside 2004–2099', async () => {

@@ -74,6 +74,13 @@ describe('beian calendar', () => {
     const r = await run('calendar', 'check');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\n2026: DIFFERS from chinese-days on \d+ days: .*2026-10-08 imported off, chinese-days working/);
+    // The calendar in use is the imported schedule alone, as the check counts it: the package's National Day days the
+    // file leaves out (Friday 2, Monday 5 … Wednesday 7 October) are working days, 8 October is off.
+    expect(r.stdout).toMatch(/2026-10-02 imported working, chinese-days off/);
+    expect(await run('workdays', 'between', '2026-10-01', '2026-10-09')).toMatchObject({ code: 0, stdout: '5\n' });
+    // Importing the package's own schedule again brings its days back.
+    expect((await run('calendar', 'import', path.join(icsDir, '2026.ics'))).code).toBe(0);
+    expect(await run('workdays', 'between', '2026-10-01', '2026-10-09')).toMatchObject({ code: 0, stdout: '2\n' });
   }, SETUP_TIMEOUT);
 
   it.each([

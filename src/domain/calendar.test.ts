@@ -163,6 +163,16 @@ describe('range: official years, then provisional counting (issue 12 part 1)', (
     expect(cal.provisionalYears('2027-12-04', '2028-01-31')).toEqual([2028]);
   });
 
+  it('a year the package covers, once published by an import, is its overrides alone (the package\'s days of that year drop)', () => {
+    // An imported 2026 schedule that declares only 1 and 8 October off (a wrong file, say): the calendar counts what was imported.
+    const cal = createCalendar({ overrides: [{ kind: 'year_published', year: 2026 }, { kind: 'holiday', date: '2026-10-01' }, { kind: 'holiday', date: '2026-10-08' }] });
+    expect(cal.isWorkingDay('2026-10-02')).toBe(true); // Friday: off in the package's schedule, not in the file
+    expect(cal.isWorkingDay('2026-10-08')).toBe(false);
+    expect(cal.isWorkingDay('2026-10-10')).toBe(false); // Saturday: a make-up day in the package's schedule only
+    expect(cal.isWorkingDay('2025-10-02')).toBe(false); // other package years unchanged
+    expect(createCalendar().isWorkingDay('2026-10-02')).toBe(false);
+  });
+
   it('publishing 2028 without 2027 makes only 2028 official', () => {
     const cal = createCalendar({ overrides: [{ kind: 'year_published', year: 2028 }] });
     expect(cal.provisionalYears('2026-12-01', '2028-03-01')).toEqual([2027]);

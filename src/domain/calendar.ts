@@ -5,7 +5,10 @@
 // Precedence for a date, highest first: a province's override (only when the calendar was
 // created for that province), a national override, then in an official year the published
 // national schedule (holiday or 调休 make-up day) and in a provisional year the statutory
-// holidays, then Monday–Friday.
+// holidays, then Monday–Friday. A year published by `beian calendar import` (a
+// `year_published` row) is the imported schedule alone: its national overrides hold the file's
+// days, and the package's days of that year no longer apply — a holiday the file leaves out is
+// a working day, as `beian calendar check` and the import's preview count it.
 //
 // Official and provisional years (issue 12 part 1, ADR 0011): a year is OFFICIAL when the
 // package data covers it (2004–2026 in chinese-days 1.5.7) or a `year_published` override row
@@ -91,7 +94,9 @@ export function createCalendar(options: CalendarOptions = {}): WorkingDayCalenda
   const schedule = options.schedule ?? PACKAGE_SCHEDULE;
   const published = new Set(overrides.filter(isYearPublished).map((r) => r.year));
   const isOfficialYear = (y: number) => (y >= schedule.years.first && y <= schedule.years.last) || published.has(y);
-  const { inRange, isWorkingDay } = dayRule(days, schedule, isOfficialYear);
+  // The package's days count in its years unless an import published the year (its overrides are then the schedule).
+  const fromPackage = (y: number) => y >= schedule.years.first && y <= schedule.years.last && !published.has(y);
+  const { inRange, isWorkingDay } = dayRule(days, schedule, isOfficialYear, fromPackage);
 
   const provisionalYears = (a: IsoDate, b: IsoDate): number[] => {
     const [from, to] = inRange(a) <= inRange(b) ? [a, b] : [b, a];
@@ -129,7 +134,10 @@ export function createCalendar(options: CalendarOptions = {}): WorkingDayCalenda
 }
 
 /** The per-day rule in the precedence order of the header comment, guarded by the range. */
-function dayRule(days: ReadonlyMap<IsoDate, DayOverride['kind']>, schedule: NationalSchedule, isOfficialYear: (y: number) => boolean) {
+function dayRule(
+  days: ReadonlyMap<IsoDate, DayOverride['kind']>, schedule: NationalSchedule,
+  isOfficialYear: (y: number) => boolean, fromPackage: (y: number) => boolean,
+) {
   const inRange = (date: IsoDate): IsoDate => {
     if (!isIsoDate(date)) throw new InvalidDateError(date);
     const y = yearOf(date);
@@ -141,10 +149,11 @@ function dayRule(days: ReadonlyMap<IsoDate, DayOverride['kind']>, schedule: Nati
     const d = inRange(date);
     const override = days.get(d);
     if (override) return override === 'workday';
-    if (isOfficialYear(yearOf(d))) {
+    const y = yearOf(d);
+    if (fromPackage(y)) {
       if (schedule.workdays.has(d)) return true;
       if (schedule.holidays.has(d)) return false;
-    } else if (statutoryHolidays(yearOf(d)).has(d)) return false;
+    } else if (!isOfficialYear(y) && statutoryHolidays(y).has(d)) return false; // a year an import published: its overrides above
     const dow = dayOfWeek(d);
     return dow !== 0 && dow !== 6;
   };

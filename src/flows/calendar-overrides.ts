@@ -3,7 +3,7 @@
 // a schedule; `year_published` declares a year's schedule complete so deadlines may reach it.
 // The ministry sets national rows; a bureau only its own province's.
 import type { Actor } from '../domain/actors.ts';
-import { createCalendar } from '../domain/calendar.ts';
+import { createCalendar, PACKAGE_SCHEDULE } from '../domain/calendar.ts';
 import { validateIsoDate } from '../domain/dates.ts';
 import { NamedError } from '../domain/errors.ts';
 import { provinceByCode } from '../domain/provinces.ts';
@@ -29,10 +29,16 @@ export async function addCalendarOverride(ctx: FlowContext, actor: Actor, input:
   if (input.kind === 'year_published' && (provinceCode || !day.value.endsWith('-01-01'))) {
     throw bad('day', 'year_published_day', 'a published year is national and dated 1 January of that year');
   }
+  // A published year counts its overrides alone (src/domain/calendar.ts): declared by hand over a year the installed
+  // schedule covers, it would drop that year's holidays. Such a year is official already; `beian calendar import` replaces it whole.
+  const year = Number(day.value.slice(0, 4));
+  if (input.kind === 'year_published' && year >= PACKAGE_SCHEDULE.years.first && year <= PACKAGE_SCHEDULE.years.last) {
+    throw bad('day', 'year_already_official', `${year} is official already (the installed schedule covers it); import a schedule file to replace it`);
+  }
   authorise(actor, provinceCode);
   return ctx.db.transaction(async (tx) => {
     const proposed = [...await loadCalendarOverrides(tx), input.kind === 'year_published'
-      ? { kind: 'year_published' as const, year: Number(day.value.slice(0, 4)) }
+      ? { kind: 'year_published' as const, year }
       : { kind: input.kind, date: day.value, ...(provinceCode ? { provinceCode } : {}) }];
     try { createCalendar({ overrides: proposed }); } catch (e) {
       throw bad('day', (e as { code?: string }).code ?? 'calendar_invalid_argument', (e as Error).message);

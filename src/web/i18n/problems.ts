@@ -81,6 +81,9 @@ export const PROBLEM_ZH: Record<string, string> = {
   rate_limited: '操作过于频繁，请稍后再试', contact_invalid: '请填写可以联系到您的手机号或邮箱', service_not_found: '没有匹配的已备案服务',
   catalogue_header_invalid: '目录第一行须为列名（platform, packageName, fingerprint …）', campaign_ended: '检查活动已结束',
   attachment_too_large: '附件过大', attachment_type: '附件类型不支持（PDF、PNG、JPEG）', attachments_too_many: '附件过多',
+  // Working-day calendar (administration)
+  year_published_day: '“年度已公布”须为全国范围、日期为该年 1 月 1 日', year_already_official: '该年度已有正式日历，请导入日历文件替换',
+  calendar_override_exists: '该日期已有调整', calendar_invalid_argument: '与已有的调整冲突', calendar_out_of_range: '日期超出日历范围（2004–2099 年）',
 };
 
 /** The pre-approval keyword warnings carry their type in the code. */

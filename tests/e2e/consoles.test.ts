@@ -14,6 +14,7 @@ const CATALOGUE = [
   'android,a2dp.Vol,00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF', // another certificate
   'android,com.example.minigame,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', // revoked in the demo
   'android,com.unfiled.app,0123456789abcdef0123456789abcdef', // not filed
+  'ios,com.example.nofingerprint,', // not sent: read in the browser, its problem shown in words
 ].join('\n');
 
 describe('journey: API keys, catalogue check and administration', () => {
@@ -40,6 +41,7 @@ describe('journey: API keys, catalogue check and administration', () => {
     await page.getByTestId('catalogue-file').setInputFiles(file);
     await page.getByRole('button', { name: '开始核验' }).click();
     await page.getByText('共 4 项：已备案 1，未备案 1，其他 2').waitFor();
+    await page.getByText('第 6 行无法解析：缺少平台、包名或指纹').waitFor();
     expect(await page.getByTestId('catalogue-row').count()).toBe(3);
     await j.shot('catalogue');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);

@@ -43,7 +43,7 @@ describe('journey: supervision', () => {
     await page.getByTestId('catalogue-file').setInputFiles(file);
     await page.getByTestId('catalogue-upload').click();
     await page.getByTestId('catalogue-answer').getByText('收到 4 行 · 有效 3 · 无效 1').waitFor();
-    await page.getByText(/第 4 行：/).waitFor();
+    await page.getByText('第 4 行：该行不是 JSON 对象').waitFor();
     await j.shot('catalogue-uploaded');
     await signOutUi(page);
 

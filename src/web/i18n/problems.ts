@@ -81,6 +81,14 @@ export const PROBLEM_ZH: Record<string, string> = {
   rate_limited: '操作过于频繁，请稍后再试', contact_invalid: '请填写可以联系到您的手机号或邮箱', service_not_found: '没有匹配的已备案服务',
   catalogue_header_invalid: '目录第一行须为列名（platform, packageName, fingerprint …）', campaign_ended: '检查活动已结束',
   attachment_too_large: '附件过大', attachment_type: '附件类型不支持（PDF、PNG、JPEG）', attachments_too_many: '附件过多',
+  // Catalogue check (provider, platform, device maker): lines of the file and answers per item
+  catalogue_fields_missing: '缺少平台、包名或指纹', catalogue_line_not_json: '该行不是 JSON 对象', line_not_json: '该行不是 JSON 对象',
+  platform_unknown: '平台应为 android、ios 或 harmonyos', line_not_object: '每行须为一个 JSON 对象', line_too_long: '该行过长',
+  not_text: '应为文字', url_invalid: '应为 http(s) 网址', not_a_count: '下载量应为不小于 0 的整数',
+  csv_header_missing: '第一行须为列名（platform, packageName, fingerprint …）', csv_malformed: '该行不是有效的 CSV',
+  // The request schema's own checks (the field is named beside the words)
+  too_small: '内容过短或数值过小', too_big: '内容过长或数值过大', invalid_type: '类型不正确，请重新填写', invalid_format: '格式不正确',
+  invalid_value: '请从允许的选项中选择', invalid_union: '内容不符合要求', not_multiple_of: '数值不符合要求', unrecognized_keys: '含有无法识别的字段',
   // Working-day calendar (administration)
   year_published_day: '“年度已公布”须为全国范围、日期为该年 1 月 1 日', year_already_official: '该年度已有正式日历，请导入日历文件替换',
   calendar_override_exists: '该日期已有调整', calendar_invalid_argument: '与已有的调整冲突', calendar_out_of_range: '日期超出日历范围（2004–2099 年）',

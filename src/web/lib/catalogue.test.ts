@@ -5,7 +5,7 @@ describe('catalogue files', () => {
   it('reads CSV with a header in any order, quoted cells and Chinese headers', () => {
     const r = parseCatalogue('包名,平台,指纹\r\n"a2dp.Vol",android,C1:CA:BE:8A\r\n\r\ncom.x,ios,\r\n');
     expect(r.items).toEqual([{ line: 2, platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'C1:CA:BE:8A' }]);
-    expect(r.errors).toEqual([{ line: 4, message: expect.stringContaining('required') }]);
+    expect(r.errors).toEqual([{ line: 4, code: 'catalogue_fields_missing', message: expect.stringContaining('required') }]);
   });
 
   it('reads CSV without a header as platform,packageName,fingerprint', () => {
@@ -15,7 +15,7 @@ describe('catalogue files', () => {
   it('reads NDJSON and reports bad lines by number', () => {
     const r = parseCatalogue('{"platform":"android","packageName":"a","fingerprint":"f"}\n{bad\n', 'x.ndjson');
     expect(r.items).toHaveLength(1);
-    expect(r.errors[0]?.line).toBe(2);
+    expect(r.errors[0]).toMatchObject({ line: 2, code: 'catalogue_line_not_json' });
   });
 
   it('splits quoted cells and writes safe CSV', () => {

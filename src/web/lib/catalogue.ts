@@ -2,7 +2,10 @@
 // names in any order and case, Chinese headers 平台/包名/指纹 accepted) or NDJSON (one object
 // per line). A bad line is reported with its number; the rest go on.
 export interface CatalogueItem { line: number; platform: string; packageName: string; fingerprint: string }
-export interface CatalogueParse { items: CatalogueItem[]; errors: { line: number; message: string }[] }
+/** A line that cannot be read: `code` for the browser's words (i18n problems), `message` in English. */
+export interface CatalogueLineError { line: number; code: 'catalogue_fields_missing' | 'catalogue_line_not_json'; message: string }
+export interface CatalogueParse { items: CatalogueItem[]; errors: CatalogueLineError[] }
+const MISSING = { code: 'catalogue_fields_missing', message: 'platform, packageName and fingerprint are required' } as const;
 
 const ALIASES: Record<string, keyof Omit<CatalogueItem, 'line'>> = {
   platform: 'platform', 平台: 'platform', os: 'platform',
@@ -39,9 +42,9 @@ function parseNdjson(lines: string[]): CatalogueParse {
     try {
       const o = JSON.parse(raw) as Record<string, unknown>;
       const item = { line: i + 1, platform: String(o.platform ?? ''), packageName: String(o.packageName ?? o.package ?? ''), fingerprint: String(o.fingerprint ?? '') };
-      if (!item.platform || !item.packageName || !item.fingerprint) r.errors.push({ line: i + 1, message: 'platform, packageName and fingerprint are required' });
+      if (!item.platform || !item.packageName || !item.fingerprint) r.errors.push({ line: i + 1, ...MISSING });
       else r.items.push(item);
-    } catch (e) { r.errors.push({ line: i + 1, message: (e as Error).message }); }
+    } catch (e) { r.errors.push({ line: i + 1, code: 'catalogue_line_not_json', message: (e as Error).message }); }
   });
   return r;
 }
@@ -59,7 +62,7 @@ function parseCsv(lines: string[]): CatalogueParse {
     const cells = splitCsvLine(lines[i]!);
     const item: CatalogueItem = { line: i + 1, platform: '', packageName: '', fingerprint: '' };
     cols.forEach((c, j) => { if (c) item[c] = cells[j] ?? ''; });
-    if (!item.platform || !item.packageName || !item.fingerprint) r.errors.push({ line: i + 1, message: 'platform, packageName and fingerprint are required' });
+    if (!item.platform || !item.packageName || !item.fingerprint) r.errors.push({ line: i + 1, ...MISSING });
     else r.items.push(item);
   }
   return r;

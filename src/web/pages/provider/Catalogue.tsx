@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Button, Card, ErrorNotice, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
-import { type CatalogueItem, parseCatalogue, toCsv } from '../../lib/catalogue.ts';
+import { type CatalogueItem, type CatalogueLineError, parseCatalogue, toCsv } from '../../lib/catalogue.ts';
 
 interface Result { status: string; platform: string; packageName: string; serviceNumber: string | null; serviceName: string | null; hostName: string | null; matchedBy?: string | null; error?: { code: string; message: string } }
 type Row = CatalogueItem & { result: Result };
@@ -15,7 +15,7 @@ export default function Catalogue() {
   const i18n = useI18n();
   const [file, setFile] = useState<File | null>(null);
   const [rows, setRows] = useState<Row[] | null>(null);
-  const [parseErrors, setParseErrors] = useState<{ line: number; message: string }[]>([]);
+  const [parseErrors, setParseErrors] = useState<CatalogueLineError[]>([]);
   const [onlyProblems, setOnlyProblems] = useState(true);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState(0);
@@ -73,7 +73,7 @@ export default function Catalogue() {
         <pre className="snippet small" aria-label="CSV">{'platform,packageName,fingerprint\nandroid,a2dp.Vol,C1:CA:BE:8A:D9:DC:27:2B:24:43:A3:A6:7B:C4:43:D5'}</pre>
       </Card>
       {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('cat.unavailable')}</Notice> : <ErrorNotice error={error} />}
-      {parseErrors.length ? <Notice kind="warning"><ul>{parseErrors.slice(0, 20).map((e) => <li key={e.line}>{i18n.t('cat.parseError', { line: e.line, message: e.message })}</li>)}</ul></Notice> : null}
+      {parseErrors.length ? <Notice kind="warning"><ul>{parseErrors.slice(0, 20).map((e) => <li key={e.line}>{i18n.t('cat.parseError', { line: e.line, message: i18n.problem(e) })}</li>)}</ul></Notice> : null}
       {rows ? (
         <Card title={i18n.t('cat.summary', { total: counts.total, filed: counts.filed, notFiled: counts.notFiled, other: counts.other })}
           actions={<Button onClick={download} data-testid="download-csv">{i18n.t('cat.download')}</Button>}>
@@ -87,7 +87,7 @@ export default function Catalogue() {
                     {shown.slice(0, 500).map((r) => (
                       <tr key={r.line} className={r.result.status === 'filed' ? '' : 'overdue'} data-testid="catalogue-row">
                         <td data-label={i18n.t('cat.line')}>{r.line}</td><td data-label={i18n.field('platforms.*.platform')}>{r.platform}</td><td data-label={i18n.field('platforms.*.packageName')}><code>{r.packageName}</code></td>
-                        <td data-label={i18n.t('cat.result')}><span className={`badge ${r.result.status === 'filed' ? 'badge-success' : r.result.status === 'not_filed' ? 'badge-danger' : 'badge-warning'}`}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{r.result.error.message}</div> : null}</td>
+                        <td data-label={i18n.t('cat.result')}><span className={`badge ${r.result.status === 'filed' ? 'badge-success' : r.result.status === 'not_filed' ? 'badge-danger' : 'badge-warning'}`}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{i18n.problem(r.result.error)}</div> : null}</td>
                         <td className="number" data-label={i18n.t('record.serviceNumber')}>{r.result.serviceNumber ?? '—'}</td><td data-label={i18n.t('record.hostName')}>{r.result.hostName ?? '—'}</td>
                       </tr>
                     ))}

@@ -83,7 +83,7 @@ function CampaignDetail({ campaign, onChanged }: { campaign: Campaign; onChanged
   const { t } = i18n;
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
-  const [answer, setAnswer] = useState<{ received: number; accepted: number; rejected: number; findings: Record<string, number>; errors: { line: number; message: string }[] } | null>(null);
+  const [answer, setAnswer] = useState<{ received: number; accepted: number; rejected: number; findings: Record<string, number>; errors: { line: number; field: string; code: string; message: string }[] } | null>(null);
   const [findings, setFindings] = useState<{ items: Finding[]; total: number } | null>(null);
   const [page, setPage] = useState(1);
   const [error, setError] = useState<unknown>(null);
@@ -116,7 +116,7 @@ function CampaignDetail({ campaign, onChanged }: { campaign: Campaign; onChanged
         <div role="status" data-testid="catalogue-answer">
           <p>{t('sv.catalogueAnswer', { received: answer.received, accepted: answer.accepted, rejected: answer.rejected })}</p>
           <p>{Object.entries(answer.findings).map(([k, v]) => `${i18n.option('findingOutcome', k)} ${v}`).join(' · ')}</p>
-          {answer.errors.length > 0 && <ul>{answer.errors.slice(0, 10).map((e) => <li key={e.line}>{t('sv.lineProblem', { line: e.line, message: e.message })}</li>)}</ul>}
+          {answer.errors.length > 0 && <ul>{answer.errors.slice(0, 10).map((e) => <li key={e.line}>{t('sv.lineProblem', { line: e.line, message: i18n.problem(e) })}</li>)}</ul>}
         </div>)}
       <h3>{t('sv.findingList')} <CsvLink url={`/api/org/campaigns/${id}/findings`} /></h3>
       {findings && (

@@ -32,12 +32,28 @@ export function webBuildIsCurrent(): boolean {
   return existsSync(path.join(WEB_DIST, 'index.html')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === inputsHash();
 }
 
+/** `vite build` of the web app into outDir (default src/web/dist), always the production build. */
+export async function buildWeb(options: { outDir?: string; quiet?: boolean } = {}): Promise<void> {
+  const { build } = await import('vite');
+  // Under the test runner NODE_ENV is 'test', and Vite's React plugin then emitted development JSX (jsxDEV, with this
+  // checkout's absolute paths) that a later `npm start` served, its inputs unchanged.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(root, 'vite.config.ts'), mode: 'production', logLevel: options.quiet ? 'warn' : 'info',
+      ...(options.outDir ? { build: { outDir: options.outDir, emptyOutDir: true } } : {}),
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV; else process.env.NODE_ENV = nodeEnv;
+  }
+}
+
 /** Runs `vite build` unless the recorded inputs hash matches; returns whether it built. */
 export async function buildWebIfStale(options: { force?: boolean; quiet?: boolean } = {}): Promise<boolean> {
   if (!options.force && webBuildIsCurrent()) return false;
   const hash = inputsHash();
-  const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
+  await buildWeb({ quiet: options.quiet });
   writeFileSync(STAMP, hash);
   return true;
 }

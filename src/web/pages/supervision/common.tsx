@@ -13,9 +13,10 @@ const OUTCOME_COLOURS: Record<string, string> = { filed: '#17723a', not_filed: '
 
 export function findingsChart(counts: Counts, i18n: I18n): ChartOption {
   return {
-    tooltip: { trigger: 'axis' }, grid: { left: 48, right: 16, top: 24, bottom: 48 },
-    xAxis: { type: 'category', data: OUTCOME_KEYS.map((k) => i18n.option('findingOutcome', k)), axisLabel: { interval: 0, width: 60, overflow: 'break' } },
-    yAxis: { type: 'value', minInterval: 1 },
+    // Horizontal bars: six outcome names side by side ran into each other at 390 px.
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    yAxis: { type: 'category', inverse: true, data: OUTCOME_KEYS.map((k) => i18n.option('findingOutcome', k)), axisLabel: { interval: 0, width: 110, overflow: 'truncate' } },
+    xAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', name: i18n.t('sv.lines'), data: OUTCOME_KEYS.map((k) => ({ value: counts[k] ?? 0, itemStyle: { color: OUTCOME_COLOURS[k] } })) }],
   };
 }
@@ -38,8 +39,9 @@ export function timelineChart(days: TimelineDay[], inScope: number, catalogueDue
   const line = (key: keyof TimelineDay, name: string, color: string, yAxisIndex = 1) =>
     ({ type: 'line', name, yAxisIndex, showSymbol: days.length < 40, itemStyle: { color }, data: days.map((d) => d[key]) });
   return {
-    tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' },
-    grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+    // The legend below the plot and the axis names above it: at 390 px they took the same line.
+    tooltip: { trigger: 'axis' }, legend: { bottom: 0, type: 'scroll' },
+    grid: { left: 8, right: 8, top: 32, bottom: 36, containLabel: true },
     xAxis: { type: 'category', data: days.map((d) => d.day.slice(5)), boundaryGap: false },
     yAxis: [{ type: 'value', minInterval: 1, name: i18n.t('sv.axisCatalogues'), max: (v: { max: number }) => Math.max(v.max, inScope), axisLine: { show: true, lineStyle: { color: '#1d5bb8' } } },
       { type: 'value', minInterval: 1, name: i18n.t('sv.axisFindings'), position: 'right', splitLine: { show: false }, axisLabel: { show: true }, axisLine: { show: true, lineStyle: { color: '#b3261e' } } }],
@@ -48,7 +50,7 @@ export function timelineChart(days: TimelineDay[], inScope: number, catalogueDue
         markLine: { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#1d5bb8' },
           data: [{ yAxis: inScope, name: i18n.t('sv.cataloguesDue') },
             ...(days.some((d) => d.day === catalogueDueOn) ? [{ xAxis: catalogueDueOn.slice(5), name: i18n.t('sv.catalogueDue') }] : [])],
-          label: { formatter: '{b}' } } },
+          label: { formatter: '{b}', position: 'insideEndTop' } } },
       line('findings', i18n.t('sv.findings'), '#b3261e'),
       line('notified', i18n.t('sv.notified'), '#c47f00'),
       line('ordered', i18n.t('sv.ordered'), '#6b7280'),

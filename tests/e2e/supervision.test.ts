@@ -62,6 +62,8 @@ describe('journey: supervision', () => {
     await page.getByTestId('rounds-table').getByText('第 1 轮').waitFor();
     await page.getByTestId('findings-table').getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('pick-finding').check();
     await page.getByLabel('处置措施').selectOption('take_down');
+    expect(await page.getByTestId('order-reason').inputValue()).toBe('检查发现问题，责令下架');
+    await page.getByTestId('order-reason').fill('旅程检查发现未备案商城，限期下架');
     await page.getByTestId('order-picked').click();
     await page.getByTestId('supervision-message').getByText('已下发处置通知 1 份').waitFor();
     await j.shot('campaign-progress');
@@ -97,6 +99,9 @@ describe('journey: supervision', () => {
     await j.shot('order-accepted');
     j.assertClean();
     await j.close();
+    const [ordered] = await server.t.db.query<{ reason: string }>(
+      `select o.reason from disposal_orders o join disposal_order_items i on i.order_id = o.id where i.package_name = 'cn.journey.shop'`);
+    expect(ordered?.reason).toBe('旅程检查发现未备案商城，限期下架');
   }), JOURNEY_TIMEOUT);
 
   it('takes a violation report to revocation', () => steps(async () => {
@@ -218,6 +223,51 @@ describe('journey: supervision', () => {
     await page.goto('/org/supervision?tab=violations');
     await reportRow().getByTestId('answer-open').click();
     await page.getByTestId('violation-steps').getByText('请提供用户投诉原文及投诉时间').waitFor();
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('reopens an item, blacklists by kind and category and lifts an entry, each with the reviewer\'s own reason', () => steps(async () => {
+    const j = await journey(browser, server.url, 'supervision-reasons');
+    const page = j.page;
+    await signInUi(page, 'admin');
+    // The demo's order item the cloud provider marked done: reopened with a reason typed by the ministry.
+    await page.goto('/bureau/supervision?tab=orders');
+    const doneRow = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '已处置' }).first();
+    const item = (await doneRow.locator('td').nth(3).textContent())!;
+    await doneRow.getByTestId('reopen-item').click();
+    expect(await page.getByTestId('reopen-item-reason').inputValue()).toBe('复核未通过，请重新处置');
+    await page.getByTestId('reopen-item-reason').fill('截图未显示下架时间，请重新提交');
+    await j.shot('reopen-reason');
+    await page.getByTestId('reopen-item-submit').click();
+    await page.getByTestId('orders-table').getByRole('row').filter({ hasText: item }).getByText('待处置').waitFor();
+    const reopened = await server.t.db.query<{ reopen_reason: string | null; status: string }>(
+      `select reopen_reason, status from disposal_order_items where package_name = $1 or service_number = $1`, [item]);
+    expect(reopened).toContainEqual({ reopen_reason: '截图未显示下架时间，请重新提交', status: 'open' });
+    await signOutUi(page);
+
+    // A blacklist entry for a 广东 filing: its certificate and packages, not its domains, as illegal.
+    const [gd] = await server.t.db.query<{ service_number: string; name: string }>(
+      `select s.service_number, sub.name from services s join subjects sub on sub.id = s.subject_id join app_platforms p on p.service_id = s.id
+        where sub.province_code = '440000' and s.status = 'filed' order by s.service_number limit 1`);
+    await signInUi(page, 'gd.reviewer');
+    await page.goto('/bureau/supervision?tab=blacklist');
+    await page.getByLabel('服务备案号').fill(gd!.service_number);
+    await page.getByTestId('blacklist-category').selectOption('illegal');
+    await page.getByTestId('blacklist-kind-domain').uncheck();
+    await page.getByLabel('理由', { exact: true }).fill('违法违规应用，禁止再次备案');
+    await page.getByRole('button', { name: '列入黑名单' }).click();
+    await page.getByTestId('supervision-message').waitFor();
+    const entries = await server.t.db.query<{ kind: string; category: string; id: string }>(
+      `select b.kind, b.category, b.id from blacklist_entries b join services s on s.id = b.source_service_id where s.service_number = $1 order by b.kind`, [gd!.service_number]);
+    expect(entries.map((e) => [e.kind, e.category])).toEqual([['certificate', 'illegal'], ['package', 'illegal']]);
+    const liftRow = page.getByRole('row').filter({ hasText: '证件' }).filter({ hasText: gd!.name }).filter({ has: page.getByTestId('lift-entry') });
+    await liftRow.getByTestId('lift-entry').click();
+    await page.getByTestId('lift-entry-reason').fill('行政复议撤销原决定');
+    await page.getByTestId('lift-entry-submit').click();
+    await page.getByTestId('lift-entry-form').waitFor({ state: 'detached' });
+    const [lifted] = await server.t.db.query<{ lift_reason: string }>(`select lift_reason from blacklist_entries where id = $1`, [entries[0]!.id]);
+    expect(lifted?.lift_reason).toBe('行政复议撤销原决定');
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

@@ -5,14 +5,14 @@
 // the public's included) and the blacklist (lift). Every table links its CSV export.
 import { type FormEvent, Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { chinaDate } from '../../../domain/china-time.ts';
-import { REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
+import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
 import { MAX_DUE_WORKING_DAYS, MEASURES } from '../../../domain/supervision/orders.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Notice, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
-import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OUTCOME_KEYS, organisationsChart, type TimelineDay, timelineChart, useSelection } from './common.tsx';
+import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useSelection } from './common.tsx';
 import { AttachmentList, type Attachment } from './attachments.tsx';
 
 interface Campaign { id: string; name: string; kind: string; status: string; startsOn: string; catalogueDueOn: string; endsOn: string; provinceCodes: string[] | null }
@@ -31,7 +31,7 @@ interface Entry { id: string; kind: string; value: string | null; subjectName: s
 /** The China date (Asia/Shanghai, no daylight saving) n days from now: a UTC date is yesterday's before 08:00 in Beijing. */
 const inDays = (n: number) => chinaDate(new Date(Date.now() + n * 86400_000));
 const newCampaignForm = () => ({ name: '', kind: 'inspection', startsOn: inDays(0), catalogueDueOn: inDays(14), endsOn: inDays(30), platform: true, provider: true, device_maker: false });
-const newBlacklistForm = () => ({ serviceNumber: '', untilOn: inDays(365), reason: '' });
+const newBlacklistForm = () => ({ serviceNumber: '', untilOn: inDays(365), reason: '', category: '', kinds: [...BLACKLIST_KINDS] as (typeof BLACKLIST_KINDS)[number][] });
 
 function Success({ message }: { message: string | null }) {
   return message ? <p role="status" className="notice notice-success" data-testid="supervision-message">{message}</p> : null;
@@ -118,6 +118,9 @@ function CampaignDetail({ id }: { id: string }) {
   const [respondBy, setRespondBy] = useState(inDays(7));
   const [measure, setMeasure] = useState<string>('take_down');
   const [days, setDays] = useState(5);
+  // The order's reason: the suggestion follows the measure until the reviewer writes their own.
+  const [orderReason, setOrderReason] = useState<string | null>(null);
+  const suggestedReason = t('sv.orderReason', { measure: i18n.option('measure', measure) });
   const picked = useSelection();
   const load = useCallback(() => {
     api.get<Progress>(`/api/bureau/campaigns/${id}`).then(setP).catch(setError);
@@ -135,7 +138,8 @@ function CampaignDetail({ id }: { id: string }) {
     return t('sv.roundSent', { number: r.number, findings: r.findings });
   });
   const order = () => act(async () => {
-    const r = await api.post<{ orders: unknown[] }>('/api/bureau/orders', { findingIds: [...picked.ids], measure, dueInWorkingDays: days, reason: t('sv.orderReason', { measure: i18n.option('measure', measure) }) });
+    const r = await api.post<{ orders: unknown[] }>('/api/bureau/orders', { findingIds: [...picked.ids], measure, dueInWorkingDays: days, reason: (orderReason ?? suggestedReason).trim() });
+    setOrderReason(null);
     return t('sv.ordersIssued', { n: r.orders.length });
   });
   if (!p || !charts) return <><ErrorNotice error={error} /><Loading /></>;
@@ -184,7 +188,9 @@ function CampaignDetail({ id }: { id: string }) {
         <div className="field"><label htmlFor="o-measure">{t('sv.measure')}</label>
           <select id="o-measure" value={measure} onChange={(e) => setMeasure(e.target.value)}>{MEASURES.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
         <div className="field"><label htmlFor="o-days">{t('sv.dueInWorkingDays')}</label><input id="o-days" type="number" min={1} max={MAX_DUE_WORKING_DAYS} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: '5rem' }} /></div>
-        <Button disabled={picked.ids.size === 0} onClick={order} data-testid="order-picked">{t('sv.orderPicked', { n: picked.ids.size })}</Button>
+        <div className="field" style={{ flex: '1 1 16rem' }}><label htmlFor="o-reason">{t('sv.orderReasonLabel')}</label>
+          <input id="o-reason" maxLength={1000} value={orderReason ?? suggestedReason} onChange={(e) => setOrderReason(e.target.value)} data-testid="order-reason" /></div>
+        <Button disabled={picked.ids.size === 0 || !(orderReason ?? suggestedReason).trim()} onClick={order} data-testid="order-picked">{t('sv.orderPicked', { n: picked.ids.size })}</Button>
       </div>
       {findings && (
         <>
@@ -213,9 +219,9 @@ function Orders() {
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => { api.get<{ items: Order[]; total: number }>(`/api/bureau/orders${qs({ overdue: overdue ? 'true' : undefined, pageSize: 100 })}`).then(setR).catch(setError); }, [overdue]);
   useEffect(load, [load]);
-  const decide = async (o: Order, itemId: string, action: 'accept' | 'reopen') => {
+  const decide = async (o: Order, itemId: string, action: 'accept' | 'reopen', reason?: string) => {
     setError(null);
-    try { await api.post(`/api/bureau/orders/${o.id}/items/${itemId}/${action}`, action === 'reopen' ? { reason: t('sv.reopenReason') } : {}); load(); } catch (e) { setError(e); }
+    try { await api.post(`/api/bureau/orders/${o.id}/items/${itemId}/${action}`, action === 'reopen' ? { reason } : {}); load(); return true; } catch (e) { setError(e); return false; }
   };
   return (
     <Card title={t('sv.disposalOrders')} actions={<CsvLink url={`/api/bureau/orders${qs({ overdue: overdue ? 'true' : undefined })}`} />}>
@@ -228,7 +234,7 @@ function Orders() {
               <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td>{o.organisationName}</td><td>{i18n.option('measure', o.measure)}</td><td>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
                 <td>{i.packageName ?? i.serviceNumber}</td><td>{i18n.option('orderItemStatus', i.status)}</td>
                 <td>{i.evidence ?? '—'}<AttachmentList files={i.files ?? []} /></td>
-                <td>{i.status === 'done' && <div className="row"><Button onClick={() => decide(o, i.id, 'accept')} data-testid="accept-item">{t('sv.accept')}</Button> <Button onClick={() => decide(o, i.id, 'reopen')}>{t('sv.reopen')}</Button></div>}</td></tr>)))}</tbody></table>
+                <td>{i.status === 'done' && <div className="row"><Button onClick={() => decide(o, i.id, 'accept')} data-testid="accept-item">{t('sv.accept')}</Button> <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => decide(o, i.id, 'reopen', reason)} testId="reopen-item" /></div>}</td></tr>)))}</tbody></table>
         </TableWrap>
       )}
     </Card>
@@ -412,12 +418,17 @@ function Blacklist() {
   const add = async (e: FormEvent) => {
     e.preventDefault(); setError(null); setMessage(null);
     try {
-      const r = await api.post<{ ids: string[] }>('/api/bureau/blacklist', { ...form, kinds: ['certificate', 'package', 'domain'], category: 'false_materials' });
+      const r = await api.post<{ ids: string[] }>('/api/bureau/blacklist', form);
       setMessage(t('sv.blacklistAdded', { number: form.serviceNumber.trim(), n: r.ids.length }));
       setForm(newBlacklistForm()); load();
     } catch (err) { setError(err); }
   };
-  const lift = async (id: string) => { setError(null); setMessage(null); try { await api.post(`/api/bureau/blacklist/${id}/lift`, { reason: t('sv.liftReason') }); load(); } catch (e) { setError(e); } };
+  const lift = async (id: string, reason: string) => {
+    setError(null); setMessage(null);
+    try { await api.post(`/api/bureau/blacklist/${id}/lift`, { reason }); load(); return true; } catch (e) { setError(e); return false; }
+  };
+  const toggleKind = (k: (typeof BLACKLIST_KINDS)[number], on: boolean) =>
+    setForm({ ...form, kinds: on ? BLACKLIST_KINDS.filter((x) => x === k || form.kinds.includes(x)) : form.kinds.filter((x) => x !== k) });
   return (
     <Card title={t('sv.blacklist')} actions={<CsvLink url="/api/bureau/blacklist" />}>
       <ErrorNotice error={error} />
@@ -425,14 +436,21 @@ function Blacklist() {
       <form onSubmit={add} className="row" style={{ flexWrap: 'wrap', alignItems: 'flex-end' }}>
         <div className="field"><label htmlFor="b-number">{t('sv.serviceNumber')}</label><input id="b-number" required value={form.serviceNumber} onChange={(e) => setForm({ ...form, serviceNumber: e.target.value })} /></div>
         <div className="field"><label htmlFor="b-until">{t('sv.until')}</label><input id="b-until" type="date" value={form.untilOn} onChange={(e) => setForm({ ...form, untilOn: e.target.value })} /></div>
+        <div className="field"><label htmlFor="b-category">{t('sv.category')}</label>
+          <select id="b-category" required value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })} data-testid="blacklist-category">
+            <option value="">{t('sv.chooseCategory')}</option>
+            {REVOCATION_CATEGORIES.map((c) => <option key={c} value={c}>{i18n.option('revocationCategory', c)}</option>)}</select></div>
+        <fieldset className="field"><legend>{t('sv.blacklistKinds')}</legend>
+          {BLACKLIST_KINDS.map((k) => <label key={k} className="check"><input type="checkbox" checked={form.kinds.includes(k)} onChange={(e) => toggleKind(k, e.target.checked)} data-testid={`blacklist-kind-${k}`} /> {i18n.option('blacklistKind', k)}</label>)}
+        </fieldset>
         <div className="field"><label htmlFor="b-reason">{t('sv.reason')}</label><input id="b-reason" required value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} /></div>
-        <Button type="submit" variant="primary">{t('sv.blacklistAdd')}</Button>
+        <Button type="submit" variant="primary" disabled={form.kinds.length === 0}>{t('sv.blacklistAdd')}</Button>
       </form>
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.blacklist')}>
           <table><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
             <tbody>{r.items.map((b) => <tr key={b.id}><td>{i18n.option('blacklistKind', b.kind)}</td><td>{b.value ?? b.subjectName}</td><td>{i18n.date(b.untilOn)}</td><td>{b.active ? t('sv.active') : t('sv.inactive')}</td>
-              <td>{b.active && <Button onClick={() => lift(b.id)}>{t('sv.lift')}</Button>}</td></tr>)}</tbody></table>
+              <td>{b.active && <ReasonAction label={t('sv.lift')} suggestion={t('sv.liftReason')} submitLabel={t('sv.lift')} onSubmit={(reason) => lift(b.id, reason)} testId="lift-entry" />}</td></tr>)}</tbody></table>
         </TableWrap>
       )}
     </Card>

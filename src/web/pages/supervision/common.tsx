@@ -1,9 +1,10 @@
 // Shared pieces of the supervision consoles (issue 14): the charts of a campaign's dashboard
 // (findings by outcome, by organisation, the campaign day by day), key figures, CSV links and
 // a selection of table rows. Words come from the i18n keys (`sv.*`, the `findingOutcome` … option sets).
-import { type ReactNode, useCallback, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useId, useState } from 'react';
 import type { ChartOption } from '../../components/Chart.tsx';
-import type { I18n } from '../../i18n/index.tsx';
+import { Button } from '../../components/ui.tsx';
+import { type I18n, useI18n } from '../../i18n/index.tsx';
 
 export type Counts = Record<string, number>;
 
@@ -77,4 +78,37 @@ export function useSelection() {
   const setAll = useCallback((list: string[], on: boolean) => setIds((s) => { const n = new Set(s); for (const id of list) if (on) n.add(id); else n.delete(id); return n; }), []);
   const clear = useCallback(() => setIds(new Set()), []);
   return { ids, toggle, setAll, clear };
+}
+
+/**
+ * An action that records the staff member's own reason (reopening an order item, lifting a blacklist entry): a
+ * button that opens a short form, prefilled with a suggestion to edit. `onSubmit` answers whether it succeeded; the
+ * form stays open (with the text) when it did not.
+ */
+export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId }: {
+  label: string; suggestion: string; submitLabel: string; onSubmit: (reason: string) => Promise<boolean>; testId?: string;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const [text, setText] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (text === null) return <Button onClick={() => setText(suggestion)} data-testid={testId}>{label}</Button>;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    try { if (await onSubmit(text.trim())) setText(null); } finally { setBusy(false); }
+  };
+  return (
+    <form className="subform reason-form" onSubmit={(e) => void submit(e)} data-testid={testId ? `${testId}-form` : undefined}>
+      <div className="field">
+        <label htmlFor={id}>{t('sv.reason')} <span className="req">*</span></label>
+        <textarea id={id} required rows={2} maxLength={1000} value={text} onChange={(e) => setText(e.target.value)} autoFocus data-testid={testId ? `${testId}-reason` : undefined} />
+      </div>
+      <div className="row">
+        <Button type="submit" variant="primary" busy={busy} data-testid={testId ? `${testId}-submit` : undefined}>{submitLabel}</Button>
+        <Button onClick={() => setText(null)} disabled={busy}>{t('sv.cancel')}</Button>
+      </div>
+    </form>
+  );
 }

@@ -11,7 +11,7 @@ import { DEMO_PEOPLE } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
 import { cancelAccessByProvider } from '../src/flows/cancel-access.ts';
-import { expectPublicEventsCurrent } from './public-events.ts';
+import { expectPublicEventsCurrent, expectPublicLeavesAreRecordEvents } from './public-events.ts';
 
 const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
 
@@ -133,6 +133,8 @@ describe('changes of a filed record', () => {
     // The public record: the filing's approval stays; 审核通过日期 as the ministry shows it is the change's.
     const pub = (await h.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(before[0]!.service_number)}` })).json();
     expect(pub.lastApprovedAt).toBe(h.clock.now().toISOString());
+    // The transparency log has the change as the service's `changed`; the approval itself is private (entry version 3).
+    await expectPublicLeavesAreRecordEvents(h.t.db);
     expect(Date.parse(pub.approvedAt)).toBeLessThan(Date.parse(pub.lastApprovedAt));
   });
 

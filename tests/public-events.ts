@@ -5,7 +5,8 @@
 // their writes (approval, change, access change, cancellation, revocation, shell and cleanup,
 // import, the demo seed).
 import { expect } from 'vitest';
-import type { Queryable } from '../src/db/connection.ts';
+import type { Db, Queryable } from '../src/db/connection.ts';
+import { logCaughtUp, testLogKeys } from './db.ts';
 
 /** The events of `s` (its subject `su`) derived from history: the pre-0029 definition. */
 const FROM_HISTORY = `coalesce((select json_agg(json_build_object('action', e.action, 'at', e.at, 'logIndex', l.leaf_index) order by e.at, e.id) from (
@@ -41,4 +42,21 @@ export async function expectPublicEventsCurrent(db: Queryable, atLeast = 1): Pro
   expect(await publicEventDrift(db)).toEqual([]);
   const [n] = await db.query<{ n: number }>('select count(*)::int as n from public_events');
   expect(n!.n).toBeGreaterThanOrEqual(atLeast);
+}
+
+/**
+ * Catches the transparency log up and asserts that each of its public leaves is an event of a public record (a
+ * public_events row; records loaded by an import are public in the log only): an approved change or access filing is
+ * no second `filed` (entry version 3).
+ */
+export async function expectPublicLeavesAreRecordEvents(db: Db): Promise<void> {
+  await logCaughtUp(db, testLogKeys());
+  const orphans = await db.query<{ leaf_index: number; entry: string }>(
+    `select l.leaf_index, l.entry from log_leaves l join history h on h.id = l.history_id
+      where l.entry not like '%"type":"private"%' and h.action not in ('imported', 'logged_imported')
+        and not exists (select 1 from public_events e where e.history_id = l.history_id)
+      order by l.leaf_index`);
+  expect(orphans).toEqual([]);
+  const [leaves] = await db.query<{ n: number }>(`select count(*)::int as n from log_leaves where entry not like '%"type":"private"%'`);
+  expect(leaves!.n).toBeGreaterThan(0);
 }

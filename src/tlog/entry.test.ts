@@ -27,15 +27,26 @@ describe('log entries', () => {
     }
   });
 
+  it('version 3: an approved change or access filing is private (the service\'s own row is the public event); versions 1–2 logged it as a filing', () => {
+    expect(ENTRY_VERSION).toBe(3);
+    const change = row({ entity_type: 'application', action: 'bureau_approve', from_status: 'bureau_review', to_status: 'approved',
+      reason: { mainNumber: '京ICP备2025000001号', serviceNumber: '京ICP备2025000001号-1', fields: ['service.name'] } });
+    const filing = { ...change, reason: { mainNumber: '京ICP备2025000001号', serviceNumber: '京ICP备2025000001号-1' } };
+    expect(JSON.parse(entryOf(change, key))).toEqual({ v: 3, type: 'private', digest: expect.any(String) });
+    expect(JSON.parse(entryOf(change, key, 2))).toMatchObject({ v: 2, type: 'filed', serviceNumber: '京ICP备2025000001号-1' });
+    expect(JSON.parse(entryOf(filing, key))).toMatchObject({ v: 3, type: 'filed', serviceNumber: '京ICP备2025000001号-1', mainNumber: '京ICP备2025000001号' });
+    expect(publicEventOf('application', 'bureau_approve', 'approved', 3, { fields: [] })).toBeNull();
+    expect(publicEventOf('application', 'bureau_approve', 'approved', 2, { fields: [] })).toBe('filed');
+  });
+
   it('version 2: an imported record is a public event typed by the status it loaded; version 1 kept it private', () => {
-    expect(ENTRY_VERSION).toBe(2);
     expect(publicEventOf('service', 'imported', 'filed')).toBe('filed');
     expect(publicEventOf('service', 'imported', 'revoked')).toBe('revoked');
     expect(publicEventOf('subject', 'logged_imported', 'cancelled')).toBe('cancelled');
     expect(publicEventOf('service', 'imported', null)).toBeNull();
     expect(publicEventOf('service', 'imported', 'filed', 1)).toBeNull();
     const imported = row({ action: 'imported', from_status: null, to_status: 'cancelled' });
-    const v2 = entryOf(imported, key);
+    const v2 = entryOf(imported, key, 2);
     expect(JSON.parse(v2)).toMatchObject({ v: 2, type: 'cancelled', serviceNumber: '京ICP备2025000001号-1' });
     const v1 = entryOf(imported, key, 1);
     expect(JSON.parse(v1)).toEqual({ v: 1, type: 'private', digest: JSON.parse(v2).digest });

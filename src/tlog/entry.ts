@@ -13,11 +13,16 @@
 // type its status as loaded (filed, cancelled or revoked): under version 1 those rows were private
 // and imported records never reached the public log. Entries keep the version they were written
 // with; the audit recomputes each with its own version's rules.
+// Version 3 (2026-12-06, session 13): the bureau's approval of a change or an access filing (an
+// application row `bureau_approve` whose reason lists the changed `fields`) is private. Under
+// versions 1–2 every approval was a public `filed` event, so an approved change appeared in the
+// log as a second filing of a number filed long before, beside the service's own `changed` /
+// `access_added` row (which stays the public event, as the public record shows it).
 // Canonical JSON is RFC 8785 (JCS) for the values used here: object keys sorted by UTF-16
 // code units, no whitespace, strings and numbers as ECMAScript's JSON.stringify writes them.
 import { createHmac } from 'node:crypto';
 
-export const ENTRY_VERSION = 2;
+export const ENTRY_VERSION = 3;
 
 /** RFC 8785 canonical JSON of plain data (objects, arrays, strings, finite numbers, booleans, null). */
 export function canonicalJson(value: unknown): string {
@@ -66,6 +71,8 @@ interface PublicEventRule {
   type: PublicEventType | 'status';
   /** The entry version from which the rule holds (1 when absent). */
   since?: number;
+  /** From entry version `since`, rows whose reason holds the key `reasonKey` are not this event (private). */
+  except?: { since: number; reasonKey: string };
 }
 
 /**
@@ -74,7 +81,9 @@ interface PublicEventRule {
  * allocated numbers in its reason); later events on the service or subject they concern.
  */
 export const PUBLIC_EVENTS: readonly PublicEventRule[] = [
-  { entityType: 'application', actions: ['bureau_approve'], type: 'filed' },
+  // An approval that allocated numbers; an approved change or access filing (its reason lists `fields`) is private
+  // from version 3: the service's `changed` / `access_added` row is that event.
+  { entityType: 'application', actions: ['bureau_approve'], type: 'filed', except: { since: 3, reasonKey: 'fields' } },
   { entityType: 'service', actions: ['filed'], type: 'filed' }, // filings loaded without an application (demo seed)
   { entityType: 'service', actions: ['change', 'changed'], type: 'changed' },
   { entityType: 'service', actions: ['access_added', 'add_access'], type: 'access_added' },
@@ -95,10 +104,14 @@ const STATUS_EVENT: Readonly<Record<string, PublicEventType>> = { filed: 'filed'
 // "entityType\0action" → the rule: the table above as one lookup (the sequencer classifies every row).
 const RULE_BY_KEY = new Map<string, PublicEventRule>(PUBLIC_EVENTS.flatMap((r) => r.actions.map((a) => [`${r.entityType}\0${a}`, r] as const)).reverse());
 
-/** The public event a history row is under entry version `version` (the current one by default), or null (private). */
-export function publicEventOf(entityType: string, action: string, toStatus: string | null = null, version = ENTRY_VERSION): PublicEventType | null {
+/**
+ * The public event a history row is under entry version `version` (the current one by default), or null (private).
+ * `reason`: the row's reason, for the rules with an exception (an approved change is not a filing).
+ */
+export function publicEventOf(entityType: string, action: string, toStatus: string | null = null, version = ENTRY_VERSION, reason: unknown = null): PublicEventType | null {
   const rule = RULE_BY_KEY.get(`${entityType}\0${action}`);
   if (!rule || (rule.since ?? 1) > version) return null;
+  if (rule.except && version >= rule.except.since && reason !== null && typeof reason === 'object' && rule.except.reasonKey in reason) return null;
   return rule.type === 'status' ? STATUS_EVENT[toStatus ?? ''] ?? null : rule.type;
 }
 
@@ -153,7 +166,7 @@ function numbersOf(r: HistoryRow): { serviceNumber?: string; mainNumber?: string
 /** The log entry of a history row: canonical JSON text, of `version` (the current one by default). */
 export function entryOf(r: HistoryRow, digestKey: Buffer, version = ENTRY_VERSION): string {
   const digest = createHmac('sha256', digestKey).update(rowDigestInput(r), 'utf8').digest('hex');
-  const type = publicEventOf(r.entity_type, r.action, r.to_status, version);
+  const type = publicEventOf(r.entity_type, r.action, r.to_status, version, r.reason);
   const numbers = type ? numbersOf(r) : null;
   // canonicalJson({ v, type: 'private', digest }) and canonicalJson({ v, type, ...numbers, at, digest }),
   // written out in their canonical key order (entry.test.ts checks them against canonicalJson).

@@ -51,7 +51,9 @@ function referenceEntry(r: HistoryRow, digestKey: Buffer): string {
   const digest = createHmac('sha256', digestKey).update(input, 'utf8').digest('hex');
   const rule = PUBLIC_EVENTS.find((e) => e.entityType === r.entity_type && e.actions.includes(r.action));
   const byStatus: Record<string, string> = { filed: 'filed', cancelled: 'cancelled', revoked: 'revoked' };
-  const type = !rule ? null : rule.type === 'status' ? byStatus[r.to_status ?? ''] ?? null : rule.type;
+  // An approved change (its reason lists the changed fields) is private from version 3.
+  const approvedChange = r.entity_type === 'application' && typeof r.reason === 'object' && r.reason !== null && 'fields' in r.reason;
+  const type = !rule || approvedChange ? null : rule.type === 'status' ? byStatus[r.to_status ?? ''] ?? null : rule.type;
   const numbers = type ? referenceNumbers(r) : null;
   if (!type || !numbers) return canonicalJson({ v: ENTRY_VERSION, type: 'private', digest });
   return canonicalJson({ v: ENTRY_VERSION, type, ...numbers, at: r.at.toISOString(), digest });

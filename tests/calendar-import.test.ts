@@ -185,10 +185,14 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     const next = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
     const received = await throughSms(h, host, provider, next);
     expect(received).toMatchObject({ deadlineOn: '2029-01-18', deadlineProvisional: true }); // 元旦 (Monday) assumed off
+    // Published with no holiday entered, 2029 would count 元旦 and 春节 as working days: refused until its days are in.
+    const empty = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day: '2029-01-01', kind: 'year_published' } });
+    expect(empty.json()).toMatchObject({ code: 'year_has_no_holidays', errors: [{ field: 'day' }] });
+    await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2029-01-01', kind: 'holiday' }, 201);
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2029-01-01', kind: 'year_published' }, 201);
-    // 2029 published with no days entered: 1 January is a working Monday now, so the deadline is one day earlier.
+    // 2029 published with 1 January off: the same date, official now.
     const after = await call(h.app, host, 'GET', `/api/host/applications/${next}`);
-    expect(after).toMatchObject({ deadlineOn: '2029-01-17', deadlineProvisional: false });
+    expect(after).toMatchObject({ deadlineOn: '2029-01-18', deadlineProvisional: false });
     // A year the installed schedule covers is official already; declared published by hand it would drop its holidays.
     const refused = await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2026-01-01', kind: 'year_published' }, 400);
     expect(refused).toMatchObject({ code: 'year_already_official', errors: [{ field: 'day', code: 'year_already_official' }] });

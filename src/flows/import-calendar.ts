@@ -6,25 +6,21 @@
 // moved is told by email through the outbox. `planCalendarImport` is the preview: the same
 // computation, nothing written.
 import type { Queryable } from '../db/connection.ts';
-import { loadCalendarOverrides, loadRunningDeadlines } from '../db/calendar.ts';
+import { loadCalendarOverrides } from '../db/calendar.ts';
 import type { Actor } from '../domain/actors.ts';
-import { type CalendarOverride, countWorkingDays, createCalendar } from '../domain/calendar.ts';
+import { type CalendarOverride, createCalendar } from '../domain/calendar.ts';
 import { type DayChange, dayChanges, parseScheduleFile, scheduleOverrides, type YearSchedule } from '../domain/calendar-import.ts';
 import { yearOf } from '../domain/dates.ts';
 import { NamedError } from '../domain/errors.ts';
 import { noticeDeadlinesMoved } from '../notify/calendar-notices.ts';
 import type { FlowContext } from './context.ts';
+import { applyDeadlineMoves, calendarsFor, type DeadlineMove, deadlineMoves } from './deadline-moves.ts';
 import { recordHistory } from './history.ts';
-import { BUREAU_REVIEW_WORKING_DAYS } from './sms-check.ts';
 import { applyOrderDueMoves, type OrderDueMove, orderDueMoves } from './supervision/order-due-dates.ts';
 
-export interface CalendarImportInput { content: string; source: string; year?: number }
+export type { DeadlineMove } from './deadline-moves.ts';
 
-export interface DeadlineMove {
-  applicationId: string; serviceName: string | null; provinceCode: string; receivedOn: string;
-  old: { deadlineOn: string | null; provisional: boolean };
-  new: { deadlineOn: string; provisional: boolean };
-}
+export interface CalendarImportInput { content: string; source: string; year?: number }
 
 export interface CalendarImportPlan {
   year: number; format: YearSchedule['format']; holidays: string[]; workdays: string[];
@@ -45,20 +41,9 @@ async function plan(db: Queryable, schedule: YearSchedule, forUpdate: boolean): 
   const current = await loadCalendarOverrides(db);
   const next: CalendarOverride[] = [...current.filter((o) => !inYear(o, year)), ...scheduleOverrides(schedule), { kind: 'year_published', year }];
   const days = dayChanges(createCalendar({ overrides: current }), createCalendar({ overrides: next }), year);
-  const calendars = new Map<string, ReturnType<typeof createCalendar>>();
-  const after = (province: string) => calendars.get(province) ?? calendars.set(province, createCalendar({ overrides: next, provinceCode: province })).get(province)!;
-  const deadlines: DeadlineMove[] = [];
-  for (const a of await loadRunningDeadlines(db, { forUpdate })) {
-    const counted = countWorkingDays(after(a.province_code), a.received_on, BUREAU_REVIEW_WORKING_DAYS);
-    const touches = yearOf(a.received_on) <= year && year <= Math.max(yearOf(counted.date), a.deadline_on ? yearOf(a.deadline_on) : 0);
-    if (!touches || (counted.date === a.deadline_on && counted.provisional === a.deadline_provisional)) continue;
-    deadlines.push({
-      applicationId: a.id, serviceName: a.service_name, provinceCode: a.province_code, receivedOn: a.received_on,
-      old: { deadlineOn: a.deadline_on, provisional: a.deadline_provisional }, new: { deadlineOn: counted.date, provisional: counted.provisional },
-    });
-  }
-  const national = createCalendar({ overrides: next });
-  const orders = await orderDueMoves(db, (p) => (p ? after(p) : national), year, { forUpdate });
+  const after = calendarsFor(next);
+  const deadlines: DeadlineMove[] = await deadlineMoves(db, after, year, { forUpdate });
+  const orders = await orderDueMoves(db, after, year, { forUpdate });
   const replacedOverrides = current.filter((o) => o.kind !== 'year_published' && inYear(o, year)).length;
   return { year, format: schedule.format, holidays: schedule.holidays, workdays: schedule.workdays, days, replacedOverrides, deadlines, orders, next };
 }
@@ -102,13 +87,7 @@ export async function importCalendar(ctx: FlowContext, actor: Actor, input: Cale
       entityType: 'calendar', entityId: importId, action: 'import_schedule',
       reason: { year: p.year, source: input.source, format: p.format, holidays: p.holidays.length, workdays: p.workdays.length, days: p.days, replacedOverrides: p.replacedOverrides, deadlinesMoved: p.deadlines.length },
     }, now);
-    for (const m of p.deadlines) {
-      await tx.query('update applications set deadline_on = $2, deadline_provisional = $3 where id = $1', [m.applicationId, m.new.deadlineOn, m.new.provisional]);
-      await recordHistory(tx, actor, {
-        entityType: 'application', entityId: m.applicationId, action: 'deadline_recomputed', from: 'bureau_review', to: 'bureau_review',
-        reason: { year: p.year, importId, old: m.old, new: m.new },
-      }, now);
-    }
+    await applyDeadlineMoves(tx, actor, p.deadlines, { year: p.year, importId }, now);
     await noticeDeadlinesMoved(tx, ctx.sealer, { year: p.year, moves: p.deadlines, publicUrl: ctx.publicUrl, at: now });
     await applyOrderDueMoves(tx, actor, p.orders, { year: p.year, importId }, now);
     return { ...p, importId };

@@ -14,8 +14,10 @@ export interface MovedDeadline {
 
 export interface DeadlinesMovedInput {
   year: number; moves: readonly MovedDeadline[]; publicUrl: string; at: Date;
-  /** Why: a schedule imported by the ministry, or a year that became official otherwise (package upgrade). */
-  cause?: 'import' | 'official';
+  /** Why: a schedule imported by the ministry, a year that became official otherwise (package upgrade), or a day entered or removed by hand. */
+  cause?: 'import' | 'official' | 'override';
+  /** With cause `override`: what changed, in Chinese and in English (e.g. "2026-12-08 设为节假日"). */
+  detail?: { zh: string; en: string };
 }
 
 export const DEADLINES_MOVED_EVENT = 'calendar.deadlines_moved';
@@ -24,14 +26,19 @@ const zhDate = (d: string | null, provisional: boolean) => (d ? `${d}${provision
 const enDate = (d: string | null, provisional: boolean) => (d ? `${d}${provisional ? ' (provisional)' : ''}` : 'none');
 
 /** Pure: the title and text of one bureau's notice. */
-export function renderDeadlinesMoved(year: number, moves: readonly MovedDeadline[], publicUrl: string, cause: 'import' | 'official' = 'import') {
-  const title = `${year}年节假日${cause === 'import' ? '安排已导入' : '正式安排已生效'}，${moves.length}件备案申请的审核截止日期已调整`;
+export function renderDeadlinesMoved(
+  year: number, moves: readonly MovedDeadline[], publicUrl: string, cause: 'import' | 'official' | 'override' = 'import', detail?: { zh: string; en: string },
+) {
+  const title = cause === 'override'
+    ? `${year}年工作日历已调整，${moves.length}件备案申请的审核截止日期已调整`
+    : `${year}年节假日${cause === 'import' ? '安排已导入' : '正式安排已生效'}，${moves.length}件备案申请的审核截止日期已调整`;
   const lines = moves.map((m) => `- ${m.serviceName ?? m.applicationId}：${zhDate(m.old.deadlineOn, m.old.provisional)} → ${zhDate(m.new.deadlineOn, m.new.provisional)}`);
   const linesEn = moves.map((m) => `- ${m.serviceName ?? m.applicationId}: ${enDate(m.old.deadlineOn, m.old.provisional)} → ${enDate(m.new.deadlineOn, m.new.provisional)}`);
-  const body = [
-    `国务院办公厅公布的${year}年节假日安排已${cause === 'import' ? '导入备案系统' : '在备案系统中生效'}。以下审核截止日期（20个工作日）按正式安排重新计算：`, ...lines, '',
-    `The official ${year} holiday schedule ${cause === 'import' ? 'was imported' : 'is now in effect'}; these 20-working-day review deadlines were recomputed:`, ...linesEn,
-  ].join('\n');
+  const lead = cause === 'override'
+    ? [`工作日历已调整：${detail?.zh ?? ''}。以下审核截止日期（20个工作日）重新计算：`, `The working-day calendar was changed: ${detail?.en ?? ''}; these 20-working-day review deadlines were recomputed:`]
+    : [`国务院办公厅公布的${year}年节假日安排已${cause === 'import' ? '导入备案系统' : '在备案系统中生效'}。以下审核截止日期（20个工作日）按正式安排重新计算：`,
+      `The official ${year} holiday schedule ${cause === 'import' ? 'was imported' : 'is now in effect'}; these 20-working-day review deadlines were recomputed:`];
+  const body = [lead[0], ...lines, '', lead[1], ...linesEn].join('\n');
   const text = `${body}\n\n${publicUrl.replace(/\/$/, '')}/bureau`;
   return { title, subject: `【备案通知】${title}`, body, text };
 }
@@ -41,7 +48,7 @@ export async function noticeDeadlinesMoved(tx: Queryable, sealer: Sealer, input:
   for (const m of input.moves) byProvince.set(m.provinceCode, [...byProvince.get(m.provinceCode) ?? [], m]);
   let emails = 0;
   for (const [province, moves] of byProvince) {
-    const n = renderDeadlinesMoved(input.year, moves, input.publicUrl, input.cause);
+    const n = renderDeadlinesMoved(input.year, moves, input.publicUrl, input.cause, input.detail);
     const [org] = await tx.query<{ id: string; contact_email_enc: string | null }>(
       `select id, contact_email_enc from organisations where kind = 'bureau' and province_code = $1`, [province]);
     const reviewers = await tx.query<{ email_enc: string }>(

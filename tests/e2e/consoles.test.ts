@@ -58,6 +58,7 @@ describe('journey: API keys, catalogue check and administration', () => {
     await page.getByLabel('说明').fill('演示：临时调休');
     await page.getByRole('button', { name: '添加' }).click();
     await page.getByRole('row', { name: /2026-12-31/ }).waitFor();
+    await page.getByTestId('calendar-recounted').getByText(/^已保存。重新计算后调整了 \d+ 件审核截止日期、\d+ 份处置期限。$/).waitFor();
     await j.shot('admin-calendar');
     await page.getByRole('row', { name: /2026-12-31/ }).getByRole('button', { name: '删除' }).click();
     await expect.poll(() => page.getByRole('row', { name: /2026-12-31/ }).count()).toBe(0);

@@ -41,6 +41,6 @@ export async function applyOrderDueMoves(tx: Queryable, actor: Actor, moves: Ord
     await recordHistory(tx, actor, { entityType: 'disposal_order', entityId: m.orderId, action: 'due_recomputed', reason: { ...cause, old: m.old, new: m.new } }, now);
     await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'order.due_recomputed', $2, $3, $4)`,
       [m.organisationId, `处置通知期限调整：${m.old} → ${m.new}`,
-        `节假日安排公布，处置期限按工作日重新计算为 ${m.new}。\nThe holiday schedule was published: the disposal order is now due ${m.new} (was ${m.old}).`, now]);
+        `工作日历调整（节假日安排公布或调整），处置期限按工作日重新计算为 ${m.new}。\nThe working-day calendar changed (a holiday schedule published or corrected): the disposal order is now due ${m.new} (was ${m.old}).`, now]);
   }
 }

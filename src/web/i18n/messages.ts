@@ -544,7 +544,8 @@ export const MESSAGES = {
   'dash.count': ['件数', 'Count'],
 
   'admin.calendar.title': ['工作日历调整', 'Working-day calendar overrides'],
-  'admin.calendar.lead': ['法定节假日与调休以国务院办公厅通知为准。新公布的安排可在此录入，无需发版；“年度已公布”表示该年安排已完整录入，可计算跨年期限。', 'Holidays and make-up days follow the State Council notices. Enter a newly announced schedule here without a release; "year published" declares a year complete so deadlines may run into it.'],
+  'admin.calendar.lead': ['法定节假日与调休以国务院办公厅通知为准。新公布的安排可在此录入，无需发版；“年度已公布”表示该年安排已完整录入（须先录入该年的节假日），可计算跨年期限。每次调整都会重新计算受影响的审核截止日期和处置期限，并通知相关管局和机构。', 'Holidays and make-up days follow the State Council notices. Enter a newly announced schedule here without a release; "year published" declares a year complete (enter its holidays first) so deadlines may run into it. Each change recounts the review deadlines and disposal due dates it moves, and tells the bureaus and organisations concerned.'],
+  'admin.calendar.recounted': ['已保存。重新计算后调整了 {deadlines} 件审核截止日期、{orders} 份处置期限。', 'Saved. The recount moved {deadlines} review deadlines and {orders} disposal due dates.'],
   'admin.calendar.day': ['日期', 'Date'],
   'admin.calendar.kind': ['类型', 'Kind'],
   'admin.calendar.province': ['省份（留空为全国）', 'Province (empty: national)'],

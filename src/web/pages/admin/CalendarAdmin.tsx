@@ -2,7 +2,7 @@
 // "year published", national (ministry) or provincial (a bureau, for its province).
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { PROVINCES } from '../../../domain/provinces.ts';
-import { Button, Card, ErrorNotice, Loading, Page, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -18,6 +18,8 @@ export default function CalendarAdmin() {
   const [form, setForm] = useState({ day: '', kind: 'holiday', provinceCode: bureau ? ownProvince : '', note: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // What the last change recounted (running review deadlines, open disposal orders' due dates).
+  const [recounted, setRecounted] = useState<{ deadlinesMoved: number; ordersMoved: number } | null>(null);
   const load = useCallback(() => api.get<{ items: CalendarOverride[] }>('/api/admin/calendar-overrides').then((r) => setItems(r.items)).catch(setError), []);
   useEffect(() => { void load(); }, [load]);
   const province = (code: string | null) => {
@@ -27,9 +29,10 @@ export default function CalendarAdmin() {
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true); setError(null);
+    setBusy(true); setError(null); setRecounted(null);
     try {
-      await api.post('/api/admin/calendar-overrides', { day: form.day, kind: form.kind, provinceCode: form.provinceCode || null, note: form.note.trim() || null });
+      setRecounted(await api.post<{ deadlinesMoved: number; ordersMoved: number }>('/api/admin/calendar-overrides',
+        { day: form.day, kind: form.kind, provinceCode: form.provinceCode || null, note: form.note.trim() || null }));
       setForm((f) => ({ ...f, day: '', note: '' }));
       await load();
     } catch (err) { setError(err); } finally { setBusy(false); }
@@ -59,6 +62,7 @@ export default function CalendarAdmin() {
         </form>
       </Card>
       <ErrorNotice error={error} />
+      {recounted ? <Notice kind="success"><span data-testid="calendar-recounted">{i18n.t('admin.calendar.recounted', { deadlines: recounted.deadlinesMoved, orders: recounted.ordersMoved })}</span></Notice> : null}
       {!items ? <Loading /> : items.length === 0 ? <Card><p>{i18n.t('admin.calendar.empty')}</p></Card> : (
         <TableWrap label={i18n.t('admin.calendar.title')}>
           <table>

@@ -6,3 +6,5 @@ const CST_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export const chinaDate = (instant: Date): IsoDate => fromUtcMillis(instant.getTime() + CST_OFFSET_MS);
 export const chinaYear = (instant: Date): number => Number(chinaDate(instant).slice(0, 4));
+/** `YYYY-MM-DD HH:mm` in China Standard Time (notices that end at a time of day, not at midnight). */
+export const chinaDateTime = (instant: Date): string => new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');

@@ -9,6 +9,7 @@
 import type { Queryable } from '../db/connection.ts';
 import { type Actor, SYSTEM_ACTOR } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
+import { chinaDate, chinaDateTime } from '../domain/china-time.ts';
 import { DEFAULT_PUBLICITY_DAYS, shellListableFrom, SHELL_GRACE_DAYS } from '../domain/service-lifecycle.ts';
 import { noticeHost } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
@@ -18,7 +19,8 @@ import { cancelEmptySubject } from './subjects.ts';
 import { isUuid } from '../domain/ids.ts';
 
 const DAY_MS = 86_400_000;
-const day = (d: Date) => d.toISOString().slice(0, 10);
+// Dates as the host reads them: China's (a notice published before 08:00 in Beijing ends on the China date after the UTC one).
+const day = chinaDate;
 
 /**
  * Clears a service's shell mark when it has active access again: a lifecycle move (shell →
@@ -79,8 +81,8 @@ export async function publishCleanupNotice(ctx: FlowContext, actor: Actor, input
       await noticeHost(tx, ctx.sealer, s.host, {
         event: 'service.cleanup_listed', at: now,
         title: `空壳备案清理公告 / Cleanup notice: ${s.number}`,
-        body: `${s.name}（${s.number}）因无接入信息被列入清理公告，公示期至 ${day(endsAt)}。期满仍无接入的，将被注销。请尽快新增接入：${ctx.publicUrl}/host/services/${s.id}/add-access\n`
-          + `${s.number} (${s.name}) is on a cleanup notice for having no access; publicity ends ${day(endsAt)}. Without access by then it will be cancelled. Add access: ${ctx.publicUrl}/host/services/${s.id}/add-access`,
+        body: `${s.name}（${s.number}）因无接入信息被列入清理公告，公示期至 ${chinaDateTime(endsAt)}（北京时间）。期满仍无接入的，将被注销。请尽快新增接入：${ctx.publicUrl}/host/services/${s.id}/add-access\n`
+          + `${s.number} (${s.name}) is on a cleanup notice for having no access; publicity ends ${chinaDateTime(endsAt)} China time (UTC+8). Without access by then it will be cancelled. Add access: ${ctx.publicUrl}/host/services/${s.id}/add-access`,
       });
     }
     await recordHistory(tx, actor, { entityType: 'cleanup_notice', entityId: n!.id, action: 'published', to: 'publicised', reason: { services: listed.map((s) => s.number), publicityDays: days } }, now);

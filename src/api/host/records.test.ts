@@ -150,6 +150,10 @@ describe('a filed record\'s life', () => {
     await at('2026-04-02T02:00:00Z');
     const notice = await call(a.app, gd, 'POST', '/api/bureau/notices', { serviceIds: [a2dp] }, 201);
     expect(notice).toMatchObject({ endsAt: '2026-04-09T02:00:00.000Z', services: ['粤ICP备2024000001号-2A'] });
+    // The host is told when the publicity ends in China time, to the minute (a notice published before 08:00 in
+    // Beijing ends on the China date after the UTC one: src/domain/china-time.test.ts).
+    const [told] = await a.t.db.query<{ body: string }>(`select body from notifications where event = 'service.cleanup_listed' and body like '%粤ICP备2024000001号-2A%'`);
+    expect(told!.body).toContain('公示期至 2026-04-09 10:00（北京时间）');
     const zjNotice = await call(a.app, zj, 'POST', '/api/bureau/notices', { serviceIds: [ledger], publicityDays: 10, title: '浙江空壳清理公告' }, 201);
     expect((await post(gd, '/api/bureau/notices', { serviceIds: [a2dp] })).json().code).toBe('shell_already_listed');
     const pub = (await a.app.inject({ method: 'GET', url: '/api/public/v1/notices' })).json();

@@ -105,6 +105,31 @@ describe('public API quotas (memory store)', () => {
     expect((await publicGet(a.app, url, {}, '2001:db8:77:2::1')).statusCode).toBe(200);
   });
 
+  it('an unknown API key is a readable 401 (CORS, quota headers) and look-ups of keys are counted per address', async () => {
+    const ip = nextAddress();
+    const LOOKUP = RATE_LIMITS.keyLookup;
+    const url = '/api/public/v1/services?q=A2DP';
+    expect((await publicGet(a.app, url, { authorization: `Bearer ${DEMO_API_KEY}` })).statusCode).toBe(200); // now held by this process
+    for (let i = 1; i <= LOOKUP.anonymousPerMinute; i++) {
+      const res = await publicGet(a.app, url, { authorization: `Bearer bk_guess${i}` }, ip);
+      expect(res.statusCode).toBe(401);
+      if (i === 1) {
+        expect(res.json()).toMatchObject({ code: 'api_key_invalid' });
+        expect(res.headers['access-control-allow-origin']).toBe('*');
+        expect(res.headers['ratelimit-limit']).toBe(String(LOOKUP.anonymousPerMinute));
+      }
+    }
+    // Guessing on is refused before any look-up; the address's own anonymous quota and other addresses are untouched.
+    const refused = await publicGet(a.app, url, { authorization: 'Bearer bk_guess_more' }, ip);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'rate_limited' });
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+    expect((await publicGet(a.app, url, {}, ip)).statusCode).toBe(200);
+    expect((await publicGet(a.app, url, { authorization: 'Bearer bk_guess_more' })).statusCode).toBe(401);
+    // A live key this process holds costs no look-up: it is served from the blocked address too.
+    expect((await publicGet(a.app, url, { authorization: `Bearer ${DEMO_API_KEY}` }, ip)).statusCode).toBe(200);
+  });
+
   it('gives an organisation API key its own, higher quota', async () => {
     const res = await publicGet(a.app, `/api/public/v1/services?q=A2DP`, { authorization: `Bearer ${DEMO_API_KEY}` });
     expect(res.statusCode).toBe(200);

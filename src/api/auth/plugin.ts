@@ -19,6 +19,8 @@ import { API_KEY_TOUCH_SECONDS, accountActor } from '../../domain/accounts.ts';
 import { type Actor, STAFF_ROLE } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
 import type { AppContext } from '../app.ts';
+import { setCorsHeaders } from '../public/http.ts';
+import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookie.ts';
 
 export interface AuthSession { token: string; csrfToken: string; expiresAt: Date }
@@ -119,17 +121,20 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   app.decorateRequest('actor', null);
   app.decorateRequest('authSession', null);
   const keys = await startApiKeyCache(ctx.db);
+  const lookups = rateLimit(RATE_LIMITS.keyLookup, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:keylookup:' }));
   app.addHook('onClose', async () => { await keys.close(); });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.authSession && UNSAFE.has(request.method) && reply.statusCode < 400) keys.clear();
     done(null, payload);
   });
   // Callback style: a relying party's key found in memory costs no promise (every verification runs this).
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     request.actor = null;
     request.authSession = null;
     // Static files of the web UI need no identity: no database round trip for them.
     if (!request.url.startsWith('/api/')) { done(); return; }
+    // The public API's CORS headers go on before anything can refuse the request (a 401 must be readable by a page).
+    if (request.url.startsWith('/api/public/')) setCorsHeaders(reply);
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const d = bearerDigestOn(request.raw.socket, authorization);
@@ -140,7 +145,9 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
         done(err);
         return;
       }
-      fromApiKey(ctx, keys, d, request.id).then((actor) => { request.actor = actor; done(); }, (e: Error) => done(e));
+      const lookUp = () => { fromApiKey(ctx, keys, d, request.id).then((actor) => { request.actor = actor; done(); }, (e: Error) => done(e)); };
+      // A key this process does not hold costs a look-up: counted per client address (a held one that is due a touch does not).
+      if (known) lookUp(); else lookups(request, reply, (err) => { if (err) done(err); else lookUp(); });
       return;
     }
     const token = request.cookies[SESSION_COOKIE];

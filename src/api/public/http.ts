@@ -17,9 +17,14 @@ export const BADGE_CACHE_CONTROL = 'public, max-age=300';
 
 const EXPOSED = ['ETag', 'Last-Modified', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'];
 
-export async function corsHeaders(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** Any web page may read the public API's answers, errors included (also set before authentication: src/api/auth/plugin.ts). */
+export function setCorsHeaders(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*');
   reply.header('access-control-expose-headers', EXPOSED.join(', '));
+}
+
+export async function corsHeaders(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  setCorsHeaders(reply);
 }
 
 /** The answer to a CORS preflight (OPTIONS) for any public path. */

@@ -55,6 +55,10 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   app.options('/api/public/*', { schema: { hide: true } }, preflight);
 
   const present = (rows: PublicServiceRow[]) => rows.map((r) => presentRecord(url, r));
+  // While an event waits for the log's sequencer (logIndex null), its record's time says nothing of the change to come:
+  // no Last-Modified then, so caches revalidate by ETag (a date-only revalidation kept logIndex null for good).
+  const settledAt = (records: { events?: { logIndex: number | null }[] }[], at: Date | null) =>
+    (records.some((r) => r.events?.some((e) => e.logIndex === null)) ? null : at);
   // The bigram statistics (ADR 0023) are cached per Queryable: one reader for them, not each
   // request's (with standbys, request.reads is a new one per request, which re-read them every time).
   const statsReads = ctx.reads.at(null);
@@ -84,7 +88,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
       ? await searchServices(req.reads, k, options)
       : await searches.get(JSON.stringify([k.text, options.type, page, pageSize]), (reads) => searchServices(reads, k, options));
     const body = { items: present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
-    return sendCacheable(req, reply, body, found.lastModified);
+    return sendCacheable(req, reply, body, settledAt(body.items, found.lastModified));
   });
 
   app.get('/api/public/v1/services/:serviceNumber', {
@@ -93,7 +97,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   }, async (req, reply) => {
     const row = await serviceOf(req.reads, req.params.serviceNumber);
     const [record] = present([row]);
-    return sendCacheable(req, reply, record!, row.last_modified);
+    return sendCacheable(req, reply, record!, settledAt([record!], row.last_modified));
   });
 
   // The display badge (issue 5 item 4): an image for other sites' pages, so no script and no
@@ -122,8 +126,9 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const number = numberParam(req.params.mainNumber, 'params.mainNumber', 'subject');
     const found = await subjectByNumber(req.reads, number);
     if (!found) throw new SubjectNotFoundError(number);
-    const body = presentSubject(url, found.subject, present(found.services));
-    return sendCacheable(req, reply, body, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)]));
+    const services = present(found.services);
+    const body = presentSubject(url, found.subject, services);
+    return sendCacheable(req, reply, body, settledAt(services, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)])));
   });
 
   logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)

@@ -3,6 +3,7 @@
 // house rule 10), on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
+import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
 
@@ -92,6 +93,7 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
   });
 
   it('revalidates: ETag and Last-Modified, 304 on If-None-Match or If-Modified-Since, 200 once changed', async () => {
+    await logCaughtUp(a.t.db, testLogKeys()); // every event in the log: the record is settled
     const first = await record(DEMO.ledger);
     const { etag, 'last-modified': lastModified } = first.headers as Record<string, string>;
     expect(first.headers['cache-control']).toBe('public, max-age=60');
@@ -105,6 +107,23 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
     expect(changed.statusCode).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);
     expect((await record(DEMO.ledger, { 'if-modified-since': lastModified! })).statusCode).toBe(200);
+  });
+
+  it('sends no Last-Modified while an event waits for the log (its logIndex will change the body), and does once it is in', async () => {
+    await logCaughtUp(a.t.db, testLogKeys());
+    const [svc] = await a.t.db.query<{ id: string }>('select id from services where service_number = $1', [DEMO.a2dp]);
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role) values ('service', $1, 'changed', 'system')`, [svc!.id]);
+    const pending = await record(DEMO.a2dp);
+    expect(pending.json().events.at(-1)).toMatchObject({ type: 'changed', logIndex: null });
+    expect(pending.headers['last-modified']).toBeUndefined();
+    expect(pending.headers.etag).toBeDefined();
+    const subject = await publicGet(a.app, `/api/public/v1/subjects/${enc(DEMO.demoMain)}`);
+    expect(subject.headers['last-modified']).toBeUndefined();
+    await logCaughtUp(a.t.db, testLogKeys());
+    const settled = await record(DEMO.a2dp, { 'if-none-match': pending.headers.etag as string });
+    expect(settled.statusCode).toBe(200);
+    expect(settled.json().events.at(-1).logIndex).toEqual(expect.any(Number));
+    expect(settled.headers['last-modified']).toBeDefined();
   });
 
   it('is open to any web page: CORS on answers and preflight', async () => {

@@ -1,6 +1,7 @@
 // Public keyword search over the demo data (issue 5 contract), on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
+import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
 
 interface Item { serviceNumber: string; serviceName: string; serviceType: string; status: string; statusChangedAt: string; hostName: string; platforms: { platform: string; packageName: string }[]; domains: string[] }
@@ -140,6 +141,7 @@ describe('GET /api/public/v1/services (search)', () => {
   });
 
   it('sends ETag, Last-Modified and Cache-Control, and 304 for a current copy', async () => {
+    await logCaughtUp(a.t.db, testLogKeys()); // every event in the log (until then no Last-Modified: record.test.ts)
     const first = await publicGet(a.app, '/api/public/v1/services?q=A2DP');
     expect(first.headers['cache-control']).toBe('public, max-age=60');
     const etag = first.headers.etag as string;

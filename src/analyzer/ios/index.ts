@@ -54,7 +54,9 @@ async function executableSigners(zip: ZipPackage, bundle: string, info: PlistDic
     `${bundle}Info.plist has no usable CFBundleExecutable`);
   const path = `${bundle}${executable}`;
   if (!zip.has(path)) throw new AnalyzerError('malformed_manifest', `the executable ${path} named by Info.plist is missing`);
-  const source = await zip.source(path, LIMITS.executableBytes, 'malformed_macho');
+  // The signature lies at the end of the slice: reaching it means inflating the executable up to
+  // there. Its declared size and ratio bound that work before a byte is inflated (limits.ts).
+  const source = await zip.source(path, LIMITS.executableBytes, 'malformed_macho', LIMITS.executableMaxRatio);
   let blobs: Buffer[];
   try {
     blobs = await codeSignatureBlobs(source, zip.size(path), path);

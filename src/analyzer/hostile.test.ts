@@ -14,6 +14,7 @@ import {
 import { at, CERT, encode, parseDer } from './test-support/ber.ts';
 import { fixture } from './test-support/paths.ts';
 import { buildZip, type EntrySpec } from './test-support/zip-writer.ts';
+import { LIMITS } from './limits.ts';
 import { ZipPackage } from './zip.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beian-hostile-'));
@@ -284,6 +285,40 @@ describe('IPA: plists and Mach-O', () => {
     const result = await analyzePackage(ipa(INFO_PLIST('App'), thinMachO()), { now: NOW });
     expect(result).toMatchObject({ platform: 'ios', packageName: 'org.beian.ios & co', versionCode: '7', signers: [] });
     expect(result.warnings.map((w) => w.code)).toEqual(['unsigned']);
+  });
+
+  it('a deflated executable whose signature lies far behind a compressible body is zip_bomb before inflating it', async () => {
+    // The tester's case in small: a 23 MB upload declared a ~4 GB executable (ratio ~180:1, under
+    // the 200:1 general cap) with its code signature at the end, and the analyzer inflated all of it.
+    const body = 40 * MiB;
+    const cmd = Buffer.alloc(16);
+    cmd.writeUInt32LE(0x1d, 0);
+    cmd.writeUInt32LE(16, 4);
+    cmd.writeUInt32LE(32 + 16 + body, 8); // dataoff: after the body
+    cmd.writeUInt32LE(12, 12);
+    const header = thinMachO(1, cmd).subarray(0, 48);
+    const filler = Buffer.alloc(body);
+    for (let at = 0; at < body; at += 64 * 1024) randomBytes(300).copy(filler, at); // deflates ~180:1
+    const superBlob = Buffer.alloc(12);
+    superBlob.writeUInt32BE(0xfade0cc0, 0);
+    superBlob.writeUInt32BE(12, 4); // no slots: an ad-hoc/empty signature, so the analysis would succeed
+    const exe = Buffer.concat([header, filler, superBlob]);
+    const p = ipa(INFO_PLIST('App'), exe);
+    const entry = buildZip([{ name: 'x', data: exe }]).length;
+    expect(exe.length / entry, 'the general 200:1 cap lets it through').toBeLessThan(200);
+    expect(exe.length / entry).toBeGreaterThan(LIMITS.executableMaxRatio);
+    expect(await failure(p)).toBe('zip_bomb');
+  });
+
+  it('a deflated executable of real machine code stays far under the executable ratio cap', async () => {
+    const zip = await ZipPackage.open(fixture('LPSimpleExample-cal.ipa'));
+    try {
+      const name = 'Payload/LPSimpleExample-cal.app/LPSimpleExample-cal';
+      const source = await zip.source(name, LIMITS.executableBytes, 'malformed_macho', LIMITS.executableMaxRatio);
+      source.close();
+    } finally {
+      await zip.close();
+    }
   });
 
   it('an executable Info.plist names but the IPA lacks is malformed_manifest', async () => {

@@ -24,8 +24,20 @@ export const LIMITS = {
   machOLoadCommandBytes: 4 * MiB,
   maxSuperBlobSlots: 256,
   cmsBlobBytes: 2 * MiB,
-  /** Inflated/stored size of an executable streamed (never buffered) for its code signature. */
-  executableBytes: 4096 * MiB,
+  /**
+   * Inflated/stored size of an executable streamed (never buffered) for its code signature. The
+   * signature sits at the end of __LINKEDIT, so a deflated executable is inflated up to it: this cap
+   * and executableMaxRatio bound that work. 1 GiB: the App Store allows at most 500 MB of __TEXT
+   * (all slices together, iOS 9+), and the rest of a real executable is smaller than its code.
+   */
+  executableBytes: 1024 * MiB,
+  /**
+   * Declared compression ratio of a deflated executable: machine code deflates about 2–4:1 (the
+   * fixture's universal binary 2.6:1). Above this (past ratioFloorBytes) it is refused as zip_bomb
+   * before inflating, so the bytes inflated stay within 20× the bytes uploaded: a 23 MB upload can
+   * no longer declare a 4 GB executable of zeros whose signature we would inflate our way to.
+   */
+  executableMaxRatio: 20,
   /**
    * Deflate cannot exceed ~1032:1; real manifests and resource tables compress < 20:1. A higher
    * declared ratio on an entry bigger than ratioFloorBytes is a decompression bomb.

@@ -15,6 +15,8 @@ export interface PublicKeyInfo {
   algorithm: string;
   /** RSA modulus size, EC curve size, DSA p size; null when unknown. */
   bits: number | null;
+  /** EC named curve: 'P-256', 'P-384', 'P-521', 'secp256k1', 'SM2', 'brainpoolP256r1', … or its OID; null for other keys. */
+  curve: string | null;
   /**
    * What filing consoles call 公钥, uppercase hex: RSA modulus (no leading 00, as
    * `openssl x509 -modulus` prints it); EC point as stored (uncompressed 04‖X‖Y); DSA y; EdDSA raw key.
@@ -26,6 +28,8 @@ export interface PublicKeyInfo {
    * for a strict-DER certificate, which some hosts paste as 公钥.
    */
   spki: string;
+  /** Lowercase hex SHA-256 of `spki` as stored: apksigner's "public key SHA-256 digest". */
+  spkiSha256: string;
 }
 
 export interface CertificateInfo {
@@ -41,6 +45,8 @@ export interface CertificateInfo {
   md5: string;
   sha1: string;
   sha256: string;
+  /** The certificate's signature algorithm as openssl names it (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`), or its OID. */
+  signatureAlgorithm: string;
   publicKey: PublicKeyInfo;
 }
 
@@ -49,15 +55,22 @@ export interface Signer {
   certificate: CertificateInfo;
 }
 
-export type WarningCode =
-  | 'unsigned'
-  | 'debug_certificate'
-  | 'certificate_expired'
-  | 'development_profile'
-  | 'bundle_name_mismatch'
-  | 'signing_key_rotated'
-  | 'app_name_unresolved'
-  | 'certificate_not_der';
+export const ANALYZER_WARNING_CODES = [
+  'unsigned',
+  'debug_certificate',
+  'certificate_expired',
+  'development_profile',
+  'debug_profile',
+  'debuggable',
+  'profile_expired',
+  'profile_certificate_mismatch',
+  'bundle_name_mismatch',
+  'signing_key_rotated',
+  'app_name_unresolved',
+  'certificate_not_der',
+] as const;
+
+export type WarningCode = (typeof ANALYZER_WARNING_CODES)[number];
 
 export interface AnalysisWarning {
   code: WarningCode;
@@ -72,7 +85,48 @@ export interface FilingValues {
   signature: string | null;
 }
 
+/** A certificate the provisioning / signing profile names (iOS DeveloperCertificates, HAP development- or distribution-certificate). */
+export interface ProfileCertificate {
+  subject: string;
+  /** Lowercase hex SHA-256 of the certificate bytes as stored in the profile. */
+  sha256: string;
+}
+
+/**
+ * The provisioning profile (iOS embedded.mobileprovision) or signing profile (HAP profile sub-block)
+ * the package was signed with; a field the profile does not carry is null.
+ */
+export interface ProfileInfo {
+  /**
+   * iOS: `development` (get-task-allow), `ad-hoc` (ProvisionedDevices), `enterprise`
+   * (ProvisionsAllDevices), else `app-store`. HAP: the profile's `type` (`debug`, `release`).
+   */
+  type: string | null;
+  /** iOS `Name`. */
+  name: string | null;
+  /** iOS `UUID`, HAP `uuid`. */
+  uuid: string | null;
+  /** iOS `TeamIdentifier[0]`. */
+  teamId: string | null;
+  /** iOS `TeamName`. */
+  teamName: string | null;
+  /** iOS entitlement `application-identifier` (`TEAMID.bundle.id`, or a `*` wildcard); HAP `bundle-info.app-identifier`. */
+  applicationIdentifier: string | null;
+  /** HAP `bundle-info.bundle-name`. */
+  bundleName: string | null;
+  /** HAP `bundle-info.developer-id`. */
+  developerId: string | null;
+  /** HAP `issuer`. */
+  issuer: string | null;
+  /** iOS CreationDate / HAP validity.not-before; iOS ExpirationDate / HAP validity.not-after (ISO 8601 UTC, seconds). */
+  notBefore: string | null;
+  notAfter: string | null;
+  /** The certificates the profile allows to sign (empty when it names none). */
+  certificates: ProfileCertificate[];
+}
+
 export interface AnalysisResult {
+  kind: 'package';
   platform: Platform;
   packageName: string;
   versionName: string | null;
@@ -82,6 +136,21 @@ export interface AnalysisResult {
   /** One entry per distinct certificate; the first is the filing certificate (Android: newest scheme first). */
   signers: Signer[];
   filing: FilingValues;
+  /** The provisioning (iOS) or signing (HAP) profile; null for APKs and packages without one. */
+  profile: ProfileInfo | null;
+  warnings: AnalysisWarning[];
+}
+
+/**
+ * A bare signing certificate (DER or PEM X.509, or a PKCS#7 bundle such as a .p7b or a v1 .RSA
+ * file) analyzed instead of a package: the same certificate facts, no package fields.
+ */
+export interface CertificateAnalysis {
+  kind: 'certificate';
+  /** How the file holds it. */
+  format: 'der' | 'pem' | 'pkcs7';
+  certificate: CertificateInfo;
+  /** `certificate_expired`, `debug_certificate`, `certificate_not_der`. */
   warnings: AnalysisWarning[];
 }
 

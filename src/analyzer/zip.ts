@@ -74,9 +74,9 @@ export class ZipPackage {
    * Random access for stored entries, one forward pass of the inflater for deflated ones; a read
    * behind that pass is the format's fault and fails with `outOfOrder`.
    */
-  async source(name: string, cap: number, outOfOrder: AnalyzerErrorCode): Promise<ByteSource> {
+  async source(name: string, cap: number, outOfOrder: AnalyzerErrorCode, maxRatio: number = LIMITS.maxCompressionRatio): Promise<ByteSource> {
     const entry = this.entry(name);
-    checkPlausible(entry, name, cap);
+    checkPlausible(entry, name, cap, maxRatio);
     if (entry.compressionMethod === 0) return new StoredSource(this.zip, entry, name);
     const stream = await this.zip.openReadStreamPromise(entry).catch((err: unknown) => { throw zipError(err); });
     return new ForwardSource(stream, (offset) =>
@@ -219,11 +219,11 @@ function listEntries(zip: yauzl.ZipFile, eocd: EndOfCentralDirectory): Promise<M
 }
 
 /** Refuses an entry on its declared sizes alone, before a single byte is inflated. */
-function checkPlausible(entry: yauzl.Entry, name: string, cap: number): void {
+function checkPlausible(entry: yauzl.Entry, name: string, cap: number, maxRatio: number = LIMITS.maxCompressionRatio): void {
   check(!entry.isEncrypted(), 'malformed_zip', `${name} is encrypted`);
   const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-  check(entry.uncompressedSize <= LIMITS.ratioFloorBytes || ratio <= LIMITS.maxCompressionRatio, 'zip_bomb',
-    `${name} declares a ${Math.round(ratio)}:1 compression ratio (${entry.compressedSize} → ${entry.uncompressedSize} bytes)`);
+  check(entry.uncompressedSize <= LIMITS.ratioFloorBytes || ratio <= maxRatio, 'zip_bomb',
+    `${name} declares a ${Math.round(ratio)}:1 compression ratio (${entry.compressedSize} → ${entry.uncompressedSize} bytes; at most ${maxRatio}:1)`);
   check(entry.uncompressedSize <= cap, 'entry_too_large',
     `${name} declares ${entry.uncompressedSize} bytes, above the ${cap}-byte limit for it`);
 }

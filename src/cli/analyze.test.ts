@@ -2,12 +2,15 @@
 // 2 with one line on stderr; the summary shows the filing values (Chinese label first).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { parseSignedData } from '../analyzer/cert/pkcs7.ts';
 import { analyzePackage } from '../analyzer/index.ts';
+import { buildZip } from '../analyzer/test-support/zip-writer.ts';
+import { ZipPackage } from '../analyzer/zip.ts';
 import { oldToolA2dp } from '../analyzer/test-support/ber.ts';
 import { fixture, repoRoot } from '../analyzer/test-support/paths.ts';
 import { analyzeCommand, colons } from './analyze.ts';
@@ -89,6 +92,87 @@ describe('beian analyze', () => {
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toMatch(/file_unreadable|not_a_zip/);
       expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('shows the profile, each certificate\'s signature algorithm, curve and key SHA-256, and the profile warnings', async () => {
+    const hap = await runCommand([fixture('phone-default-signed.hap')]);
+    expect(hap.code).toBe(0);
+    expect(hap.stdout).toMatch(/^签名描述文件 Signing profile\n {2}类型 Type: +debug$/m);
+    expect(hap.stdout).toMatch(/^ {2}包名 Bundle name: +com\.ohos\.settings$/m);
+    expect(hap.stdout).toMatch(/^ {2}有效期 Valid: +2021-01-13T06:32:12Z → 2024-01-13T06:32:12Z$/m);
+    expect(hap.stdout).toMatch(/^ {2}证书 Certificate: +CN=OpenHarmony Application Release,OU=OpenHarmony Team,O=OpenHarmony,C=CN$/m);
+    expect(hap.stdout).toContain('SHA-256 8e93863fc32ee238060bf69a9b37e2608fffb21f93c862dd511cbac9f30024b5');
+    expect(hap.stdout).toMatch(/^ {2}公钥算法 Key: +EC 256 bit \(P-256\)$/m);
+    expect(hap.stdout).toMatch(/^ {2}签名算法 Signature algorithm: +ecdsa-with-SHA256$/m);
+    expect(hap.stdout).toMatch(/^ {2}公钥 SHA-256 Key SHA-256: +f1c624793e906bdc0ba1190a6321c8b1ea67c76e6839a36f14986c90a6f09202$/m);
+    for (const code of ['debug_profile', 'profile_expired', 'profile_certificate_mismatch']) expect(hap.stdout).toContain(`[${code}]`);
+    const ipa = await runCommand([fixture('LPSimpleExample-cal.ipa')]);
+    expect(ipa.stdout).toMatch(/^描述文件 Provisioning profile\n {2}类型 Type: +development\n {2}名称 Name: +iOSTeam Provisioning Profile: \*$/m);
+    expect(ipa.stdout).toMatch(/^ {2}团队 ID Team ID: +CSBZ6R9U39$/m);
+    expect(ipa.stdout).toContain('[profile_expired]');
+    expect(ipa.stdout).not.toContain('[profile_certificate_mismatch]');
+  });
+
+  it('a certificate file (DER, PEM, PKCS#7 .RSA) answers the certificate facts and no package fields', async () => {
+    const zip = await ZipPackage.open(fixture('a2dp.Vol_137.apk'));
+    const rsa = await zip.read('META-INF/6AD89F48.RSA', 1 << 20).finally(() => zip.close());
+    const der = Buffer.from(parseSignedData(rsa, 'fixture').certificates[0]!.der);
+    const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+    const dir = mkdtempSync(path.join(tmpdir(), 'beian-cli-'));
+    try {
+      for (const [name, bytes, format] of [['fdroid.cer', der, 'der'], ['fdroid.pem', Buffer.from(pem), 'pem'], ['CERT.RSA', rsa, 'pkcs7']] as const) {
+        const file = path.join(dir, name);
+        writeFileSync(file, bytes);
+        const json = await runCommand(['--json', file]);
+        expect([json.code, json.stderr]).toEqual([0, '']);
+        const printed = JSON.parse(json.stdout);
+        expect(printed).toEqual({ kind: 'certificate', format, certificate: expect.objectContaining({}), warnings: [] });
+        expect(printed.certificate).toMatchObject({
+          subject: 'CN=FDroid,OU=FDroid,O=fdroid.org,L=ORG,ST=ORG,C=UK', serialNumber: '50361479', md5: 'c1cabe8ad9dc272b2443a3a67bc443d5',
+          sha1: '478c1d2fcb9bf1a82a611c9ff96df6d17860ea1b', signatureAlgorithm: 'sha1WithRSAEncryption',
+          publicKey: { algorithm: 'RSA', bits: 2048, spkiSha256: '7312c61ed3574f895ad17d60d01f9789e1a7eed6f1fc40b6f86eeccb89dffcaf' },
+        });
+        const text = await runCommand([file]);
+        expect(text.code).toBe(0);
+        expect(text.stdout).toMatch(/^ {2}签名MD5 \(Android\): +c1cabe8ad9dc272b2443a3a67bc443d5$/m);
+        expect(text.stdout).toMatch(/^ {2}签名SHA-1 \(iOS\): +478c1d2fcb9bf1a82a611c9ff96df6d17860ea1b$/m);
+        expect(text.stdout).not.toMatch(/包名|Package name/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('`--` ends the options: a file whose name starts with a dash can be analyzed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beian-cli-'));
+    try {
+      const file = path.join(dir, '-x.apk');
+      writeFileSync(file, readFileSync(fixture('v2-only-with-ecdsa-sha256-p256.apk')));
+      process.chdir(dir);
+      const r = await runCommand(['--json', '--', '-x.apk']);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout).packageName).toBe('android.appsecurity.cts.tinyapp');
+      expect((await runCommand(['--', '-x.apk', '--json'])).code).toBe(2); // after --, --json is a second file
+    } finally {
+      process.chdir(repoRoot);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unsigned package exits 0: `unsigned` is a warning, as README documents', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'beian-cli-'));
+    try {
+      const zip = await ZipPackage.open(fixture('TestActivity_signed_both.apk'));
+      const manifest = await zip.read('AndroidManifest.xml', 1 << 20).finally(() => zip.close());
+      const file = path.join(dir, 'unsigned.apk');
+      writeFileSync(file, buildZip([{ name: 'AndroidManifest.xml', data: manifest }]));
+      const r = await runCommand([file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('— (未签名 unsigned)');
+      expect(r.stdout).toContain('[unsigned]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -29,7 +29,7 @@ const USAGE = `Usage: beian <command>
   calendar import <file> [--year YYYY] [--dry-run]
                                    load a year's official holiday schedule (chinese-days ICS or JSON)
   calendar check                   compare imported years with the installed chinese-days
-  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP
+  analyze <file> [--json]          package name, certificate and fingerprints of an APK/IPA/HAP, or of a certificate file
   audit verify                     check the transparency log against the database and its signed tree heads
   backup <file>                    write the whole database to a new file (pg_dump; embedded: data folder and its keys)
   restore <file>                   load a backup into an empty database or data folder

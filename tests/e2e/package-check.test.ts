@@ -75,6 +75,31 @@ describe('journey: typed feature info checked against the uploaded package', () 
     await j.shot('package-check-matched');
     await assertNoHorizontalOverflow(page);
 
+    // A HAP: every certificate fact, the signing profile, and the analyzer's warnings in Chinese.
+    await page.getByTestId('package-upload').setInputFiles(path.join(fixtures, 'phone-default-signed.hap'));
+    const result = page.getByTestId('package-result');
+    await result.getByTestId('package-profile').waitFor({ timeout: 60_000 });
+    const signer = await result.getByTestId('package-signer').textContent();
+    for (const fact of ['CN=App1 Release,OU=OpenHarmony Community,O=OpenHarmony,C=CN', 'CN=Application Signature Service CA', '2A6113EC',
+      '2024-05-14T04:25:03Z → 2025-05-14T04:25:03Z', '已过期', 'hap', 'EC 256 (P-256) · ecdsa-with-SHA256', '674b8affc0b0022d3bdce2879589ce5cab7d2c50f8ff7a49091935260e10ba17']) {
+      expect(signer).toContain(fact);
+    }
+    const profile = await result.getByTestId('package-profile').textContent();
+    for (const fact of ['调试（debug）', 'com.ohos.settings', 'pki_internal', '2024-01-13T06:32:12Z', 'CN=OpenHarmony Application Release']) expect(profile).toContain(fact);
+    expect(await result.locator('[data-code="profile_certificate_mismatch"]').textContent()).toContain('签名证书不是描述文件中登记的证书');
+    expect(await result.locator('[data-code="certificate_expired"]').textContent()).toBe('签名证书已过期');
+    await j.shot('package-result-hap');
+    await assertNoHorizontalOverflow(page);
+
+    // An IPA: the hint that the form's "MD5签名值" takes the certificate SHA-1.
+    await page.getByTestId('package-upload').setInputFiles(path.join(fixtures, 'LPSimpleExample-cal.ipa'));
+    await result.getByTestId('ios-sha1-hint').waitFor({ timeout: 60_000 });
+    expect(await result.getByTestId('ios-sha1-hint').textContent()).toContain('SHA-1');
+    expect(await result.getByTestId('package-profile').textContent()).toContain('iOSTeam Provisioning Profile: *');
+    expect(await result.locator('[data-code="development_profile"]').textContent()).toContain('开发或 Ad Hoc 描述文件');
+    await j.shot('package-result-ipa');
+    await assertNoHorizontalOverflow(page);
+
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

@@ -32,6 +32,7 @@ export async function analyzeApk(zip: ZipPackage, now: Date): Promise<AnalysisRe
   const { signers, certificates } = groupSigners(found);
   const rotated = rotationWarning(found);
   return {
+    kind: 'package',
     platform: 'android',
     packageName,
     versionName: versionName === null ? null : String(versionName),
@@ -39,6 +40,7 @@ export async function analyzeApk(zip: ZipPackage, now: Date): Promise<AnalysisRe
     appName: label === null ? null : String(label),
     signers,
     filing: filingValues(packageName, found[0]?.cert, 'md5'),
+    profile: null,
     warnings: [
       ...warnings,
       ...(rotated ? [rotated] : []),

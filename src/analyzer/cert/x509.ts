@@ -28,7 +28,7 @@ export interface ParsedCertificate {
 
 export function parseCertificate(der: Uint8Array, what = 'certificate'): ParsedCertificate {
   const nonDer = certificateEncoding(der, what);
-  const [tbs] = sequence(decode(der, what), what);
+  const [tbs, signatureAlgorithm] = sequence(decode(der, what), what);
   const fields = sequence(tbs, `${what} TBSCertificate`);
   // version is [0] EXPLICIT and optional (absent in v1 certificates).
   const i = fields[0] && isContext(fields[0], 0) ? 1 : 0;
@@ -48,6 +48,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate'): ParsedC
     md5: digest('md5', der),
     sha1: digest('sha1', der),
     sha256: digest('sha256', der),
+    signatureAlgorithm: signatureAlgorithmName(signatureAlgorithm, what),
     publicKey: publicKeyInfo(spki, `${what} public key`),
   };
   return {
@@ -61,6 +62,35 @@ export function parseCertificate(der: Uint8Array, what = 'certificate'): ParsedC
     subjectKeyIdentifier: findSubjectKeyIdentifier(fields.slice(i + 6), what),
     nonDer,
   };
+}
+
+// Names as openssl prints them ("Signature Algorithm: …"), which GROUND-TRUTH.md quotes.
+const SIGNATURE_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'rsassaPss',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.1': 'ecdsa-with-SHA224',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.2.840.10040.4.3': 'dsa_with_SHA1',
+  '2.16.840.1.101.3.4.3.1': 'dsa_with_SHA224',
+  '2.16.840.1.101.3.4.3.2': 'dsa_with_SHA256',
+  '1.3.101.112': 'ED25519',
+  '1.3.101.113': 'ED448',
+  '1.2.156.10197.1.501': 'SM2-with-SM3',
+};
+
+/** Certificate.signatureAlgorithm (RFC 5280 §4.1.1.2): its openssl name, or the OID when unknown. */
+function signatureAlgorithmName(node: Node | undefined, what: string): string {
+  const [algorithm] = sequence(node, `${what} signatureAlgorithm`);
+  const id = oid(algorithm, `${what} signatureAlgorithm`);
+  return SIGNATURE_ALGORITHMS[id] ?? id;
 }
 
 /** Second precision, 'Z' suffix: certificates carry no fractions (RFC 5280 §4.1.2.5.1-2). */

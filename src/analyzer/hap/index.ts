@@ -1,12 +1,19 @@
 // HarmonyOS HAP: bundle name and versions from module.json (stage model) or config.json (FA
 // model), pack.info as fallback; the signing certificate is the signer of the HAP sign block's
 // signature sub-block; the profile sub-block names the bundle the signing profile was issued for,
-// and a difference from module.json is surfaced (bundle_name_mismatch), not hidden.
+// and a difference from module.json is surfaced (bundle_name_mismatch), not hidden. The profile's
+// facts are reported (`profile`): a debug profile (debug_profile), one past its validity
+// (profile_expired), and a package signed by a certificate other than the profile's
+// development/distribution certificate (profile_certificate_mismatch) are flagged, as is a
+// module.json built with `debug: true` (debuggable).
+import { fromPem } from '../cert/pem.ts';
 import { parseSignedData } from '../cert/pkcs7.ts';
+import { parseCertificate } from '../cert/x509.ts';
 import { AnalyzerError, check } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
+import { emptyProfile, isoOrNull, profileCertificate, profileWarnings } from '../profile.ts';
 import { certificateWarnings, filingValues, groupSigners } from '../result.ts';
-import type { AnalysisResult, AnalysisWarning } from '../types.ts';
+import type { AnalysisResult, AnalysisWarning, ProfileInfo } from '../types.ts';
 import type { ZipPackage } from '../zip.ts';
 import { HapResourceIndex } from './resources-index.ts';
 import { readHapSignBlock } from './sign-block.ts';
@@ -19,6 +26,7 @@ interface Identity {
   versionName: string | null;
   label: string | null;
   labelId: number | null;
+  debug: boolean;
 }
 
 export async function analyzeHap(zip: ZipPackage, now: Date): Promise<AnalysisResult> {
@@ -31,14 +39,23 @@ export async function analyzeHap(zip: ZipPackage, now: Date): Promise<AnalysisRe
   const signed = block?.signature ? parseSignedData(block.signature, 'HAP signature') : null;
   const leaf = signed?.signerCertificates[0];
   const { signers, certificates } = groupSigners(leaf ? [{ scheme: 'hap', cert: leaf }] : []);
-  const profileBundle = block?.profile ? profileBundleName(block.profile) : null;
+  const profile = block?.profile ? readProfile(block.profile) : null;
+  const profileBundle = profile?.bundleName;
   if (profileBundle && profileBundle !== packageName) {
     warnings.push({
       code: 'bundle_name_mismatch',
       message: `module.json names the bundle ${packageName}, but the signing profile was issued for ${profileBundle}.`,
     });
   }
+  if (profile?.type === 'debug') {
+    warnings.push({ code: 'debug_profile', message: 'Signed with a debug profile (type "debug"); app stores and filings need a release profile.' });
+  }
+  if (id.debug) {
+    warnings.push({ code: 'debuggable', message: 'module.json is built with "debug": true (a debug build).' });
+  }
+  if (profile) warnings.push(...profileWarnings(profile, 'signing profile', leaf ? [leaf] : [], now));
   return {
+    kind: 'package',
     platform: 'harmonyos',
     packageName,
     versionName: id.versionName,
@@ -46,6 +63,7 @@ export async function analyzeHap(zip: ZipPackage, now: Date): Promise<AnalysisRe
     appName,
     signers,
     filing: filingValues(packageName, leaf, 'sha256'),
+    profile,
     warnings: [...warnings, ...certificateWarnings(certificates, now, 'The HAP has no signing block before its central directory.')],
   };
 }
@@ -63,6 +81,7 @@ async function identity(zip: ZipPackage): Promise<Identity> {
     versionName: str(app?.versionName) ?? str(version?.name),
     label: str(app?.label),
     labelId: typeof app?.labelId === 'number' ? app.labelId : null,
+    debug: app?.debug === true,
   };
 }
 
@@ -84,11 +103,34 @@ async function label(zip: ZipPackage, id: Identity, warnings: AnalysisWarning[])
   }
 }
 
-/** The profile is a PKCS#7 whose content is JSON (hapsigner's ProfileSignTool); older ones are bare JSON. */
-function profileBundleName(profile: Buffer): string | null {
-  const json = profile[0] === 0x7b ? profile : Buffer.from(parseSignedData(profile, 'HAP profile').content ?? []);
+/**
+ * The profile is a PKCS#7 whose content is JSON (hapsigner's ProfileSignTool); older ones are bare
+ * JSON. Fields as hapsigner's profile template names them: type, uuid, validity.not-before/after
+ * (Unix seconds), issuer, bundle-info.{bundle-name, developer-id, app-identifier,
+ * development-certificate (debug) | distribution-certificate (release), PEM}.
+ */
+function readProfile(bytes: Buffer): ProfileInfo {
+  const json = bytes[0] === 0x7b ? bytes : Buffer.from(parseSignedData(bytes, 'HAP profile').content ?? []);
   const parsed = parseJson(json, 'HAP profile');
-  return str(obj(parsed['bundle-info'])?.['bundle-name']);
+  const bundle = obj(parsed['bundle-info']);
+  const validity = obj(parsed.validity);
+  const pem = str(bundle?.['development-certificate']) ?? str(bundle?.['distribution-certificate']);
+  return {
+    ...emptyProfile(),
+    type: str(parsed.type),
+    uuid: str(parsed.uuid),
+    applicationIdentifier: str(bundle?.['app-identifier']),
+    bundleName: str(bundle?.['bundle-name']),
+    developerId: str(bundle?.['developer-id']),
+    issuer: str(parsed.issuer),
+    notBefore: unixSeconds(validity?.['not-before']),
+    notAfter: unixSeconds(validity?.['not-after']),
+    certificates: pem ? [profileCertificate(parseCertificate(fromPem(pem, 'HAP profile certificate'), 'HAP profile certificate'))] : [],
+  };
+}
+
+function unixSeconds(v: unknown): string | null {
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e11 ? isoOrNull(new Date(v * 1000)) : null;
 }
 
 async function readJson(zip: ZipPackage, name: string): Promise<Json> {

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AnalysisResult } from '../../analyzer/index.ts';
+import type { AnalysisResult, CertificateAnalysis } from '../../analyzer/index.ts';
 import { NamedError } from '../../domain/errors.ts';
 import {
   CROSS_CHECK_CODES, CROSS_CHECK_FIELDS, CROSS_CHECK_WARNING_CODES, crossCheckPackage, type ParsedTypedFeatureInfo, parseTypedFeatureInfo,
@@ -16,10 +16,12 @@ import type { AppContext } from '../app.ts';
 import { requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { registerUploads } from '../uploads.ts';
-import { analyzeUpload } from '../verify/packages.ts';
+import { analyzeUpload, uploadProblems } from '../verify/packages.ts';
 
 const materialsView = z.object({
-  platform: z.enum(['android', 'ios', 'harmonyos']), packageName: z.string(), publicKey: z.string().nullable(),
+  platform: z.enum(['android', 'ios', 'harmonyos']).nullable().describe('null when a certificate file was uploaded'),
+  packageName: z.string().nullable().describe('null when a certificate file was uploaded'),
+  publicKey: z.string().nullable(),
   certMd5: z.string().nullable(), certSha1: z.string().nullable(), certSha256: z.string().nullable(),
 });
 
@@ -36,7 +38,7 @@ const crossCheckView = z.object({
     .describe('certificate_not_der: a key or fingerprint was compared with a certificate that is not strict DER, whose fingerprints are of its bytes as stored (as Android records them); a tool that re-encodes it prints others'),
 });
 
-const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package, and \`warnings\` (\`certificate_not_der\`) when a key or fingerprint was compared with a certificate that is not strict DER (an old signing tool's non-minimal lengths: the fingerprints are of the bytes as stored, as Android records them). A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code.`;
+const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package, and \`warnings\` (\`certificate_not_der\`) when a key or fingerprint was compared with a certificate that is not strict DER (an old signing tool's non-minimal lengths: the fingerprints are of the bytes as stored, as Android records them). A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code. Instead of a package the file may be a signing certificate (DER or PEM X.509, PKCS#7 .p7b or a v1 .RSA/.DSA/.EC): \`analysis\` is then \`{kind: "certificate", format, certificate, warnings}\`, \`materials\` has \`platform\` and \`packageName\` null, and only the typed key and fingerprints are compared.`;
 
 /** Typed values that cannot be compared with anything (house rule 6: a named error). */
 export class TypedValuesInvalidError extends NamedError {
@@ -51,7 +53,20 @@ function readTyped(fields: Readonly<Record<string, string>>): ParsedTypedFeature
   return value;
 }
 
-function answer(analysis: AnalysisResult, typed: ParsedTypedFeatureInfo) {
+function answer(analysis: AnalysisResult | CertificateAnalysis, typed: ParsedTypedFeatureInfo) {
+  if (analysis.kind === 'certificate') {
+    const cert = analysis.certificate;
+    // A certificate names no package: only the typed key and fingerprints are compared with it.
+    const { platform, packageName, ...certificateTyped } = typed;
+    const crossCheck = crossCheckPackage(certificateTyped, {
+      platform: platform ?? 'android', packageName: packageName ?? '', signers: [{ certificate: cert }], warnings: analysis.warnings,
+    });
+    return {
+      analysis: analysis as unknown as Record<string, unknown>,
+      materials: { platform: null, packageName: null, publicKey: cert.publicKey.hex, certMd5: cert.md5, certSha1: cert.sha1, certSha256: cert.sha256 },
+      crossCheck,
+    };
+  }
   const cert = analysis.signers[0]?.certificate ?? null;
   return {
     analysis: analysis as unknown as Record<string, unknown>,
@@ -72,7 +87,11 @@ export const hostPackageRoutes = (ctx: AppContext): FastifyPluginAsync => async 
       tags: ['host'], consumes: ['multipart/form-data'],
       summary: "Read a package's filing facts (package name, public key, fingerprints) for the filing form, and cross-check what was typed",
       description: DESCRIPTION(Math.floor(ctx.config.uploadLimitBytes / 1048576)),
-      response: { 200: z.object({ analysis: z.record(z.string(), z.unknown()), materials: materialsView, crossCheck: crossCheckView }), ...problems(400, 401, 403) },
+      response: {
+        200: z.object({ analysis: z.record(z.string(), z.unknown()), materials: materialsView, crossCheck: crossCheckView }),
+        ...problems(400, 401, 403),
+        ...uploadProblems,
+      },
     },
   }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), readTyped, async (analysis, typed) => answer(analysis, typed)));
 };

@@ -14,6 +14,21 @@ import { BOUNDARY, multipart, multipartParts, ownUploadFolder, type Part } from 
 import { A2DP_CERT, expectNoPersonalData, KEY } from '../../../tests/verify.ts';
 import { loadConfig } from '../../config.ts';
 import { buildApp } from '../app.ts';
+import { parseSignedData } from '../../analyzer/cert/pkcs7.ts';
+import { ZipPackage } from '../../analyzer/zip.ts';
+
+async function v1Block(): Promise<Buffer> {
+  const zip = await ZipPackage.open(path.join(fixtures, 'a2dp.Vol_137.apk'));
+  try {
+    return await zip.read('META-INF/6AD89F48.RSA', 1 << 20);
+  } finally {
+    await zip.close();
+  }
+}
+
+function certificateOf(pkcs7: Buffer): Buffer {
+  return Buffer.from(parseSignedData(pkcs7, 'fixture').certificates[0]!.der);
+}
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtures = path.resolve(repoRoot, '../shared/fixtures/packages');
@@ -136,6 +151,43 @@ describe('package uploads', () => {
     });
     expect(res.json().analysis.filing).toEqual({ packageName: 'a2dp.Vol', publicKey: A2DP_CERT.publicKey, signature: A2DP_CERT.md5 });
     expect(res.json().crossCheck).toEqual({ checked: false, differences: [], warnings: [] }); // nothing typed (see src/api/host/packages.test.ts)
+  });
+
+  it('answers a certificate file (DER, PEM, PKCS#7 .RSA) with its facts: no package fields, no verification; a host gets its materials', async () => {
+    const rsa = await v1Block();
+    const der = certificateOf(rsa);
+    const pem = Buffer.from(`-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`);
+    for (const [file, name, format] of [[der, 'fdroid.cer', 'der'], [pem, 'fdroid.pem', 'pem'], [rsa, 'CERT.RSA', 'pkcs7']] as const) {
+      const res = await upload(a.app, '/api/verify/v1/packages', file, name);
+      expect(res.statusCode, name).toBe(200);
+      expect(res.json()).toEqual({
+        analysis: { kind: 'certificate', format, certificate: expect.objectContaining({ md5: A2DP_CERT.md5, sha256: A2DP_CERT.sha256 }), warnings: [] },
+        verification: null,
+      });
+    }
+    const host = await signIn(a.app, 'host@demo.beian.test');
+    const res = await upload(a.app, '/api/host/packages', der, 'fdroid.cer', host.headers);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().materials).toEqual({
+      platform: null, packageName: null, publicKey: A2DP_CERT.publicKey, certMd5: A2DP_CERT.md5, certSha1: A2DP_CERT.sha1, certSha256: A2DP_CERT.sha256,
+    });
+    expect(res.json().analysis.kind).toBe('certificate');
+  });
+
+  it('the analysis carries the profile and the per-certificate facts (GROUND-TRUTH.md)', async () => {
+    const hap = await upload(a.app, '/api/verify/v1/packages', await readFile(path.join(fixtures, 'phone-default-signed.hap')), 'x.hap');
+    expect(hap.statusCode).toBe(200);
+    const analysis = hap.json().analysis;
+    expect(analysis.profile).toMatchObject({ type: 'debug', bundleName: 'com.ohos.settings', certificates: [{ sha256: '8e93863fc32ee238060bf69a9b37e2608fffb21f93c862dd511cbac9f30024b5' }] });
+    expect(analysis.signers[0].certificate).toMatchObject({ signatureAlgorithm: 'ecdsa-with-SHA256', publicKey: { curve: 'P-256', spkiSha256: 'f1c624793e906bdc0ba1190a6321c8b1ea67c76e6839a36f14986c90a6f09202' } });
+    expect(analysis.warnings.map((w: { code: string }) => w.code)).toEqual(expect.arrayContaining(['debug_profile', 'profile_expired', 'profile_certificate_mismatch']));
+  });
+
+  it('documents 413 and 422 for both upload routes in the OpenAPI document', async () => {
+    const doc = (await a.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    for (const route of ['/api/verify/v1/packages', '/api/host/packages']) {
+      expect(Object.keys(doc.paths[route].post.responses), route).toEqual(expect.arrayContaining(['413', '422']));
+    }
   });
 
   it('leaves no temporary file behind and no personal data in any answer', async () => {

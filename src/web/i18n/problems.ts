@@ -92,6 +92,28 @@ export const PROBLEM_ZH: Record<string, string> = {
   // Working-day calendar (administration)
   year_published_day: '“年度已公布”须为全国范围、日期为该年 1 月 1 日', year_already_official: '该年度已有正式日历，请导入日历文件替换',
   calendar_override_exists: '该日期已有调整', calendar_invalid_argument: '与已有的调整冲突', calendar_out_of_range: '日期超出日历范围（2004–2099 年）',
+  // Package analyzer (src/analyzer: the upload routes' 422 codes and the uploads' own; its warnings
+  // are keyed package_warning_<code>, as `certificate_expired` above is an ID document's)
+  file_unreadable: '无法读取上传的文件，请重新上传', not_a_zip: '不是安装包（APK / IPA / HAP 都是 ZIP 格式），也不是证书文件',
+  truncated: '文件不完整（上传中断或文件已损坏），请重新上传', malformed_zip: '安装包的 ZIP 结构已损坏',
+  zip_bomb: '安装包中的条目解压后异常巨大，已拒绝分析', entry_too_large: '安装包中需要读取的条目过大',
+  unsupported_package: '是 ZIP 文件，但不是 APK、IPA 或 HAP 安装包', malformed_manifest: '安装包的清单文件（AndroidManifest.xml / Info.plist / module.json）无法读取',
+  malformed_resources: '安装包的资源表无法读取', malformed_plist: 'iOS 属性列表（plist）无法读取', malformed_macho: 'iOS 可执行文件或其代码签名无法读取',
+  malformed_signing_block: '安装包的签名块已损坏', malformed_asn1: '签名或证书数据无法解析', non_der_certificate: '签名证书的编码方式 Android 不接受（如不定长编码），无法作为签名证书',
+  upload_too_large: '文件超过上传大小限制', upload_missing: '请选择要上传的文件', upload_field_too_long: '随文件提交的文字内容过长',
+  upload_too_many_parts: '一次只能上传一个文件', typed_values_invalid: '您填写的值无法与安装包核对，请检查格式',
+  package_warning_unsigned: '安装包未签名：没有可供备案的签名证书',
+  package_warning_debug_certificate: '使用 Android 调试证书签名；应用商店和备案须使用正式发布证书',
+  package_warning_certificate_expired: '签名证书已过期',
+  package_warning_development_profile: '使用开发或 Ad Hoc 描述文件签名，不能上架 App Store，请使用发布描述文件',
+  package_warning_debug_profile: '使用调试（debug）签名描述文件签名；应用市场和备案须使用发布（release）描述文件',
+  package_warning_debuggable: '这是调试版本（module.json 中 debug 为 true）',
+  package_warning_profile_expired: '签名描述文件已过期',
+  package_warning_profile_certificate_mismatch: '签名证书不是描述文件中登记的证书，设备将拒绝安装；备案须填写实际发布的安装包的签名证书',
+  package_warning_bundle_name_mismatch: '安装包的包名与签名描述文件中的包名不一致',
+  package_warning_signing_key_rotated: '签名密钥已轮换：新旧 Android 版本看到的签名证书不同，备案使用最新的证书',
+  package_warning_app_name_unresolved: '无法从资源中读出应用名称，请手工填写',
+  package_warning_certificate_not_der: '签名证书不是严格 DER 编码（旧签名工具所写）；指纹按安装包中存储的字节计算，与重新编码证书的工具给出的可能不同',
 };
 
 /** The pre-approval keyword warnings carry their type in the code. */

@@ -12,14 +12,26 @@ import { api, ApiError } from '../../lib/api.ts';
 import { fingerprintFormats } from '../../lib/fingerprints.ts';
 import { type CheckRow, PackageCheck } from './PackageCheck.tsx';
 
-interface Certificate { md5: string; sha1: string; sha256: string; subject?: string; notAfter?: string; publicKey?: { hex: string; algorithm?: string; bits?: number | null } }
-interface Analysis {
-  platform: Platform; packageName: string; appName?: string | null; versionName?: string | null;
-  signers: { certificate: Certificate }[]; filing?: { publicKey: string | null; signature: string | null };
-  warnings?: { code: string; message: string }[];
+interface Certificate {
+  md5: string; sha1: string; sha256: string; subject: string; issuer: string; serialNumber: string; notBefore: string; notAfter: string;
+  signatureAlgorithm?: string;
+  publicKey: { hex: string; algorithm: string; bits: number | null; curve?: string | null; spkiSha256?: string };
 }
+interface Profile {
+  type: string | null; name: string | null; uuid: string | null; teamId: string | null; teamName: string | null;
+  applicationIdentifier: string | null; bundleName: string | null; developerId: string | null; issuer: string | null;
+  notBefore: string | null; notAfter: string | null; certificates: { subject: string; sha256: string }[];
+}
+type Warning = { code: string; message: string };
+interface PackageAnalysis {
+  kind?: 'package'; platform: Platform; packageName: string; appName?: string | null; versionName?: string | null; versionCode?: string | null;
+  signers: { schemes: string[]; certificate: Certificate }[]; filing?: { publicKey: string | null; signature: string | null };
+  profile?: Profile | null; warnings?: Warning[];
+}
+interface CertificateAnalysis { kind: 'certificate'; format: string; certificate: Certificate; warnings: Warning[] }
+type Analysis = PackageAnalysis | CertificateAnalysis;
 type Platform = 'android' | 'ios' | 'harmonyos';
-type Materials = { platform: Platform; packageName: string; publicKey: string | null; certMd5: string | null; certSha1: string | null; certSha256: string | null };
+type Materials = { platform: Platform | null; packageName: string | null; publicKey: string | null; certMd5: string | null; certSha1: string | null; certSha256: string | null };
 interface Answer { analysis: Analysis; materials: Materials; crossCheck: CrossCheckResult }
 
 /** The usual extension says which platform record the typed values are read from before the package is. */
@@ -55,6 +67,7 @@ async function uploadChecked(file: File, typedFor: (p: Platform) => Record<strin
   const first = guess ? typedOf(guess, typedFor(guess)) : null;
   const answer = await send(file, first);
   const platform = answer.materials.platform;
+  if (!platform) return { answer: { ...answer, crossCheck: NOTHING_CHECKED }, typed: null }; // a certificate file: no platform to fill
   if (first?.platform === platform) return { answer, typed: first };
   const typed = typedOf(platform, typedFor(platform));
   return typed ? { answer: await send(file, typed), typed } : { answer: { ...answer, crossCheck: NOTHING_CHECKED }, typed: null };
@@ -77,7 +90,8 @@ export function PackageUpload({ typedFor, onValues }: { typedFor(platform: Platf
       const { answer, typed } = await uploadChecked(file, typedFor);
       const rows = [...answer.crossCheck.differences, ...(typed?.unreadable ?? []).map((r) => ({ ...r, package: answer.materials[r.field] ?? null }))]
         .sort((a, b) => CROSS_CHECK_FIELDS.indexOf(a.field) - CROSS_CHECK_FIELDS.indexOf(b.field));
-      if (rows.length) setPending({ materials: answer.materials, rows });
+      if (answer.analysis.kind === 'certificate') { /* shown below; a certificate names no platform to fill */ }
+      else if (rows.length) setPending({ materials: answer.materials, rows });
       else { onValues(answer.materials); setOutcome(answer.crossCheck.checked ? 'matched' : 'filled'); }
       setResult({ file: file.name, analysis: answer.analysis });
     } catch (e) { setError(e); } finally { setBusy(false); }
@@ -87,7 +101,6 @@ export function PackageUpload({ typedFor, onValues }: { typedFor(platform: Platf
     setPending(null); setOutcome(use ? 'applied' : 'kept');
   };
 
-  const cert = result?.analysis.signers[0]?.certificate;
   return (
     <div className="subform">
       <div className="field">
@@ -105,24 +118,101 @@ export function PackageUpload({ typedFor, onValues }: { typedFor(platform: Platf
       {outcome && outcome !== 'filled' ? (
         <Notice kind={outcome === 'kept' ? 'warning' : 'success'}><span data-testid="package-check-outcome">{i18n.t(`platforms.check.${outcome}`)}</span></Notice>
       ) : null}
-      {result ? (
-        <div role="status" data-testid="package-result">
-          <p><strong>{i18n.t('platforms.uploaded', { file: result.file })}</strong></p>
-          <dl className="formats">
-            <dt>{i18n.field('platforms.*.platform')}</dt><dd>{i18n.option('platform', result.analysis.platform)}{result.analysis.appName ? ` · ${result.analysis.appName}` : ''}{result.analysis.versionName ? ` ${result.analysis.versionName}` : ''}</dd>
-            <dt>{i18n.field('platforms.*.packageName')}</dt><dd>{result.analysis.packageName}</dd>
-            {cert ? (['md5', 'sha1', 'sha256'] as const).map((alg) => (
-              <div key={alg}>
-                <dt>{i18n.field(`platforms.*.cert${alg === 'md5' ? 'Md5' : alg === 'sha1' ? 'Sha1' : 'Sha256'}`)}</dt>
-                <dd>{cert[alg]}</dd>
-                <dd><details><summary>{i18n.t('platforms.formats')}</summary>{fingerprintFormats(cert[alg]).map((s) => <div key={s}>{s}</div>)}</details></dd>
-              </div>
-            )) : null}
-            {cert?.publicKey ? <><dt>{i18n.field('platforms.*.publicKey')}</dt><dd>{cert.publicKey.algorithm} {cert.publicKey.bits ?? ''} · {cert.publicKey.hex.slice(0, 32)}…</dd></> : null}
-          </dl>
-          {result.analysis.warnings?.map((w) => <Notice key={w.code} kind="warning">{w.message}</Notice>)}
-        </div>
-      ) : null}
+      {result ? <AnalysisView file={result.file} analysis={result.analysis} /> : null}
     </div>
+  );
+}
+
+/** Warnings in the language shown: the analyzer's code in Chinese (problems.ts), its message in English. */
+function warningText(i18n: ReturnType<typeof useI18n>, w: Warning): string {
+  return i18n.problem({ code: `package_warning_${w.code}`, message: w.message });
+}
+
+function AnalysisView({ file, analysis }: { file: string; analysis: Analysis }) {
+  const i18n = useI18n();
+  const warnings = analysis.warnings ?? [];
+  return (
+    <div role="status" data-testid="package-result">
+      <p><strong>{i18n.t('platforms.uploaded', { file })}</strong></p>
+      {analysis.kind === 'certificate' ? (
+        <>
+          <p className="muted small">{i18n.t('platforms.result.certificateFile')}</p>
+          <CertificateView certificate={analysis.certificate} title={i18n.t('platforms.result.certificate')} />
+          <p className="muted small" data-testid="ios-sha1-hint">{i18n.t('platforms.result.iosSha1Hint')}</p>
+        </>
+      ) : (
+        <>
+          <dl className="formats">
+            <dt>{i18n.field('platforms.*.platform')}</dt><dd>{i18n.option('platform', analysis.platform)}{analysis.appName ? ` · ${analysis.appName}` : ''}{analysis.versionName ? ` ${analysis.versionName}` : ''}{analysis.versionCode ? i18n.paren(analysis.versionCode) : ''}</dd>
+            <dt>{i18n.field('platforms.*.packageName')}</dt><dd>{analysis.packageName}</dd>
+          </dl>
+          {analysis.platform === 'ios' && analysis.signers.length ? <p className="muted small" data-testid="ios-sha1-hint">{i18n.t('platforms.result.iosSha1Hint')}</p> : null}
+          {analysis.signers.length === 0 ? <p className="muted">{i18n.t('platforms.result.unsigned')}</p> : null}
+          {analysis.signers.map((s, n) => (
+            <CertificateView key={s.certificate.sha256} certificate={s.certificate} schemes={s.schemes}
+              title={analysis.signers.length > 1 ? i18n.t('platforms.result.signerN', { n: n + 1, total: analysis.signers.length }) : i18n.t('platforms.result.signer')} />
+          ))}
+          {analysis.profile ? <ProfileView profile={analysis.profile} ios={analysis.platform === 'ios'} /> : null}
+        </>
+      )}
+      {warnings.map((w, n) => <Notice key={`${w.code}-${n}`} kind="warning"><span data-code={w.code}>{warningText(i18n, w)}</span></Notice>)}
+    </div>
+  );
+}
+
+function CertificateView({ certificate: c, schemes, title }: { certificate: Certificate; schemes?: string[]; title: string }) {
+  const i18n = useI18n();
+  const expired = Date.parse(c.notAfter) < Date.now();
+  const key = c.publicKey;
+  return (
+    <section className="package-cert" data-testid="package-signer">
+      <h4>{title}{schemes?.length ? <span className="muted small"> {i18n.paren(`${i18n.t('platforms.result.schemes')}${i18n.colon}${schemes.join(' / ')}`)}</span> : null}</h4>
+      <dl className="formats">
+        <dt>{i18n.t('platforms.result.subject')}</dt><dd>{c.subject}</dd>
+        <dt>{i18n.t('platforms.result.issuer')}</dt><dd>{c.issuer}</dd>
+        <dt>{i18n.t('platforms.result.serial')}</dt><dd>{c.serialNumber}</dd>
+        <dt>{i18n.t('platforms.result.validity')}</dt>
+        <dd>{c.notBefore} → {c.notAfter}{expired ? <> <span className="badge badge-danger" data-testid="certificate-expired">{i18n.t('platforms.result.expired')}</span></> : null}</dd>
+        <dt>{i18n.t('platforms.result.key')}</dt>
+        <dd>{key.algorithm} {key.bits ?? ''}{key.curve ? ` (${key.curve})` : ''}{c.signatureAlgorithm ? ` · ${c.signatureAlgorithm}` : ''}</dd>
+        {(['md5', 'sha1', 'sha256'] as const).map((alg) => (
+          <div key={alg}>
+            <dt>{i18n.field(`platforms.*.cert${alg === 'md5' ? 'Md5' : alg === 'sha1' ? 'Sha1' : 'Sha256'}`)}</dt>
+            <dd>{c[alg]}</dd>
+            <dd><details><summary>{i18n.t('platforms.formats')}</summary>{fingerprintFormats(c[alg]).map((s) => <div key={s}>{s}</div>)}</details></dd>
+          </div>
+        ))}
+        <dt>{i18n.field('platforms.*.publicKey')}</dt>
+        <dd><details><summary>{key.hex.slice(0, 24)}…</summary><div data-testid="public-key-hex">{key.hex}</div></details></dd>
+        {key.spkiSha256 ? <><dt>{i18n.t('platforms.result.keySha256')}</dt><dd>{key.spkiSha256}</dd></> : null}
+      </dl>
+    </section>
+  );
+}
+
+const PROFILE_TYPES: readonly string[] = ['development', 'ad-hoc', 'app-store', 'enterprise', 'debug', 'release'] satisfies ProfileType[];
+type ProfileType = 'development' | 'ad-hoc' | 'app-store' | 'enterprise' | 'debug' | 'release';
+type ProfileRow = 'type' | 'name' | 'uuid' | 'teamId' | 'teamName' | 'applicationIdentifier' | 'bundleName' | 'developerId' | 'issuer';
+
+function ProfileView({ profile: p, ios }: { profile: Profile; ios: boolean }) {
+  const i18n = useI18n();
+  const expired = p.notAfter !== null && Date.parse(p.notAfter) < Date.now();
+  const rows: [ProfileRow, string | null][] = [
+    ['type', p.type ? (PROFILE_TYPES.includes(p.type) ? i18n.t(`platforms.result.profileType.${p.type as ProfileType}`) : p.type) : null],
+    ['name', p.name], ['uuid', p.uuid], ['teamId', p.teamId], ['teamName', p.teamName], ['applicationIdentifier', p.applicationIdentifier],
+    ['bundleName', p.bundleName], ['developerId', p.developerId], ['issuer', p.issuer],
+  ];
+  return (
+    <section className="package-cert" data-testid="package-profile">
+      <h4>{i18n.t(ios ? 'platforms.result.provisioningProfile' : 'platforms.result.signingProfile')}</h4>
+      <dl className="formats">
+        {rows.filter(([, v]) => v !== null).map(([k, v]) => <div key={k}><dt>{i18n.t(`platforms.result.profile.${k}`)}</dt><dd>{v}</dd></div>)}
+        {p.notBefore || p.notAfter ? (
+          <><dt>{i18n.t('platforms.result.validity')}</dt>
+            <dd>{p.notBefore ?? '—'} → {p.notAfter ?? '—'}{expired ? <> <span className="badge badge-danger">{i18n.t('platforms.result.expired')}</span></> : null}</dd></>
+        ) : null}
+        {p.certificates.map((c) => <div key={c.sha256}><dt>{i18n.t('platforms.result.profile.certificate')}</dt><dd>{c.subject}</dd><dd>SHA-256 {c.sha256}</dd></div>)}
+      </dl>
+    </section>
   );
 }

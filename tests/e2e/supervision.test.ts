@@ -159,6 +159,7 @@ describe('journey: supervision', () => {
     await j.shot('violation-revoked');
     await page.goto(`/record/${encodeURIComponent(ledger!.service_number)}`);
     await page.getByText(/撤销|Revoked/).first().waitFor();
+    expect(await page.getByTestId('revocation-category').textContent()).toBe('提供虚假材料');
     j.assertClean();
     await j.close();
     const [s] = await server.t.db.query<{ status: string; revocation_category: string }>('select status, revocation_category from services where service_number = $1', [ledger!.service_number]);
@@ -266,6 +267,7 @@ describe('journey: supervision', () => {
     await page.getByTestId('lift-entry-reason').fill('行政复议撤销原决定');
     await page.getByTestId('lift-entry-submit').click();
     await page.getByTestId('lift-entry-form').waitFor({ state: 'detached' });
+    await j.shot('blacklist');
     const [lifted] = await server.t.db.query<{ lift_reason: string }>(`select lift_reason from blacklist_entries where id = $1`, [entries[0]!.id]);
     expect(lifted?.lift_reason).toBe('行政复议撤销原决定');
     j.assertClean();

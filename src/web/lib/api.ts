@@ -22,7 +22,9 @@ export async function request<T>(method: string, url: string, body?: unknown, in
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(url, {
-    method, headers, credentials: 'same-origin',
+    // Revalidate every time (a 304 when nothing changed): the public answers allow a minute of caching, and a page
+    // read right after a revocation showed the record as filed from the browser's cache.
+    method, headers, credentials: 'same-origin', cache: 'no-cache',
     ...(init.raw !== undefined ? { body: init.raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
     ...(init.signal ? { signal: init.signal } : {}),
   });

@@ -40,7 +40,7 @@ export interface HistoryItem {
 
 export interface PublicRecord {
   serviceNumber: string; mainNumber: string; serviceName: string; serviceType: string; status: 'filed' | 'cancelled' | 'revoked';
-  statusChangedAt?: string; hostName: string; hostType?: string; hostNature: string; approvedAt: string; lastApprovedAt?: string;
+  statusChangedAt?: string; revocationCategory?: 'false_materials' | 'shell_cleanup' | 'illegal' | 'other'; hostName: string; hostType?: string; hostNature: string; approvedAt: string; lastApprovedAt?: string;
   preApprovals: { type: string; number: string }[]; domains: string[]; homeUrl?: string | null;
   platforms: { platform: string; packageName: string }[];
   links: { self: string; page: string; subject: string; badge: string };

@@ -71,6 +71,8 @@ export function RecordPage() {
           [i18n.t('record.approvedAt'), i18n.date(record.lastApprovedAt ?? record.approvedAt)],
           ...(record.lastApprovedAt && i18n.date(record.lastApprovedAt) !== i18n.date(record.approvedAt) ? [[i18n.t('record.firstApprovedAt'), i18n.date(record.approvedAt)] as [string, string]] : []),
           ...(inactive && record.statusChangedAt ? [[i18n.t('record.statusChangedAt'), i18n.date(record.statusChangedAt)] as [string, string]] : []),
+          // The revocation's category is public (docs/supervision.md §6); the reason stays with the bureau.
+          ...(record.revocationCategory ? [[i18n.t('sv.revocationCategory'), <span data-testid="revocation-category">{i18n.option('revocationCategory', record.revocationCategory)}</span>] as [string, ReactNode]] : []),
           [i18n.t('record.preApprovals'), record.preApprovals.length ? record.preApprovals.map((p) => `${i18n.option('preApproval', p.type)} ${p.number}`).join(i18n.semicolon) : i18n.t('record.noPreApprovals')],
           ...(record.serviceType === 'website' ? [
             [i18n.t('record.homeUrl'), record.homeUrl ?? '—'] as [string, string],

@@ -219,6 +219,7 @@ function Orders() {
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => { api.get<{ items: Order[]; total: number }>(`/api/bureau/orders${qs({ overdue: overdue ? 'true' : undefined, pageSize: 100 })}`).then(setR).catch(setError); }, [overdue]);
   useEffect(load, [load]);
+  const orderColumns = [t('sv.organisation'), t('sv.measure'), t('sv.due'), t('sv.item'), t('sv.status'), t('sv.evidence')];
   const decide = async (o: Order, itemId: string, action: 'accept' | 'reopen', reason?: string) => {
     setError(null);
     try { await api.post(`/api/bureau/orders/${o.id}/items/${itemId}/${action}`, action === 'reopen' ? { reason } : {}); load(); return true; } catch (e) { setError(e); return false; }
@@ -229,12 +230,13 @@ function Orders() {
       <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('sv.overdueOnly')}</label>
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.disposalOrders')}>
-          <table className="wide" data-testid="orders-table"><thead><tr><th>{t('sv.organisation')}</th><th>{t('sv.measure')}</th><th>{t('sv.due')}</th><th>{t('sv.item')}</th><th>{t('sv.status')}</th><th>{t('sv.evidence')}</th><th /></tr></thead>
+          <table className="cards" data-testid="orders-table"><thead><tr>{orderColumns.map((c, k) => <th key={k}>{c}</th>)}<th /></tr></thead>
             <tbody>{r.items.flatMap((o) => o.items.map((i) => (
-              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td>{o.organisationName}</td><td>{i18n.option('measure', o.measure)}</td><td>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
-                <td>{i.packageName ?? i.serviceNumber}</td><td>{i18n.option('orderItemStatus', i.status)}</td>
-                <td>{i.evidence ?? '—'}<AttachmentList files={i.files ?? []} /></td>
-                <td>{i.status === 'done' && <div className="row"><Button onClick={() => decide(o, i.id, 'accept')} data-testid="accept-item">{t('sv.accept')}</Button> <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => decide(o, i.id, 'reopen', reason)} testId="reopen-item" /></div>}</td></tr>)))}</tbody></table>
+              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td data-label={orderColumns[0]}>{o.organisationName}</td><td data-label={orderColumns[1]}>{i18n.option('measure', o.measure)}</td>
+                <td data-label={orderColumns[2]}>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
+                <td data-label={orderColumns[3]}>{i.packageName ?? i.serviceNumber}</td><td data-label={orderColumns[4]}>{i18n.option('orderItemStatus', i.status)}</td>
+                <td data-label={orderColumns[5]}><div className="evidence-cell">{i.evidence ?? '—'}<AttachmentList files={i.files ?? []} /></div></td>
+                <td className="cell-action">{i.status === 'done' && <div className="row"><Button onClick={() => decide(o, i.id, 'accept')} data-testid="accept-item">{t('sv.accept')}</Button> <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => decide(o, i.id, 'reopen', reason)} testId="reopen-item" /></div>}</td></tr>)))}</tbody></table>
         </TableWrap>
       )}
     </Card>
@@ -448,9 +450,10 @@ function Blacklist() {
       </form>
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.blacklist')}>
-          <table><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
-            <tbody>{r.items.map((b) => <tr key={b.id}><td>{i18n.option('blacklistKind', b.kind)}</td><td>{b.value ?? b.subjectName}</td><td>{i18n.date(b.untilOn)}</td><td>{b.active ? t('sv.active') : t('sv.inactive')}</td>
-              <td>{b.active && <ReasonAction label={t('sv.lift')} suggestion={t('sv.liftReason')} submitLabel={t('sv.lift')} onSubmit={(reason) => lift(b.id, reason)} testId="lift-entry" />}</td></tr>)}</tbody></table>
+          <table className="cards"><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
+            <tbody>{r.items.map((b) => <tr key={b.id}><td data-label={t('sv.kind')}>{i18n.option('blacklistKind', b.kind)}</td><td data-label={t('sv.value')}>{b.value ?? b.subjectName}</td>
+              <td data-label={t('sv.until')}>{i18n.date(b.untilOn)}</td><td data-label={t('sv.status')}>{b.active ? t('sv.active') : t('sv.inactive')}</td>
+              <td className="cell-action">{b.active && <ReasonAction label={t('sv.lift')} suggestion={t('sv.liftReason')} submitLabel={t('sv.lift')} onSubmit={(reason) => lift(b.id, reason)} testId="lift-entry" />}</td></tr>)}</tbody></table>
         </TableWrap>
       )}
     </Card>

@@ -84,7 +84,18 @@ describe('problem+json and request ids', () => {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login": "admin", ' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-    expect(res.json()).toMatchObject({ status: 400, title: 'Bad Request', code: expect.stringMatching(/json/), requestId: res.headers['x-request-id'], instance: '/api/auth/login' });
+    expect(res.json()).toMatchObject({
+      status: 400, title: 'Bad Request', code: 'invalid_request', requestId: res.headers['x-request-id'], instance: '/api/auth/login',
+      errors: [{ field: 'body', code: 'json_syntax' }],
+    });
+    const empty = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '' });
+    expect(empty.json()).toMatchObject({ status: 400, code: 'invalid_request', errors: [{ field: 'body' }] });
+  });
+
+  it('answers a body of a type the route does not take with 415 unsupported_media_type', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'login=admin' });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
   });
 
   it('answers a body that does not match the schema with 400 invalid_request naming the fields', async () => {

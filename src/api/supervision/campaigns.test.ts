@@ -44,6 +44,11 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const bad = await post('/api/bureau/campaigns', gd.headers, { ...body, endsOn: '2026-03-10' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'endsOn', code: 'before_catalogue_due' })]);
+    // Wholly in the past: refused, nothing created, nobody told.
+    const past = await post('/api/bureau/campaigns', gd.headers, { ...body, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' });
+    expect(past.statusCode).toBe(400);
+    expect(past.json()).toMatchObject({ code: 'campaign_invalid', errors: [{ field: 'endsOn', code: 'in_the_past' }] });
+    expect((await a.t.db.query('select 1 from campaigns')).length).toBe(0);
     const other = await post('/api/bureau/campaigns', gd.headers, { ...body, provinceCodes: ['330000'] });
     expect(other.json().errors[0]).toMatchObject({ field: 'provinceCodes', code: 'outside_province' });
     const res = await post('/api/bureau/campaigns', gd.headers, body);

@@ -11,18 +11,25 @@ import { violationTransition } from './violations.ts';
 const ministry = { role: 'ministry_admin' as const, provinceCode: null };
 const zj = { role: 'bureau_reviewer' as const, provinceCode: '330000' };
 const base = { name: '2024 专项检查', kind: 'inspection' as const, orgKinds: ['platform' as const], startsOn: '2024-04-01', catalogueDueOn: '2024-04-30', endsOn: '2024-06-30' };
+const TODAY = '2024-03-01';
 const fields = (f: () => unknown) => { try { f(); } catch (e) { return (e as NamedError).errors.map((p) => `${p.field}:${p.code}`); } return []; };
 
 describe('campaigns', () => {
   it('checks dates in order and fixes a bureau to its province', () => {
-    expect(validateCampaign(base, ministry)).toEqual({ provinceCodes: null, orgKinds: ['platform'] });
-    expect(validateCampaign({ ...base, provinceCodes: ['440000', '440000'] }, ministry).provinceCodes).toEqual(['440000']);
-    expect(validateCampaign(base, zj).provinceCodes).toEqual(['330000']);
-    expect(fields(() => validateCampaign({ ...base, provinceCodes: ['440000'] }, zj))).toEqual(['provinceCodes:outside_province']);
-    expect(fields(() => validateCampaign({ ...base, catalogueDueOn: '2024-03-01' }, ministry))).toEqual(['catalogueDueOn:before_start']);
-    expect(fields(() => validateCampaign({ ...base, endsOn: '2024-04-29' }, ministry))).toEqual(['endsOn:before_catalogue_due']);
-    expect(fields(() => validateCampaign({ ...base, startsOn: '2024-02-30', orgKinds: [], provinceCodes: ['990000'] }, ministry)))
+    expect(validateCampaign(base, ministry, TODAY)).toEqual({ provinceCodes: null, orgKinds: ['platform'] });
+    expect(validateCampaign({ ...base, provinceCodes: ['440000', '440000'] }, ministry, TODAY).provinceCodes).toEqual(['440000']);
+    expect(validateCampaign(base, zj, TODAY).provinceCodes).toEqual(['330000']);
+    expect(fields(() => validateCampaign({ ...base, provinceCodes: ['440000'] }, zj, TODAY))).toEqual(['provinceCodes:outside_province']);
+    expect(fields(() => validateCampaign({ ...base, catalogueDueOn: '2024-03-01' }, ministry, TODAY))).toEqual(['catalogueDueOn:before_start']);
+    expect(fields(() => validateCampaign({ ...base, endsOn: '2024-04-29' }, ministry, TODAY))).toEqual(['endsOn:before_catalogue_due']);
+    expect(fields(() => validateCampaign({ ...base, startsOn: '2024-02-30', orgKinds: [], provinceCodes: ['990000'] }, ministry, TODAY)))
       .toEqual(['startsOn:date_invalid', 'orgKinds:required', 'provinceCodes.0:province_unknown']);
+  });
+  it('refuses a campaign that has already ended', () => {
+    const past = { ...base, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' };
+    expect(fields(() => validateCampaign(past, ministry, TODAY))).toEqual(['endsOn:in_the_past']);
+    // Ending today is still open for a day; starting in the past is allowed (a campaign entered late).
+    expect(fields(() => validateCampaign({ ...past, endsOn: TODAY }, ministry, TODAY))).toEqual([]);
   });
   it('covers organisations by kind and USCC province', () => {
     expect(provinceOfUscc('91330106MA2DEM01CX')).toBe('330000');

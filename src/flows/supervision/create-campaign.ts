@@ -2,6 +2,7 @@
 // campaign (issue 14, contract 1); the organisations in scope are notified in the same
 // transaction (their console notices; the outbox carries nothing else here).
 import type { Actor } from '../../domain/actors.ts';
+import { chinaDate } from '../../domain/china-time.ts';
 import { type CampaignInput, campaignCovers, provinceOfUscc, validateCampaign } from '../../domain/supervision/campaigns.ts';
 import type { OrganisationKind } from '../../domain/actors.ts';
 import type { FlowContext } from '../context.ts';
@@ -10,8 +11,8 @@ import { recordHistory } from '../history.ts';
 export interface CampaignCreated { id: string; notified: number }
 
 export async function createCampaign(ctx: FlowContext, actor: Actor, input: CampaignInput): Promise<CampaignCreated> {
-  const scope = validateCampaign(input, actor);
   const now = ctx.now();
+  const scope = validateCampaign(input, actor, chinaDate(now));
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx.query<{ id: string }>(
       `insert into campaigns (name, kind, province_codes, org_kinds, starts_on, catalogue_due_on, ends_on, owner_province_code, created_by, created_at)

@@ -220,6 +220,11 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await get('/api/bureau/orders?overdue=true', gd.headers)).json().total).toBe(0);
     expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/reopen`, zj.headers, { reason: 'x' })).statusCode).toBe(404);
     expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/reopen`, gd.headers, { reason: '仍可下载' })).json()).toMatchObject({ status: 'open' });
+    // Reopened: not disposed any more, and past its due date (9 March) it is overdue again.
+    const [reopened] = await a.t.db.query<{ done_at: Date | null; done_by: string | null }>('select done_at, done_by from disposal_order_items where id = $1', [itemId]);
+    expect(reopened).toEqual({ done_at: null, done_by: null });
+    const whileOpen = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline.at(-1);
+    expect(whileOpen).toMatchObject({ day: '2026-03-10', ordered: 1, disposed: 0, overdue: 1 });
     await post(done, KEY, { evidence: '已彻底下架' });
     expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/accept`, gd.headers)).json()).toMatchObject({ status: 'accepted' });
     const csv = await get('/api/bureau/orders?format=csv', gd.headers);

@@ -134,6 +134,9 @@ describe('journey: supervision', () => {
     // in full on request, which the personal-data access log records.
     const reportRow = page.getByRole('row', { name: /冒充客服诱导用户转账/ });
     await reportRow.getByText('139****5678').waitFor();
+    // A public reporter cannot answer a request for more: no such button on their report.
+    await reportRow.getByTestId('revoke-report').waitFor();
+    expect(await reportRow.getByTestId('triage-request_more').count()).toBe(0);
     await j.shot('violation-triage');
     await reportRow.getByRole('button', { name: '查看完整联系方式' }).click();
     await reportRow.getByText('13912345678').waitFor();

@@ -92,6 +92,11 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(await accesses()).toEqual([{ actor_role: 'bureau_reviewer', purpose: 'supervision', fields: ['reporterContact'] }]);
     const logged = (await get(`/api/admin/personal-data-access?recordType=violation_report&recordId=${res.json().id}`, admin.headers)).json();
     expect(logged.items).toMatchObject([{ recordType: 'violation_report', purpose: 'supervision', fields: ['reporterContact'], recordLabel: ledger!.service_number }]);
+    // A public reporter can never answer a request for more: refused, the report stays as it was.
+    const ask = await post(`/api/bureau/violations/${res.json().id}/steps`, zj.headers, { action: 'request_more', note: '请补充截图' });
+    expect(ask.statusCode).toBe(400);
+    expect(ask.json()).toMatchObject({ code: 'reporter_cannot_answer', errors: [{ field: 'action', code: 'public_reporter' }] });
+    expect((await get(`/api/bureau/violations/${res.json().id}`, zj.headers)).json()).toMatchObject({ status: 'received', steps: [{ action: 'reported' }] });
     expect((await get(`/api/bureau/violations/${res.json().id}`, gd.headers)).statusCode).toBe(404);
     expect((await post(`/api/public/v1/services/${encodeURIComponent('粤ICP备0000000000号-1A')}/reports`, {}, body)).statusCode).toBe(404);
     expect((await post(url, {}, body)).statusCode).toBe(429); // 3 a minute from one address

@@ -35,7 +35,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
     await throughSms(h, host, provider, id);
     // A disposal order due in 20 working days, issued the same day: counted into 2027 as well.
-    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'restrict_updates', dueInWorkingDays: 20, reason: '限期整改' }, 201);
+    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'stop_access', dueInWorkingDays: 20, reason: '限期整改' }, 201);
     orderId = issued.orders[0].id;
     expect(issued.orders[0]).toMatchObject({ dueOn: '2027-02-19', dueProvisional: true });
   }, SETUP_TIMEOUT);

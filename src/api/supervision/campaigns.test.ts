@@ -189,13 +189,23 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await post('/api/bureau/orders', zj.headers, body)).json()).toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'findingIds.0' }] });
     expect((await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 0 })).statusCode).toBe(400);
     expect((await post('/api/bureau/orders', gd.headers, { ...body, measure: 'explode' })).statusCode).toBe(400);
+    // The measure must be one the organisation can carry out: a platform takes down, it does not stop access.
+    const misfit = await post('/api/bureau/orders', gd.headers, { ...body, measure: 'stop_access' });
+    expect(misfit.statusCode).toBe(400);
+    expect(misfit.json()).toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure', code: 'not_for_organisation_kind' }] });
     const res = await post('/api/bureau/orders', gd.headers, body);
     expect(res.statusCode).toBe(201);
     const [order] = res.json().orders;
+    // The same finding is not ordered again while its item is open (or done and not yet accepted).
+    const twice = await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 10 });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0', code: 'already_ordered' }] });
     expect(order).toMatchObject({ dueOn: '2026-03-09', items: 1 }); // Mon 2 March + 5 working days
     // By service number: the access provider of a2dp.Vol (示例云) gets its own order.
     const [svc] = await a.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
     expect((await post('/api/bureau/orders', zj.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(404);
+    expect((await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'take_down', dueInWorkingDays: 3, reason: '核查' })).json())
+      .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure' }] });
     const byNumber = await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: '核查' });
     expect(byNumber.json().orders).toHaveLength(1);
     // Each organisation sees its own only.
@@ -235,6 +245,16 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const days = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline as { day: string; ordered: number; disposed: number }[];
     expect(days.at(-1)).toMatchObject({ day: '2026-03-10', ordered: 1, disposed: 1, overdue: 0 });
     expect(days.find((d) => d.day === '2026-03-09')).toMatchObject({ ordered: 1, disposed: 0 });
+    // Two requests at once for one finding: one order, one refusal — and the database holds the rule too.
+    const [mismatch] = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=fingerprint_mismatch`, gd.headers)).json().items as { id: string }[];
+    const race = await Promise.all([1, 2].map(() => post('/api/bureau/orders', gd.headers, { ...body, findingIds: [mismatch!.id] })));
+    expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(race.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0' }] });
+    expect((await a.t.db.query('select 1 from disposal_order_items where finding_id = $1', [mismatch!.id])).length).toBe(1);
+    await expect(a.t.db.query('insert into disposal_order_items (order_id, finding_id) values ($1, $2)', [order.id, mismatch!.id]))
+      .rejects.toThrow(/disposal_order_items_finding_open/);
+    // Accepted, the finding is free again (the APP may come back).
+    expect((await post('/api/bureau/orders', gd.headers, body)).statusCode).toBe(201);
   });
 
   it('5b. evidence files: uploaded to an open item by its organisation, typed by content, listed and downloaded by the bureau, digests in history', async () => {

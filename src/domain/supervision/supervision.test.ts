@@ -5,7 +5,7 @@ import { blacklistHits, normaliseBlacklistValue } from './blacklist.ts';
 import { campaignCovers, catalogueState, provinceOfUscc, validateCampaign } from './campaigns.ts';
 import { parseCsvHeader, parseCsvLine, parseNdjsonLine, splitCsvLine } from './catalogue.ts';
 import { lineOutcome } from './findings.ts';
-import { isOverdue, itemTransition, orderDueOn } from './orders.ts';
+import { checkMeasureFits, isOverdue, itemTransition, MEASURES, MEASURES_FOR, orderDueOn } from './orders.ts';
 import { violationTransition } from './violations.ts';
 
 const ministry = { role: 'ministry_admin' as const, provinceCode: null };
@@ -119,5 +119,21 @@ describe('violations and blacklist', () => {
     expect(hits[0]!.message).toContain('(certificate)');
     expect(hits[0]!.message).toContain('2026-12-31');
     expect(normaliseBlacklistValue('package', ' Com.A ')).toBe('Com.A');
+  });
+});
+
+describe('order measures', () => {
+  it('fit the kind of organisation ordered', () => {
+    const fails = (m: (typeof MEASURES)[number], kind: string) => fields(() => checkMeasureFits(m, kind));
+    expect(fails('stop_access', 'access_provider')).toEqual([]);
+    expect(fails('take_down', 'access_provider')).toEqual(['measure:not_for_organisation_kind']);
+    expect(fails('take_down', 'distribution_platform')).toEqual([]);
+    expect(fails('shut_down', 'distribution_platform')).toEqual([]);
+    expect(fails('stop_access', 'distribution_platform')).toEqual(['measure:not_for_organisation_kind']);
+    expect(fails('remove_preinstall', 'device_maker')).toEqual([]);
+    expect(fails('take_down', 'device_maker')).toEqual(['measure:not_for_organisation_kind']);
+    expect(fails('take_down', 'bureau')).toEqual(['measure:not_for_organisation_kind']);
+    // Every measure fits somebody.
+    expect(MEASURES.filter((m) => !Object.values(MEASURES_FOR).some((l) => l.includes(m)))).toEqual([]);
   });
 });

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { A2DP_CERT, KEY } from '../../../tests/verify.ts';
 import { insertFiledService, insertPlatforms } from '../../db/registry.ts';
+import { type EmailPayload, openEmail } from '../../notify/outbox.ts';
 
 const ndjson = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 const UNFILED_FP = 'ab'.repeat(32);
+const MARKET_EMAIL = 'compliance@market.example';
 const CATALOGUE = [
   { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, appName: 'A2DP Volume', downloads: 1200 },
   { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'cd'.repeat(16) },
@@ -33,7 +35,13 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
   beforeAll(async () => {
     a = await authTestApp();
     [gd, zj, admin, provider, platform, device] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'admin', 'provider.demo', 'platform.demo', 'device.demo'].map((l) => signIn(a.app, l))) as Signed[] as [Signed, Signed, Signed, Signed, Signed, Signed];
+    // The market and the cloud have a contact address; the other platform (星辰小程序平台) has none.
+    await a.t.db.query('update organisations set contact_email_enc = $2 where name = $1', ['示例应用市场', a.t.sealer.seal(MARKET_EMAIL)]);
+    await a.t.db.query('update organisations set contact_email_enc = $2 where name = $1', ['示例云', a.t.sealer.seal('ops@cloud.example')]);
   }, SETUP_TIMEOUT);
+  /** The emails queued to an address, oldest first. */
+  const mailsTo = async (to: string) => (await a.t.db.query<{ payload: EmailPayload }>(`select payload from outbox where channel = 'email' order by id`))
+    .map((r) => openEmail(a.t.sealer, r.payload)).filter((m) => m.to === to);
   afterAll(async () => { await a?.close(); });
 
   it('1. a bureau opens a campaign in its province; the organisations in scope see it and are told', async () => {
@@ -68,6 +76,31 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await get('/api/org/campaigns/not-a-uuid', KEY)).statusCode).toBe(404);
     const [h] = await a.t.db.query<{ actor_role: string }>(`select actor_role from history where entity_type = 'campaign' and entity_id = $1`, [campaignId]);
     expect(h!.actor_role).toBe('bureau_reviewer');
+    // Told by email at the contact address — the campaign, the date, the page to act on — and in the console.
+    const [mail, ...more] = await mailsTo(MARKET_EMAIL);
+    expect(more).toEqual([]);
+    expect(mail!.subject).toContain('2026 年 APP 备案专项检查');
+    expect(mail!.text).toContain('2026-03-20');
+    expect(mail!.text).toContain('/org/supervision?tab=campaigns');
+    expect(await mailsTo('ops@cloud.example')).toEqual([]); // out of scope
+    const notices = (await get('/api/org/notifications', KEY)).json();
+    expect(notices).toMatchObject({ total: 1, unread: 1, items: [{ event: 'campaign.opened', readAt: null }] });
+    expect(notices.items[0].body).toContain('2026-03-20');
+    // The platform without an address has its console notice only.
+    const [star] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from notifications n join organisations o on o.id = n.organisation_id where o.name = '星辰小程序平台' and n.event = 'campaign.opened'`);
+    expect(star!.n).toBe(1);
+    expect((await get('/api/org/notifications', provider.headers)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
+    expect((await get('/api/org/notifications', gd.headers)).statusCode).toBe(403);
+    // A bureau reads its own organisation's notices at its own path (the shells, certificates, calendar notices).
+    expect((await get('/api/bureau/notifications', gd.headers)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
+    expect((await get('/api/bureau/notifications', KEY)).statusCode).toBe(403);
+    // Marked read: once, by its own organisation only (another's notice is not found).
+    const id = notices.items[0].id as number;
+    expect((await post('/api/org/notifications/read', provider.headers, { ids: [id] })).json()).toMatchObject({ code: 'notification_not_found', errors: [{ field: 'ids.0' }] });
+    expect((await post('/api/org/notifications/read', platform.headers, { ids: [id] })).json()).toEqual({ read: 1, already: 0 });
+    expect((await post('/api/org/notifications/read', KEY, { ids: [id] })).json()).toEqual({ read: 0, already: 1 });
+    expect((await get('/api/org/notifications?unread=true', KEY)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
+    expect((await get('/api/org/notifications', KEY)).json()).toMatchObject({ total: 1, unread: 0, items: [{ id, readAt: '2026-03-02T02:00:00.000Z' }] });
   });
 
   it('2. a catalogue streams in as NDJSON: bad lines reported by number, the rest matched as verification does', async () => {
@@ -159,6 +192,10 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const r = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-03-10' });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ number: 1, findings: 3, organisations: 1 });
+    const round = (await mailsTo(MARKET_EMAIL)).at(-1)!;
+    expect(round.subject).toContain('第1轮');
+    expect(round.text).toContain('2026-03-10');
+    expect(round.text).toContain('3 个应用');
     expect((await post(`/api/org/findings/${f[0]!.id}/notified`, provider.headers)).statusCode).toBe(404);
     expect((await post(`/api/org/findings/${f[0]!.id}/notified`, gd.headers)).statusCode).toBe(403);
     expect((await post(`/api/org/findings/${f[0]!.id}/notified`, KEY)).json()).toEqual({ notified: 1, already: 0 });
@@ -201,6 +238,13 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0', code: 'already_ordered' }] });
     expect(order).toMatchObject({ dueOn: '2026-03-09', items: 1 }); // Mon 2 March + 5 working days
+    const ordered = (await mailsTo(MARKET_EMAIL)).at(-1)!;
+    expect(ordered.subject).toContain('下架');
+    expect(ordered.text).toContain('2026-03-09');
+    expect(ordered.text).toContain('已撤销备案的应用仍在分发');
+    expect(ordered.text).toContain('com.example.minigame');
+    expect(ordered.text).toContain('/org/supervision?tab=orders');
+    expect((await get('/api/org/notifications?pageSize=1', KEY)).json()).toMatchObject({ total: 3, unread: 2, page: 1, pageSize: 1, items: [{ event: 'order.issued' }] });
     // By service number: the access provider of a2dp.Vol (示例云) gets its own order.
     const [svc] = await a.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
     expect((await post('/api/bureau/orders', zj.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(404);

@@ -10,6 +10,11 @@ import { NamedError } from '../errors.ts';
 export const MEASURES = ['take_down', 'shut_down', 'restrict_updates', 'stop_access', 'remove_preinstall'] as const;
 export type Measure = (typeof MEASURES)[number];
 
+/** The measures' names in the notices (the console's words, src/web/i18n/vocabulary.ts). */
+export const MEASURE_ZH: Record<Measure, string> = {
+  take_down: '下架', shut_down: '关停', restrict_updates: '限制更新', stop_access: '停止接入', remove_preinstall: '取消预置',
+};
+
 /** The organisations an order goes to. */
 export type OrderedKind = 'access_provider' | 'distribution_platform' | 'device_maker';
 

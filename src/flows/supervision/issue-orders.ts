@@ -8,6 +8,8 @@ import { chinaDate } from '../../domain/china-time.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { parseFilingNumber } from '../../domain/filing-number.ts';
 import { checkMeasureFits, type Measure, orderDueOn } from '../../domain/supervision/orders.ts';
+import { noticeOrganisation } from '../../notify/record-notices.ts';
+import { orderIssuedNotice } from '../../notify/supervision-notices.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { findingVisible, isSupervisor, isUuid } from './scope.ts';
@@ -115,11 +117,13 @@ export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Acto
           actor.role === 'bureau_reviewer' ? actor.provinceCode : null, actor.userId, now]);
       const seen = new Set<string>();
       let count = 0;
+      const listed: string[] = []; // what the notice names: platform and package, or the filing number
       for (const it of items) {
         const key = it.findingId ?? `s:${it.serviceId}`;
         if (seen.has(key)) continue;
         seen.add(key);
         count += 1;
+        listed.push(it.packageName ? `${it.platform} ${it.packageName}${it.serviceNumber ? `（${it.serviceNumber}）` : ''}` : it.serviceNumber ?? '');
         await tx.query(
           `insert into disposal_order_items (order_id, finding_id, service_id, service_number, platform, package_name) values ($1, $2, $3, $4, $5, $6)`,
           [o!.id, it.findingId, it.serviceId, it.serviceNumber, it.platform, it.packageName])
@@ -128,8 +132,7 @@ export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Acto
             throw e;
           });
       }
-      await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'order.issued', $2, $3, $4)`,
-        [orgId, `处置通知：${count} 项，${dueOn} 前完成`, `${input.reason.trim()}\nDisposal order: ${count} item(s), measure ${input.measure}, due ${dueOn}.`, now]);
+      await noticeOrganisation(tx, ctx.sealer, orgId, orderIssuedNotice({ measure: input.measure, dueOn, dueProvisional, reason: input.reason.trim(), items: listed }, ctx.publicUrl, now));
       await recordHistory(tx, actor, { entityType: 'disposal_order', entityId: o!.id, action: 'issue', to: 'open', reason: { measure: input.measure, dueOn, dueInWorkingDays: input.dueInWorkingDays, items: count, reason: input.reason.trim(), violationId: input.violationId ?? null } }, now);
       orders.push({ id: o!.id, organisationId: orgId, dueOn, dueProvisional, items: count });
     }

@@ -86,6 +86,14 @@ describe('journey: supervision', () => {
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('confirm-item').click();
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已处置').waitFor();
     await j.shot('order-confirmed');
+    // Its notices: the campaign and the order (with their facts), newest first; one marked read.
+    await page.goto('/org/supervision?tab=notices');
+    const notices = page.getByTestId('org-notice');
+    await notices.filter({ hasText: /处置通知：下架 1 项/ }).filter({ hasText: 'cn.journey.shop' }).first().waitFor();
+    await notices.filter({ hasText: '备案检查：旅程专项检查' }).first().waitFor();
+    await j.shot('notices');
+    await notices.first().getByTestId('notice-read').click();
+    await notices.first().getByTestId('notice-read').waitFor({ state: 'detached' });
     await signOutUi(page);
 
     await signInUi(page, 'admin');

@@ -32,10 +32,11 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     await h.t.db.query(`update organisations set contact_email_enc = $1 where kind = 'bureau' and province_code = '440000'`, [h.t.sealer.seal('bureau@gd.example.test')]);
     await h.t.db.query(`update users set email_enc = $1 where login = 'gd.reviewer'`, [h.t.sealer.seal('reviewer@gd.example.test')]);
     const cloud = await orgId(h.t.db, CLOUD);
+    await h.t.db.query('update organisations set contact_email_enc = $1 where id = $2', [h.t.sealer.seal('ops@cloud.example.test'), cloud]); // the order's addressee
     id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
     await throughSms(h, host, provider, id);
     // A disposal order due in 20 working days, issued the same day: counted into 2027 as well.
-    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'restrict_updates', dueInWorkingDays: 20, reason: '限期整改' }, 201);
+    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'stop_access', dueInWorkingDays: 20, reason: '限期整改' }, 201);
     orderId = issued.orders[0].id;
     expect(issued.orders[0]).toMatchObject({ dueOn: '2027-02-19', dueProvisional: true });
   }, SETUP_TIMEOUT);
@@ -129,6 +130,14 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
       `select action, reason from history where entity_type = 'disposal_order' and entity_id = $1 order by id desc limit 1`, [orderId]);
     expect(oh).toMatchObject({ action: 'due_recomputed', reason: { old: '2027-02-19', new: '2027-02-22', importId: done.importId } });
     expect((await h.t.db.query(`select 1 from notifications where event = 'order.due_recomputed'`)).length).toBe(1);
+    // The provider was emailed both: the order (its date provisional) and the date's move.
+    const mails = (await h.t.db.query<{ payload: EmailPayload }>(`select payload from outbox where channel = 'email' and payload->>'tag' like 'order.%' order by id`))
+      .map((e) => openEmail(h.t.sealer, e.payload));
+    expect(mails.map((m) => m.to)).toEqual(['ops@cloud.example.test', 'ops@cloud.example.test']);
+    expect(mails[0]!.text).toMatch(/完成期限：2027-02-19（暂按法定节假日推算/);
+    expect(mails[0]!.text).toContain('停止接入');
+    expect(mails[1]!.subject).toBe('处置通知期限调整：2027-02-19 → 2027-02-22');
+    expect(mails[1]!.text).toContain('/org/supervision?tab=orders');
     expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2027-12-20&n=20')).toMatchObject({ provisional: true, provisionalYears: [2028] });
   });
 

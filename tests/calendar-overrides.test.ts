@@ -21,7 +21,7 @@ describe('calendar overrides move what they change', () => {
     const cloud = await orgId(h.t.db, CLOUD);
     id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
     await throughSms(h, host, provider, id);
-    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'restrict_updates', dueInWorkingDays: 5, reason: '限期整改' }, 201);
+    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'stop_access', dueInWorkingDays: 5, reason: '限期整改' }, 201);
     orderId = issued.orders[0].id;
     expect(issued.orders[0]).toMatchObject({ dueOn: '2026-11-09', dueProvisional: false });
   }, SETUP_TIMEOUT);

@@ -34,6 +34,7 @@ import { providerApplicationRoutes } from './provider/applications.ts';
 import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { orgCampaignRoutes } from './org/campaigns.ts';
+import { notificationRoutes } from './org/notifications.ts';
 import { installProblemHandlers, sendProblem } from './problem.ts';
 import { NamedError } from '../domain/errors.ts';
 import { findUnfitText, type TextProblem } from '../domain/text.ts';
@@ -219,6 +220,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(bureauCampaignRoutes(ctx));
   await api.register(orgCampaignRoutes(ctx, (items) => verifier.judgeParsed(items)));
   await api.register(violationRoutes(ctx));
+  await api.register(notificationRoutes(ctx)); // the organisations' and bureaus' console notices
   await api.register(publicRoutes(ctx));
   await api.register(bureauStatisticsRoutes(ctx));
   // issue 13: a filed record's life (cancellation, access, shells, cleanup, expiring certificates)

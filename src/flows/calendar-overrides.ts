@@ -94,7 +94,7 @@ async function recount(
     ? { zh: `${change.day}${where.zh}设为${words.zh}`, en: `${change.day}${where.en} is now ${words.en}` }
     : { zh: `取消 ${change.day}${where.zh}的“${words.zh}”调整`, en: `${change.day}${where.en} is no longer ${words.en}` };
   await noticeDeadlinesMoved(tx, ctx.sealer, { year, moves: deadlines, publicUrl: ctx.publicUrl, at: now, cause: 'override', detail });
-  await applyOrderDueMoves(tx, actor, orders, cause, now);
+  await applyOrderDueMoves(ctx, tx, actor, orders, cause, now);
   return { deadlinesMoved: deadlines.length, ordersMoved: orders.length };
 }
 

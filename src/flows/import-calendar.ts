@@ -89,7 +89,7 @@ export async function importCalendar(ctx: FlowContext, actor: Actor, input: Cale
     }, now);
     await applyDeadlineMoves(tx, actor, p.deadlines, { year: p.year, importId }, now);
     await noticeDeadlinesMoved(tx, ctx.sealer, { year: p.year, moves: p.deadlines, publicUrl: ctx.publicUrl, at: now });
-    await applyOrderDueMoves(tx, actor, p.orders, { year: p.year, importId }, now);
+    await applyOrderDueMoves(ctx, tx, actor, p.orders, { year: p.year, importId }, now);
     return { ...p, importId };
   });
 }

@@ -35,7 +35,7 @@ export async function refreshProvisionalDeadlines(ctx: FlowContext): Promise<Mov
     }
     // Disposal orders' due dates too, with the same calendars.
     const national = createCalendar({ overrides });
-    await applyOrderDueMoves(tx, SYSTEM_ACTOR, await orderDueMoves(tx, (p) => (p ? cal(p) : national), null, { forUpdate: true }), { cause: 'calendar_changed' }, now);
+    await applyOrderDueMoves(ctx, tx, SYSTEM_ACTOR, await orderDueMoves(tx, (p) => (p ? cal(p) : national), null, { forUpdate: true }), { cause: 'calendar_changed' }, now);
     const years = [...new Set(moves.map((m) => Number(m.new.deadlineOn.slice(0, 4))))];
     for (const year of years) {
       await noticeDeadlinesMoved(tx, ctx.sealer, { year, moves: moves.filter((m) => m.new.deadlineOn.startsWith(`${year}-`)), publicUrl: ctx.publicUrl, at: now, cause: 'official' });

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { REVOCATION_CATEGORY_ZH, type RevocationCategory } from '../domain/supervision/blacklist.ts';
+import { noticeHost } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 import { loadServiceForUpdate, moveService, type ServiceMoved } from './services.ts';
 import { cancelEmptySubject } from './subjects.ts';
@@ -32,11 +33,17 @@ export async function revokeServiceIn(ctx: FlowContext, tx: Queryable, actor: Ac
   await tx.query('update services set revocation_category = $2 where id = $1', [s.id, category]);
   // Its subject's last live service: the subject is cancelled with it (DOMAIN.md §4.3, no empty subject).
   await cancelEmptySubject(ctx, tx, actor, s.subject_id, { note: 'its last live service was revoked', serviceNumber: s.service_number });
-  await tx.query(
-    `insert into notifications (user_id, event, title, body, created_at) values ($1, 'service.revoked', $2, $3, $4)`,
-    [s.host_user_id, `备案已被撤销 / Filing revoked: ${s.service_number}`,
-      `您的${s.name}（${s.service_number}）备案已被撤销（${REVOCATION_CATEGORY_ZH[category]}）。原因：${reason}\nThe filing ${s.service_number} (${s.name}) was revoked (${category}). Reason: ${reason}`, ctx.now()],
-  );
+  // The host is told as for every other end of a record (its notice and an email): what was
+  // decided, why, and what it means — the number is void and the service is provided without a
+  // filing, which Order 33 Art.22 sanctions (fine, closure); a new filing is the way back.
+  await noticeHost(tx, ctx.sealer, s.host_user_id, {
+    event: 'service.revoked', at: ctx.now(),
+    title: `备案已被撤销 / Filing revoked: ${s.service_number}`,
+    body: `您的${s.name}（${s.service_number}）备案已被撤销。\n类别：${REVOCATION_CATEGORY_ZH[category]}\n原因：${reason}\n`
+      + `备案号自即日起失效，请停止提供该服务并撤下备案号展示；未备案继续提供服务的，将依《非经营性互联网信息服务备案管理办法》第二十二条处理。如需继续提供服务，请重新提交备案。\n\n`
+      + `The filing ${s.service_number} (${s.name}) was revoked. Category: ${category}. Reason: ${reason}\n`
+      + `The number is void from today: stop providing the service and remove the number from display; serving without a filing is sanctioned under Order 33 Art.22. File again to resume.`,
+  });
   return moved;
 }
 

@@ -22,12 +22,22 @@ export async function noticeHost(tx: Queryable, sealer: Sealer, hostUserId: stri
   if (u?.email_enc) await enqueueEmail(tx, sealer, { to: sealer.open(u.email_enc), subject: n.title, text: n.body }, { tag: n.event });
 }
 
+/**
+ * An organisation's console notice (GET /api/org/notifications, /api/bureau/notifications) and an
+ * email to its contact address (organisations.contact_email_enc) when it has one; without one the
+ * notice is in the console only. Returns whether an email was queued.
+ */
+export async function noticeOrganisation(tx: Queryable, sealer: Sealer, organisationId: string, n: RecordNotice): Promise<boolean> {
+  const [o] = await tx.query<{ contact_email_enc: string | null }>('select contact_email_enc from organisations where id = $1', [organisationId]);
+  await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, $2, $3, $4, $5)`,
+    [organisationId, n.event, n.title, n.body, n.at]);
+  if (!o?.contact_email_enc) return false;
+  await enqueueEmail(tx, sealer, { to: sealer.open(o.contact_email_enc), subject: n.title, text: n.body }, { tag: n.event });
+  return true;
+}
+
 /** The in-app notice (and contact email) of the bureau of a province. */
 export async function noticeBureau(tx: Queryable, sealer: Sealer, provinceCode: string, n: RecordNotice): Promise<void> {
-  const [b] = await tx.query<{ id: string; contact_email_enc: string | null }>(
-    `select id, contact_email_enc from organisations where kind = 'bureau' and province_code = $1`, [provinceCode]);
-  if (!b) return;
-  await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, $2, $3, $4, $5)`,
-    [b.id, n.event, n.title, n.body, n.at]);
-  if (b.contact_email_enc) await enqueueEmail(tx, sealer, { to: sealer.open(b.contact_email_enc), subject: n.title, text: n.body }, { tag: n.event });
+  const [b] = await tx.query<{ id: string }>(`select id from organisations where kind = 'bureau' and province_code = $1`, [provinceCode]);
+  if (b) await noticeOrganisation(tx, sealer, b.id, n);
 }

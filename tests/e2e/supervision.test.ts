@@ -86,6 +86,14 @@ describe('journey: supervision', () => {
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('confirm-item').click();
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已处置').waitFor();
     await j.shot('order-confirmed');
+    // Its notices: the campaign and the order (with their facts), newest first; one marked read.
+    await page.goto('/org/supervision?tab=notices');
+    const notices = page.getByTestId('org-notice');
+    await notices.filter({ hasText: /处置通知：下架 1 项/ }).filter({ hasText: 'cn.journey.shop' }).first().waitFor();
+    await notices.filter({ hasText: '备案检查：旅程专项检查' }).first().waitFor();
+    await j.shot('notices');
+    await notices.first().getByTestId('notice-read').click();
+    await notices.first().getByTestId('notice-read').waitFor({ state: 'detached' });
     await signOutUi(page);
 
     await signInUi(page, 'admin');
@@ -134,6 +142,9 @@ describe('journey: supervision', () => {
     // in full on request, which the personal-data access log records.
     const reportRow = page.getByRole('row', { name: /冒充客服诱导用户转账/ });
     await reportRow.getByText('139****5678').waitFor();
+    // A public reporter cannot answer a request for more: no such button on their report.
+    await reportRow.getByTestId('revoke-report').waitFor();
+    expect(await reportRow.getByTestId('triage-request_more').count()).toBe(0);
     await j.shot('violation-triage');
     await reportRow.getByRole('button', { name: '查看完整联系方式' }).click();
     await reportRow.getByText('13912345678').waitFor();

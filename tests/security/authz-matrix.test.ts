@@ -152,6 +152,10 @@ const MATRIX: Record<string, Row> = {
   'POST /api/org/findings/{id}/notified': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'finding' }),
   'POST /api/org/findings/notified': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], {}, { body: (ids: Ids) => ({ findingIds: [ids.finding] }) }),
   'GET /api/org/orders': { allow: ORG },
+  'GET /api/org/notifications': { allow: ORG },
+  'POST /api/org/notifications/read': { allow: ORG, body: { ids: [] } }, // another's notice: 404, src/api/supervision/campaigns.test.ts
+  'GET /api/bureau/notifications': { allow: SUPERVISORS },
+  'POST /api/bureau/notifications/read': { allow: SUPERVISORS, body: { ids: [] } },
   'POST /api/org/orders/{id}/items/{itemId}/attachments': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'order', itemId: 'attachmentItem' }, { body: {} }),
   'GET /api/org/orders/{id}/items/{itemId}/attachments/{attachmentId}': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'order', itemId: 'attachmentItem', attachmentId: 'attachment' }),
   'POST /api/org/orders/{id}/items/{itemId}/done': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'order', itemId: 'orderItem' }, { body: { evidence: '已下架' } }),

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { A2DP_CERT, KEY } from '../../../tests/verify.ts';
 import { insertFiledService, insertPlatforms } from '../../db/registry.ts';
+import { type EmailPayload, openEmail } from '../../notify/outbox.ts';
 
 const ndjson = (lines: unknown[]) => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 const UNFILED_FP = 'ab'.repeat(32);
+const MARKET_EMAIL = 'compliance@market.example';
 const CATALOGUE = [
   { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, appName: 'A2DP Volume', downloads: 1200 },
   { platform: 'android', packageName: 'a2dp.Vol', fingerprint: 'cd'.repeat(16) },
@@ -33,7 +35,13 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
   beforeAll(async () => {
     a = await authTestApp();
     [gd, zj, admin, provider, platform, device] = await Promise.all(['gd.reviewer', 'zj.reviewer', 'admin', 'provider.demo', 'platform.demo', 'device.demo'].map((l) => signIn(a.app, l))) as Signed[] as [Signed, Signed, Signed, Signed, Signed, Signed];
+    // The market and the cloud have a contact address; the other platform (星辰小程序平台) has none.
+    await a.t.db.query('update organisations set contact_email_enc = $2 where name = $1', ['示例应用市场', a.t.sealer.seal(MARKET_EMAIL)]);
+    await a.t.db.query('update organisations set contact_email_enc = $2 where name = $1', ['示例云', a.t.sealer.seal('ops@cloud.example')]);
   }, SETUP_TIMEOUT);
+  /** The emails queued to an address, oldest first. */
+  const mailsTo = async (to: string) => (await a.t.db.query<{ payload: EmailPayload }>(`select payload from outbox where channel = 'email' order by id`))
+    .map((r) => openEmail(a.t.sealer, r.payload)).filter((m) => m.to === to);
   afterAll(async () => { await a?.close(); });
 
   it('1. a bureau opens a campaign in its province; the organisations in scope see it and are told', async () => {
@@ -44,6 +52,11 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const bad = await post('/api/bureau/campaigns', gd.headers, { ...body, endsOn: '2026-03-10' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'endsOn', code: 'before_catalogue_due' })]);
+    // Wholly in the past: refused, nothing created, nobody told.
+    const past = await post('/api/bureau/campaigns', gd.headers, { ...body, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' });
+    expect(past.statusCode).toBe(400);
+    expect(past.json()).toMatchObject({ code: 'campaign_invalid', errors: [{ field: 'endsOn', code: 'in_the_past' }] });
+    expect((await a.t.db.query('select 1 from campaigns')).length).toBe(0);
     const other = await post('/api/bureau/campaigns', gd.headers, { ...body, provinceCodes: ['330000'] });
     expect(other.json().errors[0]).toMatchObject({ field: 'provinceCodes', code: 'outside_province' });
     const res = await post('/api/bureau/campaigns', gd.headers, body);
@@ -63,6 +76,31 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await get('/api/org/campaigns/not-a-uuid', KEY)).statusCode).toBe(404);
     const [h] = await a.t.db.query<{ actor_role: string }>(`select actor_role from history where entity_type = 'campaign' and entity_id = $1`, [campaignId]);
     expect(h!.actor_role).toBe('bureau_reviewer');
+    // Told by email at the contact address — the campaign, the date, the page to act on — and in the console.
+    const [mail, ...more] = await mailsTo(MARKET_EMAIL);
+    expect(more).toEqual([]);
+    expect(mail!.subject).toContain('2026 年 APP 备案专项检查');
+    expect(mail!.text).toContain('2026-03-20');
+    expect(mail!.text).toContain('/org/supervision?tab=campaigns');
+    expect(await mailsTo('ops@cloud.example')).toEqual([]); // out of scope
+    const notices = (await get('/api/org/notifications', KEY)).json();
+    expect(notices).toMatchObject({ total: 1, unread: 1, items: [{ event: 'campaign.opened', readAt: null }] });
+    expect(notices.items[0].body).toContain('2026-03-20');
+    // The platform without an address has its console notice only.
+    const [star] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from notifications n join organisations o on o.id = n.organisation_id where o.name = '星辰小程序平台' and n.event = 'campaign.opened'`);
+    expect(star!.n).toBe(1);
+    expect((await get('/api/org/notifications', provider.headers)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
+    expect((await get('/api/org/notifications', gd.headers)).statusCode).toBe(403);
+    // A bureau reads its own organisation's notices at its own path (the shells, certificates, calendar notices).
+    expect((await get('/api/bureau/notifications', gd.headers)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
+    expect((await get('/api/bureau/notifications', KEY)).statusCode).toBe(403);
+    // Marked read: once, by its own organisation only (another's notice is not found).
+    const id = notices.items[0].id as number;
+    expect((await post('/api/org/notifications/read', provider.headers, { ids: [id] })).json()).toMatchObject({ code: 'notification_not_found', errors: [{ field: 'ids.0' }] });
+    expect((await post('/api/org/notifications/read', platform.headers, { ids: [id] })).json()).toEqual({ read: 1, already: 0 });
+    expect((await post('/api/org/notifications/read', KEY, { ids: [id] })).json()).toEqual({ read: 0, already: 1 });
+    expect((await get('/api/org/notifications?unread=true', KEY)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
+    expect((await get('/api/org/notifications', KEY)).json()).toMatchObject({ total: 1, unread: 0, items: [{ id, readAt: '2026-03-02T02:00:00.000Z' }] });
   });
 
   it('2. a catalogue streams in as NDJSON: bad lines reported by number, the rest matched as verification does', async () => {
@@ -154,6 +192,10 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const r = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-03-10' });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ number: 1, findings: 3, organisations: 1 });
+    const round = (await mailsTo(MARKET_EMAIL)).at(-1)!;
+    expect(round.subject).toContain('第1轮');
+    expect(round.text).toContain('2026-03-10');
+    expect(round.text).toContain('3 个应用');
     expect((await post(`/api/org/findings/${f[0]!.id}/notified`, provider.headers)).statusCode).toBe(404);
     expect((await post(`/api/org/findings/${f[0]!.id}/notified`, gd.headers)).statusCode).toBe(403);
     expect((await post(`/api/org/findings/${f[0]!.id}/notified`, KEY)).json()).toEqual({ notified: 1, already: 0 });
@@ -184,13 +226,30 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await post('/api/bureau/orders', zj.headers, body)).json()).toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'findingIds.0' }] });
     expect((await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 0 })).statusCode).toBe(400);
     expect((await post('/api/bureau/orders', gd.headers, { ...body, measure: 'explode' })).statusCode).toBe(400);
+    // The measure must be one the organisation can carry out: a platform takes down, it does not stop access.
+    const misfit = await post('/api/bureau/orders', gd.headers, { ...body, measure: 'stop_access' });
+    expect(misfit.statusCode).toBe(400);
+    expect(misfit.json()).toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure', code: 'not_for_organisation_kind' }] });
     const res = await post('/api/bureau/orders', gd.headers, body);
     expect(res.statusCode).toBe(201);
     const [order] = res.json().orders;
+    // The same finding is not ordered again while its item is open (or done and not yet accepted).
+    const twice = await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 10 });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0', code: 'already_ordered' }] });
     expect(order).toMatchObject({ dueOn: '2026-03-09', items: 1 }); // Mon 2 March + 5 working days
+    const ordered = (await mailsTo(MARKET_EMAIL)).at(-1)!;
+    expect(ordered.subject).toContain('下架');
+    expect(ordered.text).toContain('2026-03-09');
+    expect(ordered.text).toContain('已撤销备案的应用仍在分发');
+    expect(ordered.text).toContain('com.example.minigame');
+    expect(ordered.text).toContain('/org/supervision?tab=orders');
+    expect((await get('/api/org/notifications?pageSize=1', KEY)).json()).toMatchObject({ total: 3, unread: 2, page: 1, pageSize: 1, items: [{ event: 'order.issued' }] });
     // By service number: the access provider of a2dp.Vol (示例云) gets its own order.
     const [svc] = await a.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
     expect((await post('/api/bureau/orders', zj.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(404);
+    expect((await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'take_down', dueInWorkingDays: 3, reason: '核查' })).json())
+      .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure' }] });
     const byNumber = await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: '核查' });
     expect(byNumber.json().orders).toHaveLength(1);
     // Each organisation sees its own only.
@@ -215,6 +274,11 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await get('/api/bureau/orders?overdue=true', gd.headers)).json().total).toBe(0);
     expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/reopen`, zj.headers, { reason: 'x' })).statusCode).toBe(404);
     expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/reopen`, gd.headers, { reason: '仍可下载' })).json()).toMatchObject({ status: 'open' });
+    // Reopened: not disposed any more, and past its due date (9 March) it is overdue again.
+    const [reopened] = await a.t.db.query<{ done_at: Date | null; done_by: string | null }>('select done_at, done_by from disposal_order_items where id = $1', [itemId]);
+    expect(reopened).toEqual({ done_at: null, done_by: null });
+    const whileOpen = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline.at(-1);
+    expect(whileOpen).toMatchObject({ day: '2026-03-10', ordered: 1, disposed: 0, overdue: 1 });
     await post(done, KEY, { evidence: '已彻底下架' });
     expect((await post(`/api/bureau/orders/${order.id}/items/${itemId}/accept`, gd.headers)).json()).toMatchObject({ status: 'accepted' });
     const csv = await get('/api/bureau/orders?format=csv', gd.headers);
@@ -225,6 +289,16 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const days = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline as { day: string; ordered: number; disposed: number }[];
     expect(days.at(-1)).toMatchObject({ day: '2026-03-10', ordered: 1, disposed: 1, overdue: 0 });
     expect(days.find((d) => d.day === '2026-03-09')).toMatchObject({ ordered: 1, disposed: 0 });
+    // Two requests at once for one finding: one order, one refusal — and the database holds the rule too.
+    const [mismatch] = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=fingerprint_mismatch`, gd.headers)).json().items as { id: string }[];
+    const race = await Promise.all([1, 2].map(() => post('/api/bureau/orders', gd.headers, { ...body, findingIds: [mismatch!.id] })));
+    expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(race.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0' }] });
+    expect((await a.t.db.query('select 1 from disposal_order_items where finding_id = $1', [mismatch!.id])).length).toBe(1);
+    await expect(a.t.db.query('insert into disposal_order_items (order_id, finding_id) values ($1, $2)', [order.id, mismatch!.id]))
+      .rejects.toThrow(/disposal_order_items_finding_open/);
+    // Accepted, the finding is free again (the APP may come back).
+    expect((await post('/api/bureau/orders', gd.headers, body)).statusCode).toBe(201);
   });
 
   it('5b. evidence files: uploaded to an open item by its organisation, typed by content, listed and downloaded by the bureau, digests in history', async () => {

@@ -7,6 +7,7 @@ import { appMaterials, call, CLOUD, orgId } from '../../../tests/filing.ts';
 import { A2DP_CERT, KEY } from '../../../tests/verify.ts';
 import { BlacklistedError } from '../../domain/supervision/blacklist.ts';
 import { checkBlacklist } from '../../flows/supervision/blacklist-check.ts';
+import { type EmailPayload, openEmail } from '../../notify/outbox.ts';
 
 describe('supervision: violation reports, revocation categories, blacklist', () => {
   let a: AuthTestApp;
@@ -92,6 +93,11 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(await accesses()).toEqual([{ actor_role: 'bureau_reviewer', purpose: 'supervision', fields: ['reporterContact'] }]);
     const logged = (await get(`/api/admin/personal-data-access?recordType=violation_report&recordId=${res.json().id}`, admin.headers)).json();
     expect(logged.items).toMatchObject([{ recordType: 'violation_report', purpose: 'supervision', fields: ['reporterContact'], recordLabel: ledger!.service_number }]);
+    // A public reporter can never answer a request for more: refused, the report stays as it was.
+    const ask = await post(`/api/bureau/violations/${res.json().id}/steps`, zj.headers, { action: 'request_more', note: '请补充截图' });
+    expect(ask.statusCode).toBe(400);
+    expect(ask.json()).toMatchObject({ code: 'reporter_cannot_answer', errors: [{ field: 'action', code: 'public_reporter' }] });
+    expect((await get(`/api/bureau/violations/${res.json().id}`, zj.headers)).json()).toMatchObject({ status: 'received', steps: [{ action: 'reported' }] });
     expect((await get(`/api/bureau/violations/${res.json().id}`, gd.headers)).statusCode).toBe(404);
     expect((await post(`/api/public/v1/services/${encodeURIComponent('粤ICP备0000000000号-1A')}/reports`, {}, body)).statusCode).toBe(404);
     expect((await post(url, {}, body)).statusCode).toBe(429); // 3 a minute from one address
@@ -141,6 +147,18 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     const res = await post(`/api/bureau/services/${encodeURIComponent(ledger!.service_number)}/revoke`, zj.headers, { reason: '长期无法联系', category: 'shell_cleanup' });
     expect(res.json()).toMatchObject({ status: 'revoked', category: 'shell_cleanup' });
     expect((await get(`/api/public/v1/services/${encodeURIComponent(ledger!.service_number)}`, {})).json().revocationCategory).toBe('shell_cleanup');
+    // The host is told in the console and by email, as for a cancellation: category, reason, and that the service must stop.
+    const [n] = await a.t.db.query<{ title: string; body: string; email: string }>(
+      `select n.title, n.body, u.email_enc as email from notifications n join users u on u.id = n.user_id where n.event = 'service.revoked' order by n.id desc limit 1`);
+    expect(n!.title).toContain(ledger!.service_number);
+    const mails = (await a.t.db.query<{ payload: EmailPayload }>(`select payload from outbox where channel = 'email' and payload->>'tag' = 'service.revoked' order by id`))
+      .map((r) => openEmail(a.t.sealer, r.payload)).filter((m) => m.subject.includes(ledger!.service_number));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toBe(a.t.sealer.open(n!.email));
+    expect(mails[0]!.text).toContain('空壳清理');
+    expect(mails[0]!.text).toContain('长期无法联系');
+    expect(mails[0]!.text).toContain('请停止提供该服务');
+    expect(mails[0]!.text).toContain('第二十二条');
     expect((await post(`/api/bureau/services/x/revoke`, zj.headers, { reason: 'x', category: 'nonsense' })).statusCode).toBe(400);
   });
 });

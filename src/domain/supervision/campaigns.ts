@@ -54,8 +54,10 @@ export function campaignCovers(scope: CampaignScope, org: { kind: OrganisationKi
 /**
  * Checks a campaign's dates and scope and fixes its provinces for the creator: a bureau's
  * campaign covers its own province only; the ministry's covers the provinces named, or all.
+ * A campaign ends today (China's calendar day) or later: one wholly in the past would be created
+ * ended and still tell the organisations in scope to submit a catalogue they no longer can.
  */
-export function validateCampaign(input: CampaignInput, actor: Pick<Actor, 'role' | 'provinceCode'>): CampaignScope {
+export function validateCampaign(input: CampaignInput, actor: Pick<Actor, 'role' | 'provinceCode'>, today: IsoDate): CampaignScope {
   const problems: FieldProblem[] = [];
   for (const f of ['startsOn', 'catalogueDueOn', 'endsOn'] as const) {
     if (!isIsoDate(input[f])) problems.push({ field: f, code: 'date_invalid', message: 'a date YYYY-MM-DD' });
@@ -63,6 +65,7 @@ export function validateCampaign(input: CampaignInput, actor: Pick<Actor, 'role'
   if (!problems.length) {
     if (input.catalogueDueOn < input.startsOn) problems.push({ field: 'catalogueDueOn', code: 'before_start', message: 'catalogues are due on or after the start' });
     if (input.endsOn < input.catalogueDueOn) problems.push({ field: 'endsOn', code: 'before_catalogue_due', message: 'the campaign ends on or after the catalogue due date' });
+    else if (input.endsOn < today) problems.push({ field: 'endsOn', code: 'in_the_past', message: 'the campaign ends today or later' });
   }
   const orgKinds = [...new Set(input.orgKinds)];
   if (!orgKinds.length) problems.push({ field: 'orgKinds', code: 'required', message: 'at least one kind of organisation' });

@@ -10,6 +10,41 @@ import { NamedError } from '../errors.ts';
 export const MEASURES = ['take_down', 'shut_down', 'restrict_updates', 'stop_access', 'remove_preinstall'] as const;
 export type Measure = (typeof MEASURES)[number];
 
+/** The measures' names in the notices (the console's words, src/web/i18n/vocabulary.ts). */
+export const MEASURE_ZH: Record<Measure, string> = {
+  take_down: '下架', shut_down: '关停', restrict_updates: '限制更新', stop_access: '停止接入', remove_preinstall: '取消预置',
+};
+
+/** The organisations an order goes to. */
+export type OrderedKind = 'access_provider' | 'distribution_platform' | 'device_maker';
+
+/**
+ * What each kind of organisation can be ordered to do — what it controls. The notice (DOMAIN.md §1
+ * "Enforcement", §6) gives each its own duty: providers must not give access, platforms must not
+ * distribute, device makers must not preinstall unfiled APPs; the enforcement measures for
+ * unfiled APPs are 下架 / 关停 / 限制更新.
+ * - An access provider hosts the service's servers and domains: it stops access (停止接入). It has
+ *   no store to take an APP down from and no install base to restrict.
+ * - A distribution platform takes an APP down (下架), restricts its updates (限制更新) and shuts down
+ *   (关停) what runs inside it — mini programs and quick apps have no existence outside the platform.
+ * - A device maker removes a preinstall (不得预置) and restricts updates through its system installer
+ *   and store (as Xiaomi's installer restricts APPs whose filing it cannot identify, §6).
+ */
+export const MEASURES_FOR: Record<OrderedKind, readonly Measure[]> = {
+  access_provider: ['stop_access'],
+  distribution_platform: ['take_down', 'restrict_updates', 'shut_down'],
+  device_maker: ['remove_preinstall', 'restrict_updates'],
+};
+
+/** Refuses a measure the organisation cannot carry out (a bureau or the ministry is never ordered). */
+export function checkMeasureFits(measure: Measure, kind: string): void {
+  const fits = (MEASURES_FOR as Record<string, readonly Measure[] | undefined>)[kind];
+  if (!fits?.includes(measure)) {
+    const message = fits ? `a ${kind.replace(/_/g, ' ')} is ordered to ${fits.join(' or ')}, not ${measure}` : `a ${kind} is not ordered to dispose`;
+    throw new NamedError('measure_not_for_organisation', 'invalid', message, [{ field: 'measure', code: 'not_for_organisation_kind', message }]);
+  }
+}
+
 export const MAX_DUE_WORKING_DAYS = 60;
 
 /** The due date: `n` working days after the day of the order (that day not counted). */

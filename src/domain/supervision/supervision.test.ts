@@ -5,24 +5,31 @@ import { blacklistHits, normaliseBlacklistValue } from './blacklist.ts';
 import { campaignCovers, catalogueState, provinceOfUscc, validateCampaign } from './campaigns.ts';
 import { parseCsvHeader, parseCsvLine, parseNdjsonLine, splitCsvLine } from './catalogue.ts';
 import { lineOutcome } from './findings.ts';
-import { isOverdue, itemTransition, orderDueOn } from './orders.ts';
+import { checkMeasureFits, isOverdue, itemTransition, MEASURES, MEASURES_FOR, orderDueOn } from './orders.ts';
 import { violationTransition } from './violations.ts';
 
 const ministry = { role: 'ministry_admin' as const, provinceCode: null };
 const zj = { role: 'bureau_reviewer' as const, provinceCode: '330000' };
 const base = { name: '2024 专项检查', kind: 'inspection' as const, orgKinds: ['platform' as const], startsOn: '2024-04-01', catalogueDueOn: '2024-04-30', endsOn: '2024-06-30' };
+const TODAY = '2024-03-01';
 const fields = (f: () => unknown) => { try { f(); } catch (e) { return (e as NamedError).errors.map((p) => `${p.field}:${p.code}`); } return []; };
 
 describe('campaigns', () => {
   it('checks dates in order and fixes a bureau to its province', () => {
-    expect(validateCampaign(base, ministry)).toEqual({ provinceCodes: null, orgKinds: ['platform'] });
-    expect(validateCampaign({ ...base, provinceCodes: ['440000', '440000'] }, ministry).provinceCodes).toEqual(['440000']);
-    expect(validateCampaign(base, zj).provinceCodes).toEqual(['330000']);
-    expect(fields(() => validateCampaign({ ...base, provinceCodes: ['440000'] }, zj))).toEqual(['provinceCodes:outside_province']);
-    expect(fields(() => validateCampaign({ ...base, catalogueDueOn: '2024-03-01' }, ministry))).toEqual(['catalogueDueOn:before_start']);
-    expect(fields(() => validateCampaign({ ...base, endsOn: '2024-04-29' }, ministry))).toEqual(['endsOn:before_catalogue_due']);
-    expect(fields(() => validateCampaign({ ...base, startsOn: '2024-02-30', orgKinds: [], provinceCodes: ['990000'] }, ministry)))
+    expect(validateCampaign(base, ministry, TODAY)).toEqual({ provinceCodes: null, orgKinds: ['platform'] });
+    expect(validateCampaign({ ...base, provinceCodes: ['440000', '440000'] }, ministry, TODAY).provinceCodes).toEqual(['440000']);
+    expect(validateCampaign(base, zj, TODAY).provinceCodes).toEqual(['330000']);
+    expect(fields(() => validateCampaign({ ...base, provinceCodes: ['440000'] }, zj, TODAY))).toEqual(['provinceCodes:outside_province']);
+    expect(fields(() => validateCampaign({ ...base, catalogueDueOn: '2024-03-01' }, ministry, TODAY))).toEqual(['catalogueDueOn:before_start']);
+    expect(fields(() => validateCampaign({ ...base, endsOn: '2024-04-29' }, ministry, TODAY))).toEqual(['endsOn:before_catalogue_due']);
+    expect(fields(() => validateCampaign({ ...base, startsOn: '2024-02-30', orgKinds: [], provinceCodes: ['990000'] }, ministry, TODAY)))
       .toEqual(['startsOn:date_invalid', 'orgKinds:required', 'provinceCodes.0:province_unknown']);
+  });
+  it('refuses a campaign that has already ended', () => {
+    const past = { ...base, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' };
+    expect(fields(() => validateCampaign(past, ministry, TODAY))).toEqual(['endsOn:in_the_past']);
+    // Ending today is still open for a day; starting in the past is allowed (a campaign entered late).
+    expect(fields(() => validateCampaign({ ...past, endsOn: TODAY }, ministry, TODAY))).toEqual([]);
   });
   it('covers organisations by kind and USCC province', () => {
     expect(provinceOfUscc('91330106MA2DEM01CX')).toBe('330000');
@@ -112,5 +119,21 @@ describe('violations and blacklist', () => {
     expect(hits[0]!.message).toContain('(certificate)');
     expect(hits[0]!.message).toContain('2026-12-31');
     expect(normaliseBlacklistValue('package', ' Com.A ')).toBe('Com.A');
+  });
+});
+
+describe('order measures', () => {
+  it('fit the kind of organisation ordered', () => {
+    const fails = (m: (typeof MEASURES)[number], kind: string) => fields(() => checkMeasureFits(m, kind));
+    expect(fails('stop_access', 'access_provider')).toEqual([]);
+    expect(fails('take_down', 'access_provider')).toEqual(['measure:not_for_organisation_kind']);
+    expect(fails('take_down', 'distribution_platform')).toEqual([]);
+    expect(fails('shut_down', 'distribution_platform')).toEqual([]);
+    expect(fails('stop_access', 'distribution_platform')).toEqual(['measure:not_for_organisation_kind']);
+    expect(fails('remove_preinstall', 'device_maker')).toEqual([]);
+    expect(fails('take_down', 'device_maker')).toEqual(['measure:not_for_organisation_kind']);
+    expect(fails('take_down', 'bureau')).toEqual(['measure:not_for_organisation_kind']);
+    // Every measure fits somebody.
+    expect(MEASURES.filter((m) => !Object.values(MEASURES_FOR).some((l) => l.includes(m)))).toEqual([]);
   });
 });

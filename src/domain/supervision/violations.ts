@@ -31,3 +31,15 @@ export function violationTransition(status: ViolationStatus, action: ViolationAc
   if (!m.from.includes(status)) throw new NamedError('violation_status_conflict', 'conflict', `cannot ${action.replace(/_/g, ' ')} a report that is ${status.replace(/_/g, ' ')}`);
   return m.to;
 }
+
+/**
+ * A request for more is answered by the reporting organisation (its console or API). A public
+ * reporter has no way to answer — no route of theirs, no message that reaches them — so asking
+ * one would leave the report waiting for nobody; the bureau decides on what it has.
+ */
+export function assertCanRequestMore(reporterKind: 'organisation' | 'public'): void {
+  if (reporterKind === 'public') {
+    throw new NamedError('reporter_cannot_answer', 'invalid', 'a public reporter cannot answer a request for more: order, revoke or close', [
+      { field: 'action', code: 'public_reporter', message: 'request_more is for reports by an organisation' }]);
+  }
+}

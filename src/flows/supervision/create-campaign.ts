@@ -1,17 +1,20 @@
 // A bureau reviewer (its province) or the ministry administrator (national) opens an inspection
 // campaign (issue 14, contract 1); the organisations in scope are notified in the same
-// transaction (their console notices; the outbox carries nothing else here).
+// transaction: a console notice and an email to their contact address (src/notify/supervision-notices.ts).
 import type { Actor } from '../../domain/actors.ts';
+import { chinaDate } from '../../domain/china-time.ts';
 import { type CampaignInput, campaignCovers, provinceOfUscc, validateCampaign } from '../../domain/supervision/campaigns.ts';
 import type { OrganisationKind } from '../../domain/actors.ts';
+import { noticeOrganisation } from '../../notify/record-notices.ts';
+import { campaignOpenedNotice } from '../../notify/supervision-notices.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 
 export interface CampaignCreated { id: string; notified: number }
 
 export async function createCampaign(ctx: FlowContext, actor: Actor, input: CampaignInput): Promise<CampaignCreated> {
-  const scope = validateCampaign(input, actor);
   const now = ctx.now();
+  const scope = validateCampaign(input, actor, chinaDate(now));
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx.query<{ id: string }>(
       `insert into campaigns (name, kind, province_codes, org_kinds, starts_on, catalogue_due_on, ends_on, owner_province_code, created_by, created_at)
@@ -21,11 +24,8 @@ export async function createCampaign(ctx: FlowContext, actor: Actor, input: Camp
     const orgs = await tx.query<{ id: string; kind: OrganisationKind; uscc: string | null }>(
       `select id, kind, uscc from organisations where kind in ('access_provider', 'distribution_platform', 'device_maker') and status = 'active'`);
     const inScope = orgs.filter((o) => campaignCovers(scope, { kind: o.kind, provinceCode: provinceOfUscc(o.uscc) }));
-    for (const o of inScope) {
-      await tx.query(
-        `insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'campaign.opened', $2, $3, $4)`,
-        [o.id, `备案检查：${input.name}`, `请于 ${input.catalogueDueOn} 前提交应用目录（POST /api/org/campaigns/${c!.id}/catalogue）。\nSubmit your catalogue by ${input.catalogueDueOn}.`, now]);
-    }
+    const notice = campaignOpenedNotice({ id: c!.id, name: input.name.trim(), catalogueDueOn: input.catalogueDueOn, endsOn: input.endsOn }, ctx.publicUrl, now);
+    for (const o of inScope) await noticeOrganisation(tx, ctx.sealer, o.id, notice);
     await recordHistory(tx, actor, { entityType: 'campaign', entityId: c!.id, action: 'create', to: 'open', reason: { ...input, provinceCodes: scope.provinceCodes, notified: inScope.length } }, now);
     return { id: c!.id, notified: inScope.length };
   });

@@ -7,7 +7,9 @@ import type { Actor } from '../../domain/actors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { parseFilingNumber } from '../../domain/filing-number.ts';
-import { type Measure, orderDueOn } from '../../domain/supervision/orders.ts';
+import { checkMeasureFits, type Measure, orderDueOn } from '../../domain/supervision/orders.ts';
+import { noticeOrganisation } from '../../notify/record-notices.ts';
+import { orderIssuedNotice } from '../../notify/supervision-notices.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { findingVisible, isSupervisor, isUuid } from './scope.ts';
@@ -29,7 +31,8 @@ async function findingItems(tx: Queryable, actor: Actor, ids: string[]): Promise
   const v = findingVisible(actor, 2);
   const rows = await tx.query<{ id: string; organisation_id: string; campaign_id: string; service_id: string | null; service_number: string | null; platform: string; package_name: string }>(
     `select f.id, f.organisation_id, f.campaign_id, f.service_id, s.service_number, f.platform, f.package_name
-       from findings f left join services s on s.id = f.service_id where f.id = any($1::uuid[]) and ${v.sql}`, [ids, ...v.params]);
+       from findings f left join services s on s.id = f.service_id where f.id = any($1::uuid[]) and ${v.sql}
+      order by f.id for update of f`, [ids, ...v.params]); // locked in one order: concurrent orders of a finding queue here
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id, i) => {
     const r = byId.get(id);
@@ -60,6 +63,30 @@ async function serviceItems(tx: Queryable, actor: Actor, numbers: string[], orga
   return out;
 }
 
+const alreadyOrdered = (field: string, findingId: string) => new NamedError('finding_already_ordered', 'conflict',
+  `finding ${findingId} is in an order item not yet accepted: accept or reopen that item instead of ordering it again`,
+  [{ field, code: 'already_ordered', message: 'an order item for this finding is open or awaiting acceptance' }]);
+
+/**
+ * One order item per finding until the bureau accepts it (the rule is also the partial unique
+ * index disposal_order_items_finding_open, migration 0040): ordering the same finding again would
+ * count it twice and leave the organisation two deadlines for one APP.
+ */
+async function refuseOrderedFindings(tx: Queryable, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const rows = await tx.query<{ finding_id: string }>(
+    `select finding_id from disposal_order_items where finding_id = any($1::uuid[]) and status in ('open', 'done')`, [ids]);
+  const taken = new Set(rows.map((r) => r.finding_id));
+  const i = ids.findIndex((id) => taken.has(id));
+  if (i >= 0) throw alreadyOrdered(`findingIds.${i}`, ids[i]!);
+}
+
+/** The organisations' kinds: each order's measure must be one that organisation can carry out. */
+async function checkMeasures(tx: Queryable, measure: Measure, orgIds: string[]): Promise<void> {
+  const rows = await tx.query<{ kind: string }>('select kind from organisations where id = any($1::uuid[])', [orgIds]);
+  for (const r of rows) checkMeasureFits(measure, r.kind);
+}
+
 export async function issueOrders(ctx: FlowContext, actor: Actor, input: OrderInput): Promise<OrdersIssued> {
   return ctx.db.transaction((tx) => issueOrdersIn(ctx, tx, actor, input));
 }
@@ -76,8 +103,10 @@ export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Acto
   const dueProvisional = calendar.provisionalYears(today, dueOn).length > 0;
   {
     const drafts = [...await findingItems(tx, actor, input.findingIds ?? []), ...await serviceItems(tx, actor, input.serviceNumbers ?? [], input.organisationId)];
+    await refuseOrderedFindings(tx, input.findingIds ?? []);
     const byOrg = new Map<string, ItemDraft[]>();
     for (const d of drafts) byOrg.set(d.organisationId, [...(byOrg.get(d.organisationId) ?? []), d]);
+    await checkMeasures(tx, input.measure, [...byOrg.keys()]);
     const orders: OrdersIssued['orders'] = [];
     for (const [orgId, items] of byOrg) {
       const campaigns = new Set(items.map((x) => x.campaignId));
@@ -88,17 +117,22 @@ export async function issueOrdersIn(ctx: FlowContext, tx: Queryable, actor: Acto
           actor.role === 'bureau_reviewer' ? actor.provinceCode : null, actor.userId, now]);
       const seen = new Set<string>();
       let count = 0;
+      const listed: string[] = []; // what the notice names: platform and package, or the filing number
       for (const it of items) {
         const key = it.findingId ?? `s:${it.serviceId}`;
         if (seen.has(key)) continue;
         seen.add(key);
         count += 1;
+        listed.push(it.packageName ? `${it.platform} ${it.packageName}${it.serviceNumber ? `（${it.serviceNumber}）` : ''}` : it.serviceNumber ?? '');
         await tx.query(
           `insert into disposal_order_items (order_id, finding_id, service_id, service_number, platform, package_name) values ($1, $2, $3, $4, $5, $6)`,
-          [o!.id, it.findingId, it.serviceId, it.serviceNumber, it.platform, it.packageName]);
+          [o!.id, it.findingId, it.serviceId, it.serviceNumber, it.platform, it.packageName])
+          .catch((e: unknown) => { // the database's word on the rule, should a writer get past the lock
+            if ((e as { constraint?: string }).constraint === 'disposal_order_items_finding_open') throw alreadyOrdered(`findingIds.${(input.findingIds ?? []).indexOf(it.findingId!)}`, it.findingId!);
+            throw e;
+          });
       }
-      await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'order.issued', $2, $3, $4)`,
-        [orgId, `处置通知：${count} 项，${dueOn} 前完成`, `${input.reason.trim()}\nDisposal order: ${count} item(s), measure ${input.measure}, due ${dueOn}.`, now]);
+      await noticeOrganisation(tx, ctx.sealer, orgId, orderIssuedNotice({ measure: input.measure, dueOn, dueProvisional, reason: input.reason.trim(), items: listed }, ctx.publicUrl, now));
       await recordHistory(tx, actor, { entityType: 'disposal_order', entityId: o!.id, action: 'issue', to: 'open', reason: { measure: input.measure, dueOn, dueInWorkingDays: input.dueInWorkingDays, items: count, reason: input.reason.trim(), violationId: input.violationId ?? null } }, now);
       orders.push({ id: o!.id, organisationId: orgId, dueOn, dueProvisional, items: count });
     }

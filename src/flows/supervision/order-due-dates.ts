@@ -3,15 +3,19 @@
 // official holiday schedule is not published yet, the date is provisional (make-up working days
 // unknown). When a year's schedule is imported — or at start, after an upgrade of the calendar
 // data — every order with an item still open is counted again; where its date moves, the order
-// takes the new one, its history says why and the organisation is told. Provisional dates are
+// takes the new one, its history says why and the organisation is told (console notice and email). Provisional dates are
 // marked where the orders are read (src/api/supervision/queries.ts), from the calendar.
 import type { Queryable } from '../../db/connection.ts';
 import type { Actor } from '../../domain/actors.ts';
 import type { WorkingDayCalendar } from '../../domain/calendar.ts';
 import { type IsoDate, yearOf } from '../../domain/dates.ts';
+import type { Measure } from '../../domain/supervision/orders.ts';
+import { noticeOrganisation } from '../../notify/record-notices.ts';
+import { orderDueMovedNotice } from '../../notify/supervision-notices.ts';
+import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 
-export interface OrderDueMove { orderId: string; organisationId: string; old: string; new: string }
+export interface OrderDueMove { orderId: string; organisationId: string; measure: Measure; old: string; new: string }
 
 /**
  * The open orders whose due date `calendarFor` (by the issuing bureau's province; null: the
@@ -20,8 +24,8 @@ export interface OrderDueMove { orderId: string; organisationId: string; old: st
 export async function orderDueMoves(
   db: Queryable, calendarFor: (province: string | null) => WorkingDayCalendar, year: number | null, o: { forUpdate: boolean },
 ): Promise<OrderDueMove[]> {
-  const rows = await db.query<{ id: string; organisation_id: string; province_code: string | null; ordered_on: string; due_on: string; due_in_working_days: number }>(
-    `select o.id, o.organisation_id, o.province_code, o.ordered_on::text, o.due_on::text, o.due_in_working_days from disposal_orders o
+  const rows = await db.query<{ id: string; organisation_id: string; measure: Measure; province_code: string | null; ordered_on: string; due_on: string; due_in_working_days: number }>(
+    `select o.id, o.organisation_id, o.measure, o.province_code, o.ordered_on::text, o.due_on::text, o.due_in_working_days from disposal_orders o
       where exists (select 1 from disposal_order_items i where i.order_id = o.id and i.status = 'open') order by o.created_at${o.forUpdate ? ' for update of o' : ''}`);
   const moves: OrderDueMove[] = [];
   for (const r of rows) {
@@ -29,18 +33,18 @@ export async function orderDueMoves(
     try { counted = calendarFor(r.province_code).addWorkingDays(r.ordered_on as IsoDate, r.due_in_working_days); } catch { continue; } // past the calendar's range
     if (counted === r.due_on) continue;
     if (year !== null && !(yearOf(r.ordered_on) <= year && year <= Math.max(yearOf(counted), yearOf(r.due_on)))) continue;
-    moves.push({ orderId: r.id, organisationId: r.organisation_id, old: r.due_on, new: counted });
+    moves.push({ orderId: r.id, organisationId: r.organisation_id, measure: r.measure, old: r.due_on, new: counted });
   }
   return moves;
 }
 
-/** Writes the moves in the caller's transaction: the date, a history row, a notice to the organisation. */
-export async function applyOrderDueMoves(tx: Queryable, actor: Actor, moves: OrderDueMove[], cause: Record<string, unknown>, now: Date): Promise<void> {
+/** Writes the moves in the caller's transaction: the date, a history row, a notice (and email) to the organisation. */
+export async function applyOrderDueMoves(
+  ctx: Pick<FlowContext, 'sealer' | 'publicUrl'>, tx: Queryable, actor: Actor, moves: OrderDueMove[], cause: Record<string, unknown>, now: Date,
+): Promise<void> {
   for (const m of moves) {
     await tx.query('update disposal_orders set due_on = $2 where id = $1', [m.orderId, m.new]);
     await recordHistory(tx, actor, { entityType: 'disposal_order', entityId: m.orderId, action: 'due_recomputed', reason: { ...cause, old: m.old, new: m.new } }, now);
-    await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'order.due_recomputed', $2, $3, $4)`,
-      [m.organisationId, `处置通知期限调整：${m.old} → ${m.new}`,
-        `工作日历调整（节假日安排公布或调整），处置期限按工作日重新计算为 ${m.new}。\nThe working-day calendar changed (a holiday schedule published or corrected): the disposal order is now due ${m.new} (was ${m.old}).`, now]);
+    await noticeOrganisation(tx, ctx.sealer, m.organisationId, orderDueMovedNotice(m, ctx.publicUrl, now));
   }
 }

@@ -48,7 +48,13 @@ export async function decideOrderItem(ctx: FlowContext, actor: Actor, orderId: s
   return ctx.db.transaction(async (tx) => {
     const item = await loadItem(tx, actor, orderId, itemId);
     const to = itemTransition(item.status, action, actor);
-    await tx.query('update disposal_order_items set status = $2, decided_at = $3, reopen_reason = $4 where id = $1', [item.id, to, now, action === 'reopen' ? reason!.trim() : null]);
+    // A reopened item is not disposed: its done_at/done_by go (the confirmation stays in history,
+    // its evidence text with the item), so the campaign's timeline counts it open — and overdue
+    // past its due date — until it is confirmed again.
+    await tx.query(
+      `update disposal_order_items set status = $2, decided_at = $3, reopen_reason = $4,
+              done_at = case when $2 = 'open' then null else done_at end, done_by = case when $2 = 'open' then null else done_by end
+        where id = $1`, [item.id, to, now, action === 'reopen' ? reason!.trim() : null]);
     await recordHistory(tx, actor, { entityType: 'disposal_order_item', entityId: item.id, action, from: item.status, to, reason: { orderId, reason: reason?.trim() ?? null } }, now);
     return { id: item.id, status: to };
   });

@@ -1,10 +1,13 @@
 // The bureau sends a round of notice for chosen findings (issue 14, contract 4): the platforms
-// notify the hosts, in rounds, as the notice directs. Each organisation concerned is told.
+// notify the hosts, in rounds, as the notice directs. Each organisation concerned is told
+// (console notice and email: src/notify/supervision-notices.ts).
 import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import type { FindingOutcome } from '../../domain/supervision/findings.ts';
+import { noticeOrganisation } from '../../notify/record-notices.ts';
+import { roundSentNotice } from '../../notify/supervision-notices.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { findingVisible, isSupervisor, loadCampaign, NotFoundError } from './scope.ts';
@@ -44,8 +47,7 @@ export async function sendRound(ctx: FlowContext, actor: Actor, campaignId: stri
     const perOrg = new Map<string, number>();
     for (const f of found) perOrg.set(f.organisation_id, (perOrg.get(f.organisation_id) ?? 0) + 1);
     for (const [org, n] of perOrg) {
-      await tx.query(`insert into notifications (organisation_id, event, title, body, created_at) values ($1, 'campaign.round', $2, $3, $4)`,
-        [org, `第${r!.number}轮通知：${campaign.name}`, `请在 ${input.respondBy} 前通知 ${n} 个应用的开发者并标记已通知。\nNotify the hosts of ${n} app(s) by ${input.respondBy} and mark them notified.`, now]);
+      await noticeOrganisation(tx, ctx.sealer, org, roundSentNotice({ campaignName: campaign.name, number: r!.number, respondBy: input.respondBy, apps: n }, ctx.publicUrl, now));
     }
     await recordHistory(tx, actor, { entityType: 'campaign_round', entityId: r!.id, action: 'send', to: 'sent', reason: { campaignId: campaign.id, number: r!.number, respondBy: input.respondBy, findings: found.length } }, now);
     return { id: r!.id, number: r!.number, findings: found.length, organisations: perOrg.size };

@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
 import type { RevocationCategory } from '../../domain/supervision/blacklist.ts';
 import type { Measure } from '../../domain/supervision/orders.ts';
-import { type ViolationAction, type ViolationStatus, violationTransition } from '../../domain/supervision/violations.ts';
+import { assertCanRequestMore, type ViolationAction, type ViolationStatus, violationTransition } from '../../domain/supervision/violations.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { revokeServiceIn } from '../revoke-service.ts';
@@ -22,7 +22,7 @@ export interface TriageInput {
   category?: RevocationCategory;
 }
 
-interface ReportRow { id: string; status: ViolationStatus; service_id: string; service_number: string; reporter_org_id: string | null; province_code: string }
+interface ReportRow { id: string; status: ViolationStatus; service_id: string; service_number: string; reporter_kind: 'organisation' | 'public'; reporter_org_id: string | null; province_code: string }
 
 /** Predicate on `v` (violation_reports) for who may see a report. */
 export function violationVisible(actor: Actor, from: number): { sql: string; params: unknown[] } {
@@ -36,7 +36,7 @@ async function loadReport(tx: Queryable, actor: Actor, id: string): Promise<Repo
   if (!isUuid(id)) throw new NotFoundError('violation_report', id);
   const w = violationVisible(actor, 2);
   const [r] = await tx.query<ReportRow>(
-    `select v.id, v.status, v.service_id, s.service_number, v.reporter_org_id, v.province_code from violation_reports v join services s on s.id = v.service_id
+    `select v.id, v.status, v.service_id, s.service_number, v.reporter_kind, v.reporter_org_id, v.province_code from violation_reports v join services s on s.id = v.service_id
       where v.id = $1 and ${w.sql} for update of v`, [id, ...w.params]);
   if (!r) throw new NotFoundError('violation_report', id);
   return r;
@@ -53,6 +53,7 @@ export async function triageViolation(ctx: FlowContext, actor: Actor, id: string
   return ctx.db.transaction(async (tx) => {
     const r = await loadReport(tx, actor, id);
     const to = violationTransition(r.status, input.action, actor);
+    if (input.action === 'request_more') assertCanRequestMore(r.reporter_kind);
     let orderIds: string[] = [];
     if (input.action === 'order_disposal') {
       const issued = await issueOrdersIn(ctx, tx, actor, {

@@ -301,7 +301,8 @@ function Violations() {
                   <td data-label={columns[4]}>{i18n.option('violationStatus', v.status)}</td>
                   <td data-label={columns[5]}>{OPEN_STATUSES.includes(v.status) ? (
                     <div className="row" style={{ gap: '.4rem' }}>
-                      {TRIAGE_ACTIONS.map((a) => {
+                      {/* A public reporter cannot answer a request for more (the server refuses it too). */}
+                      {TRIAGE_ACTIONS.filter((a) => a !== 'request_more' || v.reporterKind !== 'public').map((a) => {
                         const on = panel?.id === v.id && panel.action === a;
                         return <Button key={a} className="btn-small" variant={on ? 'primary' : 'secondary'} aria-expanded={on} aria-controls={on ? `triage-${v.id}` : undefined}
                           data-testid={a === 'revoke' ? 'revoke-report' : `triage-${a}`} onClick={() => choose(v, a)}>{t(TRIAGE[a].open)}</Button>;

@@ -55,7 +55,11 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     // Wholly in the past: refused, nothing created, nobody told.
     const past = await post('/api/bureau/campaigns', gd.headers, { ...body, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' });
     expect(past.statusCode).toBe(400);
-    expect(past.json()).toMatchObject({ code: 'campaign_invalid', errors: [{ field: 'endsOn', code: 'in_the_past' }] });
+    expect(past.json()).toMatchObject({ code: 'campaign_invalid', errors: expect.arrayContaining([expect.objectContaining({ field: 'endsOn', code: 'in_the_past' })]) });
+    // A year typed wrong: refused before any dashboard has to count its days.
+    const typo = await post('/api/bureau/campaigns', gd.headers, { ...body, startsOn: '0026-03-01' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'startsOn', code: 'too_far_back' })]));
     expect((await a.t.db.query('select 1 from campaigns')).length).toBe(0);
     const other = await post('/api/bureau/campaigns', gd.headers, { ...body, provinceCodes: ['330000'] });
     expect(other.json().errors[0]).toMatchObject({ field: 'provinceCodes', code: 'outside_province' });
@@ -289,6 +293,12 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const days = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline as { day: string; ordered: number; disposed: number }[];
     expect(days.at(-1)).toMatchObject({ day: '2026-03-10', ordered: 1, disposed: 1, overdue: 0 });
     expect(days.find((d) => d.day === '2026-03-09')).toMatchObject({ ordered: 1, disposed: 0 });
+    // A campaign stored with a year typed wrong (before that was refused) reads its last year only, not two thousand.
+    await a.t.db.query(`update campaigns set starts_on = '0001-03-01' where id = $1`, [campaignId]);
+    const long = (await get(`/api/bureau/campaigns/${campaignId}`, gd.headers)).json().timeline as { day: string }[];
+    expect(long.length).toBe(367);
+    expect(long.at(-1)!.day).toBe('2026-03-10');
+    await a.t.db.query(`update campaigns set starts_on = '2026-03-01' where id = $1`, [campaignId]);
     // Two requests at once for one finding: one order, one refusal — and the database holds the rule too.
     const [mismatch] = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=fingerprint_mismatch`, gd.headers)).json().items as { id: string }[];
     const race = await Promise.all([1, 2].map(() => post('/api/bureau/orders', gd.headers, { ...body, findingIds: [mismatch!.id] })));

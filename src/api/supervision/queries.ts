@@ -6,7 +6,8 @@ import type { Queryable } from '../../db/connection.ts';
 import { createCalendar, type WorkingDayCalendar } from '../../domain/calendar.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
-import { campaignCovers, provinceOfUscc, type CampaignOrgKind } from '../../domain/supervision/campaigns.ts';
+import { CAMPAIGN_MAX_DAYS, campaignCovers, provinceOfUscc, type CampaignOrgKind } from '../../domain/supervision/campaigns.ts';
+import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { emptyCounts, type OutcomeCounts } from '../../domain/supervision/findings.ts';
 import { isOverdue, type ItemStatus } from '../../domain/supervision/orders.ts';
 import type { OrganisationKind } from '../../domain/actors.ts';
@@ -151,6 +152,8 @@ export const TIMELINE_CSV_COLUMNS = ['day', 'received', 'findings', 'notified', 
 async function campaignTimeline(db: Queryable, actor: Actor, c: CampaignRow, today: string, organisationIds: string[]): Promise<TimelineDay[]> {
   const last = today < c.ends_on ? today : c.ends_on;
   if (last < c.starts_on) return [];
+  // At most the last CAMPAIGN_MAX_DAYS days (campaigns are refused longer; one stored before that check stays readable).
+  const first = addDays(last as IsoDate, -CAMPAIGN_MAX_DAYS) > c.starts_on ? addDays(last as IsoDate, -CAMPAIGN_MAX_DAYS) : c.starts_on;
   const fv = findingVisible(actor, 5);
   const ov = orderVisible(actor, 5 + fv.params.length);
   const day = (col: string) => `(${col} at time zone 'Asia/Shanghai')::date`;
@@ -170,7 +173,7 @@ async function campaignTimeline(db: Queryable, actor: Actor, c: CampaignRow, tod
             (select count(*)::int from items where done_on <= d.day) as disposed,
             (select count(*)::int from items where ordered_on <= d.day and due_on < d.day and (done_on is null or done_on > d.day)) as overdue
        from days d order by d.day`,
-    [c.id, c.starts_on, last, organisationIds, ...fv.params, ...ov.params]);
+    [c.id, first, last, organisationIds, ...fv.params, ...ov.params]);
 }
 
 async function orderItemStats(db: Queryable, actor: Actor, campaignId: string | null, today: string) {

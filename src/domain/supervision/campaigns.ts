@@ -3,7 +3,7 @@
 // campaign in its province, the ministry nationally; the organisations in scope (by kind, and
 // by the province their USCC was issued in) submit their catalogues by the due date. Pure.
 import type { Actor, OrganisationKind } from '../actors.ts';
-import { isIsoDate, type IsoDate } from '../dates.ts';
+import { addDays, isIsoDate, type IsoDate } from '../dates.ts';
 import type { FieldProblem } from '../errors.ts';
 import { NamedError } from '../errors.ts';
 import { provinceByCode } from '../provinces.ts';
@@ -57,6 +57,9 @@ export function campaignCovers(scope: CampaignScope, org: { kind: OrganisationKi
  * A campaign ends today (China's calendar day) or later: one wholly in the past would be created
  * ended and still tell the organisations in scope to submit a catalogue they no longer can.
  */
+/** The longest campaign, and how far back one may start (the transition campaign of 2023–24 ran seven months). */
+export const CAMPAIGN_MAX_DAYS = 366;
+
 export function validateCampaign(input: CampaignInput, actor: Pick<Actor, 'role' | 'provinceCode'>, today: IsoDate): CampaignScope {
   const problems: FieldProblem[] = [];
   for (const f of ['startsOn', 'catalogueDueOn', 'endsOn'] as const) {
@@ -66,6 +69,10 @@ export function validateCampaign(input: CampaignInput, actor: Pick<Actor, 'role'
     if (input.catalogueDueOn < input.startsOn) problems.push({ field: 'catalogueDueOn', code: 'before_start', message: 'catalogues are due on or after the start' });
     if (input.endsOn < input.catalogueDueOn) problems.push({ field: 'endsOn', code: 'before_catalogue_due', message: 'the campaign ends on or after the catalogue due date' });
     else if (input.endsOn < today) problems.push({ field: 'endsOn', code: 'in_the_past', message: 'the campaign ends today or later' });
+    // A campaign is a season's work, and its dashboard reads it day by day: a year typo (0026, 9999) made a
+    // timeline of millions of days that held up the whole registry.
+    if (input.startsOn < addDays(today, -CAMPAIGN_MAX_DAYS)) problems.push({ field: 'startsOn', code: 'too_far_back', message: `a campaign starts at most ${CAMPAIGN_MAX_DAYS} days ago` });
+    if (input.endsOn > addDays(input.startsOn, CAMPAIGN_MAX_DAYS)) problems.push({ field: 'endsOn', code: 'range_too_long', message: `a campaign lasts at most ${CAMPAIGN_MAX_DAYS} days` });
   }
   const orgKinds = [...new Set(input.orgKinds)];
   if (!orgKinds.length) problems.push({ field: 'orgKinds', code: 'required', message: 'at least one kind of organisation' });

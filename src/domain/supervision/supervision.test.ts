@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../calendar.ts';
 import { NamedError } from '../errors.ts';
 import { blacklistHits, normaliseBlacklistValue } from './blacklist.ts';
-import { campaignCovers, catalogueState, provinceOfUscc, validateCampaign } from './campaigns.ts';
+import { CAMPAIGN_MAX_DAYS, campaignCovers, catalogueState, provinceOfUscc, validateCampaign } from './campaigns.ts';
+import { addDays } from '../dates.ts';
 import { parseCsvHeader, parseCsvLine, parseNdjsonLine, splitCsvLine } from './catalogue.ts';
 import { lineOutcome } from './findings.ts';
 import { checkMeasureFits, isOverdue, itemTransition, MEASURES, MEASURES_FOR, orderDueOn } from './orders.ts';
@@ -27,9 +28,15 @@ describe('campaigns', () => {
   });
   it('refuses a campaign that has already ended', () => {
     const past = { ...base, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' };
-    expect(fields(() => validateCampaign(past, ministry, TODAY))).toEqual(['endsOn:in_the_past']);
-    // Ending today is still open for a day; starting in the past is allowed (a campaign entered late).
-    expect(fields(() => validateCampaign({ ...past, endsOn: TODAY }, ministry, TODAY))).toEqual([]);
+    expect(fields(() => validateCampaign(past, ministry, TODAY))).toEqual(['endsOn:in_the_past', 'startsOn:too_far_back']);
+    // Ending today is still open for a day; starting in the past is allowed (a campaign entered late), up to a year back.
+    const late = { ...base, startsOn: addDays(TODAY, -60), catalogueDueOn: addDays(TODAY, -30) };
+    expect(fields(() => validateCampaign({ ...late, endsOn: TODAY }, ministry, TODAY))).toEqual([]);
+  });
+  it('refuses a campaign starting over a year back or lasting over a year (a year typed 0026 or 9999)', () => {
+    expect(fields(() => validateCampaign({ ...base, startsOn: '0026-03-01' }, ministry, TODAY))).toEqual(['startsOn:too_far_back', 'endsOn:range_too_long']);
+    expect(fields(() => validateCampaign({ ...base, endsOn: '9999-12-31' }, ministry, TODAY))).toEqual(['endsOn:range_too_long']);
+    expect(fields(() => validateCampaign({ ...base, endsOn: addDays(base.startsOn, CAMPAIGN_MAX_DAYS) }, ministry, TODAY))).toEqual([]);
   });
   it('covers organisations by kind and USCC province', () => {
     expect(provinceOfUscc('91330106MA2DEM01CX')).toBe('330000');

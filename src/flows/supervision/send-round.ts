@@ -3,7 +3,8 @@
 // (console notice and email: src/notify/supervision-notices.ts).
 import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
-import { isIsoDate } from '../../domain/dates.ts';
+import { addDays, isIsoDate } from '../../domain/dates.ts';
+import { CAMPAIGN_MAX_DAYS } from '../../domain/supervision/campaigns.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import type { FindingOutcome } from '../../domain/supervision/findings.ts';
 import { noticeOrganisation } from '../../notify/record-notices.ts';
@@ -21,6 +22,9 @@ export async function sendRound(ctx: FlowContext, actor: Actor, campaignId: stri
   const now = ctx.now();
   if (!isIsoDate(input.respondBy) || input.respondBy < chinaDate(now)) {
     throw new NamedError('round_invalid', 'invalid', 'respondBy is a date from today on', [{ field: 'respondBy', code: 'date_invalid', message: 'a date YYYY-MM-DD, today or later' }]);
+  }
+  if (input.respondBy > addDays(chinaDate(now), CAMPAIGN_MAX_DAYS)) {
+    throw new NamedError('round_invalid', 'invalid', `respondBy is at most ${CAMPAIGN_MAX_DAYS} days ahead`, [{ field: 'respondBy', code: 'range_too_long', message: `at most ${CAMPAIGN_MAX_DAYS} days ahead` }]);
   }
   if (!input.findingIds && !input.filter) throw new NamedError('round_invalid', 'invalid', 'name the findings or a filter', [{ field: 'findingIds', code: 'required', message: 'findingIds or filter' }]);
   const v = findingVisible(actor, 2);

@@ -128,7 +128,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     if (!found) throw new SubjectNotFoundError(number);
     const services = present(found.services);
     const body = presentSubject(url, found.subject, services);
-    return sendCacheable(req, reply, body, settledAt(services, newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)])));
+    return sendCacheable(req, reply, body, settledAt([...services, body], newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)])));
   });
 
   logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)

@@ -141,7 +141,14 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow): PublicR
   };
 }
 
+const SUBJECT_EVENT_OF: Record<string, 'changed' | 'cancelled' | 'revoked'> = {
+  change: 'changed', changed: 'changed', cancel: 'cancelled', cancelled: 'cancelled', clean_up: 'cancelled', revoke: 'revoked', revoked: 'revoked',
+};
+
 export function presentSubject(publicUrl: string, s: PublicSubjectRow, services: PublicRecord[]) {
+  const events = s.events.map((e) => ({ type: SUBJECT_EVENT_OF[e.action]!, on: chinaDate(new Date(e.at)), logIndex: e.logIndex }));
+  // When the subject's status was set: its final event's time; while filed, the filing.
+  const ended = s.status !== 'filed' ? s.events.filter((e) => SUBJECT_EVENT_OF[e.action] === s.status).at(-1) : undefined;
   return {
     mainNumber: s.main_number,
     hostName: hostName(s.subject_type, s.host_name),
@@ -149,7 +156,9 @@ export function presentSubject(publicUrl: string, s: PublicSubjectRow, services:
     hostNature: s.nature,
     provinceCode: s.province_code,
     status: s.status,
+    statusChangedAt: ended ? new Date(ended.at).toISOString() : s.filed_at ? s.filed_at.toISOString() : null,
     approvedAt: s.filed_at ? s.filed_at.toISOString() : null,
+    events,
     services,
     links: { self: `${publicUrl}/api/public/v1/subjects/${enc(s.main_number)}` },
   };

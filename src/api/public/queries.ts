@@ -201,11 +201,17 @@ export async function serviceByNumber(db: Queryable, number: string): Promise<Pu
 export interface PublicSubjectRow {
   main_number: string; subject_type: 'unit' | 'individual'; nature: string; host_name: string;
   status: string; province_code: string; filed_at: Date | null; updated_at: Date;
+  /** The subject's own public events (changes, cancellation, revocation), oldest first, with their log leaves. */
+  events: { action: string; to_status: string | null; at: string; logIndex: number | null }[];
 }
 
 export async function subjectByNumber(db: Queryable, mainNumber: string): Promise<{ subject: PublicSubjectRow; services: PublicServiceRow[] } | null> {
   const [subject] = await db.query<PublicSubjectRow & { id: string }>(
-    `select id, main_number, subject_type, nature, name as host_name, status, province_code, filed_at, updated_at
+    `select id, main_number, subject_type, nature, name as host_name, status, province_code, filed_at, updated_at,
+            coalesce((select json_agg(json_build_object('action', h.action, 'to_status', h.to_status, 'at', h.at, 'logIndex', l.leaf_index) order by h.at, h.id)
+                        from history h left join log_leaves l on l.history_id = h.id
+                       where h.entity_type = 'subject' and h.entity_id = subjects.id
+                         and h.action in ('change', 'changed', 'cancel', 'cancelled', 'clean_up', 'revoke', 'revoked')), '[]') as events
        from subjects where main_number = $1`, [mainNumber], PREPARED);
   if (!subject) return null;
   const services = await db.query<PublicServiceRow>(

@@ -126,6 +126,21 @@ describe('GET /api/public/v1/services/{serviceNumber} and /subjects/{mainNumber}
     expect(settled.headers['last-modified']).toBeDefined();
   });
 
+  it('a subject answers its own events and when its status was set: a change, then its cancellation, each with its log leaf', async () => {
+    const [su] = await a.t.db.query<{ id: string }>('select id from subjects where main_number = $1', [DEMO.wangMain]);
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role, at) values ('subject', $1, 'changed', 'system', '2026-05-01T02:00:00Z')`, [su!.id]);
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, at) values ('subject', $1, 'cancel', 'filed', 'cancelled', 'system', '2026-06-01T17:00:00Z')`, [su!.id]);
+    await a.t.db.query(`update subjects set status = 'cancelled' where id = $1`, [su!.id]);
+    await logCaughtUp(a.t.db, testLogKeys());
+    const subject = (await publicGet(a.app, `/api/public/v1/subjects/${enc(DEMO.wangMain)}`)).json();
+    expect(subject).toMatchObject({
+      status: 'cancelled', statusChangedAt: '2026-06-01T17:00:00.000Z',
+      events: [{ type: 'changed', on: '2026-05-01', logIndex: expect.any(Number) }, { type: 'cancelled', on: '2026-06-02', logIndex: expect.any(Number) }],
+    });
+    const [leaf] = await a.t.db.query<{ entry: string }>('select entry from log_leaves where leaf_index = $1', [subject.events[1].logIndex]);
+    expect(JSON.parse(leaf!.entry)).toMatchObject({ type: 'cancelled', mainNumber: DEMO.wangMain });
+  });
+
   it('is open to any web page: CORS on answers and preflight', async () => {
     const res = await record(DEMO.a2dp, { origin: 'https://shop.example' });
     expect(res.headers['access-control-allow-origin']).toBe('*');

@@ -91,7 +91,10 @@ export const subjectView = z.object({
   hostNature: z.string(),
   provinceCode: z.string(),
   status: z.string(),
+  statusChangedAt: z.string().nullable().describe('when the status was set: the cancellation or revocation; while filed, the filing'),
   approvedAt: z.string().nullable(),
+  events: z.array(z.object({ type: z.enum(['changed', 'cancelled', 'revoked']), on: z.string(), logIndex: z.number().int().nullable() }))
+    .describe("the subject's own events, oldest first (its services' events are theirs): a change of the subject, its cancellation or revocation, each with its leaf in the transparency log"),
   services: z.array(recordView),
   links: z.object({ self: z.string() }),
 });

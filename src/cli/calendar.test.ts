@@ -83,6 +83,13 @@ describe('beian calendar', () => {
     expect(await run('workdays', 'between', '2026-10-01', '2026-10-09')).toMatchObject({ code: 0, stdout: '2\n' });
   }, SETUP_TIMEOUT);
 
+  it('workdays add takes a negative count as it is, with or without --province, and names a count out of range', async () => {
+    expect(await run('workdays', 'add', '2026-10-09', '-3')).toEqual({ code: 0, stdout: '2026-09-29\n', stderr: '' }); // back over National Day
+    expect(await run('workdays', 'add', '2026-10-09', '--province', '440000', '-3')).toMatchObject({ code: 0, stdout: '2026-09-29\n' });
+    expect(await run('workdays', 'add', '2026-10-09', '--', '-3')).toMatchObject({ code: 0, stdout: '2026-09-29\n' });
+    expect(await run('workdays', 'add', '2026-01-01', '99999999')).toMatchObject({ code: 2, stderr: 'beian workdays: 99999999: n is at most 9999 working days either way\n' });
+  });
+
   it.each([
     [['calendar', 'import', path.join(root, 'missing.json')], /missing\.json: no such file/],
     [['calendar', 'import', path.join(icsDir, '..', 'holidays.ics')], /the file holds 2024, 2025, 2026: name the year/],

@@ -22,7 +22,10 @@ export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStre
 export class CalendarUsageError extends Error {}
 
 export async function workdaysCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { province: { type: 'string' } } });
+  // A negative count (`workdays add 2026-10-09 -3`) is an argument, not an option.
+  const negative = args.findIndex((x, i) => /^-\d+$/.test(x) && args[i - 1] !== '--province' && !args.slice(0, i).includes('--'));
+  const argv = negative < 0 ? args : [...args.slice(0, negative).filter((x) => x !== '--'), '--', ...args.slice(negative)];
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { province: { type: 'string' } } });
   const [sub, a, b] = positionals;
   if (!sub || !a || !b || positionals.length !== 3 || !['add', 'between'].includes(sub)) {
     throw new CalendarUsageError('usage: beian workdays add <YYYY-MM-DD> <n> | beian workdays between <YYYY-MM-DD> <YYYY-MM-DD>');
@@ -32,7 +35,8 @@ export async function workdaysCommand(args: string[], io: Io): Promise<number> {
   const calendar = createCalendar({ overrides: await overridesIfAny(), ...(values.province ? { provinceCode: values.province } : {}) });
   let years: number[];
   if (sub === 'add') {
-    if (!/^-?\d{1,4}$/.test(b)) throw new CalendarUsageError(`${b}: n must be a whole number of working days`);
+    if (!/^-?\d+$/.test(b)) throw new CalendarUsageError(`${b}: n must be a whole number of working days`);
+    if (Math.abs(Number(b)) > 9999) throw new CalendarUsageError(`${b}: n is at most 9999 working days either way`);
     const counted = countWorkingDays(calendar, start.value, Number(b));
     io.stdout.write(`${counted.date}\n`);
     years = counted.provisionalYears;

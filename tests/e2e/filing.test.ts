@@ -33,8 +33,14 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     const principal = person('刘洋');
     const host = await journey(browser, server.url, 'filing');
     const page = host.page;
+    // A notice the registry left this host (as a flow's noticeHost does): the home page shows it until read.
+    await server.t.db.query(`insert into notifications (user_id, event, title, body) select u.id, 'service.shell', '备案已无接入（空壳）', '请新增接入。'
+      from users u where u.role = 'host' and u.id = (select host_user_id from subjects where main_number = '粤ICP备2024000001号')`);
     await signInUi(page, 'host@demo.beian.test');
     await page.waitForURL('**/host');
+    const notice = page.getByTestId('org-notice').filter({ hasText: '备案已无接入（空壳）' });
+    await notice.getByTestId('notice-read').click();
+    await notice.getByTestId('notice-read').waitFor({ state: 'detached' });
     await host.shot('host-home');
 
     // Start: an APP, a first filing (new subject), through the demo access provider.

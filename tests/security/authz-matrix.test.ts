@@ -156,6 +156,8 @@ const MATRIX: Record<string, Row> = {
   'POST /api/org/notifications/read': { allow: ORG, body: { ids: [] } }, // another's notice: 404, src/api/supervision/campaigns.test.ts
   'GET /api/bureau/notifications': { allow: SUPERVISORS },
   'POST /api/bureau/notifications/read': { allow: SUPERVISORS, body: { ids: [] } },
+  'GET /api/host/notifications': { allow: HOSTS },
+  'POST /api/host/notifications/read': { allow: HOSTS, body: { ids: [] } }, // another host's notice: 404, src/api/host/notifications.test.ts
   'POST /api/org/orders/{id}/items/{itemId}/attachments': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'order', itemId: 'attachmentItem' }, { body: {} }),
   'GET /api/org/orders/{id}/items/{itemId}/attachments/{attachmentId}': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'order', itemId: 'attachmentItem', attachmentId: 'attachment' }),
   'POST /api/org/orders/{id}/items/{itemId}/done': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'order', itemId: 'orderItem' }, { body: { evidence: '已下架' } }),

@@ -1,7 +1,9 @@
-// /api/org/notifications and /api/bureau/notifications (docs/notifications.md "The console's
-// notices"): the notices an organisation receives — a campaign, a round, a disposal order, an
-// application's steps; a bureau's shells, certificates, calendar — newest first, paged, with the
-// unread count; and marking them read. Each sees its own organisation's only.
+// /api/org/notifications, /api/bureau/notifications and /api/host/notifications (docs/notifications.md
+// "The console's notices"): the notices an organisation receives — a campaign, a round, a disposal
+// order, an application's steps; a bureau's shells, certificates, calendar — and those a host
+// receives (its applications' steps, its filings' changes, shells, cleanups, revocations,
+// certificate expiry), newest first, paged, with the unread count; and marking them read. Each
+// sees its own (its organisation's; a host, its own account's) only.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,15 +19,18 @@ const readBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(
 
 interface Row { id: string; event: string; title: string; body: string; application_id: string | null; created_at: Date; read_at: Date | null }
 
-async function listNotifications(db: Queryable, organisationId: string, q: { page: number; pageSize: number; unread?: boolean | undefined }) {
+/** Whose notices: an organisation's, or a host's own account's. */
+type Owner = { column: 'organisation_id' | 'user_id'; id: string };
+
+async function listNotifications(db: Queryable, owner: Owner, q: { page: number; pageSize: number; unread?: boolean | undefined }) {
   const rows = await db.query<Row>(
     `select n.id::text, n.event, n.title, n.body, n.application_id, n.created_at, n.read_at
-       from notifications n where n.organisation_id = $1 and ($2::boolean is not true or n.read_at is null)
+       from notifications n where n.${owner.column} = $1 and ($2::boolean is not true or n.read_at is null)
       order by n.id desc limit $3 offset $4`,
-    [organisationId, q.unread ?? null, q.pageSize, (q.page - 1) * q.pageSize]);
+    [owner.id, q.unread ?? null, q.pageSize, (q.page - 1) * q.pageSize]);
   const [c] = await db.query<{ total: number; unread: number }>(
     `select count(*) filter (where $2::boolean is not true or read_at is null)::int as total, count(*) filter (where read_at is null)::int as unread
-       from notifications where organisation_id = $1`, [organisationId, q.unread ?? null]);
+       from notifications where ${owner.column} = $1`, [owner.id, q.unread ?? null]);
   return {
     items: rows.map((r) => ({ id: Number(r.id), event: r.event, title: r.title, body: r.body, applicationId: r.application_id, createdAt: r.created_at.toISOString(), readAt: r.read_at?.toISOString() ?? null })),
     total: c!.total, unread: c!.unread, page: q.page, pageSize: q.pageSize,
@@ -37,13 +42,17 @@ export const notificationRoutes = (ctx: AppContext): FastifyPluginAsync => async
   for (const [audience, roles, security] of [
     ['org', ORG_ROLES, [{ apiKey: [] }, { session: [] }]],
     ['bureau', SUPERVISOR_ROLES, [{ session: [] }]],
+    ['host', ['host'], [{ session: [] }]],
   ] as const) {
     const guard = requireActor(...roles);
-    const tags = [audience === 'org' ? 'organisation' : 'bureau'];
+    const tags = [audience === 'org' ? 'organisation' : audience];
     app.get(`/api/${audience}/notifications`, {
       onRequest: guard,
-      schema: { tags, security, summary: "My organisation's notices, newest first (`?unread=true`), with the unread count", querystring: listQuery },
-    }, async (req) => listNotifications(ctx.db, actorOf(req).orgId!, req.query));
+      schema: { tags, security, summary: `${audience === 'host' ? 'My' : "My organisation's"} notices, newest first (\`?unread=true\`), with the unread count`, querystring: listQuery },
+    }, async (req) => {
+      const actor = actorOf(req);
+      return listNotifications(ctx.db, audience === 'host' ? { column: 'user_id', id: actor.userId! } : { column: 'organisation_id', id: actor.orgId! }, req.query);
+    });
     app.post(`/api/${audience}/notifications/read`, {
       onRequest: guard,
       schema: { tags, security, summary: 'Mark notices read (the first time is kept)', body: readBody },

@@ -1,7 +1,8 @@
-// The host's filings: every application with its status, and the filed subjects.
+// The host's filings: every application with its status, the filed subjects, and the host's notices.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Card, ErrorNotice, Loading, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
+import { NoticesCard } from '../../components/Notices.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
@@ -46,6 +47,8 @@ export default function HostHome() {
           <ul>{subjects.map((s) => <li key={s.id}>{s.name} · <span className="number">{s.mainNumber}</span> <StatusBadge status={s.status} />{s.status === 'filed' ? <> · <Link to={`/host/subjects/${s.id}/change`} data-testid="change-subject">{i18n.t('change.actions.subject')}</Link></> : null}</li>)}</ul>
         </Card>
       ) : null}
+      {/* What the registry told this host (application steps, changes, shells, cleanups, revocations, certificates). */}
+      <NoticesCard url="/api/host/notifications" pageSize={5} className="mt" />
     </Page>
   );
 }

@@ -4,6 +4,7 @@
 // (report, follow every step) and the organisation's notices (campaigns, rounds, orders).
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from 'react';
 import { VIOLATION_CATEGORIES } from '../../../domain/supervision/violations.ts';
+import { NoticesCard } from '../../components/Notices.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
@@ -16,7 +17,6 @@ interface Finding { id: string; line: number; platform: string; packageName: str
 interface Order { id: string; measure: string; orderedOn: string; dueOn: string; reason: string; campaignId: string | null; violationId: string | null; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; reopenReason: string | null; files?: Attachment[] }[] }
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; description: string; createdAt: string }
 interface Step { action: string; status: string; note: string | null; at: string }
-interface Notice { id: number; title: string; body: string; createdAt: string; readAt: string | null }
 
 export default function OrgSupervision() {
   const { t } = useI18n();
@@ -25,7 +25,7 @@ export default function OrgSupervision() {
       { key: 'campaigns', label: t('sv.campaigns'), render: () => <Campaigns /> },
       { key: 'orders', label: t('sv.disposalOrders'), render: () => <Orders /> },
       { key: 'violations', label: t('sv.myViolationReports'), render: () => <Violations /> },
-      { key: 'notices', label: t('sv.notices'), render: () => <Notices /> },
+      { key: 'notices', label: t('sv.notices'), render: () => <NoticesCard url="/api/org/notifications" /> },
     ]} />
   );
 }
@@ -336,39 +336,4 @@ function ReportSteps({ report, onChanged }: { report: Violation; onChanged(): vo
   );
 }
 
-const NOTICES_PAGE = 20;
-
-/** The organisation's notices (GET /api/org/notifications), newest first; unread ones can be marked read. */
-function Notices() {
-  const i18n = useI18n();
-  const { t } = i18n;
-  const [page, setPage] = useState(1);
-  const [r, setR] = useState<{ items: Notice[]; total: number; unread: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => { api.get<{ items: Notice[]; total: number; unread: number }>(`/api/org/notifications${qs({ page, pageSize: NOTICES_PAGE })}`).then(setR).catch(setError); }, [page]);
-  useEffect(load, [load]);
-  const read = async (id: number) => {
-    setError(null);
-    try { await api.post('/api/org/notifications/read', { ids: [id] }); load(); } catch (e) { setError(e); }
-  };
-  return (
-    <Card title={t('sv.notices')} actions={r && r.unread > 0 ? <span className="small" data-testid="notices-unread">{t('sv.noticesUnread', { n: r.unread })}</span> : undefined}>
-      <ErrorNotice error={error} />
-      {!r ? <Loading /> : r.items.length === 0 ? <p>{t('sv.noNotices')}</p> : (
-        <>
-          <ol className="timeline" data-testid="org-notices">
-            {r.items.map((n) => (
-              <li key={n.id} className={n.readAt ? 'done' : ''} data-testid="org-notice">
-                <div className="when">{i18n.date(n.createdAt, true)}{n.readAt ? '' : ` · ${t('sv.unread')}`}</div>
-                <div>{n.readAt ? n.title : <strong>{n.title}</strong>}</div>
-                <p style={{ margin: '.15rem 0 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{n.body}</p>
-                {!n.readAt && <Button className="btn-small" onClick={() => read(n.id)} data-testid="notice-read">{t('sv.markRead')}</Button>}
-              </li>))}
-          </ol>
-          <Pager page={page} pageSize={NOTICES_PAGE} total={r.total} onPage={setPage} />
-        </>
-      )}
-    </Card>
-  );
-}
 

@@ -111,7 +111,7 @@ describe('webhooks', () => {
     expect(JSON.stringify(rows)).not.toContain(key); // the secret is sealed in the outbox too
 
     rx.answers.push(500, 500);
-    expect(await drain()).toBe(2);
+    expect(await drain()).toBe(3); // the two webhooks, and the host's email telling it of the revocation
     expect((await outbox()).map((r) => [r.status, r.attempts, r.last_error])).toEqual([
       ['pending', 1, 'delivery_failed webhook endpoint answered 500'], ['pending', 1, 'delivery_failed webhook endpoint answered 500'],
     ]);

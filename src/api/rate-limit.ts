@@ -38,9 +38,9 @@ export const RATE_LIMITS = {
   /** POST /api/auth/password-reset and …/confirm: codes to people's phones and mailboxes, kept slow per address. */
   passwordReset: { name: 'password_reset', anonymousPerMinute: 10, keyPerMinute: 10 },
   /**
-   * API keys this process does not hold yet, per client address: each costs a database look-up, and an unknown or
-   * revoked key is refused before any route's quota counts it (unlimited guesses were unlimited look-ups). A relying
-   * party's live key is looked up once per process (then held: ADR 0009), so this rarely touches one.
+   * Failed API-key look-ups (an unknown or revoked key), per client address: each costs a database query and is
+   * refused before any route's quota counts it, so unlimited guesses were unlimited queries. Over the quota the
+   * address is refused without a look-up until its window ends. Live keys never count (src/api/auth/plugin.ts).
    */
   keyLookup: { name: 'api_key_lookup', anonymousPerMinute: 300, keyPerMinute: 300 },
 } as const satisfies Record<string, RateLimitRule>;

@@ -20,7 +20,8 @@ import { type Actor, STAFF_ROLE } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
 import type { AppContext } from '../app.ts';
 import { setCorsHeaders } from '../public/http.ts';
-import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
+import { RATE_LIMITS, rateLimit, RateLimitedError, rateLimitSubject, useRateLimitStore } from '../rate-limit.ts';
+import { evictOldest } from '../../db/bounded-map.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookie.ts';
 
 export interface AuthSession { token: string; csrfToken: string; expiresAt: Date }
@@ -121,7 +122,11 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
   app.decorateRequest('actor', null);
   app.decorateRequest('authSession', null);
   const keys = await startApiKeyCache(ctx.db);
-  const lookups = rateLimit(RATE_LIMITS.keyLookup, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:keylookup:' }));
+  // Failed key look-ups, per client address (RATE_LIMITS.keyLookup): each unknown or revoked key costs a database query,
+  // so over the quota an address is refused before looking up at all, until its window ends. Live keys never count:
+  // a process's key cache is emptied by any credential change (below), and its relying parties then look up again.
+  const failures = rateLimit(RATE_LIMITS.keyLookup, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:keylookup:' }));
+  const blocked = new Map<string, { until: number; headers: Record<string, string> }>();
   app.addHook('onClose', async () => { await keys.close(); });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.authSession && UNSAFE.has(request.method) && reply.statusCode < 400) keys.clear();
@@ -145,9 +150,22 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
         done(err);
         return;
       }
-      const lookUp = () => { fromApiKey(ctx, keys, d, request.id).then((actor) => { request.actor = actor; done(); }, (e: Error) => done(e)); };
-      // A key this process does not hold costs a look-up: counted per client address (a held one that is due a touch does not).
-      if (known) lookUp(); else lookups(request, reply, (err) => { if (err) done(err); else lookUp(); });
+      const { who } = rateLimitSubject(request);
+      const block = known ? undefined : blocked.get(who);
+      if (block && block.until > Date.now()) {
+        done(new RateLimitedError(Math.max(1, Math.ceil((block.until - Date.now()) / 1000)), block.headers));
+        return;
+      }
+      fromApiKey(ctx, keys, d, request.id).then((actor) => { request.actor = actor; done(); }, (e: Error) => {
+        if (!(e instanceof ApiKeyInvalidError)) { done(e); return; }
+        failures(request, reply, (over) => {
+          if (!over) { done(e); return; } // the 401, with the failures' quota headers
+          const headers = (over as RateLimitedError).headers;
+          blocked.set(who, { until: Date.now() + Number(headers['retry-after'] ?? 60) * 1000, headers });
+          evictOldest(blocked, 10_000);
+          done(over);
+        });
+      });
       return;
     }
     const token = request.cookies[SESSION_COOKIE];

@@ -4,18 +4,18 @@
 -- rule where no writer can get past it. An accepted item frees the finding (it may be ordered
 -- again if the APP comes back); a reopened item is open again and still holds it.
 --
--- Databases written before the rule may hold such duplicates. They are not resolved here — which
--- order stands is the bureau's decision, not the migration's — so the upgrade stops and names them.
-do $$
-declare dup text;
-begin
-  select string_agg(finding_id::text, ', ') into dup from (
-    select finding_id from disposal_order_items where finding_id is not null and status in ('open', 'done')
-     group by finding_id having count(*) > 1 limit 20) d;
-  if dup is not null then
-    raise exception 'findings with more than one open or unaccepted disposal order item: %', dup
-      using hint = 'For each finding the bureau decides which order stands; the other items are confirmed and accepted (their history says why), then migrate again. See docs/decisions/0018-supervision.md.';
-  end if;
-end $$;
+-- Databases written before the rule may hold such duplicates. Which order stands is the bureau's
+-- decision, and refusing the upgrade would keep the server (where the bureau decides) from
+-- starting: so each finding's items from its latest order stay under the rule, and the others are
+-- marked `legacy_duplicate` — kept as they are, open or done, for the bureau to settle, outside the
+-- index. No item is changed otherwise, and no new duplicate can be written.
+alter table disposal_order_items add column if not exists legacy_duplicate boolean not null default false;
 
-create unique index disposal_order_items_finding_open on disposal_order_items (finding_id) where status in ('open', 'done');
+update disposal_order_items i set legacy_duplicate = true
+  from (select i2.id, row_number() over (partition by i2.finding_id order by o.created_at desc, i2.id desc) as rn
+          from disposal_order_items i2 join disposal_orders o on o.id = i2.order_id
+         where i2.finding_id is not null and i2.status in ('open', 'done') and not i2.legacy_duplicate) d
+ where d.id = i.id and d.rn > 1;
+
+create unique index if not exists disposal_order_items_finding_open on disposal_order_items (finding_id)
+  where status in ('open', 'done') and not legacy_duplicate;

@@ -100,6 +100,12 @@ describe('journey: typed feature info checked against the uploaded package', () 
     await j.shot('package-result-ipa');
     await assertNoHorizontalOverflow(page);
 
+    // A package whose name is filed already (the demo's A2DP Volume): said when it is read, not only at submit.
+    expect(await page.getByTestId('package-filed').count()).toBe(0);
+    await page.getByTestId('package-upload').setInputFiles(path.join(fixtures, 'a2dp.Vol_137.apk'));
+    await page.getByTestId('package-filed').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('package-filed').textContent()).toContain('该包名已有有效备案（粤ICP备2024000001号-2A）');
+
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

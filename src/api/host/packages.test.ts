@@ -11,6 +11,7 @@ import { oldToolA2dp } from '../../analyzer/test-support/ber.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { multipartParts, ownUploadFolder } from '../../../tests/multipart.ts';
 import { A2DP_CERT } from '../../../tests/verify.ts';
+import { call } from '../../../tests/filing.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/packages');
 const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(':');
@@ -128,6 +129,28 @@ describe('a host cross-checks typed feature info against its package', () => {
     const res = await a.app.inject({ method: 'POST', url: '/api/host/packages', headers: { ...host.headers, ...m.headers }, payload: m.payload });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('upload_missing');
+  });
+
+  it('says whether the package name is filed already, under the same certificate; a change of that filing leaves it out', async () => {
+    const filed = await upload([{ file: 'a2dp.Vol_137.apk' }]);
+    expect(filed.body.registry).toEqual({ packageFiled: true, serviceNumber: '粤ICP备2024000001号-2A', sameCertificate: true });
+    const other = await upload([{ file: 'TestActivity_signed_both.apk' }]);
+    expect(other.body.registry).toEqual({ packageFiled: false, serviceNumber: null, sameCertificate: null });
+    // The host's change of the A2DP filing: that filing is what the form edits, not "filed already".
+    const [svc] = await a.t.db.query<{ id: string }>(`select s.id from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
+    const materials = await call(a.app, host, 'GET', `/api/host/services/${svc!.id}/materials`);
+    const draft = await call(a.app, host, 'POST', '/api/host/applications', materials, 201);
+    const change = await upload([['applicationId', draft.id], { file: 'a2dp.Vol_137.apk' }]);
+    expect(change.body.registry).toEqual({ packageFiled: false, serviceNumber: null, sameCertificate: null });
+    // Another host's application id leaves nothing out; a malformed one is refused naming the part.
+    const wang = await signIn(a.app, 'wang@demo.beian.test');
+    const form = new FormData();
+    form.append('applicationId', draft.id);
+    form.append('file', await file('a2dp.Vol_137.apk'), 'a2dp.apk');
+    const theirs = await (await fetch(`${base}/api/host/packages`, { method: 'POST', headers: wang.headers, body: form })).json() as { registry: unknown };
+    expect(theirs.registry).toMatchObject({ packageFiled: true });
+    const bad = await upload([['applicationId', 'x'], { file: 'a2dp.Vol_137.apk' }]);
+    expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'applicationId']);
   });
 
   it('leaves no temporary file behind', async () => {

@@ -17,6 +17,8 @@ export interface FormBinding {
   warnings: Problem[];
   reasons: ReviewReason[];
   readOnly: boolean;
+  /** The application the form edits (a package upload leaves the filing it changes out of "filed already"). */
+  applicationId?: string;
 }
 
 const FormCtx = createContext<FormBinding | null>(null);

@@ -376,6 +376,8 @@ export const MESSAGES = {
   'platforms.group': ['APP 特征信息（按运行平台）', 'APP feature info (per platform)'],
   'platforms.lead': ['上传安装包即可自动读取包名、公钥和证书指纹，无需手工抄写；已填写的内容会先与安装包核对。', 'Upload the package: the package name, public key and certificate fingerprints are read for you; what you already typed is checked against it first.'],
   'platforms.add': ['添加运行平台', 'Add a platform'],
+  'platforms.filedAlready': ['该包名已有有效备案（{number}）。一个包名只能有一个有效备案，新备案提交时会被拒绝；如要修改该APP的备案信息，请在“已备案”中办理变更。', 'This package name already has an active filing ({number}). One package, one active filing: a new filing would be refused at submission; to change that filing, use Change under Filed.'],
+  'platforms.filedOtherCertificate': ['该包名已有有效备案（{number}），且签名证书与本安装包不同。一个包名只能有一个有效备案，新备案提交时会被拒绝；如为该APP更换签名证书，请在“已备案”中办理变更。', 'This package name already has an active filing ({number}) under another signing certificate. One package, one active filing: a new filing would be refused at submission; to change that filing\'s certificate, use Change under Filed.'],
   'platforms.upload': ['上传安装包（.apk / .ipa / .hap）', 'Upload a package (.apk / .ipa / .hap)'],
   'platforms.choose': ['选择安装包', 'Choose a package'],
   'platforms.noFile': ['未选择文件', 'No file chosen'],

@@ -32,7 +32,9 @@ interface CertificateAnalysis { kind: 'certificate'; format: string; certificate
 type Analysis = PackageAnalysis | CertificateAnalysis;
 type Platform = 'android' | 'ios' | 'harmonyos';
 type Materials = { platform: Platform | null; packageName: string | null; publicKey: string | null; certMd5: string | null; certSha1: string | null; certSha256: string | null };
-interface Answer { analysis: Analysis; materials: Materials; crossCheck: CrossCheckResult }
+/** The registry's word on the package: its name filed already (by another filing than the one being changed)? */
+interface Registry { packageFiled: boolean; serviceNumber: string | null; sameCertificate: boolean | null }
+interface Answer { analysis: Analysis; materials: Materials; crossCheck: CrossCheckResult; registry?: Registry | null }
 
 /** The usual extension says which platform record the typed values are read from before the package is. */
 const BY_EXTENSION: Readonly<Record<string, Platform>> = { apk: 'android', ipa: 'ios', hap: 'harmonyos' };
@@ -51,9 +53,10 @@ function typedOf(platform: Platform, values: Record<string, unknown> | undefined
   return { platform, fields, unreadable };
 }
 
-async function send(file: File, typed: Typed | null): Promise<Answer> {
+async function send(file: File, typed: Typed | null, applicationId: string | undefined): Promise<Answer> {
   const form = new FormData();
   for (const [k, v] of Object.entries(typed?.fields ?? {})) form.append(k, v);
+  if (applicationId) form.append('applicationId', applicationId);
   form.append('file', file, file.name);
   return api.upload<Answer>('/api/host/packages', form);
 }
@@ -62,20 +65,26 @@ async function send(file: File, typed: Typed | null): Promise<Answer> {
  * Uploads with the typed values of the record the extension points to; when the package turns out
  * to be for another platform, the check is made against that platform's record instead.
  */
-async function uploadChecked(file: File, typedFor: (p: Platform) => Record<string, unknown> | undefined): Promise<{ answer: Answer; typed: Typed | null }> {
+async function uploadChecked(
+  file: File, typedFor: (p: Platform) => Record<string, unknown> | undefined, applicationId: string | undefined,
+): Promise<{ answer: Answer; typed: Typed | null }> {
   const guess = BY_EXTENSION[file.name.split('.').pop()?.toLowerCase() ?? ''];
   const first = guess ? typedOf(guess, typedFor(guess)) : null;
-  const answer = await send(file, first);
+  const answer = await send(file, first, applicationId);
   const platform = answer.materials.platform;
   if (!platform) return { answer: { ...answer, crossCheck: NOTHING_CHECKED }, typed: null }; // a certificate file: no platform to fill
   if (first?.platform === platform) return { answer, typed: first };
   const typed = typedOf(platform, typedFor(platform));
-  return typed ? { answer: await send(file, typed), typed } : { answer: { ...answer, crossCheck: NOTHING_CHECKED }, typed: null };
+  return typed ? { answer: await send(file, typed, applicationId), typed } : { answer: { ...answer, crossCheck: NOTHING_CHECKED }, typed: null };
 }
 
 type Outcome = 'filled' | 'matched' | 'applied' | 'kept';
 
-export function PackageUpload({ typedFor, onValues }: { typedFor(platform: Platform): Record<string, unknown> | undefined; onValues(values: Record<string, unknown>): void }) {
+export function PackageUpload({ typedFor, onValues, applicationId }: {
+  typedFor(platform: Platform): Record<string, unknown> | undefined; onValues(values: Record<string, unknown>): void;
+  /** The application the form belongs to: the filing it changes is not "filed already". */
+  applicationId?: string;
+}) {
   const i18n = useI18n();
   const id = useId();
   const [busy, setBusy] = useState(false);
@@ -83,11 +92,13 @@ export function PackageUpload({ typedFor, onValues }: { typedFor(platform: Platf
   const [result, setResult] = useState<{ file: string; analysis: Analysis } | null>(null);
   const [pending, setPending] = useState<{ materials: Materials; rows: CheckRow[] } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [registry, setRegistry] = useState<Registry | null>(null);
 
   const upload = async (file: File) => {
-    setBusy(true); setError(null); setResult(null); setPending(null); setOutcome(null);
+    setBusy(true); setError(null); setResult(null); setPending(null); setOutcome(null); setRegistry(null);
     try {
-      const { answer, typed } = await uploadChecked(file, typedFor);
+      const { answer, typed } = await uploadChecked(file, typedFor, applicationId);
+      setRegistry(answer.registry ?? null);
       const rows = [...answer.crossCheck.differences, ...(typed?.unreadable ?? []).map((r) => ({ ...r, package: answer.materials[r.field] ?? null }))]
         .sort((a, b) => CROSS_CHECK_FIELDS.indexOf(a.field) - CROSS_CHECK_FIELDS.indexOf(b.field));
       if (answer.analysis.kind === 'certificate') { /* shown below; a certificate names no platform to fill */ }
@@ -114,6 +125,9 @@ export function PackageUpload({ typedFor, onValues }: { typedFor(platform: Platf
       </div>
       {busy ? <p className="muted" role="status">{i18n.t('platforms.uploading')}</p> : null}
       {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('platforms.uploadUnavailable')}</Notice> : <ErrorNotice error={error} />}
+      {registry?.packageFiled ? (
+        <Notice kind="warning"><span data-testid="package-filed">{i18n.t(registry.sameCertificate ? 'platforms.filedAlready' : 'platforms.filedOtherCertificate', { number: registry.serviceNumber ?? '' })}</span></Notice>
+      ) : null}
       {pending ? <PackageCheck rows={pending.rows} onUsePackage={() => decide(true)} onKeepTyped={() => decide(false)} /> : null}
       {outcome && outcome !== 'filled' ? (
         <Notice kind={outcome === 'kept' ? 'warning' : 'success'}><span data-testid="package-check-outcome">{i18n.t(`platforms.check.${outcome}`)}</span></Notice>

@@ -159,7 +159,7 @@ export default function Wizard() {
   };
   const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => view.reviewReasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
 
-  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons: view.reviewReasons, readOnly: !editable };
+  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons: view.reviewReasons, readOnly: !editable, applicationId: view.id };
   // What the kind keeps as filed is shown, not edited (an access filing: the service and its platforms).
   const fixedForm = { ...form, readOnly: true };
   const keeps = (group: string) => KEPT_GROUPS[view.applicationType]?.includes(group) ?? false;

@@ -187,7 +187,7 @@ export function PlatformsSection() {
       <legend>{i18n.t('platforms.group')}</legend>
       <p className="muted">{i18n.t('platforms.lead')}</p>
       <GroupNotes path="platforms" />
-      {f.readOnly ? null : <PackageUpload typedFor={(platform) => list.find((p) => p.platform === platform)} onValues={(v) => add(v)} />}
+      {f.readOnly ? null : <PackageUpload typedFor={(platform) => list.find((p) => p.platform === platform)} onValues={(v) => add(v)} applicationId={f.applicationId} />}
       {list.length === 0 ? <p className="muted">{i18n.t('platforms.none')}</p> : null}
       {list.map((p, i) => (
         <div className="subform" key={i} data-testid={`platform-${i}`}>

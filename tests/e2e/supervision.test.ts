@@ -61,6 +61,8 @@ describe('journey: supervision', () => {
     await page.getByTestId('supervision-message').getByText('已发送第 1 轮通知：1 个问题').waitFor();
     await page.getByTestId('rounds-table').getByText('第 1 轮').waitFor();
     await page.getByTestId('findings-table').getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('pick-finding').check();
+    // Only what a distribution platform can be ordered to do (ADR 0018: measures by kind of organisation).
+    expect(await page.getByTestId('order-measure').locator('option').allTextContents()).toEqual(['下架', '关停', '限制更新']);
     await page.getByLabel('处置措施').selectOption('take_down');
     expect(await page.getByTestId('order-reason').inputValue()).toBe('检查发现问题，责令下架');
     await page.getByTestId('order-reason').fill('旅程检查发现未备案商城，限期下架');

@@ -47,18 +47,18 @@ export async function submissionErrors(db: Queryable, submissionId: string, limi
 
 export interface FindingFilter { outcome?: string; organisationId?: string; notified?: boolean; resolved?: boolean; roundId?: string; q?: string }
 
-const FINDING_COLUMNS = `f.id, f.campaign_id, f.organisation_id, o.name as organisation_name, f.line, f.platform, f.package_name, f.fp_algorithm, f.fingerprint,
+const FINDING_COLUMNS = `f.id, f.campaign_id, f.organisation_id, o.name as organisation_name, o.kind as organisation_kind, f.line, f.platform, f.package_name, f.fp_algorithm, f.fingerprint,
   f.app_name, f.store_id, f.url, f.downloads, f.outcome, s.service_number, f.resolved_on::text, f.notified_at,
   (select coalesce(array_agg(r.number order by r.number), '{}') from round_findings rf join campaign_rounds r on r.id = rf.round_id where rf.finding_id = f.id) as rounds`;
 
 interface FindingRow {
-  id: string; campaign_id: string; organisation_id: string; organisation_name: string; line: number; platform: string; package_name: string;
+  id: string; campaign_id: string; organisation_id: string; organisation_name: string; organisation_kind: string; line: number; platform: string; package_name: string;
   fp_algorithm: string; fingerprint: string; app_name: string | null; store_id: string | null; url: string | null; downloads: string | null;
   outcome: string; service_number: string | null; resolved_on: string | null; notified_at: Date | null; rounds: number[];
 }
 
 export const presentFinding = (f: FindingRow) => ({
-  id: f.id, campaignId: f.campaign_id, organisationId: f.organisation_id, organisationName: f.organisation_name, line: f.line,
+  id: f.id, campaignId: f.campaign_id, organisationId: f.organisation_id, organisationName: f.organisation_name, organisationKind: f.organisation_kind, line: f.line,
   platform: f.platform, packageName: f.package_name, fingerprint: f.fingerprint, fingerprintAlgorithm: f.fp_algorithm,
   appName: f.app_name, storeId: f.store_id, url: f.url, downloads: f.downloads === null ? null : Number(f.downloads),
   outcome: f.outcome, serviceNumber: f.service_number, resolvedOn: f.resolved_on, notifiedAt: f.notified_at?.toISOString() ?? null,

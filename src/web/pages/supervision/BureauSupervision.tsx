@@ -6,7 +6,7 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { chinaDate } from '../../../domain/china-time.ts';
 import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
-import { MAX_DUE_WORKING_DAYS, MEASURES } from '../../../domain/supervision/orders.ts';
+import { MAX_DUE_WORKING_DAYS, MEASURES, MEASURES_FOR } from '../../../domain/supervision/orders.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Notice, Pager, TableWrap } from '../../components/ui.tsx';
@@ -23,7 +23,7 @@ interface Progress {
   rounds: { id: string; number: number; createdAt: string; respondBy: string; findings: number; notified: number; notYet: number }[];
   timeline: TimelineDay[];
 }
-interface Finding { id: string; organisationName: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; serviceNumber: string | null; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
+interface Finding { id: string; organisationName: string; organisationKind: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; serviceNumber: string | null; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
 interface Order { id: string; organisationName: string; measure: string; dueOn: string; overdue: boolean; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; files?: Attachment[] }[] }
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; reporterKind: string; reporterOrganisation: string | null; reporterName?: string | null; reporterContact?: string | null; createdAt: string; description: string }
 interface Entry { id: string; kind: string; value: string | null; subjectName: string | null; untilOn: string; category: string; active: boolean }
@@ -122,10 +122,18 @@ function CampaignDetail({ id }: { id: string }) {
   const [orderReason, setOrderReason] = useState<string | null>(null);
   const suggestedReason = t('sv.orderReason', { measure: i18n.option('measure', measure) });
   const picked = useSelection();
+  // Each finding's organisation kind, as pages load (picks may span pages): the order offers the measures they can all take.
+  const kinds = useRef(new Map<string, string>());
   const load = useCallback(() => {
     api.get<Progress>(`/api/bureau/campaigns/${id}`).then(setP).catch(setError);
-    api.get<{ items: Finding[]; total: number }>(`/api/bureau/campaigns/${id}/findings${qs({ outcome, page, pageSize: 20 })}`).then(setFindings).catch(setError);
+    api.get<{ items: Finding[]; total: number }>(`/api/bureau/campaigns/${id}/findings${qs({ outcome, page, pageSize: 20 })}`)
+      .then((r) => { for (const f of r.items) kinds.current.set(f.id, f.organisationKind); setFindings(r); }).catch(setError);
   }, [id, outcome, page]);
+  const fitting = MEASURES.filter((m) => [...picked.ids].every((fid) => {
+    const fits = (MEASURES_FOR as Record<string, readonly string[] | undefined>)[kinds.current.get(fid) ?? ''];
+    return !fits || fits.includes(m);
+  }));
+  useEffect(() => { if (fitting.length && !fitting.includes(measure as (typeof MEASURES)[number])) setMeasure(fitting[0]!); }, [fitting, measure]);
   useEffect(load, [load]);
   const charts = useMemo(() => (p ? {
     outcomes: findingsChart(p.findings, i18n),
@@ -186,11 +194,12 @@ function CampaignDetail({ id }: { id: string }) {
           {t('sv.sendRoundPicked', { n: picked.ids.size })}</Button>
         <Button onClick={() => sendRound({ filter: { notified: false, ...(outcome ? { outcome } : {}) } })} data-testid="send-round">{t('sv.sendRoundNotYet')}</Button>
         <div className="field"><label htmlFor="o-measure">{t('sv.measure')}</label>
-          <select id="o-measure" value={measure} onChange={(e) => setMeasure(e.target.value)}>{MEASURES.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
+          <select id="o-measure" value={measure} onChange={(e) => setMeasure(e.target.value)} data-testid="order-measure">{fitting.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select>
+          {picked.ids.size > 0 && fitting.length === 0 ? <p className="hint overdue-text" data-testid="no-common-measure">{t('sv.noCommonMeasure')}</p> : null}</div>
         <div className="field"><label htmlFor="o-days">{t('sv.dueInWorkingDays')}</label><input id="o-days" type="number" min={1} max={MAX_DUE_WORKING_DAYS} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: '5rem' }} /></div>
         <div className="field" style={{ flex: '1 1 16rem' }}><label htmlFor="o-reason">{t('sv.orderReasonLabel')}</label>
           <input id="o-reason" maxLength={1000} value={orderReason ?? suggestedReason} onChange={(e) => setOrderReason(e.target.value)} data-testid="order-reason" /></div>
-        <Button disabled={picked.ids.size === 0 || !(orderReason ?? suggestedReason).trim()} onClick={order} data-testid="order-picked">{t('sv.orderPicked', { n: picked.ids.size })}</Button>
+        <Button disabled={picked.ids.size === 0 || fitting.length === 0 || !(orderReason ?? suggestedReason).trim()} onClick={order} data-testid="order-picked">{t('sv.orderPicked', { n: picked.ids.size })}</Button>
       </div>
       {findings && (
         <>

@@ -39,10 +39,10 @@ const OrgSupervision = lazy(() => import('./pages/supervision/OrgSupervision.tsx
 
 /** Signed in with one of these roles, or off to the sign-in page (and back afterwards). */
 function RequireRole({ roles, children }: { roles: string[]; children: ReactNode }) {
-  const { session, ready } = useSession();
+  const { session, ready, signedOut } = useSession();
   const location = useLocation();
   if (!ready) return <Loading />;
-  if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!session) return <Navigate to={signedOut ? '/' : `/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   // Deploy (issue 12 part 2): a one-time password is replaced before any other page.
   if (session.mustChangePassword) return <Navigate to={`/password?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (!roles.includes(session.role)) return <Navigate to={homeFor(session.role)} replace />;

@@ -10,6 +10,8 @@ const FLAG = 'beian.signedIn';
 interface SessionState {
   session: SessionView | null;
   ready: boolean;
+  /** True once the person signed out here (a guarded page then goes home, not to the sign-in page). */
+  signedOut: boolean;
   signIn(login: string, password: string): Promise<SessionView>;
   register(body: { displayName: string; mobile: string; email: string; password: string; locale: string }): Promise<SessionView>;
   signOut(): Promise<void>;
@@ -29,6 +31,7 @@ function remember(s: SessionView | null) {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionView | null>(null);
   const [ready, setReady] = useState(false);
+  const [signedOut, setSignedOut] = useState(false);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => { remember(null); setSession(null); });
@@ -43,19 +46,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (login: string, password: string) => {
     const s = await api.post<SessionView>('/api/auth/login', { login, password });
-    remember(s); setSession(s);
+    remember(s); setSession(s); setSignedOut(false);
     return s;
   }, []);
   const register = useCallback(async (body: Parameters<SessionState['register']>[0]) => {
     const s = await api.post<SessionView>('/api/auth/register', body);
-    remember(s); setSession(s);
+    remember(s); setSession(s); setSignedOut(false);
     return s;
   }, []);
   const signOut = useCallback(async () => {
     // Forget the flag before asking: a page loaded while the logout is in flight (the cookie
     // already cleared) must not probe the session and meet a 401.
     try { localStorage.removeItem(FLAG); } catch { /* ignore */ }
-    try { await api.post('/api/auth/logout'); } finally { remember(null); setSession(null); }
+    // Signed out on purpose: a guarded page still showing (its route change to the home page may not have rendered yet,
+    // e.g. while a lazy page loads) goes home rather than to the sign-in page.
+    try { await api.post('/api/auth/logout'); } finally { remember(null); setSignedOut(true); setSession(null); }
   }, []);
 
   const changePassword = useCallback(async (currentPassword: string, newPassword: string) => {
@@ -67,12 +72,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const resetPassword = useCallback(async (login: string, code: string, newPassword: string) => {
     const s = await api.post<SessionView>('/api/auth/password-reset/confirm', { login, code, newPassword });
-    remember(s); setSession(s);
+    remember(s); setSession(s); setSignedOut(false);
     return s;
   }, []);
 
-  const value = useMemo(() => ({ session, ready, signIn, register, signOut, changePassword, resetPassword }),
-    [session, ready, signIn, register, signOut, changePassword, resetPassword]);
+  const value = useMemo(() => ({ session, ready, signedOut, signIn, register, signOut, changePassword, resetPassword }),
+    [session, ready, signedOut, signIn, register, signOut, changePassword, resetPassword]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImportedYears } from '../src/db/calendar.ts';
 import { refreshProvisionalDeadlines } from '../src/flows/refresh-deadlines.ts';
 import { openEmail, type EmailPayload } from '../src/notify/outbox.ts';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
+import { type AuthTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
+import { runningReviewAndOrder } from './calendar-fixture.ts';
 import { call, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
 
 // A 2027 schedule as the State Council might announce it (test data): 春节 Friday 5 to Thursday
@@ -25,20 +26,15 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
   let orderId: string;
 
   beforeAll(async () => {
-    h = await authTestApp();
-    h.clock.set('2027-01-20T02:00:00Z'); // Wednesday 20 January 2027, 10:00 in Beijing
-    [host, provider, gd, admin] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer', 'admin'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed, Signed];
-    // The Guangdong bureau's contact address and its reviewer's, for the notice.
-    await h.t.db.query(`update organisations set contact_email_enc = $1 where kind = 'bureau' and province_code = '440000'`, [h.t.sealer.seal('bureau@gd.example.test')]);
-    await h.t.db.query(`update users set email_enc = $1 where login = 'gd.reviewer'`, [h.t.sealer.seal('reviewer@gd.example.test')]);
-    const cloud = await orgId(h.t.db, CLOUD);
-    await h.t.db.query('update organisations set contact_email_enc = $1 where id = $2', [h.t.sealer.seal('ops@cloud.example.test'), cloud]); // the order's addressee
-    id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
-    await throughSms(h, host, provider, id);
+    let order;
+    // Wednesday 20 January 2027, 10:00 in Beijing; the reviewer's address too, and the order's addressee (the provider).
+    ({ h, host, provider, gd, admin, id, order } = await runningReviewAndOrder('2027-01-20T02:00:00Z', 20, async (r) => {
+      await r.h.t.db.query(`update users set email_enc = $1 where login = 'gd.reviewer'`, [r.h.t.sealer.seal('reviewer@gd.example.test')]);
+      await r.h.t.db.query('update organisations set contact_email_enc = $1 where id = $2', [r.h.t.sealer.seal('ops@cloud.example.test'), r.cloud]);
+    }));
     // A disposal order due in 20 working days, issued the same day: counted into 2027 as well.
-    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'stop_access', dueInWorkingDays: 20, reason: '限期整改' }, 201);
-    orderId = issued.orders[0].id;
-    expect(issued.orders[0]).toMatchObject({ dueOn: '2027-02-19', dueProvisional: true });
+    orderId = order.id;
+    expect(order).toMatchObject({ dueOn: '2027-02-19', dueProvisional: true });
   }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); });
 

@@ -4,26 +4,21 @@
 // years and a year published with no holiday in it are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmail, type EmailPayload } from '../src/notify/outbox.ts';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
-import { call, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from './filing.ts';
+import { type AuthTestApp, SETUP_TIMEOUT, type Signed } from './auth.ts';
+import { runningReviewAndOrder } from './calendar-fixture.ts';
+import { call } from './filing.ts';
 
 describe('calendar overrides move what they change', () => {
   let h: AuthTestApp;
-  let host: Signed; let provider: Signed; let gd: Signed; let admin: Signed;
+  let host: Signed; let gd: Signed; let admin: Signed;
   let id: string;
   let orderId: string;
 
   beforeAll(async () => {
-    h = await authTestApp();
-    h.clock.set('2026-11-02T02:00:00Z'); // Monday 2 November 2026, 10:00 in Beijing
-    [host, provider, gd, admin] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer', 'admin'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed, Signed];
-    await h.t.db.query(`update organisations set contact_email_enc = $1 where kind = 'bureau' and province_code = '440000'`, [h.t.sealer.seal('bureau@gd.example.test')]);
-    const cloud = await orgId(h.t.db, CLOUD);
-    id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
-    await throughSms(h, host, provider, id);
-    const issued = await call(h.app, gd, 'POST', '/api/bureau/orders', { serviceNumbers: ['粤ICP备2024000001号-1'], measure: 'stop_access', dueInWorkingDays: 5, reason: '限期整改' }, 201);
-    orderId = issued.orders[0].id;
-    expect(issued.orders[0]).toMatchObject({ dueOn: '2026-11-09', dueProvisional: false });
+    let order;
+    ({ h, host, gd, admin, id, order } = await runningReviewAndOrder('2026-11-02T02:00:00Z', 5)); // Monday 2 November 2026, 10:00 in Beijing
+    orderId = order.id;
+    expect(order).toMatchObject({ dueOn: '2026-11-09', dueProvisional: false });
   }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); });
 

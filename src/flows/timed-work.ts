@@ -11,6 +11,7 @@ import { findExpiringCertificates } from './certificate-expiry.ts';
 import { expireConfirmations } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
 import { expireSmsChecks } from './sms-check.ts';
+import { followUpOverdueOrders } from './supervision/overdue-orders.ts';
 
 export interface TimedWork {
   name: string;
@@ -69,6 +70,8 @@ export const TIMED_WORK: readonly TimedWork[] = [
   { name: 'confirmation_expiry', every: 'minute', run: async (ctx) => (await onceATick(ctx, 'confirmation_expiry', expireConfirmations)) ?? 0 },
   // Issue 13 item 7: certificates that ended or end within 30 days.
   { name: 'certificate_expiry', every: 'day', run: async (ctx) => (await onceADay(ctx, 'certificate_expiry', findExpiringCertificates)) ?? 0 },
+  // Issue 14 (ADR 0018 addendum): an order whose date passed with items open is followed up, once per date.
+  { name: 'order_overdue', every: 'day', run: async (ctx) => (await onceADay(ctx, 'order_overdue', followUpOverdueOrders)) ?? 0 },
 ];
 
 export interface TimedWorkLog { info(o: object, msg: string): void; error(o: object, msg: string): void }

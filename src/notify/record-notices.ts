@@ -41,3 +41,13 @@ export async function noticeBureau(tx: Queryable, sealer: Sealer, provinceCode: 
   const [b] = await tx.query<{ id: string }>(`select id from organisations where kind = 'bureau' and province_code = $1`, [provinceCode]);
   if (b) await noticeOrganisation(tx, sealer, b.id, n);
 }
+
+/**
+ * The notice (and contact email) of whoever issued a supervision order: the bureau of its province,
+ * or the ministry for a national one (province null).
+ */
+export async function noticeIssuer(tx: Queryable, sealer: Sealer, provinceCode: string | null, n: RecordNotice): Promise<void> {
+  if (provinceCode) return noticeBureau(tx, sealer, provinceCode, n);
+  const [m] = await tx.query<{ id: string }>(`select id from organisations where kind = 'ministry' order by created_at limit 1`);
+  if (m) await noticeOrganisation(tx, sealer, m.id, n);
+}

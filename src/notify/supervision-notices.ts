@@ -3,7 +3,7 @@
 // recounted. The flows send them with noticeOrganisation (a console notice and an email to the
 // contact address, in the flow's transaction — house rule 5). Chinese first, English after; each
 // carries its facts and the console page to act on.
-import type { Measure } from '../domain/supervision/orders.ts';
+import type { Measure, ObjectionGround } from '../domain/supervision/orders.ts';
 import { MEASURE_ZH } from '../domain/supervision/orders.ts';
 import type { RecordNotice } from './record-notices.ts';
 
@@ -11,6 +11,9 @@ import type { RecordNotice } from './record-notices.ts';
 export function consoleUrl(publicUrl: string, tab: 'campaigns' | 'orders' | 'notices'): string {
   return `${publicUrl.replace(/\/$/, '')}/org/supervision?tab=${tab}`;
 }
+
+/** The bureau console's orders tab (src/web/pages/supervision/BureauSupervision.tsx). */
+const bureauOrdersUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/bureau/supervision?tab=orders`;
 
 const ITEMS_LISTED = 20;
 
@@ -57,5 +60,69 @@ export function orderDueMovedNotice(m: { measure: Measure; old: string; new: str
     title: `处置通知期限调整：${m.old} → ${m.new}`,
     body: `工作日历调整（节假日安排公布或调整），处置通知（${MEASURE_ZH[m.measure]}）的期限按工作日重新计算为 ${m.new}（原为 ${m.old}）。\n查看：${url}\n\n`
       + `The working-day calendar changed (a holiday schedule published or corrected): the disposal order (${m.measure.replace(/_/g, ' ')}) is now due ${m.new} (was ${m.old}): ${url}`,
+  };
+}
+
+/** What an order item is called in a notice: its package or its service number. */
+export interface NoticeItem { label: string; measure: Measure }
+
+const GROUND_ZH: Record<ObjectionGround, string> = {
+  not_ours: '非本单位分发、接入或预置', already_filed: '该应用已备案', more_time: '申请延期', other: '其他理由',
+};
+
+export function orderObjectedNotice(o: NoticeItem & { organisationName: string; ground: ObjectionGround; note: string; requestedDueOn: string | null }, publicUrl: string, at: Date): RecordNotice {
+  const url = bureauOrdersUrl(publicUrl);
+  const asked = o.requestedDueOn ? `，申请期限延至 ${o.requestedDueOn}` : '';
+  return {
+    event: 'order.objected', at,
+    title: `处置异议：${o.organisationName} 对 ${o.label}（${MEASURE_ZH[o.measure]}）提出异议`,
+    body: `${o.organisationName} 对处置通知项 ${o.label}（${MEASURE_ZH[o.measure]}）提出异议：${GROUND_ZH[o.ground]}${asked}。\n说明：${o.note}\n请维持处置（可调整期限）或撤回该项：${url}\n\n`
+      + `${o.organisationName} objects to the order item ${o.label} (${o.measure.replace(/_/g, ' ')}): ${o.ground.replace(/_/g, ' ')}${o.requestedDueOn ? `, asking for ${o.requestedDueOn}` : ''}. "${o.note}". Uphold it (moving the date if you grant time) or withdraw it: ${url}`,
+  };
+}
+
+export function objectionUpheldNotice(o: NoticeItem & { reason: string; dueOn: string; dueMoved: boolean }, publicUrl: string, at: Date): RecordNotice {
+  const url = consoleUrl(publicUrl, 'orders');
+  const due = o.dueMoved ? `期限调整为 ${o.dueOn}` : `期限仍为 ${o.dueOn}`;
+  return {
+    event: 'order.objection_upheld', at,
+    title: `异议未予采纳：${o.label}（${MEASURE_ZH[o.measure]}），${o.dueOn} 前完成`,
+    body: `贵单位对处置通知项 ${o.label}（${MEASURE_ZH[o.measure]}）的异议未予采纳，请按通知处置，${due}。\n局方意见：${o.reason}\n确认处置：${url}\n\n`
+      + `Your objection to ${o.label} (${o.measure.replace(/_/g, ' ')}) was not accepted: carry the order out by ${o.dueOn}${o.dueMoved ? ' (new date)' : ''}. "${o.reason}": ${url}`,
+  };
+}
+
+export function itemWithdrawnNotice(o: NoticeItem & { reason: string }, publicUrl: string, at: Date): RecordNotice {
+  const url = consoleUrl(publicUrl, 'orders');
+  return {
+    event: 'order.item_withdrawn', at,
+    title: `处置通知项已撤回：${o.label}（${MEASURE_ZH[o.measure]}）`,
+    body: `处置通知项 ${o.label}（${MEASURE_ZH[o.measure]}）已由局方撤回，无需处置。\n原因：${o.reason}\n查看：${url}\n\n`
+      + `The order item ${o.label} (${o.measure.replace(/_/g, ' ')}) was withdrawn by the bureau: nothing to do. "${o.reason}": ${url}`,
+  };
+}
+
+export function orderRedatedNotice(o: { measure: Measure; old: string; new: string; reason: string }, publicUrl: string, at: Date): RecordNotice {
+  const url = consoleUrl(publicUrl, 'orders');
+  return {
+    event: 'order.redated', at,
+    title: `处置通知期限调整：${o.old} → ${o.new}`,
+    body: `局方调整了处置通知（${MEASURE_ZH[o.measure]}）的期限：${o.new}（原为 ${o.old}）。\n原因：${o.reason}\n查看：${url}\n\n`
+      + `The bureau moved the disposal order (${o.measure.replace(/_/g, ' ')}) to ${o.new} (was ${o.old}). "${o.reason}": ${url}`,
+  };
+}
+
+/** To the organisation and to the issuer: the order's date passed with items still open. */
+export function orderOverdueNotice(o: { measure: Measure; dueOn: string; open: string[]; organisationName: string }, publicUrl: string, forIssuer: boolean, at: Date): RecordNotice {
+  const url = forIssuer ? bureauOrdersUrl(publicUrl) : consoleUrl(publicUrl, 'orders');
+  const listed = o.open.slice(0, ITEMS_LISTED).map((x) => `- ${x}`).join('\n');
+  const more = o.open.length > ITEMS_LISTED ? `\n……另 ${o.open.length - ITEMS_LISTED} 项 / and ${o.open.length - ITEMS_LISTED} more` : '';
+  const who = forIssuer ? `${o.organisationName} 的` : '贵单位的';
+  return {
+    event: 'order.overdue', at,
+    title: `处置逾期：${forIssuer ? `${o.organisationName} ` : ''}${MEASURE_ZH[o.measure]} ${o.open.length} 项未在 ${o.dueOn} 前完成`,
+    body: `${who}处置通知（${MEASURE_ZH[o.measure]}）已过期限 ${o.dueOn}，仍有 ${o.open.length} 项未确认处置：\n${listed}${more}\n`
+      + `${forIssuer ? '请督办，或调整期限、撤回不应处置的项' : '请立即处置并在控制台确认；如有异议请提出'}：${url}\n\n`
+      + `${forIssuer ? `${o.organisationName}'s` : 'Your'} disposal order (${o.measure.replace(/_/g, ' ')}) passed its date ${o.dueOn} with ${o.open.length} item(s) open: ${url}`,
   };
 }

@@ -286,4 +286,62 @@ describe('journey: supervision', () => {
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);
+  it('an organisation objects, the bureau grants time, withdraws another item and answers the demo\'s objection', () => steps(async () => {
+    const j = await journey(browser, server.url, 'supervision-objections');
+    const page = j.page;
+    // The market (a platform) objects to an open item of its overdue order: it needs time.
+    await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=orders');
+    const openRow = page.getByTestId('org-order').getByRole('row').filter({ has: page.getByTestId('object-item') }).first();
+    const item = (await openRow.locator('td').first().textContent())!;
+    await openRow.getByTestId('object-item').click();
+    await page.getByTestId('objection-ground').selectOption('more_time');
+    const asked = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
+    await page.getByTestId('objection-date').fill(asked);
+    await page.getByTestId('objection-note').fill('开发者承诺一个月内完成备案，已暂停推荐');
+    await j.shot('objection-form');
+    await page.getByTestId('objection-submit').click();
+    const objectedRow = page.getByTestId('org-order').getByRole('row').filter({ hasText: item });
+    await objectedRow.getByText('有异议').waitFor();
+    await objectedRow.getByTestId('item-objection').getByText('申请延期').waitFor();
+    await signOutUi(page);
+
+    // The 广东 bureau sees it among the objections, upholds it granting 10 working days, withdraws another open item.
+    await signInUi(page, 'gd.reviewer');
+    await page.goto('/bureau/supervision?tab=orders');
+    await page.getByTestId('objected-only').check();
+    const row = page.getByTestId('orders-table').getByRole('row').filter({ hasText: item });
+    await row.getByTestId('item-objection').getByText('开发者承诺一个月内完成备案').waitFor();
+    await row.getByTestId('uphold-item').click();
+    await page.getByTestId('uphold-item-days').fill('10');
+    await j.shot('uphold');
+    await page.getByTestId('uphold-item-submit').click();
+    await page.getByTestId('orders-table').getByRole('row').filter({ hasText: item }).waitFor({ state: 'detached' }); // no longer objected
+    await page.getByTestId('objected-only').uncheck();
+    const [after] = await server.t.db.query<{ status: string; due_from: string | null; answer_note: string }>(
+      `select i.status, o.due_from::text, i.answer_note from disposal_order_items i join disposal_orders o on o.id = i.order_id where i.package_name = $1 and o.province_code = '440000'`, [item]);
+    expect(after).toMatchObject({ status: 'open', answer_note: '异议理由不成立，请按期处置' });
+    expect(after!.due_from).not.toBeNull();
+    const other = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '待处置' }).filter({ hasNotText: item }).filter({ has: page.getByTestId('withdraw-item') }).first();
+    const otherItem = (await other.locator('td').nth(3).textContent())!;
+    await other.getByTestId('withdraw-item').click();
+    await page.getByTestId('withdraw-item-reason').fill('经核实该应用已于本月完成备案，本项撤回');
+    await page.getByTestId('withdraw-item-submit').click();
+    await page.getByTestId('orders-table').getByRole('row').filter({ hasText: otherItem }).getByText('已撤回').waitFor();
+    await j.shot('withdrawn');
+    await signOutUi(page);
+
+    // The ministry answers the demo's objection (the cloud says the APP is not on its network): withdrawn.
+    await signInUi(page, 'admin');
+    await page.goto('/bureau/supervision?tab=orders');
+    await page.getByTestId('objected-only').check();
+    const demo = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '有异议' }).first();
+    await demo.getByTestId('item-objection').getByText('非本单位分发、接入或预置').waitFor();
+    await j.shot('ministry-objections');
+    await demo.getByTestId('withdraw-item').click();
+    await page.getByTestId('withdraw-item-submit').click();
+    await page.getByTestId('orders-table').getByRole('row').filter({ hasText: '有异议' }).waitFor({ state: 'detached' });
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
 });

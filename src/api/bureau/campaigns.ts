@@ -10,7 +10,10 @@ import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
 import { createCampaign } from '../../flows/supervision/create-campaign.ts';
 import { loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { issueOrders } from '../../flows/supervision/issue-orders.ts';
+import { upholdOrderItem } from '../../flows/supervision/answer-objection.ts';
 import { decideOrderItem } from '../../flows/supervision/order-items.ts';
+import { redateOrder } from '../../flows/supervision/redate-order.ts';
+import { withdrawOrderItem } from '../../flows/supervision/withdraw-order-item.ts';
 import { loadCampaign, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
 import { sendRound } from '../../flows/supervision/send-round.ts';
 import type { AppContext } from '../app.ts';
@@ -18,7 +21,7 @@ import { actorOf, requireActor } from '../auth/index.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
-import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
 import { isoDay } from '../schemas/dates.ts';
 
 const day = isoDay;
@@ -127,4 +130,18 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
   app.post('/api/bureau/orders/:id/items/:itemId/reopen', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Reopen an order item (reason required)', params: itemParams, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
   }, async (req) => decideOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, 'reopen', req.body.reason));
+
+  // Objections, withdrawals and re-dated orders (ADR 0018 addendum).
+  app.post('/api/bureau/orders/:id/items/:itemId/uphold', {
+    onRequest: guard,
+    schema: { tags: ['bureau'], summary: "Uphold an objected order item (the order stands); `dueInWorkingDays` from today moves the order's date too", params: itemParams, body: upholdBody },
+  }, async (req) => upholdOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
+
+  app.post('/api/bureau/orders/:id/items/:itemId/withdraw', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: 'Withdraw an order item (before it is accepted; frees its finding)', params: itemParams, body: withdrawBody },
+  }, async (req) => withdrawOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
+
+  app.post('/api/bureau/orders/:id/due', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: "Move an order's date: n working days from today (items pending only)", params: uuidParam, body: redateBody },
+  }, async (req) => redateOrder(ctx, actorOf(req), req.params.id, req.body));
 };

@@ -40,7 +40,7 @@ export const statisticsView = z.object({
   // supervision (issue 14): violation reports of the province by status, and its disposal order items
   supervision: z.object({
     violations: z.record(z.string(), z.number()).describe('reports of hosts in the province, by status'),
-    disposals: z.object({ items: z.number(), open: z.number(), done: z.number(), accepted: z.number(), overdue: z.number() }),
+    disposals: z.object({ items: z.number(), open: z.number(), objected: z.number(), done: z.number(), accepted: z.number(), withdrawn: z.number(), overdue: z.number() }),
     perDay: z.array(z.object({ day: z.string(), violationsReported: z.number(), violationsDecided: z.number(), disposalsOrdered: z.number(), disposalsDone: z.number() }))
       .describe('per day of the range: violation reports received and decided (disposal ordered, revoked, closed), disposal order items issued and confirmed done'),
   }),
@@ -127,9 +127,10 @@ async function supervisionFigures(db: Queryable, province: string, from: IsoDate
   const v = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from violation_reports where province_code = $1 group by 1', [province]);
   const violations: Record<string, number> = { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 0, closed: 0 };
   for (const r of v) violations[r.status] = r.n;
-  const [d] = await db.query<{ items: number; open: number; done: number; accepted: number; overdue: number }>(
-    `select count(*)::int as items, count(*) filter (where i.status = 'open')::int as open, count(*) filter (where i.status = 'done')::int as done,
-            count(*) filter (where i.status = 'accepted')::int as accepted, count(*) filter (where i.status = 'open' and o.due_on < $2::date)::int as overdue
+  const [d] = await db.query<{ items: number; open: number; objected: number; done: number; accepted: number; withdrawn: number; overdue: number }>(
+    `select count(*)::int as items, count(*) filter (where i.status = 'open')::int as open, count(*) filter (where i.status = 'objected')::int as objected,
+            count(*) filter (where i.status = 'done')::int as done, count(*) filter (where i.status = 'accepted')::int as accepted,
+            count(*) filter (where i.status = 'withdrawn')::int as withdrawn, count(*) filter (where i.status = 'open' and o.due_on < $2::date)::int as overdue
        from disposal_order_items i join disposal_orders o on o.id = i.order_id where o.province_code = $1`, [province, today]);
   const chinaDay = (col: string) => `(${col} at time zone 'Asia/Shanghai')::date`;
   const perDay = await db.query<{ day: string; violationsReported: number; violationsDecided: number; disposalsOrdered: number; disposalsDone: number }>(

@@ -14,12 +14,13 @@ import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
 import { markNotified } from '../../flows/supervision/mark-notified.ts';
 import { addOrderItemAttachment, assertAttachable, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ITEM, attachmentTooLarge, loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { confirmOrderItem } from '../../flows/supervision/order-items.ts';
+import { objectToOrderItem } from '../../flows/supervision/object-order-item.ts';
 import { loadCampaign, ORG_ROLES, orgFacts } from '../../flows/supervision/scope.ts';
 import { type CatalogueUpload, type Matcher, submitCatalogue } from '../../flows/supervision/submit-catalogue.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, listOrders, presentCampaign, submissionErrors } from '../supervision/queries.ts';
-import { findingQuery, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+import { findingQuery, objectionBody, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
@@ -163,4 +164,13 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
     const r = await confirmOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body);
     return { id: r.id, status: r.status, doneAt: r.doneAt.toISOString() };
   });
+
+  app.post('/api/org/orders/:id/items/:itemId/objection', {
+    onRequest: guard,
+    schema: {
+      tags: ['organisation'], security: SECURITY, summary: 'Object to an open order item (not ours, filed now, more time, other)',
+      description: 'The item waits for the bureau (`objected`, not overdue meanwhile), which upholds the order or withdraws the item. `requestedDueOn` goes with the ground `more_time` only. Evidence files may be added to an objected item; it may still be confirmed done.',
+      params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }), body: objectionBody,
+    },
+  }, async (req) => objectToOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
 };

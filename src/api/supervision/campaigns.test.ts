@@ -365,6 +365,6 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     await expect(a.t.db.query(`delete from order_item_attachments`)).rejects.toThrow(/kept as evidence/);
     await expect(a.t.db.query(
       `insert into order_item_attachments (item_id, organisation_id, name, content_type, bytes, sha256, content, uploaded_at)
-       select item_id, organisation_id, 'y.png', content_type, bytes, sha256, content, now() from order_item_attachments limit 1`)).rejects.toThrow(/open order item/);
+       select item_id, organisation_id, 'y.png', content_type, bytes, sha256, content, now() from order_item_attachments limit 1`)).rejects.toThrow(/open or objected order item/);
   });
 });

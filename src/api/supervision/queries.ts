@@ -163,7 +163,10 @@ async function campaignTimeline(db: Queryable, actor: Actor, c: CampaignRow, tod
                     where s.campaign_id = $1 and s.status in ('current', 'replaced') and s.organisation_id = any($4::uuid[]) group by 1),
           fs as (select ${day('sub.completed_at')} as found_on, ${day('f.notified_at')} as notified_on from findings f join catalogue_submissions sub on sub.id = f.submission_id
                   where f.campaign_id = $1 and sub.status = 'current' and ${fv.sql}),
-          items as (select ${day('o.created_at')} as ordered_on, ${day('i.done_at')} as done_on, o.due_on from disposal_order_items i join disposal_orders o on o.id = i.order_id
+          items as (select ${day('o.created_at')} as ordered_on, ${day('i.done_at')} as done_on, o.due_on,
+                           -- withdrawn items leave the figures from their withdrawal; an objection waiting for the bureau is not overdue
+                           case when i.status = 'withdrawn' then ${day('i.decided_at')} when i.status = 'objected' then ${day('i.objected_at')} end as gone_on
+                      from disposal_order_items i join disposal_orders o on o.id = i.order_id
                      where o.campaign_id = $1 and ${ov.sql})
      select d.day::text as day,
             (select count(*)::int from subs where first_on <= d.day) as received,
@@ -171,7 +174,8 @@ async function campaignTimeline(db: Queryable, actor: Actor, c: CampaignRow, tod
             (select count(*)::int from fs where notified_on <= d.day) as notified,
             (select count(*)::int from items where ordered_on <= d.day) as ordered,
             (select count(*)::int from items where done_on <= d.day) as disposed,
-            (select count(*)::int from items where ordered_on <= d.day and due_on < d.day and (done_on is null or done_on > d.day)) as overdue
+            (select count(*)::int from items where ordered_on <= d.day and due_on < d.day and (done_on is null or done_on > d.day)
+                and (gone_on is null or gone_on > d.day)) as overdue
        from days d order by d.day`,
     [c.id, first, last, organisationIds, ...fv.params, ...ov.params]);
 }
@@ -181,7 +185,7 @@ async function orderItemStats(db: Queryable, actor: Actor, campaignId: string | 
   const rows = await db.query<{ status: ItemStatus; due_on: string; n: number }>(
     `select i.status, o.due_on::text, count(*)::int as n from disposal_order_items i join disposal_orders o on o.id = i.order_id
       where ($1::uuid is null or o.campaign_id = $1) and ${v.sql} group by 1, 2`, [campaignId, ...v.params]);
-  const out = { items: 0, open: 0, done: 0, accepted: 0, overdue: 0 };
+  const out = { items: 0, open: 0, objected: 0, done: 0, accepted: 0, withdrawn: 0, overdue: 0 };
   for (const r of rows) {
     out.items += r.n;
     out[r.status] += r.n;
@@ -209,8 +213,13 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
             o.province_code, o.created_at
        from disposal_orders o join organisations org on org.id = o.organisation_id where ${where.join(' and ')}
       order by o.created_at desc limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`, params);
-  const items = orders.length ? await db.query<{ id: string; order_id: string; finding_id: string | null; service_number: string | null; platform: string | null; package_name: string | null; status: ItemStatus; evidence: string | null; attachments: unknown; done_at: Date | null; decided_at: Date | null; reopen_reason: string | null }>(
-    `select id, order_id, finding_id, service_number, platform, package_name, status, evidence, attachments, done_at, decided_at, reopen_reason
+  const items = orders.length ? await db.query<{
+    id: string; order_id: string; finding_id: string | null; service_number: string | null; platform: string | null; package_name: string | null; status: ItemStatus;
+    evidence: string | null; attachments: unknown; done_at: Date | null; decided_at: Date | null; reopen_reason: string | null;
+    objection_ground: string | null; objection_note: string | null; objection_due_requested: string | null; objected_at: Date | null; answer_note: string | null;
+  }>(
+    `select id, order_id, finding_id, service_number, platform, package_name, status, evidence, attachments, done_at, decided_at, reopen_reason,
+            objection_ground, objection_note, objection_due_requested::text, objected_at, answer_note
        from disposal_order_items where order_id = any($1::uuid[]) order by order_id, id`, [orders.map((o) => o.id)]) : [];
   const files = await attachmentsOf(db, items.map((i) => i.id));
   // A due date counted into a year without an official holiday schedule is provisional (ADR 0011).
@@ -229,6 +238,9 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
         id: i.id, findingId: i.finding_id, serviceNumber: i.service_number, platform: i.platform, packageName: i.package_name, status: i.status,
         overdue: isOverdue(i.status, o.due_on, today), evidence: i.evidence, attachments: i.attachments, doneAt: i.done_at?.toISOString() ?? null,
         decidedAt: i.decided_at?.toISOString() ?? null, reopenReason: i.reopen_reason,
+        // The organisation's last objection (kept after the bureau's answer) and the bureau's words on upholding or withdrawing.
+        objection: i.objection_ground ? { ground: i.objection_ground, note: i.objection_note, requestedDueOn: i.objection_due_requested, at: i.objected_at!.toISOString() } : null,
+        answerNote: i.answer_note,
       }));
       return {
         id: o.id, organisationId: o.organisation_id, organisationName: o.organisation_name, campaignId: o.campaign_id, violationId: o.violation_id,

@@ -113,6 +113,13 @@ export async function seedSupervision(tx: Queryable, sealer: Sealer, orgs: Recor
   };
   await order(orgs.market!, 'take_down', '2026-03-16', 10, '2026-03-30', '440000', gd, findingIds[`${inspection}:market`]!.slice(0, 6), 2);
   const openOrder = await order(orgs.cloud!, 'stop_access', '2026-11-30', 15, '2026-12-21', null, admin, findingIds[`${inspection}:cloud`]!.slice(0, 4), 1);
+  // The cloud objects to one of its open items (ADR 0018 addendum): the ministry has an objection to answer.
+  const [objected] = await tx.query<{ id: string }>(
+    `update disposal_order_items set status = 'objected', objection_ground = 'not_ours', objected_at = $2, objected_by = $3,
+            objection_note = '该应用的服务器不在本单位机房，域名解析也未指向本单位地址（演示）'
+      where id = (select id from disposal_order_items where order_id = $1 and status = 'open' order by id limit 1) returning id`,
+    [openOrder, T('2026-12-02T03:00:00Z'), users['provider.demo']]);
+  await history(tx, 'disposal_order_item', objected!.id, 'object', 'provider_staff', T('2026-12-02T03:00:00Z'), { note: 'demo data', ground: 'not_ours' }, 'objected', users['provider.demo']);
 
   // Violation reports in several states.
   const report = async (o: { reporterOrg?: string; service: string; province: string; category: string; description: string; status: string; at: string; steps: [string, string, string | null][]; contact?: string; orderId?: string }) => {

@@ -56,16 +56,34 @@ export function orderDueOn(calendar: WorkingDayCalendar, orderedOn: IsoDate, n: 
   return calendar.addWorkingDays(orderedOn, n);
 }
 
-export const ITEM_STATUSES = ['open', 'done', 'accepted'] as const;
+export const ITEM_STATUSES = ['open', 'objected', 'done', 'accepted', 'withdrawn'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
-export type ItemAction = 'confirm' | 'accept' | 'reopen';
+export type ItemAction = 'confirm' | 'object' | 'uphold' | 'withdraw' | 'accept' | 'reopen';
+
+/**
+ * Why an organisation objects to an item (ADR 0018 addendum "Objections, withdrawals and re-dated
+ * orders"): the APP is not one it distributes, gives access to or preinstalls (a catalogue line
+ * matched by mistake, an APP it took down before the order); the APP is filed now (the finding is
+ * stale); it needs more time (a date it asks for); or another reason, in its words.
+ */
+export const OBJECTION_GROUNDS = ['not_ours', 'already_filed', 'more_time', 'other'] as const;
+export type ObjectionGround = (typeof OBJECTION_GROUNDS)[number];
 
 const SUPERVISORS = ['bureau_reviewer', 'ministry_admin'] as const;
 const ORGS = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
 
-/** Every legal move of an order item (house rule 3). */
+/**
+ * Every legal move of an order item (house rule 3). The organisation confirms an item done or
+ * objects to it; an objection waits for the bureau, which upholds the order (the item is open
+ * again, its date possibly moved) or withdraws the item; the organisation may still carry the
+ * order out while its objection waits. The bureau may withdraw an item it ordered by mistake at
+ * any time before accepting it. A withdrawn item is final and frees its finding.
+ */
 export const ITEM_LIFECYCLE: readonly { action: ItemAction; from: readonly ItemStatus[]; to: ItemStatus; roles: readonly string[] }[] = [
-  { action: 'confirm', from: ['open'], to: 'done', roles: ORGS },
+  { action: 'confirm', from: ['open', 'objected'], to: 'done', roles: ORGS },
+  { action: 'object', from: ['open'], to: 'objected', roles: ORGS },
+  { action: 'uphold', from: ['objected'], to: 'open', roles: SUPERVISORS },
+  { action: 'withdraw', from: ['open', 'objected', 'done'], to: 'withdrawn', roles: SUPERVISORS },
   { action: 'accept', from: ['done'], to: 'accepted', roles: SUPERVISORS },
   { action: 'reopen', from: ['done', 'accepted'], to: 'open', roles: SUPERVISORS },
 ];
@@ -77,5 +95,15 @@ export function itemTransition(status: ItemStatus, action: ItemAction, actor: Pi
   return m.to;
 }
 
-/** An open item past its due date (China's calendar day) is overdue. */
+/** Items that still ask something of the organisation: the order's date can move while one is left. */
+export const PENDING_ITEM_STATUSES: readonly ItemStatus[] = ['open', 'objected'];
+
+/**
+ * An open item past its due date (China's calendar day) is overdue. An objected one is not: it
+ * waits for the bureau's answer, and an upheld objection makes it open — overdue at once if its
+ * date has passed and the bureau did not move it.
+ */
 export const isOverdue = (status: ItemStatus, dueOn: IsoDate, today: IsoDate) => status === 'open' && today > dueOn;
+
+/** How far ahead an organisation may ask for a new date (the campaign rule: within a year). */
+export const MAX_REQUESTED_DAYS = 366;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/connection.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
+import { type ItemStatus, PENDING_ITEM_STATUSES } from '../../domain/supervision/orders.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { isOrgStaff, isUuid, NotFoundError, orderVisible } from './scope.ts';
@@ -52,7 +53,7 @@ export async function assertAttachable(db: Queryable, actor: Actor, orderId: str
   await loadVisibleItem(db, actor, orderId, itemId);
 }
 
-/** The organisation adds one evidence file to an open item of its order. */
+/** The organisation adds one evidence file to an open (or objected) item of its order. */
 export async function addOrderItemAttachment(ctx: FlowContext, actor: Actor, orderId: string, itemId: string, file: { name: string; content: Buffer }): Promise<AttachmentView> {
   if (!isOrgStaff(actor)) throw new NamedError('forbidden', 'forbidden', 'the organisation the order is addressed to adds its evidence');
   if (file.content.length === 0) throw new NamedError('attachment_empty', 'invalid', 'the file is empty', [{ field: 'file', code: 'empty', message: 'the file is empty' }]);
@@ -66,7 +67,10 @@ export async function addOrderItemAttachment(ctx: FlowContext, actor: Actor, ord
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     const item = await loadVisibleItem(tx, actor, orderId, itemId, true);
-    if (item.status !== 'open') throw new NamedError('order_item_status_conflict', 'conflict', `the item is ${item.status}: evidence files are added while it is open`);
+    // Evidence of a disposal, or of an objection (migration 0041): while the item waits on the organisation or on its objection.
+    if (!PENDING_ITEM_STATUSES.includes(item.status as ItemStatus)) {
+      throw new NamedError('order_item_status_conflict', 'conflict', `the item is ${item.status}: evidence files are added while it is open or objected`);
+    }
     const [{ n }] = await tx.query<{ n: number }>('select count(*)::int as n from order_item_attachments where item_id = $1', [item.id]) as [{ n: number }];
     if (n >= ATTACHMENTS_PER_ITEM) {
       throw new NamedError('attachments_too_many', 'conflict', `at most ${ATTACHMENTS_PER_ITEM} files an item`, [{ field: 'file', code: 'attachments_too_many', message: `at most ${ATTACHMENTS_PER_ITEM} files an item` }]);

@@ -2,7 +2,7 @@
 // ADR 0011): an order is due n working days after it was issued; counted into a year whose
 // official holiday schedule is not published yet, the date is provisional (make-up working days
 // unknown). When a year's schedule is imported — or at start, after an upgrade of the calendar
-// data — every order with an item still open is counted again; where its date moves, the order
+// data — every order with an item still open (or objected) is counted again; where its date moves, the order
 // takes the new one, its history says why and the organisation is told (console notice and email). Provisional dates are
 // marked where the orders are read (src/api/supervision/queries.ts), from the calendar.
 import type { Queryable } from '../../db/connection.ts';
@@ -25,8 +25,10 @@ export async function orderDueMoves(
   db: Queryable, calendarFor: (province: string | null) => WorkingDayCalendar, year: number | null, o: { forUpdate: boolean },
 ): Promise<OrderDueMove[]> {
   const rows = await db.query<{ id: string; organisation_id: string; measure: Measure; province_code: string | null; ordered_on: string; due_on: string; due_in_working_days: number }>(
-    `select o.id, o.organisation_id, o.measure, o.province_code, o.ordered_on::text, o.due_on::text, o.due_in_working_days from disposal_orders o
-      where exists (select 1 from disposal_order_items i where i.order_id = o.id and i.status = 'open') order by o.created_at${o.forUpdate ? ' for update of o' : ''}`);
+    // Counted from the day the order was issued, or re-dated (redate-order.ts).
+    `select o.id, o.organisation_id, o.measure, o.province_code, coalesce(o.due_from, o.ordered_on)::text as ordered_on, o.due_on::text, o.due_in_working_days
+       from disposal_orders o
+      where exists (select 1 from disposal_order_items i where i.order_id = o.id and i.status in ('open', 'objected')) order by o.created_at${o.forUpdate ? ' for update of o' : ''}`);
   const moves: OrderDueMove[] = [];
   for (const r of rows) {
     let counted: IsoDate;

@@ -4,18 +4,25 @@
 import type { Queryable } from '../../db/connection.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { NamedError } from '../../domain/errors.ts';
-import { type ItemAction, type ItemStatus, itemTransition } from '../../domain/supervision/orders.ts';
+import { type ItemAction, type ItemStatus, itemTransition, type Measure } from '../../domain/supervision/orders.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
 import { isUuid, NotFoundError, orderVisible } from './scope.ts';
 
-interface ItemRow { id: string; order_id: string; status: ItemStatus }
+/** An order item with what its flows and notices need of its order. */
+export interface ItemRow {
+  id: string; order_id: string; status: ItemStatus; organisation_id: string; organisation_name: string; province_code: string | null;
+  measure: Measure; due_on: string; label: string;
+}
 
-async function loadItem(tx: Queryable, actor: Actor, orderId: string, itemId: string): Promise<ItemRow> {
+/** The item, locked, if the actor may see its order (else 404, house rule 7). */
+export async function loadItem(tx: Queryable, actor: Actor, orderId: string, itemId: string): Promise<ItemRow> {
   if (!isUuid(orderId) || !isUuid(itemId)) throw new NotFoundError('order_item', itemId);
   const v = orderVisible(actor, 3);
   const [r] = await tx.query<ItemRow>(
-    `select i.id, i.order_id, i.status from disposal_order_items i join disposal_orders o on o.id = i.order_id
+    `select i.id, i.order_id, i.status, o.organisation_id, org.name as organisation_name, o.province_code, o.measure, o.due_on::text,
+            coalesce(i.package_name, i.service_number, i.id::text) as label
+       from disposal_order_items i join disposal_orders o on o.id = i.order_id join organisations org on org.id = o.organisation_id
       where i.order_id = $1 and i.id = $2 and ${v.sql} for update of i`, [orderId, itemId, ...v.params]);
   if (!r) throw new NotFoundError('order_item', itemId);
   return r;

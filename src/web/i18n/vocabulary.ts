@@ -125,7 +125,11 @@ export const OPTIONS = {
     take_down: ['下架', 'Take down'], shut_down: ['关停', 'Shut down'], restrict_updates: ['限制更新', 'Restrict updates'],
     stop_access: ['停止接入', 'Stop access'], remove_preinstall: ['取消预置', 'Remove preinstall'],
   },
-  orderItemStatus: { open: ['待处置', 'Open'], done: ['已处置', 'Done'], accepted: ['已验收', 'Accepted'] },
+  orderItemStatus: { open: ['待处置', 'Open'], objected: ['有异议', 'Objected'], done: ['已处置', 'Done'], accepted: ['已验收', 'Accepted'], withdrawn: ['已撤回', 'Withdrawn'] },
+  objectionGround: {
+    not_ours: ['非本单位分发、接入或预置', 'Not ours (not distributed, hosted or preinstalled by us)'], already_filed: ['该应用已备案', 'The APP is filed now'],
+    more_time: ['申请延期', 'More time needed'], other: ['其他理由', 'Another reason'],
+  },
   violationStatus: {
     received: ['已受理', 'Received'], more_requested: ['待补充', 'More requested'], disposal_ordered: ['已责令处置', 'Disposal ordered'],
     revoked: ['已撤销备案', 'Revoked'], closed: ['已结案', 'Closed'],

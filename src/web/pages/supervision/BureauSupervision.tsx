@@ -24,7 +24,13 @@ interface Progress {
   timeline: TimelineDay[];
 }
 interface Finding { id: string; organisationName: string; organisationKind: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; serviceNumber: string | null; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
-interface Order { id: string; organisationName: string; measure: string; dueOn: string; overdue: boolean; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; files?: Attachment[] }[] }
+interface Objection { ground: string; note: string; requestedDueOn: string | null; at: string }
+interface Order {
+  id: string; organisationName: string; measure: string; dueOn: string; overdue: boolean;
+  items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; files?: Attachment[]; objection: Objection | null; answerNote: string | null }[];
+}
+/** Items that still ask something of the organisation: the order's date can move while one is left. */
+const PENDING = ['open', 'objected'];
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; reporterKind: string; reporterOrganisation: string | null; reporterName?: string | null; reporterContact?: string | null; createdAt: string; description: string }
 interface Entry { id: string; kind: string; value: string | null; subjectName: string | null; untilOn: string; category: string; active: boolean }
 
@@ -224,28 +230,52 @@ function Orders() {
   const i18n = useI18n();
   const { t } = i18n;
   const [overdue, setOverdue] = useState(false);
+  const [objected, setObjected] = useState(false);
   const [r, setR] = useState<{ items: Order[]; total: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => { api.get<{ items: Order[]; total: number }>(`/api/bureau/orders${qs({ overdue: overdue ? 'true' : undefined, pageSize: 100 })}`).then(setR).catch(setError); }, [overdue]);
+  const query = qs({ overdue: overdue ? 'true' : undefined, status: objected ? 'objected' : undefined });
+  const load = useCallback(() => { api.get<{ items: Order[]; total: number }>(`/api/bureau/orders${query}${query ? '&' : '?'}pageSize=100`).then(setR).catch(setError); }, [query]);
   useEffect(load, [load]);
   const orderColumns = [t('sv.organisation'), t('sv.measure'), t('sv.due'), t('sv.item'), t('sv.status'), t('sv.evidence')];
-  const decide = async (o: Order, itemId: string, action: 'accept' | 'reopen', reason?: string) => {
+  /** One of the bureau's moves on an order (its date) or an item; true when it went through. */
+  const act = async (url: string, body: object = {}) => {
     setError(null);
-    try { await api.post(`/api/bureau/orders/${o.id}/items/${itemId}/${action}`, action === 'reopen' ? { reason } : {}); load(); return true; } catch (e) { setError(e); return false; }
+    try { await api.post(url, body); load(); return true; } catch (e) { setError(e); return false; }
   };
+  const item = (o: Order, itemId: string, action: string) => `/api/bureau/orders/${o.id}/items/${itemId}/${action}`;
   return (
-    <Card title={t('sv.disposalOrders')} actions={<CsvLink url={`/api/bureau/orders${qs({ overdue: overdue ? 'true' : undefined })}`} />}>
+    <Card title={t('sv.disposalOrders')} actions={<CsvLink url={`/api/bureau/orders${query}`} />}>
       <ErrorNotice error={error} />
-      <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('sv.overdueOnly')}</label>
+      <div className="row">
+        <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('sv.overdueOnly')}</label>
+        <label className="check"><input type="checkbox" checked={objected} onChange={(e) => setObjected(e.target.checked)} data-testid="objected-only" /> {t('sv.objectedOnly')}</label>
+      </div>
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.disposalOrders')}>
           <table className="cards" data-testid="orders-table"><thead><tr>{orderColumns.map((c, k) => <th key={k}>{c}</th>)}<th /></tr></thead>
-            <tbody>{r.items.flatMap((o) => o.items.map((i) => (
+            <tbody>{r.items.flatMap((o) => o.items.map((i, k) => (
               <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td data-label={orderColumns[0]}>{o.organisationName}</td><td data-label={orderColumns[1]}>{i18n.option('measure', o.measure)}</td>
-                <td data-label={orderColumns[2]}>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
+                <td data-label={orderColumns[2]}><div className="evidence-cell">
+                  <span>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</span>
+                  {k === 0 && o.items.some((x) => PENDING.includes(x.status)) && <ReasonAction label={t('sv.redate')} suggestion={t('sv.redateReason')} submitLabel={t('sv.redate')}
+                    days={{ label: t('sv.dueDaysFromToday'), required: true }} onSubmit={(reason, days) => act(`/api/bureau/orders/${o.id}/due`, { reason, dueInWorkingDays: days })} testId="redate-order" />}
+                </div></td>
                 <td data-label={orderColumns[3]}>{i.packageName ?? i.serviceNumber}</td><td data-label={orderColumns[4]}>{i18n.option('orderItemStatus', i.status)}</td>
-                <td data-label={orderColumns[5]}><div className="evidence-cell">{i.evidence ?? '—'}<AttachmentList files={i.files ?? []} /></div></td>
-                <td className="cell-action">{i.status === 'done' && <div className="row"><Button onClick={() => decide(o, i.id, 'accept')} data-testid="accept-item">{t('sv.accept')}</Button> <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => decide(o, i.id, 'reopen', reason)} testId="reopen-item" /></div>}</td></tr>)))}</tbody></table>
+                <td data-label={orderColumns[5]}><div className="evidence-cell">
+                  {i.evidence ?? (i.objection ? null : '—')}
+                  {i.objection && <p className={`small${i.status === 'objected' ? ' overdue-text' : ''}`} data-testid="item-objection">
+                    {t('sv.objection', { ground: i18n.option('objectionGround', i.objection.ground), note: i.objection.note })}
+                    {i.objection.requestedDueOn ? t('sv.objectionAsked', { date: i18n.date(i.objection.requestedDueOn) }) : ''}</p>}
+                  {i.answerNote && <p className="small muted">{t('sv.answerNote', { note: i.answerNote })}</p>}
+                  <AttachmentList files={i.files ?? []} /></div></td>
+                <td className="cell-action"><div className="row">
+                  {i.status === 'done' && <><Button onClick={() => act(item(o, i.id, 'accept'))} data-testid="accept-item">{t('sv.accept')}</Button>
+                    <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => act(item(o, i.id, 'reopen'), { reason })} testId="reopen-item" /></>}
+                  {i.status === 'objected' && <ReasonAction label={t('sv.uphold')} suggestion={t('sv.upholdReason')} submitLabel={t('sv.uphold')}
+                    days={{ label: t('sv.dueDaysOptional'), required: false }} onSubmit={(reason, days) => act(item(o, i.id, 'uphold'), days ? { reason, dueInWorkingDays: days } : { reason })} testId="uphold-item" />}
+                  {['open', 'objected', 'done'].includes(i.status) && <ReasonAction label={t('sv.withdraw')} suggestion={t('sv.withdrawReason')} submitLabel={t('sv.withdraw')}
+                    onSubmit={(reason) => act(item(o, i.id, 'withdraw'), { reason })} testId="withdraw-item" />}
+                </div></td></tr>)))}</tbody></table>
         </TableWrap>
       )}
     </Card>

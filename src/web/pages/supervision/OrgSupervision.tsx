@@ -2,7 +2,8 @@
 // (catalogue upload with progress, findings, marking hosts notified — one by one or the ticked
 // ones), disposal orders (confirm with evidence and evidence files), violation reports
 // (report, follow every step) and the organisation's notices (campaigns, rounds, orders).
-import { type FormEvent, Fragment, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, Fragment, useCallback, useEffect, useId, useState } from 'react';
+import { OBJECTION_GROUNDS } from '../../../domain/supervision/orders.ts';
 import { VIOLATION_CATEGORIES } from '../../../domain/supervision/violations.ts';
 import { NoticesCard } from '../../components/Notices.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
@@ -14,7 +15,12 @@ import { CsvLink, useSelection } from './common.tsx';
 
 interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; endsOn: string; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
 interface Finding { id: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
-interface Order { id: string; measure: string; orderedOn: string; dueOn: string; reason: string; campaignId: string | null; violationId: string | null; items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; reopenReason: string | null; files?: Attachment[] }[] }
+interface Objection { ground: string; note: string; requestedDueOn: string | null; at: string }
+interface Order {
+  id: string; measure: string; orderedOn: string; dueOn: string; reason: string; campaignId: string | null; violationId: string | null;
+  items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; reopenReason: string | null; files?: Attachment[];
+    objection: Objection | null; answerNote: string | null }[];
+}
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; description: string; createdAt: string }
 interface Step { action: string; status: string; note: string | null; at: string }
 
@@ -163,6 +169,10 @@ function Orders() {
     setError(null);
     try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/done`, { evidence: evidence[itemId] ?? '' }); load(); } catch (e) { setError(e); }
   };
+  const object = async (o: Order, itemId: string, body: object) => {
+    setError(null);
+    try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/objection`, body); load(); return true; } catch (e) { setError(e); return false; }
+  };
   const attach = async (o: Order, itemId: string, file: File | undefined) => {
     if (!file) return;
     setError(null); setBusy(itemId);
@@ -197,10 +207,15 @@ function Orders() {
                     <td data-label={columns[0]}>{i.packageName ?? i.serviceNumber}</td>
                     <td data-label={columns[1]}>{i18n.option('orderItemStatus', i.status)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
                     <td data-label={columns[2]}><div className="evidence-cell">
-                      {i.status !== 'open' && i.evidence ? <span>{i.evidence}</span> : null}
+                      {i.status !== 'open' && i.status !== 'objected' && i.evidence ? <span>{i.evidence}</span> : null}
                       {i.status === 'open' && i.reopenReason ? <p className="small overdue-text">{t('sv.reopened', { reason: i.reopenReason })}</p> : null}
+                      {i.objection && <p className="small" data-testid="item-objection">{t('sv.objection', { ground: i18n.option('objectionGround', i.objection.ground), note: i.objection.note })}
+                        {i.objection.requestedDueOn ? t('sv.objectionAsked', { date: i18n.date(i.objection.requestedDueOn) }) : ''}</p>}
+                      {i.status === 'objected' && <p className="small muted">{t('sv.objectionWaiting')}</p>}
+                      {i.answerNote && <p className={`small${i.status === 'open' ? ' overdue-text' : ' muted'}`} data-testid="item-answer">{t('sv.answerNote', { note: i.answerNote })}</p>}
                       <AttachmentList files={i.files ?? []} />
-                      {i.status === 'open' && <div className="evidence-form">
+                      {i.status === 'open' && <ObjectionForm dueOn={o.dueOn} onSubmit={(body) => object(o, i.id, body)} />}
+                      {(i.status === 'open' || i.status === 'objected') && <div className="evidence-form">
                         <input aria-label={t('sv.evidence')} placeholder={t('sv.evidenceHint')} value={evidence[i.id] ?? ''} onChange={(e) => setEvidence({ ...evidence, [i.id]: e.target.value })} data-testid="evidence" />
                         <label className="btn btn-secondary file-button">{busy === i.id ? t('sv.uploading') : t('sv.attachFile')}
                           <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" hidden data-testid="evidence-file" onChange={(e) => { void attach(o, i.id, e.target.files?.[0]); e.target.value = ''; }} /></label>
@@ -210,6 +225,51 @@ function Orders() {
               </tbody>))}</table>
         </TableWrap>)}
     </Card>
+  );
+}
+
+/**
+ * The organisation's objection to an item (ADR 0018 addendum): a ground, its words and, for more time, the date it
+ * asks for; the item then waits for the bureau. Opens from a button, as the bureau's reason forms do.
+ */
+function ObjectionForm({ dueOn, onSubmit }: { dueOn: string; onSubmit: (body: object) => Promise<boolean> }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [ground, setGround] = useState<(typeof OBJECTION_GROUNDS)[number]>('not_ours');
+  const [note, setNote] = useState('');
+  const [asked, setAsked] = useState('');
+  const [busy, setBusy] = useState(false);
+  if (!open) return <Button onClick={() => setOpen(true)} data-testid="object-item">{t('sv.object')}</Button>;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      if (await onSubmit({ ground, note: note.trim(), ...(ground === 'more_time' ? { requestedDueOn: asked } : {}) })) { setOpen(false); setNote(''); setAsked(''); }
+    } finally { setBusy(false); }
+  };
+  return (
+    <form className="subform reason-form" onSubmit={(e) => void submit(e)} data-testid="objection-form">
+      <div className="field">
+        <label htmlFor={`${id}-g`}>{t('sv.objectionGround')} <span className="req">*</span></label>
+        <select id={`${id}-g`} value={ground} onChange={(e) => setGround(e.target.value as typeof ground)} data-testid="objection-ground">
+          {OBJECTION_GROUNDS.map((g) => <option key={g} value={g}>{i18n.option('objectionGround', g)}</option>)}
+        </select>
+      </div>
+      {ground === 'more_time' && <div className="field">
+        <label htmlFor={`${id}-d`}>{t('sv.requestedDueOn')} <span className="req">*</span></label>
+        <input id={`${id}-d`} type="date" required min={dueOn} value={asked} onChange={(e) => setAsked(e.target.value)} data-testid="objection-date" />
+      </div>}
+      <div className="field">
+        <label htmlFor={`${id}-n`}>{t('sv.objectionNote')} <span className="req">*</span></label>
+        <textarea id={`${id}-n`} required rows={2} maxLength={2000} placeholder={t('sv.objectionNoteHint')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="objection-note" />
+      </div>
+      <div className="row">
+        <Button type="submit" variant="primary" busy={busy} data-testid="objection-submit">{t('sv.sendObjection')}</Button>
+        <Button onClick={() => setOpen(false)} disabled={busy}>{t('sv.cancel')}</Button>
+      </div>
+    </form>
   );
 }
 

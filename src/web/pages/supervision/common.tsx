@@ -83,21 +83,24 @@ export function useSelection() {
 /**
  * An action that records the staff member's own reason (reopening an order item, lifting a blacklist entry): a
  * button that opens a short form, prefilled with a suggestion to edit. `onSubmit` answers whether it succeeded; the
- * form stays open (with the text) when it did not.
+ * form stays open (with the text) when it did not. With `days`, the form also asks for a number of working days
+ * (required or optional), passed to `onSubmit`.
  */
-export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId }: {
-  label: string; suggestion: string; submitLabel: string; onSubmit: (reason: string) => Promise<boolean>; testId?: string;
+export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId, days }: {
+  label: string; suggestion: string; submitLabel: string; onSubmit: (reason: string, days?: number) => Promise<boolean>; testId?: string;
+  days?: { label: string; required: boolean };
 }) {
   const { t } = useI18n();
   const id = useId();
   const [text, setText] = useState<string | null>(null);
+  const [n, setN] = useState('');
   const [busy, setBusy] = useState(false);
   if (text === null) return <Button onClick={() => setText(suggestion)} data-testid={testId}>{label}</Button>;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
     setBusy(true);
-    try { if (await onSubmit(text.trim())) setText(null); } finally { setBusy(false); }
+    try { if (await onSubmit(text.trim(), n ? Number(n) : undefined)) { setText(null); setN(''); } } finally { setBusy(false); }
   };
   return (
     <form className="subform reason-form" onSubmit={(e) => void submit(e)} data-testid={testId ? `${testId}-form` : undefined}>
@@ -105,9 +108,13 @@ export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId 
         <label htmlFor={id}>{t('sv.reason')} <span className="req">*</span></label>
         <textarea id={id} required rows={2} maxLength={1000} value={text} onChange={(e) => setText(e.target.value)} autoFocus data-testid={testId ? `${testId}-reason` : undefined} />
       </div>
+      {days && <div className="field">
+        <label htmlFor={`${id}-days`}>{days.label}{days.required && <> <span className="req">*</span></>}</label>
+        <input id={`${id}-days`} type="number" inputMode="numeric" min={1} max={60} required={days.required} value={n} onChange={(e) => setN(e.target.value)} data-testid={testId ? `${testId}-days` : undefined} />
+      </div>}
       <div className="row">
         <Button type="submit" variant="primary" busy={busy} data-testid={testId ? `${testId}-submit` : undefined}>{submitLabel}</Button>
-        <Button onClick={() => setText(null)} disabled={busy}>{t('sv.cancel')}</Button>
+        <Button onClick={() => { setText(null); setN(''); }} disabled={busy}>{t('sv.cancel')}</Button>
       </div>
     </form>
   );

@@ -10,7 +10,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 /** Paths the React router answers (src/web/main.tsx). */
-export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
+export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/notices', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
 
 /**
  * The web app's Content-Security-Policy. The Vite build emits no inline script (index.html loads

@@ -63,6 +63,21 @@ describe('journey: shell cleanup', () => {
     await events.waitFor();
     expect(await events.locator('li strong').allTextContents()).toEqual(['备案通过', '取消接入', '无接入（空壳）', '注销']);
     await j.shot('record-timeline');
+
+    // Anyone reads the notices: the one just published and carried out, and the blacklist, checked by domain.
+    await page.getByRole('link', { name: '公示信息' }).click();
+    await page.getByText('广东省空壳备案清理公告（旅程）').waitFor();
+    expect(await page.getByTestId('notice-services').filter({ hasText: cleaned!.trim() }).getByText('已注销').count()).toBe(1);
+    await j.shot('public-notices');
+    await page.getByTestId('tab-blacklist').click();
+    await page.getByTestId('public-blacklist').getByText('com.example.minigame').waitFor();
+    await page.getByTestId('blacklist-value').fill('MiniGame-Download.cn');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.getByText('MiniGame-Download.cn 在违法违规名单中，限制期内不得备案。').waitFor();
+    await page.getByTestId('blacklist-value').fill('clean.example.cn');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.getByText('clean.example.cn 不在违法违规名单中。').waitFor();
+    await j.shot('public-blacklist');
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

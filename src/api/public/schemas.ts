@@ -98,3 +98,22 @@ export const subjectView = z.object({
   services: z.array(recordView),
   links: z.object({ self: z.string() }),
 });
+
+/** The public blacklist query (违法违规名单; src/api/public/blacklist.ts). */
+export const blacklistQuery = z.object({
+  domain: z.string().trim().min(1).max(253).optional().describe('A domain, as filed (case and a trailing dot do not matter); exact, not its subdomains'),
+  packageName: z.string().trim().min(1).max(255).optional().describe('A package name or bundle ID, exactly (case-sensitive, as filed)'),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX, `at most ${PAGE_SIZE_MAX}`).default(20),
+});
+
+export const blacklistView = z.object({
+  items: z.array(z.object({
+    kind: z.enum(['package', 'domain']),
+    value: z.string(),
+    category: z.enum(['false_materials', 'shell_cleanup', 'illegal', 'other']).describe('Why it was blacklisted, as the revocation categories'),
+    since: z.string().describe('YYYY-MM-DD, China date'),
+    untilOn: z.string().describe('YYYY-MM-DD: the last day it bars a filing'),
+  })),
+  total: z.number().int(), page: z.number().int(), pageSize: z.number().int(),
+});

@@ -1,6 +1,6 @@
 // The supervision demo (issue 14, item 11) as the API shows it: a finished transition campaign,
 // an inspection in progress with catalogues from the platform and the provider and a mix of
-// outcomes, open and overdue orders, reports in several states, an active blacklist entry.
+// outcomes, open and overdue orders (one item objected), reports in several states, active and lifted blacklist entries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { KEY } from '../../../tests/verify.ts';
@@ -29,6 +29,8 @@ describe('supervision demo data', () => {
     const statuses = (await a.app.inject({ url: '/api/bureau/violations', headers: admin.headers })).json().items.map((v: { status: string }) => v.status).sort();
     expect(statuses).toEqual(['disposal_ordered', 'more_requested', 'received', 'revoked']);
     const zj = await signIn(a.app, 'zj.reviewer');
-    expect((await a.app.inject({ url: '/api/bureau/blacklist?active=true', headers: zj.headers })).json().items).toEqual([expect.objectContaining({ kind: 'package', value: 'com.example.minigame' })]);
+    // The game's package and download site are barred; a lifted entry is not active.
+    expect((await a.app.inject({ url: '/api/bureau/blacklist?active=true', headers: zj.headers })).json().items.map((e: { kind: string; value: string }) => [e.kind, e.value]).sort())
+      .toEqual([['domain', 'minigame-download.cn'], ['package', 'com.example.minigame']]);
   });
 });

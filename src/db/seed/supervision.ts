@@ -148,4 +148,14 @@ export async function seedSupervision(tx: Queryable, sealer: Sealer, orgs: Recor
     `insert into blacklist_entries (kind, value, until_on, category, reason, source_service_id, province_code, created_by, created_at)
      values ('package', 'com.example.minigame', '2028-03-01', 'false_materials', '提供虚假材料（演示）', $1, '330000', $2, $3) returning id`, [game.id, users['zj.reviewer'], T('2025-03-01T08:00:00Z')]);
   await history(tx, 'blacklist_entry', entry, 'add', 'bureau_reviewer', T('2025-03-01T08:00:00Z'), { note: 'demo data' }, 'active');
+  // The game's download site, barred with it; and a lifted entry, which the public list leaves out.
+  const site = await ids(
+    `insert into blacklist_entries (kind, value, until_on, category, reason, source_service_id, province_code, created_by, created_at)
+     values ('domain', 'minigame-download.cn', '2028-03-01', 'false_materials', '提供虚假材料（演示）', $1, '330000', $2, $3) returning id`, [game.id, users['zj.reviewer'], T('2025-03-01T08:00:00Z')]);
+  await history(tx, 'blacklist_entry', site, 'add', 'bureau_reviewer', T('2025-03-01T08:00:00Z'), { note: 'demo data' }, 'active');
+  const lifted = await ids(
+    `insert into blacklist_entries (kind, value, until_on, category, reason, source_service_id, province_code, created_by, created_at, lifted_at, lifted_by, lift_reason)
+     values ('package', 'com.example.minigame.lite', '2027-09-01', 'other', '仿冒应用（演示）', $1, '330000', $2, $3, $4, $2, '复核后提前解除（演示）') returning id`,
+    [game.id, users['zj.reviewer'], T('2025-09-01T08:00:00Z'), T('2025-10-10T08:00:00Z')]);
+  await history(tx, 'blacklist_entry', lifted, 'lift', 'bureau_reviewer', T('2025-10-10T08:00:00Z'), { note: 'demo data' }, 'lifted');
 }

@@ -18,7 +18,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const i18n = useI18n();
   const { session, signOut } = useSession();
   const navigate = useNavigate();
-  const links: [string, MessageKey][] = [['/', 'nav.search'], ...(session ? NAV[session.role] ?? [] : [])];
+  const links: [string, MessageKey][] = [['/', 'nav.search'], ['/notices', 'nav.publicNotices'], ...(session ? NAV[session.role] ?? [] : [])];
   return (
     <>
       <a className="skip" href="#main">{i18n.t('app.skip')}</a>

@@ -9,12 +9,18 @@
 //                                                   every log entry of a record is included in the latest head
 //   node scripts/log-check.mjs consistency <baseUrl> <saved-head.json> [--key-id HEX]
 //                                                   the latest head extends a head saved earlier
-// Exit 0: verified; 1: verification failed (the log is not what it claims); 2: usage or network error.
+//   node scripts/log-check.mjs statement <baseUrl> <serviceNumber> [--at TIME] [--save FILE] [--key-id HEX]
+//                                                   fetch a record statement (as of TIME) and verify it
+//   node scripts/log-check.mjs statement-file <FILE> [--key-id HEX]
+//                                                   verify a saved statement offline (pin the key you trust)
+// Exit 0: verified; 1: verification failed (the log is not what it claims); 2: usage or network error;
+// 3: a statement verified but incomplete (events of its moment not yet in a signed head: fetch it again).
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 class Failed extends Error {}
 class Usage extends Error {}
+class Incomplete extends Error {}
 
 const sha256 = (...parts) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
 const leafHash = (entry) => sha256(Buffer.of(0), Buffer.from(entry, 'utf8'));
@@ -123,20 +129,66 @@ async function checkConsistency(base, file, pinned) {
   process.stdout.write(`consistency ok: tree head ${first} (${old.rootHash}) → ${now.treeSize} (${now.rootHash})\n`);
 }
 
+/** What each public event type makes of a service's status (docs/api-public.md "Record statements"). */
+const STATUS_AFTER = { filed: 'filed', access_added: 'filed', shell: 'shell', cancelled: 'cancelled', revoked: 'revoked' };
+
+/** A record statement, checked with nothing but its own contents (and the pinned key id, if given). */
+function checkStatement(st, pinned) {
+  if (st?.v !== 1) throw new Usage('not a version 1 record statement');
+  const spki = createPublicKey(st.key.publicKeyPem).export({ format: 'der', type: 'spki' });
+  if (sha256(spki).toString('hex') !== st.key.keyId || st.key.keyId !== st.treeHead.keyId) throw new Failed('the statement\'s key does not hash to the key id that signed its tree head');
+  if (pinned && st.key.keyId !== pinned) throw new Failed(`the statement is signed by key ${st.key.keyId}, not the pinned ${pinned}`);
+  const h = st.treeHead;
+  if (!verify(null, Buffer.from(`beian-tree-head:v1\n${h.treeSize}\n${h.rootHash}\n${h.timestamp}`, 'utf8'), createPublicKey(st.key.publicKeyPem), Buffer.from(h.signature, 'base64'))) {
+    throw new Failed(`tree head ${h.treeSize}: the signature does not verify`);
+  }
+  const asOf = new Date(st.asOf);
+  let status = 'unknown', since = null;
+  const events = [];
+  for (const e of st.entries) {
+    if (!verifyInclusion(e.leafIndex, h.treeSize, leafHash(e.entry), e.auditPath.map(hex), hex(h.rootHash))) {
+      throw new Failed(`leaf ${e.leafIndex}: not included in tree head ${h.treeSize}`);
+    }
+    const entry = JSON.parse(e.entry);
+    if (entry.serviceNumber !== st.serviceNumber && entry.mainNumber !== st.mainNumber) throw new Failed(`leaf ${e.leafIndex} is not an entry of ${st.serviceNumber}`);
+    if (entry.serviceNumber === st.serviceNumber && entry.at && new Date(entry.at) <= asOf) events.push(entry);
+  }
+  for (const e of events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
+    const next = STATUS_AFTER[e.type];
+    if (next && next !== status) { status = next; since = e.at; }
+  }
+  if (status !== st.status || since !== st.statusSince) throw new Failed(`the entries give ${status} (since ${since}), the statement says ${st.status} (since ${st.statusSince})`);
+  process.stdout.write(`statement ok: ${st.serviceNumber} ${status}${since ? ` since ${since}` : ''} as of ${st.asOf}; ${st.entries.length} entries in tree head ${h.treeSize} root ${h.rootHash} (key ${h.keyId})\n`);
+  if (st.pending > 0) throw new Incomplete(`${st.pending} event(s) at or before ${st.asOf} are not in a signed tree head yet: fetch the statement again in a minute`);
+}
+
 async function main(argv) {
   const k = argv.indexOf('--key-id');
   const pinned = k >= 0 ? argv[k + 1] : undefined;
   const args = k >= 0 ? [...argv.slice(0, k), ...argv.slice(k + 2)] : argv;
+  const option = (name) => { const i = args.indexOf(name); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
+  const at = option('--at');
+  const save = option('--save');
   const [cmd, base, arg] = args;
-  if (!base || !/^https?:\/\//.test(base)) throw new Usage('usage: log-check.mjs head|record|consistency <baseUrl> [serviceNumber|saved-head.json] [--key-id HEX]');
+  if (cmd === 'statement-file' && base && args.length === 2) {
+    let st;
+    try { st = JSON.parse(readFileSync(base, 'utf8')); } catch (e) { throw new Usage(`${base}: ${e.message}`); }
+    return checkStatement(st, pinned);
+  }
+  if (!base || !/^https?:\/\//.test(base)) throw new Usage('usage: log-check.mjs head|record|consistency|statement <baseUrl> [serviceNumber|saved-head.json] [--key-id HEX]; statement-file <file>');
   const url = base.replace(/\/$/, '');
   if (cmd === 'head' && args.length === 2) process.stdout.write(`${JSON.stringify(await verifiedHead(url, pinned))}\n`);
   else if (cmd === 'record' && arg) await checkRecord(url, arg, pinned);
   else if (cmd === 'consistency' && arg) await checkConsistency(url, arg, pinned);
+  else if (cmd === 'statement' && arg) {
+    const st = await get(url, `/api/public/v1/services/${encodeURIComponent(arg)}/statement${at ? `?at=${encodeURIComponent(at)}` : ''}`);
+    if (save) writeFileSync(save, `${JSON.stringify(st, null, 2)}\n`);
+    checkStatement(st, pinned);
+  }
   else throw new Usage('usage: log-check.mjs head|record|consistency <baseUrl> [serviceNumber|saved-head.json] [--key-id HEX]');
 }
 
 main(process.argv.slice(2)).then(() => { process.exitCode = 0; }, (e) => {
-  process.stderr.write(`log-check: ${e instanceof Failed ? 'FAILED: ' : ''}${e.message}\n`);
-  process.exitCode = e instanceof Failed ? 1 : 2;
+  process.stderr.write(`log-check: ${e instanceof Failed ? 'FAILED: ' : e instanceof Incomplete ? 'INCOMPLETE: ' : ''}${e.message}\n`);
+  process.exitCode = e instanceof Failed ? 1 : e instanceof Incomplete ? 3 : 2;
 });

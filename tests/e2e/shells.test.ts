@@ -63,6 +63,7 @@ describe('journey: shell cleanup', () => {
     await events.waitFor();
     expect(await events.locator('li strong').allTextContents()).toEqual(['备案通过', '取消接入', '无接入（空壳）', '注销']);
     await j.shot('record-timeline');
+    expect(await page.getByTestId('statement-link').getAttribute('href')).toBe(`/api/public/v1/services/${encodeURIComponent(cleaned!.trim())}/statement`);
 
     // Anyone reads the notices: the one just published and carried out, and the blacklist, checked by domain.
     await page.getByRole('link', { name: '公示信息' }).click();

@@ -12,6 +12,7 @@ import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { renderBadge } from './badge.ts';
 import { blacklistRoutes } from './blacklist.ts';
+import { statementRoutes } from './statement.ts';
 import { BADGE_CACHE_CONTROL, corsHeaders, newest, preflight, sendCacheable } from './http.ts';
 import { gramStats } from './gram-stats.ts';
 import { interpretKeyword } from './keyword.ts';
@@ -134,6 +135,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
 
   logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)
   blacklistRoutes(base, limited, ctx.now); // 违法违规名单 (issue 14 contract 7)
+  statementRoutes(base, ctx.db, limited, serviceOf, ctx.now); // record statements over the log
   // Shell cleanup notices (issue 13 item 6): what a bureau publicised, and what it cleaned up.
   app.get('/api/public/v1/notices', {
     ...limited,

@@ -88,6 +88,8 @@ export function RecordPage() {
           <ol className="timeline" data-testid="record-events">
             {record.events.map((e, i) => <li key={i} className="done"><strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span></li>)}
           </ol>
+          <p className="muted small">{i18n.t('record.statementLead')}{' '}
+            <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link">{i18n.t('record.statement')}</a></p>
         </Card>
       ) : null}
       {record.snippets ? (

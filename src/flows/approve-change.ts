@@ -53,14 +53,14 @@ interface Locked { status: string; mainNumber: string; serviceNumber: string | n
 async function lockService(tx: Queryable, app: ApplicationRow, statuses: readonly string[]): Promise<Locked> {
   const [s] = await tx.query<{ status: string; service_number: string; main_number: string; principal_person_id: string }>(
     `select s.status, s.service_number, sub.main_number, sub.principal_person_id from services s join subjects sub on sub.id = s.subject_id
-      where s.id = $1 for update of s`, [app.service_id]);
+      where s.id = $1 for no key update of s`, [app.service_id]);
   if (!s || !statuses.includes(s.status)) throw new NamedError('service_not_filed', 'conflict', `the service this change is for is ${s?.status ?? 'gone'}; reject the application with that reason`);
   return { status: s.status, mainNumber: s.main_number, serviceNumber: s.service_number, subjectPrincipal: s.principal_person_id };
 }
 
 async function lockSubject(tx: Queryable, app: ApplicationRow, statuses: readonly string[]): Promise<Locked> {
   const [s] = await tx.query<{ status: string; main_number: string; principal_person_id: string }>(
-    `select status, main_number, principal_person_id from subjects where id = $1 for update`, [app.subject_id]);
+    `select status, main_number, principal_person_id from subjects where id = $1 for no key update`, [app.subject_id]);
   if (!s || !statuses.includes(s.status)) throw new NamedError('subject_not_filed', 'conflict', `the subject this change is for is ${s?.status ?? 'gone'}; reject the application with that reason`);
   return { status: s.status, mainNumber: s.main_number, serviceNumber: null, subjectPrincipal: s.principal_person_id };
 }

@@ -222,6 +222,21 @@ describe('changes of a filed record', () => {
     expect(hist!.action).toBe('access_added');
   });
 
+  it('add_access: only the submitting provider is added — a second new provider in the same filing is refused naming its field', async () => {
+    const [third] = await h.t.db.query<{ id: string }>(`insert into organisations (kind, name, uscc) values ('access_provider', '第三测试云有限公司', $1) returning id`, [uniqueUscc('110108')]);
+    const idc = await orgId(h.t.db, '蓝海数据科技有限公司');
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.applicationType = 'add_access';
+    body.materials.access.push(
+      { providerOrgId: idc, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.31'], domains: ['a2dp.demo-tech.cn'] },
+      { providerOrgId: third!.id, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.32'], domains: ['a2dp.demo-tech.cn'] });
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: host.headers, payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['access.2.providerOrgId:access_provider_not_submitter']);
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/withdraw`);
+  });
+
   it('add_access rescues a shell: approving the new access clears shellSince in the same transaction', async () => {
     const website = (await h.t.db.query<{ id: string }>(`select id from services where service_number = '京ICP备2025000001号-1'`))[0]!;
     const ctx = { db: h.t.db, sealer: h.t.sealer, now: h.clock.now, publicUrl: 'http://127.0.0.1' };

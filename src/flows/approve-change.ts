@@ -34,7 +34,15 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
     services.push(app.service_id!);
   } else if (app.application_type === 'add_access') {
     const filed = new Set(((base.access ?? []) as AccessMaterials[]).map((a) => a.providerOrgId));
-    await insertAccess(tx, app.service_id!, ((m.access ?? []) as AccessMaterials[]).filter((a) => !filed.has(a.providerOrgId)));
+    const added = ((m.access ?? []) as AccessMaterials[]).map((a, i) => ({ a, i })).filter(({ a }) => !filed.has(a.providerOrgId));
+    // Only the submitting provider reviewed its record (materials-check.ts refuses others at
+    // submission; an application submitted before that rule is refused here, never half-written).
+    const unreviewed = added.filter(({ a }) => a.providerOrgId !== app.submitter_org_id);
+    if (unreviewed.length) {
+      throw new NamedError('access_provider_not_reviewed', 'conflict', 'this access filing adds a provider that did not review it; reject it with that reason',
+        unreviewed.map(({ i }) => ({ field: `access.${i}.providerOrgId`, code: 'access_provider_not_submitter', message: 'only the submitting provider\'s record may be added' })));
+    }
+    await insertAccess(tx, app.service_id!, added.map(({ a }) => a));
     // A shell (空壳) with access again is a shell no more, and leaves any cleanup notice (issue 13 item 6).
     await clearShell(ctx, tx, app.service_id!, actor);
     services.push(app.service_id!);

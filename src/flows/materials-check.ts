@@ -59,8 +59,18 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   const kind = kindOf(app.application_type);
   if (kind.reviewerIsNewProvider) {
     const newProviders = await newAccessProviders(tx, app, m);
-    if (!app.submitter_org_id || !newProviders.includes(app.submitter_org_id)) {
+    const submitterIsNew = !!app.submitter_org_id && newProviders.includes(app.submitter_org_id);
+    if (!submitterIsNew) {
       problems.push({ field: 'submitterOrgId', code: 'submitter_not_new_provider', message: 'an access filing is reviewed by the new access provider: choose the provider you are adding' });
+    }
+    // 新增接入 goes via the new provider (DOMAIN.md §2.5, §4.3): each new provider reviews its own
+    // record first, so one access filing adds the submitting provider's record and no other's
+    // (while the submitter is not one of them, the problem above names what to fix first).
+    for (const [i, a] of (m.access ?? []).entries()) {
+      const provider = a?.providerOrgId;
+      if (submitterIsNew && typeof provider === 'string' && newProviders.includes(provider) && provider !== app.submitter_org_id) {
+        problems.push({ field: `access.${i}.providerOrgId`, code: 'access_provider_not_submitter', message: 'an access filing adds one new provider, the one that reviews it', suggestion: 'file a separate access filing through this provider' });
+      }
     }
   }
   if (!submitterKind || !SUBMITTER_KINDS[app.service_type].includes(submitterKind)) {

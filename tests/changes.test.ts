@@ -192,6 +192,20 @@ describe('changes of a filed record', () => {
     expect(hist!.action).toBe('changed');
   });
 
+  it('change_subject is reviewed by a provider that holds the subject: one that gives none of its services access is refused', async () => {
+    const [{ id: subjectId }] = await h.t.db.query<{ id: string }>(`select id from subjects where main_number = '浙ICP备2024000001号'`) as [{ id: string }];
+    const idc = await orgId(h.t.db, '蓝海数据科技有限公司'); // the ledger's access is the demo cloud's
+    const body = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);
+    body.materials.subject.address = '西湖区文三路3号示例中心7楼';
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: host.headers, payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['submitterOrgId:submitter_not_subject_provider']);
+    // The provider that holds it may.
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: cloud })).status).toBe('provider_review');
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/withdraw`);
+  });
+
   it('add_access: only a new provider\'s record, reviewed by that provider; the number stays', async () => {
     const website = (await h.t.db.query<{ id: string; service_number: string }>(`select id, service_number from services where service_number = '京ICP备2025000001号-1'`))[0]!;
     const body = await call(h.app, wang, 'GET', `/api/host/services/${website.id}/materials`);

@@ -383,6 +383,26 @@ describe('changes of a filed record', () => {
     expect((await h.app.inject({ method: 'POST', url: `/api/host/applications/${subjectChange.id}/submit`, headers: host.headers, payload: {} })).statusCode).toBe(409);
   });
 
+  it('a change approved against a stale base is refused: its access record was cancelled meanwhile — 409 naming the field, nothing written, no history claims it', async () => {
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.materials.access[0].ips = ['203.0.113.99'];
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud }, 201);
+    expect(draft.diff.map((c: { field: string }) => c.field)).toEqual(['access.0.ips']);
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {});
+    await toBureau(h, host, provider, draft.id, ['13800138002']);
+    // Meanwhile the provider ends its access: the APP is a shell, the record the change edits is gone.
+    await call(h.app, provider, 'POST', `/api/provider/services/${a2dpId}/access/cancel`, { reason: '合同到期' });
+    const historyBefore = (await h.t.db.query(`select id from history where entity_type = 'service' and entity_id = $1`, [a2dpId])).length;
+    const approve = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/approve`, headers: gd.headers });
+    expect(approve.statusCode, approve.body).toBe(409);
+    expect(approve.json()).toMatchObject({ code: 'record_changed_since_draft', errors: [{ field: 'access.0.ips', code: 'record_changed_since_draft' }] });
+    expect((await call(h.app, host, 'GET', `/api/host/applications/${draft.id}`)).status).toBe('bureau_review');
+    expect((await h.t.db.query(`select id from history where entity_type = 'service' and entity_id = $1`, [a2dpId])).length).toBe(historyBefore);
+    // The bureau rejects it with that reason; the host files again from the record as it is.
+    const rejected = await call(h.app, gd, 'POST', `/api/bureau/applications/${draft.id}/reject`, { reasons: [{ field: 'access.0.ips', error: '接入信息已取消，请按当前备案信息重新提交' }] });
+    expect(rejected.status).toBe('bureau_rejected');
+  });
+
   it('keeps the stored public events of every record what history says, after approved changes of services and subjects, access added (migration 0029)', async () => {
     await expectPublicEventsCurrent(h.t.db);
   });

@@ -76,6 +76,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   access_new_provider_required: '请添加一个尚未接入该服务的接入服务商的接入信息',
   access_provider_not_submitter: '一次新增接入只能添加初审它的接入服务商的接入信息；其他接入服务商请另行提交新增接入',
   access_provider_not_reviewed: '该新增接入包含未经其初审的接入服务商，请驳回',
+  record_changed_since_draft: '已备案信息在申请提交后已变化，请驳回并请主办者按当前备案信息重新提交',
   submitter_not_subject_provider: '变更主体须由为该主体的服务提供接入的接入服务商（或分发平台）初审',
   subject_already_filed: '该证件已有备案主体：请在该主体下新增服务；若主体不属于本账号，请联系主体所在省通信管理局',
   application_already_open: '已有进行中的同类申请，请继续办理或先撤回',

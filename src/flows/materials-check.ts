@@ -74,7 +74,7 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
     }
   }
   if (kind.reviewerHoldsSubject && app.subject_id && submitterKind && !(await holdsSubject(tx, app.subject_id, app.submitter_org_id!))) {
-    problems.push({ field: 'submitterOrgId', code: 'submitter_not_subject_provider', message: 'a subject change is reviewed by an organisation that holds the subject: an active access provider (or the distribution platform) of one of its live services',
+    problems.push({ field: 'submitterOrgId', code: 'submitter_not_subject_provider', message: 'a subject change is reviewed by an organisation that holds the subject: an active access provider of one of its live services, or the organisation that filed one',
       suggestion: 'choose the access provider or platform of one of this subject\'s filed services' });
   }
   if (!submitterKind || !SUBMITTER_KINDS[app.service_type].includes(submitterKind)) {
@@ -103,17 +103,19 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
 /**
  * Whether an organisation holds a subject (DOMAIN.md §4.3, "subject info can only be changed at the
  * provider that holds it"): it has an active access record of one of the subject's live services,
- * or it is the distribution platform through which one of them was filed or last changed (mini
- * programs and quick apps file no access record: their platform is their submitter).
+ * or it filed one of them — submitted its approved first filing, new service or change — and has not
+ * left it since (no cancelled access record of its own there). The second covers distribution
+ * platforms (mini programs and quick apps file no access section: their platform is their
+ * submitter) and a provider that filed a service hosted elsewhere.
  */
 export async function holdsSubject(tx: Queryable, subjectId: string, orgId: string): Promise<boolean> {
   const rows = await tx.query(
     `select 1 from services s
       where s.subject_id = $1 and s.status = 'filed'
         and (exists (select 1 from access_records ar where ar.service_id = s.id and ar.active and ar.provider_org_id = $2)
-          or exists (select 1 from applications a join organisations o on o.id = a.submitter_org_id
-                      where a.service_id = s.id and a.status = 'approved' and a.submitter_org_id = $2 and o.kind = 'distribution_platform'
-                        and a.application_type in ('first_filing', 'new_service', 'change_service')))
+          or (exists (select 1 from applications a where a.service_id = s.id and a.status = 'approved' and a.submitter_org_id = $2
+                        and a.application_type in ('first_filing', 'new_service', 'change_service'))
+              and not exists (select 1 from access_records ar where ar.service_id = s.id and not ar.active and ar.provider_org_id = $2)))
       limit 1`, [subjectId, orgId]);
   return rows.length > 0;
 }

@@ -192,6 +192,20 @@ describe('changes of a filed record', () => {
     expect(hist!.action).toBe('changed');
   });
 
+  it('change_subject is reviewed by a provider that holds the subject: one that gives none of its services access is refused', async () => {
+    const [{ id: subjectId }] = await h.t.db.query<{ id: string }>(`select id from subjects where main_number = '浙ICP备2024000001号'`) as [{ id: string }];
+    const idc = await orgId(h.t.db, '蓝海数据科技有限公司'); // the ledger's access is the demo cloud's
+    const body = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);
+    body.materials.subject.address = '西湖区文三路3号示例中心7楼';
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: host.headers, payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['submitterOrgId:submitter_not_subject_provider']);
+    // The provider that holds it may.
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: cloud })).status).toBe('provider_review');
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/withdraw`);
+  });
+
   it('add_access: only a new provider\'s record, reviewed by that provider; the number stays', async () => {
     const website = (await h.t.db.query<{ id: string; service_number: string }>(`select id, service_number from services where service_number = '京ICP备2025000001号-1'`))[0]!;
     const body = await call(h.app, wang, 'GET', `/api/host/services/${website.id}/materials`);
@@ -220,6 +234,21 @@ describe('changes of a filed record', () => {
     expect(access.map((a) => a.provider_org_id)).toEqual([idc, cloud]);
     const [hist] = await h.t.db.query<{ action: string }>(`select action from history where entity_type = 'service' and entity_id = $1 order by id desc limit 1`, [website.id]);
     expect(hist!.action).toBe('access_added');
+  });
+
+  it('add_access: only the submitting provider is added — a second new provider in the same filing is refused naming its field', async () => {
+    const [third] = await h.t.db.query<{ id: string }>(`insert into organisations (kind, name, uscc) values ('access_provider', '第三测试云有限公司', $1) returning id`, [uniqueUscc('110108')]);
+    const idc = await orgId(h.t.db, '蓝海数据科技有限公司');
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.applicationType = 'add_access';
+    body.materials.access.push(
+      { providerOrgId: idc, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.31'], domains: ['a2dp.demo-tech.cn'] },
+      { providerOrgId: third!.id, accessMethod: 'cloud', serverLocation: '北京市', ips: ['198.51.100.32'], domains: ['a2dp.demo-tech.cn'] });
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: host.headers, payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['access.2.providerOrgId:access_provider_not_submitter']);
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/withdraw`);
   });
 
   it('add_access rescues a shell: approving the new access clears shellSince in the same transaction', async () => {
@@ -352,6 +381,26 @@ describe('changes of a filed record', () => {
     expect(approve.statusCode).toBe(409);
     expect(approve.json().code).toBe('application_status_conflict');
     expect((await h.app.inject({ method: 'POST', url: `/api/host/applications/${subjectChange.id}/submit`, headers: host.headers, payload: {} })).statusCode).toBe(409);
+  });
+
+  it('a change approved against a stale base is refused: its access record was cancelled meanwhile — 409 naming the field, nothing written, no history claims it', async () => {
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.materials.access[0].ips = ['203.0.113.99'];
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: cloud }, 201);
+    expect(draft.diff.map((c: { field: string }) => c.field)).toEqual(['access.0.ips']);
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {});
+    await toBureau(h, host, provider, draft.id, ['13800138002']);
+    // Meanwhile the provider ends its access: the APP is a shell, the record the change edits is gone.
+    await call(h.app, provider, 'POST', `/api/provider/services/${a2dpId}/access/cancel`, { reason: '合同到期' });
+    const historyBefore = (await h.t.db.query(`select id from history where entity_type = 'service' and entity_id = $1`, [a2dpId])).length;
+    const approve = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/approve`, headers: gd.headers });
+    expect(approve.statusCode, approve.body).toBe(409);
+    expect(approve.json()).toMatchObject({ code: 'record_changed_since_draft', errors: [{ field: 'access.0.ips', code: 'record_changed_since_draft' }] });
+    expect((await call(h.app, host, 'GET', `/api/host/applications/${draft.id}`)).status).toBe('bureau_review');
+    expect((await h.t.db.query(`select id from history where entity_type = 'service' and entity_id = $1`, [a2dpId])).length).toBe(historyBefore);
+    // The bureau rejects it with that reason; the host files again from the record as it is.
+    const rejected = await call(h.app, gd, 'POST', `/api/bureau/applications/${draft.id}/reject`, { reasons: [{ field: 'access.0.ips', error: '接入信息已取消，请按当前备案信息重新提交' }] });
+    expect(rejected.status).toBe('bureau_rejected');
   });
 
   it('keeps the stored public events of every record what history says, after approved changes of services and subjects, access added (migration 0029)', async () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
-import { chinaDate } from '../src/domain/china-time.ts';
+import { chinaDate, chinaYear } from '../src/domain/china-time.ts';
+import { parseFilingNumber } from '../src/domain/filing-number.ts';
 import { APPLICATION_KINDS, APPLICATION_STATUSES } from '../src/domain/lifecycle.ts';
 import { signIn } from './auth.ts';
 import { type TestDb, testDatabase } from './db.ts';
@@ -28,6 +29,18 @@ describe('demo applications', () => {
     app = await buildApp({ db: t.db, sealer: t.sealer, now: () => NOW, config: loadConfig({ LOG_LEVEL: 'silent' }) });
   }, 600_000);
   afterAll(async () => { await app?.close(); await t?.close(); });
+
+  it('every number\'s year is the year it was allocated (DOMAIN.md §3): a subject\'s its filing date\'s; a service\'s its main number\'s, filed on or after it', async () => {
+    const yearOf = (n: string) => { const p = parseFilingNumber(n); return p.ok ? p.value.year : undefined; };
+    const subjects = await t.db.query<{ main_number: string; filed_at: Date | null }>('select main_number, filed_at from subjects where main_number is not null order by main_number');
+    expect(subjects.length).toBeGreaterThan(3);
+    expect(subjects.filter((s) => !s.filed_at || yearOf(s.main_number) !== chinaYear(s.filed_at)).map((s) => `${s.main_number} filed ${s.filed_at?.toISOString()}`)).toEqual([]);
+    const services = await t.db.query<{ service_number: string; filed_at: Date; main_number: string; subject_filed_at: Date }>(
+      `select s.service_number, s.filed_at, sub.main_number, sub.filed_at as subject_filed_at from services s join subjects sub on sub.id = s.subject_id order by s.service_number`);
+    expect(services.length).toBeGreaterThan(10);
+    const wrong = services.filter((s) => !s.service_number.startsWith(`${s.main_number}-`) || s.filed_at < s.subject_filed_at || (yearOf(s.service_number) ?? 0) > chinaYear(s.filed_at));
+    expect(wrong.map((s) => `${s.service_number} filed ${s.filed_at.toISOString()} under ${s.main_number} filed ${s.subject_filed_at.toISOString()}`)).toEqual([]);
+  });
 
   it('holds every (kind, state) pair', async () => {
     const rows = await t.db.query<{ application_type: string; status: string; n: number }>(

@@ -32,6 +32,7 @@ beforeAll(async () => {
   await seedDemo(t.db, t.sealer);
   app = await buildApp({ db: t.db, sealer: t.sealer, now, config: loadConfig({ LOG_LEVEL: 'trace' }) }, { logStream: log.stream });
   app.get('/api/test/explode', async () => { throw new Error('kaboom: internal detail'); });
+  app.get('/api/test/deadlock', async () => { throw Object.assign(new Error('deadlock detected'), { code: '40P01' }); });
   await app.ready();
 }, SETUP_TIMEOUT);
 afterAll(async () => { await app?.close(); await t?.close(); });
@@ -102,6 +103,13 @@ describe('problem+json and request ids', () => {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 42 } });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'invalid_request', errors: expect.arrayContaining([expect.objectContaining({ field: 'body.login' }), expect.objectContaining({ field: 'body.password' })]) });
+  });
+
+  it('answers a transaction the database rolled back for a lock conflict (40P01, 40001) with 503 transaction_conflict and Retry-After, not 500 (ADR 0033)', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/test/deadlock' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json()).toMatchObject({ status: 503, code: 'transaction_conflict' });
   });
 
   it('answers an unexpected error with 500 internal_error, without its message', async () => {

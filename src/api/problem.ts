@@ -87,6 +87,14 @@ export function installProblemHandlers(app: FastifyInstance) {
     if ((err as { code?: unknown }).code === '22021' || (err as { code?: unknown }).code === '22P05') {
       return sendProblem(reply, request, 400, 'invalid_text', 'a value holds a character that cannot be stored (U+0000)');
     }
+    // A deadlock (40P01) or serialization failure (40001) that still escapes the one lock order
+    // (ADR 0033): the transaction was rolled back whole and nothing happened — the caller may
+    // simply send it again; it is no fault of the server's worth a 500.
+    if ((err as { code?: unknown }).code === '40P01' || (err as { code?: unknown }).code === '40001') {
+      request.log.warn({ err }, 'transaction rolled back by the database (lock conflict)');
+      reply.header('retry-after', '1');
+      return sendProblem(reply, request, 503, 'transaction_conflict', 'a concurrent change to the same records made the database roll this request back; nothing was changed — send it again');
+    }
     request.log.error({ err }, 'unhandled error');
     return sendProblem(reply, request, 500, 'internal_error', 'an unexpected error occurred; quote the request id when reporting it');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeProblems, diffMaterials } from './changes.ts';
+import { changeProblems, diffMaterials, staleEdits } from './changes.ts';
 import { APPLICATION_KINDS } from './lifecycle.ts';
 
 const filed = {
@@ -55,5 +55,23 @@ describe('changeProblems', () => {
 
   it('first filings and new services have no change rules', () => {
     expect(changeProblems(APPLICATION_KINDS.first_filing, filed, {})).toEqual([]);
+  });
+});
+
+describe('staleEdits', () => {
+  it('names the edits whose part of the record changed since the base: a leaf by itself, a platform or access record as a whole', () => {
+    const next = clone();
+    next.access[0]!.ips = ['2.2.2.2'];
+    next.service.name = 'B';
+    expect(staleEdits(filed, filed, next)).toEqual([]); // nothing happened meanwhile
+    const cancelled = { ...clone(), access: [] };
+    expect(staleEdits(filed, cancelled, next)).toEqual([{ field: 'access.0.ips', old: ['1.1.1.1'], new: null }]);
+    const moved = clone();
+    moved.access[0]!.serverLocation = '广州'; // another leaf of the same access record
+    moved.service.domains = ['c.cn']; // a leaf the change does not edit
+    expect(staleEdits(filed, moved, next).map((c) => c.field)).toEqual(['access.0.ips']);
+    const renamed = clone();
+    renamed.service.name = 'C';
+    expect(staleEdits(filed, renamed, next)).toEqual([{ field: 'service.name', old: 'A', new: 'C' }]);
   });
 });

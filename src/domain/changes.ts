@@ -54,6 +54,25 @@ export function diffMaterials(filed: Json, next: Json): FieldChange[] {
     .map((k) => ({ field: (b.get(k) ?? a.get(k))!.field, old: a.get(k)?.value ?? null, new: b.get(k)?.value ?? null }));
 }
 
+/** The part of the record a leaf belongs to: a platform or an access record as a whole, any other leaf by itself. */
+const partOf = (key: string) => /^(platforms|access)\[[^\]]*\]/.exec(key)?.[0] ?? key;
+
+/**
+ * What a change edits that the filed record no longer has as the change found it (issue 13): the
+ * edits — leaves that differ between the change's base and its materials — whose part of the record
+ * (the leaf itself; a platform or access record as a whole) differs between the base and the record
+ * as filed now. E.g. a change of `access.0.ips` after that provider's access was cancelled. Such a
+ * change cannot be applied as reviewed (it would write nothing there, or overwrite what happened
+ * meanwhile); `new` is the value filed now (null when the part is gone). Pure.
+ */
+export function staleEdits(base: Json, current: Json, next: Json): FieldChange[] {
+  const a = leavesOf(base); const c = leavesOf(current); const b = leavesOf(next);
+  const stale = new Set([...new Set([...a.keys(), ...c.keys()])].filter((k) => !same(a.get(k)?.value, c.get(k)?.value)).map(partOf));
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => !same(a.get(k)?.value, b.get(k)?.value) && stale.has(partOf(k)))
+    .map((k) => ({ field: (b.get(k) ?? a.get(k))!.field, old: a.get(k)?.value ?? null, new: c.get(k)?.value ?? null }));
+}
+
 const providers = (m: Json) => new Set((Array.isArray(m.access) ? m.access : [])
   .map((x) => (isObject(x) ? x.providerOrgId : undefined)).filter((x): x is string => typeof x === 'string'));
 

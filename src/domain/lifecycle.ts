@@ -125,6 +125,12 @@ export interface ApplicationKind {
   verify: 'all' | 'new_principals';
   /** The first review is by the new access provider (新增接入), not one the host picks freely. */
   reviewerIsNewProvider: boolean;
+  /**
+   * The first review is by an organisation that holds the record: an active access provider (or
+   * the distribution platform that filed it) of at least one of the subject's live services —
+   * subject information is changed only at a provider that holds it (DOMAIN.md §4.3).
+   */
+  reviewerHoldsSubject?: boolean;
   /** The history action written on the filed record at approval (the public events[] read these names). */
   recordAction: 'filed' | 'changed' | 'access_added';
   /**
@@ -146,7 +152,7 @@ export const APPLICATION_KINDS: Readonly<Record<ApplicationType, ApplicationKind
   // An individual may become an enterprise (个人转企业, DOMAIN.md §2.2 [S14]): type, nature and
   // certificate change, the main number stays; an enterprise never becomes an individual.
   change_subject: {
-    target: 'subject', targetStatuses: ['filed'], groups: ['subject'], change: true, fixed: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber', 'subject.provinceCode'], access: 'any', sms: ['subject_principal'], verify: 'new_principals', reviewerIsNewProvider: false, recordAction: 'changed',
+    target: 'subject', targetStatuses: ['filed'], groups: ['subject'], change: true, fixed: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber', 'subject.provinceCode'], access: 'any', sms: ['subject_principal'], verify: 'new_principals', reviewerIsNewProvider: false, reviewerHoldsSubject: true, recordAction: 'changed',
     conversion: { from: { 'subject.subjectType': 'individual' }, to: { 'subject.subjectType': 'unit', 'subject.nature': 'enterprise' }, unlocks: ['subject.subjectType', 'subject.nature', 'subject.certificateType', 'subject.certificateNumber'] },
   },
   // 新增接入: a new provider's access record only; nothing else editable while it is open [S12][S14].

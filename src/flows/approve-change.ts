@@ -7,8 +7,9 @@
 import type { Queryable } from '../db/connection.ts';
 import { openMaterials } from '../db/materials-store.ts';
 import { insertAccess, insertPerson } from '../db/registry.ts';
+import { filedServiceMaterials, filedSubjectMaterials } from '../db/filed-materials.ts';
 import type { Actor } from '../domain/actors.ts';
-import { diffMaterials } from '../domain/changes.ts';
+import { diffMaterials, staleEdits } from '../domain/changes.ts';
 import { NamedError } from '../domain/errors.ts';
 import { kindOf } from '../domain/lifecycle.ts';
 import type { AccessMaterials, ApplicationMaterials, PersonMaterials, PlatformMaterials, SubjectMaterials } from '../domain/materials.ts';
@@ -16,6 +17,7 @@ import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { ApplicationRow } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { clearShell } from './clean-up-shells.ts';
+import { normalisedBase } from './create-change.ts';
 import { recordHistory } from './history.ts';
 
 export interface ChangeApplied { mainNumber: string; serviceNumber: string | null; fields: string[] }
@@ -28,13 +30,22 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
   const base = openMaterials(app.base_materials ?? {}, ctx.sealer);
   const fields = diffMaterials(base, m).map((c) => c.field);
   const record = kind.target === 'service' ? await lockService(tx, app, kind.targetStatuses) : await lockSubject(tx, app, kind.targetStatuses);
+  await refuseStaleBase(ctx, tx, app, base, m, now);
   const services: string[] = [];
   if (app.application_type === 'change_service') {
     await updateService(ctx, tx, app.service_id!, m as unknown as ApplicationMaterials, record.subjectPrincipal, base, now);
     services.push(app.service_id!);
   } else if (app.application_type === 'add_access') {
     const filed = new Set(((base.access ?? []) as AccessMaterials[]).map((a) => a.providerOrgId));
-    await insertAccess(tx, app.service_id!, ((m.access ?? []) as AccessMaterials[]).filter((a) => !filed.has(a.providerOrgId)));
+    const added = ((m.access ?? []) as AccessMaterials[]).map((a, i) => ({ a, i })).filter(({ a }) => !filed.has(a.providerOrgId));
+    // Only the submitting provider reviewed its record (materials-check.ts refuses others at
+    // submission; an application submitted before that rule is refused here, never half-written).
+    const unreviewed = added.filter(({ a }) => a.providerOrgId !== app.submitter_org_id);
+    if (unreviewed.length) {
+      throw new NamedError('access_provider_not_reviewed', 'conflict', 'this access filing adds a provider that did not review it; reject it with that reason',
+        unreviewed.map(({ i }) => ({ field: `access.${i}.providerOrgId`, code: 'access_provider_not_submitter', message: 'only the submitting provider\'s record may be added' })));
+    }
+    await insertAccess(tx, app.service_id!, added.map(({ a }) => a));
     // A shell (空壳) with access again is a shell no more, and leaves any cleanup notice (issue 13 item 6).
     await clearShell(ctx, tx, app.service_id!, actor);
     services.push(app.service_id!);
@@ -48,19 +59,41 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
   return { mainNumber: record.mainNumber, serviceNumber: record.serviceNumber, fields };
 }
 
+export class RecordChangedSinceDraftError extends NamedError {
+  constructor(stale: { field: string }[]) {
+    super('record_changed_since_draft', 'conflict',
+      `the filed record changed since this change was drafted, in what it edits (${stale.map((c) => c.field).join(', ')}); reject it with that reason so the host files it again from the record as it is`,
+      stale.map((c) => ({ field: c.field, code: 'record_changed_since_draft', message: 'the filed value changed since the draft (or the record is gone)' })));
+  }
+}
+
+/**
+ * The change was reviewed against its base; what it edits must still be filed as that base says
+ * (an access record cancelled meanwhile, a subject's principal changed by another path): otherwise
+ * applying it would write nothing there — or overwrite what happened since — while history claims
+ * the fields. Refused (409), for the bureau to reject; called under the record's lock.
+ */
+async function refuseStaleBase(ctx: FlowContext, tx: Queryable, app: ApplicationRow, base: Json, m: Json, now: Date): Promise<void> {
+  const kind = kindOf(app.application_type);
+  const filed = kind.target === 'service' ? await filedServiceMaterials(tx, ctx.sealer, app.service_id!) : await filedSubjectMaterials(tx, ctx.sealer, app.subject_id!);
+  const current = await normalisedBase(tx, app.application_type, { subjectId: app.subject_id!, serviceType: app.service_type }, { ...filed }, now);
+  const stale = staleEdits(base, current, m);
+  if (stale.length) throw new RecordChangedSinceDraftError(stale);
+}
+
 interface Locked { status: string; mainNumber: string; serviceNumber: string | null; subjectPrincipal: string }
 
 async function lockService(tx: Queryable, app: ApplicationRow, statuses: readonly string[]): Promise<Locked> {
   const [s] = await tx.query<{ status: string; service_number: string; main_number: string; principal_person_id: string }>(
     `select s.status, s.service_number, sub.main_number, sub.principal_person_id from services s join subjects sub on sub.id = s.subject_id
-      where s.id = $1 for update of s`, [app.service_id]);
+      where s.id = $1 for no key update of s`, [app.service_id]);
   if (!s || !statuses.includes(s.status)) throw new NamedError('service_not_filed', 'conflict', `the service this change is for is ${s?.status ?? 'gone'}; reject the application with that reason`);
   return { status: s.status, mainNumber: s.main_number, serviceNumber: s.service_number, subjectPrincipal: s.principal_person_id };
 }
 
 async function lockSubject(tx: Queryable, app: ApplicationRow, statuses: readonly string[]): Promise<Locked> {
   const [s] = await tx.query<{ status: string; main_number: string; principal_person_id: string }>(
-    `select status, main_number, principal_person_id from subjects where id = $1 for update`, [app.subject_id]);
+    `select status, main_number, principal_person_id from subjects where id = $1 for no key update`, [app.subject_id]);
   if (!s || !statuses.includes(s.status)) throw new NamedError('subject_not_filed', 'conflict', `the subject this change is for is ${s?.status ?? 'gone'}; reject the application with that reason`);
   return { status: s.status, mainNumber: s.main_number, serviceNumber: null, subjectPrincipal: s.principal_person_id };
 }
@@ -85,9 +118,11 @@ async function updateService(ctx: FlowContext, tx: Queryable, serviceId: string,
       s.homeUrl ?? null, s.domains ?? [], principal, now]);
   await replacePlatforms(tx, serviceId, m.platforms ?? []);
   for (const a of m.access ?? []) {
-    await tx.query(
-      `update access_records set access_method = $3, server_location = $4, ips = $5, domains = $6 where service_id = $1 and provider_org_id = $2 and active`,
+    const written = await tx.query(
+      `update access_records set access_method = $3, server_location = $4, ips = $5, domains = $6 where service_id = $1 and provider_org_id = $2 and active returning id`,
       [serviceId, a.providerOrgId, a.accessMethod, a.serverLocation, a.ips ?? [], a.domains ?? []]);
+    // refuseStaleBase saw it active under the same lock: a record gone now is a bug, never a silent skip.
+    if (!written.length) throw new Error(`access record of provider ${a.providerOrgId} for service ${serviceId} is not active`);
   }
 }
 

@@ -13,6 +13,7 @@ import { applyChange } from './approve-change.ts';
 import type { ApplicationMaterials } from '../domain/materials.ts';
 import { provinceByCode } from '../domain/provinces.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
+import { lockServiceRow, lockSubjectRow } from './services.ts';
 import type { FlowContext } from './context.ts';
 import { type ReviewReason, requireReasons } from './reasons.ts';
 import { certificateKey, refuseFiledCertificate, SUBJECT_UNIQUE_INDEX, uniqueViolation } from './subject-certificate.ts';
@@ -21,6 +22,7 @@ export interface Approval { application: ApplicationRow; mainNumber: string; ser
 
 export async function bureauApprove(ctx: FlowContext, actor: Actor, id: string): Promise<Approval> {
   return ctx.db.transaction(async (tx) => {
+    await lockTargetOf(tx, actor, id);
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
     transition(app.status, 'bureau_approve', actor);
     const now = ctx.now();
@@ -52,11 +54,24 @@ export async function bureauApprove(ctx: FlowContext, actor: Actor, id: string):
   });
 }
 
+/**
+ * The filed records an approval writes, locked before the application (ADR 0033: subject, service,
+ * then applications — the order a cancellation, revocation or shell cleanup takes when it closes
+ * the open applications of what it ends). Read unlocked first: an application's subject and service
+ * are fixed from its creation (a first filing has none until its approval, which this one then
+ * follows and finds approved). What was locked is checked again after the application is.
+ */
+async function lockTargetOf(tx: Queryable, actor: Actor, id: string): Promise<void> {
+  const peek = await loadApplication(tx, id, actor);
+  if (peek.service_id) await lockServiceRow(tx, peek.service_id);
+  else if (peek.subject_id) await lockSubjectRow(tx, peek.subject_id);
+}
+
 /** The filed subject: the reused one (its main number stays), or a new one with a new main number. */
 async function subjectFor(ctx: FlowContext, tx: Queryable, app: ApplicationRow, m: ApplicationMaterials, now: Date) {
   if (app.subject_id) {
     const [s] = await tx.query<{ id: string; main_number: string; principal_person_id: string }>(
-      `select id, main_number, principal_person_id from subjects where id = $1 and status = 'filed' for update`, [app.subject_id]);
+      `select id, main_number, principal_person_id from subjects where id = $1 and status = 'filed' for no key update`, [app.subject_id]);
     if (!s) throw new NamedError('subject_not_filed', 'conflict', 'the subject this service belongs to is no longer filed');
     return { id: s.id, mainNumber: s.main_number, principalPersonId: s.principal_person_id };
   }

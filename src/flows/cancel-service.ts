@@ -10,7 +10,7 @@ import { serviceTransition } from '../domain/service-lifecycle.ts';
 import { noticeHost } from '../notify/record-notices.ts';
 import { type OpenedConfirmation, openConfirmation } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
-import { loadSubjectForUpdate } from './subjects.ts';
+import { cancelEmptySubject, loadSubjectForUpdate } from './subjects.ts';
 import { loadServiceForUpdate, moveService, type ServiceMoved, type ServiceRow, stateOf } from './services.ts';
 
 export interface CancellationRequested extends OpenedConfirmation {
@@ -20,7 +20,7 @@ export interface CancellationRequested extends OpenedConfirmation {
   service: { id: string; serviceNumber: string } | null;
 }
 
-/** Live (filed or shell) services of a subject other than `exceptId`. */
+/** Live (filed or shell: both are status 'filed') services of a subject other than `exceptId`. */
 export async function otherLiveServices(tx: Queryable, subjectId: string, exceptId: string | null): Promise<number> {
   const [r] = await tx.query<{ n: number }>(
     `select count(*)::int as n from services where subject_id = $1 and status = 'filed' and ($2::uuid is null or id <> $2::uuid)`, [subjectId, exceptId]);
@@ -46,6 +46,23 @@ export async function requestServiceCancellation(ctx: FlowContext, actor: Actor,
     });
     return { ...opened, cancels: 'service', subject: { id: subject.id, mainNumber: subject.main_number }, service: { id: s.id, serviceNumber: s.service_number } };
   });
+}
+
+export interface ServiceCancellationConfirmed { servicesCancelled: string[]; subjectCancelled: string | null }
+
+/**
+ * The host's confirmed cancellation of one service, in the confirming transaction — decided again
+ * now, not by what the request saw: when no other live service is left (the other one's
+ * cancellation was confirmed meanwhile, or it was revoked or cleaned up as a shell), the subject is
+ * cancelled with it (no empty subject, DOMAIN.md §4.3). Under the subject's lock, taken first
+ * (ADR 0033), so two confirmations of a subject's last two services cannot both miss it.
+ */
+export async function confirmServiceCancellation(ctx: FlowContext, tx: Queryable, actor: Actor, serviceId: string, reason: string | null, confirmationId: string): Promise<ServiceCancellationConfirmed> {
+  const s = await loadServiceForUpdate(tx, serviceId, actor);
+  await cancelServiceConfirmed(ctx, tx, actor, s, reason, confirmationId);
+  const subjectCancelled = await cancelEmptySubject(ctx, tx, actor, s.subject_id,
+    { reason, confirmationId, note: 'its last live service was cancelled', serviceNumber: s.service_number, servicesCancelled: [s.service_number] });
+  return { servicesCancelled: [s.service_number], subjectCancelled };
 }
 
 /** The confirmed cancellation of one service (in the confirming transaction). */

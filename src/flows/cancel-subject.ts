@@ -14,9 +14,9 @@ import { recordHistory } from './history.ts';
 import { loadServiceForUpdate } from './services.ts';
 import { loadSubjectForUpdate, type SubjectRow } from './subjects.ts';
 
-/** Locks the subject's live services first (the order a service cancellation takes: service, then subject). */
+/** The subject's live services, locked in one order (after the subject: ADR 0033's lock order). */
 async function lockLiveServices(tx: Queryable, subjectId: string): Promise<string[]> {
-  const rows = await tx.query<{ id: string }>(`select id from services where subject_id = $1 and status = 'filed' order by sequence for update`, [subjectId]);
+  const rows = await tx.query<{ id: string }>(`select id from services where subject_id = $1 and status = 'filed' order by sequence for no key update`, [subjectId]);
   return rows.map((r) => r.id);
 }
 
@@ -37,8 +37,8 @@ export interface SubjectCancelled { subject: SubjectRow; servicesCancelled: stri
 
 /** The confirmed cancellation of a subject and all its live services (in the confirming transaction). */
 export async function cancelSubjectConfirmed(ctx: FlowContext, tx: Queryable, actor: Actor, subjectId: string, reason: string | null, confirmationId: string): Promise<SubjectCancelled> {
-  const ids = await lockLiveServices(tx, subjectId);
   const subject = await loadSubjectForUpdate(tx, subjectId, actor);
+  const ids = await lockLiveServices(tx, subject.id);
   const t = subjectTransition(subject.status, 'cancel', actor);
   const cancelled: string[] = [];
   for (const id of ids) {

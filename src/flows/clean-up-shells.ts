@@ -109,6 +109,10 @@ export async function executeCleanupNotice(ctx: FlowContext, actor: Actor, notic
     if (now < n.ends_at) throw new NamedError('publicity_not_over', 'conflict', `the publicity period ends ${n.ends_at.toISOString()}; clean up after it`);
     const rows = await tx.query<{ service_id: string }>(`select service_id from cleanup_notice_services where notice_id = $1 and outcome = 'listed' order by service_id`, [n.id]);
     const out: CleanupResult = { noticeId: n.id, cleaned: [], rescued: [], dropped: [] };
+    // Their subjects first, all of them, in one order (ADR 0033): a shell cleaned up may cancel its
+    // subject, and a host's confirmation or an approval under that subject takes the subject first too.
+    await tx.query(`select id from subjects where id in (select subject_id from services where id = any($1::uuid[])) order by id for no key update`,
+      [rows.map((r) => r.service_id)]);
     for (const { service_id } of rows) {
       const s = await loadServiceForUpdate(tx, service_id, actor);
       // Re-checked now: access may have come back by a path that did not clear the mark.

@@ -5,11 +5,13 @@
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { type AccessCancelled, cancelAccessConfirmed } from './cancel-access.ts';
-import { cancelServiceConfirmed } from './cancel-service.ts';
+import { confirmServiceCancellation } from './cancel-service.ts';
 import { cancelSubjectConfirmed } from './cancel-subject.ts';
 import { checkCode, type ConfirmationAction } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
-import { loadServiceForUpdate } from './services.ts';
+import type { Queryable } from '../db/connection.ts';
+import { isUuid } from '../domain/ids.ts';
+import { lockServiceRow, lockSubjectRow } from './services.ts';
 
 export type Confirmed =
   | { outcome: 'confirmed'; action: ConfirmationAction; servicesCancelled: string[]; subjectCancelled: string | null; access: AccessCancelled | null }
@@ -18,14 +20,14 @@ export type Confirmed =
 
 export async function confirmByCode(ctx: FlowContext, actor: Actor, id: string, input: { code: string }): Promise<Confirmed> {
   return ctx.db.transaction(async (tx) => {
+    await lockTargetOf(tx, actor, id);
     const check = await checkCode(ctx, tx, actor, id, input.code);
     if (check.outcome !== 'right') return check;
     const c = check.confirmation;
     switch (c.action) {
       case 'cancel_service': {
-        const s = await loadServiceForUpdate(tx, c.service_id!, actor);
-        await cancelServiceConfirmed(ctx, tx, actor, s, c.reason, c.id);
-        return { outcome: 'confirmed', action: c.action, servicesCancelled: [s.service_number], subjectCancelled: null, access: null };
+        const r = await confirmServiceCancellation(ctx, tx, actor, c.service_id!, c.reason, c.id);
+        return { outcome: 'confirmed', action: c.action, ...r, access: null };
       }
       case 'cancel_subject': {
         const r = await cancelSubjectConfirmed(ctx, tx, actor, c.subject_id, c.reason, c.id);
@@ -38,4 +40,18 @@ export async function confirmByCode(ctx: FlowContext, actor: Actor, id: string, 
       default: throw new NamedError('confirmation_unknown', 'conflict', 'unknown confirmation');
     }
   });
+}
+
+/**
+ * The records a confirmation acts on, locked before the confirmation row (ADR 0033's order:
+ * subject, service, then the rows under them) — a new request for the same record locks them
+ * first and then supersedes the pending confirmation. Unknown ids lock nothing (checkCode answers).
+ */
+async function lockTargetOf(tx: Queryable, actor: Actor, id: string): Promise<void> {
+  if (!isUuid(id)) return;
+  const [c] = await tx.query<{ subject_id: string; service_id: string | null }>(
+    'select subject_id, service_id from confirmations where id = $1 and host_user_id = $2', [id, actor.userId]);
+  if (!c) return;
+  await lockSubjectRow(tx, c.subject_id);
+  if (c.service_id) await lockServiceRow(tx, c.service_id);
 }

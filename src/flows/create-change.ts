@@ -72,10 +72,7 @@ export async function createChange(ctx: FlowContext, actor: Actor, input: Create
       throw new NamedError('materials_invalid', 'invalid', `the filed service is a ${target.serviceType}`, [{ field: 'serviceType', code: 'service_type_mismatch', message: `the filed service is a ${target.serviceType}; leave serviceType out or give that` }]);
     }
     await refuseOpenChange(tx, input.applicationType, target);
-    // The base is the filed record as the rules normalise it, so a diff shows what the host changed, not spelling.
-    target.base = withServiceType(checkApplication(target.base, {
-      applicationType: input.applicationType, reusedSubject: await reusedSubjectOf(tx, { subject_id: target.subjectId } as ApplicationRow), today: chinaDate(ctx.now()),
-    }).normalised as Record<string, unknown>, target.serviceType, input.applicationType);
+    target.base = await normalisedBase(tx, input.applicationType, target, target.base, ctx.now());
     const posted = Object.keys(input.materials).length ? input.materials : target.base;
     const materials = withServiceType(posted, target.serviceType, input.applicationType);
     const now = ctx.now();
@@ -93,6 +90,16 @@ export async function createChange(ctx: FlowContext, actor: Actor, input: Create
     await recordHistory(tx, actor, { entityType: 'application', entityId: row!.id, action: 'create', to: 'draft', reason: { applicationType: input.applicationType, serviceId: target.serviceId, subjectId: target.subjectId } }, now);
     return row!;
   });
+}
+
+/**
+ * The filed record as the rules normalise it — a change's base, so a diff shows what the host
+ * changed, not spelling; and the record as filed at approval, compared with that base the same way.
+ */
+export async function normalisedBase(tx: Queryable, type: ApplicationType, target: { subjectId: string; serviceType: ServiceType }, filed: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
+  return withServiceType(checkApplication(filed, {
+    applicationType: type, reusedSubject: await reusedSubjectOf(tx, { subject_id: target.subjectId } as ApplicationRow), today: chinaDate(now),
+  }).normalised as Record<string, unknown>, target.serviceType, type);
 }
 
 async function refuseOpenChange(tx: Queryable, type: ApplicationType, target: Target): Promise<void> {

@@ -59,9 +59,23 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   const kind = kindOf(app.application_type);
   if (kind.reviewerIsNewProvider) {
     const newProviders = await newAccessProviders(tx, app, m);
-    if (!app.submitter_org_id || !newProviders.includes(app.submitter_org_id)) {
+    const submitterIsNew = !!app.submitter_org_id && newProviders.includes(app.submitter_org_id);
+    if (!submitterIsNew) {
       problems.push({ field: 'submitterOrgId', code: 'submitter_not_new_provider', message: 'an access filing is reviewed by the new access provider: choose the provider you are adding' });
     }
+    // 新增接入 goes via the new provider (DOMAIN.md §2.5, §4.3): each new provider reviews its own
+    // record first, so one access filing adds the submitting provider's record and no other's
+    // (while the submitter is not one of them, the problem above names what to fix first).
+    for (const [i, a] of (m.access ?? []).entries()) {
+      const provider = a?.providerOrgId;
+      if (submitterIsNew && typeof provider === 'string' && newProviders.includes(provider) && provider !== app.submitter_org_id) {
+        problems.push({ field: `access.${i}.providerOrgId`, code: 'access_provider_not_submitter', message: 'an access filing adds one new provider, the one that reviews it', suggestion: 'file a separate access filing through this provider' });
+      }
+    }
+  }
+  if (kind.reviewerHoldsSubject && app.subject_id && submitterKind && !(await holdsSubject(tx, app.subject_id, app.submitter_org_id!))) {
+    problems.push({ field: 'submitterOrgId', code: 'submitter_not_subject_provider', message: 'a subject change is reviewed by an organisation that holds the subject: an active access provider of one of its live services, or the organisation that filed one',
+      suggestion: 'choose the access provider or platform of one of this subject\'s filed services' });
   }
   if (!submitterKind || !SUBMITTER_KINDS[app.service_type].includes(submitterKind)) {
     problems.push({ field: 'submitterOrgId', code: 'submitter_invalid', message: `choose an active ${SUBMITTER_KINDS[app.service_type].join(' or ').replace(/_/g, ' ')} to submit this ${app.service_type.replace('_', ' ')}` });
@@ -84,6 +98,26 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   }
   problems.push(...(await identityProblems(tx, sealer, app, m, now)));
   return problems;
+}
+
+/**
+ * Whether an organisation holds a subject (DOMAIN.md §4.3, "subject info can only be changed at the
+ * provider that holds it"): it has an active access record of one of the subject's live services,
+ * or it filed one of them — submitted its approved first filing, new service or change — and has not
+ * left it since (no cancelled access record of its own there). The second covers distribution
+ * platforms (mini programs and quick apps file no access section: their platform is their
+ * submitter) and a provider that filed a service hosted elsewhere.
+ */
+export async function holdsSubject(tx: Queryable, subjectId: string, orgId: string): Promise<boolean> {
+  const rows = await tx.query(
+    `select 1 from services s
+      where s.subject_id = $1 and s.status = 'filed'
+        and (exists (select 1 from access_records ar where ar.service_id = s.id and ar.active and ar.provider_org_id = $2)
+          or (exists (select 1 from applications a where a.service_id = s.id and a.status = 'approved' and a.submitter_org_id = $2
+                        and a.application_type in ('first_filing', 'new_service', 'change_service'))
+              and not exists (select 1 from access_records ar where ar.service_id = s.id and not ar.active and ar.provider_org_id = $2)))
+      limit 1`, [subjectId, orgId]);
+  return rows.length > 0;
 }
 
 /** Access providers in the materials that the filed service does not have yet. */

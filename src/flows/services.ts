@@ -51,18 +51,45 @@ function actsOn(actor: Actor): { sql: string; params: unknown[] } {
   }
 }
 
-/** The service named by its id or by its service number (what a reviewer has in hand), locked. */
+/**
+ * Locks a subject row for a write of it or of anything under it. The registry's one lock order
+ * (ADR 0033): subject, then its services, then the rows under them (applications, confirmations,
+ * access records) — every flow that locks more than one of these takes them in this order, so two
+ * of them never wait on each other (PostgreSQL 40P01). `for no key update`: what an update of
+ * these rows takes itself (no key column changes), so a foreign-key check of a concurrent insert
+ * (an application, an access record) never waits on it nor makes it wait.
+ */
+export async function lockSubjectRow(tx: Queryable, subjectId: string): Promise<void> {
+  await tx.query('select id from subjects where id = $1 for no key update', [subjectId]);
+}
+
+/** Locks a service row (its subject first, ADR 0033). No visibility rule: for flows that checked it already. */
+export async function lockServiceRow(tx: Queryable, serviceId: string): Promise<void> {
+  const [s] = await tx.query<{ subject_id: string }>('select subject_id from services where id = $1', [serviceId]);
+  if (!s) return;
+  await lockSubjectRow(tx, s.subject_id);
+  await tx.query('select id from services where id = $1 for no key update', [serviceId]);
+}
+
+/** The service named by its id or by its service number (what a reviewer has in hand), locked — its subject first (ADR 0033). */
 export async function loadServiceForUpdate(tx: Queryable, idOrNumber: string, actor: Actor): Promise<ServiceRow> {
   const number = isUuid(idOrNumber) ? null : parseFilingNumber(idOrNumber);
   if (number && (!number.ok || number.value.kind !== 'service')) throw new ServiceNotFoundError(idOrNumber);
   const v = actsOn(actor);
+  const where = `${number ? 's.service_number = $1' : 's.id = $1::uuid'} and ${v.sql}`;
+  const params = [number?.ok ? number.value.number : idOrNumber, ...v.params];
+  // A service never moves to another subject: the subject read unlocked is the one to lock first.
+  const [owner] = await tx.query<{ subject_id: string }>(
+    `select s.subject_id from services s join subjects sub on sub.id = s.subject_id where ${where}`, params);
+  if (!owner) throw new ServiceNotFoundError(idOrNumber);
+  await lockSubjectRow(tx, owner.subject_id);
   const [row] = await tx.query<ServiceRow>(
     `select s.id, s.subject_id, s.service_type, s.name, s.service_number, s.status, s.status_changed_at,
             s.shell_since, s.principal_person_id, sub.host_user_id, sub.province_code
        from services s join subjects sub on sub.id = s.subject_id
-      where ${number ? 's.service_number = $1' : 's.id = $1::uuid'} and ${v.sql}
-      for update of s`,
-    [number?.ok ? number.value.number : idOrNumber, ...v.params],
+      where ${where}
+      for no key update of s`,
+    params,
   );
   if (!row) throw new ServiceNotFoundError(idOrNumber);
   return row;

@@ -5,6 +5,7 @@
 // (house rule 5); the outbox worker sends them after commit.
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
+import type { ApplicationType } from '../domain/lifecycle.ts';
 import { enqueueEmail, enqueueSms } from './outbox.ts';
 import {
   type ApplicationEvent, type Audience, type NoticeData, renderApplicationNotice, type RenderedNotice, type ServiceType,
@@ -26,7 +27,10 @@ interface Recipients {
   id: string;
   host_user_id: string;
   submitter_org_id: string | null;
+  application_type: ApplicationType;
   service_name: string | null;
+  /** A change's filed record's name now (the service's, or the subject's for a subject change). */
+  filed_name: string | null;
   service_type: ServiceType;
   host_email_enc: string | null;
   host_mobile_enc: string | null;
@@ -38,7 +42,9 @@ interface Recipients {
 
 async function loadRecipients(tx: Queryable, applicationId: string): Promise<Recipients> {
   const [row] = await tx.query<Recipients>(
-    `select a.id, a.host_user_id, a.submitter_org_id, a.service_name, a.service_type,
+    `select a.id, a.host_user_id, a.submitter_org_id, a.application_type, a.service_name, a.service_type,
+            case when a.service_id is null then (select name from subjects where id = a.subject_id)
+                 else (select name from services where id = a.service_id) end as filed_name,
             u.email_enc as host_email_enc, u.mobile_enc as host_mobile_enc,
             o.name as org_name, o.contact_email_enc as org_email_enc, p.bureau_name, p.name_en as province_name_en
        from applications a
@@ -64,7 +70,7 @@ async function inApp(tx: Queryable, r: Recipients, input: ApplicationNoticeInput
 export async function noticeApplicationEvent(tx: Queryable, sealer: Sealer, input: ApplicationNoticeInput): Promise<NoticeCounts> {
   const r = await loadRecipients(tx, input.applicationId);
   const render = (audience: Audience) => renderApplicationNotice({
-    event: input.event, audience, applicationId: r.id, serviceType: r.service_type, serviceName: r.service_name,
+    event: input.event, audience, applicationId: r.id, applicationType: r.application_type, serviceType: r.service_type, serviceName: r.service_name, filedName: r.filed_name,
     organisationName: r.org_name, bureauName: r.bureau_name, provinceNameEn: r.province_name_en, publicUrl: input.publicUrl, data: input.data ?? {},
   });
   const counts: NoticeCounts = { notifications: 0, emails: 0, sms: 0 };

@@ -141,4 +141,64 @@ describe('notice templates', () => {
       }
     });
   });
+
+  describe('per application kind: what happened, the filed record named, the number to display only when one was allocated', () => {
+    const render = (event: NoticeContext['event'], applicationType: NonNullable<NoticeContext['applicationType']>, over: Partial<NoticeContext> = {}) =>
+      renderApplicationNotice({ ...base, event, audience: 'host', applicationType, ...over });
+    const DISPLAY = /展示备案号|Show the filing number/;
+
+    it('a first filing and a new service are filed with a new number, and told to display it', () => {
+      const first = render('application.approved', 'first_filing');
+      expect(first.title).toBe('您的APP"A2DP Volume"已通过备案 / Filing approved');
+      expect(first.text).toMatch(DISPLAY);
+      const added = render('application.approved', 'new_service');
+      expect(added.body).toContain('广东省通信管理局已审核通过新增服务备案，备案号：粤ICP备2026000001号-1A。');
+      expect(added.text).toMatch(DISPLAY);
+      expect(added.sms).toContain('已通过备案，备案号：粤ICP备2026000001号-1A');
+    });
+
+    it('a subject change names the subject as filed, says its numbers stay, and asks nothing displayed', () => {
+      const n = render('application.approved', 'change_subject', { serviceType: 'website', serviceName: '旧公司名', filedName: '新公司名', data: { serviceNumber: '粤ICP备2026000001号', mainNumber: '粤ICP备2026000001号' } });
+      expect(n.title).toBe('您的主体"新公司名"的主体信息变更已通过审核 / Subject change approved');
+      expect(n.text).not.toContain('网站');
+      expect(n.text).not.toContain('旧公司名');
+      expect(n.text).not.toContain('已通过备案');
+      expect(n.text).not.toMatch(DISPLAY);
+      expect(n.body).toContain('主体备案号及其下各服务的备案号均不变：粤ICP备2026000001号');
+      expect(n.sms).toBe('【备案通知】您的主体"新公司名"的主体信息变更已通过审核，备案号不变：粤ICP备2026000001号。');
+    });
+
+    it('a service change and an access filing: approved as such, the number unchanged, nothing new to display', () => {
+      for (const [type, what] of [['change_service', '变更备案'], ['add_access', '新增接入']] as const) {
+        const n = render('application.approved', type, { serviceName: 'A2DP Volume 2', filedName: 'A2DP Volume' });
+        expect(n.title).toBe(`您的APP"A2DP Volume"的${what}已通过审核 / ${type === 'add_access' ? 'Access filing' : 'Change'} approved`);
+        expect(n.sms).toBe(`【备案通知】您的APP"A2DP Volume"的${what}已通过审核，备案号不变：粤ICP备2026000001号-1A。`);
+        expect(n.text).not.toContain('已通过备案');
+        expect(n.text).not.toMatch(DISPLAY);
+        expect(n.text).toContain('备案号 / Filing number: 粤ICP备2026000001号-1A（不变 / unchanged）');
+      }
+    });
+
+    it('sent to the bureau: the code went to the principals the kind asks (DOMAIN.md §4.1), not always both', () => {
+      expect(render('application.sent_to_bureau', 'first_filing').body).toContain('系统已向主体负责人和服务负责人的手机发送6位短信核验码');
+      for (const type of ['new_service', 'change_service', 'add_access'] as const) {
+        const n = render('application.sent_to_bureau', type, { filedName: 'A2DP Volume' });
+        expect(n.body).toContain('系统已向服务负责人的手机发送6位短信核验码');
+        expect(n.body).not.toContain('主体负责人');
+        expect(n.body).toContain("the service principal's mobile");
+      }
+      const subject = render('application.sent_to_bureau', 'change_subject', { filedName: '示例公司' });
+      expect(subject.body).toContain('系统已向主体负责人的手机发送6位短信核验码');
+      expect(subject.body).toContain('主体信息变更申请已提交至广东省通信管理局');
+    });
+
+    it('a rejected change names the record as filed, not the name it proposed, and says the filed record stands', () => {
+      const n = render('application.rejected_by_bureau', 'change_service', { serviceName: '新名字', filedName: 'A2DP Volume' });
+      expect(n.title).toBe('您的APP"A2DP Volume"的变更备案未通过管局审核 / Change rejected by the bureau');
+      expect(n.text).not.toContain('新名字');
+      expect(n.body).toContain('已备案信息保持不变');
+      expect(n.sms).toBe('【备案通知】您的APP"A2DP Volume"的变更备案未通过管局审核，请登录备案系统查看修改意见。');
+      expect(n.smsTemplate).toEqual({ kind: 'filing_rejected', params: { name: 'A2DP Volume' } });
+    });
+  });
 });

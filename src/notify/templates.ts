@@ -4,6 +4,7 @@
 // shows its number in a prominent place, linked to the filing system; 工信部信管〔2023〕105号).
 // SMS notices also name a gateway template and its parameters (sms-templates.ts): gateways send
 // only pre-approved templates, so the text here is what the development inbox shows.
+import { APPLICATION_KINDS, type ApplicationType } from '../domain/lifecycle.ts';
 import { type SmsKind, smsTemplate, type SmsTemplate } from './sms-templates.ts';
 
 /** Stable event names; flows pass one of these to noticeApplicationEvent. */
@@ -48,8 +49,13 @@ export interface NoticeContext {
   event: ApplicationEvent;
   audience: Audience;
   applicationId: string;
+  /** What the application does (a first filing when absent): the texts say what happened per kind. */
+  applicationType?: ApplicationType;
   serviceType: ServiceType;
+  /** The name the application carries (a new filing's only name; a change's proposed one). */
   serviceName: string | null;
+  /** A change's filed record as it is now — the service's name, or the subject's for a subject change. */
+  filedName?: string | null;
   /** The submitting access provider or distribution platform. */
   organisationName?: string | null;
   bureauName?: string | null;
@@ -125,7 +131,27 @@ function reasonLines(reasons: Reason[] | undefined): string[] {
 }
 
 interface Parts { zh: string; en: string; title: string; titleEn: string; details?: string[]; sms?: string }
-interface Names { zh: string; en: string; bureau: string; bureauEn: string; org: string; orgEn: string }
+interface Names {
+  zh: string; en: string; bureau: string; bureauEn: string; org: string; orgEn: string;
+  /** What the application is, as the texts say it (备案 / 变更 …), and whether approval allocates a service number. */
+  kind: ApplicationType; whatZh: string; whatEn: string; newNumber: boolean;
+}
+
+/** Each kind as a notice names it (DOMAIN.md §4.1, §4.3). */
+const KIND_WORDS: Record<ApplicationType, { zh: string; en: string }> = {
+  first_filing: { zh: '首次备案', en: 'first filing' },
+  new_service: { zh: '新增服务备案', en: 'new-service filing' },
+  change_service: { zh: '变更备案', en: 'change' },
+  change_subject: { zh: '主体信息变更', en: 'subject change' },
+  add_access: { zh: '新增接入', en: 'access filing' },
+};
+
+/** Who received the SMS check code, per kind (APPLICATION_KINDS[].sms; DOMAIN.md §4.1 "who gets the SMS"). */
+function smsTo(kind: ApplicationType): { zh: string; en: string } {
+  const roles = APPLICATION_KINDS[kind].sms;
+  if (roles.length > 1) return { zh: '主体负责人和服务负责人的手机', en: 'the subject and service principals\' mobiles' };
+  return roles[0] === 'subject_principal' ? { zh: '主体负责人的手机', en: 'the subject principal\'s mobile' } : { zh: '服务负责人的手机', en: 'the service principal\'s mobile' };
+}
 type Template = (c: NoticeContext, n: Names) => Parts;
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -151,10 +177,11 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
   'application.sent_to_bureau': (c, n) => {
     const until = c.data.smsExpiresAt ? `（北京时间${beijingTime(c.data.smsExpiresAt)}前）` : '';
     const untilEn = c.data.smsExpiresAt ? ` (before ${beijingTime(c.data.smsExpiresAt)} Beijing time)` : '';
+    const to = smsTo(n.kind);
     return {
       title: `${n.zh}已提交至${n.bureau}，请完成短信核验`, titleEn: 'Sent to the bureau: complete the SMS check',
-      zh: `初审已通过，申请已提交至${n.bureau}。系统已向主体负责人和服务负责人的手机发送6位短信核验码，请在24小时内${until}完成核验；连续5次输入错误或超时未核验，申请将被退回。`,
-      en: `First review passed and the filing went to ${n.bureauEn}. A 6-digit code was sent by SMS to the principals' mobiles: enter it within 24 hours${untilEn}. Five wrong entries or a timeout return the filing.`,
+      zh: `初审已通过，${n.whatZh}申请已提交至${n.bureau}。系统已向${to.zh}发送6位短信核验码，请在24小时内${until}完成核验；连续5次输入错误或超时未核验，申请将被退回。`,
+      en: `First review passed and the ${n.whatEn} went to ${n.bureauEn}. A 6-digit code was sent by SMS to ${to.en}: enter it within 24 hours${untilEn}. Five wrong entries or a timeout return the application.`,
     };
   },
   'application.sms_failed': (c, n) => {
@@ -177,10 +204,24 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
   },
   'application.approved': (c, n) => {
     const number = c.data.serviceNumber ?? '';
+    if (!n.newNumber) {
+      // A change or an access filing: the record changed, its numbers stay — nothing new to display.
+      const subjectChange = n.kind === 'change_subject';
+      return {
+        title: `${n.zh}的${n.whatZh}已通过审核`, titleEn: `${cap(n.whatEn)} approved`,
+        zh: `${n.bureau}已审核通过${n.zh}的${n.whatZh}，备案信息已按申请更新，${subjectChange ? '主体备案号及其下各服务的备案号均' : '备案号'}不变：${number}。`,
+        en: subjectChange
+          ? `${cap(n.bureauEn)} approved the subject change of ${n.en}; the filed subject now reads as applied for, and its number ${number} and its services' numbers stay.`
+          : `${cap(n.bureauEn)} approved the ${n.whatEn} of ${n.en}; the filed record now reads as applied for, and its number stays ${number}.`,
+        details: [`${subjectChange ? '主体备案号 / Subject number' : '备案号 / Filing number'}: ${number}（不变 / unchanged）`],
+        sms: `${n.zh}的${n.whatZh}已通过审核，备案号不变：${number}。`,
+      };
+    }
     const rule = displayRule(c.serviceType, number, recordUrl(c.publicUrl, number));
     return {
       title: `${n.zh}已通过备案`, titleEn: 'Filing approved',
-      zh: `${n.bureau}已审核通过，备案号：${number}。`, en: `${cap(n.bureauEn)} approved the filing. Filing number: ${number}.`,
+      zh: `${n.bureau}已审核通过${n.kind === 'new_service' ? n.whatZh : ''}，备案号：${number}。`,
+      en: `${cap(n.bureauEn)} approved the ${n.kind === 'new_service' ? n.whatEn : 'filing'}. Filing number: ${number}.`,
       details: [
         `备案号 / Filing number: ${number}`,
         ...(c.data.mainNumber ? [`主体备案号 / Subject number: ${c.data.mainNumber}`] : []),
@@ -189,13 +230,16 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
       sms: `${n.zh}已通过备案，备案号：${number}。请在显著位置展示备案号并链接至备案系统：${recordUrl(c.publicUrl, number)}`,
     };
   },
-  'application.rejected_by_bureau': (c, n) => ({
-    title: `${n.zh}未通过管局审核`, titleEn: 'Rejected by the bureau',
-    zh: `${n.bureau}审核未通过。请按修改意见修改后重新提交，其他信息无需重新填写。`,
-    en: 'The bureau did not approve the filing. Correct the fields below and resubmit; nothing else needs retyping.',
-    details: reasonLines(c.data.reasons),
-    sms: `${n.zh}未通过管局审核，请登录备案系统查看修改意见。`,
-  }),
+  'application.rejected_by_bureau': (c, n) => {
+    const change = !n.newNumber;
+    return {
+      title: change ? `${n.zh}的${n.whatZh}未通过管局审核` : `${n.zh}未通过管局审核`, titleEn: change ? `${cap(n.whatEn)} rejected by the bureau` : 'Rejected by the bureau',
+      zh: `${n.bureau}审核未通过${change ? `${n.zh}的${n.whatZh}，已备案信息保持不变` : ''}。请按修改意见修改后重新提交，其他信息无需重新填写。`,
+      en: `The bureau did not approve the ${n.whatEn}${change ? '; the filed record stays as it is' : ''}. Correct the fields below and resubmit; nothing else needs retyping.`,
+      details: reasonLines(c.data.reasons),
+      sms: change ? `${n.zh}的${n.whatZh}未通过管局审核，请登录备案系统查看修改意见。` : `${n.zh}未通过管局审核，请登录备案系统查看修改意见。`,
+    };
+  },
   'application.resubmitted': (c, n) => c.audience === 'host'
     ? { title: `${n.zh}已重新提交`, titleEn: 'Filing resubmitted',
         zh: `备案申请已修改并重新提交至${n.org}初审。`, en: 'The corrected filing was resubmitted for first review.' }
@@ -206,10 +250,15 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
 const FOOTER = '—\n本邮件由备案系统自动发送，请勿直接回复。 / Sent automatically by the filing system; please do not reply.';
 
 export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
-  const name = c.serviceName ?? '未命名';
-  const n = {
-    zh: `${c.audience === 'host' ? '您的' : ''}${TYPE_ZH[c.serviceType]}"${name}"`,
-    en: `${TYPE_EN[c.serviceType]} "${name}"`,
+  const kind = c.applicationType ?? 'first_filing';
+  const { change, target } = APPLICATION_KINDS[kind];
+  // A change names the record as filed, not the name it proposes; a subject change names the subject.
+  const name = (change ? c.filedName : null) ?? c.serviceName ?? '未命名';
+  const subjectChange = change && target === 'subject';
+  const n: Names = {
+    zh: `${c.audience === 'host' ? '您的' : ''}${subjectChange ? '主体' : TYPE_ZH[c.serviceType]}"${name}"`,
+    en: `${subjectChange ? 'subject' : TYPE_EN[c.serviceType]} "${name}"`,
+    kind, whatZh: KIND_WORDS[kind].zh, whatEn: KIND_WORDS[kind].en, newNumber: !change,
     bureau: c.bureauName ?? '省通信管理局',
     org: c.organisationName ?? '接入服务商/分发平台',
     // English lines name no Chinese organisation: the province's English name, or a description.
@@ -224,14 +273,14 @@ export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
     '', `申请编号 / Application: ${c.applicationId}`, `备案系统 / Filing system: ${c.publicUrl}`,
   ].join('\n');
   const sms = c.audience === 'host' && SMS_EVENTS.has(c.event) && p.sms ? `【备案通知】${p.sms}` : null;
-  const kind = SMS_KIND_OF_EVENT[c.event];
+  const smsKind = SMS_KIND_OF_EVENT[c.event];
   return {
     title,
     subject: `【备案通知】${title}`,
     body,
     text: `${body}\n\n${FOOTER}\n`,
     sms,
-    smsTemplate: sms && kind ? smsTemplate(kind, kind === 'filing_approved' ? { name, number: c.data.serviceNumber ?? '' } : { name }) : null,
+    smsTemplate: sms && smsKind ? smsTemplate(smsKind, smsKind === 'filing_approved' ? { name, number: c.data.serviceNumber ?? '' } : { name }) : null,
   };
 }
 

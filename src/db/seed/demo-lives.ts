@@ -6,7 +6,7 @@
 // would have written. The subjects engineer's changes under review live in their own function.
 import { type Actor, SYSTEM_ACTOR } from '../../domain/actors.ts';
 import { addDays } from '../../domain/dates.ts';
-import { chinaDate } from '../../domain/china-time.ts';
+import { chinaDate, chinaYear } from '../../domain/china-time.ts';
 import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
 import type { Queryable } from '../connection.ts';
 import type { Sealer } from '../personal-data.ts';
@@ -41,7 +41,8 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
     // The principal's ID ends within 30 days: the daily job finds it on first start.
     principal: { name: '周云', certificateType: 'resident_id', certificateNumber: first17 + idNumberCheckChar(first17), certificateValidFrom: '2016-01-01',
       certificateValidTo: addDays(chinaDate(now), 20), mobile: '13800138005', emergencyPhone: '13900139005', email: 'zhouyun@demo.beian.test' },
-    hostUserId: a.host.userId!, prefix: '粤', year: 2026, filedAt: ago(92),
+    // The number's year is the filing date's (DOMAIN.md §3), whatever day the demo is seeded.
+    hostUserId: a.host.userId!, prefix: '粤', year: chinaYear(ago(92)), filedAt: ago(92),
   });
   const [sub] = await tx.query<{ principal_person_id: string }>('select principal_person_id from subjects where id = $1', [subject.id]);
   await tx.query('update subjects set updated_at = $2 where id = $1', [subject.id, ago(92)]);

@@ -14,6 +14,7 @@ import type { Sealer } from '../personal-data.ts';
 import { insertAccess, insertFiledService, insertFiledSubject, insertPerson, insertPlatforms } from '../registry.ts';
 import { seedDemoLives } from './demo-lives.ts';
 import { seedSupervision } from './supervision.ts';
+import { chinaYear } from '../../domain/china-time.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 export const DEMO_API_KEY = 'demo-platform-key';
@@ -175,13 +176,14 @@ async function seedUsers(tx: Queryable, sealer: Sealer, orgs: Record<string, str
   return ids;
 }
 
-interface DemoFiling { host: string; year: number; subject: SubjectMaterials; services: (Omit<ApplicationMaterials, 'subject'> & { status?: 'revoked' | 'cancelled' })[] }
+/** A demo filing: its number's year is its filing date's (DOMAIN.md §3: the bureau allocates the number on approval). */
+interface DemoFiling { host: string; filedAt: Date; subject: SubjectMaterials; services: (Omit<ApplicationMaterials, 'subject'> & { status?: 'revoked' | 'cancelled' })[] }
 
 async function seedFilings(tx: Queryable, sealer: Sealer, orgs: Record<string, string>, users: Record<string, string>) {
-  const filedAt = new Date('2024-05-20T02:00:00Z');
   for (const f of demoFilings(orgs)) {
+    const { filedAt } = f;
     const prefix = provinceByCode(f.subject.provinceCode)!.prefix;
-    const subject = await insertFiledSubject(tx, sealer, { ...f.subject, hostUserId: users[f.host]!, prefix, year: f.year, filedAt });
+    const subject = await insertFiledSubject(tx, sealer, { ...f.subject, hostUserId: users[f.host]!, prefix, year: chinaYear(filedAt), filedAt });
     const [principal] = await tx.query<{ principal_person_id: string }>('select principal_person_id from subjects where id = $1', [subject.id]);
     for (const s of f.services) {
       const principalId = 'sameAsSubjectPrincipal' in s.service.principal
@@ -216,7 +218,7 @@ function demoFilings(orgs: Record<string, string>): DemoFiling[] {
   const cloud = (domains: string[], ips: string[]) => [{ providerOrgId: orgs.cloud!, accessMethod: 'cloud' as const, serverLocation: '广东省深圳市', ips, domains }];
   return [
     {
-      host: 'host@demo.beian.test', year: 2024,
+      host: 'host@demo.beian.test', filedAt: new Date('2024-05-20T02:00:00Z'),
       subject: {
         subjectType: 'unit', nature: 'enterprise', name: '深圳市示例网络科技有限公司', certificateType: 'uscc',
         certificateNumber: uscc('91440300MA5DEM0X1'), certificateAddress: '广东省深圳市南山区科技园路1号',
@@ -234,7 +236,8 @@ function demoFilings(orgs: Record<string, string>): DemoFiling[] {
       ],
     },
     {
-      host: 'wang@demo.beian.test', year: 2025,
+      // Filed in 2025, so its number is 京ICP备2025000001号 (not a 2025 number dated 2024).
+      host: 'wang@demo.beian.test', filedAt: new Date('2025-04-15T02:00:00Z'),
       subject: {
         subjectType: 'individual', nature: 'individual', name: '王小二', certificateType: 'resident_id',
         certificateNumber: DEMO_PEOPLE.wangXiaoer.certificateNumber, certificateAddress: '北京市西城区示例胡同1号',
@@ -246,7 +249,7 @@ function demoFilings(orgs: Record<string, string>): DemoFiling[] {
       ],
     },
     {
-      host: 'host@demo.beian.test', year: 2024,
+      host: 'host@demo.beian.test', filedAt: new Date('2024-05-20T02:00:00Z'),
       subject: {
         subjectType: 'unit', nature: 'enterprise', name: '杭州示例软件有限公司', certificateType: 'uscc',
         certificateNumber: uscc('91330106MA2H7Q8T6'), certificateAddress: '浙江省杭州市西湖区文三路1号',

@@ -206,6 +206,18 @@ describe('changes of a filed record', () => {
     await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/withdraw`);
   });
 
+  it('change_service is reviewed by an organisation that holds the service: another provider is refused', async () => {
+    const idc = await orgId(h.t.db, '蓝海数据科技有限公司'); // neither hosts nor filed A2DP (the demo cloud does both)
+    const body = await call(h.app, host, 'GET', `/api/host/services/${a2dpId}/materials`);
+    body.materials.service.description = '蓝牙音量自动调节：连接不同的蓝牙设备时，自动切换到为该设备保存的音量设置（说明更新）。';
+    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...body, submitterOrgId: idc }, 201);
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/applications/${draft.id}/submit`, headers: host.headers, payload: {} });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`)).toEqual(['submitterOrgId:submitter_not_service_provider']);
+    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, { submitterOrgId: cloud })).status).toBe('provider_review');
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/withdraw`);
+  });
+
   it('add_access: only a new provider\'s record, reviewed by that provider; the number stays', async () => {
     const website = (await h.t.db.query<{ id: string; service_number: string }>(`select id, service_number from services where service_number = '京ICP备2025000001号-1'`))[0]!;
     const body = await call(h.app, wang, 'GET', `/api/host/services/${website.id}/materials`);

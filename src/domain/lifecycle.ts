@@ -131,6 +131,12 @@ export interface ApplicationKind {
    * subject information is changed only at a provider that holds it (DOMAIN.md §4.3).
    */
   reviewerHoldsSubject?: boolean;
+  /**
+   * The first review is by an organisation that holds the service itself (an active access provider of
+   * it, or the provider/platform that filed it and has not left it): an APP's information is changed
+   * via its current provider (DOMAIN.md §4.3).
+   */
+  reviewerHoldsService?: boolean;
   /** The history action written on the filed record at approval (the public events[] read these names). */
   recordAction: 'filed' | 'changed' | 'access_added';
   /**
@@ -145,7 +151,7 @@ export const APPLICATION_KINDS: Readonly<Record<ApplicationType, ApplicationKind
   first_filing: { target: 'new_subject', targetStatuses: [], groups: ['subject', 'service', 'platforms', 'access'], change: false, fixed: [], access: 'any', sms: ['subject_principal', 'service_principal'], verify: 'all', reviewerIsNewProvider: false, recordAction: 'filed' },
   new_service: { target: 'subject', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: false, fixed: [], access: 'any', sms: ['service_principal'], verify: 'all', reviewerIsNewProvider: false, recordAction: 'filed' },
   // 变更APP: basic info, platforms (a new signing certificate), domains, the service principal.
-  change_service: { target: 'service', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: true, fixed: ['service.serviceType'], access: 'same_providers', sms: ['service_principal'], verify: 'new_principals', reviewerIsNewProvider: false, recordAction: 'changed' },
+  change_service: { target: 'service', targetStatuses: ['filed'], groups: ['service', 'platforms', 'access'], change: true, fixed: ['service.serviceType'], access: 'same_providers', sms: ['service_principal'], verify: 'new_principals', reviewerIsNewProvider: false, reviewerHoldsService: true, recordAction: 'changed' },
   // 变更主体: address, principal, certificate validity, the name after a registered rename. The
   // certificate is the subject (one subject per certificate); no cross-province transfer (cancel
   // and refile, DOMAIN.md §2.2 [S14]).

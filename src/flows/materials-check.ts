@@ -73,7 +73,11 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
       }
     }
   }
-  if (kind.reviewerHoldsSubject && app.subject_id && submitterKind && !(await holdsSubject(tx, app.subject_id, app.submitter_org_id!))) {
+  if (kind.reviewerHoldsService && app.service_id && submitterKind && !(await holdsRecord(tx, { serviceId: app.service_id }, app.submitter_org_id!))) {
+    problems.push({ field: 'submitterOrgId', code: 'submitter_not_service_provider', message: 'a change of a service is reviewed by an organisation that holds it: its active access provider, or the organisation that filed it',
+      suggestion: 'choose the access provider or platform this service is filed with' });
+  }
+  if (kind.reviewerHoldsSubject && app.subject_id && submitterKind && !(await holdsRecord(tx, { subjectId: app.subject_id }, app.submitter_org_id!))) {
     problems.push({ field: 'submitterOrgId', code: 'submitter_not_subject_provider', message: 'a subject change is reviewed by an organisation that holds the subject: an active access provider of one of its live services, or the organisation that filed one',
       suggestion: 'choose the access provider or platform of one of this subject\'s filed services' });
   }
@@ -101,22 +105,22 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
 }
 
 /**
- * Whether an organisation holds a subject (DOMAIN.md §4.3, "subject info can only be changed at the
- * provider that holds it"): it has an active access record of one of the subject's live services,
- * or it filed one of them — submitted its approved first filing, new service or change — and has not
- * left it since (no cancelled access record of its own there). The second covers distribution
- * platforms (mini programs and quick apps file no access section: their platform is their
- * submitter) and a provider that filed a service hosted elsewhere.
+ * Whether an organisation holds a subject — one of its live services — or one service (DOMAIN.md §4.3:
+ * "subject info can only be changed at the provider that holds it", changes go via the current
+ * provider): it has an active access record of that service, or it filed it — submitted its approved
+ * first filing, new service or change — and has not left it since (no cancelled access record of its
+ * own there). The second covers distribution platforms (mini programs and quick apps file no access
+ * section: their platform is their submitter) and a provider that filed a service hosted elsewhere.
  */
-export async function holdsSubject(tx: Queryable, subjectId: string, orgId: string): Promise<boolean> {
+export async function holdsRecord(tx: Queryable, of: { subjectId: string } | { serviceId: string }, orgId: string): Promise<boolean> {
   const rows = await tx.query(
     `select 1 from services s
-      where s.subject_id = $1 and s.status = 'filed'
+      where ${'subjectId' in of ? 's.subject_id' : 's.id'} = $1 and s.status = 'filed'
         and (exists (select 1 from access_records ar where ar.service_id = s.id and ar.active and ar.provider_org_id = $2)
           or (exists (select 1 from applications a where a.service_id = s.id and a.status = 'approved' and a.submitter_org_id = $2
                         and a.application_type in ('first_filing', 'new_service', 'change_service'))
               and not exists (select 1 from access_records ar where ar.service_id = s.id and not ar.active and ar.provider_org_id = $2)))
-      limit 1`, [subjectId, orgId]);
+      limit 1`, ['subjectId' in of ? of.subjectId : of.serviceId, orgId]);
   return rows.length > 0;
 }
 

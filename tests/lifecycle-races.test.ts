@@ -104,6 +104,39 @@ describe('a service cancellation confirmed when no other live service is left ca
   });
 });
 
+describe('a subject cancellation ends the services the host asked about, no later one', () => {
+  let h: AuthTestApp; let host: Signed;
+  beforeAll(async () => {
+    h = await authTestApp();
+    host = await signIn(h.app, 'host@demo.beian.test');
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await h?.close(); });
+
+  it('a service filed after the request is not swept up: the confirmation is refused, nothing changes, the host asks again', async () => {
+    const [platform, zj] = await Promise.all(['platform.demo', 'zj.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed];
+    const main = '浙ICP备2024000001号';
+    const ledger = await number(h, `${main}-1A`);
+    const asked = await call(h.app, host, 'POST', `/api/host/subjects/${ledger.subject_id}/cancel`, {}, 202);
+    const code = await confirmationCode(h.t.db, h.t.sealer, asked.confirmationId);
+    // Within the 24 hours (an hour later), a mini program the host had under way is approved under the subject.
+    h.clock.advance(3600);
+    const id = await fileToProvider(h.app, host, { applicationType: 'new_service', subjectId: ledger.subject_id, serviceType: 'mini_program', submitterOrgId: await orgId(h.t.db, MARKET), materials: miniProgramMaterials() });
+    await throughSms(h, host, platform, id);
+    const mini = (await call(h.app, zj, 'POST', `/api/bureau/applications/${id}/approve`)).serviceNumber as string;
+    const refused = await h.app.inject({ method: 'POST', url: `/api/host/confirmations/${asked.confirmationId}`, headers: host.headers, payload: { code } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'subject_changed_since_request', errors: [{ field: 'code' }] });
+    expect(refused.json().detail).toContain(mini);
+    expect(await subjectStatus(h, main)).toBe('filed');
+    expect((await h.t.db.query<{ status: string; attempts: number }>('select status, attempts from confirmations where id = $1', [asked.confirmationId]))[0]).toEqual({ status: 'pending', attempts: 0 });
+    // Asked again, it names both services and ends them.
+    const again = await call(h.app, host, 'POST', `/api/host/subjects/${ledger.subject_id}/cancel`, {}, 202);
+    const done = await call(h.app, host, 'POST', `/api/host/confirmations/${again.confirmationId}`, { code: await confirmationCode(h.t.db, h.t.sealer, again.confirmationId) });
+    expect(done).toMatchObject({ action: 'cancel_subject', subjectCancelled: main });
+    expect([...done.servicesCancelled].sort()).toEqual([`${main}-1A`, mini].sort());
+  });
+});
+
 // Two server processes (two pools) over one PostgreSQL database: PGlite is one process.
 if (backend() === 'postgresql') describe('races between two server processes on one PostgreSQL database', () => {
   let a: AuthTestApp; let b: Awaited<ReturnType<typeof secondServer>>; let appB: FastifyInstance;

@@ -30,6 +30,7 @@ export async function confirmByCode(ctx: FlowContext, actor: Actor, id: string, 
         return { outcome: 'confirmed', action: c.action, ...r, access: null };
       }
       case 'cancel_subject': {
+        await refuseServicesFiledSince(tx, c.subject_id, c.created_at);
         const r = await cancelSubjectConfirmed(ctx, tx, actor, c.subject_id, c.reason, c.id);
         return { outcome: 'confirmed', action: c.action, servicesCancelled: r.servicesCancelled, subjectCancelled: r.subject.main_number, access: null };
       }
@@ -40,6 +41,20 @@ export async function confirmByCode(ctx: FlowContext, actor: Actor, id: string, 
       default: throw new NamedError('confirmation_unknown', 'conflict', 'unknown confirmation');
     }
   });
+}
+
+/**
+ * A subject's cancellation cancels the services it had when the host asked: one filed since (a new
+ * service approved within the 24 hours) was not what the principal's code agreed to end. Refused —
+ * nothing happens, the code is not used up; the host asks again, and that request names it.
+ */
+async function refuseServicesFiledSince(tx: Queryable, subjectId: string, askedAt: Date): Promise<void> {
+  const since = await tx.query<{ service_number: string }>(
+    `select service_number from services where subject_id = $1 and status = 'filed' and filed_at > $2 order by service_number`, [subjectId, askedAt]);
+  if (!since.length) return;
+  const numbers = since.map((s) => s.service_number).join(', ');
+  throw new NamedError('subject_changed_since_request', 'conflict', `${numbers} was filed after the cancellation was requested: request it again to cancel it too`,
+    [{ field: 'code', code: 'subject_changed_since_request', message: `filed since the request: ${numbers}` }]);
 }
 
 /**

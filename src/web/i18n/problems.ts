@@ -79,6 +79,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   record_changed_since_draft: '已备案信息在申请提交后已变化，请驳回并请主办者按当前备案信息重新提交',
   submitter_not_subject_provider: '变更主体须由为该主体的服务提供接入的接入服务商（或分发平台）初审',
   submitter_not_service_provider: '变更须由该服务当前的接入服务商（或办理其备案的分发平台）初审',
+  subject_changed_since_request: '申请注销后该主体下又有新的服务备案通过：请重新申请注销（新的申请将一并注销该服务）',
   subject_already_filed: '该证件已有备案主体：请在该主体下新增服务；若主体不属于本账号，请联系主体所在省通信管理局',
   application_already_open: '已有进行中的同类申请，请继续办理或先撤回',
   service_type_mismatch: '服务类型与已备案服务不一致',

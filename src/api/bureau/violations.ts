@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SYSTEM_ACTOR } from '../../domain/actors.ts';
 import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../domain/supervision/blacklist.ts';
-import { MAX_DUE_WORKING_DAYS, MEASURES } from '../../domain/supervision/orders.ts';
+import { MAX_DUE_WORKING_DAYS, MEASURES, MEASURES_FOR } from '../../domain/supervision/orders.ts';
 import { VIOLATION_CATEGORIES, VIOLATION_STATUSES } from '../../domain/supervision/violations.ts';
 import { addToBlacklist, liftBlacklistEntry } from '../../flows/supervision/blacklist.ts';
 import { reportViolation, reportViolationPublicly } from '../../flows/supervision/report-violation.ts';
@@ -67,11 +67,24 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       tags: ['bureau'], summary: 'Triage: request_more | order_disposal | revoke | close', params: uuidParam,
       body: z.strictObject({
         action: z.enum(['request_more', 'order_disposal', 'revoke', 'close']), note: z.string().trim().max(4000).optional(),
-        order: z.strictObject({ measure: z.enum(MEASURES), dueInWorkingDays: z.number().int().min(1).max(MAX_DUE_WORKING_DAYS) }).optional(),
+        order: z.strictObject({
+          measure: z.enum(MEASURES), dueInWorkingDays: z.number().int().min(1).max(MAX_DUE_WORKING_DAYS),
+          organisationId: z.string().max(64).optional().describe('The organisation ordered (GET /api/bureau/organisations); default: the reporting organisation, or the access providers'),
+        }).optional(),
         category: z.enum(REVOCATION_CATEGORIES).optional(),
       }),
     },
   }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, req.body));
+
+  // The organisations a bureau orders (an order from a report, the campaign's order form): active
+  // providers, platforms and device makers, with their kind (which measures fit it, MEASURES_FOR).
+  app.get('/api/bureau/organisations', {
+    onRequest: bureau, schema: { tags: ['bureau'], summary: 'Organisations that can be ordered to dispose: active access providers, distribution platforms, device makers' },
+  }, async () => ({
+    items: (await ctx.db.query<{ id: string; name: string; kind: string }>(
+      `select id, name, kind from organisations where status = 'active' and kind in ('access_provider', 'distribution_platform', 'device_maker') order by kind, name`))
+      .map((o) => ({ ...o, measures: MEASURES_FOR[o.kind as keyof typeof MEASURES_FOR] })),
+  }));
 
   app.get('/api/bureau/blacklist', {
     onRequest: bureau, schema: { tags: ['bureau'], summary: 'Blacklist entries (my province; all for the ministry); `?active=true`, `?format=csv`', querystring: z.object({ active: z.enum(['true', 'false']).optional(), format: z.enum(['json', 'csv']).optional() }) },

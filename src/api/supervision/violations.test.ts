@@ -99,6 +99,24 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(ask.json()).toMatchObject({ code: 'reporter_cannot_answer', errors: [{ field: 'action', code: 'public_reporter' }] });
     expect((await get(`/api/bureau/violations/${res.json().id}`, zj.headers)).json()).toMatchObject({ status: 'received', steps: [{ action: 'reported' }] });
     expect((await get(`/api/bureau/violations/${res.json().id}`, gd.headers)).statusCode).toBe(404);
+    // The bureau orders the platform that distributes the APP to take it down (a public report's default is
+    // the access provider, which can only stop access); the organisation is chosen from those that can be ordered.
+    const orgs = (await get('/api/bureau/organisations', zj.headers)).json().items as { id: string; name: string; kind: string; measures: string[] }[];
+    const market = orgs.find((o) => o.name === '示例应用市场')!;
+    expect(market).toMatchObject({ kind: 'distribution_platform', measures: ['take_down', 'restrict_updates', 'shut_down'] });
+    expect(orgs.map((o) => o.kind)).not.toContain('bureau');
+    const steps = `/api/bureau/violations/${res.json().id}/steps`;
+    const [bureauOrg] = await a.t.db.query<{ id: string }>(`select id from organisations where kind = 'bureau' limit 1`);
+    for (const organisationId of [bureauOrg!.id, 'not-an-id']) {
+      const bad = await post(steps, zj.headers, { action: 'order_disposal', note: '下架', order: { measure: 'take_down', dueInWorkingDays: 3, organisationId } });
+      expect(bad.json()).toMatchObject({ code: 'order_invalid', errors: [{ field: 'order.organisationId', code: 'not_orderable' }] });
+    }
+    expect((await post(steps, zj.headers, { action: 'order_disposal', note: '下架', order: { measure: 'stop_access', dueInWorkingDays: 3, organisationId: market.id } })).json())
+      .toMatchObject({ code: 'measure_not_for_organisation' });
+    const ordered = await post(steps, zj.headers, { action: 'order_disposal', note: '公众举报核实：应用违规收集个人信息，责令下架', order: { measure: 'take_down', dueInWorkingDays: 3, organisationId: market.id } });
+    expect(ordered.json()).toMatchObject({ status: 'disposal_ordered', orderIds: [expect.any(String)] });
+    const [order] = await a.t.db.query<{ organisation_id: string; measure: string; violation_id: string }>('select organisation_id, measure, violation_id from disposal_orders where id = $1', [ordered.json().orderIds[0]]);
+    expect(order).toEqual({ organisation_id: market.id, measure: 'take_down', violation_id: res.json().id });
     expect((await post(`/api/public/v1/services/${encodeURIComponent('粤ICP备0000000000号-1A')}/reports`, {}, body)).statusCode).toBe(404);
     expect((await post(url, {}, body)).statusCode).toBe(429); // 3 a minute from one address
   });

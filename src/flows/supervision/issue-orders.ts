@@ -75,7 +75,7 @@ const alreadyOrdered = (field: string, findingId: string) => new NamedError('fin
 async function refuseOrderedFindings(tx: Queryable, ids: string[]): Promise<void> {
   if (!ids.length) return;
   const rows = await tx.query<{ finding_id: string }>(
-    `select finding_id from disposal_order_items where finding_id = any($1::uuid[]) and status in ('open', 'done')`, [ids]);
+    `select finding_id from disposal_order_items where finding_id = any($1::uuid[]) and status in ('open', 'objected', 'done')`, [ids]);
   const taken = new Set(rows.map((r) => r.finding_id));
   const i = ids.findIndex((id) => taken.has(id));
   if (i >= 0) throw alreadyOrdered(`findingIds.${i}`, ids[i]!);

@@ -16,8 +16,12 @@ import { isUuid, NotFoundError } from './scope.ts';
 export interface TriageInput {
   action: ViolationAction;
   note?: string;
-  /** order_disposal */
-  order?: { measure: Measure; dueInWorkingDays: number };
+  /**
+   * order_disposal. `organisationId`: the organisation ordered — a distribution platform that
+   * distributes the reported APP, a device maker, an access provider; without it, the reporting
+   * organisation, or for a public report the service's access providers.
+   */
+  order?: { measure: Measure; dueInWorkingDays: number; organisationId?: string };
   /** revoke: the public category (the note is the private text) */
   category?: RevocationCategory;
 }
@@ -42,6 +46,15 @@ async function loadReport(tx: Queryable, actor: Actor, id: string): Promise<Repo
   return r;
 }
 
+/** An organisation a bureau may order: an active access provider, distribution platform or device maker. */
+async function assertOrderable(tx: Queryable, id: string): Promise<void> {
+  const [o] = isUuid(id) ? await tx.query<{ kind: string; status: string }>('select kind, status from organisations where id = $1', [id]) : [];
+  if (!o || o.status !== 'active' || !['access_provider', 'distribution_platform', 'device_maker'].includes(o.kind)) {
+    const message = 'an active access provider, distribution platform or device maker';
+    throw new NamedError('order_invalid', 'invalid', message, [{ field: 'order.organisationId', code: 'not_orderable', message }]);
+  }
+}
+
 const required = (field: string, message: string) => new NamedError('triage_invalid', 'invalid', message, [{ field, code: 'required', message }]);
 
 export async function triageViolation(ctx: FlowContext, actor: Actor, id: string, input: TriageInput): Promise<{ id: string; status: ViolationStatus; orderIds: string[] }> {
@@ -56,9 +69,12 @@ export async function triageViolation(ctx: FlowContext, actor: Actor, id: string
     if (input.action === 'request_more') assertCanRequestMore(r.reporter_kind);
     let orderIds: string[] = [];
     if (input.action === 'order_disposal') {
+      const chosen = input.order!.organisationId;
+      if (chosen !== undefined) await assertOrderable(tx, chosen);
+      const organisationId = chosen ?? r.reporter_org_id;
       const issued = await issueOrdersIn(ctx, tx, actor, {
         serviceNumbers: [r.service_number], measure: input.order!.measure, dueInWorkingDays: input.order!.dueInWorkingDays,
-        reason: note ?? '违法违规举报处置 / disposal of a reported violation', violationId: r.id, ...(r.reporter_org_id ? { organisationId: r.reporter_org_id } : {}),
+        reason: note ?? '违法违规举报处置 / disposal of a reported violation', violationId: r.id, ...(organisationId ? { organisationId } : {}),
       });
       orderIds = issued.orders.map((o) => o.id);
     }

@@ -29,6 +29,7 @@ interface Order {
   id: string; organisationName: string; measure: string; dueOn: string; overdue: boolean;
   items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; files?: Attachment[]; objection: Objection | null; answerNote: string | null }[];
 }
+interface OrderableOrg { id: string; name: string; kind: string; measures: string[] }
 /** Items that still ask something of the organisation: the order's date can move while one is left. */
 const PENDING = ['open', 'objected'];
 interface Violation { id: string; serviceNumber: string; serviceName: string; category: string; status: string; reporterKind: string; reporterOrganisation: string | null; reporterName?: string | null; reporterContact?: string | null; createdAt: string; description: string }
@@ -372,6 +373,15 @@ function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; 
   const [category, setCategory] = useState('');
   const [measure, setMeasure] = useState<string>('take_down');
   const [days, setDays] = useState(5);
+  // Whom the order goes to: by default the reporting organisation (or the access providers of a public
+  // report's service); or any organisation that can be ordered, with the measures its kind takes.
+  const [orgs, setOrgs] = useState<OrderableOrg[]>([]);
+  const [orgId, setOrgId] = useState('');
+  useEffect(() => {
+    if (action === 'order_disposal') api.get<{ items: OrderableOrg[] }>('/api/bureau/organisations').then((r) => setOrgs(r.items)).catch(setError);
+  }, [action]);
+  const chosen = orgs.find((o) => o.id === orgId);
+  const measures = chosen ? chosen.measures : MEASURES;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -388,7 +398,7 @@ function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; 
       await api.post(`/api/bureau/violations/${report.id}/steps`, {
         action, note: note.trim(),
         ...(action === 'revoke' ? { category } : {}),
-        ...(action === 'order_disposal' ? { order: { measure, dueInWorkingDays: days } } : {}),
+        ...(action === 'order_disposal' ? { order: { measure, dueInWorkingDays: days, ...(orgId ? { organisationId: orgId } : {}) } } : {}),
       });
       onDone();
     } catch (e) { setError(e); setConfirming(false); } finally { setBusy(false); }
@@ -424,9 +434,14 @@ function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; 
                 {REVOCATION_CATEGORIES.map((k) => <option key={k} value={k}>{i18n.option('revocationCategory', k)}</option>)}</select></div>)}
           {action === 'order_disposal' && (
             <div className="row" style={{ alignItems: 'flex-start' }}>
+              <div className="field"><label htmlFor={id('org')}>{t('sv.orderedOrganisation')}</label>
+                <select id={id('org')} value={orgId} data-testid="triage-organisation"
+                  onChange={(e) => { const o = orgs.find((x) => x.id === e.target.value); setOrgId(e.target.value); if (o && !o.measures.includes(measure)) setMeasure(o.measures[0]!); }}>
+                  <option value="">{report.reporterKind === 'organisation' ? t('sv.orderReporter') : t('sv.orderAccessProviders')}</option>
+                  {orgs.map((o) => <option key={o.id} value={o.id}>{o.name}（{t(`orgkind.${o.kind}` as MessageKey)}）</option>)}</select></div>
               <div className="field"><label htmlFor={id('measure')}>{t('sv.measure')}</label>
                 <select id={id('measure')} value={measure} onChange={(e) => setMeasure(e.target.value)} data-testid="triage-measure">
-                  {MEASURES.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
+                  {measures.map((k) => <option key={k} value={k}>{i18n.option('measure', k)}</option>)}</select></div>
               <div className="field"><label htmlFor={id('days')}>{t('sv.dueInWorkingDays')}</label>
                 <input id={id('days')} type="number" required min={1} max={MAX_DUE_WORKING_DAYS} step={1} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: '6rem' }} aria-describedby={id('days-hint')} data-testid="triage-days" />
                 <p className="hint" id={id('days-hint')}>{t('sv.dueWorkingDaysHint', { max: MAX_DUE_WORKING_DAYS })}</p></div>

@@ -328,6 +328,10 @@ describe('journey: supervision', () => {
     await page.getByTestId('withdraw-item-reason').fill('经核实该应用已于本月完成备案，本项撤回');
     await page.getByTestId('withdraw-item-submit').click();
     await page.getByTestId('orders-table').getByRole('row').filter({ hasText: otherItem }).getByText('已撤回').waitFor();
+    // The order's history tells the steps: the platform's objection, the bureau's answer and new date, the withdrawal.
+    await page.getByTestId('orders-table').getByRole('row').filter({ has: page.getByTestId('order-history') }).filter({ hasText: '示例应用市场' }).first().getByTestId('order-history').click();
+    const history = page.getByTestId('order-history-steps');
+    for (const step of ['下发处置通知', '提出异议', '维持处置', '调整期限', '撤回']) await history.getByText(step, { exact: true }).first().waitFor();
     await j.shot('withdrawn');
     await signOutUi(page);
 

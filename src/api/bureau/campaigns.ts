@@ -14,13 +14,13 @@ import { upholdOrderItem } from '../../flows/supervision/answer-objection.ts';
 import { decideOrderItem } from '../../flows/supervision/order-items.ts';
 import { redateOrder } from '../../flows/supervision/redate-order.ts';
 import { withdrawOrderItem } from '../../flows/supervision/withdraw-order-item.ts';
-import { loadCampaign, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
+import { loadCampaign, NotFoundError, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
 import { sendRound } from '../../flows/supervision/send-round.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
-import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
+import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, orderHistory, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
 import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
 import { isoDay } from '../schemas/dates.ts';
 
@@ -130,6 +130,14 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
   app.post('/api/bureau/orders/:id/items/:itemId/reopen', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Reopen an order item (reason required)', params: itemParams, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
   }, async (req) => decideOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, 'reopen', req.body.reason));
+
+  app.get('/api/bureau/orders/:id/history', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: "An order's history: issue, new dates, follow-ups, each item's confirmations, objections and answers", params: uuidParam },
+  }, async (req) => {
+    const steps = await orderHistory(ctx.db, actorOf(req), req.params.id);
+    if (!steps) throw new NotFoundError('order', req.params.id);
+    return { items: steps };
+  });
 
   // Objections, withdrawals and re-dated orders (ADR 0018 addendum).
   app.post('/api/bureau/orders/:id/items/:itemId/uphold', {

@@ -15,11 +15,11 @@ import { markNotified } from '../../flows/supervision/mark-notified.ts';
 import { addOrderItemAttachment, assertAttachable, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_ITEM, attachmentTooLarge, loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { confirmOrderItem } from '../../flows/supervision/order-items.ts';
 import { objectToOrderItem } from '../../flows/supervision/object-order-item.ts';
-import { loadCampaign, ORG_ROLES, orgFacts } from '../../flows/supervision/scope.ts';
+import { loadCampaign, NotFoundError, ORG_ROLES, orgFacts } from '../../flows/supervision/scope.ts';
 import { type CatalogueUpload, type Matcher, submitCatalogue } from '../../flows/supervision/submit-catalogue.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
-import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, listOrders, presentCampaign, submissionErrors } from '../supervision/queries.ts';
+import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, listOrders, orderHistory, presentCampaign, submissionErrors } from '../supervision/queries.ts';
 import { findingQuery, objectionBody, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
@@ -163,6 +163,14 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   }, async (req) => {
     const r = await confirmOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body);
     return { id: r.id, status: r.status, doneAt: r.doneAt.toISOString() };
+  });
+
+  app.get('/api/org/orders/:id/history', {
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "An order's history: issue, new dates, follow-ups, each item's confirmations, objections and answers", params: uuidParam },
+  }, async (req) => {
+    const steps = await orderHistory(ctx.db, actorOf(req), req.params.id);
+    if (!steps) throw new NotFoundError('order', req.params.id);
+    return { items: steps };
   });
 
   app.post('/api/org/orders/:id/items/:itemId/objection', {

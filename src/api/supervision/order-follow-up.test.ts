@@ -148,4 +148,15 @@ describe('disposal orders followed up: objections, withdrawals, new dates, overd
     await post(itemUrl(0, 'accept'), gd.headers);
     expect((await post(due, gd.headers, { dueInWorkingDays: 9, reason: '延期' })).json().code).toBe('order_settled');
   });
+
+  it('both parties read the order\'s history: each step with its date, role and words; others do not', async () => {
+    const steps = (await get(`/api/org/orders/${orderId}/history`, KEY)).json().items as { action: string; item: string | null; actorRole: string; note: string | null; ground: string | null; dueOn: string | null; previousDueOn: string | null }[];
+    expect((await get(`/api/bureau/orders/${orderId}/history`, gd.headers)).json().items).toEqual(steps);
+    expect(steps.map((s) => s.action)).toEqual(['issue', 'object', 'overdue_noticed', 'uphold', 'redated', 'withdraw', 'redated', 'overdue_noticed', 'confirm', 'accept']);
+    expect(steps.find((s) => s.action === 'object')).toMatchObject({ item: 'com.unfiled.one', actorRole: 'platform_staff', ground: 'more_time', dueOn: '2026-03-20', note: '开发者已承诺 3 月 20 日前完成备案' });
+    expect(steps.find((s) => s.action === 'redated')).toMatchObject({ item: null, actorRole: 'bureau_reviewer', previousDueOn: '2026-03-09', dueOn: '2026-03-18' });
+    expect(steps.find((s) => s.action === 'withdraw')).toMatchObject({ item: 'com.unfiled.two', note: '该应用已于 3 月 10 日完成备案' });
+    expect((await get(`/api/bureau/orders/${orderId}/history`, zj.headers)).statusCode).toBe(404);
+    expect((await get(`/api/org/orders/${orderId}/history`, (await signIn(a.app, 'provider.demo')).headers)).statusCode).toBe(404);
+  });
 });

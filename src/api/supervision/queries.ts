@@ -12,7 +12,7 @@ import { emptyCounts, type OutcomeCounts } from '../../domain/supervision/findin
 import { isOverdue, type ItemStatus } from '../../domain/supervision/orders.ts';
 import type { OrganisationKind } from '../../domain/actors.ts';
 import { attachmentsOf } from '../../flows/supervision/attachments.ts';
-import { type CampaignRow, campaignVisible, findingVisible, isOrgStaff, type OrgFacts, orderVisible } from '../../flows/supervision/scope.ts';
+import { type CampaignRow, campaignVisible, findingVisible, isOrgStaff, isUuid, type OrgFacts, orderVisible } from '../../flows/supervision/scope.ts';
 
 export function presentCampaign(c: CampaignRow, today: string) {
   return {
@@ -252,3 +252,37 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
 }
 
 export { orderItemStats };
+
+/** One step of an order's history as its parties read it (the order's and its items' history rows, allowlisted). */
+export interface OrderStep {
+  at: string; action: string; itemId: string | null; item: string | null; from: string | null; to: string | null; actorRole: string;
+  note: string | null; ground: string | null; dueOn: string | null; previousDueOn: string | null; file: string | null;
+}
+
+/**
+ * The history of an order the caller may see (null otherwise): its issue, new dates, follow-ups, and each
+ * item's confirmations, objections and the bureau's answers — the words each party wrote and the dates,
+ * never who by name, no attachment digests or ids beyond the item's.
+ */
+export async function orderHistory(db: Queryable, actor: Actor, orderId: string): Promise<OrderStep[] | null> {
+  if (!isUuid(orderId)) return null;
+  const v = orderVisible(actor, 2);
+  const [o] = await db.query<{ id: string }>(`select o.id from disposal_orders o where o.id = $1 and ${v.sql}`, [orderId, ...v.params]);
+  if (!o) return null;
+  const rows = await db.query<{ entity_type: string; entity_id: string; action: string; from_status: string | null; to_status: string | null; actor_role: string; at: Date; reason: Record<string, unknown> | null; label: string | null }>(
+    `select h.entity_type, h.entity_id, h.action, h.from_status, h.to_status, h.actor_role, h.at, h.reason,
+            coalesce(i.package_name, i.service_number) as label
+       from history h left join disposal_order_items i on h.entity_type = 'disposal_order_item' and i.id = h.entity_id
+      where (h.entity_type = 'disposal_order' and h.entity_id = $1) or (h.entity_type = 'disposal_order_item' and i.order_id = $1)
+      order by h.at, h.id`, [orderId]);
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return rows.map((r) => {
+    const x = r.reason ?? {};
+    return {
+      at: r.at.toISOString(), action: r.action, itemId: r.entity_type === 'disposal_order_item' ? r.entity_id : null, item: r.label,
+      from: r.from_status, to: r.to_status, actorRole: r.actor_role,
+      note: text(x.reason) ?? text(x.evidence) ?? text(x.note), ground: text(x.ground),
+      dueOn: text(x.new) ?? text(x.dueOn) ?? text(x.requestedDueOn), previousDueOn: text(x.old), file: r.action === 'attach' ? text(x.name) : null,
+    };
+  });
+}

@@ -108,7 +108,8 @@ export async function seedSupervision(tx: Queryable, sealer: Sealer, orgs: Recor
         `insert into disposal_order_items (order_id, finding_id, platform, package_name, status, evidence, done_at) values ($1, $2, $3, $4, $5, $6, $7)`,
         [o, f, fd!.platform, fd!.package_name, i < done ? 'done' : 'open', i < done ? '已下架，下架截图存档（演示）' : null, i < done ? T(`${orderedOn}T08:00:00Z`) : null]);
     }
-    await history(tx, 'disposal_order', o, 'issue', by === admin ? 'ministry_admin' : 'bureau_reviewer', T(`${orderedOn}T02:00:00Z`), { note: 'demo data', measure, dueOn }, 'open', by);
+    await history(tx, 'disposal_order', o, 'issue', by === admin ? 'ministry_admin' : 'bureau_reviewer', T(`${orderedOn}T02:00:00Z`),
+      { demo: true, measure, dueOn, dueInWorkingDays: days, reason: '未备案APP，责令限期处置（演示）' }, 'open', by);
     return o;
   };
   await order(orgs.market!, 'take_down', '2026-03-16', 10, '2026-03-30', '440000', gd, findingIds[`${inspection}:market`]!.slice(0, 6), 2);
@@ -119,7 +120,8 @@ export async function seedSupervision(tx: Queryable, sealer: Sealer, orgs: Recor
             objection_note = '该应用的服务器不在本单位机房，域名解析也未指向本单位地址（演示）'
       where id = (select id from disposal_order_items where order_id = $1 and status = 'open' order by id limit 1) returning id`,
     [openOrder, T('2026-12-02T03:00:00Z'), users['provider.demo']]);
-  await history(tx, 'disposal_order_item', objected!.id, 'object', 'provider_staff', T('2026-12-02T03:00:00Z'), { note: 'demo data', ground: 'not_ours' }, 'objected', users['provider.demo']);
+  await history(tx, 'disposal_order_item', objected!.id, 'object', 'provider_staff', T('2026-12-02T03:00:00Z'),
+    { demo: true, orderId: openOrder, ground: 'not_ours', note: '该应用的服务器不在本单位机房，域名解析也未指向本单位地址（演示）', requestedDueOn: null }, 'objected', users['provider.demo']);
 
   // Violation reports in several states.
   const report = async (o: { reporterOrg?: string; service: string; province: string; category: string; description: string; status: string; at: string; steps: [string, string, string | null][]; contact?: string; orderId?: string }) => {

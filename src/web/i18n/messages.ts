@@ -140,6 +140,8 @@ export const MESSAGES = {
   'sv.dueDaysFromToday': ['自今日起工作日数', 'Working days from today'],
   'sv.dueDaysOptional': ['同时延期（自今日起工作日数，可不填）', 'Also grant time (working days from today, optional)'],
   'sv.objectedOnly': ['仅看有异议', 'Objections only'],
+  'sv.history': ['处置记录', 'History'],
+  'sv.hideHistory': ['收起记录', 'Hide history'],
   'sv.orderedOrganisation': ['责令对象', 'Ordered organisation'],
   'sv.orderReporter': ['报告单位（默认）', 'The reporting organisation (default)'],
   'sv.orderAccessProviders': ['该服务的接入服务提供者（默认）', "The service's access providers (default)"],

@@ -126,6 +126,11 @@ export const OPTIONS = {
     stop_access: ['停止接入', 'Stop access'], remove_preinstall: ['取消预置', 'Remove preinstall'],
   },
   orderItemStatus: { open: ['待处置', 'Open'], objected: ['有异议', 'Objected'], done: ['已处置', 'Done'], accepted: ['已验收', 'Accepted'], withdrawn: ['已撤回', 'Withdrawn'] },
+  orderStep: {
+    issue: ['下发处置通知', 'Order issued'], due_recomputed: ['期限按工作日历重算', 'Date recounted'], redated: ['调整期限', 'Date moved'],
+    overdue_noticed: ['逾期督办通知', 'Overdue notice sent'], attach: ['上传证据文件', 'Evidence file'], confirm: ['确认已处置', 'Confirmed done'],
+    object: ['提出异议', 'Objected'], uphold: ['维持处置', 'Upheld'], withdraw: ['撤回', 'Withdrawn'], accept: ['验收', 'Accepted'], reopen: ['退回', 'Reopened'],
+  },
   objectionGround: {
     not_ours: ['非本单位分发、接入或预置', 'Not ours (not distributed, hosted or preinstalled by us)'], already_filed: ['该应用已备案', 'The APP is filed now'],
     more_time: ['申请延期', 'More time needed'], other: ['其他理由', 'Another reason'],

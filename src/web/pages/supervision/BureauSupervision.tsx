@@ -12,7 +12,7 @@ import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Notice, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
-import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useSelection } from './common.tsx';
+import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OrderHistory, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useSelection } from './common.tsx';
 import { AttachmentList, type Attachment } from './attachments.tsx';
 
 interface Campaign { id: string; name: string; kind: string; status: string; startsOn: string; catalogueDueOn: string; endsOn: string; provinceCodes: string[] | null }
@@ -260,6 +260,7 @@ function Orders() {
                   <span>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</span>
                   {k === 0 && o.items.some((x) => PENDING.includes(x.status)) && <ReasonAction label={t('sv.redate')} suggestion={t('sv.redateReason')} submitLabel={t('sv.redate')}
                     days={{ label: t('sv.dueDaysFromToday'), required: true }} onSubmit={(reason, days) => act(`/api/bureau/orders/${o.id}/due`, { reason, dueInWorkingDays: days })} testId="redate-order" />}
+                  {k === 0 && <OrderHistory url={`/api/bureau/orders/${o.id}/history`} />}
                 </div></td>
                 <td data-label={orderColumns[3]}>{i.packageName ?? i.serviceNumber}</td><td data-label={orderColumns[4]}>{i18n.option('orderItemStatus', i.status)}</td>
                 <td data-label={orderColumns[5]}><div className="evidence-cell">

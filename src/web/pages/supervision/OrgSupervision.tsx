@@ -11,7 +11,7 @@ import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../comp
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, ApiError, getCsrfToken, qs } from '../../lib/api.ts';
 import { type Attachment, AttachmentList, uploadAttachment } from './attachments.tsx';
-import { CsvLink, useSelection } from './common.tsx';
+import { CsvLink, OrderHistory, useSelection } from './common.tsx';
 
 interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; endsOn: string; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
 interface Finding { id: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
@@ -201,6 +201,7 @@ function Orders() {
                   <span className={o.items.some((i) => i.overdue) ? 'overdue-text small' : 'small'}>{i18n.date(o.dueOn)}{o.items.some((i) => i.overdue) ? ` · ${t('sv.overdue')}` : ''}</span>
                   <p style={{ margin: '.25rem 0 0', overflowWrap: 'anywhere' }} data-testid="order-reason">{t('sv.reason')}{i18n.colon}{o.reason}</p>
                   {source(o) && <p className="muted small" style={{ margin: 0 }} data-testid="order-source">{source(o)}</p>}
+                  <OrderHistory url={`/api/org/orders/${o.id}/history`} />
                 </th></tr>
                 {o.items.map((i) => (
                   <tr key={i.id} className={i.overdue ? 'overdue' : ''}>

@@ -3,8 +3,9 @@
 // a selection of table rows. Words come from the i18n keys (`sv.*`, the `findingOutcome` … option sets).
 import { type FormEvent, type ReactNode, useCallback, useId, useState } from 'react';
 import type { ChartOption } from '../../components/Chart.tsx';
-import { Button } from '../../components/ui.tsx';
-import { type I18n, useI18n } from '../../i18n/index.tsx';
+import { Button, ErrorNotice, Loading } from '../../components/ui.tsx';
+import { type I18n, type MessageKey, useI18n } from '../../i18n/index.tsx';
+import { api } from '../../lib/api.ts';
 
 export type Counts = Record<string, number>;
 
@@ -117,5 +118,40 @@ export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId,
         <Button onClick={() => { setText(null); setN(''); }} disabled={busy}>{t('sv.cancel')}</Button>
       </div>
     </form>
+  );
+}
+
+interface OrderStep { at: string; action: string; item: string | null; from: string | null; to: string | null; actorRole: string; note: string | null; ground: string | null; dueOn: string | null; previousDueOn: string | null; file: string | null }
+
+/** An order's history (GET …/orders/{id}/history), opened on demand: each step, its date, who (by role) and what was written. */
+export function OrderHistory({ url }: { url: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [steps, setSteps] = useState<OrderStep[] | null>(null);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const toggle = () => {
+    if (!open && !steps) api.get<{ items: OrderStep[] }>(url).then((r) => setSteps(r.items)).catch(setError);
+    setOpen(!open);
+  };
+  return (
+    <div className="order-history">
+      <Button onClick={toggle} aria-expanded={open} data-testid="order-history">{t(open ? 'sv.hideHistory' : 'sv.history')}</Button>
+      {open && <>
+        <ErrorNotice error={error} />
+        {!steps ? (error ? null : <Loading />) : (
+          <ol className="timeline small" data-testid="order-history-steps">
+            {steps.map((s, k) => (
+              <li key={k} className="done">
+                <strong>{i18n.option('orderStep', s.action)}</strong>{s.item ? ` · ${s.item}` : ''}
+                <span className="muted">{' · '}{i18n.date(s.at, true)}{' · '}{t(`role.${s.actorRole}` as MessageKey)}</span>
+                {s.ground ? <span>{' · '}{i18n.option('objectionGround', s.ground)}</span> : null}
+                {s.dueOn ? <span>{' · '}{s.previousDueOn ? `${i18n.date(s.previousDueOn)} → ` : ''}{i18n.date(s.dueOn)}</span> : null}
+                {s.file ? <span>{' · '}{s.file}</span> : null}
+                {s.note ? <div style={{ overflowWrap: 'anywhere' }}>{s.note}</div> : null}
+              </li>))}
+          </ol>)}
+      </>}
+    </div>
   );
 }

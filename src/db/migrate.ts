@@ -47,10 +47,17 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR, o: { keepDeferredInd
   return applied;
 }
 
+/**
+ * The last migration applied; null on a database never migrated. Any other failure is thrown: it
+ * used to be swallowed too, so a health check answered "ok, migration null" with the primary down.
+ */
 export async function latestMigration(db: Db): Promise<string | null> {
   const rows = await db.query<{ version: string; name: string }>(
     `select version, name from schema_migrations order by version desc limit 1`,
-  ).catch(() => []);
+  ).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === '42P01') return []; // undefined_table: not migrated yet
+    throw err;
+  });
   return rows[0] ? `${rows[0].version}_${rows[0].name}` : null;
 }
 

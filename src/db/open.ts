@@ -15,8 +15,11 @@ import { createLogKeys, type LogKeys } from '../tlog/keys.ts';
  */
 export interface Storage { db: Db; reads: ReadSide; sealer: Sealer; secrets: Secrets; log: LogKeys; close(): Promise<void> }
 
+/** Told when a standby stops (why) or starts again (null) being used for reads. */
+export type StandbyExcluded = (name: string, why: 'not_a_standby' | 'not_streaming' | null) => void;
+
 /** One pool per standby of DATABASE_READ_URL; none (every read on the primary) without. */
-export async function openReadSide(primary: Db, readUrls: readonly string[]): Promise<ReadSide> {
+export async function openReadSide(primary: Db, readUrls: readonly string[], onExcluded?: StandbyExcluded): Promise<ReadSide> {
   if (readUrls.length === 0) return primaryOnly(primary);
   const opened: { name: string; db: Db }[] = [];
   try {
@@ -25,15 +28,15 @@ export async function openReadSide(primary: Db, readUrls: readonly string[]): Pr
     await Promise.all(opened.map((s) => s.db.close()));
     throw e;
   }
-  return withStandbys(primary, opened);
+  return withStandbys(primary, opened, onExcluded ? { onExcluded } : {});
 }
 
 /** `standbys`: open the read pools of DATABASE_READ_URL (the server does; one-shot commands read the primary). */
-export async function openStorage(cfg: Config, options: { standbys?: boolean } = {}): Promise<Storage> {
+export async function openStorage(cfg: Config, options: { standbys?: boolean; onStandbyExcluded?: StandbyExcluded } = {}): Promise<Storage> {
   if (cfg.database.kind === 'postgresql') {
     const db = await openPostgres(cfg.database.url);
     let reads: ReadSide;
-    try { reads = await openReadSide(db, options.standbys ? cfg.database.readUrls : []); } catch (e) { await db.close(); throw e; }
+    try { reads = await openReadSide(db, options.standbys ? cfg.database.readUrls : [], options.onStandbyExcluded); } catch (e) { await db.close(); throw e; }
     return {
       db, reads, sealer: createSealer(cfg.secrets!), secrets: cfg.secrets!, log: createLogKeys(cfg.secrets!.hashKey, cfg.logSigningKey),
       close: async () => { await reads.close(); await db.close(); },

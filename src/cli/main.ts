@@ -54,7 +54,9 @@ const commands: Record<string, Handler> = {
     await serve(config(), { seedIfEmpty: Boolean(values['seed-if-empty']) });
     return 0;
   },
-  migrate: async (_args, io) => {
+  migrate: async (args, io) => {
+    // Nothing is accepted: an unknown argument (a typo, or --help before it was handled) ran the migrations.
+    parseArgs({ args, options: {} });
     const storage = await openStorage(config());
     try {
       const applied = await migrate(storage.db);
@@ -116,6 +118,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const handler = commands[name];
   try {
     if (!handler) throw new UsageError(`unknown command "${name}" (try: beian --help)`);
+    // `beian <command> --help` (or -h, anywhere before a `--`): the command's usage, exit 0, and nothing
+    // else — no database opened, no migration run (migrate --help used to migrate, creating an
+    // embedded database when DATABASE_URL was unset), no parseArgs internals.
+    const end = rest.indexOf('--');
+    if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+      io.stdout.write(`${commandUsage(name)}\n`);
+      return 0;
+    }
     return await handler(rest, io);
   } catch (err) {
     io.stderr.write(`beian ${name}: ${oneLine(err)}\n`);
@@ -123,8 +133,21 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
 }
 
+/** The lines of USAGE for one command (its entries and their continuation lines). */
+export function commandUsage(name: string): string {
+  const lines = USAGE.split('\n').slice(1);
+  const out: string[] = [];
+  let mine = false;
+  for (const line of lines) {
+    if (/^  \S/.test(line)) mine = line.slice(2).split(/\s/)[0] === name;
+    if (mine) out.push(line);
+  }
+  return `Usage: beian\n${out.join('\n')}`;
+}
+
 function oneLine(err: unknown): string {
-  if (err instanceof ConfigError) return `${err.message.replace(/\n\s*/g, ' ')}`;
+  // Every problem on a line of its own, as config.ts lists them (docs/deploy.md: "listing every problem").
+  if (err instanceof ConfigError) return err.message;
   const message = err instanceof Error ? err.message : String(err);
   return message.replace(/\s*\n\s*/g, '; ');
 }

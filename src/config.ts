@@ -22,7 +22,8 @@ const dataKeys = z
       return { id: i > 0 ? part.slice(0, i) : '', key: i > 0 ? part.slice(i + 1) : part };
     });
     for (const k of keys) {
-      if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) ctx.addIssue({ code: 'custom', message: `key id "${k.id}" must be 1–16 of A-Z a-z 0-9 _ -` });
+      if (k.id === '') ctx.addIssue({ code: 'custom', message: 'expected id:base64key, … (e.g. k1:$(openssl rand -base64 32)); a key has no "id:" before it' });
+      else if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) ctx.addIssue({ code: 'custom', message: `key id "${k.id}" must be 1–16 of A-Z a-z 0-9 _ -` });
       else if (!base64Key.safeParse(k.key).success) ctx.addIssue({ code: 'custom', message: `key "${k.id}" must be 32 bytes, base64-encoded` });
     }
     if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one key is required' });

@@ -2,6 +2,11 @@
 // a real primary + streaming standby (tests/pg-cluster.ts) with replay paused shows that reads
 // really go to the standby, that a session's reads after its own write do not (read-your-writes,
 // the `beian-lsn` fence), and what /api/health reports. On PGlite every read is the primary's.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
@@ -9,8 +14,10 @@ import { loadConfig } from '../config.ts';
 import { authTestApp, fixedClock, SETUP_TIMEOUT, signIn, type AuthTestApp } from '../../tests/auth.ts';
 import { backend, testSecrets } from '../../tests/db.ts';
 import { type PgCluster, clusterTestsRun, seededDatabase, startPgCluster } from '../../tests/pg-cluster.ts';
+import { childEnv } from '../../tests/server-process.ts';
 import { a2dp, serviceId, verify } from '../../tests/verify.ts';
 import { type Db, openPostgres } from '../db/connection.ts';
+import { listMigrations, migrate } from '../db/migrate.ts';
 import { createSealer } from '../db/personal-data.ts';
 import { lsnValue, primaryOnly, type ReadSide, waitForReplay, withStandbys } from '../db/replicas.ts';
 
@@ -210,6 +217,32 @@ describe.skipIf(!clusterTestsRun('reads from a paused standby'))('with a streami
       await side.close();
     }
   });
+
+  // Defect: read-only commands against a standby failed with "cannot execute CREATE TABLE in a
+  // read-only transaction": they migrate first, and migrating wrote even when there was nothing to do.
+  it('read-only commands and migrate run against a standby whose schema is current; one behind is named, not a raw SQL error', async () => {
+    await cluster.caughtUp();
+    const env = childEnv({
+      DATABASE_URL: cluster.standby.url('beian'), LOG_LEVEL: 'silent',
+      BEIAN_DATA_KEYS: `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`, BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64'),
+    });
+    const beian = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(import.meta.dirname, '../../bin/beian.js'), ...args], { env, timeout: 120_000 })
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(await beian('migrate')).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
+    for (const args of [['keys', 'status'], ['audit', 'verify'], ['calendar', 'check']]) {
+      const r = await beian(...args);
+      expect(r.stderr, args.join(' ')).not.toMatch(/read-only transaction/);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).not.toBe(2);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'beian-migrations-'));
+    try {
+      for (const m of await listMigrations()) copyFileSync(m.file, path.join(dir, path.basename(m.file)));
+      writeFileSync(path.join(dir, '9999_later.sql'), 'create table later (x int);');
+      await expect(migrate(standby, dir)).rejects.toThrow('DATABASE_URL names a read-only standby whose schema lacks migration 9999; run this against the primary');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   // Defect: synchronous_standby_names naming a standby that is not connected made every write hang
   // while /api/health said ok.

@@ -59,7 +59,11 @@ const commands: Record<string, Handler> = {
     parseArgs({ args, options: {} });
     const storage = await openStorage(config());
     try {
-      const applied = await migrate(storage.db);
+      let built: string[] = [];
+      const applied = await migrate(storage.db, undefined, { onIndexesBuilt: (names) => { built = names; } });
+      // After a first load that died, migrate builds the indexes it had set aside (migration 0035): say
+      // so — it printed only "database is up to date" after minutes of building 31 of them.
+      if (built.length) io.stdout.write(`built ${built.length} ${built.length === 1 ? 'index' : 'indexes'} an interrupted first load had set aside (${built.join(', ')})\n`);
       io.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
       const duplicates = duplicateSubjectsWarning(await findDuplicateSubjects(storage.db));
       if (duplicates) io.stderr.write(`${duplicates}\n`);

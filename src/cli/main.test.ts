@@ -81,6 +81,10 @@ describe('beian workdays', () => {
     expect(await run('workdays', 'add', '2025-09-25', '20')).toEqual({ code: 0, stdout: '2025-10-29\n', stderr: '' });
   });
 
+  it('a province given by its 2-digit prefix is answered with the 6-digit code to use', async () => {
+    expectOneLineError(await run('workdays', 'add', '2025-09-25', '20', '--province', '44'), /unknown province 44 \(a province is named by its 6-digit code, such as 440000\)/);
+  });
+
   it('between prints the number alone', async () => {
     expect(await run('workdays', 'between', '2025-09-25', '2025-10-29')).toEqual({ code: 0, stdout: '20\n', stderr: '' });
     expect(await run('workdays', 'between', '2025-09-30', '2025-10-08')).toEqual({ code: 0, stdout: '0\n', stderr: '' });
@@ -262,6 +266,12 @@ describe('the beian binary (npx beian)', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^beian serve: invalid configuration:\n  - DATABASE_URL: [^\n]+\n  - PORT: [^\n]+\n  - BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required[^\n]+\n$/);
+  }, SETUP_TIMEOUT);
+
+  // Defect: restore (and backup) demanded BEIAN_DATA_KEYS/BEIAN_HASH_KEY with DATABASE_URL, though neither uses them.
+  it('restore needs no keys beside DATABASE_URL', async () => {
+    const r = await binary(['restore', path.join(root, 'no-such.dump')], { DATABASE_URL: 'postgres://beian@127.0.0.1:1/beian', BEIAN_DATA_KEYS: '', BEIAN_HASH_KEY: '' });
+    expectOneLineError(r, /^beian restore: .*no-such\.dump does not exist/);
   }, SETUP_TIMEOUT);
 
   it('an unreachable database names DATABASE_URL (its password hidden)', async () => {

@@ -1,6 +1,6 @@
 // The `beian` command. Every failure is one line on stderr and exit code 2, no stack trace.
 import { parseArgs } from 'node:util';
-import { config, ConfigError } from '../config.ts';
+import { config, ConfigError, configWithoutKeys } from '../config.ts';
 import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate-subjects.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
@@ -104,7 +104,8 @@ async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new UsageError(`usage: beian ${which} <file>`);
   const { backup, restore } = await import('../db/backup.ts');
-  const r = await (which === 'backup' ? backup : restore)(config(), positionals[0]!);
+  // Neither seals nor reads personal data: a restore onto a new server needs no keys (ADR 0004's keys open the data later).
+  const r = await (which === 'backup' ? backup : restore)(configWithoutKeys(), positionals[0]!);
   io.stdout.write(which === 'backup'
     ? `backup written to ${r.file} (${r.bytes} bytes, ${r.backend})\n`
     : `restored ${r.file} (${r.bytes} bytes) into the ${r.backend === 'pglite' ? 'embedded database' : 'PostgreSQL database'}; run \`beian migrate\` if the backup predates this version\n`);

@@ -60,6 +60,19 @@ describe('a database that does not answer', () => {
     }
   });
 
+  // Defect: the "unhandled error" line did not say which request failed.
+  it('logs an unhandled error with the method and the path (no query)', async () => {
+    const lines: { level: number; msg: string; method?: string; url?: string }[] = [];
+    const app = Fastify({ logger: { level: 'warn', stream: { write: (l: string) => { lines.push(JSON.parse(l)); } } } });
+    installProblemHandlers(app);
+    app.post('/bug', async () => { throw new Error('boom'); });
+    await app.ready();
+    expect((await app.inject({ method: 'POST', url: '/bug?mobile=13800138000' })).statusCode).toBe(500);
+    expect(lines.find((l) => l.msg === 'unhandled error')).toMatchObject({ level: 50, method: 'POST', url: '/bug' });
+    expect(JSON.stringify(lines)).not.toContain('13800138000');
+    await app.close();
+  });
+
   it('databaseUnavailable: connection classes yes, statement errors no', () => {
     for (const code of ['08006', '08001', '57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET']) expect(databaseUnavailable({ code, message: 'x' }), code).toBe(true);
     for (const code of ['23505', '42P01', '40001', '22021']) expect(databaseUnavailable({ code, message: 'x' }), code).toBe(false);

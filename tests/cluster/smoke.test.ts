@@ -283,6 +283,19 @@ describe('the cluster through its proxy', () => {
     expect((await cluster('status')).stdout).not.toMatch(/^app3/m);
   }, 240_000);
 
+  // Defect: `up --async` on a synchronous cluster was silently ignored.
+  it('switches an existing cluster to asynchronous replication and back when asked, and says so', async () => {
+    const async = await cluster('up', '--async');
+    expect(async.stderr).toContain('replication: synchronous → asynchronous');
+    expect((await cluster('status')).stdout).toMatch(/standby1 streaming async/);
+    expect((await cluster('up')).stderr).not.toContain('replication:'); // kept
+    expect((await cluster('status')).stdout).toMatch(/standby1 streaming async/);
+    expect((await cluster('up', '--sync')).stderr).toContain('replication: asynchronous → synchronous');
+    let status = '';
+    for (let i = 0; i < 20 && !/standby1 streaming sync/.test(status); i++) { status = (await cluster('status')).stdout; await sleep(100); }
+    expect(status).toMatch(/standby1 streaming sync/);
+  }, 120_000);
+
   it('says what it does: --help lists every command, --apps past 20 is refused with the real limit', async () => {
     const help = await cluster('--help');
     for (const c of ['up [--no-demo] [--apps N] [--async|--sync]', 'status', 'failover', 'rebuild-standby', 'down [--purge]']) expect(help.stdout).toContain(`usage: scripts/cluster.sh ${c}`);

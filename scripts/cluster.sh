@@ -5,16 +5,20 @@
 #   and HAProxy in front of them (health checks on /api/health, idempotent requests retried on
 #   another process when one dies).
 #
-#   scripts/cluster.sh up [--no-demo] [--apps N] [--async]   start what is not running; the proxy URL is the last line
-#   scripts/cluster.sh status                                one line per part
-#   scripts/cluster.sh down [--purge]                        stop everything it started (--purge: delete the state too)
+#   scripts/cluster.sh up [--no-demo] [--apps N] [--async|--sync]   start what is not running; the proxy URL is the last line
+#   scripts/cluster.sh status                                      one line per part (by role: primary, standby)
+#   scripts/cluster.sh failover                                    fence the primary, promote the standby, repoint the apps one at a time
+#   scripts/cluster.sh rebuild-standby                             make the old primary a standby of the new one (pg_rewind, else pg_basebackup)
+#   scripts/cluster.sh down [--purge]                              stop everything it started (--purge: delete the state too)
 #
-# State (data, logs, pid files, chosen ports, generated keys): $BEIAN_CLUSTER_DIR, default ./.cluster.
+# State (data, logs, pid files, chosen ports, generated keys, roles): $BEIAN_CLUSTER_DIR, default ./.cluster.
 # Ports are free ones picked at the first `up` and kept in $STATE/ports.env; set BEIAN_CLUSTER_PROXY_PORT
-# to choose the proxy's. Missing Debian packages (postgresql, haproxy, redis-server, curl) are installed
+# to choose the proxy's. Which data folder is the primary and which the standby, how many app processes
+# and whether replication is synchronous are kept in $STATE/cluster.env (`up --apps N`, `--async`/`--sync`
+# and `failover` change them). Missing Debian packages (postgresql, haproxy, redis-server, curl) are installed
 # when run as root (apt-get), else named. PostgreSQL runs as the OS user `postgres` when run as root
 # (it refuses root), with trust authentication on 127.0.0.1 only: a test and demo topology, not a
-# production one (docs/deploy.md says what changes there).
+# production one (docs/deploy.md says what changes there; Patroni is the production failover).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,21 +29,29 @@ STATE=$(cd "$STATE" && pwd)
 say() { echo "cluster: $*" >&2; }
 die() { echo "cluster: $*" >&2; exit 1; }
 
-usage() { sed -n '7,9p' "$0" | sed 's/^#   /usage: /' >&2; exit 2; }
+# The usage lines are the header's `#   scripts/cluster.sh …` lines (counting lines printed one short).
+usage_text() { grep '^#   scripts/cluster.sh ' "$0" | sed 's/^#   /usage: /'; }
+usage() { usage_text >&2; exit 2; }
 
+MAX_APPS=20   # the app ports chosen at the first `up` (choose_ports)
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
-demo=1; apps=${BEIAN_CLUSTER_APPS:-2}; sync=1; purge=0
+case "$cmd" in -h|--help|help) usage_text; exit 0 ;; esac
+demo=1; apps=; sync=; purge=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-demo) demo=0 ;;
     --apps) apps=${2:?--apps needs a number}; shift ;;
     --async) sync=0 ;;
+    --sync) sync=1 ;;
     --purge) purge=1 ;;
+    -h|--help) usage_text; exit 0 ;;
     *) usage ;;
   esac
   shift
 done
-[[ "$apps" =~ ^[1-9][0-9]?$ ]] || die "--apps must be 1–99"
+if [ -n "$apps" ] && ! { [[ "$apps" =~ ^[0-9]+$ ]] && [ "$apps" -ge 1 ] && [ "$apps" -le "$MAX_APPS" ]; }; then
+  die "--apps must be 1–$MAX_APPS"
+fi
 
 # ---------------------------------------------------------------------------------------------- tools
 pg_bin() { local v; v=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1); [ -n "$v" ] && echo "/usr/lib/postgresql/$v/bin"; }
@@ -101,16 +113,32 @@ PGROOT=$pgroot
 EOF
 }
 
+# cluster.env: the roles and the choices that outlive one `up`. PRIMARY_NODE / STANDBY_NODE name the
+# data folders under $PGROOT (`primary` and `standby`, as made by the first `up`; swapped by `failover`;
+# STANDBY_NODE empty from a failover until `rebuild-standby`). Each folder keeps its port.
+CLUSTER_ENV=$STATE/cluster.env
+write_cluster_env() {
+  printf 'APPS=%s\nSYNC=%s\nPRIMARY_NODE=%s\nSTANDBY_NODE=%s\n' "$APPS" "$SYNC" "$PRIMARY_NODE" "$STANDBY_NODE" > "$CLUSTER_ENV.tmp"
+  mv "$CLUSTER_ENV.tmp" "$CLUSTER_ENV"
+}
+
+node_port() { case "$1" in primary) echo "$PG_PRIMARY_PORT" ;; standby) echo "$PG_STANDBY_PORT" ;; *) die "unknown node $1 in $CLUSTER_ENV" ;; esac; }
+other_node() { if [ "$1" = primary ]; then echo standby; else echo primary; fi; }
+
 load_state() {
   [ -f "$PORTS" ] || return 1
   # shellcheck disable=SC1090
   . "$PORTS"
+  APPS=${BEIAN_CLUSTER_APPS:-2}; SYNC=1; PRIMARY_NODE=primary; STANDBY_NODE=standby
+  # shellcheck disable=SC1090
+  if [ -f "$CLUSTER_ENV" ]; then . "$CLUSTER_ENV"; fi
   read -r -a APP_PORT <<<"$APP_PORTS"
-  PRIMARY=$PGROOT/primary
-  STANDBY=$PGROOT/standby
+  PRIMARY=$PGROOT/$PRIMARY_NODE
+  P_PORT=$(node_port "$PRIMARY_NODE")
+  if [ -n "$STANDBY_NODE" ]; then STANDBY=$PGROOT/$STANDBY_NODE; S_PORT=$(node_port "$STANDBY_NODE"); else STANDBY=; S_PORT=; fi
   PGRUN=$PGROOT/run
-  DB_URL=postgres://postgres@127.0.0.1:$PG_PRIMARY_PORT/beian
-  READ_URL=postgres://postgres@127.0.0.1:$PG_STANDBY_PORT/beian
+  DB_URL=postgres://postgres@127.0.0.1:$P_PORT/beian
+  READ_URL=${S_PORT:+postgres://postgres@127.0.0.1:$S_PORT/beian}
   REDIS_URL=redis://127.0.0.1:$REDIS_PORT
   PROXY_URL=http://127.0.0.1:$PROXY_PORT
 }
@@ -126,20 +154,29 @@ secrets() {
 # ---------------------------------------------------------------------------------------------- parts
 pg_running() { [ -f "$1/postmaster.pid" ] && as_pg "$(pg_bin)/pg_ctl" -D "$1" status >/dev/null 2>&1; }
 
+pg_start() {
+  local dir=$1 role=$2 port=$3
+  pg_running "$dir" && return 0
+  as_pg "$(pg_bin)/pg_ctl" -D "$dir" -l "$PGROOT/$(basename "$dir").log" -w -t 60 start >/dev/null || { tail -20 "$PGROOT/$(basename "$dir").log" >&2; die "$role ($dir) did not start"; }
+  say "$role on 127.0.0.1:$port ($dir)"
+}
+
 start_primary() {
   local bin; bin=$(pg_bin)
   mkdir -p "$PGROOT"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGROOT"
   as_pg mkdir -p "$PGRUN"
   if [ ! -f "$PRIMARY/PG_VERSION" ]; then
+    [ "$PRIMARY_NODE" = primary ] || die "the primary's data ($PRIMARY) is missing: the roles in $CLUSTER_ENV name a folder that is gone"
     say "initdb primary ($PRIMARY)"
-    as_pg "$bin/initdb" -D "$PRIMARY" -U postgres --auth-local=trust --auth-host=trust -E UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log" 2>&1 \
+    # Data checksums: pg_rewind (rebuild-standby, docs/deploy-replication.md step 4) needs them (or
+    # wal_log_hints) on the server it rewinds — and either node may be the one rewound one day.
+    as_pg "$bin/initdb" -D "$PRIMARY" -U postgres --auth-local=trust --auth-host=trust -E UTF8 --locale=C.UTF-8 --data-checksums >"$LOGS/initdb.log" 2>&1 \
       || { cat "$LOGS/initdb.log" >&2; die "initdb failed"; }
-    local syncnames="''"; [ "$sync" = 1 ] && syncnames="'standby1'"
     as_pg tee -a "$PRIMARY/postgresql.conf" >/dev/null <<EOF
 # scripts/cluster.sh
 listen_addresses = '127.0.0.1'
-port = $PG_PRIMARY_PORT
+port = $P_PORT
 unix_socket_directories = '$PGRUN'
 cluster_name = 'primary'
 max_connections = 200
@@ -148,34 +185,49 @@ max_wal_senders = 10
 wal_keep_size = '256MB'
 hot_standby = on
 hot_standby_feedback = on
-# Synchronous: a commit is acknowledged once the standby has it (docs/deploy-replication.md: the loss window of async).
-synchronous_standby_names = $syncnames
+# Also for pg_rewind where checksums are off (a state folder made before they were turned on).
+wal_log_hints = on
+# synchronous_standby_names is set with ALTER SYSTEM by the script (sync_setting): 'standby1' when
+# synchronous (a commit is acknowledged once the standby has it; docs/deploy-replication.md), '' else.
 synchronous_commit = on
 EOF
   fi
-  pg_running "$PRIMARY" && return 0
-  as_pg "$bin/pg_ctl" -D "$PRIMARY" -l "$PGROOT/primary.log" -w -t 60 start >/dev/null || { tail -20 "$PGROOT/primary.log" >&2; die "primary did not start"; }
-  say "primary on 127.0.0.1:$PG_PRIMARY_PORT"
+  pg_start "$PRIMARY" primary "$P_PORT"
+}
+
+# cluster_name is the application_name the primary sees (synchronous_standby_names = 'standby1').
+standby_conf() {
+  as_pg tee -a "$1/postgresql.conf" >/dev/null <<EOF
+# scripts/cluster.sh: this folder's own port and name (the lines above were copied from the primary)
+port = $2
+cluster_name = 'standby1'
+EOF
 }
 
 start_standby() {
-  local bin; bin=$(pg_bin)
+  [ -n "$STANDBY_NODE" ] || return 0
   if [ ! -f "$STANDBY/PG_VERSION" ]; then
     say "pg_basebackup -R → standby ($STANDBY)"
-    as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$STANDBY" -R -X stream -c fast >"$LOGS/basebackup.log" 2>&1 \
+    as_pg "$(pg_bin)/pg_basebackup" -h 127.0.0.1 -p "$P_PORT" -U postgres -D "$STANDBY" -R -X stream -c fast >"$LOGS/basebackup.log" 2>&1 \
       || { cat "$LOGS/basebackup.log" >&2; die "pg_basebackup failed"; }
-    # cluster_name is the application_name the primary sees (synchronous_standby_names).
-    as_pg tee -a "$STANDBY/postgresql.conf" >/dev/null <<EOF
-port = $PG_STANDBY_PORT
-cluster_name = 'standby1'
-EOF
+    standby_conf "$STANDBY" "$S_PORT"
   fi
-  pg_running "$STANDBY" && return 0
-  as_pg "$bin/pg_ctl" -D "$STANDBY" -l "$PGROOT/standby.log" -w -t 60 start >/dev/null || { tail -20 "$PGROOT/standby.log" >&2; die "standby did not start"; }
-  say "standby on 127.0.0.1:$PG_STANDBY_PORT"
+  pg_start "$STANDBY" standby "$S_PORT"
 }
 
-psql_primary() { as_pg "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -X -q -t -A "$@"; }
+psql_at() { local port=$1; shift; as_pg "$(pg_bin)/psql" -h 127.0.0.1 -p "$port" -U postgres -X -q -t -A "$@"; }
+psql_primary() { psql_at "$P_PORT" "$@"; }
+
+# synchronous_standby_names on the primary, from SYNC and whether there is a standby to wait for:
+# without one (after a failover, until rebuild-standby) every commit would wait forever.
+sync_setting() {
+  local want="" now
+  [ "$SYNC" = 1 ] && [ -n "$STANDBY_NODE" ] && want=standby1
+  now=$(psql_primary -d postgres -c 'show synchronous_standby_names')
+  [ "$now" = "$want" ] && return 0
+  psql_primary -d postgres -c "alter system set synchronous_standby_names = '$want'" -c 'select pg_reload_conf()' >/dev/null
+  say "synchronous_standby_names = '$want' on the primary"
+}
 
 create_database() {
   if [ -z "$(psql_primary -d postgres -c "select 1 from pg_database where datname = 'beian'")" ]; then
@@ -248,6 +300,9 @@ defaults
   timeout server 60s
   timeout http-request 10s
   timeout queue 10s
+  # A health check waits this long (without it, `inter` — 500 ms — bounds the whole check); /api/health
+  # bounds its own wait for the primary to 1 s (docs/deploy.md "Health, and what the proxy does with it").
+  timeout check 2s
   # A request that fails on one process is tried again on another (redispatch): always when the
   # connection could not be made; after it was sent only when idempotent (below).
   retries 3
@@ -257,8 +312,11 @@ defaults
 
 frontend beian
   bind 127.0.0.1:$PROXY_PORT
-  # Metrics are read from each process directly, never through the public entrance.
-  http-request deny deny_status 404 if { path /metrics }
+  # Metrics are read from each process directly, never through the public entrance. Matched on the
+  # percent-decoded path, as any segment (the server decodes %6Detrics to /metrics; //metrics and
+  # /./metrics are other spellings): no public route has a segment named metrics. (HAProxy 2.6's
+  # normalize-uri is still experimental.)
+  http-request deny deny_status 404 if { path,url_dec -m reg -i (^|/)metrics(/|$) }
   default_backend apps
 
 backend apps
@@ -276,7 +334,7 @@ backend apps
   http-check expect status 200
   default-server check inter 500ms fall 2 rise 2 maxconn 256
 EOF
-    for i in $(seq 1 "$apps"); do echo "  server app$i 127.0.0.1:${APP_PORT[$(( i - 1 ))]}"; done
+    for i in $(seq 1 "$APPS"); do echo "  server app$i 127.0.0.1:${APP_PORT[$(( i - 1 ))]}"; done
     cat <<EOF
 
 listen stats
@@ -305,10 +363,54 @@ start_haproxy() {
 }
 
 all_up() {
-  pg_running "$PRIMARY" && pg_running "$STANDBY" && alive "$PIDS/redis.pid" && alive "$PIDS/haproxy.pid" || return 1
-  for i in $(seq 1 "$apps"); do alive "$PIDS/app$i.pid" || return 1; done
+  pg_running "$PRIMARY" && alive "$PIDS/redis.pid" && alive "$PIDS/haproxy.pid" || return 1
+  [ -z "$STANDBY_NODE" ] || pg_running "$STANDBY" || return 1
+  for i in $(seq 1 "$APPS"); do alive "$PIDS/app$i.pid" || return 1; done
   # The running proxy sends to as many processes as asked now.
   write_haproxy && cmp -s "$STATE/haproxy.cfg" "$STATE/haproxy.cfg.running"
+}
+
+# Which node is which comes from cluster.env; a standby promoted by hand (pg_ctl promote, as
+# docs/deploy-replication.md describes) is no longer one: `failover` records that (it skips the promotion).
+check_roles() {
+  if [ -n "$STANDBY_NODE" ] && [ -f "$STANDBY/PG_VERSION" ] && [ ! -f "$STANDBY/standby.signal" ]; then
+    die "the standby ($STANDBY) was promoted outside this script: it is a primary now. Record it and repoint the apps with \`$0 failover\` (it fences the old primary), then \`$0 rebuild-standby\`"
+  fi
+}
+
+# The choices of this `up` (--apps, --async/--sync) over the kept ones.
+apply_choices() {
+  if [ -n "$apps" ] && [ "$apps" != "$APPS" ]; then
+    [ -f "$CLUSTER_ENV" ] && say "app processes: $APPS → $apps"
+    APPS=$apps
+  fi
+  [ "$APPS" -le "${#APP_PORT[@]}" ] || die "--apps $APPS: at most ${#APP_PORT[@]} with the ports chosen at the first up"
+  if [ -n "$sync" ] && [ "$sync" != "$SYNC" ]; then
+    # Said, not silently ignored: an existing cluster switches mode (synchronous_standby_names, on reload).
+    [ -f "$PRIMARY/PG_VERSION" ] && say "replication: $([ "$SYNC" = 1 ] && echo synchronous || echo asynchronous) → $([ "$sync" = 1 ] && echo synchronous || echo asynchronous)"
+    SYNC=$sync
+  fi
+  write_cluster_env
+}
+
+# Restarts app processes one at a time (after a change of DATABASE_URL / DATABASE_READ_URL): the proxy
+# serves from the others meanwhile; each must be back in the proxy's rotation before the next stops.
+restart_apps() {
+  for i in $(seq 1 "$APPS"); do
+    stop_group "$PIDS/app$i.pid" "app$i"
+    start_app "$i"
+    wait_app "$i"
+    wait_in_rotation "$i"
+  done
+}
+
+wait_in_rotation() {
+  alive "$PIDS/haproxy.pid" || return 0
+  for _ in $(seq 1 40); do
+    curl -sf "http://127.0.0.1:$STATS_PORT/;csv" | awk -F, -v s="app$1" '$1 == "apps" && $2 == s && $18 == "UP" { ok = 1 } END { exit !ok }' && return 0
+    sleep 0.25
+  done
+  say "app$1 is not in the proxy's rotation after 10 s (stats: http://127.0.0.1:$STATS_PORT/)"
 }
 
 # ---------------------------------------------------------------------------------------------- commands
@@ -317,20 +419,19 @@ up() {
   mkdir -p "$LOGS" "$PIDS"
   choose_ports
   load_state
-  [ "$apps" -le "${#APP_PORT[@]}" ] || die "--apps $apps: at most ${#APP_PORT[@]} with the ports chosen at the first up"
+  apply_choices
   secrets
+  check_roles
   if all_up; then
-    say "already up ($apps app processes)"
+    pg_running "$PRIMARY" && sync_setting
+    say "already up ($APPS app processes)"
     echo "$PROXY_URL"
     return 0
   fi
-  # After a failover (docs/deploy-replication.md) the standby is the primary: starting the old
-  # primary again would make two, with new processes writing to the stale one.
-  if [ -f "$STANDBY/PG_VERSION" ] && [ ! -f "$STANDBY/standby.signal" ]; then
-    die "the standby ($STANDBY) was promoted: it is the primary now, and this script does not start the old one beside it. Repoint the processes as docs/deploy-replication.md says, or start over with \`$0 down --purge\` then \`$0 up\`"
-  fi
   start_primary
   start_standby
+  [ -n "$STANDBY_NODE" ] || say "no standby since the failover: the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) waits for \`$0 rebuild-standby\`"
+  sync_setting
   create_database
   start_redis
   # Migrate once before the processes start (each would otherwise race to), then the demo.
@@ -342,15 +443,89 @@ up() {
     fi
   fi
   build_app
-  for i in $(seq 1 "$apps"); do start_app "$i"; done
-  for i in $(seq 1 "$apps"); do wait_app "$i"; done
+  for i in $(seq 1 "$APPS"); do start_app "$i"; done
+  for i in $(seq 1 "$APPS"); do wait_app "$i"; done
   start_haproxy
   # Fewer processes than before: the proxy no longer sends to the others, so they stop.
   for f in "$PIDS"/app*.pid; do
     [ -e "$f" ] || continue
     local n; n=$(basename "$f" .pid); n=${n#app}
-    [ "$n" -gt "$apps" ] && stop_group "$f" "app$n"
+    [ "$n" -gt "$APPS" ] && stop_group "$f" "app$n"
   done
+  echo "$PROXY_URL"
+}
+
+# docs/deploy-replication.md "Failover", steps 1–3, on this layout.
+failover() {
+  mkdir -p "$LOGS" "$PIDS"
+  load_state || die "nothing to fail over (no $PORTS)"
+  secrets
+  [ -n "$STANDBY_NODE" ] && [ -f "$STANDBY/PG_VERSION" ] || die "no standby to promote (after a failover, \`$0 rebuild-standby\` makes one)"
+  local bin; bin=$(pg_bin)
+  # 1. The old primary stays down: two primaries would hand out the same numbers.
+  if pg_running "$PRIMARY"; then
+    as_pg "$bin/pg_ctl" -D "$PRIMARY" -m fast -w -t 30 stop >/dev/null 2>&1 || as_pg "$bin/pg_ctl" -D "$PRIMARY" -m immediate -w stop >/dev/null
+    say "stopped the old primary ($PRIMARY): it stays down until rebuild-standby"
+  fi
+  # 2. Promote (unless it was promoted by hand already).
+  pg_start "$STANDBY" standby "$S_PORT"
+  if [ -f "$STANDBY/standby.signal" ]; then
+    as_pg "$bin/pg_ctl" -D "$STANDBY" -w -t 60 promote >/dev/null || die "pg_ctl promote failed ($PGROOT/$STANDBY_NODE.log)"
+    say "promoted $STANDBY"
+  fi
+  local old=$PRIMARY_NODE
+  PRIMARY_NODE=$STANDBY_NODE; STANDBY_NODE=
+  write_cluster_env
+  load_state
+  # No standby to wait for: the base backup copied synchronous_standby_names = 'standby1'.
+  sync_setting
+  # 3. Repoint the apps: DATABASE_URL names the new primary, no DATABASE_READ_URL until a standby is rebuilt.
+  build_app
+  restart_apps
+  say "failover done: the primary is $PRIMARY on 127.0.0.1:$P_PORT; make the old one ($PGROOT/$old) a standby with \`$0 rebuild-standby\`"
+  echo "$PROXY_URL"
+}
+
+# docs/deploy-replication.md "Failover", step 4: pg_rewind the old primary onto the new one's
+# timeline (data checksums / wal_log_hints make that possible), else copy it anew with
+# pg_basebackup -R; start it as the standby, make it synchronous again, add it to the apps' reads.
+rebuild_standby() {
+  mkdir -p "$LOGS" "$PIDS"
+  load_state || die "nothing to rebuild (no $PORTS)"
+  secrets
+  if [ -n "$STANDBY_NODE" ]; then say "there is a standby already ($STANDBY)"; echo "$PROXY_URL"; return 0; fi
+  pg_running "$PRIMARY" || die "the primary ($PRIMARY) is not running: \`$0 up\` first"
+  local bin node dir port how
+  bin=$(pg_bin); node=$(other_node "$PRIMARY_NODE"); dir=$PGROOT/$node; port=$(node_port "$node")
+  if pg_running "$dir"; then as_pg "$bin/pg_ctl" -D "$dir" -m fast -w -t 30 stop >/dev/null; say "stopped the old primary ($dir)"; fi
+  # A just-promoted primary may not have written its new timeline into its control file yet.
+  psql_primary -d postgres -c checkpoint >/dev/null
+  how=
+  if [ -f "$dir/PG_VERSION" ] && as_pg "$bin/pg_rewind" --target-pgdata="$dir" --source-server="host=127.0.0.1 port=$P_PORT user=postgres dbname=postgres" \
+      --write-recovery-conf --progress >"$LOGS/rewind.log" 2>&1; then
+    how=pg_rewind
+  else
+    [ -f "$dir/PG_VERSION" ] && say "pg_rewind failed ($LOGS/rewind.log): copying the primary anew with pg_basebackup"
+    as_pg rm -rf "$dir"
+    as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$P_PORT" -U postgres -D "$dir" -R -X stream -c fast >"$LOGS/basebackup.log" 2>&1 \
+      || { cat "$LOGS/basebackup.log" >&2; die "pg_basebackup failed"; }
+    how=pg_basebackup
+  fi
+  standby_conf "$dir" "$port"
+  STANDBY_NODE=$node
+  write_cluster_env
+  load_state
+  pg_start "$STANDBY" standby "$S_PORT"
+  for _ in $(seq 1 120); do
+    [ -n "$(psql_primary -d postgres -c "select 1 from pg_stat_replication where application_name = 'standby1' and state = 'streaming'")" ] && break
+    sleep 0.5
+  done
+  [ -n "$(psql_primary -d postgres -c "select 1 from pg_stat_replication where application_name = 'standby1' and state = 'streaming'")" ] \
+    || die "the rebuilt standby does not stream ($PGROOT/$node.log)"
+  sync_setting
+  say "standby rebuilt with $how: $STANDBY on 127.0.0.1:$S_PORT streams from the primary"
+  build_app
+  restart_apps
   echo "$PROXY_URL"
 }
 
@@ -375,8 +550,9 @@ down() {
   if alive "$PIDS/redis.pid"; then kill "$(cat "$PIDS/redis.pid")"; say "stopped redis"; fi
   rm -f "$PIDS/redis.pid"
   local bin; bin=$(pg_bin)
-  for d in "$STANDBY" "$PRIMARY"; do
-    if pg_running "$d"; then as_pg "$bin/pg_ctl" -D "$d" -m fast -w stop >/dev/null; say "stopped $(basename "$d")"; fi
+  # Both data folders, whatever their roles: the standby first.
+  for d in ${STANDBY:+"$STANDBY"} "$PGROOT/$(other_node "$PRIMARY_NODE")" "$PRIMARY"; do
+    if pg_running "$d"; then as_pg "$bin/pg_ctl" -D "$d" -m fast -w stop >/dev/null; say "stopped $d"; fi
   done
   if [ "$purge" = 1 ]; then
     rm -rf "$PGROOT"
@@ -387,24 +563,23 @@ down() {
 
 status() {
   load_state || { echo "down (no $PORTS)"; return 3; }
-  local bad=0 bin; bin=$(pg_bin)
+  local bad=0
   line() { printf '%-10s %-6s %s\n' "$1" "$2" "$3"; [ "$2" = up ] || bad=1; }
   if pg_running "$PRIMARY"; then
-    line primary up "127.0.0.1:$PG_PRIMARY_PORT $(psql_primary -d postgres -c "select 'standbys: ' || coalesce(string_agg(application_name || ' ' || state || ' ' || sync_state || ' replay_lag=' || coalesce(replay_lag::text, '0'), ', '), 'none') from pg_stat_replication")"
-  else line primary down "127.0.0.1:$PG_PRIMARY_PORT"; fi
-  if pg_running "$STANDBY"; then
-    line standby up "127.0.0.1:$PG_STANDBY_PORT $(as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_STANDBY_PORT" -U postgres -X -q -t -A -d postgres -c "select 'in recovery: ' || pg_is_in_recovery() || ', replayed ' || coalesce(pg_last_wal_replay_lsn()::text, '-')")"
-  else line standby down "127.0.0.1:$PG_STANDBY_PORT"; fi
+    line primary up "127.0.0.1:$P_PORT ($PRIMARY_NODE) $(psql_primary -d postgres -c "select case when pg_is_in_recovery() then 'NOT A PRIMARY (in recovery)! ' else '' end || 'standbys: ' || coalesce(string_agg(application_name || ' ' || state || ' ' || sync_state || ' replay_lag=' || coalesce(replay_lag::text, '0'), ', '), 'none') from pg_stat_replication")"
+  else line primary down "127.0.0.1:$P_PORT ($PRIMARY_NODE)"; fi
+  if [ -z "$STANDBY_NODE" ]; then
+    line standby down "none since the failover: the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) waits for \`$0 rebuild-standby\`"
+  elif pg_running "$STANDBY"; then
+    line standby up "127.0.0.1:$S_PORT ($STANDBY_NODE) $(psql_at "$S_PORT" -d postgres -c "select 'in recovery: ' || pg_is_in_recovery() || ', replayed ' || coalesce(pg_last_wal_replay_lsn()::text, '-') || ', receiver ' || coalesce((select status from pg_stat_wal_receiver), 'none')")"
+  else line standby down "127.0.0.1:$S_PORT ($STANDBY_NODE)"; fi
   if alive "$PIDS/redis.pid" && answers "$REDIS_PORT"; then line redis up "127.0.0.1:$REDIS_PORT"; else line redis down "127.0.0.1:$REDIS_PORT"; fi
   local n=0
-  for f in "$PIDS"/app*.pid; do
-    [ -e "$f" ] || continue
+  for i in $(seq 1 "$APPS"); do
     n=$((n + 1))
-    local i; i=$(basename "$f" .pid); i=${i#app}
     local port=${APP_PORT[$(( i - 1 ))]}
-    if alive "$f" && curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; then line "app$i" up "127.0.0.1:$port pid $(cat "$f")"; else line "app$i" down "127.0.0.1:$port"; fi
+    if alive "$PIDS/app$i.pid" && curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; then line "app$i" up "127.0.0.1:$port pid $(cat "$PIDS/app$i.pid")"; else line "app$i" down "127.0.0.1:$port"; fi
   done
-  [ "$n" -gt 0 ] || line apps down "none started"
   if alive "$PIDS/haproxy.pid" && curl -sf "$PROXY_URL/api/health" >/dev/null; then
     line haproxy up "$PROXY_URL $(curl -sf "http://127.0.0.1:$STATS_PORT/;csv" | awk -F, '$1 == "apps" && $2 ~ /^app/ { printf "%s=%s ", $2, $18 }')"
   else line haproxy down "$PROXY_URL"; fi
@@ -415,5 +590,7 @@ case "$cmd" in
   up) up ;;
   down) down ;;
   status) status ;;
+  failover) failover ;;
+  rebuild-standby) rebuild_standby ;;
   *) usage ;;
 esac

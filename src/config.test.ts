@@ -127,7 +127,7 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['no key id', KEY_A, /key id ""/],
+    ['no key id', KEY_A, /expected id:base64key, … \(e\.g\. k1:/],
     ['a short key', 'k1:c2hvcnQ=', /key "k1" must be 32 bytes/],
     ['a bad key id', `k 1:${KEY_A}`, /key id "k 1"/],
     ['a repeated key id', `k1:${KEY_A},k1:${KEY_B}`, /key id "k1" appears more than once/],

@@ -22,7 +22,8 @@ const dataKeys = z
       return { id: i > 0 ? part.slice(0, i) : '', key: i > 0 ? part.slice(i + 1) : part };
     });
     for (const k of keys) {
-      if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) ctx.addIssue({ code: 'custom', message: `key id "${k.id}" must be 1–16 of A-Z a-z 0-9 _ -` });
+      if (k.id === '') ctx.addIssue({ code: 'custom', message: 'expected id:base64key, … (e.g. k1:$(openssl rand -base64 32)); a key has no "id:" before it' });
+      else if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) ctx.addIssue({ code: 'custom', message: `key id "${k.id}" must be 1–16 of A-Z a-z 0-9 _ -` });
       else if (!base64Key.safeParse(k.key).success) ctx.addIssue({ code: 'custom', message: `key "${k.id}" must be 32 bytes, base64-encoded` });
     }
     if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one key is required' });
@@ -192,12 +193,17 @@ export class ConfigError extends Error {
 }
 
 /** Pure: turns an environment into a Config or throws ConfigError listing every problem. */
-export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+/**
+ * `keys: 'optional'`: for commands that move a database whole and never seal or read personal data
+ * (`beian backup`, `beian restore`): they no longer demand BEIAN_DATA_KEYS / BEIAN_HASH_KEY with
+ * DATABASE_URL (they are still checked when given).
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd(), o: { keys?: 'required' | 'optional' } = {}): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(blank);
   // Problems across variables are judged on presence, so they are listed with the others.
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
-  if (blank.DATABASE_URL && !(blank.BEIAN_DATA_KEYS && blank.BEIAN_HASH_KEY)) {
+  if (blank.DATABASE_URL && o.keys !== 'optional' && !(blank.BEIAN_DATA_KEYS && blank.BEIAN_HASH_KEY)) {
     problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required with DATABASE_URL (personal data is encrypted at rest; only the embedded database generates its own keys)');
   } else if (Boolean(blank.BEIAN_DATA_KEYS) !== Boolean(blank.BEIAN_HASH_KEY)) {
     problems.push('BEIAN_DATA_KEYS and BEIAN_HASH_KEY must be set together');
@@ -233,4 +239,9 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= loadConfig(process.env);
   return cached;
+}
+
+/** The configuration of a command that uses no keys (backup, restore): see loadConfig's `keys`. */
+export function configWithoutKeys(): Config {
+  return cached ?? loadConfig(process.env, process.cwd(), { keys: 'optional' });
 }

@@ -51,7 +51,8 @@ async function serveOutput(args: string[], env: Record<string, string>): Promise
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/beian.js'), 'serve', ...args],
     { cwd: root, env: childEnv({ ...env, HOST: '127.0.0.1', PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); stdout += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 150_000;
@@ -59,6 +60,8 @@ async function serveOutput(args: string[], env: Record<string, string>): Promise
   await new Promise((r) => setTimeout(r, 300)); // the lines printed with it
   child.kill('SIGTERM');
   expect(await exited, out).toBe(0);
+  // Stdout carries the log's JSON lines only (docs/deploy.md, LOG_LEVEL): the banner was plain text there.
+  for (const line of stdout.split('\n').filter(Boolean)) expect(() => JSON.parse(line), line).not.toThrow();
   return out;
 }
 

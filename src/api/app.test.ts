@@ -43,7 +43,21 @@ describe('GET /api/health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const last = (await listMigrations()).at(-1)!;
-    expect(res.json()).toEqual({ status: 'ok', database: backend(), migration: `${last.version}_${last.name}` });
+    expect(res.json()).toEqual({ status: 'ok', database: backend(), migration: `${last.version}_${last.name}`, primary: 'up', writes: 'ok', rateLimitStore: 'memory' });
+  });
+
+  // The proxy asks every 500 ms: at info that was ~4 lines a second per process, drowning the rest.
+  it('is not logged at info', async () => {
+    const lines: { msg?: string; req?: { url?: string } }[] = [];
+    const logged = await buildApp({ db: t.db, sealer: t.sealer, now: () => new Date(), config: loadConfig({ LOG_LEVEL: 'info' }) }, { logStream: { write: (l: string) => { lines.push(JSON.parse(l)); } } });
+    try {
+      expect((await logged.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+      expect((await logged.inject({ method: 'GET', url: '/api/no/such' })).statusCode).toBe(404);
+      expect(lines.some((l) => l.req?.url === '/api/no/such')).toBe(true);
+      expect(lines.some((l) => l.req?.url === '/api/health')).toBe(false);
+    } finally {
+      await logged.close();
+    }
   });
 });
 

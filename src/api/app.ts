@@ -25,6 +25,7 @@ import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauShellRoutes } from './bureau/shells.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
+import { rateLimitStoreState } from './rate-limit.ts';
 import { hostApplicationRoutes } from './host/applications.ts';
 import { hostPackageRoutes } from './host/packages.ts';
 import { hostServiceRoutes } from './host/services.ts';
@@ -189,11 +190,14 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
 
   // Before every route, so its onResponse hook counts them all (issue 16 §9).
   let identityCache: Verifier['cache'] | null = null;
-  installMetrics(app, () => ({ db: ctx.db, metricsToken: ctx.config.metricsToken, ...(identityCache ? { identityCache: () => identityCache!.stats() } : {}) }));
+  installMetrics(app, () => ({
+    db: ctx.db, metricsToken: ctx.config.metricsToken, ...(identityCache ? { identityCache: () => identityCache!.stats() } : {}),
+    ...(ctx.reads.replicated ? { readStandbys: () => ctx.reads.standbys() } : {}),
+  }));
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await api.register(healthRoutes(ctx));
+  await api.register(healthRoutes(ctx, () => (ctx.config.redisUrl ? (rateLimitStoreState() === 'down' ? 'down' : 'up') : 'memory')));
   await api.register(authRoutes(ctx));
   await api.register(apiKeyRoutes(ctx));
   await api.register(adminOrganisationRoutes(ctx));

@@ -17,6 +17,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/connection.ts';
 import type { IdentityCacheStats } from '../db/identity-cache.ts';
+import type { StandbyStatus } from '../db/replicas.ts';
 import { NamedError } from '../domain/errors.ts';
 
 /** Process-wide metrics (default process metrics and any module-level metric of another part). */
@@ -51,6 +52,8 @@ export interface MetricsSources {
   metricsToken: string | null;
   /** The verification API's identity cache (absent in apps built without it). */
   identityCache?: () => IdentityCacheStats;
+  /** The standbys of DATABASE_READ_URL as this process sees them (absent without). */
+  readStandbys?: () => Promise<StandbyStatus[]>;
 }
 
 /** Request durations (seconds): from a cached verification (< 1 ms) to a package upload. */
@@ -212,6 +215,28 @@ export function appMetrics(sources: MetricsSources): { registry: Registry; obser
     new Gauge({
       name: 'beian_replication_replay_lag_bytes', help: 'WAL bytes each standby has yet to replay', labelNames: ['standby'], registers: [registry],
       async collect() { this.reset(); for (const s of (await figures()).standbys ?? []) this.set({ standby: s.name }, s.replayLagBytes); },
+    });
+  }
+  const readStandbys = sources.readStandbys;
+  if (readStandbys) {
+    // The standbys as this process reads them (DATABASE_READ_URL), beside the primary's view above:
+    // a standby cut off from the primary is missing from pg_stat_replication but still answers reads.
+    let last: { at: number; s: Promise<StandbyStatus[]> } | null = null;
+    const look = () => {
+      if (!last || Date.now() - last.at >= 1_000) last = { at: Date.now(), s: readStandbys().catch(() => []) };
+      return last.s;
+    };
+    new Gauge({
+      name: 'beian_standby_streaming', help: 'Each standby of DATABASE_READ_URL: 1 while its WAL receiver streams from a primary, 0 cut off (or not answering), absent when it is not a standby', labelNames: ['standby'], registers: [registry],
+      async collect() { this.reset(); for (const s of await look()) if (!s.notAStandby) this.set({ standby: s.name }, s.streaming ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'beian_standby_not_a_standby', help: 'Each server of DATABASE_READ_URL: 1 when it is not in recovery (a primary): no read goes to it', labelNames: ['standby'], registers: [registry],
+      async collect() { this.reset(); for (const s of await look()) this.set({ standby: s.name }, s.notAStandby ? 1 : 0); },
+    });
+    new Gauge({
+      name: 'beian_standby_replay_lag_seconds', help: 'How old each standby\'s answers may be (NaN: unknown)', labelNames: ['standby'], registers: [registry],
+      async collect() { this.reset(); for (const s of await look()) this.set({ standby: s.name }, s.replayLagMs === null ? NaN : s.replayLagMs / 1000); },
     });
   }
   return {

@@ -59,6 +59,31 @@ const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; message
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request', message: 'the body is shorter or longer than its Content-Length', field: 'content_length' },
 };
 
+/** Seconds a client is told to wait when the database is unavailable: a restart or a failover takes about this. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The database server (not the statement) failed: it is down, restarting, shutting down, or the
+ * server DATABASE_URL names accepts no writes (a standby, or a primary demoted by a failover).
+ * Such a request is the server's fault but temporary: 503 with Retry-After, never 500 — a 500 says
+ * "a bug", and the proxy and clients treat a 503 as "try again". SQLSTATE class 08 (connection
+ * exception), 57P01/57P02/57P03 (admin/crash shutdown, cannot connect now), 53300 (too many
+ * connections), 25006 (read-only transaction: a write reached a standby); node-postgres's own
+ * errors carry no SQLSTATE ("Connection terminated unexpectedly", "… due to connection timeout",
+ * "timeout exceeded when trying to connect") and socket errors carry an errno code.
+ */
+export function databaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_ERRNOS.has(code)) return true;
+  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300', '25006'].includes(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return code === '' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(message);
+}
+
 export function installProblemHandlers(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -95,7 +120,13 @@ export function installProblemHandlers(app: FastifyInstance) {
       reply.header('retry-after', '1');
       return sendProblem(reply, request, 503, 'transaction_conflict', 'a concurrent change to the same records made the database roll this request back; nothing was changed — send it again');
     }
-    request.log.error({ err }, 'unhandled error');
+    if (databaseUnavailable(err)) {
+      // Logged once here, at warn: the operator's signal is /api/health (`primary`), not one line per request.
+      request.log.warn({ method: request.method, url: request.url.split('?')[0], code: (err as { code?: unknown }).code, error: err.message }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendProblem(reply, request, 503, 'database_unavailable', 'the database does not answer (or accepts no writes) right now; retry later');
+    }
+    request.log.error({ err, method: request.method, url: request.url.split('?')[0] }, 'unhandled error');
     return sendProblem(reply, request, 500, 'internal_error', 'an unexpected error occurred; quote the request id when reporting it');
   });
 }

@@ -1,7 +1,10 @@
 // Rate limits (issue 5, item 2): the memory store alone; the public API's quotas per address
 // and per API key with 429 + Retry-After; and two server instances sharing one Redis, which is
 // what several processes do (redis-server on 127.0.0.1:6379, as on the project's machines).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../tests/auth.ts';
@@ -9,7 +12,9 @@ import { loadConfig } from '../config.ts';
 import { DEMO_API_KEY } from '../db/seed/demo.ts';
 import { buildApp } from './app.ts';
 import { DEMO, enc, nextAddress, publicGet } from './public/test-support.ts';
-import { clientOf, memoryRateLimitStore, RATE_LIMITS, rateLimitSubject, redisRateLimitStore } from './rate-limit.ts';
+import { freePort } from '../../tests/server-process.ts';
+import { sharedMetrics } from './metrics.ts';
+import { clientOf, memoryRateLimitStore, RATE_LIMITS, rateLimit, rateLimitStoreState, rateLimitSubject, redisRateLimitStore } from './rate-limit.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const REDIS_HINT = `Redis must run on 127.0.0.1:6379 for these tests (start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no)`;
@@ -209,4 +214,51 @@ describe('rate limits shared through Redis', () => {
       }
     });
   });
+});
+
+// Defect: during a Redis outage every request logged a warning with ioredis's whole stack, and
+// nothing but the logs said the counters were gone.
+describe('a Redis outage', () => {
+  it('is logged once when it starts and once when it ends, and shows in beian_rate_limit_store_up', async () => {
+    const port = await freePort();
+    const start = () => spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    let server = start();
+    const answers = () => new Promise<boolean>((done) => { const c = connect(port, '127.0.0.1'); c.once('connect', () => { c.destroy(); done(true); }); c.once('error', () => done(false)); });
+    const up = async () => { for (let i = 0; i < 100 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 50)); };
+    await up();
+    const store = await redisRateLimitStore(`redis://127.0.0.1:${port}`, { prefix: `test:${Date.now()}:` });
+    const lines: { level: number; msg: string }[] = [];
+    const app = Fastify({ logger: { level: 'info', stream: { write: (l: string) => { lines.push(JSON.parse(l)); } } } });
+    app.get('/x', { onRequest: rateLimit(RATE_LIMITS.public, store) }, async () => ({ ok: true }));
+    await app.ready();
+    const gauge = async () => /^beian_rate_limit_store_up (\d)$/m.exec(await sharedMetrics.metrics())?.[1];
+    try {
+      expect((await app.inject({ url: '/x' })).statusCode).toBe(200);
+      expect(rateLimitStoreState()).toBe('up');
+      expect(await gauge()).toBe('1');
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      for (let i = 0; i < 5; i++) expect((await app.inject({ url: '/x' })).statusCode).toBe(200); // fail open
+      const warned = () => lines.filter((l) => l.level === 40).map((l) => l.msg);
+      expect(warned()).toEqual(['rate limit store (REDIS_URL) unavailable: requests are allowed uncounted until it answers again']);
+      expect(rateLimitStoreState()).toBe('down');
+      expect(await gauge()).toBe('0');
+      server = start();
+      await up();
+      let back = false;
+      for (let i = 0; i < 100 && !back; i++) {
+        await app.inject({ url: '/x' });
+        back = rateLimitStoreState() === 'up';
+        if (!back) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(back).toBe(true);
+      expect(warned()).toHaveLength(2);
+      expect(lines.find((l) => l.msg === 'rate limit store (REDIS_URL) answers again')).toMatchObject({ allowedUncounted: expect.any(Number) });
+      expect(JSON.stringify(lines)).not.toContain('    at '); // no stacks
+    } finally {
+      await app.close();
+      await store.close();
+      server.kill('SIGKILL');
+    }
+  }, 30_000);
 });

@@ -10,7 +10,9 @@
 // (onRequest counts every request, malformed ones too; preHandler also works).
 import { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Gauge } from 'prom-client';
 import { NamedError } from '../domain/errors.ts';
+import { sharedMetrics } from './metrics.ts';
 
 export interface RateLimitRule {
   /** Names the counter: rules with different names never share a quota. */
@@ -51,6 +53,8 @@ export interface RateLimitHit { count: number; resetInMs: number }
 
 export interface RateLimitStore {
   readonly kind: 'memory' | 'redis';
+  /** The outage the hooks saw (redis only): down since when, and how many requests went through uncounted. */
+  readonly outage?: Outage;
   /** Counts one request under `key`; the window starts with the key's first request. Memory answers at once. */
   hit(key: string, windowMs: number): RateLimitHit | Promise<RateLimitHit>;
   close(): Promise<void>;
@@ -91,6 +95,24 @@ if c == 1 or ttl < 0 then
 end
 return {c, ttl}`;
 
+/** A store's outage as the hooks saw it: reported once when it starts and once, with a count, when it ends. */
+export interface Outage { down: boolean; since: number; allowed: number }
+
+/** The shared stores of this process (their outages feed /api/health and beian_rate_limit_store_up). */
+const sharedStores = new Set<RateLimitStore>();
+
+/** 'memory' without REDIS_URL; else 'down' while any of this process's Redis stores is in an outage. */
+export function rateLimitStoreState(): 'memory' | 'up' | 'down' {
+  if (sharedStores.size === 0) return 'memory';
+  return [...sharedStores].some((st) => st.outage?.down) ? 'down' : 'up';
+}
+
+new Gauge({
+  name: 'beian_rate_limit_store_up', help: 'The shared rate-limit store (Redis, REDIS_URL): 1 answering, 0 in an outage (requests then go through uncounted); absent without REDIS_URL',
+  registers: [sharedMetrics],
+  collect() { this.reset(); const st = rateLimitStoreState(); if (st !== 'memory') this.set(st === 'up' ? 1 : 0); },
+});
+
 export class RateLimitStoreUnavailableError extends Error {
   readonly code = 'rate_limit_store_unavailable';
 }
@@ -109,14 +131,17 @@ export async function redisRateLimitStore(url: string, options: { prefix?: strin
     redis.disconnect();
     throw new RateLimitStoreUnavailableError(`cannot reach Redis at REDIS_URL for rate limits: ${(err as Error).message}`);
   }
-  return {
+  const store: RateLimitStore = {
     kind: 'redis',
+    outage: { down: false, since: 0, allowed: 0 },
     async hit(key, windowMs) {
       const [count, ttl] = await redis.eval(HIT_SCRIPT, 1, prefix + key, windowMs) as [number, number];
       return { count, resetInMs: ttl };
     },
-    async close() { await redis.quit().catch(() => redis.disconnect()); },
+    async close() { sharedStores.delete(store); await redis.quit().catch(() => redis.disconnect()); },
   };
+  sharedStores.add(store);
+  return store;
 }
 
 /** Redis when configured, memory otherwise; closed with the app. Create one per plugin. */
@@ -186,8 +211,24 @@ export function rateLimit(rule: RateLimitRule, store: RateLimitStore) {
     reply.headers(headers);
     return undefined;
   };
-  // Fail open: a Redis outage must not take the public query down with it.
-  const unavailable = (request: FastifyRequest, err: unknown) => { request.log.warn({ err, rule: rule.name }, 'rate limit store unavailable; request allowed'); };
+  // Fail open: a Redis outage must not take the public query down with it. Logged once when the
+  // outage starts and once when it ends (with how many requests went through uncounted), not per
+  // request: every request of an outage wrote a warning with ioredis's whole stack.
+  const outage = store.outage;
+  const unavailable = (request: FastifyRequest, err: unknown) => {
+    if (!outage) { request.log.warn({ rule: rule.name, error: (err as Error)?.message }, 'rate limit store unavailable; request allowed'); return; }
+    outage.allowed += 1;
+    if (outage.down) return;
+    outage.down = true;
+    outage.since = Date.now();
+    request.log.warn({ rule: rule.name, error: (err as Error)?.message }, 'rate limit store (REDIS_URL) unavailable: requests are allowed uncounted until it answers again');
+  };
+  const answered = (request: FastifyRequest) => {
+    if (!outage?.down) return;
+    request.log.warn({ seconds: Math.round((Date.now() - outage.since) / 1000), allowedUncounted: outage.allowed }, 'rate limit store (REDIS_URL) answers again');
+    outage.down = false;
+    outage.allowed = 0;
+  };
   return function rateLimitHook(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     const { who, keyed } = rateLimitSubject(request);
     const limit = keyed ? rule.keyPerMinute : rule.anonymousPerMinute;
@@ -200,7 +241,7 @@ export function rateLimit(rule: RateLimitRule, store: RateLimitStore) {
       return;
     }
     if (hit instanceof Promise) {
-      hit.then((h) => done(judge(reply, limit, h)), (err: unknown) => { unavailable(request, err); done(); });
+      hit.then((h) => { answered(request); done(judge(reply, limit, h)); }, (err: unknown) => { unavailable(request, err); done(); });
       return;
     }
     done(judge(reply, limit, hit));

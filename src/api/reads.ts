@@ -58,10 +58,10 @@ const plugin = (reads: ReadSide, secureCookie: boolean): FastifyPluginAsync => a
     reads.primaryLsn().then((lsn) => {
       if (lsn) {
         reply.header(LSN_HEADER, lsn);
-        // Written as a header: @fastify/cookie has already serialised its cookies by now (its onSend runs first).
-        const before = reply.getHeader('set-cookie');
-        const cookies = before === undefined ? [] : Array.isArray(before) ? before : [String(before)];
-        reply.header('set-cookie', [...cookies, `${LSN_COOKIE}=${lsn}; Max-Age=${LSN_COOKIE_SECONDS}; Path=/; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`]);
+        // Written as a header: @fastify/cookie has already serialised its cookies by now (its onSend
+        // runs first). reply.header appends to Set-Cookie, so only the new cookie is given: passing
+        // the ones already there as well sent each of them twice (the session cookie included).
+        reply.header('set-cookie', `${LSN_COOKIE}=${lsn}; Max-Age=${LSN_COOKIE_SECONDS}; Path=/; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`);
       }
       done(null, payload);
     }, () => done(null, payload)); // the primary did not answer: the write stands; the next reads may lag

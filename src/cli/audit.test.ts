@@ -12,7 +12,9 @@ import { config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { seedDemo } from '../db/seed/demo.ts';
+import { auditLog } from '../tlog/audit.ts';
 import { logTick } from '../tlog/job.ts';
+import { createLogKeys } from '../tlog/keys.ts';
 import { main } from './main.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'beian-audit-'));
@@ -59,6 +61,12 @@ describe('beian audit verify', () => {
     const r = await run('audit', 'verify');
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^audit verify: ok — \d+ leaves, 2 signed tree heads, root [0-9a-f]{64}\n$/);
+  });
+
+  // Defect: with another BEIAN_HASH_KEY every leaf was reported tampered.
+  it('with another hash key, says the key differs instead of reporting every leaf tampered', async () => {
+    const r = await withStorage((s) => auditLog(s.db, createLogKeys(Buffer.alloc(32, 7), null)));
+    expect(r.problems).toEqual([expect.stringMatching(/^every one of the \d+ leaves differs in its keyed digest alone, while its public fields match: the hash key differs from the one the log was written with \(BEIAN_HASH_KEY\)/)]);
   });
 
   it('names the altered history row and the altered public record, and exits 1', async () => {

@@ -2,6 +2,7 @@
 // NDJSON, resume after an interruption, a second run that adds nothing, database rules (one
 // filed subject per certificate, numbers unique, packages), and the imported records answering
 // in the public query and verification. PGlite by default, PostgreSQL with DATABASE_URL.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { KEY, verify } from '../../tests/verify.ts';
 import { stubEmbeddedEnv } from '../../tests/cli-env.ts';
+import { childEnv } from '../../tests/server-process.ts';
 import { main } from './main.ts';
 import { fileSource, fingerprintFile } from './import.ts';
 import { CSV_COLUMNS } from '../domain/import-record.ts';
@@ -109,12 +111,25 @@ describe('beian import', () => {
     await expect(importFilings(a.t.db, a.t.sealer, memorySource('test:resume', records, 13), { batchSize: 5 })).rejects.toThrow('interrupted');
     const [mid] = await a.t.db.query<{ last_line: number; services: number; status: string }>(`select last_line, services, status from imports where source_key = 'test:resume'`);
     expect(mid).toEqual({ last_line: 10, services: 10, status: 'running' });
-    const done = await importFilings(a.t.db, a.t.sealer, memorySource('test:resume', records), { batchSize: 5 });
+    // The progress of a resumed run starts at its resume line with the counts so far, and ends on the
+    // summary's counts (it started at line 0 and counted this run's services only).
+    const seen: { line: number; services: number }[] = [];
+    const done = await importFilings(a.t.db, a.t.sealer, memorySource('test:resume', records), {
+      batchSize: 5, onStart: (p) => seen.push({ line: p.line, services: p.services }), onProgress: (p) => seen.push({ line: p.line, services: p.services }),
+    });
     expect(done).toMatchObject({ resumedFrom: 10, services: 25, subjects: 13, rejected: 0, lastLine: 25 });
+    expect(seen[0]).toEqual({ line: 10, services: 10 });
+    expect(seen.at(-1)).toEqual({ line: 25, services: 25 });
     const [{ n }] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from services where service_number like '粤ICP备20190002%'`) as [{ n: number }];
     expect(n).toBe(25);
     const [{ v }] = await a.t.db.query<{ v: number }>(`select count(*)::int as v from verify_identities where package_name like 'com.imported.app2%'`) as [{ v: number }];
     expect(v).toBe(25);
+  });
+
+  // Defect: a number where a time belongs was rejected as `required`, although it was there.
+  it('a time given as a number is rejected as not ISO 8601 text, not as missing', async () => {
+    const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:epoch', [appLine(301, 1, { approvedAt: 12345 })]));
+    expect(s.rejections).toEqual([{ line: 1, field: 'approvedAt', code: 'type', message: 'approvedAt must be an ISO 8601 time as text (e.g. "2024-05-20T10:00:00+08:00"), not a number' }]);
   });
 
   it('reads CSV with the documented header, multi-line cells counted by their first line', async () => {
@@ -182,6 +197,24 @@ describe('the beian import command (embedded database)', () => {
     const badWorkers = await run('import', file, '--workers', 'two');
     expect(badWorkers).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be a whole number from 0 to 64') });
     expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
+  }, SETUP_TIMEOUT);
+});
+
+// Defect: Ctrl-C exited 130 without a word.
+describe('beian import interrupted (SIGINT)', () => {
+  it('says where it stopped and that the same command resumes, and exits 130', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-int-'));
+    const file = path.join(root, 'big.ndjson');
+    writeFileSync(file, `${Array.from({ length: 20_000 }, (_, i) => JSON.stringify(appLine(10_000 + i, 1))).join('\n')}\n`);
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, '../../bin/beian.js'), 'import', file, '--batch-size', '200', '--workers', '0'],
+      { env: childEnv({ BEIAN_DATA_DIR: path.join(root, 'data'), DATABASE_URL: '', BEIAN_DATA_KEYS: '', BEIAN_HASH_KEY: '' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    for (let i = 0; i < 600 && !stderr.includes('import [') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(stderr).toMatch(/\ninterrupted: committed up to line \d+; run the same command to resume\n$/);
   }, SETUP_TIMEOUT);
 });
 

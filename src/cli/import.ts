@@ -14,7 +14,7 @@ import { config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { unknownCsvColumns, csvRowToObject } from '../domain/import-record.ts';
-import { DEFAULT_BATCH, type ImportSource, type SourceLine, importFilings } from '../flows/import-filings.ts';
+import { DEFAULT_BATCH, type ImportProgress, type ImportSource, type SourceLine, importFilings } from '../flows/import-filings.ts';
 import { type Io, UsageError } from './main.ts';
 
 /** SHA-256 and line count of a file, in one read. */
@@ -98,19 +98,36 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     noTTYOutput: true, notTTYSchedule: 5_000, etaBuffer: 20,
   }, cliProgress.Presets.legacy);
   const started = Date.now();
+  // Ctrl-C: each batch commits with its last line, so the import resumes after the last committed
+  // one; say so (it exited 130 with no word). Exit 130 = 128 + SIGINT, as shells do (docs/import.md).
+  let committed = 0;
+  const interrupted = () => {
+    bar?.stop();
+    io.stderr.write(`\ninterrupted: committed up to line ${committed}; run the same command to resume\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     // The import builds indexes a died import set aside, and continues its own first load.
     await migrate(storage.db, undefined, { keepDeferredIndexes: true });
-    let resumed = false;
+    // The bar starts where this run starts (a resumed import: after its last committed line, not at 0)
+    // with the counts since the import began, as the summary at the end reports them; the rate is this run's.
+    let from: ImportProgress | null = null;
     const summary = await importFilings(storage.db, storage.sealer, fileSource(file, sha256), {
       batchSize, firstLoad: values['keep-indexes'] ? false : 'auto',
       workers: workers > 0 ? { count: workers, secrets: storage.secrets } : undefined,
+      onStart: (p) => {
+        from = p;
+        committed = p.line;
+        bar?.start(Math.max(lines, p.line), p.line, { services: p.services, rejected: p.rejected, rate: 0 });
+      },
       onProgress: (p) => {
+        committed = p.line;
         if (!bar) return;
-        if (!resumed) { resumed = true; bar.start(lines, 0, { services: 0, rejected: 0, rate: 0 }); }
         // The newline count is an estimate (a CSV cell may hold line breaks, a binary file has few): never past 100 %.
         if (p.line > bar.getTotal()) bar.setTotal(p.line);
-        bar.update(p.line, { services: p.services, rejected: p.rejected, rate: Math.round(p.services / Math.max((Date.now() - started) / 1000, 0.001)) });
+        const here = p.services - (from?.services ?? 0);
+        bar.update(p.line, { services: p.services, rejected: p.rejected, rate: Math.round(here / Math.max((Date.now() - started) / 1000, 0.001)) });
       },
     });
     bar?.stop();
@@ -129,6 +146,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     if (values.rejects) writeFileSync(values.rejects, summary.rejections.map((r) => JSON.stringify(r)).join('\n') + (summary.rejections.length ? '\n' : ''));
     return summary.rejected ? 1 : 0;
   } finally {
+    process.removeListener('SIGINT', interrupted);
     bar?.stop();
     await storage.close();
   }

@@ -15,6 +15,7 @@ import { backend, emptyDatabase, testSecrets } from '../../tests/db.ts';
 import { SETUP_TIMEOUT } from '../../tests/auth.ts';
 import { config } from '../config.ts';
 import { lockDataDir } from '../db/data-dir.ts';
+import { deferIndexesForFirstLoad } from '../db/deferred-indexes.ts';
 import { latestMigration, listMigrations } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { main } from './main.ts';
@@ -55,9 +56,33 @@ beforeAll(() => {
 });
 afterAll(() => { vi.unstubAllEnvs(); });
 
+// Defect: `migrate --help` ran the migrations (creating an embedded database); other commands
+// printed parseArgs internals or "Unknown option '--help'" and exited 2.
+describe('--help on every command', () => {
+  it('prints the command\'s usage and exits 0, touching nothing', async () => {
+    for (const argv of [['serve', '--help'], ['migrate', '--help'], ['migrate', '-h'], ['seed', '--help'], ['admin', '--help'], ['admin', 'create', '--help'],
+      ['workdays', '--help'], ['calendar', 'import', '-h'], ['analyze', '--help'], ['audit', '--help'], ['backup', '--help'], ['restore', '--help'],
+      ['keys', 'rotate', '--help'], ['import', '--help']]) {
+      const r = await run(...argv);
+      expect(r, argv.join(' ')).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout, argv.join(' ')).toMatch(new RegExp(`^Usage: beian\\n  ${argv[0]}\\b`));
+    }
+    expect(readdirSync(root)).not.toContain('data'); // no embedded database was made
+  });
+
+  it('migrate refuses arguments it does not know', async () => {
+    expectOneLineError(await run('migrate', '--dry-run'), /^beian migrate: Unknown option '--dry-run'/);
+    expect(readdirSync(root)).not.toContain('data');
+  });
+});
+
 describe('beian workdays', () => {
   it('add prints the date alone: 20 working days after 2025-09-25 is 2025-10-29 (National Day week skipped)', async () => {
     expect(await run('workdays', 'add', '2025-09-25', '20')).toEqual({ code: 0, stdout: '2025-10-29\n', stderr: '' });
+  });
+
+  it('a province given by its 2-digit prefix is answered with the 6-digit code to use', async () => {
+    expectOneLineError(await run('workdays', 'add', '2025-09-25', '20', '--province', '44'), /unknown province 44 \(a province is named by its 6-digit code, such as 440000\)/);
   });
 
   it('between prints the number alone', async () => {
@@ -149,6 +174,22 @@ describe('beian migrate and seed --demo (embedded)', () => {
     expect(await run('migrate')).toEqual({ code: 0, stdout: 'database is up to date\n', stderr: '' });
   }, SETUP_TIMEOUT);
 
+  // Defect: after a first load that died, migrate built the 31 indexes it had set aside and said
+  // only "database is up to date".
+  it('migrate says which indexes an interrupted first load had set aside and it built', async () => {
+    const storage = await openStorage(config());
+    try {
+      const [imp] = await storage.db.query<{ id: string }>(
+        `insert into imports (source_key, file_name, format, started_at, updated_at) values ('test:cli', 'f.ndjson', 'ndjson', now(), now()) returning id`);
+      const set = await storage.db.transaction((tx) => deferIndexesForFirstLoad(tx, imp!.id));
+      expect(set.length).toBeGreaterThan(5);
+    } finally { await storage.close(); }
+    const r = await run('migrate');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^built \d+ indexes an interrupted first load had set aside \(.*services_name_bigrams.*\)\ndatabase is up to date\n$/);
+    expect(await run('migrate')).toEqual({ code: 0, stdout: 'database is up to date\n', stderr: '' });
+  }, SETUP_TIMEOUT);
+
   it('seed --demo loads the demo data once, then says it is already present', async () => {
     expect(await run('seed', '--demo')).toEqual({ code: 0, stdout: 'demo data loaded\n', stderr: '' });
     expect(await run('seed', '--demo')).toEqual({ code: 0, stdout: 'demo data already present\n', stderr: '' });
@@ -219,9 +260,25 @@ describe('the beian binary (npx beian)', () => {
     expect(r.stderr).toMatch(/^note: provisional — no official working-day schedule for 2027 yet: counted with weekends and the statutory holidays/);
   }, SETUP_TIMEOUT);
 
-  it('a bad configuration stops it with every problem on one line', async () => {
+  // Joined on one line with " - " they were hard to read; docs/deploy.md says "listing every problem".
+  it('a bad configuration stops it listing every problem, one a line', async () => {
     const r = await binary(['serve'], { PORT: 'eighty', DATABASE_URL: 'mysql://root@db/beian', BEIAN_DATA_DIR: path.join(root, 'never') });
-    expectOneLineError(r, /^beian serve: invalid configuration: - DATABASE_URL: .* - PORT: .* - BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required/);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^beian serve: invalid configuration:\n  - DATABASE_URL: [^\n]+\n  - PORT: [^\n]+\n  - BEIAN_DATA_KEYS and BEIAN_HASH_KEY are required[^\n]+\n$/);
+  }, SETUP_TIMEOUT);
+
+  // Defect: restore (and backup) demanded BEIAN_DATA_KEYS/BEIAN_HASH_KEY with DATABASE_URL, though neither uses them.
+  it('restore needs no keys beside DATABASE_URL', async () => {
+    const r = await binary(['restore', path.join(root, 'no-such.dump')], { DATABASE_URL: 'postgres://beian@127.0.0.1:1/beian', BEIAN_DATA_KEYS: '', BEIAN_HASH_KEY: '' });
+    expectOneLineError(r, /^beian restore: .*no-such\.dump does not exist/);
+  }, SETUP_TIMEOUT);
+
+  it('an unreachable database names DATABASE_URL (its password hidden)', async () => {
+    const keys = { BEIAN_DATA_KEYS: `t1:${testSecrets.dataKeys[0]!.key.toString('base64')}`, BEIAN_HASH_KEY: testSecrets.hashKey.toString('base64') };
+    const r = await binary(['migrate'], { DATABASE_URL: 'postgres://beian:s3cret@127.0.0.1:1/beian', ...keys });
+    expectOneLineError(r, /^beian migrate: cannot connect to DATABASE_URL \(postgres:\/\/beian:\*\*\*@127\.0\.0\.1:1\/beian\): connect ECONNREFUSED/);
+    expect(r.stderr).not.toContain('s3cret');
   }, SETUP_TIMEOUT);
 
   it('migrate through the binary applies every migration to the configured database, then is up to date', async () => {

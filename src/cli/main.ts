@@ -1,6 +1,6 @@
 // The `beian` command. Every failure is one line on stderr and exit code 2, no stack trace.
 import { parseArgs } from 'node:util';
-import { config, ConfigError } from '../config.ts';
+import { config, ConfigError, configWithoutKeys } from '../config.ts';
 import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate-subjects.ts';
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
@@ -54,10 +54,16 @@ const commands: Record<string, Handler> = {
     await serve(config(), { seedIfEmpty: Boolean(values['seed-if-empty']) });
     return 0;
   },
-  migrate: async (_args, io) => {
+  migrate: async (args, io) => {
+    // Nothing is accepted: an unknown argument (a typo, or --help before it was handled) ran the migrations.
+    parseArgs({ args, options: {} });
     const storage = await openStorage(config());
     try {
-      const applied = await migrate(storage.db);
+      let built: string[] = [];
+      const applied = await migrate(storage.db, undefined, { onIndexesBuilt: (names) => { built = names; } });
+      // After a first load that died, migrate builds the indexes it had set aside (migration 0035): say
+      // so — it printed only "database is up to date" after minutes of building 31 of them.
+      if (built.length) io.stdout.write(`built ${built.length} ${built.length === 1 ? 'index' : 'indexes'} an interrupted first load had set aside (${built.join(', ')})\n`);
       io.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database is up to date\n');
       const duplicates = duplicateSubjectsWarning(await findDuplicateSubjects(storage.db));
       if (duplicates) io.stderr.write(`${duplicates}\n`);
@@ -98,7 +104,8 @@ async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new UsageError(`usage: beian ${which} <file>`);
   const { backup, restore } = await import('../db/backup.ts');
-  const r = await (which === 'backup' ? backup : restore)(config(), positionals[0]!);
+  // Neither seals nor reads personal data: a restore onto a new server needs no keys (ADR 0004's keys open the data later).
+  const r = await (which === 'backup' ? backup : restore)(configWithoutKeys(), positionals[0]!);
   io.stdout.write(which === 'backup'
     ? `backup written to ${r.file} (${r.bytes} bytes, ${r.backend})\n`
     : `restored ${r.file} (${r.bytes} bytes) into the ${r.backend === 'pglite' ? 'embedded database' : 'PostgreSQL database'}; run \`beian migrate\` if the backup predates this version\n`);
@@ -116,6 +123,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const handler = commands[name];
   try {
     if (!handler) throw new UsageError(`unknown command "${name}" (try: beian --help)`);
+    // `beian <command> --help` (or -h, anywhere before a `--`): the command's usage, exit 0, and nothing
+    // else — no database opened, no migration run (migrate --help used to migrate, creating an
+    // embedded database when DATABASE_URL was unset), no parseArgs internals.
+    const end = rest.indexOf('--');
+    if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+      io.stdout.write(`${commandUsage(name)}\n`);
+      return 0;
+    }
     return await handler(rest, io);
   } catch (err) {
     io.stderr.write(`beian ${name}: ${oneLine(err)}\n`);
@@ -123,8 +138,21 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   }
 }
 
+/** The lines of USAGE for one command (its entries and their continuation lines). */
+export function commandUsage(name: string): string {
+  const lines = USAGE.split('\n').slice(1);
+  const out: string[] = [];
+  let mine = false;
+  for (const line of lines) {
+    if (/^  \S/.test(line)) mine = line.slice(2).split(/\s/)[0] === name;
+    if (mine) out.push(line);
+  }
+  return `Usage: beian\n${out.join('\n')}`;
+}
+
 function oneLine(err: unknown): string {
-  if (err instanceof ConfigError) return `${err.message.replace(/\n\s*/g, ' ')}`;
+  // Every problem on a line of its own, as config.ts lists them (docs/deploy.md: "listing every problem").
+  if (err instanceof ConfigError) return err.message;
   const message = err instanceof Error ? err.message : String(err);
   return message.replace(/\s*\n\s*/g, '; ');
 }

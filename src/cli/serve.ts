@@ -11,7 +11,7 @@ import { startTimedWork } from '../flows/timed-work.ts';
 import { calendarAtStart } from './calendar.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { openStorage } from '../db/open.ts';
-import { standbyName } from '../db/replicas.ts';
+import { type ReadSide, standbyName } from '../db/replicas.ts';
 import type { Db } from '../db/connection.ts';
 import { DEMO_LOGINS, DemoRefusedError, seedDemo } from '../db/seed/demo.ts';
 import { emailSenderFor, startOutboxWorker } from '../notify/index.ts';
@@ -52,8 +52,29 @@ async function hasAdministrator(db: Db): Promise<boolean> {
   return (await db.query(`select 1 from users where role = 'ministry_admin' and disabled_at is null limit 1`)).length > 0;
 }
 
+/**
+ * Says loudly, once at start, what keeps a standby of DATABASE_READ_URL from serving reads (ADR 0020
+ * addendum): not a standby at all (e.g. the promoted server after a failover), or not streaming.
+ * Later changes are logged as the read side notices them (openStorage's onStandbyExcluded).
+ */
+async function warnAboutStandbys(reads: ReadSide, log: FastifyBaseLogger): Promise<void> {
+  if (!reads.replicated) return;
+  for (const s of await reads.standbys()) {
+    if (s.notAStandby) log.warn({ standby: s.name }, 'DATABASE_READ_URL names a server that is not a standby (not in recovery): no read goes to it; remove it, or rebuild it as a standby');
+    else if (s.streaming === false) log.warn({ standby: s.name }, 'a standby of DATABASE_READ_URL is not streaming from the primary: reads avoid it while the primary answers');
+    else if (s.streaming === null) log.warn({ standby: s.name }, 'a standby of DATABASE_READ_URL does not answer: its reads go to the primary');
+  }
+}
+
 export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Promise<void> {
-  const storage = await openStorage(cfg, { standbys: true });
+  let log: FastifyBaseLogger | null = null;
+  const storage = await openStorage(cfg, {
+    standbys: true,
+    onStandbyExcluded: (standby, why) => {
+      if (why) log?.warn({ standby, why }, 'a standby of DATABASE_READ_URL is set aside: its reads go to the primary');
+      else log?.info({ standby }, 'a standby of DATABASE_READ_URL serves reads again');
+    },
+  });
   try {
     const applied = await migrate(storage.db);
     let demo = false;
@@ -65,6 +86,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       });
     }
     const app = await buildApp({ db: storage.db, reads: storage.reads, sealer: storage.sealer, now: () => new Date(), config: cfg });
+    log = app.log;
     await calendarAtStart({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, app.log);
     const address = await app.listen({ host: cfg.host, port: cfg.port });
     const now = () => new Date();
@@ -95,7 +117,10 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
       for (const d of DEMO_LOGINS) lines.push(`  ${d.role.padEnd(20)} ${d.login.padEnd(28)} ${d.password}`);
       lines.push('  distribution-platform API key: demo-platform-key');
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    // Stderr: stdout carries the log's JSON lines only (docs/deploy.md, LOG_LEVEL), which a log
+    // shipper parses line by line; this banner is for the person who started the process.
+    process.stderr.write(`${lines.join('\n')}\n`);
+    await warnAboutStandbys(storage.reads, app.log);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

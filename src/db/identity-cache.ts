@@ -19,7 +19,7 @@
 import type { RegisteredIdentity } from '../domain/verification.ts';
 import type { Db } from './connection.ts';
 import { evictOldest } from './bounded-map.ts';
-import type { ReadFence } from './replicas.ts';
+import { isUnfenced, type ReadFence } from './replicas.ts';
 import { loadIdentities } from './verification.ts';
 
 export const REGISTRY_CHANNEL = 'beian_registry';
@@ -114,11 +114,13 @@ export async function startIdentityCache(db: Db, options: IdentityCacheOptions =
     for (const key of batch.keys.keys()) running.set(key, batch);
     misses += batch.keys.size;
     const keys = [...batch.keys.values()];
-    const loaded = fence ? fence.reader().then((reader) => loadIdentities(reader, keys)) : loadIdentities(db, keys);
+    let unfenced = false;
+    const loaded = fence ? fence.reader().then((reader) => { unfenced = isUnfenced(reader); return loadIdentities(reader, keys); }) : loadIdentities(db, keys);
     batch.settle(loaded);
     loaded.then((found) => {
-      // Stored only if no change was announced while the query ran (it may predate the change).
-      if (listening && generation === before) for (const key of batch.keys.keys()) remember(key, found.get(key) ?? null);
+      // Stored only if no change was announced while the query ran (it may predate the change),
+      // and not when read without a fence (the primary did not answer: ADR 0020 addendum).
+      if (listening && generation === before && !unfenced) for (const key of batch.keys.keys()) remember(key, found.get(key) ?? null);
     }, () => {}).finally(() => {
       for (const key of batch.keys.keys()) if (running.get(key) === batch) running.delete(key);
       loads -= 1;

@@ -22,7 +22,7 @@ import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
 import { IdentityIndex, type IdentityRead, type IndexLayout, L_PACKAGE, L_PLATFORM, NOT_TAKEN, UnindexableIdentity } from './identity-index.ts';
 import { REGISTRY_CHANNEL } from './identity-cache.ts';
-import type { ReadFence } from './replicas.ts';
+import { isUnfenced, type ReadFence } from './replicas.ts';
 import { loadIdentities, scanIdentities } from './verification.ts';
 
 /** Keys heard changed (or wanted from the database), with the NOTIFY payloads that named them. */
@@ -154,6 +154,14 @@ const lineKey = (src: Buffer, spans: Int32Array) =>
 export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOptions = {}): Promise<MemoryIdentities> {
   const fence = options.fence;
   const reread: Reread = options.reread ?? (async (batch) => rereadIdentities(fence ? await fence.reader() : db, batch));
+  // A re-read is put into the index (kept): without a fence (the primary did not answer) it could
+  // bring back a state older than the invalidation that queued it, so it fails and the keys stay
+  // pending — answered from the database each time — until the primary answers again.
+  const keptReread: Reread = options.reread ?? (async (batch) => {
+    const reader = fence ? await fence.reader() : db;
+    if (isUnfenced(reader)) throw new Error('the primary does not answer: the re-read waits for its fence');
+    return rereadIdentities(reader, batch);
+  });
   const rereadBatch = options.rereadBatch ?? 2_000;
   const index = new IdentityIndex({ capacity: 1024, shared: options.shared ?? false });
 
@@ -241,7 +249,7 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
     if (stale || gen !== generation) return;
     if (twice) {
       const keys = [...twice.values()];
-      const found = await reread({ keys, payloads: [] });
+      const found = await keptReread({ keys, payloads: [] });
       if (gen !== generation) return;
       for (const k of keys) put(k, found.get(keyOf(k)) ?? null);
     }
@@ -301,7 +309,7 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
       const gen = generation;
       let found: Map<string, RegisteredIdentity>;
       try {
-        found = await reread({ keys, payloads: [...payloads] });
+        found = await keptReread({ keys, payloads: [...payloads] });
       } catch {
         // The keys stay pending (answered from the database) and are tried again shortly.
         if (gen !== generation) return;

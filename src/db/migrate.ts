@@ -24,7 +24,33 @@ export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * load set aside and did not build (an import that died; migration 0035) — except for `beian
  * import`, which builds them itself and continues its own first load (`keepDeferredIndexes`).
  */
-export async function migrate(db: Db, dir = MIGRATIONS_DIR, o: { keepDeferredIndexes?: boolean } = {}): Promise<string[]> {
+/** DATABASE_URL names a server in recovery (a hot standby): nothing can be written there. */
+export class ReadOnlyDatabaseError extends Error {
+  constructor(what: string) {
+    super(`DATABASE_URL names a read-only standby${what}; run this against the primary`);
+  }
+}
+
+/**
+ * On a standby (pg_is_in_recovery()) nothing can be written, not even `create table if not
+ * exists`: read-only commands (keys status, audit verify, calendar check) failed there with "cannot
+ * execute CREATE TABLE in a read-only transaction" because they migrate first. A standby whose schema
+ * is current needs nothing (its primary migrated it, replication brought it): true then. A standby
+ * behind on migrations cannot be brought up to date here: ReadOnlyDatabaseError.
+ */
+async function currentStandby(db: Db, dir: string): Promise<boolean> {
+  if (db.kind !== 'postgresql') return false;
+  const [r] = await db.query<{ standby: boolean; migrations: boolean }>(
+    `select pg_is_in_recovery() as standby, to_regclass('schema_migrations') is not null as migrations`);
+  if (!r?.standby) return false;
+  const done = r.migrations ? new Set((await db.query<{ version: string }>('select version from schema_migrations')).map((x) => x.version)) : new Set<string>();
+  const missing = (await listMigrations(dir)).filter((m) => !done.has(m.version));
+  if (missing.length) throw new ReadOnlyDatabaseError(` whose schema lacks migration${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.version).join(', ')}`);
+  return true;
+}
+
+export async function migrate(db: Db, dir = MIGRATIONS_DIR, o: { keepDeferredIndexes?: boolean; onIndexesBuilt?: (names: string[]) => void } = {}): Promise<string[]> {
+  if (await currentStandby(db, dir)) return [];
   await db.query(`create table if not exists schema_migrations (
     version text primary key, name text not null, applied_at timestamptz not null default now())`);
   const done = new Set((await db.query<{ version: string }>('select version from schema_migrations')).map((r) => r.version));
@@ -43,14 +69,24 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR, o: { keepDeferredInd
     });
   }
   await syncReferenceData(db);
-  if (!o.keepDeferredIndexes) await restoreDeferredIndexes(db);
+  if (!o.keepDeferredIndexes) {
+    const built = await restoreDeferredIndexes(db);
+    if (built.length) o.onIndexesBuilt?.(built);
+  }
   return applied;
 }
 
+/**
+ * The last migration applied; null on a database never migrated. Any other failure is thrown: it
+ * used to be swallowed too, so a health check answered "ok, migration null" with the primary down.
+ */
 export async function latestMigration(db: Db): Promise<string | null> {
   const rows = await db.query<{ version: string; name: string }>(
     `select version, name from schema_migrations order by version desc limit 1`,
-  ).catch(() => []);
+  ).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code === '42P01') return []; // undefined_table: not migrated yet
+    throw err;
+  });
   return rows[0] ? `${rows[0].version}_${rows[0].name}` : null;
 }
 

@@ -15,8 +15,22 @@ import { createLogKeys, type LogKeys } from '../tlog/keys.ts';
  */
 export interface Storage { db: Db; reads: ReadSide; sealer: Sealer; secrets: Secrets; log: LogKeys; close(): Promise<void> }
 
+/** Told when a standby stops (why) or starts again (null) being used for reads. */
+export type StandbyExcluded = (name: string, why: 'not_a_standby' | 'not_streaming' | null) => void;
+
+/** A database URL fit for a message: the password replaced. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 /** One pool per standby of DATABASE_READ_URL; none (every read on the primary) without. */
-export async function openReadSide(primary: Db, readUrls: readonly string[]): Promise<ReadSide> {
+export async function openReadSide(primary: Db, readUrls: readonly string[], onExcluded?: StandbyExcluded): Promise<ReadSide> {
   if (readUrls.length === 0) return primaryOnly(primary);
   const opened: { name: string; db: Db }[] = [];
   try {
@@ -25,15 +39,19 @@ export async function openReadSide(primary: Db, readUrls: readonly string[]): Pr
     await Promise.all(opened.map((s) => s.db.close()));
     throw e;
   }
-  return withStandbys(primary, opened);
+  return withStandbys(primary, opened, onExcluded ? { onExcluded } : {});
 }
 
 /** `standbys`: open the read pools of DATABASE_READ_URL (the server does; one-shot commands read the primary). */
-export async function openStorage(cfg: Config, options: { standbys?: boolean } = {}): Promise<Storage> {
+export async function openStorage(cfg: Config, options: { standbys?: boolean; onStandbyExcluded?: StandbyExcluded } = {}): Promise<Storage> {
   if (cfg.database.kind === 'postgresql') {
-    const db = await openPostgres(cfg.database.url);
+    const url = cfg.database.url;
+    const db = await openPostgres(url).catch((err: unknown) => {
+      // A bare "connect ECONNREFUSED 127.0.0.1:1" did not say which setting to fix.
+      throw new Error(`cannot connect to DATABASE_URL (${redactedUrl(url)}): ${(err as Error).message}`, { cause: err });
+    });
     let reads: ReadSide;
-    try { reads = await openReadSide(db, options.standbys ? cfg.database.readUrls : []); } catch (e) { await db.close(); throw e; }
+    try { reads = await openReadSide(db, options.standbys ? cfg.database.readUrls : [], options.onStandbyExcluded); } catch (e) { await db.close(); throw e; }
     return {
       db, reads, sealer: createSealer(cfg.secrets!), secrets: cfg.secrets!, log: createLogKeys(cfg.secrets!.hashKey, cfg.logSigningKey),
       close: async () => { await reads.close(); await db.close(); },

@@ -2,7 +2,7 @@
 // against a real primary and standby: src/api/reads.test.ts and tests/standby-fencing.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Db } from './connection.ts';
-import { createReadFence, laterLsn, lsnValue, primaryOnly, withStandbys } from './replicas.ts';
+import { createReadFence, isUnfenced, laterLsn, lsnValue, primaryOnly, standbyLag, withStandbys } from './replicas.ts';
 
 describe('WAL positions', () => {
   it('compares X/Y positions as 64-bit numbers and refuses what is not one', () => {
@@ -24,8 +24,12 @@ function server(name: string, state: { replayed?: string; lsn?: string; fail?: b
   const db = {
     kind: 'postgresql', state, log,
     async query(text: string, params?: unknown[]) {
-      log.push(text);
+      // The read side's own looks at its servers (at most once a second) are answered, not logged.
+      const look = text.includes('pg_is_in_recovery()') || text.includes('pg_current_wal_lsn()');
+      if (!look) log.push(text);
       if (state.fail) throw Object.assign(new Error(`${name} is down`), { code: 'ECONNREFUSED' });
+      if (text.includes('pg_is_in_recovery()')) return [{ recovery: true, replay: state.replayed ?? '0/0', receive: state.replayed ?? '0/0', streaming: true, since: 0 }];
+      if (text.includes('pg_current_wal_lsn()')) return [{ lsn: state.lsn ?? '0/0' }];
       if (text.includes('pg_last_wal_replay_lsn() >=')) return [{ ok: lsnValue(state.replayed)! >= lsnValue(params![0] as string)! }];
       if (text.includes('pg_current_wal_insert_lsn')) return [{ lsn: state.lsn }];
       if (text === 'bad sql') throw Object.assign(new Error('syntax error'), { code: '42601' });
@@ -69,7 +73,7 @@ describe('the read side', () => {
     const side = withStandbys(p, [{ name: 's', db: s }]);
     expect(await side.at(null).query('select 1')).toEqual([{ from: 'p' }]);
     expect(await side.reader(null)).toBe(p); // left alone for a while
-    expect(await side.standbys()).toEqual([{ name: 's', replayLagMs: null, replayLsn: null }]);
+    expect(await side.standbys()).toEqual([{ name: 's', replayLagMs: null, replayLsn: null, replayLagBytes: null, streaming: null, notAStandby: false }]);
     s.state.fail = false;
     const other = withStandbys(p, [{ name: 's', db: s }]);
     await expect(other.at(null).query('bad sql')).rejects.toThrow(/syntax/);
@@ -105,11 +109,44 @@ describe('the cache fence', () => {
     expect(positions()).toBe(2);
   });
 
-  it('does not keep a position it failed to take: the next load asks again', async () => {
+  // ADR 0020 addendum: the primary down, a load reads a standby unfenced (it failed, 500, before),
+  // marked so that no cache keeps it; the position is not kept either: the next load asks again.
+  it('the primary down: reads a standby unfenced (marked), keeps no position, asks again next time', async () => {
     const p = server('p', { lsn: '0/100', fail: true });
     const fence = createReadFence(withStandbys(p, [{ name: 's', db: server('s', { replayed: '0/100' }) }]));
-    await expect(fence.reader()).rejects.toThrow(/down/);
+    const unfenced = await fence.reader();
+    expect(isUnfenced(unfenced)).toBe(true);
+    expect(await unfenced.query('x')).toEqual([{ from: 's' }]);
     p.state.fail = false;
-    expect(await (await fence.reader()).query('x')).toEqual([{ from: 's' }]);
+    const fenced = await fence.reader();
+    expect(isUnfenced(fenced)).toBe(false);
+    expect(await fenced.query('x')).toEqual([{ from: 's' }]);
+    expect(p.log.filter((t) => t.includes('pg_current_wal_insert_lsn'))).toHaveLength(2);
+  });
+
+  it('a statement error taking the position is not a reason to read unfenced', async () => {
+    const p = server('p');
+    const side = withStandbys(p, [{ name: 's', db: server('s', { replayed: '0/1' }) }]);
+    const fence = createReadFence({ ...side, primaryLsn: async () => { throw Object.assign(new Error('permission denied'), { code: '42501' }); } });
+    await expect(fence.reader()).rejects.toThrow(/permission denied/);
+  });
+});
+
+// Defect: a standby cut off from the primary reported lag 0 (nothing received = nothing pending).
+describe('standby lag', () => {
+  const probe = (o: Partial<Parameters<typeof standbyLag>[0]> = {}) => ({ recovery: true, replayLsn: '0/100', receiveLsn: '0/100', streaming: true, sinceReplayMs: 60_000, ...o });
+  it('streaming and caught up with what it received: 0, however old the last transaction', () => {
+    expect(standbyLag(probe(), '0/100')).toEqual({ replayLagMs: 0, replayLagBytes: 0 });
+  });
+  it('received and not replayed: the age of the last replayed transaction', () => {
+    expect(standbyLag(probe({ receiveLsn: '0/200' }), '0/200')).toEqual({ replayLagMs: 60_000, replayLagBytes: 256 });
+  });
+  it('cut off while the primary has written more: the age, not 0', () => {
+    expect(standbyLag(probe({ streaming: false }), '0/300')).toEqual({ replayLagMs: 60_000, replayLagBytes: 512 });
+    expect(standbyLag(probe({ streaming: false }), '0/100')).toEqual({ replayLagMs: 0, replayLagBytes: 0 });
+  });
+  it('cut off with the primary unreachable: unknown; not a standby: unknown', () => {
+    expect(standbyLag(probe({ streaming: false }), null)).toEqual({ replayLagMs: null, replayLagBytes: null });
+    expect(standbyLag(probe({ recovery: false, replayLsn: null, receiveLsn: null }), '0/100')).toEqual({ replayLagMs: null, replayLagBytes: null });
   });
 });

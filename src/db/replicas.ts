@@ -63,7 +63,52 @@ export async function waitForReplay(reader: Queryable, lsn: Lsn, timeoutMs: numb
   }
 }
 
-export interface StandbyStatus { name: string; replayLagMs: number | null; replayLsn: string | null }
+/**
+ * A standby as /api/health reports it. `replayLagMs`: how old the standby's answers may be (0:
+ * caught up with the primary, or with everything it received when the primary does not answer);
+ * null when unknown (the standby did not answer, is not a standby, or is cut off while the
+ * primary does not answer either). `replayLagBytes`: WAL the primary has written that the standby
+ * has not replayed (null without both positions). `streaming`: its WAL receiver streams from a
+ * primary (null: it did not answer). `notAStandby`: the server is not in recovery (a primary, e.g.
+ * one promoted after a failover): no read goes to it.
+ */
+export interface StandbyStatus {
+  name: string; replayLagMs: number | null; replayLsn: string | null;
+  replayLagBytes: number | null; streaming: boolean | null; notAStandby: boolean;
+}
+
+/** What one look at a standby (and at the primary's position) found. */
+interface Probe { recovery: boolean; replayLsn: string | null; receiveLsn: string | null; streaming: boolean; sinceReplayMs: number | null }
+
+const PROBE_SQL = `select pg_is_in_recovery() as recovery, pg_last_wal_replay_lsn()::text as replay, pg_last_wal_receive_lsn()::text as receive,
+  coalesce((select status = 'streaming' from pg_stat_wal_receiver limit 1), false) as streaming,
+  extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000 as since`;
+
+async function probeStandby(db: Queryable): Promise<Probe> {
+  const [r] = await db.query<{ recovery: boolean; replay: string | null; receive: string | null; streaming: boolean; since: number | string | null }>(PROBE_SQL);
+  return { recovery: r!.recovery, replayLsn: r!.replay, receiveLsn: r!.receive, streaming: r!.streaming, sinceReplayMs: r!.since === null ? null : Math.round(Number(r!.since)) };
+}
+
+/**
+ * The lag of a standby. The old rule (0 when everything received is replayed) also held for a
+ * standby that receives nothing — cut off from the primary it answered "0" while growing older for
+ * good. So: when WAL is pending (received and not replayed, or written by the primary and not
+ * replayed while the standby does not stream) the lag is the age of the last replayed transaction;
+ * when the standby streams and has replayed what it received it is 0 (an idle primary sends
+ * nothing, and that age would grow with no lag); cut off with the primary unreachable, unknown.
+ */
+export function standbyLag(p: Probe, primaryLsn: Lsn | null): { replayLagMs: number | null; replayLagBytes: number | null } {
+  const replay = lsnValue(p.replayLsn);
+  if (!p.recovery || replay === null) return { replayLagMs: null, replayLagBytes: null };
+  const primary = lsnValue(primaryLsn);
+  const bytes = primary === null ? null : primary > replay ? Number(primary - replay) : 0;
+  const received = lsnValue(p.receiveLsn);
+  const age = p.sinceReplayMs === null ? null : Math.max(0, p.sinceReplayMs);
+  if (received !== null && received > replay) return { replayLagMs: age, replayLagBytes: bytes };
+  if (p.streaming) return { replayLagMs: 0, replayLagBytes: bytes };
+  if (bytes === null) return { replayLagMs: null, replayLagBytes: null };
+  return { replayLagMs: bytes > 0 ? age : 0, replayLagBytes: bytes };
+}
 
 export interface Standby { name: string; db: Db }
 
@@ -85,13 +130,13 @@ export interface ReadSide {
   at(fence: Lsn | null): Queryable;
   /** The primary's WAL position now (PRIMARY_LSN_SQL); null when there are no standbys to fence. */
   primaryLsn(): Promise<Lsn | null>;
-  /** Each standby's replay position and lag, for /api/health. */
+  /** Each standby's replay position and lag, for /api/health (it also refreshes which standbys reads may use). */
   standbys(): Promise<StandbyStatus[]>;
   close(): Promise<void>;
 }
 
 /** A PostgreSQL error that says the server (not the statement) failed: another server may answer. */
-function serverFailed(err: unknown): boolean {
+export function serverFailed(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   // No SQLSTATE: a socket error (ECONNREFUSED, ECONNRESET …). 08: connection; 57P: shutdown /
   // cannot connect now; 40001 on a standby: cancelled by a conflict with recovery.
@@ -110,19 +155,77 @@ export function primaryOnly(primary: Db): ReadSide {
   };
 }
 
-/** The read side over a primary and standbys (each its own pool); `waitMs` bounds the wait for a fence. */
-export function withStandbys(primary: Db, standbys: readonly Standby[], options: { waitMs?: number } = {}): ReadSide {
+/** How long what a look at the standbys found is used before the next read looks again. */
+const PROBE_EVERY_MS = 1_000;
+/** The primary's position for lag, bounded: a primary that hangs must not hold up health or reads. */
+const PRIMARY_PROBE_MS = 1_000;
+const CURRENT_LSN_SQL = 'select pg_current_wal_lsn()::text as lsn';
+
+/** The primary's write position, or null when it does not answer within PRIMARY_PROBE_MS. */
+async function currentPrimaryLsn(primary: Queryable): Promise<Lsn | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((done) => { timer = setTimeout(() => done(null), PRIMARY_PROBE_MS); timer.unref?.(); });
+  try {
+    return await Promise.race([primary.query<{ lsn: string }>(CURRENT_LSN_SQL).then(([r]) => r?.lsn ?? null, () => null), late]);
+  } finally { clearTimeout(timer); }
+}
+
+/**
+ * The read side over a primary and standbys (each its own pool); `waitMs` bounds the wait for a fence.
+ * `onExcluded` hears (once per change) that a standby stopped or started being used for reads.
+ */
+export function withStandbys(primary: Db, standbys: readonly Standby[], options: { waitMs?: number; onExcluded?: (name: string, why: 'not_a_standby' | 'not_streaming' | null) => void } = {}): ReadSide {
   if (standbys.length === 0) return primaryOnly(primary);
   const waitMs = options.waitMs ?? READ_WAIT_MS;
-  const state = standbys.map((s) => ({ ...s, replayed: -1n, downUntil: 0 }));
+  // `excluded`: what the last look found that keeps reads away from the standby —
+  //  - not_a_standby: the server is not in recovery (a promoted one, or a primary named by
+  //    mistake). Its replay position is null, so every fenced read would wait the whole bound and
+  //    then go to the primary; and after a failover it may be a second primary whose data has left
+  //    the one DATABASE_URL names. The primary answers instead (health and the start-up log say why);
+  //  - not_streaming while the primary answers: cut off, it only grows older. (With the primary
+  //    unreachable a standby that does not stream is expected, and it is what can still answer.)
+  const state = standbys.map((s) => ({ ...s, replayed: -1n, downUntil: 0, excluded: null as 'not_a_standby' | 'not_streaming' | null, probedAt: 0, probing: false }));
   let next = 0;
   const up = () => {
     const now = Date.now();
-    return state.filter((s) => s.downUntil <= now);
+    if (state.some((s) => now - s.probedAt >= PROBE_EVERY_MS && !s.probing)) void look().catch(() => {});
+    return state.filter((s) => s.downUntil <= now && !s.excluded);
+  };
+  const exclude = (s: (typeof state)[number], why: 'not_a_standby' | 'not_streaming' | null) => {
+    if (s.excluded === why) return;
+    s.excluded = why;
+    options.onExcluded?.(s.name, why);
+  };
+  /** Looks at every standby (and the primary's position): their status, and which reads may use. */
+  const look = async (): Promise<StandbyStatus[]> => {
+    for (const s of state) s.probing = true;
+    try {
+      const primaryLsn = await currentPrimaryLsn(primary);
+      return await Promise.all(state.map(async (s): Promise<StandbyStatus> => {
+        try {
+          const p = await probeStandby(s.db);
+          s.probedAt = Date.now();
+          exclude(s, !p.recovery ? 'not_a_standby' : !p.streaming && primaryLsn !== null ? 'not_streaming' : null);
+          return { name: s.name, replayLsn: p.replayLsn, ...standbyLag(p, primaryLsn), streaming: p.recovery ? p.streaming : false, notAStandby: !p.recovery };
+        } catch {
+          s.probedAt = Date.now();
+          return { name: s.name, replayLagMs: null, replayLsn: null, replayLagBytes: null, streaming: null, notAStandby: false };
+        }
+      }));
+    } finally {
+      for (const s of state) s.probing = false;
+    }
   };
   const markDown = (db: Queryable) => {
     const s = state.find((x) => x.db === db);
     if (s) { s.downUntil = Date.now() + DOWN_MS; s.replayed = -1n; } // a restarted standby is asked again
+  };
+
+  /** A standby for a read the primary failed: one not known down first; never one that is not a standby. */
+  const fallbackStandby = (): Queryable | undefined => {
+    const now = Date.now();
+    const candidates = state.filter((s) => s.excluded !== 'not_a_standby');
+    return (candidates.find((s) => s.downUntil <= now) ?? candidates[0])?.db;
   };
 
   const reader = async (fence: Lsn | null): Promise<Queryable> => {
@@ -157,7 +260,17 @@ export function withStandbys(primary: Db, standbys: readonly Standby[], options:
         try {
           return await use(q);
         } catch (err) {
-          if (q === primary || !serverFailed(err)) throw err;
+          if (!serverFailed(err)) throw err;
+          if (q === primary) {
+            // The primary does not answer. A read without a fence may go to any standby, even one
+            // the last look set aside as cut off (it was cut off from this very primary, and is
+            // now the freshest server there is); a fenced read may not (it could miss its own write).
+            const alt = fence === null ? fallbackStandby() : undefined;
+            if (!alt) throw err;
+            void look().catch(() => {});
+            chosen = Promise.resolve(alt);
+            return use(alt);
+          }
           markDown(q);
           chosen = Promise.resolve(primary);
           return use(primary);
@@ -172,21 +285,7 @@ export function withStandbys(primary: Db, standbys: readonly Standby[], options:
       const [r] = await primary.query<{ lsn: string }>(PRIMARY_LSN_SQL);
       return r!.lsn;
     },
-    async standbys() {
-      return Promise.all(state.map(async (s) => {
-        try {
-          // Lag is zero when everything received is replayed (an idle primary sends nothing, and
-          // the last replayed transaction's age would then grow without any lag).
-          const [r] = await s.db.query<{ lsn: string | null; lag: number | null }>(
-            `select pg_last_wal_replay_lsn()::text as lsn,
-                    case when pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0
-                         else round(extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 end as lag`);
-          return { name: s.name, replayLagMs: r?.lag ?? null, replayLsn: r?.lsn ?? null };
-        } catch {
-          return { name: s.name, replayLagMs: null, replayLsn: null };
-        }
-      }));
-    },
+    standbys: look,
     async close() { await Promise.all(state.map((s) => s.db.close())); },
   };
   return side;
@@ -213,6 +312,16 @@ export interface ReadFence {
   reader(): Promise<Queryable>;
 }
 
+/** Readers a fence handed out without a fence (the primary did not answer): see isUnfenced. */
+const unfencedReaders = new WeakSet<Queryable>();
+
+/**
+ * True for a reader that createReadFence handed out without a fence because the primary's position
+ * could not be read. What it reads may be answered, never kept: a cache that stored it could hold
+ * a state older than an invalidation it already heard, for good.
+ */
+export function isUnfenced(reader: Queryable): boolean { return unfencedReaders.has(reader); }
+
 export function createReadFence(side: ReadSide): ReadFence {
   let generation = 0;
   let taken: { generation: number; lsn: Promise<Lsn | null> } | null = null;
@@ -226,7 +335,22 @@ export function createReadFence(side: ReadSide): ReadFence {
         mine.lsn.catch(() => { if (taken === mine) taken = null; });
         taken = mine;
       }
-      return taken.lsn.then((lsn) => side.at(lsn));
+      return taken.lsn.then((lsn) => side.at(lsn), (err: unknown) => {
+        // The primary does not answer (ADR 0020 addendum). The fence exists so that a cache does
+        // not re-read, from a standby behind it, a state older than an invalidation it heard. With
+        // the primary unreachable nothing new can commit, so there is no newer write to fence
+        // against: the standby holds every acknowledged commit (synchronous replication) or all
+        // but its lag (asynchronous), exactly what an unfenced read of a single record gets, and
+        // failing instead would answer 500 for every search while a healthy standby could answer.
+        // The one case the fence still guards — an invalidation heard just before the primary
+        // went away, not yet replayed by the standby — is why the answer is marked (isUnfenced):
+        // the caches answer it but never keep it (and they keep nothing while their listening
+        // connection to the primary is down anyway).
+        if (!serverFailed(err)) throw err;
+        const reader = side.at(null);
+        unfencedReaders.add(reader);
+        return reader;
+      });
     },
   };
 }

@@ -88,7 +88,7 @@ export function provisionalReason(years: readonly number[]): string | null {
 
 export function createCalendar(options: CalendarOptions = {}): WorkingDayCalendar {
   const { provinceCode } = options;
-  if (provinceCode !== undefined && !provinceByCode(provinceCode)) throw new CalendarArgumentError(`unknown province ${provinceCode}`);
+  if (provinceCode !== undefined && !provinceByCode(provinceCode)) throw new CalendarArgumentError(`unknown province ${provinceCode}${/^\d{2}$/.test(provinceCode) ? ` (a province is named by its 6-digit code, such as ${provinceCode}0000)` : ' (a 6-digit code such as 440000)'}`);
   const overrides = options.overrides ?? [];
   const days = indexDayOverrides(overrides.filter(isDayOverride), provinceCode);
   const schedule = options.schedule ?? PACKAGE_SCHEDULE;

@@ -82,7 +82,9 @@ function instant(o: Obj, key: string, field: string, fallback?: Date): Date {
   const v = o[key];
   if ((v === undefined || v === null || v === '') && fallback) return fallback;
   // ISO 8601 with a time zone (…Z or +08:00), or a bare date taken as midnight China time.
-  if (typeof v !== 'string') return fail(field, 'required', `${field} is required (ISO 8601, e.g. 2024-05-20T10:00:00+08:00)`);
+  if (v === undefined || v === null || v === '') return fail(field, 'required', `${field} is required (ISO 8601, e.g. 2024-05-20T10:00:00+08:00)`);
+  // Present but not text (a number, e.g. epoch seconds): "required" said it was missing.
+  if (typeof v !== 'string') return fail(field, 'type', `${field} must be an ISO 8601 time as text (e.g. "2024-05-20T10:00:00+08:00"), not a ${Array.isArray(v) ? 'list' : typeof v}`);
   const s = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v;
   const d = new Date(s);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) || Number.isNaN(d.getTime())) {

@@ -140,6 +140,8 @@ export async function importFilings(
   db: Db, sealer: Sealer, source: ImportSource,
   o: {
     batchSize?: number; clock?: () => Date; onProgress?: (p: ImportProgress) => void; trace?: Trace;
+    /** Called once before the first line is read: where this run starts (a resumed import: after its last committed line) and the counts so far. */
+    onStart?: (p: ImportProgress) => void;
     /**
      * 'auto' (default): into a registry with no subjects and no services, set the non-unique
      * indexes aside and build them at the end (migration 0035); false: maintain them row by row.
@@ -176,7 +178,9 @@ export async function importFilings(
       o.trace?.('first load: keys read back from the registry', performance.now() - t);
     }
 
-    const run = { line: imp.last_line, services: 0, subjects: 0, rejected: 0 };
+    // Counts since the import began (a resumed run adds to what earlier runs committed), as the summary reports them.
+    const run = { line: imp.last_line, services: imp.services, subjects: imp.subjects, rejected: imp.rejected };
+    o.onStart?.({ ...run });
     let b = newBatch();
     let count = 0;
     let lastLine = imp.last_line;

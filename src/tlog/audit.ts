@@ -45,6 +45,9 @@ function replay(r: Replay, entry: string): void {
   if (e.serviceNumber && status) r.services.set(e.serviceNumber, status);
 }
 
+/** An entry's canonical JSON without its keyed digest (the rest of it is the row's public fields). */
+const withoutDigest = (entry: string): string => entry.replace(/"digest":"[^"]*"/, '"digest":""');
+
 export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promise<AuditReport> {
   const leafFaults = new Findings();
   const nodeFaults = new Findings();
@@ -54,6 +57,9 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
   const pems = new Map((await db.query<{ key_id: string; public_key_pem: string }>('select key_id, public_key_pem from log_keys')).map((k) => [k.key_id, k.public_key_pem]));
   const [state] = await db.query<{ cursor_tx: string; cursor_id: number; tree_size: number }>('select cursor_tx::text as cursor_tx, cursor_id, tree_size from log_state');
   const appender = new Appender(0, new Map());
+  // Leaves whose recomputed entry differs, and of those the ones that differ in their digest alone.
+  let differing = 0;
+  let digestOnly = 0;
   const roots = new Map<number, string>();
   const seen: Replay = { services: new Map(), subjects: new Set() };
   const headAt = new Map(heads.map((h) => [h.treeSize, h]));
@@ -71,7 +77,11 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
       if (l.leaf_index !== appender.treeSize) { leafFaults.add(`leaf ${appender.treeSize}: missing (the next stored leaf is ${l.leaf_index})`); break; }
       const row = rows.get(l.history_id)!;
       const entry = entryOf(row, keys.digestKey, entryVersion(l.entry)); // each entry by the rules of its own version
-      if (entry !== l.entry) leafFaults.add(`leaf ${l.leaf_index} (history ${l.history_id}): the history row no longer matches the logged entry`);
+      if (entry !== l.entry) {
+        leafFaults.add(`leaf ${l.leaf_index} (history ${l.history_id}): the history row no longer matches the logged entry`);
+        differing += 1;
+        if (withoutDigest(entry) === withoutDigest(l.entry)) digestOnly += 1;
+      }
       else if (toHex(leafHash(Buffer.from(l.entry, 'utf8'))) !== l.leaf_hash) leafFaults.add(`leaf ${l.leaf_index} (history ${l.history_id}): the stored leaf hash is not the hash of its entry`);
       replay(seen, l.entry);
       for (const n of appender.append(leafHash(Buffer.from(entry, 'utf8')))) emitted.push({ level: n.level, index: n.index, hash: toHex(n.hash) });
@@ -110,9 +120,16 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
   const accessFaults = new Findings();
   for (const id of await accessesUnlike(db)) accessFaults.add(`personal-data access ${id}: differs from its history row (or one of them is missing)`);
 
+  // Every leaf differing in its digest alone (its public fields all match) is not tampering with
+  // every row: the digest is keyed by BEIAN_HASH_KEY, and this run's key is not the one the log was
+  // written with (the leaves, nodes and roots then all differ; listing them hid the cause).
+  const wrongKey = appender.treeSize > 0 && differing === appender.treeSize && digestOnly === differing;
+  const logProblems = wrongKey
+    ? [`every one of the ${differing} leaves differs in its keyed digest alone, while its public fields match: the hash key differs from the one the log was written with (BEIAN_HASH_KEY) — run with that key; this is not evidence of tampering`]
+    : [...leafFaults.list('leaves'), ...nodeFaults.list('nodes'), ...headFaults.list('tree heads')];
   return {
     leaves: appender.treeSize, heads: heads.length, root: toHex(appender.root()), pending: pending.length,
-    problems: [...leafFaults.list('leaves'), ...nodeFaults.list('nodes'), ...headFaults.list('tree heads'), ...recordFaults.list('records'), ...accessFaults.list('accesses')],
+    problems: [...logProblems, ...recordFaults.list('records'), ...accessFaults.list('accesses')],
   };
 }
 

@@ -7,6 +7,7 @@
 // exactly once. `down --purge` at the end.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +64,18 @@ const verifyAt = async (base: string, packageName: string) => {
   return ((await res.json()) as { status: string }).status;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A GET with the path exactly as given (fetch normalises dot segments and would not send them). */
+const rawGet = (base: string, rawPath: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+  const u = new URL(base);
+  const req = httpRequest({ host: u.hostname, port: Number(u.port), path: rawPath, method: 'GET' }, (res) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => { body += c; });
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+  });
+  req.on('error', reject);
+  req.end();
+});
 
 beforeAll(async () => {
   const { stdout } = await cluster('up', '--apps', '2');
@@ -75,6 +88,9 @@ beforeAll(async () => {
   appPorts = ports.APP_PORTS!.split(' ').slice(0, 2).map(Number);
   primary = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.PG_PRIMARY_PORT}/beian` });
   standby = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.PG_STANDBY_PORT}/beian` });
+  // failover stops the first primary: a client's dropped connection must not crash the run.
+  primary.on('error', () => {});
+  standby.on('error', () => {});
   await primary.connect();
   await standby.connect();
 }, 240_000);
@@ -100,8 +116,15 @@ describe('the cluster through its proxy', () => {
     const health = await (await fetch(`${proxy}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: 'postgresql', standbys: [{ name: `127.0.0.1:${ports.PG_STANDBY_PORT}` }] });
     expect((await standby.query('select pg_is_in_recovery() as r')).rows[0].r).toBe(true);
-    // The proxy does not pass /metrics on; each process answers it to this machine.
+    // The proxy does not pass /metrics on, however it is spelled (the server decodes %6D to m:
+    // `curl --path-as-is $P/%6Detrics` answered 200); each process answers it to this machine.
     expect((await fetch(`${proxy}/metrics`)).status).toBe(404);
+    for (const spelling of ['/%6Detrics', '/%6d%65%74%72%69%63%73', '//metrics', '/./metrics', '/api/../metrics', '/metrics/', '/metrics?x=1']) {
+      const r = await rawGet(proxy, spelling);
+      expect(r.status, spelling).toBe(404);
+      expect(r.body, spelling).not.toContain('beian_');
+    }
+    expect((await rawGet(`http://127.0.0.1:${appPorts[0]}`, '/%6Detrics')).body).toContain('beian_'); // what the rule guards
     const metrics = await (await fetch(`http://127.0.0.1:${appPorts[0]}/metrics`)).text();
     expect(metrics).toMatch(/^beian_replication_standbys 1$/m);
     expect(Number(/^beian_replication_replay_lag_seconds\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeLessThan(5);
@@ -250,4 +273,78 @@ describe('the cluster through its proxy', () => {
     await cluster('up', '--apps', '2');
     expect((await cluster('status')).stdout).toMatch(/^app1\s+up/m);
   }, 240_000);
+
+  it('keeps the number of app processes: a plain `up` after `up --apps 3` leaves app3 running', async () => {
+    await cluster('up', '--apps', '3');
+    await cluster('up'); // stopped app3 silently before (the count was not kept)
+    const { stdout } = await cluster('status');
+    expect(stdout).toMatch(/^app3\s+up/m);
+    await cluster('up', '--apps', '2');
+    expect((await cluster('status')).stdout).not.toMatch(/^app3/m);
+  }, 240_000);
+
+  // Defect: `up --async` on a synchronous cluster was silently ignored.
+  it('switches an existing cluster to asynchronous replication and back when asked, and says so', async () => {
+    const async = await cluster('up', '--async');
+    expect(async.stderr).toContain('replication: synchronous → asynchronous');
+    expect((await cluster('status')).stdout).toMatch(/standby1 streaming async/);
+    expect((await cluster('up')).stderr).not.toContain('replication:'); // kept
+    expect((await cluster('status')).stdout).toMatch(/standby1 streaming async/);
+    expect((await cluster('up', '--sync')).stderr).toContain('replication: asynchronous → synchronous');
+    let status = '';
+    for (let i = 0; i < 20 && !/standby1 streaming sync/.test(status); i++) { status = (await cluster('status')).stdout; await sleep(100); }
+    expect(status).toMatch(/standby1 streaming sync/);
+  }, 120_000);
+
+  it('says what it does: --help lists every command, --apps past 20 is refused with the real limit', async () => {
+    const help = await cluster('--help');
+    for (const c of ['up [--no-demo] [--apps N] [--async|--sync]', 'status', 'failover', 'rebuild-standby', 'down [--purge]']) expect(help.stdout).toContain(`usage: scripts/cluster.sh ${c}`);
+    expect(help.stdout).not.toMatch(/^#/m);
+    const refused = await cluster('up', '--apps', '21').catch((e: { stderr: string; code: number }) => e);
+    expect(refused.stderr).toContain('--apps must be 1–20');
+  });
+
+  it('fails over as docs/deploy-replication.md says: fence, promote, repoint one at a time; then rebuilds the old primary as the standby with pg_rewind', async () => {
+    const host = await Person.signIn(proxy, 'host@demo.beian.test');
+    const submitters = await host.ok('GET', '/api/host/submitters?serviceType=website');
+    const cloud = (submitters.items as { id: string; name: string }[]).find((x) => x.name === CLOUD)!.id;
+    const draft = async (name: string) => {
+      const materials = websiteMaterials(cloud);
+      return (await host.ok('POST', '/api/host/applications', { serviceType: 'website', submitterOrgId: cloud, materials: { ...materials, service: { ...materials.service, name } } }, 201)).id as string;
+    };
+    const before = await draft('故障切换前网站');
+
+    const failed = await cluster('failover');
+    expect(failed.stdout.trim().split('\n').at(-1)).toBe(proxy);
+    let { stdout } = await cluster('status').catch((e: { stdout: string }) => e);
+    expect(stdout).toMatch(new RegExp(`^primary\\s+up\\s+127\\.0\\.0\\.1:${ports.PG_STANDBY_PORT} \\(standby\\)`, 'm'));
+    expect(stdout).toMatch(/^standby\s+down\s+none since the failover/m);
+    // Writes and reads go on through the proxy on the promoted server; the session (in the database) survived.
+    const after = await draft('故障切换后网站');
+    const promoted = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${ports.PG_STANDBY_PORT}/beian` });
+    promoted.on('error', () => {});
+    await promoted.connect();
+    try {
+      expect((await promoted.query('select pg_is_in_recovery() as r')).rows[0].r).toBe(false);
+      expect((await promoted.query('select count(*)::int as n from applications where id = any($1::uuid[])', [[before, after]])).rows[0].n).toBe(2);
+    } finally {
+      await promoted.end().catch(() => {});
+    }
+    expect(await verifyAt(proxy, 'a2dp.Vol')).toBe('filed');
+    const health = await (await fetch(`${proxy}/api/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', primary: 'up', writes: 'ok' });
+    // `up` keeps the new roles: it neither refuses nor starts the old primary beside the new one.
+    const again = await cluster('up');
+    expect(again.stderr).toContain('already up');
+
+    const rebuilt = await cluster('rebuild-standby');
+    expect(rebuilt.stderr).toContain('standby rebuilt with pg_rewind');
+    ({ stdout } = await cluster('status'));
+    expect(stdout).toMatch(new RegExp(`^standby\\s+up\\s+127\\.0\\.0\\.1:${ports.PG_PRIMARY_PORT} \\(primary\\) in recovery: true`, 'm'));
+    expect(stdout).toMatch(/standby1 streaming sync/);
+    const healthy = await (await fetch(`${proxy}/api/health`)).json();
+    expect(healthy).toMatchObject({ status: 'ok', writes: 'ok', standbys: [{ name: `127.0.0.1:${ports.PG_PRIMARY_PORT}`, streaming: true, notAStandby: false }] });
+    await draft('重建备库后网站');
+    expect((await cluster('up')).stderr).toContain('already up');
+  }, 300_000);
 });

@@ -63,7 +63,12 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     (records.some((r) => r.events?.some((e) => e.logIndex === null)) ? null : at);
   // The bigram statistics (ADR 0023) are cached per Queryable: one reader for them, not each
   // request's (with standbys, request.reads is a new one per request, which re-read them every time).
-  const statsReads = ctx.reads.at(null);
+  // A stable object (the cache's key) that picks a server per call: ctx.reads.at(null) itself keeps
+  // the server it chose first, and after one failure of a standby it kept the primary for good — and
+  // with the primary down, every search failed on these statistics.
+  const statsReads: Queryable = ctx.reads.replicated
+    ? { query: (text, params, options) => ctx.reads.at(null).query(text, params, options), exec: (script) => ctx.reads.at(null).exec(script) }
+    : ctx.reads.at(null);
   // The answers of common words (capped windows), kept until a write is heard (ADR 0029 addendum).
   const searches = await startSearchCache(ctx.db, { fence: ctx.reads.replicated ? createReadFence(ctx.reads) : undefined });
   base.addHook('onClose', async () => { await searches.close(); });

@@ -12,11 +12,13 @@
 //  - while the listening connection is down nothing is kept or served, and the cache is emptied
 //    when it is lost and again when it is restored;
 //  - with standbys, loads read through a ReadFence that every notification advances (a standby that
-//    has replayed the primary's position taken after the notification, else the primary);
+//    has replayed the primary's position taken after the notification, else the primary); when the
+//    primary does not answer, a standby answers unfenced and the answer is not kept;
 //  - concurrent misses of one key share one load begun since the last change.
 // A request carrying a read-your-writes fence (a session that has just written, ADR 0020) is not
 // answered from here: it reads the database as before (the route decides, see index.ts).
 import type { Db, Queryable } from '../../db/connection.ts';
+import { isUnfenced } from '../../db/replicas.ts';
 import { evictOldest } from '../../db/bounded-map.ts';
 import type { ReadFence } from '../../db/replicas.ts';
 import type { SearchPage } from './queries.ts';
@@ -80,12 +82,14 @@ export async function startSearchCache(db: Db, options: SearchCacheOptions = {})
       const r = running.get(key);
       if (r && r.generation === generation && listening) return r.page;
       const before = generation;
-      const page = (fence ? fence.reader() : Promise.resolve<Queryable>(db)).then(load);
+      let unfenced = false;
+      const page = (fence ? fence.reader() : Promise.resolve<Queryable>(db)).then((q) => { unfenced = isUnfenced(q); return load(q); });
       const mine = { generation: before, page };
       running.set(key, mine);
       page.then((p) => {
-        // Kept only if no change was announced while the query ran (it may predate the change).
-        if (listening && generation === before && keep(p)) {
+        // Kept only if no change was announced while the query ran (it may predate the change),
+        // and not when read without a fence (the primary did not answer: ADR 0020 addendum).
+        if (listening && generation === before && !unfenced && keep(p)) {
           entries.set(key, p);
           evictOldest(entries, max);
         }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
-import { validateWebhookUrl } from '../domain/webhook-url.ts';
+import { validateWebhookUrl, type WebhookUrlOptions } from '../domain/webhook-url.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 
@@ -12,9 +12,10 @@ export const WEBHOOKS_PER_ORGANISATION = 10;
 
 export interface CreatedWebhook { id: string; url: string; secret: string; createdAt: Date }
 
-export async function createWebhookSubscription(ctx: FlowContext, actor: Actor, input: { url: string }): Promise<CreatedWebhook> {
+/** `options.allowLoopback`: the deployment's WEBHOOKS_ALLOW_LOOPBACK. */
+export async function createWebhookSubscription(ctx: FlowContext, actor: Actor, input: { url: string }, options: WebhookUrlOptions = {}): Promise<CreatedWebhook> {
   if (!actor.orgId) throw new Error('createWebhookSubscription needs an actor with an organisation');
-  const url = validateWebhookUrl(input.url);
+  const url = validateWebhookUrl(input.url, options);
   if (!url.ok) throw new NamedError(url.error.code, 'invalid', url.error.message, [{ field: 'url', ...url.error }]);
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const now = ctx.now();

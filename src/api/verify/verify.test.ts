@@ -314,6 +314,14 @@ describe('verification API', () => {
     }
   });
 
+  it('refuses webhooks to this machine unless the server allows local webhooks (WEBHOOKS_ALLOW_LOOPBACK, off by default)', async () => {
+    for (const url of ['http://127.0.0.1:3202/x', 'http://[::1]:3202/x', 'https://localhost/x', 'https://2130706433/x']) {
+      const r = await a.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url } });
+      expect([url, r.statusCode]).toEqual([url, 400]);
+      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'url', code: 'webhook_url_address' }] });
+    }
+  });
+
   it('records which filings an organisation checked, once it has a webhook (watches serve nothing else)', async () => {
     const watched = async () => (await a.t.db.query<{ service_id: string }>(
       `select w.service_id from verification_watches w join organisations o on o.id = w.organisation_id where o.name = '示例应用市场'`)).map((r) => r.service_id);

@@ -371,11 +371,15 @@ export class IdentityRead implements IdentityGist {
   hostName = '';
   filedAt = '';
   statusChangedAt = '';
+  /** ISO 8601 while the service is a shell (readFacts); null otherwise. */
+  shellSince: string | null = null;
   // Set by readSpans only: where the answer's facts lie, undecoded (a batch writes their bytes straight into its JSON).
   /** The arena chunk holding the spans below. */
   chunk: Buffer = EMPTY;
   filedMs = 0;
   statusChangedMs = 0;
+  /** While the service is a shell: since when (ms); NaN otherwise. */
+  shellSinceMs = Number.NaN;
   /** Each stored string: [at, end) of `chunk` and its encoding (0 Latin-1, 1 UTF-8, 2 UTF-16LE). */
   snAt = 0; snEnd = 0; snEnc = 0;
   /** The main number: mnEnc -1 when null; E_PREFIX (3) when it is the service number's first mnEnd code units. */
@@ -675,7 +679,7 @@ export class IdentityIndex {
     at += 8;
     out.filedAt = filedAt;
     if (flags & S_CHANGED) { out.statusChangedAt = new Date(a.readDoubleLE(at)).toISOString(); at += 8; } else out.statusChangedAt = filedAt;
-    if (flags & S_SHELL) at += 8;
+    if (flags & S_SHELL) { out.shellSince = new Date(a.readDoubleLE(at)).toISOString(); at += 8; } else out.shellSince = null;
     // Strings read in turn (readStringAt leaves the next one's offset in `this.strEnd`: no object per string).
     const sn = this.readStringAt(a, at, '');
     out.serviceNumber = sn;
@@ -698,7 +702,7 @@ export class IdentityIndex {
     out.filedMs = a.readDoubleLE(at);
     at += 8;
     if (flags & S_CHANGED) { out.statusChangedMs = a.readDoubleLE(at); at += 8; } else out.statusChangedMs = out.filedMs;
-    if (flags & S_SHELL) at += 8;
+    if (flags & S_SHELL) { out.shellSinceMs = a.readDoubleLE(at); at += 8; } else out.shellSinceMs = Number.NaN;
     let head = a[at]! | (a[at + 1]! << 8);
     out.snEnc = head >>> 14; out.snAt = at + 2; out.snEnd = at = out.snAt + (head & MAX_STRING_BYTES);
     if (flags & S_NO_MAIN) out.mnEnc = -1;

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
 import { mask } from '../db/personal-data.ts';
+import { chinaDate } from '../domain/china-time.ts';
 import { enqueueWebhook } from './outbox.ts';
 
 export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell'] as const;
@@ -23,7 +24,7 @@ export interface FilingEventBody {
     serviceType: string;
     status: string;
     statusChangedAt: string;
-    /** When the service lost its last access record (a shell, 空壳); null otherwise. */
+    /** The China date (YYYY-MM-DD) the service lost its last access record (a shell, 空壳), as the public record gives it; null otherwise. */
     shellSince: string | null;
     hostName: string;
     platforms: { platform: string; packageName: string }[];
@@ -59,7 +60,7 @@ export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, ev
   if (!f) throw new Error(`service ${serviceId} not found for webhooks`);
   const filing: FilingEventBody['filing'] = {
     serviceNumber: f.service_number, mainNumber: f.main_number, serviceName: f.service_name, serviceType: f.service_type,
-    status: f.status, statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since?.toISOString() ?? null,
+    status: f.status, statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since ? chinaDate(f.shell_since) : null,
     hostName: f.host_type === 'individual' ? mask.personName(f.host_name) : f.host_name,
     platforms: f.platforms,
   };

@@ -113,6 +113,28 @@ describe('verification API', () => {
     expect(res.json().results[0]).toMatchObject({ status: 'fingerprint_mismatch', recordedAlgorithms: ['sha1'] });
   });
 
+  it('answers shell with shellSince, the China date the public record gives, by every route (and /numbers and the record agree)', async () => {
+    const id = await serviceId(a.t.db, 'a2dp.Vol');
+    await a.t.db.query(`update services set shell_since = '2026-10-22T20:00:02.462Z' where id = $1`, [id]);
+    try {
+      const want = { status: 'shell', matchedBy: 'md5', serviceNumber: A2DP_NUMBER, shellSince: '2026-10-23' };
+      await expect.poll(async () => (await call([a2dp()])).json().results[0], { timeout: 5000 }).toMatchObject(want);
+      expect((await call([a2dp(), a2dp(A2DP_CERT.sha1.toUpperCase())])).json().results).toEqual([expect.objectContaining(want), expect.objectContaining({ ...want, matchedBy: 'sha1' })]);
+      expect((await get(`/api/verify/v1/apps?${new URLSearchParams({ ...a2dp() }).toString()}`)).json()).toMatchObject(want);
+      const stream = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps/stream', headers: { ...KEY, 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(a2dp())}\n` });
+      expect(JSON.parse(stream.body.split('\n')[0]!)).toMatchObject({ line: 1, ...want });
+      // Another status carries no shellSince; a mismatch of a shell is a mismatch.
+      expect((await call([a2dp('00'.repeat(16))])).json().results[0]).not.toHaveProperty('shellSince');
+      const number = await get(`/api/verify/v1/numbers/${encodeURIComponent(A2DP_NUMBER)}`);
+      expect(number.json().service.shellSince).toBe('2026-10-23');
+      const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(A2DP_NUMBER)}` });
+      expect(record.json().shellSince).toBe('2026-10-23');
+    } finally {
+      await a.t.db.query('update services set shell_since = null where id = $1', [id]);
+    }
+    await expect.poll(async () => (await call([a2dp()])).json().results[0].status, { timeout: 5000 }).toBe('filed');
+  });
+
   it("masks an individual host's name", async () => {
     const res = await call([{ platform: 'android', packageName: 'cn.xiaoer.notes', fingerprint: 'C'.repeat(64) }]);
     expect(res.json().results[0]).toMatchObject({ status: 'filed', matchedBy: 'sha256', hostName: '王**', hostType: 'individual', serviceName: '小二笔记' });

@@ -10,6 +10,7 @@ import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../t
 import { a2dp, expectNoPersonalData, KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { cancelConfirmed } from '../../../tests/filing.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../../notify/index.ts';
+import { enqueueFilingWebhooks } from '../../notify/filing-webhooks.ts';
 import { ADDRESS_REFUSED, createWebhookSender } from '../../notify/webhook.ts';
 import { DeliveryError } from '../../notify/errors.ts';
 
@@ -95,6 +96,25 @@ describe('webhooks', () => {
     expect((await hooks(other)).json().items).toEqual([]);
     // The device maker keeps one webhook, but it never verifies a2dp.Vol: it must hear nothing of it.
     expect((await subscribe(rx.url('/device'), other)).statusCode).toBe(201);
+  });
+
+  it('filing.shell gives shellSince as the China date (YYYY-MM-DD), as the public record does', async () => {
+    const svc = { id: await serviceId(a.t.db, 'a2dp.Vol'), service_number: '粤ICP备2024000001号-2A' };
+    const [market] = await a.t.db.query<{ id: string }>(`select id from organisations where name = '示例应用市场'`);
+    await a.t.db.query(`insert into verification_watches (service_id, organisation_id, last_checked_at) values ($1, $2, now()) on conflict do nothing`, [svc.id, market!.id]);
+    await a.t.db.query(`update services set shell_since = '2026-10-22T20:00:02.462Z' where id = $1`, [svc.id]);
+    try {
+      const at = new Date('2026-10-22T20:00:02.462Z');
+      expect(await a.t.db.transaction((tx) => enqueueFilingWebhooks(tx, svc.id, 'filing.shell', at))).toBeGreaterThan(0);
+      const rows = await a.t.db.query<{ payload: { body: { filing: { serviceNumber: string; shellSince: string } } } }>(
+        `select payload from outbox where channel = 'webhook' and payload->>'tag' = 'filing.shell'`);
+      expect(rows.map((r) => r.payload.body.filing)).toContainEqual(expect.objectContaining({ serviceNumber: svc.service_number, shellSince: '2026-10-23' }));
+      const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(svc.service_number)}` });
+      expect(record.json().shellSince).toBe('2026-10-23');
+    } finally {
+      await a.t.db.query('update services set shell_since = null where id = $1', [svc.id]);
+      await a.t.db.query(`delete from outbox where channel = 'webhook' and payload->>'tag' = 'filing.shell'`);
+    }
   });
 
   it('tells an organisation that verified a filing of its revocation: signed, retried after a failure', async () => {
@@ -221,4 +241,5 @@ describe('webhooks', () => {
     await allowed.send({ url: rx.url('/named').replace('127.0.0.1', 'hooks.rebinding.example'), body: {} });
     expect(rx.received.at(-1)!.path).toBe('/named');
   });
+
 });

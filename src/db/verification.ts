@@ -123,9 +123,21 @@ export interface SubjectRecord {
   host_type: 'unit' | 'individual';
   host_nature: string;
   filed_at: Date | null;
+  /**
+   * When the subject's status was set: while filed, its filing; once cancelled or revoked, the
+   * subject's last history row of that move (as the public subject record has it), else its
+   * services' last move to that status (subjects keep no column of their own).
+   */
+  status_changed_at: Date | null;
 }
 
-const SUBJECT_SQL = `select id as subject_id, main_number, status, name as host_name, subject_type as host_type, nature as host_nature, filed_at from subjects`;
+const SUBJECT_SQL = `select id as subject_id, main_number, status, name as host_name, subject_type as host_type, nature as host_nature, filed_at,
+    case when status = 'filed' then filed_at else coalesce(
+      (select max(h.at) from history h where h.entity_type = 'subject' and h.entity_id = subjects.id
+          and h.action = any(case when subjects.status = 'revoked' then array['revoke', 'revoked'] else array['cancel', 'cancelled', 'clean_up'] end)),
+      (select max(s.status_changed_at) from services s where s.subject_id = subjects.id and s.status = subjects.status),
+      filed_at) end as status_changed_at
+  from subjects`;
 
 export async function findSubjectByNumber(db: Queryable, mainNumber: string): Promise<SubjectRecord | null> {
   const [row] = await db.query<SubjectRecord>(`${SUBJECT_SQL} where main_number = $1`, [mainNumber]);

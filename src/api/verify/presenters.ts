@@ -191,6 +191,8 @@ export interface SubjectView {
   hostType: 'unit' | 'individual';
   hostNature: string;
   filedAt: string | null;
+  /** When the subject's status was set (its cancellation or revocation; while filed, its filing). */
+  statusChangedAt: string | null;
   services: Omit<ServiceView, 'mainNumber' | 'hostName' | 'hostType' | 'hostNature'>[];
 }
 
@@ -198,6 +200,7 @@ export function presentSubject(s: SubjectRecord, services: ServiceRecord[]): Sub
   return {
     mainNumber: s.main_number, status: s.status, hostName: hostNameFor(s.host_name, s.host_type), hostType: s.host_type,
     hostNature: s.host_nature, filedAt: s.filed_at ? s.filed_at.toISOString() : null,
+    statusChangedAt: s.status_changed_at ? new Date(s.status_changed_at).toISOString() : null,
     services: services.map((x) => {
       const { mainNumber: _m, hostName: _h, hostType: _t, hostNature: _n, ...rest } = presentService(x);
       return rest;

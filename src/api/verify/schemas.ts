@@ -81,6 +81,7 @@ export const serviceView = z.object({
 export const subjectView = z.object({
   mainNumber: z.string(), status: z.enum(['filed', 'cancelled', 'revoked']), hostName: z.string(),
   hostType: z.enum(['unit', 'individual']), hostNature: z.string(), filedAt: z.string().nullable(),
+  statusChangedAt: z.string().nullable().describe('when the status was set: the cancellation or revocation; while filed, the filing'),
   services: z.array(serviceView.omit({ mainNumber: true, hostName: true, hostType: true, hostNature: true })),
 });
 

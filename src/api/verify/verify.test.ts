@@ -382,6 +382,13 @@ describe('verification API', () => {
     expect(main.json().subject.services.map((s: { serviceType: string }) => s.serviceType)).toEqual(['website', 'app', 'mini_program']);
     const revoked = await get(`/api/verify/v1/numbers/${encodeURIComponent('浙ICP备2024000001号-2A')}`);
     expect(revoked.json().service).toMatchObject({ status: 'revoked', statusChangedAt: '2025-03-01T08:00:00.000Z' });
+    expect(main.json().subject.statusChangedAt).toBe(main.json().subject.filedAt);
+    // A cancelled subject (its host cancelled its last service above) answers the date of the cancellation, as the public record does.
+    const cancelled = await get(`/api/verify/v1/numbers/${encodeURIComponent('浙ICP备2024000001号')}`);
+    const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent('浙ICP备2024000001号')}` });
+    expect(cancelled.json().subject).toMatchObject({ status: 'cancelled', statusChangedAt: record.json().statusChangedAt });
+    expect(cancelled.json().subject.statusChangedAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+    expect(cancelled.json().subject.statusChangedAt).not.toBe(cancelled.json().subject.filedAt);
     const unknown = await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备2024999999号-1A')}`);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('number_not_found');

@@ -300,7 +300,7 @@ export async function writeDirectBatch(
     const number = q(l.serviceNumber);
     const name = q(l.serviceName);
     serviceRows.add(`${l.serviceId},${ex?.id ?? l.subject.id},${q(l.serviceType)},${name},${arrayLiteral(l.domains)},${q(l.homeUrl)},${
-      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at}\n`);
+      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at},${l.status === 'revoked' ? 'other' : ''}\n`);
     if (l.platforms.length) {
       // verify_identity_source's row of each platform (migration 0013).
       const host = `${q(l.subject.mainNumber)},${name},${q(ex?.name ?? l.subject.name)},${q(ex?.type ?? l.subject.type)},${filed},${changed},${at}`;
@@ -327,8 +327,9 @@ export async function writeDirectBatch(
       `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $3::timestamptz
          from unnest($1::uuid[], $2::int[]) as m(id, last) where su.id = m.id`, [[...grown.keys()], [...grown.values()], now]));
   }
+  // A revoked record imported says no category: `other` (migration 0042), as the staging path writes it.
   await copy('services', `id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
-    filed_at, status_changed_at, updated_at`, serviceRows);
+    filed_at, status_changed_at, updated_at, revocation_category`, serviceRows);
   if (platformIds.length) {
     // The platforms' insert maintenance (migration 0027) is done here: the read model's rows are
     // written below as verify_identities_refresh would copy them, and findings are resolved by the

@@ -135,8 +135,10 @@ const CHECKS = [
       and exists (select 1 from services s where s.subject_id = st.subject_id and s.sequence = st.sequence offset 0)`,
   `update import_stage st set reject = 'package_already_filed', reject_field = 'platforms.' || x.idx || '.packageName'
      from (select p.line, min(p.idx) as idx from import_stage_platforms p
-            where p.active and exists (select 1 from app_platforms ap
+            where p.active and (exists (select 1 from app_platforms ap
                     where ap.platform = p.platform and ap.package_name = p.package_name and ap.active offset 0)
+               or (p.platform = 'ios' and exists (select 1 from app_platforms ap
+                    where ap.platform = 'ios' and lower(ap.package_name) = lower(p.package_name) and ap.active offset 0)))
             group by p.line) x
     where x.line = st.line and st.reject is null`,
 ];

@@ -24,10 +24,14 @@
 //    one copy. Strings are Latin-1, UTF-8 or UTF-16 (whichever is shortest: Chinese names take 2
 //    bytes a character, not 3). Dropped parts are garbage until the arena is compacted (when
 //    garbage passes half of it).
-import { type IdentityGist, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
+import { type IdentityGist, matchingPackageName, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 
 const PLATFORMS = VERIFY_PLATFORMS; // platform codes 0, 1, 2 (IdentityIndex.readBytes's platformCode)
 const PLATFORM_CODE: Record<string, number> = { android: 0, ios: 1, harmonyos: 2 };
+/** iOS: its bundle IDs are held and found folded to lower case (matchingPackageName: case-insensitive, as Apple's). */
+const IOS = 1;
+/** Whether the ASCII bytes src[at, end) hold an upper-case letter. */
+const hasUpperBytes = (src: Uint8Array, at: number, end: number) => { for (let i = at; i < end; i++) if (src[i]! >= 65 && src[i]! <= 90) return true; return false; };
 const STATUSES = ['filed', 'cancelled', 'revoked'] as const;
 const STATUS_CODE: Record<string, number> = { filed: 0, cancelled: 1, revoked: 2 };
 
@@ -545,6 +549,7 @@ export class IdentityIndex {
 
   /** The row of a key, or -1. */
   private find(platformCode: number, packageName: string): number {
+    if (platformCode === IOS) packageName = matchingPackageName('ios', packageName);
     this.kStr = packageName;
     this.kSrc = null;
     return this.probe(keyHash(platformCode, packageName, this.seed), platformCode);
@@ -552,6 +557,8 @@ export class IdentityIndex {
 
   /** find for a package name given as ASCII bytes src[at, end) (hashBytes over ASCII equals hashString over its characters). */
   private findBytes(platformCode: number, src: Buffer, at: number, end: number): number {
+    // An iOS bundle ID in upper case is looked up folded (rare: the common shape is lower case).
+    if (platformCode === IOS && hasUpperBytes(src, at, end)) return this.find(IOS, src.toString('latin1', at, end));
     this.kSrc = src;
     this.kAt = at;
     this.kEnd = end;
@@ -838,6 +845,7 @@ export class IdentityIndex {
     this.changes += 1;
     const code = PLATFORM_CODE[platform];
     if (code === undefined) throw new UnindexableIdentity(`platform ${platform}`);
+    if (code === IOS) packageName = matchingPackageName(platform, packageName); // held folded: found in any case
     const pkgBytes = Buffer.byteLength(packageName, 'utf8');
     if (pkgBytes > 0xffff) throw new UnindexableIdentity('package name too long');
     if ((r.certMd5 !== null && !isHex(r.certMd5, 32)) || (r.certSha1 !== null && !isHex(r.certSha1, 40)) || (r.certSha256 !== null && !isHex(r.certSha256, 64))) {
@@ -880,6 +888,7 @@ export class IdentityIndex {
     if (Number.isNaN(filed) || Number.isNaN(changed) || (shell !== null && Number.isNaN(shell))) return NOT_TAKEN;
     const code = platformCodeOf(src, f[2 * L_PLATFORM]!, f[2 * L_PLATFORM + 1]!);
     if (code < 0) throw new UnindexableIdentity(`platform ${src.toString('utf8', f[2 * L_PLATFORM]!, f[2 * L_PLATFORM + 1]!)}`);
+    if (code === IOS && hasUpperBytes(src, pkgAt, pkgEnd)) return NOT_TAKEN; // put() holds it folded
     const pkgBytes = pkgEnd - pkgAt;
     if (pkgBytes > 0xffff) throw new UnindexableIdentity('package name too long');
     const md5 = fingerprintField(src, f, L_MD5, 32);

@@ -120,8 +120,19 @@ export interface ItemProblem { field: 'platform' | 'packageName' | 'fingerprint'
 
 export interface ParsedItem { platform: VerifyPlatform; packageName: string; algorithm: FingerprintAlgorithm; hex: string }
 
-/** The registry key of a package: platform and package name, exactly (package names are case-sensitive). */
-export const identityKey = (platform: string, packageName: string) => `${platform}|${packageName}`;
+/**
+ * A package name as the registry matches it. iOS bundle IDs are case-insensitive (Apple: a bundle ID
+ * is unique without regard to case; they are ASCII letters, digits, "-" and "."), so they are
+ * matched folded to lower case; Android package names are case-sensitive (a2dp.Vol ≠ a2dp.vol), and
+ * so are HarmonyOS bundle names (OpenHarmony's bundle manager compares them exactly; they name
+ * directories): matched as they are. Only ASCII letters are folded.
+ */
+export function matchingPackageName(platform: string, packageName: string): string {
+  return platform === 'ios' && /[A-Z]/.test(packageName) ? packageName.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : packageName;
+}
+
+/** The registry key of a package: platform and package name as matched (matchingPackageName). */
+export const identityKey = (platform: string, packageName: string) => `${platform}|${matchingPackageName(platform, packageName)}`;
 
 const PACKAGE_VALIDATORS: Record<VerifyPlatform, (s: string) => Validation<string>> = {
   android: validateAndroidPackageName,

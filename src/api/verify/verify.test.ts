@@ -15,6 +15,8 @@ import { usccCheckChar } from '../../domain/validation/index.ts';
 import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
 import { RATE_LIMITS } from '../rate-limit.ts';
 import { scanVerifyBody } from './batch-scan.ts';
+import { loadIdentities } from '../../db/verification.ts';
+import { identityKey } from '../../domain/verification.ts';
 
 const A2DP_NUMBER = '粤ICP备2024000001号-2A';
 const DEMO_USCC = (() => { const f = '91440300MA5DEM0X1'; return f + usccCheckChar(f); })();
@@ -47,6 +49,26 @@ describe('verification API', () => {
       serviceNumber: A2DP_NUMBER, mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume',
       hostName: '深圳市示例网络科技有限公司', hostType: 'unit', filedAt: '2024-05-20T02:00:00.000Z', statusChangedAt: '2024-05-20T02:00:00.000Z',
     }]);
+  });
+
+  it('matches iOS bundle IDs whatever their case, by every route and in the database fallback; Android names stay case-sensitive', async () => {
+    const ledger = { platform: 'ios', packageName: 'COM.EXAMPLE.LEDGER', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98' };
+    const want = { status: 'filed', packageName: 'COM.EXAMPLE.LEDGER', serviceNumber: '浙ICP备2024000001号-1A' }; // the name as sent
+    // In place (canonical bytes), parsed (another shape), a batch of both, GET, a stream line.
+    expect((await call([ledger])).json().results[0]).toMatchObject(want);
+    expect((await call([{ ...ledger, platform: 'IOS', packageName: 'Com.Example.Ledger' }, ledger])).json().results)
+      .toEqual([expect.objectContaining({ ...want, packageName: 'Com.Example.Ledger' }), expect.objectContaining(want)]);
+    expect((await get(`/api/verify/v1/apps?${new URLSearchParams(ledger).toString()}`)).json()).toMatchObject(want);
+    const stream = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps/stream', headers: { ...KEY, 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(ledger)}\n` });
+    expect(JSON.parse(stream.body.split('\n')[0]!)).toMatchObject(want);
+    // The database's answer when memory cannot (a key changed a moment ago, a reload).
+    const found = await loadIdentities(a.t.db, [{ platform: 'ios', packageName: 'COM.EXAMPLE.LEDGER' }]);
+    expect(found.get(identityKey('ios', 'com.example.ledger'))).toMatchObject({ serviceNumber: '浙ICP备2024000001号-1A', active: true });
+    expect((await call([{ platform: 'android', packageName: 'A2DP.VOL', fingerprint: A2DP_CERT.md5 }])).json().results[0].status).toBe('not_filed');
+    // One active filing per iOS bundle ID whatever its case (migration 0043).
+    await expect(a.t.db.query(
+      `insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', 'COM.EXAMPLE.LEDGER', $2)`,
+      [await serviceId(a.t.db, 'a2dp.Vol'), 'f'.repeat(40)])).rejects.toThrow(/app_platforms_active_ios_folded|duplicate key/);
   });
 
   it('verifies one item by GET with the query string, answering the result itself', async () => {

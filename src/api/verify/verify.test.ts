@@ -296,6 +296,14 @@ describe('verification API', () => {
     }
   });
 
+  it('gives the RateLimit headers on every answer, the 401 of a caller without a key included', async () => {
+    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }]) {
+      const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers, payload: { items: [a2dp()] } });
+      expect(res.statusCode).toBe(401);
+      for (const h of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy']) expect([h, res.headers[h]]).toEqual([h, expect.any(String)]);
+    }
+  });
+
   it('refuses callers without a key (401), with an unknown key (401), and roles that are no relying party (403)', async () => {
     expect((await call([a2dp()], {})).statusCode).toBe(401);
     const bad = await call([a2dp()], { authorization: 'Bearer nope' });

@@ -41,6 +41,9 @@ describe('judge', () => {
   it('an inactive record answers its final status whatever the certificate', () => {
     expect(judge(r({ active: false, serviceStatus: 'revoked' }), { md5: 'a'.repeat(32) })).toEqual({ status: 'revoked', matchedBy: 'md5' });
     expect(judge(r({ active: false, serviceStatus: 'cancelled' }), { md5: 'f'.repeat(32) })).toEqual({ status: 'cancelled', matchedBy: null });
+    // Nothing comparable on file (a SHA-256 where the filing has MD5 and SHA-1): say what is, as for a filed one.
+    expect(judge(r({ active: false, serviceStatus: 'revoked', certSha1: null }), { sha1: 'b'.repeat(40) })).toEqual({ status: 'revoked', matchedBy: null, recordedAlgorithms: ['md5'] });
+    expect(judge(r({ active: false, serviceStatus: 'cancelled' }), { sha256: 'c'.repeat(64) })).toEqual({ status: 'cancelled', matchedBy: null, recordedAlgorithms: ['sha1', 'md5'] });
     expect(judge(r({ active: false, serviceStatus: 'filed' }), { md5: 'a'.repeat(32) }).status).toBe('not_filed');
   });
 });

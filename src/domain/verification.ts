@@ -74,6 +74,12 @@ export function judge(r: RegisteredIdentity | null, presented: PresentedCertific
   const c = compare(r, presented);
   if (!r.active) {
     const status: VerificationStatus = r.serviceStatus === 'filed' ? 'not_filed' : r.serviceStatus;
+    // As for a filed one: when nothing could be compared, say which fingerprints the filing records,
+    // so the caller can tell whether the certificate was the filed one (matchedBy) by sending one of them.
+    if (status !== 'not_filed' && !c.common) {
+      const rec = recorded(r);
+      return { status, matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => rec[a]) };
+    }
     return { status, matchedBy: c.matchedBy };
   }
   if (c.matchedBy) return { status: r.shellSince ? 'shell' : 'filed', matchedBy: c.matchedBy };
@@ -110,7 +116,11 @@ export interface IdentityGist {
 export function judgeGist(g: IdentityGist | null, algorithm: FingerprintAlgorithm): Judgement {
   if (!g) return { status: 'not_filed', matchedBy: null };
   const matchedBy = g.match === 1 ? algorithm : null;
-  if (!g.active) return { status: g.serviceStatus === 'filed' ? 'not_filed' : g.serviceStatus, matchedBy };
+  if (!g.active) {
+    const status: VerificationStatus = g.serviceStatus === 'filed' ? 'not_filed' : g.serviceStatus;
+    if (status !== 'not_filed' && g.match === -1) return { status, matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => (g.recorded & RECORDED_BIT[a]) !== 0) };
+    return { status, matchedBy };
+  }
   if (matchedBy) return { status: g.shell ? 'shell' : 'filed', matchedBy };
   if (g.match === -1) return { status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => (g.recorded & RECORDED_BIT[a]) !== 0) };
   return { status: 'fingerprint_mismatch', matchedBy: null };

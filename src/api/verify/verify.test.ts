@@ -432,6 +432,9 @@ describe('verification API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ uscc: DEMO_USCC, items: [{ mainNumber: '粤ICP备2024000001号', hostName: '深圳市示例网络科技有限公司' }] });
     expect(res.json().items[0].services).toHaveLength(3);
+    const dashed = await get(`/api/verify/v1/subjects?uscc=${encodeURIComponent(`${DEMO_USCC.slice(0, 8)}-${DEMO_USCC.slice(8)}`)}`);
+    expect(dashed.json()).toMatchObject({ uscc: DEMO_USCC, items: [{ mainNumber: '粤ICP备2024000001号' }] });
+    expect((await get(`/api/verify/v1/subjects?uscc=${encodeURIComponent(`${DEMO_USCC.slice(0, 6)}－${DEMO_USCC.slice(6)} `)}`)).json().uscc).toBe(DEMO_USCC);
     const id = await get(`/api/verify/v1/subjects?uscc=${DEMO_PEOPLE.wangXiaoer.certificateNumber}`);
     expect(id.statusCode).toBe(400);
     expect(id.json().code).toBe('uscc_is_id_number');

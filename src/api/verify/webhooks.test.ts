@@ -67,6 +67,7 @@ describe('webhooks', () => {
     const created = await subscribe(rx.url('/market'));
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ url: rx.url('/market'), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/) });
+    expect(created.headers['cache-control']).toBe('no-store'); // the secret is in this answer only
     const list = await hooks();
     expect(list.json().items).toEqual([{ id: created.json().id, url: rx.url('/market'), createdAt: expect.any(String) }]);
     expect(list.body).not.toContain(created.json().secret);

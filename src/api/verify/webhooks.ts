@@ -27,7 +27,8 @@ export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
   }, async (req, reply) => {
     const w = await createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback });
     verifier.webhooksChanged(actorOf(req).orgId!);
-    return reply.code(201).send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });
+    // The signing secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
+    return reply.code(201).header('cache-control', 'no-store').send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });
   });
 
   app.get('/api/verify/v1/webhooks', {

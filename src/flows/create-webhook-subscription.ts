@@ -24,6 +24,13 @@ export async function createWebhookSubscription(ctx: FlowContext, actor: Actor, 
     await tx.query('select id from organisations where id = $1 for update', [actor.orgId]);
     const [count] = await tx.query<{ n: number }>(
       'select count(*)::int as n from webhook_subscriptions where organisation_id = $1 and deleted_at is null', [actor.orgId]);
+    // One subscription per URL: a second would deliver every event twice, under two secrets.
+    const [same] = await tx.query<{ id: string }>(
+      'select id from webhook_subscriptions where organisation_id = $1 and url = $2 and deleted_at is null', [actor.orgId, url.value]);
+    if (same) {
+      throw new NamedError('webhook_url_taken', 'conflict', 'your organisation already has a webhook for this URL; delete it first to get a new secret',
+        [{ field: 'url', code: 'webhook_url_taken', message: `webhook ${same.id} already delivers here` }]);
+    }
     if (count!.n >= WEBHOOKS_PER_ORGANISATION) {
       throw new NamedError('webhook_limit_reached', 'conflict', `an organisation has at most ${WEBHOOKS_PER_ORGANISATION} webhooks; delete one first`);
     }

@@ -68,6 +68,9 @@ describe('webhooks', () => {
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ url: rx.url('/market'), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/) });
     expect(created.headers['cache-control']).toBe('no-store'); // the secret is in this answer only
+    const twice = await subscribe(`${rx.url('/market')}#again`); // the same URL (fragments are dropped)
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'webhook_url_taken', errors: [{ field: 'url', code: 'webhook_url_taken' }] });
     const list = await hooks();
     expect(list.json().items).toEqual([{ id: created.json().id, url: rx.url('/market'), createdAt: expect.any(String) }]);
     expect(list.body).not.toContain(created.json().secret);

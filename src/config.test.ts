@@ -39,7 +39,15 @@ describe('loadConfig', () => {
       trustProxy: [],
       metricsToken: null,
       verifyWorkers: availableParallelism() > 1 ? 1 : 0,
+      webhooks: { allowLoopback: false },
     });
+  });
+
+  it('allows webhooks to this machine only when WEBHOOKS_ALLOW_LOOPBACK says so', () => {
+    expect(loadConfig({}).webhooks.allowLoopback).toBe(false);
+    expect(loadConfig({ WEBHOOKS_ALLOW_LOOPBACK: 'true' }).webhooks.allowLoopback).toBe(true);
+    expect(loadConfig({ WEBHOOKS_ALLOW_LOOPBACK: '0' }).webhooks.allowLoopback).toBe(false);
+    expect(problemsOf({ WEBHOOKS_ALLOW_LOOPBACK: 'yes' })[0]).toMatch(/^WEBHOOKS_ALLOW_LOOPBACK/);
   });
 
   it('reads VERIFY_WORKERS as a whole number from 0 to 16', () => {

@@ -69,6 +69,12 @@ const schema = z.object({
   METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable characters without spaces').optional(),
   /** Worker threads that answer part of a large verification batch (ADR 0022); unset: one when the machine has 2+ cores, 0 = none. */
   VERIFY_WORKERS: whole(0, 16).optional(),
+  /**
+   * Webhooks to this machine (127.0.0.0/8, ::1, localhost; plain http too): for development, tests and
+   * the documentation's local receiver. Off by default: a relying party's URL must not reach the
+   * registry's own loopback services (docs/decisions/0006, addendum on webhook addresses).
+   */
+  WEBHOOKS_ALLOW_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 /** An IP address or address/prefix, as Fastify's trustProxy (proxy-addr) accepts them. */
@@ -184,6 +190,8 @@ export interface Config {
   metricsToken: string | null;
   /** Worker threads that answer part of a verification batch of 2,000+ items (0: the request's thread alone). */
   verifyWorkers: number;
+  /** allowLoopback: webhook URLs may name this machine (WEBHOOKS_ALLOW_LOOPBACK; development and tests only). */
+  webhooks: { allowLoopback: boolean };
 }
 
 export class ConfigError extends Error {
@@ -230,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: e.TRUST_PROXY ?? [],
     metricsToken: e.METRICS_TOKEN ?? null,
     verifyWorkers: e.VERIFY_WORKERS ?? (availableParallelism() > 1 ? 1 : 0),
+    webhooks: { allowLoopback: e.WEBHOOKS_ALLOW_LOOPBACK },
   };
 }
 

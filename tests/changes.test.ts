@@ -96,7 +96,7 @@ describe('changes of a filed record', () => {
 
     // A relying party checked the APP (its cache and its watch) and subscribed a webhook.
     expect(await status(h, A2DP_CERT.md5)).toBe('filed');
-    expect((await h.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url: 'http://127.0.0.1:9/hooks' } })).statusCode).toBe(201);
+    expect((await h.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url: 'https://hooks.example.cn/changes' } })).statusCode).toBe(201);
     filed.materials.platforms[0] = { ...filed.materials.platforms[0], ...NEW_CERT };
     const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...filed, submitterOrgId: cloud }, 201);
     expect(draft).toMatchObject({ applicationType: 'change_service', status: 'draft', serviceId: draft.serviceId, problems: [] });

@@ -1,5 +1,6 @@
 // RFC 9457 problem+json for every error (house rule 6): a stable `code`, the HTTP status,
 // and for bad input the list of offending fields. Unknown errors are 500 with no detail.
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { DomainError, type ErrorKind, type FieldProblem, NamedError } from '../domain/errors.ts';
@@ -15,7 +16,7 @@ export { NamedError as ProblemError } from '../domain/errors.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -26,7 +27,8 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, status
     .send({
       ...extensions,
       type: `about:blank`,
-      title: TITLES[status] ?? 'Error',
+      // RFC 9457 §3.1.3: the title is the status's reason phrase when the type is about:blank.
+      title: TITLES[status] ?? STATUS_CODES[status] ?? 'Error',
       status,
       code,
       detail,

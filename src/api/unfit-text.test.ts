@@ -58,7 +58,7 @@ describe('unfit text at the edge', () => {
     expect(bad.json()).toMatchObject({ code: 'bad_url' });
     const long = await h.app.inject({ method: 'GET', url: `/api/public/v1/services/${'x'.repeat(300)}` });
     expect(long.statusCode).toBe(414);
-    expect(long.json()).toMatchObject({ code: 'max_param_length' });
+    expect(long.json()).toMatchObject({ code: 'max_param_length', title: 'URI Too Long', status: 414 });
     expect(long.json().detail).not.toContain('xxxx');
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;

@@ -77,7 +77,7 @@ describe('beian audit verify', () => {
       await s.db.exec('alter table history disable trigger history_no_update');
       await s.db.query(`update history set reason = '{"note":"quietly rewritten"}' where id = $1`, [row!.history_id]);
       await s.db.exec('alter table history enable trigger history_no_update');
-      await s.db.query(`update services set status = 'revoked' where service_number = '粤ICP备2024000001号-2A'`);
+      await s.db.query(`update services set status = 'revoked', revocation_category = 'other' where service_number = '粤ICP备2024000001号-2A'`);
       return row!;
     });
     const r = await run('audit', 'verify');

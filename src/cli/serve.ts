@@ -93,7 +93,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     const email = emailSenderFor(cfg.smtp);
     const worker = await startOutboxWorker({
       db: storage.db, sealer: storage.sealer, email, sms: smsProviderFor(cfg.sms, storage.db, storage.sealer, now), now,
-      webhook: createWebhookSender(),
+      webhook: createWebhookSender({ allowLoopback: cfg.webhooks.allowLoopback }),
       log: app.log.child({ component: 'outbox' }),
     });
     const flowCtx: FlowContext = { db: storage.db, sealer: storage.sealer, now, publicUrl: cfg.publicUrl };

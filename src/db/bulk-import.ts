@@ -135,8 +135,10 @@ const CHECKS = [
       and exists (select 1 from services s where s.subject_id = st.subject_id and s.sequence = st.sequence offset 0)`,
   `update import_stage st set reject = 'package_already_filed', reject_field = 'platforms.' || x.idx || '.packageName'
      from (select p.line, min(p.idx) as idx from import_stage_platforms p
-            where p.active and exists (select 1 from app_platforms ap
+            where p.active and (exists (select 1 from app_platforms ap
                     where ap.platform = p.platform and ap.package_name = p.package_name and ap.active offset 0)
+               or (p.platform = 'ios' and exists (select 1 from app_platforms ap
+                    where ap.platform = 'ios' and lower(ap.package_name) = lower(p.package_name) and ap.active offset 0)))
             group by p.line) x
     where x.line = st.line and st.reject is null`,
 ];
@@ -165,10 +167,11 @@ const WRITES = [
   `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $1::timestamptz
      from (select subject_id, max(sequence) as last from import_stage where not new_subject and reject is null group by subject_id) m
     where su.id = m.subject_id`,
+  // A revoked record imported says no category: `other`, as the revocation flow defaults (migration 0042).
   `insert into services (id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
-       filed_at, status_changed_at, updated_at)
+       filed_at, status_changed_at, updated_at, revocation_category)
      select service_id, subject_id, service_type, service_name, domains, home_url, coalesce(sp_id, subject_principal), sequence,
-       service_number, status, filed_at, status_changed_at, $1::timestamptz
+       service_number, status, filed_at, status_changed_at, $1::timestamptz, case when status = 'revoked' then 'other' end
        from import_stage where reject is null`,
   // The platforms' per-insert maintenance (read model, findings) is deferred to one catch-up
   // for the whole batch (migration 0027): the switch holds for this transaction only.

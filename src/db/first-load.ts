@@ -12,6 +12,7 @@
 // caller writes that batch again through the staging path (writeBatch), which checks every line
 // against the registry. The rows written are exactly those of the staging path's INSERT … SELECT,
 // the read model's rows (verify_identities) included; findings are resolved by the same function.
+import { identityKey } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
@@ -71,7 +72,8 @@ export class FingerprintSet {
 
 const certKey = (type: string, hash: string) => `${type}|${hash}`;
 const serialKey = (province: string, year: number, serial: number) => `${province}|${year}|${serial}`;
-const packageKey = (platform: string, name: string) => `${platform}|${name}`;
+/** A package as matched: iOS bundle IDs folded (case-insensitive), others exact. */
+const packageKey = identityKey;
 
 /** What this first load (and any other writer before its last resume) wrote, as fingerprints. */
 export class FirstLoadKeys {
@@ -219,7 +221,8 @@ export async function writeDirectBatch(
     if (pkgs.length) {
       for (const r of await tx.query<{ p: string; n: string }>(
         `select x.p, x.n from unnest($1::text[], $2::text[]) as x(p, n)
-          where exists (select 1 from app_platforms ap where ap.platform = x.p and ap.package_name = x.n and ap.active offset 0)`,
+          where exists (select 1 from app_platforms ap where ap.platform = x.p and ap.package_name = x.n and ap.active offset 0)
+             or (x.p = 'ios' and exists (select 1 from app_platforms ap where ap.platform = 'ios' and lower(ap.package_name) = lower(x.n) and ap.active offset 0))`,
         [pkgs.map((p) => p.platform), pkgs.map((p) => p.packageName)])) pkgTaken.add(packageKey(r.p, r.n));
     }
     const emails = [...new Set(fresh.map((s) => s.principal.emailHash).filter((h) => keys.emails.has(h)))];
@@ -300,7 +303,7 @@ export async function writeDirectBatch(
     const number = q(l.serviceNumber);
     const name = q(l.serviceName);
     serviceRows.add(`${l.serviceId},${ex?.id ?? l.subject.id},${q(l.serviceType)},${name},${arrayLiteral(l.domains)},${q(l.homeUrl)},${
-      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at}\n`);
+      l.servicePrincipal?.id ?? ex?.principal ?? l.subject.principal.id},${l.sequence},${number},${status},${filed},${changed},${at},${l.status === 'revoked' ? 'other' : ''}\n`);
     if (l.platforms.length) {
       // verify_identity_source's row of each platform (migration 0013).
       const host = `${q(l.subject.mainNumber)},${name},${q(ex?.name ?? l.subject.name)},${q(ex?.type ?? l.subject.type)},${filed},${changed},${at}`;
@@ -327,8 +330,9 @@ export async function writeDirectBatch(
       `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $3::timestamptz
          from unnest($1::uuid[], $2::int[]) as m(id, last) where su.id = m.id`, [[...grown.keys()], [...grown.values()], now]));
   }
+  // A revoked record imported says no category: `other` (migration 0042), as the staging path writes it.
   await copy('services', `id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
-    filed_at, status_changed_at, updated_at`, serviceRows);
+    filed_at, status_changed_at, updated_at, revocation_category`, serviceRows);
   if (platformIds.length) {
     // The platforms' insert maintenance (migration 0027) is done here: the read model's rows are
     // written below as verify_identities_refresh would copy them, and findings are resolved by the

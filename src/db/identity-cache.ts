@@ -16,7 +16,7 @@
 // return of the listening connection, advances it, and a load reads only from a standby that has
 // replayed the primary's position taken after that — never the pre-revocation state it just heard about.
 // See docs/decisions/0006-registry-change-notifications.md.
-import type { RegisteredIdentity } from '../domain/verification.ts';
+import { identityKey, type RegisteredIdentity } from '../domain/verification.ts';
 import type { Db } from './connection.ts';
 import { evictOldest } from './bounded-map.ts';
 import { isUnfenced, type ReadFence } from './replicas.ts';
@@ -53,7 +53,7 @@ export interface IdentityCacheOptions {
   fence?: ReadFence;
 }
 
-const keyOf = (k: IdentityKey) => `${k.platform}|${k.packageName}`;
+const keyOf = (k: IdentityKey) => identityKey(k.platform, k.packageName);
 
 /** Identity queries running at once per cache; misses arriving meanwhile wait and go together. */
 export const MAX_LOADS = 4;

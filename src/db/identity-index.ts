@@ -24,10 +24,14 @@
 //    one copy. Strings are Latin-1, UTF-8 or UTF-16 (whichever is shortest: Chinese names take 2
 //    bytes a character, not 3). Dropped parts are garbage until the arena is compacted (when
 //    garbage passes half of it).
-import { type IdentityGist, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
+import { type IdentityGist, matchingPackageName, RECORDED_MD5 as R_MD5, RECORDED_SHA1 as R_SHA1, RECORDED_SHA256 as R_SHA256, type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 
 const PLATFORMS = VERIFY_PLATFORMS; // platform codes 0, 1, 2 (IdentityIndex.readBytes's platformCode)
 const PLATFORM_CODE: Record<string, number> = { android: 0, ios: 1, harmonyos: 2 };
+/** iOS: its bundle IDs are held and found folded to lower case (matchingPackageName: case-insensitive, as Apple's). */
+const IOS = 1;
+/** Whether the ASCII bytes src[at, end) hold an upper-case letter. */
+const hasUpperBytes = (src: Uint8Array, at: number, end: number) => { for (let i = at; i < end; i++) if (src[i]! >= 65 && src[i]! <= 90) return true; return false; };
 const STATUSES = ['filed', 'cancelled', 'revoked'] as const;
 const STATUS_CODE: Record<string, number> = { filed: 0, cancelled: 1, revoked: 2 };
 
@@ -371,11 +375,15 @@ export class IdentityRead implements IdentityGist {
   hostName = '';
   filedAt = '';
   statusChangedAt = '';
+  /** ISO 8601 while the service is a shell (readFacts); null otherwise. */
+  shellSince: string | null = null;
   // Set by readSpans only: where the answer's facts lie, undecoded (a batch writes their bytes straight into its JSON).
   /** The arena chunk holding the spans below. */
   chunk: Buffer = EMPTY;
   filedMs = 0;
   statusChangedMs = 0;
+  /** While the service is a shell: since when (ms); NaN otherwise. */
+  shellSinceMs = Number.NaN;
   /** Each stored string: [at, end) of `chunk` and its encoding (0 Latin-1, 1 UTF-8, 2 UTF-16LE). */
   snAt = 0; snEnd = 0; snEnc = 0;
   /** The main number: mnEnc -1 when null; E_PREFIX (3) when it is the service number's first mnEnd code units. */
@@ -541,6 +549,7 @@ export class IdentityIndex {
 
   /** The row of a key, or -1. */
   private find(platformCode: number, packageName: string): number {
+    if (platformCode === IOS) packageName = matchingPackageName('ios', packageName);
     this.kStr = packageName;
     this.kSrc = null;
     return this.probe(keyHash(platformCode, packageName, this.seed), platformCode);
@@ -548,6 +557,8 @@ export class IdentityIndex {
 
   /** find for a package name given as ASCII bytes src[at, end) (hashBytes over ASCII equals hashString over its characters). */
   private findBytes(platformCode: number, src: Buffer, at: number, end: number): number {
+    // An iOS bundle ID in upper case is looked up folded (rare: the common shape is lower case).
+    if (platformCode === IOS && hasUpperBytes(src, at, end)) return this.find(IOS, src.toString('latin1', at, end));
     this.kSrc = src;
     this.kAt = at;
     this.kEnd = end;
@@ -675,7 +686,7 @@ export class IdentityIndex {
     at += 8;
     out.filedAt = filedAt;
     if (flags & S_CHANGED) { out.statusChangedAt = new Date(a.readDoubleLE(at)).toISOString(); at += 8; } else out.statusChangedAt = filedAt;
-    if (flags & S_SHELL) at += 8;
+    if (flags & S_SHELL) { out.shellSince = new Date(a.readDoubleLE(at)).toISOString(); at += 8; } else out.shellSince = null;
     // Strings read in turn (readStringAt leaves the next one's offset in `this.strEnd`: no object per string).
     const sn = this.readStringAt(a, at, '');
     out.serviceNumber = sn;
@@ -698,7 +709,7 @@ export class IdentityIndex {
     out.filedMs = a.readDoubleLE(at);
     at += 8;
     if (flags & S_CHANGED) { out.statusChangedMs = a.readDoubleLE(at); at += 8; } else out.statusChangedMs = out.filedMs;
-    if (flags & S_SHELL) at += 8;
+    if (flags & S_SHELL) { out.shellSinceMs = a.readDoubleLE(at); at += 8; } else out.shellSinceMs = Number.NaN;
     let head = a[at]! | (a[at + 1]! << 8);
     out.snEnc = head >>> 14; out.snAt = at + 2; out.snEnd = at = out.snAt + (head & MAX_STRING_BYTES);
     if (flags & S_NO_MAIN) out.mnEnc = -1;
@@ -834,6 +845,7 @@ export class IdentityIndex {
     this.changes += 1;
     const code = PLATFORM_CODE[platform];
     if (code === undefined) throw new UnindexableIdentity(`platform ${platform}`);
+    if (code === IOS) packageName = matchingPackageName(platform, packageName); // held folded: found in any case
     const pkgBytes = Buffer.byteLength(packageName, 'utf8');
     if (pkgBytes > 0xffff) throw new UnindexableIdentity('package name too long');
     if ((r.certMd5 !== null && !isHex(r.certMd5, 32)) || (r.certSha1 !== null && !isHex(r.certSha1, 40)) || (r.certSha256 !== null && !isHex(r.certSha256, 64))) {
@@ -876,6 +888,7 @@ export class IdentityIndex {
     if (Number.isNaN(filed) || Number.isNaN(changed) || (shell !== null && Number.isNaN(shell))) return NOT_TAKEN;
     const code = platformCodeOf(src, f[2 * L_PLATFORM]!, f[2 * L_PLATFORM + 1]!);
     if (code < 0) throw new UnindexableIdentity(`platform ${src.toString('utf8', f[2 * L_PLATFORM]!, f[2 * L_PLATFORM + 1]!)}`);
+    if (code === IOS && hasUpperBytes(src, pkgAt, pkgEnd)) return NOT_TAKEN; // put() holds it folded
     const pkgBytes = pkgEnd - pkgAt;
     if (pkgBytes > 0xffff) throw new UnindexableIdentity('package name too long');
     const md5 = fingerprintField(src, f, L_MD5, 32);

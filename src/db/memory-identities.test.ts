@@ -69,7 +69,7 @@ describe('memory identities', () => {
 
   it('follows a revocation, a platform dropped, a new filing, a rename and a deletion through NOTIFY', async () => {
     const inv = m.stats().invalidations;
-    await t.db.query(`update services set status = 'revoked', status_changed_at = now() where id = (select service_id from app_platforms where package_name = 'a2dp.Vol' and platform = 'android')`);
+    await t.db.query(`update services set status = 'revoked', revocation_category = 'other', status_changed_at = now() where id = (select service_id from app_platforms where package_name = 'a2dp.Vol' and platform = 'android')`);
     await until(() => m.stats().invalidations > inv && m.stats().pending === 0);
     expect(m.peek1(A2DP)).toMatchObject({ serviceStatus: 'revoked' });
     // A platform dropped from a filed service: inactive, not_filed by judge.

@@ -17,7 +17,7 @@
 // with its raw payloads: a read-replica fence (wait for the standby to replay the change's LSN,
 // or read the primary) belongs there and covers every read this module makes after the load.
 import type { FingerprintAlgorithm } from '../domain/validation/index.ts';
-import { type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
+import { identityKey, type RegisteredIdentity, VERIFY_PLATFORMS } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import type { IdentityCache, IdentityCacheStats, IdentityKey } from './identity-cache.ts';
 import { IdentityIndex, type IdentityRead, type IndexLayout, L_PACKAGE, L_PLATFORM, NOT_TAKEN, UnindexableIdentity } from './identity-index.ts';
@@ -140,7 +140,8 @@ function newReadBatch(): ReadBatch {
   return { keys: new Map(), payloads: new Set(), result, settle };
 }
 
-const keyOf = (k: IdentityKey) => `${k.platform}|${k.packageName}`;
+/** Keys as the index matches them (iOS bundle IDs folded: identityKey). */
+const keyOf = (k: IdentityKey) => identityKey(k.platform, k.packageName);
 
 function parseKey(s: string): IdentityKey | null {
   const bar = s.indexOf('|');
@@ -215,8 +216,8 @@ export async function startMemoryIdentities(db: Db, options: MemoryIdentitiesOpt
     /** Packages with several rows: the row that answers is chosen by a re-read after the scan. */
     let twice: Map<string, IdentityKey> | undefined;
     /** A row of the index's own making: its key to re-read (held twice), or its key refused (unindexable). */
-    const twiceKey = (platform: string, packageName: string) => (twice ??= new Map()).set(`${platform}|${packageName}`, { platform, packageName });
-    const refuse = (platform: string, packageName: string) => { index.delete(platform, packageName); unindexable.add(`${platform}|${packageName}`); };
+    const twiceKey = (platform: string, packageName: string) => (twice ??= new Map()).set(identityKey(platform, packageName), { platform, packageName });
+    const refuse = (platform: string, packageName: string) => { index.delete(platform, packageName); unindexable.add(identityKey(platform, packageName)); };
     await scanIdentities(db, {
       onCount: (n) => index.reserve(n),
       onPage: (rows) => {

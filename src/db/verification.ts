@@ -2,7 +2,7 @@
 // unnest()ed arrays (no query per item) on the read model verify_identities (migration 0006);
 // each (platform, package) yields its active filing or, failing that, its most recently
 // cancelled / revoked one.
-import type { RegisteredIdentity } from '../domain/verification.ts';
+import { identityKey, type RegisteredIdentity } from '../domain/verification.ts';
 import type { ServiceStatus } from '../domain/service-lifecycle.ts';
 import type { Db, Queryable } from './connection.ts';
 import { LINE_FIELDS } from './identity-index.ts';
@@ -39,8 +39,11 @@ const IDENTITIES_SQL = `
          ${ISO('v.shell_since')} as shell_since
     from unnest($1::text[], $2::text[]) with ordinality as q(platform, package_name, i)
     cross join lateral (
-      select * from verify_identities v where v.platform = q.platform and v.package_name = q.package_name
-       order by v.active desc, v.status_changed_at desc, v.platform_created_at desc limit 1) v`;
+      select * from verify_identities v where v.platform = q.platform and v.package_name = q.package_name and q.platform <> 'ios'
+      union all
+      -- iOS bundle IDs match whatever their case (matchingPackageName; index verify_identities_ios_folded)
+      select * from verify_identities v where q.platform = 'ios' and v.platform = 'ios' and lower(v.package_name) = lower(q.package_name)
+       order by active desc, status_changed_at desc, platform_created_at desc limit 1) v`;
 
 // Identities are cached by the hundred thousand: small enumerations are the shared literals, not
 // per-row copies, and dates are rendered once.
@@ -78,7 +81,7 @@ export async function loadIdentities(db: Queryable, keys: readonly { platform: s
   for (let p = 0; p < parts; p++) {
     for (const r of answers[p]!) {
       const k = keys[p * size + r.i - 1]!;
-      out.set(`${k.platform}|${k.packageName}`, toIdentity(r));
+      out.set(identityKey(k.platform, k.packageName), toIdentity(r));
     }
   }
   return out;
@@ -123,9 +126,21 @@ export interface SubjectRecord {
   host_type: 'unit' | 'individual';
   host_nature: string;
   filed_at: Date | null;
+  /**
+   * When the subject's status was set: while filed, its filing; once cancelled or revoked, the
+   * subject's last history row of that move (as the public subject record has it), else its
+   * services' last move to that status (subjects keep no column of their own).
+   */
+  status_changed_at: Date | null;
 }
 
-const SUBJECT_SQL = `select id as subject_id, main_number, status, name as host_name, subject_type as host_type, nature as host_nature, filed_at from subjects`;
+const SUBJECT_SQL = `select id as subject_id, main_number, status, name as host_name, subject_type as host_type, nature as host_nature, filed_at,
+    case when status = 'filed' then filed_at else coalesce(
+      (select max(h.at) from history h where h.entity_type = 'subject' and h.entity_id = subjects.id
+          and h.action = any(case when subjects.status = 'revoked' then array['revoke', 'revoked'] else array['cancel', 'cancelled', 'clean_up'] end)),
+      (select max(s.status_changed_at) from services s where s.subject_id = subjects.id and s.status = subjects.status),
+      filed_at) end as status_changed_at
+  from subjects`;
 
 export async function findSubjectByNumber(db: Queryable, mainNumber: string): Promise<SubjectRecord | null> {
   const [row] = await db.query<SubjectRecord>(`${SUBJECT_SQL} where main_number = $1`, [mainNumber]);

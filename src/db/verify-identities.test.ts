@@ -43,7 +43,7 @@ describe('verify_identities', () => {
 
   it('follows services and subjects when a copied column changes, whoever writes it', async () => {
     await t.db.query(`update services set name = 'A2DP 音量' where name = 'A2DP Volume'`);
-    await t.db.query(`update services set status = 'revoked', status_changed_at = now() where name like 'bulk 1%'`);
+    await t.db.query(`update services set status = 'revoked', revocation_category = 'other', status_changed_at = now() where name like 'bulk 1%'`);
     await t.db.query(`update subjects set name = name || '（更名）' where main_number = '粤ICP备2024000001号'`);
     expect(await drift()).toMatchObject({ extra: 0, missing: 0 });
     const [a2dp] = await t.db.query<{ service_name: string; service_status: string }>(

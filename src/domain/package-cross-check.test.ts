@@ -80,6 +80,13 @@ describe('crossCheckPackage', () => {
     });
   });
 
+  it('compares an iOS bundle ID without regard to case (Apple), an Android package name exactly', () => {
+    const ios: PackageFacts = { platform: 'ios', packageName: 'com.example.Ledger', signers: [{ certificate: A2DP }] };
+    expect(check({ packageName: 'COM.EXAMPLE.LEDGER' }, ios).differences).toEqual([]);
+    expect(check({ packageName: 'com.example.ledger2' }, ios).differences).toEqual([expect.objectContaining({ code: 'package_name_differs' })]);
+    expect(check({ packageName: 'A2DP.VOL' }).differences).toEqual([expect.objectContaining({ code: 'package_name_differs' })]);
+  });
+
   it("reports a value of another signer (a rotated package's older key) as that signer's, not plainly wrong", () => {
     expect(check({ certMd5: colons(A2DP.md5), certSha1: WIDGITS.sha1, publicKey: A2DP_KEY }, rotated).differences).toEqual([
       { field: 'publicKey', typed: A2DP_KEY, package: WIDGITS_KEY, code: 'public_key_of_other_signer', signer: 1 },

@@ -20,6 +20,7 @@ import { PLATFORMS, type Platform } from './materials.ts';
 import { toHalfWidth } from './text.ts';
 import { type FingerprintAlgorithm, isDerSequenceHex, publicKeyDigits, validateCertFingerprint, validatePublicKeyHex } from './validation/certificate.ts';
 import { invalid, type Validation, valid } from './validation/result.ts';
+import { matchingPackageName } from './verification.ts';
 
 export const CROSS_CHECK_FIELDS = ['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256'] as const;
 export type CrossCheckField = (typeof CROSS_CHECK_FIELDS)[number];
@@ -125,7 +126,8 @@ export function crossCheckPackage(typed: ParsedTypedFeatureInfo, pkg: PackageFac
   if (typed.platform !== undefined && typed.platform !== pkg.platform) {
     differences.push({ field: 'platform', typed: typed.platform, package: pkg.platform, code: 'platform_differs' });
   }
-  if (typed.packageName !== undefined && typed.packageName !== pkg.packageName) {
+  // iOS bundle IDs are one whatever their case (matchingPackageName); Android and HarmonyOS names compare exactly.
+  if (typed.packageName !== undefined && matchingPackageName(pkg.platform, typed.packageName) !== matchingPackageName(pkg.platform, pkg.packageName)) {
     differences.push({ field: 'packageName', typed: typed.packageName, package: pkg.packageName, code: 'package_name_differs' });
   }
   const certs = pkg.signers.map((s) => s.certificate);

@@ -1,13 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalFingerprintBytes, isCanonicalPackage, isCanonicalPackageBytes, judge, judgeGist, parseItem, parseItemFully, VERIFY_PLATFORMS,
+  canonicalFingerprintBytes, identityKey, isCanonicalPackage, isCanonicalPackageBytes, judge, judgeGist, matchingPackageName, parseItem, parseItemFully, VERIFY_PLATFORMS,
   RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from './verification.ts';
 
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
   serviceNumber: '粤ICP备2024000001号-1A', mainNumber: '粤ICP备2024000001号', serviceName: 'x', hostName: 'h', hostType: 'unit',
   filedAt: '1970-01-01T00:00:00.000Z', statusChangedAt: '1970-01-01T00:00:00.000Z', shellSince: null, ...over,
+});
+
+describe('matchingPackageName (iOS bundle IDs are case-insensitive; Android and HarmonyOS names are not)', () => {
+  it('folds iOS bundle IDs to lower case and leaves the others as they are', () => {
+    expect(matchingPackageName('ios', 'COM.Example.Ledger-2')).toBe('com.example.ledger-2');
+    expect(identityKey('ios', 'COM.EXAMPLE.LEDGER')).toBe(identityKey('ios', 'com.example.ledger'));
+    expect(identityKey('android', 'a2dp.Vol')).not.toBe(identityKey('android', 'a2dp.vol'));
+    expect(identityKey('harmonyos', 'com.Example.app')).not.toBe(identityKey('harmonyos', 'com.example.app'));
+  });
 });
 
 describe('judge', () => {
@@ -32,6 +41,9 @@ describe('judge', () => {
   it('an inactive record answers its final status whatever the certificate', () => {
     expect(judge(r({ active: false, serviceStatus: 'revoked' }), { md5: 'a'.repeat(32) })).toEqual({ status: 'revoked', matchedBy: 'md5' });
     expect(judge(r({ active: false, serviceStatus: 'cancelled' }), { md5: 'f'.repeat(32) })).toEqual({ status: 'cancelled', matchedBy: null });
+    // Nothing comparable on file (a SHA-256 where the filing has MD5 and SHA-1): say what is, as for a filed one.
+    expect(judge(r({ active: false, serviceStatus: 'revoked', certSha1: null }), { sha1: 'b'.repeat(40) })).toEqual({ status: 'revoked', matchedBy: null, recordedAlgorithms: ['md5'] });
+    expect(judge(r({ active: false, serviceStatus: 'cancelled' }), { sha256: 'c'.repeat(64) })).toEqual({ status: 'cancelled', matchedBy: null, recordedAlgorithms: ['sha1', 'md5'] });
     expect(judge(r({ active: false, serviceStatus: 'filed' }), { md5: 'a'.repeat(32) }).status).toBe('not_filed');
   });
 });

@@ -74,6 +74,12 @@ export function judge(r: RegisteredIdentity | null, presented: PresentedCertific
   const c = compare(r, presented);
   if (!r.active) {
     const status: VerificationStatus = r.serviceStatus === 'filed' ? 'not_filed' : r.serviceStatus;
+    // As for a filed one: when nothing could be compared, say which fingerprints the filing records,
+    // so the caller can tell whether the certificate was the filed one (matchedBy) by sending one of them.
+    if (status !== 'not_filed' && !c.common) {
+      const rec = recorded(r);
+      return { status, matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => rec[a]) };
+    }
     return { status, matchedBy: c.matchedBy };
   }
   if (c.matchedBy) return { status: r.shellSince ? 'shell' : 'filed', matchedBy: c.matchedBy };
@@ -110,7 +116,11 @@ export interface IdentityGist {
 export function judgeGist(g: IdentityGist | null, algorithm: FingerprintAlgorithm): Judgement {
   if (!g) return { status: 'not_filed', matchedBy: null };
   const matchedBy = g.match === 1 ? algorithm : null;
-  if (!g.active) return { status: g.serviceStatus === 'filed' ? 'not_filed' : g.serviceStatus, matchedBy };
+  if (!g.active) {
+    const status: VerificationStatus = g.serviceStatus === 'filed' ? 'not_filed' : g.serviceStatus;
+    if (status !== 'not_filed' && g.match === -1) return { status, matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => (g.recorded & RECORDED_BIT[a]) !== 0) };
+    return { status, matchedBy };
+  }
   if (matchedBy) return { status: g.shell ? 'shell' : 'filed', matchedBy };
   if (g.match === -1) return { status: 'fingerprint_mismatch', matchedBy: null, recordedAlgorithms: ALGORITHMS.filter((a) => (g.recorded & RECORDED_BIT[a]) !== 0) };
   return { status: 'fingerprint_mismatch', matchedBy: null };
@@ -120,8 +130,19 @@ export interface ItemProblem { field: 'platform' | 'packageName' | 'fingerprint'
 
 export interface ParsedItem { platform: VerifyPlatform; packageName: string; algorithm: FingerprintAlgorithm; hex: string }
 
-/** The registry key of a package: platform and package name, exactly (package names are case-sensitive). */
-export const identityKey = (platform: string, packageName: string) => `${platform}|${packageName}`;
+/**
+ * A package name as the registry matches it. iOS bundle IDs are case-insensitive (Apple: a bundle ID
+ * is unique without regard to case; they are ASCII letters, digits, "-" and "."), so they are
+ * matched folded to lower case; Android package names are case-sensitive (a2dp.Vol ≠ a2dp.vol), and
+ * so are HarmonyOS bundle names (OpenHarmony's bundle manager compares them exactly; they name
+ * directories): matched as they are. Only ASCII letters are folded.
+ */
+export function matchingPackageName(platform: string, packageName: string): string {
+  return platform === 'ios' && /[A-Z]/.test(packageName) ? packageName.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : packageName;
+}
+
+/** The registry key of a package: platform and package name as matched (matchingPackageName). */
+export const identityKey = (platform: string, packageName: string) => `${platform}|${matchingPackageName(platform, packageName)}`;
 
 const PACKAGE_VALIDATORS: Record<VerifyPlatform, (s: string) => Validation<string>> = {
   android: validateAndroidPackageName,

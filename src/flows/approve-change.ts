@@ -55,7 +55,7 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
   }
   const entity = kind.target === 'service' ? { entityType: 'service' as const, entityId: app.service_id! } : { entityType: 'subject' as const, entityId: app.subject_id! };
   await recordHistory(tx, actor, { ...entity, applicationId: app.id, action: kind.recordAction, from: record.status, to: record.status, reason: { applicationType: app.application_type, fields } }, now);
-  for (const id of services) await enqueueFilingWebhooks(tx, ctx.sealer, id, 'filing.changed', now);
+  for (const id of services) await enqueueFilingWebhooks(tx, id, 'filing.changed', now);
   return { mainNumber: record.mainNumber, serviceNumber: record.serviceNumber, fields };
 }
 

@@ -1,5 +1,7 @@
 // Ends a webhook subscription of the caller's organisation; another organisation's is "not
-// found" (house rule 7). Deliveries already queued are still attempted (they were due).
+// found" (house rule 7). Deliveries already queued for it are dropped when they come due (the
+// outbox worker checks the subscription then: src/notify/webhook-subscriptions.ts): a withdrawn
+// URL is told nothing more, and nothing more is signed with its secret.
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import type { FlowContext } from './context.ts';

@@ -13,6 +13,7 @@ import { type PrepareWorkers, startPrepareWorkers } from '../db/import-workers.t
 import type { Sealer, Secrets } from '../db/personal-data.ts';
 import { uuidv7 } from '../db/uuid7.ts';
 import type { ImportRecord } from '../domain/import-record.ts';
+import { identityKey } from '../domain/verification.ts';
 
 export type { SourceLine };
 
@@ -78,7 +79,7 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   }
   if (b.sequences.has(`${n.mainNumber}|${n.sequence}`)) return reject(b, line, 'serviceNumber', 'sequence_taken', 'an earlier line has this sequence under the same main number');
   const active = r.status === 'filed';
-  const pkgIdx = r.platforms.findIndex((p) => active && b.packages.has(`${p.platform}|${p.packageName}`));
+  const pkgIdx = r.platforms.findIndex((p) => active && b.packages.has(identityKey(p.platform, p.packageName)));
   if (pkgIdx >= 0) return reject(b, line, `platforms.${pkgIdx}.packageName`, 'package_already_filed', 'an earlier line files this package on this platform');
 
   let subject = known;
@@ -97,7 +98,7 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   }
   b.serviceNumbers.add(n.number);
   b.sequences.add(`${n.mainNumber}|${n.sequence}`);
-  if (active) for (const p of r.platforms) b.packages.add(`${p.platform}|${p.packageName}`);
+  if (active) for (const p of r.platforms) b.packages.add(identityKey(p.platform, p.packageName)); // iOS bundle IDs folded
   b.lines.push({
     line, subject, servicePrincipal: p.servicePrincipal, serviceId: uuidv7(),
     serviceType: n.serviceType, serviceName: r.serviceName, serviceNumber: n.number, sequence: n.sequence, status: r.status,

@@ -117,6 +117,6 @@ export async function moveService(ctx: FlowContext, tx: Queryable, s: ServiceRow
     await closeApplicationsOf(ctx, tx, { serviceId: s.id }, { closedBecause: `service_${t.to}`, serviceNumber: s.service_number });
   }
   await recordHistory(tx, actor, { entityType: 'service', entityId: s.id, action, from: t.from, to: t.to, reason }, now);
-  const webhooks = await enqueueFilingWebhooks(tx, ctx.sealer, s.id, t.event, now);
+  const webhooks = await enqueueFilingWebhooks(tx, s.id, t.event, now);
   return { service: { ...s, status: to.status, status_changed_at: statusChangedAt, shell_since: shellSince }, webhooks };
 }

@@ -5,7 +5,8 @@
 // host's name is masked and no reason text is included (it may quote personal details).
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
-import { mask, type Sealer } from '../db/personal-data.ts';
+import { mask } from '../db/personal-data.ts';
+import { chinaDate } from '../domain/china-time.ts';
 import { enqueueWebhook } from './outbox.ts';
 
 export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell'] as const;
@@ -23,7 +24,7 @@ export interface FilingEventBody {
     serviceType: string;
     status: string;
     statusChangedAt: string;
-    /** When the service lost its last access record (a shell, 空壳); null otherwise. */
+    /** The China date (YYYY-MM-DD) the service lost its last access record (a shell, 空壳), as the public record gives it; null otherwise. */
     shellSince: string | null;
     hostName: string;
     platforms: { platform: string; packageName: string }[];
@@ -35,12 +36,12 @@ interface FilingRow {
   status_changed_at: Date; shell_since: Date | null; host_name: string; host_type: string; platforms: { platform: string; packageName: string }[];
 }
 
-interface SubscriptionRow { id: string; url: string; secret_enc: string }
+interface SubscriptionRow { id: string; url: string }
 
 /** Queues the event for every live subscription of every organisation watching the service; returns how many. */
-export async function enqueueFilingWebhooks(tx: Queryable, sealer: Sealer, serviceId: string, event: FilingEvent, at: Date): Promise<number> {
+export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, event: FilingEvent, at: Date): Promise<number> {
   const subs = await tx.query<SubscriptionRow>(
-    `select ws.id, ws.url, ws.secret_enc
+    `select ws.id, ws.url
        from verification_watches w
        join webhook_subscriptions ws on ws.organisation_id = w.organisation_id and ws.deleted_at is null
       where w.service_id = $1
@@ -59,13 +60,15 @@ export async function enqueueFilingWebhooks(tx: Queryable, sealer: Sealer, servi
   if (!f) throw new Error(`service ${serviceId} not found for webhooks`);
   const filing: FilingEventBody['filing'] = {
     serviceNumber: f.service_number, mainNumber: f.main_number, serviceName: f.service_name, serviceType: f.service_type,
-    status: f.status, statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since?.toISOString() ?? null,
+    status: f.status, statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since ? chinaDate(f.shell_since) : null,
     hostName: f.host_type === 'individual' ? mask.personName(f.host_name) : f.host_name,
     platforms: f.platforms,
   };
   for (const s of subs) {
     const body: FilingEventBody = { id: randomUUID(), event, occurredAt: at.toISOString(), filing };
-    await enqueueWebhook(tx, sealer, { url: s.url, secret: sealer.open(s.secret_enc), body }, { tag: event });
+    // The subscription, not a copy of its secret: the worker signs with the subscription's secret
+    // when the delivery is due, and drops it if the subscription was deleted meanwhile.
+    await enqueueWebhook(tx, { subscriptionId: s.id, url: s.url, body }, { tag: event });
   }
   return subs.length;
 }

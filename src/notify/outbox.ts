@@ -19,12 +19,21 @@ export interface SmsMessage { mobile: string; text: string; template: SmsTemplat
 /** An SMS as the worker reads it back; rows queued before templates existed have none. */
 export interface OpenedSms { mobile: string; text: string; template: SmsTemplate | null }
 export interface WebhookMessage { url: string; secret?: string; body: unknown }
+/**
+ * A delivery to a relying party's subscription: its URL and secret are read from the subscription
+ * when the delivery is due (worker.ts), so a subscription deleted in the meantime gets nothing.
+ */
+export interface SubscriptionDelivery { subscriptionId: string; url: string; body: unknown }
 
 /** What the outbox stores per channel. `tag` is a non-personal label for operators (e.g. the event name). */
 export interface EmailPayload { to: string; content: string; tag?: string }
 /** `kind` is in clear (operators see which template); `params` are sealed (they hold verification codes). */
 export interface SmsPayload { mobile: string; text: string; kind?: SmsKind; params?: string; tag?: string }
-export interface WebhookPayload { url: string; secret?: string; body: unknown; tag?: string }
+/**
+ * `subscriptionId`: the webhook subscription it goes to (rows queued before migration 0041 have
+ * none, but a copy of the secret); `url` is kept for the administrator's view of failures.
+ */
+export interface WebhookPayload { url: string; subscriptionId?: string; secret?: string; body: unknown; tag?: string }
 
 export interface EnqueueOptions {
   /** A non-personal label stored in clear (event name, message kind) so operators can tell rows apart. */
@@ -59,17 +68,13 @@ export function enqueueSms(tx: Queryable, sealer: Sealer, msg: SmsMessage, optio
 }
 
 /**
- * Queues a webhook call; returns the outbox id. The signing secret is sealed (it is a
- * credential); the body is stored as given — callers put no personal data in webhook bodies.
- * Delivery is not built yet: the worker leaves webhook rows pending unless given a sender.
+ * Queues a webhook call to a subscription; returns the outbox id. No copy of the signing secret is
+ * stored: the worker signs with the subscription's own when the delivery is due, and drops the
+ * delivery if the subscription was deleted by then. The body is stored as given — callers put no
+ * personal data in webhook bodies.
  */
-export function enqueueWebhook(tx: Queryable, sealer: Sealer, msg: WebhookMessage, options: EnqueueOptions = {}): Promise<number> {
-  const payload: WebhookPayload = {
-    url: msg.url,
-    ...(msg.secret ? { secret: sealer.seal(msg.secret) } : {}),
-    body: msg.body,
-    ...tagged(options),
-  };
+export function enqueueWebhook(tx: Queryable, msg: SubscriptionDelivery, options: EnqueueOptions = {}): Promise<number> {
+  const payload: WebhookPayload = { url: msg.url, subscriptionId: msg.subscriptionId, body: msg.body, ...tagged(options) };
   return insert(tx, 'webhook', payload);
 }
 
@@ -84,6 +89,3 @@ export function openSms(sealer: Sealer, p: SmsPayload): OpenedSms {
   return { mobile: sealer.open(p.mobile), text: sealer.open(p.text), template };
 }
 
-export function openWebhook(sealer: Sealer, p: WebhookPayload): WebhookMessage {
-  return { url: p.url, ...(p.secret ? { secret: sealer.open(p.secret) } : {}), body: p.body };
-}

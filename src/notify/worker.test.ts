@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDb } from '../../tests/db.ts';
 import { startTestSmtp, type TestSmtp } from '../../tests/smtp.ts';
 import { createSealer } from '../db/personal-data.ts';
+import { listDeliveryFailures } from './deliveries.ts';
 import { createSmtpSender, createUnconfiguredEmailSender, EMAIL_NOT_CONFIGURED, type EmailSender } from './email.ts';
 import { enqueueEmail, enqueueSms, enqueueWebhook } from './outbox.ts';
 import { createDevSmsProvider, latestDevSms, listDevSms } from './sms.ts';
@@ -42,6 +44,15 @@ describe('outbox worker', () => {
     return smtp;
   };
   const rows = () => t.db.query<OutboxRow>('select * from outbox order by id');
+  /** A live webhook subscription (of a new distribution platform unless `orgId` is given), as the subscription flow stores it. */
+  const subscription = async (url: string, orgId?: string) => {
+    const org = orgId ?? (await t.db.query<{ id: string }>(
+      `insert into organisations (kind, name) values ('distribution_platform', $1) returning id`, [`应用市场${randomUUID().slice(0, 8)}`]))[0]!.id;
+    const secret = `whsec_${randomUUID()}`;
+    const [row] = await t.db.query<{ id: string }>(
+      'insert into webhook_subscriptions (organisation_id, url, secret_enc) values ($1, $2, $3) returning id', [org, url, t.sealer.seal(secret)]);
+    return { id: row!.id, orgId: org, secret };
+  };
   const mail = (to = 'zhang.san@example.cn') => ({ to, subject: '【备案通知】您的APP"A2DP Volume"已通过备案 / Filing approved', text: '备案号：粤ICP备2026000001号-1A\nFiling number: 粤ICP备2026000001号-1A\n' });
 
   it('delivers an email enqueued in a committed transaction to a real SMTP server', async () => {
@@ -72,13 +83,14 @@ describe('outbox worker', () => {
   });
 
   it('stores recipients and bodies sealed: no cleartext address, mobile or text in the outbox', async () => {
+    const sub = await subscription('https://hooks.example.cn/sealed');
     await t.db.transaction(async (tx) => {
       await enqueueEmail(tx, t.sealer, mail('li.si@example.cn'), { tag: 'application.approved' });
       await enqueueSms(tx, t.sealer, { mobile: '13912345678', text: '您的短信核验码：482913', template: smsTemplate('verification_code', { code: '482913' }) });
-      await enqueueWebhook(tx, t.sealer, { url: 'https://hooks.example.cn/x', secret: 's3cret-signing-key', body: { event: 'application.approved' } });
+      await enqueueWebhook(tx, { subscriptionId: sub.id, url: 'https://hooks.example.cn/sealed', body: { event: 'application.approved' } });
     });
     const dump = JSON.stringify(await t.db.query('select payload::text as p from outbox'));
-    for (const secret of ['li.si', 'li.si@example.cn', '13912345678', '482913', '核验码', '备案号', '粤ICP备', 'Filing number', 's3cret']) {
+    for (const secret of ['li.si', 'li.si@example.cn', '13912345678', '482913', '核验码', '备案号', '粤ICP备', 'Filing number', 'whsec_', 's3cret']) {
       expect(dump).not.toContain(secret);
     }
     expect(dump).toContain('application.approved');
@@ -160,9 +172,10 @@ describe('outbox worker', () => {
   });
 
   it('without SMTP_URL marks emails handled with the reason, and leaves webhooks pending without a sender', async () => {
+    const sub = await subscription('https://hooks.example.cn/x');
     await t.db.transaction(async (tx) => {
       await enqueueEmail(tx, t.sealer, mail());
-      await enqueueWebhook(tx, t.sealer, { url: 'https://hooks.example.cn/x', body: { a: 1 } });
+      await enqueueWebhook(tx, { subscriptionId: sub.id, url: 'https://hooks.example.cn/x', body: { a: 1 } });
     });
     expect(await drainOutbox(options())).toBe(1);
     const [e, w] = await rows();
@@ -170,7 +183,63 @@ describe('outbox worker', () => {
     expect(w).toMatchObject({ status: 'pending', attempts: 0 });
     const delivered: unknown[] = [];
     expect(await drainOutbox(options({ webhook: { send: async (m) => { delivered.push(m); } } }))).toBe(1);
-    expect(delivered).toEqual([{ url: 'https://hooks.example.cn/x', body: { a: 1 } }]);
+    // Signed with the subscription's secret, read when the delivery is due.
+    expect(delivered).toEqual([{ url: 'https://hooks.example.cn/x', secret: sub.secret, body: { a: 1 } }]);
+  });
+
+  describe('a webhook whose subscription no longer stands when it is due', () => {
+    const hook = (over: Partial<OutboxWorkerOptions> = {}, sent: unknown[] = []) => options({ webhook: { send: async (m) => { sent.push(m); } }, ...over });
+    const queue = (id: string, url: string) => t.db.transaction((tx) => enqueueWebhook(tx, { subscriptionId: id, url, body: { event: 'filing.revoked' } }, { tag: 'filing.revoked' }));
+
+    it('is dropped, not sent and not retried, once the subscription is deleted (queue, delete, drain)', async () => {
+      const sub = await subscription('https://hooks.example.cn/gone');
+      await queue(sub.id, 'https://hooks.example.cn/gone');
+      await t.db.query('update webhook_subscriptions set deleted_at = $2 where id = $1', [sub.id, T0]);
+      const sent: unknown[] = [];
+      expect(await drainOutbox(hook({}, sent))).toBe(1);
+      expect(sent).toEqual([]);
+      const [row] = await rows();
+      expect(row).toMatchObject({ status: 'dropped', attempts: 1, last_error: expect.stringContaining('deleted') });
+      clock = new Date(T0.getTime() + 24 * 3600_000);
+      expect(await drainOutbox(hook({}, sent))).toBe(0);
+      expect(sent).toEqual([]);
+      // Not a failure the administrator must act on.
+      expect((await listDeliveryFailures(t.db, t.sealer)).items).toEqual([]);
+    });
+
+    it('a re-subscription of the same URL gets no delivery queued for the deleted one (nor its secret)', async () => {
+      const old = await subscription('https://hooks.example.cn/again');
+      await queue(old.id, 'https://hooks.example.cn/again');
+      await t.db.query('update webhook_subscriptions set deleted_at = $2 where id = $1', [old.id, T0]);
+      await subscription('https://hooks.example.cn/again', old.orgId);
+      const sent: unknown[] = [];
+      await drainOutbox(hook({}, sent));
+      expect(sent).toEqual([]);
+      expect((await rows())[0]).toMatchObject({ status: 'dropped' });
+    });
+
+    it('is dropped while its organisation is suspended', async () => {
+      const sub = await subscription('https://hooks.example.cn/suspended');
+      await queue(sub.id, 'https://hooks.example.cn/suspended');
+      await t.db.query(`update organisations set status = 'suspended' where id = $1`, [sub.orgId]);
+      const sent: unknown[] = [];
+      await drainOutbox(hook({}, sent));
+      expect(sent).toEqual([]);
+      const [row] = await t.db.query<{ status: string; last_error_code: string }>('select status, last_error_code from outbox');
+      expect(row).toEqual({ status: 'dropped', last_error_code: 'organisation_suspended' });
+    });
+
+    it('a row queued before subscriptions were named (a copy of the secret) goes only to the live subscription with that secret', async () => {
+      const live = await subscription('https://hooks.example.cn/legacy');
+      const legacy = (secret: string) => t.db.query(`insert into outbox (channel, payload) values ('webhook', $1::jsonb)`,
+        [JSON.stringify({ url: 'https://hooks.example.cn/legacy', secret: t.sealer.seal(secret), body: { n: secret }, tag: 'filing.revoked' })]);
+      await legacy(live.secret);
+      await legacy('whsec_of_a_deleted_subscription');
+      const sent: { secret?: string }[] = [];
+      expect(await drainOutbox(hook({}, sent))).toBe(2);
+      expect(sent.map((m) => m.secret)).toEqual([live.secret]);
+      expect((await rows()).map((r) => r.status)).toEqual(['sent', 'dropped']);
+    });
   });
 
   it('marks a payload it cannot open dead without retrying', async () => {

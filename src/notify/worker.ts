@@ -14,8 +14,9 @@ import { PersonalDataError, type Sealer } from '../db/personal-data.ts';
 import { EMAIL_NOT_CONFIGURED, type EmailSender } from './email.ts';
 import { DeliveryError, describeError, errorCode, isPermanent } from './errors.ts';
 import {
-  type EmailPayload, openEmail, openSms, openWebhook, OUTBOX_CHANNEL, type SmsPayload, type WebhookMessage, type WebhookPayload,
+  type EmailPayload, openEmail, openSms, OUTBOX_CHANNEL, type SmsPayload, type WebhookMessage, type WebhookPayload,
 } from './outbox.ts';
+import { type DroppedDelivery, webhookTarget } from './webhook-subscriptions.ts';
 import type { SmsProvider } from './sms.ts';
 
 export interface WebhookSender { send(msg: WebhookMessage): Promise<void> }
@@ -95,9 +96,12 @@ function providerOf(o: OutboxWorkerOptions, channel: Claimed['channel']): string
   return channel === 'email' ? o.email.name : channel === 'sms' ? o.sms.name : 'webhook';
 }
 
-interface Sent { note: string | null; provider?: string }
+interface Sent { note: string | null; provider?: string; dropped?: DroppedDelivery }
 
-/** Sends one message; returns the note to keep in last_error (null when really delivered) and who delivered it. */
+/**
+ * Sends one message; returns the note to keep in last_error (null when really delivered) and who
+ * delivered it — or, for a webhook whose subscription no longer stands, why it was dropped unsent.
+ */
 async function send(o: OutboxWorkerOptions, row: Claimed): Promise<Sent> {
   switch (row.channel) {
     case 'email':
@@ -107,9 +111,12 @@ async function send(o: OutboxWorkerOptions, row: Claimed): Promise<Sent> {
       const by = await o.sms.send(openSms(o.sealer, row.payload as SmsPayload));
       return { note: null, ...(by ? { provider: by } : {}) };
     }
-    case 'webhook':
-      await o.webhook!.send(openWebhook(o.sealer, row.payload as WebhookPayload));
+    case 'webhook': {
+      const target = await webhookTarget(o.db, o.sealer, row.payload as WebhookPayload);
+      if ('drop' in target) return { note: target.drop.reason, dropped: target.drop };
+      await o.webhook!.send(target.send);
       return { note: null };
+    }
   }
 }
 
@@ -117,6 +124,15 @@ async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, r
   let provider = providerOf(o, row.channel);
   try {
     const sent = await send(o, row);
+    if (sent.dropped) {
+      // Not sent and never retried; not a failure either (migration 0041).
+      await o.db.query(
+        `update outbox set status = 'dropped', last_error = $3, last_error_code = $4, provider = $5, last_attempt_at = $2 where id = $1`,
+        [row.id, o.now(), sent.note, sent.dropped.code, provider],
+      );
+      s.log.info({ outboxId: row.id, channel: row.channel, errorCode: sent.dropped.code }, 'outbox message dropped: its webhook subscription no longer stands');
+      return;
+    }
     await o.db.query(
       `update outbox set status = 'sent', sent_at = $2, last_error = $3, last_error_code = null, provider = $4, last_attempt_at = $2 where id = $1`,
       [row.id, o.now(), sent.note, sent.provider ?? provider],

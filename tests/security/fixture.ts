@@ -148,10 +148,11 @@ export async function buildWorld(): Promise<World> {
   const overrides = [await override('2026-10-09'), await override('2026-10-10')];
 
   // The platform's things: a webhook each for its two callers, and a second API key.
-  const webhook = async () => (await app.inject({
-    method: 'POST', url: '/api/verify/v1/webhooks', headers: headers('apiKey'), payload: { url: 'https://hooks.example.com/beian' },
+  // Two URLs: an organisation has one webhook per URL.
+  const webhook = async (n: number) => (await app.inject({
+    method: 'POST', url: '/api/verify/v1/webhooks', headers: headers('apiKey'), payload: { url: `https://hooks.example.com/beian/${n}` },
   })).json().id as string;
-  const webhooks = [await webhook(), await webhook()];
+  const webhooks = [await webhook(1), await webhook(2)];
   const apiKey2 = (await call(app, platform, 'POST', '/api/org/api-keys', { name: '第二把钥匙' }, 201)).id as string;
   const otherOrg = await orgId(db, '星辰小程序平台');
 

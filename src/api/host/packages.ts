@@ -77,7 +77,8 @@ async function registryOf(db: Queryable, hostUserId: string, analysis: AnalysisR
     : [];
   const [row] = await db.query<{ service_number: string; cert_md5: string | null; cert_sha1: string | null; cert_sha256: string | null }>(
     `select s.service_number, p.cert_md5, p.cert_sha1, p.cert_sha256 from app_platforms p join services s on s.id = p.service_id
-      where p.active and p.platform = $1 and p.package_name = $2 and p.service_id is distinct from $3 order by s.service_number limit 1`,
+      where p.active and p.platform = $1 and p.service_id is distinct from $3
+        and (p.package_name = $2 or ($1 = 'ios' and lower(p.package_name) = lower($2))) order by s.service_number limit 1`,
     [analysis.platform, analysis.packageName, own?.service_id ?? null]);
   if (!row) return { packageFiled: false, serviceNumber: null, sameCertificate: null };
   const same = analysis.signers.some(({ certificate: c }) =>

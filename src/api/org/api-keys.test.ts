@@ -38,6 +38,7 @@ describe('organisation API keys', () => {
 
   it('creates a key: the secret once, its digest stored, a history row', async () => {
     const res = await create(platform, '  商店审核系统  ');
+    expect(res.headers['cache-control']).toBe('no-store'); // the secret is in this answer only
     expect(res.statusCode).toBe(201);
     const key = res.json();
     expect(key).toMatchObject({ name: '商店审核系统', revokedAt: null, lastUsedAt: null, createdBy: { displayName: '应用市场初审员' } });

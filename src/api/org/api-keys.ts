@@ -35,7 +35,8 @@ export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     },
   }, async (request, reply) => {
     const { id, secret } = await createApiKey(ctx, actorOf(request), request.body);
-    return reply.code(201).send({ ...presentApiKey((await findApiKey(ctx.db, id))!), secret });
+    // The secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
+    return reply.code(201).header('cache-control', 'no-store').send({ ...presentApiKey((await findApiKey(ctx.db, id))!), secret });
   });
 
   app.delete('/api/org/api-keys/:id', {

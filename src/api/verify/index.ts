@@ -32,7 +32,12 @@ export const verifyRoutes = (ctx: AppContext, shared?: Verifier): FastifyPluginA
   const quota = rateLimit(RATE_LIMITS.verify, await useRateLimitStore(app, ctx.config));
   // One hook, not two, in callback style: this runs on every check.
   const guard = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    try { checkActor(req, RELYING_PARTY_ROLES); } catch (err) { done(err as Error); return; }
+    try { checkActor(req, RELYING_PARTY_ROLES); } catch (err) {
+      // Every answer carries the RateLimit headers (docs/api-verify.md, Quotas), a 401 without
+      // credentials and a 403 too: counted per client address like a session, so refusals are not free either.
+      quota(req, reply, (over) => done(over ?? (err as Error)));
+      return;
+    }
     quota(req, reply, done);
   };
   const options: VerifyRouteOptions = { ctx, verifier, guard };

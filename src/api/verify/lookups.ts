@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { findServiceByNumber, findSubjectByNumber, findUnitsByCertificateHash, servicesOfSubjects } from '../../db/verification.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { parseFilingNumber } from '../../domain/filing-number.ts';
+import { compact } from '../../domain/text.ts';
 import { validateResidentIdNumber, validateUscc } from '../../domain/validation/index.ts';
 import { actorOf } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
@@ -20,7 +21,9 @@ class NumberNotFoundError extends NamedError {
 }
 
 function usccOf(input: string): string {
-  const u = validateUscc(input);
+  // Pasted forms: full-width characters, spaces and dashes (91440300-MA5DEM0X17, as licences are
+  // sometimes printed) are separators, dropped as the filing-number parser drops them; a USCC holds no '-'.
+  const u = validateUscc(compact(input).replace(/-/g, ''));
   if (!u.ok) throw new NamedError(u.error.code, 'invalid', u.error.message, [{ field: 'querystring.uscc', ...u.error }]);
   if (u.warnings.length && validateResidentIdNumber(u.value).ok) {
     throw new NamedError('uscc_is_id_number', 'invalid', 'this is a resident ID number; individuals cannot be looked up by ID number',

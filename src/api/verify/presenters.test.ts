@@ -42,6 +42,13 @@ describe('resultJson', () => {
     expect(resultJson(invalid)).toBe(JSON.stringify(invalid));
   });
 
+  it('gives a shell its shellSince as the China date (YYYY-MM-DD), and no other status any', () => {
+    const shell = identity({ shellSince: '2026-10-22T20:00:02.462Z' });
+    expect(presentIdentityResult('android', 'a2dp.Vol', shell, judge(shell, { md5: 'a'.repeat(32) }))).toMatchObject({ status: 'shell', shellSince: '2026-10-23' });
+    expect(presentIdentityResult('android', 'a2dp.Vol', shell, judge(shell, { md5: 'c'.repeat(32) })).shellSince).toBeUndefined();
+    expect(presentIdentityResult('android', 'a2dp.Vol', identity(), judge(identity(), { md5: 'a'.repeat(32) })).shellSince).toBeUndefined();
+  });
+
   it('equals JSON.stringify whatever the strings hold', () => {
     fc.assert(fc.property(hostileString, hostileString, hostileString, fc.option(hostileString, { nil: undefined }), (pkg, name, host, ref) => {
       const r = identity({ serviceName: name, hostName: host, hostType: 'unit' });

@@ -2,6 +2,7 @@
 // Never an ID number, phone or email; an individual host's name is masked (张三 → 张*).
 import { E_PREFIX, type IdentityRead, spanString } from '../../db/identity-index.ts';
 import { mask } from '../../db/personal-data.ts';
+import { chinaDate } from '../../domain/china-time.ts';
 import type { ServiceRecord, SubjectRecord } from '../../db/verification.ts';
 import type { FingerprintAlgorithm } from '../../domain/validation/index.ts';
 import type { ServiceStatus } from '../../domain/service-lifecycle.ts';
@@ -21,16 +22,21 @@ export interface VerifyResultView {
   hostType: 'unit' | 'individual' | null;
   filedAt: string | null;
   statusChangedAt: string | null;
+  /** Only while `shell`: the China date (YYYY-MM-DD) since when the filing has had no access, as the public record gives it. */
+  shellSince: string | undefined;
   recordedAlgorithms: FingerprintAlgorithm[] | undefined;
   error: { field: string; code: string; message: string } | undefined;
 }
+
+/** A shell's shellSince as answered everywhere (public record, verification, webhooks): its China date. */
+export const shellDay = (since: Date | string | number) => chinaDate(new Date(since));
 
 export const hostNameFor = (name: string, type: 'unit' | 'individual') => (type === 'individual' ? mask.personName(name) : name);
 
 // Every result has the same shape (one hidden class, built in one literal: batches build 10,000 of
 // them); fields that do not apply are undefined, which JSON leaves out.
 /** The facts an answer shows of an identity (a RegisteredIdentity, or the index's lean read). */
-export type ShownFacts = Pick<RegisteredIdentity, 'serviceNumber' | 'mainNumber' | 'serviceName' | 'hostName' | 'hostType' | 'filedAt' | 'statusChangedAt'>;
+export type ShownFacts = Pick<RegisteredIdentity, 'serviceNumber' | 'mainNumber' | 'serviceName' | 'hostName' | 'hostType' | 'filedAt' | 'statusChangedAt' | 'shellSince'>;
 
 export function presentIdentityResult(platform: string, packageName: string, r: ShownFacts | null, j: Judgement, ref?: string): VerifyResultView {
   const shown = r !== null && j.status !== 'not_filed';
@@ -47,6 +53,7 @@ export function presentIdentityResult(platform: string, packageName: string, r: 
     hostType: shown ? r.hostType : null,
     filedAt: shown ? r.filedAt : null,
     statusChangedAt: shown ? r.statusChangedAt : null,
+    shellSince: j.status === 'shell' && r !== null && r.shellSince !== null ? shellDay(r.shellSince) : undefined,
     recordedAlgorithms: j.recordedAlgorithms,
     error: undefined,
   };
@@ -57,7 +64,7 @@ export function presentInvalid(item: { platform: unknown; packageName: unknown }
   return {
     ref, status: 'invalid', platform: str(item.platform), packageName: str(item.packageName), matchedBy: null,
     serviceNumber: null, mainNumber: null, serviceName: null, hostName: null, hostType: null, filedAt: null, statusChangedAt: null,
-    recordedAlgorithms: undefined, error: problem,
+    shellSince: undefined, recordedAlgorithms: undefined, error: problem,
   };
 }
 
@@ -76,6 +83,7 @@ export function resultJson(v: VerifyResultView): string {
     out += `,"serviceNumber":${str(v.serviceNumber)},"mainNumber":${str(v.mainNumber)},"serviceName":${str(v.serviceName)},"hostName":${str(v.hostName)}`
       + `,"hostType":${str(v.hostType)},"filedAt":${str(v.filedAt)},"statusChangedAt":${str(v.statusChangedAt)}`;
   }
+  if (v.shellSince !== undefined) out += `,"shellSince":${q(v.shellSince)}`;
   if (v.recordedAlgorithms !== undefined) out += `,"recordedAlgorithms":${q(v.recordedAlgorithms)}`;
   if (v.error !== undefined) out += `,"error":${q(v.error)}`;
   return `${out}}`;
@@ -119,6 +127,7 @@ function writeFacts(w: JsonBytes, r: IdentityRead | null, j: Judgement): void {
     if (r.hostType === 'individual') w.string(mask.personName(spanString(c, r.hostAt, r.hostEnd, r.hostEnc)));
     else w.stored(c, r.hostAt, r.hostEnd, r.hostEnc);
     w.frag(F.hostTypeFiled[r.hostType]).date(r.filedMs).frag(F.statusChangedAt).date(r.statusChangedMs);
+    if (j.status === 'shell' && !Number.isNaN(r.shellSinceMs)) w.frag(F.shellSince).string(shellDay(r.shellSinceMs));
   } else w.frag(F.nullFacts);
   if (j.recordedAlgorithms !== undefined) w.frag(F.recordedAlgorithms).text(JSON.stringify(j.recordedAlgorithms));
   w.frag(F.close);
@@ -135,7 +144,7 @@ const F = {
   serviceNumber: fragment(',"serviceNumber":'), mainNumber: fragment(',"mainNumber":'), null: fragment('null'),
   serviceName: fragment(',"serviceName":'), hostName: fragment(',"hostName":'),
   hostTypeFiled: { unit: fragment(',"hostType":"unit","filedAt":'), individual: fragment(',"hostType":"individual","filedAt":') },
-  statusChangedAt: fragment(',"statusChangedAt":'),
+  statusChangedAt: fragment(',"statusChangedAt":'), shellSince: fragment(',"shellSince":'),
   nullFacts: fragment(NULL_FACTS),
   recordedAlgorithms: fragment(',"recordedAlgorithms":'), close: fragment('}'),
 };
@@ -158,7 +167,7 @@ export interface ServiceView {
   status: ServiceStatus;
   filedAt: string;
   statusChangedAt: string;
-  /** Set while the service has no access left (a shell, 空壳; issue 13). */
+  /** Set while the service has no access left (a shell, 空壳; issue 13): its China date, YYYY-MM-DD, as the public record gives it. */
   shellSince: string | null;
   hostName: string;
   hostType: 'unit' | 'individual';
@@ -169,7 +178,7 @@ export interface ServiceView {
 export function presentService(s: ServiceRecord): ServiceView {
   return {
     serviceNumber: s.service_number, mainNumber: s.main_number, serviceName: s.service_name, serviceType: s.service_type,
-    status: s.status, filedAt: s.filed_at.toISOString(), statusChangedAt: s.status_changed_at.toISOString(), shellSince: s.shell_since?.toISOString() ?? null,
+    status: s.status, filedAt: s.filed_at.toISOString(), statusChangedAt: s.status_changed_at.toISOString(), shellSince: s.shell_since ? shellDay(s.shell_since) : null,
     hostName: hostNameFor(s.host_name, s.host_type), hostType: s.host_type, hostNature: s.host_nature,
     platforms: s.platforms,
   };
@@ -182,6 +191,8 @@ export interface SubjectView {
   hostType: 'unit' | 'individual';
   hostNature: string;
   filedAt: string | null;
+  /** When the subject's status was set (its cancellation or revocation; while filed, its filing). */
+  statusChangedAt: string | null;
   services: Omit<ServiceView, 'mainNumber' | 'hostName' | 'hostType' | 'hostNature'>[];
 }
 
@@ -189,6 +200,7 @@ export function presentSubject(s: SubjectRecord, services: ServiceRecord[]): Sub
   return {
     mainNumber: s.main_number, status: s.status, hostName: hostNameFor(s.host_name, s.host_type), hostType: s.host_type,
     hostNature: s.host_nature, filedAt: s.filed_at ? s.filed_at.toISOString() : null,
+    statusChangedAt: s.status_changed_at ? new Date(s.status_changed_at).toISOString() : null,
     services: services.map((x) => {
       const { mainNumber: _m, hostName: _h, hostType: _t, hostNature: _n, ...rest } = presentService(x);
       return rest;

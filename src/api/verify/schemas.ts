@@ -59,6 +59,7 @@ export const verifyResultSchema = z.object({
   hostType: z.enum(['unit', 'individual']).nullable(),
   filedAt: z.string().nullable(),
   statusChangedAt: z.string().nullable(),
+  shellSince: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('only while status is shell: YYYY-MM-DD (China date) since when the filing has had no access record, as the public record gives it'),
   recordedAlgorithms: z.array(algorithm).optional().describe('on a mismatch that could not be judged: the fingerprints the filing records'),
   error: z.object({ field: z.string(), code: z.string(), message: z.string() }).optional(),
 });
@@ -73,13 +74,14 @@ const platformView = z.object({
 export const serviceView = z.object({
   serviceNumber: z.string(), mainNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
   status: z.enum(['filed', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(),
-  shellSince: z.string().nullable().describe('set while the filing has no access left (a shell, 空壳): filed, but due for cleanup'),
+  shellSince: z.string().nullable().describe('YYYY-MM-DD (China date), set while the filing has no access left (a shell, 空壳): still filed, but due for cleanup; null otherwise'),
   hostName: z.string(), hostType: z.enum(['unit', 'individual']), hostNature: z.string(), platforms: z.array(platformView),
 });
 
 export const subjectView = z.object({
   mainNumber: z.string(), status: z.enum(['filed', 'cancelled', 'revoked']), hostName: z.string(),
   hostType: z.enum(['unit', 'individual']), hostNature: z.string(), filedAt: z.string().nullable(),
+  statusChangedAt: z.string().nullable().describe('when the status was set: the cancellation or revocation; while filed, the filing'),
   services: z.array(serviceView.omit({ mainNumber: true, hostName: true, hostType: true, hostNature: true })),
 });
 

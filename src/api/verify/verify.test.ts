@@ -15,6 +15,8 @@ import { usccCheckChar } from '../../domain/validation/index.ts';
 import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
 import { RATE_LIMITS } from '../rate-limit.ts';
 import { scanVerifyBody } from './batch-scan.ts';
+import { loadIdentities } from '../../db/verification.ts';
+import { identityKey } from '../../domain/verification.ts';
 
 const A2DP_NUMBER = '粤ICP备2024000001号-2A';
 const DEMO_USCC = (() => { const f = '91440300MA5DEM0X1'; return f + usccCheckChar(f); })();
@@ -47,6 +49,26 @@ describe('verification API', () => {
       serviceNumber: A2DP_NUMBER, mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume',
       hostName: '深圳市示例网络科技有限公司', hostType: 'unit', filedAt: '2024-05-20T02:00:00.000Z', statusChangedAt: '2024-05-20T02:00:00.000Z',
     }]);
+  });
+
+  it('matches iOS bundle IDs whatever their case, by every route and in the database fallback; Android names stay case-sensitive', async () => {
+    const ledger = { platform: 'ios', packageName: 'COM.EXAMPLE.LEDGER', fingerprint: 'fedcba9876543210fedcba9876543210fedcba98' };
+    const want = { status: 'filed', packageName: 'COM.EXAMPLE.LEDGER', serviceNumber: '浙ICP备2024000001号-1A' }; // the name as sent
+    // In place (canonical bytes), parsed (another shape), a batch of both, GET, a stream line.
+    expect((await call([ledger])).json().results[0]).toMatchObject(want);
+    expect((await call([{ ...ledger, platform: 'IOS', packageName: 'Com.Example.Ledger' }, ledger])).json().results)
+      .toEqual([expect.objectContaining({ ...want, packageName: 'Com.Example.Ledger' }), expect.objectContaining(want)]);
+    expect((await get(`/api/verify/v1/apps?${new URLSearchParams(ledger).toString()}`)).json()).toMatchObject(want);
+    const stream = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps/stream', headers: { ...KEY, 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(ledger)}\n` });
+    expect(JSON.parse(stream.body.split('\n')[0]!)).toMatchObject(want);
+    // The database's answer when memory cannot (a key changed a moment ago, a reload).
+    const found = await loadIdentities(a.t.db, [{ platform: 'ios', packageName: 'COM.EXAMPLE.LEDGER' }]);
+    expect(found.get(identityKey('ios', 'com.example.ledger'))).toMatchObject({ serviceNumber: '浙ICP备2024000001号-1A', active: true });
+    expect((await call([{ platform: 'android', packageName: 'A2DP.VOL', fingerprint: A2DP_CERT.md5 }])).json().results[0].status).toBe('not_filed');
+    // One active filing per iOS bundle ID whatever its case (migration 0043).
+    await expect(a.t.db.query(
+      `insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', 'COM.EXAMPLE.LEDGER', $2)`,
+      [await serviceId(a.t.db, 'a2dp.Vol'), 'f'.repeat(40)])).rejects.toThrow(/app_platforms_active_ios_folded|duplicate key/);
   });
 
   it('verifies one item by GET with the query string, answering the result itself', async () => {
@@ -111,6 +133,28 @@ describe('verification API', () => {
   it('says which fingerprints a filing records when the one presented cannot be compared', async () => {
     const res = await call([{ platform: 'ios', packageName: 'com.example.ledger', fingerprint: 'ab'.repeat(32) }]);
     expect(res.json().results[0]).toMatchObject({ status: 'fingerprint_mismatch', recordedAlgorithms: ['sha1'] });
+  });
+
+  it('answers shell with shellSince, the China date the public record gives, by every route (and /numbers and the record agree)', async () => {
+    const id = await serviceId(a.t.db, 'a2dp.Vol');
+    await a.t.db.query(`update services set shell_since = '2026-10-22T20:00:02.462Z' where id = $1`, [id]);
+    try {
+      const want = { status: 'shell', matchedBy: 'md5', serviceNumber: A2DP_NUMBER, shellSince: '2026-10-23' };
+      await expect.poll(async () => (await call([a2dp()])).json().results[0], { timeout: 5000 }).toMatchObject(want);
+      expect((await call([a2dp(), a2dp(A2DP_CERT.sha1.toUpperCase())])).json().results).toEqual([expect.objectContaining(want), expect.objectContaining({ ...want, matchedBy: 'sha1' })]);
+      expect((await get(`/api/verify/v1/apps?${new URLSearchParams({ ...a2dp() }).toString()}`)).json()).toMatchObject(want);
+      const stream = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps/stream', headers: { ...KEY, 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(a2dp())}\n` });
+      expect(JSON.parse(stream.body.split('\n')[0]!)).toMatchObject({ line: 1, ...want });
+      // Another status carries no shellSince; a mismatch of a shell is a mismatch.
+      expect((await call([a2dp('00'.repeat(16))])).json().results[0]).not.toHaveProperty('shellSince');
+      const number = await get(`/api/verify/v1/numbers/${encodeURIComponent(A2DP_NUMBER)}`);
+      expect(number.json().service.shellSince).toBe('2026-10-23');
+      const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(A2DP_NUMBER)}` });
+      expect(record.json().shellSince).toBe('2026-10-23');
+    } finally {
+      await a.t.db.query('update services set shell_since = null where id = $1', [id]);
+    }
+    await expect.poll(async () => (await call([a2dp()])).json().results[0].status, { timeout: 5000 }).toBe('filed');
   });
 
   it("masks an individual host's name", async () => {
@@ -252,6 +296,14 @@ describe('verification API', () => {
     }
   });
 
+  it('gives the RateLimit headers on every answer, the 401 of a caller without a key included', async () => {
+    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }]) {
+      const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers, payload: { items: [a2dp()] } });
+      expect(res.statusCode).toBe(401);
+      for (const h of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy']) expect([h, res.headers[h]]).toEqual([h, expect.any(String)]);
+    }
+  });
+
   it('refuses callers without a key (401), with an unknown key (401), and roles that are no relying party (403)', async () => {
     expect((await call([a2dp()], {})).statusCode).toBe(401);
     const bad = await call([a2dp()], { authorization: 'Bearer nope' });
@@ -314,6 +366,14 @@ describe('verification API', () => {
     }
   });
 
+  it('refuses webhooks to this machine unless the server allows local webhooks (WEBHOOKS_ALLOW_LOOPBACK, off by default)', async () => {
+    for (const url of ['http://127.0.0.1:3202/x', 'http://[::1]:3202/x', 'https://localhost/x', 'https://2130706433/x']) {
+      const r = await a.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url } });
+      expect([url, r.statusCode]).toEqual([url, 400]);
+      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'url', code: 'webhook_url_address' }] });
+    }
+  });
+
   it('records which filings an organisation checked, once it has a webhook (watches serve nothing else)', async () => {
     const watched = async () => (await a.t.db.query<{ service_id: string }>(
       `select w.service_id from verification_watches w join organisations o on o.id = w.organisation_id where o.name = '示例应用市场'`)).map((r) => r.service_id);
@@ -352,6 +412,13 @@ describe('verification API', () => {
     expect(main.json().subject.services.map((s: { serviceType: string }) => s.serviceType)).toEqual(['website', 'app', 'mini_program']);
     const revoked = await get(`/api/verify/v1/numbers/${encodeURIComponent('浙ICP备2024000001号-2A')}`);
     expect(revoked.json().service).toMatchObject({ status: 'revoked', statusChangedAt: '2025-03-01T08:00:00.000Z' });
+    expect(main.json().subject.statusChangedAt).toBe(main.json().subject.filedAt);
+    // A cancelled subject (its host cancelled its last service above) answers the date of the cancellation, as the public record does.
+    const cancelled = await get(`/api/verify/v1/numbers/${encodeURIComponent('浙ICP备2024000001号')}`);
+    const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent('浙ICP备2024000001号')}` });
+    expect(cancelled.json().subject).toMatchObject({ status: 'cancelled', statusChangedAt: record.json().statusChangedAt });
+    expect(cancelled.json().subject.statusChangedAt).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/));
+    expect(cancelled.json().subject.statusChangedAt).not.toBe(cancelled.json().subject.filedAt);
     const unknown = await get(`/api/verify/v1/numbers/${encodeURIComponent('粤ICP备2024999999号-1A')}`);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('number_not_found');
@@ -365,6 +432,9 @@ describe('verification API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ uscc: DEMO_USCC, items: [{ mainNumber: '粤ICP备2024000001号', hostName: '深圳市示例网络科技有限公司' }] });
     expect(res.json().items[0].services).toHaveLength(3);
+    const dashed = await get(`/api/verify/v1/subjects?uscc=${encodeURIComponent(`${DEMO_USCC.slice(0, 8)}-${DEMO_USCC.slice(8)}`)}`);
+    expect(dashed.json()).toMatchObject({ uscc: DEMO_USCC, items: [{ mainNumber: '粤ICP备2024000001号' }] });
+    expect((await get(`/api/verify/v1/subjects?uscc=${encodeURIComponent(`${DEMO_USCC.slice(0, 6)}－${DEMO_USCC.slice(6)} `)}`)).json().uscc).toBe(DEMO_USCC);
     const id = await get(`/api/verify/v1/subjects?uscc=${DEMO_PEOPLE.wangXiaoer.certificateNumber}`);
     expect(id.statusCode).toBe(400);
     expect(id.json().code).toBe('uscc_is_id_number');

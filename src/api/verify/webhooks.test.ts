@@ -10,9 +10,11 @@ import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../t
 import { a2dp, expectNoPersonalData, KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { cancelConfirmed } from '../../../tests/filing.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../../notify/index.ts';
-import { createWebhookSender } from '../../notify/webhook.ts';
+import { enqueueFilingWebhooks } from '../../notify/filing-webhooks.ts';
+import { ADDRESS_REFUSED, createWebhookSender } from '../../notify/webhook.ts';
+import { DeliveryError } from '../../notify/errors.ts';
 
-interface Received { headers: http.IncomingHttpHeaders; body: string }
+interface Received { path: string | undefined; headers: http.IncomingHttpHeaders; body: string }
 
 /** A receiver that answers the queued status codes in turn (then 204) and records every request. */
 async function startReceiver() {
@@ -22,7 +24,7 @@ async function startReceiver() {
     let body = '';
     req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
     req.on('end', () => {
-      received.push({ headers: req.headers, body });
+      received.push({ path: req.url, headers: req.headers, body });
       res.statusCode = answers.shift() ?? 204;
       res.end();
     });
@@ -47,13 +49,13 @@ describe('webhooks', () => {
   const subscribe = (url: string, headers: Record<string, string> = KEY) => a.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers, payload: { url } });
   const drain = () => drainOutbox({
     db: a.t.db, sealer: a.t.sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(a.t.db, a.t.sealer, a.clock.now),
-    webhook: createWebhookSender({ timeoutMs: 5000 }), now: a.clock.now,
+    webhook: createWebhookSender({ timeoutMs: 5000, allowLoopback: true }), now: a.clock.now,
   });
   const outbox = () => a.t.db.query<{ id: number; status: string; attempts: number; last_error: string | null; payload: { url: string; secret?: string; tag?: string } }>(
     `select id, status, attempts, last_error, payload from outbox where channel = 'webhook' order by id`);
 
   beforeAll(async () => {
-    a = await authTestApp();
+    a = await authTestApp({ env: { WEBHOOKS_ALLOW_LOOPBACK: 'true' } }); // the receiver is on 127.0.0.1
     rx = await startReceiver();
     const device = await signIn(a.app, 'device.demo');
     const key = await a.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: device.headers, payload: { name: 'webhook test' } });
@@ -65,6 +67,10 @@ describe('webhooks', () => {
     const created = await subscribe(rx.url('/market'));
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ url: rx.url('/market'), secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/) });
+    expect(created.headers['cache-control']).toBe('no-store'); // the secret is in this answer only
+    const twice = await subscribe(`${rx.url('/market')}#again`); // the same URL (fragments are dropped)
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'webhook_url_taken', errors: [{ field: 'url', code: 'webhook_url_taken' }] });
     const list = await hooks();
     expect(list.json().items).toEqual([{ id: created.json().id, url: rx.url('/market'), createdAt: expect.any(String) }]);
     expect(list.body).not.toContain(created.json().secret);
@@ -94,6 +100,25 @@ describe('webhooks', () => {
     expect((await hooks(other)).json().items).toEqual([]);
     // The device maker keeps one webhook, but it never verifies a2dp.Vol: it must hear nothing of it.
     expect((await subscribe(rx.url('/device'), other)).statusCode).toBe(201);
+  });
+
+  it('filing.shell gives shellSince as the China date (YYYY-MM-DD), as the public record does', async () => {
+    const svc = { id: await serviceId(a.t.db, 'a2dp.Vol'), service_number: '粤ICP备2024000001号-2A' };
+    const [market] = await a.t.db.query<{ id: string }>(`select id from organisations where name = '示例应用市场'`);
+    await a.t.db.query(`insert into verification_watches (service_id, organisation_id, last_checked_at) values ($1, $2, now()) on conflict do nothing`, [svc.id, market!.id]);
+    await a.t.db.query(`update services set shell_since = '2026-10-22T20:00:02.462Z' where id = $1`, [svc.id]);
+    try {
+      const at = new Date('2026-10-22T20:00:02.462Z');
+      expect(await a.t.db.transaction((tx) => enqueueFilingWebhooks(tx, svc.id, 'filing.shell', at))).toBeGreaterThan(0);
+      const rows = await a.t.db.query<{ payload: { body: { filing: { serviceNumber: string; shellSince: string } } } }>(
+        `select payload from outbox where channel = 'webhook' and payload->>'tag' = 'filing.shell'`);
+      expect(rows.map((r) => r.payload.body.filing)).toContainEqual(expect.objectContaining({ serviceNumber: svc.service_number, shellSince: '2026-10-23' }));
+      const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(svc.service_number)}` });
+      expect(record.json().shellSince).toBe('2026-10-23');
+    } finally {
+      await a.t.db.query('update services set shell_since = null where id = $1', [svc.id]);
+      await a.t.db.query(`delete from outbox where channel = 'webhook' and payload->>'tag' = 'filing.shell'`);
+    }
   });
 
   it('tells an organisation that verified a filing of its revocation: signed, retried after a failure', async () => {
@@ -170,4 +195,55 @@ describe('webhooks', () => {
     const rows = (await outbox()).slice(-2);
     expect(rows.map((x) => [x.status, x.attempts])).toEqual([['dead', 1], ['dead', 1]]);
   });
+
+  it('sends nothing to a webhook deleted after the event was queued (queue, delete, drain)', async () => {
+    const other = { authorization: `Bearer ${deviceKey}` };
+    const withdrawn = await subscribe(rx.url('/withdrawn'), other);
+    expect(withdrawn.statusCode).toBe(201);
+    const admin = await signIn(a.app, 'admin');
+    const [site] = await a.t.db.query<{ id: string; service_number: string }>(
+      `select id, service_number from services where service_type = 'website' and status = 'filed' order by service_number limit 1`);
+    expect((await a.app.inject({ method: 'GET', url: `/api/verify/v1/numbers/${encodeURIComponent(site!.service_number)}`, headers: other })).statusCode).toBe(200);
+    const r = await a.app.inject({ method: 'POST', url: `/api/bureau/services/${site!.id}/revoke`, headers: admin.headers, payload: { reason: '违法违规（测试）' } });
+    expect(r.statusCode).toBe(200);
+    expect((await a.app.inject({ method: 'DELETE', url: `/api/verify/v1/webhooks/${withdrawn.json().id}`, headers: other })).statusCode).toBe(204);
+    const before = rx.received.length;
+    await drain();
+    expect(rx.received.slice(before).map((x) => x.path)).not.toContain('/withdrawn');
+    expect(rx.received.slice(before).length).toBeGreaterThan(0); // the device maker's other webhooks still hear of it
+    const [row] = await a.t.db.query<{ status: string; last_error_code: string }>(
+      `select status, last_error_code from outbox where channel = 'webhook' and payload->>'url' = $1`, [rx.url('/withdrawn')]);
+    expect(row).toEqual({ status: 'dropped', last_error_code: 'subscription_deleted' });
+  });
+
+  it('refuses internal and link-local addresses at subscription, naming url (loopback allowed here: WEBHOOKS_ALLOW_LOOPBACK)', async () => {
+    for (const url of ['https://169.254.169.254/latest/meta-data', 'https://10.1.2.3/x', 'https://2852039166/', 'https://[::ffff:a9fe:a9fe]/x', 'https://[fd00::1]/x']) {
+      const r = await subscribe(url);
+      expect([url, r.statusCode]).toEqual([url, 400]);
+      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'url', code: 'webhook_url_address' }] });
+    }
+    const local = await subscribe('http://[::1]:3202/x');
+    expect(local.statusCode).toBe(201);
+    expect((await a.app.inject({ method: 'DELETE', url: `/api/verify/v1/webhooks/${local.json().id}`, headers: KEY })).statusCode).toBe(204);
+  });
+
+  it('resolves the host at send time and never connects to a non-public address (DNS rebinding)', async () => {
+    const rebound = createWebhookSender({ timeoutMs: 2000, resolve: async () => [{ address: '10.0.0.5', family: 4 }, { address: '203.119.1.1', family: 4 }] });
+    const err = await rebound.send({ url: 'https://hooks.rebinding.example/x', secret: 's', body: { id: '1' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err).toMatchObject({ remoteCode: ADDRESS_REFUSED, permanent: false, message: expect.stringContaining('10.0.0.5') });
+    // Loopback only with the allowance; literal addresses are judged without a lookup.
+    const before = rx.received.length;
+    const strict = createWebhookSender({ timeoutMs: 2000 });
+    await expect(strict.send({ url: rx.url('/strict'), body: {} })).rejects.toMatchObject({ remoteCode: ADDRESS_REFUSED });
+    await expect(strict.send({ url: 'https://169.254.169.254/latest/meta-data', body: {} })).rejects.toMatchObject({ remoteCode: ADDRESS_REFUSED });
+    const toLoopbackName = createWebhookSender({ timeoutMs: 2000, resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+    await expect(toLoopbackName.send({ url: rx.url('/named').replace('127.0.0.1', 'hooks.rebinding.example'), body: {} })).rejects.toMatchObject({ remoteCode: ADDRESS_REFUSED });
+    expect(rx.received.length).toBe(before);
+    // The socket connects to the address the check resolved (here the local receiver, allowed).
+    const allowed = createWebhookSender({ timeoutMs: 2000, allowLoopback: true, resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+    await allowed.send({ url: rx.url('/named').replace('127.0.0.1', 'hooks.rebinding.example'), body: {} });
+    expect(rx.received.at(-1)!.path).toBe('/named');
+  });
+
 });

@@ -20,14 +20,15 @@ export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
     onRequest: guard,
     schema: {
       tags, security, summary: 'Subscribe a webhook; the signing secret is in this answer only',
-      description: 'https URLs (plain http only to 127.0.0.1). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified.',
+      description: 'https URLs to public addresses (private, link-local, loopback … addresses are refused: 400 webhook_url_address naming url; loopback, over plain http too, only where the server sets WEBHOOKS_ALLOW_LOOPBACK). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified.',
       body: z.strictObject({ url: z.string().min(1).max(2048) }),
       response: { 201: webhookView.extend({ secret: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },
   }, async (req, reply) => {
-    const w = await createWebhookSubscription(ctx, actorOf(req), req.body);
+    const w = await createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback });
     verifier.webhooksChanged(actorOf(req).orgId!);
-    return reply.code(201).send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });
+    // The signing secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
+    return reply.code(201).header('cache-control', 'no-store').send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });
   });
 
   app.get('/api/verify/v1/webhooks', {

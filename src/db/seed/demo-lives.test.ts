@@ -40,6 +40,17 @@ describe('demo lives', () => {
     expect(bad).toEqual([]);
   });
 
+  it('gives every revoked record of the demo its public revocationCategory (never null), and the database refuses one without', async () => {
+    const revoked = await a.t.db.query<{ service_number: string }>(`select service_number from services where status = 'revoked' order by service_number`);
+    expect(revoked.length).toBeGreaterThanOrEqual(2); // the demo game and the lives' download site
+    for (const { service_number } of revoked) {
+      const rec = (await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(service_number)}` })).json();
+      expect([service_number, rec.revocationCategory]).toEqual([service_number, expect.stringMatching(/^(false_materials|shell_cleanup|illegal|other)$/)]);
+    }
+    await expect(a.t.db.query(`update services set status = 'revoked' where status = 'filed' and shell_since is null and id = (select id from services where status = 'filed' limit 1)`))
+      .rejects.toThrow(/services_revoked_has_category/);
+  });
+
   it('keeps the stored public events of every record what history says, after the lives of the demo records (migration 0029)', async () => {
     await expectPublicEventsCurrent(a.t.db);
   });

@@ -116,7 +116,7 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
   await tx.query(`update access_records set active = false, cancelled_at = $2 where service_id = $1`, [cancelled.id, ago(20)]);
   await history(a.host, cancelled.id, 'cancel', 20, 'filed', 'cancelled', { reason: '网站改版，旧站停止运营（演示）' });
   const revoked = await site('云端下载站', 'cloud-demo-dl.cn', 87);
-  await tx.query(`update services set status = 'revoked', status_changed_at = $2, updated_at = $2 where id = $1`, [revoked.id, ago(30)]);
+  await tx.query(`update services set status = 'revoked', revocation_category = 'illegal', status_changed_at = $2, updated_at = $2 where id = $1`, [revoked.id, ago(30)]);
   await tx.query(`update access_records set active = false, cancelled_at = $2 where service_id = $1`, [revoked.id, ago(30)]);
   await history(a.bureau, revoked.id, 'revoke', 30, 'filed', 'revoked', { reason: '提供未经许可的下载服务（演示）' });
   await tx.query(

@@ -1,7 +1,8 @@
 // Package identifiers per platform (APP feature info, DOMAIN.md §2.4). With the signing
-// certificate they are what stores and device makers check against the registry, so they are
-// compared exactly: case is preserved (Android package names are case-sensitive) and only
-// surrounding whitespace is trimmed.
+// certificate they are what stores and device makers check against the registry. Case is
+// preserved here and only surrounding whitespace is trimmed; the registry matches Android package
+// names and HarmonyOS bundle names exactly (both case-sensitive) and iOS bundle IDs without regard
+// to case, as Apple does (src/domain/verification.ts matchingPackageName).
 import { type Validation, type ValidationIssue, invalid, valid } from './result.ts';
 
 // Java Language Specification §3.9 keywords and literals. Android itself accepts them in an

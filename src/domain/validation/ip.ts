@@ -136,6 +136,49 @@ function isSpecialIpv6(g: number[]): boolean {
     || (first === 0x2001 && g[1] === 0x0db8);
 }
 
+/**
+ * Where an address leads, for deciding whether the registry may connect to it (webhooks,
+ * docs/decisions/0006 addendum): `loopback` (127.0.0.0/8, ::1, and their IPv4-mapped forms),
+ * `special` (every other block of isSpecialIpv4/isSpecialIpv6 — private, link-local,
+ * unique-local, multicast, unspecified, documentation, benchmarking — plus site-local fec0::/10,
+ * IPv4-compatible ::/96 and NAT64 / 6to4 prefixes embedding a special IPv4 address), or `public`.
+ * Null when `input` is no address in canonical text (dotted decimal, or IPv6 without brackets):
+ * callers give the forms a URL parser or a resolver produces.
+ */
+export type IpScope = 'public' | 'loopback' | 'special';
+
+export function ipScope(input: string): IpScope | null {
+  if (input.includes(':')) {
+    const g = parseIpv6(input);
+    return Array.isArray(g) ? ipv6Scope(g) : null;
+  }
+  const o = parseIpv4(input);
+  return Array.isArray(o) ? ipv4Scope(o) : null;
+}
+
+function ipv4Scope(o: number[]): IpScope {
+  if (o[0] === 127) return 'loopback';
+  return isSpecialIpv4(o) || (o[0] === 255 && o[1] === 255 && o[2] === 255 && o[3] === 255) ? 'special' : 'public';
+}
+
+const embeddedV4 = (hi: number, lo: number) => [hi >> 8, hi & 255, lo >> 8, lo & 255];
+
+function ipv6Scope(g: number[]): IpScope {
+  const zerosTo5 = g.slice(0, 5).every((x) => x === 0);
+  if (zerosTo5 && g[5] === 0 && g[6] === 0 && g[7] === 1) return 'loopback';
+  // IPv4-mapped (::ffff:a.b.c.d) reaches the IPv4 address itself: judged as that address.
+  if (zerosTo5 && g[5] === 0xffff) return ipv4Scope(embeddedV4(g[6] as number, g[7] as number));
+  if (zerosTo5 && g[5] === 0) return 'special'; // unspecified, IPv4-compatible (deprecated, RFC 4291 §2.5.5.1)
+  const first = g[0] as number;
+  if ((first & 0xffc0) === 0xfec0) return 'special'; // site-local (deprecated, RFC 3879)
+  // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) lead to the IPv4 address they embed.
+  if (first === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) {
+    return ipv4Scope(embeddedV4(g[6] as number, g[7] as number)) === 'public' ? 'public' : 'special';
+  }
+  if (first === 0x2002 && ipv4Scope(embeddedV4(g[1] as number, g[2] as number)) !== 'public') return 'special';
+  return isSpecialIpv6(g) ? 'special' : 'public';
+}
+
 function publicWarning(special: boolean): ValidationIssue[] {
   return special ? [{ code: 'ip_not_public', message: 'a private, loopback, link-local, documentation or multicast address is not a server the public reaches' }] : [];
 }

@@ -167,7 +167,7 @@ const WRITES = [
   `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $1::timestamptz
      from (select subject_id, max(sequence) as last from import_stage where not new_subject and reject is null group by subject_id) m
     where su.id = m.subject_id`,
-  // A revoked record imported says no category: `other`, as the revocation flow defaults (migration 0042).
+  // A revoked record imported says no category: `other`, as the revocation flow defaults (migration 0043).
   `insert into services (id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
        filed_at, status_changed_at, updated_at, revocation_category)
      select service_id, subject_id, service_type, service_name, domains, home_url, coalesce(sp_id, subject_principal), sequence,

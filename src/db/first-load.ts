@@ -330,7 +330,7 @@ export async function writeDirectBatch(
       `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $3::timestamptz
          from unnest($1::uuid[], $2::int[]) as m(id, last) where su.id = m.id`, [[...grown.keys()], [...grown.values()], now]));
   }
-  // A revoked record imported says no category: `other` (migration 0042), as the staging path writes it.
+  // A revoked record imported says no category: `other` (migration 0043), as the staging path writes it.
   await copy('services', `id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
     filed_at, status_changed_at, updated_at, revocation_category`, serviceRows);
   if (platformIds.length) {

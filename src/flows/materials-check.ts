@@ -89,7 +89,7 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   }
   for (const [i, p] of (m.platforms ?? []).entries()) {
     const taken = await tx.query(
-      // iOS bundle IDs are one package whatever their case (migration 0043); others compare exactly.
+      // iOS bundle IDs are one package whatever their case (migration 0044); others compare exactly.
       `select 1 from app_platforms where active and platform = $1 and service_id is distinct from $3
           and (package_name = $2 or ($1 = 'ios' and lower(package_name) = lower($2)))`, [p?.platform, p?.packageName, app.service_id]);
     if (taken.length) problems.push({ field: `platforms.${i}.packageName`, code: 'package_already_filed', message: 'this package already has an active filing; one package, one active filing' });

@@ -29,7 +29,7 @@ export async function revokeServiceIn(ctx: FlowContext, tx: Queryable, actor: Ac
   const reason = checkReason(input);
   const category = input.category ?? 'other';
   const s = await loadServiceForUpdate(tx, id, actor);
-  // The category first: a revoked row must have one (check services_revoked_has_category, migration 0042).
+  // The category first: a revoked row must have one (check services_revoked_has_category, migration 0043).
   await tx.query('update services set revocation_category = $2 where id = $1', [s.id, category]);
   const moved = await moveService(ctx, tx, s, 'revoke', actor, { reason, category });
   // Its subject's last live service: the subject is cancelled with it (DOMAIN.md §4.3, no empty subject).

@@ -30,7 +30,7 @@ export interface EmailPayload { to: string; content: string; tag?: string }
 /** `kind` is in clear (operators see which template); `params` are sealed (they hold verification codes). */
 export interface SmsPayload { mobile: string; text: string; kind?: SmsKind; params?: string; tag?: string }
 /**
- * `subscriptionId`: the webhook subscription it goes to (rows queued before migration 0041 have
+ * `subscriptionId`: the webhook subscription it goes to (rows queued before migration 0042 have
  * none, but a copy of the secret); `url` is kept for the administrator's view of failures.
  */
 export interface WebhookPayload { url: string; subscriptionId?: string; secret?: string; body: unknown; tag?: string }

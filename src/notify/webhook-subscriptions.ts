@@ -32,7 +32,7 @@ function judge(sealer: Sealer, s: SubscriptionRow, body: unknown): WebhookTarget
 
 /**
  * The message to send for a due webhook row, or why it is dropped. Rows queued before migration
- * 0041 name no subscription but carry a sealed copy of its secret: they go only to a live
+ * 0042 name no subscription but carry a sealed copy of its secret: they go only to a live
  * subscription of the same URL with that same secret (so never to a re-subscription).
  */
 export async function webhookTarget(db: Queryable, sealer: Sealer, p: WebhookPayload): Promise<WebhookTarget> {

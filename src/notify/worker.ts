@@ -125,7 +125,7 @@ async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, r
   try {
     const sent = await send(o, row);
     if (sent.dropped) {
-      // Not sent and never retried; not a failure either (migration 0041).
+      // Not sent and never retried; not a failure either (migration 0042).
       await o.db.query(
         `update outbox set status = 'dropped', last_error = $3, last_error_code = $4, provider = $5, last_attempt_at = $2 where id = $1`,
         [row.id, o.now(), sent.note, sent.dropped.code, provider],

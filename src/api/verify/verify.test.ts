@@ -65,7 +65,7 @@ describe('verification API', () => {
     const found = await loadIdentities(a.t.db, [{ platform: 'ios', packageName: 'COM.EXAMPLE.LEDGER' }]);
     expect(found.get(identityKey('ios', 'com.example.ledger'))).toMatchObject({ serviceNumber: '浙ICP备2024000001号-1A', active: true });
     expect((await call([{ platform: 'android', packageName: 'A2DP.VOL', fingerprint: A2DP_CERT.md5 }])).json().results[0].status).toBe('not_filed');
-    // One active filing per iOS bundle ID whatever its case (migration 0043).
+    // One active filing per iOS bundle ID whatever its case (migration 0044).
     await expect(a.t.db.query(
       `insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', 'COM.EXAMPLE.LEDGER', $2)`,
       [await serviceId(a.t.db, 'a2dp.Vol'), 'f'.repeat(40)])).rejects.toThrow(/app_platforms_active_ios_folded|duplicate key/);

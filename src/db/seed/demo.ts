@@ -196,7 +196,7 @@ async function seedFilings(tx: Queryable, sealer: Sealer, orgs: Record<string, s
       await demoHistory(tx, service.id, 'filed', null, 'filed', { mainNumber: subject.main_number, serviceNumber: service.service_number }, filedAt);
       if (s.status) {
         const changedAt = new Date('2025-03-01T08:00:00Z');
-        // A revoked record says why (migration 0042): the demo game was filed with forged materials (docs/supervision.md).
+        // A revoked record says why (migration 0043): the demo game was filed with forged materials (docs/supervision.md).
         await tx.query(`update services set status = $2, status_changed_at = $3, revocation_category = $4 where id = $1`,
           [service.id, s.status, changedAt, s.status === 'revoked' ? 'false_materials' : null]);
         await tx.query(`update app_platforms set active = false where service_id = $1`, [service.id]);

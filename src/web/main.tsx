@@ -29,6 +29,7 @@ const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
 const Users = lazy(() => import('./pages/admin/Users.tsx'));
 // Failed deliveries (issue 12 §5)
 const Deliveries = lazy(() => import('./pages/admin/Deliveries.tsx'));
+const DevSms = lazy(() => import('./pages/admin/DevSms.tsx'));
 const PersonalDataAccess = lazy(() => import('./pages/admin/PersonalDataAccess.tsx'));
 // issue 13 (records): filed records, provider services, shell cleanup
 const HostRecords = lazy(() => import('./pages/records/HostRecords.tsx'));
@@ -93,6 +94,7 @@ function App() {
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
         <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
         <Route path="/admin/deliveries" element={<RequireRole roles={ADMIN}><Deliveries /></RequireRole>} />
+        <Route path="/admin/dev-sms" element={<RequireRole roles={ADMIN}><DevSms /></RequireRole>} />
         <Route path="/admin/personal-data-access" element={<RequireRole roles={ADMIN}><PersonalDataAccess /></RequireRole>} />
         {/* issue 13 (records) */}
         <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />

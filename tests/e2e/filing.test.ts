@@ -125,8 +125,24 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await page.getByTestId('sms-check').waitFor();
     expect(await page.locator('.countdown-time').first().textContent()).toMatch(/^2[34]:\d\d:\d\d$/);
     expect(await page.getByTestId('sms-check').textContent()).toContain('剩余 5 次机会');
+    // The demo has no SMS gateway: the step says where the code is, and the administrator's
+    // 开发短信收件箱 page shows it (the code is read there, not from the database).
+    expect(await page.getByTestId('sms-dev-inbox').textContent()).toContain('开发短信收件箱');
     await host.shot('status-sms');
-    await page.getByTestId('sms-code').fill(await server.smsCode(principal.mobile));
+    const admin = await journey(browser, server.url, 'filing-admin-dev-sms');
+    await signInUi(admin.page, 'admin');
+    await admin.page.getByRole('link', { name: '开发短信收件箱' }).click();
+    await admin.page.getByRole('heading', { name: '开发短信收件箱' }).waitFor();
+    await admin.page.getByLabel('手机号').fill(principal.mobile);
+    await admin.page.getByRole('button', { name: '查询' }).click();
+    const message = admin.page.getByTestId('dev-sms').locator('tbody tr').first();
+    await expect.poll(async () => (await message.textContent()) ?? '').toContain(principal.mobile);
+    const code = /(\d{6})/.exec((await message.locator('td').nth(2).textContent()) ?? '')?.[1];
+    expect(code).toBe(await server.smsCode(principal.mobile));
+    await admin.shot('admin-dev-sms');
+    admin.assertClean();
+    await admin.close();
+    await page.getByTestId('sms-code').fill(code!);
     await page.getByRole('button', { name: '提交验证码' }).click();
     await page.locator('.badge[data-status="bureau_review"]').first().waitFor();
     await page.getByTestId('days-left').getByText('剩余 20 个工作日').waitFor();

@@ -712,6 +712,20 @@ export const MESSAGES = {
 
   // Failed deliveries (issue 12 §5: SMS gateways; /admin/deliveries)
   'nav.deliveries': ['投递失败', 'Failed deliveries'],
+  // The development SMS inbox (demo only: SMS_PROVIDER=dev)
+  'nav.devSms': ['开发短信收件箱', 'Dev SMS inbox'],
+  'devSms.title': ['开发短信收件箱', 'Development SMS inbox'],
+  'devSms.lead': ['演示环境不接短信网关：验证码和通知短信都投递到这里（最新在前）。主办者在短信核验步骤输入的 6 位验证码从这里读取。', 'The demo has no SMS gateway: verification codes and notices land here (newest first). The 6-digit code a host enters at the SMS step is read here.'],
+  'devSms.demoOnly': ['仅开发/演示环境（SMS_PROVIDER=dev）提供；配置正式短信网关后此页面和接口均不存在。', 'Development and demo only (SMS_PROVIDER=dev): with a real SMS gateway neither this page nor its API exists.'],
+  'devSms.off': ['已配置正式短信网关，没有开发短信收件箱。', 'A real SMS gateway is configured: there is no development inbox.'],
+  'devSms.mobile': ['手机号', 'Mobile'],
+  'devSms.mobileHint': ['号码默认打码显示；输入完整手机号可只看该号码的短信并显示完整号码（此次查看会记入个人信息访问记录）。', 'Numbers are masked; type a full mobile to see only its messages with the number in full (logged as a personal-data access).'],
+  'devSms.search': ['查询', 'Search'],
+  'devSms.refresh': ['刷新', 'Refresh'],
+  'devSms.empty': ['还没有短信。', 'No messages yet.'],
+  'devSms.time': ['时间', 'Time'],
+  'devSms.body': ['短信内容', 'Message'],
+  'sms.devInbox': ['演示环境：短信不会发到真实手机。验证码可由部级管理员（admin）在“开发短信收件箱”页面（/admin/dev-sms）查看。', 'Demo: no SMS reaches a real phone. The ministry administrator (admin) reads the code on the "Dev SMS inbox" page (/admin/dev-sms).'],
   'deliveries.title': ['消息投递失败', 'Failed deliveries'],
   'deliveries.lead': ['短信、邮件和回调投递失败的记录。“重试中”会按退避策略自动重试；“已放弃”为永久性拒绝（如号码无效、模板或签名未审核通过）或多次失败，需处理原因后重新发送。', 'Emails, SMS and webhooks that failed. "Retrying" ones are retried automatically with backoff; "abandoned" ones were refused for good (invalid number, template or signature not approved) or failed too often: fix the cause, then resend.'],
   'deliveries.state': ['状态', 'State'],

@@ -59,6 +59,8 @@ export interface SessionView {
   csrfToken: string | null; expiresAt: string | null;
   /** Signed in with a one-time password: set a new one before anything else (ADR 0012). */
   mustChangePassword?: boolean;
+  /** The development SMS provider is configured (a demo): codes are read at /admin/dev-sms, not on a phone. */
+  devSmsInbox?: boolean;
 }
 
 export interface Organisation { id: string; kind: string; name: string; uscc: string | null; provinceCode: string | null; status: string; createdAt?: string; contactEmail?: string | null }

@@ -10,6 +10,7 @@ import { BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, 
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
 import type { ApplicationSummary, ApplicationView, HistoryItem, ListView, SmsCheck } from '../../lib/types.ts';
 
 export default function HostApplication() {
@@ -111,9 +112,12 @@ export default function HostApplication() {
 
 function SmsPanel({ view, onChange }: { view: ApplicationView; onChange(): void }) {
   const i18n = useI18n();
+  const { session } = useSession();
   return (
     <Card title={i18n.t('sms.title')} id="sms">
       <p className="muted">{i18n.t('sms.lead')}</p>
+      {/* Demo only (the development SMS provider): no phone gets the code; say where it is. */}
+      {session?.devSmsInbox ? <Notice kind="info"><span data-testid="sms-dev-inbox">{i18n.t('sms.devInbox')}</span></Notice> : null}
       {view.smsChecks.map((c) => <SmsCheckRow key={c.id} applicationId={view.id} check={c} onChange={onChange} />)}
     </Card>
   );

@@ -57,6 +57,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   service_description_charset: '描述含有控制字符', service_description_too_long: '描述最多 200 字', service_description_too_short: '请用至少 20 字描述实际业务',
   uscc_charset: '统一社会信用代码含有不允许的字符', uscc_format: '统一社会信用代码第 3–8 位应为行政区划代码', uscc_length: '统一社会信用代码为 18 位',
   uscc_checksum: '统一社会信用代码校验位不符（试点时期代码可能如此，请核对证照）',
+  uscc_is_id_number: '这是居民身份证号码，不是统一社会信用代码：单位请填写营业执照等证照上的 18 位统一社会信用代码；个人请选择“个人”主体',
   submitter_required: '请选择初审单位', submitter_invalid: '请选择可提交此类服务的接入服务提供者或应用分发平台',
   access_provider_unknown: '不是有效的接入服务提供者', package_already_filed: '该包名已有有效备案（一个包名只能有一个有效备案）',
   identity_not_verified: '负责人近 3 天内未通过身份核验，请发起身份核验', login_format: '登录名为 3–64 位，以字母开头，可含字母、数字、“.”“_”“-”',

@@ -116,6 +116,8 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await provider.page.getByRole('link', { name: '审核' }).first().click();
     await provider.page.getByTestId('materials').waitFor();
     expect(await provider.page.getByTestId('materials').textContent()).toContain('tests.androguard');
+    // The package the host uploaded was analysed (DOMAIN.md §0.1): the reviewer sees what was found.
+    expect(await provider.page.getByTestId('package-checks').textContent()).toMatch(/tests\.androguard.*未发现问题/);
     await provider.shot('provider-review');
     await provider.page.getByTestId('approve').click();
     await provider.page.locator('.badge[data-status="sms_pending"]').first().waitFor();

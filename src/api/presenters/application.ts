@@ -10,7 +10,9 @@ import type { Actor } from '../../domain/actors.ts';
 import { diffMaterials } from '../../domain/changes.ts';
 import { availableActions, kindOf } from '../../domain/lifecycle.ts';
 import type { ApplicationRow } from '../../flows/applications.ts';
+import { packageFindingProblems, platformPackageChecks } from '../../domain/package-findings.ts';
 import { domainProblems } from '../../flows/materials-check.ts';
+import { packageAnalysesOf } from '../../flows/package-analyses.ts';
 import { type AccessPurpose, revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
 import { deadlineFields } from './deadline.ts';
@@ -60,6 +62,9 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
   const own = reviews(actor, app);
   const { materials: opened, base } = await openedFor(db, sealer, actor, app, now, own);
   const checked = actor.role === 'host' ? await domainProblems(db, app, opened, now, sealer) : null;
+  // The analyzer's findings on each platform's uploaded package (DOMAIN.md §0.1), for every audience.
+  const platforms = Array.isArray(opened.platforms) ? opened.platforms as Json[] : [];
+  const packageChecks = platforms.length ? platformPackageChecks(platforms, await packageAnalysesOf(db, app.id), now) : [];
   const [org] = app.submitter_org_id
     ? await db.query<{ name: string; kind: string }>('select name, kind from organisations where id = $1', [app.submitter_org_id])
     : [];
@@ -76,9 +81,10 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
     submitter: app.submitter_org_id ? { id: app.submitter_org_id, name: org?.name ?? null, kind: org?.kind ?? null } : null,
     organisations: await organisationNames(db, [app.submitter_org_id, ...accessProviders(opened), ...accessProviders(base)]),
     materials: own ? opened : maskPeople(opened),
-    problems: checked?.problems ?? [],
+    problems: checked ? [...checked.problems, ...packageFindingProblems(platforms, packageChecks)] : [],
     warnings: checked?.warnings ?? [],
     reviewReasons: app.review_reasons,
+    packageChecks,
     ...(await changeView(db, actor, app, opened, base)),
     availableActions: availableActions(app.status, actor.role),
     smsChecks: await smsChecks(db, sealer, app.id),

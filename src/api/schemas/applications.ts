@@ -46,6 +46,15 @@ export const applicationView = z.object({
   problems: z.array(problem),
   warnings: z.array(problem),
   reviewReasons: z.array(z.unknown()),
+  packageChecks: z.array(z.object({
+    field: z.string().describe('platforms.N: the platform of the materials'),
+    platform: z.string(), packageName: z.string().nullable(), kind: z.enum(['package', 'certificate']),
+    analyzedAt: z.string(), certificateNotAfter: z.string().nullable(), profileType: z.string().nullable(),
+    findings: z.array(z.object({ code: z.string(), message: z.string(), refuses: z.boolean().describe('true: submission is refused while it stands') })),
+  })).describe('DOMAIN.md §0.1: the analyzer\'s findings on the package the host uploaded for each platform (matched by platform, package name and '
+    + 'certificate fingerprint; certificate_expired judged now). debug_certificate / debug_profile / debuggable, development_profile and '
+    + 'certificate_expired refuse submission (package_debug_signed, package_development_profile, package_certificate_expired); the others are warnings. '
+    + 'A platform whose package was never uploaded is not listed'),
   diff: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })).nullable()
     .describe('changes: the filed value and the new one of every field that differs (personal data masked except for the host); null for a first filing'),
   target: z.object({ mainNumber: z.string().nullable(), serviceNumber: z.string().nullable() }).nullable().describe('changes: the numbers of the filed record (they stay)'),

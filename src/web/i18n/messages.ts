@@ -712,6 +712,14 @@ export const MESSAGES = {
 
   // Failed deliveries (issue 12 §5: SMS gateways; /admin/deliveries)
   'nav.deliveries': ['投递失败', 'Failed deliveries'],
+  // The analyzer's findings on the uploaded packages (DOMAIN.md §0.1), on the review pages
+  'packageChecks.title': ['安装包检查', 'Package check'],
+  'packageChecks.none': ['未上传安装包，特征信息为手工填写，请核对', 'no package uploaded: the feature info was typed; check it'],
+  'packageChecks.clean': ['未发现问题', 'nothing found'],
+  'packageChecks.package': ['安装包分析于', 'package analysed'],
+  'packageChecks.certificate': ['证书分析于', 'certificate analysed'],
+  'packageChecks.refuses': ['提交时将被拒绝', 'refused at submission'],
+  'packageChecks.refusesHost': ['备案不接受：提交时将被拒绝，请上传正式发布签名的安装包', 'not accepted for filing: submission will be refused; upload the release-signed package'],
   // The development SMS inbox (demo only: SMS_PROVIDER=dev)
   'nav.devSms': ['开发短信收件箱', 'Dev SMS inbox'],
   'devSms.title': ['开发短信收件箱', 'Development SMS inbox'],

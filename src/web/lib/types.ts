@@ -14,12 +14,19 @@ export interface ApplicationView {
   materials: Record<string, unknown>;
   problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
   smsChecks: SmsCheck[]; identityTasks: IdentityTask[];
+  /** DOMAIN.md §0.1: the analyzer's findings on each platform's uploaded package (none listed: never uploaded). */
+  packageChecks?: PackageCheck[];
   /** Changes (issue 13): old and new value of every field that differs; the numbers that stay. */
   diff: FieldChange[] | null; target: { mainNumber: string | null; serviceNumber: string | null } | null;
   receivedOn: string | null; deadlineOn: string | null;
   /** Issue 12: counted into a year without an official holiday schedule. */
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   createdAt: string; updatedAt: string; submittedAt: string | null; sentToBureauAt: string | null; decidedAt: string | null;
+}
+
+export interface PackageCheck {
+  field: string; platform: string; packageName: string | null; kind: 'package' | 'certificate'; analyzedAt: string;
+  certificateNotAfter: string | null; profileType: string | null; findings: { code: string; message: string; refuses: boolean }[];
 }
 
 export interface FieldChange { field: string; old: unknown; new: unknown }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
+import { PackageChecks } from '../../components/PackageChecks.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
@@ -70,6 +71,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
         {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
+          <PackageChecks checks={view.packageChecks ?? []} materials={view.materials} />
           <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
         </Card>
         </div>

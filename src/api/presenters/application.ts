@@ -15,6 +15,7 @@ import { domainProblems } from '../../flows/materials-check.ts';
 import { packageAnalysesOf } from '../../flows/package-analyses.ts';
 import { type AccessPurpose, revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
+import { recordStatuses } from '../queries/record-status.ts';
 import { deadlineFields } from './deadline.ts';
 
 type Json = Record<string, unknown>;
@@ -87,6 +88,7 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
     packageChecks,
     ...(await changeView(db, actor, app, opened, base)),
     availableActions: availableActions(app.status, actor.role),
+    recordStatus: (await recordStatuses(db, [app.id])).get(app.id) ?? null,
     smsChecks: await smsChecks(db, sealer, app.id),
     identityTasks: await identityTasks(db, app.id),
     receivedOn: app.received_on,

@@ -30,6 +30,9 @@ export const updateApplicationBody = z.strictObject({
 
 const problem = z.object({ field: z.string(), code: z.string(), message: z.string(), suggestion: z.string().optional() });
 
+const recordStatus = z.enum(['filed', 'shell', 'cancelled', 'revoked']).nullable()
+  .describe('the current status of the filed record the application made or changes (its service; its subject for change_subject): filed, shell (filed, no access left), cancelled or revoked; null while it names no filed record (a first filing or new service before approval)');
+
 export const applicationView = z.object({
   id: z.string(),
   applicationType: z.string(),
@@ -59,6 +62,7 @@ export const applicationView = z.object({
     .describe('changes: the filed value and the new one of every field that differs (personal data masked except for the host); null for a first filing'),
   target: z.object({ mainNumber: z.string().nullable(), serviceNumber: z.string().nullable() }).nullable().describe('changes: the numbers of the filed record (they stay)'),
   availableActions: z.array(z.string()),
+  recordStatus,
   smsChecks: z.array(z.object({
     id: z.string(), mobile: z.string(), personRoles: z.array(z.string()), status: z.string(),
     remainingAttempts: z.number(), resendsLeft: z.number(), lastSentAt: z.string(), expiresAt: z.string(),
@@ -92,11 +96,13 @@ export const listQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+
 export const summaryView = z.object({
   id: z.string(), applicationType: z.string(), serviceType: z.string(), serviceName: z.string().nullable(), status: z.string(),
   provinceCode: z.string().nullable(), submitterOrgId: z.string().nullable(), submittedAt: z.string().nullable(),
   receivedOn: z.string().nullable(), deadlineOn: z.string().nullable(),
   deadlineProvisional: z.boolean(), deadlineProvisionalReason: z.string().nullable(), remainingWorkingDays: z.number().nullable(), overdue: z.boolean(),
   updatedAt: z.string(),
+  recordStatus,
 });
 export const listView = z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() });

@@ -77,8 +77,18 @@ export function ErrorNotice({ error }: { error: unknown }) {
 
 const STATUS_TONE: Record<string, string> = {
   draft: 'neutral', provider_review: 'info', returned: 'warning', sms_pending: 'info', bureau_review: 'info',
-  bureau_rejected: 'danger', approved: 'success', withdrawn: 'neutral', filed: 'success', cancelled: 'neutral', revoked: 'danger',
+  bureau_rejected: 'danger', approved: 'success', withdrawn: 'neutral', filed: 'success', cancelled: 'neutral', revoked: 'danger', shell: 'warning',
 };
+
+/**
+ * An application's status, or — once approved — what became of its filed record: an approved
+ * application whose number was since cancelled, revoked or left without access says so, not 已备案.
+ */
+export function ApplicationStatus({ status, recordStatus }: { status: string; recordStatus?: string | null }) {
+  const i18n = useI18n();
+  if (status !== 'approved' || !recordStatus || recordStatus === 'filed') return <StatusBadge status={status} />;
+  return <span data-testid="record-status" title={i18n.t('status.approved')}><StatusBadge status={recordStatus} /></span>;
+}
 
 export function StatusBadge({ status }: { status: string }) {
   const i18n = useI18n();

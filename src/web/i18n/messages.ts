@@ -501,6 +501,7 @@ export const MESSAGES = {
   'status.filed': ['正常', 'Filed'],
   'status.cancelled': ['已注销', 'Cancelled'],
   'status.revoked': ['已撤销', 'Revoked'],
+  'status.shell': ['已备案 · 空壳（无接入）', 'Filed · shell (no access)'],
 
   'app.status.title': ['备案进度', 'Filing progress'],
   'progress.draft': ['填写材料', 'Materials'],
@@ -521,6 +522,9 @@ export const MESSAGES = {
   'app.status.withdrawConfirm': ['确定撤回此申请？撤回后需重新提交。', 'Withdraw this application? You will need to file again.'],
   'app.status.materials': ['申请材料', 'Materials'],
   'app.status.approvedText': ['备案成功！服务备案号：{number}', 'Filed! Service number: {number}'],
+  'app.status.recordCancelled': ['此申请曾获通过（备案号 {number}），该备案现已注销，不能再变更或新增接入；如需继续提供服务，请重新备案。', 'This application was approved (number {number}); the filing has since been cancelled and can no longer be changed or given access. File again to keep serving.'],
+  'app.status.recordRevoked': ['此申请曾获通过（备案号 {number}），该备案已被通信管理局撤销，不能再变更或新增接入。', 'This application was approved (number {number}); the bureau has since revoked the filing: it can no longer be changed or given access.'],
+  'app.status.recordShell': ['备案号 {number} 现已没有任何接入信息（空壳），请尽快新增接入，否则可能被通信管理局清理注销。', 'Number {number} has no access left (a shell): add access soon, or the bureau may clean it up.'],
   'app.status.viewRecord': ['查看公开备案信息', 'View the public record'],
 
   'sms.title': ['短信核验', 'SMS verification'],

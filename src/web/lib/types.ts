@@ -13,6 +13,8 @@ export interface ApplicationView {
   organisations: Record<string, string>;
   materials: Record<string, unknown>;
   problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
+  /** The filed record it made or changes, as it is now (its service; its subject for a subject change). */
+  recordStatus?: RecordStatus | null;
   smsChecks: SmsCheck[]; identityTasks: IdentityTask[];
   /** DOMAIN.md §0.1: the analyzer's findings on each platform's uploaded package (none listed: never uploaded). */
   packageChecks?: PackageCheck[];
@@ -36,7 +38,9 @@ export interface ApplicationSummary {
   submitterOrgId: string | null; submittedAt: string | null; receivedOn: string | null; deadlineOn: string | null;
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   remainingWorkingDays: number | null; overdue: boolean; updatedAt: string;
+  recordStatus?: RecordStatus | null;
 }
+export type RecordStatus = 'filed' | 'shell' | 'cancelled' | 'revoked';
 export interface ListView<T> { items: T[]; total: number; page: number; pageSize: number }
 
 export interface HistoryItem {

@@ -16,7 +16,7 @@ const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
  * Paths the React router answers (src/web/main.tsx): they answer 200 with the app whatever the
  * Accept header. web.test.ts parses main.tsx and fails when one of its routes is not covered here.
  */
-export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/password', '/reset-password', '/record/*', '/notices',
+export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/password', '/reset-password', '/record/*', '/subject/*', '/notices',
   '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
 
 /** A browser navigating (not a script asking for JSON): it gets the app's not-found page rather than problem+json. */

@@ -80,7 +80,8 @@ describe('notice templates', () => {
   it('returns and rejections list every field-level reason', () => {
     for (const event of ['application.returned_by_provider', 'application.rejected_by_bureau'] as const) {
       const n = renderApplicationNotice({ ...base, event, audience: 'host' });
-      expect(n.text).toContain('1. [service.description] 描述少于20字；建议 / suggestion: 补充服务内容');
+      // The field as the form names it, never its path (a host does not know `platforms.1.certSha1`).
+      expect(n.text).toContain('1. [服务描述（20–200 字，说明实际业务） / Description (20–200 characters, the actual business)] 描述少于20字；建议 / suggestion: 补充服务内容');
     }
   });
 
@@ -200,5 +201,14 @@ describe('notice templates', () => {
       expect(n.sms).toBe('【备案通知】您的APP"A2DP Volume"的变更备案未通过管局审核，请登录备案系统查看修改意见。');
       expect(n.smsTemplate).toEqual({ kind: 'filing_rejected', params: { name: 'A2DP Volume' } });
     });
+  });
+});
+
+describe('reason field labels', () => {
+  it('names a platform\'s field with its number, in both languages; an unknown path stays as it is', async () => {
+    const { fieldLabel } = await import('./templates.ts');
+    expect(fieldLabel('platforms.1.certSha1')).toMatch(/^证书 SHA-1 指纹（#2） \/ .+ \(#2\)$/);
+    expect(fieldLabel('sms')).toBe('短信核验 / SMS check');
+    expect(fieldLabel('no.such.field')).toBe('no.such.field');
   });
 });

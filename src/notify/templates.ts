@@ -4,6 +4,7 @@
 // shows its number in a prominent place, linked to the filing system; 工信部信管〔2023〕105号).
 // SMS notices also name a gateway template and its parameters (sms-templates.ts): gateways send
 // only pre-approved templates, so the text here is what the development inbox shows.
+import { FIELD_LABELS, fieldPattern } from '../web/i18n/vocabulary.ts';
 import { APPLICATION_KINDS, type ApplicationType } from '../domain/lifecycle.ts';
 import { type SmsKind, smsTemplate, type SmsTemplate } from './sms-templates.ts';
 
@@ -122,11 +123,22 @@ export function beijingTime(at: string | Date): string {
   return new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A field path as the form names it, in both languages (`证书 SHA-1 指纹（#2） / Certificate SHA-1 (#2)`), from the
+ * web app's field vocabulary (pure data, one source for the form, the problems and these notices); the path when unknown.
+ */
+export function fieldLabel(path: string): string {
+  const entry = FIELD_LABELS[path] ?? FIELD_LABELS[fieldPattern(path)];
+  if (!entry) return path;
+  const n = /^(?:platforms|access)\.(\d+)(?:\.|$)/.exec(path)?.[1];
+  return n === undefined ? `${entry[0]} / ${entry[1]}` : `${entry[0]}（#${Number(n) + 1}） / ${entry[1]} (#${Number(n) + 1})`;
+}
+
 function reasonLines(reasons: Reason[] | undefined): string[] {
   if (!reasons?.length) return [];
   return [
     '修改意见 / Reasons:',
-    ...reasons.map((r, i) => `${i + 1}. [${r.field}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`),
+    ...reasons.map((r, i) => `${i + 1}. [${fieldLabel(r.field)}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`),
   ];
 }
 

@@ -8,6 +8,7 @@ import { I18nProvider, useI18n } from './i18n/index.tsx';
 import { homeFor, SessionProvider, useSession } from './lib/session.tsx';
 import { ChangePasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from './pages/auth/Auth.tsx';
 import { RecordPage } from './pages/public/Record.tsx';
+import { SubjectPage } from './pages/public/Subject.tsx';
 import { PublicNoticesPage } from './pages/public/PublicNotices.tsx';
 import { SearchPage } from './pages/public/Search.tsx';
 import './styles.css';
@@ -69,6 +70,7 @@ function App() {
         <Route path="/" element={<SearchPage />} />
         <Route path="/search" element={<SearchPage />} />
         <Route path="/record/:number" element={<RecordPage />} />
+        <Route path="/subject/:number" element={<SubjectPage />} />
         <Route path="/notices" element={<PublicNoticesPage />} />
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />

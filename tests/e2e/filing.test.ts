@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoHorizontalOverflow, fixtures, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+import { assertNoHorizontalOverflow, expectRefusal, fixtures, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
 import { person, uscc } from './people.ts';
 import { countWorkingDays, createCalendar } from '../../src/domain/calendar.ts';
 import { chinaDate } from '../../src/domain/china-time.ts';
@@ -131,6 +131,11 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     // 开发短信收件箱 page shows it (the code is read there, not from the database).
     expect(await page.getByTestId('sms-dev-inbox').textContent()).toContain('开发短信收件箱');
     await host.shot('status-sms');
+    // Asking for another code at once: the wait, in Chinese with its seconds (not "wait 60 s before…").
+    await page.getByRole('button', { name: '重新发送' }).click();
+    await page.getByTestId('sms-check').getByText(/发送过于频繁，请 \d+ 秒后再获取新的验证码/).waitFor();
+    await host.shot('status-sms-resend-too-soon');
+    expectRefusal(host, 429, /\/sms\/resend$/);
     const admin = await journey(browser, server.url, 'filing-admin-dev-sms');
     await signInUi(admin.page, 'admin');
     await admin.page.getByRole('link', { name: '开发短信收件箱' }).click();

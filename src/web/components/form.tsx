@@ -55,7 +55,7 @@ export function Field({ path, label, hint, required, listItems, className, child
       {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}{i18n.colon}{i18n.problem(w)}</p>)}
       {reasons.length ? (
         <div className="field-reason" id={`${id}-reason`}>
-          {reasons.map((r, i) => (
+          {reasons.map((raw) => ({ ...raw, ...i18n.reason(raw) })).map((r, i) => (
             <p key={i}><strong>{i18n.t('wizard.reviewer')}{i18n.colon}</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}{i18n.colon}</strong>{r.suggestion}</> : null}</p>
           ))}
         </div>
@@ -171,7 +171,7 @@ export function GroupNotes({ path }: { path: string }) {
     <div className="group-notes" id={fieldId(path)} tabIndex={-1} data-field={path}>
       {problems.length ? <ul className="field-errors">{problems.map((p, i) => <li key={i}>{i18n.problem(p)}</li>)}</ul> : null}
       {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}{i18n.colon}{i18n.problem(w)}</p>)}
-      {reasons.map((r, i) => (
+      {reasons.map((raw) => ({ ...raw, ...i18n.reason(raw) })).map((r, i) => (
         <div key={i} className="field-reason"><p><strong>{i18n.t('wizard.reviewer')}{i18n.colon}</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}{i18n.colon}</strong>{r.suggestion}</> : null}</p></div>
       ))}
     </div>

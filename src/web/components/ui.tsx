@@ -56,10 +56,11 @@ export function ErrorNotice({ error }: { error: unknown }) {
   const i18n = useI18n();
   if (!error) return null;
   if (error instanceof ApiError) {
-    const text = i18n.problem({ code: error.code, message: error.message });
+    const text = i18n.problem({ code: error.code, message: error.message, params: error.params });
     // Each field's problem, prefixed with the field's label when the UI has one (never a raw
     // path); one that only repeats the main message (a wrong SMS code, say) is not listed again.
-    const items = error.errors.map((e) => {
+    // A field problem with the main problem's own code (a wrong SMS code at `code`) says it again: left out.
+    const items = error.errors.filter((e) => e.code !== error.code).map((e) => {
       const path = e.field?.replace(/^body\./, '') ?? '';
       const label = path ? i18n.field(path) : '';
       return { label: label !== path ? label : '', text: i18n.problem(e) };

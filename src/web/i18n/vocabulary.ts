@@ -19,6 +19,8 @@ const person = (prefix: string, group: Entry) => Object.fromEntries([
 ]);
 
 export const FIELD_LABELS: Record<string, Entry> = {
+  // The SMS check (a return the system writes when codes were wrong or late)
+  sms: ['短信核验', 'SMS check'],
   subject: ['备案主体', 'Subject'],
   'subject.subjectType': ['主体类型', 'Subject type'],
   'subject.nature': ['主办单位性质', 'Nature of the host'],

@@ -86,7 +86,7 @@ export default function HostApplication() {
       {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
       {view.reviewReasons.length && editable ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')}>
-          <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>)}</ul>
+          <ul>{view.reviewReasons.map((raw, i) => { const r = { ...raw, ...i18n.reason(raw) }; return <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>; })}</ul>
           <p><Link to={`/host/applications/${id}/edit`}>{i18n.t('app.status.edit')}</Link></p>
         </Notice>
       ) : null}

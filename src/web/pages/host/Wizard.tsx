@@ -145,7 +145,10 @@ export default function Wizard() {
       setSavedAt(Date.now());
       setDirty(false);
       return v;
-    } catch (e) { setError(e); return null; } finally { setBusy(null); }
+    } catch (e) {
+      // Not saved: the last "已保存（第 n 版）" line no longer describes what is on the screen.
+      setError(e); setSavedAt(null); return null;
+    } finally { setBusy(null); }
   };
 
   if (error && !view) return <Page title={i18n.t('wizard.editTitle')}><ErrorNotice error={error} /></Page>;
@@ -171,7 +174,7 @@ export default function Wizard() {
       {view.reviewReasons.length ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')} role="alert">
           <ul data-testid="review-reasons">
-            {view.reviewReasons.map((r, i) => (
+            {view.reviewReasons.map((raw) => ({ ...raw, ...i18n.reason(raw) })).map((r, i) => (
               <li key={i}><a href={`#${fieldId(r.field)}`} onClick={(e) => { e.preventDefault(); const s = steps.find((x) => STEP_GROUP[x].includes(r.field.split('.')[0]!)); if (s) setStep(s); setTimeout(() => document.getElementById(fieldId(r.field))?.focus(), 50); }}>
                 {i18n.field(r.field)}</a>{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>
             ))}

@@ -119,7 +119,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
           </Card>
           {view.reviewReasons.length ? (
             <Card title={i18n.t('review.previousReasons')}>
-              <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>)}</ul>
+              <ul>{view.reviewReasons.map((raw, i) => { const r = { ...raw, ...i18n.reason(raw) }; return <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>; })}</ul>
             </Card>
           ) : null}
           {view.identityTasks.length || view.smsChecks.length ? (

@@ -1,7 +1,7 @@
 // The web app: public query, host portal, provider/platform console, bureau console, admin.
 import { lazy, type ReactNode, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { createBrowserRouter, Navigate, Route, RouterProvider, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { Loading, Page } from './components/ui.tsx';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
@@ -111,13 +111,15 @@ function App() {
   );
 }
 
+// A data router around the one splat route that renders <App />'s routes: in-app navigation can then
+// be blocked while a form has unsaved changes (useBlocker, the filing wizard), which BrowserRouter cannot.
+const router = createBrowserRouter([{ path: '*', element: <App /> }]);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider>
       <SessionProvider>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </SessionProvider>
     </I18nProvider>
   </StrictMode>,

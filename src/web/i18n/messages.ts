@@ -237,6 +237,7 @@ export const MESSAGES = {
   'nav.register': ['注册', 'Register'],
   'nav.logout': ['退出', 'Sign out'],
 
+  'auth.login.expiredDraft': ['登录已过期，刚才填写的备案材料尚未保存，已暂存在本浏览器标签页中；重新登录后将自动恢复。', 'Your session expired before the filing was saved. What you typed is kept in this tab and comes back after you sign in.'],
   'auth.login.title': ['登录备案系统', 'Sign in'],
   'auth.login.login': ['账号（邮箱、手机号或登录名）', 'Login (email, mobile or staff login)'],
   'auth.login.password': ['密码', 'Password'],
@@ -393,6 +394,7 @@ export const MESSAGES = {
   'wizard.prev': ['上一步', 'Back'],
   'wizard.save': ['保存草稿', 'Save draft'],
   'wizard.saved': ['已保存（第 {version} 版）', 'Saved (version {version})'],
+  'wizard.restored': ['已恢复登录过期前填写但未保存的内容。请核对后点击“保存草稿”。', 'What you typed before the session expired is back. Check it, then save the draft.'],
   'wizard.problemsLeft': ['还有 {n} 项需要修改', '{n} problems to fix'],
   'wizard.noProblems': ['材料已通过全部校验', 'The materials pass every check'],
   'wizard.submit': ['提交初审', 'Submit for first review'],

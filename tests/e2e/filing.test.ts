@@ -45,6 +45,9 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
 
     // Start: an APP, a first filing (new subject), through the demo access provider.
     await page.getByRole('link', { name: '新增备案' }).first().click();
+    // The host has a filed subject: a new service under it is preselected, a new subject is the deliberate choice.
+    await expect.poll(() => page.getByRole('radio', { name: /使用已备案主体/ }).first().isChecked()).toBe(true);
+    expect(await page.getByTestId('new-subject-hint').textContent()).toContain('同一证件只能有一个备案主体');
     await page.getByLabel('APP', { exact: true }).check();
     await page.getByLabel(/首次备案/).check();
     await page.selectOption('#submitter', { label: '示例云计算有限公司（接入服务提供者）' });

@@ -22,7 +22,15 @@ export default function NewFiling() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => { api.get<{ items: Subject[] }>('/api/host/subjects').then((r) => setSubjects(r.items.filter((s) => s.status === 'filed'))).catch(setError); }, []);
+  useEffect(() => {
+    api.get<{ items: Subject[] }>('/api/host/subjects').then((r) => {
+      const filed = r.items.filter((s) => s.status === 'filed');
+      setSubjects(filed);
+      // A host with a filed subject adds services under it (one subject per certificate: refiling the
+      // same certificate is refused at submit); a new subject is the deliberate choice.
+      setSubjectId((cur) => cur || filed[0]?.id || '');
+    }).catch(setError);
+  }, []);
   useEffect(() => {
     api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${serviceType}`)
       .then((r) => { setSubmitters(r.items); setSubmitterOrgId((cur) => (r.items.some((s) => s.id === cur) ? cur : r.items[0]?.id ?? '')); })
@@ -61,7 +69,7 @@ export default function NewFiling() {
           <div className="stack">
             <label className={`radio-card ${subjectId === '' ? 'on' : ''}`}>
               <input type="radio" name="subject" checked={subjectId === ''} onChange={() => setSubjectId('')} />
-              <span>{i18n.t('wizard.newSubject')}</span>
+              <span>{i18n.t('wizard.newSubject')}{subjects.length ? <span className="hint" style={{ display: 'block' }} data-testid="new-subject-hint">{i18n.t('wizard.newSubjectHint')}</span> : null}</span>
             </label>
             {subjects.map((s) => (
               <label key={s.id} className={`radio-card ${subjectId === s.id ? 'on' : ''}`}>

@@ -13,6 +13,9 @@ import { api, ApiError } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { ApplicationSummary, ApplicationView, HistoryItem, ListView, SmsCheck } from '../../lib/types.ts';
 
+/** Statuses in which the application's received/deadline dates are this round's (it reached the bureau). */
+const AT_BUREAU = ['bureau_review', 'bureau_rejected', 'approved'];
+
 export default function HostApplication() {
   const i18n = useI18n();
   const { id = '' } = useParams();
@@ -93,7 +96,9 @@ export default function HostApplication() {
       <div className="split">
         <div>
           {view.status === 'sms_pending' ? <SmsPanel view={view} onChange={() => load().catch(setError)} /> : null}
-          {view.receivedOn && view.deadlineOn ? (
+          {/* The bureau's clock of this round only: after a rejection and resubmission, the last round's
+              "received … decided …" is history (the timeline keeps it), not this round's deadline. */}
+          {view.receivedOn && view.deadlineOn && AT_BUREAU.includes(view.status) ? (
             <Card title={i18n.t('app.status.deadline')} id="deadline">
               <p>{view.status === 'bureau_review' || !view.decidedAt
                 ? i18n.t('app.status.deadlineText', { received: i18n.date(view.receivedOn), deadline: i18n.date(view.deadlineOn) })

@@ -10,6 +10,7 @@ import type { Actor } from '../../domain/actors.ts';
 import { diffMaterials } from '../../domain/changes.ts';
 import { availableActions, kindOf } from '../../domain/lifecycle.ts';
 import type { ApplicationRow } from '../../flows/applications.ts';
+import { type PlacedReason, placePlatformReasons } from '../../domain/platform-reasons.ts';
 import { packageFindingProblems, platformPackageChecks } from '../../domain/package-findings.ts';
 import { domainProblems } from '../../flows/materials-check.ts';
 import { packageAnalysesOf } from '../../flows/package-analyses.ts';
@@ -84,7 +85,8 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
     materials: own ? opened : maskPeople(opened),
     problems: checked ? [...checked.problems, ...packageFindingProblems(platforms, packageChecks)] : [],
     warnings: checked?.warnings ?? [],
-    reviewReasons: app.review_reasons,
+    // Platform reasons at their platform's current index (none for a platform since deleted).
+    reviewReasons: placePlatformReasons(app.review_reasons as PlacedReason[], opened),
     packageChecks,
     ...(await changeView(db, actor, app, opened, base)),
     availableActions: availableActions(app.status, actor.role),

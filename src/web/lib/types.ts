@@ -1,6 +1,7 @@
 // The API's shapes as the web app reads them (OpenAPI at /api/openapi.json).
 export interface Problem { field: string; code: string; message: string; suggestion?: string }
-export interface ReviewReason { field: string; error: string; suggestion?: string }
+/** `platform`: the platform a `platforms.N.…` reason is about (it follows the platform, not the index). */
+export interface ReviewReason { field: string; error: string; suggestion?: string; platform?: string }
 
 export interface SmsCheck { id: string; mobile: string; personRoles: string[]; status: string; remainingAttempts: number; resendsLeft: number; lastSentAt: string; expiresAt: string }
 export interface IdentityTask { id: string; personRole: string; verifier: string; status: string; createdAt: string; expiresAt: string; completedAt: string | null }

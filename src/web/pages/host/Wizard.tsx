@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { FormProvider, fieldId } from '../../components/form.tsx';
 import { APPLICATION_KINDS } from '../../../domain/lifecycle.ts';
+import { placePlatformReasons } from '../../../domain/platform-reasons.ts';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -201,9 +202,11 @@ export default function Wizard() {
     const saved = dirty ? await save() : view;
     if (saved || !editable) { setStep(next); setShowAll((s) => s || steps.indexOf(next) < index); window.scrollTo(0, 0); document.getElementById('wizard-step')?.focus(); }
   };
-  const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => view.reviewReasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
+  // Reviewers' reasons where their platform is in the draft as typed now (deleted platform: none at a field).
+  const reasons = placePlatformReasons(view.reviewReasons, draft);
+  const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => reasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
 
-  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons: view.reviewReasons, readOnly: !editable, applicationId: view.id };
+  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons, readOnly: !editable, applicationId: view.id };
   // What the kind keeps as filed is shown, not edited (an access filing: the service and its platforms).
   const fixedForm = { ...form, readOnly: true };
   const keeps = (group: string) => KEPT_GROUPS[view.applicationType]?.includes(group) ?? false;
@@ -216,10 +219,15 @@ export default function Wizard() {
       {view.reviewReasons.length ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')} role="alert">
           <ul data-testid="review-reasons">
-            {view.reviewReasons.map((raw) => ({ ...raw, ...i18n.reason(raw) })).map((r, i) => (
+            {view.reviewReasons.map((raw) => ({ raw, placed: placePlatformReasons([raw], draft)[0] })).map(({ raw, placed }, i) => {
+              const r = { ...(placed ?? raw), ...i18n.reason(raw) };
+              // A reason about a platform the host has since deleted: said, not linked to another platform's field.
+              if (!placed) return <li key={i} data-testid="reason-deleted-platform">{i18n.option('platform', raw.platform)}{i18n.paren(i18n.t('wizard.platformDeleted'))}{i18n.colon}{r.error}</li>;
+              return (
               <li key={i}><a href={`#${fieldId(r.field)}`} onClick={(e) => { e.preventDefault(); const s = steps.find((x) => STEP_GROUP[x].includes(r.field.split('.')[0]!)); if (s) setStep(s); setTimeout(() => document.getElementById(fieldId(r.field))?.focus(), 50); }}>
                 {i18n.field(r.field)}</a>{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>
-            ))}
+              );
+            })}
           </ul>
         </Notice>
       ) : null}

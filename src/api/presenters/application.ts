@@ -106,7 +106,7 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
 
 /** A change's field-by-field diff against the filed record it started from, and the numbers that stay. */
 async function changeView(db: Queryable, actor: Actor, app: ApplicationRow, opened: Json, base: Json | null) {
-  if (!base) return { diff: null, target: null };
+  if (!base) return { diff: null, target: null, filed: null };
   const diff = diffMaterials(base, opened);
   const host = actor.role === 'host' && actor.userId === app.host_user_id;
   const [n] = await db.query<{ main_number: string | null; service_number: string | null }>(
@@ -114,6 +114,12 @@ async function changeView(db: Queryable, actor: Actor, app: ApplicationRow, open
   return {
     diff: host ? diff : diff.map((c) => ({ field: c.field, old: maskValue(c.field, c.old), new: maskValue(c.field, c.new) })),
     target: { mainNumber: n?.main_number ?? null, serviceNumber: n?.service_number ?? null },
+    // What the form keeps as filed (APPLICATION_KINDS[].fixed / access): the filed access records in order, and
+    // the filed subject type (an individual may become an enterprise; the way back is refused).
+    filed: {
+      accessProviders: accessProviders(base).filter((x): x is string => typeof x === 'string'),
+      subjectType: typeof (base.subject as Json | undefined)?.subjectType === 'string' ? (base.subject as Json).subjectType as string : null,
+    },
   };
 }
 

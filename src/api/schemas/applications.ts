@@ -61,6 +61,10 @@ export const applicationView = z.object({
   diff: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })).nullable()
     .describe('changes: the filed value and the new one of every field that differs (personal data masked except for the host); null for a first filing'),
   target: z.object({ mainNumber: z.string().nullable(), serviceNumber: z.string().nullable() }).nullable().describe('changes: the numbers of the filed record (they stay)'),
+  filed: z.object({
+    accessProviders: z.array(z.string()).describe('the filed access records\' providers, in the order the draft starts with (新增接入 keeps them as filed and appends)'),
+    subjectType: z.string().nullable().describe('the filed subject type (an individual may become an enterprise, not the way back)'),
+  }).nullable().describe('changes: what of the filed record the form keeps (the kind\'s fixed fields are in APPLICATION_KINDS); null for a first filing or new service'),
   availableActions: z.array(z.string()),
   recordStatus,
   smsChecks: z.array(z.object({

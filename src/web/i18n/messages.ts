@@ -395,6 +395,7 @@ export const MESSAGES = {
   'wizard.prev': ['上一步', 'Back'],
   'wizard.save': ['保存草稿', 'Save draft'],
   'wizard.saved': ['已保存（第 {version} 版）', 'Saved (version {version})'],
+  'wizard.keptAsFiledShort': ['已备案，保持不变', 'filed: kept as it is'],
   'wizard.platformDeleted': ['该平台已删除', 'platform deleted'],
   'wizard.restored': ['已恢复登录过期前填写但未保存的内容。请核对后点击“保存草稿”。', 'What you typed before the session expired is back. Check it, then save the draft.'],
   'wizard.problemsLeft': ['还有 {n} 项需要修改', '{n} problems to fix'],

@@ -21,6 +21,8 @@ export interface ApplicationView {
   packageChecks?: PackageCheck[];
   /** Changes (issue 13): old and new value of every field that differs; the numbers that stay. */
   diff: FieldChange[] | null; target: { mainNumber: string | null; serviceNumber: string | null } | null;
+  /** Changes: the filed access providers (in order) and subject type, for the fields kept as filed. */
+  filed?: { accessProviders: string[]; subjectType: string | null } | null;
   receivedOn: string | null; deadlineOn: string | null;
   /** Issue 12: counted into a year without an official holiday schedule. */
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;

@@ -51,6 +51,26 @@ function withDefaults(m: Json): Json {
   return { ...m, service: { ...service, preApprovals: service.preApprovals ?? [], sdks: service.sdks ?? [] } };
 }
 
+/**
+ * The fields an application's kind keeps as filed (APPLICATION_KINDS[].fixed and its access rule), read-only
+ * in the form: a subject change's certificate and province; a service change's access providers (no record
+ * added or removed); an access filing's filed access records (new ones are appended). An individual
+ * becoming an enterprise unlocks what the conversion changes.
+ */
+function fixedFor(view: ApplicationView): (path: string) => boolean {
+  const kind = APPLICATION_KINDS[view.applicationType];
+  const unlocked = kind.conversion && view.filed?.subjectType === kind.conversion.from['subject.subjectType'] ? kind.conversion.unlocks : [];
+  const paths = kind.fixed.filter((p) => !unlocked.includes(p));
+  const filedAccess = view.filed?.accessProviders.length ?? 0;
+  return (path) => {
+    if (paths.some((p) => path === p || path.startsWith(`${p}.`))) return true;
+    const record = /^access\.(\d+)(?:\.|$)/.exec(path);
+    if (kind.access === 'add_only') return !!record && Number(record[1]) < filedAccess;
+    if (kind.access === 'same_providers') return path === 'access' || (!!record && path.endsWith('.providerOrgId'));
+    return false;
+  };
+}
+
 /** sessionStorage key of an application's draft kept when the session expired during a save. */
 const KEPT = (id: string) => `beian.keptDraft.${id}`;
 /** Set while a kept draft waits for the sign-in page to say why it is there. */
@@ -206,7 +226,7 @@ export default function Wizard() {
   const reasons = placePlatformReasons(view.reviewReasons, draft);
   const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => reasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
 
-  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons, readOnly: !editable, applicationId: view.id };
+  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons, readOnly: !editable, applicationId: view.id, fixed: fixedFor(view) };
   // What the kind keeps as filed is shown, not edited (an access filing: the service and its platforms).
   const fixedForm = { ...form, readOnly: true };
   const keeps = (group: string) => KEPT_GROUPS[view.applicationType]?.includes(group) ?? false;

@@ -2,7 +2,7 @@
 import { NATURE_CERTIFICATES } from '../../../domain/application-rules.ts';
 import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } from '../../../domain/materials.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
-import { ChecksField, CheckboxField, GroupNotes, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
+import { ChecksField, CheckboxField, GroupNotes, isLocked, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { OPTIONS } from '../../i18n/vocabulary.ts';
@@ -228,7 +228,8 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
         <div className="subform" key={i} data-testid={`access-${i}`}>
           <div className="subform-head">
             <strong>{i18n.field(`access.${i}`)}</strong>
-            {!f.readOnly ? <Button variant="link" className="btn-small" onClick={() => f.set('access', list.filter((__, j) => j !== i))}>{i18n.t('wizard.remove')}</Button> : null}
+            {!isLocked(f, 'access') && !isLocked(f, `access.${i}`) ? <Button variant="link" className="btn-small" onClick={() => f.set('access', list.filter((__, j) => j !== i))}>{i18n.t('wizard.remove')}</Button> : null}
+            {isLocked(f, `access.${i}`) && !f.readOnly ? <span className="muted small" data-testid="access-kept">{i18n.t('wizard.keptAsFiledShort')}</span> : null}
           </div>
           <GroupNotes path={`access.${i}`} />
           <div className="grid-2">
@@ -240,7 +241,7 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
           {domains.length ? <ChecksField path={`access.${i}.domains`} options={domains.map((d) => ({ value: d, label: d }))} hint={i18n.t('access.domainsHint')} /> : null}
         </div>
       ))}
-      {!f.readOnly ? (
+      {!isLocked(f, 'access') ? (
         <Button onClick={() => f.set('access', [...list, { providerOrgId: defaultProvider ?? providers[0]?.id ?? '', accessMethod: 'cloud', domains, ips: [] }])}>{i18n.t('access.add')}</Button>
       ) : null}
     </fieldset>

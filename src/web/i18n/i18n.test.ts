@@ -8,6 +8,7 @@ import { makeI18n } from './index.tsx';
 import { MESSAGES } from './messages.ts';
 import { APPLICATION_KINDS, LIFECYCLE } from '../../domain/lifecycle.ts';
 import { problemZh } from './problems.ts';
+import { validateIpAddress } from '../../domain/validation/ip.ts';
 import { FIELD_LABELS, OPTIONS } from './vocabulary.ts';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -93,6 +94,14 @@ describe('i18n', () => {
       .toEqual({ error: '短信验证码输错 5 次，申请已退回', suggestion: '请核对负责人手机号能否接收短信后重新提交，并在收到验证码后准确输入' });
     expect(zh.reason({ error: '图标模糊', suggestion: '请更换' })).toEqual({ error: '图标模糊', suggestion: '请更换' });
     expect(zh.field('sms')).toBe('短信核验');
+  });
+
+  it('gives IP examples the form accepts without a warning (no documentation addresses)', () => {
+    for (const text of MESSAGES['access.ipsHint']) {
+      const examples = text.match(/[0-9a-f]+(?:[.:][0-9a-f]*){3,}/g) ?? [];
+      expect(examples.length, text).toBe(2);
+      for (const ip of examples) expect(validateIpAddress(ip), ip).toMatchObject({ ok: true, warnings: [] });
+    }
   });
 
   it('labels fields by path, with the platform or access record number', () => {

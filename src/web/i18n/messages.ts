@@ -498,6 +498,7 @@ export const MESSAGES = {
   'access.group': ['APP 接入信息', 'Access info'],
   'access.add': ['添加接入', 'Add access'],
   'access.none': ['尚未添加接入信息。', 'No access record yet.'],
+  'access.ipsHint': ['域名解析到的公网服务器地址，如 120.24.10.11、240e:3a1:4c2::11', 'The public server addresses the domains resolve to, e.g. 120.24.10.11, 240e:3a1:4c2::11'],
   'access.domainsHint': ['勾选本接入服务的域名', 'Tick the domains this access serves'],
 
   'status.draft': ['草稿', 'Draft'],

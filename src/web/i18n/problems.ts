@@ -49,7 +49,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   platform_duplicate: '该平台已填写', pre_approval_duplicate: '该前置审批类型重复', pre_approval_type_unknown: '未知的前置审批类型',
   principal_not_legal_representative: '主体负责人不是法定代表人时，多数管局要求提供授权书',
   public_key_charset: '公钥为十六进制数字（RSA 模数或 EC 点）', public_key_der: '这是完整的 DER 公钥结构，请填写其中的模数（或 EC 点）',
-  public_key_empty: '请填写公钥（模数，十六进制）', public_key_length: '公钥长度不合理', public_key_odd_length: '十六进制位数应为偶数',
+  public_key_empty: '请填写公钥（RSA 模数或 EC 公钥点，十六进制）', public_key_length: '公钥长度不合理', public_key_odd_length: '十六进制位数应为偶数',
   public_key_weak: 'RSA 密钥低于 2048 位',
   region_city_mismatch: '城市代码不属于所选省份', region_code_format: '行政区划代码为 6 位数字', region_district_mismatch: '区县代码不属于所填城市',
   region_province_unknown: '未知的省份代码', residence_permit_required: '非本省户籍的个人须提供居住证明',

@@ -237,7 +237,7 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
             <SelectField path={`access.${i}.accessMethod`} set="accessMethod" required />
             <TextField path={`access.${i}.serverLocation`} required placeholder="广东省深圳市" className="span-2" />
           </div>
-          <LinesField path={`access.${i}.ips`} rows={2} required hint="203.0.113.10 / 2001:db8::1" />
+          <LinesField path={`access.${i}.ips`} rows={2} required hint={i18n.t('access.ipsHint')} />
           {domains.length ? <ChecksField path={`access.${i}.domains`} options={domains.map((d) => ({ value: d, label: d }))} hint={i18n.t('access.domainsHint')} /> : null}
         </div>
       ))}

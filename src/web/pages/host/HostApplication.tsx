@@ -56,7 +56,7 @@ export default function HostApplication() {
   const editable = view.availableActions.includes('edit');
 
   return (
-    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><ApplicationStatus status={view.status} recordStatus={record} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}
+    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><ApplicationStatus status={view.status} recordStatus={record} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}</>}
       actions={<>
         {editable ? <Link className="btn btn-primary" to={`/host/applications/${id}/edit`} data-testid="edit-application">{view.status === 'draft' ? i18n.t('host.continue') : i18n.t('app.status.edit')}</Link> : null}
         {!editable && view.status !== 'withdrawn' ? <Link className="btn btn-secondary" to={`/host/applications/${id}/edit`}>{i18n.t('app.status.materials')}</Link> : null}

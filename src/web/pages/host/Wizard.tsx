@@ -160,7 +160,9 @@ export default function Wizard() {
       setStep(steps.find((s) => STEP_GROUP[s].includes(opening)) ?? steps[0]!);
       const [subs, subm, prov] = await Promise.all([
         api.get<{ items: FiledSubject[] }>('/api/host/subjects'),
-        api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${v.serviceType}`),
+        // A change is reviewed by an organisation that holds the record (DOMAIN.md §4.3): only those are offered.
+        api.get<{ items: Submitter[] }>(`/api/host/submitters${v.applicationType === 'change_subject' && v.subjectId ? `?subjectId=${v.subjectId}`
+          : v.applicationType === 'change_service' && v.serviceId ? `?serviceType=${v.serviceType}&serviceId=${v.serviceId}` : `?serviceType=${v.serviceType}`}`),
         api.get<{ items: Submitter[] }>('/api/host/submitters?serviceType=website'),
       ]);
       if (!live) return;
@@ -232,7 +234,7 @@ export default function Wizard() {
   const keeps = (group: string) => KEPT_GROUPS[view.applicationType]?.includes(group) ?? false;
   const title = view.serviceName ?? (draft.service as Json | undefined)?.name as string | undefined ?? i18n.t('wizard.editTitle');
   return (
-    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}>
+    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}</>}>
       <BackLink to={`/host/applications/${id}`} />
       {restored ? <Notice kind="warning" role="status"><span data-testid="draft-restored">{i18n.t('wizard.restored')}</span></Notice> : null}
       {!editable ? <Notice kind="info">{i18n.t('wizard.readOnly')}</Notice> : null}

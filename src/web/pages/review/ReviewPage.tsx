@@ -63,7 +63,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const orgs: Record<string, string> = view.organisations;
 
   return (
-    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}{view.deadlineOn && ['bureau_review', 'bureau_rejected', 'approved'].includes(view.status) ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}{view.deadlineOn && ['bureau_review', 'bureau_rejected', 'approved'].includes(view.status) ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">

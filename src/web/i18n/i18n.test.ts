@@ -96,6 +96,10 @@ describe('i18n', () => {
     expect(zh.field('sms')).toBe('短信核验');
   });
 
+  it('says where a document the wizard cannot take goes (no attachments step yet): to the first review', () => {
+    for (const code of ['residence_permit_required', 'principal_not_legal_representative']) expect(problemZh(code), code).toMatch(/暂不上传附件.*初审时/);
+  });
+
   it('gives IP examples the form accepts without a warning (no documentation addresses)', () => {
     for (const text of MESSAGES['access.ipsHint']) {
       const examples = text.match(/[0-9a-f]+(?:[.:][0-9a-f]*){3,}/g) ?? [];

@@ -46,6 +46,13 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
   );
 }
 
+/** An example code under the chosen province (city) or city (district): its first digits, then 01. */
+function regionExample(province: string | undefined, level: 'city' | 'district', city?: string): string {
+  if (level === 'city') return province && /^\d{6}$/.test(province) ? `${province.slice(0, 2)}0100` : '440300';
+  if (city && /^\d{6}$/.test(city)) return `${city.slice(0, 4)}01`;
+  return province && /^\d{6}$/.test(province) ? `${province.slice(0, 2)}0101` : '440305';
+}
+
 export function SubjectSection() {
   const i18n = useI18n();
   const f = useForm();
@@ -54,6 +61,10 @@ export function SubjectSection() {
   const nature = (subject.nature as keyof typeof NATURE_CERTIFICATES | undefined);
   const certs = nature ? NATURE_CERTIFICATES[nature] : individual ? PERSON_CERTIFICATE_TYPES : UNIT_CERTIFICATE_TYPES;
   const natures = individual ? ['individual'] : SUBJECT_NATURES.filter((n) => n !== 'individual');
+  const province = typeof subject.provinceCode === 'string' ? subject.provinceCode : undefined;
+  const provinceRow = PROVINCES.find((p) => p.code === province);
+  const provinceName = provinceRow ? (i18n.lang === 'en' ? provinceRow.nameEn : provinceRow.name) : undefined;
+  const city = typeof subject.cityCode === 'string' ? subject.cityCode : undefined;
   return (
     <>
       <fieldset>
@@ -70,8 +81,12 @@ export function SubjectSection() {
             </>
           )}
           <SelectField path="subject.provinceCode" required options={PROVINCES.map((p) => ({ value: p.code, label: i18n.lang === 'en' ? p.nameEn : p.name }))} />
-          <TextField path="subject.cityCode" inputMode="numeric" maxLength={6} placeholder="440300" required />
-          <TextField path="subject.districtCode" inputMode="numeric" maxLength={6} placeholder="440305" required />
+          {/* No GB/T 2260 city/district table is bundled yet (only the 31 provinces): the codes are typed, with the
+              chosen province's prefix as the example and the hint naming where to look them up. */}
+          <TextField path="subject.cityCode" inputMode="numeric" maxLength={6} placeholder={regionExample(province, 'city')} required
+            hint={i18n.t('subject.cityHint', { province: provinceName ?? '—', prefix: province ? province.slice(0, 2) : '··' })} />
+          <TextField path="subject.districtCode" inputMode="numeric" maxLength={6} placeholder={regionExample(province, 'district', city)} required
+            hint={i18n.t('subject.districtHint', { city: /^\d{6}$/.test(city ?? '') ? city!.slice(0, 4) : '····' })} />
           <TextField path="subject.certificateAddress" />
           <TextField path="subject.address" required className="span-2" />
         </div>

@@ -212,3 +212,13 @@ describe('reason field labels', () => {
     expect(fieldLabel('no.such.field')).toBe('no.such.field');
   });
 });
+
+describe('a withdrawal by the system', () => {
+  it('says the filing it acted on ended, not a bare 已撤回', () => {
+    const n = renderApplicationNotice({ ...base, event: 'application.withdrawn', audience: 'host', data: { closedBecause: 'subject_cancelled', mainNumber: '粤ICP备2024000001号' } });
+    expect(n.body).toContain('主体备案粤ICP备2024000001号已注销，其下的申请由系统撤回。该备案申请已撤回');
+    expect(n.body).toContain('The subject filing 粤ICP备2024000001号 was cancelled');
+    const plain = renderApplicationNotice({ ...base, event: 'application.withdrawn', audience: 'host', data: {} });
+    expect(plain.body).toMatch(/^该备案申请已撤回/);
+  });
+});

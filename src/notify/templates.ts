@@ -44,6 +44,19 @@ export interface NoticeData {
   smsExpiresAt?: string | Date;
   /** Why the SMS check failed. */
   smsFailure?: 'expired' | 'exhausted';
+  /** Withdrawn by the system because the filing it acts on ended (src/flows/applications.ts closeApplicationsOf). */
+  closedBecause?: string;
+}
+
+/** Why the system withdrew an application: the filing it acted on ended. */
+function closedWhy(d: NoticeData): { zh: string; en: string } | null {
+  const n = d.serviceNumber ?? d.mainNumber ?? '';
+  switch (d.closedBecause) {
+    case 'subject_cancelled': return { zh: `主体备案${n}已注销，其下的申请由系统撤回。`, en: `The subject filing ${n} was cancelled; the system withdrew its open applications.` };
+    case 'service_cancelled': return { zh: `服务备案${n}已注销，针对它的申请由系统撤回。`, en: `The service filing ${n} was cancelled; the system withdrew the applications acting on it.` };
+    case 'service_revoked': return { zh: `服务备案${n}已被通信管理局撤销，针对它的申请由系统撤回。`, en: `The bureau revoked the service filing ${n}; the system withdrew the applications acting on it.` };
+    default: return null;
+  }
 }
 
 export interface NoticeContext {
@@ -182,10 +195,13 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
     details: reasonLines(c.data.reasons),
     sms: `${n.zh}的备案申请已被初审退回，请登录备案系统查看修改意见。`,
   }),
-  'application.withdrawn': (_c, n) => ({
-    title: `${n.zh}的备案申请已撤回`, titleEn: 'Filing withdrawn',
-    zh: '该备案申请已撤回，不再审核。', en: `The ${n.en} filing was withdrawn and will not be reviewed.`,
-  }),
+  'application.withdrawn': (c, n) => {
+    const why = closedWhy(c.data);
+    return {
+      title: `${n.zh}的备案申请已撤回`, titleEn: 'Filing withdrawn',
+      zh: `${why ? why.zh : ''}该备案申请已撤回，不再审核。`, en: `${why ? `${why.en} ` : ''}The ${n.en} filing was withdrawn and will not be reviewed.`,
+    };
+  },
   'application.sent_to_bureau': (c, n) => {
     const until = c.data.smsExpiresAt ? `（北京时间${beijingTime(c.data.smsExpiresAt)}前）` : '';
     const untilEn = c.data.smsExpiresAt ? ` (before ${beijingTime(c.data.smsExpiresAt)} Beijing time)` : '';

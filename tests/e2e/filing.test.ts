@@ -107,6 +107,7 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await page.getByText('材料已通过全部校验').waitFor();
     await page.getByRole('button', { name: '发起身份核验' }).click();
     await page.getByRole('button', { name: '已发起核验' }).waitFor();
+    expect(await page.getByTestId('identity-demo').textContent()).toContain('演示环境'); // the instant pass is the demo's
     await host.shot('wizard-submit');
     await page.getByTestId('submit-application').click();
     await page.waitForURL(`**/host/applications/${id}`);

@@ -20,6 +20,11 @@ describe('journey: Chinese texts for refusals', () => {
   it('sends a main number to the subject page and says an implausible year in Chinese', () => steps(async () => {
     const j = await journey(browser, server.url, 'texts-public');
     const page = j.page;
+    // An empty search says what to type (it showed nothing).
+    await page.goto('/');
+    await page.getByRole('search').getByRole('button').click();
+    await page.getByTestId('search-empty').waitFor();
+    await j.shot('search-empty');
     await page.goto(`/record/${encodeURIComponent('粤ICP备2024000001号')}`);
     await page.waitForURL(/\/subject\//);
     await page.getByTestId('subject-services').getByRole('link', { name: '粤ICP备2024000001号-1' }).waitFor();

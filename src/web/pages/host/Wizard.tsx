@@ -359,6 +359,8 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
       ) : <Notice kind="success">{i18n.t('wizard.noProblems')}</Notice>}
       <Card title={i18n.t('wizard.identity')}>
         <p className="muted">{isChange ? i18n.t('wizard.identityLeadChange') : i18n.t('wizard.identityLead')}</p>
+        {/* The development verifier passes at once: say so, so nobody takes it for a real face check. */}
+        {view.identityTasks.some((t) => t.verifier === 'development') ? <Notice kind="info"><span data-testid="identity-demo">{i18n.t('wizard.identityDemo')}</span></Notice> : null}
         {view.identityTasks.length ? (
           <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}{i18n.colon}{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}{i18n.paren(i18n.date(t.createdAt, true))}</li>)}</ul>
         ) : null}

@@ -77,4 +77,21 @@ describe('journey: the wizard keeps what was typed', () => {
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);
+
+  it('opens the untouched draft again when 开始填写 is clicked twice, rather than leaving another empty one', () => steps(async () => {
+    const j = await journey(browser, server.url, 'new-filing-again');
+    const page = j.page;
+    await signInUi(page, 'host@demo.beian.test');
+    await page.goto('/host/new');
+    await page.getByLabel('网站', { exact: true }).check();
+    await page.getByTestId('create-application').click();
+    await page.waitForURL(/\/edit$/);
+    const first = page.url();
+    await page.goBack();
+    await page.getByTestId('create-application').click();
+    await page.waitForURL(/\/edit$/);
+    expect(page.url()).toBe(first);
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
 });

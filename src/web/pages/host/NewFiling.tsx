@@ -40,12 +40,20 @@ export default function NewFiling() {
   const create = async () => {
     setBusy(true); setError(null);
     try {
+      // Back here after 开始填写 and clicking it again: the untouched draft made then is opened, not another empty one.
+      const key = `beian.newDraft.${subjectId ? 'new_service' : 'first_filing'}.${serviceType}.${subjectId}.${submitterOrgId}`;
+      const earlier = (() => { try { return sessionStorage.getItem(key); } catch { return null; } })();
+      if (earlier) {
+        const v = await api.get<ApplicationView>(`/api/host/applications/${earlier}`).catch(() => null);
+        if (v && v.status === 'draft' && v.version === 1) { navigate(`/host/applications/${v.id}/edit`); return; }
+      }
       const body = {
         applicationType: subjectId ? 'new_service' : 'first_filing', serviceType,
         ...(subjectId ? { subjectId } : {}), ...(submitterOrgId ? { submitterOrgId } : {}),
         materials: serviceType === 'website' ? { service: { principal: { sameAsSubjectPrincipal: true } } } : {},
       };
       const v = await api.post<ApplicationView>('/api/host/applications', body);
+      try { sessionStorage.setItem(key, v.id); } catch { /* private mode: a new draft each time, as before */ }
       navigate(`/host/applications/${v.id}/edit`);
     } catch (e) { setError(e); } finally { setBusy(false); }
   };

@@ -176,6 +176,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/public/v1/subjects/{mainNumber}': { allow: ALL, at: { mainNumber: 'mainNumber' } },
   'POST /api/public/v1/services/{number}/reports': { allow: ALL, at: { number: 'serviceNumber' }, body: {} },
   'GET /api/public/v1/notices': { allow: ALL },
+  'GET /api/public/v1/blacklist': { allow: ALL },
+  'GET /api/public/v1/services/{serviceNumber}/statement': { allow: ALL, at: { serviceNumber: 'serviceNumber' } },
   'GET /api/public/v1/log/tree-head': { allow: ALL },
   'GET /api/public/v1/log/key': { allow: ALL },
   'GET /api/public/v1/log/entries': { allow: ALL, query: 'start=0&end=0' },

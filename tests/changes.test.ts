@@ -386,6 +386,9 @@ describe('changes of a filed record', () => {
       const [last] = await h.t.db.query<{ action: string; actor_role: string; reason: { closedBecause: string } }>(
         `select action, actor_role, reason from history where entity_type = 'application' and entity_id = $1 order by id desc limit 1`, [id]);
       expect(last).toMatchObject({ action: 'close', actor_role: 'system', reason: { closedBecause: because } });
+      // The host's notice says why, not a bare 已撤回.
+      const [note] = await h.t.db.query<{ body: string }>(`select body from notifications where application_id = $1 and event = 'application.withdrawn' and user_id is not null`, [id]);
+      expect(note!.body).toMatch(because === 'service_cancelled' ? /服务备案.+已注销/ : /主体备案.+已注销/);
     }
     expect(await queued()).not.toContain(change.id);
     expect((await h.t.db.query(`select 1 from sms_challenges where application_id = $1 and status = 'pending'`, [change.id])).length).toBe(0);

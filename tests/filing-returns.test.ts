@@ -56,7 +56,7 @@ describe('returns, failures and scoping', () => {
     for (let left = 4; left >= 1; left--) {
       const res = await h.app.inject({ method: 'POST', url: `/api/host/applications/${id}/sms/verify`, headers: host.headers, payload: { challengeId: check.id, code: '000000' } });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'sms_code_incorrect', errors: [{ field: 'code' }] });
+      expect(res.json()).toMatchObject({ code: 'sms_code_incorrect', errors: [{ field: 'code' }], remainingAttempts: expect.any(Number) });
       expect(res.json().detail).toContain(`${left} attempt`);
     }
     const fifth = await call(h.app, host, 'POST', `/api/host/applications/${id}/sms/verify`, { challengeId: check.id, code: '000000' });
@@ -85,6 +85,8 @@ describe('returns, failures and scoping', () => {
     const soon = await h.app.inject({ method: 'POST', url: `/api/host/applications/${id}/sms/resend`, headers: host.headers, payload: { challengeId: check.id } });
     expect(soon.statusCode).toBe(429);
     expect(Number(soon.headers['retry-after'])).toBeGreaterThan(0);
+    // The seconds are a member of the problem too, for the Chinese text (发送过于频繁，请 N 秒后…).
+    expect(soon.json().retryAfterSeconds).toBe(Number(soon.headers['retry-after']));
     for (const n of [1, 2]) {
       h.clock.advance(61);
       const r = await call(h.app, host, 'POST', `/api/host/applications/${id}/sms/resend`, { challengeId: check.id });
@@ -93,7 +95,7 @@ describe('returns, failures and scoping', () => {
     h.clock.advance(61);
     const third = await h.app.inject({ method: 'POST', url: `/api/host/applications/${id}/sms/resend`, headers: host.headers, payload: { challengeId: check.id } });
     expect(third.statusCode).toBe(429);
-    expect(third.json().code).toBe('sms_resend_limit');
+    expect(third.json()).toMatchObject({ code: 'sms_resend_limit', maxResends: 2 });
     await deliver(h);
     const latest = await smsCode(h.t.db, h.t.sealer, mobile);
     if (latest !== first) {

@@ -45,6 +45,42 @@ describe('web app serving', () => {
     await app.close();
   });
 
+  it('answers every route src/web/main.tsx declares, so reloading any page works (whatever the Accept header)', async () => {
+    const main = readFileSync(fileURLToPath(new URL('../web/main.tsx', import.meta.url)), 'utf8');
+    const routes = [...main.matchAll(/<Route\s+path="([^"]+)"/g)].map((m) => m[1]!).filter((r) => r !== '*');
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes).toContain('/reset-password');
+    const app = await appWith(fakeBuild());
+    for (const route of routes) {
+      const url = route.replace(/:(\w+)/g, 'x-$1');
+      const res = await app.inject({ url, headers: { accept: 'application/json' } });
+      expect(res.statusCode, route).toBe(200);
+      expect(res.body, route).toContain('<div id="root">');
+    }
+    await app.close();
+  });
+
+  it('gives a browser the app (which says not found) for an unknown page, with status 404; API paths keep problem+json', async () => {
+    const app = await appWith(fakeBuild());
+    const html = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    for (const url of ['/no-such-page', '/host-typo/x', '/record']) {
+      const res = await app.inject({ url, headers: { accept: html } });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('text/html');
+      expect(res.headers['content-security-policy'], url).toBe(WEB_CSP);
+      expect(res.body, url).toContain('<div id="root">');
+    }
+    for (const url of ['/api/nothing', '/api/public/v1/unknown', '/assets/missing.js', '/api']) {
+      const res = await app.inject({ url, headers: { accept: html } });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('application/problem+json');
+    }
+    const script = await app.inject({ url: '/no-such-page', headers: { accept: 'application/json' } });
+    expect(script.headers['content-type']).toContain('application/problem+json');
+    expect(script.json()).toMatchObject({ code: 'not_found' });
+    await app.close();
+  });
+
   it('leaves unknown API paths and files to the 404 problem+json', async () => {
     const app = await appWith(fakeBuild());
     for (const url of ['/api/nothing', '/api/public/v1/unknown', '/assets/missing.js', '/.inputs-hash', '/index.html']) {

@@ -1,16 +1,27 @@
 // Serves the web app (src/web, built by Vite into src/web/dist) from the API server, so one
 // `npm start` serves everything. Hashed assets are cached for a year; index.html is served for
 // every client route and never cached, so a new build is picked up on the next page load.
-// /api paths are not touched: unknown ones still answer 404 problem+json.
+// /api paths are not touched: unknown ones still answer 404 problem+json. Any other unknown path a
+// browser asks for (Accept: text/html) gets the app with a 404 status: it shows its own not-found page.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { sendProblem } from './problem.ts';
 
 const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
-/** Paths the React router answers (src/web/main.tsx). */
-export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/record/*', '/notices', '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
+/**
+ * Paths the React router answers (src/web/main.tsx): they answer 200 with the app whatever the
+ * Accept header. web.test.ts parses main.tsx and fails when one of its routes is not covered here.
+ */
+export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/password', '/reset-password', '/record/*', '/subject/*', '/notices',
+  '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
+
+/** A browser navigating (not a script asking for JSON): it gets the app's not-found page rather than problem+json. */
+const wantsPage = (req: FastifyRequest) => /\btext\/html\b/.test(req.headers.accept ?? '');
+const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/assets/');
 
 /**
  * The web app's Content-Security-Policy. The Vite build emits no inline script (index.html loads
@@ -47,12 +58,20 @@ export const webApp = (dist: string = DIST): FastifyPluginAsync => async (app) =
       setHeaders: (res, file) => { res.header('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
     });
   }
-  const page = (reply: FastifyReply) => {
+  const page = async (reply: FastifyReply, status = 200) => {
     reply.header('cache-control', 'no-cache');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     reply.header('content-security-policy', WEB_CSP);
-    return built ? reply.sendFile('index.html', dist) : reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+    if (!built) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+    // sendFile answers 200 whatever the code set: the not-found page reads the (small) file itself.
+    return status === 200 ? reply.sendFile('index.html', dist) : reply.code(status).type('text/html; charset=utf-8').send(await readFile(`${dist}index.html`));
   };
   for (const url of CLIENT_ROUTES) app.get(url, { schema: { hide: true } }, (_req, reply) => page(reply));
+  // Every other GET: a browser gets the app (404, its not-found page); an API path or a script the problem+json.
+  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (isApi(path) || !wantsPage(req)) return sendProblem(reply, req, 404, 'not_found', `no route for ${req.method} ${path}`);
+    return page(reply, 404);
+  });
 };

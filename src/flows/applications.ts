@@ -114,7 +114,10 @@ export async function closeApplicationsOf(
       `select * from applications where subject_id = $1 and application_type in ('change_subject', 'new_service')
           and status not in ('approved', 'withdrawn') order by created_at for update`, [target.subjectId]);
   for (const app of rows) {
-    await move(ctx, tx, app, 'close', SYSTEM_ACTOR, { reason: cause });
+    // The notice says why (the filing ended), not a bare 已撤回.
+    const notice = { closedBecause: String(cause.closedBecause ?? ''), ...(typeof cause.serviceNumber === 'string' ? { serviceNumber: cause.serviceNumber } : {}),
+      ...(typeof cause.mainNumber === 'string' ? { mainNumber: cause.mainNumber } : {}) };
+    await move(ctx, tx, app, 'close', SYSTEM_ACTOR, { reason: cause, notice });
     await tx.query(`update sms_challenges set status = 'cancelled' where application_id = $1 and status = 'pending'`, [app.id]);
     await tx.query(`update identity_tasks set status = 'expired' where application_id = $1 and status = 'pending'`, [app.id]);
   }

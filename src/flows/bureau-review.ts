@@ -16,6 +16,7 @@ import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import { lockServiceRow, lockSubjectRow } from './services.ts';
 import type { FlowContext } from './context.ts';
 import { type ReviewReason, requireReasons } from './reasons.ts';
+import { keyPlatformReasons } from '../domain/platform-reasons.ts';
 import { certificateKey, refuseFiledCertificate, SUBJECT_UNIQUE_INDEX, uniqueViolation } from './subject-certificate.ts';
 
 export interface Approval { application: ApplicationRow; mainNumber: string; serviceNumber: string | null }
@@ -103,9 +104,11 @@ function rethrowUnique(e: unknown): never {
 }
 
 export async function bureauReject(ctx: FlowContext, actor: Actor, id: string, input: { reasons: ReviewReason[] }): Promise<ApplicationRow> {
-  const reasons = requireReasons(input.reasons);
+  const given = requireReasons(input.reasons);
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
+    // A platform's reason names the platform too: it follows it if the host reorders or deletes platforms.
+    const reasons = keyPlatformReasons(given, openMaterials(app.materials, ctx.sealer));
     return move(ctx, tx, app, 'bureau_reject', actor, { set: { review_reasons: reasons, decided_at: ctx.now() }, reason: { reasons }, notice: { reasons } });
   });
 }

@@ -11,7 +11,9 @@ import { kindOf } from '../domain/lifecycle.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import type { FieldProblem } from '../domain/errors.ts';
 import type { ApplicationMaterials } from '../domain/materials.ts';
+import { packageFindingProblems, platformPackageChecks } from '../domain/package-findings.ts';
 import type { ApplicationRow } from './applications.ts';
+import { packageAnalysesOf } from './package-analyses.ts';
 import { principalsToVerify } from './principals.ts';
 
 /** Which organisations may submit which services (DOMAIN.md §1, §2.5). */
@@ -94,6 +96,7 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
           and (package_name = $2 or ($1 = 'ios' and lower(package_name) = lower($2)))`, [p?.platform, p?.packageName, app.service_id]);
     if (taken.length) problems.push({ field: `platforms.${i}.packageName`, code: 'package_already_filed', message: 'this package already has an active filing; one package, one active filing' });
   }
+  problems.push(...(await packageProblems(tx, app, m, now)));
   const emergency = m.subject?.principal?.emergencyPhone;
   if (emergency) {
     const used = await tx.query(
@@ -104,6 +107,17 @@ export async function registryProblems(tx: Queryable, sealer: Sealer, app: Appli
   }
   problems.push(...(await identityProblems(tx, sealer, app, m, now)));
   return problems;
+}
+
+/**
+ * DOMAIN.md §0.1: a platform whose uploaded package is debug-signed, signed with a development / ad-hoc
+ * profile, or whose signing certificate has expired by now is refused (the analyzer's findings kept
+ * with the application at upload, src/flows/package-analyses.ts).
+ */
+export async function packageProblems(tx: Queryable, app: ApplicationRow, m: Partial<ApplicationMaterials>, now: Date): Promise<FieldProblem[]> {
+  const platforms = m.platforms ?? [];
+  if (!platforms.length) return [];
+  return packageFindingProblems(platforms, platformPackageChecks(platforms, await packageAnalysesOf(tx, app.id), now));
 }
 
 /**

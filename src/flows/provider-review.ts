@@ -8,6 +8,7 @@ import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { principalsOf } from './principals.ts';
 import { type ReviewReason, requireReasons } from './reasons.ts';
+import { keyPlatformReasons } from '../domain/platform-reasons.ts';
 import { openChallenges } from './sms-challenges.ts';
 
 export async function providerApprove(ctx: FlowContext, actor: Actor, id: string, input: { note?: string } = {}): Promise<ApplicationRow> {
@@ -26,9 +27,11 @@ export async function providerApprove(ctx: FlowContext, actor: Actor, id: string
 }
 
 export async function providerReturn(ctx: FlowContext, actor: Actor, id: string, input: { reasons: ReviewReason[] }): Promise<ApplicationRow> {
-  const reasons = requireReasons(input.reasons);
+  const given = requireReasons(input.reasons);
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
+    // A platform's reason names the platform too: it follows it if the host reorders or deletes platforms.
+    const reasons = keyPlatformReasons(given, openMaterials(app.materials, ctx.sealer));
     return move(ctx, tx, app, 'provider_return', actor, { set: { review_reasons: reasons }, reason: { reasons }, notice: { reasons } });
   });
 }

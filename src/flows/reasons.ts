@@ -2,7 +2,8 @@
 // a return or a rejection must say what to fix.
 import { NamedError } from '../domain/errors.ts';
 
-export interface ReviewReason { field: string; error: string; suggestion?: string }
+/** `platform`: set by the flow for a platform's field (src/domain/platform-reasons.ts). */
+export interface ReviewReason { field: string; error: string; suggestion?: string; platform?: string }
 
 export function requireReasons(reasons: ReviewReason[] | undefined): ReviewReason[] {
   const list = (reasons ?? []).filter((r) => r.field.trim() && r.error.trim());

@@ -95,10 +95,11 @@ export async function resendSmsCode(ctx: FlowContext, actor: Actor, id: string, 
     transition(app.status, 'sms_resend', actor);
     const c = await loadChallenge(tx, app, input.challengeId);
     const now = ctx.now();
-    if (c.sends > SMS_MAX_RESENDS) throw new NamedError('sms_resend_limit', 'rate_limited', `at most ${SMS_MAX_RESENDS} resends per SMS check`);
+    if (c.sends > SMS_MAX_RESENDS) throw new NamedError('sms_resend_limit', 'rate_limited', `at most ${SMS_MAX_RESENDS} resends per SMS check`, [], {}, { maxResends: SMS_MAX_RESENDS });
     const wait = c.last_sent_at.getTime() + SMS_RESEND_INTERVAL_MS - now.getTime();
     if (wait > 0) {
-      throw new NamedError('sms_resend_too_soon', 'rate_limited', `wait ${Math.ceil(wait / 1000)} s before asking for another code`, [], { 'retry-after': String(Math.ceil(wait / 1000)) });
+      const seconds = Math.ceil(wait / 1000);
+      throw new NamedError('sms_resend_too_soon', 'rate_limited', `wait ${seconds} s before asking for another code`, [], { 'retry-after': String(seconds) }, { retryAfterSeconds: seconds });
     }
     const hash = await sendCode(tx, ctx.sealer, c.id, ctx.sealer.open(c.mobile_enc), { serviceName: app.service_name ?? '', serviceType: app.service_type });
     await tx.query(`update sms_challenges set code_hash = $2, sends = sends + 1, last_sent_at = $3 where id = $1`, [c.id, hash, now]);

@@ -20,7 +20,8 @@ export async function updateApplication(ctx: FlowContext, actor: Actor, id: stri
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
     if (input.version !== undefined && input.version !== app.version) {
-      throw new NamedError('application_version_conflict', 'conflict', `the application changed (version ${app.version}, you edited ${input.version}); reload it`);
+      throw new NamedError('application_version_conflict', 'conflict', `the application changed (version ${app.version}, you edited ${input.version}); reload it`, [], {},
+        { currentVersion: app.version, yourVersion: input.version });
     }
     const materials = withServiceType(input.materials, app.service_type, app.application_type);
     const changed = changedPaths(openMaterials(app.materials, ctx.sealer), materials);

@@ -80,7 +80,8 @@ describe('notice templates', () => {
   it('returns and rejections list every field-level reason', () => {
     for (const event of ['application.returned_by_provider', 'application.rejected_by_bureau'] as const) {
       const n = renderApplicationNotice({ ...base, event, audience: 'host' });
-      expect(n.text).toContain('1. [service.description] 描述少于20字；建议 / suggestion: 补充服务内容');
+      // The field as the form names it, never its path (a host does not know `platforms.1.certSha1`).
+      expect(n.text).toContain('1. [服务描述（20–200 字，说明实际业务） / Description (20–200 characters, the actual business)] 描述少于20字；建议 / suggestion: 补充服务内容');
     }
   });
 
@@ -200,5 +201,24 @@ describe('notice templates', () => {
       expect(n.sms).toBe('【备案通知】您的APP"A2DP Volume"的变更备案未通过管局审核，请登录备案系统查看修改意见。');
       expect(n.smsTemplate).toEqual({ kind: 'filing_rejected', params: { name: 'A2DP Volume' } });
     });
+  });
+});
+
+describe('reason field labels', () => {
+  it('names a platform\'s field with its number, in both languages; an unknown path stays as it is', async () => {
+    const { fieldLabel } = await import('./templates.ts');
+    expect(fieldLabel('platforms.1.certSha1')).toMatch(/^证书 SHA-1 指纹（#2） \/ .+ \(#2\)$/);
+    expect(fieldLabel('sms')).toBe('短信核验 / SMS check');
+    expect(fieldLabel('no.such.field')).toBe('no.such.field');
+  });
+});
+
+describe('a withdrawal by the system', () => {
+  it('says the filing it acted on ended, not a bare 已撤回', () => {
+    const n = renderApplicationNotice({ ...base, event: 'application.withdrawn', audience: 'host', data: { closedBecause: 'subject_cancelled', mainNumber: '粤ICP备2024000001号' } });
+    expect(n.body).toContain('主体备案粤ICP备2024000001号已注销，其下的申请由系统撤回。该备案申请已撤回');
+    expect(n.body).toContain('The subject filing 粤ICP备2024000001号 was cancelled');
+    const plain = renderApplicationNotice({ ...base, event: 'application.withdrawn', audience: 'host', data: {} });
+    expect(plain.body).toMatch(/^该备案申请已撤回/);
   });
 });

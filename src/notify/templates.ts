@@ -4,6 +4,7 @@
 // shows its number in a prominent place, linked to the filing system; 工信部信管〔2023〕105号).
 // SMS notices also name a gateway template and its parameters (sms-templates.ts): gateways send
 // only pre-approved templates, so the text here is what the development inbox shows.
+import { FIELD_LABELS, fieldPattern } from '../web/i18n/vocabulary.ts';
 import { APPLICATION_KINDS, type ApplicationType } from '../domain/lifecycle.ts';
 import { type SmsKind, smsTemplate, type SmsTemplate } from './sms-templates.ts';
 
@@ -43,6 +44,19 @@ export interface NoticeData {
   smsExpiresAt?: string | Date;
   /** Why the SMS check failed. */
   smsFailure?: 'expired' | 'exhausted';
+  /** Withdrawn by the system because the filing it acts on ended (src/flows/applications.ts closeApplicationsOf). */
+  closedBecause?: string;
+}
+
+/** Why the system withdrew an application: the filing it acted on ended. */
+function closedWhy(d: NoticeData): { zh: string; en: string } | null {
+  const n = d.serviceNumber ?? d.mainNumber ?? '';
+  switch (d.closedBecause) {
+    case 'subject_cancelled': return { zh: `主体备案${n}已注销，其下的申请由系统撤回。`, en: `The subject filing ${n} was cancelled; the system withdrew its open applications.` };
+    case 'service_cancelled': return { zh: `服务备案${n}已注销，针对它的申请由系统撤回。`, en: `The service filing ${n} was cancelled; the system withdrew the applications acting on it.` };
+    case 'service_revoked': return { zh: `服务备案${n}已被通信管理局撤销，针对它的申请由系统撤回。`, en: `The bureau revoked the service filing ${n}; the system withdrew the applications acting on it.` };
+    default: return null;
+  }
 }
 
 export interface NoticeContext {
@@ -122,11 +136,22 @@ export function beijingTime(at: string | Date): string {
   return new Date(t).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A field path as the form names it, in both languages (`证书 SHA-1 指纹（#2） / Certificate SHA-1 (#2)`), from the
+ * web app's field vocabulary (pure data, one source for the form, the problems and these notices); the path when unknown.
+ */
+export function fieldLabel(path: string): string {
+  const entry = FIELD_LABELS[path] ?? FIELD_LABELS[fieldPattern(path)];
+  if (!entry) return path;
+  const n = /^(?:platforms|access)\.(\d+)(?:\.|$)/.exec(path)?.[1];
+  return n === undefined ? `${entry[0]} / ${entry[1]}` : `${entry[0]}（#${Number(n) + 1}） / ${entry[1]} (#${Number(n) + 1})`;
+}
+
 function reasonLines(reasons: Reason[] | undefined): string[] {
   if (!reasons?.length) return [];
   return [
     '修改意见 / Reasons:',
-    ...reasons.map((r, i) => `${i + 1}. [${r.field}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`),
+    ...reasons.map((r, i) => `${i + 1}. [${fieldLabel(r.field)}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`),
   ];
 }
 
@@ -170,10 +195,13 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
     details: reasonLines(c.data.reasons),
     sms: `${n.zh}的备案申请已被初审退回，请登录备案系统查看修改意见。`,
   }),
-  'application.withdrawn': (_c, n) => ({
-    title: `${n.zh}的备案申请已撤回`, titleEn: 'Filing withdrawn',
-    zh: '该备案申请已撤回，不再审核。', en: `The ${n.en} filing was withdrawn and will not be reviewed.`,
-  }),
+  'application.withdrawn': (c, n) => {
+    const why = closedWhy(c.data);
+    return {
+      title: `${n.zh}的备案申请已撤回`, titleEn: 'Filing withdrawn',
+      zh: `${why ? why.zh : ''}该备案申请已撤回，不再审核。`, en: `${why ? `${why.en} ` : ''}The ${n.en} filing was withdrawn and will not be reviewed.`,
+    };
+  },
   'application.sent_to_bureau': (c, n) => {
     const until = c.data.smsExpiresAt ? `（北京时间${beijingTime(c.data.smsExpiresAt)}前）` : '';
     const untilEn = c.data.smsExpiresAt ? ` (before ${beijingTime(c.data.smsExpiresAt)} Beijing time)` : '';

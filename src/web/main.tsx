@@ -1,13 +1,14 @@
 // The web app: public query, host portal, provider/platform console, bureau console, admin.
 import { lazy, type ReactNode, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { createBrowserRouter, Navigate, Route, RouterProvider, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { Loading, Page } from './components/ui.tsx';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 import { homeFor, SessionProvider, useSession } from './lib/session.tsx';
 import { ChangePasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from './pages/auth/Auth.tsx';
 import { RecordPage } from './pages/public/Record.tsx';
+import { SubjectPage } from './pages/public/Subject.tsx';
 import { PublicNoticesPage } from './pages/public/PublicNotices.tsx';
 import { SearchPage } from './pages/public/Search.tsx';
 import './styles.css';
@@ -29,6 +30,7 @@ const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
 const Users = lazy(() => import('./pages/admin/Users.tsx'));
 // Failed deliveries (issue 12 §5)
 const Deliveries = lazy(() => import('./pages/admin/Deliveries.tsx'));
+const DevSms = lazy(() => import('./pages/admin/DevSms.tsx'));
 const PersonalDataAccess = lazy(() => import('./pages/admin/PersonalDataAccess.tsx'));
 // issue 13 (records): filed records, provider services, shell cleanup
 const HostRecords = lazy(() => import('./pages/records/HostRecords.tsx'));
@@ -68,6 +70,7 @@ function App() {
         <Route path="/" element={<SearchPage />} />
         <Route path="/search" element={<SearchPage />} />
         <Route path="/record/:number" element={<RecordPage />} />
+        <Route path="/subject/:number" element={<SubjectPage />} />
         <Route path="/notices" element={<PublicNoticesPage />} />
         <Route path="/login" element={<LoginPage />} />
         <Route path="/register" element={<RegisterPage />} />
@@ -93,6 +96,7 @@ function App() {
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
         <Route path="/admin/users" element={<RequireRole roles={ADMIN}><Users /></RequireRole>} />
         <Route path="/admin/deliveries" element={<RequireRole roles={ADMIN}><Deliveries /></RequireRole>} />
+        <Route path="/admin/dev-sms" element={<RequireRole roles={ADMIN}><DevSms /></RequireRole>} />
         <Route path="/admin/personal-data-access" element={<RequireRole roles={ADMIN}><PersonalDataAccess /></RequireRole>} />
         {/* issue 13 (records) */}
         <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />
@@ -107,13 +111,15 @@ function App() {
   );
 }
 
+// A data router around the one splat route that renders <App />'s routes: in-app navigation can then
+// be blocked while a form has unsaved changes (useBlocker, the filing wizard), which BrowserRouter cannot.
+const router = createBrowserRouter([{ path: '*', element: <App /> }]);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider>
       <SessionProvider>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </SessionProvider>
     </I18nProvider>
   </StrictMode>,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoHorizontalOverflow, fixtures, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+import { assertNoHorizontalOverflow, expectRefusal, fixtures, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
 import { person, uscc } from './people.ts';
 import { countWorkingDays, createCalendar } from '../../src/domain/calendar.ts';
 import { chinaDate } from '../../src/domain/china-time.ts';
@@ -45,6 +45,9 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
 
     // Start: an APP, a first filing (new subject), through the demo access provider.
     await page.getByRole('link', { name: '新增备案' }).first().click();
+    // The host has a filed subject: a new service under it is preselected, a new subject is the deliberate choice.
+    await expect.poll(() => page.getByRole('radio', { name: /使用已备案主体/ }).first().isChecked()).toBe(true);
+    expect(await page.getByTestId('new-subject-hint').textContent()).toContain('同一证件只能有一个备案主体');
     await page.getByLabel('APP', { exact: true }).check();
     await page.getByLabel(/首次备案/).check();
     await page.selectOption('#submitter', { label: '示例云计算有限公司（接入服务提供者）' });
@@ -104,6 +107,7 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await page.getByText('材料已通过全部校验').waitFor();
     await page.getByRole('button', { name: '发起身份核验' }).click();
     await page.getByRole('button', { name: '已发起核验' }).waitFor();
+    expect(await page.getByTestId('identity-demo').textContent()).toContain('演示环境'); // the instant pass is the demo's
     await host.shot('wizard-submit');
     await page.getByTestId('submit-application').click();
     await page.waitForURL(`**/host/applications/${id}`);
@@ -116,6 +120,8 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await provider.page.getByRole('link', { name: '审核' }).first().click();
     await provider.page.getByTestId('materials').waitFor();
     expect(await provider.page.getByTestId('materials').textContent()).toContain('tests.androguard');
+    // The package the host uploaded was analysed (DOMAIN.md §0.1): the reviewer sees what was found.
+    expect(await provider.page.getByTestId('package-checks').textContent()).toMatch(/tests\.androguard.*未发现问题/);
     await provider.shot('provider-review');
     await provider.page.getByTestId('approve').click();
     await provider.page.locator('.badge[data-status="sms_pending"]').first().waitFor();
@@ -125,8 +131,29 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await page.getByTestId('sms-check').waitFor();
     expect(await page.locator('.countdown-time').first().textContent()).toMatch(/^2[34]:\d\d:\d\d$/);
     expect(await page.getByTestId('sms-check').textContent()).toContain('剩余 5 次机会');
+    // The demo has no SMS gateway: the step says where the code is, and the administrator's
+    // 开发短信收件箱 page shows it (the code is read there, not from the database).
+    expect(await page.getByTestId('sms-dev-inbox').textContent()).toContain('开发短信收件箱');
     await host.shot('status-sms');
-    await page.getByTestId('sms-code').fill(await server.smsCode(principal.mobile));
+    // Asking for another code at once: the wait, in Chinese with its seconds (not "wait 60 s before…").
+    await page.getByRole('button', { name: '重新发送' }).click();
+    await page.getByTestId('sms-check').getByText(/发送过于频繁，请 \d+ 秒后再获取新的验证码/).waitFor();
+    await host.shot('status-sms-resend-too-soon');
+    expectRefusal(host, 429, /\/sms\/resend$/);
+    const admin = await journey(browser, server.url, 'filing-admin-dev-sms');
+    await signInUi(admin.page, 'admin');
+    await admin.page.getByRole('link', { name: '开发短信收件箱' }).click();
+    await admin.page.getByRole('heading', { name: '开发短信收件箱' }).waitFor();
+    await admin.page.getByLabel('手机号').fill(principal.mobile);
+    await admin.page.getByRole('button', { name: '查询' }).click();
+    const message = admin.page.getByTestId('dev-sms').locator('tbody tr').first();
+    await expect.poll(async () => (await message.textContent()) ?? '').toContain(principal.mobile);
+    const code = /(\d{6})/.exec((await message.locator('td').nth(2).textContent()) ?? '')?.[1];
+    expect(code).toBe(await server.smsCode(principal.mobile));
+    await admin.shot('admin-dev-sms');
+    admin.assertClean();
+    await admin.close();
+    await page.getByTestId('sms-code').fill(code!);
     await page.getByRole('button', { name: '提交验证码' }).click();
     await page.locator('.badge[data-status="bureau_review"]').first().waitFor();
     await page.getByTestId('days-left').getByText('剩余 20 个工作日').waitFor();

@@ -136,6 +136,16 @@ export async function steps(fn: () => Promise<void>): Promise<void> {
   }
 }
 
+/**
+ * Chromium logs every 4xx answer as a console error; a refusal the step asked for is removed (all of
+ * its lines, at least one) so that any other console error still fails the journey.
+ */
+export function expectRefusal(j: Journey, status: number, path: RegExp): void {
+  const asked = j.errors.filter((e) => e.includes(`status of ${status} (`) && path.test(e));
+  expect(asked.length, `a ${status} answer for ${path}`).toBeGreaterThan(0);
+  for (const a of asked) j.errors.splice(j.errors.indexOf(a), 1);
+}
+
 /** Signs in through the sign-in page and waits for the role's home page. */
 export async function signInUi(page: Page, login: string, password = 'Demo@2026') {
   await page.goto('/login');

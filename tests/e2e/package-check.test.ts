@@ -97,6 +97,7 @@ describe('journey: typed feature info checked against the uploaded package', () 
     expect(await result.getByTestId('ios-sha1-hint').textContent()).toContain('SHA-1');
     expect(await result.getByTestId('package-profile').textContent()).toContain('iOSTeam Provisioning Profile: *');
     expect(await result.locator('[data-code="development_profile"]').textContent()).toContain('开发或 Ad Hoc 描述文件');
+    expect(await result.getByTestId('refused-at-submit').count()).toBeGreaterThan(0); // DOMAIN.md §0.1: said at upload, refused at submit
     await j.shot('package-result-ipa');
     await assertNoHorizontalOverflow(page);
 

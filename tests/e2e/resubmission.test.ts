@@ -94,6 +94,13 @@ describe('journey: the bureau rejects a field, the host corrects it and resubmit
     await page.waitForURL(`**/host/applications/${id}`);
     await page.locator('.badge[data-status="provider_review"]').first().waitFor();
     expect(await page.getByTestId('timeline').textContent()).toContain('管局退回');
+    // This round has not reached the bureau: no deadline of the last round (“已于 … 办结”) is shown.
+    expect(await page.locator('#deadline').count()).toBe(0);
+    await host.shot('status-resubmitted');
+    await provider.page.goto('/provider');
+    await provider.page.getByTestId('queue-row').filter({ hasText: '示例科技技术分享' }).getByRole('link', { name: '审核' }).click();
+    await provider.page.getByTestId('materials').waitFor();
+    expect(await provider.page.locator('p.lead').textContent()).not.toMatch(/期限/);
 
     // First review, SMS and the bureau run again; the corrected name is filed.
     await providerApproves(provider.page);

@@ -1,6 +1,8 @@
 // The development SMS inbox through HTTP: ministry administrators only, masked unless named.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
+import { loadConfig } from '../../config.ts';
+import { buildApp } from '../app.ts';
 import { enqueueSms } from '../../notify/outbox.ts';
 import { smsTemplate } from '../../notify/sms-templates.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../../notify/index.ts';
@@ -52,5 +54,21 @@ describe('GET /api/admin/dev-sms', () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/admin/dev-sms?limit=0', headers: admin.headers });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('invalid_request');
+  });
+
+  it('exists only with the development SMS provider, and the session says so (the web app offers the inbox page then)', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/api/auth/session', headers: admin.headers })).json().devSmsInbox).toBe(true);
+    const host = await signIn(h.app, 'host@demo.beian.test');
+    expect((await h.app.inject({ method: 'GET', url: '/api/auth/session', headers: host.headers })).json().devSmsInbox).toBe(true);
+    // A real gateway: no inbox route (404 like any unknown path), and no session offers it.
+    const dev = loadConfig({ LOG_LEVEL: 'silent' });
+    const live = await buildApp({ db: h.t.db, sealer: h.t.sealer, now: h.clock.now, config: { ...dev, sms: { ...dev.sms, provider: 'aliyun' } } });
+    try {
+      const liveAdmin = await signIn(live, 'admin');
+      const res = await live.inject({ method: 'GET', url: '/api/admin/dev-sms', headers: liveAdmin.headers });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('482913');
+      expect((await live.inject({ method: 'GET', url: '/api/auth/session', headers: liveAdmin.headers })).json().devSmsInbox).toBe(false);
+    } finally { await live.close(); }
   });
 });

@@ -2,11 +2,14 @@
 // demo can read the MIIT verification code (DOMAIN.md §4.1 step 4) that a gateway would
 // have delivered. Ministry administrators only. Mobiles are masked unless the query named
 // one (the reader already knows it); bodies are shown because reading them is the point.
+// Only with the development provider (SMS_PROVIDER=dev, what the demo runs): with a real gateway
+// the route does not exist (404), and sessions say `devSmsInbox: false` so no page offers it.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { listDevSms, normaliseMobile } from '../../notify/sms.ts';
+import type { Config } from '../../config.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/guards.ts';
 import { problems } from '../auth/presenters.ts';
@@ -18,7 +21,11 @@ const devSmsSchema = z.object({
   createdAt: z.string().describe('ISO 8601 instant'),
 });
 
+/** The development inbox exists: no SMS gateway is configured, messages land in dev_sms_messages. */
+export const devSmsInbox = (config: Pick<Config, 'sms'>) => config.sms.provider === 'dev';
+
 export const adminDevSmsRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
+  if (!devSmsInbox(ctx.config)) return;
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get('/api/admin/dev-sms', {
     onRequest: requireActor('ministry_admin'),

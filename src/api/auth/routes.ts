@@ -10,6 +10,7 @@ import { registerHost } from '../../flows/register-host.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
+import { devSmsInbox } from '../admin/dev-sms.ts';
 import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
@@ -28,6 +29,8 @@ const sessionSchema = z.object({
   expiresAt: z.string().nullable().describe('the session ends then unless used (12 h idle, 7 days at most)'),
   mustChangePassword: z.boolean().describe('true after signing in with a one-time password (`beian admin create`): every other call '
     + 'answers 403 `password_change_required` until POST /api/auth/password sets a new one'),
+  devSmsInbox: z.boolean().describe('true when the development SMS provider is configured (SMS_PROVIDER=dev, a demo): messages reach no phone; '
+    + 'a ministry administrator reads them at GET /api/admin/dev-sms (web: 开发短信收件箱). Never true with a real gateway'),
 });
 type SessionView = z.infer<typeof sessionSchema>;
 
@@ -49,6 +52,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     return {
       role: user.role, user, organisation: user.organisation, apiKeyId: null, csrfToken: session.csrfToken,
       expiresAt: session.expiresAt.toISOString(), mustChangePassword: account!.must_change_password,
+      devSmsInbox: devSmsInbox(ctx.config),
     };
   }
   const startSession = (reply: FastifyReply, userId: string, session: NewSession) => {
@@ -102,7 +106,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     if (request.authSession && actor.userId) return sessionView(actor.userId, request.authSession);
     const org = actor.orgId ? await findOrganisation(ctx.db, actor.orgId) : null;
     return {
-      role: actor.role, user: null, apiKeyId: actor.apiKeyId ?? null, csrfToken: null, expiresAt: null, mustChangePassword: false,
+      role: actor.role, user: null, apiKeyId: actor.apiKeyId ?? null, csrfToken: null, expiresAt: null, mustChangePassword: false, devSmsInbox: devSmsInbox(ctx.config),
       organisation: org ? { id: org.id, name: org.name, kind: org.kind, provinceCode: org.province_code } : null,
     };
   });

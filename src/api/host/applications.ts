@@ -7,7 +7,7 @@ import { NamedError } from '../../domain/errors.ts';
 import { loadApplication } from '../../flows/applications.ts';
 import { createApplication } from '../../flows/create-application.ts';
 import { personalFieldsIn, recordPersonalDataAccess } from '../../flows/reveal-personal-data.ts';
-import { SUBMITTER_KINDS } from '../../flows/materials-check.ts';
+import { holdsRecord, SUBMITTER_KINDS } from '../../flows/materials-check.ts';
 import { verifySmsCode, resendSmsCode } from '../../flows/sms-check.ts';
 import { submitApplication } from '../../flows/submit-application.ts';
 import { updateApplication } from '../../flows/update-application.ts';
@@ -74,7 +74,7 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
     const a = actorOf(req);
     const r = await verifySmsCode(ctx, a, req.params.id, req.body);
     if (r.outcome === 'wrong_code') {
-      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }]);
+      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }], {}, { remainingAttempts: r.remainingAttempts });
     }
     return present(a, req.params.id);
   });
@@ -91,10 +91,30 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
     return { items: rows.map((s) => ({ id: s.id, name: s.name, subjectType: s.subject_type, mainNumber: s.main_number, provinceCode: s.province_code, status: s.status })) };
   });
 
-  app.get('/api/host/submitters', { ...host, schema: { tags, summary: 'Access providers and distribution platforms that can submit', querystring: z.object({ serviceType: z.enum(['website', 'app', 'mini_program', 'quick_app']).optional() }) } }, async (req) => {
+  app.get('/api/host/submitters', {
+    ...host,
+    schema: {
+      tags, summary: 'Access providers and distribution platforms that can submit',
+      querystring: z.object({
+        serviceType: z.enum(['website', 'app', 'mini_program', 'quick_app']).optional(),
+        subjectId: z.uuid().optional().describe('a subject change: only organisations that hold this filed subject of yours (they review it, DOMAIN.md §4.3)'),
+        serviceId: z.uuid().optional().describe('a service change: only organisations that hold this filed service of yours'),
+      }),
+    },
+  }, async (req) => {
     const rows = await ctx.db.query<{ id: string; name: string; kind: string }>(
       `select id, name, kind from organisations where status = 'active' and kind in ('access_provider', 'distribution_platform') order by kind, name`);
     const kinds = req.query.serviceType ? SUBMITTER_KINDS[req.query.serviceType] : ['access_provider', 'distribution_platform'];
-    return { items: rows.filter((r) => kinds.includes(r.kind)) };
+    const items = rows.filter((r) => kinds.includes(r.kind));
+    const { subjectId, serviceId } = req.query;
+    if (!subjectId && !serviceId) return { items };
+    // A change is reviewed by an organisation that holds the record: offer those only (others are refused at submit).
+    const own = subjectId
+      ? await ctx.db.query('select 1 from subjects where id = $1 and host_user_id = $2', [subjectId, actorOf(req).userId])
+      : await ctx.db.query('select 1 from services s join subjects sub on sub.id = s.subject_id where s.id = $1 and sub.host_user_id = $2', [serviceId, actorOf(req).userId]);
+    if (!own.length) return { items: [] };
+    const of = subjectId ? { subjectId } : { serviceId: serviceId! };
+    const holders = await Promise.all(items.map((r) => holdsRecord(ctx.db, of, r.id)));
+    return { items: items.filter((_, i) => holders[i]) };
   });
 };

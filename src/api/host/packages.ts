@@ -4,7 +4,9 @@
 // keytool output; what the host had already typed for the platform is sent along and
 // cross-checked (src/domain/package-cross-check.ts), so the form never overwrites it silently.
 // The registry's answer comes along (`registry`: is the package name filed already, and under the same certificate?),
-// leaving out the filing a change application (`applicationId`) is about. Nothing is stored; the upload is deleted after analysis.
+// leaving out the filing a change application (`applicationId`) is about. The upload is deleted after analysis; with
+// `applicationId` its findings (fingerprints, certificate expiry, warnings) are kept with that application
+// (src/flows/package-analyses.ts): reviewers see them, and submission refuses debug/development/expired signing.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,6 +17,7 @@ import { isUuid } from '../../domain/ids.ts';
 import {
   CROSS_CHECK_CODES, CROSS_CHECK_FIELDS, CROSS_CHECK_WARNING_CODES, crossCheckPackage, type ParsedTypedFeatureInfo, parseTypedFeatureInfo,
 } from '../../domain/package-cross-check.ts';
+import { recordPackageAnalysis } from '../../flows/package-analyses.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
@@ -41,7 +44,7 @@ const crossCheckView = z.object({
     .describe('certificate_not_der: a key or fingerprint was compared with a certificate that is not strict DER, whose fingerprints are of its bytes as stored (as Android records them); a tool that re-encodes it prints others'),
 });
 
-const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared; a text part \`applicationId\` (the host's application the form belongs to) leaves the filing it changes out of \`registry\`, the registry's answer: is the package name filed already (\`packageFiled\`, \`serviceNumber\`) and under the same certificate (\`sameCertificate\`) — one package, one active filing, so a new filing of it is refused at submit. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package, and \`warnings\` (\`certificate_not_der\`) when a key or fingerprint was compared with a certificate that is not strict DER (an old signing tool's non-minimal lengths: the fingerprints are of the bytes as stored, as Android records them). A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code. Instead of a package the file may be a signing certificate (DER or PEM X.509, PKCS#7 .p7b or a v1 .RSA/.DSA/.EC): \`analysis\` is then \`{kind: "certificate", format, certificate, warnings}\`, \`materials\` has \`platform\` and \`packageName\` null, and only the typed key and fingerprints are compared.`;
+const DESCRIPTION = (limitMiB: number) => `multipart/form-data with one file part, at most ${limitMiB} MiB, and optionally what the host typed for the platform, as text parts before or after the file: \`platform\`, \`packageName\`, \`publicKey\` (RSA modulus or EC point hex as the filing uses, or the whole SubjectPublicKeyInfo as DER hex or PEM), \`certMd5\`, \`certSha1\`, \`certSha256\` (any case, with or without colons or spaces, keytool's "SHA1:" labels allowed). Empty parts are not compared; a text part \`applicationId\` (the host's application the form belongs to) keeps the analysis's findings with that application (the reviewers see them as \`packageChecks\`; submission refuses a platform whose package is debug-signed, development-profile signed or whose certificate has expired: \`package_debug_signed\`, \`package_development_profile\`, \`package_certificate_expired\`) and leaves the filing it changes out of \`registry\`, the registry's answer: is the package name filed already (\`packageFiled\`, \`serviceNumber\`) and under the same certificate (\`sameCertificate\`) — one package, one active filing, so a new filing of it is refused at submit. \`materials\` are the filing certificate's (the first signer); the analysis lists every signer and warnings (debug certificate, expired, development profile…); \`crossCheck\` lists each typed value that differs from the package, and \`warnings\` (\`certificate_not_der\`) when a key or fingerprint was compared with a certificate that is not strict DER (an old signing tool's non-minimal lengths: the fingerprints are of the bytes as stored, as Android records them). A typed value that cannot be compared (e.g. a fingerprint of the wrong length) is a 400 problem \`typed_values_invalid\` naming the field; a file the analyzer cannot read is a 422 problem with the analyzer's code. Instead of a package the file may be a signing certificate (DER or PEM X.509, PKCS#7 .p7b or a v1 .RSA/.DSA/.EC): \`analysis\` is then \`{kind: "certificate", format, certificate, warnings}\`, \`materials\` has \`platform\` and \`packageName\` null, and only the typed key and fingerprints are compared.`;
 
 /** Typed values that cannot be compared with anything (house rule 6: a named error). */
 export class TypedValuesInvalidError extends NamedError {
@@ -126,6 +129,9 @@ export const hostPackageRoutes = (ctx: AppContext): FastifyPluginAsync => async 
         ...uploadProblems,
       },
     },
-  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), readTyped, async (analysis, { typed, applicationId }) =>
-    ({ ...answer(analysis, typed), registry: await registryOf(ctx.db, actorOf(req).userId!, analysis, applicationId) })));
+  }, async (req, reply) => analyzeUpload(req, reply, ctx.config.uploadLimitBytes, ctx.now(), readTyped, async (analysis, { typed, applicationId }) => {
+    const host = actorOf(req).userId!;
+    if (applicationId) await recordPackageAnalysis(ctx.db, host, applicationId, analysis, ctx.now());
+    return { ...answer(analysis, typed), registry: await registryOf(ctx.db, host, analysis, applicationId) };
+  }));
 };

@@ -160,7 +160,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
   }, async (req) => {
     const r = await confirmByCode(ctx, actorOf(req), req.params.confirmationId, req.body);
     if (r.outcome === 'wrong_code') {
-      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'body.code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }]);
+      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'body.code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }], {}, { remainingAttempts: r.remainingAttempts });
     }
     if (r.outcome !== 'confirmed') {
       throw r.outcome === 'exhausted'

@@ -10,9 +10,13 @@ import type { Actor } from '../../domain/actors.ts';
 import { diffMaterials } from '../../domain/changes.ts';
 import { availableActions, kindOf } from '../../domain/lifecycle.ts';
 import type { ApplicationRow } from '../../flows/applications.ts';
+import { type PlacedReason, placePlatformReasons } from '../../domain/platform-reasons.ts';
+import { packageFindingProblems, platformPackageChecks } from '../../domain/package-findings.ts';
 import { domainProblems } from '../../flows/materials-check.ts';
+import { packageAnalysesOf } from '../../flows/package-analyses.ts';
 import { type AccessPurpose, revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS } from '../../flows/sms-challenges.ts';
+import { recordStatuses } from '../queries/record-status.ts';
 import { deadlineFields } from './deadline.ts';
 
 type Json = Record<string, unknown>;
@@ -60,6 +64,9 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
   const own = reviews(actor, app);
   const { materials: opened, base } = await openedFor(db, sealer, actor, app, now, own);
   const checked = actor.role === 'host' ? await domainProblems(db, app, opened, now, sealer) : null;
+  // The analyzer's findings on each platform's uploaded package (DOMAIN.md §0.1), for every audience.
+  const platforms = Array.isArray(opened.platforms) ? opened.platforms as Json[] : [];
+  const packageChecks = platforms.length ? platformPackageChecks(platforms, await packageAnalysesOf(db, app.id), now) : [];
   const [org] = app.submitter_org_id
     ? await db.query<{ name: string; kind: string }>('select name, kind from organisations where id = $1', [app.submitter_org_id])
     : [];
@@ -76,11 +83,14 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
     submitter: app.submitter_org_id ? { id: app.submitter_org_id, name: org?.name ?? null, kind: org?.kind ?? null } : null,
     organisations: await organisationNames(db, [app.submitter_org_id, ...accessProviders(opened), ...accessProviders(base)]),
     materials: own ? opened : maskPeople(opened),
-    problems: checked?.problems ?? [],
+    problems: checked ? [...checked.problems, ...packageFindingProblems(platforms, packageChecks)] : [],
     warnings: checked?.warnings ?? [],
-    reviewReasons: app.review_reasons,
+    // Platform reasons at their platform's current index (none for a platform since deleted).
+    reviewReasons: placePlatformReasons(app.review_reasons as PlacedReason[], opened),
+    packageChecks,
     ...(await changeView(db, actor, app, opened, base)),
     availableActions: availableActions(app.status, actor.role),
+    recordStatus: (await recordStatuses(db, [app.id])).get(app.id) ?? null,
     smsChecks: await smsChecks(db, sealer, app.id),
     identityTasks: await identityTasks(db, app.id),
     receivedOn: app.received_on,
@@ -96,7 +106,7 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
 
 /** A change's field-by-field diff against the filed record it started from, and the numbers that stay. */
 async function changeView(db: Queryable, actor: Actor, app: ApplicationRow, opened: Json, base: Json | null) {
-  if (!base) return { diff: null, target: null };
+  if (!base) return { diff: null, target: null, filed: null };
   const diff = diffMaterials(base, opened);
   const host = actor.role === 'host' && actor.userId === app.host_user_id;
   const [n] = await db.query<{ main_number: string | null; service_number: string | null }>(
@@ -104,6 +114,12 @@ async function changeView(db: Queryable, actor: Actor, app: ApplicationRow, open
   return {
     diff: host ? diff : diff.map((c) => ({ field: c.field, old: maskValue(c.field, c.old), new: maskValue(c.field, c.new) })),
     target: { mainNumber: n?.main_number ?? null, serviceNumber: n?.service_number ?? null },
+    // What the form keeps as filed (APPLICATION_KINDS[].fixed / access): the filed access records in order, and
+    // the filed subject type (an individual may become an enterprise; the way back is refused).
+    filed: {
+      accessProviders: accessProviders(base).filter((x): x is string => typeof x === 'string'),
+      subjectType: typeof (base.subject as Json | undefined)?.subjectType === 'string' ? (base.subject as Json).subjectType as string : null,
+    },
   };
 }
 

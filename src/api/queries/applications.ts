@@ -7,6 +7,7 @@ import { type CalendarOverride, createCalendar, type WorkingDayCalendar } from '
 import { chinaDate } from '../../domain/china-time.ts';
 import { type ApplicationRow, visibleTo } from '../../flows/applications.ts';
 import { deadlineFields } from '../presenters/deadline.ts';
+import { recordStatuses } from './record-status.ts';
 
 export interface ListOptions { status?: string; page: number; pageSize: number; order: 'updated' | 'deadline' }
 
@@ -20,6 +21,7 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
   const rows = await db.query<ApplicationRow>(
     `select a.* from applications a where ${where} order by ${order}, a.id limit ${o.pageSize} offset ${(o.page - 1) * o.pageSize}`, params);
   const calendars = await calendarsFor(db);
+  const records = await recordStatuses(db, rows.map((a) => a.id));
   const today = chinaDate(now);
   return {
     items: rows.map((a) => {
@@ -33,6 +35,7 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
         // working day has passed yet (remainingWorkingDays 0, overdue true).
         overdue: a.status === 'bureau_review' && a.deadline_on !== null && a.deadline_on < today,
         updatedAt: a.updated_at.toISOString(),
+        recordStatus: records.get(a.id) ?? null,
       };
     }),
     total, page: o.page, pageSize: o.pageSize,

@@ -30,6 +30,9 @@ export const updateApplicationBody = z.strictObject({
 
 const problem = z.object({ field: z.string(), code: z.string(), message: z.string(), suggestion: z.string().optional() });
 
+const recordStatus = z.enum(['filed', 'shell', 'cancelled', 'revoked']).nullable()
+  .describe('the current status of the filed record the application made or changes (its service; its subject for change_subject): filed, shell (filed, no access left), cancelled or revoked; null while it names no filed record (a first filing or new service before approval)');
+
 export const applicationView = z.object({
   id: z.string(),
   applicationType: z.string(),
@@ -46,10 +49,24 @@ export const applicationView = z.object({
   problems: z.array(problem),
   warnings: z.array(problem),
   reviewReasons: z.array(z.unknown()),
+  packageChecks: z.array(z.object({
+    field: z.string().describe('platforms.N: the platform of the materials'),
+    platform: z.string(), packageName: z.string().nullable(), kind: z.enum(['package', 'certificate']),
+    analyzedAt: z.string(), certificateNotAfter: z.string().nullable(), profileType: z.string().nullable(),
+    findings: z.array(z.object({ code: z.string(), message: z.string(), refuses: z.boolean().describe('true: submission is refused while it stands') })),
+  })).describe('DOMAIN.md §0.1: the analyzer\'s findings on the package the host uploaded for each platform (matched by platform, package name and '
+    + 'certificate fingerprint; certificate_expired judged now). debug_certificate / debug_profile / debuggable, development_profile and '
+    + 'certificate_expired refuse submission (package_debug_signed, package_development_profile, package_certificate_expired); the others are warnings. '
+    + 'A platform whose package was never uploaded is not listed'),
   diff: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })).nullable()
     .describe('changes: the filed value and the new one of every field that differs (personal data masked except for the host); null for a first filing'),
   target: z.object({ mainNumber: z.string().nullable(), serviceNumber: z.string().nullable() }).nullable().describe('changes: the numbers of the filed record (they stay)'),
+  filed: z.object({
+    accessProviders: z.array(z.string()).describe('the filed access records\' providers, in the order the draft starts with (新增接入 keeps them as filed and appends)'),
+    subjectType: z.string().nullable().describe('the filed subject type (an individual may become an enterprise, not the way back)'),
+  }).nullable().describe('changes: what of the filed record the form keeps (the kind\'s fixed fields are in APPLICATION_KINDS); null for a first filing or new service'),
   availableActions: z.array(z.string()),
+  recordStatus,
   smsChecks: z.array(z.object({
     id: z.string(), mobile: z.string(), personRoles: z.array(z.string()), status: z.string(),
     remainingAttempts: z.number(), resendsLeft: z.number(), lastSentAt: z.string(), expiresAt: z.string(),
@@ -83,11 +100,13 @@ export const listQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+
 export const summaryView = z.object({
   id: z.string(), applicationType: z.string(), serviceType: z.string(), serviceName: z.string().nullable(), status: z.string(),
   provinceCode: z.string().nullable(), submitterOrgId: z.string().nullable(), submittedAt: z.string().nullable(),
   receivedOn: z.string().nullable(), deadlineOn: z.string().nullable(),
   deadlineProvisional: z.boolean(), deadlineProvisionalReason: z.string().nullable(), remainingWorkingDays: z.number().nullable(), overdue: z.boolean(),
   updatedAt: z.string(),
+  recordStatus,
 });
 export const listView = z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() });

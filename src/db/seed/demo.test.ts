@@ -57,6 +57,16 @@ describe('demo seed', () => {
     ]);
   });
 
+  it('gives every access provider and distribution platform a documented staff login (each can be chosen as reviewer)', async () => {
+    const rows = await t.db.query<{ name: string; logins: string[] }>(
+      `select o.name, coalesce(array_agg(u.login) filter (where u.login is not null), '{}') as logins from organisations o
+       left join users u on u.organisation_id = o.id and u.role in ('provider_staff', 'platform_staff')
+       where o.kind in ('access_provider', 'distribution_platform') group by o.name order by o.name`);
+    expect(rows.length).toBe(4);
+    const documented = new Set<string>(DEMO_LOGINS.map((l) => l.login));
+    for (const r of rows) expect(r.logins.filter((l) => documented.has(l)), r.name).not.toEqual([]);
+  });
+
   it('gives every demo organisation a USCC with a correct check character (no warning)', async () => {
     const orgs = await t.db.query<{ name: string; uscc: string | null }>(`select name, uscc from organisations where reference_key is null`);
     expect(orgs).toHaveLength(5);

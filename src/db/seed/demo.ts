@@ -26,6 +26,9 @@ export const DEMO_LOGINS = [
   { role: 'bureau_reviewer', login: 'zj.reviewer', password: DEMO_PASSWORD },
   { role: 'provider_staff', login: 'provider.demo', password: DEMO_PASSWORD },
   { role: 'platform_staff', login: 'platform.demo', password: DEMO_PASSWORD },
+  // Every organisation a host can choose as reviewer has a login: 新增接入 is offered 蓝海 only, a mini program 星辰.
+  { role: 'provider_staff', login: 'idc.demo', password: DEMO_PASSWORD },
+  { role: 'platform_staff', login: 'mini.demo', password: DEMO_PASSWORD },
   { role: 'device_maker_staff', login: 'device.demo', password: DEMO_PASSWORD },
   { role: 'host', login: 'host@demo.beian.test', password: DEMO_PASSWORD },
   { role: 'host', login: 'wang@demo.beian.test', password: DEMO_PASSWORD },
@@ -153,6 +156,8 @@ async function seedUsers(tx: Queryable, sealer: Sealer, orgs: Record<string, str
     ['zj.reviewer', 'bureau_reviewer', orgs['bureau:330000']!, '浙江审核员'],
     ['provider.demo', 'provider_staff', orgs.cloud!, '示例云初审员'],
     ['platform.demo', 'platform_staff', orgs.market!, '应用市场初审员'],
+    ['idc.demo', 'provider_staff', orgs.idc!, '蓝海数据初审员'],
+    ['mini.demo', 'platform_staff', orgs.mini!, '星辰小程序初审员'],
     ['device.demo', 'device_maker_staff', orgs.device!, '终端厂商核验员'],
   ];
   const ids: Record<string, string> = {};

@@ -44,18 +44,31 @@ const PERSON_NUMBER: Readonly<Record<PersonCertificateType, NumberCheck>> = {
 };
 
 /**
+ * A unit's USCC. A checksum mismatch is only a warning (pilot-era codes [S35]) — but a number
+ * that fails the USCC check and is a valid resident ID number (GB 11643) is a person's ID typed
+ * as a company's code: an error, `uscc_is_id_number` (the verification API refuses it the same way).
+ */
+const unitUscc: NumberCheck = (input, today) => {
+  const u = validateUscc(input);
+  if (u.ok && u.warnings.some((w) => w.code === 'uscc_checksum') && validateResidentIdNumber(u.value, { today }).ok) {
+    return invalid('uscc_is_id_number', 'this is a resident ID number, not a unified social credit code: a unit files with its USCC (an individual files as 个人)');
+  }
+  return u;
+};
+
+/**
  * Organisation documents. The old organisation code (GB 11714) has its own check; every
  * other registration certificate carries the USCC since the GB 32100-2015 reform, so it is
  * checked as one (a USCC checksum mismatch is only the warning `uscc_checksum` [S35]).
  */
 const UNIT_NUMBER: Readonly<Record<UnitCertificateType, NumberCheck>> = {
-  uscc: validateUscc,
+  uscc: unitUscc,
   organization_code: validateOrganizationCode,
-  public_institution_certificate: validateUscc,
-  social_organisation_certificate: validateUscc,
-  private_non_enterprise_certificate: validateUscc,
-  foundation_certificate: validateUscc,
-  law_firm_licence: validateUscc,
+  public_institution_certificate: unitUscc,
+  social_organisation_certificate: unitUscc,
+  private_non_enterprise_certificate: unitUscc,
+  foundation_certificate: unitUscc,
+  law_firm_licence: unitUscc,
 };
 
 const NUMBER_CHECKS: Readonly<Record<string, NumberCheck>> = { ...PERSON_NUMBER, ...UNIT_NUMBER };

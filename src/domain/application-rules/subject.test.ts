@@ -73,6 +73,17 @@ describe('subject: unit vs individual (DOMAIN.md §2.2)', () => {
     expect(r.warns).toEqual([['subject.certificateNumber', 'uscc_checksum']]);
   });
 
+  it('a resident ID number typed as a unit\'s USCC is an error, not the checksum warning', () => {
+    const m = unit();
+    m.subject!.certificateNumber = '440305199003071236';
+    const r = run(m);
+    expect(r.errors).toEqual([['subject.certificateNumber', 'uscc_is_id_number']]);
+    expect(r.warns.filter(([f]) => f === 'subject.certificateNumber')).toEqual([]);
+    // Every registration certificate checked as a USCC refuses it too.
+    Object.assign(m.subject!, { nature: 'law_firm', name: '广东示例律师事务所', certificateType: 'law_firm_licence' });
+    expect(run(m).errors).toEqual([['subject.certificateNumber', 'uscc_is_id_number']]);
+  });
+
   it('the unit name is validated', () => {
     const m = unit();
     m.subject!.name = '示例★公司';

@@ -122,7 +122,8 @@ function checkLegalRepresentative(report: Report, s: Subject, out: Subject, toda
   if (isLegalRep) return;
   if (isBlank(s.legalPerson)) out.legalPerson = checkIdentity(report, 'subject.legalPerson', {}, today);
   report.warn('subject.principalIsLegalRepresentative', 'principal_not_legal_representative',
-    'the principal is not the legal representative: attach an authorization letter (required by some bureaus, e.g. 河南, 四川, 甘肃)');
+    'the principal is not the legal representative: some bureaus (e.g. 河南, 四川, 甘肃) require the legal representative\'s authorization letter; '
+    + 'this registry takes no attachments yet, so give it to the access provider or platform at first review, as it asks');
 }
 
 /**
@@ -143,6 +144,7 @@ function checkIndividual(report: Report, out: Subject): void {
   const province = text(out.provinceCode);
   if (out.certificateType === 'resident_id' && id && province && provinceByCode(province) && id.slice(0, 2) !== province.slice(0, 2)) {
     report.warn('subject.provinceCode', 'residence_permit_required',
-      'the ID was issued in another province: attach a residence permit (居住证) or other proof of residence in the filing province');
+      'the ID was issued in another province: proof of residence in the filing province (居住证, 暂住证, social insurance or property record) is required; '
+      + 'this registry takes no attachments yet, so give it to the access provider or platform at first review, as it asks');
   }
 }

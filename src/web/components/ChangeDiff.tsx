@@ -5,6 +5,23 @@ import { Card } from './ui.tsx';
 import { useFieldValue } from './Materials.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import type { FieldChange } from '../lib/types.ts';
+import { FIELD_LABELS, fieldPattern } from '../i18n/vocabulary.ts';
+
+/** The form's order (the vocabulary lists fields as the form shows them); a platform's or access record's fields by its number. */
+const FORM_ORDER = new Map(Object.keys(FIELD_LABELS).map((k, i) => [k, i]));
+const rank = (field: string): [number, number] => {
+  const known = FORM_ORDER.get(field) ?? FORM_ORDER.get(fieldPattern(field)) ?? FORM_ORDER.get(fieldPattern(field).split('.').slice(0, 2).join('.'));
+  const n = /^(?:platforms|access)\.(\d+)/.exec(field)?.[1];
+  return [known ?? Number.MAX_SAFE_INTEGER, n === undefined ? 0 : Number(n)];
+};
+/** Rows in the order of the form: subject, service, platforms, access — not the order the diff found them. */
+export function inFormOrder(diff: FieldChange[]): FieldChange[] {
+  return [...diff].sort((a, b) => {
+    const [ra, na] = rank(a.field); const [rb, nb] = rank(b.field);
+    const group = (f: string) => ['subject', 'service', 'platforms', 'access'].indexOf(f.split('.')[0]!);
+    return group(a.field) - group(b.field) || na - nb || ra - rb || a.field.localeCompare(b.field);
+  });
+}
 
 /** A value the field renderer leaves as an object (a whole access record or platform added): its JSON. */
 const plain = (v: unknown): unknown => (v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v);
@@ -21,7 +38,7 @@ export function ChangeDiff({ diff, number, organisations }: { diff: FieldChange[
           <table className="cards diff" data-testid="change-diff">
             <thead><tr><th>{i18n.t('change.diffField')}</th><th>{i18n.t('change.diffOld')}</th><th>{i18n.t('change.diffNew')}</th></tr></thead>
             <tbody>
-              {diff.map((c) => (
+              {inFormOrder(diff).map((c) => (
                 <tr key={c.field} data-field={c.field}>
                   <td data-label={i18n.t('change.diffField')}>{i18n.field(c.field)}</td>
                   <td data-label={i18n.t('change.diffOld')} className="mono diff-old"><del>{show(c.field, c.old)}</del></td>

@@ -18,7 +18,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const i18n = useI18n();
   const { session, signOut } = useSession();
   const navigate = useNavigate();
-  const links: [string, MessageKey][] = [['/', 'nav.search'], ['/notices', 'nav.publicNotices'], ...(session ? NAV[session.role] ?? [] : [])];
+  const links: [string, MessageKey][] = [['/', 'nav.search'], ['/notices', 'nav.publicNotices'], ...(session ? NAV[session.role] ?? [] : []),
+    // Demo only: the development SMS provider's inbox, where the verification codes land.
+    ...(session?.role === 'ministry_admin' && session.devSmsInbox ? [['/admin/dev-sms', 'nav.devSms'] as [string, MessageKey]] : [])];
   return (
     <>
       <a className="skip" href="#main">{i18n.t('app.skip')}</a>

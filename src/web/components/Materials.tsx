@@ -106,7 +106,12 @@ export function fieldPaths(materials: J): string[] {
     ['subjectType', 'nature', 'name', 'certificateType', 'certificateNumber', 'certificateAddress', 'provinceCode', 'cityCode', 'districtCode', 'address'].forEach((k) => add(`subject.${k}`));
     PERSON.forEach((k) => add(`subject.principal.${k}`));
   }
-  if (materials.service) ['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', 'homeUrl', 'domains'].forEach((k) => add(`service.${k}`));
+  // Only the fields the service type has (a 首页网址 for websites, domains for websites and APPs).
+  const type = getPath(materials, 'service.serviceType');
+  if (materials.service) {
+    ['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', ...(type === 'website' ? ['homeUrl'] : []), ...(type === 'website' || type === 'app' ? ['domains'] : [])]
+      .forEach((k) => add(`service.${k}`));
+  }
   const sp = getPath(materials, 'service.principal') as J | undefined;
   if (sp && !sp.sameAsSubjectPrincipal) PERSON.forEach((k) => add(`service.principal.${k}`));
   ((materials.platforms as J[] | undefined) ?? []).forEach((_, i) => ['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256', 'domains'].forEach((k) => add(`platforms.${i}.${k}`)));

@@ -26,9 +26,12 @@ export function Timeline({ items }: { items: HistoryItem[] }) {
     <ol className="timeline" data-testid="timeline">
       {collapse(items).map((h) => {
         const reasons = reasonsOf(h.reason);
-        const numbers = h.reason as { serviceNumber?: string; note?: unknown } | null;
-        // A reviewer's note (the first review's 备注, a bureau's note), as written.
-        const note = typeof numbers?.note === 'string' && numbers.note.trim() ? numbers.note : null;
+        const numbers = h.reason as { serviceNumber?: string; note?: unknown; deadlineProvisional?: boolean; deadlineOn?: string } | null;
+        // A reviewer's note (the first review's 备注, a bureau's note), as written; a provisional deadline's
+        // note is the system's (src/domain/calendar.ts, English): said in the language shown.
+        const note = numbers?.deadlineProvisional && typeof numbers.deadlineOn === 'string'
+          ? i18n.t('calendar.provisionalWhy', { year: numbers.deadlineOn.slice(0, 4) })
+          : typeof numbers?.note === 'string' && numbers.note.trim() ? numbers.note : null;
         return (
           <li key={h.id} className="done">
             <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{h.to && h.to !== h.from ? <span className="muted"> → {i18n.t(`status.${h.to}` as MessageKey)}</span> : null}</div>
@@ -36,7 +39,7 @@ export function Timeline({ items }: { items: HistoryItem[] }) {
             <DeadlineStep reason={h.reason} />
             {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}
             {note ? <div className="small">{i18n.t('timeline.note')}{i18n.colon}{note}</div> : null}
-            {reasons.length ? <ul className="reasons">{reasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>)}</ul> : null}
+            {reasons.length ? <ul className="reasons">{reasons.map((raw, i) => { const r = { ...raw, ...i18n.reason(raw) }; return <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>; })}</ul> : null}
           </li>
         );
       })}

@@ -17,6 +17,11 @@ export interface FormBinding {
   warnings: Problem[];
   reasons: ReviewReason[];
   readOnly: boolean;
+  /**
+   * Fields the application's kind keeps as filed (APPLICATION_KINDS[].fixed, its access rule): shown,
+   * not editable, so the host cannot change what submission would refuse (`not_editable`).
+   */
+  fixed?: (path: string) => boolean;
   /** The application the form edits (a package upload leaves the filing it changes out of "filed already"). */
   applicationId?: string;
 }
@@ -30,6 +35,9 @@ export function useForm(): FormBinding {
 }
 
 export const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;
+
+/** Not editable here: the whole form is read-only, or the field is kept as filed. */
+export const isLocked = (f: FormBinding, path: string) => f.readOnly || !!f.fixed?.(path);
 
 interface FieldProps { path: string; label?: string; hint?: ReactNode; required?: boolean; listItems?: boolean; className?: string }
 
@@ -55,7 +63,7 @@ export function Field({ path, label, hint, required, listItems, className, child
       {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}{i18n.colon}{i18n.problem(w)}</p>)}
       {reasons.length ? (
         <div className="field-reason" id={`${id}-reason`}>
-          {reasons.map((r, i) => (
+          {reasons.map((raw) => ({ ...raw, ...i18n.reason(raw) })).map((r, i) => (
             <p key={i}><strong>{i18n.t('wizard.reviewer')}{i18n.colon}</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}{i18n.colon}</strong>{r.suggestion}</> : null}</p>
           ))}
         </div>
@@ -71,7 +79,7 @@ export function TextField({ type = 'text', placeholder, inputMode, autoComplete,
   return (
     <Field {...p}>{({ id, describedBy, invalid }) => (
       <input id={id} name={p.path} type={type} value={str(getPath(f.draft, p.path))} placeholder={placeholder} inputMode={inputMode} autoComplete={autoComplete ?? 'off'}
-        maxLength={maxLength} readOnly={f.readOnly} disabled={disabled} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined} aria-required={p.required || undefined}
+        maxLength={maxLength} readOnly={isLocked(f, p.path)} disabled={disabled} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined} aria-required={p.required || undefined}
         onChange={(e) => f.set(p.path, e.target.value)} onBlur={() => f.touch(p.path)} />
     )}</Field>
   );
@@ -83,7 +91,7 @@ export function TextAreaField({ rows = 3, counter, ...p }: FieldProps & { rows?:
   const value = str(getPath(f.draft, p.path));
   return (
     <Field {...p} hint={counter ? <>{p.hint} <span className="counter">{i18n.t('wizard.chars', { n: [...value].length })}</span></> : p.hint}>{({ id, describedBy, invalid }) => (
-      <textarea id={id} name={p.path} rows={rows} value={value} readOnly={f.readOnly} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
+      <textarea id={id} name={p.path} rows={rows} value={value} readOnly={isLocked(f, p.path)} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
         onChange={(e) => f.set(p.path, e.target.value)} onBlur={() => f.touch(p.path)} />
     )}</Field>
   );
@@ -95,7 +103,7 @@ export function SelectField({ options, set, allowed, ...p }: FieldProps & { set?
   const list = options ?? Object.keys(set ? OPTIONS[set] : {}).filter((v) => !allowed || allowed.includes(v)).map((v) => ({ value: v, label: i18n.option(set!, v) }));
   return (
     <Field {...p}>{({ id, describedBy, invalid }) => (
-      <select id={id} name={p.path} value={str(getPath(f.draft, p.path))} disabled={f.readOnly} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
+      <select id={id} name={p.path} value={str(getPath(f.draft, p.path))} disabled={isLocked(f, p.path)} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
         onChange={(e) => { f.set(p.path, e.target.value || undefined); f.touch(p.path); }}>
         <option value="">{i18n.t('common.select')}</option>
         {list.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
@@ -112,7 +120,7 @@ export function LinesField({ rows = 3, ...p }: FieldProps & { rows?: number }) {
   const text = Array.isArray(value) ? value.join('\n') : '';
   return (
     <Field {...p} listItems hint={<>{i18n.t('wizard.onePerLine')}{p.hint ? <> · {p.hint}</> : null}</>}>{({ id, describedBy, invalid }) => (
-      <textarea id={id} name={p.path} rows={rows} value={text} readOnly={f.readOnly} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
+      <textarea id={id} name={p.path} rows={rows} value={text} readOnly={isLocked(f, p.path)} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
         onChange={(e) => f.set(p.path, e.target.value === '' ? [] : e.target.value.split('\n').map((s) => s.trim()).filter((s, i, all) => s !== '' || i === all.length - 1))}
         onBlur={() => { f.set(p.path, text.split('\n').map((s) => s.trim()).filter(Boolean)); f.touch(p.path); }} />
     )}</Field>
@@ -134,7 +142,7 @@ export function ChecksField({ set, options, max, ...p }: FieldProps & { set?: Op
           const on = chosen.includes(o.value);
           return (
             <label key={o.value} className={`check ${on ? 'on' : ''}`}>
-              <input type="checkbox" checked={on} disabled={f.readOnly || (!on && max !== undefined && chosen.length >= max)}
+              <input type="checkbox" checked={on} disabled={isLocked(f, p.path) || (!on && max !== undefined && chosen.length >= max)}
                 onChange={() => { f.set(p.path, on ? chosen.filter((c) => c !== o.value) : [...chosen, o.value]); f.touch(p.path); }} />
               <span>{o.label}</span>
             </label>
@@ -151,7 +159,7 @@ export function CheckboxField({ path, label, onChange }: { path: string; label: 
   return (
     <div className="field field-check">
       <label className="check" htmlFor={id}>
-        <input id={id} type="checkbox" checked={getPath(f.draft, path) === true} disabled={f.readOnly}
+        <input id={id} type="checkbox" checked={getPath(f.draft, path) === true} disabled={isLocked(f, path)}
           onChange={(e) => { if (onChange) onChange(e.target.checked); else f.set(path, e.target.checked); f.touch(path); }} />
         <span>{label}</span>
       </label>
@@ -171,7 +179,7 @@ export function GroupNotes({ path }: { path: string }) {
     <div className="group-notes" id={fieldId(path)} tabIndex={-1} data-field={path}>
       {problems.length ? <ul className="field-errors">{problems.map((p, i) => <li key={i}>{i18n.problem(p)}</li>)}</ul> : null}
       {warnings.map((w, i) => <p key={i} className="field-warning">{i18n.t('wizard.warning')}{i18n.colon}{i18n.problem(w)}</p>)}
-      {reasons.map((r, i) => (
+      {reasons.map((raw) => ({ ...raw, ...i18n.reason(raw) })).map((r, i) => (
         <div key={i} className="field-reason"><p><strong>{i18n.t('wizard.reviewer')}{i18n.colon}</strong>{r.error}{r.suggestion ? <><br /><strong>{i18n.t('wizard.suggestion')}{i18n.colon}</strong>{r.suggestion}</> : null}</p></div>
       ))}
     </div>

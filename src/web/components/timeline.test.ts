@@ -20,3 +20,16 @@ describe('fingerprint formats', () => {
     expect(fingerprintFormats('C1:ca:BE:8a')).toEqual(['c1cabe8a', 'C1CABE8A', 'C1:CA:BE:8A', 'C1 CA BE 8A']);
   });
 });
+
+describe('review helpers', () => {
+  it('orders a change\'s diff as the form does, and offers only the fields the service type has', async () => {
+    const { inFormOrder } = await import('./ChangeDiff.tsx');
+    const { fieldPaths } = await import('./Materials.tsx');
+    const rows = ['access.0.ips', 'platforms.1.certSha1', 'service.name', 'platforms.0.packageName', 'subject.address', 'service.categories']
+      .map((field) => ({ field, old: null, new: null }));
+    expect(inFormOrder(rows).map((r) => r.field)).toEqual(['subject.address', 'service.name', 'service.categories', 'platforms.0.packageName', 'platforms.1.certSha1', 'access.0.ips']);
+    expect(fieldPaths({ service: { serviceType: 'app', name: 'x' } })).not.toContain('service.homeUrl');
+    expect(fieldPaths({ service: { serviceType: 'website', name: 'x' } })).toContain('service.homeUrl');
+    expect(fieldPaths({ service: { serviceType: 'mini_program', name: 'x' } })).not.toContain('service.domains');
+  });
+});

@@ -56,10 +56,11 @@ export function ErrorNotice({ error }: { error: unknown }) {
   const i18n = useI18n();
   if (!error) return null;
   if (error instanceof ApiError) {
-    const text = i18n.problem({ code: error.code, message: error.message });
+    const text = i18n.problem({ code: error.code, message: error.message, params: error.params });
     // Each field's problem, prefixed with the field's label when the UI has one (never a raw
     // path); one that only repeats the main message (a wrong SMS code, say) is not listed again.
-    const items = error.errors.map((e) => {
+    // A field problem with the main problem's own code (a wrong SMS code at `code`) says it again: left out.
+    const items = error.errors.filter((e) => e.code !== error.code).map((e) => {
       const path = e.field?.replace(/^body\./, '') ?? '';
       const label = path ? i18n.field(path) : '';
       return { label: label !== path ? label : '', text: i18n.problem(e) };
@@ -77,8 +78,18 @@ export function ErrorNotice({ error }: { error: unknown }) {
 
 const STATUS_TONE: Record<string, string> = {
   draft: 'neutral', provider_review: 'info', returned: 'warning', sms_pending: 'info', bureau_review: 'info',
-  bureau_rejected: 'danger', approved: 'success', withdrawn: 'neutral', filed: 'success', cancelled: 'neutral', revoked: 'danger',
+  bureau_rejected: 'danger', approved: 'success', withdrawn: 'neutral', filed: 'success', cancelled: 'neutral', revoked: 'danger', shell: 'warning',
 };
+
+/**
+ * An application's status, or — once approved — what became of its filed record: an approved
+ * application whose number was since cancelled, revoked or left without access says so, not 已备案.
+ */
+export function ApplicationStatus({ status, recordStatus }: { status: string; recordStatus?: string | null }) {
+  const i18n = useI18n();
+  if (status !== 'approved' || !recordStatus || recordStatus === 'filed') return <StatusBadge status={status} />;
+  return <span data-testid="record-status" title={i18n.t('status.approved')}><StatusBadge status={recordStatus} /></span>;
+}
 
 export function StatusBadge({ status }: { status: string }) {
   const i18n = useI18n();

@@ -8,6 +8,7 @@ import { makeI18n } from './index.tsx';
 import { MESSAGES } from './messages.ts';
 import { APPLICATION_KINDS, LIFECYCLE } from '../../domain/lifecycle.ts';
 import { problemZh } from './problems.ts';
+import { validateIpAddress } from '../../domain/validation/ip.ts';
 import { FIELD_LABELS, OPTIONS } from './vocabulary.ts';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,6 +26,22 @@ function reportedCodes(): Set<string> {
   for (const f of scanned) {
     const text = readFileSync(f, 'utf8');
     for (const re of patterns) for (const m of text.matchAll(re)) if (m[1]!.includes('_')) codes.add(m[1]!);
+  }
+  return codes;
+}
+
+/**
+ * Every named error a flow, the domain or a route can answer (NamedError('code', …), super('code', kind, …),
+ * `readonly code = '…'`), the IP checks' codes, and the reasons the system writes when it returns an
+ * application: a new one without Chinese text fails here rather than reaching a host in English.
+ */
+function namedErrorCodes(): Map<string, string> {
+  const codes = new Map<string, string>();
+  const patterns = [/NamedError\(\s*'([a-z0-9_]+)'/g, /super\(\s*'([a-z0-9_]+)',\s*'(?:invalid|unauthenticated|forbidden|not_found|conflict|too_large|rate_limited|unavailable)'/g,
+    /readonly code = '([a-z0-9_]+)'/g, /\bfail\('(ipv[46]_[a-z0-9_]+)'/g, /error: why === 'exhausted' \? '([a-z0-9_]+)' : '([a-z0-9_]+)'/g];
+  for (const f of [...files(path.join(src, 'flows')), ...files(path.join(src, 'domain')), ...files(path.join(src, 'api'))]) {
+    const text = readFileSync(f, 'utf8');
+    for (const re of patterns) for (const m of text.matchAll(re)) for (const c of m.slice(1)) if (c) codes.set(c, path.relative(src, f));
   }
   return codes;
 }
@@ -56,6 +73,39 @@ describe('i18n', () => {
     expect(codes.size).toBeGreaterThan(80);
     const missing = [...codes].filter((c) => !problemZh(c));
     expect(missing).toEqual([]);
+  });
+
+  it('words every named error the server can answer, and the system\'s own return reasons, in Chinese', () => {
+    const codes = namedErrorCodes();
+    expect(codes.size).toBeGreaterThan(120);
+    for (const c of ['sms_resend_too_soon', 'sms_resend_limit', 'application_version_conflict', 'confirmation_expired', 'confirmation_exhausted',
+      'identity_task_closed', 'service_not_filed', 'subject_not_filed', 'ipv4_octet_range', 'sms_attempts_exhausted']) expect(codes.has(c), c).toBe(true);
+    const missing = [...codes].filter(([c]) => !problemZh(c)).map(([c, f]) => `${c} (${f})`);
+    expect(missing).toEqual([]);
+  });
+
+  it('fills a problem\'s numbers into its Chinese text, and words the system\'s reasons', () => {
+    const zh = makeI18n('zh-CN');
+    expect(zh.problem({ code: 'sms_resend_too_soon', message: 'wait 33 s before asking for another code', params: { retryAfterSeconds: 33 } })).toBe('发送过于频繁，请 33 秒后再获取新的验证码');
+    expect(zh.problem({ code: 'sms_resend_too_soon', message: 'wait 33 s' })).toBe('发送过于频繁，请稍后再获取新的验证码');
+    expect(zh.problem({ code: 'sms_code_incorrect', message: 'wrong code; 4 attempt(s) left', params: { remainingAttempts: 4 } })).toBe('验证码错误，还剩 4 次机会');
+    expect(zh.problem({ code: 'application_version_conflict', message: 'x', params: { currentVersion: 10, yourVersion: 8 } })).toContain('当前为第 10 版，您编辑的是第 8 版');
+    expect(zh.reason({ error: 'sms_attempts_exhausted', suggestion: '5 wrong codes: check the mobile and resubmit' }))
+      .toEqual({ error: '短信验证码输错 5 次，申请已退回', suggestion: '请核对负责人手机号能否接收短信后重新提交，并在收到验证码后准确输入' });
+    expect(zh.reason({ error: '图标模糊', suggestion: '请更换' })).toEqual({ error: '图标模糊', suggestion: '请更换' });
+    expect(zh.field('sms')).toBe('短信核验');
+  });
+
+  it('says where a document the wizard cannot take goes (no attachments step yet): to the first review', () => {
+    for (const code of ['residence_permit_required', 'principal_not_legal_representative']) expect(problemZh(code), code).toMatch(/暂不上传附件.*初审时/);
+  });
+
+  it('gives IP examples the form accepts without a warning (no documentation addresses)', () => {
+    for (const text of MESSAGES['access.ipsHint']) {
+      const examples = text.match(/[0-9a-f]+(?:[.:][0-9a-f]*){3,}/g) ?? [];
+      expect(examples.length, text).toBe(2);
+      for (const ip of examples) expect(validateIpAddress(ip), ip).toMatchObject({ ok: true, warnings: [] });
+    }
   });
 
   it('labels fields by path, with the platform or access record number', () => {

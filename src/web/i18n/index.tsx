@@ -1,7 +1,7 @@
 // The language switch: zh-CN by default, English on request, remembered in localStorage.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type Entry, MESSAGES, type MessageKey } from './messages.ts';
-import { problemZh } from './problems.ts';
+import { problemZh, SUGGESTION_ZH } from './problems.ts';
 import { FIELD_LABELS, fieldPattern, OPTIONS, type OptionSet } from './vocabulary.ts';
 
 export type Lang = 'zh-CN' | 'en';
@@ -14,7 +14,10 @@ export interface I18n {
   /** The label of a field path such as `platforms.0.packageName`. */
   field(path: string): string;
   option(set: OptionSet, value: string | null | undefined): string;
-  problem(p: { code: string; message: string }): string;
+  /** A problem in the language shown; `params` (the problem's extensions) fill the numbers of its Chinese text. */
+  problem(p: { code: string; message: string; params?: Record<string, unknown> }): string;
+  /** A reviewer's (or the system's) reason: the system writes codes, shown in words. */
+  reason(r: { error: string; suggestion?: string }): { error: string; suggestion?: string };
   date(iso: string | null | undefined, withTime?: boolean): string;
   /** Joins a label to its value: `：` in Chinese, `: ` in English. */
   colon: string;
@@ -68,7 +71,15 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void = () => {}): I18
       const e = (OPTIONS[set] as Record<string, readonly [string, string]>)[value];
       return e ? pick(lang, e) : value;
     },
-    problem: (p) => (lang === 'en' ? p.message : problemZh(p.code) ?? p.message),
+    problem: (p) => (lang === 'en' ? p.message : problemZh(p.code, p.params) ?? p.message),
+    reason: (r) => {
+      // Reasons the system writes (an SMS check that failed) carry a code as `error`; reviewers write words.
+      if (!/^[a-z0-9_]+$/.test(r.error)) return r;
+      const zh = lang === 'en' ? undefined : problemZh(r.error);
+      if (!zh) return { error: lang === 'en' ? r.error.replace(/_/g, ' ') : r.error, ...(r.suggestion ? { suggestion: r.suggestion } : {}) };
+      const suggestion = SUGGESTION_ZH[r.error] ?? r.suggestion;
+      return { error: zh, ...(suggestion ? { suggestion } : {}) };
+    },
     date: (iso, withTime = false) => {
       if (!iso) return '—';
       const d = new Date(iso.length === 10 ? `${iso}T00:00:00+08:00` : iso);

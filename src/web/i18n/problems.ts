@@ -47,16 +47,17 @@ export const PROBLEM_ZH: Record<string, string> = {
   org_code_charset: '组织机构代码仅含数字和大写字母', org_code_checksum: '组织机构代码校验位不正确', org_code_length: '组织机构代码为 8 位加 - 和校验位',
   person_name_charset: '姓名含有不允许的字符', person_name_empty: '请按证件填写姓名', person_name_too_long: '姓名过长', person_name_too_short: '姓名过短',
   platform_duplicate: '该平台已填写', pre_approval_duplicate: '该前置审批类型重复', pre_approval_type_unknown: '未知的前置审批类型',
-  principal_not_legal_representative: '主体负责人不是法定代表人时，多数管局要求提供授权书',
+  principal_not_legal_representative: '主体负责人不是法定代表人时，多数管局要求提供法定代表人授权书：本系统暂不上传附件，请在接入商（或平台）初审时按其要求提交',
   public_key_charset: '公钥为十六进制数字（RSA 模数或 EC 点）', public_key_der: '这是完整的 DER 公钥结构，请填写其中的模数（或 EC 点）',
-  public_key_empty: '请填写公钥（模数，十六进制）', public_key_length: '公钥长度不合理', public_key_odd_length: '十六进制位数应为偶数',
+  public_key_empty: '请填写公钥（RSA 模数或 EC 公钥点，十六进制）', public_key_length: '公钥长度不合理', public_key_odd_length: '十六进制位数应为偶数',
   public_key_weak: 'RSA 密钥低于 2048 位',
   region_city_mismatch: '城市代码不属于所选省份', region_code_format: '行政区划代码为 6 位数字', region_district_mismatch: '区县代码不属于所填城市',
-  region_province_unknown: '未知的省份代码', residence_permit_required: '非本省户籍的个人须提供居住证明',
+  region_province_unknown: '未知的省份代码', residence_permit_required: '非本省户籍的个人须提供本省居住证明（居住证、暂住证、社保或房产证明）：本系统暂不上传附件，请在接入商（或平台）初审时按其要求提交',
   service_content_duplicate: '类目重复选择', service_content_empty: '请至少选择一个服务类目', service_content_too_many: '最多选择 5 个服务类目',
   service_description_charset: '描述含有控制字符', service_description_too_long: '描述最多 200 字', service_description_too_short: '请用至少 20 字描述实际业务',
   uscc_charset: '统一社会信用代码含有不允许的字符', uscc_format: '统一社会信用代码第 3–8 位应为行政区划代码', uscc_length: '统一社会信用代码为 18 位',
   uscc_checksum: '统一社会信用代码校验位不符（试点时期代码可能如此，请核对证照）',
+  uscc_is_id_number: '这是居民身份证号码，不是统一社会信用代码：单位请填写营业执照等证照上的 18 位统一社会信用代码；个人请选择“个人”主体',
   submitter_required: '请选择初审单位', submitter_invalid: '请选择可提交此类服务的接入服务提供者或应用分发平台',
   access_provider_unknown: '不是有效的接入服务提供者', package_already_filed: '该包名已有有效备案（一个包名只能有一个有效备案）',
   identity_not_verified: '负责人近 3 天内未通过身份核验，请发起身份核验', login_format: '登录名为 3–64 位，以字母开头，可含字母、数字、“.”“_”“-”',
@@ -108,6 +109,9 @@ export const PROBLEM_ZH: Record<string, string> = {
   malformed_signing_block: '安装包的签名块已损坏', malformed_asn1: '签名或证书数据无法解析', non_der_certificate: '签名证书的编码方式 Android 不接受（如不定长编码），无法作为签名证书',
   upload_too_large: '文件超过上传大小限制', upload_missing: '请选择要上传的文件', upload_field_too_long: '随文件提交的文字内容过长',
   upload_too_many_parts: '一次只能上传一个文件', typed_values_invalid: '您填写的值无法与安装包核对，请检查格式',
+  package_debug_signed: '安装包为调试版本或使用调试证书/描述文件签名：请上传并填写正式发布（release）签名的安装包',
+  package_development_profile: '安装包使用开发或 Ad Hoc 描述文件签名：请上传并填写 App Store / 正式发布签名的安装包',
+  package_certificate_expired: '签名证书已过期：请使用有效的发布证书重新签名后上传',
   package_warning_unsigned: '安装包未签名：没有可供备案的签名证书',
   package_warning_debug_certificate: '使用 Android 调试证书签名；应用商店和备案须使用正式发布证书',
   package_warning_certificate_expired: '签名证书已过期',
@@ -120,10 +124,81 @@ export const PROBLEM_ZH: Record<string, string> = {
   package_warning_signing_key_rotated: '签名密钥已轮换：新旧 Android 版本看到的签名证书不同，备案使用最新的证书',
   package_warning_app_name_unresolved: '无法从资源中读出应用名称，请手工填写',
   package_warning_certificate_not_der: '签名证书不是严格 DER 编码（旧签名工具所写）；指纹按安装包中存储的字节计算，与重新编码证书的工具给出的可能不同',
+  // Every named error of the flows, the domain and the routes has its Chinese text (i18n.test.ts collects the codes)
+  access_record_not_found: '没有可取消的该接入记录', account_disabled: '该账号已被管理员停用',
+  action_not_allowed: '您无权进行此操作', api_key_invalid: 'API 密钥无效、已吊销，或所属机构已暂停', api_key_not_found: '本机构没有该 API 密钥',
+  application_not_found: '没有找到该申请（可能不属于您）',
+  application_version_conflict: '申请材料已在别处修改（例如另一个浏览器标签页），您这次的修改未保存。请刷新页面，在最新版本上重新修改',
+  attachment_empty: '文件为空', blacklist_entry_lifted: '该黑名单条目已解除', blacklist_invalid: '黑名单条目填写有误',
+  blacklisted: '该主体、服务或域名在违法违规名单限制期内，不能提交备案',
+  calendar_file_invalid: '日历文件格式不正确', calendar_override_not_found: '没有该日历调整', calendar_span_too_long: '起止日期最多相隔三年',
+  campaign_invalid: '检查活动填写有误', cannot_disable_self: '管理员不能停用自己的账号', cannot_suspend_own_organisation: '管理员不能暂停本机构',
+  confirmation_exhausted: '验证码已输错 5 次，本次申请作废，请重新发起以获取新的验证码',
+  confirmation_expired: '已超过 24 小时有效期，本次申请作废，请重新发起以获取新的验证码',
+  confirmation_not_found: '没有找到该确认请求', confirmation_not_pending: '该确认请求已处理或已失效，请重新发起', confirmation_unknown: '无法识别的确认请求',
+  due_invalid: '期限须为 1 至规定上限之间的工作日数', due_unchanged: '整改期限与原期限相同', evidence_required: '请说明已采取的整改措施',
+  filing_number_format_arguments: '备案号参数不正确', finding_already_ordered: '该问题已下发整改通知', finding_not_found: '没有找到该检查结果',
+  fingerprint_invalid: '证书指纹格式不正确', fingerprint_mismatch: '证书指纹与已备案的不一致', forbidden: '您无权进行此操作',
+  idempotency_in_progress: '相同的请求仍在处理中，请稍候', idempotency_key_invalid: 'Idempotency-Key 格式不正确', idempotency_key_reused: '该 Idempotency-Key 已用于另一个请求',
+  identity_task_closed: '该身份核验任务已结束，请重新发起身份核验', identity_task_not_found: '没有找到该身份核验任务',
+  invalid_date: '日期无效', invalid_range: '开始日期不能晚于结束日期', invalid_text: '内容含有不允许的字符',
+  log_key_not_found: '没有找到该透明日志签名密钥', login_taken: '该登录名已被使用', materials_invalid: '申请材料还有问题需要修改，修改后再提交',
+  measure_not_for_organisation: '该处置措施不适用于此类机构', metrics_forbidden: '无权读取运行指标',
+  not_a_shell: '该备案不是空壳备案', notice_already_executed: '该公告已执行', notice_not_found: '没有找到该清理公告', notification_not_found: '没有找到该通知',
+  number_not_found: '没有该备案号的备案', objection_invalid: '异议填写有误', order_item_status_conflict: '该整改事项当前状态不允许此操作',
+  order_settled: '该整改通知的事项均已办结，无需调整期限', organisation_exists: '已有相同信息的机构', organisation_not_found: '没有找到该机构',
+  organisation_suspended: '所属机构已被暂停', province_unknown: '该省份没有对应的通信管理局', publicity_not_over: '公示期尚未结束，结束后才能清理',
+  rate_limit_store_unavailable: '服务暂时不可用，请稍后再试', reason_required: '请填写原因', reporter_cannot_answer: '公众举报人无法补充材料：请下发整改、撤销或结案',
+  round_empty: '没有符合条件的未办结问题', round_invalid: '核查轮次填写有误',
+  service_not_filed: '该服务已不在备案状态（已注销、撤销或清理），此变更无法批准：请驳回并说明原因',
+  service_status_conflict: '该服务当前状态不允许此操作（可能已注销或撤销），请刷新页面', session_required: '请登录后操作（API 密钥不能进行此操作）',
+  shell_already_listed: '该空壳备案已在公示中', shell_grace_period: '该备案成为空壳未满宽限期，暂不能列入清理公示',
+  sms_challenge_not_found: '该短信核验已结束，请刷新页面',
+  sms_resend_limit: '重发次数已用完（每次核验最多重发 2 次），请使用已收到的验证码，或等待申请退回后重新提交',
+  sms_resend_too_soon: '发送过于频繁，请稍后再获取新的验证码',
+  subject_not_filed: '该主体已不在备案状态（已注销或撤销），此变更无法批准：请驳回并说明原因',
+  subject_not_found: '没有找到该备案主体（可能不属于您）', subject_status_conflict: '该主体当前状态不允许此操作（可能已注销或撤销），请刷新页面',
+  tree_head_not_signed: '透明日志尚未签发树头，请稍后再试', triage_invalid: '举报处理信息填写有误', user_not_found: '没有找到该用户',
+  violation_status_conflict: '该举报当前状态不允许此操作', webhook_limit_reached: '回调地址数量已达上限，请先删除一个', webhook_not_found: '本机构没有该回调地址',
+  // The IP list's own checks (src/domain/validation/ip.ts)
+  ipv4_format: 'IPv4 地址为用点分隔的四个十进制数，如 120.24.10.11', ipv4_leading_zero: 'IPv4 各段不要带前导零（写 10.0.0.1，不写 010.000.000.001）',
+  ipv4_octet_range: 'IPv4 地址每段为 0–255 的数字', ipv6_format: 'IPv6 地址格式不正确', ipv6_zone_id: '不要填写区域标识（如 %eth0），只填地址本身',
+  ipv6_double_colon: '“::”在 IPv6 地址中只能出现一次', ipv6_group: 'IPv6 地址每段为 1–4 位十六进制数', ipv6_group_count: 'IPv6 地址为 8 段（“::”代表至少一段 0）',
+  ipv6_embedded_ipv4: '内嵌的 IPv4 地址须有效且位于末尾',
+  // Reasons the system writes when it returns an application (src/flows/sms-check.ts)
+  sms_attempts_exhausted: '短信验证码输错 5 次，申请已退回', sms_check_expired: '24 小时内未完成短信核验，申请已退回',
+  // The public query's number checks (src/domain/filing-number.ts)
+  filing_number_year: '备案号中的年份不合理（应为 2000–2099 年）', filing_number_format: '不是有效的备案号（如 京ICP备2024012345号-1A）',
+  filing_number_digits: '备案号的数字位数不正确', filing_number_prefix: '备案号的省份简称不正确', filing_number_sequence: '服务序号应为不超过 6 位、不以 0 开头的数字',
+  filing_number_suffix: '备案号后缀不正确（A 为 APP，X 为小程序，网站无后缀）', filing_number_police: '这是公安备案号（公网安备），不是 ICP 备案号',
+  filing_number_not_service: '这是主体备案号，请填写以 -序号 结尾的服务备案号', filing_number_not_subject: '这是服务备案号，不是主体备案号',
+  filing_number_wrong_service_type: '该备案号所属的服务类型与所需不符',
+};
+
+/**
+ * Texts with the problem's numbers in them, when the problem carries them (RFC 9457 extensions):
+ * `{name}` is the extension's value. Without the number the plain text above is used.
+ */
+export const PROBLEM_ZH_WITH: Record<string, string> = {
+  sms_code_incorrect: '验证码错误，还剩 {remainingAttempts} 次机会',
+  sms_resend_too_soon: '发送过于频繁，请 {retryAfterSeconds} 秒后再获取新的验证码',
+  application_version_conflict: '申请材料已在别处修改（当前为第 {currentVersion} 版，您编辑的是第 {yourVersion} 版），您这次的修改未保存。请刷新页面，在最新版本上重新修改',
+  sms_resend_limit: '重发次数已用完（每次核验最多重发 {maxResends} 次），请使用已收到的验证码，或等待申请退回后重新提交',
+};
+
+/** Chinese suggestions for the reasons the system itself writes (their `error` is a code). */
+export const SUGGESTION_ZH: Record<string, string> = {
+  sms_attempts_exhausted: '请核对负责人手机号能否接收短信后重新提交，并在收到验证码后准确输入',
+  sms_check_expired: '请重新提交，并在收到短信后 24 小时内输入验证码',
 };
 
 /** The pre-approval keyword warnings carry their type in the code. */
-export function problemZh(code: string): string | undefined {
+export function problemZh(code: string, params?: Record<string, unknown>): string | undefined {
+  const withParams = PROBLEM_ZH_WITH[code];
+  if (withParams && params) {
+    const filled = withParams.replace(/\{(\w+)\}/g, (m, k: string) => (typeof params[k] === 'number' || typeof params[k] === 'string' ? String(params[k]) : m));
+    if (!/\{\w+\}/.test(filled)) return filled;
+  }
   if (PROBLEM_ZH[code]) return PROBLEM_ZH[code];
   const m = /^pre_approval_(missing|required)_(.+)$/.exec(code);
   if (m) return '名称或描述涉及需前置审批的内容，请填写对应的审批文件，或确认不涉及';

@@ -19,6 +19,8 @@ const person = (prefix: string, group: Entry) => Object.fromEntries([
 ]);
 
 export const FIELD_LABELS: Record<string, Entry> = {
+  // The SMS check (a return the system writes when codes were wrong or late)
+  sms: ['短信核验', 'SMS check'],
   subject: ['备案主体', 'Subject'],
   'subject.subjectType': ['主体类型', 'Subject type'],
   'subject.nature': ['主办单位性质', 'Nature of the host'],
@@ -57,7 +59,8 @@ export const FIELD_LABELS: Record<string, Entry> = {
   'platforms.*': ['运行平台', 'Platform'],
   'platforms.*.platform': ['运行平台', 'Platform'],
   'platforms.*.packageName': ['包名 / Bundle ID', 'Package name / Bundle ID'],
-  'platforms.*.publicKey': ['公钥（模数）', 'Public key (modulus)'],
+  // An RSA key is filed as its modulus, an EC key (HarmonyOS, newer Android) as its public point: the label says both.
+  'platforms.*.publicKey': ['公钥（RSA 模数或 EC 公钥点）', 'Public key (RSA modulus or EC point)'],
   'platforms.*.certMd5': ['证书 MD5 指纹', 'Certificate MD5'],
   'platforms.*.certSha1': ['证书 SHA-1 指纹', 'Certificate SHA-1'],
   'platforms.*.certSha256': ['证书 SHA-256 指纹', 'Certificate SHA-256'],

@@ -3,7 +3,9 @@
 export interface FieldProblem { field: string; code: string; message: string; suggestion?: string }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly errors: FieldProblem[] = [], readonly requestId?: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly errors: FieldProblem[] = [], readonly requestId?: string,
+    /** The problem's extension members (RFC 9457), e.g. `retryAfterSeconds`: the numbers its Chinese text shows. */
+    readonly params: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -33,8 +35,9 @@ export async function request<T>(method: string, url: string, body?: unknown, in
   const data: unknown = type.includes('json') ? await res.json().catch(() => null) : await res.text();
   if (!res.ok) {
     const p = (data ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldProblem[]; requestId?: string };
+    const params = typeof data === 'object' && data !== null ? data as Record<string, unknown> : {};
     if (res.status === 401) onUnauthenticated();
-    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText, p.errors ?? [], p.requestId);
+    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? p.title ?? res.statusText, p.errors ?? [], p.requestId, params);
   }
   return data as T;
 }

@@ -1,6 +1,7 @@
 // The API's shapes as the web app reads them (OpenAPI at /api/openapi.json).
 export interface Problem { field: string; code: string; message: string; suggestion?: string }
-export interface ReviewReason { field: string; error: string; suggestion?: string }
+/** `platform`: the platform a `platforms.N.…` reason is about (it follows the platform, not the index). */
+export interface ReviewReason { field: string; error: string; suggestion?: string; platform?: string }
 
 export interface SmsCheck { id: string; mobile: string; personRoles: string[]; status: string; remainingAttempts: number; resendsLeft: number; lastSentAt: string; expiresAt: string }
 export interface IdentityTask { id: string; personRole: string; verifier: string; status: string; createdAt: string; expiresAt: string; completedAt: string | null }
@@ -13,13 +14,24 @@ export interface ApplicationView {
   organisations: Record<string, string>;
   materials: Record<string, unknown>;
   problems: Problem[]; warnings: Problem[]; reviewReasons: ReviewReason[]; availableActions: string[];
+  /** The filed record it made or changes, as it is now (its service; its subject for a subject change). */
+  recordStatus?: RecordStatus | null;
   smsChecks: SmsCheck[]; identityTasks: IdentityTask[];
+  /** DOMAIN.md §0.1: the analyzer's findings on each platform's uploaded package (none listed: never uploaded). */
+  packageChecks?: PackageCheck[];
   /** Changes (issue 13): old and new value of every field that differs; the numbers that stay. */
   diff: FieldChange[] | null; target: { mainNumber: string | null; serviceNumber: string | null } | null;
+  /** Changes: the filed access providers (in order) and subject type, for the fields kept as filed. */
+  filed?: { accessProviders: string[]; subjectType: string | null } | null;
   receivedOn: string | null; deadlineOn: string | null;
   /** Issue 12: counted into a year without an official holiday schedule. */
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   createdAt: string; updatedAt: string; submittedAt: string | null; sentToBureauAt: string | null; decidedAt: string | null;
+}
+
+export interface PackageCheck {
+  field: string; platform: string; packageName: string | null; kind: 'package' | 'certificate'; analyzedAt: string;
+  certificateNotAfter: string | null; profileType: string | null; findings: { code: string; message: string; refuses: boolean }[];
 }
 
 export interface FieldChange { field: string; old: unknown; new: unknown }
@@ -29,7 +41,9 @@ export interface ApplicationSummary {
   submitterOrgId: string | null; submittedAt: string | null; receivedOn: string | null; deadlineOn: string | null;
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   remainingWorkingDays: number | null; overdue: boolean; updatedAt: string;
+  recordStatus?: RecordStatus | null;
 }
+export type RecordStatus = 'filed' | 'shell' | 'cancelled' | 'revoked';
 export interface ListView<T> { items: T[]; total: number; page: number; pageSize: number }
 
 export interface HistoryItem {
@@ -59,6 +73,8 @@ export interface SessionView {
   csrfToken: string | null; expiresAt: string | null;
   /** Signed in with a one-time password: set a new one before anything else (ADR 0012). */
   mustChangePassword?: boolean;
+  /** The development SMS provider is configured (a demo): codes are read at /admin/dev-sms, not on a phone. */
+  devSmsInbox?: boolean;
 }
 
 export interface Organisation { id: string; kind: string; name: string; uscc: string | null; provinceCode: string | null; status: string; createdAt?: string; contactEmail?: string | null }

@@ -36,11 +36,14 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The session ended while a filing was being saved: its typed values wait in this tab (Wizard.tsx).
+  const [expired] = useState(() => { try { return sessionStorage.getItem('beian.sessionExpired') === '1'; } catch { return false; } });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true); setError(null);
     try {
       const s = await signIn(login.trim(), password);
+      try { sessionStorage.removeItem('beian.sessionExpired'); } catch { /* ignore */ }
       const next = safeNext(params.get('next')) ?? homeFor(s.role);
       // A one-time password (`beian admin create`): the new password comes before anything else.
       navigate(s.mustChangePassword ? `/password?next=${encodeURIComponent(next)}` : next, { replace: true });
@@ -49,6 +52,7 @@ export function LoginPage() {
   return (
     <Page title={i18n.t('auth.login.title')}>
       <Card className="narrow">
+        {expired ? <Notice kind="warning" role="status"><span data-testid="session-expired">{i18n.t('auth.login.expiredDraft')}</span></Notice> : null}
         <form onSubmit={submit} noValidate>
           <ErrorNotice error={error} />
           <Input id="login" label={i18n.t('auth.login.login')} value={login} onChange={setLogin} autoComplete="username" />

@@ -6,11 +6,15 @@ import { Link, useParams } from 'react-router';
 import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { Progress } from '../../components/Progress.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
-import { BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
+import { ApplicationStatus, BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
 import type { ApplicationSummary, ApplicationView, HistoryItem, ListView, SmsCheck } from '../../lib/types.ts';
+
+/** Statuses in which the application's received/deadline dates are this round's (it reached the bureau). */
+const AT_BUREAU = ['bureau_review', 'bureau_rejected', 'approved'];
 
 export default function HostApplication() {
   const i18n = useI18n();
@@ -20,6 +24,7 @@ export default function HostApplication() {
   const [summary, setSummary] = useState<ApplicationSummary | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [subjects, setSubjects] = useState<{ id: string; status: string }[]>([]);
 
   const load = useCallback(async () => {
     const [v, h] = await Promise.all([
@@ -27,6 +32,7 @@ export default function HostApplication() {
       api.get<{ items: HistoryItem[] }>(`/api/host/applications/${id}/history`),
     ]);
     setView(v); setHistory(h.items);
+    if (v.status === 'approved') setSubjects((await api.get<{ items: { id: string; status: string }[] }>('/api/host/subjects')).items);
     if (v.status === 'bureau_review') {
       const list = await api.get<ListView<ApplicationSummary>>('/api/host/applications?status=bureau_review&pageSize=100');
       setSummary(list.items.find((a) => a.id === id) ?? null);
@@ -37,6 +43,10 @@ export default function HostApplication() {
   if (error && !view) return <Page title={i18n.t('app.status.title')}><ErrorNotice error={error} /></Page>;
   if (!view) return <Page title={i18n.t('app.status.title')}><Loading /></Page>;
 
+  // What became of the record since (cancelled, revoked, a shell): only the actions that still apply are offered.
+  const record = view.recordStatus ?? null;
+  const live = record === 'filed' || record === 'shell';
+  const subjectFiled = subjects.some((s) => s.id === view.subjectId && s.status === 'filed');
   const approval = [...history].reverse().find((h) => h.action === 'bureau_approve')?.reason as { serviceNumber?: string; mainNumber?: string } | undefined;
   const withdraw = async () => {
     if (!window.confirm(i18n.t('app.status.withdrawConfirm'))) return;
@@ -46,7 +56,7 @@ export default function HostApplication() {
   const editable = view.availableActions.includes('edit');
 
   return (
-    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}
+    <Page title={view.serviceName ?? i18n.t('app.status.title')} lead={<><ApplicationStatus status={view.status} recordStatus={record} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}</>}
       actions={<>
         {editable ? <Link className="btn btn-primary" to={`/host/applications/${id}/edit`} data-testid="edit-application">{view.status === 'draft' ? i18n.t('host.continue') : i18n.t('app.status.edit')}</Link> : null}
         {!editable && view.status !== 'withdrawn' ? <Link className="btn btn-secondary" to={`/host/applications/${id}/edit`}>{i18n.t('app.status.materials')}</Link> : null}
@@ -55,31 +65,40 @@ export default function HostApplication() {
       <BackLink to="/host" />
       <Progress status={view.status} />
       <ErrorNotice error={error} />
-      {view.status === 'approved' && approval?.serviceNumber ? (
+      {view.status === 'approved' && approval?.serviceNumber && (live || record === null) ? (
         <Notice kind="success" title={i18n.t('status.approved')}>
           <p data-testid="approved-number">{i18n.t('app.status.approvedText', { number: approval.serviceNumber })}</p>
+          {record === 'shell' ? <p data-testid="record-shell">{i18n.t('app.status.recordShell', { number: approval.serviceNumber })}</p> : null}
           <p><Link to={`/record/${encodeURIComponent(approval.serviceNumber)}`}>{i18n.t('app.status.viewRecord')}</Link></p>
         </Notice>
       ) : null}
-      {/* Changes after the number (issue 13): the filed record this application made or changed. */}
-      {view.status === 'approved' && (view.serviceId || view.subjectId) ? (
+      {view.status === 'approved' && (record === 'cancelled' || record === 'revoked') ? (
+        <Notice kind="warning" title={i18n.t(`status.${record}`)}>
+          <p data-testid="record-ended">{i18n.t(record === 'cancelled' ? 'app.status.recordCancelled' : 'app.status.recordRevoked', { number: approval?.serviceNumber ?? approval?.mainNumber ?? '—' })}</p>
+          {approval?.serviceNumber ? <p><Link to={`/record/${encodeURIComponent(approval.serviceNumber)}`}>{i18n.t('app.status.viewRecord')}</Link></p> : null}
+        </Notice>
+      ) : null}
+      {/* Changes after the number (issue 13): the filed record this application made or changed, while it is live. */}
+      {view.status === 'approved' && ((view.serviceId && live) || (view.subjectId && subjectFiled)) ? (
         <p className="actions-row" data-testid="change-actions">
-          {view.serviceId ? <Link className="btn btn-secondary" to={`/host/services/${view.serviceId}/change`}>{i18n.t('change.actions.service')}</Link> : null}
-          {view.serviceId ? <Link className="btn btn-secondary" to={`/host/services/${view.serviceId}/add-access`}>{i18n.t('change.actions.access')}</Link> : null}
-          {view.subjectId ? <Link className="btn btn-secondary" to={`/host/subjects/${view.subjectId}/change`}>{i18n.t('change.actions.subject')}</Link> : null}
+          {view.serviceId && live ? <Link className="btn btn-secondary" to={`/host/services/${view.serviceId}/change`}>{i18n.t('change.actions.service')}</Link> : null}
+          {view.serviceId && live ? <Link className="btn btn-secondary" to={`/host/services/${view.serviceId}/add-access`}>{i18n.t('change.actions.access')}</Link> : null}
+          {view.subjectId && subjectFiled ? <Link className="btn btn-secondary" to={`/host/subjects/${view.subjectId}/change`}>{i18n.t('change.actions.subject')}</Link> : null}
         </p>
       ) : null}
       {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
       {view.reviewReasons.length && editable ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')}>
-          <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>)}</ul>
+          <ul>{view.reviewReasons.map((raw, i) => { const r = { ...raw, ...i18n.reason(raw) }; return <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>; })}</ul>
           <p><Link to={`/host/applications/${id}/edit`}>{i18n.t('app.status.edit')}</Link></p>
         </Notice>
       ) : null}
       <div className="split">
         <div>
           {view.status === 'sms_pending' ? <SmsPanel view={view} onChange={() => load().catch(setError)} /> : null}
-          {view.receivedOn && view.deadlineOn ? (
+          {/* The bureau's clock of this round only: after a rejection and resubmission, the last round's
+              "received … decided …" is history (the timeline keeps it), not this round's deadline. */}
+          {view.receivedOn && view.deadlineOn && AT_BUREAU.includes(view.status) ? (
             <Card title={i18n.t('app.status.deadline')} id="deadline">
               <p>{view.status === 'bureau_review' || !view.decidedAt
                 ? i18n.t('app.status.deadlineText', { received: i18n.date(view.receivedOn), deadline: i18n.date(view.deadlineOn) })
@@ -98,7 +117,7 @@ export default function HostApplication() {
         </div>
         <Card title={i18n.t('app.status.title')} className="sticky">
           <dl className="dl">
-            <div className="dl-row"><dt>{i18n.t('review.status')}</dt><dd><StatusBadge status={view.status} /></dd></div>
+            <div className="dl-row"><dt>{i18n.t('review.status')}</dt><dd><ApplicationStatus status={view.status} recordStatus={record} /></dd></div>
             <div className="dl-row"><dt>{i18n.t('app.status.submitter')}</dt><dd>{view.submitter?.name ?? '—'}</dd></div>
             {approval?.serviceNumber ? <div className="dl-row"><dt>{i18n.t('app.status.number')}</dt><dd className="number">{approval.serviceNumber}</dd></div> : null}
             <div className="dl-row"><dt>{i18n.t('review.submittedAt')}</dt><dd>{i18n.date(view.submittedAt, true)}</dd></div>
@@ -111,9 +130,12 @@ export default function HostApplication() {
 
 function SmsPanel({ view, onChange }: { view: ApplicationView; onChange(): void }) {
   const i18n = useI18n();
+  const { session } = useSession();
   return (
     <Card title={i18n.t('sms.title')} id="sms">
       <p className="muted">{i18n.t('sms.lead')}</p>
+      {/* Demo only (the development SMS provider): no phone gets the code; say where it is. */}
+      {session?.devSmsInbox ? <Notice kind="info"><span data-testid="sms-dev-inbox">{i18n.t('sms.devInbox')}</span></Notice> : null}
       {view.smsChecks.map((c) => <SmsCheckRow key={c.id} applicationId={view.id} check={c} onChange={onChange} />)}
     </Card>
   );

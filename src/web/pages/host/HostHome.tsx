@@ -1,7 +1,7 @@
 // The host's filings: every application with its status, the filed subjects, and the host's notices.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { Card, ErrorNotice, Loading, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
+import { ApplicationStatus, Card, ErrorNotice, Loading, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
 import { NoticesCard } from '../../components/Notices.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -31,8 +31,8 @@ export default function HostHome() {
               {apps.items.map((a) => (
                 <tr key={a.id} data-testid="host-application">
                   <td data-label={i18n.t('review.service')}>{a.serviceName ?? '—'}</td>
-                  <td data-label={i18n.t('review.type')}>{i18n.t(`apptype.${a.applicationType}` as MessageKey)} · {i18n.option('serviceType', a.serviceType)}</td>
-                  <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
+                  <td data-label={i18n.t('review.type')}>{i18n.t(`apptype.${a.applicationType}` as MessageKey)}{a.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', a.serviceType)}</>}</td>
+                  <td data-label={i18n.t('review.status')}><ApplicationStatus status={a.status} recordStatus={a.recordStatus} /></td>
                   <td data-label={i18n.t('review.deadline')}>{a.deadlineOn && a.status === 'bureau_review' ? <>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} />{a.remainingWorkingDays !== null ? <div className={a.overdue ? 'overdue-text small' : 'muted small'}>{a.overdue ? (a.remainingWorkingDays < 0 ? i18n.t('app.status.overdue', { n: -a.remainingWorkingDays }) : i18n.t('review.overdue')) : i18n.t('app.status.daysLeft', { n: a.remainingWorkingDays })}</div> : null}</> : '—'}</td>
                   <td data-label={i18n.t('host.updatedAt')}>{i18n.date(a.updatedAt, true)}</td>
                   <td className="cell-action"><Link to={`/host/applications/${a.id}`}>{i18n.t('host.open')}</Link></td>

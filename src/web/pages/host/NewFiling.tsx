@@ -22,7 +22,15 @@ export default function NewFiling() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => { api.get<{ items: Subject[] }>('/api/host/subjects').then((r) => setSubjects(r.items.filter((s) => s.status === 'filed'))).catch(setError); }, []);
+  useEffect(() => {
+    api.get<{ items: Subject[] }>('/api/host/subjects').then((r) => {
+      const filed = r.items.filter((s) => s.status === 'filed');
+      setSubjects(filed);
+      // A host with a filed subject adds services under it (one subject per certificate: refiling the
+      // same certificate is refused at submit); a new subject is the deliberate choice.
+      setSubjectId((cur) => cur || filed[0]?.id || '');
+    }).catch(setError);
+  }, []);
   useEffect(() => {
     api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${serviceType}`)
       .then((r) => { setSubmitters(r.items); setSubmitterOrgId((cur) => (r.items.some((s) => s.id === cur) ? cur : r.items[0]?.id ?? '')); })
@@ -32,12 +40,20 @@ export default function NewFiling() {
   const create = async () => {
     setBusy(true); setError(null);
     try {
+      // Back here after 开始填写 and clicking it again: the untouched draft made then is opened, not another empty one.
+      const key = `beian.newDraft.${subjectId ? 'new_service' : 'first_filing'}.${serviceType}.${subjectId}.${submitterOrgId}`;
+      const earlier = (() => { try { return sessionStorage.getItem(key); } catch { return null; } })();
+      if (earlier) {
+        const v = await api.get<ApplicationView>(`/api/host/applications/${earlier}`).catch(() => null);
+        if (v && v.status === 'draft' && v.version === 1) { navigate(`/host/applications/${v.id}/edit`); return; }
+      }
       const body = {
         applicationType: subjectId ? 'new_service' : 'first_filing', serviceType,
         ...(subjectId ? { subjectId } : {}), ...(submitterOrgId ? { submitterOrgId } : {}),
         materials: serviceType === 'website' ? { service: { principal: { sameAsSubjectPrincipal: true } } } : {},
       };
       const v = await api.post<ApplicationView>('/api/host/applications', body);
+      try { sessionStorage.setItem(key, v.id); } catch { /* private mode: a new draft each time, as before */ }
       navigate(`/host/applications/${v.id}/edit`);
     } catch (e) { setError(e); } finally { setBusy(false); }
   };
@@ -61,7 +77,7 @@ export default function NewFiling() {
           <div className="stack">
             <label className={`radio-card ${subjectId === '' ? 'on' : ''}`}>
               <input type="radio" name="subject" checked={subjectId === ''} onChange={() => setSubjectId('')} />
-              <span>{i18n.t('wizard.newSubject')}</span>
+              <span>{i18n.t('wizard.newSubject')}{subjects.length ? <span className="hint" style={{ display: 'block' }} data-testid="new-subject-hint">{i18n.t('wizard.newSubjectHint')}</span> : null}</span>
             </label>
             {subjects.map((s) => (
               <label key={s.id} className={`radio-card ${subjectId === s.id ? 'on' : ''}`}>

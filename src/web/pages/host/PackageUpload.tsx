@@ -80,6 +80,9 @@ async function uploadChecked(
 
 type Outcome = 'filled' | 'matched' | 'applied' | 'kept';
 
+/** Findings that refuse submission (src/domain/package-findings.ts): debug, development profile, expired certificate. */
+const REFUSED_AT_SUBMIT = new Set(['debug_certificate', 'debug_profile', 'debuggable', 'development_profile', 'certificate_expired']);
+
 export function PackageUpload({ typedFor, onValues, applicationId }: {
   typedFor(platform: Platform): Record<string, unknown> | undefined; onValues(values: Record<string, unknown>): void;
   /** The application the form belongs to: the filing it changes is not "filed already". */
@@ -169,7 +172,9 @@ function AnalysisView({ file, analysis }: { file: string; analysis: Analysis }) 
           {analysis.profile ? <ProfileView profile={analysis.profile} ios={analysis.platform === 'ios'} /> : null}
         </>
       )}
-      {warnings.map((w, n) => <Notice key={`${w.code}-${n}`} kind="warning"><span data-code={w.code}>{warningText(i18n, w)}</span></Notice>)}
+      {/* DOMAIN.md §0.1: these are kept with the application, shown to the reviewers, and some refuse submission. */}
+      {warnings.map((w, n) => <Notice key={`${w.code}-${n}`} kind={REFUSED_AT_SUBMIT.has(w.code) ? 'error' : 'warning'}><span data-code={w.code}>{warningText(i18n, w)}</span>
+        {REFUSED_AT_SUBMIT.has(w.code) ? <span className="small" data-testid="refused-at-submit">{i18n.paren(i18n.t('packageChecks.refusesHost'))}</span> : null}</Notice>)}
     </div>
   );
 }

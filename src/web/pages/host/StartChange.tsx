@@ -38,7 +38,9 @@ export default function StartChange({ mode }: { mode: Mode }) {
     const url = mode === 'change_subject' ? `/api/host/subjects/${id}/materials` : `/api/host/services/${id}/materials`;
     api.get<Body>(url).then(async (b) => {
       const type = b.serviceType ?? 'website';
-      const list = await api.get<{ items: Org[] }>(`/api/host/submitters${mode === 'change_subject' ? '' : `?serviceType=${type}`}`);
+      // A change is reviewed by an organisation that holds the record: only those are offered (新增接入: any new provider).
+      const query = mode === 'change_subject' ? `?subjectId=${id}` : mode === 'change_service' ? `?serviceType=${type}&serviceId=${id}` : `?serviceType=${type}`;
+      const list = await api.get<{ items: Org[] }>(`/api/host/submitters${query}`);
       const filed = new Set((b.materials.access ?? []).map((a) => a.providerOrgId));
       // 新增接入: the new provider reviews; the others: any submitter, the current provider first.
       const items = mode === 'add_access' ? list.items.filter((o) => o.kind === 'access_provider' && !filed.has(o.id)) : [...list.items].sort((a, c) => Number(filed.has(c.id)) - Number(filed.has(a.id)));

@@ -2,10 +2,11 @@
 // user types by the same rules the server runs, the server's problems shown at their fields
 // after each save, reviewers' reasons highlighted where they apply, then identity
 // verification and submission (or resubmission) to the chosen provider or platform.
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { FormProvider, fieldId } from '../../components/form.tsx';
 import { APPLICATION_KINDS } from '../../../domain/lifecycle.ts';
+import { placePlatformReasons } from '../../../domain/platform-reasons.ts';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -50,6 +51,50 @@ function withDefaults(m: Json): Json {
   return { ...m, service: { ...service, preApprovals: service.preApprovals ?? [], sdks: service.sdks ?? [] } };
 }
 
+/**
+ * The fields an application's kind keeps as filed (APPLICATION_KINDS[].fixed and its access rule), read-only
+ * in the form: a subject change's certificate and province; a service change's access providers (no record
+ * added or removed); an access filing's filed access records (new ones are appended). An individual
+ * becoming an enterprise unlocks what the conversion changes.
+ */
+function fixedFor(view: ApplicationView): (path: string) => boolean {
+  const kind = APPLICATION_KINDS[view.applicationType];
+  const unlocked = kind.conversion && view.filed?.subjectType === kind.conversion.from['subject.subjectType'] ? kind.conversion.unlocks : [];
+  const paths = kind.fixed.filter((p) => !unlocked.includes(p));
+  const filedAccess = view.filed?.accessProviders.length ?? 0;
+  return (path) => {
+    if (paths.some((p) => path === p || path.startsWith(`${p}.`))) return true;
+    const record = /^access\.(\d+)(?:\.|$)/.exec(path);
+    if (kind.access === 'add_only') return !!record && Number(record[1]) < filedAccess;
+    if (kind.access === 'same_providers') return path === 'access' || (!!record && path.endsWith('.providerOrgId'));
+    return false;
+  };
+}
+
+/** sessionStorage key of an application's draft kept when the session expired during a save. */
+const KEPT = (id: string) => `beian.keptDraft.${id}`;
+/** Set while a kept draft waits for the sign-in page to say why it is there. */
+export const SESSION_EXPIRED_FLAG = 'beian.sessionExpired';
+
+function keepDraft(id: string, materials: Json, submitterOrgId: string) {
+  try {
+    sessionStorage.setItem(KEPT(id), JSON.stringify({ materials, submitterOrgId }));
+    sessionStorage.setItem(SESSION_EXPIRED_FLAG, '1');
+  } catch { /* storage full or disabled: the 401 still sends the app to sign-in */ }
+}
+
+function takeKeptDraft(id: string): { materials: Json; submitterOrgId: string } | null {
+  try {
+    const raw = sessionStorage.getItem(KEPT(id));
+    if (!raw) return null;
+    sessionStorage.removeItem(KEPT(id));
+    const kept = JSON.parse(raw) as { materials?: unknown; submitterOrgId?: unknown };
+    return kept && typeof kept.materials === 'object' && kept.materials !== null
+      ? { materials: kept.materials as Json, submitterOrgId: typeof kept.submitterOrgId === 'string' ? kept.submitterOrgId : '' }
+      : null;
+  } catch { return null; }
+}
+
 const touchedBy = (touched: Set<string>, field: string) => touched.has(field) || [...touched].some((t) => field.startsWith(`${t}.`));
 const key = (p: Problem) => `${p.field}|${p.code}`;
 
@@ -70,14 +115,24 @@ export default function Wizard() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<number | null>(null);
-  // Changes not saved yet (a package read into the form, fields typed): leaving asks first.
-  const [dirty, setDirty] = useState(false);
+  // Changes not saved yet (a package read into the form, fields typed): leaving asks first — closing the
+  // tab (beforeunload) and any link of the app (the header's 我的备案 as much as the back link).
+  const [dirty, setDirtyState] = useState(false);
+  const dirtyRef = useRef(false);
+  const setDirty = useCallback((d: boolean) => { dirtyRef.current = d; setDirtyState(d); }, []);
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirtyRef.current && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    if (window.confirm(i18n.t('wizard.unsaved'))) blocker.proceed(); else blocker.reset();
+  }, [blocker, i18n]);
+  // Typed before the session expired (a 401 on save): kept in this tab, restored after signing in again.
+  const [restored, setRestored] = useState(false);
   // A problem link on the submit step: the field to focus once its step has rendered.
   const [focusField, setFocusField] = useState<string | null>(null);
   useEffect(() => {
@@ -92,8 +147,10 @@ export default function Wizard() {
     api.get<ApplicationView>(`/api/host/applications/${id}`).then(async (v) => {
       if (!live) return;
       setView(v);
-      setDraft(withDefaults(v.materials));
-      setSubmitterOrgId(v.submitter?.id ?? '');
+      const kept = takeKeptDraft(id);
+      setDraft(kept ? kept.materials : withDefaults(v.materials));
+      setSubmitterOrgId(kept ? kept.submitterOrgId : v.submitter?.id ?? '');
+      if (kept) { setDirty(true); setRestored(true); }
       const returned = v.reviewReasons.length > 0 || v.status !== 'draft';
       setShowAll(returned);
       const steps = stepsFor(v.serviceType, v.applicationType);
@@ -103,14 +160,16 @@ export default function Wizard() {
       setStep(steps.find((s) => STEP_GROUP[s].includes(opening)) ?? steps[0]!);
       const [subs, subm, prov] = await Promise.all([
         api.get<{ items: FiledSubject[] }>('/api/host/subjects'),
-        api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${v.serviceType}`),
+        // A change is reviewed by an organisation that holds the record (DOMAIN.md §4.3): only those are offered.
+        api.get<{ items: Submitter[] }>(`/api/host/submitters${v.applicationType === 'change_subject' && v.subjectId ? `?subjectId=${v.subjectId}`
+          : v.applicationType === 'change_service' && v.serviceId ? `?serviceType=${v.serviceType}&serviceId=${v.serviceId}` : `?serviceType=${v.serviceType}`}`),
         api.get<{ items: Submitter[] }>('/api/host/submitters?serviceType=website'),
       ]);
       if (!live) return;
       setSubjects(subs.items); setSubmitters(subm.items); setProviders(prov.items);
     }).catch((e: unknown) => { if (live) setError(e); });
     return () => { live = false; };
-  }, [id]);
+  }, [id, setDirty]);
 
   const reused = subjects.find((s) => s.id === view?.subjectId);
   const ctx = useMemo(() => ({
@@ -131,7 +190,7 @@ export default function Wizard() {
     setDirty(true);
     setDraft((d) => syncIndividual(setPath(d, path, value)));
     setServerOnly((s) => s.filter((p) => !(p.field === path || p.field.startsWith(`${path}.`))));
-  }, []);
+  }, [setDirty]);
   const touch = useCallback((path: string) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path))), []);
 
   const save = async (): Promise<ApplicationView | null> => {
@@ -143,9 +202,15 @@ export default function Wizard() {
       const browser = new Set(checkDraft(draft, ctx).problems.map(key));
       setServerOnly(v.problems.filter((p) => !browser.has(key(p))));
       setSavedAt(Date.now());
-      setDirty(false);
+      setDirty(false); setRestored(false);
       return v;
-    } catch (e) { setError(e); return null; } finally { setBusy(null); }
+    } catch (e) {
+      // The session ended: what was typed is kept in this tab and comes back after signing in
+      // (the 401 has already sent the app to the sign-in page, which says why).
+      if (e instanceof ApiError && e.status === 401) { keepDraft(id, draft, submitterOrgId); setDirty(false); }
+      // Not saved: the last "已保存（第 n 版）" line no longer describes what is on the screen.
+      setError(e); setSavedAt(null); return null;
+    } finally { setBusy(null); }
   };
 
   if (error && !view) return <Page title={i18n.t('wizard.editTitle')}><ErrorNotice error={error} /></Page>;
@@ -154,27 +219,37 @@ export default function Wizard() {
   const steps = stepsFor(view.serviceType, view.applicationType);
   const index = steps.indexOf(step);
   const go = async (next: Step) => {
-    const saved = await save();
+    // Moving between steps saves only what changed: a click alone writes no version (and cannot
+    // make another tab's save fail with a version conflict).
+    const saved = dirty ? await save() : view;
     if (saved || !editable) { setStep(next); setShowAll((s) => s || steps.indexOf(next) < index); window.scrollTo(0, 0); document.getElementById('wizard-step')?.focus(); }
   };
-  const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => view.reviewReasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
+  // Reviewers' reasons where their platform is in the draft as typed now (deleted platform: none at a field).
+  const reasons = placePlatformReasons(view.reviewReasons, draft);
+  const stepHasProblems = (s: Step) => STEP_GROUP[s].some((g) => under(shownProblems, g).length > 0) || STEP_GROUP[s].some((g) => reasons.some((r) => r.field === g || r.field.startsWith(`${g}.`)));
 
-  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons: view.reviewReasons, readOnly: !editable, applicationId: view.id };
+  const form = { draft, set, touch, problems: shownProblems, warnings: shownWarnings, reasons, readOnly: !editable, applicationId: view.id, fixed: fixedFor(view) };
   // What the kind keeps as filed is shown, not edited (an access filing: the service and its platforms).
   const fixedForm = { ...form, readOnly: true };
   const keeps = (group: string) => KEPT_GROUPS[view.applicationType]?.includes(group) ?? false;
   const title = view.serviceName ?? (draft.service as Json | undefined)?.name as string | undefined ?? i18n.t('wizard.editTitle');
   return (
-    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}</>}>
-      <BackLink to={`/host/applications/${id}`} confirmLeave={dirty ? i18n.t('wizard.unsaved') : null} />
+    <Page title={title} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}</>}>
+      <BackLink to={`/host/applications/${id}`} />
+      {restored ? <Notice kind="warning" role="status"><span data-testid="draft-restored">{i18n.t('wizard.restored')}</span></Notice> : null}
       {!editable ? <Notice kind="info">{i18n.t('wizard.readOnly')}</Notice> : null}
       {view.reviewReasons.length ? (
         <Notice kind="warning" title={i18n.t('wizard.reasonsTitle')} role="alert">
           <ul data-testid="review-reasons">
-            {view.reviewReasons.map((r, i) => (
+            {view.reviewReasons.map((raw) => ({ raw, placed: placePlatformReasons([raw], draft)[0] })).map(({ raw, placed }, i) => {
+              const r = { ...(placed ?? raw), ...i18n.reason(raw) };
+              // A reason about a platform the host has since deleted: said, not linked to another platform's field.
+              if (!placed) return <li key={i} data-testid="reason-deleted-platform">{i18n.option('platform', raw.platform)}{i18n.paren(i18n.t('wizard.platformDeleted'))}{i18n.colon}{r.error}</li>;
+              return (
               <li key={i}><a href={`#${fieldId(r.field)}`} onClick={(e) => { e.preventDefault(); const s = steps.find((x) => STEP_GROUP[x].includes(r.field.split('.')[0]!)); if (s) setStep(s); setTimeout(() => document.getElementById(fieldId(r.field))?.focus(), 50); }}>
                 {i18n.field(r.field)}</a>{i18n.colon}{r.error}{r.suggestion ? i18n.paren(`${i18n.t('wizard.suggestion')}${i18n.colon}${r.suggestion}`) : ''}</li>
-            ))}
+              );
+            })}
           </ul>
         </Notice>
       ) : null}
@@ -284,6 +359,8 @@ function SubmitStep({ view, setView, problems, submitters, submitterOrgId, setSu
       ) : <Notice kind="success">{i18n.t('wizard.noProblems')}</Notice>}
       <Card title={i18n.t('wizard.identity')}>
         <p className="muted">{isChange ? i18n.t('wizard.identityLeadChange') : i18n.t('wizard.identityLead')}</p>
+        {/* The development verifier passes at once: say so, so nobody takes it for a real face check. */}
+        {view.identityTasks.some((t) => t.verifier === 'development') ? <Notice kind="info"><span data-testid="identity-demo">{i18n.t('wizard.identityDemo')}</span></Notice> : null}
         {view.identityTasks.length ? (
           <ul>{view.identityTasks.map((t) => <li key={t.id}>{i18n.t(`role.${t.personRole}` as MessageKey)}{i18n.colon}{t.status === 'passed' ? '✓ ' : ''}{i18n.t(`identity.${t.status}` as MessageKey)}{i18n.paren(i18n.date(t.createdAt, true))}</li>)}</ul>
         ) : null}

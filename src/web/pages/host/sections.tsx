@@ -2,7 +2,7 @@
 import { NATURE_CERTIFICATES } from '../../../domain/application-rules.ts';
 import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } from '../../../domain/materials.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
-import { ChecksField, CheckboxField, GroupNotes, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
+import { ChecksField, CheckboxField, GroupNotes, isLocked, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { OPTIONS } from '../../i18n/vocabulary.ts';
@@ -46,6 +46,13 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
   );
 }
 
+/** An example code under the chosen province (city) or city (district): its first digits, then 01. */
+function regionExample(province: string | undefined, level: 'city' | 'district', city?: string): string {
+  if (level === 'city') return province && /^\d{6}$/.test(province) ? `${province.slice(0, 2)}0100` : '440300';
+  if (city && /^\d{6}$/.test(city)) return `${city.slice(0, 4)}01`;
+  return province && /^\d{6}$/.test(province) ? `${province.slice(0, 2)}0101` : '440305';
+}
+
 export function SubjectSection() {
   const i18n = useI18n();
   const f = useForm();
@@ -54,6 +61,10 @@ export function SubjectSection() {
   const nature = (subject.nature as keyof typeof NATURE_CERTIFICATES | undefined);
   const certs = nature ? NATURE_CERTIFICATES[nature] : individual ? PERSON_CERTIFICATE_TYPES : UNIT_CERTIFICATE_TYPES;
   const natures = individual ? ['individual'] : SUBJECT_NATURES.filter((n) => n !== 'individual');
+  const province = typeof subject.provinceCode === 'string' ? subject.provinceCode : undefined;
+  const provinceRow = PROVINCES.find((p) => p.code === province);
+  const provinceName = provinceRow ? (i18n.lang === 'en' ? provinceRow.nameEn : provinceRow.name) : undefined;
+  const city = typeof subject.cityCode === 'string' ? subject.cityCode : undefined;
   return (
     <>
       <fieldset>
@@ -70,8 +81,12 @@ export function SubjectSection() {
             </>
           )}
           <SelectField path="subject.provinceCode" required options={PROVINCES.map((p) => ({ value: p.code, label: i18n.lang === 'en' ? p.nameEn : p.name }))} />
-          <TextField path="subject.cityCode" inputMode="numeric" maxLength={6} placeholder="440300" required />
-          <TextField path="subject.districtCode" inputMode="numeric" maxLength={6} placeholder="440305" required />
+          {/* No GB/T 2260 city/district table is bundled yet (only the 31 provinces): the codes are typed, with the
+              chosen province's prefix as the example and the hint naming where to look them up. */}
+          <TextField path="subject.cityCode" inputMode="numeric" maxLength={6} placeholder={regionExample(province, 'city')} required
+            hint={i18n.t('subject.cityHint', { province: provinceName ?? '—', prefix: province ? province.slice(0, 2) : '··' })} />
+          <TextField path="subject.districtCode" inputMode="numeric" maxLength={6} placeholder={regionExample(province, 'district', city)} required
+            hint={i18n.t('subject.districtHint', { city: /^\d{6}$/.test(city ?? '') ? city!.slice(0, 4) : '····' })} />
           <TextField path="subject.certificateAddress" />
           <TextField path="subject.address" required className="span-2" />
         </div>
@@ -228,7 +243,8 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
         <div className="subform" key={i} data-testid={`access-${i}`}>
           <div className="subform-head">
             <strong>{i18n.field(`access.${i}`)}</strong>
-            {!f.readOnly ? <Button variant="link" className="btn-small" onClick={() => f.set('access', list.filter((__, j) => j !== i))}>{i18n.t('wizard.remove')}</Button> : null}
+            {!isLocked(f, 'access') && !isLocked(f, `access.${i}`) ? <Button variant="link" className="btn-small" onClick={() => f.set('access', list.filter((__, j) => j !== i))}>{i18n.t('wizard.remove')}</Button> : null}
+            {isLocked(f, `access.${i}`) && !f.readOnly ? <span className="muted small" data-testid="access-kept">{i18n.t('wizard.keptAsFiledShort')}</span> : null}
           </div>
           <GroupNotes path={`access.${i}`} />
           <div className="grid-2">
@@ -236,11 +252,11 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
             <SelectField path={`access.${i}.accessMethod`} set="accessMethod" required />
             <TextField path={`access.${i}.serverLocation`} required placeholder="广东省深圳市" className="span-2" />
           </div>
-          <LinesField path={`access.${i}.ips`} rows={2} required hint="203.0.113.10 / 2001:db8::1" />
+          <LinesField path={`access.${i}.ips`} rows={2} required hint={i18n.t('access.ipsHint')} />
           {domains.length ? <ChecksField path={`access.${i}.domains`} options={domains.map((d) => ({ value: d, label: d }))} hint={i18n.t('access.domainsHint')} /> : null}
         </div>
       ))}
-      {!f.readOnly ? (
+      {!isLocked(f, 'access') ? (
         <Button onClick={() => f.set('access', [...list, { providerOrgId: defaultProvider ?? providers[0]?.id ?? '', accessMethod: 'cloud', domains, ips: [] }])}>{i18n.t('access.add')}</Button>
       ) : null}
     </fieldset>

@@ -3,7 +3,7 @@
 // the display snippets the APP or website must embed (its number, linked to this page), as
 // text and as the SVG badge — both as the API gives them (`snippets`).
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -44,10 +44,12 @@ export function RecordPage() {
     return () => ctl.abort();
   }, [number]);
 
+  // A subject's main number where a service number is expected: the subject's page lists its services.
+  if (error instanceof ApiError && error.code === 'filing_number_not_service') return <Navigate to={`/subject/${encodeURIComponent(number)}`} replace />;
   if (error instanceof ApiError && error.status === 404) {
     return <Page title={i18n.t('record.title')}><Notice kind="warning">{i18n.t('record.notFound', { number })}</Notice><Link to="/">{i18n.t('nav.search')}</Link></Page>;
   }
-  if (error) return <Page title={i18n.t('record.title')}><ErrorNotice error={error} /></Page>;
+  if (error) return <Page title={i18n.t('record.title')}><ErrorNotice error={error} /><Link to="/">{i18n.t('nav.search')}</Link></Page>;
   if (!record) return <Page title={i18n.t('record.title')}><Loading /></Page>;
 
   const inactive = record.status !== 'filed';
@@ -64,7 +66,7 @@ export function RecordPage() {
           [i18n.t('record.status'), <StatusBadge status={record.status} />],
           [i18n.t('record.serviceName'), record.serviceName],
           [i18n.t('record.serviceType'), i18n.option('serviceType', record.serviceType)],
-          [i18n.t('record.mainNumber'), <span className="number">{record.mainNumber}</span>],
+          [i18n.t('record.mainNumber'), <Link className="number" to={`/subject/${encodeURIComponent(record.mainNumber)}`}>{record.mainNumber}</Link>],
           [i18n.t('record.hostName'), record.hostName],
           [i18n.t('record.hostNature'), i18n.option('nature', record.hostNature)],
           // 审核通过日期 as the ministry shows it: the latest approval (a change's); the filing's own when it differs.

@@ -20,6 +20,8 @@ export function SearchPage() {
   const [result, setResult] = useState<SearchView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Searching with an empty box: say what to type rather than nothing at all.
+  const [emptyAsked, setEmptyAsked] = useState(false);
 
   useEffect(() => { setKeyword(q); setKind(type); }, [q, type]);
   useEffect(() => {
@@ -35,6 +37,7 @@ export function SearchPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setEmptyAsked(!keyword.trim());
     setParams(keyword.trim() ? { q: keyword.trim(), ...(kind ? { type: kind } : {}) } : {});
   };
 
@@ -43,7 +46,7 @@ export function SearchPage() {
       <form className="hero search-form" role="search" onSubmit={submit}>
         <div className="field">
           <label htmlFor="q">{i18n.t('search.keyword')}</label>
-          <input id="q" type="search" name="q" value={keyword} onChange={(e) => setKeyword(e.target.value)} placeholder={i18n.t('search.keywordPlaceholder')} maxLength={100} autoComplete="off" />
+          <input id="q" type="search" name="q" value={keyword} onChange={(e) => { setKeyword(e.target.value); setEmptyAsked(false); }} placeholder={i18n.t('search.keywordPlaceholder')} maxLength={100} autoComplete="off" />
         </div>
         <div className="field">
           <label htmlFor="type">{i18n.t('search.type')}</label>
@@ -54,6 +57,7 @@ export function SearchPage() {
         </div>
         <Button type="submit" variant="primary">{i18n.t('search.submit')}</Button>
       </form>
+      {emptyAsked && !q ? <Notice role="status"><span data-testid="search-empty">{i18n.t('search.emptyKeyword')}</span></Notice> : null}
       {busy ? <Loading /> : null}
       {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('search.unavailable')}</Notice> : <ErrorNotice error={error} />}
       {result && !busy ? (

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
+import { PackageChecks } from '../../components/PackageChecks.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
@@ -62,7 +63,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const orgs: Record<string, string> = view.organisations;
 
   return (
-    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)} · {i18n.option('serviceType', view.serviceType)}{view.deadlineOn ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}{view.deadlineOn && ['bureau_review', 'bureau_rejected', 'approved'].includes(view.status) ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
@@ -70,6 +71,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
         {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
+          <PackageChecks checks={view.packageChecks ?? []} materials={view.materials} />
           <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
         </Card>
         </div>
@@ -117,7 +119,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
           </Card>
           {view.reviewReasons.length ? (
             <Card title={i18n.t('review.previousReasons')}>
-              <ul>{view.reviewReasons.map((r, i) => <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>)}</ul>
+              <ul>{view.reviewReasons.map((raw, i) => { const r = { ...raw, ...i18n.reason(raw) }; return <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>; })}</ul>
             </Card>
           ) : null}
           {view.identityTasks.length || view.smsChecks.length ? (

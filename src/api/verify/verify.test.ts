@@ -101,6 +101,9 @@ describe('verification API', () => {
       [A2DP_CERT.sha1, 'sha1'], [colons(A2DP_CERT.sha1), 'sha1'], [`SHA1: ${colons(A2DP_CERT.sha1)}`, 'sha1'], [spaces(A2DP_CERT.sha1), 'sha1'],
       [A2DP_CERT.sha256.toUpperCase(), 'sha256'], [colons(A2DP_CERT.sha256), 'sha256'], [spaces(A2DP_CERT.sha256), 'sha256'],
       [`  ${A2DP_CERT.sha256}\n`, 'sha256'], [A2DP_CERT.md5.replace(/(.{8})/g, '$1-').slice(0, -1), 'md5'],
+      // apksigner's line, a console's Chinese label, a trailing label, quotes and a zero-width space from a web page
+      [`Signer #1 certificate SHA-256 digest: ${A2DP_CERT.sha256}`, 'sha256'], [`签名MD5：${A2DP_CERT.md5}`, 'md5'],
+      [`${A2DP_CERT.md5} (MD5)`, 'md5'], [`"${A2DP_CERT.sha1}"`, 'sha1'], [`\u200B${A2DP_CERT.md5}`, 'md5'],
     ];
     const res = await call(forms.map(([f]) => a2dp(f)));
     expect(res.json().results.map((r: { status: string; matchedBy: string }) => [r.status, r.matchedBy])).toEqual(forms.map(([, alg]) => ['filed', alg]));

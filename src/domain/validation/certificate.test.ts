@@ -22,6 +22,20 @@ describe('validateCertFingerprint', () => {
     [`SHA256: ${colons(SHA256)}`, 'sha256', SHA256],
     [`  ${colons(SHA256).toLowerCase()}\n`, 'sha256', SHA256],
     ['ｃ１ｃａｂｅ８ａｄ９ｄｃ２７２ｂ２４４３ａ３ａ６７ｂｃ４４３ｄ５', 'md5', MD5],
+    // apksigner verify --print-certs
+    [`Signer #1 certificate SHA-256 digest: ${SHA256}`, 'sha256', SHA256],
+    [`Signer #1 certificate SHA-1 digest: ${SHA1}`, 'sha1', SHA1],
+    [`Signer #1 certificate MD5 digest: ${MD5}`, 'md5', MD5],
+    // consoles' Chinese labels, before or after the algorithm
+    [`签名MD5: ${MD5}`, 'md5', MD5],
+    [`MD5签名：${colons(MD5)}`, 'md5', MD5],
+    [`证书SHA1指纹：${SHA1}`, 'sha1', SHA1],
+    // a trailing label, quotes, zero-width characters from a web page's copy
+    [`${MD5} (MD5)`, 'md5', MD5],
+    [`${SHA1}（SHA1）`, 'sha1', SHA1],
+    [`"${MD5}"`, 'md5', MD5],
+    [`“${colons(SHA256)}”`, 'sha256', SHA256],
+    [`\u200B${MD5.slice(0, 10)}\u200B${MD5.slice(10)}\uFEFF`, 'md5', MD5],
   ])('reads %j as %s', (input, algorithm, hex) => {
     expect(validateCertFingerprint(input)).toEqual({ ok: true, value: { algorithm, hex }, warnings: [] });
   });
@@ -42,6 +56,11 @@ describe('validateCertFingerprint', () => {
     [`SHA1: ${colons(MD5)}`, undefined, 'fingerprint_algorithm_mismatch'],
     [`SHA256: ${SHA1}`, undefined, 'fingerprint_algorithm_mismatch'],
     [MD5, 'sha1', 'fingerprint_algorithm_mismatch'], // iOS wants SHA-1 though the label says MD5
+    [`Signer #1 certificate SHA-256 digest: ${SHA1}`, undefined, 'fingerprint_algorithm_mismatch'],
+    [`MD5: ${MD5} (SHA1)`, undefined, 'fingerprint_algorithm_mismatch'],
+    [`${SHA1} (MD5)`, undefined, 'fingerprint_algorithm_mismatch'],
+    [`签名: ${MD5}`, undefined, 'fingerprint_charset'], // a label without its algorithm is not guessed
+    [`"${MD5}" extra`, undefined, 'fingerprint_charset'],
   ] as const)('%j (expected %s) → %s', (input, expected, code) => {
     expect(validateCertFingerprint(input, expected)).toMatchObject({ ok: false, error: { code } });
   });

@@ -16,7 +16,16 @@ export interface CertFingerprint {
 }
 
 const BY_LENGTH: Readonly<Record<number, FingerprintAlgorithm>> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
-const LABEL = /^(md5|sha-?1|sha-?256)\s*(?:fingerprint)?\s*[:=：]?\s*/i;
+// What tools and consoles put around the digits (DOMAIN.md §7: every tool prints its own): a leading
+// label — keytool "SHA1:", openssl "SHA1 Fingerprint=", apksigner "Signer #1 certificate SHA-256
+// digest:", a console's "签名MD5：" or "MD5签名：" — or a trailing "(MD5)"; quotes around the value;
+// zero-width characters a web page's copy leaves in. Only these are removed: what remains must be
+// 32, 40 or 64 hex digits, so nothing ambiguous gets through.
+const ALGORITHM = '(md5|sha-?1|sha-?256)';
+const LABEL = new RegExp(`^(?:signer\\s*#\\d+\\s+)?(?:certificate\\s+)?[\\p{Script=Han}]*${ALGORITHM}[\\p{Script=Han}]*\\s*(?:fingerprint|digest)?\\s*[:=：]?\\s*`, 'iu');
+const TRAILING_LABEL = new RegExp(`\\s*[(（]\\s*${ALGORITHM}\\s*[)）]\\s*$`, 'i');
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+const QUOTES = /^["'“”‘’「」『』`]+|["'“”‘’「」『』`]+$/g;
 const SEPARATORS = /[\s:-]/g;
 
 /**
@@ -25,15 +34,22 @@ const SEPARATORS = /[\s:-]/g;
  * "SHA1:" or with `expected`, e.g. a 32-digit MD5 entered where iOS needs a SHA-1).
  */
 export function validateCertFingerprint(input: string, expected?: FingerprintAlgorithm): Validation<CertFingerprint> {
-  let s = toHalfWidth(input).trim();
+  let s = toHalfWidth(input).replace(ZERO_WIDTH, '').trim().replace(QUOTES, '').trim();
   const label = LABEL.exec(s);
   if (label) s = s.slice(label[0].length);
+  const trailing = TRAILING_LABEL.exec(s);
+  if (trailing) s = s.slice(0, trailing.index);
+  s = s.trim().replace(QUOTES, '');
   const hex = s.replace(SEPARATORS, '').toLowerCase();
   if (hex === '') return invalid('fingerprint_empty', 'enter the certificate fingerprint');
   if (!/^[0-9a-f]+$/.test(hex)) return invalid('fingerprint_charset', 'a fingerprint is hex digits, optionally separated by colons, spaces or dashes');
   const algorithm = BY_LENGTH[hex.length];
   if (!algorithm) return invalid('fingerprint_length', `a fingerprint has 32 (MD5), 40 (SHA-1) or 64 (SHA-256) hex digits, not ${hex.length}`);
-  const claimed = label ? labelAlgorithm(label[1] as string) : expected;
+  const labelled = label ? labelAlgorithm(label[1] as string) : trailing ? labelAlgorithm(trailing[1] as string) : undefined;
+  if (label && trailing && labelAlgorithm(trailing[1] as string) !== labelled) {
+    return invalid('fingerprint_algorithm_mismatch', `labelled both ${algorithmName(labelled!)} and ${algorithmName(labelAlgorithm(trailing[1] as string))}`);
+  }
+  const claimed = labelled ?? expected;
   if (claimed && claimed !== algorithm) {
     return invalid('fingerprint_algorithm_mismatch', `${hex.length} hex digits is ${algorithmName(algorithm)}, but ${algorithmName(claimed)} was expected`);
   }

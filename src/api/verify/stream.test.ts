@@ -82,6 +82,19 @@ describe('NDJSON verification stream', () => {
     expect(out[4]!.error?.field).toBe('fingerprint');
   });
 
+  it('reads a first line that starts with a byte-order mark, and keeps a bad line\'s ref', async () => {
+    const body = [
+      `\uFEFF{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":"bom"}`,
+      '{"platform":"android","packageName":"a2dp.Vol","ref":"no-fingerprint"}',
+    ].join('\r\n');
+    const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: NDJSON, payload: Buffer.from(body, 'utf8') });
+    const out = res.body.trim().split('\n').map((l) => JSON.parse(l) as { line: number; status: string; ref?: string; error?: { code: string } });
+    expect(out).toEqual([
+      expect.objectContaining({ line: 1, ref: 'bom', status: 'filed' }),
+      expect.objectContaining({ line: 2, ref: 'no-fingerprint', status: 'invalid', error: expect.objectContaining({ code: 'line_field' }) }),
+    ]);
+  });
+
   it('writes each answer line as JSON.stringify({ line, ...result }) of the single check would', async () => {
     // The stream's lines are framed by verifyLinesJson around the batch's writer; each must be the
     // single check's (GET) answer with its line number put first, byte for byte. (The writer itself

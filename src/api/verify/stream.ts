@@ -36,7 +36,9 @@ export async function* ndjsonLineBatches(chunks: AsyncIterable<Buffer | string>)
   const emit = (text: string, out: Line[]) => {
     n += 1;
     if (overflow) { overflow = false; out.push({ n, tooLong: true }); return; }
-    const t = text.endsWith('\r') ? text.slice(0, -1) : text;
+    // A byte-order mark opens files saved by Windows tools and spreadsheet exports: not part of line 1.
+    const unmarked = n === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const t = unmarked.endsWith('\r') ? unmarked.slice(0, -1) : unmarked;
     // Every line is bounded, whether it arrived whole in one chunk or across several.
     if (t.length > MAX_LINE_BYTES) out.push({ n, tooLong: true });
     else if (t.trim()) out.push({ n, text: t });
@@ -74,11 +76,16 @@ function toLine(line: Line): StreamLine {
   try { v = JSON.parse(line.text); } catch { return invalid('line_not_json', 'the line is not a JSON object'); }
   const o = v as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) return invalid('line_not_object', 'each line is one JSON object');
+  // A line that is an object keeps its `ref` in its answer, even when another field is wrong: the caller matches answers by it.
+  const keptRef = typeof o.ref === 'string' && o.ref.length <= 128 && !findUnfitText({ ref: o.ref }, 'line') ? o.ref : undefined;
+  const refused = (code: string, message: string): StreamLine => ({
+    n: line.n, json: JSON.stringify({ ...(keptRef !== undefined ? { ref: keptRef } : {}), status: 'invalid', error: { field: 'line', code, message } }),
+  });
   // The same text rule as every JSON body (src/api/app.ts): a lone surrogate or a control character is refused.
   const unfit = findUnfitText(o, 'line');
   if (unfit) return { n: line.n, json: JSON.stringify({ status: 'invalid', error: { field: unfit.field.slice(5) || 'line', code: unfit.code, message: unfit.message } }) };
   for (const f of ['platform', 'packageName', 'fingerprint'] as const) {
-    if (typeof o[f] !== 'string' || (o[f] as string).length > 300) return invalid('line_field', `${f} must be a string of at most 300 characters`);
+    if (typeof o[f] !== 'string' || (o[f] as string).length > 300) return refused('line_field', `${f} must be a string of at most 300 characters`);
   }
   if (o.ref !== undefined && o.ref !== null && (typeof o.ref !== 'string' || o.ref.length > 128)) return invalid('line_field', 'ref must be a string of at most 128 characters');
   const ref = typeof o.ref === 'string' ? o.ref : undefined;

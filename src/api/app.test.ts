@@ -1,5 +1,6 @@
 // The server skeleton (issue 2, item 8): /api/health, problem+json errors with request ids,
 // the OpenAPI document and its browsable UI, and logs that carry no credentials or personal data.
+import { gzipSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
@@ -111,6 +112,13 @@ describe('problem+json and request ids', () => {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'login=admin' });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    // Plain text is not JSON (it reached routes as a string: a 400 about the shape); a compressed body is not read.
+    const text = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/plain' }, payload: '{"login":"admin","password":"x"}' });
+    expect(text.statusCode).toBe(415);
+    const gzip = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: gzipSync('{"login":"admin","password":"x"}') });
+    expect(gzip.statusCode).toBe(415);
+    expect(gzip.json()).toMatchObject({ code: 'unsupported_media_type', errors: [{ field: 'header.content-encoding', code: 'encoding_not_accepted' }] });
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, payload: '{' })).json().errors[0].code).toBe('json_syntax');
   });
 
   it('answers a body that does not match the schema with 400 invalid_request naming the fields', async () => {

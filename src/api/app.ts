@@ -148,6 +148,16 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
       return bad ? done(unfitText(bad)) : done(null, value);
     });
   });
+  // Bodies are JSON (or what a route documents: NDJSON, CSV, multipart), never plain text — Fastify's
+  // default text/plain parser handed a string to routes expecting an object (a 400 about the shape,
+  // where the caller's mistake is the type) — and never compressed: no route inflates a body.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', (request, reply, done) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined || encoding.trim().toLowerCase() === 'identity') return done();
+    sendProblem(reply, request, 415, 'unsupported_media_type', `bodies are not accepted compressed (Content-Encoding: ${encoding.slice(0, 40)}): send them as they are`,
+      [{ field: 'header.content-encoding', code: 'encoding_not_accepted', message: 'send the body uncompressed' }]);
+  });
   // And in the query and path: a %00 in ?q= or an id.
   app.addHook('preValidation', (request, _reply, done) => {
     const bad = findUnfitText(request.query, 'querystring') ?? findUnfitText(request.params, 'params');

@@ -54,10 +54,10 @@ function zodFields(err: FastifyError): FieldProblem[] {
 }
 
 /** Fastify's content-type parser errors → problem code, status and (for a body that is not JSON) the field's code. */
-const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; message: string; field?: string }> = {
+const BODY_PARSER_ERRORS: Record<string, { status: number; code: string; message: string; field?: string; at?: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_request', message: 'the body is not valid JSON', field: 'json_syntax' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_request', message: 'the body is empty but says it is JSON', field: 'required' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json (or the type the route documents)' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json (or the type the route documents)', field: 'unsupported_media_type', at: 'header.content-type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request', message: 'the body is shorter or longer than its Content-Length', field: 'content_length' },
 };
 
@@ -104,7 +104,7 @@ export function installProblemHandlers(app: FastifyInstance) {
     const status = err.statusCode ?? 500;
     // The body parsers' refusals in the API's own words (their Fastify codes are not stable codes of ours).
     const parser = BODY_PARSER_ERRORS[err.code ?? ''];
-    if (parser) return sendProblem(reply, request, parser.status, parser.code, parser.message, parser.field ? [{ field: 'body', code: parser.field, message: err.message }] : []);
+    if (parser) return sendProblem(reply, request, parser.status, parser.code, parser.message, parser.field ? [{ field: parser.at ?? 'body', code: parser.field, message: err.message }] : []);
     if (status >= 400 && status < 500 && !isResponseSerializationError(err)) {
       const code = (err.code ?? 'bad_request').replace(/^FST_(ERR_)?/, '').toLowerCase();
       return sendProblem(reply, request, status, code, err.message);

@@ -257,8 +257,10 @@ export function installMetrics(app: FastifyInstance, sources: () => MetricsSourc
   // while a first onResponse hook costs each request ~10 µs of CPU (bench/metrics.ts). The duration
   // is therefore measured up to the answer's being handed to the socket, not to its last byte.
   app.addHook('onSend', (request, reply, payload, done) => {
-    // The route's pattern, never its URL (unbounded label values); unmatched paths share one label.
-    const route = request.routeOptions.url ?? 'unmatched';
+    // The route's pattern, never its URL (unbounded label values); unmatched paths share one label —
+    // including what only the web app's catch-all answered (src/api/web.ts: a page, or a 404).
+    const pattern = request.routeOptions.url;
+    const route = pattern === undefined || (pattern === '/*' && reply.statusCode === 404) ? 'unmatched' : pattern;
     get().observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done(null, payload);
   });

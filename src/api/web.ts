@@ -16,6 +16,9 @@ const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
  * Paths the React router answers (src/web/main.tsx): they answer 200 with the app whatever the
  * Accept header. web.test.ts parses main.tsx and fails when one of its routes is not covered here.
  */
+/** Fastify's default maxParamLength: a longer path segment matches no route with a parameter. */
+const MAX_PARAM_LENGTH = 100;
+
 export const CLIENT_ROUTES = ['/', '/search', '/login', '/register', '/password', '/reset-password', '/record/*', '/subject/*', '/notices',
   '/host', '/host/*', '/provider', '/provider/*', '/bureau', '/bureau/*', '/admin', '/admin/*', '/org/supervision'];
 
@@ -71,6 +74,11 @@ export const webApp = (dist: string = DIST): FastifyPluginAsync => async (app) =
   // Every other GET: a browser gets the app (404, its not-found page); an API path or a script the problem+json.
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {
     const path = req.url.split('?')[0]!;
+    // An API path whose segment is longer than a route parameter may be (Fastify's maxParamLength, 100)
+    // was not routed to its route but here: answer what Fastify answered before this catch-all existed.
+    if (isApi(path) && path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+      return sendProblem(reply, req, 414, 'max_param_length', `a path segment is longer than ${MAX_PARAM_LENGTH} characters`);
+    }
     if (isApi(path) || !wantsPage(req)) return sendProblem(reply, req, 404, 'not_found', `no route for ${req.method} ${path}`);
     return page(reply, 404);
   });

@@ -17,6 +17,12 @@ const enc = encodeURIComponent;
 const number = async (h: AuthTestApp, n: string) => (await h.t.db.query<{ id: string; subject_id: string }>('select id, subject_id from services where service_number = $1', [n]))[0]!;
 const subjectStatus = async (h: AuthTestApp, main: string) => (await h.t.db.query<{ status: string }>('select status from subjects where main_number = $1', [main]))[0]!.status;
 
+/** A fresh demo registry with its host signed in (each describe its own: they end the host's subjects). */
+async function demoWithHost(): Promise<{ h: AuthTestApp; host: Signed }> {
+  const h = await authTestApp();
+  return { h, host: await signIn(h.app, 'host@demo.beian.test') };
+}
+
 /** Provider approves, the pending codes are entered (the mobiles given), the bureau has it. */
 async function toBureau(h: AuthTestApp, host: Signed, provider: Signed, id: string, mobiles: string[]) {
   expect((await call(h.app, provider, 'POST', `/api/provider/applications/${id}/approve`, {})).status).toBe('sms_pending');
@@ -48,10 +54,7 @@ async function requestCancel(h: AuthTestApp, host: Signed, serviceNumber: string
 
 describe('a service cancellation confirmed when no other live service is left cancels its subject', () => {
   let h: AuthTestApp; let host: Signed;
-  beforeAll(async () => {
-    h = await authTestApp();
-    host = await signIn(h.app, 'host@demo.beian.test');
-  }, SETUP_TIMEOUT);
+  beforeAll(async () => { ({ h, host } = await demoWithHost()); }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); });
 
   it('two requests for the last two services, each seeing the other live, both confirmed: the second confirmation cancels the subject', async () => {
@@ -106,10 +109,7 @@ describe('a service cancellation confirmed when no other live service is left ca
 
 describe('a subject cancellation ends the services the host asked about, no later one', () => {
   let h: AuthTestApp; let host: Signed;
-  beforeAll(async () => {
-    h = await authTestApp();
-    host = await signIn(h.app, 'host@demo.beian.test');
-  }, SETUP_TIMEOUT);
+  beforeAll(async () => { ({ h, host } = await demoWithHost()); }, SETUP_TIMEOUT);
   afterAll(async () => { await h?.close(); });
 
   it('a service filed after the request is not swept up: the confirmation is refused, nothing changes, the host asks again', async () => {

@@ -14,6 +14,7 @@ import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/db/seed/demo.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, type SmsProvider, startOutboxWorker } from '../../src/notify/index.ts';
+import { type Signed, signIn } from '../auth.ts';
 import { type TestDb, testDatabase } from '../db.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -167,3 +168,12 @@ export async function assertNoHorizontalOverflow(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(1);
 }
+
+/** A demo server, a browser and the demo host signed in through the API: what a host's journeys start from. */
+export async function hostSession(): Promise<{ server: Server; browser: Browser; host: Signed }> {
+  const [server, browser] = await Promise.all([startServer(), launch()]);
+  return { server, browser, host: await signIn(server.app, 'host@demo.beian.test') };
+}
+
+/** The wizard's input for a materials path (its element id): `service.name` → `#f-service-name`. */
+export const fieldSelector = (materialsPath: string) => `#f-${materialsPath.replace(/\./g, '-')}`;

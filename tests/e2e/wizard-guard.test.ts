@@ -3,18 +3,13 @@
 // session keeps the typed values in the tab, says so on the sign-in page and restores them after.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signed, signIn } from '../auth.ts';
+import type { Signed } from '../auth.ts';
 import { call } from '../filing.ts';
-import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
-
-const f = (path: string) => `#f-${path.replace(/\./g, '-')}`;
+import { expectRefusal, fieldSelector as f, hostSession, journey, JOURNEY_TIMEOUT, type Server, signInUi, steps } from './harness.ts';
 
 describe('journey: the wizard keeps what was typed', () => {
   let server: Server; let browser: Browser; let host: Signed;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    host = await signIn(server.app, 'host@demo.beian.test');
-  }, 180_000);
+  beforeAll(async () => { ({ server, browser, host } = await hostSession()); }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('saves on a step change only when something changed, and asks before a header link leaves unsaved input', () => steps(async () => {

@@ -16,7 +16,7 @@
 //   options: --lines 1000000 --small-lines 100000 --services 1000000 --port 3928
 import http from 'node:http';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import { openPostgres } from '../src/db/connection.ts';
@@ -29,7 +29,7 @@ import { ensureDatabase } from './database.ts';
 import { publishReport, rssOf, startBenchServer } from './shared.ts';
 import { generate } from './generate.ts';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' },
     services: { type: 'string', default: '1000000' },

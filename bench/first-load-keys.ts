@@ -3,11 +3,11 @@
 // certificates, serials, host emails) and ~815,000 active packages.
 //
 //   npx tsx bench/first-load-keys.ts --services 1000000
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import { FirstLoadKeys } from '../src/db/first-load.ts';
 import type { StagedLine } from '../src/db/bulk-import.ts';
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '1000000' } } });
+const { values } = benchArgs(import.meta.url, { options: { services: { type: 'string', default: '1000000' } } });
 const N = Number(values.services);
 const subjects = Math.round(N * 0.547);
 const before = process.memoryUsage().arrayBuffers;

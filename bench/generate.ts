@@ -14,7 +14,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import { openPglite, openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer } from '../src/db/personal-data.ts';
@@ -216,7 +216,7 @@ function progress(done: number, total: number, started: number): void {
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
-  const { values } = parseArgs({
+  const { values } = benchArgs(import.meta.url, {
     options: {
       services: { type: 'string', default: '100000' },
       'database-url': { type: 'string' },

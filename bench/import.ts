@@ -14,7 +14,7 @@
 import { existsSync, statSync, createReadStream, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openPostgres } from '../src/db/connection.ts';
@@ -23,7 +23,7 @@ import { DEFAULT_BATCH, importFilings } from '../src/flows/import-filings.ts';
 import { defaultWorkers, fileSource, fingerprintFile } from '../src/cli/import.ts';
 import { BENCH_SEALER, BENCH_SECRETS, writeImportFile } from './generate.ts';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench_import' },
     services: { type: 'string', default: '1000000' },

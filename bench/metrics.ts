@@ -5,11 +5,11 @@
 // what else loads the machine.
 //   npx tsx bench/metrics.ts [--duration 5] [--rounds 3] [--connections 50]
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import autocannon from 'autocannon';
 import { cpuMs } from './cpu.ts';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, port: { type: 'string', default: '3927' } } });
+const { values } = benchArgs(import.meta.url, { options: { duration: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' }, port: { type: 'string', default: '3927' } } });
 const PORT = Number(values.port);
 
 type Mode = 'without' | 'hook' | 'with';

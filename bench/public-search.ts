@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuPerRequest } from './cpu.ts';
@@ -18,7 +18,7 @@ import { SEARCH_CHANNEL } from '../src/api/public/search-cache.ts';
 import { ensureDatabase } from './database.ts';
 import { generate } from './generate.ts';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' },
     services: { type: 'string', default: '1000000' },

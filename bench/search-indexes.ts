@@ -5,10 +5,10 @@
 // The registry has no pg_trgm index on names since migration 0037 (nothing read it): this bench
 // builds one for its comparison and drops it at its end.
 //   npx tsx bench/search-indexes.ts [--database-url postgres://postgres@127.0.0.1:5432/beian_bench]
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import pg from 'pg';
 
-const { values } = parseArgs({ options: { 'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' } } });
+const { values } = benchArgs(import.meta.url, { options: { 'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' } } });
 const c = new pg.Client({ connectionString: values['database-url'] });
 await c.connect();
 await c.query('create index if not exists bench_services_name_trgm on services using gin (name gin_trgm_ops)');

@@ -14,7 +14,7 @@
 //                                           rows over 1 million services); its log is emptied first
 import os from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import pg from 'pg';
 import { type Db, openPglite, openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -25,7 +25,7 @@ import { insertMixedHistory } from '../src/tlog/test-support/mixed-history.ts';
 import { ensureDatabase } from './database.ts';
 import { BENCH_SEALER } from './generate.ts';
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = benchArgs(import.meta.url, {
   allowPositionals: true,
   options: { existing: { type: 'boolean', default: false }, 'max-rows': { type: 'string' } },
 });

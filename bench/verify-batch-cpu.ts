@@ -4,7 +4,7 @@
 // body as objects + JSON.stringify against the bytes verifyItemsJson writes (checked equal), and
 // reports the median and the total CPU.
 //   npx tsx bench/verify-batch-cpu.ts --database-url postgres://…/beian_bench_1m [--batches 20]
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import { openPostgres } from '../src/db/connection.ts';
 import { createVerifier } from '../src/api/verify/verifier.ts';
 import { SYSTEM_ACTOR } from '../src/domain/actors.ts';
@@ -13,7 +13,7 @@ import { presentIdentityResult, presentInvalid, type VerifyResultView } from '..
 import type { RawItem } from '../src/api/verify/verifier.ts';
 import { scanVerifyBody } from '../src/api/verify/batch-scan.ts';
 
-const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, batches: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' } } });
+const { values } = benchArgs(import.meta.url, { options: { 'database-url': { type: 'string' }, batches: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' } } });
 const db = await openPostgres(values['database-url']!);
 const batches = Number(values.batches);
 const rows = await db.query<{ platform: string; package_name: string; cert_sha256: string }>(

@@ -10,12 +10,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import pg from 'pg';
 import { DEMO_API_KEY } from '../src/db/seed/demo.ts';
 import { MEMORY_LEAN_FLAGS, startBenchServer } from './shared.ts';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' },
     rounds: { type: 'string', default: '2' },

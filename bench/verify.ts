@@ -17,7 +17,7 @@
 //            --node-flags '…' (default: the memory-lean V8 flags of docs/deploy.md; '' for V8's defaults)
 import http from 'node:http';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
@@ -29,7 +29,7 @@ import { ensureDatabase } from './database.ts';
 import { MEMORY_LEAN_FLAGS, publishReport, rssOf, startBenchServer } from './shared.ts';
 import { generate } from './generate.ts';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/beian_bench' },
     services: { type: 'string', default: '1000000' },

@@ -23,7 +23,7 @@ import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, li
 import { findingQuery, objectionBody, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
-import { multipartOnly, registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
+import { registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
 import { ndjsonLines, NDJSON_TYPES } from '../verify/stream.ts';
 
 export const CSV_TYPES = ['text/csv'];
@@ -133,7 +133,6 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   await registerUploads(base, ATTACHMENT_MAX_BYTES);
   app.post('/api/org/orders/:id/items/:itemId/attachments', {
     onRequest: guard,
-    preParsing: multipartOnly,
     schema: {
       tags: ['organisation'], security: SECURITY, summary: 'Add an evidence file to an open order item (multipart/form-data, one file part)',
       description: `PDF, PNG or JPEG (read from the file's first bytes), at most ${ATTACHMENT_MAX_BYTES / 1048576} MiB, ${ATTACHMENTS_PER_ITEM} an item. Upload before confirming the item done; the confirmation lists every file's SHA-256 in history.`,

@@ -36,9 +36,8 @@ import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { orgCampaignRoutes } from './org/campaigns.ts';
 import { notificationRoutes } from './org/notifications.ts';
-import { installProblemHandlers, sendProblem } from './problem.ts';
-import { NamedError } from '../domain/errors.ts';
-import { findUnfitText, type TextProblem } from '../domain/text.ts';
+import { installProblemHandlers, sendProblem, unfitTextError } from './problem.ts';
+import { findUndecodableQuery, findUnfitText } from '../domain/text.ts';
 import { verifyRoutes } from './verify/index.ts';
 import { createVerifier, type Verifier } from './verify/verifier.ts';
 import { installMetrics } from './metrics.ts';
@@ -75,7 +74,7 @@ const FRAMEWORK_DETAIL: Record<string, string> = {
   FST_ERR_ASYNC_CONSTRAINT: 'the request could not be routed',
 };
 
-const unfitText = (p: TextProblem) => new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]);
+const unfitText = unfitTextError;
 
 /** A query string may carry personal data (`/api/admin/dev-sms?mobile=…`): log parameter names only. */
 export function urlForLog(url: string): string {
@@ -158,9 +157,9 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
     sendProblem(reply, request, 415, 'unsupported_media_type', `bodies are not accepted compressed (Content-Encoding: ${encoding.slice(0, 40)}): send them as they are`,
       [{ field: 'header.content-encoding', code: 'encoding_not_accepted', message: 'send the body uncompressed' }]);
   });
-  // And in the query and path: a %00 in ?q= or an id.
+  // And in the query and path: a %00 in ?q= or an id, or %-escapes that are no UTF-8 (left raw by the query parser).
   app.addHook('preValidation', (request, _reply, done) => {
-    const bad = findUnfitText(request.query, 'querystring') ?? findUnfitText(request.params, 'params');
+    const bad = findUnfitText(request.query, 'querystring') ?? findUndecodableQuery(request.url) ?? findUnfitText(request.params, 'params');
     done(bad ? unfitText(bad) : undefined);
   });
   // Callback hooks, not async ones, on every answer: a promise per request costs measurably (bench/verify.ts).

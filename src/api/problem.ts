@@ -4,12 +4,16 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { DomainError, type ErrorKind, type FieldProblem, NamedError } from '../domain/errors.ts';
+import type { TextProblem } from '../domain/text.ts';
 
 export type { ErrorKind, FieldProblem } from '../domain/errors.ts';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limited: 429, unavailable: 503,
 };
+
+/** 400 invalid_text naming the field of text no field takes (a lone surrogate, a control character, %-escapes not UTF-8). */
+export const unfitTextError = (p: TextProblem) => new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]);
 
 /** Routes throw named errors as well; one class everywhere (src/domain/errors.ts). */
 export { NamedError as ProblemError } from '../domain/errors.ts';

@@ -51,6 +51,34 @@ describe('unfit text at the edge', () => {
     expect(p.json()).toMatchObject({ errors: [{ field: 'params.serviceNumber', code: 'control_character' }] });
   });
 
+  it('in verification items and in %-escapes of a query that are no UTF-8, as for any JSON body or query', async () => {
+    const KEY = { authorization: 'Bearer demo-platform-key' };
+    const md5 = 'c1cabe8ad9dc272b2443a3a67bc443d5';
+    // POST batch items: the body is not read in place (it has escapes), and its text is judged like any JSON body's.
+    const post = await h.app.inject({
+      method: 'POST', url: '/api/verify/v1/apps', headers: { ...KEY, 'content-type': 'application/json' },
+      payload: `{"items":[{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${md5}"},{"platform":"android","packageName":"a2dp.Vol\\u0001","fingerprint":"${md5}"}]}`,
+    });
+    expect(post.statusCode).toBe(400);
+    expect(post.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'body.items.1.packageName', code: 'control_character' }] });
+    const lone = await h.app.inject({
+      method: 'POST', url: '/api/verify/v1/apps', headers: { ...KEY, 'content-type': 'application/json' },
+      payload: `{"items":[{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${md5}","ref":"r\\udc00"}]}`,
+    });
+    expect(lone.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'body.items.0.ref', code: 'lone_surrogate' }] });
+    // A query's %-escapes that decode to no UTF-8 were left as their raw text and judged as a package name.
+    const get = (query: string) => h.app.inject({ method: 'GET', url: `/api/verify/v1/apps?platform=android&fingerprint=${md5}&${query}`, headers: KEY });
+    const surrogate = await get('packageName=a2dp.Vol%ED%A0%80');
+    expect(surrogate.statusCode).toBe(400);
+    expect(surrogate.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'querystring.packageName', code: 'lone_surrogate' }] });
+    expect((await get('packageName=a2dp.Vol&ref=%FF')).json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'querystring.ref', code: 'invalid_utf8' }] });
+    const search = await h.app.inject({ method: 'GET', url: '/api/public/v1/services?q=%E7%B2%A4%FF' });
+    expect(search.json()).toMatchObject({ code: 'invalid_text', errors: [{ field: 'querystring.q', code: 'invalid_utf8' }] });
+    // Escapes that decode are text, and a lone % is a character.
+    expect((await get('packageName=a2dp%2EVol&ref=%E7%B2%A4')).json()).toMatchObject({ status: 'filed', ref: '粤' });
+    expect((await h.app.inject({ method: 'GET', url: '/api/public/v1/services?q=100%' })).statusCode).toBe(200);
+  });
+
   it('errors before routing are problems too: a malformed %-escape, a path segment over 100 characters, headers over 16 KiB', async () => {
     const bad = await h.app.inject({ method: 'GET', url: '/api/bureau/violations/%ff' });
     expect(bad.statusCode).toBe(400);

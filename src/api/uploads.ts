@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NamedError } from '../domain/errors.ts';
+import { sendProblem } from './problem.ts';
 
 export class UploadTooLargeError extends NamedError {
   constructor(limitBytes: number) {
@@ -62,6 +63,19 @@ const FIELD_MAX_BYTES = 16 * 1024;
 export async function registerUploads(app: FastifyInstance, limitBytes: number): Promise<void> {
   if (app.hasRequestDecorator('file')) return;
   await app.register(fastifyMultipart, { limits: { fileSize: limitBytes, files: 1, fields: 10, fieldSize: FIELD_MAX_BYTES, parts: 12 } });
+}
+
+/**
+ * An upload route's preParsing hook: a body of another media type (JSON, a form, text) is refused
+ * with 415 naming the header before it is read, like any route's body of a type it does not take
+ * (src/api/problem.ts); it was a 400 upload_missing, which told the caller to add a file part when
+ * the mistake was the type. No body at all stays 400 upload_missing.
+ */
+export function multipartOnly(req: FastifyRequest, reply: FastifyReply, _payload: unknown, done: (err?: Error | null) => void): void {
+  const type = req.headers['content-type'];
+  if (type === undefined || /^\s*multipart\/form-data\s*(;|$)/i.test(type)) { done(); return; }
+  sendProblem(reply, req, 415, 'unsupported_media_type', 'send the file as multipart/form-data with one file part (e.g. curl -F file=@app.apk)',
+    [{ field: 'header.content-type', code: 'unsupported_media_type', message: 'expected multipart/form-data' }]);
 }
 
 export interface UploadedFile {

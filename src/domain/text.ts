@@ -56,7 +56,7 @@ const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 /** With the u flag a surrogate pair is one code point: this matches only an unpaired half. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
-export interface TextProblem { field: string; code: 'lone_surrogate' | 'control_character'; message: string }
+export interface TextProblem { field: string; code: 'lone_surrogate' | 'control_character' | 'invalid_utf8'; message: string }
 
 /**
  * The first string in a parsed JSON value (keys included) that no field of the registry takes: a
@@ -84,4 +84,33 @@ export function findUnfitText(value: unknown, prefix: string): TextProblem | nul
     return null;
   };
   return walk(value, prefix);
+}
+
+/** A %-escape of hex digits (a lone `%` is left as it is by the query parser, as text). */
+const ESCAPE_RUN = /(?:%[0-9a-fA-F]{2})+/g;
+/** UTF-8 of U+D800–U+DFFF (a surrogate: no character), as %-escapes. */
+const ESCAPED_SURROGATE = /%ED%[AB][0-9A-F]/i;
+
+/**
+ * The first query parameter of a raw URL whose %-escapes are not UTF-8 (`%FF`, or `%ED%A0%80`, the
+ * bytes of a lone surrogate): the query parser leaves such a value as its raw text (`a%ED%A0%80`), so
+ * it reached the routes as a literal and was judged as a malformed package name or keyword. Named as
+ * `querystring.<name>`; null when every escape decodes (the common case costs one indexOf).
+ */
+export function findUndecodableQuery(url: string, prefix = 'querystring'): TextProblem | null {
+  const q = url.indexOf('?');
+  if (q < 0 || url.indexOf('%', q) < 0) return null;
+  for (const pair of url.slice(q + 1).split('&')) {
+    if (!pair.includes('%')) continue;
+    const bad = pair.match(ESCAPE_RUN)?.find((run) => { try { decodeURIComponent(run); return false; } catch { return true; } });
+    if (bad === undefined) continue;
+    const eq = pair.indexOf('=');
+    const rawName = (eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ');
+    let name = rawName;
+    try { name = decodeURIComponent(rawName); } catch { /* an undecodable name is named as sent */ }
+    return ESCAPED_SURROGATE.test(bad)
+      ? { field: `${prefix}.${name}`, code: 'lone_surrogate', message: 'holds a %-escaped lone surrogate (%ED%A0%80–%ED%BF%BF), not a character' }
+      : { field: `${prefix}.${name}`, code: 'invalid_utf8', message: 'holds %-escapes that are not UTF-8 (send the text as UTF-8, %-encoded)' };
+  }
+  return null;
 }

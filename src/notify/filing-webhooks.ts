@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
 import { mask } from '../db/personal-data.ts';
 import { chinaDate } from '../domain/china-time.ts';
+import { type ServiceState, serviceState, type ServiceStatus } from '../domain/service-lifecycle.ts';
 import { enqueueWebhook } from './outbox.ts';
 
 export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell'] as const;
@@ -22,7 +23,14 @@ export interface FilingEventBody {
     mainNumber: string;
     serviceName: string;
     serviceType: string;
+    /** The filing's status column (a contract): a shell stays `filed`. */
     status: string;
+    /**
+     * What the verification API answers for the filing's identities (with its certificate) at the
+     * moment of the event: `filed`, `shell`, `cancelled` or `revoked` — a shell's `status` is `filed`
+     * while a verification of it answers `shell` (serviceState, the lifecycle's one mapping).
+     */
+    verificationStatus: ServiceState;
     statusChangedAt: string;
     /** The China date (YYYY-MM-DD) the service lost its last access record (a shell, 空壳), as the public record gives it; null otherwise. */
     shellSince: string | null;
@@ -60,7 +68,7 @@ export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, ev
   if (!f) throw new Error(`service ${serviceId} not found for webhooks`);
   const filing: FilingEventBody['filing'] = {
     serviceNumber: f.service_number, mainNumber: f.main_number, serviceName: f.service_name, serviceType: f.service_type,
-    status: f.status, statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since ? chinaDate(f.shell_since) : null,
+    status: f.status, verificationStatus: serviceState(f.status as ServiceStatus, f.shell_since), statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since ? chinaDate(f.shell_since) : null,
     hostName: f.host_type === 'individual' ? mask.personName(f.host_name) : f.host_name,
     platforms: f.platforms,
   };

@@ -178,7 +178,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/public/v1/services/{serviceNumber}/badge.svg': { allow: ALL, at: { serviceNumber: 'serviceNumber' } },
   'GET /api/public/v1/services/{serviceNumber}/statement': { allow: ALL, at: { serviceNumber: 'serviceNumber' } },
   'GET /api/public/v1/subjects/{mainNumber}': { allow: ALL, at: { mainNumber: 'mainNumber' } },
-  'POST /api/public/v1/services/{number}/reports': { allow: ALL, at: { number: 'serviceNumber' }, body: {} },
+  'POST /api/public/v1/services/{serviceNumber}/reports': { allow: ALL, at: { serviceNumber: 'serviceNumber' }, body: {} },
   'GET /api/public/v1/notices': { allow: ALL },
   'GET /api/public/v1/blacklist': { allow: ALL },
   'GET /api/public/v1/log/tree-head': { allow: ALL },

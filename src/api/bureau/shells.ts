@@ -13,13 +13,14 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { hostName } from '../public/presenter.ts';
+import { shellSinceSchema } from '../schemas/dates.ts';
 
 const tags = ['bureau'];
 const bureau = { onRequest: requireActor('bureau_reviewer') };
 
 const shell = z.object({
   serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
-  shellSince: z.string(), listableFrom: z.string().describe('from when it may be listed on a notice (30 days to add access)'),
+  shellSince: shellSinceSchema.shellSince.unwrap(), shellSinceAt: z.string().describe('the moment (ISO 8601) it became a shell'), listableFrom: z.string().describe('from when it may be listed on a notice (30 days to add access)'),
   notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string() }).nullable(),
 });
 
@@ -62,7 +63,7 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
     return {
       items: rows.map((r) => ({
         serviceId: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
-        shellSince: r.shell_since.toISOString(), listableFrom: shellListableFrom(r.shell_since).toISOString(),
+        shellSince: chinaDate(r.shell_since), shellSinceAt: r.shell_since.toISOString(), listableFrom: shellListableFrom(r.shell_since).toISOString(),
         notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString() } : null,
       })),
     };

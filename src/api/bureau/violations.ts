@@ -20,6 +20,8 @@ import { sendCsv } from '../supervision/csv.ts';
 import { paging, uuidParam } from '../supervision/schemas.ts';
 import { getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS } from '../supervision/violations.ts';
 import { isoDay } from '../schemas/dates.ts';
+import { problemSchema } from '../auth/presenters.ts';
+import { numberParam } from '../public/numbers.ts';
 
 const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
 const listQuery = z.object({ ...paging, status: z.enum(VIOLATION_STATUSES).optional(), format: z.enum(['json', 'csv']).optional() });
@@ -106,14 +108,25 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
     return { id: r.id, liftedAt: r.liftedAt.toISOString() };
   });
 
-  // The public: a rate-limited form on the record page, no account needed.
+  // The public: a rate-limited form on the record page, no account needed. The number is judged
+  // like the public record's (400 naming params.serviceNumber when malformed; 404 when never filed).
   const quota = rateLimit(RATE_LIMITS.report, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:report:' }));
-  app.post('/api/public/v1/services/:number/reports', {
+  app.post('/api/public/v1/services/:serviceNumber/reports', {
     onRequest: quota,
     schema: {
       tags: ['public'], summary: 'Report a filed service (no account; your contact is sealed and seen only by the bureau)',
-      params: z.object({ number: z.string().max(64) }),
+      params: z.object({ serviceNumber: z.string().max(64).describe('服务备案号, URL-encoded, e.g. 粤ICP备2024000001号-2A') }),
       body: z.strictObject({ category: z.enum(VIOLATION_CATEGORIES), description: z.string().trim().min(10).max(2000), name: z.string().trim().max(64).optional(), contact: z.string().trim().min(5).max(100) }),
+      response: {
+        201: z.object({ id: z.string() }),
+        400: problemSchema.describe('bad input, naming the field: params.serviceNumber (filing_number_format, filing_number_not_service, …), body.* (invalid_request), contact (contact_invalid), invalid_text'),
+        404: problemSchema.describe('service_not_found: a well-formed service number never filed'),
+        415: problemSchema.describe('unsupported_media_type: the body is not application/json'),
+        429: problemSchema.describe('rate_limited: over the report quota (Retry-After)'),
+      },
     },
-  }, async (req, reply) => reply.code(201).send(await reportViolationPublicly(ctx, { ...SYSTEM_ACTOR, requestId: req.id }, req.params.number, req.body)));
+  }, async (req, reply) => {
+    const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
+    return reply.code(201).send(await reportViolationPublicly(ctx, { ...SYSTEM_ACTOR, requestId: req.id }, number, req.body));
+  });
 };

@@ -21,7 +21,7 @@ import { recordPackageAnalysis } from '../../flows/package-analyses.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
-import { registerUploads } from '../uploads.ts';
+import { multipartOnly, registerUploads } from '../uploads.ts';
 import { analyzeUpload, uploadProblems } from '../verify/packages.ts';
 
 const materialsView = z.object({
@@ -119,6 +119,7 @@ export const hostPackageRoutes = (ctx: AppContext): FastifyPluginAsync => async 
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.post('/api/host/packages', {
     onRequest: requireActor('host'),
+    preParsing: multipartOnly,
     schema: {
       tags: ['host'], consumes: ['multipart/form-data'],
       summary: "Read a package's filing facts (package name, public key, fingerprints) for the filing form, and cross-check what was typed",

@@ -94,7 +94,7 @@ describe('a filed record\'s life', () => {
     const listed = await call(a.app, provider, 'GET', '/api/provider/services');
     expect(listed.items.find((i: { serviceId: string }) => i.serviceId === a2dp)).toMatchObject({ otherActiveAccess: 0, serviceNumber: '粤ICP备2024000001号-2A' });
     const r = await call(a.app, provider, 'POST', `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' });
-    expect(r).toMatchObject({ serviceNumber: '粤ICP备2024000001号-2A', shell: true, shellSince: '2026-03-02T02:00:00.000Z', cancellableAfter: '2026-04-08T02:00:00.000Z' });
+    expect(r).toMatchObject({ serviceNumber: '粤ICP备2024000001号-2A', shell: true, shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z', cancellableAfter: '2026-04-08T02:00:00.000Z' });
     expect((await post(provider, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' })).statusCode).toBe(404); // nothing left of its own
     const v = await verify(a.app, [{ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5 }], KEY);
     expect(v.json().results[0]).toMatchObject({ status: 'shell', shellSince: '2026-03-02' });
@@ -110,6 +110,10 @@ describe('a filed record\'s life', () => {
     const mine = await call(a.app, host, 'GET', '/api/host/records');
     const svc = mine.items.flatMap((s: { services: unknown[] }) => s.services).find((s: { id: string }) => s.id === a2dp);
     expect(svc).toMatchObject({ state: 'shell', actions: ['change', 'add_access', 'cancel'], links: { addAccess: `/host/services/${a2dp}/add-access` }, cancellableAfter: '2026-04-08T02:00:00.000Z' });
+    // Every console gives shellSince as the verification API does: the China date (the moment as shellSinceAt).
+    expect(svc).toMatchObject({ shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z' });
+    const services = await call(a.app, host, 'GET', '/api/host/services');
+    expect(services.items.find((i: { id: string }) => i.id === a2dp)).toMatchObject({ shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z' });
   });
 
   it('the host cancels access by code; a mini program has none and never becomes a shell', async () => {
@@ -125,7 +129,7 @@ describe('a filed record\'s life', () => {
     const asked = await call(a.app, host, 'POST', `/api/host/services/${ledger}/access/${acc!.id}/cancel`, { reason: '迁移' }, 202);
     expect(asked).toMatchObject({ lastAccess: true, accessRecordId: acc!.id });
     const ok = await call(a.app, host, 'POST', `/api/host/confirmations/${asked.confirmationId}`, { code: await confirmationCode(a.t.db, a.t.sealer, asked.confirmationId) });
-    expect(ok).toMatchObject({ action: 'cancel_access', access: { shell: true, shellSince: '2026-03-02T02:00:00.000Z' } });
+    expect(ok).toMatchObject({ action: 'cancel_access', access: { shell: true, shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z' } });
     const mini = (await a.t.db.query<{ id: string }>(`select id from services where service_type = 'mini_program' limit 1`))[0]!.id;
     const mine = await call(a.app, host, 'GET', '/api/host/records');
     const m = mine.items.flatMap((s: { services: unknown[] }) => s.services).find((s: { id: string }) => s.id === mini);
@@ -137,7 +141,7 @@ describe('a filed record\'s life', () => {
     // Its own province only, oldest first.
     expect((await call(a.app, zj, 'GET', '/api/bureau/shells')).items.map((s: { serviceNumber: string }) => s.serviceNumber)).toEqual(['浙ICP备2024000001号-1A']);
     const shells = (await call(a.app, gd, 'GET', '/api/bureau/shells')).items;
-    expect(shells).toEqual([expect.objectContaining({ serviceId: a2dp, shellSince: '2026-03-02T02:00:00.000Z', listableFrom: '2026-04-01T02:00:00.000Z', notice: null })]);
+    expect(shells).toEqual([expect.objectContaining({ serviceId: a2dp, shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z', listableFrom: '2026-04-01T02:00:00.000Z', notice: null })]);
     expect((await post(host, '/api/bureau/notices', { serviceIds: [a2dp] })).statusCode).toBe(403);
     const empty = await post(gd, '/api/bureau/notices', { serviceIds: [] });
     expect(empty.statusCode).toBe(400);

@@ -14,6 +14,7 @@ import { confirmByCode } from '../../flows/confirm.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
+import { shellSinceFields, shellSinceSchema } from '../schemas/dates.ts';
 
 const tags = ['host'];
 const host = { onRequest: requireActor('host') };
@@ -38,7 +39,7 @@ const accessView = z.object({ id: z.string(), providerOrgId: z.string(), provide
 const serviceView = z.object({
   id: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
   state: z.enum(['filed', 'shell', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(),
-  shellSince: z.string().nullable(), cancellableAfter: z.string().nullable().describe('a shell: the moment after which the bureau may cancel it'),
+  ...shellSinceSchema, cancellableAfter: z.string().nullable().describe('a shell: the moment after which the bureau may cancel it'),
   notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string() }).nullable(),
   access: z.array(accessView), hasAccessSection: z.boolean(),
   actions: z.array(z.enum(['change', 'add_access', 'cancel', 'cancel_access'])),
@@ -90,7 +91,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
           return {
             id: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, state,
             filedAt: r.filed_at.toISOString(), statusChangedAt: r.status_changed_at.toISOString(),
-            shellSince: r.shell_since?.toISOString() ?? null,
+            ...shellSinceFields(r.shell_since),
             cancellableAfter: r.shell_since ? shellCancellableAfter(r.shell_since, r.notice_ends_at, now).toISOString() : null,
             notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString() } : null,
             access: r.access.map((a) => ({ ...a, createdAt: new Date(a.createdAt).toISOString() })), hasAccessSection: accessible, actions,
@@ -152,7 +153,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
         200: z.object({
           status: z.literal('confirmed'), action: z.enum(['cancel_service', 'cancel_subject', 'cancel_access']),
           servicesCancelled: z.array(z.string()), subjectCancelled: z.string().nullable(),
-          access: z.object({ accessRecordId: z.string(), shell: z.boolean(), shellSince: z.string().nullable(), cancellableAfter: z.string().nullable() }).nullable(),
+          access: z.object({ accessRecordId: z.string(), shell: z.boolean(), ...shellSinceSchema, cancellableAfter: z.string().nullable() }).nullable(),
         }),
         ...problems(400, 401, 403, 404, 409),
       },
@@ -170,7 +171,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
     const a = r.access;
     return {
       status: 'confirmed' as const, action: r.action, servicesCancelled: r.servicesCancelled, subjectCancelled: r.subjectCancelled,
-      access: a ? { accessRecordId: a.accessRecordId, shell: a.shell, shellSince: a.shellSince?.toISOString() ?? null, cancellableAfter: a.cancellableAfter?.toISOString() ?? null } : null,
+      access: a ? { accessRecordId: a.accessRecordId, shell: a.shell, ...shellSinceFields(a.shellSince), cancellableAfter: a.cancellableAfter?.toISOString() ?? null } : null,
     };
   });
 };

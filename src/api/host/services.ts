@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
+import { shellSinceFields, shellSinceSchema } from '../schemas/dates.ts';
 
 const tags = ['host'];
 const host = { onRequest: requireActor('host') };
@@ -13,7 +14,7 @@ const host = { onRequest: requireActor('host') };
 const filedServiceView = z.object({
   id: z.string(), serviceNumber: z.string(), mainNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
   status: z.enum(['filed', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(), subjectName: z.string(),
-  shellSince: z.string().nullable().describe('Set while the service has no access left (a shell, 空壳)'),
+  ...shellSinceSchema,
   platforms: z.array(z.object({ platform: z.string(), packageName: z.string(), active: z.boolean() })),
 });
 
@@ -41,7 +42,7 @@ export const hostServiceRoutes = (ctx: AppContext): FastifyPluginAsync => async 
     return {
       items: rows.map((r) => ({
         id: r.id, serviceNumber: r.service_number, mainNumber: r.main_number, serviceName: r.name, serviceType: r.service_type, status: r.status,
-        filedAt: r.filed_at.toISOString(), statusChangedAt: r.status_changed_at.toISOString(), subjectName: r.subject_name, shellSince: r.shell_since?.toISOString() ?? null, platforms: r.platforms,
+        filedAt: r.filed_at.toISOString(), statusChangedAt: r.status_changed_at.toISOString(), subjectName: r.subject_name, ...shellSinceFields(r.shell_since), platforms: r.platforms,
       })),
     };
   });

@@ -10,6 +10,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { hostName } from '../public/presenter.ts';
+import { shellSinceFields, shellSinceSchema } from '../schemas/dates.ts';
 
 const tags = ['provider'];
 const staff = { onRequest: requireActor('provider_staff', 'platform_staff') };
@@ -56,12 +57,12 @@ export const providerServiceRoutes = (ctx: AppContext): FastifyPluginAsync => as
       params: z.object({ id: z.string().max(64) }),
       body: z.strictObject({ reason: z.string().trim().min(1, 'a reason is required').max(ACCESS_REASON_MAX) }),
       response: {
-        200: z.object({ serviceNumber: z.string(), accessRecordId: z.string(), shell: z.boolean(), shellSince: z.string().nullable(), cancellableAfter: z.string().nullable() }),
+        200: z.object({ serviceNumber: z.string(), accessRecordId: z.string(), shell: z.boolean(), ...shellSinceSchema, cancellableAfter: z.string().nullable() }),
         ...problems(400, 401, 403, 404, 409),
       },
     },
   }, async (req) => {
     const r = await cancelAccessByProvider(ctx, actorOf(req), req.params.id, req.body);
-    return { serviceNumber: r.serviceNumber, accessRecordId: r.accessRecordId, shell: r.shell, shellSince: r.shellSince?.toISOString() ?? null, cancellableAfter: r.cancellableAfter?.toISOString() ?? null };
+    return { serviceNumber: r.serviceNumber, accessRecordId: r.accessRecordId, shell: r.shell, ...shellSinceFields(r.shellSince), cancellableAfter: r.cancellableAfter?.toISOString() ?? null };
   });
 };

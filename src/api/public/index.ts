@@ -4,7 +4,6 @@
 // Contract and examples: docs/api-public.md.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { parseFilingNumber } from '../../domain/filing-number.ts';
 import { NamedError } from '../../domain/errors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import type { Queryable } from '../../db/connection.ts';
@@ -23,6 +22,7 @@ import { startSearchCache } from './search-cache.ts';
 import { createReadFence } from '../../db/replicas.ts';
 import { badgeQuery, mainNumberParams, noticesQuery, noticesView, recordView, searchQuery, searchView, serviceNumberParams, subjectView } from './schemas.ts';
 import { hostName } from './presenter.ts';
+import { badInput, numberParam } from './numbers.ts';
 
 const tags = ['public'];
 
@@ -32,20 +32,6 @@ export class ServiceNotFoundError extends NamedError {
 
 export class SubjectNotFoundError extends NamedError {
   constructor(n: string) { super('subject_not_found', 'not_found', `no subject was ever filed under ${n}`); }
-}
-
-const badInput = (field: string, code: string, message: string) => new NamedError(code, 'invalid', message, [{ field, code, message }]);
-
-/** A number from the path, canonical; 400 naming the field when it is not one of `kind`. */
-function numberParam(raw: string, field: string, kind: 'service' | 'subject'): string {
-  const parsed = parseFilingNumber(raw);
-  if (!parsed.ok) throw badInput(field, parsed.error.code, parsed.error.message);
-  if (parsed.value.kind !== kind) {
-    throw kind === 'service'
-      ? badInput(field, 'filing_number_not_service', 'this is a subject (main) number: ask /api/public/v1/subjects/{mainNumber}')
-      : badInput(field, 'filing_number_not_subject', 'this is a service number: ask /api/public/v1/services/{serviceNumber}');
-  }
-  return parsed.value.number;
 }
 
 export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {

@@ -117,7 +117,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(ordered.json()).toMatchObject({ status: 'disposal_ordered', orderIds: [expect.any(String)] });
     const [order] = await a.t.db.query<{ organisation_id: string; measure: string; violation_id: string }>('select organisation_id, measure, violation_id from disposal_orders where id = $1', [ordered.json().orderIds[0]]);
     expect(order).toEqual({ organisation_id: market.id, measure: 'take_down', violation_id: res.json().id });
-    expect((await post(`/api/public/v1/services/${encodeURIComponent('粤ICP备0000000000号-1A')}/reports`, {}, body)).statusCode).toBe(404);
+    expect((await post(`/api/public/v1/services/${encodeURIComponent('粤ICP备2024999999号-1A')}/reports`, {}, body)).statusCode).toBe(404);
     expect((await post(url, {}, body)).statusCode).toBe(429); // 3 a minute from one address
   });
 

@@ -3,7 +3,9 @@
 // (a device at install time, a shell script). Thin glue: auth → shape (Zod) → verifier.
 import type { FastifyPluginAsync } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { findUnfitText } from '../../domain/text.ts';
 import { actorOf } from '../auth/index.ts';
+import { unfitTextError } from '../problem.ts';
 import { ScannedBatch, scanVerifyBody } from './batch-scan.ts';
 import { problems } from '../auth/presenters.ts';
 import { isVerifyBody, isVerifyItem, MAX_BATCH_ITEMS, verifyBody, verifyItemSchema, verifyResponse, verifyResultSchema } from './schemas.ts';
@@ -32,7 +34,15 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
     const b = body as Buffer;
     if (b.length === 0) return done(null, undefined);
     const scanned = scanVerifyBody(b);
-    return scanned ? done(null, scanned) : parseJson(req, b.toString('utf8'), done);
+    if (scanned) return done(null, scanned); // printable ASCII without escapes: no unfit text possible
+    // The application's text rule for JSON bodies (src/api/app.ts): a lone surrogate or a control
+    // character is 400 invalid_text naming the field (`body.items.3.packageName`), not an item's
+    // package-name or fingerprint code.
+    return parseJson(req, b.toString('utf8'), (err: Error | null, value?: unknown) => {
+      if (err) return done(err);
+      const bad = findUnfitText(value, 'body');
+      return bad ? done(unfitTextError(bad)) : done(null, value);
+    });
   });
   app.get('/api/verify/v1/apps', {
     onRequest: guard,

@@ -123,10 +123,22 @@ describe('package uploads', () => {
     expect((await upload(small, '/api/verify/v1/packages', a2dpApk, 'a2dp.apk')).statusCode).toBe(200);
   });
 
-  it('asks for a file part when there is none', async () => {
-    const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/packages', headers: KEY, payload: { hello: 'world' } });
+  it('asks for a file part when there is none; a body of another media type is 415 naming the header, before it is read', async () => {
+    const res = await a.app.inject({ method: 'POST', url: '/api/verify/v1/packages', headers: KEY });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('upload_missing');
+    const host = await signIn(a.app, 'host@demo.beian.test');
+    for (const [url, headers] of [['/api/verify/v1/packages', KEY], ['/api/host/packages', host.headers]] as const) {
+      for (const [type, payload] of [['application/json', '{"hello":"world"}'], ['application/json', '{broken'], ['application/x-www-form-urlencoded', 'file=a.apk'], ['text/plain', 'hi']]) {
+        const wrong = await a.app.inject({ method: 'POST', url, headers: { ...headers, 'content-type': type }, payload });
+        expect(wrong.statusCode, `${url} ${type} ${payload}`).toBe(415);
+        expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(wrong.json()).toMatchObject({ code: 'unsupported_media_type', errors: [{ field: 'header.content-type', code: 'unsupported_media_type' }] });
+      }
+    }
+    // The OpenAPI entry lists it.
+    const doc = (await a.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths['/api/verify/v1/packages'].post.responses)).toContain('415');
     const fieldsOnly = await a.app.inject({
       method: 'POST', url: '/api/verify/v1/packages', headers: { ...KEY, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
       payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--${BOUNDARY}--\r\n`,

@@ -12,7 +12,7 @@ import type { VerificationStatus } from '../../domain/verification.ts';
 import { actorOf } from '../auth/index.ts';
 import { problems, problemSchema } from '../auth/presenters.ts';
 import { sendProblem } from '../problem.ts';
-import { registerUploads, withUploadedFile } from '../uploads.ts';
+import { multipartOnly, registerUploads, withUploadedFile } from '../uploads.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import { verifyResultSchema } from './schemas.ts';
 import type { VerifyResultView } from './presenters.ts';
@@ -20,6 +20,7 @@ import type { VerifyResultView } from './presenters.ts';
 /** The two problems an upload adds to a route's own (docs/api-verify.md). */
 export const uploadProblems = {
   413: problemSchema.describe('upload_too_large: the file is over the upload limit (refused before reading when Content-Length already says so)'),
+  415: problemSchema.describe('unsupported_media_type: the body is not multipart/form-data (naming header.content-type)'),
   422: problemSchema.describe("the analyzer cannot read the file; `code` is the analyzer's: not_a_zip, truncated, malformed_zip, zip_bomb, entry_too_large, unsupported_package, malformed_manifest, malformed_plist, malformed_macho, malformed_signing_block, malformed_asn1, non_der_certificate, file_unreadable"),
 };
 
@@ -53,6 +54,7 @@ export const verifyPackageRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.post('/api/verify/v1/packages', {
     onRequest: guard,
+    preParsing: multipartOnly,
     config: { readOnly: true },
     schema: {
       tags: ['verify'], security: [{ apiKey: [] }, { session: [] }], consumes: ['multipart/form-data'],

@@ -77,7 +77,7 @@ describe('NDJSON verification stream', () => {
       [1, 'filed'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'revoked'], [8, 'invalid'], [9, 'filed'], [10, 'invalid'], [11, 'invalid'],
     ]);
     expect(out[0]!.ref).toBe('x1');
-    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_too_long', undefined, 'line_field', 'control_character']);
+    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_too_long', undefined, 'line_field', 'invalid_text']);
     expect(out[9]!.error?.field).toBe('ref');
     expect(out[4]!.error?.field).toBe('fingerprint');
   });
@@ -93,6 +93,34 @@ describe('NDJSON verification stream', () => {
       expect.objectContaining({ line: 1, ref: 'bom', status: 'filed' }),
       expect.objectContaining({ line: 2, ref: 'no-fingerprint', status: 'invalid', error: expect.objectContaining({ code: 'line_field' }) }),
     ]);
+  });
+
+  it('answers text no field takes as invalid_text naming the field, and an unknown field as POST refuses it, keeping the ref; the rest go on', async () => {
+    const ok = `"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}"`;
+    const body = [
+      `{"platform":"android","packageName":"a2dp.Vol\\u0001","fingerprint":"${A2DP_CERT.md5}","ref":"ctl"}`,
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}\\ud800","ref":"lone"}`,
+      `{${ok},"ref":"typo","fingerPrint":"${A2DP_CERT.md5}"}`,
+      `{${ok},"ref":"extra","extra":1}`,
+      `{${ok},"ref":"fine"}`,
+    ].join('\n');
+    const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: NDJSON, payload: body });
+    expect(res.statusCode).toBe(200);
+    const out = res.body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out).toEqual([
+      { line: 1, ref: 'ctl', status: 'invalid', error: { field: 'packageName', code: 'invalid_text', message: expect.stringContaining('control_character') } },
+      { line: 2, ref: 'lone', status: 'invalid', error: { field: 'fingerprint', code: 'invalid_text', message: expect.stringContaining('lone_surrogate') } },
+      { line: 3, ref: 'typo', status: 'invalid', error: { field: 'fingerPrint', code: 'unrecognized_keys', message: 'unknown field "fingerPrint"' } },
+      { line: 4, ref: 'extra', status: 'invalid', error: { field: 'extra', code: 'unrecognized_keys', message: 'unknown field "extra"' } },
+      expect.objectContaining({ line: 5, ref: 'fine', status: 'filed' }),
+    ]);
+    // POST refuses the same items with the same codes, naming the same fields under body.items.N.
+    for (const [i, lineText] of body.split('\n').slice(0, 4).entries()) {
+      const post = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: { ...KEY, 'content-type': 'application/json' }, payload: `{"items":[${lineText}]}` });
+      const want = out[i]!.error as { field: string; code: string };
+      expect(post.statusCode).toBe(400);
+      expect(post.json()).toMatchObject({ code: want.code === 'invalid_text' ? 'invalid_text' : 'invalid_request', errors: [{ field: `body.items.0.${want.field}` }] });
+    }
   });
 
   it('writes each answer line as JSON.stringify({ line, ...result }) of the single check would', async () => {

@@ -11,6 +11,7 @@ import { findUnfitText } from '../../domain/text.ts';
 import { actorOf } from '../auth/index.ts';
 import { sendProblem } from '../problem.ts';
 import type { VerifyRouteOptions } from './index.ts';
+import { verifyItemSchema } from './schemas.ts';
 import type { RawItem, StreamLine, Verifier } from './verifier.ts';
 
 /** Lines per lookup query. */
@@ -68,6 +69,9 @@ export async function* ndjsonLines(chunks: AsyncIterable<Buffer | string>): Asyn
   for await (const lines of ndjsonLineBatches(chunks)) yield* lines;
 }
 
+/** The fields of a line: those of an item of POST /api/verify/v1/apps. */
+const LINE_FIELDS = new Set(Object.keys(verifyItemSchema.shape));
+
 /** A line's item, or the JSON of its `invalid` answer (without the line number). */
 function toLine(line: Line): StreamLine {
   const invalid = (code: string, message: string): StreamLine => ({ n: line.n, json: JSON.stringify({ status: 'invalid', error: { field: 'line', code, message } }) });
@@ -78,12 +82,16 @@ function toLine(line: Line): StreamLine {
   if (!o || typeof o !== 'object' || Array.isArray(o)) return invalid('line_not_object', 'each line is one JSON object');
   // A line that is an object keeps its `ref` in its answer, even when another field is wrong: the caller matches answers by it.
   const keptRef = typeof o.ref === 'string' && o.ref.length <= 128 && !findUnfitText({ ref: o.ref }, 'line') ? o.ref : undefined;
-  const refused = (code: string, message: string): StreamLine => ({
-    n: line.n, json: JSON.stringify({ ...(keptRef !== undefined ? { ref: keptRef } : {}), status: 'invalid', error: { field: 'line', code, message } }),
+  const refused = (code: string, message: string, field = 'line'): StreamLine => ({
+    n: line.n, json: JSON.stringify({ ...(keptRef !== undefined ? { ref: keptRef } : {}), status: 'invalid', error: { field, code, message } }),
   });
-  // The same text rule as every JSON body (src/api/app.ts): a lone surrogate or a control character is refused.
+  // The same text rule as every JSON body (src/api/app.ts): a lone surrogate or a control character
+  // is `invalid_text` naming the field (`packageName`; POST names `body.items.3.packageName`).
   const unfit = findUnfitText(o, 'line');
-  if (unfit) return { n: line.n, json: JSON.stringify({ status: 'invalid', error: { field: unfit.field.slice(5) || 'line', code: unfit.code, message: unfit.message } }) };
+  if (unfit) return refused('invalid_text', `${unfit.message} (${unfit.code})`, unfit.field.slice(5) || 'line');
+  // The fields POST's items take (verifyItemSchema, a strict object): an unknown one is this line's
+  // error naming it, as POST refuses `body.items.3.<field>` — a typo (`fingerPrint`) is never ignored.
+  for (const k of Object.keys(o)) if (!LINE_FIELDS.has(k)) return refused('unrecognized_keys', `unknown field "${k}"`, k);
   for (const f of ['platform', 'packageName', 'fingerprint'] as const) {
     if (typeof o[f] !== 'string' || (o[f] as string).length > 300) return refused('line_field', `${f} must be a string of at most 300 characters`);
   }

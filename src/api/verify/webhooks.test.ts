@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { a2dp, expectNoPersonalData, KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { cancelConfirmed } from '../../../tests/filing.ts';
@@ -112,7 +112,9 @@ describe('webhooks', () => {
       expect(await a.t.db.transaction((tx) => enqueueFilingWebhooks(tx, svc.id, 'filing.shell', at))).toBeGreaterThan(0);
       const rows = await a.t.db.query<{ payload: { body: { filing: { serviceNumber: string; shellSince: string } } } }>(
         `select payload from outbox where channel = 'webhook' and payload->>'tag' = 'filing.shell'`);
-      expect(rows.map((r) => r.payload.body.filing)).toContainEqual(expect.objectContaining({ serviceNumber: svc.service_number, shellSince: '2026-10-23' }));
+      // Its status stays the filing's (filed, a contract); verificationStatus is what a verification answers at that moment: shell.
+      expect(rows.map((r) => r.payload.body.filing)).toContainEqual(expect.objectContaining({ serviceNumber: svc.service_number, status: 'filed', verificationStatus: 'shell', shellSince: '2026-10-23' }));
+      await vi.waitFor(async () => expect((await verify(a.app, [a2dp()])).json().results[0]).toMatchObject({ status: 'shell', shellSince: '2026-10-23' }), { timeout: 5000 });
       const record = await a.app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(svc.service_number)}` });
       expect(record.json().shellSince).toBe('2026-10-23');
     } finally {
@@ -153,13 +155,14 @@ describe('webhooks', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/), event: 'filing.revoked', occurredAt: '2026-03-02T02:00:00.000Z',
       filing: {
         serviceNumber: '粤ICP备2024000001号-2A', mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume', serviceType: 'app',
-        status: 'revoked', statusChangedAt: '2026-03-02T02:00:00.000Z', shellSince: null, hostName: '深圳市示例网络科技有限公司', platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
+        status: 'revoked', verificationStatus: 'revoked', statusChangedAt: '2026-03-02T02:00:00.000Z', shellSince: null, hostName: '深圳市示例网络科技有限公司', platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
       },
     });
     // Signed with the other subscription's secret, not this one's.
     expect(rx.received.filter((r) => !signatureValid(key, r.body, r.headers['x-beian-signature']))).toHaveLength(2);
     expect(rx.received.some((r) => r.headers['x-beian-signature'] === undefined)).toBe(false);
     expect(rx.received.every((r) => !r.body.includes('device'))).toBe(true);
+    expect((await verify(a.app, [a2dp()])).json().results[0].status).toBe(event.filing.verificationStatus);
   });
 
   it('tells of a cancellation, with no personal data, and only organisations that checked it', async () => {
@@ -174,7 +177,7 @@ describe('webhooks', () => {
     const got = rx.received.slice(before);
     expect(got).toHaveLength(1);
     expect(got[0]!.headers['x-beian-event']).toBe('filing.cancelled');
-    expect(JSON.parse(got[0]!.body).filing).toMatchObject({ serviceNumber: '浙ICP备2024000001号-1A', status: 'cancelled' });
+    expect(JSON.parse(got[0]!.body).filing).toMatchObject({ serviceNumber: '浙ICP备2024000001号-1A', status: 'cancelled', verificationStatus: 'cancelled' });
     for (const r of rx.received) expectNoPersonalData(r.body);
   });
 

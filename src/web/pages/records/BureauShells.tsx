@@ -6,7 +6,7 @@ import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../
 import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 
-interface Shell { serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; shellSince: string; listableFrom: string; notice: { title: string; endsAt: string } | null }
+interface Shell { serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; notice: { title: string; endsAt: string } | null }
 interface NoticeItem { id: string; title: string; publicityDays: number; publishedAt: string; endsAt: string; status: 'publicised' | 'executed'; services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[] }
 interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
 

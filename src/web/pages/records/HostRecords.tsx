@@ -11,7 +11,8 @@ import { type Confirmed, ConfirmPanel } from './Confirm.tsx';
 interface Access { id: string; providerName: string; accessMethod: string; serverLocation: string }
 interface Service {
   id: string; serviceNumber: string; serviceName: string; serviceType: string; state: 'filed' | 'shell' | 'cancelled' | 'revoked';
-  shellSince: string | null; cancellableAfter: string | null; notice: { title: string; endsAt: string } | null; access: Access[]; hasAccessSection: boolean;
+  /** YYYY-MM-DD, the China date (as the verification API and the public record give it); i18n.date reads it as a China day. */
+  shellSince: string | null; shellSinceAt?: string | null; cancellableAfter: string | null; notice: { title: string; endsAt: string } | null; access: Access[]; hasAccessSection: boolean;
   actions: string[]; links: { change: string | null; addAccess: string | null; record: string };
 }
 interface Subject { id: string; mainNumber: string; name: string; status: string; actions: string[]; links: { change: string | null }; services: Service[] }

@@ -132,9 +132,30 @@ async function checkConsistency(base, file, pinned) {
 /** What each public event type makes of a service's status (docs/api-public.md "Record statements"). */
 const STATUS_AFTER = { filed: 'filed', access_added: 'filed', shell: 'shell', cancelled: 'cancelled', revoked: 'revoked' };
 
-/** A record statement, checked with nothing but its own contents (and the pinned key id, if given). */
+/**
+ * The exact text a statement's signature covers (docs/api-public.md "Record statements"): line-feed
+ * separated, no trailing newline; entries as `{leafIndex} {leafHash}` in the order listed.
+ */
+const statementText = (st) => [
+  'beian-record-statement:v1', st.serviceNumber, st.mainNumber, st.asOf, st.status, st.statusSince ?? '', String(st.pending),
+  String(st.treeHead.treeSize), st.treeHead.rootHash, String(st.treeHead.timestamp), st.treeHead.keyId, String(st.entries.length),
+  ...st.entries.map((e) => `${e.leafIndex} ${leafHash(e.entry).toString('hex')}`),
+].join('\n');
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A record statement, checked with nothing but its own contents (and the pinned key id, if given):
+ * the key, the head's signature, every entry's inclusion and that it is the record's, the status
+ * recomputed from the entries, and the statement's own signature over all of it.
+ */
 function checkStatement(st, pinned) {
   if (st?.v !== 1) throw new Usage('not a version 1 record statement');
+  if (typeof st.signature !== 'string' || !st.signature) {
+    throw new Failed('the statement carries no signature of its own, so its asOf, status, pending and choice of entries are not bound '
+      + '(statements fetched before 2026-12-07 were not signed): fetch it again as of the same moment — '
+      + `node scripts/log-check.mjs statement <baseUrl> ${st.serviceNumber ?? '<serviceNumber>'} --at ${st.asOf ?? '<asOf>'} --save <file> --key-id <pinned>`);
+  }
   const spki = createPublicKey(st.key.publicKeyPem).export({ format: 'der', type: 'spki' });
   if (sha256(spki).toString('hex') !== st.key.keyId || st.key.keyId !== st.treeHead.keyId) throw new Failed('the statement\'s key does not hash to the key id that signed its tree head');
   if (pinned && st.key.keyId !== pinned) throw new Failed(`the statement is signed by key ${st.key.keyId}, not the pinned ${pinned}`);
@@ -142,22 +163,32 @@ function checkStatement(st, pinned) {
   if (!verify(null, Buffer.from(`beian-tree-head:v1\n${h.treeSize}\n${h.rootHash}\n${h.timestamp}`, 'utf8'), createPublicKey(st.key.publicKeyPem), Buffer.from(h.signature, 'base64'))) {
     throw new Failed(`tree head ${h.treeSize}: the signature does not verify`);
   }
+  if (typeof st.asOf !== 'string' || !ISO.test(st.asOf) || Number.isNaN(Date.parse(st.asOf))) throw new Failed(`asOf ${st.asOf}: not an ISO 8601 UTC time`);
+  if (!Number.isInteger(st.pending) || st.pending < 0) throw new Failed(`pending ${st.pending}: not a count`);
   const asOf = new Date(st.asOf);
-  let status = 'unknown', since = null;
+  let status = 'unknown', since = null, last = -1;
   const events = [];
   for (const e of st.entries) {
+    if (!Number.isInteger(e.leafIndex) || e.leafIndex <= last) throw new Failed(`leaf ${e.leafIndex}: entries must be listed once each, in leaf order`);
+    last = e.leafIndex;
     if (!verifyInclusion(e.leafIndex, h.treeSize, leafHash(e.entry), e.auditPath.map(hex), hex(h.rootHash))) {
       throw new Failed(`leaf ${e.leafIndex}: not included in tree head ${h.treeSize}`);
     }
     const entry = JSON.parse(e.entry);
-    if (entry.serviceNumber !== st.serviceNumber && entry.mainNumber !== st.mainNumber) throw new Failed(`leaf ${e.leafIndex} is not an entry of ${st.serviceNumber}`);
-    if (entry.serviceNumber === st.serviceNumber && entry.at && new Date(entry.at) <= asOf) events.push(entry);
+    const ofService = entry.serviceNumber === st.serviceNumber && (entry.mainNumber === undefined || entry.mainNumber === st.mainNumber);
+    const ofSubject = entry.serviceNumber === undefined && entry.mainNumber === st.mainNumber;
+    if (entry.type === 'private' || (!ofService && !ofSubject)) throw new Failed(`leaf ${e.leafIndex} is not an entry of ${st.serviceNumber} or its subject ${st.mainNumber}`);
+    if (!entry.at || !(new Date(entry.at) <= asOf)) throw new Failed(`leaf ${e.leafIndex} (${entry.type} at ${entry.at}) is later than the statement's moment ${st.asOf}`);
+    if (ofService) events.push(entry);
   }
   for (const e of events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
     const next = STATUS_AFTER[e.type];
     if (next && next !== status) { status = next; since = e.at; }
   }
   if (status !== st.status || since !== st.statusSince) throw new Failed(`the entries give ${status} (since ${since}), the statement says ${st.status} (since ${st.statusSince})`);
+  if (!verify(null, Buffer.from(statementText(st), 'utf8'), createPublicKey(st.key.publicKeyPem), Buffer.from(st.signature, 'base64'))) {
+    throw new Failed('the statement\'s signature does not verify: its number, moment, status, pending count or entries are not what the registry signed');
+  }
   process.stdout.write(`statement ok: ${st.serviceNumber} ${status}${since ? ` since ${since}` : ''} as of ${st.asOf}; ${st.entries.length} entries in tree head ${h.treeSize} root ${h.rootHash} (key ${h.keyId})\n`);
   if (st.pending > 0) throw new Incomplete(`${st.pending} event(s) at or before ${st.asOf} are not in a signed tree head yet: fetch the statement again in a minute`);
 }

@@ -6,7 +6,8 @@
 //
 //   node scripts/log-check.mjs head <baseUrl> [--key-id HEX]              verify and print the latest tree head (save it)
 //   node scripts/log-check.mjs record <baseUrl> <serviceNumber> [--key-id HEX]
-//                                                   every log entry of a record is included in the latest head
+//                                                   every event of a record is its leaf (type, number, date) and is included
+//                                                   in the latest head
 //   node scripts/log-check.mjs consistency <baseUrl> <saved-head.json> [--key-id HEX]
 //                                                   the latest head extends a head saved earlier
 //   node scripts/log-check.mjs statement <baseUrl> <serviceNumber> [--at TIME] [--save FILE] [--key-id HEX]
@@ -14,7 +15,7 @@
 //   node scripts/log-check.mjs statement-file <FILE> [--key-id HEX]
 //                                                   verify a saved statement offline (pin the key you trust)
 // Exit 0: verified; 1: verification failed (the log is not what it claims); 2: usage or network error;
-// 3: a statement verified but incomplete (events of its moment not yet in a signed head: fetch it again).
+// 3: verified but incomplete (a record's or a statement's events not yet in a signed head: check again).
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -83,36 +84,67 @@ async function verifiedHead(base, pinnedKeyId, head) {
   return head;
 }
 
-/** The leaf indexes of a record: its events' logIndex when the record has them, else a scan of the log. */
-async function leavesOf(base, number, size) {
-  const record = await get(base, `/api/public/v1/services/${encodeURIComponent(number)}`);
-  const listed = (record.events ?? []).map((e) => e.logIndex).filter((i) => Number.isInteger(i) && i < size);
-  if (listed.length) return listed;
+/** The China date (UTC+8, no daylight saving) of an ISO time: what a record's `events[].on` says. */
+const chinaDay = (iso) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** A record's leaves found by scanning the log (a record without `events`): [{index, event: null}]. */
+async function scannedLeaves(base, record, size) {
   const found = [];
   for (let start = 0; start < size;) {
     const { items } = await get(base, `/api/public/v1/log/entries?start=${start}&end=${size - 1}`);
-    for (const it of items) if (JSON.parse(it.entry).serviceNumber === record.serviceNumber) found.push(it.leafIndex);
+    for (const it of items) if (JSON.parse(it.entry).serviceNumber === record.serviceNumber) found.push({ index: it.leafIndex, event: null });
     if (!items.length) break;
     start = items[items.length - 1].leafIndex + 1;
   }
   return found;
 }
 
+/**
+ * Why the log entry at an event's logIndex is not that event, or null when it is: the same type, the
+ * record's service number (or, for a subject's event, its main number alone), the same China date.
+ * The server (or whatever stands between) chooses the indexes: a leaf of another record, a private
+ * entry or another event of this one would otherwise pass as "included".
+ */
+function notTheEvent(entry, event, record) {
+  const ofService = entry.serviceNumber === record.serviceNumber && (entry.mainNumber === undefined || entry.mainNumber === record.mainNumber);
+  const ofSubject = entry.serviceNumber === undefined && entry.mainNumber !== undefined && entry.mainNumber === record.mainNumber;
+  if (!ofService && !ofSubject) return `names ${entry.serviceNumber ?? entry.mainNumber ?? 'no record'} (${entry.type}), not ${record.serviceNumber}`;
+  if (event && entry.type !== event.type) return `is a ${entry.type} entry, not the record's ${event.type} event`;
+  if (event && (!entry.at || chinaDay(entry.at) !== event.on)) return `is dated ${entry.at}, not ${event.on} as the record's ${event.type} event`;
+  return null;
+}
+
 async function checkRecord(base, number, pinned) {
   const head = await verifiedHead(base, pinned);
-  const indexes = await leavesOf(base, number, head.treeSize);
-  if (!indexes.length) throw new Failed(`record ${number}: no entry in the log of ${head.treeSize} leaves`);
-  for (const i of indexes) {
+  const record = await get(base, `/api/public/v1/services/${encodeURIComponent(number)}`);
+  const events = Array.isArray(record.events) ? record.events : [];
+  const leaves = events.length ? events.map((e) => ({ index: e.logIndex, event: e })) : await scannedLeaves(base, record, head.treeSize);
+  if (!leaves.length) throw new Failed(`record ${number}: no entry in the log of ${head.treeSize} leaves`);
+  const pending = [];
+  const seen = new Map();
+  for (const { index: i, event } of leaves) {
+    if (!Number.isInteger(i) || i < 0 || i >= head.treeSize) {
+      const where = Number.isInteger(i) ? `leaf ${i} is beyond tree head ${head.treeSize}` : 'no leaf yet (logIndex null)';
+      process.stdout.write(`not yet in the log: ${event.type} on ${event.on} — ${where}\n`);
+      pending.push(event);
+      continue;
+    }
+    if (seen.has(i)) throw new Failed(`leaf ${i} is given for two events of ${number} (${seen.get(i)} and ${event?.type})`);
+    seen.set(i, event?.type);
     const { items: [item] } = await get(base, `/api/public/v1/log/entries?start=${i}&end=${i}`);
+    if (!item || item.leafIndex !== i) throw new Failed(`leaf ${i}: the log answered another leaf`);
     const computed = leafHash(item.entry);
     if (computed.toString('hex') !== item.leafHash) throw new Failed(`leaf ${i}: leafHash is not SHA-256(0x00 ‖ entry)`);
     const entry = JSON.parse(item.entry);
+    const wrong = notTheEvent(entry, event, record);
+    if (wrong) throw new Failed(`leaf ${i} ${wrong}`);
     const proof = await get(base, `/api/public/v1/log/proof/inclusion?leafIndex=${i}&treeSize=${head.treeSize}`);
     if (!verifyInclusion(i, head.treeSize, computed, proof.auditPath.map(hex), hex(head.rootHash))) {
       throw new Failed(`leaf ${i} (${entry.type} ${number}): not included in tree head ${head.treeSize}`);
     }
     process.stdout.write(`inclusion ok: leaf ${i} (${entry.type} ${entry.serviceNumber ?? entry.mainNumber} at ${entry.at}) in tree head ${head.treeSize} root ${head.rootHash}\n`);
   }
+  if (pending.length) throw new Incomplete(`${pending.length} event(s) of ${number} (${pending.map((e) => `${e.type} on ${e.on}`).join(', ')}) are not in the signed log yet: check again in a minute`);
 }
 
 async function checkConsistency(base, file, pinned) {
@@ -132,9 +164,30 @@ async function checkConsistency(base, file, pinned) {
 /** What each public event type makes of a service's status (docs/api-public.md "Record statements"). */
 const STATUS_AFTER = { filed: 'filed', access_added: 'filed', shell: 'shell', cancelled: 'cancelled', revoked: 'revoked' };
 
-/** A record statement, checked with nothing but its own contents (and the pinned key id, if given). */
+/**
+ * The exact text a statement's signature covers (docs/api-public.md "Record statements"): line-feed
+ * separated, no trailing newline; entries as `{leafIndex} {leafHash}` in the order listed.
+ */
+const statementText = (st) => [
+  'beian-record-statement:v1', st.serviceNumber, st.mainNumber, st.asOf, st.status, st.statusSince ?? '', String(st.pending),
+  String(st.treeHead.treeSize), st.treeHead.rootHash, String(st.treeHead.timestamp), st.treeHead.keyId, String(st.entries.length),
+  ...st.entries.map((e) => `${e.leafIndex} ${leafHash(e.entry).toString('hex')}`),
+].join('\n');
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A record statement, checked with nothing but its own contents (and the pinned key id, if given):
+ * the key, the head's signature, every entry's inclusion and that it is the record's, the status
+ * recomputed from the entries, and the statement's own signature over all of it.
+ */
 function checkStatement(st, pinned) {
   if (st?.v !== 1) throw new Usage('not a version 1 record statement');
+  if (typeof st.signature !== 'string' || !st.signature) {
+    throw new Failed('the statement carries no signature of its own, so its asOf, status, pending and choice of entries are not bound '
+      + '(statements fetched before 2026-12-07 were not signed): fetch it again as of the same moment — '
+      + `node scripts/log-check.mjs statement <baseUrl> ${st.serviceNumber ?? '<serviceNumber>'} --at ${st.asOf ?? '<asOf>'} --save <file> --key-id <pinned>`);
+  }
   const spki = createPublicKey(st.key.publicKeyPem).export({ format: 'der', type: 'spki' });
   if (sha256(spki).toString('hex') !== st.key.keyId || st.key.keyId !== st.treeHead.keyId) throw new Failed('the statement\'s key does not hash to the key id that signed its tree head');
   if (pinned && st.key.keyId !== pinned) throw new Failed(`the statement is signed by key ${st.key.keyId}, not the pinned ${pinned}`);
@@ -142,22 +195,32 @@ function checkStatement(st, pinned) {
   if (!verify(null, Buffer.from(`beian-tree-head:v1\n${h.treeSize}\n${h.rootHash}\n${h.timestamp}`, 'utf8'), createPublicKey(st.key.publicKeyPem), Buffer.from(h.signature, 'base64'))) {
     throw new Failed(`tree head ${h.treeSize}: the signature does not verify`);
   }
+  if (typeof st.asOf !== 'string' || !ISO.test(st.asOf) || Number.isNaN(Date.parse(st.asOf))) throw new Failed(`asOf ${st.asOf}: not an ISO 8601 UTC time`);
+  if (!Number.isInteger(st.pending) || st.pending < 0) throw new Failed(`pending ${st.pending}: not a count`);
   const asOf = new Date(st.asOf);
-  let status = 'unknown', since = null;
+  let status = 'unknown', since = null, last = -1;
   const events = [];
   for (const e of st.entries) {
+    if (!Number.isInteger(e.leafIndex) || e.leafIndex <= last) throw new Failed(`leaf ${e.leafIndex}: entries must be listed once each, in leaf order`);
+    last = e.leafIndex;
     if (!verifyInclusion(e.leafIndex, h.treeSize, leafHash(e.entry), e.auditPath.map(hex), hex(h.rootHash))) {
       throw new Failed(`leaf ${e.leafIndex}: not included in tree head ${h.treeSize}`);
     }
     const entry = JSON.parse(e.entry);
-    if (entry.serviceNumber !== st.serviceNumber && entry.mainNumber !== st.mainNumber) throw new Failed(`leaf ${e.leafIndex} is not an entry of ${st.serviceNumber}`);
-    if (entry.serviceNumber === st.serviceNumber && entry.at && new Date(entry.at) <= asOf) events.push(entry);
+    const ofService = entry.serviceNumber === st.serviceNumber && (entry.mainNumber === undefined || entry.mainNumber === st.mainNumber);
+    const ofSubject = entry.serviceNumber === undefined && entry.mainNumber === st.mainNumber;
+    if (entry.type === 'private' || (!ofService && !ofSubject)) throw new Failed(`leaf ${e.leafIndex} is not an entry of ${st.serviceNumber} or its subject ${st.mainNumber}`);
+    if (!entry.at || !(new Date(entry.at) <= asOf)) throw new Failed(`leaf ${e.leafIndex} (${entry.type} at ${entry.at}) is later than the statement's moment ${st.asOf}`);
+    if (ofService) events.push(entry);
   }
   for (const e of events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
     const next = STATUS_AFTER[e.type];
     if (next && next !== status) { status = next; since = e.at; }
   }
   if (status !== st.status || since !== st.statusSince) throw new Failed(`the entries give ${status} (since ${since}), the statement says ${st.status} (since ${st.statusSince})`);
+  if (!verify(null, Buffer.from(statementText(st), 'utf8'), createPublicKey(st.key.publicKeyPem), Buffer.from(st.signature, 'base64'))) {
+    throw new Failed('the statement\'s signature does not verify: its number, moment, status, pending count or entries are not what the registry signed');
+  }
   process.stdout.write(`statement ok: ${st.serviceNumber} ${status}${since ? ` since ${since}` : ''} as of ${st.asOf}; ${st.entries.length} entries in tree head ${h.treeSize} root ${h.rootHash} (key ${h.keyId})\n`);
   if (st.pending > 0) throw new Incomplete(`${st.pending} event(s) at or before ${st.asOf} are not in a signed tree head yet: fetch the statement again in a minute`);
 }

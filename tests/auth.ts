@@ -5,7 +5,7 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/db/connection.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
-import { type TestDb, testDatabase } from './db.ts';
+import { type TestDb, testDatabase, testLogKeys } from './db.ts';
 
 /** Creating, migrating and seeding a database (argon2 included) on a busy 2-core machine. */
 export const SETUP_TIMEOUT = 180_000;
@@ -29,7 +29,7 @@ export interface AuthTestApp { app: FastifyInstance; t: TestDb; clock: Clock; cl
  */
 export async function secondServer(a: AuthTestApp): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const pool = await openPostgres(a.t.url!, { max: 4 });
-  const app = await buildApp({ db: pool, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  const app = await buildApp({ db: pool, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }), logSigner: testLogKeys().signer });
   return { app, async close() { await app.close(); await pool.close(); } };
 }
 
@@ -42,7 +42,7 @@ export async function authTestApp(options: { publicUrl?: string; seed?: boolean;
   if (options.seed !== false) await seedDemo(t.db, t.sealer, { supervision: options.supervisionDemo ?? false });
   const clock = fixedClock();
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: options.publicUrl, ...options.env });
-  const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config });
+  const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config, logSigner: testLogKeys().signer });
   return { app, t, clock, async close() { await app.close(); await t.close(); } };
 }
 

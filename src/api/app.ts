@@ -42,6 +42,7 @@ import { verifyRoutes } from './verify/index.ts';
 import { createVerifier, type Verifier } from './verify/verifier.ts';
 import { installMetrics } from './metrics.ts';
 import { publicRoutes } from './public/index.ts';
+import type { LogSigner } from '../tlog/keys.ts';
 import { DEFAULT_CSP, HSTS, webApp } from './web.ts';
 
 /**
@@ -52,6 +53,11 @@ import { DEFAULT_CSP, HSTS, webApp } from './web.ts';
 export interface AppContext extends FlowContext {
   config: Config;
   reads: ReadSide;
+  /**
+   * The transparency log's signing key (the one that signs tree heads): record statements are
+   * signed with it (docs/api-public.md "Record statements"). Without it, statements answer 503.
+   */
+  logSigner?: LogSigner;
 }
 
 /** What a caller supplies; the public URL comes from the configuration; no `reads`: every read on the primary. */

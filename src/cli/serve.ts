@@ -85,7 +85,7 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
         throw err;
       });
     }
-    const app = await buildApp({ db: storage.db, reads: storage.reads, sealer: storage.sealer, now: () => new Date(), config: cfg });
+    const app = await buildApp({ db: storage.db, reads: storage.reads, sealer: storage.sealer, now: () => new Date(), config: cfg, logSigner: storage.log.signer });
     log = app.log;
     await calendarAtStart({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, app.log);
     const address = await app.listen({ host: cfg.host, port: cfg.port });

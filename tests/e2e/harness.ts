@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/db/seed/demo.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, type SmsProvider, startOutboxWorker } from '../../src/notify/index.ts';
 import { type Signed, signIn } from '../auth.ts';
-import { type TestDb, testDatabase } from '../db.ts';
+import { type TestDb, testDatabase, testLogKeys } from '../db.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixtures = path.resolve(repoRoot, '../shared/fixtures/packages');
@@ -46,7 +46,7 @@ export async function startServer(options: { sms?: SmsProvider } = {}): Promise<
   const port = await freePort();
   const config = loadConfig({ LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
   const now = () => new Date();
-  const app = await buildApp({ db: t.db, sealer: t.sealer, now, config });
+  const app = await buildApp({ db: t.db, sealer: t.sealer, now, config, logSigner: testLogKeys().signer });
   await app.listen({ host: '127.0.0.1', port });
   const worker: OutboxWorker = await startOutboxWorker({
     db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: options.sms ?? createDevSmsProvider(t.db, t.sealer, now), now, pollMs: 200,

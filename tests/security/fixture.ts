@@ -58,7 +58,7 @@ export async function buildWorld(): Promise<World> {
   const t = await testDatabase();
   const clock = fixedClock();
   await seedDemo(t.db, t.sealer, { lives: { now: clock.now() }, supervision: true });
-  const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }), logSigner: testLogKeys().signer });
   const h: AuthTestApp = { app, t, clock, async close() { await app.close(); await t.close(); } };
   const db = t.db;
 

@@ -45,6 +45,22 @@ describe('GET /api/public/v1/blacklist', () => {
     a.clock.set('2026-12-06T02:00:00Z');
   });
 
+  it('reads a pasted URL as its host, as the public search does, and names the field when it is not a domain', async () => {
+    for (const pasted of ['https://minigame-download.cn/x', 'http://MiniGame-Download.cn:8080/a?b=1#c', 'minigame-download.cn/download.apk', 'ｍｉｎｉｇａｍｅ－ｄｏｗｎｌｏａｄ．ｃｎ']) {
+      expect((await get(`/api/public/v1/blacklist?domain=${encodeURIComponent(pasted)}`)).json(), pasted).toMatchObject({ total: 1, items: [{ kind: 'domain', value: 'minigame-download.cn' }] });
+    }
+    // The host as pasted: a subdomain is not the barred domain.
+    expect((await get(`/api/public/v1/blacklist?domain=${encodeURIComponent('https://www.minigame-download.cn/')}`)).json().total).toBe(0);
+    // An internationalised name is looked up in punycode, as filed.
+    expect((await get(`/api/public/v1/blacklist?domain=${encodeURIComponent('例子.中国')}`)).statusCode).toBe(200);
+    for (const bad of ['not a domain', 'https://', '127.0.0.1', 'localhost', 'a_b.cn']) {
+      const r = await get(`/api/public/v1/blacklist?domain=${encodeURIComponent(bad)}`);
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(r.json().errors, bad).toEqual([expect.objectContaining({ field: 'querystring.domain' })]);
+    }
+  });
+
   it('pages, and names a bad parameter', async () => {
     const second = (await get('/api/public/v1/blacklist?pageSize=2&page=2')).json();
     expect(second).toMatchObject({ total: 3, page: 2, pageSize: 2 });

@@ -9,9 +9,27 @@
 import type { FastifyInstance, FastifyPluginOptions, RouteShorthandOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { chinaDate } from '../../domain/china-time.ts';
+import { NamedError } from '../../domain/errors.ts';
 import { normaliseBlacklistValue, type RevocationCategory } from '../../domain/supervision/blacklist.ts';
+import { validateDomainName } from '../../domain/validation/domain-name.ts';
+import { interpretKeyword } from './keyword.ts';
 import { sendCacheable } from './http.ts';
 import { blacklistQuery, blacklistView } from './schemas.ts';
+
+/**
+ * The domain a `domain=` value asks about: a pasted URL or host read as the public search reads it
+ * (https://MiniGame-Download.cn/x → minigame-download.cn; www. is kept — a bar is not its subdomains),
+ * an internationalised name in punycode as filed; anything else is a 400 naming the field rather than
+ * a silent "not barred".
+ */
+export function blacklistDomain(raw: string): string {
+  const host = interpretKeyword(raw)?.domains[0];
+  if (host) return normaliseBlacklistValue('domain', host);
+  const name = validateDomainName(normaliseBlacklistValue('domain', raw));
+  if (name.ok) return name.value;
+  throw new NamedError('invalid_request', 'invalid', 'domain: a domain name or a URL (example.cn, https://www.example.cn/page)',
+    [{ field: 'querystring.domain', code: name.error.code, message: name.error.message }]);
+}
 
 export function blacklistRoutes(base: FastifyInstance, limited: RouteShorthandOptions & FastifyPluginOptions, now: () => Date): void {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -27,7 +45,7 @@ export function blacklistRoutes(base: FastifyInstance, limited: RouteShorthandOp
     const today = chinaDate(now());
     const where = `kind in ('package', 'domain') and lifted_at is null and until_on >= $1::date
       and ($2::text is null or (kind = 'domain' and value = $2)) and ($3::text is null or (kind = 'package' and value = $3))`;
-    const params = [today, domain === undefined ? null : normaliseBlacklistValue('domain', domain), packageName ?? null];
+    const params = [today, domain === undefined ? null : blacklistDomain(domain), packageName ?? null];
     const [{ total }] = await req.reads.query<{ total: number }>(`select count(*)::int as total from blacklist_entries where ${where}`, params) as [{ total: number }];
     const rows = await req.reads.query<{ kind: 'package' | 'domain'; value: string; category: RevocationCategory; created_at: Date; until_on: string }>(
       `select kind, value, category, created_at, until_on::text from blacklist_entries where ${where}

@@ -126,7 +126,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
 
   logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)
   blacklistRoutes(base, limited, ctx.now); // 违法违规名单 (issue 14 contract 7)
-  statementRoutes(base, ctx.db, limited, serviceOf, ctx.now); // record statements over the log
+  statementRoutes(base, ctx.db, limited, serviceOf, ctx.now, ctx.logSigner); // record statements over the log
   // Shell cleanup notices (issue 13 item 6): what a bureau publicised, and what it cleaned up.
   app.get('/api/public/v1/notices', {
     ...limited,

@@ -158,6 +158,49 @@ describe('GET /api/public/v1/log/*', () => {
     expect(await exec('head', base, '--key-id', 'ff'.repeat(32))).toMatchObject({ code: 1 });
     expect(await exec('record', 'http://127.0.0.1:1', DEMO.a2dp)).toMatchObject({ code: 2 });
   });
+  it('the checker\'s record check does not trust the server: a leaf that is not the event fails, an event not yet logged is incomplete', async () => {
+    const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    await caughtUp();
+    await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:30:00Z'));
+    const head = (await get('/api/public/v1/log/tree-head')).json();
+    const { items } = (await get(`/api/public/v1/log/entries?start=0&end=${Math.min(head.treeSize - 1, 999)}`)).json() as { items: { leafIndex: number; entry: string }[] };
+    const leafOf = (test: (e: { type: string; serviceNumber?: string }) => boolean) => items.find((it) => test(JSON.parse(it.entry)))!.leafIndex;
+    const privateLeaf = leafOf((e) => e.type === 'private');
+    const otherFiled = leafOf((e) => e.type === 'filed' && e.serviceNumber === DEMO.a2dp);
+    // A proxy in front of the registry that edits the record's events and passes the rest through untouched.
+    type Event = { type: string; on: string; logIndex: number | null };
+    let lie: (events: Event[]) => void = () => {};
+    const recordPath = `/api/public/v1/services/${enc(DEMO.revokedGame)}`;
+    const { createServer } = await import('node:http');
+    const proxy = createServer((req, res) => {
+      void (async () => {
+        const upstream = await fetch(`${base}${req.url}`);
+        let body = await upstream.text();
+        if (req.url === recordPath) { const record = JSON.parse(body); lie(record.events); body = JSON.stringify(record); }
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(body);
+      })();
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const liar = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const event = (events: Event[], type: string) => events.find((e) => e.type === type)!;
+    try {
+      expect(await exec('record', liar, DEMO.revokedGame)).toMatchObject({ code: 0 }); // honest pass-through
+      lie = (events) => { event(events, 'revoked').logIndex = privateLeaf; }; // the revocation hidden behind a private entry
+      expect(await exec('record', liar, DEMO.revokedGame)).toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`FAILED: leaf ${privateLeaf} names no record \\(private\\)`)) });
+      lie = (events) => { event(events, 'filed').logIndex = otherFiled; }; // another service's filing
+      expect(await exec('record', liar, DEMO.revokedGame)).toMatchObject({ code: 1, stderr: expect.stringContaining(`FAILED: leaf ${otherFiled} names ${DEMO.a2dp} (filed), not ${DEMO.revokedGame}`) });
+      lie = (events) => { event(events, 'revoked').logIndex = event(events, 'filed').logIndex; }; // its own filing, given for the revocation
+      expect(await exec('record', liar, DEMO.revokedGame)).toMatchObject({ code: 1, stderr: expect.stringMatching(/FAILED: leaf \d+ is given for two events|is a filed entry, not the record's revoked event/) });
+      lie = (events) => { event(events, 'filed').on = '2024-05-21'; };
+      expect(await exec('record', liar, DEMO.revokedGame)).toMatchObject({ code: 1, stderr: expect.stringMatching(/FAILED: leaf \d+ is dated 2024-05-20T02:00:00.000Z, not 2024-05-21/) });
+      lie = (events) => { event(events, 'revoked').logIndex = null; }; // not yet sequenced: reported, incomplete
+      const pending = await exec('record', liar, DEMO.revokedGame);
+      expect(pending).toMatchObject({ code: 3, stdout: expect.stringMatching(/inclusion ok: leaf \d+ \(filed [\s\S]*not yet in the log: revoked on 2025-03-01/), stderr: expect.stringMatching(/INCOMPLETE: 1 event\(s\) of .* \(revoked on 2025-03-01\)/) });
+    } finally {
+      await new Promise((done) => proxy.close(done));
+    }
+  });
   it('after the signing key rotates, the old heads stay verifiable: /log/key?keyId= serves the old key, the checker verifies across the rotation', async () => {
     const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
       .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));

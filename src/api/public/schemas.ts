@@ -101,7 +101,7 @@ export const subjectView = z.object({
 
 /** The public blacklist query (违法违规名单; src/api/public/blacklist.ts). */
 export const blacklistQuery = z.object({
-  domain: z.string().trim().min(1).max(253).optional().describe('A domain, as filed (case and a trailing dot do not matter); exact, not its subdomains'),
+  domain: z.string().trim().min(1).max(253).optional().describe('A domain, as filed (case and a trailing dot do not matter), or a URL (read to its host); exact, not its subdomains; 400 when it is not a domain'),
   packageName: z.string().trim().min(1).max(255).optional().describe('A package name or bundle ID, exactly (case-sensitive, as filed)'),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX, `at most ${PAGE_SIZE_MAX}`).default(20),

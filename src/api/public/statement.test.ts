@@ -9,13 +9,34 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { signTreeHead } from '../../tlog/store.ts';
+import { call } from '../../../tests/filing.ts';
+import { signIn } from '../../../tests/auth.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
 
 const keys = testLogKeys();
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
   .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+
+/**
+ * The statement's signed text, written here from docs/api-public.md ("The statement's signature")
+ * with node:crypto alone — not the server's statementText — so the documented form is what is tested.
+ */
+interface Statement {
+  serviceNumber: string; mainNumber: string; asOf: string; status: string; statusSince: string | null; pending: number;
+  treeHead: { treeSize: number; rootHash: string; timestamp: number; keyId: string; signature: string };
+  entries: { leafIndex: number; entry: string; auditPath: string[] }[]; key: { keyId: string; publicKeyPem: string }; signature?: string;
+}
+function documentedText(st: Statement): string {
+  const leaf = (entry: string) => createHash('sha256').update(Buffer.from([0])).update(entry, 'utf8').digest('hex');
+  const lines = ['beian-record-statement:v1', st.serviceNumber, st.mainNumber, st.asOf, st.status, st.statusSince === null ? '' : st.statusSince,
+    `${st.pending}`, `${st.treeHead.treeSize}`, st.treeHead.rootHash, `${st.treeHead.timestamp}`, st.treeHead.keyId, `${st.entries.length}`];
+  for (const e of st.entries) lines.push(`${e.leafIndex} ${leaf(e.entry)}`);
+  return lines.join('\n');
+}
+const signedAsDocumented = (st: Statement) => verify(null, Buffer.from(documentedText(st), 'utf8'), createPublicKey(st.key.publicKeyPem), Buffer.from(st.signature ?? '', 'base64'));
 
 describe('GET /api/public/v1/services/{number}/statement', () => {
   let a: AuthTestApp;
@@ -77,11 +98,84 @@ describe('GET /api/public/v1/services/{number}/statement', () => {
     expect(await exec('statement-file', file, '--key-id', 'ff'.repeat(32))).toMatchObject({ code: 1, stderr: expect.stringMatching(/not the pinned/) });
   });
 
+  it('is signed by the log key over the documented text: a doctored statement fails, an unsigned one is refused with how to re-fetch it', async () => {
+    const file = path.join(dir, 'doctored.json');
+    const check = async (st: unknown) => { writeFileSync(file, JSON.stringify(st)); return exec('statement-file', file, '--key-id', keys.signer.keyId); };
+    const then = (await statement(DEMO.revokedGame, '2025-01-01')).json() as Statement; // filed then, revoked since
+    const now = (await statement(DEMO.revokedGame)).json() as Statement;
+    for (const st of [then, now]) {
+      expect(st.signature).toMatch(/^[A-Za-z0-9+/]{86}==$/);
+      expect(signedAsDocumented(st)).toBe(true);
+      expect(await check(st)).toMatchObject({ code: 0 });
+    }
+    const SIGNATURE = /FAILED: the statement's signature does not verify/;
+    // An old "filed" statement moved to today (the APP was revoked since).
+    expect(await check({ ...then, asOf: now.asOf })).toMatchObject({ code: 1, stderr: expect.stringMatching(SIGNATURE) });
+    // Today's statement with the revocation taken out and the status set back to filed.
+    const revokedLeaf = now.entries.findIndex((e) => JSON.parse(e.entry).type === 'revoked');
+    expect(revokedLeaf).toBeGreaterThanOrEqual(0);
+    const hidden = { ...now, entries: now.entries.filter((_, i) => i !== revokedLeaf), status: then.status, statusSince: then.statusSince };
+    expect(signedAsDocumented(hidden)).toBe(false);
+    expect(await check(hidden)).toMatchObject({ code: 1, stderr: expect.stringMatching(SIGNATURE) });
+    // Another main number; another pending count; an entry listed twice.
+    expect(await check({ ...then, mainNumber: DEMO.demoMain })).toMatchObject({ code: 1 });
+    expect(await check({ ...then, pending: 2 })).toMatchObject({ code: 1, stderr: expect.stringMatching(SIGNATURE) });
+    expect(await check({ ...then, entries: [...then.entries, then.entries[0]] })).toMatchObject({ code: 1, stderr: expect.stringMatching(/listed once each/) });
+    // Signed with another key (a valid signature, but not the log's).
+    const { generateKeyPairSync, sign } = await import('node:crypto');
+    const other = generateKeyPairSync('ed25519').privateKey;
+    const forged = { ...then, asOf: now.asOf };
+    expect(await check({ ...forged, signature: sign(null, Buffer.from(documentedText(forged), 'utf8'), other).toString('base64') })).toMatchObject({ code: 1, stderr: expect.stringMatching(SIGNATURE) });
+    // Even signed by the log's key, a status the entries do not give fails: the checker recomputes it.
+    const lying = { ...now, status: 'filed', statusSince: then.statusSince };
+    const lyingSigned = { ...lying, signature: keys.signer.sign(documentedText(lying)).toString('base64') };
+    expect(signedAsDocumented(lyingSigned)).toBe(true);
+    expect(await check(lyingSigned)).toMatchObject({ code: 1, stderr: expect.stringMatching(/FAILED: the entries give revoked/) });
+    // A statement of before the signature: refused, saying how to fetch it again for the same moment.
+    const { signature: _, ...unsigned } = then;
+    expect(await check(unsigned)).toMatchObject({ code: 1, stderr: expect.stringContaining(`fetch it again as of the same moment — node scripts/log-check.mjs statement <baseUrl> ${DEMO.revokedGame} --at ${then.asOf}`) });
+  });
+
+  it('lists the subject\'s events too: the cancellation of a subject whose only service was revoked', async () => {
+    const [svc] = await a.t.db.query<{ id: string; n: number }>(
+      'select s.id, (select count(*)::int from services o where o.subject_id = s.subject_id) as n from services s where s.service_number = $1', [DEMO.wangWebsite]);
+    expect(svc!.n).toBe(1);
+    a.clock.set('2026-12-04T10:00:10Z');
+    await call(a.app, await signIn(a.app, 'bj.reviewer'), 'POST', `/api/bureau/services/${svc!.id}/revoke`, { reason: '虚假材料', category: 'false_materials' });
+    await logCaughtUp(a.t.db, keys);
+    await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:00:20Z'));
+    const st = (await statement(DEMO.wangWebsite)).json() as Statement;
+    const parsed = st.entries.map((e) => JSON.parse(e.entry) as { type: string; serviceNumber?: string; mainNumber?: string });
+    expect(parsed).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'revoked', serviceNumber: DEMO.wangWebsite }),
+      { type: 'cancelled', mainNumber: DEMO.wangMain, at: expect.any(String), digest: expect.any(String), v: expect.any(Number) },
+    ]));
+    expect(st).toMatchObject({ status: 'revoked', pending: 0 });
+    const file = path.join(dir, 'wang.json');
+    writeFileSync(file, JSON.stringify(st));
+    expect(await exec('statement-file', file, '--key-id', keys.signer.keyId)).toMatchObject({ code: 0 });
+  });
+
+  it('refuses a date that does not exist rather than rolling it over', async () => {
+    for (const at of ['2024-02-30', '2023-02-29', '2024-04-31', '2024-02-30T10:00:00Z', '2024-13-45']) {
+      const r = await statement(DEMO.a2dp, at);
+      expect(r.statusCode, at).toBe(400);
+      expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(r.json().errors, at).toEqual([expect.objectContaining({ field: 'querystring.at', code: 'at_format' })]);
+    }
+    expect((await statement(DEMO.a2dp, '2024-02-29')).json()).toMatchObject({ asOf: '2024-02-29T15:59:59.999Z' });
+  });
+
   it('counts the events of its moment not yet in a signed head, and the checker says it is incomplete', async () => {
     const [s] = await a.t.db.query<{ id: string }>('select id from services where service_number = $1', [DEMO.a2dp]);
     await a.t.db.query(`insert into history (entity_type, entity_id, action, actor_role, at) values ('service', $1, 'changed', 'bureau_reviewer', $2)`, [s!.id, new Date('2026-12-04T09:00:00Z')]);
-    expect((await statement(DEMO.a2dp)).json()).toMatchObject({ status: 'filed', pending: 1 });
+    const incomplete = (await statement(DEMO.a2dp)).json();
+    expect(incomplete).toMatchObject({ status: 'filed', pending: 1 });
     expect(await exec('statement', base, DEMO.a2dp)).toMatchObject({ code: 3, stderr: expect.stringMatching(/INCOMPLETE: 1 event/) });
+    // Told it is complete, it is not what the registry signed.
+    const file = path.join(dir, 'pending.json');
+    writeFileSync(file, JSON.stringify({ ...incomplete, pending: 0 }));
+    expect(await exec('statement-file', file)).toMatchObject({ code: 1, stderr: expect.stringMatching(/the statement's signature does not verify/) });
     await logCaughtUp(a.t.db, keys);
     await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:01:00Z'));
     expect(await exec('statement', base, DEMO.a2dp)).toMatchObject({ code: 0 });

@@ -12,12 +12,18 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Queryable } from '../../db/connection.ts';
 import { NamedError } from '../../domain/errors.ts';
-import { inclusionProof, latestTreeHead } from '../../tlog/store.ts';
+import { ENTRY_VERSION, parsePublicEntry, publicEventOf } from '../../tlog/entry.ts';
+import type { LogSigner } from '../../tlog/keys.ts';
+import { leafHashOfText, toHex } from '../../tlog/merkle.ts';
+import { inclusionProof, latestTreeHead, type TreeHead } from '../../tlog/store.ts';
 import { sendCacheable } from './http.ts';
 import type { PublicServiceRow } from './queries.ts';
 import { serviceNumberParams } from './schemas.ts';
 
 export const STATEMENT_VERSION = 1;
+
+/** The first line of the text a statement's signature covers (a tree head's is `beian-tree-head:v1`). */
+export const STATEMENT_LABEL = 'beian-record-statement:v1';
 
 /** What each public event type makes of a service's status (docs/api-public.md "Record statements"). */
 export const STATUS_AFTER: Record<string, 'filed' | 'shell' | 'cancelled' | 'revoked' | null> = {
@@ -39,16 +45,26 @@ const statementView = z.object({
   pending: z.number().int().describe('Events of the record at or before asOf not yet in a signed tree head'),
   treeHead: z.object({ treeSize: z.number().int(), rootHash: hex, timestamp: z.number().int(), signature: z.string(), keyId: hex }),
   key: z.object({ keyId: hex, publicKeyPem: z.string() }),
+  signature: z.string().describe(`Base64 Ed25519 signature, by the key of \`key\`, over the statement's canonical text (${STATEMENT_LABEL}; docs/api-public.md "Record statements")`),
 });
 
 const bad = (code: string, message: string) => new NamedError(code, 'invalid', message, [{ field: 'querystring.at', code, message }]);
+
+/**
+ * A date that exists: Date reads 2024-02-30 as 1 March and 2024-04-31 as 1 May (its day field
+ * takes 1–31 whatever the month), so the day is checked to come back unchanged.
+ */
+function calendarDate(ymd: string): boolean {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
+}
 
 /** The moment asked for: an instant with a zone, or the last millisecond of a China date. */
 export function statementMoment(at: string | undefined, now: Date): Date {
   if (at === undefined) return now;
   const day = /^\d{4}-\d{2}-\d{2}$/.test(at);
   const t = new Date(day ? `${at}T23:59:59.999+08:00` : at);
-  if ((!day && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(at)) || Number.isNaN(t.getTime())) {
+  if ((!day && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(at)) || Number.isNaN(t.getTime()) || !calendarDate(at.slice(0, 10))) {
     throw bad('at_format', 'an ISO 8601 time with a zone (2026-05-20T10:00:00+08:00) or a date (2026-05-20)');
   }
   if (t.getUTCFullYear() < 1994) throw bad('at_out_of_range', 'no filing is older than 1994');
@@ -69,7 +85,66 @@ export function statusFromEntries(number: string, entries: readonly { entry: str
   return { status, since };
 }
 
-export function statementRoutes(base: FastifyInstance, db: Queryable, limited: RouteShorthandOptions, serviceOf: (reads: Queryable, raw: string) => Promise<PublicServiceRow>, now: () => Date): void {
+/** What a statement's signature covers: every field but the key's PEM (its id is covered) and the audit paths (checked against the covered root). */
+export interface StatementContent {
+  serviceNumber: string; mainNumber: string; asOf: string; status: string; statusSince: string | null; pending: number;
+  treeHead: Pick<TreeHead, 'treeSize' | 'rootHash' | 'timestamp' | 'keyId'>;
+  entries: readonly { leafIndex: number; entry: string }[];
+}
+
+/**
+ * The exact text a statement's signature covers (docs/api-public.md "Record statements",
+ * "The statement's signature"): UTF-8, lines joined by a line feed, no trailing newline —
+ * the label, serviceNumber, mainNumber, asOf, status, statusSince (empty when null), pending,
+ * the head's treeSize, rootHash, timestamp and keyId, the number of entries, then one line per
+ * entry in the order listed: `{leafIndex} {leafHash}` (leafHash = hex SHA-256(0x00 ‖ entry)).
+ * Lines, not JSON: nothing to canonicalise, and no value can hold a line feed (numbers, ISO
+ * times, hex, decimal integers).
+ */
+export function statementText(st: StatementContent): string {
+  const h = st.treeHead;
+  return [
+    STATEMENT_LABEL, st.serviceNumber, st.mainNumber, st.asOf, st.status, st.statusSince ?? '', String(st.pending),
+    String(h.treeSize), h.rootHash, String(h.timestamp), h.keyId, String(st.entries.length),
+    ...st.entries.map((e) => `${e.leafIndex} ${toHex(leafHashOfText(e.entry))}`),
+  ].join('\n');
+}
+
+interface RecordRow { entity_type: string; action: string; to_status: string | null; reason: unknown; at: Date; leaf_index: number | null; entry: string | null }
+
+/**
+ * The public log entries of a service and of its subject at or before `asOf` that are in the tree of
+ * `treeSize` leaves, oldest leaf first — every public event of the record (its approval, its own rows,
+ * its subject's changes, cancellation and revocation, imports), read from history and the log, not
+ * from the record's `events` (which list a subject's changes only); and how many public events of the
+ * moment are not in that tree yet (`pending`).
+ */
+async function statementLeaves(db: Queryable, row: PublicServiceRow, asOf: Date, treeSize: number): Promise<{ leaves: { leafIndex: number; entry: string }[]; pending: number }> {
+  const rows = await db.query<RecordRow>(
+    `select h.entity_type, h.action, h.to_status, h.reason, h.at, l.leaf_index, l.entry
+       from history h left join log_leaves l on l.history_id = h.id
+      where h.at <= $2 and ((h.entity_type = 'service' and h.entity_id = $1)
+         or (h.entity_type = 'subject' and h.entity_id = (select subject_id from services where id = $1)))
+     union all
+     select h.entity_type, h.action, h.to_status, h.reason, h.at, l.leaf_index, l.entry
+       from public_events e join history h on h.id = e.history_id left join log_leaves l on l.history_id = h.id
+      where e.owner_id = $1 and h.entity_type = 'application' and h.at <= $2`,
+    [row.id, asOf]);
+  const leaves = new Map<number, string>();
+  let pending = 0;
+  for (const r of rows) {
+    if (r.leaf_index === null || Number(r.leaf_index) >= treeSize) {
+      if (publicEventOf(r.entity_type, r.action, r.to_status, ENTRY_VERSION, r.reason)) pending++;
+      continue;
+    }
+    const e = parsePublicEntry(r.entry!);
+    const mine = e && (e.serviceNumber === row.service_number || (e.serviceNumber === undefined && e.mainNumber === row.main_number));
+    if (mine) leaves.set(Number(r.leaf_index), r.entry!);
+  }
+  return { leaves: [...leaves].sort(([x], [y]) => x - y).map(([leafIndex, entry]) => ({ leafIndex, entry })), pending };
+}
+
+export function statementRoutes(base: FastifyInstance, db: Queryable, limited: RouteShorthandOptions, serviceOf: (reads: Queryable, raw: string) => Promise<PublicServiceRow>, now: () => Date, signer?: LogSigner): void {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get('/api/public/v1/services/:serviceNumber/statement', {
     ...limited,
@@ -81,22 +156,22 @@ export function statementRoutes(base: FastifyInstance, db: Queryable, limited: R
   }, async (req, reply) => {
     const asOf = statementMoment(req.query.at, now());
     const row = await serviceOf(req.reads, req.params.serviceNumber);
+    if (!signer) throw new NamedError('statement_not_signed', 'unavailable', 'this server holds no log signing key: record statements cannot be signed', [], { 'retry-after': '60' });
     // The log is read from the primary (as its own endpoints are): a standby's copy may lag the head.
     const head = await latestTreeHead(db);
     if (!head) throw new NamedError('tree_head_not_signed', 'unavailable', 'no tree head has been signed yet', [], { 'retry-after': '30' });
-    const upTo = row.events.filter((e) => new Date(e.at) <= asOf);
-    const logged = [...new Set(upTo.map((e) => e.logIndex).filter((i): i is number => i !== null && i < head.treeSize))].sort((a, b) => a - b);
-    const leaves = logged.length
-      ? await db.query<{ leaf_index: number; entry: string }>('select leaf_index, entry from log_leaves where leaf_index = any($1::bigint[]) order by leaf_index', [logged])
-      : [];
-    const entries = await Promise.all(leaves.map(async (l) => ({ leafIndex: Number(l.leaf_index), entry: l.entry, auditPath: await inclusionProof(db, Number(l.leaf_index), head.treeSize) })));
+    // One key signs the head and the statement (the key a relying party pins). Right after the
+    // signing key rotated, the latest head is the old key's until the next one (within a minute).
+    if (head.keyId !== signer.keyId) throw new NamedError('tree_head_not_signed', 'unavailable', 'the log\'s signing key changed: no tree head is signed with the new key yet', [], { 'retry-after': '30' });
+    const { leaves, pending } = await statementLeaves(db, row, asOf, head.treeSize);
+    const entries = await Promise.all(leaves.map(async (l) => ({ leafIndex: l.leafIndex, entry: l.entry, auditPath: await inclusionProof(db, l.leafIndex, head.treeSize) })));
     const [key] = await db.query<{ public_key_pem: string }>('select public_key_pem from log_keys where key_id = $1', [head.keyId]);
     const { status, since } = statusFromEntries(row.service_number, entries, asOf);
-    const body = {
+    const unsigned = {
       v: STATEMENT_VERSION, serviceNumber: row.service_number, mainNumber: row.main_number, asOf: asOf.toISOString(),
-      status, statusSince: since, entries, pending: upTo.filter((e) => e.logIndex === null || e.logIndex >= head.treeSize).length,
-      treeHead: head, key: { keyId: head.keyId, publicKeyPem: key!.public_key_pem },
+      status, statusSince: since, entries, pending, treeHead: head, key: { keyId: head.keyId, publicKeyPem: key!.public_key_pem },
     };
+    const body = { ...unsigned, signature: signer.sign(statementText(unsigned)).toString('base64') };
     return sendCacheable(req, reply, body, null);
   });
 }

@@ -159,7 +159,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   sms_resend_too_soon: '发送过于频繁，请稍后再获取新的验证码',
   subject_not_filed: '该主体已不在备案状态（已注销或撤销），此变更无法批准：请驳回并说明原因',
   subject_not_found: '没有找到该备案主体（可能不属于您）', subject_status_conflict: '该主体当前状态不允许此操作（可能已注销或撤销），请刷新页面',
-  tree_head_not_signed: '透明日志尚未签发树头，请稍后再试', triage_invalid: '举报处理信息填写有误', user_not_found: '没有找到该用户',
+  tree_head_not_signed: '透明日志尚未签发树头，请稍后再试', statement_not_signed: '本服务器没有透明日志签名密钥，暂不能出具备案证明', triage_invalid: '举报处理信息填写有误', user_not_found: '没有找到该用户',
   violation_status_conflict: '该举报当前状态不允许此操作', webhook_limit_reached: '回调地址数量已达上限，请先删除一个', webhook_not_found: '本机构没有该回调地址',
   // The IP list's own checks (src/domain/validation/ip.ts)
   ipv4_format: 'IPv4 地址为用点分隔的四个十进制数，如 120.24.10.11', ipv4_leading_zero: 'IPv4 各段不要带前导零（写 10.0.0.1，不写 010.000.000.001）',

@@ -7,9 +7,11 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import { type CatalogueItem, type CatalogueLineError, parseCatalogue, toCsv } from '../../lib/catalogue.ts';
 
-interface Result { status: string; platform: string; packageName: string; serviceNumber: string | null; serviceName: string | null; hostName: string | null; matchedBy?: string | null; error?: { code: string; message: string } }
+interface Result { status: string; platform: string; packageName: string; serviceNumber: string | null; serviceName: string | null; hostName: string | null; matchedBy?: string | null; shellSince?: string | null; error?: { code: string; message: string } }
 type Row = CatalogueItem & { result: Result };
 const BATCH = 10_000;
+/** A result's badge: filed green, a shell (still filed, at risk) amber, not filed red, the rest amber. */
+const BADGE: Record<string, string> = { filed: 'badge-success', shell: 'badge-warning', not_filed: 'badge-danger' };
 
 export default function Catalogue() {
   const i18n = useI18n();
@@ -39,8 +41,11 @@ export default function Catalogue() {
   };
 
   const counts = useMemo(() => {
-    const c = { total: rows?.length ?? 0, filed: 0, notFiled: 0, other: 0 };
-    for (const r of rows ?? []) { if (r.result.status === 'filed') c.filed++; else if (r.result.status === 'not_filed') c.notFiled++; else c.other++; }
+    // A shell is legally filed (docs/api-verify.md): counted with the filed, and how many of them are shells.
+    const c = { total: rows?.length ?? 0, filed: 0, shell: 0, notFiled: 0, other: 0 };
+    for (const r of rows ?? []) {
+      if (r.result.status === 'filed' || r.result.status === 'shell') { c.filed++; if (r.result.status === 'shell') c.shell++; } else if (r.result.status === 'not_filed') c.notFiled++; else c.other++;
+    }
     return c;
   }, [rows]);
   const shown = (rows ?? []).filter((r) => !onlyProblems || r.result.status !== 'filed');
@@ -75,7 +80,7 @@ export default function Catalogue() {
       {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('cat.unavailable')}</Notice> : <ErrorNotice error={error} />}
       {parseErrors.length ? <Notice kind="warning"><ul>{parseErrors.slice(0, 20).map((e) => <li key={e.line}>{i18n.t('cat.parseError', { line: e.line, message: i18n.problem(e) })}</li>)}</ul></Notice> : null}
       {rows ? (
-        <Card title={i18n.t('cat.summary', { total: counts.total, filed: counts.filed, notFiled: counts.notFiled, other: counts.other })}
+        <Card title={i18n.t(counts.shell ? 'cat.summaryShells' : 'cat.summary', { total: counts.total, filed: counts.filed, shell: counts.shell, notFiled: counts.notFiled, other: counts.other })}
           actions={<Button onClick={download} data-testid="download-csv">{i18n.t('cat.download')}</Button>}>
           {rows.length === 0 ? <p>{i18n.t('cat.empty')}</p> : (
             <>
@@ -85,9 +90,11 @@ export default function Catalogue() {
                   <thead><tr><th>{i18n.t('cat.line')}</th><th>{i18n.field('platforms.*.platform')}</th><th>{i18n.field('platforms.*.packageName')}</th><th>{i18n.t('cat.result')}</th><th>{i18n.t('record.serviceNumber')}</th><th>{i18n.t('record.hostName')}</th></tr></thead>
                   <tbody>
                     {shown.slice(0, 500).map((r) => (
-                      <tr key={r.line} className={r.result.status === 'filed' ? '' : 'overdue'} data-testid="catalogue-row">
+                      <tr key={r.line} className={r.result.status === 'filed' || r.result.status === 'shell' ? '' : 'overdue'} data-testid="catalogue-row">
                         <td data-label={i18n.t('cat.line')}>{r.line}</td><td data-label={i18n.field('platforms.*.platform')}>{r.platform}</td><td data-label={i18n.field('platforms.*.packageName')}><code>{r.packageName}</code></td>
-                        <td data-label={i18n.t('cat.result')}><span className={`badge ${r.result.status === 'filed' ? 'badge-success' : r.result.status === 'not_filed' ? 'badge-danger' : 'badge-warning'}`}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{i18n.problem(r.result.error)}</div> : null}</td>
+                        <td data-label={i18n.t('cat.result')}><div>{/* one cell child: the 390 px card layout puts each child in a column */}
+                          <span className={`badge ${BADGE[r.result.status] ?? 'badge-warning'}`} data-status={r.result.status}>{statusLabel(r.result.status)}</span>{r.result.error ? <div className="small">{i18n.problem(r.result.error)}</div> : null}
+                          {r.result.status === 'shell' && r.result.shellSince ? <div className="small muted">{i18n.t('verify.shellSince', { since: i18n.date(r.result.shellSince) })}</div> : null}</div></td>
                         <td className="number" data-label={i18n.t('record.serviceNumber')}>{r.result.serviceNumber ?? '—'}</td><td data-label={i18n.t('record.hostName')}>{r.result.hostName ?? '—'}</td>
                       </tr>
                     ))}

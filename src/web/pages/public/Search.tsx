@@ -67,7 +67,9 @@ export function SearchPage() {
             <ol className="results">
               {result.items.map((r) => (
                 <li key={r.serviceNumber} className="result" data-testid="search-result">
-                  <h2><Link to={`/record/${encodeURIComponent(r.serviceNumber)}`}>{r.serviceName}</Link> <StatusBadge status={r.status} /></h2>
+                  {/* A shell (空壳) is still filed, at risk of cleanup: marked as the record page's banner does. */}
+                  <h2><Link to={`/record/${encodeURIComponent(r.serviceNumber)}`}>{r.serviceName}</Link> <StatusBadge status={r.status === 'filed' && r.shellSince ? 'shell' : r.status} /></h2>
+                  {r.status === 'filed' && r.shellSince ? <p className="small result-shell" data-testid="search-result-shell">{i18n.t('search.shellSince', { since: i18n.date(r.shellSince) })}</p> : null}
                   <div className="result-meta">
                     <span>{i18n.t('record.serviceNumber')}{i18n.colon}<span className="number">{r.serviceNumber}</span></span>
                     <span>{i18n.t('record.serviceType')}{i18n.colon}{i18n.option('serviceType', r.serviceType)}</span>

@@ -116,6 +116,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   package_warning_unsigned: '安装包未签名：没有可供备案的签名证书',
   package_warning_debug_certificate: '使用 Android 调试证书签名；应用商店和备案须使用正式发布证书',
   package_warning_certificate_expired: '签名证书已过期',
+  package_warning_certificate_expiring: '签名证书将在 30 天内到期：到期后须用新证书重新签名，备案的证书信息也须变更',
   package_warning_development_profile: '使用开发或 Ad Hoc 描述文件签名，不能上架 App Store，请使用发布描述文件',
   package_warning_debug_profile: '使用调试（debug）签名描述文件签名；应用市场和备案须使用发布（release）描述文件',
   package_warning_debuggable: '这是调试版本（module.json 中 debug 为 true）',
@@ -186,6 +187,15 @@ export const PROBLEM_ZH_WITH: Record<string, string> = {
   sms_resend_too_soon: '发送过于频繁，请 {retryAfterSeconds} 秒后再获取新的验证码',
   application_version_conflict: '申请材料已在别处修改（当前为第 {currentVersion} 版，您编辑的是第 {yourVersion} 版），您这次的修改未保存。请刷新页面，在最新版本上重新修改',
   sms_resend_limit: '重发次数已用完（每次核验最多重发 {maxResends} 次），请使用已收到的验证码，或等待申请退回后重新提交',
+  // The package analyzer's warnings with the values it names (AnalysisWarning.params; dates formatted by the UI)
+  package_warning_certificate_expired: '签名证书已于 {notAfter} 过期',
+  package_warning_certificate_expiring: '签名证书将于 {notAfter} 到期（剩余 {daysLeft} 天）：到期后须用新证书重新签名，备案的证书信息也须变更',
+  package_warning_profile_expired: '签名描述文件已于 {notAfter} 过期',
+  package_warning_debug_certificate: '使用 Android 调试证书（{subject}）签名；应用商店和备案须使用正式发布证书',
+  package_warning_development_profile: '使用开发或 Ad Hoc 描述文件（{profileName}）签名，不能上架 App Store，请使用发布描述文件',
+  package_warning_profile_certificate_mismatch: '签名证书（{subject}）不是描述文件中登记的证书，设备将拒绝安装；备案须填写实际发布的安装包的签名证书',
+  package_warning_bundle_name_mismatch: '安装包的包名 {packageName} 与签名描述文件中的包名 {profileBundleName} 不一致',
+  package_warning_signing_key_rotated: '签名密钥已轮换：新版 Android 看到 {subject}（MD5 {md5}），旧版看到 {olderSubject}（MD5 {olderMd5}）；备案使用最新的证书',
 };
 
 /** Chinese suggestions for the reasons the system itself writes (their `error` is a code). */

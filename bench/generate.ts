@@ -18,6 +18,7 @@ import { benchArgs } from './args.ts';
 import { openPglite, openPostgres } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createSealer } from '../src/db/personal-data.ts';
+import { citiesOf, countiesOf } from '../src/domain/divisions.ts';
 import { PROVINCES } from '../src/domain/provinces.ts';
 import { formatMainNumber, formatServiceNumber, type ServiceType } from '../src/domain/filing-number.ts';
 import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
@@ -41,6 +42,11 @@ const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16
 
 // ---- vocabulary ---------------------------------------------------------------------------
 const BRAND_CHARS = [...'星辰云朵阳光蓝海天行智慧快乐优品易达通汇聚金银鑫盛华美新锐创意飞鸿腾跃安康乐享悦动青禾山水明月清风远航启点知行合众同心宏图博雅锦绣和谐瑞祥嘉禾瀚宇凌霄极光晨曦晴川沐阳墨韵书香竹林松柏梧桐海棠兰芷芸芳灵犀小鹿熊猫麦田橙子柚子西瓜樱桃葡萄番茄蜜蜂蝴蝶萤火银河北斗'];
+/** A real city and county of the province (the first of each in GB/T 2260, ADR 0036), so imported records carry real codes. */
+function placeOf(provinceCode: string): { cityCode: string; districtCode: string } {
+  const city = citiesOf(provinceCode)[0]!;
+  return { cityCode: city.code, districtCode: countiesOf(city.code)[0]!.code };
+}
 const CITIES = ['北京市', '上海市', '广州市', '深圳市', '杭州市', '南京市', '成都市', '武汉市', '西安市', '重庆市', '天津市', '苏州市', '长沙市', '郑州市', '青岛市', '厦门市', '合肥市', '济南市', '福州市', '昆明市'];
 const INDUSTRIES = ['网络科技', '信息技术', '文化传媒', '电子商务', '软件', '教育科技', '健康科技', '数据服务', '互动娱乐', '餐饮管理', '物流', '智能科技', '金融信息服务', '旅游发展', '广告'];
 const UNIT_SUFFIXES = ['有限公司', '有限公司', '有限公司', '股份有限公司', '有限责任公司'];
@@ -93,7 +99,7 @@ function subjectRecords(ctx: Ctx, out: Rec[], want: number): void {
   const subject = {
     certificateType: individual ? 'resident_id' : 'uscc',
     certificateNumber: individual ? residentId(province.code, no) : usccOf(province.code, no),
-    address: `${pick(CITIES)}示例路${1 + (no % 999)}号`, cityCode: `${province.code.slice(0, 2)}0100`, districtCode: `${province.code.slice(0, 2)}0102`,
+    address: `${pick(CITIES)}示例路${1 + (no % 999)}号`, ...placeOf(province.code),
     approvedAt: at(filedAt),
     principal: {
       name: individual ? name : personName(), certificateType: 'resident_id',

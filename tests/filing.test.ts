@@ -82,6 +82,23 @@ describe('first filing, end to end', () => {
     expect(body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['subject.name', 'subject.principal.mobile', 'service.description', 'service.principal.email', 'platforms', 'access']));
   });
 
+  it('refuses a district or city that is not in GB/T 2260 (ADR 0036), naming the field', async () => {
+    const materials = websiteMaterials(cloud);
+    materials.subject.districtCode = '440399'; // well-formed under 深圳 440300, but no such district
+    const created = await call(h.app, host, 'POST', '/api/host/applications', { serviceType: 'website', submitterOrgId: cloud, materials }, 201);
+    expect(created.problems).toContainEqual(expect.objectContaining({ field: 'subject.districtCode', code: 'region_district_unknown' }));
+    const res = await h.app.inject({ method: 'POST', url: `/api/host/applications/${created.id}/submit`, headers: host.headers, payload: {} });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'materials_invalid' });
+    expect(res.json().errors).toContainEqual(expect.objectContaining({ field: 'subject.districtCode', code: 'region_district_unknown' }));
+    expect(res.json().errors.filter((e: { field: string }) => e.field.startsWith('subject.') && e.field.endsWith('Code'))).toHaveLength(1);
+    const city = await call(h.app, host, 'PUT', `/api/host/applications/${created.id}`, {
+      version: created.version, materials: { ...materials, subject: { ...materials.subject, cityCode: '449900', districtCode: '449901' } },
+    });
+    expect(city.problems).toContainEqual(expect.objectContaining({ field: 'subject.cityCode', code: 'region_city_unknown' }));
+  });
+
   it('replays a create retried with the same Idempotency-Key instead of creating a second application', async () => {
     const body = { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) };
     const headers = { ...host.headers, 'idempotency-key': 'retry-test-0001' };

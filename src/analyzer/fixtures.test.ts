@@ -153,9 +153,9 @@ const EXPECTED: Record<string, AnalysisResult> = {
       certificates: [{ subject: IPHONE_DEV.subject, sha256: IPHONE_DEV.sha256 }],
     },
     warnings: [
-      { code: 'development_profile', message: expect.stringContaining('iOSTeam Provisioning Profile: *') },
-      { code: 'profile_expired', message: expect.stringContaining('2016-09-01') },
-      { code: 'certificate_expired', message: expect.stringContaining('2016-02-06T01:10:40Z') },
+      { code: 'development_profile', message: expect.stringContaining('iOSTeam Provisioning Profile: *'), params: { profileType: 'development', profileName: 'iOSTeam Provisioning Profile: *' } },
+      { code: 'profile_expired', message: expect.stringContaining('2016-09-01'), params: { notAfter: expect.stringMatching(/^2016-09-01T/) as string, profileName: 'iOSTeam Provisioning Profile: *' } },
+      { code: 'certificate_expired', message: expect.stringContaining('2016-02-06T01:10:40Z'), params: { subject: IPHONE_DEV.subject, notAfter: '2016-02-06T01:10:40Z' } },
     ],
   },
   'phone-default-signed.hap': {
@@ -176,12 +176,12 @@ const EXPECTED: Record<string, AnalysisResult> = {
       }],
     },
     warnings: [
-      { code: 'bundle_name_mismatch', message: expect.stringContaining('com.ohos.settings') },
+      { code: 'bundle_name_mismatch', message: expect.stringContaining('com.ohos.settings'), params: { packageName: 'com.example.nativetemplatedemo', profileBundleName: 'com.ohos.settings' } },
       { code: 'debug_profile', message: expect.stringContaining('debug') },
       { code: 'debuggable', message: expect.stringContaining('"debug": true') },
-      { code: 'profile_expired', message: expect.stringContaining('2024-01-13') },
-      { code: 'profile_certificate_mismatch', message: expect.stringContaining('8e93863fc32ee238060bf69a9b37e2608fffb21f93c862dd511cbac9f30024b5') },
-      { code: 'certificate_expired', message: expect.stringContaining('2025-05-14T04:25:03Z') },
+      { code: 'profile_expired', message: expect.stringContaining('2024-01-13'), params: { notAfter: '2024-01-13T06:32:12Z' } },
+      { code: 'profile_certificate_mismatch', message: expect.stringContaining('8e93863fc32ee238060bf69a9b37e2608fffb21f93c862dd511cbac9f30024b5'), params: { subject: APP1_RELEASE.subject, sha256: APP1_RELEASE.sha256 } },
+      { code: 'certificate_expired', message: expect.stringContaining('2025-05-14T04:25:03Z'), params: { subject: APP1_RELEASE.subject, notAfter: '2025-05-14T04:25:03Z' } },
     ],
   },
 };
@@ -234,6 +234,28 @@ describe('fixtures match GROUND-TRUTH.md', () => {
   it('time is an argument: before the HAP certificate expired there is no certificate_expired warning', async () => {
     const result = await analyzePackage(fixture('phone-default-signed.hap'), { now: new Date('2025-01-01T00:00:00Z') });
     expect(result.warnings.map((w) => w.code)).toEqual(['bundle_name_mismatch', 'debug_profile', 'debuggable', 'profile_expired', 'profile_certificate_mismatch']);
+  });
+
+  describe('certificate_expiring: the IPA\'s signing certificate (GROUND-TRUTH.md: valid to Feb  6 01:10:40 2016 GMT) within 30 days of `now`', () => {
+    const ipa = fixture('LPSimpleExample-cal.ipa');
+    const at = async (iso: string) => (await analyzePackage(ipa, { now: new Date(iso) })).warnings;
+    it('17 days and an hour before: warned, with the date and the 18 days left as params', async () => {
+      expect(section('LPSimpleExample-cal.ipa')).toContain('Feb  6 01:10:40 2016 GMT');
+      const expiring = (await at('2016-01-20T00:00:00Z')).filter((w) => w.code.startsWith('certificate_'));
+      expect(expiring).toEqual([{
+        code: 'certificate_expiring', message: expect.stringContaining('expires on 2016-02-06T01:10:40Z, in 18 day(s)') as string,
+        params: { subject: IPHONE_DEV.subject, notAfter: '2016-02-06T01:10:40Z', daysLeft: 18 },
+      }]);
+    });
+    it('exactly 30 days before: warned; a second earlier: not', async () => {
+      expect((await at('2016-01-07T01:10:40Z')).map((w) => w.code)).toContain('certificate_expiring');
+      expect((await at('2016-01-07T01:10:39Z')).map((w) => w.code)).not.toContain('certificate_expiring');
+    });
+    it('once expired it is certificate_expired only (refused since ADR 0034), never both', async () => {
+      const codes = (await at('2016-02-06T01:10:41Z')).map((w) => w.code);
+      expect(codes).toContain('certificate_expired');
+      expect(codes).not.toContain('certificate_expiring');
+    });
   });
 
   it('the profile facts are those GROUND-TRUTH.md states: HAP validity in Unix seconds, the profile certificate, the IPA profile names', () => {

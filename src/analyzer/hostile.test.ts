@@ -194,7 +194,7 @@ describe('signature material', () => {
     const v2 = await analyzePackage(apk([], { beforeCentralDirectory: signingBlock([[0x7109871a, v2Value(padded)]]) }), { now: NOW });
     for (const [result, scheme] of [[v1, 'v1'], [v2, 'v2']] as const) {
       expect(result.signers.map((s) => [s.schemes, s.certificate.sha256])).toEqual([[[scheme], sha256]]);
-      expect(result.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining(`non-minimal length ${padded.subarray(1, 5).toString('hex').match(/../g)?.join(' ')} at byte 1`) }]);
+      expect(result.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining(`non-minimal length ${padded.subarray(1, 5).toString('hex').match(/../g)?.join(' ')} at byte 1`), params: expect.objectContaining({ reason: expect.stringContaining('non-minimal length') }) }]);
     }
   });
 

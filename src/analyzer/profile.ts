@@ -25,7 +25,7 @@ export function isoOrNull(date: Date | null): string | null {
 export function profileWarnings(profile: ProfileInfo, label: string, signers: ParsedCertificate[], now: Date): AnalysisWarning[] {
   const warnings: AnalysisWarning[] = [];
   if (profile.notAfter && now.getTime() > Date.parse(profile.notAfter)) {
-    warnings.push({ code: 'profile_expired', message: `The ${label} expired on ${profile.notAfter}.` });
+    warnings.push({ code: 'profile_expired', message: `The ${label} expired on ${profile.notAfter}.`, params: { notAfter: profile.notAfter, ...(profile.name ? { profileName: profile.name } : {}) } });
   }
   const allowed = new Set(profile.certificates.map((c) => c.sha256));
   const leaf = signers[0];
@@ -34,6 +34,7 @@ export function profileWarnings(profile: ProfileInfo, label: string, signers: Pa
     warnings.push({
       code: 'profile_certificate_mismatch',
       message: `The package was signed by ${leaf.info.subject} (SHA-256 ${leaf.info.sha256}), which the ${label} does not name: it names ${named}.`,
+      params: { subject: leaf.info.subject, sha256: leaf.info.sha256 },
     });
   }
   return warnings;

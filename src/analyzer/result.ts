@@ -3,8 +3,9 @@
 // every scheme that carries it: TestActivity_signed_both.apk has the same certificate in v1 and v2.
 // Signers keep the order in which they are found; callers pass the filing certificate first.
 import { isoSeconds, type ParsedCertificate } from './cert/x509.ts';
-import type { AnalysisWarning, FilingValues, SignatureScheme, Signer } from './types.ts';
+import { type AnalysisWarning, EXPIRING_WITHIN_DAYS, type FilingValues, type SignatureScheme, type Signer } from './types.ts';
 
+const DAY = 86_400_000;
 const SCHEME_ORDER: SignatureScheme[] = ['v1', 'v2', 'v3', 'v3.1', 'codesign', 'hap'];
 
 export interface Found {
@@ -43,7 +44,10 @@ export function filingValues(packageName: string, cert: ParsedCertificate | unde
   };
 }
 
-/** `unsigned`, `debug_certificate`, `certificate_expired` (judged at `now`) and `certificate_not_der`. */
+/**
+ * `unsigned`, `debug_certificate`, `certificate_expired` and `certificate_expiring` (within EXPIRING_WITHIN_DAYS;
+ * both judged at `now`) and `certificate_not_der`.
+ */
 export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsignedMessage: string): AnalysisWarning[] {
   if (certs.length === 0) return [{ code: 'unsigned', message: unsignedMessage }];
   const warnings: AnalysisWarning[] = [];
@@ -52,6 +56,7 @@ export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsig
       warnings.push({
         code: 'debug_certificate',
         message: `Signed with an Android debug certificate (${cert.info.subject}); stores and filings need the release key.`,
+        params: { subject: cert.info.subject },
       });
     }
   }
@@ -60,6 +65,16 @@ export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsig
       warnings.push({
         code: 'certificate_expired',
         message: `The signing certificate ${cert.info.subject} expired on ${isoSeconds(cert.notAfter)}.`,
+        params: { subject: cert.info.subject, notAfter: isoSeconds(cert.notAfter) },
+      });
+    } else if (cert.notAfter.getTime() - now.getTime() <= EXPIRING_WITHIN_DAYS * DAY) {
+      // Apple distribution certificates last a year: a package signed near the end cannot be re-signed
+      // for an update with the same certificate, and the filing names that certificate (DOMAIN.md §2.4).
+      const daysLeft = Math.ceil((cert.notAfter.getTime() - now.getTime()) / DAY);
+      warnings.push({
+        code: 'certificate_expiring',
+        message: `The signing certificate ${cert.info.subject} expires on ${isoSeconds(cert.notAfter)}, in ${daysLeft} day(s).`,
+        params: { subject: cert.info.subject, notAfter: isoSeconds(cert.notAfter), daysLeft },
       });
     }
   }
@@ -70,6 +85,7 @@ export function certificateWarnings(certs: ParsedCertificate[], now: Date, unsig
         message: `The signing certificate ${cert.info.subject} is not strict DER (${cert.nonDer}), as some old signing tools `
           + 'wrote it; Android accepts it. Its fingerprints are of the certificate bytes as stored in the package, which '
           + 'Android records and apksigner prints; a tool that re-encodes the certificate first prints others.',
+        params: { subject: cert.info.subject, reason: cert.nonDer },
       });
     }
   }

@@ -59,6 +59,7 @@ export const ANALYZER_WARNING_CODES = [
   'unsigned',
   'debug_certificate',
   'certificate_expired',
+  'certificate_expiring',
   'development_profile',
   'debug_profile',
   'debuggable',
@@ -72,9 +73,19 @@ export const ANALYZER_WARNING_CODES = [
 
 export type WarningCode = (typeof ANALYZER_WARNING_CODES)[number];
 
+/** A signing certificate that expires within this many days of `now` is flagged `certificate_expiring`. */
+export const EXPIRING_WITHIN_DAYS = 30;
+
 export interface AnalysisWarning {
   code: WarningCode;
+  /** English, for logs and the CLI; a UI words the warning from `code` and `params` in its own language. */
   message: string;
+  /**
+   * The values the message names, so a UI can say them in its own language without parsing English:
+   * `subject` (a certificate's RFC 2253 subject), `notAfter` (ISO 8601 UTC), `daysLeft`, `sha256`, `md5`,
+   * `profileName`, `profileType`, `packageName`, `profileBundleName`, `olderSubject`, `olderMd5`, `reason`.
+   */
+  params?: Record<string, string | number>;
 }
 
 export interface FilingValues {

@@ -28,6 +28,13 @@ describe('readImportRecord', () => {
     expect(r.value.status).toBe('filed');
   });
 
+  it('keeps a district abolished since the record was filed: imports check structure, not the current table (ADR 0036)', () => {
+    // 增城市 440183 became 增城区 440118 in 2014; a record filed in 2009 carries the old code.
+    const old = readImportRecord(line({ subject: { ...line().subject, cityCode: '440100', districtCode: '440183' } }));
+    expect(old.ok).toBe(true);
+    if (old.ok) expect(old.value.subject).toMatchObject({ cityCode: '440100', districtCode: '440183' });
+  });
+
   it('names the first offending field with a stable code', () => {
     expect(issue({ serviceNumber: '粤ICP备2019000101号' })).toEqual(['serviceNumber', 'filing_number_not_service']);
     expect(issue({ serviceNumber: '粤ICP备2019000101号-1X', serviceType: 'app' })).toEqual(['serviceType', 'filing_number_wrong_service_type']);

@@ -12,9 +12,17 @@ export interface PackageAnalysisFacts {
   certMd5: string | null; certSha1: string | null; certSha256: string | null;
   certificateNotAfter: Date | null;
   profileType: string | null;
-  warnings: { code: string; message: string }[];
+  /** As the analyzer gave them; `params` only on analyses kept since they were added. */
+  warnings: Finding[];
   analyzedAt: Date;
 }
+
+/** An analyzer finding: its code, English message and the values the message names (for a UI's own words). */
+export interface Finding { code: string; message: string; params?: Record<string, string | number> }
+
+/** A signing certificate within this many days of expiry is flagged `certificate_expiring` (as the analyzer does). */
+export const EXPIRING_WITHIN_DAYS = 30;
+const DAY = 86_400_000;
 
 /** The findings of one platform of the materials, as reviewers see them. */
 export interface PlatformPackageCheck {
@@ -26,8 +34,8 @@ export interface PlatformPackageCheck {
   analyzedAt: string;
   certificateNotAfter: string | null;
   profileType: string | null;
-  /** Analyzer warning codes (certificate_expired judged at `now`, not at upload). */
-  findings: { code: string; message: string; refuses: boolean }[];
+  /** Analyzer warning codes (certificate_expired and certificate_expiring judged at `now`, not at upload). */
+  findings: (Finding & { refuses: boolean })[];
 }
 
 /** Analyzer findings that refuse submission, and the problem code each becomes. */
@@ -61,15 +69,30 @@ export function platformPackageChecks(platforms: readonly PlatformLike[], analys
   return platforms.flatMap((p, i) => {
     const a = analysisOf(p ?? {}, analyses);
     if (!a) return [];
-    const expiredNow = a.certificateNotAfter !== null && a.certificateNotAfter.getTime() < now.getTime();
-    const warnings = a.warnings.filter((w) => w.code !== 'certificate_expired');
-    if (expiredNow) warnings.unshift({ code: 'certificate_expired', message: `the signing certificate expired on ${a.certificateNotAfter!.toISOString()}` });
+    const warnings = a.warnings.filter((w) => w.code !== 'certificate_expired' && w.code !== 'certificate_expiring');
+    const expiry = expiryFinding(a.certificateNotAfter, now);
+    if (expiry) warnings.unshift(expiry);
     return [{
       field: `platforms.${i}`, platform: String(p.platform ?? a.platform ?? ''), packageName: a.packageName, kind: a.kind,
       analyzedAt: a.analyzedAt.toISOString(), certificateNotAfter: a.certificateNotAfter?.toISOString() ?? null, profileType: a.profileType,
       findings: warnings.map((w) => ({ ...w, refuses: w.code in REFUSING })),
     }];
   });
+}
+
+/**
+ * The filing certificate's expiry at `now`: `certificate_expired` (refuses, ADR 0034) or, within
+ * EXPIRING_WITHIN_DAYS, `certificate_expiring` (a warning: an iOS distribution certificate lasts a
+ * year, and an app filed with one about to lapse is re-signed with another soon — a change of the record).
+ */
+function expiryFinding(notAfter: Date | null, now: Date): Finding | null {
+  if (notAfter === null) return null;
+  const iso = notAfter.toISOString().replace('.000Z', 'Z');
+  const left = notAfter.getTime() - now.getTime();
+  if (left < 0) return { code: 'certificate_expired', message: `the signing certificate expired on ${iso}`, params: { notAfter: iso } };
+  if (left > EXPIRING_WITHIN_DAYS * DAY) return null;
+  const daysLeft = Math.ceil(left / DAY);
+  return { code: 'certificate_expiring', message: `the signing certificate expires on ${iso}, in ${daysLeft} day(s)`, params: { notAfter: iso, daysLeft } };
 }
 
 /** What refuses submission: one problem per platform and kind, at the platform's filing fingerprint. */

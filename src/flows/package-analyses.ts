@@ -16,14 +16,14 @@ export async function recordPackageAnalysis(db: Queryable, hostUserId: string, a
      select id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13 from applications where id = $1 and host_user_id = $2`,
     [applicationId, hostUserId, analysis.kind, pkg?.platform ?? null, pkg?.packageName ?? null, cert?.md5 ?? null, cert?.sha1 ?? null, cert?.sha256 ?? null,
       cert?.notAfter ?? null, pkg?.profile?.type ?? null, pkg?.profile?.notAfter ?? null,
-      JSON.stringify(analysis.warnings.map((w) => ({ code: w.code, message: w.message }))), now]);
+      JSON.stringify(analysis.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.params ? { params: w.params } : {}) }))), now]);
 }
 
 /** An application's analyses, newest first. */
 export async function packageAnalysesOf(db: Queryable, applicationId: string): Promise<PackageAnalysisFacts[]> {
   const rows = await db.query<{
     kind: 'package' | 'certificate'; platform: PackageAnalysisFacts['platform']; package_name: string | null; cert_md5: string | null; cert_sha1: string | null;
-    cert_sha256: string | null; certificate_not_after: Date | null; profile_type: string | null; warnings: { code: string; message: string }[]; analyzed_at: Date;
+    cert_sha256: string | null; certificate_not_after: Date | null; profile_type: string | null; warnings: PackageAnalysisFacts['warnings']; analyzed_at: Date;
   }>('select * from package_analyses where application_id = $1 order by id desc limit 200', [applicationId]);
   return rows.map((r) => ({
     kind: r.kind, platform: r.platform, packageName: r.package_name, certMd5: r.cert_md5, certSha1: r.cert_sha1, certSha256: r.cert_sha256,

@@ -63,8 +63,8 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await page.selectOption(f('subject.certificateType'), 'uscc');
     await page.fill(f('subject.certificateNumber'), uscc());
     await page.selectOption(f('subject.provinceCode'), '440000');
-    await page.fill(f('subject.cityCode'), '440300');
-    await page.fill(f('subject.districtCode'), '440305');
+    await page.selectOption(f('subject.cityCode'), '440300');
+    await page.selectOption(f('subject.districtCode'), '440305');
     await page.fill(f('subject.address'), '南山区科技园南区深南大道10000号星河大厦12楼');
     await page.getByLabel('主体负责人是法定代表人').check();
     await fillPerson(page, 'subject.principal', principal);

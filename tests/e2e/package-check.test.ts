@@ -86,8 +86,9 @@ describe('journey: typed feature info checked against the uploaded package', () 
     }
     const profile = await result.getByTestId('package-profile').textContent();
     for (const fact of ['调试（debug）', 'com.ohos.settings', 'pki_internal', '2024-01-13T06:32:12Z', 'CN=OpenHarmony Application Release']) expect(profile).toContain(fact);
-    expect(await result.locator('[data-code="profile_certificate_mismatch"]').textContent()).toContain('签名证书不是描述文件中登记的证书');
-    expect(await result.locator('[data-code="certificate_expired"]').textContent()).toBe('签名证书已过期');
+    expect(await result.locator('[data-code="profile_certificate_mismatch"]').textContent()).toBe('签名证书（CN=App1 Release,OU=OpenHarmony Community,O=OpenHarmony,C=CN）不是描述文件中登记的证书，设备将拒绝安装；备案须填写实际发布的安装包的签名证书');
+    expect(await result.locator('[data-code="certificate_expired"]').textContent()).toBe('签名证书已于 2025/05/14 过期');
+    expect(await result.locator('[data-code="bundle_name_mismatch"]').textContent()).toBe('安装包的包名 com.example.nativetemplatedemo 与签名描述文件中的包名 com.ohos.settings 不一致');
     await j.shot('package-result-hap');
     await assertNoHorizontalOverflow(page);
 

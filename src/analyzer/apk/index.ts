@@ -74,6 +74,7 @@ function rotationWarning(found: Found[]): AnalysisWarning | null {
     message: `The signing key was rotated: newer Android versions see ${newest.info.subject} `
       + `(MD5 ${newest.info.md5}), older ones ${older.cert.info.subject} (MD5 ${older.cert.info.md5}). `
       + 'The filing values are those of the newest certificate.',
+    params: { subject: newest.info.subject, md5: newest.info.md5, olderSubject: older.cert.info.subject, olderMd5: older.cert.info.md5 },
   };
 }
 
@@ -118,6 +119,6 @@ class LazyResources {
   }
 
   private unresolved(reason: string): void {
-    this.warnings.push({ code: 'app_name_unresolved', message: `A manifest value could not be resolved: ${reason}.` });
+    this.warnings.push({ code: 'app_name_unresolved', message: `A manifest value could not be resolved: ${reason}.`, params: { reason } });
   }
 }

@@ -45,6 +45,7 @@ export async function analyzeHap(zip: ZipPackage, now: Date): Promise<AnalysisRe
     warnings.push({
       code: 'bundle_name_mismatch',
       message: `module.json names the bundle ${packageName}, but the signing profile was issued for ${profileBundle}.`,
+      params: { packageName, profileBundleName: profileBundle },
     });
   }
   if (profile?.type === 'debug') {

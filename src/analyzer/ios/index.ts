@@ -120,10 +120,10 @@ function dateOf(value: unknown): string | null {
 function developmentWarning(profile: ProfileInfo): AnalysisWarning | null {
   const name = profile.name ?? 'unnamed profile';
   if (profile.type === 'development') {
-    return { code: 'development_profile', message: `Signed with a development provisioning profile ("${name}"); App Store builds use a distribution profile.` };
+    return { code: 'development_profile', message: `Signed with a development provisioning profile ("${name}"); App Store builds use a distribution profile.`, params: { profileType: 'development', profileName: name } };
   }
   if (profile.type === 'ad-hoc') {
-    return { code: 'development_profile', message: `Signed with an ad-hoc provisioning profile ("${name}") limited to listed devices.` };
+    return { code: 'development_profile', message: `Signed with an ad-hoc provisioning profile ("${name}") limited to listed devices.`, params: { profileType: 'ad-hoc', profileName: name } };
   }
   return null;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
-import { appMaterials, call, CLOUD, orgId } from '../../../tests/filing.ts';
+import { appMaterials, call, CLOUD, orgId, throughSms } from '../../../tests/filing.ts';
 import { ownUploadFolder } from '../../../tests/multipart.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures/packages');
@@ -60,6 +60,32 @@ describe('the analyzer\'s findings travel with the application', () => {
     expect(refused.json().code).toBe('materials_invalid');
     expect(refused.json().errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort())
       .toEqual(['platforms.1.certSha1 package_certificate_expired', 'platforms.1.certSha1 package_development_profile']);
+  });
+
+  it('warns host, provider and bureau of a signing certificate that expires within 30 days, judged when read (GROUND-TRUTH.md: the IPA\'s leaf is valid to 2016-02-06T01:10:40Z)', async () => {
+    const id = await draft();
+    await call(a.app, host, 'POST', `/api/host/applications/${id}/submit`, {});
+    await throughSms(a, host, provider, id);
+    const gd = await signIn(a.app, 'gd.reviewer');
+    const now = a.clock.now();
+    try {
+      a.clock.set('2016-01-20T00:00:00Z'); // 17 days and an hour before the certificate lapses
+      await upload(id, 'LPSimpleExample-cal.ipa');
+      const expiring = { code: 'certificate_expiring', refuses: false, params: { notAfter: '2016-02-06T01:10:40Z', daysLeft: 18 }, message: expect.stringContaining('2016-02-06') };
+      for (const [who, url] of [[host, `/api/host/applications/${id}`], [provider, `/api/provider/applications/${id}`], [gd, `/api/bureau/applications/${id}`]] as const) {
+        const findings = (await call(a.app, who, 'GET', url)).packageChecks[0].findings as { code: string }[];
+        expect(findings.filter((f) => f.code.startsWith('certificate_')), url).toEqual([expiring]);
+      }
+      // The same kept analysis, read later: expired (refuses), or read earlier: nothing about the certificate.
+      a.clock.set('2016-02-07T00:00:00Z');
+      const later = (await call(a.app, gd, 'GET', `/api/bureau/applications/${id}`)).packageChecks[0].findings as { code: string; refuses: boolean }[];
+      expect(later.filter((f) => f.code.startsWith('certificate_')).map((f) => [f.code, f.refuses])).toEqual([['certificate_expired', true]]);
+      a.clock.set('2015-12-01T00:00:00Z');
+      const earlier = (await call(a.app, gd, 'GET', `/api/bureau/applications/${id}`)).packageChecks[0].findings as { code: string }[];
+      expect(earlier.filter((f) => f.code.startsWith('certificate_'))).toEqual([]);
+    } finally {
+      a.clock.set(now.toISOString());
+    }
   });
 
   it('shows the findings to the reviewer (the presenter the bureau shares), matched by platform, not by position', async () => {

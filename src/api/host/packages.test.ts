@@ -93,7 +93,7 @@ describe('a host cross-checks typed feature info against its package', () => {
     const res = await upload([{ file: 'a2dp-old-tool.apk', bytes: apk }, ['platform', 'android'], ['certMd5', colons(stored('md5'))], ['certSha1', A2DP_CERT.sha1]]);
     expect(res.status).toBe(200);
     expect(res.body.materials).toMatchObject({ packageName: 'a2dp.Vol', publicKey: A2DP_CERT.publicKey, certMd5: stored('md5'), certSha1: stored('sha1'), certSha256: stored('sha256') });
-    expect(res.body.analysis.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining('non-minimal length 83 00 01 01') }]);
+    expect(res.body.analysis.warnings).toEqual([{ code: 'certificate_not_der', message: expect.stringContaining('non-minimal length 83 00 01 01'), params: expect.objectContaining({ reason: expect.stringContaining('non-minimal length 83 00 01 01') }) }]);
     expect(res.body.crossCheck).toEqual({
       checked: true,
       differences: [{ field: 'certSha1', typed: A2DP_CERT.sha1, package: stored('sha1'), code: 'fingerprint_differs' }],

@@ -53,9 +53,14 @@ export const applicationView = z.object({
     field: z.string().describe('platforms.N: the platform of the materials'),
     platform: z.string(), packageName: z.string().nullable(), kind: z.enum(['package', 'certificate']),
     analyzedAt: z.string(), certificateNotAfter: z.string().nullable(), profileType: z.string().nullable(),
-    findings: z.array(z.object({ code: z.string(), message: z.string(), refuses: z.boolean().describe('true: submission is refused while it stands') })),
+    findings: z.array(z.object({
+      code: z.string(), message: z.string().describe('English'),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
+        .describe('the values the message names (notAfter ISO 8601 UTC, daysLeft, subject, profileName …), for a UI to word the finding in its own language'),
+      refuses: z.boolean().describe('true: submission is refused while it stands'),
+    })),
   })).describe('DOMAIN.md §0.1: the analyzer\'s findings on the package the host uploaded for each platform (matched by platform, package name and '
-    + 'certificate fingerprint; certificate_expired judged now). debug_certificate / debug_profile / debuggable, development_profile and '
+    + 'certificate fingerprint; certificate_expired, and certificate_expiring within 30 days, judged now). debug_certificate / debug_profile / debuggable, development_profile and '
     + 'certificate_expired refuse submission (package_debug_signed, package_development_profile, package_certificate_expired); the others are warnings. '
     + 'A platform whose package was never uploaded is not listed'),
   diff: z.array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() })).nullable()

@@ -138,6 +138,15 @@ describe('subject: region and address', () => {
     expect(run(m).errors).toEqual([['subject.provinceCode', 'region_province_unknown']]);
   });
 
+  it('region codes: the divisions exist in GB/T 2260 (ADR 0036)', () => {
+    const m = unit();
+    m.subject!.districtCode = '440399';
+    expect(run(m).errors).toEqual([['subject.districtCode', 'region_district_unknown']]);
+    m.subject!.cityCode = '449900';
+    m.subject!.districtCode = '449901';
+    expect(run(m).errors).toEqual([['subject.cityCode', 'region_city_unknown']]);
+  });
+
   it('the address lies in the filing province and goes down to the door number', () => {
     const m = unit();
     m.subject!.address = '北京市西城区示例胡同1号';

@@ -8,7 +8,7 @@ import {
 } from '../materials.ts';
 import { provinceByCode } from '../provinces.ts';
 import { validatePersonName, validateUnitName, validateAddress } from '../validation/names.ts';
-import { validateRegionCodes } from '../validation/region.ts';
+import { validateCurrentDivisions } from '../validation/region.ts';
 import { validateCertificateNumber } from './certificates.ts';
 import { checkIdentity, checkPerson } from './people.ts';
 import { type Report, isBlank, requireText, text } from './report.ts';
@@ -83,9 +83,10 @@ function allowedCertificates(s: Subject, kind: SubjectType | undefined): readonl
 const REGION_FIELDS = ['provinceCode', 'cityCode', 'districtCode'] as const;
 const REGION_CODE_FIELD: Readonly<Record<string, (typeof REGION_FIELDS)[number]>> = {
   region_province_unknown: 'provinceCode', region_city_mismatch: 'cityCode', region_district_mismatch: 'districtCode',
+  region_city_unknown: 'cityCode', region_district_unknown: 'districtCode',
 };
 
-/** 6-digit GB/T 2260 codes, the city inside the province, the district inside the city. */
+/** 6-digit GB/T 2260 codes of divisions in the current table (ADR 0036), the city inside the province, the district inside the city. */
 function checkRegion(report: Report, s: Subject, out: Subject): void {
   const codes: Partial<Record<(typeof REGION_FIELDS)[number], string>> = {};
   for (const f of REGION_FIELDS) {
@@ -96,7 +97,7 @@ function checkRegion(report: Report, s: Subject, out: Subject): void {
     else report.error(`subject.${f}`, 'region_code_format', `${code} is not a 6-digit region code`);
   }
   if (codes.provinceCode === undefined || codes.cityCode === undefined || codes.districtCode === undefined) return;
-  const r = validateRegionCodes({ provinceCode: codes.provinceCode, cityCode: codes.cityCode, districtCode: codes.districtCode });
+  const r = validateCurrentDivisions({ provinceCode: codes.provinceCode, cityCode: codes.cityCode, districtCode: codes.districtCode });
   if (!r.ok) report.error(`subject.${REGION_CODE_FIELD[r.error.code] ?? 'provinceCode'}`, r.error.code, r.error.message);
 }
 

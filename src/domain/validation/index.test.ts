@@ -6,7 +6,7 @@ describe('validation barrel', () => {
   it('exposes each validator', () => {
     const names = Object.keys(v).filter((k) => k.startsWith('validate'));
     expect(names.sort()).toEqual([
-      'validateAddress', 'validateAndroidPackageName', 'validateCertFingerprint', 'validateDomainName', 'validateEmail',
+      'validateAddress', 'validateAndroidPackageName', 'validateCertFingerprint', 'validateCurrentDivisions', 'validateDomainName', 'validateEmail',
       'validateHarmonyBundleName', 'validateIosBundleId', 'validateIpAddress', 'validateIpv4', 'validateIpv6', 'validateIsoDate',
       'validateMobile', 'validateOrganizationCode', 'validatePersonName', 'validatePublicKeyHex', 'validateRegionCodes',
       'validateResidentIdNumber', 'validateServiceContentTypes', 'validateServiceDescription', 'validateServiceName',

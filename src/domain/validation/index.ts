@@ -19,5 +19,5 @@ export { type NameRuleContext, checkServiceNameRules } from './name-rules.ts';
 export {
   COMMERCIAL_WORDS, NATIONAL_WORDS, ORGANISATION_WORDS, PRE_APPROVAL_RULES, type PreApprovalRule, type PreApprovalType,
 } from './name-keywords.ts';
-export { type RegionCodes, validateRegionCodes } from './region.ts';
+export { type RegionCodes, validateCurrentDivisions, validateRegionCodes } from './region.ts';
 export { validateIsoDate } from '../dates.ts';

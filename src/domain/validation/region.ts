@@ -1,7 +1,9 @@
 // The filing province / city / district of a subject (DOMAIN.md §2.2: 6-digit GB/T 2260
-// codes, e.g. 110000 / 110100 / 110105). Only the structure is checked — the province is one
-// of the 31, the city lies in the province, the district in the city — because the full
-// GB/T 2260 list (revised yearly) is not bundled; see provinces.ts.
+// codes, e.g. 110000 / 110100 / 110105). validateRegionCodes checks the structure — the
+// province is one of the 31, the city lies in the province, the district in the city — and is
+// what imports of records filed earlier get (their divisions may have been abolished since);
+// validateCurrentDivisions also requires the rows of the bundled table (ADR 0036), for new input.
+import { isKnownCity, isKnownCounty } from '../divisions.ts';
 import { provinceByCode } from '../provinces.ts';
 import { type Validation, invalid, valid } from './result.ts';
 
@@ -34,4 +36,21 @@ export function validateRegionCodes(codes: RegionCodes): Validation<RegionCodes>
     }
   }
   return valid({ ...codes });
+}
+
+/**
+ * Structure as validateRegionCodes, then the table (divisions.ts, ADR 0036): codes
+ * `region_city_unknown` (no such prefecture-level division in the province) and
+ * `region_district_unknown` (no such county-level division in the city). For new input only.
+ */
+export function validateCurrentDivisions(codes: Required<RegionCodes>): Validation<RegionCodes> {
+  const r = validateRegionCodes(codes);
+  if (!r.ok) return r;
+  if (!isKnownCity(codes.provinceCode, codes.cityCode)) {
+    return invalid('region_city_unknown', `${codes.cityCode} is not a city of ${codes.provinceCode} in GB/T 2260`);
+  }
+  if (!isKnownCounty(codes.cityCode, codes.districtCode)) {
+    return invalid('region_district_unknown', `${codes.districtCode} is not a district of ${codes.cityCode} in GB/T 2260`);
+  }
+  return r;
 }

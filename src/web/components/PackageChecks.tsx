@@ -2,10 +2,22 @@
 // debug-signed, development-profile or expired-certificate packages are refused at submission, the
 // other findings (expired profile, certificate not in the profile…) are theirs to weigh. A platform
 // whose package was never uploaded says so: its feature info was typed, not read from a package.
-import { useI18n } from '../i18n/index.tsx';
+import { type I18n, useI18n } from '../i18n/index.tsx';
 import { getPath } from '../lib/paths.ts';
 import type { PackageCheck } from '../lib/types.ts';
 import { Notice } from './ui.tsx';
+
+/** Params of an analyzer finding that are instants (ISO 8601 UTC), shown as China dates. */
+const DATE_PARAMS = new Set(['notAfter', 'notBefore']);
+
+/**
+ * An analyzer finding in the language shown: in Chinese its code's text (package_warning_<code>) with the
+ * values it names (`params`, dates as China dates), in English the analyzer's own message.
+ */
+export function findingText(i18n: I18n, f: { code: string; message: string; params?: Record<string, string | number> }): string {
+  const params = f.params ? Object.fromEntries(Object.entries(f.params).map(([k, v]) => [k, DATE_PARAMS.has(k) && typeof v === 'string' ? i18n.date(v) : v])) : undefined;
+  return i18n.problem({ code: `package_warning_${f.code}`, message: f.message, ...(params ? { params } : {}) });
+}
 
 export function PackageChecks({ checks, materials }: { checks: PackageCheck[]; materials: Record<string, unknown> }) {
   const i18n = useI18n();
@@ -27,8 +39,9 @@ export function PackageChecks({ checks, materials }: { checks: PackageCheck[]; m
               {c.findings.length ? (
                 <ul>{c.findings.map((f) => (
                   <li key={f.code} className={f.refuses ? 'overdue-text' : ''}>
-                    {i18n.problem({ code: `package_warning_${f.code}`, message: f.message })}
-                    {f.code === 'certificate_expired' && c.certificateNotAfter ? i18n.paren(i18n.date(c.certificateNotAfter)) : ''}
+                    <span data-code={f.code}>{findingText(i18n, f)}</span>
+                    {/* Findings kept before they carried params: the date beside the words. */}
+                    {(f.code === 'certificate_expired' || f.code === 'certificate_expiring') && !f.params?.notAfter && c.certificateNotAfter ? i18n.paren(i18n.date(c.certificateNotAfter)) : ''}
                     {f.refuses ? i18n.paren(i18n.t('packageChecks.refuses')) : ''}
                   </li>
                 ))}</ul>

@@ -97,14 +97,14 @@ export function TextAreaField({ rows = 3, counter, ...p }: FieldProps & { rows?:
   );
 }
 
-export function SelectField({ options, set, allowed, ...p }: FieldProps & { set?: OptionSet; options?: { value: string; label: string }[]; allowed?: readonly string[] }) {
+export function SelectField({ options, set, allowed, onSelect, ...p }: FieldProps & { set?: OptionSet; options?: { value: string; label: string }[]; allowed?: readonly string[]; onSelect?: (value: string | undefined) => void }) {
   const f = useForm();
   const i18n = useI18n();
   const list = options ?? Object.keys(set ? OPTIONS[set] : {}).filter((v) => !allowed || allowed.includes(v)).map((v) => ({ value: v, label: i18n.option(set!, v) }));
   return (
     <Field {...p}>{({ id, describedBy, invalid }) => (
       <select id={id} name={p.path} value={str(getPath(f.draft, p.path))} disabled={isLocked(f, p.path)} aria-invalid={invalid || undefined} aria-describedby={describedBy || undefined}
-        onChange={(e) => { f.set(p.path, e.target.value || undefined); f.touch(p.path); }}>
+        onChange={(e) => { f.set(p.path, e.target.value || undefined); f.touch(p.path); onSelect?.(e.target.value || undefined); }}>
         <option value="">{i18n.t('common.select')}</option>
         {list.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>

@@ -433,8 +433,9 @@ export const MESSAGES = {
   'wizard.readOnly': ['申请已提交，材料不可修改。', 'The application is submitted; materials cannot be changed.'],
   'wizard.chars': ['{n} 字', '{n} characters'],
 
-  'subject.cityHint': ['{province}的地级市代码：6 位，以 {prefix} 开头、以 00 结尾（GB/T 2260，可在民政部“全国行政区划信息查询平台”查询）', 'A prefecture of {province}: 6 digits starting {prefix}, ending 00 (GB/T 2260; look it up on the Ministry of Civil Affairs\' division query)'],
-  'subject.districtHint': ['区县代码：6 位，以城市代码前 4 位 {city} 开头；不设区的市（如东莞 441900）填城市代码', 'District: 6 digits starting with the city\'s first 4 ({city}); a city without districts (e.g. 东莞 441900) repeats the city code'],
+  'subject.cityHint': ['先选择省份，再从列表中选择地级市（GB/T 2260 行政区划）', 'Choose the province first, then the prefecture from the list (GB/T 2260 divisions)'],
+  'subject.districtHint': ['先选择城市，再从列表中选择区县；不设区的市（如东莞）选其本身', 'Choose the city first, then the district; a city without districts (e.g. 东莞 Dongguan) is its own'],
+  'subject.divisionOutside': ['（不在现行区划表中，请重新选择）', ' (not in the current division table: choose again)'],
   'subject.group': ['备案主体信息', 'Subject identity'],
   'subject.principalGroup': ['主体负责人', 'Subject principal'],
   'subject.legalGroup': ['法定代表人', 'Legal representative'],

@@ -51,8 +51,9 @@ export const PROBLEM_ZH: Record<string, string> = {
   public_key_charset: '公钥为十六进制数字（RSA 模数或 EC 点）', public_key_der: '这是完整的 DER 公钥结构，请填写其中的模数（或 EC 点）',
   public_key_empty: '请填写公钥（RSA 模数或 EC 公钥点，十六进制）', public_key_length: '公钥长度不合理', public_key_odd_length: '十六进制位数应为偶数',
   public_key_weak: 'RSA 密钥低于 2048 位',
-  region_city_mismatch: '城市代码不属于所选省份', region_code_format: '行政区划代码为 6 位数字', region_district_mismatch: '区县代码不属于所填城市',
-  region_province_unknown: '未知的省份代码', residence_permit_required: '非本省户籍的个人须提供本省居住证明（居住证、暂住证、社保或房产证明）：本系统暂不上传附件，请在接入商（或平台）初审时按其要求提交',
+  region_city_mismatch: '城市不属于所选省份', region_code_format: '行政区划代码为 6 位数字', region_district_mismatch: '区县不属于所选城市',
+  region_province_unknown: '未知的省份代码', region_city_unknown: '所选省份下没有这个地级行政区（按现行 GB/T 2260 行政区划代码），请从列表中选择',
+  region_district_unknown: '所选城市下没有这个区县（按现行 GB/T 2260 行政区划代码），请从列表中选择', residence_permit_required: '非本省户籍的个人须提供本省居住证明（居住证、暂住证、社保或房产证明）：本系统暂不上传附件，请在接入商（或平台）初审时按其要求提交',
   service_content_duplicate: '类目重复选择', service_content_empty: '请至少选择一个服务类目', service_content_too_many: '最多选择 5 个服务类目',
   service_description_charset: '描述含有控制字符', service_description_too_long: '描述最多 200 字', service_description_too_short: '请用至少 20 字描述实际业务',
   uscc_charset: '统一社会信用代码含有不允许的字符', uscc_format: '统一社会信用代码第 3–8 位应为行政区划代码', uscc_length: '统一社会信用代码为 18 位',
@@ -115,6 +116,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   package_warning_unsigned: '安装包未签名：没有可供备案的签名证书',
   package_warning_debug_certificate: '使用 Android 调试证书签名；应用商店和备案须使用正式发布证书',
   package_warning_certificate_expired: '签名证书已过期',
+  package_warning_certificate_expiring: '签名证书将在 30 天内到期：到期后须用新证书重新签名，备案的证书信息也须变更',
   package_warning_development_profile: '使用开发或 Ad Hoc 描述文件签名，不能上架 App Store，请使用发布描述文件',
   package_warning_debug_profile: '使用调试（debug）签名描述文件签名；应用市场和备案须使用发布（release）描述文件',
   package_warning_debuggable: '这是调试版本（module.json 中 debug 为 true）',
@@ -185,6 +187,15 @@ export const PROBLEM_ZH_WITH: Record<string, string> = {
   sms_resend_too_soon: '发送过于频繁，请 {retryAfterSeconds} 秒后再获取新的验证码',
   application_version_conflict: '申请材料已在别处修改（当前为第 {currentVersion} 版，您编辑的是第 {yourVersion} 版），您这次的修改未保存。请刷新页面，在最新版本上重新修改',
   sms_resend_limit: '重发次数已用完（每次核验最多重发 {maxResends} 次），请使用已收到的验证码，或等待申请退回后重新提交',
+  // The package analyzer's warnings with the values it names (AnalysisWarning.params; dates formatted by the UI)
+  package_warning_certificate_expired: '签名证书已于 {notAfter} 过期',
+  package_warning_certificate_expiring: '签名证书将于 {notAfter} 到期（剩余 {daysLeft} 天）：到期后须用新证书重新签名，备案的证书信息也须变更',
+  package_warning_profile_expired: '签名描述文件已于 {notAfter} 过期',
+  package_warning_debug_certificate: '使用 Android 调试证书（{subject}）签名；应用商店和备案须使用正式发布证书',
+  package_warning_development_profile: '使用开发或 Ad Hoc 描述文件（{profileName}）签名，不能上架 App Store，请使用发布描述文件',
+  package_warning_profile_certificate_mismatch: '签名证书（{subject}）不是描述文件中登记的证书，设备将拒绝安装；备案须填写实际发布的安装包的签名证书',
+  package_warning_bundle_name_mismatch: '安装包的包名 {packageName} 与签名描述文件中的包名 {profileBundleName} 不一致',
+  package_warning_signing_key_rotated: '签名密钥已轮换：新版 Android 看到 {subject}（MD5 {md5}），旧版看到 {olderSubject}（MD5 {olderMd5}）；备案使用最新的证书',
 };
 
 /** Chinese suggestions for the reasons the system itself writes (their `error` is a code). */

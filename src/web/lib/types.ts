@@ -31,7 +31,7 @@ export interface ApplicationView {
 
 export interface PackageCheck {
   field: string; platform: string; packageName: string | null; kind: 'package' | 'certificate'; analyzedAt: string;
-  certificateNotAfter: string | null; profileType: string | null; findings: { code: string; message: string; refuses: boolean }[];
+  certificateNotAfter: string | null; profileType: string | null; findings: { code: string; message: string; params?: Record<string, string | number>; refuses: boolean }[];
 }
 
 export interface FieldChange { field: string; old: unknown; new: unknown }

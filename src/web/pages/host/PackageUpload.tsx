@@ -7,6 +7,7 @@
 import { useId, useState } from 'react';
 import { CROSS_CHECK_FIELDS, type CrossCheckResult, parseTypedFeatureInfo } from '../../../domain/package-cross-check.ts';
 import { ErrorNotice, Notice } from '../../components/ui.tsx';
+import { findingText } from '../../components/PackageChecks.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import { fingerprintFormats } from '../../lib/fingerprints.ts';
@@ -22,7 +23,7 @@ interface Profile {
   applicationIdentifier: string | null; bundleName: string | null; developerId: string | null; issuer: string | null;
   notBefore: string | null; notAfter: string | null; certificates: { subject: string; sha256: string }[];
 }
-type Warning = { code: string; message: string };
+type Warning = { code: string; message: string; params?: Record<string, string | number> };
 interface PackageAnalysis {
   kind?: 'package'; platform: Platform; packageName: string; appName?: string | null; versionName?: string | null; versionCode?: string | null;
   signers: { schemes: string[]; certificate: Certificate }[]; filing?: { publicKey: string | null; signature: string | null };
@@ -140,9 +141,9 @@ export function PackageUpload({ typedFor, onValues, applicationId }: {
   );
 }
 
-/** Warnings in the language shown: the analyzer's code in Chinese (problems.ts), its message in English. */
+/** Warnings in the language shown: the analyzer's code and params in Chinese (problems.ts), its message in English. */
 function warningText(i18n: ReturnType<typeof useI18n>, w: Warning): string {
-  return i18n.problem({ code: `package_warning_${w.code}`, message: w.message });
+  return findingText(i18n, w);
 }
 
 function AnalysisView({ file, analysis }: { file: string; analysis: Analysis }) {

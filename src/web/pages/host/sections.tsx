@@ -1,6 +1,7 @@
 // The four material groups of the filing form (DOMAIN.md §2), bound to the draft by path.
 import { NATURE_CERTIFICATES } from '../../../domain/application-rules.ts';
 import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } from '../../../domain/materials.ts';
+import { citiesOf, countiesOf, type Division, divisionName } from '../../../domain/divisions.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
 import { ChecksField, CheckboxField, GroupNotes, isLocked, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
 import { Button } from '../../components/ui.tsx';
@@ -46,11 +47,15 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
   );
 }
 
-/** An example code under the chosen province (city) or city (district): its first digits, then 01. */
-function regionExample(province: string | undefined, level: 'city' | 'district', city?: string): string {
-  if (level === 'city') return province && /^\d{6}$/.test(province) ? `${province.slice(0, 2)}0100` : '440300';
-  if (city && /^\d{6}$/.test(city)) return `${city.slice(0, 4)}01`;
-  return province && /^\d{6}$/.test(province) ? `${province.slice(0, 2)}0101` : '440305';
+/**
+ * The options of a division select: the table's rows under the parent (ADR 0036), Chinese names
+ * (with the code in English, where the names stay Chinese). A stored code the table lacks — a
+ * division abolished since the record was filed — stays shown as its code, so reading is not broken.
+ */
+function divisionOptions(rows: readonly Division[], current: string | undefined, lang: string, outside: string) {
+  const options = rows.map((d) => ({ value: d.code, label: lang === 'en' ? `${d.name} ${d.code}` : d.name }));
+  if (current && !rows.some((d) => d.code === current)) options.unshift({ value: current, label: `${divisionName(current) ?? current}${outside}` });
+  return options;
 }
 
 export function SubjectSection() {
@@ -62,9 +67,8 @@ export function SubjectSection() {
   const certs = nature ? NATURE_CERTIFICATES[nature] : individual ? PERSON_CERTIFICATE_TYPES : UNIT_CERTIFICATE_TYPES;
   const natures = individual ? ['individual'] : SUBJECT_NATURES.filter((n) => n !== 'individual');
   const province = typeof subject.provinceCode === 'string' ? subject.provinceCode : undefined;
-  const provinceRow = PROVINCES.find((p) => p.code === province);
-  const provinceName = provinceRow ? (i18n.lang === 'en' ? provinceRow.nameEn : provinceRow.name) : undefined;
   const city = typeof subject.cityCode === 'string' ? subject.cityCode : undefined;
+  const district = typeof subject.districtCode === 'string' ? subject.districtCode : undefined;
   return (
     <>
       <fieldset>
@@ -80,13 +84,13 @@ export function SubjectSection() {
               <TextField path="subject.certificateNumber" required placeholder="91440300XXXXXXXXXX" />
             </>
           )}
-          <SelectField path="subject.provinceCode" required options={PROVINCES.map((p) => ({ value: p.code, label: i18n.lang === 'en' ? p.nameEn : p.name }))} />
-          {/* No GB/T 2260 city/district table is bundled yet (only the 31 provinces): the codes are typed, with the
-              chosen province's prefix as the example and the hint naming where to look them up. */}
-          <TextField path="subject.cityCode" inputMode="numeric" maxLength={6} placeholder={regionExample(province, 'city')} required
-            hint={i18n.t('subject.cityHint', { province: provinceName ?? '—', prefix: province ? province.slice(0, 2) : '··' })} />
-          <TextField path="subject.districtCode" inputMode="numeric" maxLength={6} placeholder={regionExample(province, 'district', city)} required
-            hint={i18n.t('subject.districtHint', { city: /^\d{6}$/.test(city ?? '') ? city!.slice(0, 4) : '····' })} />
+          {/* Cascading GB/T 2260 selects (ADR 0036): a new province clears the city and district, a new city the district. */}
+          <SelectField path="subject.provinceCode" required options={PROVINCES.map((p) => ({ value: p.code, label: i18n.lang === 'en' ? p.nameEn : p.name }))}
+            onSelect={() => { f.set('subject.cityCode', undefined); f.set('subject.districtCode', undefined); }} />
+          <SelectField path="subject.cityCode" required options={divisionOptions(province ? citiesOf(province) : [], city, i18n.lang, i18n.t('subject.divisionOutside'))}
+            hint={province ? undefined : i18n.t('subject.cityHint')} onSelect={() => f.set('subject.districtCode', undefined)} />
+          <SelectField path="subject.districtCode" required options={divisionOptions(city ? countiesOf(city) : [], district, i18n.lang, i18n.t('subject.divisionOutside'))}
+            hint={city ? undefined : i18n.t('subject.districtHint')} />
           <TextField path="subject.certificateAddress" />
           <TextField path="subject.address" required className="span-2" />
         </div>

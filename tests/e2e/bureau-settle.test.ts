@@ -83,6 +83,10 @@ describe('journey: the bureau settles legacy duplicates, extends and ends a camp
     const page = j.page;
     await signInUi(page, 'gd.reviewer');
     await page.goto('/bureau/supervision?tab=campaigns');
+    // The ministry's demo campaign: the bureau reads its history but does not move it.
+    await page.getByRole('button', { name: 'APP备案专项检查（演示）' }).click();
+    await page.getByTestId('campaign-history').waitFor();
+    expect(await page.getByTestId('extend-campaign').count()).toBe(0);
     await page.getByLabel('名称').fill('延期与提前结束');
     await page.getByLabel('目录提交截止').fill(inDays(10));
     await page.getByLabel('结束').fill(inDays(20));

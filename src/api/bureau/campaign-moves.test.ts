@@ -61,7 +61,7 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
     expect(told[0]!.body).toContain('2026-03-20 → 2026-03-31');
     expect(told[0]!.body).toContain('部分平台目录较大');
     const c = (await get(`/api/bureau/campaigns/${campaignId}`, gd)).json().campaign;
-    expect(c).toMatchObject({ catalogueDueOn: '2026-03-31', endsOn: '2026-07-31', status: 'open', endedOn: null });
+    expect(c).toMatchObject({ catalogueDueOn: '2026-03-31', endsOn: '2026-07-31', status: 'open', endedOn: null, ownerProvinceCode: '440000' });
   });
 
   it('a bureau sees the ministry\'s national campaign but does not move it (403); the ministry does', async () => {

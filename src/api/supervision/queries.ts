@@ -21,6 +21,8 @@ export function presentCampaign(c: CampaignRow, today: string) {
     status: campaignStatus({ startsOn: c.starts_on, endsOn: c.ends_on, endedOn: c.ended_on }, today),
     // Ended early by the bureau (ADR 0018 addendum "Campaigns extended or ended early"): the day and why.
     endedOn: c.ended_on, endReason: c.end_reason,
+    // The bureau that runs it (null: the ministry's), which may extend or end it.
+    ownerProvinceCode: c.owner_province_code,
   };
 }
 

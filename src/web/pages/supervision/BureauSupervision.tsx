@@ -19,7 +19,7 @@ import { StepHistory } from './history.tsx';
 import { LegacyDuplicates } from './LegacyDuplicates.tsx';
 import { useSession } from '../../lib/session.tsx';
 
-interface Campaign { id: string; name: string; kind: string; status: string; startsOn: string; catalogueDueOn: string; endsOn: string; provinceCodes: string[] | null; endedOn?: string | null; endReason?: string | null }
+interface Campaign { id: string; name: string; kind: string; status: string; startsOn: string; catalogueDueOn: string; endsOn: string; provinceCodes: string[] | null; endedOn?: string | null; endReason?: string | null; ownerProvinceCode?: string | null }
 interface Progress {
   campaign: Campaign; catalogues: { inScope: number; received: number; overdue: number }; findings: Counts; notified: number; notYetNotified: number; resolved: number;
   orders: { items: number; open: number; done: number; accepted: number; overdue: number };
@@ -172,8 +172,8 @@ function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
       <ErrorNotice error={error} />
       <Success message={message} />
       {p.campaign.endedOn && <p className="notice notice-warning" data-testid="campaign-ended-early">{t('sv.endedEarly', { date: i18n.date(p.campaign.endedOn), reason: p.campaign.endReason ?? '' })}</p>}
-      {/* A bureau runs its own province's campaigns (provinceCodes named); the ministry runs any. */}
-      <CampaignMoves campaign={p.campaign} runs={session?.role === 'ministry_admin' || p.campaign.provinceCodes !== null}
+      {/* A bureau runs the campaigns it opened (its province's); the ministry runs any (the server checks it too). */}
+      <CampaignMoves campaign={p.campaign} runs={session?.role === 'ministry_admin' || (!!p.campaign.ownerProvinceCode && p.campaign.ownerProvinceCode === session?.organisation?.provinceCode)}
         onDone={(m) => { setError(null); setMessage(m); load(); onChanged(); }} />
       <Kpis items={[
         [t('sv.cataloguesReceivedInScope'), `${p.catalogues.received} / ${p.catalogues.inScope}`],

@@ -20,6 +20,7 @@ import { calendarRoutes } from './admin/calendar.ts';
 import { calendarImportRoutes } from './admin/calendar-imports.ts';
 import { bureauApplicationRoutes } from './bureau/applications.ts';
 import { bureauCampaignRoutes } from './bureau/campaigns.ts';
+import { bureauLegacyDuplicateRoutes } from './bureau/legacy-duplicates.ts';
 import { violationRoutes } from './bureau/violations.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
 import { bureauShellRoutes } from './bureau/shells.ts';
@@ -237,6 +238,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(verifyRoutes(ctx, verifier));
   // supervision (issue 14)
   await api.register(bureauCampaignRoutes(ctx));
+  await api.register(bureauLegacyDuplicateRoutes(ctx));
   await api.register(orgCampaignRoutes(ctx, (items) => verifier.judgeParsed(items)));
   await api.register(violationRoutes(ctx));
   await api.register(notificationRoutes(ctx)); // the organisations' and bureaus' console notices

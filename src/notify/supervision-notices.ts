@@ -126,3 +126,30 @@ export function orderOverdueNotice(o: { measure: Measure; dueOn: string; open: s
       + `${forIssuer ? `${o.organisationName}'s` : 'Your'} disposal order (${o.measure.replace(/_/g, ' ')}) passed its date ${o.dueOn} with ${o.open.length} item(s) open: ${url}`,
   };
 }
+
+/** A campaign's dates moved later (ADR 0018 addendum "Campaigns extended or ended early"): to the organisations with something still open. */
+export function campaignExtendedNotice(c: { name: string; catalogueDueOn: string; endsOn: string; previousCatalogueDueOn: string; previousEndsOn: string; reason: string }, publicUrl: string, at: Date): RecordNotice {
+  const url = consoleUrl(publicUrl, 'campaigns');
+  const due = c.catalogueDueOn !== c.previousCatalogueDueOn;
+  return {
+    event: 'campaign.extended', at,
+    title: `备案检查延期：${c.name}，${due ? `目录提交截止 ${c.catalogueDueOn}` : `检查期至 ${c.endsOn}`}`,
+    body: `备案检查“${c.name}”已延期：目录提交截止 ${c.previousCatalogueDueOn} → ${c.catalogueDueOn}，检查期至 ${c.previousEndsOn} → ${c.endsOn}。\n原因：${c.reason}\n`
+      + `已下发的处置通知期限不变。查看：${url}\n\n`
+      + `The inspection "${c.name}" is extended: catalogues due ${c.previousCatalogueDueOn} → ${c.catalogueDueOn}, runs to ${c.previousEndsOn} → ${c.endsOn}. Reason: ${c.reason}\n`
+      + `Disposal orders keep their own dates. ${url}`,
+  };
+}
+
+/** A campaign ended early: no catalogue is received any more; orders already issued stand (ADR 0018 addendum). */
+export function campaignEndedNotice(c: { name: string; endedOn: string; reason: string }, publicUrl: string, at: Date): RecordNotice {
+  const url = consoleUrl(publicUrl, 'orders');
+  return {
+    event: 'campaign.ended', at,
+    title: `备案检查提前结束：${c.name}`,
+    body: `备案检查“${c.name}”已于 ${c.endedOn} 提前结束，不再接收应用目录。\n原因：${c.reason}\n`
+      + `已下发的处置通知仍然有效，请按期处置或提出异议：${url}\n\n`
+      + `The inspection "${c.name}" was ended early on ${c.endedOn}; no catalogue is received any more. Reason: ${c.reason}\n`
+      + `Disposal orders already issued stand: dispose of them by their dates or object: ${url}`,
+  };
+}

@@ -128,6 +128,14 @@ export async function buildWorld(): Promise<World> {
     name: '广东APP检查（矩阵）', kind: 'inspection', provinceCodes: ['440000'], orgKinds: ['platform', 'provider'],
     startsOn: '2026-03-02', catalogueDueOn: '2026-04-30', endsOn: '2026-12-31',
   }, 201)).id as string;
+  // A second campaign of 广东's bureau, for the early end (which uses it up).
+  const campaignToEnd = (await call(app, reviewer, 'POST', '/api/bureau/campaigns', {
+    name: '广东APP检查（矩阵·提前结束）', kind: 'routine', provinceCodes: ['440000'], orgKinds: ['platform'],
+    startsOn: '2026-03-02', catalogueDueOn: '2026-04-30', endsOn: '2026-12-31',
+  }, 201)).id as string;
+  // An active iOS filing of 广东 (settling a legacy case pair names the one kept).
+  const iosFiling = await one(db, `insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', 'com.example.a2dp', $2) returning id`,
+    [a2dp, 'f'.repeat(40)]);
   const finding = await one(db, `select id from findings where organisation_id = $1 and org_province_code = '440000' order by line limit 1`, [market]);
   const order = await one(db, `select id from disposal_orders where organisation_id = $1 and province_code = '440000'`, [market]);
   const orderItem = await one(db, `select id from disposal_order_items where order_id = $1 order by id limit 1`, [order]);
@@ -163,7 +171,7 @@ export async function buildWorld(): Promise<World> {
 
   const ids: Record<string, string | string[]> = {
     draftApp, providerApp, smsApp, bureauApp, challenge, a2dp, website, miniProgram, cloudNote, subject, access, serviceNumber, mainNumber,
-    confirmation: asked.confirmationId as string, campaign, finding, order, orderItem, attachmentItem, attachment, violation, blacklist, notice, override: overrides,
+    confirmation: asked.confirmationId as string, campaign, campaignToEnd, iosFiling, finding, order, orderItem, attachmentItem, attachment, violation, blacklist, notice, override: overrides,
     webhook: webhooks, apiKey: apiKey2, organisation: otherOrg, user: spareUser,
     revocable: [website, cloudNote],
   };

@@ -8,6 +8,8 @@ import { chinaDate } from '../../domain/china-time.ts';
 import { CAMPAIGN_KINDS, CAMPAIGN_ORG_KINDS } from '../../domain/supervision/campaigns.ts';
 import { FINDING_OUTCOMES } from '../../domain/supervision/findings.ts';
 import { createCampaign } from '../../flows/supervision/create-campaign.ts';
+import { endCampaign } from '../../flows/supervision/end-campaign.ts';
+import { extendCampaign } from '../../flows/supervision/extend-campaign.ts';
 import { loadOrderItemAttachment } from '../../flows/supervision/attachments.ts';
 import { issueOrders } from '../../flows/supervision/issue-orders.ts';
 import { upholdOrderItem } from '../../flows/supervision/answer-objection.ts';
@@ -20,6 +22,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
+import { campaignHistory } from '../supervision/history.ts';
 import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, orderHistory, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
 import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
 import { isoDay } from '../schemas/dates.ts';
@@ -106,6 +109,24 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
     const c = await loadCampaign(ctx.db, actor, req.params.id, null);
     return { items: (await campaignProgress(ctx.db, actor, c, ctx.now())).rounds };
   });
+
+  // Extended or ended early, and the campaign's history (ADR 0018 addendum "Campaigns extended or ended early").
+  app.post('/api/bureau/campaigns/:id/extend', {
+    onRequest: guard,
+    schema: {
+      tags: ['bureau'], summary: 'Extend a campaign: a later catalogue due date and/or end, with a reason (the organisations with something open are told)',
+      params: uuidParam, body: z.strictObject({ catalogueDueOn: day.optional(), endsOn: day.optional(), reason: z.string().trim().min(1).max(1000) }),
+    },
+  }, async (req) => extendCampaign(ctx, actorOf(req), req.params.id, req.body));
+
+  app.post('/api/bureau/campaigns/:id/end', {
+    onRequest: guard,
+    schema: { tags: ['bureau'], summary: 'End a campaign early, today, with a reason (no more catalogues; orders already issued stand)', params: uuidParam, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
+  }, async (req) => endCampaign(ctx, actorOf(req), req.params.id, req.body));
+
+  app.get('/api/bureau/campaigns/:id/history', {
+    onRequest: guard, schema: { tags: ['bureau'], summary: "A campaign's history: opened, extended, ended early, its rounds of notice", params: uuidParam },
+  }, async (req) => ({ items: await campaignHistory(ctx.db, actorOf(req), req.params.id) }));
 
   app.post('/api/bureau/orders', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Order disposal: one order per organisation concerned, due in working days', body: orderBody },

@@ -16,6 +16,7 @@ import { triageViolation } from '../../flows/supervision/triage-violation.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
+import { blacklistHistory } from '../supervision/history.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { paging, uuidParam } from '../supervision/schemas.ts';
 import { getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS } from '../supervision/violations.ts';
@@ -101,6 +102,9 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       body: z.strictObject({ serviceNumber: z.string().trim().min(1).max(64), kinds: z.array(z.enum(BLACKLIST_KINDS)).min(1).max(3), untilOn: day, category: z.enum(REVOCATION_CATEGORIES), reason: z.string().trim().min(1).max(1000) }),
     },
   }, async (req, reply) => reply.code(201).send(await addToBlacklist(ctx, actorOf(req), req.body)));
+  app.get('/api/bureau/blacklist/:id/history', {
+    onRequest: bureau, schema: { tags: ['bureau'], summary: "A blacklist entry's history: added (and extended by a later decision), lifted", params: uuidParam },
+  }, async (req) => ({ items: await blacklistHistory(ctx.db, actorOf(req), req.params.id) }));
   app.post('/api/bureau/blacklist/:id/lift', {
     onRequest: bureau, schema: { tags: ['bureau'], summary: 'Lift an entry early (reason required)', params: uuidParam, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
   }, async (req) => {

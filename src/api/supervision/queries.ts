@@ -6,27 +6,30 @@ import type { Queryable } from '../../db/connection.ts';
 import { createCalendar, type WorkingDayCalendar } from '../../domain/calendar.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
-import { CAMPAIGN_MAX_DAYS, campaignCovers, provinceOfUscc, type CampaignOrgKind } from '../../domain/supervision/campaigns.ts';
+import { CAMPAIGN_MAX_DAYS, campaignCovers, campaignLastDay, campaignStatus, provinceOfUscc, type CampaignOrgKind } from '../../domain/supervision/campaigns.ts';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { emptyCounts, type OutcomeCounts } from '../../domain/supervision/findings.ts';
 import { isOverdue, type ItemStatus } from '../../domain/supervision/orders.ts';
 import type { OrganisationKind } from '../../domain/actors.ts';
 import { attachmentsOf } from '../../flows/supervision/attachments.ts';
-import { type CampaignRow, campaignVisible, findingVisible, isOrgStaff, isUuid, type OrgFacts, orderVisible } from '../../flows/supervision/scope.ts';
+import { CAMPAIGN_COLUMNS, type CampaignRow, campaignVisible, findingVisible, isOrgStaff, isUuid, type OrgFacts, orderVisible } from '../../flows/supervision/scope.ts';
 
 export function presentCampaign(c: CampaignRow, today: string) {
   return {
     id: c.id, name: c.name, kind: c.kind, provinceCodes: c.province_codes, orgKinds: c.org_kinds,
     startsOn: c.starts_on, catalogueDueOn: c.catalogue_due_on, endsOn: c.ends_on, createdAt: c.created_at.toISOString(),
-    status: today < c.starts_on ? 'upcoming' : today > c.ends_on ? 'ended' : 'open',
+    status: campaignStatus({ startsOn: c.starts_on, endsOn: c.ends_on, endedOn: c.ended_on }, today),
+    // Ended early by the bureau (ADR 0018 addendum "Campaigns extended or ended early"): the day and why.
+    endedOn: c.ended_on, endReason: c.end_reason,
+    // The bureau that runs it (null: the ministry's), which may extend or end it.
+    ownerProvinceCode: c.owner_province_code,
   };
 }
 
 export async function listCampaigns(db: Queryable, actor: Actor, org: OrgFacts | null): Promise<CampaignRow[]> {
   const v = campaignVisible(actor, org, 1);
   return db.query<CampaignRow>(
-    `select c.id, c.name, c.kind, c.province_codes::text[] as province_codes, c.org_kinds, c.starts_on::text, c.catalogue_due_on::text, c.ends_on::text,
-            c.owner_province_code, c.created_at from campaigns c where ${v.sql} order by c.starts_on desc, c.created_at desc`, v.params);
+    `select ${CAMPAIGN_COLUMNS} from campaigns c where ${v.sql} order by c.starts_on desc, c.created_at desc`, v.params);
 }
 
 export interface SubmissionView { id: string; status: string; format: string; digest: string | null; received: number; accepted: number; rejected: number; findings: OutcomeCounts; startedAt: string; completedAt: string | null }
@@ -150,7 +153,8 @@ export const TIMELINE_CSV_COLUMNS = ['day', 'received', 'findings', 'notified', 
  * (confirmed done or accepted) and overdue (open past their due date that day).
  */
 async function campaignTimeline(db: Queryable, actor: Actor, c: CampaignRow, today: string, organisationIds: string[]): Promise<TimelineDay[]> {
-  const last = today < c.ends_on ? today : c.ends_on;
+  const end = campaignLastDay({ endsOn: c.ends_on, endedOn: c.ended_on });
+  const last = today < end ? today : end;
   if (last < c.starts_on) return [];
   // At most the last CAMPAIGN_MAX_DAYS days (campaigns are refused longer; one stored before that check stays readable).
   const first = addDays(last as IsoDate, -CAMPAIGN_MAX_DAYS) > c.starts_on ? addDays(last as IsoDate, -CAMPAIGN_MAX_DAYS) : c.starts_on;

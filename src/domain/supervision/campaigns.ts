@@ -93,3 +93,58 @@ export function catalogueState(dueOn: IsoDate, today: IsoDate, submitted: boolea
   if (submitted) return 'submitted';
   return today > dueOn ? 'overdue' : 'due';
 }
+
+/**
+ * Where a campaign stands on a day: not started, running, or ended — by its planned end, or early
+ * when the bureau ended it (`endedOn`, ADR 0018 addendum "Campaigns extended or ended early").
+ */
+export function campaignStatus(c: { startsOn: IsoDate | string; endsOn: IsoDate | string; endedOn: IsoDate | string | null }, today: IsoDate | string): 'upcoming' | 'open' | 'ended' {
+  if (c.endedOn !== null || today > c.endsOn) return 'ended';
+  return today < c.startsOn ? 'upcoming' : 'open';
+}
+
+/** The last day a campaign runs: its planned end, or the day it was ended early. */
+export const campaignLastDay = (c: { endsOn: string; endedOn: string | null }): string => (c.endedOn !== null && c.endedOn < c.endsOn ? c.endedOn : c.endsOn);
+
+export type CampaignMove = 'extend' | 'end';
+
+/**
+ * Who moves a campaign: the bureau that runs it (its own province's campaign), or the ministry
+ * (any). A bureau sees the ministry's national campaigns but does not run them: 403, since it
+ * knows the campaign exists (house rule 7 applies to those it cannot see: 404).
+ */
+export function checkCampaignMove(c: { ownerProvinceCode: string | null; endsOn: string; endedOn: string | null; startsOn: string }, move: CampaignMove,
+  actor: Pick<Actor, 'role' | 'provinceCode'>, today: IsoDate): void {
+  if (actor.role !== 'ministry_admin' && !(actor.role === 'bureau_reviewer' && c.ownerProvinceCode !== null && c.ownerProvinceCode === actor.provinceCode)) {
+    throw new NamedError('action_not_allowed', 'forbidden', `the bureau that runs a campaign (or the ministry) may ${move} it`);
+  }
+  if (campaignStatus({ ...c }, today) === 'ended') {
+    throw new NamedError('campaign_ended', 'conflict', c.endedOn ? `the campaign was ended on ${c.endedOn}` : `the campaign ended on ${c.endsOn}`);
+  }
+}
+
+export interface CampaignExtension { catalogueDueOn?: string; endsOn?: string; reason: string }
+
+/**
+ * Checks an extension: at least one date, each later than the one it replaces (an extension never
+ * shortens — ending early is its own move), catalogues due on or before the end, the end within
+ * the longest campaign from its start. Answers the campaign's dates after the extension.
+ */
+export function validateExtension(c: { startsOn: string; catalogueDueOn: string; endsOn: string }, input: CampaignExtension): { catalogueDueOn: string; endsOn: string } {
+  const problems: FieldProblem[] = [];
+  if (input.catalogueDueOn === undefined && input.endsOn === undefined) problems.push({ field: 'endsOn', code: 'required', message: 'a later catalogue due date or end date' });
+  for (const f of ['catalogueDueOn', 'endsOn'] as const) {
+    const v = input[f];
+    if (v === undefined) continue;
+    if (!isIsoDate(v)) problems.push({ field: f, code: 'date_invalid', message: 'a date YYYY-MM-DD' });
+    else if (v <= c[f]) problems.push({ field: f, code: 'not_later', message: `a date after ${c[f]}` });
+  }
+  if (!input.reason.trim()) problems.push({ field: 'reason', code: 'required', message: 'say why the campaign is extended' });
+  const next = { catalogueDueOn: input.catalogueDueOn ?? c.catalogueDueOn, endsOn: input.endsOn ?? c.endsOn };
+  if (!problems.length) {
+    if (next.endsOn < next.catalogueDueOn) problems.push({ field: 'catalogueDueOn', code: 'after_end', message: `catalogues are due on or before the end (${next.endsOn})` });
+    if (next.endsOn > addDays(c.startsOn as IsoDate, CAMPAIGN_MAX_DAYS)) problems.push({ field: 'endsOn', code: 'range_too_long', message: `a campaign lasts at most ${CAMPAIGN_MAX_DAYS} days` });
+  }
+  if (problems.length) throw new NamedError('campaign_invalid', 'invalid', 'the extension has problems to fix', problems);
+  return next;
+}

@@ -62,17 +62,22 @@ export { isUuid };
 export interface CampaignRow {
   id: string; name: string; kind: string; province_codes: string[] | null; org_kinds: string[];
   starts_on: string; catalogue_due_on: string; ends_on: string; owner_province_code: string | null; created_at: Date;
+  /** Set when the bureau ended it early (migration 0046). */
+  ended_on: string | null; end_reason: string | null;
 }
 
+/** The columns of a CampaignRow, on `campaigns c`. */
+export const CAMPAIGN_COLUMNS = `c.id, c.name, c.kind, c.province_codes::text[] as province_codes, c.org_kinds, c.starts_on::text, c.catalogue_due_on::text, c.ends_on::text,
+            c.owner_province_code, c.created_at, c.ended_on::text, c.end_reason`;
+
 /** A campaign the actor may see, else 404. */
-export async function loadCampaign(db: Queryable, actor: Actor, id: string, org?: OrgFacts | null): Promise<CampaignRow> {
+export async function loadCampaign(db: Queryable, actor: Actor, id: string, org?: OrgFacts | null, forUpdate = false): Promise<CampaignRow> {
   if (!isUuid(id)) throw new NotFoundError('campaign', id);
   const facts = org === undefined ? await orgFacts(db, actor) : org;
   const v = campaignVisible(actor, facts, 2);
   const [c] = await db.query<CampaignRow>(
-    `select c.id, c.name, c.kind, c.province_codes::text[] as province_codes, c.org_kinds, c.starts_on::text, c.catalogue_due_on::text, c.ends_on::text,
-            c.owner_province_code, c.created_at
-       from campaigns c where c.id = $1 and ${v.sql}`, [id, ...v.params]);
+    `select ${CAMPAIGN_COLUMNS}
+       from campaigns c where c.id = $1 and ${v.sql}${forUpdate ? ' for update of c' : ''}`, [id, ...v.params]);
   if (!c) throw new NotFoundError('campaign', id);
   return c;
 }

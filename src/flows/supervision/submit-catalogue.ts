@@ -58,6 +58,8 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
   const org = await orgFacts(ctx.db, actor);
   const campaign = await loadCampaign(ctx.db, actor, campaignId, org);
   const started = ctx.now();
+  // Ended early by the bureau (migration 0046): no catalogue from that day on.
+  if (campaign.ended_on) throw new NamedError('campaign_ended', 'conflict', `the campaign was ended on ${campaign.ended_on}`);
   if (chinaDate(started) > campaign.ends_on) throw new NamedError('campaign_ended', 'conflict', `the campaign ended on ${campaign.ends_on}`);
   const [sub] = await ctx.db.query<{ id: string }>(
     `insert into catalogue_submissions (campaign_id, organisation_id, status, format, submitted_by, api_key_id, started_at)

@@ -134,7 +134,10 @@ export const PROBLEM_ZH: Record<string, string> = {
   attachment_empty: '文件为空', blacklist_entry_lifted: '该黑名单条目已解除', blacklist_invalid: '黑名单条目填写有误',
   blacklisted: '该主体、服务或域名在违法违规名单限制期内，不能提交备案',
   calendar_file_invalid: '日历文件格式不正确', calendar_override_not_found: '没有该日历调整', calendar_span_too_long: '起止日期最多相隔三年',
-  campaign_invalid: '检查活动填写有误', cannot_disable_self: '管理员不能停用自己的账号', cannot_suspend_own_organisation: '管理员不能暂停本机构',
+  campaign_invalid: '检查活动填写有误',
+  // legacy duplicates settled by the bureau (ADR 0018 addendum)
+  not_a_legacy_duplicate: '该项不是待处理的历史重复记录（可能已处理）', filing_not_active: '该 iOS 备案已不在有效状态，请保留一条有效的备案', app_platform_not_found: '没有可处理的该 iOS 备案',
+  not_later: '须晚于原来的日期', after_end: '目录提交截止日不能晚于检查结束日', cannot_disable_self: '管理员不能停用自己的账号', cannot_suspend_own_organisation: '管理员不能暂停本机构',
   confirmation_exhausted: '验证码已输错 5 次，本次申请作废，请重新发起以获取新的验证码',
   confirmation_expired: '已超过 24 小时有效期，本次申请作废，请重新发起以获取新的验证码',
   confirmation_not_found: '没有找到该确认请求', confirmation_not_pending: '该确认请求已处理或已失效，请重新发起', confirmation_unknown: '无法识别的确认请求',

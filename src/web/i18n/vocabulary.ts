@@ -133,6 +133,7 @@ export const OPTIONS = {
     issue: ['下发处置通知', 'Order issued'], due_recomputed: ['期限按工作日历重算', 'Date recounted'], redated: ['调整期限', 'Date moved'],
     overdue_noticed: ['逾期督办通知', 'Overdue notice sent'], attach: ['上传证据文件', 'Evidence file'], confirm: ['确认已处置', 'Confirmed done'],
     object: ['提出异议', 'Objected'], uphold: ['维持处置', 'Upheld'], withdraw: ['撤回', 'Withdrawn'], accept: ['验收', 'Accepted'], reopen: ['退回', 'Reopened'],
+    legacy_kept: ['保留（历史重复已处理）', 'Kept (legacy duplicate settled)'],
   },
   objectionGround: {
     not_ours: ['非本单位分发、接入或预置', 'Not ours (not distributed, hosted or preinstalled by us)'], already_filed: ['该应用已备案', 'The APP is filed now'],
@@ -150,6 +151,10 @@ export const OPTIONS = {
     false_materials: ['提供虚假材料', 'False materials'], shell_cleanup: ['空壳清理', 'Shell clean-up'], illegal: ['违法违规', 'Illegal'], other: ['其他', 'Other'],
   },
   campaignKind: { transition: ['过渡期摸排', 'Transition'], inspection: ['专项检查', 'Inspection'], routine: ['日常监管', 'Routine'] },
+  historyStep: {
+    create: ['开启并通知', 'Opened'], extend: ['延期', 'Extended'], end: ['提前结束', 'Ended early'], round: ['发送通知轮次', 'Round of notice'],
+    add: ['列入黑名单', 'Added'], lift: ['提前解除', 'Lifted'],
+  },
   campaignStatus: { upcoming: ['未开始', 'Upcoming'], open: ['进行中', 'Open'], ended: ['已结束', 'Ended'] },
   campaignOrgKind: { platform: ['分发平台', 'Platforms'], provider: ['接入服务商', 'Access providers'], device_maker: ['终端厂商', 'Device makers'] },
   blacklistKind: { certificate: ['证件', 'Certificate'], package: ['包名', 'Package name'], domain: ['域名', 'Domain'] },

@@ -14,8 +14,12 @@ import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OrderHistory, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useSelection } from './common.tsx';
 import { AttachmentList, type Attachment } from './attachments.tsx';
+import { CampaignMoves } from './CampaignMoves.tsx';
+import { StepHistory } from './history.tsx';
+import { LegacyDuplicates } from './LegacyDuplicates.tsx';
+import { useSession } from '../../lib/session.tsx';
 
-interface Campaign { id: string; name: string; kind: string; status: string; startsOn: string; catalogueDueOn: string; endsOn: string; provinceCodes: string[] | null }
+interface Campaign { id: string; name: string; kind: string; status: string; startsOn: string; catalogueDueOn: string; endsOn: string; provinceCodes: string[] | null; endedOn?: string | null; endReason?: string | null; ownerProvinceCode?: string | null }
 interface Progress {
   campaign: Campaign; catalogues: { inScope: number; received: number; overdue: number }; findings: Counts; notified: number; notYetNotified: number; resolved: number;
   orders: { items: number; open: number; done: number; accepted: number; overdue: number };
@@ -52,6 +56,7 @@ export default function BureauSupervision() {
       { key: 'orders', label: t('sv.disposalOrders'), render: () => <Orders /> },
       { key: 'violations', label: t('sv.violationReports'), render: () => <Violations /> },
       { key: 'blacklist', label: t('sv.blacklist'), render: () => <Blacklist /> },
+      { key: 'legacy', label: t('sv.legacy'), render: () => <LegacyDuplicates /> },
     ]} />
   );
 }
@@ -108,14 +113,15 @@ function Campaigns() {
           </TableWrap>
         </Card>
       )}
-      {selected && <CampaignDetail key={selected} id={selected} />}
+      {selected && <CampaignDetail key={selected} id={selected} onChanged={load} />}
     </>
   );
 }
 
-function CampaignDetail({ id }: { id: string }) {
+function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const { session } = useSession();
   const [p, setP] = useState<Progress | null>(null);
   const [outcome, setOutcome] = useState('');
   const [page, setPage] = useState(1);
@@ -165,6 +171,10 @@ function CampaignDetail({ id }: { id: string }) {
     <Card title={p.campaign.name}>
       <ErrorNotice error={error} />
       <Success message={message} />
+      {p.campaign.endedOn && <p className="notice notice-warning" data-testid="campaign-ended-early">{t('sv.endedEarly', { date: i18n.date(p.campaign.endedOn), reason: p.campaign.endReason ?? '' })}</p>}
+      {/* A bureau runs the campaigns it opened (its province's); the ministry runs any (the server checks it too). */}
+      <CampaignMoves campaign={p.campaign} runs={session?.role === 'ministry_admin' || (!!p.campaign.ownerProvinceCode && p.campaign.ownerProvinceCode === session?.organisation?.provinceCode)}
+        onDone={(m) => { setError(null); setMessage(m); load(); onChanged(); }} />
       <Kpis items={[
         [t('sv.cataloguesReceivedInScope'), `${p.catalogues.received} / ${p.catalogues.inScope}`],
         [t('sv.findings'), FINDING_KEYS.reduce((a, k) => a + (p.findings[k] ?? 0), 0)],
@@ -509,7 +519,8 @@ function Blacklist() {
           <table className="cards"><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
             <tbody>{r.items.map((b) => <tr key={b.id}><td data-label={t('sv.kind')}>{i18n.option('blacklistKind', b.kind)}</td><td data-label={t('sv.value')}>{b.value ?? b.subjectName}</td>
               <td data-label={t('sv.until')}>{i18n.date(b.untilOn)}</td><td data-label={t('sv.status')}>{b.active ? t('sv.active') : t('sv.inactive')}</td>
-              <td className="cell-action">{b.active && <ReasonAction label={t('sv.lift')} suggestion={t('sv.liftReason')} submitLabel={t('sv.lift')} onSubmit={(reason) => lift(b.id, reason)} testId="lift-entry" />}</td></tr>)}</tbody></table>
+              <td className="cell-action"><div className="row">{b.active && <ReasonAction label={t('sv.lift')} suggestion={t('sv.liftReason')} submitLabel={t('sv.lift')} onSubmit={(reason) => lift(b.id, reason)} testId="lift-entry" />}
+                <StepHistory key={`${b.id}-${b.active}`} url={`/api/bureau/blacklist/${b.id}/history`} testId="entry-history" /></div></td></tr>)}</tbody></table>
         </TableWrap>
       )}
     </Card>

@@ -13,7 +13,7 @@ import { api, ApiError, getCsrfToken, qs } from '../../lib/api.ts';
 import { type Attachment, AttachmentList, uploadAttachment } from './attachments.tsx';
 import { CsvLink, OrderHistory, useSelection } from './common.tsx';
 
-interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; endsOn: string; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
+interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; endsOn: string; endedOn?: string | null; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
 interface Finding { id: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
 interface Objection { ground: string; note: string; requestedDueOn: string | null; at: string }
 interface Order {
@@ -110,7 +110,7 @@ function CampaignDetail({ campaign, onChanged }: { campaign: Campaign; onChanged
     <Card title={campaign.name}>
       <ErrorNotice error={error} />
       <h3 style={{ marginTop: 0 }}>{t('sv.submitCatalogue')}</h3>
-      {campaign.status === 'ended' ? <p className="muted" data-testid="catalogue-closed">{t('sv.campaignEnded', { on: i18n.date(campaign.endsOn) })}</p> : (
+      {campaign.status === 'ended' ? <p className="muted" data-testid="catalogue-closed">{t('sv.campaignEnded', { on: i18n.date(campaign.endedOn ?? campaign.endsOn) })}</p> : (
         <>
           <p>{t('sv.catalogueDueOn', { on: i18n.date(campaign.catalogueDueOn) })}{i18n.paren(i18n.option('catalogueState', campaign.catalogueState))}</p>
           <p className="small muted">{t('sv.catalogueHelp')}</p>

@@ -1,0 +1,146 @@
+// Legacy duplicates settled by the bureau (ADR 0018, addendum "Campaigns extended or ended early;
+// legacy duplicates settled"): a database holding what migrations 0040 and 0044 kept — two open
+// order items for one finding, two active iOS filings whose bundle IDs differ only in case —
+// written as those migrations' tests write them (index dropped, duplicate written, migration run).
+// The bureau of the province lists them, keeps one of each (the other withdrawn / revoked), and
+// they leave the list; history says so; the unique indexes hold; another province's bureau sees
+// nothing and gets 404, a bureau cannot settle a pair another bureau shares (403).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
+
+const sql = (name: string) => readFileSync(new URL(`../../../db/migrations/${name}`, import.meta.url), 'utf8');
+const M0040 = sql('0040_one_open_order_item_per_finding.sql');
+const M0044 = sql('0044_ios_bundle_ids_case_insensitive.sql');
+const LOGIN: Record<string, string> = { '440000': 'gd.reviewer', '330000': 'zj.reviewer', '110000': 'bj.reviewer' };
+
+interface Listed {
+  orderItems: { findingId: string; items: { id: string; orderId: string; legacyDuplicate: boolean; status: string }[] }[];
+  iosFilings: { bundleId: string; filings: { platformId: string; packageName: string; legacyCaseDuplicate: boolean; serviceId: string; serviceNumber: string }[] }[];
+}
+
+describe('legacy duplicates: listed for the bureau of the province, settled with the domain\'s own moves', () => {
+  let a: AuthTestApp;
+  let mine: Signed; let other: Signed; let admin: Signed;
+  let item: { id: string; order_id: string; finding_id: string; province_code: string };
+  let dupId: string;
+  let ledger: { id: string; service_id: string; province_code: string };
+  let upperId: string; let upperService: string;
+  const post = (url: string, s: Signed, payload: object) => a.app.inject({ method: 'POST', url, headers: s.headers, payload });
+  const list = async (s: Signed) => (await a.app.inject({ method: 'GET', url: '/api/bureau/legacy-duplicates', headers: s.headers })).json() as Listed;
+
+  beforeAll(async () => {
+    a = await authTestApp({ supervisionDemo: true });
+    const db = a.t.db;
+    // Two open items for one finding, as a database before migration 0040 could hold them.
+    [item] = await db.query<typeof item>(
+      `select i.id, i.order_id, i.finding_id, o.province_code from disposal_order_items i join disposal_orders o on o.id = i.order_id
+        where i.finding_id is not null and i.status = 'open' and o.province_code is not null order by i.id limit 1`) as [typeof item];
+    await db.query('drop index disposal_order_items_finding_open');
+    const [later] = await db.query<{ id: string }>(
+      `insert into disposal_orders (organisation_id, campaign_id, province_code, measure, ordered_on, due_in_working_days, due_on, reason, created_by, created_at)
+       select organisation_id, campaign_id, province_code, measure, ordered_on, due_in_working_days, due_on, '重复（迁移前）', created_by, created_at + interval '1 day'
+         from disposal_orders where id = $1 returning id`, [item.order_id]);
+    [{ id: dupId }] = await db.query<{ id: string }>(
+      `insert into disposal_order_items (order_id, finding_id, platform, package_name, status)
+       select $2, finding_id, platform, package_name, 'open' from disposal_order_items where id = $1 returning id`, [item.id, later!.id]) as [{ id: string }];
+    await db.exec(M0040);
+    // 0041's index (objected items hold their finding too), as the database has it after all migrations.
+    await db.exec(`drop index disposal_order_items_finding_open;
+      create unique index disposal_order_items_finding_open on disposal_order_items (finding_id) where status in ('open', 'objected', 'done') and not legacy_duplicate;`);
+
+    // Two active iOS filings differing only in case, as before migration 0044: the demo's ledger (浙江) and,
+    // filed later, the same bundle ID upper-cased on an APP of 广东.
+    [ledger] = await db.query<typeof ledger>(
+      `select p.id, p.service_id, sub.province_code from app_platforms p join services s on s.id = p.service_id join subjects sub on sub.id = s.subject_id
+        where p.platform = 'ios' and p.package_name = 'com.example.ledger' and p.active`) as [typeof ledger];
+    await db.query('drop index app_platforms_active_ios_folded');
+    const [svc] = await db.query<{ id: string }>(
+      `select s.id from services s join subjects sub on sub.id = s.subject_id where s.service_type = 'app' and s.status = 'filed' and sub.province_code = '440000'
+          and not exists (select 1 from app_platforms p where p.service_id = s.id and p.platform = 'ios') order by s.id limit 1`);
+    upperService = svc!.id;
+    [{ id: upperId }] = await db.query<{ id: string }>(
+      `insert into app_platforms (service_id, platform, package_name, cert_sha1, created_at) values ($1, 'ios', 'COM.EXAMPLE.LEDGER', $2, now() + interval '1 day') returning id`,
+      [upperService, 'e'.repeat(40)]) as [{ id: string }];
+    await db.exec(M0044);
+
+    mine = await signIn(a.app, LOGIN[item.province_code]!);
+    expect([item.province_code, ledger.province_code]).not.toContain('110000');
+    other = await signIn(a.app, 'bj.reviewer'); // 北京: neither's province
+    admin = await signIn(a.app, 'admin');
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('lists them for the bureau of the province (and the ministry), nothing for another province', async () => {
+    const l = await list(mine);
+    const f = l.orderItems.find((x) => x.findingId === item.finding_id)!;
+    expect(f.items.map((i) => [i.id, i.legacyDuplicate, i.status])).toEqual([[dupId, false, 'open'], [item.id, true, 'open']]);
+    expect((await list(admin)).orderItems.map((x) => x.findingId)).toContain(item.finding_id);
+    const o = await list(other);
+    expect(o.orderItems).toEqual([]);
+    expect(o.iosFilings).toEqual([]);
+    // Both bureaus whose filings are in the pair see it, each filing marked whether it is theirs.
+    for (const [login, mineIs] of [['zj.reviewer', [true, false]], ['gd.reviewer', [false, true]]] as const) {
+      const pair = (await list(await signIn(a.app, login))).iosFilings.find((g) => g.bundleId === 'com.example.ledger')!;
+      expect(pair.filings.map((p) => [p.packageName, p.legacyCaseDuplicate, (p as { mine?: boolean }).mine])).toEqual([['com.example.ledger', false, mineIs[0]], ['COM.EXAMPLE.LEDGER', true, mineIs[1]]]);
+    }
+  });
+
+  it('another province\'s bureau gets 404; a reason is required; an unmarked pair is not settled here', async () => {
+    expect((await post(`/api/bureau/legacy-duplicates/order-items/${item.id}/keep`, other, { reason: '保留' })).statusCode).toBe(404);
+    expect((await post(`/api/bureau/legacy-duplicates/ios-filings/${upperId}/keep`, other, { reason: '保留' })).statusCode).toBe(404);
+    const blank = await post(`/api/bureau/legacy-duplicates/order-items/${item.id}/keep`, mine, { reason: ' ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().errors[0]).toMatchObject({ field: 'body.reason' });
+    const [plain] = await a.t.db.query<{ id: string }>(
+      `select i.id from disposal_order_items i join disposal_orders o on o.id = i.order_id where i.finding_id <> $1 and i.status = 'open' and o.province_code = $2 and not i.legacy_duplicate limit 1`,
+      [item.finding_id, item.province_code]);
+    const r = await post(`/api/bureau/legacy-duplicates/order-items/${plain!.id}/keep`, mine, { reason: '保留' });
+    expect([r.statusCode, r.json().code]).toEqual([409, 'not_a_legacy_duplicate']);
+  });
+
+  it('keeping the older (marked) item withdraws the later one, puts the kept one under the rule, and records it', async () => {
+    const r = await post(`/api/bureau/legacy-duplicates/order-items/${item.id}/keep`, mine, { reason: '以先下发的通知为准' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ id: item.id, withdrawn: [dupId] });
+    const rows = await a.t.db.query<{ id: string; status: string; legacy_duplicate: boolean; answer_note: string | null }>(
+      'select id, status, legacy_duplicate, answer_note from disposal_order_items where finding_id = $1 order by id', [item.finding_id]);
+    expect(rows.find((x) => x.id === item.id)).toMatchObject({ status: 'open', legacy_duplicate: false });
+    expect(rows.find((x) => x.id === dupId)).toMatchObject({ status: 'withdrawn', answer_note: '以先下发的通知为准' });
+    expect((await list(mine)).orderItems.find((x) => x.findingId === item.finding_id)).toBeUndefined();
+    // History: the withdrawal on the duplicate's order, the settlement on the kept item's.
+    const hist = (await a.app.inject({ method: 'GET', url: `/api/bureau/orders/${item.order_id}/history`, headers: mine.headers })).json().items as { action: string; note: string | null }[];
+    expect(hist.filter((h) => h.action === 'legacy_kept')).toEqual([expect.objectContaining({ note: '以先下发的通知为准' })]);
+    const [w] = await a.t.db.query<{ action: string }>(`select action from history where entity_type = 'disposal_order_item' and entity_id = $1`, [dupId]);
+    expect(w!.action).toBe('withdraw');
+    // The rule holds for every writer: a second open item for the finding is refused.
+    await expect(a.t.db.query(`insert into disposal_order_items (order_id, finding_id, status) values ($1, $2, 'open')`, [item.order_id, item.finding_id]))
+      .rejects.toMatchObject({ code: '23505' });
+    // Settled: nothing to settle any more.
+    expect((await post(`/api/bureau/legacy-duplicates/order-items/${item.id}/keep`, mine, { reason: '再次' })).json().code).toBe('not_a_legacy_duplicate');
+  });
+
+  it('an iOS pair across two provinces: neither bureau settles it alone (403); the ministry keeps the later (marked) filing, the other is revoked with its reason, both unmarked, the index holds', async () => {
+    const gd = await signIn(a.app, 'gd.reviewer');
+    const refused = await post(`/api/bureau/legacy-duplicates/ios-filings/${upperId}/keep`, gd, { reason: '保留本省' });
+    expect([refused.statusCode, refused.json().code]).toEqual([403, 'action_not_allowed']);
+    expect(await a.t.db.query(`select status from services where id = $1`, [ledger.service_id])).toEqual([{ status: 'filed' }]);
+    const bureau = admin;
+    const r = await post(`/api/bureau/legacy-duplicates/ios-filings/${upperId}/keep`, bureau, { reason: '经核实，大写包名为开发者在苹果注册的包', category: 'other' });
+    expect(r.statusCode).toBe(200);
+    const rows = await a.t.db.query<{ id: string; active: boolean; legacy_case_duplicate: boolean; status: string; revocation_category: string | null }>(
+      `select p.id, p.active, p.legacy_case_duplicate, s.status, s.revocation_category from app_platforms p join services s on s.id = p.service_id where p.id = any($1::uuid[])`,
+      [[ledger.id, upperId]]);
+    expect(rows.find((x) => x.id === upperId)).toMatchObject({ active: true, legacy_case_duplicate: false, status: 'filed' });
+    expect(rows.find((x) => x.id === ledger.id)).toMatchObject({ active: false, legacy_case_duplicate: false, status: 'revoked', revocation_category: 'other' });
+    expect((await list(bureau)).iosFilings).toEqual([]);
+    const hist = await a.t.db.query<{ entity_id: string; action: string; reason: { reason?: string } }>(
+      `select entity_id, action, reason from history where entity_type = 'service' and entity_id = any($1::uuid[]) and action in ('revoke', 'legacy_case_kept') order by at, id`,
+      [[ledger.service_id, upperService]]);
+    expect(hist.map((h) => [h.entity_id, h.action])).toEqual([[ledger.service_id, 'revoke'], [upperService, 'legacy_case_kept']]);
+    expect(hist[1]!.reason.reason).toBe('经核实，大写包名为开发者在苹果注册的包');
+    // The kept filing is under the rule now: no new case variant can be filed beside it.
+    await expect(a.t.db.query(`insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', 'Com.Example.Ledger', $2)`,
+      [ledger.service_id, 'd'.repeat(40)])).rejects.toThrow(/duplicate key|unique/);
+  });
+});

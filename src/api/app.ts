@@ -22,6 +22,7 @@ import { bureauApplicationRoutes } from './bureau/applications.ts';
 import { bureauCampaignRoutes } from './bureau/campaigns.ts';
 import { violationRoutes } from './bureau/violations.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
+import { bureauRecordRoutes } from './bureau/records.ts';
 import { bureauShellRoutes } from './bureau/shells.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
@@ -224,6 +225,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostChangeRoutes(ctx)); // issue 13: changes of a filed record
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
+  await api.register(bureauRecordRoutes(ctx));
   // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
   const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads, workers: ctx.config.verifyWorkers });
   identityCache = verifier.cache;

@@ -3,6 +3,7 @@ import { NATURE_CERTIFICATES } from '../../../domain/application-rules.ts';
 import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } from '../../../domain/materials.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
 import { ChecksField, CheckboxField, GroupNotes, isLocked, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
+import { groupTitle } from '../../components/Materials.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { OPTIONS } from '../../i18n/vocabulary.ts';
@@ -126,7 +127,7 @@ export function ServiceSection({ serviceType }: { serviceType: string }) {
   return (
     <>
       <fieldset>
-        <legend>{i18n.t('service.group')}</legend>
+        <legend>{groupTitle(i18n, 'service', serviceType)}</legend>
         <TextField path="service.name" required />
         <ChecksField path="service.categories" set="category" max={5} required />
         <ChecksField path="service.languages" set="language" required />
@@ -236,7 +237,7 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
   const domains = ((getPath(f.draft, 'service.domains') as string[] | undefined) ?? []).filter(Boolean);
   return (
     <fieldset>
-      <legend>{i18n.t('access.group')}</legend>
+      <legend>{groupTitle(i18n, 'access', getPath(f.draft, 'service.serviceType'))}</legend>
       <GroupNotes path="access" />
       {list.length === 0 ? <p className="muted">{i18n.t('access.none')}</p> : null}
       {list.map((_, i) => (

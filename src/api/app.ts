@@ -23,6 +23,7 @@ import { bureauCampaignRoutes } from './bureau/campaigns.ts';
 import { bureauLegacyDuplicateRoutes } from './bureau/legacy-duplicates.ts';
 import { violationRoutes } from './bureau/violations.ts';
 import { bureauServiceRoutes } from './bureau/services.ts';
+import { bureauRecordRoutes } from './bureau/records.ts';
 import { bureauShellRoutes } from './bureau/shells.ts';
 import { bureauStatisticsRoutes } from './bureau/statistics.ts';
 import { healthRoutes } from './health.ts';
@@ -230,6 +231,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   await api.register(hostChangeRoutes(ctx)); // issue 13: changes of a filed record
   await api.register(hostPackageRoutes(ctx));
   await api.register(bureauServiceRoutes(ctx));
+  await api.register(bureauRecordRoutes(ctx));
   // One verifier (identity cache) for the verification API and catalogue matching (issue 14: the same matcher).
   const verifier = await createVerifier(ctx.db, ctx.now, { reads: ctx.reads, workers: ctx.config.verifyWorkers });
   identityCache = verifier.cache;

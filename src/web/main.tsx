@@ -24,6 +24,9 @@ const ReviewPage = lazy(() => import('./pages/review/ReviewPage.tsx'));
 const ApiKeys = lazy(() => import('./pages/provider/ApiKeys.tsx'));
 const Catalogue = lazy(() => import('./pages/provider/Catalogue.tsx'));
 const BureauQueue = lazy(() => import('./pages/bureau/BureauQueue.tsx'));
+// The bureau's record search and record page (review issue items 1–3)
+const BureauRecords = lazy(() => import('./pages/bureau/BureauRecords.tsx'));
+const BureauRecord = lazy(() => import('./pages/bureau/BureauRecord.tsx'));
 const Dashboard = lazy(() => import('./pages/bureau/Dashboard.tsx'));
 const CalendarAdmin = lazy(() => import('./pages/admin/CalendarAdmin.tsx'));
 const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
@@ -90,6 +93,8 @@ function App() {
         <Route path="/provider/catalogue" element={<RequireRole roles={KEY_HOLDERS}><Catalogue /></RequireRole>} />
         <Route path="/bureau" element={<RequireRole roles={BUREAU}><BureauQueue /></RequireRole>} />
         <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU}><ReviewPage audience="bureau" /></RequireRole>} />
+        <Route path="/bureau/records" element={<RequireRole roles={BUREAU}><BureauRecords /></RequireRole>} />
+        <Route path="/bureau/records/:id" element={<RequireRole roles={BUREAU}><BureauRecord /></RequireRole>} />
         <Route path="/bureau/dashboard" element={<RequireRole roles={BUREAU}><Dashboard /></RequireRole>} />
         <Route path="/bureau/calendar" element={<RequireRole roles={BUREAU}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />

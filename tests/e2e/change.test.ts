@@ -70,6 +70,7 @@ describe('journey: a host changes a filed APP\'s signing certificate', () => {
     expect(await diff.textContent()).toContain(NEW_MD5);
     await bureau.shot('change-bureau-diff');
     await bureau.page.getByTestId('approve').click();
+    await bureau.page.getByTestId('decision-confirm-yes').click(); // the decision's confirmation step
     expect(await bureau.page.getByTestId('review-done').textContent()).toContain(svc!.service_number);
 
     expect(await verifyStatus(NEW_MD5)).toBe('filed');

@@ -173,6 +173,7 @@ describe('journey: a host files an APP, through first review, SMS and the bureau
     await row.getByRole('link', { name: '审核' }).click();
     await bureau.shot('bureau-review');
     await bureau.page.getByTestId('approve').click();
+    await bureau.page.getByTestId('decision-confirm-yes').click(); // the decision's confirmation step
     const done = await bureau.page.getByTestId('review-done').textContent();
     const number = /粤ICP备\d{10}号-1A/.exec(done ?? '')?.[0];
     expect(number, done ?? '').toBeTruthy();

@@ -71,6 +71,7 @@ describe('journey: the bureau rejects a field, the host corrects it and resubmit
     await bureau.page.locator('#reason-suggestion-0').fill('改为“示例科技技术分享”');
     await bureau.shot('bureau-reject-reason');
     await bureau.page.getByTestId('return').click();
+    await bureau.page.getByTestId('decision-confirm-yes').click(); // the decision's confirmation step
     await bureau.page.locator('.badge[data-status="bureau_rejected"]').first().waitFor();
 
     // The host sees the reason at the field, corrects it and resubmits.
@@ -111,6 +112,7 @@ describe('journey: the bureau rejects a field, the host corrects it and resubmit
     await bureau.page.goto('/bureau');
     await bureau.page.getByTestId('queue-row').filter({ hasText: '示例科技技术分享' }).getByRole('link', { name: '审核' }).click();
     await bureau.page.getByTestId('approve').click();
+    await bureau.page.getByTestId('decision-confirm-yes').click(); // the decision's confirmation step
     expect(await bureau.page.getByTestId('review-done').textContent()).toMatch(/粤ICP备2024000001号-4/);
     await page.reload();
     await page.getByTestId('approved-number').waitFor();

@@ -32,7 +32,7 @@ const MASKS: Record<string, (s: string) => string> = {
   certificateNumber: mask.idNumber, mobile: mask.phone, emergencyPhone: mask.phone, email: mask.email,
 };
 
-function maskPeople(m: Json): Json {
+export function maskPeople(m: Json): Json {
   const walk = (o: unknown): unknown => {
     if (Array.isArray(o)) return o.map(walk);
     if (typeof o !== 'object' || o === null) return o;
@@ -101,6 +101,30 @@ export async function presentApplication(db: Db, sealer: Sealer, actor: Actor, a
     submittedAt: app.submitted_at?.toISOString() ?? null,
     sentToBureauAt: app.sent_to_bureau_at?.toISOString() ?? null,
     decidedAt: app.decided_at?.toISOString() ?? null,
+    subjectRecord: actor.role === 'bureau_reviewer' && own ? await subjectRecord(db, sealer, app) : null,
+  };
+}
+
+/**
+ * The filed subject a follow-up application acts under, for the reviewing bureau (issue: a 新增服务
+ * said only "主体沿用主办者已备案的主体"): its name, main number, certificate (masked, as elsewhere;
+ * the bureau record page reveals it, logged), the record page to open and its other applications.
+ */
+async function subjectRecord(db: Queryable, sealer: Sealer, app: ApplicationRow) {
+  if (!app.subject_id || app.application_type === 'first_filing') return null;
+  const [sub] = await db.query<{ id: string; name: string; subject_type: string; main_number: string | null; status: string; certificate_type: string; certificate_number_enc: string; first_service: string | null }>(
+    `select id, name, subject_type, main_number, status, certificate_type, certificate_number_enc,
+            (select s.id from services s where s.subject_id = subjects.id order by (s.status = 'filed') desc, s.sequence limit 1) as first_service
+       from subjects where id = $1`, [app.subject_id]);
+  if (!sub) return null;
+  const others = await db.query<{ id: string; application_type: string; service_name: string | null; status: string; submitted_at: Date | null; decided_at: Date | null }>(
+    `select id, application_type, service_name, status, submitted_at, decided_at from applications
+      where subject_id = $1 and id <> $2 and status <> 'draft' order by coalesce(submitted_at, created_at) desc, id limit 50`, [app.subject_id, app.id]);
+  return {
+    id: sub.id, name: sub.name, subjectType: sub.subject_type, mainNumber: sub.main_number, status: sub.status,
+    certificateType: sub.certificate_type, certificateNumber: mask.idNumber(sealer.open(sub.certificate_number_enc)),
+    recordServiceId: app.service_id ?? sub.first_service,
+    applications: others.map((o) => ({ id: o.id, applicationType: o.application_type, serviceName: o.service_name, status: o.status, submittedAt: o.submitted_at?.toISOString() ?? null, decidedAt: o.decided_at?.toISOString() ?? null })),
   };
 }
 
@@ -172,7 +196,7 @@ export async function presentHistory(db: Queryable, applicationId: string) {
 const accessProviders = (m: Json | null): unknown[] => (Array.isArray(m?.access) ? (m.access as { providerOrgId?: unknown }[]).map((a) => a?.providerOrgId) : []);
 
 /** Names of the organisations an application names (its submitter, its access providers, before and after a change): id → name. */
-async function organisationNames(db: Queryable, ids: unknown[]): Promise<Record<string, string>> {
+export async function organisationNames(db: Queryable, ids: unknown[]): Promise<Record<string, string>> {
   const uuids = [...new Set(ids.filter((x): x is string => typeof x === 'string' && isUuid(x)))];
   if (!uuids.length) return {};
   const rows = await db.query<{ id: string; name: string }>('select id, name from organisations where id = any ($1::uuid[])', [uuids]);

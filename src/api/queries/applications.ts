@@ -9,6 +9,8 @@ import { type ApplicationRow, visibleTo } from '../../flows/applications.ts';
 import { deadlineFields } from '../presenters/deadline.ts';
 import { recordStatuses } from './record-status.ts';
 
+interface Decided { subject_name: string | null; record_number: string | null; decided_by: string | null }
+
 export interface ListOptions { status?: string; page: number; pageSize: number; order: 'updated' | 'deadline' }
 
 export async function listApplications(db: Queryable, actor: Actor, o: ListOptions, now: Date) {
@@ -18,8 +20,14 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
   if (o.status) { params.push(o.status); where += ` and a.status = $${params.length}`; }
   const order = o.order === 'deadline' ? 'a.deadline_on asc nulls last, a.sent_to_bureau_at asc' : 'a.updated_at desc';
   const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total from applications a where ${where}`, params) as [{ total: number }];
-  const rows = await db.query<ApplicationRow>(
-    `select a.* from applications a where ${where} order by ${order}, a.id limit ${o.pageSize} offset ${(o.page - 1) * o.pageSize}`, params);
+  const rows = await db.query<ApplicationRow & Decided>(
+    `select a.*, coalesce(sub.name, a.materials->'subject'->>'name') as subject_name,
+            case when a.application_type = 'change_subject' then sub.main_number else s.service_number end as record_number,
+            d.actor_name as decided_by
+       from applications a left join subjects sub on sub.id = a.subject_id left join services s on s.id = a.service_id
+       left join lateral (select u.display_name as actor_name from history h left join users u on u.id = h.actor_user_id
+                          where h.application_id = a.id and h.action in ('bureau_approve', 'bureau_reject') order by h.id desc limit 1) d on true
+      where ${where} order by ${order}, a.id limit ${o.pageSize} offset ${(o.page - 1) * o.pageSize}`, params);
   const calendars = await calendarsFor(db);
   const records = await recordStatuses(db, rows.map((a) => a.id));
   const today = chinaDate(now);
@@ -36,6 +44,12 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
         overdue: a.status === 'bureau_review' && a.deadline_on !== null && a.deadline_on < today,
         updatedAt: a.updated_at.toISOString(),
         recordStatus: records.get(a.id) ?? null,
+        // Which row is which (issue: two rows of one service looked identical): the subject, and once
+        // decided by the bureau, when, by whom and the number (a rejected one has none).
+        subjectName: a.subject_name ?? null,
+        decidedAt: a.decided_at?.toISOString() ?? null,
+        decidedBy: a.decided_by ?? null,
+        number: a.status === 'approved' ? a.record_number ?? null : null,
       };
     }),
     total, page: o.page, pageSize: o.pageSize,

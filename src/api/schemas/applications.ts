@@ -89,6 +89,13 @@ export const applicationView = z.object({
   submittedAt: z.string().nullable(),
   sentToBureauAt: z.string().nullable(),
   decidedAt: z.string().nullable(),
+  subjectRecord: z.object({
+    id: z.string(), name: z.string(), subjectType: z.string(), mainNumber: z.string().nullable(), status: z.string(),
+    certificateType: z.string(), certificateNumber: z.string().describe('masked (the bureau record page reveals it, logged)'),
+    recordServiceId: z.string().nullable().describe('the service whose bureau record page (/api/bureau/records/{id}) shows this subject: the application\'s own, else the subject\'s first'),
+    applications: z.array(z.object({ id: z.string(), applicationType: z.string(), serviceName: z.string().nullable(), status: z.string(), submittedAt: z.string().nullable(), decidedAt: z.string().nullable() }))
+      .describe('the subject\'s other applications (drafts excluded), newest first'),
+  }).nullable().optional().describe('bureau only: the filed subject a follow-up application (新增服务, 新增接入, 变更服务, 变更主体, 注销…) acts under; null for a first filing'),
 });
 
 export const historyView = z.object({
@@ -113,5 +120,9 @@ export const summaryView = z.object({
   deadlineProvisional: z.boolean(), deadlineProvisionalReason: z.string().nullable(), remainingWorkingDays: z.number().nullable(), overdue: z.boolean(),
   updatedAt: z.string(),
   recordStatus,
+  subjectName: z.string().nullable().optional().describe('the subject the application is filed under (or names, for a first filing)'),
+  decidedAt: z.string().nullable().optional().describe('when the bureau approved or rejected it'),
+  decidedBy: z.string().nullable().optional().describe('the bureau reviewer who decided it'),
+  number: z.string().nullable().optional().describe('the number of the record it made or changed (service number; the main number for a subject change)'),
 });
 export const listView = z.object({ items: z.array(summaryView), total: z.number(), page: z.number(), pageSize: z.number() });

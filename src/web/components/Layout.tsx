@@ -10,7 +10,7 @@ const NAV: Record<string, [string, MessageKey][]> = {
   provider_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
   platform_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
   device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys'], ['/org/supervision', 'nav.supervision']],
-  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/supervision', 'nav.supervision'], ['/bureau/calendar', 'nav.calendar']],
+  bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/records', 'nav.bureauRecords'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/supervision', 'nav.supervision'], ['/bureau/calendar', 'nav.calendar']],
   ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/admin/personal-data-access', 'nav.personalDataAccess'], ['/bureau/supervision', 'nav.supervision']],
 };
 
@@ -53,6 +53,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav className="nav" aria-label={i18n.t('app.menu')}>
           <div className="nav-inner">
             {links.map(([to, key]) => <NavLink key={to} to={to} end className={({ isActive }) => (isActive ? 'active' : '')}>{i18n.t(key)}</NavLink>)}
+            {/* On a phone the header hides the account name (no room): the menu says who is signed in. */}
+            {session ? <span className="nav-who" data-testid="nav-who">{i18n.t('nav.signedInAs', { name: [session.user?.displayName, session.organisation?.name].filter(Boolean).join(' · ') })}</span> : null}
           </div>
         </nav>
       </header>

@@ -1,9 +1,9 @@
 // All the materials of an application, group by group, for the reviewers; each field can be
 // flagged to start a field-level reason, and fields already flagged are highlighted.
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { divisionName } from '../../domain/divisions.ts';
 import { PROVINCES } from '../../domain/provinces.ts';
-import { useI18n } from '../i18n/index.tsx';
+import { type I18n, useI18n } from '../i18n/index.tsx';
 import { OPTIONS, type OptionSet } from '../i18n/vocabulary.ts';
 import { getPath } from '../lib/paths.ts';
 import type { ReviewReason } from '../lib/types.ts';
@@ -37,10 +37,47 @@ export function useFieldValue(orgNames: Record<string, string>): (path: string, 
     if (Array.isArray(value)) return value.length ? value.join(i18n.listSep) : '—';
     const set = OPTION_FIELDS[leaf];
     if (set && typeof value === 'string' && value in OPTIONS[set]) return i18n.option(set, value);
-    if (leaf === 'publicKey' && typeof value === 'string') return <code title={value}>{value.length > 48 ? `${value.slice(0, 48)}…${i18n.paren(value.length)}` : value}</code>;
+    if (leaf === 'publicKey' && typeof value === 'string') return <PublicKey value={value} />;
     if (/^cert(Md5|Sha1|Sha256)$/.test(leaf)) return <code>{String(value)}</code>;
     return String(value);
   };
+}
+
+/** A group's title named by the service type: 网站接入信息, APP接入信息, 小程序基础信息 … (never "APP" for a website). */
+export function groupTitle(i18n: I18n, group: 'service' | 'access', serviceType: unknown): string {
+  const type = typeof serviceType === 'string' ? i18n.option('serviceType', serviceType) : '';
+  return type ? i18n.t(group === 'service' ? 'service.groupOf' : 'access.groupOf', { type }) : i18n.t(group === 'service' ? 'service.group' : 'access.group');
+}
+
+/**
+ * A public key (RSA-2048: 512 hex characters): the start, expandable to the whole key wrapped
+ * over lines (a hover title is unreadable on a phone), and a copy button.
+ */
+export function PublicKey({ value }: { value: string }) {
+  const i18n = useI18n();
+  const [open, setOpen] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const long = value.length > 48;
+  const copy = () => {
+    void navigator.clipboard?.writeText(value).then(() => { setCopied(true); setTimeout(() => setCopied(false), 2000); }, () => setCopied(false));
+  };
+  return (
+    <div className="public-key" data-testid="public-key">
+      <code className={open || !long ? 'wrap' : ''} data-testid="public-key-value">{open || !long ? value : `${value.slice(0, 48)}…`}</code>
+      <div className="row small">
+        <span className="muted">{i18n.t('key.chars', { n: value.length })}</span>
+        {long ? <Button variant="link" className="btn-small" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="public-key-toggle">{open ? i18n.t('key.hide') : i18n.t('key.show')}</Button> : null}
+        <Button variant="link" className="btn-small" onClick={copy} data-testid="public-key-copy">{copied ? i18n.t('key.copied') : i18n.t('key.copy')}</Button>
+        <span className="sr-only" role="status">{copied ? i18n.t('key.copied') : ''}</span>
+      </div>
+    </div>
+  );
+}
+
+/** A platform or access record that ended (the bureau's record view lists them with the current ones). */
+function Ended({ item }: { item: J | undefined }) {
+  const i18n = useI18n();
+  return item?.active === false ? <p className="muted small ended" data-testid="ended">{i18n.t('materials.inactive')}</p> : null;
 }
 
 export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
@@ -79,7 +116,7 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
       {/* A subject change carries no service: no section of dashes. */}
       {materials.service ? (
         <section>
-          <h3>{i18n.t('service.group')}</h3>
+          <h3>{groupTitle(i18n, 'service', service.serviceType)}</h3>
           {['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', ...(service.homeUrl ? ['homeUrl'] : []), 'domains'].map((k) => row(`service.${k}`))}
           <h3>{i18n.t('service.principalGroup')}</h3>
           {person('service.principal')}
@@ -88,13 +125,13 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
       {platforms.length ? (
         <section>
           <h3>{i18n.t('platforms.group')}</h3>
-          {platforms.map((_, i) => ['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256', 'domains'].map((k) => row(`platforms.${i}.${k}`)))}
+          {platforms.map((p, i) => <div key={i}><Ended item={p} />{['platform', 'packageName', 'publicKey', 'certMd5', 'certSha1', 'certSha256', 'domains'].map((k) => row(`platforms.${i}.${k}`))}</div>)}
         </section>
       ) : null}
       {access.length ? (
         <section>
-          <h3>{i18n.t('access.group')}</h3>
-          {access.map((_, i) => ['providerOrgId', 'accessMethod', 'serverLocation', 'ips', 'domains'].map((k) => row(`access.${i}.${k}`)))}
+          <h3>{groupTitle(i18n, 'access', service.serviceType)}</h3>
+          {access.map((x, i) => <div key={i}><Ended item={x} />{['providerOrgId', 'accessMethod', 'serverLocation', 'ips', 'domains'].map((k) => row(`access.${i}.${k}`))}</div>)}
         </section>
       ) : null}
     </div>

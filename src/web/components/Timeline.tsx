@@ -20,21 +20,37 @@ export function collapse(items: HistoryItem[]): (HistoryItem & { times: number }
   return out;
 }
 
+/**
+ * The status a step moved to, when it says more than the step's own name: "管局退回 → 管局退回" repeated
+ * itself (the action bureau_reject and the status bureau_rejected have the same words), as would
+ * any step named after the status it leads to. Null: show no arrow.
+ */
+export function arrowTarget(action: string, status: string, from: string | null, to: string | null): string | null {
+  if (!to || to === from) return null;
+  // Compared without case, spaces and English articles: "Rejected by the bureau" names "Rejected by bureau".
+  const norm = (x: string) => x.toLowerCase().replace(/\b(the|a|an)\b/g, '').replace(/\s+/g, '');
+  const a = norm(action); const s = norm(status);
+  return a === s || a.includes(s) || s.includes(a) ? null : status;
+}
+
 export function Timeline({ items }: { items: HistoryItem[] }) {
   const i18n = useI18n();
   return (
     <ol className="timeline" data-testid="timeline">
       {collapse(items).map((h) => {
         const reasons = reasonsOf(h.reason);
-        const numbers = h.reason as { serviceNumber?: string; note?: unknown; deadlineProvisional?: boolean; deadlineOn?: string } | null;
+        const numbers = h.reason as { serviceNumber?: string; note?: unknown; reason?: unknown; deadlineProvisional?: boolean; deadlineOn?: string } | null;
         // A reviewer's note (the first review's 备注, a bureau's note), as written; a provisional deadline's
         // note is the system's (src/domain/calendar.ts, English): said in the language shown.
         const note = numbers?.deadlineProvisional && typeof numbers.deadlineOn === 'string'
           ? i18n.t('calendar.provisionalWhy', { year: numbers.deadlineOn.slice(0, 4) })
-          : typeof numbers?.note === 'string' && numbers.note.trim() ? numbers.note : null;
+          : typeof numbers?.note === 'string' && numbers.note.trim() ? numbers.note
+          // A record's end (revocation, cancellation, access cancelled) says why in `reason`.
+          : typeof numbers?.reason === 'string' && numbers.reason.trim() ? numbers.reason : null;
+        const target = arrowTarget(i18n.t(`action.${h.action}` as MessageKey), i18n.t(`status.${h.to}` as MessageKey), h.from, h.to);
         return (
           <li key={h.id} className="done">
-            <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{h.to && h.to !== h.from ? <span className="muted"> → {i18n.t(`status.${h.to}` as MessageKey)}</span> : null}</div>
+            <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{target ? <span className="muted" data-testid="timeline-to"> → {target}</span> : null}</div>
             <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
             <DeadlineStep reason={h.reason} />
             {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}

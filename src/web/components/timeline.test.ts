@@ -33,3 +33,25 @@ describe('review helpers', () => {
     expect(fieldPaths({ service: { serviceType: 'mini_program', name: 'x' } })).not.toContain('service.domains');
   });
 });
+
+describe('a step\'s target status', () => {
+  it('is not repeated when the step already names it ("管局退回 → 管局退回", review issue item 8)', async () => {
+    const { arrowTarget } = await import('./Timeline.tsx');
+    const { makeI18n } = await import('../i18n/index.tsx');
+    const { LIFECYCLE } = await import('../../domain/lifecycle.ts');
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const i18n = makeI18n(lang);
+      const label = (action: string, to: string) => arrowTarget(i18n.t(`action.${action}` as never), i18n.t(`status.${to}` as never), 'bureau_review', to);
+      expect(label('bureau_reject', 'bureau_rejected')).toBeNull();
+      // Every move of the lifecycle: an arrow only when it adds words the step does not have.
+      for (const m of LIFECYCLE) {
+        if (!m.to) continue;
+        const t = label(m.action, m.to);
+        if (t) expect(i18n.t(`action.${m.action}` as never) as string).not.toContain(t);
+      }
+    }
+    const zh = makeI18n('zh-CN');
+    expect(arrowTarget(zh.t('action.bureau_approve'), zh.t('status.approved'), 'bureau_review', 'approved')).toBe('已备案');
+    expect(arrowTarget(zh.t('action.bureau_approve'), zh.t('status.approved'), 'approved', 'approved')).toBeNull();
+  });
+});

@@ -27,6 +27,13 @@ export interface ApplicationView {
   /** Issue 12: counted into a year without an official holiday schedule. */
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   createdAt: string; updatedAt: string; submittedAt: string | null; sentToBureauAt: string | null; decidedAt: string | null;
+  /** Bureau only: the filed subject a follow-up application acts under. */
+  subjectRecord?: SubjectRecord | null;
+}
+export interface SubjectRecord {
+  id: string; name: string; subjectType: string; mainNumber: string | null; status: string; certificateType: string; certificateNumber: string;
+  recordServiceId: string | null;
+  applications: { id: string; applicationType: string; serviceName: string | null; status: string; submittedAt: string | null; decidedAt: string | null }[];
 }
 
 export interface PackageCheck {
@@ -42,6 +49,7 @@ export interface ApplicationSummary {
   deadlineProvisional: boolean; deadlineProvisionalReason: string | null;
   remainingWorkingDays: number | null; overdue: boolean; updatedAt: string;
   recordStatus?: RecordStatus | null;
+  subjectName?: string | null; decidedAt?: string | null; decidedBy?: string | null; number?: string | null;
 }
 export type RecordStatus = 'filed' | 'shell' | 'cancelled' | 'revoked';
 export interface ListView<T> { items: T[]; total: number; page: number; pageSize: number }

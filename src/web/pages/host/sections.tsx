@@ -4,6 +4,7 @@ import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } fro
 import { citiesOf, countiesOf, type Division, divisionName } from '../../../domain/divisions.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
 import { ChecksField, CheckboxField, GroupNotes, isLocked, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
+import { groupTitle } from '../../components/Materials.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { OPTIONS } from '../../i18n/vocabulary.ts';
@@ -130,7 +131,7 @@ export function ServiceSection({ serviceType }: { serviceType: string }) {
   return (
     <>
       <fieldset>
-        <legend>{i18n.t('service.group')}</legend>
+        <legend>{groupTitle(i18n, 'service', serviceType)}</legend>
         <TextField path="service.name" required />
         <ChecksField path="service.categories" set="category" max={5} required />
         <ChecksField path="service.languages" set="language" required />
@@ -240,7 +241,7 @@ export function AccessSection({ providers, defaultProvider }: { providers: { id:
   const domains = ((getPath(f.draft, 'service.domains') as string[] | undefined) ?? []).filter(Boolean);
   return (
     <fieldset>
-      <legend>{i18n.t('access.group')}</legend>
+      <legend>{groupTitle(i18n, 'access', getPath(f.draft, 'service.serviceType'))}</legend>
       <GroupNotes path="access" />
       {list.length === 0 ? <p className="muted">{i18n.t('access.none')}</p> : null}
       {list.map((_, i) => (

@@ -21,8 +21,11 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
     api.get<ListView<ApplicationSummary>>(`/api/${audience}/applications${qs({ status, page, pageSize: 50 })}`).then(setList).catch(setError);
   }, [audience, status, page]);
   const bureau = audience === 'bureau';
+  // Decided applications (已备案, 管局退回) are a record of decisions, not a queue: no deadline, no 审核 link.
+  const decided = bureau && DECIDED.includes(status);
+  const heading = decided ? i18n.t('review.bureauDecided') : i18n.t(title);
   return (
-    <Page title={i18n.t(title)} wide>
+    <Page title={heading} wide>
       <div className="row" style={{ marginBottom: '1rem' }}>
         <label htmlFor="status-filter">{i18n.t('review.filter')}</label>
         <select id="status-filter" value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }} style={{ maxWidth: '16rem' }}>
@@ -31,27 +34,35 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
       </div>
       <ErrorNotice error={error} />
       {!list ? <Loading /> : list.items.length === 0 ? <Card><p>{i18n.t('review.empty')}</p></Card> : (
-        <TableWrap label={i18n.t(title)}>
-          <table className="cards">
+        <TableWrap label={heading}>
+          <table className="cards" data-testid={decided ? 'decided-table' : 'queue-table'}>
             <thead><tr>
-              <th>{i18n.t('review.service')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.submittedAt')}</th>
-              {bureau ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}
+              <th>{i18n.t('review.service')}</th><th>{i18n.t('review.kind')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th>
+              {decided ? <><th>{i18n.t('review.number')}</th><th>{i18n.t('review.decidedAt')}</th><th>{i18n.t('review.decidedBy')}</th></>
+                : <><th>{i18n.t('review.submittedAt')}</th>{bureau ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}</>}
               <th><span className="sr-only">{i18n.t('common.actions')}</span></th>
             </tr></thead>
             <tbody>
               {list.items.map((a) => (
-                <tr key={a.id} className={a.overdue ? 'overdue' : ''} data-testid="queue-row">
-                  <td data-label={i18n.t('review.service')}>{a.serviceName ?? '—'}</td>
-                  <td data-label={i18n.t('review.type')}>{i18n.option('serviceType', a.serviceType)}</td>
+                <tr key={a.id} className={!decided && a.overdue ? 'overdue' : ''} data-testid="queue-row">
+                  <td data-label={i18n.t('review.service')}><QueueName a={a} /></td>
+                  <td data-label={i18n.t('review.kind')} data-testid="queue-kind">{i18n.t(`apptype.${a.applicationType}` as MessageKey)}</td>
+                  <td data-label={i18n.t('review.type')}>{a.applicationType === 'change_subject' ? i18n.t('br.subject') : i18n.option('serviceType', a.serviceType)}</td>
                   <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
-                  <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
-                  {bureau ? <>
-                    <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} /></td>
-                    <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
-                      ? <span className="overdue-text">{i18n.t('review.overdue')}{a.remainingWorkingDays < 0 ? ` ${-a.remainingWorkingDays}` : ''}</span>
-                      : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
-                  </> : null}
-                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`}>{i18n.t('review.open')}</Link></td>
+                  {decided ? <>
+                    <td data-label={i18n.t('review.number')} data-testid="queue-number">{a.number ?? '—'}</td>
+                    <td data-label={i18n.t('review.decidedAt')}>{i18n.date(a.decidedAt, true)}</td>
+                    <td data-label={i18n.t('review.decidedBy')}>{a.decidedBy ?? '—'}</td>
+                  </> : <>
+                    <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
+                    {bureau ? <>
+                      <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} /></td>
+                      <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
+                        ? <span className="overdue-text">{i18n.t('review.overdue')}{a.remainingWorkingDays < 0 ? ` ${-a.remainingWorkingDays}` : ''}</span>
+                        : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
+                    </> : null}
+                  </>}
+                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`} data-testid="queue-open">{decided ? i18n.t('review.view') : i18n.t('review.open')}</Link></td>
                 </tr>
               ))}
             </tbody>
@@ -64,3 +75,18 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
 }
 
 export const PROVIDER_STATUSES = STATUSES;
+
+const DECIDED = ['approved', 'bureau_rejected'];
+
+/** The service (or, for a subject change, the subject) and, below it, the subject it is filed under. */
+function QueueName({ a }: { a: ApplicationSummary }) {
+  const i18n = useI18n();
+  if (a.applicationType === 'change_subject') return <>{a.subjectName ?? a.serviceName ?? '—'}</>;
+  // One element: the phone's card layout puts a cell's children beside its label, in one column.
+  return (
+    <div>
+      {a.serviceName ?? '—'}
+      {a.subjectName && a.subjectName !== a.serviceName ? <div className="muted small" data-testid="queue-subject">{i18n.t('review.subjectOf', { name: a.subjectName })}</div> : null}
+    </div>
+  );
+}

@@ -1,19 +1,20 @@
 // Reviewing an application (issue 6 items 4 and 5): all its materials, the timeline, and the
 // reviewer's decision — the provider approves and submits or returns; the bureau approves
 // (a number is allocated) or rejects — with field-level reasons picked from the materials.
-import { useCallback, useEffect, useState } from 'react';
-import { useParams } from 'react-router';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
 import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
 import { PackageChecks } from '../../components/PackageChecks.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
-import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
-import type { ApplicationView, HistoryItem, ReviewReason } from '../../lib/types.ts';
+import type { ApplicationView, HistoryItem, ReviewReason, SubjectRecord } from '../../lib/types.ts';
 
 type Audience = 'provider' | 'bureau';
+const DECIDED = ['approved', 'bureau_rejected'];
 
 export default function ReviewPage({ audience }: { audience: Audience }) {
   const i18n = useI18n();
@@ -26,6 +27,12 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // The bureau's decisions cannot be undone: each goes through a confirmation step naming what happens.
+  const [confirming, setConfirming] = useState<'approve' | 'return' | null>(null);
+  const confirmRef = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
+  // Going back returns the focus to the button that asked (keyboard users stay where they were).
+  const cancelConfirm = () => { const was = confirming; setConfirming(null); setTimeout(() => document.querySelector<HTMLElement>(`[data-testid="${was === 'approve' ? 'approve' : 'return'}"]`)?.focus(), 30); };
 
   const load = useCallback(async () => {
     const [v, h] = await Promise.all([api.get<ApplicationView>(base), api.get<{ items: HistoryItem[] }>(`${base}/history`)]);
@@ -46,6 +53,8 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
     setError(null); setDone(null);
     const list = reasons.filter((r) => r.field && r.error.trim()).map((r) => ({ field: r.field, error: r.error.trim(), ...(r.suggestion?.trim() ? { suggestion: r.suggestion.trim() } : {}) }));
     if (kind === 'return' && !list.length) { setError(new Error(i18n.t('review.reasonsNeeded'))); return; }
+    if (audience === 'bureau' && confirming !== kind) { setConfirming(kind); return; }
+    setConfirming(null);
     setBusy(kind);
     try {
       if (kind === 'approve') {
@@ -63,14 +72,15 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const orgs: Record<string, string> = view.organisations;
 
   return (
-    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}{view.deadlineOn && ['bureau_review', 'bureau_rejected', 'approved'].includes(view.status) ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}</>} wide>
+    <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}{view.deadlineOn && view.status === 'bureau_review' ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}{view.decidedAt && DECIDED.includes(view.status) ? <> · <span data-testid="decided-at">{i18n.t('br.decided')} {i18n.date(view.decidedAt, true)}</span></> : null}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
         <div>
+        {view.subjectRecord ? <SubjectPanel record={view.subjectRecord} /> : null}
         {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
-          {view.applicationType === 'new_service' ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
+          {view.applicationType === 'new_service' && !view.subjectRecord ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <PackageChecks checks={view.packageChecks ?? []} materials={view.materials} />
           <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
         </Card>
@@ -108,12 +118,26 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
                   </div>
                 ) : null}
                 <ErrorNotice error={error} />
-                <div className="row" style={{ marginTop: '1rem' }}>
+                {confirming ? (
+                  <div ref={confirmRef} tabIndex={-1} className="confirm-step" data-testid="decision-confirm" role="alertdialog" aria-labelledby="decision-confirm-title" aria-describedby="decision-confirm-lead"
+                    onKeyDown={(e) => { if (e.key === 'Escape') cancelConfirm(); }}>
+                    <h3 id="decision-confirm-title" style={{ marginTop: 0 }}>{confirming === 'approve' ? i18n.t('review.confirmApproveTitle') : i18n.t('review.confirmRejectTitle')}</h3>
+                    <p id="decision-confirm-lead">{confirming === 'approve'
+                      ? (view.applicationType === 'first_filing' || view.applicationType === 'new_service' ? i18n.t('review.confirmApproveNew') : i18n.t('review.confirmApproveChange'))
+                      : i18n.t('review.confirmRejectLead', { n: reasons.filter((r) => r.field && r.error.trim()).length })}</p>
+                    <p><strong>{view.serviceName ?? '—'}</strong>{i18n.paren(i18n.t(`apptype.${view.applicationType}` as MessageKey))}</p>
+                    <div className="row">
+                      <Button variant={confirming === 'approve' ? 'primary' : 'danger'} onClick={() => void act(confirming)} busy={busy === confirming} data-testid="decision-confirm-yes">{i18n.t('review.confirm')}</Button>
+                      <Button onClick={cancelConfirm} data-testid="decision-confirm-back">{i18n.t('review.back')}</Button>
+                    </div>
+                  </div>
+                ) : null}
+                {confirming ? null : <div className="row" style={{ marginTop: '1rem' }}>
                   {canApprove ? <Button variant="primary" onClick={() => void act('approve')} busy={busy === 'approve'} disabled={reasons.length > 0} data-testid="approve">
                     {audience === 'provider' ? i18n.t('review.approve') : i18n.t('review.bureauApprove')}</Button> : null}
                   {canReturn ? <Button variant="danger" onClick={() => void act('return')} busy={busy === 'return'} disabled={reasons.length === 0} data-testid="return">
                     {audience === 'provider' ? i18n.t('review.return') : i18n.t('review.bureauReject')}</Button> : null}
-                </div>
+                </div>}
               </>
             ) : <><p className="muted">{i18n.t('review.noActions')}</p><ErrorNotice error={error} /></>}
           </Card>
@@ -134,5 +158,29 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
         </div>
       </div>
     </Page>
+  );
+}
+
+/** The filed subject a follow-up application acts under (review issue item 2): who it is, its record, its other applications. */
+function SubjectPanel({ record }: { record: SubjectRecord }) {
+  const i18n = useI18n();
+  return (
+    <Card title={i18n.t('review.followUpSubject')} id="subject-record">
+      <Dl rows={[
+        [i18n.t('review.subjectName'), <span data-testid="subject-name" key="n">{record.name}</span>],
+        [i18n.t('record.mainNumber'), <span className="mono" key="m">{record.mainNumber}</span>],
+        [i18n.t('review.subjectCertificate'), <span className="mono" key="c">{i18n.option('certificateType', record.certificateType)} {record.certificateNumber}</span>],
+        [i18n.t('record.status'), <StatusBadge status={record.status} key="s" />],
+      ]} />
+      {record.recordServiceId ? <p><Link to={`/bureau/records/${record.recordServiceId}`} data-testid="subject-record-link">{i18n.t('review.subjectRecord')}</Link></p> : null}
+      <h3>{i18n.t('review.subjectApplications')}</h3>
+      {record.applications.length === 0 ? <p className="muted small">{i18n.t('review.subjectApplicationsNone')}</p> : (
+        <ul className="plain" data-testid="subject-applications">
+          {record.applications.map((a) => (
+            <li key={a.id}><Link to={`/bureau/applications/${a.id}`}>{i18n.t(`apptype.${a.applicationType}` as MessageKey)}{i18n.colon}{a.serviceName ?? '—'}</Link> <StatusBadge status={a.status} /> <span className="muted small">{i18n.date(a.decidedAt ?? a.submittedAt, true)}</span></li>
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }

@@ -19,9 +19,9 @@ export function Page({ title, lead, actions, children, wide }: { title: string; 
   );
 }
 
-export function Card({ title, children, className, id, actions }: { title?: ReactNode; children: ReactNode; className?: string; id?: string; actions?: ReactNode }) {
+export function Card({ title, children, className, id, actions, testId }: { title?: ReactNode; children: ReactNode; className?: string; id?: string; actions?: ReactNode; testId?: string }) {
   return (
-    <section className={`card ${className ?? ''}`} id={id} aria-labelledby={title && id ? `${id}-title` : undefined}>
+    <section className={`card ${className ?? ''}`} id={id} data-testid={testId} aria-labelledby={title && id ? `${id}-title` : undefined}>
       {title || actions ? (
         <div className="card-head">
           {title ? <h2 id={id ? `${id}-title` : undefined}>{title}</h2> : <span />}

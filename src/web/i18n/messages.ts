@@ -287,6 +287,8 @@ export const MESSAGES = {
   'pub.endsAt': ['公示 {days} 天，截止', 'Publicity of {days} days, until'],
   'pub.publicised': ['公示中', 'Under publicity'],
   'pub.executed': ['已清理', 'Carried out'],
+  'pub.publicityEnded': ['公示期满，待清理', 'Publicity over, cleanup pending'],
+  'pub.listedEnded': ['公示期满，待清理', 'Publicity over, cleanup pending'],
   'pub.outcome': ['结果', 'Outcome'],
   'pub.listed': ['公示中', 'Listed'],
   'pub.cleaned': ['已注销', 'Cancelled'],

@@ -113,6 +113,8 @@ export const MESSAGES = {
   'sv.item': ['对象', 'Item'],
   'sv.evidence': ['处置证据', 'Evidence'],
   'sv.evidenceHint': ['处置情况说明', 'What was done'],
+  'sv.evidencePlaceholder': ['如：已于今日下架，下架记录见附件', 'e.g. taken down today, record attached'],
+  'sv.evidenceRequired': ['请填写处置情况说明后再确认', 'Say what was done before confirming'],
   'sv.attachFile': ['上传证据文件', 'Attach a file'],
   'sv.uploading': ['上传中…', 'Uploading…'],
   'sv.files': ['证据文件', 'Evidence files'],

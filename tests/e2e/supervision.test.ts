@@ -244,6 +244,30 @@ describe('journey: supervision', () => {
     await panel.getByRole('button', { name: '发送补充要求' }).click();
     await page.getByTestId('supervision-message').getByText(/^已要求补充材料：/).waitFor();
     await page.getByRole('row', { name: /用户投诉应用诱导付费/ }).getByText('待补充').waitFor();
+    // The report's detail: what was reported, what was asked and answered, its history, and that it waits.
+    await page.getByRole('row', { name: /用户投诉应用诱导付费/ }).getByTestId('report-detail-open').click();
+    const detail = page.getByTestId('report-detail');
+    await detail.getByTestId('report-text').getByText(/用户投诉应用诱导付费/).waitFor();
+    const exchange = detail.getByTestId('report-exchange');
+    for (const note of ['请补充付费记录截图', '已补充 3 笔付费记录截图，见证据包', '请提供用户投诉原文及投诉时间']) await exchange.getByText(note).waitFor();
+    expect(await exchange.locator('li strong').allTextContents()).toEqual(['要求补充', '已答复', '要求补充']);
+    await detail.getByTestId('report-waiting').waitFor();
+    const history = await detail.getByTestId('report-history').locator('li strong').allTextContents();
+    expect(history.slice(-3)).toEqual(['要求补充材料', '补充材料', '要求补充材料']);
+    expect(page.url()).toMatch(/[?&]report=[0-9a-f-]{36}/); // linkable
+    await j.shot('report-detail');
+
+    // Disposal orders come grouped: an order's moves once, at the order, its items below, its source linked.
+    await page.goto('/bureau/supervision?tab=orders');
+    const group = page.getByTestId('bureau-order').filter({ hasText: '未备案APP，责令限期处置（演示）' }).first();
+    await group.getByTestId('order-item').first().waitFor();
+    expect(await group.getByTestId('order-item').count()).toBeGreaterThan(1);
+    expect(await group.getByTestId('order-actions').getByTestId('redate-order').count()).toBe(1);
+    expect(await group.getByTestId('order-history').count()).toBe(1);
+    expect(await group.getByTestId('order-item').getByTestId('redate-order').count()).toBe(0);
+    await j.shot('bureau-orders-grouped');
+    await group.getByTestId('order-source-link').getByText('来自检查活动：APP备案专项检查（演示）').click();
+    await page.getByRole('heading', { name: 'APP备案专项检查（演示）' }).waitFor();
     await signOutUi(page);
 
     await signInUi(page, 'platform.demo');
@@ -261,7 +285,7 @@ describe('journey: supervision', () => {
     // The demo's order item the cloud provider marked done: reopened with a reason typed by the ministry.
     await page.goto('/bureau/supervision?tab=orders');
     const doneRow = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '已处置' }).first();
-    const item = (await doneRow.locator('td').nth(3).textContent())!;
+    const item = (await doneRow.locator('td').nth(0).textContent())!;
     await doneRow.getByTestId('reopen-item').click();
     expect(await page.getByTestId('reopen-item-reason').inputValue()).toBe('复核未通过，请重新处置');
     await page.getByTestId('reopen-item-reason').fill('截图未显示下架时间，请重新提交');
@@ -360,7 +384,7 @@ describe('journey: supervision', () => {
     expect(after).toMatchObject({ status: 'open', answer_note: '异议理由不成立，请按期处置' });
     expect(after!.due_from).not.toBeNull();
     const other = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '待处置' }).filter({ hasNotText: item }).filter({ has: page.getByTestId('withdraw-item') }).first();
-    const otherItem = (await other.locator('td').nth(3).textContent())!;
+    const otherItem = (await other.locator('td').nth(0).textContent())!;
     await other.getByTestId('withdraw-item').click();
     await page.getByTestId('withdraw-item-reason').fill('经核实该应用已于本月完成备案，本项撤回');
     await page.getByTestId('withdraw-item-submit').click();

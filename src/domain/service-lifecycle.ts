@@ -113,6 +113,18 @@ export function shellCancellableAfter(shellSince: Date, noticeEndsAt: Date | nul
   return new Date(listable + DEFAULT_PUBLICITY_DAYS * DAY_MS);
 }
 
+/**
+ * Where a cleanup notice stands, as its readers see it: under publicity until its end (an instant,
+ * shown as a China date and time), then over and awaiting the bureau's cleanup, until the bureau
+ * carries it out. Computed from the clock, never stored: the stored status changes only when the
+ * bureau acts, and the public must not read 公示中 after the period ended.
+ */
+export type NoticePhase = 'publicity' | 'publicity_ended' | 'executed';
+export function noticePhase(status: 'publicised' | 'executed', endsAt: Date, now: Date): NoticePhase {
+  if (status === 'executed') return 'executed';
+  return now.getTime() < endsAt.getTime() ? 'publicity' : 'publicity_ended';
+}
+
 // --- Subjects ---
 
 export type SubjectStatus = 'filed' | 'cancelled' | 'revoked';

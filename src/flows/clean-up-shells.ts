@@ -10,7 +10,7 @@ import type { Queryable } from '../db/connection.ts';
 import { type Actor, SYSTEM_ACTOR } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { chinaDate, chinaDateTime } from '../domain/china-time.ts';
-import { DEFAULT_PUBLICITY_DAYS, shellListableFrom, SHELL_GRACE_DAYS } from '../domain/service-lifecycle.ts';
+import { DEFAULT_PUBLICITY_DAYS, noticePhase, shellListableFrom, SHELL_GRACE_DAYS } from '../domain/service-lifecycle.ts';
 import { noticeHost } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
@@ -106,7 +106,7 @@ export async function executeCleanupNotice(ctx: FlowContext, actor: Actor, notic
     if (!n) throw new NoticeNotFoundError(noticeId);
     if (n.status !== 'publicised') throw new NamedError('notice_already_executed', 'conflict', 'this notice has been carried out already');
     const now = ctx.now();
-    if (now < n.ends_at) throw new NamedError('publicity_not_over', 'conflict', `the publicity period ends ${n.ends_at.toISOString()}; clean up after it`);
+    if (noticePhase('publicised', n.ends_at, now) === 'publicity') throw new NamedError('publicity_not_over', 'conflict', `the publicity period ends ${n.ends_at.toISOString()}; clean up after it`);
     const rows = await tx.query<{ service_id: string }>(`select service_id from cleanup_notice_services where notice_id = $1 and outcome = 'listed' order by service_id`, [n.id]);
     const out: CleanupResult = { noticeId: n.id, cleaned: [], rescued: [], dropped: [] };
     // Their subjects first, all of them, in one order (ADR 0033): a shell cleaned up may cancel its

@@ -16,9 +16,29 @@ describe('journey: shell cleanup', () => {
   }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
+  it('in English, the public notices say which publicity is over (before the journey below carries it out)', () => steps(async () => {
+    const j = await journey(browser, server.url, 'shells-en');
+    const page = j.page;
+    await page.goto('/notices');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('notice-phase').allTextContents()).toContain('Publicity over, cleanup pending');
+    await j.shot('public-notices-en');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
   it('a provider leaves an APP without access, the host sees the shell, the bureau publishes and carries out cleanup', () => steps(async () => {
     const j = await journey(browser, server.url, 'shells');
     const page = j.page;
+
+    // Anyone reading the notices before the bureau acts: the demo's notice whose publicity period
+    // ended says so (it read 公示中 until the bureau carried the cleanup out).
+    await page.goto('/notices');
+    const due = page.getByTestId('cleanup-notice-card').filter({ hasText: '待清理' });
+    await due.getByTestId('notice-phase').waitFor();
+    expect((await page.getByTestId('notice-phase').allTextContents()).sort()).toEqual(['公示中', '公示期满，待清理', '已清理'].sort());
+    expect(await due.getByTestId('notice-services').locator('td').last().textContent()).toBe('公示期满，待清理');
+    await j.shot('public-notices-due');
 
     await signInUi(page, 'provider.demo');
     await page.getByRole('link', { name: '接入的备案' }).click();
@@ -82,4 +102,5 @@ describe('journey: shell cleanup', () => {
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);
+
 });

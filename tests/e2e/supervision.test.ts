@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
 const CATALOGUE = [
   '{"platform":"android","packageName":"a2dp.Vol","fingerprint":"c1cabe8ad9dc272b2443a3a67bc443d5","appName":"A2DP Volume"}',
@@ -84,6 +84,19 @@ describe('journey: supervision', () => {
     await writeFile(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]));
     await row.getByTestId('evidence-file').setInputFiles(png);
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('attachments').getByText(path.basename(png)).waitFor();
+    // Confirming without saying what was done is refused here, at the field, naming it: nothing is sent
+    // (it went to the API and came back as a bare 请求格式不正确 · 内容过短或数值过小).
+    let sent = 0;
+    const countDone = (r: { method(): string; url(): string }) => { if (r.method() === 'POST' && /\/done$/.test(r.url())) sent += 1; };
+    page.on('request', countDone);
+    await row.getByTestId('confirm-item').click();
+    await row.getByTestId('evidence-error').getByText('处置情况说明：请填写处置情况说明后再确认').waitFor();
+    expect(await row.getByTestId('evidence').getAttribute('aria-invalid')).toBe('true');
+    expect(await row.getByTestId('evidence').evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await row.getByText('请求格式不正确').count()).toBe(0);
+    await j.shot('confirm-empty');
+    page.off('request', countDone);
+    expect(sent).toBe(0);
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('evidence').fill('已下架，截图存档');
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByTestId('confirm-item').click();
     await page.getByRole('row', { name: /cn\.journey\.shop/ }).getByText('已处置').waitFor();
@@ -231,6 +244,30 @@ describe('journey: supervision', () => {
     await panel.getByRole('button', { name: '发送补充要求' }).click();
     await page.getByTestId('supervision-message').getByText(/^已要求补充材料：/).waitFor();
     await page.getByRole('row', { name: /用户投诉应用诱导付费/ }).getByText('待补充').waitFor();
+    // The report's detail: what was reported, what was asked and answered, its history, and that it waits.
+    await page.getByRole('row', { name: /用户投诉应用诱导付费/ }).getByTestId('report-detail-open').click();
+    const detail = page.getByTestId('report-detail');
+    await detail.getByTestId('report-text').getByText(/用户投诉应用诱导付费/).waitFor();
+    const exchange = detail.getByTestId('report-exchange');
+    for (const note of ['请补充付费记录截图', '已补充 3 笔付费记录截图，见证据包', '请提供用户投诉原文及投诉时间']) await exchange.getByText(note).waitFor();
+    expect(await exchange.locator('li strong').allTextContents()).toEqual(['要求补充', '已答复', '要求补充']);
+    await detail.getByTestId('report-waiting').waitFor();
+    const history = await detail.getByTestId('report-history').locator('li strong').allTextContents();
+    expect(history.slice(-3)).toEqual(['要求补充材料', '补充材料', '要求补充材料']);
+    expect(page.url()).toMatch(/[?&]report=[0-9a-f-]{36}/); // linkable
+    await j.shot('report-detail');
+
+    // Disposal orders come grouped: an order's moves once, at the order, its items below, its source linked.
+    await page.goto('/bureau/supervision?tab=orders');
+    const group = page.getByTestId('bureau-order').filter({ hasText: '未备案APP，责令限期处置（演示）' }).first();
+    await group.getByTestId('order-item').first().waitFor();
+    expect(await group.getByTestId('order-item').count()).toBeGreaterThan(1);
+    expect(await group.getByTestId('order-actions').getByTestId('redate-order').count()).toBe(1);
+    expect(await group.getByTestId('order-history').count()).toBe(1);
+    expect(await group.getByTestId('order-item').getByTestId('redate-order').count()).toBe(0);
+    await j.shot('bureau-orders-grouped');
+    await group.getByTestId('order-source-link').getByText('来自检查活动：APP备案专项检查（演示）').click();
+    await page.getByRole('heading', { name: 'APP备案专项检查（演示）' }).waitFor();
     await signOutUi(page);
 
     await signInUi(page, 'platform.demo');
@@ -248,7 +285,7 @@ describe('journey: supervision', () => {
     // The demo's order item the cloud provider marked done: reopened with a reason typed by the ministry.
     await page.goto('/bureau/supervision?tab=orders');
     const doneRow = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '已处置' }).first();
-    const item = (await doneRow.locator('td').nth(3).textContent())!;
+    const item = (await doneRow.locator('td').nth(0).textContent())!;
     await doneRow.getByTestId('reopen-item').click();
     expect(await page.getByTestId('reopen-item-reason').inputValue()).toBe('复核未通过，请重新处置');
     await page.getByTestId('reopen-item-reason').fill('截图未显示下架时间，请重新提交');
@@ -286,6 +323,21 @@ describe('journey: supervision', () => {
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);
+  it('in English, confirming an item without saying what was done names the field', () => steps(async () => {
+    const j = await journey(browser, server.url, 'supervision-confirm-en');
+    const page = j.page;
+    await signInUi(page, 'platform.demo');
+    await page.goto('/org/supervision?tab=orders');
+    await page.getByTestId('lang-switch').click();
+    const form = page.getByTestId('confirm-form').first();
+    await form.getByText('What was done', { exact: false }).first().waitFor();
+    await form.getByTestId('confirm-item').click();
+    await form.getByTestId('evidence-error').getByText('What was done: Say what was done before confirming').waitFor();
+    await j.shot('confirm-empty-en');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
   it('an organisation objects, the bureau grants time, withdraws another item and answers the demo\'s objection', () => steps(async () => {
     const j = await journey(browser, server.url, 'supervision-objections');
     const page = j.page;
@@ -296,9 +348,18 @@ describe('journey: supervision', () => {
     const item = (await openRow.locator('td').first().textContent())!;
     await openRow.getByTestId('object-item').click();
     await page.getByTestId('objection-ground').selectOption('more_time');
+    await page.getByTestId('objection-note').fill('开发者承诺一个月内完成备案，已暂停推荐');
+    // The API's answer about a field is shown at that field and names it (a date more than 366 days ahead).
+    await page.getByTestId('objection-date').fill(new Date(Date.now() + 400 * 86400_000).toISOString().slice(0, 10));
+    await page.getByTestId('objection-submit').click();
+    const form = page.getByTestId('objection-form');
+    await form.locator('.field-errors').getByText('日期过远：最多可申请今天起 366 天内的日期').waitFor();
+    expect(await page.getByTestId('objection-date').getAttribute('aria-invalid')).toBe('true');
+    await form.getByText('申请延至：日期过远：最多可申请今天起 366 天内的日期').waitFor(); // the notice names the field too
+    expectRefusal(j, 400, /\/objection$/);
+    await j.shot('objection-field-error');
     const asked = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
     await page.getByTestId('objection-date').fill(asked);
-    await page.getByTestId('objection-note').fill('开发者承诺一个月内完成备案，已暂停推荐');
     await j.shot('objection-form');
     await page.getByTestId('objection-submit').click();
     const objectedRow = page.getByTestId('org-order').getByRole('row').filter({ hasText: item });
@@ -323,7 +384,7 @@ describe('journey: supervision', () => {
     expect(after).toMatchObject({ status: 'open', answer_note: '异议理由不成立，请按期处置' });
     expect(after!.due_from).not.toBeNull();
     const other = page.getByTestId('orders-table').getByRole('row').filter({ hasText: '待处置' }).filter({ hasNotText: item }).filter({ has: page.getByTestId('withdraw-item') }).first();
-    const otherItem = (await other.locator('td').nth(3).textContent())!;
+    const otherItem = (await other.locator('td').nth(0).textContent())!;
     await other.getByTestId('withdraw-item').click();
     await page.getByTestId('withdraw-item-reason').fill('经核实该应用已于本月完成备案，本项撤回');
     await page.getByTestId('withdraw-item-submit').click();

@@ -62,8 +62,13 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, { action: 'provide_more', note: req.body.note }));
 
   app.get('/api/bureau/violations', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'Violation reports of my province (all for the ministry); `?format=csv`', querystring: listQuery } }, list('bureau'));
-  app.get('/api/bureau/violations/:id', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'A report with every step', params: uuidParam } },
-    async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id, ctx.now()));
+  app.get('/api/bureau/violations/:id', {
+    onRequest: bureau,
+    schema: {
+      tags: ['bureau'], params: uuidParam, querystring: z.object({ contact: z.enum(['full', 'masked']).default('full') }),
+      summary: 'A report with every step; a public reporter\'s contact in full (recorded in the personal-data access log), or `?contact=masked` (nothing recorded)',
+    },
+  }, async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id, ctx.now(), { reveal: req.query.contact === 'full' }));
   app.post('/api/bureau/violations/:id/steps', {
     onRequest: bureau,
     schema: {

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { NamedError } from '../../domain/errors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
+import { noticePhase } from '../../domain/service-lifecycle.ts';
 import type { Queryable } from '../../db/connection.ts';
 import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
@@ -133,6 +134,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     schema: { tags, summary: 'Shell cleanup notices (空壳备案清理公告), newest first: the listed shells and, once carried out, the cancelled ones', querystring: noticesQuery, response: { 200: noticesView } },
   }, async (req, reply) => {
     const { province, page, pageSize } = req.query;
+    const now = ctx.now();
     const rows = await req.reads.query<{
       id: string; province_code: string; bureau_name: string; title: string; publicity_days: number; published_at: Date; ends_at: Date; status: 'publicised' | 'executed';
       services: { serviceNumber: string; serviceName: string; serviceType: string; hostName: string; hostType: string; outcome: 'listed' | 'cleaned' }[];
@@ -148,7 +150,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     const body = {
       items: rows.map((n) => ({
         id: n.id, provinceCode: n.province_code, bureauName: n.bureau_name, title: n.title, publicityDays: n.publicity_days,
-        publishedOn: chinaDate(n.published_at), endsAt: n.ends_at.toISOString(), status: n.status,
+        publishedOn: chinaDate(n.published_at), endsAt: n.ends_at.toISOString(), status: n.status, phase: noticePhase(n.status, n.ends_at, now),
         services: n.services.map((s) => ({ serviceNumber: s.serviceNumber, serviceName: s.serviceName, serviceType: s.serviceType, hostName: hostName(s.hostType, s.hostName), outcome: s.outcome })),
       })),
       page, pageSize,

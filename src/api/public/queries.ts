@@ -3,9 +3,19 @@
 // then name fragments through bigram (names) and trigram (domains, packages) indexes, each
 // path capped at SEARCH_WINDOW rows so a common fragment costs a bounded amount of work.
 import type { Queryable } from '../../db/connection.ts';
+import { SERVICE_GROUPS } from '../../domain/application-rules.ts';
 import type { ServiceType } from '../../domain/filing-number.ts';
 import { type GramStats, gramStats, preferScan } from './gram-stats.ts';
 import { type Keyword, likeLiteral } from './keyword.ts';
+
+/**
+ * The service types that list domains (DOMAIN.md §2.1: a website's 域名列表 and an APP's; mini programs
+ * and quick apps fill none), read from the rules that accept them. The domain paths name them as
+ * literals, which is what lets a generic plan use the partial trigram index of migration 0053
+ * (services_domains_trgm, `where service_type in ('website', 'app')`); a test checks the two agree.
+ */
+export const DOMAIN_TYPES = (Object.keys(SERVICE_GROUPS) as ServiceType[]).filter((t) => SERVICE_GROUPS[t].domains).sort();
+const DOMAIN_TYPES_SQL = `s.service_type in (${DOMAIN_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
 /** Search answers from at most this many matches per match path (and pages within them). */
 export const SEARCH_WINDOW = 1000;
@@ -84,16 +94,17 @@ function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramSt
   if (k.serviceNumber) out.push(`${row(0)} from services s where s.service_number = ${p.add(k.serviceNumber)}${typeOk('s')}`);
   if (k.mainNumber) out.push(`${row(0)} from subjects su join services s on s.subject_id = su.id where su.main_number = ${p.add(k.mainNumber)}${typeOk('s')}`);
   if (k.numberPrefix) out.push(capped(`${row(1)} from services s where s.service_number like ${p.add(`${likeLiteral(k.numberPrefix)}%`)}${typeOk('s')}`));
-  if (k.domains.length && (!type || type === 'website')) {
-    out.push(`${row(0)} from services s where s.domains && ${p.add(k.domains)}::text[] and s.service_type = 'website'`);
+  const hasDomains = !type || DOMAIN_TYPES.includes(type);
+  if (k.domains.length && hasDomains) {
+    out.push(`${row(0)} from services s where s.domains && ${p.add(k.domains)}::text[] and ${DOMAIN_TYPES_SQL}${typeOk('s')}`);
   }
   if (k.token && (!type || type === 'app' || type === 'quick_app')) {
     const from = `from app_platforms ap join services s on s.id = ap.service_id${typeOk('s')}`;
     out.push(`${row(0)} ${from} where lower(ap.package_name) = ${lower()}`);
     if (k.length >= 3) out.push(capped(`${row(1)} ${from} where ap.package_name ilike ${p.add(`%${likeLiteral(k.token)}%`)}`));
   }
-  if (k.token && k.length >= 3 && (!type || type === 'website')) {
-    out.push(capped(`${row(1)} from services s where s.service_type = 'website' and beian_domains_text(s.domains) like ${p.add(`%${likeLiteral(k.token)}%`)}`));
+  if (k.token && k.length >= 3 && hasDomains) {
+    out.push(capped(`${row(1)} from services s where ${DOMAIN_TYPES_SQL} and beian_domains_text(s.domains) like ${p.add(`%${likeLiteral(k.token)}%`)}${typeOk('s')}`));
   }
   // A number, a domain or a dotted package name is not a name: no name paths for them.
   const nameLike = !k.serviceNumber && !k.mainNumber && !k.numberPrefix && !(k.text.includes('.') && (k.domains.length || k.token));

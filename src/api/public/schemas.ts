@@ -61,7 +61,9 @@ export const noticesQuery = z.object({
 export const noticesView = z.object({
   items: z.array(z.object({
     id: z.string(), provinceCode: z.string(), bureauName: z.string(), title: z.string(), publicityDays: z.number().int(),
-    publishedOn: z.string(), endsAt: z.string(), status: z.enum(['publicised', 'executed']),
+    publishedOn: z.string(), endsAt: z.string(),
+    status: z.enum(['publicised', 'executed']).describe('The stored state: executed once the bureau carried the cleanup out. Read `phase` for what to show'),
+    phase: z.enum(['publicity', 'publicity_ended', 'executed']).describe('By the clock: publicity until endsAt (公示中), then publicity_ended until the bureau carries it out (公示期满，待清理), then executed (已清理)'),
     services: z.array(z.object({
       serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
       outcome: z.enum(['listed', 'cleaned']).describe('listed: under publicity; cleaned: cancelled after it. A shell that added access in time drops out'),

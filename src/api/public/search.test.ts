@@ -2,6 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/auth.ts';
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
+import type { Queryable } from '../../db/connection.ts';
+import { interpretKeyword } from './keyword.ts';
+import { DOMAIN_TYPES, searchServices } from './queries.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
 
 interface Item { serviceNumber: string; serviceName: string; serviceType: string; status: string; statusChangedAt: string; hostName: string; platforms: { platform: string; packageName: string }[]; domains: string[] }
@@ -47,8 +50,10 @@ describe('GET /api/public/v1/services (search)', () => {
   it('finds a website by its domain, typed bare, as a URL with www., or in part', async () => {
     for (const q of ['demo-tech.cn', 'https://www.Demo-Tech.cn/about', 'DEMO-TECH.CN']) {
       const p = await search(`q=${enc(q)}`);
-      expect(numbers(p), q).toEqual([DEMO.demoWebsite]);
-      expect(p.items[0]!.domains).toEqual(['demo-tech.cn']);
+      // The website listing the domain first; for a bare domain (also a fragment) then the APP whose
+      // domain list holds a name under it (a2dp.demo-tech.cn: APPs' domains are searched, not published).
+      expect(numbers(p), q).toEqual(q.includes('/') ? [DEMO.demoWebsite] : [DEMO.demoWebsite, DEMO.a2dp]);
+      expect(p.items.map((i) => i.domains)).toEqual(q.includes('/') ? [['demo-tech.cn']] : [['demo-tech.cn'], []]);
     }
     expect(numbers(await search('q=xiaoer-notes'))).toEqual([DEMO.wangWebsite]);
   });
@@ -154,5 +159,50 @@ describe('GET /api/public/v1/services (search)', () => {
     expect(again.body).toBe('');
     expect(again.headers.etag).toBe(etag);
     expect((await publicGet(a.app, `/api/public/v1/services?q=${enc('记账')}`, { 'if-none-match': etag })).statusCode).toBe(200);
+  });
+});
+
+// An APP lists domains too (DOMAIN.md §2.1 域名列表; §5 the domain is a search key): the search found
+// only websites' (a reviewer's "not found" for api.walkthrough-demo.cn, filed in an APP's list).
+describe('GET /api/public/v1/services (search by an APP\'s domains)', () => {
+  let a: AuthTestApp;
+  beforeAll(async () => {
+    a = await authTestApp();
+    // The demo APP's materials list no domain; give it two, as a filing with a domain list stores them.
+    await a.t.db.query(`update services set domains = '{api.walkthrough-demo.cn,walkthrough-demo.cn}' where service_number = $1`, [DEMO.a2dp]);
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  const numbers = async (query: string) => {
+    const res = await publicGet(a.app, `/api/public/v1/services?${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return (res.json() as Page).items.map((i) => i.serviceNumber);
+  };
+
+  it('finds an APP by a domain of its list, typed bare or as a URL, in part, and with its type', async () => {
+    for (const q of ['api.walkthrough-demo.cn', 'https://api.walkthrough-demo.cn/v1', 'WALKTHROUGH-DEMO.CN', 'walkthrough-dem']) {
+      expect(await numbers(`q=${enc(q)}`), q).toEqual([DEMO.a2dp]);
+    }
+    expect(await numbers('q=api.walkthrough-demo.cn&type=app')).toEqual([DEMO.a2dp]);
+    expect(await numbers('q=walkthrough-demo&type=app')).toEqual([DEMO.a2dp]);
+    expect(await numbers('q=api.walkthrough-demo.cn&type=website')).toEqual([]);
+    expect(await numbers('q=walkthrough-demo&type=website')).toEqual([]);
+    expect(await numbers(`q=${enc('demo-tech.cn')}&type=app`)).toEqual([]); // a website's domain stays the website's
+  });
+
+  it('matches domain fragments through the trigram index, also for APPs (migration 0053)', async () => {
+    expect(DOMAIN_TYPES).toEqual(['app', 'website']);
+    const [idx] = await a.t.db.query<{ def: string }>(`select pg_get_indexdef('services_domains_trgm'::regclass) as def`);
+    expect(idx!.def).toMatch(/WHERE \(service_type = ANY \(ARRAY\['app'::text, 'website'::text\]\)\)/);
+    // The fragment path of the statement the search runs, as it runs it (PREPARED: the pattern is seen).
+    const seen: { text: string; params: unknown[] }[] = [];
+    const recording: Queryable = { ...a.t.db, query: (text, params, options) => { seen.push({ text, params: params ?? [] }); return a.t.db.query(text, params, options); } } as Queryable;
+    await searchServices(recording, interpretKeyword('walkthrough-dem')!, { type: null, page: 1, pageSize: 20 });
+    const stmt = seen.find((s) => s.text.includes('beian_domains_text'))!;
+    const plan = await a.t.db.transaction(async (tx) => {
+      await tx.exec('set local enable_seqscan = off');
+      return (await tx.query<{ 'QUERY PLAN': string }>(`explain ${stmt.text}`, stmt.params)).map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('services_domains_trgm');
   });
 });

@@ -198,7 +198,7 @@ async function orderItemStats(db: Queryable, actor: Actor, campaignId: string | 
   return out;
 }
 
-export interface OrderFilter { overdue?: boolean; status?: ItemStatus; campaignId?: string; organisationId?: string }
+export interface OrderFilter { overdue?: boolean; status?: ItemStatus; campaignId?: string; organisationId?: string; violationId?: string }
 
 /** Orders the caller may see, each with its items; an item is `overdue` when open past its due date. */
 export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilter, now: Date, page: { page: number; pageSize: number }) {
@@ -209,6 +209,7 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
   const add = (sql: (n: number) => string, value: unknown) => { params.push(value); where.push(sql(params.length)); };
   if (filter.campaignId) add((n) => `o.campaign_id = $${n}::uuid`, filter.campaignId);
   if (filter.organisationId) add((n) => `o.organisation_id = $${n}::uuid`, filter.organisationId);
+  if (filter.violationId) add((n) => `o.violation_id = $${n}::uuid`, filter.violationId);
   if (filter.status) add((n) => `exists (select 1 from disposal_order_items i where i.order_id = o.id and i.status = $${n})`, filter.status);
   if (filter.overdue) add((n) => `o.due_on < $${n}::date and exists (select 1 from disposal_order_items i where i.order_id = o.id and i.status = 'open')`, today);
   const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total from disposal_orders o where ${where.join(' and ')}`, params) as [{ total: number }];

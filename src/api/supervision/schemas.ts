@@ -23,6 +23,7 @@ export const orderQuery = z.object({
   status: z.enum(ITEM_STATUSES).optional(),
   campaignId: z.uuid().optional(),
   organisationId: z.uuid().optional(),
+  violationId: z.uuid().optional().describe('The orders issued on this violation report'),
   format: z.enum(['json', 'csv']).optional(),
 });
 export const orderBody = z.strictObject({

@@ -54,6 +54,11 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(ordered.json()).toMatchObject({ status: 'disposal_ordered', orderIds: [expect.any(String)] });
     const orders = (await get('/api/org/orders', KEY)).json().items;
     expect(orders).toEqual([expect.objectContaining({ violationId: reportId, measure: 'take_down', dueOn: '2026-03-04', items: [expect.objectContaining({ serviceNumber: a2dpNumber })] })]);
+    // The bureau lists the orders a report led to (its detail's "orders" part); another province's bureau sees none.
+    const fromReport = (await get(`/api/bureau/orders?violationId=${reportId}`, gd.headers)).json();
+    expect(fromReport.items.map((o: { id: string }) => o.id)).toEqual(ordered.json().orderIds);
+    expect((await get(`/api/bureau/orders?violationId=${reportId}`, zj.headers)).json().items).toEqual([]);
+    expect((await get(`/api/bureau/orders?violationId=00000000-0000-4000-8000-000000000000`, gd.headers)).json().items).toEqual([]);
     expect((await post(steps, gd.headers, { action: 'revoke', note: '核实提供虚假材料' })).json().errors[0].field).toBe('category');
     const revoked = await post(steps, gd.headers, { action: 'revoke', note: '核实主体提供虚假材料（内部编号 GD-2026-17）', category: 'false_materials' });
     expect(revoked.json().status).toBe('revoked');
@@ -88,6 +93,11 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     const accesses = async () => a.t.db.query<{ actor_role: string; purpose: string; fields: string[] }>(
       `select actor_role, purpose, fields from personal_data_access where record_type = 'violation_report' and record_id = $1`, [res.json().id]);
     expect(await accesses()).toEqual([]);
+    // The report's detail (the console's) keeps the contact masked and records nothing.
+    const detail = (await get(`/api/bureau/violations/${res.json().id}?contact=masked`, zj.headers)).json();
+    expect(detail).toMatchObject({ reporterContact: '139****5678', reporterName: '刘先生', description: body.description, steps: [{ action: 'reported', actorRole: 'public' }] });
+    expect(await accesses()).toEqual([]);
+    expect((await get(`/api/bureau/violations/${res.json().id}?contact=plain`, zj.headers)).json().errors[0].field).toBe('querystring.contact');
     const seen = (await get(`/api/bureau/violations/${res.json().id}`, zj.headers)).json();
     expect(seen).toMatchObject({ reporterKind: 'public', reporterContact: '13912345678', reporterName: '刘先生', steps: [{ action: 'reported', actorRole: 'public' }] });
     expect(await accesses()).toEqual([{ actor_role: 'bureau_reviewer', purpose: 'supervision', fields: ['reporterContact'] }]);

@@ -50,14 +50,20 @@ export async function listViolations(db: Queryable, sealer: Sealer, actor: Actor
 
 type Db = Queryable & Parameters<typeof revealPersonalData>[0];
 
-export async function getViolation(db: Db, sealer: Sealer, actor: Actor, id: string, now: Date) {
+/**
+ * One report with its steps. `reveal: false` (the bureau's report detail, `?contact=masked`) keeps a public
+ * reporter's contact masked and records nothing; the full contact is read on its own (the default), logged.
+ */
+export async function getViolation(db: Db, sealer: Sealer, actor: Actor, id: string, now: Date, o: { reveal: boolean } = { reveal: true }) {
   if (!isUuid(id)) throw new NotFoundError('violation_report', id);
   const w = violationVisible(actor, 2);
   const [r] = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where v.id = $1 and ${w.sql}`, [id, ...w.params]);
   if (!r) throw new NotFoundError('violation_report', id);
   const steps = await db.query<{ action: string; status: string; note: string | null; order_id: string | null; actor_role: string; at: Date }>(
     'select action, status, note, order_id, actor_role, at from violation_steps where violation_id = $1 order by id', [id]);
-  const shown = await revealPersonalData(db, actor, { recordType: 'violation_report', recordId: id, purpose: 'supervision' }, now, () => present(r, actor, sealer, true));
+  const shown = o.reveal
+    ? await revealPersonalData(db, actor, { recordType: 'violation_report', recordId: id, purpose: 'supervision' }, now, () => present(r, actor, sealer, true))
+    : present(r, actor, sealer, false);
   return { ...shown, steps: steps.map((s) => ({ action: s.action, status: s.status, note: s.note, orderId: s.order_id, actorRole: s.actor_role, at: s.at.toISOString() })) };
 }
 

@@ -19,9 +19,9 @@ export function Page({ title, lead, actions, children, wide }: { title: string; 
   );
 }
 
-export function Card({ title, children, className, id, actions }: { title?: ReactNode; children: ReactNode; className?: string; id?: string; actions?: ReactNode }) {
+export function Card({ title, children, className, id, actions, testId }: { title?: ReactNode; children: ReactNode; className?: string; id?: string; actions?: ReactNode; testId?: string }) {
   return (
-    <section className={`card ${className ?? ''}`} id={id} aria-labelledby={title && id ? `${id}-title` : undefined}>
+    <section className={`card ${className ?? ''}`} id={id} data-testid={testId} aria-labelledby={title && id ? `${id}-title` : undefined}>
       {title || actions ? (
         <div className="card-head">
           {title ? <h2 id={id ? `${id}-title` : undefined}>{title}</h2> : <span />}
@@ -52,7 +52,19 @@ export function Notice({ kind = 'info', children, title, role }: { kind?: 'info'
 }
 
 /** An error from the API (or anything thrown), worded for the reader. */
-export function ErrorNotice({ error }: { error: unknown }) {
+/**
+ * The API's field problems (problem+json `errors`), by field path without `body.`: what a form shows at each
+ * of its fields (`query.` and `params.` paths stay as they are).
+ */
+export function fieldProblems(error: unknown, i18n: ReturnType<typeof useI18n>): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  const out: Record<string, string> = {};
+  for (const e of error.errors) { const path = e.field?.replace(/^body\./, '') ?? ''; if (path && !(path in out)) out[path] = i18n.problem(e); }
+  return out;
+}
+
+/** `labels`: the names of the fields of the form that sent the request, for paths the materials' table does not name. */
+export function ErrorNotice({ error, labels }: { error: unknown; labels?: Record<string, string> }) {
   const i18n = useI18n();
   if (!error) return null;
   if (error instanceof ApiError) {
@@ -62,7 +74,7 @@ export function ErrorNotice({ error }: { error: unknown }) {
     // A field problem with the main problem's own code (a wrong SMS code at `code`) says it again: left out.
     const items = error.errors.filter((e) => e.code !== error.code).map((e) => {
       const path = e.field?.replace(/^body\./, '') ?? '';
-      const label = path ? i18n.field(path) : '';
+      const label = path ? labels?.[path] ?? i18n.field(path) : '';
       return { label: label !== path ? label : '', text: i18n.problem(e) };
     }).filter((item) => item.text !== text);
     return (

@@ -88,6 +88,8 @@ export const PROBLEM_ZH: Record<string, string> = {
   // Supervision (issue 14)
   rate_limited: '操作过于频繁，请稍后再试', contact_invalid: '请填写可以联系到您的手机号或邮箱', service_not_found: '没有匹配的已备案服务',
   catalogue_header_invalid: '目录第一行须为列名（platform, packageName, fingerprint …）', campaign_ended: '检查活动已结束',
+  // An objection's date (requestedDueOn): later than the order's, at most 366 days ahead
+  not_later: '请选择晚于当前处置期限的日期', too_far: '日期过远：最多可申请今天起 366 天内的日期',
   attachment_too_large: '附件过大', attachment_type: '附件类型不支持（PDF、PNG、JPEG）', attachments_too_many: '附件过多',
   // Catalogue check (provider, platform, device maker): lines of the file and answers per item
   catalogue_fields_missing: '缺少平台、包名或指纹', catalogue_line_not_json: '该行不是 JSON 对象', line_not_json: '该行不是 JSON 对象',

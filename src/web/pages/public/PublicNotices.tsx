@@ -10,11 +10,14 @@ import { api, qs } from '../../lib/api.ts';
 
 interface CleanupNotice {
   id: string; bureauName: string; title: string; publicityDays: number; publishedOn: string; endsAt: string; status: 'publicised' | 'executed';
+  /** By the clock (the API computes it): under publicity, over and awaiting cleanup, carried out. */
+  phase: 'publicity' | 'publicity_ended' | 'executed';
   services: { serviceNumber: string; serviceName: string; serviceType: string; hostName: string; outcome: 'listed' | 'cleaned' }[];
 }
 interface BlacklistEntry { kind: 'package' | 'domain'; value: string; category: string; since: string; untilOn: string }
 
 const PAGE_SIZE = 10;
+const PHASE_TEXT = { publicity: 'pub.publicised', publicity_ended: 'pub.publicityEnded', executed: 'pub.executed' } as const;
 
 export function PublicNoticesPage() {
   const { t } = useI18n();
@@ -42,7 +45,7 @@ function CleanupNotices() {
       <p className="muted">{t('pub.cleanupLead')}</p>
       <ErrorNotice error={error} />
       {!items ? (error ? null : <Loading />) : items.length === 0 ? <Notice>{t('pub.noNotices')}</Notice> : items.map((n) => (
-        <Card key={n.id} title={n.title} actions={<span className={n.status === 'publicised' ? 'overdue-text small' : 'muted small'}>{t(n.status === 'publicised' ? 'pub.publicised' : 'pub.executed')}</span>}>
+        <Card key={n.id} testId="cleanup-notice-card" title={n.title} actions={<span className={n.phase === 'executed' ? 'muted small' : 'overdue-text small'} data-testid="notice-phase">{t(PHASE_TEXT[n.phase])}</span>}>
           <p className="muted small" data-testid="notice-meta">{n.bureauName}{' · '}{t('pub.publishedOn')}{i18n.colon}{i18n.date(n.publishedOn)}{' · '}
             {t('pub.endsAt', { days: n.publicityDays })}{i18n.colon}{i18n.date(n.endsAt, true)}</p>
           <TableWrap label={n.title}>
@@ -53,7 +56,7 @@ function CleanupNotices() {
                   <td data-label={columns[1]}>{s.serviceName}</td>
                   <td data-label={columns[2]}>{i18n.option('serviceType', s.serviceType)}</td>
                   <td data-label={columns[3]}>{s.hostName}</td>
-                  <td data-label={columns[4]}>{t(s.outcome === 'listed' ? 'pub.listed' : 'pub.cleaned')}</td>
+                  <td data-label={columns[4]}>{t(s.outcome === 'cleaned' ? 'pub.cleaned' : n.phase === 'publicity' ? 'pub.listed' : 'pub.listedEnded')}</td>
                 </tr>))}</tbody></table>
           </TableWrap>
         </Card>))}

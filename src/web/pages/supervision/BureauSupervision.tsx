@@ -3,7 +3,7 @@
 // disposals, overdue, day by day; findings ticked by hand for a round of notice or an order),
 // disposal orders (overdue flagged, evidence files, accept / reopen), violation reports (triage,
 // the public's included) and the blacklist (lift). Every table links its CSV export.
-import { type FormEvent, Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, Fragment, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { chinaDate } from '../../../domain/china-time.ts';
 import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
 import { MAX_DUE_WORKING_DAYS, MEASURES, MEASURES_FOR } from '../../../domain/supervision/orders.ts';
@@ -11,6 +11,7 @@ import { Chart } from '../../components/Chart.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Notice, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
+import { Link, useSearchParams } from 'react-router';
 import { api, qs } from '../../lib/api.ts';
 import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OrderHistory, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useSelection } from './common.tsx';
 import { AttachmentList, type Attachment } from './attachments.tsx';
@@ -30,7 +31,7 @@ interface Progress {
 interface Finding { id: string; organisationName: string; organisationKind: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; serviceNumber: string | null; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
 interface Objection { ground: string; note: string; requestedDueOn: string | null; at: string }
 interface Order {
-  id: string; organisationName: string; measure: string; dueOn: string; overdue: boolean;
+  id: string; organisationName: string; measure: string; orderedOn: string; dueOn: string; overdue: boolean; reason: string; campaignId: string | null; violationId: string | null;
   items: { id: string; packageName: string | null; serviceNumber: string | null; status: string; overdue: boolean; evidence: string | null; files?: Attachment[]; objection: Objection | null; answerNote: string | null }[];
 }
 interface OrderableOrg { id: string; name: string; kind: string; measures: string[] }
@@ -65,7 +66,9 @@ function Campaigns() {
   const i18n = useI18n();
   const { t } = i18n;
   const [items, setItems] = useState<Campaign[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // An order's source links here (?campaign=…): that campaign opens.
+  const [params] = useSearchParams();
+  const [selected, setSelected] = useState<string | null>(params.get('campaign'));
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [form, setForm] = useState(newCampaignForm);
@@ -247,13 +250,11 @@ function Orders() {
   const query = qs({ overdue: overdue ? 'true' : undefined, status: objected ? 'objected' : undefined });
   const load = useCallback(() => { api.get<{ items: Order[]; total: number }>(`/api/bureau/orders${query}${query ? '&' : '?'}pageSize=100`).then(setR).catch(setError); }, [query]);
   useEffect(load, [load]);
-  const orderColumns = [t('sv.organisation'), t('sv.measure'), t('sv.due'), t('sv.item'), t('sv.status'), t('sv.evidence')];
   /** One of the bureau's moves on an order (its date) or an item; true when it went through. */
   const act = async (url: string, body: object = {}) => {
     setError(null);
     try { await api.post(url, body); load(); return true; } catch (e) { setError(e); return false; }
   };
-  const item = (o: Order, itemId: string, action: string) => `/api/bureau/orders/${o.id}/items/${itemId}/${action}`;
   return (
     <Card title={t('sv.disposalOrders')} actions={<CsvLink url={`/api/bureau/orders${query}`} />}>
       <ErrorNotice error={error} />
@@ -261,36 +262,83 @@ function Orders() {
         <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('sv.overdueOnly')}</label>
         <label className="check"><input type="checkbox" checked={objected} onChange={(e) => setObjected(e.target.checked)} data-testid="objected-only" /> {t('sv.objectedOnly')}</label>
       </div>
-      {!r ? <Loading /> : (
-        <TableWrap label={t('sv.disposalOrders')}>
-          <table className="cards" data-testid="orders-table"><thead><tr>{orderColumns.map((c, k) => <th key={k}>{c}</th>)}<th /></tr></thead>
-            <tbody>{r.items.flatMap((o) => o.items.map((i, k) => (
-              <tr key={i.id} className={i.overdue ? 'overdue' : ''}><td data-label={orderColumns[0]}>{o.organisationName}</td><td data-label={orderColumns[1]}>{i18n.option('measure', o.measure)}</td>
-                <td data-label={orderColumns[2]}><div className="evidence-cell">
-                  <span>{i18n.date(o.dueOn)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</span>
-                  {k === 0 && o.items.some((x) => PENDING.includes(x.status)) && <ReasonAction label={t('sv.redate')} suggestion={t('sv.redateReason')} submitLabel={t('sv.redate')}
-                    days={{ label: t('sv.dueDaysFromToday'), required: true }} onSubmit={(reason, days) => act(`/api/bureau/orders/${o.id}/due`, { reason, dueInWorkingDays: days })} testId="redate-order" />}
-                  {k === 0 && <OrderHistory url={`/api/bureau/orders/${o.id}/history`} />}
-                </div></td>
-                <td data-label={orderColumns[3]}>{i.packageName ?? i.serviceNumber}</td><td data-label={orderColumns[4]}>{i18n.option('orderItemStatus', i.status)}</td>
-                <td data-label={orderColumns[5]}><div className="evidence-cell">
-                  {i.evidence ?? (i.objection ? null : '—')}
-                  {i.objection && <p className={`small${i.status === 'objected' ? ' overdue-text' : ''}`} data-testid="item-objection">
-                    {t('sv.objection', { ground: i18n.option('objectionGround', i.objection.ground), note: i.objection.note })}
-                    {i.objection.requestedDueOn ? t('sv.objectionAsked', { date: i18n.date(i.objection.requestedDueOn) }) : ''}</p>}
-                  {i.answerNote && <p className="small muted">{t('sv.answerNote', { note: i.answerNote })}</p>}
-                  <AttachmentList files={i.files ?? []} /></div></td>
-                <td className="cell-action"><div className="row">
-                  {i.status === 'done' && <><Button onClick={() => act(item(o, i.id, 'accept'))} data-testid="accept-item">{t('sv.accept')}</Button>
-                    <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => act(item(o, i.id, 'reopen'), { reason })} testId="reopen-item" /></>}
-                  {i.status === 'objected' && <ReasonAction label={t('sv.uphold')} suggestion={t('sv.upholdReason')} submitLabel={t('sv.uphold')}
-                    days={{ label: t('sv.dueDaysOptional'), required: false }} onSubmit={(reason, days) => act(item(o, i.id, 'uphold'), days ? { reason, dueInWorkingDays: days } : { reason })} testId="uphold-item" />}
-                  {['open', 'objected', 'done'].includes(i.status) && <ReasonAction label={t('sv.withdraw')} suggestion={t('sv.withdrawReason')} submitLabel={t('sv.withdraw')}
-                    onSubmit={(reason) => act(item(o, i.id, 'withdraw'), { reason })} testId="withdraw-item" />}
-                </div></td></tr>)))}</tbody></table>
-        </TableWrap>
-      )}
+      {!r ? <Loading /> : <OrdersTable orders={r.items} act={act} testId="orders-table" />}
     </Card>
+  );
+}
+
+/** Where an order came from (a campaign or a violation report), named and linked. */
+function useOrderSources() {
+  const [campaigns, setCampaigns] = useState<Map<string, string>>(new Map());
+  const [reports, setReports] = useState<Map<string, Violation>>(new Map());
+  useEffect(() => {
+    api.get<{ items: Campaign[] }>('/api/bureau/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(() => undefined);
+    api.get<{ items: Violation[] }>('/api/bureau/violations?pageSize=100').then((v) => setReports(new Map(v.items.map((x) => [x.id, x])))).catch(() => undefined);
+  }, []);
+  return { campaigns, reports };
+}
+
+/**
+ * Disposal orders, each a group: its head (organisation, measure, dates, reason, where it came from) with the
+ * moves on the whole order (a new date, its history), then one row per item with the item's own moves — as the
+ * organisation's console shows them. `act` undefined: read only (a report's detail lists its orders so).
+ */
+function OrdersTable({ orders, act, testId }: { orders: Order[]; act?: (url: string, body?: object) => Promise<boolean>; testId: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { campaigns, reports } = useOrderSources();
+  const columns = [t('sv.item'), t('sv.status'), t('sv.evidence')];
+  const item = (o: Order, itemId: string, action: string) => `/api/bureau/orders/${o.id}/items/${itemId}/${action}`;
+  const source = (o: Order) => {
+    if (o.campaignId) return <Link to={`/bureau/supervision?tab=campaigns&campaign=${o.campaignId}`} data-testid="order-source-link">{t('sv.fromCampaign', { name: campaigns.get(o.campaignId) ?? '…' })}</Link>;
+    if (o.violationId) {
+      const v = reports.get(o.violationId);
+      return <Link to={`/bureau/supervision?tab=violations&report=${o.violationId}`} data-testid="order-source-link">{v ? t('sv.fromViolation', { number: v.serviceNumber, name: v.serviceName }) : t('sv.fromViolationUnknown')}</Link>;
+    }
+    return null;
+  };
+  return (
+    <TableWrap label={t('sv.disposalOrders')}>
+      <table className="cards" data-testid={testId}><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}{act ? <th /> : null}</tr></thead>
+        {orders.map((o) => {
+          const late = o.items.some((i) => i.overdue);
+          return (
+            <tbody key={o.id} data-testid="bureau-order">
+              <tr className="order-head"><th colSpan={columns.length + (act ? 1 : 0)} scope="rowgroup" style={{ whiteSpace: 'normal', fontWeight: 400 }}>
+                <strong data-testid="order-organisation">{o.organisationName}</strong>{' · '}<strong>{i18n.option('measure', o.measure)}</strong>
+                <span className="muted small">{' · '}{t('sv.orderedOn')}{i18n.colon}{i18n.date(o.orderedOn)}{' · '}{t('sv.due')}{i18n.colon}</span>
+                <span className={late ? 'overdue-text small' : 'small'}>{i18n.date(o.dueOn)}{late ? ` · ${t('sv.overdue')}` : ''}</span>
+                <p style={{ margin: '.25rem 0 0', overflowWrap: 'anywhere' }} data-testid="order-reason">{t('sv.reason')}{i18n.colon}{o.reason}</p>
+                {source(o) && <p className="small" style={{ margin: 0 }} data-testid="order-source">{source(o)}</p>}
+                <div className="row" style={{ gap: '.4rem', marginTop: '.25rem' }} data-testid="order-actions">
+                  {act && o.items.some((x) => PENDING.includes(x.status)) && <ReasonAction label={t('sv.redate')} suggestion={t('sv.redateReason')} submitLabel={t('sv.redate')}
+                    days={{ label: t('sv.dueDaysFromToday'), required: true }} onSubmit={(reason, days) => act(`/api/bureau/orders/${o.id}/due`, { reason, dueInWorkingDays: days })} testId="redate-order" />}
+                  <OrderHistory url={`/api/bureau/orders/${o.id}/history`} />
+                </div>
+              </th></tr>
+              {o.items.map((i) => (
+                <tr key={i.id} className={i.overdue ? 'overdue' : ''} data-testid="order-item">
+                  <td data-label={columns[0]}>{i.packageName ?? i.serviceNumber}</td>
+                  <td data-label={columns[1]}>{i18n.option('orderItemStatus', i.status)}{i.overdue ? ` · ${t('sv.overdue')}` : ''}</td>
+                  <td data-label={columns[2]}><div className="evidence-cell">
+                    {i.evidence ?? (i.objection ? null : '—')}
+                    {i.objection && <p className={`small${i.status === 'objected' ? ' overdue-text' : ''}`} data-testid="item-objection">
+                      {t('sv.objection', { ground: i18n.option('objectionGround', i.objection.ground), note: i.objection.note })}
+                      {i.objection.requestedDueOn ? t('sv.objectionAsked', { date: i18n.date(i.objection.requestedDueOn) }) : ''}</p>}
+                    {i.answerNote && <p className="small muted">{t('sv.answerNote', { note: i.answerNote })}</p>}
+                    <AttachmentList files={i.files ?? []} /></div></td>
+                  {act ? <td className="cell-action"><div className="row">
+                    {i.status === 'done' && <><Button onClick={() => act(item(o, i.id, 'accept'))} data-testid="accept-item">{t('sv.accept')}</Button>
+                      <ReasonAction label={t('sv.reopen')} suggestion={t('sv.reopenReason')} submitLabel={t('sv.reopen')} onSubmit={(reason) => act(item(o, i.id, 'reopen'), { reason })} testId="reopen-item" /></>}
+                    {i.status === 'objected' && <ReasonAction label={t('sv.uphold')} suggestion={t('sv.upholdReason')} submitLabel={t('sv.uphold')}
+                      days={{ label: t('sv.dueDaysOptional'), required: false }} onSubmit={(reason, days) => act(item(o, i.id, 'uphold'), days ? { reason, dueInWorkingDays: days } : { reason })} testId="uphold-item" />}
+                    {['open', 'objected', 'done'].includes(i.status) && <ReasonAction label={t('sv.withdraw')} suggestion={t('sv.withdrawReason')} submitLabel={t('sv.withdraw')}
+                      onSubmit={(reason) => act(item(o, i.id, 'withdraw'), { reason })} testId="withdraw-item" />}
+                  </div></td> : null}
+                </tr>))}
+            </tbody>);
+        })}</table>
+    </TableWrap>
   );
 }
 
@@ -327,6 +375,10 @@ function Violations() {
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [panel, setPanel] = useState<{ id: string; action: TriageAction } | null>(null);
+  // The report whose detail is open, in the address (?report=…) so an order's source can link to it.
+  const [params, setParams] = useSearchParams();
+  const detail = params.get('report');
+  const toggleDetail = (id: string) => setParams((p) => { const n = new URLSearchParams(p); if (n.get('report') === id) n.delete('report'); else n.set('report', id); return n; });
   const load = useCallback(() => { api.get<{ items: Violation[] }>('/api/bureau/violations?pageSize=100').then(setR).catch(setError); }, []);
   useEffect(load, [load]);
   const choose = (v: Violation, action: TriageAction) => {
@@ -345,7 +397,9 @@ function Violations() {
             <tbody>{r.items.map((v) => (
               <Fragment key={v.id}>
                 <tr data-reporter={v.reporterKind} className={panel?.id === v.id ? 'selected' : ''}>
-                  <td data-label={columns[0]}><span>{v.serviceNumber}<br />{v.serviceName}</span></td>
+                  <td data-label={columns[0]}><span>{v.serviceNumber}<br />{v.serviceName}<br />
+                    <button type="button" className="btn btn-link" aria-expanded={detail === v.id} aria-controls={detail === v.id ? `report-${v.id}` : undefined}
+                      onClick={() => toggleDetail(v.id)} data-testid="report-detail-open">{t(detail === v.id ? 'sv.hideDetail' : 'sv.reportDetail')}</button></span></td>
                   <td data-label={columns[1]}>{i18n.option('violationCategory', v.category)}</td>
                   <td data-label={columns[2]}><span>{v.reporterOrganisation ?? <>{t('sv.public')}{v.reporterContact ? <><br /><ReporterContact report={v} onError={setError} /></> : null}</>}</span></td>
                   <td data-label={columns[3]}>{v.description}</td>
@@ -360,6 +414,10 @@ function Violations() {
                       })}
                     </div>) : <span className="muted">—</span>}</td>
                 </tr>
+                {detail === v.id && (
+                  <tr className="triage-row"><td colSpan={columns.length} className="cell-action">
+                    <ReportDetail id={v.id} onError={setError} />
+                  </td></tr>)}
                 {panel?.id === v.id && (
                   <tr className="triage-row"><td colSpan={columns.length} className="cell-action">
                     <TriagePanel key={panel.action} report={v} action={panel.action} onCancel={() => setPanel(null)} onDone={() => done(v, panel.action)} />
@@ -370,6 +428,60 @@ function Violations() {
     </Card>
   );
 }
+
+interface ReportStep { action: string; status: string; note: string | null; orderId: string | null; actorRole: string; at: string }
+interface ReportView extends Violation { evidence: string | null; measuresTaken: string | null; stoppedAt: string | null; steps: ReportStep[] }
+
+/**
+ * One report in full: what was reported (text, evidence as written, measures taken), who reported it (a public
+ * reporter's contact masked: read with ?contact=masked, nothing logged; shown in full on request, which the
+ * access log records), the exchange (what the bureau asked, what was answered) and every step, and the orders
+ * it led to with their items' evidence files (the orders' own download route).
+ */
+function ReportDetail({ id, onError }: { id: string; onError: (e: unknown) => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [v, setV] = useState<ReportView | null>(null);
+  const [orders, setOrders] = useState<Order[] | null>(null);
+  useEffect(() => {
+    api.get<ReportView>(`/api/bureau/violations/${id}?contact=masked`).then(setV).catch(onError);
+    api.get<{ items: Order[] }>(`/api/bureau/orders?violationId=${id}&pageSize=100`).then((r) => setOrders(r.items)).catch(onError);
+  }, [id, onError]);
+  if (!v) return <Loading />;
+  const exchange = v.steps.filter((s) => s.action === 'request_more' || s.action === 'provide_more');
+  const line = (label: string, value: ReactNode) => <p style={{ margin: '.2rem 0', overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}><span className="muted">{label}{i18n.colon}</span>{value}</p>;
+  return (
+    <section className="subform" id={`report-${id}`} data-testid="report-detail" aria-label={`${t('sv.reportDetail')}${i18n.colon}${v.serviceNumber}`}>
+      <h3 style={{ marginTop: 0 }}>{t('sv.reportDetail')}{i18n.colon}{v.serviceNumber} {v.serviceName}</h3>
+      {line(t('sv.category'), i18n.option('violationCategory', v.category))}
+      {line(t('sv.status'), i18n.option('violationStatus', v.status))}
+      {line(t('sv.reportedOn'), i18n.date(v.createdAt, true))}
+      {line(t('sv.reporter'), v.reporterOrganisation ?? <>{t('sv.public')}{v.reporterContact ? <>{' · '}<ReporterContact report={v} onError={onError} /></> : null}</>)}
+      <div data-testid="report-text">{line(t('sv.description'), v.description)}
+        {v.evidence ? line(t('sv.reportEvidence'), v.evidence) : null}
+        {v.measuresTaken ? line(t('sv.measuresTaken'), v.measuresTaken) : null}
+        {v.stoppedAt ? line(t('sv.stoppedAt'), i18n.date(v.stoppedAt, true)) : null}</div>
+      <h4>{t('sv.exchange')}</h4>
+      {exchange.length ? <ol className="timeline" data-testid="report-exchange">{exchange.map((s, k) => (
+        <li key={k}><strong>{t(s.action === 'request_more' ? 'sv.asked' : 'sv.answered')}</strong>
+          <span className="muted small">{' · '}{i18n.date(s.at, true)}{' · '}{t(`role.${s.actorRole}` as MessageKey)}</span>
+          {s.note ? <p style={{ margin: '.2rem 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{s.note}</p> : null}</li>))}</ol>
+        : <p className="muted small">{t('sv.noExchange')}</p>}
+      {v.status === 'more_requested' ? <p className="small overdue-text" data-testid="report-waiting">{t('sv.waitingForAnswer')}</p> : null}
+      <h4>{t('sv.reportOrders')}</h4>
+      {!orders ? <Loading /> : orders.length ? <OrdersTable orders={orders} testId="report-orders" /> : <p className="muted small">{t('sv.noReportOrders')}</p>}
+      <h4>{t('sv.reportHistory')}</h4>
+      <ol className="timeline" data-testid="report-history">{v.steps.map((s, k) => (
+        <li key={k}><strong>{t(STEP_LABELS[s.action] ?? 'sv.steps')}</strong>
+          <span className="muted small">{' · '}{i18n.date(s.at, true)}{' · '}{t(`role.${s.actorRole}` as MessageKey)}{' · '}{i18n.option('violationStatus', s.status)}</span>
+          {s.note ? <p style={{ margin: '.2rem 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{s.note}</p> : null}</li>))}</ol>
+    </section>
+  );
+}
+const STEP_LABELS: Record<string, MessageKey> = {
+  reported: 'sv.step.reported', request_more: 'sv.step.request_more', provide_more: 'sv.step.provide_more',
+  order_disposal: 'sv.step.order_disposal', revoke: 'sv.step.revoke', close: 'sv.step.close',
+};
 
 /**
  * One report's decision: the note the reporter (and, for a revocation, the host) reads, typed by

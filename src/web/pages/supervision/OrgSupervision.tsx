@@ -7,7 +7,7 @@ import { OBJECTION_GROUNDS } from '../../../domain/supervision/orders.ts';
 import { VIOLATION_CATEGORIES } from '../../../domain/supervision/violations.ts';
 import { NoticesCard } from '../../components/Notices.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
-import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, fieldProblems, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, ApiError, getCsrfToken, qs } from '../../lib/api.ts';
 import { type Attachment, AttachmentList, uploadAttachment } from './attachments.tsx';
@@ -156,7 +156,6 @@ function Orders() {
   // Where each order comes from: names of the campaigns and violation reports it may cite.
   const [campaigns, setCampaigns] = useState<Map<string, string>>(new Map());
   const [reports, setReports] = useState<Map<string, Violation>>(new Map());
-  const [evidence, setEvidence] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => { api.get<{ items: Order[] }>('/api/org/orders?pageSize=100').then(setR).catch(setError); }, []);
@@ -165,13 +164,12 @@ function Orders() {
     api.get<{ items: Campaign[] }>('/api/org/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(setError);
     api.get<{ items: Violation[] }>('/api/org/violations?pageSize=100').then((v) => setReports(new Map(v.items.map((x) => [x.id, x])))).catch(setError);
   }, []);
-  const confirm = async (o: Order, itemId: string) => {
-    setError(null);
-    try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/done`, { evidence: evidence[itemId] ?? '' }); load(); } catch (e) { setError(e); }
+  // The item's forms show their own errors, each at its field (fieldProblems); null when it went through.
+  const confirm = async (o: Order, itemId: string, evidence: string) => {
+    try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/done`, { evidence }); load(); return null; } catch (e) { return e; }
   };
   const object = async (o: Order, itemId: string, body: object) => {
-    setError(null);
-    try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/objection`, body); load(); return true; } catch (e) { setError(e); return false; }
+    try { await api.post(`/api/org/orders/${o.id}/items/${itemId}/objection`, body); load(); return null; } catch (e) { return e; }
   };
   const attach = async (o: Order, itemId: string, file: File | undefined) => {
     if (!file) return;
@@ -216,11 +214,8 @@ function Orders() {
                       {i.answerNote && <p className={`small${i.status === 'open' ? ' overdue-text' : ' muted'}`} data-testid="item-answer">{t('sv.answerNote', { note: i.answerNote })}</p>}
                       <AttachmentList files={i.files ?? []} />
                       {i.status === 'open' && <ObjectionForm dueOn={o.dueOn} onSubmit={(body) => object(o, i.id, body)} />}
-                      {(i.status === 'open' || i.status === 'objected') && <div className="evidence-form">
-                        <input aria-label={t('sv.evidence')} placeholder={t('sv.evidenceHint')} value={evidence[i.id] ?? ''} onChange={(e) => setEvidence({ ...evidence, [i.id]: e.target.value })} data-testid="evidence" />
-                        <label className="btn btn-secondary file-button">{busy === i.id ? t('sv.uploading') : t('sv.attachFile')}
-                          <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" hidden data-testid="evidence-file" onChange={(e) => { void attach(o, i.id, e.target.files?.[0]); e.target.value = ''; }} /></label>
-                        <Button variant="primary" onClick={() => confirm(o, i.id)} data-testid="confirm-item">{t('sv.confirmDone')}</Button></div>}
+                      {(i.status === 'open' || i.status === 'objected') && <ConfirmDoneForm uploading={busy === i.id}
+                        onAttach={(file) => void attach(o, i.id, file)} onConfirm={(text) => confirm(o, i.id, text)} />}
                     </div></td>
                   </tr>))}
               </tbody>))}</table>
@@ -230,10 +225,45 @@ function Orders() {
 }
 
 /**
+ * An item's confirmation: what was done (处置情况说明, required: checked here before sending) and evidence files.
+ * The API's field problems are shown at their field and named in the notice, not as a bare 请求格式不正确.
+ */
+function ConfirmDoneForm({ uploading, onAttach, onConfirm }: { uploading: boolean; onAttach: (file: File | undefined) => void; onConfirm: (evidence: string) => Promise<unknown> }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const id = useId();
+  const [text, setText] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const problem = missing ? t('sv.evidenceRequired') : fieldProblems(error, i18n).evidence;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (!text.trim()) { setMissing(true); document.getElementById(`${id}-e`)?.focus(); return; }
+    setBusy(true);
+    try { const failed = await onConfirm(text.trim()); setError(failed); if (!failed) setText(''); } finally { setBusy(false); }
+  };
+  return (
+    <form className="evidence-form" noValidate onSubmit={(e) => void submit(e)} data-testid="confirm-form">
+      <label htmlFor={`${id}-e`} className="evidence-label">{t('sv.evidenceHint')} <span className="req">*</span></label>
+      <input id={`${id}-e`} required maxLength={4000} value={text} placeholder={t('sv.evidencePlaceholder')}
+        aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-err` : undefined}
+        onChange={(e) => { setText(e.target.value); if (e.target.value.trim()) setMissing(false); }} data-testid="evidence" />
+      <label className="btn btn-secondary file-button">{uploading ? t('sv.uploading') : t('sv.attachFile')}
+        <input type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" hidden data-testid="evidence-file" onChange={(e) => { onAttach(e.target.files?.[0]); e.target.value = ''; }} /></label>
+      <Button type="submit" variant="primary" busy={busy} data-testid="confirm-item">{t('sv.confirmDone')}</Button>
+      {problem ? <ul className="field-errors evidence-error" id={`${id}-err`} data-testid="evidence-error"><li>{t('sv.evidenceHint')}{i18n.colon}{problem}</li></ul> : null}
+      {error && !fieldProblems(error, i18n).evidence ? <div className="evidence-error"><ErrorNotice error={error} labels={{ evidence: t('sv.evidenceHint') }} /></div> : null}
+    </form>
+  );
+}
+
+/**
  * The organisation's objection to an item (ADR 0018 addendum): a ground, its words and, for more time, the date it
  * asks for; the item then waits for the bureau. Opens from a button, as the bureau's reason forms do.
  */
-function ObjectionForm({ dueOn, onSubmit }: { dueOn: string; onSubmit: (body: object) => Promise<boolean> }) {
+function ObjectionForm({ dueOn, onSubmit }: { dueOn: string; onSubmit: (body: object) => Promise<unknown> }) {
   const i18n = useI18n();
   const { t } = i18n;
   const id = useId();
@@ -242,30 +272,43 @@ function ObjectionForm({ dueOn, onSubmit }: { dueOn: string; onSubmit: (body: ob
   const [note, setNote] = useState('');
   const [asked, setAsked] = useState('');
   const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
   if (!open) return <Button onClick={() => setOpen(true)} data-testid="object-item">{t('sv.object')}</Button>;
+  const problems = fieldProblems(error, i18n);
+  const labels = { ground: t('sv.objectionGround'), note: t('sv.objectionNote'), requestedDueOn: t('sv.requestedDueOn') };
+  const at = (field: keyof typeof labels) => (problems[field]
+    ? { 'aria-invalid': true, 'aria-describedby': `${id}-${field}-err` } : {});
+  const fieldError = (field: keyof typeof labels) => (problems[field]
+    ? <ul className="field-errors" id={`${id}-${field}-err`}><li>{problems[field]}</li></ul> : null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
+    setBusy(true); setError(null);
     try {
-      if (await onSubmit({ ground, note: note.trim(), ...(ground === 'more_time' ? { requestedDueOn: asked } : {}) })) { setOpen(false); setNote(''); setAsked(''); }
+      const failed = await onSubmit({ ground, note: note.trim(), ...(ground === 'more_time' ? { requestedDueOn: asked } : {}) });
+      setError(failed);
+      if (!failed) { setOpen(false); setNote(''); setAsked(''); }
     } finally { setBusy(false); }
   };
   return (
     <form className="subform reason-form" onSubmit={(e) => void submit(e)} data-testid="objection-form">
       <div className="field">
         <label htmlFor={`${id}-g`}>{t('sv.objectionGround')} <span className="req">*</span></label>
-        <select id={`${id}-g`} value={ground} onChange={(e) => setGround(e.target.value as typeof ground)} data-testid="objection-ground">
+        <select id={`${id}-g`} value={ground} onChange={(e) => setGround(e.target.value as typeof ground)} data-testid="objection-ground" {...at('ground')}>
           {OBJECTION_GROUNDS.map((g) => <option key={g} value={g}>{i18n.option('objectionGround', g)}</option>)}
         </select>
+        {fieldError('ground')}
       </div>
       {ground === 'more_time' && <div className="field">
         <label htmlFor={`${id}-d`}>{t('sv.requestedDueOn')} <span className="req">*</span></label>
-        <input id={`${id}-d`} type="date" required min={dueOn} value={asked} onChange={(e) => setAsked(e.target.value)} data-testid="objection-date" />
+        <input id={`${id}-d`} type="date" required min={dueOn} value={asked} onChange={(e) => setAsked(e.target.value)} data-testid="objection-date" {...at('requestedDueOn')} />
+        {fieldError('requestedDueOn')}
       </div>}
       <div className="field">
         <label htmlFor={`${id}-n`}>{t('sv.objectionNote')} <span className="req">*</span></label>
-        <textarea id={`${id}-n`} required rows={2} maxLength={2000} placeholder={t('sv.objectionNoteHint')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="objection-note" />
+        <textarea id={`${id}-n`} required rows={2} maxLength={2000} placeholder={t('sv.objectionNoteHint')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="objection-note" {...at('note')} />
+        {fieldError('note')}
       </div>
+      <ErrorNotice error={error} labels={labels} />
       <div className="row">
         <Button type="submit" variant="primary" busy={busy} data-testid="objection-submit">{t('sv.sendObjection')}</Button>
         <Button onClick={() => setOpen(false)} disabled={busy}>{t('sv.cancel')}</Button>

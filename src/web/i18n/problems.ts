@@ -89,7 +89,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   rate_limited: '操作过于频繁，请稍后再试', contact_invalid: '请填写可以联系到您的手机号或邮箱', service_not_found: '没有匹配的已备案服务',
   catalogue_header_invalid: '目录第一行须为列名（platform, packageName, fingerprint …）', campaign_ended: '检查活动已结束',
   // An objection's date (requestedDueOn): later than the order's, at most 366 days ahead
-  not_later: '请选择晚于当前处置期限的日期', too_far: '日期过远：最多可申请今天起 366 天内的日期',
+  not_later: '须晚于原来的日期（当前期限）', too_far: '日期过远：最多可申请今天起 366 天内的日期',
   attachment_too_large: '附件过大', attachment_type: '附件类型不支持（PDF、PNG、JPEG）', attachments_too_many: '附件过多',
   // Catalogue check (provider, platform, device maker): lines of the file and answers per item
   catalogue_fields_missing: '缺少平台、包名或指纹', catalogue_line_not_json: '该行不是 JSON 对象', line_not_json: '该行不是 JSON 对象',
@@ -139,7 +139,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   campaign_invalid: '检查活动填写有误',
   // legacy duplicates settled by the bureau (ADR 0018 addendum)
   not_a_legacy_duplicate: '该项不是待处理的历史重复记录（可能已处理）', filing_not_active: '该 iOS 备案已不在有效状态，请保留一条有效的备案', app_platform_not_found: '没有可处理的该 iOS 备案',
-  not_later: '须晚于原来的日期', after_end: '目录提交截止日不能晚于检查结束日', cannot_disable_self: '管理员不能停用自己的账号', cannot_suspend_own_organisation: '管理员不能暂停本机构',
+  after_end: '目录提交截止日不能晚于检查结束日', cannot_disable_self: '管理员不能停用自己的账号', cannot_suspend_own_organisation: '管理员不能暂停本机构',
   confirmation_exhausted: '验证码已输错 5 次，本次申请作废，请重新发起以获取新的验证码',
   confirmation_expired: '已超过 24 小时有效期，本次申请作废，请重新发起以获取新的验证码',
   confirmation_not_found: '没有找到该确认请求', confirmation_not_pending: '该确认请求已处理或已失效，请重新发起', confirmation_unknown: '无法识别的确认请求',

@@ -103,6 +103,11 @@ export function installProblemHandlers(app: FastifyInstance) {
     }
     const status = err.statusCode ?? 500;
     // The body parsers' refusals in the API's own words (their Fastify codes are not stable codes of ours).
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      return sendProblem(reply, request, 413, 'body_too_large', `the body is larger than this route reads (${limit.toLocaleString('en')} bytes)`,
+        [{ field: 'body', code: 'body_too_large', message: `at most ${limit} bytes` }], { limitBytes: limit });
+    }
     const parser = BODY_PARSER_ERRORS[err.code ?? ''];
     if (parser) return sendProblem(reply, request, parser.status, parser.code, parser.message, parser.field ? [{ field: parser.at ?? 'body', code: parser.field, message: err.message }] : []);
     if (status >= 400 && status < 500 && !isResponseSerializationError(err)) {

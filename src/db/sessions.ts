@@ -72,6 +72,15 @@ export async function revokeUserSessions(tx: Queryable, userId: string, now: Dat
   );
 }
 
+/** Ends every open session of an organisation's people (its suspension: a reactivation must not revive them). */
+export async function revokeOrganisationSessions(tx: Queryable, orgId: string, now: Date): Promise<void> {
+  await tx.query(
+    `update sessions set revoked_at = $2 where revoked_at is null and expires_at > $2
+       and user_id in (select id from users where organisation_id = $1)`,
+    [orgId, now],
+  );
+}
+
 export interface ApiKeyRow { id: string; organisation_id: string; org_kind: OrganisationKind; last_used_at: Date | null }
 
 /** A key that is not revoked, of an organisation that is not suspended. */

@@ -81,12 +81,16 @@ export async function revokeOrganisationSessions(tx: Queryable, orgId: string, n
   );
 }
 
-export interface ApiKeyRow { id: string; organisation_id: string; org_kind: OrganisationKind; last_used_at: Date | null }
+/** What a key may call (migration 0048): `verify` the verification API only, `full` what its organisation's staff role may. */
+export type ApiKeyScope = 'verify' | 'full';
+export const API_KEY_SCOPES = ['verify', 'full'] as const satisfies readonly ApiKeyScope[];
+
+export interface ApiKeyRow { id: string; organisation_id: string; org_kind: OrganisationKind; scope: ApiKeyScope; last_used_at: Date | null }
 
 /** A key that is not revoked, of an organisation that is not suspended. */
 export async function findLiveApiKey(db: Queryable, keyHash: string): Promise<ApiKeyRow | null> {
   const [row] = await db.query<ApiKeyRow>(
-    `select k.id, k.organisation_id, o.kind as org_kind, k.last_used_at
+    `select k.id, k.organisation_id, o.kind as org_kind, k.scope, k.last_used_at
      from api_keys k join organisations o on o.id = k.organisation_id
      where k.key_hash = $1 and k.revoked_at is null and o.status = 'active'`,
     [keyHash],

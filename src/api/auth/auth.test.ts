@@ -209,6 +209,30 @@ describe('accounts and sessions', () => {
   });
 });
 
+// Audit: one address made 31 accounts (each with argon2 work). Counted before the body is read.
+describe('registration quota per address', () => {
+  it('allows 10 registrations an hour from one address, then 429 before reading the body; other addresses are not affected', { timeout: SLOW }, async () => {
+    const h = await authTestApp({ seed: false });
+    try {
+      const register = (n: number, remoteAddress: string, payload: unknown = { ...HOST, mobile: `1390013${String(n).padStart(4, '0')}`, email: `host${n}@example.cn` }) =>
+        h.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+      // Malformed bodies count too (the quota is taken before the body): 9 of them, then one real registration.
+      for (let n = 0; n < 9; n++) expect((await h.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: '203.0.113.7', headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode).toBe(400);
+      const ok = await register(1, '203.0.113.7');
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect(ok.headers['ratelimit-remaining']).toBe('0');
+      expect(ok.headers['ratelimit-policy']).toBe('10;w=3600');
+      const over = await h.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: '203.0.113.7', headers: { 'content-type': 'application/json' }, payload: '{' });
+      expect(over.statusCode).toBe(429); // not the 400 the body would get: refused before it is read
+      expect(over.json()).toMatchObject({ code: 'rate_limited' });
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(3000);
+      expect((await register(2, '198.51.100.9')).statusCode).toBe(201);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('the session cookie over plain http', () => {
   it('is not Secure and no HSTS is sent, but framing is still denied', { timeout: SETUP_TIMEOUT }, async () => {
     const h = await authTestApp({ publicUrl: 'http://127.0.0.1:3000', seed: false });

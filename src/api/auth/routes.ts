@@ -60,13 +60,17 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     return sessionView(userId, session);
   };
 
+  // Per address, before the body is read (onRequest): registration costs argon2 work and makes an account.
+  const registerQuota = rateLimit(RATE_LIMITS.register, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:register:' }));
   app.post('/api/auth/register', {
     config: { csrf: false },
+    onRequest: registerQuota,
     schema: {
       tags: ['auth'], summary: 'Register as a host (APP主办者) and sign in',
       description: 'Mobile and email are validated, stored encrypted, and unique among hosts (409 `already_registered` naming the field). '
-        + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie.',
-      body: registerBody, response: { 201: sessionSchema, ...problems(400, 409) },
+        + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie. '
+        + `${RATE_LIMITS.register.anonymousPerMinute} registrations an hour per client address (429 \`rate_limited\` with Retry-After).`,
+      body: registerBody, response: { 201: sessionSchema, ...problems(400, 409, 429) },
     },
   }, async (request, reply) => {
     const { userId, session } = await registerHost(ctx, request.body, request.id);

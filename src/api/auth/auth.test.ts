@@ -2,6 +2,8 @@
 // sessions and their cookie, CSRF, sign-out, throttling, password change, history rows.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFailure } from '../../db/login-throttle.ts';
+import { THROTTLE_POLICY } from '../../domain/accounts.ts';
 import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, sessionCookie, signedFrom, signIn } from '../../../tests/auth.ts';
 
 // Each sign-in runs argon2 (about 0.1 s alone, over 1 s on a busy 2-core machine).
@@ -227,6 +229,22 @@ describe('registration quota per address', () => {
       expect(over.json()).toMatchObject({ code: 'rate_limited' });
       expect(Number(over.headers['retry-after'])).toBeGreaterThan(3000);
       expect((await register(2, '198.51.100.9')).statusCode).toBe(201);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a locked address', () => {
+  it('is refused sign-in before its body is read', { timeout: SLOW }, async () => {
+    const h = await authTestApp({ seed: false });
+    try {
+      for (let n = 0; n < THROTTLE_POLICY.address.limit; n++) await recordFailure(h.t.db, 'addr:203.0.113.8', THROTTLE_POLICY.address, h.clock.now());
+      const res = await h.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.8', headers: { 'content-type': 'application/json' }, payload: '{' });
+      expect(res.statusCode).toBe(429); // not the 400 the malformed body would get
+      expect(res.json()).toMatchObject({ code: 'sign_in_throttled' });
+      const other = await h.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.9', headers: { 'content-type': 'application/json' }, payload: '{' });
+      expect(other.statusCode).toBe(400);
     } finally {
       await h.close();
     }

@@ -8,7 +8,7 @@ import type { NewSession } from '../../db/sessions.ts';
 import { changePassword } from '../../flows/change-password.ts';
 import { registerHost } from '../../flows/register-host.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
-import { signIn } from '../../flows/sign-in.ts';
+import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import { devSmsInbox } from '../admin/dev-sms.ts';
 import type { AppContext } from '../app.ts';
@@ -79,6 +79,8 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
 
   app.post('/api/auth/login', {
     config: { csrf: false },
+    // A locked address is refused before its body is read; the account's lock needs the login (in the flow).
+    onRequest: async (request) => { await assertAddressUnlocked(ctx, request.ip); },
     schema: {
       tags: ['auth'], summary: 'Sign in with a password',
       description: 'The login is an email or mobile (hosts) or a staff login name. Wrong login and wrong password get the same 401 '

@@ -43,7 +43,7 @@ export default function ApiKeys() {
           </div>
           <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>{i18n.t('keys.create')}</Button>
         </form>
-        {scope === 'full' ? <Notice kind="warning">{i18n.t('keys.fullWarning')}</Notice> : null}
+        {scope === 'full' ? <div style={{ marginTop: '0.75rem' }}><Notice kind="warning">{i18n.t('keys.fullWarning')}</Notice></div> : null}
         {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret}</p></Notice> : null}
       </Card>
       <ErrorNotice error={error} />

@@ -9,7 +9,8 @@ import { SETUP_TIMEOUT, signIn } from '../../tests/auth.ts';
 import { backend, type TestDb, testDatabase } from '../../tests/db.ts';
 import { loadConfig } from '../config.ts';
 import { listMigrations } from '../db/migrate.ts';
-import { seedDemo } from '../db/seed/demo.ts';
+import { DEMO_API_KEY, seedDemo } from '../db/seed/demo.ts';
+import { BODY_LIMITS } from './body-limits.ts';
 import { buildApp } from './app.ts';
 
 const now = () => new Date('2026-03-02T02:00:00Z');
@@ -106,6 +107,40 @@ describe('problem+json and request ids', () => {
     });
     const empty = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '' });
     expect(empty.json()).toMatchObject({ status: 400, code: 'invalid_request', errors: [{ field: 'body' }] });
+  });
+
+  // 50,000 levels overflowed the stack of the text check, which was then reported as json_syntax.
+  it('answers a body nested too deep with 400 json_too_deep, wherever it is sent', async () => {
+    const deepObject = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    const deepArray = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    for (const payload of [deepObject, deepArray]) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'json_too_deep', detail: expect.stringMatching(/nested deeper than 64 levels/), errors: [{ field: 'body', code: 'json_too_deep' }] });
+    }
+    // 64 levels are still read (and judged by the route's schema).
+    const deepest = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: `${'['.repeat(64)}${']'.repeat(64)}` });
+    expect(deepest.json()).toMatchObject({ status: 400, code: 'invalid_request', errors: [{ field: 'body' }] });
+  });
+
+  // Every route read 20 MiB bodies before validating anything (an unauthenticated stall).
+  it('refuses a body over the default limit with 413 body_too_large, before reading it; the verification batch takes more', async () => {
+    const big = Buffer.from(JSON.stringify({ displayName: 'x'.repeat(BODY_LIMITS.default), mobile: '13800138000', email: 'a@b.cn', password: 'x' }));
+    for (const url of ['/api/auth/register', '/api/auth/login', '/api/public/v1/services/粤ICP备2024000001号-1/reports']) {
+      const res = await app.inject({ method: 'POST', url: encodeURI(url), headers: { 'content-type': 'application/json' }, payload: big });
+      expect(res.statusCode, url).toBe(413);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'body_too_large', limitBytes: BODY_LIMITS.default, errors: [{ field: 'body', code: 'body_too_large' }] });
+    }
+    // Refused from the Content-Length alone: a declared 12 MB with no body sent is answered at once.
+    const declared = await app.inject({ method: 'POST', url: '/api/auth/register', headers: { 'content-type': 'application/json', 'content-length': String(12_000_000) }, payload: '{}' });
+    expect(declared.statusCode).toBe(413);
+    const items = Array.from({ length: 10_000 }, (_, i) => ({ platform: 'android', packageName: `com.example.app${i}`, fingerprint: 'AB:'.repeat(32).slice(0, 95), ref: 'r'.repeat(100) }));
+    const batch = Buffer.from(JSON.stringify({ items }));
+    expect(batch.length).toBeGreaterThan(BODY_LIMITS.default);
+    const verified = await app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_API_KEY}` }, payload: batch });
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json().results).toHaveLength(10_000);
   });
 
   it('answers a body of a type the route does not take with 415 unsupported_media_type', async () => {

@@ -43,6 +43,7 @@ import { findUndecodableQuery, findUnfitText } from '../domain/text.ts';
 import { verifyRoutes } from './verify/index.ts';
 import { createVerifier, type Verifier } from './verify/verifier.ts';
 import { installMetrics } from './metrics.ts';
+import { BODY_LIMITS } from './body-limits.ts';
 import { publicRoutes } from './public/index.ts';
 import type { LogSigner } from '../tlog/keys.ts';
 import { DEFAULT_CSP, HSTS, webApp } from './web.ts';
@@ -74,6 +75,7 @@ export const LOG_REDACT = [
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
 
 /** What a framework error says, without echoing the request. */
 const FRAMEWORK_DETAIL: Record<string, string> = {
@@ -116,7 +118,11 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    bodyLimit: 20 * 1024 * 1024,
+    // Small by default: every JSON body is read and parsed on the event loop before any validation,
+    // so 20 parallel 12 MB bodies to an unauthenticated route stalled every request for seconds
+    // (the 20 MiB limit this replaced). Routes that need more say so (BODY_LIMITS); uploads and
+    // NDJSON/CSV streams have parsers and limits of their own.
+    bodyLimit: BODY_LIMITS.default,
     // Errors before a route is found (a malformed %-escape, a path segment too long) are problems too.
     frameworkErrors: (err, request, reply) => {
       const status = err.statusCode ?? 400;

@@ -13,7 +13,9 @@ const STATUS: Record<ErrorKind, number> = {
 };
 
 /** 400 invalid_text naming the field of text no field takes (a lone surrogate, a control character, %-escapes not UTF-8). */
-export const unfitTextError = (p: TextProblem) => new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]);
+export const unfitTextError = (p: TextProblem) => (p.code === 'too_deep'
+  ? new NamedError('json_too_deep', 'invalid', `the ${p.field === 'body' ? 'body' : p.field} is ${p.message} (JSON of this API nests a few levels)`, [{ field: p.field, code: 'json_too_deep', message: p.message }])
+  : new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]));
 
 /** Routes throw named errors as well; one class everywhere (src/domain/errors.ts). */
 export { NamedError as ProblemError } from '../domain/errors.ts';
@@ -107,6 +109,11 @@ export function installProblemHandlers(app: FastifyInstance) {
     }
     const status = err.statusCode ?? 500;
     // The body parsers' refusals in the API's own words (their Fastify codes are not stable codes of ours).
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      return sendProblem(reply, request, 413, 'body_too_large', `the body is larger than this route reads (${limit.toLocaleString('en')} bytes)`,
+        [{ field: 'body', code: 'body_too_large', message: `at most ${limit} bytes` }], { limitBytes: limit });
+    }
     const parser = BODY_PARSER_ERRORS[err.code ?? ''];
     if (parser) return sendProblem(reply, request, parser.status, parser.code, parser.message, parser.field ? [{ field: parser.at ?? 'body', code: parser.field, message: err.message }] : []);
     if (status >= 400 && status < 500 && !isResponseSerializationError(err)) {

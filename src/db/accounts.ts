@@ -90,6 +90,7 @@ export interface ApiKeyListRow {
   organisation_id: string;
   name: string;
   key_prefix: string;
+  scope: 'verify' | 'full';
   created_at: Date;
   created_by: string | null;
   created_by_name: string | null;
@@ -98,7 +99,7 @@ export interface ApiKeyListRow {
 }
 
 const API_KEY = `
-  select k.id, k.organisation_id, k.name, k.key_prefix, k.created_at, k.created_by, u.display_name as created_by_name,
+  select k.id, k.organisation_id, k.name, k.key_prefix, k.scope, k.created_at, k.created_by, u.display_name as created_by_name,
          k.last_used_at, k.revoked_at
   from api_keys k left join users u on u.id = k.created_by`;
 

@@ -72,12 +72,25 @@ export async function revokeUserSessions(tx: Queryable, userId: string, now: Dat
   );
 }
 
-export interface ApiKeyRow { id: string; organisation_id: string; org_kind: OrganisationKind; last_used_at: Date | null }
+/** Ends every open session of an organisation's people (its suspension: a reactivation must not revive them). */
+export async function revokeOrganisationSessions(tx: Queryable, orgId: string, now: Date): Promise<void> {
+  await tx.query(
+    `update sessions set revoked_at = $2 where revoked_at is null and expires_at > $2
+       and user_id in (select id from users where organisation_id = $1)`,
+    [orgId, now],
+  );
+}
+
+/** What a key may call (migration 0048): `verify` the verification API only, `full` what its organisation's staff role may. */
+export type ApiKeyScope = 'verify' | 'full';
+export const API_KEY_SCOPES = ['verify', 'full'] as const satisfies readonly ApiKeyScope[];
+
+export interface ApiKeyRow { id: string; organisation_id: string; org_kind: OrganisationKind; scope: ApiKeyScope; last_used_at: Date | null }
 
 /** A key that is not revoked, of an organisation that is not suspended. */
 export async function findLiveApiKey(db: Queryable, keyHash: string): Promise<ApiKeyRow | null> {
   const [row] = await db.query<ApiKeyRow>(
-    `select k.id, k.organisation_id, o.kind as org_kind, k.last_used_at
+    `select k.id, k.organisation_id, o.kind as org_kind, k.scope, k.last_used_at
      from api_keys k join organisations o on o.id = k.organisation_id
      where k.key_hash = $1 and k.revoked_at is null and o.status = 'active'`,
     [keyHash],

@@ -56,13 +56,21 @@ const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 /** With the u flag a surrogate pair is one code point: this matches only an unpaired half. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
-export interface TextProblem { field: string; code: 'lone_surrogate' | 'control_character' | 'invalid_utf8'; message: string }
+export interface TextProblem { field: string; code: 'lone_surrogate' | 'control_character' | 'invalid_utf8' | 'too_deep'; message: string }
+
+/**
+ * How deep a JSON value may nest. The deepest legitimate body (a filing's materials) nests 6 levels;
+ * the walk below is recursive, so an unbounded depth (50,000 brackets) overflowed the stack — and was
+ * then reported as "not valid JSON".
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /**
  * The first string in a parsed JSON value (keys included) that no field of the registry takes: a
  * lone UTF-16 surrogate (JSON's `\ud800` escapes one; no character, not storable as UTF-8) or a
  * control character other than TAB, LF and CR. `field` is the dotted path from `prefix`
- * (`body.items.3.packageName`). Null when every string is text.
+ * (`body.items.3.packageName`). Null when every string is text. A value nested deeper than
+ * MAX_JSON_DEPTH answers `too_deep` on `prefix` (the walk stops there).
  */
 export function findUnfitText(value: unknown, prefix: string): TextProblem | null {
   const check = (s: string, field: string): TextProblem | null => {
@@ -70,20 +78,21 @@ export function findUnfitText(value: unknown, prefix: string): TextProblem | nul
     if (CONTROL.test(s)) return { field, code: 'control_character', message: 'holds a control character (only tab, line feed and carriage return are allowed)' };
     return null;
   };
-  const walk = (v: unknown, field: string): TextProblem | null => {
+  const walk = (v: unknown, field: string, depth: number): TextProblem | null => {
     if (typeof v === 'string') return check(v, field);
     if (v === null || typeof v !== 'object') return null;
+    if (depth >= MAX_JSON_DEPTH) return { field: prefix, code: 'too_deep', message: `nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects` };
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) { const p = walk(v[i], `${field}.${i}`); if (p) return p; }
+      for (let i = 0; i < v.length; i++) { const p = walk(v[i], `${field}.${i}`, depth + 1); if (p) return p; }
       return null;
     }
     for (const k of Object.keys(v)) {
-      const p = check(k, `${field}.${k}`) ?? walk((v as Record<string, unknown>)[k], `${field}.${k}`);
+      const p = check(k, `${field}.${k}`) ?? walk((v as Record<string, unknown>)[k], `${field}.${k}`, depth + 1);
       if (p) return p;
     }
     return null;
   };
-  return walk(value, prefix);
+  return walk(value, prefix, 0);
 }
 
 /** A %-escape of hex digits (a lone `%` is left as it is by the query parser, as text). */

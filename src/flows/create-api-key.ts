@@ -1,21 +1,25 @@
 // An organisation's staff create an API key for its systems. The secret is returned once and
-// stored only as its SHA-256 digest (src/db/credentials.ts); the key acts for the organisation.
+// stored only as its SHA-256 digest (src/db/credentials.ts); the key acts for the organisation,
+// within its scope: `verify` (the default) or `full`.
 import { newApiKey } from '../db/credentials.ts';
+import type { ApiKeyScope } from '../db/sessions.ts';
 import type { Actor } from '../domain/actors.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 
-export async function createApiKey(ctx: FlowContext, actor: Actor, input: { name: string }): Promise<{ id: string; secret: string }> {
+export async function createApiKey(ctx: FlowContext, actor: Actor, input: { name: string; scope?: ApiKeyScope }): Promise<{ id: string; secret: string }> {
   if (!actor.orgId) throw new Error('createApiKey needs an actor with an organisation');
   const key = newApiKey();
+  // A new key may verify, nothing more, unless its creator chooses `full` (ADR 0005 addendum).
+  const scope = input.scope ?? 'verify';
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: string }>(
-      `insert into api_keys (organisation_id, name, key_prefix, key_hash, created_by, created_at)
-       values ($1, $2, $3, $4, $5, $6) returning id`,
-      [actor.orgId, input.name, key.prefix, key.hash, actor.userId, now],
+      `insert into api_keys (organisation_id, name, key_prefix, key_hash, created_by, created_at, scope)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [actor.orgId, input.name, key.prefix, key.hash, actor.userId, now, scope],
     );
-    await recordHistory(tx, actor, { entityType: 'api_key', entityId: row!.id, action: 'created', to: 'active', reason: { name: input.name } }, now);
+    await recordHistory(tx, actor, { entityType: 'api_key', entityId: row!.id, action: 'created', to: 'active', reason: { name: input.name, scope } }, now);
     return { id: row!.id, secret: key.key };
   });
 }

@@ -22,10 +22,10 @@ export interface HistoryEntry {
 export async function recordHistory(tx: Queryable, actor: Actor, e: HistoryEntry, at: Date): Promise<void> {
   await tx.query(
     `insert into history (entity_type, entity_id, application_id, action, from_status, to_status,
-       actor_user_id, actor_role, actor_org_id, reason, request_id, at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+       actor_user_id, actor_role, actor_org_id, reason, request_id, at, actor_api_key_id)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
     [e.entityType, e.entityId, e.applicationId ?? (e.entityType === 'application' ? e.entityId : null), e.action,
       e.from ?? null, e.to ?? null, actor.userId, actor.role, actor.orgId,
-      e.reason === undefined ? null : JSON.stringify(e.reason), actor.requestId, at],
+      e.reason === undefined ? null : JSON.stringify(e.reason), actor.requestId, at, actor.apiKeyId ?? null],
   );
 }

@@ -27,8 +27,14 @@ export const accountThrottleKey = (userId: string) => `user:${userId}`;
 /** Throttle keys hold no personal data: an account id, or a keyed hash of an unknown login. */
 export const throttleKeys = (sealer: Sealer, id: LoginIdentifier, account: { id: string } | null, address: string) => ({
   login: account ? accountThrottleKey(account.id) : `login:${sealer.hash(id.kind === 'mobile' ? 'phone' : 'email', id.value)}`,
-  address: `addr:${address}`,
+  address: `addr:${address}`, // as assertAddressUnlocked
 });
+
+/** The address's lock alone, before the request's body is read (the route's onRequest): a locked address costs no parsing. */
+export async function assertAddressUnlocked(ctx: FlowContext, address: string): Promise<void> {
+  const locked = await lockedForSeconds(ctx.db, [`addr:${address}`], ctx.now());
+  if (locked > 0) throw new SignInThrottledError(locked);
+}
 
 export async function signIn(ctx: FlowContext, input: SignInInput, requestId: string | null): Promise<{ account: AccountRow; session: NewSession }> {
   const id = parseLogin(input.login);

@@ -30,7 +30,13 @@ describe('journey: API keys, catalogue check and administration', () => {
     await page.getByLabel('密钥名称').fill('商店上架检查');
     await page.getByRole('button', { name: '创建密钥' }).click();
     expect(await page.getByTestId('api-key-secret').textContent()).toMatch(/\S{20,}/);
+    // A new key may only verify (the default); the demo key, made before scopes, keeps full access.
+    await page.getByRole('row', { name: /商店上架检查/ }).getByText('仅核验').waitFor();
+    await page.getByRole('row', { name: /演示密钥/ }).getByText('全部接口').waitFor();
+    await page.getByTestId('api-key-scope').selectOption('full');
+    await page.getByText('全部接口权限的密钥可以查看申请人的完整证件号码').waitFor();
     await j.shot('api-keys');
+    await page.getByTestId('api-key-scope').selectOption('verify');
     page.once('dialog', (d) => { void d.accept(); });
     await page.getByRole('row', { name: /商店上架检查/ }).getByRole('button', { name: '吊销' }).click();
     await page.getByRole('row', { name: /商店上架检查/ }).getByText('已吊销').waitFor();

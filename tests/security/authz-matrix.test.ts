@@ -5,6 +5,9 @@
 //   allow — these identities get through (any answer but 401, 403, 404, and never a 5xx);
 //   hide  — these hold a role the route admits, but the record is not theirs: 404 (house rule 7);
 //   everyone else: 401 without a live identity (anonymous, disabled, expired), else 403.
+// The `verify` key (verifyKey) is judged as the platform's full key (apiKey) on the verification API, the
+// public API, /api/health and GET /api/auth/session, and refused everywhere else with 403 `api_key_scope`
+// (a key of scope `verify` read ID numbers and approved first reviews before scopes existed).
 // A refused write leaves every table as it was. An operation without a row fails the suite.
 // Identities with a session send its CSRF token, so this tests authorization, not CSRF.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +16,7 @@ import { changedTables, databaseDigest, IDENTITIES, type Identity, type World, b
 const ALL = IDENTITIES;
 const UNAUTHENTICATED: readonly Identity[] = ['anonymous', 'disabled', 'expired'];
 const SIGNED = ALL.filter((w) => !UNAUTHENTICATED.includes(w));
-const PERSONS = SIGNED.filter((w) => w !== 'apiKey');
+const PERSONS = SIGNED.filter((w) => w !== 'apiKey' && w !== 'verifyKey');
 const HOSTS: Identity[] = ['host', 'otherHost'];
 const BUREAUS: Identity[] = ['reviewer', 'otherReviewer'];
 const SUPERVISORS: Identity[] = ['reviewer', 'otherReviewer', 'admin'];
@@ -209,8 +212,15 @@ const REFUSAL_CODE: Record<401 | 403 | 404, RegExp> = {
 };
 const codeOf = (body: string): string => { try { return String((JSON.parse(body) as { code?: unknown }).code); } catch { return ''; } };
 
+/** What a `verify` key may call (src/api/auth/plugin.ts). */
+const inVerifyScope = (op: string) => /^[A-Z]+ \/api\/(verify|public)\//.test(op) || op === 'GET /api/auth/session' || op === 'GET /api/health';
+
 /** What an identity must get on a row: 'allowed', or the exact refusal. */
-export function expected(row: Row, who: Identity): 'allowed' | 401 | 403 | 404 {
+export function expected(row: Row, who: Identity, op: string): 'allowed' | 401 | 403 | 404 {
+  if (who === 'verifyKey') {
+    if (!inVerifyScope(op)) return 403;
+    who = 'apiKey';
+  }
   if (row.allow.includes(who)) return 'allowed';
   if (UNAUTHENTICATED.includes(who)) return 401;
   return row.hide?.includes(who) ? 404 : 403;
@@ -261,21 +271,22 @@ describe('authorization matrix', () => {
       });
       const failures: string[] = [];
       const check = (who: Identity, want: ReturnType<typeof expected>, got: number, text: string) => {
-        const bad = got >= 500 || (want === 'allowed' ? [401, 403, 404].includes(got) : got !== want || !REFUSAL_CODE[want].test(codeOf(text)));
+        const code = who === 'verifyKey' && !inVerifyScope(op) ? /^api_key_scope$/ : want === 'allowed' ? null : REFUSAL_CODE[want];
+        const bad = got >= 500 || (want === 'allowed' ? [401, 403, 404].includes(got) : got !== want || !code!.test(codeOf(text)));
         if (bad) failures.push(`${op} as ${who}: expected ${want}, got ${got} ${text.slice(0, 300)}`);
       };
       // Refusals first, on the untouched record; a refused write must leave every table as it was.
-      const refused = ALL.filter((who) => expected(row, who) !== 'allowed');
+      const refused = ALL.filter((who) => expected(row, who, op) !== 'allowed');
       const before = UNSAFE.has(method) ? await databaseDigest(w.t.db) : null;
       for (const who of refused) {
         const res = await ask(who, false);
-        check(who, expected(row, who), res.statusCode, res.body);
+        check(who, expected(row, who, op), res.statusCode, res.body);
       }
       if (before) {
         const changed = changedTables(before, await databaseDigest(w.t.db));
         if (changed.length) failures.push(`${op}: refused to ${refused.join(', ')}, yet ${changed.join(', ')} changed`);
       }
-      for (const who of row.allow) {
+      for (const who of row.allow.filter((x) => expected(row, x, op) === 'allowed')) {
         const res = await ask(who, true);
         check(who, 'allowed', res.statusCode, res.body);
         if (process.env.MATRIX_TRACE) console.log(`${op} as ${who}: ${res.statusCode} ${res.body.slice(0, 120)}`);

@@ -14,9 +14,12 @@ import { logCaughtUp, testDatabase, testLogKeys } from '../db.ts';
 import { signTreeHead } from '../../src/tlog/store.ts';
 import { appMaterials, call, CLOUD, deliver, fileToProvider, MARKET, orgId, throughSms } from '../filing.ts';
 
-/** Everyone the matrix asks: "host" and "reviewer" own the resources below; the others are someone else. */
+/**
+ * Everyone the matrix asks: "host" and "reviewer" own the resources below; the others are someone else.
+ * `apiKey` is the platform's demo key (scope `full`), `verifyKey` a key of the platform with scope `verify`.
+ */
 export const IDENTITIES = [
-  'anonymous', 'host', 'otherHost', 'reviewer', 'otherReviewer', 'provider', 'platform', 'deviceMaker', 'admin', 'apiKey', 'disabled', 'expired',
+  'anonymous', 'host', 'otherHost', 'reviewer', 'otherReviewer', 'provider', 'platform', 'deviceMaker', 'admin', 'apiKey', 'verifyKey', 'disabled', 'expired',
 ] as const;
 export type Identity = typeof IDENTITIES[number];
 
@@ -84,9 +87,11 @@ export async function buildWorld(): Promise<World> {
   // Signed in 30 days ago and never used since: expired (12 h idle, 7 days at most).
   await mint('expired', await userIdOf(db, t.sealer, LOGINS.expired!), new Date(clock.now().getTime() - 30 * 86400_000));
 
+  let verifyKey = '';
   const headers = (who: Identity): Record<string, string> => {
     if (who === 'anonymous') return {};
     if (who === 'apiKey') return { authorization: `Bearer ${DEMO_API_KEY}` };
+    if (who === 'verifyKey') return { authorization: `Bearer ${verifyKey}` };
     const s = sessions.get(who)!;
     return { cookie: `beian_session=${s.token}`, 'x-csrf-token': s.csrf };
   };
@@ -99,6 +104,7 @@ export async function buildWorld(): Promise<World> {
   const provider = signed('provider');
   const reviewer = signed('reviewer');
   const platform = signed('platform');
+  verifyKey = (await call(app, platform, 'POST', '/api/org/api-keys', { name: '核验钥匙', scope: 'verify' }, 201)).secret as string;
 
   const filing = () => ({ serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) });
   // Host B's applications: a draft, one waiting for the provider, one waiting for SMS codes, one at the bureau (广东).
@@ -155,12 +161,12 @@ export async function buildWorld(): Promise<World> {
   const override = async (day: string) => (await call(app, reviewer, 'POST', '/api/admin/calendar-overrides', { day, kind: 'holiday', provinceCode: '440000', note: '矩阵' }, 201)).id as string;
   const overrides = [await override('2026-10-09'), await override('2026-10-10')];
 
-  // The platform's things: a webhook each for its two callers, and a second API key.
+  // The platform's things: a webhook each for its three callers (staff, both keys), and a second API key.
   // Two URLs: an organisation has one webhook per URL.
   const webhook = async (n: number) => (await app.inject({
     method: 'POST', url: '/api/verify/v1/webhooks', headers: headers('apiKey'), payload: { url: `https://hooks.example.com/beian/${n}` },
   })).json().id as string;
-  const webhooks = [await webhook(1), await webhook(2)];
+  const webhooks = [await webhook(1), await webhook(2), await webhook(3)];
   const apiKey2 = (await call(app, platform, 'POST', '/api/org/api-keys', { name: '第二把钥匙' }, 201)).id as string;
   const otherOrg = await orgId(db, '星辰小程序平台');
 

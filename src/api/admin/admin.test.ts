@@ -134,7 +134,7 @@ describe('administration', () => {
     expect((await as(admin, 'POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/disable')).statusCode).toBe(404);
   });
 
-  it("suspends an organisation: its people's sessions and its keys stop at once; reactivation restores the keys", async () => {
+  it("suspends an organisation: its people's sessions end and its keys stop at once; reactivation restores the keys, not the sessions", async () => {
     const market = await orgId('示例应用市场');
     const staff = await signIn(h.app, 'platform.demo');
     const key = () => h.app.inject({ method: 'GET', url: '/api/auth/session', headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
@@ -150,6 +150,11 @@ describe('administration', () => {
 
     expect((await as(admin, 'PATCH', `/api/admin/organisations/${market}`, { status: 'active' })).json().status).toBe('active');
     expect((await key()).statusCode).toBe(200);
+    // The sessions ended with the suspension: the same cookie does not come back to life (ADR 0005).
+    expect((await session(staff)).statusCode).toBe(401);
+    expect((await h.t.db.query(`select count(*)::int as n from sessions s join users u on u.id = s.user_id
+      where u.organisation_id = $1 and s.revoked_at is null`, [market]))[0]).toEqual({ n: 0 });
+    expect((await signIn(h.app, 'platform.demo')).csrf).toBeTruthy();
     const history = await h.t.db.query('select action, from_status, to_status from history where entity_id = $1 and action <> $2 order by id', [market, 'seeded']);
     expect(history).toEqual([
       { action: 'suspended', from_status: 'active', to_status: 'suspended' },

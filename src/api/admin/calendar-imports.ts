@@ -9,9 +9,10 @@ import { checkImportedYears } from '../../db/calendar.ts';
 import { importCalendar, planCalendarImport } from '../../flows/import-calendar.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
+import { BODY_LIMITS } from '../body-limits.ts';
 
 const tags = ['calendar'];
-const ministry = { onRequest: requireActor('ministry_admin') };
+const ministry = { onRequest: requireActor('ministry_admin'), bodyLimit: BODY_LIMITS.calendarImport };
 const body = z.strictObject({
   content: z.string().min(1).max(2_000_000).describe('the file: chinese-days ICS (BEGIN:VCALENDAR…) or JSON {year, holidays, workdays}'),
   source: z.string().min(1).max(200).default('upload').describe('the file name, kept in history'),

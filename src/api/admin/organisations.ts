@@ -54,7 +54,8 @@ export const adminOrganisationRoutes = (ctx: AppContext): FastifyPluginAsync => 
     onRequest: guard,
     schema: {
       tags: ['admin'], summary: 'Suspend or reactivate an organisation',
-      description: 'Suspension stops its staff signing in and its sessions and API keys working at once; reactivation restores them. '
+      description: 'Suspension stops its staff signing in, ends their sessions (a reactivation does not bring them back: they sign in again) '
+        + 'and refuses its API keys (401 `api_key_invalid`) at once; reactivation makes its keys work again (revoke a key no longer trusted). '
         + `An administrator cannot suspend their own organisation. ${CSRF_NOTE}`,
       params: z.object({ id: z.uuid() }),
       body: z.object({ status }),

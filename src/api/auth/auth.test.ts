@@ -2,6 +2,8 @@
 // sessions and their cookie, CSRF, sign-out, throttling, password change, history rows.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFailure } from '../../db/login-throttle.ts';
+import { THROTTLE_POLICY } from '../../domain/accounts.ts';
 import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, sessionCookie, signedFrom, signIn } from '../../../tests/auth.ts';
 
 // Each sign-in runs argon2 (about 0.1 s alone, over 1 s on a busy 2-core machine).
@@ -206,6 +208,46 @@ describe('accounts and sessions', () => {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(doc.paths['/api/auth/logout'].post.description).toMatch(/x-csrf-token/);
+  });
+});
+
+// Audit: one address made 31 accounts (each with argon2 work). Counted before the body is read.
+describe('registration quota per address', () => {
+  it('allows 10 registrations an hour from one address, then 429 before reading the body; other addresses are not affected', { timeout: SLOW }, async () => {
+    const h = await authTestApp({ seed: false });
+    try {
+      const register = (n: number, remoteAddress: string, payload: unknown = { ...HOST, mobile: `1390013${String(n).padStart(4, '0')}`, email: `host${n}@example.cn` }) =>
+        h.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+      // Malformed bodies count too (the quota is taken before the body): 9 of them, then one real registration.
+      for (let n = 0; n < 9; n++) expect((await h.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: '203.0.113.7', headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode).toBe(400);
+      const ok = await register(1, '203.0.113.7');
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect(ok.headers['ratelimit-remaining']).toBe('0');
+      expect(ok.headers['ratelimit-policy']).toBe('10;w=3600');
+      const over = await h.app.inject({ method: 'POST', url: '/api/auth/register', remoteAddress: '203.0.113.7', headers: { 'content-type': 'application/json' }, payload: '{' });
+      expect(over.statusCode).toBe(429); // not the 400 the body would get: refused before it is read
+      expect(over.json()).toMatchObject({ code: 'rate_limited' });
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(3000);
+      expect((await register(2, '198.51.100.9')).statusCode).toBe(201);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a locked address', () => {
+  it('is refused sign-in before its body is read', { timeout: SLOW }, async () => {
+    const h = await authTestApp({ seed: false });
+    try {
+      for (let n = 0; n < THROTTLE_POLICY.address.limit; n++) await recordFailure(h.t.db, 'addr:203.0.113.8', THROTTLE_POLICY.address, h.clock.now());
+      const res = await h.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.8', headers: { 'content-type': 'application/json' }, payload: '{' });
+      expect(res.statusCode).toBe(429); // not the 400 the malformed body would get
+      expect(res.json()).toMatchObject({ code: 'sign_in_throttled' });
+      const other = await h.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '203.0.113.9', headers: { 'content-type': 'application/json' }, payload: '{' });
+      expect(other.statusCode).toBe(400);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -54,6 +54,21 @@ export class CsrfTokenInvalidError extends NamedError {
   constructor() { super('csrf_token_invalid', 'forbidden', `a signed-in browser request that changes something must send the ${CSRF_HEADER} header of its session`); }
 }
 
+/** A `verify` key called something other than the verification API (migration 0048, ADR 0005 addendum). */
+export class ApiKeyScopeError extends NamedError {
+  constructor(scope: string) {
+    super('api_key_scope', 'forbidden', `this API key's scope is "${scope}": it may call the verification API (/api/verify/v1/…), the public API, /api/health and `
+      + 'GET /api/auth/session only; an organisation administrator can create a key of scope "full" in the console (API 密钥)', [], {});
+  }
+}
+
+/** What a `verify` key may call: route patterns (not the raw URL), so no path trick reaches another route. */
+const verifyScopeAllows = (request: FastifyRequest): boolean => {
+  const url = request.routeOptions.url;
+  if (url === undefined) return true; // no route: the 404 tells nothing
+  return url.startsWith('/api/verify/') || url.startsWith('/api/public/') || url === '/api/health' || (url === '/api/auth/session' && request.method === 'GET');
+};
+
 /** A session whose password someone else chose may only change it, see who it is, or sign out. */
 export class PasswordChangeRequiredError extends NamedError {
   constructor() { super('password_change_required', 'forbidden', 'set a new password first: POST /api/auth/password with the current (one-time) password and a new one'); }
@@ -82,18 +97,20 @@ const bearerDigestOn = (socket: object | null | undefined, header: string): stri
   return digest;
 };
 
-function keyActor(key: ApiKeyRow, requestId: string): Actor {
+function keyActor(key: ApiKeyRow, request: FastifyRequest): Actor {
   if (!(key.org_kind in STAFF_ROLE)) throw new ApiKeyInvalidError();
+  if (key.scope !== 'full' && !verifyScopeAllows(request)) throw new ApiKeyScopeError(key.scope);
+  const requestId = request.id;
   const role = STAFF_ROLE[key.org_kind as keyof typeof STAFF_ROLE];
   return accountActor({ userId: null, role, orgId: key.organisation_id, orgKind: key.org_kind, orgProvinceCode: null, apiKeyId: key.id, requestId });
 }
 
 const touchDue = (key: ApiKeyRow, now: Date) => !key.last_used_at || now.getTime() - key.last_used_at.getTime() >= API_KEY_TOUCH_SECONDS * 1000;
 
-async function fromApiKey(ctx: AppContext, keys: ApiKeyCache, digestOfKey: string | null, requestId: string): Promise<Actor> {
+async function fromApiKey(ctx: AppContext, keys: ApiKeyCache, digestOfKey: string | null, request: FastifyRequest): Promise<Actor> {
   const key = digestOfKey ? await keys.find(digestOfKey) : null;
   if (!key) throw new ApiKeyInvalidError();
-  const actor = keyActor(key, requestId);
+  const actor = keyActor(key, request);
   const now = ctx.now();
   if (touchDue(key, now)) {
     key.last_used_at = now; // the cached row too, so the next request does not stamp again
@@ -146,7 +163,7 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
       const known = d ? keys.peek(d) : undefined;
       if (known && !touchDue(known, ctx.now())) {
         let err: Error | undefined;
-        try { request.actor = keyActor(known, request.id); } catch (e) { err = e as Error; }
+        try { request.actor = keyActor(known, request); } catch (e) { err = e as Error; }
         done(err);
         return;
       }
@@ -156,7 +173,7 @@ const plugin = (ctx: AppContext): FastifyPluginAsync => async (app) => {
         done(new RateLimitedError(Math.max(1, Math.ceil((block.until - Date.now()) / 1000)), block.headers));
         return;
       }
-      fromApiKey(ctx, keys, d, request.id).then((actor) => { request.actor = actor; done(); }, (e: Error) => {
+      fromApiKey(ctx, keys, d, request).then((actor) => { request.actor = actor; done(); }, (e: Error) => {
         if (!(e instanceof ApiKeyInvalidError)) { done(e); return; }
         failures(request, reply, (over) => {
           if (!over) { done(e); return; } // the 401, with the failures' quota headers

@@ -39,6 +39,8 @@ export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string().describe('the first characters of the key, to tell keys apart'),
+  scope: z.enum(['verify', 'full']).describe('`verify`: the verification API only (/api/verify/v1/…, plus the public API and GET /api/auth/session); '
+    + '`full`: everything the organisation\'s staff role may do through the API (keys created before scopes existed)'),
   createdAt: z.string(),
   createdBy: z.object({ id: z.string(), displayName: z.string().nullable() }).nullable(),
   lastUsedAt: z.string().nullable().describe('updated at most once a minute'),
@@ -74,7 +76,7 @@ export function presentOrganisation(row: OrganisationRow, sealer: Sealer): z.inf
 
 export function presentApiKey(row: ApiKeyListRow): z.infer<typeof apiKeySchema> {
   return {
-    id: row.id, name: row.name, prefix: row.key_prefix, createdAt: row.created_at.toISOString(),
+    id: row.id, name: row.name, prefix: row.key_prefix, scope: row.scope, createdAt: row.created_at.toISOString(),
     createdBy: row.created_by ? { id: row.created_by, displayName: row.created_by_name } : null,
     lastUsedAt: iso(row.last_used_at), revokedAt: iso(row.revoked_at),
   };

@@ -8,7 +8,7 @@ import type { NewSession } from '../../db/sessions.ts';
 import { changePassword } from '../../flows/change-password.ts';
 import { registerHost } from '../../flows/register-host.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
-import { signIn } from '../../flows/sign-in.ts';
+import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import { devSmsInbox } from '../admin/dev-sms.ts';
 import type { AppContext } from '../app.ts';
@@ -60,13 +60,17 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     return sessionView(userId, session);
   };
 
+  // Per address, before the body is read (onRequest): registration costs argon2 work and makes an account.
+  const registerQuota = rateLimit(RATE_LIMITS.register, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:register:' }));
   app.post('/api/auth/register', {
     config: { csrf: false },
+    onRequest: registerQuota,
     schema: {
       tags: ['auth'], summary: 'Register as a host (APP主办者) and sign in',
       description: 'Mobile and email are validated, stored encrypted, and unique among hosts (409 `already_registered` naming the field). '
-        + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie.',
-      body: registerBody, response: { 201: sessionSchema, ...problems(400, 409) },
+        + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie. '
+        + `${RATE_LIMITS.register.anonymousPerMinute} registrations an hour per client address (429 \`rate_limited\` with Retry-After).`,
+      body: registerBody, response: { 201: sessionSchema, ...problems(400, 409, 429) },
     },
   }, async (request, reply) => {
     const { userId, session } = await registerHost(ctx, request.body, request.id);
@@ -75,6 +79,8 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
 
   app.post('/api/auth/login', {
     config: { csrf: false },
+    // A locked address is refused before its body is read; the account's lock needs the login (in the flow).
+    onRequest: async (request) => { await assertAddressUnlocked(ctx, request.ip); },
     schema: {
       tags: ['auth'], summary: 'Sign in with a password',
       description: 'The login is an email or mobile (hosts) or a staff login name. Wrong login and wrong password get the same 401 '

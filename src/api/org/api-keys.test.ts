@@ -4,6 +4,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, SETUP_TIMEOUT, authTestApp, type Signed, signIn } from '../../../tests/auth.ts';
 import { DEMO_API_KEY } from '../../db/seed/demo.ts';
+import { appMaterials, CLOUD, fileToProvider, orgId } from '../../../tests/filing.ts';
 
 describe('organisation API keys', () => {
   let h: AuthTestApp;
@@ -41,7 +42,7 @@ describe('organisation API keys', () => {
     expect(res.headers['cache-control']).toBe('no-store'); // the secret is in this answer only
     expect(res.statusCode).toBe(201);
     const key = res.json();
-    expect(key).toMatchObject({ name: '商店审核系统', revokedAt: null, lastUsedAt: null, createdBy: { displayName: '应用市场初审员' } });
+    expect(key).toMatchObject({ name: '商店审核系统', scope: 'verify', revokedAt: null, lastUsedAt: null, createdBy: { displayName: '应用市场初审员' } });
     expect(key.secret).toMatch(/^bk_[A-Za-z0-9_-]{43}$/);
     expect(key.prefix).toBe(key.secret.slice(0, 10));
     const [row] = await h.t.db.query<{ key_hash: string }>('select key_hash from api_keys where id = $1', [key.id]);
@@ -56,7 +57,7 @@ describe('organisation API keys', () => {
 
     expect((await whoAmI(key.secret)).json()).toMatchObject({ role: 'platform_staff', apiKeyId: key.id });
     const history = await h.t.db.query('select action, to_status, actor_role, reason from history where entity_type = $1 and entity_id = $2', ['api_key', key.id]);
-    expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'platform_staff', reason: { name: '商店审核系统' } }]);
+    expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'platform_staff', reason: { name: '商店审核系统', scope: 'verify' } }]);
   });
 
   it("gives each kind of organisation its staff role; keys are for providers, platforms and device makers", async () => {
@@ -150,5 +151,41 @@ describe('organisation API keys', () => {
     const res = await create(platform, '   ');
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].field).toBe('body.name');
+  });
+  // Audit: a key named for verification read applicants' full ID numbers and approved a first review.
+  it('a new key may only verify (403 api_key_scope elsewhere); a `full` key acts as staff and history names the key', async () => {
+    const verifyKey = (await create(platform, '核验系统')).json();
+    expect(verifyKey.scope).toBe('verify');
+    const as = (key: string, method: 'GET' | 'POST', url: string, payload?: object) => h.app.inject({ method, url, headers: bearer(key), ...(payload ? { payload } : {}) });
+    const check = await as(verifyKey.secret, 'POST', '/api/verify/v1/apps', { items: [{ platform: 'android', packageName: 'com.example.none', fingerprint: 'AB'.repeat(32) }] });
+    expect(check.statusCode).toBe(200);
+    expect((await as(verifyKey.secret, 'GET', '/api/auth/session')).statusCode).toBe(200);
+    expect((await as(verifyKey.secret, 'GET', '/api/public/v1/services?q=示例')).statusCode).toBe(200);
+    for (const url of ['/api/provider/applications', '/api/org/campaigns', '/api/org/api-keys']) {
+      const res = await as(verifyKey.secret, 'GET', url);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json()).toMatchObject({ code: 'api_key_scope', detail: expect.stringContaining('"verify"') });
+    }
+    // A path that only looks like the verification API is judged by its route, not its text.
+    expect((await as(verifyKey.secret, 'GET', '/api/verify/v1/../../provider/applications')).statusCode).not.toBe(200);
+
+    // The provider's `full` key approves a first review: the history names the key, with no person.
+    const providerKey = (await h.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: provider.headers, payload: { name: '初审系统', scope: 'full' } })).json();
+    expect(providerKey.scope).toBe('full');
+    const host = await signIn(h.app, 'host@demo.beian.test');
+    const cloud = await orgId(h.t.db, CLOUD);
+    const id = await fileToProvider(h.app, host, { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) });
+    expect((await as(providerKey.secret, 'POST', `/api/provider/applications/${id}/approve`, {})).statusCode).toBe(200);
+    const history = (await h.app.inject({ method: 'GET', url: `/api/provider/applications/${id}/history`, headers: bearer(providerKey.secret) })).json().items;
+    expect(history.at(-1)).toMatchObject({ action: 'provider_approve', actor: { role: 'provider_staff', userId: null, name: null, apiKey: { id: providerKey.id, name: '初审系统' } } });
+    expect(history[0].actor.apiKey).toBeNull(); // the host's own steps: a person, no key
+    const [row] = await h.t.db.query<{ actor_api_key_id: string }>('select actor_api_key_id from history where application_id = $1 order by id desc limit 1', [id]);
+    expect(row!.actor_api_key_id).toBe(providerKey.id);
+
+    // The scope is checked at the edge: an unknown one is a 400 naming the field.
+    const bad = await h.app.inject({ method: 'POST', url: '/api/org/api-keys', headers: platform.headers, payload: { name: 'x', scope: 'admin' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('body.scope');
   });
 });

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findApiKey, listApiKeys } from '../../db/accounts.ts';
+import { API_KEY_SCOPES } from '../../db/sessions.ts';
 import { createApiKey } from '../../flows/create-api-key.ts';
 import { revokeApiKey } from '../../flows/revoke-api-key.ts';
 import type { AppContext } from '../app.ts';
@@ -29,8 +30,12 @@ export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     onRequest: guard,
     schema: {
       tags: ['organisation'], summary: 'Create an API key; the secret is in this answer only',
-      description: `Use it as \`Authorization: Bearer <secret>\`. ${CSRF_NOTE}`,
-      body: z.object({ name: z.string().trim().min(1).max(64) }),
+      description: 'Use it as `Authorization: Bearer <secret>`. A `verify` key (the default) may call the verification API (/api/verify/v1/…), the public API '
+        + `and GET /api/auth/session; anything else answers 403 \`api_key_scope\`. ${CSRF_NOTE}`,
+      body: z.object({
+        name: z.string().trim().min(1).max(64),
+        scope: z.enum(API_KEY_SCOPES).default('verify').describe('`verify` (default): the verification API only; `full`: everything the organisation\'s staff role may do through the API'),
+      }),
       response: { 201: apiKeySchema.extend({ secret: z.string() }), ...problems(400, 401, 403) },
     },
   }, async (request, reply) => {

@@ -180,14 +180,15 @@ async function identityTasks(db: Queryable, applicationId: string) {
 }
 
 export async function presentHistory(db: Queryable, applicationId: string) {
-  const rows = await db.query<{ id: number; action: string; from_status: string | null; to_status: string | null; actor_role: string; actor_user_id: string | null; actor_name: string | null; org_name: string | null; reason: unknown; request_id: string | null; at: Date }>(
+  const rows = await db.query<{ id: number; action: string; from_status: string | null; to_status: string | null; actor_role: string; actor_user_id: string | null; actor_name: string | null; org_name: string | null; key_id: string | null; key_name: string | null; reason: unknown; request_id: string | null; at: Date }>(
     `select h.id, h.action, h.from_status, h.to_status, h.actor_role, h.actor_user_id, u.display_name as actor_name,
-            o.name as org_name, h.reason, h.request_id, h.at
+            o.name as org_name, k.id as key_id, k.name as key_name, h.reason, h.request_id, h.at
      from history h left join users u on u.id = h.actor_user_id left join organisations o on o.id = h.actor_org_id
+       left join api_keys k on k.id = h.actor_api_key_id
      where h.application_id = $1 order by h.id`, [applicationId]);
   return rows.map((h) => ({
     id: h.id, action: h.action, from: h.from_status, to: h.to_status,
-    actor: { role: h.actor_role, userId: h.actor_user_id, name: h.actor_name, organisation: h.org_name },
+    actor: { role: h.actor_role, userId: h.actor_user_id, name: h.actor_name, organisation: h.org_name, apiKey: h.key_id ? { id: h.key_id, name: h.key_name! } : null },
     reason: h.reason, requestId: h.request_id, at: h.at.toISOString(),
   }));
 }

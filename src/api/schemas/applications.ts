@@ -101,7 +101,10 @@ export const applicationView = z.object({
 export const historyView = z.object({
   items: z.array(z.object({
     id: z.number(), action: z.string(), from: z.string().nullable(), to: z.string().nullable(),
-    actor: z.object({ role: z.string(), userId: z.string().nullable(), name: z.string().nullable(), organisation: z.string().nullable() }),
+    actor: z.object({
+      role: z.string(), userId: z.string().nullable(), name: z.string().nullable(), organisation: z.string().nullable(),
+      apiKey: z.object({ id: z.string(), name: z.string() }).nullable().describe('the organisation API key the change was made with (no person then)'),
+    }),
     reason: z.unknown(), requestId: z.string().nullable(), at: z.string(),
   })),
 });

@@ -8,6 +8,7 @@ import { actorOf } from '../auth/index.ts';
 import { unfitTextError } from '../problem.ts';
 import { ScannedBatch, scanVerifyBody } from './batch-scan.ts';
 import { problems } from '../auth/presenters.ts';
+import { BODY_LIMITS } from '../body-limits.ts';
 import { isVerifyBody, isVerifyItem, MAX_BATCH_ITEMS, verifyBody, verifyItemSchema, verifyResponse, verifyResultSchema } from './schemas.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import { jsonTextSerializer, type VerifyResultView } from './presenters.ts';
@@ -61,6 +62,7 @@ export const verifyAppsRoutes = ({ verifier, guard }: VerifyRouteOptions): Fasti
   });
   app.post('/api/verify/v1/apps', {
     onRequest: guard,
+    bodyLimit: BODY_LIMITS.verifyBatch, // 10,000 items; the guard (key and quota) runs before a byte is read
     config: { readOnly: true }, // no read-your-writes position (ADR 0020): a check changes nothing a caller reads back
     // The response schema documents the answer; the presenters build it, so it is not re-validated
     // on the way out (re-encoding 10,000 results through Zod would double the batch's time).

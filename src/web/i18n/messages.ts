@@ -660,6 +660,12 @@ export const MESSAGES = {
 
   'keys.title': ['API 密钥', 'API keys'],
   'keys.lead': ['用于系统调用核验接口（Authorization: Bearer 密钥）。密钥只在创建时显示一次。', 'For your systems to call the verification API (Authorization: Bearer <key>). The secret is shown once, when created.'],
+  'keys.scope': ['权限范围', 'Scope'],
+  'keys.scopeVerify': ['仅核验接口（推荐）', 'Verification API only (recommended)'],
+  'keys.scopeFull': ['全部接口（与本机构工作人员相同）', 'Full (everything your staff can do)'],
+  'keys.scopeVerifyShort': ['仅核验', 'Verify only'],
+  'keys.scopeFullShort': ['全部接口', 'Full'],
+  'keys.fullWarning': ['全部接口权限的密钥可以查看申请人的完整证件号码、办理初审等，与本机构工作人员权限相同。仅在系统确需时选择。', 'A full key can read applicants\' full ID numbers and do first reviews — everything your staff can. Choose it only if a system needs that.'],
   'keys.name': ['密钥名称', 'Key name'],
   'keys.create': ['创建密钥', 'Create key'],
   'keys.secret': ['新密钥（仅显示这一次，请立即保存）', 'New key (shown only now — store it)'],

@@ -87,5 +87,6 @@ export interface SessionView {
 
 export interface Organisation { id: string; kind: string; name: string; uscc: string | null; provinceCode: string | null; status: string; createdAt?: string; contactEmail?: string | null }
 export interface Account { id: string; role: string; displayName: string; login: string; organisation: { id: string; name: string; kind: string } | null; disabled?: boolean; disabledAt?: string | null; email?: string | null; mobile?: string | null }
-export interface ApiKey { id: string; name: string; keyPrefix?: string; prefix?: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export type ApiKeyScope = 'verify' | 'full';
+export interface ApiKey { id: string; name: string; keyPrefix?: string; prefix?: string; scope: ApiKeyScope; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 export interface CalendarOverride { id: string; day: string; kind: string; provinceCode: string | null; note: string | null; createdAt: string }

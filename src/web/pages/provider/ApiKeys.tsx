@@ -3,12 +3,14 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
-import type { ApiKey } from '../../lib/types.ts';
+import type { ApiKey, ApiKeyScope } from '../../lib/types.ts';
 
 export default function ApiKeys() {
   const i18n = useI18n();
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [name, setName] = useState('');
+  // A new key may only verify unless staff choose otherwise (a full key can do what staff can through the API).
+  const [scope, setScope] = useState<ApiKeyScope>('verify');
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -17,7 +19,7 @@ export default function ApiKeys() {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true); setError(null); setSecret(null);
-    try { const k = await api.post<ApiKey & { secret: string }>('/api/org/api-keys', { name: name.trim() }); setSecret(k.secret); setName(''); await load(); }
+    try { const k = await api.post<ApiKey & { secret: string }>('/api/org/api-keys', { name: name.trim(), scope }); setSecret(k.secret); setName(''); setScope('verify'); await load(); }
     catch (err) { setError(err); } finally { setBusy(false); }
   };
   const revoke = async (k: ApiKey) => {
@@ -32,20 +34,28 @@ export default function ApiKeys() {
             <label htmlFor="key-name">{i18n.t('keys.name')}</label>
             <input id="key-name" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} required />
           </div>
+          <div className="field" style={{ flex: '1 1 16rem', margin: 0 }}>
+            <label htmlFor="key-scope">{i18n.t('keys.scope')}</label>
+            <select id="key-scope" value={scope} onChange={(e) => setScope(e.target.value as ApiKeyScope)} data-testid="api-key-scope">
+              <option value="verify">{i18n.t('keys.scopeVerify')}</option>
+              <option value="full">{i18n.t('keys.scopeFull')}</option>
+            </select>
+          </div>
           <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>{i18n.t('keys.create')}</Button>
         </form>
+        {scope === 'full' ? <div style={{ marginTop: '0.75rem' }}><Notice kind="warning">{i18n.t('keys.fullWarning')}</Notice></div> : null}
         {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret}</p></Notice> : null}
       </Card>
       <ErrorNotice error={error} />
       {!keys ? <Loading /> : (
         <TableWrap label={i18n.t('keys.title')}>
           <table>
-            <thead><tr><th>{i18n.t('keys.name')}</th><th>{i18n.t('keys.prefix')}</th><th>{i18n.t('keys.createdAt')}</th><th>{i18n.t('keys.lastUsed')}</th><th>{i18n.t('review.status')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
+            <thead><tr><th>{i18n.t('keys.name')}</th><th>{i18n.t('keys.scope')}</th><th>{i18n.t('keys.prefix')}</th><th>{i18n.t('keys.createdAt')}</th><th>{i18n.t('keys.lastUsed')}</th><th>{i18n.t('review.status')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
             <tbody>
-              {keys.length === 0 ? <tr><td colSpan={6} className="muted">{i18n.t('keys.none')}</td></tr> : null}
+              {keys.length === 0 ? <tr><td colSpan={7} className="muted">{i18n.t('keys.none')}</td></tr> : null}
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td><td className="mono">{k.prefix ?? k.keyPrefix}…</td><td>{i18n.date(k.createdAt, true)}</td>
+                  <td>{k.name}</td><td>{k.scope === 'full' ? <span className="badge badge-warning">{i18n.t('keys.scopeFullShort')}</span> : i18n.t('keys.scopeVerifyShort')}</td><td className="mono">{k.prefix ?? k.keyPrefix}…</td><td>{i18n.date(k.createdAt, true)}</td>
                   <td>{k.lastUsedAt ? i18n.date(k.lastUsedAt, true) : i18n.t('keys.never')}</td>
                   <td>{k.revokedAt ? <span className="badge badge-neutral">{i18n.t('keys.revoked')}</span> : <span className="badge badge-success">{i18n.t('keys.active')}</span>}</td>
                   <td>{k.revokedAt ? i18n.date(k.revokedAt, true) : <Button variant="danger" className="btn-small" onClick={() => void revoke(k)}>{i18n.t('keys.revoke')}</Button>}</td>

@@ -81,7 +81,7 @@ export async function revokeOrganisationSessions(tx: Queryable, orgId: string, n
   );
 }
 
-/** What a key may call (migration 0048): `verify` the verification API only, `full` what its organisation's staff role may. */
+/** What a key may call (migration 0047): `verify` the verification API only, `full` what its organisation's staff role may. */
 export type ApiKeyScope = 'verify' | 'full';
 export const API_KEY_SCOPES = ['verify', 'full'] as const satisfies readonly ApiKeyScope[];
 

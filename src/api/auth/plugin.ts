@@ -54,7 +54,7 @@ export class CsrfTokenInvalidError extends NamedError {
   constructor() { super('csrf_token_invalid', 'forbidden', `a signed-in browser request that changes something must send the ${CSRF_HEADER} header of its session`); }
 }
 
-/** A `verify` key called something other than the verification API (migration 0048, ADR 0005 addendum). */
+/** A `verify` key called something other than the verification API (migration 0047, ADR 0005 addendum). */
 export class ApiKeyScopeError extends NamedError {
   constructor(scope: string) {
     super('api_key_scope', 'forbidden', `this API key's scope is "${scope}": it may call the verification API (/api/verify/v1/…), the public API, /api/health and `

@@ -11,7 +11,7 @@ import { type Keyword, likeLiteral } from './keyword.ts';
 /**
  * The service types that list domains (DOMAIN.md §2.1: a website's 域名列表 and an APP's; mini programs
  * and quick apps fill none), read from the rules that accept them. The domain paths name them as
- * literals, which is what lets a generic plan use the partial trigram index of migration 0053
+ * literals, which is what lets a generic plan use the partial trigram index of migration 0049
  * (services_domains_trgm, `where service_type in ('website', 'app')`); a test checks the two agree.
  */
 export const DOMAIN_TYPES = (Object.keys(SERVICE_GROUPS) as ServiceType[]).filter((t) => SERVICE_GROUPS[t].domains).sort();

@@ -190,7 +190,7 @@ describe('GET /api/public/v1/services (search by an APP\'s domains)', () => {
     expect(await numbers(`q=${enc('demo-tech.cn')}&type=app`)).toEqual([]); // a website's domain stays the website's
   });
 
-  it('matches domain fragments through the trigram index, also for APPs (migration 0053)', async () => {
+  it('matches domain fragments through the trigram index, also for APPs (migration 0049)', async () => {
     expect(DOMAIN_TYPES).toEqual(['app', 'website']);
     const [idx] = await a.t.db.query<{ def: string }>(`select pg_get_indexdef('services_domains_trgm'::regclass) as def`);
     expect(idx!.def).toMatch(/WHERE \(service_type = ANY \(ARRAY\['app'::text, 'website'::text\]\)\)/);

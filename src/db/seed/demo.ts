@@ -117,7 +117,7 @@ export async function seedDemo(db: Db, sealer: Sealer, options: { lives?: { now:
     const orgs = await seedOrganisations(tx);
     const users = await seedUsers(tx, sealer, orgs);
     await tx.query(
-      // `full`: the demo key stands for a key made before scopes (migration 0048), and the walkthroughs submit catalogues with it.
+      // `full`: the demo key stands for a key made before scopes (migration 0047), and the walkthroughs submit catalogues with it.
       `insert into api_keys (organisation_id, name, key_prefix, key_hash, created_by, scope) values ($1, '演示密钥 demo key', $2, $3, $4, 'full')`,
       [orgs.market, DEMO_API_KEY.slice(0, 10), hashApiKey(DEMO_API_KEY), users['platform.demo']],
     );

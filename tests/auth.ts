@@ -37,10 +37,13 @@ export async function secondServer(a: AuthTestApp): Promise<{ app: FastifyInstan
  * `supervisionDemo`: also seed the supervision demo (campaigns, orders, reports, blacklist; off by default).
  * `env`: further configuration variables (e.g. WEBHOOKS_ALLOW_LOOPBACK for a receiver on 127.0.0.1).
  */
-export async function authTestApp(options: { publicUrl?: string; seed?: boolean; supervisionDemo?: boolean; env?: Record<string, string> } = {}): Promise<AuthTestApp> {
+/** `demoLives`: the demo's life after the number too (changes, shells, cleanup notices), dated by the test clock. */
+export async function authTestApp(options: { publicUrl?: string; seed?: boolean; supervisionDemo?: boolean; demoLives?: boolean; env?: Record<string, string> } = {}): Promise<AuthTestApp> {
   const t = await testDatabase();
-  if (options.seed !== false) await seedDemo(t.db, t.sealer, { supervision: options.supervisionDemo ?? false });
   const clock = fixedClock();
+  if (options.seed !== false) {
+    await seedDemo(t.db, t.sealer, { supervision: options.supervisionDemo ?? false, ...(options.demoLives ? { lives: { now: clock.now() } } : {}) });
+  }
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: options.publicUrl, ...options.env });
   const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config, logSigner: testLogKeys().signer });
   return { app, t, clock, async close() { await app.close(); await t.close(); } };

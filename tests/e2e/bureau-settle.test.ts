@@ -2,45 +2,21 @@
 // duplicates settled"): legacy duplicate order items and iOS case pairs (written as migrations 0040
 // and 0044's tests write them), a campaign extended then ended early with its history, and a
 // blacklist entry's history — at 1280 and 390 px, with no console error.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journey, JOURNEY_TIMEOUT, launch, repoRoot, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+import { type LegacyDuplicates, writeLegacyDuplicates } from '../legacy-duplicates.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
-const migration = (name: string) => readFileSync(path.join(repoRoot, 'db/migrations', name), 'utf8');
 const LOGIN: Record<string, string> = { '440000': 'gd.reviewer', '330000': 'zj.reviewer', '110000': 'bj.reviewer' };
 const inDays = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
 
 describe('journey: the bureau settles legacy duplicates, extends and ends a campaign, reads histories', () => {
   let server: Server; let browser: Browser;
-  let item: { id: string; order_id: string; finding_id: string; province_code: string };
+  let item: LegacyDuplicates['item'];
   let upperId: string;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launch()]);
-    const db = server.t.db;
-    // A later order holding a finding again, as before migration 0040 (the older item becomes the marked one).
-    [item] = await db.query<typeof item>(
-      `select i.id, i.order_id, i.finding_id, o.province_code from disposal_order_items i join disposal_orders o on o.id = i.order_id
-        where i.finding_id is not null and i.status = 'open' and o.province_code is not null order by i.id limit 1`) as [typeof item];
-    await db.query('drop index disposal_order_items_finding_open');
-    const [later] = await db.query<{ id: string }>(
-      `insert into disposal_orders (organisation_id, campaign_id, province_code, measure, ordered_on, due_in_working_days, due_on, reason, created_by, created_at)
-       select organisation_id, campaign_id, province_code, measure, ordered_on, due_in_working_days, due_on, '重复（迁移前）', created_by, created_at + interval '1 day'
-         from disposal_orders where id = $1 returning id`, [item.order_id]);
-    await db.query(`insert into disposal_order_items (order_id, finding_id, platform, package_name, status)
-       select $2, finding_id, platform, package_name, 'open' from disposal_order_items where id = $1`, [item.id, later!.id]);
-    await db.exec(migration('0040_one_open_order_item_per_finding.sql'));
-    await db.exec(`drop index disposal_order_items_finding_open;
-      create unique index disposal_order_items_finding_open on disposal_order_items (finding_id) where status in ('open', 'objected', 'done') and not legacy_duplicate;`);
-    // The demo's ledger (浙江) filed again upper-cased on an APP of 广东, as before migration 0044.
-    await db.query('drop index app_platforms_active_ios_folded');
-    [{ id: upperId }] = await db.query<{ id: string }>(
-      `insert into app_platforms (service_id, platform, package_name, cert_sha1, created_at)
-       select s.id, 'ios', 'COM.EXAMPLE.LEDGER', $1, now() + interval '1 day' from services s join subjects sub on sub.id = s.subject_id
-        where s.service_type = 'app' and s.status = 'filed' and sub.province_code = '440000'
-          and not exists (select 1 from app_platforms p where p.service_id = s.id and p.platform = 'ios') order by s.id limit 1 returning id`, ['e'.repeat(40)]) as [{ id: string }];
-    await db.exec(migration('0044_ios_bundle_ids_case_insensitive.sql'));
+    ({ item, upperId } = await writeLegacyDuplicates(server.t.db));
   }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 

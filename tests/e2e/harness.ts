@@ -40,9 +40,10 @@ async function freePort(): Promise<number> {
 export interface Server { app: FastifyInstance; t: TestDb; url: string; close(): Promise<void>; smsCode(mobile: string): Promise<string> }
 
 /** `sms`: deliver SMS through this provider (a gateway adapter pointed at a stand-in) instead of the development inbox. */
-export async function startServer(options: { sms?: SmsProvider } = {}): Promise<Server> {
+/** `demoLives`: the demo's life after the number too (changes, shells, cleanup notices), dated now. */
+export async function startServer(options: { sms?: SmsProvider; demoLives?: boolean } = {}): Promise<Server> {
   const t = await testDatabase();
-  await seedDemo(t.db, t.sealer);
+  await seedDemo(t.db, t.sealer, options.demoLives ? { lives: { now: new Date() } } : {});
   const port = await freePort();
   const config = loadConfig({ LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
   const now = () => new Date();

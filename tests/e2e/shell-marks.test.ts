@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoLives } from '../../src/db/seed/demo-lives.ts';
 import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
 const LOCALE_KEY = 'beian.lang'; // src/web/i18n/index.tsx
@@ -21,8 +20,7 @@ const CATALOGUE = [
 describe('journey: shells are marked as filed', () => {
   let server: Server; let browser: Browser;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    await server.t.db.transaction((tx) => seedDemoLives(tx, server.t.sealer, new Date()));
+    [server, browser] = await Promise.all([startServer({ demoLives: true }), launch()]);
   }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 

@@ -5,14 +5,12 @@
 // console error anywhere.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoLives } from '../../src/db/seed/demo-lives.ts';
 import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
 describe('journey: shell cleanup', () => {
   let server: Server; let browser: Browser;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launch()]);
-    await server.t.db.transaction((tx) => seedDemoLives(tx, server.t.sealer, new Date()));
+    [server, browser] = await Promise.all([startServer({ demoLives: true }), launch()]);
   }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 

@@ -5,13 +5,10 @@
 // The bureau of the province lists them, keeps one of each (the other withdrawn / revoked), and
 // they leave the list; history says so; the unique indexes hold; another province's bureau sees
 // nothing and gets 404, a bureau cannot settle a pair another bureau shares (403).
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
+import { type LegacyDuplicates, writeLegacyDuplicates } from '../../../tests/legacy-duplicates.ts';
 
-const sql = (name: string) => readFileSync(new URL(`../../../db/migrations/${name}`, import.meta.url), 'utf8');
-const M0040 = sql('0040_one_open_order_item_per_finding.sql');
-const M0044 = sql('0044_ios_bundle_ids_case_insensitive.sql');
 const LOGIN: Record<string, string> = { '440000': 'gd.reviewer', '330000': 'zj.reviewer', '110000': 'bj.reviewer' };
 
 interface Listed {
@@ -22,47 +19,15 @@ interface Listed {
 describe('legacy duplicates: listed for the bureau of the province, settled with the domain\'s own moves', () => {
   let a: AuthTestApp;
   let mine: Signed; let other: Signed; let admin: Signed;
-  let item: { id: string; order_id: string; finding_id: string; province_code: string };
-  let dupId: string;
-  let ledger: { id: string; service_id: string; province_code: string };
-  let upperId: string; let upperService: string;
+  let item: LegacyDuplicates['item']; let dupId: string;
+  let ledger: LegacyDuplicates['ledger']; let upperId: string; let upperService: string;
   const post = (url: string, s: Signed, payload: object) => a.app.inject({ method: 'POST', url, headers: s.headers, payload });
   const list = async (s: Signed) => (await a.app.inject({ method: 'GET', url: '/api/bureau/legacy-duplicates', headers: s.headers })).json() as Listed;
 
   beforeAll(async () => {
     a = await authTestApp({ supervisionDemo: true });
     const db = a.t.db;
-    // Two open items for one finding, as a database before migration 0040 could hold them.
-    [item] = await db.query<typeof item>(
-      `select i.id, i.order_id, i.finding_id, o.province_code from disposal_order_items i join disposal_orders o on o.id = i.order_id
-        where i.finding_id is not null and i.status = 'open' and o.province_code is not null order by i.id limit 1`) as [typeof item];
-    await db.query('drop index disposal_order_items_finding_open');
-    const [later] = await db.query<{ id: string }>(
-      `insert into disposal_orders (organisation_id, campaign_id, province_code, measure, ordered_on, due_in_working_days, due_on, reason, created_by, created_at)
-       select organisation_id, campaign_id, province_code, measure, ordered_on, due_in_working_days, due_on, '重复（迁移前）', created_by, created_at + interval '1 day'
-         from disposal_orders where id = $1 returning id`, [item.order_id]);
-    [{ id: dupId }] = await db.query<{ id: string }>(
-      `insert into disposal_order_items (order_id, finding_id, platform, package_name, status)
-       select $2, finding_id, platform, package_name, 'open' from disposal_order_items where id = $1 returning id`, [item.id, later!.id]) as [{ id: string }];
-    await db.exec(M0040);
-    // 0041's index (objected items hold their finding too), as the database has it after all migrations.
-    await db.exec(`drop index disposal_order_items_finding_open;
-      create unique index disposal_order_items_finding_open on disposal_order_items (finding_id) where status in ('open', 'objected', 'done') and not legacy_duplicate;`);
-
-    // Two active iOS filings differing only in case, as before migration 0044: the demo's ledger (浙江) and,
-    // filed later, the same bundle ID upper-cased on an APP of 广东.
-    [ledger] = await db.query<typeof ledger>(
-      `select p.id, p.service_id, sub.province_code from app_platforms p join services s on s.id = p.service_id join subjects sub on sub.id = s.subject_id
-        where p.platform = 'ios' and p.package_name = 'com.example.ledger' and p.active`) as [typeof ledger];
-    await db.query('drop index app_platforms_active_ios_folded');
-    const [svc] = await db.query<{ id: string }>(
-      `select s.id from services s join subjects sub on sub.id = s.subject_id where s.service_type = 'app' and s.status = 'filed' and sub.province_code = '440000'
-          and not exists (select 1 from app_platforms p where p.service_id = s.id and p.platform = 'ios') order by s.id limit 1`);
-    upperService = svc!.id;
-    [{ id: upperId }] = await db.query<{ id: string }>(
-      `insert into app_platforms (service_id, platform, package_name, cert_sha1, created_at) values ($1, 'ios', 'COM.EXAMPLE.LEDGER', $2, now() + interval '1 day') returning id`,
-      [upperService, 'e'.repeat(40)]) as [{ id: string }];
-    await db.exec(M0044);
+    ({ item, dupId, ledger, upperId, upperService } = await writeLegacyDuplicates(db));
 
     mine = await signIn(a.app, LOGIN[item.province_code]!);
     expect([item.province_code, ledger.province_code]).not.toContain('110000');

@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { call } from '../../../tests/filing.ts';
-import { seedDemoLives } from '../../db/seed/demo-lives.ts';
 import { noticePhase } from '../../domain/service-lifecycle.ts';
 
 interface Notice { id: string; title: string; endsAt: string; status: string; phase: string }
@@ -12,8 +11,7 @@ interface Notice { id: string; title: string; endsAt: string; status: string; ph
 describe('GET /api/public/v1/notices: the phase by the clock', () => {
   let a: AuthTestApp;
   beforeAll(async () => {
-    a = await authTestApp();
-    await a.t.db.transaction((tx) => seedDemoLives(tx, a.t.sealer, a.clock.now()));
+    a = await authTestApp({ demoLives: true });
   }, SETUP_TIMEOUT);
   afterAll(async () => { await a?.close(); });
 

@@ -5,14 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { call } from '../../../tests/filing.ts';
-import { seedDemoLives } from './demo-lives.ts';
 import { expectPublicEventsCurrent } from '../../../tests/public-events.ts';
 
 describe('demo lives', () => {
   let a: AuthTestApp;
   beforeAll(async () => {
-    a = await authTestApp();
-    await a.t.db.transaction((tx) => seedDemoLives(tx, a.t.sealer, a.clock.now()));
+    a = await authTestApp({ demoLives: true });
   }, SETUP_TIMEOUT);
   afterAll(async () => { await a?.close(); });
 

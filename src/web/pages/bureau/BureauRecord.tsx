@@ -6,6 +6,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { Link, useParams } from 'react-router';
 import { REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
 import { MaterialsView } from '../../components/Materials.tsx';
+import { RevokeConfirm } from '../../components/RevokeConfirm.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -111,11 +112,9 @@ function RevokePanel({ serviceId, number, name, onCancel, onDone }: { serviceId:
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const confirmRef = useRef<HTMLDivElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const categoryRef = useRef<HTMLSelectElement>(null);
   useEffect(() => { categoryRef.current?.focus(); }, []);
-  useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!reason.trim()) { setReasonError(true); reasonRef.current?.focus(); return; }
@@ -132,18 +131,8 @@ function RevokePanel({ serviceId, number, name, onCancel, onDone }: { serviceId:
     <div data-testid="revoke-panel" role="group" aria-label={`${t('br.revoke')}${i18n.colon}${number} ${name}`}>
       <ErrorNotice error={error} />
       {confirming ? (
-        <div ref={confirmRef} tabIndex={-1} className="confirm-step" data-testid="revoke-confirm">
-          <Notice kind="warning" role="alert" title={t('sv.confirmRevokeTitle')}>
-            <p>{t('sv.confirmRevokeLead')}</p>
-            <p><span className="mono">{number}</span> {name}</p>
-            <p>{t('sv.revocationCategory')}{i18n.colon}{i18n.option('revocationCategory', category)}</p>
-            <p style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{t('sv.noteRevoke')}{i18n.colon}{reason.trim()}</p>
-          </Notice>
-          <div className="row">
-            <Button variant="danger" busy={busy} onClick={() => void send()} data-testid="confirm-revoke">{t('sv.confirmRevoke')}</Button>
-            <Button onClick={() => setConfirming(false)} disabled={busy}>{t('sv.backToEdit')}</Button>
-          </div>
-        </div>
+        <RevokeConfirm className="confirm-step" target={<><span className="mono">{number}</span> {name}</>} category={category} reason={reason}
+          busy={busy} onConfirm={() => void send()} onBack={() => setConfirming(false)} />
       ) : (
         <form onSubmit={submit}>
           <div className="field"><label htmlFor="revoke-category">{t('sv.revocationCategory')} <span className="req">*</span></label>

@@ -8,8 +8,9 @@ import { chinaDate } from '../../../domain/china-time.ts';
 import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts';
 import { MAX_DUE_WORKING_DAYS, MEASURES, MEASURES_FOR } from '../../../domain/supervision/orders.ts';
 import { Chart } from '../../components/Chart.tsx';
+import { RevokeConfirm } from '../../components/RevokeConfirm.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
-import { Button, Card, ErrorNotice, Loading, Notice, Pager, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { Link, useSearchParams } from 'react-router';
 import { api, qs } from '../../lib/api.ts';
@@ -508,12 +509,10 @@ function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; 
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const confirmRef = useRef<HTMLDivElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   // The panel opens on the decision's first field; the confirmation step takes the focus when shown.
   useEffect(() => { formRef.current?.querySelector<HTMLElement>('select, input, textarea')?.focus(); }, []);
-  useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
   const id = (f: string) => `tri-${f}-${report.id}`;
   const send = async () => {
     setError(null); setBusy(true);
@@ -537,17 +536,7 @@ function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; 
       <h3 style={{ marginTop: 0 }}>{title}</h3>
       <ErrorNotice error={error} />
       {confirming ? (
-        <div ref={confirmRef} tabIndex={-1} data-testid="revoke-confirm">
-          <Notice kind="warning" role="alert" title={t('sv.confirmRevokeTitle')}>
-            <p>{t('sv.confirmRevokeLead')}</p>
-            <p>{t('sv.revocationCategory')}{i18n.colon}{i18n.option('revocationCategory', category)}</p>
-            <p style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{t('sv.noteRevoke')}{i18n.colon}{note.trim()}</p>
-          </Notice>
-          <div className="row">
-            <Button variant="danger" busy={busy} onClick={() => void send()} data-testid="confirm-revoke">{t('sv.confirmRevoke')}</Button>
-            <Button onClick={() => setConfirming(false)} disabled={busy}>{t('sv.backToEdit')}</Button>
-          </div>
-        </div>
+        <RevokeConfirm category={category} reason={note} busy={busy} onConfirm={() => void send()} onBack={() => setConfirming(false)} />
       ) : (
         <form onSubmit={submit} ref={formRef}>
           {action === 'revoke' && (

@@ -33,6 +33,11 @@ describe('bureau records', () => {
 
   const search = async (who: Signed, q: string) => call(a.app, who, 'GET', `/api/bureau/records?q=${encodeURIComponent(q)}`);
   const accesses = async () => (await a.t.db.query<{ n: number }>('select count(*)::int as n from personal_data_access'))[0]!.n;
+  // The rows logged since `before` (the test clock stops time, so `at` does not order them, nor do their random ids).
+  interface Access { id: string; record_type: string; record_id: string; purpose: string; fields: string[]; actor_role: string }
+  const accessIds = async () => new Set((await a.t.db.query<{ id: string }>('select id from personal_data_access')).map((r) => r.id));
+  const accessesSince = async (before: Set<string>) => (await a.t.db.query<Access>('select id, record_type, record_id, purpose, fields, actor_role from personal_data_access'))
+    .filter((r) => !before.has(r.id));
 
   it('finds a filing by its certificate fingerprint (MD5 / SHA-1 / SHA-256, colons or not, any case) in the own province only', async () => {
     for (const q of [colons(A2DP_CERT.md5), A2DP_CERT.md5, A2DP_CERT.sha1.toUpperCase(), colons(A2DP_CERT.sha1), A2DP_CERT.sha256, colons(A2DP_CERT.sha256).toLowerCase()]) {
@@ -54,12 +59,12 @@ describe('bureau records', () => {
       .toEqual([['示例科技官网', 'subject_certificate'], ['A2DP Volume', 'subject_certificate'], ['示例小助手', 'subject_certificate']]);
     expect(await accesses()).toBe(before);
     // 陈静 is the A2DP Volume's and the mini program's person in charge.
+    const idsBefore = await accessIds();
     const byId = await search(gd, DEMO_PEOPLE.chenJing.certificateNumber);
     expect(byId.items.map((i: { serviceName: string; matchedBy: string }) => [i.serviceName, i.matchedBy])).toEqual([['A2DP Volume', 'principal_certificate'], ['示例小助手', 'principal_certificate']]);
-    const logged = await a.t.db.query<{ record_type: string; purpose: string; fields: string[]; actor_role: string }>(
-      'select record_type, purpose, fields, actor_role from personal_data_access order by at desc, id desc limit 5');
     expect(await accesses()).toBe(before + 1);
-    expect(logged[0]).toEqual({ record_type: 'subject', purpose: 'bureau_review', fields: ['certificateNumber'], actor_role: 'bureau_reviewer' });
+    expect((await accessesSince(idsBefore)).map((r) => ({ record_type: r.record_type, purpose: r.purpose, fields: r.fields, actor_role: r.actor_role })))
+      .toEqual([{ record_type: 'subject', purpose: 'bureau_review', fields: ['certificateNumber'], actor_role: 'bureau_reviewer' }]);
     // An ID number of another province's subject: nothing found here, and the lookup is still logged.
     expect((await search(gd, DEMO_PEOPLE.wangXiaoer.certificateNumber)).items).toEqual([]);
     expect(await accesses()).toBe(before + 2);
@@ -79,12 +84,13 @@ describe('bureau records', () => {
     expect(rec.history.map((h: { action: string }) => h.action)).toEqual(['filed']);
     expect(rec.availableActions).toEqual(['revoke']);
     const before = await accesses();
+    const idsBeforeReveal = await accessIds();
     const byNumber = await call(a.app, gd, 'GET', `/api/bureau/records/${encodeURIComponent(hit.serviceNumber)}?reveal=true`);
     expect(byNumber.revealed).toBe(true);
     expect(byNumber.materials.service.principal).toMatchObject({ certificateNumber: DEMO_PEOPLE.chenJing.certificateNumber, mobile: DEMO_PEOPLE.chenJing.mobile });
     expect(await accesses()).toBe(before + 1);
-    const [row] = await a.t.db.query('select record_type, record_id, purpose from personal_data_access order by at desc, id desc limit 1');
-    expect(row).toEqual({ record_type: 'service', record_id: hit.serviceId, purpose: 'bureau_review' });
+    expect((await accessesSince(idsBeforeReveal)).map((r) => ({ record_type: r.record_type, record_id: r.record_id, purpose: r.purpose })))
+      .toEqual([{ record_type: 'service', record_id: hit.serviceId, purpose: 'bureau_review' }]);
     // Another province's reviewer: a 404, by id and by number.
     const bj = await signIn(a.app, 'bj.reviewer');
     expect((await a.app.inject({ method: 'GET', url: `/api/bureau/records/${hit.serviceId}`, headers: bj.headers })).statusCode).toBe(404);

@@ -65,6 +65,8 @@ const REVIEWERS = ['provider_staff', 'platform_staff'];
 const KEY_HOLDERS = ['provider_staff', 'platform_staff', 'device_maker_staff'];
 const BUREAU = ['bureau_reviewer'];
 const ADMIN = ['ministry_admin'];
+/** The bureau's reads the ministry also has, nationwide and read-only (queue, application, statistics, shells). */
+const BUREAU_OR_MINISTRY = [...BUREAU, ...ADMIN];
 
 function App() {
   return (
@@ -91,11 +93,11 @@ function App() {
         <Route path="/provider/applications/:id" element={<RequireRole roles={REVIEWERS}><ReviewPage audience="provider" /></RequireRole>} />
         <Route path="/provider/api-keys" element={<RequireRole roles={KEY_HOLDERS}><ApiKeys /></RequireRole>} />
         <Route path="/provider/catalogue" element={<RequireRole roles={KEY_HOLDERS}><Catalogue /></RequireRole>} />
-        <Route path="/bureau" element={<RequireRole roles={BUREAU}><BureauQueue /></RequireRole>} />
-        <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU}><ReviewPage audience="bureau" /></RequireRole>} />
+        <Route path="/bureau" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauQueue /></RequireRole>} />
+        <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><ReviewPage audience="bureau" /></RequireRole>} />
         <Route path="/bureau/records" element={<RequireRole roles={BUREAU}><BureauRecords /></RequireRole>} />
         <Route path="/bureau/records/:id" element={<RequireRole roles={BUREAU}><BureauRecord /></RequireRole>} />
-        <Route path="/bureau/dashboard" element={<RequireRole roles={BUREAU}><Dashboard /></RequireRole>} />
+        <Route path="/bureau/dashboard" element={<RequireRole roles={BUREAU_OR_MINISTRY}><Dashboard /></RequireRole>} />
         <Route path="/bureau/calendar" element={<RequireRole roles={BUREAU}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin/organisations" element={<RequireRole roles={ADMIN}><Organisations /></RequireRole>} />
@@ -106,7 +108,7 @@ function App() {
         {/* issue 13 (records) */}
         <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />
         <Route path="/provider/services" element={<RequireRole roles={REVIEWERS}><ProviderServices /></RequireRole>} />
-        <Route path="/bureau/shells" element={<RequireRole roles={BUREAU}><BureauShells /></RequireRole>} />
+        <Route path="/bureau/shells" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauShells /></RequireRole>} />
         {/* supervision (issue 14) */}
         <Route path="/bureau/supervision" element={<RequireRole roles={[...BUREAU, ...ADMIN]}><BureauSupervision /></RequireRole>} />
         <Route path="/org/supervision" element={<RequireRole roles={KEY_HOLDERS}><OrgSupervision /></RequireRole>} />

@@ -1,5 +1,5 @@
 // Bureau routes for shells and expiring certificates (issue 13 items 6–7): the shells of my
-// province, oldest first; cleanup notices (publish, list, carry out after the publicity
+// province, oldest first (the ministry reads all provinces' or one's, read-only); cleanup notices (publish, list, carry out after the publicity
 // period); filings whose certificates ended or end within 30 days.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,12 +14,14 @@ import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { hostName } from '../public/presenter.ts';
 import { shellSinceSchema } from '../schemas/dates.ts';
+import { provinceParam, readScope } from './scope.ts';
 
 const tags = ['bureau'];
 const bureau = { onRequest: requireActor('bureau_reviewer') };
+const readers = { onRequest: requireActor('bureau_reviewer', 'ministry_admin') };
 
 const shell = z.object({
-  serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
+  provinceCode: z.string().describe("the subject's province (the ministry reads several)"), serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
   shellSince: shellSinceSchema.shellSince.unwrap(), shellSinceAt: z.string().describe('the moment (ISO 8601) it became a shell'), listableFrom: z.string().describe('from when it may be listed on a notice (30 days to add access)'),
   notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string() }).nullable(),
 });
@@ -30,7 +32,7 @@ const noticeView = z.object({
   services: z.array(z.object({ serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), outcome: z.enum(['listed', 'rescued', 'cleaned', 'dropped']) })),
 });
 
-interface ShellRow { id: string; service_number: string; name: string; service_type: string; host_name: string; subject_type: string; shell_since: Date; notice_id: string | null; notice_title: string | null; notice_ends_at: Date | null }
+interface ShellRow { id: string; province_code: string; service_number: string; name: string; service_type: string; host_name: string; subject_type: string; shell_since: Date; notice_id: string | null; notice_title: string | null; notice_ends_at: Date | null }
 interface NoticeRow {
   id: string; title: string; publicity_days: number; published_at: Date; ends_at: Date; status: 'publicised' | 'executed'; executed_at: Date | null;
   services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[];
@@ -49,20 +51,25 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.get('/api/bureau/shells', {
-    ...bureau,
-    schema: { tags, summary: 'Shells (filings without any access) of my province, oldest first', response: { 200: z.object({ items: z.array(shell) }), ...problems(401, 403) } },
+    ...readers,
+    schema: {
+      tags, summary: "Shells (filings without any access) of my province, oldest first; the ministry: all provinces' or one's (read-only: notices stay the bureau's)",
+      querystring: z.object({ province: provinceParam }),
+      response: { 200: z.object({ items: z.array(shell) }), ...problems(400, 401, 403) },
+    },
   }, async (req) => {
+    const province = readScope(actorOf(req), req.query.province);
     const rows = await ctx.db.query<ShellRow>(
-      `select s.id, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type, s.shell_since,
+      `select s.id, sub.province_code, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type, s.shell_since,
               n.id as notice_id, n.title as notice_title, n.ends_at as notice_ends_at
          from services s join subjects sub on sub.id = s.subject_id
          left join cleanup_notice_services ns on ns.service_id = s.id and ns.outcome = 'listed'
          left join cleanup_notices n on n.id = ns.notice_id
-        where s.shell_since is not null and s.status = 'filed' and sub.province_code = $1
-        order by s.shell_since, s.service_number`, [actorOf(req).provinceCode]);
+        where s.shell_since is not null and s.status = 'filed' and ($1::char(6) is null or sub.province_code = $1::char(6))
+        order by s.shell_since, s.service_number`, [province]);
     return {
       items: rows.map((r) => ({
-        serviceId: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
+        provinceCode: r.province_code, serviceId: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
         shellSince: chinaDate(r.shell_since), shellSinceAt: r.shell_since.toISOString(), listableFrom: shellListableFrom(r.shell_since).toISOString(),
         notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString() } : null,
       })),

@@ -2,13 +2,14 @@
 // province (issue 6 item 5): applications received and decided per day, filings per day,
 // the same by service type, review time in working days against the 20-working-day limit
 // (Order 33 Art. 12, DOMAIN.md §4.1 step 5), and the age of the current queue. Read-only
-// queries; working days use the province's calendar with its overrides.
+// queries; working days use each application's province's calendar with its overrides.
+// The ministry reads the same figures for all provinces (provinceCode null) or one (`province`).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Queryable } from '../../db/connection.ts';
-import { loadCalendar } from '../../db/calendar.ts';
-import { decidedLate, type WorkingDayCalendar } from '../../domain/calendar.ts';
+import { loadCalendarOverrides } from '../../db/calendar.ts';
+import { createCalendar, decidedLate, type WorkingDayCalendar } from '../../domain/calendar.ts';
 import { chinaDate } from '../../domain/china-time.ts';
 import { addDays, daysBetween, type IsoDate } from '../../domain/dates.ts';
 import { NamedError } from '../../domain/errors.ts';
@@ -16,6 +17,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { isoDay } from '../schemas/dates.ts';
+import { provinceParam, readScope } from './scope.ts';
 
 export const REVIEW_LIMIT_WORKING_DAYS = 20;
 const MAX_RANGE_DAYS = 366;
@@ -26,7 +28,7 @@ const AGE_BUCKETS = [[0, 5], [6, 10], [11, 15], [16, 20], [21, null]] as const;
 const day = isoDay;
 const counts = { received: z.number(), approved: z.number(), rejected: z.number(), filed: z.number() };
 export const statisticsView = z.object({
-  provinceCode: z.string(), from: z.string(), to: z.string(), today: z.string(), limitWorkingDays: z.number(),
+  provinceCode: z.string().nullable().describe('null: all provinces (the ministry without a filter)'), from: z.string(), to: z.string(), today: z.string(), limitWorkingDays: z.number(),
   perDay: z.array(z.object({ day: z.string(), ...counts })),
   byServiceType: z.array(z.object({ serviceType: z.string(), ...counts })),
   reviewTime: z.object({
@@ -59,34 +61,45 @@ const zero = (): Counts => ({ received: 0, approved: 0, rejected: 0, filed: 0 })
 export const bureauStatisticsRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.get('/api/bureau/statistics', {
-    onRequest: requireActor('bureau_reviewer'),
+    onRequest: requireActor('bureau_reviewer', 'ministry_admin'),
     schema: {
-      tags: ['bureau'], summary: "Supervision figures for my province (default: the last 30 days)",
-      querystring: z.object({ from: day.optional(), to: day.optional() }),
+      tags: ['bureau'], summary: "Supervision figures for my province (default: the last 30 days); the ministry: all provinces' or one's",
+      querystring: z.object({ from: day.optional(), to: day.optional(), province: provinceParam }),
       response: { 200: statisticsView },
     },
-  }, async (req) => statisticsFor(req.reads, req.query, actorOf(req).provinceCode!));
+  }, async (req) => statisticsFor(req.reads, req.query, readScope(actorOf(req), req.query.province)));
   // The same range as a table (every table of the dashboards exports CSV, issue 14 item 8).
   app.get('/api/bureau/statistics.csv', {
-    onRequest: requireActor('bureau_reviewer'),
-    schema: { tags: ['bureau'], summary: 'The supervision figures of my province per day, as CSV', querystring: z.object({ from: day.optional(), to: day.optional() }) },
+    onRequest: requireActor('bureau_reviewer', 'ministry_admin'),
+    schema: { tags: ['bureau'], summary: 'The supervision figures of my province per day, as CSV (the ministry: all provinces or `province`)', querystring: z.object({ from: day.optional(), to: day.optional(), province: provinceParam }) },
   }, async (req, reply) => {
-    const s = await statisticsFor(req.reads, req.query, actorOf(req).provinceCode!);
-    return sendCsv(reply, `statistics-${s.provinceCode}-${s.from}-${s.to}`, STATISTICS_CSV_COLUMNS, statisticsRows(s));
+    const s = await statisticsFor(req.reads, req.query, readScope(actorOf(req), req.query.province));
+    return sendCsv(reply, `statistics-${s.provinceCode ?? 'national'}-${s.from}-${s.to}`, STATISTICS_CSV_COLUMNS, statisticsRows(s));
   });
 
-  async function statisticsFor(reads: Queryable, query: { from?: string; to?: string }, province: string) {
+  async function statisticsFor(reads: Queryable, query: { from?: string; to?: string }, province: string | null) {
     const today = chinaDate(ctx.now());
     const to = (query.to ?? today) as IsoDate;
     const from = (query.from ?? addDays(to, -29)) as IsoDate;
     if (from > to) throw new NamedError('invalid_range', 'invalid', 'from is after to', [{ field: 'querystring.from', code: 'invalid_range', message: 'from must not be after to' }]);
     if (daysBetween(from, to) >= MAX_RANGE_DAYS) throw new NamedError('invalid_range', 'invalid', `at most ${MAX_RANGE_DAYS} days`, [{ field: 'querystring.from', code: 'range_too_long', message: `at most ${MAX_RANGE_DAYS} days` }]);
-    const cal = await loadCalendar(reads, province);
-    return statistics(reads, cal, province, from, to, today);
+    return statistics(reads, await calendars(reads), province, from, to, today);
   }
 };
 
-async function statistics(db: Queryable, cal: WorkingDayCalendar, province: string, from: IsoDate, to: IsoDate, today: IsoDate) {
+/** Each province's working-day calendar (its own overrides honoured), built once per request. */
+type Calendars = (province: string | null) => WorkingDayCalendar;
+async function calendars(db: Queryable): Promise<Calendars> {
+  const overrides = await loadCalendarOverrides(db);
+  const cache = new Map<string, WorkingDayCalendar>();
+  return (province) => {
+    const key = province ?? '';
+    if (!cache.has(key)) cache.set(key, createCalendar({ overrides, ...(province ? { provinceCode: province } : {}) }));
+    return cache.get(key)!;
+  };
+}
+
+async function statistics(db: Queryable, cal: Calendars, province: string | null, from: IsoDate, to: IsoDate, today: IsoDate) {
   const perDay = new Map<string, Counts>();
   for (let d = from; d <= to; d = addDays(d, 1)) perDay.set(d, zero());
   const byType = new Map<string, Counts>(SERVICE_TYPES.map((t) => [t, zero()]));
@@ -101,7 +114,7 @@ async function statistics(db: Queryable, cal: WorkingDayCalendar, province: stri
             case when h.action = 'bureau_approve' then 'approved' when h.action = 'bureau_reject' then 'rejected' else 'received' end as kind,
             count(*)::int as n
      from history h join applications a on a.id = h.application_id
-     where a.province_code = $1 and h.entity_type = 'application'
+     where ($1::char(6) is null or a.province_code = $1::char(6)) and h.entity_type = 'application'
        and (h.action in ('bureau_approve', 'bureau_reject') or (h.to_status = 'bureau_review' and h.from_status is distinct from 'bureau_review'))
        and (h.at at time zone 'Asia/Shanghai')::date between $2::date and $3::date
      group by 1, 2, 3`, [province, from, to]);
@@ -109,7 +122,7 @@ async function statistics(db: Queryable, cal: WorkingDayCalendar, province: stri
   const filed = await db.query<{ d: string; service_type: string; n: number }>(
     `select to_char(s.filed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as d, s.service_type, count(*)::int as n
      from services s join subjects j on j.id = s.subject_id
-     where j.province_code = $1 and (s.filed_at at time zone 'Asia/Shanghai')::date between $2::date and $3::date
+     where ($1::char(6) is null or j.province_code = $1::char(6)) and (s.filed_at at time zone 'Asia/Shanghai')::date between $2::date and $3::date
      group by 1, 2`, [province, from, to]);
   for (const f of filed) bump(f.d, f.service_type, 'filed', f.n);
   return {
@@ -123,42 +136,43 @@ async function statistics(db: Queryable, cal: WorkingDayCalendar, province: stri
 }
 
 /** Violation reports by status and disposal order items (open past the due date = overdue) of the province (issue 14). */
-async function supervisionFigures(db: Queryable, province: string, from: IsoDate, to: IsoDate, today: IsoDate) {
-  const v = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from violation_reports where province_code = $1 group by 1', [province]);
+async function supervisionFigures(db: Queryable, province: string | null, from: IsoDate, to: IsoDate, today: IsoDate) {
+  const v = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from violation_reports where ($1::char(6) is null or province_code = $1::char(6)) group by 1', [province]);
   const violations: Record<string, number> = { received: 0, more_requested: 0, disposal_ordered: 0, revoked: 0, closed: 0 };
   for (const r of v) violations[r.status] = r.n;
   const [d] = await db.query<{ items: number; open: number; objected: number; done: number; accepted: number; withdrawn: number; overdue: number }>(
     `select count(*)::int as items, count(*) filter (where i.status = 'open')::int as open, count(*) filter (where i.status = 'objected')::int as objected,
             count(*) filter (where i.status = 'done')::int as done, count(*) filter (where i.status = 'accepted')::int as accepted,
             count(*) filter (where i.status = 'withdrawn')::int as withdrawn, count(*) filter (where i.status = 'open' and o.due_on < $2::date)::int as overdue
-       from disposal_order_items i join disposal_orders o on o.id = i.order_id where o.province_code = $1`, [province, today]);
+       from disposal_order_items i join disposal_orders o on o.id = i.order_id where ($1::char(6) is null or o.province_code = $1::char(6))`, [province, today]);
   const chinaDay = (col: string) => `(${col} at time zone 'Asia/Shanghai')::date`;
   const perDay = await db.query<{ day: string; violationsReported: number; violationsDecided: number; disposalsOrdered: number; disposalsDone: number }>(
     `select d::date::text as day,
-            (select count(*)::int from violation_reports r where r.province_code = $1 and ${chinaDay('r.created_at')} = d::date) as "violationsReported",
+            (select count(*)::int from violation_reports r where ($1::char(6) is null or r.province_code = $1::char(6)) and ${chinaDay('r.created_at')} = d::date) as "violationsReported",
             (select count(*)::int from violation_steps st join violation_reports r on r.id = st.violation_id
-              where r.province_code = $1 and st.action in ('order_disposal', 'revoke', 'close') and ${chinaDay('st.at')} = d::date) as "violationsDecided",
+              where ($1::char(6) is null or r.province_code = $1::char(6)) and st.action in ('order_disposal', 'revoke', 'close') and ${chinaDay('st.at')} = d::date) as "violationsDecided",
             (select count(*)::int from disposal_order_items i join disposal_orders o on o.id = i.order_id
-              where o.province_code = $1 and ${chinaDay('o.created_at')} = d::date) as "disposalsOrdered",
+              where ($1::char(6) is null or o.province_code = $1::char(6)) and ${chinaDay('o.created_at')} = d::date) as "disposalsOrdered",
             (select count(*)::int from disposal_order_items i join disposal_orders o on o.id = i.order_id
-              where o.province_code = $1 and ${chinaDay('i.done_at')} = d::date) as "disposalsDone"
+              where ($1::char(6) is null or o.province_code = $1::char(6)) and ${chinaDay('i.done_at')} = d::date) as "disposalsDone"
        from generate_series($2::date, $3::date, interval '1 day') d order by 1`, [province, from, to]);
   return { violations, disposals: d!, perDay };
 }
 
 /** Working days from the latest receipt to each decision taken in the range. */
-async function reviewTime(db: Queryable, cal: WorkingDayCalendar, province: string, from: IsoDate, to: IsoDate) {
-  const rows = await db.query<{ decided: string; received: string | null }>(
-    `select to_char(h.at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as decided,
+async function reviewTime(db: Queryable, calOf: Calendars, province: string | null, from: IsoDate, to: IsoDate) {
+  const rows = await db.query<{ decided: string; received: string | null; province_code: string | null }>(
+    `select to_char(h.at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as decided, a.province_code,
             (select to_char(max(r.at) at time zone 'Asia/Shanghai', 'YYYY-MM-DD') from history r
               where r.application_id = h.application_id and r.to_status = 'bureau_review' and r.from_status is distinct from 'bureau_review' and r.at <= h.at) as received
      from history h join applications a on a.id = h.application_id
-     where a.province_code = $1 and h.action in ('bureau_approve', 'bureau_reject')
+     where ($1::char(6) is null or a.province_code = $1::char(6)) and h.action in ('bureau_approve', 'bureau_reject')
        and (h.at at time zone 'Asia/Shanghai')::date between $2::date and $3::date`, [province, from, to]);
   // Late: decided after the deadline's day — also on the weekend after a Friday deadline, when no
   // working day has passed yet (as the queue's `overdue`).
   const decided = rows.flatMap((r) => {
     if (!r.received) return [];
+    const cal = calOf(r.province_code);
     const n = safeBetween(cal, r.received as IsoDate, r.decided as IsoDate);
     if (n === null) return [];
     return [{ n, late: n > REVIEW_LIMIT_WORKING_DAYS || decidedLate(cal, r.received as IsoDate, r.decided as IsoDate, REVIEW_LIMIT_WORKING_DAYS) }];
@@ -177,13 +191,14 @@ async function reviewTime(db: Queryable, cal: WorkingDayCalendar, province: stri
 }
 
 /** The applications under review now, by working days since receipt. */
-async function queueAge(db: Queryable, cal: WorkingDayCalendar, province: string, today: IsoDate) {
-  const rows = await db.query<{ received_on: string | null; deadline_on: string | null }>(
-    `select to_char(received_on, 'YYYY-MM-DD') as received_on, to_char(deadline_on, 'YYYY-MM-DD') as deadline_on
-     from applications where province_code = $1 and status = 'bureau_review'`, [province]);
+async function queueAge(db: Queryable, calOf: Calendars, province: string | null, today: IsoDate) {
+  const rows = await db.query<{ received_on: string | null; deadline_on: string | null; province_code: string | null }>(
+    `select province_code, to_char(received_on, 'YYYY-MM-DD') as received_on, to_char(deadline_on, 'YYYY-MM-DD') as deadline_on
+     from applications where ($1::char(6) is null or province_code = $1::char(6)) and status = 'bureau_review'`, [province]);
   const ages = AGE_BUCKETS.map(([min, max]) => ({ label: max === null ? `>${min - 1}` : `${min}–${max}`, minWorkingDays: min, maxWorkingDays: max, count: 0 }));
   let overdue = 0, dueWithin5 = 0;
   for (const r of rows) {
+    const cal = calOf(r.province_code);
     const age = r.received_on ? safeBetween(cal, r.received_on as IsoDate, today) ?? 0 : 0;
     ages.find((b) => age >= b.minWorkingDays && (b.maxWorkingDays === null || age <= b.maxWorkingDays))!.count += 1;
     const left = r.deadline_on ? safeBetween(cal, today, r.deadline_on as IsoDate) : null;

@@ -11,7 +11,8 @@ const NAV: Record<string, [string, MessageKey][]> = {
   platform_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
   device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys'], ['/org/supervision', 'nav.supervision']],
   bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/records', 'nav.bureauRecords'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/supervision', 'nav.supervision'], ['/bureau/calendar', 'nav.calendar']],
-  ministry_admin: [['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/admin/personal-data-access', 'nav.personalDataAccess'], ['/bureau/supervision', 'nav.supervision']],
+  // The ministry reads the bureaus' queue, statistics and shells nationwide (read-only; same pages with a province select).
+  ministry_admin: [['/bureau', 'nav.ministryQueue'], ['/bureau/dashboard', 'nav.ministryDashboard'], ['/bureau/shells', 'nav.ministryShells'], ['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/admin/personal-data-access', 'nav.personalDataAccess'], ['/bureau/supervision', 'nav.supervision']],
 };
 
 export function Layout({ children }: { children: ReactNode }) {

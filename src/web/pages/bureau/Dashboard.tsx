@@ -1,15 +1,19 @@
 // The supervision dashboard (issue 6 item 5): applications received and filings per day, by
 // service type, review time against the 20-working-day limit, and the age of the queue —
-// from GET /api/bureau/statistics for the reviewer's province.
+// from GET /api/bureau/statistics for the reviewer's province; for the ministry nationwide or
+// for the province chosen in its select.
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { Button, Card, ErrorNotice, Loading, Page } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
+import { ProvinceFilter, provinceName, useProvinceParam } from '../../components/ProvinceFilter.tsx';
 
 interface Counts { received: number; approved: number; rejected: number; filed: number }
 interface Stats {
-  provinceCode: string; from: string; to: string; today: string; limitWorkingDays: number;
+  /** null: all provinces (the ministry without a filter) */
+  provinceCode: string | null; from: string; to: string; today: string; limitWorkingDays: number;
   perDay: (Counts & { day: string })[]; byServiceType: (Counts & { serviceType: string })[];
   reviewTime: { decisions: number; withinLimit: number; overLimit: number; medianWorkingDays: number | null; maxWorkingDays: number | null; histogram: { workingDays: number; count: number }[] };
   queue: { total: number; overdue: number; dueWithin5: number; ages: { label: string; minWorkingDays: number; maxWorkingDays: number | null; count: number }[] };
@@ -28,9 +32,15 @@ export default function Dashboard() {
   const [form, setForm] = useState({ from: '', to: '' });
   const [stats, setStats] = useState<Stats | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The ministry reads the same figures for all provinces or the one chosen (read-only).
+  const { session } = useSession();
+  const ministry = session?.role === 'ministry_admin';
+  const [province, setProvince] = useProvinceParam();
+  const scope = ministry ? province : '';
   useEffect(() => {
-    api.get<Stats>(`/api/bureau/statistics${qs(range)}`).then((s) => { setStats(s); setForm({ from: s.from, to: s.to }); }).catch(setError);
-  }, [range]);
+    setError(null);
+    api.get<Stats>(`/api/bureau/statistics${qs({ ...range, ...(scope ? { province: scope } : {}) })}`).then((s) => { setStats(s); setForm({ from: s.from, to: s.to }); }).catch(setError);
+  }, [range, scope]);
 
   const label = { received: i18n.t('dash.received'), approved: i18n.t('dash.approved'), rejected: i18n.t('dash.rejected'), filed: i18n.t('dash.filed') };
   const options = useMemo(() => {
@@ -84,8 +94,10 @@ export default function Dashboard() {
   const submit = (e: FormEvent) => { e.preventDefault(); setRange({ from: form.from, to: form.to }); };
   const rt = stats?.reviewTime;
   return (
-    <Page title={i18n.t('dash.title')} wide>
+    <Page title={ministry ? i18n.t('ministry.dashboardTitle') : i18n.t('dash.title')}
+      lead={ministry && stats ? `${i18n.t('ministry.province')}${i18n.colon}${stats.provinceCode ? provinceName(stats.provinceCode, i18n.lang) : i18n.t('ministry.allProvinces')}` : undefined} wide>
       <form className="card row" onSubmit={submit} style={{ alignItems: 'flex-end' }}>
+        {ministry ? <ProvinceFilter value={province} onChange={setProvince} /> : null}
         <div className="field" style={{ margin: 0 }}><label htmlFor="from">{i18n.t('dash.from')}</label><input id="from" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} /></div>
         <div className="field" style={{ margin: 0 }}><label htmlFor="to">{i18n.t('dash.to')}</label><input id="to" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} /></div>
         <Button type="submit" variant="primary">{i18n.t('dash.apply')}</Button>
@@ -117,7 +129,7 @@ export default function Dashboard() {
             <Card title={i18n.t('dash.queueAge')}><Chart option={options.queue} label={i18n.t('dash.queueAge')} testId="chart-queue-age" /></Card>
             {stats.supervision?.perDay && <Card title={i18n.t('dash.supervisionPerDay')}><Chart option={options.supervision} label={i18n.t('dash.supervisionPerDay')} testId="chart-supervision" /></Card>}
           </div>
-          <p><a href={`/api/bureau/statistics.csv${qs({ from: stats.from, to: stats.to })}`} download data-testid="statistics-csv">{i18n.t('dash.csv')}</a></p>
+          <p><a href={`/api/bureau/statistics.csv${qs({ from: stats.from, to: stats.to, ...(scope ? { province: scope } : {}) })}`} download data-testid="statistics-csv">{i18n.t('dash.csv')}</a></p>
         </>
       )}
     </Page>

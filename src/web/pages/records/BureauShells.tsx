@@ -1,12 +1,15 @@
 // Bureau console (issue 13 items 6, 7, 9): the province's shells, oldest first; publishing a
 // cleanup notice for chosen ones; notices with their publicity countdown and, once it is
-// over, the batch cleanup; filings whose certificates end within 30 days.
+// over, the batch cleanup; filings whose certificates end within 30 days. The ministry reads
+// the shells nationwide (or one province's) without choosing or publishing anything.
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { api } from '../../lib/api.ts';
+import { api, qs } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
+import { ProvinceFilter, provinceName, useProvinceParam } from '../../components/ProvinceFilter.tsx';
 
-interface Shell { serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; notice: { title: string; endsAt: string } | null }
+interface Shell { provinceCode: string; serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; notice: { title: string; endsAt: string } | null }
 interface NoticeItem { id: string; title: string; publicityDays: number; publishedAt: string; endsAt: string; status: 'publicised' | 'executed'; services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[] }
 interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
 
@@ -24,9 +27,17 @@ export default function BureauShells() {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => Promise.all([
-    api.get<{ items: Shell[] }>('/api/bureau/shells'), api.get<{ items: NoticeItem[] }>('/api/bureau/notices'), api.get<{ items: Expiring[] }>('/api/bureau/expiring'),
-  ]).then(([s, n, e]) => { setShells(s.items); setNotices(n.items); setExpiring(e.items); }).catch(setError), []);
+  // The ministry reads the shells nationwide or of one province; notices stay the bureau's (no
+  // selection, no publishing, no notices or expiring lists, which are the bureau's own).
+  const { session } = useSession();
+  const ministry = session?.role === 'ministry_admin';
+  const [province, setProvince] = useProvinceParam();
+  const scope = ministry ? province : '';
+  const load = useCallback(() => (ministry
+    ? api.get<{ items: Shell[] }>(`/api/bureau/shells${qs(scope ? { province: scope } : {})}`).then((s) => { setShells(s.items); })
+    : Promise.all([
+      api.get<{ items: Shell[] }>('/api/bureau/shells'), api.get<{ items: NoticeItem[] }>('/api/bureau/notices'), api.get<{ items: Expiring[] }>('/api/bureau/expiring'),
+    ]).then(([s, n, e]) => { setShells(s.items); setNotices(n.items); setExpiring(e.items); })).catch(setError), [ministry, scope]);
   useEffect(() => { void load(); }, [load]);
   const now = Date.now();
   const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
@@ -38,6 +49,33 @@ export default function BureauShells() {
     const r = await api.post<{ cleaned: string[]; rescued: string[] }>(`/api/bureau/notices/${id}/execute`);
     return i18n.t('shells.executed', { cleaned: r.cleaned.length, rescued: r.rescued.length });
   });
+  if (ministry) {
+    return (
+      <Page title={i18n.t('ministry.shellsTitle')} lead={i18n.t('ministry.shellsLead')} wide>
+        <div className="row" style={{ marginBottom: '1rem' }}><ProvinceFilter inline value={province} onChange={setProvince} /></div>
+        <ErrorNotice error={error} />
+        {!shells ? <Loading /> : shells.length === 0 ? <Card><p>{i18n.t('ministry.shellsEmpty')}</p></Card> : (
+          <TableWrap label={i18n.t('ministry.shellsTitle')}>
+            <table className="cards" data-testid="ministry-shells">
+              <thead><tr><th>{i18n.t('review.service')}</th><th>{i18n.t('ministry.province')}</th><th>{i18n.t('record.hostName')}</th><th>{i18n.t('shells.since')}</th><th>{i18n.t('shells.listable')}</th><th>{i18n.t('shells.notice')}</th></tr></thead>
+              <tbody>
+                {shells.map((s) => (
+                  <tr key={s.serviceId} data-testid="shell-row">
+                    <td data-label={i18n.t('review.service')}>{s.serviceName}<div className="number small">{s.serviceNumber}</div></td>
+                    <td data-label={i18n.t('ministry.province')} data-testid="shell-province">{provinceName(s.provinceCode, i18n.lang)}</td>
+                    <td data-label={i18n.t('record.hostName')}>{s.hostName}</td>
+                    <td data-label={i18n.t('shells.since')}>{i18n.date(s.shellSince)}</td>
+                    <td data-label={i18n.t('shells.listable')}>{i18n.date(s.listableFrom)}</td>
+                    <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}</div></> : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </Page>
+    );
+  }
   return (
     <Page title={i18n.t('shells.title')} lead={i18n.t('shells.lead')} wide>
       <ErrorNotice error={error} />

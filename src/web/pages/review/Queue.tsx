@@ -1,5 +1,6 @@
 // A review queue: the provider's applications waiting for first review, or the bureau's
-// queue ordered by working days left (overdue rows marked red).
+// queue ordered by working days left (overdue rows marked red). The ministry reads the bureaus'
+// queue nationwide with a province select, and opens an application to view it (查看, not 审核).
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Card, ErrorNotice, Loading, Page, Pager, StatusBadge, TableWrap } from '../../components/ui.tsx';
@@ -7,6 +8,8 @@ import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import type { ApplicationSummary, ListView } from '../../lib/types.ts';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
+import { ProvinceFilter, provinceName, useProvinceParam } from '../../components/ProvinceFilter.tsx';
+import { useSession } from '../../lib/session.tsx';
 
 const STATUSES = ['provider_review', 'returned', 'sms_pending', 'bureau_review', 'bureau_rejected', 'approved'] as const;
 
@@ -16,28 +19,34 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
   const [page, setPage] = useState(1);
   const [list, setList] = useState<ListView<ApplicationSummary> | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    setList(null);
-    api.get<ListView<ApplicationSummary>>(`/api/${audience}/applications${qs({ status, page, pageSize: 50 })}`).then(setList).catch(setError);
-  }, [audience, status, page]);
+  const { session } = useSession();
   const bureau = audience === 'bureau';
+  // The ministry reads the bureaus' queue nationwide (or one province's), without deciding.
+  const ministry = bureau && session?.role === 'ministry_admin';
+  const [province, setProvince] = useProvinceParam();
+  const scope = ministry ? province : '';
+  useEffect(() => {
+    setList(null); setError(null);
+    api.get<ListView<ApplicationSummary>>(`/api/${audience}/applications${qs({ status, page, pageSize: 50, ...(scope ? { province: scope } : {}) })}`).then(setList).catch(setError);
+  }, [audience, status, page, scope]);
   // Decided applications (已备案, 管局退回) are a record of decisions, not a queue: no deadline, no 审核 link.
   const decided = bureau && DECIDED.includes(status);
-  const heading = decided ? i18n.t('review.bureauDecided') : i18n.t(title);
+  const heading = decided ? i18n.t('review.bureauDecided') : ministry ? i18n.t('ministry.queueTitle') : i18n.t(title);
   return (
-    <Page title={heading} wide>
+    <Page title={heading} lead={ministry ? i18n.t('ministry.queueLead') : undefined} wide>
       <div className="row" style={{ marginBottom: '1rem' }}>
         <label htmlFor="status-filter">{i18n.t('review.filter')}</label>
         <select id="status-filter" value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }} style={{ maxWidth: '16rem' }}>
           {statuses.map((s) => <option key={s} value={s}>{i18n.t(`status.${s}` as MessageKey)}</option>)}
         </select>
+        {ministry ? <ProvinceFilter inline value={province} onChange={(c) => { setProvince(c); setPage(1); }} /> : null}
       </div>
       <ErrorNotice error={error} />
       {!list ? <Loading /> : list.items.length === 0 ? <Card><p>{i18n.t('review.empty')}</p></Card> : (
         <TableWrap label={heading}>
           <table className="cards" data-testid={decided ? 'decided-table' : 'queue-table'}>
             <thead><tr>
-              <th>{i18n.t('review.service')}</th><th>{i18n.t('review.kind')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th>
+              <th>{i18n.t('review.service')}</th>{ministry ? <th>{i18n.t('ministry.province')}</th> : null}<th>{i18n.t('review.kind')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th>
               {decided ? <><th>{i18n.t('review.number')}</th><th>{i18n.t('review.decidedAt')}</th><th>{i18n.t('review.decidedBy')}</th></>
                 : <><th>{i18n.t('review.submittedAt')}</th>{bureau ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}</>}
               <th><span className="sr-only">{i18n.t('common.actions')}</span></th>
@@ -46,6 +55,7 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
               {list.items.map((a) => (
                 <tr key={a.id} className={!decided && a.overdue ? 'overdue' : ''} data-testid="queue-row">
                   <td data-label={i18n.t('review.service')}><QueueName a={a} /></td>
+                  {ministry ? <td data-label={i18n.t('ministry.province')} data-testid="queue-province">{provinceName(a.provinceCode, i18n.lang)}</td> : null}
                   <td data-label={i18n.t('review.kind')} data-testid="queue-kind">{i18n.t(`apptype.${a.applicationType}` as MessageKey)}</td>
                   <td data-label={i18n.t('review.type')}>{a.applicationType === 'change_subject' ? i18n.t('br.subject') : i18n.option('serviceType', a.serviceType)}</td>
                   <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
@@ -62,7 +72,7 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
                         : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
                     </> : null}
                   </>}
-                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`} data-testid="queue-open">{decided ? i18n.t('review.view') : i18n.t('review.open')}</Link></td>
+                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`} data-testid="queue-open">{decided || ministry ? i18n.t('review.view') : i18n.t('review.open')}</Link></td>
                 </tr>
               ))}
             </tbody>

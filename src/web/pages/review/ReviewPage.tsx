@@ -11,6 +11,7 @@ import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusB
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
 import type { ApplicationView, HistoryItem, ReviewReason, SubjectRecord } from '../../lib/types.ts';
 
 type Audience = 'provider' | 'bureau';
@@ -19,6 +20,9 @@ const DECIDED = ['approved', 'bureau_rejected'];
 export default function ReviewPage({ audience }: { audience: Audience }) {
   const i18n = useI18n();
   const { id = '' } = useParams();
+  // The ministry opens a bureau's application read-only (the server offers it no actions).
+  const { session } = useSession();
+  const ministry = audience === 'bureau' && session?.role === 'ministry_admin';
   const base = `/api/${audience}/applications/${id}`;
   const [view, setView] = useState<ApplicationView | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);
@@ -74,6 +78,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   return (
     <Page title={view.serviceName ?? '—'} lead={<><StatusBadge status={view.status} /> {i18n.t(`apptype.${view.applicationType}` as MessageKey)}{view.applicationType === 'change_subject' ? null : <> · {i18n.option('serviceType', view.serviceType)}</>}{view.deadlineOn && view.status === 'bureau_review' ? <> · {i18n.t('review.deadline')} {i18n.date(view.deadlineOn)} <ProvisionalBadge deadline={view.deadlineOn} provisional={view.deadlineProvisional} /></> : null}{view.decidedAt && DECIDED.includes(view.status) ? <> · <span data-testid="decided-at">{i18n.t('br.decided')} {i18n.date(view.decidedAt, true)}</span></> : null}</>} wide>
       <BackLink to={audience === 'provider' ? '/provider' : '/bureau'} />
+      {ministry ? <Notice><span data-testid="ministry-read-only">{i18n.t('ministry.readOnly')}</span></Notice> : null}
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
         <div>

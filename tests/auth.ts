@@ -5,6 +5,10 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/db/connection.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/db/seed/demo.ts';
+import type { Queryable } from '../src/db/connection.ts';
+import type { Sealer } from '../src/db/personal-data.ts';
+import { validateMobile } from '../src/domain/validation/index.ts';
+import { openSms, type SmsPayload } from '../src/notify/outbox.ts';
 import { type TestDb, testDatabase, testLogKeys } from './db.ts';
 
 /** Creating, migrating and seeding a database (argon2 included) on a busy 2-core machine. */
@@ -68,4 +72,27 @@ export async function signIn(app: FastifyInstance, login: string, password = DEM
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password }, ...(remoteAddress ? { remoteAddress } : {}) });
   if (res.statusCode !== 200) throw new Error(`sign-in as ${login} failed: ${res.statusCode} ${res.body}`);
   return signedFrom(res);
+}
+
+/** The newest registration code queued by SMS for `mobile` (what the phone would receive), or null. */
+export async function registrationCode(db: Queryable, sealer: Sealer, mobile: string): Promise<string | null> {
+  const rows = await db.query<{ payload: SmsPayload }>(`select payload from outbox where channel = 'sms' and payload->>'tag' = 'registration_code' order by id desc`);
+  const v = validateMobile(mobile);
+  const normalised = v.ok ? v.value : mobile;
+  for (const r of rows) {
+    const sms = openSms(sealer, r.payload);
+    if (sms.mobile === normalised) return sms.template?.params.code ?? null;
+  }
+  return null;
+}
+
+/**
+ * Host self-registration the way a browser does it: ask for a code for the mobile (POST /api/auth/register/code),
+ * read it from the SMS queued for that mobile, and register with it (POST /api/auth/register). The register answer.
+ */
+export async function registerWithCode(app: FastifyInstance, t: { db: Queryable; sealer: Sealer }, body: Record<string, unknown>, remoteAddress?: string): Promise<LightMyRequestResponse> {
+  const asked = await app.inject({ method: 'POST', url: '/api/auth/register/code', payload: { mobile: body.mobile }, ...(remoteAddress ? { remoteAddress } : {}) });
+  if (asked.statusCode !== 202) throw new Error(`register/code answered ${asked.statusCode}: ${asked.body}`);
+  const smsCode = await registrationCode(t.db, t.sealer, String(body.mobile));
+  return app.inject({ method: 'POST', url: '/api/auth/register', payload: { ...body, smsCode: smsCode ?? '000000' }, ...(remoteAddress ? { remoteAddress } : {}) });
 }

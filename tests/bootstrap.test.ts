@@ -17,7 +17,7 @@ import type { Db } from '../src/db/connection.ts';
 import { listMigrations } from '../src/db/migrate.ts';
 import { openStorage, type Storage } from '../src/db/open.ts';
 import type { Sealer } from '../src/db/personal-data.ts';
-import { type AuthTestApp, fixedClock, SETUP_TIMEOUT, type Signed, signedFrom, signIn } from './auth.ts';
+import { type AuthTestApp, fixedClock, SETUP_TIMEOUT, type Signed, registerWithCode, signedFrom, signIn } from './auth.ts';
 import { backend, bureauOf, emptyDatabase, type TestDb, testSecrets } from './db.ts';
 import { appMaterials, call, fileToProvider, throughSms } from './filing.ts';
 import { freePort } from './server-process.ts';
@@ -208,9 +208,9 @@ describe('a deployment from nothing', () => {
     const reviewer = await call(h.app, admin, 'POST', '/api/admin/users',
       { organisationId: gd.id, role: 'bureau_reviewer', displayName: '广东审核员', login: 'gd.first' }, 201);
 
-    const registered = await h.app.inject({ method: 'POST', url: '/api/auth/register', payload: {
+    const registered = await registerWithCode(h.app, h.t, {
       displayName: '张伟', mobile: '13912345678', email: 'zhangwei@example.test', password: 'Host-password-2026',
-    } });
+    });
     expect(registered.statusCode, registered.body).toBe(201);
     expect(registered.json().mustChangePassword).toBe(false);
     const host: Signed = signedFrom(registered);

@@ -44,6 +44,11 @@ export const RATE_LIMITS = {
    * dozens (security audit). Per hour, not per minute; counted before the body is read (onRequest).
    */
   register: { name: 'register', anonymousPerMinute: 10, keyPerMinute: 10, windowMs: 3_600_000 },
+  /**
+   * POST /api/auth/register/code: each call may send an SMS to someone's phone (a counter of its own; the flow also
+   * caps the codes per mobile an hour). Per hour, counted before the body is read.
+   */
+  registerCode: { name: 'register_code', anonymousPerMinute: 10, keyPerMinute: 10, windowMs: 3_600_000 },
   /** POST /api/auth/password-reset and …/confirm: codes to people's phones and mailboxes, kept slow per address. */
   passwordReset: { name: 'password_reset', anonymousPerMinute: 10, keyPerMinute: 10 },
   /**

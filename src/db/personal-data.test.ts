@@ -2,7 +2,7 @@
 // hashes, masks — and a scan of every table after the demo seed and a filing run through
 // HTTP, proving no cleartext ID number, mobile or email of a person is stored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../tests/auth.ts';
+import { type AuthTestApp, authTestApp, registerWithCode, SETUP_TIMEOUT, signIn } from '../../tests/auth.ts';
 import { appMaterials, call, CLOUD, deliver, orgId, throughSms } from '../../tests/filing.ts';
 import type { Queryable } from './connection.ts';
 import { createSealer, mask, PersonalDataError, type PersonalKind, type Secrets } from './personal-data.ts';
@@ -235,7 +235,7 @@ describe('personal data at rest', () => {
     // A host registering, and sign-ins failing for an unknown email and mobile (login_throttle).
     const newcomer = { displayName: '新用户', mobile: '13912398765', email: 'newcomer.scan@example.test', password: 'Scan-Test-Passw0rd' };
     needles.push(newcomer.mobile, newcomer.email, 'nobody.scan@example.test', '13712398765');
-    const registered = await h.app.inject({ method: 'POST', url: '/api/auth/register', payload: newcomer });
+    const registered = await registerWithCode(h.app, h.t, newcomer);
     expect(registered.statusCode, registered.body).toBe(201);
     for (const login of ['nobody.scan@example.test', '13712398765']) {
       const failed = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password: 'wrong-password-1' } });

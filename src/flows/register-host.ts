@@ -1,17 +1,38 @@
 // A host registers (issue 3, item 1): display name, mobile, email and password. Mobile and
 // email are sealed with a keyed hash beside each (one account per mobile and per email);
 // hosts sign in with their email or mobile, which are stored sealed and found by keyed hash. Registration signs the host in.
+//
+// The mobile is proven first (ADR 0005 addendum 2026-12-07): `smsCode` is the code POST
+// /api/auth/register/code sent (request-registration-code.ts). Every reason the registration cannot go
+// ahead after the fields are valid — a wrong, expired, exhausted or missing code, a mobile or email that
+// already has an account — answers the same 400 `sms_code_invalid`, and the code is checked before
+// anything about accounts, so a prober without the phone learns nothing. With the right code (the
+// prober owns the phone) a taken email uses the code up and its owner is told by email.
+import { timingSafeEqual } from 'node:crypto';
 import { hashPassword } from '../db/credentials.ts';
 import type { Queryable } from '../db/connection.ts';
+import type { Sealer } from '../db/personal-data.ts';
 import { insertSession, type NewSession } from '../db/sessions.ts';
 import { accountActor, validateDisplayName, validatePassword } from '../domain/accounts.ts';
 import type { FieldProblem } from '../domain/errors.ts';
 import { validateEmail, validateMobile } from '../domain/validation/index.ts';
-import { AccountInputError, AlreadyRegisteredError, check, uniqueViolation } from './account-errors.ts';
+import { enqueueEmail } from '../notify/outbox.ts';
+import { AccountInputError, check, uniqueViolation } from './account-errors.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
+import { hasHostAccount, REGISTRATION_CODE_MAX_ATTEMPTS, registrationCodeHash } from './request-registration-code.ts';
 
-export interface RegisterHostInput { displayName: string; mobile: string; email: string; password: string; locale: 'zh-CN' | 'en' }
+export interface RegisterHostInput { displayName: string; mobile: string; email: string; password: string; locale: 'zh-CN' | 'en'; smsCode?: string | undefined }
+
+const codeProblem: FieldProblem = {
+  field: 'smsCode', code: 'sms_code_invalid',
+  message: 'the code is wrong or no longer valid, or this mobile or email cannot register; ask for a new code (POST /api/auth/register/code). '
+    + 'A mobile or email that already has an account cannot register again: its owner has been sent a password-reset code or an email',
+};
+const codeMissing: FieldProblem = {
+  field: 'smsCode', code: 'sms_code_required',
+  message: 'ask for a code first: POST /api/auth/register/code with the mobile sends one by SMS; send it here as smsCode',
+};
 
 export async function registerHost(ctx: FlowContext, input: RegisterHostInput, requestId: string | null): Promise<{ userId: string; session: NewSession }> {
   const v = validate(input);
@@ -20,9 +41,22 @@ export async function registerHost(ctx: FlowContext, input: RegisterHostInput, r
   // argon2 outside the transaction: it takes tens of milliseconds and PGlite runs one query at a time.
   const passwordHash = await hashPassword(v.password);
   const now = ctx.now();
+  let outcome: { userId: string; session: NewSession } | 'refused';
   try {
-    return await ctx.db.transaction(async (tx) => {
-      await assertUnregistered(tx, mobileHash, emailHash, v.email);
+    outcome = await ctx.db.transaction(async (tx) => {
+      if (!(await useCode(tx, ctx.sealer, mobileHash, v.smsCode, now))) return 'refused' as const;
+      // The code was right: only now anything about accounts. Its owner learns a taken email by email.
+      if (await hasHostAccount(tx, mobileHash)) return 'refused' as const;
+      if (await emailTaken(tx, emailHash, v.email)) {
+        await enqueueEmail(tx, ctx.sealer, {
+          to: v.email,
+          subject: '您的邮箱已有备案系统账号 / Your email already has a beian account',
+          text: `有人用本邮箱在备案系统（${ctx.publicUrl}）注册主办者账号，但本邮箱已有账号，未注册新账号。如是您本人，请直接登录；忘记密码可在登录页「忘记密码」重置。如非您本人操作，请忽略本邮件。\n\n`
+            + `Someone tried to register a host account at ${ctx.publicUrl} with this email, which already has an account; no new account was made. `
+            + 'If it was you, sign in, or use "Forgot password" on the sign-in page. If not, ignore this email.',
+        }, { tag: 'registration_email_taken' });
+        return 'refused' as const;
+      }
       const [row] = await tx.query<{ id: string }>(
         `insert into users (role, display_name, password_hash, mobile_enc, mobile_hash, email_enc, email_hash, locale, created_at)
          values ('host', $1, $2, $3, $4, $5, $6, $7, $8) returning id`,
@@ -34,12 +68,13 @@ export async function registerHost(ctx: FlowContext, input: RegisterHostInput, r
       return { userId, session: await insertSession(tx, userId, now) };
     });
   } catch (err) {
-    // Two registrations racing past the check: the unique indexes decide.
-    const constraint = uniqueViolation(err);
-    if (constraint === 'users_host_mobile') throw new AlreadyRegisteredError([taken('mobile')]);
-    if (constraint !== null) throw new AlreadyRegisteredError([taken('email')]);
+    // Two registrations racing past the checks: the unique indexes decide, and the answer is the same.
+    if (uniqueViolation(err) !== null) throw new AccountInputError([codeProblem]);
     throw err;
   }
+  // A wrong code's attempt (or a used-up code) is committed above; only then the refusal.
+  if (outcome === 'refused') throw new AccountInputError([codeProblem]);
+  return outcome;
 }
 
 function validate(input: RegisterHostInput) {
@@ -48,20 +83,36 @@ function validate(input: RegisterHostInput) {
   const mobile = check(problems, 'mobile', validateMobile(input.mobile));
   const email = check(problems, 'email', validateEmail(input.email))?.toLowerCase() ?? null;
   const password = check(problems, 'password', validatePassword(input.password, { mobile, email }));
+  const smsCode = input.smsCode?.trim() ?? '';
+  if (!smsCode) problems.push(codeMissing);
   if (problems.length || !displayName || !mobile || !email || !password) throw new AccountInputError(problems);
-  return { displayName, mobile, email, password };
+  return { displayName, mobile, email, password, smsCode };
 }
 
-const taken = (field: 'mobile' | 'email'): FieldProblem => ({
-  field, code: `${field}_taken`, message: `an account with this ${field === 'mobile' ? 'mobile number' : 'email'} exists; sign in instead`,
-});
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-async function assertUnregistered(tx: Queryable, mobileHash: string, emailHash: string, login: string): Promise<void> {
-  const [row] = await tx.query<{ mobile: boolean; email: boolean }>(
-    `select exists (select 1 from users where role = 'host' and mobile_hash = $1) as mobile,
-            exists (select 1 from users where (role = 'host' and email_hash = $2) or login = $3) as email`,
-    [mobileHash, emailHash, login],
-  );
-  const problems = [...(row?.mobile ? [taken('mobile')] : []), ...(row?.email ? [taken('email')] : [])];
-  if (problems.length) throw new AlreadyRegisteredError(problems);
+/** The mobile's pending code, locked: right → used; wrong → an attempt (the last one ends it); late → expired. */
+async function useCode(tx: Queryable, sealer: Sealer, mobileHash: string, code: string, now: Date): Promise<boolean> {
+  const [r] = await tx.query<{ id: string; code_hash: string; attempts: number; expires_at: Date }>(
+    `select id, code_hash, attempts, expires_at from registration_codes where mobile_hash = $1 and status = 'pending' for update`, [mobileHash]);
+  if (!r) return false;
+  if (now >= r.expires_at) {
+    await tx.query(`update registration_codes set status = 'expired', decided_at = $2 where id = $1`, [r.id, now]);
+    return false;
+  }
+  if (!/^\d{6}$/.test(code) || !same(registrationCodeHash(sealer, r.id, code), r.code_hash)) {
+    const attempts = r.attempts + 1;
+    const exhausted = attempts >= REGISTRATION_CODE_MAX_ATTEMPTS;
+    await tx.query(`update registration_codes set attempts = $2, status = $3, decided_at = $4 where id = $1`,
+      [r.id, attempts, exhausted ? 'exhausted' : 'pending', exhausted ? now : null]);
+    return false;
+  }
+  await tx.query(`update registration_codes set status = 'used', decided_at = $2 where id = $1`, [r.id, now]);
+  return true;
+}
+
+async function emailTaken(tx: Queryable, emailHash: string, login: string): Promise<boolean> {
+  const [row] = await tx.query<{ taken: boolean }>(
+    `select exists (select 1 from users where (role = 'host' and email_hash = $1) or login = $2) as taken`, [emailHash, login]);
+  return row!.taken;
 }

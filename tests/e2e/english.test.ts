@@ -28,6 +28,12 @@ describe('journey: public query and the English switch', () => {
     await page.getByLabel('电子邮箱').focus();
     await page.getByText('大陆手机号为 11 位数字').waitFor(); // checked as the user leaves the field
     await page.getByLabel('手机号码').fill('13912345678');
+    // The mobile is proven by a code: 获取验证码 sends it (the development SMS inbox here) and counts down.
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await page.getByTestId('sms-code-sent').waitFor();
+    await page.getByRole('button', { name: /秒后可重新获取/ }).waitFor();
+    expect(await page.getByTestId('get-sms-code').isDisabled()).toBe(true);
+    await page.getByLabel('短信验证码').fill(await server.smsCode('13912345678'));
     await page.getByLabel('电子邮箱').fill('zhoumin@example.test');
     await page.getByLabel('密码').fill('Beian-2026-zm');
     await j.shot('register');

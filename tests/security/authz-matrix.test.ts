@@ -43,6 +43,7 @@ const reasons = { reasons: [{ field: 'service.name', error: '矩阵测试 matrix
 const MATRIX: Record<string, Row> = {
   'GET /api/health': { allow: ALL },
   'POST /api/auth/register': { allow: ALL, body: {} },
+  'POST /api/auth/register/code': { allow: ALL, body: { mobile: '13700009999' } },
   'POST /api/auth/login': { allow: ALL, body: {} },
   'GET /api/auth/session': { allow: SIGNED },
   'POST /api/auth/password': { allow: PERSONS, body: { currentPassword: 'Demo@2026', newPassword: 'Matrix#2026-ok' } },

@@ -7,6 +7,7 @@ import { digest } from '../../db/credentials.ts';
 import type { NewSession } from '../../db/sessions.ts';
 import { changePassword } from '../../flows/change-password.ts';
 import { registerHost } from '../../flows/register-host.ts';
+import { REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_HOUR, requestRegistrationCode } from '../../flows/request-registration-code.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
@@ -41,6 +42,8 @@ const registerBody = z.object({
   email: z.string().max(320),
   password: password.describe('10–128 characters, at least two of: lowercase, uppercase, digits, other; not containing the mobile or email'),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  smsCode: z.string().max(32).optional().describe('the 6-digit code POST /api/auth/register/code sent to the mobile; '
+    + 'required (without it 400 `sms_code_required` on `smsCode`)'),
 });
 
 export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
@@ -60,17 +63,46 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     return sessionView(userId, session);
   };
 
+  // Per address, before the body is read (onRequest): a code request may send an SMS to someone's phone.
+  const registerCodeQuota = rateLimit(RATE_LIMITS.registerCode, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:register-code:' }));
+  const codeMinutes = REGISTRATION_CODE_VALIDITY_MS / 60_000;
+  app.post('/api/auth/register/code', {
+    config: { csrf: false },
+    onRequest: registerCodeQuota,
+    schema: {
+      tags: ['auth'], summary: 'Registration step 1: ask for a code by SMS that proves the mobile',
+      description: `A mobile with no host account gets a 6-digit code by SMS, valid ${codeMinutes} minutes and for ${REGISTRATION_CODE_MAX_ATTEMPTS} `
+        + 'wrong attempts; send it to POST /api/auth/register as `smsCode`. A mobile that already has an account gets a password-reset code '
+        + 'instead (its owner can set a new password at POST /api/auth/password-reset/confirm); it cannot be registered again. '
+        + 'The answer is the same 202 whether or not the mobile has an account or anything was sent (no account enumeration). '
+        + `A new code replaces the previous one; at most ${REGISTRATION_CODES_PER_HOUR} requests a mobile an hour are acted on. `
+        + `${RATE_LIMITS.registerCode.anonymousPerMinute} calls an hour per client address (429 \`rate_limited\` with Retry-After). `
+        + 'With SMS_PROVIDER=dev the message is in the development SMS inbox (GET /api/admin/dev-sms).',
+      body: z.object({ mobile: registerBody.shape.mobile }),
+      response: {
+        202: z.object({ validForMinutes: z.number().int().describe('how long a code sent now stays valid') }),
+        ...problems(400, 429),
+      },
+    },
+  }, async (request, reply) => {
+    await requestRegistrationCode(ctx, request.body, request.id);
+    return reply.code(202).send({ validForMinutes: codeMinutes });
+  });
+
   // Per address, before the body is read (onRequest): registration costs argon2 work and makes an account.
   const registerQuota = rateLimit(RATE_LIMITS.register, await useRateLimitStore(app, ctx.config, { prefix: 'beian:rl:register:' }));
   app.post('/api/auth/register', {
     config: { csrf: false },
     onRequest: registerQuota,
     schema: {
-      tags: ['auth'], summary: 'Register as a host (APP主办者) and sign in',
-      description: 'Mobile and email are validated, stored encrypted, and unique among hosts (409 `already_registered` naming the field). '
+      tags: ['auth'], summary: 'Register as a host (APP主办者) with the code sent to the mobile, and sign in',
+      description: 'Step 2, after POST /api/auth/register/code. Mobile and email are validated, stored encrypted, and unique among hosts. '
+        + 'Without `smsCode`: 400 `sms_code_required`. A wrong, expired or used-up code — and equally a mobile or email that already has an '
+        + 'account — answers 400 `sms_code_invalid` on `smsCode` (no account enumeration; the code is checked first, and a right code with '
+        + 'a taken email is used up and the email\'s owner is told by email). '
         + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie. '
         + `${RATE_LIMITS.register.anonymousPerMinute} registrations an hour per client address (429 \`rate_limited\` with Retry-After).`,
-      body: registerBody, response: { 201: sessionSchema, ...problems(400, 409, 429) },
+      body: registerBody, response: { 201: sessionSchema, ...problems(400, 429) },
     },
   }, async (request, reply) => {
     const { userId, session } = await registerHost(ctx, request.body, request.id);

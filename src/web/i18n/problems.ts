@@ -72,6 +72,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   json_too_deep: '请求内容嵌套层级过深', body_too_large: '请求内容过大', api_key_scope: '该 API 密钥仅可调用核验接口',
   // Deploy (issue 12 part 2)
   password_unchanged: '新密码不能与当前密码相同', password_change_required: '请先设置新密码', current_password_wrong: '当前密码不正确', host_password_self_service: '主办者账号请用手机验证码自行重置密码', cannot_reset_own_password: '请用当前密码修改自己的密码', reset_code_invalid: '验证码不正确或已失效，请重新获取',
+  sms_code_invalid: '验证码不正确或已失效，请重新获取；已注册的手机号或邮箱不能再次注册，其所有人已收到短信或邮件通知', sms_code_required: '请先点击「获取验证码」，填写短信中的验证码',
   // Changes after the number and one subject per certificate (issue 13, "subjects" feature)
   submitter_not_new_provider: '新增接入由新的接入服务商初审，请选择要新增的接入服务商',
   not_editable: '此类申请不能修改该项，请保持与已备案信息一致', no_change: '与已备案信息相同，没有需要变更的内容',

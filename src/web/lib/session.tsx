@@ -13,7 +13,7 @@ interface SessionState {
   /** True once the person signed out here (a guarded page then goes home, not to the sign-in page). */
   signedOut: boolean;
   signIn(login: string, password: string): Promise<SessionView>;
-  register(body: { displayName: string; mobile: string; email: string; password: string; locale: string }): Promise<SessionView>;
+  register(body: { displayName: string; mobile: string; email: string; password: string; smsCode: string; locale: string }): Promise<SessionView>;
   signOut(): Promise<void>;
   /** POST /api/auth/password, then the session again (it no longer must change its password). */
   changePassword(currentPassword: string, newPassword: string): Promise<SessionView>;

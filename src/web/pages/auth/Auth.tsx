@@ -1,5 +1,5 @@
 // Sign-in and host registration. Field problems from the server are shown at their fields.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { validateDisplayName, validatePassword } from '../../../domain/accounts.ts';
 import { validateEmail, validateMobile, type Validation } from '../../../domain/validation/index.ts';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -71,10 +71,28 @@ export function RegisterPage() {
   const i18n = useI18n();
   const { register } = useSession();
   const navigate = useNavigate();
-  const [form, setForm] = useState({ displayName: '', mobile: '', email: '', password: '' });
+  const [form, setForm] = useState({ displayName: '', mobile: '', email: '', password: '', smsCode: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState<Set<string>>(new Set());
+  // Step 1: a code by SMS proves the mobile (the same answer whether or not it has an account); a minute before asking again.
+  const [sent, setSent] = useState<number | null>(null);
+  const [cooldown, setCooldown] = useState(0);
+  const [codeBusy, setCodeBusy] = useState(false);
+  useEffect(() => {
+    if (cooldown <= 0) return undefined;
+    const t = setTimeout(() => setCooldown((c) => c - 1), 1000);
+    return () => clearTimeout(t);
+  }, [cooldown]);
+  const getCode = async () => {
+    setTouched((t) => new Set(t).add('mobile'));
+    if (!validateMobile(form.mobile).ok) return;
+    setCodeBusy(true); setError(null);
+    try {
+      setSent((await api.post<{ validForMinutes: number }>('/api/auth/register/code', { mobile: form.mobile.trim() })).validForMinutes);
+      setCooldown(60);
+    } catch (err) { setError(err); } finally { setCodeBusy(false); }
+  };
   // The server's rules, checked as the user leaves each field; the server's answer wins after submitting.
   const local: Record<string, Validation<unknown>> = {
     displayName: validateDisplayName(form.displayName), mobile: validateMobile(form.mobile), email: validateEmail(form.email),
@@ -102,6 +120,13 @@ export function RegisterPage() {
           {error && !Object.keys(errs).length ? <ErrorNotice error={error} /> : null}
           <Input id="displayName" label={label('displayName')} value={form.displayName} onChange={set('displayName')} onBlur={touch('displayName')} autoComplete="name" error={errs.displayName} />
           <Input id="mobile" label={label('mobile')} value={form.mobile} onChange={set('mobile')} onBlur={touch('mobile')} type="tel" inputMode="tel" autoComplete="tel" error={errs.mobile} />
+          <div className="sms-code-row">
+            <Input id="smsCode" label={label('smsCode')} value={form.smsCode} onChange={set('smsCode')} inputMode="tel" autoComplete="one-time-code" error={errs.smsCode} />
+            <Button type="button" onClick={getCode} busy={codeBusy} disabled={cooldown > 0} data-testid="get-sms-code">
+              {cooldown > 0 ? i18n.t('auth.register.resend', { seconds: cooldown }) : label('getCode')}
+            </Button>
+          </div>
+          {sent !== null ? <Notice role="status"><span data-testid="sms-code-sent">{i18n.t('auth.register.codeSent', { minutes: sent })}</span></Notice> : null}
           <Input id="email" label={label('email')} value={form.email} onChange={set('email')} onBlur={touch('email')} type="email" inputMode="email" autoComplete="email" error={errs.email} />
           <Input id="new-password" label={label('password')} value={form.password} onChange={set('password')} onBlur={touch('password')} type="password" autoComplete="new-password" error={errs.password} hint={label('passwordHint')} />
           <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.register.submit')}</Button>

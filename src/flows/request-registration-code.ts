@@ -1,0 +1,74 @@
+// Step 1 of host self-registration (security audit; ADR 0005 addendum 2026-12-07): prove the mobile
+// before the account exists. The caller answers the same 202 whatever happens here, so nobody learns
+// whether the mobile has an account:
+// - a mobile with no host account gets a 6-digit code by SMS (template `verification_code`, which
+//   every deployment with a gateway already has: no new template id); POST /api/auth/register needs it;
+// - a mobile that has a host account gets a password-reset code instead (template
+//   `password_reset_code`, the reset flow with its own limits), so its owner — the only one who reads
+//   the SMS — learns that an account exists and can get into it; nobody else can register the mobile;
+// - at most REGISTRATION_CODES_PER_HOUR requests a mobile an hour are acted on (SMS bombing); the
+//   rest send nothing.
+// Codes are keyed hashes, never in clear; a new code supersedes the pending one.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/connection.ts';
+import type { Sealer } from '../db/personal-data.ts';
+import type { FieldProblem } from '../domain/errors.ts';
+import { validateMobile } from '../domain/validation/index.ts';
+import { enqueueSms } from '../notify/outbox.ts';
+import { AccountInputError, check } from './account-errors.ts';
+import type { FlowContext } from './context.ts';
+import { requestPasswordReset } from './reset-password.ts';
+
+export const REGISTRATION_CODE_VALIDITY_MS = 10 * 60_000;
+export const REGISTRATION_CODE_MAX_ATTEMPTS = 5;
+export const REGISTRATION_CODES_PER_HOUR = 5;
+
+export const registrationCodeHash = (sealer: Sealer, id: string, code: string) => sealer.hash('sms_code', `registration:${id}:${code}`);
+
+/** The mobile, validated and normalised; 400 naming `mobile` otherwise (its form only: no account is looked at). */
+export function registrationMobile(mobile: string): string {
+  const problems: FieldProblem[] = [];
+  const v = check(problems, 'mobile', validateMobile(mobile));
+  if (!v || problems.length) throw new AccountInputError(problems);
+  return v;
+}
+
+export async function requestRegistrationCode(ctx: FlowContext, input: { mobile: string }, requestId: string | null): Promise<void> {
+  const mobile = registrationMobile(input.mobile);
+  const mobileHash = ctx.sealer.hash('phone', mobile);
+  const now = ctx.now();
+  const outcome = await ctx.db.transaction(async (tx) => {
+    // One request at a time per mobile (the pending code is unique per mobile).
+    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`registration:${mobileHash}`]);
+    const [recent] = await tx.query<{ n: number }>(
+      'select count(*)::int as n from registration_codes where mobile_hash = $1 and created_at > $2',
+      [mobileHash, new Date(now.getTime() - 3_600_000)]);
+    if (recent!.n >= REGISTRATION_CODES_PER_HOUR) return 'quota' as const;
+    const id = randomUUID();
+    if (await hasHostAccount(tx, mobileHash)) {
+      await tx.query(
+        `insert into registration_codes (id, mobile_hash, code_hash, status, created_at, expires_at, decided_at)
+         values ($1, $2, null, 'account_exists', $3, $3, $3)`, [id, mobileHash, now]);
+      return 'account_exists' as const;
+    }
+    await tx.query(`update registration_codes set status = 'superseded', decided_at = $2 where mobile_hash = $1 and status = 'pending'`, [mobileHash, now]);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await enqueueSms(tx, ctx.sealer, {
+      mobile,
+      text: `【备案系统】您正在注册备案系统主办者账号，验证码：${code}，10分钟内有效，请勿告知他人。如非本人操作请忽略。`
+        + `Code ${code} confirms your mobile for a new beian host account; valid 10 minutes.`,
+      template: { kind: 'verification_code', params: { code } },
+    }, { tag: 'registration_code' });
+    await tx.query(
+      `insert into registration_codes (id, mobile_hash, code_hash, created_at, expires_at) values ($1, $2, $3, $4, $5)`,
+      [id, mobileHash, registrationCodeHash(ctx.sealer, id, code), now, new Date(now.getTime() + REGISTRATION_CODE_VALIDITY_MS)]);
+    return 'sent' as const;
+  });
+  // The owner of the mobile's account: a password-reset code (its own transaction and per-account limit).
+  if (outcome === 'account_exists') await requestPasswordReset(ctx, { login: mobile }, requestId);
+}
+
+export async function hasHostAccount(tx: Queryable, mobileHash: string): Promise<boolean> {
+  const [row] = await tx.query<{ taken: boolean }>(`select exists (select 1 from users where role = 'host' and mobile_hash = $1) as taken`, [mobileHash]);
+  return row!.taken;
+}

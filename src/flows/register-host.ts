@@ -8,10 +8,9 @@
 // already has an account — answers the same 400 `sms_code_invalid`, and the code is checked before
 // anything about accounts, so a prober without the phone learns nothing. With the right code (the
 // prober owns the phone) a taken email uses the code up and its owner is told by email.
-import { timingSafeEqual } from 'node:crypto';
 import { hashPassword } from '../db/credentials.ts';
+import { useOneTimeCode } from '../db/one-time-codes.ts';
 import type { Queryable } from '../db/connection.ts';
-import type { Sealer } from '../db/personal-data.ts';
 import { insertSession, type NewSession } from '../db/sessions.ts';
 import { accountActor, validateDisplayName, validatePassword } from '../domain/accounts.ts';
 import type { FieldProblem } from '../domain/errors.ts';
@@ -44,7 +43,8 @@ export async function registerHost(ctx: FlowContext, input: RegisterHostInput, r
   let outcome: { userId: string; session: NewSession } | 'refused';
   try {
     outcome = await ctx.db.transaction(async (tx) => {
-      if (!(await useCode(tx, ctx.sealer, mobileHash, v.smsCode, now))) return 'refused' as const;
+      const codes = { table: 'registration_codes', keyColumn: 'mobile_hash', maxAttempts: REGISTRATION_CODE_MAX_ATTEMPTS, hash: (id: string, c: string) => registrationCodeHash(ctx.sealer, id, c) } as const;
+      if (!(await useOneTimeCode(tx, codes, mobileHash, v.smsCode, now))) return 'refused' as const;
       // The code was right: only now anything about accounts. Its owner learns a taken email by email.
       if (await hasHostAccount(tx, mobileHash)) return 'refused' as const;
       if (await emailTaken(tx, emailHash, v.email)) {
@@ -89,27 +89,7 @@ function validate(input: RegisterHostInput) {
   return { displayName, mobile, email, password, smsCode };
 }
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** The mobile's pending code, locked: right → used; wrong → an attempt (the last one ends it); late → expired. */
-async function useCode(tx: Queryable, sealer: Sealer, mobileHash: string, code: string, now: Date): Promise<boolean> {
-  const [r] = await tx.query<{ id: string; code_hash: string; attempts: number; expires_at: Date }>(
-    `select id, code_hash, attempts, expires_at from registration_codes where mobile_hash = $1 and status = 'pending' for update`, [mobileHash]);
-  if (!r) return false;
-  if (now >= r.expires_at) {
-    await tx.query(`update registration_codes set status = 'expired', decided_at = $2 where id = $1`, [r.id, now]);
-    return false;
-  }
-  if (!/^\d{6}$/.test(code) || !same(registrationCodeHash(sealer, r.id, code), r.code_hash)) {
-    const attempts = r.attempts + 1;
-    const exhausted = attempts >= REGISTRATION_CODE_MAX_ATTEMPTS;
-    await tx.query(`update registration_codes set attempts = $2, status = $3, decided_at = $4 where id = $1`,
-      [r.id, attempts, exhausted ? 'exhausted' : 'pending', exhausted ? now : null]);
-    return false;
-  }
-  await tx.query(`update registration_codes set status = 'used', decided_at = $2 where id = $1`, [r.id, now]);
-  return true;
-}
 
 async function emailTaken(tx: Queryable, emailHash: string, login: string): Promise<boolean> {
   const [row] = await tx.query<{ taken: boolean }>(

@@ -8,10 +8,10 @@
 //   account an hour; a new code supersedes the pending one. Codes are keyed hashes, never in clear.
 // - confirm: 30 minutes, 5 wrong attempts; one answer for every reason a code does not work. The
 //   new password follows the password rule; it ends every session and signs the person in.
-import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { type AccountRow, findAccountByLogin } from '../db/accounts.ts';
-import type { Queryable } from '../db/connection.ts';
 import { hashPassword } from '../db/credentials.ts';
+import { useOneTimeCode } from '../db/one-time-codes.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { insertSession, revokeUserSessions, type NewSession } from '../db/sessions.ts';
 import { accountActor, parseLogin, validatePassword } from '../domain/accounts.ts';
@@ -27,7 +27,6 @@ export const RESET_MAX_ATTEMPTS = 5;
 export const RESET_MAX_PER_HOUR = 5;
 
 const hashOf = (sealer: Sealer, id: string, code: string) => sealer.hash('sms_code', `password_reset:${id}:${code}`);
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const actorOf = (a: AccountRow, requestId: string | null): Actor => accountActor({
   userId: a.id, role: a.role, orgId: a.organisation_id, orgKind: a.org_kind, orgProvinceCode: a.org_province_code, requestId,
@@ -95,7 +94,7 @@ export async function confirmPasswordReset(ctx: FlowContext, input: ConfirmReset
   const hash = await hashPassword(password); // argon2 outside the transaction
   const now = ctx.now();
   const outcome = await ctx.db.transaction(async (tx) => {
-    const right = await checkCode(tx, ctx.sealer, account.id, input.code.trim(), now);
+    const right = await useOneTimeCode(tx, { table: 'password_resets', keyColumn: 'user_id', maxAttempts: RESET_MAX_ATTEMPTS, hash: (id, c) => hashOf(ctx.sealer, id, c) }, account.id, input.code.trim(), now);
     if (!right) return null;
     await tx.query('update users set password_hash = $2, must_change_password = false where id = $1', [account.id, hash]);
     await revokeUserSessions(tx, account.id, now);
@@ -107,22 +106,3 @@ export async function confirmPasswordReset(ctx: FlowContext, input: ConfirmReset
   return { account, session: outcome };
 }
 
-/** The pending reset, locked: right → used; wrong → an attempt (the 5th ends it); late → expired. */
-async function checkCode(tx: Queryable, sealer: Sealer, userId: string, code: string, now: Date): Promise<boolean> {
-  const [r] = await tx.query<{ id: string; code_hash: string; attempts: number; expires_at: Date }>(
-    `select id, code_hash, attempts, expires_at from password_resets where user_id = $1 and status = 'pending' for update`, [userId]);
-  if (!r) return false;
-  if (now >= r.expires_at) {
-    await tx.query(`update password_resets set status = 'expired', decided_at = $2 where id = $1`, [r.id, now]);
-    return false;
-  }
-  if (!/^\d{6}$/.test(code) || !same(hashOf(sealer, r.id, code), r.code_hash)) {
-    const attempts = r.attempts + 1;
-    const exhausted = attempts >= RESET_MAX_ATTEMPTS;
-    await tx.query(`update password_resets set attempts = $2, status = $3, decided_at = $4 where id = $1`,
-      [r.id, attempts, exhausted ? 'exhausted' : 'pending', exhausted ? now : null]);
-    return false;
-  }
-  await tx.query(`update password_resets set status = 'used', decided_at = $2 where id = $1`, [r.id, now]);
-  return true;
-}

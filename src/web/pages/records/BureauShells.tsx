@@ -2,7 +2,7 @@
 // cleanup notice for chosen ones; notices with their publicity countdown and, once it is
 // over, the batch cleanup; filings whose certificates end within 30 days. The ministry reads
 // the shells nationwide (or one province's) without choosing or publishing anything.
-import { useCallback, useEffect, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
@@ -61,12 +61,7 @@ export default function BureauShells() {
               <tbody>
                 {shells.map((s) => (
                   <tr key={s.serviceId} data-testid="shell-row">
-                    <td data-label={i18n.t('review.service')}>{s.serviceName}<div className="number small">{s.serviceNumber}</div></td>
-                    <td data-label={i18n.t('ministry.province')} data-testid="shell-province">{provinceName(s.provinceCode, i18n.lang)}</td>
-                    <td data-label={i18n.t('record.hostName')}>{s.hostName}</td>
-                    <td data-label={i18n.t('shells.since')}>{i18n.date(s.shellSince)}</td>
-                    <td data-label={i18n.t('shells.listable')}>{i18n.date(s.listableFrom)}</td>
-                    <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}</div></> : '—'}</td>
+                    <ShellCells s={s} province={<td data-label={i18n.t('ministry.province')} data-testid="shell-province">{provinceName(s.provinceCode, i18n.lang)}</td>} />
                   </tr>
                 ))}
               </tbody>
@@ -92,11 +87,7 @@ export default function BureauShells() {
                     <tr key={s.serviceId} data-testid="shell-row">
                       <td><input type="checkbox" aria-label={s.serviceNumber} disabled={!listable} checked={chosen.includes(s.serviceId)}
                         onChange={(e) => setChosen(e.target.checked ? [...chosen, s.serviceId] : chosen.filter((x) => x !== s.serviceId))} /></td>
-                      <td data-label={i18n.t('review.service')}>{s.serviceName}<div className="number small">{s.serviceNumber}</div></td>
-                      <td data-label={i18n.t('record.hostName')}>{s.hostName}</td>
-                      <td data-label={i18n.t('shells.since')}>{i18n.date(s.shellSince)}</td>
-                      <td data-label={i18n.t('shells.listable')}>{i18n.date(s.listableFrom)}</td>
-                      <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}</div></> : '—'}</td>
+                      <ShellCells s={s} />
                     </tr>
                   );
                 })}
@@ -142,5 +133,20 @@ export default function BureauShells() {
         )}
       </Card>
     </Page>
+  );
+}
+
+/** A shell's cells, in the bureau's table and the ministry's (which names the province after the service). */
+function ShellCells({ s, province }: { s: Shell; province?: ReactNode }) {
+  const i18n = useI18n();
+  return (
+    <>
+      <td data-label={i18n.t('review.service')}>{s.serviceName}<div className="number small">{s.serviceNumber}</div></td>
+      {province}
+      <td data-label={i18n.t('record.hostName')}>{s.hostName}</td>
+      <td data-label={i18n.t('shells.since')}>{i18n.date(s.shellSince)}</td>
+      <td data-label={i18n.t('shells.listable')}>{i18n.date(s.listableFrom)}</td>
+      <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}</div></> : '—'}</td>
+    </>
   );
 }

@@ -18,6 +18,9 @@ import { clearSessionCookie, setSessionCookie } from './cookie.ts';
 import { actorOf, requireActor, requirePerson } from './guards.ts';
 import { accountSchema, organisationRefSchema, presentAccount, problems } from './presenters.ts';
 
+/** A one-time code's request (registration, password reset): the same 202 whatever happened. */
+const codeSent = z.object({ validForMinutes: z.number().int().describe('how long a code sent now stays valid') });
+
 export const CSRF_NOTE = 'With a session cookie, send the header `x-csrf-token` (the `csrfToken` of the session); '
   + 'otherwise 403 `csrf_token_invalid`. API-key callers need no CSRF token.';
 
@@ -80,7 +83,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
         + 'With SMS_PROVIDER=dev the message is in the development SMS inbox (GET /api/admin/dev-sms).',
       body: z.object({ mobile: registerBody.shape.mobile }),
       response: {
-        202: z.object({ validForMinutes: z.number().int().describe('how long a code sent now stays valid') }),
+        202: codeSent,
         ...problems(400, 429),
       },
     },
@@ -178,7 +181,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
         + `${RESET_MAX_PER_HOUR} codes an account an hour. ${RATE_LIMITS.passwordReset.anonymousPerMinute} calls a minute per address (both reset calls together).`,
       body: z.object({ login: z.string().trim().min(1).max(320) }),
       response: {
-        202: z.object({ validForMinutes: z.number().int().describe('how long a code sent now stays valid') }),
+        202: codeSent,
         ...problems(400, 429),
       },
     },

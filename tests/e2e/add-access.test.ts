@@ -44,7 +44,8 @@ describe('journey: a shell adds access again', () => {
     let asked = '';
     page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
     await page.getByRole('link', { name: /返回/ }).click();
-    expect(asked).toContain('未保存');
+    // The router's blocker asks after the click has returned (an effect of the blocked navigation).
+    await expect.poll(() => asked).toContain('未保存');
     expect(page.url()).toMatch(/\/edit$/);
     expect(await page.inputValue(f('access.0.ips'))).toBe('198.51.100.77');
 

@@ -79,6 +79,9 @@ describe('journey: the bureau settles legacy duplicates, extends and ends a camp
     await page.getByTestId('end-campaign-reason').fill('专项任务提前完成');
     await page.getByTestId('end-campaign-submit').click();
     await page.getByTestId('campaign-ended-early').waitFor();
+    // No new round or order is offered under an ended campaign (the server refuses them: 409 campaign_ended).
+    await page.getByTestId('findings-actions-ended').waitFor();
+    expect(await page.getByTestId('send-round').count()).toBe(0);
     await page.getByTestId('campaign-history').click();
     const steps_ = page.getByTestId('campaign-history-steps').getByRole('listitem');
     await steps_.nth(2).waitFor();

@@ -14,6 +14,7 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
   let gd: Signed; let zj: Signed; let admin: Signed;
   let campaignId: string;
   let orderItemId: string;
+  let laterFindingId: string; // a finding of the campaign not yet ordered
   const post = (url: string, s: Signed | Record<string, string>, payload?: unknown) =>
     a.app.inject({ method: 'POST', url, headers: 'headers' in s ? (s as Signed).headers : s as Record<string, string>, payload: payload as object });
   const get = (url: string, s: Signed | Record<string, string>) => a.app.inject({ method: 'GET', url, headers: 'headers' in s ? (s as Signed).headers : s as Record<string, string> });
@@ -27,10 +28,12 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
     const c = await post('/api/bureau/campaigns', gd, { name: '延期与结束', kind: 'inspection', orgKinds: ['platform'], startsOn: '2026-03-01', catalogueDueOn: '2026-03-20', endsOn: '2026-06-30' });
     campaignId = c.json().id;
     const up = await post(`/api/org/campaigns/${campaignId}/catalogue`, { ...KEY, 'content-type': 'application/x-ndjson' },
-      ndjson([{ platform: 'android', packageName: 'com.unfiled.moves', fingerprint: 'ab'.repeat(32) }]));
-    expect(up.json().findings.not_filed).toBe(1);
-    const f = (await get(`/api/bureau/campaigns/${campaignId}/findings`, gd)).json().items as { id: string }[];
-    const order = await post('/api/bureau/orders', gd, { findingIds: f.map((x) => x.id), measure: 'take_down', dueInWorkingDays: 5, reason: '未备案应用仍在分发' });
+      ndjson([{ platform: 'android', packageName: 'com.unfiled.moves', fingerprint: 'ab'.repeat(32) },
+        { platform: 'android', packageName: 'com.unfiled.later', fingerprint: 'ef'.repeat(32) }]));
+    expect(up.json().findings.not_filed).toBe(2);
+    const f = (await get(`/api/bureau/campaigns/${campaignId}/findings`, gd)).json().items as { id: string; packageName: string }[];
+    laterFindingId = f.find((x) => x.packageName === 'com.unfiled.later')!.id;
+    const order = await post('/api/bureau/orders', gd, { findingIds: f.filter((x) => x.id !== laterFindingId).map((x) => x.id), measure: 'take_down', dueInWorkingDays: 5, reason: '未备案应用仍在分发' });
     orderItemId = (await get('/api/org/orders', KEY)).json().items[0].items[0].id;
     expect(order.statusCode).toBe(201);
   }, SETUP_TIMEOUT);
@@ -79,6 +82,8 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
     const url = `/api/bureau/campaigns/${campaignId}/end`;
     expect((await post(url, zj, { reason: '结束' })).statusCode).toBe(404);
     expect((await post(url, gd, { reason: ' ' })).statusCode).toBe(400);
+    const before = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd, { findingIds: [laterFindingId], respondBy: '2026-03-20' });
+    expect(before.statusCode).toBe(201); // a round while the campaign runs
     const r = await post(url, gd, { reason: '专项整治任务提前完成' });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ endedOn: '2026-03-05', notified: 2 });
@@ -92,6 +97,15 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
     const sub = await post(`/api/org/campaigns/${campaignId}/catalogue`, { ...KEY, 'content-type': 'application/x-ndjson' },
       ndjson([{ platform: 'android', packageName: 'com.unfiled.late', fingerprint: 'cd'.repeat(32) }]));
     expect([sub.statusCode, sub.json().code]).toEqual([409, 'campaign_ended']);
+    // No new work under an ended campaign: no round of notice, no order for its findings (409, the field named).
+    const round = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd, { findingIds: [laterFindingId], respondBy: '2026-03-20' });
+    expect([round.statusCode, round.json().code]).toEqual([409, 'campaign_ended']);
+    expect(round.headers['content-type']).toContain('application/problem+json');
+    const late = await post('/api/bureau/orders', gd, { findingIds: [laterFindingId], measure: 'take_down', dueInWorkingDays: 5, reason: '结束后下令' });
+    expect([late.statusCode, late.json().code]).toEqual([409, 'campaign_ended']);
+    expect(late.json().errors).toEqual([expect.objectContaining({ field: 'findingIds.0', code: 'campaign_ended' })]);
+    expect((await post('/api/bureau/campaigns/' + campaignId + '/rounds', admin, { filter: { notified: false }, respondBy: '2026-03-20' })).json().code).toBe('campaign_ended');
+    expect((await get(`/api/bureau/campaigns/${campaignId}/rounds`, gd)).json().items).toHaveLength(1); // the round sent before the end stands
     // Ended is final: neither ended again nor extended.
     expect((await post(url, gd, { reason: '再次' })).json().code).toBe('campaign_ended');
     expect((await post(`/api/bureau/campaigns/${campaignId}/extend`, gd, { endsOn: '2026-08-31', reason: '延期' })).json().code).toBe('campaign_ended');
@@ -102,9 +116,9 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
     await signInAll();
     expect((await get(`/api/bureau/campaigns/${campaignId}/history`, zj)).statusCode).toBe(404);
     const steps = (await get(`/api/bureau/campaigns/${campaignId}/history`, gd)).json().items as Record<string, unknown>[];
-    expect(steps.map((s) => s.action)).toEqual(['create', 'extend', 'end']);
+    expect(steps.map((s) => s.action)).toEqual(['create', 'extend', 'round', 'end']);
     expect(steps[1]).toMatchObject({ note: '部分平台目录较大，延长提交期限', catalogueDueOn: '2026-03-31', endsOn: '2026-07-31', previousCatalogueDueOn: '2026-03-20', previousEndsOn: '2026-06-30', notified: 2, actorRole: 'bureau_reviewer' });
-    expect(steps[2]).toMatchObject({ note: '专项整治任务提前完成', endsOn: '2026-03-05', previousEndsOn: '2026-07-31', to: 'ended' });
+    expect(steps[3]).toMatchObject({ note: '专项整治任务提前完成', endsOn: '2026-03-05', previousEndsOn: '2026-07-31', to: 'ended' });
     expect(JSON.stringify(steps)).not.toMatch(/userId|actorUserId/);
   });
 

@@ -12,7 +12,7 @@ import { noticeOrganisation } from '../../notify/record-notices.ts';
 import { orderIssuedNotice } from '../../notify/supervision-notices.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
-import { findingVisible, isSupervisor, isUuid } from './scope.ts';
+import { findingVisible, isSupervisor, isUuid, refuseEnded } from './scope.ts';
 
 export interface OrderInput {
   findingIds?: string[]; serviceNumbers?: string[]; measure: Measure; dueInWorkingDays: number; reason: string; violationId?: string;
@@ -28,7 +28,15 @@ const fieldError = (field: string, code: string, message: string) => new NamedEr
 async function findingItems(tx: Queryable, actor: Actor, ids: string[]): Promise<ItemDraft[]> {
   const bad = ids.findIndex((x) => !isUuid(x));
   if (bad >= 0) throw fieldError(`findingIds.${bad}`, 'not_found', `no finding ${ids[bad]} that you can see`);
+  if (!ids.length) return [];
   const v = findingVisible(actor, 2);
+  // The findings' campaigns first (the lock order: campaign, then what hangs under it, as the campaign's end
+  // takes it): a campaign ended early orders nothing new for its findings (ADR 0018, addendum "Campaigns
+  // extended or ended early"); the items ordered before it ended stand.
+  const ended = await tx.query<{ id: string; ended_on: string | null }>(
+    `select c.id, c.ended_on::text from campaigns c where c.id in (select f.campaign_id from findings f where f.id = any($1::uuid[]))
+      order by c.id for share of c`, [ids]);
+  const endedOn = new Map(ended.filter((c) => c.ended_on !== null).map((c) => [c.id, c.ended_on]));
   const rows = await tx.query<{ id: string; organisation_id: string; campaign_id: string; service_id: string | null; service_number: string | null; platform: string; package_name: string }>(
     `select f.id, f.organisation_id, f.campaign_id, f.service_id, s.service_number, f.platform, f.package_name
        from findings f left join services s on s.id = f.service_id where f.id = any($1::uuid[]) and ${v.sql}
@@ -37,6 +45,7 @@ async function findingItems(tx: Queryable, actor: Actor, ids: string[]): Promise
   return ids.map((id, i) => {
     const r = byId.get(id);
     if (!r) throw fieldError(`findingIds.${i}`, 'not_found', `no finding ${id} that you can see`);
+    refuseEnded({ id: r.campaign_id, ended_on: endedOn.get(r.campaign_id) ?? null }, `findingIds.${i}`);
     return { organisationId: r.organisation_id, findingId: r.id, serviceId: r.service_id, serviceNumber: r.service_number, platform: r.platform, packageName: r.package_name, campaignId: r.campaign_id };
   });
 }

@@ -70,6 +70,16 @@ export interface CampaignRow {
 export const CAMPAIGN_COLUMNS = `c.id, c.name, c.kind, c.province_codes::text[] as province_codes, c.org_kinds, c.starts_on::text, c.catalogue_due_on::text, c.ends_on::text,
             c.owner_province_code, c.created_at, c.ended_on::text, c.end_reason`;
 
+/**
+ * A campaign ended early takes no new work (ADR 0018, addendum "Campaigns extended or ended early"):
+ * no catalogue, no round of notice, no order for its findings. What was started before stands.
+ */
+export function refuseEnded(c: Pick<CampaignRow, 'id' | 'ended_on'>, field?: string): void {
+  if (c.ended_on === null) return;
+  const message = `the campaign was ended on ${c.ended_on}: it takes no new round of notice or order`;
+  throw new NamedError('campaign_ended', 'conflict', message, field ? [{ field, code: 'campaign_ended', message }] : undefined);
+}
+
 /** A campaign the actor may see, else 404. */
 export async function loadCampaign(db: Queryable, actor: Actor, id: string, org?: OrgFacts | null, forUpdate = false): Promise<CampaignRow> {
   if (!isUuid(id)) throw new NotFoundError('campaign', id);

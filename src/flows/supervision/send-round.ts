@@ -11,14 +11,14 @@ import { noticeOrganisation } from '../../notify/record-notices.ts';
 import { roundSentNotice } from '../../notify/supervision-notices.ts';
 import type { FlowContext } from '../context.ts';
 import { recordHistory } from '../history.ts';
-import { findingVisible, isSupervisor, loadCampaign, NotFoundError } from './scope.ts';
+import { findingVisible, isSupervisor, loadCampaign, NotFoundError, refuseEnded } from './scope.ts';
 
 export interface RoundInput { findingIds?: string[]; filter?: { outcome?: FindingOutcome; organisationId?: string; notified?: boolean }; respondBy: string }
 export interface RoundSent { id: string; number: number; findings: number; organisations: number }
 
 export async function sendRound(ctx: FlowContext, actor: Actor, campaignId: string, input: RoundInput): Promise<RoundSent> {
   if (!isSupervisor(actor)) throw new NotFoundError('campaign', campaignId);
-  const campaign = await loadCampaign(ctx.db, actor, campaignId, null);
+  await loadCampaign(ctx.db, actor, campaignId, null); // 404 before any check of the body
   const now = ctx.now();
   if (!isIsoDate(input.respondBy) || input.respondBy < chinaDate(now)) {
     throw new NamedError('round_invalid', 'invalid', 'respondBy is a date from today on', [{ field: 'respondBy', code: 'date_invalid', message: 'a date YYYY-MM-DD, today or later' }]);
@@ -28,13 +28,17 @@ export async function sendRound(ctx: FlowContext, actor: Actor, campaignId: stri
   }
   if (!input.findingIds && !input.filter) throw new NamedError('round_invalid', 'invalid', 'name the findings or a filter', [{ field: 'findingIds', code: 'required', message: 'findingIds or filter' }]);
   const v = findingVisible(actor, 2);
-  const params: unknown[] = [campaign.id, ...v.params];
+  const params: unknown[] = [campaignId, ...v.params];
   const where = [`f.campaign_id = $1`, v.sql, `s.status = 'current'`, 'f.resolved_on is null'];
   if (input.findingIds) { params.push(input.findingIds); where.push(`f.id = any($${params.length}::uuid[])`); }
   if (input.filter?.outcome) { params.push(input.filter.outcome); where.push(`f.outcome = $${params.length}`); }
   if (input.filter?.organisationId) { params.push(input.filter.organisationId); where.push(`f.organisation_id = $${params.length}::uuid`); }
   if (input.filter?.notified !== undefined) where.push(input.filter.notified ? 'f.notified_at is not null' : 'f.notified_at is null');
   return ctx.db.transaction(async (tx) => {
+    // Locked against the campaign's end: a campaign ended early starts no new round (ADR 0018, addendum
+    // "Campaigns extended or ended early"); the rounds already sent stand, and the organisations still answer them.
+    const campaign = await loadCampaign(tx, actor, campaignId, null, true);
+    refuseEnded(campaign);
     const found = await tx.query<{ id: string; organisation_id: string }>(
       `select f.id, f.organisation_id from findings f join catalogue_submissions s on s.id = f.submission_id where ${where.join(' and ')}`, params);
     if (input.findingIds) {

@@ -172,6 +172,7 @@ export const MESSAGES = {
   'sv.endHint': ['提前结束后不再接收应用目录；已下发的处置通知仍然有效，可逐项撤回。', 'Once ended, no catalogue is received; disposal orders already issued stand and can be withdrawn item by item.'],
   'sv.campaignEndedEarly': ['检查已提前结束；已通知 {n} 家单位', 'The campaign is ended; {n} organisation(s) told'],
   'sv.endedEarly': ['已于 {date} 提前结束：{reason}', 'Ended early on {date}: {reason}'],
+  'sv.endedNoNewWork': ['检查已提前结束，不再发出新的通知轮次或处置指令；已发出的照常办理。', 'The inspection was ended early: no new round of notice or disposal order; those already issued go on as before.'],
   'sv.stepCatalogueDue': ['目录截止 {dates}', 'catalogues due {dates}'],
   'sv.stepEnds': ['检查期至 {dates}', 'runs to {dates}'],
   'sv.stepEndedOn': ['结束于 {date}', 'ended on {date}'],

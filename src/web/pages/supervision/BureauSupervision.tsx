@@ -209,6 +209,8 @@ function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
         <select id="f-outcome" value={outcome} onChange={(e) => { setOutcome(e.target.value); setPage(1); }}><option value="">{t('sv.all')}</option>
           {FINDING_KEYS.map((k) => <option key={k} value={k}>{i18n.option('findingOutcome', k)}</option>)}</select>
       </div>
+      {/* An ended campaign takes no new round or order (ADR 0018 addendum): the server refuses them, so none is offered. */}
+      {p.campaign.endedOn ? <p className="muted" data-testid="findings-actions-ended">{t('sv.endedNoNewWork')}</p> : (
       <div className="toolbar" data-testid="findings-actions">
         <div className="field"><label htmlFor="r-by">{t('sv.respondBy')}</label><input id="r-by" type="date" value={respondBy} onChange={(e) => setRespondBy(e.target.value)} /></div>
         <Button variant="primary" disabled={picked.ids.size === 0} onClick={() => sendRound({ findingIds: [...picked.ids] })} data-testid="send-round-picked">
@@ -221,7 +223,7 @@ function CampaignDetail({ id, onChanged }: { id: string; onChanged(): void }) {
         <div className="field" style={{ flex: '1 1 16rem' }}><label htmlFor="o-reason">{t('sv.orderReasonLabel')}</label>
           <input id="o-reason" maxLength={1000} value={orderReason ?? suggestedReason} onChange={(e) => setOrderReason(e.target.value)} data-testid="order-reason" /></div>
         <Button disabled={picked.ids.size === 0 || fitting.length === 0 || !(orderReason ?? suggestedReason).trim()} onClick={order} data-testid="order-picked">{t('sv.orderPicked', { n: picked.ids.size })}</Button>
-      </div>
+      </div>)}
       {findings && (
         <>
           <TableWrap label={t('sv.findingList')}>

@@ -64,6 +64,12 @@ describe('journey: shell cleanup', () => {
     await page.getByRole('link', { name: '空壳清理' }).click();
     await page.getByTestId('shell-row').first().waitFor();
     expect(await page.getByTestId('shell-row').count()).toBe(5);
+    // The shells on the demo's two open notices: the one whose publicity ended no longer reads 公示中 (the
+    // server's phase, as on the public notices), in the shells table and in the notice's own list.
+    expect((await page.getByTestId('shell-notice-phase').allTextContents()).sort()).toEqual(['公示中', '公示期满，待清理'].sort());
+    expect(await page.getByTestId('shell-row').filter({ hasText: '（演示，待清理）' }).getByTestId('shell-notice-phase').textContent()).toBe('公示期满，待清理');
+    expect(await page.getByTestId('cleanup-notice').filter({ hasText: '（演示，待清理）' }).getByTestId('notice-service-outcome').allTextContents()).toEqual(['公示期满，待清理']);
+    expect(await page.getByTestId('cleanup-notice').filter({ hasText: '（演示，公示中）' }).getByTestId('notice-service-outcome').allTextContents()).toEqual(['公示中']);
     await page.getByRole('checkbox', { name: /-4$/ }).check(); // 云端帮助中心: 40 days a shell, listable
     await page.getByLabel('公告标题（选填）').fill('广东省空壳备案清理公告（旅程）');
     await page.getByTestId('publish-notice').click();

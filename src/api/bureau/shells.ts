@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { chinaDate } from '../../domain/china-time.ts';
 import { addDays } from '../../domain/dates.ts';
-import { DEFAULT_PUBLICITY_DAYS, shellListableFrom } from '../../domain/service-lifecycle.ts';
+import { DEFAULT_PUBLICITY_DAYS, noticePhase, shellListableFrom } from '../../domain/service-lifecycle.ts';
 import { EXPIRY_WARNING_DAYS, expiringSql } from '../../flows/certificate-expiry.ts';
 import { executeCleanupNotice, publishCleanupNotice } from '../../flows/clean-up-shells.ts';
 import type { AppContext } from '../app.ts';
@@ -20,19 +20,23 @@ const tags = ['bureau'];
 const bureau = { onRequest: requireActor('bureau_reviewer') };
 const readers = { onRequest: requireActor('bureau_reviewer', 'ministry_admin') };
 
+/** The public notices' phase (src/api/public/schemas.ts), by the clock: the bureau reads what the public reads. */
+const noticePhaseSchema = z.enum(['publicity', 'publicity_ended', 'executed'])
+  .describe('By the clock: publicity until endsAt (公示中), then publicity_ended until the bureau carries it out (公示期满，待清理), then executed (已清理)');
+
 const shell = z.object({
   provinceCode: z.string().describe("the subject's province (the ministry reads several)"), serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
   shellSince: shellSinceSchema.shellSince.unwrap(), shellSinceAt: z.string().describe('the moment (ISO 8601) it became a shell'), listableFrom: z.string().describe('from when it may be listed on a notice (30 days to add access)'),
-  notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string() }).nullable(),
+  notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string(), phase: noticePhaseSchema }).nullable(),
 });
 
 const noticeView = z.object({
-  id: z.string(), title: z.string(), publicityDays: z.number().int(), publishedAt: z.string(), endsAt: z.string(), status: z.enum(['publicised', 'executed']),
+  id: z.string(), title: z.string(), publicityDays: z.number().int(), publishedAt: z.string(), endsAt: z.string(), status: z.enum(['publicised', 'executed']), phase: noticePhaseSchema,
   executedAt: z.string().nullable(),
   services: z.array(z.object({ serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), outcome: z.enum(['listed', 'rescued', 'cleaned', 'dropped']) })),
 });
 
-interface ShellRow { id: string; province_code: string; service_number: string; name: string; service_type: string; host_name: string; subject_type: string; shell_since: Date; notice_id: string | null; notice_title: string | null; notice_ends_at: Date | null }
+interface ShellRow { id: string; province_code: string; service_number: string; name: string; service_type: string; host_name: string; subject_type: string; shell_since: Date; notice_id: string | null; notice_title: string | null; notice_ends_at: Date | null; notice_status: 'publicised' | 'executed' | null }
 interface NoticeRow {
   id: string; title: string; publicity_days: number; published_at: Date; ends_at: Date; status: 'publicised' | 'executed'; executed_at: Date | null;
   services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[];
@@ -42,9 +46,9 @@ export const NOTICE_COLUMNS = `n.id, n.title, n.publicity_days, n.published_at, 
   coalesce((select json_agg(json_build_object('serviceId', s.id, 'serviceNumber', s.service_number, 'serviceName', s.name, 'outcome', ns.outcome) order by s.service_number)
               from cleanup_notice_services ns join services s on s.id = ns.service_id where ns.notice_id = n.id), '[]'::json) as services`;
 
-const presentNotice = (n: NoticeRow) => ({
+const presentNotice = (n: NoticeRow, now: Date) => ({
   id: n.id, title: n.title, publicityDays: n.publicity_days, publishedAt: n.published_at.toISOString(), endsAt: n.ends_at.toISOString(),
-  status: n.status, executedAt: n.executed_at?.toISOString() ?? null, services: n.services,
+  status: n.status, phase: noticePhase(n.status, n.ends_at, now), executedAt: n.executed_at?.toISOString() ?? null, services: n.services,
 });
 
 export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
@@ -59,9 +63,10 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
     },
   }, async (req) => {
     const province = readScope(actorOf(req), req.query.province);
+    const now = ctx.now();
     const rows = await ctx.db.query<ShellRow>(
       `select s.id, sub.province_code, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type, s.shell_since,
-              n.id as notice_id, n.title as notice_title, n.ends_at as notice_ends_at
+              n.id as notice_id, n.title as notice_title, n.ends_at as notice_ends_at, n.status as notice_status
          from services s join subjects sub on sub.id = s.subject_id
          left join cleanup_notice_services ns on ns.service_id = s.id and ns.outcome = 'listed'
          left join cleanup_notices n on n.id = ns.notice_id
@@ -71,7 +76,7 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
       items: rows.map((r) => ({
         provinceCode: r.province_code, serviceId: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
         shellSince: chinaDate(r.shell_since), shellSinceAt: r.shell_since.toISOString(), listableFrom: shellListableFrom(r.shell_since).toISOString(),
-        notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString() } : null,
+        notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString(), phase: noticePhase(r.notice_status!, r.notice_ends_at!, now) } : null,
       })),
     };
   });
@@ -81,7 +86,8 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
     schema: { tags, summary: 'Cleanup notices of my province, newest first', response: { 200: z.object({ items: z.array(noticeView) }), ...problems(401, 403) } },
   }, async (req) => {
     const rows = await ctx.db.query<NoticeRow>(`select ${NOTICE_COLUMNS} from cleanup_notices n where n.province_code = $1 order by n.published_at desc limit 100`, [actorOf(req).provinceCode]);
-    return { items: rows.map(presentNotice) };
+    const now = ctx.now();
+    return { items: rows.map((n) => presentNotice(n, now)) };
   });
 
   app.post('/api/bureau/notices', {

@@ -158,6 +158,9 @@ describe('a filed record\'s life', () => {
     // Beijing ends on the China date after the UTC one: src/domain/china-time.test.ts).
     const [told] = await a.t.db.query<{ body: string }>(`select body from notifications where event = 'service.cleanup_listed' and body like '%粤ICP备2024000001号-2A%'`);
     expect(told!.body).toContain('公示期至 2026-04-09 10:00（北京时间）');
+    // The bureau's lists read the notice's phase from the clock, as the public notices do: under publicity now.
+    expect((await call(a.app, gd, 'GET', '/api/bureau/shells')).items[0].notice).toMatchObject({ id: notice.id, phase: 'publicity' });
+    expect((await call(a.app, gd, 'GET', '/api/bureau/notices')).items[0]).toMatchObject({ id: notice.id, status: 'publicised', phase: 'publicity' });
     const zjNotice = await call(a.app, zj, 'POST', '/api/bureau/notices', { serviceIds: [ledger], publicityDays: 10, title: '浙江空壳清理公告' }, 201);
     expect((await post(gd, '/api/bureau/notices', { serviceIds: [a2dp] })).json().code).toBe('shell_already_listed');
     const pub = (await a.app.inject({ method: 'GET', url: '/api/public/v1/notices' })).json();
@@ -179,9 +182,14 @@ describe('a filed record\'s life', () => {
     expect(zjPub.items[0].services).toEqual([]);
     // After the period: the A2DP shell still has no access and is cleaned up, the notice its reason.
     await at('2026-04-09T02:00:01Z');
+    // The period is over, the bureau has not acted: its lists (and the ministry's) no longer say 公示中.
+    expect((await call(a.app, gd, 'GET', '/api/bureau/shells')).items[0].notice).toMatchObject({ id: notice.id, phase: 'publicity_ended' });
+    expect((await call(a.app, await signIn(a.app, 'admin'), 'GET', '/api/bureau/shells?province=440000')).items[0].notice).toMatchObject({ id: notice.id, phase: 'publicity_ended' });
+    expect((await call(a.app, gd, 'GET', '/api/bureau/notices')).items[0]).toMatchObject({ id: notice.id, status: 'publicised', phase: 'publicity_ended' });
     const done = await call(a.app, gd, 'POST', `/api/bureau/notices/${notice.id}/execute`);
     expect(done).toEqual({ noticeId: notice.id, cleaned: ['粤ICP备2024000001号-2A'], rescued: [], dropped: [] });
     expect((await post(gd, `/api/bureau/notices/${notice.id}/execute`)).json().code).toBe('notice_already_executed');
+    expect((await call(a.app, gd, 'GET', '/api/bureau/notices')).items[0]).toMatchObject({ id: notice.id, status: 'executed', phase: 'executed' });
     const [h] = await a.t.db.query<{ action: string; to_status: string; reason: { noticeId: string } }>(
       `select action, to_status, reason from history where entity_type = 'service' and entity_id = $1 and action = 'clean_up'`, [a2dp]);
     expect(h).toMatchObject({ to_status: 'cancelled', reason: { noticeId: notice.id } });

@@ -4,16 +4,20 @@
 // the shells nationwide (or one province's) without choosing or publishing anything.
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
-import { useI18n } from '../../i18n/index.tsx';
+import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { ProvinceFilter, provinceName, useProvinceParam } from '../../components/ProvinceFilter.tsx';
 
-interface Shell { provinceCode: string; serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; notice: { title: string; endsAt: string } | null }
-interface NoticeItem { id: string; title: string; publicityDays: number; publishedAt: string; endsAt: string; status: 'publicised' | 'executed'; services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[] }
+interface Shell { provinceCode: string; serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; notice: { title: string; endsAt: string; phase: NoticePhase } | null }
+interface NoticeItem { id: string; title: string; publicityDays: number; publishedAt: string; endsAt: string; status: 'publicised' | 'executed'; phase: NoticePhase; services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[] }
 interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
 
 const DAY = 86_400_000;
+
+/** The server's phase of a notice (by its clock, as the public notices read it): 公示中 only while the publicity runs. */
+type NoticePhase = 'publicity' | 'publicity_ended' | 'executed';
+const LISTED_LABEL: Record<NoticePhase, MessageKey> = { publicity: 'pub.listed', publicity_ended: 'pub.listedEnded', executed: 'pub.listedEnded' };
 
 export default function BureauShells() {
   const i18n = useI18n();
@@ -113,12 +117,12 @@ export default function BureauShells() {
                   <div className="row">
                     <strong>{n.title}</strong>
                     <span className="small muted">{i18n.date(n.publishedAt)} – {i18n.date(n.endsAt)}</span>
-                    {n.status === 'executed' ? <span className="badge badge-neutral">{i18n.t('shells.executedBadge')}</span>
-                      : left > 0 ? <span className="badge badge-info" data-testid="countdown">{i18n.t('shells.daysLeft', { n: left })}</span>
+                    {n.phase === 'executed' ? <span className="badge badge-neutral">{i18n.t('shells.executedBadge')}</span>
+                      : n.phase === 'publicity' ? <span className="badge badge-info" data-testid="countdown">{i18n.t('shells.daysLeft', { n: Math.max(left, 1) })}</span>
                         : <><span className="badge badge-warning">{i18n.t('shells.over')}</span>
                           <Button variant="danger" busy={busy} onClick={() => void execute(n.id)} data-testid="execute-notice">{i18n.t('shells.execute')}</Button></>}
                   </div>
-                  <ul className="small">{n.services.map((s) => <li key={s.serviceId}><span className="number">{s.serviceNumber}</span> {s.serviceName} · {i18n.t(`shells.outcome.${s.outcome}`)}</li>)}</ul>
+                  <ul className="small">{n.services.map((s) => <li key={s.serviceId}><span className="number">{s.serviceNumber}</span> {s.serviceName} · <span data-testid="notice-service-outcome">{i18n.t(s.outcome === 'listed' ? LISTED_LABEL[n.phase] : `shells.outcome.${s.outcome}`)}</span></li>)}</ul>
                 </li>
               );
             })}
@@ -146,7 +150,8 @@ function ShellCells({ s, province }: { s: Shell; province?: ReactNode }) {
       <td data-label={i18n.t('record.hostName')}>{s.hostName}</td>
       <td data-label={i18n.t('shells.since')}>{i18n.date(s.shellSince)}</td>
       <td data-label={i18n.t('shells.listable')}>{i18n.date(s.listableFrom)}</td>
-      <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}</div></> : '—'}</td>
+      <td data-label={i18n.t('shells.notice')}>{s.notice ? <>{s.notice.title}<div className="small muted">{i18n.date(s.notice.endsAt)}{' '}
+        <span className={`badge ${s.notice.phase === 'publicity' ? 'badge-info' : 'badge-warning'}`} data-testid="shell-notice-phase">{i18n.t(LISTED_LABEL[s.notice.phase])}</span></div></> : '—'}</td>
     </>
   );
 }

@@ -51,7 +51,8 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
     },
   }, async (req, reply) => {
     const b = req.body;
-    const target = b.serviceNumber ? { serviceNumber: b.serviceNumber } : { platform: b.platform!, packageName: b.packageName!, ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}) };
+    // A malformed number is bad input (400 naming the field, as the public report's path), not a service never filed (404).
+    const target = b.serviceNumber ? { serviceNumber: numberParam(b.serviceNumber, 'body.serviceNumber', 'service') } : { platform: b.platform!, packageName: b.packageName!, ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}) };
     return reply.code(201).send(await reportViolation(ctx, actorOf(req), { target, category: b.category, description: b.description, evidence: b.evidence ?? null, measuresTaken: b.measuresTaken ?? null, stoppedAt: b.stoppedAt ?? null }));
   });
   app.get('/api/org/violations', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'My organisation\'s reports', querystring: listQuery } }, list('org'));

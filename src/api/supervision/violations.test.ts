@@ -30,6 +30,14 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect((await post('/api/org/violations', gd.headers, body)).statusCode).toBe(403);
     expect((await post('/api/org/violations', KEY, { ...body, packageName: 'com.nobody.here' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'packageName' }] });
     expect((await post('/api/org/violations', KEY, { category: 'fraud', description: 'x' })).statusCode).toBe(400);
+    // A malformed service number is bad input naming the field (it was 404 service_not_found, as if never filed);
+    // a well-formed one never filed stays 404.
+    for (const [n, code] of [['hello', 'filing_number_format'], ['粤ICP备2024000001号', 'filing_number_not_service']] as const) {
+      const bad = await post('/api/org/violations', KEY, { serviceNumber: n, category: 'fraud', description: 'x' });
+      expect([bad.statusCode, bad.headers['content-type']], n).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+      expect(bad.json()).toMatchObject({ code, errors: [{ field: 'body.serviceNumber', code }] });
+    }
+    expect((await post('/api/org/violations', KEY, { serviceNumber: '粤ICP备2024999999号-1A', category: 'fraud', description: 'x' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'serviceNumber' }] });
     // A counterfeit (the filed package name, another certificate) is not the filed APP: refused, nothing reported.
     const fake = await post('/api/org/violations', KEY, { ...body, fingerprint: 'cd'.repeat(16) });
     expect(fake.statusCode).toBe(400);

@@ -68,16 +68,23 @@ describe('NDJSON verification stream', () => {
       `{"platform":"ios","packageName":"com.example.ledger","fingerprint":"fedcba9876543210fedcba9876543210fedcba98"}`,
       `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":"${'r'.repeat(129)}"}`,
       `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":"a\\u0007b"}`,
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":null}`,
+      `{"platform":"android","packageName":"a2dp.Vol","fingerprint":"${A2DP_CERT.md5}","ref":7}`,
     ].join('\n');
     const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers: NDJSON, payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/x-ndjson');
     const out = res.body.trim().split('\n').map((l) => JSON.parse(l) as { line: number; status: string; ref?: string; error?: { code: string; field: string } });
     expect(out.map((o) => [o.line, o.status])).toEqual([
-      [1, 'filed'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'revoked'], [8, 'invalid'], [9, 'filed'], [10, 'invalid'], [11, 'invalid'],
+      [1, 'filed'], [3, 'invalid'], [4, 'invalid'], [5, 'invalid'], [6, 'invalid'], [7, 'revoked'], [8, 'invalid'], [9, 'filed'], [10, 'invalid'], [11, 'invalid'], [12, 'invalid'], [13, 'invalid'],
     ]);
     expect(out[0]!.ref).toBe('x1');
-    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_too_long', undefined, 'line_field', 'invalid_text']);
+    expect(out.map((o) => o.error?.code)).toEqual([undefined, 'line_not_json', 'line_not_object', 'line_field', 'fingerprint_charset', undefined, 'line_too_long', undefined, 'line_field', 'invalid_text', 'line_field', 'line_field']);
+    // `"ref": null` is not "no ref": ref is a string when present, as POST's items take it (null or a number refused alike).
+    expect(out[10]).toEqual({ line: 12, status: 'invalid', error: { field: 'line', code: 'line_field', message: 'ref must be a string of at most 128 characters' } });
+    expect(out[11]!.error).toEqual(out[10]!.error);
+    const post = await a.app.inject({ method: 'POST', url: '/api/verify/v1/apps', headers: KEY, payload: { items: [{ platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, ref: null }] } });
+    expect([post.statusCode, post.json().errors?.[0]?.field]).toEqual([400, 'body.items.0.ref']);
     expect(out[9]!.error?.field).toBe('ref');
     expect(out[4]!.error?.field).toBe('fingerprint');
   });

@@ -95,7 +95,9 @@ function toLine(line: Line): StreamLine {
   for (const f of ['platform', 'packageName', 'fingerprint'] as const) {
     if (typeof o[f] !== 'string' || (o[f] as string).length > 300) return refused('line_field', `${f} must be a string of at most 300 characters`);
   }
-  if (o.ref !== undefined && o.ref !== null && (typeof o.ref !== 'string' || o.ref.length > 128)) return invalid('line_field', 'ref must be a string of at most 128 characters');
+  // `ref` is optional, and when present a string (docs/api-verify.md; POST's item schema refuses null as it refuses a number):
+  // `"ref": null` is this line's line_field like any other ill-typed field, never read as "no ref".
+  if (o.ref !== undefined && (typeof o.ref !== 'string' || o.ref.length > 128)) return invalid('line_field', 'ref must be a string of at most 128 characters');
   const ref = typeof o.ref === 'string' ? o.ref : undefined;
   const item: RawItem = { platform: o.platform as string, packageName: o.packageName as string, fingerprint: o.fingerprint as string };
   if (ref !== undefined) item.ref = ref;

@@ -184,6 +184,12 @@ describe('changes of a filed record', () => {
     const mobile = review.diff.find((c: { field: string }) => c.field === 'subject.principal.mobile');
     expect(mobile).toEqual({ field: 'subject.principal.mobile', old: '138****8004', new: '138****8777' }); // masked for the reviewer
     expect(review.diff.find((c: { field: string }) => c.field === 'subject.address')).toMatchObject({ new: '西湖区文三路2号示例中心6楼' });
+    // A subject change leads to the subject, not to its first service's record: no one service named, every service listed.
+    expect(review.subjectRecord).toMatchObject({ id: subjectId, mainNumber: '浙ICP备2024000001号', recordServiceId: null });
+    const services = await h.t.db.query<{ id: string; service_number: string }>('select id, service_number from services where subject_id = $1 order by sequence', [subjectId]);
+    expect(review.subjectRecord.services.map((x: { id: string; serviceNumber: string }) => [x.id, x.serviceNumber])).toEqual(services.map((x) => [x.id, x.service_number]));
+    expect(review.target).toEqual({ mainNumber: '浙ICP备2024000001号', serviceNumber: null });
+    expect((await call(h.app, provider, 'GET', `/api/provider/applications/${draft.id}`)).target).toEqual({ mainNumber: '浙ICP备2024000001号', serviceNumber: null });
     const approved = await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
     expect(approved).toMatchObject({ mainNumber: '浙ICP备2024000001号', serviceNumber: null });
     const after = await call(h.app, host, 'GET', `/api/host/subjects/${subjectId}/materials`);

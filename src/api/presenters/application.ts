@@ -117,13 +117,18 @@ async function subjectRecord(db: Queryable, sealer: Sealer, app: ApplicationRow)
             (select s.id from services s where s.subject_id = subjects.id order by (s.status = 'filed') desc, s.sequence limit 1) as first_service
        from subjects where id = $1`, [app.subject_id]);
   if (!sub) return null;
+  const services = await db.query<{ id: string; service_number: string; name: string; service_type: string; status: 'filed' | 'cancelled' | 'revoked'; shell_since: Date | null }>(
+    'select id, service_number, name, service_type, status, shell_since from services where subject_id = $1 order by sequence', [app.subject_id]);
   const others = await db.query<{ id: string; application_type: string; service_name: string | null; status: string; submitted_at: Date | null; decided_at: Date | null }>(
     `select id, application_type, service_name, status, submitted_at, decided_at from applications
       where subject_id = $1 and id <> $2 and status <> 'draft' order by coalesce(submitted_at, created_at) desc, id limit 50`, [app.subject_id, app.id]);
   return {
     id: sub.id, name: sub.name, subjectType: sub.subject_type, mainNumber: sub.main_number, status: sub.status,
     certificateType: sub.certificate_type, certificateNumber: mask.idNumber(sealer.open(sub.certificate_number_enc)),
-    recordServiceId: app.service_id ?? sub.first_service,
+    // A subject change acts on the subject, not on any one service: it names no service record (it led to the
+    // first service's page, as if the change were that service's); the subject's services are listed instead.
+    recordServiceId: app.application_type === 'change_subject' ? null : app.service_id ?? sub.first_service,
+    services: services.map((x) => ({ id: x.id, serviceNumber: x.service_number, name: x.name, serviceType: x.service_type, status: x.status === 'filed' && x.shell_since ? 'shell' as const : x.status })),
     applications: others.map((o) => ({ id: o.id, applicationType: o.application_type, serviceName: o.service_name, status: o.status, submittedAt: o.submitted_at?.toISOString() ?? null, decidedAt: o.decided_at?.toISOString() ?? null })),
   };
 }

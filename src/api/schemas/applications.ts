@@ -92,7 +92,9 @@ export const applicationView = z.object({
   subjectRecord: z.object({
     id: z.string(), name: z.string(), subjectType: z.string(), mainNumber: z.string().nullable(), status: z.string(),
     certificateType: z.string(), certificateNumber: z.string().describe('masked (the bureau record page reveals it, logged)'),
-    recordServiceId: z.string().nullable().describe('the service whose bureau record page (/api/bureau/records/{id}) shows this subject: the application\'s own, else the subject\'s first'),
+    recordServiceId: z.string().nullable().describe('the service whose bureau record page (/api/bureau/records/{id}) shows this subject: the application\'s own, else the subject\'s first; null for a subject change (变更主体 acts on the subject: see `services` and the subject\'s public page)'),
+    services: z.array(z.object({ id: z.string(), serviceNumber: z.string(), name: z.string(), serviceType: z.string(), status: z.enum(['filed', 'shell', 'cancelled', 'revoked']) }))
+      .describe('the subject\'s services, in filing order, each with its bureau record page (/api/bureau/records/{id})'),
     applications: z.array(z.object({ id: z.string(), applicationType: z.string(), serviceName: z.string().nullable(), status: z.string(), submittedAt: z.string().nullable(), decidedAt: z.string().nullable() }))
       .describe('the subject\'s other applications (drafts excluded), newest first'),
   }).nullable().optional().describe('bureau only: the filed subject a follow-up application (新增服务, 新增接入, 变更服务, 变更主体, 注销…) acts under; null for a first filing'),

@@ -1120,6 +1120,8 @@ export const MESSAGES = {
   'review.subjectName': ['主办单位名称', 'Subject name'],
   'review.subjectCertificate': ['主体证件号码', 'Subject certificate number'],
   'review.subjectRecord': ['查看备案详情', 'Open the filing record'],
+  'review.subjectServices': ['该主体的服务', 'Services of this subject'],
+  'review.subjectView': ['主体备案信息', 'The subject\'s record'],
   'review.subjectApplications': ['该主体的其他申请', 'Other applications of this subject'],
   'review.subjectApplicationsNone': ['该主体没有其他申请。', 'No other applications of this subject.'],
   'review.confirmApproveTitle': ['确认审核通过？', 'Approve this application?'],

@@ -33,6 +33,7 @@ export interface ApplicationView {
 export interface SubjectRecord {
   id: string; name: string; subjectType: string; mainNumber: string | null; status: string; certificateType: string; certificateNumber: string;
   recordServiceId: string | null;
+  services: { id: string; serviceNumber: string; name: string; serviceType: string; status: string }[];
   applications: { id: string; applicationType: string; serviceName: string | null; status: string; submittedAt: string | null; decidedAt: string | null }[];
 }
 

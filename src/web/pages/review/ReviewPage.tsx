@@ -83,6 +83,8 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
       <div className="split">
         <div>
         {view.subjectRecord ? <SubjectPanel record={view.subjectRecord} /> : null}
+        {view.applicationType === 'change_subject' && !view.subjectRecord && view.target?.mainNumber
+          ? <p data-testid="subject-change-target">{i18n.t('review.subjectView')}{i18n.colon}<SubjectViewLink mainNumber={view.target.mainNumber} /></p> : null}
         {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' && !view.subjectRecord ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
@@ -166,6 +168,12 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   );
 }
 
+/** The subject's own page (its public record, with its services): where a subject change leads, for every reviewer. */
+function SubjectViewLink({ mainNumber }: { mainNumber: string }) {
+  const i18n = useI18n();
+  return <Link className="mono" to={`/subject/${encodeURIComponent(mainNumber)}`} data-testid="subject-view-link" title={i18n.t('review.subjectView')}>{mainNumber}</Link>;
+}
+
 /** The filed subject a follow-up application acts under (review issue item 2): who it is, its record, its other applications. */
 function SubjectPanel({ record }: { record: SubjectRecord }) {
   const i18n = useI18n();
@@ -173,11 +181,18 @@ function SubjectPanel({ record }: { record: SubjectRecord }) {
     <Card title={i18n.t('review.followUpSubject')} id="subject-record">
       <Dl rows={[
         [i18n.t('review.subjectName'), <span data-testid="subject-name" key="n">{record.name}</span>],
-        [i18n.t('record.mainNumber'), <span className="mono" key="m">{record.mainNumber}</span>],
+        [i18n.t('record.mainNumber'), record.mainNumber ? <SubjectViewLink key="m" mainNumber={record.mainNumber} /> : '—'],
         [i18n.t('review.subjectCertificate'), <span className="mono" key="c">{i18n.option('certificateType', record.certificateType)} {record.certificateNumber}</span>],
         [i18n.t('record.status'), <StatusBadge status={record.status} key="s" />],
       ]} />
       {record.recordServiceId ? <p><Link to={`/bureau/records/${record.recordServiceId}`} data-testid="subject-record-link">{i18n.t('review.subjectRecord')}</Link></p> : null}
+      {/* The subject's services, each to its record page: a subject change names no one service (it led to the first). */}
+      <h3>{i18n.t('review.subjectServices')}</h3>
+      <ul className="plain" data-testid="subject-services">
+        {record.services.map((x) => (
+          <li key={x.id}><Link to={`/bureau/records/${x.id}`}>{x.name}</Link> <span className="mono small">{x.serviceNumber}</span> <StatusBadge status={x.status} /></li>
+        ))}
+      </ul>
       <h3>{i18n.t('review.subjectApplications')}</h3>
       {record.applications.length === 0 ? <p className="muted small">{i18n.t('review.subjectApplicationsNone')}</p> : (
         <ul className="plain" data-testid="subject-applications">

@@ -112,8 +112,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/bureau/applications/{id}/history': own(['reviewer', 'admin'], ['otherReviewer'], { id: 'bureauApp' }),
   'POST /api/bureau/applications/{id}/reject': own(['reviewer'], ['otherReviewer'], { id: 'bureauApp' }, { body: reasons }),
   'POST /api/bureau/applications/{id}/approve': own(['reviewer'], ['otherReviewer'], { id: 'bureauApp' }),
-  'GET /api/bureau/records': { allow: BUREAUS, query: 'q=a2dp.Vol' },
-  'GET /api/bureau/records/{id}': own(['reviewer'], ['otherReviewer'], { id: 'a2dp' }),
+  'GET /api/bureau/records': { allow: SUPERVISORS, query: 'q=a2dp.Vol' }, // the ministry nationally, read-only (ADR 0037 addendum)
+  'GET /api/bureau/records/{id}': own(['reviewer', 'admin'], ['otherReviewer'], { id: 'a2dp' }),
   'POST /api/bureau/services/{id}/revoke': own(['reviewer', 'admin'], ['otherReviewer'], { id: 'revocable' }, { body: reason }),
   'GET /api/bureau/statistics': { allow: SUPERVISORS },
   'GET /api/bureau/statistics.csv': { allow: SUPERVISORS },

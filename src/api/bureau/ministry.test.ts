@@ -4,6 +4,7 @@
 // says; the ministry decides nothing (approve, reject, notices stay the bureau's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
+import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
 import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms, websiteMaterials } from '../../../tests/filing.ts';
 
 interface Item { id: string; provinceCode: string; deadlineOn: string | null; remainingWorkingDays: number | null }
@@ -102,6 +103,35 @@ describe('the ministry reads every province (read-only)', () => {
     // The ministry read leaves no personal-data access entry (nothing was revealed).
     const [log] = await h.t.db.query<{ n: number }>(`select count(*)::int as n from personal_data_access where record_id = $1 and actor_role = 'ministry_admin'`, [bjApp]);
     expect(log!.n).toBe(0);
+  });
+
+  it('searches the records of every province, or one\'s, and opens any record read-only; a reveal and an ID-number lookup are logged', async () => {
+    const search = async (q: string, province?: string) => call(h.app, admin, 'GET', `/api/bureau/records?q=${encodeURIComponent(q)}${province ? `&province=${province}` : ''}`);
+    const all = await search('示例');
+    expect([...new Set(all.items.map((i: { provinceCode: string }) => i.provinceCode))].sort()).toEqual(expect.arrayContaining(['330000', '440000']));
+    const zj = await search('示例', '330000');
+    expect(zj.items.length).toBeGreaterThan(0);
+    expect(zj.items.every((i: { provinceCode: string }) => i.provinceCode === '330000')).toBe(true);
+    expect((await get(admin, '/api/bureau/records?q=a&province=44')).json()).toMatchObject({ code: 'unknown_province', errors: [{ field: 'querystring.province' }] });
+    // A bureau still searches its own province only, whatever `province` says.
+    expect((await call(h.app, gd, 'GET', `/api/bureau/records?q=${encodeURIComponent('示例')}&province=330000`)).items.every((i: { provinceCode: string }) => i.provinceCode === '440000')).toBe(true);
+    // Another province's record: the ministry reads it by id and by number, with no action offered (revoking is the bureau's act there).
+    const ledger = zj.items[0] as { serviceId: string; serviceNumber: string };
+    const rec = await call(h.app, admin, 'GET', `/api/bureau/records/${ledger.serviceId}`);
+    expect(rec).toMatchObject({ service: { id: ledger.serviceId }, revealed: false, availableActions: [] });
+    expect((await call(h.app, admin, 'GET', `/api/bureau/records/${encodeURIComponent(ledger.serviceNumber)}`)).service.id).toBe(ledger.serviceId);
+    expect((await get(gd, `/api/bureau/records/${ledger.serviceId}`)).statusCode).toBe(404);
+    const before = await h.t.db.query<{ id: string }>('select id from personal_data_access');
+    const seen = new Set(before.map((r) => r.id));
+    const revealed = await call(h.app, admin, 'GET', `/api/bureau/records/${ledger.serviceId}?reveal=true`);
+    expect(revealed.revealed).toBe(true);
+    // 王小二's filings are another province's than 广东's (records.test.ts): the ministry finds them, and the lookup is logged.
+    const byId = await search(DEMO_PEOPLE.wangXiaoer.certificateNumber);
+    expect(byId.items.length).toBeGreaterThan(0);
+    const logged = (await h.t.db.query<{ id: string; record_type: string; record_id: string; purpose: string; actor_role: string }>('select id, record_type, record_id, purpose, actor_role from personal_data_access'))
+      .filter((r) => !seen.has(r.id)).map(({ id: _, ...r }) => r);
+    expect(logged[0]).toEqual({ record_type: 'service', record_id: ledger.serviceId, purpose: 'supervision', actor_role: 'ministry_admin' });
+    expect(logged.slice(1)).toEqual(expect.arrayContaining([expect.objectContaining({ record_type: 'subject', purpose: 'supervision', actor_role: 'ministry_admin' })]));
   });
 
   it('decides nothing: approve, reject and cleanup notices stay refused to the ministry', async () => {

@@ -9,14 +9,16 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { loadBureauService, presentBureauRecord, searchBureauRecords } from '../queries/bureau-records.ts';
+import { provinceParam, readScope } from './scope.ts';
 
 const tags = ['bureau'];
-const reviewer = { onRequest: requireActor('bureau_reviewer') };
+// Bureau reviewers in their province; the ministry nationally, read-only (ADR 0037 addendum: no revocation here).
+const readers = { onRequest: requireActor('bureau_reviewer', 'ministry_admin') };
 const status = z.enum(['filed', 'shell', 'cancelled', 'revoked']);
 
 const hit = z.object({
   serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), status,
-  subjectId: z.string(), subjectName: z.string(), subjectType: z.string(), mainNumber: z.string().nullable(),
+  subjectId: z.string(), subjectName: z.string(), subjectType: z.string(), mainNumber: z.string().nullable(), provinceCode: z.string().describe("the subject's province (the ministry searches several)"),
   matchedBy: z.enum(['fingerprint', 'subject_certificate', 'principal_certificate', 'number', 'package', 'domain', 'name']),
   platform: z.string().nullable(), packageName: z.string().nullable(),
 });
@@ -45,22 +47,26 @@ export const bureauRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.get('/api/bureau/records', {
-    ...reviewer,
+    ...readers,
     schema: {
-      tags, summary: "Search my province's filed services",
+      tags, summary: "Search my province's filed services; the ministry: every province's, or one's (read-only)",
       description: '`q`: a signing-certificate fingerprint (MD5 / SHA-1 / SHA-256; colons, spaces, any case), a USCC or resident ID number '
         + '(matched by keyed hash against subjects and principals; a lookup touching a person is logged in the personal-data access log), '
         + 'a main or service number, a package name, a domain, or part of a service or subject name. At most 50 results.',
-      querystring: z.object({ q: z.string().trim().min(1).max(200) }),
+      querystring: z.object({ q: z.string().trim().min(1).max(200), province: provinceParam }),
       response: { 200: z.object({ query: z.enum(['fingerprint', 'certificate', 'number', 'text']).nullable(), items: z.array(hit), truncated: z.boolean() }), ...problems(400, 401, 403) },
     },
-  }, async (req) => searchBureauRecords(ctx.db, ctx.sealer, actorOf(req), req.query.q, ctx.now()));
+  }, async (req) => {
+    const actor = actorOf(req);
+    return searchBureauRecords(ctx.db, ctx.sealer, actor, req.query.q, readScope(actor, req.query.province), ctx.now());
+  });
 
   app.get('/api/bureau/records/:id', {
-    ...reviewer,
+    ...readers,
     schema: {
-      tags, summary: 'A filed service of my province, as a reviewer checks it',
-      description: '`{id}`: the service id or its URL-encoded service number. `reveal=true` opens ID numbers, mobiles, emergency phones and emails in full and records the access (ADR 0025).',
+      tags, summary: 'A filed service of my province, as a reviewer checks it (the ministry: of any province, read-only)',
+      description: '`{id}`: the service id or its URL-encoded service number. `reveal=true` opens ID numbers, mobiles, emergency phones and emails in full and records the access (ADR 0025; '
+        + 'the ministry\'s with purpose `supervision`). The ministry gets no `availableActions`.',
       params: z.object({ id: z.string().max(64) }),
       querystring: z.object({ reveal: z.enum(['true', 'false']).optional() }),
       response: { 200: recordView, ...problems(401, 403, 404) },

@@ -15,44 +15,53 @@ import { parseFilingNumber } from '../../domain/filing-number.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { serviceActions, serviceState, type ServiceStatus } from '../../domain/service-lifecycle.ts';
 import { ServiceNotFoundError } from '../../flows/services.ts';
-import { recordPersonalDataAccess, revealPersonalData } from '../../flows/reveal-personal-data.ts';
+import { type AccessPurpose, recordPersonalDataAccess, revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { maskPeople, organisationNames } from '../presenters/application.ts';
 
 export const BUREAU_SEARCH_LIMIT = 50;
+
+/** Who reads the bureau's records: its reviewers, and the ministry nationally, read-only (ADR 0037 addendum). */
+const readsRecords = (actor: Actor): boolean => (actor.role === 'bureau_reviewer' && !!actor.provinceCode) || actor.role === 'ministry_admin';
+
+/**
+ * Why a record's personal data was seen (ADR 0025): a bureau reviews; the ministry supervises — its reveals and
+ * ID-number lookups are logged exactly as a bureau's, under its own role and this purpose.
+ */
+const purposeOf = (actor: Actor): AccessPurpose => (actor.role === 'ministry_admin' ? 'supervision' : 'bureau_review');
 
 export type MatchedBy = 'fingerprint' | 'subject_certificate' | 'principal_certificate' | 'number' | 'package' | 'domain' | 'name';
 
 interface Hit {
   service_id: string; service_number: string; service_name: string; service_type: string; status: ServiceStatus; shell_since: Date | null;
-  subject_id: string; subject_name: string; subject_type: string; main_number: string | null; matched_by: MatchedBy;
+  subject_id: string; subject_name: string; subject_type: string; main_number: string | null; province_code: string; matched_by: MatchedBy;
   platform: string | null; package_name: string | null;
 }
 
 const SELECT = `select distinct on (s.id) s.id as service_id, s.service_number, s.name as service_name, s.service_type, s.status, s.shell_since,
-  sub.id as subject_id, sub.name as subject_name, sub.subject_type, sub.main_number`;
+  sub.id as subject_id, sub.name as subject_name, sub.subject_type, sub.main_number, sub.province_code`;
 const FROM = 'from services s join subjects sub on sub.id = s.subject_id';
 
-/** The SQL of one kind of query: $1 is the province, $2 the value. */
+/** The SQL of one kind of query: $1 is the province (null: every province, the ministry's national read), $2 the value. */
 function searchSql(q: BureauQuery): { sql: string; value: unknown } {
   switch (q.kind) {
     case 'fingerprint':
       // Inactive platforms too: a revoked copycat's certificate is what a reviewer looks for.
       return { sql: `${SELECT}, 'fingerprint' as matched_by, p.platform, p.package_name ${FROM} join app_platforms p on p.service_id = s.id
-        where sub.province_code = $1 and p.cert_${q.algorithm} = $2 order by s.id, p.active desc`, value: q.hex };
+        where ($1::char(6) is null or sub.province_code = $1) and p.cert_${q.algorithm} = $2 order by s.id, p.active desc`, value: q.hex };
     case 'certificate':
       return { sql: `${SELECT}, case when sub.certificate_number_hash = any($2::text[]) then 'subject_certificate' else 'principal_certificate' end as matched_by,
           null as platform, null as package_name ${FROM}
-        where sub.province_code = $1 and (sub.certificate_number_hash = any($2::text[])
+        where ($1::char(6) is null or sub.province_code = $1) and (sub.certificate_number_hash = any($2::text[])
           or exists (select 1 from persons pe where pe.certificate_number_hash = any($2::text[])
                      and pe.id in (s.principal_person_id, sub.principal_person_id, sub.legal_person_id)))
         order by s.id`, value: null };
     case 'number':
       return { sql: `${SELECT}, 'number' as matched_by, null as platform, null as package_name ${FROM}
-        where sub.province_code = $1 and (s.service_number = $2 or sub.main_number = $2) order by s.id`, value: q.value };
+        where ($1::char(6) is null or sub.province_code = $1) and (s.service_number = $2 or sub.main_number = $2) order by s.id`, value: q.value };
     case 'text':
       return { sql: `${SELECT}, case when p.package_name is not null then 'package' when $2 = any(s.domains) then 'domain' else 'name' end as matched_by,
           p.platform, p.package_name ${FROM} left join app_platforms p on p.service_id = s.id and lower(p.package_name) = lower($2)
-        where sub.province_code = $1 and (p.id is not null or $2 = any(s.domains)
+        where ($1::char(6) is null or sub.province_code = $1) and (p.id is not null or $2 = any(s.domains)
           or position(lower($2) in lower(s.name)) > 0 or position(lower($2) in lower(sub.name)) > 0)
         order by s.id, p.active desc nulls last`, value: q.value };
   }
@@ -60,13 +69,17 @@ function searchSql(q: BureauQuery): { sql: string; value: unknown } {
 
 export interface SearchResult { query: BureauQuery['kind'] | null; items: ReturnType<typeof presentHit>[]; truncated: boolean }
 
-export async function searchBureauRecords(db: Db, sealer: Sealer, actor: Actor, input: string, now: Date): Promise<SearchResult> {
+/**
+ * `province`: the bureau's own (always), or for the ministry the one it chose, or null for all (ADR 0037's
+ * national read view, src/api/bureau/scope.ts readScope).
+ */
+export async function searchBureauRecords(db: Db, sealer: Sealer, actor: Actor, input: string, province: string | null, now: Date): Promise<SearchResult> {
   const q = classifyBureauQuery(input);
-  if (!q || actor.role !== 'bureau_reviewer' || !actor.provinceCode) return { query: q?.kind ?? null, items: [], truncated: false };
+  if (!q || !readsRecords(actor) || (actor.role === 'bureau_reviewer' && province !== actor.provinceCode)) return { query: q?.kind ?? null, items: [], truncated: false };
   const { sql, value } = searchSql(q);
   const hashes = q.kind === 'certificate' ? q.values.map((v) => sealer.hash('id_number', v)) : [];
   const rows = await db.query<Hit>(`select * from (${sql}) hits order by service_number limit ${BUREAU_SEARCH_LIMIT + 1}`,
-    [actor.provinceCode, q.kind === 'certificate' ? hashes : value]);
+    [province, q.kind === 'certificate' ? hashes : value]);
   if (q.kind === 'certificate') await logCertificateLookup(db, actor, q.values, hashes, rows.slice(0, BUREAU_SEARCH_LIMIT), now);
   return { query: q.kind, items: rows.slice(0, BUREAU_SEARCH_LIMIT).map(presentHit), truncated: rows.length > BUREAU_SEARCH_LIMIT };
 }
@@ -82,7 +95,7 @@ async function logCertificateLookup(db: Db, actor: Actor, values: string[], hash
     || rows.some((r) => r.subject_type === 'individual' || r.matched_by === 'principal_certificate');
   if (!personal) return;
   const subjects = [...new Set(rows.map((r) => r.subject_id))];
-  const access = (recordType: 'subject', recordId: string) => recordPersonalDataAccess(db, actor, { recordType, recordId, purpose: 'bureau_review' }, ['certificateNumber'], now);
+  const access = (recordType: 'subject', recordId: string) => recordPersonalDataAccess(db, actor, { recordType, recordId, purpose: purposeOf(actor) }, ['certificateNumber'], now);
   if (!subjects.length) { await access('subject', `lookup:${hashes[0]!}`); return; }
   for (const id of subjects) await access('subject', id);
 }
@@ -91,7 +104,7 @@ function presentHit(r: Hit) {
   return {
     serviceId: r.service_id, serviceNumber: r.service_number, serviceName: r.service_name, serviceType: r.service_type,
     status: serviceState(r.status, r.shell_since), subjectId: r.subject_id, subjectName: r.subject_name, subjectType: r.subject_type,
-    mainNumber: r.main_number, matchedBy: r.matched_by, platform: r.platform, packageName: r.package_name,
+    mainNumber: r.main_number, provinceCode: r.province_code, matchedBy: r.matched_by, platform: r.platform, packageName: r.package_name,
   };
 }
 
@@ -101,8 +114,9 @@ interface ServiceHead {
   subject_type: string; subject_status: string; subject_filed_at: Date | null; certificate_number_hash: string; province_code: string;
 }
 
-/** The service named by id or number, in the reviewer's province; anything else is a 404. */
+/** The service named by id or number, in the reviewer's province (the ministry: any province); anything else is a 404. */
 export async function loadBureauService(db: Queryable, actor: Actor, idOrNumber: string): Promise<ServiceHead> {
+  if (!readsRecords(actor)) throw new ServiceNotFoundError(idOrNumber);
   const parsed = isUuid(idOrNumber) ? null : parseFilingNumber(idOrNumber);
   if (!isUuid(idOrNumber) && !(parsed?.ok && parsed.value.kind === 'service')) throw new ServiceNotFoundError(idOrNumber);
   const [s] = await db.query<ServiceHead>(
@@ -110,9 +124,9 @@ export async function loadBureauService(db: Queryable, actor: Actor, idOrNumber:
             sub.id as subject_id, sub.main_number, sub.name as subject_name, sub.subject_type, sub.status as subject_status,
             sub.filed_at as subject_filed_at, sub.certificate_number_hash, sub.province_code
        from services s join subjects sub on sub.id = s.subject_id
-      where ${parsed?.ok ? 's.service_number = $1' : 's.id = $1::uuid'} and sub.province_code = $2`,
-    [parsed?.ok ? parsed.value.number : idOrNumber, actor.provinceCode ?? '']);
-  if (!s || actor.role !== 'bureau_reviewer') throw new ServiceNotFoundError(idOrNumber);
+      where ${parsed?.ok ? 's.service_number = $1' : 's.id = $1::uuid'} and ($2::char(6) is null or sub.province_code = $2)`,
+    [parsed?.ok ? parsed.value.number : idOrNumber, actor.role === 'ministry_admin' ? null : actor.provinceCode ?? '']);
+  if (!s) throw new ServiceNotFoundError(idOrNumber);
   return s;
 }
 
@@ -173,7 +187,7 @@ async function siblings(db: Queryable, s: ServiceHead) {
 export async function presentBureauRecord(db: Db, sealer: Sealer, actor: Actor, s: ServiceHead, reveal: boolean, now: Date) {
   const open = () => recordMaterials(db, sealer, s);
   const materials = reveal
-    ? await revealPersonalData(db, actor, { recordType: 'service', recordId: s.id, purpose: 'bureau_review' }, now, open)
+    ? await revealPersonalData(db, actor, { recordType: 'service', recordId: s.id, purpose: purposeOf(actor) }, now, open)
     : maskPeople(await open());
   const state = serviceState(s.status, s.shell_since);
   return {
@@ -188,6 +202,7 @@ export async function presentBureauRecord(db: Db, sealer: Sealer, actor: Actor, 
     organisations: await organisationNames(db, ((materials.access as Json[]) ?? []).map((a) => a.providerOrgId)),
     applications: await applicationsOf(db, s),
     history: await recordHistory(db, s),
-    availableActions: serviceActions(state, actor.role).filter((a) => a === 'revoke'),
+    // The ministry's view is read-only (ADR 0037 addendum): revoking a filing is its bureau's act on this page.
+    availableActions: actor.role === 'bureau_reviewer' ? serviceActions(state, actor.role).filter((a) => a === 'revoke') : [],
   };
 }

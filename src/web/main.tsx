@@ -95,8 +95,8 @@ function App() {
         <Route path="/provider/catalogue" element={<RequireRole roles={KEY_HOLDERS}><Catalogue /></RequireRole>} />
         <Route path="/bureau" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauQueue /></RequireRole>} />
         <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><ReviewPage audience="bureau" /></RequireRole>} />
-        <Route path="/bureau/records" element={<RequireRole roles={BUREAU}><BureauRecords /></RequireRole>} />
-        <Route path="/bureau/records/:id" element={<RequireRole roles={BUREAU}><BureauRecord /></RequireRole>} />
+        <Route path="/bureau/records" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauRecords /></RequireRole>} />
+        <Route path="/bureau/records/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauRecord /></RequireRole>} />
         <Route path="/bureau/dashboard" element={<RequireRole roles={BUREAU_OR_MINISTRY}><Dashboard /></RequireRole>} />
         <Route path="/bureau/calendar" element={<RequireRole roles={BUREAU}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />

@@ -95,9 +95,31 @@ describe('journey: the ministry reads every province', () => {
     await expect.poll(async () => [...new Set(await page.getByTestId('shell-province').allTextContents())]).toEqual(['浙江省']);
     await j.shot('shells-zhejiang');
 
+    // The national record search and a record page, read-only (ADR 0037 addendum): no revocation; a reveal is logged.
+    await nav.getByRole('link', { name: '全国备案检索', exact: true }).click();
+    await page.getByRole('heading', { name: '备案检索（全国）' }).waitFor();
+    await page.getByTestId('br-query').fill('示例');
+    await page.getByTestId('br-search').click();
+    await page.getByTestId('br-row').first().waitFor();
+    expect([...new Set(await page.getByTestId('br-province').allTextContents())]).toEqual(expect.arrayContaining(['广东省', '浙江省']));
+    await j.shot('records-national');
+    await page.getByTestId('province-filter').selectOption('330000');
+    await expect.poll(async () => [...new Set(await page.getByTestId('br-province').allTextContents())]).toEqual(['浙江省']);
+    expect(page.url()).toMatch(/[?&]province=330000/);
+    await page.getByTestId('br-open').first().click();
+    await page.getByTestId('ministry-record-read-only').waitFor();
+    expect(await page.getByTestId('revoke-open').count()).toBe(0);
+    const logged = async () => (await server.t.db.query<{ n: number }>(`select count(*)::int as n from personal_data_access where actor_role = 'ministry_admin' and record_type = 'service'`))[0]!.n;
+    const before = await logged();
+    await page.getByTestId('reveal').click();
+    await page.getByTestId('reveal').waitFor({ state: 'detached' });
+    expect(await logged()).toBe(before + 1);
+    await j.shot('record-read-only');
+
     // In English.
     await page.getByTestId('lang-switch').click();
-    for (const name of ['National queue', 'National statistics', 'Shell filings']) await nav.getByRole('link', { name, exact: true }).waitFor();
+    for (const name of ['National queue', 'National statistics', 'Shell filings', 'National record search']) await nav.getByRole('link', { name, exact: true }).waitFor();
+    await nav.getByRole('link', { name: 'Shell filings', exact: true }).click();
     await page.getByRole('heading', { name: 'Shell filings (nationwide)' }).waitFor();
     await j.shot('shells-en');
     await page.getByTestId('lang-switch').click();

@@ -12,7 +12,7 @@ const NAV: Record<string, [string, MessageKey][]> = {
   device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys'], ['/org/supervision', 'nav.supervision']],
   bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/records', 'nav.bureauRecords'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/supervision', 'nav.supervision'], ['/bureau/calendar', 'nav.calendar']],
   // The ministry reads the bureaus' queue, statistics and shells nationwide (read-only; same pages with a province select).
-  ministry_admin: [['/bureau', 'nav.ministryQueue'], ['/bureau/dashboard', 'nav.ministryDashboard'], ['/bureau/shells', 'nav.ministryShells'], ['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/admin/personal-data-access', 'nav.personalDataAccess'], ['/bureau/supervision', 'nav.supervision']],
+  ministry_admin: [['/bureau', 'nav.ministryQueue'], ['/bureau/dashboard', 'nav.ministryDashboard'], ['/bureau/shells', 'nav.ministryShells'], ['/bureau/records', 'nav.ministryRecords'], ['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/admin/personal-data-access', 'nav.personalDataAccess'], ['/bureau/supervision', 'nav.supervision']],
 };
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -28,6 +28,8 @@ export const MESSAGES = {
   'nav.ministryQueue': ['全国待审', 'National queue'],
   'nav.ministryDashboard': ['全国统计', 'National statistics'],
   'nav.ministryShells': ['空壳备案', 'Shell filings'],
+  'nav.ministryRecords': ['全国备案检索', 'National record search'],
+  'ministry.recordReadOnly': ['只读视图：撤销等处理由备案所在省的通信管理局作出；查看完整个人信息将记入个人信息访问记录。', 'Read-only: revocation and other measures are the bureau of the filing\'s province\'s; revealing personal data in full is recorded in the personal-data access log.'],
   'ministry.province': ['省份', 'Province'],
   'ministry.allProvinces': ['全国（全部省份）', 'All provinces'],
   'ministry.queueTitle': ['全国待审申请（按剩余工作日排序）', 'Applications awaiting a bureau, nationwide (by working days left)'],
@@ -1077,6 +1079,8 @@ export const MESSAGES = {
   'nav.bureauRecords': ['备案检索', 'Record search'],
   // The bureau's record search and record page (review issue items 1–3).
   'br.searchTitle': ['备案检索（本省）', 'Record search (own province)'],
+  'br.searchTitleNational': ['备案检索（全国）', 'Record search (nationwide)'],
+  'br.searchLeadNational': ['只读视图：可按签名证书指纹、统一社会信用代码、身份证号、备案号、包名、域名或名称检索各省备案，可选定一个省份。按身份证号检索及查看完整个人信息均记入个人信息访问记录。撤销等处理由备案所在省的通信管理局作出。', 'Read-only: find filings of every province (or of the one chosen) by signing-certificate fingerprint, USCC, ID number, filing number, package name, domain or name. A lookup by ID number and every reveal of personal data are recorded in the personal-data access log. Revocation and other measures are the bureau of the filing\'s province\'s.'],
   'br.searchLead': ['可按签名证书指纹（MD5 / SHA-1 / SHA-256，带或不带冒号，大小写均可）、统一社会信用代码、身份证号、备案号、包名、域名或名称检索本省备案。按身份证号检索将记入个人信息访问记录。', 'Find your province\'s filings by signing-certificate fingerprint (MD5 / SHA-1 / SHA-256, with or without colons, any case), USCC, ID number, filing number, package name, domain or name. A lookup by ID number is recorded in the personal-data access log.'],
   'br.query': ['检索内容', 'Search for'],
   'br.search': ['检索', 'Search'],

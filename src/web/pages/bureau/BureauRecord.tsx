@@ -12,6 +12,7 @@ import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusB
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import type { HistoryItem } from '../../lib/types.ts';
+import { useSession } from '../../lib/session.tsx';
 
 interface ServiceLine { id: string; serviceNumber: string; name: string; serviceType: string; status: string }
 export interface BureauRecordView {
@@ -32,6 +33,8 @@ export default function BureauRecord() {
   const [error, setError] = useState<unknown>(null);
   const [revoking, setRevoking] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  // The ministry reads any province's record, read-only (ADR 0037 addendum): the server offers it no action.
+  const ministry = useSession().session?.role === 'ministry_admin';
   const load = useCallback(async (reveal = false) => {
     setView(await api.get<BureauRecordView>(`/api/bureau/records/${encodeURIComponent(id)}${reveal ? '?reveal=true' : ''}`));
   }, [id]);
@@ -41,6 +44,7 @@ export default function BureauRecord() {
   return (
     <Page title={`${s.name}`} lead={<><StatusBadge status={s.status} /> <span className="mono">{s.serviceNumber}</span> · {i18n.option('serviceType', s.serviceType)}</>} wide>
       <BackLink to="/bureau/records" />
+      {ministry ? <Notice><span data-testid="ministry-record-read-only">{i18n.t('ministry.recordReadOnly')}</span></Notice> : null}
       {done ? <Notice kind="success" role="status"><span data-testid="revoke-done">{done}</span></Notice> : null}
       <ErrorNotice error={error} />
       <div className="split">

@@ -50,3 +50,24 @@ export async function writeLegacyDuplicates(db: Db): Promise<LegacyDuplicates> {
   await db.exec(migration('0044_ios_bundle_ids_case_insensitive.sql'));
   return { item: item!, dupId: dup!.id, ledger: ledger!, upperId: upper!.id, upperService: svc!.id };
 }
+
+/**
+ * An iOS case pair within one province (the demo has none): a filed iOS APP of `province`, and another filed
+ * APP of the same province without iOS given the same bundle ID upper-cased, later — written before the rule
+ * and marked by migration 0044, as above. The bureau of the province settles it alone.
+ */
+export async function writeLegacyIosPairWithin(db: Db, province: string): Promise<{ lower: { id: string; service_id: string; package_name: string }; upper: { id: string; service_id: string } }> {
+  const [lower] = await db.query<{ id: string; service_id: string; package_name: string }>(
+    `select p.id, p.service_id, p.package_name from app_platforms p join services s on s.id = p.service_id join subjects sub on sub.id = s.subject_id
+      where p.platform = 'ios' and p.active and s.status = 'filed' and sub.province_code = $1 order by s.service_number limit 1`, [province]);
+  const [other] = await db.query<{ id: string }>(
+    `select s.id from services s join subjects sub on sub.id = s.subject_id where s.service_type = 'app' and s.status = 'filed' and sub.province_code = $1
+        and not exists (select 1 from app_platforms p where p.service_id = s.id and p.platform = 'ios') order by s.service_number limit 1`, [province]);
+  if (!lower || !other) throw new Error(`a filed iOS APP of ${province} and another filed APP without iOS are needed`);
+  await db.query('drop index app_platforms_active_ios_folded');
+  const [upper] = await db.query<{ id: string; service_id: string }>(
+    `insert into app_platforms (service_id, platform, package_name, cert_sha1, created_at) values ($1, 'ios', $2, $3, now() + interval '1 day') returning id, service_id`,
+    [other.id, lower.package_name.toUpperCase(), 'b'.repeat(40)]);
+  await db.exec(migration('0044_ios_bundle_ids_case_insensitive.sql'));
+  return { lower, upper: upper! };
+}

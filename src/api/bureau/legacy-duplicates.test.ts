@@ -7,7 +7,8 @@
 // nothing and gets 404, a bureau cannot settle a pair another bureau shares (403).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
-import { type LegacyDuplicates, writeLegacyDuplicates } from '../../../tests/legacy-duplicates.ts';
+import { appMaterials, call, CLOUD, fileToProvider, orgId, throughSms } from '../../../tests/filing.ts';
+import { type LegacyDuplicates, writeLegacyDuplicates, writeLegacyIosPairWithin } from '../../../tests/legacy-duplicates.ts';
 
 const LOGIN: Record<string, string> = { '440000': 'gd.reviewer', '330000': 'zj.reviewer', '110000': 'bj.reviewer' };
 
@@ -107,5 +108,49 @@ describe('legacy duplicates: listed for the bureau of the province, settled with
     // The kept filing is under the rule now: no new case variant can be filed beside it.
     await expect(a.t.db.query(`insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', 'Com.Example.Ledger', $2)`,
       [ledger.service_id, 'd'.repeat(40)])).rejects.toThrow(/duplicate key|unique/);
+  });
+});
+
+// The path no demo data reaches: a pair wholly within one province, which its own bureau settles alone
+// (the pairs above span two bureaus, or are order items).
+describe('legacy duplicates: an iOS case pair within one province, settled by its own bureau', () => {
+  let a: AuthTestApp;
+  let pair: Awaited<ReturnType<typeof writeLegacyIosPairWithin>>;
+  beforeAll(async () => {
+    a = await authTestApp({ supervisionDemo: true });
+    // The demo files one APP in 广东: a second one, filed the ordinary way, to hold the pair's other half.
+    const [host, provider, gd] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'gd.reviewer'].map((l) => signIn(a.app, l)));
+    const cloud = await orgId(a.t.db, CLOUD);
+    const id = await fileToProvider(a.app, host!, { serviceType: 'app', submitterOrgId: cloud, materials: appMaterials(cloud) });
+    await throughSms(a, host!, provider!, id);
+    await call(a.app, gd!, 'POST', `/api/bureau/applications/${id}/approve`);
+    pair = await writeLegacyIosPairWithin(a.t.db, '440000');
+  }, SETUP_TIMEOUT);
+  afterAll(async () => { await a?.close(); });
+
+  it('the bureau keeps the earlier filing: the later (marked) one is revoked with its reason, both unmarked, the index holds; another bureau sees nothing', async () => {
+    const [gd, zj] = await Promise.all([signIn(a.app, 'gd.reviewer'), signIn(a.app, 'zj.reviewer')]);
+    const listed = async (s: Signed) => ((await a.app.inject({ method: 'GET', url: '/api/bureau/legacy-duplicates', headers: s.headers })).json() as Listed)
+      .iosFilings.find((g) => g.bundleId === pair.lower.package_name.toLowerCase());
+    const group = (await listed(gd))!;
+    expect(group.filings.map((f) => [f.platformId, f.packageName, f.legacyCaseDuplicate, (f as { mine?: boolean }).mine]))
+      .toEqual([[pair.lower.id, pair.lower.package_name, false, true], [pair.upper.id, pair.lower.package_name.toUpperCase(), true, true]]);
+    expect(await listed(zj)).toBeUndefined();
+    const url = `/api/bureau/legacy-duplicates/ios-filings/${pair.lower.id}/keep`;
+    expect((await a.app.inject({ method: 'POST', url, headers: zj.headers, payload: { reason: '保留' } })).statusCode).toBe(404);
+    const r = await a.app.inject({ method: 'POST', url, headers: gd.headers, payload: { reason: '先备案者为开发者本人，后者包名仅大小写不同', category: 'other' } });
+    expect(r.statusCode).toBe(200);
+    const rows = await a.t.db.query<{ id: string; active: boolean; legacy_case_duplicate: boolean; status: string }>(
+      `select p.id, p.active, p.legacy_case_duplicate, s.status from app_platforms p join services s on s.id = p.service_id where p.id = any($1::uuid[])`,
+      [[pair.lower.id, pair.upper.id]]);
+    expect(rows.find((x) => x.id === pair.lower.id)).toMatchObject({ active: true, legacy_case_duplicate: false, status: 'filed' });
+    expect(rows.find((x) => x.id === pair.upper.id)).toMatchObject({ active: false, legacy_case_duplicate: false, status: 'revoked' });
+    expect(await listed(gd)).toBeUndefined();
+    const hist = await a.t.db.query<{ entity_id: string; action: string; actor_role: string }>(
+      `select entity_id, action, actor_role from history where entity_type = 'service' and entity_id = any($1::uuid[]) and action in ('revoke', 'legacy_case_kept') order by at, id`,
+      [[pair.lower.service_id, pair.upper.service_id]]);
+    expect(hist.map((h) => [h.entity_id, h.action, h.actor_role])).toEqual([[pair.upper.service_id, 'revoke', 'bureau_reviewer'], [pair.lower.service_id, 'legacy_case_kept', 'bureau_reviewer']]);
+    await expect(a.t.db.query(`insert into app_platforms (service_id, platform, package_name, cert_sha1) values ($1, 'ios', $2, $3)`,
+      [pair.upper.service_id, pair.lower.package_name[0]!.toUpperCase() + pair.lower.package_name.slice(1), 'c'.repeat(40)])).rejects.toThrow(/duplicate key|unique/);
   });
 });

@@ -71,7 +71,10 @@ describe('journey: a host changes a filed APP\'s signing certificate', () => {
     await bureau.shot('change-bureau-diff');
     await bureau.page.getByTestId('approve').click();
     await bureau.page.getByTestId('decision-confirm-yes').click(); // the decision's confirmation step
-    expect(await bureau.page.getByTestId('review-done').textContent()).toContain(svc!.service_number);
+    const done = await bureau.page.getByTestId('review-done').textContent();
+    expect(done).toContain(svc!.service_number);
+    expect(done).toContain('不变'); // a change keeps its number: nothing is "allocated"
+    expect(done).not.toContain('已分配');
 
     expect(await verifyStatus(NEW_MD5)).toBe('filed');
     expect(await verifyStatus(OLD_MD5)).toBe('fingerprint_mismatch');

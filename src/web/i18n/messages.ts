@@ -673,6 +673,7 @@ export const MESSAGES = {
   'review.note': ['初审备注（可选）', 'Note (optional)'],
   'review.done': ['已处理：{status}', 'Done: {status}'],
   'review.approvedNumber': ['已分配备案号：{number}', 'Number allocated: {number}'],
+  'review.approvedKept': ['已核准，备案信息已更新，备案号 {number} 不变', 'Approved: the filed record is updated, its number {number} stays'],
   'review.noActions': ['当前状态下无可执行的审核操作。', 'No review action in this status.'],
   'review.history': ['办理记录', 'Timeline'],
   'review.reasonsNeeded': ['请至少填写一条包含字段和问题的意见。', 'Give at least one reason with a field and a problem.'],

@@ -62,8 +62,13 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
     setBusy(kind);
     try {
       if (kind === 'approve') {
-        const r = await api.post<ApplicationView | { serviceNumber: string; application: ApplicationView }>(`${base}/approve`, audience === 'provider' && note.trim() ? { note: note.trim() } : {});
-        if ('serviceNumber' in r) setDone(i18n.t('review.approvedNumber', { number: r.serviceNumber }));
+        const r = await api.post<ApplicationView | { mainNumber: string; serviceNumber: string | null; application: ApplicationView }>(`${base}/approve`, audience === 'provider' && note.trim() ? { note: note.trim() } : {});
+        // A first filing or a new service is allocated its number; a change keeps the number it changes
+        // (a subject change names its main number: it has no service number).
+        if ('mainNumber' in r) {
+          const allocated = view.applicationType === 'first_filing' || view.applicationType === 'new_service';
+          setDone(i18n.t(allocated ? 'review.approvedNumber' : 'review.approvedKept', { number: r.serviceNumber ?? r.mainNumber }));
+        }
       } else {
         await api.post(`${base}/${audience === 'provider' ? 'return' : 'reject'}`, { reasons: list });
         setReasons([]);

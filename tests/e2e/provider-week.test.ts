@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
-import { CLOUD, fileToProvider, orgId, websiteMaterials } from '../filing.ts';
+import { call, CLOUD, fileToProvider, orgId, websiteMaterials } from '../filing.ts';
 import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
 describe('journey: a provider\'s week at the console', () => {
@@ -42,6 +42,25 @@ describe('journey: a provider\'s week at the console', () => {
     await notice.getByTestId('notice-application').click();
     await page.waitForURL(`**/provider/applications/${ids[0]}`);
     await page.getByTestId('materials').waitFor();
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('the queue\'s other lists say what they are and open their applications to read, not to review', () => steps(async () => {
+    const host = await signIn(server.app, 'host@demo.beian.test');
+    const provider = await signIn(server.app, 'provider.demo');
+    const cloud = await orgId(server.t.db, CLOUD);
+    const id = await fileToProvider(server.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
+    await call(server.app, provider, 'POST', `/api/provider/applications/${id}/return`, { reasons: [{ field: 'service.name', error: '名称与内容不符' }] });
+    const j = await journey(browser, server.url, 'provider-queue-lists');
+    const page = j.page;
+    await signInUi(page, 'provider.demo');
+    await page.getByRole('heading', { name: '待初审申请' }).waitFor();
+    await page.getByLabel('状态筛选').selectOption('returned');
+    await page.getByRole('heading', { name: '本单位受理的申请：已退回待修改' }).waitFor();
+    const row = page.getByTestId('queue-row').filter({ has: page.locator(`a[href="/provider/applications/${id}"]`) });
+    expect(await row.getByTestId('queue-open').textContent()).toBe('查看');
+    await j.shot('queue-returned');
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

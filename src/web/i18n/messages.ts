@@ -645,6 +645,7 @@ export const MESSAGES = {
   'role.service_principal': ['服务负责人', 'Service principal'],
 
   'review.queue': ['待初审申请', 'Applications waiting for first review'],
+  'review.providerList': ['本单位受理的申请：{status}', 'Applications addressed to us: {status}'],
   'review.bureauQueue': ['待审核申请（按剩余工作日排序）', 'Applications under review (by working days left)'],
   'review.empty': ['队列为空。', 'The queue is empty.'],
   'review.service': ['服务', 'Service'],

@@ -14,6 +14,8 @@ import { signIn } from './auth.ts';
 import { type TestDb, testDatabase } from './db.ts';
 import { call } from './filing.ts';
 import { demoApplications } from '../src/flows/demo-applications.ts';
+import { openMaterials } from '../src/db/materials-store.ts';
+import { unknownReasonFields } from '../src/domain/review-fields.ts';
 
 // A Wednesday: a working day in Guangdong, so a deadline can fall on it.
 const NOW = new Date('2026-03-04T02:00:00Z');
@@ -40,6 +42,14 @@ describe('demo applications', () => {
     expect(services.length).toBeGreaterThan(10);
     const wrong = services.filter((s) => !s.service_number.startsWith(`${s.main_number}-`) || s.filed_at < s.subject_filed_at || (yearOf(s.service_number) ?? 0) > chinaYear(s.filed_at));
     expect(wrong.map((s) => `${s.service_number} filed ${s.filed_at.toISOString()} under ${s.main_number} filed ${s.subject_filed_at.toISOString()}`)).toEqual([]);
+  });
+
+  it('every returned or rejected demo application names fields its materials have (a subject change\'s reasons are about the subject)', async () => {
+    const rows = await t.db.query<{ application_type: string; materials: unknown; review_reasons: { field: string }[] }>(
+      `select application_type, materials, review_reasons from applications where jsonb_array_length(review_reasons) > 0`);
+    expect(rows.length).toBeGreaterThan(3);
+    const wrong = rows.flatMap((r) => unknownReasonFields(r.review_reasons, openMaterials(r.materials, t.sealer)).map((i) => `${r.application_type}: ${r.review_reasons[i]!.field}`));
+    expect(wrong).toEqual([]);
   });
 
   it('holds every (kind, state) pair', async () => {

@@ -121,6 +121,26 @@ describe('returns, failures and scoping', () => {
     expect(approved.serviceNumber).toMatch(/^粤ICP备\d{10}号-1A$/);
   });
 
+  it('refuses a reason naming a field the application does not have: the host could not correct it (return and rejection)', async () => {
+    const id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
+    const ret = (reasons: object[]) => h.app.inject({ method: 'POST', url: `/api/provider/applications/${id}/return`, headers: provider.headers, payload: { reasons } });
+    // A website has no platforms; `service.descripton` is a typo of a provider's system.
+    const bad = await ret([{ field: 'service.name', error: '名称不符' }, { field: 'platforms.0.certMd5', error: '指纹不符' }, { field: 'service.descripton', error: '描述笼统' }]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.1.field', code: 'reason_field_unknown' }, { field: 'reasons.2.field', code: 'reason_field_unknown' }] });
+    expect((await call(h.app, host, 'GET', `/api/host/applications/${id}`)).status).toBe('provider_review');
+    // A group of fields and an item of a list field are fields of the application.
+    const ok = await call(h.app, provider, 'POST', `/api/provider/applications/${id}/return`, { reasons: [{ field: 'subject.principal', error: '负责人信息需核实' }, { field: 'service.domains.0', error: '域名未解析' }] });
+    expect(ok.status).toBe('returned');
+
+    const app = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
+    await throughSms(h, host, provider, app);
+    const rejected = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${app}/reject`, headers: gd.headers, payload: { reasons: [{ field: 'app.name', error: '名称含有限制词' }] } });
+    expect(rejected.statusCode).toBe(400);
+    expect(rejected.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.0.field' }] });
+    expect((await call(h.app, gd, 'GET', `/api/bureau/applications/${app}`)).status).toBe('bureau_review');
+  });
+
   it("scopes bureaus to their province and hosts to their own applications (404, not 403)", async () => {
     const id = await fileToProvider(h.app, host, { serviceType: 'website', submitterOrgId: cloud, materials: websiteMaterials(cloud) });
     await throughSms(h, host, provider, id);

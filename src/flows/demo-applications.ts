@@ -121,12 +121,14 @@ async function enterCodes(d: Demo, id: string): Promise<void> {
 }
 
 const REASON = { field: 'service.description', error: '网站备案说明与网站实际内容不符（演示）', suggestion: '按网站实际提供的服务修改说明后重新提交' };
+/** A subject change carries the subject only: its reasons name subject fields (src/domain/review-fields.ts). */
+const SUBJECT_REASON = { field: 'subject.address', error: '新通讯地址与证件住所不一致，未附说明（演示）', suggestion: '核对新地址并写明楼层、门牌号后重新提交' };
 
 /**
  * Drives one application from creation to `state`: created `startDaysAgo`, then first review,
  * SMS codes and the bureau at the times the state needs. Returns its id.
  */
-async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o: { startDaysAgo: number; deadline?: Deadline; reviewer?: Actor; verify?: boolean }): Promise<string> {
+async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o: { startDaysAgo: number; deadline?: Deadline; reviewer?: Actor; verify?: boolean; reason?: typeof REASON }): Promise<string> {
   const reviewer = o.reviewer ?? d.provider;
   // A bureau review's receipt date decides its deadline; the steps before it are the days before.
   const receivedAgo = state === 'bureau_review' ? await receivedDaysAgo(d, o.deadline ?? 'later') : state === 'sms_pending' ? 0.2 : o.startDaysAgo - 2;
@@ -140,7 +142,7 @@ async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o
   await submitApplication(d.ctx, d.host, id, {});
   if (state === 'provider_review') return id;
   at(d, start - 1, 3);
-  if (state === 'returned') { await providerReturn(d.ctx, reviewer, id, { reasons: [REASON] }); return id; }
+  if (state === 'returned') { await providerReturn(d.ctx, reviewer, id, { reasons: [o.reason ?? REASON] }); return id; }
   at(d, receivedAgo, -2);
   await providerApprove(d.ctx, reviewer, id, {});
   if (state === 'sms_pending') return id;
@@ -148,7 +150,7 @@ async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o
   await enterCodes(d, id);
   if (state === 'bureau_review') return id;
   at(d, Math.max(receivedAgo - 5, 0.1), 0);
-  if (state === 'bureau_rejected') { await bureauReject(d.ctx, d.bureau, id, { reasons: [REASON] }); return id; }
+  if (state === 'bureau_rejected') { await bureauReject(d.ctx, d.bureau, id, { reasons: [o.reason ?? REASON] }); return id; }
   await bureauApprove(d.ctx, d.bureau, id);
   return id;
 }
@@ -235,7 +237,7 @@ export async function seedDemoApplications(db: Db, sealer: Sealer, o: DemoApplic
   // Subject changes (a new office address), one open on each filed subject.
   const changeSubject = async (subjectId: string, state: DemoState, startDaysAgo: number, address: string) => {
     const base = await filedSubjectMaterials(db, sealer, subjectId);
-    return drive(d, () => create(d, 'change_subject', { subjectId, materials: { subject: { ...base.subject, address } } }), state, { startDaysAgo, deadline: DEADLINE_OF.change_subject });
+    return drive(d, () => create(d, 'change_subject', { subjectId, materials: { subject: { ...base.subject, address } } }), state, { startDaysAgo, deadline: DEADLINE_OF.change_subject, reason: SUBJECT_REASON });
   };
   await changeSubject(bases[0]!.subjectId, 'approved', 50, '南山区科技园新址大厦8楼');
   await changeSubject(bases[1]!.subjectId, 'withdrawn', 38, '福田区新址路1号');

@@ -59,6 +59,17 @@ describe('notice templates', () => {
     expect(n.sms).toContain(link);
   });
 
+  it('tells the organisation what happens next, never to do what only the host can (correct and resubmit, enter the SMS code)', () => {
+    const hostOnly = [/请按修改意见修改后重新提交/, /请完成短信核验/, /请在24小时内/, /请确认负责人手机/, /correct the fields below and resubmit/i, /complete the SMS check/, /: enter it within/, /then resubmit/];
+    for (const event of ['application.returned_by_provider', 'application.sent_to_bureau', 'application.sms_failed', 'application.rejected_by_bureau'] as const) {
+      const org = renderApplicationNotice({ ...base, event, audience: 'organisation' });
+      expect(hostOnly.filter((re) => re.test(`${org.title}\n${org.body}`)).map(String), event).toEqual([]);
+      const host = renderApplicationNotice({ ...base, event, audience: 'host' });
+      expect(hostOnly.some((re) => re.test(`${host.title}\n${host.body}`)), event).toBe(true);
+    }
+    expect(renderApplicationNotice({ ...base, event: 'application.sent_to_bureau', audience: 'organisation' }).title).toContain('待主办者短信核验');
+  });
+
   it('approval for the organisation names the APP without 您的', () => {
     const n = renderApplicationNotice({ ...base, event: 'application.approved', audience: 'organisation' });
     expect(n.subject).toBe('【备案通知】APP"A2DP Volume"已通过备案 / Filing approved');

@@ -190,8 +190,10 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
         zh: `收到${n.zh}的备案申请，请完成初审。`, en: `A filing for ${n.en} awaits your first review.` },
   'application.returned_by_provider': (c, n) => ({
     title: `${n.zh}的备案申请被退回`, titleEn: 'Returned by the first review',
-    zh: `${n.org}初审未通过，申请已退回。请按修改意见修改后重新提交。`,
-    en: 'The first review returned the filing; correct the fields below and resubmit.',
+    // The organisation returned it itself: it waits for the host, it corrects nothing.
+    ...(c.audience === 'host'
+      ? { zh: `${n.org}初审未通过，申请已退回。请按修改意见修改后重新提交。`, en: 'The first review returned the filing; correct the fields below and resubmit.' }
+      : { zh: '初审未通过，申请已退回主办者按以下意见修改；主办者重新提交后将再次进入本单位初审。', en: 'The first review returned the filing to its host with the reasons below; once resubmitted it comes back for your first review.' }),
     details: reasonLines(c.data.reasons),
     sms: `${n.zh}的备案申请已被初审退回，请登录备案系统查看修改意见。`,
   }),
@@ -206,6 +208,14 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
     const until = c.data.smsExpiresAt ? `（北京时间${beijingTime(c.data.smsExpiresAt)}前）` : '';
     const untilEn = c.data.smsExpiresAt ? ` (before ${beijingTime(c.data.smsExpiresAt)} Beijing time)` : '';
     const to = smsTo(n.kind);
+    if (c.audience === 'organisation') {
+      // The code goes to the host's principals; the organisation can only wait for it.
+      return {
+        title: `${n.zh}已提交至${n.bureau}，待主办者短信核验`, titleEn: 'Sent to the bureau: awaiting the host\'s SMS check',
+        zh: `初审已通过，${n.whatZh}申请已提交至${n.bureau}。系统已向${to.zh}发送6位短信核验码，主办者须在24小时内${until}完成核验；连续5次输入错误或超时未核验，申请将被退回。`,
+        en: `First review passed and the ${n.whatEn} went to ${n.bureauEn}. A 6-digit code was sent by SMS to ${to.en}; the host must enter it within 24 hours${untilEn}. Five wrong entries or a timeout return the application.`,
+      };
+    }
     return {
       title: `${n.zh}已提交至${n.bureau}，请完成短信核验`, titleEn: 'Sent to the bureau: complete the SMS check',
       zh: `初审已通过，${n.whatZh}申请已提交至${n.bureau}。系统已向${to.zh}发送6位短信核验码，请在24小时内${until}完成核验；连续5次输入错误或超时未核验，申请将被退回。`,
@@ -216,8 +226,8 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
     const exhausted = c.data.smsFailure === 'exhausted';
     return {
       title: `${n.zh}短信核验未通过，申请已退回`, titleEn: 'SMS check failed: filing returned',
-      zh: `${exhausted ? '短信核验码连续5次输入错误' : '短信核验码在24小时内未完成核验'}，申请已退回。请确认负责人手机可以接收短信后重新提交。`,
-      en: `${exhausted ? 'The SMS code was entered wrongly five times' : 'The SMS check was not completed within 24 hours'}, so the filing was returned. Check that the principals' mobiles can receive SMS, then resubmit.`,
+      zh: `${exhausted ? '短信核验码连续5次输入错误' : '短信核验码在24小时内未完成核验'}，申请已退回${c.audience === 'host' ? '。请确认负责人手机可以接收短信后重新提交。' : '主办者；主办者重新提交后将再次进入本单位初审。'}`,
+      en: `${exhausted ? 'The SMS code was entered wrongly five times' : 'The SMS check was not completed within 24 hours'}, so the filing was returned${c.audience === 'host' ? '. Check that the principals\' mobiles can receive SMS, then resubmit.' : ' to its host; once resubmitted it comes back for your first review.'}`,
       sms: `${n.zh}短信核验未通过，申请已退回，请登录备案系统重新提交。`,
     };
   },
@@ -262,8 +272,8 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
     const change = !n.newNumber;
     return {
       title: change ? `${n.zh}的${n.whatZh}未通过管局审核` : `${n.zh}未通过管局审核`, titleEn: change ? `${cap(n.whatEn)} rejected by the bureau` : 'Rejected by the bureau',
-      zh: `${n.bureau}审核未通过${change ? `${n.zh}的${n.whatZh}，已备案信息保持不变` : ''}。请按修改意见修改后重新提交，其他信息无需重新填写。`,
-      en: `The bureau did not approve the ${n.whatEn}${change ? '; the filed record stays as it is' : ''}. Correct the fields below and resubmit; nothing else needs retyping.`,
+      zh: `${n.bureau}审核未通过${change ? `${n.zh}的${n.whatZh}，已备案信息保持不变` : ''}。${c.audience === 'host' ? '请按修改意见修改后重新提交，其他信息无需重新填写。' : '主办者按以下意见修改并重新提交后，将再次进入本单位初审。'}`,
+      en: `The bureau did not approve the ${n.whatEn}${change ? '; the filed record stays as it is' : ''}. ${c.audience === 'host' ? 'Correct the fields below and resubmit; nothing else needs retyping.' : 'Once the host corrects the fields below and resubmits, it comes back for your first review.'}`,
       details: reasonLines(c.data.reasons),
       sms: change ? `${n.zh}的${n.whatZh}未通过管局审核，请登录备案系统查看修改意见。` : `${n.zh}未通过管局审核，请登录备案系统查看修改意见。`,
     };

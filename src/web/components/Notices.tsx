@@ -1,11 +1,15 @@
 // The in-app notices of a console (docs/notifications.md "The console's notices"): an organisation's
 // (GET /api/org/notifications), a bureau's or a host's own, newest first; unread ones can be marked read.
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { useI18n } from '../i18n/index.tsx';
 import { api, qs } from '../lib/api.ts';
 import { Button, Card, ErrorNotice, Loading, Pager } from './ui.tsx';
 
-interface Notice { id: number; title: string; body: string; createdAt: string; readAt: string | null }
+interface Notice { id: number; title: string; body: string; applicationId?: string | null; createdAt: string; readAt: string | null }
+
+/** Where a notice's application opens, by whose notices they are (the list route's audience). */
+const APPLICATION_PAGE: Record<string, string> = { '/api/org/notifications': '/provider/applications/', '/api/bureau/notifications': '/bureau/applications/', '/api/host/notifications': '/host/applications/' };
 
 const NOTICES_PAGE = 20;
 
@@ -18,12 +22,18 @@ export function NoticesCard({ url, pageSize = NOTICES_PAGE, className }: { url: 
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => { api.get<{ items: Notice[]; total: number; unread: number }>(`${url}${qs({ page, pageSize })}`).then(setR).catch(setError); }, [url, page, pageSize]);
   useEffect(load, [load]);
-  const read = async (id: number) => {
+  const read = async (ids: number[]) => {
     setError(null);
-    try { await api.post(`${url}/read`, { ids: [id] }); load(); } catch (e) { setError(e); }
+    try { await api.post(`${url}/read`, { ids }); load(); } catch (e) { setError(e); }
   };
+  const unreadHere = r?.items.filter((n) => !n.readAt).map((n) => n.id) ?? [];
+  const appPage = APPLICATION_PAGE[url];
   return (
-    <Card title={t('sv.notices')} className={className} actions={r && r.unread > 0 ? <span className="small" data-testid="notices-unread">{t('sv.noticesUnread', { n: r.unread })}</span> : undefined}>
+    <Card title={t('sv.notices')} className={className} actions={r && r.unread > 0 ? (
+      <span className="row small" style={{ alignItems: 'center', gap: '.5rem' }}>
+        <span data-testid="notices-unread">{t('sv.noticesUnread', { n: r.unread })}</span>
+        {unreadHere.length > 1 ? <Button className="btn-small" onClick={() => read(unreadHere)} data-testid="notices-read-page">{t('sv.markPageRead', { n: unreadHere.length })}</Button> : null}
+      </span>) : undefined}>
       <ErrorNotice error={error} />
       {!r ? <Loading /> : r.items.length === 0 ? <p>{t('sv.noNotices')}</p> : (
         <>
@@ -33,7 +43,10 @@ export function NoticesCard({ url, pageSize = NOTICES_PAGE, className }: { url: 
                 <div className="when">{i18n.date(n.createdAt, true)}{n.readAt ? '' : ` · ${t('sv.unread')}`}</div>
                 <div>{n.readAt ? n.title : <strong>{n.title}</strong>}</div>
                 <p style={{ margin: '.15rem 0 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{n.body}</p>
-                {!n.readAt && <Button className="btn-small" onClick={() => read(n.id)} data-testid="notice-read">{t('sv.markRead')}</Button>}
+                <div className="row" style={{ gap: '.75rem', alignItems: 'center' }}>
+                  {appPage && n.applicationId ? <Link to={`${appPage}${n.applicationId}`} data-testid="notice-application">{t('sv.openApplication')}</Link> : null}
+                  {!n.readAt && <Button className="btn-small" onClick={() => read([n.id])} data-testid="notice-read">{t('sv.markRead')}</Button>}
+                </div>
               </li>))}
           </ol>
           <Pager page={page} pageSize={pageSize} total={r.total} onPage={setPage} />

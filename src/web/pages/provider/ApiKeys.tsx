@@ -11,7 +11,8 @@ export default function ApiKeys() {
   const [name, setName] = useState('');
   // A new key may only verify unless staff choose otherwise (a full key can do what staff can through the API).
   const [scope, setScope] = useState<ApiKeyScope>('verify');
-  const [secret, setSecret] = useState<string | null>(null);
+  /** The new key's secret, shown once — until that key is revoked. */
+  const [secret, setSecret] = useState<{ id: string; value: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const load = useCallback(() => api.get<{ items: ApiKey[] }>('/api/org/api-keys').then((r) => setKeys(r.items)).catch(setError), []);
@@ -19,12 +20,12 @@ export default function ApiKeys() {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true); setError(null); setSecret(null);
-    try { const k = await api.post<ApiKey & { secret: string }>('/api/org/api-keys', { name: name.trim(), scope }); setSecret(k.secret); setName(''); setScope('verify'); await load(); }
+    try { const k = await api.post<ApiKey & { secret: string }>('/api/org/api-keys', { name: name.trim(), scope }); setSecret({ id: k.id, value: k.secret }); setName(''); setScope('verify'); await load(); }
     catch (err) { setError(err); } finally { setBusy(false); }
   };
   const revoke = async (k: ApiKey) => {
     if (!window.confirm(i18n.t('keys.confirmRevoke'))) return;
-    try { await api.del(`/api/org/api-keys/${k.id}`); await load(); } catch (err) { setError(err); }
+    try { await api.del(`/api/org/api-keys/${k.id}`); if (secret?.id === k.id) setSecret(null); await load(); } catch (err) { setError(err); }
   };
   return (
     <Page title={i18n.t('keys.title')} lead={i18n.t('keys.lead')}>
@@ -44,21 +45,26 @@ export default function ApiKeys() {
           <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>{i18n.t('keys.create')}</Button>
         </form>
         {scope === 'full' ? <div style={{ marginTop: '0.75rem' }}><Notice kind="warning">{i18n.t('keys.fullWarning')}</Notice></div> : null}
-        {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret}</p></Notice> : null}
+        {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret.value}</p></Notice> : null}
       </Card>
       <ErrorNotice error={error} />
       {!keys ? <Loading /> : (
         <TableWrap label={i18n.t('keys.title')}>
-          <table>
+          <table className="cards" data-testid="api-keys">
             <thead><tr><th>{i18n.t('keys.name')}</th><th>{i18n.t('keys.scope')}</th><th>{i18n.t('keys.prefix')}</th><th>{i18n.t('keys.createdAt')}</th><th>{i18n.t('keys.lastUsed')}</th><th>{i18n.t('review.status')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
             <tbody>
               {keys.length === 0 ? <tr><td colSpan={7} className="muted">{i18n.t('keys.none')}</td></tr> : null}
               {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td><td>{k.scope === 'full' ? <span className="badge badge-warning">{i18n.t('keys.scopeFullShort')}</span> : i18n.t('keys.scopeVerifyShort')}</td><td className="mono">{k.prefix ?? k.keyPrefix}…</td><td>{i18n.date(k.createdAt, true)}</td>
-                  <td>{k.lastUsedAt ? i18n.date(k.lastUsedAt, true) : i18n.t('keys.never')}</td>
-                  <td>{k.revokedAt ? <span className="badge badge-neutral">{i18n.t('keys.revoked')}</span> : <span className="badge badge-success">{i18n.t('keys.active')}</span>}</td>
-                  <td>{k.revokedAt ? i18n.date(k.revokedAt, true) : <Button variant="danger" className="btn-small" onClick={() => void revoke(k)}>{i18n.t('keys.revoke')}</Button>}</td>
+                <tr key={k.id} data-testid="api-key">
+                  <td data-label={i18n.t('keys.name')}>{k.name}</td>
+                  <td data-label={i18n.t('keys.scope')}>{k.scope === 'full' ? <span className="badge badge-warning">{i18n.t('keys.scopeFullShort')}</span> : i18n.t('keys.scopeVerifyShort')}</td>
+                  <td data-label={i18n.t('keys.prefix')} className="mono">{k.prefix ?? k.keyPrefix}…</td>
+                  <td data-label={i18n.t('keys.createdAt')}>{i18n.date(k.createdAt, true)}</td>
+                  <td data-label={i18n.t('keys.lastUsed')}>{k.lastUsedAt ? i18n.date(k.lastUsedAt, true) : i18n.t('keys.never')}</td>
+                  <td data-label={i18n.t('review.status')}>{k.revokedAt ? <span className="badge badge-neutral">{i18n.t('keys.revoked')}</span> : <span className="badge badge-success">{i18n.t('keys.active')}</span>}</td>
+                  {k.revokedAt
+                    ? <td data-label={i18n.t('keys.revokedAt')}>{i18n.date(k.revokedAt, true)}</td>
+                    : <td className="cell-action"><Button variant="danger" className="btn-small" onClick={() => void revoke(k)} data-testid="api-key-revoke">{i18n.t('keys.revoke')}</Button></td>}
                 </tr>
               ))}
             </tbody>

@@ -15,9 +15,17 @@ export default function ProviderServices() {
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** The row whose cancellation was asked without a reason: said at its field, before any question. */
+  const [missing, setMissing] = useState<string | null>(null);
   const load = useCallback(() => api.get<{ items: Item[] }>('/api/provider/services').then((r) => setItems(r.items)).catch(setError), []);
   useEffect(() => { void load(); }, [load]);
   const cancel = async (it: Item) => {
+    if (!(reasons[it.serviceId] ?? '').trim()) {
+      setMissing(it.serviceId);
+      document.getElementById(`cancel-reason-${it.serviceId}`)?.focus();
+      return;
+    }
+    setMissing(null);
     if (!window.confirm(i18n.t(it.otherActiveAccess ? 'provider.services.confirm' : 'provider.services.confirmShell', { number: it.serviceNumber }))) return;
     setBusy(it.serviceId); setError(null);
     try {
@@ -40,9 +48,12 @@ export default function ProviderServices() {
                   <td data-label={i18n.t('review.service')}>{it.serviceName}<div className="number small">{it.serviceNumber}</div></td>
                   <td data-label={i18n.t('record.hostName')}>{it.hostName}</td>
                   <td data-label={i18n.t('records.access')}>{i18n.option('accessMethod', it.accessMethod)} · {it.serverLocation}</td>
-                  <td data-label={i18n.t('provider.services.others')}>{it.otherActiveAccess || <span className="badge badge-warning">{i18n.t('provider.services.willShell')}</span>}</td>
+                  <td data-label={i18n.t('provider.services.others')}>{it.otherActiveAccess ? i18n.t('provider.services.otherCount', { n: it.otherActiveAccess }) : <span className="badge badge-warning">{i18n.t('provider.services.willShell')}</span>}</td>
                   <td data-label={i18n.t('provider.services.reason')}>
-                    <input aria-label={`${i18n.t('provider.services.reason')} ${it.serviceNumber}`} maxLength={500} value={reasons[it.serviceId] ?? ''} onChange={(e) => setReasons({ ...reasons, [it.serviceId]: e.target.value })} />
+                    <input id={`cancel-reason-${it.serviceId}`} aria-label={`${i18n.t('provider.services.reason')} ${it.serviceNumber}`} maxLength={500} value={reasons[it.serviceId] ?? ''}
+                      aria-invalid={missing === it.serviceId || undefined} aria-describedby={missing === it.serviceId ? `cancel-reason-${it.serviceId}-err` : undefined}
+                      onChange={(e) => { setReasons({ ...reasons, [it.serviceId]: e.target.value }); if (missing === it.serviceId) setMissing(null); }} />
+                    {missing === it.serviceId ? <ul className="field-errors" id={`cancel-reason-${it.serviceId}-err`} data-testid="cancel-reason-error"><li>{i18n.t('provider.services.reasonRequired')}</li></ul> : null}
                   </td>
                   <td className="cell-action"><Button variant="danger" busy={busy === it.serviceId} data-testid="provider-cancel-access" onClick={() => void cancel(it)}>{i18n.t('records.cancelAccess')}</Button></td>
                 </tr>

@@ -31,7 +31,12 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
   }, [audience, status, page, scope]);
   // Decided applications (已备案, 管局退回) are a record of decisions, not a queue: no deadline, no 审核 link.
   const decided = bureau && DECIDED.includes(status);
-  const heading = decided ? i18n.t('review.bureauDecided') : ministry ? i18n.t('ministry.queueTitle') : i18n.t(title);
+  // A provider's other lists are its applications in that state, not its queue: no 审核 link, a heading that says so.
+  const notQueue = !bureau && status !== defaultStatus;
+  // The bureau's deadline, wherever one runs (a provider following its submissions at the bureau too).
+  const deadlines = bureau || status === 'bureau_review';
+  const heading = decided ? i18n.t('review.bureauDecided') : ministry ? i18n.t('ministry.queueTitle')
+    : notQueue ? i18n.t('review.providerList', { status: i18n.t(`status.${status}` as MessageKey) }) : i18n.t(title);
   return (
     <Page title={heading} lead={ministry ? i18n.t('ministry.queueLead') : undefined} wide>
       <div className="row" style={{ marginBottom: '1rem' }}>
@@ -48,12 +53,12 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
             <thead><tr>
               <th>{i18n.t('review.service')}</th>{ministry ? <th>{i18n.t('ministry.province')}</th> : null}<th>{i18n.t('review.kind')}</th><th>{i18n.t('review.type')}</th><th>{i18n.t('review.status')}</th>
               {decided ? <><th>{i18n.t('review.number')}</th><th>{i18n.t('review.decidedAt')}</th><th>{i18n.t('review.decidedBy')}</th></>
-                : <><th>{i18n.t('review.submittedAt')}</th>{bureau ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}</>}
+                : <><th>{i18n.t('review.submittedAt')}</th>{deadlines ? <><th>{i18n.t('review.deadline')}</th><th>{i18n.t('review.left')}</th></> : null}</>}
               <th><span className="sr-only">{i18n.t('common.actions')}</span></th>
             </tr></thead>
             <tbody>
               {list.items.map((a) => (
-                <tr key={a.id} className={!decided && a.overdue ? 'overdue' : ''} data-testid="queue-row">
+                <tr key={a.id} className={!decided && deadlines && a.overdue ? 'overdue' : ''} data-testid="queue-row">
                   <td data-label={i18n.t('review.service')}><QueueName a={a} /></td>
                   {ministry ? <td data-label={i18n.t('ministry.province')} data-testid="queue-province">{provinceName(a.provinceCode, i18n.lang)}</td> : null}
                   <td data-label={i18n.t('review.kind')} data-testid="queue-kind">{i18n.t(`apptype.${a.applicationType}` as MessageKey)}</td>
@@ -65,14 +70,14 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
                     <td data-label={i18n.t('review.decidedBy')}>{a.decidedBy ?? '—'}</td>
                   </> : <>
                     <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
-                    {bureau ? <>
+                    {deadlines ? <>
                       <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} /></td>
                       <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
                         ? <span className="overdue-text">{i18n.t('review.overdue')}{a.remainingWorkingDays < 0 ? ` ${-a.remainingWorkingDays}` : ''}</span>
                         : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
                     </> : null}
                   </>}
-                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`} data-testid="queue-open">{decided || ministry ? i18n.t('review.view') : i18n.t('review.open')}</Link></td>
+                  <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`} data-testid="queue-open">{decided || ministry || notQueue ? i18n.t('review.view') : i18n.t('review.open')}</Link></td>
                 </tr>
               ))}
             </tbody>

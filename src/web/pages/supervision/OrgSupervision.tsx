@@ -100,6 +100,8 @@ function CampaignDetail({ campaign, onChanged }: { campaign: Campaign; onChanged
   useEffect(load, [load]);
   const upload = async () => {
     if (!file) return;
+    // A resubmission replaces the whole catalogue (and the findings listed from it): asked first.
+    if (campaign.catalogue && !window.confirm(t('sv.confirmReplaceCatalogue', { file: file.name, n: campaign.catalogue.received }))) return;
     setError(null); setAnswer(null); setProgress(0);
     try { setAnswer(await uploadCatalogue(`/api/org/campaigns/${id}/catalogue`, file, setProgress) as never); load(); onChanged(); } catch (e) { setError(e); } finally { setProgress(null); }
   };

@@ -3,7 +3,7 @@
 // filed subject per certificate, numbers unique, packages), and the imported records answering
 // in the public query and verification. PGlite by default, PostgreSQL with DATABASE_URL.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -198,6 +198,48 @@ describe('the beian import command (embedded database)', () => {
     const badWorkers = await run('import', file, '--workers', 'two');
     expect(badWorkers).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be a whole number from 0 to 64') });
     expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
+  }, SETUP_TIMEOUT);
+});
+
+// Files as a bureau's spreadsheet saves them. Defects: a CSV saved as GBK (the default "CSV" of a
+// Chinese Excel) had every line rejected as filing_number_format (its 粤ICP备 read as U+FFFD), the
+// import recorded as done; a BOM before NDJSON (Notepad's "UTF-8") rejected line 1 as json_syntax.
+describe('beian import of files as a spreadsheet or an editor saves them (embedded database)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-enc-'));
+  const run = async (...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
+    return { code, stdout, stderr };
+  };
+  beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
+  afterAll(() => { vi.unstubAllEnvs(); });
+
+  it('stops before loading anything at a file that is not UTF-8, naming the line and how to convert it', async () => {
+    const gbk = path.join(root, 'gbk.csv');
+    // serviceNumber,serviceName / 粤ICP备2019000101号-1A,示例 in GBK, CRLF.
+    writeFileSync(gbk, Buffer.concat([Buffer.from('serviceNumber,serviceName\r\n'), Buffer.from('d4c1494350b1b832303139303030313031bac52d3141', 'hex'),
+      Buffer.from(','), Buffer.from('cabec0fd', 'hex'), Buffer.from('\r\n')]));
+    const r = await run('import', gbk, '--quiet');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^beian import: .*gbk\.csv is not UTF-8 text \(line 2\).*GBK.*iconv -f GBK -t UTF-8/);
+    expect(r.stdout).toBe('');
+    // UTF-16 ("Unicode text"), as a spreadsheet may also save it.
+    const utf16 = path.join(root, 'utf16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${CSV_COLUMNS.join(',')}\r\n`, 'utf16le')]));
+    expect(await run('import', utf16, '--quiet')).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not UTF-8 text \(line 1\)/) });
+    // Refused before the database was opened: nothing recorded (the file converted to UTF-8 is a first import).
+    expect(existsSync(path.join(root, 'data'))).toBe(false);
+  }, SETUP_TIMEOUT);
+
+  it('reads NDJSON after a byte-order mark and with CRLF line ends', async () => {
+    const file = path.join(root, 'bom.ndjson');
+    writeFileSync(file, `\ufeff${[JSON.stringify(appLine(801, 1)), JSON.stringify(appLine(802, 1))].join('\r\n')}\r\n`);
+    const r = await run('import', file, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(2 lines, 0 rejected\)/);
   }, SETUP_TIMEOUT);
 });
 

@@ -244,8 +244,9 @@ describe('beian import of files as a spreadsheet or an editor saves them (embedd
 });
 
 // Defect: Ctrl-C exited 130 without a word.
-describe('beian import interrupted (SIGINT)', () => {
-  it('says where it stopped and that the same command resumes, and exits 130', async () => {
+describe('beian import interrupted (SIGINT, SIGTERM)', () => {
+  // Defect: a `kill` (SIGTERM) ended it without a word.
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: says where it stopped and that the same command resumes, and exits %i', async (signal, exitCode) => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-int-'));
     const file = path.join(root, 'big.ndjson');
     writeFileSync(file, `${Array.from({ length: 20_000 }, (_, i) => JSON.stringify(appLine(10_000 + i, 1))).join('\n')}\n`);
@@ -256,8 +257,8 @@ describe('beian import interrupted (SIGINT)', () => {
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     // Interrupted once a batch has committed (the bar, redrawn every 5 s without a terminal, shows a line past 0).
     for (let i = 0; i < 1200 && !/line [1-9]\d*\//.test(stderr) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(130);
+    child.kill(signal);
+    expect(await exited, stderr).toBe(exitCode);
     const said = /\ninterrupted: committed up to line (\d+); run the same command to resume\n$/.exec(stderr);
     expect(said, stderr).not.toBeNull();
     expect(Number(said![1])).toBeGreaterThan(0);

@@ -138,12 +138,14 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   // Ctrl-C: each batch commits with its last line, so the import resumes after the last committed
   // one; say so (it exited 130 with no word). Exit 130 = 128 + SIGINT, as shells do (docs/import.md).
   let committed = 0;
-  const interrupted = () => {
+  // A `kill` (SIGTERM: a service manager, an operator) the same way, exit 143 = 128 + SIGTERM.
+  const interrupted = (signal: NodeJS.Signals) => {
     bar?.stop();
     io.stderr.write(`\ninterrupted: committed up to line ${committed}; run the same command to resume\n`);
-    process.exit(130);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     // The import builds indexes a died import set aside, and continues its own first load.
     await migrate(storage.db, undefined, { keepDeferredIndexes: true });
@@ -184,6 +186,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     return summary.rejected ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     bar?.stop();
     await storage.close();
   }

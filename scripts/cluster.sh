@@ -300,7 +300,7 @@ defaults
   timeout server 60s
   timeout http-request 10s
   timeout queue 10s
-  # A health check waits this long (without it, `inter` — 500 ms — bounds the whole check); /api/health
+  # A health check waits this long (without it, \`inter\` — 500 ms — bounds the whole check); /api/health
   # bounds its own wait for the primary to 1 s (docs/deploy.md "Health, and what the proxy does with it").
   timeout check 2s
   # A request that fails on one process is tried again on another (redispatch): always when the
@@ -376,7 +376,16 @@ check_roles() {
   if [ -n "$STANDBY_NODE" ] && [ -f "$STANDBY/PG_VERSION" ] && [ ! -f "$STANDBY/standby.signal" ]; then
     die "the standby ($STANDBY) was promoted outside this script: it is a primary now. Record it and repoint the apps with \`$0 failover\` (it fences the old primary), then \`$0 rebuild-standby\`"
   fi
+  # The old primary rebuilt as a standby by hand (pg_rewind or pg_basebackup -R, step 4 of the manual
+  # procedure): going on would clear synchronous_standby_names (no standby recorded) and leave it out
+  # of the apps' reads.
+  if rebuilt_by_hand; then
+    die "the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) was rebuilt as a standby outside this script. Record it (synchronous again, in the apps' reads) with \`$0 rebuild-standby\`"
+  fi
 }
+
+# No standby recorded since a failover, but the other data folder is one (standby.signal): rebuilt by hand.
+rebuilt_by_hand() { [ -z "$STANDBY_NODE" ] && [ -f "$PGROOT/$(other_node "$PRIMARY_NODE")/standby.signal" ]; }
 
 # The choices of this `up` (--apps, --async/--sync) over the kept ones.
 apply_choices() {
@@ -497,6 +506,26 @@ rebuild_standby() {
   pg_running "$PRIMARY" || die "the primary ($PRIMARY) is not running: \`$0 up\` first"
   local bin node dir port how
   bin=$(pg_bin); node=$(other_node "$PRIMARY_NODE"); dir=$PGROOT/$node; port=$(node_port "$node")
+  # Rebuilt by hand already (docs/deploy-replication.md, step 4): recorded as it is when it streams.
+  if rebuilt_by_hand; then
+    pg_start "$dir" standby "$port"
+    for _ in $(seq 1 40); do
+      [ -n "$(psql_primary -d postgres -c "select 1 from pg_stat_replication where application_name = 'standby1' and state = 'streaming'")" ] && break
+      sleep 0.5
+    done
+    if [ -n "$(psql_primary -d postgres -c "select 1 from pg_stat_replication where application_name = 'standby1' and state = 'streaming'")" ]; then
+      STANDBY_NODE=$node
+      write_cluster_env
+      load_state
+      sync_setting
+      say "standby rebuilt by hand recorded: $STANDBY on 127.0.0.1:$S_PORT streams from the primary"
+      build_app
+      restart_apps
+      echo "$PROXY_URL"
+      return 0
+    fi
+    say "the standby rebuilt by hand ($dir) does not stream as standby1: rebuilding it"
+  fi
   if pg_running "$dir"; then as_pg "$bin/pg_ctl" -D "$dir" -m fast -w -t 30 stop >/dev/null; say "stopped the old primary ($dir)"; fi
   # A just-promoted primary may not have written its new timeline into its control file yet.
   psql_primary -d postgres -c checkpoint >/dev/null
@@ -568,7 +597,9 @@ status() {
   if pg_running "$PRIMARY"; then
     line primary up "127.0.0.1:$P_PORT ($PRIMARY_NODE) $(psql_primary -d postgres -c "select case when pg_is_in_recovery() then 'NOT A PRIMARY (in recovery)! ' else '' end || 'standbys: ' || coalesce(string_agg(application_name || ' ' || state || ' ' || sync_state || ' replay_lag=' || coalesce(replay_lag::text, '0'), ', '), 'none') from pg_stat_replication")"
   else line primary down "127.0.0.1:$P_PORT ($PRIMARY_NODE)"; fi
-  if [ -z "$STANDBY_NODE" ]; then
+  if rebuilt_by_hand; then
+    line standby down "none recorded: the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) was rebuilt by hand as a standby; record it with \`$0 rebuild-standby\`"
+  elif [ -z "$STANDBY_NODE" ]; then
     line standby down "none since the failover: the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) waits for \`$0 rebuild-standby\`"
   elif pg_running "$STANDBY"; then
     line standby up "127.0.0.1:$S_PORT ($STANDBY_NODE) $(psql_at "$S_PORT" -d postgres -c "select 'in recovery: ' || pg_is_in_recovery() || ', replayed ' || coalesce(pg_last_wal_replay_lsn()::text, '-') || ', receiver ' || coalesce((select status from pg_stat_wal_receiver), 'none')")"

@@ -3,7 +3,7 @@
 // filed subject per certificate, numbers unique, packages), and the imported records answering
 // in the public query and verification. PGlite by default, PostgreSQL with DATABASE_URL.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,7 @@ import { CSV_COLUMNS } from '../domain/import-record.ts';
 import { hexOf, memorySource, residentIdOf, usccOf } from '../../tests/import-records.ts';
 import { publicGet, enc } from '../api/public/test-support.ts';
 import { importFilings } from '../flows/import-filings.ts';
+import { openPglite } from '../db/connection.ts';
 import { expectPublicEventsCurrent } from '../../tests/public-events.ts';
 
 
@@ -200,9 +201,52 @@ describe('the beian import command (embedded database)', () => {
   }, SETUP_TIMEOUT);
 });
 
+// Files as a bureau's spreadsheet saves them. Defects: a CSV saved as GBK (the default "CSV" of a
+// Chinese Excel) had every line rejected as filing_number_format (its 粤ICP备 read as U+FFFD), the
+// import recorded as done; a BOM before NDJSON (Notepad's "UTF-8") rejected line 1 as json_syntax.
+describe('beian import of files as a spreadsheet or an editor saves them (embedded database)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-enc-'));
+  const run = async (...argv: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
+    return { code, stdout, stderr };
+  };
+  beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
+  afterAll(() => { vi.unstubAllEnvs(); });
+
+  it('stops before loading anything at a file that is not UTF-8, naming the line and how to convert it', async () => {
+    const gbk = path.join(root, 'gbk.csv');
+    // serviceNumber,serviceName / 粤ICP备2019000101号-1A,示例 in GBK, CRLF.
+    writeFileSync(gbk, Buffer.concat([Buffer.from('serviceNumber,serviceName\r\n'), Buffer.from('d4c1494350b1b832303139303030313031bac52d3141', 'hex'),
+      Buffer.from(','), Buffer.from('cabec0fd', 'hex'), Buffer.from('\r\n')]));
+    const r = await run('import', gbk, '--quiet');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^beian import: .*gbk\.csv is not UTF-8 text \(line 2\).*GBK.*iconv -f GBK -t UTF-8/);
+    expect(r.stdout).toBe('');
+    // UTF-16 ("Unicode text"), as a spreadsheet may also save it.
+    const utf16 = path.join(root, 'utf16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${CSV_COLUMNS.join(',')}\r\n`, 'utf16le')]));
+    expect(await run('import', utf16, '--quiet')).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not UTF-8 text \(line 1\)/) });
+    // Refused before the database was opened: nothing recorded (the file converted to UTF-8 is a first import).
+    expect(existsSync(path.join(root, 'data'))).toBe(false);
+  }, SETUP_TIMEOUT);
+
+  it('reads NDJSON after a byte-order mark and with CRLF line ends', async () => {
+    const file = path.join(root, 'bom.ndjson');
+    writeFileSync(file, `\ufeff${[JSON.stringify(appLine(801, 1)), JSON.stringify(appLine(802, 1))].join('\r\n')}\r\n`);
+    const r = await run('import', file, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(2 lines, 0 rejected\)/);
+  }, SETUP_TIMEOUT);
+});
+
 // Defect: Ctrl-C exited 130 without a word.
-describe('beian import interrupted (SIGINT)', () => {
-  it('says where it stopped and that the same command resumes, and exits 130', async () => {
+describe('beian import interrupted (SIGINT, SIGTERM)', () => {
+  // Defect: a `kill` (SIGTERM) ended it without a word.
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: says where it stopped and that the same command resumes, and exits %i', async (signal, exitCode) => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-int-'));
     const file = path.join(root, 'big.ndjson');
     writeFileSync(file, `${Array.from({ length: 20_000 }, (_, i) => JSON.stringify(appLine(10_000 + i, 1))).join('\n')}\n`);
@@ -211,10 +255,25 @@ describe('beian import interrupted (SIGINT)', () => {
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    for (let i = 0; i < 600 && !stderr.includes('import [') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(130);
-    expect(stderr).toMatch(/\ninterrupted: committed up to line \d+; run the same command to resume\n$/);
+    // Interrupted once a batch has committed (the bar, redrawn every 5 s without a terminal, shows a line past 0).
+    for (let i = 0; i < 1200 && !/line [1-9]\d*\//.test(stderr) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill(signal);
+    expect(await exited, stderr).toBe(exitCode);
+    const said = /\ninterrupted: committed up to line (\d+); run the same command to resume\n$/.exec(stderr);
+    expect(said, stderr).not.toBeNull();
+    expect(Number(said![1])).toBeGreaterThan(0);
+    // What it says is committed is in the data folder. Defect: on the embedded database the batches
+    // committed without a flush of the WAL (synchronous_commit = off), which nothing wrote out before
+    // the process exited: the folder held none of them, and the "resume" started again at line 1.
+    const db = await openPglite(path.join(root, 'data', 'pgdata'));
+    try {
+      const [imp] = await db.query<{ last_line: number; services: number }>('select last_line, services from imports');
+      expect(imp!.last_line).toBeGreaterThanOrEqual(Number(said![1]));
+      const [n] = await db.query<{ n: number }>('select count(*)::int as n from services');
+      expect(n!.n).toBe(imp!.services);
+    } finally {
+      await db.close();
+    }
   }, SETUP_TIMEOUT);
 });
 

@@ -17,24 +17,55 @@ import { unknownCsvColumns, csvRowToObject } from '../domain/import-record.ts';
 import { DEFAULT_BATCH, type ImportProgress, type ImportSource, type SourceLine, importFilings } from '../flows/import-filings.ts';
 import { type Io, UsageError } from './main.ts';
 
-/** SHA-256 and line count of a file, in one read. */
-export async function fingerprintFile(file: string): Promise<{ sha256: string; lines: number }> {
+/**
+ * SHA-256 and line count of a file, in one read; `notUtf8Line`: the first line that is not UTF-8
+ * text (a GBK or UTF-16 file, as spreadsheets save CSV), else null.
+ */
+export async function fingerprintFile(file: string): Promise<{ sha256: string; lines: number; notUtf8Line: number | null }> {
   const hash = createHash('sha256');
   let lines = 0;
   let last = 10;
+  let utf8: TextDecoder | null = new TextDecoder('utf-8', { fatal: true });
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
     last = chunk[chunk.length - 1] ?? last;
+    try { utf8?.decode(chunk, { stream: true }); } catch { utf8 = null; }
   }
-  return { sha256: hash.digest('hex'), lines: lines + (last === 10 ? 0 : 1) };
+  try { utf8?.decode(); } catch { utf8 = null; }
+  return { sha256: hash.digest('hex'), lines: lines + (last === 10 ? 0 : 1), notUtf8Line: utf8 ? null : await firstNotUtf8Line(file) };
+}
+
+/** The first line of a file that is not UTF-8 (a newline byte is never inside a UTF-8 or GBK character). */
+async function firstNotUtf8Line(file: string): Promise<number> {
+  let line = 1;
+  let decoder = new TextDecoder('utf-8', { fatal: true });
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, from);
+      try {
+        decoder.decode(chunk.subarray(from, nl === -1 ? chunk.length : nl), { stream: true });
+        if (nl !== -1) decoder.decode();
+      } catch {
+        return line;
+      }
+      if (nl === -1) break;
+      line += 1;
+      decoder = new TextDecoder('utf-8', { fatal: true });
+      from = nl + 1;
+    }
+  }
+  return line;
 }
 
 /** An NDJSON file's lines as text: parsed where they are prepared (src/db/import-prepare.ts, maybe on a worker thread). */
 async function* ndjsonLines(file: string, after: number): AsyncIterable<SourceLine> {
   let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+  for await (let text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     line += 1;
+    // A byte-order mark before the first line (editors' "UTF-8 with BOM"), as for CSV.
+    if (line === 1 && text.startsWith('\ufeff')) text = text.slice(1);
     if (line <= after || !text.trim()) continue;
     yield { line, text };
   }
@@ -91,7 +122,13 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   if (values.rejects) {
     try { closeSync(openSync(values.rejects, 'w')); } catch (e) { throw new UsageError(`cannot write --rejects ${values.rejects}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`); }
   }
-  const { sha256, lines } = await fingerprintFile(file).catch((e: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`); });
+  const { sha256, lines, notUtf8Line } = await fingerprintFile(file).catch((e: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${e.code ?? e.message}`); });
+  // Before anything is recorded: every line of a GBK file would be rejected (its 粤ICP备 unreadable)
+  // and the file recorded as imported.
+  if (notUtf8Line !== null) {
+    throw new UsageError(`${file} is not UTF-8 text (line ${notUtf8Line}): nothing was imported. A spreadsheet's CSV is often GBK (Excel's "CSV (逗号分隔)") `
+      + `or UTF-16 ("Unicode 文本"): save it as "CSV UTF-8 (逗号分隔)", or convert it, e.g. iconv -f GBK -t UTF-8 ${file} > converted.csv (docs/import.md)`);
+  }
   const storage = await openStorage(config());
   const bar = values.quiet ? null : new cliProgress.SingleBar({
     stream: io.stderr as NodeJS.WriteStream, format: 'import [{bar}] {percentage}% | line {value}/{total} | {services} services, {rejected} rejected | {rate}/s | ETA {eta}s',
@@ -101,12 +138,14 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   // Ctrl-C: each batch commits with its last line, so the import resumes after the last committed
   // one; say so (it exited 130 with no word). Exit 130 = 128 + SIGINT, as shells do (docs/import.md).
   let committed = 0;
-  const interrupted = () => {
+  // A `kill` (SIGTERM: a service manager, an operator) the same way, exit 143 = 128 + SIGTERM.
+  const interrupted = (signal: NodeJS.Signals) => {
     bar?.stop();
     io.stderr.write(`\ninterrupted: committed up to line ${committed}; run the same command to resume\n`);
-    process.exit(130);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     // The import builds indexes a died import set aside, and continues its own first load.
     await migrate(storage.db, undefined, { keepDeferredIndexes: true });
@@ -147,6 +186,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     return summary.rejected ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     bar?.stop();
     await storage.close();
   }

@@ -218,9 +218,8 @@ export async function writeBatch(
   let services = 0;
   let subjects = 0;
   const rejections = [...rejected];
-  // A batch lost to a crash after its commit is lost together with its progress row, and the
-  // re-run imports it again: the import needs no flush to disk at each commit.
-  await tx.exec(`set local synchronous_commit = off; set local work_mem = '64MB'`);
+  // synchronous_commit: set by the caller (importFilings), on a server only.
+  await tx.exec(`set local work_mem = '64MB'`);
   if (lines.length) {
     await tx.exec(STAGE_DDL);
     const csv = stageCsv(lines);

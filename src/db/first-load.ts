@@ -171,7 +171,7 @@ export async function writeDirectBatch(
     return chunks.length ? timed(`copy ${table}`, () => tx.copyCsv!(table, columns, chunks)) : Promise.resolve();
   };
   const rejections = [...rejected];
-  await tx.exec('set local synchronous_commit = off');
+  // synchronous_commit: set by the caller (importFilings), on a server only.
 
   // Registry look-ups, only for the keys an earlier batch may have written.
   const taken = new Set<string>();

@@ -4,7 +4,7 @@
 // committed batch and a finished one is not applied again. Personal data is sealed and hashed
 // exactly as the approval flow does (src/db/registry.ts), as each line is prepared
 // (src/db/import-prepare.ts: here, or on worker threads with `workers`).
-import type { Db } from '../db/connection.ts';
+import type { Db, Queryable } from '../db/connection.ts';
 import { type Rejection, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, markImportRunning, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
@@ -156,6 +156,17 @@ export async function importFilings(
   } = {},
 ): Promise<ImportSummary> {
   const clock = o.clock ?? (() => new Date());
+  // A batch's transaction. On a PostgreSQL server its commit is not flushed at once (synchronous_commit
+  // off): the server's WAL writer flushes it within a fraction of a second, and a batch lost to a
+  // crash of the server is lost together with its progress row, so the re-run imports it again. On
+  // the embedded database the server is this process, with no WAL writer of its own: an unflushed
+  // commit stays in memory until a later one is flushed, so an interrupted import (Ctrl-C, kill)
+  // lost every batch since — while it said they were committed. There each commit is written out
+  // (to the operating system: PGlite runs without fsync, so it costs little).
+  const batchTransaction = <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction(async (tx) => {
+    if (db.kind === 'postgresql') await tx.exec('set local synchronous_commit = off');
+    return fn(tx);
+  });
   const size = o.batchSize ?? DEFAULT_BATCH;
   const imp = await openImport(db, source, clock());
   let firstLoad = false;
@@ -195,11 +206,11 @@ export async function importFilings(
       b = newBatch();
       count = 0;
       if (writing) await writing;
-      const staged = () => db.transaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace));
+      const staged = () => batchTransaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace));
       // Another writer's row met a direct batch (a unique violation): that batch, rolled back, goes
       // through the staging path, which checks each line against the registry.
       const write = keys
-        ? db.transaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace))
+        ? batchTransaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace))
           .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
           .then((r) => { keys!.addWritten(batch.lines, r.rejections); return r; })
         : staged();

@@ -15,7 +15,7 @@ import { provinceByCode } from '../domain/provinces.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import { lockServiceRow, lockSubjectRow } from './services.ts';
 import type { FlowContext } from './context.ts';
-import { type ReviewReason, requireReasons } from './reasons.ts';
+import { type ReviewReason, requireEditableReasonFields, requireReasons } from './reasons.ts';
 import { keyPlatformReasons } from '../domain/platform-reasons.ts';
 import { certificateKey, refuseFiledCertificate, SUBJECT_UNIQUE_INDEX, uniqueViolation } from './subject-certificate.ts';
 
@@ -107,6 +107,8 @@ export async function bureauReject(ctx: FlowContext, actor: Actor, id: string, i
   const given = requireReasons(input.reasons);
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
+    transition(app.status, 'bureau_reject', actor); // a wrong status is the answer (409) before the reasons' fields
+    requireEditableReasonFields(app.application_type, input.reasons);
     // A platform's reason names the platform too: it follows it if the host reorders or deletes platforms.
     const reasons = keyPlatformReasons(given, openMaterials(app.materials, ctx.sealer));
     return move(ctx, tx, app, 'bureau_reject', actor, { set: { review_reasons: reasons, decided_at: ctx.now() }, reason: { reasons }, notice: { reasons } });

@@ -7,7 +7,7 @@ import { transition } from '../domain/lifecycle.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { principalsOf } from './principals.ts';
-import { type ReviewReason, requireReasons } from './reasons.ts';
+import { type ReviewReason, requireEditableReasonFields, requireReasons } from './reasons.ts';
 import { keyPlatformReasons } from '../domain/platform-reasons.ts';
 import { openChallenges } from './sms-challenges.ts';
 
@@ -30,6 +30,8 @@ export async function providerReturn(ctx: FlowContext, actor: Actor, id: string,
   const given = requireReasons(input.reasons);
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
+    transition(app.status, 'provider_return', actor); // a wrong status is the answer (409) before the reasons' fields
+    requireEditableReasonFields(app.application_type, input.reasons);
     // A platform's reason names the platform too: it follows it if the host reorders or deletes platforms.
     const reasons = keyPlatformReasons(given, openMaterials(app.materials, ctx.sealer));
     return move(ctx, tx, app, 'provider_return', actor, { set: { review_reasons: reasons }, reason: { reasons }, notice: { reasons } });

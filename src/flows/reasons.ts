@@ -1,6 +1,7 @@
 // Field-level review reasons `{field, error, suggestion}` (WeChat's audit_data, DOMAIN.md §0.4):
-// a return or a rejection must say what to fix.
+// a return or a rejection must say what to fix — in a field the host can fix.
 import { NamedError } from '../domain/errors.ts';
+import { type ApplicationType, reasonFieldEditable } from '../domain/lifecycle.ts';
 
 /** `platform`: set by the flow for a platform's field (src/domain/platform-reasons.ts). */
 export interface ReviewReason { field: string; error: string; suggestion?: string; platform?: string }
@@ -11,4 +12,19 @@ export function requireReasons(reasons: ReviewReason[] | undefined): ReviewReaso
     throw new NamedError('reasons_required', 'invalid', 'say what to fix: at least one {field, error, suggestion}', [{ field: 'reasons', code: 'required', message: 'at least one reason with a field and an error' }]);
   }
   return list;
+}
+
+/**
+ * A reason must name a field this kind of application lets the host change (reasonFieldEditable):
+ * one about a field it keeps as filed, or carries not at all, would send the host back to a wizard
+ * without that field. 400 naming each such reason's field (`reasons.N.field`, N its place in the request).
+ */
+export function requireEditableReasonFields(type: ApplicationType, reasons: ReviewReason[] | undefined): void {
+  const wrong = (reasons ?? []).map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.field.trim() && r.error.trim() && !reasonFieldEditable(type, r.field.trim()));
+  if (wrong.length) {
+    throw new NamedError('reason_field_not_editable', 'invalid',
+      `a ${type} application cannot change ${wrong.map(({ r }) => r.field).join(', ')}: name a field the host can fix in it (or approve and ask for another application)`,
+      wrong.map(({ r, i }) => ({ field: `reasons.${i}.field`, code: 'reason_field_not_editable', message: `${r.field} cannot be changed in a ${type} application` })));
+  }
 }

@@ -1013,6 +1013,8 @@ export const MESSAGES = {
   'records.reason': ['原因（选填）', 'Reason (optional)'],
   'records.ask': ['发送确认码', 'Send the code'],
   'records.lastService': ['这是该主体最后一个服务：确认码将注销整个主体（不保留空主体）。', 'This is the subject\'s last service: the code cancels the whole subject (no empty subject is kept).'],
+  'records.cancelSubjectWarn': ['注销主体将同时注销其下全部 {n} 个服务（{names}）：主体备案号和这些服务备案号都将失效，且不可恢复。', 'Cancelling the subject cancels all {n} of its services too ({names}): the main number and these service numbers stop being valid, for good.'],
+  'records.askAgain': ['重新获取确认码', 'Ask for a new code'],
   'records.lastAccess': ['这是最后一条接入信息：取消后该备案将成为空壳。', 'This is the last access record: the filing becomes a shell.'],
   'records.sentTo': ['确认码已发送至 {mobile}，24 小时内有效，最多 5 次。', 'The code went to {mobile}; valid 24 h, 5 attempts.'],
   'records.code': ['短信确认码', 'SMS code'],

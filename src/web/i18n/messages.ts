@@ -404,6 +404,8 @@ export const MESSAGES = {
   'record.serviceNumber': ['服务备案号', 'Service filing number'],
   'record.mainNumber': ['主体备案号', 'Subject filing number'],
   'record.serviceName': ['服务名称', 'Service name'],
+  'record.print': ['打印备案信息', 'Print the record'],
+  'record.printedAt': ['查询时间：{at}。以上备案信息可在 {url} 查询核验。', 'Read on {at}. The record can be checked at {url}.'],
   'record.statement': ['下载备案证明（JSON）', 'Download the record statement (JSON)'],
   'record.statementLead': ['以上事件均记入透明日志；备案证明附有日志的签名和包含证明，可离线验证。', 'These events are in the transparency log; the record statement carries the log\'s signature and inclusion proofs, verifiable offline.'],
   'record.serviceType': ['服务类型', 'Service type'],

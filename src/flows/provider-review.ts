@@ -9,7 +9,7 @@ import type { FlowContext } from './context.ts';
 import { principalsOf } from './principals.ts';
 import { type ReviewReason, requireEditableReasonFields, requireReasons } from './reasons.ts';
 import { keyPlatformReasons } from '../domain/platform-reasons.ts';
-import { openChallenges } from './sms-challenges.ts';
+import { openChallenges, smsServiceOf } from './sms-challenges.ts';
 
 export async function providerApprove(ctx: FlowContext, actor: Actor, id: string, input: { note?: string } = {}): Promise<ApplicationRow> {
   return ctx.db.transaction(async (tx) => {
@@ -17,7 +17,7 @@ export async function providerApprove(ctx: FlowContext, actor: Actor, id: string
     transition(app.status, 'provider_approve', actor);
     const now = ctx.now();
     const principals = await principalsOf(tx, ctx.sealer, app, openMaterials(app.materials, ctx.sealer));
-    const expiresAt = await openChallenges(tx, ctx.sealer, app.id, { serviceName: app.service_name ?? '', serviceType: app.service_type }, principals, now);
+    const expiresAt = await openChallenges(tx, ctx.sealer, app.id, smsServiceOf(app), principals, now);
     return move(ctx, tx, app, 'provider_approve', actor, {
       set: { sent_to_bureau_at: now, review_reasons: [] },
       reason: { note: input.note ?? null, smsTo: principals.length },

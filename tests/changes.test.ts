@@ -11,6 +11,7 @@ import { DEMO_PEOPLE } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar } from '../src/domain/validation/index.ts';
 import { a2dp, A2DP_CERT, KEY, serviceId, verify } from './verify.ts';
 import { cancelAccessByProvider } from '../src/flows/cancel-access.ts';
+import { openSms, type SmsPayload } from '../src/notify/outbox.ts';
 import { expectPublicEventsCurrent, expectPublicLeavesAreRecordEvents } from './public-events.ts';
 
 const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
@@ -179,6 +180,11 @@ describe('changes of a filed record', () => {
     expect(tasks.map((t: { personRole: string }) => t.personRole)).toEqual(['subject_principal']);
     await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {});
     await toBureau(h, host, provider, draft.id, ['13800138777']);
+    // The new principal's phone is told it is the subject's change, not some website's or APP's filing under the company's name.
+    const sent = (await h.t.db.query<{ payload: SmsPayload }>(`select payload from outbox where channel = 'sms' order by id desc limit 50`))
+      .map((r) => openSms(h.t.sealer, r.payload)).find((m) => m.mobile === '13800138777' && /核验码/.test(m.text));
+    expect(sent!.text).toContain('您正在办理主体"杭州示例软件有限公司"的备案信息变更，短信核验码：');
+    expect(sent!.text).not.toMatch(/办理(网站|APP)/);
     const zj = await signIn(h.app, 'zj.reviewer');
     const review = await call(h.app, zj, 'GET', `/api/bureau/applications/${draft.id}`);
     const mobile = review.diff.find((c: { field: string }) => c.field === 'subject.principal.mobile');

@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { seedDemo } from '../src/db/seed/demo.ts';
 import { chinaDate, chinaYear } from '../src/domain/china-time.ts';
 import { parseFilingNumber } from '../src/domain/filing-number.ts';
-import { APPLICATION_KINDS, APPLICATION_STATUSES } from '../src/domain/lifecycle.ts';
+import { APPLICATION_KINDS, APPLICATION_STATUSES, type ApplicationType, reasonFieldEditable } from '../src/domain/lifecycle.ts';
 import { signIn } from './auth.ts';
 import { type TestDb, testDatabase } from './db.ts';
 import { call } from './filing.ts';
@@ -72,6 +72,14 @@ describe('demo applications', () => {
     // SMS checks still open are less than a day old (they expire after 24 hours).
     const [sms] = await t.db.query<{ oldest: Date }>(`select min(c.created_at) as oldest from sms_challenges c join applications a on a.id = c.application_id where a.status = 'sms_pending'`);
     expect(NOW.getTime() - sms!.oldest.getTime()).toBeLessThan(86_400_000);
+  });
+
+  it('every returned or rejected application asks to fix a field its kind lets the host change (no 变更主体 sent back over 服务描述)', async () => {
+    const rows = await t.db.query<{ application_type: ApplicationType; status: string; review_reasons: { field: string }[] }>(
+      `select application_type, status, review_reasons from applications where status in ('returned', 'bureau_rejected')`);
+    expect(new Set(rows.map((r) => r.application_type))).toEqual(new Set(Object.keys(APPLICATION_KINDS)));
+    const dead = rows.flatMap((r) => r.review_reasons.filter((x) => x.field !== 'sms' && !reasonFieldEditable(r.application_type, x.field)).map((x) => `${r.application_type}/${r.status}: ${x.field}`));
+    expect(dead).toEqual([]);
   });
 
   it('every queue shows something; a filed service has an approved change in its public history', async () => {

@@ -166,3 +166,18 @@ export const APPLICATION_KINDS: Readonly<Record<ApplicationType, ApplicationKind
 };
 
 export const kindOf = (type: ApplicationType): ApplicationKind => APPLICATION_KINDS[type];
+
+/**
+ * Whether the host can act on a reviewer's reason naming `field` in an application of `type`: the
+ * field is in a material group the application carries and not one it must keep as filed (unless
+ * a conversion the kind allows unlocks it). A reason about anything else — the service's description
+ * in a subject change, the APP's name in an access filing — names a field the host's wizard does not
+ * offer: a dead end (the host can only withdraw). `field` is a dotted path (`access.1.ips`, `service`).
+ */
+export function reasonFieldEditable(type: ApplicationType, field: string): boolean {
+  const kind = kindOf(type);
+  const group = field.split('.')[0] as MaterialGroup;
+  if (!kind.groups.includes(group)) return false;
+  const unlocked = kind.conversion?.unlocks ?? [];
+  return !kind.fixed.some((f) => (field === f || field.startsWith(`${f}.`)) && !unlocked.includes(f));
+}

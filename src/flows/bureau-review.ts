@@ -15,7 +15,7 @@ import { provinceByCode } from '../domain/provinces.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import { lockServiceRow, lockSubjectRow } from './services.ts';
 import type { FlowContext } from './context.ts';
-import { type ReviewReason, requireKnownFields, requireReasons } from './reasons.ts';
+import { type ReviewReason, requireEditableReasonFields, requireKnownFields, requireReasons } from './reasons.ts';
 import { keyPlatformReasons } from '../domain/platform-reasons.ts';
 import { certificateKey, refuseFiledCertificate, SUBJECT_UNIQUE_INDEX, uniqueViolation } from './subject-certificate.ts';
 
@@ -107,9 +107,10 @@ export async function bureauReject(ctx: FlowContext, actor: Actor, id: string, i
   const given = requireReasons(input.reasons);
   return ctx.db.transaction(async (tx) => {
     const app = await loadApplication(tx, id, actor, { forUpdate: true });
-    transition(app.status, 'bureau_reject', actor);
+    transition(app.status, 'bureau_reject', actor); // a wrong status is the answer (409) before the reasons' fields
     const materials = openMaterials(app.materials, ctx.sealer);
-    requireKnownFields(given, materials);
+    requireKnownFields(input.reasons, materials); // a field the application does not have at all
+    requireEditableReasonFields(app.application_type, input.reasons); // one it has but keeps as filed
     // A platform's reason names the platform too: it follows it if the host reorders or deletes platforms.
     const reasons = keyPlatformReasons(given, materials);
     return move(ctx, tx, app, 'bureau_reject', actor, { set: { review_reasons: reasons, decided_at: ctx.now() }, reason: { reasons }, notice: { reasons } });

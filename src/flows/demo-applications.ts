@@ -22,6 +22,7 @@ import type { FlowContext } from './context.ts';
 import { createApplication } from './create-application.ts';
 import { createChange } from './create-change.ts';
 import { filedServiceMaterials, filedSubjectMaterials } from '../db/filed-materials.ts';
+import { openMaterials } from '../db/materials-store.ts';
 import { providerApprove, providerReturn } from './provider-review.ts';
 import { BUREAU_REVIEW_WORKING_DAYS, verifySmsCode } from './sms-check.ts';
 import { submitApplication } from './submit-application.ts';
@@ -121,14 +122,28 @@ async function enterCodes(d: Demo, id: string): Promise<void> {
 }
 
 const REASON = { field: 'service.description', error: '网站备案说明与网站实际内容不符（演示）', suggestion: '按网站实际提供的服务修改说明后重新提交' };
-/** A subject change carries the subject only: its reasons name subject fields (src/domain/review-fields.ts). */
-const SUBJECT_REASON = { field: 'subject.address', error: '新通讯地址与证件住所不一致，未附说明（演示）', suggestion: '核对新地址并写明楼层、门牌号后重新提交' };
+
+/**
+ * A reason in a field the application can change (reasonFieldEditable): a subject change carries no
+ * service description, an access filing only its new access record (the last one).
+ */
+async function reasonFor(d: Demo, id: string) {
+  const [app] = await d.ctx.db.query<{ application_type: ApplicationType; materials: unknown }>('select application_type, materials from applications where id = $1', [id]);
+  if (app!.application_type === 'change_subject') {
+    return { field: 'subject.address', error: '通讯地址未写到门牌号（演示）', suggestion: '填写到门牌号的实际办公地址后重新提交' };
+  }
+  if (app!.application_type === 'add_access') {
+    const access = (openMaterials(app!.materials, d.ctx.sealer) as { access?: unknown[] }).access ?? [];
+    return { field: `access.${Math.max(access.length - 1, 0)}.ips`, error: 'IP 地址与接入服务商分配的地址不符（演示）', suggestion: '填写接入服务商分配的服务器公网 IP 后重新提交' };
+  }
+  return REASON;
+}
 
 /**
  * Drives one application from creation to `state`: created `startDaysAgo`, then first review,
  * SMS codes and the bureau at the times the state needs. Returns its id.
  */
-async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o: { startDaysAgo: number; deadline?: Deadline; reviewer?: Actor; verify?: boolean; reason?: typeof REASON }): Promise<string> {
+async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o: { startDaysAgo: number; deadline?: Deadline; reviewer?: Actor; verify?: boolean }): Promise<string> {
   const reviewer = o.reviewer ?? d.provider;
   // A bureau review's receipt date decides its deadline; the steps before it are the days before.
   const receivedAgo = state === 'bureau_review' ? await receivedDaysAgo(d, o.deadline ?? 'later') : state === 'sms_pending' ? 0.2 : o.startDaysAgo - 2;
@@ -142,7 +157,7 @@ async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o
   await submitApplication(d.ctx, d.host, id, {});
   if (state === 'provider_review') return id;
   at(d, start - 1, 3);
-  if (state === 'returned') { await providerReturn(d.ctx, reviewer, id, { reasons: [o.reason ?? REASON] }); return id; }
+  if (state === 'returned') { await providerReturn(d.ctx, reviewer, id, { reasons: [await reasonFor(d, id)] }); return id; }
   at(d, receivedAgo, -2);
   await providerApprove(d.ctx, reviewer, id, {});
   if (state === 'sms_pending') return id;
@@ -150,7 +165,7 @@ async function drive(d: Demo, create: () => Promise<string>, state: DemoState, o
   await enterCodes(d, id);
   if (state === 'bureau_review') return id;
   at(d, Math.max(receivedAgo - 5, 0.1), 0);
-  if (state === 'bureau_rejected') { await bureauReject(d.ctx, d.bureau, id, { reasons: [o.reason ?? REASON] }); return id; }
+  if (state === 'bureau_rejected') { await bureauReject(d.ctx, d.bureau, id, { reasons: [await reasonFor(d, id)] }); return id; }
   await bureauApprove(d.ctx, d.bureau, id);
   return id;
 }
@@ -237,7 +252,7 @@ export async function seedDemoApplications(db: Db, sealer: Sealer, o: DemoApplic
   // Subject changes (a new office address), one open on each filed subject.
   const changeSubject = async (subjectId: string, state: DemoState, startDaysAgo: number, address: string) => {
     const base = await filedSubjectMaterials(db, sealer, subjectId);
-    return drive(d, () => create(d, 'change_subject', { subjectId, materials: { subject: { ...base.subject, address } } }), state, { startDaysAgo, deadline: DEADLINE_OF.change_subject, reason: SUBJECT_REASON });
+    return drive(d, () => create(d, 'change_subject', { subjectId, materials: { subject: { ...base.subject, address } } }), state, { startDaysAgo, deadline: DEADLINE_OF.change_subject });
   };
   await changeSubject(bases[0]!.subjectId, 'approved', 50, '南山区科技园新址大厦8楼');
   await changeSubject(bases[1]!.subjectId, 'withdrawn', 38, '福田区新址路1号');

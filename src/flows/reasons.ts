@@ -1,7 +1,8 @@
 // Field-level review reasons `{field, error, suggestion}` (WeChat's audit_data, DOMAIN.md §0.4):
-// a return or a rejection must say what to fix.
+// a return or a rejection must say what to fix — in a field the host can fix.
 import { NamedError } from '../domain/errors.ts';
 import { unknownReasonFields } from '../domain/review-fields.ts';
+import { type ApplicationType, reasonFieldEditable } from '../domain/lifecycle.ts';
 
 /** `platform`: set by the flow for a platform's field (src/domain/platform-reasons.ts). */
 export interface ReviewReason { field: string; error: string; suggestion?: string; platform?: string }
@@ -14,10 +15,29 @@ export function requireReasons(reasons: ReviewReason[] | undefined): ReviewReaso
   return list;
 }
 
-/** Each reason names a field of the application's materials (src/domain/review-fields.ts): the host must be able to correct it. */
-export function requireKnownFields(reasons: readonly ReviewReason[], materials: unknown): void {
-  const unknown = unknownReasonFields(reasons, materials);
+/**
+ * Each reason names a field of the application's materials (src/domain/review-fields.ts): the host must be
+ * able to correct it. 400 naming each other reason's field (`reasons.N.field`, N its place in the request).
+ */
+export function requireKnownFields(reasons: readonly ReviewReason[] | undefined, materials: unknown): void {
+  const given = reasons ?? [];
+  const unknown = unknownReasonFields(given, materials).filter((i) => given[i]!.field.trim() && given[i]!.error.trim());
   if (!unknown.length) return;
-  throw new NamedError('reason_field_unknown', 'invalid', `a reason names a field this application does not have: ${unknown.map((i) => reasons[i]!.field).join(', ')}`,
-    unknown.map((i) => ({ field: `reasons.${i}.field`, code: 'reason_field_unknown', message: `this application has no field ${reasons[i]!.field}` })));
+  throw new NamedError('reason_field_unknown', 'invalid', `a reason names a field this application does not have: ${unknown.map((i) => given[i]!.field).join(', ')}`,
+    unknown.map((i) => ({ field: `reasons.${i}.field`, code: 'reason_field_unknown', message: `this application has no field ${given[i]!.field}` })));
+}
+
+/**
+ * A reason must name a field this kind of application lets the host change (reasonFieldEditable):
+ * one about a field it keeps as filed, or carries not at all, would send the host back to a wizard
+ * without that field. 400 naming each such reason's field (`reasons.N.field`, N its place in the request).
+ */
+export function requireEditableReasonFields(type: ApplicationType, reasons: ReviewReason[] | undefined): void {
+  const wrong = (reasons ?? []).map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.field.trim() && r.error.trim() && !reasonFieldEditable(type, r.field.trim()));
+  if (wrong.length) {
+    throw new NamedError('reason_field_not_editable', 'invalid',
+      `a ${type} application cannot change ${wrong.map(({ r }) => r.field).join(', ')}: name a field the host can fix in it (or approve and ask for another application)`,
+      wrong.map(({ r, i }) => ({ field: `reasons.${i}.field`, code: 'reason_field_not_editable', message: `${r.field} cannot be changed in a ${type} application` })));
+  }
 }

@@ -7,6 +7,7 @@ import type { Sealer } from '../db/personal-data.ts';
 import { enqueueSms } from '../notify/outbox.ts';
 import { type ServiceType, smsChallenge } from '../notify/templates.ts';
 import type { Principal } from './principals.ts';
+import { type ApplicationType, kindOf } from '../domain/lifecycle.ts';
 
 export const SMS_VALIDITY_MS = 24 * 60 * 60 * 1000;
 export const SMS_MAX_ATTEMPTS = 5;
@@ -16,7 +17,12 @@ export const SMS_RESEND_INTERVAL_MS = 60 * 1000;
 
 export const codeHash = (sealer: Sealer, challengeId: string, code: string) => sealer.hash('sms_code', `${challengeId}:${code}`);
 
-export interface SmsService { serviceName: string; serviceType: ServiceType }
+export interface SmsService { serviceName: string; serviceType: ServiceType; subjectChange?: boolean }
+
+/** What the SMS names: the service, or — an application that carries no service (变更主体) — the subject's change. */
+export function smsServiceOf(app: { service_name: string | null; service_type: ServiceType; application_type: ApplicationType }): SmsService {
+  return { serviceName: app.service_name ?? '', serviceType: app.service_type, subjectChange: !kindOf(app.application_type).groups.includes('service') };
+}
 
 export async function sendCode(tx: Queryable, sealer: Sealer, challengeId: string, mobile: string, s: SmsService): Promise<string> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

@@ -13,7 +13,7 @@ import { availableActions, transition } from '../domain/lifecycle.ts';
 import { type ApplicationRow, loadApplication, move } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
-import { type ChallengeRow, codeHash, SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS, SMS_RESEND_INTERVAL_MS, sendCode } from './sms-challenges.ts';
+import { type ChallengeRow, codeHash, SMS_MAX_ATTEMPTS, SMS_MAX_RESENDS, SMS_RESEND_INTERVAL_MS, sendCode, smsServiceOf } from './sms-challenges.ts';
 
 /** The bureau's review window (Order 33 Art. 12). */
 export const BUREAU_REVIEW_WORKING_DAYS = 20;
@@ -101,7 +101,7 @@ export async function resendSmsCode(ctx: FlowContext, actor: Actor, id: string, 
       const seconds = Math.ceil(wait / 1000);
       throw new NamedError('sms_resend_too_soon', 'rate_limited', `wait ${seconds} s before asking for another code`, [], { 'retry-after': String(seconds) }, { retryAfterSeconds: seconds });
     }
-    const hash = await sendCode(tx, ctx.sealer, c.id, ctx.sealer.open(c.mobile_enc), { serviceName: app.service_name ?? '', serviceType: app.service_type });
+    const hash = await sendCode(tx, ctx.sealer, c.id, ctx.sealer.open(c.mobile_enc), smsServiceOf(app));
     await tx.query(`update sms_challenges set code_hash = $2, sends = sends + 1, last_sent_at = $3 where id = $1`, [c.id, hash, now]);
     await recordHistory(tx, actor, { entityType: 'application', entityId: app.id, action: 'sms_resend', reason: { challengeId: c.id, sends: c.sends + 1 } }, now);
     return { challengeId: c.id, sends: c.sends + 1, resendsLeft: SMS_MAX_RESENDS - c.sends, expiresAt: c.expires_at };

@@ -326,13 +326,18 @@ export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
  * The SMS check message (DOMAIN.md §4.1 step 4: a 6-digit code, valid 24 h). Flows that
  * send the code enqueue this text with enqueueSms.
  */
-export function renderSmsChallenge(a: { code: string; serviceType: ServiceType; serviceName: string; validHours?: number }): string {
+export function renderSmsChallenge(a: SmsChallengeInput): string {
   const h = a.validHours ?? 24;
-  return `【备案核验】您正在办理${TYPE_ZH[a.serviceType]}"${a.serviceName}"的备案，短信核验码：${a.code}，${h}小时内有效，请勿告知他人。`
-    + ` Filing verification code ${a.code}, valid ${h} h.`;
+  // A subject change carries no service: the name is the subject's, and it is no website's or APP's filing.
+  const what = a.subjectChange ? `主体"${a.serviceName}"的备案信息变更` : `${TYPE_ZH[a.serviceType]}"${a.serviceName}"的备案`;
+  return `【备案核验】您正在办理${what}，短信核验码：${a.code}，${h}小时内有效，请勿告知他人。`
+    + ` Filing verification code ${a.code}${a.subjectChange ? ' (subject change)' : ''}, valid ${h} h.`;
 }
 
+/** `subjectChange`: the application changes the subject only (变更主体); `serviceName` is then the subject's name. */
+export interface SmsChallengeInput { code: string; serviceType: ServiceType; serviceName: string; subjectChange?: boolean; validHours?: number }
+
 /** The SMS check message as the outbox queues it: the inbox text and the gateway template (code only). */
-export function smsChallenge(a: { code: string; serviceType: ServiceType; serviceName: string; validHours?: number }): { text: string; template: SmsTemplate } {
+export function smsChallenge(a: SmsChallengeInput): { text: string; template: SmsTemplate } {
   return { text: renderSmsChallenge(a), template: smsTemplate('verification_code', { code: a.code }) };
 }

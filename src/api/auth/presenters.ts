@@ -82,8 +82,12 @@ export function presentApiKey(row: ApiKeyListRow): z.infer<typeof apiKeySchema> 
   };
 }
 
-/** problem+json (RFC 9457) as src/api/problem.ts sends it, for the OpenAPI document. */
-export const problemSchema = z.object({
+/**
+ * problem+json (RFC 9457) as src/api/problem.ts sends it, for the OpenAPI document. Open: the extension
+ * members a problem carries (§3.2: `remainingAttempts` of a wrong code, the `applicationId` a conflict
+ * names) pass through the response serializer — a closed object stripped them on every route using it.
+ */
+export const problemSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),

@@ -80,7 +80,8 @@ function Ended({ item }: { item: J | undefined }) {
   return item?.active === false ? <p className="muted small ended" data-testid="ended">{i18n.t('materials.inactive')}</p> : null;
 }
 
-export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
+/** `canFlag`: the fields a reason may name (those the application lets the host change); all when not given. */
+export function MaterialsView({ materials, onFlag, canFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; canFlag?: (field: string) => boolean; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
   const i18n = useI18n();
   const show = useFieldValue(orgNames);
   const row = (path: string) => {
@@ -89,7 +90,7 @@ export function MaterialsView({ materials, onFlag, flagged, orgNames }: { materi
       <div className={`mrow ${isFlagged ? 'flagged' : ''}`} key={path} data-field={path}>
         <div className="k">{i18n.field(path)}</div>
         <div className="v">{show(path, getPath(materials, path))}</div>
-        {onFlag ? <Button variant="link" className="btn-small" onClick={() => onFlag(path)} aria-label={`${i18n.t('review.markField')}${i18n.colon}${i18n.field(path)}`}>{i18n.t('review.markField')}</Button> : <span />}
+        {onFlag && (canFlag?.(path) ?? true) ? <Button variant="link" className="btn-small" onClick={() => onFlag(path)} aria-label={`${i18n.t('review.markField')}${i18n.colon}${i18n.field(path)}`}>{i18n.t('review.markField')}</Button> : <span />}
       </div>
     );
   };

@@ -69,6 +69,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   display_name_charset: '名称含有不可见字符', display_name_empty: '请填写名称', display_name_too_long: '名称最多 64 字',
   application_status_conflict: '当前状态不允许此操作（可能已被他人处理），请刷新', version_conflict: '材料已在别处修改，请刷新后再改',
   reasons_required: '请至少填写一条包含字段和问题的意见', reason_field_unknown: '意见所指的字段不在本申请中，请从申请材料中选择字段',
+  reason_field_not_editable: '此类申请不能修改该项，主办者无法据此修改；请选择本申请可修改的字段',
   json_too_deep: '请求内容嵌套层级过深', body_too_large: '请求内容过大', api_key_scope: '该 API 密钥仅可调用核验接口',
   // Deploy (issue 12 part 2)
   password_unchanged: '新密码不能与当前密码相同', password_change_required: '请先设置新密码', current_password_wrong: '当前密码不正确', host_password_self_service: '主办者账号请用手机验证码自行重置密码', cannot_reset_own_password: '请用当前密码修改自己的密码', reset_code_invalid: '验证码不正确或已失效，请重新获取',

@@ -60,7 +60,8 @@ export function RecordPage() {
       {record.status === 'cancelled' ? <Notice kind="warning" title={i18n.t('status.cancelled')}>{i18n.t('record.cancelled')}</Notice> : null}
       {record.status === 'revoked' ? <Notice kind="error" title={i18n.t('status.revoked')}>{i18n.t('record.revoked')}</Notice> : null}
       {record.shellSince ? <Notice kind="warning">{i18n.t('record.shell', { since: i18n.date(record.shellSince) })}</Notice> : null}
-      <Card title={i18n.t('record.title')} id="record">
+      {/* The record page is the filing proof a host prints (for an app store, a partner): only the record and its history go on paper. */}
+      <Card title={i18n.t('record.title')} id="record" actions={<Button variant="secondary" className="btn-small" onClick={() => window.print()}>{i18n.t('record.print')}</Button>}>
         <Dl rows={[
           [i18n.t('record.serviceNumber'), <span className="number" data-testid="record-number">{record.serviceNumber}</span>],
           [i18n.t('record.status'), <StatusBadge status={record.status} />],
@@ -84,6 +85,7 @@ export function RecordPage() {
             <ul className="plain">{record.platforms.map((p) => <li key={p.platform}>{i18n.option('platform', p.platform)}{i18n.colon}<code>{p.packageName}</code></li>)}</ul>
           )] as [string, ReactNode]] : []),
         ]} />
+        <p className="print-only small" data-testid="print-proof">{i18n.t('record.printedAt', { at: i18n.date(new Date().toISOString(), true), url: decodeURI(record.links.page) })}</p>
       </Card>
       {record.events?.length ? (
         <Card title={i18n.t('record.events')} id="events">
@@ -91,7 +93,7 @@ export function RecordPage() {
             {record.events.map((e, i) => <li key={i} className="done"><strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span></li>)}
           </ol>
           <p className="muted small">{i18n.t('record.statementLead')}{' '}
-            <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link">{i18n.t('record.statement')}</a></p>
+            <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link" className="no-print">{i18n.t('record.statement')}</a></p>
         </Card>
       ) : null}
       {record.snippets ? (

@@ -3,7 +3,9 @@
 import { useState } from 'react';
 import { Button, ErrorNotice, Notice } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { api } from '../../lib/api.ts';
+import { api, ApiError } from '../../lib/api.ts';
+
+const VOID = ['confirmation_exhausted', 'confirmation_expired', 'confirmation_not_pending'];
 
 export interface Asked { confirmationId: string; sentTo: string; cancels?: 'service' | 'subject'; lastAccess?: boolean }
 export interface Confirmed { action: string; subjectCancelled: string | null; access: { shell: boolean } | null }
@@ -42,6 +44,10 @@ export function ConfirmPanel({ url, warn, onDone, testid }: { url: string; warn?
         </>
       )}
       <ErrorNotice error={error} />
+      {/* Five wrong codes or 24 hours void the request: a new code is one click, not a hunt for the button that opened this. */}
+      {asked && error instanceof ApiError && VOID.includes(error.code) ? (
+        <Button variant="secondary" data-testid={`${testid}-again`} onClick={() => { setAsked(null); setCode(''); setError(null); }}>{i18n.t('records.askAgain')}</Button>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // 我的备案 — filed subjects and services (issue 13 item 9): each with the actions it allows —
 // change and add access (the change wizard's pages), cancel access and cancel (by SMS code);
 // a shell says since when, how to fix it and the date after which it may be cancelled.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Button, Card, ErrorNotice, Loading, Notice, Page } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -25,6 +25,9 @@ export default function HostRecords() {
   const [open, setOpen] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The confirming panel was far down the list (a phone shows a screen of it): the outcome, at the top, is brought into view.
+  const doneRef = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (done) doneRef.current?.focus(); }, [done]);
   const load = useCallback(() => api.get<{ items: Subject[] }>('/api/host/records').then((r) => setItems(r.items)).catch(setError), []);
   useEffect(() => { void load(); }, [load]);
   const finished = (c: Confirmed) => {
@@ -36,14 +39,19 @@ export default function HostRecords() {
   return (
     <Page title={i18n.t('records.title')} lead={i18n.t('records.lead')}>
       <ErrorNotice error={error} />
-      {done ? <Notice kind="success" role="status">{done}</Notice> : null}
+      {done ? <div ref={doneRef} tabIndex={-1} data-testid="records-done"><Notice kind="success" role="status">{done}</Notice></div> : null}
       {!items ? <Loading /> : items.length === 0 ? <Card><p>{i18n.t('records.empty')}</p></Card> : items.map((sub) => (
         <Card key={sub.id} className="mt record-subject" title={<>{sub.name} <span className="number small">{sub.mainNumber}</span></>}
           actions={<div className="row">
             {sub.links.change ? <Link className="btn btn-secondary" to={sub.links.change}>{i18n.t('records.change')}</Link> : null}
             {sub.actions.includes('cancel') ? <Button variant="link" data-testid={`cancel-subject-${sub.mainNumber}`} onClick={() => setOpen(open === sub.id ? null : sub.id)}>{i18n.t('records.cancelSubject')}</Button> : null}
           </div>}>
-          {open === sub.id ? <ConfirmPanel testid="confirm-subject" url={`/api/host/subjects/${sub.id}/cancel`} onDone={finished} /> : null}
+          {/* Irreversible for every live service under it: say which before the code is sent. */}
+          {open === sub.id ? <ConfirmPanel testid="confirm-subject" url={`/api/host/subjects/${sub.id}/cancel`} onDone={finished}
+            warn={(() => {
+              const live = sub.services.filter((x) => x.state === 'filed' || x.state === 'shell');
+              return i18n.t('records.cancelSubjectWarn', { n: live.length, names: live.map((x) => `${x.serviceName} ${x.serviceNumber}`).join(i18n.listSep) });
+            })()} /> : null}
           <ul className="plain record-services">
             {sub.services.map((s) => (
               <li key={s.id} className="record-service" data-testid="record-service" data-number={s.serviceNumber}>

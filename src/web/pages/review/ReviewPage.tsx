@@ -11,6 +11,7 @@ import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusB
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
+import { reasonFieldEditable } from '../../../domain/lifecycle.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { ApplicationView, HistoryItem, ReviewReason, SubjectRecord } from '../../lib/types.ts';
 
@@ -76,7 +77,9 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
       await load();
     } catch (e) { setError(e); } finally { setBusy(null); }
   };
-  const paths = fieldPaths(view.materials);
+  // Only fields this kind of application lets the host change (a subject change: the subject; an access filing: access).
+  const canFlag = (p: string) => reasonFieldEditable(view.applicationType, p);
+  const paths = fieldPaths(view.materials).filter(canFlag);
   // The submitter's name for access records it serves (other providers show their id).
   const orgs: Record<string, string> = view.organisations;
 
@@ -94,7 +97,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' && !view.subjectRecord ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <PackageChecks checks={view.packageChecks ?? []} materials={view.materials} />
-          <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} flagged={reasons} orgNames={orgs} />
+          <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />
         </Card>
         </div>
         <div className="sticky">

@@ -22,6 +22,14 @@ import { requestPasswordReset } from './reset-password.ts';
 export const REGISTRATION_CODE_VALIDITY_MS = 10 * 60_000;
 export const REGISTRATION_CODE_MAX_ATTEMPTS = 5;
 export const REGISTRATION_CODES_PER_HOUR = 5;
+/** The longest window a mobile's requests are counted over. */
+export const REGISTRATION_CODE_WINDOWS_MS = 3_600_000;
+/**
+ * How long a registration code row is kept (purge-registration-codes.ts): two days — at least twice the
+ * longest time a row is read (its code's validity, the longest window its request is counted in), so
+ * no purge removes a row that still counts, and no longer: nothing else reads it.
+ */
+export const REGISTRATION_CODE_RETENTION_MS = 2 * 86_400_000;
 
 export const registrationCodeHash = (sealer: Sealer, id: string, code: string) => sealer.hash('sms_code', `registration:${id}:${code}`);
 
@@ -42,7 +50,7 @@ export async function requestRegistrationCode(ctx: FlowContext, input: { mobile:
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`registration:${mobileHash}`]);
     const [recent] = await tx.query<{ n: number }>(
       'select count(*)::int as n from registration_codes where mobile_hash = $1 and created_at > $2',
-      [mobileHash, new Date(now.getTime() - 3_600_000)]);
+      [mobileHash, new Date(now.getTime() - REGISTRATION_CODE_WINDOWS_MS)]);
     if (recent!.n >= REGISTRATION_CODES_PER_HOUR) return 'quota' as const;
     const id = randomUUID();
     if (await hasHostAccount(tx, mobileHash)) {

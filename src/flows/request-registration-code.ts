@@ -15,11 +15,18 @@ import type { Sealer } from '../db/personal-data.ts';
 import type { FieldProblem } from '../domain/errors.ts';
 import { validateMobile } from '../domain/validation/index.ts';
 import { enqueueSms } from '../notify/outbox.ts';
+import { SMS_CODE_VALIDITY_MS, validityEn, validityZh } from '../notify/sms-templates.ts';
 import { AccountInputError, check } from './account-errors.ts';
 import type { FlowContext } from './context.ts';
 import { requestPasswordReset } from './reset-password.ts';
 
-export const REGISTRATION_CODE_VALIDITY_MS = 10 * 60_000;
+/**
+ * A registration code is valid as long as the `verification_code` template it goes by says (24小时内有效):
+ * what the mobile's owner reads must be true, and the template cannot say otherwise without a new template
+ * id in every deployment (ADR 0005 addendum "What the SMS says"). Guessing is bounded by attempts per code
+ * and codes per mobile, not by the validity.
+ */
+export const REGISTRATION_CODE_VALIDITY_MS = SMS_CODE_VALIDITY_MS.verification_code;
 export const REGISTRATION_CODE_MAX_ATTEMPTS = 5;
 export const REGISTRATION_CODES_PER_HOUR = 5;
 /** The longest window a mobile's requests are counted over. */
@@ -63,8 +70,8 @@ export async function requestRegistrationCode(ctx: FlowContext, input: { mobile:
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await enqueueSms(tx, ctx.sealer, {
       mobile,
-      text: `【备案系统】您正在注册备案系统主办者账号，验证码：${code}，10分钟内有效，请勿告知他人。如非本人操作请忽略。`
-        + `Code ${code} confirms your mobile for a new beian host account; valid 10 minutes.`,
+      text: `【备案系统】您正在注册备案系统主办者账号，验证码：${code}，${validityZh(REGISTRATION_CODE_VALIDITY_MS)}内有效，请勿告知他人。如非本人操作请忽略。`
+        + `Code ${code} confirms your mobile for a new beian host account; valid ${validityEn(REGISTRATION_CODE_VALIDITY_MS)}.`,
       template: { kind: 'verification_code', params: { code } },
     }, { tag: 'registration_code' });
     await tx.query(

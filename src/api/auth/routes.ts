@@ -12,6 +12,7 @@ import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_M
 import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import { devSmsInbox } from '../admin/dev-sms.ts';
+import { validityEn } from '../../notify/sms-templates.ts';
 import type { AppContext } from '../app.ts';
 import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
@@ -74,7 +75,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     onRequest: registerCodeQuota,
     schema: {
       tags: ['auth'], summary: 'Registration step 1: ask for a code by SMS that proves the mobile',
-      description: `A mobile with no host account gets a 6-digit code by SMS, valid ${codeMinutes} minutes and for ${REGISTRATION_CODE_MAX_ATTEMPTS} `
+      description: `A mobile with no host account gets a 6-digit code by SMS, valid ${validityEn(REGISTRATION_CODE_VALIDITY_MS)} (as the SMS template says) and for ${REGISTRATION_CODE_MAX_ATTEMPTS} `
         + 'wrong attempts; send it to POST /api/auth/register as `smsCode`. A mobile that already has an account gets a password-reset code '
         + 'instead (its owner can set a new password at POST /api/auth/password-reset/confirm); it cannot be registered again. '
         + 'The answer is the same 202 whether or not the mobile has an account or anything was sent (no account enumeration). '

@@ -337,7 +337,9 @@ export const MESSAGES = {
   'auth.register.smsCode': ['短信验证码', 'SMS code'],
   'auth.register.getCode': ['获取验证码', 'Get a code'],
   'auth.register.resend': ['{seconds} 秒后可重新获取', 'Again in {seconds} s'],
-  'auth.register.codeSent': ['验证码已发送至该手机，{minutes} 分钟内有效。如该手机号已注册，您会收到重置密码的验证码，请直接登录或使用「忘记密码」。', 'A code went to this mobile, valid for {minutes} minutes. If the mobile already has an account, you get a password-reset code instead: sign in, or use "Forgot password".'],
+  'auth.register.codeSent': ['验证码已发送至该手机，{validity}内有效。如该手机号已注册，您会收到重置密码的验证码，请直接登录或使用「忘记密码」。', 'A code went to this mobile, valid for {validity}. If the mobile already has an account, you get a password-reset code instead: sign in, or use "Forgot password".'],
+  'auth.validity.hours': ['{n} 小时', '{n} hours'],
+  'auth.validity.minutes': ['{n} 分钟', '{n} minutes'],
   'auth.register.haveAccount': ['已有账号？登录', 'Have an account? Sign in'],
 
   // Deploy (issue 12 part 2): the first sign-in with a one-time password sets a new one.

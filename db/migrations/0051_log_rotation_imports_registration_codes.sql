@@ -77,3 +77,9 @@ on conflict (history_id) do nothing;
 delete from public_events e using history h
  where e.history_id = h.id and h.action = 'imported'
    and exists (select 1 from history x where x.entity_type = h.entity_type and x.entity_id = h.entity_id and x.action = 'logged_imported');
+
+-- Registration codes are limited per mobile *and requesting client* (ADR 0005 addendum "A fairer limit"):
+-- 3 an hour a mobile from one client, 10 an hour a mobile from all, so a stranger can no longer use up a
+-- mobile's codes and keep its owner waiting. The client (an IPv4 address, or an IPv6 /64) is kept only as
+-- a keyed hash, like the mobile, and goes with the row when it is purged (two days). Rows of before have none.
+alter table registration_codes add column client_hash text;

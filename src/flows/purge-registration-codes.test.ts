@@ -15,7 +15,7 @@ describe('registration code purge', () => {
   let t: TestDb;
   let now = new Date('2026-12-01T02:00:00Z');
   const ctx = (): FlowContext => ({ db: t.db, sealer: t.sealer, now: () => now, publicUrl: 'http://localhost' });
-  const ask = (mobile: string, at: string) => { now = new Date(at); return requestRegistrationCode(ctx(), { mobile }, null); };
+  const ask = (mobile: string, at: string) => { now = new Date(at); return requestRegistrationCode(ctx(), { mobile, client: '198.51.100.7' }, null); };
   const rows = async () => (await t.db.query<{ status: string; created_at: Date }>('select status, created_at from registration_codes order by created_at, status'))
     .map((r) => `${r.created_at.toISOString()} ${r.status}`);
   const purge = TIMED_WORK.find((w) => w.name === 'registration_code_purge');

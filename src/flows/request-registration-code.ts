@@ -6,8 +6,10 @@
 // - a mobile that has a host account gets a password-reset code instead (template
 //   `password_reset_code`, the reset flow with its own limits), so its owner — the only one who reads
 //   the SMS — learns that an account exists and can get into it; nobody else can register the mobile;
-// - at most REGISTRATION_CODES_PER_HOUR requests a mobile an hour are acted on (SMS bombing); the
-//   rest send nothing.
+// - a mobile's requests are acted on at most REGISTRATION_CODES_PER_CLIENT_HOUR an hour from one client
+//   (an IPv4 address or an IPv6 /64) and REGISTRATION_CODES_PER_HOUR an hour from all (SMS bombing); the
+//   rest send nothing. Per client first, so one stranger cannot use up the mobile's hour and keep its
+//   owner, asking from elsewhere, waiting (ADR 0005 addendum "A fairer limit").
 // Codes are keyed hashes, never in clear; a new code supersedes the pending one.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/connection.ts';
@@ -28,7 +30,10 @@ import { requestPasswordReset } from './reset-password.ts';
  */
 export const REGISTRATION_CODE_VALIDITY_MS = SMS_CODE_VALIDITY_MS.verification_code;
 export const REGISTRATION_CODE_MAX_ATTEMPTS = 5;
-export const REGISTRATION_CODES_PER_HOUR = 5;
+/** Requests acted on per mobile an hour, from every client together: what one phone may be sent. */
+export const REGISTRATION_CODES_PER_HOUR = 10;
+/** Requests acted on per mobile an hour from one client: a stranger's share of REGISTRATION_CODES_PER_HOUR. */
+export const REGISTRATION_CODES_PER_CLIENT_HOUR = 3;
 /** The longest window a mobile's requests are counted over. */
 export const REGISTRATION_CODE_WINDOWS_MS = 3_600_000;
 /**
@@ -48,22 +53,28 @@ export function registrationMobile(mobile: string): string {
   return v;
 }
 
-export async function requestRegistrationCode(ctx: FlowContext, input: { mobile: string }, requestId: string | null): Promise<void> {
+/**
+ * `client`: who asks — an IPv4 address, or an IPv6 /64 (clientOf in src/api/rate-limit.ts), the same
+ * client the per-address quota counts; kept only as a keyed hash.
+ */
+export async function requestRegistrationCode(ctx: FlowContext, input: { mobile: string; client: string }, requestId: string | null): Promise<void> {
   const mobile = registrationMobile(input.mobile);
   const mobileHash = ctx.sealer.hash('phone', mobile);
+  const clientHash = ctx.sealer.hash('client_address', input.client);
   const now = ctx.now();
   const outcome = await ctx.db.transaction(async (tx) => {
     // One request at a time per mobile (the pending code is unique per mobile).
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`registration:${mobileHash}`]);
-    const [recent] = await tx.query<{ n: number }>(
-      'select count(*)::int as n from registration_codes where mobile_hash = $1 and created_at > $2',
-      [mobileHash, new Date(now.getTime() - REGISTRATION_CODE_WINDOWS_MS)]);
-    if (recent!.n >= REGISTRATION_CODES_PER_HOUR) return 'quota' as const;
+    const [recent] = await tx.query<{ total: number; mine: number }>(
+      `select count(*)::int as total, (count(*) filter (where client_hash = $3))::int as mine
+         from registration_codes where mobile_hash = $1 and created_at > $2`,
+      [mobileHash, new Date(now.getTime() - REGISTRATION_CODE_WINDOWS_MS), clientHash]);
+    if (recent!.mine >= REGISTRATION_CODES_PER_CLIENT_HOUR || recent!.total >= REGISTRATION_CODES_PER_HOUR) return 'quota' as const;
     const id = randomUUID();
     if (await hasHostAccount(tx, mobileHash)) {
       await tx.query(
-        `insert into registration_codes (id, mobile_hash, code_hash, status, created_at, expires_at, decided_at)
-         values ($1, $2, null, 'account_exists', $3, $3, $3)`, [id, mobileHash, now]);
+        `insert into registration_codes (id, mobile_hash, client_hash, code_hash, status, created_at, expires_at, decided_at)
+         values ($1, $2, $3, null, 'account_exists', $4, $4, $4)`, [id, mobileHash, clientHash, now]);
       return 'account_exists' as const;
     }
     await tx.query(`update registration_codes set status = 'superseded', decided_at = $2 where mobile_hash = $1 and status = 'pending'`, [mobileHash, now]);
@@ -75,8 +86,8 @@ export async function requestRegistrationCode(ctx: FlowContext, input: { mobile:
       template: { kind: 'verification_code', params: { code } },
     }, { tag: 'registration_code' });
     await tx.query(
-      `insert into registration_codes (id, mobile_hash, code_hash, created_at, expires_at) values ($1, $2, $3, $4, $5)`,
-      [id, mobileHash, registrationCodeHash(ctx.sealer, id, code), now, new Date(now.getTime() + REGISTRATION_CODE_VALIDITY_MS)]);
+      `insert into registration_codes (id, mobile_hash, client_hash, code_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)`,
+      [id, mobileHash, clientHash, registrationCodeHash(ctx.sealer, id, code), now, new Date(now.getTime() + REGISTRATION_CODE_VALIDITY_MS)]);
     return 'sent' as const;
   });
   // The owner of the mobile's account: a password-reset code (its own transaction and per-account limit).

@@ -11,6 +11,17 @@ import { type AppRecordStyle, appRecord, memorySource } from './import-records.t
 import { importFilings } from '../src/flows/import-filings.ts';
 import { auditLog } from '../src/tlog/audit.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/api/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { seedDemo } from '../src/db/seed/demo.ts';
+import { signTreeHead } from '../src/tlog/store.ts';
+import { expectPublicEventsCurrent, expectPublicLeavesAreRecordEvents } from './public-events.ts';
+
+const exec = (...args: string[]) => promisify(execFile)(process.execPath, ['scripts/log-check.mjs', ...args], { timeout: 60_000 })
+  .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
 
 const STYLE: AppRecordStyle = {
   year: 2019, tag: '日志', pkg: 'tlog', address: '深圳市南山区科技园2号', principal: '李日志', mobile: '13900139100', email: 'tlog',
@@ -52,5 +63,50 @@ describe('imported records in the transparency log', () => {
       { entity_type: 'service', to_status: 'cancelled' }, { entity_type: 'service', to_status: 'filed' }, { entity_type: 'service', to_status: 'revoked' },
       { entity_type: 'subject', to_status: 'filed' }, { entity_type: 'subject', to_status: 'filed' },
     ]);
+    // Migration 0051: each record's import event is its public `logged_imported` row, not the private `imported` one.
+    await expectPublicEventsCurrent(t.db);
+    await expectPublicLeavesAreRecordEvents(t.db);
   }, SETUP_TIMEOUT);
+});
+
+describe('an imported record\'s public events (migration 0051)', () => {
+  let t: TestDb | undefined;
+  let app: FastifyInstance | undefined;
+  afterEach(async () => { await app?.close(); app = undefined; await t?.close(); t = undefined; });
+  const keys = testLogKeys();
+
+  for (const firstLoad of ['auto', false] as const) {
+    it(`lists the leaves its statement lists — the service's and its subject's import (${firstLoad === 'auto' ? 'a first load' : 'an import into a filled registry'}); the checker verifies the record`, async () => {
+      t = await testDatabase();
+      if (!firstLoad) await seedDemo(t.db, t.sealer);
+      await importFilings(t.db, t.sealer, memorySource(`events-${firstLoad}`, records), { firstLoad });
+      await logCaughtUp(t.db, keys);
+      await signTreeHead(t.db, keys.signer, new Date());
+      await expectPublicEventsCurrent(t.db);
+      await expectPublicLeavesAreRecordEvents(t.db);
+      app = await buildApp({ db: t.db, sealer: t.sealer, now: () => new Date(), config: loadConfig({ LOG_LEVEL: 'silent' }), logSigner: keys.signer });
+      const numbers = (await t.db.query<{ service_number: string; status: string }>(
+        `select service_number, status from services where service_number like '%2019%' order by service_number`));
+      expect(numbers.map((n) => n.status).sort()).toEqual(['cancelled', 'filed', 'revoked']);
+      for (const { service_number: number, status } of numbers) {
+        const record = (await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}` })).json();
+        const statement = (await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}/statement` })).json();
+        const logged = (record.events as { type: string; logIndex: number | null }[]).filter((e) => e.logIndex !== null);
+        expect(logged.map((e) => e.type), number).toEqual(['imported', 'imported']); // the subject's and the service's
+        expect(logged.map((e) => e.logIndex).sort(), number).toEqual((statement.entries as { leafIndex: number }[]).map((e) => e.leafIndex).sort());
+        // Dated by the record, before the import: the filing (and the final status), without a leaf, in date order.
+        expect(record.events.filter((e: { logIndex: number | null }) => e.logIndex === null).map((e: { type: string }) => e.type), number)
+          .toEqual(status === 'filed' ? ['filed'] : ['filed', status]);
+        expect(record.events.map((e: { on: string }) => e.on), number).toEqual([...record.events.map((e: { on: string }) => e.on)].sort());
+      }
+      const [main] = await t.db.query<{ main_number: string }>(`select main_number from subjects where main_number like '%2019%' order by 1 limit 1`);
+      const subject = (await app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent(main!.main_number)}` })).json();
+      expect(subject.events).toEqual([{ type: 'imported', on: expect.any(String), logIndex: expect.any(Number) }]);
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      for (const { service_number: number } of numbers) {
+        const r = await exec('record', base, number, '--key-id', keys.signer.keyId);
+        expect(r, number).toMatchObject({ code: 0, stdout: expect.stringMatching(/before the log: filed on 2019-03-01[\s\S]*inclusion ok: leaf \d+ \(filed .*\n[\s\S]*inclusion ok: leaf \d+ \((filed|cancelled|revoked) /) });
+      }
+    }, SETUP_TIMEOUT);
+  }
 });

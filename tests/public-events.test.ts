@@ -38,9 +38,16 @@ describe('public_events', () => {
   it('rows that are not public events store nothing', async () => {
     const [before] = await db().query<{ n: number }>('select count(*)::int as n from public_events');
     const [svc] = await db().query<{ id: string; subject_id: string }>('select id, subject_id from services order by service_number limit 1');
-    await db().query(`insert into history (entity_type, entity_id, action, actor_role) values ('service', $1, 'imported', 'system'), ('subject', $2, 'cancel', 'system')`, [svc!.id, svc!.subject_id]);
+    await db().query(`insert into history (entity_type, entity_id, action, actor_role) values ('service', $1, 'submit', 'system'), ('subject', $2, 'cancel', 'system')`, [svc!.id, svc!.subject_id]);
     const [after] = await db().query<{ n: number }>('select count(*)::int as n from public_events');
     expect(after!.n).toBe(before!.n);
+    await expectPublicEventsCurrent(db());
+  });
+
+  it('an import row written by any writer (not the bulk import, which writes its events set-based) is the record\'s `imported` event (migration 0051)', async () => {
+    const [svc] = await db().query<{ id: string }>('select id from services order by service_number limit 1');
+    const [h] = await db().query<{ id: number }>(`insert into history (entity_type, entity_id, action, to_status, actor_role) values ('service', $1, 'imported', 'filed', 'system') returning id`, [svc!.id]);
+    expect(await db().query('select owner_id, action from public_events where history_id = $1', [h!.id])).toEqual([{ owner_id: svc!.id, action: 'imported' }]);
     await expectPublicEventsCurrent(db());
   });
 

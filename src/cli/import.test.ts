@@ -161,7 +161,7 @@ describe('beian import', () => {
     expect(w!.domains).toEqual(['imported-301.cn', 'www.imported-301.cn']);
   });
 
-  it('keeps the stored public events of every record what history says, after imports (which add no public event: an imported record dates its filing itself) (migration 0029)', async () => {
+  it('keeps the stored public events of every record what history says, after imports (each record\'s import is its `imported` event, written set-based: migrations 0029, 0051)', async () => {
     await expectPublicEventsCurrent(a.t.db);
   });
 });

@@ -19,6 +19,7 @@ import { describeSms, smsProviderFor } from '../notify/sms-gateways.ts';
 import { createWebhookSender } from '../notify/webhook.ts';
 import type { LogKeys } from '../tlog/keys.ts';
 import { logTick, SEQUENCE_EVERY_MS } from '../tlog/job.ts';
+import { countersignLatestHead } from '../tlog/store.ts';
 
 /**
  * The transparency log's own clock, beside the registered timed work (src/flows/timed-work.ts):
@@ -88,6 +89,8 @@ export async function serve(cfg: Config, options: { seedIfEmpty: boolean }): Pro
     const app = await buildApp({ db: storage.db, reads: storage.reads, sealer: storage.sealer, now: () => new Date(), config: cfg, logSigner: storage.log.signer });
     log = app.log;
     await calendarAtStart({ db: storage.db, sealer: storage.sealer, now: () => new Date(), publicUrl: cfg.publicUrl }, app.log);
+    // A rotated log key signs the latest head before anything is served: statements need a head of their key (ADR 0017).
+    await countersignLatestHead(storage.db, storage.log.signer, new Date());
     const address = await app.listen({ host: cfg.host, port: cfg.port });
     const now = () => new Date();
     const email = emailSenderFor(cfg.smtp);

@@ -7,7 +7,8 @@ import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'no
 export interface Secrets { dataKeys: { id: string; key: Buffer }[]; hashKey: Buffer }
 
 /** Hash domains: a phone is one kind whether it is a mobile or an emergency number. */
-export type PersonalKind = 'phone' | 'email' | 'id_number' | 'sms_code';
+/** `client_address`: a requester's address (IPv4, or an IPv6 /64), kept only as this keyed hash (registration codes). */
+export type PersonalKind = 'phone' | 'email' | 'id_number' | 'sms_code' | 'client_address';
 
 export class PersonalDataError extends Error {
   readonly code = 'personal_data_unreadable';

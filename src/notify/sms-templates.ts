@@ -65,6 +65,29 @@ export const SMS_TEMPLATE_TEXT: Readonly<Record<SmsKind, { aliyun: string; tence
   },
 };
 
+/**
+ * How long the code of each code template is valid, as its registered wording says it (the text above:
+ * 24小时内有效, 30分钟内有效). Every use of a kind must give its code this validity: the wording is fixed
+ * by the gateway, and a verification template may not take the validity as a second parameter (Aliyun:
+ * 验证码模板仅支持一个变量; an approved template cannot be edited, only replaced by a new one — a new
+ * template id in every deployment). ADR 0005 addendum "What the SMS says".
+ */
+export const SMS_CODE_VALIDITY_MS = {
+  verification_code: 24 * 3_600_000,
+  cancellation_code: 24 * 3_600_000,
+  password_reset_code: 30 * 60_000,
+} as const satisfies Partial<Record<SmsKind, number>>;
+
+/** `24小时` / `30分钟`: a validity as the templates write it. */
+export function validityZh(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}小时` : `${ms / 60_000}分钟`;
+}
+
+/** `24 hours` / `30 minutes`. */
+export function validityEn(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} hours` : `${ms / 60_000} minutes`;
+}
+
 export interface SmsTemplate { kind: SmsKind; params: Record<string, string> }
 
 /**

@@ -16,7 +16,7 @@ import { canonicalJson, ENTRY_VERSION } from './entry.ts';
 import { createLogKeys, verifyTreeHead } from './keys.ts';
 import { fromHex, leafHash, MemoryTree, toHex, verifyConsistency, verifyInclusion } from './merkle.ts';
 import {
-  consistencyProof, inclusionProof, latestTreeHead, leavesBetween, logIndexOf, sequenceAll, sequencedSize, sequenceOnce, signTreeHead, storedRoot,
+  consistencyProof, countersignLatestHead, inclusionProof, latestTreeHead, leavesBetween, logIndexOf, sequenceAll, sequencedSize, sequenceOnce, signTreeHead, storedRoot,
 } from './store.ts';
 
 const keys = testLogKeys();
@@ -104,6 +104,36 @@ describe('sequencing the demo history', () => {
     const used = await t.db.query<{ key_id: string }>('select distinct key_id from log_tree_heads order by 1');
     expect(used.map((r) => r.key_id).sort()).toEqual([keys.signer.keyId, rotated.signer.keyId].sort());
     expect((await auditLog(t.db, keys)).problems).toEqual([]);
+  });
+
+  it('a rotated key countersigns the latest size at once, once; old and new heads verify; the database keeps heads of one size to one root, in order', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rotated = createLogKeys(Buffer.alloc(32, 9), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    await logCaughtUp(t.db, keys);
+    const last = (await signTreeHead(t.db, keys.signer, new Date('2026-12-04T12:00:00Z')))!;
+    // Idle log, new key: the same size signed again by it (before the fix heads were one per size, none came).
+    const again = (await countersignLatestHead(t.db, rotated.signer, new Date('2026-12-04T12:00:01Z')))!;
+    expect(again).toMatchObject({ treeSize: last.treeSize, rootHash: last.rootHash, keyId: rotated.signer.keyId });
+    expect(verifyTreeHead(rotated.signer.publicKeyPem, again.treeSize, again.rootHash, again.timestamp, Buffer.from(again.signature, 'base64'))).toBe(true);
+    expect(await latestTreeHead(t.db)).toEqual(again);
+    expect(await latestTreeHead(t.db, keys.signer.keyId)).toEqual(last);
+    // Once per size and key: neither key signs that size again (no ping-pong during a rolling restart).
+    expect(await countersignLatestHead(t.db, rotated.signer, new Date('2026-12-04T12:00:02Z'))).toBeNull();
+    expect(await signTreeHead(t.db, rotated.signer, new Date('2026-12-04T12:00:03Z'))).toBeNull();
+    expect(await signTreeHead(t.db, keys.signer, new Date('2026-12-04T12:00:04Z'))).toBeNull();
+    expect((await auditLog(t.db, keys)).problems).toEqual([]);
+    // Database rules: another root for a signed size, a smaller tree or an earlier time is refused.
+    const insert = (size: number, root: string, ts: number) => t.db.query(
+      `insert into log_tree_heads (tree_size, root_hash, timestamp_ms, key_id, signature) values ($1, decode($2, 'hex'), $3, $4, decode(repeat('00', 64), 'hex'))`,
+      [size, root, ts, keys.signer.keyId]);
+    await t.db.query('insert into log_keys (key_id, public_key_pem) values ($1, $2)', ['ab'.repeat(32), 'x']);
+    const other = (size: number, root: string, ts: number) => t.db.query(
+      `insert into log_tree_heads (tree_size, root_hash, timestamp_ms, key_id, signature) values ($1, decode($2, 'hex'), $3, $4, decode(repeat('00', 64), 'hex'))`,
+      [size, root, ts, 'ab'.repeat(32)]);
+    await expect(other(last.treeSize, 'ff'.repeat(32), again.timestamp + 10)).rejects.toThrow(/another root was signed/);
+    await expect(other(last.treeSize, last.rootHash, again.timestamp)).rejects.toThrow(/later time/);
+    await expect(other(last.treeSize - 1, last.rootHash, again.timestamp + 10)).rejects.toThrow(/larger tree/);
+    await expect(insert(last.treeSize, last.rootHash, again.timestamp + 10)).rejects.toThrow(); // one head per size and key
   });
 
   it('maps history ids to leaf indexes (events[].logIndex); a row not yet sequenced has none', async () => {

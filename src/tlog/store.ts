@@ -208,13 +208,21 @@ const presentHead = (r: HeadRow): TreeHead => ({
 
 const HEAD_COLUMNS = `tree_size, encode(root_hash, 'hex') as root_hash, timestamp_ms, key_id, encode(signature, 'hex') as signature`;
 
-export async function latestTreeHead(q: Queryable): Promise<TreeHead | null> {
-  const [r] = await q.query<HeadRow>(`select ${HEAD_COLUMNS} from log_tree_heads order by tree_size desc limit 1`);
+/**
+ * The latest signed head: the largest tree, and of its heads (one per key that signed that size: a
+ * rotated key signs the same size again, ADR 0017 addendum "Key rotation") the newest. With `keyId`,
+ * the latest head that key signed.
+ */
+export async function latestTreeHead(q: Queryable, keyId?: string): Promise<TreeHead | null> {
+  const [r] = keyId === undefined
+    ? await q.query<HeadRow>(`select ${HEAD_COLUMNS} from log_tree_heads order by tree_size desc, timestamp_ms desc limit 1`)
+    : await q.query<HeadRow>(`select ${HEAD_COLUMNS} from log_tree_heads where key_id = $1 order by tree_size desc, timestamp_ms desc limit 1`, [keyId]);
   return r ? presentHead(r) : null;
 }
 
+/** Every head in the order they were signed (sizes never shrink, timestamps strictly increase). */
 export async function allTreeHeads(q: Queryable): Promise<TreeHead[]> {
-  return (await q.query<HeadRow>(`select ${HEAD_COLUMNS} from log_tree_heads order by tree_size`)).map(presentHead);
+  return (await q.query<HeadRow>(`select ${HEAD_COLUMNS} from log_tree_heads order by tree_size, timestamp_ms`)).map(presentHead);
 }
 
 /** Publishes the signing key so heads it signed stay verifiable after a rotation. */
@@ -229,26 +237,53 @@ export async function storedRoot(q: Queryable, size: number): Promise<Hash> {
   return rootHash(size, source(nodes));
 }
 
+async function insertHead(tx: Queryable, signer: LogSigner, now: Date, size: number, last: TreeHead | null): Promise<TreeHead> {
+  await registerKey(tx, signer);
+  const root = toHex(await storedRoot(tx, size));
+  const timestamp = Math.max(now.getTime(), (last?.timestamp ?? 0) + 1);
+  const signature = signer.sign(treeHeadText(size, root, timestamp));
+  await tx.query(
+    `insert into log_tree_heads (tree_size, root_hash, timestamp_ms, key_id, signature) values ($1, decode($2, 'hex'), $3, $4, decode($5, 'hex'))`,
+    [size, root, timestamp, signer.keyId, signature.toString('hex')],
+  );
+  return { treeSize: size, rootHash: root, timestamp, keyId: signer.keyId, signature: signature.toString('base64') };
+}
+
+/**
+ * The latest head's size signed again by `signer` when that key has not signed it (the signing key
+ * rotated: ADR 0017 addendum "Key rotation"), at once, whatever the interval: record statements are
+ * signed by the key of their head, so without it they would wait for the log to grow. At most one head
+ * per size and key (the primary key), so processes of the old and the new key during a rolling restart
+ * do not sign in turn. Caller holds the log_state lock.
+ */
+async function countersign(tx: Queryable, signer: LogSigner, now: Date, last: TreeHead | null): Promise<TreeHead | null> {
+  if (!last || last.keyId === signer.keyId) return null;
+  const [mine] = await tx.query('select 1 from log_tree_heads where tree_size = $1 and key_id = $2', [last.treeSize, signer.keyId]);
+  return mine ? null : insertHead(tx, signer, now, last.treeSize, last);
+}
+
+/** What `beian serve` does before it listens: the latest head countersigned by this process's key if it has not signed it. */
+export async function countersignLatestHead(db: Db, signer: LogSigner, now: Date): Promise<TreeHead | null> {
+  return db.transaction(async (tx) => {
+    await tx.query('select 1 from log_state for update');
+    return countersign(tx, signer, now, await latestTreeHead(tx));
+  });
+}
+
 /**
  * Signs a head for the tree as sequenced when it grew since the last head (or when there is
- * none yet), unless the last head is younger than `minIntervalMs`. Timestamps strictly increase.
+ * none yet), unless the last head is younger than `minIntervalMs`; first, the last head's size
+ * again when this key has not signed it (countersign). Timestamps strictly increase.
  */
 export async function signTreeHead(db: Db, signer: LogSigner, now: Date, minIntervalMs = 0): Promise<TreeHead | null> {
   return db.transaction(async (tx) => {
     const [state] = await tx.query<StateRow>('select tree_size from log_state for update');
     const last = await latestTreeHead(tx);
+    const again = await countersign(tx, signer, now, last);
+    if (again) return again;
     if (last && last.treeSize >= state!.tree_size) return null;
     if (last && now.getTime() - last.timestamp < minIntervalMs) return null;
-    await registerKey(tx, signer);
-    const size = state!.tree_size;
-    const root = toHex(await storedRoot(tx, size));
-    const timestamp = Math.max(now.getTime(), (last?.timestamp ?? 0) + 1);
-    const signature = signer.sign(treeHeadText(size, root, timestamp));
-    await tx.query(
-      `insert into log_tree_heads (tree_size, root_hash, timestamp_ms, key_id, signature) values ($1, decode($2, 'hex'), $3, $4, decode($5, 'hex'))`,
-      [size, root, timestamp, signer.keyId, signature.toString('hex')],
-    );
-    return { treeSize: size, rootHash: root, timestamp, keyId: signer.keyId, signature: signature.toString('base64') };
+    return insertHead(tx, signer, now, state!.tree_size, last);
   });
 }
 

@@ -6,8 +6,11 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, registrationCode, registerWithCode, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
-import { REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_HOUR } from '../../flows/request-registration-code.ts';
+import {
+  REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR,
+} from '../../flows/request-registration-code.ts';
 import { openEmail, openSms, type EmailPayload, type SmsPayload } from '../../notify/outbox.ts';
+import { SMS_TEMPLATE_TEXT } from '../../notify/sms-templates.ts';
 
 const SLOW = 120_000;
 const PASSWORD = 'Filing2026!ok';
@@ -120,11 +123,22 @@ describe('registration proves the mobile', () => {
     expect((await register(person(9, { smsCode: code }))).statusCode).toBe(400); // used up
   });
 
-  it('a code expires after 10 minutes', async () => {
+  it('a code lasts what its SMS says (the verification_code template: 24 hours), and expires then', async () => {
     const p = person(10);
-    await askCode(p.mobile);
+    const res = await askCode(p.mobile);
     const code = (await registrationCode(h.t.db, h.t.sealer, p.mobile))!;
-    h.clock.advance(REGISTRATION_CODE_VALIDITY_MS / 1000);
+    // What the phone receives: the gateway's template for the kind queued (its fixed wording), the development text, the answer and the row agree.
+    const [m] = await sms(p.mobile);
+    const says = /(\d+)小时内有效/.exec(SMS_TEMPLATE_TEXT[m!.template!.kind].aliyun);
+    expect(says && Number(says[1]) * 3_600_000).toBe(24 * 3_600_000);
+    expect(m!.text).toContain('24小时内有效');
+    expect(m!.text).toContain('valid 24 hours');
+    expect(res.json()).toEqual({ validForMinutes: 24 * 60 });
+    const [row] = await h.t.db.query<{ ms: number }>(`select (extract(epoch from expires_at - created_at) * 1000)::bigint as ms from registration_codes where mobile_hash = $1`, [h.t.sealer.hash('phone', p.mobile)]);
+    expect(Number(row!.ms)).toBe(24 * 3_600_000);
+    h.clock.advance(24 * 3600 - 1);
+    expect(await h.t.db.query(`select 1 from registration_codes where mobile_hash = $1 and status = 'pending' and expires_at > $2`, [h.t.sealer.hash('phone', p.mobile), h.clock.now()])).toHaveLength(1);
+    h.clock.advance(1);
     const late = await register({ ...p, smsCode: code });
     expect(late.json().errors).toEqual([expect.objectContaining({ field: 'smsCode', code: 'sms_code_invalid' })]);
     expect((await h.t.db.query<{ status: string }>('select status from registration_codes where mobile_hash = $1', [h.t.sealer.hash('phone', p.mobile)]))
@@ -161,6 +175,37 @@ describe('registration proves the mobile', () => {
     h.clock.advance(3600);
     await askCode(p.mobile);
     expect(await sms(p.mobile)).toHaveLength(REGISTRATION_CODES_PER_HOUR + 1);
+  });
+
+  it(`a stranger cannot use up a mobile's codes: ${REGISTRATION_CODES_PER_CLIENT_HOUR} an hour from one client (an IPv6 /64 is one), its owner elsewhere still gets one and registers`, async () => {
+    const p = person(13);
+    const stranger = '198.51.100.66';
+    const first = await post('/api/auth/register/code', { mobile: p.mobile }, stranger);
+    for (let n = 1; n < 6; n++) expect(shape(await post('/api/auth/register/code', { mobile: p.mobile }, stranger))).toEqual(shape(first));
+    expect(await sms(p.mobile)).toHaveLength(REGISTRATION_CODES_PER_CLIENT_HOUR);
+    // The same stranger on IPv6, rotating addresses inside one /64: one client.
+    for (let n = 1; n <= 5; n++) await post('/api/auth/register/code', { mobile: p.mobile }, `2001:db8:1:2::${n}`);
+    expect(await sms(p.mobile)).toHaveLength(2 * REGISTRATION_CODES_PER_CLIENT_HOUR);
+    // The owner, from home: a code, and it registers.
+    expect((await post('/api/auth/register/code', { mobile: p.mobile }, '192.0.2.10')).statusCode).toBe(202);
+    expect(await sms(p.mobile)).toHaveLength(2 * REGISTRATION_CODES_PER_CLIENT_HOUR + 1);
+    const code = (await registrationCode(h.t.db, h.t.sealer, p.mobile))!;
+    expect((await post('/api/auth/register', { ...p, smsCode: code }, '192.0.2.10')).statusCode).toBe(201);
+  });
+
+  it(`SMS bombing from many clients still stops at ${REGISTRATION_CODES_PER_HOUR} a mobile an hour`, async () => {
+    const p = person(14);
+    for (let n = 1; n <= 2 * REGISTRATION_CODES_PER_HOUR; n++) {
+      expect((await post('/api/auth/register/code', { mobile: p.mobile }, `203.0.113.${100 + n}`)).statusCode).toBe(202);
+      await post('/api/auth/register/code', { mobile: p.mobile }, `203.0.113.${100 + n}`);
+    }
+    expect(await sms(p.mobile)).toHaveLength(REGISTRATION_CODES_PER_HOUR);
+    h.clock.advance(3600);
+    await post('/api/auth/register/code', { mobile: p.mobile }, '203.0.113.101');
+    expect(await sms(p.mobile)).toHaveLength(REGISTRATION_CODES_PER_HOUR + 1);
+    // Each row keeps its client as a keyed hash only.
+    const [row] = await h.t.db.query<{ client_hash: string }>('select client_hash from registration_codes where mobile_hash = $1 order by created_at desc limit 1', [h.t.sealer.hash('phone', p.mobile)]);
+    expect(row!.client_hash).toBe(h.t.sealer.hash('client_address', '203.0.113.101'));
   });
 });
 

@@ -7,13 +7,16 @@ import { digest } from '../../db/credentials.ts';
 import type { NewSession } from '../../db/sessions.ts';
 import { changePassword } from '../../flows/change-password.ts';
 import { registerHost } from '../../flows/register-host.ts';
-import { REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_HOUR, requestRegistrationCode } from '../../flows/request-registration-code.ts';
+import {
+  REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR, requestRegistrationCode,
+} from '../../flows/request-registration-code.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import { devSmsInbox } from '../admin/dev-sms.ts';
+import { validityEn } from '../../notify/sms-templates.ts';
 import type { AppContext } from '../app.ts';
-import { RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
+import { clientOf, RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-limit.ts';
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
 import { actorOf, requireActor, requirePerson } from './guards.ts';
 import { accountSchema, organisationRefSchema, presentAccount, problems } from './presenters.ts';
@@ -74,11 +77,12 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     onRequest: registerCodeQuota,
     schema: {
       tags: ['auth'], summary: 'Registration step 1: ask for a code by SMS that proves the mobile',
-      description: `A mobile with no host account gets a 6-digit code by SMS, valid ${codeMinutes} minutes and for ${REGISTRATION_CODE_MAX_ATTEMPTS} `
+      description: `A mobile with no host account gets a 6-digit code by SMS, valid ${validityEn(REGISTRATION_CODE_VALIDITY_MS)} (as the SMS template says) and for ${REGISTRATION_CODE_MAX_ATTEMPTS} `
         + 'wrong attempts; send it to POST /api/auth/register as `smsCode`. A mobile that already has an account gets a password-reset code '
         + 'instead (its owner can set a new password at POST /api/auth/password-reset/confirm); it cannot be registered again. '
         + 'The answer is the same 202 whether or not the mobile has an account or anything was sent (no account enumeration). '
-        + `A new code replaces the previous one; at most ${REGISTRATION_CODES_PER_HOUR} requests a mobile an hour are acted on. `
+        + `A new code replaces the previous one; a mobile's requests are acted on at most ${REGISTRATION_CODES_PER_CLIENT_HOUR} an hour from one client `
+        + `address (an IPv6 /64 counts as one) and ${REGISTRATION_CODES_PER_HOUR} an hour from all. `
         + `${RATE_LIMITS.registerCode.anonymousPerMinute} calls an hour per client address (429 \`rate_limited\` with Retry-After). `
         + 'With SMS_PROVIDER=dev the message is in the development SMS inbox (GET /api/admin/dev-sms).',
       body: z.object({ mobile: registerBody.shape.mobile }),
@@ -88,7 +92,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       },
     },
   }, async (request, reply) => {
-    await requestRegistrationCode(ctx, request.body, request.id);
+    await requestRegistrationCode(ctx, { mobile: request.body.mobile, client: clientOf(request.ip) }, request.id);
     return reply.code(202).send({ validForMinutes: codeMinutes });
   });
 

@@ -67,7 +67,7 @@ export function logRoutes(base: FastifyInstance, db: Queryable, limited: object)
     const [row] = req.query.keyId
       ? await db.query<{ key_id: string; public_key_pem: string }>('select key_id, public_key_pem from log_keys where key_id = $1', [req.query.keyId])
       : await db.query<{ key_id: string; public_key_pem: string }>(
-        `select k.key_id, k.public_key_pem from log_tree_heads h join log_keys k using (key_id) order by h.tree_size desc limit 1`);
+        `select k.key_id, k.public_key_pem from log_tree_heads h join log_keys k using (key_id) order by h.tree_size desc, h.timestamp_ms desc limit 1`);
     if (!row) throw new NamedError('log_key_not_found', 'not_found', req.query.keyId ? `no log key ${req.query.keyId}` : 'no tree head has been signed yet');
     return sendCacheable(req, reply, { keyId: row.key_id, publicKeyPem: row.public_key_pem }, null);
   });

@@ -30,7 +30,7 @@ export interface PublicRecord {
   events: PublicEvent[];
 }
 
-export const EVENT_TYPES = ['filed', 'changed', 'access_added', 'access_cancelled', 'shell', 'cancelled', 'revoked'] as const;
+export const EVENT_TYPES = ['filed', 'changed', 'access_added', 'access_cancelled', 'shell', 'cancelled', 'revoked', 'imported'] as const;
 /**
  * `logIndex`: the 0-based leaf of the event's history row in the transparency log (issue 15 §1),
  * so anyone can fetch that leaf and its inclusion proof. Null while the row waits for the
@@ -40,14 +40,17 @@ export interface PublicEvent { type: (typeof EVENT_TYPES)[number]; on: string; l
 
 const EVENT_OF: Record<string, PublicEvent['type']> = {
   filed: 'filed', changed: 'changed', access_added: 'access_added', access_cancelled: 'access_cancelled', become_shell: 'shell',
-  cancel: 'cancelled', clean_up: 'cancelled', revoke: 'revoked',
+  cancel: 'cancelled', clean_up: 'cancelled', revoke: 'revoked', imported: 'imported',
 };
 
 /**
  * The record's timeline: dates only (China date), types only — no reason, actor or person
  * (house rule 10). Filed is the approval (the application's `bureau_approve` row, or the
  * service's `filed` row for records loaded without an application); a filing or final status
- * the history does not hold (records loaded in bulk) is dated by the record itself, unlogged.
+ * the history does not hold (records loaded in bulk) is dated by the record itself, unlogged, in
+ * its place by date. A record loaded by `beian import` has an `imported` event (the service's, and
+ * its subject's: the leaves its statements list, migration 0051), dated by the import: its log entry
+ * is typed by the status the record was loaded with.
  */
 export function publicEvents(row: Pick<PublicServiceRow, 'filed_at' | 'status' | 'status_changed_at' | 'events'>): PublicEvent[] {
   const out: PublicEvent[] = [];
@@ -58,7 +61,11 @@ export function publicEvents(row: Pick<PublicServiceRow, 'filed_at' | 'status' |
   }
   if (!out.some((e) => e.type === 'filed')) out.unshift({ type: 'filed', on: chinaDate(row.filed_at), logIndex: null });
   const final = row.status === 'cancelled' || row.status === 'revoked' ? row.status : null;
-  if (final && !out.some((e) => e.type === final)) out.push({ type: final, on: chinaDate(row.status_changed_at), logIndex: null });
+  if (final && !out.some((e) => e.type === final)) {
+    const on = chinaDate(row.status_changed_at);
+    const later = out.findIndex((e) => e.on > on);
+    out.splice(later < 0 ? out.length : later, 0, { type: final, on, logIndex: null });
+  }
   return out;
 }
 
@@ -141,8 +148,9 @@ export function presentRecord(publicUrl: string, row: PublicServiceRow): PublicR
   };
 }
 
-const SUBJECT_EVENT_OF: Record<string, 'changed' | 'cancelled' | 'revoked'> = {
+const SUBJECT_EVENT_OF: Record<string, 'changed' | 'cancelled' | 'revoked' | 'imported'> = {
   change: 'changed', changed: 'changed', cancel: 'cancelled', cancelled: 'cancelled', clean_up: 'cancelled', revoke: 'revoked', revoked: 'revoked',
+  imported: 'imported', logged_imported: 'imported',
 };
 
 export function presentSubject(publicUrl: string, s: PublicSubjectRow, services: PublicRecord[]) {

@@ -222,7 +222,8 @@ export async function subjectByNumber(db: Queryable, mainNumber: string): Promis
             coalesce((select json_agg(json_build_object('action', h.action, 'to_status', h.to_status, 'at', h.at, 'logIndex', l.leaf_index) order by h.at, h.id)
                         from history h left join log_leaves l on l.history_id = h.id
                        where h.entity_type = 'subject' and h.entity_id = subjects.id
-                         and h.action in ('change', 'changed', 'cancel', 'cancelled', 'clean_up', 'revoke', 'revoked')), '[]') as events
+                         and (h.action in ('change', 'changed', 'cancel', 'cancelled', 'clean_up', 'revoke', 'revoked')
+                              or h.id in (select e.history_id from public_events e where e.owner_id = subjects.id and e.action = 'imported'))), '[]') as events
        from subjects where main_number = $1`, [mainNumber], PREPARED);
   if (!subject) return null;
   const services = await db.query<PublicServiceRow>(

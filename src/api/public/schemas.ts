@@ -46,7 +46,7 @@ export const recordView = z.object({
   }).nullable().describe('HTML to embed for displaying the number (105号 notice); null once cancelled or revoked'),
   shellSince: z.string().nullable().describe('YYYY-MM-DD: since when the filing has had no access record (a shell, 空壳, due for cleanup); null otherwise'),
   events: z.array(z.object({
-    type: z.enum(EVENT_TYPES).describe('filed | changed | access_added | access_cancelled | shell | cancelled | revoked'),
+    type: z.enum(EVENT_TYPES).describe('filed | changed | access_added | access_cancelled | shell | cancelled | revoked | imported (the record was loaded into this registry by a bulk import; its log entry is typed by the status it was loaded with)'),
     on: z.string().describe('YYYY-MM-DD (China date)'),
     logIndex: z.number().int().nullable().describe('0-based leaf index of this event in the transparency log (GET /api/public/v1/log/entries, proof/inclusion); null until the log sequencer has appended it (seconds), or for an event the history does not hold'),
   })).describe('The record\'s life, oldest first: dates only, no personal data'),
@@ -95,8 +95,8 @@ export const subjectView = z.object({
   status: z.string(),
   statusChangedAt: z.string().nullable().describe('when the status was set: the cancellation or revocation; while filed, the filing'),
   approvedAt: z.string().nullable(),
-  events: z.array(z.object({ type: z.enum(['changed', 'cancelled', 'revoked']), on: z.string(), logIndex: z.number().int().nullable() }))
-    .describe("the subject's own events, oldest first (its services' events are theirs): a change of the subject, its cancellation or revocation, each with its leaf in the transparency log"),
+  events: z.array(z.object({ type: z.enum(['changed', 'cancelled', 'revoked', 'imported']), on: z.string(), logIndex: z.number().int().nullable() }))
+    .describe("the subject's own events, oldest first (its services' events are theirs): a change of the subject, its cancellation or revocation, its loading by a bulk import, each with its leaf in the transparency log"),
   services: z.array(recordView),
   links: z.object({ self: z.string() }),
 });

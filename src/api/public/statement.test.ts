@@ -11,6 +11,10 @@ import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from '../../../tests/aut
 import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { signTreeHead } from '../../tlog/store.ts';
+import { buildApp } from '../../api/app.ts';
+import { loadConfig } from '../../config.ts';
+import { createLogKeys } from '../../tlog/keys.ts';
+import { logTick } from '../../tlog/job.ts';
 import { call } from '../../../tests/filing.ts';
 import { signIn } from '../../../tests/auth.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
@@ -179,5 +183,42 @@ describe('GET /api/public/v1/services/{number}/statement', () => {
     await logCaughtUp(a.t.db, keys);
     await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:01:00Z'));
     expect(await exec('statement', base, DEMO.a2dp)).toMatchObject({ code: 0 });
+  });
+  it('right after the log key rotates on an idle log, a statement is signed with the new key at once; one of the old key still verifies', async () => {
+    await logCaughtUp(a.t.db, keys);
+    await signTreeHead(a.t.db, keys.signer, new Date('2026-12-04T10:02:00Z'));
+    const oldFile = path.join(dir, 'before-rotation.json');
+    expect(await exec('statement', base, DEMO.a2dp, '--save', oldFile, '--key-id', keys.signer.keyId)).toMatchObject({ code: 0 });
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rotated = createLogKeys(Buffer.alloc(32, 9), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    const [before] = await a.t.db.query<{ n: number }>('select tree_size as n from log_state');
+    // The server of the new key: its log tick finds nothing to append (the log is idle) and still signs with the new key.
+    const app = await buildApp({ db: a.t.db, sealer: a.t.sealer, now: a.clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }), logSigner: rotated.signer });
+    try {
+      const tick = await logTick(a.t.db, rotated, new Date('2026-12-04T10:02:05Z'));
+      expect(tick).toMatchObject({ appended: 0, head: { treeSize: before!.n, keyId: rotated.signer.keyId } });
+      const res = await publicGet(app, `/api/public/v1/services/${enc(DEMO.a2dp)}/statement`);
+      expect(res.statusCode).toBe(200);
+      const st = res.json() as Statement;
+      expect(st).toMatchObject({ status: 'filed', pending: 0, treeHead: { treeSize: before!.n, keyId: rotated.signer.keyId }, key: { keyId: rotated.signer.keyId, publicKeyPem: rotated.signer.publicKeyPem } });
+      expect(signedAsDocumented(st)).toBe(true);
+      const file = path.join(dir, 'after-rotation.json');
+      writeFileSync(file, JSON.stringify(st));
+      expect(await exec('statement-file', file, '--key-id', rotated.signer.keyId)).toMatchObject({ code: 0 });
+      expect(await exec('statement-file', file, '--key-id', keys.signer.keyId)).toMatchObject({ code: 1, stderr: expect.stringMatching(/not the pinned/) });
+      // The statement of before the rotation: still verifies offline, pinned to the old key.
+      expect(await exec('statement-file', oldFile, '--key-id', keys.signer.keyId)).toMatchObject({ code: 0 });
+      // The public head is the new key's at the same size; the checker's head and consistency from the old head pass.
+      const head = (await publicGet(app, '/api/public/v1/log/tree-head')).json();
+      expect(head).toMatchObject({ treeSize: before!.n, keyId: rotated.signer.keyId });
+      const savedHead = path.join(dir, 'old-head.json');
+      writeFileSync(savedHead, JSON.stringify(JSON.parse(readFileSync(oldFile, 'utf8')).treeHead));
+      expect(await exec('consistency', base, savedHead)).toMatchObject({ code: 0 });
+      // A server still holding the old key (a rolling restart) neither signs again nor stops answering.
+      expect(await logTick(a.t.db, keys, new Date('2026-12-04T10:02:10Z'))).toMatchObject({ head: null });
+      expect((await statement(DEMO.a2dp)).json()).toMatchObject({ treeHead: { keyId: keys.signer.keyId } });
+    } finally {
+      await app.close();
+    }
   });
 });

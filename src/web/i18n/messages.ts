@@ -343,7 +343,9 @@ export const MESSAGES = {
   'auth.register.smsCode': ['短信验证码', 'SMS code'],
   'auth.register.getCode': ['获取验证码', 'Get a code'],
   'auth.register.resend': ['{seconds} 秒后可重新获取', 'Again in {seconds} s'],
-  'auth.register.codeSent': ['验证码已发送至该手机，{minutes} 分钟内有效。如该手机号已注册，您会收到重置密码的验证码，请直接登录或使用「忘记密码」。', 'A code went to this mobile, valid for {minutes} minutes. If the mobile already has an account, you get a password-reset code instead: sign in, or use "Forgot password".'],
+  'auth.register.codeSent': ['验证码已发送至该手机，{validity}内有效。如该手机号已注册，您会收到重置密码的验证码，请直接登录或使用「忘记密码」。', 'A code went to this mobile, valid for {validity}. If the mobile already has an account, you get a password-reset code instead: sign in, or use "Forgot password".'],
+  'auth.validity.hours': ['{n} 小时', '{n} hours'],
+  'auth.validity.minutes': ['{n} 分钟', '{n} minutes'],
   'auth.register.haveAccount': ['已有账号？登录', 'Have an account? Sign in'],
 
   // Deploy (issue 12 part 2): the first sign-in with a one-time password sets a new one.
@@ -1077,6 +1079,7 @@ export const MESSAGES = {
   'record.event.shell': ['无接入（空壳）', 'No access left (shell)'],
   'record.event.cancelled': ['注销', 'Cancelled'],
   'record.event.revoked': ['撤销', 'Revoked'],
+  'record.event.imported': ['迁入本系统', 'Loaded into this registry'],
   'record.shell': ['该备案自 {since} 起无任何接入信息（空壳备案），可能被通信管理局清理注销。', 'This filing has had no access since {since} (a shell) and may be cleaned up by the bureau.'],
   // Groups named by service type (review issue item 7: a website's materials were titled "APP …").
   'service.groupOf': ['{type}基础信息', '{type} basic info'],

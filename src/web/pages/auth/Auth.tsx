@@ -126,7 +126,7 @@ export function RegisterPage() {
               {cooldown > 0 ? i18n.t('auth.register.resend', { seconds: cooldown }) : label('getCode')}
             </Button>
           </div>
-          {sent !== null ? <Notice role="status"><span data-testid="sms-code-sent">{i18n.t('auth.register.codeSent', { minutes: sent })}</span></Notice> : null}
+          {sent !== null ? <Notice role="status"><span data-testid="sms-code-sent">{i18n.t('auth.register.codeSent', { validity: sent % 60 === 0 ? i18n.t('auth.validity.hours', { n: sent / 60 }) : i18n.t('auth.validity.minutes', { n: sent }) })}</span></Notice> : null}
           <Input id="email" label={label('email')} value={form.email} onChange={set('email')} onBlur={touch('email')} type="email" inputMode="email" autoComplete="email" error={errs.email} />
           <Input id="new-password" label={label('password')} value={form.password} onChange={set('password')} onBlur={touch('password')} type="password" autoComplete="new-password" error={errs.password} hint={label('passwordHint')} />
           <Button type="submit" variant="primary" busy={busy}>{i18n.t('auth.register.submit')}</Button>

@@ -90,7 +90,8 @@ export function RecordPage() {
       {record.events?.length ? (
         <Card title={i18n.t('record.events')} id="events">
           <ol className="timeline" data-testid="record-events">
-            {record.events.map((e, i) => <li key={i} className="done"><strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span></li>)}
+            {/* A record loaded by an import has two `imported` events of one day (the service's and its subject's leaf): one line. */}
+            {record.events.filter((e, i, all) => i === 0 || all[i - 1]!.type !== e.type || all[i - 1]!.on !== e.on).map((e, i) => <li key={i} className="done"><strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span></li>)}
           </ol>
           <p className="muted small">{i18n.t('record.statementLead')}{' '}
             <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link" className="no-print">{i18n.t('record.statement')}</a></p>

@@ -26,6 +26,7 @@ import { campaignHistory } from '../supervision/history.ts';
 import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, orderHistory, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
 import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
 import { isoDay } from '../schemas/dates.ts';
+import { numberParam } from '../public/numbers.ts';
 
 const day = isoDay;
 const itemParams = z.object({ id: z.string().max(64), itemId: z.string().max(64) });
@@ -130,7 +131,11 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
 
   app.post('/api/bureau/orders', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Order disposal: one order per organisation concerned, due in working days', body: orderBody },
-  }, async (req, reply) => reply.code(201).send(await issueOrders(ctx, actorOf(req), req.body)));
+  }, async (req, reply) => {
+    // A malformed number is bad input (400 naming the entry, as the public record's path), not a service never filed (404).
+    const serviceNumbers = req.body.serviceNumbers?.map((n, i) => numberParam(n, `body.serviceNumbers.${i}`, 'service'));
+    return reply.code(201).send(await issueOrders(ctx, actorOf(req), { ...req.body, ...(serviceNumbers ? { serviceNumbers } : {}) }));
+  });
 
   app.get('/api/bureau/orders', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Disposal orders I issued (my province; all for the ministry); `?overdue=true`, `?format=csv`', querystring: orderQuery },

@@ -107,7 +107,7 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       tags: ['bureau'], summary: "Blacklist a service's subject certificate, package names and/or domains until a date",
       body: z.strictObject({ serviceNumber: z.string().trim().min(1).max(64), kinds: z.array(z.enum(BLACKLIST_KINDS)).min(1).max(3), untilOn: day, category: z.enum(REVOCATION_CATEGORIES), reason: z.string().trim().min(1).max(1000) }),
     },
-  }, async (req, reply) => reply.code(201).send(await addToBlacklist(ctx, actorOf(req), req.body)));
+  }, async (req, reply) => reply.code(201).send(await addToBlacklist(ctx, actorOf(req), { ...req.body, serviceNumber: numberParam(req.body.serviceNumber, 'body.serviceNumber', 'service') })));
   app.get('/api/bureau/blacklist/:id/history', {
     onRequest: bureau, schema: { tags: ['bureau'], summary: "A blacklist entry's history: added (and extended by a later decision), lifted", params: uuidParam },
   }, async (req) => ({ items: await blacklistHistory(ctx.db, actorOf(req), req.params.id) }));

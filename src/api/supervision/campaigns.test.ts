@@ -252,6 +252,14 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     // By service number: the access provider of a2dp.Vol (示例云) gets its own order.
     const [svc] = await a.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
     expect((await post('/api/bureau/orders', zj.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(404);
+    // A malformed entry is bad input naming it (it was 404 order_target_not_found, as if never filed); a well-formed one never filed stays 404.
+    for (const [n, code] of [['hello', 'filing_number_format'], ['粤ICP备2024000001号', 'filing_number_not_service']] as const) {
+      const bad = await post('/api/bureau/orders', gd.headers, { serviceNumbers: [svc!.service_number, n], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' });
+      expect([bad.statusCode, bad.headers['content-type']], n).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+      expect(bad.json()).toMatchObject({ code, errors: [{ field: 'body.serviceNumbers.1', code }] });
+    }
+    expect((await post('/api/bureau/orders', gd.headers, { serviceNumbers: ['粤ICP备2024999999号-1A'], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).json())
+      .toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'serviceNumbers.0' }] });
     expect((await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'take_down', dueInWorkingDays: 3, reason: '核查' })).json())
       .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure' }] });
     const byNumber = await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: '核查' });

@@ -142,6 +142,12 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
   it('7. the blacklist refuses a new filing (kind and date, nobody\'s data) until lifted', async () => {
     const bl = { serviceNumber: a2dpNumber, kinds: ['certificate', 'package', 'domain'], untilOn: '2027-03-01', category: 'false_materials', reason: '提供虚假材料' };
     expect((await post('/api/bureau/blacklist', zj.headers, bl)).statusCode).toBe(404);
+    // A malformed number is bad input naming the field (it was 404 service_not_found, as if never filed).
+    for (const [n, code] of [['hello', 'filing_number_format'], ['粤ICP备2024000001号', 'filing_number_not_service']] as const) {
+      const bad = await post('/api/bureau/blacklist', gd.headers, { ...bl, serviceNumber: n });
+      expect([bad.statusCode, bad.headers['content-type']], n).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+      expect(bad.json()).toMatchObject({ code, errors: [{ field: 'body.serviceNumber', code }] });
+    }
     expect((await post('/api/bureau/blacklist', gd.headers, { ...bl, untilOn: '2026-01-01' })).json().errors[0].field).toBe('untilOn');
     const added = await post('/api/bureau/blacklist', gd.headers, bl);
     expect(added.statusCode).toBe(201);

@@ -25,6 +25,14 @@ import { recordHistory } from './history.ts';
 export const RESET_VALIDITY_MS = 30 * 60_000;
 export const RESET_MAX_ATTEMPTS = 5;
 export const RESET_MAX_PER_HOUR = 5;
+/** The window an account's requests are counted over (RESET_MAX_PER_HOUR). */
+export const RESET_WINDOW_MS = 3_600_000;
+/**
+ * How long a password reset row is kept (purge-password-resets.ts): two days — at least twice the longest
+ * time a row is read (its code's validity, the window its request is counted in), so no purge removes a row
+ * that still counts, and no longer: nothing else reads it (the account's history keeps `password_reset_requested` and `password_reset`).
+ */
+export const RESET_RETENTION_MS = 2 * 86_400_000;
 
 const hashOf = (sealer: Sealer, id: string, code: string) => sealer.hash('sms_code', `password_reset:${id}:${code}`);
 
@@ -49,7 +57,7 @@ export async function requestPasswordReset(ctx: FlowContext, input: { login: str
   await ctx.db.transaction(async (tx) => {
     await tx.query('select id from users where id = $1 for update', [account.id]); // one request at a time per account
     const [recent] = await tx.query<{ n: number }>(
-      `select count(*)::int as n from password_resets where user_id = $1 and created_at > $2`, [account.id, new Date(now.getTime() - 3_600_000)]);
+      `select count(*)::int as n from password_resets where user_id = $1 and created_at > $2`, [account.id, new Date(now.getTime() - RESET_WINDOW_MS)]);
     if (recent!.n >= RESET_MAX_PER_HOUR) return;
     await tx.query(`update password_resets set status = 'superseded', decided_at = $2 where user_id = $1 and status = 'pending'`, [account.id, now]);
     const id = randomUUID();

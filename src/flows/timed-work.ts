@@ -10,6 +10,7 @@ import type { Queryable } from '../db/connection.ts';
 import { findExpiringCertificates } from './certificate-expiry.ts';
 import { expireConfirmations } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
+import { purgePasswordResets } from './purge-password-resets.ts';
 import { purgeRegistrationCodes } from './purge-registration-codes.ts';
 import { expireSmsChecks } from './sms-check.ts';
 import { followUpOverdueOrders } from './supervision/overdue-orders.ts';
@@ -75,6 +76,8 @@ export const TIMED_WORK: readonly TimedWork[] = [
   { name: 'order_overdue', every: 'day', run: async (ctx) => (await onceADay(ctx, 'order_overdue', followUpOverdueOrders)) ?? 0 },
   // ADR 0005 addendum: registration codes (keyed hashes of mobiles) are kept two days, then deleted.
   { name: 'registration_code_purge', every: 'day', run: async (ctx) => (await onceADay(ctx, 'registration_code_purge', purgeRegistrationCodes)) ?? 0 },
+  // ADR 0005 addendum: password resets are kept two days, then deleted.
+  { name: 'password_reset_purge', every: 'day', run: async (ctx) => (await onceADay(ctx, 'password_reset_purge', purgePasswordResets)) ?? 0 },
 ];
 
 export interface TimedWorkLog { info(o: object, msg: string): void; error(o: object, msg: string): void }

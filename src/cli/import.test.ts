@@ -49,7 +49,7 @@ describe('beian import', () => {
       JSON.stringify(appLine(101, 2, { platforms: [{ platform: 'android', packageName: 'com.imported.second', certMd5: hexOf(7, 32) }] })),
       '{not json',
       JSON.stringify(appLine(102, 1, { subject: { ...appLine(102, 1).subject, principal: { ...appLine(102, 1).subject.principal, mobile: '12345' } } })),
-      JSON.stringify(appLine(101, 1)), // the same number again
+      JSON.stringify(appLine(101, 1)), // the same number again, in a later batch: line 1's, not the registry's
       JSON.stringify({ ...appLine(103, 1), serviceNumber: '粤ICP备2019000103号-1X' }), // an APP with a mini-program number
       JSON.stringify(appLine(104, 1, { subject: { ...appLine(104, 1).subject, certificateNumber: usccOf(101) } })), // 101's certificate
       '',
@@ -64,13 +64,15 @@ describe('beian import', () => {
     expect(s.rejections.map((r) => [r.line, r.field, r.code])).toEqual([
       [3, 'line', 'json_syntax'],
       [4, 'subject.principal.mobile', 'mobile_format'],
-      [5, 'serviceNumber', 'service_number_taken'],
+      [5, 'serviceNumber', 'duplicate_in_file'],
       [6, 'serviceType', 'filing_number_wrong_service_type'],
       [7, 'subject.certificateNumber', 'certificate_filed_under_other_number'],
       [9, 'subject.certificateNumber', 'subject_mismatch'],
       [10, 'platforms.0.packageName', 'package_already_filed'],
     ]);
     expect(s).toMatchObject({ services: 3, subjects: 2, rejected: 7, lastLine: 11, alreadyDone: false });
+    // The earlier line is named (it was service_number_taken, "already in the registry", as if another filing had it).
+    expect(s.rejections.find((r) => r.line === 5)!.message).toBe('line 1 of the file has this service number (loaded by an earlier batch of this import)');
     const [sub] = await a.t.db.query<{ last_service_sequence: number; principal_person_id: string; certificate_number_enc: string }>(
       `select last_service_sequence, principal_person_id, certificate_number_enc from subjects where main_number = '粤ICP备2019000101号'`);
     expect(sub!.last_service_sequence).toBe(2);
@@ -89,6 +91,9 @@ describe('beian import', () => {
     expect(again).toMatchObject({ alreadyDone: true, services: 3, rejected: 7 });
     const [{ n }] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from services where service_number like '粤ICP备2019%'`) as [{ n: number }];
     expect(n).toBe(3);
+    // Another import (an edited file) meeting a number the first one loaded: the registry's, not this file's.
+    const edited = await importFilings(a.t.db, a.t.sealer, memorySource('test:edited', [appLine(108, 1), appLine(101, 1)]), { batchSize: 1 });
+    expect(edited.rejections).toEqual([{ line: 2, field: 'serviceNumber', code: 'service_number_taken', message: 'this service number is already in the registry' }]);
   });
 
   it('imported records answer in the public query and in verification', async () => {

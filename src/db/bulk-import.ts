@@ -211,6 +211,34 @@ const WRITES = [
      on conflict (province_code, year) do update set last_serial = greatest(number_sequences.last_serial, excluded.last_serial)`,
 ];
 
+/**
+ * Rejection path only (a batch with no `service_number_taken` runs nothing here): a number this same
+ * import wrote in an earlier batch is a duplicate within the file, not a number of the registry's —
+ * `duplicate_in_file`, naming the earlier line its `imported` history row records (`reason.line`, with
+ * `reason.import` this import). Found by the service number (unique), its `imported` public event
+ * (public_events_owner) and that history row (primary key): indexes a first load keeps too (it sets
+ * history_entity aside). A number another import or a flow wrote stays `service_number_taken`.
+ */
+export async function explainOwnNumbers(tx: Queryable, importId: string, rejections: Rejection[], numberOf: (line: number) => string | undefined): Promise<void> {
+  const taken = rejections.filter((r) => r.code === 'service_number_taken' && numberOf(r.line) !== undefined);
+  if (!taken.length) return;
+  const rows = await tx.query<{ line: number; earlier: number | null }>(
+    `select x.line, (select (h.reason->>'line')::int from services s
+                       join public_events pe on pe.owner_id = s.id and pe.action = 'imported'
+                       join history h on h.id = pe.history_id
+                      where s.service_number = x.n and h.entity_type = 'service' and h.action = 'imported' and h.reason->>'import' = $3
+                      limit 1) as earlier
+       from unnest($1::int[], $2::text[]) as x(line, n)`,
+    [taken.map((r) => r.line), taken.map((r) => numberOf(r.line)!), importId]);
+  const earlier = new Map(rows.filter((r) => r.earlier !== null && r.earlier < r.line).map((r) => [r.line, r.earlier!]));
+  for (const r of taken) {
+    const e = earlier.get(r.line);
+    if (e === undefined) continue;
+    r.code = 'duplicate_in_file';
+    r.message = `line ${e} of the file has this service number (loaded by an earlier batch of this import)`;
+  }
+}
+
 /** Called with each statement of a batch and its duration (bench/generate.ts --trace). */
 export type Trace = (statement: string, ms: number) => void;
 
@@ -254,6 +282,8 @@ export async function writeBatch(
       `select count(*)::int as services, count(distinct subject_id) filter (where new_subject)::int as subjects from import_stage where reject is null`);
     services = c?.services ?? 0;
     subjects = c?.subjects ?? 0;
+    const numbers = new Map(lines.map((l) => [l.line, l.serviceNumber]));
+    await timed('explain own numbers', () => explainOwnNumbers(tx, importId, rejections, (line) => numbers.get(line)));
   }
   await recordBatch(tx, importId, rejections, lastLine, services, subjects, now);
   return { services, subjects, rejections };

@@ -16,7 +16,7 @@ import { identityKey } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
-  Csv, arrayLiteral, IMPORTED_EVENTS, q, recordBatch,
+  Csv, arrayLiteral, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch,
 } from './bulk-import.ts';
 
 // ---- fingerprint filter ---------------------------------------------------------------------
@@ -358,6 +358,10 @@ export async function writeDirectBatch(
       `insert into number_sequences (province_code, year, last_serial) select * from unnest($1::text[], $2::int[], $3::int[])
        on conflict (province_code, year) do update set last_serial = greatest(number_sequences.last_serial, excluded.last_serial)`,
       [xs.map((x) => x.p), xs.map((x) => x.y), xs.map((x) => x.s)]);
+  }
+  if (taken.size) {
+    const numbers = new Map(lines.filter((l) => taken.has(l.serviceNumber)).map((l) => [l.line, l.serviceNumber]));
+    await timed('first load: explain own numbers', () => explainOwnNumbers(tx, importId, rejections, (line) => numbers.get(line)));
   }
   await recordBatch(tx, importId, rejections, lastLine, accepted.length, newSubjects.size, now);
   return { services: accepted.length, subjects: newSubjects.size, rejections };

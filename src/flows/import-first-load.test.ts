@@ -30,7 +30,7 @@ const RECORDS: unknown[] = [
   line(3, 1), // duplicate_in_file (same batch)
   line(4, 1, { serviceType: 'website', serviceNumber: '粤ICP备2017000004号-1', platforms: undefined, domains: ['first4.example.cn'] }),
   line(1, 3), // a service of batch 1's subject, found in the registry
-  line(1, 1), // service_number_taken (an earlier batch)
+  line(1, 1), // duplicate_in_file (an earlier batch: line 1 named)
   line(5, 1, { subject: { ...line(1, 1).subject } }), // certificate_filed_under_other_number (an earlier batch)
   line(3, 2, { subject: { ...line(6, 1).subject } }), // subject_mismatch (an earlier batch)
   line(7, 1, { platforms: [{ platform: 'android', packageName: 'com.first.app1.s1', certSha256: hexOf(7, 64) }] }), // package_already_filed
@@ -146,7 +146,7 @@ describe('bulk import: first load into an empty registry', () => {
 
   it('gives exactly the registry the row-by-row path gives, rejections included, with every index back', async () => {
     expect(referenceRejections.map((r) => (r as { code: string }).code)).toEqual([
-      'duplicate_in_file', 'service_number_taken', 'certificate_filed_under_other_number', 'subject_mismatch',
+      'duplicate_in_file', 'duplicate_in_file', 'certificate_filed_under_other_number', 'subject_mismatch',
       'package_already_filed', 'mobile_format', 'duplicate_in_file', 'sequence_taken', 'main_number_serial_taken']);
     expect(reference.counts).toEqual([{ persons: 18, hosts: 14 }]); // 17 subjects and a service principal; 3 subjects share a host
     const t = await fresh();

@@ -19,6 +19,7 @@ import { HostPasswordResetError, LoginTakenError, UserNotFoundError } from '../f
 import { createAdministrator, validateAdministrator } from '../flows/create-administrator.ts';
 import { resetUserPassword } from '../flows/reset-user-password.ts';
 import { SYSTEM_ACTOR } from '../domain/actors.ts';
+import { subcommandProblem, usageProblem } from './usage.ts';
 
 export interface AdminIo { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin: NodeJS.ReadableStream }
 
@@ -26,6 +27,18 @@ export class AdminUsageError extends Error {}
 
 export const ADMIN_USAGE = 'usage: beian admin create --login <login> --email <email> [--name <display name>] [--password-stdin]'
   + ' | beian admin reset-password --login <login> [--password-stdin]';
+
+/** What is wrong with an admin command line that is neither a whole create nor a whole reset-password. */
+function adminProblem(positionals: string[], values: { login?: string; email?: string; name?: string }): string {
+  const sub = subcommandProblem(positionals[0], ['create', 'reset-password']);
+  if (sub) return sub;
+  if (positionals.length > 1) return `unexpected argument "${positionals[1]}"`;
+  const command = positionals[0]!;
+  const missing = (command === 'create' ? ['login', 'email'] as const : ['login'] as const).filter((o) => !values[o]);
+  if (missing.length) return `admin ${command} requires ${missing.map((o) => `--${o}${values[o] === '' ? ' (given empty)' : ''}`).join(' and ')}`;
+  const extra = (['email', 'name'] as const).filter((o) => values[o] !== undefined);
+  return `admin ${command} takes no ${extra.map((o) => `--${o}`).join(' or ')}`;
+}
 
 /** The first line of standard input, without its line ending. */
 async function firstLine(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -46,7 +59,7 @@ export async function adminCommand(args: string[], io: AdminIo): Promise<number>
   if (command === 'reset-password' && values.login && values.email === undefined && values.name === undefined) {
     return resetPassword(values.login, values['password-stdin'] ? await passwordFromStdin(io) : undefined, io);
   }
-  if (command !== 'create' || !values.login || !values.email) throw new AdminUsageError(ADMIN_USAGE);
+  if (command !== 'create' || !values.login || !values.email) throw new AdminUsageError(usageProblem(adminProblem(positionals, values), ADMIN_USAGE));
   const password = values['password-stdin'] ? await passwordFromStdin(io) : undefined;
   const input = { login: values.login, email: values.email, displayName: values.name, password };
   try { validateAdministrator(input); } catch (err) { throw explained(err, values.login); }

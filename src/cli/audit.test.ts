@@ -90,14 +90,14 @@ describe('beian audit verify', () => {
   });
 
   it('is a usage error without the verify subcommand', async () => {
-    expect(await run('audit')).toMatchObject({ code: 2, stdout: '', stderr: 'beian audit: usage: beian audit verify\n' });
+    expect(await run('audit')).toMatchObject({ code: 2, stdout: '', stderr: 'beian audit: a subcommand is required: verify; usage: beian audit verify\n' });
   });
 });
 
 describe('beian backup / restore usage (round trips: src/db/backup.test.ts)', () => {
   it('wants exactly one file: a usage error otherwise, one line, exit 2', async () => {
-    for (const argv of [['backup'], ['restore', 'a', 'b']]) {
-      expect(await run(...argv)).toEqual({ code: 2, stdout: '', stderr: `beian ${argv[0]}: usage: beian ${argv[0]} <file>\n` });
+    for (const [argv, problem] of [[['backup'], 'backup requires <file>'], [['restore', 'a', 'b'], 'unexpected argument "b"']] as const) {
+      expect(await run(...argv)).toEqual({ code: 2, stdout: '', stderr: `beian ${argv[0]}: ${problem}; usage: beian ${argv[0]} <file>\n` });
     }
   });
 });

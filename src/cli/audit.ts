@@ -6,9 +6,12 @@ import { openStorage } from '../db/open.ts';
 import { auditLog } from '../tlog/audit.ts';
 import type { Io } from './main.ts';
 import { UsageError } from './main.ts';
+import { operandProblem, subcommandProblem, usageProblem } from './usage.ts';
 
 export async function auditCommand(args: string[], io: Io): Promise<number> {
-  if (args[0] !== 'verify' || args.length !== 1) throw new UsageError('usage: beian audit verify');
+  if (args[0] !== 'verify' || args.length !== 1) {
+    throw new UsageError(usageProblem(subcommandProblem(args[0], ['verify']) ?? operandProblem('audit verify', args.slice(1), []), 'usage: beian audit verify'));
+  }
   const storage = await openStorage(config());
   try {
     await migrate(storage.db);

@@ -16,6 +16,7 @@ import { countWorkingDays, createCalendar, provisionalReason, validateIsoDate } 
 import type { FlowContext } from '../flows/context.ts';
 import { type CalendarImportPlan, importCalendar, planCalendarImport } from '../flows/import-calendar.ts';
 import { refreshProvisionalDeadlines } from '../flows/refresh-deadlines.ts';
+import { operandProblem, subcommandProblem, usageProblem } from './usage.ts';
 
 export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
@@ -28,7 +29,9 @@ export async function workdaysCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { province: { type: 'string' } } });
   const [sub, a, b] = positionals;
   if (!sub || !a || !b || positionals.length !== 3 || !['add', 'between'].includes(sub)) {
-    throw new CalendarUsageError('usage: beian workdays add <YYYY-MM-DD> <n> | beian workdays between <YYYY-MM-DD> <YYYY-MM-DD>');
+    const problem = subcommandProblem(sub, ['add', 'between'])
+      ?? operandProblem(`workdays ${sub}`, positionals.slice(1), sub === 'add' ? ['<YYYY-MM-DD>', '<n>'] : ['<YYYY-MM-DD>', '<YYYY-MM-DD>']);
+    throw new CalendarUsageError(usageProblem(problem, 'usage: beian workdays add <YYYY-MM-DD> <n> | beian workdays between <YYYY-MM-DD> <YYYY-MM-DD>'));
   }
   const start = validateIsoDate(a);
   if (!start.ok) throw new CalendarUsageError(`${a}: ${start.error.message}`);
@@ -73,7 +76,8 @@ export async function calendarCommand(args: string[], io: Io): Promise<number> {
   const [sub, file] = positionals;
   if (sub === 'check' && positionals.length === 1) return check(io);
   if (sub !== 'import' || !file || positionals.length !== 2) {
-    throw new CalendarUsageError('usage: beian calendar import <file.ics|file.json> [--year YYYY] [--dry-run] | beian calendar check');
+    const problem = subcommandProblem(sub, ['import', 'check']) ?? operandProblem(`calendar ${sub}`, positionals.slice(1), sub === 'import' ? ['<file>'] : []);
+    throw new CalendarUsageError(usageProblem(problem, 'usage: beian calendar import <file.ics|file.json> [--year YYYY] [--dry-run] | beian calendar check'));
   }
   if (values.year !== undefined && !/^\d{4}$/.test(values.year)) throw new CalendarUsageError(`--year ${values.year}: expected a year such as 2027`);
   let content: string;

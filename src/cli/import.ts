@@ -16,6 +16,7 @@ import { openStorage } from '../db/open.ts';
 import { unknownCsvColumns, csvRowToObject } from '../domain/import-record.ts';
 import { DEFAULT_BATCH, type ImportProgress, type ImportSource, type SourceLine, importFilings } from '../flows/import-filings.ts';
 import { type Io, UsageError } from './main.ts';
+import { operandProblem, usageProblem } from './usage.ts';
 
 /**
  * SHA-256 and line count of a file, in one read; `notUtf8Line`: the first line that is not UTF-8
@@ -112,7 +113,9 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
       workers: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes] [--workers N]');
+  if (positionals.length !== 1) {
+    throw new UsageError(usageProblem(operandProblem('import', positionals, ['<file>']), 'usage: beian import <file.ndjson|file.csv> [--rejects <file>] [--batch-size N] [--keep-indexes] [--workers N]'));
+  }
   const file = positionals[0]!;
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : DEFAULT_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch-size must be a whole number from 1 to 100000');

@@ -16,6 +16,7 @@ import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { createSealer, type Secrets } from '../db/personal-data.ts';
 import type { Io } from './main.ts';
+import { operandProblem, subcommandProblem, usageProblem } from './usage.ts';
 
 export class KeysUsageError extends Error {}
 
@@ -39,7 +40,7 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
     return rotate(cfg, embedded, io, positive('batch-size', values['batch-size']), positive('max-batches', values['max-batches']));
   }
   if (sub === 'drop' && rest.length === 1) return drop(cfg, embedded, rest[0]!, io);
-  throw new KeysUsageError(KEYS_USAGE);
+  throw new KeysUsageError(usageProblem(subcommandProblem(sub, ['status', 'rotate', 'drop']) ?? operandProblem(`keys ${sub}`, rest, sub === 'drop' ? ['<key id>'] : []), KEYS_USAGE));
 }
 
 async function countsNow(cfg: Config) {

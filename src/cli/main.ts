@@ -5,6 +5,7 @@ import { duplicateSubjectsWarning, findDuplicateSubjects } from '../db/duplicate
 import { migrate } from '../db/migrate.ts';
 import { openStorage } from '../db/open.ts';
 import { calendarCommand, workdaysCommand } from './calendar.ts';
+import { operandProblem, usageProblem } from './usage.ts';
 
 export interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream }
 
@@ -102,7 +103,7 @@ const commands: Record<string, Handler> = {
 
 async function backupCommand(which: 'backup' | 'restore', args: string[], io: Io): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new UsageError(`usage: beian ${which} <file>`);
+  if (positionals.length !== 1) throw new UsageError(usageProblem(operandProblem(which, positionals, ['<file>']), `usage: beian ${which} <file>`));
   const { backup, restore } = await import('../db/backup.ts');
   // Neither seals nor reads personal data: a restore onto a new server needs no keys (ADR 0004's keys open the data later).
   const r = await (which === 'backup' ? backup : restore)(configWithoutKeys(), positionals[0]!);

@@ -13,8 +13,11 @@ const APPLICATION_PAGE: Record<string, string> = { '/api/org/notifications': '/p
 
 const NOTICES_PAGE = 20;
 
+/** Told on window when notices were marked read: the navigation's unread count asks again. */
+export const NOTICES_READ_EVENT = 'beian:notices-read';
+
 /** `url`: the list route (…/notifications); its mark-read route is `${url}/read`. `pageSize` for a shorter list (a home page). */
-export function NoticesCard({ url, pageSize = NOTICES_PAGE, className }: { url: string; pageSize?: number; className?: string }) {
+export function NoticesCard({ url, pageSize = NOTICES_PAGE, className, id }: { url: string; pageSize?: number; className?: string; id?: string }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [page, setPage] = useState(1);
@@ -24,12 +27,12 @@ export function NoticesCard({ url, pageSize = NOTICES_PAGE, className }: { url: 
   useEffect(load, [load]);
   const read = async (ids: number[]) => {
     setError(null);
-    try { await api.post(`${url}/read`, { ids }); load(); } catch (e) { setError(e); }
+    try { await api.post(`${url}/read`, { ids }); load(); window.dispatchEvent(new Event(NOTICES_READ_EVENT)); } catch (e) { setError(e); }
   };
   const unreadHere = r?.items.filter((n) => !n.readAt).map((n) => n.id) ?? [];
   const appPage = APPLICATION_PAGE[url];
   return (
-    <Card title={t('sv.notices')} className={className} actions={r && r.unread > 0 ? (
+    <Card title={t('sv.notices')} className={className} id={id} actions={r && r.unread > 0 ? (
       <span className="row small" style={{ alignItems: 'center', gap: '.5rem' }}>
         <span data-testid="notices-unread">{t('sv.noticesUnread', { n: r.unread })}</span>
         {unreadHere.length > 1 ? <Button className="btn-small" onClick={() => read(unreadHere)} data-testid="notices-read-page">{t('sv.markPageRead', { n: unreadHere.length })}</Button> : null}

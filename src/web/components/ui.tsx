@@ -144,6 +144,17 @@ export function Countdown({ until, total = 24 * 3600 }: { until: string; total?:
   );
 }
 
+/**
+ * The bureau's working days left on a review: n days, due today (none left and the deadline's day
+ * not yet past), or overdue (by n working days when any passed). `short`: a queue cell, just the number.
+ */
+export function DaysLeft({ left, overdue, short = false }: { left: number; overdue: boolean; short?: boolean }) {
+  const i18n = useI18n();
+  if (overdue || left < 0) return <span className="overdue-text" data-testid="days-left-text">{left < 0 ? i18n.t('app.status.overdue', { n: -left }) : i18n.t('review.overdue')}</span>;
+  if (left === 0) return <span className="overdue-text" data-testid="days-left-text">{i18n.t('app.status.dueToday')}</span>;
+  return <span className={short && left <= 5 ? 'overdue-text' : ''} data-testid="days-left-text">{short ? left : i18n.t('app.status.daysLeft', { n: left })}</span>;
+}
+
 export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage(p: number): void }) {
   const i18n = useI18n();
   const pages = Math.max(1, Math.ceil(total / pageSize));

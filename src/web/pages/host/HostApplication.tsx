@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { ChangeDiff } from '../../components/ChangeDiff.tsx';
 import { Progress } from '../../components/Progress.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
-import { ApplicationStatus, BackLink, Button, Card, Countdown, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
+import { ApplicationStatus, BackLink, Button, Card, Countdown, DaysLeft, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -107,9 +107,7 @@ export default function HostApplication() {
                 <p className="small"><ProvisionalBadge deadline={view.deadlineOn} provisional /> {i18n.t('calendar.provisionalWhy', { year: view.deadlineOn.slice(0, 4) })}</p>
               ) : null}
               {summary?.remainingWorkingDays !== null && summary?.remainingWorkingDays !== undefined ? (
-                <p className={summary.overdue ? 'overdue-text' : ''} data-testid="days-left">
-                  {summary.overdue ? (summary.remainingWorkingDays < 0 ? i18n.t('app.status.overdue', { n: -summary.remainingWorkingDays }) : i18n.t('review.overdue')) : i18n.t('app.status.daysLeft', { n: summary.remainingWorkingDays })}
-                </p>
+                <p data-testid="days-left"><DaysLeft left={summary.remainingWorkingDays} overdue={summary.overdue} /></p>
               ) : null}
             </Card>
           ) : null}

@@ -63,8 +63,11 @@ export default function HostRecords() {
                 </div>
                 {s.state === 'shell' && s.shellSince && s.cancellableAfter ? (
                   <Notice kind="warning">
-                    {i18n.t('records.shellNotice', { since: day(s.shellSince), date: day(s.cancellableAfter) })}
-                    {s.notice ? <> {i18n.t('records.onNotice', { title: s.notice.title, date: day(s.notice.endsAt) })}</> : null}
+                    {/* Once the date has passed (a notice whose publicity ended), "at the earliest after" no longer fits. */}
+                    {Date.parse(s.cancellableAfter) <= Date.now()
+                      ? i18n.t('records.shellNoticeDue', { since: day(s.shellSince), date: day(s.cancellableAfter) })
+                      : i18n.t('records.shellNotice', { since: day(s.shellSince), date: day(s.cancellableAfter) })}
+                    {s.notice ? <> {i18n.t(Date.parse(s.notice.endsAt) <= Date.now() ? 'records.onNoticeEnded' : 'records.onNotice', { title: s.notice.title, date: day(s.notice.endsAt) })}</> : null}
                   </Notice>
                 ) : null}
                 {s.state === 'filed' || s.state === 'shell' ? (

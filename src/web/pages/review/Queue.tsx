@@ -3,7 +3,7 @@
 // queue nationwide with a province select, and opens an application to view it (查看, not 审核).
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { Card, ErrorNotice, Loading, Page, Pager, StatusBadge, TableWrap } from '../../components/ui.tsx';
+import { Card, DaysLeft, ErrorNotice, Loading, Page, Pager, StatusBadge, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import type { ApplicationSummary, ListView } from '../../lib/types.ts';
@@ -72,9 +72,7 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
                     <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
                     {deadlines ? <>
                       <td data-label={i18n.t('review.deadline')}>{i18n.date(a.deadlineOn)} <ProvisionalBadge deadline={a.deadlineOn} provisional={a.deadlineProvisional} /></td>
-                      <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : a.overdue
-                        ? <span className="overdue-text">{i18n.t('review.overdue')}{a.remainingWorkingDays < 0 ? ` ${-a.remainingWorkingDays}` : ''}</span>
-                        : <span className={a.remainingWorkingDays <= 5 ? 'overdue-text' : ''}>{a.remainingWorkingDays}</span>}</td>
+                      <td data-label={i18n.t('review.left')}>{a.remainingWorkingDays === null ? '—' : <DaysLeft left={a.remainingWorkingDays} overdue={a.overdue} short />}</td>
                     </> : null}
                   </>}
                   <td className="cell-action"><Link to={`/${audience}/applications/${a.id}`} data-testid="queue-open">{decided || ministry || notQueue ? i18n.t('review.view') : i18n.t('review.open')}</Link></td>

@@ -9,6 +9,7 @@ import { BLACKLIST_KINDS, REVOCATION_CATEGORIES } from '../../../domain/supervis
 import { MAX_DUE_WORKING_DAYS, MEASURES, MEASURES_FOR } from '../../../domain/supervision/orders.ts';
 import { Chart } from '../../components/Chart.tsx';
 import { RevokeConfirm } from '../../components/RevokeConfirm.tsx';
+import { NoticesCard } from '../../components/Notices.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
@@ -59,6 +60,8 @@ export default function BureauSupervision() {
       { key: 'violations', label: t('sv.violationReports'), render: () => <Violations /> },
       { key: 'blacklist', label: t('sv.blacklist'), render: () => <Blacklist /> },
       { key: 'legacy', label: t('sv.legacy'), render: () => <LegacyDuplicates /> },
+      // What the registry told this bureau (shells, certificates, calendar): read nowhere else.
+      { key: 'notices', label: t('sv.notices'), render: () => <NoticesCard url="/api/bureau/notifications" /> },
     ]} />
   );
 }

@@ -140,9 +140,17 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect(f.items[0]).toMatchObject({ outcome: 'not_filed', packageName: 'com.unfiled.shop', appName: '未备案商城, 旗舰版', downloads: 10, line: 2 });
     const [s] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from catalogue_submissions where status = 'replaced'`);
     expect(s!.n).toBe(1);
+    const submissions = async () => (await a.t.db.query<{ n: number }>('select count(*)::int as n from catalogue_submissions'))[0]!.n;
+    const before = await submissions();
     const noHeader = await upload('android,a.b,c\n', 'text/csv');
     expect(noHeader.statusCode).toBe(400);
     expect(noHeader.json()).toMatchObject({ code: 'catalogue_header_invalid', errors: [{ field: 'header' }] });
+    const longHeader = await upload(`${'['.repeat(70_000)}\nandroid,a.b,c\n`, 'text/csv');
+    expect(longHeader.statusCode).toBe(400);
+    expect(longHeader.json()).toMatchObject({ code: 'catalogue_header_invalid', errors: [{ field: 'header', code: 'line_too_long' }] });
+    expect((await upload('', 'text/csv')).json()).toMatchObject({ code: 'catalogue_header_invalid', errors: [{ code: 'csv_header_missing' }] });
+    // Refused for its header: nothing written, not even a failed submission (the fuzz test's rule).
+    expect(await submissions()).toBe(before);
     // A failed upload leaves the current catalogue alone.
     expect((await get(`/api/org/campaigns/${campaignId}/findings`, KEY)).json().total).toBe(1);
     expect((await upload('{}', 'application/json')).statusCode).toBe(415);

@@ -61,6 +61,20 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
   // Ended early by the bureau (migration 0046): no catalogue from that day on.
   if (campaign.ended_on) throw new NamedError('campaign_ended', 'conflict', `the campaign was ended on ${campaign.ended_on}`);
   if (chinaDate(started) > campaign.ends_on) throw new NamedError('campaign_ended', 'conflict', `the campaign ended on ${campaign.ends_on}`);
+  // A CSV's header is read before anything is written: a catalogue refused for its header leaves no trace
+  // (a submission that fails later, mid-stream, is kept as 'failed' with no findings).
+  const lines = upload.lines[Symbol.asyncIterator]();
+  let header: CsvHeader | null = null;
+  if (upload.format === 'csv') {
+    const first = await lines.next();
+    if (first.done) throw new CsvHeaderError({ field: 'header', code: 'csv_header_missing', message: 'the catalogue is empty: the first row names the columns' });
+    const h = 'tooLong' in first.value ? { ok: false as const, problem: { field: 'header', code: 'line_too_long', message: 'the header row is too long' } } : parseCsvHeader(first.value.text);
+    if (!h.ok) {
+      await lines.return?.(); // the rest of the upload is not read (as a loop left early does)
+      throw new CsvHeaderError(h.problem);
+    }
+    header = h.header;
+  }
   const [sub] = await ctx.db.query<{ id: string }>(
     `insert into catalogue_submissions (campaign_id, organisation_id, status, format, submitted_by, api_key_id, started_at)
      values ($1, $2, 'receiving', $3, $4, $5, $6) returning id`,
@@ -86,15 +100,8 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
     writing.catch(() => {});
   };
   try {
-    let header: CsvHeader | null = null;
     let batch: { n: number; r: LineResult }[] = [];
-    for await (const line of upload.lines) {
-      if (upload.format === 'csv' && !header) {
-        const h = 'tooLong' in line ? { ok: false as const, problem: { field: 'header', code: 'line_too_long', message: 'the header row is too long' } } : parseCsvHeader(line.text);
-        if (!h.ok) throw new CsvHeaderError(h.problem);
-        header = h.header;
-        continue;
-      }
+    for await (const line of { [Symbol.asyncIterator]: () => lines }) {
       const r: LineResult = 'tooLong' in line
         ? { ok: false, problem: { field: 'line', code: 'line_too_long', message: 'the line is too long' } }
         : upload.format === 'csv' ? parseCsvLine(header!, line.text) : parseNdjsonLine(line.text);
@@ -105,7 +112,6 @@ export async function submitCatalogue(ctx: FlowContext, actor: Actor, match: Mat
         if (pending.length > MATCH_AHEAD) await finishOldest();
       }
     }
-    if (upload.format === 'csv' && !header) throw new CsvHeaderError({ field: 'header', code: 'csv_header_missing', message: 'the catalogue is empty: the first row names the columns' });
     if (batch.length) start(batch);
     while (pending.length) await finishOldest();
     await writing;

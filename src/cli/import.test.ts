@@ -171,15 +171,17 @@ describe('beian import', () => {
   });
 });
 
+/** `beian <argv>` in this process: its exit code and what it printed. */
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
+  const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
+  return { code, stdout, stderr };
+}
+
 describe('the beian import command (embedded database)', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-cli-'));
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
-    const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
-    return { code, stdout, stderr };
-  };
   beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
   afterAll(() => { vi.unstubAllEnvs(); });
 
@@ -211,13 +213,6 @@ describe('the beian import command (embedded database)', () => {
 // import recorded as done; a BOM before NDJSON (Notepad's "UTF-8") rejected line 1 as json_syntax.
 describe('beian import of files as a spreadsheet or an editor saves them (embedded database)', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'beian-import-enc-'));
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const stream = (f: (s: string) => void) => ({ write: (c: string | Uint8Array) => { f(c.toString()); return true; } }) as unknown as NodeJS.WritableStream;
-    const code = await main(argv, { stdout: stream((s) => { stdout += s; }), stderr: stream((s) => { stderr += s; }) });
-    return { code, stdout, stderr };
-  };
   beforeAll(() => { stubEmbeddedEnv(path.join(root, 'data')); });
   afterAll(() => { vi.unstubAllEnvs(); });
 

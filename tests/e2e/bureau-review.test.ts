@@ -8,23 +8,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { A2DP_CERT } from '../../src/db/seed/demo.ts';
-import { signIn } from '../auth.ts';
-import { appMaterials, call, CLOUD, orgId, websiteMaterials } from '../filing.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
-
-/** To bureau review through the API: the provider approves, the principals enter their SMS codes. */
-async function toBureau(server: Server, body: Record<string, unknown>, mobiles: string[]) {
-  const [host, provider] = await Promise.all([signIn(server.app, 'host@demo.beian.test'), signIn(server.app, 'provider.demo')]);
-  const created = await call(server.app, host, 'POST', '/api/host/applications', body, 201);
-  await call(server.app, host, 'POST', `/api/host/applications/${created.id}/identity-verification`);
-  await call(server.app, host, 'POST', `/api/host/applications/${created.id}/submit`, {});
-  const view = await call(server.app, provider, 'POST', `/api/provider/applications/${created.id}/approve`, {});
-  for (const check of view.smsChecks as { id: string; mobile: string }[]) {
-    const mobile = mobiles.find((m) => m.slice(-4) === check.mobile.slice(-4))!;
-    await call(server.app, host, 'POST', `/api/host/applications/${created.id}/sms/verify`, { challengeId: check.id, code: await server.smsCode(mobile) });
-  }
-  return created.id as string;
-}
+import { appMaterials, CLOUD, orgId, websiteMaterials } from '../filing.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps, toBureau } from './harness.ts';
 
 describe('journey: a bureau reviewer checks, decides and revokes', () => {
   let server: Server; let browser: Browser;

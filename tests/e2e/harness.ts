@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/db/seed/demo.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, type SmsProvider, startOutboxWorker } from '../../src/notify/index.ts';
 import { type Signed, signIn } from '../auth.ts';
+import { call } from '../filing.ts';
 import { type TestDb, testDatabase, testLogKeys } from '../db.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -178,3 +179,21 @@ export async function hostSession(): Promise<{ server: Server; browser: Browser;
 
 /** The wizard's input for a materials path (its element id): `service.name` → `#f-service-name`. */
 export const fieldSelector = (materialsPath: string) => `#f-${materialsPath.replace(/\./g, '-')}`;
+
+/**
+ * An application to bureau review through the API: the host creates and submits it, the provider approves,
+ * the principals enter their SMS codes (`mobiles`: theirs, matched by the last four digits shown).
+ * `who`: signed-in host and provider to act as (default host@demo.beian.test and provider.demo).
+ */
+export async function toBureau(server: Server, body: Record<string, unknown>, mobiles: string[], who?: { host: Signed; provider: Signed }): Promise<string> {
+  const { host, provider } = who ?? { host: await signIn(server.app, 'host@demo.beian.test'), provider: await signIn(server.app, 'provider.demo') };
+  const created = await call(server.app, host, 'POST', '/api/host/applications', body, 201);
+  await call(server.app, host, 'POST', `/api/host/applications/${created.id}/identity-verification`);
+  await call(server.app, host, 'POST', `/api/host/applications/${created.id}/submit`, {});
+  const view = await call(server.app, provider, 'POST', `/api/provider/applications/${created.id}/approve`, {});
+  for (const check of view.smsChecks as { id: string; mobile: string }[]) {
+    const mobile = mobiles.find((m) => m.slice(-4) === check.mobile.slice(-4))!;
+    await call(server.app, host, 'POST', `/api/host/applications/${created.id}/sms/verify`, { challengeId: check.id, code: await server.smsCode(mobile) });
+  }
+  return created.id as string;
+}

@@ -6,27 +6,12 @@
 // distribution platform's navigation has no "接入的备案". Screenshots at 1280 and 390 px.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signed, signIn } from '../auth.ts';
+import { signIn } from '../auth.ts';
 import { appMaterials, call, CLOUD, orgId } from '../filing.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps, toBureau } from './harness.ts';
 
 const chinaToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const chinaDaysAgo = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - n * 86_400_000));
-
-/** To bureau review through the API (as tests/e2e/bureau-review.test.ts): the provider approves, the principals enter their SMS codes. */
-async function toBureau(server: Server, host: Signed, provider: Signed): Promise<string> {
-  const m = appMaterials(await orgId(server.t.db, CLOUD));
-  const created = await call(server.app, host, 'POST', '/api/host/applications', { serviceType: 'app', submitterOrgId: m.access[0]!.providerOrgId, materials: m }, 201);
-  await call(server.app, host, 'POST', `/api/host/applications/${created.id}/identity-verification`);
-  await call(server.app, host, 'POST', `/api/host/applications/${created.id}/submit`, {});
-  const view = await call(server.app, provider, 'POST', `/api/provider/applications/${created.id}/approve`, {});
-  const mobiles = [m.subject.principal.mobile, m.service.principal.mobile];
-  for (const check of view.smsChecks as { id: string; mobile: string }[]) {
-    const mobile = mobiles.find((x) => x.slice(-4) === check.mobile.slice(-4))!;
-    await call(server.app, host, 'POST', `/api/host/applications/${created.id}/sms/verify`, { challengeId: check.id, code: await server.smsCode(mobile) });
-  }
-  return created.id as string;
-}
 
 describe('journey: console UI fixes', () => {
   let server: Server; let browser: Browser;
@@ -34,8 +19,12 @@ describe('journey: console UI fixes', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer({ demoLives: true }), launch()]);
     const [host, provider] = await Promise.all([signIn(server.app, 'host@demo.beian.test'), signIn(server.app, 'provider.demo')]);
-    dueToday = await toBureau(server, host, provider);
-    overdue = await toBureau(server, host, provider);
+    const appToBureau = async () => {
+      const m = appMaterials(await orgId(server.t.db, CLOUD));
+      return toBureau(server, { serviceType: 'app', submitterOrgId: m.access[0]!.providerOrgId, materials: m }, [m.subject.principal.mobile, m.service.principal.mobile], { host, provider });
+    };
+    dueToday = await appToBureau();
+    overdue = await appToBureau();
     await server.t.db.query('update applications set deadline_on = $2 where id = $1', [dueToday, chinaToday()]);
     await server.t.db.query('update applications set deadline_on = $2 where id = $1', [overdue, chinaDaysAgo(14)]);
   }, 240_000);

@@ -9,6 +9,7 @@
 #   scripts/cluster.sh status                                      one line per part (by role: primary, standby)
 #   scripts/cluster.sh failover                                    fence the primary, promote the standby, repoint the apps one at a time
 #   scripts/cluster.sh rebuild-standby                             make the old primary a standby of the new one (pg_rewind, else pg_basebackup)
+#   scripts/cluster.sh repoint                                     after pg_ctl by hand: record which server is the primary and which the standby, restart the apps on them one at a time
 #   scripts/cluster.sh down [--purge]                              stop everything it started (--purge: delete the state too)
 #
 # State (data, logs, pid files, chosen ports, generated keys, roles): $BEIAN_CLUSTER_DIR, default ./.cluster.
@@ -309,6 +310,13 @@ defaults
   option redispatch 1
   retry-on conn-failure empty-response junk-response response-timeout 502 503 504
   option forwardfor
+  # What the proxy answers itself (no process up, a process's answer lost or late, a request it cannot
+  # read) is problem+json like every answer of the processes, not HAProxy's HTML pages.
+  http-error status 400 content-type "application/problem+json; charset=utf-8" string '{"type":"about:blank","title":"Bad Request","status":400,"code":"invalid_request","detail":"the proxy could not read the request"}'
+  http-error status 408 content-type "application/problem+json; charset=utf-8" string '{"type":"about:blank","title":"Request Timeout","status":408,"code":"request_timeout","detail":"the request was not received in time"}'
+  http-error status 502 content-type "application/problem+json; charset=utf-8" string '{"type":"about:blank","title":"Bad Gateway","status":502,"code":"bad_gateway","detail":"a server process gave no valid answer; retry"}'
+  http-error status 503 content-type "application/problem+json; charset=utf-8" string '{"type":"about:blank","title":"Service Unavailable","status":503,"code":"no_server_available","detail":"no server process is available; retry"}' hdr retry-after 5
+  http-error status 504 content-type "application/problem+json; charset=utf-8" string '{"type":"about:blank","title":"Gateway Timeout","status":504,"code":"gateway_timeout","detail":"the server process did not answer in time; a write may still complete: look before you retry it"}'
 
 frontend beian
   bind 127.0.0.1:$PROXY_PORT
@@ -316,7 +324,8 @@ frontend beian
   # percent-decoded path, as any segment (the server decodes %6Detrics to /metrics; //metrics and
   # /./metrics are other spellings): no public route has a segment named metrics. (HAProxy 2.6's
   # normalize-uri is still experimental.)
-  http-request deny deny_status 404 if { path,url_dec -m reg -i (^|/)metrics(/|$) }
+  # Answered as the processes answer what they do not serve: problem+json (src/api/problem.ts).
+  http-request return status 404 content-type "application/problem+json; charset=utf-8" lf-string '{"type":"about:blank","title":"Not Found","status":404,"code":"not_found","detail":"metrics are not served through the proxy: scrape each process at its own address (docs/deploy.md, What to watch)","instance":"%[path,json(utf8s)]"}' if { path,url_dec -m reg -i (^|/)metrics(/|$) }
   default_backend apps
 
 backend apps
@@ -374,13 +383,13 @@ all_up() {
 # docs/deploy-replication.md describes) is no longer one: `failover` records that (it skips the promotion).
 check_roles() {
   if [ -n "$STANDBY_NODE" ] && [ -f "$STANDBY/PG_VERSION" ] && [ ! -f "$STANDBY/standby.signal" ]; then
-    die "the standby ($STANDBY) was promoted outside this script: it is a primary now. Record it and repoint the apps with \`$0 failover\` (it fences the old primary), then \`$0 rebuild-standby\`"
+    die "the standby ($STANDBY) was promoted outside this script: it is a primary now. With the old primary stopped, record it and repoint the apps with \`$0 repoint\` (or \`$0 failover\`, which stops the old primary itself), then \`$0 rebuild-standby\`"
   fi
   # The old primary rebuilt as a standby by hand (pg_rewind or pg_basebackup -R, step 4 of the manual
   # procedure): going on would clear synchronous_standby_names (no standby recorded) and leave it out
   # of the apps' reads.
   if rebuilt_by_hand; then
-    die "the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) was rebuilt as a standby outside this script. Record it (synchronous again, in the apps' reads) with \`$0 rebuild-standby\`"
+    die "the old primary ($PGROOT/$(other_node "$PRIMARY_NODE")) was rebuilt as a standby outside this script. Record it (synchronous again, in the apps' reads) with \`$0 repoint\` or \`$0 rebuild-standby\`"
   fi
 }
 
@@ -558,6 +567,50 @@ rebuild_standby() {
   echo "$PROXY_URL"
 }
 
+# docs/deploy-replication.md "Failover", by hand: step 3 after steps 1–2 (pg_ctl stop, pg_ctl promote),
+# and again after step 4 (pg_rewind, the old primary started as standby1). Records the roles the
+# servers have now (cluster.env) and restarts the apps one at a time with DATABASE_URL on the primary
+# and DATABASE_READ_URL on the standby. It changes no server: it refuses two primaries (step 1 not
+# done) and a primary that does not run.
+repoint() {
+  mkdir -p "$LOGS" "$PIDS"
+  load_state || die "nothing to repoint (no $PORTS)"
+  secrets
+  local other; other=$PGROOT/$(other_node "$PRIMARY_NODE")
+  # Steps 1–2 done by hand: the recorded standby is a primary now.
+  if [ -n "$STANDBY_NODE" ] && [ -f "$STANDBY/PG_VERSION" ] && [ ! -f "$STANDBY/standby.signal" ]; then
+    if pg_running "$PRIMARY" && [ ! -f "$PRIMARY/standby.signal" ]; then
+      die "two primaries: $STANDBY was promoted while the old primary ($PRIMARY) still runs. Stop the old primary first (step 1): pg_ctl -D $PRIMARY -m fast stop"
+    fi
+    say "the standby ($STANDBY) was promoted: it is the primary now"
+    PRIMARY_NODE=$STANDBY_NODE; STANDBY_NODE=
+  fi
+  write_cluster_env
+  load_state
+  pg_running "$PRIMARY" || die "the primary ($PRIMARY) is not running (start it, or promote the standby: docs/deploy-replication.md)"
+  [ "$(psql_primary -d postgres -c 'select pg_is_in_recovery()')" = f ] || die "$PRIMARY is still in recovery: promote it first (step 2: pg_ctl -D $PRIMARY -w promote)"
+  # Step 4 done by hand: the other folder runs as a standby; recorded once it streams as standby1.
+  if rebuilt_by_hand; then
+    other=$PGROOT/$(other_node "$PRIMARY_NODE")
+    pg_running "$other" || die "the rebuilt standby ($other) is not running: start it (pg_ctl -D $other -l $other.log start)"
+    for _ in $(seq 1 40); do
+      [ -n "$(psql_primary -d postgres -c "select 1 from pg_stat_replication where application_name = 'standby1' and state = 'streaming'")" ] && break
+      sleep 0.5
+    done
+    [ -n "$(psql_primary -d postgres -c "select 1 from pg_stat_replication where application_name = 'standby1' and state = 'streaming'")" ] \
+      || die "the rebuilt standby ($other) does not stream from the primary as standby1 (its log: $other.log)"
+    STANDBY_NODE=$(other_node "$PRIMARY_NODE")
+    write_cluster_env
+    load_state
+    say "the rebuilt standby ($STANDBY) streams from the primary: recorded"
+  fi
+  sync_setting
+  build_app
+  restart_apps
+  say "apps restarted: DATABASE_URL=$DB_URL DATABASE_READ_URL=${READ_URL:-(none)}"
+  echo "$PROXY_URL"
+}
+
 stop_group() {
   local pidfile=$1 name=$2 pid
   [ -f "$pidfile" ] || return 0
@@ -623,5 +676,6 @@ case "$cmd" in
   status) status ;;
   failover) failover ;;
   rebuild-standby) rebuild_standby ;;
+  repoint) repoint ;;
   *) usage ;;
 esac

@@ -5,9 +5,10 @@
 // process answers within a second, and one app process killed (SIGKILL) under concurrent load: reads
 // are retried on the other process by the proxy, and every acknowledged write is in the database
 // exactly once. `down --purge` at the end.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,17 +66,23 @@ const verifyAt = async (base: string, packageName: string) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A GET with the path exactly as given (fetch normalises dot segments and would not send them). */
-const rawGet = (base: string, rawPath: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+const rawGet = (base: string, rawPath: string) => new Promise<{ status: number; body: string; type: string }>((resolve, reject) => {
   const u = new URL(base);
   const req = httpRequest({ host: u.hostname, port: Number(u.port), path: rawPath, method: 'GET' }, (res) => {
     let body = '';
     res.setEncoding('utf8');
     res.on('data', (c: string) => { body += c; });
-    res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type'] ?? '') }));
   });
   req.on('error', reject);
   req.end();
 });
+
+/** A port nothing listens on (the kernel's choice, closed again). */
+const freePort = () => new Promise<number>((resolve) => {
+  const srv = createServer().listen(0, '127.0.0.1', () => { const { port } = srv.address() as { port: number }; srv.close(() => resolve(port)); });
+});
+const clusterEnv = () => Object.fromEntries(readFileSync(path.join(STATE, 'cluster.env'), 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
 
 beforeAll(async () => {
   const { stdout } = await cluster('up', '--apps', '2');
@@ -122,16 +129,48 @@ describe('the cluster through its proxy', () => {
     // The proxy does not pass /metrics on, however it is spelled (the server decodes %6D to m:
     // `curl --path-as-is $P/%6Detrics` answered 200); each process answers it to this machine.
     expect((await fetch(`${proxy}/metrics`)).status).toBe(404);
-    for (const spelling of ['/%6Detrics', '/%6d%65%74%72%69%63%73', '//metrics', '/./metrics', '/api/../metrics', '/metrics/', '/metrics?x=1']) {
+    for (const spelling of ['/metrics', '/%6Detrics', '/%6d%65%74%72%69%63%73', '//metrics', '/./metrics', '/api/../metrics', '/metrics/', '/metrics?x=1']) {
       const r = await rawGet(proxy, spelling);
       expect(r.status, spelling).toBe(404);
       expect(r.body, spelling).not.toContain('beian_');
+      // Defect: HAProxy's own HTML page ("<html><body><h1>404 Not Found</h1>…"); the processes answer problem+json.
+      expect(r.type, spelling).toBe('application/problem+json; charset=utf-8');
+      expect(JSON.parse(r.body), spelling).toEqual({
+        type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', detail: expect.stringContaining('scrape each process'), instance: spelling.split('?')[0],
+      });
     }
+    // The same shape as a process's own 404.
+    const own = await rawGet(proxy, '/no-such-page/x');
+    expect(own.type).toBe('application/problem+json; charset=utf-8');
+    expect(JSON.parse(own.body)).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', instance: '/no-such-page/x' });
     expect((await rawGet(`http://127.0.0.1:${appPorts[0]}`, '/%6Detrics')).body).toContain('beian_'); // what the rule guards
     const metrics = await (await fetch(`http://127.0.0.1:${appPorts[0]}/metrics`)).text();
     expect(metrics).toMatch(/^beian_replication_standbys 1$/m);
     expect(Number(/^beian_replication_replay_lag_seconds\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeLessThan(5);
     expect(Number(/^beian_replication_replay_lag_bytes\{standby="standby1"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(0);
+  });
+
+  // Defect: with no process up HAProxy answered its HTML "503 Service Unavailable" page.
+  it('answers problem+json itself when no process answers (503 with Retry-After), with the configuration the script writes', async () => {
+    const [port, dead] = [await freePort(), await freePort()];
+    const cfg = readFileSync(path.join(STATE, 'haproxy.cfg'), 'utf8')
+      .replace(/^ {2}bind 127\.0\.0\.1:\d+$/m, `  bind 127.0.0.1:${port}`)
+      .replace(/^ {2}server (app\d+) 127\.0\.0\.1:\d+$/gm, `  server $1 127.0.0.1:${dead}`)
+      .replace(/^ {2}pidfile .*$/m, '')
+      .replace(/\nlisten stats[\s\S]*$/, '\n');
+    const file = path.join(STATE, 'haproxy-no-apps.cfg');
+    writeFileSync(file, cfg);
+    const haproxy = spawn(existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy', ['-db', '-f', file], { stdio: 'ignore' });
+    try {
+      let res: Response | null = null;
+      for (let i = 0; i < 50 && !res; i++) { res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null); if (!res) await sleep(100); }
+      expect(res?.status).toBe(503);
+      expect(res!.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(res!.headers.get('retry-after')).toBe('5');
+      expect(await res!.json()).toMatchObject({ type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'no_server_available' });
+    } finally {
+      haproxy.kill('SIGKILL');
+    }
   });
 
   it('files an APP from draft to number through the proxy: host, provider, SMS code, bureau', async () => {
@@ -301,7 +340,7 @@ describe('the cluster through its proxy', () => {
 
   it('says what it does: --help lists every command, --apps past 20 is refused with the real limit', async () => {
     const help = await cluster('--help');
-    for (const c of ['up [--no-demo] [--apps N] [--async|--sync]', 'status', 'failover', 'rebuild-standby', 'down [--purge]']) expect(help.stdout).toContain(`usage: scripts/cluster.sh ${c}`);
+    for (const c of ['up [--no-demo] [--apps N] [--async|--sync]', 'status', 'failover', 'rebuild-standby', 'repoint', 'down [--purge]']) expect(help.stdout).toContain(`usage: scripts/cluster.sh ${c}`);
     expect(help.stdout).not.toMatch(/^#/m);
     const refused = await cluster('up', '--apps', '21').catch((e: { stderr: string; code: number }) => e);
     expect(refused.stderr).toContain('--apps must be 1–20');
@@ -402,4 +441,45 @@ describe('the cluster through its proxy', () => {
     expect((await cluster('up')).stderr).toContain('already up');
     expect(await psql(newPort, 'show synchronous_standby_names')).toBe('standby1');
   }, 300_000);
+  // Defect: the manual procedure's step 3 was a comment ("restart each app with DATABASE_URL=…"), not a command.
+  it('fails over by hand with the block of docs/deploy-replication.md pasted as it stands (after a kill -9 of the primary): `repoint` is step 3', async () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/deploy-replication.md'), 'utf8');
+    const block = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('scripts/cluster.sh repoint'));
+    expect(block).toBeDefined();
+    expect(block).not.toMatch(/^#/m); // every step a command
+    const { PRIMARY_NODE: oldNode, STANDBY_NODE: newNode } = clusterEnv();
+    expect(newNode).toBeTruthy();
+    const portOf = (node: string) => (node === 'primary' ? ports.PG_PRIMARY_PORT : ports.PG_STANDBY_PORT);
+    const pid = Number(readFileSync(path.join(ports.PGROOT!, oldNode!, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && (() => { try { process.kill(pid, 0); return true; } catch { return false; } })(); i++) await sleep(100);
+
+    const pasted = await run('bash', ['-e', '-c', block!], { env, cwd: ROOT, maxBuffer: 10 * 1024 * 1024, timeout: 280_000 });
+    expect(pasted.stderr).toContain('was promoted: it is the primary now');
+    expect(pasted.stderr).toContain('the rebuilt standby');
+    expect(clusterEnv()).toMatchObject({ PRIMARY_NODE: newNode, STANDBY_NODE: oldNode });
+    const { stdout } = await cluster('status');
+    expect(stdout).toMatch(new RegExp(`^primary\\s+up\\s+127\\.0\\.0\\.1:${portOf(newNode!)} \\(${newNode}\\)`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^standby\\s+up\\s+127\\.0\\.0\\.1:${portOf(oldNode!)} \\(${oldNode}\\) in recovery: true`, 'm'));
+    expect(stdout).toMatch(/standby1 streaming sync/);
+    const health = await (await fetch(`${proxy}/api/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', primary: 'up', writes: 'ok', standbys: [{ name: `127.0.0.1:${portOf(oldNode!)}`, streaming: true, notAStandby: false }] });
+    const host = await Person.signIn(proxy, 'host@demo.beian.test');
+    const cloud = ((await host.ok('GET', '/api/host/submitters?serviceType=website')).items as { id: string; name: string }[]).find((x) => x.name === CLOUD)!.id;
+    const materials = websiteMaterials(cloud);
+    await host.ok('POST', '/api/host/applications', { serviceType: 'website', submitterOrgId: cloud, materials: { ...materials, service: { ...materials.service, name: '手工切换后网站' } } }, 201);
+    expect((await cluster('up')).stderr).toContain('already up');
+  }, 300_000);
+
+  it('`repoint` refuses two primaries: a promoted standby while the old primary still runs (step 1 not done)', async () => {
+    const { PRIMARY_NODE: oldNode, STANDBY_NODE: newNode } = clusterEnv();
+    const bin = path.join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1)!, 'bin');
+    const asPg = (cmd: string, ...args: string[]) => (process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]) : run(path.join(bin, cmd), args));
+    await asPg('pg_ctl', '-D', path.join(ports.PGROOT!, newNode!), '-w', 'promote');
+    const refused = await cluster('repoint').then(() => null, (e: { stderr: string; code: number }) => e);
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain(`two primaries`);
+    expect(refused?.stderr).toContain(`pg_ctl -D ${path.join(ports.PGROOT!, oldNode!)} -m fast stop`);
+    expect(clusterEnv()).toMatchObject({ PRIMARY_NODE: oldNode, STANDBY_NODE: newNode }); // nothing recorded
+  }, 120_000);
 });

@@ -206,6 +206,24 @@ describe('the beian import command (embedded database)', () => {
     expect(badWorkers).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be a whole number from 0 to 64') });
     expect((await run('import', path.join(root, 'missing.ndjson'))).stderr).toMatch(/cannot read .*ENOENT/);
   }, SETUP_TIMEOUT);
+
+  // Defect: a CSV of its header alone (an operator trying the header before the data) was checked
+  // only at its first row: `serviceNumber,foo` imported "0 lines" with exit 0, recorded as imported.
+  it('refuses a CSV whose header names an unknown column even with no row under it, and a CSV without a header, recording nothing', async () => {
+    const headerOnly = path.join(root, 'header-only.csv');
+    writeFileSync(headerOnly, 'serviceNumber,serviceNme\n');
+    for (let i = 0; i < 2; i++) { // the second run is refused again, not "imported already"
+      const r = await run('import', headerOnly, '--quiet');
+      expect(r, r.stdout).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('unknown CSV column(s): serviceNme') });
+    }
+    const empty = path.join(root, 'empty.csv');
+    writeFileSync(empty, '');
+    expect(await run('import', empty, '--quiet')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('has no header line') });
+    // A known header with no rows is a (trivial) import.
+    const known = path.join(root, 'known-header.csv');
+    writeFileSync(known, `${CSV_COLUMNS.join(',')}\r\n`);
+    expect(await run('import', known, '--quiet')).toMatchObject({ code: 0, stdout: expect.stringContaining('(0 lines, 0 rejected)') });
+  }, SETUP_TIMEOUT);
 });
 
 // Files as a bureau's spreadsheet saves them. Defects: a CSV saved as GBK (the default "CSV" of a

@@ -73,20 +73,29 @@ async function* ndjsonLines(file: string, after: number): AsyncIterable<SourceLi
 }
 
 async function* csvLines(file: string, after: number): AsyncIterable<SourceLine> {
-  const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }));
+  // The header is checked as soon as it is read, whether or not rows follow: a header-only file with
+  // a misspelt column was recorded as an import of 0 lines (exit 0), and its bytes as imported.
+  let header: string[] | null = null;
+  const parser = createReadStream(file).pipe(parseCsv({
+    columns: (names: string[]) => { header = names; return names; },
+    bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true,
+  }));
   let checked = false;
+  const check = () => {
+    if (header === null) throw new UsageError(`${file} has no header line: a CSV import names its columns on the first line (see docs/import.md)`);
+    const unknown = unknownCsvColumns(header);
+    if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/import.md)`);
+    checked = true;
+  };
   for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
-    if (!checked) {
-      const unknown = unknownCsvColumns(Object.keys(r.record));
-      if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/import.md)`);
-      checked = true;
-    }
+    if (!checked) check();
     // info.lines is where the record ends; a quoted cell may span lines: report where it starts.
     const body = r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
     const line = r.info.lines - (body.match(/\n/g)?.length ?? 0);
     if (line <= after) continue;
     yield { line, value: csvRowToObject(r.record) };
   }
+  if (!checked) check();
 }
 
 export function fileSource(file: string, sha256: string): ImportSource {

@@ -18,6 +18,8 @@ import { chinaYear } from '../../domain/china-time.ts';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 export const DEMO_API_KEY = 'demo-platform-key';
+/** The mobile of the demo's host account host@demo.beian.test: its applications' SMS codes and notices go there (README). */
+export const DEMO_HOST_MOBILE = '13800138000';
 
 export const DEMO_LOGINS = [
   { role: 'ministry_admin', login: 'admin', password: DEMO_PASSWORD },
@@ -169,7 +171,7 @@ async function seedUsers(tx: Queryable, sealer: Sealer, orgs: Record<string, str
     ids[login] = row!.id;
   }
   const hosts: [string, PersonMaterials][] = [
-    ['host@demo.beian.test', { ...DEMO_PEOPLE.liMing, email: 'host@demo.beian.test', mobile: '13800138000' }],
+    ['host@demo.beian.test', { ...DEMO_PEOPLE.liMing, email: 'host@demo.beian.test', mobile: DEMO_HOST_MOBILE }],
     ['wang@demo.beian.test', DEMO_PEOPLE.wangXiaoer],
   ];
   for (const [login, p] of hosts) {

@@ -10,6 +10,7 @@
 #   scripts/cluster.sh failover                                    fence the primary, promote the standby, repoint the apps one at a time
 #   scripts/cluster.sh rebuild-standby                             make the old primary a standby of the new one (pg_rewind, else pg_basebackup)
 #   scripts/cluster.sh repoint                                     after pg_ctl by hand: record which server is the primary and which the standby, restart the apps on them one at a time
+#   scripts/cluster.sh beian <command> [args…]                     a beian command (admin create, import, backup, keys status, …) on the primary, with the cluster's keys
 #   scripts/cluster.sh down [--purge]                              stop everything it started (--purge: delete the state too)
 #
 # State (data, logs, pid files, chosen ports, generated keys, roles): $BEIAN_CLUSTER_DIR, default ./.cluster.
@@ -38,6 +39,9 @@ MAX_APPS=20   # the app ports chosen at the first `up` (choose_ports)
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
 case "$cmd" in -h|--help|help) usage_text; exit 0 ;; esac
 demo=1; apps=; sync=; purge=0
+# `beian …`: everything after it is the command's own.
+beian_args=()
+if [ "$cmd" = beian ]; then beian_args=("$@"); set --; fi
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-demo) demo=0 ;;
@@ -611,6 +615,17 @@ repoint() {
   echo "$PROXY_URL"
 }
 
+# A beian command on this cluster: DATABASE_URL = the primary, the generated keys (secrets.env). E.g.
+# the first administrator after `up --no-demo` (README, "Production set-up").
+run_beian() {
+  [ ${#beian_args[@]} -gt 0 ] || die "usage: $0 beian <command> [args…] (e.g. admin create --login <login> --email <email>)"
+  load_state || die "no cluster here (no $PORTS): \`$0 up\` first"
+  secrets
+  check_roles
+  pg_running "$PRIMARY" || die "the primary ($PRIMARY) is not running: \`$0 up\` first"
+  beian "${beian_args[@]}"
+}
+
 stop_group() {
   local pidfile=$1 name=$2 pid
   [ -f "$pidfile" ] || return 0
@@ -677,5 +692,6 @@ case "$cmd" in
   failover) failover ;;
   rebuild-standby) rebuild_standby ;;
   repoint) repoint ;;
+  beian) run_beian ;;
   *) usage ;;
 esac

@@ -84,7 +84,7 @@ class Params {
  * 1, cl the closeness of the matched name, f the approval time and n the number (for ordering),
  * so candidates are ranked without reading their rows again; only the page is joined.
  */
-function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramStats): string[] {
+function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramStats, usccHash: string | null): string[] {
   const out: string[] = [];
   const typeOk = (alias: string) => (type ? ` and ${alias}.service_type = ${p.add(type)}` : '');
   const capped = (sql: string) => `(${sql} limit ${SEARCH_WINDOW})`;
@@ -93,6 +93,8 @@ function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramSt
   const lower = () => (lowerRef ??= p.add(k.lower)); // added only when used: an unused parameter has no type
   if (k.serviceNumber) out.push(`${row(0)} from services s where s.service_number = ${p.add(k.serviceNumber)}${typeOk('s')}`);
   if (k.mainNumber) out.push(`${row(0)} from subjects su join services s on s.subject_id = su.id where su.main_number = ${p.add(k.mainNumber)}${typeOk('s')}`);
+  // A unit's USCC (keyed hash of the sealed certificate number, index subjects_certificate): units only, never a person.
+  if (usccHash) out.push(`${row(0)} from subjects su join services s on s.subject_id = su.id where su.certificate_number_hash = ${p.add(usccHash)} and su.subject_type = 'unit'${typeOk('s')}`);
   if (k.numberPrefix) out.push(capped(`${row(1)} from services s where s.service_number like ${p.add(`${likeLiteral(k.numberPrefix)}%`)}${typeOk('s')}`));
   const hasDomains = !type || DOMAIN_TYPES.includes(type);
   if (k.domains.length && hasDomains) {
@@ -164,10 +166,10 @@ export interface SearchPage { rows: PublicServiceRow[]; total: number; capped: b
  * change among the records of the page (the ETag covers the rest, total included).
  */
 export async function searchServices(
-  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number; stats?: GramStats },
+  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number; stats?: GramStats; usccHash?: string | null },
 ): Promise<SearchPage> {
   const p = new Params();
-  const union = branches(k, o.type, p, o.stats ?? await gramStats(db)).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
+  const union = branches(k, o.type, p, o.stats ?? await gramStats(db), o.usccHash ?? null).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
   // The statement's shape already names its access paths (above, ADR 0023): PostgreSQL would
   // otherwise re-plan it for every keyword, which costs more than running it (ADR 0029). Not
   // with a LIKE pattern: a B-tree serves `like 'x%'` only when the plan sees the pattern.

@@ -387,7 +387,7 @@ export const MESSAGES = {
   'pub.barred': ['{value} 在违法违规名单中，限制期内不得备案。', '{value} is on the blacklist: it cannot be filed while the bar lasts.'],
   'pub.notBarred': ['{value} 不在违法违规名单中。', '{value} is not on the blacklist.'],
   'pub.noEntries': ['名单为空。', 'The list is empty.'],
-  'search.lead': ['按主办单位名称、服务名称、备案号、域名或 APP 包名查询网站、APP、小程序和快应用的备案信息。', 'Search websites, APPs, mini programs and quick apps by host name, service name, filing number, domain or package name.'],
+  'search.lead': ['按主办单位名称、单位统一社会信用代码、服务名称、备案号、域名或 APP 包名查询网站、APP、小程序和快应用的备案信息。', 'Search websites, APPs, mini programs and quick apps by host name, a unit\'s unified social credit code, service name, filing number, domain or package name.'],
   'search.keyword': ['关键词', 'Keyword'],
   'search.keywordPlaceholder': ['如：示例科技、A2DP、a2dp.Vol、粤ICP备', 'e.g. 示例科技, A2DP, a2dp.Vol, 粤ICP备'],
   'search.type': ['服务类型', 'Service type'],

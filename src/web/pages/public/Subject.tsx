@@ -55,7 +55,8 @@ export function SubjectPage() {
                     <td data-label={i18n.t('record.serviceNumber')}><Link className="number" to={`/record/${encodeURIComponent(s.serviceNumber)}`}>{s.serviceNumber}</Link></td>
                     <td data-label={i18n.t('record.serviceName')}>{s.serviceName}</td>
                     <td data-label={i18n.t('record.serviceType')}>{i18n.option('serviceType', s.serviceType)}</td>
-                    <td data-label={i18n.t('record.status')}><StatusBadge status={s.status} /></td>
+                    {/* A shell (空壳) is filed but without access: marked as the search and the record page mark it. */}
+                    <td data-label={i18n.t('record.status')}><StatusBadge status={s.status === 'filed' && s.shellSince ? 'shell' : s.status} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -407,7 +407,7 @@ export const MESSAGES = {
   'subject.title': ['主体备案信息', 'Subject filing'],
   'subject.services': ['该主体下的服务（{n}）', 'Services under this subject ({n})'],
   'subject.noServices': ['该主体下没有可公开查询的服务。', 'No public service under this subject.'],
-  'subject.cancelled': ['该主体备案已注销，其下所有服务备案号均已注销。', 'This subject filing is cancelled, and every service number under it.'],
+  'subject.cancelled': ['该主体备案已注销，其下已无有效的服务备案号（各服务的状态见下表）。', 'This subject filing is cancelled: no service number under it is valid any more (each service\'s status is below).'],
   'subject.revoked': ['该主体备案已被通信管理局撤销。', 'This subject filing was revoked by the bureau.'],
   'record.serviceNumber': ['服务备案号', 'Service filing number'],
   'record.mainNumber': ['主体备案号', 'Subject filing number'],

@@ -204,7 +204,9 @@ describe('GET /api/public/v1/log/*', () => {
   it('the checker waits out a 429 as Retry-After says and finishes, and sends --api-key / BEIAN_API_KEY for the key\'s quota', async () => {
     // An auditor checking a few records meets the anonymous quota (60 a minute; two requests per event):
     // the checker stopped half-way with exit 2, its message pointing to an API key it had no way to send.
-    const exec = (args: string[], env: Record<string, string> = {}) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000, env: { ...process.env, ...env } })
+    const exec = (args: string[], env: Record<string, string> = {}) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args],
+      // eslint-disable-next-line no-restricted-properties -- a child process's environment is what this test controls
+      { timeout: 60_000, env: { ...process.env, BEIAN_API_KEY: '', ...env } })
       .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
     const seen = new Set<string>();
     const auth: (string | undefined)[] = [];

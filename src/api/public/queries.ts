@@ -57,11 +57,17 @@ export const EVENT_ACTIONS = ['filed', 'changed', 'access_added', 'access_cancel
 
 export interface PlatformRow { platform: string; package_name: string }
 
+/**
+ * The platforms a record lists: those filed now — a platform a change (变更) dropped is inactive and no
+ * longer filed (verification answers it not_filed) — and, once the filing ended, the ones it had (a cancelled
+ * or revoked APP still names its packages; ending a filing makes its platforms inactive).
+ */
+const LISTED_PLATFORM = `(ap.active or s.status <> 'filed')`;
 const BASE_COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
   s.status_changed_at, s.revocation_category, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
   su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified,
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
-              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
+              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app') and ${LISTED_PLATFORM}), '[]') as platforms,
   s.shell_since`;
 /**
  * A record's public events with their log leaf (for `s`): the rows public_events keeps for the
@@ -101,7 +107,7 @@ function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramSt
     out.push(`${row(0)} from services s where s.domains && ${p.add(k.domains)}::text[] and ${DOMAIN_TYPES_SQL}${typeOk('s')}`);
   }
   if (k.token && (!type || type === 'app' || type === 'quick_app')) {
-    const from = `from app_platforms ap join services s on s.id = ap.service_id${typeOk('s')}`;
+    const from = `from app_platforms ap join services s on s.id = ap.service_id and ${LISTED_PLATFORM}${typeOk('s')}`;
     out.push(`${row(0)} ${from} where lower(ap.package_name) = ${lower()}`);
     if (k.length >= 3) out.push(capped(`${row(1)} ${from} where ap.package_name ilike ${p.add(`%${likeLiteral(k.token)}%`)}`));
   }

@@ -29,6 +29,15 @@ describe('webhook URLs', () => {
     expect(code(`https://example.cn/${'a'.repeat(2100)}`)).toBe('webhook_url_too_long');
   });
 
+  it('refuse a host name no DNS can hold (a label over 63 characters, a name over 253, an underscore): it was subscribed and every delivery failed', () => {
+    expect(code(`https://${'a'.repeat(64)}.cn/`)).toBe('webhook_url_invalid');
+    expect(code(`https://${Array.from({ length: 5 }, () => 'b'.repeat(60)).join('.')}.cn/`)).toBe('webhook_url_invalid');
+    expect(code('https://hooks_beian.example.cn/')).toBe('webhook_url_invalid');
+    expect(code('https://-hooks.example.cn/')).toBe('webhook_url_invalid');
+    // What DNS holds stays accepted: 63-character labels, hyphens inside, an internationalised name (punycode), a final dot.
+    for (const url of [`https://${'a'.repeat(63)}.cn/`, 'https://web-hooks.example.cn./h', 'https://例子.中国/h', 'https://HOOKS.Example.CN:8443/h']) expect(code(url), url).toBe('ok');
+  });
+
   it('refuse private, link-local, unique-local, multicast and unspecified addresses in every spelling the URL parser normalises, allowance or not', () => {
     const refused = [
       'https://169.254.169.254/latest/meta-data', 'https://10.1.2.3/x', 'https://172.16.0.1/', 'https://192.168.1.1/', 'https://100.64.0.1/',

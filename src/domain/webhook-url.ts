@@ -13,6 +13,9 @@ import { type Validation, invalid, valid } from './validation/result.ts';
 
 export const WEBHOOK_URL_MAX = 2048;
 
+/** A DNS host name as the URL parser leaves it (lower case, punycode): LDH labels of 1–63, at most 253 characters, a final dot allowed. */
+const DNS_NAME = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
+
 export interface WebhookUrlOptions {
   /** Accept loopback hosts (127.0.0.0/8, ::1, localhost), over plain http too: WEBHOOKS_ALLOW_LOOPBACK. */
   allowLoopback?: boolean;
@@ -40,6 +43,11 @@ export function validateWebhookUrl(input: string, options: WebhookUrlOptions = {
   const scope = hostScope(u.hostname);
   if (scope === 'special') {
     return invalid('webhook_url_address', `${u.hostname} is a private, link-local, multicast or otherwise non-public address; webhooks go to public addresses only`);
+  }
+  // A name (not an address) that DNS cannot hold — a label over 63 characters, a name over 253, characters other
+  // than letters, digits and inner hyphens (the URL parser lets `_` through) — could never be delivered to.
+  if (scope === null && !DNS_NAME.test(u.hostname)) {
+    return invalid('webhook_url_invalid', `${u.hostname} is not a host name DNS can hold (labels of 1–63 letters, digits and inner hyphens, at most 253 characters)`);
   }
   const loopback = scope === 'loopback';
   if (loopback && !options.allowLoopback) {

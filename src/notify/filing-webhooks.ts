@@ -61,7 +61,8 @@ export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, ev
     `select s.service_number, sub.main_number, s.name as service_name, s.service_type, s.status, s.status_changed_at, s.shell_since,
             sub.name as host_name, sub.subject_type as host_type,
             coalesce((select json_agg(json_build_object('platform', p.platform, 'packageName', p.package_name) order by p.platform)
-                        from app_platforms p where p.service_id = s.id), '[]'::json) as platforms
+                        -- the platforms filed now: one a change dropped is not (an ended filing names those it had)
+                        from app_platforms p where p.service_id = s.id and (p.active or s.status <> 'filed')), '[]'::json) as platforms
        from services s join subjects sub on sub.id = s.subject_id where s.id = $1`,
     [serviceId],
   );

@@ -1,6 +1,6 @@
 // Journey: a shell (空壳) is legally filed, and the pages say so. A provider ends its access to an APP;
 // a store's catalogue check (批量核验) counts it with the filed, labelled 已备案（空壳）, not under 其他 and
-// not as a raw key; the public search marks shells as the record page does. Screenshots at 1280 and 390 px.
+// not as a raw key; the public search and the subject page mark shells as the record page does. Screenshots at 1280 and 390 px.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +79,18 @@ describe('journey: shells are marked as filed', () => {
     expect(await note.locator('[data-status="shell"]').textContent()).toBe('Filed · shell (no access)');
     expect(await note.getByTestId('search-result-shell').textContent()).toMatch(/^No access since .+ \(a shell\); may be cleaned up$/);
     await j.shot('search-shells-en');
+
+    // The subject page (主体备案) lists its services: the shells marked as in the search, not a plain 已备案.
+    await page.evaluate((key) => localStorage.setItem(key, 'zh-CN'), LOCALE_KEY);
+    await page.goto(`/subject/${encodeURIComponent('粤ICP备2026000001号')}`);
+    const rows = page.getByTestId('subject-services').locator('tbody tr');
+    await rows.first().waitFor();
+    const shellRows = rows.filter({ has: page.locator('[data-status="shell"]') });
+    expect(await shellRows.count()).toBeGreaterThanOrEqual(3);
+    expect(await shellRows.filter({ hasText: '云端笔记' }).locator('[data-status="shell"]').textContent()).toBe('已备案 · 空壳（无接入）');
+    expect(await rows.filter({ hasText: '云端论坛' }).locator('[data-status="cancelled"]').count()).toBe(1); // a cleaned-up shell: cancelled
+    await j.shot('subject-shells');
+    await assertNoHorizontalOverflow(page);
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

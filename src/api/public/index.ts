@@ -69,14 +69,15 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
 
   app.get('/api/public/v1/services', {
     ...limited,
-    schema: { tags, summary: 'Search filed services by host name, service name, number, domain or package name', querystring: searchQuery, response: { 200: searchView } },
+    schema: { tags, summary: 'Search filed services by host name, a unit\'s unified social credit code, service name, number, domain or package name', querystring: searchQuery, response: { 200: searchView } },
   }, async (req, reply) => {
     const { q, type, page, pageSize } = req.query;
     const k = interpretKeyword(q);
     if (!k) throw badInput('querystring.q', 'keyword_empty', 'the keyword has nothing searchable once spaces are removed');
     if ((page - 1) * pageSize >= SEARCH_WINDOW) throw badInput('querystring.page', 'search_window_exceeded', `search pages through the first ${SEARCH_WINDOW} matches; narrow the keyword or filter by type`);
     const stats = await gramStats(statsReads);
-    const options = { type: type ?? null, page, pageSize, stats };
+    // A unit's USCC is looked up by the keyed hash its sealed certificate number is kept under (ADR 0004).
+    const options = { type: type ?? null, page, pageSize, stats, usccHash: k.uscc ? ctx.sealer.hash('id_number', k.uscc) : null };
     // A session that has just written reads past its write (request.reads, ADR 0020), not from memory.
     const found = req.readFence
       ? await searchServices(req.reads, k, options)

@@ -2,7 +2,8 @@
 // name, a service name, a filing number or a domain; PEERS.md A1.2). Pure: the query layer
 // decides which index paths to take from this.
 import { parseFilingNumber } from '../../domain/filing-number.ts';
-import { toHalfWidth } from '../../domain/text.ts';
+import { compact, toHalfWidth } from '../../domain/text.ts';
+import { validateResidentIdNumber, validateUscc } from '../../domain/validation/index.ts';
 
 export interface Keyword {
   /** Half-width, spaces collapsed and trimmed: what names are matched against. */
@@ -22,6 +23,22 @@ export interface Keyword {
   domains: string[];
   /** Could be a package name or a domain fragment: one ASCII token without spaces. */
   token: string | null;
+  /**
+   * A unit's unified social credit code (canonical: 18 characters, upper case), typed as licences
+   * print it (spaces, dashes, full-width, any case); matched against units only. Null for anything
+   * else — and for a valid resident ID number: a person is never looked up by ID (house rule 10).
+   */
+  uscc: string | null;
+}
+
+/** The USCC a keyword is, as the verification API's `subjects?uscc=` reads it; null if none (or a resident ID number). */
+function usccOf(text: string): string | null {
+  const candidate = compact(text).replace(/-/g, '');
+  if (candidate.length !== 18) return null;
+  const u = validateUscc(candidate);
+  if (!u.ok) return null;
+  if (u.warnings.length && validateResidentIdNumber(u.value).ok) return null;
+  return u.value;
 }
 
 export const KEYWORD_MAX = 100;
@@ -56,6 +73,7 @@ export function interpretKeyword(raw: string): Keyword | null {
     numberPrefix: !number && NUMBER_START.test(compacted) ? compacted : null,
     domains: !domain ? [] : domain.startsWith('www.') ? [domain, domain.slice(4)] : [domain],
     token: ASCII_TOKEN.test(text) ? text.toLowerCase() : null,
+    uscc: number ? null : usccOf(text),
   };
 }
 

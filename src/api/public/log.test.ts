@@ -201,6 +201,48 @@ describe('GET /api/public/v1/log/*', () => {
       await new Promise((done) => proxy.close(done));
     }
   });
+  it('the checker waits out a 429 as Retry-After says and finishes, and sends --api-key / BEIAN_API_KEY for the key\'s quota', async () => {
+    // An auditor checking a few records meets the anonymous quota (60 a minute; two requests per event):
+    // the checker stopped half-way with exit 2, its message pointing to an API key it had no way to send.
+    const exec = (args: string[], env: Record<string, string> = {}) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args],
+      // eslint-disable-next-line no-restricted-properties -- a child process's environment is what this test controls
+      { timeout: 60_000, env: { ...process.env, BEIAN_API_KEY: '', ...env } })
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    const seen = new Set<string>();
+    const auth: (string | undefined)[] = [];
+    let always429 = false;
+    const { createServer } = await import('node:http');
+    const proxy = createServer((req, res) => {
+      void (async () => {
+        auth.push(req.headers.authorization);
+        if (always429 || !seen.has(req.url!)) {
+          seen.add(req.url!);
+          res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '1' }).end(JSON.stringify({ status: 429, code: 'rate_limited', detail: 'too many requests; retry after 1 s' }));
+          return;
+        }
+        const upstream = await fetch(`${base}${req.url}`);
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+      })();
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const limited = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    try {
+      const record = await exec(['record', limited, DEMO.revokedGame]);
+      expect(record).toMatchObject({ code: 0, stdout: expect.stringMatching(/inclusion ok: leaf \d+ \(filed [\s\S]*inclusion ok: leaf \d+ \(revoked /) });
+      expect(record.stderr).toMatch(/^log-check: rate limited; retrying in 1 s \(an organisation API key has a higher quota: --api-key KEY or BEIAN_API_KEY\)$/m);
+      expect(auth.every((h) => h === undefined)).toBe(true);
+      auth.length = 0;
+      seen.clear();
+      expect(await exec(['head', limited, '--api-key', 'demo-platform-key'])).toMatchObject({ code: 0 });
+      expect(await exec(['head', limited], { BEIAN_API_KEY: 'demo-platform-key' })).toMatchObject({ code: 0 });
+      expect(auth.length).toBeGreaterThan(0);
+      expect(auth.every((h) => h === 'Bearer demo-platform-key')).toBe(true);
+      always429 = true; // a quota that never frees: a clear error after a few tries, exit 2
+      expect(await exec(['head', limited])).toMatchObject({ code: 2, stderr: expect.stringMatching(/GET \/api\/public\/v1\/log\/tree-head: 429 too many requests; retry after 1 s; an organisation API key has a higher quota/) });
+    } finally {
+      await new Promise((done) => proxy.close(done));
+    }
+  });
   it('after the signing key rotates, the old heads stay verifiable: /log/key?keyId= serves the old key, the checker verifies across the rotation', async () => {
     const exec = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(repoRoot, 'scripts/log-check.mjs'), ...args], { timeout: 60_000 })
       .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));

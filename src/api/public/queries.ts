@@ -57,11 +57,17 @@ export const EVENT_ACTIONS = ['filed', 'changed', 'access_added', 'access_cancel
 
 export interface PlatformRow { platform: string; package_name: string }
 
+/**
+ * The platforms a record lists: those filed now — a platform a change (变更) dropped is inactive and no
+ * longer filed (verification answers it not_filed) — and, once the filing ended, the ones it had (a cancelled
+ * or revoked APP still names its packages; ending a filing makes its platforms inactive).
+ */
+const LISTED_PLATFORM = `(ap.active or s.status <> 'filed')`;
 const BASE_COLUMNS = `s.id, s.service_number, su.main_number, s.name as service_name, s.service_type, s.status,
   s.status_changed_at, s.revocation_category, s.filed_at, s.pre_approvals, s.domains, s.home_url, su.subject_type, su.nature,
   su.name as host_name, greatest(s.updated_at, s.status_changed_at, su.updated_at) as last_modified,
   coalesce((select json_agg(json_build_object('platform', ap.platform, 'package_name', ap.package_name) order by ap.platform)
-              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app')), '[]') as platforms,
+              from app_platforms ap where ap.service_id = s.id and s.service_type in ('app', 'quick_app') and ${LISTED_PLATFORM}), '[]') as platforms,
   s.shell_since`;
 /**
  * A record's public events with their log leaf (for `s`): the rows public_events keeps for the
@@ -84,7 +90,7 @@ class Params {
  * 1, cl the closeness of the matched name, f the approval time and n the number (for ordering),
  * so candidates are ranked without reading their rows again; only the page is joined.
  */
-function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramStats): string[] {
+function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramStats, usccHash: string | null): string[] {
   const out: string[] = [];
   const typeOk = (alias: string) => (type ? ` and ${alias}.service_type = ${p.add(type)}` : '');
   const capped = (sql: string) => `(${sql} limit ${SEARCH_WINDOW})`;
@@ -93,13 +99,15 @@ function branches(k: Keyword, type: ServiceType | null, p: Params, stats: GramSt
   const lower = () => (lowerRef ??= p.add(k.lower)); // added only when used: an unused parameter has no type
   if (k.serviceNumber) out.push(`${row(0)} from services s where s.service_number = ${p.add(k.serviceNumber)}${typeOk('s')}`);
   if (k.mainNumber) out.push(`${row(0)} from subjects su join services s on s.subject_id = su.id where su.main_number = ${p.add(k.mainNumber)}${typeOk('s')}`);
+  // A unit's USCC (keyed hash of the sealed certificate number, index subjects_certificate): units only, never a person.
+  if (usccHash) out.push(`${row(0)} from subjects su join services s on s.subject_id = su.id where su.certificate_number_hash = ${p.add(usccHash)} and su.subject_type = 'unit'${typeOk('s')}`);
   if (k.numberPrefix) out.push(capped(`${row(1)} from services s where s.service_number like ${p.add(`${likeLiteral(k.numberPrefix)}%`)}${typeOk('s')}`));
   const hasDomains = !type || DOMAIN_TYPES.includes(type);
   if (k.domains.length && hasDomains) {
     out.push(`${row(0)} from services s where s.domains && ${p.add(k.domains)}::text[] and ${DOMAIN_TYPES_SQL}${typeOk('s')}`);
   }
   if (k.token && (!type || type === 'app' || type === 'quick_app')) {
-    const from = `from app_platforms ap join services s on s.id = ap.service_id${typeOk('s')}`;
+    const from = `from app_platforms ap join services s on s.id = ap.service_id and ${LISTED_PLATFORM}${typeOk('s')}`;
     out.push(`${row(0)} ${from} where lower(ap.package_name) = ${lower()}`);
     if (k.length >= 3) out.push(capped(`${row(1)} ${from} where ap.package_name ilike ${p.add(`%${likeLiteral(k.token)}%`)}`));
   }
@@ -164,10 +172,10 @@ export interface SearchPage { rows: PublicServiceRow[]; total: number; capped: b
  * change among the records of the page (the ETag covers the rest, total included).
  */
 export async function searchServices(
-  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number; stats?: GramStats },
+  db: Queryable, k: Keyword, o: { type: ServiceType | null; page: number; pageSize: number; stats?: GramStats; usccHash?: string | null },
 ): Promise<SearchPage> {
   const p = new Params();
-  const union = branches(k, o.type, p, o.stats ?? await gramStats(db)).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
+  const union = branches(k, o.type, p, o.stats ?? await gramStats(db), o.usccHash ?? null).map((sql, i) => `select id, r, cl, f, n, ${i} as b from (${sql}) b${i}`).join('\n union all\n');
   // The statement's shape already names its access paths (above, ADR 0023): PostgreSQL would
   // otherwise re-plan it for every keyword, which costs more than running it (ADR 0029). Not
   // with a LIKE pattern: a B-tree serves `like 'x%'` only when the plan sees the pattern.

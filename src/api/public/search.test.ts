@@ -5,6 +5,7 @@ import { logCaughtUp, testLogKeys } from '../../../tests/db.ts';
 import type { Queryable } from '../../db/connection.ts';
 import { interpretKeyword } from './keyword.ts';
 import { DOMAIN_TYPES, searchServices } from './queries.ts';
+import { DEMO_PEOPLE } from '../../db/seed/demo.ts';
 import { DEMO, enc, publicGet } from './test-support.ts';
 
 interface Item { serviceNumber: string; serviceName: string; serviceType: string; status: string; statusChangedAt: string; hostName: string; platforms: { platform: string; packageName: string }[]; domains: string[] }
@@ -67,6 +68,18 @@ describe('GET /api/public/v1/services (search)', () => {
   it('finds the services of a unit host by its name or a part of it', async () => {
     expect(numbers(await search(`q=${enc('深圳市示例网络科技有限公司')}`)).sort()).toEqual([DEMO.demoWebsite, DEMO.a2dp, DEMO.demoMini].sort());
     expect(numbers(await search(`q=${enc('杭州示例')}`)).sort()).toEqual([DEMO.ledger, DEMO.revokedGame].sort());
+  });
+
+  it('finds the services of a unit by its unified social credit code, pasted as licences print it; never a person by ID number', async () => {
+    // A journalist with a company's USCC was told 未找到备案信息 (nothing filed) for a filed unit.
+    const all = [DEMO.demoWebsite, DEMO.a2dp, DEMO.demoMini].sort();
+    for (const q of ['91440300MA5DEM0X17', '91440300-ma5dem0x17', ' 91440300 MA5DEM0X17 ', '９１４４０３００MA5DEM0X17']) {
+      expect(numbers(await search(`q=${enc(q)}`)).sort(), q).toEqual(all);
+    }
+    expect(numbers(await search(`q=${enc('91440300MA5DEM0X17')}&type=app`))).toEqual([DEMO.a2dp]);
+    // An individual host is never found by the ID number on its filing, nor is a valid USCC of no filer anyone.
+    expect((await search(`q=${enc(DEMO_PEOPLE.wangXiaoer.certificateNumber)}`)).total).toBe(0);
+    expect((await search(`q=${enc('91110000MA0000000H')}`)).total).toBe(0);
   });
 
   it('finds Chinese service names by fragments of 2 and of 3+ characters, and 1 character by the beginning', async () => {

@@ -48,10 +48,18 @@ describe('NDJSON verification stream', () => {
   });
 
   it('answers 415 to a body that is not NDJSON (JSON, text, none): nothing is read as lines', async () => {
-    for (const headers of [{ ...KEY, 'content-type': 'application/json' }, { ...KEY, 'content-type': 'text/plain' }, KEY] as Record<string, string>[]) {
-      const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers, payload: headers['content-type'] ? '{"platform":"android"}' : undefined });
-      expect(res.statusCode, JSON.stringify(headers)).toBe(415);
-      expect(res.json()).toMatchObject({ code: 'unsupported_media_type', errors: [{ field: 'header.content-type' }] });
+    // curl --data-binary without -H sends application/x-www-form-urlencoded: the answer named application/json
+    // ("send the body as application/json (or the type the route documents)"), the wrong type for this route.
+    const types = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'text/csv', 'application/octet-stream', undefined];
+    for (const type of types) {
+      const headers: Record<string, string> = type ? { ...KEY, 'content-type': type } : KEY;
+      const res = await a.app.inject({ method: 'POST', url: URL_PATH, headers, payload: type ? '{"platform":"android"}' : undefined });
+      expect(res.statusCode, String(type)).toBe(415);
+      expect(res.json(), String(type)).toMatchObject({
+        code: 'unsupported_media_type', detail: expect.stringContaining('application/x-ndjson'),
+        errors: [{ field: 'header.content-type', message: 'expected application/x-ndjson or application/ndjson' }],
+      });
+      expect(res.json().detail, String(type)).not.toContain('application/json');
     }
   });
 

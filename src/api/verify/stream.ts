@@ -5,7 +5,7 @@
 // lines come. A bad line answers {line, status: "invalid", error} and the rest go on.
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/actors.ts';
 import { findUnfitText } from '../../domain/text.ts';
 import { actorOf } from '../auth/index.ts';
@@ -140,11 +140,23 @@ export async function* answerStream(
   }
 }
 
+/** 415 naming the stream's media type. */
+const notNdjson = (reply: FastifyReply, req: FastifyRequest) => sendProblem(reply, req, 415, 'unsupported_media_type',
+  `send the lines as ${NDJSON_TYPES[0]} (one JSON object per line; curl: -H 'content-type: ${NDJSON_TYPES[0]}' --data-binary @file)`,
+  [{ field: 'header.content-type', code: 'unsupported_media_type', message: `expected ${NDJSON_TYPES.join(' or ')}` }]);
+
 export const verifyStreamRoutes = ({ verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (app) => {
   // The body stays a stream: Fastify's body limit does not apply, constant memory does.
   app.addContentTypeParser(NDJSON_TYPES, (_req, payload, done) => done(null, payload));
   app.post('/api/verify/v1/apps/stream', {
     onRequest: guard,
+    // Any other media type is refused before it is read, naming this route's type: Fastify's own 415 for a
+    // type no parser takes (curl --data-binary's default form type, text/csv) said "send the body as application/json".
+    preParsing: (req, reply, _payload, done) => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (NDJSON_TYPES.includes(type)) { done(); return; }
+      notNdjson(reply, req);
+    },
     config: { readOnly: true },
     schema: {
       tags: ['verify'], security: [{ apiKey: [] }, { session: [] }],
@@ -153,10 +165,7 @@ export const verifyStreamRoutes = ({ verifier, guard }: VerifyRouteOptions): Fas
     },
   }, async (req, reply) => {
     // Another content type (JSON, text, none) was read by another parser: not a stream of lines.
-    if (!(req.body instanceof Readable)) {
-      return sendProblem(reply, req, 415, 'unsupported_media_type', `send the lines as ${NDJSON_TYPES[0]} (one JSON object per line)`,
-        [{ field: 'header.content-type', code: 'unsupported_media_type', message: `expected ${NDJSON_TYPES.join(' or ')}` }]);
-    }
+    if (!(req.body instanceof Readable)) return notNdjson(reply, req);
     const body = req.body;
     const onError = (err: unknown) => req.log.error({ err }, 'verification stream failed');
     const out = Readable.from(answerStream(verifier, actorOf(req), body, onError), { objectMode: false, highWaterMark: 1 });

@@ -1,7 +1,7 @@
 // A subject's public page (主体备案号): the host, its status and every service filed under the
 // number, each linked to its record page — GET /api/public/v1/subjects/{mainNumber}. A main number
 // typed where a service number is expected (/record/<main number>) comes here.
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
@@ -33,8 +33,8 @@ export function SubjectPage() {
   if (!subject) return <Page title={i18n.t('subject.title')}><Loading /></Page>;
   return (
     <Page title={subject.hostName} lead={<><span className="number">{subject.mainNumber}</span> <StatusBadge status={subject.status} /></>}>
-      {subject.status === 'cancelled' ? <Notice kind="warning" title={i18n.t('status.cancelled')}>{i18n.t('subject.cancelled')}</Notice> : null}
-      {subject.status === 'revoked' ? <Notice kind="error" title={i18n.t('status.revoked')}>{i18n.t('subject.revoked')}</Notice> : null}
+      {subject.status === 'cancelled' ? <Notice kind="warning" title={i18n.t('status.cancelled')}><span data-testid="subject-ended">{i18n.t('subject.cancelled')}</span></Notice> : null}
+      {subject.status === 'revoked' ? <Notice kind="error" title={i18n.t('status.revoked')}><span data-testid="subject-ended">{i18n.t('subject.revoked')}</span></Notice> : null}
       <Card title={i18n.t('subject.title')} id="subject">
         <Dl rows={[
           [i18n.t('record.mainNumber'), <span className="number" data-testid="subject-number">{subject.mainNumber}</span>],
@@ -42,6 +42,8 @@ export function SubjectPage() {
           [i18n.t('record.hostName'), subject.hostName],
           [i18n.t('record.hostNature'), i18n.option('nature', subject.hostNature)],
           [i18n.t('record.approvedAt'), i18n.date(subject.approvedAt)],
+          // When it ended (cancelled or revoked), as the record page gives a service's.
+          ...(subject.status !== 'filed' && subject.statusChangedAt ? [[i18n.t('record.statusChangedAt'), <span data-testid="subject-status-changed">{i18n.date(subject.statusChangedAt)}</span>] as [string, ReactNode]] : []),
         ]} />
       </Card>
       <Card title={i18n.t('subject.services', { n: subject.services.length })} className="mt">
@@ -55,7 +57,8 @@ export function SubjectPage() {
                     <td data-label={i18n.t('record.serviceNumber')}><Link className="number" to={`/record/${encodeURIComponent(s.serviceNumber)}`}>{s.serviceNumber}</Link></td>
                     <td data-label={i18n.t('record.serviceName')}>{s.serviceName}</td>
                     <td data-label={i18n.t('record.serviceType')}>{i18n.option('serviceType', s.serviceType)}</td>
-                    <td data-label={i18n.t('record.status')}><StatusBadge status={s.status} /></td>
+                    {/* A shell (空壳) is filed but without access: marked as the search and the record page mark it. */}
+                    <td data-label={i18n.t('record.status')}><StatusBadge status={s.status === 'filed' && s.shellSince ? 'shell' : s.status} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -173,6 +173,10 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     const [demoSubject] = await a.t.db.query<{ certificate_number: string }>(`select certificate_number from subjects where name = '深圳市示例网络科技有限公司'`);
     await expect(checkBlacklist(a.t.db, a.t.sealer, null, { subject: { certificateNumber: demoSubject!.certificate_number } as never }, a.clock.now()))
       .rejects.toBeInstanceOf(BlacklistedError);
+    // An iOS bundle ID is barred in any letter case (Apple treats them as one app); an Android package only as written.
+    const respelt = (platform: 'ios' | 'android') => checkBlacklist(a.t.db, a.t.sealer, null, { platforms: [{ platform, packageName: 'A2DP.VOL' }] as never }, a.clock.now());
+    await expect(respelt('ios')).rejects.toBeInstanceOf(BlacklistedError);
+    await expect(respelt('android')).resolves.toBeUndefined();
     // Lifted early (reason required), the application goes through.
     const pkg = list.find((e) => e.kind === 'package')!;
     expect((await post(`/api/bureau/blacklist/${pkg.id}/lift`, zj.headers, { reason: 'x' })).statusCode).toBe(404);

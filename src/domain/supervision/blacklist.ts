@@ -18,7 +18,9 @@ export type BlacklistKind = (typeof BLACKLIST_KINDS)[number];
 export const MAX_BLACKLIST_DAYS = 3 * 366;
 
 /**
- * Package names are case-sensitive; domains are not, and trailing dots (and spaces between
+ * Android and HarmonyOS package names are case-sensitive, iOS bundle IDs are not (Apple treats
+ * `com.Bad.App` and `com.bad.app` as one app: an entry bars an iOS candidate in any case, see
+ * `blacklistHits`); domains are not case-sensitive either, and trailing dots (and spaces between
  * them) are the same name — all of them, so normalising twice changes nothing (a single
  * `.$` left `a.com..` as `a.com.`, another name; found by src/domain/parsers.property.test.ts).
  */
@@ -35,7 +37,8 @@ export const isActive = (e: Pick<BlacklistEntry, 'untilOn' | 'liftedAt'>, today:
 /** What an application offers to the blacklist: its subject's certificate hash, package names, domains (with the field each came from). */
 export interface BlacklistCandidates {
   certificateHash: string | null;
-  packages: { value: string; field: string }[];
+  /** `ios` marks an iOS bundle ID, which an entry bars in any letter case. */
+  packages: { value: string; field: string; ios?: boolean }[];
   domains: { value: string; field: string }[];
 }
 
@@ -43,12 +46,13 @@ export interface BlacklistCandidates {
 export function blacklistHits(c: BlacklistCandidates, entries: readonly BlacklistEntry[], today: IsoDate): FieldProblem[] {
   const active = entries.filter((e) => isActive(e, today));
   const out: FieldProblem[] = [];
-  const hit = (kind: BlacklistKind, value: string, field: string) => {
-    const e = active.filter((x) => x.kind === kind && x.value === value).sort((a, b) => (a.untilOn < b.untilOn ? 1 : -1))[0];
+  const hit = (kind: BlacklistKind, value: string, field: string, anyCase = false) => {
+    const same = anyCase ? (x: string) => x.toLowerCase() === value.toLowerCase() : (x: string) => x === value;
+    const e = active.filter((x) => x.kind === kind && same(x.value)).sort((a, b) => (a.untilOn < b.untilOn ? 1 : -1))[0];
     if (e) out.push({ field, code: 'blacklisted', message: `an active blacklist entry (${kind}) bars this until ${e.untilOn} / 黑名单限制至 ${e.untilOn}` });
   };
   if (c.certificateHash) hit('certificate', c.certificateHash, 'subject.certificateNumber');
-  for (const p of c.packages) hit('package', p.value, p.field);
+  for (const p of c.packages) hit('package', p.value, p.field, p.ios === true);
   for (const d of c.domains) hit('domain', normaliseBlacklistValue('domain', d.value), d.field);
   return out;
 }

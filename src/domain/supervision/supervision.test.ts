@@ -127,6 +127,19 @@ describe('violations and blacklist', () => {
     expect(hits[0]!.message).toContain('2026-12-31');
     expect(normaliseBlacklistValue('package', ' Com.A ')).toBe('Com.A');
   });
+  it('bars an iOS bundle ID in any letter case, an Android package only as written', () => {
+    const entries = [{ id: '1', kind: 'package' as const, value: 'com.Bad.App', untilOn: '2027-01-01', liftedAt: null }];
+    const hits = blacklistHits({
+      certificateHash: null,
+      packages: [
+        { value: 'com.bad.app', field: 'platforms.0.packageName' },
+        { value: 'COM.BAD.APP', field: 'platforms.1.packageName', ios: true },
+        { value: 'com.Bad.App', field: 'platforms.2.packageName' },
+      ],
+      domains: [],
+    }, entries, '2026-03-02');
+    expect(hits.map((h) => h.field)).toEqual(['platforms.1.packageName', 'platforms.2.packageName']);
+  });
 });
 
 describe('order measures', () => {

@@ -32,7 +32,7 @@ function useLabels() {
 /** The secret of the webhook just added: shown once, with a copy button (the selection where there is no clipboard API: plain http). */
 function Secret({ value, onDone }: { value: string; onDone(): void }) {
   const i18n = useI18n();
-  const box = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
   const [copied, setCopied] = useState(false);
   const done = () => { setCopied(true); setTimeout(() => setCopied(false), 2000); };
   const copy = () => {
@@ -44,7 +44,8 @@ function Secret({ value, onDone }: { value: string; onDone(): void }) {
     <Notice kind="warning" title={i18n.t('hooks.secretTitle')} role="alert">
       <p>{i18n.t('hooks.secretWarning')}</p>
       <label htmlFor="hook-secret" className="sr-only">{i18n.t('hooks.secretTitle')}</label>
-      <input id="hook-secret" ref={box} className="secret" readOnly value={value} onFocus={(e) => e.target.select()} data-testid="webhook-secret" />
+      {/* A text area: the whole secret stays visible at 390 px (it wraps). */}
+      <textarea id="hook-secret" ref={box} className="secret" readOnly rows={2} value={value} onFocus={(e) => e.target.select()} style={{ width: '100%', resize: 'none' }} data-testid="webhook-secret" />
       <div className="row mt-s">
         <Button onClick={copy} data-testid="webhook-secret-copy">{copied ? i18n.t('key.copied') : i18n.t('hooks.copySecret')}</Button>
         <Button variant="link" onClick={onDone} data-testid="webhook-secret-done">{i18n.t('hooks.secretSaved')}</Button>
@@ -178,7 +179,7 @@ export default function Webhooks() {
               {hooks.items.length === 0 ? <tr><td colSpan={5} className="muted">{i18n.t('hooks.none')}</td></tr> : null}
               {hooks.items.map((w) => (
                 <tr key={w.id} data-testid="webhook" className={open === w.id ? 'selected' : undefined}>
-                  <td data-label={i18n.t('hooks.url')} className="mono">{w.url}</td>
+                  <td data-label={i18n.t('hooks.url')}><span className="mono">{w.url}</span></td>
                   <td data-label={i18n.t('hooks.created')}>
                     {/* One child per cell: at 390 px a cell is a two-column grid (label, value). */}
                     <div>

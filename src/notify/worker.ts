@@ -153,7 +153,9 @@ async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, r
     );
     // `errorCode`, not `code`: the server's log redaction censors every `*.code` (verification codes).
     const fields = { outboxId: row.id, channel: row.channel, provider, attempts: row.attempts, errorCode: code, error };
-    if (dead) s.log.error(fields, 'outbox message dead: delivery abandoned');
+    // A failed test delivery is the answer its sender asked for (shown to them), not an abandoned message.
+    if (once) s.log.warn(fields, 'webhook test delivery failed (not retried)');
+    else if (dead) s.log.error(fields, 'outbox message dead: delivery abandoned');
     else s.log.warn({ ...fields, retryAt: next.toISOString() }, 'outbox delivery failed; will retry');
   }
 }

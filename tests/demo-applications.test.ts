@@ -117,4 +117,11 @@ describe('demo applications started on a holiday', () => {
     expect(open.some((a) => a.deadline_on < today)).toBe(true);
     expect(open.some((a) => a.deadline_on > today)).toBe(true);
   });
+
+  it("leaves the provider's demo webhook nothing waiting to be sent after the applications' flows (a first start sends nothing to its `.test` URL)", async () => {
+    const rows = await t.db.query<{ status: string; tag: string }>(
+      `select status, payload ->> 'tag' as tag from outbox where channel = 'webhook' order by id`);
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.filter((r) => r.status === 'pending')).toEqual([]);
+  });
 });

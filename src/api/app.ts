@@ -38,6 +38,8 @@ import { providerServiceRoutes } from './provider/services.ts';
 import { apiKeyRoutes } from './org/api-keys.ts';
 import { orgCampaignRoutes } from './org/campaigns.ts';
 import { notificationRoutes } from './org/notifications.ts';
+import { orgWebhookRoutes } from './org/webhooks.ts';
+import type { WebhookSender } from '../notify/worker.ts';
 import { installProblemHandlers, sendProblem, unfitTextError } from './problem.ts';
 import { findUndecodableQuery, findUnfitText } from '../domain/text.ts';
 import { verifyRoutes } from './verify/index.ts';
@@ -61,6 +63,11 @@ export interface AppContext extends FlowContext {
    * signed with it (docs/api-public.md "Record statements"). Without it, statements answer 503.
    */
   logSigner?: LogSigner;
+  /**
+   * What sends a test delivery in the request that asks for it (POST /api/org/webhooks/{id}/test);
+   * default: the HTTPS sender the outbox worker uses, with the configuration's WEBHOOKS_ALLOW_LOOPBACK.
+   */
+  webhook?: WebhookSender;
 }
 
 /** What a caller supplies; the public URL comes from the configuration; no `reads`: every read on the primary. */
@@ -244,6 +251,7 @@ export async function buildApp(input: AppInput, options: BuildOptions = {}): Pro
   local.wrote = () => verifier.cache.wroteLocally();
   app.addHook('onClose', async () => { await verifier.close(); });
   await api.register(verifyRoutes(ctx, verifier));
+  await api.register(orgWebhookRoutes(ctx, (orgId) => verifier.webhooksChanged(orgId))); // the console's webhook page
   // supervision (issue 14)
   await api.register(bureauCampaignRoutes(ctx));
   await api.register(bureauLegacyDuplicateRoutes(ctx));

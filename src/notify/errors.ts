@@ -9,6 +9,8 @@ export interface DeliveryErrorDetails {
   retryAfterMs?: number;
   /** The sender that failed, when not the worker's own (a fallback SMS gateway). */
   provider?: string;
+  /** The HTTP status a webhook endpoint answered (outbox.response_status). */
+  httpStatus?: number;
 }
 
 /** Thrown by senders; `permanent` failures (e.g. a recipient the server refuses for good) are not retried. */
@@ -17,6 +19,7 @@ export class DeliveryError extends Error {
   readonly remoteCode: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly provider: string | undefined;
+  readonly httpStatus: number | undefined;
 
   constructor(message: string, readonly permanent = false, details: DeliveryErrorDetails = {}) {
     super(message);
@@ -24,6 +27,7 @@ export class DeliveryError extends Error {
     this.remoteCode = details.remoteCode;
     this.retryAfterMs = details.retryAfterMs;
     this.provider = details.provider;
+    this.httpStatus = details.httpStatus;
   }
 }
 

@@ -11,5 +11,5 @@ export type { DevSms, SmsProvider } from './sms.ts';
 export { createSmtpSender, createUnconfiguredEmailSender, emailSenderFor } from './email.ts';
 export type { EmailSender, SmtpSettings } from './email.ts';
 export { DeliveryError } from './errors.ts';
-export { drainOutbox, retryDelayMs, startOutboxWorker } from './worker.ts';
+export { deliverNow, drainOutbox, retryDelayMs, startOutboxWorker } from './worker.ts';
 export type { OutboxWorker, OutboxWorkerOptions, WebhookSender, WorkerLog } from './worker.ts';

@@ -23,7 +23,7 @@ export interface WebhookMessage { url: string; secret?: string; body: unknown }
  * A delivery to a relying party's subscription: its URL and secret are read from the subscription
  * when the delivery is due (worker.ts), so a subscription deleted in the meantime gets nothing.
  */
-export interface SubscriptionDelivery { subscriptionId: string; url: string; body: unknown }
+export interface SubscriptionDelivery { subscriptionId: string; url: string; body: unknown; /** Tried once, never retried (a test delivery). */ once?: true }
 
 /** What the outbox stores per channel. `tag` is a non-personal label for operators (e.g. the event name). */
 export interface EmailPayload { to: string; content: string; tag?: string }
@@ -33,14 +33,27 @@ export interface SmsPayload { mobile: string; text: string; kind?: SmsKind; para
  * `subscriptionId`: the webhook subscription it goes to (rows queued before migration 0042 have
  * none, but a copy of the secret); `url` is kept for the administrator's view of failures.
  */
-export interface WebhookPayload { url: string; subscriptionId?: string; secret?: string; body: unknown; tag?: string }
+export interface WebhookPayload { url: string; subscriptionId?: string; secret?: string; body: unknown; tag?: string; once?: true }
 
 export interface EnqueueOptions {
   /** A non-personal label stored in clear (event name, message kind) so operators can tell rows apart. */
   tag?: string;
+  /**
+   * The caller sends the message itself (worker.ts deliverNow) and leases the row to itself until
+   * then, as a worker's claim does (its first attempt counted): no worker takes it unless that lease
+   * runs out (the caller's process died).
+   */
+  leasedUntil?: Date;
 }
 
-async function insert(tx: Queryable, channel: 'email' | 'sms' | 'webhook', payload: object): Promise<number> {
+async function insert(tx: Queryable, channel: 'email' | 'sms' | 'webhook', payload: object, leasedUntil?: Date): Promise<number> {
+  if (leasedUntil) {
+    const [row] = await tx.query<{ id: number }>(
+      'insert into outbox (channel, payload, attempts, next_attempt_at) values ($1, $2::jsonb, 1, $3) returning id',
+      [channel, JSON.stringify(payload), leasedUntil],
+    );
+    return Number(row!.id);
+  }
   const [row] = await tx.query<{ id: number }>(
     'insert into outbox (channel, payload) values ($1, $2::jsonb) returning id',
     [channel, JSON.stringify(payload)],
@@ -74,8 +87,8 @@ export function enqueueSms(tx: Queryable, sealer: Sealer, msg: SmsMessage, optio
  * personal data in webhook bodies.
  */
 export function enqueueWebhook(tx: Queryable, msg: SubscriptionDelivery, options: EnqueueOptions = {}): Promise<number> {
-  const payload: WebhookPayload = { url: msg.url, subscriptionId: msg.subscriptionId, body: msg.body, ...tagged(options) };
-  return insert(tx, 'webhook', payload);
+  const payload: WebhookPayload = { url: msg.url, subscriptionId: msg.subscriptionId, body: msg.body, ...tagged(options), ...(msg.once ? { once: true as const } : {}) };
+  return insert(tx, 'webhook', payload, options.leasedUntil);
 }
 
 /** Opens a stored email payload (worker side). */

@@ -78,8 +78,8 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
       const bare = url.hostname.replace(/^\[(.*)\]$/, '$1');
       if (ipScope(bare) !== null && !allowed(bare)) throw refused(url.hostname, bare);
       const status = await post(url, headers, body, timeoutMs, guardedLookup);
-      if (status >= 200 && status < 300) return;
-      throw new DeliveryError(`webhook endpoint answered ${status}`, status === 410);
+      if (status >= 200 && status < 300) return { status };
+      throw new DeliveryError(`webhook endpoint answered ${status}`, status === 410, { httpStatus: status });
     },
   };
 }

@@ -19,7 +19,8 @@ import {
 import { type DroppedDelivery, webhookTarget } from './webhook-subscriptions.ts';
 import type { SmsProvider } from './sms.ts';
 
-export interface WebhookSender { send(msg: WebhookMessage): Promise<void> }
+/** Sends a webhook; answers the endpoint's HTTP status when it knows it (kept in outbox.response_status). */
+export interface WebhookSender { send(msg: WebhookMessage): Promise<void | { status: number }> }
 
 /** The subset of pino the worker uses; objects it logs hold ids, counts and scrubbed errors only. */
 export interface WorkerLog {
@@ -96,7 +97,7 @@ function providerOf(o: OutboxWorkerOptions, channel: Claimed['channel']): string
   return channel === 'email' ? o.email.name : channel === 'sms' ? o.sms.name : 'webhook';
 }
 
-interface Sent { note: string | null; provider?: string; dropped?: DroppedDelivery }
+interface Sent { note: string | null; provider?: string; dropped?: DroppedDelivery; status?: number }
 
 /**
  * Sends one message; returns the note to keep in last_error (null when really delivered) and who
@@ -114,8 +115,8 @@ async function send(o: OutboxWorkerOptions, row: Claimed): Promise<Sent> {
     case 'webhook': {
       const target = await webhookTarget(o.db, o.sealer, row.payload as WebhookPayload);
       if ('drop' in target) return { note: target.drop.reason, dropped: target.drop };
-      await o.webhook!.send(target.send);
-      return { note: null };
+      const answer = await o.webhook!.send(target.send);
+      return { note: null, ...(answer ? { status: answer.status } : {}) };
     }
   }
 }
@@ -134,25 +135,51 @@ async function deliver(o: OutboxWorkerOptions, s: ReturnType<typeof settings>, r
       return;
     }
     await o.db.query(
-      `update outbox set status = 'sent', sent_at = $2, last_error = $3, last_error_code = null, provider = $4, last_attempt_at = $2 where id = $1`,
-      [row.id, o.now(), sent.note, sent.provider ?? provider],
+      `update outbox set status = 'sent', sent_at = $2, last_error = $3, last_error_code = null, provider = $4, last_attempt_at = $2, response_status = $5 where id = $1`,
+      [row.id, o.now(), sent.note, sent.provider ?? provider, sent.status ?? null],
     );
   } catch (err) {
     if (err instanceof DeliveryError && err.provider) provider = err.provider;
     const error = describeError(err);
     const code = errorCode(err);
-    const dead = row.attempts >= s.maxAttempts || isPermanent(err) || err instanceof PersonalDataError;
+    // A test delivery (POST /api/org/webhooks/{id}/test) is tried once: its sender is waiting for the answer.
+    const once = row.channel === 'webhook' && (row.payload as WebhookPayload).once === true;
+    const dead = once || row.attempts >= s.maxAttempts || isPermanent(err) || err instanceof PersonalDataError;
     const hint = err instanceof DeliveryError ? err.retryAfterMs ?? 0 : 0;
     const next = new Date(o.now().getTime() + Math.max(retryDelayMs(row.attempts, s.retryBaseMs), hint));
     await o.db.query(
-      `update outbox set status = $2, next_attempt_at = $3, last_error = $4, last_error_code = $5, provider = $6, last_attempt_at = $7 where id = $1`,
-      [row.id, dead ? 'dead' : 'pending', next, error, code, provider, o.now()],
+      `update outbox set status = $2, next_attempt_at = $3, last_error = $4, last_error_code = $5, provider = $6, last_attempt_at = $7, response_status = $8 where id = $1`,
+      [row.id, dead ? 'dead' : 'pending', next, error, code, provider, o.now(), err instanceof DeliveryError ? err.httpStatus ?? null : null],
     );
     // `errorCode`, not `code`: the server's log redaction censors every `*.code` (verification codes).
     const fields = { outboxId: row.id, channel: row.channel, provider, attempts: row.attempts, errorCode: code, error };
-    if (dead) s.log.error(fields, 'outbox message dead: delivery abandoned');
+    // A failed test delivery is the answer its sender asked for (shown to them), not an abandoned message.
+    if (once) s.log.warn(fields, 'webhook test delivery failed (not retried)');
+    else if (dead) s.log.error(fields, 'outbox message dead: delivery abandoned');
     else s.log.warn({ ...fields, retryAt: next.toISOString() }, 'outbox delivery failed; will retry');
   }
+}
+
+/** What deliverNow needs: a webhook sender, no email or SMS one. */
+export type WebhookNowOptions = Pick<OutboxWorkerOptions, 'db' | 'sealer' | 'now' | 'log'> & { webhook: WebhookSender };
+
+const webhooksOnly = (): never => { throw new Error('deliverNow delivers webhooks only'); };
+const NO_EMAIL: EmailSender = { name: 'none', delivers: false, send: webhooksOnly, close: async () => {} };
+const NO_SMS: SmsProvider = { name: 'none', send: webhooksOnly };
+
+/**
+ * Delivers one webhook row now, in the caller's request (a test delivery whose sender waits for the
+ * answer), through the same path as the worker. The row was queued leased to the caller
+ * (EnqueueOptions.leasedUntil), so no worker sends it too. False when it is not a pending webhook row.
+ */
+export async function deliverNow(now: WebhookNowOptions, id: number): Promise<boolean> {
+  // Only webhook rows are read here: the email and SMS senders are never reached.
+  const o: OutboxWorkerOptions = { ...now, email: NO_EMAIL, sms: NO_SMS };
+  const [row] = await o.db.query<Claimed>(
+    `select id, channel, payload, attempts from outbox where id = $1 and channel = 'webhook' and status = 'pending'`, [id]);
+  if (!row) return false;
+  await deliver(o, settings(o), { ...row, id: Number(row.id) });
+  return true;
 }
 
 /** One pass over everything due now, without listening; returns how many messages it handled. */

@@ -22,6 +22,7 @@ const StartChange = lazy(() => import('./pages/host/StartChange.tsx'));
 const ProviderQueue = lazy(() => import('./pages/provider/ProviderQueue.tsx'));
 const ReviewPage = lazy(() => import('./pages/review/ReviewPage.tsx'));
 const ApiKeys = lazy(() => import('./pages/provider/ApiKeys.tsx'));
+const Webhooks = lazy(() => import('./pages/provider/Webhooks.tsx'));
 const Catalogue = lazy(() => import('./pages/provider/Catalogue.tsx'));
 const BureauQueue = lazy(() => import('./pages/bureau/BureauQueue.tsx'));
 // The bureau's record search and record page (review issue items 1–3)
@@ -92,6 +93,7 @@ function App() {
         <Route path="/provider" element={<RequireRole roles={REVIEWERS}><ProviderQueue /></RequireRole>} />
         <Route path="/provider/applications/:id" element={<RequireRole roles={REVIEWERS}><ReviewPage audience="provider" /></RequireRole>} />
         <Route path="/provider/api-keys" element={<RequireRole roles={KEY_HOLDERS}><ApiKeys /></RequireRole>} />
+        <Route path="/provider/webhooks" element={<RequireRole roles={KEY_HOLDERS}><Webhooks /></RequireRole>} />
         <Route path="/provider/catalogue" element={<RequireRole roles={KEY_HOLDERS}><Catalogue /></RequireRole>} />
         <Route path="/bureau" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauQueue /></RequireRole>} />
         <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><ReviewPage audience="bureau" /></RequireRole>} />

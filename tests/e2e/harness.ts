@@ -42,11 +42,12 @@ export interface Server { app: FastifyInstance; t: TestDb; url: string; close():
 
 /** `sms`: deliver SMS through this provider (a gateway adapter pointed at a stand-in) instead of the development inbox. */
 /** `demoLives`: the demo's life after the number too (changes, shells, cleanup notices), dated now. */
-export async function startServer(options: { sms?: SmsProvider; demoLives?: boolean } = {}): Promise<Server> {
+/** `env`: more settings for the server (e.g. WEBHOOKS_ALLOW_LOOPBACK for a receiver the journey starts on 127.0.0.1). */
+export async function startServer(options: { sms?: SmsProvider; demoLives?: boolean; env?: Record<string, string> } = {}): Promise<Server> {
   const t = await testDatabase();
   await seedDemo(t.db, t.sealer, options.demoLives ? { lives: { now: new Date() } } : {});
   const port = await freePort();
-  const config = loadConfig({ LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+  const config = loadConfig({ LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.env });
   const now = () => new Date();
   const app = await buildApp({ db: t.db, sealer: t.sealer, now, config, logSigner: testLogKeys().signer });
   await app.listen({ host: '127.0.0.1', port });

@@ -132,6 +132,12 @@ const MATRIX: Record<string, Row> = {
   'POST /api/verify/v1/webhooks': { allow: ORG, body: { url: 'https://hooks.example.com/matrix' } },
   'GET /api/verify/v1/webhooks': { allow: ORG },
   'DELETE /api/verify/v1/webhooks/{id}': own(['platform', 'apiKey'], ['provider', 'deviceMaker'], { id: 'webhook' }),
+  // The console's webhook page: signed-in staff only (keys use /api/verify/v1/webhooks).
+  'GET /api/org/webhooks': { allow: ['provider', 'platform', 'deviceMaker'] },
+  'POST /api/org/webhooks': { allow: ['provider', 'platform', 'deviceMaker'], body: { url: 'https://hooks.example.com/matrix-console' } },
+  'GET /api/org/webhooks/{id}/deliveries': own(['platform'], ['provider', 'deviceMaker'], { id: 'orgWebhook' }),
+  'POST /api/org/webhooks/{id}/test': own(['platform'], ['provider', 'deviceMaker'], { id: 'orgWebhook' }),
+  'DELETE /api/org/webhooks/{id}': own(['platform'], ['provider', 'deviceMaker'], { id: 'orgWebhook' }),
 
   'POST /api/bureau/campaigns': { allow: SUPERVISORS, body: {} },
   'GET /api/bureau/campaigns': { allow: SUPERVISORS },

@@ -61,7 +61,11 @@ export async function buildWorld(): Promise<World> {
   const t = await testDatabase();
   const clock = fixedClock();
   await seedDemo(t.db, t.sealer, { lives: { now: clock.now() }, supervision: true });
-  const app = await buildApp({ db: t.db, sealer: t.sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }), logSigner: testLogKeys().signer });
+  // Test deliveries (POST /api/org/webhooks/{id}/test) go to hooks.example.com: answered here, not over the network.
+  const app = await buildApp({
+    db: t.db, sealer: t.sealer, now: clock.now, config: loadConfig({ LOG_LEVEL: 'silent' }), logSigner: testLogKeys().signer,
+    webhook: { send: async () => ({ status: 204 }) },
+  });
   const h: AuthTestApp = { app, t, clock, async close() { await app.close(); await t.close(); } };
   const db = t.db;
 
@@ -167,6 +171,7 @@ export async function buildWorld(): Promise<World> {
     method: 'POST', url: '/api/verify/v1/webhooks', headers: headers('apiKey'), payload: { url: `https://hooks.example.com/beian/${n}` },
   })).json().id as string;
   const webhooks = [await webhook(1), await webhook(2), await webhook(3)];
+  const orgWebhook = await webhook(4); // the console's routes (/api/org/webhooks)
   const apiKey2 = (await call(app, platform, 'POST', '/api/org/api-keys', { name: '第二把钥匙' }, 201)).id as string;
   const otherOrg = await orgId(db, '星辰小程序平台');
 
@@ -178,7 +183,7 @@ export async function buildWorld(): Promise<World> {
   const ids: Record<string, string | string[]> = {
     draftApp, providerApp, smsApp, bureauApp, challenge, a2dp, website, miniProgram, cloudNote, subject, access, serviceNumber, mainNumber,
     confirmation: asked.confirmationId as string, campaign, campaignToEnd, iosFiling, finding, order, orderItem, attachmentItem, attachment, violation, blacklist, notice, override: overrides,
-    webhook: webhooks, apiKey: apiKey2, organisation: otherOrg, user: spareUser,
+    webhook: webhooks, orgWebhook, apiKey: apiKey2, organisation: otherOrg, user: spareUser,
     revocable: [website, cloudNote],
   };
 

@@ -28,7 +28,7 @@ function callerOf(path: string): Identity {
   if (path.startsWith('/api/provider/')) return 'provider';
   if (path.startsWith('/api/bureau/')) return 'reviewer';
   if (path.startsWith('/api/admin/calendar-overrides') || path.startsWith('/api/admin/')) return 'admin';
-  if (path.startsWith('/api/org/api-keys')) return 'platform';
+  if (path.startsWith('/api/org/api-keys') || path.startsWith('/api/org/webhooks')) return 'platform';
   if (path.startsWith('/api/org/') || path.startsWith('/api/verify/')) return 'apiKey';
   if (path.startsWith('/api/auth/')) return 'otherHost';
   return 'anonymous';

@@ -38,6 +38,27 @@ describe('demo lives', () => {
     expect(bad).toEqual([]);
   });
 
+  it("gives the provider a webhook with deliveries (the console's 回调通知 page), none of them waiting to be sent", async () => {
+    const provider = await signIn(a.app, 'provider.demo');
+    const { items } = await call(a.app, provider, 'GET', '/api/org/webhooks');
+    expect(items).toEqual([expect.objectContaining({
+      url: 'https://hooks.demo-cloud.test/beian/filings', createdBy: { kind: 'user', name: '示例云初审员' },
+      lastDelivery: expect.objectContaining({ event: 'filing.shell', state: 'failed', responseStatus: 503, attempts: 10 }), failuresInRow: 1,
+    })]);
+    const deliveries = await call(a.app, provider, 'GET', `/api/org/webhooks/${items[0].id}/deliveries`);
+    expect(deliveries.items.map((d: { event: string; state: string }) => `${d.event} ${d.state}`))
+      .toEqual(['filing.shell failed', 'filing.cancelled sent', 'filing.revoked sent', 'filing.shell sent', 'webhook.test sent']);
+    // Each names a record of the lives' subject, in the state the event says.
+    const numbers = deliveries.items.filter((d: { serviceNumber: string | null }) => d.serviceNumber).map((d: { serviceNumber: string }) => d.serviceNumber);
+    const states = await a.t.db.query<{ service_number: string; status: string; shell: boolean }>(
+      'select service_number, status, shell_since is not null as shell from services where service_number = any($1::text[]) order by service_number', [numbers]);
+    expect(states.map((r) => (r.shell ? 'shell' : r.status)).sort()).toEqual(['cancelled', 'revoked', 'shell', 'shell']);
+    // A first start sends nothing to the demo's URL (a `.test` name, which never resolves).
+    expect(await a.t.db.query(`select id from outbox where channel = 'webhook' and status = 'pending'`)).toEqual([]);
+    // The platform (another organisation) does not see it.
+    expect((await call(a.app, await signIn(a.app, 'platform.demo'), 'GET', '/api/org/webhooks')).items).toEqual([]);
+  });
+
   it('gives every revoked record of the demo its public revocationCategory (never null), and the database refuses one without', async () => {
     const revoked = await a.t.db.query<{ service_number: string }>(`select service_number from services where status = 'revoked' order by service_number`);
     expect(revoked.length).toBeGreaterThanOrEqual(2); // the demo game and the lives' download site

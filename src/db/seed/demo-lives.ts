@@ -4,6 +4,7 @@
 // notice due for cleanup, one carried out), the public notices and record timelines, and the
 // expiring-certificate list all show something. Written as history and state rows the flows
 // would have written. The subjects engineer's changes under review live in their own function.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type Actor, SYSTEM_ACTOR } from '../../domain/actors.ts';
 import { addDays } from '../../domain/dates.ts';
 import { chinaDate, chinaYear } from '../../domain/china-time.ts';
@@ -122,4 +123,51 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
   await tx.query(
     `insert into notifications (user_id, event, title, body, created_at) values ($1, 'service.shell', $2, $3, $4)`,
     [a.host.userId, '备案已无接入（空壳）/ Filing left without access', '云端示例官网已无接入信息，请新增接入。 (demo)', ago(45)]);
+  await seedDemoWebhook(tx, sealer, a.provider, ago, {
+    shell: underPublicity.id, revoked: revoked.id, cancelled: cancelled.id, laterShell: (await serviceByName(tx, '云端开发者文档')).id,
+  });
+}
+
+const serviceByName = async (tx: Queryable, name: string) => (await tx.query<{ id: string }>('select id from services where name = $1', [name]))[0]!;
+
+/**
+ * The provider's webhook (the console's 回调通知 page): subscribed by provider.demo 60 days ago, with
+ * the deliveries the lives above would have sent it — a test delivery, the shell, the revocation
+ * (answered on the third attempt), the cancellation, and a last one abandoned after ten failed
+ * attempts — as the outbox worker leaves them (sent or dead; nothing pending, so a first start sends
+ * nothing to the demo's URL, which does not resolve: `.test`). The organisation checked these
+ * filings (verification_watches), so what happens to them later is delivered there too.
+ */
+async function seedDemoWebhook(tx: Queryable, sealer: Sealer, provider: Actor, ago: (days: number) => Date, ids: Record<'shell' | 'revoked' | 'cancelled' | 'laterShell', string>): Promise<void> {
+  const url = 'https://hooks.demo-cloud.test/beian/filings';
+  const [hook] = await tx.query<{ id: string }>(
+    `insert into webhook_subscriptions (organisation_id, url, secret_enc, created_by_user_id, created_at) values ($1, $2, $3, $4, $5) returning id`,
+    [provider.orgId, url, sealer.seal(`whsec_${randomBytes(32).toString('base64url')}`), provider.userId, ago(60)]);
+  for (const id of Object.values(ids)) {
+    await tx.query('insert into verification_watches (service_id, organisation_id, last_checked_at) values ($1, $2, $3)', [id, provider.orgId, ago(55)]);
+  }
+  const filing = async (id: string) => (await tx.query<{ service_number: string; name: string }>('select service_number, name from services where id = $1', [id]))[0]!;
+  const delivery = async (event: string, serviceId: string | null, daysAgo: number, outcome: { status: 'sent' | 'dead'; attempts: number; responseStatus: number }) => {
+    const at = ago(daysAgo);
+    const f = serviceId ? await filing(serviceId) : null;
+    // The body names the filing only, as src/notify/filing-webhooks.ts writes it (abridged: the demo shows the event and number).
+    const body = f ? { id: randomUUID(), event, occurredAt: at.toISOString(), filing: { serviceNumber: f.service_number, serviceName: f.name } }
+      : { id: randomUUID(), event, occurredAt: at.toISOString(), webhook: { id: hook!.id } };
+    const last = new Date(at.getTime() + (outcome.attempts > 1 ? 4 * 3600_000 : 1000));
+    const failed = outcome.status === 'dead';
+    await tx.query(
+      `insert into outbox (channel, payload, status, attempts, next_attempt_at, last_error, last_error_code, provider, last_attempt_at, created_at, sent_at, response_status)
+       values ('webhook', $1::jsonb, $2, $3, $4, $5, null, 'webhook', $4, $6, $7, $8)`,
+      [JSON.stringify({ url, subscriptionId: hook!.id, body, tag: event, ...(f ? {} : { once: true }) }), outcome.status, outcome.attempts, last,
+        failed ? `delivery_failed webhook endpoint answered ${outcome.responseStatus}` : null, at, failed ? null : last, outcome.responseStatus]);
+  };
+  await delivery('webhook.test', null, 60, { status: 'sent', attempts: 1, responseStatus: 204 });
+  await delivery('filing.shell', ids.shell, 45, { status: 'sent', attempts: 1, responseStatus: 204 });
+  await delivery('filing.revoked', ids.revoked, 30, { status: 'sent', attempts: 3, responseStatus: 200 });
+  await delivery('filing.cancelled', ids.cancelled, 20, { status: 'sent', attempts: 1, responseStatus: 204 });
+  await delivery('filing.shell', ids.laterShell, 10, { status: 'dead', attempts: 10, responseStatus: 503 });
+  await tx.query(
+    `insert into history (entity_type, entity_id, action, actor_user_id, actor_role, actor_org_id, reason, request_id, at)
+     values ('organisation', $1, 'webhook_subscribed', $2, $3, $1, $4, 'demo-seed', $5)`,
+    [provider.orgId, provider.userId, provider.role, JSON.stringify({ webhookId: hook!.id, url }), ago(60)]);
 }

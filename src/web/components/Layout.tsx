@@ -9,10 +9,10 @@ import { NOTICES_READ_EVENT } from './Notices.tsx';
 
 const NAV: Record<string, [string, MessageKey][]> = {
   host: [['/host', 'nav.host'], ['/host/records', 'nav.records'], ['/host/new', 'nav.newFiling']],
-  provider_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
+  provider_staff: [['/provider', 'nav.provider'], ['/provider/services', 'nav.providerServices'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/webhooks', 'nav.webhooks'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
   // A distribution platform gives no access (接入): it has no "接入的备案" (always empty for it).
-  platform_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
-  device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys'], ['/org/supervision', 'nav.supervision']],
+  platform_staff: [['/provider', 'nav.provider'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/webhooks', 'nav.webhooks'], ['/provider/catalogue', 'nav.catalogue'], ['/org/supervision', 'nav.supervision']],
+  device_maker_staff: [['/provider/catalogue', 'nav.catalogue'], ['/provider/api-keys', 'nav.apiKeys'], ['/provider/webhooks', 'nav.webhooks'], ['/org/supervision', 'nav.supervision']],
   bureau_reviewer: [['/bureau', 'nav.bureau'], ['/bureau/records', 'nav.bureauRecords'], ['/bureau/shells', 'nav.shells'], ['/bureau/dashboard', 'nav.dashboard'], ['/bureau/supervision', 'nav.supervision'], ['/bureau/calendar', 'nav.calendar']],
   // The ministry reads the bureaus' queue, statistics and shells nationwide (read-only; same pages with a province select).
   ministry_admin: [['/bureau', 'nav.ministryQueue'], ['/bureau/dashboard', 'nav.ministryDashboard'], ['/bureau/shells', 'nav.ministryShells'], ['/bureau/records', 'nav.ministryRecords'], ['/admin', 'nav.calendar'], ['/admin/organisations', 'nav.organisations'], ['/admin/users', 'nav.users'], ['/admin/deliveries', 'nav.deliveries'], ['/admin/personal-data-access', 'nav.personalDataAccess'], ['/bureau/supervision', 'nav.supervision']],

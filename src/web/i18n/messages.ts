@@ -1083,6 +1083,8 @@ export const MESSAGES = {
   'record.event.cancelled': ['注销', 'Cancelled'],
   'record.event.revoked': ['撤销', 'Revoked'],
   'record.event.imported': ['迁入本系统', 'Loaded into this registry'],
+  'record.event.subject_cancelled': ['主体备案注销', 'Subject filing cancelled'],
+  'record.event.subject_revoked': ['主体备案撤销', 'Subject filing revoked'],
   'record.shell': ['该备案自 {since} 起无任何接入信息（空壳备案），可能被通信管理局清理注销。', 'This filing has had no access since {since} (a shell) and may be cleaned up by the bureau.'],
   // Groups named by service type (review issue item 7: a website's materials were titled "APP …").
   'service.groupOf': ['{type}基础信息', '{type} basic info'],

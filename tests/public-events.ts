@@ -18,8 +18,8 @@ const FROM_HISTORY = `coalesce((select json_agg(json_build_object('action', e.ac
      union all
      select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed'
      union all
-     select h.id, case when h.action in ('revoke', 'revoked') then 'subject_revoked' else 'subject_cancelled' end, h.at from history h
-      where h.entity_type = 'subject' and h.entity_id = su.id and h.action in ('cancel', 'cancelled', 'clean_up', 'revoke', 'revoked')
+     select h.id, case when h.action = 'revoke' then 'subject_revoked' else 'subject_cancelled' end, h.at from history h
+      where h.entity_type = 'subject' and h.entity_id = su.id and h.action in ('cancel', 'clean_up', 'revoke')
      union all
      select h.id, 'imported', h.at from history h
       where ((h.entity_type = 'service' and h.entity_id = s.id) or (h.entity_type = 'subject' and h.entity_id = su.id))

@@ -19,10 +19,10 @@ begin
   elsif new.action in ('imported', 'logged_imported') then
     owner := new.entity_id;
     act := 'imported';
-  elsif new.entity_type = 'subject' and new.action in ('cancel', 'cancelled', 'clean_up') then
+  elsif new.entity_type = 'subject' and new.action in ('cancel', 'clean_up') then
     owner := new.entity_id;
     act := 'subject_cancelled';
-  elsif new.entity_type = 'subject' and new.action in ('revoke', 'revoked') then
+  elsif new.entity_type = 'subject' and new.action = 'revoke' then
     owner := new.entity_id;
     act := 'subject_revoked';
   else
@@ -36,20 +36,21 @@ begin
 end
 $$;
 
--- The subject's actions are those the log's entry rules publish as its cancellation or revocation
--- (PUBLIC_EVENTS, src/tlog/entry.ts): every such public leaf is an event of a record.
+-- The subject's actions as flows write them (src/flows/subjects.ts, cancel-subject.ts: `cancel`, `clean_up`; a
+-- revocation would be `revoke`, as a service's), like 0029 for the service's: the other names the log's entry
+-- rules accept (`cancelled`, `revoked`) are written by no flow.
 drop trigger history_public_event on history;
 create constraint trigger history_public_event after insert on history
   deferrable initially deferred for each row
   when ((new.entity_type = 'service' and new.action in ('filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke'))
-     or (new.entity_type = 'subject' and new.action in ('changed', 'cancel', 'cancelled', 'clean_up', 'revoke', 'revoked'))
+     or (new.entity_type = 'subject' and new.action in ('changed', 'cancel', 'clean_up', 'revoke'))
      or (new.action in ('imported', 'logged_imported') and new.entity_type in ('service', 'subject') and not beian_maintenance_deferred())
      or (new.action = 'bureau_approve' and new.application_id is not null))
   execute function public_event_of_history();
 
 -- Existing databases: one pass over history (the trigger above holds history's lock until this commits).
 insert into public_events (history_id, owner_id, action, at)
-select h.id, h.entity_id, case when h.action in ('revoke', 'revoked') then 'subject_revoked' else 'subject_cancelled' end, h.at
+select h.id, h.entity_id, case when h.action = 'revoke' then 'subject_revoked' else 'subject_cancelled' end, h.at
   from history h
- where h.entity_type = 'subject' and h.action in ('cancel', 'cancelled', 'clean_up', 'revoke', 'revoked')
+ where h.entity_type = 'subject' and h.action in ('cancel', 'clean_up', 'revoke')
 on conflict (history_id) do nothing;

@@ -26,7 +26,7 @@ export const SEQUENCE_CHUNK = 2_500;
  */
 const LOG_COLUMNS = `
   select h.id, h.entity_type, h.entity_id, h.application_id, h.action, h.from_status, h.to_status,
-         h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at,
+         h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at, h.actor_api_key_id,
          h.tx::text as tx, s.service_number,
          coalesce(s.main_number, sub.main_number) as main_number`;
 const LOG_LOOKUPS = `

@@ -7,9 +7,12 @@ import type { PublicRecord } from './types.ts';
 
 type Event = NonNullable<PublicRecord['events']>[number];
 
-/** The day the record was loaded into this registry (its earliest logged `imported` event), or null. */
+/**
+ * The day the record was loaded into this registry (its earliest `imported` event), or null. Its leaf may
+ * still be on its way (a few seconds after the import): the events before it are not in the log either way.
+ */
 export function loadedOn(events: readonly Event[]): string | null {
-  return events.filter((e) => e.type === 'imported' && typeof e.logIndex === 'number').map((e) => e.on).sort()[0] ?? null;
+  return events.filter((e) => e.type === 'imported').map((e) => e.on).sort()[0] ?? null;
 }
 
 /** Whether an event happened before the record was loaded into this registry, so is not in its log. */

@@ -126,13 +126,17 @@ async function scannedLeaves(base, record, size) {
  * entry or another event of this one would otherwise pass as "included".
  */
 const LOADED_AS = new Set(['filed', 'cancelled', 'revoked']);
+const SUBJECT_END = { subject_cancelled: 'cancelled', subject_revoked: 'revoked' };
 
 function notTheEvent(entry, event, record) {
   const ofService = entry.serviceNumber === record.serviceNumber && (entry.mainNumber === undefined || entry.mainNumber === record.mainNumber);
   const ofSubject = entry.serviceNumber === undefined && entry.mainNumber !== undefined && entry.mainNumber === record.mainNumber;
   if (!ofService && !ofSubject) return `names ${entry.serviceNumber ?? entry.mainNumber ?? 'no record'} (${entry.type}), not ${record.serviceNumber}`;
+  // The subject's end (`subject_cancelled` / `subject_revoked`) is the subject's `cancelled` / `revoked` entry: its main number alone.
+  const ofSubjectEnd = event && Object.hasOwn(SUBJECT_END, event.type) ? SUBJECT_END[event.type] : undefined;
+  if (ofSubjectEnd && !ofSubject) return `names ${entry.serviceNumber} (${entry.type}), not the subject ${record.mainNumber} alone as the record's ${event.type} event`;
   // An `imported` event (a record loaded by a bulk import) is logged typed by the status it was loaded with.
-  const typed = event?.type === 'imported' ? LOADED_AS.has(entry.type) : entry.type === event?.type;
+  const typed = event?.type === 'imported' ? LOADED_AS.has(entry.type) : entry.type === (ofSubjectEnd ?? event?.type);
   if (event && !typed) return `is a ${entry.type} entry, not the record's ${event.type} event`;
   if (event && (!entry.at || chinaDay(entry.at) !== event.on)) return `is dated ${entry.at}, not ${event.on} as the record's ${event.type} event`;
   return null;

@@ -89,7 +89,13 @@ describe('an imported record\'s public events (migration 0051)', () => {
         `select service_number, status from services where service_number like '%2019%' order by service_number`));
       expect(numbers.map((n) => n.status).sort()).toEqual(['cancelled', 'filed', 'revoked']);
       for (const { service_number: number, status } of numbers) {
-        const record = (await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}` })).json();
+        const answer = await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}` });
+        const record = answer.json();
+        // Every event with a leaf is in the log: the answer is settled, Last-Modified and ETag as any other record's
+        // (events before the import never get a leaf, and no longer hold Last-Modified back).
+        expect(answer.headers, number).toMatchObject({ etag: expect.stringMatching(/^W\//), 'last-modified': expect.any(String) });
+        const again = await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}`, headers: { 'if-modified-since': String(answer.headers['last-modified']) } });
+        expect(again.statusCode, number).toBe(304);
         const statement = (await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}/statement` })).json();
         const logged = (record.events as { type: string; logIndex: number | null }[]).filter((e) => e.logIndex !== null);
         expect(logged.map((e) => e.type), number).toEqual(['imported', 'imported']); // the subject's and the service's
@@ -100,7 +106,12 @@ describe('an imported record\'s public events (migration 0051)', () => {
         expect(record.events.map((e: { on: string }) => e.on), number).toEqual([...record.events.map((e: { on: string }) => e.on)].sort());
       }
       const [main] = await t.db.query<{ main_number: string }>(`select main_number from subjects where main_number like '%2019%' order by 1 limit 1`);
-      const subject = (await app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent(main!.main_number)}` })).json();
+      const subjectAnswer = await app.inject({ method: 'GET', url: `/api/public/v1/subjects/${encodeURIComponent(main!.main_number)}` });
+      expect(subjectAnswer.headers).toMatchObject({ etag: expect.stringMatching(/^W\//), 'last-modified': expect.any(String) });
+      const search = await app.inject({ method: 'GET', url: `/api/public/v1/services?q=${encodeURIComponent(main!.main_number)}` });
+      expect(search.json().items.length).toBeGreaterThan(0);
+      expect(search.headers).toMatchObject({ etag: expect.stringMatching(/^W\//), 'last-modified': expect.any(String) });
+      const subject = subjectAnswer.json();
       expect(subject.events).toEqual([{ type: 'imported', on: expect.any(String), logIndex: expect.any(Number) }]);
       const base = await app.listen({ host: '127.0.0.1', port: 0 });
       for (const { service_number: number } of numbers) {

@@ -38,7 +38,7 @@ describe('public_events', () => {
   it('rows that are not public events store nothing', async () => {
     const [before] = await db().query<{ n: number }>('select count(*)::int as n from public_events');
     const [svc] = await db().query<{ id: string; subject_id: string }>('select id, subject_id from services order by service_number limit 1');
-    await db().query(`insert into history (entity_type, entity_id, action, actor_role) values ('service', $1, 'submit', 'system'), ('subject', $2, 'cancel', 'system')`, [svc!.id, svc!.subject_id]);
+    await db().query(`insert into history (entity_type, entity_id, action, actor_role) values ('service', $1, 'submit', 'system'), ('subject', $2, 'submit', 'system')`, [svc!.id, svc!.subject_id]);
     const [after] = await db().query<{ n: number }>('select count(*)::int as n from public_events');
     expect(after!.n).toBe(before!.n);
     await expectPublicEventsCurrent(db());

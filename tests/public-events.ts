@@ -3,7 +3,7 @@
 // the same events derived from history itself, as every answer did before 0029 — for every
 // service in the database. Test files that write each kind of public event call it after
 // their writes (approval, change, access change, cancellation, revocation, shell and cleanup,
-// import, the demo seed).
+// import, the demo seed). A subject's cancellation or revocation is its services' event since migration 0053.
 import { expect } from 'vitest';
 import type { Db, Queryable } from '../src/db/connection.ts';
 import { logCaughtUp, testLogKeys } from './db.ts';
@@ -17,6 +17,9 @@ const FROM_HISTORY = `coalesce((select json_agg(json_build_object('action', e.ac
         and h.action in ('filed', 'changed', 'access_added', 'access_cancelled', 'become_shell', 'cancel', 'clean_up', 'revoke')
      union all
      select h.id, h.action, h.at from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'changed'
+     union all
+     select h.id, case when h.action = 'revoke' then 'subject_revoked' else 'subject_cancelled' end, h.at from history h
+      where h.entity_type = 'subject' and h.entity_id = su.id and h.action in ('cancel', 'clean_up', 'revoke')
      union all
      select h.id, 'imported', h.at from history h
       where ((h.entity_type = 'service' and h.entity_id = s.id) or (h.entity_type = 'subject' and h.entity_id = su.id))

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.ts';
 import { entryOf, entryVersion, type HistoryRow, parsePublicEntry, type PublicEventType } from './entry.ts';
 import { type LogKeys, verifyTreeHead } from './keys.ts';
 import { Appender, EMPTY_ROOT, fromHex, leafHash, toHex, verifyConsistency } from './merkle.ts';
-import { allTreeHeads, consistencyProof, HISTORY_FOR_LOG, loadNodes, type TreeHead } from './store.ts';
+import { allTreeHeads, consistencyProof, historyForLog, loadNodes, type TreeHead } from './store.ts';
 
 const BATCH = 5_000;
 
@@ -57,6 +57,7 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
   const pems = new Map((await db.query<{ key_id: string; public_key_pem: string }>('select key_id, public_key_pem from log_keys')).map((k) => [k.key_id, k.public_key_pem]));
   const [state] = await db.query<{ cursor_tx: string; cursor_id: number; tree_size: number }>('select cursor_tx::text as cursor_tx, cursor_id, tree_size from log_state');
   const appender = new Appender(0, new Map());
+  const historySql = await historyForLog(db);
   // Leaves whose recomputed entry differs, and of those the ones that differ in their digest alone.
   let differing = 0;
   let digestOnly = 0;
@@ -71,7 +72,7 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
       [start, BATCH],
     );
     if (!leaves.length) break;
-    const rows = new Map((await db.query<HistoryRow>(`${HISTORY_FOR_LOG} where h.id = any($1::bigint[])`, [leaves.map((l) => l.history_id)])).map((r) => [r.id, r]));
+    const rows = new Map((await db.query<HistoryRow>(`${historySql} where h.id = any($1::bigint[])`, [leaves.map((l) => l.history_id)])).map((r) => [r.id, r]));
     const emitted: { level: number; index: number; hash: string }[] = [];
     for (const l of leaves) {
       if (l.leaf_index !== appender.treeSize) { leafFaults.add(`leaf ${appender.treeSize}: missing (the next stored leaf is ${l.leaf_index})`); break; }
@@ -106,7 +107,7 @@ export async function auditLog(db: Db, keys: Pick<LogKeys, 'digestKey'>): Promis
   await checkHeads(db, heads, roots, pems, headFaults);
 
   // What the public records say against what the log says (pending rows included, as they will be logged).
-  const pending = await db.query<HistoryRow>(`${HISTORY_FOR_LOG} where (h.tx, h.id) > ($1::xid8, $2::bigint) order by h.tx, h.id`, [state!.cursor_tx, state!.cursor_id]);
+  const pending = await db.query<HistoryRow>(`${historySql} where (h.tx, h.id) > ($1::xid8, $2::bigint) order by h.tx, h.id`, [state!.cursor_tx, state!.cursor_id]);
   for (const r of pending) replay(seen, entryOf(r, keys.digestKey));
   const services = await db.query<{ service_number: string; status: Status }>('select service_number, status from services where service_number is not null order by service_number');
   for (const s of services) {

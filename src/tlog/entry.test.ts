@@ -6,7 +6,7 @@ import { canonicalJson, ENTRY_VERSION, entryOf, entryVersion, type HistoryRow, p
 const row = (over: Partial<HistoryRow>): HistoryRow => ({
   id: 7, entity_type: 'service', entity_id: '00000000-0000-4000-8000-000000000001', application_id: null, action: 'revoke',
   from_status: 'filed', to_status: 'revoked', actor_user_id: '00000000-0000-4000-8000-000000000002', actor_role: 'bureau_reviewer',
-  actor_org_id: null, reason: { note: '违规 shell record' }, request_id: 'req-1', at: new Date('2026-01-02T03:04:05.678Z'),
+  actor_org_id: null, reason: { note: '违规 shell record' }, request_id: 'req-1', at: new Date('2026-01-02T03:04:05.678Z'), actor_api_key_id: null,
   service_number: '京ICP备2025000001号-1', main_number: '京ICP备2025000001号', ...over,
 });
 const key = Buffer.alloc(32, 1);
@@ -28,15 +28,33 @@ describe('log entries', () => {
   });
 
   it('version 3: an approved change or access filing is private (the service\'s own row is the public event); versions 1–2 logged it as a filing', () => {
-    expect(ENTRY_VERSION).toBe(3);
     const change = row({ entity_type: 'application', action: 'bureau_approve', from_status: 'bureau_review', to_status: 'approved',
       reason: { mainNumber: '京ICP备2025000001号', serviceNumber: '京ICP备2025000001号-1', fields: ['service.name'] } });
     const filing = { ...change, reason: { mainNumber: '京ICP备2025000001号', serviceNumber: '京ICP备2025000001号-1' } };
-    expect(JSON.parse(entryOf(change, key))).toEqual({ v: 3, type: 'private', digest: expect.any(String) });
+    expect(JSON.parse(entryOf(change, key, 3))).toEqual({ v: 3, type: 'private', digest: expect.any(String) });
     expect(JSON.parse(entryOf(change, key, 2))).toMatchObject({ v: 2, type: 'filed', serviceNumber: '京ICP备2025000001号-1' });
-    expect(JSON.parse(entryOf(filing, key))).toMatchObject({ v: 3, type: 'filed', serviceNumber: '京ICP备2025000001号-1', mainNumber: '京ICP备2025000001号' });
+    expect(JSON.parse(entryOf(filing, key, 3))).toMatchObject({ v: 3, type: 'filed', serviceNumber: '京ICP备2025000001号-1', mainNumber: '京ICP备2025000001号' });
     expect(publicEventOf('application', 'bureau_approve', 'approved', 3, { fields: [] })).toBeNull();
     expect(publicEventOf('application', 'bureau_approve', 'approved', 2, { fields: [] })).toBe('filed');
+  });
+
+  it('version 4: the digest commits to the acting API key (or its absence); versions 1–3 did not, and their entries are unchanged', () => {
+    expect(ENTRY_VERSION).toBe(4);
+    const byKey = row({ actor_api_key_id: '00000000-0000-4000-8000-0000000000aa' });
+    const otherKey = row({ actor_api_key_id: '00000000-0000-4000-8000-0000000000bb' });
+    const noKey = row({});
+    const digest = (r: HistoryRow, v?: number) => JSON.parse(entryOf(r, key, v)).digest as string;
+    expect(new Set([digest(byKey), digest(otherKey), digest(noKey)]).size).toBe(3);
+    for (const v of [1, 2, 3]) expect(new Set([digest(byKey, v), digest(otherKey, v), digest(noKey, v)]).size).toBe(1);
+    // Same bytes as version 3 apart from the digest and `v`: nothing about the key is in clear.
+    const v4 = JSON.parse(entryOf(byKey, key));
+    expect(v4).toEqual({ ...JSON.parse(entryOf(byKey, key, 3)), v: 4, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(entryOf(byKey, key)).not.toMatch(/0000000000aa/);
+    expect(entryVersion(entryOf(byKey, key))).toBe(4);
+    // A reader that did not select the column cannot write a version-4 entry (it would commit to "no key").
+    const { actor_api_key_id: _, ...unread } = byKey;
+    expect(() => entryOf(unread as HistoryRow, key)).toThrow(/actor_api_key_id not read/);
+    expect(() => entryOf(unread as HistoryRow, key, 3)).not.toThrow();
   });
 
   it('version 2: an imported record is a public event typed by the status it loaded; version 1 kept it private', () => {

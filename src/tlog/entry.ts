@@ -18,11 +18,15 @@
 // versions 1–2 every approval was a public `filed` event, so an approved change appeared in the
 // log as a second filing of a number filed long before, beside the service's own `changed` /
 // `access_added` row (which stays the public event, as the public record shows it).
+// Version 4 (2026-12-07): the row digest commits to `actorApiKeyId` too (history.actor_api_key_id, the API key
+// that acted, added by migration 0047 after version 1 fixed the digest's input). Under versions 1–3 the column
+// was outside every leaf, so whoever runs the database could change or erase which key acted unnoticed by the
+// audit. Nothing public changes: the key's id is inside the HMAC's input only (a keyed digest), never in clear.
 // Canonical JSON is RFC 8785 (JCS) for the values used here: object keys sorted by UTF-16
 // code units, no whitespace, strings and numbers as ECMAScript's JSON.stringify writes them.
 import { createHmac } from 'node:crypto';
 
-export const ENTRY_VERSION = 3;
+export const ENTRY_VERSION = 4;
 
 /** RFC 8785 canonical JSON of plain data (objects, arrays, strings, finite numbers, booleans, null). */
 export function canonicalJson(value: unknown): string {
@@ -55,6 +59,8 @@ export interface HistoryRow {
   reason: unknown;
   request_id: string | null;
   at: Date;
+  /** The API key that acted (migration 0047), or null; committed by the digest from entry version 4. */
+  actor_api_key_id: string | null;
   /** The service's number when entity_type is 'service' (numbers never change). */
   service_number: string | null;
   /** The subject's main number when entity_type is 'subject', or the service's subject. */
@@ -137,13 +143,23 @@ function fixedKeys(keys: readonly string[]): { order: number[]; quoted: string[]
 }
 
 const DIGEST_KEYS = fixedKeys(['id', 'entityType', 'entityId', 'applicationId', 'action', 'from', 'to', 'actorUserId', 'actorRole',
-  'actorOrgId', 'reason', 'requestId', 'at']);
+  'actorOrgId', 'reason', 'requestId', 'at', 'actorApiKeyId']);
 
-/** The whole row, as the digest commits to it (every column but the transaction id): canonicalJson of
- * `{ id, entityType, entityId, applicationId, action, from, to, actorUserId, actorRole, actorOrgId, reason, requestId, at }`. */
-export function rowDigestInput(r: HistoryRow): string {
+/** The entry version from which the digest commits to the acting API key. */
+export const API_KEY_SINCE = 4;
+
+/** The whole row, as the digest of entry version `version` commits to it (every column but the transaction id): canonicalJson of
+ * `{ id, entityType, entityId, applicationId, action, from, to, actorUserId, actorRole, actorOrgId, reason, requestId, at }`, and
+ * from version 4 `actorApiKeyId` (null when no key acted: the digest commits to its absence too). */
+export function rowDigestInput(r: HistoryRow, version = ENTRY_VERSION): string {
+  let apiKey: string | null | undefined;
+  if (version >= API_KEY_SINCE) {
+    // A reader that did not select the column would commit to "no key" for every row: refuse rather than log that.
+    if (r.actor_api_key_id === undefined) throw new TypeError(`history ${r.id}: actor_api_key_id not read (entry version ${version} commits to it)`);
+    apiKey = r.actor_api_key_id;
+  }
   const values = [r.id, r.entity_type, r.entity_id, r.application_id, r.action, r.from_status, r.to_status, r.actor_user_id,
-    r.actor_role, r.actor_org_id, r.reason ?? null, r.request_id, r.at.toISOString()];
+    r.actor_role, r.actor_org_id, r.reason ?? null, r.request_id, r.at.toISOString(), apiKey];
   return canonicalFixed(DIGEST_KEYS.sorted, DIGEST_KEYS.quoted, DIGEST_KEYS.order.map((i) => values[i]));
 }
 
@@ -165,7 +181,7 @@ function numbersOf(r: HistoryRow): { serviceNumber?: string; mainNumber?: string
 
 /** The log entry of a history row: canonical JSON text, of `version` (the current one by default). */
 export function entryOf(r: HistoryRow, digestKey: Buffer, version = ENTRY_VERSION): string {
-  const digest = createHmac('sha256', digestKey).update(rowDigestInput(r), 'utf8').digest('hex');
+  const digest = createHmac('sha256', digestKey).update(rowDigestInput(r, version), 'utf8').digest('hex');
   const type = publicEventOf(r.entity_type, r.action, r.to_status, version, r.reason);
   const numbers = type ? numbersOf(r) : null;
   // canonicalJson({ v, type: 'private', digest }) and canonicalJson({ v, type, ...numbers, at, digest }),

@@ -13,12 +13,13 @@ import { canonicalJson, ENTRY_VERSION, type HistoryRow, PUBLIC_EVENTS } from './
 import { insertMixedHistory } from './test-support/mixed-history.ts';
 import { sequenceAll, sequenceOnce, storedRoot } from './store.ts';
 
-// ---- the reference: the sequencer's query and encoding as first written (commit a470dc2) ----
+// ---- the reference: the sequencer's query and encoding as first written (commit a470dc2), plus
+// the acting API key that entry version 4 adds to the digest (selected and committed as the spec says) ----
 // Copied verbatim on purpose, including the parts entry.ts still has unchanged (numbersOf): the
 // oracle must not share code with the sequencer it checks, or a change there would change both.
 const REFERENCE_QUERY = `
   select h.id, h.entity_type, h.entity_id, h.application_id, h.action, h.from_status, h.to_status,
-         h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at,
+         h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at, h.actor_api_key_id,
          h.tx::text as tx, s.service_number,
          coalesce(ss.main_number, sub.main_number) as main_number
     from history h
@@ -47,6 +48,8 @@ function referenceEntry(r: HistoryRow, digestKey: Buffer): string {
     id: r.id, entityType: r.entity_type, entityId: r.entity_id, applicationId: r.application_id, action: r.action,
     from: r.from_status, to: r.to_status, actorUserId: r.actor_user_id, actorRole: r.actor_role, actorOrgId: r.actor_org_id,
     reason: r.reason ?? null, requestId: r.request_id, at: r.at.toISOString(),
+    // Entry version 4 (ADR 0017 addendum): the acting API key too, null included.
+    ...(ENTRY_VERSION >= 4 ? { actorApiKeyId: r.actor_api_key_id } : {}),
   });
   const digest = createHmac('sha256', digestKey).update(input, 'utf8').digest('hex');
   const rule = PUBLIC_EVENTS.find((e) => e.entityType === r.entity_type && e.actions.includes(r.action));

@@ -24,11 +24,22 @@ export const SEQUENCE_CHUNK = 2_500;
  * `h.entity_type`; `offset 0` keeps them subqueries so the filter is not turned into a join
  * filter applied after the lookup).
  */
-const LOG_COLUMNS = `
+const logColumns = (apiKey: string) => `
   select h.id, h.entity_type, h.entity_id, h.application_id, h.action, h.from_status, h.to_status,
-         h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at,
+         h.actor_user_id, h.actor_role, h.actor_org_id, h.reason, h.request_id, h.at, ${apiKey},
          h.tx::text as tx, s.service_number,
          coalesce(s.main_number, sub.main_number) as main_number`;
+
+/**
+ * The acting API key's column (migration 0047; committed by entry version 4) — or null on a database
+ * from before it, where no key was ever recorded (tests sequence logs over such schemas, e.g. a
+ * version-1 log before migration 0039). Asked once per run: a migration may add it between runs.
+ */
+async function apiKeyColumn(q: Queryable): Promise<string> {
+  const [r] = await q.query<{ has: boolean }>(
+    `select exists (select 1 from pg_attribute where attrelid = 'history'::regclass and attname = 'actor_api_key_id' and not attisdropped) as has`);
+  return r?.has ? 'h.actor_api_key_id' : 'null::uuid as actor_api_key_id';
+}
 const LOG_LOOKUPS = `
     left join lateral (select s.service_number, ss.main_number
                          from services s left join subjects ss on ss.id = s.subject_id
@@ -37,7 +48,7 @@ const LOG_LOOKUPS = `
                         where h.entity_type = 'subject' and sub.id = h.entity_id offset 0) sub on true`;
 
 /** Rows as the log encodes them; callers add the `where` (the audit reads by history id). */
-export const HISTORY_FOR_LOG = `${LOG_COLUMNS} from history h ${LOG_LOOKUPS}`;
+export const historyForLog = async (q: Queryable): Promise<string> => `${logColumns(await apiKeyColumn(q))} from history h ${LOG_LOOKUPS}`;
 
 interface StateRow { cursor_tx: string; cursor_id: number; tree_size: number }
 
@@ -75,8 +86,8 @@ function handled<T>(p: Promise<T>): Promise<T> {
  * to their records — never the whole backlog behind the cursor, joined and sorted per chunk,
  * which is the plan a table without statistics gets otherwise.
  */
-const rowsAfter = (q: Queryable, after: { tx: string; id: number }, horizon: string, limit: number) => q.query<LogRow>(
-  `${LOG_COLUMNS}
+const rowsAfter = (q: Queryable, columns: string, after: { tx: string; id: number }, horizon: string, limit: number) => q.query<LogRow>(
+  `${columns}
      from (select * from history h
             where (h.tx, h.id) > ($1::xid8, $2::bigint) and h.tx < $3::xid8
             order by h.tx, h.id limit $4) h
@@ -150,6 +161,7 @@ export async function sequenceOnce(db: Db, keys: SequencerKeys, batch = SEQUENCE
     await tx.exec('set local enable_sort = off; set local max_parallel_workers_per_gather = 0');
     const edge = await loadNodes(tx, rightEdge(state.tree_size));
     const appender = new Appender(state.tree_size, new Map(rightEdge(state.tree_size).map((id) => [id.level, source(edge)(id.level, id.index)])));
+    const columns = logColumns(await apiKeyColumn(tx));
     let cursor = { tx: state.cursor_tx, id: state.cursor_id };
     let appended = 0;
     // The connection does one statement at a time: write chunk k − 1, then read chunk k + 1 (its
@@ -157,7 +169,7 @@ export async function sequenceOnce(db: Db, keys: SequencerKeys, batch = SEQUENCE
     let encoded: { leaves: string; nodes: string } | null = null;
     let connection: Promise<LogRow[]> = Promise.resolve([]);
     try {
-      let rows = await rowsAfter(tx, cursor, horizon, Math.min(chunkSize, batch));
+      let rows = await rowsAfter(tx, columns, cursor, horizon, Math.min(chunkSize, batch));
       while (rows.length) {
         const full = rows.length === Math.min(chunkSize, batch - appended);
         const last = rows[rows.length - 1]!;
@@ -167,7 +179,7 @@ export async function sequenceOnce(db: Db, keys: SequencerKeys, batch = SEQUENCE
         const [after, limit] = [cursor, Math.min(chunkSize, batch - appended)];
         connection = handled((async () => {
           if (previous) await insertChunk(tx, previous);
-          return full && limit > 0 ? rowsAfter(tx, after, horizon, limit) : [];
+          return full && limit > 0 ? rowsAfter(tx, columns, after, horizon, limit) : [];
         })());
         encoded = await encodeChunk(rows, appender, keys.digestKey, keys.entryVersion);
         rows = await connection;

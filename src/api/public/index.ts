@@ -46,8 +46,11 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   const present = (rows: PublicServiceRow[]) => rows.map((r) => presentRecord(url, r));
   // While an event waits for the log's sequencer (logIndex null), its record's time says nothing of the change to come:
   // no Last-Modified then, so caches revalidate by ETag (a date-only revalidation kept logIndex null for good).
-  const settledAt = (records: { events?: { logIndex: number | null }[] }[], at: Date | null) =>
-    (records.some((r) => r.events?.some((e) => e.logIndex === null)) ? null : at);
+  // Waiting means a history row (the rows read: public_events, a subject's own rows) without its leaf yet. An event
+  // dated by the record itself — an imported record's filing or final status from before its import — has no row and
+  // never gets a leaf: it waits for nothing (before, every imported record went without Last-Modified for good).
+  const settledAt = (rows: { events: { logIndex: number | null }[] }[], at: Date | null) =>
+    (rows.some((r) => r.events.some((e) => e.logIndex === null)) ? null : at);
   // The bigram statistics (ADR 0023) are cached per Queryable: one reader for them, not each
   // request's (with standbys, request.reads is a new one per request, which re-read them every time).
   // A stable object (the cache's key) that picks a server per call: ctx.reads.at(null) itself keeps
@@ -83,7 +86,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
       ? await searchServices(req.reads, k, options)
       : await searches.get(JSON.stringify([k.text, options.type, page, pageSize]), (reads) => searchServices(reads, k, options));
     const body = { items: present(found.rows), total: found.total, page, pageSize, totalCapped: found.capped };
-    return sendCacheable(req, reply, body, settledAt(body.items, found.lastModified));
+    return sendCacheable(req, reply, body, settledAt(found.rows, found.lastModified));
   });
 
   app.get('/api/public/v1/services/:serviceNumber', {
@@ -92,7 +95,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
   }, async (req, reply) => {
     const row = await serviceOf(req.reads, req.params.serviceNumber);
     const [record] = present([row]);
-    return sendCacheable(req, reply, record!, settledAt([record!], row.last_modified));
+    return sendCacheable(req, reply, record!, settledAt([row], row.last_modified));
   });
 
   // The display badge (issue 5 item 4): an image for other sites' pages, so no script and no
@@ -123,7 +126,7 @@ export const publicRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     if (!found) throw new SubjectNotFoundError(number);
     const services = present(found.services);
     const body = presentSubject(url, found.subject, services);
-    return sendCacheable(req, reply, body, settledAt([...services, body], newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)])));
+    return sendCacheable(req, reply, body, settledAt([...found.services, found.subject], newest([found.subject.updated_at, ...found.services.map((s) => s.last_modified)])));
   });
 
   logRoutes(base, ctx.db, limited); // the transparency log (issue 15 §1)

@@ -30,7 +30,7 @@ export interface PublicRecord {
   events: PublicEvent[];
 }
 
-export const EVENT_TYPES = ['filed', 'changed', 'access_added', 'access_cancelled', 'shell', 'cancelled', 'revoked', 'imported'] as const;
+export const EVENT_TYPES = ['filed', 'changed', 'access_added', 'access_cancelled', 'shell', 'cancelled', 'revoked', 'imported', 'subject_cancelled', 'subject_revoked'] as const;
 /**
  * `logIndex`: the 0-based leaf of the event's history row in the transparency log (issue 15 §1),
  * so anyone can fetch that leaf and its inclusion proof. Null while the row waits for the
@@ -41,6 +41,8 @@ export interface PublicEvent { type: (typeof EVENT_TYPES)[number]; on: string; l
 const EVENT_OF: Record<string, PublicEvent['type']> = {
   filed: 'filed', changed: 'changed', access_added: 'access_added', access_cancelled: 'access_cancelled', become_shell: 'shell',
   cancel: 'cancelled', clean_up: 'cancelled', revoke: 'revoked', imported: 'imported',
+  // The subject's end (migration 0053), kept under the subject: its services' own `cancelled` / `revoked` stay theirs.
+  subject_cancelled: 'subject_cancelled', subject_revoked: 'subject_revoked',
 };
 
 /**
@@ -50,7 +52,8 @@ const EVENT_OF: Record<string, PublicEvent['type']> = {
  * the history does not hold (records loaded in bulk) is dated by the record itself, unlogged, in
  * its place by date. A record loaded by `beian import` has an `imported` event (the service's, and
  * its subject's: the leaves its statements list, migration 0051), dated by the import: its log entry
- * is typed by the status the record was loaded with.
+ * is typed by the status the record was loaded with. The subject's cancellation or revocation is every one of
+ * its services' `subject_cancelled` / `subject_revoked` event (its leaf names the main number alone).
  */
 export function publicEvents(row: Pick<PublicServiceRow, 'filed_at' | 'status' | 'status_changed_at' | 'events'>): PublicEvent[] {
   const out: PublicEvent[] = [];

@@ -46,7 +46,7 @@ export const recordView = z.object({
   }).nullable().describe('HTML to embed for displaying the number (105号 notice); null once cancelled or revoked'),
   shellSince: z.string().nullable().describe('YYYY-MM-DD: since when the filing has had no access record (a shell, 空壳, due for cleanup); null otherwise'),
   events: z.array(z.object({
-    type: z.enum(EVENT_TYPES).describe('filed | changed | access_added | access_cancelled | shell | cancelled | revoked | imported (the record was loaded into this registry by a bulk import; its log entry is typed by the status it was loaded with)'),
+    type: z.enum(EVENT_TYPES).describe('filed | changed | access_added | access_cancelled | shell | cancelled | revoked | imported (the record was loaded into this registry by a bulk import; its log entry is typed by the status it was loaded with) | subject_cancelled | subject_revoked (the subject of the service was cancelled or revoked; its log entry is a cancelled / revoked entry naming the main number alone)'),
     on: z.string().describe('YYYY-MM-DD (China date)'),
     logIndex: z.number().int().nullable().describe('0-based leaf index of this event in the transparency log (GET /api/public/v1/log/entries, proof/inclusion); null until the log sequencer has appended it (seconds), or for an event the history does not hold'),
   })).describe('The record\'s life, oldest first: dates only, no personal data'),

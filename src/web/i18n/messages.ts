@@ -416,6 +416,9 @@ export const MESSAGES = {
   'record.print': ['打印备案信息', 'Print the record'],
   'record.printedAt': ['查询时间：{at}。以上备案信息可在 {url} 查询核验。', 'Read on {at}. The record can be checked at {url}.'],
   'record.statement': ['下载备案证明（JSON）', 'Download the record statement (JSON)'],
+  'record.statementLeadImported': ['本备案于 {date} 迁入本系统：此前的事件来自原备案系统，未记入本系统的透明日志；迁入及其后的事件均记入透明日志。备案证明附有日志的签名和包含证明，可离线验证。',
+    'This record was loaded into this registry on {date}: the events before that come from the registry it was loaded from and are not in this registry\'s transparency log; its loading and every later event are. The record statement carries the log\'s signature and inclusion proofs, verifiable offline.'],
+  'record.beforeLog': ['（迁入前，未记入日志）', ' (before loading; not in the log)'],
   'record.statementLead': ['以上事件均记入透明日志；备案证明附有日志的签名和包含证明，可离线验证。', 'These events are in the transparency log; the record statement carries the log\'s signature and inclusion proofs, verifiable offline.'],
   'record.serviceType': ['服务类型', 'Service type'],
   'record.hostName': ['主办单位名称', 'Host'],
@@ -1125,6 +1128,8 @@ export const MESSAGES = {
   'record.event.cancelled': ['注销', 'Cancelled'],
   'record.event.revoked': ['撤销', 'Revoked'],
   'record.event.imported': ['迁入本系统', 'Loaded into this registry'],
+  'record.event.subject_cancelled': ['主体备案注销', 'Subject filing cancelled'],
+  'record.event.subject_revoked': ['主体备案撤销', 'Subject filing revoked'],
   'record.shell': ['该备案自 {since} 起无任何接入信息（空壳备案），可能被通信管理局清理注销。', 'This filing has had no access since {since} (a shell) and may be cleaned up by the bureau.'],
   // Groups named by service type (review issue item 7: a website's materials were titled "APP …").
   'service.groupOf': ['{type}基础信息', '{type} basic info'],

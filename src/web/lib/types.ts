@@ -71,7 +71,7 @@ export interface PublicRecord {
   snippets: { text: string; badge: string } | null;
   /** issue 13: since when the filing has had no access (a shell), and its life in dates. */
   shellSince?: string | null;
-  events?: { type: 'filed' | 'changed' | 'access_added' | 'access_cancelled' | 'shell' | 'cancelled' | 'revoked' | 'imported'; on: string; logIndex?: number | null }[];
+  events?: { type: 'filed' | 'changed' | 'access_added' | 'access_cancelled' | 'shell' | 'cancelled' | 'revoked' | 'imported' | 'subject_cancelled' | 'subject_revoked'; on: string; logIndex?: number | null }[];
 }
 export interface SearchView { items: PublicRecord[]; total: number; page: number; pageSize: number; totalCapped?: boolean }
 

@@ -8,6 +8,7 @@ import { Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } fro
 import { useI18n } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
 import type { PublicRecord } from '../../lib/types.ts';
+import { beforeTheLog, loadedOn } from '../../lib/record-events.ts';
 
 /** A read-only snippet with a copy button; without the clipboard API (plain http) it copies the selection. */
 function Snippet({ id, label, value }: { id: string; label: string; value: string }) {
@@ -53,6 +54,7 @@ export function RecordPage() {
   if (!record) return <Page title={i18n.t('record.title')}><Loading /></Page>;
 
   const inactive = record.status !== 'filed';
+  const loaded = loadedOn(record.events ?? []);
   // The badge as this reader sees it: English labels in English (?lang=en); the embed snippet stays as the API gives it.
   const badge = i18n.lang === 'en' ? `${record.links.badge}${record.links.badge.includes('?') ? '&' : '?'}lang=en` : record.links.badge;
   return (
@@ -91,9 +93,15 @@ export function RecordPage() {
         <Card title={i18n.t('record.events')} id="events">
           <ol className="timeline" data-testid="record-events">
             {/* A record loaded by an import has two `imported` events of one day (the service's and its subject's leaf): one line. */}
-            {record.events.filter((e, i, all) => i === 0 || all[i - 1]!.type !== e.type || all[i - 1]!.on !== e.on).map((e, i) => <li key={i} className="done"><strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span></li>)}
+            {record.events.filter((e, i, all) => i === 0 || all[i - 1]!.type !== e.type || all[i - 1]!.on !== e.on).map((e, i) => (
+              <li key={i} className="done">
+                <strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span>
+                {beforeTheLog(e, loaded) ? <span className="muted small">{i18n.t('record.beforeLog')}</span> : null}
+              </li>
+            ))}
           </ol>
-          <p className="muted small">{i18n.t('record.statementLead')}{' '}
+          {/* Only what is true: an imported record's events before its import are not in this registry's log. */}
+          <p className="muted small" data-testid="statement-lead">{loaded ? i18n.t('record.statementLeadImported', { date: i18n.date(loaded) }) : i18n.t('record.statementLead')}{' '}
             <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link" className="no-print">{i18n.t('record.statement')}</a></p>
         </Card>
       ) : null}

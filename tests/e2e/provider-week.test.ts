@@ -87,6 +87,18 @@ describe('journey: a provider\'s week at the console', () => {
     await j.close();
   }), JOURNEY_TIMEOUT);
 
+  it('a distribution platform has no 接入的备案 page: not in its navigation, and its address leads to the platform\'s home', () => steps(async () => {
+    const j = await journey(browser, server.url, 'platform-no-access-records');
+    const page = j.page;
+    await signInUi(page, 'platform.demo');
+    expect(await page.getByRole('link', { name: '接入的备案' }).count()).toBe(0);
+    await page.goto('/provider/services');
+    await page.waitForURL((u) => u.pathname === '/provider');
+    await j.shot('platform-home');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
   it('an API key is revoked from the phone, and a revoked key\'s secret is no longer shown', () => steps(async () => {
     const j = await journey(browser, server.url, 'provider-api-keys');
     const page = j.page;

@@ -88,7 +88,13 @@ describe('a filed record\'s life', () => {
   it('a provider cancels its own access: the APP becomes a shell; host and bureau are told; verification and the record say so', async () => {
     const a2dp = await serviceId(a.t.db, 'a2dp.Vol');
     expect((await post(host, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' })).statusCode).toBe(403);
-    expect((await post(platform, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' })).statusCode).toBe(404); // not its access
+    // A distribution platform gives no access (接入), so it has no access records to list or cancel: refused
+    // as such (403 naming why), not an empty list that looks like "none yet" nor a 404 as if the service were unknown.
+    for (const res of [await post(platform, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' }),
+      await a.app.inject({ method: 'GET', url: '/api/provider/services', headers: platform.headers })]) {
+      expect([res.statusCode, res.headers['content-type']]).toEqual([403, expect.stringMatching(/^application\/problem\+json/)]);
+      expect(res.json()).toMatchObject({ code: 'not_an_access_provider', detail: expect.stringMatching(/access provider/) });
+    }
     const blank = await post(provider, `/api/provider/services/${a2dp}/access/cancel`, { reason: ' ' });
     expect(blank.statusCode).toBe(400);
     expect(blank.json().errors[0].field).toBe('body.reason');

@@ -56,7 +56,7 @@ describe('returns, failures and scoping', () => {
     for (let left = 4; left >= 1; left--) {
       const res = await h.app.inject({ method: 'POST', url: `/api/host/applications/${id}/sms/verify`, headers: host.headers, payload: { challengeId: check.id, code: '000000' } });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'sms_code_incorrect', errors: [{ field: 'code' }], remainingAttempts: expect.any(Number) });
+      expect(res.json()).toMatchObject({ code: 'sms_code_incorrect', errors: [{ field: 'body.code' }], remainingAttempts: expect.any(Number) });
       expect(res.json().detail).toContain(`${left} attempt`);
     }
     const fifth = await call(h.app, host, 'POST', `/api/host/applications/${id}/sms/verify`, { challengeId: check.id, code: '000000' });

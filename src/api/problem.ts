@@ -17,6 +17,27 @@ export const unfitTextError = (p: TextProblem) => (p.code === 'too_deep'
   ? new NamedError('json_too_deep', 'invalid', `the ${p.field === 'body' ? 'body' : p.field} is ${p.message} (JSON of this API nests a few levels)`, [{ field: p.field, code: 'json_too_deep', message: p.message }])
   : new NamedError('invalid_text', 'invalid', `${p.field} ${p.message}`, [{ field: p.field, code: p.code, message: p.message }]));
 
+/** Where a problem's field lives: the API names every field with it (`body.…`, `querystring.…`, `params.…`, `header.…`). */
+const LOCATED = /^(body|querystring|params|header)(\.|$)/;
+
+/**
+ * A flow names the input it refuses by its path in the flow's input (`serviceNumbers.0`, `fingerprint`);
+ * a route whose flow input is its JSON body answers those names as the schema's refusals name the same
+ * fields — `body.serviceNumbers.0` — so a client reads one name whether a value is malformed or refused
+ * by a rule. `notFound` names the field a field-less 404 is about (the service a number did not find).
+ */
+export async function fieldsInBody<T>(work: Promise<T>, notFound?: string): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (!(err instanceof NamedError)) throw err;
+    const errors = err.errors.length || !notFound || err.kind !== 'not_found'
+      ? err.errors.map((e) => (LOCATED.test(e.field) ? e : { ...e, field: `body.${e.field}` }))
+      : [{ field: `body.${notFound}`, code: 'not_found', message: err.message }];
+    throw new NamedError(err.code, err.kind, err.message, errors, err.headers, err.extensions);
+  }
+}
+
 /** Routes throw named errors as well; one class everywhere (src/domain/errors.ts). */
 export { NamedError as ProblemError } from '../domain/errors.ts';
 

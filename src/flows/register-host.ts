@@ -19,7 +19,7 @@ import { enqueueEmail } from '../notify/outbox.ts';
 import { AccountInputError, check, uniqueViolation } from './account-errors.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
-import { hasHostAccount, REGISTRATION_CODE_MAX_ATTEMPTS, registrationCodeHash } from './request-registration-code.ts';
+import { hasHostAccount, REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_MAX_ATTEMPTS_ALL, registrationCodeHash } from './request-registration-code.ts';
 
 export interface RegisterHostInput { displayName: string; mobile: string; email: string; password: string; locale: 'zh-CN' | 'en'; smsCode?: string | undefined }
 
@@ -33,7 +33,11 @@ const codeMissing: FieldProblem = {
   message: 'ask for a code first: POST /api/auth/register/code with the mobile sends one by SMS; send it here as smsCode',
 };
 
-export async function registerHost(ctx: FlowContext, input: RegisterHostInput, requestId: string | null): Promise<{ userId: string; session: NewSession }> {
+/**
+ * `client`: who tries the code — an IPv4 address, or an IPv6 /64 (clientOf in src/api/rate-limit.ts); wrong
+ * tries count per client and on the code (src/db/one-time-codes.ts), kept only as a keyed hash.
+ */
+export async function registerHost(ctx: FlowContext, input: RegisterHostInput, client: string, requestId: string | null): Promise<{ userId: string; session: NewSession }> {
   const v = validate(input);
   const mobileHash = ctx.sealer.hash('phone', v.mobile);
   const emailHash = ctx.sealer.hash('email', v.email);
@@ -43,8 +47,8 @@ export async function registerHost(ctx: FlowContext, input: RegisterHostInput, r
   let outcome: { userId: string; session: NewSession } | 'refused';
   try {
     outcome = await ctx.db.transaction(async (tx) => {
-      const codes = { table: 'registration_codes', keyColumn: 'mobile_hash', maxAttempts: REGISTRATION_CODE_MAX_ATTEMPTS, hash: (id: string, c: string) => registrationCodeHash(ctx.sealer, id, c) } as const;
-      if (!(await useOneTimeCode(tx, codes, mobileHash, v.smsCode, now))) return 'refused' as const;
+      const codes = { table: 'registration_codes', keyColumn: 'mobile_hash', maxAttempts: REGISTRATION_CODE_MAX_ATTEMPTS, maxAttemptsAll: REGISTRATION_CODE_MAX_ATTEMPTS_ALL, hash: (id: string, c: string) => registrationCodeHash(ctx.sealer, id, c) } as const;
+      if (!(await useOneTimeCode(tx, codes, mobileHash, v.smsCode, ctx.sealer.hash('client_address', client), now))) return 'refused' as const;
       // The code was right: only now anything about accounts. Its owner learns a taken email by email.
       if (await hasHostAccount(tx, mobileHash)) return 'refused' as const;
       if (await emailTaken(tx, emailHash, v.email)) {

@@ -29,7 +29,10 @@ import { requestPasswordReset } from './reset-password.ts';
  * and codes per mobile, not by the validity.
  */
 export const REGISTRATION_CODE_VALIDITY_MS = SMS_CODE_VALIDITY_MS.verification_code;
+/** Wrong tries one client (an IPv4 address, an IPv6 /64) has at a registration code (ADR 0005 addendum "Wrong codes counted per client"). */
 export const REGISTRATION_CODE_MAX_ATTEMPTS = 5;
+/** Wrong tries all clients together have at a registration code: then it is exhausted for everyone. */
+export const REGISTRATION_CODE_MAX_ATTEMPTS_ALL = 20;
 /** Requests acted on per mobile an hour, from every client together: what one phone may be sent. */
 export const REGISTRATION_CODES_PER_HOUR = 10;
 /** Requests acted on per mobile an hour from one client: a stranger's share of REGISTRATION_CODES_PER_HOUR. */

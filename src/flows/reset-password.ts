@@ -23,7 +23,10 @@ import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 
 export const RESET_VALIDITY_MS = 30 * 60_000;
+/** Wrong tries one client (an IPv4 address, an IPv6 /64) has at a reset code (ADR 0005 addendum "Wrong codes counted per client"). */
 export const RESET_MAX_ATTEMPTS = 5;
+/** Wrong tries all clients together have at a reset code: then it is exhausted for everyone. */
+export const RESET_MAX_ATTEMPTS_ALL = 20;
 export const RESET_MAX_PER_HOUR = 5;
 /** The window an account's requests are counted over (RESET_MAX_PER_HOUR). */
 export const RESET_WINDOW_MS = 3_600_000;
@@ -88,7 +91,8 @@ const codeProblem: FieldProblem = { field: 'code', code: 'reset_code_invalid', m
 export interface ConfirmResetInput { login: string; code: string; newPassword: string }
 
 /** Sets the new password when the code is right, ends every session and signs in. */
-export async function confirmPasswordReset(ctx: FlowContext, input: ConfirmResetInput, requestId: string | null): Promise<{ account: AccountRow; session: NewSession }> {
+/** `client`: who tries the code (clientOf in src/api/rate-limit.ts): wrong tries count per client and on the code. */
+export async function confirmPasswordReset(ctx: FlowContext, input: ConfirmResetInput, client: string, requestId: string | null): Promise<{ account: AccountRow; session: NewSession }> {
   const account = await findAccountByLogin(ctx.db, ctx.sealer, parseLogin(input.login));
   // No pending code can exist for these (request sends none): the same answer as a wrong code.
   if (!account || account.disabled_at || account.org_status === 'suspended') throw new AccountInputError([codeProblem]);
@@ -102,7 +106,8 @@ export async function confirmPasswordReset(ctx: FlowContext, input: ConfirmReset
   const hash = await hashPassword(password); // argon2 outside the transaction
   const now = ctx.now();
   const outcome = await ctx.db.transaction(async (tx) => {
-    const right = await useOneTimeCode(tx, { table: 'password_resets', keyColumn: 'user_id', maxAttempts: RESET_MAX_ATTEMPTS, hash: (id, c) => hashOf(ctx.sealer, id, c) }, account.id, input.code.trim(), now);
+    const right = await useOneTimeCode(tx, { table: 'password_resets', keyColumn: 'user_id', maxAttempts: RESET_MAX_ATTEMPTS, maxAttemptsAll: RESET_MAX_ATTEMPTS_ALL, hash: (id, c) => hashOf(ctx.sealer, id, c) },
+      account.id, input.code.trim(), ctx.sealer.hash('client_address', client), now);
     if (!right) return null;
     await tx.query('update users set password_hash = $2, must_change_password = false where id = $1', [account.id, hash]);
     await revokeUserSessions(tx, account.id, now);

@@ -109,7 +109,8 @@ function App() {
         <Route path="/admin/personal-data-access" element={<RequireRole roles={ADMIN}><PersonalDataAccess /></RequireRole>} />
         {/* issue 13 (records) */}
         <Route path="/host/records" element={<RequireRole roles={HOST}><HostRecords /></RequireRole>} />
-        <Route path="/provider/services" element={<RequireRole roles={REVIEWERS}><ProviderServices /></RequireRole>} />
+        {/* Access providers only: a distribution platform gives no access (the API answers it 403 not_an_access_provider). */}
+        <Route path="/provider/services" element={<RequireRole roles={['provider_staff']}><ProviderServices /></RequireRole>} />
         <Route path="/bureau/shells" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauShells /></RequireRole>} />
         {/* supervision (issue 14) */}
         <Route path="/bureau/supervision" element={<RequireRole roles={[...BUREAU, ...ADMIN]}><BureauSupervision /></RequireRole>} />

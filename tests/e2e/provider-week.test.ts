@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
 import { call, CLOUD, fileToProvider, orgId, websiteMaterials } from '../filing.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
 describe('journey: a provider\'s week at the console', () => {
   let server: Server; let browser: Browser;
@@ -87,6 +87,18 @@ describe('journey: a provider\'s week at the console', () => {
     await j.close();
   }), JOURNEY_TIMEOUT);
 
+  it('a distribution platform has no 接入的备案 page: not in its navigation, and its address leads to the platform\'s home', () => steps(async () => {
+    const j = await journey(browser, server.url, 'platform-no-access-records');
+    const page = j.page;
+    await signInUi(page, 'platform.demo');
+    expect(await page.getByRole('link', { name: '接入的备案' }).count()).toBe(0);
+    await page.goto('/provider/services');
+    await page.waitForURL((u) => u.pathname === '/provider');
+    await j.shot('platform-home');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
   it('an API key is revoked from the phone, and a revoked key\'s secret is no longer shown', () => steps(async () => {
     const j = await journey(browser, server.url, 'provider-api-keys');
     const page = j.page;
@@ -96,6 +108,14 @@ describe('journey: a provider\'s week at the console', () => {
     await page.getByLabel('密钥名称').fill('监控系统');
     await page.getByRole('button', { name: '创建密钥' }).click();
     await page.getByTestId('api-key-secret').waitFor();
+    // A second active key of the same name is refused (409 api_key_name_taken), said at the name field in Chinese.
+    await page.getByLabel('密钥名称').fill('监控系统');
+    await page.getByRole('button', { name: '创建密钥' }).click();
+    await page.getByTestId('api-key-name-error').getByText('本机构已有同名的有效密钥').waitFor();
+    expect(await page.getByLabel('密钥名称').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('api-key').filter({ hasText: '监控系统' }).count()).toBe(1);
+    await j.shot('api-keys-name-taken');
+    expectRefusal(j, 409, /\/api\/org\/api-keys$/);
     await page.setViewportSize({ width: 390, height: 844 });
     const key = page.getByTestId('api-key').filter({ hasText: '监控系统' });
     const revoke = key.getByTestId('api-key-revoke');

@@ -102,8 +102,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/provider/applications/{id}/history': own(['provider'], ['platform', 'apiKey'], { id: 'providerApp' }),
   'POST /api/provider/applications/{id}/return': own(['provider'], ['platform', 'apiKey'], { id: 'providerApp' }, { body: reasons }),
   'POST /api/provider/applications/{id}/approve': own(['provider'], ['platform', 'apiKey'], { id: 'providerApp' }, { body: {} }),
-  'GET /api/provider/services': { allow: SUBMITTERS },
-  'POST /api/provider/services/{id}/access/cancel': own(['provider'], ['platform', 'apiKey'], { id: 'a2dp' }, { body: reason }),
+  // Access records are an access provider's: a distribution platform (its staff, its key) is refused (403).
+  'GET /api/provider/services': { allow: ['provider'] },
+  'POST /api/provider/services/{id}/access/cancel': own(['provider'], [], { id: 'a2dp' }, { body: reason }),
 
   // The ministry's national read view: the queue, an application sent to a bureau (read-only),
   // the statistics and the shells of every province. Deciding (approve, reject, notices) stays the bureau's.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { memorySource, residentIdOf, usccOf } from '../../../tests/import-records.ts';
 import { importFilings } from '../../flows/import-filings.ts';
-import { RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
+import { RESET_MAX_ATTEMPTS, RESET_MAX_ATTEMPTS_ALL, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { type EmailPayload, openEmail, openSms, type SmsPayload } from '../../notify/outbox.ts';
 
 const NEW_PASSWORD = 'Reset@2026-new';
@@ -105,11 +105,25 @@ describe('password reset by code', () => {
     }
   });
 
-  it(`wrong codes: the ${RESET_MAX_ATTEMPTS}th ends the code; a new request supersedes the old code; a late code has expired`, async () => {
+  it(`a stranger who knows the login cannot burn the owner's code: ${RESET_MAX_ATTEMPTS} wrong tries per client`, async () => {
+    await ask('bj.reviewer');
+    const { code } = await lastCode();
+    const wrong = code === '000000' ? '000001' : '000000';
+    for (let i = 0; i < RESET_MAX_ATTEMPTS; i++) expect((await confirm('bj.reviewer', wrong)).json().errors[0].code).toBe('reset_code_invalid');
+    expect((await confirm('bj.reviewer', code)).statusCode).toBe(400); // that client is done with this code
+    ip = '192.0.2.78'; // the owner, elsewhere
+    expect((await confirm('bj.reviewer', code)).statusCode).toBe(200);
+  });
+
+  it(`wrong codes: ${RESET_MAX_ATTEMPTS_ALL} from all clients end the code; a new request supersedes the old code; a late code has expired`, async () => {
     await ask('zj.reviewer');
     const first = await lastCode();
     const wrong = first.code === '000000' ? '000001' : '000000';
-    for (let i = 0; i < RESET_MAX_ATTEMPTS; i++) expect((await confirm('zj.reviewer', wrong)).json().errors[0].code).toBe('reset_code_invalid');
+    for (let c = 0; c < RESET_MAX_ATTEMPTS_ALL / RESET_MAX_ATTEMPTS; c++) {
+      ip = `203.0.113.${210 + c}`;
+      for (let i = 0; i < RESET_MAX_ATTEMPTS; i++) expect((await confirm('zj.reviewer', wrong)).json().errors[0].code).toBe('reset_code_invalid');
+    }
+    ip = '192.0.2.79';
     expect((await confirm('zj.reviewer', first.code)).statusCode).toBe(400); // exhausted
     ip = '192.0.2.77'; // beside the per-address quota (10 a minute)
     await ask('zj.reviewer');

@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, registrationCode, registerWithCode, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import {
-  REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR,
+  REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_MAX_ATTEMPTS_ALL, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR,
 } from '../../flows/request-registration-code.ts';
 import { openEmail, openSms, type EmailPayload, type SmsPayload } from '../../notify/outbox.ts';
 import { SMS_TEMPLATE_TEXT } from '../../notify/sms-templates.ts';
@@ -145,7 +145,7 @@ describe('registration proves the mobile', () => {
       .map((r) => r.status)).toEqual(['expired']);
   });
 
-  it(`a code ends after ${REGISTRATION_CODE_MAX_ATTEMPTS} wrong attempts; a new code supersedes the old`, async () => {
+  it(`a client's ${REGISTRATION_CODE_MAX_ATTEMPTS} wrong attempts end the code for that client; a new code supersedes the old`, async () => {
     const p = person(11);
     await askCode(p.mobile);
     const code = (await registrationCode(h.t.db, h.t.sealer, p.mobile))!;
@@ -161,6 +161,42 @@ describe('registration proves the mobile', () => {
     const second = (await registrationCode(h.t.db, h.t.sealer, p.mobile))!;
     if (first !== second) expect((await register({ ...p, smsCode: first })).statusCode).toBe(400);
     expect((await register({ ...p, smsCode: second })).statusCode).toBe(201);
+  });
+
+  it(`a stranger who knows the mobile cannot burn the owner's code: ${REGISTRATION_CODE_MAX_ATTEMPTS} wrong tries per client (an IPv6 /64 is one)`, async () => {
+    const p = person(15);
+    const owner = '192.0.2.20';
+    await post('/api/auth/register/code', { mobile: p.mobile }, owner);
+    const code = (await registrationCode(h.t.db, h.t.sealer, p.mobile))!;
+    const wrong = code === '000000' ? '000001' : '000000';
+    const stranger = '198.51.100.201';
+    for (let n = 0; n < REGISTRATION_CODE_MAX_ATTEMPTS; n++) expect((await post('/api/auth/register', { ...p, smsCode: wrong }, stranger)).statusCode).toBe(400);
+    // That client is done with this code: even the right code is refused from there (no free guesses).
+    expect((await post('/api/auth/register', { ...p, smsCode: code }, stranger)).json().errors).toEqual([expect.objectContaining({ field: 'smsCode', code: 'sms_code_invalid' })]);
+    // The same stranger rotating IPv6 addresses inside one /64: one client.
+    for (let n = 1; n <= REGISTRATION_CODE_MAX_ATTEMPTS; n++) await post('/api/auth/register', { ...p, smsCode: wrong }, `2001:db8:9:9::${n}`);
+    expect((await post('/api/auth/register', { ...p, smsCode: code }, '2001:db8:9:9::77')).statusCode).toBe(400);
+    // The owner, from another client: the code still works.
+    expect((await post('/api/auth/register', { ...p, smsCode: code }, owner)).statusCode).toBe(201);
+    // Counted per client as keyed hashes only, and in all on the code.
+    const rows = await h.t.db.query<{ client_hash: string; attempts: number }>(
+      `select a.client_hash, a.attempts from registration_code_attempts a join registration_codes c on c.id = a.code_id where c.mobile_hash = $1 order by a.client_hash`, [h.t.sealer.hash('phone', p.mobile)]);
+    expect(rows.map((r) => r.attempts)).toEqual([5, 5]);
+    expect(rows.map((r) => r.client_hash).sort()).toEqual([h.t.sealer.hash('client_address', stranger), h.t.sealer.hash('client_address', '2001:db8:9:9::/64')].sort());
+  });
+
+  it(`brute force stays bounded: ${REGISTRATION_CODE_MAX_ATTEMPTS_ALL} wrong tries from all clients together end the code for everyone`, async () => {
+    const p = person(16);
+    await post('/api/auth/register/code', { mobile: p.mobile }, '192.0.2.21');
+    const code = (await registrationCode(h.t.db, h.t.sealer, p.mobile))!;
+    const wrong = code === '000000' ? '000001' : '000000';
+    const clients = REGISTRATION_CODE_MAX_ATTEMPTS_ALL / REGISTRATION_CODE_MAX_ATTEMPTS;
+    for (let c = 0; c < clients; c++) {
+      for (let n = 0; n < REGISTRATION_CODE_MAX_ATTEMPTS; n++) await post('/api/auth/register', { ...p, smsCode: wrong }, `203.0.113.${200 + c}`);
+    }
+    const [row] = await h.t.db.query<{ status: string; attempts: number }>('select status, attempts from registration_codes where mobile_hash = $1', [h.t.sealer.hash('phone', p.mobile)]);
+    expect(row).toEqual({ status: 'exhausted', attempts: REGISTRATION_CODE_MAX_ATTEMPTS_ALL });
+    expect((await post('/api/auth/register', { ...p, smsCode: code }, '192.0.2.21')).statusCode).toBe(400);
   });
 
   it(`at most ${REGISTRATION_CODES_PER_HOUR} code requests a mobile an hour send anything; the answer stays the same`, async () => {

@@ -8,9 +8,9 @@ import type { NewSession } from '../../db/sessions.ts';
 import { changePassword } from '../../flows/change-password.ts';
 import { registerHost } from '../../flows/register-host.ts';
 import {
-  REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR, requestRegistrationCode,
+  REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_MAX_ATTEMPTS_ALL, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR, requestRegistrationCode,
 } from '../../flows/request-registration-code.ts';
-import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
+import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_ATTEMPTS_ALL, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import { devSmsInbox } from '../admin/dev-sms.ts';
@@ -78,7 +78,8 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     schema: {
       tags: ['auth'], summary: 'Registration step 1: ask for a code by SMS that proves the mobile',
       description: `A mobile with no host account gets a 6-digit code by SMS, valid ${validityEn(REGISTRATION_CODE_VALIDITY_MS)} (as the SMS template says) and for ${REGISTRATION_CODE_MAX_ATTEMPTS} `
-        + 'wrong attempts; send it to POST /api/auth/register as `smsCode`. A mobile that already has an account gets a password-reset code '
+        + `wrong attempts from one client address (an IPv6 /64 counts as one), ${REGISTRATION_CODE_MAX_ATTEMPTS_ALL} from all; `
+        + 'send it to POST /api/auth/register as `smsCode`. A mobile that already has an account gets a password-reset code '
         + 'instead (its owner can set a new password at POST /api/auth/password-reset/confirm); it cannot be registered again. '
         + 'The answer is the same 202 whether or not the mobile has an account or anything was sent (no account enumeration). '
         + `A new code replaces the previous one; a mobile's requests are acted on at most ${REGISTRATION_CODES_PER_CLIENT_HOUR} an hour from one client `
@@ -112,7 +113,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       body: registerBody, response: { 201: sessionSchema, ...problems(400, 429) },
     },
   }, async (request, reply) => {
-    const { userId, session } = await registerHost(ctx, request.body, request.id);
+    const { userId, session } = await registerHost(ctx, request.body, clientOf(request.ip), request.id);
     return reply.code(201).send(await startSession(reply, userId, session));
   });
 
@@ -199,14 +200,15 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
     onRequest: resetQuota,
     schema: {
       tags: ['auth'], summary: 'Set a new password with the code, and sign in',
-      description: `The code is valid ${validMinutes} minutes and for ${RESET_MAX_ATTEMPTS} wrong attempts; every reason it does not work answers `
+      description: `The code is valid ${validMinutes} minutes and for ${RESET_MAX_ATTEMPTS} wrong attempts from one client address (an IPv6 /64 counts as one), `
+        + `${RESET_MAX_ATTEMPTS_ALL} from all; every reason it does not work answers `
         + '400 `reset_code_invalid` on `code`. The new password follows the registration rule (400 naming `newPassword`). '
         + 'Every other session of the account ends; this answer signs in (sets the `beian_session` cookie).',
       body: z.object({ login: z.string().trim().min(1).max(320), code: z.string().max(32), newPassword: password }),
       response: { 200: sessionSchema, ...problems(400, 429) },
     },
   }, async (request, reply) => {
-    const { account, session } = await confirmPasswordReset(ctx, request.body, request.id);
+    const { account, session } = await confirmPasswordReset(ctx, request.body, clientOf(request.ip), request.id);
     return startSession(reply, account.id, session);
   });
 };

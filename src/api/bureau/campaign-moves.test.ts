@@ -103,7 +103,7 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
     expect(round.headers['content-type']).toContain('application/problem+json');
     const late = await post('/api/bureau/orders', gd, { findingIds: [laterFindingId], measure: 'take_down', dueInWorkingDays: 5, reason: '结束后下令' });
     expect([late.statusCode, late.json().code]).toEqual([409, 'campaign_ended']);
-    expect(late.json().errors).toEqual([expect.objectContaining({ field: 'findingIds.0', code: 'campaign_ended' })]);
+    expect(late.json().errors).toEqual([expect.objectContaining({ field: 'body.findingIds.0', code: 'campaign_ended' })]);
     expect((await post('/api/bureau/campaigns/' + campaignId + '/rounds', admin, { filter: { notified: false }, respondBy: '2026-03-20' })).json().code).toBe('campaign_ended');
     expect((await get(`/api/bureau/campaigns/${campaignId}/rounds`, gd)).json().items).toHaveLength(1); // the round sent before the end stands
     // Ended is final: neither ended again nor extended.

@@ -27,6 +27,7 @@ import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, lis
 import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
 import { isoDay } from '../schemas/dates.ts';
 import { numberParam } from '../public/numbers.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const day = isoDay;
 const itemParams = z.object({ id: z.string().max(64), itemId: z.string().max(64) });
@@ -134,7 +135,7 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
   }, async (req, reply) => {
     // A malformed number is bad input (400 naming the entry, as the public record's path), not a service never filed (404).
     const serviceNumbers = req.body.serviceNumbers?.map((n, i) => numberParam(n, `body.serviceNumbers.${i}`, 'service'));
-    return reply.code(201).send(await issueOrders(ctx, actorOf(req), { ...req.body, ...(serviceNumbers ? { serviceNumbers } : {}) }));
+    return reply.code(201).send(await fieldsInBody(issueOrders(ctx, actorOf(req), { ...req.body, ...(serviceNumbers ? { serviceNumbers } : {}) })));
   });
 
   app.get('/api/bureau/orders', {

@@ -27,6 +27,7 @@ const noticePhaseSchema = z.enum(['publicity', 'publicity_ended', 'executed'])
 const shell = z.object({
   provinceCode: z.string().describe("the subject's province (the ministry reads several)"), serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
   shellSince: shellSinceSchema.shellSince.unwrap(), shellSinceAt: z.string().describe('the moment (ISO 8601) it became a shell'), listableFrom: z.string().describe('from when it may be listed on a notice (30 days to add access)'),
+  listable: z.boolean().describe("whether it may be listed on a notice now (by the server's clock): past listableFrom and on no notice"),
   notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string(), phase: noticePhaseSchema }).nullable(),
 });
 
@@ -76,6 +77,7 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
       items: rows.map((r) => ({
         provinceCode: r.province_code, serviceId: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
         shellSince: chinaDate(r.shell_since), shellSinceAt: r.shell_since.toISOString(), listableFrom: shellListableFrom(r.shell_since).toISOString(),
+        listable: !r.notice_id && shellListableFrom(r.shell_since).getTime() <= now.getTime(),
         notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString(), phase: noticePhase(r.notice_status!, r.notice_ends_at!, now) } : null,
       })),
     };

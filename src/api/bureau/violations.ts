@@ -23,6 +23,7 @@ import { getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS } fr
 import { isoDay } from '../schemas/dates.ts';
 import { problemSchema } from '../auth/presenters.ts';
 import { numberParam } from '../public/numbers.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
 const listQuery = z.object({ ...paging, status: z.enum(VIOLATION_STATUSES).optional(), format: z.enum(['json', 'csv']).optional() });
@@ -53,7 +54,7 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
     const b = req.body;
     // A malformed number is bad input (400 naming the field, as the public report's path), not a service never filed (404).
     const target = b.serviceNumber ? { serviceNumber: numberParam(b.serviceNumber, 'body.serviceNumber', 'service') } : { platform: b.platform!, packageName: b.packageName!, ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}) };
-    return reply.code(201).send(await reportViolation(ctx, actorOf(req), { target, category: b.category, description: b.description, evidence: b.evidence ?? null, measuresTaken: b.measuresTaken ?? null, stoppedAt: b.stoppedAt ?? null }));
+    return reply.code(201).send(await fieldsInBody(reportViolation(ctx, actorOf(req), { target, category: b.category, description: b.description, evidence: b.evidence ?? null, measuresTaken: b.measuresTaken ?? null, stoppedAt: b.stoppedAt ?? null })));
   });
   app.get('/api/org/violations', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'My organisation\'s reports', querystring: listQuery } }, list('org'));
   app.get('/api/org/violations/:id', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'One of my reports with every step', params: uuidParam } },
@@ -107,14 +108,14 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       tags: ['bureau'], summary: "Blacklist a service's subject certificate, package names and/or domains until a date",
       body: z.strictObject({ serviceNumber: z.string().trim().min(1).max(64), kinds: z.array(z.enum(BLACKLIST_KINDS)).min(1).max(3), untilOn: day, category: z.enum(REVOCATION_CATEGORIES), reason: z.string().trim().min(1).max(1000) }),
     },
-  }, async (req, reply) => reply.code(201).send(await addToBlacklist(ctx, actorOf(req), { ...req.body, serviceNumber: numberParam(req.body.serviceNumber, 'body.serviceNumber', 'service') })));
+  }, async (req, reply) => reply.code(201).send(await fieldsInBody(addToBlacklist(ctx, actorOf(req), { ...req.body, serviceNumber: numberParam(req.body.serviceNumber, 'body.serviceNumber', 'service') }), 'serviceNumber')));
   app.get('/api/bureau/blacklist/:id/history', {
     onRequest: bureau, schema: { tags: ['bureau'], summary: "A blacklist entry's history: added (and extended by a later decision), lifted", params: uuidParam },
   }, async (req) => ({ items: await blacklistHistory(ctx.db, actorOf(req), req.params.id) }));
   app.post('/api/bureau/blacklist/:id/lift', {
     onRequest: bureau, schema: { tags: ['bureau'], summary: 'Lift an entry early (reason required)', params: uuidParam, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
   }, async (req) => {
-    const r = await liftBlacklistEntry(ctx, actorOf(req), req.params.id, req.body.reason);
+    const r = await fieldsInBody(liftBlacklistEntry(ctx, actorOf(req), req.params.id, req.body.reason));
     return { id: r.id, liftedAt: r.liftedAt.toISOString() };
   });
 
@@ -129,7 +130,7 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       body: z.strictObject({ category: z.enum(VIOLATION_CATEGORIES), description: z.string().trim().min(10).max(2000), name: z.string().trim().max(64).optional(), contact: z.string().trim().min(5).max(100) }),
       response: {
         201: z.object({ id: z.string() }),
-        400: problemSchema.describe('bad input, naming the field: params.serviceNumber (filing_number_format, filing_number_not_service, …), body.* (invalid_request), contact (contact_invalid), invalid_text'),
+        400: problemSchema.describe('bad input, naming the field: params.serviceNumber (filing_number_format, filing_number_not_service, …), body.* (invalid_request; body.contact: contact_invalid), invalid_text'),
         404: problemSchema.describe('service_not_found: a well-formed service number never filed'),
         415: problemSchema.describe('unsupported_media_type: the body is not application/json'),
         429: problemSchema.describe('rate_limited: over the report quota (Retry-After)'),
@@ -137,6 +138,6 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
     },
   }, async (req, reply) => {
     const number = numberParam(req.params.serviceNumber, 'params.serviceNumber', 'service');
-    return reply.code(201).send(await reportViolationPublicly(ctx, { ...SYSTEM_ACTOR, requestId: req.id }, number, req.body));
+    return reply.code(201).send(await fieldsInBody(reportViolationPublicly(ctx, { ...SYSTEM_ACTOR, requestId: req.id }, number, req.body)));
   });
 };

@@ -74,7 +74,7 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
     const a = actorOf(req);
     const r = await verifySmsCode(ctx, a, req.params.id, req.body);
     if (r.outcome === 'wrong_code') {
-      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }], {}, { remainingAttempts: r.remainingAttempts });
+      throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'body.code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }], {}, { remainingAttempts: r.remainingAttempts });
     }
     return present(a, req.params.id);
   });

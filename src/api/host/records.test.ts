@@ -88,7 +88,13 @@ describe('a filed record\'s life', () => {
   it('a provider cancels its own access: the APP becomes a shell; host and bureau are told; verification and the record say so', async () => {
     const a2dp = await serviceId(a.t.db, 'a2dp.Vol');
     expect((await post(host, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' })).statusCode).toBe(403);
-    expect((await post(platform, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' })).statusCode).toBe(404); // not its access
+    // A distribution platform gives no access (接入), so it has no access records to list or cancel: refused
+    // as such (403 naming why), not an empty list that looks like "none yet" nor a 404 as if the service were unknown.
+    for (const res of [await post(platform, `/api/provider/services/${a2dp}/access/cancel`, { reason: '合同到期' }),
+      await a.app.inject({ method: 'GET', url: '/api/provider/services', headers: platform.headers })]) {
+      expect([res.statusCode, res.headers['content-type']]).toEqual([403, expect.stringMatching(/^application\/problem\+json/)]);
+      expect(res.json()).toMatchObject({ code: 'not_an_access_provider', detail: expect.stringMatching(/access provider/) });
+    }
     const blank = await post(provider, `/api/provider/services/${a2dp}/access/cancel`, { reason: ' ' });
     expect(blank.statusCode).toBe(400);
     expect(blank.json().errors[0].field).toBe('body.reason');
@@ -142,7 +148,7 @@ describe('a filed record\'s life', () => {
     // Its own province only, oldest first.
     expect((await call(a.app, zj, 'GET', '/api/bureau/shells')).items.map((s: { serviceNumber: string }) => s.serviceNumber)).toEqual(['浙ICP备2024000001号-1A']);
     const shells = (await call(a.app, gd, 'GET', '/api/bureau/shells')).items;
-    expect(shells).toEqual([expect.objectContaining({ serviceId: a2dp, shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z', listableFrom: '2026-04-01T02:00:00.000Z', notice: null })]);
+    expect(shells).toEqual([expect.objectContaining({ serviceId: a2dp, shellSince: '2026-03-02', shellSinceAt: '2026-03-02T02:00:00.000Z', listableFrom: '2026-04-01T02:00:00.000Z', listable: false, notice: null })]);
     expect((await post(host, '/api/bureau/notices', { serviceIds: [a2dp] })).statusCode).toBe(403);
     const empty = await post(gd, '/api/bureau/notices', { serviceIds: [] });
     expect(empty.statusCode).toBe(400);
@@ -153,14 +159,20 @@ describe('a filed record\'s life', () => {
     const ledger = await serviceId(a.t.db, 'com.example.ledger');
     expect((await post(gd, '/api/bureau/notices', { serviceIds: [ledger] })).json().errors[0]).toMatchObject({ field: 'body.serviceIds.0', code: 'service_not_found' }); // another province
     await at('2026-04-02T02:00:00Z');
+    // Listable by the server's clock (the console no longer judges it by the browser's).
+    expect((await call(a.app, gd, 'GET', '/api/bureau/shells')).items[0]).toMatchObject({ serviceId: a2dp, listable: true });
     const notice = await call(a.app, gd, 'POST', '/api/bureau/notices', { serviceIds: [a2dp] }, 201);
+    /** The host's view of the A2DP shell's notice (我的备案). */
+    const hostNotice = async () => (await call(a.app, host, 'GET', '/api/host/records')).items.flatMap((x: { services: { id: string }[] }) => x.services)
+      .find((x: { id: string }) => x.id === a2dp).notice;
     expect(notice).toMatchObject({ endsAt: '2026-04-09T02:00:00.000Z', services: ['粤ICP备2024000001号-2A'] });
     // The host is told when the publicity ends in China time, to the minute (a notice published before 08:00 in
     // Beijing ends on the China date after the UTC one: src/domain/china-time.test.ts).
     const [told] = await a.t.db.query<{ body: string }>(`select body from notifications where event = 'service.cleanup_listed' and body like '%粤ICP备2024000001号-2A%'`);
     expect(told!.body).toContain('公示期至 2026-04-09 10:00（北京时间）');
     // The bureau's lists read the notice's phase from the clock, as the public notices do: under publicity now.
-    expect((await call(a.app, gd, 'GET', '/api/bureau/shells')).items[0].notice).toMatchObject({ id: notice.id, phase: 'publicity' });
+    expect((await call(a.app, gd, 'GET', '/api/bureau/shells')).items[0]).toMatchObject({ listable: false, notice: { id: notice.id, phase: 'publicity' } });
+    expect(await hostNotice()).toMatchObject({ id: notice.id, phase: 'publicity' });
     expect((await call(a.app, gd, 'GET', '/api/bureau/notices')).items[0]).toMatchObject({ id: notice.id, status: 'publicised', phase: 'publicity' });
     const zjNotice = await call(a.app, zj, 'POST', '/api/bureau/notices', { serviceIds: [ledger], publicityDays: 10, title: '浙江空壳清理公告' }, 201);
     expect((await post(gd, '/api/bureau/notices', { serviceIds: [a2dp] })).json().code).toBe('shell_already_listed');
@@ -185,6 +197,7 @@ describe('a filed record\'s life', () => {
     await at('2026-04-09T02:00:01Z');
     // The period is over, the bureau has not acted: its lists (and the ministry's) no longer say 公示中.
     expect((await call(a.app, gd, 'GET', '/api/bureau/shells')).items[0].notice).toMatchObject({ id: notice.id, phase: 'publicity_ended' });
+    expect(await hostNotice()).toMatchObject({ id: notice.id, phase: 'publicity_ended' });
     expect((await call(a.app, await signIn(a.app, 'admin'), 'GET', '/api/bureau/shells?province=440000')).items[0].notice).toMatchObject({ id: notice.id, phase: 'publicity_ended' });
     expect((await call(a.app, gd, 'GET', '/api/bureau/notices')).items[0]).toMatchObject({ id: notice.id, status: 'publicised', phase: 'publicity_ended' });
     const done = await call(a.app, gd, 'POST', `/api/bureau/notices/${notice.id}/execute`);

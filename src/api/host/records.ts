@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NamedError } from '../../domain/errors.ts';
-import { hasAccessSection, serviceActions, serviceState, shellCancellableAfter } from '../../domain/service-lifecycle.ts';
+import { hasAccessSection, noticePhase, serviceActions, serviceState, shellCancellableAfter } from '../../domain/service-lifecycle.ts';
 import { requestAccessCancellation } from '../../flows/cancel-access.ts';
 import { type CancellationRequested, requestServiceCancellation } from '../../flows/cancel-service.ts';
 import { requestSubjectCancellation } from '../../flows/cancel-subject.ts';
@@ -40,7 +40,10 @@ const serviceView = z.object({
   id: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(),
   state: z.enum(['filed', 'shell', 'cancelled', 'revoked']), filedAt: z.string(), statusChangedAt: z.string(),
   ...shellSinceSchema, cancellableAfter: z.string().nullable().describe('a shell: the moment after which the bureau may cancel it'),
-  notice: z.object({ id: z.string(), title: z.string(), endsAt: z.string() }).nullable(),
+  notice: z.object({
+    id: z.string(), title: z.string(), endsAt: z.string(),
+    phase: z.enum(['publicity', 'publicity_ended', 'executed']).describe("By the server's clock, as the public notices read it: publicity until endsAt, then publicity_ended (the bureau may clean the shell up at any time), then executed"),
+  }).nullable(),
   access: z.array(accessView), hasAccessSection: z.boolean(),
   actions: z.array(z.enum(['change', 'add_access', 'cancel', 'cancel_access'])),
   links: z.object({ change: z.string().nullable(), addAccess: z.string().nullable(), record: z.string() }),
@@ -52,7 +55,7 @@ const subjectView = z.object({
 
 interface Row {
   id: string; subject_id: string; service_number: string; name: string; service_type: string; status: 'filed' | 'cancelled' | 'revoked';
-  filed_at: Date; status_changed_at: Date; shell_since: Date | null; notice_id: string | null; notice_title: string | null; notice_ends_at: Date | null;
+  filed_at: Date; status_changed_at: Date; shell_since: Date | null; notice_id: string | null; notice_title: string | null; notice_ends_at: Date | null; notice_status: 'publicised' | 'executed' | null;
   access: { id: string; providerOrgId: string; providerName: string; accessMethod: string; serverLocation: string; createdAt: string }[];
 }
 
@@ -68,7 +71,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
       `select id, main_number, name, subject_type, province_code, status from subjects where host_user_id = $1 and main_number is not null order by filed_at, main_number`, [me]);
     const rows = await ctx.db.query<Row>(
       `select s.id, s.subject_id, s.service_number, s.name, s.service_type, s.status, s.filed_at, s.status_changed_at, s.shell_since,
-              n.id as notice_id, n.title as notice_title, n.ends_at as notice_ends_at,
+              n.id as notice_id, n.title as notice_title, n.ends_at as notice_ends_at, n.status as notice_status,
               coalesce((select json_agg(json_build_object('id', ar.id, 'providerOrgId', ar.provider_org_id, 'providerName', o.name, 'accessMethod', ar.access_method,
                           'serverLocation', ar.server_location, 'createdAt', ar.created_at) order by ar.created_at)
                           from access_records ar join organisations o on o.id = ar.provider_org_id where ar.service_id = s.id and ar.active), '[]'::json) as access
@@ -93,7 +96,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
             filedAt: r.filed_at.toISOString(), statusChangedAt: r.status_changed_at.toISOString(),
             ...shellSinceFields(r.shell_since),
             cancellableAfter: r.shell_since ? shellCancellableAfter(r.shell_since, r.notice_ends_at, now).toISOString() : null,
-            notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString() } : null,
+            notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString(), phase: noticePhase(r.notice_status!, r.notice_ends_at!, now) } : null,
             access: r.access.map((a) => ({ ...a, createdAt: new Date(a.createdAt).toISOString() })), hasAccessSection: accessible, actions,
             links: {
               change: live ? `/host/services/${r.id}/change` : null, addAccess: live && accessible ? `/host/services/${r.id}/add-access` : null,

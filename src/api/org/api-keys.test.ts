@@ -147,6 +147,22 @@ describe('organisation API keys', () => {
     }
   });
 
+  it('refuses a name one of the organisation\'s active keys has (409 naming body.name); a revoked key\'s name, or another organisation\'s, is free', async () => {
+    const first = (await create(platform, '重名系统')).json();
+    const again = await create(platform, '  重名系统 ');
+    expect([again.statusCode, again.headers['content-type']]).toEqual([409, expect.stringMatching(/^application\/problem\+json/)]);
+    expect(again.json()).toMatchObject({ code: 'api_key_name_taken', errors: [{ field: 'body.name', code: 'api_key_name_taken' }] });
+    expect((await h.t.db.query<{ n: number }>(`select count(*)::int as n from api_keys where name = '重名系统'`))[0]!.n).toBe(1);
+    // Another organisation may use it; after revoking, the name is free again.
+    expect((await create(provider, '重名系统')).statusCode).toBe(201);
+    expect((await h.app.inject({ method: 'DELETE', url: `/api/org/api-keys/${first.id}`, headers: platform.headers })).statusCode).toBe(204);
+    expect((await create(platform, '重名系统')).statusCode).toBe(201);
+    // The database holds the rule too (migration 0052): a second active key of that name is refused.
+    const [org] = await h.t.db.query<{ organisation_id: string }>('select organisation_id from api_keys where id = $1', [first.id]);
+    await expect(h.t.db.query(`insert into api_keys (organisation_id, name, key_prefix, key_hash, created_at) values ($1, '重名系统', 'bk_x', 'x-hash', now())`, [org!.organisation_id]))
+      .rejects.toThrow(/api_keys_active_name/);
+  });
+
   it('validates the name', async () => {
     const res = await create(platform, '   ');
     expect(res.statusCode).toBe(400);

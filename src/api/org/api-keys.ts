@@ -11,6 +11,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requirePerson } from '../auth/guards.ts';
 import { apiKeySchema, presentApiKey, problems } from '../auth/presenters.ts';
 import { CSRF_NOTE } from '../auth/routes.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const KEY_HOLDERS = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
 
@@ -31,15 +32,16 @@ export const apiKeyRoutes = (ctx: AppContext): FastifyPluginAsync => async (base
     schema: {
       tags: ['organisation'], summary: 'Create an API key; the secret is in this answer only',
       description: 'Use it as `Authorization: Bearer <secret>`. A `verify` key (the default) may call the verification API (/api/verify/v1/…), the public API '
-        + `and GET /api/auth/session; anything else answers 403 \`api_key_scope\`. ${CSRF_NOTE}`,
+        + `and GET /api/auth/session; anything else answers 403 \`api_key_scope\`. A name another active key of the organisation has answers `
+        + `409 \`api_key_name_taken\` naming \`body.name\` (a revoked key's name is free). ${CSRF_NOTE}`,
       body: z.object({
         name: z.string().trim().min(1).max(64),
         scope: z.enum(API_KEY_SCOPES).default('verify').describe('`verify` (default): the verification API only; `full`: everything the organisation\'s staff role may do through the API'),
       }),
-      response: { 201: apiKeySchema.extend({ secret: z.string() }), ...problems(400, 401, 403) },
+      response: { 201: apiKeySchema.extend({ secret: z.string() }), ...problems(400, 401, 403, 409) },
     },
   }, async (request, reply) => {
-    const { id, secret } = await createApiKey(ctx, actorOf(request), request.body);
+    const { id, secret } = await fieldsInBody(createApiKey(ctx, actorOf(request), request.body));
     // The secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
     return reply.code(201).header('cache-control', 'no-store').send({ ...presentApiKey((await findApiKey(ctx.db, id))!), secret });
   });

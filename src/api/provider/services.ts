@@ -1,8 +1,10 @@
 // Provider / platform routes for filed services (issue 13 items 5, 9): the services my
 // organisation gives access to, and cancelling my own access record of one (取消接入). A
 // service left without any access becomes a shell (空壳). Another organisation's access
-// record, or a service it does not serve, is a 404 (house rule 7).
-import type { FastifyPluginAsync } from 'fastify';
+// record, or a service it does not serve, is a 404 (house rule 7). Access providers only: a
+// distribution platform has no access records (403 not_an_access_provider).
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { NamedError } from '../../domain/errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACCESS_REASON_MAX, cancelAccessByProvider } from '../../flows/cancel-access.ts';
@@ -13,7 +15,22 @@ import { hostName } from '../public/presenter.ts';
 import { shellSinceFields, shellSinceSchema } from '../schemas/dates.ts';
 
 const tags = ['provider'];
-const staff = { onRequest: requireActor('provider_staff', 'platform_staff') };
+
+/**
+ * Access records belong to access providers (网络接入服务提供者: DOMAIN.md §2.5, §4 "取消接入: provider or host"):
+ * a distribution platform submits APP filings but gives no access, so it has none to list or cancel. It is
+ * told so (403), not answered an empty list that reads as "none yet"; what a platform needs of filed APPs —
+ * whether what it distributes is filed — is the verification API and the catalogue check.
+ */
+const notAccessProvider = new NamedError('not_an_access_provider', 'forbidden',
+  'only an access provider gives access (接入) and has access records; a distribution platform checks the APPs it distributes with the verification API (/api/verify/v1) or the catalogue check');
+const providerOnly = requireActor('provider_staff');
+const staff = {
+  onRequest: async (req: FastifyRequest) => {
+    if (req.actor?.role === 'platform_staff') throw notAccessProvider;
+    await providerOnly(req);
+  },
+};
 
 const item = z.object({
   serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceType: z.string(), hostName: z.string(),
@@ -31,7 +48,7 @@ export const providerServiceRoutes = (ctx: AppContext): FastifyPluginAsync => as
 
   app.get('/api/provider/services', {
     ...staff,
-    schema: { tags, summary: 'Filed services my organisation gives access to (its active access records)', response: { 200: z.object({ items: z.array(item) }), ...problems(401, 403) } },
+    schema: { tags, summary: 'Filed services my organisation gives access to (its active access records)', description: 'Access providers only: a distribution platform gives no access and is answered 403 `not_an_access_provider`.', response: { 200: z.object({ items: z.array(item) }), ...problems(401, 403) } },
   }, async (req) => {
     const rows = await ctx.db.query<Row>(
       `select s.id as service_id, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type,

@@ -39,6 +39,13 @@ describe('POST /api/public/v1/services/{serviceNumber}/reports', () => {
     expect(filed.json()).toEqual({ id: expect.any(String) });
   });
 
+  it('names a contact it cannot use as the schema names the other fields (body.contact, as body.category)', async () => {
+    const bad = await report(DEMO.a2dp, { ...body, contact: 'not reachable' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'contact_invalid', errors: [{ field: 'body.contact' }] });
+    expect((await report(DEMO.a2dp, { ...body, category: 'nonsense' })).json()).toMatchObject({ errors: [{ field: 'body.category' }] });
+  });
+
   it('documents its real answers in the OpenAPI document, with the path parameter the docs name', async () => {
     const doc = (await a.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const op = doc.paths['/api/public/v1/services/{serviceNumber}/reports'].post;

@@ -235,20 +235,20 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
   it('5. disposal orders: working-day due date, confirmation with evidence, overdue, accept and reopen', async () => {
     const f = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=revoked`, gd.headers)).json().items as { id: string }[];
     const body = { findingIds: [f[0]!.id], measure: 'take_down', dueInWorkingDays: 5, reason: '已撤销备案的应用仍在分发' };
-    expect((await post('/api/bureau/orders', zj.headers, body)).json()).toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'findingIds.0' }] });
+    expect((await post('/api/bureau/orders', zj.headers, body)).json()).toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'body.findingIds.0' }] });
     expect((await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 0 })).statusCode).toBe(400);
     expect((await post('/api/bureau/orders', gd.headers, { ...body, measure: 'explode' })).statusCode).toBe(400);
     // The measure must be one the organisation can carry out: a platform takes down, it does not stop access.
     const misfit = await post('/api/bureau/orders', gd.headers, { ...body, measure: 'stop_access' });
     expect(misfit.statusCode).toBe(400);
-    expect(misfit.json()).toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure', code: 'not_for_organisation_kind' }] });
+    expect(misfit.json()).toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'body.measure', code: 'not_for_organisation_kind' }] });
     const res = await post('/api/bureau/orders', gd.headers, body);
     expect(res.statusCode).toBe(201);
     const [order] = res.json().orders;
     // The same finding is not ordered again while its item is open (or done and not yet accepted).
     const twice = await post('/api/bureau/orders', gd.headers, { ...body, dueInWorkingDays: 10 });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0', code: 'already_ordered' }] });
+    expect(twice.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'body.findingIds.0', code: 'already_ordered' }] });
     expect(order).toMatchObject({ dueOn: '2026-03-09', items: 1 }); // Mon 2 March + 5 working days
     const ordered = (await mailsTo(MARKET_EMAIL)).at(-1)!;
     expect(ordered.subject).toContain('下架');
@@ -267,9 +267,9 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
       expect(bad.json()).toMatchObject({ code, errors: [{ field: 'body.serviceNumbers.1', code }] });
     }
     expect((await post('/api/bureau/orders', gd.headers, { serviceNumbers: ['粤ICP备2024999999号-1A'], measure: 'stop_access', dueInWorkingDays: 3, reason: 'x' })).json())
-      .toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'serviceNumbers.0' }] });
+      .toMatchObject({ code: 'order_target_not_found', errors: [{ field: 'body.serviceNumbers.0' }] }); // named as the malformed one is (body.…)
     expect((await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'take_down', dueInWorkingDays: 3, reason: '核查' })).json())
-      .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'measure' }] });
+      .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'body.measure' }] });
     const byNumber = await post('/api/bureau/orders', admin.headers, { serviceNumbers: [svc!.service_number], measure: 'stop_access', dueInWorkingDays: 3, reason: '核查' });
     expect(byNumber.json().orders).toHaveLength(1);
     // Each organisation sees its own only.
@@ -319,7 +319,7 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const [mismatch] = (await get(`/api/bureau/campaigns/${campaignId}/findings?outcome=fingerprint_mismatch`, gd.headers)).json().items as { id: string }[];
     const race = await Promise.all([1, 2].map(() => post('/api/bureau/orders', gd.headers, { ...body, findingIds: [mismatch!.id] })));
     expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
-    expect(race.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'findingIds.0' }] });
+    expect(race.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'finding_already_ordered', errors: [{ field: 'body.findingIds.0' }] });
     expect((await a.t.db.query('select 1 from disposal_order_items where finding_id = $1', [mismatch!.id])).length).toBe(1);
     await expect(a.t.db.query('insert into disposal_order_items (order_id, finding_id) values ($1, $2)', [order.id, mismatch!.id]))
       .rejects.toThrow(/disposal_order_items_finding_open/);

@@ -217,7 +217,7 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
     `select o.id, o.organisation_id, org.name as organisation_name, o.campaign_id, o.violation_id, o.measure, o.reason, o.ordered_on::text, o.due_on::text, o.due_in_working_days,
             o.province_code, o.created_at
        from disposal_orders o join organisations org on org.id = o.organisation_id where ${where.join(' and ')}
-      order by o.created_at desc limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`, params);
+      order by o.created_at desc, o.id desc limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`, params);
   const items = orders.length ? await db.query<{
     id: string; order_id: string; finding_id: string | null; service_number: string | null; platform: string | null; package_name: string | null; status: ItemStatus;
     evidence: string | null; attachments: unknown; done_at: Date | null; decided_at: Date | null; reopen_reason: string | null;

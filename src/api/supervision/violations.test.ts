@@ -28,7 +28,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
   it('6. an organisation reports by APP identity; the host\'s bureau triages; the reporter sees every step', async () => {
     const body = { platform: 'android', packageName: 'a2dp.Vol', fingerprint: A2DP_CERT.md5, category: 'fraud', description: '应用内诱导用户充值后无法退款', evidence: '用户投诉 12 起', measuresTaken: '已暂停分发', stoppedAt: '2026-03-01T08:00:00+08:00' };
     expect((await post('/api/org/violations', gd.headers, body)).statusCode).toBe(403);
-    expect((await post('/api/org/violations', KEY, { ...body, packageName: 'com.nobody.here' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'packageName' }] });
+    expect((await post('/api/org/violations', KEY, { ...body, packageName: 'com.nobody.here' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'body.packageName' }] });
     expect((await post('/api/org/violations', KEY, { category: 'fraud', description: 'x' })).statusCode).toBe(400);
     // A malformed service number is bad input naming the field (it was 404 service_not_found, as if never filed);
     // a well-formed one never filed stays 404.
@@ -37,12 +37,12 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
       expect([bad.statusCode, bad.headers['content-type']], n).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
       expect(bad.json()).toMatchObject({ code, errors: [{ field: 'body.serviceNumber', code }] });
     }
-    expect((await post('/api/org/violations', KEY, { serviceNumber: '粤ICP备2024999999号-1A', category: 'fraud', description: 'x' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'serviceNumber' }] });
+    expect((await post('/api/org/violations', KEY, { serviceNumber: '粤ICP备2024999999号-1A', category: 'fraud', description: 'x' })).json()).toMatchObject({ code: 'service_not_found', errors: [{ field: 'body.serviceNumber' }] }); // named as the malformed one is (body.…)
     // A counterfeit (the filed package name, another certificate) is not the filed APP: refused, nothing reported.
     const fake = await post('/api/org/violations', KEY, { ...body, fingerprint: 'cd'.repeat(16) });
     expect(fake.statusCode).toBe(400);
-    expect(fake.json()).toMatchObject({ code: 'fingerprint_mismatch', errors: [{ field: 'fingerprint', code: 'fingerprint_mismatch' }] });
-    expect((await post('/api/org/violations', KEY, { ...body, fingerprint: 'not hex' })).json()).toMatchObject({ errors: [{ field: 'fingerprint', code: 'fingerprint_charset' }] });
+    expect(fake.json()).toMatchObject({ code: 'fingerprint_mismatch', errors: [{ field: 'body.fingerprint', code: 'fingerprint_mismatch' }] });
+    expect((await post('/api/org/violations', KEY, { ...body, fingerprint: 'not hex' })).json()).toMatchObject({ errors: [{ field: 'body.fingerprint', code: 'fingerprint_charset' }] });
     expect((await a.t.db.query('select 1 from violation_reports')).length).toBe(0);
     const res = await post('/api/org/violations', KEY, body);
     expect(res.statusCode).toBe(201);
@@ -90,7 +90,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     const [ledger] = await a.t.db.query<{ service_number: string }>(`select s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'com.example.ledger' limit 1`);
     const url = `/api/public/v1/services/${encodeURIComponent(ledger!.service_number)}/reports`;
     const body = { category: 'privacy', description: '应用未经同意收集通讯录信息', name: '刘先生', contact: '13912345678' };
-    expect((await post(url, {}, { ...body, contact: 'not-a-contact' })).json().errors[0].field).toBe('contact');
+    expect((await post(url, {}, { ...body, contact: 'not-a-contact' })).json().errors[0].field).toBe('body.contact');
     const res = await post(url, {}, body);
     expect(res.statusCode).toBe(201);
     const [row] = await a.t.db.query<{ reporter_contact_enc: string }>('select reporter_contact_enc from violation_reports where id = $1', [res.json().id]);
@@ -141,14 +141,15 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
 
   it('7. the blacklist refuses a new filing (kind and date, nobody\'s data) until lifted', async () => {
     const bl = { serviceNumber: a2dpNumber, kinds: ['certificate', 'package', 'domain'], untilOn: '2027-03-01', category: 'false_materials', reason: '提供虚假材料' };
-    expect((await post('/api/bureau/blacklist', zj.headers, bl)).statusCode).toBe(404);
+    // Another province's service (and one never filed) is 404 naming the field as the malformed one is (body.…).
+    expect((await post('/api/bureau/blacklist', zj.headers, bl)).json()).toMatchObject({ status: 404, code: 'service_not_found', errors: [{ field: 'body.serviceNumber' }] });
     // A malformed number is bad input naming the field (it was 404 service_not_found, as if never filed).
     for (const [n, code] of [['hello', 'filing_number_format'], ['粤ICP备2024000001号', 'filing_number_not_service']] as const) {
       const bad = await post('/api/bureau/blacklist', gd.headers, { ...bl, serviceNumber: n });
       expect([bad.statusCode, bad.headers['content-type']], n).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
       expect(bad.json()).toMatchObject({ code, errors: [{ field: 'body.serviceNumber', code }] });
     }
-    expect((await post('/api/bureau/blacklist', gd.headers, { ...bl, untilOn: '2026-01-01' })).json().errors[0].field).toBe('untilOn');
+    expect((await post('/api/bureau/blacklist', gd.headers, { ...bl, untilOn: '2026-01-01' })).json().errors[0].field).toBe('body.untilOn');
     const added = await post('/api/bureau/blacklist', gd.headers, bl);
     expect(added.statusCode).toBe(201);
     expect(added.json().ids).toHaveLength(3);

@@ -44,7 +44,7 @@ export async function listViolations(db: Queryable, sealer: Sealer, actor: Actor
   const where = [w.sql];
   if (filter.status) { params.push(filter.status); where.push(`v.status = $${params.length}`); }
   const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total ${FROM} where ${where.join(' and ')}`, params) as [{ total: number }];
-  const rows = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by v.created_at desc limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`, params);
+  const rows = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where ${where.join(' and ')} order by v.created_at desc, v.id desc limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}`, params);
   return { items: rows.map((r) => present(r, actor, sealer)), total, page: page.page, pageSize: page.pageSize };
 }
 

@@ -152,7 +152,7 @@ export const PROBLEM_ZH: Record<string, string> = {
   idempotency_in_progress: '相同的请求仍在处理中，请稍候', idempotency_key_invalid: 'Idempotency-Key 格式不正确', idempotency_key_reused: '该 Idempotency-Key 已用于另一个请求',
   identity_task_closed: '该身份核验任务已结束，请重新发起身份核验', identity_task_not_found: '没有找到该身份核验任务',
   invalid_date: '日期无效', invalid_range: '开始日期不能晚于结束日期', invalid_text: '内容含有不允许的字符', unknown_province: '没有该省份（请从列表中选择省级行政区）',
-  log_key_not_found: '没有找到该透明日志签名密钥', login_taken: '该登录名已被使用', materials_invalid: '申请材料还有问题需要修改，修改后再提交',
+  log_key_not_found: '没有找到该透明日志签名密钥', login_taken: '该登录名已被使用', not_an_access_provider: '应用分发平台不提供接入服务，没有接入记录；所分发的 APP 是否已备案，请用核验接口或目录核验检查', api_key_name_taken: '本机构已有同名的有效密钥，请换一个名称，或先吊销那个密钥', materials_invalid: '申请材料还有问题需要修改，修改后再提交',
   measure_not_for_organisation: '该处置措施不适用于此类机构', metrics_forbidden: '无权读取运行指标',
   not_a_shell: '该备案不是空壳备案', notice_already_executed: '该公告已执行', notice_not_found: '没有找到该清理公告', notification_not_found: '没有找到该通知',
   number_not_found: '没有该备案号的备案', objection_invalid: '异议填写有误', order_item_status_conflict: '该整改事项当前状态不允许此操作',

@@ -58,3 +58,31 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   const s = u.toString();
   return s ? `?${s}` : '';
 }
+
+/** What a paged listing answers (page/pageSize in, total out). */
+export interface Paged<T> { items: T[]; total: number; page: number; pageSize: number }
+
+/**
+ * The first item of a paged listing that `match`es, read page by page (the API's page/pageSize, 100 a page)
+ * until found or the listing ends: a lookup that must see every item, where one page held only the first 100.
+ */
+export async function findInPages<T>(url: string, match: (item: T) => boolean, pageSize = 100): Promise<T | null> {
+  const sep = url.includes('?') ? '&' : '?';
+  for (let page = 1; ; page++) {
+    const r = await api.get<Paged<T>>(`${url}${sep}page=${page}&pageSize=${pageSize}`);
+    const found = r.items.find(match);
+    if (found) return found;
+    if (page * pageSize >= r.total || r.items.length === 0) return null;
+  }
+}
+
+/** Every item of a paged listing, page by page: for short lists read whole (a report's orders), never for tables. */
+export async function allPages<T>(url: string, pageSize = 100): Promise<T[]> {
+  const sep = url.includes('?') ? '&' : '?';
+  const out: T[] = [];
+  for (let page = 1; ; page++) {
+    const r = await api.get<Paged<T>>(`${url}${sep}page=${page}&pageSize=${pageSize}`);
+    out.push(...r.items);
+    if (page * pageSize >= r.total || r.items.length === 0) return out;
+  }
+}

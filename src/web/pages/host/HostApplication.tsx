@@ -9,9 +9,9 @@ import { Timeline } from '../../components/Timeline.tsx';
 import { ApplicationStatus, BackLink, Button, Card, Countdown, DaysLeft, ErrorNotice, Loading, Notice, Page, StatusBadge, useCountdown } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
-import { api, ApiError } from '../../lib/api.ts';
+import { api, ApiError, findInPages } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
-import type { ApplicationSummary, ApplicationView, HistoryItem, ListView, SmsCheck } from '../../lib/types.ts';
+import type { ApplicationSummary, ApplicationView, HistoryItem, SmsCheck } from '../../lib/types.ts';
 
 /** Statuses in which the application's received/deadline dates are this round's (it reached the bureau). */
 const AT_BUREAU = ['bureau_review', 'bureau_rejected', 'approved'];
@@ -34,8 +34,8 @@ export default function HostApplication() {
     setView(v); setHistory(h.items);
     if (v.status === 'approved') setSubjects((await api.get<{ items: { id: string; status: string }[] }>('/api/host/subjects')).items);
     if (v.status === 'bureau_review') {
-      const list = await api.get<ListView<ApplicationSummary>>('/api/host/applications?status=bureau_review&pageSize=100');
-      setSummary(list.items.find((a) => a.id === id) ?? null);
+      // Its deadline summary: looked for page by page (a host with more than 100 applications under review had none past the first 100).
+      setSummary(await findInPages<ApplicationSummary>('/api/host/applications?status=bureau_review', (a) => a.id === id));
     }
   }, [id]);
   useEffect(() => { load().catch(setError); }, [load]);

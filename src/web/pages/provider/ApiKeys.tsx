@@ -1,6 +1,6 @@
 // The organisation's API keys: create (the secret shown once) and revoke.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, fieldProblems, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import type { ApiKey, ApiKeyScope } from '../../lib/types.ts';
@@ -23,6 +23,8 @@ export default function ApiKeys() {
     try { const k = await api.post<ApiKey & { secret: string }>('/api/org/api-keys', { name: name.trim(), scope }); setSecret({ id: k.id, value: k.secret }); setName(''); setScope('verify'); await load(); }
     catch (err) { setError(err); } finally { setBusy(false); }
   };
+  // A name another active key has (409 api_key_name_taken on body.name) is shown at the name field.
+  const nameProblem = fieldProblems(error, i18n).name;
   const revoke = async (k: ApiKey) => {
     if (!window.confirm(i18n.t('keys.confirmRevoke'))) return;
     try { await api.del(`/api/org/api-keys/${k.id}`); if (secret?.id === k.id) setSecret(null); await load(); } catch (err) { setError(err); }
@@ -33,7 +35,8 @@ export default function ApiKeys() {
         <form className="row" onSubmit={create} style={{ alignItems: 'flex-end' }}>
           <div className="field" style={{ flex: '1 1 16rem', margin: 0 }}>
             <label htmlFor="key-name">{i18n.t('keys.name')}</label>
-            <input id="key-name" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} required />
+            <input id="key-name" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} required
+              aria-invalid={nameProblem ? true : undefined} aria-describedby={nameProblem ? 'key-name-err' : undefined} />
           </div>
           <div className="field" style={{ flex: '1 1 16rem', margin: 0 }}>
             <label htmlFor="key-scope">{i18n.t('keys.scope')}</label>
@@ -44,10 +47,11 @@ export default function ApiKeys() {
           </div>
           <Button type="submit" variant="primary" busy={busy} disabled={!name.trim()}>{i18n.t('keys.create')}</Button>
         </form>
+        {nameProblem ? <ul className="field-errors" id="key-name-err" data-testid="api-key-name-error"><li>{nameProblem}</li></ul> : null}
         {scope === 'full' ? <div style={{ marginTop: '0.75rem' }}><Notice kind="warning">{i18n.t('keys.fullWarning')}</Notice></div> : null}
         {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret.value}</p></Notice> : null}
       </Card>
-      <ErrorNotice error={error} />
+      {nameProblem ? null : <ErrorNotice error={error} />}
       {!keys ? <Loading /> : (
         <TableWrap label={i18n.t('keys.title')}>
           <table className="cards" data-testid="api-keys">

@@ -9,7 +9,7 @@ import { api, qs } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { ProvinceFilter, provinceName, useProvinceParam } from '../../components/ProvinceFilter.tsx';
 
-interface Shell { provinceCode: string; serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; notice: { title: string; endsAt: string; phase: NoticePhase } | null }
+interface Shell { provinceCode: string; serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; /** YYYY-MM-DD, China date */ shellSince: string; shellSinceAt: string; listableFrom: string; /** By the server's clock. */ listable: boolean; notice: { title: string; endsAt: string; phase: NoticePhase } | null }
 interface NoticeItem { id: string; title: string; publicityDays: number; publishedAt: string; endsAt: string; status: 'publicised' | 'executed'; phase: NoticePhase; services: { serviceId: string; serviceNumber: string; serviceName: string; outcome: 'listed' | 'rescued' | 'cleaned' | 'dropped' }[] }
 interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
 
@@ -86,7 +86,7 @@ export default function BureauShells() {
               <thead><tr><th><span className="sr-only">{i18n.t('common.select')}</span></th><th>{i18n.t('review.service')}</th><th>{i18n.t('record.hostName')}</th><th>{i18n.t('shells.since')}</th><th>{i18n.t('shells.listable')}</th><th>{i18n.t('shells.notice')}</th></tr></thead>
               <tbody>
                 {shells.map((s) => {
-                  const listable = !s.notice && Date.parse(s.listableFrom) <= now;
+                  const listable = s.listable; // the server's answer, not the browser's clock
                   return (
                     <tr key={s.serviceId} data-testid="shell-row">
                       <td><input type="checkbox" aria-label={s.serviceNumber} disabled={!listable} checked={chosen.includes(s.serviceId)}

@@ -12,7 +12,9 @@ interface Access { id: string; providerName: string; accessMethod: string; serve
 interface Service {
   id: string; serviceNumber: string; serviceName: string; serviceType: string; state: 'filed' | 'shell' | 'cancelled' | 'revoked';
   /** YYYY-MM-DD, the China date (as the verification API and the public record give it); i18n.date reads it as a China day. */
-  shellSince: string | null; shellSinceAt?: string | null; cancellableAfter: string | null; notice: { title: string; endsAt: string } | null; access: Access[]; hasAccessSection: boolean;
+  shellSince: string | null; shellSinceAt?: string | null; cancellableAfter: string | null;
+  /** `phase`: the server's, by its clock (never the browser's): publicity, publicity_ended, executed. */
+  notice: { title: string; endsAt: string; phase: 'publicity' | 'publicity_ended' | 'executed' } | null; access: Access[]; hasAccessSection: boolean;
   actions: string[]; links: { change: string | null; addAccess: string | null; record: string };
 }
 interface Subject { id: string; mainNumber: string; name: string; status: string; actions: string[]; links: { change: string | null }; services: Service[] }
@@ -63,11 +65,13 @@ export default function HostRecords() {
                 </div>
                 {s.state === 'shell' && s.shellSince && s.cancellableAfter ? (
                   <Notice kind="warning">
-                    {/* Once the date has passed (a notice whose publicity ended), "at the earliest after" no longer fits. */}
-                    {Date.parse(s.cancellableAfter) <= Date.now()
+                    {/* Once the date has passed (a notice whose publicity ended), "at the earliest after" no longer fits. Judged by the
+                        server's phase of the notice, not the browser's clock (a computer's wrong date showed the wrong text). Without a
+                        notice the date is at least a publicity period ahead (shellCancellableAfter). */}
+                    {s.notice && s.notice.phase !== 'publicity'
                       ? i18n.t('records.shellNoticeDue', { since: day(s.shellSince), date: day(s.cancellableAfter) })
                       : i18n.t('records.shellNotice', { since: day(s.shellSince), date: day(s.cancellableAfter) })}
-                    {s.notice ? <> {i18n.t(Date.parse(s.notice.endsAt) <= Date.now() ? 'records.onNoticeEnded' : 'records.onNotice', { title: s.notice.title, date: day(s.notice.endsAt) })}</> : null}
+                    {s.notice ? <> <span data-testid="shell-notice-state">{i18n.t(s.notice.phase !== 'publicity' ? 'records.onNoticeEnded' : 'records.onNotice', { title: s.notice.title, date: day(s.notice.endsAt) })}</span></> : null}
                   </Notice>
                 ) : null}
                 {s.state === 'filed' || s.state === 'shell' ? (

@@ -14,8 +14,8 @@ import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { Link, useSearchParams } from 'react-router';
-import { api, qs } from '../../lib/api.ts';
-import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, OrderHistory, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useSelection } from './common.tsx';
+import { allPages, api, type Paged, qs } from '../../lib/api.ts';
+import { type Counts, CsvLink, FINDING_KEYS, findingsChart, Kpis, LIST_PAGE, OrderHistory, OUTCOME_KEYS, organisationsChart, ReasonAction, type TimelineDay, timelineChart, useReportsOf, useSelection } from './common.tsx';
 import { AttachmentList, type Attachment } from './attachments.tsx';
 import { CampaignMoves } from './CampaignMoves.tsx';
 import { StepHistory } from './history.tsx';
@@ -251,10 +251,14 @@ function Orders() {
   const { t } = i18n;
   const [overdue, setOverdue] = useState(false);
   const [objected, setObjected] = useState(false);
-  const [r, setR] = useState<{ items: Order[]; total: number } | null>(null);
+  // A page at a time (LIST_PAGE), as the host's home pages its applications: every order is reachable; a filter starts at page 1.
+  const [page, setPage] = useState(1);
+  const [r, setR] = useState<Paged<Order> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const query = qs({ overdue: overdue ? 'true' : undefined, status: objected ? 'objected' : undefined });
-  const load = useCallback(() => { api.get<{ items: Order[]; total: number }>(`/api/bureau/orders${query}${query ? '&' : '?'}pageSize=100`).then(setR).catch(setError); }, [query]);
+  const load = useCallback(() => {
+    api.get<Paged<Order>>(`/api/bureau/orders${query}${query ? '&' : '?'}${qs({ page, pageSize: LIST_PAGE }).slice(1)}`).then(setR).catch(setError);
+  }, [query, page]);
   useEffect(load, [load]);
   /** One of the bureau's moves on an order (its date) or an item; true when it went through. */
   const act = async (url: string, body: object = {}) => {
@@ -265,21 +269,24 @@ function Orders() {
     <Card title={t('sv.disposalOrders')} actions={<CsvLink url={`/api/bureau/orders${query}`} />}>
       <ErrorNotice error={error} />
       <div className="row">
-        <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => setOverdue(e.target.checked)} /> {t('sv.overdueOnly')}</label>
-        <label className="check"><input type="checkbox" checked={objected} onChange={(e) => setObjected(e.target.checked)} data-testid="objected-only" /> {t('sv.objectedOnly')}</label>
+        <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => { setOverdue(e.target.checked); setPage(1); }} /> {t('sv.overdueOnly')}</label>
+        <label className="check"><input type="checkbox" checked={objected} onChange={(e) => { setObjected(e.target.checked); setPage(1); }} data-testid="objected-only" /> {t('sv.objectedOnly')}</label>
       </div>
       {!r ? <Loading /> : <OrdersTable orders={r.items} act={act} testId="orders-table" />}
+      {r ? <div data-testid="orders-pager"><Pager page={r.page} pageSize={r.pageSize} total={r.total} onPage={setPage} /></div> : null}
     </Card>
   );
 }
 
-/** Where an order came from (a campaign or a violation report), named and linked. */
-function useOrderSources() {
+/**
+ * Where the orders shown came from (a campaign or a violation report), named and linked: each report read by
+ * its id (masked: the bureau's read of a public reporter's contact is not needed here, and records nothing).
+ */
+function useOrderSources(orders: Order[]) {
   const [campaigns, setCampaigns] = useState<Map<string, string>>(new Map());
-  const [reports, setReports] = useState<Map<string, Violation>>(new Map());
+  const reports = useReportsOf<Violation>(orders.map((o) => o.violationId), '/api/bureau/violations', '?contact=masked');
   useEffect(() => {
     api.get<{ items: Campaign[] }>('/api/bureau/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(() => undefined);
-    api.get<{ items: Violation[] }>('/api/bureau/violations?pageSize=100').then((v) => setReports(new Map(v.items.map((x) => [x.id, x])))).catch(() => undefined);
   }, []);
   return { campaigns, reports };
 }
@@ -292,7 +299,7 @@ function useOrderSources() {
 function OrdersTable({ orders, act, testId }: { orders: Order[]; act?: (url: string, body?: object) => Promise<boolean>; testId: string }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { campaigns, reports } = useOrderSources();
+  const { campaigns, reports } = useOrderSources(orders);
   const columns = [t('sv.item'), t('sv.status'), t('sv.evidence')];
   const item = (o: Order, itemId: string, action: string) => `/api/bureau/orders/${o.id}/items/${itemId}/${action}`;
   const source = (o: Order) => {
@@ -377,7 +384,7 @@ const TRIAGE_ACTIONS = Object.keys(TRIAGE) as TriageAction[];
 function Violations() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [r, setR] = useState<{ items: Violation[] } | null>(null);
+  const [r, setR] = useState<Paged<Violation> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [panel, setPanel] = useState<{ id: string; action: TriageAction } | null>(null);
@@ -385,7 +392,8 @@ function Violations() {
   const [params, setParams] = useSearchParams();
   const detail = params.get('report');
   const toggleDetail = (id: string) => setParams((p) => { const n = new URLSearchParams(p); if (n.get('report') === id) n.delete('report'); else n.set('report', id); return n; });
-  const load = useCallback(() => { api.get<{ items: Violation[] }>('/api/bureau/violations?pageSize=100').then(setR).catch(setError); }, []);
+  const [page, setPage] = useState(1);
+  const load = useCallback(() => { api.get<Paged<Violation>>(`/api/bureau/violations${qs({ page, pageSize: LIST_PAGE })}`).then(setR).catch(setError); }, [page]);
   useEffect(load, [load]);
   const choose = (v: Violation, action: TriageAction) => {
     setMessage(null); setError(null);
@@ -431,6 +439,7 @@ function Violations() {
               </Fragment>))}</tbody></table>
         </TableWrap>
       )}
+      {r ? <div data-testid="violations-pager"><Pager page={r.page} pageSize={r.pageSize} total={r.total} onPage={setPage} /></div> : null}
     </Card>
   );
 }
@@ -451,7 +460,7 @@ function ReportDetail({ id, onError }: { id: string; onError: (e: unknown) => vo
   const [orders, setOrders] = useState<Order[] | null>(null);
   useEffect(() => {
     api.get<ReportView>(`/api/bureau/violations/${id}?contact=masked`).then(setV).catch(onError);
-    api.get<{ items: Order[] }>(`/api/bureau/orders?violationId=${id}&pageSize=100`).then((r) => setOrders(r.items)).catch(onError);
+    allPages<Order>(`/api/bureau/orders?violationId=${id}`).then(setOrders).catch(onError); // all of a report's orders, however many
   }, [id, onError]);
   if (!v) return <Loading />;
   const exchange = v.steps.filter((s) => s.action === 'request_more' || s.action === 'provide_more');

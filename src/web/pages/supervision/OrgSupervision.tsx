@@ -9,9 +9,9 @@ import { NoticesCard } from '../../components/Notices.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, fieldProblems, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
-import { api, ApiError, getCsrfToken, qs } from '../../lib/api.ts';
+import { api, ApiError, getCsrfToken, type Paged, qs } from '../../lib/api.ts';
 import { type Attachment, AttachmentList, uploadAttachment } from './attachments.tsx';
-import { CsvLink, OrderHistory, useSelection } from './common.tsx';
+import { CsvLink, LIST_PAGE, OrderHistory, useReportsOf, useSelection } from './common.tsx';
 
 interface Campaign { id: string; name: string; status: string; catalogueDueOn: string; endsOn: string; endedOn?: string | null; catalogueState: string; catalogue: { received: number; accepted: number; rejected: number; findings: Record<string, number> } | null }
 interface Finding { id: string; line: number; platform: string; packageName: string; appName: string | null; outcome: string; notifiedAt: string | null; resolvedOn: string | null; rounds: number[] }
@@ -154,17 +154,18 @@ function CampaignDetail({ campaign, onChanged }: { campaign: Campaign; onChanged
 function Orders() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [r, setR] = useState<{ items: Order[] } | null>(null);
+  // A page at a time (LIST_PAGE), as the host's home pages its applications: every order is reachable.
+  const [page, setPage] = useState(1);
+  const [r, setR] = useState<Paged<Order> | null>(null);
   // Where each order comes from: names of the campaigns and violation reports it may cite.
   const [campaigns, setCampaigns] = useState<Map<string, string>>(new Map());
-  const [reports, setReports] = useState<Map<string, Violation>>(new Map());
+  const reports = useReportsOf<Violation>(r?.items.map((o) => o.violationId) ?? [], '/api/org/violations');
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => { api.get<{ items: Order[] }>('/api/org/orders?pageSize=100').then(setR).catch(setError); }, []);
+  const load = useCallback(() => { api.get<Paged<Order>>(`/api/org/orders${qs({ page, pageSize: LIST_PAGE })}`).then(setR).catch(setError); }, [page]);
   useEffect(load, [load]);
   useEffect(() => {
     api.get<{ items: Campaign[] }>('/api/org/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(setError);
-    api.get<{ items: Violation[] }>('/api/org/violations?pageSize=100').then((v) => setReports(new Map(v.items.map((x) => [x.id, x])))).catch(setError);
   }, []);
   // The item's forms show their own errors, each at its field (fieldProblems); null when it went through.
   const confirm = async (o: Order, itemId: string, evidence: string) => {
@@ -222,6 +223,7 @@ function Orders() {
                   </tr>))}
               </tbody>))}</table>
         </TableWrap>)}
+      {r ? <div data-testid="orders-pager"><Pager page={r.page} pageSize={r.pageSize} total={r.total} onPage={setPage} /></div> : null}
     </Card>
   );
 }
@@ -327,19 +329,21 @@ const STEP_LABELS: Record<string, MessageKey> = {
 function Violations() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [r, setR] = useState<{ items: Violation[] } | null>(null);
+  const [page, setPage] = useState(1);
+  const [r, setR] = useState<Paged<Violation> | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [form, setForm] = useState(newViolationForm);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => { api.get<{ items: Violation[] }>('/api/org/violations?pageSize=100').then(setR).catch(setError); }, []);
+  const load = useCallback(() => { api.get<Paged<Violation>>(`/api/org/violations${qs({ page, pageSize: LIST_PAGE })}`).then(setR).catch(setError); }, [page]);
   useEffect(load, [load]);
   const report = async (e: FormEvent) => {
     e.preventDefault(); setError(null); setMessage(null);
     try {
       await api.post('/api/org/violations', { ...form, measuresTaken: form.measuresTaken || undefined });
       setMessage(t('sv.reportSent', { number: form.serviceNumber.trim() }));
-      setForm(newViolationForm()); load();
+      setForm(newViolationForm());
+      if (page === 1) load(); else setPage(1); // the new report is the newest: on the first page
     } catch (err) { setError(err); }
   };
   const columns = [t('sv.number'), t('sv.category'), t('sv.situation'), t('sv.reportedOn'), t('sv.status'), t('sv.steps')];
@@ -383,6 +387,7 @@ function Violations() {
                   </Fragment>);
               })}</tbody></table>
           </TableWrap>)}
+        {r ? <div data-testid="violations-pager"><Pager page={r.page} pageSize={r.pageSize} total={r.total} onPage={setPage} /></div> : null}
       </Card>
     </>
   );

@@ -1,13 +1,36 @@
 // Shared pieces of the supervision consoles (issue 14): the charts of a campaign's dashboard
 // (findings by outcome, by organisation, the campaign day by day), key figures, CSV links and
 // a selection of table rows. Words come from the i18n keys (`sv.*`, the `findingOutcome` … option sets).
-import { type FormEvent, type ReactNode, useCallback, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import type { ChartOption } from '../../components/Chart.tsx';
 import { Button, ErrorNotice, Loading } from '../../components/ui.tsx';
 import { type I18n, type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 
 export type Counts = Record<string, number>;
+
+/** Rows a page of the consoles' order and report lists shows, as the host's home pages its applications. */
+export const LIST_PAGE = 50;
+
+/**
+ * The violation reports some orders came from, by id, read one by one (`base`/{id}, `suffix` e.g. `?contact=masked`
+ * so the bureau's read records nothing): the page of orders shown names its reports wherever they are in the list.
+ */
+export function useReportsOf<V>(ids: (string | null)[], base: string, suffix = ''): Map<string, V> {
+  const [reports, setReports] = useState<Map<string, V>>(new Map());
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))].sort().join(',');
+  useEffect(() => {
+    const missing = wanted ? wanted.split(',').filter((id) => !reports.has(id)) : [];
+    if (!missing.length) return;
+    let live = true;
+    void Promise.all(missing.map((id) => api.get<V>(`${base}/${id}${suffix}`).then((v) => [id, v] as const).catch(() => null))).then((got) => {
+      if (live) setReports((m) => new Map([...m, ...got.filter((g): g is readonly [string, Awaited<V>] => g !== null)]));
+    });
+    return () => { live = false; };
+    // `reports` is read, not watched: a report once read stays.
+  }, [wanted, base, suffix]);
+  return reports;
+}
 
 export const OUTCOME_KEYS = ['filed', 'not_filed', 'fingerprint_mismatch', 'cancelled', 'revoked', 'shell'] as const;
 export const FINDING_KEYS = OUTCOME_KEYS.filter((k) => k !== 'filed');

@@ -132,6 +132,14 @@ describe('beian import', () => {
     expect(v).toBe(25);
   });
 
+  // Defect: a duplicate in the same batch said only "an earlier line of the file has this service
+  // number"; in a later batch it named the line. The report is now the same whatever the batch size.
+  it.each([[10, 'test:dup-same-batch'], [1, 'test:dup-other-batch']])('a duplicate names the earlier line (batch size %i)', async (batchSize, key) => {
+    const s = await importFilings(a.t.db, a.t.sealer, memorySource(key, [appLine(401 + batchSize, 1), appLine(401 + batchSize, 2), appLine(401 + batchSize, 1)]), { batchSize });
+    expect(s.rejections).toEqual([{ line: 3, field: 'serviceNumber', code: 'duplicate_in_file', message: expect.stringMatching(/^line 1 of the file has this service number/) }]);
+    expect(s.services).toBe(2);
+  });
+
   // Defect: a number where a time belongs was rejected as `required`, although it was there.
   it('a time given as a number is rejected as not ISO 8601 text, not as missing', async () => {
     const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:epoch', [appLine(301, 1, { approvedAt: 12345 })]));

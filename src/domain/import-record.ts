@@ -8,7 +8,7 @@ import {
   PERSON_CERTIFICATE_TYPES, PLATFORMS, SERVICE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES,
   type PersonCertificateType, type Platform, type SubjectNature,
 } from './materials.ts';
-import { hasControlChars } from './text.ts';
+import { hasControlChars, tidySpaces } from './text.ts';
 import {
   validateAndroidPackageName, validateCertFingerprint, validateDomainName, validateEmail, validateHarmonyBundleName,
   validateIosBundleId, validateMobile, validatePersonName, validateRegionCodes, validateResidentIdNumber, validateUscc,
@@ -63,9 +63,14 @@ function text(o: Obj, key: string, field: string, o2: { max?: number; optional?:
     return fail(field, 'required', `${field} is required`);
   }
   if (typeof v !== 'string') return fail(field, 'type', `${field} must be text`);
-  const s = v.trim();
+  let s = v.trim();
   if (!s && !o2.optional) fail(field, 'required', `${field} is required`);
-  if (hasControlChars(s)) fail(field, 'control_characters', `${field} contains control characters`);
+  // A line break or tab (a spreadsheet cell typed with Alt+Enter) is a space, as the filing form
+  // reads it (tidySpaces); other control characters are refused.
+  if (hasControlChars(s)) {
+    s = tidySpaces(s);
+    if (hasControlChars(s)) fail(field, 'control_characters', `${field} contains control characters`);
+  }
   // Code points: never more than UTF-16 units, so only a long string is counted.
   if (s.length > (o2.max ?? 100) && [...s].length > (o2.max ?? 100)) fail(field, 'too_long', `${field} has more than ${o2.max ?? 100} characters`);
   return s;
@@ -73,7 +78,11 @@ function text(o: Obj, key: string, field: string, o2: { max?: number; optional?:
 
 function oneOf<T extends string>(o: Obj, key: string, field: string, values: readonly T[], fallback?: T): T {
   const v = o[key];
-  if ((v === undefined || v === null || v === '') && fallback !== undefined) return fallback;
+  if (v === undefined || v === null || v === '') {
+    if (fallback !== undefined) return fallback;
+    // Missing is `required`, as for any other field (it said not_allowed, as if a wrong value was there).
+    return fail(field, 'required', `${field} is required (one of ${values.join(', ')})`);
+  }
   if (typeof v !== 'string' || !values.includes(v as T)) return fail(field, 'not_allowed', `${field} must be one of ${values.join(', ')}`);
   return v as T;
 }

@@ -264,6 +264,38 @@ describe('beian import of files as a spreadsheet or an editor saves them (embedd
     expect(existsSync(path.join(root, 'data'))).toBe(false);
   }, SETUP_TIMEOUT);
 
+  // Defect: Excel's "CSV UTF-8" of a sheet whose columns past the last were ever touched has a header
+  // ending in empty names (`…,android.certSha256,,`): the import stopped with "unknown CSV column(s): "
+  // (an empty name, unreadable); its rows of empty cells (`,,,,`) were rejected as serviceNumber
+  // required; a value past the header's last column was dropped unseen.
+  it('reads a CSV as Excel saves it: unnamed empty columns ignored, empty rows skipped, a value in an unnamed column rejected', async () => {
+    const cols = ['serviceNumber', 'serviceType', 'serviceName', 'approvedAt', 'hostName', 'hostType', 'hostNature', 'subject.certificateType',
+      'subject.certificateNumber', 'subject.address', 'subject.cityCode', 'subject.districtCode', 'subject.principal.name',
+      'subject.principal.certificateType', 'subject.principal.certificateNumber', 'subject.principal.mobile', 'subject.principal.email',
+      'android.packageName', 'android.certSha256'];
+    const row = (serial: number, tail = ',,') => {
+      const r = appLine(serial, 1);
+      return [r.serviceNumber, 'app', `"${r.serviceName}，测试,含逗号"`, '2019-06-01', r.hostName, 'unit', 'enterprise', 'uscc', r.subject.certificateNumber,
+        '"深圳市南山区\n科技园1号"', '440300', '440305', '李导入', 'resident_id', r.subject.principal.certificateNumber, '13800138000',
+        r.subject.principal.email, r.platforms[0]!.packageName, r.platforms[0]!.certSha256].join(',') + tail;
+    };
+    const file = path.join(root, 'excel.csv');
+    writeFileSync(file, `\ufeff${[`${cols.join(',')},,`, row(901), ',,,,,,,,,,,,,,,,,,,,', row(902, ',备注,'), row(903, ',,,多出来的'), row(904), ',,,,,,,,,,,,,,,,,,,,'].join('\r\n')}\r\n`);
+    const r = await run('import', file, '--quiet');
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+      'line 5: column T: unnamed_column: column T has a value but no name in the header line (docs/import.md lists the column names)',
+      'line 7: column V: unnamed_column: column V has a value but no name in the header line (docs/import.md lists the column names)',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(9 lines, 2 rejected\)/);
+  }, SETUP_TIMEOUT);
+
+  it('names an unknown CSV column, quoted', async () => {
+    const file = path.join(root, 'typo.csv');
+    writeFileSync(file, `\ufeffserviceNumber,serviceNmae, ,\r\n`);
+    expect(await run('import', file, '--quiet')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown CSV column(s): "serviceNmae" (see docs/import.md)') });
+  }, SETUP_TIMEOUT);
+
   it('reads NDJSON after a byte-order mark and with CRLF line ends', async () => {
     const file = path.join(root, 'bom.ndjson');
     writeFileSync(file, `\ufeff${[JSON.stringify(appLine(801, 1)), JSON.stringify(appLine(802, 1))].join('\r\n')}\r\n`);

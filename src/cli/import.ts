@@ -72,20 +72,48 @@ async function* ndjsonLines(file: string, after: number): AsyncIterable<SourceLi
   }
 }
 
+/** A spreadsheet's name of column `i` (0-based): A … Z, AA … */
+const columnLetter = (i: number): string => (i >= 26 ? columnLetter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
+
 async function* csvLines(file: string, after: number): AsyncIterable<SourceLine> {
-  const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }));
-  let checked = false;
-  for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
-    if (!checked) {
-      const unknown = unknownCsvColumns(Object.keys(r.record));
-      if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/import.md)`);
-      checked = true;
+  // Rows as arrays, the header read here: a spreadsheet saves columns with no name in the header
+  // (trailing empty columns, `…,harmonyos.certSha256,,`), rows with more cells than the header, and
+  // rows of empty cells (`,,,,`). Those columns are ignored where they are empty, a row with a value
+  // in one is rejected (the value would otherwise be dropped unseen), and an empty row is skipped like
+  // a blank line (counted).
+  const parser = createReadStream(file).pipe(parseCsv({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }));
+  let header: string[] | null = null;
+  for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    if (!header) {
+      header = r.record.map((h) => h.trim());
+      const unknown = unknownCsvColumns(header.filter(Boolean));
+      if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/import.md)`);
+      continue;
     }
     // info.lines is where the record ends; a quoted cell may span lines: report where it starts.
     const body = r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
     const line = r.info.lines - (body.match(/\n/g)?.length ?? 0);
     if (line <= after) continue;
-    yield { line, value: csvRowToObject(r.record) };
+    const row: Record<string, string> = {};
+    let stray = -1;
+    let empty = true;
+    for (let i = 0; i < r.record.length; i++) {
+      const cell = r.record[i]!;
+      const name = header[i];
+      if (name) row[name] = cell;
+      if (empty || stray < 0) {
+        const blank = !cell.trim();
+        if (!blank) empty = false;
+        if (!blank && !name && stray < 0) stray = i;
+      }
+    }
+    if (empty) continue;
+    if (stray >= 0) {
+      const col = columnLetter(stray);
+      yield { line, issue: { field: `column ${col}`, code: 'unnamed_column', message: `column ${col} has a value but no name in the header line (docs/import.md lists the column names)` } };
+      continue;
+    }
+    yield { line, value: csvRowToObject(row) };
   }
 }
 

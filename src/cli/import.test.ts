@@ -163,6 +163,27 @@ describe('beian import', () => {
     expect(row).toEqual({ address: '深圳市南山区 科技园 1 号', name: '导入 应用' });
   });
 
+  // Defect: an import begun before migration 0039 whose loaded rows the transparency log had already
+  // sequenced (a server running beside it), resumed after an upgrade, reported a number of its own
+  // earlier batch as service_number_taken, "already in the registry": 0039 gave such records a
+  // `logged_imported` row, which migration 0051 made their `imported` public event, and the look-up of
+  // the earlier line went through that event to a row that names no import and no line.
+  it('names the earlier line of an import resumed after an upgrade across migrations 0039 and 0051', async () => {
+    const records = [appLine(451, 1), appLine(451, 2), appLine(452, 1), appLine(451, 1)];
+    await expect(importFilings(a.t.db, a.t.sealer, memorySource('test:upgrade', records, 2), { batchSize: 2 })).rejects.toThrow('interrupted');
+    // What the upgrade leaves: migration 0039's row for each logged import (its leaves are taken as
+    // given here), and migration 0051's public events (the `logged_imported` row's, not the `imported` one's).
+    await a.t.db.query(`insert into history (entity_type, entity_id, action, to_status, actor_role, reason)
+      select 'service', s.id, 'logged_imported', s.status, 'system', jsonb_build_object('note', 'loaded by beian import before such rows were public in the transparency log (migration 0039)')
+        from services s where s.service_number like '粤ICP备2019000451号-%'`);
+    await a.t.db.query(`delete from public_events e using history h
+      where e.history_id = h.id and h.action = 'imported'
+        and exists (select 1 from history x where x.entity_type = h.entity_type and x.entity_id = h.entity_id and x.action = 'logged_imported')`);
+    const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:upgrade', records), { batchSize: 2 });
+    expect(s.rejections).toEqual([{ line: 4, field: 'serviceNumber', code: 'duplicate_in_file', message: 'line 1 of the file has this service number (loaded by an earlier batch of this import)' }]);
+    expect(s).toMatchObject({ resumedFrom: 2, services: 3 });
+  });
+
   // Defect: a number where a time belongs was rejected as `required`, although it was there.
   it('a time given as a number is rejected as not ISO 8601 text, not as missing', async () => {
     const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:epoch', [appLine(301, 1, { approvedAt: 12345 })]));

@@ -184,6 +184,21 @@ describe('beian import', () => {
     expect(s).toMatchObject({ resumedFrom: 2, services: 3 });
   });
 
+  // Defect: an ID number a spreadsheet saved as 3.30102E+17 was id_number_length, "an ID number has 18
+  // characters"; a date as a spreadsheet shows it (2019/6/1) was "not an ISO 8601 time with a zone",
+  // though a bare date is what the column takes. The messages now say what to do.
+  it('says what a spreadsheet did to an ID number or a date', async () => {
+    const subject = appLine(321, 1).subject;
+    const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:spreadsheet', [
+      appLine(321, 1, { subject: { ...subject, principal: { ...subject.principal, certificateNumber: '1.10105E+17' } } }),
+      appLine(322, 1, { approvedAt: '2019/6/1' }),
+    ]));
+    expect(s.rejections.map((r) => [r.line, r.field, r.code, r.message])).toEqual([
+      [1, 'subject.principal.certificateNumber', 'spreadsheet_number', expect.stringContaining('is 1.10105E+17, a spreadsheet\'s rounded number: its digits are lost; format the column as text')],
+      [2, 'approvedAt', 'date_format', 'approvedAt is not a date (2019-06-01) or an ISO 8601 time with a zone (2019-06-01T10:00:00+08:00)'],
+    ]);
+  });
+
   // Defect: a number where a time belongs was rejected as `required`, although it was there.
   it('a time given as a number is rejected as not ISO 8601 text, not as missing', async () => {
     const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:epoch', [appLine(301, 1, { approvedAt: 12345 })]));

@@ -97,10 +97,23 @@ function instant(o: Obj, key: string, field: string, fallback?: Date): Date {
   const s = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v;
   const d = new Date(s);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) || Number.isNaN(d.getTime())) {
-    return fail(field, 'date_format', `${field} is not an ISO 8601 time with a zone`);
+    // A spreadsheet's date as it displays it (2019/6/1) named: the fix is the column's format.
+    return fail(field, 'date_format', `${field} is not a date (2019-06-01) or an ISO 8601 time with a zone (2019-06-01T10:00:00+08:00)`);
   }
   if (d.getUTCFullYear() < 1994 || d.getTime() > Date.now() + 86_400_000) fail(field, 'date_range', `${field} is not a plausible filing time`);
   return d;
+}
+
+/** 1.10105E+17: how a spreadsheet shows (and saves) an 18-digit number in a cell not formatted as text. */
+const SCIENTIFIC = /^\d(\.\d+)?E\+?\d+$/i;
+
+/** A resident ID number; one a spreadsheet turned into a number is named as such (the digits are lost). */
+function residentId(field: string, raw: string): string {
+  const r = validateResidentIdNumber(raw);
+  if (!r.ok && SCIENTIFIC.test(raw)) {
+    fail(field, 'spreadsheet_number', `${field} is ${raw}, a spreadsheet's rounded number: its digits are lost; format the column as text and type or paste them again (docs/import.md)`);
+  }
+  return take(field, r).number;
 }
 
 function person(v: unknown, field: string): ImportPerson {
@@ -108,7 +121,7 @@ function person(v: unknown, field: string): ImportPerson {
   const certificateType = oneOf(v, 'certificateType', `${field}.certificateType`, PERSON_CERTIFICATE_TYPES);
   const raw = text(v, 'certificateNumber', `${field}.certificateNumber`, { max: 64 });
   const certificateNumber = certificateType === 'resident_id'
-    ? take(`${field}.certificateNumber`, validateResidentIdNumber(raw)).number : raw.toUpperCase();
+    ? residentId(`${field}.certificateNumber`, raw) : raw.toUpperCase();
   return {
     name: take(`${field}.name`, validatePersonName(text(v, 'name', `${field}.name`, { max: 64 }))),
     certificateType, certificateNumber,
@@ -164,7 +177,7 @@ function subjectOf(v: unknown, o: Obj, number: FilingNumber, approvedAt: Date): 
     : oneOf(v, 'certificateType', 'subject.certificateType', PERSON_CERTIFICATE_TYPES);
   const raw = text(v, 'certificateNumber', 'subject.certificateNumber', { max: 64 });
   const certificateNumber = certificateType === 'uscc' ? take('subject.certificateNumber', validateUscc(raw))
-    : certificateType === 'resident_id' ? take('subject.certificateNumber', validateResidentIdNumber(raw)).number : raw.toUpperCase();
+    : certificateType === 'resident_id' ? residentId('subject.certificateNumber', raw) : raw.toUpperCase();
   const cityCode = text(v, 'cityCode', 'subject.cityCode');
   const districtCode = text(v, 'districtCode', 'subject.districtCode');
   const region = validateRegionCodes({ provinceCode: number.provinceCode, cityCode, districtCode });

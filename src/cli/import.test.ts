@@ -220,7 +220,8 @@ describe('beian import', () => {
     };
     const web = { ...appLine(301, 1), serviceNumber: '粤ICP备2019000301号-2', serviceType: 'website', serviceName: '导入测试官网' };
     const csv = [CSV_COLUMNS.join(','), row(appLine(301, 1)), row(appLine(302, 1), { 'subject.address': '深圳市\n南山区', 'subject.principal.mobile': '12345' }),
-      row(web, { domains: 'imported-301.cn;www.imported-301.cn', 'android.packageName': '', 'android.certSha256': '' }),
+      // Separated by `；` (a Chinese input method's) and `;`. Defect: `；` was domain_charset.
+      row(web, { domains: 'imported-301.cn；www.imported-301.cn; m.imported-301.cn', 'android.packageName': '', 'android.certSha256': '' }),
       row(appLine(303, 1), { 'android.certSha256': 'zz' })].join('\n');
     const file = path.join(dir, 'filings.csv');
     writeFileSync(file, `${csv}\n`);
@@ -230,7 +231,7 @@ describe('beian import', () => {
       [3, 'subject.principal.mobile', 'mobile_format'], [6, 'platforms.0.certSha256', 'fingerprint_charset']]);
     expect(s.services).toBe(2);
     const [w] = await a.t.db.query<{ domains: string[] }>(`select domains from services where service_number = '粤ICP备2019000301号-2'`);
-    expect(w!.domains).toEqual(['imported-301.cn', 'www.imported-301.cn']);
+    expect(w!.domains).toEqual(['imported-301.cn', 'www.imported-301.cn', 'm.imported-301.cn']);
   });
 
   it('keeps the stored public events of every record what history says, after imports (each record\'s import is its `imported` event, written set-based: migrations 0029, 0051)', async () => {

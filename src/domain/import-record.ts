@@ -260,7 +260,8 @@ export function csvRowToObject(row: Record<string, string>): Obj {
       platforms.set(path[0]!, p);
       continue;
     }
-    if (key === 'domains') { out.domains = v.split(';').map((d) => d.trim()).filter(Boolean); continue; }
+    // `;`, or the full-width `；` a Chinese input method types.
+    if (key === 'domains') { out.domains = v.split(/[;；]/).map((d) => d.trim()).filter(Boolean); continue; }
     let at = out;
     for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Obj;
     at[path[path.length - 1]!] = v;

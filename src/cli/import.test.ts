@@ -73,6 +73,8 @@ describe('beian import', () => {
     expect(s).toMatchObject({ services: 3, subjects: 2, rejected: 7, lastLine: 11, alreadyDone: false });
     // The earlier line is named (it was service_number_taken, "already in the registry", as if another filing had it).
     expect(s.rejections.find((r) => r.line === 5)!.message).toBe('line 1 of the file has this service number (loaded by an earlier batch of this import)');
+    // The main number that holds the certificate is named (it said "another main number").
+    expect(s.rejections.find((r) => r.line === 7)!.message).toContain('this certificate under 粤ICP备2019000101号');
     const [sub] = await a.t.db.query<{ last_service_sequence: number; principal_person_id: string; certificate_number_enc: string }>(
       `select last_service_sequence, principal_person_id, certificate_number_enc from subjects where main_number = '粤ICP备2019000101号'`);
     expect(sub!.last_service_sequence).toBe(2);
@@ -135,8 +137,12 @@ describe('beian import', () => {
   // Defect: a duplicate in the same batch said only "an earlier line of the file has this service
   // number"; in a later batch it named the line. The report is now the same whatever the batch size.
   it.each([[10, 'test:dup-same-batch'], [1, 'test:dup-other-batch']])('a duplicate names the earlier line (batch size %i)', async (batchSize, key) => {
-    const s = await importFilings(a.t.db, a.t.sealer, memorySource(key, [appLine(401 + batchSize, 1), appLine(401 + batchSize, 2), appLine(401 + batchSize, 1)]), { batchSize });
-    expect(s.rejections).toEqual([{ line: 3, field: 'serviceNumber', code: 'duplicate_in_file', message: expect.stringMatching(/^line 1 of the file has this service number/) }]);
+    const first = appLine(401 + batchSize, 1);
+    const s = await importFilings(a.t.db, a.t.sealer, memorySource(key, [first, appLine(401 + batchSize, 2), first,
+      appLine(421 + batchSize, 1, { subject: first.subject })]), { batchSize });
+    expect(s.rejections).toEqual([{ line: 3, field: 'serviceNumber', code: 'duplicate_in_file', message: expect.stringMatching(/^line 1 of the file has this service number/) },
+      // And a certificate filed under another main number names that number.
+      { line: 4, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number', message: expect.stringContaining(` under 粤ICP备2019000${401 + batchSize}号`) }]);
     expect(s.services).toBe(2);
   });
 

@@ -108,6 +108,10 @@ export const REJECTION_MESSAGES: Record<string, string> = {
   duplicate_in_file: 'an earlier line of the file has this service number',
 };
 
+/** certificate_filed_under_other_number's message, naming the main number that holds the certificate. */
+export const certificateHeld = (mainNumber: string) =>
+  `this certificate is already a filed subject under ${mainNumber} (one filed subject per certificate)`;
+
 // Checks against what is committed; each marks the lines it refuses (the first reason wins).
 // Each probes a unique index of the registry once per staged line: a correlated EXISTS with
 // OFFSET 0 stays a per-line subplan whatever the planner believes of the registry's size (the
@@ -283,9 +287,14 @@ export async function writeBatch(
     // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
     await tx.exec('analyze import_stage; analyze import_stage_platforms');
     for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
-    for (const r of await tx.query<{ line: number; reject: string; reject_field: string }>(
-      'select line, reject, reject_field from import_stage where reject is not null')) {
-      rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: REJECTION_MESSAGES[r.reject] ?? r.reject });
+    // A certificate filed under another main number: that number named (rejected lines only).
+    for (const r of await tx.query<{ line: number; reject: string; reject_field: string; holder: string | null }>(
+      `select line, reject, reject_field,
+              case when reject = 'certificate_filed_under_other_number' then (select su.main_number from subjects su
+                where su.certificate_type = st.cert_type and su.certificate_number_hash = st.cert_hash and su.status = 'filed'
+                  and su.duplicate_of is null limit 1) end as holder
+         from import_stage st where reject is not null`)) {
+      rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: r.holder !== null ? certificateHeld(r.holder) : REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
     for (const sql of WRITES) {
       await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));

@@ -72,8 +72,9 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   if (known && b.certificates.get(certKey) !== n.mainNumber) {
     return reject(b, line, 'subject.certificateNumber', 'subject_mismatch', 'the main number belongs to a subject with another certificate');
   }
-  if (!known && b.certificates.has(certKey)) {
-    return reject(b, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', 'an earlier line files this certificate under another main number');
+  const holder = known ? undefined : b.certificates.get(certKey);
+  if (holder !== undefined) {
+    return reject(b, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `an earlier line of the file files this certificate under ${holder}`);
   }
   const serialKey = n.base === 'icp_bei' ? `${n.provinceCode}|${n.year}|${Number(n.serial)}` : null;
   if (!known && serialKey && b.serials.has(serialKey)) {

@@ -333,10 +333,14 @@ describe('beian import of files as a spreadsheet or an editor saves them (embedd
     expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(9 lines, 2 rejected\)/);
   }, SETUP_TIMEOUT);
 
-  it('names an unknown CSV column, quoted', async () => {
+  it('names an unknown CSV column, quoted, and a column named twice', async () => {
     const file = path.join(root, 'typo.csv');
     writeFileSync(file, `\ufeffserviceNumber,serviceNmae, ,\r\n`);
     expect(await run('import', file, '--quiet')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown CSV column(s): "serviceNmae" (see docs/import.md)') });
+    // Defect: a column named twice was read once, the other dropped unseen.
+    const twice = path.join(root, 'twice.csv');
+    writeFileSync(twice, `serviceNumber,subject.address,serviceName,subject.address\r\n粤ICP备2019000905号-1A,深圳市南山区1号,示例,深圳市福田区2号\r\n`);
+    expect(await run('import', twice, '--quiet')).toMatchObject({ code: 2, stderr: expect.stringContaining('CSV column(s) named twice in the header line: "subject.address"') });
   }, SETUP_TIMEOUT);
 
   it('reads NDJSON after a byte-order mark and with CRLF line ends', async () => {

@@ -88,6 +88,9 @@ async function* csvLines(file: string, after: number): AsyncIterable<SourceLine>
       header = r.record.map((h) => h.trim());
       const unknown = unknownCsvColumns(header.filter(Boolean));
       if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/import.md)`);
+      // Two columns of one name: one of them would be read, the other dropped unseen.
+      const twice = [...new Set(header.filter((h, i) => h && header!.indexOf(h) !== i))];
+      if (twice.length) throw new UsageError(`CSV column(s) named twice in the header line: ${twice.map((u) => `"${u}"`).join(', ')} (see docs/import.md)`);
       continue;
     }
     // info.lines is where the record ends; a quoted cell may span lines: report where it starts.

@@ -72,30 +72,54 @@ async function* ndjsonLines(file: string, after: number): AsyncIterable<SourceLi
   }
 }
 
+/** A spreadsheet's name of column `i` (0-based): A … Z, AA … */
+const columnLetter = (i: number): string => (i >= 26 ? columnLetter(Math.floor(i / 26) - 1) : '') + String.fromCharCode(65 + (i % 26));
+
 async function* csvLines(file: string, after: number): AsyncIterable<SourceLine> {
-  // The header is checked as soon as it is read, whether or not rows follow: a header-only file with
-  // a misspelt column was recorded as an import of 0 lines (exit 0), and its bytes as imported.
+  // Rows as arrays, the header read here: a spreadsheet saves columns with no name in the header
+  // (trailing empty columns, `…,harmonyos.certSha256,,`), rows with more cells than the header, and
+  // rows of empty cells (`,,,,`). Those columns are ignored where they are empty, a row with a value
+  // in one is rejected (the value would otherwise be dropped unseen), and an empty row is skipped like
+  // a blank line (counted).
+  const parser = createReadStream(file).pipe(parseCsv({ bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true }));
   let header: string[] | null = null;
-  const parser = createReadStream(file).pipe(parseCsv({
-    columns: (names: string[]) => { header = names; return names; },
-    bom: true, info: true, raw: true, skip_empty_lines: true, relax_column_count: true,
-  }));
-  let checked = false;
-  const check = () => {
-    if (header === null) throw new UsageError(`${file} has no header line: a CSV import names its columns on the first line (see docs/import.md)`);
-    const unknown = unknownCsvColumns(header);
-    if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/import.md)`);
-    checked = true;
-  };
-  for await (const r of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
-    if (!checked) check();
+  for await (const r of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    if (!header) {
+      header = r.record.map((h) => h.trim());
+      const unknown = unknownCsvColumns(header.filter(Boolean));
+      if (unknown.length) throw new UsageError(`unknown CSV column(s): ${unknown.map((u) => `"${u}"`).join(', ')} (see docs/import.md)`);
+      // Two columns of one name: one of them would be read, the other dropped unseen.
+      const twice = [...new Set(header.filter((h, i) => h && header!.indexOf(h) !== i))];
+      if (twice.length) throw new UsageError(`CSV column(s) named twice in the header line: ${twice.map((u) => `"${u}"`).join(', ')} (see docs/import.md)`);
+      continue;
+    }
     // info.lines is where the record ends; a quoted cell may span lines: report where it starts.
     const body = r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
     const line = r.info.lines - (body.match(/\n/g)?.length ?? 0);
     if (line <= after) continue;
-    yield { line, value: csvRowToObject(r.record) };
+    const row: Record<string, string> = {};
+    let stray = -1;
+    let empty = true;
+    for (let i = 0; i < r.record.length; i++) {
+      const cell = r.record[i]!;
+      const name = header[i];
+      if (name) row[name] = cell;
+      if (empty || stray < 0) {
+        const blank = !cell.trim();
+        if (!blank) empty = false;
+        if (!blank && !name && stray < 0) stray = i;
+      }
+    }
+    if (empty) continue;
+    if (stray >= 0) {
+      const col = columnLetter(stray);
+      yield { line, issue: { field: `column ${col}`, code: 'unnamed_column', message: `column ${col} has a value but no name in the header line (docs/import.md lists the column names)` } };
+      continue;
+    }
+    yield { line, value: csvRowToObject(row) };
   }
-  if (!checked) check();
+  // A header-only file is checked above; an empty one has no header at all (it was an import of 0 lines, exit 0).
+  if (header === null) throw new UsageError(`${file} has no header line: a CSV import names its columns on the first line (see docs/import.md)`);
 }
 
 export function fileSource(file: string, sha256: string): ImportSource {

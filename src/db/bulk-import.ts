@@ -108,6 +108,10 @@ export const REJECTION_MESSAGES: Record<string, string> = {
   duplicate_in_file: 'an earlier line of the file has this service number',
 };
 
+/** certificate_filed_under_other_number's message, naming the main number that holds the certificate. */
+export const certificateHeld = (mainNumber: string) =>
+  `this certificate is already a filed subject under ${mainNumber} (one filed subject per certificate)`;
+
 // Checks against what is committed; each marks the lines it refuses (the first reason wins).
 // Each probes a unique index of the registry once per staged line: a correlated EXISTS with
 // OFFSET 0 stays a per-line subplan whatever the planner believes of the registry's size (the
@@ -217,17 +221,29 @@ const WRITES = [
  * `duplicate_in_file`, naming the earlier line its `imported` history row records (`reason.line`, with
  * `reason.import` this import). Found by the service number (unique), its `imported` public event
  * (public_events_owner) and that history row (primary key): indexes a first load keeps too (it sets
- * history_entity aside). A number another import or a flow wrote stays `service_number_taken`.
+ * history_entity aside). A record whose import event is a `logged_imported` row (an import begun
+ * before migration 0039, resumed after an upgrade) is found by its `imported` row (history_entity).
+ * A number another import or a flow wrote stays `service_number_taken`.
  */
 export async function explainOwnNumbers(tx: Queryable, importId: string, rejections: Rejection[], numberOf: (line: number) => string | undefined): Promise<void> {
   const taken = rejections.filter((r) => r.code === 'service_number_taken' && numberOf(r.line) !== undefined);
   if (!taken.length) return;
   const rows = await tx.query<{ line: number; earlier: number | null }>(
-    `select x.line, (select (h.reason->>'line')::int from services s
-                       join public_events pe on pe.owner_id = s.id and pe.action = 'imported'
-                       join history h on h.id = pe.history_id
-                      where s.service_number = x.n and h.entity_type = 'service' and h.action = 'imported' and h.reason->>'import' = $3
-                      limit 1) as earlier
+    `select x.line, coalesce(
+              (select (h.reason->>'line')::int from services s
+                 join public_events pe on pe.owner_id = s.id and pe.action = 'imported'
+                 join history h on h.id = pe.history_id
+                where s.service_number = x.n and h.entity_type = 'service' and h.action = 'imported' and h.reason->>'import' = $3
+                limit 1),
+              -- A record this import loaded before migration 0039 whose row the log had sequenced: its
+              -- import event is its 'logged_imported' row (migrations 0039, 0051), which names no line;
+              -- the line is its 'imported' row's (history_entity; only for such records).
+              (select (h2.reason->>'line')::int from services s
+                 join public_events pe on pe.owner_id = s.id and pe.action = 'imported'
+                 join history h on h.id = pe.history_id and h.action = 'logged_imported'
+                 join history h2 on h2.entity_type = 'service' and h2.entity_id = s.id and h2.action = 'imported'
+                where s.service_number = x.n and h2.reason->>'import' = $3
+                limit 1)) as earlier
        from unnest($1::int[], $2::text[]) as x(line, n)`,
     [taken.map((r) => r.line), taken.map((r) => numberOf(r.line)!), importId]);
   const earlier = new Map(rows.filter((r) => r.earlier !== null && r.earlier < r.line).map((r) => [r.line, r.earlier!]));
@@ -271,9 +287,14 @@ export async function writeBatch(
     // Fresh statistics, or the planner guesses the staging tables' sizes and may loop over them.
     await tx.exec('analyze import_stage; analyze import_stage_platforms');
     for (const sql of CHECKS) await timed(sql, () => tx.query(sql));
-    for (const r of await tx.query<{ line: number; reject: string; reject_field: string }>(
-      'select line, reject, reject_field from import_stage where reject is not null')) {
-      rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: REJECTION_MESSAGES[r.reject] ?? r.reject });
+    // A certificate filed under another main number: that number named (rejected lines only).
+    for (const r of await tx.query<{ line: number; reject: string; reject_field: string; holder: string | null }>(
+      `select line, reject, reject_field,
+              case when reject = 'certificate_filed_under_other_number' then (select su.main_number from subjects su
+                where su.certificate_type = st.cert_type and su.certificate_number_hash = st.cert_hash and su.status = 'filed'
+                  and su.duplicate_of is null limit 1) end as holder
+         from import_stage st where reject is not null`)) {
+      rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: r.holder !== null ? certificateHeld(r.holder) : REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
     for (const sql of WRITES) {
       await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));

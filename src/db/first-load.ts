@@ -16,7 +16,7 @@ import { identityKey } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
-  Csv, arrayLiteral, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch,
+  Csv, arrayLiteral, certificateHeld, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch,
 } from './bulk-import.ts';
 
 // ---- fingerprint filter ---------------------------------------------------------------------
@@ -176,7 +176,8 @@ export async function writeDirectBatch(
   // Registry look-ups, only for the keys an earlier batch may have written.
   const taken = new Set<string>();
   const existing = new Map<string, Existing>();
-  const certTaken = new Set<string>();
+  /** Certificate → the main number of the filed subject that holds it. */
+  const certTaken = new Map<string, string>();
   const serialTaken = new Set<string>();
   const seqTaken = new Set<string>();
   const pkgTaken = new Set<string>();
@@ -196,11 +197,11 @@ export async function writeDirectBatch(
     const fresh = [...new Set(lines.filter((l) => !existing.has(l.subject.mainNumber)).map((l) => l.subject))];
     const certs = fresh.filter((s) => keys.certificates.has(certKey(s.certType, s.certHash)));
     if (certs.length) {
-      for (const r of await tx.query<{ t: string; h: string }>(
-        `select x.t, x.h from unnest($1::text[], $2::text[]) as x(t, h)
-          where exists (select 1 from subjects su where su.certificate_type = x.t and su.certificate_number_hash = x.h
-                          and su.status = 'filed' and su.duplicate_of is null offset 0)`,
-        [certs.map((s) => s.certType), certs.map((s) => s.certHash)])) certTaken.add(certKey(r.t, r.h));
+      for (const r of await tx.query<{ t: string; h: string; m: string }>(
+        `select x.t, x.h, su.main_number as m from unnest($1::text[], $2::text[]) as x(t, h)
+           cross join lateral (select su.main_number from subjects su where su.certificate_type = x.t and su.certificate_number_hash = x.h
+                                 and su.status = 'filed' and su.duplicate_of is null limit 1) su`,
+        [certs.map((s) => s.certType), certs.map((s) => s.certHash)])) certTaken.set(certKey(r.t, r.h), r.m);
     }
     const serials = fresh.filter((s) => s.year !== null && s.serial !== null && keys.serials.has(serialKey(s.provinceCode, s.year, s.serial)));
     if (serials.length) {
@@ -235,14 +236,15 @@ export async function writeDirectBatch(
   // The staging path's checks, in its order (the first reason wins).
   const built = performance.now();
   const accepted: StagedLine[] = [];
-  const refuse = (line: number, code: string, field: string) => { rejections.push({ line, field, code, message: REJECTION_MESSAGES[code]! }); };
+  const refuse = (line: number, code: string, field: string, message = REJECTION_MESSAGES[code]!) => { rejections.push({ line, field, code, message }); };
   for (const l of lines) {
     const s = l.subject;
     const ex = existing.get(s.mainNumber);
     if (taken.has(l.serviceNumber)) { refuse(l.line, 'service_number_taken', 'serviceNumber'); continue; }
     if (ex && (ex.certType !== s.certType || ex.certHash !== s.certHash)) { refuse(l.line, 'subject_mismatch', 'subject.certificateNumber'); continue; }
     if (ex && ex.status !== 'filed') { refuse(l.line, 'subject_not_filed', 'serviceNumber'); continue; }
-    if (!ex && certTaken.has(certKey(s.certType, s.certHash))) { refuse(l.line, 'certificate_filed_under_other_number', 'subject.certificateNumber'); continue; }
+    const holder = ex ? undefined : certTaken.get(certKey(s.certType, s.certHash));
+    if (holder !== undefined) { refuse(l.line, 'certificate_filed_under_other_number', 'subject.certificateNumber', certificateHeld(holder)); continue; }
     if (!ex && s.year !== null && s.serial !== null && serialTaken.has(serialKey(s.provinceCode, s.year, s.serial))) {
       refuse(l.line, 'main_number_serial_taken', 'serviceNumber'); continue;
     }

@@ -8,7 +8,7 @@ import {
   PERSON_CERTIFICATE_TYPES, PLATFORMS, SERVICE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES,
   type PersonCertificateType, type Platform, type SubjectNature,
 } from './materials.ts';
-import { hasControlChars } from './text.ts';
+import { hasControlChars, tidySpaces } from './text.ts';
 import {
   validateAndroidPackageName, validateCertFingerprint, validateDomainName, validateEmail, validateHarmonyBundleName,
   validateIosBundleId, validateMobile, validatePersonName, validateRegionCodes, validateResidentIdNumber, validateUscc,
@@ -63,9 +63,14 @@ function text(o: Obj, key: string, field: string, o2: { max?: number; optional?:
     return fail(field, 'required', `${field} is required`);
   }
   if (typeof v !== 'string') return fail(field, 'type', `${field} must be text`);
-  const s = v.trim();
+  let s = v.trim();
   if (!s && !o2.optional) fail(field, 'required', `${field} is required`);
-  if (hasControlChars(s)) fail(field, 'control_characters', `${field} contains control characters`);
+  // A line break or tab (a spreadsheet cell typed with Alt+Enter) is a space, as the filing form
+  // reads it (tidySpaces); other control characters are refused.
+  if (hasControlChars(s)) {
+    s = tidySpaces(s);
+    if (hasControlChars(s)) fail(field, 'control_characters', `${field} contains control characters`);
+  }
   // Code points: never more than UTF-16 units, so only a long string is counted.
   if (s.length > (o2.max ?? 100) && [...s].length > (o2.max ?? 100)) fail(field, 'too_long', `${field} has more than ${o2.max ?? 100} characters`);
   return s;
@@ -73,7 +78,11 @@ function text(o: Obj, key: string, field: string, o2: { max?: number; optional?:
 
 function oneOf<T extends string>(o: Obj, key: string, field: string, values: readonly T[], fallback?: T): T {
   const v = o[key];
-  if ((v === undefined || v === null || v === '') && fallback !== undefined) return fallback;
+  if (v === undefined || v === null || v === '') {
+    if (fallback !== undefined) return fallback;
+    // Missing is `required`, as for any other field (it said not_allowed, as if a wrong value was there).
+    return fail(field, 'required', `${field} is required (one of ${values.join(', ')})`);
+  }
   if (typeof v !== 'string' || !values.includes(v as T)) return fail(field, 'not_allowed', `${field} must be one of ${values.join(', ')}`);
   return v as T;
 }
@@ -88,10 +97,23 @@ function instant(o: Obj, key: string, field: string, fallback?: Date): Date {
   const s = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v;
   const d = new Date(s);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) || Number.isNaN(d.getTime())) {
-    return fail(field, 'date_format', `${field} is not an ISO 8601 time with a zone`);
+    // A spreadsheet's date as it displays it (2019/6/1) named: the fix is the column's format.
+    return fail(field, 'date_format', `${field} is not a date (2019-06-01) or an ISO 8601 time with a zone (2019-06-01T10:00:00+08:00)`);
   }
   if (d.getUTCFullYear() < 1994 || d.getTime() > Date.now() + 86_400_000) fail(field, 'date_range', `${field} is not a plausible filing time`);
   return d;
+}
+
+/** 1.10105E+17: how a spreadsheet shows (and saves) an 18-digit number in a cell not formatted as text. */
+const SCIENTIFIC = /^\d(\.\d+)?E\+?\d+$/i;
+
+/** A resident ID number; one a spreadsheet turned into a number is named as such (the digits are lost). */
+function residentId(field: string, raw: string): string {
+  const r = validateResidentIdNumber(raw);
+  if (!r.ok && SCIENTIFIC.test(raw)) {
+    fail(field, 'spreadsheet_number', `${field} is ${raw}, a spreadsheet's rounded number: its digits are lost; format the column as text and type or paste them again (docs/import.md)`);
+  }
+  return take(field, r).number;
 }
 
 function person(v: unknown, field: string): ImportPerson {
@@ -99,7 +121,7 @@ function person(v: unknown, field: string): ImportPerson {
   const certificateType = oneOf(v, 'certificateType', `${field}.certificateType`, PERSON_CERTIFICATE_TYPES);
   const raw = text(v, 'certificateNumber', `${field}.certificateNumber`, { max: 64 });
   const certificateNumber = certificateType === 'resident_id'
-    ? take(`${field}.certificateNumber`, validateResidentIdNumber(raw)).number : raw.toUpperCase();
+    ? residentId(`${field}.certificateNumber`, raw) : raw.toUpperCase();
   return {
     name: take(`${field}.name`, validatePersonName(text(v, 'name', `${field}.name`, { max: 64 }))),
     certificateType, certificateNumber,
@@ -155,7 +177,7 @@ function subjectOf(v: unknown, o: Obj, number: FilingNumber, approvedAt: Date): 
     : oneOf(v, 'certificateType', 'subject.certificateType', PERSON_CERTIFICATE_TYPES);
   const raw = text(v, 'certificateNumber', 'subject.certificateNumber', { max: 64 });
   const certificateNumber = certificateType === 'uscc' ? take('subject.certificateNumber', validateUscc(raw))
-    : certificateType === 'resident_id' ? take('subject.certificateNumber', validateResidentIdNumber(raw)).number : raw.toUpperCase();
+    : certificateType === 'resident_id' ? residentId('subject.certificateNumber', raw) : raw.toUpperCase();
   const cityCode = text(v, 'cityCode', 'subject.cityCode');
   const districtCode = text(v, 'districtCode', 'subject.districtCode');
   const region = validateRegionCodes({ provinceCode: number.provinceCode, cityCode, districtCode });
@@ -238,7 +260,8 @@ export function csvRowToObject(row: Record<string, string>): Obj {
       platforms.set(path[0]!, p);
       continue;
     }
-    if (key === 'domains') { out.domains = v.split(';').map((d) => d.trim()).filter(Boolean); continue; }
+    // `;`, or the full-width `；` a Chinese input method types.
+    if (key === 'domains') { out.domains = v.split(/[;；]/).map((d) => d.trim()).filter(Boolean); continue; }
     let at = out;
     for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Obj;
     at[path[path.length - 1]!] = v;

@@ -47,14 +47,15 @@ interface BatchState {
   rejected: Rejection[];
   subjects: Map<string, StagedSubject>;
   certificates: Map<string, string>;
-  serviceNumbers: Set<string>;
+  /** Service number → the line that staged it (a duplicate names it). */
+  serviceNumbers: Map<string, number>;
   sequences: Set<string>;
   serials: Map<string, string>;
   packages: Set<string>;
 }
 
 const newBatch = (): BatchState => ({
-  lines: [], rejected: [], subjects: new Map(), certificates: new Map(), serviceNumbers: new Set(),
+  lines: [], rejected: [], subjects: new Map(), certificates: new Map(), serviceNumbers: new Map(),
   sequences: new Set(), serials: new Map(), packages: new Set(),
 });
 
@@ -66,12 +67,14 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   const n = r.number;
   const certKey = `${r.subject.certificateType}|${r.subject.certificateNumber}`;
   const known = b.subjects.get(n.mainNumber);
-  if (b.serviceNumbers.has(n.number)) return reject(b, line, 'serviceNumber', 'duplicate_in_file', 'an earlier line of the file has this service number');
+  const first = b.serviceNumbers.get(n.number);
+  if (first !== undefined) return reject(b, line, 'serviceNumber', 'duplicate_in_file', `line ${first} of the file has this service number`);
   if (known && b.certificates.get(certKey) !== n.mainNumber) {
     return reject(b, line, 'subject.certificateNumber', 'subject_mismatch', 'the main number belongs to a subject with another certificate');
   }
-  if (!known && b.certificates.has(certKey)) {
-    return reject(b, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', 'an earlier line files this certificate under another main number');
+  const holder = known ? undefined : b.certificates.get(certKey);
+  if (holder !== undefined) {
+    return reject(b, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `an earlier line of the file files this certificate under ${holder}`);
   }
   const serialKey = n.base === 'icp_bei' ? `${n.provinceCode}|${n.year}|${Number(n.serial)}` : null;
   if (!known && serialKey && b.serials.has(serialKey)) {
@@ -96,7 +99,7 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
     b.certificates.set(certKey, n.mainNumber);
     if (serialKey) b.serials.set(serialKey, n.mainNumber);
   }
-  b.serviceNumbers.add(n.number);
+  b.serviceNumbers.set(n.number, line);
   b.sequences.add(`${n.mainNumber}|${n.sequence}`);
   if (active) for (const p of r.platforms) b.packages.add(identityKey(p.platform, p.packageName)); // iOS bundle IDs folded
   b.lines.push({

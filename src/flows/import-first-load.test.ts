@@ -22,7 +22,7 @@ const line = (serial: number, seq: number, o: Record<string, unknown> = {}) => a
 const withEmail = (r: ReturnType<typeof line>, email: string) => ({ ...r, subject: { ...r.subject, principal: { ...r.subject.principal, email } } });
 
 /**
- * 31 lines in batches of 5: new subjects, services of a subject of an earlier batch, host accounts
+ * 32 lines in batches of 5: new subjects, services of a subject of an earlier batch, host accounts
  * shared, and every kind of rejection but subject_not_filed (another writer's: below).
  */
 const RECORDS: unknown[] = [
@@ -39,12 +39,13 @@ const RECORDS: unknown[] = [
   line(9, 1, { servicePrincipal: { name: '钱服务', certificateType: 'resident_id', certificateNumber: residentIdOf(901), mobile: '13600136000', email: 'svc9@example.com' } }),
   line(10, 1), line(10, 2), line(11, 1), line(12, 1, { status: 'cancelled', statusChangedAt: '2020-02-02' }), line(13, 1), line(14, 1),
   line(15, 1), line(15, 3), line(16, 1), line(16, 1),
-  // Lines 25–31, after every test's interruption point: the other rejections and host accounts.
+  // Lines 25–32, after every test's interruption point: the other rejections and host accounts.
   line(1, 1, { serviceType: 'website', serviceNumber: '粤ICP备2017000001号-1', platforms: undefined, domains: ['seq1.example.cn'] }), // sequence_taken (batch 1)
   line(17, 1, { serviceNumber: '粤ICP备17000002号-1A' }), // main_number_serial_taken: 2017's serial 2 (batch 1) in the 8-digit form
   withEmail(line(18, 1), 'first1@example.com'), // batch 1's host account, reused
   withEmail(line(19, 1), 'shared@example.com'), withEmail(line(20, 1), 'shared@example.com'), // one host account for two subjects of a batch
   line(21, 1), withEmail(line(22, 1), 'shared@example.com'), // … reused by a later batch
+  line(23, 1, { subject: line(4, 1).subject }), // certificate_filed_under_other_number (batch 2's, found in the registry: its number named)
 ];
 
 /** The registry as a reader sees it, by natural keys (ids are minted per run). */
@@ -147,7 +148,10 @@ describe('bulk import: first load into an empty registry', () => {
   it('gives exactly the registry the row-by-row path gives, rejections included, with every index back', async () => {
     expect(referenceRejections.map((r) => (r as { code: string }).code)).toEqual([
       'duplicate_in_file', 'duplicate_in_file', 'certificate_filed_under_other_number', 'subject_mismatch',
-      'package_already_filed', 'mobile_format', 'duplicate_in_file', 'sequence_taken', 'main_number_serial_taken']);
+      'package_already_filed', 'mobile_format', 'duplicate_in_file', 'sequence_taken', 'main_number_serial_taken', 'certificate_filed_under_other_number']);
+    // A certificate an earlier batch filed: the main number that holds it named, by both paths (compared below).
+    expect(referenceRejections.at(-1)).toEqual({ line: 32, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number',
+      message: 'this certificate is already a filed subject under 粤ICP备2017000004号 (one filed subject per certificate)' });
     expect(reference.counts).toEqual([{ persons: 18, hosts: 14 }]); // 17 subjects and a service principal; 3 subjects share a host
     const t = await fresh();
     const { trace, statements } = traced();

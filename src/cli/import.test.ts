@@ -288,7 +288,7 @@ describe('the beian import command (embedded database)', () => {
     writeFileSync(headerOnly, 'serviceNumber,serviceNme\n');
     for (let i = 0; i < 2; i++) { // the second run is refused again, not "imported already"
       const r = await run('import', headerOnly, '--quiet');
-      expect(r, r.stdout).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('unknown CSV column(s): serviceNme') });
+      expect(r, r.stdout).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('unknown CSV column(s): "serviceNme"') });
     }
     const empty = path.join(root, 'empty.csv');
     writeFileSync(empty, '');

@@ -4,7 +4,7 @@
 // host to a wizard without that field — a dead end the demo itself showed (管局退回 变更主体 asking
 // to fix 服务描述). Refused with a 400 naming the reason's field; nothing moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reasonFieldEditable } from '../src/domain/lifecycle.ts';
+import { keptAccessRecords, reasonFieldEditable } from '../src/domain/lifecycle.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
 import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
 
@@ -84,6 +84,23 @@ describe('review reasons name a field the application can change', () => {
       payload: { reasons: [{ field: 'service.name', error: '名称过泛' }] } });
     expect(refused.statusCode, refused.body).toBe(400);
     expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'reasons.0.field', code: 'reason_field_not_editable' })]);
+    // The filed provider's access record (#1) stays as filed in an access filing: the host's wizard shows it
+    // read-only and a changed one is refused as not_editable, so a reason about it is a dead end too.
+    const filedRecord = await h.app.inject({ method: 'POST', url: `/api/provider/applications/${draft.id}/return`, headers: provider.headers,
+      payload: { reasons: [{ field: 'access.1.ips', error: '新地址' }, { field: 'access.0.ips', error: '原接入地址有误' }] } });
+    expect(filedRecord.statusCode, filedRecord.body).toBe(400);
+    expect(filedRecord.json().errors).toEqual([expect.objectContaining({ field: 'reasons.1.field', code: 'reason_field_not_editable' })]);
+    expect(await status(wang, draft.id)).toBe('provider_review');
     expect((await call(h.app, provider, 'POST', `/api/provider/applications/${draft.id}/return`, { reasons: [{ field: 'access.1.ips', error: '不是本公司分配的地址' }] })).status).toBe('returned');
+  });
+
+  it('an access filing keeps its filed access records by provider, wherever they stand in the list', () => {
+    const materials = { access: [{ providerOrgId: 'new' }, { providerOrgId: 'old' }] };
+    const kept = keptAccessRecords('add_access', ['old'], materials);
+    expect([...kept]).toEqual([1]);
+    expect(reasonFieldEditable('add_access', 'access.1.ips', kept)).toBe(false);
+    expect(reasonFieldEditable('add_access', 'access.0.ips', kept)).toBe(true);
+    // A service change may correct any access record of its providers.
+    expect([...keptAccessRecords('change_service', ['old'], materials)]).toEqual([]);
   });
 });

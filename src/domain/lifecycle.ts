@@ -174,10 +174,31 @@ export const kindOf = (type: ApplicationType): ApplicationKind => APPLICATION_KI
  * in a subject change, the APP's name in an access filing — names a field the host's wizard does not
  * offer: a dead end (the host can only withdraw). `field` is a dotted path (`access.1.ips`, `service`).
  */
-export function reasonFieldEditable(type: ApplicationType, field: string): boolean {
+export function reasonFieldEditable(type: ApplicationType, field: string, keptAccess: ReadonlySet<number> = new Set()): boolean {
   const kind = kindOf(type);
   const group = field.split('.')[0] as MaterialGroup;
   if (!kind.groups.includes(group)) return false;
+  // An access filing's filed access records stay as they are (changeProblems refuses any edit of them; the
+  // wizard shows them read-only): a reason about one would send the host back to a field it cannot change.
+  const record = /^access\.(\d+)(?:\.|$)/.exec(field);
+  if (record && keptAccess.has(Number(record[1]))) return false;
   const unlocked = kind.conversion?.unlocks ?? [];
   return !kind.fixed.some((f) => (field === f || field.startsWith(`${f}.`)) && !unlocked.includes(f));
+}
+
+/**
+ * The places in `materials.access` of the access records an application keeps as filed: for an access
+ * filing (access `add_only`), those of the providers the filed record already has (`filedProviders`, the
+ * filed access records' providerOrgIds); none for any other kind.
+ */
+export function keptAccessRecords(type: ApplicationType, filedProviders: readonly unknown[], materials: unknown): Set<number> {
+  if (kindOf(type).access !== 'add_only') return new Set();
+  const access = (materials as { access?: unknown } | null)?.access;
+  const filed = new Set(filedProviders);
+  const kept = new Set<number>();
+  (Array.isArray(access) ? access : []).forEach((a, i) => {
+    const provider = (a as { providerOrgId?: unknown } | null)?.providerOrgId;
+    if (typeof provider === 'string' && filed.has(provider)) kept.add(i);
+  });
+  return kept;
 }

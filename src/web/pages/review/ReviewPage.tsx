@@ -11,7 +11,7 @@ import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusB
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
-import { keptAccessRecords, reasonFieldEditable } from '../../../domain/lifecycle.ts';
+import { convertibleFrom, keptAccessRecords, reasonFieldEditable } from '../../../domain/lifecycle.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { ApplicationView, HistoryItem, ReviewReason, SubjectRecord } from '../../lib/types.ts';
 
@@ -79,8 +79,12 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   };
   // Only fields this kind of application lets the host change (a subject change: the subject; an access filing: access).
   // An access filing's filed access records are kept as filed: only the new provider's record may be flagged.
-  const kept = keptAccessRecords(view.applicationType, view.filed?.accessProviders ?? [], view.materials);
-  const canFlag = (p: string) => reasonFieldEditable(view.applicationType, p, kept);
+  // A subject change unlocks the certificate only for an individual becoming an enterprise (its filed type says so).
+  const context = {
+    keptAccess: keptAccessRecords(view.applicationType, view.filed?.accessProviders ?? [], view.materials),
+    ...(view.filed ? { convertible: convertibleFrom(view.applicationType, { subject: { subjectType: view.filed.subjectType } }) } : {}),
+  };
+  const canFlag = (p: string) => reasonFieldEditable(view.applicationType, p, context);
   const paths = fieldPaths(view.materials).filter(canFlag);
   // Only a first filing and a new service are allocated a number; every other kind keeps the number it acts on.
   const allocates = view.applicationType === 'first_filing' || view.applicationType === 'new_service';
@@ -104,7 +108,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' && !view.subjectRecord ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <PackageChecks checks={view.packageChecks ?? []} materials={view.materials} />
-          {accessFiling ? <AccessFilingMaterials view={view} kept={kept} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />
+          {accessFiling ? <AccessFilingMaterials view={view} kept={context.keptAccess} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />
             : <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />}
         </Card>
         {view.subjectRecord && accessFiling ? <SubjectPanel record={view.subjectRecord} /> : null}

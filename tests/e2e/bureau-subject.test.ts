@@ -87,4 +87,30 @@ describe('journey: a bureau reviews an access filing and opens the subject in it
     bj.assertClean();
     await bj.close();
   }), JOURNEY_TIMEOUT);
+
+  it('a subject change names the subject it changes, and leads to the subject page in the console', () => steps(async () => {
+    const host = await signIn(server.app, 'host@demo.beian.test');
+    const provider = await signIn(server.app, 'provider.demo');
+    const [subject] = await server.t.db.query<{ id: string }>(`select id from subjects where main_number = '浙ICP备2024000001号'`);
+    const body = await call(server.app, host, 'GET', `/api/host/subjects/${subject!.id}/materials`);
+    body.materials.subject.address = '西湖区文三路9号示例中心3楼301室';
+    const id = await toBureau(server, { ...body, submitterOrgId: await orgId(server.t.db, CLOUD) }, ['13800138004'], { host, provider });
+
+    const zj = await journey(browser, server.url, 'bureau-subject-change');
+    const page = zj.page;
+    await signInUi(page, 'zj.reviewer');
+    await page.goto(`/bureau/applications/${id}`);
+    // It changes the subject: not 沿用 (reuses) it.
+    await page.getByRole('heading', { name: '本申请变更的已备案主体（当前备案信息）' }).waitFor();
+    expect(await page.getByText('本申请沿用的已备案主体').count()).toBe(0);
+    // A unit's certificate stays as filed: no 标记问题 on it; the address can be flagged.
+    expect(await page.locator('[data-field="subject.certificateNumber"]').getByRole('button').count()).toBe(0);
+    expect(await page.locator('[data-field="subject.address"]').getByRole('button').count()).toBe(1);
+    await zj.shot('subject-change');
+    await page.getByTestId('subject-view-link').first().click();
+    await page.waitForURL(`**/bureau/subjects/${subject!.id}`);
+    await page.getByTestId('bs-applications').getByText('变更主体').waitFor();
+    zj.assertClean();
+    await zj.close();
+  }), JOURNEY_TIMEOUT);
 });

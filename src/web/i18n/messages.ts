@@ -1158,6 +1158,7 @@ export const MESSAGES = {
   'review.view': ['查看', 'View'],
   'review.subjectOf': ['主体：{name}', 'Subject: {name}'],
   'review.followUpSubject': ['本申请沿用的已备案主体', 'The filed subject this application acts under'],
+  'review.changedSubject': ['本申请变更的已备案主体（当前备案信息）', 'The filed subject this application changes (as filed now)'],
   'review.subjectName': ['主办单位名称', 'Subject name'],
   'review.subjectCertificate': ['主体证件号码', 'Subject certificate number'],
   'review.subjectRecord': ['查看备案详情', 'Open the filing record'],

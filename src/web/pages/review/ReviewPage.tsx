@@ -100,7 +100,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
       <div className="split">
         <div>
         {/* An access filing: what is under review (the new access record) first; the subject it serves after it. */}
-        {view.subjectRecord && !accessFiling ? <SubjectPanel record={view.subjectRecord} /> : null}
+        {view.subjectRecord && !accessFiling ? <SubjectPanel record={view.subjectRecord} changes={view.applicationType === 'change_subject'} /> : null}
         {view.applicationType === 'change_subject' && !view.subjectRecord && view.target?.mainNumber
           ? <p data-testid="subject-change-target">{i18n.t('review.subjectView')}{i18n.colon}<SubjectViewLink mainNumber={view.target.mainNumber} subjectId={audience === 'bureau' ? view.subjectId : null} /></p> : null}
         {/* An access filing's diff is its new access record, shown under review below. */}
@@ -111,7 +111,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
           {accessFiling ? <AccessFilingMaterials view={view} kept={context.keptAccess} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />
             : <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />}
         </Card>
-        {view.subjectRecord && accessFiling ? <SubjectPanel record={view.subjectRecord} /> : null}
+        {view.subjectRecord && accessFiling ? <SubjectPanel record={view.subjectRecord} changes={view.applicationType === 'change_subject'} /> : null}
         </div>
         <div className="sticky">
           <Card title={i18n.t('review.reasons')} id="decision">
@@ -200,10 +200,11 @@ function SubjectViewLink({ mainNumber, subjectId }: { mainNumber: string; subjec
 }
 
 /** The filed subject a follow-up application acts under (review issue item 2): who it is, its record, its other applications. */
-function SubjectPanel({ record }: { record: SubjectRecord }) {
+function SubjectPanel({ record, changes }: { record: SubjectRecord; changes: boolean }) {
   const i18n = useI18n();
+  // A subject change does not reuse the subject (沿用): it changes it; the panel shows it as filed now.
   return (
-    <Card title={i18n.t('review.followUpSubject')} id="subject-record">
+    <Card title={i18n.t(changes ? 'review.changedSubject' : 'review.followUpSubject')} id="subject-record">
       <Dl rows={[
         [i18n.t('review.subjectName'), <span data-testid="subject-name" key="n">{record.name}</span>],
         [i18n.t('record.mainNumber'), record.mainNumber ? <SubjectViewLink key="m" mainNumber={record.mainNumber} subjectId={record.id} /> : '—'],

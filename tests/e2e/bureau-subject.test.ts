@@ -30,6 +30,13 @@ describe('journey: a bureau reviews an access filing and opens the subject in it
     const bj = await journey(browser, server.url, 'bureau-subject');
     const page = bj.page;
     await signInUi(page, 'bj.reviewer');
+    // The queue by kind: the access filing under 新增接入, nothing under 变更主体.
+    await page.goto('/bureau');
+    await page.getByTestId('kind-filter').selectOption('add_access');
+    await page.getByTestId('queue-table').getByText('小二的读书笔记').waitFor();
+    await bj.shot('queue-by-kind');
+    await page.getByTestId('kind-filter').selectOption('change_subject');
+    await page.getByText('队列为空。').waitFor();
     await page.goto(`/bureau/applications/${id}`);
     const under = page.getByTestId('under-review');
     await under.waitFor();

@@ -147,4 +147,26 @@ describe('bureau records', () => {
     expect((await call(a.app, admin, 'GET', `/api/bureau/subjects/${s!.id}?reveal=true`)).revealed).toBe(true);
     expect((await accessesSince(mid)).map((r) => [r.record_type, r.purpose, r.actor_role])).toEqual([['subject', 'supervision', 'ministry_admin']]);
   });
+
+  it('lists decisions latest first (the queue stays by deadline), and filters by kind', async () => {
+    const [s] = await a.t.db.query<{ id: string }>(`select id from subjects where name = '深圳市示例网络科技有限公司'`);
+    const approved: string[] = [];
+    for (const day of ['2026-03-03', '2026-03-04']) {
+      a.clock.set(`${day}T02:00:00Z`);
+      const [h2, p2, g2] = await Promise.all([signIn(a.app, 'host@demo.beian.test'), signIn(a.app, 'platform.demo'), signIn(a.app, 'gd.reviewer')]);
+      const id = await fileToProvider(a.app, h2, { applicationType: 'new_service', subjectId: s!.id, serviceType: 'mini_program', submitterOrgId: await orgId(a.t.db, MARKET), materials: miniProgramMaterials() });
+      await throughSms(a, h2, p2, id);
+      await call(a.app, g2, 'POST', `/api/bureau/applications/${id}/approve`);
+      approved.push(id);
+    }
+    gd = await signIn(a.app, 'gd.reviewer');
+    const list = (await call(a.app, gd, 'GET', '/api/bureau/applications?status=approved')).items as { id: string; decidedAt: string }[];
+    expect(list.slice(0, 2).map((i) => i.id)).toEqual([approved[1], approved[0]]);
+    expect(list.map((i) => i.decidedAt)).toEqual([...list.map((i) => i.decidedAt)].sort().reverse());
+    const services = (await call(a.app, gd, 'GET', '/api/bureau/applications?status=approved&applicationType=new_service')).items as { applicationType: string }[];
+    expect(services.length).toBeGreaterThanOrEqual(2);
+    expect(services.every((i) => i.applicationType === 'new_service')).toBe(true);
+    expect((await call(a.app, gd, 'GET', '/api/bureau/applications?status=approved&applicationType=change_subject')).items).toEqual([]);
+    expect((await a.app.inject({ method: 'GET', url: '/api/bureau/applications?applicationType=nope', headers: gd.headers })).statusCode).toBe(400);
+  });
 });

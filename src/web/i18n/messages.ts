@@ -1152,6 +1152,7 @@ export const MESSAGES = {
   'bs.open': ['主体详情（管局）', 'Subject page (bureau)'],
   'review.bureauDecided': ['已办结申请', 'Decided applications'],
   'review.kind': ['申请类型', 'Kind'],
+  'review.allKinds': ['全部类型', 'All kinds'],
   'review.number': ['备案号', 'Number'],
   'review.decidedAt': ['办结时间', 'Decided at'],
   'review.decidedBy': ['审核人', 'Decided by'],

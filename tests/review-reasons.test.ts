@@ -4,7 +4,7 @@
 // host to a wizard without that field — a dead end the demo itself showed (管局退回 变更主体 asking
 // to fix 服务描述). Refused with a 400 naming the reason's field; nothing moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reasonFieldEditable } from '../src/domain/lifecycle.ts';
+import { convertibleFrom, keptAccessRecords, reasonFieldEditable } from '../src/domain/lifecycle.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
 import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
 
@@ -26,6 +26,10 @@ describe('review reasons name a field the application can change', () => {
     expect(reasonFieldEditable('change_subject', 'service.description')).toBe(false);
     expect(reasonFieldEditable('change_subject', 'subject.provinceCode')).toBe(false); // no cross-province transfer
     expect(reasonFieldEditable('change_subject', 'subject.certificateNumber')).toBe(true); // 个人转企业 unlocks it
+    // …for an individual's record only: a unit's certificate stays.
+    expect(reasonFieldEditable('change_subject', 'subject.certificateNumber', { convertible: convertibleFrom('change_subject', { subject: { subjectType: 'individual' } }) })).toBe(true);
+    expect(reasonFieldEditable('change_subject', 'subject.certificateNumber', { convertible: convertibleFrom('change_subject', { subject: { subjectType: 'unit' } }) })).toBe(false);
+    expect(reasonFieldEditable('change_subject', 'subject.address', { convertible: false })).toBe(true);
     expect(reasonFieldEditable('add_access', 'access.1.ips')).toBe(true);
     expect(reasonFieldEditable('add_access', 'service.name')).toBe(false);
     expect(reasonFieldEditable('add_access', 'platforms.0.certSha1')).toBe(false);
@@ -70,6 +74,13 @@ describe('review reasons name a field the application can change', () => {
     expect(rejected.statusCode, rejected.body).toBe(400);
     expect(rejected.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.0.field' }] });
     expect(await status(host, draft.id)).toBe('bureau_review');
+    // A unit's certificate stays as filed (only an individual becoming an enterprise changes it): a dead end too.
+    expect(mine.materials.subject.subjectType).toBe('unit');
+    const certificate = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/reject`, headers: zj.headers,
+      payload: { reasons: [{ field: 'subject.certificateNumber', error: '证件号码有误' }] } });
+    expect(certificate.statusCode, certificate.body).toBe(400);
+    expect(certificate.json()).toMatchObject({ code: 'reason_field_not_editable', errors: [{ field: 'reasons.0.field' }] });
+    expect(await status(host, draft.id)).toBe('bureau_review');
     expect((await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/reject`, { reasons: [{ field: 'subject.principal.email', error: '邮箱无法送达' }] })).status).toBe('bureau_rejected');
   });
 
@@ -84,6 +95,23 @@ describe('review reasons name a field the application can change', () => {
       payload: { reasons: [{ field: 'service.name', error: '名称过泛' }] } });
     expect(refused.statusCode, refused.body).toBe(400);
     expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'reasons.0.field', code: 'reason_field_not_editable' })]);
+    // The filed provider's access record (#1) stays as filed in an access filing: the host's wizard shows it
+    // read-only and a changed one is refused as not_editable, so a reason about it is a dead end too.
+    const filedRecord = await h.app.inject({ method: 'POST', url: `/api/provider/applications/${draft.id}/return`, headers: provider.headers,
+      payload: { reasons: [{ field: 'access.1.ips', error: '新地址' }, { field: 'access.0.ips', error: '原接入地址有误' }] } });
+    expect(filedRecord.statusCode, filedRecord.body).toBe(400);
+    expect(filedRecord.json().errors).toEqual([expect.objectContaining({ field: 'reasons.1.field', code: 'reason_field_not_editable' })]);
+    expect(await status(wang, draft.id)).toBe('provider_review');
     expect((await call(h.app, provider, 'POST', `/api/provider/applications/${draft.id}/return`, { reasons: [{ field: 'access.1.ips', error: '不是本公司分配的地址' }] })).status).toBe('returned');
+  });
+
+  it('an access filing keeps its filed access records by provider, wherever they stand in the list', () => {
+    const materials = { access: [{ providerOrgId: 'new' }, { providerOrgId: 'old' }] };
+    const kept = keptAccessRecords('add_access', ['old'], materials);
+    expect([...kept]).toEqual([1]);
+    expect(reasonFieldEditable('add_access', 'access.1.ips', { keptAccess: kept })).toBe(false);
+    expect(reasonFieldEditable('add_access', 'access.0.ips', { keptAccess: kept })).toBe(true);
+    // A service change may correct any access record of its providers.
+    expect([...keptAccessRecords('change_service', ['old'], materials)]).toEqual([]);
   });
 });

@@ -174,10 +174,47 @@ export const kindOf = (type: ApplicationType): ApplicationKind => APPLICATION_KI
  * in a subject change, the APP's name in an access filing — names a field the host's wizard does not
  * offer: a dead end (the host can only withdraw). `field` is a dotted path (`access.1.ips`, `service`).
  */
-export function reasonFieldEditable(type: ApplicationType, field: string): boolean {
+export interface ReasonContext {
+  /** An access filing's filed access records, by their place in the materials (keptAccessRecords). */
+  keptAccess?: ReadonlySet<number>;
+  /** Whether the filed record is the kind's conversion `from` (convertible); unknown: assumed so. */
+  convertible?: boolean;
+}
+
+export function reasonFieldEditable(type: ApplicationType, field: string, context: ReasonContext = {}): boolean {
   const kind = kindOf(type);
   const group = field.split('.')[0] as MaterialGroup;
   if (!kind.groups.includes(group)) return false;
-  const unlocked = kind.conversion?.unlocks ?? [];
+  // An access filing's filed access records stay as they are (changeProblems refuses any edit of them; the
+  // wizard shows them read-only): a reason about one would send the host back to a field it cannot change.
+  const record = /^access\.(\d+)(?:\.|$)/.exec(field);
+  if (record && context.keptAccess?.has(Number(record[1]))) return false;
+  // The conversion unlocks its fields only for a record it can convert (an individual becoming an enterprise):
+  // a unit's certificate stays as filed, so a reason about it is a dead end too.
+  const unlocked = context.convertible === false ? [] : kind.conversion?.unlocks ?? [];
   return !kind.fixed.some((f) => (field === f || field.startsWith(`${f}.`)) && !unlocked.includes(f));
+}
+
+/** Whether the filed record (materials shape) is what the kind's conversion starts from; false for a kind without one. */
+export function convertibleFrom(type: ApplicationType, filed: unknown): boolean {
+  const from = kindOf(type).conversion?.from;
+  const at = (path: string) => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), filed);
+  return !!from && Object.entries(from).every(([f, v]) => at(f) === v);
+}
+
+/**
+ * The places in `materials.access` of the access records an application keeps as filed: for an access
+ * filing (access `add_only`), those of the providers the filed record already has (`filedProviders`, the
+ * filed access records' providerOrgIds); none for any other kind.
+ */
+export function keptAccessRecords(type: ApplicationType, filedProviders: readonly unknown[], materials: unknown): Set<number> {
+  if (kindOf(type).access !== 'add_only') return new Set();
+  const access = (materials as { access?: unknown } | null)?.access;
+  const filed = new Set(filedProviders);
+  const kept = new Set<number>();
+  (Array.isArray(access) ? access : []).forEach((a, i) => {
+    const provider = (a as { providerOrgId?: unknown } | null)?.providerOrgId;
+    if (typeof provider === 'string' && filed.has(provider)) kept.add(i);
+  });
+  return kept;
 }

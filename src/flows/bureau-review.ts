@@ -110,7 +110,7 @@ export async function bureauReject(ctx: FlowContext, actor: Actor, id: string, i
     transition(app.status, 'bureau_reject', actor); // a wrong status is the answer (409) before the reasons' fields
     const materials = openMaterials(app.materials, ctx.sealer);
     requireKnownFields(input.reasons, materials); // a field the application does not have at all
-    requireEditableReasonFields(app.application_type, input.reasons); // one it has but keeps as filed
+    requireEditableReasonFields(app.application_type, input.reasons, app.base_materials && openMaterials(app.base_materials, ctx.sealer), materials); // one it has but keeps as filed
     // A platform's reason names the platform too: it follows it if the host reorders or deletes platforms.
     const reasons = keyPlatformReasons(given, materials);
     return move(ctx, tx, app, 'bureau_reject', actor, { set: { review_reasons: reasons, decided_at: ctx.now() }, reason: { reasons }, notice: { reasons } });

@@ -2,7 +2,7 @@
 // a return or a rejection must say what to fix — in a field the host can fix.
 import { NamedError } from '../domain/errors.ts';
 import { unknownReasonFields } from '../domain/review-fields.ts';
-import { type ApplicationType, reasonFieldEditable } from '../domain/lifecycle.ts';
+import { type ApplicationType, convertibleFrom, keptAccessRecords, reasonFieldEditable } from '../domain/lifecycle.ts';
 
 /** `platform`: set by the flow for a platform's field (src/domain/platform-reasons.ts). */
 export interface ReviewReason { field: string; error: string; suggestion?: string; platform?: string }
@@ -32,9 +32,13 @@ export function requireKnownFields(reasons: readonly ReviewReason[] | undefined,
  * one about a field it keeps as filed, or carries not at all, would send the host back to a wizard
  * without that field. 400 naming each such reason's field (`reasons.N.field`, N its place in the request).
  */
-export function requireEditableReasonFields(type: ApplicationType, reasons: ReviewReason[] | undefined): void {
+export function requireEditableReasonFields(type: ApplicationType, reasons: ReviewReason[] | undefined, filed: Record<string, unknown> | null = null, materials: unknown = null): void {
+  // An access filing's filed access records (found by provider in `materials`) are kept as filed too, and a
+  // conversion's fields only unlock for a filed record it can convert (`filed`: the filed materials of a change).
+  const filedProviders = (Array.isArray(filed?.access) ? filed.access as unknown[] : []).map((a) => (a as { providerOrgId?: unknown } | null)?.providerOrgId);
+  const context = { keptAccess: keptAccessRecords(type, filedProviders, materials), ...(filed ? { convertible: convertibleFrom(type, filed) } : {}) };
   const wrong = (reasons ?? []).map((r, i) => ({ r, i }))
-    .filter(({ r }) => r.field.trim() && r.error.trim() && !reasonFieldEditable(type, r.field.trim()));
+    .filter(({ r }) => r.field.trim() && r.error.trim() && !reasonFieldEditable(type, r.field.trim(), context));
   if (wrong.length) {
     throw new NamedError('reason_field_not_editable', 'invalid',
       `a ${type} application cannot change ${wrong.map(({ r }) => r.field).join(', ')}: name a field the host can fix in it (or approve and ask for another application)`,

@@ -28,6 +28,7 @@ const BureauQueue = lazy(() => import('./pages/bureau/BureauQueue.tsx'));
 // The bureau's record search and record page (review issue items 1–3)
 const BureauRecords = lazy(() => import('./pages/bureau/BureauRecords.tsx'));
 const BureauRecord = lazy(() => import('./pages/bureau/BureauRecord.tsx'));
+const BureauSubject = lazy(() => import('./pages/bureau/BureauSubject.tsx'));
 const Dashboard = lazy(() => import('./pages/bureau/Dashboard.tsx'));
 const CalendarAdmin = lazy(() => import('./pages/admin/CalendarAdmin.tsx'));
 const Organisations = lazy(() => import('./pages/admin/Organisations.tsx'));
@@ -99,6 +100,7 @@ function App() {
         <Route path="/bureau/applications/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><ReviewPage audience="bureau" /></RequireRole>} />
         <Route path="/bureau/records" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauRecords /></RequireRole>} />
         <Route path="/bureau/records/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauRecord /></RequireRole>} />
+        <Route path="/bureau/subjects/:id" element={<RequireRole roles={BUREAU_OR_MINISTRY}><BureauSubject /></RequireRole>} />
         <Route path="/bureau/dashboard" element={<RequireRole roles={BUREAU_OR_MINISTRY}><Dashboard /></RequireRole>} />
         <Route path="/bureau/calendar" element={<RequireRole roles={BUREAU}><CalendarAdmin /></RequireRole>} />
         <Route path="/admin" element={<RequireRole roles={ADMIN}><CalendarAdmin /></RequireRole>} />

@@ -76,7 +76,18 @@ describe('journey: the ministry reads every province', () => {
     await page.getByTestId('chart-per-day').locator('canvas').waitFor();
     await page.getByText('省份：全国（全部省份）').waitFor();
     expect(await page.locator('.kpi').first().locator('.v').textContent()).toBe('2');
+    // Each province's figures, so the ministry sees which bureau is behind without choosing 31 provinces in turn.
+    const byProvince = page.getByTestId('by-province-row');
+    await byProvince.first().waitFor();
+    expect(await byProvince.locator('td:first-child').allTextContents()).toEqual(expect.arrayContaining(['北京市', '广东省']));
+    expect(await byProvince.filter({ hasText: '北京市' }).locator('td[data-label="在审"]').textContent()).toBe('1');
     await j.shot('statistics-national');
+    // Choosing a province there narrows the dashboard to it; a province's own figures have no breakdown.
+    await byProvince.filter({ hasText: '广东省' }).getByTestId('by-province-choose').click();
+    await page.getByText('省份：广东省').waitFor();
+    expect(await page.getByTestId('by-province').count()).toBe(0);
+    await page.getByTestId('province-filter').selectOption('');
+    await byProvince.first().waitFor();
     await page.getByTestId('province-filter').selectOption('440000');
     await page.getByText('省份：广东省').waitFor();
     await expect.poll(() => page.locator('.kpi').first().locator('.v').textContent()).toBe('1');

@@ -115,6 +115,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/bureau/applications/{id}/approve': own(['reviewer'], ['otherReviewer'], { id: 'bureauApp' }),
   'GET /api/bureau/records': { allow: SUPERVISORS, query: 'q=a2dp.Vol' }, // the ministry nationally, read-only (ADR 0037 addendum)
   'GET /api/bureau/records/{id}': own(['reviewer', 'admin'], ['otherReviewer'], { id: 'a2dp' }),
+  'GET /api/bureau/subjects/{id}': own(['reviewer', 'admin'], ['otherReviewer'], { id: 'subject' }),
   'POST /api/bureau/services/{id}/revoke': own(['reviewer', 'admin'], ['otherReviewer'], { id: 'revocable' }, { body: reason }),
   'GET /api/bureau/statistics': { allow: SUPERVISORS },
   'GET /api/bureau/statistics.csv': { allow: SUPERVISORS },

@@ -33,13 +33,16 @@ export const bureauApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => 
   app.get('/api/bureau/applications', {
     ...readers,
     schema: {
-      tags, summary: "My province's queue, earliest deadline first (default: under review); the ministry: all provinces' or one's",
+      tags, summary: "My province's queue, earliest deadline first (default: under review; decided ones — approved, bureau_rejected — latest decision first); the ministry: all provinces' or one's",
       querystring: listQuery.extend({ province: provinceParam }), response: { 200: listView },
     },
   }, async (req) => {
     const actor = actorOf(req);
     const province = readScope(actor, req.query.province);
-    return listApplications(ctx.db, actor, { ...req.query, status: req.query.status ?? 'bureau_review', order: 'deadline', sentToBureau: true, ...(province ? { province } : {}) }, ctx.now());
+    const status = req.query.status ?? 'bureau_review';
+    // Decisions (approved, rejected) are a record, read newest first; the queue by deadline (the 20-working-day clock).
+    const order = status === 'approved' || status === 'bureau_rejected' ? 'decided' as const : 'deadline' as const;
+    return listApplications(ctx.db, actor, { ...req.query, status, order, sentToBureau: true, ...(province ? { province } : {}) }, ctx.now());
   });
 
   app.get('/api/bureau/applications/:id', { ...readers, schema: { tags, summary: 'An application sent to the bureau (the ministry: read-only, personal data masked)', params: idParams, response: { 200: applicationView } } },

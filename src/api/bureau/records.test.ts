@@ -116,4 +116,57 @@ describe('bureau records', () => {
     const rec = await call(a.app, gd, 'GET', `/api/bureau/records/${encodeURIComponent(approved.serviceNumber)}`);
     expect(rec.applications).toEqual([expect.objectContaining({ id, applicationType: 'new_service', status: 'approved', thisService: true })]);
   });
+
+  it('gives the bureau a subject page: identity masked (revealed only with a logged access), services with numbers, applications and history', async () => {
+    const [s] = await a.t.db.query<{ id: string; main_number: string }>(`select id, main_number from subjects where name = '深圳市示例网络科技有限公司'`);
+    const before = await accessIds();
+    const page = await call(a.app, gd, 'GET', `/api/bureau/subjects/${s!.id}`);
+    expect(page.subject).toMatchObject({ id: s!.id, name: '深圳市示例网络科技有限公司', mainNumber: s!.main_number, status: 'filed', provinceCode: '440000' });
+    expect(page.revealed).toBe(false);
+    expect(page.materials.subject.principal.mobile).toMatch(/^\d{3}\*{4}\d{4}$/);
+    expect(page.materials.subject.principal.certificateNumber).toMatch(/\*{4}/);
+    expect(page.services.map((x: { name: string; serviceNumber: string }) => x.name)).toEqual(expect.arrayContaining(['示例科技官网', 'A2DP Volume', '示例小助手']));
+    expect(page.services.every((x: { serviceNumber: string }) => x.serviceNumber.startsWith(`${s!.main_number}-`))).toBe(true);
+    expect(page.history.filter((h: { serviceNumber: string | null }) => h.serviceNumber !== null).length).toBeGreaterThan(0);
+    expect(page.applications.length).toBeGreaterThan(0);
+    expect(await accessesSince(before)).toEqual([]);
+    // Revealed by main number: the principal in full, and the access logged under the subject.
+    const open = await call(a.app, gd, 'GET', `/api/bureau/subjects/${encodeURIComponent(s!.main_number)}?reveal=true`);
+    expect(open.revealed).toBe(true);
+    expect(open.materials.subject.principal.mobile).toMatch(/^1\d{10}$/);
+    expect((await accessesSince(before)).map((r) => ({ record_type: r.record_type, record_id: r.record_id, purpose: r.purpose, actor_role: r.actor_role })))
+      .toEqual([{ record_type: 'subject', record_id: s!.id, purpose: 'bureau_review', actor_role: 'bureau_reviewer' }]);
+    // Another province's reviewer: a 404 by id and by number; a service number is not a subject.
+    const bj = await signIn(a.app, 'bj.reviewer');
+    expect((await a.app.inject({ method: 'GET', url: `/api/bureau/subjects/${s!.id}`, headers: bj.headers })).statusCode).toBe(404);
+    expect((await a.app.inject({ method: 'GET', url: `/api/bureau/subjects/${encodeURIComponent(s!.main_number)}`, headers: bj.headers })).statusCode).toBe(404);
+    expect((await a.app.inject({ method: 'GET', url: `/api/bureau/subjects/${encodeURIComponent(`${s!.main_number}-1`)}`, headers: gd.headers })).statusCode).toBe(404);
+    // The ministry reads it, its reveal logged with purpose supervision.
+    const admin = await signIn(a.app, 'admin');
+    const mid = await accessIds();
+    expect((await call(a.app, admin, 'GET', `/api/bureau/subjects/${s!.id}?reveal=true`)).revealed).toBe(true);
+    expect((await accessesSince(mid)).map((r) => [r.record_type, r.purpose, r.actor_role])).toEqual([['subject', 'supervision', 'ministry_admin']]);
+  });
+
+  it('lists decisions latest first (the queue stays by deadline), and filters by kind', async () => {
+    const [s] = await a.t.db.query<{ id: string }>(`select id from subjects where name = '深圳市示例网络科技有限公司'`);
+    const approved: string[] = [];
+    for (const day of ['2026-03-03', '2026-03-04']) {
+      a.clock.set(`${day}T02:00:00Z`);
+      const [h2, p2, g2] = await Promise.all([signIn(a.app, 'host@demo.beian.test'), signIn(a.app, 'platform.demo'), signIn(a.app, 'gd.reviewer')]);
+      const id = await fileToProvider(a.app, h2, { applicationType: 'new_service', subjectId: s!.id, serviceType: 'mini_program', submitterOrgId: await orgId(a.t.db, MARKET), materials: miniProgramMaterials() });
+      await throughSms(a, h2, p2, id);
+      await call(a.app, g2, 'POST', `/api/bureau/applications/${id}/approve`);
+      approved.push(id);
+    }
+    gd = await signIn(a.app, 'gd.reviewer');
+    const list = (await call(a.app, gd, 'GET', '/api/bureau/applications?status=approved')).items as { id: string; decidedAt: string }[];
+    expect(list.slice(0, 2).map((i) => i.id)).toEqual([approved[1], approved[0]]);
+    expect(list.map((i) => i.decidedAt)).toEqual([...list.map((i) => i.decidedAt)].sort().reverse());
+    const services = (await call(a.app, gd, 'GET', '/api/bureau/applications?status=approved&applicationType=new_service')).items as { applicationType: string }[];
+    expect(services.length).toBeGreaterThanOrEqual(2);
+    expect(services.every((i) => i.applicationType === 'new_service')).toBe(true);
+    expect((await call(a.app, gd, 'GET', '/api/bureau/applications?status=approved&applicationType=change_subject')).items).toEqual([]);
+    expect((await a.app.inject({ method: 'GET', url: '/api/bureau/applications?applicationType=nope', headers: gd.headers })).statusCode).toBe(400);
+  });
 });

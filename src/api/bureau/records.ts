@@ -9,6 +9,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { loadBureauService, presentBureauRecord, searchBureauRecords } from '../queries/bureau-records.ts';
+import { loadBureauSubject, presentBureauSubject } from '../queries/bureau-subjects.ts';
 import { provinceParam, readScope } from './scope.ts';
 
 const tags = ['bureau'];
@@ -43,6 +44,18 @@ const recordView = z.object({
   availableActions: z.array(z.string()),
 });
 
+const subjectView = z.object({
+  subject: z.object({
+    id: z.string(), name: z.string(), subjectType: z.string(), nature: z.string(), mainNumber: z.string().nullable(), status: z.string(),
+    provinceCode: z.string(), filedAt: z.string().nullable(), updatedAt: z.string(),
+  }),
+  revealed: z.boolean().describe('true: personal values in full (the access was logged); false: masked'),
+  materials: z.record(z.string(), z.unknown()).describe('`subject` in the materials shape (certificate, addresses, principal, legal representative)'),
+  services: z.array(z.object({ id: z.string(), serviceNumber: z.string(), name: z.string(), serviceType: z.string(), status, filedAt: z.string(), statusChangedAt: z.string(), activeAccess: z.number() })),
+  applications: z.array(z.object({ id: z.string(), applicationType: z.string(), serviceType: z.string(), serviceName: z.string().nullable(), status: z.string(), serviceId: z.string().nullable(), submittedAt: z.string().nullable(), decidedAt: z.string().nullable(), deadlineOn: z.string().nullable() })),
+  history: z.array(historyItem.extend({ serviceNumber: z.string().nullable().describe("a service's row: its number; the subject's own: null") })),
+});
+
 export const bureauRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -75,5 +88,22 @@ export const bureauRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async
     const actor = actorOf(req);
     const s = await loadBureauService(ctx.db, actor, req.params.id);
     return presentBureauRecord(ctx.db, ctx.sealer, actor, s, req.query.reveal === 'true', ctx.now());
+  });
+
+  app.get('/api/bureau/subjects/:id', {
+    ...readers,
+    schema: {
+      tags, summary: 'A filed subject of my province, as its bureau sees it (the ministry: of any province, read-only)',
+      description: '`{id}`: the subject id or its URL-encoded main number. Identity with ID numbers, mobiles, emergency phones and emails masked; '
+        + '`reveal=true` opens them and records the access (ADR 0025; the ministry\'s with purpose `supervision`). With its services, applications and history '
+        + '(the subject\'s rows and its services\').',
+      params: z.object({ id: z.string().max(64) }),
+      querystring: z.object({ reveal: z.enum(['true', 'false']).optional() }),
+      response: { 200: subjectView, ...problems(401, 403, 404) },
+    },
+  }, async (req) => {
+    const actor = actorOf(req);
+    const s = await loadBureauSubject(ctx.db, actor, req.params.id);
+    return presentBureauSubject(ctx.db, ctx.sealer, actor, s, req.query.reveal === 'true', ctx.now());
   });
 };

@@ -108,6 +108,27 @@ describe('GET /api/bureau/statistics', () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/bureau/statistics.csv', headers: host.headers })).statusCode).toBe(403);
   });
 
+  it('gives the ministry each province\'s queue, decisions and waiting supervision, most overdue first; a bureau none', async () => {
+    const admin = await signIn(h.app, 'admin');
+    const s = await call(h.app, admin, 'GET', '/api/bureau/statistics?from=2026-03-01&to=2026-03-07');
+    expect(s.provinceCode).toBeNull();
+    const row = (p: string) => s.byProvince.find((r: { provinceCode: string }) => r.provinceCode === p);
+    // 广东: one in review, two decided (3 and 4 working days), the report ordered (no longer waiting); 北京: one in review.
+    expect(row('440000')).toEqual({ provinceCode: '440000', queue: 1, overdue: 0, dueWithin5: 0, decisions: 2, overLimit: 0, violationsOpen: 0, disposalsOverdue: 0 });
+    expect(row('110000')).toEqual({ provinceCode: '110000', queue: 1, overdue: 0, dueWithin5: 0, decisions: 0, overLimit: 0, violationsOpen: 0, disposalsOverdue: 0 });
+    // The provinces' figures add up to the national ones.
+    const sum = (k: string) => s.byProvince.reduce((n: number, r: Record<string, number>) => n + r[k]!, 0);
+    expect([sum('queue'), sum('overdue'), sum('decisions')]).toEqual([s.queue.total, s.queue.overdue, s.reviewTime.decisions]);
+    // 北京's application overdue: 北京 comes first.
+    const [bjApp] = await h.t.db.query<{ id: string; deadline_on: string }>(`select id, deadline_on from applications where province_code = '110000' and status = 'bureau_review'`);
+    await h.t.db.query(`update applications set deadline_on = '2026-03-05' where id = $1`, [bjApp!.id]);
+    const later = await call(h.app, admin, 'GET', '/api/bureau/statistics?from=2026-03-01&to=2026-03-07');
+    expect(later.byProvince[0]).toMatchObject({ provinceCode: '110000', overdue: 1 });
+    await h.t.db.query(`update applications set deadline_on = $2 where id = $1`, [bjApp!.id, bjApp!.deadline_on]);
+    expect((await call(h.app, admin, 'GET', '/api/bureau/statistics?province=440000')).byProvince).toBeNull();
+    expect((await call(h.app, gd, 'GET', '/api/bureau/statistics')).byProvince).toBeNull();
+  });
+
   it('refuses other roles and bad ranges', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/bureau/statistics', headers: host.headers });
     expect(res.statusCode).toBe(403);

@@ -46,6 +46,11 @@ export const statisticsView = z.object({
     perDay: z.array(z.object({ day: z.string(), violationsReported: z.number(), violationsDecided: z.number(), disposalsOrdered: z.number(), disposalsDone: z.number() }))
       .describe('per day of the range: violation reports received and decided (disposal ordered, revoked, closed), disposal order items issued and confirmed done'),
   }),
+  byProvince: z.array(z.object({
+    provinceCode: z.string(), queue: z.number(), overdue: z.number(), dueWithin5: z.number(), decisions: z.number(), overLimit: z.number(),
+    violationsOpen: z.number(), disposalsOverdue: z.number(),
+  })).nullable().describe('the national figures only (provinceCode null): each province with something to show — its queue, overdue and due within 5 working days now; '
+    + 'decisions in the range and those past the limit; violation reports waiting (received, more requested); disposal order items open past their date. Most overdue first'),
 });
 type Statistics = z.infer<typeof statisticsView>;
 
@@ -125,14 +130,42 @@ async function statistics(db: Queryable, cal: Calendars, province: string | null
      where ($1::char(6) is null or j.province_code = $1::char(6)) and (s.filed_at at time zone 'Asia/Shanghai')::date between $2::date and $3::date
      group by 1, 2`, [province, from, to]);
   for (const f of filed) bump(f.d, f.service_type, 'filed', f.n);
+  const { perProvince: decidedBy, ...reviewTimes } = await reviewTime(db, cal, province, from, to);
+  const { perProvince: queuedBy, ...queue } = await queueAge(db, cal, province, today);
   return {
     provinceCode: province, from, to, today, limitWorkingDays: REVIEW_LIMIT_WORKING_DAYS,
     perDay: [...perDay].map(([d, c]) => ({ day: d, ...c })),
     byServiceType: [...byType].map(([serviceType, c]) => ({ serviceType, ...c })),
-    reviewTime: await reviewTime(db, cal, province, from, to),
-    queue: await queueAge(db, cal, province, today),
+    reviewTime: reviewTimes,
+    queue,
     supervision: await supervisionFigures(db, province, from, to, today),
+    // The ministry's national view: which bureau is behind, without opening 31 provinces one by one.
+    byProvince: province === null ? await provinceBreakdown(db, queuedBy, decidedBy, today) : null,
   };
+}
+
+type Tally = Map<string, Record<string, number>>;
+const tally = (m: Tally, province: string | null, key: string, n = 1) => {
+  if (!province) return;
+  const row = m.get(province) ?? m.set(province, {}).get(province)!;
+  row[key] = (row[key] ?? 0) + n;
+};
+
+/** Each province's queue and decisions (tallied by queueAge and reviewTime) with its waiting reports and overdue disposals. */
+async function provinceBreakdown(db: Queryable, queued: Tally, decided: Tally, today: IsoDate) {
+  const rows: Tally = new Map();
+  for (const m of [queued, decided]) for (const [p, r] of m) for (const [k, n] of Object.entries(r)) tally(rows, p, k, n);
+  const v = await db.query<{ province_code: string; n: number }>(
+    `select province_code, count(*)::int as n from violation_reports where status in ('received', 'more_requested') group by 1`);
+  for (const r of v) tally(rows, r.province_code, 'violationsOpen', r.n);
+  const d = await db.query<{ province_code: string; n: number }>(
+    `select o.province_code, count(*)::int as n from disposal_order_items i join disposal_orders o on o.id = i.order_id
+      where i.status = 'open' and o.due_on < $1::date and o.province_code is not null group by 1`, [today]);
+  for (const r of d) tally(rows, r.province_code, 'disposalsOverdue', r.n);
+  return [...rows].map(([provinceCode, r]) => ({
+    provinceCode, queue: r.queue ?? 0, overdue: r.overdue ?? 0, dueWithin5: r.dueWithin5 ?? 0, decisions: r.decisions ?? 0, overLimit: r.overLimit ?? 0,
+    violationsOpen: r.violationsOpen ?? 0, disposalsOverdue: r.disposalsOverdue ?? 0,
+  })).sort((a, b) => b.overdue - a.overdue || b.disposalsOverdue - a.disposalsOverdue || b.queue - a.queue || a.provinceCode.localeCompare(b.provinceCode));
 }
 
 /** Violation reports by status and disposal order items (open past the due date = overdue) of the province (issue 14). */
@@ -170,12 +203,16 @@ async function reviewTime(db: Queryable, calOf: Calendars, province: string | nu
        and (h.at at time zone 'Asia/Shanghai')::date between $2::date and $3::date`, [province, from, to]);
   // Late: decided after the deadline's day — also on the weekend after a Friday deadline, when no
   // working day has passed yet (as the queue's `overdue`).
+  const perProvince: Tally = new Map();
   const decided = rows.flatMap((r) => {
     if (!r.received) return [];
     const cal = calOf(r.province_code);
     const n = safeBetween(cal, r.received as IsoDate, r.decided as IsoDate);
     if (n === null) return [];
-    return [{ n, late: n > REVIEW_LIMIT_WORKING_DAYS || decidedLate(cal, r.received as IsoDate, r.decided as IsoDate, REVIEW_LIMIT_WORKING_DAYS) }];
+    const late = n > REVIEW_LIMIT_WORKING_DAYS || decidedLate(cal, r.received as IsoDate, r.decided as IsoDate, REVIEW_LIMIT_WORKING_DAYS);
+    tally(perProvince, r.province_code, 'decisions');
+    if (late) tally(perProvince, r.province_code, 'overLimit');
+    return [{ n, late }];
   });
   const days = decided.map((d) => d.n).sort((a, b) => a - b);
   const histogram = new Map<number, number>();
@@ -187,6 +224,7 @@ async function reviewTime(db: Queryable, calOf: Calendars, province: string | nu
     medianWorkingDays: days.length ? days[Math.floor((days.length - 1) / 2)]! : null,
     maxWorkingDays: days.length ? days[days.length - 1]! : null,
     histogram: [...histogram].map(([workingDays, count]) => ({ workingDays, count })),
+    perProvince,
   };
 }
 
@@ -197,15 +235,17 @@ async function queueAge(db: Queryable, calOf: Calendars, province: string | null
      from applications where ($1::char(6) is null or province_code = $1::char(6)) and status = 'bureau_review'`, [province]);
   const ages = AGE_BUCKETS.map(([min, max]) => ({ label: max === null ? `>${min - 1}` : `${min}–${max}`, minWorkingDays: min, maxWorkingDays: max, count: 0 }));
   let overdue = 0, dueWithin5 = 0;
+  const perProvince: Tally = new Map();
   for (const r of rows) {
     const cal = calOf(r.province_code);
     const age = r.received_on ? safeBetween(cal, r.received_on as IsoDate, today) ?? 0 : 0;
     ages.find((b) => age >= b.minWorkingDays && (b.maxWorkingDays === null || age <= b.maxWorkingDays))!.count += 1;
     const left = r.deadline_on ? safeBetween(cal, today, r.deadline_on as IsoDate) : null;
-    if (r.deadline_on !== null && r.deadline_on < today) overdue += 1; // past the day, working or not
-    else if (left !== null && left <= 5) dueWithin5 += 1;
+    tally(perProvince, r.province_code, 'queue');
+    if (r.deadline_on !== null && r.deadline_on < today) { overdue += 1; tally(perProvince, r.province_code, 'overdue'); } // past the day, working or not
+    else if (left !== null && left <= 5) { dueWithin5 += 1; tally(perProvince, r.province_code, 'dueWithin5'); }
   }
-  return { total: rows.length, overdue, dueWithin5, ages };
+  return { total: rows.length, overdue, dueWithin5, ages, perProvince };
 }
 
 /** Before 2004 or after 2099 there is no answer; later unpublished years count provisionally (ADR 0011). */

@@ -12,7 +12,10 @@ import { recordStatuses } from './record-status.ts';
 interface Decided { subject_name: string | null; record_number: string | null; decided_by: string | null }
 
 export interface ListOptions {
-  status?: string; page: number; pageSize: number; order: 'updated' | 'deadline';
+  status?: string; page: number; pageSize: number;
+  /** `deadline`: the bureau's queue, earliest deadline first; `decided`: its decisions, latest first. */
+  order: 'updated' | 'deadline' | 'decided';
+  applicationType?: string;
   /** Only this province's (the ministry's filter of the national queue). */
   province?: string;
   /** Only those sent to a bureau (the bureau queue; the ministry otherwise sees drafts too). */
@@ -25,8 +28,10 @@ export async function listApplications(db: Queryable, actor: Actor, o: ListOptio
   let where = v.sql;
   if (o.status) { params.push(o.status); where += ` and a.status = $${params.length}`; }
   if (o.province) { params.push(o.province); where += ` and a.province_code = $${params.length}`; }
+  if (o.applicationType) { params.push(o.applicationType); where += ` and a.application_type = $${params.length}`; }
   if (o.sentToBureau) where += ' and a.sent_to_bureau_at is not null';
-  const order = o.order === 'deadline' ? 'a.deadline_on asc nulls last, a.sent_to_bureau_at asc' : 'a.updated_at desc';
+  const order = o.order === 'deadline' ? 'a.deadline_on asc nulls last, a.sent_to_bureau_at asc'
+    : o.order === 'decided' ? 'a.decided_at desc nulls last' : 'a.updated_at desc';
   const [{ total }] = await db.query<{ total: number }>(`select count(*)::int as total from applications a where ${where}`, params) as [{ total: number }];
   const rows = await db.query<ApplicationRow & Decided>(
     `select a.*, coalesce(sub.name, a.materials->'subject'->>'name') as subject_name,

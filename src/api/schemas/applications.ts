@@ -115,6 +115,7 @@ export const listQuery = z.object({
   status: z.enum(['draft', 'provider_review', 'returned', 'sms_pending', 'bureau_review', 'bureau_rejected', 'approved', 'withdrawn']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  applicationType: z.enum(APPLICATION_TYPES).optional().describe('only applications of this kind (first_filing, new_service, change_service, change_subject, add_access)'),
 });
 
 

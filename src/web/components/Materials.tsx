@@ -80,8 +80,15 @@ function Ended({ item }: { item: J | undefined }) {
   return item?.active === false ? <p className="muted small ended" data-testid="ended">{i18n.t('materials.inactive')}</p> : null;
 }
 
-/** `canFlag`: the fields a reason may name (those the application lets the host change); all when not given. */
-export function MaterialsView({ materials, onFlag, canFlag, flagged, orgNames }: { materials: J; onFlag?: (field: string) => void; canFlag?: (field: string) => boolean; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
+/** Part of the materials: these groups only, and of the access records those `access` keeps (by their place). */
+export interface MaterialsPart { groups: readonly ('subject' | 'service' | 'platforms' | 'access')[]; access?: (index: number) => boolean }
+
+/**
+ * `canFlag`: the fields a reason may name (those the application lets the host change); all when not given.
+ * `only`: show part of the materials (an access filing's reviewer sees the new access record apart from the
+ * filed service); field paths stay those of the whole materials.
+ */
+export function MaterialsView({ materials, onFlag, canFlag, flagged, orgNames, only }: { materials: J; onFlag?: (field: string) => void; canFlag?: (field: string) => boolean; flagged: ReviewReason[]; orgNames: Record<string, string>; only?: MaterialsPart }) {
   const i18n = useI18n();
   const show = useFieldValue(orgNames);
   const row = (path: string) => {
@@ -99,23 +106,25 @@ export function MaterialsView({ materials, onFlag, canFlag, flagged, orgNames }:
     if (p && p.sameAsSubjectPrincipal === true) return <div className="mrow"><div className="k">{i18n.field(base)}</div><div className="v">{i18n.t('service.samePrincipal')}</div><span /></div>;
     return PERSON.map((k) => row(`${base}.${k}`));
   };
-  const subject = materials.subject as J | undefined;
+  const shown = (g: MaterialsPart['groups'][number]) => !only || only.groups.includes(g);
+  const subject = shown('subject') ? materials.subject as J | undefined : undefined;
   const service = (materials.service as J | undefined) ?? {};
-  const platforms = (materials.platforms as J[] | undefined) ?? [];
-  const access = (materials.access as J[] | undefined) ?? [];
+  const platforms = shown('platforms') ? (materials.platforms as J[] | undefined) ?? [] : [];
+  const access = shown('access') ? ((materials.access as J[] | undefined) ?? []).map((x, i) => ({ x, i })).filter(({ i }) => only?.access?.(i) ?? true) : [];
   return (
     <div className="materials" data-testid="materials">
       {subject ? (
         <section>
           <h3>{i18n.t('subject.group')}</h3>
-          {['subjectType', 'nature', 'name', 'certificateType', 'certificateNumber', 'certificateAddress', 'provinceCode', 'cityCode', 'districtCode', 'address', 'principalIsLegalRepresentative'].map((k) => row(`subject.${k}`))}
+          {/* 主体负责人是否法定代表人 is a unit's question: an individual has no legal representative (it said 否). */}
+          {['subjectType', 'nature', 'name', 'certificateType', 'certificateNumber', 'certificateAddress', 'provinceCode', 'cityCode', 'districtCode', 'address', ...(subject.subjectType === 'individual' ? [] : ['principalIsLegalRepresentative'])].map((k) => row(`subject.${k}`))}
           <h3>{i18n.t('subject.principalGroup')}</h3>
           {person('subject.principal')}
           {subject.legalPerson ? <>{['name', 'certificateType', 'certificateNumber'].map((k) => row(`subject.legalPerson.${k}`))}</> : null}
         </section>
       ) : null}
       {/* A subject change carries no service: no section of dashes. */}
-      {materials.service ? (
+      {materials.service && shown('service') ? (
         <section>
           <h3>{groupTitle(i18n, 'service', service.serviceType)}</h3>
           {['name', 'categories', 'languages', 'preApprovals', 'description', 'sdks', ...(service.homeUrl ? ['homeUrl'] : []), 'domains'].map((k) => row(`service.${k}`))}
@@ -132,7 +141,7 @@ export function MaterialsView({ materials, onFlag, canFlag, flagged, orgNames }:
       {access.length ? (
         <section>
           <h3>{groupTitle(i18n, 'access', service.serviceType)}</h3>
-          {access.map((x, i) => <div key={i}><Ended item={x} />{['providerOrgId', 'accessMethod', 'serverLocation', 'ips', 'domains'].map((k) => row(`access.${i}.${k}`))}</div>)}
+          {access.map(({ x, i }) => <div key={i}><Ended item={x} />{['providerOrgId', 'accessMethod', 'serverLocation', 'ips', 'domains'].map((k) => row(`access.${i}.${k}`))}</div>)}
         </section>
       ) : null}
     </div>

@@ -53,7 +53,7 @@ export function Timeline({ items }: { items: HistoryItem[] }) {
             <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{target ? <span className="muted" data-testid="timeline-to"> → {target}</span> : null}</div>
             <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
             <DeadlineStep reason={h.reason} />
-            {numbers?.serviceNumber ? <div className="number">{numbers.serviceNumber}</div> : null}
+            {h.serviceNumber ?? numbers?.serviceNumber ? <div className="number">{h.serviceNumber ?? numbers?.serviceNumber}</div> : null}
             {note ? <div className="small">{i18n.t('timeline.note')}{i18n.colon}{note}</div> : null}
             {reasons.length ? <ul className="reasons">{reasons.map((raw, i) => { const r = { ...raw, ...i18n.reason(raw) }; return <li key={i}>{i18n.field(r.field)}{i18n.colon}{r.error}{r.suggestion ? i18n.paren(r.suggestion) : ''}</li>; })}</ul> : null}
           </li>

@@ -59,6 +59,8 @@ export interface HistoryItem {
   id: number; action: string; from: string | null; to: string | null;
   actor: { role: string; userId: string | null; name: string | null; organisation: string | null };
   reason: unknown; requestId: string | null; at: string;
+  /** On a subject's page: a service's row names the service's number (the subject's own rows: null). */
+  serviceNumber?: string | null;
 }
 
 export interface PublicRecord {

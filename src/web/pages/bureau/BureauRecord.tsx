@@ -79,7 +79,7 @@ export default function BureauRecord() {
         <div>
           <Card title={i18n.t('br.subjectPanel')} id="subject">
             <Dl rows={[
-              [i18n.t('review.subjectName'), view.subject.name],
+              [i18n.t('review.subjectName'), <Link to={`/bureau/subjects/${view.subject.id}`} key="s" data-testid="br-subject-link">{view.subject.name}</Link>],
               [i18n.t('record.mainNumber'), <span className="mono" key="n">{view.subject.mainNumber}</span>],
               [i18n.t('record.status'), <StatusBadge status={view.subject.status} key="s" />],
               [i18n.t('br.filedAt'), i18n.date(s.filedAt)],

@@ -56,7 +56,7 @@ export default function BureauRecords() {
                   <tr key={h.serviceId} data-testid="br-row">
                     <td data-label={i18n.t('record.serviceNumber')}><span className="mono">{h.serviceNumber}</span></td>
                     <td data-label={i18n.t('record.serviceName')}><span>{h.serviceName}{i18n.paren(i18n.option('serviceType', h.serviceType))}</span></td>
-                    <td data-label={i18n.t('br.subject')}><div>{h.subjectName}{h.mainNumber ? <div className="muted small mono">{h.mainNumber}</div> : null}</div></td>
+                    <td data-label={i18n.t('br.subject')}><div><Link to={`/bureau/subjects/${h.subjectId}`} data-testid="br-subject">{h.subjectName}</Link>{h.mainNumber ? <div className="muted small mono">{h.mainNumber}</div> : null}</div></td>
                     {ministry ? <td data-label={i18n.t('ministry.province')} data-testid="br-province">{provinceName(h.provinceCode, i18n.lang)}</td> : null}
                     <td data-label={i18n.t('record.status')}><StatusBadge status={h.status} /></td>
                     <td data-label={i18n.t('br.matchedBy')}><div>{i18n.t(`br.match.${h.matchedBy}` as MessageKey)}{h.packageName ? <div className="muted small mono">{h.platform ? `${i18n.option('platform', h.platform)} ` : ''}{h.packageName}</div> : null}</div></td>

@@ -4,7 +4,8 @@
 // for the province chosen in its select.
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { Chart, type ChartOption } from '../../components/Chart.tsx';
-import { Button, Card, ErrorNotice, Loading, Page } from '../../components/ui.tsx';
+import { Link } from 'react-router';
+import { Button, Card, ErrorNotice, Loading, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -21,7 +22,10 @@ interface Stats {
     violations: Record<string, number>; disposals: { items: number; open: number; done: number; accepted: number; overdue: number };
     perDay?: { day: string; violationsReported: number; violationsDecided: number; disposalsOrdered: number; disposalsDone: number }[];
   };
+  /** The national figures only: each province with something to show, most overdue first. */
+  byProvince?: ProvinceRow[] | null;
 }
+interface ProvinceRow { provinceCode: string; queue: number; overdue: number; dueWithin5: number; decisions: number; overLimit: number; violationsOpen: number; disposalsOverdue: number }
 
 const COLORS = ['#1d5bb8', '#17723a', '#b3261e', '#c47f00'];
 const grid = { left: 44, right: 16, top: 40, bottom: 36, containLabel: false };
@@ -122,6 +126,7 @@ export default function Dashboard() {
               <div className="kpi"><div className="v">{stats.supervision.disposals.done + stats.supervision.disposals.accepted}</div><div className="k">{i18n.t('dash.kpi.disposalsDone')}</div></div>
             </div>
           )}
+          {stats.byProvince ? <ByProvince rows={stats.byProvince} onChoose={setProvince} /> : null}
           <div className="charts">
             <Card title={i18n.t('dash.perDay')}><Chart option={options.perDay} label={i18n.t('dash.perDay')} testId="chart-per-day" /></Card>
             <Card title={i18n.t('dash.byType')}><Chart option={options.byType} label={i18n.t('dash.byType')} testId="chart-by-type" /></Card>
@@ -133,5 +138,39 @@ export default function Dashboard() {
         </>
       )}
     </Page>
+  );
+}
+
+/**
+ * The national figures by province (the ministry without a province chosen): which bureau has reviews past
+ * their deadline, reports waiting or disposals overdue — each province's name narrows the dashboard to it,
+ * its queue opens the national queue for it.
+ */
+function ByProvince({ rows, onChoose }: { rows: ProvinceRow[]; onChoose(code: string): void }) {
+  const i18n = useI18n();
+  const cols: [keyof ProvinceRow, string, boolean][] = [
+    ['queue', i18n.t('dash.kpi.queue'), false], ['overdue', i18n.t('dash.kpi.overdue'), true], ['dueWithin5', i18n.t('dash.kpi.due5'), false],
+    ['decisions', i18n.t('dash.byProvince.decisions'), false], ['overLimit', i18n.t('dash.byProvince.overLimit'), true],
+    ['violationsOpen', i18n.t('dash.kpi.violationsOpen'), false], ['disposalsOverdue', i18n.t('dash.kpi.disposalsOverdue'), true],
+  ];
+  return (
+    <Card title={i18n.t('dash.byProvince')} id="by-province">
+      {rows.length === 0 ? <p className="muted">{i18n.t('dash.byProvince.none')}</p> : (
+        <TableWrap label={i18n.t('dash.byProvince')}>
+          <table className="cards" data-testid="by-province">
+            <thead><tr><th>{i18n.t('ministry.province')}</th>{cols.map(([k, label]) => <th key={k} className="num">{label}</th>)}<th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.provinceCode} data-testid="by-province-row">
+                  <td data-label={i18n.t('ministry.province')}><Button variant="link" onClick={() => onChoose(r.provinceCode)} data-testid="by-province-choose">{provinceName(r.provinceCode, i18n.lang)}</Button></td>
+                  {cols.map(([k, label, bad]) => <td key={k} data-label={label} className={`num${bad && r[k] ? ' bad' : ''}`}>{r[k]}</td>)}
+                  <td className="cell-action"><Link to={`/bureau?province=${r.provinceCode}`}>{i18n.t('dash.byProvince.queue')}</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+    </Card>
   );
 }

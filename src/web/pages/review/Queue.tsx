@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Card, DaysLeft, ErrorNotice, Loading, Page, Pager, StatusBadge, TableWrap } from '../../components/ui.tsx';
+import { APPLICATION_TYPES } from '../../../domain/lifecycle.ts';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, qs } from '../../lib/api.ts';
 import type { ApplicationSummary, ListView } from '../../lib/types.ts';
@@ -16,6 +17,8 @@ const STATUSES = ['provider_review', 'returned', 'sms_pending', 'bureau_review',
 export function Queue({ audience, title, defaultStatus, statuses }: { audience: 'provider' | 'bureau'; title: MessageKey; defaultStatus: string; statuses: readonly string[] }) {
   const i18n = useI18n();
   const [status, setStatus] = useState(defaultStatus);
+  // The kind of application (首次备案, 变更主体 …): a reviewer works through one kind at a time.
+  const [kind, setKind] = useState('');
   const [page, setPage] = useState(1);
   const [list, setList] = useState<ListView<ApplicationSummary> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -27,8 +30,8 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
   const scope = ministry ? province : '';
   useEffect(() => {
     setList(null); setError(null);
-    api.get<ListView<ApplicationSummary>>(`/api/${audience}/applications${qs({ status, page, pageSize: 50, ...(scope ? { province: scope } : {}) })}`).then(setList).catch(setError);
-  }, [audience, status, page, scope]);
+    api.get<ListView<ApplicationSummary>>(`/api/${audience}/applications${qs({ status, page, pageSize: 50, ...(kind ? { applicationType: kind } : {}), ...(scope ? { province: scope } : {}) })}`).then(setList).catch(setError);
+  }, [audience, status, page, scope, kind]);
   // Decided applications (已备案, 管局退回) are a record of decisions, not a queue: no deadline, no 审核 link.
   const decided = bureau && DECIDED.includes(status);
   // A provider's other lists are its applications in that state, not its queue: no 审核 link, a heading that says so.
@@ -43,6 +46,11 @@ export function Queue({ audience, title, defaultStatus, statuses }: { audience: 
         <label htmlFor="status-filter">{i18n.t('review.filter')}</label>
         <select id="status-filter" value={status} onChange={(e) => { setStatus(e.target.value); setPage(1); }} style={{ maxWidth: '16rem' }}>
           {statuses.map((s) => <option key={s} value={s}>{i18n.t(`status.${s}` as MessageKey)}</option>)}
+        </select>
+        <label htmlFor="kind-filter">{i18n.t('review.kind')}</label>
+        <select id="kind-filter" value={kind} onChange={(e) => { setKind(e.target.value); setPage(1); }} style={{ maxWidth: '12rem' }} data-testid="kind-filter">
+          <option value="">{i18n.t('review.allKinds')}</option>
+          {APPLICATION_TYPES.map((k) => <option key={k} value={k}>{i18n.t(`apptype.${k}` as MessageKey)}</option>)}
         </select>
         {ministry ? <ProvinceFilter inline value={province} onChange={(c) => { setProvince(c); setPage(1); }} /> : null}
       </div>

@@ -4,14 +4,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ChangeDiff } from '../../components/ChangeDiff.tsx';
-import { fieldPaths, MaterialsView } from '../../components/Materials.tsx';
+import { fieldPaths, MaterialsView, type MaterialsPart } from '../../components/Materials.tsx';
 import { PackageChecks } from '../../components/PackageChecks.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { ProvisionalBadge } from '../../components/ProvisionalBadge.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
-import { reasonFieldEditable } from '../../../domain/lifecycle.ts';
+import { convertibleFrom, keptAccessRecords, reasonFieldEditable } from '../../../domain/lifecycle.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { ApplicationView, HistoryItem, ReviewReason, SubjectRecord } from '../../lib/types.ts';
 
@@ -78,8 +78,17 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
     } catch (e) { setError(e); } finally { setBusy(null); }
   };
   // Only fields this kind of application lets the host change (a subject change: the subject; an access filing: access).
-  const canFlag = (p: string) => reasonFieldEditable(view.applicationType, p);
+  // An access filing's filed access records are kept as filed: only the new provider's record may be flagged.
+  // A subject change unlocks the certificate only for an individual becoming an enterprise (its filed type says so).
+  const context = {
+    keptAccess: keptAccessRecords(view.applicationType, view.filed?.accessProviders ?? [], view.materials),
+    ...(view.filed ? { convertible: convertibleFrom(view.applicationType, { subject: { subjectType: view.filed.subjectType } }) } : {}),
+  };
+  const canFlag = (p: string) => reasonFieldEditable(view.applicationType, p, context);
   const paths = fieldPaths(view.materials).filter(canFlag);
+  // Only a first filing and a new service are allocated a number; every other kind keeps the number it acts on.
+  const allocates = view.applicationType === 'first_filing' || view.applicationType === 'new_service';
+  const accessFiling = view.applicationType === 'add_access';
   // The submitter's name for access records it serves (other providers show their id).
   const orgs: Record<string, string> = view.organisations;
 
@@ -90,15 +99,19 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
       {done ? <Notice kind="success" role="status"><span data-testid="review-done">{done}</span></Notice> : null}
       <div className="split">
         <div>
-        {view.subjectRecord ? <SubjectPanel record={view.subjectRecord} /> : null}
+        {/* An access filing: what is under review (the new access record) first; the subject it serves after it. */}
+        {view.subjectRecord && !accessFiling ? <SubjectPanel record={view.subjectRecord} changes={view.applicationType === 'change_subject'} /> : null}
         {view.applicationType === 'change_subject' && !view.subjectRecord && view.target?.mainNumber
-          ? <p data-testid="subject-change-target">{i18n.t('review.subjectView')}{i18n.colon}<SubjectViewLink mainNumber={view.target.mainNumber} /></p> : null}
-        {view.diff ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
+          ? <p data-testid="subject-change-target">{i18n.t('review.subjectView')}{i18n.colon}<SubjectViewLink mainNumber={view.target.mainNumber} subjectId={audience === 'bureau' ? view.subjectId : null} /></p> : null}
+        {/* An access filing's diff is its new access record, shown under review below. */}
+        {view.diff && !accessFiling ? <ChangeDiff diff={view.diff} number={view.target?.serviceNumber ?? view.target?.mainNumber} organisations={view.organisations} /> : null}
         <Card title={i18n.t('review.materials')} id="materials">
           {view.applicationType === 'new_service' && !view.subjectRecord ? <Notice>{i18n.t('review.reusedSubject')}</Notice> : null}
           <PackageChecks checks={view.packageChecks ?? []} materials={view.materials} />
-          <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />
+          {accessFiling ? <AccessFilingMaterials view={view} kept={context.keptAccess} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />
+            : <MaterialsView materials={view.materials} onFlag={canReturn ? flag : undefined} canFlag={canFlag} flagged={reasons} orgNames={orgs} />}
         </Card>
+        {view.subjectRecord && accessFiling ? <SubjectPanel record={view.subjectRecord} changes={view.applicationType === 'change_subject'} /> : null}
         </div>
         <div className="sticky">
           <Card title={i18n.t('review.reasons')} id="decision">
@@ -138,7 +151,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
                     onKeyDown={(e) => { if (e.key === 'Escape') cancelConfirm(); }}>
                     <h3 id="decision-confirm-title" style={{ marginTop: 0 }}>{confirming === 'approve' ? i18n.t('review.confirmApproveTitle') : i18n.t('review.confirmRejectTitle')}</h3>
                     <p id="decision-confirm-lead">{confirming === 'approve'
-                      ? (view.applicationType === 'first_filing' || view.applicationType === 'new_service' ? i18n.t('review.confirmApproveNew') : i18n.t('review.confirmApproveChange'))
+                      ? i18n.t(allocates ? 'review.confirmApproveNew' : view.applicationType === 'add_access' ? 'review.confirmApproveAccess' : 'review.confirmApproveChange')
                       : i18n.t('review.confirmRejectLead', { n: reasons.filter((r) => r.field && r.error.trim()).length })}</p>
                     <p><strong>{view.serviceName ?? '—'}</strong>{i18n.paren(i18n.t(`apptype.${view.applicationType}` as MessageKey))}</p>
                     <div className="row">
@@ -149,7 +162,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
                 ) : null}
                 {confirming ? null : <div className="row" style={{ marginTop: '1rem' }}>
                   {canApprove ? <Button variant="primary" onClick={() => void act('approve')} busy={busy === 'approve'} disabled={reasons.length > 0} data-testid="approve">
-                    {audience === 'provider' ? i18n.t('review.approve') : i18n.t('review.bureauApprove')}</Button> : null}
+                    {audience === 'provider' ? i18n.t('review.approve') : i18n.t(allocates ? 'review.bureauApprove' : 'review.bureauApproveKept')}</Button> : null}
                   {canReturn ? <Button variant="danger" onClick={() => void act('return')} busy={busy === 'return'} disabled={reasons.length === 0} data-testid="return">
                     {audience === 'provider' ? i18n.t('review.return') : i18n.t('review.bureauReject')}</Button> : null}
                 </div>}
@@ -176,20 +189,25 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   );
 }
 
-/** The subject's own page (its public record, with its services): where a subject change leads, for every reviewer. */
-function SubjectViewLink({ mainNumber }: { mainNumber: string }) {
+/**
+ * The subject's own page: for the bureau (and the ministry) its console's subject page, with identity, services,
+ * applications and history (`subjectId`); for a provider, the public record of the subject.
+ */
+function SubjectViewLink({ mainNumber, subjectId }: { mainNumber: string; subjectId: string | null }) {
   const i18n = useI18n();
-  return <Link className="mono" to={`/subject/${encodeURIComponent(mainNumber)}`} data-testid="subject-view-link" title={i18n.t('review.subjectView')}>{mainNumber}</Link>;
+  const to = subjectId ? `/bureau/subjects/${subjectId}` : `/subject/${encodeURIComponent(mainNumber)}`;
+  return <Link className="mono" to={to} data-testid="subject-view-link" title={i18n.t('review.subjectView')}>{mainNumber}</Link>;
 }
 
 /** The filed subject a follow-up application acts under (review issue item 2): who it is, its record, its other applications. */
-function SubjectPanel({ record }: { record: SubjectRecord }) {
+function SubjectPanel({ record, changes }: { record: SubjectRecord; changes: boolean }) {
   const i18n = useI18n();
+  // A subject change does not reuse the subject (沿用): it changes it; the panel shows it as filed now.
   return (
-    <Card title={i18n.t('review.followUpSubject')} id="subject-record">
+    <Card title={i18n.t(changes ? 'review.changedSubject' : 'review.followUpSubject')} id="subject-record">
       <Dl rows={[
         [i18n.t('review.subjectName'), <span data-testid="subject-name" key="n">{record.name}</span>],
-        [i18n.t('record.mainNumber'), record.mainNumber ? <SubjectViewLink key="m" mainNumber={record.mainNumber} /> : '—'],
+        [i18n.t('record.mainNumber'), record.mainNumber ? <SubjectViewLink key="m" mainNumber={record.mainNumber} subjectId={record.id} /> : '—'],
         [i18n.t('review.subjectCertificate'), <span className="mono" key="c">{i18n.option('certificateType', record.certificateType)} {record.certificateNumber}</span>],
         [i18n.t('record.status'), <StatusBadge status={record.status} key="s" />],
       ]} />
@@ -210,5 +228,30 @@ function SubjectPanel({ record }: { record: SubjectRecord }) {
         </ul>
       )}
     </Card>
+  );
+}
+
+/**
+ * An access filing (新增接入) carries the filed service unchanged and one new provider's access record: only
+ * that record is under review. It comes first, to be flagged; the filed service, platforms and access records
+ * follow folded, read-only, as the record the new access joins.
+ */
+function AccessFilingMaterials({ view, kept, onFlag, canFlag, flagged, orgNames }: { view: ApplicationView; kept: ReadonlySet<number>; onFlag?: (field: string) => void; canFlag(p: string): boolean; flagged: ReviewReason[]; orgNames: Record<string, string> }) {
+  const i18n = useI18n();
+  const underReview: MaterialsPart = { groups: ['access'], access: (i) => !kept.has(i) };
+  const asFiled: MaterialsPart = { groups: ['service', 'platforms', 'access'], access: (i) => kept.has(i) };
+  return (
+    <>
+      <section className="under-review" data-testid="under-review" aria-labelledby="under-review-title">
+        <h3 id="under-review-title">{i18n.t('review.underReviewAccess')}</h3>
+        <p className="muted small">{i18n.t('review.underReviewAccessLead')}</p>
+        <MaterialsView materials={view.materials} onFlag={onFlag} canFlag={canFlag} flagged={flagged} orgNames={orgNames} only={underReview} />
+      </section>
+      <details className="as-filed" data-testid="as-filed">
+        <summary>{i18n.t('review.asFiledSummary', { number: view.target?.serviceNumber ?? '—' })}</summary>
+        <p className="muted small">{i18n.t('review.asFiledLead')}</p>
+        <MaterialsView materials={view.materials} flagged={[]} orgNames={orgNames} only={asFiled} />
+      </details>
+    </>
   );
 }

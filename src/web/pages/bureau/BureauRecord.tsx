@@ -8,8 +8,9 @@ import { REVOCATION_CATEGORIES } from '../../../domain/supervision/blacklist.ts'
 import { MaterialsView } from '../../components/Materials.tsx';
 import { RevokeConfirm } from '../../components/RevokeConfirm.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
-import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
-import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { BackLink, Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { BureauApplications } from './ApplicationsTable.tsx';
+import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import type { HistoryItem } from '../../lib/types.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -55,25 +56,7 @@ export default function BureauRecord() {
             <MaterialsView materials={view.materials} flagged={[]} orgNames={view.organisations} />
           </Card>
           <Card title={i18n.t('br.applications')} id="applications">
-            {view.applications.length === 0 ? <p className="muted">{i18n.t('br.applicationsEmpty')}</p> : (
-              <TableWrap label={i18n.t('br.applications')}>
-                <table className="cards" data-testid="br-applications">
-                  <thead><tr><th>{i18n.t('review.kind')}</th><th>{i18n.t('review.service')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.submittedAt')}</th><th>{i18n.t('review.decidedAt')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
-                  <tbody>
-                    {view.applications.map((a) => (
-                      <tr key={a.id}>
-                        <td data-label={i18n.t('review.kind')}>{i18n.t(`apptype.${a.applicationType}` as MessageKey)}</td>
-                        <td data-label={i18n.t('review.service')}><span>{a.serviceName ?? '—'}{a.thisService ? <span className="muted small">{i18n.paren(i18n.t('br.thisService'))}</span> : null}</span></td>
-                        <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
-                        <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
-                        <td data-label={i18n.t('review.decidedAt')}>{i18n.date(a.decidedAt, true)}</td>
-                        <td className="cell-action"><Link to={`/bureau/applications/${a.id}`}>{i18n.t('review.view')}</Link></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-            )}
+            <BureauApplications label={i18n.t('br.applications')} testId="br-applications" items={view.applications} service={(a) => <span>{a.serviceName ?? '—'}{a.thisService ? <span className="muted small">{i18n.paren(i18n.t('br.thisService'))}</span> : null}</span>} />
           </Card>
         </div>
         <div>

@@ -7,8 +7,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { MaterialsView } from '../../components/Materials.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
-import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
-import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { BackLink, Button, Card, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { BureauApplications } from './ApplicationsTable.tsx';
+import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import type { HistoryItem } from '../../lib/types.ts';
@@ -47,25 +48,7 @@ export default function BureauSubject() {
             <MaterialsView materials={view.materials} flagged={[]} orgNames={{}} />
           </Card>
           <Card title={i18n.t('bs.applications')} id="applications">
-            {view.applications.length === 0 ? <p className="muted">{i18n.t('br.applicationsEmpty')}</p> : (
-              <TableWrap label={i18n.t('bs.applications')}>
-                <table className="cards" data-testid="bs-applications">
-                  <thead><tr><th>{i18n.t('review.kind')}</th><th>{i18n.t('review.service')}</th><th>{i18n.t('review.status')}</th><th>{i18n.t('review.submittedAt')}</th><th>{i18n.t('review.decidedAt')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
-                  <tbody>
-                    {view.applications.map((a) => (
-                      <tr key={a.id}>
-                        <td data-label={i18n.t('review.kind')}>{i18n.t(`apptype.${a.applicationType}` as MessageKey)}</td>
-                        <td data-label={i18n.t('review.service')}>{a.applicationType === 'change_subject' ? <span className="muted">{i18n.t('bs.theSubject')}</span> : a.serviceName ?? '—'}</td>
-                        <td data-label={i18n.t('review.status')}><StatusBadge status={a.status} /></td>
-                        <td data-label={i18n.t('review.submittedAt')}>{i18n.date(a.submittedAt, true)}</td>
-                        <td data-label={i18n.t('review.decidedAt')}>{i18n.date(a.decidedAt, true)}</td>
-                        <td className="cell-action"><Link to={`/bureau/applications/${a.id}`}>{i18n.t('review.view')}</Link></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-            )}
+            <BureauApplications label={i18n.t('bs.applications')} testId="bs-applications" items={view.applications} service={(a) => (a.applicationType === 'change_subject' ? <span className="muted">{i18n.t('bs.theSubject')}</span> : a.serviceName ?? '—')} />
           </Card>
         </div>
         <div>

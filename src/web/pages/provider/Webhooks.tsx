@@ -1,9 +1,10 @@
 // The organisation's webhooks (回调通知): subscribe an HTTPS endpoint (the signing secret shown once),
 // see how delivery is going, read each one's deliveries, send a signed test delivery, delete one.
 // Data: /api/org/webhooks (src/api/org/webhooks.ts); the page follows ApiKeys.tsx.
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, fieldProblems, Loading, Notice, Page, PagedTable, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { useCopy } from '../../lib/copy.ts';
 import { api, qs } from '../../lib/api.ts';
 
 type DeliveryState = 'pending' | 'sent' | 'retrying' | 'failed' | 'dropped';
@@ -32,14 +33,7 @@ function useLabels() {
 /** The secret of the webhook just added: shown once, with a copy button (the selection where there is no clipboard API: plain http). */
 function Secret({ value, onDone }: { value: string; onDone(): void }) {
   const i18n = useI18n();
-  const box = useRef<HTMLTextAreaElement>(null);
-  const [copied, setCopied] = useState(false);
-  const done = () => { setCopied(true); setTimeout(() => setCopied(false), 2000); };
-  const copy = () => {
-    const bySelection = () => { box.current?.select(); if (document.execCommand('copy')) done(); };
-    if (navigator.clipboard) void navigator.clipboard.writeText(value).then(done, bySelection);
-    else bySelection();
-  };
+  const { box, copied, copy } = useCopy(value);
   return (
     <Notice kind="warning" title={i18n.t('hooks.secretTitle')} role="alert">
       <p>{i18n.t('hooks.secretWarning')}</p>

@@ -2,10 +2,11 @@
 // as GET /api/public/v1/services/{number}, clear states for cancelled and revoked numbers, and
 // the display snippets the APP or website must embed (its number, linked to this page), as
 // text and as the SVG badge — both as the API gives them (`snippets`).
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
+import { useCopy } from '../../lib/copy.ts';
 import { api, ApiError } from '../../lib/api.ts';
 import type { PublicRecord } from '../../lib/types.ts';
 import { beforeTheLog, loadedOn } from '../../lib/record-events.ts';
@@ -13,14 +14,7 @@ import { beforeTheLog, loadedOn } from '../../lib/record-events.ts';
 /** A read-only snippet with a copy button; without the clipboard API (plain http) it copies the selection. */
 function Snippet({ id, label, value }: { id: string; label: string; value: string }) {
   const i18n = useI18n();
-  const box = useRef<HTMLTextAreaElement>(null);
-  const [copied, setCopied] = useState(false);
-  const done = () => { setCopied(true); setTimeout(() => setCopied(false), 2000); };
-  const copy = () => {
-    const bySelection = () => { box.current?.select(); if (document.execCommand('copy')) done(); };
-    if (navigator.clipboard) void navigator.clipboard.writeText(value).then(done, bySelection);
-    else bySelection();
-  };
+  const { box, copied, copy } = useCopy(value);
   return (
     <div className="snippet-block">
       <label htmlFor={id}>{label}</label>

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalFingerprintBytes, identityKey, isCanonicalPackage, isCanonicalPackageBytes, judge, judgeGist, matchingPackageName, parseItem, parseItemFully, VERIFY_PLATFORMS,
-  RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity } from './verification.ts';
+  RECORDED_MD5, RECORDED_SHA1, RECORDED_SHA256, type RegisteredIdentity, removedIdentities } from './verification.ts';
 
 const r = (over: Partial<RegisteredIdentity> = {}): RegisteredIdentity => ({
   serviceId: 's1', active: true, serviceStatus: 'filed', certMd5: 'a'.repeat(32), certSha1: 'b'.repeat(40), certSha256: null,
@@ -129,5 +129,22 @@ describe('judgeGist (the lean read of the identity index)', () => {
     }
     expect(cases).toBe(2 * 3 * 2 * 8 * 3 * 2);
     expect(judgeGist(null, 'sha256')).toEqual(judge(null, { sha256: fp.sha256 }));
+  });
+});
+
+describe('removedIdentities (what a change stopped answering filed)', () => {
+  const ios = { platform: 'ios', packageName: 'com.example.ledger', certMd5: null, certSha1: 'ab'.repeat(20), certSha256: null };
+  it('removes nothing when the identities stay, a bundle ID changes case, or a fingerprint of the same certificate is added', () => {
+    expect(removedIdentities([ios], [ios])).toEqual([]);
+    expect(removedIdentities([ios], [{ ...ios, packageName: 'COM.Example.Ledger', certSha1: 'AB'.repeat(20) }])).toEqual([]);
+    expect(removedIdentities([ios], [{ ...ios, certSha256: 'cd'.repeat(32) }])).toEqual([]);
+  });
+  it('names a dropped or renamed package not_filed, and a replaced certificate fingerprint_mismatch with the old fingerprints only', () => {
+    expect(removedIdentities([ios], [])).toEqual([{ ...ios, verificationStatus: 'not_filed' }]);
+    expect(removedIdentities([ios], [{ ...ios, packageName: 'com.example.other' }])).toEqual([{ ...ios, verificationStatus: 'not_filed' }]);
+    const android = { platform: 'android', packageName: 'a2dp.Vol', certMd5: '01'.repeat(16), certSha1: null, certSha256: 'ef'.repeat(32) };
+    expect(removedIdentities([android], [{ ...android, packageName: 'a2dp.vol' }])).toEqual([{ ...android, verificationStatus: 'not_filed' }]); // case-sensitive
+    expect(removedIdentities([android], [{ ...android, certSha256: '99'.repeat(32) }]))
+      .toEqual([{ ...android, certMd5: null, verificationStatus: 'fingerprint_mismatch' }]);
   });
 });

@@ -253,3 +253,36 @@ function parseCanonical(item: { platform: string; packageName: string; fingerpri
   if ((fp.length !== 64 && fp.length !== 32 && fp.length !== 40) || !HEX_ONLY.test(fp)) return null;
   return { platform: item.platform as VerifyPlatform, packageName: pkg, algorithm: HEX_ALGORITHM[fp.length]!, hex: fp.toLowerCase() };
 }
+
+/** A platform's filed identity: its package and the certificate fingerprints the filing records (lower-case hex or null). */
+export interface FiledIdentity { platform: string; packageName: string; certMd5: string | null; certSha1: string | null; certSha256: string | null }
+
+/**
+ * An identity a change (变更) stopped answering `filed`: the old package with those of its old fingerprints
+ * that no longer match (the others null), and what a verification of it answers now.
+ */
+export interface RemovedIdentity extends FiledIdentity { verificationStatus: 'not_filed' | 'fingerprint_mismatch' }
+
+const CERT_FIELDS = ['certMd5', 'certSha1', 'certSha256'] as const;
+
+/**
+ * The keys (platform, package, fingerprint) that answered `filed` before a change and do not after it: a
+ * dropped platform or a renamed package answers `not_filed` (every old fingerprint listed); a replaced
+ * certificate answers `fingerprint_mismatch` (the old fingerprints the platform no longer records). A
+ * fingerprint added for the same certificate removes nothing; an iOS bundle ID differing only in case is
+ * the same package (matchingPackageName).
+ */
+export function removedIdentities(before: FiledIdentity[], after: FiledIdentity[]): RemovedIdentity[] {
+  const now = new Map(after.map((p) => [identityKey(p.platform, p.packageName), p]));
+  const out: RemovedIdentity[] = [];
+  for (const old of before) {
+    const cur = now.get(identityKey(old.platform, old.packageName));
+    if (!cur) { out.push({ ...old, verificationStatus: 'not_filed' }); continue; }
+    const gone = CERT_FIELDS.filter((f) => old[f] !== null && old[f]!.toLowerCase() !== cur[f]?.toLowerCase());
+    if (gone.length) {
+      const certs = Object.fromEntries(CERT_FIELDS.map((f) => [f, gone.includes(f) ? old[f] : null])) as Pick<FiledIdentity, (typeof CERT_FIELDS)[number]>;
+      out.push({ platform: old.platform, packageName: old.packageName, ...certs, verificationStatus: 'fingerprint_mismatch' });
+    }
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import type { Actor } from '../domain/actors.ts';
 import { diffMaterials, staleEdits } from '../domain/changes.ts';
 import { NamedError } from '../domain/errors.ts';
 import { kindOf } from '../domain/lifecycle.ts';
+import { type FiledIdentity, type RemovedIdentity, removedIdentities } from '../domain/verification.ts';
 import type { AccessMaterials, ApplicationMaterials, PersonMaterials, PlatformMaterials, SubjectMaterials } from '../domain/materials.ts';
 import { enqueueFilingWebhooks } from '../notify/filing-webhooks.ts';
 import type { ApplicationRow } from './applications.ts';
@@ -32,8 +33,12 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
   const record = kind.target === 'service' ? await lockService(tx, app, kind.targetStatuses) : await lockSubject(tx, app, kind.targetStatuses);
   await refuseStaleBase(ctx, tx, app, base, m, now);
   const services: string[] = [];
+  let removed: RemovedIdentity[] = [];
   if (app.application_type === 'change_service') {
+    // What a relying party keyed by (platform, package, fingerprint) held filed before: the webhook names what stopped being so.
+    const before = await filedIdentities(tx, app.service_id!);
     await updateService(ctx, tx, app.service_id!, m as unknown as ApplicationMaterials, record.subjectPrincipal, base, now);
+    removed = removedIdentities(before, await filedIdentities(tx, app.service_id!));
     services.push(app.service_id!);
   } else if (app.application_type === 'add_access') {
     const filed = new Set(((base.access ?? []) as AccessMaterials[]).map((a) => a.providerOrgId));
@@ -55,7 +60,7 @@ export async function applyChange(ctx: FlowContext, tx: Queryable, app: Applicat
   }
   const entity = kind.target === 'service' ? { entityType: 'service' as const, entityId: app.service_id! } : { entityType: 'subject' as const, entityId: app.subject_id! };
   await recordHistory(tx, actor, { ...entity, applicationId: app.id, action: kind.recordAction, from: record.status, to: record.status, reason: { applicationType: app.application_type, fields } }, now);
-  for (const id of services) await enqueueFilingWebhooks(tx, id, 'filing.changed', now);
+  for (const id of services) await enqueueFilingWebhooks(tx, id, 'filing.changed', now, id === app.service_id ? removed : []);
   return { mainNumber: record.mainNumber, serviceNumber: record.serviceNumber, fields };
 }
 
@@ -96,6 +101,13 @@ async function lockSubject(tx: Queryable, app: ApplicationRow, statuses: readonl
     `select status, main_number, principal_person_id from subjects where id = $1 for no key update`, [app.subject_id]);
   if (!s || !statuses.includes(s.status)) throw new NamedError('subject_not_filed', 'conflict', `the subject this change is for is ${s?.status ?? 'gone'}; reject the application with that reason`);
   return { status: s.status, mainNumber: s.main_number, serviceNumber: null, subjectPrincipal: s.principal_person_id };
+}
+
+/** The service's active platforms, as a verification matches them. */
+async function filedIdentities(tx: Queryable, serviceId: string): Promise<FiledIdentity[]> {
+  return tx.query<FiledIdentity>(
+    `select platform, package_name as "packageName", cert_md5 as "certMd5", cert_sha1 as "certSha1", cert_sha256 as "certSha256"
+       from app_platforms where service_id = $1 and active order by platform`, [serviceId]);
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -8,6 +8,7 @@ import type { Queryable } from '../db/connection.ts';
 import { mask } from '../db/personal-data.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import { type ServiceState, serviceState, type ServiceStatus } from '../domain/service-lifecycle.ts';
+import type { RemovedIdentity } from '../domain/verification.ts';
 import { enqueueWebhook } from './outbox.ts';
 
 export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell'] as const;
@@ -36,6 +37,13 @@ export interface FilingEventBody {
     shellSince: string | null;
     hostName: string;
     platforms: { platform: string; packageName: string }[];
+    /**
+     * The identities this event stopped answering `filed` while the filing stays filed: on `filing.changed`,
+     * each (platform, packageName, certificate) a change dropped, renamed or re-signed — what a receiver
+     * keyed by package and fingerprint must forget —, with what a verification of it answers now
+     * (`not_filed` or `fingerprint_mismatch`). Empty on every other event (verificationStatus covers them).
+     */
+    removedIdentities: RemovedIdentity[];
   };
 }
 
@@ -46,8 +54,11 @@ interface FilingRow {
 
 interface SubscriptionRow { id: string; url: string }
 
-/** Queues the event for every live subscription of every organisation watching the service; returns how many. */
-export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, event: FilingEvent, at: Date): Promise<number> {
+/**
+ * Queues the event for every live subscription of every organisation watching the service; returns how many.
+ * `removed`: the identities a change stopped answering `filed` (removedIdentities in src/domain/verification.ts).
+ */
+export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, event: FilingEvent, at: Date, removed: RemovedIdentity[] = []): Promise<number> {
   const subs = await tx.query<SubscriptionRow>(
     `select ws.id, ws.url
        from verification_watches w
@@ -72,6 +83,7 @@ export async function enqueueFilingWebhooks(tx: Queryable, serviceId: string, ev
     status: f.status, verificationStatus: serviceState(f.status as ServiceStatus, f.shell_since), statusChangedAt: f.status_changed_at.toISOString(), shellSince: f.shell_since ? chinaDate(f.shell_since) : null,
     hostName: f.host_type === 'individual' ? mask.personName(f.host_name) : f.host_name,
     platforms: f.platforms,
+    removedIdentities: removed,
   };
   for (const s of subs) {
     const body: FilingEventBody = { id: randomUUID(), event, occurredAt: at.toISOString(), filing };

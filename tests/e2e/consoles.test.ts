@@ -46,7 +46,7 @@ describe('journey: API keys, catalogue check and administration', () => {
     await page.getByRole('link', { name: '批量核验' }).click();
     await page.getByTestId('catalogue-file').setInputFiles(file);
     await page.getByRole('button', { name: '开始核验' }).click();
-    await page.getByText('共 4 项：已备案 1，未备案 1，其他 2').waitFor();
+    await page.getByText('共 4 项：已备案 1；不得上架 3（未备案 1，已撤销 1，已注销 0，证书指纹不符 1）；格式错误 0').waitFor();
     await page.getByText('第 6 行无法解析：缺少平台、包名或指纹').waitFor();
     expect(await page.getByTestId('catalogue-row').count()).toBe(3);
     await j.shot('catalogue');

@@ -43,8 +43,8 @@ describe('journey: shells are marked as filed', () => {
     await page.getByRole('link', { name: '批量核验' }).click();
     await page.getByTestId('catalogue-file').setInputFiles(file);
     await page.getByRole('button', { name: '开始核验' }).click();
-    await page.getByText('共 3 项：已备案 2（其中空壳 1），未备案 1，其他 0').waitFor();
-    // Only the not filed and the shell are listed under 只看未备案、空壳和异常; the shell is not marked as a problem row.
+    await page.getByText('共 3 项：已备案 2（其中空壳 1）；不得上架 1（未备案 1，已撤销 0，已注销 0，证书指纹不符 0）；格式错误 0').waitFor();
+    // Only the not filed and the shell are listed under 只看不得上架、空壳和格式错误; the shell is not marked as a problem row.
     expect(await page.getByTestId('catalogue-row').count()).toBe(2);
     const shell = page.getByTestId('catalogue-row').filter({ hasText: 'cn.example.cloudnote' });
     expect(await shell.locator('[data-status="shell"]').textContent()).toBe('已备案（空壳）');

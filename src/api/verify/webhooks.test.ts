@@ -156,6 +156,7 @@ describe('webhooks', () => {
       filing: {
         serviceNumber: '粤ICP备2024000001号-2A', mainNumber: '粤ICP备2024000001号', serviceName: 'A2DP Volume', serviceType: 'app',
         status: 'revoked', verificationStatus: 'revoked', statusChangedAt: '2026-03-02T02:00:00.000Z', shellSince: null, hostName: '深圳市示例网络科技有限公司', platforms: [{ platform: 'android', packageName: 'a2dp.Vol' }],
+        removedIdentities: [],
       },
     });
     // Signed with the other subscription's secret, not this one's.

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { makeI18n } from './index.tsx';
 import { MESSAGES } from './messages.ts';
 import { APPLICATION_KINDS, LIFECYCLE } from '../../domain/lifecycle.ts';
@@ -46,6 +47,36 @@ function namedErrorCodes(): Map<string, string> {
   return codes;
 }
 
+/**
+ * Every problem `code` the API can answer, top-level or a field's, with the file that answers it: the named
+ * errors of every layer a request reaches (api, flows, domain, db, notify, tlog — not the CLI, the boot-time
+ * data-folder lock, the demo seed or the offline import), the route and error handler's own codes
+ * (sendProblem(…, status, 'code', …), `code: '…'` of a problem or field problem), and the request schema's
+ * codes (each Zod issue code, and `invalid` for an issue without one: src/api/problem.ts). The console shows
+ * any of them (ErrorNotice, i18n.problem): each needs its Chinese text; the English one is the problem's own
+ * message (detail), which every problem carries.
+ */
+function answeredCodes(): Map<string, string> {
+  const codes = new Map<string, string>();
+  const patterns = [/NamedError\(\s*'([a-z0-9_]+)'/g, /super\(\s*'([a-z0-9_]+)',/g, /readonly code = '([a-z0-9_]+)'/g,
+    /sendProblem\([^,]+,[^,]+,\s*\d+,\s*'([a-z0-9_]+)'/g, /\bcode:\s*'([a-z][a-z0-9_]*)'/g];
+  // The helpers that make a problem: invalid('code', …) / fail('code', …), or the code second where a file's helper takes (field, code, …).
+  const byCode = /\b(?:invalid|fail)\('([a-z0-9_]+)'/g;
+  const byField = /\b(?:invalid|fail)\('[A-Za-z0-9_.]+',\s*'([a-z0-9_]+)'/g;
+  const notServed = [/^cli\//, /^analyzer\//, /^web\//, /^db\/seed\//, /^db\/data-dir\.ts$/, /^db\/import-prepare\.ts$/, /^domain\/import-record\.ts$/, /^flows\/import-filings\.ts$/];
+  for (const dir of ['api', 'flows', 'domain', 'db', 'notify', 'tlog']) {
+    for (const f of files(path.join(src, dir))) {
+      const rel = path.relative(src, f);
+      if (notServed.some((re) => re.test(rel))) continue;
+      const text = readFileSync(f, 'utf8');
+      const helper = /\b(?:invalid|fail) = \(field: string, code: string/.test(text) ? byField : byCode;
+      for (const re of [...patterns, helper]) for (const m of text.matchAll(re)) codes.set(m[1]!, rel);
+    }
+  }
+  for (const c of [...Object.values(z.ZodIssueCode), 'invalid']) codes.set(c, 'api/problem.ts (request schema)');
+  return codes;
+}
+
 describe('i18n', () => {
   it('has every message in Chinese and English', () => {
     for (const [key, [zh, en]] of Object.entries(MESSAGES)) {
@@ -80,6 +111,15 @@ describe('i18n', () => {
     expect(codes.size).toBeGreaterThan(120);
     for (const c of ['sms_resend_too_soon', 'sms_resend_limit', 'application_version_conflict', 'confirmation_expired', 'confirmation_exhausted',
       'identity_task_closed', 'service_not_filed', 'subject_not_filed', 'ipv4_octet_range', 'sms_attempts_exhausted']) expect(codes.has(c), c).toBe(true);
+    const missing = [...codes].filter(([c]) => !problemZh(c)).map(([c, f]) => `${c} (${f})`);
+    expect(missing).toEqual([]);
+  });
+
+  it('words every problem code the API can answer (named errors of every layer, the handlers\' own, the schema\'s) in Chinese', () => {
+    const codes = answeredCodes();
+    expect(codes.size).toBeGreaterThan(200);
+    for (const c of ['webhook_url_invalid', 'not_found', 'transaction_conflict', 'unsupported_media_type', 'organisation_not_relying_party', 'invalid_element', 'fingerprint_length'])
+      expect(codes.has(c), c).toBe(true);
     const missing = [...codes].filter(([c]) => !problemZh(c)).map(([c, f]) => `${c} (${f})`);
     expect(missing).toEqual([]);
   });

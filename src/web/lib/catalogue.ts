@@ -78,3 +78,33 @@ const csvCell = (v: unknown) => {
 export function toCsv(header: string[], rows: unknown[][]): string {
   return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
+
+/**
+ * What a store must not serve (docs/api-verify.md, "Answers and statuses"): a package not filed, a filing
+ * revoked or cancelled, a certificate that is not the filed one (a repackaged or re-signed APP). A shell is
+ * legally filed: counted with the filed, and how many of them are shells.
+ */
+export const MUST_NOT_SERVE = ['not_filed', 'revoked', 'cancelled', 'fingerprint_mismatch'] as const;
+
+export interface CatalogueCounts {
+  total: number; filed: number; shell: number;
+  /** notFiled + revoked + cancelled + fingerprintMismatch. */
+  mustNotServe: number; notFiled: number; revoked: number; cancelled: number; fingerprintMismatch: number;
+  /** Items the API could not read (`invalid`, with the item's error). */
+  invalid: number;
+}
+
+const BUCKET: Record<string, keyof CatalogueCounts> = {
+  filed: 'filed', shell: 'filed', not_filed: 'notFiled', revoked: 'revoked', cancelled: 'cancelled', fingerprint_mismatch: 'fingerprintMismatch', invalid: 'invalid',
+};
+
+/** The catalogue check's totals, from the per-row statuses (so the summary and the rows agree). */
+export function catalogueCounts(statuses: readonly string[]): CatalogueCounts {
+  const c: CatalogueCounts = { total: statuses.length, filed: 0, shell: 0, mustNotServe: 0, notFiled: 0, revoked: 0, cancelled: 0, fingerprintMismatch: 0, invalid: 0 };
+  for (const s of statuses) {
+    c[BUCKET[s] ?? 'invalid']++;
+    if (s === 'shell') c.shell++;
+    if ((MUST_NOT_SERVE as readonly string[]).includes(s)) c.mustNotServe++;
+  }
+  return c;
+}

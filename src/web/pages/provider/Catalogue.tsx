@@ -5,13 +5,15 @@ import { useMemo, useState } from 'react';
 import { Button, Card, ErrorNotice, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
-import { type CatalogueItem, type CatalogueLineError, parseCatalogue, toCsv } from '../../lib/catalogue.ts';
+import { catalogueCounts, type CatalogueItem, type CatalogueLineError, parseCatalogue, toCsv } from '../../lib/catalogue.ts';
 
 interface Result { status: string; platform: string; packageName: string; serviceNumber: string | null; serviceName: string | null; hostName: string | null; matchedBy?: string | null; shellSince?: string | null; error?: { code: string; message: string } }
 type Row = CatalogueItem & { result: Result };
 const BATCH = 10_000;
-/** A result's badge: filed green, a shell (still filed, at risk) amber, not filed red, the rest amber. */
-const BADGE: Record<string, string> = { filed: 'badge-success', shell: 'badge-warning', not_filed: 'badge-danger' };
+/** A result's badge: filed green, a shell (still filed, at risk) amber, what must not be served red (MUST_NOT_SERVE), an unreadable item amber. */
+const BADGE: Record<string, string> = {
+  filed: 'badge-success', shell: 'badge-warning', not_filed: 'badge-danger', revoked: 'badge-danger', cancelled: 'badge-danger', fingerprint_mismatch: 'badge-danger',
+};
 
 export default function Catalogue() {
   const i18n = useI18n();
@@ -40,14 +42,8 @@ export default function Catalogue() {
     } catch (e) { setError(e); } finally { setBusy(false); }
   };
 
-  const counts = useMemo(() => {
-    // A shell is legally filed (docs/api-verify.md): counted with the filed, and how many of them are shells.
-    const c = { total: rows?.length ?? 0, filed: 0, shell: 0, notFiled: 0, other: 0 };
-    for (const r of rows ?? []) {
-      if (r.result.status === 'filed' || r.result.status === 'shell') { c.filed++; if (r.result.status === 'shell') c.shell++; } else if (r.result.status === 'not_filed') c.notFiled++; else c.other++;
-    }
-    return c;
-  }, [rows]);
+  // What a store must act on, by status, as each row says (src/web/lib/catalogue.ts).
+  const counts = useMemo(() => catalogueCounts((rows ?? []).map((r) => r.result.status)), [rows]);
   const shown = (rows ?? []).filter((r) => !onlyProblems || r.result.status !== 'filed');
   const download = () => {
     const csv = toCsv(['line', 'platform', 'packageName', 'fingerprint', 'status', 'serviceNumber', 'serviceName', 'hostName', 'matchedBy', 'error'],
@@ -80,7 +76,7 @@ export default function Catalogue() {
       {error instanceof ApiError && error.status === 404 && error.code === 'not_found' ? <Notice kind="warning">{i18n.t('cat.unavailable')}</Notice> : <ErrorNotice error={error} />}
       {parseErrors.length ? <Notice kind="warning"><ul>{parseErrors.slice(0, 20).map((e) => <li key={e.line}>{i18n.t('cat.parseError', { line: e.line, message: i18n.problem(e) })}</li>)}</ul></Notice> : null}
       {rows ? (
-        <Card title={i18n.t(counts.shell ? 'cat.summaryShells' : 'cat.summary', { total: counts.total, filed: counts.filed, shell: counts.shell, notFiled: counts.notFiled, other: counts.other })}
+        <Card title={i18n.t(counts.shell ? 'cat.summaryShells' : 'cat.summary', { ...counts })}
           actions={<Button onClick={download} data-testid="download-csv">{i18n.t('cat.download')}</Button>}>
           {rows.length === 0 ? <p>{i18n.t('cat.empty')}</p> : (
             <>

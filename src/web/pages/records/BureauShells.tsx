@@ -51,6 +51,7 @@ export default function BureauShells() {
   const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
   const publish = () => run(async () => {
     const r = await api.post<{ endsAt: string; services: string[] }>('/api/bureau/notices', { serviceIds: chosen, ...(days.trim() ? { publicityDays: Number(days) } : {}), ...(title.trim() ? { title: title.trim() } : {}) });
+    setNoticePage(1); // the new notice is the newest: on the first page
     return `${i18n.t('shells.publish')}${i18n.colon}${r.services.join(i18n.listSep)}${i18n.paren(i18n.date(r.endsAt))}`;
   });
   const execute = (id: string) => run(async () => {

@@ -14,7 +14,7 @@ describe('password reset purge', () => {
   let t: TestDb;
   let now = new Date('2026-12-01T02:00:00Z');
   const ctx = (): FlowContext => ({ db: t.db, sealer: t.sealer, now: () => now, publicUrl: 'http://localhost' });
-  const ask = (at: string) => { now = new Date(at); return requestPasswordReset(ctx(), { login: 'host@demo.beian.test' }, null); };
+  const ask = (at: string) => { now = new Date(at); return requestPasswordReset(ctx(), { login: 'host@demo.beian.test', client: '192.0.2.1' }, null); };
   const rows = async () => (await t.db.query<{ status: string; created_at: Date }>('select status, created_at from password_resets order by created_at'))
     .map((r) => `${r.created_at.toISOString()} ${r.status}`);
   const history = async () => (await t.db.query<{ n: number }>(`select count(*)::int as n from history where action = 'password_reset_requested'`))[0]!.n;

@@ -93,8 +93,8 @@ export async function requestRegistrationCode(ctx: FlowContext, input: { mobile:
       [id, mobileHash, clientHash, registrationCodeHash(ctx.sealer, id, code), now, new Date(now.getTime() + REGISTRATION_CODE_VALIDITY_MS)]);
     return 'sent' as const;
   });
-  // The owner of the mobile's account: a password-reset code (its own transaction and per-account limit).
-  if (outcome === 'account_exists') await requestPasswordReset(ctx, { login: mobile }, requestId);
+  // The owner of the mobile's account: a password-reset code (its own transaction and per-account and per-client limits).
+  if (outcome === 'account_exists') await requestPasswordReset(ctx, { login: mobile, client: input.client }, requestId);
 }
 
 export async function hasHostAccount(tx: Queryable, mobileHash: string): Promise<boolean> {

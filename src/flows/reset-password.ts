@@ -4,8 +4,10 @@
 //
 // - request: the same answer whether or not the login exists, is disabled, or has nothing to send
 //   to (no account enumeration). A host gets the code by SMS on the account's mobile (template
-//   `password_reset_code`), else by email; staff by email. At most RESET_MAX_PER_HOUR codes an
-//   account an hour; a new code supersedes the pending one. Codes are keyed hashes, never in clear.
+//   `password_reset_code`), else by email; staff by email. At most RESET_MAX_PER_CLIENT_HOUR codes an
+//   account an hour at one client's request (an IPv4 address, an IPv6 /64) and RESET_MAX_PER_HOUR from
+//   all, so a stranger cannot use up the owner's requests; the rest send nothing and are answered alike.
+//   A new code supersedes the pending one. Codes and clients are keyed hashes, never in clear.
 // - confirm: 30 minutes, 5 wrong attempts; one answer for every reason a code does not work. The
 //   new password follows the password rule; it ends every session and signs the person in.
 import { randomInt, randomUUID } from 'node:crypto';
@@ -27,8 +29,11 @@ export const RESET_VALIDITY_MS = 30 * 60_000;
 export const RESET_MAX_ATTEMPTS = 5;
 /** Wrong tries all clients together have at a reset code: then it is exhausted for everyone. */
 export const RESET_MAX_ATTEMPTS_ALL = 20;
-export const RESET_MAX_PER_HOUR = 5;
-/** The window an account's requests are counted over (RESET_MAX_PER_HOUR). */
+/** Codes an account may be sent an hour, whoever asks (ADR 0005 addendum "Reset requests counted per client"). */
+export const RESET_MAX_PER_HOUR = 10;
+/** Codes an account may be sent an hour at the request of one client (an IPv4 address, an IPv6 /64): a stranger's share of RESET_MAX_PER_HOUR. */
+export const RESET_MAX_PER_CLIENT_HOUR = 3;
+/** The window an account's requests are counted over (RESET_MAX_PER_HOUR, RESET_MAX_PER_CLIENT_HOUR). */
 export const RESET_WINDOW_MS = 3_600_000;
 /**
  * How long a password reset row is kept (purge-password-resets.ts): two days — at least twice the longest
@@ -50,8 +55,11 @@ function destination(a: AccountRow, sealer: Sealer): { channel: 'sms'; mobile: s
   return null;
 }
 
-/** Queues a code when the login names an active account with somewhere to send it; the caller answers the same either way. */
-export async function requestPasswordReset(ctx: FlowContext, input: { login: string }, requestId: string | null): Promise<void> {
+/**
+ * Queues a code when the login names an active account with somewhere to send it and neither limit is reached;
+ * the caller answers the same either way. `client`: who asks (clientOf in src/api/rate-limit.ts), kept as a keyed hash.
+ */
+export async function requestPasswordReset(ctx: FlowContext, input: { login: string; client: string }, requestId: string | null): Promise<void> {
   const account = await findAccountByLogin(ctx.db, ctx.sealer, parseLogin(input.login));
   if (!account || account.disabled_at || account.org_status === 'suspended') return;
   const to = destination(account, ctx.sealer);
@@ -59,9 +67,11 @@ export async function requestPasswordReset(ctx: FlowContext, input: { login: str
   const now = ctx.now();
   await ctx.db.transaction(async (tx) => {
     await tx.query('select id from users where id = $1 for update', [account.id]); // one request at a time per account
-    const [recent] = await tx.query<{ n: number }>(
-      `select count(*)::int as n from password_resets where user_id = $1 and created_at > $2`, [account.id, new Date(now.getTime() - RESET_WINDOW_MS)]);
-    if (recent!.n >= RESET_MAX_PER_HOUR) return;
+    const clientHash = ctx.sealer.hash('client_address', input.client);
+    const [recent] = await tx.query<{ total: number; mine: number }>(
+      `select count(*)::int as total, (count(*) filter (where client_hash = $3))::int as mine
+         from password_resets where user_id = $1 and created_at > $2`, [account.id, new Date(now.getTime() - RESET_WINDOW_MS), clientHash]);
+    if (recent!.mine >= RESET_MAX_PER_CLIENT_HOUR || recent!.total >= RESET_MAX_PER_HOUR) return;
     await tx.query(`update password_resets set status = 'superseded', decided_at = $2 where user_id = $1 and status = 'pending'`, [account.id, now]);
     const id = randomUUID();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -80,8 +90,8 @@ export async function requestPasswordReset(ctx: FlowContext, input: { login: str
       }, { tag: 'password_reset' });
     }
     await tx.query(
-      `insert into password_resets (id, user_id, channel, code_hash, created_at, expires_at) values ($1,$2,$3,$4,$5,$6)`,
-      [id, account.id, to.channel, hashOf(ctx.sealer, id, code), now, new Date(now.getTime() + RESET_VALIDITY_MS)]);
+      `insert into password_resets (id, user_id, channel, code_hash, created_at, expires_at, client_hash) values ($1,$2,$3,$4,$5,$6,$7)`,
+      [id, account.id, to.channel, hashOf(ctx.sealer, id, code), now, new Date(now.getTime() + RESET_VALIDITY_MS), clientHash]);
     await recordHistory(tx, actorOf(account, requestId), { entityType: 'user', entityId: account.id, action: 'password_reset_requested', reason: { channel: to.channel } }, now);
   });
 }

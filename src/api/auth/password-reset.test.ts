@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { memorySource, residentIdOf, usccOf } from '../../../tests/import-records.ts';
 import { importFilings } from '../../flows/import-filings.ts';
-import { RESET_MAX_ATTEMPTS, RESET_MAX_ATTEMPTS_ALL, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
+import { RESET_MAX_ATTEMPTS, RESET_MAX_ATTEMPTS_ALL, RESET_MAX_PER_CLIENT_HOUR, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS, RESET_WINDOW_MS } from '../../flows/reset-password.ts';
 import { type EmailPayload, openEmail, openSms, type SmsPayload } from '../../notify/outbox.ts';
 
 const NEW_PASSWORD = 'Reset@2026-new';
@@ -138,14 +138,47 @@ describe('password reset by code', () => {
     expect(states.map((s) => s.status).sort()).toEqual(['exhausted', 'expired', 'superseded']);
   });
 
-  it(`at most ${RESET_MAX_PER_HOUR} codes an account an hour, still answered alike`, async () => {
+  it(`a stranger cannot use up the owner's reset requests: ${RESET_MAX_PER_CLIENT_HOUR} an hour an account from one client, ${RESET_MAX_PER_HOUR} from all, answered alike`, async () => {
+    const login = 'bj.reviewer';
+    a.clock.advance(RESET_WINDOW_MS / 1000 + 1); // the earlier tests' requests out of the window
     const count = async () => (await a.t.db.query<{ n: number }>(
-      `select count(*)::int as n from password_resets r join users u on u.id = r.user_id where u.login = 'bj.reviewer'`))[0]!.n;
-    for (let i = 0; i < RESET_MAX_PER_HOUR + 2; i++) {
-      ip = `203.0.113.${i + 1}`; // beside the per-address quota
-      expect((await ask('bj.reviewer')).statusCode).toBe(202);
+      `select count(*)::int as n from password_resets r join users u on u.id = r.user_id where u.login = $1`, [login]))[0]!.n;
+    const before = await count();
+    const sentBefore = (await queued()).length;
+    // A stranger from one IPv6 /64 (rotating addresses inside it gains nothing) asks more than his share.
+    for (let i = 0; i < RESET_MAX_PER_CLIENT_HOUR + 2; i++) {
+      ip = `2001:db8:5:7::${i + 1}`;
+      expect((await ask(login)).statusCode).toBe(202);
     }
-    expect(await count()).toBe(RESET_MAX_PER_HOUR);
+    expect(await count()).toBe(before + RESET_MAX_PER_CLIENT_HOUR);
+    expect((await queued()).length).toBe(sentBefore + RESET_MAX_PER_CLIENT_HOUR);
+    // The owner, from elsewhere, still gets a code at once, and it works.
+    ip = '192.0.2.90';
+    expect((await ask(login)).statusCode).toBe(202);
+    expect(await count()).toBe(before + RESET_MAX_PER_CLIENT_HOUR + 1);
+    const { code } = await lastCode();
+    expect((await confirm(login, code, 'Owner@2026-reset')).statusCode).toBe(200);
+    // All clients together: at most RESET_MAX_PER_HOUR an hour; the rest answer the same 202 and send nothing.
+    for (let c = 0; c < RESET_MAX_PER_HOUR; c++) {
+      ip = `203.0.113.${120 + c}`;
+      expect((await ask(login)).statusCode).toBe(202);
+    }
+    expect(await count()).toBe(before + RESET_MAX_PER_HOUR);
+    // The same answer for a login that does not exist, from the same client.
+    const unknown = await ask('nobody-here@example.com');
+    expect(unknown.statusCode).toBe(202);
+    expect(unknown.json()).toEqual((await ask(login)).json());
+    // The row keeps the client only as a keyed hash.
+    const rows = await a.t.db.query<{ client_hash: string | null }>(
+      `select r.client_hash from password_resets r join users u on u.id = r.user_id where u.login = $1`, [login]);
+    expect(rows.every((r) => r.client_hash !== null)).toBe(true); // every row since the change names its client
+    expect(rows.map((r) => r.client_hash)).toContain(a.t.sealer.hash('client_address', '192.0.2.90'));
+    expect(JSON.stringify(rows)).not.toContain('192.0.2.90');
+    // An hour later the stranger's share is back.
+    a.clock.advance(RESET_WINDOW_MS / 1000 + 1);
+    ip = '2001:db8:5:7::99';
+    await ask(login);
+    expect(await count()).toBe(before + RESET_MAX_PER_HOUR + 1);
   });
 
   it('per address: 10 reset calls a minute, then 429', async () => {

@@ -10,7 +10,7 @@ import { registerHost } from '../../flows/register-host.ts';
 import {
   REGISTRATION_CODE_MAX_ATTEMPTS, REGISTRATION_CODE_MAX_ATTEMPTS_ALL, REGISTRATION_CODE_VALIDITY_MS, REGISTRATION_CODES_PER_CLIENT_HOUR, REGISTRATION_CODES_PER_HOUR, requestRegistrationCode,
 } from '../../flows/request-registration-code.ts';
-import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_ATTEMPTS_ALL, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
+import { confirmPasswordReset, requestPasswordReset, RESET_MAX_ATTEMPTS, RESET_MAX_ATTEMPTS_ALL, RESET_MAX_PER_CLIENT_HOUR, RESET_MAX_PER_HOUR, RESET_VALIDITY_MS } from '../../flows/reset-password.ts';
 import { assertAddressUnlocked, signIn } from '../../flows/sign-in.ts';
 import { signOut } from '../../flows/sign-out.ts';
 import { devSmsInbox } from '../admin/dev-sms.ts';
@@ -183,7 +183,8 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       description: `The login is an email or mobile (hosts) or a staff login name. A host gets a 6-digit code by SMS on the account's mobile `
         + `(or by email when the account has no mobile, as accounts brought in by \`beian import\`); staff by email. The answer is the same 202 `
         + `whether or not the login exists or anything was sent (no account enumeration). A new code replaces the previous one; at most `
-        + `${RESET_MAX_PER_HOUR} codes an account an hour. ${RATE_LIMITS.passwordReset.anonymousPerMinute} calls a minute per address (both reset calls together).`,
+        + `${RESET_MAX_PER_CLIENT_HOUR} codes an account an hour at the request of one client address (an IPv6 /64 counts as one) and `
+        + `${RESET_MAX_PER_HOUR} from all; further requests send nothing and get the same answer. ${RATE_LIMITS.passwordReset.anonymousPerMinute} calls a minute per address (both reset calls together).`,
       body: z.object({ login: z.string().trim().min(1).max(320) }),
       response: {
         202: codeSent,
@@ -191,7 +192,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       },
     },
   }, async (request, reply) => {
-    await requestPasswordReset(ctx, request.body, request.id);
+    await requestPasswordReset(ctx, { ...request.body, client: clientOf(request.ip) }, request.id);
     return reply.code(202).send({ validForMinutes: validMinutes });
   });
 

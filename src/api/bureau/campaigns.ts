@@ -24,7 +24,7 @@ import { attachmentParams, sendAttachment } from '../supervision/attachments.ts'
 import { sendCsv } from '../supervision/csv.ts';
 import { campaignHistory } from '../supervision/history.ts';
 import { campaignProgress, FINDING_CSV_COLUMNS, listCampaigns, listFindings, listOrders, orderHistory, presentCampaign, TIMELINE_CSV_COLUMNS } from '../supervision/queries.ts';
-import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
+import { findingQuery, ORDER_CSV_COLUMNS, orderBody, orderQuery, orderRows, paging, redateBody, upholdBody, uuidParam, withdrawBody } from '../supervision/schemas.ts';
 import { isoDay } from '../schemas/dates.ts';
 import { numberParam } from '../public/numbers.ts';
 import { fieldsInBody } from '../problem.ts';
@@ -54,11 +54,18 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
   });
 
   app.get('/api/bureau/campaigns', {
-    onRequest: guard, schema: { tags: ['bureau'], summary: 'Campaigns I supervise', querystring: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+    onRequest: guard,
+    schema: {
+      tags: ['bureau'], summary: 'Campaigns I supervise, latest start first, a page at a time (`?format=csv`: all)',
+      description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all. The CSV export holds every campaign.',
+      querystring: z.object({ ...paging, format: z.enum(['json', 'csv']).optional() }),
+    },
   }, async (req, reply) => {
     const today = chinaDate(ctx.now());
-    const items = (await listCampaigns(ctx.db, actorOf(req), null)).map((c) => presentCampaign(c, today));
-    return req.query.format === 'csv' ? sendCsv(reply, 'campaigns', ['id', 'name', 'kind', 'status', 'startsOn', 'catalogueDueOn', 'endsOn', 'provinceCodes', 'orgKinds'], items) : { items };
+    const { page, pageSize, format } = req.query;
+    const { rows, total } = await listCampaigns(ctx.db, actorOf(req), null, format === 'csv' ? undefined : { page, pageSize });
+    const items = rows.map((c) => presentCampaign(c, today));
+    return format === 'csv' ? sendCsv(reply, 'campaigns', ['id', 'name', 'kind', 'status', 'startsOn', 'catalogueDueOn', 'endsOn', 'provinceCodes', 'orgKinds'], items) : { items, total, page, pageSize };
   });
 
   app.get('/api/bureau/campaigns/:id', {

@@ -14,6 +14,7 @@ import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { hostName } from '../public/presenter.ts';
 import { shellSinceSchema } from '../schemas/dates.ts';
+import { paging } from '../supervision/schemas.ts';
 import { provinceParam, readScope } from './scope.ts';
 
 const tags = ['bureau'];
@@ -85,11 +86,20 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
 
   app.get('/api/bureau/notices', {
     ...bureau,
-    schema: { tags, summary: 'Cleanup notices of my province, newest first', response: { 200: z.object({ items: z.array(noticeView) }), ...problems(401, 403) } },
+    schema: {
+      tags, summary: 'Cleanup notices of my province, newest first, a page at a time',
+      description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all.',
+      querystring: z.object(paging),
+      response: { 200: z.object({ items: z.array(noticeView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }), ...problems(400, 401, 403) },
+    },
   }, async (req) => {
-    const rows = await ctx.db.query<NoticeRow>(`select ${NOTICE_COLUMNS} from cleanup_notices n where n.province_code = $1 order by n.published_at desc limit 100`, [actorOf(req).provinceCode]);
+    const { page, pageSize } = req.query;
+    const province = actorOf(req).provinceCode;
+    const [count] = await ctx.db.query<{ total: number }>('select count(*)::int as total from cleanup_notices where province_code = $1', [province]);
+    const rows = await ctx.db.query<NoticeRow>(`select ${NOTICE_COLUMNS} from cleanup_notices n where n.province_code = $1 order by n.published_at desc, n.id desc limit $2 offset $3`,
+      [province, pageSize, (page - 1) * pageSize]);
     const now = ctx.now();
-    return { items: rows.map((n) => presentNotice(n, now)) };
+    return { items: rows.map((n) => presentNotice(n, now)), total: count!.total, page, pageSize };
   });
 
   app.post('/api/bureau/notices', {

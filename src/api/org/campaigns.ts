@@ -20,7 +20,7 @@ import { type CatalogueUpload, type Matcher, submitCatalogue } from '../../flows
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { FINDING_CSV_COLUMNS, currentSubmission, listCampaigns, listFindings, listOrders, orderHistory, presentCampaign, submissionErrors } from '../supervision/queries.ts';
-import { findingQuery, objectionBody, ORDER_CSV_COLUMNS, orderQuery, orderRows, uuidParam } from '../supervision/schemas.ts';
+import { findingQuery, objectionBody, ORDER_CSV_COLUMNS, orderQuery, orderRows, paging, uuidParam } from '../supervision/schemas.ts';
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
@@ -53,22 +53,27 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
 
   app.get('/api/org/campaigns', {
     onRequest: guard,
-    schema: { tags: ['organisation'], security: SECURITY, summary: 'Campaigns my organisation is in scope of, with my catalogue (`?format=csv`)', querystring: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+    schema: {
+      tags: ['organisation'], security: SECURITY, summary: 'Campaigns my organisation is in scope of, with my catalogue, latest start first, a page at a time (`?format=csv`: all)',
+      description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all. The CSV export holds every campaign.',
+      querystring: z.object({ ...paging, format: z.enum(['json', 'csv']).optional() }),
+    },
   }, async (req, reply) => {
     const actor = actorOf(req);
     const org = await orgFacts(ctx.db, actor);
     const today = chinaDate(ctx.now());
-    const rows = await listCampaigns(ctx.db, actor, org);
+    const { page, pageSize, format } = req.query;
+    const { rows, total } = await listCampaigns(ctx.db, actor, org, format === 'csv' ? undefined : { page, pageSize });
     const items = await Promise.all(rows.map(async (c) => {
       const catalogue = await currentSubmission(ctx.db, c.id, actor.orgId!);
       return { ...presentCampaign(c, today), catalogue, catalogueState: catalogueState(c.catalogue_due_on, today, catalogue !== null) };
     }));
-    if (req.query.format === 'csv') {
+    if (format === 'csv') {
       return sendCsv(reply, 'campaigns', ['id', 'name', 'kind', 'status', 'startsOn', 'catalogueDueOn', 'endsOn', 'catalogueState', 'received', 'accepted', 'rejected', 'digest', ...FINDING_OUTCOMES],
         items.map((c) => ({ ...c, received: c.catalogue?.received, accepted: c.catalogue?.accepted, rejected: c.catalogue?.rejected, digest: c.catalogue?.digest,
           ...Object.fromEntries(FINDING_OUTCOMES.map((k) => [k, c.catalogue?.findings[k]])) })));
     }
-    return { items };
+    return { items, total, page, pageSize };
   });
 
   app.get('/api/org/campaigns/:id', {

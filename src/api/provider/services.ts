@@ -13,6 +13,7 @@ import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { hostName } from '../public/presenter.ts';
 import { shellSinceFields, shellSinceSchema } from '../schemas/dates.ts';
+import { paging } from '../supervision/schemas.ts';
 
 const tags = ['provider'];
 
@@ -48,21 +49,32 @@ export const providerServiceRoutes = (ctx: AppContext): FastifyPluginAsync => as
 
   app.get('/api/provider/services', {
     ...staff,
-    schema: { tags, summary: 'Filed services my organisation gives access to (its active access records)', description: 'Access providers only: a distribution platform gives no access and is answered 403 `not_an_access_provider`.', response: { 200: z.object({ items: z.array(item) }), ...problems(401, 403) } },
+    schema: {
+      tags, summary: 'Filed services my organisation gives access to (its active access records), by service number, a page at a time',
+      description: 'Access providers only: a distribution platform gives no access and is answered 403 `not_an_access_provider`. '
+        + '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all.',
+      querystring: z.object(paging),
+      response: { 200: z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }), ...problems(400, 401, 403) },
+    },
   }, async (req) => {
+    const { page, pageSize } = req.query;
+    const orgId = actorOf(req).orgId;
+    const from = `from access_records ar join services s on s.id = ar.service_id join subjects sub on sub.id = s.subject_id
+        where ar.provider_org_id = $1 and ar.active and s.status = 'filed'`;
+    const [count] = await ctx.db.query<{ total: number }>(`select count(*)::int as total ${from}`, [orgId]);
     const rows = await ctx.db.query<Row>(
       `select s.id as service_id, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type,
               ar.id as access_id, ar.access_method, ar.server_location, ar.ips, ar.domains, ar.created_at,
               (select count(*)::int from access_records o where o.service_id = s.id and o.active and o.id <> ar.id) as others
-         from access_records ar join services s on s.id = ar.service_id join subjects sub on sub.id = s.subject_id
-        where ar.provider_org_id = $1 and ar.active and s.status = 'filed'
-        order by s.service_number limit 500`, [actorOf(req).orgId]);
+         ${from}
+        order by s.service_number, ar.id limit $2 offset $3`, [orgId, pageSize, (page - 1) * pageSize]);
     return {
       items: rows.map((r) => ({
         serviceId: r.service_id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
         accessRecordId: r.access_id, accessMethod: r.access_method, serverLocation: r.server_location, ips: r.ips, domains: r.domains,
         since: r.created_at.toISOString(), otherActiveAccess: r.others,
       })),
+      total: count!.total, page, pageSize,
     };
   });
 

@@ -26,10 +26,15 @@ export function presentCampaign(c: CampaignRow, today: string) {
   };
 }
 
-export async function listCampaigns(db: Queryable, actor: Actor, org: OrgFacts | null): Promise<CampaignRow[]> {
+/** The campaigns the actor sees, latest start first: one page (`total` counts them all), or every one without `page` (CSV). */
+export async function listCampaigns(db: Queryable, actor: Actor, org: OrgFacts | null, page?: { page: number; pageSize: number }): Promise<{ rows: CampaignRow[]; total: number }> {
   const v = campaignVisible(actor, org, 1);
-  return db.query<CampaignRow>(
-    `select ${CAMPAIGN_COLUMNS} from campaigns c where ${v.sql} order by c.starts_on desc, c.created_at desc`, v.params);
+  const limit = page ? ` limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}` : '';
+  const rows = await db.query<CampaignRow>(
+    `select ${CAMPAIGN_COLUMNS} from campaigns c where ${v.sql} order by c.starts_on desc, c.created_at desc, c.id desc${limit}`, v.params);
+  if (!page) return { rows, total: rows.length };
+  const [count] = await db.query<{ total: number }>(`select count(*)::int as total from campaigns c where ${v.sql}`, v.params);
+  return { rows, total: count!.total };
 }
 
 export interface SubmissionView { id: string; status: string; format: string; digest: string | null; received: number; accepted: number; rejected: number; findings: OutcomeCounts; startedAt: string; completedAt: string | null }

@@ -3,9 +3,9 @@
 // over, the batch cleanup; filings whose certificates end within 30 days. The ministry reads
 // the shells nationwide (or one province's) without choosing or publishing anything.
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
-import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, Loading, Notice, Page, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
-import { api, qs } from '../../lib/api.ts';
+import { api, type Paged, qs } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { ProvinceFilter, provinceName, useProvinceParam } from '../../components/ProvinceFilter.tsx';
 
@@ -14,6 +14,8 @@ interface NoticeItem { id: string; title: string; publicityDays: number; publish
 interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
 
 const DAY = 86_400_000;
+/** Cleanup notices a page, newest first (the province's notices, however many). */
+const NOTICE_PAGE = 50;
 
 /** The server's phase of a notice (by its clock, as the public notices read it): 公示中 only while the publicity runs. */
 type NoticePhase = 'publicity' | 'publicity_ended' | 'executed';
@@ -22,7 +24,9 @@ const LISTED_LABEL: Record<NoticePhase, MessageKey> = { publicity: 'pub.listed',
 export default function BureauShells() {
   const i18n = useI18n();
   const [shells, setShells] = useState<Shell[] | null>(null);
-  const [notices, setNotices] = useState<NoticeItem[]>([]);
+  const [noticePage, setNoticePage] = useState(1);
+  const [noticeData, setNoticeData] = useState<Paged<NoticeItem> | null>(null);
+  const notices = noticeData?.items ?? [];
   const [expiring, setExpiring] = useState<Expiring[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
   // As typed (a number field that snaps back to 7 when cleared turned 7 ⌫ 10 into 710); the server checks 1–90.
@@ -40,13 +44,14 @@ export default function BureauShells() {
   const load = useCallback(() => (ministry
     ? api.get<{ items: Shell[] }>(`/api/bureau/shells${qs(scope ? { province: scope } : {})}`).then((s) => { setShells(s.items); })
     : Promise.all([
-      api.get<{ items: Shell[] }>('/api/bureau/shells'), api.get<{ items: NoticeItem[] }>('/api/bureau/notices'), api.get<{ items: Expiring[] }>('/api/bureau/expiring'),
-    ]).then(([s, n, e]) => { setShells(s.items); setNotices(n.items); setExpiring(e.items); })).catch(setError), [ministry, scope]);
+      api.get<{ items: Shell[] }>('/api/bureau/shells'), api.get<Paged<NoticeItem>>(`/api/bureau/notices${qs({ page: noticePage, pageSize: NOTICE_PAGE })}`), api.get<{ items: Expiring[] }>('/api/bureau/expiring'),
+    ]).then(([s, n, e]) => { setShells(s.items); setNoticeData(n); setExpiring(e.items); })).catch(setError), [ministry, scope, noticePage]);
   useEffect(() => { void load(); }, [load]);
   const now = Date.now();
   const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
   const publish = () => run(async () => {
     const r = await api.post<{ endsAt: string; services: string[] }>('/api/bureau/notices', { serviceIds: chosen, ...(days.trim() ? { publicityDays: Number(days) } : {}), ...(title.trim() ? { title: title.trim() } : {}) });
+    setNoticePage(1); // the new notice is the newest: on the first page
     return `${i18n.t('shells.publish')}${i18n.colon}${r.services.join(i18n.listSep)}${i18n.paren(i18n.date(r.endsAt))}`;
   });
   const execute = (id: string) => run(async () => {
@@ -128,6 +133,7 @@ export default function BureauShells() {
             })}
           </ul>
         )}
+        {noticeData ? <div data-testid="notices-pager"><Pager page={noticeData.page} pageSize={noticeData.pageSize} total={noticeData.total} onPage={setNoticePage} /></div> : null}
       </Card>
       <Card title={i18n.t('shells.expiring')} className="mt" id="expiring">
         {expiring.length === 0 ? <p className="muted">{i18n.t('shells.expiringEmpty')}</p> : (

@@ -1,23 +1,30 @@
 // Provider / platform console (issue 13 item 9): the filed services my organisation gives
 // access to; cancelling our access record (a reason is required). Without other access the
-// filing becomes a shell — the table says so before you cancel.
+// filing becomes a shell — the table says so before you cancel. 50 a page (every access record, however many).
 import { useCallback, useEffect, useState } from 'react';
-import { Button, Card, ErrorNotice, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, Loading, Notice, Page, Pager, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
-import { api } from '../../lib/api.ts';
+import { api, type Paged, qs } from '../../lib/api.ts';
 
-interface Item { serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; accessMethod: string; serverLocation: string; since: string; otherActiveAccess: number }
+const PAGE_SIZE = 50;
+
+interface Item { accessRecordId: string; serviceId: string; serviceNumber: string; serviceName: string; serviceType: string; hostName: string; accessMethod: string; serverLocation: string; since: string; otherActiveAccess: number }
 
 export default function ProviderServices() {
   const i18n = useI18n();
-  const [items, setItems] = useState<Item[] | null>(null);
+  const [data, setData] = useState<Paged<Item> | null>(null);
+  const [page, setPage] = useState(1);
+  const items = data?.items ?? null;
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   /** The row whose cancellation was asked without a reason: said at its field, before any question. */
   const [missing, setMissing] = useState<string | null>(null);
-  const load = useCallback(() => api.get<{ items: Item[] }>('/api/provider/services').then((r) => setItems(r.items)).catch(setError), []);
+  const load = useCallback(() => api.get<Paged<Item>>(`/api/provider/services${qs({ page, pageSize: PAGE_SIZE })}`).then((r) => {
+    // The last row of the last page cancelled: show the page before (now the last).
+    if (r.items.length === 0 && page > 1) setPage(Math.max(1, Math.ceil(r.total / PAGE_SIZE))); else setData(r);
+  }).catch(setError), [page]);
   useEffect(() => { void load(); }, [load]);
   const cancel = async (it: Item) => {
     if (!(reasons[it.serviceId] ?? '').trim()) {
@@ -44,7 +51,7 @@ export default function ProviderServices() {
             <thead><tr><th>{i18n.t('review.service')}</th><th>{i18n.t('record.hostName')}</th><th>{i18n.t('records.access')}</th><th>{i18n.t('provider.services.others')}</th><th>{i18n.t('provider.services.reason')}</th><th><span className="sr-only">{i18n.t('common.actions')}</span></th></tr></thead>
             <tbody>
               {items.map((it) => (
-                <tr key={it.serviceId} data-testid="provider-service">
+                <tr key={it.accessRecordId} data-testid="provider-service">
                   <td data-label={i18n.t('review.service')}>{it.serviceName}<div className="number small">{it.serviceNumber}</div></td>
                   <td data-label={i18n.t('record.hostName')}>{it.hostName}</td>
                   <td data-label={i18n.t('records.access')}>{i18n.option('accessMethod', it.accessMethod)} · {it.serverLocation}</td>
@@ -62,6 +69,7 @@ export default function ProviderServices() {
           </table>
         </TableWrap>
       )}
+      {data ? <div data-testid="provider-services-pager"><Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} /></div> : null}
     </Page>
   );
 }

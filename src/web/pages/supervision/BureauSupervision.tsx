@@ -70,13 +70,16 @@ function Campaigns() {
   const i18n = useI18n();
   const { t } = i18n;
   const [items, setItems] = useState<Campaign[] | null>(null);
+  const [paging, setPaging] = useState<Paged<Campaign> | null>(null);
   // An order's source links here (?campaign=…): that campaign opens.
   const [params] = useSearchParams();
   const [selected, setSelected] = useState<string | null>(params.get('campaign'));
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [form, setForm] = useState(newCampaignForm);
-  const load = useCallback(() => { api.get<{ items: Campaign[] }>('/api/bureau/campaigns').then((r) => setItems(r.items)).catch(setError); }, []);
+  // A page at a time (LIST_PAGE), latest start first: every campaign is reachable.
+  const [page, setPage] = useState(1);
+  const load = useCallback(() => { api.get<Paged<Campaign>>(`/api/bureau/campaigns${qs({ page, pageSize: LIST_PAGE })}`).then((r) => { setItems(r.items); setPaging(r); }).catch(setError); }, [page]);
   useEffect(load, [load]);
   const create = async (e: FormEvent) => {
     e.preventDefault(); setError(null); setMessage(null);
@@ -113,11 +116,12 @@ function Campaigns() {
       {!items ? <Loading /> : (
         <Card title={t('sv.campaigns')} actions={<CsvLink url="/api/bureau/campaigns" />}>
           <TableWrap label={t('sv.campaigns')}>
-            <table><thead><tr><th>{t('sv.name')}</th><th>{t('sv.kind')}</th><th>{t('sv.period')}</th><th>{t('sv.status')}</th></tr></thead>
+            <table data-testid="bureau-campaigns"><thead><tr><th>{t('sv.name')}</th><th>{t('sv.kind')}</th><th>{t('sv.period')}</th><th>{t('sv.status')}</th></tr></thead>
               <tbody>{items.map((c) => (
                 <tr key={c.id} className={selected === c.id ? 'selected' : ''}><td><button type="button" className="btn btn-link" onClick={() => setSelected(c.id)}>{c.name}</button></td>
                   <td>{i18n.option('campaignKind', c.kind)}</td><td>{i18n.date(c.startsOn)} – {i18n.date(c.endsOn)}</td><td>{i18n.option('campaignStatus', c.status)}</td></tr>))}</tbody></table>
           </TableWrap>
+          {paging ? <div data-testid="campaigns-pager"><Pager page={paging.page} pageSize={paging.pageSize} total={paging.total} onPage={setPage} /></div> : null}
         </Card>
       )}
       {selected && <CampaignDetail key={selected} id={selected} onChanged={load} />}
@@ -286,7 +290,7 @@ function useOrderSources(orders: Order[]) {
   const [campaigns, setCampaigns] = useState<Map<string, string>>(new Map());
   const reports = useReportsOf<Violation>(orders.map((o) => o.violationId), '/api/bureau/violations', '?contact=masked');
   useEffect(() => {
-    api.get<{ items: Campaign[] }>('/api/bureau/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(() => undefined);
+    allPages<Campaign>('/api/bureau/campaigns', 500).then((c) => setCampaigns(new Map(c.map((x) => [x.id, x.name])))).catch(() => undefined); // names, every page
   }, []);
   return { campaigns, reports };
 }
@@ -405,6 +409,12 @@ function Violations() {
     <Card title={t('sv.violationReports')} actions={<CsvLink url="/api/bureau/violations" />}>
       <ErrorNotice error={error} />
       <Success message={message} />
+      {/* A report opened by its id (?report=…, an order's source) that is not on the page shown: read by its id, above the list. */}
+      {r && detail && !r.items.some((v) => v.id === detail) ? (
+        <div data-testid="report-detail-off-page">
+          <ReportDetail key={detail} id={detail} onError={setError} />
+          <Button className="btn-small" onClick={() => toggleDetail(detail)} data-testid="report-detail-close">{t('sv.hideDetail')}</Button>
+        </div>) : null}
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.violationReports')}>
           <table className="cards" data-testid="violations-table"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>

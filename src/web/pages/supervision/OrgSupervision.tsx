@@ -9,7 +9,7 @@ import { NoticesCard } from '../../components/Notices.tsx';
 import { TabbedPage } from '../../components/TabbedPage.tsx';
 import { Button, Card, ErrorNotice, fieldProblems, Loading, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
-import { api, ApiError, getCsrfToken, type Paged, qs } from '../../lib/api.ts';
+import { allPages, api, ApiError, getCsrfToken, type Paged, qs } from '../../lib/api.ts';
 import { type Attachment, AttachmentList, uploadAttachment } from './attachments.tsx';
 import { CsvLink, LIST_PAGE, OrderHistory, useReportsOf, useSelection } from './common.tsx';
 
@@ -58,13 +58,22 @@ function uploadCatalogue(url: string, file: File, onProgress: (pct: number) => v
 function Campaigns() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [items, setItems] = useState<Campaign[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
+  // A page at a time (LIST_PAGE), latest start first: every campaign is reachable. The chosen one stays open
+  // while another page is read (it is kept whole, not looked up on the page shown).
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<Paged<Campaign> | null>(null);
+  const [current, setCurrent] = useState<Campaign | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => { api.get<{ items: Campaign[] }>('/api/org/campaigns').then((r) => { setItems(r.items); setSelected((s) => s ?? r.items[0]?.id ?? null); }).catch(setError); }, []);
+  const load = useCallback(() => {
+    api.get<Paged<Campaign>>(`/api/org/campaigns${qs({ page, pageSize: LIST_PAGE })}`).then((r) => {
+      setData(r);
+      setCurrent((c) => (c ? r.items.find((x) => x.id === c.id) ?? c : r.items[0] ?? null));
+    }).catch(setError);
+  }, [page]);
   useEffect(load, [load]);
-  if (!items) return <><ErrorNotice error={error} /><Loading /></>;
-  const current = items.find((c) => c.id === selected);
+  const items = data?.items;
+  if (!data || !items) return <><ErrorNotice error={error} /><Loading /></>;
+  const selected = current?.id ?? null;
   const columns = [t('sv.name'), t('sv.status'), t('sv.catalogueDue'), t('sv.catalogue')];
   return (
     <>
@@ -74,10 +83,11 @@ function Campaigns() {
           <TableWrap label={t('sv.campaigns')}>
             <table className="cards" data-testid="org-campaigns"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
               <tbody>{items.map((c) => <tr key={c.id} className={selected === c.id ? 'selected' : ''}>
-                <td data-label={columns[0]}><button type="button" className="btn btn-link" style={{ paddingLeft: 0, textAlign: 'left' }} onClick={() => setSelected(c.id)}>{c.name}</button></td>
+                <td data-label={columns[0]}><button type="button" className="btn btn-link" style={{ paddingLeft: 0, textAlign: 'left' }} onClick={() => setCurrent(c)}>{c.name}</button></td>
                 <td data-label={columns[1]}>{i18n.option('campaignStatus', c.status)}</td><td data-label={columns[2]}>{i18n.date(c.catalogueDueOn)}</td>
                 <td data-label={columns[3]}>{c.catalogue ? t('sv.nLines', { n: c.catalogue.received }) : i18n.option('catalogueState', c.catalogueState)}</td></tr>)}</tbody></table>
           </TableWrap>)}
+        <div data-testid="org-campaigns-pager"><Pager page={data.page} pageSize={data.pageSize} total={data.total} onPage={setPage} /></div>
       </Card>
       {current && <CampaignDetail key={current.id} campaign={current} onChanged={load} />}
     </>
@@ -165,7 +175,7 @@ function Orders() {
   const load = useCallback(() => { api.get<Paged<Order>>(`/api/org/orders${qs({ page, pageSize: LIST_PAGE })}`).then(setR).catch(setError); }, [page]);
   useEffect(load, [load]);
   useEffect(() => {
-    api.get<{ items: Campaign[] }>('/api/org/campaigns').then((c) => setCampaigns(new Map(c.items.map((x) => [x.id, x.name])))).catch(setError);
+    allPages<Campaign>('/api/org/campaigns', 500).then((c) => setCampaigns(new Map(c.map((x) => [x.id, x.name])))).catch(setError); // names, every page
   }, []);
   // The item's forms show their own errors, each at its field (fieldProblems); null when it went through.
   const confirm = async (o: Order, itemId: string, evidence: string) => {

@@ -255,6 +255,26 @@ export async function explainOwnNumbers(tx: Queryable, importId: string, rejecti
   }
 }
 
+/**
+ * Thrown (before anything of the batch is written; its transaction rolls back) when the database
+ * refuses a line that the batch's decisions between its own lines rest on — an earlier line a later
+ * one was refused for (a duplicate, its package, …), or the first line of a subject later lines
+ * joined. The importer stages the batch again with `refused` known, as the lines one by one would
+ * have been decided (src/flows/import-filings.ts).
+ */
+export class Restage extends Error {
+  constructor(readonly refused: Rejection[]) { super('the batch is staged again: the database refused a line its decisions rest on'); }
+}
+
+/** Restage when one of the database's refusals (`refused`, their messages final) is of a line in `referenced`. */
+export async function restageIfReferenced(
+  tx: Queryable, importId: string, refused: Rejection[], referenced: ReadonlySet<number> | undefined, numberOf: (line: number) => string | undefined,
+): Promise<void> {
+  if (!referenced?.size || !refused.some((r) => referenced.has(r.line))) return;
+  await explainOwnNumbers(tx, importId, refused, numberOf);
+  throw new Restage(refused);
+}
+
 /** Called with each statement of a batch and its duration (bench/generate.ts --trace). */
 export type Trace = (statement: string, ms: number) => void;
 
@@ -266,6 +286,8 @@ export interface BatchResult { services: number; subjects: number; rejections: R
  */
 export async function writeBatch(
   tx: Queryable, importId: string, lines: StagedLine[], rejected: Rejection[], lastLine: number, now: Date, trace?: Trace,
+  /** Lines the batch's own decisions rest on: a refusal of one of them throws Restage. */
+  referenced?: ReadonlySet<number>,
 ): Promise<BatchResult> {
   const timed = async <T>(sql: string, f: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -296,6 +318,8 @@ export async function writeBatch(
          from import_stage st where reject is not null`)) {
       rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: r.holder !== null ? certificateHeld(r.holder) : REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
+    const numbers = new Map(lines.map((l) => [l.line, l.serviceNumber]));
+    await restageIfReferenced(tx, importId, rejections.slice(rejected.length), referenced, (line) => numbers.get(line));
     for (const sql of WRITES) {
       await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));
     }
@@ -303,7 +327,6 @@ export async function writeBatch(
       `select count(*)::int as services, count(distinct subject_id) filter (where new_subject)::int as subjects from import_stage where reject is null`);
     services = c?.services ?? 0;
     subjects = c?.subjects ?? 0;
-    const numbers = new Map(lines.map((l) => [l.line, l.serviceNumber]));
     await timed('explain own numbers', () => explainOwnNumbers(tx, importId, rejections, (line) => numbers.get(line)));
   }
   await recordBatch(tx, importId, rejections, lastLine, services, subjects, now);

@@ -287,3 +287,73 @@ describe('bulk import: first load into an empty registry', () => {
     await indexesBack(t);
   });
 });
+
+// Defect: conflicts between the lines of one batch were decided before the database's checks, so a
+// line refused by them (its package filed by an earlier batch) still made a later line with its number
+// a duplicate of it, and a later service of its subject was loaded under the refused line's subject
+// data — while with the lines in separate batches the later one loaded as itself. The outcome depended
+// on the batch size. Now a batch decides as its lines one by one would, on both paths.
+describe('bulk import: the outcome does not depend on the batch size', () => {
+  const BATCH: AppRecordStyle = {
+    year: 2018, tag: '批次', pkg: 'batch', address: '深圳市南山区科技园3号', principal: '孙批次', mobile: '13500135000', email: 'batch', approvedAt: '2018-05-01',
+  };
+  const bl = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(BATCH, serial, seq, o);
+  const packageOf = (serial: number, seq: number) => bl(serial, seq).platforms;
+  const LINES: unknown[] = [
+    ...Array.from({ length: 10 }, (_, i) => bl(i + 1, 1)), // lines 1–10: batch 1 at size 10
+    bl(11, 1, { platforms: packageOf(1, 1) }), // 11: package_already_filed (line 1's, an earlier batch)
+    bl(11, 1), // 12: loads (it said duplicate_in_file of line 11, which was refused)
+    bl(12, 1, { platforms: packageOf(2, 1) }), // 13: package_already_filed
+    bl(12, 2, { subject: { ...bl(12, 2).subject, address: '深圳市福田区9号' } }), // 14: subject 12 created from this line (it took line 13's)
+    bl(13, 1), // 15
+    bl(13, 2, { subject: { ...bl(20, 1).subject } }), // 16: subject_mismatch (line 15's subject)
+    bl(13, 1, { serviceType: 'website', serviceNumber: '粤ICP备2018000013号-1', platforms: undefined, domains: ['b13.example.cn'] }), // 17: sequence_taken
+    bl(14, 1, { platforms: packageOf(13, 1) }), // 18: package_already_filed (line 15's)
+    bl(15, 1, { subject: { ...bl(13, 1).subject } }), // 19: certificate_filed_under_other_number (line 15's)
+    bl(16, 1), // 20
+  ];
+  const opened: TestDb[] = [];
+  afterAll(async () => { for (const t of opened) await t.close(); });
+
+  it('gives the same rejections and registry with batches of 1 and of 10, first load or row by row', async () => {
+    const runs = [];
+    for (const batchSize of [1, 10]) {
+      for (const firstLoad of ['auto', false] as const) {
+        const t = await testDatabase();
+        opened.push(t);
+        const { trace, statements } = traced();
+        const s = await importFilings(t.db, t.sealer, memorySource('test:batch-size', LINES), { batchSize, clock, firstLoad, trace });
+        expect(s.firstLoad).toBe(firstLoad === 'auto');
+        runs.push({ batchSize, firstLoad, s, registry: await registry(t.db), again: statements('batch staged again') });
+      }
+    }
+    const report = (r: (typeof runs)[number]) => r.s.rejections.map(({ line, field, code }) => ({ line, field, code }));
+    expect(report(runs[0]!)).toEqual([
+      { line: 11, field: 'platforms.0.packageName', code: 'package_already_filed' },
+      { line: 13, field: 'platforms.0.packageName', code: 'package_already_filed' },
+      { line: 16, field: 'subject.certificateNumber', code: 'subject_mismatch' },
+      { line: 17, field: 'serviceNumber', code: 'sequence_taken' },
+      { line: 18, field: 'platforms.0.packageName', code: 'package_already_filed' },
+      { line: 19, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number' },
+    ]);
+    const [reference, ...others] = runs;
+    for (const r of others) {
+      expect(report(r), `batch size ${r.batchSize}, first load ${r.firstLoad}`).toEqual(report(reference!));
+      expect(r.registry, `batch size ${r.batchSize}, first load ${r.firstLoad}`).toEqual(reference!.registry);
+      expect(r.s).toMatchObject({ services: reference!.s.services, subjects: reference!.s.subjects, rejected: 6 });
+    }
+    expect(reference!.registry.services.map((s) => (s as { service_number: string }).service_number)).toContain('粤ICP备2018000011号-1A');
+    expect(reference!.registry.subjects.find((s) => (s as { main_number: string }).main_number === '粤ICP备2018000012号'))
+      .toMatchObject({ address: '深圳市福田区9号' });
+    // In one batch, the refusals of lines 11 and 13 were found by the database and the batch staged again.
+    for (const r of runs.filter((x) => x.batchSize === 10)) expect(r.again).toBeGreaterThan(0);
+    // A conflict within a batch names the earlier line, whatever the kind.
+    const ten = runs.find((x) => x.batchSize === 10)!.s.rejections;
+    expect(ten.filter((r) => r.line >= 16).map((r) => r.message)).toEqual([
+      'line 15 of the file files this main number with another certificate',
+      'line 15 of the file has this sequence under the same main number',
+      'line 15 of the file files this package on this platform',
+      'line 15 of the file files this certificate under 粤ICP备2018000013号',
+    ]);
+  }, SETUP_TIMEOUT);
+});

@@ -6,6 +6,7 @@
 // included), constraints and foreign keys work as for any other writer; the platforms'
 // per-insert maintenance (read model, findings) is deferred to one set-based catch-up per batch
 // (migration 0027, docs/decisions/0028-import-throughput.md).
+import { SUBJECT_LIFECYCLE } from '../domain/service-lifecycle.ts';
 import type { Queryable } from './connection.ts';
 
 export interface StagedPerson { id: string; name: string; certType: string; certEnc: string; certHash: string; mobileEnc: string; mobileHash: string; emailEnc: string; emailHash: string }
@@ -348,4 +349,40 @@ export async function recordBatch(
   await tx.query(
     `update imports set last_line = $2, services = services + $3, subjects = subjects + $4, rejected = rejected + $5, updated_at = $6
       where id = $1`, [importId, lastLine, services, subjects, rejections.length, now]);
+}
+
+/**
+ * The end of an import: a subject it created whose services are all cancelled or revoked is
+ * cancelled, as the registry's flows cancel a subject with its last live service (DOMAIN.md §4.3,
+ * src/flows/subjects.ts cancelEmptySubject): `cancel` when the last of them to end was cancelled,
+ * `clean_up` when it was revoked (the subject lifecycle's table), with a history row — the log's
+ * `subject_cancelled` event of its records (migration 0053) — and the certificate no longer held
+ * (one filed subject per certificate). Decided once the whole file is loaded, so a subject's services
+ * in any lines, of any batches, count. `mainNumbers`: the subjects this run gave an ended service
+ * (null: any subject this import created, for a resumed run that does not know its earlier runs').
+ */
+export async function endImportedEmptySubjects(tx: Queryable, importId: string, mainNumbers: string[] | null, now: Date): Promise<number> {
+  const to = (action: 'cancel' | 'clean_up') => SUBJECT_LIFECYCLE.find((m) => m.action === action)!.to;
+  const rows = await tx.query<{ id: string }>(
+    `with ended as (
+       select su.id, (select s.status from services s where s.subject_id = su.id
+                       order by s.status_changed_at desc, s.sequence desc limit 1) as last
+         from subjects su
+        where su.status = 'filed' and ($2::text[] is null or su.main_number = any ($2::text[]))
+          and not exists (select 1 from services s where s.subject_id = su.id and s.status = 'filed')
+          and exists (select 1 from services s where s.subject_id = su.id)
+          and exists (select 1 from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'imported'
+                        and h.reason->>'import' = $1)
+     ), moved as (
+       update subjects su set status = case when e.last = 'revoked' then $4 else $5 end, updated_at = $3::timestamptz
+         from ended e where su.id = e.id returning su.id, e.last
+     )
+     insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, reason, at)
+     select 'subject', m.id, case when m.last = 'revoked' then 'clean_up' else 'cancel' end, 'filed',
+            case when m.last = 'revoked' then $4 else $5 end, 'system',
+            jsonb_build_object('import', $1::text, 'note', 'its last live service was ' || m.last || ' (imported)'), $3::timestamptz
+       from moved m order by m.id
+     returning entity_id as id`,
+    [importId, mainNumbers, now, to('clean_up'), to('cancel')]);
+  return rows.length;
 }

@@ -5,7 +5,7 @@
 // exactly as the approval flow does (src/db/registry.ts), as each line is prepared
 // (src/db/import-prepare.ts: here, or on worker threads with `workers`).
 import type { Db, Queryable } from '../db/connection.ts';
-import { type BatchResult, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { type BatchResult, endImportedEmptySubjects, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, markImportRunning, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
 import { LinePreparer, type PreparedLine, type SourceLine } from '../db/import-prepare.ts';
@@ -229,6 +229,7 @@ export async function importFilings(
   // Marked running (a server's start-up then leaves its set-aside indexes to it); refused when
   // another process runs the same import.
   const release = await markImportRunning(db, imp.id);
+  let endedOf = new Set<string>();
   try {
     firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
     // A first load writes its batches straight into the registry tables, its registry checks over
@@ -250,6 +251,8 @@ export async function importFilings(
     // get a core); writes stay in order, so each batch's checks see every earlier batch.
     let writing: Promise<void> | null = null;
     let interrupted = false;
+    const ended = new Set<string>();
+    endedOf = ended;
     const flush = async () => {
       const first = b;
       const upTo = lastLine;
@@ -264,7 +267,12 @@ export async function importFilings(
           ? batchTransaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace, batch.referenced))
             .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
           : staged();
-        return write.then((r) => { keys?.addWritten(batch.lines, r.rejections); return r; }, (e: unknown) => {
+        return write.then((r) => {
+          keys?.addWritten(batch.lines, r.rejections);
+          // The subjects given a cancelled or revoked service: decided at the end (endImportedEmptySubjects).
+          for (const l of batch.lines) if (l.status !== 'filed') ended.add(l.subject.mainNumber);
+          return r;
+        }, (e: unknown) => {
           // The database refused a line other lines' decisions rested on (rolled back, nothing written): again, that refusal known.
           if (e instanceof Restage) { o.trace?.('batch staged again', 0); return attempt(restage(batch, e.refused)); }
           throw e;
@@ -330,6 +338,14 @@ export async function importFilings(
   }
   // Before 'done': an import that dies while building them builds the rest when run again.
   if (firstLoad) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
+  // A subject with no live service left is cancelled, as the registry's flows leave none (a resumed
+  // run checks every subject of the import: its earlier runs' are not in memory).
+  if (imp.last_line > 0 || endedOf.size) {
+    const t = performance.now();
+    const mains = imp.last_line > 0 ? null : [...endedOf];
+    await db.transaction((tx) => endImportedEmptySubjects(tx, imp.id, mains, clock()));
+    o.trace?.('subjects with no live service cancelled', performance.now() - t);
+  }
   await db.query(`update imports set status = 'done', finished_at = $2, updated_at = $2 where id = $1`, [imp.id, clock()]);
   return summary(false);
 }

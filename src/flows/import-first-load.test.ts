@@ -187,8 +187,10 @@ describe('bulk import: first load into an empty registry', () => {
 
   it('keeps the indexes when the registry holds filings already', async () => {
     const t = await fresh();
-    await importFilings(t.db, t.sealer, memorySource('test:first', RECORDS.slice(0, 3)), { clock });
-    const s = await importFilings(t.db, t.sealer, memorySource('test:second', RECORDS.slice(3)), { batchSize: 5, clock });
+    // Split after subject 1 (not after line 3: subject 2, its one service there revoked, would end with
+    // the first import, cancelled, and its filed service of line 13 be refused by the second).
+    await importFilings(t.db, t.sealer, memorySource('test:first', RECORDS.slice(0, 2)), { clock });
+    const s = await importFilings(t.db, t.sealer, memorySource('test:second', RECORDS.slice(2)), { batchSize: 5, clock });
     expect(s.firstLoad).toBe(false);
     expect(await registry(t.db)).toMatchObject({ services: reference.services, readModel: reference.readModel });
   });
@@ -316,7 +318,7 @@ describe('bulk import: the outcome does not depend on the batch size', () => {
   afterAll(async () => { for (const t of opened) await t.close(); });
 
   it('gives the same rejections and registry with batches of 1 and of 10, first load or row by row', async () => {
-    const runs = [];
+    const runs: { batchSize: number; firstLoad: 'auto' | false; s: Awaited<ReturnType<typeof importFilings>>; registry: Awaited<ReturnType<typeof registry>>; again: number }[] = [];
     for (const batchSize of [1, 10]) {
       for (const firstLoad of ['auto', false] as const) {
         const t = await testDatabase();
@@ -355,5 +357,55 @@ describe('bulk import: the outcome does not depend on the batch size', () => {
       'line 15 of the file files this package on this platform',
       'line 15 of the file files this certificate under 粤ICP备2018000013号',
     ]);
+  }, SETUP_TIMEOUT);
+});
+
+// Defect: a subject whose imported services were all cancelled or revoked was created filed and kept
+// its certificate as if live; the registry's flows cancel a subject with its last live service
+// (DOMAIN.md §4.3; cancel-service.ts, revoke-service.ts). The import now leaves the same state.
+describe('bulk import: a subject with no live service is cancelled, as the flows leave it', () => {
+  const END: AppRecordStyle = {
+    year: 2016, tag: '注销', pkg: 'ended', address: '深圳市南山区科技园5号', principal: '周注销', mobile: '13300133000', email: 'ended', approvedAt: '2016-05-01',
+  };
+  const el = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(END, serial, seq, o);
+  const LINES = [
+    el(1, 1, { status: 'cancelled', statusChangedAt: '2019-03-01' }), // subject 1: cancelled
+    el(2, 1, { status: 'revoked', statusChangedAt: '2019-03-01' }), // subject 2: cleaned up (its last service revoked)
+    el(3, 1, { status: 'cancelled', statusChangedAt: '2019-03-01' }), el(3, 2), // subject 3: filed (a live service, in the next batch of 3)
+    el(4, 1, { status: 'revoked', statusChangedAt: '2019-01-01' }), el(4, 2, { status: 'cancelled', statusChangedAt: '2020-01-01' }), // 4: cancelled
+  ];
+  const opened: TestDb[] = [];
+  afterAll(async () => { for (const t of opened) await t.close(); });
+  const ends = (db: Db) => db.query(`select su.main_number, h.action, h.from_status, h.to_status, h.actor_role
+      from history h join subjects su on su.id = h.entity_id where h.entity_type = 'subject' and h.action <> 'imported' order by su.main_number`);
+
+  it('on both paths and any batch size; its certificate is free for a later filing', async () => {
+    const results = [];
+    for (const batchSize of [1, 3]) {
+      for (const firstLoad of ['auto', false] as const) {
+        const t = await testDatabase();
+        opened.push(t);
+        const s = await importFilings(t.db, t.sealer, memorySource('test:ended', LINES), { batchSize, clock, firstLoad });
+        expect(s).toMatchObject({ services: 6, subjects: 4, rejected: 0, firstLoad: firstLoad === 'auto' });
+        results.push({ t, registry: await registry(t.db), ends: await ends(t.db) });
+      }
+    }
+    const [first, ...others] = results;
+    for (const r of others) expect({ registry: r.registry, ends: r.ends }).toEqual({ registry: first!.registry, ends: first!.ends });
+    expect(first!.registry.subjects.map((s) => [(s as { main_number: string }).main_number, (s as { status: string }).status])).toEqual([
+      ['粤ICP备2016000001号', 'cancelled'], ['粤ICP备2016000002号', 'cancelled'], ['粤ICP备2016000003号', 'filed'], ['粤ICP备2016000004号', 'cancelled'],
+    ]);
+    expect(first!.ends).toEqual([
+      { main_number: '粤ICP备2016000001号', action: 'cancel', from_status: 'filed', to_status: 'cancelled', actor_role: 'system' },
+      { main_number: '粤ICP备2016000002号', action: 'clean_up', from_status: 'filed', to_status: 'cancelled', actor_role: 'system' },
+      { main_number: '粤ICP备2016000004号', action: 'cancel', from_status: 'filed', to_status: 'cancelled', actor_role: 'system' },
+    ]);
+    for (const { t } of results) {
+      // The subject's end is an event of its records, as a flow's (migration 0053).
+      expect(await t.db.query(`select count(*)::int as n from public_events where action = 'subject_cancelled'`)).toEqual([{ n: 3 }]);
+      // Subject 1's certificate, filed again under another main number (a later import), loads.
+      const again = await importFilings(t.db, t.sealer, memorySource('test:ended-again', [el(5, 1, { subject: el(1, 1).subject })]), { clock });
+      expect(again).toMatchObject({ services: 1, rejected: 0 });
+    }
   }, SETUP_TIMEOUT);
 });

@@ -368,21 +368,21 @@ export async function endImportedEmptySubjects(tx: Queryable, importId: string, 
        select su.id, (select s.status from services s where s.subject_id = su.id
                        order by s.status_changed_at desc, s.sequence desc limit 1) as last
          from subjects su
-        where su.status = 'filed' and ($2::text[] is null or su.main_number = any ($2::text[]))
+        where su.status = 'filed'${mainNumbers ? ' and su.main_number = any ($5::text[])' : ''}
           and not exists (select 1 from services s where s.subject_id = su.id and s.status = 'filed')
           and exists (select 1 from services s where s.subject_id = su.id)
           and exists (select 1 from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'imported'
                         and h.reason->>'import' = $1)
      ), moved as (
-       update subjects su set status = case when e.last = 'revoked' then $4 else $5 end, updated_at = $3::timestamptz
+       update subjects su set status = case when e.last = 'revoked' then $3 else $4 end, updated_at = $2::timestamptz
          from ended e where su.id = e.id returning su.id, e.last
      )
      insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, reason, at)
      select 'subject', m.id, case when m.last = 'revoked' then 'clean_up' else 'cancel' end, 'filed',
-            case when m.last = 'revoked' then $4 else $5 end, 'system',
-            jsonb_build_object('import', $1::text, 'note', 'its last live service was ' || m.last || ' (imported)'), $3::timestamptz
+            case when m.last = 'revoked' then $3 else $4 end, 'system',
+            jsonb_build_object('import', $1::text, 'note', 'its last live service was ' || m.last || ' (imported)'), $2::timestamptz
        from moved m order by m.id
      returning entity_id as id`,
-    [importId, mainNumbers, now, to('clean_up'), to('cancel')]);
+    [importId, now, to('clean_up'), to('cancel'), ...(mainNumbers ? [mainNumbers] : [])]);
   return rows.length;
 }

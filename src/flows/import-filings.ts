@@ -230,6 +230,7 @@ export async function importFilings(
   // another process runs the same import.
   const release = await markImportRunning(db, imp.id);
   let endedOf = new Set<string>();
+  let liveOf = new Set<string>();
   try {
     firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
     // A first load writes its batches straight into the registry tables, its registry checks over
@@ -252,7 +253,9 @@ export async function importFilings(
     let writing: Promise<void> | null = null;
     let interrupted = false;
     const ended = new Set<string>();
+    const live = new Set<string>();
     endedOf = ended;
+    liveOf = live;
     const flush = async () => {
       const first = b;
       const upTo = lastLine;
@@ -270,7 +273,7 @@ export async function importFilings(
         return write.then((r) => {
           keys?.addWritten(batch.lines, r.rejections);
           // The subjects given a cancelled or revoked service: decided at the end (endImportedEmptySubjects).
-          for (const l of batch.lines) if (l.status !== 'filed') ended.add(l.subject.mainNumber);
+          for (const l of batch.lines) if (l.status !== 'filed') ended.add(l.subject.mainNumber); else live.add(l.subject.mainNumber);
           return r;
         }, (e: unknown) => {
           // The database refused a line other lines' decisions rested on (rolled back, nothing written): again, that refusal known.
@@ -340,9 +343,11 @@ export async function importFilings(
   if (firstLoad) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
   // A subject with no live service left is cancelled, as the registry's flows leave none (a resumed
   // run checks every subject of the import: its earlier runs' are not in memory).
-  if (imp.last_line > 0 || endedOf.size) {
+  // This run's candidates: subjects it gave an ended service and no live one (a live one keeps them filed).
+  const candidates = [...endedOf].filter((m) => !liveOf.has(m));
+  if (imp.last_line > 0 || candidates.length) {
     const t = performance.now();
-    const mains = imp.last_line > 0 ? null : [...endedOf];
+    const mains = imp.last_line > 0 ? null : candidates;
     await db.transaction((tx) => endImportedEmptySubjects(tx, imp.id, mains, clock()));
     o.trace?.('subjects with no live service cancelled', performance.now() - t);
   }

@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 let opened: () => void = () => {};
 vi.mock('../db/open.ts', () => ({ openStorage: () => new Promise(() => { opened(); }) }));
+// Whatever database the environment names (DATABASE_URL on PostgreSQL runs): it is never opened here.
+vi.mock('../config.ts', () => ({ config: () => ({}) }));
 
 const { importCommand } = await import('./import.ts');
 
@@ -25,8 +27,8 @@ describe('beian import interrupted while the database opens', () => {
       };
       const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
       const opening = new Promise<void>((resolve) => { opened = resolve; });
-      void importCommand([file, '--quiet'], io);
-      await opening;
+      const running = importCommand([file, '--quiet'], io);
+      await Promise.race([opening, running.then(() => { throw new Error('the import ended before the database opened'); })]);
       const added = (s: 'SIGINT' | 'SIGTERM') => process.listeners(s).filter((l) => !before[s].includes(l));
       const mine = added(signal);
       expect(mine).toHaveLength(1);

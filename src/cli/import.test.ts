@@ -74,7 +74,8 @@ describe('beian import', () => {
     // The earlier line is named (it was service_number_taken, "already in the registry", as if another filing had it).
     expect(s.rejections.find((r) => r.line === 5)!.message).toBe('line 1 of the file has this service number (loaded by an earlier batch of this import)');
     // The main number that holds the certificate is named (it said "another main number").
-    expect(s.rejections.find((r) => r.line === 7)!.message).toContain('this certificate under 粤ICP备2019000101号');
+    // (Line 5 of the same batch, itself refused, claims nothing: the holder is line 1's subject, in the registry.)
+    expect(s.rejections.find((r) => r.line === 7)!.message).toBe('this certificate is already a filed subject under 粤ICP备2019000101号 (one filed subject per certificate)');
     const [sub] = await a.t.db.query<{ last_service_sequence: number; principal_person_id: string; certificate_number_enc: string }>(
       `select last_service_sequence, principal_person_id, certificate_number_enc from subjects where main_number = '粤ICP备2019000101号'`);
     expect(sub!.last_service_sequence).toBe(2);
@@ -296,7 +297,7 @@ describe('the beian import command (embedded database)', () => {
     // A known header with no rows is a (trivial) import.
     const known = path.join(root, 'known-header.csv');
     writeFileSync(known, `${CSV_COLUMNS.join(',')}\r\n`);
-    expect(await run('import', known, '--quiet')).toMatchObject({ code: 0, stdout: expect.stringContaining('(0 lines, 0 rejected)') });
+    expect(await run('import', known, '--quiet')).toMatchObject({ code: 0, stdout: expect.stringContaining('(1 lines, 0 rejected)') });
   }, SETUP_TIMEOUT);
 });
 
@@ -348,7 +349,8 @@ describe('beian import of files as a spreadsheet or an editor saves them (embedd
       'line 7: column V: unnamed_column: column V has a value but no name in the header line (docs/import.md lists the column names)',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(9 lines, 2 rejected\)/);
+    // 11 lines: the rows' cells span two lines each, and the row of empty cells at the end is counted (it said 9).
+    expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(11 lines, 2 rejected\)/);
   }, SETUP_TIMEOUT);
 
   it('names an unknown CSV column, quoted, and a column named twice', async () => {
@@ -368,6 +370,15 @@ describe('beian import of files as a spreadsheet or an editor saves them (embedd
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(2 lines, 0 rejected\)/);
+  }, SETUP_TIMEOUT);
+
+  it('counts every line of the file in its summary, blank ones at the end too (docs/import.md)', async () => {
+    const file = path.join(root, 'blank-tail.ndjson');
+    writeFileSync(file, `${JSON.stringify(appLine(811, 1))}\n\n${JSON.stringify(appLine(812, 1))}\n\n  \n\n`);
+    const r = await run('import', file, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    // Six lines (it said 3: the last line with a record).
+    expect(r.stdout).toMatch(/^imported 2 services under 2 new subjects \(6 lines, 0 rejected\)/);
   }, SETUP_TIMEOUT);
 });
 

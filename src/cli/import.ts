@@ -165,24 +165,29 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     throw new UsageError(`${file} is not UTF-8 text (line ${notUtf8Line}): nothing was imported. A spreadsheet's CSV is often GBK (Excel's "CSV (逗号分隔)") `
       + `or UTF-16 ("Unicode 文本"): save it as "CSV UTF-8 (逗号分隔)", or convert it, e.g. iconv -f GBK -t UTF-8 ${file} > converted.csv (docs/import.md)`);
   }
-  const storage = await openStorage(config());
-  const bar = values.quiet ? null : new cliProgress.SingleBar({
-    stream: io.stderr as NodeJS.WriteStream, format: 'import [{bar}] {percentage}% | line {value}/{total} | {services} services, {rejected} rejected | {rate}/s | ETA {eta}s',
-    noTTYOutput: true, notTTYSchedule: 5_000, etaBuffer: 20,
-  }, cliProgress.Presets.legacy);
-  const started = Date.now();
   // Ctrl-C: each batch commits with its last line, so the import resumes after the last committed
   // one; say so (it exited 130 with no word). Exit 130 = 128 + SIGINT, as shells do (docs/import.md).
-  let committed = 0;
+  // Listening before the database opens (the embedded one takes seconds): nothing is committed yet then.
+  let committed: number | null = null;
+  let bar: cliProgress.SingleBar | null = null;
   // A `kill` (SIGTERM: a service manager, an operator) the same way, exit 143 = 128 + SIGTERM.
   const interrupted = (signal: NodeJS.Signals) => {
     bar?.stop();
-    io.stderr.write(`\ninterrupted: committed up to line ${committed}; run the same command to resume\n`);
+    io.stderr.write(committed === null
+      ? '\ninterrupted while opening the database: this run committed nothing; run the same command to start (or resume) the import\n'
+      : `\ninterrupted: committed up to line ${committed}; run the same command to resume\n`);
     process.exit(signal === 'SIGTERM' ? 143 : 130);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
   try {
+    storage = await openStorage(config());
+    bar = values.quiet ? null : new cliProgress.SingleBar({
+      stream: io.stderr as NodeJS.WriteStream, format: 'import [{bar}] {percentage}% | line {value}/{total} | {services} services, {rejected} rejected | {rate}/s | ETA {eta}s',
+      noTTYOutput: true, notTTYSchedule: 5_000, etaBuffer: 20,
+    }, cliProgress.Presets.legacy);
+    const started = Date.now();
     // The import builds indexes a died import set aside, and continues its own first load.
     await migrate(storage.db, undefined, { keepDeferredIndexes: true });
     // The bar starts where this run starts (a resumed import: after its last committed line, not at 0)
@@ -213,7 +218,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     } else {
       const secs = (Date.now() - started) / 1000;
       io.stdout.write(`${summary.resumedFrom ? `resumed after line ${summary.resumedFrom}; ` : ''}imported ${summary.services} services under ${summary.subjects} new subjects `
-        + `(${summary.lastLine} lines, ${summary.rejected} rejected) in ${secs.toFixed(1)} s; import ${summary.importId}`
+        + `(${Math.max(summary.lastLine, lines)} lines, ${summary.rejected} rejected) in ${secs.toFixed(1)} s; import ${summary.importId}`
         + `${summary.firstLoad ? '; first load: search indexes and foreign keys built at the end' : ''}\n`);
     }
     for (const r of summary.rejections.slice(0, SHOWN)) io.stderr.write(`line ${r.line}: ${r.field}: ${r.code}: ${r.message}\n`);
@@ -224,6 +229,6 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     process.removeListener('SIGINT', interrupted);
     process.removeListener('SIGTERM', interrupted);
     bar?.stop();
-    await storage.close();
+    await storage?.close();
   }
 }

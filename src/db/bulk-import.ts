@@ -6,6 +6,7 @@
 // included), constraints and foreign keys work as for any other writer; the platforms'
 // per-insert maintenance (read model, findings) is deferred to one set-based catch-up per batch
 // (migration 0027, docs/decisions/0028-import-throughput.md).
+import { SUBJECT_LIFECYCLE } from '../domain/service-lifecycle.ts';
 import type { Queryable } from './connection.ts';
 
 export interface StagedPerson { id: string; name: string; certType: string; certEnc: string; certHash: string; mobileEnc: string; mobileHash: string; emailEnc: string; emailHash: string }
@@ -255,6 +256,26 @@ export async function explainOwnNumbers(tx: Queryable, importId: string, rejecti
   }
 }
 
+/**
+ * Thrown (before anything of the batch is written; its transaction rolls back) when the database
+ * refuses a line that the batch's decisions between its own lines rest on — an earlier line a later
+ * one was refused for (a duplicate, its package, …), or the first line of a subject later lines
+ * joined. The importer stages the batch again with `refused` known, as the lines one by one would
+ * have been decided (src/flows/import-filings.ts).
+ */
+export class Restage extends Error {
+  constructor(readonly refused: Rejection[]) { super('the batch is staged again: the database refused a line its decisions rest on'); }
+}
+
+/** Restage when one of the database's refusals (`refused`, their messages final) is of a line in `referenced`. */
+export async function restageIfReferenced(
+  tx: Queryable, importId: string, refused: Rejection[], referenced: ReadonlySet<number> | undefined, numberOf: (line: number) => string | undefined,
+): Promise<void> {
+  if (!referenced?.size || !refused.some((r) => referenced.has(r.line))) return;
+  await explainOwnNumbers(tx, importId, refused, numberOf);
+  throw new Restage(refused);
+}
+
 /** Called with each statement of a batch and its duration (bench/generate.ts --trace). */
 export type Trace = (statement: string, ms: number) => void;
 
@@ -266,6 +287,8 @@ export interface BatchResult { services: number; subjects: number; rejections: R
  */
 export async function writeBatch(
   tx: Queryable, importId: string, lines: StagedLine[], rejected: Rejection[], lastLine: number, now: Date, trace?: Trace,
+  /** Lines the batch's own decisions rest on: a refusal of one of them throws Restage. */
+  referenced?: ReadonlySet<number>,
 ): Promise<BatchResult> {
   const timed = async <T>(sql: string, f: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -296,6 +319,8 @@ export async function writeBatch(
          from import_stage st where reject is not null`)) {
       rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: r.holder !== null ? certificateHeld(r.holder) : REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
+    const numbers = new Map(lines.map((l) => [l.line, l.serviceNumber]));
+    await restageIfReferenced(tx, importId, rejections.slice(rejected.length), referenced, (line) => numbers.get(line));
     for (const sql of WRITES) {
       await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));
     }
@@ -303,7 +328,6 @@ export async function writeBatch(
       `select count(*)::int as services, count(distinct subject_id) filter (where new_subject)::int as subjects from import_stage where reject is null`);
     services = c?.services ?? 0;
     subjects = c?.subjects ?? 0;
-    const numbers = new Map(lines.map((l) => [l.line, l.serviceNumber]));
     await timed('explain own numbers', () => explainOwnNumbers(tx, importId, rejections, (line) => numbers.get(line)));
   }
   await recordBatch(tx, importId, rejections, lastLine, services, subjects, now);
@@ -325,4 +349,40 @@ export async function recordBatch(
   await tx.query(
     `update imports set last_line = $2, services = services + $3, subjects = subjects + $4, rejected = rejected + $5, updated_at = $6
       where id = $1`, [importId, lastLine, services, subjects, rejections.length, now]);
+}
+
+/**
+ * The end of an import: a subject it created whose services are all cancelled or revoked is
+ * cancelled, as the registry's flows cancel a subject with its last live service (DOMAIN.md §4.3,
+ * src/flows/subjects.ts cancelEmptySubject): `cancel` when the last of them to end was cancelled,
+ * `clean_up` when it was revoked (the subject lifecycle's table), with a history row — the log's
+ * `subject_cancelled` event of its records (migration 0053) — and the certificate no longer held
+ * (one filed subject per certificate). Decided once the whole file is loaded, so a subject's services
+ * in any lines, of any batches, count. `mainNumbers`: the subjects this run gave an ended service
+ * (null: any subject this import created, for a resumed run that does not know its earlier runs').
+ */
+export async function endImportedEmptySubjects(tx: Queryable, importId: string, mainNumbers: string[] | null, now: Date): Promise<number> {
+  const to = (action: 'cancel' | 'clean_up') => SUBJECT_LIFECYCLE.find((m) => m.action === action)!.to;
+  const rows = await tx.query<{ id: string }>(
+    `with ended as (
+       select su.id, (select s.status from services s where s.subject_id = su.id
+                       order by s.status_changed_at desc, s.sequence desc limit 1) as last
+         from subjects su
+        where su.status = 'filed'${mainNumbers ? ' and su.main_number = any ($5::text[])' : ''}
+          and not exists (select 1 from services s where s.subject_id = su.id and s.status = 'filed')
+          and exists (select 1 from services s where s.subject_id = su.id)
+          and exists (select 1 from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'imported'
+                        and h.reason->>'import' = $1)
+     ), moved as (
+       update subjects su set status = case when e.last = 'revoked' then $3 else $4 end, updated_at = $2::timestamptz
+         from ended e where su.id = e.id returning su.id, e.last
+     )
+     insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, reason, at)
+     select 'subject', m.id, case when m.last = 'revoked' then 'clean_up' else 'cancel' end, 'filed',
+            case when m.last = 'revoked' then $3 else $4 end, 'system',
+            jsonb_build_object('import', $1::text, 'note', 'its last live service was ' || m.last || ' (imported)'), $2::timestamptz
+       from moved m order by m.id
+     returning entity_id as id`,
+    [importId, now, to('clean_up'), to('cancel'), ...(mainNumbers ? [mainNumbers] : [])]);
+  return rows.length;
 }

@@ -16,7 +16,7 @@ import { identityKey } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
-  Csv, arrayLiteral, certificateHeld, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch,
+  Csv, arrayLiteral, certificateHeld, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch, restageIfReferenced,
 } from './bulk-import.ts';
 
 // ---- fingerprint filter ---------------------------------------------------------------------
@@ -158,6 +158,8 @@ const left64 = (s: string) => (s.length <= 64 ? s : [...s].slice(0, 64).join('')
  */
 export async function writeDirectBatch(
   tx: Queryable, keys: FirstLoadKeys, importId: string, lines: StagedLine[], rejected: Rejection[], lastLine: number, now: Date, trace?: Trace,
+  /** Lines the batch's own decisions rest on: a refusal of one of them throws Restage (nothing written yet). */
+  referenced?: ReadonlySet<number>,
 ): Promise<BatchResult> {
   if (!tx.copyCsv) throw new Error('bulk import needs a connection that can COPY');
   const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
@@ -252,6 +254,10 @@ export async function writeDirectBatch(
     const pkg = l.platforms.find((p) => p.active && pkgTaken.has(packageKey(p.platform, p.packageName)));
     if (pkg) { refuse(l.line, 'package_already_filed', `platforms.${pkg.idx}.packageName`); continue; }
     accepted.push(l);
+  }
+  if (rejections.length > rejected.length) {
+    const numbers = new Map(lines.filter((l) => taken.has(l.serviceNumber)).map((l) => [l.line, l.serviceNumber]));
+    await restageIfReferenced(tx, importId, rejections.slice(rejected.length), referenced, (line) => numbers.get(line));
   }
 
   // The rows the staging path's INSERT … SELECT writes, as CSV (each row built as one string).

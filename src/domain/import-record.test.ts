@@ -53,6 +53,24 @@ describe('readImportRecord', () => {
     expect(readImportRecord('x')).toMatchObject({ ok: false, issue: { field: 'line', code: 'not_an_object' } });
   });
 
+  it('reads a code or number of digits given as a JSON number, while JSON kept its digits; else says what to do', () => {
+    const subject = (o: Record<string, unknown>) => ({ subject: { ...line().subject, ...o } });
+    const r = readImportRecord(line({ ...subject({ cityCode: 440300, districtCode: 440305, certificateType: 'organization_code', certificateNumber: 123456789 }) }));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.subject).toMatchObject({ cityCode: '440300', districtCode: '440305', certificateNumber: '123456789' });
+    const mobile = readImportRecord(line(subject({ principal: { ...line().subject.principal, mobile: 13800138000 } })));
+    expect(mobile.ok && mobile.value.subject.principal.mobile).toBe('13800138000');
+    // An 18-digit ID number is past 2^53: JSON.parse has rounded it already, so it is refused, never loaded rounded.
+    const id = JSON.parse(`{"n": ${ID.slice(0, 17)}1}`).n as number;
+    expect(Number.isSafeInteger(id)).toBe(false);
+    const lost = readImportRecord(line(subject({ principal: { ...line().subject.principal, certificateNumber: id } })));
+    expect(lost).toMatchObject({ ok: false, issue: { field: 'subject.principal.certificateNumber', code: 'number_digits_lost', message: expect.stringContaining('in quotes') } });
+    expect(issue(subject({ cityCode: 4403.5 }))).toEqual(['subject.cityCode', 'type']);
+    expect(issue(subject({ cityCode: -440300 }))).toEqual(['subject.cityCode', 'type']);
+    // Text fields that are not digits stay text only, saying how to write them.
+    expect(readImportRecord(line({ serviceName: 2024 }))).toMatchObject({ ok: false, issue: { field: 'serviceName', code: 'type', message: expect.stringContaining('in quotes') } });
+  });
+
   it('wants domains for a website and no platforms', () => {
     const web = { serviceNumber: '粤ICP备2019000101号-2', platforms: undefined };
     expect(issue(web)).toEqual(['domains', 'required']);

@@ -56,13 +56,29 @@ const take = <T>(field: string, r: Validation<T>): T => (r.ok ? r.value : fail(f
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function text(o: Obj, key: string, field: string, o2: { max?: number; optional?: boolean } = {}): string {
-  const v = o[key];
+/**
+ * A JSON number where the field is a string of digits (a code, a certificate or mobile number an
+ * exporter wrote unquoted: `"cityCode": 330100`), as its digits — when JSON's number kept them all:
+ * a whole number up to 2^53 is exact; past it (an 18-digit ID number) the digits are already rounded.
+ */
+function digitsOf(field: string, v: number): string {
+  if (Number.isSafeInteger(v) && v >= 0) return String(v);
+  if (Number.isInteger(v) && v > 0) {
+    return fail(field, 'number_digits_lost', `${field} is a JSON number too long to keep its digits (${v} is rounded): write it as text, in quotes ("…")`);
+  }
+  return fail(field, 'type', `${field} must be text of digits, in quotes ("…"), not the number ${v}`);
+}
+
+function text(o: Obj, key: string, field: string, o2: { max?: number; optional?: boolean; digits?: boolean } = {}): string {
+  let v = o[key];
   if (v === undefined || v === null || v === '') {
     if (o2.optional) return '';
     return fail(field, 'required', `${field} is required`);
   }
-  if (typeof v !== 'string') return fail(field, 'type', `${field} must be text`);
+  if (typeof v === 'number' && o2.digits) v = digitsOf(field, v);
+  if (typeof v !== 'string') {
+    return fail(field, 'type', `${field} must be text, in quotes ("…"), not a ${Array.isArray(v) ? 'list' : typeof v}`);
+  }
   let s = v.trim();
   if (!s && !o2.optional) fail(field, 'required', `${field} is required`);
   // A line break or tab (a spreadsheet cell typed with Alt+Enter) is a space, as the filing form
@@ -119,13 +135,13 @@ function residentId(field: string, raw: string): string {
 function person(v: unknown, field: string): ImportPerson {
   if (!isObj(v)) return fail(field, 'required', `${field} is required`);
   const certificateType = oneOf(v, 'certificateType', `${field}.certificateType`, PERSON_CERTIFICATE_TYPES);
-  const raw = text(v, 'certificateNumber', `${field}.certificateNumber`, { max: 64 });
+  const raw = text(v, 'certificateNumber', `${field}.certificateNumber`, { max: 64, digits: true });
   const certificateNumber = certificateType === 'resident_id'
     ? residentId(`${field}.certificateNumber`, raw) : raw.toUpperCase();
   return {
     name: take(`${field}.name`, validatePersonName(text(v, 'name', `${field}.name`, { max: 64 }))),
     certificateType, certificateNumber,
-    mobile: take(`${field}.mobile`, validateMobile(text(v, 'mobile', `${field}.mobile`))),
+    mobile: take(`${field}.mobile`, validateMobile(text(v, 'mobile', `${field}.mobile`, { digits: true }))),
     email: take(`${field}.email`, validateEmail(text(v, 'email', `${field}.email`, { max: 254 }))),
   };
 }
@@ -175,11 +191,11 @@ function subjectOf(v: unknown, o: Obj, number: FilingNumber, approvedAt: Date): 
   const certificateType = type === 'unit'
     ? oneOf(v, 'certificateType', 'subject.certificateType', UNIT_CERTIFICATE_TYPES)
     : oneOf(v, 'certificateType', 'subject.certificateType', PERSON_CERTIFICATE_TYPES);
-  const raw = text(v, 'certificateNumber', 'subject.certificateNumber', { max: 64 });
+  const raw = text(v, 'certificateNumber', 'subject.certificateNumber', { max: 64, digits: true });
   const certificateNumber = certificateType === 'uscc' ? take('subject.certificateNumber', validateUscc(raw))
     : certificateType === 'resident_id' ? residentId('subject.certificateNumber', raw) : raw.toUpperCase();
-  const cityCode = text(v, 'cityCode', 'subject.cityCode');
-  const districtCode = text(v, 'districtCode', 'subject.districtCode');
+  const cityCode = text(v, 'cityCode', 'subject.cityCode', { digits: true });
+  const districtCode = text(v, 'districtCode', 'subject.districtCode', { digits: true });
   const region = validateRegionCodes({ provinceCode: number.provinceCode, cityCode, districtCode });
   if (!region.ok) fail(region.error.code === 'region_district_mismatch' ? 'subject.districtCode' : 'subject.cityCode', region.error.code, region.error.message);
   return {

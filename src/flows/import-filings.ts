@@ -5,7 +5,7 @@
 // exactly as the approval flow does (src/db/registry.ts), as each line is prepared
 // (src/db/import-prepare.ts: here, or on worker threads with `workers`).
 import type { Db, Queryable } from '../db/connection.ts';
-import { type Rejection, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { type BatchResult, endImportedEmptySubjects, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, markImportRunning, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
 import { LinePreparer, type PreparedLine, type SourceLine } from '../db/import-prepare.ts';
@@ -41,25 +41,45 @@ export const DEFAULT_BATCH = 10_000;
 /** Lines per message to a worker. */
 const PREPARE_CHUNK = 500;
 
-/** Per-batch memory: what the earlier lines of the same batch claimed (the database knows the earlier batches). */
+/**
+ * Per-batch memory: what the earlier lines of the same batch claimed (the database knows the earlier
+ * batches), each claim with the line that made it. A batch decides as the lines one by one would: a
+ * line the database then refuses (its package filed already, say) claims nothing, so when a later
+ * line was refused for it — or joined the subject it would have created — the batch is staged again
+ * with that refusal known (`known`; rare), and the outcome does not depend on the batch size.
+ */
 interface BatchState {
+  /** Every line of the batch, as prepared (staged again when a refusal of the database changes the batch's decisions). */
+  prepared: PreparedLine[];
   lines: StagedLine[];
   rejected: Rejection[];
   subjects: Map<string, StagedSubject>;
+  /** Main number → the line that created its subject. */
+  creators: Map<string, number>;
   certificates: Map<string, string>;
   /** Service number → the line that staged it (a duplicate names it). */
   serviceNumbers: Map<string, number>;
-  sequences: Set<string>;
+  sequences: Map<string, number>;
   serials: Map<string, string>;
-  packages: Set<string>;
+  packages: Map<string, number>;
+  /** Lines other lines' decisions rest on: if the database refuses one, the batch is staged again. */
+  referenced: Set<number>;
+  /** The database's refusals of lines of this batch, found by an earlier attempt at it. */
+  known: Map<number, Rejection>;
 }
 
-const newBatch = (): BatchState => ({
-  lines: [], rejected: [], subjects: new Map(), certificates: new Map(), serviceNumbers: new Map(),
-  sequences: new Set(), serials: new Map(), packages: new Set(),
+const newBatch = (known: Map<number, Rejection> = new Map()): BatchState => ({
+  prepared: [], lines: [], rejected: [], subjects: new Map(), creators: new Map(), certificates: new Map(), serviceNumbers: new Map(),
+  sequences: new Map(), serials: new Map(), packages: new Map(), referenced: new Set(), known,
 });
 
 const reject = (b: BatchState, line: number, field: string, code: string, message: string) => { b.rejected.push({ line, field, code, message }); };
+
+/** A conflict with an earlier line of the batch, naming it (and marking it as one the batch's decisions rest on). */
+function rejectFor(b: BatchState, earlier: number, line: number, field: string, code: string, message: string): void {
+  b.referenced.add(earlier);
+  reject(b, line, field, code, `line ${earlier} of the file ${message}`);
+}
 
 /** Stages one prepared record, or rejects it for a conflict with an earlier line of the batch. */
 function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>): void {
@@ -68,25 +88,36 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   const certKey = `${r.subject.certificateType}|${r.subject.certificateNumber}`;
   const known = b.subjects.get(n.mainNumber);
   const first = b.serviceNumbers.get(n.number);
-  if (first !== undefined) return reject(b, line, 'serviceNumber', 'duplicate_in_file', `line ${first} of the file has this service number`);
+  if (first !== undefined) return rejectFor(b, first, line, 'serviceNumber', 'duplicate_in_file', 'has this service number');
   if (known && b.certificates.get(certKey) !== n.mainNumber) {
-    return reject(b, line, 'subject.certificateNumber', 'subject_mismatch', 'the main number belongs to a subject with another certificate');
+    return rejectFor(b, b.creators.get(n.mainNumber)!, line, 'subject.certificateNumber', 'subject_mismatch', 'files this main number with another certificate');
   }
   const holder = known ? undefined : b.certificates.get(certKey);
   if (holder !== undefined) {
-    return reject(b, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `an earlier line of the file files this certificate under ${holder}`);
+    return rejectFor(b, b.creators.get(holder)!, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `files this certificate under ${holder}`);
   }
   const serialKey = n.base === 'icp_bei' ? `${n.provinceCode}|${n.year}|${Number(n.serial)}` : null;
-  if (!known && serialKey && b.serials.has(serialKey)) {
-    return reject(b, line, 'serviceNumber', 'main_number_serial_taken', 'another main number of this province and year has the same serial');
+  const serialHolder = !known && serialKey ? b.serials.get(serialKey) : undefined;
+  if (serialHolder !== undefined) {
+    return rejectFor(b, b.creators.get(serialHolder)!, line, 'serviceNumber', 'main_number_serial_taken', `files ${serialHolder}, a main number of this province and year with the same serial`);
   }
-  if (b.sequences.has(`${n.mainNumber}|${n.sequence}`)) return reject(b, line, 'serviceNumber', 'sequence_taken', 'an earlier line has this sequence under the same main number');
+  const seqKey = `${n.mainNumber}|${n.sequence}`;
+  const seqHolder = b.sequences.get(seqKey);
+  if (seqHolder !== undefined) return rejectFor(b, seqHolder, line, 'serviceNumber', 'sequence_taken', 'has this sequence under the same main number');
   const active = r.status === 'filed';
-  const pkgIdx = r.platforms.findIndex((p) => active && b.packages.has(identityKey(p.platform, p.packageName)));
-  if (pkgIdx >= 0) return reject(b, line, `platforms.${pkgIdx}.packageName`, 'package_already_filed', 'an earlier line files this package on this platform');
+  if (active) {
+    for (let i = 0; i < r.platforms.length; i++) {
+      const by = b.packages.get(identityKey(r.platforms[i]!.platform, r.platforms[i]!.packageName));
+      if (by !== undefined) return rejectFor(b, by, line, `platforms.${i}.packageName`, 'package_already_filed', 'files this package on this platform');
+    }
+  }
+  // Refused by the database (an earlier attempt at this batch found it): it claims nothing.
+  const refused = b.known.get(line);
+  if (refused) { b.rejected.push(refused); return; }
 
   let subject = known;
-  if (!subject) {
+  if (subject) b.referenced.add(b.creators.get(n.mainNumber)!);
+  else {
     const s = r.subject;
     subject = {
       id: uuidv7(), userId: uuidv7(), mainNumber: n.mainNumber, year: serialKey ? n.year! : null, serial: serialKey ? Number(n.serial) : null,
@@ -96,12 +127,13 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
       filedAt: s.approvedAt, principal: p.subject.principal,
     };
     b.subjects.set(n.mainNumber, subject);
+    b.creators.set(n.mainNumber, line);
     b.certificates.set(certKey, n.mainNumber);
     if (serialKey) b.serials.set(serialKey, n.mainNumber);
   }
   b.serviceNumbers.set(n.number, line);
-  b.sequences.add(`${n.mainNumber}|${n.sequence}`);
-  if (active) for (const p of r.platforms) b.packages.add(identityKey(p.platform, p.packageName)); // iOS bundle IDs folded
+  b.sequences.set(seqKey, line);
+  if (active) for (const p of r.platforms) b.packages.set(identityKey(p.platform, p.packageName), line); // iOS bundle IDs folded
   b.lines.push({
     line, subject, servicePrincipal: p.servicePrincipal, serviceId: uuidv7(),
     serviceType: n.serviceType, serviceName: r.serviceName, serviceNumber: n.number, sequence: n.sequence, status: r.status,
@@ -110,6 +142,21 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
       id: uuidv7(), idx, platform: x.platform, packageName: x.packageName, md5: x.certMd5, sha1: x.certSha1, sha256: x.certSha256, active,
     })),
   });
+}
+
+/** One prepared line into the batch. */
+function put(b: BatchState, p: PreparedLine): void {
+  b.prepared.push(p);
+  if ('issue' in p) reject(b, p.line, p.issue.field, p.issue.code, p.issue.message);
+  else stage(b, p);
+}
+
+/** The batch staged again, the database's refusals `refused` (and those found before) known. */
+function restage(b: BatchState, refused: Rejection[]): BatchState {
+  const again = newBatch(new Map(b.known));
+  for (const r of refused) again.known.set(r.line, r);
+  for (const p of b.prepared) put(again, p);
+  return again;
 }
 
 interface ImportRow { id: string; status: string; last_line: number; services: number; subjects: number; rejected: number }
@@ -182,6 +229,8 @@ export async function importFilings(
   // Marked running (a server's start-up then leaves its set-aside indexes to it); refused when
   // another process runs the same import.
   const release = await markImportRunning(db, imp.id);
+  let endedOf = new Set<string>();
+  let liveOf = new Set<string>();
   try {
     firstLoad = await startFirstLoad(db, imp, o.firstLoad ?? 'auto', o.trace);
     // A first load writes its batches straight into the registry tables, its registry checks over
@@ -203,21 +252,36 @@ export async function importFilings(
     // get a core); writes stay in order, so each batch's checks see every earlier batch.
     let writing: Promise<void> | null = null;
     let interrupted = false;
+    const ended = new Set<string>();
+    const live = new Set<string>();
+    endedOf = ended;
+    liveOf = live;
     const flush = async () => {
-      const batch = b;
+      const first = b;
       const upTo = lastLine;
       b = newBatch();
       count = 0;
       if (writing) await writing;
-      const staged = () => batchTransaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace));
-      // Another writer's row met a direct batch (a unique violation): that batch, rolled back, goes
-      // through the staging path, which checks each line against the registry.
-      const write = keys
-        ? batchTransaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace))
-          .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
-          .then((r) => { keys!.addWritten(batch.lines, r.rejections); return r; })
-        : staged();
-      writing = write.then((r) => {
+      const attempt = (batch: BatchState): Promise<BatchResult> => {
+        const staged = () => batchTransaction((tx) => writeBatch(tx, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace, batch.referenced));
+        // Another writer's row met a direct batch (a unique violation): that batch, rolled back, goes
+        // through the staging path, which checks each line against the registry.
+        const write = keys
+          ? batchTransaction((tx) => writeDirectBatch(tx, keys!, imp.id, batch.lines, batch.rejected, upTo, clock(), o.trace, batch.referenced))
+            .catch((e: unknown) => { if (isUniqueViolation(e)) return staged(); throw e; })
+          : staged();
+        return write.then((r) => {
+          keys?.addWritten(batch.lines, r.rejections);
+          // The subjects given a cancelled or revoked service: decided at the end (endImportedEmptySubjects).
+          for (const l of batch.lines) if (l.status !== 'filed') ended.add(l.subject.mainNumber); else live.add(l.subject.mainNumber);
+          return r;
+        }, (e: unknown) => {
+          // The database refused a line other lines' decisions rested on (rolled back, nothing written): again, that refusal known.
+          if (e instanceof Restage) { o.trace?.('batch staged again', 0); return attempt(restage(batch, e.refused)); }
+          throw e;
+        });
+      };
+      writing = attempt(first).then((r) => {
         run.line = upTo;
         run.services += r.services;
         run.subjects += r.subjects;
@@ -229,8 +293,7 @@ export async function importFilings(
     const take = async (p: PreparedLine) => {
       lastLine = p.line;
       count += 1;
-      if ('issue' in p) reject(b, p.line, p.issue.field, p.issue.code, p.issue.message);
-      else stage(b, p);
+      put(b, p);
       if (count >= size) await flush();
     };
     /** A chunk's answer, marked handled: a failure is seen when its turn comes (or not at all, the import having stopped). */
@@ -278,6 +341,16 @@ export async function importFilings(
   }
   // Before 'done': an import that dies while building them builds the rest when run again.
   if (firstLoad) await restoreDeferredIndexes(db, { importId: imp.id, trace: o.trace });
+  // A subject with no live service left is cancelled, as the registry's flows leave none (a resumed
+  // run checks every subject of the import: its earlier runs' are not in memory).
+  // This run's candidates: subjects it gave an ended service and no live one (a live one keeps them filed).
+  const candidates = [...endedOf].filter((m) => !liveOf.has(m));
+  if (imp.last_line > 0 || candidates.length) {
+    const t = performance.now();
+    const mains = imp.last_line > 0 ? null : candidates;
+    await db.transaction((tx) => endImportedEmptySubjects(tx, imp.id, mains, clock()));
+    o.trace?.('subjects with no live service cancelled', performance.now() - t);
+  }
   await db.query(`update imports set status = 'done', finished_at = $2, updated_at = $2 where id = $1`, [imp.id, clock()]);
   return summary(false);
 }

@@ -187,8 +187,10 @@ describe('bulk import: first load into an empty registry', () => {
 
   it('keeps the indexes when the registry holds filings already', async () => {
     const t = await fresh();
-    await importFilings(t.db, t.sealer, memorySource('test:first', RECORDS.slice(0, 3)), { clock });
-    const s = await importFilings(t.db, t.sealer, memorySource('test:second', RECORDS.slice(3)), { batchSize: 5, clock });
+    // Split after subject 1 (not after line 3: subject 2, its one service there revoked, would end with
+    // the first import, cancelled, and its filed service of line 13 be refused by the second).
+    await importFilings(t.db, t.sealer, memorySource('test:first', RECORDS.slice(0, 2)), { clock });
+    const s = await importFilings(t.db, t.sealer, memorySource('test:second', RECORDS.slice(2)), { batchSize: 5, clock });
     expect(s.firstLoad).toBe(false);
     expect(await registry(t.db)).toMatchObject({ services: reference.services, readModel: reference.readModel });
   });
@@ -286,4 +288,124 @@ describe('bulk import: first load into an empty registry', () => {
     expect(s).toMatchObject({ services: 1, firstLoad: false });
     await indexesBack(t);
   });
+});
+
+// Defect: conflicts between the lines of one batch were decided before the database's checks, so a
+// line refused by them (its package filed by an earlier batch) still made a later line with its number
+// a duplicate of it, and a later service of its subject was loaded under the refused line's subject
+// data — while with the lines in separate batches the later one loaded as itself. The outcome depended
+// on the batch size. Now a batch decides as its lines one by one would, on both paths.
+describe('bulk import: the outcome does not depend on the batch size', () => {
+  const BATCH: AppRecordStyle = {
+    year: 2018, tag: '批次', pkg: 'batch', address: '深圳市南山区科技园3号', principal: '孙批次', mobile: '13500135000', email: 'batch', approvedAt: '2018-05-01',
+  };
+  const bl = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(BATCH, serial, seq, o);
+  const packageOf = (serial: number, seq: number) => bl(serial, seq).platforms;
+  const LINES: unknown[] = [
+    ...Array.from({ length: 10 }, (_, i) => bl(i + 1, 1)), // lines 1–10: batch 1 at size 10
+    bl(11, 1, { platforms: packageOf(1, 1) }), // 11: package_already_filed (line 1's, an earlier batch)
+    bl(11, 1), // 12: loads (it said duplicate_in_file of line 11, which was refused)
+    bl(12, 1, { platforms: packageOf(2, 1) }), // 13: package_already_filed
+    bl(12, 2, { subject: { ...bl(12, 2).subject, address: '深圳市福田区9号' } }), // 14: subject 12 created from this line (it took line 13's)
+    bl(13, 1), // 15
+    bl(13, 2, { subject: { ...bl(20, 1).subject } }), // 16: subject_mismatch (line 15's subject)
+    bl(13, 1, { serviceType: 'website', serviceNumber: '粤ICP备2018000013号-1', platforms: undefined, domains: ['b13.example.cn'] }), // 17: sequence_taken
+    bl(14, 1, { platforms: packageOf(13, 1) }), // 18: package_already_filed (line 15's)
+    bl(15, 1, { subject: { ...bl(13, 1).subject } }), // 19: certificate_filed_under_other_number (line 15's)
+    bl(16, 1), // 20
+  ];
+  const opened: TestDb[] = [];
+  afterAll(async () => { for (const t of opened) await t.close(); });
+
+  it('gives the same rejections and registry with batches of 1 and of 10, first load or row by row', async () => {
+    const runs: { batchSize: number; firstLoad: 'auto' | false; s: Awaited<ReturnType<typeof importFilings>>; registry: Awaited<ReturnType<typeof registry>>; again: number }[] = [];
+    for (const batchSize of [1, 10]) {
+      for (const firstLoad of ['auto', false] as const) {
+        const t = await testDatabase();
+        opened.push(t);
+        const { trace, statements } = traced();
+        const s = await importFilings(t.db, t.sealer, memorySource('test:batch-size', LINES), { batchSize, clock, firstLoad, trace });
+        expect(s.firstLoad).toBe(firstLoad === 'auto');
+        runs.push({ batchSize, firstLoad, s, registry: await registry(t.db), again: statements('batch staged again') });
+      }
+    }
+    const report = (r: (typeof runs)[number]) => r.s.rejections.map(({ line, field, code }) => ({ line, field, code }));
+    expect(report(runs[0]!)).toEqual([
+      { line: 11, field: 'platforms.0.packageName', code: 'package_already_filed' },
+      { line: 13, field: 'platforms.0.packageName', code: 'package_already_filed' },
+      { line: 16, field: 'subject.certificateNumber', code: 'subject_mismatch' },
+      { line: 17, field: 'serviceNumber', code: 'sequence_taken' },
+      { line: 18, field: 'platforms.0.packageName', code: 'package_already_filed' },
+      { line: 19, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number' },
+    ]);
+    const [reference, ...others] = runs;
+    for (const r of others) {
+      expect(report(r), `batch size ${r.batchSize}, first load ${r.firstLoad}`).toEqual(report(reference!));
+      expect(r.registry, `batch size ${r.batchSize}, first load ${r.firstLoad}`).toEqual(reference!.registry);
+      expect(r.s).toMatchObject({ services: reference!.s.services, subjects: reference!.s.subjects, rejected: 6 });
+    }
+    expect(reference!.registry.services.map((s) => (s as { service_number: string }).service_number)).toContain('粤ICP备2018000011号-1A');
+    expect(reference!.registry.subjects.find((s) => (s as { main_number: string }).main_number === '粤ICP备2018000012号'))
+      .toMatchObject({ address: '深圳市福田区9号' });
+    // In one batch, the refusals of lines 11 and 13 were found by the database and the batch staged again.
+    for (const r of runs.filter((x) => x.batchSize === 10)) expect(r.again).toBeGreaterThan(0);
+    // A conflict within a batch names the earlier line, whatever the kind.
+    const ten = runs.find((x) => x.batchSize === 10)!.s.rejections;
+    expect(ten.filter((r) => r.line >= 16).map((r) => r.message)).toEqual([
+      'line 15 of the file files this main number with another certificate',
+      'line 15 of the file has this sequence under the same main number',
+      'line 15 of the file files this package on this platform',
+      'line 15 of the file files this certificate under 粤ICP备2018000013号',
+    ]);
+  }, SETUP_TIMEOUT);
+});
+
+// Defect: a subject whose imported services were all cancelled or revoked was created filed and kept
+// its certificate as if live; the registry's flows cancel a subject with its last live service
+// (DOMAIN.md §4.3; cancel-service.ts, revoke-service.ts). The import now leaves the same state.
+describe('bulk import: a subject with no live service is cancelled, as the flows leave it', () => {
+  const END: AppRecordStyle = {
+    year: 2016, tag: '注销', pkg: 'ended', address: '深圳市南山区科技园5号', principal: '周注销', mobile: '13300133000', email: 'ended', approvedAt: '2016-05-01',
+  };
+  const el = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(END, serial, seq, o);
+  const LINES = [
+    el(1, 1, { status: 'cancelled', statusChangedAt: '2019-03-01' }), // subject 1: cancelled
+    el(2, 1, { status: 'revoked', statusChangedAt: '2019-03-01' }), // subject 2: cleaned up (its last service revoked)
+    el(3, 1, { status: 'cancelled', statusChangedAt: '2019-03-01' }), el(3, 2), // subject 3: filed (a live service, in the next batch of 3)
+    el(4, 1, { status: 'revoked', statusChangedAt: '2019-01-01' }), el(4, 2, { status: 'cancelled', statusChangedAt: '2020-01-01' }), // 4: cancelled
+  ];
+  const opened: TestDb[] = [];
+  afterAll(async () => { for (const t of opened) await t.close(); });
+  const ends = (db: Db) => db.query(`select su.main_number, h.action, h.from_status, h.to_status, h.actor_role
+      from history h join subjects su on su.id = h.entity_id where h.entity_type = 'subject' and h.action <> 'imported' order by su.main_number`);
+
+  it('on both paths and any batch size; its certificate is free for a later filing', async () => {
+    const results = [];
+    for (const batchSize of [1, 3]) {
+      for (const firstLoad of ['auto', false] as const) {
+        const t = await testDatabase();
+        opened.push(t);
+        const s = await importFilings(t.db, t.sealer, memorySource('test:ended', LINES), { batchSize, clock, firstLoad });
+        expect(s).toMatchObject({ services: 6, subjects: 4, rejected: 0, firstLoad: firstLoad === 'auto' });
+        results.push({ t, registry: await registry(t.db), ends: await ends(t.db) });
+      }
+    }
+    const [first, ...others] = results;
+    for (const r of others) expect({ registry: r.registry, ends: r.ends }).toEqual({ registry: first!.registry, ends: first!.ends });
+    expect(first!.registry.subjects.map((s) => [(s as { main_number: string }).main_number, (s as { status: string }).status])).toEqual([
+      ['粤ICP备2016000001号', 'cancelled'], ['粤ICP备2016000002号', 'cancelled'], ['粤ICP备2016000003号', 'filed'], ['粤ICP备2016000004号', 'cancelled'],
+    ]);
+    expect(first!.ends).toEqual([
+      { main_number: '粤ICP备2016000001号', action: 'cancel', from_status: 'filed', to_status: 'cancelled', actor_role: 'system' },
+      { main_number: '粤ICP备2016000002号', action: 'clean_up', from_status: 'filed', to_status: 'cancelled', actor_role: 'system' },
+      { main_number: '粤ICP备2016000004号', action: 'cancel', from_status: 'filed', to_status: 'cancelled', actor_role: 'system' },
+    ]);
+    for (const { t } of results) {
+      // The subject's end is an event of its records, as a flow's (migration 0053).
+      expect(await t.db.query(`select count(*)::int as n from public_events where action = 'subject_cancelled'`)).toEqual([{ n: 3 }]);
+      // Subject 1's certificate, filed again under another main number (a later import), loads.
+      const again = await importFilings(t.db, t.sealer, memorySource('test:ended-again', [el(5, 1, { subject: el(1, 1).subject })]), { clock });
+      expect(again).toMatchObject({ services: 1, rejected: 0 });
+    }
+  }, SETUP_TIMEOUT);
 });

@@ -61,7 +61,8 @@ describe('imported records in the transparency log', () => {
     const added = await t.db.query<{ entity_type: string; to_status: string }>(`select entity_type, to_status from history where action = 'logged_imported' order by entity_type, to_status`);
     expect(added).toEqual([
       { entity_type: 'service', to_status: 'cancelled' }, { entity_type: 'service', to_status: 'filed' }, { entity_type: 'service', to_status: 'revoked' },
-      { entity_type: 'subject', to_status: 'filed' }, { entity_type: 'subject', to_status: 'filed' },
+      // Subject 2's only service was revoked: the import cancels it at its end (a subject with no live service).
+      { entity_type: 'subject', to_status: 'cancelled' }, { entity_type: 'subject', to_status: 'filed' },
     ]);
     // Migration 0051: each record's import event is its public `logged_imported` row, not the private `imported` one.
     await expectPublicEventsCurrent(t.db);
@@ -98,7 +99,9 @@ describe('an imported record\'s public events (migration 0051)', () => {
         expect(again.statusCode, number).toBe(304);
         const statement = (await app.inject({ method: 'GET', url: `/api/public/v1/services/${encodeURIComponent(number)}/statement` })).json();
         const logged = (record.events as { type: string; logIndex: number | null }[]).filter((e) => e.logIndex !== null);
-        expect(logged.map((e) => e.type), number).toEqual(['imported', 'imported']); // the subject's and the service's
+        // The subject's and the service's import; the revoked one's subject had no live service left, and the import
+        // cancelled it at its end: that subject's cancellation is an event of its services too (ADR 0029 addendum).
+        expect(logged.map((e) => e.type), number).toEqual(status === 'revoked' ? ['imported', 'imported', 'subject_cancelled'] : ['imported', 'imported']);
         expect(logged.map((e) => e.logIndex).sort(), number).toEqual((statement.entries as { leafIndex: number }[]).map((e) => e.leafIndex).sort());
         // Dated by the record, before the import: the filing (and the final status), without a leaf, in date order.
         expect(record.events.filter((e: { logIndex: number | null }) => e.logIndex === null).map((e: { type: string }) => e.type), number)

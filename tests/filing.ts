@@ -6,7 +6,7 @@ import { buildApp } from '../src/api/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Db, Queryable } from '../src/db/connection.ts';
 import { createSealer, type Sealer } from '../src/db/personal-data.ts';
-import { A2DP_CERT } from '../src/db/seed/demo.ts';
+import { A2DP_CERT, DEMO_PEOPLE } from '../src/db/seed/demo.ts';
 import { idNumberCheckChar, usccCheckChar } from '../src/domain/validation/index.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox, type EmailSender, listDevSms } from '../src/notify/index.ts';
 import { openSms, type SmsPayload } from '../src/notify/outbox.ts';
@@ -200,4 +200,25 @@ export async function toBureauReview(db: Db, n: number, url: string | null = nul
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The demo host (赵磊) files a change of a filed Zhejiang service's materials, edited by `edit`, through the demo
+ * provider; the SMS codes are confirmed and zj.reviewer approves it.
+ */
+export async function approvedDemoChange(h: AuthTestApp, serviceId: string, edit: (materials: { platforms: { platform: string }[] }) => void): Promise<void> {
+  const [host, provider, zj] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'zj.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed];
+  const filed = await call(h.app, host, 'GET', `/api/host/services/${serviceId}/materials`);
+  edit(filed.materials);
+  const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...filed, submitterOrgId: await orgId(h.t.db, CLOUD) }, 201);
+  expect(draft.problems).toEqual([]);
+  await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/identity-verification`);
+  expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {})).status).toBe('provider_review');
+  expect((await call(h.app, provider, 'POST', `/api/provider/applications/${draft.id}/approve`, {})).status).toBe('sms_pending');
+  await deliver(h);
+  const view = await call(h.app, host, 'GET', `/api/host/applications/${draft.id}`);
+  for (const c of (view.smsChecks as { id: string; status: string }[]).filter((x) => x.status === 'pending')) {
+    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/sms/verify`, { challengeId: c.id, code: await smsCode(h.t.db, h.t.sealer, DEMO_PEOPLE.zhaoLei.mobile) });
+  }
+  await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
 }

@@ -4,9 +4,8 @@
 // reading the record saw an Android package as filed that a verification calls not filed — and the
 // filing.changed webhook to the store that listed the Android package named it among the platforms, `filed`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
-import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
-import { DEMO_PEOPLE } from '../src/db/seed/demo.ts';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from './auth.ts';
+import { approvedDemoChange } from './filing.ts';
 import { KEY, serviceId, verify } from './verify.ts';
 
 const LEDGER = '浙ICP备2024000001号-1A'; // demo: android + ios com.example.ledger (src/db/seed/demo.ts)
@@ -18,24 +17,11 @@ describe('a platform dropped from a filed APP by a change', () => {
   afterAll(async () => { await h?.close(); });
 
   it('is not listed on the public record, in search answers or on the subject; verification says not_filed; the other platform stays', async () => {
-    const [host, provider, zj] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'zj.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed];
     const ledger = await serviceId(h.t.db, 'com.example.ledger');
     // An app store lists the Android APP: it subscribed a webhook, then checked it (filed).
     expect((await h.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url: 'https://hooks.example.cn/store' } })).statusCode).toBe(201);
     expect((await verify(h.app, [{ platform: 'android', packageName: 'com.example.ledger', fingerprint: ANDROID_MD5 }])).json().results[0].status).toBe('filed');
-    const filed = await call(h.app, host, 'GET', `/api/host/services/${ledger}/materials`);
-    filed.materials.platforms = filed.materials.platforms.filter((p: { platform: string }) => p.platform !== 'android');
-    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...filed, submitterOrgId: await orgId(h.t.db, CLOUD) }, 201);
-    expect(draft.problems).toEqual([]);
-    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/identity-verification`);
-    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {})).status).toBe('provider_review');
-    expect((await call(h.app, provider, 'POST', `/api/provider/applications/${draft.id}/approve`, {})).status).toBe('sms_pending');
-    await deliver(h);
-    const view = await call(h.app, host, 'GET', `/api/host/applications/${draft.id}`);
-    for (const c of (view.smsChecks as { id: string; status: string }[]).filter((x) => x.status === 'pending')) {
-      await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/sms/verify`, { challengeId: c.id, code: await smsCode(h.t.db, h.t.sealer, DEMO_PEOPLE.zhaoLei.mobile) });
-    }
-    await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    await approvedDemoChange(h, ledger, (m) => { m.platforms = m.platforms.filter((p) => p.platform !== 'android'); });
 
     // Verification: the Android package is no longer filed; the iOS one is.
     const results = (await verify(h.app, [

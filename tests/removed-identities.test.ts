@@ -6,9 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from './auth.ts';
-import { call, CLOUD, deliver, orgId, smsCode } from './filing.ts';
-import { DEMO_PEOPLE } from '../src/db/seed/demo.ts';
+import { type AuthTestApp, authTestApp, SETUP_TIMEOUT } from './auth.ts';
+import { approvedDemoChange } from './filing.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../src/notify/index.ts';
 import { createWebhookSender } from '../src/notify/webhook.ts';
 import { serviceId, verify } from './verify.ts';
@@ -46,21 +45,8 @@ describe('identities a change stops answering filed', () => {
 
   /** The host files a change of the ledger's platforms; the provider, the SMS codes and the bureau approve it. */
   async function change(edit: (platforms: Platform[]) => Platform[]) {
-    const [host, provider, zj] = await Promise.all(['host@demo.beian.test', 'provider.demo', 'zj.reviewer'].map((l) => signIn(h.app, l))) as [Signed, Signed, Signed];
     const ledger = await serviceId(h.t.db, 'com.example.ledger', 'ios');
-    const filed = await call(h.app, host, 'GET', `/api/host/services/${ledger}/materials`);
-    filed.materials.platforms = edit(filed.materials.platforms);
-    const draft = await call(h.app, host, 'POST', '/api/host/applications', { ...filed, submitterOrgId: await orgId(h.t.db, CLOUD) }, 201);
-    expect(draft.problems).toEqual([]);
-    await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/identity-verification`);
-    expect((await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/submit`, {})).status).toBe('provider_review');
-    expect((await call(h.app, provider, 'POST', `/api/provider/applications/${draft.id}/approve`, {})).status).toBe('sms_pending');
-    await deliver(h);
-    const view = await call(h.app, host, 'GET', `/api/host/applications/${draft.id}`);
-    for (const c of (view.smsChecks as { id: string; status: string }[]).filter((x) => x.status === 'pending')) {
-      await call(h.app, host, 'POST', `/api/host/applications/${draft.id}/sms/verify`, { challengeId: c.id, code: await smsCode(h.t.db, h.t.sealer, DEMO_PEOPLE.zhaoLei.mobile) });
-    }
-    await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/approve`);
+    await approvedDemoChange(h, ledger, (m) => { m.platforms = edit(m.platforms as Platform[]); });
     const before = bodies.length;
     await drain();
     return bodies.slice(before).filter((b) => b.event === 'filing.changed');

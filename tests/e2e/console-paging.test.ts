@@ -3,10 +3,9 @@
 // bureau's supervision consoles (one page only). And a violation report opened by its id from an order's link
 // (?report=…) shows its detail although it is not on the page of reports shown. At 1280 and 390 px, with no
 // console error.
-import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps, walkPages } from './harness.ts';
 
 const ACCESS = 520;
 const NOTICES = 130;
@@ -46,24 +45,6 @@ describe('journey: console lists page; a report opens by its id', () => {
   }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
-  /** Walks a list's pages with its pager (`pager`: the pager's testid), gathering what `pattern` finds in `rows`; 50 a page. */
-  const walk = async (page: Page, rows: string, pager: string, pattern: RegExp) => {
-    const seen = new Set<string>();
-    const nav = page.getByTestId(pager);
-    await nav.getByText(/第 1 \/ \d+ 页/).waitFor();
-    const pages = Number(/第 1 \/ (\d+) 页/.exec(await nav.textContent() ?? '')![1]);
-    for (let n = 1; n <= pages; n++) {
-      if (n > 1) {
-        await nav.getByRole('button', { name: '下一页' }).click();
-        await nav.getByText(`第 ${n} / ${pages} 页`).waitFor();
-        await page.locator(rows).first().waitFor();
-      }
-      const texts = await page.locator(rows).allTextContents();
-      if (n < pages) expect(texts.length, `page ${n}`).toBe(50);
-      for (const t of texts) for (const m of t.matchAll(pattern)) seen.add(m[0]);
-    }
-    return { seen, pages };
-  };
 
   it('the provider pages through its access records, the bureau through its notices and campaigns, an organisation through its campaigns', () => steps(async () => {
     const j = await journey(browser, server.url, 'console-paging');
@@ -71,7 +52,7 @@ describe('journey: console lists page; a report opens by its id', () => {
     await signInUi(page, 'provider.demo');
     await page.goto('/provider/services');
     await j.shot('provider-services-page-1');
-    const access = await walk(page, '[data-testid="provider-service"]', 'provider-services-pager', /批量接入第\d+号/g);
+    const access = await walkPages(page, '[data-testid="provider-service"]', 'provider-services-pager', /批量接入第\d+号/g);
     expect(access.seen.size).toBe(ACCESS);
     expect(access.pages).toBeGreaterThan(10); // past the old 500
     await j.shot('provider-services-last-page');
@@ -80,16 +61,16 @@ describe('journey: console lists page; a report opens by its id', () => {
     await signInUi(page, 'gd.reviewer');
     await page.goto('/bureau/shells');
     await page.getByTestId('notices-pager').scrollIntoViewIfNeeded();
-    expect((await walk(page, '[data-testid="cleanup-notice"]', 'notices-pager', /批量公告第\d+号/g)).seen.size).toBe(NOTICES);
+    expect((await walkPages(page, '[data-testid="cleanup-notice"]', 'notices-pager', /批量公告第\d+号/g)).seen.size).toBe(NOTICES);
     await j.shot('bureau-notices-last-page');
     await page.goto('/bureau/supervision?tab=campaigns');
-    expect((await walk(page, '[data-testid="bureau-campaigns"] tbody tr', 'campaigns-pager', /批量专项第\d+号/g)).seen.size).toBe(CAMPAIGNS);
+    expect((await walkPages(page, '[data-testid="bureau-campaigns"] tbody tr', 'campaigns-pager', /批量专项第\d+号/g)).seen.size).toBe(CAMPAIGNS);
     await j.shot('bureau-campaigns-last-page');
     await signOutUi(page);
 
     await signInUi(page, 'platform.demo');
     await page.goto('/org/supervision?tab=campaigns');
-    expect((await walk(page, '[data-testid="org-campaigns"] tbody tr', 'org-campaigns-pager', /批量专项第\d+号/g)).seen.size).toBe(CAMPAIGNS);
+    expect((await walkPages(page, '[data-testid="org-campaigns"] tbody tr', 'org-campaigns-pager', /批量专项第\d+号/g)).seen.size).toBe(CAMPAIGNS);
     await j.shot('org-campaigns-last-page');
     j.assertClean();
     await j.close();

@@ -198,3 +198,25 @@ export async function toBureau(server: Server, body: Record<string, unknown>, mo
   }
   return created.id as string;
 }
+
+/**
+ * Walks a paged list with its pager (`pager`: the pager's testid; 50 a page), gathering what `pattern` finds in the
+ * texts of `rows` (a CSS selector) on each page; every page but the last must hold 50.
+ */
+export async function walkPages(page: Page, rows: string, pager: string, pattern: RegExp): Promise<{ seen: Set<string>; pages: number }> {
+  const seen = new Set<string>();
+  const nav = page.getByTestId(pager);
+  await nav.getByText(/第 1 \/ \d+ 页/).waitFor();
+  const pages = Number(/第 1 \/ (\d+) 页/.exec(await nav.textContent() ?? '')![1]);
+  for (let n = 1; n <= pages; n++) {
+    if (n > 1) {
+      await nav.getByRole('button', { name: '下一页' }).click();
+      await nav.getByText(`第 ${n} / ${pages} 页`).waitFor();
+      await page.locator(rows).first().waitFor();
+    }
+    const texts = await page.locator(rows).allTextContents();
+    if (n < pages) expect(texts.length, `page ${n}`).toBe(50);
+    for (const t of texts) for (const m of t.matchAll(pattern)) seen.add(m[0]);
+  }
+  return { seen, pages };
+}

@@ -2,10 +2,10 @@
 // a pager (as the host's home pages its applications), and every order and report is on some page — the lists
 // read one page of 100 before, and the rest were nowhere to be seen. The host's application page finds its own
 // deadline summary past the first 100 applications under review too. At 1280 and 390 px, with no console error.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appMaterials, CLOUD, orgId } from '../filing.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps, toBureau } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps, toBureau, walkPages } from './harness.ts';
 
 const MANY = 130;
 
@@ -25,25 +25,6 @@ describe('journey: supervision lists past 100', () => {
   }, 180_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
-  /** Walks a list's pages with its pager, gathering the texts `pattern` finds in each page's `rows`; checks 50 a page. */
-  const walk = async (page: Page, rows: string, pager: string, pattern: RegExp) => {
-    const seen = new Set<string>();
-    const nav = page.getByTestId(pager);
-    await nav.getByText(/第 1 \/ \d+ 页/).waitFor();
-    const pages = Number(/第 1 \/ (\d+) 页/.exec(await nav.textContent() ?? '')![1]);
-    expect(pages).toBeGreaterThanOrEqual(3);
-    for (let n = 1; n <= pages; n++) {
-      if (n > 1) {
-        await nav.getByRole('button', { name: '下一页' }).click();
-        await nav.getByText(`第 ${n} / ${pages} 页`).waitFor();
-        await page.getByTestId(rows).first().waitFor();
-      }
-      const texts = await page.getByTestId(rows).allTextContents();
-      if (n < pages) expect(texts.length, `page ${n}`).toBe(50);
-      for (const t of texts) for (const m of t.matchAll(pattern)) seen.add(m[0]);
-    }
-    return seen;
-  };
 
   it('an organisation pages through its orders and reports; the bureau through its orders and reports', () => steps(async () => {
     const j = await journey(browser, server.url, 'supervision-paging');
@@ -51,7 +32,7 @@ describe('journey: supervision lists past 100', () => {
     await signInUi(page, 'platform.demo');
     await page.goto('/org/supervision?tab=orders');
     await j.shot('org-orders-page-1');
-    expect((await walk(page, 'org-order', 'orders-pager', /批量处置第\d+号/g)).size).toBe(MANY);
+    expect((await walkPages(page, '[data-testid="org-order"]', 'orders-pager', /批量处置第\d+号/g)).seen.size).toBe(MANY);
     await j.shot('org-orders-last-page');
     await page.goto('/org/supervision?tab=violations');
     const reports = page.getByTestId('org-violations').locator('tbody tr');
@@ -72,7 +53,7 @@ describe('journey: supervision lists past 100', () => {
 
     await signInUi(page, 'gd.reviewer');
     await page.goto('/bureau/supervision?tab=orders');
-    expect((await walk(page, 'bureau-order', 'orders-pager', /批量处置第\d+号/g)).size).toBe(MANY);
+    expect((await walkPages(page, '[data-testid="bureau-order"]', 'orders-pager', /批量处置第\d+号/g)).seen.size).toBe(MANY);
     await j.shot('bureau-orders-last-page');
     await page.goto('/bureau/supervision?tab=violations');
     await page.getByTestId('violations-table').waitFor();

@@ -3,30 +3,13 @@
 // test delivery to a real receiver on 127.0.0.1 with its result, the deliveries with paging, delete;
 // only signed-in staff of the organisation, with CSRF; another organisation's webhook is 404.
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver } from '../../../tests/webhook-receiver.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, type Signed, signIn } from '../../../tests/auth.ts';
 import { KEY } from '../../../tests/verify.ts';
 import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from '../../notify/index.ts';
 import { enqueueFilingWebhooks } from '../../notify/filing-webhooks.ts';
 import { createWebhookSender } from '../../notify/webhook.ts';
-
-interface Received { headers: http.IncomingHttpHeaders; body: string }
-
-/** A receiver that answers the queued status codes in turn (then 204) and records every request. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const answers: number[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-    req.on('end', () => { received.push({ headers: req.headers, body }); res.statusCode = answers.shift() ?? 204; res.end(); });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return { received, answers, url: (p: string) => `http://127.0.0.1:${port}${p}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe('the console webhook routes (/api/org/webhooks)', () => {
   let a: AuthTestApp;

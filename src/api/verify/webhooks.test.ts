@@ -3,9 +3,8 @@
 // HMAC-SHA-256, retried through the outbox after a failure, and only to organisations that
 // checked the filing.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startReceiver } from '../../../tests/webhook-receiver.ts';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { a2dp, expectNoPersonalData, KEY, serviceId, verify } from '../../../tests/verify.ts';
 import { cancelConfirmed } from '../../../tests/filing.ts';
@@ -13,26 +12,6 @@ import { createDevSmsProvider, createUnconfiguredEmailSender, drainOutbox } from
 import { enqueueFilingWebhooks } from '../../notify/filing-webhooks.ts';
 import { ADDRESS_REFUSED, createWebhookSender } from '../../notify/webhook.ts';
 import { DeliveryError } from '../../notify/errors.ts';
-
-interface Received { path: string | undefined; headers: http.IncomingHttpHeaders; body: string }
-
-/** A receiver that answers the queued status codes in turn (then 204) and records every request. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const answers: number[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
-    req.on('end', () => {
-      received.push({ path: req.url, headers: req.headers, body });
-      res.statusCode = answers.shift() ?? 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return { received, answers, url: (p: string) => `http://127.0.0.1:${port}${p}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** What a receiver does: recompute the HMAC of the raw body and compare in constant time. */
 function signatureValid(secret: string, body: string, header: string | string[] | undefined): boolean {

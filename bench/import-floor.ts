@@ -32,7 +32,11 @@ const { values } = benchArgs(import.meta.url, {
 });
 const FROM = values.from!;
 const TO = values.to!;
-const CONNECTIONS = Math.max(1, Number(values.connections));
+const CONNECTIONS = Number(values.connections);
+if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || CONNECTIONS > 16) {
+  process.stderr.write(`bench/import-floor.ts: --connections takes a whole number from 1 to 16; see --help\n`);
+  process.exit(2);
+}
 
 /** The tables a first load fills, in an order their references allow; history's generated columns are copied as they are. */
 const TABLES = ['persons', 'users', 'subjects', 'services', 'app_platforms', 'verify_identities', 'history', 'public_events'];

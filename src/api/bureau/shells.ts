@@ -1,6 +1,6 @@
 // Bureau routes for shells and expiring certificates (issue 13 items 6–7): the shells of my
 // province, oldest first (the ministry reads all provinces' or one's, read-only); cleanup notices (publish, list, carry out after the publicity
-// period); filings whose certificates ended or end within 30 days.
+// period); filings whose certificates ended or end within 30 days. Every list pages (page, pageSize; total).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -59,21 +59,25 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
   app.get('/api/bureau/shells', {
     ...readers,
     schema: {
-      tags, summary: "Shells (filings without any access) of my province, oldest first; the ministry: all provinces' or one's (read-only: notices stay the bureau's)",
-      querystring: z.object({ province: provinceParam }),
-      response: { 200: z.object({ items: z.array(shell) }), ...problems(400, 401, 403) },
+      tags, summary: "Shells (filings without any access) of my province, oldest first, a page at a time; the ministry: all provinces' or one's (read-only: notices stay the bureau's)",
+      description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all. Oldest shell first (the first listable), ties by service number.',
+      querystring: z.object({ province: provinceParam, ...paging }),
+      response: { 200: z.object({ items: z.array(shell), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }), ...problems(400, 401, 403) },
     },
   }, async (req) => {
+    const { page, pageSize } = req.query;
     const province = readScope(actorOf(req), req.query.province);
     const now = ctx.now();
+    const from = `from services s join subjects sub on sub.id = s.subject_id
+         left join cleanup_notice_services ns on ns.service_id = s.id and ns.outcome = 'listed'
+         left join cleanup_notices n on n.id = ns.notice_id
+        where s.shell_since is not null and s.status = 'filed' and ($1::char(6) is null or sub.province_code = $1::char(6))`;
+    const [count] = await ctx.db.query<{ total: number }>(`select count(*)::int as total ${from}`, [province]);
     const rows = await ctx.db.query<ShellRow>(
       `select s.id, sub.province_code, s.service_number, s.name, s.service_type, sub.name as host_name, sub.subject_type, s.shell_since,
               n.id as notice_id, n.title as notice_title, n.ends_at as notice_ends_at, n.status as notice_status
-         from services s join subjects sub on sub.id = s.subject_id
-         left join cleanup_notice_services ns on ns.service_id = s.id and ns.outcome = 'listed'
-         left join cleanup_notices n on n.id = ns.notice_id
-        where s.shell_since is not null and s.status = 'filed' and ($1::char(6) is null or sub.province_code = $1::char(6))
-        order by s.shell_since, s.service_number`, [province]);
+         ${from}
+        order by s.shell_since, s.service_number, s.id, n.id limit $2 offset $3`, [province, pageSize, (page - 1) * pageSize]);
     return {
       items: rows.map((r) => ({
         provinceCode: r.province_code, serviceId: r.id, serviceNumber: r.service_number, serviceName: r.name, serviceType: r.service_type, hostName: hostName(r.subject_type, r.host_name),
@@ -81,6 +85,7 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
         listable: !r.notice_id && shellListableFrom(r.shell_since).getTime() <= now.getTime(),
         notice: r.notice_id ? { id: r.notice_id, title: r.notice_title!, endsAt: r.notice_ends_at!.toISOString(), phase: noticePhase(r.notice_status!, r.notice_ends_at!, now) } : null,
       })),
+      total: count!.total, page, pageSize,
     };
   });
 
@@ -131,30 +136,38 @@ export const bureauShellRoutes = (ctx: AppContext): FastifyPluginAsync => async 
   app.get('/api/bureau/expiring', {
     ...bureau,
     schema: {
-      tags, summary: `Filings of my province whose principal's ID or the subject's certificate ended or ends within ${EXPIRY_WARNING_DAYS} days`,
+      tags, summary: `Filings of my province whose principal's ID or the subject's certificate ended or ends within ${EXPIRY_WARNING_DAYS} days, soonest first, a page at a time`,
+      description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all. By `validTo` (ended first), then main number, the subject\'s before its services\'.',
+      querystring: z.object(paging),
       response: {
         200: z.object({
           items: z.array(z.object({
             kind: z.enum(['subject_certificate', 'subject_principal', 'service_principal']), validTo: z.string(), expired: z.boolean(),
             mainNumber: z.string(), subjectName: z.string(), serviceNumber: z.string().nullable(), serviceName: z.string().nullable(), notifiedOn: z.string().nullable(),
           })),
+          total: z.number().int(), page: z.number().int(), pageSize: z.number().int(),
         }),
-        ...problems(401, 403),
+        ...problems(400, 401, 403),
       },
     },
   }, async (req) => {
+    const { page, pageSize } = req.query;
     const today = chinaDate(ctx.now());
+    const params = [addDays(today, EXPIRY_WARNING_DAYS), actorOf(req).provinceCode];
+    const [count] = await ctx.db.query<{ total: number }>(`select count(*)::int as total from (${expiringSql('province')}) e`, params);
+    // One row per record and kind: (validTo, main number, service number — none for the subject's —, kind) orders them all.
     const rows = await ctx.db.query<{ kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; valid_to: string; main_number: string; subject_name: string; subject_type: string; service_number: string | null; service_name: string | null; notified_on: string | null }>(
       `select e.kind, to_char(e.valid_to, 'YYYY-MM-DD') as valid_to, sub.main_number, sub.name as subject_name, sub.subject_type, s.service_number, s.name as service_name,
               (select to_char(min(x.found_on), 'YYYY-MM-DD') from certificate_expiries x
                 where x.subject_id = e.subject_id and x.service_id is not distinct from e.service_id and x.kind = e.kind and x.valid_to = e.valid_to) as notified_on
          from (${expiringSql('province')}) e join subjects sub on sub.id = e.subject_id left join services s on s.id = e.service_id
-        order by e.valid_to, sub.main_number`, [addDays(today, EXPIRY_WARNING_DAYS), actorOf(req).provinceCode]);
+        order by e.valid_to, sub.main_number, s.service_number nulls first, e.kind limit $3 offset $4`, [...params, pageSize, (page - 1) * pageSize]);
     return {
       items: rows.map((r) => ({
         kind: r.kind, validTo: r.valid_to, expired: r.valid_to < today, mainNumber: r.main_number, subjectName: hostName(r.subject_type, r.subject_name),
         serviceNumber: r.service_number, serviceName: r.service_name, notifiedOn: r.notified_on,
       })),
+      total: count!.total, page, pageSize,
     };
   });
 };

@@ -97,10 +97,16 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   }));
 
   app.get('/api/bureau/blacklist', {
-    onRequest: bureau, schema: { tags: ['bureau'], summary: 'Blacklist entries (my province; all for the ministry); `?active=true`, `?format=csv`', querystring: z.object({ active: z.enum(['true', 'false']).optional(), format: z.enum(['json', 'csv']).optional() }) },
+    onRequest: bureau,
+    schema: {
+      tags: ['bureau'], summary: 'Blacklist entries (my province; all for the ministry), newest first, a page at a time; `?active=true`, `?format=csv` (all)',
+      description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all (with `active`, those it keeps). The CSV export holds every entry.',
+      querystring: z.object({ ...paging, active: z.enum(['true', 'false']).optional(), format: z.enum(['json', 'csv']).optional() }),
+    },
   }, async (req, reply) => {
-    const r = await listBlacklist(ctx.db, actorOf(req), ctx.now(), req.query.active ? { active: req.query.active === 'true' } : {});
-    return req.query.format === 'csv' ? sendCsv(reply, 'blacklist', ['id', 'kind', 'value', 'subjectName', 'serviceNumber', 'untilOn', 'category', 'active', 'createdAt', 'liftedAt', 'liftReason'], r.items) : r;
+    const { page, pageSize, active, format } = req.query;
+    const r = await listBlacklist(ctx.db, actorOf(req), ctx.now(), active ? { active: active === 'true' } : {}, format === 'csv' ? undefined : { page, pageSize });
+    return format === 'csv' ? sendCsv(reply, 'blacklist', ['id', 'kind', 'value', 'subjectName', 'serviceNumber', 'untilOn', 'category', 'active', 'createdAt', 'liftedAt', 'liftReason'], r.items) : r;
   });
   app.post('/api/bureau/blacklist', {
     onRequest: bureau,

@@ -67,17 +67,27 @@ export async function getViolation(db: Db, sealer: Sealer, actor: Actor, id: str
   return { ...shown, steps: steps.map((s) => ({ action: s.action, status: s.status, note: s.note, orderId: s.order_id, actorRole: s.actor_role, at: s.at.toISOString() })) };
 }
 
-export async function listBlacklist(db: Queryable, actor: Actor, now: Date, filter: { active?: boolean }) {
+/**
+ * The blacklist entries the actor sees (its province; all for the ministry), newest first (ties by id): one page
+ * (`total` counts them all), or every one without `page` (the CSV). `active` as isActive judges it (not lifted,
+ * `untilOn` today or later, China time), in the query so that pages count only what they show.
+ */
+export async function listBlacklist(db: Queryable, actor: Actor, now: Date, filter: { active?: boolean }, page?: { page: number; pageSize: number }) {
   const today = chinaDate(now);
+  const where = `($1::char(6) is null or b.province_code = $1) and ($2::boolean is null or (b.lifted_at is null and b.until_on >= $3::date) = $2)`;
+  const params = [actor.role === 'ministry_admin' ? null : actor.provinceCode, filter.active ?? null, today];
+  const limit = page ? ` limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}` : '';
   const rows = await db.query<{ id: string; kind: 'certificate' | 'package' | 'domain'; value: string; until_on: string; category: string; reason: string; subject_name: string | null; service_number: string | null;
     province_code: string | null; created_at: Date; lifted_at: Date | null; lift_reason: string | null }>(
     `select b.id, b.kind, b.value, b.until_on::text, b.category, b.reason, sub.name as subject_name, s.service_number, b.province_code, b.created_at, b.lifted_at, b.lift_reason
        from blacklist_entries b left join services s on s.id = b.source_service_id left join subjects sub on sub.id = s.subject_id
-      where ($1::char(6) is null or b.province_code = $1) order by b.created_at desc`, [actor.role === 'ministry_admin' ? null : actor.provinceCode]);
+      where ${where} order by b.created_at desc, b.id desc${limit}`, params);
   const items = rows.map((b) => ({
     id: b.id, kind: b.kind, value: b.kind === 'certificate' ? null : b.value, subjectName: b.subject_name, serviceNumber: b.service_number,
     untilOn: b.until_on, category: b.category, reason: b.reason, provinceCode: b.province_code, createdAt: b.created_at.toISOString(),
     liftedAt: b.lifted_at?.toISOString() ?? null, liftReason: b.lift_reason, active: isActive({ untilOn: b.until_on, liftedAt: b.lifted_at }, today),
   }));
-  return { items: filter.active === undefined ? items : items.filter((i) => i.active === filter.active) };
+  if (!page) return { items, total: items.length };
+  const [count] = await db.query<{ total: number }>(`select count(*)::int as total from blacklist_entries b where ${where}`, params);
+  return { items, total: count!.total, page: page.page, pageSize: page.pageSize };
 }

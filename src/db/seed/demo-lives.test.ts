@@ -6,6 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, SETUP_TIMEOUT, signIn } from '../../../tests/auth.ts';
 import { call } from '../../../tests/filing.ts';
 import { expectPublicEventsCurrent } from '../../../tests/public-events.ts';
+import { type FilingEvent, filingEventBody, filingOfEvent } from '../filing-event-body.ts';
+
+/** Every key path of a JSON value (`a.b`, `a.list[].c`), sorted: its shape. */
+function keyPaths(v: unknown, at = ''): string[] {
+  if (Array.isArray(v)) return [...new Set(v.flatMap((x) => keyPaths(x, `${at}[]`)))].sort();
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, x]) => [`${at}${at ? '.' : ''}${k}`, ...keyPaths(x, `${at}${at ? '.' : ''}${k}`)]).sort();
+}
 
 describe('demo lives', () => {
   let a: AuthTestApp;
@@ -57,6 +65,22 @@ describe('demo lives', () => {
     expect(await a.t.db.query(`select id from outbox where channel = 'webhook' and status = 'pending'`)).toEqual([]);
     // The platform (another organisation) does not see it.
     expect((await call(a.app, await signIn(a.app, 'platform.demo'), 'GET', '/api/org/webhooks')).items).toEqual([]);
+  });
+
+  it('writes its filing deliveries with the body a real delivery of the event carries (filing.removedIdentities included; src/db/filing-event-body.ts)', async () => {
+    const demo = await a.t.db.query<{ payload: { body: { event: FilingEvent; filing: Record<string, unknown> } } }>(
+      `select payload from outbox where channel = 'webhook' and payload->'body'->>'event' like 'filing.%' order by id`);
+    expect(demo.length).toBe(4);
+    // The same events as the real writer (src/notify/filing-webhooks.ts) builds them now for the same filings.
+    const real = await Promise.all(demo.map(async ({ payload: { body } }) => {
+      const [svc] = await a.t.db.query<{ id: string }>('select id from services where service_number = $1', [body.filing.serviceNumber]);
+      return filingEventBody(body.event, a.clock.now(), await filingOfEvent(a.t.db, svc!.id));
+    }));
+    demo.forEach(({ payload: { body } }, i) => {
+      expect(keyPaths(body)).toEqual(keyPaths(real[i]));
+      expect(body.filing).toEqual(real[i]!.filing); // the filing as it stands, field for field
+      expect(body.filing.removedIdentities).toEqual([]); // none on a shell, revocation or cancellation
+    });
   });
 
   it('gives every revoked record of the demo its public revocationCategory (never null), and the database refuses one without', async () => {

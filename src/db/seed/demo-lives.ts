@@ -10,6 +10,7 @@ import { addDays } from '../../domain/dates.ts';
 import { chinaDate, chinaYear } from '../../domain/china-time.ts';
 import { idNumberCheckChar, usccCheckChar } from '../../domain/validation/index.ts';
 import type { Queryable } from '../connection.ts';
+import { type FilingEvent, filingEventBody, filingOfEvent } from '../filing-event-body.ts';
 import type { Sealer } from '../personal-data.ts';
 import { insertAccess, insertFiledService, insertFiledSubject, insertPlatforms } from '../registry.ts';
 
@@ -146,13 +147,12 @@ async function seedDemoWebhook(tx: Queryable, sealer: Sealer, provider: Actor, a
   for (const id of Object.values(ids)) {
     await tx.query('insert into verification_watches (service_id, organisation_id, last_checked_at) values ($1, $2, $3)', [id, provider.orgId, ago(55)]);
   }
-  const filing = async (id: string) => (await tx.query<{ service_number: string; name: string }>('select service_number, name from services where id = $1', [id]))[0]!;
-  const delivery = async (event: string, serviceId: string | null, daysAgo: number, outcome: { status: 'sent' | 'dead'; attempts: number; responseStatus: number }) => {
+  const delivery = async (event: FilingEvent | 'webhook.test', serviceId: string | null, daysAgo: number, outcome: { status: 'sent' | 'dead'; attempts: number; responseStatus: number }) => {
     const at = ago(daysAgo);
-    const f = serviceId ? await filing(serviceId) : null;
-    // The body names the filing only, as src/notify/filing-webhooks.ts writes it (abridged: the demo shows the event and number).
-    const body = f ? { id: randomUUID(), event, occurredAt: at.toISOString(), filing: { serviceNumber: f.service_number, serviceName: f.name } }
-      : { id: randomUUID(), event, occurredAt: at.toISOString(), webhook: { id: hook!.id } };
+    // A filing's body from the builder real deliveries use (every field they carry; the filing as it stands now),
+    // the test delivery's as src/flows/send-webhook-test.ts writes it.
+    const f = serviceId && event !== 'webhook.test' ? filingEventBody(event, at, await filingOfEvent(tx, serviceId)) : null;
+    const body = f ?? { id: randomUUID(), event, occurredAt: at.toISOString(), webhook: { id: hook!.id } };
     const last = new Date(at.getTime() + (outcome.attempts > 1 ? 4 * 3600_000 : 1000));
     const failed = outcome.status === 'dead';
     await tx.query(

@@ -1,7 +1,9 @@
 // Bureau console (issue 13 items 6, 7, 9): the province's shells, oldest first; publishing a
 // cleanup notice for chosen ones; notices with their publicity countdown and, once it is
 // over, the batch cleanup; filings whose certificates end within 30 days. The ministry reads
-// the shells nationwide (or one province's) without choosing or publishing anything.
+// the shells nationwide (or one province's) without choosing or publishing anything. Each list
+// shows 50 a page with a pager (every shell, notice and expiring certificate, however many); shells
+// chosen for a notice stay chosen while other pages are read.
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, Loading, Notice, Page, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
@@ -14,8 +16,8 @@ interface NoticeItem { id: string; title: string; publicityDays: number; publish
 interface Expiring { kind: 'subject_certificate' | 'subject_principal' | 'service_principal'; validTo: string; expired: boolean; mainNumber: string; subjectName: string; serviceNumber: string | null }
 
 const DAY = 86_400_000;
-/** Cleanup notices a page, newest first (the province's notices, however many). */
-const NOTICE_PAGE = 50;
+/** Shells (oldest first), cleanup notices (newest first) and expiring certificates (soonest first) a page. */
+const LIST_PAGE = 50;
 
 /** The server's phase of a notice (by its clock, as the public notices read it): 公示中 only while the publicity runs. */
 type NoticePhase = 'publicity' | 'publicity_ended' | 'executed';
@@ -23,11 +25,15 @@ const LISTED_LABEL: Record<NoticePhase, MessageKey> = { publicity: 'pub.listed',
 
 export default function BureauShells() {
   const i18n = useI18n();
-  const [shells, setShells] = useState<Shell[] | null>(null);
+  const [shellPage, setShellPage] = useState(1);
+  const [shellData, setShellData] = useState<Paged<Shell> | null>(null);
+  const shells = shellData?.items ?? null;
   const [noticePage, setNoticePage] = useState(1);
   const [noticeData, setNoticeData] = useState<Paged<NoticeItem> | null>(null);
   const notices = noticeData?.items ?? [];
-  const [expiring, setExpiring] = useState<Expiring[]>([]);
+  const [expiringPage, setExpiringPage] = useState(1);
+  const [expiringData, setExpiringData] = useState<Paged<Expiring> | null>(null);
+  const expiring = expiringData?.items ?? [];
   const [chosen, setChosen] = useState<string[]>([]);
   // As typed (a number field that snaps back to 7 when cleared turned 7 ⌫ 10 into 710); the server checks 1–90.
   const [days, setDays] = useState('7');
@@ -39,14 +45,21 @@ export default function BureauShells() {
   // selection, no publishing, no notices or expiring lists, which are the bureau's own).
   const { session } = useSession();
   const ministry = session?.role === 'ministry_admin';
-  const [province, setProvince] = useProvinceParam();
+  const [province, setProvinceParam] = useProvinceParam();
+  const setProvince = (p: string) => { setShellPage(1); setProvinceParam(p); };
   const scope = ministry ? province : '';
-  const load = useCallback(() => (ministry
-    ? api.get<{ items: Shell[] }>(`/api/bureau/shells${qs(scope ? { province: scope } : {})}`).then((s) => { setShells(s.items); })
-    : Promise.all([
-      api.get<{ items: Shell[] }>('/api/bureau/shells'), api.get<Paged<NoticeItem>>(`/api/bureau/notices${qs({ page: noticePage, pageSize: NOTICE_PAGE })}`), api.get<{ items: Expiring[] }>('/api/bureau/expiring'),
-    ]).then(([s, n, e]) => { setShells(s.items); setNoticeData(n); setExpiring(e.items); })).catch(setError), [ministry, scope, noticePage]);
-  useEffect(() => { void load(); }, [load]);
+  // Each list read on its own, so turning one's page reads only that one. A page left empty (its last
+  // shells cleaned up) shows the last page there is instead.
+  const loadShells = useCallback(() => api.get<Paged<Shell>>(`/api/bureau/shells${qs({ ...(scope ? { province: scope } : {}), page: shellPage, pageSize: LIST_PAGE })}`)
+    .then((r) => { if (r.items.length === 0 && shellPage > 1) setShellPage(Math.max(1, Math.ceil(r.total / LIST_PAGE))); else setShellData(r); }).catch(setError), [scope, shellPage]);
+  const loadNotices = useCallback(() => (ministry ? Promise.resolve()
+    : api.get<Paged<NoticeItem>>(`/api/bureau/notices${qs({ page: noticePage, pageSize: LIST_PAGE })}`).then(setNoticeData).catch(setError)), [ministry, noticePage]);
+  const loadExpiring = useCallback(() => (ministry ? Promise.resolve()
+    : api.get<Paged<Expiring>>(`/api/bureau/expiring${qs({ page: expiringPage, pageSize: LIST_PAGE })}`).then(setExpiringData).catch(setError)), [ministry, expiringPage]);
+  useEffect(() => { void loadShells(); }, [loadShells]);
+  useEffect(() => { void loadNotices(); }, [loadNotices]);
+  useEffect(() => { void loadExpiring(); }, [loadExpiring]);
+  const load = () => Promise.all([loadShells(), loadNotices(), loadExpiring()]);
   const now = Date.now();
   const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
   const publish = () => run(async () => {
@@ -77,6 +90,7 @@ export default function BureauShells() {
             </table>
           </TableWrap>
         )}
+        {shellData ? <div data-testid="shells-pager"><Pager page={shellData.page} pageSize={shellData.pageSize} total={shellData.total} onPage={setShellPage} /></div> : null}
       </Page>
     );
   }
@@ -103,6 +117,7 @@ export default function BureauShells() {
               </tbody>
             </table>
           </TableWrap>
+          <div data-testid="shells-pager"><Pager page={shellData!.page} pageSize={shellData!.pageSize} total={shellData!.total} onPage={setShellPage} /></div>
           <div className="row mt">
             <div className="field"><label htmlFor="notice-days">{i18n.t('shells.days')}</label>
               <input id="notice-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} /></div>
@@ -137,10 +152,11 @@ export default function BureauShells() {
       </Card>
       <Card title={i18n.t('shells.expiring')} className="mt" id="expiring">
         {expiring.length === 0 ? <p className="muted">{i18n.t('shells.expiringEmpty')}</p> : (
-          <ul className="plain small">{expiring.map((e, i) => (
-            <li key={i}>{e.expired ? <span className="badge badge-danger">{i18n.date(e.validTo)}</span> : <span className="badge badge-warning">{i18n.date(e.validTo)}</span>} {i18n.t(`shells.kind.${e.kind}`)} · {e.subjectName} <span className="number">{e.serviceNumber ?? e.mainNumber}</span></li>
+          <ul className="plain small">{expiring.map((e) => (
+            <li key={`${e.kind} ${e.serviceNumber ?? e.mainNumber}`} data-testid="expiring-item">{e.expired ? <span className="badge badge-danger">{i18n.date(e.validTo)}</span> : <span className="badge badge-warning">{i18n.date(e.validTo)}</span>} {i18n.t(`shells.kind.${e.kind}`)} · {e.subjectName} <span className="number">{e.serviceNumber ?? e.mainNumber}</span></li>
           ))}</ul>
         )}
+        {expiringData ? <div data-testid="expiring-pager"><Pager page={expiringData.page} pageSize={expiringData.pageSize} total={expiringData.total} onPage={setExpiringPage} /></div> : null}
       </Card>
     </Page>
   );

@@ -602,18 +602,21 @@ function TriagePanel({ report, action, onCancel, onDone }: { report: Violation; 
 function Blacklist() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [r, setR] = useState<{ items: Entry[] } | null>(null);
+  const [r, setR] = useState<Paged<Entry> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [form, setForm] = useState(newBlacklistForm);
-  const load = useCallback(() => { api.get<{ items: Entry[] }>('/api/bureau/blacklist').then(setR).catch(setError); }, []);
+  // A page at a time (LIST_PAGE), newest first: every entry is reachable; one added is on the first page.
+  const [page, setPage] = useState(1);
+  const load = useCallback(() => { api.get<Paged<Entry>>(`/api/bureau/blacklist${qs({ page, pageSize: LIST_PAGE })}`).then(setR).catch(setError); }, [page]);
   useEffect(load, [load]);
   const add = async (e: FormEvent) => {
     e.preventDefault(); setError(null); setMessage(null);
     try {
       const r = await api.post<{ ids: string[] }>('/api/bureau/blacklist', form);
       setMessage(t('sv.blacklistAdded', { number: form.serviceNumber.trim(), n: r.ids.length }));
-      setForm(newBlacklistForm()); load();
+      setForm(newBlacklistForm());
+      if (page === 1) load(); else setPage(1);
     } catch (err) { setError(err); }
   };
   const lift = async (id: string, reason: string) => {
@@ -641,13 +644,14 @@ function Blacklist() {
       </form>
       {!r ? <Loading /> : (
         <TableWrap label={t('sv.blacklist')}>
-          <table className="cards"><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
-            <tbody>{r.items.map((b) => <tr key={b.id}><td data-label={t('sv.kind')}>{i18n.option('blacklistKind', b.kind)}</td><td data-label={t('sv.value')}>{b.value ?? b.subjectName}</td>
+          <table className="cards" data-testid="blacklist-table"><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
+            <tbody>{r.items.map((b) => <tr key={b.id} data-testid="blacklist-entry"><td data-label={t('sv.kind')}>{i18n.option('blacklistKind', b.kind)}</td><td data-label={t('sv.value')}>{b.value ?? b.subjectName}</td>
               <td data-label={t('sv.until')}>{i18n.date(b.untilOn)}</td><td data-label={t('sv.status')}>{b.active ? t('sv.active') : t('sv.inactive')}</td>
               <td className="cell-action"><div className="row">{b.active && <ReasonAction label={t('sv.lift')} suggestion={t('sv.liftReason')} submitLabel={t('sv.lift')} onSubmit={(reason) => lift(b.id, reason)} testId="lift-entry" />}
                 <StepHistory key={`${b.id}-${b.active}`} url={`/api/bureau/blacklist/${b.id}/history`} testId="entry-history" /></div></td></tr>)}</tbody></table>
         </TableWrap>
       )}
+      {r ? <div data-testid="blacklist-pager"><Pager page={r.page} pageSize={r.pageSize} total={r.total} onPage={setPage} /></div> : null}
     </Card>
   );
 }

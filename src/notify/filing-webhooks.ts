@@ -8,9 +8,6 @@ import { type FilingEvent, filingEventBody, filingOfEvent } from '../db/filing-e
 import type { RemovedIdentity } from '../domain/verification.ts';
 import { enqueueWebhook } from './outbox.ts';
 
-// The body and its builder live in src/db/filing-event-body.ts (the demo's deliveries use them too).
-export { FILING_EVENTS, type FilingEvent, type FilingEventBody } from '../db/filing-event-body.ts';
-
 interface SubscriptionRow { id: string; url: string }
 
 /**

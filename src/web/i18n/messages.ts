@@ -991,6 +991,11 @@ export const MESSAGES = {
   'action.access_cancelled': ['取消接入', 'Access cancelled'],
   'action.cleanup_listed': ['列入空壳清理公示', 'Listed for shell cleanup'],
   'action.cleanup_spared': ['新增接入中，免于清理', 'Spared from cleanup (access being added)'],
+  // A record loaded by `beian import` (or, imported before the log, entered in it later: migrations 0039, 0051).
+  'action.imported': ['迁入本系统', 'Loaded into this registry'],
+  'action.logged_imported': ['迁入记录写入透明日志', 'Import entered in the transparency log'],
+  // The bureau settled a legacy iOS case pair: this filing is the one kept (src/flows/keep-legacy-ios-filing.ts).
+  'action.legacy_case_kept': ['保留（历史大小写重复已处理）', 'Kept (legacy case duplicate settled)'],
   'action.deadline_recomputed': ['节假日安排公布，审核期限重新计算', 'Deadline recomputed with the published holiday schedule'],
   'calendar.provisional': ['暂定', 'Provisional'],
   'calendar.provisionalWhy': ['{year} 年节假日安排尚未公布：期限按周末和法定节假日（2024 年修订的《全国年节及纪念日放假办法》）暂算，未计调休；正式安排导入后可能调整。', 'The {year} holiday schedule is not published yet: counted with weekends and the statutory holidays (2024 rules), without make-up working days; it may move once the official schedule is imported.'],

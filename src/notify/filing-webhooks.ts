@@ -13,6 +13,8 @@ import { enqueueWebhook } from './outbox.ts';
 
 export const FILING_EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell'] as const;
 export type FilingEvent = (typeof FILING_EVENTS)[number];
+/** A console user's test delivery (src/flows/send-webhook-test.ts): tried once, its sender waiting for the answer. */
+export const TEST_EVENT = 'webhook.test';
 
 export interface FilingEventBody {
   /** Unique per delivery; receivers deduplicate on it (delivery is at least once). */

@@ -24,7 +24,7 @@ export function DeliveryFailure({ kind, status, raw }: { kind: FailureKind | nul
   return (
     <div data-testid="failure">
       <span className="small" title={raw ?? undefined} data-testid="failure-text">{text}</span>
-      {raw ? <div className="muted small mono" data-testid="failure-raw"><span className="sr-only">{i18n.t('failure.raw')}{i18n.colon}</span>{raw}</div> : null}
+      {raw ? <div className="muted small mono" style={{ wordBreak: 'normal', overflowWrap: 'anywhere' }} data-testid="failure-raw"><span className="sr-only">{i18n.t('failure.raw')}{i18n.colon}</span>{raw}</div> : null}
     </div>
   );
 }

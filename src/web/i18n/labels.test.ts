@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../api/public/presenter.ts';
 import { APPLICATION_KINDS, APPLICATION_STATUSES, LIFECYCLE } from '../../domain/lifecycle.ts';
 import { SERVICE_LIFECYCLE, SERVICE_STATUSES, SUBJECT_LIFECYCLE } from '../../domain/service-lifecycle.ts';
-import { TEST_EVENT } from '../../flows/send-webhook-test.ts';
-import { FILING_EVENTS } from '../../notify/filing-webhooks.ts';
+import { DEADLINES_MOVED_EVENT } from '../../notify/calendar-notices.ts';
+import { FILING_EVENTS, TEST_EVENT } from '../../notify/filing-webhooks.ts';
 import { makeI18n } from './index.tsx';
 import { MESSAGES } from './messages.ts';
 
@@ -74,6 +74,23 @@ describe('labels of the server\'s vocabularies', () => {
   it('labels every webhook event a delivery list shows, in Chinese and English', () => {
     const events = [...FILING_EVENTS, TEST_EVENT];
     const missing = events.filter((e) => !both(`hooks.event.${e}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('labels every event an email or SMS is tagged with (the administrator\'s 投递失败 names the message by it), in Chinese and English', () => {
+    const tags = new Map<string, string>([[DEADLINES_MOVED_EVENT, 'notify/calendar-notices.ts']]);
+    // A notice's event becomes its email's tag (record-notices, application-notices); other messages are tagged where queued.
+    const written = [/\bevent: '([a-z_]+(?:\.[a-z_]+)+)'/g, /\{ tag: '([a-z_.]+)' \}/g];
+    for (const f of [...files(path.join(src, 'notify')), ...files(path.join(src, 'flows')), path.join(src, 'domain/lifecycle.ts')]) {
+      const text = readFileSync(f, 'utf8');
+      for (const re of written) for (const m of text.matchAll(re)) tags.set(m[1]!, path.relative(src, f));
+      // The application lifecycle's events (its notices), written as strings in its table.
+      if (f.endsWith('lifecycle.ts')) for (const m of text.matchAll(/'(application\.[a-z_]+)'/g)) tags.set(m[1]!, 'domain/lifecycle.ts');
+    }
+    const webhooks = new Set<string>([...FILING_EVENTS, TEST_EVENT]);
+    for (const t of ['application.approved', 'service.shell', 'order.issued', 'sms.verification_code', 'password_reset', 'registration_code', 'calendar.deadlines_moved'])
+      expect(tags.has(t), t).toBe(true);
+    const missing = [...tags].filter(([t]) => !webhooks.has(t) && !both(`deliveries.event.${t}`)).map(([t, f]) => `${t} (${f})`);
     expect(missing).toEqual([]);
   });
 

@@ -29,9 +29,13 @@ export default function Deliveries() {
   const load = useCallback(() => api.get<{ items: Failure[]; total: number }>(`/api/admin/deliveries${qs({ state, channel, limit: PAGE, offset: page * PAGE })}`)
     .then(setData).catch(setError), [state, channel, page]);
   useEffect(() => { void load(); }, [load]);
-  // An SMS by its template; a webhook by its event (as the console names it); anything else by its event tag.
-  const what = (f: Failure) => (f.kind ? i18n.t(`deliveries.kind.${f.kind}` as MessageKey)
-    : f.channel === 'webhook' && f.event && `hooks.event.${f.event}` in MESSAGES ? i18n.t(`hooks.event.${f.event}` as MessageKey) : f.event ?? '—');
+  // An SMS by its template; a webhook by its event (as the console names it); an email by the event it tells
+  // (every tag the server writes has its label: src/web/i18n/labels.test.ts); an unknown one as tagged.
+  const what = (f: Failure) => {
+    if (f.kind) return i18n.t(`deliveries.kind.${f.kind}` as MessageKey);
+    const key = f.event ? (f.channel === 'webhook' ? `hooks.event.${f.event}` : `deliveries.event.${f.event}`) : null;
+    return key && key in MESSAGES ? <span title={f.event ?? undefined}>{i18n.t(key as MessageKey)}</span> : f.event ?? '—';
+  };
   return (
     <Page title={i18n.t('deliveries.title')} lead={i18n.t('deliveries.lead')} wide>
       <ErrorNotice error={error} />

@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actors.ts';
 import { isUuid } from '../domain/ids.ts';
+import { TEST_EVENT } from '../notify/filing-webhooks.ts';
 import { enqueueWebhook } from '../notify/outbox.ts';
 import type { FlowContext } from './context.ts';
 import { WebhookNotFoundError } from './delete-webhook-subscription.ts';
 
-export const TEST_EVENT = 'webhook.test';
+export { TEST_EVENT };
 
 export interface WebhookTestBody { id: string; event: typeof TEST_EVENT; occurredAt: string; webhook: { id: string } }
 

@@ -8,6 +8,9 @@ import { type FilingEvent, filingEventBody, filingOfEvent } from '../db/filing-e
 import type { RemovedIdentity } from '../domain/verification.ts';
 import { enqueueWebhook } from './outbox.ts';
 
+/** A console user's test delivery (src/flows/send-webhook-test.ts): tried once, its sender waiting for the answer. */
+export const TEST_EVENT = 'webhook.test';
+
 interface SubscriptionRow { id: string; url: string }
 
 /**

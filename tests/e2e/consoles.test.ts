@@ -25,11 +25,21 @@ describe('journey: API keys, catalogue check and administration', () => {
   it('manages keys, checks a catalogue, and administers the calendar, organisations and users', () => steps(async () => {
     const j = await journey(browser, server.url, 'consoles');
     const page = j.page;
+    // The new key's copy button is checked by reading the clipboard back.
+    await j.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await signInUi(page, 'platform.demo');
     await page.getByRole('link', { name: 'API 密钥' }).click();
     await page.getByLabel('密钥名称').fill('商店上架检查');
     await page.getByRole('button', { name: '创建密钥' }).click();
-    expect(await page.getByTestId('api-key-secret').textContent()).toMatch(/\S{20,}/);
+    const secret = await page.getByTestId('api-key-secret').inputValue();
+    expect(secret).toMatch(/^\S{20,}$/);
+    // Shown once, with a copy button that says it copied (useCopy, as the webhook's secret and the record's badge code).
+    const copy = page.getByTestId('api-key-secret-copy');
+    expect(await copy.textContent()).toBe('复制密钥');
+    await copy.click();
+    await expect.poll(() => copy.textContent()).toBe('已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText()), 'the key is on the clipboard').toBe(secret);
+    await j.shot('api-key-created');
     // A new key may only verify (the default); the demo key, made before scopes, keeps full access.
     await page.getByRole('row', { name: /商店上架检查/ }).getByText('仅核验').waitFor();
     await page.getByRole('row', { name: /演示密钥/ }).getByText('全部接口').waitFor();

@@ -3,7 +3,8 @@
 // in Chinese and at 1280 and 390 px, without a console error.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueSms } from '../../src/notify/index.ts';
+import net, { type AddressInfo } from 'node:net';
+import { enqueueEmail, enqueueSms } from '../../src/notify/index.ts';
 import { createAliyunSmsProvider } from '../../src/notify/sms-aliyun.ts';
 import { smsTemplate } from '../../src/notify/sms-templates.ts';
 import { smsChallenge } from '../../src/notify/templates.ts';
@@ -20,13 +21,21 @@ describe('journey: failed SMS deliveries for the administrator', () => {
       provider: 'aliyun', accessKeyId: 'LTAI5tTestKeyId0001', accessKeySecret: 'secret-0001', signName: '备案系统', endpoint: gw.url, timeoutMs: 5_000,
       templates: { verification_code: 'SMS_1001', cancellation_code: 'SMS_1006', password_reset_code: 'SMS_1007', filing_approved: 'SMS_1002', filing_rejected: 'SMS_1003', filing_returned: 'SMS_1004', sms_check_failed: 'SMS_1005' },
     });
-    [server, browser] = await Promise.all([startServer({ sms }), launch()]);
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const smtpPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    [server, browser] = await Promise.all([startServer({ sms, env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } }), launch()]);
     const { db, sealer } = server.t;
     await db.transaction(async (tx) => {
       await enqueueSms(tx, sealer, { mobile: '13900001111', ...smsChallenge({ code: '482913', serviceType: 'app', serviceName: 'A2DP Volume' }) }, { tag: 'sms.verification_code' });
       await enqueueSms(tx, sealer, { mobile: '13700002222', text: '…', template: smsTemplate('filing_rejected', { name: 'A2DP Volume' }) }, { tag: 'application.rejected_by_bureau' });
+      // An email to an SMTP server nobody runs: refused, retried; named by the event it tells, its reason in words.
+      await enqueueEmail(tx, sealer, { to: 'zhang.san@example.cn', subject: '备案通过', text: '…' }, { tag: 'application.approved' });
     });
+    const [refused] = await db.query<{ id: number }>(`select id from outbox where channel = 'email' and payload ->> 'tag' = 'application.approved'`);
     for (let i = 0; i < 200 && gw.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && !(await db.query(`select 1 from outbox where id = $1 and last_error is not null`, [refused!.id])).length; i++) await new Promise((r) => setTimeout(r, 100));
   }, 180_000);
   afterAll(async () => { await browser?.close(); await gw?.close(); await server?.close(); });
 
@@ -40,7 +49,10 @@ describe('journey: failed SMS deliveries for the administrator', () => {
     await dead.waitFor();
     expect(await dead.textContent()).toMatch(/已放弃.*短信.*短信核验码.*139\*\*\*\*1111.*aliyun.*非法手机号/);
     expect(await page.getByRole('row', { name: /isv\.BUSINESS_LIMIT_CONTROL/ }).textContent()).toMatch(/重试中.*管局驳回通知.*137\*\*\*\*2222/);
-    expect(await page.content()).not.toMatch(/13900001111|13700002222|482913/);
+    const email = page.getByRole('row', { name: /z\*\*\*@example\.cn/ });
+    expect(await email.textContent()).toMatch(/重试中.*邮件.*备案申请审核通过.*连接被拒绝：该地址和端口上没有服务在监听.*ECONNREFUSED/);
+    expect(await email.getByTitle('application.approved').count()).toBe(1);
+    expect(await page.content()).not.toMatch(/13900001111|13700002222|482913|zhang\.san/);
     await j.shot('admin-deliveries');
     await page.getByLabel('状态').selectOption('dead');
     await expect.poll(() => page.getByRole('row', { name: /isv\.BUSINESS_LIMIT_CONTROL/ }).count()).toBe(0);

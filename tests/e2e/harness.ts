@@ -13,7 +13,7 @@ import { expect } from 'vitest';
 import { buildApp } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { seedDemo } from '../../src/db/seed/demo.ts';
-import { createDevSmsProvider, createUnconfiguredEmailSender, listDevSms, type OutboxWorker, type SmsProvider, startOutboxWorker } from '../../src/notify/index.ts';
+import { createDevSmsProvider, emailSenderFor, listDevSms, type OutboxWorker, type SmsProvider, startOutboxWorker } from '../../src/notify/index.ts';
 import { type Signed, signIn } from '../auth.ts';
 import { call } from '../filing.ts';
 import { type TestDb, testDatabase, testLogKeys } from '../db.ts';
@@ -52,7 +52,7 @@ export async function startServer(options: { sms?: SmsProvider; demoLives?: bool
   const app = await buildApp({ db: t.db, sealer: t.sealer, now, config, logSigner: testLogKeys().signer });
   await app.listen({ host: '127.0.0.1', port });
   const worker: OutboxWorker = await startOutboxWorker({
-    db: t.db, sealer: t.sealer, email: createUnconfiguredEmailSender(), sms: options.sms ?? createDevSmsProvider(t.db, t.sealer, now), now, pollMs: 200,
+    db: t.db, sealer: t.sealer, email: emailSenderFor(config.smtp), sms: options.sms ?? createDevSmsProvider(t.db, t.sealer, now), now, pollMs: 200,
   });
   return {
     app, t, url: `http://127.0.0.1:${port}`,

@@ -111,6 +111,8 @@ describe('journey: the organisation\'s webhooks in the console', () => {
     await demo.getByTestId('webhook-deliveries-toggle').click();
     await expect.poll(() => page.getByTestId('webhook-delivery').count()).toBe(5);
     expect(await page.getByTestId('webhook-deliveries').textContent()).toMatch(/Filing revoked.*Delivered/);
+    // A failure's reason in English, the recorded text beneath it.
+    expect(await page.getByTestId('webhook-delivery').first().textContent()).toMatch(/Left without access.*Failed.*The endpoint answered HTTP 503: an error on its side.*answered 503/);
     await page.getByTestId('webhook-url').fill('http://hooks.example.com/x');
     await page.getByTestId('webhook-add').click();
     await expect.poll(() => page.getByTestId('webhook-url-error').textContent()).toMatch(/^Webhook URL: use https/);
@@ -118,5 +120,51 @@ describe('journey: the organisation\'s webhooks in the console', () => {
     await j.shot('webhooks-en');
     j.assertClean();
     await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('says why a test failed, in Chinese, and keeps it out of the administrator\'s 投递失败, which explains the real failures', () => steps(async () => {
+    // An address nobody listens on.
+    const gone = http.createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const closedUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/closed`;
+    await new Promise((r) => gone.close(r));
+
+    const j = await journey(browser, server.url, 'webhooks-failed-test');
+    const page = j.page;
+    await signInUi(page, 'provider.demo');
+    await page.getByRole('link', { name: '回调通知' }).click();
+    await page.getByTestId('webhook-url').fill(closedUrl);
+    await page.getByTestId('webhook-add').click();
+    await page.getByTestId('webhook-secret-done').click();
+    const closed = page.getByTestId('webhook').filter({ hasText: closedUrl });
+    await closed.getByTestId('webhook-test').click();
+    await page.getByRole('status').filter({ hasText: '测试通知投递失败（不会重试）' }).waitFor();
+    expect(await page.getByTestId('webhook-test-result').textContent()).toMatch(/连接被拒绝：该地址和端口上没有服务在监听/);
+    expect(await page.getByTestId('webhook-test-raw').textContent()).toMatch(/ECONNREFUSED/);
+    expect(await closed.getByTestId('webhook-last').textContent()).toMatch(/失败.*连接被拒绝/);
+    await closed.getByTestId('webhook-deliveries-toggle').click();
+    const row = page.getByTestId('webhook-delivery');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toMatch(/测试通知.*失败.*连接被拒绝.*ECONNREFUSED.*—.*1/);
+    expect(await row.getByTestId('failure-text').getAttribute('title')).toMatch(/ECONNREFUSED/);
+    await j.shot('webhooks-test-failed');
+    j.assertClean();
+    await j.close();
+
+    // The administrator's queue: the demo's abandoned delivery, explained and named as the console names it; no test delivery.
+    const admin = await journey(browser, server.url, 'deliveries-webhooks');
+    const ap = admin.page;
+    await signInUi(ap, 'admin');
+    await ap.getByRole('link', { name: '投递失败' }).click();
+    await ap.getByRole('heading', { name: '消息投递失败' }).waitFor();
+    await ap.getByLabel('渠道').selectOption('webhook');
+    const shell = ap.getByRole('row', { name: /成为空壳/ });
+    await shell.waitFor();
+    expect(await shell.textContent()).toMatch(/已放弃.*回调.*成为空壳.*hooks\.demo-cloud\.test.*对方返回 HTTP 503：对方服务出错.*answered 503/);
+    expect(await ap.getByRole('row', { name: /测试通知|webhook\.test/ }).count()).toBe(0);
+    expect(await ap.content()).not.toContain('ECONNREFUSED');
+    await admin.shot('admin-deliveries-webhooks');
+    admin.assertClean();
+    await admin.close();
   }), JOURNEY_TIMEOUT);
 });

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listDeliveryFailures } from '../../notify/deliveries.ts';
+import { FAILURE_KINDS, readFailure } from '../../notify/failure-kinds.ts';
 import type { AppContext } from '../app.ts';
 import { requirePerson } from '../auth/guards.ts';
 import { problems } from '../auth/presenters.ts';
@@ -19,6 +20,8 @@ const failureSchema = z.object({
   provider: z.string().nullable().describe('who last tried it: aliyun, tencent, development, smtp, none, webhook'),
   errorCode: z.string().nullable().describe('the gateway\'s code (isv.MOBILE_NUMBER_ILLEGAL, LimitExceeded.PhoneNumberDailyLimit) or ours (timeout, http_502, network_error, bad_response, no_template)'),
   error: z.string().nullable().describe('one line, with numbers, addresses and template parameters removed'),
+  errorKind: z.enum(FAILURE_KINDS).nullable().describe('what kind of failure `error` is (connection_refused, timeout, dns, tls, http_status …), which the page explains in words; null when none is known (a gateway\'s or SMTP server\'s own refusal: errorCode and error say it)'),
+  httpStatus: z.number().int().nullable().describe('the HTTP status the far end answered (errorKind http_status)'),
   recipient: z.string().describe('masked mobile (139****1111) or email (z***@example.cn); a webhook\'s host'),
   createdAt: z.string(),
   lastAttemptAt: z.string().nullable(),
@@ -26,6 +29,10 @@ const failureSchema = z.object({
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const failureOf = (f: { error: string | null; responseStatus: number | null }) => {
+  const r = readFailure(f.error, f.responseStatus);
+  return { errorKind: r?.kind ?? null, httpStatus: r?.httpStatus ?? null };
+};
 
 export const adminDeliveryRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -46,6 +53,6 @@ export const adminDeliveryRoutes = (ctx: AppContext): FastifyPluginAsync => asyn
   }, async (request, reply) => {
     const { items, total } = await listDeliveryFailures(ctx.db, ctx.sealer, request.query);
     reply.header('cache-control', 'no-store');
-    return { items: items.map((f) => ({ ...f, createdAt: f.createdAt.toISOString(), lastAttemptAt: iso(f.lastAttemptAt), nextAttemptAt: iso(f.nextAttemptAt) })), total };
+    return { items: items.map(({ responseStatus, ...f }) => ({ ...f, ...failureOf({ error: f.error, responseStatus }), createdAt: f.createdAt.toISOString(), lastAttemptAt: iso(f.lastAttemptAt), nextAttemptAt: iso(f.nextAttemptAt) })), total };
   });
 };

@@ -99,7 +99,8 @@ describe('the console webhook routes (/api/org/webhooks)', () => {
 
     rx.answers.push(500);
     const bad = await test(provider, w.id);
-    expect(bad.json()).toMatchObject({ state: 'failed', responseStatus: 500, attempts: 1, error: expect.stringContaining('500'), nextAttemptAt: null });
+    expect(bad.json()).toMatchObject({ state: 'failed', responseStatus: 500, attempts: 1, error: expect.stringContaining('500'), errorKind: 'http_status', nextAttemptAt: null });
+    expect(ok.json().errorKind).toBeNull();
     const before = rx.received.length;
     a.clock.advance(3600);
     await drainOutbox({
@@ -137,12 +138,47 @@ describe('the console webhook routes (/api/org/webhooks)', () => {
       total: 2,
       items: [{
         id: expect.any(Number), event: 'filing.changed', serviceNumber: a2dp!.service_number, state: 'retrying', responseStatus: 502, attempts: 1,
-        error: expect.stringContaining('502'), createdAt: expect.any(String), lastAttemptAt: a.clock.now().toISOString(),
+        error: expect.stringContaining('502'), errorKind: 'http_status', createdAt: expect.any(String), lastAttemptAt: a.clock.now().toISOString(),
         nextAttemptAt: new Date(a.clock.now().getTime() + 30_000).toISOString(),
       }],
     });
     expect((await get(platform, `/api/org/webhooks/${w.id}/deliveries?offset=5`)).json()).toEqual({ items: [], total: 2 });
     expect((await get(platform, `/api/org/webhooks/${w.id}/deliveries?limit=0`)).statusCode).toBe(400);
+  });
+
+  it("keeps a failed test out of the administrator's failure queue, which lists the real failures with their kind", async () => {
+    // A test to an address nobody listens on: the sender sees it failed, and why (its kind).
+    const closed = await startReceiver();
+    const gone = closed.url('/gone');
+    await closed.close();
+    const w = (await add(provider, gone)).json();
+    const failed = (await test(provider, w.id)).json();
+    expect(failed).toMatchObject({ event: 'webhook.test', state: 'failed', responseStatus: null, error: expect.stringContaining('ECONNREFUSED'), errorKind: 'connection_refused' });
+    // A real delivery to it fails too, and is retried.
+    const [a2dp] = await a.t.db.query<{ id: string; service_number: string }>(`select s.id, s.service_number from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
+    await a.t.db.query(`insert into verification_watches (service_id, organisation_id, last_checked_at) select $1, organisation_id, $2 from webhook_subscriptions where id = $3
+                        on conflict do nothing`, [a2dp!.id, a.clock.now(), w.id]);
+    await a.t.db.transaction((tx) => enqueueFilingWebhooks(tx, a2dp!.id, 'filing.cancelled', a.clock.now()));
+    await drainOutbox({
+      db: a.t.db, sealer: a.t.sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(a.t.db, a.t.sealer, a.clock.now),
+      webhook: createWebhookSender({ allowLoopback: true }), now: a.clock.now,
+    });
+    const admin = await signIn(a.app, 'admin');
+    const queue = (await get(admin, '/api/admin/deliveries?channel=webhook')).json();
+    const host = new URL(gone).host;
+    const mine = queue.items.filter((i: { recipient: string }) => i.recipient === host);
+    expect(mine).toEqual([expect.objectContaining({
+      event: 'filing.cancelled', state: 'retrying', errorKind: 'connection_refused', httpStatus: null, error: expect.stringContaining('ECONNREFUSED'),
+    })]);
+    // No test delivery at all, though the failed ones of the tests above are dead rows of the outbox.
+    const [dead] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from outbox where status = 'dead' and payload ->> 'tag' = 'webhook.test'`);
+    expect(dead!.n).toBeGreaterThanOrEqual(3);
+    expect(queue.items.map((i: { event: string }) => i.event)).not.toContain('webhook.test');
+    const all = (await get(admin, '/api/admin/deliveries?state=dead&limit=500')).json();
+    expect(all.items.map((i: { event: string }) => i.event)).not.toContain('webhook.test');
+    // The real 502 of the test above is read as an HTTP status.
+    expect(queue.items).toContainEqual(expect.objectContaining({ event: 'filing.changed', errorKind: 'http_status', httpStatus: 502 }));
+    await del(provider, w.id);
   });
 
   it("answers 404 for another organisation's webhook (deliveries, test, delete) and for one deleted; nothing is sent", async () => {

@@ -11,6 +11,7 @@ import { createWebhookSubscription, WEBHOOKS_PER_ORGANISATION } from '../../flow
 import { deleteWebhookSubscription, WebhookNotFoundError } from '../../flows/delete-webhook-subscription.ts';
 import { sendWebhookTest, TEST_EVENT } from '../../flows/send-webhook-test.ts';
 import { isUuid } from '../../domain/ids.ts';
+import { FAILURE_KINDS, readFailure } from '../../notify/failure-kinds.ts';
 import { createWebhookSender } from '../../notify/webhook.ts';
 import { deliverNow } from '../../notify/worker.ts';
 import type { AppContext } from '../app.ts';
@@ -28,7 +29,8 @@ const delivery = z.object({
   state: z.enum(['pending', 'sent', 'retrying', 'failed', 'dropped']).describe('`failed`: abandoned (10 attempts, 410 Gone, or a test delivery that failed); `dropped`: the webhook was deleted before it was due'),
   responseStatus: z.number().int().nullable().describe('the HTTP status the endpoint answered at the last attempt; null when none came (timeout, refused address, connection error)'),
   attempts: z.number().int(),
-  error: z.string().nullable(),
+  error: z.string().nullable().describe('the failure as the sender recorded it (Node\'s code, the endpoint\'s status), in English'),
+  errorKind: z.enum(FAILURE_KINDS).nullable().describe('what kind of failure `error` is (connection_refused, timeout, dns, tls, http_status …), which the console explains in words; null when none is known (docs/notifications.md "Failure kinds")'),
   createdAt: z.string(),
   lastAttemptAt: z.string().nullable(),
   nextAttemptAt: z.string().nullable().describe('when the next attempt is due (retrying only)'),
@@ -43,7 +45,7 @@ const webhook = z.object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const presentDelivery = (d: WebhookDeliveryRow): z.infer<typeof delivery> => ({
-  ...d, createdAt: d.createdAt.toISOString(), lastAttemptAt: iso(d.lastAttemptAt), nextAttemptAt: iso(d.nextAttemptAt),
+  ...d, errorKind: d.state === 'sent' ? null : readFailure(d.error, d.responseStatus)?.kind ?? null, createdAt: d.createdAt.toISOString(), lastAttemptAt: iso(d.lastAttemptAt), nextAttemptAt: iso(d.nextAttemptAt),
 });
 
 /** `webhooksChanged`: the verifier starts (or stops) recording the organisation's checks (docs/api-verify.md "Webhooks"). */

@@ -2,13 +2,15 @@
 // abandoned, with the gateway's code and message (GET /api/admin/deliveries). Recipients arrive
 // masked from the server; nothing here can show a number or a verification code.
 import { useCallback, useEffect, useState } from 'react';
+import { DeliveryFailure, type FailureKind } from '../../components/DeliveryFailure.tsx';
 import { ErrorNotice, Page, PagedTable } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { MESSAGES } from '../../i18n/messages.ts';
 import { api, qs } from '../../lib/api.ts';
 
 interface Failure {
   id: number; channel: 'email' | 'sms' | 'webhook'; kind: string | null; event: string | null; state: 'retrying' | 'dead';
-  attempts: number; provider: string | null; errorCode: string | null; error: string | null; recipient: string;
+  attempts: number; provider: string | null; errorCode: string | null; error: string | null; errorKind: FailureKind | null; httpStatus: number | null; recipient: string;
   createdAt: string; lastAttemptAt: string | null; nextAttemptAt: string | null;
 }
 
@@ -27,7 +29,13 @@ export default function Deliveries() {
   const load = useCallback(() => api.get<{ items: Failure[]; total: number }>(`/api/admin/deliveries${qs({ state, channel, limit: PAGE, offset: page * PAGE })}`)
     .then(setData).catch(setError), [state, channel, page]);
   useEffect(() => { void load(); }, [load]);
-  const what = (f: Failure) => (f.kind ? i18n.t(`deliveries.kind.${f.kind}` as MessageKey) : f.event ?? '—');
+  // An SMS by its template; a webhook by its event (as the console names it); an email by the event it tells
+  // (every tag the server writes has its label: src/web/i18n/labels.test.ts); an unknown one as tagged.
+  const what = (f: Failure) => {
+    if (f.kind) return i18n.t(`deliveries.kind.${f.kind}` as MessageKey);
+    const key = f.event ? (f.channel === 'webhook' ? `hooks.event.${f.event}` : `deliveries.event.${f.event}`) : null;
+    return key && key in MESSAGES ? <span title={f.event ?? undefined}>{i18n.t(key as MessageKey)}</span> : f.event ?? '—';
+  };
   return (
     <Page title={i18n.t('deliveries.title')} lead={i18n.t('deliveries.lead')} wide>
       <ErrorNotice error={error} />
@@ -59,7 +67,7 @@ export default function Deliveries() {
                 <td style={nowrap}><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
                 <td style={nowrap}>{i18n.t(`deliveries.channel.${f.channel}`)}</td><td style={nowrap}>{what(f)}</td>
                 <td className="mono" style={nowrap}>{f.recipient}</td><td>{f.provider ?? '—'}</td><td className="mono" style={nowrap}>{f.errorCode ?? '—'}</td>
-                <td style={{ minWidth: '12rem' }}>{detail(f)}</td><td>{f.attempts}</td><td>{i18n.date(f.lastAttemptAt, true)}</td><td>{i18n.date(f.nextAttemptAt, true)}</td>
+                <td style={{ minWidth: '14rem' }}><DeliveryFailure kind={f.errorKind} status={f.httpStatus} raw={detail(f)} /></td><td>{f.attempts}</td><td>{i18n.date(f.lastAttemptAt, true)}</td><td>{i18n.date(f.nextAttemptAt, true)}</td>
               </tr>
             ))}
           </tbody>

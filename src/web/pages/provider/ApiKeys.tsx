@@ -3,7 +3,25 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { Button, Card, ErrorNotice, fieldProblems, Loading, Notice, Page, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
+import { useCopy } from '../../lib/copy.ts';
 import type { ApiKey, ApiKeyScope } from '../../lib/types.ts';
+
+/** The key just created: shown once, with a copy button (the selection where there is no clipboard API: plain http), as the webhook's secret. */
+function Secret({ value }: { value: string }) {
+  const i18n = useI18n();
+  const { box, copied, copy } = useCopy(value);
+  return (
+    <Notice kind="warning" title={i18n.t('keys.secret')} role="alert">
+      <label htmlFor="api-key-secret" className="sr-only">{i18n.t('keys.secret')}</label>
+      {/* A text area: the whole key stays visible at 390 px (it wraps) and can be selected where copying is not allowed. */}
+      <textarea id="api-key-secret" ref={box} className="secret" readOnly rows={2} value={value} onFocus={(e) => e.target.select()}
+        style={{ width: '100%', resize: 'none' }} data-testid="api-key-secret" />
+      <div className="row mt-s">
+        <Button onClick={copy} data-testid="api-key-secret-copy" aria-live="polite">{copied ? i18n.t('key.copied') : i18n.t('keys.copySecret')}</Button>
+      </div>
+    </Notice>
+  );
+}
 
 export default function ApiKeys() {
   const i18n = useI18n();
@@ -49,7 +67,7 @@ export default function ApiKeys() {
         </form>
         {nameProblem ? <ul className="field-errors" id="key-name-err" data-testid="api-key-name-error"><li>{nameProblem}</li></ul> : null}
         {scope === 'full' ? <div style={{ marginTop: '0.75rem' }}><Notice kind="warning">{i18n.t('keys.fullWarning')}</Notice></div> : null}
-        {secret ? <Notice kind="warning" title={i18n.t('keys.secret')}><p className="secret" data-testid="api-key-secret">{secret.value}</p></Notice> : null}
+        {secret ? <div className="mt-s"><Secret value={secret.value} /></div> : null}
       </Card>
       {nameProblem ? null : <ErrorNotice error={error} />}
       {!keys ? <Loading /> : (

@@ -2,15 +2,17 @@
 // see how delivery is going, read each one's deliveries, send a signed test delivery, delete one.
 // Data: /api/org/webhooks (src/api/org/webhooks.ts); the page follows ApiKeys.tsx.
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { DeliveryFailure, type FailureKind, failureText } from '../../components/DeliveryFailure.tsx';
 import { Button, Card, ErrorNotice, fieldProblems, Loading, Notice, Page, PagedTable, TableWrap } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
+import { MESSAGES } from '../../i18n/messages.ts';
 import { useCopy } from '../../lib/copy.ts';
 import { api, qs } from '../../lib/api.ts';
 
 type DeliveryState = 'pending' | 'sent' | 'retrying' | 'failed' | 'dropped';
 interface Delivery {
   id: number; event: string | null; serviceNumber: string | null; state: DeliveryState; responseStatus: number | null; attempts: number;
-  error: string | null; createdAt: string; lastAttemptAt: string | null; nextAttemptAt: string | null;
+  error: string | null; errorKind: FailureKind | null; createdAt: string; lastAttemptAt: string | null; nextAttemptAt: string | null;
 }
 interface Webhook {
   id: string; url: string; createdAt: string; createdBy: { kind: 'user' | 'api_key'; name: string } | null;
@@ -19,14 +21,19 @@ interface Webhook {
 
 const PAGE = 10;
 const TONE: Record<DeliveryState, string> = { sent: 'success', pending: 'info', retrying: 'warning', failed: 'danger', dropped: 'neutral' };
-const EVENTS = ['filing.cancelled', 'filing.revoked', 'filing.changed', 'filing.shell', 'webhook.test'];
 
 function useLabels() {
   const i18n = useI18n();
   return {
     state: (s: DeliveryState) => <span className={`badge badge-${TONE[s]}`} data-testid="delivery-state">{i18n.t(`hooks.state.${s}` as MessageKey)}</span>,
-    event: (e: string | null) => (e && EVENTS.includes(e) ? i18n.t(`hooks.event.${e}` as MessageKey) : e ?? '—'),
-    answer: (d: Delivery) => (d.responseStatus !== null ? `HTTP ${d.responseStatus}` : d.error ?? '—'),
+    // Every event the server sends has its label (src/web/i18n/labels.test.ts); an unknown one is shown as sent.
+    event: (e: string | null) => (e && `hooks.event.${e}` in MESSAGES ? i18n.t(`hooks.event.${e}` as MessageKey) : e ?? '—'),
+    /** The answer in a line: a delivered one's status; a failure's reason in words (the recorded text in the title). */
+    answer: (d: Delivery) => {
+      const why = d.state === 'sent' ? null : failureText(i18n, d.errorKind, d.responseStatus);
+      if (why) return <span title={d.error ?? undefined} data-testid="delivery-answer">{why}</span>;
+      return d.responseStatus !== null ? `HTTP ${d.responseStatus}` : d.error ?? '—';
+    },
   };
 }
 
@@ -77,10 +84,12 @@ function Deliveries({ hook, version }: { hook: Webhook; version: number }) {
               {items.map((d) => (
                 <tr key={d.id} data-testid="webhook-delivery">
                   <td data-label={i18n.t('hooks.time')}>{i18n.date(d.lastAttemptAt ?? d.createdAt, true)}</td>
-                  <td data-label={i18n.t('hooks.event')}><span title={d.event ?? ''}>{l.event(d.event)}</span></td>
+                  <td data-label={i18n.t('hooks.event')}><span title={d.event ?? ''} style={{ whiteSpace: 'nowrap' }}>{l.event(d.event)}</span></td>
                   <td data-label={i18n.t('hooks.filing')} className="number">{d.serviceNumber ?? '—'}</td>
-                  <td data-label={i18n.t('hooks.result')}>{l.state(d.state)}</td>
-                  <td data-label={i18n.t('hooks.statusCode')}>{d.responseStatus ?? (d.error ? <span className="small">{d.error}</span> : '—')}</td>
+                  <td data-label={i18n.t('hooks.result')}>
+                    <div>{l.state(d.state)}{d.error && d.state !== 'sent' ? <DeliveryFailure kind={d.errorKind} status={d.responseStatus} raw={d.error} /> : null}</div>
+                  </td>
+                  <td data-label={i18n.t('hooks.statusCode')}>{d.responseStatus ?? '—'}</td>
                   <td data-label={i18n.t('hooks.attempts')}>{d.attempts}</td>
                   <td data-label={i18n.t('hooks.nextRetry')}>{d.nextAttemptAt ? i18n.date(d.nextAttemptAt, true) : '—'}</td>
                 </tr>
@@ -160,6 +169,7 @@ export default function Webhooks() {
       {tested ? (
         <Notice kind={tested.delivery.state === 'sent' ? 'success' : 'error'} title={i18n.t(tested.delivery.state === 'sent' ? 'hooks.testOk' : 'hooks.testFailed')} role="status">
           <p data-testid="webhook-test-result">{hooks?.items.find((w) => w.id === tested.id)?.url}{i18n.colon}{l.answer(tested.delivery)}</p>
+          {tested.delivery.state !== 'sent' && tested.delivery.errorKind && tested.delivery.error ? <p className="muted small mono" data-testid="webhook-test-raw">{tested.delivery.error}</p> : null}
         </Notice>
       ) : null}
       {!hooks ? <Loading /> : (

@@ -17,6 +17,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requirePerson } from '../auth/guards.ts';
 import { problems } from '../auth/presenters.ts';
 import { CSRF_NOTE } from '../auth/routes.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const KEY_HOLDERS = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
 const tags = ['organisation'];
@@ -70,7 +71,7 @@ export const orgWebhookRoutes = (ctx: AppContext, webhooksChanged: (orgId: strin
       response: { 201: z.object({ id: z.string(), url: z.string(), createdAt: z.string(), secret: z.string() }), ...problems(400, 401, 403, 409) },
     },
   }, async (req, reply) => {
-    const w = await createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback });
+    const w = await fieldsInBody(createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback }));
     webhooksChanged(actorOf(req).orgId!);
     // The signing secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
     return reply.code(201).header('cache-control', 'no-store').send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });

@@ -10,6 +10,7 @@ import { actorOf } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import { webhookView } from './schemas.ts';
+import { fieldsInBody } from '../problem.ts';
 
 export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -25,7 +26,7 @@ export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
       response: { 201: webhookView.extend({ secret: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },
   }, async (req, reply) => {
-    const w = await createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback });
+    const w = await fieldsInBody(createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback }));
     verifier.webhooksChanged(actorOf(req).orgId!);
     // The signing secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
     return reply.code(201).header('cache-control', 'no-store').send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });

@@ -66,6 +66,8 @@ describe('calendar overrides move what they change', () => {
     const none = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day: '2028-01-01', kind: 'year_published' } });
     expect(none.statusCode).toBe(400);
     expect(none.json()).toMatchObject({ errors: [{ field: 'body.day', code: 'year_has_no_holidays' }] });
+    const nowhere = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day: '2028-05-02', kind: 'holiday', provinceCode: '990000' } });
+    expect(nowhere.json()).toMatchObject({ code: 'province_unknown', errors: [{ field: 'body.provinceCode' }] });
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2028-01-01', kind: 'holiday' }, 201);
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2028-01-01', kind: 'year_published' }, 201);
   });

@@ -95,6 +95,9 @@ describe('administration', () => {
     const again = await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'provider_staff', displayName: 'x', login: 'cloud.second' });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('login_taken');
+    expect(fields(again)).toEqual([['body.login', 'login_taken']]);
+    const nowhere = await as(admin, 'POST', '/api/admin/users', { organisationId: '00000000-0000-4000-8000-000000000000', role: 'provider_staff', displayName: 'x', login: 'nowhere.staff' });
+    expect([nowhere.statusCode, fields(nowhere)]).toEqual([400, [['body.organisationId', 'organisation_not_found']]]);
     const gd = await orgId('广东省通信管理局');
     const reviewer = await as(admin, 'POST', '/api/admin/users', { organisationId: gd, role: 'bureau_reviewer', displayName: '广东复审员', login: 'gd.second' });
     expect(reviewer.json().user.organisation).toMatchObject({ kind: 'bureau', provinceCode: '440000' });

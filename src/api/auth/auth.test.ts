@@ -195,6 +195,8 @@ describe('accounts and sessions', () => {
     const b = await signIn(h.app, 'zhang.san@example.cn', HOST.password);
     const change = (newPassword: string) => inject({ method: 'POST', url: '/api/auth/password', headers: a.headers, payload: { currentPassword: HOST.password, newPassword } });
     expect((await change('tooshort')).json().errors).toEqual([expect.objectContaining({ field: 'body.newPassword', code: 'password_too_short' })]);
+    const wrong = await inject({ method: 'POST', url: '/api/auth/password', headers: a.headers, payload: { currentPassword: 'Not-the-password-1', newPassword: 'New-filing-2026' } });
+    expect(wrong.json()).toMatchObject({ code: 'current_password_wrong', errors: [{ field: 'body.currentPassword' }] });
     expect((await change('New-filing-2026')).statusCode).toBe(204);
     expect((await inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: a.cookie } })).statusCode).toBe(200);
     expect((await inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: b.cookie } })).statusCode).toBe(401);

@@ -201,6 +201,14 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect(f).toHaveLength(3);
     expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, zj.headers, { filter: {}, respondBy: '2026-03-10' })).statusCode).toBe(404);
     expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-01-01' })).json().errors[0].field).toBe('body.respondBy');
+    // Rule refusals name the field where it is in the request, as the schema's do.
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { findingIds: [f[0]!.id, unknownId], respondBy: '2026-03-10' })).json())
+      .toMatchObject({ code: 'finding_not_found', errors: [{ field: 'body.findingIds.1', code: 'not_found' }] });
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: { outcome: 'revoked', notified: true }, respondBy: '2026-03-10' })).json())
+      .toMatchObject({ code: 'round_empty', errors: [{ field: 'body.filter', code: 'empty' }] });
+    expect((await post(`/api/org/findings/${unknownId}/notified`, KEY)).json()).toMatchObject({ code: 'finding_not_found', errors: [{ field: 'params.id' }] });
+    expect((await post('/api/org/findings/notified', KEY, { findingIds: [f[0]!.id, unknownId] })).json()).toMatchObject({ code: 'finding_not_found', errors: [{ field: 'body.findingIds.1' }] });
     const r = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-03-10' });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ number: 1, findings: 3, organisations: 1 });

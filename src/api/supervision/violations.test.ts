@@ -130,7 +130,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
       expect(bad.json()).toMatchObject({ code: 'order_invalid', errors: [{ field: 'body.order.organisationId', code: 'not_orderable' }] });
     }
     expect((await post(steps, zj.headers, { action: 'order_disposal', note: '下架', order: { measure: 'stop_access', dueInWorkingDays: 3, organisationId: market.id } })).json())
-      .toMatchObject({ code: 'measure_not_for_organisation' });
+      .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'body.order.measure', code: 'not_for_organisation_kind' }] }); // the order's rule, at the order's field
     const ordered = await post(steps, zj.headers, { action: 'order_disposal', note: '公众举报核实：应用违规收集个人信息，责令下架', order: { measure: 'take_down', dueInWorkingDays: 3, organisationId: market.id } });
     expect(ordered.json()).toMatchObject({ status: 'disposal_ordered', orderIds: [expect.any(String)] });
     const [order] = await a.t.db.query<{ organisation_id: string; measure: string; violation_id: string }>('select organisation_id, measure, violation_id from disposal_orders where id = $1', [ordered.json().orderIds[0]]);

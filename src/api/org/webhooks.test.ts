@@ -53,7 +53,7 @@ describe('the console webhook routes (/api/org/webhooks)', () => {
     expect((await del(platform, byKey.json().id)).statusCode).toBe(204);
   });
 
-  it('refuses what the API refuses, naming url: not https, credentials, a private address, a URL it already has (409)', async () => {
+  it('refuses what the API refuses, naming body.url: not https, credentials, a private address, a URL it already has (409)', async () => {
     const refused = async (url: string, status: number, code: string) => {
       const r = await add(platform, url);
       expect([url, r.statusCode]).toEqual([url, status]);
@@ -183,7 +183,7 @@ describe('the console webhook routes without WEBHOOKS_ALLOW_LOOPBACK', () => {
   beforeAll(async () => { a = await authTestApp(); }, SETUP_TIMEOUT);
   afterAll(async () => { await a?.close(); });
 
-  it('refuses this machine as a webhook address, naming url', async () => {
+  it('refuses this machine as a webhook address, naming body.url', async () => {
     const s = await signIn(a.app, 'platform.demo');
     for (const url of ['http://127.0.0.1:8080/x', 'https://localhost/x', 'https://[::1]/x']) {
       const r = await a.app.inject({ method: 'POST', url: '/api/org/webhooks', headers: s.headers, payload: { url } });

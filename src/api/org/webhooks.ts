@@ -66,7 +66,7 @@ export const orgWebhookRoutes = (ctx: AppContext, webhooksChanged: (orgId: strin
     onRequest: guard,
     schema: {
       tags, summary: 'Subscribe a webhook; the signing secret is in this answer only',
-      description: `As POST /api/verify/v1/webhooks (the same rules and problems: webhook_url_* naming url, 409 webhook_url_taken, 409 webhook_limit_reached). ${CSRF_NOTE}`,
+      description: `As POST /api/verify/v1/webhooks (the same rules and problems: webhook_url_* naming body.url, 409 webhook_url_taken, 409 webhook_limit_reached). ${CSRF_NOTE}`,
       body: z.strictObject({ url: z.string().min(1).max(2048) }),
       response: { 201: z.object({ id: z.string(), url: z.string(), createdAt: z.string(), secret: z.string() }), ...problems(400, 401, 403, 409) },
     },

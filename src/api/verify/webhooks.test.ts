@@ -199,7 +199,7 @@ describe('webhooks', () => {
     expect(row).toEqual({ status: 'dropped', last_error_code: 'subscription_deleted' });
   });
 
-  it('refuses internal and link-local addresses at subscription, naming url (loopback allowed here: WEBHOOKS_ALLOW_LOOPBACK)', async () => {
+  it('refuses internal and link-local addresses at subscription, naming body.url (loopback allowed here: WEBHOOKS_ALLOW_LOOPBACK)', async () => {
     for (const url of ['https://169.254.169.254/latest/meta-data', 'https://10.1.2.3/x', 'https://2852039166/', 'https://[::ffff:a9fe:a9fe]/x', 'https://[fd00::1]/x']) {
       const r = await subscribe(url);
       expect([url, r.statusCode]).toEqual([url, 400]);

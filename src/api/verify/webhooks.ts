@@ -21,7 +21,7 @@ export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
     onRequest: guard,
     schema: {
       tags, security, summary: 'Subscribe a webhook; the signing secret is in this answer only',
-      description: 'https URLs to public addresses (private, link-local, loopback … addresses are refused: 400 webhook_url_address naming url; loopback, over plain http too, only where the server sets WEBHOOKS_ALLOW_LOOPBACK). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified; filing.changed names in filing.removedIdentities the (platform, packageName, certificate) identities the change stopped answering filed.',
+      description: 'https URLs to public addresses (private, link-local, loopback … addresses are refused: 400 webhook_url_address naming body.url; loopback, over plain http too, only where the server sets WEBHOOKS_ALLOW_LOOPBACK). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified; filing.changed names in filing.removedIdentities the (platform, packageName, certificate) identities the change stopped answering filed.',
       body: z.strictObject({ url: z.string().min(1).max(2048) }),
       response: { 201: webhookView.extend({ secret: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },

@@ -173,7 +173,7 @@ describe('a deployment from nothing', () => {
     }
     expect((await app.inject({ method: 'GET', url: '/api/auth/session', headers: first.headers })).json().mustChangePassword).toBe(true);
     const same = await app.inject({ method: 'POST', url: '/api/auth/password', headers: first.headers, payload: { currentPassword: oneTime, newPassword: oneTime } });
-    expect([same.statusCode, same.json().errors]).toEqual([400, [expect.objectContaining({ field: 'newPassword', code: 'password_unchanged' })]]);
+    expect([same.statusCode, same.json().errors]).toEqual([400, [expect.objectContaining({ field: 'body.newPassword', code: 'password_unchanged' })]]);
     const changed = await app.inject({ method: 'POST', url: '/api/auth/password', headers: first.headers, payload: { currentPassword: oneTime, newPassword: NEW_PASSWORD } });
     expect(changed.statusCode, changed.body).toBe(204);
     expect((await app.inject({ method: 'GET', url: '/api/auth/session', headers: first.headers })).json().mustChangePassword).toBe(false);

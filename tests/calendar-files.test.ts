@@ -39,7 +39,7 @@ describe('parseScheduleFile', () => {
   it('refuses what is not a schedule', () => {
     for (const [text, field] of [
       ['', 'file'], ['BEGIN:VCALENDAR\nBROKEN', 'file'], ['{"holidays":"2027-10-01"}', 'holidays'],
-      ['{"year":2027,"holidays":["2028-01-01"]}', 'year'], ['{"workdays":["2027-02-20"]}', 'file'],
+      ['{"year":2027,"holidays":["2028-01-01"]}', 'file'], ['{"workdays":["2027-02-20"]}', 'file'],
     ] as const) expect(code(() => parseScheduleFile(text)), text).toMatchObject({ code: 'calendar_file_invalid', errors: [{ field }] });
   });
 });

@@ -58,6 +58,8 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
       .toMatchObject({ date: '2028-02-02', provisional: true, provisionalYears: [2028] });
     expect(await call(h.app, host, 'GET', '/api/calendar/working-days-between?a=2026-12-31&b=2028-01-03'))
       .toMatchObject({ days: 255, provisional: true, provisionalYears: [2027, 2028] });
+    const span = await h.app.inject({ method: 'GET', url: '/api/calendar/working-days-between?a=2026-01-01&b=2030-01-01', headers: host.headers });
+    expect([span.statusCode, span.json().code, span.json().errors?.[0]?.field]).toEqual([400, 'calendar_span_too_long', 'querystring.b']);
     expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2025-09-25&n=20'))
       .toEqual({ start: '2025-09-25', n: 20, province: null, date: '2025-10-29', provisional: false, provisionalYears: [], provisionalReason: null });
     const far = await h.app.inject({ method: 'GET', url: '/api/calendar/working-days?start=2099-12-20&n=20', headers: host.headers });
@@ -70,10 +72,12 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     const bureau = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-imports/preview', headers: gd.headers, payload: body });
     expect(bureau.statusCode).toBe(403);
     for (const [payload, field] of [
-      [{ content: 'hello' }, 'file'],
-      [{ content: JSON.stringify({ holidays: ['2027-02-30'] }) }, 'holidays'],
-      [{ content: JSON.stringify({ holidays: ['2026-10-01', '2027-10-01'] }) }, 'year'],
-      [{ content: JSON.stringify({ holidays: ['2027-10-01'], workdays: ['2027-10-01'] }) }, 'file'],
+      // What the file holds is named at the body's `content` (the message says where in it); the year to take is `body.year`.
+      [{ content: 'hello' }, 'body.content'],
+      [{ content: JSON.stringify({ holidays: ['2027-02-30'] }) }, 'body.content'],
+      [{ content: JSON.stringify({ holidays: ['2026-10-01', '2027-10-01'] }) }, 'body.year'],
+      [{ content: JSON.stringify({ holidays: ['2027-10-01'], workdays: ['2027-10-01'] }) }, 'body.content'],
+      [{ content: JSON.stringify({ year: 2027, holidays: ['2027-10-01', '2026-10-01'] }), year: 2027 }, 'body.content'],
     ] as const) {
       const res = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-imports/preview', headers: admin.headers, payload });
       expect(res.statusCode, res.body).toBe(400);
@@ -192,7 +196,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     expect(received).toMatchObject({ deadlineOn: '2029-01-18', deadlineProvisional: true }); // 元旦 (Monday) assumed off
     // Published with no holiday entered, 2029 would count 元旦 and 春节 as working days: refused until its days are in.
     const empty = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day: '2029-01-01', kind: 'year_published' } });
-    expect(empty.json()).toMatchObject({ code: 'year_has_no_holidays', errors: [{ field: 'day' }] });
+    expect(empty.json()).toMatchObject({ code: 'year_has_no_holidays', errors: [{ field: 'body.day' }] });
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2029-01-01', kind: 'holiday' }, 201);
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2029-01-01', kind: 'year_published' }, 201);
     // 2029 published with 1 January off: the same date, official now.
@@ -200,7 +204,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     expect(after).toMatchObject({ deadlineOn: '2029-01-18', deadlineProvisional: false });
     // A year the installed schedule covers is official already; declared published by hand it would drop its holidays.
     const refused = await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2026-01-01', kind: 'year_published' }, 400);
-    expect(refused).toMatchObject({ code: 'year_already_official', errors: [{ field: 'day', code: 'year_already_official' }] });
+    expect(refused).toMatchObject({ code: 'year_already_official', errors: [{ field: 'body.day', code: 'year_already_official' }] });
   });
 
   it('the database refuses a provisional mark without a deadline and an import outside 2004–2099', async () => {

@@ -61,11 +61,13 @@ describe('calendar overrides move what they change', () => {
     for (const day of ['1999-05-01', '2150-01-01', '2003-01-01']) {
       const r = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day, kind: day.endsWith('01-01') ? 'year_published' : 'holiday' } });
       expect(r.statusCode).toBe(400);
-      expect(r.json()).toMatchObject({ errors: [{ field: 'day', code: 'calendar_out_of_range' }] });
+      expect(r.json()).toMatchObject({ errors: [{ field: 'body.day', code: 'calendar_out_of_range' }] });
     }
     const none = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day: '2028-01-01', kind: 'year_published' } });
     expect(none.statusCode).toBe(400);
-    expect(none.json()).toMatchObject({ errors: [{ field: 'day', code: 'year_has_no_holidays' }] });
+    expect(none.json()).toMatchObject({ errors: [{ field: 'body.day', code: 'year_has_no_holidays' }] });
+    const nowhere = await h.app.inject({ method: 'POST', url: '/api/admin/calendar-overrides', headers: admin.headers, payload: { day: '2028-05-02', kind: 'holiday', provinceCode: '990000' } });
+    expect(nowhere.json()).toMatchObject({ code: 'province_unknown', errors: [{ field: 'body.provinceCode' }] });
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2028-01-01', kind: 'holiday' }, 201);
     await call(h.app, admin, 'POST', '/api/admin/calendar-overrides', { day: '2028-01-01', kind: 'year_published' }, 201);
   });

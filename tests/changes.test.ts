@@ -72,14 +72,14 @@ describe('changes of a filed record', () => {
     const post = (who: Signed, payload: object) => h.app.inject({ method: 'POST', url: '/api/host/applications', headers: who.headers, payload });
     const noTarget = await post(host, { applicationType: 'change_service', materials: {} });
     expect(noTarget.statusCode).toBe(400);
-    expect(noTarget.json().errors[0].field).toBe('serviceId');
-    expect((await post(host, { applicationType: 'change_subject', materials: {} })).json().errors[0].field).toBe('subjectId');
+    expect(noTarget.json().errors[0].field).toBe('body.serviceId');
+    expect((await post(host, { applicationType: 'change_subject', materials: {} })).json().errors[0].field).toBe('body.subjectId');
     const malformed = await post(host, { applicationType: 'change_service', serviceId: 'x', materials: {} });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().errors[0].field).toBe('body.serviceId');
     const wrongType = await post(host, { applicationType: 'change_service', serviceId: a2dpId, serviceType: 'website', materials: {} });
     expect(wrongType.statusCode).toBe(400);
-    expect(wrongType.json().errors[0]).toMatchObject({ field: 'serviceType', code: 'service_type_mismatch' });
+    expect(wrongType.json().errors[0]).toMatchObject({ field: 'body.serviceType', code: 'service_type_mismatch' });
     const notMine = await post(wang, { applicationType: 'change_service', serviceId: a2dpId, materials: {} });
     expect(notMine.statusCode).toBe(404);
     expect(notMine.json().code).toBe('service_not_found');

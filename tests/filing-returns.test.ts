@@ -127,7 +127,7 @@ describe('returns, failures and scoping', () => {
     // A website has no platforms; `service.descripton` is a typo of a provider's system.
     const bad = await ret([{ field: 'service.name', error: '名称不符' }, { field: 'platforms.0.certMd5', error: '指纹不符' }, { field: 'service.descripton', error: '描述笼统' }]);
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.1.field', code: 'reason_field_unknown' }, { field: 'reasons.2.field', code: 'reason_field_unknown' }] });
+    expect(bad.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'body.reasons.1.field', code: 'reason_field_unknown' }, { field: 'body.reasons.2.field', code: 'reason_field_unknown' }] });
     expect((await call(h.app, host, 'GET', `/api/host/applications/${id}`)).status).toBe('provider_review');
     // A group of fields and an item of a list field are fields of the application.
     const ok = await call(h.app, provider, 'POST', `/api/provider/applications/${id}/return`, { reasons: [{ field: 'subject.principal', error: '负责人信息需核实' }, { field: 'service.domains.0', error: '域名未解析' }] });
@@ -137,7 +137,7 @@ describe('returns, failures and scoping', () => {
     await throughSms(h, host, provider, app);
     const rejected = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${app}/reject`, headers: gd.headers, payload: { reasons: [{ field: 'app.name', error: '名称含有限制词' }] } });
     expect(rejected.statusCode).toBe(400);
-    expect(rejected.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.0.field' }] });
+    expect(rejected.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'body.reasons.0.field' }] });
     expect((await call(h.app, gd, 'GET', `/api/bureau/applications/${app}`)).status).toBe('bureau_review');
   });
 

@@ -125,7 +125,7 @@ describe('a subject cancellation ends the services the host asked about, no late
     const mini = (await call(h.app, zj, 'POST', `/api/bureau/applications/${id}/approve`)).serviceNumber as string;
     const refused = await h.app.inject({ method: 'POST', url: `/api/host/confirmations/${asked.confirmationId}`, headers: host.headers, payload: { code } });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toMatchObject({ code: 'subject_changed_since_request', errors: [{ field: 'code' }] });
+    expect(refused.json()).toMatchObject({ code: 'subject_changed_since_request', errors: [{ field: 'body.code' }] });
     expect(refused.json().detail).toContain(mini);
     expect(await subjectStatus(h, main)).toBe('filed');
     expect((await h.t.db.query<{ status: string; attempts: number }>('select status, attempts from confirmations where id = $1', [asked.confirmationId]))[0]).toEqual({ status: 'pending', attempts: 0 });

@@ -51,7 +51,7 @@ describe('review reasons name a field the application can change', () => {
       payload: { reasons: [{ field: 'subject.address', error: '未写到门牌号' }, { field: 'service.description', error: '说明过于笼统' }] } });
     expect(refused.statusCode, refused.body).toBe(400);
     // A subject change carries no service at all: the field is unknown to it (not merely kept as filed).
-    expect(refused.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.1.field', code: 'reason_field_unknown' }] });
+    expect(refused.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'body.reasons.1.field', code: 'reason_field_unknown' }] });
     expect(refused.json().errors).toHaveLength(1);
     expect(await status(host, draft.id)).toBe('provider_review');
 
@@ -72,14 +72,14 @@ describe('review reasons name a field the application can change', () => {
     const rejected = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/reject`, headers: zj.headers,
       payload: { reasons: [{ field: 'service.description', error: '说明与实际业务不符' }] } });
     expect(rejected.statusCode, rejected.body).toBe(400);
-    expect(rejected.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'reasons.0.field' }] });
+    expect(rejected.json()).toMatchObject({ code: 'reason_field_unknown', errors: [{ field: 'body.reasons.0.field' }] });
     expect(await status(host, draft.id)).toBe('bureau_review');
     // A unit's certificate stays as filed (only an individual becoming an enterprise changes it): a dead end too.
     expect(mine.materials.subject.subjectType).toBe('unit');
     const certificate = await h.app.inject({ method: 'POST', url: `/api/bureau/applications/${draft.id}/reject`, headers: zj.headers,
       payload: { reasons: [{ field: 'subject.certificateNumber', error: '证件号码有误' }] } });
     expect(certificate.statusCode, certificate.body).toBe(400);
-    expect(certificate.json()).toMatchObject({ code: 'reason_field_not_editable', errors: [{ field: 'reasons.0.field' }] });
+    expect(certificate.json()).toMatchObject({ code: 'reason_field_not_editable', errors: [{ field: 'body.reasons.0.field' }] });
     expect(await status(host, draft.id)).toBe('bureau_review');
     expect((await call(h.app, zj, 'POST', `/api/bureau/applications/${draft.id}/reject`, { reasons: [{ field: 'subject.principal.email', error: '邮箱无法送达' }] })).status).toBe('bureau_rejected');
   });
@@ -94,13 +94,13 @@ describe('review reasons name a field the application can change', () => {
     const refused = await h.app.inject({ method: 'POST', url: `/api/provider/applications/${draft.id}/return`, headers: provider.headers,
       payload: { reasons: [{ field: 'service.name', error: '名称过泛' }] } });
     expect(refused.statusCode, refused.body).toBe(400);
-    expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'reasons.0.field', code: 'reason_field_not_editable' })]);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'body.reasons.0.field', code: 'reason_field_not_editable' })]);
     // The filed provider's access record (#1) stays as filed in an access filing: the host's wizard shows it
     // read-only and a changed one is refused as not_editable, so a reason about it is a dead end too.
     const filedRecord = await h.app.inject({ method: 'POST', url: `/api/provider/applications/${draft.id}/return`, headers: provider.headers,
       payload: { reasons: [{ field: 'access.1.ips', error: '新地址' }, { field: 'access.0.ips', error: '原接入地址有误' }] } });
     expect(filedRecord.statusCode, filedRecord.body).toBe(400);
-    expect(filedRecord.json().errors).toEqual([expect.objectContaining({ field: 'reasons.1.field', code: 'reason_field_not_editable' })]);
+    expect(filedRecord.json().errors).toEqual([expect.objectContaining({ field: 'body.reasons.1.field', code: 'reason_field_not_editable' })]);
     expect(await status(wang, draft.id)).toBe('provider_review');
     expect((await call(h.app, provider, 'POST', `/api/provider/applications/${draft.id}/return`, { reasons: [{ field: 'access.1.ips', error: '不是本公司分配的地址' }] })).status).toBe('returned');
   });

@@ -42,7 +42,7 @@ describe('one filed subject per certificate', () => {
     expect(p).toMatchObject({ code: 'subject_already_filed', mainNumber: approved.mainNumber, subjectId: approved.application.subjectId });
     expect(p.detail).toContain(approved.mainNumber);
     expect(p.detail).toContain('new_service');
-    expect(p.errors[0]).toMatchObject({ field: 'subject.certificateNumber', code: 'subject_already_filed' });
+    expect(p.errors[0]).toMatchObject({ field: 'body.materials.subject.certificateNumber', code: 'subject_already_filed' });
     // Spaces and lower case are the same certificate.
     const spaced = sameSubject(cloud, m);
     spaced.subject = { ...m.subject, certificateNumber: ` ${m.subject.certificateNumber.toLowerCase().replace(/(.{6})/, '$1 ')}` };

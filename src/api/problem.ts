@@ -22,9 +22,24 @@ const LOCATED = /^(body|querystring|params|header)(\.|$)/;
 
 /**
  * A flow names the input it refuses by its path in the flow's input (`serviceNumbers.0`, `fingerprint`);
- * a route whose flow input is its JSON body answers those names as the schema's refusals name the same
+ * a route answers those names where they are in the request, as the schema's refusals name the same
  * fields — `body.serviceNumbers.0` — so a client reads one name whether a value is malformed or refused
- * by a rule. `notFound` names the field a field-less 404 is about (the service a number did not find).
+ * by a rule. `locate` turns a flow's name into the request's (`findingIds.0` → `params.id`); names
+ * already located (`body.…`, `querystring.…`) pass as they are.
+ */
+export async function fieldsAt<T>(work: Promise<T>, locate: (field: string, problem: FieldProblem) => string): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (!(err instanceof NamedError) || !err.errors.length) throw err;
+    const errors = err.errors.map((e) => (LOCATED.test(e.field) ? e : { ...e, field: locate(e.field, e) }));
+    throw new NamedError(err.code, err.kind, err.message, errors, err.headers, err.extensions);
+  }
+}
+
+/**
+ * A route whose flow input is its JSON body: every name the flow refuses is `body.<name>`.
+ * `notFound` names the field a field-less 404 is about (the service a number did not find).
  */
 export async function fieldsInBody<T>(work: Promise<T>, notFound?: string): Promise<T> {
   try {

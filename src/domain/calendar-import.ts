@@ -74,7 +74,7 @@ function fromJson(text: string): Days {
   };
   const days = { holidays: list(o.holidays, 'holidays'), workdays: list(o.workdays, 'workdays') };
   if (o.year !== undefined && [...days.holidays, ...days.workdays].some((d) => yearOf(d) !== o.year)) {
-    throw invalid(`every date must be in ${String(o.year)}`, 'year');
+    throw invalid(`every date must be in ${String(o.year)}`);
   }
   return days;
 }

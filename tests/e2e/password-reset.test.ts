@@ -29,7 +29,9 @@ describe('journey: reset a forgotten password with a code', () => {
     await page.getByLabel('新密码', { exact: true }).fill('Reset-journey-2026');
     await page.getByLabel('再次输入新密码').fill('Reset-journey-2026');
     await page.getByRole('button', { name: '设置新密码并登录' }).click();
-    await page.getByText('验证码不正确或已失效，请重新获取').waitFor(); // at its field
+    // At its field: the API names it body.code; the form shows it under the code input, not as a notice.
+    await page.locator('#code-err').getByText('验证码不正确或已失效，请重新获取').waitFor();
+    expect(await page.getByLabel('验证码').getAttribute('aria-invalid')).toBe('true');
     const asked = j.errors.filter((e) => /status of 400 \(Bad Request\) @ .*\/api\/auth\/password-reset\/confirm$/.test(e));
     expect(asked).toHaveLength(1);
     j.errors.splice(j.errors.indexOf(asked[0]!), 1);

@@ -56,23 +56,23 @@ describe('administration', () => {
     const history = await h.t.db.query('select action, to_status, actor_role, actor_org_id from history where entity_id = $1', [org.id]);
     expect(history).toEqual([{ action: 'created', to_status: 'active', actor_role: 'ministry_admin', actor_org_id: await orgId(MINISTRY_NAME) }]);
 
-    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局' }))).toEqual([['provinceCode', 'province_required']]);
-    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'device_maker', name: '某某终端', provinceCode: '440000' }))).toEqual([['provinceCode', 'province_not_allowed']]);
-    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局', provinceCode: '990000' }))).toEqual([['provinceCode', 'province_unknown']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局' }))).toEqual([['body.provinceCode', 'province_required']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'device_maker', name: '某某终端', provinceCode: '440000' }))).toEqual([['body.provinceCode', 'province_not_allowed']]);
+    expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '某某通信管理局', provinceCode: '990000' }))).toEqual([['body.provinceCode', 'province_unknown']]);
     const dup = await as(admin, 'POST', '/api/admin/organisations', { kind: 'bureau', name: '广东省通信管理局', provinceCode: '440000' });
     expect(dup.statusCode).toBe(409);
-    expect(fields(dup)).toEqual([['name', 'organisation_name_taken'], ['provinceCode', 'bureau_exists']]);
+    expect(fields(dup)).toEqual([['body.name', 'organisation_name_taken'], ['body.provinceCode', 'bureau_exists']]);
     expect(fields(await as(admin, 'POST', '/api/admin/organisations', { kind: 'access_provider', name: '★', uscc: 'X', contactEmail: 'no' })))
-      .toEqual([['name', 'unit_name_charset'], ['uscc', 'uscc_length'], ['contactEmail', 'email_format']]);
+      .toEqual([['body.name', 'unit_name_charset'], ['body.uscc', 'uscc_length'], ['body.contactEmail', 'email_format']]);
   });
 
   it('creates staff whose role fits the organisation; the generated password signs in', async () => {
     const cloud = await orgId('示例云计算有限公司');
     const mismatch = await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'bureau_reviewer', displayName: '审核员', login: 'wrong.role' });
     expect(mismatch.statusCode).toBe(400);
-    expect(fields(mismatch)).toEqual([['role', 'role_organisation_mismatch']]);
+    expect(fields(mismatch)).toEqual([['body.role', 'role_organisation_mismatch']]);
     expect(fields(await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'provider_staff', displayName: '审核员', login: '13800138000' })))
-      .toEqual([['login', 'login_format']]);
+      .toEqual([['body.login', 'login_format']]);
 
     const res = await as(admin, 'POST', '/api/admin/users', {
       organisationId: cloud, role: 'provider_staff', displayName: '示例云复审员', login: 'Cloud.Second', email: 'second@cloud.example.cn',
@@ -95,6 +95,9 @@ describe('administration', () => {
     const again = await as(admin, 'POST', '/api/admin/users', { organisationId: cloud, role: 'provider_staff', displayName: 'x', login: 'cloud.second' });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('login_taken');
+    expect(fields(again)).toEqual([['body.login', 'login_taken']]);
+    const nowhere = await as(admin, 'POST', '/api/admin/users', { organisationId: '00000000-0000-4000-8000-000000000000', role: 'provider_staff', displayName: 'x', login: 'nowhere.staff' });
+    expect([nowhere.statusCode, fields(nowhere)]).toEqual([400, [['body.organisationId', 'organisation_not_found']]]);
     const gd = await orgId('广东省通信管理局');
     const reviewer = await as(admin, 'POST', '/api/admin/users', { organisationId: gd, role: 'bureau_reviewer', displayName: '广东复审员', login: 'gd.second' });
     expect(reviewer.json().user.organisation).toMatchObject({ kind: 'bureau', provinceCode: '440000' });

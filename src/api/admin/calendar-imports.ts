@@ -10,6 +10,7 @@ import { importCalendar, planCalendarImport } from '../../flows/import-calendar.
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { BODY_LIMITS } from '../body-limits.ts';
+import { fieldsAt } from '../problem.ts';
 
 const tags = ['calendar'];
 const ministry = { onRequest: requireActor('ministry_admin'), bodyLimit: BODY_LIMITS.calendarImport };
@@ -19,14 +20,17 @@ const body = z.strictObject({
   year: z.number().int().min(2004).max(2099).optional().describe('the year to take from a file that holds several'),
 });
 
+/** The schedule file is the body's `content`: what it holds (its days, its years) is named there; the year asked for is `body.year`. */
+const fileField = (field: string) => (field === 'year' ? 'body.year' : 'body.content');
+
 export const calendarImportRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.post('/api/admin/calendar-imports/preview', { ...ministry, schema: { tags, summary: 'What importing a holiday schedule would change (nothing written)', body } },
-    async (req) => planCalendarImport(ctx, actorOf(req), req.body));
+    async (req) => fieldsAt(planCalendarImport(ctx, actorOf(req), req.body), fileField));
 
   app.post('/api/admin/calendar-imports', { ...ministry, schema: { tags, summary: 'Import a year\'s official holiday schedule: recompute running deadlines, notify the bureaus', body } },
-    async (req, reply) => reply.code(201).send(await importCalendar(ctx, actorOf(req), req.body)));
+    async (req, reply) => reply.code(201).send(await fieldsAt(importCalendar(ctx, actorOf(req), req.body), fileField)));
 
   app.get('/api/admin/calendar-imports', { ...ministry, schema: { tags, summary: 'Imported schedules, newest first' } }, async () => {
     const rows = await ctx.db.query<{ id: string; year: number; source: string; format: string; holidays: string[]; workdays: string[]; deadlines_moved: number; imported_at: Date }>(

@@ -11,6 +11,7 @@ import { refreshProvisionalDeadlines } from '../../flows/refresh-deadlines.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { isoDay } from '../schemas/dates.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const tags = ['calendar'];
 const managers = { onRequest: requireActor('ministry_admin', 'bureau_reviewer') };
@@ -30,7 +31,7 @@ export const calendarRoutes = (ctx: AppContext): FastifyPluginAsync => async (ba
     ...managers,
     schema: { tags, summary: 'Add a holiday, a make-up working day, or declare a year published', body: z.strictObject({ day: date, kind: z.enum(['holiday', 'workday', 'year_published']), provinceCode: province.nullable().optional(), note: z.string().max(200).nullable().optional() }) },
   }, async (req, reply) => {
-    const added = await addCalendarOverride(ctx, actorOf(req), req.body);
+    const added = await fieldsInBody(addCalendarOverride(ctx, actorOf(req), req.body));
     // A year declared published by hand: its provisional deadlines become official now (ADR 0011).
     if (added.kind === 'year_published') await refreshProvisionalDeadlines(ctx);
     return reply.code(201).send(added);
@@ -52,7 +53,7 @@ export const calendarRoutes = (ctx: AppContext): FastifyPluginAsync => async (ba
   }, async (req) => {
     const cal = await loadCalendar(ctx.db, req.query.province);
     const { a, b } = req.query;
-    if (Math.abs(Date.parse(b) - Date.parse(a)) > 3 * 366 * 86_400_000) throw new NamedError('calendar_span_too_long', 'invalid', 'a and b may be at most three years apart', [{ field: 'b', code: 'calendar_span_too_long', message: 'at most three years after or before a' }]);
+    if (Math.abs(Date.parse(b) - Date.parse(a)) > 3 * 366 * 86_400_000) throw new NamedError('calendar_span_too_long', 'invalid', 'a and b may be at most three years apart', [{ field: 'querystring.b', code: 'calendar_span_too_long', message: 'at most three years after or before a' }]);
     return { a, b, province: req.query.province ?? null, days: cal.workingDaysBetween(a, b), ...provisional(cal.provisionalYears(a, b)) };
   });
 };

@@ -10,6 +10,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requirePerson } from '../auth/guards.ts';
 import { ORG_KINDS, organisationSchema, presentOrganisation, problems } from '../auth/presenters.ts';
 import { CSRF_NOTE } from '../auth/routes.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const status = z.enum(['active', 'suspended']);
 const page = { limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) };
@@ -46,7 +47,7 @@ export const adminOrganisationRoutes = (ctx: AppContext): FastifyPluginAsync => 
       },
     },
   }, async (request, reply) => {
-    const { id, warnings } = await createOrganisation(ctx, actorOf(request), request.body);
+    const { id, warnings } = await fieldsInBody(createOrganisation(ctx, actorOf(request), request.body));
     return reply.code(201).send({ organisation: presentOrganisation((await findOrganisation(ctx.db, id))!, ctx.sealer), warnings });
   });
 

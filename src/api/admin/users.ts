@@ -13,6 +13,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requirePerson } from '../auth/guards.ts';
 import { accountSchema, presentAccount, problems } from '../auth/presenters.ts';
 import { CSRF_NOTE } from '../auth/routes.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const page = { limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) };
 const idParams = z.object({ id: z.uuid() });
@@ -49,7 +50,7 @@ export const adminUserRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       response: { 201: z.object({ user: accountSchema, initialPassword: z.string() }), ...problems(400, 401, 403, 409) },
     },
   }, async (request, reply) => {
-    const { id, initialPassword } = await createUser(ctx, actorOf(request), request.body);
+    const { id, initialPassword } = await fieldsInBody(createUser(ctx, actorOf(request), request.body));
     return reply.code(201).send({ user: await present(id), initialPassword });
   });
 

@@ -50,7 +50,7 @@ describe('accounts and sessions', () => {
     const res = await registerWithCode(h.app, h.t, { ...HOST, mobile: '13900139999', email: 'zhang.san@example.cn' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.json().errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([['smsCode', 'sms_code_invalid']]);
+    expect(res.json().errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([['body.smsCode', 'sms_code_invalid']]);
     expect(res.body).not.toMatch(/taken|already_registered/);
   });
 
@@ -58,13 +58,13 @@ describe('accounts and sessions', () => {
     const res = await inject({ method: 'POST', url: '/api/auth/register', payload: { displayName: ' ', mobile: '12345', email: 'not-an-email', password: 'short' } });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([
-      ['displayName', 'display_name_empty'], ['mobile', 'mobile_format'], ['email', 'email_format'], ['password', 'password_too_short'],
-      ['smsCode', 'sms_code_required'],
+      ['body.displayName', 'display_name_empty'], ['body.mobile', 'mobile_format'], ['body.email', 'email_format'], ['body.password', 'password_too_short'],
+      ['body.smsCode', 'sms_code_required'],
     ]);
     const oneClass = await inject({ method: 'POST', url: '/api/auth/register', payload: { ...HOST, mobile: '13700137000', email: 'a@b.cn', password: '1234567890123', smsCode: '123456' } });
-    expect(oneClass.json().errors).toEqual([expect.objectContaining({ field: 'password', code: 'password_one_class' })]);
+    expect(oneClass.json().errors).toEqual([expect.objectContaining({ field: 'body.password', code: 'password_one_class' })]);
     const mine = await inject({ method: 'POST', url: '/api/auth/register', payload: { ...HOST, mobile: '13700137000', email: 'a@b.cn', password: 'x13700137000', smsCode: '123456' } });
-    expect(mine.json().errors).toEqual([expect.objectContaining({ field: 'password', code: 'password_contains_identity' })]);
+    expect(mine.json().errors).toEqual([expect.objectContaining({ field: 'body.password', code: 'password_contains_identity' })]);
   });
 
   it('signs in by email (any case) and by mobile; history records each sign-in', async () => {
@@ -194,7 +194,9 @@ describe('accounts and sessions', () => {
     const a = await signIn(h.app, 'zhang.san@example.cn', HOST.password);
     const b = await signIn(h.app, 'zhang.san@example.cn', HOST.password);
     const change = (newPassword: string) => inject({ method: 'POST', url: '/api/auth/password', headers: a.headers, payload: { currentPassword: HOST.password, newPassword } });
-    expect((await change('tooshort')).json().errors).toEqual([expect.objectContaining({ field: 'newPassword', code: 'password_too_short' })]);
+    expect((await change('tooshort')).json().errors).toEqual([expect.objectContaining({ field: 'body.newPassword', code: 'password_too_short' })]);
+    const wrong = await inject({ method: 'POST', url: '/api/auth/password', headers: a.headers, payload: { currentPassword: 'Not-the-password-1', newPassword: 'New-filing-2026' } });
+    expect(wrong.json()).toMatchObject({ code: 'current_password_wrong', errors: [{ field: 'body.currentPassword' }] });
     expect((await change('New-filing-2026')).statusCode).toBe(204);
     expect((await inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: a.cookie } })).statusCode).toBe(200);
     expect((await inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: b.cookie } })).statusCode).toBe(401);

@@ -54,7 +54,7 @@ describe('password reset by code', () => {
     // A bad new password is named and spends no attempt.
     const weak = await confirm('host@demo.beian.test', sent.code, 'short');
     expect(weak.statusCode).toBe(400);
-    expect(weak.json().errors[0].field).toBe('newPassword');
+    expect(weak.json().errors[0].field).toBe('body.newPassword');
     const ok = await confirm('host@demo.beian.test', sent.code);
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ role: 'host', mustChangePassword: false });
@@ -63,7 +63,7 @@ describe('password reset by code', () => {
     expect((await a.app.inject({ method: 'POST', url: '/api/auth/login', payload: { login: 'host@demo.beian.test', password: 'Demo@2026' } })).statusCode).toBe(401);
     await signIn(a.app, 'host@demo.beian.test', NEW_PASSWORD);
     // Used: the same code works no more.
-    expect((await confirm('host@demo.beian.test', sent.code, 'Another@2026-pw')).json().errors[0]).toMatchObject({ field: 'code', code: 'reset_code_invalid' });
+    expect((await confirm('host@demo.beian.test', sent.code, 'Another@2026-pw')).json().errors[0]).toMatchObject({ field: 'body.code', code: 'reset_code_invalid' });
     const [h] = await a.t.db.query<{ n: number }>(`select count(*)::int as n from history where action in ('password_reset_requested', 'password_reset')`);
     expect(h!.n).toBe(2);
     // Nothing in clear: neither the code nor the mobile is in the outbox row or the reset row.
@@ -88,7 +88,7 @@ describe('password reset by code', () => {
       const res = await ask(login);
       expect(res.statusCode).toBe(202);
       expect(res.json()).toEqual({ validForMinutes: RESET_VALIDITY_MS / 60_000 });
-      expect((await confirm(login, '123456')).json().errors[0]).toMatchObject({ field: 'code', code: 'reset_code_invalid' });
+      expect((await confirm(login, '123456')).json().errors[0]).toMatchObject({ field: 'body.code', code: 'reset_code_invalid' });
     }
     expect((await queued()).length).toBe(before);
     expect((await ask('')).statusCode).toBe(400);

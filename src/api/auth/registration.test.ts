@@ -43,7 +43,7 @@ describe('registration proves the mobile', () => {
   it('without smsCode: 400 naming smsCode, saying to ask for a code first', async () => {
     const res = await register(person(1));
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ field: 'smsCode', code: 'sms_code_required', message: expect.stringMatching(/POST \/api\/auth\/register\/code/) }]);
+    expect(res.json().errors).toEqual([{ field: 'body.smsCode', code: 'sms_code_required', message: expect.stringMatching(/POST \/api\/auth\/register\/code/) }]);
     expect(await users()).toBe(0);
   });
 
@@ -62,7 +62,7 @@ describe('registration proves the mobile', () => {
     expect(ok.json().user).toMatchObject({ role: 'host', mobile: '137****0002' });
     // Used once.
     const again = await register(person(2, { email: 'other2@example.cn', smsCode: m!.template!.params.code }));
-    expect(again.json().errors).toEqual([expect.objectContaining({ field: 'smsCode', code: 'sms_code_invalid' })]);
+    expect(again.json().errors).toEqual([expect.objectContaining({ field: 'body.smsCode', code: 'sms_code_invalid' })]);
   });
 
   it('someone else cannot register a mobile they do not read; its owner is not locked out', async () => {
@@ -70,7 +70,7 @@ describe('registration proves the mobile', () => {
     expect((await askCode(victim.mobile)).statusCode).toBe(202); // the attacker asks; the code goes to the victim's phone
     for (const guess of ['000000', '123456', '999999']) {
       const res = await register({ ...victim, email: 'attacker@example.cn', smsCode: guess });
-      expect(res.json().errors).toEqual([expect.objectContaining({ field: 'smsCode', code: 'sms_code_invalid' })]);
+      expect(res.json().errors).toEqual([expect.objectContaining({ field: 'body.smsCode', code: 'sms_code_invalid' })]);
     }
     expect(await users()).toBe(1); // only test 2's
     // The owner asks for a code of their own and registers.
@@ -140,7 +140,7 @@ describe('registration proves the mobile', () => {
     expect(await h.t.db.query(`select 1 from registration_codes where mobile_hash = $1 and status = 'pending' and expires_at > $2`, [h.t.sealer.hash('phone', p.mobile), h.clock.now()])).toHaveLength(1);
     h.clock.advance(1);
     const late = await register({ ...p, smsCode: code });
-    expect(late.json().errors).toEqual([expect.objectContaining({ field: 'smsCode', code: 'sms_code_invalid' })]);
+    expect(late.json().errors).toEqual([expect.objectContaining({ field: 'body.smsCode', code: 'sms_code_invalid' })]);
     expect((await h.t.db.query<{ status: string }>('select status from registration_codes where mobile_hash = $1', [h.t.sealer.hash('phone', p.mobile)]))
       .map((r) => r.status)).toEqual(['expired']);
   });
@@ -172,7 +172,7 @@ describe('registration proves the mobile', () => {
     const stranger = '198.51.100.201';
     for (let n = 0; n < REGISTRATION_CODE_MAX_ATTEMPTS; n++) expect((await post('/api/auth/register', { ...p, smsCode: wrong }, stranger)).statusCode).toBe(400);
     // That client is done with this code: even the right code is refused from there (no free guesses).
-    expect((await post('/api/auth/register', { ...p, smsCode: code }, stranger)).json().errors).toEqual([expect.objectContaining({ field: 'smsCode', code: 'sms_code_invalid' })]);
+    expect((await post('/api/auth/register', { ...p, smsCode: code }, stranger)).json().errors).toEqual([expect.objectContaining({ field: 'body.smsCode', code: 'sms_code_invalid' })]);
     // The same stranger rotating IPv6 addresses inside one /64: one client.
     for (let n = 1; n <= REGISTRATION_CODE_MAX_ATTEMPTS; n++) await post('/api/auth/register', { ...p, smsCode: wrong }, `2001:db8:9:9::${n}`);
     expect((await post('/api/auth/register', { ...p, smsCode: code }, '2001:db8:9:9::77')).statusCode).toBe(400);

@@ -20,6 +20,7 @@ import { clientOf, RATE_LIMITS, rateLimit, useRateLimitStore } from '../rate-lim
 import { clearSessionCookie, setSessionCookie } from './cookie.ts';
 import { actorOf, requireActor, requirePerson } from './guards.ts';
 import { accountSchema, organisationRefSchema, presentAccount, problems } from './presenters.ts';
+import { fieldsInBody } from '../problem.ts';
 
 /** A one-time code's request (registration, password reset): the same 202 whatever happened. */
 const codeSent = z.object({ validForMinutes: z.number().int().describe('how long a code sent now stays valid') });
@@ -49,7 +50,7 @@ const registerBody = z.object({
   password: password.describe('10–128 characters, at least two of: lowercase, uppercase, digits, other; not containing the mobile or email'),
   locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
   smsCode: z.string().max(32).optional().describe('the 6-digit code POST /api/auth/register/code sent to the mobile; '
-    + 'required (without it 400 `sms_code_required` on `smsCode`)'),
+    + 'required (without it 400 `sms_code_required` on `body.smsCode`)'),
 });
 
 export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
@@ -93,7 +94,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       },
     },
   }, async (request, reply) => {
-    await requestRegistrationCode(ctx, { mobile: request.body.mobile, client: clientOf(request.ip) }, request.id);
+    await fieldsInBody(requestRegistrationCode(ctx, { mobile: request.body.mobile, client: clientOf(request.ip) }, request.id));
     return reply.code(202).send({ validForMinutes: codeMinutes });
   });
 
@@ -106,14 +107,14 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       tags: ['auth'], summary: 'Register as a host (APP主办者) with the code sent to the mobile, and sign in',
       description: 'Step 2, after POST /api/auth/register/code. Mobile and email are validated, stored encrypted, and unique among hosts. '
         + 'Without `smsCode`: 400 `sms_code_required`. A wrong, expired or used-up code — and equally a mobile or email that already has an '
-        + 'account — answers 400 `sms_code_invalid` on `smsCode` (no account enumeration; the code is checked first, and a right code with '
+        + 'account — answers 400 `sms_code_invalid` on `body.smsCode` (no account enumeration; the code is checked first, and a right code with '
         + 'a taken email is used up and the email\'s owner is told by email). '
         + 'The login is the email; the mobile also signs in. Sets the `beian_session` cookie. '
         + `${RATE_LIMITS.register.anonymousPerMinute} registrations an hour per client address (429 \`rate_limited\` with Retry-After).`,
       body: registerBody, response: { 201: sessionSchema, ...problems(400, 429) },
     },
   }, async (request, reply) => {
-    const { userId, session } = await registerHost(ctx, request.body, clientOf(request.ip), request.id);
+    const { userId, session } = await fieldsInBody(registerHost(ctx, request.body, clientOf(request.ip), request.id));
     return reply.code(201).send(await startSession(reply, userId, session));
   });
 
@@ -169,7 +170,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       response: { 204: z.null(), ...problems(400, 401, 403, 429) },
     },
   }, async (request, reply) => {
-    await changePassword(ctx, actorOf(request), { ...request.body, keepSessionHash: digest(request.authSession!.token) });
+    await fieldsInBody(changePassword(ctx, actorOf(request), { ...request.body, keepSessionHash: digest(request.authSession!.token) }));
     return reply.code(204).send(null);
   });
 
@@ -203,13 +204,13 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) 
       tags: ['auth'], summary: 'Set a new password with the code, and sign in',
       description: `The code is valid ${validMinutes} minutes and for ${RESET_MAX_ATTEMPTS} wrong attempts from one client address (an IPv6 /64 counts as one), `
         + `${RESET_MAX_ATTEMPTS_ALL} from all; every reason it does not work answers `
-        + '400 `reset_code_invalid` on `code`. The new password follows the registration rule (400 naming `newPassword`). '
+        + '400 `reset_code_invalid` on `body.code`. The new password follows the registration rule (400 naming `body.newPassword`). '
         + 'Every other session of the account ends; this answer signs in (sets the `beian_session` cookie).',
       body: z.object({ login: z.string().trim().min(1).max(320), code: z.string().max(32), newPassword: password }),
       response: { 200: sessionSchema, ...problems(400, 429) },
     },
   }, async (request, reply) => {
-    const { account, session } = await confirmPasswordReset(ctx, request.body, clientOf(request.ip), request.id);
+    const { account, session } = await fieldsInBody(confirmPasswordReset(ctx, request.body, clientOf(request.ip), request.id));
     return startSession(reply, account.id, session);
   });
 };

@@ -13,6 +13,7 @@ import { presentApplication, presentHistory } from '../presenters/application.ts
 import { listApplications } from '../queries/applications.ts';
 import { provinceParam, readScope } from './scope.ts';
 import { applicationView, historyView, idParams, listQuery, listView, reasonsBody } from '../schemas/applications.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const tags = ['bureau'];
 const reviewer = { onRequest: requireActor('bureau_reviewer') };
@@ -58,7 +59,7 @@ export const bureauApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => 
   });
 
   app.post('/api/bureau/applications/:id/reject', { ...reviewer, schema: { tags, summary: 'Reject with field-level reasons', params: idParams, body: reasonsBody, response: { 200: applicationView } } },
-    async (req) => { const a = actorOf(req); await bureauReject(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
+    async (req) => { const a = actorOf(req); await fieldsInBody(bureauReject(ctx, a, req.params.id, req.body)); return present(a, req.params.id); });
 
   app.get('/api/bureau/applications/:id/history', { ...readers, schema: { tags, params: idParams, response: { 200: historyView } } },
     async (req) => { await loadSent(actorOf(req), req.params.id); return { items: await presentHistory(ctx.db, req.params.id) }; });

@@ -46,10 +46,10 @@ describe('campaigns extended and ended early; campaign and blacklist history', (
       expect(r.statusCode).toBe(400);
       expect(r.json().errors).toEqual([expect.objectContaining({ field, code })]);
     };
-    await bad({ catalogueDueOn: '2026-03-10', reason: '延期' }, 'catalogueDueOn', 'not_later');
-    await bad({ reason: '延期' }, 'endsOn', 'required');
-    await bad({ catalogueDueOn: '2026-07-10', reason: '延期' }, 'catalogueDueOn', 'after_end');
-    await bad({ endsOn: '2027-06-30', reason: '延期' }, 'endsOn', 'range_too_long');
+    await bad({ catalogueDueOn: '2026-03-10', reason: '延期' }, 'body.catalogueDueOn', 'not_later');
+    await bad({ reason: '延期' }, 'body.endsOn', 'required');
+    await bad({ catalogueDueOn: '2026-07-10', reason: '延期' }, 'body.catalogueDueOn', 'after_end');
+    await bad({ endsOn: '2027-06-30', reason: '延期' }, 'body.endsOn', 'range_too_long');
     expect((await post(url, gd, { endsOn: '2026-07-31' })).statusCode).toBe(400); // no reason
     expect((await post(url, zj, { endsOn: '2026-07-31', reason: '延期' })).statusCode).toBe(404); // 浙江 does not see 广东's campaign
     const before = (await orgNotices()).length;

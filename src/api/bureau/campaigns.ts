@@ -48,7 +48,7 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
       }),
     },
   }, async (req, reply) => {
-    const r = await createCampaign(ctx, actorOf(req), req.body);
+    const r = await fieldsInBody(createCampaign(ctx, actorOf(req), req.body));
     const c = await loadCampaign(ctx.db, actorOf(req), r.id, null);
     return reply.code(201).send({ ...presentCampaign(c, chinaDate(ctx.now())), notified: r.notified });
   });
@@ -109,7 +109,7 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
         respondBy: day,
       }),
     },
-  }, async (req, reply) => reply.code(201).send(await sendRound(ctx, actorOf(req), req.params.id, req.body)));
+  }, async (req, reply) => reply.code(201).send(await fieldsInBody(sendRound(ctx, actorOf(req), req.params.id, req.body))));
 
   app.get('/api/bureau/campaigns/:id/rounds', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Rounds of a campaign with notified / not yet', params: uuidParam },
@@ -126,12 +126,12 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
       tags: ['bureau'], summary: 'Extend a campaign: a later catalogue due date and/or end, with a reason (the organisations with something open are told)',
       params: uuidParam, body: z.strictObject({ catalogueDueOn: day.optional(), endsOn: day.optional(), reason: z.string().trim().min(1).max(1000) }),
     },
-  }, async (req) => extendCampaign(ctx, actorOf(req), req.params.id, req.body));
+  }, async (req) => fieldsInBody(extendCampaign(ctx, actorOf(req), req.params.id, req.body)));
 
   app.post('/api/bureau/campaigns/:id/end', {
     onRequest: guard,
     schema: { tags: ['bureau'], summary: 'End a campaign early, today, with a reason (no more catalogues; orders already issued stand)', params: uuidParam, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
-  }, async (req) => endCampaign(ctx, actorOf(req), req.params.id, req.body));
+  }, async (req) => fieldsInBody(endCampaign(ctx, actorOf(req), req.params.id, req.body)));
 
   app.get('/api/bureau/campaigns/:id/history', {
     onRequest: guard, schema: { tags: ['bureau'], summary: "A campaign's history: opened, extended, ended early, its rounds of notice", params: uuidParam },
@@ -163,7 +163,7 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
 
   app.post('/api/bureau/orders/:id/items/:itemId/reopen', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Reopen an order item (reason required)', params: itemParams, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
-  }, async (req) => decideOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, 'reopen', req.body.reason));
+  }, async (req) => fieldsInBody(decideOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, 'reopen', req.body.reason)));
 
   app.get('/api/bureau/orders/:id/history', {
     onRequest: guard, schema: { tags: ['bureau'], summary: "An order's history: issue, new dates, follow-ups, each item's confirmations, objections and answers", params: uuidParam },
@@ -177,13 +177,13 @@ export const bureauCampaignRoutes = (ctx: AppContext): FastifyPluginAsync => asy
   app.post('/api/bureau/orders/:id/items/:itemId/uphold', {
     onRequest: guard,
     schema: { tags: ['bureau'], summary: "Uphold an objected order item (the order stands); `dueInWorkingDays` from today moves the order's date too", params: itemParams, body: upholdBody },
-  }, async (req) => upholdOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
+  }, async (req) => fieldsInBody(upholdOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body)));
 
   app.post('/api/bureau/orders/:id/items/:itemId/withdraw', {
     onRequest: guard, schema: { tags: ['bureau'], summary: 'Withdraw an order item (before it is accepted; frees its finding)', params: itemParams, body: withdrawBody },
-  }, async (req) => withdrawOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
+  }, async (req) => fieldsInBody(withdrawOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body)));
 
   app.post('/api/bureau/orders/:id/due', {
     onRequest: guard, schema: { tags: ['bureau'], summary: "Move an order's date: n working days from today (items pending only)", params: uuidParam, body: redateBody },
-  }, async (req) => redateOrder(ctx, actorOf(req), req.params.id, req.body));
+  }, async (req) => fieldsInBody(redateOrder(ctx, actorOf(req), req.params.id, req.body)));
 };

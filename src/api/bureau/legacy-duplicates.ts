@@ -12,6 +12,7 @@ import { SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { legacyIosPairs, legacyOrderItems } from '../queries/legacy-duplicates.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const idParam = z.object({ id: z.string().max(64) });
 const reason = z.string().trim().min(1).max(500);
@@ -31,7 +32,7 @@ export const bureauLegacyDuplicateRoutes = (ctx: AppContext): FastifyPluginAsync
   app.post('/api/bureau/legacy-duplicates/order-items/:id/keep', {
     onRequest: guard,
     schema: { tags: ['bureau'], summary: "Settle a finding's duplicate order items: this item stands, the others holding the finding are withdrawn (reason required)", params: idParam, body: z.strictObject({ reason }) },
-  }, async (req) => keepLegacyOrderItem(ctx, actorOf(req), req.params.id, req.body));
+  }, async (req) => fieldsInBody(keepLegacyOrderItem(ctx, actorOf(req), req.params.id, req.body)));
 
   app.post('/api/bureau/legacy-duplicates/ios-filings/:id/keep', {
     onRequest: guard,
@@ -39,5 +40,5 @@ export const bureauLegacyDuplicateRoutes = (ctx: AppContext): FastifyPluginAsync
       tags: ['bureau'], summary: 'Settle an iOS case pair: this filing (app platform id) is the legitimate one; the other active filings of the bundle ID are revoked (reason required; category defaults to other)',
       params: idParam, body: z.strictObject({ reason, category: z.enum(REVOCATION_CATEGORIES).optional() }),
     },
-  }, async (req) => keepLegacyIosFiling(ctx, actorOf(req), req.params.id, req.body));
+  }, async (req) => fieldsInBody(keepLegacyIosFiling(ctx, actorOf(req), req.params.id, req.body)));
 };

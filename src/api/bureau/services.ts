@@ -9,6 +9,7 @@ import { REVOCATION_REASON_MAX, revokeService } from '../../flows/revoke-service
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
+import { fieldsInBody } from '../problem.ts';
 
 export const bureauServiceRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -22,7 +23,7 @@ export const bureauServiceRoutes = (ctx: AppContext): FastifyPluginAsync => asyn
       response: { 200: z.object({ serviceNumber: z.string(), status: z.literal('revoked'), category: z.enum(REVOCATION_CATEGORIES), statusChangedAt: z.string(), webhooks: z.number() }), ...problems(400, 401, 403, 404, 409) },
     },
   }, async (req) => {
-    const r = await revokeService(ctx, actorOf(req), req.params.id, req.body);
+    const r = await fieldsInBody(revokeService(ctx, actorOf(req), req.params.id, req.body));
     return { serviceNumber: r.service.service_number, status: 'revoked' as const, category: req.body.category ?? 'other', statusChangedAt: r.service.status_changed_at.toISOString(), webhooks: r.webhooks };
   });
 };

@@ -23,7 +23,18 @@ import { getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS } fr
 import { isoDay } from '../schemas/dates.ts';
 import { problemSchema } from '../auth/presenters.ts';
 import { numberParam } from '../public/numbers.ts';
-import { fieldsInBody } from '../problem.ts';
+import { fieldsAt, fieldsInBody, type FieldProblem } from '../problem.ts';
+
+/**
+ * Where a triage step's refusal is in the request: the order's own rules (measure, working days) are
+ * `body.order.…`; the report's service that no organisation serves is the report (`params.id`) unless
+ * choosing the organisation (`body.order.organisationId`) is the way out; the rest is `body.…`.
+ */
+const triageField = (field: string, p: FieldProblem) => {
+  if (field === 'measure' || field === 'dueInWorkingDays') return `body.order.${field}`;
+  if (field.startsWith('serviceNumbers.')) return p.code === 'no_organisation' ? 'body.order.organisationId' : 'params.id';
+  return field === 'reason' ? 'body.note' : `body.${field}`;
+};
 
 const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
 const listQuery = z.object({ ...paging, status: z.enum(VIOLATION_STATUSES).optional(), format: z.enum(['json', 'csv']).optional() });
@@ -61,7 +72,7 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
     async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id, ctx.now()));
   app.post('/api/org/violations/:id/more', {
     onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'Answer the bureau\'s request for more', params: uuidParam, body: z.strictObject({ note: z.string().trim().min(1).max(4000) }) },
-  }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, { action: 'provide_more', note: req.body.note }));
+  }, async (req) => fieldsInBody(triageViolation(ctx, actorOf(req), req.params.id, { action: 'provide_more', note: req.body.note })));
 
   app.get('/api/bureau/violations', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'Violation reports of my province (all for the ministry); `?format=csv`', querystring: listQuery } }, list('bureau'));
   app.get('/api/bureau/violations/:id', {
@@ -84,7 +95,7 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
         category: z.enum(REVOCATION_CATEGORIES).optional(),
       }),
     },
-  }, async (req) => triageViolation(ctx, actorOf(req), req.params.id, req.body));
+  }, async (req) => fieldsAt(triageViolation(ctx, actorOf(req), req.params.id, req.body), triageField));
 
   // The organisations a bureau orders (an order from a report, the campaign's order form): active
   // providers, platforms and device makers, with their kind (which measures fit it, MEASURES_FOR).

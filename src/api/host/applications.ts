@@ -20,8 +20,17 @@ import { idempotent } from '../idempotency.ts';
 import { presentApplication, presentHistory } from '../presenters/application.ts';
 import { listApplications } from '../queries/applications.ts';
 import { applicationView, createApplicationBody, historyView, idParams, listQuery, listView, updateApplicationBody } from '../schemas/applications.ts';
+import { fieldsAt } from '../problem.ts';
 
 const tags = ['host'];
+/**
+ * Where a refusal of a new application is in its body: the top-level choices (`body.serviceType`,
+ * `body.subjectId`, `body.serviceId` …), and a rule on the posted materials at `body.materials.…`
+ * (a certificate already filed). Later steps (save, submit) name the application's own materials paths,
+ * as its `problems` do: what they refuse is the stored draft, not a field of that request.
+ */
+const CREATE_FIELDS = new Set(['applicationType', 'serviceType', 'subjectId', 'serviceId', 'submitterOrgId']);
+const inCreateBody = (field: string) => (CREATE_FIELDS.has(field) ? `body.${field}` : `body.materials.${field}`);
 const host = { onRequest: requireActor('host') };
 
 export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => async (base) => {
@@ -36,7 +45,7 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
     const actor = actorOf(req);
     const out = await idempotent(ctx.db, ctx.sealer, `host:${actor.userId}`, req.headers['idempotency-key'] as string | undefined, req.body, async (db) => {
       // Everything through `db`: with a key it is the key's transaction (src/api/idempotency.ts).
-      const row = await createApplication({ ...ctx, db }, actor, req.body);
+      const row = await fieldsAt(createApplication({ ...ctx, db }, actor, req.body), inCreateBody);
       return { status: 201, body: await present(actor, row.id, db) };
     });
     if (out.replayed) {

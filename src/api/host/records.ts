@@ -15,6 +15,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import { shellSinceFields, shellSinceSchema } from '../schemas/dates.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const tags = ['host'];
 const host = { onRequest: requireActor('host') };
@@ -162,7 +163,7 @@ export const hostRecordRoutes = (ctx: AppContext): FastifyPluginAsync => async (
       },
     },
   }, async (req) => {
-    const r = await confirmByCode(ctx, actorOf(req), req.params.confirmationId, req.body);
+    const r = await fieldsInBody(confirmByCode(ctx, actorOf(req), req.params.confirmationId, req.body));
     if (r.outcome === 'wrong_code') {
       throw new NamedError('sms_code_incorrect', 'invalid', `wrong code; ${r.remainingAttempts} attempt(s) left`, [{ field: 'body.code', code: 'sms_code_incorrect', message: `${r.remainingAttempts} attempt(s) left` }], {}, { remainingAttempts: r.remainingAttempts });
     }

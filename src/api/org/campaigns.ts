@@ -24,6 +24,7 @@ import { findingQuery, objectionBody, ORDER_CSV_COLUMNS, orderQuery, orderRows, 
 import { attachmentParams, sendAttachment } from '../supervision/attachments.ts';
 import { sendCsv } from '../supervision/csv.ts';
 import { registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
+import { fieldsAt, fieldsInBody } from '../problem.ts';
 import { ndjsonLines, NDJSON_TYPES } from '../verify/stream.ts';
 
 export const CSV_TYPES = ['text/csv'];
@@ -119,12 +120,12 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
 
   app.post('/api/org/findings/:id/notified', {
     onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "Mark a finding's host notified", params: uuidParam },
-  }, async (req) => markNotified(ctx, actorOf(req), [req.params.id]));
+  }, async (req) => fieldsAt(markNotified(ctx, actorOf(req), [req.params.id]), (f) => (f === 'findingIds.0' ? 'params.id' : `body.${f}`)));
 
   app.post('/api/org/findings/notified', {
     onRequest: guard,
     schema: { tags: ['organisation'], security: SECURITY, summary: 'Mark many findings notified', body: z.strictObject({ findingIds: z.array(z.string().max(64)).min(1).max(5000) }) },
-  }, async (req) => markNotified(ctx, actorOf(req), req.body.findingIds));
+  }, async (req) => fieldsInBody(markNotified(ctx, actorOf(req), req.body.findingIds)));
 
   app.get('/api/org/orders', {
     onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Disposal orders to my organisation (`?overdue=true`, `?format=csv`)', querystring: orderQuery },
@@ -166,7 +167,7 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
 
     },
   }, async (req) => {
-    const r = await confirmOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body);
+    const r = await fieldsInBody(confirmOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
     return { id: r.id, status: r.status, doneAt: r.doneAt.toISOString() };
   });
 
@@ -185,5 +186,5 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
       description: 'The item waits for the bureau (`objected`, not overdue meanwhile), which upholds the order or withdraws the item. `requestedDueOn` goes with the ground `more_time` only. Evidence files may be added to an objected item; it may still be confirmed done.',
       params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }), body: objectionBody,
     },
-  }, async (req) => objectToOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
+  }, async (req) => fieldsInBody(objectToOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body)));
 };

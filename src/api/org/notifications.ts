@@ -13,6 +13,7 @@ import { ORG_ROLES, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
 import { paging } from '../supervision/schemas.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const listQuery = z.object({ ...paging, unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
 const readBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) });
@@ -56,6 +57,6 @@ export const notificationRoutes = (ctx: AppContext): FastifyPluginAsync => async
     app.post(`/api/${audience}/notifications/read`, {
       onRequest: guard,
       schema: { tags, security, summary: 'Mark notices read (the first time is kept)', body: readBody },
-    }, async (req) => markNotificationsRead(ctx, actorOf(req), req.body.ids));
+    }, async (req) => fieldsInBody(markNotificationsRead(ctx, actorOf(req), req.body.ids)));
   }
 };

@@ -53,11 +53,11 @@ describe('the console webhook routes (/api/org/webhooks)', () => {
     expect((await del(platform, byKey.json().id)).statusCode).toBe(204);
   });
 
-  it('refuses what the API refuses, naming url: not https, credentials, a private address, a URL it already has (409)', async () => {
+  it('refuses what the API refuses, naming body.url: not https, credentials, a private address, a URL it already has (409)', async () => {
     const refused = async (url: string, status: number, code: string) => {
       const r = await add(platform, url);
       expect([url, r.statusCode]).toEqual([url, status]);
-      expect(r.json()).toMatchObject({ code, errors: [expect.objectContaining({ field: 'url', code })] });
+      expect(r.json()).toMatchObject({ code, errors: [expect.objectContaining({ field: 'body.url', code })] });
     };
     await refused('http://hooks.example.cn/x', 400, 'webhook_url_scheme');
     await refused('https://user:pw@hooks.example.cn/x', 400, 'webhook_url_credentials');
@@ -219,11 +219,11 @@ describe('the console webhook routes without WEBHOOKS_ALLOW_LOOPBACK', () => {
   beforeAll(async () => { a = await authTestApp(); }, SETUP_TIMEOUT);
   afterAll(async () => { await a?.close(); });
 
-  it('refuses this machine as a webhook address, naming url', async () => {
+  it('refuses this machine as a webhook address, naming body.url', async () => {
     const s = await signIn(a.app, 'platform.demo');
     for (const url of ['http://127.0.0.1:8080/x', 'https://localhost/x', 'https://[::1]/x']) {
       const r = await a.app.inject({ method: 'POST', url: '/api/org/webhooks', headers: s.headers, payload: { url } });
-      expect([url, r.statusCode, r.json().errors?.[0]]).toEqual([url, 400, expect.objectContaining({ field: 'url', code: 'webhook_url_address' })]);
+      expect([url, r.statusCode, r.json().errors?.[0]]).toEqual([url, 400, expect.objectContaining({ field: 'body.url', code: 'webhook_url_address' })]);
     }
   });
 });

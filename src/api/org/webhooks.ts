@@ -18,6 +18,7 @@ import type { AppContext } from '../app.ts';
 import { actorOf, requirePerson } from '../auth/guards.ts';
 import { problems } from '../auth/presenters.ts';
 import { CSRF_NOTE } from '../auth/routes.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const KEY_HOLDERS = ['provider_staff', 'platform_staff', 'device_maker_staff'] as const;
 const tags = ['organisation'];
@@ -67,12 +68,12 @@ export const orgWebhookRoutes = (ctx: AppContext, webhooksChanged: (orgId: strin
     onRequest: guard,
     schema: {
       tags, summary: 'Subscribe a webhook; the signing secret is in this answer only',
-      description: `As POST /api/verify/v1/webhooks (the same rules and problems: webhook_url_* naming url, 409 webhook_url_taken, 409 webhook_limit_reached). ${CSRF_NOTE}`,
+      description: `As POST /api/verify/v1/webhooks (the same rules and problems: webhook_url_* naming body.url, 409 webhook_url_taken, 409 webhook_limit_reached). ${CSRF_NOTE}`,
       body: z.strictObject({ url: z.string().min(1).max(2048) }),
       response: { 201: z.object({ id: z.string(), url: z.string(), createdAt: z.string(), secret: z.string() }), ...problems(400, 401, 403, 409) },
     },
   }, async (req, reply) => {
-    const w = await createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback });
+    const w = await fieldsInBody(createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback }));
     webhooksChanged(actorOf(req).orgId!);
     // The signing secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
     return reply.code(201).header('cache-control', 'no-store').send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });

@@ -10,6 +10,7 @@ import { actorOf, requireActor } from '../auth/index.ts';
 import { presentApplication, presentHistory } from '../presenters/application.ts';
 import { listApplications } from '../queries/applications.ts';
 import { applicationView, historyView, idParams, listQuery, listView, reasonsBody } from '../schemas/applications.ts';
+import { fieldsInBody } from '../problem.ts';
 
 const tags = ['provider'];
 const staff = { onRequest: requireActor('provider_staff', 'platform_staff') };
@@ -29,7 +30,7 @@ export const providerApplicationRoutes = (ctx: AppContext): FastifyPluginAsync =
     async (req) => { const a = actorOf(req); await providerApprove(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
 
   app.post('/api/provider/applications/:id/return', { ...staff, schema: { tags, summary: 'Return to the host with field-level reasons', params: idParams, body: reasonsBody, response: { 200: applicationView } } },
-    async (req) => { const a = actorOf(req); await providerReturn(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
+    async (req) => { const a = actorOf(req); await fieldsInBody(providerReturn(ctx, a, req.params.id, req.body)); return present(a, req.params.id); });
 
   app.get('/api/provider/applications/:id/history', { ...staff, schema: { tags, params: idParams, response: { 200: historyView } } },
     async (req) => { await loadApplication(ctx.db, req.params.id, actorOf(req)); return { items: await presentHistory(ctx.db, req.params.id) }; });

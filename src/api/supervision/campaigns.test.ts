@@ -51,18 +51,18 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await post('/api/bureau/campaigns', KEY, body)).statusCode).toBe(403);
     const bad = await post('/api/bureau/campaigns', gd.headers, { ...body, endsOn: '2026-03-10' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'endsOn', code: 'before_catalogue_due' })]);
+    expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'body.endsOn', code: 'before_catalogue_due' })]);
     // Wholly in the past: refused, nothing created, nobody told.
     const past = await post('/api/bureau/campaigns', gd.headers, { ...body, startsOn: '2020-01-01', catalogueDueOn: '2020-01-15', endsOn: '2020-02-01' });
     expect(past.statusCode).toBe(400);
-    expect(past.json()).toMatchObject({ code: 'campaign_invalid', errors: expect.arrayContaining([expect.objectContaining({ field: 'endsOn', code: 'in_the_past' })]) });
+    expect(past.json()).toMatchObject({ code: 'campaign_invalid', errors: expect.arrayContaining([expect.objectContaining({ field: 'body.endsOn', code: 'in_the_past' })]) });
     // A year typed wrong: refused before any dashboard has to count its days.
     const typo = await post('/api/bureau/campaigns', gd.headers, { ...body, startsOn: '0026-03-01' });
     expect(typo.statusCode).toBe(400);
-    expect(typo.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'startsOn', code: 'too_far_back' })]));
+    expect(typo.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.startsOn', code: 'too_far_back' })]));
     expect((await a.t.db.query('select 1 from campaigns')).length).toBe(0);
     const other = await post('/api/bureau/campaigns', gd.headers, { ...body, provinceCodes: ['330000'] });
-    expect(other.json().errors[0]).toMatchObject({ field: 'provinceCodes', code: 'outside_province' });
+    expect(other.json().errors[0]).toMatchObject({ field: 'body.provinceCodes', code: 'outside_province' });
     const res = await post('/api/bureau/campaigns', gd.headers, body);
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ provinceCodes: ['440000'], orgKinds: ['platform'], status: 'open', notified: 2 }); // 示例应用市场, 星辰小程序平台
@@ -100,7 +100,7 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     expect((await get('/api/bureau/notifications', KEY)).statusCode).toBe(403);
     // Marked read: once, by its own organisation only (another's notice is not found).
     const id = notices.items[0].id as number;
-    expect((await post('/api/org/notifications/read', provider.headers, { ids: [id] })).json()).toMatchObject({ code: 'notification_not_found', errors: [{ field: 'ids.0' }] });
+    expect((await post('/api/org/notifications/read', provider.headers, { ids: [id] })).json()).toMatchObject({ code: 'notification_not_found', errors: [{ field: 'body.ids.0' }] });
     expect((await post('/api/org/notifications/read', platform.headers, { ids: [id] })).json()).toEqual({ read: 1, already: 0 });
     expect((await post('/api/org/notifications/read', KEY, { ids: [id] })).json()).toEqual({ read: 0, already: 1 });
     expect((await get('/api/org/notifications?unread=true', KEY)).json()).toMatchObject({ total: 0, unread: 0, items: [] });
@@ -200,7 +200,15 @@ describe('supervision: campaigns, catalogues, findings, rounds, orders', () => {
     const f = (await get(`/api/bureau/campaigns/${campaignId}/findings?resolved=false`, gd.headers)).json().items as { id: string; outcome: string }[];
     expect(f).toHaveLength(3);
     expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, zj.headers, { filter: {}, respondBy: '2026-03-10' })).statusCode).toBe(404);
-    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-01-01' })).json().errors[0].field).toBe('respondBy');
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-01-01' })).json().errors[0].field).toBe('body.respondBy');
+    // Rule refusals name the field where it is in the request, as the schema's do.
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { findingIds: [f[0]!.id, unknownId], respondBy: '2026-03-10' })).json())
+      .toMatchObject({ code: 'finding_not_found', errors: [{ field: 'body.findingIds.1', code: 'not_found' }] });
+    expect((await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: { outcome: 'revoked', notified: true }, respondBy: '2026-03-10' })).json())
+      .toMatchObject({ code: 'round_empty', errors: [{ field: 'body.filter', code: 'empty' }] });
+    expect((await post(`/api/org/findings/${unknownId}/notified`, KEY)).json()).toMatchObject({ code: 'finding_not_found', errors: [{ field: 'params.id' }] });
+    expect((await post('/api/org/findings/notified', KEY, { findingIds: [f[0]!.id, unknownId] })).json()).toMatchObject({ code: 'finding_not_found', errors: [{ field: 'body.findingIds.1' }] });
     const r = await post(`/api/bureau/campaigns/${campaignId}/rounds`, gd.headers, { filter: {}, respondBy: '2026-03-10' });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ number: 1, findings: 3, organisations: 1 });

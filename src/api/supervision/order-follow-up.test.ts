@@ -54,10 +54,10 @@ describe('disposal orders followed up: objections, withdrawals, new dates, overd
       expect(r.statusCode).toBe(400);
       expect(r.json().errors).toEqual([expect.objectContaining({ field, code })]);
     };
-    await bad({ ground: 'more_time', note: '需要协调开发者' }, 'requestedDueOn', 'required');
-    await bad({ ground: 'not_ours', note: '非本平台应用', requestedDueOn: '2026-03-20' }, 'requestedDueOn', 'not_applicable');
-    await bad({ ground: 'more_time', note: '需要协调开发者', requestedDueOn: '2026-03-09' }, 'requestedDueOn', 'not_later');
-    await bad({ ground: 'more_time', note: '需要协调开发者', requestedDueOn: '2027-06-01' }, 'requestedDueOn', 'too_far');
+    await bad({ ground: 'more_time', note: '需要协调开发者' }, 'body.requestedDueOn', 'required');
+    await bad({ ground: 'not_ours', note: '非本平台应用', requestedDueOn: '2026-03-20' }, 'body.requestedDueOn', 'not_applicable');
+    await bad({ ground: 'more_time', note: '需要协调开发者', requestedDueOn: '2026-03-09' }, 'body.requestedDueOn', 'not_later');
+    await bad({ ground: 'more_time', note: '需要协调开发者', requestedDueOn: '2027-06-01' }, 'body.requestedDueOn', 'too_far');
     expect((await post(itemUrl(0, 'objection'), KEY, { ground: 'bored', note: 'x' })).statusCode).toBe(400);
     // The bureau does not object to its own order; another organisation does not see it.
     expect((await post(itemUrl(0, 'objection'), gd.headers, { ground: 'other', note: 'x' })).statusCode).toBe(403);
@@ -134,7 +134,7 @@ describe('disposal orders followed up: objections, withdrawals, new dates, overd
     expect((await post(due, KEY, { dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(403);
     expect((await post(due, zj.headers, { dueInWorkingDays: 3, reason: 'x' })).statusCode).toBe(404);
     const same = await post(due, gd.headers, { dueInWorkingDays: 5, reason: '重复' });
-    expect(same.json()).toMatchObject({ code: 'due_unchanged', errors: [{ field: 'dueInWorkingDays' }] });
+    expect(same.json()).toMatchObject({ code: 'due_unchanged', errors: [{ field: 'body.dueInWorkingDays' }] });
     expect((await post(due, gd.headers, { dueInWorkingDays: 2, reason: '提前' })).json()).toMatchObject({ dueOn: '2026-03-13', previousDueOn: '2026-03-18' });
     // Past the new date the order is followed up again (a new date, a new follow-up).
     a.clock.set('2026-03-16T01:00:00Z');

@@ -54,7 +54,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect((await get('/api/bureau/violations', gd.headers)).json().items[0]).toMatchObject({ id: reportId, status: 'received', reporterOrganisation: '示例应用市场', category: 'fraud' });
     const steps = `/api/bureau/violations/${reportId}/steps`;
     expect((await post(steps, zj.headers, { action: 'close', note: 'x' })).statusCode).toBe(404);
-    expect((await post(steps, gd.headers, { action: 'request_more' })).json().errors[0].field).toBe('note');
+    expect((await post(steps, gd.headers, { action: 'request_more' })).json().errors[0].field).toBe('body.note');
     expect((await post(steps, gd.headers, { action: 'request_more', note: '请补充充值记录截图' })).json().status).toBe('more_requested');
     expect((await post(`/api/org/violations/${reportId}/more`, provider.headers, { note: 'x' })).statusCode).toBe(404);
     expect((await post(`/api/org/violations/${reportId}/more`, KEY, { note: '截图已上传至证据库 #889' })).json().status).toBe('received');
@@ -67,7 +67,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     expect(fromReport.items.map((o: { id: string }) => o.id)).toEqual(ordered.json().orderIds);
     expect((await get(`/api/bureau/orders?violationId=${reportId}`, zj.headers)).json().items).toEqual([]);
     expect((await get(`/api/bureau/orders?violationId=00000000-0000-4000-8000-000000000000`, gd.headers)).json().items).toEqual([]);
-    expect((await post(steps, gd.headers, { action: 'revoke', note: '核实提供虚假材料' })).json().errors[0].field).toBe('category');
+    expect((await post(steps, gd.headers, { action: 'revoke', note: '核实提供虚假材料' })).json().errors[0].field).toBe('body.category');
     const revoked = await post(steps, gd.headers, { action: 'revoke', note: '核实主体提供虚假材料（内部编号 GD-2026-17）', category: 'false_materials' });
     expect(revoked.json().status).toBe('revoked');
     expect((await post(steps, gd.headers, { action: 'close', note: '结案' })).statusCode).toBe(409);
@@ -114,7 +114,7 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     // A public reporter can never answer a request for more: refused, the report stays as it was.
     const ask = await post(`/api/bureau/violations/${res.json().id}/steps`, zj.headers, { action: 'request_more', note: '请补充截图' });
     expect(ask.statusCode).toBe(400);
-    expect(ask.json()).toMatchObject({ code: 'reporter_cannot_answer', errors: [{ field: 'action', code: 'public_reporter' }] });
+    expect(ask.json()).toMatchObject({ code: 'reporter_cannot_answer', errors: [{ field: 'body.action', code: 'public_reporter' }] });
     expect((await get(`/api/bureau/violations/${res.json().id}`, zj.headers)).json()).toMatchObject({ status: 'received', steps: [{ action: 'reported' }] });
     expect((await get(`/api/bureau/violations/${res.json().id}`, gd.headers)).statusCode).toBe(404);
     // The bureau orders the platform that distributes the APP to take it down (a public report's default is
@@ -127,10 +127,10 @@ describe('supervision: violation reports, revocation categories, blacklist', () 
     const [bureauOrg] = await a.t.db.query<{ id: string }>(`select id from organisations where kind = 'bureau' limit 1`);
     for (const organisationId of [bureauOrg!.id, 'not-an-id']) {
       const bad = await post(steps, zj.headers, { action: 'order_disposal', note: '下架', order: { measure: 'take_down', dueInWorkingDays: 3, organisationId } });
-      expect(bad.json()).toMatchObject({ code: 'order_invalid', errors: [{ field: 'order.organisationId', code: 'not_orderable' }] });
+      expect(bad.json()).toMatchObject({ code: 'order_invalid', errors: [{ field: 'body.order.organisationId', code: 'not_orderable' }] });
     }
     expect((await post(steps, zj.headers, { action: 'order_disposal', note: '下架', order: { measure: 'stop_access', dueInWorkingDays: 3, organisationId: market.id } })).json())
-      .toMatchObject({ code: 'measure_not_for_organisation' });
+      .toMatchObject({ code: 'measure_not_for_organisation', errors: [{ field: 'body.order.measure', code: 'not_for_organisation_kind' }] }); // the order's rule, at the order's field
     const ordered = await post(steps, zj.headers, { action: 'order_disposal', note: '公众举报核实：应用违规收集个人信息，责令下架', order: { measure: 'take_down', dueInWorkingDays: 3, organisationId: market.id } });
     expect(ordered.json()).toMatchObject({ status: 'disposal_ordered', orderIds: [expect.any(String)] });
     const [order] = await a.t.db.query<{ organisation_id: string; measure: string; violation_id: string }>('select organisation_id, measure, violation_id from disposal_orders where id = $1', [ordered.json().orderIds[0]]);

@@ -373,7 +373,7 @@ describe('verification API', () => {
     for (const url of ['http://127.0.0.1:3202/x', 'http://[::1]:3202/x', 'https://localhost/x', 'https://2130706433/x']) {
       const r = await a.app.inject({ method: 'POST', url: '/api/verify/v1/webhooks', headers: KEY, payload: { url } });
       expect([url, r.statusCode]).toEqual([url, 400]);
-      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'url', code: 'webhook_url_address' }] });
+      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'body.url', code: 'webhook_url_address' }] });
     }
   });
 

@@ -49,7 +49,7 @@ describe('webhooks', () => {
     expect(created.headers['cache-control']).toBe('no-store'); // the secret is in this answer only
     const twice = await subscribe(`${rx.url('/market')}#again`); // the same URL (fragments are dropped)
     expect(twice.statusCode).toBe(409);
-    expect(twice.json()).toMatchObject({ code: 'webhook_url_taken', errors: [{ field: 'url', code: 'webhook_url_taken' }] });
+    expect(twice.json()).toMatchObject({ code: 'webhook_url_taken', errors: [{ field: 'body.url', code: 'webhook_url_taken' }] });
     const list = await hooks();
     expect(list.json().items).toEqual([{ id: created.json().id, url: rx.url('/market'), createdAt: expect.any(String) }]);
     expect(list.body).not.toContain(created.json().secret);
@@ -199,11 +199,11 @@ describe('webhooks', () => {
     expect(row).toEqual({ status: 'dropped', last_error_code: 'subscription_deleted' });
   });
 
-  it('refuses internal and link-local addresses at subscription, naming url (loopback allowed here: WEBHOOKS_ALLOW_LOOPBACK)', async () => {
+  it('refuses internal and link-local addresses at subscription, naming body.url (loopback allowed here: WEBHOOKS_ALLOW_LOOPBACK)', async () => {
     for (const url of ['https://169.254.169.254/latest/meta-data', 'https://10.1.2.3/x', 'https://2852039166/', 'https://[::ffff:a9fe:a9fe]/x', 'https://[fd00::1]/x']) {
       const r = await subscribe(url);
       expect([url, r.statusCode]).toEqual([url, 400]);
-      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'url', code: 'webhook_url_address' }] });
+      expect(r.json()).toMatchObject({ code: 'webhook_url_address', errors: [{ field: 'body.url', code: 'webhook_url_address' }] });
     }
     const local = await subscribe('http://[::1]:3202/x');
     expect(local.statusCode).toBe(201);

@@ -10,6 +10,7 @@ import { actorOf } from '../auth/index.ts';
 import { problems } from '../auth/presenters.ts';
 import type { VerifyRouteOptions } from './index.ts';
 import { webhookView } from './schemas.ts';
+import { fieldsInBody } from '../problem.ts';
 
 export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -20,12 +21,12 @@ export const verifyWebhookRoutes = ({ ctx, verifier, guard }: VerifyRouteOptions
     onRequest: guard,
     schema: {
       tags, security, summary: 'Subscribe a webhook; the signing secret is in this answer only',
-      description: 'https URLs to public addresses (private, link-local, loopback … addresses are refused: 400 webhook_url_address naming url; loopback, over plain http too, only where the server sets WEBHOOKS_ALLOW_LOOPBACK). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified; filing.changed names in filing.removedIdentities the (platform, packageName, certificate) identities the change stopped answering filed.',
+      description: 'https URLs to public addresses (private, link-local, loopback … addresses are refused: 400 webhook_url_address naming body.url; loopback, over plain http too, only where the server sets WEBHOOKS_ALLOW_LOOPBACK). Deliveries are POSTs of JSON signed with `X-Beian-Signature: sha256=<hex HMAC-SHA-256 of the body>`; events filing.cancelled, filing.revoked, filing.changed, filing.shell (the filing lost its last access record) for filings your organisation has verified; filing.changed names in filing.removedIdentities the (platform, packageName, certificate) identities the change stopped answering filed.',
       body: z.strictObject({ url: z.string().min(1).max(2048) }),
       response: { 201: webhookView.extend({ secret: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },
   }, async (req, reply) => {
-    const w = await createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback });
+    const w = await fieldsInBody(createWebhookSubscription(ctx, actorOf(req), req.body, { allowLoopback: ctx.config.webhooks.allowLoopback }));
     verifier.webhooksChanged(actorOf(req).orgId!);
     // The signing secret is in this answer only: no cache (a proxy's or the browser's) may keep it.
     return reply.code(201).header('cache-control', 'no-store').send({ id: w.id, url: w.url, secret: w.secret, createdAt: w.createdAt.toISOString() });

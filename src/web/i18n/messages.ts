@@ -455,6 +455,8 @@ export const MESSAGES = {
   'record.report.name': ['称呼（选填）', 'Your name (optional)'],
   'record.report.contact': ['联系方式（手机号或邮箱）', 'Contact (mobile or email)'],
   'record.report.contactHint': ['如 13912345678 或 name@example.com', 'e.g. 13912345678 or name@example.com'],
+  'record.report.descriptionInvalid': ['请用至少 10 个字说明情况（不计首尾空格）', 'Describe what happened in at least 10 characters (leading and trailing spaces do not count)'],
+  'record.report.contactInvalid': ['请填写能联系到您的大陆手机号（11 位数字）或邮箱地址', 'Enter a mainland mobile number (11 digits) or an email address where the bureau can reach you'],
   'record.report.submit': ['提交举报', 'Send report'],
   'record.report.sent': ['举报已提交', 'Report sent'],
   'record.report.sentLead': ['受理编号 {id}。通信管理局将核实处理，必要时通过您留下的联系方式与您联系。', 'Reference {id}. The bureau will look into it and may contact you to follow up.'],

@@ -1,8 +1,11 @@
 // Journey: defects a new user met (fix-newuser). The public's violation report says what is wrong
-// at the field, in the form's words (not the schema's "Too small: expected string…" above the form).
+// at the field, in the form's words (not the schema's "Too small: expected string…" above the
+// form); a cancellation's SMS code takes digits only, is confirmed with Enter and marks the field
+// when wrong (letters used to come back as "请求格式不正确 / 格式不正确").
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, startServer, steps } from './harness.ts';
+import { confirmationCode } from '../filing.ts';
+import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
 
 describe('journey: a new user does things wrong', () => {
   let server: Server; let browser: Browser;
@@ -47,6 +50,44 @@ describe('journey: a new user does things wrong', () => {
     await page.getByLabel('联系方式（手机号或邮箱）').fill('13912345678');
     await page.getByTestId('report-submit').click();
     await page.getByTestId('report-sent').waitFor();
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('a cancellation code takes six digits, Enter confirms it, and a wrong one marks the field', () => steps(async () => {
+    const j = await journey(browser, server.url, 'newuser-cancel-code');
+    const { page } = j;
+    await signInUi(page, 'host@demo.beian.test');
+    await page.goto('/host/records');
+    const number = '浙ICP备2024000001号-1A';
+    await page.getByTestId(`cancel-service-${number}`).click();
+    const asked = page.waitForResponse((r) => r.url().endsWith('/cancel') && r.request().method() === 'POST');
+    await page.getByTestId('confirm-service-ask').click();
+    const { confirmationId } = (await (await asked).json()) as { confirmationId: string };
+    const code = await confirmationCode(server.t.db, server.t.sealer, confirmationId);
+    const box = page.locator('#confirm-service-code');
+    const confirm = page.getByTestId('confirm-service-confirm');
+    await box.fill('a1b2c3');
+    expect(await box.inputValue()).toBe('123');
+    expect(await confirm.isDisabled()).toBe(true);
+    await j.shot('code-digits-only');
+
+    const wrong = code === '000000' ? '000001' : '000000';
+    await box.fill(wrong);
+    expect(await confirm.isDisabled()).toBe(false);
+    await box.press('Enter');
+    const panel = page.getByTestId('confirm-service');
+    await panel.getByText('验证码错误，还剩 4 次机会').waitFor();
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect(await panel.textContent()).not.toContain('格式不正确');
+    expectRefusal(j, 400, /\/api\/host\/confirmations\//);
+    await j.shot('code-wrong');
+
+    await box.fill(code);
+    await box.press('Enter');
+    await page.getByTestId('records-done').waitFor();
+    const [s] = await server.t.db.query<{ status: string }>('select status from services where service_number = $1', [number]);
+    expect(s!.status).toBe('cancelled');
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

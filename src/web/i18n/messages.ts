@@ -1091,6 +1091,7 @@ export const MESSAGES = {
   'records.lastAccess': ['这是最后一条接入信息：取消后该备案将成为空壳。', 'This is the last access record: the filing becomes a shell.'],
   'records.sentTo': ['确认码已发送至 {mobile}，24 小时内有效，最多 5 次。', 'The code went to {mobile}; valid 24 h, 5 attempts.'],
   'records.code': ['短信确认码', 'SMS code'],
+  'records.codeHint': ['请输入短信中的 6 位数字。', 'Enter the 6 digits of the SMS.'],
   'records.confirm': ['确认', 'Confirm'],
   'records.done': ['已生效。', 'Done.'],
   'records.doneShell': ['已取消接入，该备案现为空壳，请新增接入。', 'Access cancelled: the filing is now a shell; add access.'],

@@ -1,11 +1,14 @@
 // Journey: defects a new user met (fix-newuser). The public's violation report says what is wrong
 // at the field, in the form's words (not the schema's "Too small: expected string…" above the
 // form); a cancellation's SMS code takes digits only, is confirmed with Enter and marks the field
-// when wrong (letters used to come back as "请求格式不正确 / 格式不正确").
+// when wrong (letters used to come back as "请求格式不正确 / 格式不正确"); a bureau reviewer who
+// returns an application with a reason lacking its field or its problem is stopped and shown which
+// (it used to be dropped silently: the host never saw what was written in it).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmationCode } from '../filing.ts';
-import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+import { signIn } from '../auth.ts';
+import { appMaterials, call, CLOUD, confirmationCode, orgId } from '../filing.ts';
+import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps, toBureau } from './harness.ts';
 
 describe('journey: a new user does things wrong', () => {
   let server: Server; let browser: Browser;
@@ -88,6 +91,42 @@ describe('journey: a new user does things wrong', () => {
     await page.getByTestId('records-done').waitFor();
     const [s] = await server.t.db.query<{ status: string }>('select status from services where service_number = $1', [number]);
     expect(s!.status).toBe('cancelled');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('a bureau reviewer cannot return an application with a half-written reason', () => steps(async () => {
+    const m = appMaterials(await orgId(server.t.db, CLOUD));
+    const app = { id: await toBureau(server, { serviceType: 'app', submitterOrgId: m.access[0]!.providerOrgId, materials: m }, [m.subject.principal.mobile, m.service.principal.mobile]) };
+    const j = await journey(browser, server.url, 'newuser-reasons');
+    const { page } = j;
+    await signInUi(page, 'gd.reviewer');
+    await page.goto(`/bureau/applications/${app.id}`);
+    // One reason flagged at a field and written; a second written without choosing its field.
+    await page.getByRole('button', { name: /标记问题/ }).first().click();
+    await page.locator('#reason-error-0').fill('名称与实际业务不符');
+    await page.getByRole('button', { name: '添加一条意见' }).click();
+    await page.locator('#reason-error-1').fill('首页网址无法访问，请核实');
+    await page.getByTestId('return').click();
+    await page.getByText('有 1 条意见缺少字段或问题说明（已标红）').waitFor();
+    expect(await page.getByTestId('decision-confirm').count()).toBe(0);
+    const second = page.getByTestId('reason').nth(1);
+    expect(await second.locator('.field.has-error select').count()).toBe(1);
+    expect(await second.locator('.field.has-error textarea').count()).toBe(0);
+    expect(await page.locator('#reason-field-1').evaluate((e) => e === document.activeElement)).toBe(true);
+    await j.shot('reason-incomplete');
+
+    // Completed, both go to the host.
+    const options = await page.locator('#reason-field-1 option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    await page.locator('#reason-field-1').selectOption(options[options.length - 1]!);
+    await page.getByTestId('return').click();
+    await page.getByTestId('decision-confirm').getByText('以下 2 条意见').waitFor();
+    await page.getByTestId('decision-confirm-yes').click();
+    await page.getByTestId('decision-confirm').waitFor({ state: 'detached' });
+    const reviewer = await signIn(server.app, 'gd.reviewer');
+    await expect.poll(async () => (await call(server.app, reviewer, 'GET', `/api/bureau/applications/${app.id}`)).status).toBe('bureau_rejected');
+    const view = await call(server.app, reviewer, 'GET', `/api/bureau/applications/${app.id}`);
+    expect((view.reviewReasons as { error: string }[]).map((r) => r.error).sort()).toEqual(['名称与实际业务不符', '首页网址无法访问，请核实'].sort());
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

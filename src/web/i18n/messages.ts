@@ -697,6 +697,7 @@ export const MESSAGES = {
   'review.noActions': ['当前状态下无可执行的审核操作。', 'No review action in this status.'],
   'review.history': ['办理记录', 'Timeline'],
   'review.reasonsNeeded': ['请至少填写一条包含字段和问题的意见。', 'Give at least one reason with a field and a problem.'],
+  'review.reasonsIncomplete': ['有 {n} 条意见缺少字段或问题说明（已标红）：请补全或删除后再退回，否则主办者看不到这些意见。', '{n} reason(s) lack a field or a problem (marked in red): complete or remove them before returning, or the host would never see them.'],
   'review.previousReasons': ['此前的审核意见', 'Earlier findings'],
 
   'keys.title': ['API 密钥', 'API keys'],

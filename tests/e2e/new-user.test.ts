@@ -3,7 +3,8 @@
 // form); a cancellation's SMS code takes digits only, is confirmed with Enter and marks the field
 // when wrong (letters used to come back as "请求格式不正确 / 格式不正确"); a bureau reviewer who
 // returns an application with a reason lacking its field or its problem is stopped and shown which
-// (it used to be dropped silently: the host never saw what was written in it).
+// (it used to be dropped silently: the host never saw what was written in it); starting a change or
+// a new access says which service it starts from, and 返回 leads back to the filed records.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
@@ -127,6 +128,28 @@ describe('journey: a new user does things wrong', () => {
     await expect.poll(async () => (await call(server.app, reviewer, 'GET', `/api/bureau/applications/${app.id}`)).status).toBe('bureau_rejected');
     const view = await call(server.app, reviewer, 'GET', `/api/bureau/applications/${app.id}`);
     expect((view.reviewReasons as { error: string }[]).map((r) => r.error).sort()).toEqual(['名称与实际业务不符', '首页网址无法访问，请核实'].sort());
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('a change or a new access names the service it starts from, and 返回 leads back to the filed records', () => steps(async () => {
+    const j = await journey(browser, server.url, 'newuser-change-target');
+    const { page } = j;
+    await signInUi(page, 'host@demo.beian.test');
+    await page.goto('/host/records');
+    const a2dp = page.getByTestId('record-service').filter({ hasText: '粤ICP备2024000001号-2A' });
+    await a2dp.getByTestId('add-access').click();
+    const target = page.getByTestId('change-target');
+    await target.waitFor();
+    expect(await target.textContent()).toBe('新增接入的服务：A2DP Volume（APP）');
+    expect(await page.getByTestId('start-change').textContent()).toBe('填写新增接入信息');
+    await j.shot('add-access-target');
+    await page.getByRole('link', { name: '← 返回' }).click();
+    await page.waitForURL((u) => u.pathname === '/host/records');
+    await a2dp.getByRole('link', { name: '变更' }).click();
+    await target.waitFor();
+    expect(await target.textContent()).toBe('变更的服务：A2DP Volume（APP）');
+    expect(await page.getByTestId('start-change').textContent()).toBe('开始变更');
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

@@ -4,7 +4,8 @@
 // when wrong (letters used to come back as "请求格式不正确 / 格式不正确"); a bureau reviewer who
 // returns an application with a reason lacking its field or its problem is stopped and shown which
 // (it used to be dropped silently: the host never saw what was written in it); starting a change or
-// a new access says which service it starts from, and 返回 leads back to the filed records.
+// a new access says which service it starts from, and 返回 leads back to the filed records; a number
+// not found is said once (not again as 没有找到（地址不存在，或该记录不属于您）).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
@@ -150,6 +151,24 @@ describe('journey: a new user does things wrong', () => {
     await target.waitFor();
     expect(await target.textContent()).toBe('变更的服务：A2DP Volume（APP）');
     expect(await page.getByTestId('start-change').textContent()).toBe('开始变更');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('a number the bureau cannot blacklist is said once, without 地址不存在', () => steps(async () => {
+    const j = await journey(browser, server.url, 'newuser-blacklist-unknown');
+    const { page } = j;
+    await signInUi(page, 'gd.reviewer');
+    await page.goto('/bureau/supervision?tab=blacklist');
+    await page.getByLabel('服务备案号').fill('粤ICP备2099999999号-9A');
+    await page.getByTestId('blacklist-category').selectOption('false_materials');
+    await page.getByLabel('理由').fill('提供虚假材料（旅程）');
+    await page.getByRole('button', { name: '列入黑名单' }).click();
+    const notice = page.locator('.notice-error').filter({ hasText: '没有匹配的已备案服务' }).first();
+    await notice.waitFor();
+    expect(await notice.textContent()).not.toContain('地址不存在');
+    expectRefusal(j, 404, /\/api\/bureau\/blacklist$/);
+    await j.shot('blacklist-unknown');
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

@@ -5,7 +5,8 @@
 // returns an application with a reason lacking its field or its problem is stopped and shown which
 // (it used to be dropped silently: the host never saw what was written in it); starting a change or
 // a new access says which service it starts from, and 返回 leads back to the filed records; a number
-// not found is said once (not again as 没有找到（地址不存在，或该记录不属于您）).
+// not found is said once (not again as 没有找到（地址不存在，或该记录不属于您））; publicity days outside
+// 1–90 are said at the field with the range (not 请求格式不正确 / 内容过短或数值过小 above the page).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
@@ -14,7 +15,8 @@ import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi,
 
 describe('journey: a new user does things wrong', () => {
   let server: Server; let browser: Browser;
-  beforeAll(async () => { [server, browser] = await Promise.all([startServer(), launch()]); }, 180_000);
+  // The demo's life after the number too: shells for the cleanup notice.
+  beforeAll(async () => { [server, browser] = await Promise.all([startServer({ demoLives: true }), launch()]); }, 240_000);
   afterAll(async () => { await browser?.close(); await server?.close(); });
 
   it('the public report says at the field what is wrong, in Chinese and in English', () => steps(async () => {
@@ -169,6 +171,30 @@ describe('journey: a new user does things wrong', () => {
     expect(await notice.textContent()).not.toContain('地址不存在');
     expectRefusal(j, 404, /\/api\/bureau\/blacklist$/);
     await j.shot('blacklist-unknown');
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('a cleanup notice with publicity days out of range says so at the days field', () => steps(async () => {
+    const j = await journey(browser, server.url, 'newuser-notice-days');
+    const { page } = j;
+    await signInUi(page, 'gd.reviewer');
+    await page.goto('/bureau/shells');
+    await page.getByRole('checkbox', { name: /-4$/ }).check(); // 云端帮助中心: listable
+    const days = page.getByLabel('公示天数（1–90 天）');
+    for (const wrong of ['0', '400']) {
+      await days.fill(wrong);
+      await page.getByTestId('publish-notice').click();
+      await page.getByTestId('notice-days-error').getByText('公示天数须为 1–90 天').waitFor();
+      expect(await days.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('.notice-error').count()).toBe(0);
+    }
+    expectRefusal(j, 400, /\/api\/bureau\/notices$/);
+    await j.shot('notice-days');
+    await days.fill('10');
+    await page.getByTestId('publish-notice').click();
+    await page.getByTestId('cleanup-notice').first().getByTestId('countdown').getByText('公示剩余 10 天').waitFor();
+    expect(await page.getByTestId('notice-days-error').count()).toBe(0);
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

@@ -1121,6 +1121,8 @@ export const MESSAGES = {
   'shells.notice': ['清理公告', 'Cleanup notice'],
   'shells.publish': ['发布清理公告', 'Publish a cleanup notice'],
   'shells.days': ['公示天数', 'Publicity days'],
+  'shells.daysRange': ['1–90 天', '1 to 90 days'],
+  'shells.daysInvalid': ['公示天数须为 1–90 天', 'Publicity lasts 1 to 90 days'],
   'shells.noticeTitle': ['公告标题（选填）', 'Notice title (optional)'],
   'shells.notices': ['清理公告', 'Cleanup notices'],
   'shells.daysLeft': ['公示剩余 {n} 天', '{n} day(s) of publicity left'],

@@ -6,7 +6,8 @@
 // (it used to be dropped silently: the host never saw what was written in it); starting a change or
 // a new access says which service it starts from, and 返回 leads back to the filed records; a number
 // not found is said once (not again as 没有找到（地址不存在，或该记录不属于您））; publicity days outside
-// 1–90 are said at the field with the range (not 请求格式不正确 / 内容过短或数值过小 above the page).
+// 1–90 are said at the field with the range (not 请求格式不正确 / 内容过短或数值过小 above the page); a
+// supervision step's reason of spaces says 请填写理由 (the button did nothing).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
@@ -195,6 +196,31 @@ describe('journey: a new user does things wrong', () => {
     await page.getByTestId('publish-notice').click();
     await page.getByTestId('cleanup-notice').first().getByTestId('countdown').getByText('公示剩余 10 天').waitFor();
     expect(await page.getByTestId('notice-days-error').count()).toBe(0);
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('a supervision step with a reason of spaces says the reason is missing, instead of doing nothing', () => steps(async () => {
+    const j = await journey(browser, server.url, 'newuser-reason-spaces');
+    const { page } = j;
+    await signInUi(page, 'gd.reviewer');
+    await page.goto('/bureau/supervision?tab=orders');
+    await page.getByTestId('redate-order').first().click();
+    const requests: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST') requests.push(r.url()); });
+    await page.getByTestId('redate-order-reason').fill('   ');
+    await page.getByTestId('redate-order-days').fill('5');
+    await page.getByTestId('redate-order-submit').click();
+    await page.getByTestId('redate-order-reason-error').getByText('请填写理由').waitFor();
+    expect(await page.getByTestId('redate-order-reason').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('redate-order-reason').evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(requests).toEqual([]);
+    await j.shot('reason-spaces');
+    await page.getByTestId('redate-order-reason').fill('平台申请延期，同意（旅程）');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/due') && r.request().method() === 'POST');
+    await page.getByTestId('redate-order-submit').click();
+    expect((await answered).status()).toBe(200);
+    await page.getByTestId('redate-order-form').waitFor({ state: 'detached' });
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

@@ -225,6 +225,7 @@ export const MESSAGES = {
   'sv.serviceNumber': ['服务备案号', 'Service number'],
   'sv.until': ['限制至', 'Until'],
   'sv.reason': ['理由', 'Reason'],
+  'sv.reasonRequired': ['请填写理由', 'Give the reason'],
   'sv.orderReasonLabel': ['处置理由', 'Reason for the order'],
   'sv.noCommonMeasure': ['所选问题属于不同类型的机构（接入服务提供者、分发平台、终端厂商），没有共同的处置措施，请分开下发。', 'The picked findings belong to different kinds of organisation (provider, platform, device maker) with no measure in common: order them separately.'],
   'sv.blacklistKinds': ['列入黑名单的内容', 'What is blacklisted'],

@@ -72,7 +72,9 @@ export function ErrorNotice({ error, labels }: { error: unknown; labels?: Record
     // Each field's problem, prefixed with the field's label when the UI has one (never a raw
     // path); one that only repeats the main message (a wrong SMS code, say) is not listed again.
     // A field problem with the main problem's own code (a wrong SMS code at `code`) says it again: left out.
-    const items = error.errors.filter((e) => e.code !== error.code).map((e) => {
+    // A field's generic `not_found` under a named …_not_found (没有匹配的已备案服务) only repeats it, and its
+    // words (没有找到（地址不存在…）) read as a wrong web address: left out too.
+    const items = error.errors.filter((e) => e.code !== error.code && !(e.code === 'not_found' && error.code.endsWith('_not_found'))).map((e) => {
       const path = e.field?.replace(/^body\./, '') ?? '';
       const label = path ? labels?.[path] ?? i18n.field(path) : '';
       return { label: label !== path ? label : '', text: i18n.problem(e) };

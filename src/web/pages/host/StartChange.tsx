@@ -62,13 +62,21 @@ export default function StartChange({ mode }: { mode: Mode }) {
   };
 
   const [title, lead] = TEXT[mode];
+  // Which filed service or subject this starts from: the page is opened from a list of several.
+  const m = body?.materials as { service?: { name?: string }; subject?: { name?: string } } | undefined;
+  const targetName = mode === 'change_subject' ? m?.subject?.name : m?.service?.name;
   const openId = error instanceof ApiError && error.code === 'application_already_open' ? /[0-9a-f]{8}-[0-9a-f-]{27}/.exec(error.message)?.[0] : undefined;
   return (
     <Page title={i18n.t(title)} lead={i18n.t(lead)}>
-      <BackLink to="/host" />
+      {/* Service changes and new access start from the filed records (已备案), as a subject change mostly does. */}
+      <BackLink to="/host/records" />
       {!body && !error ? <Loading /> : null}
       {body ? (
         <Card>
+          {targetName ? (
+            <p data-testid="change-target">{i18n.t(`change.target.${mode}` as MessageKey)}{i18n.colon}<strong>{targetName}</strong>
+              {mode === 'change_subject' || !body.serviceType ? null : i18n.paren(i18n.option('serviceType', body.serviceType))}</p>
+          ) : null}
           <div className="field">
             <label htmlFor="change-submitter">{mode === 'add_access' ? i18n.t('change.newProvider') : i18n.t('wizard.submitter')}</label>
             <select id="change-submitter" value={submitterOrgId} onChange={(e) => setSubmitterOrgId(e.target.value)}>
@@ -76,7 +84,7 @@ export default function StartChange({ mode }: { mode: Mode }) {
             </select>
           </div>
           {mode === 'add_access' && orgs.length === 0 ? <Notice kind="warning">{i18n.t('change.noNewProvider')}</Notice> : null}
-          <Button variant="primary" onClick={() => void start()} busy={busy} disabled={!submitterOrgId} data-testid="start-change">{i18n.t('change.start')}</Button>
+          <Button variant="primary" onClick={() => void start()} busy={busy} disabled={!submitterOrgId} data-testid="start-change">{i18n.t(mode === 'add_access' ? 'change.access.start' : 'change.start')}</Button>
         </Card>
       ) : null}
       <ErrorNotice error={error} />

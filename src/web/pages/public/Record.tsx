@@ -4,7 +4,7 @@
 // text and as the SVG badge — both as the API gives them (`snippets`).
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
-import { Button, Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
+import { Button, Card, Dl, ErrorNotice, fieldProblems, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useCopy } from '../../lib/copy.ts';
 import { api, ApiError } from '../../lib/api.ts';
@@ -145,6 +145,15 @@ function ReportCard({ number }: { number: string }) {
       setSent(r.id);
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
+  // A description or contact the server refused is said at its field, in the form's own words (the
+  // schema's "Too small: expected string…" is no sentence for the public); anything else above the form.
+  const problems = fieldProblems(error, i18n);
+  const atField = {
+    description: problems.description ? i18n.t('record.report.descriptionInvalid') : null,
+    contact: problems.contact ? i18n.t('record.report.contactInvalid') : null,
+  };
+  const invalid = (f: keyof typeof atField) => (atField[f] ? { 'aria-invalid': true, 'aria-describedby': `rp-${f}-err` } : {});
+  const fieldError = (f: keyof typeof atField) => (atField[f] ? <ul className="field-errors" id={`rp-${f}-err`} data-testid={`report-${f}-error`}><li>{atField[f]}</li></ul> : null);
   return (
     <Card title={i18n.t('record.report.title')} id="report">
       {sent ? <Notice kind="success" title={i18n.t('record.report.sent')}><p data-testid="report-sent">{i18n.t('record.report.sentLead', { id: sent.slice(0, 8) })}</p></Notice> : !open ? (
@@ -155,19 +164,19 @@ function ReportCard({ number }: { number: string }) {
       ) : (
         <form onSubmit={submit} className="grid-form" data-testid="report-form">
           <p className="muted small">{i18n.t('record.report.privacy')}</p>
-          <ErrorNotice error={error} />
+          {atField.description || atField.contact ? null : <ErrorNotice error={error} />}
           <div className="field"><label htmlFor="rp-category">{i18n.t('record.report.category')}</label>
             <select id="rp-category" value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })}>
               {REPORT_CATEGORIES.map((c) => <option key={c} value={c}>{i18n.option('violationCategory', c)}</option>)}
             </select></div>
-          <div className="field"><label htmlFor="rp-description">{i18n.t('record.report.description')}</label>
+          <div className={`field ${atField.description ? 'has-error' : ''}`}><label htmlFor="rp-description">{i18n.t('record.report.description')}</label>
             <textarea id="rp-description" required minLength={10} maxLength={2000} rows={4} value={form.description} placeholder={i18n.t('record.report.descriptionHint')}
-              onChange={(e) => setForm({ ...form, description: e.target.value })} /></div>
+              onChange={(e) => setForm({ ...form, description: e.target.value })} {...invalid('description')} />{fieldError('description')}</div>
           <div className="field"><label htmlFor="rp-name">{i18n.t('record.report.name')}</label>
             <input id="rp-name" maxLength={64} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></div>
-          <div className="field"><label htmlFor="rp-contact">{i18n.t('record.report.contact')}</label>
+          <div className={`field ${atField.contact ? 'has-error' : ''}`}><label htmlFor="rp-contact">{i18n.t('record.report.contact')}</label>
             <input id="rp-contact" required maxLength={100} autoComplete="tel" value={form.contact} placeholder={i18n.t('record.report.contactHint')}
-              onChange={(e) => setForm({ ...form, contact: e.target.value })} /></div>
+              onChange={(e) => setForm({ ...form, contact: e.target.value })} {...invalid('contact')} />{fieldError('contact')}</div>
           <div className="row"><Button type="submit" variant="primary" disabled={busy} data-testid="report-submit">{i18n.t('record.report.submit')}</Button>
             <Button onClick={() => setOpen(false)}>{i18n.t('common.cancel')}</Button></div>
         </form>

@@ -5,7 +5,7 @@
 // shows 50 a page with a pager (every shell, notice and expiring certificate, however many); shells
 // chosen for a notice stay chosen while other pages are read.
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
-import { Button, Card, ErrorNotice, Loading, Notice, Page, Pager, TableWrap } from '../../components/ui.tsx';
+import { Button, Card, ErrorNotice, fieldProblems, Loading, Notice, Page, Pager, TableWrap } from '../../components/ui.tsx';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api, type Paged, qs } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -61,6 +61,8 @@ export default function BureauShells() {
   useEffect(() => { void loadExpiring(); }, [loadExpiring]);
   const load = () => Promise.all([loadShells(), loadNotices(), loadExpiring()]);
   const now = Date.now();
+  // Days outside 1–90 come back as the schema's too_small / too_big: said at the field, with the range.
+  const daysProblem = fieldProblems(error, i18n).publicityDays;
   const run = async (fn: () => Promise<string>) => { setBusy(true); setError(null); try { setDone(await fn()); setChosen([]); await load(); } catch (e) { setError(e); } finally { setBusy(false); } };
   const publish = () => run(async () => {
     const r = await api.post<{ endsAt: string; services: string[] }>('/api/bureau/notices', { serviceIds: chosen, ...(days.trim() ? { publicityDays: Number(days) } : {}), ...(title.trim() ? { title: title.trim() } : {}) });
@@ -96,7 +98,7 @@ export default function BureauShells() {
   }
   return (
     <Page title={i18n.t('shells.title')} lead={i18n.t('shells.lead')} wide>
-      <ErrorNotice error={error} />
+      {daysProblem ? null : <ErrorNotice error={error} />}
       {done ? <Notice kind="success">{done}</Notice> : null}
       {!shells ? <Loading /> : shells.length === 0 ? <Card><p>{i18n.t('shells.empty')}</p></Card> : (
         <Card>
@@ -119,8 +121,10 @@ export default function BureauShells() {
           </TableWrap>
           <div data-testid="shells-pager"><Pager page={shellData!.page} pageSize={shellData!.pageSize} total={shellData!.total} onPage={setShellPage} /></div>
           <div className="row mt">
-            <div className="field"><label htmlFor="notice-days">{i18n.t('shells.days')}</label>
-              <input id="notice-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} /></div>
+            <div className={`field ${daysProblem ? 'has-error' : ''}`}><label htmlFor="notice-days">{i18n.t('shells.days')}{i18n.paren(i18n.t('shells.daysRange'))}</label>
+              <input id="notice-days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} style={{ width: '6rem' }}
+                aria-invalid={daysProblem ? true : undefined} aria-describedby={daysProblem ? 'notice-days-error' : undefined} />
+              {daysProblem ? <ul className="field-errors" id="notice-days-error" data-testid="notice-days-error"><li>{i18n.t('shells.daysInvalid')}</li></ul> : null}</div>
             <div className="field"><label htmlFor="notice-title">{i18n.t('shells.noticeTitle')}</label>
               <input id="notice-title" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} /></div>
             <Button variant="primary" busy={busy} disabled={chosen.length === 0} onClick={() => void publish()} data-testid="publish-notice">{i18n.t('shells.publish')}</Button>

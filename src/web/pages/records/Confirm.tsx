@@ -18,6 +18,7 @@ export function ConfirmPanel({ url, warn, onDone, testid }: { url: string; warn?
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const wrong = error instanceof ApiError && error.code === 'sms_code_incorrect';
   const run = async (fn: () => Promise<void>) => { setBusy(true); setError(null); try { await fn(); } catch (e) { setError(e); } finally { setBusy(false); } };
   return (
     <div className="confirm-panel" data-testid={testid}>
@@ -35,12 +36,15 @@ export function ConfirmPanel({ url, warn, onDone, testid }: { url: string; warn?
           {!warn && asked.cancels === 'subject' && url.includes('/services/') ? <Notice kind="warning">{i18n.t('records.lastService')}</Notice> : null}
           {!warn && asked.lastAccess ? <Notice kind="warning">{i18n.t('records.lastAccess')}</Notice> : null}
           <p className="small">{i18n.t('records.sentTo', { mobile: asked.sentTo })}</p>
-          <div className="row">
-            <div className="field"><label htmlFor={`${testid}-code`}>{i18n.t('records.code')}</label>
-              <input id={`${testid}-code`} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} /></div>
-            <Button variant="primary" busy={busy} data-testid={`${testid}-confirm`}
-              onClick={() => void run(async () => onDone(await api.post<Confirmed>(`/api/host/confirmations/${asked.confirmationId}`, { code: code.trim() })))}>{i18n.t('records.confirm')}</Button>
-          </div>
+          {/* As at the application's SMS step: six digits only (anything else would come back as the schema's
+              "格式不正确"), confirmed with the button or Enter; a wrong code marks the field. */}
+          <form className="row" onSubmit={(e) => { e.preventDefault(); if (code.length === 6) void run(async () => onDone(await api.post<Confirmed>(`/api/host/confirmations/${asked.confirmationId}`, { code }))); }}>
+            <div className={`field ${wrong ? 'has-error' : ''}`}><label htmlFor={`${testid}-code`}>{i18n.t('records.code')}</label>
+              <input id={`${testid}-code`} inputMode="numeric" autoComplete="one-time-code" maxLength={6} pattern="\d{6}" value={code}
+                onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} aria-invalid={wrong || undefined} aria-describedby={`${testid}-code-hint`} /></div>
+            <Button type="submit" variant="primary" busy={busy} disabled={code.length !== 6} data-testid={`${testid}-confirm`}>{i18n.t('records.confirm')}</Button>
+          </form>
+          <p className="muted small" id={`${testid}-code-hint`}>{i18n.t('records.codeHint')}</p>
         </>
       )}
       <ErrorNotice error={error} />

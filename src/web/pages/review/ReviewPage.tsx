@@ -32,6 +32,8 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // Set when a return was asked with a reason lacking its field or its problem: those are marked, not dropped.
+  const [checkReasons, setCheckReasons] = useState(false);
   // The bureau's decisions cannot be undone: each goes through a confirmation step naming what happens.
   const [confirming, setConfirming] = useState<'approve' | 'return' | null>(null);
   const confirmRef = useRef<HTMLDivElement>(null);
@@ -57,6 +59,15 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
   const act = async (kind: 'approve' | 'return') => {
     setError(null); setDone(null);
     const list = reasons.filter((r) => r.field && r.error.trim()).map((r) => ({ field: r.field, error: r.error.trim(), ...(r.suggestion?.trim() ? { suggestion: r.suggestion.trim() } : {}) }));
+    // A reason without its field or without its problem is never sent silently short: the reviewer
+    // completes or removes it (the host would otherwise never hear of what was written in it).
+    const incomplete = reasons.findIndex((r) => !r.field || !r.error.trim());
+    if (kind === 'return' && incomplete >= 0) {
+      setCheckReasons(true);
+      setError(new Error(i18n.t('review.reasonsIncomplete', { n: reasons.filter((r) => !r.field || !r.error.trim()).length })));
+      document.getElementById(reasons[incomplete]!.field ? `reason-error-${incomplete}` : `reason-field-${incomplete}`)?.focus();
+      return;
+    }
     if (kind === 'return' && !list.length) { setError(new Error(i18n.t('review.reasonsNeeded'))); return; }
     if (audience === 'bureau' && confirming !== kind) { setConfirming(kind); return; }
     setConfirming(null);
@@ -72,7 +83,7 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
         }
       } else {
         await api.post(`${base}/${audience === 'provider' ? 'return' : 'reject'}`, { reasons: list });
-        setReasons([]);
+        setReasons([]); setCheckReasons(false);
       }
       await load();
     } catch (e) { setError(e); } finally { setBusy(null); }
@@ -120,14 +131,14 @@ export default function ReviewPage({ audience }: { audience: Audience }) {
                 {canReturn ? <p className="muted small">{i18n.t('review.reasonsLead')}</p> : null}
                 {reasons.map((r, i) => (
                   <div className="subform" key={i} data-testid="reason">
-                    <div className="field">
+                    <div className={`field ${checkReasons && !r.field ? 'has-error' : ''}`}>
                       <label htmlFor={`reason-field-${i}`}>{i18n.t('review.field')}</label>
                       <select id={`reason-field-${i}`} value={r.field} onChange={(e) => setReasons((rs) => rs.map((x, j) => (j === i ? { ...x, field: e.target.value } : x)))}>
                         <option value="">{i18n.t('common.select')}</option>
                         {paths.map((p) => <option key={p} value={p}>{i18n.field(p)}</option>)}
                       </select>
                     </div>
-                    <div className="field">
+                    <div className={`field ${checkReasons && !r.error.trim() ? 'has-error' : ''}`}>
                       <label htmlFor={`reason-error-${i}`}>{i18n.t('review.error')}</label>
                       <textarea id={`reason-error-${i}`} rows={2} value={r.error} maxLength={500} onChange={(e) => setReasons((rs) => rs.map((x, j) => (j === i ? { ...x, error: e.target.value } : x)))} />
                     </div>

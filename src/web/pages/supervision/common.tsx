@@ -119,18 +119,23 @@ export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId,
   const [text, setText] = useState<string | null>(null);
   const [n, setN] = useState('');
   const [busy, setBusy] = useState(false);
+  // Spaces pass the textarea's `required`: the click then did nothing. It says what is missing instead.
+  const [empty, setEmpty] = useState(false);
   if (text === null) return <Button onClick={() => setText(suggestion)} data-testid={testId}>{label}</Button>;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!text.trim()) return;
+    if (!text.trim()) { setEmpty(true); document.getElementById(id)?.focus(); return; }
+    setEmpty(false);
     setBusy(true);
     try { if (await onSubmit(text.trim(), n ? Number(n) : undefined)) { setText(null); setN(''); } } finally { setBusy(false); }
   };
   return (
     <form className="subform reason-form" onSubmit={(e) => void submit(e)} data-testid={testId ? `${testId}-form` : undefined}>
-      <div className="field">
+      <div className={`field ${empty ? 'has-error' : ''}`}>
         <label htmlFor={id}>{t('sv.reason')} <span className="req">*</span></label>
-        <textarea id={id} required rows={2} maxLength={1000} value={text} onChange={(e) => setText(e.target.value)} autoFocus data-testid={testId ? `${testId}-reason` : undefined} />
+        <textarea id={id} required rows={2} maxLength={1000} value={text} onChange={(e) => setText(e.target.value)} autoFocus data-testid={testId ? `${testId}-reason` : undefined}
+          aria-invalid={empty || undefined} aria-describedby={empty ? `${id}-err` : undefined} />
+        {empty ? <ul className="field-errors" id={`${id}-err`} data-testid={testId ? `${testId}-reason-error` : undefined}><li>{t('sv.reasonRequired')}</li></ul> : null}
       </div>
       {days && <div className="field">
         <label htmlFor={`${id}-days`}>{days.label}{days.required && <> <span className="req">*</span></>}</label>
@@ -138,7 +143,7 @@ export function ReasonAction({ label, suggestion, submitLabel, onSubmit, testId,
       </div>}
       <div className="row">
         <Button type="submit" variant="primary" busy={busy} data-testid={testId ? `${testId}-submit` : undefined}>{submitLabel}</Button>
-        <Button onClick={() => { setText(null); setN(''); }} disabled={busy}>{t('sv.cancel')}</Button>
+        <Button onClick={() => { setText(null); setN(''); setEmpty(false); }} disabled={busy}>{t('sv.cancel')}</Button>
       </div>
     </form>
   );

@@ -230,6 +230,7 @@ export const MESSAGES = {
   'sv.noCommonMeasure': ['所选问题属于不同类型的机构（接入服务提供者、分发平台、终端厂商），没有共同的处置措施，请分开下发。', 'The picked findings belong to different kinds of organisation (provider, platform, device maker) with no measure in common: order them separately.'],
   'sv.blacklistKinds': ['列入黑名单的内容', 'What is blacklisted'],
   'sv.blacklistAdd': ['列入黑名单', 'Add to the blacklist'],
+  'sv.noBlacklistEntries': ['暂无黑名单条目。', 'No blacklist entries.'],
   'sv.value': ['对象', 'Value'],
   'sv.active': ['生效', 'Active'],
   'sv.inactive': ['已失效', 'Inactive'],

@@ -642,7 +642,7 @@ function Blacklist() {
         <div className="field"><label htmlFor="b-reason">{t('sv.reason')}</label><input id="b-reason" required value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} /></div>
         <Button type="submit" variant="primary" disabled={form.kinds.length === 0}>{t('sv.blacklistAdd')}</Button>
       </form>
-      {!r ? <Loading /> : (
+      {!r ? <Loading /> : r.items.length === 0 ? <p className="muted" data-testid="blacklist-empty">{t('sv.noBlacklistEntries')}</p> : (
         <TableWrap label={t('sv.blacklist')}>
           <table className="cards" data-testid="blacklist-table"><thead><tr><th>{t('sv.kind')}</th><th>{t('sv.value')}</th><th>{t('sv.until')}</th><th>{t('sv.status')}</th><th /></tr></thead>
             <tbody>{r.items.map((b) => <tr key={b.id} data-testid="blacklist-entry"><td data-label={t('sv.kind')}>{i18n.option('blacklistKind', b.kind)}</td><td data-label={t('sv.value')}>{b.value ?? b.subjectName}</td>

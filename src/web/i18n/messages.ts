@@ -412,6 +412,8 @@ export const MESSAGES = {
   'subject.noServices': ['该主体下没有可公开查询的服务。', 'No public service under this subject.'],
   'subject.cancelled': ['该主体备案已注销，其下已无有效的服务备案号（各服务的状态见下表）。', 'This subject filing is cancelled: no service number under it is valid any more (each service\'s status is below).'],
   'subject.revoked': ['该主体备案已被通信管理局撤销。', 'This subject filing was revoked by the bureau.'],
+  'subject.eventsLead': ['以上为主体本身的事件，均记入透明日志；各服务的事件见其备案页。', 'These are the subject\'s own events, all in the transparency log; each service\'s events are on its record page.'],
+  'subject.eventsLeadImported': ['本主体于 {date} 迁入本系统：迁入及其后的事件均记入透明日志；各服务的事件见其备案页。', 'This subject was loaded into this registry on {date}: its loading and every later event are in the transparency log; each service\'s events are on its record page.'],
   'record.serviceNumber': ['服务备案号', 'Service filing number'],
   'record.mainNumber': ['主体备案号', 'Subject filing number'],
   'record.serviceName': ['服务名称', 'Service name'],

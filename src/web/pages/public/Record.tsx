@@ -4,12 +4,12 @@
 // text and as the SVG badge — both as the API gives them (`snippets`).
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
+import { RecordEvents } from '../../components/RecordEvents.tsx';
 import { Button, Card, Dl, ErrorNotice, fieldProblems, Loading, Notice, Page, StatusBadge } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { useCopy } from '../../lib/copy.ts';
 import { api, ApiError } from '../../lib/api.ts';
 import type { PublicRecord } from '../../lib/types.ts';
-import { beforeTheLog, loadedOn } from '../../lib/record-events.ts';
 
 /** A read-only snippet with a copy button; without the clipboard API (plain http) it copies the selection. */
 function Snippet({ id, label, value }: { id: string; label: string; value: string }) {
@@ -48,7 +48,6 @@ export function RecordPage() {
   if (!record) return <Page title={i18n.t('record.title')}><Loading /></Page>;
 
   const inactive = record.status !== 'filed';
-  const loaded = loadedOn(record.events ?? []);
   // The badge as this reader sees it: English labels in English (?lang=en); the embed snippet stays as the API gives it.
   const badge = i18n.lang === 'en' ? `${record.links.badge}${record.links.badge.includes('?') ? '&' : '?'}lang=en` : record.links.badge;
   return (
@@ -83,22 +82,11 @@ export function RecordPage() {
         ]} />
         <p className="print-only small" data-testid="print-proof">{i18n.t('record.printedAt', { at: i18n.date(new Date().toISOString(), true), url: decodeURI(record.links.page) })}</p>
       </Card>
-      {record.events?.length ? (
-        <Card title={i18n.t('record.events')} id="events">
-          <ol className="timeline" data-testid="record-events">
-            {/* A record loaded by an import has two `imported` events of one day (the service's and its subject's leaf): one line. */}
-            {record.events.filter((e, i, all) => i === 0 || all[i - 1]!.type !== e.type || all[i - 1]!.on !== e.on).map((e, i) => (
-              <li key={i} className="done">
-                <strong>{i18n.t(`record.event.${e.type}`)}</strong> <span className="muted small">{i18n.date(e.on)}</span>
-                {beforeTheLog(e, loaded) ? <span className="muted small">{i18n.t('record.beforeLog')}</span> : null}
-              </li>
-            ))}
-          </ol>
-          {/* Only what is true: an imported record's events before its import are not in this registry's log. */}
-          <p className="muted small" data-testid="statement-lead">{loaded ? i18n.t('record.statementLeadImported', { date: i18n.date(loaded) }) : i18n.t('record.statementLead')}{' '}
-            <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link" className="no-print">{i18n.t('record.statement')}</a></p>
-        </Card>
-      ) : null}
+      <RecordEvents events={record.events ?? []} testId="record-events" lead={(loaded) => (
+        // Only what is true: an imported record's events before its import are not in this registry's log.
+        <p className="muted small" data-testid="statement-lead">{loaded ? i18n.t('record.statementLeadImported', { date: i18n.date(loaded) }) : i18n.t('record.statementLead')}{' '}
+          <a href={`/api/public/v1/services/${encodeURIComponent(record.serviceNumber)}/statement`} download={`statement-${record.serviceNumber}.json`} data-testid="statement-link" className="no-print">{i18n.t('record.statement')}</a></p>
+      )} />
       {record.snippets ? (
         <Card title={i18n.t('record.badge')} id="badge">
           <p className="muted">{i18n.t('record.badgeLead')}</p>

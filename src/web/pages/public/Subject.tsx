@@ -1,8 +1,10 @@
 // A subject's public page (主体备案号): the host, its status and every service filed under the
-// number, each linked to its record page — GET /api/public/v1/subjects/{mainNumber}. A main number
-// typed where a service number is expected (/record/<main number>) comes here.
+// number, each linked to its record page, and the subject's own events (its change, its end), listed as the
+// record page lists a service's — GET /api/public/v1/subjects/{mainNumber}. A main number typed where a
+// service number is expected (/record/<main number>) comes here.
 import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { type PublicEvent, RecordEvents } from '../../components/RecordEvents.tsx';
 import { Card, Dl, ErrorNotice, Loading, Notice, Page, StatusBadge, TableWrap } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/index.tsx';
 import { api, ApiError } from '../../lib/api.ts';
@@ -10,7 +12,7 @@ import type { PublicRecord } from '../../lib/types.ts';
 
 interface PublicSubject {
   mainNumber: string; hostName: string; hostType: string; hostNature: string; provinceCode: string; status: 'filed' | 'cancelled' | 'revoked';
-  statusChangedAt: string | null; approvedAt: string | null; services: PublicRecord[];
+  statusChangedAt: string | null; approvedAt: string | null; events: PublicEvent[]; services: PublicRecord[];
 }
 
 export function SubjectPage() {
@@ -46,6 +48,9 @@ export function SubjectPage() {
           ...(subject.status !== 'filed' && subject.statusChangedAt ? [[i18n.t('record.statusChangedAt'), <span data-testid="subject-status-changed">{i18n.date(subject.statusChangedAt)}</span>] as [string, ReactNode]] : []),
         ]} />
       </Card>
+      <RecordEvents events={subject.events} testId="subject-events" lead={(loaded) => (
+        <p className="muted small" data-testid="subject-events-lead">{loaded ? i18n.t('subject.eventsLeadImported', { date: i18n.date(loaded) }) : i18n.t('subject.eventsLead')}</p>
+      )} />
       <Card title={i18n.t('subject.services', { n: subject.services.length })} className="mt">
         {subject.services.length ? (
           <TableWrap label={i18n.t('subject.services', { n: subject.services.length })}>

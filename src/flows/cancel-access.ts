@@ -60,8 +60,8 @@ export async function retireAccess(ctx: FlowContext, tx: Queryable, actor: Actor
   await noticeHost(tx, ctx.sealer, s.host_user_id, {
     event: 'service.shell', at: now,
     title: `备案已无接入（空壳）/ Filing left without access: ${s.service_number}`,
-    body: `${a.provider_name}对${s.name}（${s.service_number}）的接入已取消，该备案已无任何接入信息，成为空壳备案。请在“我的备案”中为其新增接入（${ctx.publicUrl}/host/services/${s.id}/add-access），否则通信管理局可在公示后注销，最早于 ${day(after)} 之后。\n`
-      + `Access by ${a.provider_name} to ${s.service_number} (${s.name}) was cancelled and the filing has no access left (a shell). Add access under "My filings" (${ctx.publicUrl}/host/services/${s.id}/add-access); otherwise the bureau may cancel it after a public notice, at the earliest after ${day(after)}.`,
+    body: `${a.provider_name}对${s.name}（${s.service_number}）的接入已取消，该备案已无任何接入信息，成为空壳备案。请在“已备案”中为其新增接入（${ctx.publicUrl}/host/services/${s.id}/add-access），否则通信管理局可在公示后注销，最早于 ${day(after)} 之后。\n`
+      + `Access by ${a.provider_name} to ${s.service_number} (${s.name}) was cancelled and the filing has no access left (a shell). Add access under "Filed records" (${ctx.publicUrl}/host/services/${s.id}/add-access); otherwise the bureau may cancel it after a public notice, at the earliest after ${day(after)}.`,
   });
   await noticeBureau(tx, ctx.sealer, s.province_code, {
     event: 'service.shell', at: now,

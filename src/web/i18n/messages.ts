@@ -1128,8 +1128,9 @@ export const MESSAGES = {
   'nav.records': ['已备案', 'Filed records'],
   'nav.providerServices': ['接入的备案', 'Services we host'],
   'nav.shells': ['空壳清理', 'Shell cleanup'],
-  'records.title': ['我的备案：已备案主体与服务', 'My filings: filed subjects and services'],
-  'records.lead': ['变更、新增接入、取消接入或注销。注销和取消接入须由负责人以短信确认码确认后生效。', 'Change, add access, cancel access or cancel. Cancellations take effect when the principal enters the SMS code.'],
+  // Titled as its menu item (nav.records), so it is not taken for 我的备案 (nav.host: the applications).
+  'records.title': ['已备案', 'Filed records'],
+  'records.lead': ['已备案的主体与服务：变更、新增接入、取消接入或注销。注销和取消接入须由负责人以短信确认码确认后生效。', 'Your filed subjects and services: change, add access, cancel access or cancel. Cancellations take effect when the principal enters the SMS code.'],
   'records.empty': ['还没有已备案的主体。', 'No filed subject yet.'],
   'records.state.filed': ['已备案', 'Filed'],
   'records.state.shell': ['空壳（无接入）', 'Shell (no access)'],

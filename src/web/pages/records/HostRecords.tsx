@@ -1,4 +1,4 @@
-// 我的备案 — filed subjects and services (issue 13 item 9): each with the actions it allows —
+// 已备案 (the host's filed records) — filed subjects and services (issue 13 item 9): each with the actions it allows —
 // change and add access (the change wizard's pages), cancel access and cancel (by SMS code);
 // a shell says since when, how to fix it and the date after which it may be cancelled.
 import { useCallback, useEffect, useRef, useState } from 'react';

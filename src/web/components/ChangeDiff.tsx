@@ -41,8 +41,8 @@ export function ChangeDiff({ diff, number, organisations }: { diff: FieldChange[
               {inFormOrder(diff).map((c) => (
                 <tr key={c.field} data-field={c.field}>
                   <td data-label={i18n.t('change.diffField')}>{i18n.field(c.field)}</td>
-                  <td data-label={i18n.t('change.diffOld')} className="mono diff-old"><del>{show(c.field, c.old)}</del></td>
-                  <td data-label={i18n.t('change.diffNew')} className="mono diff-new"><ins>{show(c.field, c.new)}</ins></td>
+                  <td data-label={i18n.t('change.diffOld')} className="diff-old"><del>{show(c.field, c.old)}</del></td>
+                  <td data-label={i18n.t('change.diffNew')} className="diff-new"><ins>{show(c.field, c.new)}</ins></td>
                 </tr>
               ))}
             </tbody>

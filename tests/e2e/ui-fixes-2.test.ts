@@ -71,6 +71,46 @@ describe('journey: the tester\'s UI fixes', () => {
     await j.close();
   }), JOURNEY_TIMEOUT);
 
+  it('says a bureau\'s and an organisation\'s orders and violation reports are empty rather than showing empty tables', () => steps(async () => {
+    // Accounts the demo gives no order and no report (asserted here through the API, so a demo that gains some fails loudly).
+    const bj = await signIn(server.app, 'bj.reviewer');
+    expect((await call(server.app, bj, 'GET', '/api/bureau/orders')).items).toEqual([]);
+    expect((await call(server.app, bj, 'GET', '/api/bureau/violations')).items).toEqual([]);
+    const device = await signIn(server.app, 'device.demo');
+    expect((await call(server.app, device, 'GET', '/api/org/orders')).items).toEqual([]);
+    expect((await call(server.app, device, 'GET', '/api/org/violations')).items).toEqual([]);
+    const j = await journey(browser, server.url, 'ui-fixes-2-supervision-empty');
+    const page = j.page;
+    const empty = async (path: string, id: string, table: string, text: string) => {
+      await page.goto(path);
+      await page.getByTestId(id).getByText(text).waitFor();
+      expect(await page.getByTestId(table).count()).toBe(0);
+    };
+    await signInUi(page, 'bj.reviewer');
+    await empty('/bureau/supervision?tab=orders', 'orders-empty', 'orders-table', '暂无处置通知。');
+    await empty('/bureau/supervision?tab=violations', 'violations-empty', 'violations-table', '暂无违规举报。');
+    await j.shot('bureau-violations-empty');
+    await english(page);
+    await empty('/bureau/supervision?tab=orders', 'orders-empty', 'orders-table', 'No disposal orders.');
+    await empty('/bureau/supervision?tab=violations', 'violations-empty', 'violations-table', 'No violation reports.');
+    j.assertClean();
+    await j.close();
+    const o = await journey(browser, server.url, 'ui-fixes-2-org-supervision-empty');
+    const orgPage = o.page;
+    await signInUi(orgPage, 'device.demo');
+    for (const [path, id, table, text] of [
+      ['/org/supervision?tab=orders', 'org-orders-empty', 'org-orders', '暂无处置通知。'],
+      ['/org/supervision?tab=violations', 'org-violations-empty', 'org-violations', '本机构尚未报送违规情况。'],
+    ] as const) {
+      await orgPage.goto(path);
+      await orgPage.getByTestId(id).getByText(text).waitFor();
+      expect(await orgPage.getByTestId(table).count()).toBe(0);
+    }
+    await o.shot('org-violations-empty');
+    o.assertClean();
+    await o.close();
+  }), JOURNEY_TIMEOUT);
+
   it('wraps a change\'s diff between words, its labels in the page\'s font', () => steps(async () => {
     const j = await journey(browser, server.url, 'ui-fixes-2-diff');
     const page = j.page;

@@ -276,7 +276,7 @@ function Orders() {
         <label className="check"><input type="checkbox" checked={overdue} onChange={(e) => { setOverdue(e.target.checked); setPage(1); }} /> {t('sv.overdueOnly')}</label>
         <label className="check"><input type="checkbox" checked={objected} onChange={(e) => { setObjected(e.target.checked); setPage(1); }} data-testid="objected-only" /> {t('sv.objectedOnly')}</label>
       </div>
-      {!r ? <Loading /> : <OrdersTable orders={r.items} act={act} testId="orders-table" />}
+      {!r ? <Loading /> : r.items.length === 0 ? <p className="muted" data-testid="orders-empty">{t('sv.noOrders')}</p> : <OrdersTable orders={r.items} act={act} testId="orders-table" />}
       {r ? <div data-testid="orders-pager"><Pager page={r.page} pageSize={r.pageSize} total={r.total} onPage={setPage} /></div> : null}
     </Card>
   );
@@ -415,7 +415,7 @@ function Violations() {
           <ReportDetail key={detail} id={detail} onError={setError} />
           <Button className="btn-small" onClick={() => toggleDetail(detail)} data-testid="report-detail-close">{t('sv.hideDetail')}</Button>
         </div>) : null}
-      {!r ? <Loading /> : (
+      {!r ? <Loading /> : r.items.length === 0 ? <p className="muted" data-testid="violations-empty">{t('sv.noViolationReports')}</p> : (
         <TableWrap label={t('sv.violationReports')}>
           <table className="cards" data-testid="violations-table"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
             <tbody>{r.items.map((v) => (

@@ -201,7 +201,7 @@ function Orders() {
   return (
     <Card title={t('sv.disposalOrders')} actions={<CsvLink url="/api/org/orders" />}>
       <ErrorNotice error={error} />
-      {!r ? <Loading /> : (
+      {!r ? <Loading /> : r.items.length === 0 ? <p className="muted" data-testid="org-orders-empty">{t('sv.noOrders')}</p> : (
         <TableWrap label={t('sv.disposalOrders')}>
           <table className="cards" data-testid="org-orders"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
             {r.items.map((o) => (
@@ -373,7 +373,7 @@ function Violations() {
         </form>
       </Card>
       <Card title={t('sv.myReports')} actions={<CsvLink url="/api/org/violations" />}>
-        {!r ? <Loading /> : (
+        {!r ? <Loading /> : r.items.length === 0 ? <p className="muted" data-testid="org-violations-empty">{t('sv.noMyReports')}</p> : (
           <TableWrap label={t('sv.myReports')}>
             <table className="cards" data-testid="org-violations"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>
               <tbody>{r.items.map((v) => {

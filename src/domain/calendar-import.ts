@@ -37,9 +37,15 @@ export function parseScheduleFile(text: string, year?: number): YearSchedule {
 
 function fromIcs(text: string): Days {
   let root: ICAL.Component;
-  try { root = new ICAL.Component(ICAL.parse(text) as unknown[]); } catch (e) { throw invalid(`unreadable ICS: ${(e as Error).message}`); }
+  let events: ICAL.Component[];
+  // ical.js accepts unbalanced BEGIN/END (END:VEVENT inside no VEVENT) and leaves a tree its own
+  // accessors then fail on (a TypeError): both are an unreadable file, a 400, not a 500.
+  try {
+    root = new ICAL.Component(ICAL.parse(text) as unknown[]);
+    events = root.getAllSubcomponents('vevent');
+  } catch (e) { throw invalid(`unreadable ICS: ${(e as Error).message}`); }
   const days: Days = { holidays: new Set(), workdays: new Set() };
-  for (const event of root.getAllSubcomponents('vevent')) {
+  for (const event of events) {
     const kind = eventKind(event);
     const start = event.getFirstPropertyValue('dtstart') as ICAL.Time | null;
     const end = event.getFirstPropertyValue('dtend') as ICAL.Time | null;

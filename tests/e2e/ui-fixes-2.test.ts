@@ -2,7 +2,8 @@
 // so (it showed an empty table); a change's diff wraps between words, not inside them ("provinc e/city"),
 // and its Filed/New labels are in the page's font, not monospace; the host's 已备案 page is titled as its
 // menu item (it was titled 我的备案…, the name of the other menu item); the public subject page shows the
-// subject's own events (the API gave them, the page did not). zh-CN and English, 1280 and 390 px.
+// subject's own events (the API gave them, the page did not). zh-CN and English, 1280 and 390 px. And a
+// page's session check that got no answer (the page left while it was in flight) no longer signs the UI out.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Signed, signIn } from '../auth.ts';
@@ -91,8 +92,9 @@ describe('journey: the tester\'s UI fixes', () => {
     await empty('/bureau/supervision?tab=violations', 'violations-empty', 'violations-table', '暂无违规举报。');
     await j.shot('bureau-violations-empty');
     await english(page);
+    // The reloaded page settles (its session read) before the next navigation starts.
+    await page.getByTestId('violations-empty').getByText('No violation reports.').waitFor();
     await empty('/bureau/supervision?tab=orders', 'orders-empty', 'orders-table', 'No disposal orders.');
-    await empty('/bureau/supervision?tab=violations', 'violations-empty', 'violations-table', 'No violation reports.');
     j.assertClean();
     await j.close();
     const o = await journey(browser, server.url, 'ui-fixes-2-org-supervision-empty');
@@ -109,6 +111,24 @@ describe('journey: the tester\'s UI fixes', () => {
     await o.shot('org-violations-empty');
     o.assertClean();
     await o.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('stays signed in when a page\'s session check gets no answer (the page left while it was in flight)', () => steps(async () => {
+    const j = await journey(browser, server.url, 'ui-fixes-2-session-unanswered');
+    const page = j.page;
+    await signInUi(page, 'bj.reviewer');
+    // The next load's session check fails as a navigation or a dropped network leaves it: no HTTP answer at all.
+    let aborted = 0;
+    await page.route('**/api/auth/session', async (route) => {
+      if (aborted === 0) { aborted += 1; await route.abort('failed'); } else await route.continue();
+    });
+    await page.goto('/bureau/supervision?tab=orders');
+    await expect.poll(() => aborted).toBe(1);
+    // The cookie is still good: the next load asks again and shows the page (it showed the sign-in page on every load).
+    await page.goto('/bureau/supervision?tab=violations');
+    await page.getByTestId('violations-empty').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('beian.signedIn'))).toBe('1');
+    await j.close();
   }), JOURNEY_TIMEOUT);
 
   it('wraps a change\'s diff between words, its labels in the page\'s font', () => steps(async () => {

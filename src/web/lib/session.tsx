@@ -40,7 +40,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!flagged) { setReady(true); return; }
     api.get<SessionView>('/api/auth/session')
       .then((s) => { remember(s); setSession(s); })
-      .catch((e: unknown) => { if (!(e instanceof ApiError)) console.warn(e); remember(null); })
+      // Only the server's 401 says the session is gone. A request that never got an answer (the page left
+      // while it was in flight, the network dropped) leaves the flag, so the next load asks again: forgetting
+      // it there showed the sign-in page on every later load while the session cookie was still good.
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 401) remember(null);
+        else if (!(e instanceof ApiError)) console.warn(e);
+      })
       .finally(() => setReady(true));
   }, []);
 

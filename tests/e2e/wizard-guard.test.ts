@@ -82,7 +82,17 @@ describe('journey: the wizard keeps what was typed', () => {
     await page.getByTestId('create-application').click();
     await page.waitForURL(/\/edit$/);
     const first = page.url();
+    // Back may restore the page as it was or load it afresh (the browser decides); either way the user sees
+    // the choices it shows, so 网站 is chosen again as a user would. The lists load again on a fresh load, and
+    // 开始填写 waits for them: here the submitters' answer is held back until the button was seen disabled.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/host/submitters?**', async (route) => { await held; await route.continue(); });
     await page.goBack();
+    await page.reload();
+    await page.getByLabel('网站', { exact: true }).check();
+    expect(await page.getByTestId('create-application').isDisabled()).toBe(true);
+    release();
     await page.getByTestId('create-application').click();
     await page.waitForURL(/\/edit$/);
     expect(page.url()).toBe(first);

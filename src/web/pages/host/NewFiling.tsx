@@ -21,6 +21,10 @@ export default function NewFiling() {
   const [submitters, setSubmitters] = useState<Submitter[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // 开始填写 waits for both lists: a click before them would make a draft with no subject or submitter
+  // chosen — not what the page shows once they arrive.
+  const [subjectsLoaded, setSubjectsLoaded] = useState(false);
+  const [submittersFor, setSubmittersFor] = useState<string | null>(null);
 
   useEffect(() => {
     api.get<{ items: Subject[] }>('/api/host/subjects').then((r) => {
@@ -29,13 +33,22 @@ export default function NewFiling() {
       // A host with a filed subject adds services under it (one subject per certificate: refiling the
       // same certificate is refused at submit); a new subject is the deliberate choice.
       setSubjectId((cur) => cur || filed[0]?.id || '');
+      setSubjectsLoaded(true);
     }).catch(setError);
   }, []);
   useEffect(() => {
+    let current = true;
+    setSubmittersFor(null);
     api.get<{ items: Submitter[] }>(`/api/host/submitters?serviceType=${serviceType}`)
-      .then((r) => { setSubmitters(r.items); setSubmitterOrgId((cur) => (r.items.some((s) => s.id === cur) ? cur : r.items[0]?.id ?? '')); })
+      .then((r) => {
+        if (!current) return; // a later choice of service type asked again; its answer counts
+        setSubmitters(r.items); setSubmitterOrgId((cur) => (r.items.some((s) => s.id === cur) ? cur : r.items[0]?.id ?? ''));
+        setSubmittersFor(serviceType);
+      })
       .catch(setError);
+    return () => { current = false; };
   }, [serviceType]);
+  const ready = subjectsLoaded && submittersFor === serviceType;
 
   const create = async () => {
     setBusy(true); setError(null);
@@ -95,7 +108,7 @@ export default function NewFiling() {
           <p className="hint" id="submitter-hint">{i18n.t('wizard.submitterHint')}</p>
         </div>
         <ErrorNotice error={error} />
-        <Button variant="primary" onClick={() => void create()} busy={busy} data-testid="create-application">{i18n.t('wizard.create')}</Button>
+        <Button variant="primary" onClick={() => void create()} busy={busy} disabled={!ready} data-testid="create-application">{i18n.t('wizard.create')}</Button>
       </Card>
     </Page>
   );

@@ -166,6 +166,21 @@ export async function signOutUi(page: Page) {
   await loggedOut;
 }
 
+/** Where the UI keeps the language a user chose (src/web/i18n/index.tsx). */
+export const LANG_KEY = 'beian.lang';
+export type UiLang = 'zh-CN' | 'en';
+
+/** The UI in `lang` from the next load on: reloads the page unless the caller's next step loads one itself. */
+export async function setLanguage(page: Page, lang: UiLang, options: { reload?: boolean } = {}) {
+  await page.evaluate(([key, l]) => localStorage.setItem(key, l), [LANG_KEY, lang] as const);
+  if (options.reload !== false) await page.reload();
+}
+
+/** The UI in `lang` from the page's very first load (before any page of the journey is opened). */
+export async function startInLanguage(page: Page, lang: UiLang) {
+  await page.addInitScript(([key, l]) => localStorage.setItem(key, l), [LANG_KEY, lang] as const);
+}
+
 /** No element wider than the viewport (no sideways scrolling at 390 px). */
 export async function assertNoHorizontalOverflow(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth.ts';
 import { appMaterials, call, CLOUD, confirmationCode, orgId } from '../filing.ts';
-import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps, toBureau } from './harness.ts';
+import { expectRefusal, journey, JOURNEY_TIMEOUT, launch, type Server, setLanguage, signInUi, startServer, steps, toBureau } from './harness.ts';
 
 describe('journey: a new user does things wrong', () => {
   let server: Server; let browser: Browser;
@@ -24,8 +24,7 @@ describe('journey: a new user does things wrong', () => {
     const j = await journey(browser, server.url, 'newuser-report');
     const { page } = j;
     await page.goto(`/record/${encodeURIComponent('粤ICP备2024000001号-2A')}`);
-    await page.evaluate(() => localStorage.setItem('beian.lang', 'en'));
-    await page.reload();
+    await setLanguage(page, 'en');
     await page.getByTestId('report-open').click();
     // Ten characters for the browser, two once trimmed: the server refuses the description.
     await page.getByLabel('What happened').fill('    短信    ');
@@ -40,8 +39,7 @@ describe('journey: a new user does things wrong', () => {
     await j.shot('report-description');
 
     // A contact that is neither a mobile number nor an email address.
-    await page.evaluate(() => localStorage.setItem('beian.lang', 'zh-CN'));
-    await page.reload();
+    await setLanguage(page, 'zh-CN');
     await page.getByTestId('report-open').click();
     await page.getByLabel('举报内容').fill('冒充银行客服骗取短信验证码，首页有弹窗');
     await page.getByLabel('联系方式（手机号或邮箱）').fill('abcdef');

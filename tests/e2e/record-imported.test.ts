@@ -9,7 +9,7 @@ import { importFilings } from '../../src/flows/import-filings.ts';
 import { signTreeHead } from '../../src/tlog/store.ts';
 import { logCaughtUp, testLogKeys } from '../db.ts';
 import { appRecord, memorySource } from '../import-records.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, startServer, steps } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, startInLanguage, startServer, steps } from './harness.ts';
 
 const STYLE = {
   year: 2019, tag: '迁入', pkg: 'moved', address: '深圳市南山区科技园3号', principal: '李迁入', mobile: '13900139200', email: 'moved',
@@ -37,7 +37,7 @@ describe('journey: an imported record\'s page says which events are in the log',
     it(`marks the events before the import and says only those after are logged (${lang})`, () => steps(async () => {
       const j = await journey(browser, server.url, `record-imported-${lang}`);
       const page = j.page;
-      await page.addInitScript((l) => localStorage.setItem('beian.lang', l), lang);
+      await startInLanguage(page, lang);
       await page.goto(`/record/${encodeURIComponent(IMPORTED)}`);
       await page.getByTestId('record-events').waitFor();
       const lead = await page.locator('#events p:has([data-testid="statement-link"])').textContent();

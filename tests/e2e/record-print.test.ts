@@ -4,7 +4,7 @@
 // history, with when and where it was read (the page an app store can open to check), nothing else.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, startServer, steps } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, startInLanguage, startServer, steps } from './harness.ts';
 
 const NUMBER = '粤ICP备2024000001号-2A';
 
@@ -17,11 +17,11 @@ describe('journey: the record page printed as a filing proof', () => {
     it(`prints the record and its history only, saying when and where it was read (${lang})`, () => steps(async () => {
       const j = await journey(browser, server.url, `record-print-${lang}`);
       const page = j.page;
-      await page.addInitScript((l) => {
-        localStorage.setItem('beian.lang', l);
+      await startInLanguage(page, lang);
+      await page.addInitScript(() => {
         (window as unknown as { printed: number }).printed = 0;
         window.print = () => { (window as unknown as { printed: number }).printed += 1; };
-      }, lang);
+      });
       await page.goto(`/record/${encodeURIComponent(NUMBER)}`);
       await page.getByTestId('record-number').waitFor();
       await page.getByRole('button', { name: button }).click();

@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, signOutUi, startServer, steps } from './harness.ts';
-
-const LOCALE_KEY = 'beian.lang'; // src/web/i18n/index.tsx
+import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, setLanguage, signInUi, signOutUi, startServer, steps } from './harness.ts';
 
 const CATALOGUE = [
   'platform,packageName,fingerprint',
@@ -73,15 +71,14 @@ describe('journey: shells are marked as filed', () => {
     await assertNoHorizontalOverflow(page);
 
     // In English too.
-    await page.evaluate((key) => localStorage.setItem(key, 'en'), LOCALE_KEY);
-    await page.reload();
+    await setLanguage(page, 'en');
     await note.getByTestId('search-result-shell').waitFor();
     expect(await note.locator('[data-status="shell"]').textContent()).toBe('Filed · shell (no access)');
     expect(await note.getByTestId('search-result-shell').textContent()).toMatch(/^No access since .+ \(a shell\); may be cleaned up$/);
     await j.shot('search-shells-en');
 
     // The subject page (主体备案) lists its services: the shells marked as in the search, not a plain 已备案.
-    await page.evaluate((key) => localStorage.setItem(key, 'zh-CN'), LOCALE_KEY);
+    await setLanguage(page, 'zh-CN', { reload: false });
     await page.goto(`/subject/${encodeURIComponent('粤ICP备2026000001号')}`);
     const rows = page.getByTestId('subject-services').locator('tbody tr');
     await rows.first().waitFor();

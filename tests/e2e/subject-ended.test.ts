@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signed } from '../auth.ts';
 import { signIn } from '../auth.ts';
 import { call } from '../filing.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, startServer, steps } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, setLanguage, startServer, steps } from './harness.ts';
 
 const MAIN = '浙ICP备2024000001号'; // demo: -1A filed, -2A revoked (src/db/seed/demo.ts)
-const LOCALE_KEY = 'beian.lang'; // src/web/i18n/index.tsx
 
 describe('journey: the public page of a subject ended by the revocation of its last service', () => {
   let server: Server; let browser: Browser;
@@ -40,8 +39,7 @@ describe('journey: the public page of a subject ended by the revocation of its l
     expect(await page.getByTestId('subject-status-changed').textContent()).toBe(today);
     await j.shot('subject-revoked-services');
 
-    await page.evaluate((key) => localStorage.setItem(key, 'en'), LOCALE_KEY);
-    await page.reload();
+    await setLanguage(page, 'en');
     await rows.first().waitFor();
     expect(await notice.textContent()).toContain('no service number under it is valid any more');
     expect(await notice.textContent()).not.toContain('and every service number under it');

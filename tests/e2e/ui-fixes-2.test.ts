@@ -8,12 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Signed, signIn } from '../auth.ts';
 import { call, CLOUD, orgId } from '../filing.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+import { journey, JOURNEY_TIMEOUT, launch, type Server, setLanguage, signInUi, startServer, steps } from './harness.ts';
 
-const LOCALE_KEY = 'beian.lang'; // src/web/i18n/index.tsx
 const MAIN_ZJ = '浙ICP备2024000001号'; // demo: -1A filed, -2A revoked (src/db/seed/demo.ts)
-
-const english = async (page: Page) => { await page.evaluate((key) => localStorage.setItem(key, 'en'), LOCALE_KEY); await page.reload(); };
 
 /** Words (runs of Latin letters) of the diff's cells that the browser broke over two lines. */
 const brokenWords = (page: Page) => page.evaluate(() => {
@@ -65,7 +62,7 @@ describe('journey: the tester\'s UI fixes', () => {
     expect(await page.getByTestId('blacklist-empty').textContent()).toBe('暂无黑名单条目。');
     expect(await page.getByTestId('blacklist-table').count()).toBe(0);
     await j.shot('blacklist-empty');
-    await english(page);
+    await setLanguage(page, 'en');
     await page.getByTestId('blacklist-empty').getByText('No blacklist entries.').waitFor();
     await j.shot('blacklist-empty-en');
     j.assertClean();
@@ -91,7 +88,7 @@ describe('journey: the tester\'s UI fixes', () => {
     await empty('/bureau/supervision?tab=orders', 'orders-empty', 'orders-table', '暂无处置通知。');
     await empty('/bureau/supervision?tab=violations', 'violations-empty', 'violations-table', '暂无违规举报。');
     await j.shot('bureau-violations-empty');
-    await english(page);
+    await setLanguage(page, 'en');
     // The reloaded page settles (its session read) before the next navigation starts.
     await page.getByTestId('violations-empty').getByText('No violation reports.').waitFor();
     await empty('/bureau/supervision?tab=orders', 'orders-empty', 'orders-table', 'No disposal orders.');
@@ -137,7 +134,7 @@ describe('journey: the tester\'s UI fixes', () => {
     await signInUi(page, 'host@demo.beian.test');
     await page.goto(`/host/applications/${changeId}`);
     await page.getByTestId('change-diff').waitFor();
-    await english(page);
+    await setLanguage(page, 'en');
     await page.getByTestId('change-diff').getByText('Building Eight, Demonstration Tower, Science Park Road').waitFor();
     expect(await page.getByTestId('change-diff').textContent()).toContain('province/city/district');
     for (const width of [390, 1280]) {
@@ -149,8 +146,7 @@ describe('journey: the tester\'s UI fixes', () => {
       for (const font of fonts) expect(font, `font at ${width} px`).not.toMatch(/mono/i);
     }
     await j.shot('diff-en');
-    await page.evaluate((key) => localStorage.setItem(key, 'zh-CN'), LOCALE_KEY);
-    await page.reload();
+    await setLanguage(page, 'zh-CN');
     await page.getByTestId('change-diff').getByText('原备案').first().waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await brokenWords(page)).toEqual([]);
@@ -175,7 +171,7 @@ describe('journey: the tester\'s UI fixes', () => {
     await j.shot('host-records-title');
     expect(await titleOf('我的备案')).toBe('我的备案');
     expect(page.url()).toMatch(/\/host$/);
-    await english(page);
+    await setLanguage(page, 'en');
     expect(await titleOf('Filed records')).toBe('Filed records');
     expect(await titleOf('My filings')).toBe('My filings');
     j.assertClean();
@@ -194,7 +190,7 @@ describe('journey: the tester\'s UI fixes', () => {
     expect(await events.allTextContents()).toEqual([`注销 ${today}`]);
     expect(await page.locator('#events h2').first().textContent()).toBe('备案历程');
     await j.shot('subject-events');
-    await english(page);
+    await setLanguage(page, 'en');
     await events.first().getByText('Cancelled').waitFor();
     expect(await page.locator('#events h2').first().textContent()).toBe('History of the filing');
     await j.shot('subject-events-en');

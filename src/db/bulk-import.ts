@@ -45,7 +45,8 @@ create temp table if not exists import_stage (
   sp_id uuid, sp_name text, sp_cert_type text, sp_cert_enc text, sp_cert_hash text, sp_mobile_enc text, sp_mobile_hash text, sp_email_enc text, sp_email_hash text,
   service_id uuid, service_type text, service_name text, service_number text, sequence int, status text, filed_at timestamptz,
   status_changed_at timestamptz, domains text[], home_url text,
-  new_subject boolean not null default true, subject_principal uuid, reject text, reject_field text
+  new_subject boolean not null default true, subject_principal uuid, reject text, reject_field text,
+  sub_ending boolean not null default false
 ) on commit delete rows;
 create temp table if not exists import_stage_platforms (
   line int, idx int, id uuid, platform text, package_name text, cert_md5 text, cert_sha1 text, cert_sha256 text, active boolean,
@@ -121,17 +122,20 @@ export const certificateHeld = (mainNumber: string) =>
 const CHECKS = [
   `update import_stage st set reject = 'service_number_taken', reject_field = 'serviceNumber'
     where st.reject is null and exists (select 1 from services s where s.service_number = st.service_number offset 0)`,
-  `update import_stage st set (subject_id, new_subject, subject_principal, reject, reject_field) = (
-       select su.id, false, su.principal_person_id,
+  `update import_stage st set (subject_id, new_subject, subject_principal, sub_ending, reject, reject_field) = (
+       select su.id, false, su.principal_person_id, su.import_ending,
               case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject_mismatch'
                    when su.status <> 'filed' then 'subject_not_filed' end,
               case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject.certificateNumber'
                    when su.status <> 'filed' then 'serviceNumber' end
          from subjects su where su.main_number = st.main_number)
     where st.reject is null and exists (select 1 from subjects su where su.main_number = st.main_number offset 0)`,
+  // Only a live service claims the certificate: of a new subject, or one that makes an ending subject live
+  // (a subject this import created with every imported service ended so far: import_ending, migration 0056).
   `update import_stage st set reject = 'certificate_filed_under_other_number', reject_field = 'subject.certificateNumber'
-    where st.new_subject and st.reject is null and exists (select 1 from subjects su where su.certificate_type = st.cert_type
-      and su.certificate_number_hash = st.cert_hash and su.status = 'filed' and su.duplicate_of is null offset 0)`,
+    where (st.new_subject or st.sub_ending) and st.status = 'filed' and st.reject is null and exists (select 1 from subjects su
+      where su.certificate_type = st.cert_type and su.certificate_number_hash = st.cert_hash and su.status = 'filed'
+        and su.duplicate_of is null and not su.import_ending offset 0)`,
   `update import_stage st set reject = 'main_number_serial_taken', reject_field = 'serviceNumber'
     where st.new_subject and st.reject is null and st.main_year is not null and exists (select 1 from subjects su
       where su.province_code = st.province_code and su.main_number_year = st.main_year and su.main_number_serial = st.main_serial offset 0)`,
@@ -174,14 +178,19 @@ const WRITES = [
      on conflict (email_hash) where role = 'host' do nothing`,
   `insert into subjects (id, host_user_id, subject_type, nature, name, certificate_type, certificate_number, certificate_number_enc,
        certificate_number_hash, address, province_code, city_code, district_code, principal_person_id, main_number, main_number_year,
-       main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at)
+       main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at, import_ending)
      select st.subject_id, (select u.id from users u where u.role = 'host' and u.email_hash = st.p_email_hash), st.subject_type, st.nature,
        st.host_name, st.cert_type, st.cert_public, st.cert_enc, st.cert_hash, st.address, st.province_code, st.city_code, st.district_code,
-       st.p_id, st.main_number, st.main_year, st.main_serial, st.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz
-       from (select distinct on (subject_id) *, max(sequence) over (partition by subject_id) as last from import_stage
+       st.p_id, st.main_number, st.main_year, st.main_serial, st.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz,
+       not st.live
+       from (select distinct on (subject_id) *, max(sequence) over (partition by subject_id) as last,
+                    bool_or(status = 'filed') over (partition by subject_id) as live from import_stage
               where new_subject and reject is null order by subject_id, line) st`,
-  `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $1::timestamptz
-     from (select subject_id, max(sequence) as last from import_stage where not new_subject and reject is null group by subject_id) m
+  // A live service makes an ending subject live (its certificate checked above).
+  `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), import_ending = su.import_ending and not m.live,
+       updated_at = $1::timestamptz
+     from (select subject_id, max(sequence) as last, bool_or(status = 'filed') as live from import_stage
+            where not new_subject and reject is null group by subject_id) m
     where su.id = m.subject_id`,
   // A revoked record imported says no category: `other`, as the revocation flow defaults (migration 0043).
   `insert into services (id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
@@ -315,7 +324,7 @@ export async function writeBatch(
       `select line, reject, reject_field,
               case when reject = 'certificate_filed_under_other_number' then (select su.main_number from subjects su
                 where su.certificate_type = st.cert_type and su.certificate_number_hash = st.cert_hash and su.status = 'filed'
-                  and su.duplicate_of is null limit 1) end as holder
+                  and su.duplicate_of is null and not su.import_ending limit 1) end as holder
          from import_stage st where reject is not null`)) {
       rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: r.holder !== null ? certificateHeld(r.holder) : REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
@@ -374,7 +383,7 @@ export async function endImportedEmptySubjects(tx: Queryable, importId: string, 
           and exists (select 1 from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'imported'
                         and h.reason->>'import' = $1)
      ), moved as (
-       update subjects su set status = case when e.last = 'revoked' then $3 else $4 end, updated_at = $2::timestamptz
+       update subjects su set status = case when e.last = 'revoked' then $3 else $4 end, import_ending = false, updated_at = $2::timestamptz
          from ended e where su.id = e.id returning su.id, e.last
      )
      insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, reason, at)

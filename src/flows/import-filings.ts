@@ -56,7 +56,12 @@ interface BatchState {
   subjects: Map<string, StagedSubject>;
   /** Main number → the line that created its subject. */
   creators: Map<string, number>;
+  /** Certificate → the main number of the batch's subject that holds it: one given a live service (an ending one holds none). */
   certificates: Map<string, string>;
+  /** Main number → the line that gave its subject (of this batch) its first live service. */
+  liveBy: Map<string, number>;
+  /** Main numbers of the batch's subjects with no live service yet (ending: they claim no certificate, migration 0056). */
+  ending: Set<string>;
   /** Service number → the line that staged it (a duplicate names it). */
   serviceNumbers: Map<string, number>;
   sequences: Map<string, number>;
@@ -69,7 +74,8 @@ interface BatchState {
 }
 
 const newBatch = (known: Map<number, Rejection> = new Map()): BatchState => ({
-  prepared: [], lines: [], rejected: [], subjects: new Map(), creators: new Map(), certificates: new Map(), serviceNumbers: new Map(),
+  prepared: [], lines: [], rejected: [], subjects: new Map(), creators: new Map(), certificates: new Map(), liveBy: new Map(), ending: new Set(),
+  serviceNumbers: new Map(),
   sequences: new Map(), serials: new Map(), packages: new Map(), referenced: new Set(), known,
 });
 
@@ -89,12 +95,15 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   const known = b.subjects.get(n.mainNumber);
   const first = b.serviceNumbers.get(n.number);
   if (first !== undefined) return rejectFor(b, first, line, 'serviceNumber', 'duplicate_in_file', 'has this service number');
-  if (known && b.certificates.get(certKey) !== n.mainNumber) {
+  if (known && (known.certType !== r.subject.certificateType || known.certHash !== p.subject.certHash)) {
     return rejectFor(b, b.creators.get(n.mainNumber)!, line, 'subject.certificateNumber', 'subject_mismatch', 'files this main number with another certificate');
   }
-  const holder = known ? undefined : b.certificates.get(certKey);
+  const active = r.status === 'filed';
+  // A live service claims the certificate (a cancelled or revoked one claims nothing: its subject, if it
+  // gets no live service, is cancelled at the import's end): that of a new subject, or of an ending one.
+  const holder = active && (!known || b.ending.has(n.mainNumber)) ? b.certificates.get(certKey) : undefined;
   if (holder !== undefined) {
-    return rejectFor(b, b.creators.get(holder)!, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `files this certificate under ${holder}`);
+    return rejectFor(b, b.liveBy.get(holder)!, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `files this certificate under ${holder}`);
   }
   const serialKey = n.base === 'icp_bei' ? `${n.provinceCode}|${n.year}|${Number(n.serial)}` : null;
   const serialHolder = !known && serialKey ? b.serials.get(serialKey) : undefined;
@@ -104,7 +113,6 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   const seqKey = `${n.mainNumber}|${n.sequence}`;
   const seqHolder = b.sequences.get(seqKey);
   if (seqHolder !== undefined) return rejectFor(b, seqHolder, line, 'serviceNumber', 'sequence_taken', 'has this sequence under the same main number');
-  const active = r.status === 'filed';
   if (active) {
     for (let i = 0; i < r.platforms.length; i++) {
       const by = b.packages.get(identityKey(r.platforms[i]!.platform, r.platforms[i]!.packageName));
@@ -128,8 +136,13 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
     };
     b.subjects.set(n.mainNumber, subject);
     b.creators.set(n.mainNumber, line);
-    b.certificates.set(certKey, n.mainNumber);
+    if (!active) b.ending.add(n.mainNumber);
     if (serialKey) b.serials.set(serialKey, n.mainNumber);
+  }
+  if (active && !b.liveBy.has(n.mainNumber)) {
+    b.ending.delete(n.mainNumber);
+    b.liveBy.set(n.mainNumber, line);
+    b.certificates.set(certKey, n.mainNumber);
   }
   b.serviceNumbers.set(n.number, line);
   b.sequences.set(seqKey, line);
@@ -273,7 +286,12 @@ export async function importFilings(
         return write.then((r) => {
           keys?.addWritten(batch.lines, r.rejections);
           // The subjects given a cancelled or revoked service: decided at the end (endImportedEmptySubjects).
-          for (const l of batch.lines) if (l.status !== 'filed') ended.add(l.subject.mainNumber); else live.add(l.subject.mainNumber);
+          // A line the database refused gave nothing (a refused live service keeps no subject filed).
+          const refused = new Set(r.rejections.map((x) => x.line));
+          for (const l of batch.lines) {
+            if (refused.has(l.line)) continue;
+            if (l.status !== 'filed') ended.add(l.subject.mainNumber); else live.add(l.subject.mainNumber);
+          }
           return r;
         }, (e: unknown) => {
           // The database refused a line other lines' decisions rested on (rolled back, nothing written): again, that refusal known.

@@ -360,6 +360,91 @@ describe('bulk import: the outcome does not depend on the batch size', () => {
   }, SETUP_TIMEOUT);
 });
 
+// Defect: a subject whose imported services were all cancelled or revoked held its certificate until the
+// import's end, so a later line filing that certificate under another main number was refused naming it —
+// and the same file imported again (that subject cancelled by then) loaded it: the result depended on the
+// order of the lines and on running twice. With the lines the other way round, the ended subject was the
+// one refused. Now a subject with no live service claims no certificate (migration 0056), in either order
+// and any batch size; one with a live service still does.
+describe('bulk import: a subject with no live service does not hold its certificate', () => {
+  const CERT: AppRecordStyle = {
+    year: 2015, tag: '证件', pkg: 'cert', address: '深圳市南山区科技园6号', principal: '吴证件', mobile: '13200132000', email: 'cert', approvedAt: '2015-05-01',
+  };
+  const cl = (serial: number, seq: number, o: Record<string, unknown> = {}) => appRecord(CERT, serial, seq, o);
+  const A = [cl(1, 1, { status: 'cancelled', statusChangedAt: '2019-03-01' }), cl(1, 2, { status: 'revoked', statusChangedAt: '2019-04-01' })];
+  const B = [cl(2, 1, { subject: cl(1, 1).subject }), cl(2, 2, { subject: cl(1, 1).subject })];
+  const OTHERS = [cl(3, 1), cl(4, 1), cl(5, 1, { status: 'cancelled', statusChangedAt: '2019-03-01' })];
+  const opened: TestDb[] = [];
+  afterAll(async () => { for (const t of opened) await t.close(); });
+  const subjects = (db: Db) => db.query<{ main_number: string; status: string; import_ending: boolean }>(
+    'select main_number, status, import_ending from subjects order by main_number');
+
+  it('A (all services ended) and B (live) with one certificate: B filed, A cancelled, in either order, batches of 1 and 10, both paths', async () => {
+    const results: { label: string; registry: Awaited<ReturnType<typeof registry>> }[] = [];
+    for (const [order, lines] of [['A before B', [...A, ...OTHERS, ...B]], ['B before A', [...B, ...OTHERS, ...A]]] as const) {
+      for (const batchSize of [1, 10]) {
+        for (const firstLoad of ['auto', false] as const) {
+          const label = `${order}, batch size ${batchSize}, first load ${firstLoad}`;
+          const t = await testDatabase();
+          opened.push(t);
+          const s = await importFilings(t.db, t.sealer, memorySource('test:ending', [...lines]), { batchSize, clock, firstLoad });
+          expect(s.rejections, label).toEqual([]);
+          expect(s, label).toMatchObject({ services: 7, subjects: 5, rejected: 0 });
+          expect(await subjects(t.db), label).toEqual([
+            { main_number: '粤ICP备2015000001号', status: 'cancelled', import_ending: false },
+            { main_number: '粤ICP备2015000002号', status: 'filed', import_ending: false },
+            { main_number: '粤ICP备2015000003号', status: 'filed', import_ending: false },
+            { main_number: '粤ICP备2015000004号', status: 'filed', import_ending: false },
+            { main_number: '粤ICP备2015000005号', status: 'cancelled', import_ending: false },
+          ]);
+          results.push({ label, registry: await registry(t.db) });
+        }
+      }
+    }
+    // The same registry whatever the order and the batch size (the history's lines follow the order).
+    const [first, ...others] = results;
+    const sameOrder = (r: (typeof results)[number]) => r.label.slice(0, 10) === first!.label.slice(0, 10);
+    for (const r of others) {
+      const { history: h, ...rest } = r.registry;
+      const { history: h0, ...rest0 } = first!.registry;
+      expect(rest, r.label).toEqual(rest0);
+      if (sameOrder(r)) expect(h, r.label).toEqual(h0);
+    }
+  }, SETUP_TIMEOUT);
+
+  it('a subject with a live service still holds it: the other main number is refused, naming it, at any batch size', async () => {
+    const live = [A[0], cl(1, 3), ...OTHERS, ...B]; // A: a cancelled service, then a live one
+    const afterB = [...B, A[0], cl(1, 3)]; // B first: A's live service is the one refused (A then cancelled at the end)
+    for (const batchSize of [1, 10]) {
+      for (const firstLoad of ['auto', false] as const) {
+        const label = `batch size ${batchSize}, first load ${firstLoad}`;
+        const t = await testDatabase();
+        opened.push(t);
+        const s = await importFilings(t.db, t.sealer, memorySource('test:live-holds', live), { batchSize, clock, firstLoad });
+        expect(s.rejections.map(({ line, field, code }) => ({ line, field, code })), label).toEqual([
+          { line: 6, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number' },
+          { line: 7, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number' },
+        ]);
+        for (const r of s.rejections) expect(r.message, label).toContain('粤ICP备2015000001号');
+        expect((await subjects(t.db)).filter((x) => x.main_number <= '粤ICP备2015000002号'), label).toEqual([
+          { main_number: '粤ICP备2015000001号', status: 'filed', import_ending: false },
+        ]);
+        const u = await testDatabase();
+        opened.push(u);
+        const v = await importFilings(u.db, u.sealer, memorySource('test:live-after', afterB), { batchSize, clock, firstLoad });
+        expect(v.rejections.map(({ line, field, code }) => ({ line, field, code })), label).toEqual([
+          { line: 4, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number' },
+        ]);
+        expect(v.rejections[0]!.message, label).toContain('粤ICP备2015000002号');
+        expect(await subjects(u.db), label).toEqual([
+          { main_number: '粤ICP备2015000001号', status: 'cancelled', import_ending: false },
+          { main_number: '粤ICP备2015000002号', status: 'filed', import_ending: false },
+        ]);
+      }
+    }
+  }, SETUP_TIMEOUT);
+});
+
 // Defect: a subject whose imported services were all cancelled or revoked was created filed and kept
 // its certificate as if live; the registry's flows cancel a subject with its last live service
 // (DOMAIN.md §4.3; cancel-service.ts, revoke-service.ts). The import now leaves the same state.

@@ -10,3 +10,7 @@ alter table subjects add column import_ending boolean not null default false;
 drop index subjects_one_filed_per_certificate;
 create unique index subjects_one_filed_per_certificate on subjects (certificate_type, certificate_number_hash)
   where status = 'filed' and duplicate_of is null and not import_ending;
+
+-- An import's refusal of a line for a row another line or record holds names that holder (docs/import.md):
+-- {"line": n} for a line of the same import, {"serviceNumber": …} / {"mainNumber": …} for a record.
+alter table import_rejections add column held_by jsonb;

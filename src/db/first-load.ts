@@ -16,7 +16,7 @@ import { identityKey } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
-  Csv, arrayLiteral, certificateHeld, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch, restageIfReferenced,
+  Csv, arrayLiteral, certificateHeld, explainHolders, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch, restageIfReferenced,
 } from './bulk-import.ts';
 
 // ---- fingerprint filter ---------------------------------------------------------------------
@@ -259,6 +259,8 @@ export async function writeDirectBatch(
     accepted.push(l);
   }
   if (rejections.length > rejected.length) {
+    const byLine = new Map(lines.map((l) => [l.line, l]));
+    await timed('first load: explain holders', () => explainHolders(tx, importId, rejections.slice(rejected.length), (line) => byLine.get(line)));
     const numbers = new Map(lines.filter((l) => taken.has(l.serviceNumber)).map((l) => [l.line, l.serviceNumber]));
     await restageIfReferenced(tx, importId, rejections.slice(rejected.length), referenced, (line) => numbers.get(line));
   }

@@ -5,7 +5,7 @@
 // exactly as the approval flow does (src/db/registry.ts), as each line is prepared
 // (src/db/import-prepare.ts: here, or on worker threads with `workers`).
 import type { Db, Queryable } from '../db/connection.ts';
-import { type BatchResult, endImportedEmptySubjects, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { type BatchResult, endImportedEmptySubjects, type HeldBy, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, markImportRunning, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
 import { LinePreparer, type PreparedLine, type SourceLine } from '../db/import-prepare.ts';
@@ -84,7 +84,7 @@ const reject = (b: BatchState, line: number, field: string, code: string, messag
 /** A conflict with an earlier line of the batch, naming it (and marking it as one the batch's decisions rest on). */
 function rejectFor(b: BatchState, earlier: number, line: number, field: string, code: string, message: string): void {
   b.referenced.add(earlier);
-  reject(b, line, field, code, `line ${earlier} of the file ${message}`);
+  b.rejected.push({ line, field, code, message: `line ${earlier} of the file ${message}`, heldBy: { line: earlier } });
 }
 
 /** Stages one prepared record, or rejects it for a conflict with an earlier line of the batch. */
@@ -235,7 +235,9 @@ export async function importFilings(
   let firstLoad = false;
   const summary = async (alreadyDone: boolean): Promise<ImportSummary> => {
     const [row] = await db.query<ImportRow>('select id, status, last_line, services, subjects, rejected from imports where id = $1', [imp.id]);
-    const rejections = await db.query<Rejection>('select line, field, code, message from import_rejections where import_id = $1 order by line', [imp.id]);
+    const rows = await db.query<Rejection & { heldBy: HeldBy | null }>(
+      'select line, field, code, message, held_by as "heldBy" from import_rejections where import_id = $1 order by line', [imp.id]);
+    const rejections: Rejection[] = rows.map(({ heldBy, ...r }) => (heldBy ? { ...r, heldBy } : r));
     return { importId: imp.id, resumedFrom: imp.last_line, alreadyDone, firstLoad, services: row!.services, subjects: row!.subjects, rejected: row!.rejected, lastLine: row!.last_line, rejections };
   };
   if (imp.status === 'done') return summary(true);

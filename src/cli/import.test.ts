@@ -73,9 +73,13 @@ describe('beian import', () => {
     expect(s).toMatchObject({ services: 3, subjects: 2, rejected: 7, lastLine: 11, alreadyDone: false });
     // The earlier line is named (it was service_number_taken, "already in the registry", as if another filing had it).
     expect(s.rejections.find((r) => r.line === 5)!.message).toBe('line 1 of the file has this service number (loaded by an earlier batch of this import)');
-    // The main number that holds the certificate is named (it said "another main number").
-    // (Line 5 of the same batch, itself refused, claims nothing: the holder is line 1's subject, in the registry.)
-    expect(s.rejections.find((r) => r.line === 7)!.message).toBe('this certificate is already a filed subject under 粤ICP备2019000101号 (one filed subject per certificate)');
+    // The main number that holds the certificate is named (it said "another main number"), and the line of this import that filed it.
+    // (Line 5 of the same batch, itself refused, claims nothing: the holder is line 1's subject, loaded by batch 1.)
+    expect(s.rejections.find((r) => r.line === 7)).toMatchObject({
+      message: 'line 1 of the file files this certificate under 粤ICP备2019000101号 (loaded by an earlier batch of this import)', heldBy: { line: 1 } });
+    // A record the registry held before is named by its number.
+    expect(s.rejections.find((r) => r.line === 9)!.heldBy).toEqual({ mainNumber: '粤ICP备2024000001号' });
+    expect(s.rejections.find((r) => r.line === 10)!.heldBy).toEqual({ serviceNumber: expect.stringMatching(/^粤ICP备/) });
     const [sub] = await a.t.db.query<{ last_service_sequence: number; principal_person_id: string; certificate_number_enc: string }>(
       `select last_service_sequence, principal_person_id, certificate_number_enc from subjects where main_number = '粤ICP备2019000101号'`);
     expect(sub!.last_service_sequence).toBe(2);
@@ -141,9 +145,9 @@ describe('beian import', () => {
     const first = appLine(401 + batchSize, 1);
     const s = await importFilings(a.t.db, a.t.sealer, memorySource(key, [first, appLine(401 + batchSize, 2), first,
       appLine(421 + batchSize, 1, { subject: first.subject })]), { batchSize });
-    expect(s.rejections).toEqual([{ line: 3, field: 'serviceNumber', code: 'duplicate_in_file', message: expect.stringMatching(/^line 1 of the file has this service number/) },
-      // And a certificate filed under another main number names that number.
-      { line: 4, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number', message: expect.stringContaining(` under 粤ICP备2019000${401 + batchSize}号`) }]);
+    expect(s.rejections).toEqual([{ line: 3, field: 'serviceNumber', code: 'duplicate_in_file', message: expect.stringMatching(/^line 1 of the file has this service number/), heldBy: { line: 1 } },
+      // And a certificate filed under another main number names that number, and the line that filed it.
+      { line: 4, field: 'subject.certificateNumber', code: 'certificate_filed_under_other_number', message: expect.stringContaining(`line 1 of the file files this certificate under 粤ICP备2019000${401 + batchSize}号`), heldBy: { line: 1 } }]);
     expect(s.services).toBe(2);
   });
 
@@ -187,7 +191,7 @@ describe('beian import', () => {
       where e.history_id = h.id and h.action = 'imported'
         and exists (select 1 from history x where x.entity_type = h.entity_type and x.entity_id = h.entity_id and x.action = 'logged_imported')`);
     const s = await importFilings(a.t.db, a.t.sealer, memorySource('test:upgrade', records), { batchSize: 2 });
-    expect(s.rejections).toEqual([{ line: 4, field: 'serviceNumber', code: 'duplicate_in_file', message: 'line 1 of the file has this service number (loaded by an earlier batch of this import)' }]);
+    expect(s.rejections).toEqual([{ line: 4, field: 'serviceNumber', code: 'duplicate_in_file', message: 'line 1 of the file has this service number (loaded by an earlier batch of this import)', heldBy: { line: 1 } }]);
     expect(s).toMatchObject({ resumedFrom: 2, services: 3 });
   });
 

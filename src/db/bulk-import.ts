@@ -25,7 +25,14 @@ export interface StagedLine {
   domains: string[]; homeUrl: string | null; platforms: StagedPlatform[];
 }
 
-export interface Rejection { line: number; field: string; code: string; message: string }
+/**
+ * Who holds what a line was refused for (docs/import.md): an earlier line of this import (`line`), or a
+ * record of the registry — the service (`serviceNumber`: a package, a sequence) or the subject
+ * (`mainNumber`: a certificate, a main-number serial, a main number).
+ */
+export interface HeldBy { line?: number; serviceNumber?: string; mainNumber?: string }
+
+export interface Rejection { line: number; field: string; code: string; message: string; heldBy?: HeldBy }
 
 const PERSON = ['id', 'name', 'cert_type', 'cert_enc', 'cert_hash', 'mobile_enc', 'mobile_hash', 'email_enc', 'email_hash'];
 const STAGE_COLUMNS = [
@@ -45,7 +52,8 @@ create temp table if not exists import_stage (
   sp_id uuid, sp_name text, sp_cert_type text, sp_cert_enc text, sp_cert_hash text, sp_mobile_enc text, sp_mobile_hash text, sp_email_enc text, sp_email_hash text,
   service_id uuid, service_type text, service_name text, service_number text, sequence int, status text, filed_at timestamptz,
   status_changed_at timestamptz, domains text[], home_url text,
-  new_subject boolean not null default true, subject_principal uuid, reject text, reject_field text
+  new_subject boolean not null default true, subject_principal uuid, reject text, reject_field text,
+  sub_ending boolean not null default false
 ) on commit delete rows;
 create temp table if not exists import_stage_platforms (
   line int, idx int, id uuid, platform text, package_name text, cert_md5 text, cert_sha1 text, cert_sha256 text, active boolean,
@@ -121,17 +129,20 @@ export const certificateHeld = (mainNumber: string) =>
 const CHECKS = [
   `update import_stage st set reject = 'service_number_taken', reject_field = 'serviceNumber'
     where st.reject is null and exists (select 1 from services s where s.service_number = st.service_number offset 0)`,
-  `update import_stage st set (subject_id, new_subject, subject_principal, reject, reject_field) = (
-       select su.id, false, su.principal_person_id,
+  `update import_stage st set (subject_id, new_subject, subject_principal, sub_ending, reject, reject_field) = (
+       select su.id, false, su.principal_person_id, su.import_ending,
               case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject_mismatch'
                    when su.status <> 'filed' then 'subject_not_filed' end,
               case when (su.certificate_type, su.certificate_number_hash) <> (st.cert_type, st.cert_hash) then 'subject.certificateNumber'
                    when su.status <> 'filed' then 'serviceNumber' end
          from subjects su where su.main_number = st.main_number)
     where st.reject is null and exists (select 1 from subjects su where su.main_number = st.main_number offset 0)`,
+  // Only a live service claims the certificate: of a new subject, or one that makes an ending subject live
+  // (a subject this import created with every imported service ended so far: import_ending, migration 0056).
   `update import_stage st set reject = 'certificate_filed_under_other_number', reject_field = 'subject.certificateNumber'
-    where st.new_subject and st.reject is null and exists (select 1 from subjects su where su.certificate_type = st.cert_type
-      and su.certificate_number_hash = st.cert_hash and su.status = 'filed' and su.duplicate_of is null offset 0)`,
+    where (st.new_subject or st.sub_ending) and st.status = 'filed' and st.reject is null and exists (select 1 from subjects su
+      where su.certificate_type = st.cert_type and su.certificate_number_hash = st.cert_hash and su.status = 'filed'
+        and su.duplicate_of is null and not su.import_ending offset 0)`,
   `update import_stage st set reject = 'main_number_serial_taken', reject_field = 'serviceNumber'
     where st.new_subject and st.reject is null and st.main_year is not null and exists (select 1 from subjects su
       where su.province_code = st.province_code and su.main_number_year = st.main_year and su.main_number_serial = st.main_serial offset 0)`,
@@ -174,14 +185,19 @@ const WRITES = [
      on conflict (email_hash) where role = 'host' do nothing`,
   `insert into subjects (id, host_user_id, subject_type, nature, name, certificate_type, certificate_number, certificate_number_enc,
        certificate_number_hash, address, province_code, city_code, district_code, principal_person_id, main_number, main_number_year,
-       main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at)
+       main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at, import_ending)
      select st.subject_id, (select u.id from users u where u.role = 'host' and u.email_hash = st.p_email_hash), st.subject_type, st.nature,
        st.host_name, st.cert_type, st.cert_public, st.cert_enc, st.cert_hash, st.address, st.province_code, st.city_code, st.district_code,
-       st.p_id, st.main_number, st.main_year, st.main_serial, st.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz
-       from (select distinct on (subject_id) *, max(sequence) over (partition by subject_id) as last from import_stage
+       st.p_id, st.main_number, st.main_year, st.main_serial, st.last, 'filed', st.subject_filed_at, $1::timestamptz, $1::timestamptz,
+       not st.live
+       from (select distinct on (subject_id) *, max(sequence) over (partition by subject_id) as last,
+                    bool_or(status = 'filed') over (partition by subject_id) as live from import_stage
               where new_subject and reject is null order by subject_id, line) st`,
-  `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $1::timestamptz
-     from (select subject_id, max(sequence) as last from import_stage where not new_subject and reject is null group by subject_id) m
+  // A live service makes an ending subject live (its certificate checked above).
+  `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), import_ending = su.import_ending and not m.live,
+       updated_at = $1::timestamptz
+     from (select subject_id, max(sequence) as last, bool_or(status = 'filed') as live from import_stage
+            where not new_subject and reject is null group by subject_id) m
     where su.id = m.subject_id`,
   // A revoked record imported says no category: `other`, as the revocation flow defaults (migration 0043).
   `insert into services (id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,
@@ -253,7 +269,84 @@ export async function explainOwnNumbers(tx: Queryable, importId: string, rejecti
     if (e === undefined) continue;
     r.code = 'duplicate_in_file';
     r.message = `line ${e} of the file has this service number (loaded by an earlier batch of this import)`;
+    r.heldBy = { line: e };
   }
+}
+
+/** What an earlier line of the file did that a later one conflicts with (the in-batch messages' wording). */
+const LINE_HOLDS: Record<string, (mainNumber: string) => string> = {
+  subject_mismatch: () => 'files this main number with another certificate',
+  certificate_filed_under_other_number: (m) => `files this certificate under ${m}`,
+  main_number_serial_taken: (m) => `files ${m}, a main number of this province and year with the same serial`,
+  sequence_taken: () => 'has this sequence under the same main number',
+  package_already_filed: () => 'files this package on this platform',
+};
+
+/**
+ * Rejection path only: the database's refusals of a batch's lines for a row another record holds — a
+ * package, a sequence, a main-number serial, a certificate, a main number — name that holder
+ * (`heldBy`, and the message): the line of this import that loaded it (its `imported` history row, found
+ * through its public event: indexes a first load keeps), else the registry's service or subject.
+ * `lineOf`: the batch's staged lines by line number.
+ */
+export async function explainHolders(tx: Queryable, importId: string, rejections: Rejection[], lineOf: (line: number) => StagedLine | undefined): Promise<void> {
+  const todo = rejections.filter((r) => !r.heldBy && r.code in LINE_HOLDS && lineOf(r.line));
+  if (!todo.length) return;
+  // The holder's id and number, per rejection (by its index in `todo`).
+  const found = new Map<number, { id: string; number: string; subject: boolean }>();
+  const each = async (code: string, sql: string, args: (l: StagedLine, r: Rejection) => unknown[] | null, subject: boolean) => {
+    const xs = todo.map((r, i) => ({ i, a: r.code === code ? args(lineOf(r.line)!, r) : null })).filter((x) => x.a !== null);
+    if (!xs.length) return;
+    const cols = xs[0]!.a!.length;
+    const params = [xs.map((x) => x.i), ...Array.from({ length: cols }, (_, c) => xs.map((x) => x.a![c]))];
+    for (const row of await tx.query<{ i: number; id: string; number: string }>(sql, params)) found.set(row.i, { id: row.id, number: row.number, subject });
+  };
+  await each('package_already_filed',
+    `select x.i, s.id, s.service_number as number from unnest($1::int[], $2::text[], $3::text[]) as x(i, p, n)
+       cross join lateral (select ap.service_id from app_platforms ap where ap.active and ap.platform = x.p
+                             and (ap.package_name = x.n or (x.p = 'ios' and lower(ap.package_name) = lower(x.n))) limit 1) a
+       join services s on s.id = a.service_id`,
+    (l, r) => {
+      const p = l.platforms.find((x) => `platforms.${x.idx}.packageName` === r.field);
+      return p ? [p.platform, p.packageName] : null;
+    }, false);
+  await each('sequence_taken',
+    `select x.i, s.id, s.service_number as number from unnest($1::int[], $2::text[], $3::int[]) as x(i, m, q)
+       join subjects su on su.main_number = x.m join services s on s.subject_id = su.id and s.sequence = x.q`,
+    (l) => [l.subject.mainNumber, l.sequence], false);
+  await each('main_number_serial_taken',
+    `select x.i, su.id, su.main_number as number from unnest($1::int[], $2::text[], $3::int[], $4::int[]) as x(i, p, y, s)
+       cross join lateral (select su.id, su.main_number from subjects su
+                            where su.province_code = x.p and su.main_number_year = x.y and su.main_number_serial = x.s limit 1) su`,
+    (l) => (l.subject.year !== null && l.subject.serial !== null ? [l.subject.provinceCode, l.subject.year, l.subject.serial] : null), true);
+  await each('certificate_filed_under_other_number',
+    `select x.i, su.id, su.main_number as number from unnest($1::int[], $2::text[], $3::text[]) as x(i, t, h)
+       cross join lateral (select su.id, su.main_number from subjects su where su.certificate_type = x.t and su.certificate_number_hash = x.h
+                             and su.status = 'filed' and su.duplicate_of is null and not su.import_ending limit 1) su`,
+    (l) => [l.subject.certType, l.subject.certHash], true);
+  await each('subject_mismatch',
+    `select x.i, su.id, su.main_number as number from unnest($1::int[], $2::text[]) as x(i, m) join subjects su on su.main_number = x.m`,
+    (l) => [l.subject.mainNumber], true);
+  if (!found.size) return;
+  const ids = [...new Set([...found.values()].map((f) => f.id))];
+  const lines = new Map((await tx.query<{ id: string; line: number }>(
+    `select pe.owner_id as id, min((h.reason->>'line')::int) as line
+       from public_events pe join history h on h.id = pe.history_id
+      where pe.owner_id = any ($1::uuid[]) and pe.action = 'imported' and h.action = 'imported' and h.reason->>'import' = $2
+      group by pe.owner_id`, [ids, importId])).map((r) => [r.id, r.line]));
+  todo.forEach((r, i) => {
+    const f = found.get(i);
+    if (!f) return;
+    const line = lines.get(f.id);
+    if (line !== undefined && line < r.line) {
+      r.heldBy = { line };
+      r.message = `line ${line} of the file ${LINE_HOLDS[r.code]!(f.number)} (loaded by an earlier batch of this import)`;
+    } else {
+      r.heldBy = f.subject ? { mainNumber: f.number } : { serviceNumber: f.number };
+      if (r.code === 'certificate_filed_under_other_number' || r.code === 'subject_mismatch') return; // the message names the main number already (or is the line's own)
+      r.message = `${REJECTION_MESSAGES[r.code]}: ${f.number}`;
+    }
+  });
 }
 
 /**
@@ -315,11 +408,15 @@ export async function writeBatch(
       `select line, reject, reject_field,
               case when reject = 'certificate_filed_under_other_number' then (select su.main_number from subjects su
                 where su.certificate_type = st.cert_type and su.certificate_number_hash = st.cert_hash and su.status = 'filed'
-                  and su.duplicate_of is null limit 1) end as holder
+                  and su.duplicate_of is null and not su.import_ending limit 1) end as holder
          from import_stage st where reject is not null`)) {
       rejections.push({ line: r.line, field: r.reject_field, code: r.reject, message: r.holder !== null ? certificateHeld(r.holder) : REJECTION_MESSAGES[r.reject] ?? r.reject });
     }
     const numbers = new Map(lines.map((l) => [l.line, l.serviceNumber]));
+    if (rejections.length > rejected.length) {
+      const byLine = new Map(lines.map((l) => [l.line, l]));
+      await timed('explain holders', () => explainHolders(tx, importId, rejections.slice(rejected.length), (line) => byLine.get(line)));
+    }
     await restageIfReferenced(tx, importId, rejections.slice(rejected.length), referenced, (line) => numbers.get(line));
     for (const sql of WRITES) {
       await timed(sql, () => tx.query(sql, sql.includes('$2') ? [importId, now] : sql.includes('$1') ? [now] : []));
@@ -341,9 +438,10 @@ export async function recordBatch(
   if (rejections.length) {
     rejections.sort((a, b) => a.line - b.line);
     await tx.query(
-      `insert into import_rejections (import_id, line, field, code, message)
-       select $1, l, f, c, m from unnest($2::int[], $3::text[], $4::text[], $5::text[]) as t(l, f, c, m)`,
-      [importId, rejections.map((r) => r.line), rejections.map((r) => r.field), rejections.map((r) => r.code), rejections.map((r) => r.message)],
+      `insert into import_rejections (import_id, line, field, code, message, held_by)
+       select $1, l, f, c, m, h::jsonb from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(l, f, c, m, h)`,
+      [importId, rejections.map((r) => r.line), rejections.map((r) => r.field), rejections.map((r) => r.code), rejections.map((r) => r.message),
+        rejections.map((r) => (r.heldBy ? JSON.stringify(r.heldBy) : null))],
     );
   }
   await tx.query(
@@ -374,7 +472,7 @@ export async function endImportedEmptySubjects(tx: Queryable, importId: string, 
           and exists (select 1 from history h where h.entity_type = 'subject' and h.entity_id = su.id and h.action = 'imported'
                         and h.reason->>'import' = $1)
      ), moved as (
-       update subjects su set status = case when e.last = 'revoked' then $3 else $4 end, updated_at = $2::timestamptz
+       update subjects su set status = case when e.last = 'revoked' then $3 else $4 end, import_ending = false, updated_at = $2::timestamptz
          from ended e where su.id = e.id returning su.id, e.last
      )
      insert into history (entity_type, entity_id, action, from_status, to_status, actor_role, reason, at)

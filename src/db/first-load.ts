@@ -16,7 +16,7 @@ import { identityKey } from '../domain/verification.ts';
 import type { Db, Queryable } from './connection.ts';
 import {
   type BatchResult, type Rejection, REJECTION_MESSAGES, type StagedLine, type StagedPerson, type StagedSubject, type Trace,
-  Csv, arrayLiteral, certificateHeld, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch, restageIfReferenced,
+  Csv, arrayLiteral, certificateHeld, explainHolders, explainOwnNumbers, IMPORTED_EVENTS, q, recordBatch, restageIfReferenced,
 } from './bulk-import.ts';
 
 // ---- fingerprint filter ---------------------------------------------------------------------
@@ -79,7 +79,7 @@ const packageKey = identityKey;
 export class FirstLoadKeys {
   readonly serviceNumbers = new FingerprintSet();
   readonly mainNumbers = new FingerprintSet();
-  /** Certificates of filed subjects (status filed, no duplicate_of): the one-per-certificate rule. */
+  /** Certificates of filed subjects (status filed, no duplicate_of, not ending): the one-per-certificate rule. */
   readonly certificates = new FingerprintSet();
   readonly serials = new FingerprintSet();
   /** Active (platform, package name). */
@@ -99,7 +99,8 @@ export class FirstLoadKeys {
       const s = l.subject;
       this.serviceNumbers.add(l.serviceNumber);
       this.mainNumbers.add(s.mainNumber);
-      this.certificates.add(certKey(s.certType, s.certHash));
+      // Only a live service claims its subject's certificate (an ending subject holds none, migration 0056).
+      if (l.status === 'filed') this.certificates.add(certKey(s.certType, s.certHash));
       if (s.year !== null && s.serial !== null) this.serials.add(serialKey(s.provinceCode, s.year, s.serial));
       this.emails.add(s.principal.emailHash);
       for (const p of l.platforms) if (p.active) this.packages.add(packageKey(p.platform, p.packageName));
@@ -124,7 +125,7 @@ export async function rebuildFirstLoadKeys(db: Db): Promise<FirstLoadKeys> {
   };
   await scan<{ id: string; main_number: string | null; certificate_type: string; certificate_number_hash: string; filed: boolean;
     province_code: string; main_number_year: number | null; main_number_serial: number | null }>(
-    `select id, main_number, certificate_type, certificate_number_hash, status = 'filed' and duplicate_of is null as filed,
+    `select id, main_number, certificate_type, certificate_number_hash, status = 'filed' and duplicate_of is null and not import_ending as filed,
             province_code, main_number_year, main_number_serial from subjects where $WHERE`, (r) => {
       if (r.main_number !== null) keys.mainNumbers.add(r.main_number);
       if (r.filed) keys.certificates.add(certKey(r.certificate_type, r.certificate_number_hash));
@@ -143,7 +144,7 @@ export async function rebuildFirstLoadKeys(db: Db): Promise<FirstLoadKeys> {
 /** A unique violation: another writer committed a row this batch's COPY meets. */
 export const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
 
-interface Existing { id: string; principal: string; certType: string; certHash: string; status: string; name: string; type: string }
+interface Existing { id: string; principal: string; certType: string; certHash: string; status: string; name: string; type: string; ending: boolean }
 
 const personRow = (p: StagedPerson, now: string) => `${p.id},${q(p.name)},${q(p.certType)},${q(p.certEnc)},${q(p.certHash)},${
   q(p.mobileEnc)},${q(p.mobileHash)},${q(p.emailEnc)},${q(p.emailHash)},${now}\n`;
@@ -193,16 +194,18 @@ export async function writeDirectBatch(
     if (mains.length) {
       for (const r of await tx.query<{ main_number: string } & Existing>(
         `select main_number, id, principal_person_id as principal, certificate_type as "certType", certificate_number_hash as "certHash",
-                status, name, subject_type as type
+                status, name, subject_type as type, import_ending as ending
            from subjects where main_number = any ($1::text[])`, [mains])) existing.set(r.main_number, r);
     }
     const fresh = [...new Set(lines.filter((l) => !existing.has(l.subject.mainNumber)).map((l) => l.subject))];
-    const certs = fresh.filter((s) => keys.certificates.has(certKey(s.certType, s.certHash)));
+    // The certificates live services claim: of new subjects, or of ending ones (migration 0056).
+    const claims = [...new Set(lines.filter((l) => l.status === 'filed' && (existing.get(l.subject.mainNumber)?.ending ?? true)).map((l) => l.subject))];
+    const certs = claims.filter((s) => keys.certificates.has(certKey(s.certType, s.certHash)));
     if (certs.length) {
       for (const r of await tx.query<{ t: string; h: string; m: string }>(
         `select x.t, x.h, su.main_number as m from unnest($1::text[], $2::text[]) as x(t, h)
            cross join lateral (select su.main_number from subjects su where su.certificate_type = x.t and su.certificate_number_hash = x.h
-                                 and su.status = 'filed' and su.duplicate_of is null limit 1) su`,
+                                 and su.status = 'filed' and su.duplicate_of is null and not su.import_ending limit 1) su`,
         [certs.map((s) => s.certType), certs.map((s) => s.certHash)])) certTaken.set(certKey(r.t, r.h), r.m);
     }
     const serials = fresh.filter((s) => s.year !== null && s.serial !== null && keys.serials.has(serialKey(s.provinceCode, s.year, s.serial)));
@@ -245,7 +248,7 @@ export async function writeDirectBatch(
     if (taken.has(l.serviceNumber)) { refuse(l.line, 'service_number_taken', 'serviceNumber'); continue; }
     if (ex && (ex.certType !== s.certType || ex.certHash !== s.certHash)) { refuse(l.line, 'subject_mismatch', 'subject.certificateNumber'); continue; }
     if (ex && ex.status !== 'filed') { refuse(l.line, 'subject_not_filed', 'serviceNumber'); continue; }
-    const holder = ex ? undefined : certTaken.get(certKey(s.certType, s.certHash));
+    const holder = l.status === 'filed' && (ex?.ending ?? true) ? certTaken.get(certKey(s.certType, s.certHash)) : undefined;
     if (holder !== undefined) { refuse(l.line, 'certificate_filed_under_other_number', 'subject.certificateNumber', certificateHeld(holder)); continue; }
     if (!ex && s.year !== null && s.serial !== null && serialTaken.has(serialKey(s.provinceCode, s.year, s.serial))) {
       refuse(l.line, 'main_number_serial_taken', 'serviceNumber'); continue;
@@ -256,20 +259,27 @@ export async function writeDirectBatch(
     accepted.push(l);
   }
   if (rejections.length > rejected.length) {
+    const byLine = new Map(lines.map((l) => [l.line, l]));
+    await timed('first load: explain holders', () => explainHolders(tx, importId, rejections.slice(rejected.length), (line) => byLine.get(line)));
     const numbers = new Map(lines.filter((l) => taken.has(l.serviceNumber)).map((l) => [l.line, l.serviceNumber]));
     await restageIfReferenced(tx, importId, rejections.slice(rejected.length), referenced, (line) => numbers.get(line));
   }
 
   // The rows the staging path's INSERT … SELECT writes, as CSV (each row built as one string).
   const at = now.toISOString();
-  const newSubjects = new Map<StagedSubject, { line: number; last: number }>();
-  const grown = new Map<string, number>();
+  const newSubjects = new Map<StagedSubject, { line: number; last: number; live: boolean }>();
+  const grown = new Map<string, { last: number; live: boolean }>();
   for (const l of accepted) {
     const ex = existing.get(l.subject.mainNumber);
-    if (ex) { grown.set(ex.id, Math.max(grown.get(ex.id) ?? 0, l.sequence)); continue; }
+    const live = l.status === 'filed';
+    if (ex) {
+      const g = grown.get(ex.id);
+      grown.set(ex.id, { last: Math.max(g?.last ?? 0, l.sequence), live: (g?.live ?? false) || live });
+      continue;
+    }
     const n = newSubjects.get(l.subject);
-    if (n) n.last = Math.max(n.last, l.sequence);
-    else newSubjects.set(l.subject, { line: l.line, last: l.sequence });
+    if (n) { n.last = Math.max(n.last, l.sequence); n.live ||= live; }
+    else newSubjects.set(l.subject, { line: l.line, last: l.sequence, live });
   }
   // History's reason, {"import": "<id>", "line": n}, CSV-quoted: the quoted prefix once per batch
   // (q's replace of every '"' per row was a regular expression per history row).
@@ -290,7 +300,7 @@ export async function writeDirectBatch(
     }
     subjectRows.add(`${s.id},${users.get(h)!},${q(s.type)},${q(s.nature)},${q(s.name)},${q(s.certType)},${q(s.certPublic)},${q(s.certEnc)},${
       q(s.certHash)},${q(s.address)},${q(s.provinceCode)},${q(s.cityCode)},${q(s.districtCode)},${s.principal.id},${q(s.mainNumber)},${
-      q(s.year)},${q(s.serial)},${n.last},filed,${q(s.filedAt)},${at},${at}\n`);
+      q(s.year)},${q(s.serial)},${n.last},filed,${q(s.filedAt)},${at},${at},${n.live ? 'f' : 't'}\n`);
     history.add(`subject,${s.id},imported,filed,system,${imported(n.line)},${at}\n`);
     if (s.year !== null && s.serial !== null) {
       const k = `${s.provinceCode}|${s.year}`;
@@ -332,11 +342,15 @@ export async function writeDirectBatch(
   await copy('users', 'id, role, display_name, password_hash, email_enc, email_hash, created_at', userRows);
   await copy('subjects', `id, host_user_id, subject_type, nature, name, certificate_type, certificate_number, certificate_number_enc,
     certificate_number_hash, address, province_code, city_code, district_code, principal_person_id, main_number, main_number_year,
-    main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at`, subjectRows);
+    main_number_serial, last_service_sequence, status, filed_at, created_at, updated_at, import_ending`, subjectRows);
   if (grown.size) {
+    // A live service makes an ending subject live (its certificate checked above).
+    const g = [...grown.values()];
     await timed('update subjects (last_service_sequence)', () => tx.query(
-      `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), updated_at = $3::timestamptz
-         from unnest($1::uuid[], $2::int[]) as m(id, last) where su.id = m.id`, [[...grown.keys()], [...grown.values()], now]));
+      `update subjects su set last_service_sequence = greatest(su.last_service_sequence, m.last), import_ending = su.import_ending and not m.live,
+              updated_at = $3::timestamptz
+         from unnest($1::uuid[], $2::int[], $4::boolean[]) as m(id, last, live) where su.id = m.id`,
+      [[...grown.keys()], g.map((x) => x.last), now, g.map((x) => x.live)]));
   }
   // A revoked record imported says no category: `other` (migration 0043), as the staging path writes it.
   await copy('services', `id, subject_id, service_type, name, domains, home_url, principal_person_id, sequence, service_number, status,

@@ -5,7 +5,7 @@
 // exactly as the approval flow does (src/db/registry.ts), as each line is prepared
 // (src/db/import-prepare.ts: here, or on worker threads with `workers`).
 import type { Db, Queryable } from '../db/connection.ts';
-import { type BatchResult, endImportedEmptySubjects, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
+import { type BatchResult, endImportedEmptySubjects, type HeldBy, type Rejection, Restage, type StagedLine, type Trace, type StagedSubject, writeBatch } from '../db/bulk-import.ts';
 import { deferIndexesForFirstLoad, markImportRunning, restoreDeferredIndexes } from '../db/deferred-indexes.ts';
 import { type FirstLoadKeys, isUniqueViolation, rebuildFirstLoadKeys, writeDirectBatch } from '../db/first-load.ts';
 import { LinePreparer, type PreparedLine, type SourceLine } from '../db/import-prepare.ts';
@@ -56,7 +56,12 @@ interface BatchState {
   subjects: Map<string, StagedSubject>;
   /** Main number → the line that created its subject. */
   creators: Map<string, number>;
+  /** Certificate → the main number of the batch's subject that holds it: one given a live service (an ending one holds none). */
   certificates: Map<string, string>;
+  /** Main number → the line that gave its subject (of this batch) its first live service. */
+  liveBy: Map<string, number>;
+  /** Main numbers of the batch's subjects with no live service yet (ending: they claim no certificate, migration 0056). */
+  ending: Set<string>;
   /** Service number → the line that staged it (a duplicate names it). */
   serviceNumbers: Map<string, number>;
   sequences: Map<string, number>;
@@ -69,7 +74,8 @@ interface BatchState {
 }
 
 const newBatch = (known: Map<number, Rejection> = new Map()): BatchState => ({
-  prepared: [], lines: [], rejected: [], subjects: new Map(), creators: new Map(), certificates: new Map(), serviceNumbers: new Map(),
+  prepared: [], lines: [], rejected: [], subjects: new Map(), creators: new Map(), certificates: new Map(), liveBy: new Map(), ending: new Set(),
+  serviceNumbers: new Map(),
   sequences: new Map(), serials: new Map(), packages: new Map(), referenced: new Set(), known,
 });
 
@@ -78,7 +84,7 @@ const reject = (b: BatchState, line: number, field: string, code: string, messag
 /** A conflict with an earlier line of the batch, naming it (and marking it as one the batch's decisions rest on). */
 function rejectFor(b: BatchState, earlier: number, line: number, field: string, code: string, message: string): void {
   b.referenced.add(earlier);
-  reject(b, line, field, code, `line ${earlier} of the file ${message}`);
+  b.rejected.push({ line, field, code, message: `line ${earlier} of the file ${message}`, heldBy: { line: earlier } });
 }
 
 /** Stages one prepared record, or rejects it for a conflict with an earlier line of the batch. */
@@ -89,12 +95,15 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   const known = b.subjects.get(n.mainNumber);
   const first = b.serviceNumbers.get(n.number);
   if (first !== undefined) return rejectFor(b, first, line, 'serviceNumber', 'duplicate_in_file', 'has this service number');
-  if (known && b.certificates.get(certKey) !== n.mainNumber) {
+  if (known && (known.certType !== r.subject.certificateType || known.certHash !== p.subject.certHash)) {
     return rejectFor(b, b.creators.get(n.mainNumber)!, line, 'subject.certificateNumber', 'subject_mismatch', 'files this main number with another certificate');
   }
-  const holder = known ? undefined : b.certificates.get(certKey);
+  const active = r.status === 'filed';
+  // A live service claims the certificate (a cancelled or revoked one claims nothing: its subject, if it
+  // gets no live service, is cancelled at the import's end): that of a new subject, or of an ending one.
+  const holder = active && (!known || b.ending.has(n.mainNumber)) ? b.certificates.get(certKey) : undefined;
   if (holder !== undefined) {
-    return rejectFor(b, b.creators.get(holder)!, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `files this certificate under ${holder}`);
+    return rejectFor(b, b.liveBy.get(holder)!, line, 'subject.certificateNumber', 'certificate_filed_under_other_number', `files this certificate under ${holder}`);
   }
   const serialKey = n.base === 'icp_bei' ? `${n.provinceCode}|${n.year}|${Number(n.serial)}` : null;
   const serialHolder = !known && serialKey ? b.serials.get(serialKey) : undefined;
@@ -104,7 +113,6 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
   const seqKey = `${n.mainNumber}|${n.sequence}`;
   const seqHolder = b.sequences.get(seqKey);
   if (seqHolder !== undefined) return rejectFor(b, seqHolder, line, 'serviceNumber', 'sequence_taken', 'has this sequence under the same main number');
-  const active = r.status === 'filed';
   if (active) {
     for (let i = 0; i < r.platforms.length; i++) {
       const by = b.packages.get(identityKey(r.platforms[i]!.platform, r.platforms[i]!.packageName));
@@ -128,8 +136,13 @@ function stage(b: BatchState, p: Extract<PreparedLine, { record: ImportRecord }>
     };
     b.subjects.set(n.mainNumber, subject);
     b.creators.set(n.mainNumber, line);
-    b.certificates.set(certKey, n.mainNumber);
+    if (!active) b.ending.add(n.mainNumber);
     if (serialKey) b.serials.set(serialKey, n.mainNumber);
+  }
+  if (active && !b.liveBy.has(n.mainNumber)) {
+    b.ending.delete(n.mainNumber);
+    b.liveBy.set(n.mainNumber, line);
+    b.certificates.set(certKey, n.mainNumber);
   }
   b.serviceNumbers.set(n.number, line);
   b.sequences.set(seqKey, line);
@@ -222,7 +235,9 @@ export async function importFilings(
   let firstLoad = false;
   const summary = async (alreadyDone: boolean): Promise<ImportSummary> => {
     const [row] = await db.query<ImportRow>('select id, status, last_line, services, subjects, rejected from imports where id = $1', [imp.id]);
-    const rejections = await db.query<Rejection>('select line, field, code, message from import_rejections where import_id = $1 order by line', [imp.id]);
+    const rows = await db.query<Rejection & { heldBy: HeldBy | null }>(
+      'select line, field, code, message, held_by as "heldBy" from import_rejections where import_id = $1 order by line', [imp.id]);
+    const rejections: Rejection[] = rows.map(({ heldBy, ...r }) => (heldBy ? { ...r, heldBy } : r));
     return { importId: imp.id, resumedFrom: imp.last_line, alreadyDone, firstLoad, services: row!.services, subjects: row!.subjects, rejected: row!.rejected, lastLine: row!.last_line, rejections };
   };
   if (imp.status === 'done') return summary(true);
@@ -273,7 +288,12 @@ export async function importFilings(
         return write.then((r) => {
           keys?.addWritten(batch.lines, r.rejections);
           // The subjects given a cancelled or revoked service: decided at the end (endImportedEmptySubjects).
-          for (const l of batch.lines) if (l.status !== 'filed') ended.add(l.subject.mainNumber); else live.add(l.subject.mainNumber);
+          // A line the database refused gave nothing (a refused live service keeps no subject filed).
+          const refused = new Set(r.rejections.map((x) => x.line));
+          for (const l of batch.lines) {
+            if (refused.has(l.line)) continue;
+            if (l.status !== 'filed') ended.add(l.subject.mainNumber); else live.add(l.subject.mainNumber);
+          }
           return r;
         }, (e: unknown) => {
           // The database refused a line other lines' decisions rested on (rolled back, nothing written): again, that refusal known.

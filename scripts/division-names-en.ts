@@ -22,7 +22,7 @@ export const READINGS: Readonly<Record<string, string>> = {
   // In place names 都 is dū (成都, 丰都, 三都), never the adverb dōu that pinyin-pro picks after some
   // characters, and 什 is shí (喀什, 克什克腾), never shén.
   都: 'du', 什: 'shi',
-  万柏林: 'wan bai lin',
+  万柏林: 'wan bai lin', 大城: 'da cheng', 蚌山: 'beng shan',
   // Names whose stem would otherwise be read as a word (长 cháng / zhǎng, 重 chóng / zhòng …) are right
   // in pinyin-pro's output; the test lists them so a new version cannot silently change them.
 };

@@ -26,6 +26,9 @@ const OFFICIAL: readonly (readonly [code: string, zh: string, en: string])[] = [
   ['350200', '厦门市', 'Xiamen'], // 厦 xià, not shà
   ['341500', '六安市', "Lu'an"], // 六 lù, with the syllable apostrophe
   ['340300', '蚌埠市', 'Bengbu'], // 蚌 bèng, not bàng
+  ['340303', '蚌山区', 'Bengshan District'],
+  ['131025', '大城县', 'Dacheng County'], // 大 dà, not dài
+  ['140109', '万柏林区', 'Wanbailin District'], // 柏 bǎi
   ['511100', '乐山市', 'Leshan'],
   ['330382', '乐清市', 'Yueqing'], // 乐 yuè here
   ['130225', '乐亭县', 'Laoting County'], // 乐 lào here

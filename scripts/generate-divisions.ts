@@ -5,6 +5,7 @@
 // installed: only three of its files are read, and the generated module is committed.
 //
 //   npx tsx scripts/generate-divisions.ts        (then review the diff and update ADR 0036)
+//   npx tsx scripts/generate-division-names-en.ts (the English names, ADR 0046)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -136,7 +136,7 @@ describe('provisional deadlines and importing a year\'s schedule (issue 12 part 
     expect(mails.map((m) => m.to)).toEqual(['ops@cloud.example.test', 'ops@cloud.example.test']);
     expect(mails[0]!.text).toMatch(/完成期限：2027-02-19（暂按法定节假日推算/);
     expect(mails[0]!.text).toContain('停止接入');
-    expect(mails[1]!.subject).toBe('处置通知期限调整：2027-02-19 → 2027-02-22');
+    expect(mails[1]!.subject).toBe('处置通知期限调整：2027-02-19 → 2027-02-22 / Disposal order due date moved: 2027-02-19 → 2027-02-22');
     expect(mails[1]!.text).toContain('/org/supervision?tab=orders');
     expect(await call(h.app, host, 'GET', '/api/calendar/working-days?start=2027-12-20&n=20')).toMatchObject({ provisional: true, provisionalYears: [2028] });
   });

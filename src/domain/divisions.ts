@@ -2,12 +2,15 @@
 // edition generated into divisions.data.ts (ADR 0036). New filings must name divisions in this
 // table; records filed or imported under divisions abolished since keep their codes (ADR 0036).
 import { CITIES_WITHOUT_COUNTIES, DIVISION_ROWS, DIVISIONS_SOURCE } from './divisions.data.ts';
+import { DIVISION_NAMES_EN } from './divisions.en.data.ts';
 
 export { DIVISIONS_SOURCE };
 
-export interface Division { readonly code: string; readonly name: string }
+/** `nameEn` is the English name generated from the Chinese (pinyin and a suffix table, ADR 0046): 深圳市 Shenzhen. */
+export interface Division { readonly code: string; readonly name: string; readonly nameEn: string }
 
 const NAMES = new Map<string, string>(DIVISION_ROWS.split('|').map((r) => [r.slice(0, 6), r.slice(6)]));
+const NAMES_EN = new Map<string, string>(DIVISION_NAMES_EN.split('|').map((r) => [r.slice(0, 6), r.slice(6)]));
 const SELF_COUNTIES = new Set(CITIES_WITHOUT_COUNTIES.split('|'));
 
 const isProvinceCode = (c: string) => c.endsWith('0000');
@@ -15,13 +18,23 @@ const isCityCode = (c: string) => !isProvinceCode(c) && c.endsWith('00');
 
 function rows(match: (code: string) => boolean): Division[] {
   const out: Division[] = [];
-  for (const [code, name] of NAMES) if (match(code)) out.push({ code, name });
+  for (const [code, name] of NAMES) if (match(code)) out.push({ code, name, nameEn: NAMES_EN.get(code) ?? name });
   return out;
 }
 
 /** The division's name in the table (e.g. 110105 → 朝阳区), or undefined for a code it lacks. */
 export function divisionName(code: string): string | undefined {
   return NAMES.get(code);
+}
+
+/** The division's English name (e.g. 110105 → Chaoyang District, 440300 → Shenzhen; ADR 0046), or undefined for a code the table lacks. */
+export function divisionNameEn(code: string): string | undefined {
+  return NAMES_EN.get(code);
+}
+
+/** The name in the UI's language: English for `en`, the table's Chinese otherwise. */
+export function divisionLabel(code: string, lang: string): string | undefined {
+  return lang === 'en' ? divisionNameEn(code) : divisionName(code);
 }
 
 /** The prefecture-level rows of a province (XXYY00), in code order; 市辖区 / 县 for the municipalities. */

@@ -16,6 +16,21 @@ export interface ReferenceOrganisation {
 
 export const MINISTRY_NAME = '中华人民共和国工业和信息化部';
 
+/** The authorities' own English names: the ministry's, and `<Province> Communications Administration` for a bureau. */
+const ENGLISH_NAMES = new Map<string, string>([
+  [MINISTRY_NAME, 'Ministry of Industry and Information Technology'],
+  ...PROVINCES.map((p) => [p.bureauName, `${p.nameEn} Communications Administration`] as const),
+]);
+
+/**
+ * The English name of the ministry or a bureau, given its Chinese name (广东省通信管理局 → Guangdong
+ * Communications Administration, as the English lines of notifications already say); undefined for any
+ * other organisation, whose name is data and stays as registered.
+ */
+export function authorityNameEn(name: string): string | undefined {
+  return ENGLISH_NAMES.get(name);
+}
+
 export const bureauKey = (provinceCode: string) => `bureau:${provinceCode}`;
 
 export const REFERENCE_ORGANISATIONS: readonly ReferenceOrganisation[] = Object.freeze([

@@ -1,6 +1,7 @@
 // The subject's division inputs (ADR 0036): cascading province → city → district selects with the
 // GB/T 2260 rows in Chinese; a new province clears city and district; a draft that carries a
 // district outside the current table (abolished since) still shows it, with the field's Chinese problem.
+// In English the selects name the divisions in English (ADR 0046: pinyin and a suffix table).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signed } from '../auth.ts';
@@ -42,6 +43,40 @@ describe('journey: the subject\'s divisions are chosen from GB/T 2260', () => {
     expect(await page.inputValue(f('subject.cityCode'))).toBe('');
     expect(await page.inputValue(f('subject.districtCode'))).toBe('');
     expect(await optionLabels(page, 'subject.cityCode')).toEqual(['请选择', '市辖区']);
+    j.assertClean();
+    await j.close();
+  }), JOURNEY_TIMEOUT);
+
+  it('names the cities and districts in English in the English UI', () => steps(async () => {
+    const draft = await call(server.app, host, 'POST', '/api/host/applications', { serviceType: 'website' }, 201);
+    const j = await journey(browser, server.url, 'divisions-english', { locale: 'en-US' });
+    const page = j.page;
+    await page.addInitScript(() => localStorage.setItem('beian.lang', 'en'));
+    await signInUi(page, 'host@demo.beian.test');
+    await page.goto(`/host/applications/${draft.id}/edit`);
+    await page.locator(f('subject.provinceCode')).waitFor();
+    await page.selectOption(f('subject.provinceCode'), { label: 'Guangdong' });
+    const cities = await optionLabels(page, 'subject.cityCode');
+    expect(cities).toEqual(expect.arrayContaining(['Guangzhou', 'Shenzhen', 'Dongguan', 'Zhongshan']));
+    await page.selectOption(f('subject.cityCode'), { label: 'Shenzhen' });
+    expect((await optionLabels(page, 'subject.districtCode')).slice(1)).toEqual(['Luohu District', 'Futian District', 'Nanshan District', "Bao'an District", 'Longgang District', 'Yantian District', 'Longhua District', 'Pingshan District', 'Guangming District']);
+    await page.selectOption(f('subject.districtCode'), { label: 'Nanshan District' });
+    expect(await page.inputValue(f('subject.districtCode'))).toBe('440305');
+    await page.locator(f('subject.districtCode')).scrollIntoViewIfNeeded();
+    await j.shot('divisions-english');
+    // Polyphones: 重庆 Chongqing (not Zhongqing) and its counties; 长沙 Changsha; 厦门 Xiamen.
+    await page.selectOption(f('subject.provinceCode'), { label: 'Chongqing' });
+    expect((await optionLabels(page, 'subject.cityCode')).slice(1)).toEqual(['(municipal districts)', '(counties)']);
+    await page.selectOption(f('subject.provinceCode'), { label: 'Hunan' });
+    expect(await optionLabels(page, 'subject.cityCode')).toContain('Changsha');
+    await page.selectOption(f('subject.provinceCode'), { label: 'Fujian' });
+    expect(await optionLabels(page, 'subject.cityCode')).toContain('Xiamen');
+    await page.selectOption(f('subject.provinceCode'), { label: 'Beijing' });
+    await page.selectOption(f('subject.cityCode'), { label: '(municipal districts)' });
+    const districts = await optionLabels(page, 'subject.districtCode');
+    expect(districts).toEqual(expect.arrayContaining(['Chaoyang District', 'Haidian District']));
+    // No Chinese left in any division offered.
+    expect(districts.filter((d) => /[\u3400-\u9fff]/.test(d))).toEqual([]);
     j.assertClean();
     await j.close();
   }), JOURNEY_TIMEOUT);

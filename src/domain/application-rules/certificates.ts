@@ -51,7 +51,7 @@ const PERSON_NUMBER: Readonly<Record<PersonCertificateType, NumberCheck>> = {
 const unitUscc: NumberCheck = (input, today) => {
   const u = validateUscc(input);
   if (u.ok && u.warnings.some((w) => w.code === 'uscc_checksum') && validateResidentIdNumber(u.value, { today }).ok) {
-    return invalid('uscc_is_id_number', 'this is a resident ID number, not a unified social credit code: a unit files with its USCC (an individual files as 个人)');
+    return invalid('uscc_is_id_number', 'this is a resident ID number, not a unified social credit code: a unit files with its USCC (a person files with the subject type "individual")');
   }
   return u;
 };

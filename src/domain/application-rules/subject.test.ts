@@ -78,6 +78,8 @@ describe('subject: unit vs individual (DOMAIN.md §2.2)', () => {
     m.subject!.certificateNumber = '440305199003071236';
     const r = run(m);
     expect(r.errors).toEqual([['subject.certificateNumber', 'uscc_is_id_number']]);
+    // The English UI shows the API's message as it is: English only (it once ended "files as 个人").
+    expect(r.problems[0]!.message).toBe('this is a resident ID number, not a unified social credit code: a unit files with its USCC (a person files with the subject type "individual")');
     expect(r.warns.filter(([f]) => f === 'subject.certificateNumber')).toEqual([]);
     // Every registration certificate checked as a USCC refuses it too.
     Object.assign(m.subject!, { nature: 'law_firm', name: '广东示例律师事务所', certificateType: 'law_firm_licence' });

@@ -42,14 +42,18 @@ export interface BlacklistCandidates {
   domains: { value: string; field: string }[];
 }
 
-/** The active entries an application's candidates hit, as field problems (kind and until, nothing else). */
+/**
+ * The active entries an application's candidates hit, as field problems (kind and until, nothing else).
+ * The message is English, as every API message (the UI's Chinese is its problem-text table): a Chinese half
+ * here showed in the English UI.
+ */
 export function blacklistHits(c: BlacklistCandidates, entries: readonly BlacklistEntry[], today: IsoDate): FieldProblem[] {
   const active = entries.filter((e) => isActive(e, today));
   const out: FieldProblem[] = [];
   const hit = (kind: BlacklistKind, value: string, field: string, anyCase = false) => {
     const same = anyCase ? (x: string) => x.toLowerCase() === value.toLowerCase() : (x: string) => x === value;
     const e = active.filter((x) => x.kind === kind && same(x.value)).sort((a, b) => (a.untilOn < b.untilOn ? 1 : -1))[0];
-    if (e) out.push({ field, code: 'blacklisted', message: `an active blacklist entry (${kind}) bars this until ${e.untilOn} / 黑名单限制至 ${e.untilOn}` });
+    if (e) out.push({ field, code: 'blacklisted', message: `an active blacklist entry (${kind}) bars this until ${e.untilOn}` });
   };
   if (c.certificateHash) hit('certificate', c.certificateHash, 'subject.certificateNumber');
   for (const p of c.packages) hit('package', p.value, p.field, p.ios === true);

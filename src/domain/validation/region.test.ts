@@ -61,7 +61,7 @@ describe('the division table', () => {
     expect(citiesOf('440000').map((c) => c.code)).toContain('440300');
     expect(citiesOf('440000')).toHaveLength(21);
     expect(countiesOf('440300').map((c) => c.name)).toEqual(['罗湖区', '福田区', '南山区', '宝安区', '龙岗区', '盐田区', '龙华区', '坪山区', '光明区']);
-    expect(countiesOf('441900')).toEqual([{ code: '441900', name: '东莞市' }]);
+    expect(countiesOf('441900')).toEqual([{ code: '441900', name: '东莞市', nameEn: 'Dongguan' }]);
     expect(citiesOf('440300')).toEqual([]);
     expect(countiesOf('440000')).toEqual([]);
   });

@@ -81,7 +81,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </button>
             {session ? (
               <>
-                <span className="who" title={session.organisation?.name ?? undefined}>{session.user?.displayName ?? session.organisation?.name}</span>
+                <span className="who" title={i18n.orgName(session.organisation?.name) ?? undefined}>{session.user?.displayName ?? i18n.orgName(session.organisation?.name)}</span>
                 {session.user ? <Link className="btn btn-link" to="/password">{i18n.t('nav.password')}</Link> : null}
                 <button type="button" className="btn btn-link" onClick={() => { setLeaving(true); navigate('/'); void signOut(); }}>{i18n.t('nav.logout')}</button>
               </>
@@ -102,7 +102,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </Link>
             ))}
             {/* On a phone the header hides the account name (no room): the menu says who is signed in. */}
-            {session ? <span className="nav-who" data-testid="nav-who">{i18n.t('nav.signedInAs', { name: [session.user?.displayName, session.organisation?.name].filter(Boolean).join(' · ') })}</span> : null}
+            {session ? <span className="nav-who" data-testid="nav-who">{i18n.t('nav.signedInAs', { name: [session.user?.displayName, i18n.orgName(session.organisation?.name)].filter(Boolean).join(' · ') })}</span> : null}
           </div>
         </nav>
       </header>

@@ -1,7 +1,7 @@
 // All the materials of an application, group by group, for the reviewers; each field can be
 // flagged to start a field-level reason, and fields already flagged are highlighted.
 import { type ReactNode, useState } from 'react';
-import { divisionName } from '../../domain/divisions.ts';
+import { divisionLabel } from '../../domain/divisions.ts';
 import { PROVINCES } from '../../domain/provinces.ts';
 import { type I18n, useI18n } from '../i18n/index.tsx';
 import { OPTIONS, type OptionSet } from '../i18n/vocabulary.ts';
@@ -29,7 +29,7 @@ export function useFieldValue(orgNames: Record<string, string>): (path: string, 
     if (leaf === 'providerOrgId' && typeof value === 'string') return orgNames[value] ?? value;
     if (leaf === 'provinceCode' && typeof value === 'string') { const p = PROVINCES.find((x) => x.code === value); return p ? `${i18n.lang === 'en' ? p.nameEn : p.name}${i18n.paren(value)}` : value; }
     // A city or district outside the current table (abolished since the record was filed) shows its code alone (ADR 0036).
-    if ((leaf === 'cityCode' || leaf === 'districtCode') && typeof value === 'string') { const n = divisionName(value); return n ? `${n}${i18n.paren(value)}` : value; }
+    if ((leaf === 'cityCode' || leaf === 'districtCode') && typeof value === 'string') { const n = divisionLabel(value, i18n.lang); return n ? `${n}${i18n.paren(value)}` : value; }
     if (leaf === 'categories' && Array.isArray(value)) return value.map((v) => i18n.option('category', String(v))).join(i18n.listSep);
     if (leaf === 'languages' && Array.isArray(value)) return value.map((v) => i18n.option('language', String(v))).join(i18n.listSep);
     if (leaf === 'preApprovals' && Array.isArray(value)) return value.length ? (value as J[]).map((p) => `${i18n.option('preApproval', String(p.type))} ${String(p.number ?? '')}`).join(i18n.semicolon) : i18n.t('record.noPreApprovals');

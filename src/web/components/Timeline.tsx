@@ -51,7 +51,7 @@ export function Timeline({ items }: { items: HistoryItem[] }) {
         return (
           <li key={h.id} className="done">
             <div><strong>{i18n.t(`action.${h.action}` as MessageKey)}{h.times > 1 ? ` ×${h.times}` : ''}</strong>{target ? <span className="muted" data-testid="timeline-to"> → {target}</span> : null}</div>
-            <div className="when">{i18n.date(h.at, true)} · {h.actor.organisation ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
+            <div className="when">{i18n.date(h.at, true)} · {i18n.orgName(h.actor.organisation) ?? h.actor.name ?? i18n.t(`role.${h.actor.role}` as MessageKey)}</div>
             <DeadlineStep reason={h.reason} />
             {h.serviceNumber ?? numbers?.serviceNumber ? <div className="number">{h.serviceNumber ?? numbers?.serviceNumber}</div> : null}
             {note ? <div className="small">{i18n.t('timeline.note')}{i18n.colon}{note}</div> : null}

@@ -81,7 +81,8 @@ export function ErrorNotice({ error, labels }: { error: unknown; labels?: Record
     }).filter((item) => item.text !== text);
     return (
       <Notice kind="error" title={i18n.t('common.error')}>
-        <p>{text}</p>
+        {/* The API's English details are lower-case clauses ("the login or the password is wrong"): a sentence here. */}
+        <p>{i18n.lang === 'en' ? text.charAt(0).toUpperCase() + text.slice(1) : text}</p>
         {items.length ? <ul>{items.map((item, i) => <li key={i}>{item.label ? `${item.label}${i18n.colon}` : ''}{item.text}</li>)}</ul> : null}
         {error.requestId ? <p className="muted small">{i18n.t('common.requestId')}{i18n.colon}{error.requestId}</p> : null}
       </Notice>

@@ -1,5 +1,6 @@
 // The language switch: zh-CN by default, English on request, remembered in localStorage.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { authorityNameEn } from '../../domain/reference-organisations.ts';
 import { type Entry, MESSAGES, type MessageKey } from './messages.ts';
 import { problemZh, SUGGESTION_ZH } from './problems.ts';
 import { FIELD_LABELS, fieldPattern, OPTIONS, type OptionSet } from './vocabulary.ts';
@@ -16,6 +17,12 @@ export interface I18n {
   option(set: OptionSet, value: string | null | undefined): string;
   /** A problem in the language shown; `params` (the problem's extensions) fill the numbers of its Chinese text. */
   problem(p: { code: string; message: string; params?: Record<string, unknown> }): string;
+  /**
+   * An organisation's name as shown: in English, the ministry's and the bureaus' English names
+   * (广东省通信管理局 → Guangdong Communications Administration); every other name is data, shown as registered.
+   */
+  orgName(name: string): string;
+  orgName(name: string | null | undefined): string | null | undefined;
   /** A reviewer's (or the system's) reason: the system writes codes, shown in words. */
   reason(r: { error: string; suggestion?: string }): { error: string; suggestion?: string };
   date(iso: string | null | undefined, withTime?: boolean): string;
@@ -72,6 +79,7 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void = () => {}): I18
       return e ? pick(lang, e) : value;
     },
     problem: (p) => (lang === 'en' ? p.message : problemZh(p.code, p.params) ?? p.message),
+    orgName: ((name: string | null | undefined) => (lang === 'en' && name ? authorityNameEn(name) ?? name : name)) as I18n['orgName'],
     reason: (r) => {
       // Reasons the system writes (an SMS check that failed) carry a code as `error`; reviewers write words.
       if (!/^[a-z0-9_]+$/.test(r.error)) return r;

@@ -533,7 +533,7 @@ export const MESSAGES = {
   'wizard.chars': ['{n} 字', '{n} characters'],
 
   'subject.cityHint': ['先选择省份，再从列表中选择地级市（GB/T 2260 行政区划）', 'Choose the province first, then the prefecture from the list (GB/T 2260 divisions)'],
-  'subject.districtHint': ['先选择城市，再从列表中选择区县；不设区的市（如东莞）选其本身', 'Choose the city first, then the district; a city without districts (e.g. 东莞 Dongguan) is its own'],
+  'subject.districtHint': ['先选择城市，再从列表中选择区县；不设区的市（如东莞）选其本身', 'Choose the city first, then the district; for a city without districts (e.g. Dongguan) choose the city itself'],
   'subject.divisionOutside': ['（不在现行区划表中，请重新选择）', ' (not in the current division table: choose again)'],
   'subject.group': ['备案主体信息', 'Subject identity'],
   'subject.principalGroup': ['主体负责人', 'Subject principal'],

@@ -68,7 +68,7 @@ export default function Organisations() {
             <tbody>
               {items.map((o) => (
                 <tr key={o.id}>
-                  <td>{o.name}</td><td>{i18n.t(`orgkind.${o.kind}` as MessageKey)}</td><td className="mono">{o.uscc ?? '—'}</td>
+                  <td>{i18n.orgName(o.name)}</td><td>{i18n.t(`orgkind.${o.kind}` as MessageKey)}</td><td className="mono">{o.uscc ?? '—'}</td>
                   <td>{o.provinceCode ? (PROVINCES.find((p) => p.code === o.provinceCode)?.[i18n.lang === 'en' ? 'nameEn' : 'name'] ?? o.provinceCode) : '—'}</td>
                   <td><span className={`badge ${o.status === 'active' ? 'badge-success' : 'badge-danger'}`}>{o.status === 'active' ? i18n.t('admin.orgs.active') : i18n.t('admin.orgs.suspended')}</span></td>
                   <td>{o.kind !== 'ministry' ? <Button className="btn-small" variant={o.status === 'active' ? 'danger' : 'secondary'} onClick={() => void toggle(o)}>{o.status === 'active' ? i18n.t('admin.orgs.suspend') : i18n.t('admin.orgs.activate')}</Button> : null}</td>

@@ -56,7 +56,7 @@ export default function Users() {
         <form className="grid-3" onSubmit={create}>
           <div className="field span-2"><label htmlFor="u-org">{i18n.t('admin.users.organisation')}</label>
             <select id="u-org" required value={form.organisationId} onChange={(e) => setForm({ ...form, organisationId: e.target.value })}>
-              <option value="">{i18n.t('common.select')}</option>{orgs.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+              <option value="">{i18n.t('common.select')}</option>{orgs.map((o) => <option key={o.id} value={o.id}>{i18n.orgName(o.name)}</option>)}
             </select>
             {org ? <p className="hint">{i18n.t('admin.users.role')}{i18n.colon}{i18n.t(`role.${ROLE_OF_KIND[org.kind]}` as MessageKey)}</p> : null}
           </div>
@@ -83,7 +83,7 @@ export default function Users() {
             <tbody>
               {items.map((u) => (
                 <tr key={u.id}>
-                  <td>{u.displayName}</td><td className="mono">{u.login ?? u.email ?? '—'}</td><td>{i18n.t(`role.${u.role}` as MessageKey)}</td><td>{u.organisation?.name ?? '—'}</td>
+                  <td>{u.displayName}</td><td className="mono">{u.login ?? u.email ?? '—'}</td><td>{i18n.t(`role.${u.role}` as MessageKey)}</td><td>{i18n.orgName(u.organisation?.name) ?? '—'}</td>
                   <td><span className={`badge ${u.disabledAt ? 'badge-danger' : 'badge-success'}`}>{u.disabledAt ? i18n.t('admin.users.disabled') : i18n.t('admin.users.active')}</span></td>
                   <td><div className="row">
                     {u.role !== 'ministry_admin' ? <Button className="btn-small" variant={u.disabledAt ? 'secondary' : 'danger'} onClick={() => void toggle(u)}>{u.disabledAt ? i18n.t('admin.users.enable') : i18n.t('admin.users.disable')}</Button> : null}

@@ -1,7 +1,7 @@
 // The four material groups of the filing form (DOMAIN.md §2), bound to the draft by path.
 import { NATURE_CERTIFICATES } from '../../../domain/application-rules.ts';
 import { PERSON_CERTIFICATE_TYPES, SUBJECT_NATURES, UNIT_CERTIFICATE_TYPES } from '../../../domain/materials.ts';
-import { citiesOf, countiesOf, type Division, divisionName } from '../../../domain/divisions.ts';
+import { citiesOf, countiesOf, type Division, divisionLabel } from '../../../domain/divisions.ts';
 import { PROVINCES } from '../../../domain/provinces.ts';
 import { ChecksField, CheckboxField, GroupNotes, isLocked, LinesField, SelectField, TextAreaField, TextField, useForm } from '../../components/form.tsx';
 import { groupTitle } from '../../components/Materials.tsx';
@@ -49,13 +49,13 @@ export function PersonFields({ base, hideIdentity }: { base: string; hideIdentit
 }
 
 /**
- * The options of a division select: the table's rows under the parent (ADR 0036), Chinese names
- * (with the code in English, where the names stay Chinese). A stored code the table lacks — a
+ * The options of a division select: the table's rows under the parent (ADR 0036), named in the UI's
+ * language (English names generated from the Chinese, ADR 0046). A stored code the table lacks — a
  * division abolished since the record was filed — stays shown as its code, so reading is not broken.
  */
 function divisionOptions(rows: readonly Division[], current: string | undefined, lang: string, outside: string) {
-  const options = rows.map((d) => ({ value: d.code, label: lang === 'en' ? `${d.name} ${d.code}` : d.name }));
-  if (current && !rows.some((d) => d.code === current)) options.unshift({ value: current, label: `${divisionName(current) ?? current}${outside}` });
+  const options = rows.map((d) => ({ value: d.code, label: lang === 'en' ? d.nameEn : d.name }));
+  if (current && !rows.some((d) => d.code === current)) options.unshift({ value: current, label: `${divisionLabel(current, lang) ?? current}${outside}` });
   return options;
 }
 

@@ -46,7 +46,7 @@ function CleanupNotices() {
       <ErrorNotice error={error} />
       {!items ? (error ? null : <Loading />) : items.length === 0 ? <Notice>{t('pub.noNotices')}</Notice> : items.map((n) => (
         <Card key={n.id} testId="cleanup-notice-card" title={n.title} actions={<span className={n.phase === 'executed' ? 'muted small' : 'overdue-text small'} data-testid="notice-phase">{t(PHASE_TEXT[n.phase])}</span>}>
-          <p className="muted small" data-testid="notice-meta">{n.bureauName}{' · '}{t('pub.publishedOn')}{i18n.colon}{i18n.date(n.publishedOn)}{' · '}
+          <p className="muted small" data-testid="notice-meta">{i18n.orgName(n.bureauName)}{' · '}{t('pub.publishedOn')}{i18n.colon}{i18n.date(n.publishedOn)}{' · '}
             {t('pub.endsAt', { days: n.publicityDays })}{i18n.colon}{i18n.date(n.endsAt, true)}</p>
           <TableWrap label={n.title}>
             <table className="cards" data-testid="notice-services"><thead><tr>{columns.map((c) => <th key={c}>{c}</th>)}</tr></thead>

@@ -49,15 +49,6 @@ const NOT_JSON: Record<string, string> = {
   'GET /api/bureau/orders/{id}/items/{itemId}/attachments/{attachmentId}': 'the attached file, as uploaded',
   'GET /api/org/orders/{id}/items/{itemId}/attachments/{attachmentId}': 'the attached file, as uploaded',
   // JSON routes whose answer the document does not describe yet: each to be given a schema (and a case above).
-  'GET /api/admin/calendar-overrides': 'no schema yet',
-  'POST /api/admin/calendar-overrides': 'no schema yet',
-  'DELETE /api/admin/calendar-overrides/{id}': 'no schema yet',
-  'GET /api/calendar/working-days': 'no schema yet',
-  'GET /api/calendar/working-days-between': 'no schema yet',
-  'POST /api/admin/calendar-imports/preview': 'no schema yet',
-  'POST /api/admin/calendar-imports': 'no schema yet',
-  'GET /api/admin/calendar-imports': 'no schema yet',
-  'GET /api/admin/calendar-check': 'no schema yet',
   'POST /api/host/applications/{id}/identity-verification': 'no schema yet',
   'POST /api/host/applications/{id}/sms/resend': 'no schema yet',
   'GET /api/host/subjects': 'no schema yet',
@@ -78,12 +69,17 @@ beforeAll(async () => {
 afterAll(async () => { await a?.close(); });
 
 /** Calls a route, expects `status`, and that its schema kept every field (and value) the handler answered. */
-async function call(method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: object, status = 200, raw?: string | Buffer) {
+async function call(method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string>, payload?: object, status = 200, raw?: string | Buffer) {
   seen.last = undefined;
   const res = await app.inject({ method, url, headers, ...(payload ? { payload } : raw !== undefined ? { payload: raw } : {}) });
   const where = `${method} ${url}`;
   expect(res.statusCode, `${where}: ${res.body}`).toBe(status);
   expect(seen.last, `${where} answered without a response schema`).toBeDefined();
+  if (status === 204) { // no content, with a schema or without
+    expect(res.body, where).toBe('');
+    exercised.add(`${seen.last!.method} ${seen.last!.url.replace(/:(\w+)/g, '{$1}')}`);
+    return {};
+  }
   const before = JSON.parse(JSON.stringify(seen.last!.raw)) as unknown; // Fastify's answer with no schema
   const after = res.json() as unknown;
   expect(fieldPaths(after).sort(), where).toEqual(fieldPaths(before).sort()); // the order of keys is no part of JSON's meaning
@@ -279,6 +275,25 @@ describe('campaigns, findings, rounds and orders keep every field through their 
   });
 });
 
+describe('the working-day calendar keeps every field through its response schemas', () => {
+  it('counts, overrides added and removed, a schedule previewed and imported, the imports and the check', async () => {
+    await call('GET', '/api/calendar/working-days?start=2025-09-25&n=20', {});
+    await call('GET', '/api/calendar/working-days?start=2026-12-20&n=20&province=440000', {}); // provisional past the official years
+    await call('GET', '/api/calendar/working-days-between?a=2026-01-01&b=2028-01-01', {});
+    await call('GET', '/api/calendar/working-days-between?a=2026-01-01&b=2030-01-01', {}, undefined, 400);
+    const added = await call('POST', '/api/admin/calendar-overrides', admin.headers, { day: '2026-11-04', kind: 'holiday', note: '演示' }, 201);
+    await call('POST', '/api/admin/calendar-overrides', gd.headers, { day: '2026-11-05', kind: 'workday', provinceCode: '440000' }, 201);
+    await call('GET', '/api/admin/calendar-overrides', gd.headers);
+    await call('DELETE', `/api/admin/calendar-overrides/${added.id}`, admin.headers, undefined, 204);
+    const schedule = { content: JSON.stringify({ year: 2027, holidays: ['2027-01-01', '2027-01-02', '2027-01-03', '2027-02-05', '2027-02-06'], workdays: ['2027-01-31'] }), source: '2027.json' };
+    const preview = await call('POST', '/api/admin/calendar-imports/preview', admin.headers, schedule);
+    expect(preview.days.length).toBeGreaterThan(0);
+    await call('POST', '/api/admin/calendar-imports', admin.headers, schedule, 201);
+    await call('GET', '/api/admin/calendar-imports', admin.headers);
+    await call('GET', '/api/admin/calendar-check', gd.headers);
+  });
+});
+
 describe('the OpenAPI document', () => {
   let doc: Doc;
   beforeAll(async () => { doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as Doc; });
@@ -292,7 +307,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('every route given a schema in this file was seen answering 2xx through it', () => {
-    const checked = operations(doc).map(({ id }) => id).filter((id) => /^(GET|POST) \/api\/(bureau\/(violations|blacklist|organisations|legacy-duplicates|campaigns|orders)|org\/(violations|campaigns|findings|orders)|(org|bureau|host)\/notifications)/.test(id));
+    const checked = operations(doc).map(({ id }) => id).filter((id) => /^(GET|POST|DELETE) \/api\/(calendar\/|admin\/calendar|bureau\/(violations|blacklist|organisations|legacy-duplicates|campaigns|orders)|org\/(violations|campaigns|findings|orders)|(org|bureau|host)\/notifications)/.test(id));
     expect(checked.filter((id) => !exercised.has(id) && !(id in NOT_JSON))).toEqual([]);
   });
 });

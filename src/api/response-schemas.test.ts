@@ -195,6 +195,13 @@ describe('legacy duplicates keep every field through their response schemas', ()
     const legacy = await writeLegacyDuplicates(a.t.db);
     const listed = await call('GET', '/api/bureau/legacy-duplicates', admin.headers);
     expect(listed.orderItems.length && listed.iosFilings.length).toBeTruthy();
+    // The later order of the pair issued by the ministry (no province): the bureau's list says `mine: null` for its item.
+    await a.t.db.query(`update disposal_orders set province_code = null where id = (select order_id from disposal_order_items where id = $1)`, [legacy.dupId]);
+    const bureau = await signIn(app, legacy.item.province_code === '440000' ? 'gd.reviewer' : legacy.item.province_code === '330000' ? 'zj.reviewer' : 'bj.reviewer');
+    const theirs = await call('GET', '/api/bureau/legacy-duplicates', bureau.headers);
+    const pair = theirs.orderItems.find((f: { findingId: string }) => f.findingId === legacy.item.finding_id);
+    expect(pair.items.find((i: { id: string }) => i.id === legacy.dupId).mine).toBeNull();
+    await a.t.db.query(`update disposal_orders set province_code = $2 where id = (select order_id from disposal_order_items where id = $1)`, [legacy.dupId, legacy.item.province_code]);
     await call('GET', '/api/bureau/legacy-duplicates', gd.headers);
     const kept = await call('POST', `/api/bureau/legacy-duplicates/order-items/${legacy.item.id}/keep`, admin.headers, { reason: '以先下发的通知为准' });
     expect(kept).toMatchObject({ id: legacy.item.id, withdrawn: [legacy.dupId] });

@@ -19,7 +19,8 @@ const idParam = z.object({ id: z.string().max(64) });
 const reason = z.string().trim().min(1).max(500);
 const legacyItem = z.object({
   id: z.string(), orderId: z.string(), legacyDuplicate: z.boolean(), status: z.string(), measure: z.string(), orderedOn: z.string(), dueOn: z.string(), orderReason: z.string(),
-  organisationName: z.string(), campaignName: z.string().nullable(), mine: z.boolean().describe('the order is one this bureau may settle (its province; all for the ministry)'),
+  organisationName: z.string(), campaignName: z.string().nullable(),
+  mine: z.boolean().nullable().describe("the order is this bureau's (its province; all for the ministry); null: an order without a province (the ministry's), asked by a bureau"),
 });
 const legacyIosFiling = z.object({
   platformId: z.string(), packageName: z.string(), legacyCaseDuplicate: z.boolean(), serviceId: z.string(), serviceNumber: z.string(), serviceName: z.string(),

@@ -21,6 +21,7 @@ import { sendCsv } from '../supervision/csv.ts';
 import { paging, uuidParam } from '../supervision/schemas.ts';
 import { blacklistPageView, getViolation, listBlacklist, listViolations, VIOLATION_CSV_COLUMNS, violationDetailView, violationListView } from '../supervision/violations.ts';
 import { isoDay } from '../schemas/dates.ts';
+import { orCsv } from '../supervision/views.ts';
 import { problems, problemSchema } from '../auth/presenters.ts';
 import { numberParam } from '../public/numbers.ts';
 import { fieldsAt, fieldsInBody, type FieldProblem } from '../problem.ts';
@@ -39,8 +40,6 @@ const triageField = (field: string, p: FieldProblem) => {
 const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
 const listQuery = z.object({ ...paging, status: z.enum(VIOLATION_STATUSES).optional(), format: z.enum(['json', 'csv']).optional() });
 const day = isoDay;
-/** The JSON page; `?format=csv` answers text/csv instead (every row), which no schema describes. */
-const csvNote = (view: z.ZodType) => view.describe('JSON; with `?format=csv`, text/csv (every row) instead');
 const problem415 = { 415: problemSchema.describe('unsupported_media_type: the body is not application/json') };
 const triaged = z.object({ id: z.string(), status: z.enum(VIOLATION_STATUSES).describe('the report\'s status after the step'), orderIds: z.array(z.string()).describe('the disposal orders the step issued') });
 
@@ -73,9 +72,9 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
     return reply.code(201).send(await fieldsInBody(reportViolation(ctx, actorOf(req), { target, category: b.category, description: b.description, evidence: b.evidence ?? null, measuresTaken: b.measuresTaken ?? null, stoppedAt: b.stoppedAt ?? null })));
   });
   app.get('/api/org/violations', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'My organisation\'s reports; `?format=csv`', querystring: listQuery,
-  response: { 200: csvNote(violationListView), ...problems(400, 401, 403) } } }, list('org'));
+    response: { 200: orCsv(violationListView), ...problems(400, 401, 403) } } }, list('org'));
   app.get('/api/org/violations/:id', { onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'One of my reports with every step', params: uuidParam,
-  response: { 200: violationDetailView, ...problems(400, 401, 403, 404) } } },
+    response: { 200: violationDetailView, ...problems(400, 401, 403, 404) } } },
     async (req) => getViolation(ctx.db, ctx.sealer, actorOf(req), req.params.id, ctx.now()));
   app.post('/api/org/violations/:id/more', {
     onRequest: org, schema: { tags: ['organisation'], security: SECURITY, summary: 'Answer the bureau\'s request for more', params: uuidParam, body: z.strictObject({ note: z.string().trim().min(1).max(4000) }),
@@ -83,7 +82,7 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
   }, async (req) => fieldsInBody(triageViolation(ctx, actorOf(req), req.params.id, { action: 'provide_more', note: req.body.note })));
 
   app.get('/api/bureau/violations', { onRequest: bureau, schema: { tags: ['bureau'], summary: 'Violation reports of my province (all for the ministry); `?format=csv`', querystring: listQuery,
-  response: { 200: csvNote(violationListView), ...problems(400, 401, 403) } } }, list('bureau'));
+    response: { 200: orCsv(violationListView), ...problems(400, 401, 403) } } }, list('bureau'));
   app.get('/api/bureau/violations/:id', {
     onRequest: bureau,
     schema: {
@@ -128,12 +127,13 @@ export const violationRoutes = (ctx: AppContext): FastifyPluginAsync => async (b
       tags: ['bureau'], summary: 'Blacklist entries (my province; all for the ministry), newest first, a page at a time; `?active=true`, `?format=csv` (all)',
       description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all (with `active`, those it keeps). The CSV export holds every entry.',
       querystring: z.object({ ...paging, active: z.enum(['true', 'false']).optional(), format: z.enum(['json', 'csv']).optional() }),
-      response: { 200: csvNote(blacklistPageView), ...problems(400, 401, 403) },
+      response: { 200: orCsv(blacklistPageView), ...problems(400, 401, 403) },
     },
   }, async (req, reply) => {
     const { page, pageSize, active, format } = req.query;
     const r = await listBlacklist(ctx.db, actorOf(req), ctx.now(), active ? { active: active === 'true' } : {}, format === 'csv' ? undefined : { page, pageSize });
-    return format === 'csv' ? sendCsv(reply, 'blacklist', ['id', 'kind', 'value', 'subjectName', 'serviceNumber', 'untilOn', 'category', 'active', 'createdAt', 'liftedAt', 'liftReason'], r.items) : r;
+    return format === 'csv' ? sendCsv(reply, 'blacklist', ['id', 'kind', 'value', 'subjectName', 'serviceNumber', 'untilOn', 'category', 'active', 'createdAt', 'liftedAt', 'liftReason'], r.items)
+      : r as z.infer<typeof blacklistPageView>; // paged: listBlacklist answers page and pageSize when given them
   });
   app.post('/api/bureau/blacklist', {
     onRequest: bureau,

@@ -21,6 +21,7 @@ import { presentApplication, presentHistory } from '../presenters/application.ts
 import { listApplications } from '../queries/applications.ts';
 import { applicationView, createApplicationBody, historyView, idParams, listQuery, listView, updateApplicationBody } from '../schemas/applications.ts';
 import { fieldsAt } from '../problem.ts';
+import { problems } from '../auth/presenters.ts';
 
 const tags = ['host'];
 /**
@@ -67,8 +68,16 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
   app.put('/api/host/applications/:id', { ...host, schema: { tags, summary: 'Save the whole draft (partial data allowed); returns every problem', params: idParams, body: updateApplicationBody, response: { 200: applicationView } } },
     async (req) => { const a = actorOf(req); await updateApplication(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
 
-  app.post('/api/host/applications/:id/identity-verification', { ...host, schema: { tags, summary: 'Start identity (face) verification of the principals', params: idParams } },
-    async (req) => ({ tasks: await verifyIdentity(ctx, actorOf(req), req.params.id) }));
+  app.post('/api/host/applications/:id/identity-verification', {
+    ...host,
+    schema: {
+      tags, summary: 'Start identity (face) verification of the principals', params: idParams,
+      response: {
+        200: z.object({ tasks: z.array(z.object({ id: z.string(), personRole: z.string(), status: z.string(), expiresAt: z.string(), url: z.string().optional().describe('where the person verifies, when the verifier gives one') })) }),
+        ...problems(400, 401, 403, 404, 409),
+      },
+    },
+  }, async (req) => ({ tasks: (await verifyIdentity(ctx, actorOf(req), req.params.id)).map((t) => ({ ...t, expiresAt: t.expiresAt.toISOString() })) }));
 
   app.post('/api/host/applications/:id/submit', { ...host, schema: { tags, summary: 'Submit (or resubmit) to the chosen provider/platform; 400 lists every problem', params: idParams, body: z.strictObject({ submitterOrgId: z.uuid().optional() }).default({}), response: { 200: applicationView } } },
     async (req) => { const a = actorOf(req); await submitApplication(ctx, a, req.params.id, req.body); return present(a, req.params.id); });
@@ -88,13 +97,30 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
     return present(a, req.params.id);
   });
 
-  app.post('/api/host/applications/:id/sms/resend', { ...host, schema: { tags, summary: 'Send a new SMS code (at most 2 resends, 60 s apart)', params: idParams, body: z.strictObject({ challengeId: z.uuid() }) } },
-    async (req) => resendSmsCode(ctx, actorOf(req), req.params.id, req.body));
+  app.post('/api/host/applications/:id/sms/resend', {
+    ...host,
+    schema: {
+      tags, summary: 'Send a new SMS code (at most 2 resends, 60 s apart)', params: idParams, body: z.strictObject({ challengeId: z.uuid() }),
+      response: {
+        200: z.object({ challengeId: z.string(), sends: z.number().int(), resendsLeft: z.number().int(), expiresAt: z.string() }),
+        ...problems(400, 401, 403, 404, 409, 429),
+      },
+    },
+  }, async (req) => {
+    const r = await resendSmsCode(ctx, actorOf(req), req.params.id, req.body);
+    return { ...r, expiresAt: r.expiresAt.toISOString() };
+  });
 
   app.get('/api/host/applications/:id/history', { ...host, schema: { tags, summary: 'Every step of the application', params: idParams, response: { 200: historyView } } },
     async (req) => { await loadApplication(ctx.db, req.params.id, actorOf(req)); return { items: await presentHistory(ctx.db, req.params.id) }; });
 
-  app.get('/api/host/subjects', { ...host, schema: { tags, summary: 'My filed subjects (to add a service without re-entering them)' } }, async (req) => {
+  app.get('/api/host/subjects', {
+    ...host,
+    schema: {
+      tags, summary: 'My filed subjects (to add a service without re-entering them)',
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), subjectType: z.string(), mainNumber: z.string(), provinceCode: z.string(), status: z.string() })) }), ...problems(401, 403) },
+    },
+  }, async (req) => {
     const rows = await ctx.db.query<{ id: string; name: string; subject_type: string; main_number: string; province_code: string; status: string }>(
       `select id, name, subject_type, main_number, province_code, status from subjects where host_user_id = $1 order by created_at`, [actorOf(req).userId]);
     return { items: rows.map((s) => ({ id: s.id, name: s.name, subjectType: s.subject_type, mainNumber: s.main_number, provinceCode: s.province_code, status: s.status })) };
@@ -109,6 +135,7 @@ export const hostApplicationRoutes = (ctx: AppContext): FastifyPluginAsync => as
         subjectId: z.uuid().optional().describe('a subject change: only organisations that hold this filed subject of yours (they review it, DOMAIN.md §4.3)'),
         serviceId: z.uuid().optional().describe('a service change: only organisations that hold this filed service of yours'),
       }),
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string().describe('access_provider | distribution_platform') })) }), ...problems(400, 401, 403) },
     },
   }, async (req) => {
     const rows = await ctx.db.query<{ id: string; name: string; kind: string }>(

@@ -25,10 +25,18 @@ import { attachmentParams, sendAttachment } from '../supervision/attachments.ts'
 import { sendCsv } from '../supervision/csv.ts';
 import { registerUploads, UploadTooLargeError, withUploadedFile } from '../uploads.ts';
 import { fieldsAt, fieldsInBody } from '../problem.ts';
+import { problems, problemSchema } from '../auth/presenters.ts';
+import { attachmentView, campaignView, findingPage, lineError, orCsv, orderHistoryView, orderPage, problem415, submissionView } from '../supervision/views.ts';
 import { ndjsonLines, NDJSON_TYPES } from '../verify/stream.ts';
 
 export const CSV_TYPES = ['text/csv'];
 const SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }];
+const read = <T extends z.ZodType>(view: T) => ({ 200: view, ...problems(400, 401, 403, 404) });
+const wrote = <T extends z.ZodType>(view: T) => ({ 200: view, ...problems(400, 401, 403, 404, 409), ...problem415 });
+const notifiedView = z.object({ notified: z.number().int().describe('marked now'), already: z.number().int().describe('marked before (the first time is kept)') });
+const myCampaign = campaignView.extend({
+  catalogue: submissionView.nullable().describe('my current catalogue; null before one'), catalogueState: z.enum(['submitted', 'due', 'overdue']),
+});
 
 /** Reads a request body as numbered lines while hashing every byte (the submission's digest). */
 export function catalogueUpload(body: AsyncIterable<Buffer | string>, format: 'ndjson' | 'csv'): CatalogueUpload {
@@ -58,6 +66,7 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
       tags: ['organisation'], security: SECURITY, summary: 'Campaigns my organisation is in scope of, with my catalogue, latest start first, a page at a time (`?format=csv`: all)',
       description: '`page` (from 1) and `pageSize` (default 50, at most 500); `total` counts them all. The CSV export holds every campaign.',
       querystring: z.object({ ...paging, format: z.enum(['json', 'csv']).optional() }),
+      response: { 200: orCsv(z.object({ items: z.array(myCampaign), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })), ...problems(400, 401, 403) },
     },
   }, async (req, reply) => {
     const actor = actorOf(req);
@@ -78,7 +87,8 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   });
 
   app.get('/api/org/campaigns/:id', {
-    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'One campaign, my current catalogue and its rejected lines', params: uuidParam },
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'One campaign, my current catalogue and its rejected lines', params: uuidParam,
+      response: read(myCampaign.extend({ errors: z.array(lineError).describe('the current catalogue\'s rejected lines (first 1000)') })) },
   }, async (req) => {
     const actor = actorOf(req);
     const c = await loadCampaign(ctx.db, actor, req.params.id);
@@ -93,6 +103,11 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
       tags: ['organisation'], security: SECURITY, summary: 'Submit (or replace) my catalogue: NDJSON or CSV, streamed',
       description: 'Content-Type `application/x-ndjson` (one JSON object a line) or `text/csv` (a header row naming the columns). Fields: `platform, packageName, fingerprint` and optional `appName, storeId, url, downloads`. Answer: `{received, accepted, rejected, findings: {filed, not_filed, fingerprint_mismatch, cancelled, revoked, shell}, errors: [{line, field, code, message}]}` (first 100 rejected lines). A resubmission replaces the previous catalogue.',
       params: uuidParam,
+      response: {
+        201: z.object({ submissionId: z.string(), digest: z.string().describe('SHA-256 of the body'), received: z.number().int(), accepted: z.number().int(), rejected: z.number().int(),
+          findings: submissionView.shape.findings, errors: z.array(lineError).describe('the first 100 rejected lines') }),
+        ...problems(400, 401, 403, 404, 409), ...problem415,
+      },
     },
   }, async (req, reply) => {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -106,7 +121,8 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   });
 
   app.get('/api/org/campaigns/:id/findings', {
-    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'My findings in a campaign (filters, paging, `?format=csv`)', params: uuidParam, querystring: findingQuery },
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'My findings in a campaign (filters, paging, `?format=csv`)', params: uuidParam, querystring: findingQuery,
+      response: read(orCsv(findingPage)) },
   }, async (req, reply) => {
     const actor = actorOf(req);
     const c = await loadCampaign(ctx.db, actor, req.params.id);
@@ -119,16 +135,17 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   });
 
   app.post('/api/org/findings/:id/notified', {
-    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "Mark a finding's host notified", params: uuidParam },
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "Mark a finding's host notified", params: uuidParam, response: wrote(notifiedView) },
   }, async (req) => fieldsAt(markNotified(ctx, actorOf(req), [req.params.id]), (f) => (f === 'findingIds.0' ? 'params.id' : `body.${f}`)));
 
   app.post('/api/org/findings/notified', {
     onRequest: guard,
-    schema: { tags: ['organisation'], security: SECURITY, summary: 'Mark many findings notified', body: z.strictObject({ findingIds: z.array(z.string().max(64)).min(1).max(5000) }) },
+    schema: { tags: ['organisation'], security: SECURITY, summary: 'Mark many findings notified', body: z.strictObject({ findingIds: z.array(z.string().max(64)).min(1).max(5000) }), response: wrote(notifiedView) },
   }, async (req) => fieldsInBody(markNotified(ctx, actorOf(req), req.body.findingIds)));
 
   app.get('/api/org/orders', {
-    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Disposal orders to my organisation (`?overdue=true`, `?format=csv`)', querystring: orderQuery },
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: 'Disposal orders to my organisation (`?overdue=true`, `?format=csv`)', querystring: orderQuery,
+      response: { 200: orCsv(orderPage), ...problems(400, 401, 403) } },
   }, async (req, reply) => {
     const { page, pageSize, format, ...filter } = req.query;
     const r = await listOrders(ctx.db, actorOf(req), filter, ctx.now(), format === 'csv' ? { page: 1, pageSize: 100_000 } : { page, pageSize });
@@ -143,6 +160,10 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
       tags: ['organisation'], security: SECURITY, summary: 'Add an evidence file to an open order item (multipart/form-data, one file part)',
       description: `PDF, PNG or JPEG (read from the file's first bytes), at most ${ATTACHMENT_MAX_BYTES / 1048576} MiB, ${ATTACHMENTS_PER_ITEM} an item. Upload before confirming the item done; the confirmation lists every file's SHA-256 in history.`,
       params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }),
+      response: {
+        201: attachmentView, ...problems(400, 401, 403, 404, 409),
+        413: problemSchema.describe('attachment_too_large: over the size limit'), 415: problemSchema.describe('unsupported_media_type: not multipart/form-data'),
+      },
     },
   }, async (req, reply) => {
     await assertAttachable(ctx.db, actorOf(req), req.params.id, req.params.itemId);
@@ -164,7 +185,7 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
         evidence: z.string().trim().min(1).max(4000),
         attachments: z.array(z.strictObject({ name: z.string().trim().min(1).max(200), url: z.url().max(1000).optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })).max(20).optional(),
       }),
-
+      response: wrote(z.object({ id: z.string(), status: z.string(), doneAt: z.string() })),
     },
   }, async (req) => {
     const r = await fieldsInBody(confirmOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body));
@@ -172,7 +193,7 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
   });
 
   app.get('/api/org/orders/:id/history', {
-    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "An order's history: issue, new dates, follow-ups, each item's confirmations, objections and answers", params: uuidParam },
+    onRequest: guard, schema: { tags: ['organisation'], security: SECURITY, summary: "An order's history: issue, new dates, follow-ups, each item's confirmations, objections and answers", params: uuidParam, response: read(orderHistoryView) },
   }, async (req) => {
     const steps = await orderHistory(ctx.db, actorOf(req), req.params.id);
     if (!steps) throw new NotFoundError('order', req.params.id);
@@ -185,6 +206,7 @@ export const orgCampaignRoutes = (ctx: AppContext, match: Matcher): FastifyPlugi
       tags: ['organisation'], security: SECURITY, summary: 'Object to an open order item (not ours, filed now, more time, other)',
       description: 'The item waits for the bureau (`objected`, not overdue meanwhile), which upholds the order or withdraws the item. `requestedDueOn` goes with the ground `more_time` only. Evidence files may be added to an objected item; it may still be confirmed done.',
       params: z.object({ id: z.string().max(64), itemId: z.string().max(64) }), body: objectionBody,
+      response: wrote(z.object({ id: z.string(), status: z.string(), objectedAt: z.string() })),
     },
   }, async (req) => fieldsInBody(objectToOrderItem(ctx, actorOf(req), req.params.id, req.params.itemId, req.body)));
 };

@@ -12,11 +12,21 @@ import { markNotificationsRead } from '../../flows/read-notifications.ts';
 import { ORG_ROLES, SUPERVISOR_ROLES } from '../../flows/supervision/scope.ts';
 import type { AppContext } from '../app.ts';
 import { actorOf, requireActor } from '../auth/index.ts';
+import { problems } from '../auth/presenters.ts';
 import { paging } from '../supervision/schemas.ts';
 import { fieldsInBody } from '../problem.ts';
 
 const listQuery = z.object({ ...paging, unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
 const readBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) });
+const noticeView = z.object({
+  id: z.number().int(), event: z.string().describe('what happened, e.g. service.shell, record.certificates_expiring'), title: z.string(), body: z.string(),
+  applicationId: z.string().nullable().describe('the application the notice is about, if any'), createdAt: z.string(), readAt: z.string().nullable(),
+});
+const noticesView = z.object({
+  items: z.array(noticeView), total: z.number().int().describe('with `?unread=true`, the unread ones'), unread: z.number().int().describe('unread notices, whatever the filter'),
+  page: z.number().int(), pageSize: z.number().int(),
+});
+const readView = z.object({ read: z.number().int().describe('marked read now'), already: z.number().int().describe('read before (the first time is kept)') });
 
 interface Row { id: string; event: string; title: string; body: string; application_id: string | null; created_at: Date; read_at: Date | null }
 
@@ -49,14 +59,16 @@ export const notificationRoutes = (ctx: AppContext): FastifyPluginAsync => async
     const tags = [audience === 'org' ? 'organisation' : audience];
     app.get(`/api/${audience}/notifications`, {
       onRequest: guard,
-      schema: { tags, security, summary: `${audience === 'host' ? 'My' : "My organisation's"} notices, newest first (\`?unread=true\`), with the unread count`, querystring: listQuery },
+      schema: { tags, security, summary: `${audience === 'host' ? 'My' : "My organisation's"} notices, newest first (\`?unread=true\`), with the unread count`, querystring: listQuery,
+        response: { 200: noticesView, ...problems(400, 401, 403) } },
     }, async (req) => {
       const actor = actorOf(req);
       return listNotifications(ctx.db, audience === 'host' ? { column: 'user_id', id: actor.userId! } : { column: 'organisation_id', id: actor.orgId! }, req.query);
     });
     app.post(`/api/${audience}/notifications/read`, {
       onRequest: guard,
-      schema: { tags, security, summary: 'Mark notices read (the first time is kept)', body: readBody },
+      schema: { tags, security, summary: 'Mark notices read (the first time is kept)', body: readBody,
+        response: { 200: readView, ...problems(400, 401, 403, 404) } },
     }, async (req) => fieldsInBody(markNotificationsRead(ctx, actorOf(req), req.body.ids)));
   }
 };

@@ -12,7 +12,9 @@ import { orderVisible } from '../../flows/supervision/scope.ts';
 
 export interface LegacyOrderItem {
   id: string; orderId: string; legacyDuplicate: boolean; status: string; measure: string; orderedOn: string; dueOn: string; orderReason: string;
-  organisationName: string; campaignName: string | null; mine: boolean;
+  organisationName: string; campaignName: string | null;
+  /** `o.province_code = $bureau`: null for a ministry order (no province) when a bureau asks. */
+  mine: boolean | null;
 }
 export interface LegacyFinding { findingId: string; platform: string | null; packageName: string | null; items: LegacyOrderItem[] }
 export interface LegacyIosFiling { platformId: string; packageName: string; legacyCaseDuplicate: boolean; serviceId: string; serviceNumber: string; serviceName: string; subjectName: string; provinceCode: string; filedAt: string; mine: boolean }
@@ -21,7 +23,7 @@ export interface LegacyIosPair { bundleId: string; filings: LegacyIosFiling[] }
 export async function legacyOrderItems(db: Queryable, actor: Actor): Promise<LegacyFinding[]> {
   const v = orderVisible(actor, 2);
   const rows = await db.query<{ id: string; order_id: string; finding_id: string; platform: string | null; package_name: string | null; legacy_duplicate: boolean; status: string;
-    measure: string; ordered_on: string; due_on: string; reason: string; organisation_name: string; campaign_name: string | null; mine: boolean }>(
+    measure: string; ordered_on: string; due_on: string; reason: string; organisation_name: string; campaign_name: string | null; mine: boolean | null }>(
     `select i.id, i.order_id, i.finding_id, i.platform, i.package_name, i.legacy_duplicate, i.status, o.measure, o.ordered_on::text, o.due_on::text, o.reason,
             org.name as organisation_name, c.name as campaign_name, (${v.sql}) as mine
        from disposal_order_items i join disposal_orders o on o.id = i.order_id join organisations org on org.id = o.organisation_id

@@ -2,6 +2,7 @@
 // "Campaigns extended or ended early; legacy duplicates settled"): like an order's history
 // (queries.ts orderHistory), the history rows allowlisted — the words the bureau wrote, the
 // dates, who by role, never by name. Visibility is the lists' (404 otherwise, house rule 7).
+import { z } from 'zod';
 import type { Queryable } from '../../db/connection.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { isUuid, loadCampaign, NotFoundError } from '../../flows/supervision/scope.ts';
@@ -13,6 +14,14 @@ export interface HistoryStep {
   /** A round's number; the organisations told of an extension or an early end. */
   number: number | null; notified: number | null;
 }
+
+/** HistoryStep as the response schemas declare it (OpenAPI). */
+export const historyStepView = z.object({
+  at: z.string(), action: z.string(), from: z.string().nullable(), to: z.string().nullable(), actorRole: z.string().describe('who, by role, never by name'), note: z.string().nullable(),
+  catalogueDueOn: z.string().nullable(), endsOn: z.string().nullable(), previousCatalogueDueOn: z.string().nullable(), previousEndsOn: z.string().nullable(),
+  number: z.number().nullable().describe('a round\'s number'), notified: z.number().nullable().describe('the organisations told of an extension or an early end'),
+});
+export const historyView = z.object({ items: z.array(historyStepView) });
 
 type Row = { entity_type: string; action: string; from_status: string | null; to_status: string | null; actor_role: string; at: Date; reason: Record<string, unknown> | null };
 const text = (v: unknown) => (typeof v === 'string' && v ? v : null);

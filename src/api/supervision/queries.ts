@@ -122,7 +122,7 @@ export async function campaignProgress(db: Queryable, actor: Actor, c: CampaignR
     for (const m of mine) findings[m.outcome as keyof OutcomeCounts] += m.n;
     if (s) findings.filed = s.counts.filed ?? 0;
     return {
-      organisationId: o.id, organisationName: o.name, catalogue: s ? 'submitted' : today > c.catalogue_due_on ? 'overdue' : 'due',
+      organisationId: o.id, organisationName: o.name, catalogue: (s ? 'submitted' : today > c.catalogue_due_on ? 'overdue' : 'due') as 'submitted' | 'overdue' | 'due',
       submittedAt: s?.completed_at.toISOString() ?? null, received: s?.received ?? 0, findings,
       notified: mine.reduce((a, m) => a + m.notified, 0), open: mine.reduce((a, m) => a + m.n - m.notified, 0), resolved: mine.reduce((a, m) => a + m.resolved, 0),
     };
@@ -246,7 +246,7 @@ export async function listOrders(db: Queryable, actor: Actor, filter: OrderFilte
       const mine = items.filter((i) => i.order_id === o.id).map((i) => ({
         files: (files.get(i.id) ?? []).map((f) => ({ ...f, url: `${filesBase}/${o.id}/items/${i.id}/attachments/${f.id}` })),
         id: i.id, findingId: i.finding_id, serviceNumber: i.service_number, platform: i.platform, packageName: i.package_name, status: i.status,
-        overdue: isOverdue(i.status, o.due_on, today), evidence: i.evidence, attachments: i.attachments, doneAt: i.done_at?.toISOString() ?? null,
+        overdue: isOverdue(i.status, o.due_on, today), evidence: i.evidence, attachments: i.attachments as { name: string; url?: string; sha256?: string }[], doneAt: i.done_at?.toISOString() ?? null,
         decidedAt: i.decided_at?.toISOString() ?? null, reopenReason: i.reopen_reason,
         // The organisation's last objection (kept after the bureau's answer) and the bureau's words on upholding or withdrawing.
         objection: i.objection_ground ? { ground: i.objection_ground, note: i.objection_note, requestedDueOn: i.objection_due_requested, at: i.objected_at!.toISOString() } : null,

@@ -2,18 +2,20 @@
 // every step; the bureau also sees a public reporter's contact (to follow up): masked in lists,
 // in full on one report, which is recorded in the personal-data access log (ADR 0025); nobody
 // else sees it. Blacklist certificate entries show the subject's name to the bureau, never the number.
+import { z } from 'zod';
 import type { Queryable } from '../../db/connection.ts';
 import { mask, type Sealer } from '../../db/personal-data.ts';
 import type { Actor } from '../../domain/actors.ts';
 import { chinaDate } from '../../domain/china-time.ts';
-import { isActive } from '../../domain/supervision/blacklist.ts';
+import { BLACKLIST_KINDS, isActive, REVOCATION_CATEGORIES } from '../../domain/supervision/blacklist.ts';
+import { VIOLATION_CATEGORIES, VIOLATION_STATUSES } from '../../domain/supervision/violations.ts';
 import { isUuid, NotFoundError } from '../../flows/supervision/scope.ts';
 import { revealPersonalData } from '../../flows/reveal-personal-data.ts';
 import { violationVisible } from '../../flows/supervision/triage-violation.ts';
 
 interface ViolationRow {
-  id: string; service_number: string; service_name: string; service_status: string; category: string; description: string; evidence: string | null;
-  measures_taken: string | null; stopped_at: Date | null; status: string; reporter_kind: string; reporter_org_name: string | null; reporter_name: string | null;
+  id: string; service_number: string; service_name: string; service_status: string; category: typeof VIOLATION_CATEGORIES[number]; description: string; evidence: string | null;
+  measures_taken: string | null; stopped_at: Date | null; status: typeof VIOLATION_STATUSES[number]; reporter_kind: 'organisation' | 'public'; reporter_org_name: string | null; reporter_name: string | null;
   reporter_contact_enc: string | null; province_code: string; created_at: Date; updated_at: Date;
 }
 
@@ -35,6 +37,35 @@ function present(r: ViolationRow, actor: Actor, sealer: Sealer, full = false) {
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
 }
+
+/**
+ * What present() answers, as the response schemas declare it (OpenAPI; the serializer keeps only these fields,
+ * so a field added to present() must be added here too — src/api/response-schemas.test.ts compares them).
+ */
+export const violationView = z.object({
+  id: z.string(), serviceNumber: z.string(), serviceName: z.string(), serviceStatus: z.string().describe('the service\'s status now (filed, cancelled, revoked …)'),
+  category: z.enum(VIOLATION_CATEGORIES), description: z.string(), evidence: z.string().nullable(), measuresTaken: z.string().nullable(),
+  stoppedAt: z.string().nullable(), status: z.enum(VIOLATION_STATUSES), provinceCode: z.string().describe('the host\'s province: its bureau triages the report'),
+  reporterKind: z.enum(['organisation', 'public']), reporterOrganisation: z.string().nullable().describe('the reporting organisation\'s name; null for a public report'),
+  reporterName: z.string().nullable().optional().describe('a public reporter\'s name, as given; only to the bureau, only on public reports'),
+  reporterContact: z.string().nullable().optional().describe('a public reporter\'s contact: masked in lists and with `?contact=masked`, in full on one report (logged); only to the bureau, only on public reports'),
+  createdAt: z.string(), updatedAt: z.string(),
+});
+export const violationListView = z.object({ items: z.array(violationView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const violationDetailView = violationView.extend({
+  steps: z.array(z.object({
+    action: z.enum(['reported', 'request_more', 'provide_more', 'order_disposal', 'revoke', 'close']), status: z.string().describe('the report\'s status after the step'),
+    note: z.string().nullable(), orderId: z.string().nullable(), actorRole: z.string(), at: z.string(),
+  })),
+});
+export const blacklistEntryView = z.object({
+  id: z.string(), kind: z.enum(BLACKLIST_KINDS), value: z.string().nullable().describe('the package name or domain; null for a certificate entry (the bureau sees the subject\'s name, never the number)'),
+  subjectName: z.string().nullable(), serviceNumber: z.string().nullable().describe('the service the decision was about; null for entries not from a service'),
+  untilOn: z.string().describe('the last day (China time) the entry holds, YYYY-MM-DD'), category: z.enum(REVOCATION_CATEGORIES), reason: z.string(),
+  provinceCode: z.string().nullable(), createdAt: z.string(), liftedAt: z.string().nullable(), liftReason: z.string().nullable(),
+  active: z.boolean().describe('not lifted and `untilOn` today or later (China time)'),
+});
+export const blacklistPageView = z.object({ items: z.array(blacklistEntryView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
 export const VIOLATION_CSV_COLUMNS = ['id', 'serviceNumber', 'serviceName', 'category', 'status', 'reporterKind', 'reporterOrganisation', 'createdAt', 'updatedAt', 'description'] as const;
 
@@ -59,7 +90,7 @@ export async function getViolation(db: Db, sealer: Sealer, actor: Actor, id: str
   const w = violationVisible(actor, 2);
   const [r] = await db.query<ViolationRow>(`select ${COLUMNS} ${FROM} where v.id = $1 and ${w.sql}`, [id, ...w.params]);
   if (!r) throw new NotFoundError('violation_report', id);
-  const steps = await db.query<{ action: string; status: string; note: string | null; order_id: string | null; actor_role: string; at: Date }>(
+  const steps = await db.query<{ action: z.infer<typeof violationDetailView>['steps'][number]['action']; status: string; note: string | null; order_id: string | null; actor_role: string; at: Date }>(
     'select action, status, note, order_id, actor_role, at from violation_steps where violation_id = $1 order by id', [id]);
   const shown = o.reveal
     ? await revealPersonalData(db, actor, { recordType: 'violation_report', recordId: id, purpose: 'supervision' }, now, () => present(r, actor, sealer, true))
@@ -77,7 +108,7 @@ export async function listBlacklist(db: Queryable, actor: Actor, now: Date, filt
   const where = `($1::char(6) is null or b.province_code = $1) and ($2::boolean is null or (b.lifted_at is null and b.until_on >= $3::date) = $2)`;
   const params = [actor.role === 'ministry_admin' ? null : actor.provinceCode, filter.active ?? null, today];
   const limit = page ? ` limit ${page.pageSize} offset ${(page.page - 1) * page.pageSize}` : '';
-  const rows = await db.query<{ id: string; kind: 'certificate' | 'package' | 'domain'; value: string; until_on: string; category: string; reason: string; subject_name: string | null; service_number: string | null;
+  const rows = await db.query<{ id: string; kind: 'certificate' | 'package' | 'domain'; value: string; until_on: string; category: typeof REVOCATION_CATEGORIES[number]; reason: string; subject_name: string | null; service_number: string | null;
     province_code: string | null; created_at: Date; lifted_at: Date | null; lift_reason: string | null }>(
     `select b.id, b.kind, b.value, b.until_on::text, b.category, b.reason, sub.name as subject_name, s.service_number, b.province_code, b.created_at, b.lifted_at, b.lift_reason
        from blacklist_entries b left join services s on s.id = b.source_service_id left join subjects sub on sub.id = s.subject_id

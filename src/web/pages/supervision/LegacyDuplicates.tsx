@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import { ReasonAction } from './common.tsx';
 
-interface LegacyItem { id: string; orderId: string; legacyDuplicate: boolean; status: string; measure: string; orderedOn: string; dueOn: string; organisationName: string; campaignName: string | null; mine: boolean }
+interface LegacyItem { id: string; orderId: string; legacyDuplicate: boolean; status: string; measure: string; orderedOn: string; dueOn: string; organisationName: string; campaignName: string | null; mine: boolean | null }
 interface LegacyFinding { findingId: string; platform: string | null; packageName: string | null; items: LegacyItem[] }
 interface LegacyFiling { platformId: string; packageName: string; legacyCaseDuplicate: boolean; serviceNumber: string; serviceName: string; subjectName: string; provinceCode: string; filedAt: string; mine: boolean }
 interface Listed { orderItems: LegacyFinding[]; iosFilings: { bundleId: string; filings: LegacyFiling[] }[] }

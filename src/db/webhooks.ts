@@ -27,7 +27,7 @@ export interface OrgWebhookRow {
   /** A person (display name) or an API key (its name). */
   createdBy: { kind: 'user' | 'api_key'; name: string } | null;
   lastDelivery: WebhookDeliveryRow | null;
-  /** Failed deliveries attempted since the last one that succeeded (the newest first, stopping at a success). */
+  /** Failed event deliveries attempted since the last one that succeeded (test deliveries count neither way). */
   failuresInRow: number;
 }
 
@@ -57,6 +57,15 @@ function presentDelivery(r: DeliverySql): WebhookDeliveryRow {
 
 const DELIVERY_COLUMNS = 'o.id, o.payload, o.status, o.attempts, o.response_status, o.last_error, o.created_at, o.last_attempt_at, o.next_attempt_at';
 
+/**
+ * A console user's test delivery (tag `webhook.test`) is a check, not an outage: failures in a row count
+ * the real event deliveries only, and a test that succeeds does not end a run of real failures either
+ * (docs/notifications.md "Test deliveries"). The latest delivery still shows a test: its sender just asked.
+ */
+/** TEST_EVENT of src/notify/filing-webhooks.ts (src/db imports nothing from notify/). */
+const TEST_TAG = 'webhook.test';
+const NOT_A_TEST = (o: string) => `coalesce(${o}.payload ->> 'tag', '') <> '${TEST_TAG}'`;
+
 interface WebhookSql {
   id: string; url: string; created_at: Date; user_name: string | null; key_name: string | null;
   last: DeliverySql | null; failures: number;
@@ -68,12 +77,13 @@ export async function listOrgWebhooks(db: Queryable, organisationId: string): Pr
     `select ws.id, ws.url, ws.created_at, u.display_name as user_name, k.name as key_name,
             (select row_to_json(d) from (select ${DELIVERY_COLUMNS} from outbox o
                                           where o.channel = 'webhook' and o.payload ->> 'subscriptionId' = ws.id::text and o.last_attempt_at is not null
-                                          order by o.id desc limit 1) d) as last,
+                                          order by o.last_attempt_at desc, o.id desc limit 1) d) as last,
             (select count(*)::int from outbox o
-              where o.channel = 'webhook' and o.payload ->> 'subscriptionId' = ws.id::text
+              where o.channel = 'webhook' and o.payload ->> 'subscriptionId' = ws.id::text and ${NOT_A_TEST('o')}
                 and o.status in ('pending', 'dead') and o.last_error is not null
                 and o.id > coalesce((select max(s.id) from outbox s
-                                      where s.channel = 'webhook' and s.payload ->> 'subscriptionId' = ws.id::text and s.status = 'sent'), 0)) as failures
+                                      where s.channel = 'webhook' and s.payload ->> 'subscriptionId' = ws.id::text and s.status = 'sent'
+                                        and ${NOT_A_TEST('s')}), 0)) as failures
        from webhook_subscriptions ws
        left join users u on u.id = ws.created_by_user_id
        left join api_keys k on k.id = ws.created_by_key_id

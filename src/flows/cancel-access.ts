@@ -9,7 +9,7 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { hasAccessSection, serviceTransition, shellCancellableAfter } from '../domain/service-lifecycle.ts';
-import { noticeBureau, noticeHost } from '../notify/record-notices.ts';
+import { noticeBureau, noticeHost, inBoth } from '../notify/record-notices.ts';
 import { type OpenedConfirmation, openConfirmation } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
@@ -48,8 +48,8 @@ export async function retireAccess(ctx: FlowContext, tx: Queryable, actor: Actor
   if (left!.n > 0 || !hasAccessSection(s.service_type)) {
     await noticeHost(tx, ctx.sealer, s.host_user_id, {
       event: 'service.access_cancelled', at: now,
-      title: `接入已取消 / Access cancelled: ${s.service_number}`,
-      body: `${a.provider_name}对${s.name}（${s.service_number}）的接入已取消。\nAccess by ${a.provider_name} to ${s.service_number} was cancelled.`,
+      ...inBoth({ zh: '接入已取消', en: 'Access cancelled', of: s.service_number },
+        { zh: `${a.provider_name}对${s.name}（${s.service_number}）的接入已取消。`, en: `Access by ${a.provider_name} to ${s.service_number} was cancelled.` }),
     });
     return { accessRecordId: a.id, shell: false, shellSince: null, cancellableAfter: null };
   }
@@ -59,14 +59,15 @@ export async function retireAccess(ctx: FlowContext, tx: Queryable, actor: Actor
   const day = (d: Date) => d.toISOString().slice(0, 10);
   await noticeHost(tx, ctx.sealer, s.host_user_id, {
     event: 'service.shell', at: now,
-    title: `备案已无接入（空壳）/ Filing left without access: ${s.service_number}`,
-    body: `${a.provider_name}对${s.name}（${s.service_number}）的接入已取消，该备案已无任何接入信息，成为空壳备案。请在“已备案”中为其新增接入（${ctx.publicUrl}/host/services/${s.id}/add-access），否则通信管理局可在公示后注销，最早于 ${day(after)} 之后。\n`
-      + `Access by ${a.provider_name} to ${s.service_number} (${s.name}) was cancelled and the filing has no access left (a shell). Add access under "Filed records" (${ctx.publicUrl}/host/services/${s.id}/add-access); otherwise the bureau may cancel it after a public notice, at the earliest after ${day(after)}.`,
+    ...inBoth({ zh: '备案已无接入（空壳）', en: 'Filing left without access', of: s.service_number }, {
+      zh: `${a.provider_name}对${s.name}（${s.service_number}）的接入已取消，该备案已无任何接入信息，成为空壳备案。请在“已备案”中为其新增接入（${ctx.publicUrl}/host/services/${s.id}/add-access），否则通信管理局可在公示后注销，最早于 ${day(after)} 之后。`,
+      en: `Access by ${a.provider_name} to ${s.service_number} (${s.name}) was cancelled and the filing has no access left (a shell). Add access under "Filed records" (${ctx.publicUrl}/host/services/${s.id}/add-access); otherwise the bureau may cancel it after a public notice, at the earliest after ${day(after)}.`,
+    }),
   });
   await noticeBureau(tx, ctx.sealer, s.province_code, {
     event: 'service.shell', at: now,
-    title: `空壳备案 / New shell filing: ${s.service_number}`,
-    body: `${s.service_number}（${s.name}）已无接入信息，自 ${day(since)} 起为空壳备案。\n${s.service_number} has had no access since ${day(since)}.`,
+    ...inBoth({ zh: '空壳备案', en: 'New shell filing', of: s.service_number },
+      { zh: `${s.service_number}（${s.name}）已无接入信息，自 ${day(since)} 起为空壳备案。`, en: `${s.service_number} has had no access since ${day(since)}.` }),
   });
   return { accessRecordId: a.id, shell: true, shellSince: since, cancellableAfter: after };
 }

@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { serviceTransition } from '../domain/service-lifecycle.ts';
-import { noticeHost } from '../notify/record-notices.ts';
+import { noticeHost, inBoth } from '../notify/record-notices.ts';
 import { type OpenedConfirmation, openConfirmation } from './confirmations.ts';
 import type { FlowContext } from './context.ts';
 import { cancelEmptySubject, loadSubjectForUpdate } from './subjects.ts';
@@ -70,8 +70,10 @@ export async function cancelServiceConfirmed(ctx: FlowContext, tx: Queryable, ac
   const moved = await moveService(ctx, tx, s, 'cancel', actor, { reason, confirmationId });
   await noticeHost(tx, ctx.sealer, s.host_user_id, {
     event: 'service.cancelled', at: ctx.now(),
-    title: `备案已注销 / Filing cancelled: ${s.service_number}`,
-    body: `您的${s.name}（${s.service_number}）备案已注销，备案号不再有效。\nThe filing ${s.service_number} (${s.name}) is cancelled; the number is no longer valid.`,
+    ...inBoth({ zh: '备案已注销', en: 'Filing cancelled', of: s.service_number }, {
+      zh: `您的${s.name}（${s.service_number}）备案已注销，备案号不再有效。`,
+      en: `The filing ${s.service_number} (${s.name}) is cancelled; the number is no longer valid.`,
+    }),
   });
   return moved;
 }

@@ -5,7 +5,7 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { subjectTransition } from '../domain/service-lifecycle.ts';
-import { noticeHost } from '../notify/record-notices.ts';
+import { noticeHost, inBoth } from '../notify/record-notices.ts';
 import { closeApplicationsOf } from './applications.ts';
 import { cancelServiceConfirmed, type CancellationRequested } from './cancel-service.ts';
 import { openConfirmation } from './confirmations.ts';
@@ -52,8 +52,10 @@ export async function cancelSubjectConfirmed(ctx: FlowContext, tx: Queryable, ac
   await recordHistory(tx, actor, { entityType: 'subject', entityId: subject.id, action: 'cancel', from: t.from, to: t.to, reason: { reason, confirmationId, servicesCancelled: cancelled } }, now);
   await noticeHost(tx, ctx.sealer, subject.host_user_id, {
     event: 'subject.cancelled', at: now,
-    title: `主体备案已注销 / Subject cancelled: ${subject.main_number}`,
-    body: `${subject.name}（${subject.main_number}）的主体备案及其 ${cancelled.length} 个服务备案已注销。\nThe subject ${subject.main_number} and its ${cancelled.length} service filing(s) are cancelled.`,
+    ...inBoth({ zh: '主体备案已注销', en: 'Subject cancelled', of: subject.main_number }, {
+      zh: `${subject.name}（${subject.main_number}）的主体备案及其 ${cancelled.length} 个服务备案已注销。`,
+      en: `The subject ${subject.main_number} and its ${cancelled.length} service filing(s) are cancelled.`,
+    }),
   });
   return { subject: { ...subject, status: t.to }, servicesCancelled: cancelled };
 }

@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/connection.ts';
 import { chinaDate } from '../domain/china-time.ts';
 import { addDays } from '../domain/dates.ts';
-import { noticeBureau, noticeHost } from '../notify/record-notices.ts';
+import { noticeBureau, noticeHost, inBoth } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 
 /** How far ahead an ending certificate is reported. */
@@ -63,16 +63,19 @@ export async function findExpiringCertificates(ctx: FlowContext, tx: Queryable):
     const ended = f.valid_to < today;
     await noticeHost(tx, ctx.sealer, f.host_user_id, {
       event: 'record.certificate_expiring', at: ctx.now(),
-      title: `${ended ? '证件已过期' : '证件即将到期'} / Certificate ${ended ? 'expired' : 'expiring'}: ${r!.number}`,
-      body: `${r!.name}（${r!.number}）的${zh}有效期${ended ? '已于' : '将于'} ${f.valid_to} 到期，请提交变更更新证件信息：${ctx.publicUrl}/host/records\n`
-        + `${en[0]!.toUpperCase()}${en.slice(1)} of ${r!.number} (${r!.name}) ${ended ? 'ended' : 'ends'} on ${f.valid_to}; file a change to update it: ${ctx.publicUrl}/host/records`,
+      ...inBoth({ zh: ended ? '证件已过期' : '证件即将到期', en: `Certificate ${ended ? 'expired' : 'expiring'}`, of: r!.number }, {
+        zh: `${r!.name}（${r!.number}）的${zh}有效期${ended ? '已于' : '将于'} ${f.valid_to} 到期，请提交变更更新证件信息：${ctx.publicUrl}/host/records`,
+        en: `${en[0]!.toUpperCase()}${en.slice(1)} of ${r!.number} (${r!.name}) ${ended ? 'ended' : 'ends'} on ${f.valid_to}; file a change to update it: ${ctx.publicUrl}/host/records`,
+      }),
     });
   }
   for (const [province, n] of perProvince) {
     await noticeBureau(tx, ctx.sealer, province, {
       event: 'record.certificates_expiring', at: ctx.now(),
-      title: `证件到期提醒 / Expiring certificates: ${n}`,
-      body: `今日发现 ${n} 条备案的证件已到期或将在 ${EXPIRY_WARNING_DAYS} 日内到期，见“证件到期”列表。\n${n} filing(s) have certificates that ended or end within ${EXPIRY_WARNING_DAYS} days; see the expiring list.`,
+      ...inBoth({ zh: '证件到期提醒', en: 'Expiring certificates', of: String(n) }, {
+        zh: `今日发现 ${n} 条备案的证件已到期或将在 ${EXPIRY_WARNING_DAYS} 日内到期，见“证件到期”列表。`,
+        en: `${n} filing(s) have certificates that ended or end within ${EXPIRY_WARNING_DAYS} days; see the expiring list.`,
+      }),
     });
   }
   return fresh;

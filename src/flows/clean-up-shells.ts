@@ -11,7 +11,7 @@ import { type Actor, SYSTEM_ACTOR } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { chinaDate, chinaDateTime } from '../domain/china-time.ts';
 import { DEFAULT_PUBLICITY_DAYS, noticePhase, shellListableFrom, SHELL_GRACE_DAYS } from '../domain/service-lifecycle.ts';
-import { noticeHost } from '../notify/record-notices.ts';
+import { noticeHost, inBoth } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
 import { loadServiceForUpdate, moveService, stateOf } from './services.ts';
@@ -39,8 +39,10 @@ export async function clearShell(ctx: FlowContext, tx: Queryable, serviceId: str
     { accessRecords: a!.n, noticesLeft: notices.map((n) => n.notice_id) });
   await noticeHost(tx, ctx.sealer, s.host_user_id, {
     event: 'service.shell_cleared', at: now,
-    title: `备案已恢复接入 / Filing has access again: ${s.service_number}`,
-    body: `${s.name}（${s.service_number}）已有接入信息，不再是空壳备案${notices.length ? '，已移出清理公告' : ''}。\n${s.service_number} has access again and is no longer a shell${notices.length ? '; it left the cleanup notice' : ''}.`,
+    ...inBoth({ zh: '备案已恢复接入', en: 'Filing has access again', of: s.service_number }, {
+      zh: `${s.name}（${s.service_number}）已有接入信息，不再是空壳备案${notices.length ? '，已移出清理公告' : ''}。`,
+      en: `${s.service_number} has access again and is no longer a shell${notices.length ? '; it left the cleanup notice' : ''}.`,
+    }),
   });
   return true;
 }
@@ -80,9 +82,10 @@ export async function publishCleanupNotice(ctx: FlowContext, actor: Actor, input
       await recordHistory(tx, actor, { entityType: 'service', entityId: s.id, action: 'cleanup_listed', reason: { noticeId: n!.id, endsAt: endsAt.toISOString() } }, now);
       await noticeHost(tx, ctx.sealer, s.host, {
         event: 'service.cleanup_listed', at: now,
-        title: `空壳备案清理公告 / Cleanup notice: ${s.number}`,
-        body: `${s.name}（${s.number}）因无接入信息被列入清理公告，公示期至 ${chinaDateTime(endsAt)}（北京时间）。期满仍无接入的，将被注销。请尽快新增接入：${ctx.publicUrl}/host/services/${s.id}/add-access\n`
-          + `${s.number} (${s.name}) is on a cleanup notice for having no access; publicity ends ${chinaDateTime(endsAt)} China time (UTC+8). Without access by then it will be cancelled. Add access: ${ctx.publicUrl}/host/services/${s.id}/add-access`,
+        ...inBoth({ zh: '空壳备案清理公告', en: 'Cleanup notice', of: s.number }, {
+          zh: `${s.name}（${s.number}）因无接入信息被列入清理公告，公示期至 ${chinaDateTime(endsAt)}（北京时间）。期满仍无接入的，将被注销。请尽快新增接入：${ctx.publicUrl}/host/services/${s.id}/add-access`,
+          en: `${s.number} (${s.name}) is on a cleanup notice for having no access; publicity ends ${chinaDateTime(endsAt)} China time (UTC+8). Without access by then it will be cancelled. Add access: ${ctx.publicUrl}/host/services/${s.id}/add-access`,
+        }),
       });
     }
     await recordHistory(tx, actor, { entityType: 'cleanup_notice', entityId: n!.id, action: 'published', to: 'publicised', reason: { services: listed.map((s) => s.number), publicityDays: days } }, now);
@@ -137,8 +140,10 @@ export async function executeCleanupNotice(ctx: FlowContext, actor: Actor, notic
       out.cleaned.push(s.service_number);
       await noticeHost(tx, ctx.sealer, s.host_user_id, {
         event: 'service.cleaned_up', at: now,
-        title: `空壳备案已注销 / Shell filing cancelled: ${s.service_number}`,
-        body: `${s.name}（${s.service_number}）在清理公告“${n.title}”公示期满仍无接入，已被通信管理局注销。\n${s.service_number} still had no access when the notice "${n.title}" ended and was cancelled by the bureau.`,
+        ...inBoth({ zh: '空壳备案已注销', en: 'Shell filing cancelled', of: s.service_number }, {
+          zh: `${s.name}（${s.service_number}）在清理公告“${n.title}”公示期满仍无接入，已被通信管理局注销。`,
+          en: `${s.service_number} still had no access when the notice "${n.title}" ended and was cancelled by the bureau.`,
+        }),
       });
       await cancelEmptySubject(ctx, tx, actor, s.subject_id, { noticeId: n.id, note: 'its last live service was cleaned up' });
     }

@@ -7,7 +7,7 @@ import type { Queryable } from '../db/connection.ts';
 import type { Actor } from '../domain/actors.ts';
 import { NamedError } from '../domain/errors.ts';
 import { REVOCATION_CATEGORY_ZH, type RevocationCategory } from '../domain/supervision/blacklist.ts';
-import { noticeHost } from '../notify/record-notices.ts';
+import { noticeHost, inBoth } from '../notify/record-notices.ts';
 import type { FlowContext } from './context.ts';
 import { loadServiceForUpdate, moveService, type ServiceMoved } from './services.ts';
 import { cancelEmptySubject } from './subjects.ts';
@@ -39,11 +39,12 @@ export async function revokeServiceIn(ctx: FlowContext, tx: Queryable, actor: Ac
   // filing, which Order 33 Art.22 sanctions (fine, closure); a new filing is the way back.
   await noticeHost(tx, ctx.sealer, s.host_user_id, {
     event: 'service.revoked', at: ctx.now(),
-    title: `备案已被撤销 / Filing revoked: ${s.service_number}`,
-    body: `您的${s.name}（${s.service_number}）备案已被撤销。\n类别：${REVOCATION_CATEGORY_ZH[category]}\n原因：${reason}\n`
-      + `备案号自即日起失效，请停止提供该服务并撤下备案号展示；未备案继续提供服务的，将依《非经营性互联网信息服务备案管理办法》第二十二条处理。如需继续提供服务，请重新提交备案。\n\n`
-      + `The filing ${s.service_number} (${s.name}) was revoked. Category: ${category}. Reason: ${reason}\n`
-      + `The number is void from today: stop providing the service and remove the number from display; serving without a filing is sanctioned under Order 33 Art.22. File again to resume.`,
+    ...inBoth({ zh: '备案已被撤销', en: 'Filing revoked', of: s.service_number }, {
+      zh: `您的${s.name}（${s.service_number}）备案已被撤销。\n类别：${REVOCATION_CATEGORY_ZH[category]}\n原因：${reason}\n`
+        + '备案号自即日起失效，请停止提供该服务并撤下备案号展示；未备案继续提供服务的，将依《非经营性互联网信息服务备案管理办法》第二十二条处理。如需继续提供服务，请重新提交备案。',
+      en: `The filing ${s.service_number} (${s.name}) was revoked. Category: ${category}. Reason: ${reason}\n`
+        + 'The number is void from today: stop providing the service and remove the number from display; serving without a filing is sanctioned under Order 33 Art.22. File again to resume.',
+    }, { sep: '\n\n' }),
   });
   return moved;
 }

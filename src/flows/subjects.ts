@@ -8,7 +8,7 @@ import { type SubjectStatus, subjectTransition } from '../domain/service-lifecyc
 import { closeApplicationsOf } from './applications.ts';
 import type { FlowContext } from './context.ts';
 import { recordHistory } from './history.ts';
-import { noticeHost } from '../notify/record-notices.ts';
+import { noticeHost, inBoth } from '../notify/record-notices.ts';
 import { isUuid } from '../domain/ids.ts';
 
 export interface SubjectRow {
@@ -55,9 +55,10 @@ export async function cancelEmptySubject(ctx: FlowContext, tx: Queryable, actor:
   await closeApplicationsOf(ctx, tx, { subjectId }, { closedBecause: 'subject_cancelled', mainNumber: sub.main_number });
   await noticeHost(tx, ctx.sealer, sub.host_user_id, {
     event: 'subject.cancelled', at: now,
-    title: `主体备案已注销 / Subject cancelled: ${sub.main_number}`,
-    body: `${sub.name}（${sub.main_number}）已无有效的服务备案，主体备案随之注销，主体备案号不再有效。如需继续提供服务，请重新提交首次备案。\n`
-      + `The subject ${sub.main_number} (${sub.name}) has no live service filing left, so it is cancelled with its last one; the main number is no longer valid. File again (a first filing) to resume.`,
+    ...inBoth({ zh: '主体备案已注销', en: 'Subject cancelled', of: sub.main_number }, {
+      zh: `${sub.name}（${sub.main_number}）已无有效的服务备案，主体备案随之注销，主体备案号不再有效。如需继续提供服务，请重新提交首次备案。`,
+      en: `The subject ${sub.main_number} (${sub.name}) has no live service filing left, so it is cancelled with its last one; the main number is no longer valid. File again (a first filing) to resume.`,
+    }),
   });
   return sub.main_number;
 }

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import type { ApplicationType } from '../domain/lifecycle.ts';
 import { enqueueEmail, enqueueSms } from './outbox.ts';
+import { insertNotification } from './record-notices.ts';
 import {
   type ApplicationEvent, type Audience, type NoticeData, renderApplicationNotice, type RenderedNotice, type ServiceType,
 } from './templates.ts';
@@ -59,11 +60,8 @@ async function loadRecipients(tx: Queryable, applicationId: string): Promise<Rec
 }
 
 async function inApp(tx: Queryable, r: Recipients, input: ApplicationNoticeInput, target: { userId: string } | { orgId: string }, n: RenderedNotice) {
-  await tx.query(
-    `insert into notifications (user_id, organisation_id, application_id, event, title, body, created_at)
-     values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()))`,
-    ['userId' in target ? target.userId : null, 'orgId' in target ? target.orgId : null, r.id, input.event, n.title, n.body, input.at ?? null],
-  );
+  await insertNotification(tx, { ...'userId' in target ? { userId: target.userId } : { organisationId: target.orgId }, applicationId: r.id },
+    { event: input.event, title: n.title, body: n.body, texts: n.texts, at: input.at ?? null });
 }
 
 /** Writes the in-app notices and queues the emails and SMS for one application event. */

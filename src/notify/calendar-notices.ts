@@ -5,6 +5,7 @@
 import type { Queryable } from '../db/connection.ts';
 import type { Sealer } from '../db/personal-data.ts';
 import { enqueueEmail } from './outbox.ts';
+import { insertNotification, type NoticeTexts } from './record-notices.ts';
 
 export interface MovedDeadline {
   applicationId: string; serviceName: string | null; provinceCode: string;
@@ -38,9 +39,16 @@ export function renderDeadlinesMoved(
     ? [`工作日历已调整：${detail?.zh ?? ''}。以下审核截止日期（20个工作日）重新计算：`, `The working-day calendar was changed: ${detail?.en ?? ''}; these 20-working-day review deadlines were recomputed:`]
     : [`国务院办公厅公布的${year}年节假日安排已${cause === 'import' ? '导入备案系统' : '在备案系统中生效'}。以下审核截止日期（20个工作日）按正式安排重新计算：`,
       `The official ${year} holiday schedule ${cause === 'import' ? 'was imported' : 'is now in effect'}; these 20-working-day review deadlines were recomputed:`];
-  const body = [lead[0], ...lines, '', lead[1], ...linesEn].join('\n');
+  const titleEn = cause === 'override'
+    ? `${year} working-day calendar changed: ${moves.length} review deadline(s) moved`
+    : `${year} holiday schedule ${cause === 'import' ? 'imported' : 'in effect'}: ${moves.length} review deadline(s) moved`;
+  const zh = [lead[0], ...lines].join('\n');
+  const en = [lead[1], ...linesEn].join('\n');
+  const body = `${zh}\n\n${en}`;
   const text = `${body}\n\n${publicUrl.replace(/\/$/, '')}/bureau`;
-  return { title, subject: `【备案通知】${title}`, body, text };
+  // The email and the row's title stay Chinese; the app shows each language's own (texts).
+  const texts: NoticeTexts = { zh: { title, body: zh }, en: { title: titleEn, body: en } };
+  return { title, subject: `【备案通知】${title}`, body, text, texts };
 }
 
 export async function noticeDeadlinesMoved(tx: Queryable, sealer: Sealer, input: DeadlinesMovedInput): Promise<{ bureaus: number; emails: number }> {
@@ -56,9 +64,7 @@ export async function noticeDeadlinesMoved(tx: Queryable, sealer: Sealer, input:
         where o.kind = 'bureau' and o.province_code = $1 and u.role = 'bureau_reviewer' and u.disabled_at is null and u.email_enc is not null
         order by u.id`, [province]);
     if (org) {
-      await tx.query(
-        `insert into notifications (organisation_id, event, title, body, created_at) values ($1, $2, $3, $4, $5)`,
-        [org.id, DEADLINES_MOVED_EVENT, n.title, n.body, input.at]);
+      await insertNotification(tx, { organisationId: org.id }, { event: DEADLINES_MOVED_EVENT, title: n.title, body: n.body, texts: n.texts, at: input.at });
     }
     const to = new Set([...(org?.contact_email_enc ? [sealer.open(org.contact_email_enc)] : []), ...reviewers.map((r) => sealer.open(r.email_enc))]);
     for (const address of to) {

@@ -6,6 +6,7 @@
 // only pre-approved templates, so the text here is what the development inbox shows.
 import { FIELD_LABELS, fieldPattern } from '../web/i18n/vocabulary.ts';
 import { APPLICATION_KINDS, type ApplicationType } from '../domain/lifecycle.ts';
+import type { NoticeTexts } from './record-notices.ts';
 import { type SmsKind, smsTemplate, type SmsTemplate } from './sms-templates.ts';
 
 /** Stable event names; flows pass one of these to noticeApplicationEvent. */
@@ -85,8 +86,10 @@ export interface RenderedNotice {
   title: string;
   /** Email subject: `【备案通知】` + title. */
   subject: string;
-  /** In-app body; the email text is this plus a footer. */
+  /** In-app body (both languages, as stored); the email text is this plus a footer. */
   body: string;
+  /** Title and body in each language apart: what the app shows in its language. */
+  texts: NoticeTexts;
   /** Email text. */
   text: string;
   /** SMS text for SMS_EVENTS (host audience), otherwise null. */
@@ -147,15 +150,34 @@ export function fieldLabel(path: string): string {
   return n === undefined ? `${entry[0]} / ${entry[1]}` : `${entry[0]}（#${Number(n) + 1}） / ${entry[1]} (#${Number(n) + 1})`;
 }
 
-function reasonLines(reasons: Reason[] | undefined): string[] {
+/** The same label in one language (the in-app notice's): `证书 SHA-1 指纹（#2）` or `Certificate SHA-1 (#2)`. */
+function fieldLabelIn(path: string, lang: 'zh' | 'en'): string {
+  const entry = FIELD_LABELS[path] ?? FIELD_LABELS[fieldPattern(path)];
+  if (!entry) return path;
+  const n = /^(?:platforms|access)\.(\d+)(?:\.|$)/.exec(path)?.[1];
+  if (n === undefined) return lang === 'zh' ? entry[0] : entry[1];
+  return lang === 'zh' ? `${entry[0]}（#${Number(n) + 1}）` : `${entry[1]} (#${Number(n) + 1})`;
+}
+
+/**
+ * A detail line: the same in both languages (a string), or one per language — `both` is the email's bilingual
+ * line, else the email has the Chinese line, then the English one.
+ */
+type Detail = string | { both?: string; zh: string; en: string };
+
+function reasonLines(reasons: Reason[] | undefined): Detail[] {
   if (!reasons?.length) return [];
   return [
-    '修改意见 / Reasons:',
-    ...reasons.map((r, i) => `${i + 1}. [${fieldLabel(r.field)}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`),
+    { both: '修改意见 / Reasons:', zh: '修改意见：', en: 'Reasons:' },
+    ...reasons.map((r, i) => ({
+      both: `${i + 1}. [${fieldLabel(r.field)}] ${r.error}${r.suggestion ? `；建议 / suggestion: ${r.suggestion}` : ''}`,
+      zh: `${i + 1}. [${fieldLabelIn(r.field, 'zh')}] ${r.error}${r.suggestion ? `；建议：${r.suggestion}` : ''}`,
+      en: `${i + 1}. [${fieldLabelIn(r.field, 'en')}] ${r.error}${r.suggestion ? `; suggestion: ${r.suggestion}` : ''}`,
+    })),
   ];
 }
 
-interface Parts { zh: string; en: string; title: string; titleEn: string; details?: string[]; sms?: string }
+interface Parts { zh: string; en: string; title: string; titleEn: string; details?: Detail[]; sms?: string }
 interface Names {
   zh: string; en: string; bureau: string; bureauEn: string; org: string; orgEn: string;
   /** What the application is, as the texts say it (备案 / 变更 …), and whether approval allocates a service number. */
@@ -251,7 +273,10 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
         en: subjectChange
           ? `${cap(n.bureauEn)} approved the subject change of ${n.en}; the filed subject now reads as applied for, and its number ${number} and its services' numbers stay.`
           : `${cap(n.bureauEn)} approved the ${n.whatEn} of ${n.en}; the filed record now reads as applied for, and its number stays ${number}.`,
-        details: [`${subjectChange ? '主体备案号 / Subject number' : '备案号 / Filing number'}: ${number}（不变 / unchanged）`],
+        details: [{
+          both: `${subjectChange ? '主体备案号 / Subject number' : '备案号 / Filing number'}: ${number}（不变 / unchanged）`,
+          zh: `${subjectChange ? '主体备案号' : '备案号'}：${number}（不变）`, en: `${subjectChange ? 'Subject number' : 'Filing number'}: ${number} (unchanged)`,
+        }],
         sms: `${n.zh}的${n.whatZh}已通过审核，备案号不变：${number}。`,
       };
     }
@@ -261,9 +286,9 @@ export const TEMPLATES: Record<ApplicationEvent, Template> = {
       zh: `${n.bureau}已审核通过${n.kind === 'new_service' ? n.whatZh : ''}，备案号：${number}。`,
       en: `${cap(n.bureauEn)} approved the ${n.kind === 'new_service' ? n.whatEn : 'filing'}. Filing number: ${number}.`,
       details: [
-        `备案号 / Filing number: ${number}`,
-        ...(c.data.mainNumber ? [`主体备案号 / Subject number: ${c.data.mainNumber}`] : []),
-        '', rule.zh, rule.en,
+        { both: `备案号 / Filing number: ${number}`, zh: `备案号：${number}`, en: `Filing number: ${number}` },
+        ...(c.data.mainNumber ? [{ both: `主体备案号 / Subject number: ${c.data.mainNumber}`, zh: `主体备案号：${c.data.mainNumber}`, en: `Subject number: ${c.data.mainNumber}` }] : []),
+        '', { zh: rule.zh, en: rule.en },
       ],
       sms: `${n.zh}已通过备案，备案号：${number}。请在显著位置展示备案号并链接至备案系统：${recordUrl(c.publicUrl, number)}`,
     };
@@ -305,10 +330,17 @@ export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
   };
   const p = TEMPLATES[c.event](c, n);
   const title = `${p.title} / ${p.titleEn}`;
+  const details = p.details ?? [];
   const body = [
     p.zh, p.en,
-    ...(p.details?.length ? ['', ...p.details] : []),
+    ...(details.length ? ['', ...details.flatMap((d) => (typeof d === 'string' ? [d] : d.both !== undefined ? [d.both] : [d.zh, d.en]))] : []),
     '', `申请编号 / Application: ${c.applicationId}`, `备案系统 / Filing system: ${c.publicUrl}`,
+  ].join('\n');
+  // The app's notice in one language: the same text without the other language's lines.
+  const inOne = (lang: 'zh' | 'en') => [
+    lang === 'zh' ? p.zh : p.en,
+    ...(details.length ? ['', ...details.map((d) => (typeof d === 'string' ? d : d[lang]))] : []),
+    '', lang === 'zh' ? `申请编号：${c.applicationId}` : `Application: ${c.applicationId}`, lang === 'zh' ? `备案系统：${c.publicUrl}` : `Filing system: ${c.publicUrl}`,
   ].join('\n');
   const sms = c.audience === 'host' && SMS_EVENTS.has(c.event) && p.sms ? `【备案通知】${p.sms}` : null;
   const smsKind = SMS_KIND_OF_EVENT[c.event];
@@ -316,6 +348,7 @@ export function renderApplicationNotice(c: NoticeContext): RenderedNotice {
     title,
     subject: `【备案通知】${title}`,
     body,
+    texts: { zh: { title: p.title, body: inOne('zh') }, en: { title: p.titleEn, body: inOne('en') } },
     text: `${body}\n\n${FOOTER}\n`,
     sms,
     smsTemplate: sms && smsKind ? smsTemplate(smsKind, smsKind === 'filing_approved' ? { name, number: c.data.serviceNumber ?? '' } : { name }) : null,

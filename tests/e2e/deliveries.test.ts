@@ -9,7 +9,9 @@ import { createAliyunSmsProvider } from '../../src/notify/sms-aliyun.ts';
 import { smsTemplate } from '../../src/notify/sms-templates.ts';
 import { smsChallenge } from '../../src/notify/templates.ts';
 import { aliyunAnswer, startStandInGateway, type StandInGateway } from '../sms-gateway.ts';
-import { journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+import { assertNoHorizontalOverflow, journey, JOURNEY_TIMEOUT, launch, type Server, signInUi, startServer, steps } from './harness.ts';
+
+const OLDER = 55;
 
 describe('journey: failed SMS deliveries for the administrator', () => {
   let server: Server; let browser: Browser; let gw: StandInGateway;
@@ -27,6 +29,12 @@ describe('journey: failed SMS deliveries for the administrator', () => {
     await new Promise((r) => closed.close(r));
     [server, browser] = await Promise.all([startServer({ sms, env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } }), launch()]);
     const { db, sealer } = server.t;
+    // Older abandoned emails, enough for a second page of 50 (the refusals below are newer: page 1).
+    await db.transaction(async (tx) => {
+      const ids: number[] = [];
+      for (let i = 0; i < OLDER; i++) ids.push(await enqueueEmail(tx, sealer, { to: `older${i}@example.cn`, subject: '备案通过', text: '…' }, { tag: 'application.approved' }));
+      await tx.query(`update outbox set status = 'dead', attempts = 10, last_error = 'connect ECONNREFUSED 127.0.0.1:25', last_attempt_at = now() where id = any($1::bigint[])`, [ids]);
+    });
     await db.transaction(async (tx) => {
       await enqueueSms(tx, sealer, { mobile: '13900001111', ...smsChallenge({ code: '482913', serviceType: 'app', serviceName: 'A2DP Volume' }) }, { tag: 'sms.verification_code' });
       await enqueueSms(tx, sealer, { mobile: '13700002222', text: '…', template: smsTemplate('filing_rejected', { name: 'A2DP Volume' }) }, { tag: 'application.rejected_by_bureau' });
@@ -54,6 +62,25 @@ describe('journey: failed SMS deliveries for the administrator', () => {
     expect(await email.getByTitle('application.approved').count()).toBe(1);
     expect(await page.content()).not.toMatch(/13900001111|13700002222|482913|zhang\.san/);
     await j.shot('admin-deliveries');
+    // At phone width each failure is a card: nothing scrolls sideways, neither the page nor the table's frame;
+    // at desktop width the table fits its frame.
+    const frame = page.getByRole('region', { name: '消息投递失败' });
+    const sideways = () => frame.evaluate((el) => el.scrollWidth - el.clientWidth);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await assertNoHorizontalOverflow(page);
+    expect(await sideways(), 'the deliveries frame scrolls sideways at 390 px').toBeLessThanOrEqual(1);
+    expect(await page.getByRole('row', { name: /isv\.MOBILE_NUMBER_ILLEGAL/ }).getByText('非法手机号').isVisible()).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await sideways(), 'the deliveries frame scrolls sideways at 1280 px').toBeLessThanOrEqual(1);
+    // Fifty a page: the second page and back, the pager counting from 1.
+    const pager = page.locator('nav.pager');
+    expect(await pager.textContent()).toContain(`第 1 / 2 页`);
+    await pager.getByRole('button', { name: '下一页' }).click();
+    await pager.getByText('第 2 / 2 页').waitFor();
+    await expect.poll(() => page.getByTestId('delivery').count()).toBe(OLDER + 3 - 50);
+    await pager.getByRole('button', { name: '上一页' }).click();
+    await pager.getByText('第 1 / 2 页').waitFor();
+    await page.getByRole('row', { name: /isv\.MOBILE_NUMBER_ILLEGAL/ }).waitFor();
     await page.getByLabel('状态').selectOption('dead');
     await expect.poll(() => page.getByRole('row', { name: /isv\.BUSINESS_LIMIT_CONTROL/ }).count()).toBe(0);
     j.assertClean();

@@ -142,6 +142,10 @@ describe('journey: the organisation\'s webhooks in the console', () => {
     expect(await page.getByTestId('webhook-test-result').textContent()).toMatch(/连接被拒绝：该地址和端口上没有服务在监听/);
     expect(await page.getByTestId('webhook-test-raw').textContent()).toMatch(/ECONNREFUSED/);
     expect(await closed.getByTestId('webhook-last').textContent()).toMatch(/失败.*连接被拒绝/);
+    // The latest delivery says it was a test, and a test is no failure in a row (a check, not an outage).
+    await expect.poll(() => closed.getByTestId('webhook-last-test').textContent()).toBe('测试通知');
+    expect(await closed.getByTestId('webhook-failures').textContent()).toBe('0');
+    expect(await page.getByTestId('webhook-failures-hint').textContent()).toContain('连续失败只计实际事件的投递');
     await closed.getByTestId('webhook-deliveries-toggle').click();
     const row = page.getByTestId('webhook-delivery');
     await expect.poll(() => row.count()).toBe(1);

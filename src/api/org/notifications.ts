@@ -18,8 +18,10 @@ import { fieldsInBody } from '../problem.ts';
 
 const listQuery = z.object({ ...paging, unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
 const readBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(500) });
+const noticeText = z.object({ title: z.string(), body: z.string() });
 const noticeView = z.object({
   id: z.number().int(), event: z.string().describe('what happened, e.g. service.shell, record.certificates_expiring'), title: z.string(), body: z.string(),
+  texts: z.object({ 'zh-CN': noticeText, en: noticeText }).nullable().describe('each language apart; null on notices written before migration 0057'),
   applicationId: z.string().nullable().describe('the application the notice is about, if any'), createdAt: z.string(), readAt: z.string().nullable(),
 });
 const noticesView = z.object({
@@ -28,14 +30,15 @@ const noticesView = z.object({
 });
 const readView = z.object({ read: z.number().int().describe('marked read now'), already: z.number().int().describe('read before (the first time is kept)') });
 
-interface Row { id: string; event: string; title: string; body: string; application_id: string | null; created_at: Date; read_at: Date | null }
+interface Text { title: string; body: string }
+interface Row { id: string; event: string; title: string; body: string; texts: { zh: Text; en: Text } | null; application_id: string | null; created_at: Date; read_at: Date | null }
 
 /** Whose notices: an organisation's, or a host's own account's. */
 type Owner = { column: 'organisation_id' | 'user_id'; id: string };
 
 async function listNotifications(db: Queryable, owner: Owner, q: { page: number; pageSize: number; unread?: boolean | undefined }) {
   const rows = await db.query<Row>(
-    `select n.id::text, n.event, n.title, n.body, n.application_id, n.created_at, n.read_at
+    `select n.id::text, n.event, n.title, n.body, n.texts, n.application_id, n.created_at, n.read_at
        from notifications n where n.${owner.column} = $1 and ($2::boolean is not true or n.read_at is null)
       order by n.id desc limit $3 offset $4`,
     [owner.id, q.unread ?? null, q.pageSize, (q.page - 1) * q.pageSize]);
@@ -43,7 +46,8 @@ async function listNotifications(db: Queryable, owner: Owner, q: { page: number;
     `select count(*) filter (where $2::boolean is not true or read_at is null)::int as total, count(*) filter (where read_at is null)::int as unread
        from notifications where ${owner.column} = $1`, [owner.id, q.unread ?? null]);
   return {
-    items: rows.map((r) => ({ id: Number(r.id), event: r.event, title: r.title, body: r.body, applicationId: r.application_id, createdAt: r.created_at.toISOString(), readAt: r.read_at?.toISOString() ?? null })),
+    // `title`/`body`: both languages, as the email (every row has them); `texts`: each apart, null on rows written before migration 0057.
+    items: rows.map((r) => ({ id: Number(r.id), event: r.event, title: r.title, body: r.body, texts: r.texts ? { 'zh-CN': r.texts.zh, en: r.texts.en } : null, applicationId: r.application_id, createdAt: r.created_at.toISOString(), readAt: r.read_at?.toISOString() ?? null })),
     total: c!.total, unread: c!.unread, page: q.page, pageSize: q.pageSize,
   };
 }
@@ -59,8 +63,10 @@ export const notificationRoutes = (ctx: AppContext): FastifyPluginAsync => async
     const tags = [audience === 'org' ? 'organisation' : audience];
     app.get(`/api/${audience}/notifications`, {
       onRequest: guard,
-      schema: { tags, security, summary: `${audience === 'host' ? 'My' : "My organisation's"} notices, newest first (\`?unread=true\`), with the unread count`, querystring: listQuery,
-        response: { 200: noticesView, ...problems(400, 401, 403) } },
+      schema: { tags, security, summary: `${audience === 'host' ? 'My' : "My organisation's"} notices, newest first (\`?unread=true\`), with the unread count`,
+        description: '`title` and `body` carry both languages (zh-CN first, then English), as the email does; `texts` has each language apart (`zh-CN`, `en`: `{title, body}`), '
+          + 'null for notices written before it existed: show `texts[lang]` where there is one, else `title` and `body`.',
+        querystring: listQuery, response: { 200: noticesView, ...problems(400, 401, 403) } },
     }, async (req) => {
       const actor = actorOf(req);
       return listNotifications(ctx.db, audience === 'host' ? { column: 'user_id', id: actor.userId! } : { column: 'organisation_id', id: actor.orgId! }, req.query);

@@ -109,13 +109,43 @@ describe('the console webhook routes (/api/org/webhooks)', () => {
     });
     expect(rx.received.length).toBe(before); // tried once
 
+    // The latest delivery shows the failed test (its sender just asked), but a test is a check, not an outage:
+    // it is no failure in a row (docs/notifications.md "Test deliveries").
     const item = (await get(provider, '/api/org/webhooks')).json().items.find((i: { id: string }) => i.id === w.id);
-    expect(item).toMatchObject({ lastDelivery: { state: 'failed', responseStatus: 500 }, failuresInRow: 1 });
+    expect(item).toMatchObject({ lastDelivery: { event: 'webhook.test', state: 'failed', responseStatus: 500 }, failuresInRow: 0 });
     rx.answers.push(503);
     await test(provider, w.id);
-    expect((await get(provider, '/api/org/webhooks')).json().items.find((i: { id: string }) => i.id === w.id).failuresInRow).toBe(2);
-    await test(provider, w.id);
-    expect((await get(provider, '/api/org/webhooks')).json().items.find((i: { id: string }) => i.id === w.id)).toMatchObject({ lastDelivery: { state: 'sent' }, failuresInRow: 0 });
+    expect((await get(provider, '/api/org/webhooks')).json().items.find((i: { id: string }) => i.id === w.id).failuresInRow).toBe(0);
+    await del(provider, w.id);
+  });
+
+  it('counts real event deliveries only in failures in a row: a test neither adds to a run of failures nor ends it', async () => {
+    const w = (await add(provider, rx.url('/cloud/real'))).json();
+    const [a2dp] = await a.t.db.query<{ id: string }>(`select s.id from services s join app_platforms p on p.service_id = s.id where p.package_name = 'a2dp.Vol'`);
+    await a.t.db.query(`insert into verification_watches (service_id, organisation_id, last_checked_at) select $1, organisation_id, $2 from webhook_subscriptions where id = $3
+                        on conflict do nothing`, [a2dp!.id, a.clock.now(), w.id]);
+    const drain = () => drainOutbox({
+      db: a.t.db, sealer: a.t.sealer, email: createUnconfiguredEmailSender(), sms: createDevSmsProvider(a.t.db, a.t.sealer, a.clock.now),
+      webhook: createWebhookSender({ allowLoopback: true }), now: a.clock.now,
+    });
+    const listed = async () => (await get(provider, '/api/org/webhooks')).json().items.find((i: { id: string }) => i.id === w.id);
+    // Two real deliveries fail (each is retried later): two in a row.
+    await a.t.db.transaction((tx) => enqueueFilingWebhooks(tx, a2dp!.id, 'filing.changed', a.clock.now()));
+    await a.t.db.transaction((tx) => enqueueFilingWebhooks(tx, a2dp!.id, 'filing.shell', a.clock.now()));
+    rx.answers.push(500, 502);
+    await drain();
+    expect(await listed()).toMatchObject({ lastDelivery: { event: 'filing.shell', state: 'retrying' }, failuresInRow: 2 });
+    // A failed test adds none; a test that succeeds ends nothing: the real deliveries are still failing.
+    rx.answers.push(503);
+    expect((await test(provider, w.id)).json()).toMatchObject({ state: 'failed' });
+    expect(await listed()).toMatchObject({ lastDelivery: { event: 'webhook.test', state: 'failed' }, failuresInRow: 2 });
+    expect((await test(provider, w.id)).json()).toMatchObject({ state: 'sent' });
+    expect(await listed()).toMatchObject({ lastDelivery: { event: 'webhook.test', state: 'sent' }, failuresInRow: 2 });
+    // The real deliveries' retries succeed: none in a row.
+    a.clock.advance(3600);
+    await drain();
+    expect(await listed()).toMatchObject({ lastDelivery: { state: 'sent' }, failuresInRow: 0 });
+    expect((await listed()).lastDelivery.event).not.toBe('webhook.test');
     await del(provider, w.id);
   });
 

@@ -40,8 +40,8 @@ const delivery = z.object({
 const webhook = z.object({
   id: z.string(), url: z.string(), createdAt: z.string(),
   createdBy: z.object({ kind: z.enum(['user', 'api_key']), name: z.string() }).nullable().describe('the person, or the API key, that subscribed it'),
-  lastDelivery: delivery.nullable().describe('the latest delivery attempted'),
-  failuresInRow: z.number().int().describe('deliveries that failed since the last one that succeeded'),
+  lastDelivery: delivery.nullable().describe('the latest delivery attempted, a test delivery (webhook.test) included'),
+  failuresInRow: z.number().int().describe('event deliveries that failed since the last event delivery that succeeded; test deliveries (webhook.test) count neither way'),
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

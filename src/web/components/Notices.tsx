@@ -6,7 +6,11 @@ import { useI18n } from '../i18n/index.tsx';
 import { api, qs } from '../lib/api.ts';
 import { Button, Card, ErrorNotice, Loading, Pager } from './ui.tsx';
 
-interface Notice { id: number; title: string; body: string; applicationId?: string | null; createdAt: string; readAt: string | null }
+interface Text { title: string; body: string }
+interface Notice { id: number; title: string; body: string; texts?: { 'zh-CN': Text; en: Text } | null; applicationId?: string | null; createdAt: string; readAt: string | null }
+
+/** The notice in the UI's language; a notice written before notices kept each language (texts null) in both, as stored. */
+const textOf = (n: Notice, lang: 'zh-CN' | 'en'): Text => n.texts?.[lang] ?? n;
 
 /** Where a notice's application opens, by whose notices they are (the list route's audience). */
 const APPLICATION_PAGE: Record<string, string> = { '/api/org/notifications': '/provider/applications/', '/api/bureau/notifications': '/bureau/applications/', '/api/host/notifications': '/host/applications/' };
@@ -41,16 +45,16 @@ export function NoticesCard({ url, pageSize = NOTICES_PAGE, className, id }: { u
       {!r ? <Loading /> : r.items.length === 0 ? <p>{t('sv.noNotices')}</p> : (
         <>
           <ol className="timeline" data-testid="org-notices">
-            {r.items.map((n) => (
+            {r.items.map((n) => { const text = textOf(n, i18n.lang); return (
               <li key={n.id} className={n.readAt ? 'done' : ''} data-testid="org-notice">
                 <div className="when">{i18n.date(n.createdAt, true)}{n.readAt ? '' : ` · ${t('sv.unread')}`}</div>
-                <div>{n.readAt ? n.title : <strong>{n.title}</strong>}</div>
-                <p style={{ margin: '.15rem 0 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{n.body}</p>
+                <div data-testid="notice-title">{n.readAt ? text.title : <strong>{text.title}</strong>}</div>
+                <p style={{ margin: '.15rem 0 0', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} data-testid="notice-body">{text.body}</p>
                 <div className="row" style={{ gap: '.75rem', alignItems: 'center' }}>
                   {appPage && n.applicationId ? <Link to={`${appPage}${n.applicationId}`} data-testid="notice-application">{t('sv.openApplication')}</Link> : null}
                   {!n.readAt && <Button className="btn-small" onClick={() => read([n.id])} data-testid="notice-read">{t('sv.markRead')}</Button>}
                 </div>
-              </li>))}
+              </li>); })}
           </ol>
           <Pager page={page} pageSize={pageSize} total={r.total} onPage={setPage} />
         </>

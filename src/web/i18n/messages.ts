@@ -741,6 +741,7 @@ export const MESSAGES = {
   'hooks.byKey': ['API 密钥“{name}”', 'API key "{name}"'],
   'hooks.last': ['最近一次投递', 'Last delivery'],
   'hooks.failures': ['连续失败', 'Failures in a row'],
+  'hooks.failuresHint': ['连续失败只计实际事件的投递：测试投递失败不计入，测试成功也不会清零。', 'Failures in a row count real event deliveries only: a failed test adds none, and a test that succeeds does not reset them.'],
   'hooks.never': ['尚无投递', 'None yet'],
   'hooks.none': ['还没有回调地址：在上方添加一个，贵机构核验过的备案发生变化时即可收到通知。', 'No webhooks yet: add one above to be told when a filing your organisation checked changes.'],
   'hooks.deliveries': ['投递记录', 'Deliveries'],

@@ -1,7 +1,7 @@
 // Failed deliveries (issue 12 §5): emails, SMS and webhooks being retried after a failure or
 // abandoned, with the gateway's code and message (GET /api/admin/deliveries). Recipients arrive
 // masked from the server; nothing here can show a number or a verification code.
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import { DeliveryFailure, type FailureKind } from '../../components/DeliveryFailure.tsx';
 import { ErrorNotice, Page, PagedTable } from '../../components/ui.tsx';
 import { useI18n, type MessageKey } from '../../i18n/index.tsx';
@@ -17,7 +17,12 @@ interface Failure {
 const PAGE = 50;
 /** last_error starts with the code, shown in its own column. */
 const detail = (f: Failure) => (f.error && f.errorCode && f.error.startsWith(`${f.errorCode} `) ? f.error.slice(f.errorCode.length + 1) : f.error) ?? '—';
-const nowrap = { whiteSpace: 'nowrap' } as const;
+/** A gateway code (isv.BUSINESS_LIMIT_CONTROL) may break after its dots and underscores, not inside a word: the ten columns fit a desktop frame. */
+const breakable = (code: string) => code.split(/(?<=[._])/).map((part, i) => <Fragment key={i}>{i > 0 ? <wbr /> : null}{part}</Fragment>);
+const COLUMNS = [
+  'deliveries.state', 'deliveries.channel', 'deliveries.message', 'deliveries.recipient', 'deliveries.provider', 'deliveries.code',
+  'deliveries.error', 'deliveries.attempts', 'deliveries.lastAttempt', 'deliveries.next',
+] as const satisfies readonly MessageKey[];
 
 export default function Deliveries() {
   const i18n = useI18n();
@@ -53,23 +58,32 @@ export default function Deliveries() {
         </select>
         {data ? <span className="muted">{i18n.t('common.total', { n: data.total })}</span> : null}
       </div>
-      <PagedTable data={data} empty={i18n.t('deliveries.empty')} label={i18n.t('deliveries.title')} page={page} pageSize={PAGE} onPage={setPage}>
+      {/* page is 0-based here (the offset), 1-based in the pager. */}
+      <PagedTable data={data} empty={i18n.t('deliveries.empty')} label={i18n.t('deliveries.title')} page={page + 1} pageSize={PAGE} onPage={(p) => setPage(p - 1)}>
         {(items) => (
-        <table>
+        // Cards at phone width (styles.css "table.cards"): ten columns scrolled sideways inside the frame at 390 px.
+        <table className="cards" data-testid="deliveries">
           <thead><tr>
-            <th>{i18n.t('deliveries.state')}</th><th>{i18n.t('deliveries.channel')}</th><th>{i18n.t('deliveries.message')}</th>
-            <th>{i18n.t('deliveries.recipient')}</th><th>{i18n.t('deliveries.provider')}</th><th>{i18n.t('deliveries.code')}</th>
-            <th>{i18n.t('deliveries.error')}</th><th>{i18n.t('deliveries.attempts')}</th><th>{i18n.t('deliveries.lastAttempt')}</th><th>{i18n.t('deliveries.next')}</th>
+            {COLUMNS.map((c) => <th key={c}>{i18n.t(c)}</th>)}
           </tr></thead>
           <tbody>
-            {items.map((f) => (
-              <tr key={f.id}>
-                <td style={nowrap}><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
-                <td style={nowrap}>{i18n.t(`deliveries.channel.${f.channel}`)}</td><td style={nowrap}>{what(f)}</td>
-                <td className="mono" style={nowrap}>{f.recipient}</td><td>{f.provider ?? '—'}</td><td className="mono" style={nowrap}>{f.errorCode ?? '—'}</td>
-                <td style={{ minWidth: '14rem' }}><DeliveryFailure kind={f.errorKind} status={f.httpStatus} raw={detail(f)} /></td><td>{f.attempts}</td><td>{i18n.date(f.lastAttemptAt, true)}</td><td>{i18n.date(f.nextAttemptAt, true)}</td>
-              </tr>
-            ))}
+            {items.map((f) => {
+              const [state, channelOf, message, recipient, provider, code, why, attempts, last, next] = COLUMNS.map((c) => i18n.t(c));
+              return (
+                <tr key={f.id} data-testid="delivery">
+                  <td data-label={state} className="nowrap"><span className={`badge ${f.state === 'dead' ? 'badge-danger' : 'badge-warning'}`}>{i18n.t(`deliveries.${f.state}`)}</span></td>
+                  <td data-label={channelOf} className="nowrap">{i18n.t(`deliveries.channel.${f.channel}`)}</td>
+                  <td data-label={message} className="nowrap"><span>{what(f)}</span></td>
+                  <td data-label={recipient} className="mono nowrap">{f.recipient}</td>
+                  <td data-label={provider}>{f.provider ?? '—'}</td>
+                  <td data-label={code}><span className="mono" style={{ wordBreak: 'normal' }}>{f.errorCode ? breakable(f.errorCode) : '—'}</span></td>
+                  <td data-label={why} className="cell-failure"><DeliveryFailure kind={f.errorKind} status={f.httpStatus} raw={detail(f)} /></td>
+                  <td data-label={attempts}>{f.attempts}</td>
+                  <td data-label={last}>{i18n.date(f.lastAttemptAt, true)}</td>
+                  <td data-label={next}>{i18n.date(f.nextAttemptAt, true)}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         )}

@@ -20,6 +20,8 @@ interface Webhook {
 }
 
 const PAGE = 10;
+/** The console's test delivery (src/notify/filing-webhooks.ts TEST_EVENT): never counted in failures in a row. */
+const TEST_EVENT = 'webhook.test';
 const TONE: Record<DeliveryState, string> = { sent: 'success', pending: 'info', retrying: 'warning', failed: 'danger', dropped: 'neutral' };
 
 function useLabels() {
@@ -192,7 +194,9 @@ export default function Webhooks() {
                     </div>
                   </td>
                   <td data-label={i18n.t('hooks.last')} data-testid="webhook-last">
-                    {w.lastDelivery ? <div>{l.state(w.lastDelivery.state)} <span className="small">{l.answer(w.lastDelivery)}</span><div className="muted small">{i18n.date(w.lastDelivery.lastAttemptAt, true)}</div></div>
+                    {/* A test shows here (its sender just asked) and says it is one: it is not counted in failures in a row. */}
+                    {w.lastDelivery ? <div>{l.state(w.lastDelivery.state)} <span className="small">{l.answer(w.lastDelivery)}</span>
+                      <div className="muted small">{i18n.date(w.lastDelivery.lastAttemptAt, true)}{w.lastDelivery.event === TEST_EVENT ? <> · <span data-testid="webhook-last-test">{l.event(TEST_EVENT)}</span></> : null}</div></div>
                       : <span className="muted">{i18n.t('hooks.never')}</span>}
                   </td>
                   <td data-label={i18n.t('hooks.failures')} data-testid="webhook-failures">
@@ -211,6 +215,7 @@ export default function Webhooks() {
           </table>
         </TableWrap>
       )}
+      {hooks && hooks.items.length > 0 ? <p className="hint" data-testid="webhook-failures-hint">{i18n.t('hooks.failuresHint')}</p> : null}
       {shown ? <div className="mt"><Deliveries hook={shown} version={version} /></div> : null}
     </Page>
   );

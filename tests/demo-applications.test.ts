@@ -52,6 +52,12 @@ describe('demo applications', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('has each in-app notice in both languages apart (notifications.texts), so the app shows the demo in the language it speaks', async () => {
+    const rows = await t.db.query<{ event: string; title: string; texts: { zh?: { title: string }; en?: { title: string } } | null }>('select event, title, texts from notifications');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.filter((r) => !r.texts?.zh?.title || !r.texts?.en?.title || /[\u4e00-\u9fff]/.test(r.texts.en.title)).map((r) => `${r.event}: ${r.title}`)).toEqual([]);
+  });
+
   it('holds every (kind, state) pair', async () => {
     const rows = await t.db.query<{ application_type: string; status: string; n: number }>(
       'select application_type, status, count(*)::int as n from applications group by 1, 2');

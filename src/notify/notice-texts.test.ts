@@ -15,7 +15,7 @@ describe('notice texts in each language', () => {
       body: '已注销。\nCancelled.',
       texts: { zh: { title: '备案已注销：粤ICP备1号-1A', body: '已注销。' }, en: { title: 'Filing cancelled: 粤ICP备1号-1A', body: 'Cancelled.' } },
     });
-    expect(inBoth({ zh: '标题', en: 'Title' }, { zh: '正文', en: 'Body' }, { sep: '\n\n', title: 'zh' })).toMatchObject({ title: '标题', body: '正文\n\nBody' });
+    expect(inBoth({ zh: '标题', en: 'Title' }, { zh: '正文', en: 'Body' }, { sep: '\n\n' })).toMatchObject({ title: '标题 / Title', body: '正文\n\nBody' });
   });
 
   it('supervision notices: the email in both (`中文 / English` title, Chinese then English body); English alone for the app', () => {

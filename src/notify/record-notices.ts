@@ -22,15 +22,15 @@ export interface RecordNotice {
 
 /**
  * A notice from its two languages. The email (and the row's `title`/`body`) reads `zh / en: of` and the
- * Chinese body, then the English one (`sep` between); `title: 'zh'` keeps the email's title Chinese only.
+ * Chinese body, then the English one (`sep` between).
  */
 export function inBoth(
-  title: { zh: string; en: string; of?: string }, body: { zh: string; en: string }, options: { sep?: string; title?: 'both' | 'zh' } = {},
+  title: { zh: string; en: string; of?: string }, body: { zh: string; en: string }, options: { sep?: string } = {},
 ): Pick<RecordNotice, 'title' | 'body' | 'texts'> {
   const zhTitle = title.of ? `${title.zh}：${title.of}` : title.zh;
   const enTitle = title.of ? `${title.en}: ${title.of}` : title.en;
   return {
-    title: options.title === 'zh' ? zhTitle : `${title.zh} / ${title.en}${title.of ? `: ${title.of}` : ''}`,
+    title: `${title.zh} / ${title.en}${title.of ? `: ${title.of}` : ''}`,
     body: `${body.zh}${options.sep ?? '\n'}${body.en}`,
     texts: { zh: { title: zhTitle, body: body.zh }, en: { title: enTitle, body: body.en } },
   };

@@ -121,9 +121,12 @@ export async function seedDemoLives(tx: Queryable, sealer: Sealer, now: Date): P
   await tx.query(`update services set status = 'revoked', revocation_category = 'illegal', status_changed_at = $2, updated_at = $2 where id = $1`, [revoked.id, ago(30)]);
   await tx.query(`update access_records set active = false, cancelled_at = $2 where service_id = $1`, [revoked.id, ago(30)]);
   await history(a.bureau, revoked.id, 'revoke', 30, 'filed', 'revoked', { reason: '提供未经许可的下载服务（演示）' });
+  // Both languages apart too (notifications.texts, migration 0057), as the flows write them: the app shows its own.
+  const zh = { title: '备案已无接入（空壳）', body: '云端示例官网已无接入信息，成为空壳备案。请在“已备案”中为其新增接入。（演示）' };
+  const en = { title: 'Filing left without access', body: 'The website 云端示例官网 has no access left (a shell). Add access under "Filed records". (demo)' };
   await tx.query(
-    `insert into notifications (user_id, event, title, body, created_at) values ($1, 'service.shell', $2, $3, $4)`,
-    [a.host.userId, '备案已无接入（空壳）/ Filing left without access', '云端示例官网已无接入信息，请新增接入。 (demo)', ago(45)]);
+    `insert into notifications (user_id, event, title, body, texts, created_at) values ($1, 'service.shell', $2, $3, $4::jsonb, $5)`,
+    [a.host.userId, `${zh.title} / ${en.title}`, `${zh.body}\n${en.body}`, JSON.stringify({ zh, en }), ago(45)]);
   await seedDemoWebhook(tx, sealer, a.provider, ago, {
     shell: underPublicity.id, revoked: revoked.id, cancelled: cancelled.id, laterShell: (await serviceByName(tx, '云端开发者文档')).id,
   });

@@ -80,7 +80,7 @@ describe('journey: the organisation\'s webhooks in the console', () => {
     expect(received).toHaveLength(1);
     expect(received[0]!.headers['x-beian-event']).toBe('webhook.test');
     expect(received[0]!.headers['x-beian-signature']).toBe(`sha256=${createHmac('sha256', secret).update(received[0]!.body).digest('hex')}`);
-    expect(await mine.getByTestId('webhook-last').textContent()).toMatch(/已送达.*HTTP 204/);
+    await expect.poll(() => mine.getByTestId('webhook-last').textContent()).toMatch(/已送达.*HTTP 204/); // the list comes after the result
     await mine.getByTestId('webhook-deliveries-toggle').click();
     await expect.poll(() => page.getByTestId('webhook-delivery').count()).toBe(1);
     expect(await page.getByTestId('webhook-delivery').textContent()).toMatch(/测试通知.*—.*已送达.*204.*1/);
@@ -141,7 +141,8 @@ describe('journey: the organisation\'s webhooks in the console', () => {
     await page.getByRole('status').filter({ hasText: '测试通知投递失败（不会重试）' }).waitFor();
     expect(await page.getByTestId('webhook-test-result').textContent()).toMatch(/连接被拒绝：该地址和端口上没有服务在监听/);
     expect(await page.getByTestId('webhook-test-raw').textContent()).toMatch(/ECONNREFUSED/);
-    expect(await closed.getByTestId('webhook-last').textContent()).toMatch(/失败.*连接被拒绝/);
+    // The list is fetched again after the result is shown: wait for it rather than read the row as it was.
+    await expect.poll(() => closed.getByTestId('webhook-last').textContent()).toMatch(/失败.*连接被拒绝/);
     // The latest delivery says it was a test, and a test is no failure in a row (a check, not an outage).
     await expect.poll(() => closed.getByTestId('webhook-last-test').textContent()).toBe('测试通知');
     expect(await closed.getByTestId('webhook-failures').textContent()).toBe('0');
